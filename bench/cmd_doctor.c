@@ -1,0 +1,2 @@
+/* cmd_doctor.c - placeholder. */
+typedef int vb_cmd_doctor_placeholder_t;

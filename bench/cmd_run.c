@@ -1,0 +1,2 @@
+/* cmd_run.c - placeholder. */
+typedef int vb_cmd_run_placeholder_t;

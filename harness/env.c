@@ -1,0 +1,2 @@
+/* env.c - placeholder (being written). */
+typedef int vb_env_placeholder_t;

@@ -1,0 +1,2 @@
+/* options.c - placeholder (being written). */
+typedef int vb_options_placeholder_t;

@@ -1,0 +1,2 @@
+/* registry.c - placeholder (being written). */
+typedef int vb_registry_placeholder_t;

@@ -1,0 +1,2 @@
+/* runner.c - placeholder (being written). */
+typedef int vb_runner_placeholder_t;

@@ -1,0 +1,2 @@
+/* schedule.c - placeholder (being written). */
+typedef int vb_schedule_placeholder_t;

@@ -1,0 +1,88 @@
+/*
+ * util.h - small helpers shared by the agent and the harness: strict number
+ * and size parsing (bad input is an error naming the input, never a silent
+ * zero), monotonic time, whole-file reads and atomic writes, filesystem
+ * facts.  Everything here is dependency-free apart from libc.
+ */
+#ifndef VB_UTIL_H
+#define VB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define VB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Parse a whole decimal unsigned integer in [@min, @max].  Rejects empty
+ * strings, signs, trailing junk and overflow.  @what names the input in the
+ * error ("--reps").  Returns 0 or -1 with @err set (VB_EUSAGE).
+ */
+int vb_parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
+		 vb_error_t *err);
+
+/*
+ * Parse a size with an optional binary suffix: 4096, 64K, 1M, 1G, 2T (also
+ * KiB/MiB/GiB/TiB, case-insensitive, and B).  Same rules as vb_parse_u64.
+ */
+int vb_parse_size(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
+		  vb_error_t *err);
+
+/* Parse a finite double in [@min, @max]; rejects NaN, inf, junk. */
+int vb_parse_double(const char *s, double min, double max, const char *what, double *out,
+		    vb_error_t *err);
+
+/* Format @bytes as "1.5 GiB" into @buf. Returns @buf. */
+char *vb_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t vb_now_ns(void);
+/* CLOCK_REALTIME in nanoseconds (host wall clock, for timestamps). */
+uint64_t vb_wall_ns(void);
+/* Format a CLOCK_REALTIME nanosecond stamp as RFC 3339 UTC with ms. */
+char *vb_format_time(uint64_t wall_ns, char *buf, size_t len);
+
+/*
+ * Read a whole (small) file into a malloc'ed NUL-terminated buffer, at most
+ * @max bytes.  Trailing newline removed when @chomp.  Returns NULL with @err
+ * set on failure.  Caller frees.
+ */
+char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err);
+
+/* Write @len bytes of @data to @path (truncating).  Returns 0 or -1. */
+int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *err);
+
+/*
+ * Replace @path atomically: write to a temporary file in the same directory,
+ * fsync it, rename over @path.  A crash leaves either the old or the new
+ * content.  Returns 0 or -1 with @err set.
+ */
+int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err);
+
+/* mkdir -p with @mode. Returns 0 or -1 with @err set. */
+int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err);
+
+/* Remove a directory tree (no symlink following). Returns 0 or -1. */
+int vb_rm_rf(const char *path);
+
+/*
+ * Filesystem type name of @path ("ext4", "tmpfs", ...; "unknown" if not in
+ * our table) and whether it keeps data in RAM (tmpfs, ramfs).  Returns 0 or
+ * -1 with @err set (path missing).
+ */
+int vb_fs_info(const char *path, char *type, size_t typelen, int *is_ram, vb_error_t *err);
+
+/* Join "a/b" into @buf; returns -1 with @err set when it does not fit. */
+int vb_path_join(char *buf, size_t len, const char *a, const char *b, vb_error_t *err);
+
+/* Shell-style glob match (fnmatch) of @name against @pattern. */
+int vb_glob_match(const char *pattern, const char *name);
+
+/* Fill @buf with the host name (never fails; "unknown"). */
+void vb_hostname(char *buf, size_t len);
+
+/* xorshift64* PRNG for reproducible orders and data. State must be non-zero. */
+uint64_t vb_rand64(uint64_t *state);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * tests.h - the suites of the Check runner.  One tests/check_<module>.c per
+ * module, each exporting one Suite constructor listed in VB_SUITES.
+ * Run one suite: CK_RUN_SUITE=name build/check_vbench (Check's own variable).
+ */
+#ifndef VB_TESTS_H
+#define VB_TESTS_H
+
+#include <check.h>
+
+#define VB_SUITES(X)   \
+	X(util)        \
+	X(registry)    \
+	X(cpu)         \
+	X(mem)         \
+	X(io)          \
+	X(counters)    \
+	X(hostinfo)    \
+	X(options)     \
+	X(schedule)    \
+	X(sizing)      \
+	X(runfile)     \
+	X(agent)       \
+	X(cgroup)      \
+	X(integration)
+
+#define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
+VB_SUITES(VB_DECLARE_SUITE)
+#undef VB_DECLARE_SUITE
+
+/* Print why a test could not run here and return from the test (it passes). */
+#define VB_SKIP(...)                                       \
+	do {                                               \
+		fprintf(stderr, "SKIP %s: ", __func__);    \
+		fprintf(stderr, __VA_ARGS__);              \
+		fprintf(stderr, "\n");                     \
+		return;                                    \
+	} while (0)
+
+/* Source tree root (set by `make test`), for fixtures and binaries. */
+const char *vb_test_srcdir(void);
+
+#endif

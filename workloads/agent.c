@@ -1,0 +1,2 @@
+/* agent.c - placeholder. */
+typedef int vb_agent_placeholder_t;

@@ -1,0 +1,2 @@
+/* agent_main.c - placeholder. */
+int main(void) { return 0; }

@@ -1,0 +1,19 @@
+/*
+ * list.h - the one list of workloads (an X-macro).  Adding a workload is one
+ * file exporting `const vb_workload_t vb_w_<ident>` and one line here.
+ * X(ident) -- ident is the C identifier suffix.
+ */
+VB_WORKLOAD(cpu_int)
+VB_WORKLOAD(cpu_fp)
+VB_WORKLOAD(cpu_syscall)
+VB_WORKLOAD(cpu_ctxswitch)
+VB_WORKLOAD(cpu_fork)
+VB_WORKLOAD(mem_stream)
+VB_WORKLOAD(mem_latency)
+VB_WORKLOAD(mem_random)
+VB_WORKLOAD(mem_pagefault)
+VB_WORKLOAD(io_seqwrite)
+VB_WORKLOAD(io_seqread)
+VB_WORKLOAD(io_randread)
+VB_WORKLOAD(io_randwrite)
+VB_WORKLOAD(io_fsync)
