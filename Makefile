@@ -42,6 +42,7 @@ LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
 LIB_SRCS += harness/runner.c
 LIB_SRCS += harness/options.c
+LIB_SRCS += harness/stats.c
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
 LIB_SRCS += workloads/cpu_int.c
@@ -81,6 +82,7 @@ TEST_SRCS += tests/check_sizing.c
 TEST_SRCS += tests/check_runfile.c
 TEST_SRCS += tests/check_agent.c
 TEST_SRCS += tests/check_cgroup.c
+TEST_SRCS += tests/check_stats.c
 TEST_SRCS += tests/check_integration.c
 
 BUILD := build

@@ -1,2 +1,51 @@
-/* main.c - placeholder. */
-int main(void) { return 0; }
+/*
+ * main.c - the vbench command: dispatch to a subcommand from the table.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../harness/error.h"
+#include "../harness/util.h"
+#include "cmd.h"
+
+static const vb_cmd_t cmds[] = {
+	{ "run", vb_cmd_run, "run workloads in environments and record run.json" },
+	{ "list", vb_cmd_list, "environments (available or why not) and workloads" },
+	{ "doctor", vb_cmd_doctor, "what this host can run, what is missing, how to get it" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: vbench COMMAND [OPTIONS]   (vbench COMMAND --help)\n\n"
+		   "vbench measures what virtualization costs: the same workloads on bare metal,\n"
+		   "in containers and in VMs, with counters and honest statistics.\n\ncommands:\n");
+	for (i = 0; i < VB_ARRAY_SIZE(cmds); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\nexit codes: 0 ok, 1 a measurement failed, 2 bad usage, 3 nothing could run,\n"
+		   "            4 not enough resources or no permission, 130 interrupted\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return VB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("vbench %s\n", VB_VERSION);
+		return 0;
+	}
+	for (i = 0; i < VB_ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "vbench: unknown command '%s' (expected run, list or doctor)\n", argv[1]);
+	return VB_EXIT_USAGE;
+}

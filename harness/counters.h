@@ -59,6 +59,17 @@ int vb_counters_validate(const char *const *names, size_t n, vb_error_t *err);
  */
 vb_counters_t *vb_counters_new(const char *const *names, size_t n, vb_error_t *err);
 
+/* Bit mask of the sources vb_counters_new_from() may try: bit (1u << VB_CSRC_x). */
+#define VB_CSRC_MASK_ALL ((1u << VB_CSRC_PAPI) | (1u << VB_CSRC_PERF) | (1u << VB_CSRC_RUSAGE))
+
+/*
+ * vb_counters_new() restricted to the sources in @sources (tests use it to
+ * exercise each fallback on a host where an earlier source works).  Sources
+ * left out are reported as "not tried" in the reason of unavailable events.
+ */
+vb_counters_t *vb_counters_new_from(const char *const *names, size_t n, unsigned sources,
+				    vb_error_t *err);
+
 /* Start / stop counting (values are the delta between the two).  Errors
  * during start/stop mark the affected events unavailable with the reason
  * rather than failing the measurement; both return 0. */

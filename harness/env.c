@@ -1,2 +1,87 @@
-/* env.c - placeholder (being written). */
-typedef int vb_env_placeholder_t;
+/*
+ * env.c - the list of environment backends and the checks on their tables.
+ * Adding an environment is one file and one line in `backends` below.
+ */
+#include "env.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "util.h"
+
+extern const vb_env_ops_t vb_env_bare;
+
+static const vb_env_ops_t *const backends[] = {
+	&vb_env_bare,
+};
+
+size_t vb_env_count(void)
+{
+	return VB_ARRAY_SIZE(backends);
+}
+
+const vb_env_ops_t *vb_env_at(size_t i)
+{
+	return i < VB_ARRAY_SIZE(backends) ? backends[i] : NULL;
+}
+
+const vb_env_ops_t *vb_env_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < VB_ARRAY_SIZE(backends); i++)
+		if (!strcmp(backends[i]->name, name))
+			return backends[i];
+	return NULL;
+}
+
+const char *vb_env_names(void)
+{
+	static char buf[256];
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < VB_ARRAY_SIZE(backends) && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? ", " : "",
+					backends[i]->name);
+	return buf;
+}
+
+int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
+{
+	if (!o || !o->name || !*o->name)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment backend without a name");
+	if (o->version != VB_ENV_OPS_VERSION)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: interface version %d, expected %d",
+				    o->name, o->version, VB_ENV_OPS_VERSION);
+	if (!o->type || !o->mechanism)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: type and mechanism required",
+				    o->name);
+	if (!o->probe || !o->start || !o->stop || !o->cleanup)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "environment %s: probe, start, stop and cleanup hooks required",
+				    o->name);
+	return 0;
+}
+
+int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
+{
+	json_t *msg = vb_chan_recv(&env->chan, (int)(env->cfg->start_timeout_s * 1000), 1, err);
+
+	if (!msg)
+		return vb_error_prefix(err, "%s: waiting for the agent to start", env->ops->name);
+	if (strcmp(json_string_value(json_object_get(msg, "type")), "ready")) {
+		json_decref(msg);
+		return vb_error_set(err, VB_EPROTO, 0, "%s: first message was not 'ready'",
+				    env->ops->name);
+	}
+	env->ready_ns = vb_now_ns();
+	env->ready = msg;
+	return 0;
+}
+
+json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)
+{
+	return vb_chan_call(&env->chan, req, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
+}

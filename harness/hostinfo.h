@@ -20,6 +20,7 @@ typedef struct vb_caches {
 	uint64_t l3;     /* bytes (shared); 0 none/unknown */
 	uint64_t line;   /* cache line bytes (64 if unknown) */
 	char source[32]; /* "libcpuid", "sysfs", "default" */
+	uint64_t l1i;    /* L1 instruction cache bytes per core; 0 unknown */
 } vb_caches_t;
 
 /* Cache sizes from libcpuid, falling back to sysfs, then to documented
@@ -32,8 +33,9 @@ int vb_hostinfo_memory(uint64_t *total, uint64_t *avail, vb_error_t *err);
 /* Number of CPUs this process may run on. */
 unsigned vb_hostinfo_ncpus(void);
 
-/* Whether the CPU reports running under a hypervisor, and its vendor
- * string ("KVMKVMKVM", "" if none). */
+/* Whether the CPU reports running under a hypervisor (CPUID leaf 1 ECX bit
+ * 31): 1 or 0, and its vendor string from leaf 0x40000000 ("KVMKVMKVM", ""
+ * if none; unprintable bytes become '?'). */
 int vb_hostinfo_hypervisor(char *vendor, size_t len);
 
 /*

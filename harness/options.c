@@ -1,2 +1,363 @@
-/* options.c - placeholder (being written). */
-typedef int vb_options_placeholder_t;
+/*
+ * options.c - the `vbench run` option table and its parser (options.h).
+ */
+#include "options.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "counters.h"
+#include "env.h"
+#include "util.h"
+
+static const vb_profile_t profiles[] = {
+	{ "test", 2, 0.02, 1, "tests only: tiny sizes, 2 repetitions (sizes break STREAM's rules)" },
+	{ "quick", 3, 0.25, 0, "every workload, 3 repetitions of ~0.25 s" },
+	{ "standard", 10, 1.0, 0, "10 repetitions of ~1 s (the minimum for reported intervals)" },
+	{ "full", 20, 2.0, 0, "20 repetitions of ~2 s" },
+};
+
+const vb_profile_t *vb_profile_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < VB_ARRAY_SIZE(profiles); i++)
+		if (!strcmp(profiles[i].name, name))
+			return &profiles[i];
+	return NULL;
+}
+
+void vb_run_cfg_init(vb_run_cfg_t *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->profile = vb_profile_find("quick");
+	cfg->cpus = 1;
+	cfg->memory = 1ull << 30;
+	cfg->use_cgroup = 1;
+	snprintf(cfg->cgroup_root, sizeof(cfg->cgroup_root), "/sys/fs/cgroup");
+	cfg->start_timeout_s = 60;
+	cfg->rep_timeout_s = 600;
+}
+
+typedef int (*opt_set_fn)(vb_run_cfg_t *cfg, const char *val, vb_error_t *err);
+
+typedef struct vb_option {
+	const char *name;    /* "--reps" */
+	const char *arg;     /* argument name, NULL for a flag */
+	const char *def;     /* default shown in help */
+	const char *allowed; /* allowed values shown in help, or NULL */
+	const char *help;
+	opt_set_fn set;
+} vb_option_t;
+
+/* Split a comma list and call @fn on each element. */
+static int each_item(const char *list, const char *what, vb_run_cfg_t *cfg,
+		     int (*fn)(vb_run_cfg_t *, const char *, vb_error_t *), vb_error_t *err)
+{
+	char buf[1024], *tok, *save = NULL;
+	int n = 0;
+
+	if (strlen(list) >= sizeof(buf))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: list too long", what);
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
+		if (fn(cfg, tok, err) < 0)
+			return -1;
+	if (!n)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: empty list", what);
+	return 0;
+}
+
+static int add_env(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
+{
+	const vb_env_ops_t *o = vb_env_find(name);
+	size_t i;
+
+	if (!o)
+		return vb_error_set(err, VB_EUSAGE, 0, "--env: unknown environment '%s' (expected: %s)",
+				    name, vb_env_names());
+	for (i = 0; i < cfg->nenvs; i++)
+		if (!strcmp(cfg->env_names[i], o->name))
+			return 0;
+	if (cfg->nenvs == VB_MAX_ENVS)
+		return vb_error_set(err, VB_EUSAGE, 0, "--env: too many environments");
+	cfg->env_names[cfg->nenvs++] = o->name;
+	return 0;
+}
+
+static int set_env(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return each_item(v, "--env", cfg, add_env, err);
+}
+
+static int set_all(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->all_envs = 1;
+	return 0;
+}
+
+static int add_workload(vb_run_cfg_t *cfg, const char *pat, vb_error_t *err)
+{
+	size_t i, j, matched = 0;
+	const vb_workload_t *w;
+	char names[1024];
+	size_t off = 0;
+
+	for (i = 0; i < vb_workload_count(); i++) {
+		w = vb_workload_at(i);
+		if (!vb_glob_match(pat, w->name))
+			continue;
+		matched++;
+		for (j = 0; j < cfg->nwl; j++)
+			if (cfg->wl[j] == w)
+				break;
+		if (j == cfg->nwl && cfg->nwl < VB_MAX_SEL)
+			cfg->wl[cfg->nwl++] = w;
+	}
+	if (matched)
+		return 0;
+	for (i = 0; i < vb_workload_count() && off < sizeof(names); i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", i ? ", " : "",
+					vb_workload_at(i)->name);
+	return vb_error_set(err, VB_EUSAGE, 0,
+			    "--workload: '%s' matches no workload (expected names or globs of: %s)",
+			    pat, names);
+}
+
+static int set_workload(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return each_item(v, "--workload", cfg, add_workload, err);
+}
+
+static int set_reps(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return vb_parse_u64(v, 1, 100000, "--reps", &cfg->reps, err);
+}
+
+static int set_profile(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->profile = vb_profile_find(v);
+	if (!cfg->profile)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--profile: unknown profile '%s' (expected quick, standard, full or test)",
+				    v);
+	return 0;
+}
+
+static int set_path(char *dst, const char *v, const char *what, vb_error_t *err)
+{
+	if (!*v || strlen(v) >= PATH_MAX - 64)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: bad path '%s'", what, v);
+	snprintf(dst, PATH_MAX, "%s", v);
+	return 0;
+}
+
+static int set_out(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return set_path(cfg->out, v, "--out", err);
+}
+
+static int set_scratch(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return set_path(cfg->scratch, v, "--scratch", err);
+}
+
+static int set_agent(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return set_path(cfg->agent_path, v, "--agent", err);
+}
+
+static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
+{
+	const char *one[1] = { name };
+	char *dup;
+
+	if (cfg->nevents == VB_MAX_EVENTS)
+		return vb_error_set(err, VB_EUSAGE, 0, "--events: at most %d events", VB_MAX_EVENTS);
+	if (vb_counters_validate(one, 1, err) < 0)
+		return vb_error_prefix(err, "--events");
+	dup = strdup(name);
+	if (!dup)
+		return vb_error_set(err, VB_ESYS, 0, "out of memory");
+	cfg->events[cfg->nevents++] = dup; /* lives as long as the process */
+	return 0;
+}
+
+static int set_events(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->nevents = 0;
+	cfg->events_set = 1;
+	if (!strcmp(v, "none"))
+		return 0;
+	return each_item(v, "--events", cfg, add_event, err);
+}
+
+/* --param WORKLOAD.KEY=VALUE, validated against the workload's descriptor. */
+static int set_param(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	char wname[64], *dot, *eq;
+	const vb_workload_t *w;
+	vb_params_t tmp;
+	vb_user_param_t *p;
+
+	eq = strchr(v, '=');
+	dot = eq ? memrchr(v, '.', (size_t)(eq - v)) : NULL;
+	if (!eq || !dot || dot == v || dot + 1 == eq || (size_t)(dot - v) >= sizeof(wname))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--param: '%s' is not WORKLOAD.KEY=VALUE (e.g. mem.stream.passes=20)",
+				    v);
+	memcpy(wname, v, (size_t)(dot - v));
+	wname[dot - v] = '\0';
+	w = vb_workload_find(wname);
+	if (!w)
+		return vb_error_set(err, VB_EUSAGE, 0, "--param: unknown workload '%s' in '%s'",
+				    wname, v);
+	if (cfg->nparams == VB_MAX_USER_PARAMS)
+		return vb_error_set(err, VB_EUSAGE, 0, "--param: too many");
+	p = &cfg->params[cfg->nparams];
+	p->w = w;
+	snprintf(p->key, sizeof(p->key), "%.*s", (int)(eq - dot - 1), dot + 1);
+	snprintf(p->val, sizeof(p->val), "%s", eq + 1);
+	vb_params_defaults(w, &tmp);
+	if (vb_params_set(w, &tmp, p->key, p->val, err) < 0)
+		return vb_error_prefix(err, "--param");
+	cfg->nparams++;
+	return 0;
+}
+
+static int set_cpus(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return vb_parse_u64(v, 1, 64, "--cpus", &cfg->cpus, err);
+}
+
+static int set_memory(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return vb_parse_size(v, 64ull << 20, 1ull << 42, "--memory", &cfg->memory, err);
+}
+
+static int set_seed(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->seed_set = 1;
+	return vb_parse_u64(v, 1, UINT64_MAX, "--seed", &cfg->seed, err);
+}
+
+static int set_allow_tmpfs(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->allow_tmpfs = 1;
+	return 0;
+}
+
+static int set_no_cgroup(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->use_cgroup = 0;
+	return 0;
+}
+
+static int set_rep_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return vb_parse_double(v, 1, 86400, "--timeout", &cfg->rep_timeout_s, err);
+}
+
+static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->quiet = 1;
+	return 0;
+}
+
+static const vb_option_t options[] = {
+	{ "--env", "LIST", "bare", NULL, "environments to run, comma list (see `vbench list`)", set_env },
+	{ "--all", NULL, NULL, NULL, "every environment available here; unavailable ones are listed with the reason", set_all },
+	{ "--workload", "LIST", "*", NULL, "workload names or globs, comma list (e.g. 'cpu.*,mem.stream')", set_workload },
+	{ "--profile", "NAME", "quick", "quick, standard, full, test", "repetitions and target time per repetition", set_profile },
+	{ "--reps", "N", "from profile", NULL, "repetitions per workload and environment", set_reps },
+	{ "--out", "DIR", "results/<stamp>-<host>", NULL, "run directory (must not exist or be empty)", set_out },
+	{ "--scratch", "DIR", "private dir in /var/tmp", NULL, "directory for I/O workloads (not tmpfs)", set_scratch },
+	{ "--allow-tmpfs", NULL, NULL, NULL, "allow a RAM filesystem as scratch (I/O numbers then measure RAM)", set_allow_tmpfs },
+	{ "--events", "LIST", "PAPI presets + perf software events", NULL, "counter events, comma list, or 'none'", set_events },
+	{ "--param", "W.KEY=VALUE", NULL, NULL, "override a workload parameter (repeatable)", set_param },
+	{ "--cpus", "N", "1", NULL, "CPUs allocated to each environment", set_cpus },
+	{ "--memory", "SIZE", "1G", NULL, "memory allocated to each environment", set_memory },
+	{ "--seed", "N", "time-based", NULL, "seed of the interleaving order (recorded)", set_seed },
+	{ "--timeout", "SECONDS", "600", NULL, "limit for one repetition", set_rep_timeout },
+	{ "--no-cgroup", NULL, NULL, NULL, "do not create cgroups (CPU affinity only; recorded)", set_no_cgroup },
+	{ "--agent", "PATH", "next to vbench", NULL, "vbench-agent binary", set_agent },
+	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
+};
+
+void vb_run_cfg_help(FILE *f)
+{
+	char head[64];
+	size_t i;
+
+	fprintf(f, "usage: vbench run [OPTIONS]\n\nRun workloads in environments, interleaved, "
+		   "and write run.json.\n\noptions:\n");
+	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
+		const vb_option_t *o = &options[i];
+		snprintf(head, sizeof(head), "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-24s %s", head, o->help);
+		if (o->allowed)
+			fprintf(f, " [%s]", o->allowed);
+		if (o->def)
+			fprintf(f, " (default: %s)", o->def);
+		fputc('\n', f);
+	}
+	fprintf(f, "  %-24s %s\n", "--help", "this help");
+}
+
+static const vb_option_t *find_option(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < VB_ARRAY_SIZE(options); i++)
+		if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len))
+			return &options[i];
+	return NULL;
+}
+
+int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
+{
+	const vb_option_t *o;
+	const char *val, *eq;
+	int i;
+
+	cfg->argc = argc;
+	cfg->argv = argv;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			vb_run_cfg_help(stdout);
+			return 1;
+		}
+		eq = strchr(argv[i], '=');
+		o = strncmp(argv[i], "--", 2) ? NULL
+					       : find_option(argv[i], eq ? (size_t)(eq - argv[i])
+									 : strlen(argv[i]));
+		if (!o)
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "unknown option '%s' (see vbench run --help)", argv[i]);
+		val = NULL;
+		if (o->arg) {
+			if (eq)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else
+				return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
+						    o->arg);
+		} else if (eq) {
+			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
+		}
+		if (o->set(cfg, val, err) < 0)
+			return -1;
+	}
+	if (!cfg->nenvs && !cfg->all_envs && add_env(cfg, "bare", err) < 0)
+		return -1;
+	if (!cfg->nwl && add_workload(cfg, "*", err) < 0)
+		return -1;
+	if (!cfg->reps)
+		cfg->reps = cfg->profile->reps;
+	if (!cfg->events_set)
+		for (i = 0; i < (int)vb_default_nevents && i < VB_MAX_EVENTS; i++)
+			cfg->events[cfg->nevents++] = vb_default_events[i];
+	return 0;
+}

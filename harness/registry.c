@@ -1,2 +1,262 @@
-/* registry.c - placeholder (being written). */
-typedef int vb_registry_placeholder_t;
+/*
+ * registry.c - the resource registry (see registry.h).
+ *
+ * A fixed table, no allocation, so the forced-exit path in the signal
+ * handler can walk it safely.
+ */
+#include "registry.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define VB_MAX_RES 256
+
+struct res {
+	int used;
+	int handle;
+	vb_res_kind_t kind;
+	pid_t pid;
+	char path[512];
+	void (*fn)(void *);
+	void *arg;
+};
+
+static struct res table[VB_MAX_RES];
+static int next_handle = 1;
+static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t releasing;
+
+static int free_slot(void)
+{
+	int i;
+
+	for (i = 0; i < VB_MAX_RES; i++)
+		if (!table[i].used)
+			break;
+	return i;
+}
+
+static int insert(vb_res_kind_t kind, pid_t pid, const char *path, void (*fn)(void *), void *arg)
+{
+	int i = free_slot();
+
+	if (i == VB_MAX_RES) {
+		fprintf(stderr, "vbench: resource table full; releasing at once\n");
+		return 0;
+	}
+	table[i].kind = kind;
+	table[i].pid = pid;
+	snprintf(table[i].path, sizeof(table[i].path), "%s", path ? path : "");
+	table[i].fn = fn;
+	table[i].arg = arg;
+	table[i].handle = next_handle++;
+	table[i].used = 1;
+	return table[i].handle;
+}
+
+int vb_res_add_pid(pid_t pid, const char *what)
+{
+	return insert(VB_RES_PROCESS, pid, what, NULL, NULL);
+}
+
+int vb_res_add_path(vb_res_kind_t kind, const char *path)
+{
+	return insert(kind, 0, path, NULL, NULL);
+}
+
+int vb_res_add_func(void (*fn)(void *), void *arg, const char *what)
+{
+	return insert(VB_RES_FUNC, 0, what, fn, arg);
+}
+
+/* Kill every task listed in DIR/cgroup.procs (v1 and v2). */
+static void kill_cgroup_tasks(const char *dir)
+{
+	char path[600], buf[4096];
+	ssize_t n;
+	int fd, tries;
+	char *p;
+
+	/* v2: cgroup.kill does it in one write when the kernel has it. */
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = write(fd, "1", 1);
+		(void)n;
+		close(fd);
+	}
+	for (tries = 0; tries < 50; tries++) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return;
+		buf[n] = '\0';
+		for (p = buf; *p;) {
+			long pid = strtol(p, &p, 10);
+			if (pid > 0)
+				kill((pid_t)pid, SIGKILL);
+			while (*p == '\n')
+				p++;
+		}
+		usleep(2000);
+	}
+}
+
+static void release_one(struct res *r)
+{
+	int status, i;
+
+	switch (r->kind) {
+	case VB_RES_PROCESS:
+		kill(-r->pid, SIGKILL);
+		kill(r->pid, SIGKILL);
+		for (i = 0; i < 1000; i++) {
+			pid_t w = waitpid(r->pid, &status, 0);
+			if (w == r->pid || (w < 0 && errno != EINTR))
+				break;
+		}
+		break;
+	case VB_RES_CGROUP:
+		kill_cgroup_tasks(r->path);
+		for (i = 0; i < 100; i++) {
+			if (rmdir(r->path) == 0 || errno == ENOENT)
+				break;
+			usleep(5000);
+		}
+		break;
+	case VB_RES_MOUNT:
+		umount2(r->path, MNT_DETACH);
+		break;
+	case VB_RES_DIR:
+		vb_rm_rf(r->path);
+		break;
+	case VB_RES_FILE:
+		unlink(r->path);
+		break;
+	case VB_RES_FUNC:
+		if (r->fn)
+			r->fn(r->arg);
+		break;
+	}
+}
+
+static struct res *find(int handle)
+{
+	int i;
+
+	if (handle <= 0)
+		return NULL;
+	for (i = 0; i < VB_MAX_RES; i++)
+		if (table[i].used && table[i].handle == handle)
+			return &table[i];
+	return NULL;
+}
+
+void vb_res_release(int handle)
+{
+	struct res *r = find(handle);
+
+	if (!r)
+		return;
+	r->used = 0;
+	release_one(r);
+}
+
+void vb_res_forget(int handle)
+{
+	struct res *r = find(handle);
+
+	if (r)
+		r->used = 0;
+}
+
+void vb_res_release_all(void)
+{
+	int i, best;
+
+	releasing = 1;
+	for (;;) {
+		best = -1;
+		for (i = 0; i < VB_MAX_RES; i++)
+			if (table[i].used && (best < 0 || table[i].handle > table[best].handle))
+				best = i;
+		if (best < 0)
+			break;
+		table[best].used = 0;
+		release_one(&table[best]);
+	}
+	releasing = 0;
+}
+
+int vb_res_count(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < VB_MAX_RES; i++)
+		n += table[i].used;
+	return n;
+}
+
+static void on_signal(int sig)
+{
+	static const char msg[] = "\nvbench: interrupted again: releasing everything now\n";
+	static const char first[] =
+		"\nvbench: interrupted: finishing cleanly, completed results are kept "
+		"(press Ctrl-C again to force)\n";
+	ssize_t n;
+
+	if (interrupted) {
+		n = write(2, msg, sizeof(msg) - 1);
+		(void)n;
+		vb_res_release_all();
+		_exit(VB_EXIT_INTERRUPT);
+	}
+	interrupted = sig;
+	n = write(2, first, sizeof(first) - 1);
+	(void)n;
+}
+
+static void at_exit_release(void)
+{
+	vb_res_release_all();
+}
+
+void vb_res_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	atexit(at_exit_release);
+}
+
+int vb_interrupted(void)
+{
+	return interrupted;
+}
+
+void vb_interrupt_reset(void)
+{
+	interrupted = 0;
+}

@@ -1,2 +1,92 @@
-/* runfile.c - placeholder (being written). */
-typedef int vb_runfile_placeholder_t;
+/*
+ * runfile.c - building, saving and loading run.json (runfile.h).
+ */
+#include "runfile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static json_t *options_json(const vb_run_cfg_t *cfg)
+{
+	json_t *envs = json_array(), *wls = json_array(), *evs = json_array(), *params = json_array();
+	size_t i;
+
+	for (i = 0; i < cfg->nenvs; i++)
+		json_array_append_new(envs, json_string(cfg->env_names[i]));
+	for (i = 0; i < cfg->nwl; i++)
+		json_array_append_new(wls, json_string(cfg->wl[i]->name));
+	for (i = 0; i < cfg->nevents; i++)
+		json_array_append_new(evs, json_string(cfg->events[i]));
+	for (i = 0; i < cfg->nparams; i++)
+		json_array_append_new(params, json_pack("{s:s,s:s,s:s}", "workload",
+							cfg->params[i].w->name, "key",
+							cfg->params[i].key, "value", cfg->params[i].val));
+	return json_pack("{s:s,s:I,s:f,s:b,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:b,s:b,s:f}", "profile",
+			 cfg->profile->name, "reps", (json_int_t)cfg->reps, "target_s",
+			 cfg->profile->target_s, "tiny", cfg->profile->tiny, "envs", envs, "all",
+			 cfg->all_envs, "workloads", wls, "events", evs, "params", params, "cpus",
+			 (json_int_t)cfg->cpus, "memory_bytes", (json_int_t)cfg->memory, "seed",
+			 (json_int_t)cfg->seed, "allow_tmpfs", cfg->allow_tmpfs, "cgroups",
+			 cfg->use_cgroup, "rep_timeout_s", cfg->rep_timeout_s);
+}
+
+json_t *vb_runfile_new(const vb_run_cfg_t *cfg)
+{
+	json_t *cmd = json_array();
+	char stamp[64];
+	int i;
+
+	for (i = 0; i < cfg->argc; i++)
+		json_array_append_new(cmd, json_string(cfg->argv[i]));
+	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
+	return json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:[],s:[],s:[],s:[]}", "schema",
+			 VB_RUN_SCHEMA, "schema_version", VB_RUN_SCHEMA_VERSION, "vbench_version",
+			 VB_VERSION, "isa", VB_ISA, "created", stamp, "updated", stamp, "status",
+			 "running", "command", cmd, "options", options_json(cfg), "warnings",
+			 "environments", "workloads", "repetitions");
+}
+
+int vb_runfile_save(json_t *doc, const char *dir, vb_error_t *err)
+{
+	char path[PATH_MAX], stamp[64], *s;
+	int rc;
+
+	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
+	json_object_set_new(doc, "updated", json_string(stamp));
+	if (vb_path_join(path, sizeof(path), dir, "run.json", err) < 0)
+		return -1;
+	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	if (!s)
+		return vb_error_set(err, VB_ESYS, 0, "encode %s", path);
+	rc = vb_write_file_atomic(path, s, strlen(s), err);
+	free(s);
+	return rc;
+}
+
+json_t *vb_runfile_load(const char *path, vb_error_t *err)
+{
+	json_error_t jerr;
+	json_t *doc, *v;
+
+	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: %s (line %d)", path, jerr.text, jerr.line);
+		return NULL;
+	}
+	v = json_object_get(doc, "schema");
+	if (!json_is_string(v) || strcmp(json_string_value(v), VB_RUN_SCHEMA)) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: field 'schema' is not \"%s\"", path, VB_RUN_SCHEMA);
+		json_decref(doc);
+		return NULL;
+	}
+	v = json_object_get(doc, "schema_version");
+	if (!json_is_integer(v) || json_integer_value(v) != VB_RUN_SCHEMA_VERSION) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: field 'schema_version' is not %d", path,
+			     VB_RUN_SCHEMA_VERSION);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}

@@ -1,2 +1,720 @@
-/* runner.c - placeholder (being written). */
-typedef int vb_runner_placeholder_t;
+/*
+ * runner.c - `vbench run` from request to run.json (runner.h).
+ */
+#include "runner.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../workloads/workload.h"
+#include "counters.h"
+#include "env.h"
+#include "hostinfo.h"
+#include "registry.h"
+#include "runfile.h"
+#include "schedule.h"
+#include "sizing.h"
+#include "stats.h"
+#include "util.h"
+
+typedef struct run_state {
+	vb_run_cfg_t *cfg;
+	json_t *doc;                    /* run.json */
+	vb_env_t envs[VB_MAX_ENVS];     /* environments that started */
+	json_t *env_rec[VB_MAX_ENVS];   /* their records in run.json (borrowed) */
+	size_t nenvs;
+	vb_env_t calib;                 /* bare agent for calibration if bare not selected */
+	int have_calib;
+	vb_params_t params[VB_MAX_SEL]; /* per selected workload, identical everywhere */
+	int wl_ok[VB_MAX_SEL];          /* sized and calibrated */
+	size_t failures;
+	int scratch_res;                /* registry handle of a private scratch dir */
+} run_state_t;
+
+/* ---- preparation ---------------------------------------------------- */
+
+int vb_find_agent(char *out, size_t len)
+{
+	static const char *const rel[] = { "vbench-agent", "../workloads/vbench-agent",
+					   "../libexec/vbench/vbench-agent" };
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t i;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	for (i = 0; i < VB_ARRAY_SIZE(rel); i++) {
+		snprintf(out, len, "%s/%s", exe, rel[i]);
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int any_io(const vb_run_cfg_t *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nwl; i++)
+		if (cfg->wl[i]->flags & VB_W_SCRATCH)
+			return 1;
+	return 0;
+}
+
+/* Pick the environments' CPUs (the last N) and move the harness elsewhere. */
+static int plan_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	uint64_t all = 0, env = 0, rest;
+	unsigned n = 0, i, want = (unsigned)cfg->cpus;
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return vb_error_sys(err, "sched_getaffinity");
+	for (i = 0; i < 64; i++)
+		if (CPU_ISSET(i, &set)) {
+			all |= 1ull << i;
+			n++;
+		}
+	if (want > n)
+		return vb_error_set(err, VB_ERESOURCE, 0,
+				    "--cpus %u: this host lets vbench use only %u CPUs", want, n);
+	for (i = 64; i-- > 0 && want;)
+		if (all & (1ull << i)) {
+			env |= 1ull << i;
+			want--;
+		}
+	rest = all & ~env;
+	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
+	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
+	if (rest) {
+		CPU_ZERO(&set);
+		for (i = 0; i < 64; i++)
+			if (rest & (1ull << i))
+				CPU_SET(i, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	return 0;
+}
+
+static int check_memory(const vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	uint64_t total, avail;
+	char a[32], b[32];
+
+	if (vb_hostinfo_memory(&total, &avail, err) < 0)
+		return -1;
+	if (cfg->memory > avail)
+		return vb_error_set(err, VB_ERESOURCE, 0,
+				    "--memory %s: only %s of host memory is available",
+				    vb_format_size(cfg->memory, a, sizeof(a)),
+				    vb_format_size(avail, b, sizeof(b)));
+	return 0;
+}
+
+static int prepare_scratch(run_state_t *st, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = st->cfg;
+	char type[64], tmpl[] = "/var/tmp/vbench-scratch-XXXXXX";
+	struct stat sb;
+	int ram;
+
+	if (!any_io(cfg))
+		return 0;
+	if (cfg->scratch[0]) {
+		if (stat(cfg->scratch, &sb) < 0)
+			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s", cfg->scratch);
+		if (!S_ISDIR(sb.st_mode))
+			return vb_error_set(err, VB_EUSAGE, 0, "--scratch %s: not a directory",
+					    cfg->scratch);
+		if (access(cfg->scratch, W_OK) < 0)
+			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s: not writable",
+					    cfg->scratch);
+	} else {
+		if (!mkdtemp(tmpl))
+			return vb_error_sys(err, "create scratch directory in /var/tmp");
+		snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", tmpl);
+		st->scratch_res = vb_res_add_path(VB_RES_DIR, cfg->scratch);
+	}
+	if (vb_fs_info(cfg->scratch, type, sizeof(type), &ram, err) < 0)
+		return -1;
+	if (ram && !cfg->allow_tmpfs)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--scratch %s is on %s (RAM): I/O workloads would measure memory; "
+				    "give a disk-backed directory or --allow-tmpfs",
+				    cfg->scratch, type);
+	return 0;
+}
+
+/* Create the run directory (must be new or empty) and check it is writable. */
+static int prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	char stamp[32], host[128];
+	time_t now = time(NULL);
+	struct tm tm;
+	DIR *d;
+	struct dirent *de;
+	int nonempty = 0;
+
+	if (!cfg->out[0]) {
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		vb_hostname(host, sizeof(host));
+		snprintf(cfg->out, sizeof(cfg->out), "results/%s-%s", stamp, host);
+	}
+	if (vb_mkdir_p(cfg->out, 0755, err) < 0)
+		return vb_error_prefix(err, "--out");
+	d = opendir(cfg->out);
+	if (!d)
+		return vb_error_set(err, VB_EUSAGE, errno, "--out %s", cfg->out);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			nonempty = 1;
+	closedir(d);
+	if (nonempty)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--out %s: directory is not empty (results are never overwritten)",
+				    cfg->out);
+	if (access(cfg->out, W_OK) < 0)
+		return vb_error_set(err, VB_EUSAGE, errno, "--out %s: not writable", cfg->out);
+	snprintf(cfg->log_path, sizeof(cfg->log_path), "%s/agent.log", cfg->out);
+	return 0;
+}
+
+/* ---- environments --------------------------------------------------- */
+
+static void env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg)
+{
+	memset(env, 0, sizeof(*env));
+	env->ops = ops;
+	env->cfg = cfg;
+	env->chan.wfd = env->chan.rfd = -1;
+}
+
+static json_t *env_record(const vb_env_ops_t *ops, int available, const char *reason)
+{
+	return json_pack("{s:s,s:s,s:s,s:b,s:s?,s:b}", "name", ops->name, "type", ops->type,
+			 "mechanism", ops->mechanism, "available", available, "reason",
+			 available ? NULL : reason, "baseline", !!(ops->caps & VB_ENV_IS_BASELINE));
+}
+
+/* Probe, prepare and start one environment; on failure record why. */
+static int env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
+{
+	vb_error_t err;
+
+	vb_error_clear(&err);
+	if (vb_env_check(env->ops, &err) < 0 || env->ops->probe(st->cfg, &err) < 0)
+		goto unavailable;
+	if ((env->ops->prepare && env->ops->prepare(env, &err) < 0) ||
+	    env->ops->start(env, &err) < 0) {
+		env->ops->cleanup(env);
+		goto unavailable;
+	}
+	env->started = 1;
+	json_object_set_new(rec, "start_latency_ns",
+			    json_integer((json_int_t)(env->ready_ns - env->launch_ns)));
+	json_object_set(rec, "agent", env->ready);
+	if (env->ops->describe)
+		json_object_set_new(rec, "config", env->ops->describe(env));
+	return 0;
+unavailable:
+	json_object_set_new(rec, "available", json_false());
+	json_object_set_new(rec, "reason", json_string(err.msg));
+	snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
+	return -1;
+}
+
+static int start_envs(run_state_t *st)
+{
+	json_t *arr = json_object_get(st->doc, "environments"), *rec;
+	const vb_env_ops_t *ops;
+	size_t i;
+
+	for (i = 0; i < vb_env_count() || i < st->cfg->nenvs; i++) {
+		if (st->cfg->all_envs)
+			ops = i < vb_env_count() ? vb_env_at(i) : NULL;
+		else
+			ops = i < st->cfg->nenvs ? vb_env_find(st->cfg->env_names[i]) : NULL;
+		if (!ops)
+			continue;
+		rec = env_record(ops, 1, NULL);
+		json_array_append_new(arr, rec);
+		if (vb_interrupted())
+			break;
+		env_init(&st->envs[st->nenvs], ops, st->cfg);
+		if (!st->cfg->quiet)
+			fprintf(stderr, "vbench: starting %s (%s)\n", ops->name, ops->type);
+		if (env_bring_up(st, &st->envs[st->nenvs], rec) == 0)
+			st->env_rec[st->nenvs++] = rec;
+		else
+			fprintf(stderr, "vbench: %s unavailable: %s\n", ops->name,
+				json_string_value(json_object_get(rec, "reason")));
+	}
+	return 0;
+}
+
+static void stop_env(vb_env_t *env)
+{
+	vb_error_t err;
+
+	if (env->started)
+		env->ops->stop(env, &err);
+	env->ops->cleanup(env);
+	env->started = 0;
+	json_decref(env->ready);
+	env->ready = NULL;
+}
+
+/* The bare environment used to calibrate (started for it if not selected). */
+static vb_env_t *calibration_env(run_state_t *st, vb_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; i < st->nenvs; i++)
+		if (st->envs[i].ops->caps & VB_ENV_IS_BASELINE)
+			return &st->envs[i];
+	if (st->have_calib)
+		return &st->calib;
+	env_init(&st->calib, vb_env_find("bare"), st->cfg);
+	if ((st->calib.ops->prepare && st->calib.ops->prepare(&st->calib, err) < 0) ||
+	    st->calib.ops->start(&st->calib, err) < 0) {
+		st->calib.ops->cleanup(&st->calib);
+		return NULL;
+	}
+	st->calib.started = 1;
+	st->have_calib = 1;
+	return &st->calib;
+}
+
+/* ---- sizing and calibration ---------------------------------------- */
+
+static json_t *run_request(const run_state_t *st, int id, const vb_workload_t *w,
+			   const vb_params_t *p, int with_events)
+{
+	json_t *ev = json_array(), *req;
+	size_t i;
+
+	for (i = 0; with_events && i < st->cfg->nevents; i++)
+		json_array_append_new(ev, json_string(st->cfg->events[i]));
+	req = json_pack("{s:s,s:i,s:s,s:o,s:o}", "op", "run", "id", id, "workload", w->name,
+			"params", vb_params_to_json(p), "events", ev);
+	if ((w->flags & VB_W_SCRATCH) && st->cfg->scratch[0])
+		json_object_set_new(req, "scratch", json_string(st->cfg->scratch));
+	return req;
+}
+
+/* The error category an agent reported ("error_kind"). */
+static vb_errcode_t reply_code(const json_t *reply)
+{
+	const char *k = json_string_value(json_object_get(reply, "error_kind"));
+
+	if (k && !strcmp(k, "check"))
+		return VB_ECHECK;
+	if (k && !strcmp(k, "usage"))
+		return VB_EUSAGE;
+	if (k && !strcmp(k, "unavailable"))
+		return VB_EUNAVAIL;
+	return VB_ESYS;
+}
+
+static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
+		      uint64_t *elapsed_ns, vb_error_t *err)
+{
+	run_state_t *st = ctx;
+	vb_env_t *env = calibration_env(st, err);
+	json_t *req, *reply;
+
+	if (!env)
+		return -1;
+	req = run_request(st, 0, w, p, 0);
+	reply = env->ops->run ? env->ops->run(env, req, err) : vb_env_default_run(env, req, err);
+	json_decref(req);
+	if (!reply)
+		return -1;
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		vb_error_set(err, reply_code(reply), 0, "%s",
+			     json_string_value(json_object_get(reply, "error")) ?: "failed");
+		json_decref(reply);
+		return -1;
+	}
+	*elapsed_ns = (uint64_t)json_integer_value(json_object_get(reply, "elapsed_ns"));
+	json_decref(reply);
+	return 0;
+}
+
+static void size_workloads(run_state_t *st)
+{
+	json_t *arr = json_object_get(st->doc, "workloads"), *rec, *cal, *metrics;
+	vb_sizing_t sz;
+	vb_caches_t caches;
+	vb_error_t err;
+	size_t i, j;
+	int fixed;
+
+	vb_hostinfo_caches(&caches);
+	vb_sizing_init(&sz, &caches, st->cfg->memory, (unsigned)st->cfg->cpus, st->cfg->profile->tiny);
+	for (i = 0; i < st->cfg->nwl && !vb_interrupted(); i++) {
+		const vb_workload_t *w = st->cfg->wl[i];
+
+		metrics = json_array();
+		for (j = 0; j < w->nmetrics; j++)
+			json_array_append_new(metrics, json_pack("{s:s,s:s,s:s}", "name", w->metrics[j].name,
+								 "unit", w->metrics[j].unit, "better",
+								 w->metrics[j].better == VB_HIGHER_IS_BETTER
+									 ? "higher"
+									 : "lower"));
+		rec = json_pack("{s:s,s:s,s:s,s:o}", "name", w->name, "kind", vb_kind_name(w->kind),
+				"description", w->description, "metrics", metrics);
+		json_array_append_new(arr, rec);
+		vb_error_clear(&err);
+		cal = NULL;
+		if (vb_sizing_params(w, &sz, st->cfg, &st->params[i], &fixed, &err) < 0 ||
+		    (!fixed && vb_calibrate(w, &st->params[i], st->cfg->profile->target_s, probe_once,
+					    st, &cal, &err) < 0)) {
+			json_object_set_new(rec, "error", json_string(err.msg));
+			fprintf(stderr, "vbench: %s: %s\n", w->name, err.msg);
+			st->failures++;
+			continue;
+		}
+		st->wl_ok[i] = 1;
+		json_object_set_new(rec, "params", vb_params_to_json(&st->params[i]));
+		json_object_set_new(rec, "calibration",
+				    cal ? cal : json_pack("{s:b}", "fixed_by_user", fixed));
+		if (!st->cfg->quiet)
+			fprintf(stderr, "vbench: sized %s\n", w->name);
+	}
+}
+
+/* ---- repetitions ---------------------------------------------------- */
+
+/* Steal time of the CPUs in @cpus so far, in ns (from /proc/stat). */
+static uint64_t steal_ns(const char *cpus)
+{
+	unsigned long long f[8];
+	uint64_t mask = 0, ticks = 0;
+	char line[512];
+	FILE *fp;
+	int cpu;
+
+	if (vb_cpulist_parse(cpus, &mask) < 0)
+		return 0;
+	fp = fopen("/proc/stat", "re");
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0], &f[1],
+			   &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
+		    cpu >= 0 && cpu < 64 && (mask & (1ull << cpu)))
+			ticks += f[7];
+	}
+	fclose(fp);
+	return ticks * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
+}
+
+static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t *sl,
+		     const json_t *rec)
+{
+	const vb_workload_t *w = st->cfg->wl[sl->wl];
+	json_t *m = json_object_get(json_object_get(rec, "result"), "metrics");
+	double host_s = (double)json_integer_value(json_object_get(rec, "host_elapsed_ns")) / 1e9;
+
+	if (st->cfg->quiet)
+		return;
+	if (json_is_true(json_object_get(rec, "ok")))
+		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s %s %.6g %s (%.2f s)\n", k, n, sl->rep,
+			w->name, st->envs[sl->env].ops->name, w->metrics[0].name,
+			json_number_value(json_object_get(m, w->metrics[0].name)), w->metrics[0].unit,
+			host_s);
+	else
+		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s FAILED: %s\n", k, n, sl->rep, w->name,
+			st->envs[sl->env].ops->name,
+			json_string_value(json_object_get(rec, "error")));
+}
+
+/* Run one slot and return its record. */
+static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
+{
+	vb_env_t *env = &st->envs[sl->env];
+	const vb_workload_t *w = st->cfg->wl[sl->wl];
+	uint64_t t0, t1, w0, w1, s0, s1, c0 = 0, c1 = 0;
+	int have_cpu;
+	char a[40], b[40];
+	json_t *req, *reply, *rec;
+	vb_error_t err;
+
+	vb_error_clear(&err);
+	req = run_request(st, id, w, &st->params[sl->wl], 1);
+	have_cpu = env->ops->host_cpu_ns && env->ops->host_cpu_ns(env, &c0) == 0;
+	s0 = steal_ns(st->cfg->env_cpus);
+	w0 = vb_wall_ns();
+	t0 = vb_now_ns();
+	reply = env->ops->run ? env->ops->run(env, req, &err) : vb_env_default_run(env, req, &err);
+	t1 = vb_now_ns();
+	w1 = vb_wall_ns();
+	s1 = steal_ns(st->cfg->env_cpus);
+	have_cpu = have_cpu && env->ops->host_cpu_ns(env, &c1) == 0;
+	json_decref(req);
+	rec = json_pack("{s:i,s:s,s:s,s:i,s:s,s:s,s:I,s:I}", "seq", id, "env", env->ops->name,
+			"workload", w->name, "rep", (int)sl->rep, "start",
+			vb_format_time(w0, a, sizeof(a)), "end", vb_format_time(w1, b, sizeof(b)),
+			"host_elapsed_ns", (json_int_t)(t1 - t0), "steal_ns", (json_int_t)(s1 - s0));
+	json_object_set_new(rec, "host_cpu_ns", have_cpu ? json_integer((json_int_t)(c1 - c0)) : json_null());
+	if (!reply) {
+		json_object_set_new(rec, "ok", json_false());
+		json_object_set_new(rec, "error", json_string(err.msg));
+		json_object_set_new(rec, "error_kind", json_string(vb_error_code_name(err.code)));
+		if (err.code != VB_EINTR) {
+			/* The instance no longer answers: no further repetitions there. */
+			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
+			stop_env(env);
+		}
+		return rec;
+	}
+	if (json_is_true(json_object_get(reply, "ok"))) {
+		json_object_set_new(rec, "ok", json_true());
+		json_object_del(reply, "type");
+		json_object_del(reply, "id");
+		json_object_del(reply, "ok");
+		json_object_del(reply, "params"); /* identical to the workload's, kept once */
+		json_object_set_new(rec, "result", reply);
+	} else {
+		json_object_set_new(rec, "ok", json_false());
+		json_object_set(rec, "error", json_object_get(reply, "error"));
+		json_object_set(rec, "error_kind", json_object_get(reply, "error_kind"));
+		json_decref(reply);
+	}
+	return rec;
+}
+
+static int run_schedule(run_state_t *st)
+{
+	size_t n = (size_t)st->cfg->reps * st->cfg->nwl * st->nenvs, k, done = 0;
+	vb_slot_t *order = calloc(n ? n : 1, sizeof(*order));
+	json_t *reps = json_object_get(st->doc, "repetitions"), *rec;
+	vb_error_t err;
+
+	if (!order)
+		return -1;
+	n = vb_schedule_build((uint32_t)st->cfg->reps, (uint32_t)st->cfg->nwl, (uint32_t)st->nenvs,
+			      st->cfg->seed, order);
+	json_object_set_new(st->doc, "schedule",
+			    json_pack("{s:I,s:s,s:o}", "seed", (json_int_t)st->cfg->seed, "method",
+				      "per repetition and workload, environments in a shuffled order",
+				      "order", vb_schedule_to_json(order, n)));
+	for (k = 0; k < n && !vb_interrupted(); k++) {
+		if (!st->wl_ok[order[k].wl] || !st->envs[order[k].env].started)
+			continue;
+		rec = run_slot(st, &order[k], (int)k + 1);
+		if (!json_is_true(json_object_get(rec, "ok"))) {
+			const char *kind = json_string_value(json_object_get(rec, "error_kind"));
+			if (!kind || strcmp(kind, "interrupted"))
+				st->failures++;
+			else {
+				json_decref(rec); /* the repetition in flight is not kept */
+				break;
+			}
+		}
+		json_array_append_new(reps, rec);
+		done++;
+		progress(st, k + 1, n, &order[k], rec);
+		if (vb_runfile_save(st->doc, st->cfg->out, &err) < 0)
+			fprintf(stderr, "vbench: %s\n", err.msg);
+	}
+	free(order);
+	return 0;
+}
+
+/* ---- summary -------------------------------------------------------- */
+
+/* Values of metric @m for workload @w in env @env from the records. */
+static size_t collect_metric(const json_t *reps, const char *w, const char *env, const char *m,
+			     double *out, size_t max)
+{
+	size_t i, n = 0;
+	json_t *r;
+
+	json_array_foreach(reps, i, r) {
+		if (n == max || !json_is_true(json_object_get(r, "ok")) ||
+		    strcmp(json_string_value(json_object_get(r, "workload")), w) ||
+		    strcmp(json_string_value(json_object_get(r, "env")), env))
+			continue;
+		out[n++] = json_number_value(
+			json_object_get(json_object_get(json_object_get(r, "result"), "metrics"), m));
+	}
+	return n;
+}
+
+/* The table printed at the end: median of the primary metric per env. */
+static void print_summary(const run_state_t *st)
+{
+	json_t *reps = json_object_get(st->doc, "repetitions"), *envs;
+	double *v = malloc(sizeof(double) * (st->cfg->reps + 1)), base;
+	const char *ename;
+	vb_summary_t s;
+	size_t i, j;
+	json_t *e;
+
+	if (!v)
+		return;
+	envs = json_object_get(st->doc, "environments");
+	printf("\n%-16s %-14s %-8s", "workload", "metric", "unit");
+	json_array_foreach(envs, j, e)
+		printf(" %20s", json_string_value(json_object_get(e, "name")));
+	printf("\n");
+	for (i = 0; i < st->cfg->nwl; i++) {
+		const vb_workload_t *w = st->cfg->wl[i];
+		base = NAN;
+		printf("%-16s %-14s %-8s", w->name, w->metrics[0].name, w->metrics[0].unit);
+		json_array_foreach(envs, j, e) {
+			ename = json_string_value(json_object_get(e, "name"));
+			if (!json_is_true(json_object_get(e, "available"))) {
+				printf(" %20s", "unavailable");
+				continue;
+			}
+			if (vb_summarize(v, collect_metric(reps, w->name, ename, w->metrics[0].name, v,
+							     st->cfg->reps),
+					 &s) < 0) {
+				printf(" %20s", "-");
+				continue;
+			}
+			if (json_is_true(json_object_get(e, "baseline")))
+				base = s.median;
+			if (isfinite(base) && !json_is_true(json_object_get(e, "baseline"))) {
+				double ratio = w->metrics[0].better == VB_HIGHER_IS_BETTER ? base / s.median
+											    : s.median / base;
+				printf(" %11.4g (x%5.2f)", s.median, ratio);
+			} else {
+				printf(" %13.4g cv%3.0f%%", s.median, s.cv * 100);
+			}
+		}
+		printf("\n");
+	}
+	free(v);
+}
+
+/* ---- the run -------------------------------------------------------- */
+
+static void warn(run_state_t *st, const char *fmt, const char *arg)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), fmt, arg);
+	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(buf));
+	fprintf(stderr, "vbench: NOTE: %s\n", buf);
+}
+
+static json_t *allocation_json(const vb_run_cfg_t *cfg)
+{
+	char why[256];
+	vb_cg_mode_t m = vb_cgroup_probe(cfg->cgroup_root, why, sizeof(why));
+
+	return json_pack("{s:I,s:s,s:I,s:s,s:s,s:b}", "cpus", (json_int_t)cfg->cpus, "env_cpus",
+			 cfg->env_cpus, "memory_bytes", (json_int_t)cfg->memory, "harness_cpus",
+			 cfg->harness_cpus, "cgroup", cfg->use_cgroup ? why : "disabled (--no-cgroup)",
+			 "cgroup_enforced", cfg->use_cgroup && m != VB_CG_NONE);
+}
+
+static int setup(run_state_t *st, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = st->cfg;
+	char vendor[64];
+	json_t *host;
+
+	if (!cfg->agent_path[0] && vb_find_agent(cfg->agent_path, sizeof(cfg->agent_path)) < 0)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "cannot find vbench-agent next to vbench (give --agent PATH)");
+	if (!cfg->seed_set)
+		cfg->seed = (vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1;
+	if (plan_cpus(cfg, err) < 0 || check_memory(cfg, err) < 0)
+		return -1;
+	if (prepare_out(cfg, err) < 0 || prepare_scratch(st, err) < 0)
+		return -1;
+	st->doc = vb_runfile_new(cfg);
+	if (!st->doc)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "run.json");
+	host = vb_hostinfo_collect(cfg->scratch[0] ? cfg->scratch : NULL);
+	json_object_set_new(st->doc, "host", host);
+	json_object_set_new(st->doc, "allocation", allocation_json(cfg));
+	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
+		warn(st,
+		     "this 'bare metal' host is itself a virtual machine (hypervisor '%s'): every "
+		     "overhead is relative to an already-virtualized host",
+		     vendor);
+	if (cfg->profile->tiny)
+		warn(st, "profile '%s' uses tiny sizes: numbers are for testing only", cfg->profile->name);
+	return vb_runfile_save(st->doc, cfg->out, err);
+}
+
+int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	run_state_t *st = calloc(1, sizeof(*st));
+	int code = VB_EXIT_OK;
+	size_t i;
+
+	if (!st)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "run state"), VB_EXIT_FAIL;
+	st->cfg = cfg;
+	vb_res_install_signals();
+	if (setup(st, err) < 0) {
+		code = vb_error_exit_code(err);
+		goto out;
+	}
+	printf("%s\n", cfg->out);
+	fflush(stdout);
+	start_envs(st);
+	if (!st->nenvs) {
+		vb_error_set(err, VB_EUNAVAIL, 0, "no environment could run here (see %s/run.json)",
+			     cfg->out);
+		code = VB_EXIT_SKIPPED;
+		goto finish;
+	}
+	size_workloads(st);
+	if (st->have_calib) {
+		stop_env(&st->calib);
+		st->have_calib = 0;
+	}
+	vb_runfile_save(st->doc, cfg->out, NULL);
+	run_schedule(st);
+finish:
+	for (i = 0; i < st->nenvs; i++) {
+		if (st->envs[i].reason[0])
+			json_object_set_new(st->env_rec[i], "failed", json_string(st->envs[i].reason));
+		stop_env(&st->envs[i]);
+	}
+	if (st->have_calib)
+		stop_env(&st->calib);
+	if (vb_interrupted())
+		code = VB_EXIT_INTERRUPT;
+	else if (code == VB_EXIT_OK && st->failures)
+		code = VB_EXIT_FAIL;
+	json_object_set_new(st->doc, "status",
+			    json_string(code == VB_EXIT_INTERRUPT ? "interrupted"
+					: code == VB_EXIT_SKIPPED     ? "nothing-ran"
+					: st->failures		      ? "completed-with-errors"
+								      : "complete"));
+	if (vb_runfile_save(st->doc, cfg->out, err) < 0)
+		code = VB_EXIT_FAIL;
+	if (code != VB_EXIT_SKIPPED)
+		print_summary(st);
+	if (!cfg->quiet)
+		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
+out:
+	vb_res_release_all();
+	json_decref(st->doc);
+	free(st);
+	return code;
+}

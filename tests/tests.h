@@ -22,6 +22,7 @@
 	X(runfile)     \
 	X(agent)       \
 	X(cgroup)      \
+	X(stats)       \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

@@ -1,2 +1,184 @@
-/* agent.c - placeholder. */
-typedef int vb_agent_placeholder_t;
+/*
+ * agent.c - request handling of the workload agent (protocol in agent.h).
+ *
+ * Everything that runs inside an environment goes through here, so the
+ * record of a repetition has the same shape wherever it was measured.
+ */
+#include "agent.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../harness/counters.h"
+#include "../harness/hostinfo.h"
+#include "../harness/util.h"
+#include "workload.h"
+
+static json_t *fail_reply(json_t *id, const vb_error_t *err)
+{
+	return json_pack("{s:s,s:O?,s:b,s:s,s:s}", "type", "result", "id", id, "ok", 0, "error",
+			 err->msg, "error_kind", vb_error_code_name(err->code));
+}
+
+/* Parse the "events" array into @names (borrowed pointers into @req). */
+static int parse_events(const json_t *req, const char **names, size_t *n, vb_error_t *err)
+{
+	json_t *ev = json_object_get(req, "events"), *v;
+	size_t i;
+
+	*n = 0;
+	if (!ev)
+		return 0;
+	if (!json_is_array(ev) || json_array_size(ev) > VB_MAX_EVENTS)
+		return vb_error_set(err, VB_EPROTO, 0, "events: expected an array of at most %d names",
+				    VB_MAX_EVENTS);
+	json_array_foreach(ev, i, v) {
+		if (!json_is_string(v))
+			return vb_error_set(err, VB_EPROTO, 0, "events[%zu] is not a string", i);
+		names[(*n)++] = json_string_value(v);
+	}
+	return 0;
+}
+
+static json_t *metrics_json(const vb_workload_t *w, const vb_wresult_t *res)
+{
+	json_t *m = json_object();
+	size_t i;
+
+	for (i = 0; m && i < w->nmetrics; i++)
+		json_object_set_new(m, w->metrics[i].name, json_real(res->metric[i]));
+	return m;
+}
+
+json_t *vb_agent_handle_run(const json_t *req)
+{
+	const char *names[VB_MAX_EVENTS], *wname, *scratch;
+	json_t *id = json_object_get(req, "id"), *reply;
+	const vb_workload_t *w;
+	vb_counters_t *ctr = NULL;
+	vb_wresult_t res;
+	vb_params_t params;
+	vb_error_t err;
+	size_t nev;
+	int corrupt;
+
+	vb_error_clear(&err);
+	wname = json_string_value(json_object_get(req, "workload"));
+	scratch = json_string_value(json_object_get(req, "scratch"));
+	corrupt = json_is_true(json_object_get(req, "corrupt"));
+	if (!wname) {
+		vb_error_set(&err, VB_EPROTO, 0, "run request without a workload name");
+		return fail_reply(id, &err);
+	}
+	w = vb_workload_find(wname);
+	if (!w) {
+		vb_error_set(&err, VB_EUSAGE, 0, "unknown workload '%s'", wname);
+		return fail_reply(id, &err);
+	}
+	if (vb_params_from_json(w, &params, json_object_get(req, "params") ?: json_object(), &err) < 0 ||
+	    parse_events(req, names, &nev, &err) < 0)
+		return fail_reply(id, &err);
+	if (nev) {
+		ctr = vb_counters_new(names, nev, &err);
+		if (!ctr)
+			return fail_reply(id, &err);
+	}
+	if (vb_workload_run(w, &params, scratch, ctr, corrupt, &res, &err) < 0) {
+		vb_counters_free(ctr);
+		return fail_reply(id, &err);
+	}
+	reply = json_pack("{s:s,s:O?,s:b,s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:s,s:o}", "type", "result",
+			  "id", id, "ok", 1, "workload", w->name, "params",
+			  vb_params_to_json(&params), "elapsed_ns", (json_int_t)res.elapsed_ns,
+			  "ops", (json_int_t)res.ops, "bytes", (json_int_t)res.bytes, "metrics",
+			  metrics_json(w, &res), "counters",
+			  ctr ? vb_counters_to_json(ctr) : json_object(), "counter_mode",
+			  ctr ? vb_counters_mode(ctr) : "none", "detail",
+			  res.detail ? res.detail : json_object());
+	vb_counters_free(ctr);
+	return reply;
+}
+
+json_t *vb_agent_ready_message(void)
+{
+	char host[256];
+
+	vb_hostname(host, sizeof(host));
+	return json_pack("{s:s,s:i,s:s,s:I,s:s,s:o}", "type", "ready", "protocol",
+			 VB_AGENT_PROTOCOL, "agent_version", VB_VERSION, "pid", (json_int_t)getpid(),
+			 "hostname", host, "facts", vb_hostinfo_collect(NULL));
+}
+
+int vb_agent_send(FILE *out, const json_t *obj)
+{
+	char *s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+	int rc = 0;
+
+	if (!s)
+		return -1;
+	if (fputs(s, out) == EOF || fputc('\n', out) == EOF || fflush(out) == EOF)
+		rc = -1;
+	free(s);
+	return rc;
+}
+
+/* Handle one request line; *quit set on "quit".  Returns the reply. */
+static json_t *handle_line(const char *line, int *quit)
+{
+	json_error_t jerr;
+	json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr), *reply;
+	const char *op;
+
+	if (!req || !json_is_object(req)) {
+		json_decref(req);
+		return json_pack("{s:s,s:s}", "type", "error", "error", "request is not a JSON object");
+	}
+	op = json_string_value(json_object_get(req, "op"));
+	if (op && !strcmp(op, "run")) {
+		reply = vb_agent_handle_run(req);
+	} else if (op && !strcmp(op, "facts")) {
+		reply = json_pack("{s:s,s:o}", "type", "facts", "facts",
+				  vb_hostinfo_collect(json_string_value(json_object_get(req, "scratch"))));
+	} else if (op && !strcmp(op, "quit")) {
+		*quit = 1;
+		reply = json_pack("{s:s}", "type", "bye");
+	} else {
+		reply = json_pack("{s:s,s:s}", "type", "error", "error",
+				  "unknown op (expected run, facts or quit)");
+	}
+	json_decref(req);
+	return reply;
+}
+
+int vb_agent_serve(FILE *in, FILE *out)
+{
+	char *line = malloc(VB_AGENT_MAX_LINE + 2);
+	json_t *msg;
+	int quit = 0, rc = 0;
+	size_t len;
+
+	if (!line)
+		return -1;
+	msg = vb_agent_ready_message();
+	if (!msg || vb_agent_send(out, msg) < 0)
+		rc = -1;
+	json_decref(msg);
+	while (!rc && !quit && fgets(line, VB_AGENT_MAX_LINE + 2, in)) {
+		len = strlen(line);
+		if (len && line[len - 1] != '\n' && !feof(in)) {
+			int c;
+			while ((c = fgetc(in)) != EOF && c != '\n')
+				;
+			msg = json_pack("{s:s,s:s}", "type", "error", "error", "request line too long");
+		} else {
+			msg = handle_line(line, &quit);
+		}
+		if (!msg || vb_agent_send(out, msg) < 0)
+			rc = -1;
+		json_decref(msg);
+	}
+	free(line);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * agentio.h - the harness side of the agent protocol (workloads/agent.h).
+ *
+ * A channel is a pair of file descriptors to one running agent plus the
+ * process that owns them.  Lines from an agent are untrusted input: each is
+ * bounded (VB_AGENT_MAX_LINE), must be one JSON object, and every read has a
+ * deadline, so a hung environment becomes a timeout error instead of a hang.
+ */
+#ifndef VB_AGENTIO_H
+#define VB_AGENTIO_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "error.h"
+
+typedef struct vb_chan {
+	pid_t pid;        /* process owning the agent (agent, runtime, QEMU); 0 none */
+	int res;          /* registry handle of pid */
+	int wfd;          /* requests go here */
+	int rfd;          /* replies come from here */
+	char *buf;        /* partial line buffer */
+	size_t len;       /* bytes in buf */
+	char name[64];    /* environment name, for messages */
+	int dead;         /* the stream ended */
+} vb_chan_t;
+
+typedef struct vb_spawn {
+	char *const *argv;           /* program and arguments (execv, no shell) */
+	const vb_cgroup_t *cg;       /* cgroup to join before exec; may be NULL */
+	const char *stderr_path;     /* file for the child's stderr; NULL: inherit */
+	const char *cpus;            /* CPU affinity list; NULL: unchanged */
+	int (*child_hook)(void *arg);/* extra set-up in the child before exec; may be NULL */
+	void *hook_arg;
+} vb_spawn_t;
+
+/*
+ * Start a child with its stdin/stdout as the channel, in its own process
+ * group, with a parent-death SIGKILL, joined to @sp->cg before exec.
+ * Registered for release.  Returns 0 or -1 with @err set.
+ */
+int vb_chan_spawn(vb_chan_t *ch, const char *name, const vb_spawn_t *sp, vb_error_t *err);
+
+/* Wrap already-open descriptors (e.g. a VM's serial socket). */
+void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd);
+
+/* Send one object as a line.  Returns 0 or -1 (VB_ESYS). */
+int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err);
+
+/*
+ * Wait up to @timeout_ms for the next line and parse it as a JSON object.
+ * Lines that are not JSON objects are skipped when @skip_junk (a guest
+ * console may interleave text), else an error.  Returns a new reference, or
+ * NULL with @err: VB_ETIMEOUT, VB_EPROTO (oversized/malformed line), VB_ESYS
+ * (stream closed: the agent died), VB_EINTR (interrupted by a signal flag).
+ */
+json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *err);
+
+/* Send a request and wait for the reply of type @type ("result"...). */
+json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
+		     vb_error_t *err);
+
+/*
+ * Stop the agent: send quit, wait up to @grace_ms for the process to exit,
+ * then SIGKILL.  Closes descriptors, reaps, drops the registry entry.
+ * Returns the wait status or -1.
+ */
+int vb_chan_close(vb_chan_t *ch, int grace_ms);
+
+#endif

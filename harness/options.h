@@ -1,0 +1,91 @@
+/*
+ * options.h - the configuration of a run and the option table behind it.
+ *
+ * Options are data: each has a name, an argument name, a default, a help
+ * line and (where it applies) the allowed values; `vbench run --help` is
+ * generated from the table and every value is checked when parsed, so bad
+ * input is a one-line error naming the option (exit 2) before anything runs.
+ */
+#ifndef VB_OPTIONS_H
+#define VB_OPTIONS_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../workloads/workload.h"
+#include "error.h"
+
+#define VB_MAX_ENVS 16
+#define VB_MAX_SEL 64
+#define VB_MAX_USER_PARAMS 64
+
+typedef struct vb_profile {
+	const char *name;   /* "quick" */
+	uint64_t reps;      /* repetitions per workload and environment */
+	double target_s;    /* calibrated duration of one repetition */
+	int tiny;           /* shrink sizes (tests only) */
+	const char *help;
+} vb_profile_t;
+
+typedef struct vb_user_param {
+	const vb_workload_t *w; /* workload it applies to */
+	char key[32];
+	char val[VB_PARAM_VAL];
+} vb_user_param_t;
+
+typedef struct vb_run_cfg {
+	/* what to run */
+	const char *env_names[VB_MAX_ENVS]; /* selected backends, in --env order */
+	size_t nenvs;
+	int all_envs;                       /* --all */
+	const vb_workload_t *wl[VB_MAX_SEL];/* selected workloads, registry order */
+	size_t nwl;
+	const vb_profile_t *profile;
+	uint64_t reps;                      /* from --reps or the profile */
+	uint64_t seed;                      /* interleaving and data seed */
+	int seed_set;
+	const char *events[32];
+	size_t nevents;
+	int events_set;                     /* --events given (else the defaults) */
+	vb_user_param_t params[VB_MAX_USER_PARAMS];
+	size_t nparams;
+	/* allocation */
+	uint64_t cpus;                      /* CPUs per environment */
+	uint64_t memory;                    /* bytes per environment */
+	char env_cpus[64];                  /* CPU list given to environments */
+	char harness_cpus[64];              /* CPU list the harness runs on */
+	int use_cgroup;                     /* enforce through cgroups (default) */
+	char cgroup_root[PATH_MAX];
+	/* where */
+	char out[PATH_MAX];                 /* run directory ("" = results/<stamp>-<host>) */
+	char scratch[PATH_MAX];             /* scratch directory for I/O ("" = private one) */
+	int allow_tmpfs;
+	char agent_path[PATH_MAX];
+	char log_path[PATH_MAX];            /* agent stderr log (in the run directory) */
+	/* limits */
+	double start_timeout_s;
+	double rep_timeout_s;
+	int quiet;
+	/* the command line, for run.json */
+	int argc;
+	char **argv;
+} vb_run_cfg_t;
+
+/* Profiles: test, quick, standard, full. */
+const vb_profile_t *vb_profile_find(const char *name);
+
+/* Defaults for every field (profile "quick", 1 CPU, 1 GiB). */
+void vb_run_cfg_init(vb_run_cfg_t *cfg);
+
+/*
+ * Parse `vbench run` arguments (argv[0] is "run").  Every value is checked
+ * here; names are resolved (environments, workload globs, events).
+ * Returns 0, 1 when --help was printed, or -1 with @err (VB_EUSAGE).
+ */
+int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err);
+
+/* Print the generated option help. */
+void vb_run_cfg_help(FILE *f);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * runner.h - orchestration of `vbench run`.
+ *
+ * Checks the request before anything runs (output directory writable,
+ * scratch directory present and not in RAM for I/O workloads, resources
+ * available), probes and starts the environments, sizes and calibrates the
+ * workloads on bare metal, runs the repetitions in the interleaved order,
+ * records every repetition in run.json as it completes, and releases every
+ * resource on every path.
+ */
+#ifndef VB_RUNNER_H
+#define VB_RUNNER_H
+
+#include "error.h"
+#include "options.h"
+
+/*
+ * Run what @cfg asks for.  Returns the process exit code (VB_EXIT_*): 0 all
+ * measured, 1 some repetition failed, 3 no environment could run, 4 not
+ * enough resources, 130 interrupted; usage problems found before the start
+ * return 2 with @err set.  The run directory is printed on stdout.
+ */
+int vb_run(vb_run_cfg_t *cfg, vb_error_t *err);
+
+/* Locate vbench-agent next to the running executable (build tree or
+ * installed layout).  Returns 0 with @out filled, or -1. */
+int vb_find_agent(char *out, size_t len);
+
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# install-deps.sh - install the Debian packages vbench needs, if missing.
+# Idempotent: installs nothing when everything is present.  Needs root.
+set -eu
+
+PKGS="build-essential pkg-config libpapi-dev papi-tools libcpuid-dev cpuidtool check
+libjansson-dev libinih-dev libarchive-dev liblzma-dev gnuplot-nox python3 python3-jsonschema
+qemu-system-x86 qemu-utils busybox-static crun runc fio likwid"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run as root (or: sudo apt-get install$missing)" >&2
+	exit 4
+fi
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

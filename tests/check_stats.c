@@ -1,0 +1,57 @@
+/*
+ * check_stats.c - descriptive statistics against hand-computed values.
+ */
+#include <math.h>
+
+#include "../harness/stats.h"
+#include "tests.h"
+
+START_TEST(test_summary_odd)
+{
+	double v[] = { 5, 1, 3, 2, 4 };
+	vb_summary_t s;
+
+	ck_assert_int_eq(vb_summarize(v, 5, &s), 0);
+	ck_assert_uint_eq(s.n, 5);
+	ck_assert_double_eq_tol(s.median, 3.0, 1e-12);
+	ck_assert_double_eq_tol(s.mean, 3.0, 1e-12);
+	ck_assert_double_eq_tol(s.sd, sqrt(2.5), 1e-12);
+	ck_assert_double_eq_tol(s.min, 1.0, 1e-12);
+	ck_assert_double_eq_tol(s.max, 5.0, 1e-12);
+	ck_assert_double_eq_tol(s.cv, sqrt(2.5) / 3.0, 1e-12);
+}
+END_TEST
+
+START_TEST(test_summary_even_and_nan)
+{
+	double v[] = { 4, NAN, 1, 3, 2, INFINITY };
+	vb_summary_t s;
+
+	ck_assert_int_eq(vb_summarize(v, 6, &s), 0);
+	ck_assert_uint_eq(s.n, 4);
+	ck_assert_double_eq_tol(s.median, 2.5, 1e-12);
+}
+END_TEST
+
+START_TEST(test_summary_empty)
+{
+	double v[] = { NAN };
+	vb_summary_t s;
+
+	ck_assert_int_eq(vb_summarize(v, 1, &s), -1);
+	ck_assert(isnan(s.median));
+	ck_assert(isnan(vb_median(v, 0)));
+}
+END_TEST
+
+Suite *vb_suite_stats(void)
+{
+	Suite *s = suite_create("stats");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_summary_odd);
+	tcase_add_test(tc, test_summary_even_and_nan);
+	tcase_add_test(tc, test_summary_empty);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,55 @@
+/*
+ * agent.h - the workload agent: the one program every environment runs.
+ *
+ * The harness talks to the agent over a byte stream (pipes on bare metal and
+ * in containers, a serial port in VM guests) in JSON lines, one object per
+ * line, at most VB_AGENT_MAX_LINE bytes:
+ *
+ *   agent -> harness, once at start:
+ *     {"type":"ready","protocol":1,"agent_version":"...","pid":N,
+ *      "hostname":"...","facts":{...hostinfo...}}
+ *   harness -> agent:
+ *     {"op":"run","id":N,"workload":"mem.stream","params":{"k":"v",...},
+ *      "events":["PAPI_TOT_INS",...],"scratch":"/dir"}          (scratch optional)
+ *     {"op":"facts","scratch":"/dir"}
+ *     {"op":"quit"}
+ *   agent -> harness, one reply per request:
+ *     {"type":"result","id":N,"ok":true,"workload":"...","params":{...},
+ *      "elapsed_ns":N,"ops":N,"bytes":N,"metrics":{"triad":...},
+ *      "counters":{...},"counter_mode":"...","detail":{...}}
+ *     {"type":"result","id":N,"ok":false,"error":"...","error_kind":"check"}
+ *     {"type":"facts","facts":{...}}   {"type":"bye"}
+ *     {"type":"error","error":"..."}   (unparseable request)
+ *
+ * The same request can be given on the command line (`vbench-agent run`),
+ * which prints one result line per repetition.
+ */
+#ifndef VB_AGENT_H
+#define VB_AGENT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#define VB_AGENT_PROTOCOL 1
+#define VB_AGENT_MAX_LINE (1u << 20)
+
+/*
+ * Execute one "run" request and return the reply object (never NULL unless
+ * out of memory).  Failures, including a self-check that caught a wrong
+ * answer, are replies with ok=false and a reason.  New reference.
+ */
+json_t *vb_agent_handle_run(const json_t *req);
+
+/* The ready message (facts of the environment as seen from inside). */
+json_t *vb_agent_ready_message(void);
+
+/*
+ * Serve requests from @in, replies to @out, until "quit" or end of input.
+ * Returns 0 on quit/EOF, -1 on an I/O error.
+ */
+int vb_agent_serve(FILE *in, FILE *out);
+
+/* Write @obj as one compact line to @out and flush.  Returns 0 or -1. */
+int vb_agent_send(FILE *out, const json_t *obj);
+
+#endif
