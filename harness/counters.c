@@ -260,7 +260,8 @@ static int papi_set_prepare(vb_counters_t *c, int cidx)
 	opt.inherit.inherit = PAPI_INHERIT_ALL;
 	if ((r = PAPI_set_opt(PAPI_INHERIT, &opt)) != PAPI_OK) {
 		/* Without inheritance children would silently go uncounted. */
-		snprintf(c->papi_set_err, sizeof(c->papi_set_err), "inherit: %s", perr(r));
+		snprintf(c->papi_set_err, sizeof(c->papi_set_err),
+			 "cannot count children (PAPI_INHERIT: %s)", perr(r));
 		return -1;
 	}
 	return 0;
@@ -551,6 +552,8 @@ int vb_counters_start(vb_counters_t *c)
 
 	if (!c)
 		return 0;
+	if (c->running) /* started twice: the first region ends here */
+		vb_counters_stop(c);
 	ru_now(c->ru0);
 	for (i = 0; i < c->n; i++) {
 		int fd = c->st[i].fd;

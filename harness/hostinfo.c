@@ -301,21 +301,22 @@ static json_t *thp_json(void)
 static json_t *mitigations_json(void)
 {
 	const char *dir = SYS_CPU "/vulnerabilities";
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct dirent **list;
 	json_t *o;
 	char path[512];
+	int i, n = scandir(dir, &list, NULL, alphasort);
 
-	if (!d)
+	if (n < 0)
 		return json_null();
 	o = json_object();
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		json_object_set_new(o, de->d_name, file_json(path));
+	for (i = 0; i < n; i++) {
+		if (list[i]->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
+			json_object_set_new(o, list[i]->d_name, file_json(path));
+		}
+		free(list[i]);
 	}
-	closedir(d);
+	free(list);
 	return o;
 }
 

@@ -239,7 +239,7 @@ static int set_memory(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 static int set_seed(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	cfg->seed_set = 1;
-	return vb_parse_u64(v, 1, UINT64_MAX, "--seed", &cfg->seed, err);
+	return vb_parse_u64(v, 1, INT64_MAX, "--seed", &cfg->seed, err);
 }
 
 static int set_allow_tmpfs(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)

@@ -175,8 +175,10 @@ static int prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
 		vb_hostname(host, sizeof(host));
 		snprintf(cfg->out, sizeof(cfg->out), "results/%s-%s", stamp, host);
 	}
-	if (vb_mkdir_p(cfg->out, 0755, err) < 0)
+	if (vb_mkdir_p(cfg->out, 0755, err) < 0) {
+		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
 		return vb_error_prefix(err, "--out");
+	}
 	d = opendir(cfg->out);
 	if (!d)
 		return vb_error_set(err, VB_EUSAGE, errno, "--out %s", cfg->out);
@@ -312,6 +314,11 @@ static json_t *run_request(const run_state_t *st, int id, const vb_workload_t *w
 		json_array_append_new(ev, json_string(st->cfg->events[i]));
 	req = json_pack("{s:s,s:i,s:s,s:o,s:o}", "op", "run", "id", id, "workload", w->name,
 			"params", vb_params_to_json(p), "events", ev);
+	/* Test hook: VBENCH_TEST_CORRUPT=GLOB makes matching workloads falsify
+	 * their answer, proving a wrong answer is caught and recorded. */
+	if (with_events && getenv("VBENCH_TEST_CORRUPT") &&
+	    vb_glob_match(getenv("VBENCH_TEST_CORRUPT"), w->name))
+		json_object_set_new(req, "corrupt", json_true());
 	if ((w->flags & VB_W_SCRATCH) && st->cfg->scratch[0])
 		json_object_set_new(req, "scratch", json_string(st->cfg->scratch));
 	return req;
@@ -638,7 +645,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "cannot find vbench-agent next to vbench (give --agent PATH)");
 	if (!cfg->seed_set)
-		cfg->seed = (vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1;
+		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
 	if (plan_cpus(cfg, err) < 0 || check_memory(cfg, err) < 0)
 		return -1;
 	if (prepare_out(cfg, err) < 0 || prepare_scratch(st, err) < 0)

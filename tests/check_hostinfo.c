@@ -45,22 +45,24 @@ START_TEST(test_memory_ncpus)
 }
 END_TEST
 
-/* Whether /proc/cpuinfo lists the "hypervisor" flag; -1 if unreadable. */
+/* Whether /proc/cpuinfo's first "flags" line has "hypervisor"; -1 if unreadable. */
 static int cpuinfo_hypervisor(void)
 {
 	char *ci = vb_read_file("/proc/cpuinfo", 4 << 20, 0, NULL);
-	const char *p;
-	int found = 0;
+	char *p, *e;
+	int found;
 
 	if (!ci)
 		return -1;
-	for (p = strstr(ci, "flags"); p && !found; p = strstr(p + 1, "flags")) {
-		const char *e = strchr(p, '\n'), *h = strstr(p, " hypervisor");
-
-		found = h && (!e || h < e) && (h[11] == ' ' || h[11] == '\n' || !h[11]);
-		if (e)
-			break; /* first CPU only */
+	p = strstr(ci, "\nflags");
+	if (!p) {
+		free(ci);
+		return -1;
 	}
+	e = strchr(p + 1, '\n');
+	if (e)
+		*e = '\0';
+	found = strstr(p, " hypervisor ") || (strlen(p) >= 11 && !strcmp(p + strlen(p) - 11, " hypervisor"));
 	free(ci);
 	return found;
 }

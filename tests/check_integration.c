@@ -1,20 +1,369 @@
 /*
- * check_integration.c - tests of the integration module (placeholder until written).
+ * check_integration.c - drive the real `vbench` binary on bare metal.
+ *
+ * Runs every workload with the tiny test profile, validates run.json against
+ * harness/run.schema.json (python3-jsonschema), checks that invalid
+ * documents are rejected, that bad input is refused with a one-line error
+ * and exit 2 before anything runs, that a wrong answer is recorded and gives
+ * exit 1, that SIGINT keeps completed repetitions, and that nothing is left
+ * behind (cgroups, scratch directories, processes).
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/util.h"
 #include "tests.h"
 
-START_TEST(test_integration_placeholder)
+static char vbench[PATH_MAX], validator[PATH_MAX], tmpdir[PATH_MAX];
+
+static void setup(void)
 {
-	ck_assert_int_eq(1, 1);
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
+	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
+	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-itest-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	vb_rm_rf(tmpdir);
+}
+
+/* Run argv, capture stdout+stderr into @out (NUL-terminated); return exit
+ * status (or 128+signal).  @setenv_kv "K=V" or NULL. */
+static int run_cmd(char *const argv[], const char *env_kv, char *out, size_t outlen)
+{
+	int pfd[2], status;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		if (env_kv)
+			putenv((char *)env_kv);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int validate(const char *path, char *out, size_t outlen)
+{
+	char *argv[] = { "/usr/bin/python3", validator, (char *)path, NULL };
+	return run_cmd(argv, NULL, out, outlen);
+}
+
+/* No vbench cgroup of a finished run may remain. */
+static void assert_no_debris(void)
+{
+	static const char *const dirs[] = { "/sys/fs/cgroup/cpuset", "/sys/fs/cgroup/memory",
+					    "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup" };
+	char self[32];
+	struct dirent *de;
+	size_t i;
+	DIR *d;
+
+	snprintf(self, sizeof(self), "vbench-test-");
+	for (i = 0; i < VB_ARRAY_SIZE(dirs); i++) {
+		d = opendir(dirs[i]);
+		if (!d)
+			continue;
+		while ((de = readdir(d)) != NULL)
+			ck_assert_msg(strncmp(de->d_name, "vbench-", 7) ||
+					      !strncmp(de->d_name, self, strlen(self)),
+				      "cgroup %s/%s left behind", dirs[i], de->d_name);
+		closedir(d);
+	}
+	d = opendir("/var/tmp");
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		ck_assert_msg(strncmp(de->d_name, "vbench-scratch-", 15),
+			      "scratch directory /var/tmp/%s left behind", de->d_name);
+	closedir(d);
+}
+
+static json_t *load_run(const char *dir)
+{
+	char path[PATH_MAX];
+	json_error_t jerr;
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc != NULL, "run.json: %s", jerr.text);
+	return doc;
+}
+
+START_TEST(test_bare_every_workload)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX], path[PATH_MAX];
+	char *argv[] = { vbench, "run", "--env", "bare", "--profile", "test", "--out", dir, NULL };
+	json_t *doc, *reps, *r, *wls, *w;
+	size_t i, j, n;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	rc = run_cmd(argv, NULL, out, sizeof(out));
+	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	rc = validate(path, out, sizeof(out));
+	ck_assert_msg(rc == 0, "run.json does not validate: %s", out);
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
+	wls = json_object_get(doc, "workloads");
+	reps = json_object_get(doc, "repetitions");
+	ck_assert_uint_eq(json_array_size(wls), 14);
+	json_array_foreach(wls, i, w) {
+		n = 0;
+		json_array_foreach(reps, j, r) {
+			if (strcmp(json_string_value(json_object_get(r, "workload")),
+				   json_string_value(json_object_get(w, "name"))))
+				continue;
+			ck_assert(json_is_true(json_object_get(r, "ok")));
+			ck_assert_int_gt(json_integer_value(json_object_get(
+						 json_object_get(r, "result"), "elapsed_ns")),
+					 0);
+			n++;
+		}
+		ck_assert_msg(n == 2, "%s has %zu repetitions, expected 2",
+			      json_string_value(json_object_get(w, "name")), n);
+	}
+	/* Counters: every default event is listed in each record. */
+	r = json_object_get(json_object_get(json_array_get(reps, 0), "result"), "counters");
+	ck_assert_ptr_nonnull(json_object_get(r, "PAPI_TOT_INS"));
+	ck_assert_ptr_nonnull(json_object_get(r, "perf::TASK-CLOCK"));
+	ck_assert_ptr_nonnull(json_object_get(json_object_get(doc, "host"), "cpu"));
+	json_decref(doc);
+	assert_no_debris();
+}
+END_TEST
+
+/* Invalid documents must be rejected by the same schema. */
+START_TEST(test_schema_rejects_invalid)
+{
+	static const char *const bad[] = {
+		"{}",
+		"{\"schema\":\"vbench-run\",\"schema_version\":2}",
+	};
+	static char out[4096];
+	char dir[PATH_MAX], path[PATH_MAX], *s;
+	char *argv[] = { vbench, "run", "--workload", "cpu.syscall", "--profile", "test", "--out", dir, NULL };
+	json_t *doc, *rep;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < VB_ARRAY_SIZE(bad); i++) {
+		snprintf(path, sizeof(path), "%s/bad%zu.json", tmpdir, i);
+		ck_assert_int_eq(vb_write_file(path, bad[i], strlen(bad[i]), NULL), 0);
+		ck_assert_int_eq(validate(path, out, sizeof(out)), 1);
+	}
+	/* A real run, then break it in ways the schema must notice. */
+	snprintf(dir, sizeof(dir), "%s/run2", tmpdir);
+	rc = run_cmd(argv, NULL, out, sizeof(out));
+	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
+	for (i = 0; i < 4; i++) {
+		doc = load_run(dir);
+		rep = json_array_get(json_object_get(doc, "repetitions"), 0);
+		if (i == 0)
+			json_object_del(rep, "result"); /* ok without a result */
+		else if (i == 1)
+			json_object_set_new(doc, "status", json_string("bogus"));
+		else if (i == 2)
+			json_object_set_new(json_object_get(json_object_get(rep, "result"), "metrics"),
+					    "ns_per_call", json_string("fast"));
+		else
+			json_object_set_new(json_object_get(json_object_get(rep, "result"), "counters"),
+					    "PAPI_TOT_INS", json_pack("{s:b}", "available", 0));
+		s = json_dumps(doc, 0);
+		snprintf(path, sizeof(path), "%s/broken%zu.json", tmpdir, i);
+		ck_assert_int_eq(vb_write_file(path, s, strlen(s), NULL), 0);
+		free(s);
+		json_decref(doc);
+		ck_assert_msg(validate(path, out, sizeof(out)) == 1, "broken document %zu accepted", i);
+	}
+}
+END_TEST
+
+/* Bad input: exit 2, one line naming the input, nothing run. */
+START_TEST(test_bad_input)
+{
+	static const struct {
+		const char *args[6];
+		const char *expect;
+	} cases[] = {
+		{ { "--env", "nope" }, "unknown environment 'nope'" },
+		{ { "--workload", "nope.*" }, "matches no workload" },
+		{ { "--reps", "0" }, "--reps" },
+		{ { "--reps", "-3" }, "--reps" },
+		{ { "--reps", "99999999999999999999999" }, "--reps" },
+		{ { "--cpus", "abc" }, "--cpus" },
+		{ { "--memory", "12Q" }, "--memory" },
+		{ { "--events", "NOT_AN_EVENT" }, "NOT_AN_EVENT" },
+		{ { "--param", "mem.stream.nope=1" }, "mem.stream.nope" },
+		{ { "--profile", "huge" }, "huge" },
+		{ { "--bogus" }, "--bogus" },
+		{ { "--workload", "io.seqread", "--scratch", "/dev/shm" }, "/dev/shm" },
+		{ { "--workload", "io.seqread", "--scratch", "/nonexistent/dir" }, "/nonexistent/dir" },
+		{ { "--out", "/proc/vbench-cannot-write" }, "--out" },
+	};
+	static char out[8192];
+	char *argv[12];
+	size_t i, j, k;
+	int rc;
+
+	for (i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+		k = 0;
+		argv[k++] = vbench;
+		argv[k++] = "run";
+		argv[k++] = "--profile";
+		argv[k++] = "test";
+		for (j = 0; j < 6 && cases[i].args[j]; j++)
+			argv[k++] = (char *)cases[i].args[j];
+		argv[k] = NULL;
+		rc = run_cmd(argv, NULL, out, sizeof(out));
+		ck_assert_msg(rc == 2, "case %zu (%s): exit %d, expected 2: %s", i, cases[i].args[0],
+			      rc, out);
+		ck_assert_msg(strstr(out, cases[i].expect), "case %zu: '%s' not in: %s", i,
+			      cases[i].expect, out);
+		ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1,
+			      "case %zu: error is not one line: %s", i, out);
+	}
+	assert_no_debris();
+}
+END_TEST
+
+/* A wrong answer is recorded as an error, the run goes on, exit 1. */
+START_TEST(test_wrong_answer_recorded)
+{
+	static char out[1 << 15];
+	char dir[PATH_MAX];
+	char *argv[] = { vbench, "run", "--workload", "cpu.syscall,cpu.int", "--profile", "test",
+			 "--out", dir, NULL };
+	json_t *doc, *r;
+	size_t i, bad = 0, good = 0;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/run3", tmpdir);
+	rc = run_cmd(argv, "VBENCH_TEST_CORRUPT=cpu.int", out, sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d, expected 1:\n%s", rc, out);
+	doc = load_run(dir);
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
+		if (!strcmp(json_string_value(json_object_get(r, "workload")), "cpu.int")) {
+			ck_assert(json_is_false(json_object_get(r, "ok")));
+			ck_assert_str_eq(json_string_value(json_object_get(r, "error_kind")), "check");
+			bad++;
+		} else {
+			ck_assert(json_is_true(json_object_get(r, "ok")));
+			good++;
+		}
+	}
+	ck_assert_uint_eq(bad, 2);
+	ck_assert_uint_eq(good, 2);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "completed-with-errors");
+	json_decref(doc);
+	assert_no_debris();
+}
+END_TEST
+
+/* SIGINT part-way: exit 130, completed repetitions kept, nothing left. */
+START_TEST(test_sigint_keeps_results)
+{
+	char dir[PATH_MAX], path[PATH_MAX], reps[8] = "50";
+	char *argv[] = { vbench, "run", "--workload", "cpu.syscall", "--profile", "test", "--reps",
+			 reps, "--quiet", "--out", dir, NULL };
+	json_t *doc;
+	int status, i, devnull;
+	pid_t pid;
+
+	snprintf(dir, sizeof(dir), "%s/run4", tmpdir);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execv(vbench, argv);
+		_exit(127);
+	}
+	/* Wait until some repetitions are on disk. */
+	for (i = 0; i < 600; i++) {
+		json_t *d = json_load_file(path, 0, NULL);
+		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
+		json_decref(d);
+		if (n >= 3)
+			break;
+		usleep(50000);
+	}
+	kill(pid, SIGINT);
+	waitpid(pid, &status, 0);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 130);
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
+	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
+	json_decref(doc);
+	assert_no_debris();
+}
+END_TEST
+
+START_TEST(test_list_and_doctor)
+{
+	static char out[1 << 14];
+	char *list[] = { vbench, "list", NULL };
+	char *doctor[] = { vbench, "doctor", NULL };
+	char *version[] = { vbench, "--version", NULL };
+	char *unknown[] = { vbench, "frobnicate", NULL };
+
+	ck_assert_int_eq(run_cmd(list, NULL, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "bare"));
+	ck_assert_ptr_nonnull(strstr(out, "mem.stream"));
+	ck_assert_int_eq(run_cmd(doctor, NULL, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "cgroups:"));
+	ck_assert_int_eq(run_cmd(version, NULL, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "vbench "));
+	ck_assert_int_eq(run_cmd(unknown, NULL, out, sizeof(out)), 2);
+	ck_assert_ptr_nonnull(strstr(out, "frobnicate"));
 }
 END_TEST
 
 Suite *vb_suite_integration(void)
 {
 	Suite *s = suite_create("integration");
-	TCase *tc = tcase_create("core");
+	TCase *tc = tcase_create("bare");
 
-	tcase_add_test(tc, test_integration_placeholder);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_bare_every_workload);
+	tcase_add_test(tc, test_schema_rejects_invalid);
+	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_wrong_answer_recorded);
+	tcase_add_test(tc, test_sigint_keeps_results);
+	tcase_add_test(tc, test_list_and_doctor);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -24,7 +24,10 @@
 
 /* ---- scratch file ---- */
 
-/* Fail with VB_ERESOURCE when @dir has less than @need bytes free. */
+/*
+ * Fail with VB_ERESOURCE when @dir has less than @need bytes free.  A
+ * filesystem that reports no size at all (ramfs: f_blocks 0) is not judged.
+ */
 static int check_space(const char *dir, uint64_t need, vb_error_t *err)
 {
 	struct statvfs sv;
@@ -34,7 +37,7 @@ static int check_space(const char *dir, uint64_t need, vb_error_t *err)
 	if (statvfs(dir, &sv) < 0)
 		return vb_error_sys(err, "statvfs scratch directory %s", dir);
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
-	if (avail < need)
+	if (sv.f_blocks && avail < need)
 		return vb_error_set(err, VB_ERESOURCE, 0,
 				    "scratch directory %s has %s free, the run needs %s", dir,
 				    vb_format_size(avail, a, sizeof(a)),

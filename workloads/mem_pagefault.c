@@ -103,8 +103,10 @@ static int one_round(struct pf *pf, uint64_t r, const char *thp, int corrupt, vb
 
 	t0 = vb_now_ns();
 	p = vb_buffer_alloc(bytes, thp, err);
-	if (!p)
-		return vb_error_prefix(err, "round %llu", (unsigned long long)r);
+	if (!p) {
+		vb_error_prefix(err, "round %llu", (unsigned long long)r);
+		return -1;
+	}
 	t1 = vb_now_ns();
 	touch(p, pf->pages, r);
 	t2 = vb_now_ns();
@@ -144,7 +146,7 @@ static int size(const vb_sizing_t *s, vb_params_t *p, vb_error_t *err)
 		want = cap >= 2 * VB_MEM_MIB ? cap & ~(2 * VB_MEM_MIB - 1) : cap & ~(uint64_t)4095;
 	if (want < VB_PF_MIN_REGION)
 		return vb_error_set(err, VB_ERESOURCE, 0,
-				    "%s: %llu bytes of memory cannot hold a region", w->name,
+				    "a memory allocation of %llu bytes cannot hold a region",
 				    (unsigned long long)s->mem);
 	if (mem_set_size(w, p, "region_bytes", want, err) < 0)
 		return -1;

@@ -139,7 +139,7 @@ static int size(const vb_sizing_t *s, vb_params_t *p, vb_error_t *err)
 		want = cap;
 	if (want < VB_RA_MIN_TABLE)
 		return vb_error_set(err, VB_ERESOURCE, 0,
-				    "%s: %llu bytes of memory cannot hold a table", w->name,
+				    "a memory allocation of %llu bytes cannot hold a table",
 				    (unsigned long long)s->mem);
 	if (mem_set_size(w, p, "table_bytes", want, err) < 0)
 		return -1;
@@ -181,8 +181,10 @@ static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 		return vb_error_set(err, VB_EUSAGE, 0, "table_bytes: %llu is not a power of two",
 				    (unsigned long long)bytes);
 	t = vb_buffer_alloc(bytes, thp, err);
-	if (!t)
-		return vb_error_prefix(err, "table");
+	if (!t) {
+		vb_error_prefix(err, "table");
+		return -1;
+	}
 	for (i = 0; i < words; i++)
 		t[i] = i;
 

@@ -162,8 +162,10 @@ static int arrays_init(struct stream *st, uint64_t array_bytes, const char *thp,
 	stride = st->n + VB_STREAM_SKEW;
 	st->buf_bytes = 3 * stride * sizeof(double);
 	st->buf = vb_buffer_alloc(st->buf_bytes, thp, err);
-	if (!st->buf)
-		return vb_error_prefix(err, "stream arrays");
+	if (!st->buf) {
+		vb_error_prefix(err, "stream arrays");
+		return -1;
+	}
 	st->a = st->buf;
 	st->b = st->buf + stride;
 	st->c = st->buf + 2 * stride;
@@ -351,7 +353,7 @@ static int size(const vb_sizing_t *s, vb_params_t *p, vb_error_t *err)
 		want = cap;
 	if (want < VB_STREAM_MIN_ARRAY)
 		return vb_error_set(err, VB_ERESOURCE, 0,
-				    "%s: %llu bytes of memory cannot hold three arrays", w->name,
+				    "a memory allocation of %llu bytes cannot hold three arrays",
 				    (unsigned long long)s->mem);
 	if (mem_set_size(w, p, "array_bytes", want, err) < 0 ||
 	    vb_params_set_u64(w, p, "llc_bytes", llc, err) < 0)

@@ -128,8 +128,9 @@ typedef struct vb_workload {
 	 */
 	const char *scale_param;
 	/*
-	 * Harness-side sizing: set size parameters in @p from @s (only keys the
-	 * user did not override; use vb_params_set_default()).  May be NULL.
+	 * Harness-side sizing: set size parameters in @p from @s with
+	 * vb_params_set()/vb_params_set_u64(); the user's --param overrides are
+	 * applied afterwards.  May be NULL.
 	 */
 	int (*size)(const vb_sizing_t *s, vb_params_t *p, vb_error_t *err);
 	/* Run once; see the contract at the top of this file. */
