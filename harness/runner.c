@@ -432,20 +432,39 @@ static uint64_t steal_ns(const char *cpus)
 	return ticks * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
 }
 
+/*
+ * Progress: on a terminal one status line rewritten in place (position,
+ * current workload and environment, elapsed, estimated remaining), failures
+ * kept on their own lines; otherwise one plain line per repetition.
+ */
 static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t *sl,
-		     const json_t *rec)
+		     const json_t *rec, uint64_t t_start)
 {
 	const vb_workload_t *w = st->cfg->wl[sl->wl];
 	json_t *m = json_object_get(json_object_get(rec, "result"), "metrics");
 	double host_s = (double)json_integer_value(json_object_get(rec, "host_elapsed_ns")) / 1e9;
+	double el = (double)(vb_now_ns() - t_start) / 1e9, eta = k ? el * (double)(n - k) / (double)k : 0;
+	int ok = json_is_true(json_object_get(rec, "ok"));
+	char val[64];
 
 	if (st->cfg->quiet)
 		return;
-	if (json_is_true(json_object_get(rec, "ok")))
-		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s %s %.6g %s (%.2f s)\n", k, n, sl->rep,
-			w->name, st->envs[sl->env].ops->name, w->metrics[0].name,
-			json_number_value(json_object_get(m, w->metrics[0].name)), w->metrics[0].unit,
-			host_s);
+	if (ok)
+		snprintf(val, sizeof(val), "%s %.6g %s", w->metrics[0].name,
+			 json_number_value(json_object_get(m, w->metrics[0].name)), w->metrics[0].unit);
+	if (isatty(2)) {
+		if (!ok)
+			fprintf(stderr, "\r\033[K%s in %s rep %u FAILED: %s\n", w->name,
+				st->envs[sl->env].ops->name, sl->rep,
+				json_string_value(json_object_get(rec, "error")));
+		fprintf(stderr, "\r\033[K[%zu/%zu] rep %u/%llu %-14s %-9s %s  elapsed %.0fs, left ~%.0fs",
+			k, n, sl->rep, (unsigned long long)st->cfg->reps, w->name,
+			st->envs[sl->env].ops->name, ok ? val : "", el, eta);
+		return;
+	}
+	if (ok)
+		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s %s (%.2f s)\n", k, n, sl->rep, w->name,
+			st->envs[sl->env].ops->name, val, host_s);
 	else
 		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s FAILED: %s\n", k, n, sl->rep, w->name,
 			st->envs[sl->env].ops->name,
@@ -512,6 +531,7 @@ static int run_schedule(run_state_t *st)
 	size_t n = (size_t)st->cfg->reps * st->cfg->nwl * st->nenvs, k, done = 0;
 	vb_slot_t *order = calloc(n ? n : 1, sizeof(*order));
 	json_t *reps = json_object_get(st->doc, "repetitions"), *rec;
+	uint64_t t_start = vb_now_ns();
 	vb_error_t err;
 
 	if (!order)
@@ -537,10 +557,12 @@ static int run_schedule(run_state_t *st)
 		}
 		json_array_append_new(reps, rec);
 		done++;
-		progress(st, k + 1, n, &order[k], rec);
+		progress(st, k + 1, n, &order[k], rec, t_start);
 		if (vb_runfile_save(st->doc, st->cfg->out, &err) < 0)
 			fprintf(stderr, "vbench: %s\n", err.msg);
 	}
+	if (isatty(2) && !st->cfg->quiet)
+		fputc('\n', stderr);
 	free(order);
 	return 0;
 }

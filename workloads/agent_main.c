@@ -50,10 +50,10 @@ static int cmd_list(void)
 						   w->metrics[j].unit, "better",
 						   w->metrics[j].better == VB_HIGHER_IS_BETTER ? "higher"
 											       : "lower"));
-		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:o,s:o}", "name", w->name, "kind",
-						     vb_kind_name(w->kind), "description",
-						     w->description, "params", params, "metrics",
-						     metrics));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s?,s:o,s:o}", "name", w->name,
+						     "kind", vb_kind_name(w->kind), "description",
+						     w->description, "scale_param", w->scale_param,
+						     "params", params, "metrics", metrics));
 	}
 	vb_agent_send(stdout, arr);
 	json_decref(arr);

@@ -356,7 +356,7 @@ static int size(const vb_sizing_t *s, vb_params_t *p, vb_error_t *err)
 				    "a memory allocation of %llu bytes cannot hold three arrays",
 				    (unsigned long long)s->mem);
 	if (mem_set_size(w, p, "array_bytes", want, err) < 0 ||
-	    vb_params_set_u64(w, p, "llc_bytes", llc, err) < 0)
+	    mem_set_size(w, p, "llc_bytes", llc, err) < 0)
 		return -1;
 	if (s->tiny)
 		return vb_params_set_u64(w, p, "passes", 3, err);
