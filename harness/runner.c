@@ -516,6 +516,9 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		json_object_del(reply, "id");
 		json_object_del(reply, "ok");
 		json_object_del(reply, "params"); /* identical to the workload's, kept once */
+		json_object_set_new(reply, "derived",
+				    vb_counters_derive(json_object_get(reply, "counters"),
+						       (uint64_t)json_integer_value(json_object_get(reply, "ops"))));
 		json_object_set_new(rec, "result", reply);
 	} else {
 		json_object_set_new(rec, "ok", json_false());
@@ -600,14 +603,14 @@ static void print_summary(const run_state_t *st)
 	if (!v)
 		return;
 	envs = json_object_get(st->doc, "environments");
-	printf("\n%-16s %-14s %-8s", "workload", "metric", "unit");
+	printf("\n%-16s %-20s %-11s", "workload", "metric", "unit");
 	json_array_foreach(envs, j, e)
 		printf(" %20s", json_string_value(json_object_get(e, "name")));
 	printf("\n");
 	for (i = 0; i < st->cfg->nwl; i++) {
 		const vb_workload_t *w = st->cfg->wl[i];
 		base = NAN;
-		printf("%-16s %-14s %-8s", w->name, w->metrics[0].name, w->metrics[0].unit);
+		printf("%-16s %-20s %-11s", w->name, w->metrics[0].name, w->metrics[0].unit);
 		json_array_foreach(envs, j, e) {
 			ename = json_string_value(json_object_get(e, "name"));
 			if (!json_is_true(json_object_get(e, "available"))) {

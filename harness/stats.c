@@ -56,3 +56,48 @@ int vb_summarize(const double *v, size_t n, vb_summary_t *out)
 	free(s);
 	return 0;
 }
+
+/* Value of an available counter, or -1. */
+static double counter_value(const json_t *counters, const char *name)
+{
+	json_t *c = json_object_get(counters, name), *v = json_object_get(c, "value");
+
+	return json_is_integer(v) ? (double)json_integer_value(v) : -1.0;
+}
+
+static int is_miss_event(const char *name)
+{
+	static const char *const sfx[] = { "_DCM", "_TCM", "_DM", "_MSP", "_ICM" };
+	size_t len = strlen(name), i, l;
+
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		l = strlen(sfx[i]);
+		if (len > l && !strcmp(name + len - l, sfx[i]))
+			return 1;
+	}
+	return 0;
+}
+
+json_t *vb_counters_derive(const json_t *counters, uint64_t ops)
+{
+	json_t *out = json_object(), *per_op = json_object(), *mpki = json_object(), *c;
+	double ins = counter_value(counters, "PAPI_TOT_INS");
+	double cyc = counter_value(counters, "PAPI_TOT_CYC");
+	const char *name;
+	double v;
+
+	if (ins > 0 && cyc > 0)
+		json_object_set_new(out, "ipc", json_real(ins / cyc));
+	json_object_foreach((json_t *)counters, name, c) {
+		v = counter_value(counters, name);
+		if (v < 0)
+			continue;
+		if (ops)
+			json_object_set_new(per_op, name, json_real(v / (double)ops));
+		if (ins > 0 && is_miss_event(name))
+			json_object_set_new(mpki, name, json_real(v * 1000.0 / ins));
+	}
+	json_object_set_new(out, "per_op", per_op);
+	json_object_set_new(out, "per_kilo_instruction", mpki);
+	return out;
+}

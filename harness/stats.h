@@ -5,6 +5,7 @@
 #ifndef VB_STATS_H
 #define VB_STATS_H
 
+
 #include <stddef.h>
 
 typedef struct vb_summary {
@@ -24,4 +25,17 @@ int vb_summarize(const double *v, size_t n, vb_summary_t *out);
 /* Median of @n values (sorts a copy); NaN when n == 0. */
 double vb_median(const double *v, size_t n);
 
+
+
+#include <jansson.h>
+#include <stdint.h>
+
+/*
+ * Derived counter metrics of one repetition, from its "counters" object
+ * (counters.h JSON) and the operations/bytes it did: IPC where cycles and
+ * instructions exist, misses per kilo-instruction for every _DCM, _TCM,
+ * _DM, _MSP or _ICM event, and every available counter per operation.  A derived
+ * metric whose inputs are unavailable is absent, never zero.  New reference.
+ */
+json_t *vb_counters_derive(const json_t *counters, uint64_t ops);
 #endif

@@ -149,7 +149,7 @@ char *vb_format_time(uint64_t wall_ns, char *buf, size_t len)
 
 char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err)
 {
-	size_t cap = 4096, len = 0;
+	size_t cap = max < 4096 ? max : 4096, len = 0; /* never read past @max */
 	char *buf, *nb;
 	ssize_t n;
 	int fd;
@@ -277,8 +277,17 @@ int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err)
 			return vb_error_sys(err, "create directory %s", buf);
 		*p = '/';
 	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return vb_error_sys(err, "create directory %s", buf);
+	if (mkdir(buf, mode) < 0) {
+		struct stat st;
+
+		if (errno != EEXIST)
+			return vb_error_sys(err, "create directory %s", buf);
+		/* EEXIST is fine only for a directory (or a link to one). */
+		if (stat(buf, &st) < 0)
+			return vb_error_sys(err, "create directory %s", buf);
+		if (!S_ISDIR(st.st_mode))
+			return vb_error_set(err, VB_ESYS, ENOTDIR, "create directory %s", buf);
+	}
 	return 0;
 }
 
