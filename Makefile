@@ -143,7 +143,8 @@ uninstall:
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -I harness -I workloads harness workloads bench
+	  --suppress=missingIncludeSystem --suppress=unknownMacro --suppress=readdirCalled --inline-suppr --library=posix \
+	  -I harness -I workloads harness workloads bench
 	clang-tidy --quiet $(LIB_SRCS) $(VBENCH_SRCS) $(AGENT_SRCS) -- $(CPPFLAGS) -std=gnu11
 
 clean:

@@ -80,6 +80,7 @@ echo "# date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs, kernel $(uname -r)$(grep -qw hypervisor /proc/cpuinfo && echo ', virtualized (hypervisor flag)')"
 echo "# likwid: $(likwid-bench -h 2>&1 | sed -n 's/.*Version *//p' | head -1); arrays: 3 x $SIZE bytes (likwid -w S0:${TOTAL}B:1); cpu $CPU; rounds $N"
 echo "# vbench: $AGENT run mem.stream --param array_bytes=$SIZE --param passes=$PASSES (thp=never); likwid -i $ITERS"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Check every variant once on a tiny size: a variant this CPU cannot run, or a
 # likwid that cannot read the topology here, is reported with its error.
@@ -120,6 +121,7 @@ while [ "$r" -le "$N" ]; do
 	fi
 	r=$((r + 1))
 done
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 /usr/bin/python3 - "$tmp" "$N" "$TARGET" "$ok_variants" "$CPU" "$strict" <<'EOF'
 import json, re, sys

@@ -368,6 +368,7 @@ void *vb_buffer_alloc(size_t bytes, const char *thp, vb_error_t *err)
 	bytes = (bytes + 4095) & ~(size_t)4095;
 	len = bytes + align;
 
+	/* cppcheck-suppress invalidFunctionArg ; fd -1 is right for MAP_ANONYMOUS */
 	raw = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED) {
 		vb_error_set(err, VB_ERESOURCE, errno, "map %zu bytes", bytes);
