@@ -19,7 +19,9 @@
 #include "counters.h"
 #include "env.h"
 #include "hostinfo.h"
+#include "prepare.h"
 #include "registry.h"
+#include "report.h"
 #include "runfile.h"
 #include "schedule.h"
 #include "sizing.h"
@@ -39,162 +41,6 @@ typedef struct run_state {
 	size_t failures;
 	int scratch_res;                /* registry handle of a private scratch dir */
 } run_state_t;
-
-/* ---- preparation ---------------------------------------------------- */
-
-int vb_find_agent(char *out, size_t len)
-{
-	static const char *const rel[] = { "vbench-agent", "../workloads/vbench-agent",
-					   "../libexec/vbench/vbench-agent" };
-	char exe[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	size_t i;
-
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	for (i = 0; i < VB_ARRAY_SIZE(rel); i++) {
-		snprintf(out, len, "%s/%s", exe, rel[i]);
-		if (access(out, X_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-static int any_io(const vb_run_cfg_t *cfg)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nwl; i++)
-		if (cfg->wl[i]->flags & VB_W_SCRATCH)
-			return 1;
-	return 0;
-}
-
-/* Pick the environments' CPUs (the last N) and move the harness elsewhere. */
-static int plan_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
-{
-	uint64_t all = 0, env = 0, rest;
-	unsigned n = 0, i, want = (unsigned)cfg->cpus;
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return vb_error_sys(err, "sched_getaffinity");
-	for (i = 0; i < 64; i++)
-		if (CPU_ISSET(i, &set)) {
-			all |= 1ull << i;
-			n++;
-		}
-	if (want > n)
-		return vb_error_set(err, VB_ERESOURCE, 0,
-				    "--cpus %u: this host lets vbench use only %u CPUs", want, n);
-	for (i = 64; i-- > 0 && want;)
-		if (all & (1ull << i)) {
-			env |= 1ull << i;
-			want--;
-		}
-	rest = all & ~env;
-	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
-	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
-	if (rest) {
-		CPU_ZERO(&set);
-		for (i = 0; i < 64; i++)
-			if (rest & (1ull << i))
-				CPU_SET(i, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
-	return 0;
-}
-
-static int check_memory(const vb_run_cfg_t *cfg, vb_error_t *err)
-{
-	uint64_t total, avail;
-	char a[32], b[32];
-
-	if (vb_hostinfo_memory(&total, &avail, err) < 0)
-		return -1;
-	if (cfg->memory > avail)
-		return vb_error_set(err, VB_ERESOURCE, 0,
-				    "--memory %s: only %s of host memory is available",
-				    vb_format_size(cfg->memory, a, sizeof(a)),
-				    vb_format_size(avail, b, sizeof(b)));
-	return 0;
-}
-
-static int prepare_scratch(run_state_t *st, vb_error_t *err)
-{
-	vb_run_cfg_t *cfg = st->cfg;
-	char type[64], tmpl[] = "/var/tmp/vbench-scratch-XXXXXX";
-	struct stat sb;
-	int ram;
-
-	if (!any_io(cfg))
-		return 0;
-	if (cfg->scratch[0]) {
-		if (stat(cfg->scratch, &sb) < 0)
-			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s", cfg->scratch);
-		if (!S_ISDIR(sb.st_mode))
-			return vb_error_set(err, VB_EUSAGE, 0, "--scratch %s: not a directory",
-					    cfg->scratch);
-		if (access(cfg->scratch, W_OK) < 0)
-			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s: not writable",
-					    cfg->scratch);
-	} else {
-		if (!mkdtemp(tmpl))
-			return vb_error_sys(err, "create scratch directory in /var/tmp");
-		snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", tmpl);
-		st->scratch_res = vb_res_add_path(VB_RES_DIR, cfg->scratch);
-	}
-	if (vb_fs_info(cfg->scratch, type, sizeof(type), &ram, err) < 0)
-		return -1;
-	if (ram && !cfg->allow_tmpfs)
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "--scratch %s is on %s (RAM): I/O workloads would measure memory; "
-				    "give a disk-backed directory or --allow-tmpfs",
-				    cfg->scratch, type);
-	return 0;
-}
-
-/* Create the run directory (must be new or empty) and check it is writable. */
-static int prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
-{
-	char stamp[32], host[128];
-	time_t now = time(NULL);
-	struct tm tm;
-	DIR *d;
-	struct dirent *de;
-	int nonempty = 0;
-
-	if (!cfg->out[0]) {
-		localtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		vb_hostname(host, sizeof(host));
-		snprintf(cfg->out, sizeof(cfg->out), "results/%s-%s", stamp, host);
-	}
-	if (vb_mkdir_p(cfg->out, 0755, err) < 0) {
-		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
-		return vb_error_prefix(err, "--out");
-	}
-	d = opendir(cfg->out);
-	if (!d)
-		return vb_error_set(err, VB_EUSAGE, errno, "--out %s", cfg->out);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			nonempty = 1;
-	closedir(d);
-	if (nonempty)
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "--out %s: directory is not empty (results are never overwritten)",
-				    cfg->out);
-	if (access(cfg->out, W_OK) < 0)
-		return vb_error_set(err, VB_EUSAGE, errno, "--out %s: not writable", cfg->out);
-	snprintf(cfg->log_path, sizeof(cfg->log_path), "%s/agent.log", cfg->out);
-	return 0;
-}
 
 /* ---- environments --------------------------------------------------- */
 
@@ -570,74 +416,6 @@ static int run_schedule(run_state_t *st)
 	return 0;
 }
 
-/* ---- summary -------------------------------------------------------- */
-
-/* Values of metric @m for workload @w in env @env from the records. */
-static size_t collect_metric(const json_t *reps, const char *w, const char *env, const char *m,
-			     double *out, size_t max)
-{
-	size_t i, n = 0;
-	json_t *r;
-
-	json_array_foreach(reps, i, r) {
-		if (n == max || !json_is_true(json_object_get(r, "ok")) ||
-		    strcmp(json_string_value(json_object_get(r, "workload")), w) ||
-		    strcmp(json_string_value(json_object_get(r, "env")), env))
-			continue;
-		out[n++] = json_number_value(
-			json_object_get(json_object_get(json_object_get(r, "result"), "metrics"), m));
-	}
-	return n;
-}
-
-/* The table printed at the end: median of the primary metric per env. */
-static void print_summary(const run_state_t *st)
-{
-	json_t *reps = json_object_get(st->doc, "repetitions"), *envs;
-	double *v = malloc(sizeof(double) * (st->cfg->reps + 1)), base;
-	const char *ename;
-	vb_summary_t s;
-	size_t i, j;
-	json_t *e;
-
-	if (!v)
-		return;
-	envs = json_object_get(st->doc, "environments");
-	printf("\n%-16s %-20s %-11s", "workload", "metric", "unit");
-	json_array_foreach(envs, j, e)
-		printf(" %20s", json_string_value(json_object_get(e, "name")));
-	printf("\n");
-	for (i = 0; i < st->cfg->nwl; i++) {
-		const vb_workload_t *w = st->cfg->wl[i];
-		base = NAN;
-		printf("%-16s %-20s %-11s", w->name, w->metrics[0].name, w->metrics[0].unit);
-		json_array_foreach(envs, j, e) {
-			ename = json_string_value(json_object_get(e, "name"));
-			if (!json_is_true(json_object_get(e, "available"))) {
-				printf(" %20s", "unavailable");
-				continue;
-			}
-			if (vb_summarize(v, collect_metric(reps, w->name, ename, w->metrics[0].name, v,
-							     st->cfg->reps),
-					 &s) < 0) {
-				printf(" %20s", "-");
-				continue;
-			}
-			if (json_is_true(json_object_get(e, "baseline")))
-				base = s.median;
-			if (isfinite(base) && !json_is_true(json_object_get(e, "baseline"))) {
-				double ratio = w->metrics[0].better == VB_HIGHER_IS_BETTER ? base / s.median
-											    : s.median / base;
-				printf(" %11.4g (x%5.2f)", s.median, ratio);
-			} else {
-				printf(" %13.4g cv%3.0f%%", s.median, s.cv * 100);
-			}
-		}
-		printf("\n");
-	}
-	free(v);
-}
-
 /* ---- the run -------------------------------------------------------- */
 
 static void warn(run_state_t *st, const char *fmt, const char *arg)
@@ -671,9 +449,9 @@ static int setup(run_state_t *st, vb_error_t *err)
 				    "cannot find vbench-agent next to vbench (give --agent PATH)");
 	if (!cfg->seed_set)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
-	if (plan_cpus(cfg, err) < 0 || check_memory(cfg, err) < 0)
+	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, err) < 0)
 		return -1;
-	if (prepare_out(cfg, err) < 0 || prepare_scratch(st, err) < 0)
+	if (vb_prepare_out(cfg, err) < 0 || vb_prepare_scratch(cfg, &st->scratch_res, err) < 0)
 		return -1;
 	st->doc = vb_runfile_new(cfg);
 	if (!st->doc)
@@ -741,7 +519,7 @@ finish:
 	if (vb_runfile_save(st->doc, cfg->out, err) < 0)
 		code = VB_EXIT_FAIL;
 	if (code != VB_EXIT_SKIPPED)
-		print_summary(st);
+		vb_report_summary(st->doc, stdout);
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
 out:

@@ -13,6 +13,7 @@
 
 #include "error.h"
 #include "options.h"
+#include "prepare.h"
 
 /*
  * Run what @cfg asks for.  Returns the process exit code (VB_EXIT_*): 0 all
@@ -22,8 +23,5 @@
  */
 int vb_run(vb_run_cfg_t *cfg, vb_error_t *err);
 
-/* Locate vbench-agent next to the running executable (build tree or
- * installed layout).  Returns 0 with @out filled, or -1. */
-int vb_find_agent(char *out, size_t len);
 
 #endif

@@ -70,7 +70,7 @@ fstype=$(stat -f -c %T "$DIR")  # statfs magic: ext4 shows as ext2/ext3
 case "$fstype" in
 tmpfs|ramfs) echo "bench-io: $DIR is $fstype: O_DIRECT there measures RAM, choose a disk (--dir)" >&2; exit 3 ;;
 esac
-fsname=$(findmnt -n -o FSTYPE,SOURCE --target "$DIR" 2>/dev/null || echo "$fstype")
+fsname=$(findmnt -n -o FSTYPE,SOURCE --target "$DIR" 2>/dev/null | tr -s " " || echo "$fstype")
 need=$((SIZE / 1024 + 65536))    # KiB: one file at a time (the tools run in turn) + 64 MiB
 avail=$(df -Pk "$DIR" | awk 'NR == 2 { print $4 }')
 [ "$avail" -ge "$need" ] || { echo "bench-io: $DIR has $avail KiB free, need $need" >&2; exit 3; }

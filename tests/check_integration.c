@@ -25,6 +25,7 @@
 #include "tests.h"
 
 static char vbench[PATH_MAX], validator[PATH_MAX], tmpdir[PATH_MAX];
+static pid_t last_pid; /* the vbench process run_cmd started last */
 
 static void setup(void)
 {
@@ -61,6 +62,7 @@ static int run_cmd(char *const argv[], const char *env_kv, char *out, size_t out
 		_exit(127);
 	}
 	close(pfd[1]);
+	last_pid = pid;
 	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
 		len += (size_t)n;
 	out[len] = '\0';
@@ -75,33 +77,37 @@ static int validate(const char *path, char *out, size_t outlen)
 	return run_cmd(argv, NULL, out, outlen);
 }
 
-/* No vbench cgroup of a finished run may remain. */
-static void assert_no_debris(void)
+/* Nothing the vbench process @pid created may remain: no cgroup
+ * "vbench-<pid>-*", no scratch directory "vbench-scratch-<pid>-*". */
+static void assert_no_debris(pid_t pid)
 {
 	static const char *const dirs[] = { "/sys/fs/cgroup/cpuset", "/sys/fs/cgroup/memory",
 					    "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup" };
-	char self[32];
+	char cg[64], scratch[64];
 	struct dirent *de;
 	size_t i;
 	DIR *d;
 
-	snprintf(self, sizeof(self), "vbench-test-");
+	ck_assert_int_gt(pid, 0);
+	snprintf(cg, sizeof(cg), "vbench-%d-", (int)pid);
+	snprintf(scratch, sizeof(scratch), "vbench-scratch-%d-", (int)pid);
 	for (i = 0; i < VB_ARRAY_SIZE(dirs); i++) {
 		d = opendir(dirs[i]);
 		if (!d)
 			continue;
 		while ((de = readdir(d)) != NULL)
-			ck_assert_msg(strncmp(de->d_name, "vbench-", 7) ||
-					      !strncmp(de->d_name, self, strlen(self)),
+			ck_assert_msg(strncmp(de->d_name, cg, strlen(cg)),
 				      "cgroup %s/%s left behind", dirs[i], de->d_name);
 		closedir(d);
 	}
 	d = opendir("/var/tmp");
 	ck_assert_ptr_nonnull(d);
 	while ((de = readdir(d)) != NULL)
-		ck_assert_msg(strncmp(de->d_name, "vbench-scratch-", 15),
+		ck_assert_msg(strncmp(de->d_name, scratch, strlen(scratch)),
 			      "scratch directory /var/tmp/%s left behind", de->d_name);
 	closedir(d);
+	/* ... and no process of it. */
+	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
 }
 
 static json_t *load_run(const char *dir)
@@ -157,7 +163,7 @@ START_TEST(test_bare_every_workload)
 	ck_assert_ptr_nonnull(json_object_get(r, "perf::TASK-CLOCK"));
 	ck_assert_ptr_nonnull(json_object_get(json_object_get(doc, "host"), "cpu"));
 	json_decref(doc);
-	assert_no_debris();
+	assert_no_debris(last_pid);
 }
 END_TEST
 
@@ -251,7 +257,7 @@ START_TEST(test_bad_input)
 		ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1,
 			      "case %zu: error is not one line: %s", i, out);
 	}
-	assert_no_debris();
+	assert_no_debris(last_pid);
 }
 END_TEST
 
@@ -284,7 +290,7 @@ START_TEST(test_wrong_answer_recorded)
 	ck_assert_uint_eq(good, 2);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "completed-with-errors");
 	json_decref(doc);
-	assert_no_debris();
+	assert_no_debris(last_pid);
 }
 END_TEST
 
@@ -327,7 +333,7 @@ START_TEST(test_sigint_keeps_results)
 	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
 	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
 	json_decref(doc);
-	assert_no_debris();
+	assert_no_debris(pid);
 }
 END_TEST
 

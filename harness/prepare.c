@@ -1,0 +1,178 @@
+/*
+ * prepare.c - checks and set-up before anything runs (prepare.h): the
+ * agent binary, CPUs and memory of the allocation, the run directory, the
+ * scratch directory.  Each failure is one line naming the input.
+ */
+#include "prepare.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "hostinfo.h"
+#include "registry.h"
+#include "util.h"
+
+int vb_find_agent(char *out, size_t len)
+{
+	static const char *const rel[] = { "vbench-agent", "../workloads/vbench-agent",
+					   "../libexec/vbench/vbench-agent" };
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t i;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	for (i = 0; i < VB_ARRAY_SIZE(rel); i++) {
+		snprintf(out, len, "%s/%s", exe, rel[i]);
+		if (access(out, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int any_io(const vb_run_cfg_t *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nwl; i++)
+		if (cfg->wl[i]->flags & VB_W_SCRATCH)
+			return 1;
+	return 0;
+}
+
+/* Pick the environments' CPUs (the last N) and move the harness elsewhere. */
+int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	uint64_t all = 0, env = 0, rest;
+	unsigned n = 0, i, want = (unsigned)cfg->cpus;
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return vb_error_sys(err, "sched_getaffinity");
+	for (i = 0; i < 64; i++)
+		if (CPU_ISSET(i, &set)) {
+			all |= 1ull << i;
+			n++;
+		}
+	if (want > n)
+		return vb_error_set(err, VB_ERESOURCE, 0,
+				    "--cpus %u: this host lets vbench use only %u CPUs", want, n);
+	for (i = 64; i-- > 0 && want;)
+		if (all & (1ull << i)) {
+			env |= 1ull << i;
+			want--;
+		}
+	rest = all & ~env;
+	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
+	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
+	if (rest) {
+		CPU_ZERO(&set);
+		for (i = 0; i < 64; i++)
+			if (rest & (1ull << i))
+				CPU_SET(i, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	return 0;
+}
+
+int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	uint64_t total, avail;
+	char a[32], b[32];
+
+	if (vb_hostinfo_memory(&total, &avail, err) < 0)
+		return -1;
+	if (cfg->memory > avail)
+		return vb_error_set(err, VB_ERESOURCE, 0,
+				    "--memory %s: only %s of host memory is available",
+				    vb_format_size(cfg->memory, a, sizeof(a)),
+				    vb_format_size(avail, b, sizeof(b)));
+	return 0;
+}
+
+int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
+{
+	char type[64], tmpl[64];
+	struct stat sb;
+	int ram;
+
+	if (!any_io(cfg))
+		return 0;
+	if (cfg->scratch[0]) {
+		if (stat(cfg->scratch, &sb) < 0)
+			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s", cfg->scratch);
+		if (!S_ISDIR(sb.st_mode))
+			return vb_error_set(err, VB_EUSAGE, 0, "--scratch %s: not a directory",
+					    cfg->scratch);
+		if (access(cfg->scratch, W_OK) < 0)
+			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s: not writable",
+					    cfg->scratch);
+	} else {
+		/* The owner's PID in the name lets a later cleanup tell whose it is. */
+		snprintf(tmpl, sizeof(tmpl), "/var/tmp/vbench-scratch-%d-XXXXXX", (int)getpid());
+		if (!mkdtemp(tmpl))
+			return vb_error_sys(err, "create scratch directory in /var/tmp");
+		snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", tmpl);
+		*res = vb_res_add_path(VB_RES_DIR, cfg->scratch);
+	}
+	if (vb_fs_info(cfg->scratch, type, sizeof(type), &ram, err) < 0)
+		return -1;
+	if (ram && !cfg->allow_tmpfs)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--scratch %s is on %s (RAM): I/O workloads would measure memory; "
+				    "give a disk-backed directory or --allow-tmpfs",
+				    cfg->scratch, type);
+	return 0;
+}
+
+/* Create the run directory (must be new or empty) and check it is writable. */
+int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	char stamp[32], host[128];
+	time_t now = time(NULL);
+	struct tm tm;
+	DIR *d;
+	struct dirent *de;
+	int nonempty = 0;
+
+	if (!cfg->out[0]) {
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+		vb_hostname(host, sizeof(host));
+		snprintf(cfg->out, sizeof(cfg->out), "results/%s-%s", stamp, host);
+	}
+	if (vb_mkdir_p(cfg->out, 0755, err) < 0) {
+		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
+		return vb_error_prefix(err, "--out");
+	}
+	d = opendir(cfg->out);
+	if (!d)
+		return vb_error_set(err, VB_EUSAGE, errno, "--out %s", cfg->out);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			nonempty = 1;
+	closedir(d);
+	if (nonempty)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--out %s: directory is not empty (results are never overwritten)",
+				    cfg->out);
+	if (access(cfg->out, W_OK) < 0)
+		return vb_error_set(err, VB_EUSAGE, errno, "--out %s: not writable", cfg->out);
+	snprintf(cfg->log_path, sizeof(cfg->log_path), "%s/agent.log", cfg->out);
+	return 0;
+}
+
