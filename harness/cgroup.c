@@ -277,10 +277,10 @@ int vb_cpulist_parse(const char *s, uint64_t *mask)
 		for (; a <= b; a++)
 			*mask |= 1ull << a;
 		s = end;
-		if (*s == ',')
+		if (*s == ',' && s[1])
 			s++;
 		else if (*s)
-			return -1;
+			return -1; /* junk, or a trailing comma */
 	}
 	return 0;
 }
