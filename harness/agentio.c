@@ -207,8 +207,8 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 		}
 		now = vb_now_ns();
 		if (now >= deadline) {
-			vb_error_set(err, VB_ETIMEOUT, 0, "%s: no answer from the agent within %d s",
-				     ch->name, timeout_ms / 1000);
+			vb_error_set(err, VB_ETIMEOUT, 0, "%s: no answer from the agent within %g s",
+				     ch->name, timeout_ms / 1000.0);
 			return NULL;
 		}
 		pfd.fd = ch->rfd;

@@ -58,6 +58,9 @@ void vb_report_summary(const json_t *run, FILE *out)
 
 	if (!v)
 		return;
+	/* The run's warnings (a virtualized "bare metal" host first) head every report. */
+	json_array_foreach(json_object_get(run, "warnings"), i, w)
+		fprintf(out, "%sNOTE: %s\n", i ? "" : "\n", json_string_value(w) ?: "");
 	fprintf(out, "\n%-16s %-20s %-11s", "workload", "metric", "unit");
 	json_array_foreach(envs, j, e)
 		fprintf(out, " %20s", json_string_value(json_object_get(e, "name")));

@@ -372,6 +372,7 @@ START_TEST(test_chan_timeout)
 	dt = vb_now_ns() - t0;
 	ck_assert_int_eq(err.code, VB_ETIMEOUT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "silent"));
+	ck_assert_msg(strstr(err.msg, "0.5 s"), "timeout not stated: %s", err.msg);
 	ck_assert_msg(dt >= 450000000ull && dt < 1500000000ull, "timed out after %llu ms",
 		      (unsigned long long)(dt / 1000000));
 

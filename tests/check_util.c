@@ -103,7 +103,7 @@ END_TEST
 START_TEST(test_parse_u64_rejects)
 {
 	static const char *const bad[] = {
-		"",	 "-1",	"+1", " 1", "1 ", "1x", "x1", "0x10", "1.0", "1e3",
+		"", "-1", "+1", " 1", "1 ", "1x", "x1", "0x10", "1.0", "1e3",
 		"99999999999999999999", "18446744073709551616",
 	};
 	vb_error_t err;
@@ -185,9 +185,8 @@ END_TEST
 START_TEST(test_parse_size_rejects)
 {
 	static const char *const bad[] = {
-		"",	 "K",	  "1Q",	  "1.5G", "-1K", "+1K",	 " 1K", "1K ", "1 K", "1KK",
-		"1Ki",	 "1iB",	  "20000000T", "16777216T", "99999999999999999999",
-		"18446744073709551616K",
+		"", "K", "1Q", "1.5G", "-1K", "+1K", " 1K", "1K ", "1 K", "1KK", "1Ki", "1iB",
+		"20000000T", "16777216T", "99999999999999999999", "18446744073709551616K",
 	};
 	vb_error_t err;
 	uint64_t v;
@@ -230,8 +229,8 @@ END_TEST
 START_TEST(test_parse_double)
 {
 	static const char *const bad[] = {
-		"",	"nan",	"NaN", "-nan", "inf", "-inf", "INF", "infinity", "1e999",
-		"abc",	"1.5x", " 1",  "1 ",  "1,5",
+		"", "nan", "NaN", "-nan", "inf", "-inf", "INF", "infinity", "1e999",
+		"abc", "1.5x", " 1", "1 ", "1,5",
 	};
 	vb_error_t err;
 	double v = 0;
