@@ -339,11 +339,126 @@ START_TEST(test_cgroup_create_errors)
 }
 END_TEST
 
+/* ---- both layouts on a fake cgroupfs ---------------------------------------- */
+
+/*
+ * The development hosts are cgroup v1 (hybrid), so the v2 path cannot run
+ * for real there.  A directory tree with the files a cgroupfs would have
+ * exercises the same code: probe, limits written, attach, CPU time read.
+ */
+static char fake[PATH_MAX];
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_int_eq(vb_write_file(p, text, strlen(text), NULL), 0);
+}
+
+static void fake_setup(void)
+{
+	snprintf(fake, sizeof(fake), "/var/tmp/vbench-fakecg-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(fake));
+}
+
+static void fake_teardown(void)
+{
+	vb_rm_rf(fake);
+}
+
+START_TEST(test_fake_v2)
+{
+	char why[256], dir[PATH_MAX];
+	vb_cgroup_t cg;
+	vb_error_t err;
+	uint64_t ns = 0, cur = 0, peak = 0;
+	json_t *j;
+
+	put(fake, "cgroup.controllers", "cpuset cpu io memory pids\n");
+	put(fake, "cgroup.subtree_control", "");
+	ck_assert_int_eq(vb_cgroup_probe(fake, why, sizeof(why)), VB_CG_V2);
+	ck_assert_ptr_nonnull(strstr(why, "v2"));
+	ck_assert_int_eq(vb_cgroup_create(&cg, fake, "vb", "1", 256ull << 20, &err), 0);
+	snprintf(dir, sizeof(dir), "%s/vb", fake);
+	expect_file(dir, "cpuset.cpus", "1");
+	expect_file(dir, "memory.max", "268435456");
+	expect_file(dir, "memory.swap.max", "0");
+	/* attach writes the pid into cgroup.procs (exists on a real cgroupfs). */
+	put(dir, "cgroup.procs", "");
+	ck_assert_int_eq(vb_cgroup_attach(&cg, 999999), 0);
+	expect_file(dir, "cgroup.procs", "999999");
+	put(dir, "cgroup.procs", "");
+	put(dir, "cpu.stat", "usage_usec 1234\nuser_usec 1000\nsystem_usec 234\n");
+	ck_assert_int_eq(vb_cgroup_cpu_ns(&cg, &ns), 0);
+	ck_assert_uint_eq(ns, 1234000);
+	put(dir, "memory.current", "4096\n");
+	put(dir, "memory.peak", "8192\n");
+	ck_assert_int_eq(vb_cgroup_memory(&cg, &cur, &peak), 0);
+	ck_assert_uint_eq(cur, 4096);
+	ck_assert_uint_eq(peak, 8192);
+	j = vb_cgroup_to_json(&cg);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "how")), "cgroup v2");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "cpus")), "1");
+	json_decref(j);
+	/* The fake directory still holds files, so destroy cannot rmdir it;
+	 * it must give up without hanging. */
+	vb_cgroup_destroy(&cg);
+}
+END_TEST
+
+START_TEST(test_fake_v1_separate_cpuacct)
+{
+	char why[256], dir[PATH_MAX];
+	vb_cgroup_t cg;
+	vb_error_t err;
+	uint64_t ns = 0;
+
+	snprintf(dir, sizeof(dir), "%s/cpuset", fake);
+	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
+	put(dir, "cpuset.cpus", "0-1\n");
+	put(dir, "cpuset.mems", "0\n");
+	snprintf(dir, sizeof(dir), "%s/memory", fake);
+	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
+	put(dir, "memory.limit_in_bytes", "9223372036854771712\n");
+	snprintf(dir, sizeof(dir), "%s/cpuacct", fake);
+	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
+	ck_assert_int_eq(vb_cgroup_probe(fake, why, sizeof(why)), VB_CG_V1);
+	ck_assert_int_eq(vb_cgroup_create(&cg, fake, "vb", "1", 512ull << 20, &err), 0);
+	snprintf(dir, sizeof(dir), "%s/cpuset/vb", fake);
+	expect_file(dir, "cpuset.cpus", "1");
+	expect_file(dir, "cpuset.mems", "0"); /* copied from the parent before any task joins */
+	snprintf(dir, sizeof(dir), "%s/memory/vb", fake);
+	expect_file(dir, "memory.limit_in_bytes", "536870912");
+	snprintf(dir, sizeof(dir), "%s/cpuacct/vb", fake);
+	put(dir, "cpuacct.usage", "777\n");
+	ck_assert_int_eq(vb_cgroup_cpu_ns(&cg, &ns), 0);
+	ck_assert_uint_eq(ns, 777);
+	vb_cgroup_destroy(&cg);
+}
+END_TEST
+
+START_TEST(test_fake_none)
+{
+	char why[256];
+	vb_cgroup_t cg;
+	vb_error_t err;
+
+	ck_assert_int_eq(vb_cgroup_probe(fake, why, sizeof(why)), VB_CG_NONE);
+	ck_assert_int_eq(vb_cgroup_create(&cg, fake, "vb", "0", 1 << 30, &err), -1);
+	ck_assert_int_eq(err.code, VB_EUNAVAIL);
+	put(fake, "cgroup.controllers", "cpu io pids\n");
+	ck_assert_int_eq(vb_cgroup_probe(fake, why, sizeof(why)), VB_CG_NONE);
+	ck_assert_ptr_nonnull(strstr(why, "without cpuset and memory"));
+}
+END_TEST
+
 Suite *vb_suite_cgroup(void)
 {
 	Suite *s = suite_create("cgroup");
 	TCase *list = tcase_create("cpulist");
 	TCase *cg = tcase_create("cgroup");
+	TCase *fk;
 
 	tcase_set_timeout(list, 30);
 	tcase_add_test(list, test_cpulist_parse);
@@ -356,5 +471,13 @@ Suite *vb_suite_cgroup(void)
 	tcase_add_test(cg, test_cgroup_lifecycle);
 	tcase_add_test(cg, test_cgroup_create_errors);
 	suite_add_tcase(s, cg);
+
+	fk = tcase_create("fake-cgroupfs");
+	tcase_set_timeout(fk, 30);
+	tcase_add_checked_fixture(fk, fake_setup, fake_teardown);
+	tcase_add_test(fk, test_fake_v2);
+	tcase_add_test(fk, test_fake_v1_separate_cpuacct);
+	tcase_add_test(fk, test_fake_none);
+	suite_add_tcase(s, fk);
 	return s;
 }

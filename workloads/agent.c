@@ -77,8 +77,13 @@ json_t *vb_agent_handle_run(const json_t *req)
 		vb_error_set(&err, VB_EUSAGE, 0, "unknown workload '%s'", wname);
 		return fail_reply(id, &err);
 	}
-	if (vb_params_from_json(w, &params, json_object_get(req, "params") ?: json_object(), &err) < 0 ||
-	    parse_events(req, names, &nev, &err) < 0)
+	if (json_object_get(req, "params")) {
+		if (vb_params_from_json(w, &params, json_object_get(req, "params"), &err) < 0)
+			return fail_reply(id, &err);
+	} else {
+		vb_params_defaults(w, &params);
+	}
+	if (parse_events(req, names, &nev, &err) < 0)
 		return fail_reply(id, &err);
 	if (nev) {
 		ctr = vb_counters_new(names, nev, &err);
