@@ -37,6 +37,8 @@ LIB_SRCS += harness/cgroup.c
 LIB_SRCS += harness/agentio.c
 LIB_SRCS += harness/env.c
 LIB_SRCS += harness/env_bare.c
+LIB_SRCS += harness/rootfs.c
+LIB_SRCS += harness/env_container.c
 LIB_SRCS += harness/sizing.c
 LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
@@ -85,6 +87,7 @@ TEST_SRCS += tests/check_runfile.c
 TEST_SRCS += tests/check_agent.c
 TEST_SRCS += tests/check_cgroup.c
 TEST_SRCS += tests/check_stats.c
+TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_integration.c
 
 BUILD := build

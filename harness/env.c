@@ -11,9 +11,11 @@
 #include "util.h"
 
 extern const vb_env_ops_t vb_env_bare;
+extern const vb_env_ops_t vb_env_container;
 
 static const vb_env_ops_t *const backends[] = {
 	&vb_env_bare,
+	&vb_env_container,
 };
 
 size_t vb_env_count(void)

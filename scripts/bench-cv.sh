@@ -61,6 +61,8 @@ cleanup() { rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 run=${OUT:-$tmp/run}
 
 echo "# bench-cv: CV of the cpu.* primary metrics over $REPS interleaved repetitions"

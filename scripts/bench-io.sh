@@ -11,19 +11,23 @@
 # fio: ioengine=psync iodepth=1 direct=1 invalidate=1 (drop the file from the
 # page cache before reading, as vbench does with POSIX_FADV_DONTNEED),
 # norandommap (offsets drawn with replacement, like vbench's PRNG),
-# number_ios / io_size set to the same operation count, unlink=1.
+# number_ios / io_size set to the same operation count, fallocate=none (vbench
+# writes its file without preallocating it), unlink=1.
 # Both lay out a new file of SIZE bytes, fsync it and drop it from the page
 # cache before the timed reads, in a private directory under DIR (default
 # /var/tmp; tmpfs/ramfs is refused because O_DIRECT there measures RAM).
 # Both run under taskset -c CPU and alternate N times, the order flipping
-# every round; the best of each tool is compared.  Target: within 15%.
+# every round.  The median of each tool over the rounds carries the verdict
+# (target: within 15%): on a virtual disk single runs jump up by 20-90% when
+# the outer host happens to serve them from its cache, and the best of 3 then
+# compares one lucky run with another.  The best-of-N ratio is printed too.
 #
 # Usage: scripts/bench-io.sh [-n N] [--dir DIR] [--size BYTES] [--cpu C]
 #                            [--strict]
 #   env N, DIR, SIZE, CPU, RAND_OPS, SEQ_PASSES, AGENT do the same.
 #   Exit 0 when it ran (PASS/FAIL are printed), 1 on FAIL with --strict,
 #   2 bad usage, 3 a tool is missing or DIR is unusable.
-# Never run by `make test`: it writes about 1.5 GB per round.
+# Never run by `make test`: it writes about 1 GB per round.
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,7 +36,7 @@ DIR=${DIR:-/var/tmp}
 SIZE=${SIZE:-268435456}          # 256 MiB file
 CPU=${CPU:-1}
 RAND_OPS=${RAND_OPS:-20000}      # 4 KiB random reads per run
-SEQ_PASSES=${SEQ_PASSES:-2}      # whole-file sequential reads per run
+SEQ_PASSES=${SEQ_PASSES:-4}      # whole-file sequential reads per run (~1 s here)
 AGENT=${AGENT:-$here/workloads/vbench-agent}
 TARGET=15                        # percent either side of fio
 strict=0
@@ -82,6 +86,8 @@ cleanup() { rm -rf "$scratch" "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 echo "# bench-io: vbench io.randread / io.seqread vs fio $(fio --version), same run"
 echo "# date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -89,7 +95,7 @@ echo "# host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "# dir: $DIR ($fsname); file $SIZE bytes; cpu $CPU; rounds $N; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# randread: 4K x $RAND_OPS ops; seqread: 1M x $SEQ_OPS ops ($SEQ_PASSES passes)"
 
-FIO_COMMON="--ioengine=psync --iodepth=1 --direct=1 --invalidate=1 --unlink=1 --size=$SIZE --directory=$scratch --output-format=json"
+FIO_COMMON="--ioengine=psync --iodepth=1 --direct=1 --invalidate=1 --fallocate=none --unlink=1 --size=$SIZE --directory=$scratch --output-format=json"
 
 vb() { # $1 workload $2 out ... params
 	w=$1 out=$2
@@ -126,7 +132,7 @@ left=$(find "$scratch" -mindepth 1 | wc -l)
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg); files left in the scratch dir by the tools: $left"
 
 /usr/bin/python3 - "$tmp" "$N" "$TARGET" "$strict" "$RAND_OPS" "$SEQ_OPS" <<'EOF'
-import json, sys
+import json, statistics, sys
 tmp, n, target, strict, rand_ops, seq_ops = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 
 def vb(path):
@@ -159,13 +165,18 @@ print("| round | vbench randread IOPS | fio randread IOPS | vbench p50 us | fio 
 print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for row in rows:
     print("| %d | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f | %.0f |" % row)
+med = statistics.median
+print("| median | %.0f | %.0f | | | | | %.0f | %.0f |" % (med(rand["vb"]), med(rand["fio"]), med(seq["vb"]), med(seq["fio"])))
 print("| best | %.0f | %.0f | | | | | %.0f | %.0f |" % (max(rand["vb"]), max(rand["fio"]), max(seq["vb"]), max(seq["fio"])))
 print()
 fail = False
 for name, d, unit in (("io.randread 4K QD1", rand, "IOPS"), ("io.seqread 1M QD1", seq, "MB/s")):
-    ratio = 100.0 * max(d["vb"]) / max(d["fio"])
-    ok = abs(ratio - 100.0) <= target
-    fail |= not ok
-    print(f"{'PASS' if ok else 'FAIL'} {name} {unit}: vbench / fio = {ratio:.1f}% (target within {target:.0f}%)")
+    for stat, f, verdict in (("median", med, True), ("best", max, False)):
+        ratio = 100.0 * f(d["vb"]) / f(d["fio"])
+        ok = abs(ratio - 100.0) <= target
+        if verdict:
+            fail |= not ok
+        tag = "  <- verdict" if verdict else "  (information)"
+        print(f"{'PASS' if ok else 'FAIL'} {name} {unit}: vbench / fio ({stat} of {n}) = {ratio:.1f}% (target within {target:.0f}%){tag}")
 sys.exit(1 if (fail and strict) else 0)
 EOF

@@ -70,6 +70,8 @@ cleanup() { rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 [ -x "$AGENT" ] || { echo "bench-stream: $AGENT not built (run make)" >&2; exit 3; }
 command -v likwid-bench >/dev/null 2>&1 || { echo "bench-stream: likwid-bench not installed (apt-get install likwid)" >&2; exit 3; }
@@ -78,7 +80,7 @@ command -v taskset >/dev/null 2>&1 || { echo "bench-stream: taskset missing (uti
 echo "# bench-stream: vbench mem.stream triad vs likwid-bench, same run"
 echo "# date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs, kernel $(uname -r)$(grep -qw hypervisor /proc/cpuinfo && echo ', virtualized (hypervisor flag)')"
-echo "# likwid: $(likwid-bench -h 2>&1 | sed -n 's/.*Version *//p' | head -1); arrays: 3 x $SIZE bytes (likwid -w S0:${TOTAL}B:1); cpu $CPU; rounds $N"
+echo "# likwid: $(likwid-bench -h 2>&1 | sed -n 's/.*Version *\([0-9.]*\).*/\1/p' | head -1); arrays: 3 x $SIZE bytes (likwid -w S0:${TOTAL}B:1); cpu $CPU; rounds $N"
 echo "# vbench: $AGENT run mem.stream --param array_bytes=$SIZE --param passes=$PASSES (thp=never); likwid -i $ITERS"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -23,6 +23,7 @@
 	X(agent)       \
 	X(cgroup)      \
 	X(stats)       \
+	X(container)   \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

@@ -7,10 +7,16 @@
 #include "agent.h"
 
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "../harness/cgroup.h"
 #include "../harness/counters.h"
 #include "../harness/hostinfo.h"
 #include "../harness/util.h"
@@ -106,14 +112,161 @@ json_t *vb_agent_handle_run(const json_t *req)
 	return reply;
 }
 
+/* ---- what the agent sees around it (isolation facts) ------------------ */
+
+/* Network interfaces by name (each once) and whether they are up; null if
+ * they cannot be listed. */
+static json_t *interfaces_json(void)
+{
+	struct ifaddrs *ifa, *i;
+	json_t *a, *seen;
+
+	if (getifaddrs(&ifa) < 0)
+		return json_null();
+	a = json_array();
+	seen = json_object();
+	for (i = ifa; i; i = i->ifa_next) {
+		if (!i->ifa_name || json_object_get(seen, i->ifa_name))
+			continue;
+		json_object_set_new(seen, i->ifa_name, json_true());
+		json_array_append_new(a, json_pack("{s:s,s:b}", "name", i->ifa_name, "up",
+						   !!(i->ifa_flags & IFF_UP)));
+	}
+	freeifaddrs(ifa);
+	json_decref(seen);
+	return a;
+}
+
+/* The cgroup path of hierarchy @ctrl ("memory"; "" for the v2 line
+ * "0::/path") in /proc/self/cgroup content @self, into @path.  0 or -1. */
+static int cgroup_path(const char *self, const char *ctrl, char *path, size_t len)
+{
+	char line[1024], *ctrls, *rel, *tok, *save;
+	const char *p, *nl;
+	size_t n;
+
+	for (p = self; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n >= sizeof(line))
+			continue;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		ctrls = strchr(line, ':');
+		rel = ctrls ? strchr(ctrls + 1, ':') : NULL;
+		if (!rel)
+			continue;
+		*rel++ = '\0';
+		ctrls++;
+		if (!ctrl[0] && !ctrls[0]) {
+			snprintf(path, len, "%s", rel);
+			return 0;
+		}
+		for (tok = strtok_r(ctrls, ",", &save); ctrl[0] && tok;
+		     tok = strtok_r(NULL, ",", &save))
+			if (!strcmp(tok, ctrl)) {
+				snprintf(path, len, "%s", rel);
+				return 0;
+			}
+	}
+	return -1;
+}
+
+/* Read FILE of the cgroup at @rel under @mnt; NULL when unreadable. */
+static char *cgroup_file(const char *mnt, const char *rel, const char *file, char *used,
+			 size_t len)
+{
+	snprintf(used, len, "%s%s/%s", mnt, strcmp(rel, "/") ? rel : "", file);
+	return vb_read_file(used, 256, 1, NULL);
+}
+
+/* /proc/self/cgroup and the limits readable through it. */
+static json_t *cgroup_json(void)
+{
+	char *self = vb_read_file("/proc/self/cgroup", 65536, 1, NULL), rel[512], file[1024];
+	char *mem = NULL, *cpus = NULL;
+	json_t *o, *lines = json_array(), *limit = json_null(), *src = json_null();
+	const char *p, *nl;
+
+	for (p = self; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		json_array_append_new(lines, json_stringn(p, nl ? (size_t)(nl - p) : strlen(p)));
+	}
+	if (self && cgroup_path(self, "memory", rel, sizeof(rel)) == 0)
+		mem = cgroup_file("/sys/fs/cgroup/memory", rel, "memory.limit_in_bytes", file,
+				  sizeof(file));
+	else if (self && cgroup_path(self, "", rel, sizeof(rel)) == 0)
+		mem = cgroup_file("/sys/fs/cgroup", rel, "memory.max", file, sizeof(file));
+	if (mem) {
+		json_decref(src);
+		src = json_string(file);
+		if (mem[0] >= '0' && mem[0] <= '9') {
+			json_decref(limit);
+			limit = json_integer((json_int_t)strtoll(mem, NULL, 10));
+		}
+	}
+	if (self && cgroup_path(self, "cpuset", rel, sizeof(rel)) == 0)
+		cpus = cgroup_file("/sys/fs/cgroup/cpuset", rel, "cpuset.cpus", file, sizeof(file));
+	else if (self && cgroup_path(self, "", rel, sizeof(rel)) == 0)
+		cpus = cgroup_file("/sys/fs/cgroup", rel, "cpuset.cpus.effective", file,
+				   sizeof(file));
+	o = json_pack("{s:o,s:o,s:o,s:s?}", "self", lines, "memory_limit_bytes", limit,
+		      "memory_limit_file", src, "cpuset_cpus", cpus);
+	free(self);
+	free(mem);
+	free(cpus);
+	return o;
+}
+
+/* Effective capabilities as /proc/self/status prints them (hex). */
+static json_t *cap_eff_json(void)
+{
+	char *s = vb_read_file("/proc/self/status", 1 << 16, 1, NULL), *c, hex[32];
+	json_t *v = json_null();
+
+	if (s && (c = strstr(s, "CapEff:")) != NULL && sscanf(c + 7, " %31[0-9a-f]", hex) == 1) {
+		json_decref(v);
+		v = json_string(hex);
+	}
+	free(s);
+	return v;
+}
+
+/*
+ * What the agent sees of its surroundings, so a reader of run.json can
+ * verify an environment's isolation: PID, host name, network interfaces,
+ * cgroup membership and limits, CPUs allowed, privileges, read-only root.
+ */
+static json_t *inside_json(void)
+{
+	char host[256], cpus[256];
+	struct statvfs sv;
+	uint64_t mask = 0;
+	cpu_set_t set;
+	int i;
+
+	vb_hostname(host, sizeof(host));
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (i = 0; i < 64; i++)
+			if (CPU_ISSET(i, &set))
+				mask |= 1ull << i;
+	vb_cpulist_format(mask, cpus, sizeof(cpus));
+	return json_pack("{s:I,s:I,s:s,s:o,s:o,s:s,s:I,s:o,s:b,s:o}", "pid", (json_int_t)getpid(),
+			 "ppid", (json_int_t)getppid(), "hostname", host, "interfaces",
+			 interfaces_json(), "cgroup", cgroup_json(), "cpus_allowed", cpus, "uid",
+			 (json_int_t)getuid(), "capabilities_effective", cap_eff_json(),
+			 "no_new_privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "root_readonly",
+			 statvfs("/", &sv) == 0 ? json_boolean(sv.f_flag & ST_RDONLY) : json_null());
+}
+
 json_t *vb_agent_ready_message(void)
 {
 	char host[256];
 
 	vb_hostname(host, sizeof(host));
-	return json_pack("{s:s,s:i,s:s,s:I,s:s,s:o}", "type", "ready", "protocol",
+	return json_pack("{s:s,s:i,s:s,s:I,s:s,s:o,s:o}", "type", "ready", "protocol",
 			 VB_AGENT_PROTOCOL, "agent_version", VB_VERSION, "pid", (json_int_t)getpid(),
-			 "hostname", host, "facts", vb_hostinfo_collect(NULL));
+			 "hostname", host, "facts", vb_hostinfo_collect(NULL), "inside", inside_json());
 }
 
 int vb_agent_send(FILE *out, const json_t *obj)

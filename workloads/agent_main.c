@@ -81,6 +81,9 @@ static json_t *build_request(int argc, char **argv, uint64_t *reps)
 			json_object_set_new(params, argv[i], json_string(eq + 1));
 		} else if (!strcmp(argv[i], "--events")) {
 			snprintf(buf, sizeof(buf), "%s", argv[++i]);
+			json_array_clear(events);
+			if (!strcmp(buf, "none"))
+				continue; /* as `vbench run --events none` */
 			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 				json_array_append_new(events, json_string(tok));
 		} else if (!strcmp(argv[i], "--scratch")) {

@@ -18,6 +18,7 @@
 
 #include "../harness/util.h"
 #include "mem_common.h"
+#include "../harness/hostinfo.h"
 #include "workload.h"
 
 #define VB_STREAM_SCALAR 3.0       /* STREAM's scalar */
@@ -288,17 +289,17 @@ static json_t *kernel_detail(const struct stream *st, int k)
  */
 static uint64_t llc_for_rule(uint64_t param, const char **source)
 {
-	long v;
+	static vb_caches_t c; /* *source points into it */
 
 	if (param) {
 		*source = "sizing";
 		return param;
 	}
-	v = sysconf(_SC_LEVEL3_CACHE_SIZE);
-	if (v <= 0)
-		v = sysconf(_SC_LEVEL2_CACHE_SIZE);
-	*source = v > 0 ? "sysconf" : "unknown";
-	return v > 0 ? (uint64_t)v : 0;
+	/* Run standalone: the same lookup the harness sizes with (libcpuid,
+	 * then sysfs); glibc's sysconf can report a made-up L3 in a VM. */
+	vb_hostinfo_caches(&c);
+	*source = c.source;
+	return c.l3 ? c.l3 : c.l2;
 }
 
 /* Fill res->metric, ops, bytes and detail from the pass times. */

@@ -1,0 +1,699 @@
+/*
+ * env_container.c - vbench's own container runtime: the agent in new PID,
+ * mount, network, UTS, IPC and cgroup namespaces (and a user namespace when
+ * vbench is not root), pivoted into a minimal root filesystem (rootfs.c).
+ *
+ * The container lives in the allocation's cgroup, exactly like bare metal,
+ * so the only difference between the two is the isolation itself.  The
+ * process clone()d on the host is the container's PID 1: a tiny init that
+ * joins the cgroup, builds the mounts, pivots, drops privileges, forks the
+ * agent (PID 2) and reaps until the agent exits.  Mounts live only in the
+ * container's mount namespace and vanish with it; the rootfs directory,
+ * the cgroup and the init process are in the resource registry.  Setup
+ * errors travel back over a close-on-exec pipe, so a refusal names the
+ * step that failed instead of looking like a dead agent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "options.h"
+#include "registry.h"
+#include "rootfs.h"
+#include "util.h"
+
+#define CT_HOSTNAME "vbench-container"
+#define CT_STACK (1u << 20)
+#define CT_TMPFS_TMP "mode=1777,size=64m"
+#define CT_MAX_ENV 32
+#define CT_NS_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC)
+
+/* Device nodes bind-mounted from the host into the container's /dev. */
+static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom" };
+
+typedef struct ct_priv {
+	vb_rootfs_t rootfs;        /* the tree pivoted into */
+	int have_rootfs;
+	int userns;                /* a user namespace is used (vbench is not root) */
+	uid_t uid;                 /* outer ids mapped to 0 inside (userns only) */
+	gid_t gid;
+	uint64_t keep_caps;        /* capabilities the agent keeps (bit mask) */
+	char keep_why[200];        /* ... and why */
+	char env[CT_MAX_ENV][512]; /* the agent's environment */
+	char *envp[CT_MAX_ENV + 1];
+	char cg_mounts[256];       /* what /sys/fs/cgroup shows inside */
+	json_t *config;            /* describe()'s object, kept to add the stop latency */
+} ct_priv_t;
+
+/* What the clone()d child needs (a copy of the parent's memory). */
+typedef struct ct_args {
+	vb_env_t *env;
+	ct_priv_t *p;
+	int in, out, log, errw; /* pipe ends and the log, host descriptors */
+} ct_args_t;
+
+/* ==== in the container (async-signal-safe-ish: single-threaded copy) ==== */
+
+/* Report a failed setup step to the host and die. */
+static void __attribute__((noreturn)) ct_fail(int fd, const char *step, int e)
+{
+	char msg[512], line[600];
+	int n = snprintf(msg, sizeof(msg), "%s: %s", step, strerror(e));
+	int m = snprintf(line, sizeof(line), "vbench container init: %s\n", msg);
+	ssize_t w;
+
+	if (n > 0 && m > 0) {
+		w = write(fd, msg, (size_t)n);
+		w += write(2, line, (size_t)m); /* the agent log */
+		(void)w;
+	}
+	_exit(126);
+}
+
+/* Mount flags of @path the kernel may have locked (they must be kept). */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	f |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+	f |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+	f |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+	f |= (sv.f_flag & ST_NOATIME) ? MS_NOATIME : 0;
+	f |= (sv.f_flag & ST_NODIRATIME) ? MS_NODIRATIME : 0;
+	f |= (sv.f_flag & ST_RELATIME) ? MS_RELATIME : 0;
+	return f;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+/* Bind @path onto itself and make it read-only (plus @extra flags). */
+static int bind_ro(const char *path, unsigned long extra)
+{
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	return mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | extra | kept_flags(path),
+		     NULL);
+}
+
+/* /dev: a read-only tmpfs holding the host's harmless nodes. */
+static void setup_dev(const char *R, int ef)
+{
+	static const char *const links[][2] = { { "/proc/self/fd", "fd" },
+						{ "/proc/self/fd/0", "stdin" },
+						{ "/proc/self/fd/1", "stdout" },
+						{ "/proc/self/fd/2", "stderr" } };
+	char dev[PATH_MAX], p[PATH_MAX], host[64];
+	size_t i;
+	int fd;
+
+	snprintf(dev, sizeof(dev), "%s/dev", R);
+	if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k") < 0)
+		ct_fail(ef, "mount tmpfs on /dev", errno);
+	for (i = 0; i < VB_ARRAY_SIZE(dev_nodes); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dev, dev_nodes[i]);
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			ct_fail(ef, "create /dev node", errno);
+		close(fd);
+		if (mount(host, p, NULL, MS_BIND, NULL) < 0)
+			ct_fail(ef, "bind-mount a /dev node", errno);
+	}
+	for (i = 0; i < VB_ARRAY_SIZE(links); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dev, links[i][1]);
+		if (symlink(links[i][0], p) < 0)
+			ct_fail(ef, "symlink in /dev", errno);
+	}
+	if (mount(NULL, dev, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC,
+		  "mode=755,size=64k") < 0)
+		ct_fail(ef, "remount /dev read-only", errno);
+}
+
+/* /sys/fs/cgroup: the container's own cgroup as its root (cgroup namespace).
+ * Best effort: the agent reports what it could see. */
+static void setup_cgroupfs(const vb_env_t *env, const char *R)
+{
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const char *const dirs[] = { env->cg.cpuset, env->cg.memory, env->cg.cpuacct };
+	char cgfs[PATH_MAX], p[PATH_MAX], parent[PATH_MAX], *base;
+	size_t i;
+
+	snprintf(cgfs, sizeof(cgfs), "%s/sys/fs/cgroup", R);
+	if (!env->have_cg)
+		return;
+	if (env->cg.mode == VB_CG_V2) {
+		if (mount("cgroup2", cgfs, "cgroup2", ro, NULL) < 0)
+			fprintf(stderr, "vbench container init: mount cgroup2: %s\n", strerror(errno));
+		return;
+	}
+	if (mount("tmpfs", cgfs, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=16k") < 0)
+		return;
+	for (i = 0; i < VB_ARRAY_SIZE(dirs); i++) {
+		if (!dirs[i][0])
+			continue;
+		/* The hierarchy's name on the host ("memory", "cpu,cpuacct") is
+		 * both the directory name and the mount options. */
+		snprintf(parent, sizeof(parent), "%s", dirs[i]);
+		*strrchr(parent, '/') = '\0';
+		base = strrchr(parent, '/') + 1;
+		snprintf(p, sizeof(p), "%s/%s", cgfs, base);
+		if (mkdir(p, 0755) < 0 || mount("cgroup", p, "cgroup", ro, base) < 0)
+			fprintf(stderr, "vbench container init: mount cgroup %s: %s\n", base,
+				strerror(errno));
+	}
+	mount(NULL, cgfs, NULL, MS_REMOUNT | ro, "mode=755,size=16k");
+}
+
+/* Everything under the rootfs R, then pivot_root into it. */
+static void setup_mounts(const vb_env_t *env, const ct_priv_t *p, int ef)
+{
+	const char *R = p->rootfs.dir, *scratch = env->cfg->scratch;
+	char path[PATH_MAX];
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		ct_fail(ef, "make mounts private", errno);
+	if (mount(R, R, NULL, MS_BIND, NULL) < 0)
+		ct_fail(ef, "bind-mount the rootfs", errno);
+	snprintf(path, sizeof(path), "%s/proc", R);
+	if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		ct_fail(ef, "mount /proc", errno);
+	snprintf(path, sizeof(path), "%s/proc/sys", R);
+	if (bind_ro(path, MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0)
+		ct_fail(ef, "make /proc/sys read-only", errno);
+	snprintf(path, sizeof(path), "%s/proc/sysrq-trigger", R);
+	if (bind_ro(path, MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0 && errno != ENOENT)
+		ct_fail(ef, "make /proc/sysrq-trigger read-only", errno); /* absent: no sysrq */
+	setup_dev(R, ef);
+	snprintf(path, sizeof(path), "%s/sys", R);
+	if (mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		ct_fail(ef, "mount /sys read-only", errno);
+	setup_cgroupfs(env, R);
+	snprintf(path, sizeof(path), "%s/tmp", R);
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, CT_TMPFS_TMP) < 0)
+		ct_fail(ef, "mount tmpfs on /tmp", errno);
+	if (scratch[0]) {
+		/* Same path inside, so requests need no translation; the mount
+		 * point may lie in the new /tmp, hence created now. */
+		snprintf(path, sizeof(path), "%s%s", R, scratch);
+		if (vb_mkdir_p(path, 0755, NULL) < 0 || mount(scratch, path, NULL, MS_BIND, NULL) < 0)
+			ct_fail(ef, "bind-mount the scratch directory", errno);
+		if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV |
+				    kept_flags(path), NULL) < 0)
+			ct_fail(ef, "remount the scratch directory nosuid,nodev", errno);
+	}
+	if (chdir(R) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		ct_fail(ef, "pivot_root", errno);
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		ct_fail(ef, "detach the old root", errno);
+	if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			    kept_flags("/"), NULL) < 0)
+		ct_fail(ef, "remount the root read-only", errno);
+}
+
+/* Bounding set, ambient, inheritable: everything but @keep; no_new_privs. */
+static void drop_privileges(uint64_t keep, int ef)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	int cap;
+
+	for (cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (cap >= 64 || !(keep & (1ull << cap)))
+			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+				ct_fail(ef, "drop a capability from the bounding set", errno);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		ct_fail(ef, "set no_new_privs", errno);
+	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = (uint32_t)keep;
+	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
+	if (syscall(SYS_capset, &h, d) < 0)
+		ct_fail(ef, "capset", errno);
+}
+
+static void set_affinity(const char *cpus)
+{
+	uint64_t mask;
+	cpu_set_t set;
+	int i;
+
+	if (!cpus[0] || vb_cpulist_parse(cpus, &mask) < 0)
+		return;
+	CPU_ZERO(&set);
+	for (i = 0; i < 64; i++)
+		if (mask & (1ull << i))
+			CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* PID 1 of the container. */
+static int ct_child(void *arg)
+{
+	const ct_args_t *a = arg;
+	const vb_env_t *env = a->env;
+	const ct_priv_t *p = a->p;
+	char map[64], *argv[] = { (char *)p->rootfs.program, "serve", NULL };
+	int ef = a->errw, st;
+	pid_t agent, w;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	if (p->userns) {
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)p->uid);
+		if (write_str("/proc/self/setgroups", "deny") < 0 ||
+		    write_str("/proc/self/uid_map", map) < 0)
+			ct_fail(ef, "write uid_map", errno);
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned)p->gid);
+		if (write_str("/proc/self/gid_map", map) < 0)
+			ct_fail(ef, "write gid_map", errno);
+	}
+	if (dup2(a->in, 0) < 0 || dup2(a->out, 1) < 0 || dup2(a->log, 2) < 0)
+		ct_fail(ef, "set up stdin/stdout/stderr", errno);
+	ef = fcntl(ef, F_DUPFD_CLOEXEC, 3);
+	if (ef < 0)
+		ct_fail(a->errw, "keep the error pipe", errno);
+	if (ef > 3)
+		close_range(3, (unsigned)ef - 1, 0);
+	close_range((unsigned)ef + 1, ~0u, 0);
+	/* Join the allocation first: the cgroup namespace is rooted there. */
+	if (env->have_cg && vb_cgroup_attach(&env->cg, 0) < 0)
+		ct_fail(ef, "join the allocation cgroup", errno);
+	set_affinity(env->cfg->env_cpus);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		ct_fail(ef, "unshare the cgroup namespace", errno);
+	if (sethostname(CT_HOSTNAME, strlen(CT_HOSTNAME)) < 0)
+		ct_fail(ef, "sethostname", errno);
+	setup_mounts(env, p, ef);
+	drop_privileges(p->keep_caps, ef);
+	agent = fork();
+	if (agent < 0)
+		ct_fail(ef, "fork the agent", errno);
+	if (agent == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execve(argv[0], argv, (char *const *)p->envp);
+		ct_fail(ef, "exec the agent", errno);
+	}
+	/* Only the agent holds the channel now: its exit is the channel's end. */
+	close(ef);
+	close(0);
+	close(1);
+	for (;;) {
+		w = waitpid(-1, &st, 0);
+		if (w < 0 && errno != EINTR)
+			_exit(127);
+		if (w == agent)
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	}
+}
+
+/* ==== on the host ====================================================== */
+
+static int ns_flags(int userns)
+{
+	return CT_NS_FLAGS | (userns ? CLONE_NEWUSER : 0);
+}
+
+static int ct_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
+{
+	int flags = ns_flags(geteuid() != 0) | CLONE_NEWCGROUP, st;
+	pid_t pid;
+
+	if (access(cfg->agent_path, X_OK) < 0)
+		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
+				    cfg->agent_path);
+	pid = fork();
+	if (pid < 0)
+		return vb_error_sys(err, "container probe: fork");
+	if (pid == 0)
+		_exit(unshare(flags) < 0 ? (errno & 0x7f) : 0);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return vb_error_sys(err, "container probe: wait");
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return vb_error_set(err, VB_EUNAVAIL, WIFEXITED(st) ? WEXITSTATUS(st) : 0,
+				    "namespaces not permitted here: unshare(%s%s)",
+				    "pid|mount|net|uts|ipc|cgroup", geteuid() ? "|user" : "");
+	return 0;
+}
+
+/* Capabilities kept.  CAP_PERFMON only where perf_event_paranoid would
+ * otherwise restrict counters to user space: bare metal counts kernel
+ * events too, and the comparison must count the same things. */
+static void choose_caps(ct_priv_t *p)
+{
+	char *s = vb_read_file("/proc/sys/kernel/perf_event_paranoid", 64, 1, NULL);
+	int paranoid = s ? atoi(s) : 2;
+
+	free(s);
+	p->keep_caps = 0;
+	if (p->userns) {
+		snprintf(p->keep_why, sizeof(p->keep_why),
+			 "none: capabilities in a user namespace do not reach perf events");
+	} else if (paranoid > 1 && prctl(PR_CAPBSET_READ, CAP_PERFMON, 0, 0, 0) == 1) {
+		p->keep_caps = 1ull << CAP_PERFMON;
+		snprintf(p->keep_why, sizeof(p->keep_why),
+			 "CAP_PERFMON: perf_event_paranoid=%d would limit counters to user space, "
+			 "bare metal counts kernel events too",
+			 paranoid);
+	} else {
+		snprintf(p->keep_why, sizeof(p->keep_why), "none needed (perf_event_paranoid=%d)",
+			 paranoid);
+	}
+}
+
+/* The agent's environment: a clean one, plus what the libraries read. */
+static void build_env(ct_priv_t *p)
+{
+	static const char *const pass[] = { "PAPI_", "LIBPFM_", "VBENCH_" };
+	const char *ldlp = getenv("LD_LIBRARY_PATH");
+	extern char **environ;
+	size_t n = 0, i;
+	char **e;
+
+	snprintf(p->env[n++], sizeof(p->env[0]), "PATH=/usr/local/bin:/usr/bin:/bin");
+	snprintf(p->env[n++], sizeof(p->env[0]), "HOME=/");
+	snprintf(p->env[n++], sizeof(p->env[0]), "container=vbench");
+	if (p->rootfs.libpath[0] || ldlp)
+		snprintf(p->env[n++], sizeof(p->env[0]), "LD_LIBRARY_PATH=%s%s%s",
+			 ldlp ? ldlp : "", ldlp && p->rootfs.libpath[0] ? ":" : "",
+			 p->rootfs.libpath);
+	for (e = environ; e && *e && n < CT_MAX_ENV; e++)
+		for (i = 0; i < VB_ARRAY_SIZE(pass); i++)
+			if (!strncmp(*e, pass[i], strlen(pass[i])) && strlen(*e) < sizeof(p->env[0]))
+				snprintf(p->env[n++], sizeof(p->env[0]), "%s", *e);
+	for (i = 0; i < n; i++)
+		p->envp[i] = p->env[i];
+	p->envp[n] = NULL;
+}
+
+static int ct_prepare(vb_env_t *env, vb_error_t *err)
+{
+	const char *mounts[1] = { env->cfg->scratch };
+	ct_priv_t *p = calloc(1, sizeof(*p));
+	char name[96];
+
+	if (!p)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "container state");
+	env->priv = p;
+	p->userns = geteuid() != 0;
+	p->uid = geteuid();
+	p->gid = getegid();
+	if (vb_rootfs_build(&p->rootfs, env->cfg->agent_path, "/var/tmp", mounts,
+			    env->cfg->scratch[0] ? 1 : 0, err) < 0)
+		return vb_error_prefix(err, "container");
+	p->have_rootfs = 1;
+	if (env->cfg->use_cgroup) {
+		snprintf(name, sizeof(name), "vbench-%d-container", (int)getpid());
+		if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus,
+				     env->cfg->memory, err) < 0)
+			return vb_error_prefix(err, "container: allocation cgroup");
+		env->have_cg = 1;
+	}
+	choose_caps(p);
+	build_env(p);
+	return 0;
+}
+
+/* Wait for EOF on the setup-error pipe (the agent exec'd) or a message. */
+static int read_setup_error(int fd, int timeout_ms, char *msg, size_t len)
+{
+	uint64_t deadline = vb_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+	ssize_t n;
+	int rc;
+
+	msg[0] = '\0';
+	for (;;) {
+		uint64_t now = vb_now_ns();
+		if (now >= deadline)
+			return -1;
+		rc = poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1);
+		if (rc < 0 && errno == EINTR && vb_interrupted())
+			return -1;
+		if (rc <= 0)
+			continue;
+		n = read(fd, msg + got, len - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || got + (size_t)n >= len - 1) {
+			msg[got + (n > 0 ? (size_t)n : 0)] = '\0';
+			return 0;
+		}
+		got += (size_t)n;
+	}
+}
+
+static int ct_start(vb_env_t *env, vb_error_t *err)
+{
+	ct_priv_t *p = env->priv;
+	int to[2] = { -1, -1 }, from[2] = { -1, -1 }, ep[2] = { -1, -1 }, log = -1, e;
+	const char *logp = env->cfg->log_path[0] ? env->cfg->log_path : "/dev/null";
+	ct_args_t a;
+	char msg[512];
+	char *stack;
+	pid_t pid;
+
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
+		vb_error_sys(err, "container: create pipes");
+		goto fail;
+	}
+	log = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (log < 0) {
+		vb_error_sys(err, "container: open agent log %s", logp);
+		goto fail;
+	}
+	stack = malloc(CT_STACK);
+	if (!stack) {
+		vb_error_set(err, VB_ESYS, ENOMEM, "container: stack");
+		goto fail;
+	}
+	a = (ct_args_t){ .env = env, .p = p, .in = to[0], .out = from[1], .log = log, .errw = ep[1] };
+	env->launch_ns = vb_now_ns();
+	pid = clone(ct_child, stack + CT_STACK, ns_flags(p->userns) | SIGCHLD, &a);
+	e = errno;
+	free(stack); /* the child has its own copy of memory */
+	if (pid < 0) {
+		vb_error_set(err, VB_EUNAVAIL, e, "container: clone into new namespaces");
+		goto fail;
+	}
+	setpgid(pid, pid);
+	vb_chan_init_fds(&env->chan, "container", to[1], from[0]);
+	env->chan.pid = pid;
+	env->chan.res = vb_res_add_pid(pid, "container init");
+	close(to[0]);
+	close(from[1]);
+	close(ep[1]);
+	close(log);
+	if (read_setup_error(ep[0], (int)(env->cfg->start_timeout_s * 1000), msg, sizeof(msg)) < 0 ||
+	    msg[0]) {
+		close(ep[0]);
+		vb_chan_close(&env->chan, 0);
+		return vb_error_set(err, VB_EUNAVAIL, 0, "container setup: %s",
+				    msg[0] ? msg : "no answer from the container's init");
+	}
+	close(ep[0]);
+	return vb_env_wait_ready(env, err);
+fail:
+	if (log >= 0)
+		close(log);
+	for (int i = 0; i < 2; i++) {
+		if (to[i] >= 0)
+			close(to[i]);
+		if (from[i] >= 0)
+			close(from[i]);
+		if (ep[i] >= 0)
+			close(ep[i]);
+	}
+	return -1;
+}
+
+static int ct_host_cpu_ns(vb_env_t *env, uint64_t *ns)
+{
+	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
+}
+
+static json_t *caps_json(uint64_t caps)
+{
+	json_t *a = json_array();
+
+	if (caps & (1ull << CAP_PERFMON))
+		json_array_append_new(a, json_string("CAP_PERFMON"));
+	return a;
+}
+
+static json_t *ct_describe(vb_env_t *env)
+{
+	ct_priv_t *p = env->priv;
+	const char *scratch = env->cfg->scratch;
+	json_t *o, *mounts;
+
+	mounts = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "target",
+			   "/", "what", "the rootfs, bind-mounted, read-only, nosuid, nodev",
+			   "target", "/proc", "what",
+			   "proc of the PID namespace (nosuid, nodev, noexec); /proc/sys (and "
+			   "/proc/sysrq-trigger where present) read-only",
+			   "target", "/dev", "what",
+			   "read-only tmpfs: null, zero, full, random, urandom bound from the host; "
+			   "fd, stdin, stdout, stderr links",
+			   "target", "/sys", "what", "sysfs, read-only", "target", "/sys/fs/cgroup",
+			   "what",
+			   !env->have_cg ? "nothing (no cgroup)"
+			   : env->cg.mode == VB_CG_V2
+				   ? "cgroup2, read-only, rooted at the container's cgroup"
+				   : "read-only tmpfs with the cpuset, memory and cpuacct hierarchies, "
+				     "read-only, rooted at the container's cgroup",
+			   "target", "/tmp", "what", "tmpfs " CT_TMPFS_TMP ", nosuid, nodev");
+	if (scratch[0])
+		json_array_append_new(mounts, json_pack("{s:s,s:s}", "target", scratch, "what",
+							"the host's scratch directory, bind-mounted "
+							"read-write (nosuid, nodev)"));
+	o = json_pack("{s:o,s:[sssssss*],s:{s:b,s:s},s:s,s:s,s:o,s:o,s:{s:o,s:s,s:b,s:b,s:s},"
+		      "s:s,s:{s:n}}",
+		      "limits",
+		      env->have_cg ? vb_cgroup_to_json(&env->cg)
+				   : json_pack("{s:b,s:s}", "enforced", 0, "how",
+					       "affinity only (--no-cgroup)"),
+		      "namespaces", "pid", "mount", "network", "uts", "ipc", "cgroup",
+		      p->userns ? "user" : NULL, "user_namespace", "used", p->userns, "why",
+		      p->userns ? "vbench is not root: uid and gid mapped to 0 inside"
+				: "vbench runs as root: the agent runs as uid 0 without capabilities",
+		      "hostname", CT_HOSTNAME, "init",
+		      "vbench init as PID 1 (joins the cgroup, mounts, pivots, drops privileges, "
+		      "forks the agent, reaps)",
+		      "rootfs", vb_rootfs_to_json(&p->rootfs), "mounts", mounts, "hardening",
+		      "capabilities", caps_json(p->keep_caps), "capabilities_why", p->keep_why,
+		      "no_new_privs", 1, "root_readonly", 1, "bounding_set",
+		      "every capability dropped except the ones kept",
+		      "command", "vbench-agent serve", "lifecycle", "stop_latency_ns");
+	if (!o)
+		return json_object();
+	json_decref(p->config);
+	p->config = json_incref(o);
+	return o;
+}
+
+/* Wait until no task is left in the cgroup (after init's exit the kernel
+ * has killed the namespace; this catches the accounting catching up). */
+static void wait_cgroup_empty(const vb_cgroup_t *cg, int timeout_ms)
+{
+	const char *dir = cg->mode == VB_CG_V2 ? cg->v2 : cg->memory;
+	char path[PATH_MAX + 16], *s;
+	int i, empty;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	for (i = 0; i < timeout_ms; i++) {
+		s = vb_read_file(path, 4096, 1, NULL);
+		empty = !s || !s[0];
+		free(s);
+		if (empty)
+			return;
+		usleep(1000);
+	}
+}
+
+static int ct_stop(vb_env_t *env, vb_error_t *err)
+{
+	ct_priv_t *p = env->priv;
+	json_t *quit = json_pack("{s:s}", "op", "quit");
+	struct pollfd pfd;
+	uint64_t t0;
+	int st, fd;
+
+	if (env->chan.wfd < 0 && env->chan.pid <= 0) {
+		json_decref(quit);
+		return 0;
+	}
+	t0 = vb_now_ns();
+	if (env->chan.wfd >= 0 && !env->chan.dead)
+		vb_chan_send(&env->chan, quit, NULL);
+	json_decref(quit);
+	env->chan.dead = 1;
+	if (env->chan.pid > 0) {
+		/* Wake the moment init exits, not on a polling tick. */
+		fd = (int)syscall(SYS_pidfd_open, env->chan.pid, 0);
+		if (fd >= 0) {
+			pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+			while (poll(&pfd, 1, 2000) < 0 && errno == EINTR)
+				;
+			close(fd);
+		}
+		if (waitpid(env->chan.pid, &st, fd >= 0 ? WNOHANG : 0) == env->chan.pid) {
+			vb_res_forget(env->chan.res);
+			env->chan.pid = 0;
+		}
+	}
+	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
+	if (env->have_cg) {
+		wait_cgroup_empty(&env->cg, 1000);
+		vb_cgroup_destroy(&env->cg);
+		env->have_cg = 0;
+	}
+	if (p && p->config)
+		json_object_set_new(json_object_get(p->config, "lifecycle"), "stop_latency_ns",
+				    json_integer((json_int_t)(vb_now_ns() - t0)));
+	return 0;
+}
+
+static void ct_cleanup(vb_env_t *env)
+{
+	ct_priv_t *p = env->priv;
+
+	ct_stop(env, NULL);
+	if (env->have_cg) {
+		vb_cgroup_destroy(&env->cg);
+		env->have_cg = 0;
+	}
+	if (!p)
+		return;
+	if (p->have_rootfs)
+		vb_rootfs_destroy(&p->rootfs);
+	json_decref(p->config);
+	free(p);
+	env->priv = NULL;
+}
+
+const vb_env_ops_t vb_env_container = {
+	.version = VB_ENV_OPS_VERSION,
+	.name = "container",
+	.type = "container",
+	.mechanism = "namespaces+cgroups (vbench runtime)",
+	.caps = VB_ENV_NEEDS_ROOT,
+	.probe = ct_probe,
+	.prepare = ct_prepare,
+	.start = ct_start,
+	.host_cpu_ns = ct_host_cpu_ns,
+	.describe = ct_describe,
+	.stop = ct_stop,
+	.cleanup = ct_cleanup,
+};
