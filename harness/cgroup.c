@@ -227,6 +227,70 @@ int vb_cgroup_memory(const vb_cgroup_t *cg, uint64_t *current, uint64_t *peak)
 	return read_u64(cg->v2, "memory.current", current);
 }
 
+/* "Pss:" of one process in kB -> bytes; 0 if it is gone or unreadable. */
+static uint64_t pss_of(long pid)
+{
+	char p[64], *s, *l;
+	uint64_t v = 0;
+
+	snprintf(p, sizeof(p), "/proc/%ld/smaps_rollup", pid);
+	s = vb_read_file(p, 1 << 16, 0, NULL);
+	if (s && (l = strstr(s, "\nPss:")) != NULL)
+		v = strtoull(l + 5, NULL, 10) * 1024ull;
+	free(s);
+	return v;
+}
+
+/* Value of "KEY N" in a memory.stat file. */
+static int stat_value(const char *dir, const char *key, uint64_t *v)
+{
+	char p[PATH_MAX], *s, *l;
+	size_t klen = strlen(key);
+	int rc = -1;
+
+	snprintf(p, sizeof(p), "%s/memory.stat", dir);
+	s = vb_read_file(p, 1 << 16, 0, NULL);
+	for (l = s; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (!strncmp(l, key, klen) && l[klen] == ' ') {
+			*v = strtoull(l + klen + 1, NULL, 10);
+			rc = 0;
+			break;
+		}
+	}
+	free(s);
+	return rc;
+}
+
+int vb_cgroup_footprint(const vb_cgroup_t *cg, uint64_t *pss, uint64_t *nprocs,
+			uint64_t *page_cache)
+{
+	const char *dir = cg->mode == VB_CG_V2 ? cg->v2 : cg->memory;
+	char p[PATH_MAX], *s, *q;
+	long pid;
+
+	*pss = *nprocs = *page_cache = 0;
+	if (cg->mode == VB_CG_NONE || !dir[0])
+		return -1;
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	s = vb_read_file(p, 1 << 20, 0, NULL);
+	if (!s)
+		return -1;
+	for (q = s; *q;) {
+		pid = strtol(q, &q, 10);
+		if (pid > 0) {
+			*pss += pss_of(pid);
+			(*nprocs)++;
+		}
+		while (*q == '\n')
+			q++;
+		if (*q && (*q < '0' || *q > '9'))
+			break;
+	}
+	free(s);
+	stat_value(dir, cg->mode == VB_CG_V2 ? "file" : "cache", page_cache);
+	return 0;
+}
+
 json_t *vb_cgroup_to_json(const vb_cgroup_t *cg)
 {
 	if (cg->mode == VB_CG_NONE)

@@ -63,6 +63,15 @@ int vb_cgroup_cpu_ns(const vb_cgroup_t *cg, uint64_t *ns);
 /* Current and peak memory charged (peak 0 if the kernel does not say). */
 int vb_cgroup_memory(const vb_cgroup_t *cg, uint64_t *current, uint64_t *peak);
 
+/*
+ * Host memory of everything in the cgroup: the sum of the proportional set
+ * size (PSS, /proc/PID/smaps_rollup) of its processes, their count, and the
+ * page cache charged to the cgroup (v1 memory.stat "cache", v2 "file"),
+ * reported separately.  Returns 0 or -1 when the cgroup cannot be read.
+ */
+int vb_cgroup_footprint(const vb_cgroup_t *cg, uint64_t *pss, uint64_t *nprocs,
+			uint64_t *page_cache);
+
 /* What is enforced and how, as JSON (new reference). */
 json_t *vb_cgroup_to_json(const vb_cgroup_t *cg);
 

@@ -59,6 +59,20 @@ static json_t *env_record(const vb_env_ops_t *ops, int available, const char *re
 			 available ? NULL : reason, "baseline", !!(ops->caps & VB_ENV_IS_BASELINE));
 }
 
+/*
+ * Host memory of an instance (issue #3's definition): PSS of all its host
+ * processes, with the cgroup's page cache separately; null without a cgroup.
+ */
+static json_t *footprint_json(vb_env_t *env)
+{
+	uint64_t pss, nprocs, cache;
+
+	if (!env->have_cg || vb_cgroup_footprint(&env->cg, &pss, &nprocs, &cache) < 0)
+		return json_null();
+	return json_pack("{s:I,s:I,s:I}", "pss_bytes", (json_int_t)pss, "processes",
+			 (json_int_t)nprocs, "page_cache_bytes", (json_int_t)cache);
+}
+
 /* Probe, prepare and start one environment; on failure record why. */
 static int env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 {
@@ -76,6 +90,7 @@ static int env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 	json_object_set_new(rec, "start_latency_ns",
 			    json_integer((json_int_t)(env->ready_ns - env->launch_ns)));
 	json_object_set(rec, "agent", env->ready);
+	json_object_set_new(rec, "memory_idle", footprint_json(env));
 	if (env->ops->describe)
 		json_object_set_new(rec, "config", env->ops->describe(env));
 	return 0;
@@ -357,6 +372,13 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		return rec;
 	}
 	if (json_is_true(json_object_get(reply, "ok"))) {
+		/* Footprint right after the first memory workload (an idle
+		 * instance touches little memory and would flatter density). */
+		if (w->kind == VB_KIND_MEM &&
+		    !json_object_get(st->env_rec[sl->env], "memory_after_mem_workload"))
+			json_object_set_new(st->env_rec[sl->env], "memory_after_mem_workload",
+					    json_pack("{s:s,s:o}", "workload", w->name, "footprint",
+						      footprint_json(env)));
 		json_object_set_new(rec, "ok", json_true());
 		json_object_del(reply, "type");
 		json_object_del(reply, "id");
@@ -501,9 +523,17 @@ int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
 	run_schedule(st);
 finish:
 	for (i = 0; i < st->nenvs; i++) {
+		uint64_t t0 = vb_now_ns();
+		int was_started = st->envs[i].started;
+
 		if (st->envs[i].reason[0])
 			json_object_set_new(st->env_rec[i], "failed", json_string(st->envs[i].reason));
+		/* Stop latency: from the stop request until every process has
+		 * exited and the cgroup is gone (stop + cleanup). */
 		stop_env(&st->envs[i]);
+		if (was_started)
+			json_object_set_new(st->env_rec[i], "stop_latency_ns",
+					    json_integer((json_int_t)(vb_now_ns() - t0)));
 	}
 	if (st->have_calib)
 		stop_env(&st->calib);

@@ -162,6 +162,14 @@ START_TEST(test_bare_every_workload)
 	ck_assert_ptr_nonnull(json_object_get(r, "PAPI_TOT_INS"));
 	ck_assert_ptr_nonnull(json_object_get(r, "perf::TASK-CLOCK"));
 	ck_assert_ptr_nonnull(json_object_get(json_object_get(doc, "host"), "cpu"));
+	/* Lifecycle of the bare environment: start, stop, host memory. */
+	r = json_array_get(json_object_get(doc, "environments"), 0);
+	ck_assert_int_gt(json_integer_value(json_object_get(r, "start_latency_ns")), 0);
+	ck_assert_int_gt(json_integer_value(json_object_get(r, "stop_latency_ns")), 0);
+	ck_assert_int_gt(json_integer_value(json_object_get(json_object_get(r, "memory_idle"),
+							    "pss_bytes")),
+			 0);
+	ck_assert_ptr_nonnull(json_object_get(r, "memory_after_mem_workload"));
 	json_decref(doc);
 	assert_no_debris(last_pid);
 }
