@@ -412,7 +412,7 @@ START_TEST(test_fake_v1_separate_cpuacct)
 	char why[256], dir[PATH_MAX];
 	vb_cgroup_t cg;
 	vb_error_t err;
-	uint64_t ns = 0;
+	uint64_t ns = 0, pss = 0, nprocs = 0, cache = 1;
 
 	snprintf(dir, sizeof(dir), "%s/cpuset", fake);
 	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
@@ -434,6 +434,17 @@ START_TEST(test_fake_v1_separate_cpuacct)
 	put(dir, "cpuacct.usage", "777\n");
 	ck_assert_int_eq(vb_cgroup_cpu_ns(&cg, &ns), 0);
 	ck_assert_uint_eq(ns, 777);
+	/* Footprint: PSS of the listed processes (this test process), page
+	 * cache from memory.stat. */
+	snprintf(dir, sizeof(dir), "%s/memory/vb", fake);
+	snprintf(why, sizeof(why), "%d\n", (int)getpid());
+	put(dir, "cgroup.procs", why);
+	put(dir, "memory.stat", "rss 1\ncache 4096\nmapped_file 0\n");
+	ck_assert_int_eq(vb_cgroup_footprint(&cg, &pss, &nprocs, &cache), 0);
+	ck_assert_uint_eq(nprocs, 1);
+	ck_assert_uint_gt(pss, 0);
+	ck_assert_uint_eq(cache, 4096);
+	put(dir, "cgroup.procs", ""); /* so destroy kills nobody */
 	vb_cgroup_destroy(&cg);
 }
 END_TEST
