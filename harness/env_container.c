@@ -55,8 +55,7 @@ typedef struct ct_priv {
 	char keep_why[200];        /* ... and why */
 	char env[CT_MAX_ENV][512]; /* the agent's environment */
 	char *envp[CT_MAX_ENV + 1];
-	char cg_mounts[256];       /* what /sys/fs/cgroup shows inside */
-	json_t *config;            /* describe()'s object, kept to add the stop latency */
+	char scratch[PATH_MAX];    /* cfg->scratch normalised: its mount point inside */
 } ct_priv_t;
 
 /* What the clone()d child needs (a copy of the parent's memory). */
@@ -169,10 +168,11 @@ static void setup_cgroupfs(const vb_env_t *env, const char *R)
 		return;
 	if (env->cg.mode == VB_CG_V2) {
 		if (mount("cgroup2", cgfs, "cgroup2", ro, NULL) < 0)
-			fprintf(stderr, "vbench container init: mount cgroup2: %s\n", strerror(errno));
+			fprintf(stderr, "vbench container init: mount cgroup2: %s\n",
+				strerror(errno));
 		return;
 	}
-	if (mount("tmpfs", cgfs, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=16k") < 0)
+	if (mount("tmpfs", cgfs, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=16k"))
 		return;
 	for (i = 0; i < VB_ARRAY_SIZE(dirs); i++) {
 		if (!dirs[i][0])
@@ -193,7 +193,7 @@ static void setup_cgroupfs(const vb_env_t *env, const char *R)
 /* Everything under the rootfs R, then pivot_root into it. */
 static void setup_mounts(const vb_env_t *env, const ct_priv_t *p, int ef)
 {
-	const char *R = p->rootfs.dir, *scratch = env->cfg->scratch;
+	const char *R = p->rootfs.dir;
 	char path[PATH_MAX];
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -217,11 +217,12 @@ static void setup_mounts(const vb_env_t *env, const ct_priv_t *p, int ef)
 	snprintf(path, sizeof(path), "%s/tmp", R);
 	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, CT_TMPFS_TMP) < 0)
 		ct_fail(ef, "mount tmpfs on /tmp", errno);
-	if (scratch[0]) {
+	if (p->scratch[0]) {
 		/* Same path inside, so requests need no translation; the mount
 		 * point may lie in the new /tmp, hence created now. */
-		snprintf(path, sizeof(path), "%s%s", R, scratch);
-		if (vb_mkdir_p(path, 0755, NULL) < 0 || mount(scratch, path, NULL, MS_BIND, NULL) < 0)
+		snprintf(path, sizeof(path), "%s%s", R, p->scratch);
+		if (vb_rootfs_mkdir(R, env->cfg->scratch, NULL) < 0 ||
+		    mount(env->cfg->scratch, path, NULL, MS_BIND, NULL) < 0)
 			ct_fail(ef, "bind-mount the scratch directory", errno);
 		if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV |
 				    kept_flags(path), NULL) < 0)
@@ -409,7 +410,8 @@ static void build_env(ct_priv_t *p)
 			 p->rootfs.libpath);
 	for (e = environ; e && *e && n < CT_MAX_ENV; e++)
 		for (i = 0; i < VB_ARRAY_SIZE(pass); i++)
-			if (!strncmp(*e, pass[i], strlen(pass[i])) && strlen(*e) < sizeof(p->env[0]))
+			if (!strncmp(*e, pass[i], strlen(pass[i])) &&
+			    strlen(*e) < sizeof(p->env[0]))
 				snprintf(p->env[n++], sizeof(p->env[0]), "%s", *e);
 	for (i = 0; i < n; i++)
 		p->envp[i] = p->env[i];
@@ -432,6 +434,8 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 			    env->cfg->scratch[0] ? 1 : 0, err) < 0)
 		return vb_error_prefix(err, "container");
 	p->have_rootfs = 1;
+	if (env->cfg->scratch[0])
+		vb_rootfs_normalize(env->cfg->scratch, p->scratch, sizeof(p->scratch));
 	if (env->cfg->use_cgroup) {
 		snprintf(name, sizeof(name), "vbench-%d-container", (int)getpid());
 		if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus,
@@ -444,7 +448,8 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 	return 0;
 }
 
-/* Wait for EOF on the setup-error pipe (the agent exec'd) or a message. */
+/* Wait for EOF on the setup-error pipe (the agent exec'd) or a message.
+ * 0 (then @msg says what failed, "" if nothing), -1 timeout, -2 interrupted. */
 static int read_setup_error(int fd, int timeout_ms, char *msg, size_t len)
 {
 	uint64_t deadline = vb_now_ns() + (uint64_t)timeout_ms * 1000000ull;
@@ -460,7 +465,7 @@ static int read_setup_error(int fd, int timeout_ms, char *msg, size_t len)
 			return -1;
 		rc = poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1);
 		if (rc < 0 && errno == EINTR && vb_interrupted())
-			return -1;
+			return -2;
 		if (rc <= 0)
 			continue;
 		n = read(fd, msg + got, len - 1 - got);
@@ -477,7 +482,7 @@ static int read_setup_error(int fd, int timeout_ms, char *msg, size_t len)
 static int ct_start(vb_env_t *env, vb_error_t *err)
 {
 	ct_priv_t *p = env->priv;
-	int to[2] = { -1, -1 }, from[2] = { -1, -1 }, ep[2] = { -1, -1 }, log = -1, e;
+	int to[2] = { -1, -1 }, from[2] = { -1, -1 }, ep[2] = { -1, -1 }, log = -1, e, rc;
 	const char *logp = env->cfg->log_path[0] ? env->cfg->log_path : "/dev/null";
 	ct_args_t a;
 	char msg[512];
@@ -498,7 +503,8 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 		vb_error_set(err, VB_ESYS, ENOMEM, "container: stack");
 		goto fail;
 	}
-	a = (ct_args_t){ .env = env, .p = p, .in = to[0], .out = from[1], .log = log, .errw = ep[1] };
+	a = (ct_args_t){ .env = env, .p = p, .in = to[0], .out = from[1], .log = log,
+			 .errw = ep[1] };
 	env->launch_ns = vb_now_ns();
 	pid = clone(ct_child, stack + CT_STACK, ns_flags(p->userns) | SIGCHLD, &a);
 	e = errno;
@@ -515,14 +521,16 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 	close(from[1]);
 	close(ep[1]);
 	close(log);
-	if (read_setup_error(ep[0], (int)(env->cfg->start_timeout_s * 1000), msg, sizeof(msg)) < 0 ||
-	    msg[0]) {
-		close(ep[0]);
+	rc = read_setup_error(ep[0], (int)(env->cfg->start_timeout_s * 1000), msg, sizeof(msg));
+	close(ep[0]);
+	if (rc < 0 || msg[0]) {
 		vb_chan_close(&env->chan, 0);
-		return vb_error_set(err, VB_EUNAVAIL, 0, "container setup: %s",
+		if (rc == -2)
+			return vb_error_set(err, VB_EINTR, 0,
+					    "container: interrupted while starting");
+		return vb_error_set(err, rc ? VB_ETIMEOUT : VB_EUNAVAIL, 0, "container setup: %s",
 				    msg[0] ? msg : "no answer from the container's init");
 	}
-	close(ep[0]);
 	return vb_env_wait_ready(env, err);
 fail:
 	if (log >= 0)
@@ -555,7 +563,7 @@ static json_t *caps_json(uint64_t caps)
 static json_t *ct_describe(vb_env_t *env)
 {
 	ct_priv_t *p = env->priv;
-	const char *scratch = env->cfg->scratch;
+	const char *scratch = p->scratch;
 	json_t *o, *mounts;
 
 	mounts = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "target",
@@ -579,7 +587,7 @@ static json_t *ct_describe(vb_env_t *env)
 							"the host's scratch directory, bind-mounted "
 							"read-write (nosuid, nodev)"));
 	o = json_pack("{s:o,s:[sssssss*],s:{s:b,s:s},s:s,s:s,s:o,s:o,s:{s:o,s:s,s:b,s:b,s:s},"
-		      "s:s,s:{s:n}}",
+		      "s:s}",
 		      "limits",
 		      env->have_cg ? vb_cgroup_to_json(&env->cg)
 				   : json_pack("{s:b,s:s}", "enforced", 0, "how",
@@ -595,12 +603,8 @@ static json_t *ct_describe(vb_env_t *env)
 		      "capabilities", caps_json(p->keep_caps), "capabilities_why", p->keep_why,
 		      "no_new_privs", 1, "root_readonly", 1, "bounding_set",
 		      "every capability dropped except the ones kept",
-		      "command", "vbench-agent serve", "lifecycle", "stop_latency_ns");
-	if (!o)
-		return json_object();
-	json_decref(p->config);
-	p->config = json_incref(o);
-	return o;
+		      "command", "vbench-agent serve");
+	return o ? o : json_object();
 }
 
 /* Wait until no task is left in the cgroup (after init's exit the kernel
@@ -622,36 +626,44 @@ static void wait_cgroup_empty(const vb_cgroup_t *cg, int timeout_ms)
 	}
 }
 
+/* Reap @pid if it exits within @ms; 1 if reaped.  A pidfd wakes us the
+ * moment it exits (no polling tick in the stop latency). */
+static int reap_within(pid_t pid, int ms)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), st, i;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (fd >= 0) {
+		while (poll(&pfd, 1, ms) < 0 && errno == EINTR)
+			;
+		close(fd);
+		return waitpid(pid, &st, WNOHANG) == pid;
+	}
+	for (i = 0; i <= ms; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+/* Quit the agent; init exits with it and the kernel tears down the
+ * namespaces.  Then the cgroup is emptied and removed. */
 static int ct_stop(vb_env_t *env, vb_error_t *err)
 {
-	ct_priv_t *p = env->priv;
-	json_t *quit = json_pack("{s:s}", "op", "quit");
-	struct pollfd pfd;
-	uint64_t t0;
-	int st, fd;
+	json_t *quit;
 
-	if (env->chan.wfd < 0 && env->chan.pid <= 0) {
-		json_decref(quit);
+	if (env->chan.wfd < 0 && env->chan.pid <= 0)
 		return 0;
-	}
-	t0 = vb_now_ns();
-	if (env->chan.wfd >= 0 && !env->chan.dead)
+	if (env->chan.wfd >= 0 && !env->chan.dead) {
+		quit = json_pack("{s:s}", "op", "quit");
 		vb_chan_send(&env->chan, quit, NULL);
-	json_decref(quit);
+		json_decref(quit);
+	}
 	env->chan.dead = 1;
-	if (env->chan.pid > 0) {
-		/* Wake the moment init exits, not on a polling tick. */
-		fd = (int)syscall(SYS_pidfd_open, env->chan.pid, 0);
-		if (fd >= 0) {
-			pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
-			while (poll(&pfd, 1, 2000) < 0 && errno == EINTR)
-				;
-			close(fd);
-		}
-		if (waitpid(env->chan.pid, &st, fd >= 0 ? WNOHANG : 0) == env->chan.pid) {
-			vb_res_forget(env->chan.res);
-			env->chan.pid = 0;
-		}
+	if (env->chan.pid > 0 && reap_within(env->chan.pid, 2000)) {
+		vb_res_forget(env->chan.res);
+		env->chan.pid = 0;
 	}
 	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
 	if (env->have_cg) {
@@ -659,9 +671,6 @@ static int ct_stop(vb_env_t *env, vb_error_t *err)
 		vb_cgroup_destroy(&env->cg);
 		env->have_cg = 0;
 	}
-	if (p && p->config)
-		json_object_set_new(json_object_get(p->config, "lifecycle"), "stop_latency_ns",
-				    json_integer((json_int_t)(vb_now_ns() - t0)));
 	return 0;
 }
 
@@ -678,7 +687,6 @@ static void ct_cleanup(vb_env_t *env)
 		return;
 	if (p->have_rootfs)
 		vb_rootfs_destroy(&p->rootfs);
-	json_decref(p->config);
 	free(p);
 	env->priv = NULL;
 }

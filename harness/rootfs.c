@@ -29,7 +29,7 @@
 #define VB_MULTIARCH "unknown-linux-gnu"
 #endif
 
-/* Searched after ld.so.conf, in this order (brief for a missing cache). */
+/* Searched after the ld.so.conf directories, in this order. */
 static const char *const default_dirs[] = {
 	"/lib/" VB_MULTIARCH, "/usr/lib/" VB_MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
 };
@@ -251,12 +251,9 @@ out:
 
 /* ==== resolution ======================================================= */
 
-/*
- * Lexically normalise absolute @in into @out ("//", ".", ".." removed).
- * Inside the tree every directory is real (no symlinks), so this is
- * exactly what the kernel resolves there.  -1 if not absolute or too long.
- */
-static int normalize(const char *in, char *out, size_t len)
+/* See rootfs.h.  Inside the tree every directory is real (no symlinks),
+ * so this is exactly what the kernel resolves there. */
+int vb_rootfs_normalize(const char *in, char *out, size_t len)
 {
 	size_t o = 0, seg;
 	const char *p = in;
@@ -357,8 +354,9 @@ static int search_list(const char *list, const char *origin, const char *name, u
 			memcpy(raw, p, seg);
 			raw[seg] = '\0';
 			if (expand_origin(raw, origin, dir, sizeof(dir)) == 0 && dir[0] == '/' &&
-			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, name) < sizeof(cand) &&
-			    candidate_ok(cand, machine) && normalize(cand, out, len) == 0)
+			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, name) <
+				    sizeof(cand) &&
+			    candidate_ok(cand, machine) && vb_rootfs_normalize(cand, out, len) == 0)
 				return 0;
 		}
 		p += seg;
@@ -392,7 +390,7 @@ static void read_ld_conf(const char *path, char *buf, size_t len, int depth)
 			*s = '\0';
 		for (s = line; *s == ' ' || *s == '\t'; s++)
 			;
-		for (e = s + strlen(s); e > s && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\t'); e--)
+		for (e = s + strlen(s); e > s && strchr("\n \t", e[-1]); e--)
 			;
 		*e = '\0';
 		if (!strncmp(s, "include", 7) && (s[7] == ' ' || s[7] == '\t')) {
@@ -451,7 +449,7 @@ static int find_lib(obj_t *objs, int who, const char *name, const char *conf, ch
 	if (strchr(name, '/')) {
 		if (expand_origin(name, objs[who].origin, raw, sizeof(raw)) < 0 || raw[0] != '/')
 			return -1;
-		return candidate_ok(raw, me->machine) ? normalize(raw, out, len) : -1;
+		return candidate_ok(raw, me->machine) ? vb_rootfs_normalize(raw, out, len) : -1;
 	}
 	if (!me->has_runpath)
 		for (l = who; l >= 0; l = objs[l].loader)
@@ -514,7 +512,7 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 	objs[0].loader = -1;
 	dir_of(real, objs[0].origin, sizeof(objs[0].origin));
 	if (objs[0].elf.interp[0]) {
-		if (normalize(objs[0].elf.interp, rf->interp, sizeof(rf->interp)) < 0 ||
+		if (vb_rootfs_normalize(objs[0].elf.interp, rf->interp, sizeof(rf->interp)) < 0 ||
 		    vb_elf_read(objs[0].elf.interp, interp, err) < 0) {
 			vb_error_prefix(err, "interpreter of %s", real);
 			goto out;
@@ -624,6 +622,27 @@ out:
 	return rc;
 }
 
+int vb_rootfs_mkdir(const char *root, const char *path, vb_error_t *err)
+{
+	char pre[PATH_MAX], norm[PATH_MAX], p[PATH_MAX * 2];
+	size_t i, len = strlen(path);
+
+	if (path[0] != '/' || len >= sizeof(pre))
+		return vb_error_set(err, VB_EUSAGE, 0, "mount point %s is not absolute", path);
+	for (i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i])
+			continue;
+		memcpy(pre, path, i);
+		pre[i] = '\0';
+		if (vb_rootfs_normalize(pre, norm, sizeof(norm)) < 0)
+			return vb_error_set(err, VB_EUSAGE, 0, "mount point %s too long", path);
+		snprintf(p, sizeof(p), "%s%s", root, norm);
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return vb_error_sys(err, "create directory %s", p);
+	}
+	return 0;
+}
+
 /* @path is @dir or below it. */
 static int under(const char *path, const char *dir)
 {
@@ -666,7 +685,7 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 	if (vb_rootfs_resolve(rf, program, err) < 0)
 		return vb_error_prefix(err, "rootfs");
 	for (i = 0; i < nmounts; i++) {
-		if (normalize(mounts[i], mp, sizeof(mp)) < 0)
+		if (vb_rootfs_normalize(mounts[i], mp, sizeof(mp)) < 0)
 			return vb_error_set(err, VB_EUSAGE, 0, "mount point %s is not absolute",
 					    mounts[i]);
 		if (check_mount(rf, mp, err) < 0)
@@ -694,12 +713,9 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 	for (i = 0; i < rf->nlibs; i++)
 		if (copy_in(rf, rf->libs[i].path, rf->libs[i].path, err) < 0)
 			goto fail;
-	for (i = 0; i < nmounts; i++) {
-		normalize(mounts[i], mp, sizeof(mp));
-		if ((size_t)snprintf(p, sizeof(p), "%s%s", rf->dir, mp) >= sizeof(p) ||
-		    vb_mkdir_p(p, 0755, err) < 0)
+	for (i = 0; i < nmounts; i++)
+		if (vb_rootfs_mkdir(rf->dir, mounts[i], err) < 0)
 			goto fail;
-	}
 	return 0;
 fail:
 	vb_error_prefix(err, "rootfs %s", rf->dir);

@@ -87,6 +87,22 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err);
 int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 		    const char *const *mounts, size_t nmounts, vb_error_t *err);
 
+/*
+ * Lexically normalise the absolute path @in into @out ("//", "." and ".."
+ * removed, ".." never above "/"): where a path lands inside the tree.
+ * @in and @out must differ.  Returns 0, or -1 if @in is not absolute or
+ * @out is too small.
+ */
+int vb_rootfs_normalize(const char *in, char *out, size_t len);
+
+/*
+ * Create the directory @path (absolute, as a program inside will name it)
+ * in the tree at @root, with every lexical prefix of it, so the kernel can
+ * resolve even a path with ".." there ("/a/../b" needs "/a").  Returns 0 or
+ * -1 with @err set.
+ */
+int vb_rootfs_mkdir(const char *root, const char *path, vb_error_t *err);
+
 /* The resolved libraries as a JSON array of {name, path} (new reference). */
 json_t *vb_rootfs_libs_json(const vb_rootfs_t *rf);
 

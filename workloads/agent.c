@@ -255,8 +255,10 @@ static json_t *inside_json(void)
 			 "ppid", (json_int_t)getppid(), "hostname", host, "interfaces",
 			 interfaces_json(), "cgroup", cgroup_json(), "cpus_allowed", cpus, "uid",
 			 (json_int_t)getuid(), "capabilities_effective", cap_eff_json(),
-			 "no_new_privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, "root_readonly",
-			 statvfs("/", &sv) == 0 ? json_boolean(sv.f_flag & ST_RDONLY) : json_null());
+			 "no_new_privs", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1,
+			 "root_readonly",
+			 statvfs("/", &sv) == 0 ? json_boolean(sv.f_flag & ST_RDONLY)
+						: json_null());
 }
 
 json_t *vb_agent_ready_message(void)
@@ -265,8 +267,9 @@ json_t *vb_agent_ready_message(void)
 
 	vb_hostname(host, sizeof(host));
 	return json_pack("{s:s,s:i,s:s,s:I,s:s,s:o,s:o}", "type", "ready", "protocol",
-			 VB_AGENT_PROTOCOL, "agent_version", VB_VERSION, "pid", (json_int_t)getpid(),
-			 "hostname", host, "facts", vb_hostinfo_collect(NULL), "inside", inside_json());
+			 VB_AGENT_PROTOCOL, "agent_version", VB_VERSION, "pid",
+			 (json_int_t)getpid(), "hostname", host, "facts",
+			 vb_hostinfo_collect(NULL), "inside", inside_json());
 }
 
 int vb_agent_send(FILE *out, const json_t *obj)

@@ -7,7 +7,10 @@
  *
  *   agent -> harness, once at start:
  *     {"type":"ready","protocol":1,"agent_version":"...","pid":N,
- *      "hostname":"...","facts":{...hostinfo...}}
+ *      "hostname":"...","facts":{...hostinfo...},
+ *      "inside":{pid, ppid, hostname, interfaces, cgroup, memory limit,
+ *                capabilities, no_new_privs, read-only root}}
+ *     ("inside" lets a reader verify the isolation an environment gives)
  *   harness -> agent:
  *     {"op":"run","id":N,"workload":"mem.stream","params":{"k":"v",...},
  *      "events":["PAPI_TOT_INS",...],"scratch":"/dir"}          (scratch optional)
