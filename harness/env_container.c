@@ -279,7 +279,7 @@ static int ct_child(void *arg)
 	const ct_args_t *a = arg;
 	const vb_env_t *env = a->env;
 	const ct_priv_t *p = a->p;
-	char map[64], *argv[] = { (char *)p->rootfs.program, "serve", NULL };
+	char map[64], *argv[] = { (char *)p->rootfs.inside, "serve", NULL };
 	int ef = a->errw, st;
 	pid_t agent, w;
 

@@ -507,6 +507,8 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 		goto out;
 	}
 	snprintf(rf->program, sizeof(rf->program), "%s", real);
+	snprintf(rf->inside, sizeof(rf->inside), "%s/%s", VB_ROOTFS_BINDIR,
+		 strrchr(real, '/') ? strrchr(real, '/') + 1 : real);
 	if (vb_elf_read(real, &objs[0].elf, err) < 0)
 		goto out;
 	objs[0].loader = -1;
@@ -662,10 +664,10 @@ static int check_mount(const vb_rootfs_t *rf, const char *mp, vb_error_t *err)
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "cannot bind-mount %s into a container: under %s", mp,
 					    reserved[i]);
-	if (under(rf->program, mp) || (rf->interp[0] && under(rf->interp, mp)))
+	if (under(rf->inside, mp) || (rf->interp[0] && under(rf->interp, mp)))
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "cannot bind-mount %s into a container: it would hide %s", mp,
-				    under(rf->program, mp) ? rf->program : rf->interp);
+				    under(rf->inside, mp) ? rf->inside : rf->interp);
 	for (i = 0; i < rf->nlibs; i++)
 		if (under(rf->libs[i].path, mp))
 			return vb_error_set(err, VB_EUSAGE, 0,
@@ -707,7 +709,7 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 		if (vb_mkdir_p(p, 0755, err) < 0)
 			goto fail;
 	}
-	if (copy_in(rf, rf->program, rf->program, err) < 0 ||
+	if (copy_in(rf, rf->program, rf->inside, err) < 0 ||
 	    (rf->interp[0] && copy_in(rf, rf->interp, rf->interp, err) < 0))
 		goto fail;
 	for (i = 0; i < rf->nlibs; i++)

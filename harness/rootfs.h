@@ -10,9 +10,10 @@
  * the object has RUNPATH), LD_LIBRARY_PATH, RUNPATH, the directories of
  * /etc/ld.so.conf (standing in for ld.so.cache) and the system directories,
  * skipping files of another ELF class or machine.  Every file is copied (not
- * linked: the tree may be on another filesystem) to the same path it has on
- * the host, so the program, its interpreter and its libraries are found at
- * identical paths inside and out.
+ * linked: the tree may be on another filesystem).  The interpreter and the
+ * libraries keep their host paths; the program goes to VB_ROOTFS_BINDIR,
+ * wherever it lives on the host (a build tree under /tmp would otherwise be
+ * hidden by the container's own /tmp).
  */
 #ifndef VB_ROOTFS_H
 #define VB_ROOTFS_H
@@ -26,6 +27,7 @@
 
 #define VB_ELF_MAX_NEEDED 64  /* DT_NEEDED entries read from one object */
 #define VB_ROOTFS_MAX_LIBS 64 /* libraries in one closure */
+#define VB_ROOTFS_BINDIR "/usr/libexec/vbench" /* where the program goes inside */
 
 /* What the loader needs to know about one ELF64 file. */
 typedef struct vb_elf {
@@ -51,7 +53,10 @@ typedef struct vb_lib {
 typedef struct vb_rootfs {
 	char dir[PATH_MAX];                /* the tree on the host ("" until built) */
 	int res;                           /* registry handle of dir (0 when not registered) */
-	char program[PATH_MAX];            /* absolute program path (host and inside) */
+	char program[PATH_MAX];            /* absolute program path on the host */
+	char inside[PATH_MAX];             /* the program's path inside the tree: always
+					    * VB_ROOTFS_BINDIR/<name>, so no mount the
+					    * container makes (a tmpfs on /tmp) can hide it */
 	char interp[PATH_MAX];             /* its PT_INTERP ("" for a static program) */
 	vb_lib_t libs[VB_ROOTFS_MAX_LIBS]; /* load order (breadth-first) */
 	size_t nlibs;

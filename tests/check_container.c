@@ -255,7 +255,8 @@ START_TEST(test_build_tree)
 	ck_assert_int_gt(rf->res, 0);
 	ck_assert_int_eq(stat(rf->dir, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0755);
-	ck_assert(is_file(rf->dir, rf->program));
+	ck_assert(is_file(rf->dir, rf->inside));
+	ck_assert(!strncmp(rf->inside, VB_ROOTFS_BINDIR "/", strlen(VB_ROOTFS_BINDIR) + 1));
 	ck_assert(is_file(rf->dir, rf->interp));
 	for (i = 0; i < rf->nlibs; i++)
 		ck_assert_msg(is_file(rf->dir, rf->libs[i].path), "%s missing", rf->libs[i].path);
@@ -279,7 +280,7 @@ START_TEST(test_build_tree)
 			dup2(fd, 2);
 			if (chroot(rf->dir) < 0 || chdir("/") < 0)
 				_exit(120);
-			execv(rf->program, (char *[]){ rf->program, "list", NULL });
+			execv(rf->inside, (char *[]){ rf->inside, "list", NULL });
 			_exit(121);
 		}
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -294,8 +295,8 @@ START_TEST(test_build_tree)
 	ck_assert_int_lt(access(dir, F_OK), 0);
 	vb_rootfs_destroy(rf); /* twice is fine */
 	/* A mount point that would hide the agent is refused before anything
-	 * is created. */
-	mounts[0] = agent;
+	 * is created; the agent's host path no longer matters inside. */
+	mounts[0] = VB_ROOTFS_BINDIR;
 	ck_assert_int_eq(vb_rootfs_build(rf, agent, tmpdir, mounts, 1, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "would hide"));
 	mounts[0] = "/proc/foo";
