@@ -31,6 +31,7 @@ endif
 LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
 LIB_SRCS += harness/counters.c
+LIB_SRCS += harness/counters_papi.c
 LIB_SRCS += harness/hostinfo.c
 LIB_SRCS += harness/registry.c
 LIB_SRCS += harness/cgroup.c

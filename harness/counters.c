@@ -10,7 +10,9 @@
  * the hardware presets end up unavailable and the software events come from
  * perf_event_open or getrusage.  All sources count this process and the
  * children it forks while the counters run (PAPI_INHERIT, perf inherit=1,
- * RUSAGE_CHILDREN), so fork workloads are measured in full.
+ * RUSAGE_CHILDREN), so fork workloads are measured in full.  The PAPI
+ * source lives in counters_papi.c; internals shared by both in
+ * counters_int.h.
  */
 #include "counters.h"
 
@@ -19,7 +21,6 @@
 #include <stdarg.h>
 #include <linux/perf_event.h>
 #include <papi.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "counters_int.h"
 #include "util.h"
 
 const char *const vb_default_events[] = {
@@ -41,27 +43,6 @@ const size_t vb_default_nevents = VB_ARRAY_SIZE(vb_default_events);
 
 /* ---- the fallback table -------------------------------------------------- */
 
-typedef enum ru_kind {
-	RU_NONE = 0, /* no getrusage equivalent */
-	RU_TIME,     /* ru_utime + ru_stime, ns */
-	RU_FAULTS,   /* ru_minflt + ru_majflt */
-	RU_MINFLT,   /* ru_minflt */
-	RU_MAJFLT,   /* ru_majflt */
-	RU_CSW,	     /* ru_nvcsw + ru_nivcsw */
-} ru_kind_t;
-
-#define HWC(cache, op, res) \
-	((PERF_COUNT_HW_CACHE_##cache) | (PERF_COUNT_HW_CACHE_OP_##op << 8) | \
-	 (PERF_COUNT_HW_CACHE_RESULT_##res << 16))
-
-typedef struct fb_entry {
-	const char *names[4]; /* aliases, matched case-insensitively */
-	const char *unit;     /* "ns" or "count" */
-	uint32_t type[2];     /* perf attr types; type[1] tried if type[0] fails */
-	uint64_t config[2];   /* perf attr configs */
-	int nattr;	      /* 0 = no perf mapping */
-	ru_kind_t ru;	      /* getrusage equivalent */
-} fb_entry_t;
 
 #define SW(x) { PERF_TYPE_SOFTWARE }, { PERF_COUNT_SW_##x }, 1
 #define HW(x) { PERF_TYPE_HARDWARE }, { PERF_COUNT_HW_##x }, 1
@@ -135,67 +116,8 @@ static int is_preset_name(const char *name)
 	return strstr(presets, tok) != NULL;
 }
 
-/* ---- PAPI library state (process-wide) ----------------------------------- */
-
-static pthread_once_t papi_once = PTHREAD_ONCE_INIT;
-static int papi_ok;	       /* PAPI_library_init succeeded */
-static int papi_version;       /* runtime library version, 0 if unknown */
-static char papi_reason[160];  /* why init failed */
-static int papi_mpx_state;     /* 0 untried, 1 ok, -1 failed (see papi_mpx_err) */
-static int papi_mpx_err;
-
-static const char *perr(int r)
-{
-	const char *s = PAPI_strerror(r);
-	return s ? s : "unknown PAPI error";
-}
-
-static void papi_init_once(void)
-{
-	int r = PAPI_library_init(PAPI_VER_CURRENT);
-
-	if (r == PAPI_VER_CURRENT) {
-		papi_ok = 1;
-		papi_version = r;
-	} else if (r > 0) {
-		papi_version = r;
-		snprintf(papi_reason, sizeof(papi_reason),
-			 "library version %d.%d does not match header %d.%d",
-			 PAPI_VERSION_MAJOR(r), PAPI_VERSION_MINOR(r),
-			 PAPI_VERSION_MAJOR(PAPI_VER_CURRENT), PAPI_VERSION_MINOR(PAPI_VER_CURRENT));
-	} else {
-		snprintf(papi_reason, sizeof(papi_reason), "PAPI_library_init: %s", perr(r));
-	}
-}
-
-/* 0 when PAPI is usable, else -1 (papi_reason says why). */
-static int papi_init(void)
-{
-	pthread_once(&papi_once, papi_init_once);
-	return papi_ok ? 0 : -1;
-}
-
 /* ---- the counter set ----------------------------------------------------- */
 
-typedef struct ev_state {
-	int papi_idx;		     /* position in the PAPI set's values, -1 if not PAPI */
-	const fb_entry_t *fb;	     /* fallback entry, NULL if none */
-	int fd;			     /* perf_event fd, -1 if none */
-	uint64_t base[3];	     /* perf value, time enabled, time running at start */
-} ev_state_t;
-
-struct vb_counters {
-	size_t n;			/* events */
-	vb_counter_t ev[VB_MAX_EVENTS]; /* public view */
-	ev_state_t st[VB_MAX_EVENTS];	/* how each is counted */
-	int papi_set;			/* PAPI event set, PAPI_NULL if none */
-	int papi_n;			/* events added to it */
-	char papi_set_err[96];		/* why the set could not be prepared, "" if fine */
-	int multiplexed;		/* set converted to multiplexing */
-	int running;			/* between start and stop */
-	int papi_running;		/* PAPI_start succeeded */
-	struct rusage ru0[2];		/* self, children at start */
-};
 
 static void addf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -232,95 +154,6 @@ static void mark_unavail(vb_counters_t *c, size_t i, const char *fmt, ...)
 		close(c->st[i].fd);
 		c->st[i].fd = -1;
 	}
-}
-
-/* Create the PAPI event set with inheritance on component @cidx. */
-static int papi_set_prepare(vb_counters_t *c, int cidx)
-{
-	PAPI_option_t opt;
-	int r;
-
-	if (c->papi_set_err[0])
-		return -1;
-	if (c->papi_set != PAPI_NULL)
-		return 0;
-	if ((r = PAPI_create_eventset(&c->papi_set)) != PAPI_OK) {
-		c->papi_set = PAPI_NULL;
-		snprintf(c->papi_set_err, sizeof(c->papi_set_err), "create_eventset: %s", perr(r));
-		return -1;
-	}
-	r = PAPI_assign_eventset_component(c->papi_set, cidx);
-	if (r != PAPI_OK) {
-		snprintf(c->papi_set_err, sizeof(c->papi_set_err), "assign component %d: %s", cidx,
-			 perr(r));
-		return -1;
-	}
-	memset(&opt, 0, sizeof(opt));
-	opt.inherit.eventset = c->papi_set;
-	opt.inherit.inherit = PAPI_INHERIT_ALL;
-	if ((r = PAPI_set_opt(PAPI_INHERIT, &opt)) != PAPI_OK) {
-		/* Without inheritance children would silently go uncounted. */
-		snprintf(c->papi_set_err, sizeof(c->papi_set_err),
-			 "cannot count children (PAPI_INHERIT: %s)", perr(r));
-		return -1;
-	}
-	return 0;
-}
-
-/* Switch the set to multiplexing after a conflict.  0 or -1 with @why. */
-static int papi_to_multiplex(vb_counters_t *c, char *why, size_t len)
-{
-	int r;
-
-	if (papi_mpx_state == 0) {
-		papi_mpx_err = PAPI_multiplex_init();
-		papi_mpx_state = papi_mpx_err == PAPI_OK ? 1 : -1;
-	}
-	if (papi_mpx_state < 0) {
-		snprintf(why, len, "PAPI: %s; multiplex_init: %s", perr(PAPI_ECNFLCT),
-			 perr(papi_mpx_err));
-		return -1;
-	}
-	if ((r = PAPI_set_multiplex(c->papi_set)) != PAPI_OK) {
-		snprintf(why, len, "PAPI: %s; set_multiplex: %s", perr(PAPI_ECNFLCT), perr(r));
-		return -1;
-	}
-	c->multiplexed = 1;
-	return 0;
-}
-
-/* Try to count event @i with PAPI.  0, or -1 with @why ("PAPI: ..."). */
-static int try_papi(vb_counters_t *c, size_t i, char *why, size_t len)
-{
-	const char *name = c->ev[i].name;
-	int code = 0, cidx, r;
-
-	if (papi_init() < 0) {
-		snprintf(why, len, "PAPI: %s", papi_reason);
-		return -1;
-	}
-	if ((r = PAPI_event_name_to_code(name, &code)) != PAPI_OK ||
-	    (r = PAPI_query_event(code)) != PAPI_OK) {
-		snprintf(why, len, "PAPI: %s", perr(r));
-		return -1;
-	}
-	cidx = PAPI_get_event_component(code);
-	if (papi_set_prepare(c, cidx < 0 ? 0 : cidx) < 0) {
-		snprintf(why, len, "PAPI: %s", c->papi_set_err);
-		return -1;
-	}
-	r = PAPI_add_event(c->papi_set, code);
-	if (r == PAPI_ECNFLCT && !c->multiplexed) {
-		if (papi_to_multiplex(c, why, len) < 0)
-			return -1;
-		r = PAPI_add_event(c->papi_set, code);
-	}
-	if (r != PAPI_OK) {
-		snprintf(why, len, "PAPI: %s", perr(r));
-		return -1;
-	}
-	c->st[i].papi_idx = c->papi_n++;
-	return 0;
 }
 
 static int read_paranoid(void)
@@ -389,7 +222,7 @@ static void resolve(vb_counters_t *c, size_t i, unsigned mask)
 
 	ev->unit = fb ? fb->unit : "count";
 	if (mask & (1u << VB_CSRC_PAPI)) {
-		if (try_papi(c, i, why, sizeof(why)) == 0) {
+		if (vb_papi_try(c, i, why, sizeof(why)) == 0) {
 			ev->source = VB_CSRC_PAPI;
 			return;
 		}
@@ -425,13 +258,13 @@ static int known(const char *name, char *why, size_t len)
 
 	if (fb_find(name))
 		return 1;
-	if (papi_init() < 0) {
-		snprintf(why, len, "%s", papi_reason);
+	if (vb_papi_init() < 0) {
+		snprintf(why, len, "%s", vb_papi_reason());
 		return is_preset_name(name);
 	}
 	if ((r = PAPI_event_name_to_code(name, &code)) == PAPI_OK)
 		return 1;
-	snprintf(why, len, "%s", perr(r));
+	snprintf(why, len, "%s", vb_papi_strerror(r));
 	return 0;
 }
 
@@ -576,7 +409,7 @@ int vb_counters_start(vb_counters_t *c)
 		} else {
 			for (i = 0; i < c->n; i++)
 				if (c->ev[i].source == VB_CSRC_PAPI)
-					mark_unavail(c, i, "PAPI_start: %s", perr(r));
+					mark_unavail(c, i, "PAPI_start: %s", vb_papi_strerror(r));
 		}
 	}
 	c->running = 1;
@@ -623,7 +456,7 @@ int vb_counters_stop(vb_counters_t *c)
 			if (r == PAPI_OK)
 				c->ev[i].value = vals[c->st[i].papi_idx];
 			else
-				mark_unavail(c, i, "PAPI_stop: %s", perr(r));
+				mark_unavail(c, i, "PAPI_stop: %s", vb_papi_strerror(r));
 		}
 		c->papi_running = 0;
 	}
@@ -710,29 +543,6 @@ void vb_counters_free(vb_counters_t *c)
 
 /* ---- sources report ------------------------------------------------------ */
 
-static json_t *papi_json(void)
-{
-	json_t *comps = json_array();
-	int v, i, n;
-	char ver[32];
-
-	papi_init();
-	v = papi_version ? papi_version : (int)PAPI_VER_CURRENT;
-	snprintf(ver, sizeof(ver), "%d.%d.%d.%d", PAPI_VERSION_MAJOR(v), PAPI_VERSION_MINOR(v),
-		 PAPI_VERSION_REVISION(v), PAPI_VERSION_INCREMENT(v));
-	n = papi_ok ? PAPI_num_components() : 0;
-	for (i = 0; i < n; i++) {
-		const PAPI_component_info_t *ci = PAPI_get_component_info(i);
-
-		if (ci)
-			json_array_append_new(comps, json_pack("{s:s,s:b,s:s}", "name", ci->name,
-							       "disabled", ci->disabled != 0, "reason",
-							       ci->disabled ? ci->disabled_reason : ""));
-	}
-	return json_pack("{s:s,s:b,s:s?,s:o}", "version", ver, "initialised", papi_ok, "reason",
-			 papi_ok ? NULL : papi_reason, "components", comps);
-}
-
 json_t *vb_counters_sources_json(void)
 {
 	json_t *pmus = json_array();
@@ -745,6 +555,6 @@ json_t *vb_counters_sources_json(void)
 			json_array_append_new(pmus, json_string(de->d_name));
 	if (d)
 		closedir(d);
-	return json_pack("{s:o,s:o,s:o}", "papi", papi_json(), "perf_event_paranoid",
+	return json_pack("{s:o,s:o,s:o}", "papi", vb_papi_json(), "perf_event_paranoid",
 			 par == -100 ? json_null() : json_integer(par), "event_source_devices", pmus);
 }
