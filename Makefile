@@ -18,7 +18,9 @@ CPPFLAGS += -D_GNU_SOURCE -DVB_VERSION=\"$(VERSION)\" -DVB_ISA=\"x86-64\" -I/usr
 CFLAGS ?= -O2 -g
 CFLAGS += $(ISA_FLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -MMD -MP -fno-strict-aliasing
 LDLIBS_AGENT := -lpapi -lcpuid -ljansson -lm
-LDLIBS_VBENCH := $(LDLIBS_AGENT)
+# liblzma and libarchive build the guest image (vbench only, never the agent);
+# LDLIBS_TEST includes them through LDLIBS_VBENCH.
+LDLIBS_VBENCH := $(LDLIBS_AGENT) -llzma -larchive
 LDLIBS_TEST := $(LDLIBS_VBENCH) $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
 
 ifeq ($(V),1)
@@ -38,8 +40,23 @@ LIB_SRCS += harness/cgroup.c
 LIB_SRCS += harness/agentio.c
 LIB_SRCS += harness/env.c
 LIB_SRCS += harness/env_bare.c
+LIB_SRCS += harness/kvmprobe.c
+LIB_SRCS += harness/kvmguest.c
+LIB_SRCS += harness/qemu.c
 LIB_SRCS += harness/rootfs.c
+LIB_SRCS += harness/cachefile.c
+LIB_SRCS += harness/kernel.c
+LIB_SRCS += harness/vmlinux.c
+LIB_SRCS += harness/kmodinfo.c
+LIB_SRCS += harness/kmod.c
+LIB_SRCS += harness/initramfs.c
+LIB_SRCS += harness/guestimage.c
 LIB_SRCS += harness/env_container.c
+LIB_SRCS += harness/ctcommon.c
+LIB_SRCS += harness/runproc.c
+LIB_SRCS += harness/ocispec.c
+LIB_SRCS += harness/env_oci.c
+LIB_SRCS += harness/env_engine.c
 LIB_SRCS += harness/sizing.c
 LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
@@ -89,6 +106,10 @@ TEST_SRCS += tests/check_agent.c
 TEST_SRCS += tests/check_cgroup.c
 TEST_SRCS += tests/check_stats.c
 TEST_SRCS += tests/check_container.c
+TEST_SRCS += tests/check_oci.c
+TEST_SRCS += tests/check_kvm.c
+TEST_SRCS += tests/check_kmod.c
+TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_integration.c
 
 BUILD := build

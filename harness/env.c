@@ -12,10 +12,16 @@
 
 extern const vb_env_ops_t vb_env_bare;
 extern const vb_env_ops_t vb_env_container;
+extern const vb_env_ops_t vb_env_oci;
+extern const vb_env_ops_t vb_env_docker;
+extern const vb_env_ops_t vb_env_podman;
 
 static const vb_env_ops_t *const backends[] = {
 	&vb_env_bare,
 	&vb_env_container,
+	&vb_env_oci,
+	&vb_env_docker,
+	&vb_env_podman,
 };
 
 size_t vb_env_count(void)

@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ctcommon.h"
 #include "env.h"
 #include "options.h"
 #include "registry.h"
@@ -39,11 +40,7 @@
 #define CT_HOSTNAME "vbench-container"
 #define CT_STACK (1u << 20)
 #define CT_TMPFS_TMP "mode=1777,size=64m"
-#define CT_MAX_ENV 32
 #define CT_NS_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC)
-
-/* Device nodes bind-mounted from the host into the container's /dev. */
-static const char *const dev_nodes[] = { "null", "zero", "full", "random", "urandom" };
 
 typedef struct ct_priv {
 	vb_rootfs_t rootfs;        /* the tree pivoted into */
@@ -53,8 +50,7 @@ typedef struct ct_priv {
 	gid_t gid;
 	uint64_t keep_caps;        /* capabilities the agent keeps (bit mask) */
 	char keep_why[200];        /* ... and why */
-	char env[CT_MAX_ENV][512]; /* the agent's environment */
-	char *envp[CT_MAX_ENV + 1];
+	vb_ct_env_t env;           /* the agent's environment */
 	char scratch[PATH_MAX];    /* cfg->scratch normalised: its mount point inside */
 } ct_priv_t;
 
@@ -134,9 +130,9 @@ static void setup_dev(const char *R, int ef)
 	snprintf(dev, sizeof(dev), "%s/dev", R);
 	if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k") < 0)
 		ct_fail(ef, "mount tmpfs on /dev", errno);
-	for (i = 0; i < VB_ARRAY_SIZE(dev_nodes); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dev, dev_nodes[i]);
-		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+	for (i = 0; i < vb_ct_ndevs; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dev, vb_ct_devs[i].name);
+		snprintf(host, sizeof(host), "/dev/%s", vb_ct_devs[i].name);
 		fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 		if (fd < 0)
 			ct_fail(ef, "create /dev node", errno);
@@ -321,7 +317,7 @@ static int ct_child(void *arg)
 		ct_fail(ef, "fork the agent", errno);
 	if (agent == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execve(argv[0], argv, (char *const *)p->envp);
+		execve(argv[0], argv, (char *const *)p->env.envp);
 		ct_fail(ef, "exec the agent", errno);
 	}
 	/* Only the agent holds the channel now: its exit is the channel's end. */
@@ -367,57 +363,6 @@ static int ct_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 	return 0;
 }
 
-/* Capabilities kept.  CAP_PERFMON only where perf_event_paranoid would
- * otherwise restrict counters to user space: bare metal counts kernel
- * events too, and the comparison must count the same things. */
-static void choose_caps(ct_priv_t *p)
-{
-	char *s = vb_read_file("/proc/sys/kernel/perf_event_paranoid", 64, 1, NULL);
-	int paranoid = s ? atoi(s) : 2;
-
-	free(s);
-	p->keep_caps = 0;
-	if (p->userns) {
-		snprintf(p->keep_why, sizeof(p->keep_why),
-			 "none: capabilities in a user namespace do not reach perf events");
-	} else if (paranoid > 1 && prctl(PR_CAPBSET_READ, CAP_PERFMON, 0, 0, 0) == 1) {
-		p->keep_caps = 1ull << CAP_PERFMON;
-		snprintf(p->keep_why, sizeof(p->keep_why),
-			 "CAP_PERFMON: perf_event_paranoid=%d would limit counters to user space, "
-			 "bare metal counts kernel events too",
-			 paranoid);
-	} else {
-		snprintf(p->keep_why, sizeof(p->keep_why), "none needed (perf_event_paranoid=%d)",
-			 paranoid);
-	}
-}
-
-/* The agent's environment: a clean one, plus what the libraries read. */
-static void build_env(ct_priv_t *p)
-{
-	static const char *const pass[] = { "PAPI_", "LIBPFM_", "VBENCH_" };
-	const char *ldlp = getenv("LD_LIBRARY_PATH");
-	extern char **environ;
-	size_t n = 0, i;
-	char **e;
-
-	snprintf(p->env[n++], sizeof(p->env[0]), "PATH=/usr/local/bin:/usr/bin:/bin");
-	snprintf(p->env[n++], sizeof(p->env[0]), "HOME=/");
-	snprintf(p->env[n++], sizeof(p->env[0]), "container=vbench");
-	if (p->rootfs.libpath[0] || ldlp)
-		snprintf(p->env[n++], sizeof(p->env[0]), "LD_LIBRARY_PATH=%s%s%s",
-			 ldlp ? ldlp : "", ldlp && p->rootfs.libpath[0] ? ":" : "",
-			 p->rootfs.libpath);
-	for (e = environ; e && *e && n < CT_MAX_ENV; e++)
-		for (i = 0; i < VB_ARRAY_SIZE(pass); i++)
-			if (!strncmp(*e, pass[i], strlen(pass[i])) &&
-			    strlen(*e) < sizeof(p->env[0]))
-				snprintf(p->env[n++], sizeof(p->env[0]), "%s", *e);
-	for (i = 0; i < n; i++)
-		p->envp[i] = p->env[i];
-	p->envp[n] = NULL;
-}
-
 static int ct_prepare(vb_env_t *env, vb_error_t *err)
 {
 	const char *mounts[1] = { env->cfg->scratch };
@@ -443,8 +388,8 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 			return vb_error_prefix(err, "container: allocation cgroup");
 		env->have_cg = 1;
 	}
-	choose_caps(p);
-	build_env(p);
+	p->keep_caps = vb_ct_caps_choose(p->userns, p->keep_why, sizeof(p->keep_why));
+	vb_ct_env_build(&p->env, &p->rootfs, "vbench");
 	return 0;
 }
 
@@ -551,15 +496,6 @@ static int ct_host_cpu_ns(vb_env_t *env, uint64_t *ns)
 	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
 }
 
-static json_t *caps_json(uint64_t caps)
-{
-	json_t *a = json_array();
-
-	if (caps & (1ull << CAP_PERFMON))
-		json_array_append_new(a, json_string("CAP_PERFMON"));
-	return a;
-}
-
 static json_t *ct_describe(vb_env_t *env)
 {
 	ct_priv_t *p = env->priv;
@@ -600,51 +536,11 @@ static json_t *ct_describe(vb_env_t *env)
 		      "vbench init as PID 1 (joins the cgroup, mounts, pivots, drops privileges, "
 		      "forks the agent, reaps)",
 		      "rootfs", vb_rootfs_to_json(&p->rootfs), "mounts", mounts, "hardening",
-		      "capabilities", caps_json(p->keep_caps), "capabilities_why", p->keep_why,
+		      "capabilities", vb_ct_caps_json(p->keep_caps), "capabilities_why", p->keep_why,
 		      "no_new_privs", 1, "root_readonly", 1, "bounding_set",
 		      "every capability dropped except the ones kept",
 		      "command", "vbench-agent serve");
 	return o ? o : json_object();
-}
-
-/* Wait until no task is left in the cgroup (after init's exit the kernel
- * has killed the namespace; this catches the accounting catching up). */
-static void wait_cgroup_empty(const vb_cgroup_t *cg, int timeout_ms)
-{
-	const char *dir = cg->mode == VB_CG_V2 ? cg->v2 : cg->memory;
-	char path[PATH_MAX + 16], *s;
-	int i, empty;
-
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	for (i = 0; i < timeout_ms; i++) {
-		s = vb_read_file(path, 4096, 1, NULL);
-		empty = !s || !s[0];
-		free(s);
-		if (empty)
-			return;
-		usleep(1000);
-	}
-}
-
-/* Reap @pid if it exits within @ms; 1 if reaped.  A pidfd wakes us the
- * moment it exits (no polling tick in the stop latency). */
-static int reap_within(pid_t pid, int ms)
-{
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0), st, i;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-
-	if (fd >= 0) {
-		while (poll(&pfd, 1, ms) < 0 && errno == EINTR)
-			;
-		close(fd);
-		return waitpid(pid, &st, WNOHANG) == pid;
-	}
-	for (i = 0; i <= ms; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return 1;
-		usleep(1000);
-	}
-	return 0;
 }
 
 /* Quit the agent; init exits with it and the kernel tears down the
@@ -661,13 +557,13 @@ static int ct_stop(vb_env_t *env, vb_error_t *err)
 		json_decref(quit);
 	}
 	env->chan.dead = 1;
-	if (env->chan.pid > 0 && reap_within(env->chan.pid, 2000)) {
+	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 2000, NULL)) {
 		vb_res_forget(env->chan.res);
 		env->chan.pid = 0;
 	}
 	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
 	if (env->have_cg) {
-		wait_cgroup_empty(&env->cg, 1000);
+		vb_ct_cgroup_wait_empty(&env->cg, 1000);
 		vb_cgroup_destroy(&env->cg);
 		env->have_cg = 0;
 	}

@@ -9,6 +9,7 @@
 
 #include "counters.h"
 #include "env.h"
+#include "ocispec.h"
 #include "util.h"
 
 static const vb_profile_t profiles[] = {
@@ -168,6 +169,11 @@ static int set_agent(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return set_path(cfg->agent_path, v, "--agent", err);
 }
 
+static int set_kernel(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return set_path(cfg->kernel, v, "--kernel", err);
+}
+
 static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 {
 	const char *one[1] = { name };
@@ -259,6 +265,15 @@ static int set_rep_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return vb_parse_double(v, 1, 86400, "--timeout", &cfg->rep_timeout_s, err);
 }
 
+static int set_runtime(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	if (strcmp(v, "crun") && strcmp(v, "runc"))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--runtime: unknown OCI runtime '%s' (expected crun or runc)", v);
+	snprintf(cfg->oci_runtime, sizeof(cfg->oci_runtime), "%s", v);
+	return 0;
+}
+
 static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	cfg->quiet = 1;
@@ -281,7 +296,9 @@ static const vb_option_t options[] = {
 	{ "--seed", "N", "time-based", NULL, "seed of the interleaving order (recorded)", set_seed },
 	{ "--timeout", "SECONDS", "600", NULL, "limit for one repetition", set_rep_timeout },
 	{ "--no-cgroup", NULL, NULL, NULL, "do not create cgroups (CPU affinity only; recorded)", set_no_cgroup },
+	{ "--runtime", "NAME", "crun if installed, else runc", "crun, runc", "OCI runtime of the oci environment", set_runtime },
 	{ "--agent", "PATH", "next to vbench", NULL, "vbench-agent binary", set_agent },
+	{ "--kernel", "PATH", "/boot/vmlinuz-$(uname -r), else Debian's linux-image-amd64", NULL, "guest kernel of the VM environments (bzImage or vmlinux)", set_kernel },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
 };
 
@@ -356,6 +373,7 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
 		return -1;
 	if (!cfg->reps)
 		cfg->reps = cfg->profile->reps;
+	vb_env_oci_select(cfg->oci_runtime); /* run.json names the runtime in use */
 	if (!cfg->events_set)
 		for (i = 0; i < (int)vb_default_nevents && i < VB_MAX_EVENTS; i++)
 			cfg->events[cfg->nevents++] = vb_default_events[i];

@@ -62,7 +62,9 @@ typedef struct vb_run_cfg {
 	char scratch[PATH_MAX];             /* scratch directory for I/O ("" = private one) */
 	int allow_tmpfs;
 	char agent_path[PATH_MAX];
+	char kernel[PATH_MAX];              /* --kernel: guest kernel image ("" = choose: guestimage.h) */
 	char log_path[PATH_MAX];            /* agent stderr log (in the run directory) */
+	char oci_runtime[16];               /* --runtime: "crun", "runc" ("" = crun, else runc) */
 	/* limits */
 	double start_timeout_s;
 	double rep_timeout_s;

@@ -24,6 +24,10 @@
 	X(cgroup)      \
 	X(stats)       \
 	X(container)   \
+	X(oci)         \
+	X(kvm)         \
+	X(kmod)        \
+	X(guestimage)  \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
