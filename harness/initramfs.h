@@ -31,6 +31,9 @@
  * (put in raw mode), runs `vbench-agent serve` on it (one read-write open:
  * a virtio port refuses a second), and powers off when the agent exits
  * (reset instead where there is no ACPI, which ends a -no-reboot QEMU).
+ * Test hook: vbench.hang=1 on the command line (the VM environments add it
+ * when VBENCH_TEST_GUEST_HANG=1) makes /init wait forever instead of
+ * starting the agent: a guest that never answers, for the boot-timeout test.
  * Failures go to /tmp/vbench-init.log and, with uptime stamps, to the
  * kernel log (console); the boot goes on: the agent reports what it sees.
  */

@@ -39,6 +39,7 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	snprintf(cfg->cgroup_root, sizeof(cfg->cgroup_root), "/sys/fs/cgroup");
 	cfg->start_timeout_s = 60;
 	cfg->rep_timeout_s = 600;
+	cfg->boot_timeout_s = 120;
 }
 
 typedef int (*opt_set_fn)(vb_run_cfg_t *cfg, const char *val, vb_error_t *err);
@@ -265,6 +266,11 @@ static int set_rep_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return vb_parse_double(v, 1, 86400, "--timeout", &cfg->rep_timeout_s, err);
 }
 
+static int set_boot_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return vb_parse_double(v, 1, 3600, "--boot-timeout", &cfg->boot_timeout_s, err);
+}
+
 static int set_runtime(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	if (strcmp(v, "crun") && strcmp(v, "runc"))
@@ -295,6 +301,7 @@ static const vb_option_t options[] = {
 	{ "--memory", "SIZE", "1G", NULL, "memory allocated to each environment", set_memory },
 	{ "--seed", "N", "time-based", NULL, "seed of the interleaving order (recorded)", set_seed },
 	{ "--timeout", "SECONDS", "600", NULL, "limit for one repetition", set_rep_timeout },
+	{ "--boot-timeout", "SECONDS", "120", NULL, "limit for a VM to boot to the agent's ready message", set_boot_timeout },
 	{ "--no-cgroup", NULL, NULL, NULL, "do not create cgroups (CPU affinity only; recorded)", set_no_cgroup },
 	{ "--runtime", "NAME", "crun if installed, else runc", "crun, runc", "OCI runtime of the oci environment", set_runtime },
 	{ "--agent", "PATH", "next to vbench", NULL, "vbench-agent binary", set_agent },

@@ -68,6 +68,7 @@ typedef struct vb_run_cfg {
 	/* limits */
 	double start_timeout_s;
 	double rep_timeout_s;
+	double boot_timeout_s;                /* a VM's boot to the agent's ready message */
 	int quiet;
 	/* the command line, for run.json */
 	int argc;

@@ -293,7 +293,8 @@ static int add_boot(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r, v
 			    r->append ? " " : "", r->append ? r->append : "");
 }
 
-static int add_devices(vb_argv_t *a, const resolved_t *r, vb_error_t *err)
+static int add_devices(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r,
+		       vb_error_t *err)
 {
 	if (r->disk) {
 		char opts[96];
@@ -310,6 +311,11 @@ static int add_devices(vb_argv_t *a, const resolved_t *r, vb_error_t *err)
 		    add_virtio(a, r, "serial", "", err) < 0 ||
 		    add_pair(a, "-device", "virtserialport,chardev=vbchan,name=" VB_QEMU_PORT_NAME,
 			     err) < 0)
+			return -1;
+	}
+	if (c->rng) {
+		if (add_pair(a, "-object", "rng-random,id=rng0,filename=/dev/urandom", err) < 0 ||
+		    add_virtio(a, r, "rng", "rng=rng0", err) < 0)
 			return -1;
 	}
 	if (r->console) {
@@ -340,7 +346,7 @@ int vb_qemu_argv(const vb_qemu_cfg_t *c, vb_argv_t *out, vb_error_t *err)
 	if (resolve(c, &r, err) < 0)
 		return -1;
 	if (vb_argv_add(out, r.binary, err) < 0 || add_machine(out, c, &r, err) < 0 ||
-	    add_boot(out, c, &r, err) < 0 || add_devices(out, &r, err) < 0 ||
+	    add_boot(out, c, &r, err) < 0 || add_devices(out, c, &r, err) < 0 ||
 	    add_net(out, c, &r, err) < 0)
 		return -1;
 	return 0;
@@ -381,6 +387,12 @@ static json_t *devices(const vb_qemu_cfg_t *c, const resolved_t *r)
 		    json_string(r->microvm ? "virtio-serial-device" : "virtio-serial-pci"));
 		json_object_set_new(d, "backend",
 				    json_string("unix socket; vbench listens, QEMU connects"));
+		json_array_append_new(list, d);
+	}
+	if (c->rng) {
+		json_t *d = device("entropy", r->microvm ? "virtio-rng-device" : "virtio-rng-pci", tr,
+				   "/dev/hwrng");
+		json_object_set_new(d, "backend", json_string("rng-random, host /dev/urandom"));
 		json_array_append_new(list, d);
 	}
 	{

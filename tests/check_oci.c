@@ -1,20 +1,18 @@
 /*
- * check_oci.c - the OCI bundle generator, the helper-process runner and the
- * `oci`, `docker` and `podman` environments.
+ * check_oci.c - the OCI bundle generator and the `oci` environment.
  *
  * Unit tests: config.json is valid JSON with every field a runtime needs
  * (ociVersion, process, a read-only root, the six namespaces, the limits,
  * the scratch bind read-write at the same path, noNewPrivileges, only the
- * kept capabilities), bad input is refused, and helper programs run with a
- * deadline and without a shell.
+ * kept capabilities), and bad input is refused.
  *
- * Integration: `vbench run --env bare,oci` with the real runtime validates,
- * every oci repetition is ok, the agent's view from inside shows the
- * isolation, and nothing is left (cgroups in any hierarchy, bundle and
- * rootfs directories, containers known to the runtime, processes), also
- * after a SIGINT part-way.  docker and podman are listed unavailable with a
- * reason and never stop another environment from running.  Skipped with
- * the reason when no OCI runtime is installed or vbench is not root.
+ * Integration: `vbench run --env bare,oci` with the real runtime (crun by
+ * default, and runc) validates, every oci repetition is ok, the agent's
+ * view from inside shows the isolation, and nothing is left (cgroups in any
+ * hierarchy, bundle and rootfs directories, containers known to the
+ * runtime, processes), also after a SIGINT part-way.  Skipped with the
+ * reason when no OCI runtime is installed or vbench is not root.
+ * (docker, podman and the helper-process runner: check_engine.c.)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -308,152 +306,6 @@ START_TEST(test_config_write)
 }
 END_TEST
 
-/* ---- helper programs -------------------------------------------------------- */
-
-START_TEST(test_runproc)
-{
-	char path[PATH_MAX], out[256], errs[256], line[64];
-	char *echo[] = { "/bin/echo", "hello", "world", NULL };
-	char *sh_err[] = { "/bin/sh", "-c", "echo first >&2; echo; echo 'last one  ' >&2; exit 3",
-			   NULL };
-	char *sleeper[] = { "/bin/sleep", "10", NULL };
-	char *missing[] = { "/nonexistent/vbench-helper", NULL };
-	vb_proc_opts_t o = { .timeout_ms = 5000 };
-	uint64_t t0;
-	vb_error_t err;
-
-	ck_assert_int_eq(vb_proc_which("sh", path, sizeof(path)), 0);
-	ck_assert(path[0] == '/' && access(path, X_OK) == 0);
-	ck_assert_int_eq(vb_proc_which("vbench-no-such-program", path, sizeof(path)), -1);
-	ck_assert_int_eq(vb_proc_which("../sh", path, sizeof(path)), -1);
-	ck_assert_int_eq(vb_proc_which("/bin/sh", path, sizeof(path)), 0);
-	ck_assert_int_eq(vb_proc_capture(echo, &o, out, sizeof(out), errs, sizeof(errs), &err), 0);
-	ck_assert_str_eq(out, "hello world\n");
-	ck_assert_str_eq(errs, "");
-	/* A test-only shell script as the program: vbench itself never builds one. */
-	ck_assert_int_eq(vb_proc_capture(sh_err, &o, out, sizeof(out), errs, sizeof(errs), &err), 3);
-	vb_proc_first_line(errs, line, sizeof(line));
-	ck_assert_str_eq(line, "first");
-	vb_proc_last_line(errs, line, sizeof(line));
-	ck_assert_str_eq(line, "last one");
-	/* Small buffers truncate, never overflow. */
-	ck_assert_int_eq(vb_proc_capture(echo, &o, out, 4, NULL, 0, &err), 0);
-	ck_assert_str_eq(out, "hel");
-	ck_assert_int_eq(vb_proc_capture(missing, &o, out, sizeof(out), NULL, 0, &err), 127);
-	/* A deadline: killed and reaped, an error saying so. */
-	o.timeout_ms = 200;
-	t0 = vb_now_ns();
-	ck_assert_int_eq(vb_proc_capture(sleeper, &o, out, sizeof(out), NULL, 0, &err), -1);
-	ck_assert_int_eq(err.code, VB_ETIMEOUT);
-	ck_assert_uint_lt(vb_now_ns() - t0, 3000000000ull);
-	t0 = vb_now_ns();
-	ck_assert_int_eq(vb_proc_run_quiet(sleeper, &o), -1);
-	ck_assert_uint_lt(vb_now_ns() - t0, 3000000000ull);
-	o.timeout_ms = 5000;
-	ck_assert_int_eq(vb_proc_run_quiet(echo, &o), 0);
-	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1); /* nothing left to reap */
-}
-END_TEST
-
-/* The backend list, its order and its tables. */
-START_TEST(test_env_list)
-{
-	static const char *const want[] = { "bare", "container", "oci", "docker", "podman" };
-	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
-	char *argv[] = { "run", "--runtime", "youki", NULL };
-	vb_error_t err;
-	size_t i, k;
-
-	ck_assert_ptr_nonnull(cfg);
-	/* In this order (other backends may sit between them). */
-	for (i = 0, k = 0; i < vb_env_count() && k < VB_ARRAY_SIZE(want); i++) {
-		ck_assert_int_eq(vb_env_check(vb_env_at(i), &err), 0);
-		if (!strcmp(vb_env_at(i)->name, want[k]))
-			k++;
-	}
-	ck_assert_msg(k == VB_ARRAY_SIZE(want), "backend %s missing or out of order", want[k]);
-	ck_assert_str_eq(vb_env_find("oci")->type, "container");
-	ck_assert_ptr_nonnull(strstr(vb_env_find("oci")->mechanism, "OCI runtime"));
-	vb_run_cfg_init(cfg);
-	ck_assert_int_eq(vb_run_cfg_parse(cfg, 3, argv, &err), -1);
-	ck_assert_int_eq(err.code, VB_EUSAGE);
-	ck_assert_ptr_nonnull(strstr(err.msg, "youki"));
-	vb_run_cfg_init(cfg);
-	argv[2] = "runc";
-	ck_assert_int_eq(vb_run_cfg_parse(cfg, 3, argv, &err), 0);
-	ck_assert_str_eq(cfg->oci_runtime, "runc");
-	ck_assert_str_eq(vb_env_find("oci")->mechanism, "namespaces+cgroups (OCI runtime runc)");
-	vb_env_oci_select(NULL);
-	free(cfg);
-}
-END_TEST
-
-/* ---- docker and podman ----------------------------------------------------- */
-
-START_TEST(test_engines_unavailable)
-{
-	static char out[1 << 16];
-	char dir[PATH_MAX], *line;
-	char *list[] = { vbench, "list", NULL };
-	char *only[] = { vbench, "run", "--env", "docker", "--workload", "cpu.syscall", "--profile",
-			 "test", "--quiet", "--out", dir, NULL };
-	char *both[] = { vbench, "run", "--env", "bare,docker", "--workload", "cpu.syscall",
-			 "--profile", "test", "--quiet", "--out", dir, NULL };
-	const char *engines[] = { "docker", "podman" };
-	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
-	json_t *doc, *e;
-	vb_error_t err;
-	size_t i;
-	int rc;
-
-	ck_assert_ptr_nonnull(cfg);
-	vb_run_cfg_init(cfg);
-	for (i = 0; i < 2; i++) {
-		vb_error_clear(&err);
-		if (vb_env_find(engines[i])->probe(cfg, &err) == 0 ||
-		    strstr(err.msg, "answers but image build"))
-			VB_SKIP("a %s engine answers on this host", engines[i]);
-		ck_assert_int_eq(err.code, VB_EUNAVAIL);
-		ck_assert_msg(strlen(err.msg) > 10, "no reason: '%s'", err.msg);
-	}
-	free(cfg);
-	rc = run_cmd(list, out, sizeof(out), NULL);
-	ck_assert_int_eq(rc, 0);
-	for (i = 0; i < 2; i++) {
-		char head[32], *reason, *nl;
-
-		snprintf(head, sizeof(head), "\n  %s ", engines[i]);
-		line = strstr(out, head);
-		ck_assert_msg(line != NULL, "%s not listed:\n%s", engines[i], out);
-		nl = strchr(line + 1, '\n');
-		reason = strstr(line, "unavailable: ");
-		ck_assert_msg(reason && (!nl || reason < nl), "%s", line);
-		ck_assert_msg((nl ? nl : reason + strlen(reason)) - (reason + 13) > 5, "no reason: %s",
-			      line);
-	}
-	/* Alone: nothing can run (exit 3), and the reason is printed and recorded. */
-	snprintf(dir, sizeof(dir), "%s/docker-only", tmpdir);
-	rc = run_cmd(only, out, sizeof(out), NULL);
-	ck_assert_msg(rc == 3, "exit %d:\n%s", rc, out);
-	ck_assert_msg(strstr(out, "docker unavailable: docker") != NULL, "%s", out);
-	/* Next to bare: bare still runs. */
-	snprintf(dir, sizeof(dir), "%s/bare-docker", tmpdir);
-	rc = run_cmd(both, out, sizeof(out), NULL);
-	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
-	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/run.json");
-	doc = json_load_file(dir, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
-	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 2);
-	json_array_foreach(json_object_get(doc, "environments"), i, e) {
-		if (!strcmp(json_string_value(json_object_get(e, "name")), "docker")) {
-			ck_assert(json_is_false(json_object_get(e, "available")));
-			ck_assert_ptr_nonnull(json_string_value(json_object_get(e, "reason")));
-		}
-	}
-	json_decref(doc);
-}
-END_TEST
-
 /* ---- the oci environment, end to end ---------------------------------------- */
 
 /* Why `oci` cannot run here (with @runtime, "" = default), or NULL. */
@@ -718,12 +570,9 @@ Suite *vb_suite_oci(void)
 	tcase_add_test(unit, test_config_fields);
 	tcase_add_test(unit, test_config_bad_input);
 	tcase_add_test(unit, test_config_write);
-	tcase_add_test(unit, test_runproc);
-	tcase_add_test(unit, test_env_list);
 	suite_add_tcase(s, unit);
 	tcase_add_unchecked_fixture(itest, setup, teardown);
 	tcase_set_timeout(itest, 300);
-	tcase_add_test(itest, test_engines_unavailable);
 	tcase_add_test(itest, test_oci_run);
 	tcase_add_test(itest, test_oci_runc);
 	tcase_add_test(itest, test_oci_sigint);

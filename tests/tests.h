@@ -25,6 +25,7 @@
 	X(stats)       \
 	X(container)   \
 	X(oci)         \
+	X(engine)      \
 	X(kvm)         \
 	X(kmod)        \
 	X(guestimage)  \

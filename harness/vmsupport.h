@@ -1,0 +1,89 @@
+/*
+ * vmsupport.h - the host-side pieces of a VM environment that are not QEMU
+ * itself: the scratch disk image, the tail of a guest's console log, and
+ * the host's TSC rate.
+ *
+ * The scratch disk is a sparse raw image file in the host's scratch
+ * directory (so the guest's I/O lands on the same host filesystem as bare
+ * metal's), formatted ext4 on the host by mkfs.ext4 (run through runproc:
+ * an argument vector, a deadline, no shell) with every lazy initialisation
+ * off, so no background ext4lazyinit thread in the guest writes during a
+ * measurement.  It is sized from the I/O workloads the run selected: twice
+ * the largest file_bytes plus 256 MiB, at least 1 GiB.  The image (and the
+ * private directory made for it when the run has no scratch directory) is
+ * registered with the resource registry the moment it exists.
+ *
+ * A guest's console is untrusted text: the tail helper bounds what it reads
+ * and replaces anything unprintable before it lands in an error message.
+ */
+#ifndef VB_VMSUPPORT_H
+#define VB_VMSUPPORT_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "options.h"
+
+#define VB_VMDISK_MIN (1ULL << 30)      /* smallest image */
+#define VB_VMDISK_SLACK (256ULL << 20)  /* added to twice the largest file */
+#define VB_VMDISK_FS "ext4"
+#define VB_VMDISK_MKFS_TIMEOUT_MS 120000
+
+typedef struct vb_vmdisk {
+	char path[PATH_MAX];   /* the raw image file */
+	char dir[PATH_MAX];    /* private directory holding it ("" when in cfg->scratch) */
+	char mkfs[PATH_MAX];   /* the mkfs.ext4 that formatted it */
+	uint64_t bytes;        /* apparent (sparse) size */
+	uint64_t largest_file; /* largest file_bytes of the selected I/O workloads (0: none) */
+	double mkfs_s;         /* wall time of mkfs.ext4 */
+	int res;               /* registry handle of the image */
+	int dir_res;           /* ... and of the private directory (0: none) */
+} vb_vmdisk_t;
+
+/*
+ * Size of the image for the run @cfg: max(VB_VMDISK_MIN, 2 * largest
+ * file_bytes + VB_VMDISK_SLACK) rounded up to a MiB, where file_bytes is
+ * what the sizing module gives each selected I/O workload (defaults, tiny
+ * profile, --param), the same values the runner sends.  *@largest (may be
+ * NULL) receives the largest file_bytes, 0 when no I/O workload is selected.
+ */
+uint64_t vb_vmdisk_size(const vb_run_cfg_t *cfg, uint64_t *largest);
+
+/*
+ * Create "<dir>/vbench-<tag>-<pid>.img" (dir: cfg->scratch, else a private
+ * registered directory under /var/tmp), sparse, of vb_vmdisk_size() bytes,
+ * and format it with `mkfs.ext4 -q -F -E nodiscard,lazy_itable_init=0,
+ * lazy_journal_init=0`.  Returns 0, or -1 with @err: VB_EUNAVAIL (no
+ * mkfs.ext4), VB_ERESOURCE (not enough free space), VB_ESYS; nothing is
+ * left behind on failure.
+ */
+int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err);
+
+/* Remove the image (and its private directory); safe twice. */
+void vb_vmdisk_destroy(vb_vmdisk_t *d);
+
+/* {path, bytes, fs, largest_file_bytes, rule, mkfs, mkfs_s} (new reference). */
+json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
+
+/*
+ * The last @nlines non-empty lines of the file @path (only its last 16 KiB
+ * are read), each made printable (control and non-ASCII bytes become '?'),
+ * joined with " | " into @out (at most @len - 1 bytes; when that is too
+ * little the oldest text is dropped and "..." put in front).  "" when the
+ * file is missing or empty.
+ */
+void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len);
+
+/*
+ * The host's TSC rate in kHz, measured against CLOCK_MONOTONIC_RAW over
+ * about 20 ms (best of three), or 0 when the CPU has no invariant TSC
+ * (/proc/cpuinfo without constant_tsc and nonstop_tsc) or is not x86.
+ * A TCG guest reads the host's TSC, so this is what its kernel must be told
+ * (qemu.h: tsc_early_khz).
+ */
+uint64_t vb_vm_host_tsc_khz(void);
+
+#endif
