@@ -57,6 +57,8 @@ LIB_SRCS += harness/runproc.c
 LIB_SRCS += harness/ocispec.c
 LIB_SRCS += harness/env_oci.c
 LIB_SRCS += harness/env_engine.c
+LIB_SRCS += harness/vmsupport.c
+LIB_SRCS += harness/env_vm.c
 LIB_SRCS += harness/sizing.c
 LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
@@ -64,7 +66,11 @@ LIB_SRCS += harness/prepare.c
 LIB_SRCS += harness/runner.c
 LIB_SRCS += harness/options.c
 LIB_SRCS += harness/stats.c
+LIB_SRCS += harness/summary_input.c
+LIB_SRCS += harness/summary.c
 LIB_SRCS += harness/report.c
+LIB_SRCS += harness/report_csv.c
+LIB_SRCS += harness/report_md.c
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
 LIB_SRCS += workloads/cpu_int.c
@@ -89,6 +95,7 @@ VBENCH_SRCS += bench/main.c
 VBENCH_SRCS += bench/cmd_run.c
 VBENCH_SRCS += bench/cmd_list.c
 VBENCH_SRCS += bench/cmd_doctor.c
+VBENCH_SRCS += bench/cmd_report.c
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
@@ -111,6 +118,8 @@ TEST_SRCS += tests/check_engine.c
 TEST_SRCS += tests/check_kvm.c
 TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c
+TEST_SRCS += tests/check_vm.c
+TEST_SRCS += tests/check_report.c
 TEST_SRCS += tests/check_integration.c
 
 BUILD := build
@@ -148,6 +157,14 @@ $(VBENCH): $(VBENCH_OBJS) $(LIB)
 $(TESTS): $(TEST_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_TEST)
+
+# Refresh the golden report files from the committed fixture, deliberately
+# (review the diff): tests/check_report.c compares against them byte for byte.
+.PHONY: golden
+golden: $(VBENCH)
+	$(Q)d=$$(mktemp -d) && cp tests/fixtures/run-bare-container.json $$d/run.json && \
+	  ./$(VBENCH) report --quiet $$d && cp $$d/summary.csv $$d/report.md tests/fixtures/golden/ && \
+	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/summary.csv tests/fixtures/golden/report.md"
 
 deps:
 	scripts/install-deps.sh

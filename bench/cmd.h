@@ -13,5 +13,6 @@ typedef struct vb_cmd {
 int vb_cmd_run(int argc, char **argv);
 int vb_cmd_list(int argc, char **argv);
 int vb_cmd_doctor(int argc, char **argv);
+int vb_cmd_report(int argc, char **argv);
 
 #endif

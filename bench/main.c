@@ -12,6 +12,7 @@ static const vb_cmd_t cmds[] = {
 	{ "run", vb_cmd_run, "run workloads in environments and record run.json" },
 	{ "list", vb_cmd_list, "environments (available or why not) and workloads" },
 	{ "doctor", vb_cmd_doctor, "what this host can run, what is missing, how to get it" },
+	{ "report", vb_cmd_report, "summary.json, summary.csv, report.md and the overhead table from run.json" },
 };
 
 static void usage(FILE *f)
@@ -46,6 +47,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < VB_ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "vbench: unknown command '%s' (expected run, list or doctor)\n", argv[1]);
+	fprintf(stderr, "vbench: unknown command '%s' (see vbench --help)\n", argv[1]);
 	return VB_EXIT_USAGE;
 }

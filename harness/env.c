@@ -15,6 +15,8 @@ extern const vb_env_ops_t vb_env_container;
 extern const vb_env_ops_t vb_env_oci;
 extern const vb_env_ops_t vb_env_docker;
 extern const vb_env_ops_t vb_env_podman;
+extern const vb_env_ops_t vb_env_hosted;
+extern const vb_env_ops_t vb_env_kvm;
 
 static const vb_env_ops_t *const backends[] = {
 	&vb_env_bare,
@@ -22,6 +24,8 @@ static const vb_env_ops_t *const backends[] = {
 	&vb_env_oci,
 	&vb_env_docker,
 	&vb_env_podman,
+	&vb_env_hosted,
+	&vb_env_kvm,
 };
 
 size_t vb_env_count(void)

@@ -1,19 +1,71 @@
 /*
- * report.h - printers of a run, from run.json alone.  They only format:
- * every number comes from stats.c.
+ * report.h - printers of a run.  They only format: every number comes from
+ * a summary (summary.h), computed by stats.c.  One function per format:
+ * the terminal overhead table (report.c), summary.csv (report_csv.c) and
+ * report.md (report_md.c).  Numbers are formatted with printf in the C
+ * locale vbench runs in (it never calls setlocale), so a decimal point is a
+ * point everywhere.
  */
 #ifndef VB_REPORT_H
 #define VB_REPORT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /*
- * The terminal table: one row per workload (its primary metric), one column
- * per environment: the median with its coefficient of variation for the
- * baseline, the median with the ratio of time per unit of work to the
- * baseline for the others (x1.00 = no overhead), "unavailable" or "-".
+ * The summary at the end of `vbench run`: computes the summary of @run
+ * (run.json as built so far) with the default statistics settings and
+ * prints the terminal overhead table; a summary that cannot be computed is
+ * one line saying why.
  */
 void vb_report_summary(const json_t *run, FILE *out);
+
+/*
+ * The terminal overhead table of @summary: the run's warnings first (a
+ * virtualized host's at the top), then one row per workload (its primary
+ * metric) grouped by CPU / memory / I/O, one column per environment headed
+ * with its name and "type (mechanism)"; the baseline's cell holds the median
+ * and CV, the others "x1.03 [0.99-1.07]" (time per unit of work relative to
+ * the baseline and its 95% interval).  One verdict line per group, then the
+ * flags and the unavailable environments.
+ */
+void vb_report_table(const json_t *summary, FILE *out);
+
+/*
+ * summary.csv, RFC 4180 (CRLF line ends; a field with a comma, quote, CR or
+ * LF is quoted, quotes doubled).  Header and column order:
+ *   env, workload, kind, source, metric, unit, better, n, median, ci_low,
+ *   ci_high, cv, indicative, overhead, overhead_ci_low, overhead_ci_high,
+ *   verdict, host_cost_ratio, status, note
+ * One row per environment, workload and quantity: each metric (source
+ * "metric"), host CPU seconds per operation ("host"), each counter per
+ * operation ("counter").  Numbers with 6 significant digits; an empty field
+ * is a value that does not exist (unavailable, no baseline), never zero.
+ * status: ok, unavailable (note: the reason), no-data.
+ */
+void vb_report_csv(const json_t *summary, FILE *out);
+
+/*
+ * report.md: warnings, the runs, the overhead tables with group verdicts,
+ * every metric, host CPU cost, counters per operation, flags, host facts,
+ * each environment's configuration and limits, and every unavailable
+ * environment or counter with its reason.
+ */
+void vb_report_md(const json_t *summary, FILE *out);
+
+/* ---- formatting helpers shared by the printers ---- */
+
+/* A value with 4 significant digits, no exponent between 1e-3 and 1e12; "-" if not finite. */
+char *vb_report_fmt_num(double v, char *buf, size_t len);
+
+/* "x1.03" (2 decimals below 10, 1 below 100, none above); "-" if not finite. */
+char *vb_report_fmt_ratio(double r, char *buf, size_t len);
+
+/* "x1.03 [0.99-1.07]", or "x1.03" without an interval, "-" without a ratio. */
+char *vb_report_fmt_overhead(double ratio, double ci_low, double ci_high, char *buf, size_t len);
+
+/* The numeric value of @key in @o (NaN when null or absent). */
+double vb_report_num(const json_t *o, const char *key);
 
 #endif

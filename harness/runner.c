@@ -332,6 +332,29 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 			json_string_value(json_object_get(rec, "error")));
 }
 
+/*
+ * Guest clock against host clock, for every repetition: the agent times the
+ * measured region with its own clock (a guest's, in a VM) and the harness
+ * times the whole request on the host's.  The host's span also holds the
+ * round trip and the workload's set-up, so it is longer in every honest
+ * case and only one direction is decidable: a guest region more than 5%
+ * longer than the host's whole request means the guest clock runs fast
+ * (docs/methodology.md, "Clocks").  The guest's clocksource comes from the
+ * agent's ready message.
+ */
+#define VB_CLOCK_TOLERANCE 0.05
+static json_t *clock_check(const vb_env_t *env, const json_t *reply, uint64_t host_ns)
+{
+	json_int_t guest = json_integer_value(json_object_get(reply, "elapsed_ns"));
+	json_t *cs = json_object_get(json_object_get(env->ready, "facts"), "clocksource");
+
+	return json_pack("{s:I,s:I,s:f,s:b,s:O?}", "guest_ns", guest, "host_ns",
+			 (json_int_t)host_ns, "guest_to_host",
+			 host_ns ? (double)guest / (double)host_ns : 0.0, "guest_clock_suspect",
+			 (double)guest > (1.0 + VB_CLOCK_TOLERANCE) * (double)host_ns,
+			 "clocksource", json_is_string(cs) ? cs : NULL);
+}
+
 /* Run one slot and return its record. */
 static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 {
@@ -380,6 +403,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 					    json_pack("{s:s,s:o}", "workload", w->name, "footprint",
 						      footprint_json(env)));
 		json_object_set_new(rec, "ok", json_true());
+		json_object_set_new(rec, "clock_check", clock_check(env, reply, t1 - t0));
 		json_object_del(reply, "type");
 		json_object_del(reply, "id");
 		json_object_del(reply, "ok");
@@ -447,6 +471,35 @@ static void warn(run_state_t *st, const char *fmt, const char *arg)
 	snprintf(buf, sizeof(buf), fmt, arg);
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(buf));
 	fprintf(stderr, "vbench: NOTE: %s\n", buf);
+}
+
+/*
+ * A guest's clocksource can change while it runs: a kernel whose watchdog
+ * distrusts the TSC falls back to jiffies (4 ms steps at HZ=250).  Ask the
+ * agent once more before stopping it; a change is recorded and warned
+ * about, since the environment's timings are then suspect.
+ */
+static void check_final_clocksource(run_state_t *st, size_t i)
+{
+	vb_env_t *env = &st->envs[i];
+	json_t *req, *reply, *cs0, *cs1;
+	char msg[256];
+
+	if (!env->started || env->chan.dead || env->chan.wfd < 0 || vb_interrupted())
+		return;
+	req = json_pack("{s:s}", "op", "facts");
+	reply = vb_chan_call(&env->chan, req, "facts", 10000, NULL);
+	json_decref(req);
+	cs0 = json_object_get(json_object_get(env->ready, "facts"), "clocksource");
+	cs1 = json_object_get(json_object_get(reply, "facts"), "clocksource");
+	json_object_set_new(st->env_rec[i], "clocksource_at_stop",
+			    json_is_string(cs1) ? json_copy(cs1) : json_null());
+	if (json_is_string(cs0) && json_is_string(cs1) && !json_equal(cs0, cs1)) {
+		snprintf(msg, sizeof(msg), "%s: the clocksource changed during the run (%s -> %s)",
+			 env->ops->name, json_string_value(cs0), json_string_value(cs1));
+		warn(st, "%s: its timings are suspect", msg);
+	}
+	json_decref(reply);
 }
 
 static json_t *allocation_json(const vb_run_cfg_t *cfg)
@@ -522,6 +575,8 @@ int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
 	vb_runfile_save(st->doc, cfg->out, NULL);
 	run_schedule(st);
 finish:
+	for (i = 0; i < st->nenvs; i++)
+		check_final_clocksource(st, i); /* before any stop: not in stop latency */
 	for (i = 0; i < st->nenvs; i++) {
 		uint64_t t0 = vb_now_ns();
 		int was_started = st->envs[i].started;

@@ -188,7 +188,7 @@ static void keep_end(char *acc, size_t *alen, size_t cap, const char *s, size_t 
 
 void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len)
 {
-	char *buf = malloc(TAIL_READ + 1), *starts[64], *p, *acc, *start, *save = NULL;
+	char *buf, *starts[64], *p, *acc, *start, *save = NULL;
 	size_t alen = 0, n;
 	int fd, k = 0, i, cut = 0;
 	struct stat st;
@@ -198,6 +198,7 @@ void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len)
 	if (!len)
 		return;
 	out[0] = '\0';
+	buf = malloc(TAIL_READ + 1);
 	if (nlines > 64)
 		nlines = 64;
 	if (nlines < 1)
@@ -258,6 +259,43 @@ void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len)
 		free(acc);
 	}
 	free(buf);
+}
+
+int vb_vm_log_find(const char *path, const char *needle, char *out, size_t len)
+{
+	char *buf = malloc(TAIL_READ + 1), *hit = NULL, *p, *end;
+	struct stat st;
+	ssize_t got = 0;
+	int fd;
+
+	if (len)
+		out[0] = '\0';
+	fd = buf && len ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0 && fstat(fd, &st) == 0)
+		got = pread(fd, buf, TAIL_READ, st.st_size > TAIL_READ ? st.st_size - TAIL_READ : 0);
+	if (fd >= 0)
+		close(fd);
+	if (got > 0) {
+		buf[got] = '\0';
+		for (p = buf; p < buf + got; p++) /* untrusted, and strstr must see it all */
+			if (*p != '\n' && (*p < 0x20 || *p > 0x7e))
+				*p = (*p == '\r' || *p == '\t') ? ' ' : '?';
+		for (p = strstr(buf, needle); p; p = strstr(p + 1, needle))
+			hit = p;
+	}
+	if (hit) {
+		hit += strlen(needle);
+		end = strchr(hit, '\n');
+		if (end)
+			*end = '\0';
+		while (*hit == ' ')
+			hit++;
+		for (end = hit + strlen(hit); end > hit && end[-1] == ' '; end--)
+			end[-1] = '\0';
+		snprintf(out, len, "%s", hit);
+	}
+	free(buf);
+	return hit != NULL;
 }
 
 /* ==== the host's TSC rate ================================================= */

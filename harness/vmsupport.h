@@ -78,6 +78,13 @@ json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
 void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len);
 
 /*
+ * The text after @needle on the last line of @path (its last 16 KiB) that
+ * holds it, made printable and trimmed, into @out; 1 when found, else 0
+ * with @out "".  (The console's "Kernel panic - not syncing: ..." line.)
+ */
+int vb_vm_log_find(const char *path, const char *needle, char *out, size_t len);
+
+/*
  * The host's TSC rate in kHz, measured against CLOCK_MONOTONIC_RAW over
  * about 20 ms (best of three), or 0 when the CPU has no invariant TSC
  * (/proc/cpuinfo without constant_tsc and nonstop_tsc) or is not x86.

@@ -29,6 +29,8 @@
 	X(kvm)         \
 	X(kmod)        \
 	X(guestimage)  \
+	X(vm)          \
+	X(report)      \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

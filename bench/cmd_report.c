@@ -1,0 +1,278 @@
+/*
+ * cmd_report.c - `vbench report DIR` and `vbench report --out DIR DIR1 DIR2 ...`:
+ * (re)compute summary.json, summary.csv and report.md from run.json alone
+ * and print the terminal overhead table.
+ *
+ * Several run directories of the same host (same host.cpu.brand and
+ * host.kernel.release) are merged into one report, written to the --out
+ * directory so that no input is changed.  Every input is loaded and checked
+ * and every output is rendered in memory before the first file is written;
+ * bad input is one line naming the file and the field, exit 2, and nothing
+ * is overwritten.  Each file is replaced atomically.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../harness/report.h"
+#include "../harness/runfile.h"
+#include "../harness/stats.h"
+#include "../harness/summary.h"
+#include "../harness/util.h"
+#include "cmd.h"
+
+#define MAX_DIRS 64
+
+typedef struct report_opts {
+	const char *dirs[MAX_DIRS]; /* run directories, in command-line order */
+	size_t ndirs;
+	const char *out;	/* --out, NULL = the only run directory */
+	vb_summary_cfg_t stats; /* --seed, --resamples, --cv-threshold */
+	int quiet;		/* --quiet: no table on stdout */
+} report_opts_t;
+
+/* ---- options: a table, --help generated from it ---- */
+
+typedef struct report_option {
+	const char *name; /* "--out" */
+	const char *arg;  /* "DIR", NULL for a flag */
+	const char *def;  /* default shown by --help; NULL: from the defaults below */
+	const char *help; /* one line */
+} report_option_t;
+
+static const report_option_t options[] = {
+	{ "--out", "DIR", "the run directory",
+	  "write summary.json, summary.csv and report.md here (required to merge runs)" },
+	{ "--seed", "N", NULL, "seed of the bootstrap resamples (recorded in summary.json)" },
+	{ "--resamples", "B", NULL, "bootstrap resamples per interval (100 to 1000000)" },
+	{ "--cv-threshold", "PCT", NULL,
+	  "flag a metric whose coefficient of variation exceeds PCT%" },
+	{ "--quiet", NULL, NULL, "print nothing but errors" },
+};
+
+/* The default of option @o as --help shows it, into @buf ("" for a flag). */
+static const char *default_of(const report_option_t *o, char *buf, size_t len)
+{
+	vb_summary_cfg_t d;
+
+	vb_summary_cfg_init(&d);
+	if (o->def)
+		snprintf(buf, len, " [%s]", o->def);
+	else if (!strcmp(o->name, "--seed"))
+		snprintf(buf, len, " [%llu]", (unsigned long long)d.seed);
+	else if (!strcmp(o->name, "--resamples"))
+		snprintf(buf, len, " [%zu]", d.resamples);
+	else if (!strcmp(o->name, "--cv-threshold"))
+		snprintf(buf, len, " [%g]", d.cv_threshold * 100);
+	else
+		buf[0] = 0;
+	return buf;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+	char left[40], def[48];
+
+	fprintf(f, "usage: vbench report [OPTIONS] DIR\n"
+		   "       vbench report --out DIR [OPTIONS] DIR1 DIR2 ...\n\n"
+		   "Recompute summary.json, summary.csv and report.md from DIR/run.json and print\n"
+		   "the overhead table.  Several runs of the same host (same CPU brand and kernel\n"
+		   "release) are merged into one report written to --out.\n\noptions:\n");
+	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
+		snprintf(left, sizeof(left), "%s%s%s", options[i].name, options[i].arg ? " " : "",
+			 options[i].arg ?: "");
+		fprintf(f, "  %-20s %s%s\n", left, options[i].help,
+			default_of(&options[i], def, sizeof(def)));
+	}
+	fprintf(f, "\nexit codes: 0 written, 1 a file could not be written, 2 bad usage or bad\n"
+		   "input (one line naming the file and the field; nothing written)\n");
+}
+
+/* Apply option @o with value @v.  Returns 0 or -1 with @err. */
+static int apply_option(report_opts_t *ro, const report_option_t *o, const char *v, vb_error_t *err)
+{
+	uint64_t u;
+	double d;
+
+	if (!strcmp(o->name, "--out")) {
+		ro->out = v;
+	} else if (!strcmp(o->name, "--seed")) {
+		if (vb_parse_u64(v, 1, INT64_MAX, "--seed", &u, err) < 0)
+			return -1;
+		ro->stats.seed = u;
+	} else if (!strcmp(o->name, "--resamples")) {
+		if (vb_parse_u64(v, 100, 1000000, "--resamples", &u, err) < 0)
+			return -1;
+		ro->stats.resamples = (size_t)u;
+	} else if (!strcmp(o->name, "--cv-threshold")) {
+		if (vb_parse_double(v, 0, 1000, "--cv-threshold", &d, err) < 0)
+			return -1;
+		ro->stats.cv_threshold = d / 100.0;
+	} else {
+		ro->quiet = 1;
+	}
+	return 0;
+}
+
+/* Parse argv.  Returns 0, 1 for --help, -1 with @err (VB_EUSAGE). */
+static int parse(report_opts_t *ro, int argc, char **argv, vb_error_t *err)
+{
+	const report_option_t *o;
+	const char *a, *eq, *v;
+	size_t i, len;
+	int k;
+
+	for (k = 1; k < argc; k++) {
+		a = argv[k];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return 1;
+		if (strncmp(a, "--", 2)) {
+			if (ro->ndirs == MAX_DIRS)
+				return vb_error_set(err, VB_EUSAGE, 0,
+						    "more than %d run directories", MAX_DIRS);
+			ro->dirs[ro->ndirs++] = a;
+			continue;
+		}
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		for (o = NULL, i = 0; i < VB_ARRAY_SIZE(options) && !o; i++)
+			if (strlen(options[i].name) == len && !strncmp(options[i].name, a, len))
+				o = &options[i];
+		if (!o)
+			return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%.*s' (see --help)",
+					    (int)len, a);
+		if (!o->arg && eq)
+			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
+		v = eq ? eq + 1 : NULL;
+		if (o->arg && !v && (v = k + 1 < argc ? argv[++k] : NULL) == NULL)
+			return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
+					    o->arg);
+		if (apply_option(ro, o, v, err) < 0)
+			return -1;
+	}
+	if (!ro->ndirs)
+		return vb_error_set(err, VB_EUSAGE, 0, "no run directory given (see --help)");
+	if (ro->ndirs > 1 && !ro->out)
+		return vb_error_set(
+		    err, VB_EUSAGE, 0,
+		    "merging %zu runs needs --out DIR (the run directories are left "
+		    "untouched)",
+		    ro->ndirs);
+	return 0;
+}
+
+/* ---- loading, rendering, writing ---- */
+
+/* Load DIR/run.json of every run directory into @docs (@paths: their names). */
+static int load_runs(const report_opts_t *ro, json_t **docs, char (*paths)[PATH_MAX],
+		     vb_error_t *err)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < ro->ndirs; i++) {
+		if (stat(ro->dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			return vb_error_set(err, VB_EUSAGE, 0, "%s: no such run directory",
+					    ro->dirs[i]);
+		if (vb_path_join(paths[i], PATH_MAX, ro->dirs[i], "run.json", err) < 0)
+			return -1;
+		docs[i] = vb_runfile_load(paths[i], err);
+		if (!docs[i])
+			return -1;
+	}
+	return 0;
+}
+
+typedef struct rendered {
+	char *json, *csv, *md; /* malloc'ed texts */
+	size_t json_len, csv_len, md_len;
+} rendered_t;
+
+static int render(const json_t *sum, rendered_t *r, vb_error_t *err)
+{
+	FILE *f;
+
+	r->json = json_dumps(sum, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	if (!r->json)
+		return vb_error_set(err, VB_ESYS, 0, "encode summary.json");
+	r->json_len = strlen(r->json);
+	f = open_memstream(&r->csv, &r->csv_len);
+	if (!f)
+		return vb_error_sys(err, "render summary.csv");
+	vb_report_csv(sum, f);
+	fclose(f);
+	f = open_memstream(&r->md, &r->md_len);
+	if (!f)
+		return vb_error_sys(err, "render report.md");
+	vb_report_md(sum, f);
+	fclose(f);
+	return 0;
+}
+
+static int write_all(const char *dir, const rendered_t *r, vb_error_t *err)
+{
+	const char *names[] = { "summary.json", "summary.csv", "report.md" };
+	const char *data[] = { r->json, r->csv, r->md };
+	size_t lens[] = { r->json_len, r->csv_len, r->md_len }, i;
+	char path[PATH_MAX];
+
+	if (vb_mkdir_p(dir, 0755, err) < 0)
+		return -1;
+	for (i = 0; i < 3; i++)
+		if (vb_path_join(path, sizeof(path), dir, names[i], err) < 0 ||
+		    vb_write_file_atomic(path, data[i], lens[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int vb_cmd_report(int argc, char **argv)
+{
+	static char paths[MAX_DIRS][PATH_MAX];
+	const char *pathv[MAX_DIRS];
+	json_t *docs[MAX_DIRS] = { 0 }, *merged = NULL, *sum = NULL;
+	rendered_t r = { 0 };
+	report_opts_t ro = { .ndirs = 0 };
+	vb_error_t err;
+	size_t i;
+	int rc;
+
+	vb_error_clear(&err);
+	vb_summary_cfg_init(&ro.stats);
+	rc = parse(&ro, argc, argv, &err);
+	if (rc == 1) {
+		usage(stdout);
+		return VB_EXIT_OK;
+	}
+	if (rc == 0 && load_runs(&ro, docs, paths, &err) == 0) {
+		for (i = 0; i < ro.ndirs; i++)
+			pathv[i] = paths[i];
+		merged = vb_summary_merge(docs, pathv, ro.ndirs, &err);
+	}
+	if (merged)
+		sum = vb_summary_build(merged, &ro.stats, &err);
+	if (sum && render(sum, &r, &err) == 0 && write_all(ro.out ?: ro.dirs[0], &r, &err) == 0) {
+		if (!ro.quiet) {
+			vb_report_table(sum, stdout);
+			fflush(stdout);
+			fprintf(stderr,
+				"vbench report: wrote summary.json, summary.csv, report.md in %s\n",
+				ro.out ?: ro.dirs[0]);
+		}
+	}
+	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
+	if (err.code != VB_OK)
+		fprintf(stderr, "vbench report: %s\n", err.msg);
+	free(r.json);
+	free(r.csv);
+	free(r.md);
+	json_decref(sum);
+	json_decref(merged);
+	for (i = 0; i < ro.ndirs; i++)
+		json_decref(docs[i]);
+	return rc;
+}
