@@ -280,6 +280,12 @@ static int set_runtime(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return 0;
 }
 
+static int set_fresh_instance(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->fresh_instance = 1;
+	return 0;
+}
+
 static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	cfg->quiet = 1;
@@ -306,6 +312,7 @@ static const vb_option_t options[] = {
 	{ "--runtime", "NAME", "crun if installed, else runc", "crun, runc", "OCI runtime of the oci environment", set_runtime },
 	{ "--agent", "PATH", "next to vbench", NULL, "vbench-agent binary", set_agent },
 	{ "--kernel", "PATH", "/boot/vmlinuz-$(uname -r), else Debian's linux-image-amd64", NULL, "guest kernel of the VM environments (bzImage or vmlinux)", set_kernel },
+	{ "--fresh-instance", NULL, NULL, NULL, "start a new container/VM for every repetition (default: one instance per run)", set_fresh_instance },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
 };
 

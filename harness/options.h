@@ -70,6 +70,7 @@ typedef struct vb_run_cfg {
 	double rep_timeout_s;
 	double boot_timeout_s;                /* a VM's boot to the agent's ready message */
 	int quiet;
+	int fresh_instance;                 /* a new instance for every repetition */
 	/* the command line, for run.json */
 	int argc;
 	char **argv;

@@ -40,6 +40,7 @@ typedef struct run_state {
 	int wl_ok[VB_MAX_SEL];          /* sized and calibrated */
 	size_t failures;
 	int scratch_res;                /* registry handle of a private scratch dir */
+	size_t env_reps[VB_MAX_ENVS];   /* repetitions each environment's instance ran */
 } run_state_t;
 
 /* ---- environments --------------------------------------------------- */
@@ -421,6 +422,27 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 	return rec;
 }
 
+/*
+ * --fresh-instance: stop environment @i's instance and start a new one, so
+ * the next repetition runs in a fresh container or VM.  On failure the
+ * environment is marked failed and -1 returned (its remaining repetitions
+ * are skipped, the others go on).
+ */
+static int restart_env(run_state_t *st, size_t i)
+{
+	vb_env_t *env = &st->envs[i];
+	const vb_env_ops_t *ops = env->ops;
+
+	stop_env(env);
+	env_init(env, ops, st->cfg);
+	if (env_bring_up(st, env, st->env_rec[i]) < 0) {
+		fprintf(stderr, "vbench: %s: new instance failed: %s\n", ops->name, env->reason);
+		st->failures++;
+		return -1;
+	}
+	return 0;
+}
+
 static int run_schedule(run_state_t *st)
 {
 	size_t n = (size_t)st->cfg->reps * st->cfg->nwl * st->nenvs, k, done = 0;
@@ -428,6 +450,7 @@ static int run_schedule(run_state_t *st)
 	json_t *reps = json_object_get(st->doc, "repetitions"), *rec;
 	uint64_t t_start = vb_now_ns();
 	vb_error_t err;
+	int fresh;
 
 	if (!order)
 		return -1;
@@ -440,7 +463,17 @@ static int run_schedule(run_state_t *st)
 	for (k = 0; k < n && !vb_interrupted(); k++) {
 		if (!st->wl_ok[order[k].wl] || !st->envs[order[k].env].started)
 			continue;
+		fresh = st->cfg->fresh_instance && st->env_reps[order[k].env] > 0;
+		if (fresh && restart_env(st, order[k].env) < 0)
+			continue;
 		rec = run_slot(st, &order[k], (int)k + 1);
+		st->env_reps[order[k].env]++;
+		if (st->cfg->fresh_instance) {
+			vb_env_t *e = &st->envs[order[k].env];
+			json_object_set_new(rec, "instance_start_latency_ns",
+					    json_integer((json_int_t)(e->ready_ns - e->launch_ns)));
+			json_object_set(rec, "instance_agent_pid", json_object_get(e->ready, "pid"));
+		}
 		if (!json_is_true(json_object_get(rec, "ok"))) {
 			const char *kind = json_string_value(json_object_get(rec, "error_kind"));
 			if (!kind || strcmp(kind, "interrupted"))

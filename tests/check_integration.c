@@ -345,6 +345,35 @@ START_TEST(test_sigint_keeps_results)
 }
 END_TEST
 
+/* --fresh-instance: every repetition in a new instance (a new agent here). */
+START_TEST(test_fresh_instance)
+{
+	static char out[1 << 15];
+	char dir[PATH_MAX];
+	char *argv[] = { vbench, "run", "--env", "bare", "--workload", "cpu.syscall", "--profile",
+			 "test", "--reps", "3", "--fresh-instance", "--out", dir, NULL };
+	json_int_t pids[3];
+	json_t *doc, *r;
+	size_t i;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/run5", tmpdir);
+	rc = run_cmd(argv, NULL, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
+	doc = load_run(dir);
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 3);
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
+		ck_assert(json_is_true(json_object_get(r, "ok")));
+		ck_assert_int_gt(json_integer_value(json_object_get(r, "instance_start_latency_ns")), 0);
+		pids[i] = json_integer_value(json_object_get(r, "instance_agent_pid"));
+		ck_assert_int_gt(pids[i], 0);
+	}
+	ck_assert(pids[0] != pids[1] && pids[1] != pids[2] && pids[0] != pids[2]);
+	json_decref(doc);
+	assert_no_debris(last_pid);
+}
+END_TEST
+
 START_TEST(test_list_and_doctor)
 {
 	static char out[1 << 14];
@@ -377,6 +406,7 @@ Suite *vb_suite_integration(void)
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_wrong_answer_recorded);
 	tcase_add_test(tc, test_sigint_keeps_results);
+	tcase_add_test(tc, test_fresh_instance);
 	tcase_add_test(tc, test_list_and_doctor);
 	suite_add_tcase(s, tc);
 	return s;
