@@ -19,8 +19,8 @@ CFLAGS ?= -O2 -g
 CFLAGS += $(ISA_FLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -MMD -MP -fno-strict-aliasing
 LDLIBS_AGENT := -lpapi -lcpuid -ljansson -lm
 # liblzma and libarchive build the guest image (vbench only, never the agent);
-# LDLIBS_TEST includes them through LDLIBS_VBENCH.
-LDLIBS_VBENCH := $(LDLIBS_AGENT) -llzma -larchive
+# libinih reads capacity plan files.  LDLIBS_TEST includes them through LDLIBS_VBENCH.
+LDLIBS_VBENCH := $(LDLIBS_AGENT) -llzma -larchive -linih
 LDLIBS_TEST := $(LDLIBS_VBENCH) $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
 
 ifeq ($(V),1)
@@ -71,6 +71,19 @@ LIB_SRCS += harness/summary.c
 LIB_SRCS += harness/report.c
 LIB_SRCS += harness/report_csv.c
 LIB_SRCS += harness/report_md.c
+LIB_SRCS += harness/report_html.c
+LIB_SRCS += harness/report_html_facts.c
+LIB_SRCS += harness/charts.c
+LIB_SRCS += harness/charts_plot.c
+LIB_SRCS += harness/reportgen.c
+LIB_SRCS += harness/compare.c
+LIB_SRCS += harness/report_compare.c
+LIB_SRCS += harness/plan_ini.c
+LIB_SRCS += harness/plan.c
+LIB_SRCS += harness/plan_env.c
+LIB_SRCS += harness/plan_print.c
+LIB_SRCS += harness/explain.c
+LIB_SRCS += harness/explain_md.c
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
 LIB_SRCS += workloads/cpu_int.c
@@ -96,6 +109,9 @@ VBENCH_SRCS += bench/cmd_run.c
 VBENCH_SRCS += bench/cmd_list.c
 VBENCH_SRCS += bench/cmd_doctor.c
 VBENCH_SRCS += bench/cmd_report.c
+VBENCH_SRCS += bench/cmd_plan.c
+VBENCH_SRCS += bench/cmd_explain.c
+VBENCH_SRCS += bench/cmd_compare.c
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
@@ -120,6 +136,10 @@ TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_vm.c
 TEST_SRCS += tests/check_report.c
+TEST_SRCS += tests/check_charts.c
+TEST_SRCS += tests/check_compare.c
+TEST_SRCS += tests/check_plan.c
+TEST_SRCS += tests/check_explain.c
 TEST_SRCS += tests/check_integration.c
 
 BUILD := build
@@ -159,12 +179,18 @@ $(TESTS): $(TEST_OBJS) $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_TEST)
 
 # Refresh the golden report files from the committed fixture, deliberately
-# (review the diff): tests/check_report.c compares against them byte for byte.
+# (review the diff): tests/check_report.c and tests/check_explain.c compare
+# against them byte for byte.
 .PHONY: golden
 golden: $(VBENCH)
 	$(Q)d=$$(mktemp -d) && cp tests/fixtures/run-bare-container.json $$d/run.json && \
 	  ./$(VBENCH) report --quiet $$d && cp $$d/summary.csv $$d/report.md tests/fixtures/golden/ && \
 	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/summary.csv tests/fixtures/golden/report.md"
+	$(Q)d=$$(mktemp -d) && mkdir $$d/run-bare-container && \
+	  cp tests/fixtures/run-bare-container.json $$d/run-bare-container/run.json && \
+	  (cd $$d && $(CURDIR)/$(VBENCH) explain --quiet run-bare-container) && \
+	  cp $$d/run-bare-container/explain.md tests/fixtures/golden/ && \
+	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/explain.md"
 
 deps:
 	scripts/install-deps.sh

@@ -14,5 +14,8 @@ int vb_cmd_run(int argc, char **argv);
 int vb_cmd_list(int argc, char **argv);
 int vb_cmd_doctor(int argc, char **argv);
 int vb_cmd_report(int argc, char **argv);
+int vb_cmd_plan(int argc, char **argv);
+int vb_cmd_explain(int argc, char **argv);
+int vb_cmd_compare(int argc, char **argv);
 
 #endif

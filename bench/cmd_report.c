@@ -1,14 +1,15 @@
 /*
  * cmd_report.c - `vbench report DIR` and `vbench report --out DIR DIR1 DIR2 ...`:
- * (re)compute summary.json, summary.csv and report.md from run.json alone
- * and print the terminal overhead table.
+ * (re)compute summary.json, summary.csv, report.md, the charts (charts/)
+ * and report.html from run.json alone, and print the terminal overhead
+ * table (or, with --json, the summary document).
  *
  * Several run directories of the same host (same host.cpu.brand and
  * host.kernel.release) are merged into one report, written to the --out
  * directory so that no input is changed.  Every input is loaded and checked
- * and every output is rendered in memory before the first file is written;
- * bad input is one line naming the file and the field, exit 2, and nothing
- * is overwritten.  Each file is replaced atomically.
+ * before the first file is written; bad input is one line naming the file
+ * and the field, exit 2, and nothing is overwritten.  Each text file is
+ * replaced atomically (reportgen.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -19,9 +20,11 @@
 #include <sys/stat.h>
 
 #include "../harness/report.h"
+#include "../harness/reportgen.h"
 #include "../harness/runfile.h"
 #include "../harness/stats.h"
 #include "../harness/summary.h"
+#include "../harness/charts.h"
 #include "../harness/util.h"
 #include "cmd.h"
 
@@ -32,7 +35,9 @@ typedef struct report_opts {
 	size_t ndirs;
 	const char *out;	/* --out, NULL = the only run directory */
 	vb_summary_cfg_t stats; /* --seed, --resamples, --cv-threshold */
-	int quiet;		/* --quiet: no table on stdout */
+	int quiet;		/* --quiet: nothing but errors */
+	int json;		/* --json: the summary on stdout instead of the table */
+	int no_charts;		/* --no-charts */
 } report_opts_t;
 
 /* ---- options: a table, --help generated from it ---- */
@@ -46,12 +51,14 @@ typedef struct report_option {
 
 static const report_option_t options[] = {
 	{ "--out", "DIR", "the run directory",
-	  "write summary.json, summary.csv and report.md here (required to merge runs)" },
+	  "write the report files here (required to merge runs)" },
 	{ "--seed", "N", NULL, "seed of the bootstrap resamples (recorded in summary.json)" },
 	{ "--resamples", "B", NULL, "bootstrap resamples per interval (100 to 1000000)" },
 	{ "--cv-threshold", "PCT", NULL,
 	  "flag a metric whose coefficient of variation exceeds PCT%" },
-	{ "--quiet", NULL, NULL, "print nothing but errors" },
+	{ "--json", NULL, NULL, "print summary.json on stdout instead of the overhead table" },
+	{ "--no-charts", NULL, NULL, "do not run gnuplot (report.html says so)" },
+	{ "--quiet", NULL, NULL, "print nothing but errors (and the document of --json)" },
 };
 
 /* The default of option @o as --help shows it, into @buf ("" for a flag). */
@@ -80,9 +87,11 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: vbench report [OPTIONS] DIR\n"
 		   "       vbench report --out DIR [OPTIONS] DIR1 DIR2 ...\n\n"
-		   "Recompute summary.json, summary.csv and report.md from DIR/run.json and print\n"
-		   "the overhead table.  Several runs of the same host (same CPU brand and kernel\n"
-		   "release) are merged into one report written to --out.\n\noptions:\n");
+		   "Recompute summary.json, summary.csv, report.md, report.html and the gnuplot\n"
+		   "charts (charts/*.dat, *.gp, *.svg, *.png) from DIR/run.json and print the\n"
+		   "overhead table.  Several runs of the same host (same CPU brand and kernel\n"
+		   "release) are merged into one report written to --out.  Without gnuplot the\n"
+		   "charts are skipped with a note (" VB_CHARTS_MISSING ").\n\noptions:\n");
 	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
 		snprintf(left, sizeof(left), "%s%s%s", options[i].name, options[i].arg ? " " : "",
 			 options[i].arg ?: "");
@@ -113,6 +122,10 @@ static int apply_option(report_opts_t *ro, const report_option_t *o, const char 
 		if (vb_parse_double(v, 0, 1000, "--cv-threshold", &d, err) < 0)
 			return -1;
 		ro->stats.cv_threshold = d / 100.0;
+	} else if (!strcmp(o->name, "--json")) {
+		ro->json = 1;
+	} else if (!strcmp(o->name, "--no-charts")) {
+		ro->no_charts = 1;
 	} else {
 		ro->quiet = 1;
 	}
@@ -188,55 +201,13 @@ static int load_runs(const report_opts_t *ro, json_t **docs, char (*paths)[PATH_
 	return 0;
 }
 
-typedef struct rendered {
-	char *json, *csv, *md; /* malloc'ed texts */
-	size_t json_len, csv_len, md_len;
-} rendered_t;
-
-static int render(const json_t *sum, rendered_t *r, vb_error_t *err)
-{
-	FILE *f;
-
-	r->json = json_dumps(sum, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	if (!r->json)
-		return vb_error_set(err, VB_ESYS, 0, "encode summary.json");
-	r->json_len = strlen(r->json);
-	f = open_memstream(&r->csv, &r->csv_len);
-	if (!f)
-		return vb_error_sys(err, "render summary.csv");
-	vb_report_csv(sum, f);
-	fclose(f);
-	f = open_memstream(&r->md, &r->md_len);
-	if (!f)
-		return vb_error_sys(err, "render report.md");
-	vb_report_md(sum, f);
-	fclose(f);
-	return 0;
-}
-
-static int write_all(const char *dir, const rendered_t *r, vb_error_t *err)
-{
-	const char *names[] = { "summary.json", "summary.csv", "report.md" };
-	const char *data[] = { r->json, r->csv, r->md };
-	size_t lens[] = { r->json_len, r->csv_len, r->md_len }, i;
-	char path[PATH_MAX];
-
-	if (vb_mkdir_p(dir, 0755, err) < 0)
-		return -1;
-	for (i = 0; i < 3; i++)
-		if (vb_path_join(path, sizeof(path), dir, names[i], err) < 0 ||
-		    vb_write_file_atomic(path, data[i], lens[i], err) < 0)
-			return -1;
-	return 0;
-}
-
 int vb_cmd_report(int argc, char **argv)
 {
 	static char paths[MAX_DIRS][PATH_MAX];
 	const char *pathv[MAX_DIRS];
 	json_t *docs[MAX_DIRS] = { 0 }, *merged = NULL, *sum = NULL;
-	rendered_t r = { 0 };
 	report_opts_t ro = { .ndirs = 0 };
+	vb_reportgen_opts_t go;
 	vb_error_t err;
 	size_t i;
 	int rc;
@@ -255,21 +226,25 @@ int vb_cmd_report(int argc, char **argv)
 	}
 	if (merged)
 		sum = vb_summary_build(merged, &ro.stats, &err);
-	if (sum && render(sum, &r, &err) == 0 && write_all(ro.out ?: ro.dirs[0], &r, &err) == 0) {
-		if (!ro.quiet) {
+	go = (vb_reportgen_opts_t){ .charts = !ro.no_charts, .log = ro.quiet ? NULL : stderr };
+	if (sum && vb_reportgen_write(sum, ro.out ?: ro.dirs[0], &go, &err) == 0) {
+		/* --json prints the document even with --quiet: it is the output asked for. */
+		if (ro.json) {
+			json_dumpf(sum, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+			fputc('\n', stdout);
+		} else if (!ro.quiet) {
 			vb_report_table(sum, stdout);
-			fflush(stdout);
-			fprintf(stderr,
-				"vbench report: wrote summary.json, summary.csv, report.md in %s\n",
-				ro.out ?: ro.dirs[0]);
 		}
+		fflush(stdout);
+		if (!ro.quiet)
+			fprintf(stderr,
+				"vbench report: wrote summary.json, summary.csv, report.md, "
+				"report.html%s in %s\n",
+				ro.no_charts ? "" : " and charts/", ro.out ?: ro.dirs[0]);
 	}
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench report: %s\n", err.msg);
-	free(r.json);
-	free(r.csv);
-	free(r.md);
 	json_decref(sum);
 	json_decref(merged);
 	for (i = 0; i < ro.ndirs; i++)

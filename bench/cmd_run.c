@@ -1,11 +1,29 @@
 /*
- * cmd_run.c - `vbench run`: parse the options, hand over to the runner.
+ * cmd_run.c - `vbench run`: parse the options, hand over to the runner,
+ * then write the report of the run into its directory (summary.json,
+ * summary.csv, report.md, charts/ and report.html: the same files as
+ * `vbench report DIR`).  An interrupted run gets no report (`vbench report
+ * DIR` makes it from what was recorded); a report that cannot be written is
+ * one line and does not change the run's exit code.
  */
 #include <stdio.h>
 
 #include "../harness/options.h"
+#include "../harness/reportgen.h"
 #include "../harness/runner.h"
 #include "cmd.h"
+
+static void write_report(const vb_run_cfg_t *cfg)
+{
+	vb_reportgen_opts_t o = { .charts = 1, .log = cfg->quiet ? NULL : stderr };
+	vb_error_t err;
+
+	vb_error_clear(&err);
+	if (vb_reportgen_run_dir(cfg->out, &o, &err) < 0)
+		fprintf(stderr, "vbench run: no report: %s\n", err.msg);
+	else if (!cfg->quiet)
+		fprintf(stderr, "vbench: report in %s/report.html\n", cfg->out);
+}
 
 int vb_cmd_run(int argc, char **argv)
 {
@@ -25,5 +43,7 @@ int vb_cmd_run(int argc, char **argv)
 	rc = vb_run(&cfg, &err);
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench run: %s\n", err.msg);
+	else if ((rc == VB_EXIT_OK || rc == VB_EXIT_FAIL) && cfg.out[0])
+		write_report(&cfg);
 	return rc;
 }

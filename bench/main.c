@@ -12,7 +12,10 @@ static const vb_cmd_t cmds[] = {
 	{ "run", vb_cmd_run, "run workloads in environments and record run.json" },
 	{ "list", vb_cmd_list, "environments (available or why not) and workloads" },
 	{ "doctor", vb_cmd_doctor, "what this host can run, what is missing, how to get it" },
-	{ "report", vb_cmd_report, "summary.json, summary.csv, report.md and the overhead table from run.json" },
+	{ "report", vb_cmd_report, "summary, report.md, report.html, charts and the overhead table from run.json" },
+	{ "compare", vb_cmd_compare, "two runs side by side: change, interval, significance per metric" },
+	{ "plan", vb_cmd_plan, "capacity plan: services per host and hosts needed per environment" },
+	{ "explain", vb_cmd_explain, "architecture vs mechanism, and common claims judged on a run" },
 };
 
 static void usage(FILE *f)

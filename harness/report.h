@@ -1,8 +1,9 @@
 /*
  * report.h - printers of a run.  They only format: every number comes from
  * a summary (summary.h), computed by stats.c.  One function per format:
- * the terminal overhead table (report.c), summary.csv (report_csv.c) and
- * report.md (report_md.c).  Numbers are formatted with printf in the C
+ * the terminal overhead table (report.c), summary.csv (report_csv.c),
+ * report.md (report_md.c) and report.html (report_html.c,
+ * report_html_facts.c).  Numbers are formatted with printf in the C
  * locale vbench runs in (it never calls setlocale), so a decimal point is a
  * point everywhere.
  */
@@ -53,6 +54,18 @@ void vb_report_csv(const json_t *summary, FILE *out);
  * environment or counter with its reason.
  */
 void vb_report_md(const json_t *summary, FILE *out);
+
+/*
+ * report.html: one self-contained page (inline CSS, no script, no external
+ * file or network access) with what report.md holds plus the charts of
+ * @charts (a vb_charts_render document, or NULL: "not rendered"), embedded
+ * as data: URIs of their PNGs, and its notes (charts skipped and why, a
+ * gnuplot error).  The virtualized host's warning heads the page
+ * (id "virtualized-host"); the overhead tables are in the section with id
+ * "overhead", the charts in "charts".  Every string from run.json is
+ * HTML-escaped.
+ */
+void vb_report_html(const json_t *summary, const json_t *charts, FILE *out);
 
 /* ---- formatting helpers shared by the printers ---- */
 

@@ -1,10 +1,11 @@
 /*
  * stats.c - the statistics of vbench (stats.h): descriptive statistics,
  * bootstrap intervals of medians, oriented overhead ratios and their
- * geometric means, the flags of unstable measurements, a permutation test,
- * and the derived counter metrics of one repetition.  Everything that turns
- * measurements into numbers for a report happens here; docs/statistics.md
- * explains why it is done this way.
+ * geometric means, the flags of unstable measurements, permutation tests
+ * (random relabellings, or all of them when few), and the derived counter
+ * metrics of one repetition.  Everything that turns measurements into
+ * numbers for a report happens here; docs/statistics.md explains why it is
+ * done this way.
  */
 #include "stats.h"
 
@@ -353,6 +354,94 @@ int vb_permutation_test(const double *a, size_t na, const double *b, size_t nb,
 	free(xb);
 	free(xa);
 	return 0;
+}
+
+/* C(n, k) as a double (exact for the sizes enumerated). */
+static double binomial(size_t n, size_t k)
+{
+	double c = 1;
+	size_t i;
+
+	for (i = 1; i <= k; i++)
+		c = c * (double)(n - k + i) / (double)i;
+	return c;
+}
+
+/* Statistic difference (second group minus first) of the labelling where
+ * the first group is pool[idx[0..k)] (@mark: scratch flags of m). */
+static double exact_diff(const double *pool, size_t m, const size_t *idx, size_t k,
+			 vb_perm_stat_t stat, char *mark, double *g1, double *g2, double *tmp)
+{
+	size_t i, n1 = 0, n2 = 0;
+
+	memset(mark, 0, m);
+	for (i = 0; i < k; i++)
+		mark[idx[i]] = 1;
+	for (i = 0; i < m; i++) {
+		if (mark[i])
+			g1[n1++] = pool[i];
+		else
+			g2[n2++] = pool[i];
+	}
+	return perm_stat(g2, n2, stat, tmp) - perm_stat(g1, n1, stat, tmp);
+}
+
+int vb_permutation_test_exact(const double *a, size_t na, const double *b, size_t nb,
+			      vb_perm_stat_t stat, size_t max_relabellings, vb_perm_result_t *out)
+{
+	size_t ma, mb, m, i, *idx = NULL, total = 0, extreme = 0;
+	double *xa = finite_copy(a, na, &ma), *xb = finite_copy(b, nb, &mb), *pool = NULL,
+	       *g = NULL, obs, d;
+	char *mark = NULL;
+	int rc = -1;
+
+	out->diff = out->p = NAN;
+	out->resamples = 0;
+	if (!xa || !xb)
+		goto out;
+	m = ma + mb;
+	if (binomial(m, ma) > (double)max_relabellings) {
+		rc = 1;
+		goto out;
+	}
+	pool = malloc(m * sizeof(*pool));
+	g = malloc(3 * m * sizeof(*g));
+	idx = malloc((ma + 1) * sizeof(*idx));
+	mark = malloc(m + 1);
+	if (!pool || !g || !idx || !mark)
+		goto out;
+	memcpy(pool, xa, ma * sizeof(*pool));
+	memcpy(pool + ma, xb, mb * sizeof(*pool));
+	for (i = 0; i < ma; i++)
+		idx[i] = i;
+	obs = exact_diff(pool, m, idx, ma, stat, mark, g, g + m, g + 2 * m);
+	for (;;) {
+		d = exact_diff(pool, m, idx, ma, stat, mark, g, g + m, g + 2 * m);
+		total++;
+		/* Relative tolerance: rounding must not turn a tie into "less extreme". */
+		if (fabs(d) >= fabs(obs) * (1.0 - 1e-12))
+			extreme++;
+		/* Next combination in lexicographic order. */
+		for (i = ma; i > 0 && idx[i - 1] == m - ma + i - 1; i--)
+			;
+		if (i == 0)
+			break;
+		idx[i - 1]++;
+		for (; i < ma; i++)
+			idx[i] = idx[i - 1] + 1;
+	}
+	out->diff = obs;
+	out->p = (double)extreme / (double)total;
+	out->resamples = total;
+	rc = 0;
+out:
+	free(mark);
+	free(idx);
+	free(g);
+	free(pool);
+	free(xb);
+	free(xa);
+	return rc;
 }
 
 /* ---- derived counter metrics of one repetition ---- */

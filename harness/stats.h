@@ -42,6 +42,7 @@ double vb_median(const double *v, size_t n);
 #define VB_STATS_LEVEL 0.95            /* confidence level of every interval */
 #define VB_STATS_INDICATIVE_N 10       /* fewer values: interval only indicative */
 #define VB_STATS_PERM_RESAMPLES 9999   /* permutation test (Firecracker's A/B) */
+#define VB_STATS_PERM_EXACT_MAX 100000 /* enumerate every relabelling up to this many */
 #define VB_STATS_CV_THRESHOLD 0.05     /* flag a sample whose CV exceeds this */
 #define VB_STATS_STEAL_THRESHOLD 0.05  /* flag a repetition whose steal exceeds this share */
 #define VB_STATS_CLOCK_TOLERANCE 0.05  /* guest region may not exceed host request by more */
@@ -156,6 +157,20 @@ typedef struct vb_perm_result {
  */
 int vb_permutation_test(const double *a, size_t na, const double *b, size_t nb,
 			vb_perm_stat_t stat, size_t resamples, uint64_t seed, vb_perm_result_t *out);
+
+/*
+ * The same test made exactly: each of the C(m, ma) ways to choose the first
+ * group out of the m pooled finite values is enumerated, and p is the share
+ * of them whose |statistic difference| reaches the observed one (the
+ * observed labelling included, so p >= 1/C).  Small samples need this: with
+ * 5 and 5 repetitions C is 252, the smallest two-sided p is 2/252 = 0.0079,
+ * and a random estimate of it scatters around 0.01.  Returns 0 (@out->resamples
+ * = C), 1 when C exceeds @max_relabellings (nothing computed: use
+ * vb_permutation_test), or -1 when a sample has no finite value or memory
+ * runs out (@out->p then NaN).
+ */
+int vb_permutation_test_exact(const double *a, size_t na, const double *b, size_t nb,
+			      vb_perm_stat_t stat, size_t max_relabellings, vb_perm_result_t *out);
 
 /*
  * Derived counter metrics of one repetition, from its "counters" object

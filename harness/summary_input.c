@@ -426,7 +426,7 @@ json_t *vb_summary_env_json(const json_t *e)
 	static const char *const keys[] = {
 		"name",	    "type",   "mechanism",	  "available",	     "reason",
 		"baseline", "failed", "start_latency_ns", "stop_latency_ns", "memory_idle",
-		"config"
+		"memory_after_mem_workload", "config"
 	};
 	json_t *o = json_object(), *v;
 	size_t k;

@@ -14,7 +14,8 @@
 json_t *vb_summary_host_json(const json_t *host);
 
 /* An environment's record for the summary (name, type, mechanism,
- * availability, latencies, idle memory, limits, configuration). New reference. */
+ * availability, latencies, idle memory and after the memory workload,
+ * limits, configuration). New reference. */
 json_t *vb_summary_env_json(const json_t *env);
 
 /* The run's warnings, the one about a virtualized host first (it heads every

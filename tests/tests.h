@@ -31,6 +31,10 @@
 	X(guestimage)  \
 	X(vm)          \
 	X(report)      \
+	X(charts)      \
+	X(compare)     \
+	X(plan)        \
+	X(explain)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

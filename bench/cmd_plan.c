@@ -1,0 +1,334 @@
+/*
+ * cmd_plan.c - `vbench plan --run DIR PLAN.ini`: how many instances of each
+ * service fit on a host in every environment the run measured, and how many
+ * hosts the services need.
+ *
+ * This file gathers the inputs (the plan file, the run and its summary,
+ * this host's capacity for what neither the command line nor the file
+ * gives), hands them to plan.c and prints or writes what it returns.  Bad
+ * input is one line naming the file, the line and the field, exit 2;
+ * nothing is written then.  docs/plan.md describes the model.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "../harness/hostinfo.h"
+#include "../harness/plan.h"
+#include "../harness/runfile.h"
+#include "../harness/summary.h"
+#include "../harness/util.h"
+#include "cmd.h"
+
+typedef struct plan_args {
+	const char *file;	    /* the plan file */
+	const char *run;	    /* --run DIR */
+	const char *out;	    /* --out DIR, NULL: print only */
+	const char *disk_path;	    /* --disk-path */
+	const char *host[VB_RES_N]; /* --cpus, --memory, --disk, --iops */
+	vb_plan_opts_t o;
+	int json, quiet;
+} plan_args_t;
+
+/* ---- options: a table, --help generated from it ---- */
+
+typedef struct plan_option {
+	const char *name; /* "--run" */
+	const char *arg;  /* "DIR", NULL for a flag */
+	const char *def;  /* default shown by --help, NULL for none */
+	const char *help; /* one line */
+} plan_option_t;
+
+static const plan_option_t options[] = {
+    {"--run", "DIR", NULL, "the run whose overheads and footprints are used (required)"},
+    {"--cpus", "N", "[host] cpus, else this host", "CPUs of one host"},
+    {"--memory", "SIZE", "[host] memory, else this host", "memory of one host (e.g. 256G)"},
+    {"--disk", "SIZE", "[host] disk, else the size of --disk-path", "storage of one host"},
+    {"--iops", "N", "[host] iops, else the run's bare io.randread",
+     "I/O operations per second one host sustains"},
+    {"--disk-path", "PATH", "/var/lib", "filesystem whose size is this host's disk"},
+    {"--headroom", "PCT", "20", "share of every resource kept free"},
+    {"--overcommit", "RATIO", "1.0", "CPU overcommit: host cores x RATIO may be promised"},
+    {"--spare-hosts", "N", "0", "spare hosts added to the hosts needed (N+1: 1)"},
+    {"--n-plus-one", NULL, NULL, "one spare host (--spare-hosts 1)"},
+    {"--correlation", "R", "1", "correlation of CPU and I/O peaks, 0 to 1 (1: they coincide)"},
+    {"--conservative", NULL, NULL, "use the upper bound of every overhead interval"},
+    {"--out", "DIR", NULL, "write plan.json and plan.md into DIR"},
+    {"--json", NULL, NULL, "print the plan as JSON instead of the table"},
+    {"--quiet", NULL, NULL, "print nothing but errors"},
+};
+
+static void usage(FILE *f)
+{
+	char left[40];
+	size_t i;
+
+	fprintf(f,
+		"usage: vbench plan --run DIR [OPTIONS] PLAN.ini\n\n"
+		"Place the services of PLAN.ini on hosts in every environment the run measured,\n"
+		"with its overhead ratios, host CPU cost and per-instance memory: instances per\n"
+		"host, hosts needed and the resource that binds (docs/plan.md, examples/).\n\n"
+		"options:\n");
+	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
+		snprintf(left, sizeof(left), "%s%s%s", options[i].name, options[i].arg ? " " : "",
+			 options[i].arg ?: "");
+		fprintf(f, "  %-20s %s%s%s%s\n", left, options[i].help, options[i].def ? " [" : "",
+			options[i].def ?: "", options[i].def ? "]" : "");
+	}
+	fprintf(f, "\nexit codes: 0 planned, 1 a file could not be written, 2 bad usage or bad\n"
+		   "input (one line naming the file, the line and the field; nothing written)\n");
+}
+
+static int apply(plan_args_t *a, const plan_option_t *o, const char *v, vb_error_t *err)
+{
+	static const char *const host_opts[VB_RES_N] = {"--cpus", "--memory", "--disk", "--iops"};
+	uint64_t u;
+	double d;
+	int r;
+
+	for (r = 0; r < VB_RES_N; r++)
+		if (!strcmp(o->name, host_opts[r]))
+			return a->host[r] = v, 0;
+	if (!strcmp(o->name, "--run"))
+		a->run = v;
+	else if (!strcmp(o->name, "--out"))
+		a->out = v;
+	else if (!strcmp(o->name, "--disk-path"))
+		a->disk_path = v;
+	else if (!strcmp(o->name, "--headroom")) {
+		if (vb_parse_double(v, 0, 95, "--headroom", &d, err) < 0)
+			return -1;
+		a->o.headroom = d / 100.0;
+	} else if (!strcmp(o->name, "--overcommit")) {
+		if (vb_parse_double(v, 0.1, 100, "--overcommit", &a->o.overcommit, err) < 0)
+			return -1;
+	} else if (!strcmp(o->name, "--spare-hosts")) {
+		if (vb_parse_u64(v, 0, 1000, "--spare-hosts", &u, err) < 0)
+			return -1;
+		a->o.spare = (unsigned)u;
+	} else if (!strcmp(o->name, "--n-plus-one"))
+		a->o.spare = 1;
+	else if (!strcmp(o->name, "--correlation")) {
+		if (vb_parse_double(v, 0, 1, "--correlation", &a->o.correlation, err) < 0)
+			return -1;
+	} else if (!strcmp(o->name, "--conservative"))
+		a->o.conservative = 1;
+	else if (!strcmp(o->name, "--json"))
+		a->json = 1;
+	else
+		a->quiet = 1;
+	return 0;
+}
+
+/* Parse argv.  Returns 0, 1 for --help, -1 with @err (VB_EUSAGE). */
+static int parse(plan_args_t *a, int argc, char **argv, vb_error_t *err)
+{
+	const plan_option_t *o;
+	const char *arg, *eq, *v;
+	size_t i, len;
+	int k;
+
+	for (k = 1; k < argc; k++) {
+		arg = argv[k];
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
+			return 1;
+		if (strncmp(arg, "--", 2)) {
+			if (a->file)
+				return vb_error_set(err, VB_EUSAGE, 0,
+						    "one plan file only ('%s' and '%s')", a->file,
+						    arg);
+			a->file = arg;
+			continue;
+		}
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		for (o = NULL, i = 0; i < VB_ARRAY_SIZE(options) && !o; i++)
+			if (strlen(options[i].name) == len && !strncmp(options[i].name, arg, len))
+				o = &options[i];
+		if (!o)
+			return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%.*s' (see --help)",
+					    (int)len, arg);
+		if (!o->arg && eq)
+			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
+		v = eq ? eq + 1 : NULL;
+		if (o->arg && !v && (v = k + 1 < argc ? argv[++k] : NULL) == NULL)
+			return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
+					    o->arg);
+		if (apply(a, o, v, err) < 0)
+			return -1;
+	}
+	if (!a->file)
+		return vb_error_set(err, VB_EUSAGE, 0, "no plan file given (see --help)");
+	if (!a->run)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "no run given: --run DIR (a run directory with run.json)");
+	return 0;
+}
+
+/* ---- the host: command line, then the plan file, then this machine ---- */
+
+static int host_capacity(const plan_args_t *a, vb_plan_host_t *h, vb_error_t *err)
+{
+	static const char *const opt[VB_RES_N] = {"--cpus", "--memory", "--disk", "--iops"};
+	uint64_t total, avail, u;
+	struct statvfs st;
+	const char *path;
+	int r;
+
+	for (r = 0; r < VB_RES_N; r++) {
+		if (!a->host[r])
+			continue;
+		if (r == VB_RES_MEM || r == VB_RES_DISK) {
+			if (vb_parse_size(a->host[r], 1, UINT64_MAX, opt[r], &u, err) < 0)
+				return -1;
+			h->cap[r] = (double)u;
+		} else if (vb_parse_double(a->host[r], r == VB_RES_CPU ? 0.01 : 1, 1e9, opt[r],
+					   &h->cap[r], err) < 0) {
+			return -1;
+		}
+		snprintf(h->source[r], sizeof(h->source[r]), "%s", opt[r]);
+	}
+	if (h->cap[VB_RES_CPU] <= 0) {
+		h->cap[VB_RES_CPU] = vb_hostinfo_ncpus();
+		snprintf(h->source[VB_RES_CPU], sizeof(h->source[0]), "this host");
+	}
+	if (h->cap[VB_RES_MEM] <= 0) {
+		if (vb_hostinfo_memory(&total, &avail, err) < 0)
+			return -1;
+		h->cap[VB_RES_MEM] = (double)total;
+		snprintf(h->source[VB_RES_MEM], sizeof(h->source[0]), "this host");
+	}
+	if (h->cap[VB_RES_DISK] <= 0) {
+		path = a->disk_path ?: "/var/lib";
+		if (statvfs(path, &st) < 0 && (a->disk_path || statvfs(path = "/", &st) < 0))
+			return vb_error_set(err, VB_EUSAGE, errno, "--disk-path %s", path);
+		h->cap[VB_RES_DISK] = (double)st.f_blocks * (double)st.f_frsize;
+		snprintf(h->source[VB_RES_DISK], sizeof(h->source[0]), "size of %s", path);
+	}
+	return 0;
+}
+
+/* ---- loading, rendering, writing ---- */
+
+static json_t *load_run(const char *dir, json_t **run, vb_error_t *err)
+{
+	char path[PATH_MAX];
+	vb_summary_cfg_t cfg;
+	struct stat st;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "--run %s: no such run directory", dir),
+		       NULL;
+	if (vb_path_join(path, sizeof(path), dir, "run.json", err) < 0)
+		return NULL;
+	*run = vb_runfile_load(path, err);
+	if (!*run || vb_summary_check_run(*run, path, err) < 0)
+		return NULL;
+	vb_summary_cfg_init(&cfg);
+	return vb_summary_build(*run, &cfg, err);
+}
+
+static int write_outputs(const char *dir, const json_t *doc, vb_error_t *err)
+{
+	char path[PATH_MAX], *json = NULL, *md = NULL;
+	size_t mdlen = 0;
+	FILE *f;
+	int rc = -1;
+
+	json = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	f = open_memstream(&md, &mdlen);
+	if (!json || !f) {
+		vb_error_set(err, VB_ESYS, 0, "render plan.json and plan.md: out of memory");
+		goto out;
+	}
+	vb_plan_print_md(doc, f);
+	fclose(f);
+	f = NULL;
+	if (vb_mkdir_p(dir, 0755, err) < 0 ||
+	    vb_path_join(path, sizeof(path), dir, "plan.json", err) < 0 ||
+	    vb_write_file_atomic(path, json, strlen(json), err) < 0 ||
+	    vb_path_join(path, sizeof(path), dir, "plan.md", err) < 0 ||
+	    vb_write_file_atomic(path, md, mdlen, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	free(json);
+	free(md);
+	return rc;
+}
+
+static void print(const plan_args_t *a, const json_t *doc)
+{
+	char *s;
+
+	if (a->quiet)
+		return;
+	if (a->json) {
+		s = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+	} else {
+		vb_plan_print_table(doc, stdout);
+	}
+	fflush(stdout);
+}
+
+int vb_cmd_plan(int argc, char **argv)
+{
+	plan_args_t a = {.file = NULL};
+	vb_plan_input_t *in = calloc(1, sizeof(*in));
+	vb_plan_env_t envs[VB_PLAN_MAX_ENVS];
+	json_t *run = NULL, *sum = NULL, *doc = NULL;
+	char dir[PATH_MAX], *slash;
+	vb_error_t err;
+	size_t n;
+	int rc;
+
+	vb_error_clear(&err);
+	vb_plan_opts_init(&a.o);
+	if (!in) {
+		fprintf(stderr, "vbench plan: out of memory\n");
+		return VB_EXIT_FAIL;
+	}
+	rc = parse(&a, argc, argv, &err);
+	if (rc == 1) {
+		usage(stdout);
+		free(in);
+		return VB_EXIT_OK;
+	}
+	if (rc == 0 && a.file && a.run && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
+	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, &run, &err))) {
+		snprintf(dir, sizeof(dir), "%s", a.file);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = 0;
+		if (vb_plan_resolve(in, sum, slash ? dir : ".", &err) == 0 &&
+		    vb_plan_check(in, &a.o, &err) == 0) {
+			n = vb_plan_envs(run, sum, &a.o, envs);
+			doc = vb_plan_build(in, &a.o, envs, n, a.run, run);
+			if (!doc)
+				vb_error_set(&err, VB_ESYS, 0, "plan: out of memory");
+		}
+	}
+	if (doc && (!a.out || write_outputs(a.out, doc, &err) == 0)) {
+		print(&a, doc);
+		if (a.out && !a.quiet)
+			fprintf(stderr, "vbench plan: wrote plan.json and plan.md in %s\n", a.out);
+	}
+	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
+	if (err.code != VB_OK)
+		fprintf(stderr, "vbench plan: %s\n", err.msg);
+	json_decref(doc);
+	json_decref(sum);
+	json_decref(run);
+	free(in);
+	return rc;
+}

@@ -1,0 +1,385 @@
+/*
+ * charts.c - gnuplot charts of a summary (charts.h): the driver.
+ *
+ * For every chart of the table in charts_plot.c this file writes NAME.dat
+ * and NAME.gp into <run dir>/charts/, removes the images of an earlier
+ * rendering (so a failure never leaves a stale picture behind), runs
+ * `gnuplot NAME.gp` in that directory with a deadline, and records the
+ * outcome; a rendered PNG is carried base64-encoded in the returned document
+ * so report.html can embed it.  A missing gnuplot or a failing script is a
+ * note, never an error: the data and scripts are written anyway.
+ */
+#include "charts.h"
+#include "charts_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runproc.h"
+#include "util.h"
+
+#define MAX_IMAGE (64u << 20) /* refuse to embed a larger PNG */
+
+/* ---- quoting (charts_int.h) ---- */
+
+/* @s as a gnuplot single-quoted string: quotes doubled, control characters as spaces. */
+void vb_chart_gp_str(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	fputc('\'', f);
+	for (s = s ?: ""; *s; s++) {
+		c = (unsigned char)*s;
+		if (c == '\'')
+			fputs("''", f);
+		else
+			fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+	}
+	fputc('\'', f);
+}
+
+/* @s as a double-quoted column of a data file (no quote or control character inside). */
+void vb_chart_dat_str(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	fputc(' ', f);
+	fputc('"', f);
+	for (s = s ?: ""; *s; s++) {
+		c = (unsigned char)*s;
+		fputc(c == '"' ? '\'' : c < 0x20 || c == 0x7f ? ' ' : c, f);
+	}
+	fputc('"', f);
+}
+
+/* @s inside a comment line of a data file: control characters as spaces. */
+void vb_chart_dat_plain(FILE *f, const char *s)
+{
+	unsigned char c;
+
+	for (s = s ?: ""; *s; s++) {
+		c = (unsigned char)*s;
+		fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+	}
+}
+
+/* A number column; '?' when it does not exist. */
+void vb_chart_dat_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.6g", v);
+	else
+		fputs(" ?", f);
+}
+
+/* ---- finding and probing gnuplot ---- */
+
+int vb_charts_find_gnuplot(char *path, size_t len)
+{
+	const char *env = getenv(VB_CHARTS_GNUPLOT_ENV);
+
+	if (env && *env)
+		return vb_proc_which(env, path, len);
+	return vb_proc_which("gnuplot", path, len);
+}
+
+/* The PNG terminal this gnuplot has: "pngcairo", else libgd's "png". */
+static const char *png_terminal(const char *gnuplot)
+{
+	char *argv[] = { (char *)gnuplot, "-e", "set terminal pngcairo", NULL };
+	vb_proc_opts_t o = { .timeout_ms = VB_CHARTS_TIMEOUT_MS };
+	vb_error_t err;
+
+	return vb_proc_capture(argv, &o, NULL, 0, NULL, 0, &err) == 0 ? "pngcairo" : "png";
+}
+
+/* In the child: run in the charts directory, so relative paths resolve there. */
+static int chdir_hook(void *arg)
+{
+	return chdir((const char *)arg);
+}
+
+/*
+ * The line of gnuplot's @errs that says what went wrong.  gnuplot writes
+ * `"NAME.gp" line N: message` for warnings and errors alike and stops at the
+ * first error, so: the last such line that is not a warning, else the last
+ * such line, else the first non-empty line.
+ */
+static void gnuplot_error_line(const char *errs, char *line, size_t len)
+{
+	const char *p, *nl, *err = NULL, *any = NULL;
+	size_t n;
+
+	for (p = errs; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		if (*p == '"' && memmem(p, n, "\" line ", 7)) {
+			any = p;
+			if (!memmem(p, n, ": warning:", 10))
+				err = p;
+		}
+	}
+	vb_proc_first_line(err ?: any ?: errs, line, len);
+}
+
+/* ---- files ---- */
+
+/* Read the whole binary file @path into a malloc'ed buffer; NULL on failure. */
+static unsigned char *read_binary(const char *path, size_t *len)
+{
+	unsigned char *buf = NULL;
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (size_t)st.st_size > MAX_IMAGE || !(buf = malloc((size_t)st.st_size)))
+		goto fail;
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* Base64 (RFC 4648, padded) of @len bytes; a new JSON string, NULL when out of memory. */
+static json_t *base64_json(const unsigned char *d, size_t len)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *s = malloc((len + 2) / 3 * 4 + 1), *p = s;
+	size_t i;
+	uint32_t v;
+	json_t *j;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 | d[i + 2];
+		*p++ = tab[v >> 18 & 63];
+		*p++ = tab[v >> 12 & 63];
+		*p++ = tab[v >> 6 & 63];
+		*p++ = tab[v & 63];
+	}
+	if (i < len) {
+		v = (uint32_t)d[i] << 16 | (i + 1 < len ? (uint32_t)d[i + 1] << 8 : 0);
+		*p++ = tab[v >> 18 & 63];
+		*p++ = tab[v >> 12 & 63];
+		*p++ = i + 1 < len ? tab[v >> 6 & 63] : '=';
+		*p++ = '=';
+	}
+	*p = '\0';
+	j = json_stringn(s, (size_t)(p - s));
+	free(s);
+	return j;
+}
+
+/* Write @len bytes of @data as DIR/NAME.EXT.  Returns 0 or -1 with @err. */
+static int write_named(const char *dir, const char *name, const char *ext, const char *data,
+		       size_t len, vb_error_t *err)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext) >= sizeof(path))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s/%s.%s: path too long", dir, name, ext);
+	return vb_write_file_atomic(path, data, len, err);
+}
+
+static void unlink_named(const char *dir, const char *name, const char *ext)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext) < sizeof(path))
+		unlink(path);
+}
+
+/* ---- one chart ---- */
+
+typedef struct render_ctx {
+	const json_t *sum;
+	char dir[PATH_MAX];	/* <run dir>/charts */
+	char gnuplot[PATH_MAX]; /* "" when there is none */
+	const char *png_term;	/* "pngcairo" or "png" */
+	json_t *notes;		/* the document's notes */
+} render_ctx_t;
+
+/* The script around a chart's body: header, datafile settings, a loop over
+ * the two terminals, each writing NAME.svg or NAME.png. */
+static void script_frame(FILE *gp, const vb_chart_t *c, const vb_chart_dims_t *d,
+			 const char *png_term, const char *body)
+{
+	fprintf(
+	    gp,
+	    "# vbench chart '%s': %s\n"
+	    "# Plots %s.dat (next to this file) and writes %s.svg and %s.png.\n"
+	    "# Edit and re-plot with: cd <run dir>/" VB_CHARTS_DIR " && gnuplot %s.gp\n"
+	    "set encoding utf8\n"
+	    "set datafile missing '?'\n"
+	    "do for [fmt in 'svg png'] {\n"
+	    "    if (fmt eq 'svg') {\n"
+	    "        set terminal svg size %d,%d noenhanced font 'sans,11' background '#ffffff'\n"
+	    "    } else {\n"
+	    "        set terminal %s size %d,%d noenhanced font 'sans,10'\n"
+	    "    }\n"
+	    "    set output '%s.'.fmt\n"
+	    "%s"
+	    "    set output\n"
+	    "}\n",
+	    c->name, c->title, c->name, c->name, c->name, c->name, d->width, d->height, png_term,
+	    d->width, d->height, c->name, body);
+}
+
+/* Run gnuplot on NAME.gp; on success attach the PNG.  Returns 0 or -1 with @line. */
+static int run_gnuplot(render_ctx_t *rc, const char *name, json_t *entry, char *line, size_t len)
+{
+	char script[PATH_MAX], png[PATH_MAX], errs[65536];
+	char *argv[] = { rc->gnuplot, script, NULL };
+	vb_proc_opts_t o = { .timeout_ms = VB_CHARTS_TIMEOUT_MS,
+			     .child_hook = chdir_hook,
+			     .hook_arg = rc->dir };
+	unsigned char *img;
+	vb_error_t err;
+	size_t n;
+	int st;
+
+	snprintf(script, sizeof(script), "%s.gp", name);
+	vb_error_clear(&err);
+	st = vb_proc_capture(argv, &o, NULL, 0, errs, sizeof(errs), &err);
+	if (st != 0) {
+		if (st < 0)
+			snprintf(line, len, "%s", err.msg);
+		else if (gnuplot_error_line(errs, line, len), !*line)
+			snprintf(line, len, "gnuplot exited %d", st);
+		return -1;
+	}
+	snprintf(png, sizeof(png), "%s/%s.png", rc->dir, name);
+	img = read_binary(png, &n);
+	if (!img)
+		return snprintf(line, len, "gnuplot wrote no %s.png", name), -1;
+	json_object_set_new(entry, "png_base64", base64_json(img, n));
+	free(img);
+	return 0;
+}
+
+/* Build, write and render chart @c.  Returns 0, or -1 with @err when a file
+ * cannot be written. */
+static int render_one(render_ctx_t *rc, const vb_chart_t *c, json_t *charts, vb_error_t *err)
+{
+	char *dat = NULL, *body = NULL, *gp = NULL, note[512] = "", path[PATH_MAX];
+	size_t dlen = 0, blen = 0, glen = 0;
+	vb_chart_dims_t d = { 900, 520 };
+	FILE *fd = open_memstream(&dat, &dlen), *fb = open_memstream(&body, &blen), *fg = NULL;
+	json_t *entry;
+	int drawn = 0, ret = -1;
+
+	if (!fd || !fb) {
+		vb_error_sys(err, "chart %s: memory stream", c->name);
+		goto out;
+	}
+	drawn = c->build(rc->sum, fd, fb, &d, note, sizeof(note));
+	fclose(fd);
+	fclose(fb);
+	fd = fb = NULL;
+	snprintf(path, sizeof(path), VB_CHARTS_DIR "/%s", c->name);
+	entry = json_pack("{s:s,s:s,s:s,s:s+,s:s+,s:s,s:n}", "name", c->name, "title", c->title,
+			  "caption", c->caption, "svg", path, ".svg", "png", path, ".png", "status",
+			  "skipped", "note");
+	json_array_append_new(charts, entry);
+	unlink_named(rc->dir, c->name, "svg");
+	unlink_named(rc->dir, c->name, "png");
+	if (!drawn) {
+		unlink_named(rc->dir, c->name, "dat"); /* of an earlier report */
+		unlink_named(rc->dir, c->name, "gp");
+		json_object_set_new(entry, "note", json_string(note));
+		json_array_append_new(rc->notes,
+				      json_sprintf("%s chart skipped: %s", c->name, note));
+		ret = 0;
+		goto out;
+	}
+	fg = open_memstream(&gp, &glen);
+	if (!fg) {
+		vb_error_sys(err, "chart %s: memory stream", c->name);
+		goto out;
+	}
+	script_frame(fg, c, &d, rc->png_term, body);
+	fclose(fg);
+	if (write_named(rc->dir, c->name, "dat", dat, dlen, err) < 0 ||
+	    write_named(rc->dir, c->name, "gp", gp, glen, err) < 0)
+		goto out;
+	ret = 0;
+	if (!rc->gnuplot[0]) {
+		json_object_set_new(entry, "note", json_string(VB_CHARTS_MISSING));
+		goto out;
+	}
+	if (run_gnuplot(rc, c->name, entry, note, sizeof(note)) < 0) {
+		json_object_set_new(entry, "status", json_string("error"));
+		json_object_set_new(entry, "note", json_string(note));
+		json_array_append_new(rc->notes,
+				      json_sprintf("%s chart: gnuplot failed: %s", c->name, note));
+		goto out;
+	}
+	json_object_set_new(entry, "status", json_string("ok"));
+out:
+	if (fd)
+		fclose(fd);
+	if (fb)
+		fclose(fb);
+	free(dat);
+	free(body);
+	free(gp);
+	return ret;
+}
+
+json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err)
+{
+	render_ctx_t rc = { .sum = sum };
+	json_t *doc, *charts = json_array();
+	size_t i;
+
+	if (vb_path_join(rc.dir, sizeof(rc.dir), run_dir, VB_CHARTS_DIR, err) < 0 ||
+	    vb_mkdir_p(rc.dir, 0755, err) < 0) {
+		json_decref(charts);
+		return NULL;
+	}
+	if (vb_charts_find_gnuplot(rc.gnuplot, sizeof(rc.gnuplot)) < 0)
+		rc.gnuplot[0] = '\0';
+	rc.png_term = rc.gnuplot[0] ? png_terminal(rc.gnuplot) : "pngcairo";
+	rc.notes = json_array();
+	if (!rc.gnuplot[0])
+		json_array_append_new(
+		    rc.notes, json_string("charts skipped: " VB_CHARTS_MISSING
+					  "; their data and scripts are in " VB_CHARTS_DIR "/"));
+	doc = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "dir", VB_CHARTS_DIR, "gnuplot",
+			rc.gnuplot[0] ? json_string(rc.gnuplot) : json_null(), "png_terminal",
+			rc.gnuplot[0] ? json_string(rc.png_term) : json_null(), "skipped",
+			rc.gnuplot[0] ? json_null() : json_string(VB_CHARTS_MISSING), "charts",
+			charts, "notes", rc.notes);
+	if (!doc)
+		return vb_error_set(err, VB_ESYS, 0, "charts: out of memory"), NULL;
+	for (i = 0; vb_charts[i].name; i++)
+		if (render_one(&rc, &vb_charts[i], charts, err) < 0) {
+			json_decref(doc);
+			return NULL;
+		}
+	return doc;
+}

@@ -1,0 +1,48 @@
+/*
+ * charts_int.h - between the chart driver (charts.c: files, gnuplot) and
+ * the charts themselves (charts_plot.c: data and script bodies).
+ */
+#ifndef VB_CHARTS_INT_H
+#define VB_CHARTS_INT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct vb_chart_dims {
+	int width; /* pixels of both images */
+	int height;
+} vb_chart_dims_t;
+
+typedef struct vb_chart {
+	const char *name;    /* file name stem: NAME.dat, NAME.gp, NAME.svg, NAME.png */
+	const char *title;   /* one line, for the script header and the report */
+	const char *caption; /* how to read it, for the report */
+	/*
+	 * Write the chart's data file into @dat and the plotting commands (the
+	 * body of the terminal loop, indented four spaces) into @gp, and set
+	 * @d.  Returns 1, or 0 when there is nothing to draw (then @note says
+	 * why, without a trailing period).
+	 */
+	int (*build)(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+		     size_t len);
+} vb_chart_t;
+
+/* @s as a gnuplot single-quoted string: quotes doubled, control characters as
+ * spaces (gnuplot expands neither macros nor backquotes inside). */
+void vb_chart_gp_str(FILE *f, const char *s);
+
+/* @s as a double-quoted column of a data file, after a space (a '"' becomes
+ * '\'', control characters spaces). */
+void vb_chart_dat_str(FILE *f, const char *s);
+
+/* @s inside a comment line of a data file: control characters as spaces. */
+void vb_chart_dat_plain(FILE *f, const char *s);
+
+/* A number column, after a space; '?' (the missing datum) when not finite. */
+void vb_chart_dat_num(FILE *f, double v);
+
+/* Every chart, in the order of the report; ends with a NULL name. */
+extern const vb_chart_t vb_charts[];
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * explain.h - `vbench explain`: virtualization for coursework, tied to the
+ * numbers of one run.
+ *
+ * explain.c classifies every environment of a run on the two axes students
+ * confuse (architecture: where the virtualization layer sits; mechanism:
+ * how guest CPU code runs) and judges the common claims about
+ * virtualization against the run's summary with the thresholds of
+ * docs/explain.md, saying what is missing instead of guessing where the run
+ * cannot decide (an unavailable environment, a virtualized host, no
+ * noisy-neighbour data).  explain_md.c only formats the result.
+ */
+#ifndef VB_EXPLAIN_H
+#define VB_EXPLAIN_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#define VB_EXPLAIN_SCHEMA	  "vbench-explain"
+#define VB_EXPLAIN_SCHEMA_VERSION 1
+
+/* Thresholds of the claims (docs/explain.md). */
+#define VB_EXPLAIN_HIGH	    1.5	 /* claim 1: "high overhead": CPU-group lower bound above */
+#define VB_EXPLAIN_CLOSE_HW 1.10 /* claim 2: "close to bare metal": upper bound at most */
+#define VB_EXPLAIN_CLOSE_LO 0.95 /* claim 3: containers within [0.95, 1.05] ... */
+#define VB_EXPLAIN_CLOSE_HI 1.05 /* ... or an interval containing 1 */
+#define VB_EXPLAIN_MEM_MORE 1.5	 /* claim 4: VM footprint at least this x a container's */
+#define VB_EXPLAIN_MEM_SAME 1.1	 /* claim 4: at most this x: not more */
+
+/* Verdicts of a test and of a claim. */
+#define VB_EXPLAIN_HOLDS	"holds"
+#define VB_EXPLAIN_NOT		"does not hold"
+#define VB_EXPLAIN_INCONCLUSIVE "inconclusive"
+#define VB_EXPLAIN_UNTESTABLE	"cannot be tested here"
+#define VB_EXPLAIN_UNMEASURED	"not measured in this run"
+
+/*
+ * The explanation of @run (a loaded, checked run.json) with its summary
+ * @summary (vb_summary_build of the same run); @dir names the run.
+ * Deterministic.  New reference, NULL when memory runs out.
+ */
+json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *dir);
+
+/* The explanation as Markdown (explain.md, also what the terminal shows). */
+void vb_explain_md(const json_t *explain, FILE *out);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * explain_md.c - the explanation of a run as Markdown (explain.md and the
+ * terminal).  Only formats what vb_explain_build returned, plus the fixed
+ * text on the two axes of virtualization.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "explain.h"
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key)) ?: "";
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *const axes =
+    "## Two axes: architecture and mechanism\n\n"
+    "Two separate questions are often mixed up:\n\n"
+    "- **Architecture: where does the virtualization layer sit?** A *type-1* hypervisor "
+    "runs on the hardware and the guests run on it (Xen, VMware ESXi, Hyper-V; KVM turns "
+    "the Linux kernel itself into one). A *type-2* (hosted) hypervisor is an application of "
+    "a host operating system (VirtualBox, VMware Workstation, QEMU). A *container* has no "
+    "hypervisor and no guest kernel: its processes run on the host kernel, separated by "
+    "namespaces and limited by cgroups.\n"
+    "- **Mechanism: how does the guest's CPU code run?** *Software emulation* (binary "
+    "translation, as in QEMU's TCG) translates guest instructions into host code: it runs "
+    "on any host but costs a lot. *Hardware-assisted virtualization* (Intel VT-x, AMD-V) "
+    "runs guest code directly on the CPU and traps only privileged operations, as KVM, "
+    "VirtualBox and VMware do. A container virtualizes *no* CPU: its code is ordinary host "
+    "code, and its system calls go to the shared host kernel.\n\n"
+    "The axes are independent: VirtualBox is type-2 *and* hardware-assisted; QEMU without "
+    "KVM is type-2 *and* emulated. Overhead follows the mechanism far more than the "
+    "architecture.\n\n"
+    "| architecture \\ mechanism | software emulation | hardware-assisted | none (shared "
+    "kernel) |\n"
+    "|---|---|---|---|\n"
+    "| type-2, hosted on an OS | QEMU TCG | VirtualBox, VMware Workstation, QEMU+KVM | - |\n"
+    "| type-1, on the hardware | - | Xen HVM, VMware ESXi, Hyper-V, KVM | - |\n"
+    "| container | - | - | Docker, Podman, runc/crun, LXC |\n\n";
+
+static void header(const json_t *x, FILE *out)
+{
+	const json_t *run = json_object_get(x, "run"), *reps = json_object_get(run, "reps");
+
+	fprintf(out, "# Virtualization explained with run `%s`\n\n", jstr(run, "dir"));
+	fprintf(out, "Created %s on %s (kernel %s), profile %s", jstr(run, "created"),
+		jstr(run, "cpu"), jstr(run, "kernel"), jstr(run, "profile"));
+	if (json_is_integer(reps))
+		fprintf(out, ", %lld repetitions per workload and environment",
+			(long long)json_integer_value(reps));
+	fprintf(out, ".\n\n");
+	if (json_is_true(json_object_get(run, "virtualized")))
+		fprintf(out,
+			"> **This \"bare metal\" host is itself a virtual machine** "
+			"(hypervisor `%s`). Every ratio below compares environments inside "
+			"that VM: costs the outer hypervisor adds to both sides cancel out, "
+			"and every VM measured here is nested.\n\n",
+			jstr(run, "hypervisor_vendor"));
+}
+
+static void environments(const json_t *x, FILE *out)
+{
+	const json_t *e;
+	size_t i;
+
+	fprintf(out, "### The environments of this run\n\n"
+		     "| environment | architecture | mechanism | measured |\n|---|---|---|---|\n");
+	json_array_foreach(json_object_get(x, "environments"), i, e)
+	{
+		fprintf(out, "| %s | %s | %s | ", jstr(e, "name"), jstr(e, "architecture"),
+			jstr(e, "mechanism"));
+		if (json_is_true(json_object_get(e, "measured")))
+			fprintf(out, "yes |\n");
+		else
+			fprintf(out, "no: %s |\n", jstr(e, "reason"));
+	}
+	fputc('\n', out);
+}
+
+/* "x7.90 [7.28-8.08]", "5.23 ms", "-" */
+static void value(const json_t *t, FILE *out)
+{
+	double v = jnum(t, "value"), lo = jnum(t, "ci_low"), hi = jnum(t, "ci_high");
+	const char *unit = jstr(t, "unit");
+
+	if (!isfinite(v))
+		fprintf(out, "-");
+	else if (!strcmp(unit, "x"))
+		fprintf(out, "x%.3g", v);
+	else
+		fprintf(out, "%.3g %s", v, unit);
+	if (isfinite(lo) && isfinite(hi))
+		fprintf(out, " [%.3g-%.3g]", lo, hi);
+	if (json_is_true(json_object_get(t, "indicative")))
+		fprintf(out, " †");
+}
+
+static void claim(const json_t *c, FILE *out)
+{
+	const json_t *t, *n;
+	size_t i;
+
+	fprintf(out, "### %lld. %s: **%s**%s\n\n",
+		(long long)json_integer_value(json_object_get(c, "id")), jstr(c, "claim"),
+		jstr(c, "verdict"),
+		json_is_true(json_object_get(c, "partial")) ? " (where it could be tested)" : "");
+	if (json_array_size(json_object_get(c, "tests"))) {
+		fprintf(out, "| environment | quantity | value [95%% interval] | rule | verdict "
+			     "|\n|---|---|---|---|---|\n");
+		json_array_foreach(json_object_get(c, "tests"), i, t)
+		{
+			fprintf(out, "| %s | %s | ", jstr(t, "env"), jstr(t, "what"));
+			value(t, out);
+			fprintf(out, " | %s | %s |\n", jstr(t, "rule"), jstr(t, "verdict"));
+		}
+		fputc('\n', out);
+	}
+	json_array_foreach(json_object_get(c, "notes"), i, n)
+	    fprintf(out, "- %s\n", json_string_value(n) ?: "");
+	if (json_array_size(json_object_get(c, "notes")))
+		fputc('\n', out);
+}
+
+void vb_explain_md(const json_t *x, FILE *out)
+{
+	const json_t *c, *w;
+	size_t i;
+
+	header(x, out);
+	fputs(axes, out);
+	environments(x, out);
+	fprintf(out, "## Claims, judged on this run\n\n"
+		     "Thresholds and what each verdict means: docs/explain.md. Intervals are 95%% "
+		     "bootstrap intervals (docs/statistics.md); † marks one from fewer than 10 "
+		     "repetitions (indicative only). Ratios: x1.00 is bare metal's speed, x2.00 "
+		     "twice the time per unit of work.\n\n");
+	json_array_foreach(json_object_get(x, "claims"), i, c) claim(c, out);
+	if (json_array_size(json_object_get(x, "warnings"))) {
+		fprintf(out, "## Caveats of this run\n\n");
+		json_array_foreach(json_object_get(x, "warnings"), i, w)
+		    fprintf(out, "- %s\n", json_string_value(w) ?: "");
+	}
+}

@@ -1,0 +1,37 @@
+/*
+ * reportgen.h - every output of a report, written into one directory:
+ * summary.json, summary.csv, report.md, the charts (charts/) and
+ * report.html.  Shared by `vbench report` and the end of `vbench run`, so
+ * both leave the same files behind.
+ */
+#ifndef VB_REPORTGEN_H
+#define VB_REPORTGEN_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "error.h"
+
+typedef struct vb_reportgen_opts {
+	int charts; /* render the charts with gnuplot (0: report.html says they were not) */
+	FILE *log;  /* one line per note (charts skipped and why, a gnuplot error); NULL: silent */
+} vb_reportgen_opts_t;
+
+/*
+ * Write the outputs of @summary into @dir (created when missing).  The text
+ * files are rendered in memory first and each is replaced atomically; the
+ * charts are written before report.html, which embeds them.  A missing
+ * gnuplot or a failing chart is a note on @o->log, not an error.  Returns
+ * 0, or -1 with @err when a file cannot be written (VB_ESYS).
+ */
+int vb_reportgen_write(const json_t *summary, const char *dir, const vb_reportgen_opts_t *o,
+		       vb_error_t *err);
+
+/*
+ * The same from @dir/run.json with the default statistics settings (the end
+ * of `vbench run`).  Returns 0, or -1 with @err (VB_EUSAGE when run.json is
+ * missing or malformed).
+ */
+int vb_reportgen_run_dir(const char *dir, const vb_reportgen_opts_t *o, vb_error_t *err);
+
+#endif

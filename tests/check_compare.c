@@ -1,0 +1,410 @@
+/*
+ * check_compare.c - `vbench compare A B` and the exact permutation test.
+ *
+ * The committed fixture run against itself shows no significant change;
+ * against a copy where one metric is 30% worse in every repetition (built
+ * here with jansson) exactly that metric is flagged, whatever the metric's
+ * direction, and --fail-on-regression turns it into exit 1 (5%) or 0 (50%).
+ * Three repetitions a side cannot reach p < 0.01: "too few repetitions".
+ * Bad input gives exit 2 and one line naming the file and the field.
+ */
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/compare.h"
+#include "../harness/runfile.h"
+#include "../harness/stats.h"
+#include "../harness/util.h"
+#include "tests.h"
+
+#define FIXTURE "tests/fixtures/run-bare-container.json"
+#define MAXFILE (16u << 20)
+
+static char tmpdir[PATH_MAX];
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-cmptest-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	vb_rm_rf(tmpdir);
+}
+
+/* ---- helpers ---- */
+
+static json_t *load_fixture(void)
+{
+	char path[PATH_MAX];
+	vb_error_t err;
+	json_t *run;
+
+	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), FIXTURE);
+	run = vb_runfile_load(path, &err);
+	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
+	return run;
+}
+
+/* Write @doc as TMPDIR/NAME/run.json; the directory into @dir. */
+static void write_run(const char *name, const json_t *doc, char *dir, size_t len)
+{
+	char path[PATH_MAX];
+	char *s = json_dumps(doc, JSON_INDENT(1));
+
+	snprintf(dir, len, "%s/%s", tmpdir, name);
+	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	ck_assert_int_eq(vb_write_file(path, s, strlen(s), NULL), 0);
+	free(s);
+}
+
+/* Multiply @metric of every successful repetition of @env/@wl by @f. */
+static void scale_metric(json_t *run, const char *env, const char *wl, const char *metric, double f)
+{
+	json_t *r, *m;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(run, "repetitions"), i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "env")), env) ||
+		    strcmp(json_string_value(json_object_get(r, "workload")), wl) ||
+		    !json_is_true(json_object_get(r, "ok")))
+			continue;
+		m = json_object_get(json_object_get(r, "result"), "metrics");
+		json_object_set_new(m, metric,
+				    json_real(json_number_value(json_object_get(m, metric)) * f));
+		n++;
+	}
+	ck_assert_uint_eq(n, 5);
+}
+
+/* The row of @cmp for @env/@wl/@metric. */
+static const json_t *row(const json_t *cmp, const char *env, const char *wl, const char *metric)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(cmp, "rows"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "env")), env) &&
+		    !strcmp(json_string_value(json_object_get(r, "workload")), wl) &&
+		    !strcmp(json_string_value(json_object_get(r, "metric")), metric))
+			return r;
+	ck_abort_msg("no row %s/%s/%s", env, wl, metric);
+	return NULL;
+}
+
+static json_t *compare(const json_t *a, const json_t *b)
+{
+	vb_compare_cfg_t cfg;
+	vb_error_t err;
+	json_t *cmp;
+
+	vb_compare_cfg_init(&cfg);
+	vb_error_clear(&err);
+	cmp = vb_compare_build(a, "A", b, "B", &cfg, &err);
+	ck_assert_msg(cmp != NULL, "%s", err.msg);
+	return cmp;
+}
+
+static const char *verdict_of(const json_t *r)
+{
+	return json_string_value(json_object_get(r, "verdict"));
+}
+
+/* Run `vbench compare ARGS...` (NULL-terminated); stdout and stderr malloc'ed. */
+static int run_compare(char **out, char **errout, ...)
+{
+	char vbench[PATH_MAX], so[PATH_MAX], se[PATH_MAX];
+	const char *argv[16];
+	int n = 0, status, fd;
+	va_list ap;
+	pid_t pid;
+
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
+	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
+	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
+	argv[n++] = vbench;
+	argv[n++] = "compare";
+	va_start(ap, errout);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		fd = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 2);
+		execv(vbench, (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	*out = vb_read_file(so, MAXFILE, 0, NULL);
+	*errout = vb_read_file(se, MAXFILE, 0, NULL);
+	ck_assert_ptr_nonnull(*out);
+	ck_assert_ptr_nonnull(*errout);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Bad input: exit 2, nothing on stdout, one line on stderr holding @a and @b. */
+static void expect_refusal(int rc, char *out, char *err, const char *a, const char *b)
+{
+	ck_assert_msg(rc == 2, "exit %d (stderr: %s)", rc, err);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_msg(strstr(err, a) != NULL, "'%s' not named in: %s", a, err);
+	ck_assert_msg(!b || strstr(err, b) != NULL, "'%s' not named in: %s", b, err);
+	free(out);
+	free(err);
+}
+
+/* ---- the exact permutation test ---- */
+
+START_TEST(test_permutation_exact)
+{
+	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 }, c[] = { 1, 2, 3 };
+	const double big[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+	vb_perm_result_t r;
+
+	/* Complete separation, 5 + 5: only the observed labelling and its mirror. */
+	ck_assert_int_eq(vb_permutation_test_exact(a, 5, b, 5, VB_PERM_MEAN, 1000, &r), 0);
+	ck_assert_uint_eq(r.resamples, 252);
+	ck_assert_double_eq_tol(r.p, 2.0 / 252.0, 1e-15);
+	ck_assert_double_eq_tol(r.diff, 5.0, 1e-12);
+	/* Unequal sizes: one extreme labelling of C(8,3) = 56. */
+	ck_assert_int_eq(vb_permutation_test_exact(c, 3, b, 5, VB_PERM_MEAN, 1000, &r), 0);
+	ck_assert_uint_eq(r.resamples, 56);
+	ck_assert_double_eq_tol(r.p, 1.0 / 56.0, 1e-15);
+	/* Medians tie: {1,2,6} against {3,7,8,9,10} is as extreme (6 of 56). */
+	ck_assert_int_eq(vb_permutation_test_exact(c, 3, b, 5, VB_PERM_MEDIAN, 1000, &r), 0);
+	ck_assert_double_eq_tol(r.p, 6.0 / 56.0, 1e-15);
+	/* The same sample twice: every labelling is as extreme, p = 1. */
+	ck_assert_int_eq(vb_permutation_test_exact(a, 5, a, 5, VB_PERM_MEAN, 1000, &r), 0);
+	ck_assert_double_eq_tol(r.p, 1.0, 1e-15);
+	/* Too many relabellings: nothing computed. */
+	ck_assert_int_eq(vb_permutation_test_exact(big, 12, big, 12, VB_PERM_MEAN, 1000, &r), 1);
+	ck_assert_int_eq(vb_permutation_test_exact(a, 0, b, 5, VB_PERM_MEAN, 1000, &r), -1);
+	ck_assert(isnan(r.p));
+}
+END_TEST
+
+/* ---- comparisons ---- */
+
+START_TEST(test_compare_self)
+{
+	json_t *run = load_fixture(), *cmp = compare(run, run), *r, *regs;
+	char dir[PATH_MAX], path[PATH_MAX], *out, *err;
+	size_t i;
+	int rc;
+
+	ck_assert_str_eq(json_string_value(json_object_get(cmp, "schema")), VB_COMPARE_SCHEMA);
+	ck_assert_int_eq(json_array_size(json_object_get(cmp, "rows")), 18);
+	json_array_foreach(json_object_get(cmp, "rows"), i, r) {
+		ck_assert_str_eq(verdict_of(r), "no significant change");
+		ck_assert_double_eq_tol(json_number_value(json_object_get(r, "change_pct")), 0,
+					1e-9);
+		ck_assert_double_eq_tol(json_number_value(json_object_get(r, "p")), 1, 1e-12);
+		ck_assert(json_is_true(json_object_get(r, "p_exact")));
+	}
+	ck_assert_int_eq(json_array_size(json_object_get(cmp, "differences")), 0);
+	regs = vb_compare_regressions(cmp, 5);
+	ck_assert_int_eq(json_array_size(regs), 0);
+	json_decref(regs);
+	/* The command: exit 0, a table, nothing written without --out. */
+	write_run("a", run, dir, sizeof(dir));
+	rc = run_compare(&out, &err, "--fail-on-regression", "5", dir, dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(out, "0 significantly worse"));
+	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+	snprintf(path, sizeof(path), "%s/compare.json", dir);
+	ck_assert_int_ne(access(path, F_OK), 0);
+	json_decref(cmp);
+	json_decref(run);
+}
+END_TEST
+
+START_TEST(test_compare_regression)
+{
+	json_t *a = load_fixture(), *b = json_deep_copy(a), *cmp, *r, *doc;
+	char da[PATH_MAX], db[PATH_MAX], dout[PATH_MAX], *out, *err, *s;
+	size_t i, worse = 0;
+	int rc;
+
+	/* 30% more time per call on bare metal: lower is better, so the metric grows. */
+	scale_metric(b, "bare", "cpu.syscall", "ns_per_call", 1.3);
+	cmp = compare(a, b);
+	r = (json_t *)row(cmp, "bare", "cpu.syscall", "ns_per_call");
+	ck_assert_str_eq(verdict_of(r), "worse");
+	ck_assert(json_is_true(json_object_get(r, "significant")));
+	ck_assert_double_eq_tol(json_number_value(json_object_get(r, "change_pct")), 30, 1e-6);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(r, "p")), 2.0 / 252, 1e-12);
+	ck_assert(json_number_value(json_object_get(r, "ci_low")) > 1);
+	json_array_foreach(json_object_get(cmp, "rows"), i, r)
+		worse += json_is_true(json_object_get(r, "significant"));
+	ck_assert_uint_eq(worse, 1);
+	json_decref(cmp);
+
+	write_run("a", a, da, sizeof(da));
+	write_run("b", b, db, sizeof(db));
+	rc = run_compare(&out, &err, "--fail-on-regression", "5", da, db, NULL);
+	ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(out, "WORSE"));
+	ck_assert_msg(strstr(err, "regression: bare / cpu.syscall / ns_per_call +30.0%") != NULL,
+		      "%s", err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	free(out);
+	free(err);
+	rc = run_compare(&out, &err, "--fail-on-regression", "50", da, db, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	/* --json: the document on stdout; --out: compare.json and compare.md. */
+	snprintf(dout, sizeof(dout), "%s/out", tmpdir);
+	rc = run_compare(&out, &err, "--json", "--quiet", "--out", dout, da, db, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	doc = json_loads(out, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(
+	    json_integer_value(json_object_get(json_object_get(doc, "counts"), "worse")), 1);
+	json_decref(doc);
+	free(out);
+	free(err);
+	snprintf(dout + strlen(dout), sizeof(dout) - strlen(dout), "/compare.md");
+	s = vb_read_file(dout, MAXFILE, 0, NULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(strstr(s, "| bare | cpu.syscall | ns_per_call |"));
+	ck_assert_ptr_nonnull(strstr(s, "**WORSE**"));
+	free(s);
+	json_decref(b);
+	json_decref(a);
+}
+END_TEST
+
+/* A throughput 30% lower is worse too; a latency 30% lower is better. */
+START_TEST(test_compare_orientation)
+{
+	json_t *a = load_fixture(), *b = json_deep_copy(a), *cmp;
+	const json_t *r;
+
+	scale_metric(b, "container", "io.randread", "iops", 1 / 1.3);
+	scale_metric(b, "container", "cpu.syscall", "ns_per_call", 0.7);
+	cmp = compare(a, b);
+	r = row(cmp, "container", "io.randread", "iops");
+	ck_assert_str_eq(verdict_of(r), "worse");
+	ck_assert_double_eq_tol(json_number_value(json_object_get(r, "change_pct")), 30, 1e-6);
+	r = row(cmp, "container", "cpu.syscall", "ns_per_call");
+	ck_assert_str_eq(verdict_of(r), "better");
+	ck_assert_double_eq_tol(json_number_value(json_object_get(r, "change_pct")), -30, 1e-6);
+	r = row(cmp, "bare", "io.randread", "iops");
+	ck_assert_str_eq(verdict_of(r), "no significant change");
+	json_decref(cmp);
+	json_decref(b);
+	json_decref(a);
+}
+END_TEST
+
+/* Three repetitions a side: no permutation p can fall below 0.05. */
+START_TEST(test_compare_too_few)
+{
+	json_t *a = load_fixture(), *b, *reps = json_array(), *r, *cmp;
+	size_t i;
+
+	json_array_foreach(json_object_get(a, "repetitions"), i, r)
+		if (json_integer_value(json_object_get(r, "rep")) <= 3)
+			json_array_append(reps, r);
+	json_object_set_new(a, "repetitions", reps);
+	b = json_deep_copy(a);
+	json_array_foreach(json_object_get(b, "repetitions"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "env")), "bare") &&
+		    !strcmp(json_string_value(json_object_get(r, "workload")), "cpu.syscall"))
+			json_object_set_new(
+			    json_object_get(json_object_get(r, "result"), "metrics"), "ns_per_call",
+			    json_real(2 *
+				      json_number_value(json_object_get(
+					  json_object_get(json_object_get(r, "result"), "metrics"),
+					  "ns_per_call"))));
+	cmp = compare(a, b);
+	ck_assert_str_eq(verdict_of(row(cmp, "bare", "cpu.syscall", "ns_per_call")),
+			 "too few repetitions");
+	ck_assert_int_eq(
+	    json_integer_value(json_object_get(json_object_get(cmp, "counts"), "worse")), 0);
+	json_decref(cmp);
+	json_decref(b);
+	json_decref(a);
+}
+END_TEST
+
+START_TEST(test_compare_bad_input)
+{
+	json_t *run = load_fixture(), *bad;
+	char good[PATH_MAX], dir[PATH_MAX], path[PATH_MAX], *out, *err, *s;
+	int rc;
+
+	write_run("good", run, good, sizeof(good));
+	/* Missing directory. */
+	rc = run_compare(&out, &err, good, "/nonexistent/vbench-run", NULL);
+	expect_refusal(rc, out, err, "/nonexistent/vbench-run", "no such run directory");
+	/* Truncated run.json. */
+	write_run("bad", run, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	s = vb_read_file(path, MAXFILE, 0, NULL);
+	ck_assert_int_eq(vb_write_file(path, s, strlen(s) / 3, NULL), 0);
+	free(s);
+	rc = run_compare(&out, &err, dir, good, NULL);
+	expect_refusal(rc, out, err, path, NULL);
+	/* Another schema version. */
+	bad = json_deep_copy(run);
+	json_object_set_new(bad, "schema_version", json_integer(7));
+	write_run("bad", bad, dir, sizeof(dir));
+	json_decref(bad);
+	rc = run_compare(&out, &err, good, dir, NULL);
+	expect_refusal(rc, out, err, path, "'schema_version'");
+	/* Hand-edited: a metric that is not a number. */
+	bad = json_deep_copy(run);
+	json_object_set_new(
+	    json_object_get(
+		json_object_get(json_array_get(json_object_get(bad, "repetitions"), 3), "result"),
+		"metrics"),
+	    "iops", json_string("fast"));
+	write_run("bad", bad, dir, sizeof(dir));
+	json_decref(bad);
+	rc = run_compare(&out, &err, good, dir, NULL);
+	expect_refusal(rc, out, err, path, "'repetitions[3].result.metrics.iops'");
+	/* Usage. */
+	rc = run_compare(&out, &err, good, NULL);
+	expect_refusal(rc, out, err, "two run directories", NULL);
+	rc = run_compare(&out, &err, "--fail-on-regression", "lots", good, good, NULL);
+	expect_refusal(rc, out, err, "--fail-on-regression", NULL);
+	json_decref(run);
+}
+END_TEST
+
+Suite *vb_suite_compare(void)
+{
+	Suite *s = suite_create("compare");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_permutation_exact);
+	tcase_add_test(tc, test_compare_self);
+	tcase_add_test(tc, test_compare_regression);
+	tcase_add_test(tc, test_compare_orientation);
+	tcase_add_test(tc, test_compare_too_few);
+	tcase_add_test(tc, test_compare_bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,394 @@
+/*
+ * check_explain.c - `vbench explain` on fixed runs.
+ *
+ * The explanation of the committed fixture run (bare metal and the
+ * container, on a host that is itself a VM) must equal
+ * tests/fixtures/golden/explain.md byte for byte (`make golden` refreshes
+ * it deliberately).  The verdicts are checked on that run and on a copy
+ * with an emulated VM derived from the container's repetitions (eight times
+ * slower, 700 MB per instance, 2.6 s to start) and an unavailable kvm whose
+ * reason names kvm_pvm: claims the run cannot decide must say so and why,
+ * never guess.  The command is driven on good and bad input.
+ */
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/explain.h"
+#include "../harness/runfile.h"
+#include "../harness/summary.h"
+#include "../harness/util.h"
+#include "tests.h"
+
+#define FIXTURE "tests/fixtures/run-bare-container.json"
+#define GOLDEN	"tests/fixtures/golden/explain.md"
+
+static char tmpdir[PATH_MAX];
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-xtest-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	vb_rm_rf(tmpdir);
+}
+
+/* ---- helpers ---- */
+
+static json_t *load_fixture(void)
+{
+	char path[PATH_MAX];
+	vb_error_t err;
+	json_t *run;
+
+	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), FIXTURE);
+	run = vb_runfile_load(path, &err);
+	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
+	return run;
+}
+
+/* The explanation of @run as a document and, in @md, as Markdown. */
+static json_t *explain(const json_t *run, char **md)
+{
+	vb_summary_cfg_t cfg;
+	vb_error_t err;
+	json_t *sum, *x;
+	size_t len;
+	FILE *f;
+
+	vb_summary_cfg_init(&cfg);
+	sum = vb_summary_build(run, &cfg, &err);
+	ck_assert_msg(sum != NULL, "summary: %s", err.msg);
+	x = vb_explain_build(run, sum, "run-bare-container");
+	ck_assert_ptr_nonnull(x);
+	f = open_memstream(md, &len);
+	ck_assert_ptr_nonnull(f);
+	vb_explain_md(x, f);
+	fclose(f);
+	json_decref(sum);
+	return x;
+}
+
+static const json_t *claim(const json_t *x, int id)
+{
+	return json_array_get(json_object_get(x, "claims"), (size_t)id - 1);
+}
+
+static const char *verdict(const json_t *x, int id)
+{
+	return json_string_value(json_object_get(claim(x, id), "verdict"));
+}
+
+/* Whether some note of claim @id contains @s. */
+static int noted(const json_t *x, int id, const char *s)
+{
+	const json_t *n;
+	size_t i;
+
+	json_array_foreach(json_object_get(claim(x, id), "notes"), i,
+			   n) if (strstr(json_string_value(n), s)) return 1;
+	return 0;
+}
+
+/* The verdict of claim @id's test of @what in @env, or NULL. */
+static const char *test_verdict(const json_t *x, int id, const char *env, const char *what)
+{
+	const json_t *t;
+	size_t i;
+
+	json_array_foreach(
+	    json_object_get(claim(x, id), "tests"), i,
+	    t) if (!strcmp(json_string_value(json_object_get(t, "env")), env) &&
+		   strstr(json_string_value(json_object_get(t, "what")),
+			  what)) return json_string_value(json_object_get(t, "verdict"));
+	return NULL;
+}
+
+static const char *better_of(const json_t *run, const char *wl, const char *metric)
+{
+	const json_t *w, *m;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(run, "workloads"), i,
+			   w) if (!strcmp(json_string_value(json_object_get(w, "name")), wl))
+	    json_array_foreach(
+		json_object_get(w, "metrics"), j,
+		m) if (!strcmp(json_string_value(json_object_get(m, "name")),
+			       metric)) return json_string_value(json_object_get(m, "better"));
+	return "higher";
+}
+
+/*
+ * Add to @run an emulated VM "hosted" made of the container's repetitions,
+ * @slow times slower (metrics and host CPU), and an unavailable kvm.
+ */
+static void add_vms(json_t *run, double slow)
+{
+	json_t *envs = json_object_get(run, "environments"),
+	       *reps = json_object_get(run, "repetitions");
+	json_t *e, *h = NULL, *r, *c, *v;
+	size_t i, n = json_array_size(reps);
+	const char *key;
+	double x;
+
+	json_array_foreach(envs, i, e) if (!strcmp(json_string_value(json_object_get(e, "name")),
+						   "container")) h = json_deep_copy(e);
+	ck_assert_ptr_nonnull(h);
+	json_object_set_new(h, "name", json_string("hosted"));
+	json_object_set_new(h, "type", json_string("hosted VM (type-2)"));
+	json_object_set_new(h, "mechanism",
+			    json_string("QEMU TCG binary translation (software emulation)"));
+	json_object_set_new(h, "start_latency_ns", json_integer(2600000000));
+	json_object_set_new(h, "memory_after_mem_workload",
+			    json_pack("{s:s,s:{s:I,s:i,s:i}}", "workload", "mem.stream",
+				      "footprint", "pss_bytes", (json_int_t)700000000, "processes",
+				      1, "page_cache_bytes", 0));
+	json_object_set_new(h, "config",
+			    json_pack("{s:{s:I}}", "memory", "guest_bytes", (json_int_t)1 << 30));
+	json_array_append_new(envs, h);
+	json_array_append_new(
+	    envs, json_pack("{s:s,s:s,s:s,s:b,s:b,s:s}", "name", "kvm", "type",
+			    "KVM VM (hardware-assisted)", "mechanism",
+			    "QEMU + KVM (hardware-assisted virtualization)", "available", 0,
+			    "baseline", 0, "reason",
+			    "KVM is not hardware-accelerated here (module kvm_pvm, no vmx/svm CPU "
+			    "flag, host itself virtualized)"));
+	for (i = 0; i < n; i++) {
+		r = json_array_get(reps, i);
+		if (strcmp(json_string_value(json_object_get(r, "env")), "container"))
+			continue;
+		c = json_deep_copy(r);
+		json_object_set_new(c, "env", json_string("hosted"));
+		json_object_set_new(
+		    c, "host_cpu_ns",
+		    json_integer((json_int_t)(slow * (double)json_integer_value(
+							 json_object_get(c, "host_cpu_ns")))));
+		json_object_foreach(json_object_get(json_object_get(c, "result"), "metrics"), key,
+				    v)
+		{
+			x = json_number_value(v);
+			x = strcmp(better_of(run, json_string_value(json_object_get(c, "workload")),
+					     key),
+				   "higher")
+				? x * slow
+				: x / slow;
+			json_real_set(v, x);
+		}
+		json_object_del(c, "clock_check");
+		json_array_append_new(reps, c);
+	}
+}
+
+/* ---- golden file ---- */
+
+START_TEST(test_golden)
+{
+	json_t *run = load_fixture(), *x;
+	char path[PATH_MAX], *md, *golden;
+
+	x = explain(run, &md);
+	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), GOLDEN);
+	golden = vb_read_file(path, 1 << 22, 0, NULL);
+	ck_assert_msg(golden != NULL, "%s missing (make golden)", GOLDEN);
+	ck_assert_msg(!strcmp(md, golden), "explain.md differs from %s (make golden, review)",
+		      GOLDEN);
+	free(golden);
+	free(md);
+	json_decref(x);
+	json_decref(run);
+}
+END_TEST
+
+/* ---- verdicts ---- */
+
+START_TEST(test_fixture_verdicts)
+{
+	json_t *run = load_fixture(), *x, *x2;
+	char *md, *md2;
+
+	x = explain(run, &md);
+	ck_assert_str_eq(verdict(x, 1), VB_EXPLAIN_UNMEASURED);
+	ck_assert(noted(x, 1, "--env hosted"));
+	ck_assert_str_eq(verdict(x, 2), VB_EXPLAIN_UNMEASURED);
+	ck_assert_str_eq(test_verdict(x, 3, "container", "CPU-group"), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 3, "container", "start latency"), VB_EXPLAIN_UNTESTABLE);
+	ck_assert(json_is_true(json_object_get(claim(x, 3), "partial")));
+	ck_assert(noted(x, 3, "No VM started"));
+	ck_assert(noted(x, 3, "share this VM's kernel")); /* the host is virtualized */
+	ck_assert_str_eq(verdict(x, 4), VB_EXPLAIN_UNMEASURED);
+	ck_assert_str_eq(verdict(x, 5), VB_EXPLAIN_UNMEASURED);
+	ck_assert(noted(x, 5, "vbench run --noisy"));
+	ck_assert_ptr_nonnull(strstr(md, "itself a virtual machine"));
+	ck_assert_ptr_nonnull(strstr(md, "type-2"));
+	ck_assert_ptr_nonnull(strstr(md, "VT-x/AMD-V"));
+	/* deterministic */
+	x2 = explain(run, &md2);
+	ck_assert_str_eq(md, md2);
+	free(md2);
+	json_decref(x2);
+	/* a host that is not virtualized: no such caveat */
+	json_object_set_new(json_object_get(run, "host"), "virtualized", json_false());
+	json_object_set_new(run, "warnings", json_array());
+	x2 = explain(run, &md2);
+	ck_assert_ptr_null(strstr(md2, "itself a virtual machine"));
+	ck_assert(!noted(x2, 3, "share this VM's kernel"));
+	free(md2);
+	json_decref(x2);
+	free(md);
+	json_decref(x);
+	json_decref(run);
+}
+END_TEST
+
+START_TEST(test_vm_verdicts)
+{
+	json_t *run = load_fixture(), *x;
+	char *md;
+
+	add_vms(run, 8.0);
+	x = explain(run, &md);
+	ck_assert_str_eq(verdict(x, 1), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 1, "hosted", "CPU-group"), VB_EXPLAIN_HOLDS);
+	ck_assert(noted(x, 1, "Nested"));
+	/* kvm unavailable through PVM: claim 2 cannot be tested, and says why */
+	ck_assert_str_eq(verdict(x, 2), VB_EXPLAIN_UNTESTABLE);
+	ck_assert(noted(x, 2, "kvm unavailable: KVM is not hardware-accelerated"));
+	ck_assert(noted(x, 2, "PVM"));
+	ck_assert(noted(x, 2, "emulated VM's numbers say nothing"));
+	/* the container starts before the VM */
+	ck_assert_str_eq(test_verdict(x, 3, "container", "start latency"), VB_EXPLAIN_HOLDS);
+	ck_assert(!json_is_true(json_object_get(claim(x, 3), "partial")));
+	/* 700 MB against the container's 6.6 MiB */
+	ck_assert_str_eq(verdict(x, 4), VB_EXPLAIN_HOLDS);
+	ck_assert(noted(x, 4, "guest RAM allocated 1024 MiB"));
+	ck_assert(noted(x, 4, "kvm unavailable"));
+	ck_assert_str_eq(verdict(x, 5), VB_EXPLAIN_UNMEASURED);
+	ck_assert_ptr_nonnull(strstr(md, "| hosted | type-2 (hosted) hypervisor"));
+	ck_assert_ptr_nonnull(strstr(md, "| kvm |"));
+	free(md);
+	json_decref(x);
+	json_decref(run);
+	/* an "emulated VM" as fast as bare metal: claim 1 does not hold */
+	run = load_fixture();
+	add_vms(run, 1.0);
+	x = explain(run, &md);
+	ck_assert_str_eq(verdict(x, 1), VB_EXPLAIN_NOT);
+	free(md);
+	json_decref(x);
+	json_decref(run);
+}
+END_TEST
+
+/* ---- the command ---- */
+
+static int run_explain(char **out, char **errout, ...)
+{
+	char vbench[PATH_MAX], so[PATH_MAX], se[PATH_MAX];
+	const char *argv[16];
+	int n = 0, status, fd;
+	va_list ap;
+	pid_t pid;
+
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
+	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
+	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
+	argv[n++] = vbench;
+	argv[n++] = "explain";
+	va_start(ap, errout);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		fd = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 2);
+		execv(vbench, (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	*out = vb_read_file(so, 1 << 22, 0, NULL);
+	*errout = vb_read_file(se, 1 << 22, 0, NULL);
+	ck_assert_ptr_nonnull(*out);
+	ck_assert_ptr_nonnull(*errout);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+START_TEST(test_cmd_explain)
+{
+	char dir[PATH_MAX], path[PATH_MAX], *out, *err, *md;
+	json_t *run = load_fixture(), *x;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	ck_assert_int_eq(json_dump_file(run, path, JSON_INDENT(1)), 0);
+	rc = run_explain(&out, &err, dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	snprintf(path, sizeof(path), "%s/explain.md", dir);
+	md = vb_read_file(path, 1 << 22, 0, NULL);
+	ck_assert_ptr_nonnull(md);
+	ck_assert_str_eq(out, md); /* the terminal shows what the file holds */
+	ck_assert_ptr_nonnull(strstr(md, "## Claims, judged on this run"));
+	free(md);
+	free(out);
+	free(err);
+	rc = run_explain(&out, &err, "--json", dir, NULL);
+	ck_assert_int_eq(rc, 0);
+	x = json_loads(out, 0, NULL);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(json_string_value(json_object_get(x, "schema")), VB_EXPLAIN_SCHEMA);
+	json_decref(x);
+	free(out);
+	free(err);
+	/* bad input: one line naming the file and the field, exit 2, nothing written */
+	rc = run_explain(&out, &err, "/nonexistent/run", NULL);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/run"));
+	free(out);
+	free(err);
+	json_object_set_new(json_array_get(json_object_get(run, "environments"), 0), "available",
+			    json_string("yes"));
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	ck_assert_int_eq(json_dump_file(run, path, 0), 0);
+	snprintf(path, sizeof(path), "%s/explain.md", dir);
+	unlink(path);
+	rc = run_explain(&out, &err, dir, NULL);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_ptr_nonnull(strstr(err, "'environments[0].available'"));
+	ck_assert_int_ne(access(path, F_OK), 0);
+	free(out);
+	free(err);
+	json_decref(run);
+}
+END_TEST
+
+Suite *vb_suite_explain(void)
+{
+	Suite *s = suite_create("explain");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_golden);
+	tcase_add_test(tc, test_fixture_verdicts);
+	tcase_add_test(tc, test_vm_verdicts);
+	tcase_add_test(tc, test_cmd_explain);
+	suite_add_tcase(s, tc);
+	return s;
+}
