@@ -5,6 +5,9 @@
 #   make test       build and run the Check unit and integration tests
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make lint       clang-tidy and cppcheck over the tree
+#   make sanitize   ASan+UBSan build in build-san/, unit and bare-metal integration tests
+#   make valgrind   memcheck over the unit tests
+#   make fuzz       libFuzzer targets of fuzz/, FUZZ_SECONDS (60) each
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -17,6 +20,9 @@ ISA_FLAGS := -march=x86-64 -mtune=generic
 CPPFLAGS += -D_GNU_SOURCE -DVB_VERSION=\"$(VERSION)\" -DVB_ISA=\"x86-64\" -I/usr/include/libcpuid
 CFLAGS ?= -O2 -g
 CFLAGS += $(ISA_FLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -MMD -MP -fno-strict-aliasing
+# Instrumentation for every object and link (set by make sanitize and make fuzz).
+SANITIZE ?=
+CFLAGS += $(SANITIZE)
 LDLIBS_AGENT := -lpapi -lcpuid -ljansson -lm
 # liblzma and libarchive build the guest image (vbench only, never the agent);
 # libinih reads capacity plan files.  LDLIBS_TEST includes them through LDLIBS_VBENCH.
@@ -63,6 +69,9 @@ LIB_SRCS += harness/sizing.c
 LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
 LIB_SRCS += harness/prepare.c
+LIB_SRCS += harness/instance.c
+LIB_SRCS += harness/density.c
+LIB_SRCS += harness/noisy.c
 LIB_SRCS += harness/runner.c
 LIB_SRCS += harness/options.c
 LIB_SRCS += harness/stats.c
@@ -71,6 +80,7 @@ LIB_SRCS += harness/summary.c
 LIB_SRCS += harness/report.c
 LIB_SRCS += harness/report_csv.c
 LIB_SRCS += harness/report_md.c
+LIB_SRCS += harness/report_capacity.c
 LIB_SRCS += harness/report_html.c
 LIB_SRCS += harness/report_html_facts.c
 LIB_SRCS += harness/charts.c
@@ -84,6 +94,7 @@ LIB_SRCS += harness/plan_env.c
 LIB_SRCS += harness/plan_print.c
 LIB_SRCS += harness/explain.c
 LIB_SRCS += harness/explain_md.c
+LIB_SRCS += harness/explain_noisy.c
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
 LIB_SRCS += workloads/cpu_int.c
@@ -140,7 +151,16 @@ TEST_SRCS += tests/check_charts.c
 TEST_SRCS += tests/check_compare.c
 TEST_SRCS += tests/check_plan.c
 TEST_SRCS += tests/check_explain.c
+TEST_SRCS += tests/check_malformed.c
+TEST_SRCS += tests/check_density.c
 TEST_SRCS += tests/check_integration.c
+
+# libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
+FUZZ_TARGETS += options
+FUZZ_TARGETS += plan
+FUZZ_TARGETS += runjson
+FUZZ_TARGETS += agent_stream
+FUZZ_TARGETS += agent_request
 
 BUILD := build
 LIB := $(BUILD)/libvbench.a
@@ -152,9 +172,11 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/%.o)
 VBENCH_OBJS := $(VBENCH_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
-ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS)
+FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
+FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
+ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS)
 
-.PHONY: all run test install uninstall clean lint deps check-deps
+.PHONY: all run test install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
 all: $(VBENCH) $(AGENT)
 
 $(BUILD)/%.o: %.c
@@ -202,6 +224,64 @@ run: deps all
 test: all $(TESTS)
 	VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
 
+# ---- reliability (docs/reliability.md) ----
+# Suites without VMs or containers: the unit tests and the bare-metal
+# integration test (the VM and container suites would not fit CI's time).
+UNIT_SUITES := util registry cpu mem io counters hostinfo options schedule sizing runfile agent \
+	       cgroup stats report charts compare plan explain malformed
+SAN_BUILD := build-san
+SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# The instrumented binaries go to build-san/bench and build-san/workloads
+# (the tests find them through VBENCH_BINDIR); the normal build is untouched.
+sanitize:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) VBENCH=$(SAN_BUILD)/bench/vbench \
+	  AGENT=$(SAN_BUILD)/workloads/vbench-agent SANITIZE="$(SAN_FLAGS)" all $(SAN_BUILD)/check_vbench
+	$(SAN_ENV) VBENCH_SRCDIR=$(CURDIR) VBENCH_BINDIR=$(CURDIR)/$(SAN_BUILD) \
+	  VBENCH_SUITES="$(UNIT_SUITES) integration" ./$(SAN_BUILD)/check_vbench
+
+# In one process (CK_FORK=no) so memcheck sees every test; the binaries the
+# tests start are not traced.  tests/valgrind.supp: third-party libraries only.
+VG_SUITES := $(filter-out malformed,$(UNIT_SUITES))
+valgrind: all $(TESTS)
+	$(Q)scripts/install-deps.sh valgrind
+	CK_FORK=no VBENCH_VALGRIND=1 VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \
+	  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+	  --error-exitcode=99 --suppressions=tests/valgrind.supp ./$(TESTS)
+
+# libFuzzer (clang, libclang-rt-14-dev: scripts/install-deps.sh fuzz).  Each
+# target runs FUZZ_SECONDS from its committed seeds plus what earlier runs
+# found (build-fuzz/corpus/, not committed); a crash fails the target and
+# leaves the input in build-fuzz/crash-<target>-*.
+FUZZ_BUILD := build-fuzz
+FUZZ_CC := clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	      -fno-omit-frame-pointer -Wno-unknown-warning-option
+FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+.SECONDARY: $(FUZZ_OBJS)
+
+$(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/fuzz_common.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS_VBENCH)
+
+fuzz:
+	$(Q)scripts/install-deps.sh fuzz
+	$(Q)$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) SANITIZE="$(FUZZ_FLAGS)" fuzz-build
+	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
+	  if ! $(FUZZ_ENV) ./$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	      -close_fd_mask=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$t- \
+	      $(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$$t > $(FUZZ_BUILD)/fuzz_$$t.log 2>&1; then \
+	    tail -n 60 $(FUZZ_BUILD)/fuzz_$$t.log; echo "fuzz: $$t failed (log: $(FUZZ_BUILD)/fuzz_$$t.log)"; exit 1; \
+	  fi; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_BUILD)/fuzz_$$t.log | sed 's/^/          /'; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/vbench $(DESTDIR)$(PREFIX)/share/vbench
 	install -m 0755 $(VBENCH) $(DESTDIR)$(PREFIX)/bin/vbench
@@ -215,10 +295,10 @@ uninstall:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --suppress=missingIncludeSystem --suppress=unknownMacro --suppress=readdirCalled --inline-suppr --library=posix \
-	  -I harness -I workloads harness workloads bench
-	clang-tidy --quiet $(LIB_SRCS) $(VBENCH_SRCS) $(AGENT_SRCS) -- $(CPPFLAGS) -std=gnu11
+	  -I harness -I workloads harness workloads bench fuzz
+	clang-tidy --quiet $(LIB_SRCS) $(VBENCH_SRCS) $(AGENT_SRCS) $(FUZZ_SRCS) -- $(CPPFLAGS) -std=gnu11
 
 clean:
-	rm -rf $(BUILD) $(AGENT) $(VBENCH)
+	rm -rf $(BUILD) $(AGENT) $(VBENCH) $(SAN_BUILD) $(FUZZ_BUILD)
 
 -include $(ALL_OBJS:.o=.d)

@@ -22,7 +22,8 @@ int vb_cmd_list(int argc, char **argv)
 			printf("usage: vbench list\n");
 			return 0;
 		}
-		fprintf(stderr, "vbench list: unexpected argument '%s'\n", argv[1]);
+		vb_error_set(&err, VB_EUSAGE, 0, "unexpected argument '%.128s'", argv[1]);
+		fprintf(stderr, "vbench list: %s\n", err.msg); /* one line, whatever argv[1] holds */
 		return VB_EXIT_USAGE;
 	}
 	vb_run_cfg_init(&cfg);

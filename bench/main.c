@@ -33,6 +33,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	vb_error_t err;
 	size_t i;
 
 	if (argc < 2) {
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < VB_ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "vbench: unknown command '%s' (see vbench --help)\n", argv[1]);
+	/* Through the error object: the name is kept to one line. */
+	vb_error_set(&err, VB_EUSAGE, 0, "unknown command '%.128s' (see vbench --help)", argv[1]);
+	fprintf(stderr, "vbench: %s\n", err.msg);
 	return VB_EXIT_USAGE;
 }

@@ -126,39 +126,40 @@ int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 	return 0;
 }
 
-/* Take one complete line out of the buffer, or NULL. Caller frees. */
-static char *take_line(vb_chan_t *ch)
+/* Take one complete line out of the buffer, or NULL; its length (without
+ * the line end) in *@n, for lines holding NUL bytes. Caller frees. */
+static char *take_line(vb_chan_t *ch, size_t *n)
 {
 	char *nl = ch->buf ? memchr(ch->buf, '\n', ch->len) : NULL, *line;
-	size_t n;
 
 	if (!nl)
 		return NULL;
-	n = (size_t)(nl - ch->buf);
-	line = malloc(n + 1);
+	*n = (size_t)(nl - ch->buf);
+	line = malloc(*n + 1);
 	if (!line)
 		return NULL;
-	memcpy(line, ch->buf, n);
-	line[n] = '\0';
-	if (n && line[n - 1] == '\r')
-		line[n - 1] = '\0';
-	memmove(ch->buf, nl + 1, ch->len - n - 1);
-	ch->len -= n + 1;
+	memcpy(line, ch->buf, *n);
+	line[*n] = '\0';
+	if (*n && line[*n - 1] == '\r')
+		line[--*n] = '\0';
+	memmove(ch->buf, nl + 1, ch->len - (size_t)(nl - ch->buf) - 1);
+	ch->len -= (size_t)(nl - ch->buf) + 1;
 	return line;
 }
 
-static json_t *parse_line(vb_chan_t *ch, const char *line, int skip_junk, vb_error_t *err)
+static json_t *parse_line(vb_chan_t *ch, const char *line, size_t n, int skip_junk,
+			  vb_error_t *err)
 {
 	json_error_t jerr;
 	json_t *o;
 
-	if (line[0] != '{') {
+	if (line[0] != '{' || memchr(line, '\0', n)) {
 		if (!skip_junk)
-			vb_error_set(err, VB_EPROTO, 0, "%s: agent sent a line that is not JSON",
-				     ch->name);
+			vb_error_set(err, VB_EPROTO, 0, "%s: agent sent a line that is not JSON%s",
+				     ch->name, line[0] == '{' ? " (it holds a NUL byte)" : "");
 		return NULL;
 	}
-	o = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+	o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!o || !json_is_object(o) || !json_is_string(json_object_get(o, "type"))) {
 		json_decref(o);
 		if (!skip_junk)
@@ -173,6 +174,7 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 {
 	uint64_t deadline = vb_now_ns() + (uint64_t)timeout_ms * 1000000ull, now;
 	struct pollfd pfd;
+	size_t len;
 	json_t *o;
 	char *line;
 	ssize_t n;
@@ -186,8 +188,8 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 		}
 	}
 	for (;;) {
-		while ((line = take_line(ch)) != NULL) {
-			o = parse_line(ch, line, skip_junk, err);
+		while ((line = take_line(ch, &len)) != NULL) {
+			o = parse_line(ch, line, len, skip_junk, err);
 			free(line);
 			if (o)
 				return o;
@@ -233,6 +235,76 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 	}
 }
 
+/* ---- checking a result before anything reads it ---- */
+
+/* "field 'FIELD' WHAT" (VB_EPROTO); returns -1. */
+static int bad_result(vb_error_t *err, const char *field, const char *what)
+{
+	return vb_error_set(err, VB_EPROTO, 0, "malformed result from the agent: field '%s' %s",
+			    field, what);
+}
+
+static int is_count(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+static int check_counters(const json_t *counters, vb_error_t *err)
+{
+	const char *key;
+	char f[96];
+	json_t *v;
+
+	if (!counters)
+		return 0;
+	if (!json_is_object(counters))
+		return bad_result(err, "counters", "is not an object");
+	json_object_foreach((json_t *)counters, key, v) {
+		if (json_is_integer(json_object_get(v, "value")) ||
+		    (json_is_false(json_object_get(v, "available")) &&
+		     json_is_string(json_object_get(v, "reason"))))
+			continue;
+		snprintf(f, sizeof(f), "counters.%.64s", key);
+		return bad_result(err, f, "has neither an integer value nor a reason");
+	}
+	return 0;
+}
+
+int vb_agent_check_result(const json_t *reply, vb_error_t *err)
+{
+	static const char *const counts[] = { "ops", "elapsed_ns" };
+	json_t *metrics = json_object_get(reply, "metrics"), *v;
+	const char *key;
+	char f[96];
+	size_t k;
+
+	if (!json_is_object(reply))
+		return vb_error_set(err, VB_EPROTO, 0, "malformed result from the agent: not an object");
+	if (!json_is_boolean(json_object_get(reply, "ok")))
+		return bad_result(err, "ok", "is missing or not a boolean");
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		if (!json_is_string(json_object_get(reply, "error")))
+			return bad_result(err, "error", "is missing or not a string");
+		v = json_object_get(reply, "error_kind");
+		return v && !json_is_string(v) ? bad_result(err, "error_kind", "is not a string")
+					       : 0;
+	}
+	for (k = 0; k < VB_ARRAY_SIZE(counts); k++)
+		if (!is_count(json_object_get(reply, counts[k])))
+			return bad_result(err, counts[k],
+					  "is missing or not a non-negative integer");
+	if (json_object_get(reply, "bytes") && !is_count(json_object_get(reply, "bytes")))
+		return bad_result(err, "bytes", "is not a non-negative integer");
+	if (!json_is_object(metrics))
+		return bad_result(err, "metrics", "is missing or not an object");
+	json_object_foreach(metrics, key, v)
+		if (!json_is_number(v)) {
+			snprintf(f, sizeof(f), "metrics.%.64s", key);
+			return bad_result(err, f, "is not a number");
+		}
+	return check_counters(json_object_get(reply, "counters"), err);
+}
+
 json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
 		     vb_error_t *err)
 {
@@ -244,8 +316,14 @@ json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int tim
 		o = vb_chan_recv(ch, timeout_ms, 0, err);
 		if (!o)
 			return NULL;
-		if (!strcmp(json_string_value(json_object_get(o, "type")), type))
+		if (!strcmp(json_string_value(json_object_get(o, "type")), type)) {
+			if (!strcmp(type, "result") && vb_agent_check_result(o, err) < 0) {
+				json_decref(o);
+				vb_error_prefix(err, "%s", ch->name);
+				return NULL;
+			}
 			return o;
+		}
 		if (!strcmp(json_string_value(json_object_get(o, "type")), "error")) {
 			vb_error_set(err, VB_EPROTO, 0, "%s: agent refused the request: %s", ch->name,
 				     json_string_value(json_object_get(o, "error")) ?: "?");

@@ -57,7 +57,19 @@ int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err);
  */
 json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *err);
 
-/* Send a request and wait for the reply of type @type ("result"...). */
+/*
+ * Check a "result" reply before anything reads it (the agent runs in an
+ * untrusted environment): "ok" a boolean; when true, "ops" and "elapsed_ns"
+ * non-negative integers, "bytes" too when present, "metrics" an object of
+ * numbers, "counters" (when present) an object whose members have an
+ * integer "value" or "available": false with a "reason"; when
+ * false, "error" a string.  These are the fields run.json keeps and reports
+ * read.  Returns 0, or -1 with @err (VB_EPROTO) naming the field.
+ */
+int vb_agent_check_result(const json_t *reply, vb_error_t *err);
+
+/* Send a request and wait for the reply of type @type ("result"...); a
+ * "result" must pass vb_agent_check_result (else NULL, VB_EPROTO). */
 json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
 		     vb_error_t *err);
 

@@ -97,3 +97,38 @@ json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 {
 	return vb_chan_call(&env->chan, req, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
 }
+
+int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err)
+{
+	json_t *r = env->ops->adapt ? env->ops->adapt(env, req) : json_incref((json_t *)req);
+	int rc;
+
+	if (!r)
+		return vb_error_set(err, VB_ESYS, 0, "%s: request", env->ops->name);
+	rc = vb_chan_send(&env->chan, r, err);
+	json_decref(r);
+	return rc;
+}
+
+json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err)
+{
+	const char *type;
+	json_t *o;
+
+	for (;;) {
+		o = vb_chan_recv(&env->chan, timeout_ms, 0, err);
+		if (!o)
+			return NULL;
+		type = json_string_value(json_object_get(o, "type"));
+		if (!strcmp(type, "result"))
+			return o;
+		if (!strcmp(type, "error")) {
+			vb_error_set(err, VB_EPROTO, 0, "%s: agent refused the request: %s",
+				     env->chan.name,
+				     json_string_value(json_object_get(o, "error")) ?: "?");
+			json_decref(o);
+			return NULL;
+		}
+		json_decref(o);
+	}
+}

@@ -48,6 +48,15 @@ typedef struct vb_env_ops {
 	/* One repetition: send @req, return the agent's result object.
 	 * Optional: the default sends over env->chan with the run timeout. */
 	json_t *(*run)(vb_env_t *env, const json_t *req, vb_error_t *err);
+	/* The request @req as this instance must receive it (host paths
+	 * replaced by the instance's own), new reference.  Used by callers
+	 * that send without run() (vb_env_send).  Optional: sent unchanged. */
+	json_t *(*adapt)(vb_env_t *env, const json_t *req);
+	/* Disk the instance occupies on the host: @own bytes allocated for it
+	 * alone (rootfs, bundle, disk image: st_blocks), @shared bytes of
+	 * files every instance of the backend reuses (a cached guest kernel
+	 * and initramfs).  Optional (bare metal has none). */
+	int (*disk_usage)(vb_env_t *env, uint64_t *own, uint64_t *shared);
 	/* Host CPU time consumed by the instance so far (ns).  Optional. */
 	int (*host_cpu_ns)(vb_env_t *env, uint64_t *ns);
 	/* Configuration and enforced limits for run.json.  Optional. */
@@ -69,6 +78,9 @@ struct vb_env {
 	uint64_t ready_ns;        /* ... and of the ready message */
 	int started;
 	char reason[512];         /* why unavailable/failed ("" if fine) */
+	char inst[16];            /* instance tag appended to every name the backend
+				   * makes (cgroup, files, ids): "" for the run's own
+				   * instance, "-d2", "-nv"... for extra ones (density.h) */
 	void *priv;               /* backend state */
 };
 
@@ -89,5 +101,16 @@ int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
  */
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
+
+/*
+ * Asynchronous requests, for several instances working at once (density.c,
+ * noisy.c): vb_env_send sends @req through the backend's adapt hook and
+ * returns at once (0, or -1 with @err); vb_env_recv waits up to
+ * @timeout_ms for the agent's next "result" and returns it (new reference),
+ * or NULL with @err (VB_ETIMEOUT, VB_EINTR, VB_ESYS, VB_EPROTO when the
+ * agent refused the request).  One request in flight per instance.
+ */
+int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err);
+json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err);
 
 #endif

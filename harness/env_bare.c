@@ -28,7 +28,7 @@ static int bare_prepare(vb_env_t *env, vb_error_t *err)
 
 	if (!env->cfg->use_cgroup)
 		return 0;
-	snprintf(name, sizeof(name), "vbench-%d-bare", (int)getpid());
+	snprintf(name, sizeof(name), "vbench-%d-bare%s", (int)getpid(), env->inst);
 	if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus,
 			     env->cfg->memory, err) < 0)
 		return vb_error_prefix(err, "bare: allocation cgroup");

@@ -382,7 +382,7 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 	if (env->cfg->scratch[0])
 		vb_rootfs_normalize(env->cfg->scratch, p->scratch, sizeof(p->scratch));
 	if (env->cfg->use_cgroup) {
-		snprintf(name, sizeof(name), "vbench-%d-container", (int)getpid());
+		snprintf(name, sizeof(name), "vbench-%d-container%s", (int)getpid(), env->inst);
 		if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus,
 				     env->cfg->memory, err) < 0)
 			return vb_error_prefix(err, "container: allocation cgroup");
@@ -491,6 +491,15 @@ fail:
 	return -1;
 }
 
+/* Own: the private rootfs tree; nothing is shared between containers. */
+static int ct_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
+{
+	ct_priv_t *p = env->priv;
+
+	*shared = 0;
+	return p && p->have_rootfs ? vb_du_bytes(p->rootfs.dir, own) : -1;
+}
+
 static int ct_host_cpu_ns(vb_env_t *env, uint64_t *ns)
 {
 	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
@@ -596,6 +605,7 @@ const vb_env_ops_t vb_env_container = {
 	.probe = ct_probe,
 	.prepare = ct_prepare,
 	.start = ct_start,
+	.disk_usage = ct_disk_usage,
 	.host_cpu_ns = ct_host_cpu_ns,
 	.describe = ct_describe,
 	.stop = ct_stop,

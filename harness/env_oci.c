@@ -336,7 +336,7 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	if (runtime_version(p->runtime, p->rt_path, p->private_ns, p->version, sizeof(p->version),
 			    err) < 0)
 		return vb_error_prefix(err, "oci");
-	snprintf(p->id, sizeof(p->id), "vbench-%d-oci", (int)getpid());
+	snprintf(p->id, sizeof(p->id), "vbench-%d-oci%s", (int)getpid(), env->inst);
 	snprintf(p->bundle, sizeof(p->bundle), "/var/tmp/vbench-oci-%d-XXXXXX", (int)getpid());
 	if (!mkdtemp(p->bundle)) {
 		p->bundle[0] = '\0';
@@ -351,7 +351,7 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	if (cfg->scratch[0])
 		vb_rootfs_normalize(cfg->scratch, p->scratch, sizeof(p->scratch));
 	if (cfg->use_cgroup) {
-		snprintf(name, sizeof(name), "vbench-%d-oci", (int)getpid());
+		snprintf(name, sizeof(name), "vbench-%d-oci%s", (int)getpid(), env->inst);
 		if (vb_cgroup_create(&env->cg, cfg->cgroup_root, name, cfg->env_cpus, cfg->memory,
 				     err) < 0)
 			return vb_error_prefix(err, "oci: allocation cgroup");
@@ -500,6 +500,15 @@ static void oci_cleanup(vb_env_t *env)
 
 /* ==== description ======================================================== */
 
+/* Own: the bundle (config.json, rootfs, runtime log). */
+static int oci_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
+{
+	oci_priv_t *p = env->priv;
+
+	*shared = 0;
+	return p && p->bundle[0] ? vb_du_bytes(p->bundle, own) : -1;
+}
+
 static json_t *oci_describe(vb_env_t *env)
 {
 	oci_priv_t *p = env->priv;
@@ -534,6 +543,7 @@ const vb_env_ops_t vb_env_oci = {
 	.start = oci_start,
 	.host_cpu_ns = oci_host_cpu_ns,
 	.describe = oci_describe,
+	.disk_usage = oci_disk_usage,
 	.stop = oci_stop,
 	.cleanup = oci_cleanup,
 };

@@ -16,7 +16,8 @@
  *          connects to the socket and the guest's /init runs the agent on
  *          the virtio-serial port behind it.  The kernel console goes to
  *          console-<env>.log and QEMU's own stderr to qemu-<env>.log in the
- *          run directory, kept with the results.  A boot that fails, panics
+ *          run directory (<env> with the instance tag of extra instances:
+ *          console-hosted-d2.log), kept with the results.  A boot that fails, panics
  *          or times out (--boot-timeout) kills QEMU and the error carries the
  *          last console lines, so the environment is reported unavailable
  *          with its reason and the run goes on.
@@ -145,7 +146,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	const vb_run_cfg_t *cfg = env->cfg;
 	const char *name = env->ops->name;
 	vm_priv_t *p = calloc(1, sizeof(*p));
-	char cgname[96], a[32], b[32], c[32];
+	char cgname[96], tag[48], a[32], b[32], c[32];
 	uint64_t total, avail;
 
 	if (!p)
@@ -174,11 +175,12 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 		return vb_error_prefix(err, "%s", name);
 	}
 	p->have_img = 1;
-	if (vb_vmdisk_create(&p->disk, cfg, name, err) < 0)
+	snprintf(tag, sizeof(tag), "%s%s", name, env->inst);
+	if (vb_vmdisk_create(&p->disk, cfg, tag, err) < 0)
 		return vb_error_prefix(err, "%s: scratch disk", name);
 	p->have_disk = 1;
 	if (cfg->use_cgroup) {
-		snprintf(cgname, sizeof(cgname), "vbench-%d-%s", (int)getpid(), name);
+		snprintf(cgname, sizeof(cgname), "vbench-%d-%s%s", (int)getpid(), name, env->inst);
 		if (vb_cgroup_create(&env->cg, cfg->cgroup_root, cgname, cfg->env_cpus,
 				     cfg->memory + p->allowance, err) < 0)
 			return vb_error_prefix(err, "%s: allocation cgroup", name);
@@ -203,8 +205,10 @@ static void log_paths(vb_env_t *env, vm_priv_t *p)
 		*slash = '\0';
 	else
 		snprintf(dir, sizeof(dir), "%s", p->sockdir);
-	snprintf(p->console, sizeof(p->console), "%s/console-%s.log", dir, env->ops->name);
-	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s/qemu-%s.log", dir, env->ops->name);
+	snprintf(p->console, sizeof(p->console), "%s/console-%s%s.log", dir, env->ops->name,
+		 env->inst);
+	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s/qemu-%s%s.log", dir, env->ops->name,
+		 env->inst);
 }
 
 /* The socket QEMU will connect to, listening; returns the fd or -1. */
@@ -475,19 +479,26 @@ static int vm_start(vb_env_t *env, vb_error_t *err)
 /* ==== run, measure, describe ============================================= */
 
 /* The request with the host's scratch path replaced by the guest's mount
- * point of the scratch disk. */
+ * point of the scratch disk (new reference, NULL without memory). */
+static json_t *vm_adapt(vb_env_t *env, const json_t *req)
+{
+	json_t *r = json_copy((json_t *)req);
+
+	if (r && json_object_get(r, "scratch"))
+		json_object_set_new(r, "scratch", json_string(VB_GUEST_SCRATCH));
+	return r;
+}
+
 static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 {
 	vm_priv_t *p = env->priv;
-	json_t *r = json_copy((json_t *)req), *reply;
+	json_t *r = vm_adapt(env, req), *reply;
 	char tail[300], what[400];
 
 	if (!r) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "%s: request", env->ops->name);
 		return NULL;
 	}
-	if (json_object_get(r, "scratch"))
-		json_object_set_new(r, "scratch", json_string(VB_GUEST_SCRATCH));
 	reply = vb_chan_call(&env->chan, r, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
 	json_decref(r);
 	if (!reply && err && err->code != VB_EINTR) {
@@ -498,6 +509,23 @@ static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 			vb_error_set(err, err->code, 0, "%s; console tail: %s", what, tail);
 	}
 	return reply;
+}
+
+/* Own: the scratch disk image's allocated blocks; shared: the cached guest
+ * kernel and initramfs every VM of this run boots from. */
+static int vm_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
+{
+	vm_priv_t *p = env->priv;
+	uint64_t k = 0, i = 0;
+
+	if (!p || !p->have_disk || vb_du_bytes(p->disk.path, own) < 0)
+		return -1;
+	if (p->have_img) {
+		vb_du_bytes(p->img.kernel, &k);
+		vb_du_bytes(p->img.initramfs, &i);
+	}
+	*shared = k + i;
+	return 0;
 }
 
 static int vm_host_cpu_ns(vb_env_t *env, uint64_t *ns)
@@ -591,6 +619,8 @@ const vb_env_ops_t vb_env_hosted = {
 	.prepare = vm_prepare,
 	.start = vm_start,
 	.run = vm_run,
+	.adapt = vm_adapt,
+	.disk_usage = vm_disk_usage,
 	.host_cpu_ns = vm_host_cpu_ns,
 	.describe = vm_describe,
 	.stop = vm_stop,
@@ -607,6 +637,8 @@ const vb_env_ops_t vb_env_kvm = {
 	.prepare = vm_prepare,
 	.start = vm_start,
 	.run = vm_run,
+	.adapt = vm_adapt,
+	.disk_usage = vm_disk_usage,
 	.host_cpu_ns = vm_host_cpu_ns,
 	.describe = vm_describe,
 	.stop = vm_stop,

@@ -7,6 +7,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/*
+ * Keep the message one line of text: it may quote hostile input (an argument,
+ * a line of a file, an agent's reply), and an error is printed as one line.
+ * Line breaks and tabs become spaces, other control characters '?'.
+ */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			*s = ' ';
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 void vb_error_clear(vb_error_t *e)
 {
 	if (!e)
@@ -31,6 +45,7 @@ int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, 
 	len = strlen(e->msg);
 	if (errnum && len < sizeof(e->msg))
 		snprintf(e->msg + len, sizeof(e->msg) - len, ": %s", strerror(errnum));
+	one_line(e->msg);
 	return -1;
 }
 
@@ -46,6 +61,7 @@ int vb_error_prefix(vb_error_t *e, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
 	snprintf(e->msg, sizeof(e->msg), "%s: %s", head, old);
+	one_line(e->msg);
 	return -1;
 }
 

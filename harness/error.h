@@ -43,7 +43,9 @@ void vb_error_clear(vb_error_t *e);
 
 /*
  * Fill @e with @code, @errnum and a formatted message; when @errnum is
- * non-zero ": strerror(errnum)" is appended.  Always returns -1 so callers can
+ * non-zero ": strerror(errnum)" is appended.  The message stays one line:
+ * line breaks and tabs in it (quoted input) become spaces, other control
+ * characters '?' (also in vb_error_prefix).  Always returns -1 so callers can
  * write "return vb_error_set(...)".  @e may be NULL.
  */
 int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, ...)

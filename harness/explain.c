@@ -527,9 +527,27 @@ static json_t *claim_memory(const ctx_t *c)
 /* Claim 5: VMs isolate noisy neighbours better. */
 static json_t *claim_noisy(const ctx_t *c)
 {
-	json_t *cl = new_claim(5, "VMs isolate noisy neighbours better");
+	json_t *cl = new_claim(5, "VMs isolate noisy neighbours better"), *vms, *cts, *e, *r;
+	size_t i;
 
-	(void)c;
+	if (json_object_size(json_object_get(c->run, "noisy"))) {
+		vms = json_array(), cts = json_array();
+		json_array_foreach(json_object_get(c->run, "environments"), i, e)
+		{
+			if (classify(e) == C_CONTAINER)
+				json_array_append_new(cts, json_string(jstr(e, "name") ?: ""));
+			else if (classify(e) == C_EMULATED || classify(e) == C_HWVM)
+				json_array_append_new(vms, json_string(jstr(e, "name") ?: ""));
+		}
+		r = vb_explain_noisy(c->run, vms, cts, c->virtualized);
+		json_array_extend(json_object_get(cl, "tests"), json_object_get(r, "tests"));
+		json_array_extend(json_object_get(cl, "notes"), json_object_get(r, "notes"));
+		json_decref(r);
+		json_decref(vms);
+		json_decref(cts);
+		conclude(cl, VB_EXPLAIN_UNTESTABLE);
+		return cl;
+	}
 	note(cl, "Not measured in this run: run `vbench run --noisy` (planned). It needs, per "
 		 "environment, a victim's slowdown while a neighbour runs a CPU, memory or I/O "
 		 "aggressor, and the aggressor's achieved rate.");

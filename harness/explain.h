@@ -26,6 +26,7 @@
 #define VB_EXPLAIN_CLOSE_HI 1.05 /* ... or an interval containing 1 */
 #define VB_EXPLAIN_MEM_MORE 1.5	 /* claim 4: VM footprint at least this x a container's */
 #define VB_EXPLAIN_MEM_SAME 1.1	 /* claim 4: at most this x: not more */
+#define VB_EXPLAIN_WEAK_AGGRESSOR 0.5 /* claim 5: a VM aggressor below this x a container's rate */
 
 /* Verdicts of a test and of a claim. */
 #define VB_EXPLAIN_HOLDS	"holds"
@@ -40,6 +41,14 @@
  * Deterministic.  New reference, NULL when memory runs out.
  */
 json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *dir);
+
+/*
+ * Claim 5's tests and notes from @run's "noisy" object: every VM in @vms
+ * (array of names) against every container in @cts, per aggressor kind.
+ * {"tests": [...], "notes": [...]} in explain's shapes (explain_noisy.c).
+ */
+json_t *vb_explain_noisy(const json_t *run, const json_t *vms, const json_t *cts,
+			 int virtualized);
 
 /* The explanation as Markdown (explain.md, also what the terminal shows). */
 void vb_explain_md(const json_t *explain, FILE *out);

@@ -13,10 +13,10 @@
 #include "util.h"
 
 static const vb_profile_t profiles[] = {
-	{ "test", 2, 0.02, 1, "tests only: tiny sizes, 2 repetitions (sizes break STREAM's rules)" },
-	{ "quick", 3, 0.25, 0, "every workload, 3 repetitions of ~0.25 s" },
-	{ "standard", 10, 1.0, 0, "10 repetitions of ~1 s (the minimum for reported intervals)" },
-	{ "full", 20, 2.0, 0, "20 repetitions of ~2 s" },
+	{ "test", 2, 0.02, 1, "tests only: tiny sizes, 2 repetitions (sizes break STREAM's rules)", 0 },
+	{ "quick", 3, 0.25, 0, "every workload, 3 repetitions of ~0.25 s", 0 },
+	{ "standard", 10, 1.0, 0, "10 repetitions of ~1 s (the minimum for reported intervals); density K=3 and noisy cpu", 1 },
+	{ "full", 20, 2.0, 0, "20 repetitions of ~2 s; density K=3 and noisy cpu", 1 },
 };
 
 const vb_profile_t *vb_profile_find(const char *name)
@@ -40,6 +40,17 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->start_timeout_s = 60;
 	cfg->rep_timeout_s = 600;
 	cfg->boot_timeout_s = 120;
+}
+
+void vb_run_cfg_free(vb_run_cfg_t *cfg)
+{
+	size_t i;
+
+	if (cfg->events_set) /* else the defaults: static strings */
+		for (i = 0; i < cfg->nevents; i++)
+			free((char *)cfg->events[i]);
+	cfg->nevents = 0;
+	cfg->events_set = 0;
 }
 
 typedef int (*opt_set_fn)(vb_run_cfg_t *cfg, const char *val, vb_error_t *err);
@@ -179,7 +190,11 @@ static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 {
 	const char *one[1] = { name };
 	char *dup;
+	size_t i;
 
+	for (i = 0; i < cfg->nevents; i++)
+		if (!strcmp(cfg->events[i], name))
+			return vb_error_set(err, VB_EUSAGE, 0, "--events: '%s' given twice", name);
 	if (cfg->nevents == VB_MAX_EVENTS)
 		return vb_error_set(err, VB_EUSAGE, 0, "--events: at most %d events", VB_MAX_EVENTS);
 	if (vb_counters_validate(one, 1, err) < 0)
@@ -187,13 +202,13 @@ static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 	dup = strdup(name);
 	if (!dup)
 		return vb_error_set(err, VB_ESYS, 0, "out of memory");
-	cfg->events[cfg->nevents++] = dup; /* lives as long as the process */
+	cfg->events[cfg->nevents++] = dup; /* freed by vb_run_cfg_free */
 	return 0;
 }
 
 static int set_events(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
-	cfg->nevents = 0;
+	vb_run_cfg_free(cfg); /* a second --events replaces the first */
 	cfg->events_set = 1;
 	if (!strcmp(v, "none"))
 		return 0;
@@ -286,6 +301,43 @@ static int set_fresh_instance(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return 0;
 }
 
+static int set_density(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->density_set = 1;
+	return vb_parse_u64(v, 0, VB_DENSITY_MAX, "--density", &cfg->density, err);
+}
+
+static int add_noisy(vb_run_cfg_t *cfg, const char *kind, vb_error_t *err)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} kinds[] = { { "cpu", VB_NOISY_CPU }, { "mem", VB_NOISY_MEM }, { "io", VB_NOISY_IO },
+		      { "all", VB_NOISY_ALL }, { "none", 0 } };
+	size_t i;
+
+	for (i = 0; i < VB_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(kind, kinds[i].name)) {
+			cfg->noisy |= kinds[i].bits;
+			return 0;
+		}
+	return vb_error_set(err, VB_EUSAGE, 0,
+			    "--noisy: unknown aggressor '%s' (expected cpu, mem, io, all or none)",
+			    kind);
+}
+
+/* --noisy alone: every aggressor kind; --noisy=LIST: those. */
+static int set_noisy(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	cfg->noisy_set = 1;
+	cfg->noisy = 0;
+	if (!v) {
+		cfg->noisy = VB_NOISY_ALL;
+		return 0;
+	}
+	return each_item(v, "--noisy", cfg, add_noisy, err);
+}
+
 static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	cfg->quiet = 1;
@@ -313,6 +365,8 @@ static const vb_option_t options[] = {
 	{ "--agent", "PATH", "next to vbench", NULL, "vbench-agent binary", set_agent },
 	{ "--kernel", "PATH", "/boot/vmlinuz-$(uname -r), else Debian's linux-image-amd64", NULL, "guest kernel of the VM environments (bzImage or vmlinux)", set_kernel },
 	{ "--fresh-instance", NULL, NULL, NULL, "start a new container/VM for every repetition (default: one instance per run)", set_fresh_instance },
+	{ "--density", "K", "3 with --profile standard or full, else 0", NULL, "after the run, start K instances of each environment side by side (fewer when host memory runs out) and record each one's start latency, memory idle and under load, and disk; 0: off", set_density },
+	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
 };
 
@@ -325,7 +379,8 @@ void vb_run_cfg_help(FILE *f)
 		   "and write run.json.\n\noptions:\n");
 	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
 		const vb_option_t *o = &options[i];
-		snprintf(head, sizeof(head), "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		snprintf(head, sizeof(head), "%s%s%s", o->name,
+			 o->arg && o->arg[0] != '[' ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-24s %s", head, o->help);
 		if (o->allowed)
 			fprintf(f, " [%s]", o->allowed);
@@ -367,7 +422,9 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "unknown option '%s' (see vbench run --help)", argv[i]);
 		val = NULL;
-		if (o->arg) {
+		if (o->arg && o->arg[0] == '[') {
+			val = eq ? eq + 1 : NULL; /* optional value: only as --opt=VALUE */
+		} else if (o->arg) {
 			if (eq)
 				val = eq + 1;
 			else if (i + 1 < argc)
@@ -387,6 +444,11 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
 		return -1;
 	if (!cfg->reps)
 		cfg->reps = cfg->profile->reps;
+	/* The standard and full profiles include the short forms (issue #6). */
+	if (!cfg->density_set)
+		cfg->density = cfg->profile->short_forms ? VB_DENSITY_PROFILE_K : 0;
+	if (!cfg->noisy_set)
+		cfg->noisy = cfg->profile->short_forms ? VB_NOISY_CPU : 0;
 	vb_env_oci_select(cfg->oci_runtime); /* run.json names the runtime in use */
 	if (!cfg->events_set)
 		for (i = 0; i < (int)vb_default_nevents && i < VB_MAX_EVENTS; i++)

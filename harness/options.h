@@ -19,6 +19,14 @@
 #define VB_MAX_ENVS 16
 #define VB_MAX_SEL 64
 #define VB_MAX_USER_PARAMS 64
+#define VB_DENSITY_MAX 64        /* --density bound (memory stops it sooner) */
+#define VB_DENSITY_PROFILE_K 3   /* instances of the standard/full profiles' short form */
+
+/* Aggressor kinds of --noisy (noisy.h). */
+#define VB_NOISY_CPU 0x1
+#define VB_NOISY_MEM 0x2
+#define VB_NOISY_IO 0x4
+#define VB_NOISY_ALL (VB_NOISY_CPU | VB_NOISY_MEM | VB_NOISY_IO)
 
 typedef struct vb_profile {
 	const char *name;   /* "quick" */
@@ -26,6 +34,7 @@ typedef struct vb_profile {
 	double target_s;    /* calibrated duration of one repetition */
 	int tiny;           /* shrink sizes (tests only) */
 	const char *help;
+	int short_forms;    /* includes density (K=3) and noisy (cpu) short forms */
 } vb_profile_t;
 
 typedef struct vb_user_param {
@@ -71,6 +80,10 @@ typedef struct vb_run_cfg {
 	double boot_timeout_s;                /* a VM's boot to the agent's ready message */
 	int quiet;
 	int fresh_instance;                 /* a new instance for every repetition */
+	uint64_t density;                   /* instances per environment after the run (0: off) */
+	int density_set;                    /* --density given (else from the profile) */
+	unsigned noisy;                     /* VB_NOISY_* aggressor kinds (0: off) */
+	int noisy_set;                      /* --noisy given (else from the profile) */
 	/* the command line, for run.json */
 	int argc;
 	char **argv;
@@ -81,6 +94,10 @@ const vb_profile_t *vb_profile_find(const char *name);
 
 /* Defaults for every field (profile "quick", 1 CPU, 1 GiB). */
 void vb_run_cfg_init(vb_run_cfg_t *cfg);
+
+/* Free what vb_run_cfg_parse allocated (the --events names) and empty the
+ * event list. */
+void vb_run_cfg_free(vb_run_cfg_t *cfg);
 
 /*
  * Parse `vbench run` arguments (argv[0] is "run").  Every value is checked

@@ -112,7 +112,30 @@ static void cpu_factor(const json_t *summary, vb_plan_env_t *e, const vb_plan_op
 	}
 }
 
-static void footprints(const json_t *e, vb_plan_env_t *pe)
+/*
+ * From `vbench run --density` (density.h): the median over the K instances
+ * of the PSS while each held H bytes of its allocation, minus H: what an
+ * instance costs beyond what its service touched, with its neighbours
+ * sharing pages as on a consolidated host.  0 when absent.
+ */
+static int density_footprint(const json_t *d, vb_plan_env_t *pe)
+{
+	double loaded = jnum(json_object_get(d, "per_instance"), "pss_loaded_bytes"),
+	       held = jnum(json_object_get(d, "load"), "held_bytes_per_instance"), f;
+	char a[32], b[32];
+
+	if (!isfinite(loaded) || !isfinite(held) || loaded <= 0)
+		return 0;
+	f = loaded > held ? loaded - held : 0;
+	pe->mem_footprint = f;
+	snprintf(pe->mem_basis, sizeof(pe->mem_basis),
+		 "density: median PSS of %lld instances holding %s each, minus that: %s",
+		 (long long)json_integer_value(json_object_get(d, "started")),
+		 vb_format_size((uint64_t)held, a, sizeof(a)), vb_format_size((uint64_t)f, b, sizeof(b)));
+	return 1;
+}
+
+static void footprints(const json_t *e, const json_t *density, vb_plan_env_t *pe)
 {
 	const json_t *cfg = json_object_get(e, "config");
 	double idle = jnum(json_object_get(e, "memory_idle"), "pss_bytes"),
@@ -122,7 +145,9 @@ static void footprints(const json_t *e, vb_plan_env_t *pe)
 	       disk;
 	char a[32];
 
-	if (pe->vm && isfinite(idle))
+	if (density_footprint(density, pe))
+		;
+	else if (pe->vm && isfinite(idle))
 		pe->mem_footprint = idle,
 		snprintf(pe->mem_basis, sizeof(pe->mem_basis),
 			 "QEMU and guest kernel, idle PSS %s; guest RAM = "
@@ -183,7 +208,7 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 		pe->planned = 1;
 		pe->vm =
 		    strstr(pe->type, "VM") || json_object_get(json_object_get(e, "config"), "qemu");
-		footprints(e, pe);
+		footprints(e, json_object_get(json_object_get(run, "density"), pe->name), pe);
 		if (json_is_true(json_object_get(e, "baseline"))) {
 			pe->cpu_factor = pe->io_factor = 1.0;
 			snprintf(pe->cpu_basis, sizeof(pe->cpu_basis), "the baseline: x1");

@@ -65,6 +65,8 @@ static int fail(pstate_t *s, int line, const char *fmt, ...)
 
 	if (s->err_line)
 		return 0;
+	if (line < 1)
+		line = 1; /* an empty file: err_line must be non-zero to count as failed */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -496,28 +498,58 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 	return 1;
 }
 
+/* Read the plan file @path (at most MAX_PLAN_FILE bytes) into a malloc'ed
+ * NUL-terminated buffer, its length in *@len.  NULL with @err (VB_EUSAGE). */
+static char *read_plan(const char *path, size_t *len, vb_error_t *err)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+
+	if (!f)
+		return vb_error_set(err, VB_EUSAGE, errno, "%s: cannot read the plan file", path),
+		       NULL;
+	buf = malloc(MAX_PLAN_FILE + 1);
+	*len = buf ? fread(buf, 1, MAX_PLAN_FILE + 1, f) : 0;
+	if (!buf || ferror(f) || *len > MAX_PLAN_FILE) {
+		vb_error_set(err, VB_EUSAGE, buf && ferror(f) ? errno : 0,
+			     "%s: cannot read the plan file%s", path,
+			     buf && *len > MAX_PLAN_FILE ? " (larger than 1 MiB)" : "");
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[*len] = '\0';
+	return buf;
+}
+
 int vb_plan_parse(const char *path, const char *text, vb_plan_input_t *in, vb_error_t *err)
 {
 	pstate_t s = {.in = in, .err = err};
 	char *owned = NULL, buf[80];
+	const char *nul;
 	size_t i;
 	int rc;
 
 	memset(in, 0, sizeof(*in));
 	snprintf(in->path, sizeof(in->path), "%s", path);
 	if (!text) {
-		owned = vb_read_file(path, MAX_PLAN_FILE, 0, err);
-		if (!owned) {
-			char why[sizeof(err->msg)];
-
-			snprintf(why, sizeof(why), "%s", err->msg);
-			return vb_error_set(err, VB_EUSAGE, 0, "%s: cannot read the plan file (%s)",
-					    path, why);
-		}
+		owned = read_plan(path, &s.len, err);
+		if (!owned)
+			return -1;
 		text = owned;
+	} else {
+		s.len = strlen(text);
 	}
 	s.text = text;
-	s.len = strlen(text);
+	/* A NUL byte would end the text early and hide what follows it. */
+	if ((nul = memchr(text, '\0', s.len)) != NULL) {
+		for (s.line = 1, i = 0; text + i < nul; i++)
+			s.line += text[i] == '\n';
+		fail(&s, s.line, "holds a NUL byte (not a text file)");
+		free(owned);
+		return -1;
+	}
 	rc = ini_parse_stream(reader, &s, handler, &s);
 	if (rc > 0 && (!s.err_line || rc < s.err_line)) {
 		s.err_line = 0;

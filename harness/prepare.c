@@ -51,7 +51,7 @@ static int any_io(const vb_run_cfg_t *cfg)
 	for (i = 0; i < cfg->nwl; i++)
 		if (cfg->wl[i]->flags & VB_W_SCRATCH)
 			return 1;
-	return 0;
+	return !!(cfg->noisy & VB_NOISY_IO); /* the I/O aggressor and victim */
 }
 
 /* Pick the environments' CPUs (the last N) and move the harness elsewhere. */

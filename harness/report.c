@@ -307,6 +307,7 @@ void vb_report_table(const json_t *sum, FILE *out)
 			verdict_line(g, envs, out);
 	}
 	print_flags(sum, out);
+	vb_report_capacity(sum, out, 0);
 	free(cw);
 }
 

@@ -67,6 +67,13 @@ void vb_report_md(const json_t *summary, FILE *out);
  */
 void vb_report_html(const json_t *summary, const json_t *charts, FILE *out);
 
+/*
+ * The "Density" and "Noisy neighbours" tables of @summary (its "density"
+ * and "noisy" objects, copied from run.json), as terminal text or, with
+ * @md, as report.md sections; nothing when the run measured neither.
+ */
+void vb_report_capacity(const json_t *summary, FILE *out, int md);
+
 /* ---- formatting helpers shared by the printers ---- */
 
 /* A value with 4 significant digits, no exponent between 1e-3 and 1e12; "-" if not finite. */

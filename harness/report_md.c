@@ -536,6 +536,7 @@ void vb_report_md(const json_t *sum, FILE *out)
 	md_host_cost(out, sum);
 	md_counters(out, sum);
 	md_flags(out, sum);
+	vb_report_capacity(sum, out, 1);
 	md_host(out, sum);
 	md_envs(out, sum);
 	md_unavailable(out, sum);

@@ -17,8 +17,10 @@
 
 #include "../workloads/workload.h"
 #include "counters.h"
+#include "density.h"
 #include "env.h"
 #include "hostinfo.h"
+#include "noisy.h"
 #include "prepare.h"
 #include "registry.h"
 #include "report.h"
@@ -495,6 +497,18 @@ static int run_schedule(run_state_t *st)
 	return 0;
 }
 
+/* Density, then noisy neighbours, on the environments that started. */
+static void capacity(run_state_t *st)
+{
+	const vb_env_ops_t *ops[VB_MAX_ENVS];
+	size_t i;
+
+	for (i = 0; i < st->nenvs; i++)
+		ops[i] = st->envs[i].ops;
+	if (!vb_interrupted() && vb_density_run(st->cfg, ops, st->nenvs, st->doc) == 0)
+		vb_noisy_run(st->cfg, ops, st->nenvs, st->doc);
+}
+
 /* ---- the run -------------------------------------------------------- */
 
 static void warn(run_state_t *st, const char *fmt, const char *arg)
@@ -625,6 +639,7 @@ finish:
 	}
 	if (st->have_calib)
 		stop_env(&st->calib);
+	capacity(st);
 	if (vb_interrupted())
 		code = VB_EXIT_INTERRUPT;
 	else if (code == VB_EXIT_OK && st->failures)

@@ -568,7 +568,9 @@ static json_t *build(const json_t *run, const vb_summary_cfg_t *cfg, vb_error_t 
 		      "workloads", wls_out, "groups", groups_json(&c, envs, wls), "unavailable",
 		      unavailable_json(envs, results), "flags", c.flags, "results", results);
 	ctx_free(&c, cells);
-	if (!out)
+	if (out)
+		vb_summary_carry(out, run); /* density and noisy, printed as measured */
+	else
 		vb_error_set(err, VB_ESYS, 0, "summary: out of memory");
 	return out;
 }

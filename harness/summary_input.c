@@ -390,9 +390,28 @@ json_t *vb_summary_merge(json_t *const *runs, const char *const *paths, size_t n
 		      "allocation", json_object_get(runs[0], "allocation") ?: json_null(),
 		      "environments", envs, "workloads", wls, "repetitions", reps, "warnings",
 		      warnings, "runs", facts, "merged", n > 1);
+	for (k = 0; doc && k < n; k++)
+		vb_summary_carry(doc, runs[k]);
 	if (!doc)
 		vb_error_set(err, VB_ESYS, 0, "merge runs: out of memory");
 	return doc;
+}
+
+void vb_summary_carry(json_t *out, const json_t *run)
+{
+	static const char *const keys[] = { "density", "noisy" };
+	json_t *src, *dst;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		src = json_object_get(run, keys[i]);
+		if (!json_is_object(src))
+			continue;
+		dst = json_object_get(out, keys[i]);
+		if (!json_is_object(dst))
+			json_object_set_new(out, keys[i], dst = json_object());
+		json_object_update(dst, src);
+	}
 }
 
 /* ---- facts copied into the summary (summary_int.h) ---- */

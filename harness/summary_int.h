@@ -25,4 +25,9 @@ json_t *vb_summary_warnings_json(const json_t *run);
 /* How the numbers were computed: method, level, resamples, seed, thresholds. */
 json_t *vb_summary_statistics_json(const vb_summary_cfg_t *cfg);
 
+/* Copy @run's "density" and "noisy" objects (density.h, noisy.h) into @out,
+ * member by member (a later run's environment replaces an earlier one's);
+ * nothing when @run has none. */
+void vb_summary_carry(json_t *out, const json_t *run);
+
 #endif

@@ -311,6 +311,35 @@ int vb_rm_rf(const char *path)
 	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+static uint64_t du_total; /* vb_du_bytes' accumulator (nftw has no context argument) */
+
+static int du_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag != FTW_NS && flag != FTW_DNR)
+		du_total += (uint64_t)sb->st_blocks * 512;
+	return 0;
+}
+
+int vb_du_bytes(const char *path, uint64_t *bytes)
+{
+	struct stat st;
+
+	*bytes = 0;
+	if (lstat(path, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		*bytes = (uint64_t)st.st_blocks * 512;
+		return 0;
+	}
+	du_total = 0;
+	if (nftw(path, du_one, 32, FTW_PHYS | FTW_MOUNT) < 0)
+		return -1;
+	*bytes = du_total;
+	return 0;
+}
+
 int vb_fs_info(const char *path, char *type, size_t typelen, int *is_ram, vb_error_t *err)
 {
 	static const struct {

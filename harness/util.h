@@ -66,6 +66,12 @@ int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err);
 /* Remove a directory tree (no symlink following). Returns 0 or -1. */
 int vb_rm_rf(const char *path);
 
+/* Disk allocated to @path and, for a directory, everything under it
+ * (st_blocks * 512, symlinks not followed, other filesystems not entered):
+ * what `du -s --block-size=1 -x` says.  Returns 0, or -1 (errno) when
+ * @path cannot be read.  Not reentrant. */
+int vb_du_bytes(const char *path, uint64_t *bytes);
+
 /*
  * Filesystem type name of @path ("ext4", "tmpfs", ...; "unknown" if not in
  * our table) and whether it keeps data in RAM (tmpfs, ramfs).  Returns 0 or

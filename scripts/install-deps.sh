@@ -1,11 +1,26 @@
 #!/bin/sh
 # install-deps.sh - install the Debian packages vbench needs, if missing.
 # Idempotent: installs nothing when everything is present.  Needs root.
+#
+#   scripts/install-deps.sh [GROUP]...   also the optional groups:
+#     fuzz       clang and its libFuzzer runtime (make fuzz)
+#     valgrind   valgrind (make valgrind)
 set -eu
 
 PKGS="build-essential pkg-config libpapi-dev papi-tools libcpuid-dev cpuidtool check
 libjansson-dev libinih-dev libarchive-dev liblzma-dev gnuplot-nox chromium python3 python3-jsonschema
 qemu-system-x86 qemu-utils busybox-static crun runc fio likwid"
+
+for g in "$@"; do
+	case "$g" in
+	fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
+	valgrind) PKGS="$PKGS valgrind" ;;
+	*)
+		echo "install-deps: unknown group '$g' (expected fuzz or valgrind)" >&2
+		exit 2
+		;;
+	esac
+done
 
 missing=""
 for p in $PKGS; do

@@ -278,7 +278,7 @@ START_TEST(test_chan_real_agent)
 	vb_chan_t ch;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/workloads/vbench-agent", vb_test_srcdir());
+	snprintf(path, sizeof(path), "%s/workloads/vbench-agent", vb_test_bindir());
 	if (access(path, X_OK) < 0)
 		VB_SKIP("%s not built", path);
 

@@ -111,7 +111,7 @@ static int run_report(char **out, char **errout, const char *a1, const char *a2,
 	int status, fd;
 	pid_t pid;
 
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
 	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
 	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
 	pid = fork();

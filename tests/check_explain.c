@@ -298,7 +298,7 @@ static int run_explain(char **out, char **errout, ...)
 	va_list ap;
 	pid_t pid;
 
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
 	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
 	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
 	argv[n++] = vbench;

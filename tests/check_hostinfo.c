@@ -67,6 +67,13 @@ static int cpuinfo_hypervisor(void)
 	return found;
 }
 
+/* Under `make valgrind`: valgrind answers CPUID itself, without the
+ * hypervisor bit, so the CPU's answer cannot be compared with the kernel's. */
+static int under_valgrind(void)
+{
+	return getenv("VBENCH_VALGRIND") != NULL;
+}
+
 START_TEST(test_hypervisor)
 {
 	char v[32];
@@ -74,7 +81,7 @@ START_TEST(test_hypervisor)
 	int proc = cpuinfo_hypervisor();
 
 	ck_assert(bit == 0 || bit == 1);
-	if (proc >= 0)
+	if (proc >= 0 && !under_valgrind())
 		ck_assert_int_eq(bit, proc);
 	if (!bit)
 		ck_assert_str_eq(v, "");
@@ -113,7 +120,7 @@ START_TEST(test_collect)
 	ck_assert_str_eq(json_string_value(json_object_get(k, "machine")), u.machine);
 
 	ck_assert(json_is_boolean(json_object_get(j, "virtualized")));
-	if (proc >= 0)
+	if (proc >= 0 && !under_valgrind())
 		ck_assert_int_eq(json_is_true(json_object_get(j, "virtualized")), proc);
 	vb_hostinfo_hypervisor(v, sizeof(v));
 	ck_assert_str_eq(json_string_value(json_object_get(j, "hypervisor_vendor")), v);

@@ -29,7 +29,7 @@ static pid_t last_pid; /* the vbench process run_cmd started last */
 
 static void setup(void)
 {
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
 	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
 	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-itest-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));

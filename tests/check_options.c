@@ -52,6 +52,7 @@ static int parse(vb_run_cfg_t *cfg, vb_error_t *err, ...)
 		ck_assert_int_eq(e_.code, VB_EUSAGE);                                    \
 		ck_assert_msg(strstr(e_.msg, (word)) != NULL, "'%s' does not name '%s'", \
 			      e_.msg, (word));                                           \
+		vb_run_cfg_free(&c_);                                                    \
 	} while (0)
 
 /* Parsing must succeed. */
@@ -266,6 +267,15 @@ START_TEST(test_events)
 	EXPECT_OK(&cfg, "--events", "perf::TASK-CLOCK");
 	ck_assert_uint_eq(cfg.nevents, 1);
 	ck_assert_str_eq(cfg.events[0], "perf::TASK-CLOCK");
+	vb_run_cfg_free(&cfg);
+	ck_assert_uint_eq(cfg.nevents, 0);
+
+	/* A second --events replaces the first (nothing leaks); a name twice is refused. */
+	EXPECT_OK(&cfg, "--events", "perf::TASK-CLOCK", "--events", "perf::PAGE-FAULTS");
+	ck_assert_uint_eq(cfg.nevents, 1);
+	ck_assert_str_eq(cfg.events[0], "perf::PAGE-FAULTS");
+	vb_run_cfg_free(&cfg);
+	EXPECT_USAGE("given twice", "--events", "perf::TASK-CLOCK,perf::TASK-CLOCK");
 
 	EXPECT_USAGE("NOT_AN_EVENT", "--events", "NOT_AN_EVENT");
 	EXPECT_USAGE("--events", "--events", "NOT_AN_EVENT");

@@ -159,7 +159,7 @@ static int run_report(char **out, char **errout, ...)
 	va_list ap;
 	pid_t pid;
 
-	src_path(vbench, sizeof(vbench), "bench/vbench");
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
 	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
 	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
 	argv[n++] = vbench;

@@ -1,7 +1,8 @@
 /*
  * tests.h - the suites of the Check runner.  One tests/check_<module>.c per
  * module, each exporting one Suite constructor listed in VB_SUITES.
- * Run one suite: CK_RUN_SUITE=name build/check_vbench (Check's own variable).
+ * Run one suite: CK_RUN_SUITE=name build/check_vbench (Check's own variable);
+ * several: VBENCH_SUITES="util agent ..." (make sanitize and make valgrind).
  */
 #ifndef VB_TESTS_H
 #define VB_TESTS_H
@@ -35,6 +36,8 @@
 	X(compare)     \
 	X(plan)        \
 	X(explain)     \
+	X(malformed)   \
+	X(density)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
@@ -50,7 +53,11 @@ VB_SUITES(VB_DECLARE_SUITE)
 		return;                                    \
 	} while (0)
 
-/* Source tree root (set by `make test`), for fixtures and binaries. */
+/* Source tree root (set by `make test`), for fixtures and scripts. */
 const char *vb_test_srcdir(void);
+
+/* Where bench/vbench and workloads/vbench-agent are: VBENCH_BINDIR (the
+ * sanitizer build's directory, set by `make sanitize`), else the source tree. */
+const char *vb_test_bindir(void);
 
 #endif

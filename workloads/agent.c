@@ -58,53 +58,69 @@ static json_t *metrics_json(const vb_workload_t *w, const vb_wresult_t *res)
 	return m;
 }
 
+/* A run request checked against the registry, ready to execute. */
+typedef struct run_req {
+	const vb_workload_t *w;
+	vb_params_t params;
+	const char *names[VB_MAX_EVENTS]; /* borrowed from the request */
+	size_t nev;
+	const char *scratch;		  /* NULL: none */
+	int corrupt;			  /* test hook (workload.h) */
+} run_req_t;
+
+/* Check everything of a run request that can be checked without running
+ * it.  0, or -1 with @err (VB_EPROTO, VB_EUSAGE). */
+static int prepare_run(const json_t *req, run_req_t *r, vb_error_t *err)
+{
+	const char *wname = json_string_value(json_object_get(req, "workload"));
+	json_t *scratch = json_object_get(req, "scratch");
+
+	memset(r, 0, sizeof(*r));
+	if (!wname)
+		return vb_error_set(err, VB_EPROTO, 0, "run request without a workload name");
+	r->w = vb_workload_find(wname);
+	if (!r->w)
+		return vb_error_set(err, VB_EUSAGE, 0, "unknown workload '%.128s'", wname);
+	if (scratch && !json_is_string(scratch))
+		return vb_error_set(err, VB_EPROTO, 0, "scratch is not a string");
+	r->scratch = json_string_value(scratch);
+	r->corrupt = json_is_true(json_object_get(req, "corrupt"));
+	if (json_object_get(req, "params")) {
+		if (vb_params_from_json(r->w, &r->params, json_object_get(req, "params"), err) < 0)
+			return -1;
+	} else {
+		vb_params_defaults(r->w, &r->params);
+	}
+	if (parse_events(req, r->names, &r->nev, err) < 0)
+		return -1;
+	return vb_counters_validate(r->names, r->nev, err);
+}
+
 json_t *vb_agent_handle_run(const json_t *req)
 {
-	const char *names[VB_MAX_EVENTS], *wname, *scratch;
 	json_t *id = json_object_get(req, "id"), *reply;
-	const vb_workload_t *w;
 	vb_counters_t *ctr = NULL;
 	vb_wresult_t res;
-	vb_params_t params;
 	vb_error_t err;
-	size_t nev;
-	int corrupt;
+	run_req_t r;
 
 	vb_error_clear(&err);
-	wname = json_string_value(json_object_get(req, "workload"));
-	scratch = json_string_value(json_object_get(req, "scratch"));
-	corrupt = json_is_true(json_object_get(req, "corrupt"));
-	if (!wname) {
-		vb_error_set(&err, VB_EPROTO, 0, "run request without a workload name");
+	if (prepare_run(req, &r, &err) < 0)
 		return fail_reply(id, &err);
-	}
-	w = vb_workload_find(wname);
-	if (!w) {
-		vb_error_set(&err, VB_EUSAGE, 0, "unknown workload '%s'", wname);
-		return fail_reply(id, &err);
-	}
-	if (json_object_get(req, "params")) {
-		if (vb_params_from_json(w, &params, json_object_get(req, "params"), &err) < 0)
-			return fail_reply(id, &err);
-	} else {
-		vb_params_defaults(w, &params);
-	}
-	if (parse_events(req, names, &nev, &err) < 0)
-		return fail_reply(id, &err);
-	if (nev) {
-		ctr = vb_counters_new(names, nev, &err);
+	if (r.nev) {
+		ctr = vb_counters_new(r.names, r.nev, &err);
 		if (!ctr)
 			return fail_reply(id, &err);
 	}
-	if (vb_workload_run(w, &params, scratch, ctr, corrupt, &res, &err) < 0) {
+	if (vb_workload_run(r.w, &r.params, r.scratch, ctr, r.corrupt, &res, &err) < 0) {
 		vb_counters_free(ctr);
 		return fail_reply(id, &err);
 	}
 	reply = json_pack("{s:s,s:O?,s:b,s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:s,s:o}", "type", "result",
-			  "id", id, "ok", 1, "workload", w->name, "params",
-			  vb_params_to_json(&params), "elapsed_ns", (json_int_t)res.elapsed_ns,
+			  "id", id, "ok", 1, "workload", r.w->name, "params",
+			  vb_params_to_json(&r.params), "elapsed_ns", (json_int_t)res.elapsed_ns,
 			  "ops", (json_int_t)res.ops, "bytes", (json_int_t)res.bytes, "metrics",
-			  metrics_json(w, &res), "counters",
+			  metrics_json(r.w, &res), "counters",
 			  ctr ? vb_counters_to_json(ctr) : json_object(), "counter_mode",
 			  ctr ? vb_counters_mode(ctr) : "none", "detail",
 			  res.detail ? res.detail : json_object());
@@ -285,40 +301,83 @@ int vb_agent_send(FILE *out, const json_t *obj)
 	return rc;
 }
 
-/* Handle one request line; *quit set on "quit".  Returns the reply. */
-static json_t *handle_line(const char *line, int *quit)
+static json_t *error_reply(const char *why)
+{
+	return json_pack("{s:s,s:s}", "type", "error", "error", why);
+}
+
+json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *quit)
 {
 	json_error_t jerr;
-	json_t *req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr), *reply;
+	json_t *req, *reply;
 	const char *op;
+	vb_error_t err;
+	run_req_t r;
 
+	if (memchr(line, '\0', len))
+		return error_reply("request holds a NUL byte");
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!req || !json_is_object(req)) {
 		json_decref(req);
-		return json_pack("{s:s,s:s}", "type", "error", "error", "request is not a JSON object");
+		return error_reply("request is not a JSON object");
 	}
 	op = json_string_value(json_object_get(req, "op"));
 	if (op && !strcmp(op, "run")) {
-		reply = vb_agent_handle_run(req);
+		vb_error_clear(&err);
+		if (!dry_run)
+			reply = vb_agent_handle_run(req);
+		else if (prepare_run(req, &r, &err) < 0)
+			reply = fail_reply(json_object_get(req, "id"), &err);
+		else
+			reply = json_pack("{s:s,s:s}", "type", "checked", "op", op);
 	} else if (op && !strcmp(op, "facts")) {
-		reply = json_pack("{s:s,s:o}", "type", "facts", "facts",
-				  vb_hostinfo_collect(json_string_value(json_object_get(req, "scratch"))));
+		const char *scratch = json_string_value(json_object_get(req, "scratch"));
+
+		reply = dry_run ? json_pack("{s:s,s:s}", "type", "checked", "op", op)
+				: json_pack("{s:s,s:o}", "type", "facts", "facts",
+					    vb_hostinfo_collect(scratch));
 	} else if (op && !strcmp(op, "quit")) {
 		*quit = 1;
 		reply = json_pack("{s:s}", "type", "bye");
 	} else {
-		reply = json_pack("{s:s,s:s}", "type", "error", "error",
-				  "unknown op (expected run, facts or quit)");
+		reply = error_reply("unknown op (expected run, facts or quit)");
 	}
 	json_decref(req);
 	return reply;
 }
 
+/*
+ * Read one line of at most @cap bytes, without its newline, into @buf (which
+ * holds @cap + 1).  Returns 1 with *@len set (a NUL byte in the line is
+ * kept and counted), 0 at the end of input, -1 when the line was longer
+ * (the rest of it is read and dropped).
+ */
+static int read_line(FILE *in, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (n < cap)
+			buf[n] = (char)c;
+		if (n <= cap)
+			n++;
+	}
+	if (c == EOF && n == 0)
+		return 0;
+	if (n > cap)
+		return -1;
+	buf[n] = '\0';
+	*len = n;
+	return 1;
+}
+
 int vb_agent_serve(FILE *in, FILE *out)
 {
-	char *line = malloc(VB_AGENT_MAX_LINE + 2);
+	char *line = malloc(VB_AGENT_MAX_LINE + 1);
 	json_t *msg;
-	int quit = 0, rc = 0;
-	size_t len;
+	int quit = 0, rc = 0, got;
+	size_t len = 0;
 
 	if (!line)
 		return -1;
@@ -326,16 +385,9 @@ int vb_agent_serve(FILE *in, FILE *out)
 	if (!msg || vb_agent_send(out, msg) < 0)
 		rc = -1;
 	json_decref(msg);
-	while (!rc && !quit && fgets(line, VB_AGENT_MAX_LINE + 2, in)) {
-		len = strlen(line);
-		if (len && line[len - 1] != '\n' && !feof(in)) {
-			int c;
-			while ((c = fgetc(in)) != EOF && c != '\n')
-				;
-			msg = json_pack("{s:s,s:s}", "type", "error", "error", "request line too long");
-		} else {
-			msg = handle_line(line, &quit);
-		}
+	while (!rc && !quit && (got = read_line(in, line, VB_AGENT_MAX_LINE, &len)) != 0) {
+		msg = got < 0 ? error_reply("request line too long")
+			      : vb_agent_handle_line(line, len, 0, &quit);
 		/* The harness may close its end right after "quit": a lost
 		 * "bye" is not an error. */
 		if (!msg || (vb_agent_send(out, msg) < 0 && !quit))

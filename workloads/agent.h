@@ -31,6 +31,7 @@
 #define VB_AGENT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #define VB_AGENT_PROTOCOL 1
@@ -45,6 +46,18 @@ json_t *vb_agent_handle_run(const json_t *req);
 
 /* The ready message (facts of the environment as seen from inside). */
 json_t *vb_agent_ready_message(void);
+
+/*
+ * Handle one request line of @len bytes (without its newline; a NUL byte in
+ * it is refused) and return the reply: "error" for a line that is not a
+ * JSON object with a known op, a failed "result" for a run request that
+ * does not check out, else what the op gives; *@quit is set on "quit".
+ * With @dry_run nothing is executed: a run or facts request that checks out
+ * (workload, parameters, events, scratch) gets {"type":"checked","op":OP}
+ * (the fuzzer and the malformed-input tests use this).  New reference,
+ * NULL only when memory runs out.
+ */
+json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *quit);
 
 /*
  * Serve requests from @in, replies to @out, until "quit" or end of input.
