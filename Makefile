@@ -251,9 +251,10 @@ valgrind: all $(TESTS)
 	  --error-exitcode=99 --suppressions=tests/valgrind.supp ./$(TESTS)
 
 # libFuzzer (clang, libclang-rt-14-dev: scripts/install-deps.sh fuzz).  Each
-# target runs FUZZ_SECONDS from its committed seeds plus what earlier runs
-# found (build-fuzz/corpus/, not committed); a crash fails the target and
-# leaves the input in build-fuzz/crash-<target>-*.
+# target runs FUZZ_SECONDS from its committed seeds (fuzz/corpus/<target>/,
+# with the tokens of fuzz/dict/<target>.dict) plus what earlier runs found
+# (build-fuzz/corpus/, not committed); a crash fails the target and leaves
+# the input in build-fuzz/crash-<target>-*.
 FUZZ_BUILD := build-fuzz
 FUZZ_CC := clang
 FUZZ_SECONDS ?= 60
@@ -275,7 +276,7 @@ fuzz:
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 	  echo "  FUZZ    $$t ($(FUZZ_SECONDS) s)"; \
 	  if ! $(FUZZ_ENV) ./$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	      -close_fd_mask=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$t- \
+	      -close_fd_mask=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$t- -dict=fuzz/dict/$$t.dict \
 	      $(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$$t > $(FUZZ_BUILD)/fuzz_$$t.log 2>&1; then \
 	    tail -n 60 $(FUZZ_BUILD)/fuzz_$$t.log; echo "fuzz: $$t failed (log: $(FUZZ_BUILD)/fuzz_$$t.log)"; exit 1; \
 	  fi; \

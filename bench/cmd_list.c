@@ -22,8 +22,9 @@ int vb_cmd_list(int argc, char **argv)
 			printf("usage: vbench list\n");
 			return 0;
 		}
+		/* Through the error object: one line, whatever argv[1] holds. */
 		vb_error_set(&err, VB_EUSAGE, 0, "unexpected argument '%.128s'", argv[1]);
-		fprintf(stderr, "vbench list: %s\n", err.msg); /* one line, whatever argv[1] holds */
+		fprintf(stderr, "vbench list: %s\n", err.msg);
 		return VB_EXIT_USAGE;
 	}
 	vb_run_cfg_init(&cfg);

@@ -29,10 +29,10 @@ FILE *vb_fuzz_null(void);
 void vb_fuzz_check_error(const vb_error_t *err);
 
 /* Abort with @what on stderr when @cond is false. */
-#define VB_FUZZ_ASSERT(cond, what)                                                    \
-	do {                                                                          \
-		if (!(cond))                                                          \
-			vb_fuzz_fail(__FILE__, __LINE__, (what));                     \
+#define VB_FUZZ_ASSERT(cond, what)                                                                 \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			vb_fuzz_fail(__FILE__, __LINE__, (what));                                  \
 	} while (0)
 void vb_fuzz_fail(const char *file, int line, const char *what) __attribute__((noreturn));
 

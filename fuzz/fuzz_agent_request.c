@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	VB_FUZZ_ASSERT(type, "reply without a type");
 	if (!strcmp(type, "result")) {
 		VB_FUZZ_ASSERT(json_is_false(json_object_get(reply, "ok")), "a run in a dry run");
-		VB_FUZZ_ASSERT(json_is_string(json_object_get(reply, "error")), "failure without a reason");
+		VB_FUZZ_ASSERT(json_is_string(json_object_get(reply, "error")),
+			       "failure without a reason");
 	} else {
 		VB_FUZZ_ASSERT(!strcmp(type, "checked") || !strcmp(type, "error") ||
 				   !strcmp(type, "bye"),

@@ -28,14 +28,14 @@
 /* A run with one environment and one workload, to which a repetition is added. */
 static json_t *empty_run(void)
 {
-	return json_pack(
-	    "{s:s,s:i,s:{s:{s:s},s:{s:s}},s:[{s:s,s:s,s:s,s:b,s:b}],"
-	    "s:[{s:s,s:s,s:[{s:s,s:s,s:s}]}],s:[],s:[],s:s}",
-	    "schema", "vbench-run", "schema_version", 1, "host", "cpu", "brand", "fuzz", "kernel",
-	    "release", "fuzz", "environments", "name", "bare", "type", "bare metal", "mechanism",
-	    "none", "available", 1, "baseline", 1, "workloads", "name", "cpu.int", "kind", "cpu",
-	    "metrics", "name", "mops", "unit", "Mop/s", "better", "higher", "repetitions",
-	    "warnings", "created", "2026-01-01T00:00:00.000Z");
+	return json_pack("{s:s,s:i,s:{s:{s:s},s:{s:s}},s:[{s:s,s:s,s:s,s:b,s:b}],"
+			 "s:[{s:s,s:s,s:[{s:s,s:s,s:s}]}],s:[],s:[],s:s}",
+			 "schema", "vbench-run", "schema_version", 1, "host", "cpu", "brand",
+			 "fuzz", "kernel", "release", "fuzz", "environments", "name", "bare",
+			 "type", "bare metal", "mechanism", "none", "available", 1, "baseline", 1,
+			 "workloads", "name", "cpu.int", "kind", "cpu", "metrics", "name", "mops",
+			 "unit", "Mop/s", "better", "higher", "repetitions", "warnings", "created",
+			 "2026-01-01T00:00:00.000Z");
 }
 
 /* The runner's record of a reply (run_slot), the report's check, a summary. */
@@ -102,7 +102,8 @@ static void drain(vb_chan_t *ch, int call)
 				break; /* the stream ended */
 			continue;
 		}
-		VB_FUZZ_ASSERT(json_is_string(json_object_get(o, "type")), "message without a type");
+		VB_FUZZ_ASSERT(json_is_string(json_object_get(o, "type")),
+			       "message without a type");
 		if (!strcmp(json_string_value(json_object_get(o, "type")), "result")) {
 			VB_FUZZ_ASSERT(!call || vb_agent_check_result(o, NULL) == 0,
 				       "an unchecked result");

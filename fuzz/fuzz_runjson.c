@@ -34,7 +34,8 @@ static const vb_plan_input_t *example_plan(void)
 	vb_error_t err;
 
 	if (!state) {
-		snprintf(path, sizeof(path), "%s/examples/consolidate.ini", src && *src ? src : ".");
+		snprintf(path, sizeof(path), "%s/examples/consolidate.ini",
+			 src && *src ? src : ".");
 		state = vb_plan_parse(path, NULL, &in, &err) == 0 ? 1 : -1;
 		if (state < 0)
 			fprintf(stderr, "fuzz: no example plan (%s): skipped\n", err.msg);

@@ -147,8 +147,7 @@ static char *take_line(vb_chan_t *ch, size_t *n)
 	return line;
 }
 
-static json_t *parse_line(vb_chan_t *ch, const char *line, size_t n, int skip_junk,
-			  vb_error_t *err)
+static json_t *parse_line(vb_chan_t *ch, const char *line, size_t n, int skip_junk, vb_error_t *err)
 {
 	json_error_t jerr;
 	json_t *o;
@@ -279,7 +278,8 @@ int vb_agent_check_result(const json_t *reply, vb_error_t *err)
 	size_t k;
 
 	if (!json_is_object(reply))
-		return vb_error_set(err, VB_EPROTO, 0, "malformed result from the agent: not an object");
+		return vb_error_set(err, VB_EPROTO, 0,
+				    "malformed result from the agent: not an object");
 	if (!json_is_boolean(json_object_get(reply, "ok")))
 		return bad_result(err, "ok", "is missing or not a boolean");
 	if (!json_is_true(json_object_get(reply, "ok"))) {

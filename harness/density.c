@@ -377,11 +377,12 @@ static void density_env(const vb_run_cfg_t *cfg, const vb_env_ops_t *ops, json_t
 
 int vb_density_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, size_t n, json_t *doc)
 {
-	json_t *all = json_object(), *rec;
+	json_t *all, *rec;
 	size_t i;
 
 	if (!cfg->density || !n)
 		return 0;
+	all = json_object(); /* only now: an early return must not leak it */
 	json_object_set_new(doc, "density", all);
 	for (i = 0; i < n && !vb_interrupted(); i++) {
 		rec = json_pack("{s:I,s:s,s:I,s:s}", "k_requested", (json_int_t)cfg->density,

@@ -120,8 +120,14 @@ json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err)
 		if (!o)
 			return NULL;
 		type = json_string_value(json_object_get(o, "type"));
-		if (!strcmp(type, "result"))
+		if (!strcmp(type, "result")) {
+			/* Untrusted: the same checks as the synchronous path. */
+			if (vb_agent_check_result(o, err) < 0) {
+				json_decref(o);
+				return NULL;
+			}
 			return o;
+		}
 		if (!strcmp(type, "error")) {
 			vb_error_set(err, VB_EPROTO, 0, "%s: agent refused the request: %s",
 				     env->chan.name,

@@ -413,11 +413,12 @@ out:
 
 int vb_noisy_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, size_t n, json_t *doc)
 {
-	json_t *all = json_object(), *rec;
+	json_t *all, *rec;
 	size_t i;
 
 	if (!cfg->noisy || !n)
 		return 0;
+	all = json_object(); /* only now: an early return must not leak it */
 	json_object_set_new(doc, "noisy", all);
 	for (i = 0; i < n && !vb_interrupted(); i++) {
 		rec = json_pack("{s:s,s:i}", "type", envs[i]->type, "reps", VB_NOISY_REPS);

@@ -41,8 +41,8 @@ int main(void)
 	SRunner *sr = srunner_create(NULL);
 	int failed;
 
-#define VB_ADD_SUITE(name)                                   \
-	if (selected(#name))                                 \
+#define VB_ADD_SUITE(name)                                                                         \
+	if (selected(#name))                                                                       \
 		srunner_add_suite(sr, vb_suite_##name());
 	VB_SUITES(VB_ADD_SUITE)
 #undef VB_ADD_SUITE

@@ -24,9 +24,9 @@
 #include "../workloads/agent.h"
 #include "tests.h"
 
-#define CORPUS	"tests/fixtures/malformed"
-#define FIXTURE "tests/fixtures/run-bare-container.json"
-#define MAX_OUT (1u << 20)
+#define CORPUS	 "tests/fixtures/malformed"
+#define FIXTURE	 "tests/fixtures/run-bare-container.json"
+#define MAX_OUT	 (1u << 20)
 #define MAX_ARGV 64
 
 static char tmpdir[PATH_MAX], rundir[PATH_MAX], vbench[PATH_MAX], agent[PATH_MAX];
@@ -59,9 +59,9 @@ static void teardown(void)
 /* ---- running a binary ---- */
 
 typedef struct outcome {
-	int status;	      /* exit code, or 128 + signal */
-	int signaled;	      /* killed by a signal */
-	char *out, *err;      /* stdout and stderr (NUL-terminated, malloc'ed) */
+	int status;	 /* exit code, or 128 + signal */
+	int signaled;	 /* killed by a signal */
+	char *out, *err; /* stdout and stderr (NUL-terminated, malloc'ed) */
 	size_t out_len, err_len;
 } outcome_t;
 
@@ -146,8 +146,8 @@ static void assert_one_line_refusal(const outcome_t *o, const char *what)
 	ck_assert_msg(!o->signaled, "%s: killed by signal %d: %s", what, o->status - 128, o->err);
 	ck_assert_msg(!strstr(o->err, "Sanitizer") && !strstr(o->err, "runtime error"),
 		      "%s: sanitizer report: %s", what, o->err);
-	ck_assert_msg(o->status == VB_EXIT_USAGE, "%s: exit %d, expected 2: %s%s", what,
-		      o->status, o->out, o->err);
+	ck_assert_msg(o->status == VB_EXIT_USAGE, "%s: exit %d, expected 2: %s%s", what, o->status,
+		      o->out, o->err);
 	ck_assert_msg(o->out_len == 0, "%s: printed on stdout: %.300s", what, o->out);
 	ck_assert_msg(count_lines(o->err) == 1 && o->err[o->err_len - 1] == '\n',
 		      "%s: %zu lines of error text: %.600s", what, count_lines(o->err), o->err);
@@ -257,8 +257,8 @@ END_TEST
 
 START_TEST(test_runjson)
 {
-	char dir[PATH_MAX], src[PATH_MAX * 2], run_dir[PATH_MAX], dst[PATH_MAX * 2],
-	    plan[PATH_MAX], what[NAME_MAX + 32], *doc;
+	char dir[PATH_MAX], src[PATH_MAX * 2], run_dir[PATH_MAX], dst[PATH_MAX * 2], plan[PATH_MAX],
+	    what[NAME_MAX + 32], *doc;
 	char *report[] = { vbench, "report", "--quiet", "--no-charts", run_dir, NULL };
 	char *explain[] = { vbench, "explain", "--quiet", run_dir, NULL };
 	char *compare[] = { vbench, "compare", "--quiet", run_dir, rundir, NULL };
@@ -332,8 +332,7 @@ static void serve(const char *in_path, const char *what, size_t nreq)
 	outcome_t o;
 
 	run(argv, in_path, &o);
-	ck_assert_msg(!o.signaled && o.status == 0, "%s: agent exit %d: %s", what, o.status,
-		      o.err);
+	ck_assert_msg(!o.signaled && o.status == 0, "%s: agent exit %d: %s", what, o.status, o.err);
 	ck_assert_msg(o.err_len == 0, "%s: agent stderr: %.600s", what, o.err);
 	for (line = strtok_r(o.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		msg = json_loads(line, 0, NULL);
@@ -431,8 +430,7 @@ static void assert_stream_refused(const char *data, size_t len, const char *what
 	ck_assert_msg(!o, "%s: accepted: %s", what, json_dumps(o, JSON_COMPACT));
 	ck_assert_msg(err.code == VB_EPROTO || err.code == VB_ESYS, "%s: error %s: %s", what,
 		      vb_error_code_name(err.code), err.msg);
-	ck_assert_msg(err.msg[0] && !strpbrk(err.msg, "\r\n"), "%s: message '%s'", what,
-		      err.msg);
+	ck_assert_msg(err.msg[0] && !strpbrk(err.msg, "\r\n"), "%s: message '%s'", what, err.msg);
 }
 
 START_TEST(test_stream)
