@@ -41,6 +41,7 @@ LIB_SRCS += harness/util.c
 LIB_SRCS += harness/counters.c
 LIB_SRCS += harness/counters_papi.c
 LIB_SRCS += harness/hostinfo.c
+LIB_SRCS += harness/marker.c
 LIB_SRCS += harness/registry.c
 LIB_SRCS += harness/cgroup.c
 LIB_SRCS += harness/agentio.c
@@ -221,8 +222,11 @@ run: deps all
 	./$(VBENCH) run --all --profile quick
 
 # CK_DEFAULT_TIMEOUT stays at Check's 4 s; long cases set their own.
+# The vbench processes the tests start keep their markers in build/state,
+# never in /run/vbench with those of real runs (docs/reliability.md).
+TEST_STATE := VBENCH_STATE_DIR=$(CURDIR)/$(BUILD)/state
 test: all $(TESTS)
-	VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
+	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
 
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
@@ -238,7 +242,7 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stac
 sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) VBENCH=$(SAN_BUILD)/bench/vbench \
 	  AGENT=$(SAN_BUILD)/workloads/vbench-agent SANITIZE="$(SAN_FLAGS)" all $(SAN_BUILD)/check_vbench
-	$(SAN_ENV) VBENCH_SRCDIR=$(CURDIR) VBENCH_BINDIR=$(CURDIR)/$(SAN_BUILD) \
+	$(SAN_ENV) $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_BINDIR=$(CURDIR)/$(SAN_BUILD) \
 	  VBENCH_SUITES="$(UNIT_SUITES) integration" ./$(SAN_BUILD)/check_vbench
 
 # In one process (CK_FORK=no) so memcheck sees every test; the binaries the
@@ -246,7 +250,7 @@ sanitize:
 VG_SUITES := $(filter-out malformed,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
-	CK_FORK=no VBENCH_VALGRIND=1 VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \
+	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \
 	  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
 	  --error-exitcode=99 --suppressions=tests/valgrind.supp ./$(TESTS)
 

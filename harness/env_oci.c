@@ -317,6 +317,47 @@ static void delete_container(void *arg)
 	vb_proc_run_quiet(p->del_argv, &o);
 }
 
+/* What `vbench clean` needs to delete the container after a kill (the
+ * runtime by name, never by path: clean finds it again). */
+static json_t *undo_record(const oci_priv_t *p)
+{
+	return json_pack("{s:s,s:s,s:s,s:b,s:b}", "undo", "oci", "runtime", p->runtime, "id", p->id,
+			 "manager_disabled", p->manager_disabled, "private_ns", p->private_ns);
+}
+
+int vb_env_oci_undo(const json_t *rec, pid_t owner, char *msg, size_t len)
+{
+	const char *rt = json_string_value(json_object_get(rec, "runtime"));
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	char prefix[32], name[16], path[PATH_MAX], flag[] = "--cgroup-manager=disabled";
+	char *argv[6] = { path, NULL };
+	ns_setup_t ns = { .msgfd = -1 };
+	vb_proc_opts_t o = { .timeout_ms = OCI_DELETE_TIMEOUT_MS };
+	int n = 1, rc;
+
+	snprintf(prefix, sizeof(prefix), "vbench-%d-oci", (int)owner);
+	if (!rt || !id || strncmp(id, prefix, strlen(prefix)) || strchr(id, '/') ||
+	    strlen(id) >= sizeof(((oci_priv_t *)0)->id))
+		return snprintf(msg, len, "oci container %s: the id is not %s...",
+				id ? id : "(none)", prefix), -1;
+	if (pick_runtime(rt, name, sizeof(name), path, sizeof(path)) < 0)
+		return snprintf(msg, len, "oci container %s: runtime %s is not crun or runc, or not "
+				"installed", id, rt), -1;
+	if (json_is_true(json_object_get(rec, "manager_disabled")))
+		argv[n++] = flag;
+	argv[n++] = "delete";
+	argv[n++] = "-f";
+	argv[n++] = (char *)id;
+	if (json_is_true(json_object_get(rec, "private_ns"))) {
+		o.child_hook = private_ns_hook;
+		o.hook_arg = &ns;
+	}
+	rc = vb_proc_run_quiet(argv, &o);
+	snprintf(msg, len, "oci container %s (`%s delete -f`%s)", id, name,
+		 rc == 0 ? "" : ": it exited non-zero, no such container left");
+	return 0;
+}
+
 static int oci_prepare(vb_env_t *env, vb_error_t *err)
 {
 	const struct vb_run_cfg *cfg = env->cfg;
@@ -388,6 +429,7 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	oci_priv_t *p = env->priv;
 	char logopt[PATH_MAX + 8], line[600];
 	char *argv[10];
+	json_t *undo;
 	int n = 0, i, st = 0, rc;
 	size_t off;
 	vb_spawn_t sp = {
@@ -422,7 +464,9 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	p->ns.msgfd = -1;
 	if (rc < 0)
 		return vb_error_prefix(err, "oci: start %s", p->runtime);
-	p->del_res = vb_res_add_func(delete_container, p, "oci runtime delete");
+	undo = undo_record(p);
+	p->del_res = vb_res_add_undo(delete_container, p, "oci runtime delete", undo);
+	json_decref(undo);
 	if (vb_env_wait_ready(env, err) == 0)
 		return 0;
 	if (err && err->code == VB_EINTR)

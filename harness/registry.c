@@ -2,7 +2,9 @@
  * registry.c - the resource registry (see registry.h).
  *
  * A fixed table, no allocation, so the forced-exit path in the signal
- * handler can walk it safely.
+ * handler can walk it safely.  Each registration and normal release is
+ * also written to this process's marker (marker.c) in normal context; the
+ * marker is removed when the table is empty again.
  */
 #include "registry.h"
 
@@ -19,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "marker.h"
 #include "util.h"
 
 #define VB_MAX_RES 256
@@ -48,7 +51,18 @@ static int free_slot(void)
 	return i;
 }
 
-static int insert(vb_res_kind_t kind, pid_t pid, const char *path, void (*fn)(void *), void *arg)
+static const char *const kind_names[] = {
+	[VB_RES_PROCESS] = "process", [VB_RES_CGROUP] = "cgroup", [VB_RES_MOUNT] = "mount",
+	[VB_RES_DIR] = "dir",	      [VB_RES_FILE] = "file",	  [VB_RES_FUNC] = "func",
+};
+
+const char *vb_res_kind_name(vb_res_kind_t kind)
+{
+	return (unsigned)kind < VB_ARRAY_SIZE(kind_names) ? kind_names[kind] : "?";
+}
+
+static int insert(vb_res_kind_t kind, pid_t pid, const char *path, void (*fn)(void *), void *arg,
+		  const json_t *undo)
 {
 	int i = free_slot();
 
@@ -63,26 +77,33 @@ static int insert(vb_res_kind_t kind, pid_t pid, const char *path, void (*fn)(vo
 	table[i].arg = arg;
 	table[i].handle = next_handle++;
 	table[i].used = 1;
+	/* Recorded before the caller goes on: a kill from now on leaves a trace. */
+	vb_marker_add(table[i].handle, kind_names[kind], pid, path, undo);
 	return table[i].handle;
 }
 
 int vb_res_add_pid(pid_t pid, const char *what)
 {
-	return insert(VB_RES_PROCESS, pid, what, NULL, NULL);
+	return insert(VB_RES_PROCESS, pid, what, NULL, NULL, NULL);
 }
 
 int vb_res_add_path(vb_res_kind_t kind, const char *path)
 {
-	return insert(kind, 0, path, NULL, NULL);
+	return insert(kind, 0, path, NULL, NULL, NULL);
 }
 
 int vb_res_add_func(void (*fn)(void *), void *arg, const char *what)
 {
-	return insert(VB_RES_FUNC, 0, what, fn, arg);
+	return insert(VB_RES_FUNC, 0, what, fn, arg, NULL);
+}
+
+int vb_res_add_undo(void (*fn)(void *), void *arg, const char *what, const json_t *undo)
+{
+	return insert(VB_RES_FUNC, 0, what, fn, arg, undo);
 }
 
 /* Kill every task listed in DIR/cgroup.procs (v1 and v2). */
-static void kill_cgroup_tasks(const char *dir)
+void vb_res_kill_cgroup(const char *dir)
 {
 	char path[600], buf[4096];
 	ssize_t n;
@@ -133,7 +154,7 @@ static void release_one(struct res *r)
 		}
 		break;
 	case VB_RES_CGROUP:
-		kill_cgroup_tasks(r->path);
+		vb_res_kill_cgroup(r->path);
 		for (i = 0; i < 100; i++) {
 			if (rmdir(r->path) == 0 || errno == ENOENT)
 				break;
@@ -168,6 +189,14 @@ static struct res *find(int handle)
 	return NULL;
 }
 
+/* Normal context: note the release in the marker, drop it when empty. */
+static void note_released(int handle)
+{
+	vb_marker_released(handle);
+	if (!vb_res_count())
+		vb_marker_remove();
+}
+
 void vb_res_release(int handle)
 {
 	struct res *r = find(handle);
@@ -176,14 +205,17 @@ void vb_res_release(int handle)
 		return;
 	r->used = 0;
 	release_one(r);
+	note_released(handle);
 }
 
 void vb_res_forget(int handle)
 {
 	struct res *r = find(handle);
 
-	if (r)
-		r->used = 0;
+	if (!r)
+		return;
+	r->used = 0;
+	note_released(handle);
 }
 
 void vb_res_release_all(void)
@@ -201,6 +233,7 @@ void vb_res_release_all(void)
 		table[best].used = 0;
 		release_one(&table[best]);
 	}
+	vb_marker_remove(); /* async-signal-safe: no line is written here */
 	releasing = 0;
 }
 

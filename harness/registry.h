@@ -7,11 +7,14 @@
  * a flag (the run loop stops after the repetition in flight, keeping every
  * completed result); a second one releases everything at once and exits
  * with VB_EXIT_INTERRUPT.  Child processes are additionally given a
- * parent-death signal so they die with vbench even after SIGKILL.
+ * parent-death signal so they die with vbench even after SIGKILL.  Every
+ * registration is recorded at once in this process's owner marker
+ * (marker.h), so `vbench clean` can undo what a killed vbench left.
  */
 #ifndef VB_REGISTRY_H
 #define VB_REGISTRY_H
 
+#include <jansson.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -29,6 +32,16 @@ typedef enum vb_res_kind {
 int vb_res_add_pid(pid_t pid, const char *what);
 int vb_res_add_path(vb_res_kind_t kind, const char *path);
 int vb_res_add_func(void (*fn)(void *), void *arg, const char *what);
+/*
+ * A function, with the marker record `vbench clean` needs to undo it
+ * after a kill (@undo, borrowed: {"undo": "oci", ...}; see clean.c's table
+ * of undo handlers).
+ */
+int vb_res_add_undo(void (*fn)(void *), void *arg, const char *what, const json_t *undo);
+/* The marker's name of a kind ("process", "cgroup", ...). */
+const char *vb_res_kind_name(vb_res_kind_t kind);
+/* Kill every task of cgroup directory @dir (cgroup.kill, then cgroup.procs). */
+void vb_res_kill_cgroup(const char *dir);
 
 /* Release one resource now and drop it from the registry. */
 void vb_res_release(int handle);

@@ -6,7 +6,7 @@
  * documents are rejected, that bad input is refused with a one-line error
  * and exit 2 before anything runs, that a wrong answer is recorded and gives
  * exit 1, that SIGINT keeps completed repetitions, and that nothing is left
- * behind (cgroups, scratch directories, processes).
+ * behind (cgroups, scratch directories, owner markers, processes).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../harness/marker.h"
 #include "../harness/util.h"
 #include "tests.h"
 
@@ -106,6 +107,14 @@ static void assert_no_debris(pid_t pid)
 		ck_assert_msg(strncmp(de->d_name, scratch, strlen(scratch)),
 			      "scratch directory /var/tmp/%s left behind", de->d_name);
 	closedir(d);
+	/* ... no marker (it is removed once everything is released) ... */
+	snprintf(scratch, sizeof(scratch), "%d-", (int)pid);
+	d = opendir(vb_marker_dir());
+	while (d && (de = readdir(d)) != NULL)
+		ck_assert_msg(strncmp(de->d_name, scratch, strlen(scratch)), "marker %s/%s left behind",
+			      vb_marker_dir(), de->d_name);
+	if (d)
+		closedir(d);
 	/* ... and no process of it. */
 	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
 }
