@@ -73,6 +73,8 @@ LIB_SRCS += harness/prepare.c
 LIB_SRCS += harness/instance.c
 LIB_SRCS += harness/density.c
 LIB_SRCS += harness/noisy.c
+LIB_SRCS += harness/cleanfs.c
+LIB_SRCS += harness/clean.c
 LIB_SRCS += harness/runner.c
 LIB_SRCS += harness/options.c
 LIB_SRCS += harness/stats.c
@@ -124,6 +126,7 @@ VBENCH_SRCS += bench/cmd_report.c
 VBENCH_SRCS += bench/cmd_plan.c
 VBENCH_SRCS += bench/cmd_explain.c
 VBENCH_SRCS += bench/cmd_compare.c
+VBENCH_SRCS += bench/cmd_clean.c
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
@@ -154,6 +157,7 @@ TEST_SRCS += tests/check_plan.c
 TEST_SRCS += tests/check_explain.c
 TEST_SRCS += tests/check_malformed.c
 TEST_SRCS += tests/check_density.c
+TEST_SRCS += tests/check_clean.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
@@ -232,7 +236,7 @@ test: all $(TESTS)
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util registry cpu mem io counters hostinfo options schedule sizing runfile agent \
-	       cgroup stats report charts compare plan explain malformed
+	       cgroup stats report charts compare plan explain malformed clean
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -247,7 +251,7 @@ sanitize:
 
 # In one process (CK_FORK=no) so memcheck sees every test; the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \

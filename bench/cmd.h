@@ -17,5 +17,6 @@ int vb_cmd_report(int argc, char **argv);
 int vb_cmd_plan(int argc, char **argv);
 int vb_cmd_explain(int argc, char **argv);
 int vb_cmd_compare(int argc, char **argv);
+int vb_cmd_clean(int argc, char **argv);
 
 #endif

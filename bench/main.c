@@ -16,6 +16,7 @@ static const vb_cmd_t cmds[] = {
 	{ "compare", vb_cmd_compare, "two runs side by side: change, interval, significance per metric" },
 	{ "plan", vb_cmd_plan, "capacity plan: services per host and hosts needed per environment" },
 	{ "explain", vb_cmd_explain, "architecture vs mechanism, and common claims judged on a run" },
+	{ "clean", vb_cmd_clean, "remove what killed runs left (their markers say what), never a live run's" },
 };
 
 static void usage(FILE *f)

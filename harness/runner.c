@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../workloads/workload.h"
+#include "clean.h"
 #include "counters.h"
 #include "density.h"
 #include "env.h"
@@ -601,6 +602,8 @@ int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "run state"), VB_EXIT_FAIL;
 	st->cfg = cfg;
 	vb_res_install_signals();
+	/* What killed runs left, before this one creates anything (clean.h). */
+	vb_clean(&(vb_clean_opts_t){ .brief = 1, .out = stderr }, NULL, NULL);
 	if (setup(st, err) < 0) {
 		code = vb_error_exit_code(err);
 		goto out;

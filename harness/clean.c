@@ -1,0 +1,375 @@
+/*
+ * clean.c - `vbench clean` and the check `vbench run` makes at start
+ * (clean.h): read each marker, decide whether its owner is alive, undo a
+ * dead owner's resources newest first, remove the marker.
+ */
+#include "clean.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "marker.h"
+#include "ocispec.h"
+#include "util.h"
+
+#define MARKER_MAX (1u << 20) /* a marker is a few KB; refuse anything huge */
+
+typedef struct marker {
+	char file[PATH_MAX];	  /* its path */
+	json_t *head;		  /* first line (owned) */
+	json_t *adds;		  /* "add" lines not released, in file order (owned) */
+	int pid;		  /* owner */
+	unsigned long long start; /* owner's start time */
+	char cmd[96];		  /* owner's command line, shortened, for messages */
+	unsigned bad_lines;	  /* lines that are not JSON records, ignored */
+} marker_t;
+
+/* Undo handlers of VB_RES_FUNC records, by their "undo" name. */
+static const struct {
+	const char *name;
+	int (*undo)(const json_t *rec, pid_t owner, char *msg, size_t len);
+} undoers[] = {
+	{ "oci", vb_env_oci_undo },
+};
+
+/* ==== reading a marker ===================================================== */
+
+static void shorten_cmd(marker_t *m)
+{
+	json_t *a = json_object_get(m->head, "cmdline"), *v;
+	size_t i, off = 0;
+
+	m->cmd[0] = '\0';
+	json_array_foreach (a, i, v) {
+		if (off >= sizeof(m->cmd) - 1 || !json_is_string(v))
+			break;
+		off += (size_t)snprintf(m->cmd + off, sizeof(m->cmd) - off, "%s%s", i ? " " : "",
+					i ? json_string_value(v) : "vbench");
+	}
+	if (off >= sizeof(m->cmd) - 1)
+		memcpy(m->cmd + sizeof(m->cmd) - 4, "...", 4);
+}
+
+/* Keep "add" lines not followed by their "released"; -1 if a line is bad. */
+static int parse_lines(marker_t *m, char *text, char *why, size_t len)
+{
+	char *line, *save = NULL;
+	json_t *j, *v;
+	size_t i;
+
+	m->adds = json_array();
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		j = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
+		if (!m->head) {
+			m->head = j;
+			if (!j)
+				return snprintf(why, len, "first line is not JSON"), -1;
+			continue;
+		}
+		v = json_object_get(j, "released");
+		if (json_is_integer(json_object_get(j, "add")) &&
+		    json_is_string(json_object_get(j, "kind"))) {
+			json_array_append(m->adds, j);
+		} else if (json_is_integer(v)) {
+			for (i = json_array_size(m->adds); i-- > 0;)
+				if (json_integer_value(
+					json_object_get(json_array_get(m->adds, i), "add")) ==
+				    json_integer_value(v)) {
+					json_array_remove(m->adds, i);
+					break;
+				}
+		} else {
+			m->bad_lines++; /* e.g. cut short by the kill: the others still count */
+		}
+		json_decref(j);
+	}
+	return 0;
+}
+
+/* Open, check and read marker @name in @dir into @m; -1 with @why if bad,
+ * 1 if another cleaner holds it.  @fd receives the locked descriptor. */
+static int load(const char *dir, const char *name, marker_t *m, int *fd, char *why, size_t len)
+{
+	char *text;
+	struct stat st;
+	ssize_t n;
+	int pid;
+	unsigned long long start;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->file, sizeof(m->file), "%s/%s", dir, name);
+	if (sscanf(name, "%d-%llu.jsonl", &pid, &start) != 2 || pid <= 0)
+		return snprintf(why, len, "name is not PID-STARTTIME.jsonl"), -1;
+	*fd = open(m->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (*fd < 0)
+		return snprintf(why, len, "open: %s", strerror(errno)), -1;
+	if (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) || st.st_size > MARKER_MAX)
+		return snprintf(why, len, "not a regular file of ours, mode 0600, under 1 MiB"), -1;
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0)
+		return 1;
+	text = calloc(1, (size_t)st.st_size + 1);
+	if (!text)
+		return snprintf(why, len, "out of memory"), -1;
+	n = pread(*fd, text, (size_t)st.st_size, 0);
+	if (n < 0 || parse_lines(m, text, why, len) < 0) {
+		free(text);
+		return n < 0 ? (snprintf(why, len, "read: %s", strerror(errno)), -1) : -1;
+	}
+	free(text);
+	if (json_integer_value(json_object_get(m->head, "vbench_marker")) != VB_MARKER_FORMAT ||
+	    json_integer_value(json_object_get(m->head, "pid")) != pid ||
+	    (unsigned long long)json_integer_value(json_object_get(m->head, "starttime")) !=
+		start ||
+	    !json_is_string(json_object_get(m->head, "boot_id")))
+		return snprintf(why, len, "its first line does not name owner %d started at %llu",
+				pid, start),
+		       -1;
+	m->pid = pid;
+	m->start = start;
+	shorten_cmd(m);
+	return 0;
+}
+
+static void unload(marker_t *m, int fd)
+{
+	json_decref(m->head);
+	json_decref(m->adds);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Alive: same boot, /proc/PID with the recorded start time, not a zombie. */
+static int owner_alive(const marker_t *m)
+{
+	char boot[64], state;
+	unsigned long long start;
+
+	if (vb_boot_id(boot, sizeof(boot)) < 0 ||
+	    strcmp(boot, json_string_value(json_object_get(m->head, "boot_id"))))
+		return 0;
+	return vb_proc_identity(m->pid, &state, &start) == 0 && start == m->start && state != 'Z';
+}
+
+/* ==== undoing one resource ================================================= */
+
+enum { DONE, GONE, REFUSED, FAILED };
+
+static int wait_gone(pid_t pid, unsigned long long start)
+{
+	unsigned long long s;
+	char state;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (vb_proc_identity(pid, &state, &s) < 0 || s != start || state == 'Z')
+			return 0;
+		usleep(5000);
+	}
+	return -1;
+}
+
+static int undo_process(const json_t *r, int dry, char *msg, size_t len)
+{
+	json_int_t pid = json_integer_value(json_object_get(r, "pid"));
+	json_t *js = json_object_get(r, "starttime");
+	unsigned long long start;
+	char state;
+
+	snprintf(msg, len, "process %lld (%s)", (long long)pid,
+		 json_string_value(json_object_get(r, "what")) ?: "?");
+	/* Without a start time a reused PID cannot be told apart. */
+	if (pid <= 1 || pid > INT_MAX || !json_is_integer(js))
+		return snprintf(msg + strlen(msg), len - strlen(msg),
+				": PID out of range or no start time recorded"),
+		       REFUSED;
+	if (vb_proc_identity((pid_t)pid, &state, &start) < 0 ||
+	    start != (unsigned long long)json_integer_value(js) || state == 'Z')
+		return GONE;
+	if (dry)
+		return DONE;
+	/* Its process group too, which it leads (setpgid in agentio.c, runproc.c). */
+	if (getpgid((pid_t)pid) == (pid_t)pid)
+		kill(-(pid_t)pid, SIGKILL);
+	kill((pid_t)pid, SIGKILL);
+	return wait_gone((pid_t)pid, start) == 0 ? DONE : FAILED;
+}
+
+static int undo_path(const char *kind, const json_t *r, int owner, int dry, char *msg, size_t len)
+{
+	const char *path = json_string_value(json_object_get(r, "path"));
+	char why[256] = "";
+	struct stat st;
+	int rc;
+
+	snprintf(msg, len, "%s %s", !strcmp(kind, "dir") ? "directory" : kind, path ? path : "");
+	if (!path || !vb_clean_path_allowed(kind, path, owner, why, sizeof(why))) {
+		snprintf(msg + strlen(msg), len - strlen(msg), ": %s", why);
+		return REFUSED;
+	}
+	if (lstat(path, &st) < 0 && errno == ENOENT)
+		return GONE;
+	if (!strcmp(kind, "dir") && !S_ISDIR(st.st_mode))
+		return snprintf(msg + strlen(msg), len - strlen(msg),
+				": not a directory (a symbolic link?), left in place"),
+		       REFUSED;
+	if (!strcmp(kind, "file") && S_ISDIR(st.st_mode))
+		return snprintf(msg + strlen(msg), len - strlen(msg),
+				": a directory, left in place"),
+		       REFUSED;
+	if (dry)
+		return DONE;
+	if (!strcmp(kind, "cgroup"))
+		rc = vb_clean_rm_cgroup(path, why, sizeof(why));
+	else if (!strcmp(kind, "dir"))
+		rc = vb_clean_rm_tree(path, why, sizeof(why));
+	else if (!strcmp(kind, "mount"))
+		rc = umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0 ? 0
+		     : errno == EINVAL				      ? 1
+								      : -1;
+	else
+		rc = unlink(path) == 0 ? 0 : errno == ENOENT ? 1 : -1;
+	if (rc < 0)
+		snprintf(msg + strlen(msg), len - strlen(msg), ": %s",
+			 why[0] ? why : strerror(errno));
+	return rc == 0 ? DONE : rc == 1 ? GONE : FAILED;
+}
+
+static int undo_func(const json_t *r, int owner, int dry, char *msg, size_t len)
+{
+	const char *u = json_string_value(json_object_get(r, "undo"));
+	size_t i;
+
+	for (i = 0; u && i < VB_ARRAY_SIZE(undoers); i++) {
+		if (strcmp(u, undoers[i].name))
+			continue;
+		if (dry)
+			return snprintf(msg, len, "%s container %s", u,
+					json_string_value(json_object_get(r, "id")) ?: "?"),
+			       DONE;
+		return undoers[i].undo(r, owner, msg, len) == 0 ? DONE : REFUSED;
+	}
+	snprintf(msg, len, "%s: nothing recorded to undo",
+		 json_string_value(json_object_get(r, "path")) ?: "function");
+	return GONE;
+}
+
+static int undo_one(const json_t *r, int owner, int dry, char *msg, size_t len)
+{
+	const char *kind = json_string_value(json_object_get(r, "kind"));
+
+	if (!strcmp(kind, "process"))
+		return undo_process(r, dry, msg, len);
+	if (!strcmp(kind, "func"))
+		return undo_func(r, owner, dry, msg, len);
+	if (!strcmp(kind, "cgroup") || !strcmp(kind, "dir") || !strcmp(kind, "file") ||
+	    !strcmp(kind, "mount"))
+		return undo_path(kind, r, owner, dry, msg, len);
+	snprintf(msg, len, "unknown kind %.32s", kind);
+	return REFUSED;
+}
+
+/* ==== one marker, all markers ============================================== */
+
+static void clean_dead(const vb_clean_opts_t *o, marker_t *m, vb_clean_stats_t *st)
+{
+	static const char *const verb[2][4] = {
+		{ "removed", "already gone:", "refused", "FAILED" },
+		{ "would remove", "already gone:", "would refuse", "?" },
+	};
+	unsigned n[4] = { 0 };
+	char msg[PATH_MAX + 512];
+	size_t i;
+	int rc;
+
+	if (!o->brief)
+		fprintf(o->out, "vbench clean: run %d (%s) is gone: %s what it left\n", m->pid,
+			m->cmd, o->dry_run ? "would remove" : "removing");
+	if (!o->brief && m->bad_lines)
+		fprintf(o->out, "  ignored %u unreadable line%s of its marker\n", m->bad_lines,
+			m->bad_lines == 1 ? "" : "s");
+	for (i = json_array_size(m->adds); i-- > 0;) { /* newest first */
+		rc = undo_one(json_array_get(m->adds, i), m->pid, o->dry_run, msg, sizeof(msg));
+		n[rc]++;
+		if (!o->brief)
+			fprintf(o->out, "  %s %s\n", verb[!!o->dry_run][rc], msg);
+	}
+	if (!o->dry_run && !n[FAILED]) {
+		unlink(m->file);
+		if (!o->brief)
+			fprintf(o->out, "  removed marker %s\n", m->file);
+	}
+	if (o->brief)
+		fprintf(
+		    o->out,
+		    "vbench: removed what killed run %d (%s) left: %u removed, %u already gone, "
+		    "%u refused, %u failed%s\n",
+		    m->pid, m->cmd, n[DONE], n[GONE], n[REFUSED], n[FAILED],
+		    n[REFUSED] || n[FAILED] ? " (vbench clean says more)" : "");
+	st->dead++;
+	st->removed += n[DONE];
+	st->gone += n[GONE];
+	st->refused += n[REFUSED];
+	st->failed += n[FAILED];
+}
+
+static void one_marker(const vb_clean_opts_t *o, const char *dir, const char *name,
+		       vb_clean_stats_t *st)
+{
+	char why[256];
+	marker_t m;
+	int fd = -1, rc;
+
+	rc = load(dir, name, &m, &fd, why, sizeof(why));
+	if (rc < 0) {
+		fprintf(o->out, "vbench%s: %s/%s is not a usable marker (%s): skipped\n",
+			o->brief ? "" : " clean", dir, name, why);
+		st->bad++;
+	} else if (rc == 1) {
+		if (!o->brief)
+			fprintf(o->out, "vbench clean: %s is being cleaned by another process\n",
+				m.file);
+	} else if (owner_alive(&m)) {
+		if (!o->brief)
+			fprintf(o->out, "vbench clean: run %d (%s) is alive: left alone\n", m.pid,
+				m.cmd);
+		st->live++;
+	} else {
+		clean_dead(o, &m, st);
+	}
+	unload(&m, fd);
+}
+
+int vb_clean(const vb_clean_opts_t *o, vb_clean_stats_t *st, vb_error_t *err)
+{
+	const char *dir = o->state_dir ? o->state_dir : vb_marker_dir();
+	vb_clean_stats_t local;
+	struct dirent *de;
+	DIR *d;
+	size_t l;
+
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : vb_error_sys(err, "state directory %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l < 7 || strcmp(de->d_name + l - 6, ".jsonl"))
+			continue;
+		one_marker(o, dir, de->d_name, st);
+	}
+	closedir(d);
+	return 0;
+}
