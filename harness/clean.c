@@ -171,7 +171,9 @@ static int wait_gone(pid_t pid, unsigned long long start)
 	char state;
 	int i;
 
-	for (i = 0; i < 200; i++) {
+	/* A killed process may take seconds to exit on a busy host (its memory,
+	 * I/O in flight): more than 1 s was seen here with the host loaded. */
+	for (i = 0; i < 1000; i++) {
 		if (vb_proc_identity(pid, &state, &s) < 0 || s != start || state == 'Z')
 			return 0;
 		usleep(5000);

@@ -266,7 +266,7 @@ static int rm_cgroup(const char *path, int depth)
 	}
 	if (d)
 		closedir(d);
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 500; i++) { /* up to 5 s for tasks still exiting */
 		if (rmdir(path) == 0 || errno == ENOENT)
 			return rc;
 		usleep(10000);
