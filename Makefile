@@ -38,6 +38,7 @@ endif
 # ---- sources: one line each ----
 LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
+LIB_SRCS += harness/testpoint.c
 LIB_SRCS += harness/counters.c
 LIB_SRCS += harness/counters_papi.c
 LIB_SRCS += harness/hostinfo.c
@@ -158,6 +159,8 @@ TEST_SRCS += tests/check_explain.c
 TEST_SRCS += tests/check_malformed.c
 TEST_SRCS += tests/check_density.c
 TEST_SRCS += tests/check_clean.c
+TEST_SRCS += tests/check_interrupt.c
+TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.

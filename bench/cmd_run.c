@@ -9,20 +9,26 @@
 #include <stdio.h>
 
 #include "../harness/options.h"
+#include "../harness/registry.h"
 #include "../harness/reportgen.h"
 #include "../harness/runner.h"
 #include "cmd.h"
 
-static void write_report(const vb_run_cfg_t *cfg)
+/* Returns @rc, or VB_EXIT_INTERRUPT when the report was interrupted. */
+static int write_report(const vb_run_cfg_t *cfg, int rc)
 {
 	vb_reportgen_opts_t o = { .charts = 1, .log = cfg->quiet ? NULL : stderr };
 	vb_error_t err;
 
 	vb_error_clear(&err);
-	if (vb_reportgen_run_dir(cfg->out, &o, &err) < 0)
-		fprintf(stderr, "vbench run: no report: %s\n", err.msg);
-	else if (!cfg->quiet)
+	if (vb_reportgen_run_dir(cfg->out, &o, &err) < 0) {
+		fprintf(stderr, "vbench run: no report: %s (`vbench report %s` makes it)\n",
+			err.msg, cfg->out);
+		if (err.code == VB_EINTR || vb_interrupted())
+			return VB_EXIT_INTERRUPT;
+	} else if (!cfg->quiet)
 		fprintf(stderr, "vbench: report in %s/report.html\n", cfg->out);
+	return vb_interrupted() ? VB_EXIT_INTERRUPT : rc;
 }
 
 int vb_cmd_run(int argc, char **argv)
@@ -44,6 +50,6 @@ int vb_cmd_run(int argc, char **argv)
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench run: %s\n", err.msg);
 	else if ((rc == VB_EXIT_OK || rc == VB_EXIT_FAIL) && cfg.out[0])
-		write_report(&cfg);
+		rc = write_report(&cfg, rc);
 	return rc;
 }

@@ -17,6 +17,7 @@
 
 #include "../workloads/agent.h"
 #include "registry.h"
+#include "testpoint.h"
 #include "util.h"
 
 /* In the child, between fork and exec: only async-signal-safe work. */
@@ -312,6 +313,8 @@ json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int tim
 
 	if (vb_chan_send(ch, req, err) < 0)
 		return NULL;
+	if (!strcmp(type, "result") && json_integer_value(json_object_get(req, "id")) > 0)
+		vb_test_point("workload", ch->name);
 	for (;;) {
 		o = vb_chan_recv(ch, timeout_ms, 0, err);
 		if (!o)

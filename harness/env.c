@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "testpoint.h"
 #include "util.h"
 
 extern const vb_env_ops_t vb_env_bare;
@@ -79,8 +80,10 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
 {
-	json_t *msg = vb_chan_recv(&env->chan, (int)(env->cfg->start_timeout_s * 1000), 1, err);
+	json_t *msg;
 
+	vb_test_point("start", env->ops->name);
+	msg = vb_chan_recv(&env->chan, (int)(env->cfg->start_timeout_s * 1000), 1, err);
 	if (!msg)
 		return vb_error_prefix(err, "%s: waiting for the agent to start", env->ops->name);
 	if (strcmp(json_string_value(json_object_get(msg, "type")), "ready")) {

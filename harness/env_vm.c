@@ -57,6 +57,7 @@
 #include "qemu.h"
 #include "registry.h"
 #include "runproc.h"
+#include "testpoint.h"
 #include "util.h"
 #include "vmsupport.h"
 
@@ -452,6 +453,7 @@ static int vm_start(vb_env_t *env, vb_error_t *err)
 	/* One deadline for the whole boot, from the launch. */
 	left_ms = (int64_t)(env->cfg->boot_timeout_s * 1000) -
 		  (int64_t)((vb_now_ns() - env->launch_ns) / 1000000);
+	vb_test_point("start", env->ops->name);
 	msg = vb_chan_recv(&env->chan, left_ms > 0 ? (int)left_ms : 0, 1, err);
 	if (!msg) {
 		if (err->code == VB_ETIMEOUT)

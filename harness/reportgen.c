@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "charts.h"
+#include "registry.h"
 #include "report.h"
 #include "runfile.h"
 #include "summary.h"
+#include "testpoint.h"
 #include "util.h"
 
 enum { OUT_JSON, OUT_CSV, OUT_MD, OUT_HTML, NOUT };
@@ -78,6 +80,13 @@ int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_op
 		json_array_foreach(json_object_get(charts, "notes"), i, n)
 			if (o->log)
 				fprintf(o->log, "vbench: %s\n", json_string_value(n));
+	}
+	vb_test_point("report", NULL);
+	if (vb_interrupted()) {
+		/* Nothing half-written: every text file is replaced atomically
+		 * and none has been yet; `vbench report DIR` makes them. */
+		vb_error_set(err, VB_EINTR, 0, "%s: report interrupted", dir);
+		goto out;
 	}
 	if (render_html(&t, sum, charts, err) < 0)
 		goto out;

@@ -34,6 +34,7 @@
 
 #include "../harness/env.h"
 #include "../harness/explain.h"
+#include "../harness/hostinfo.h"
 #include "../harness/options.h"
 #include "../harness/plan.h"
 #include "../harness/report.h"
@@ -568,6 +569,52 @@ START_TEST(test_noisy_container)
 }
 END_TEST
 
+/*
+ * The memory bound: with an allocation of about a third of the memory
+ * available, the third instance could claim more than the host has, so
+ * density stops before it (normally after two) and says why, with the
+ * numbers that decided.
+ */
+START_TEST(test_density_memory_bound)
+{
+	char dir[PATH_MAX], why[128], mem[32];
+	const char *const args[] = { "--env",    "container", "--workload", "cpu.int", "--profile",
+				     "test",     "--reps",    "1",	    "--memory", mem,
+				     "--density", "6",	      "--quiet",    NULL };
+	uint64_t total, avail;
+	json_t *doc, *d, *b;
+	json_int_t started;
+	pid_t pid;
+	int rc;
+
+	if (!can_run("container", why, sizeof(why)))
+		VB_SKIP("container: %s", why);
+	ck_assert_int_eq(vb_hostinfo_memory(&total, &avail, NULL), 0);
+	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(avail / 100 * 34 >> 20));
+	snprintf(dir, sizeof(dir), "%s/membound", tmpdir);
+	rc = run_vbench(args, dir, &pid);
+	ck_assert_msg(rc == 0, "vbench run exited %d (see %s.log)", rc, dir);
+	assert_no_debris(pid);
+	doc = load_checked(dir);
+	d = json_object_get(json_object_get(doc, "density"), "container");
+	ck_assert_ptr_nonnull(d);
+	started = json_integer_value(json_object_get(d, "started"));
+	ck_assert_msg(started >= 1 && started <= 3, "%lld instances of %s each started",
+		      (long long)started, mem);
+	ck_assert_str_eq(json_string_value(json_object_get(d, "stop_kind")), "memory");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(d, "stopped_because")),
+				     "host memory"));
+	/* The numbers that decided: they do not hold the next instance. */
+	b = json_object_get(d, "memory_bound");
+	ck_assert_int_lt(json_integer_value(json_object_get(b, "mem_available_bytes")),
+			 json_integer_value(json_object_get(b, "margin_bytes")) +
+			     json_integer_value(json_object_get(b, "reserved_by_running_bytes")) +
+			     json_integer_value(json_object_get(b, "next_instance_bytes")));
+	ck_assert_int_eq(json_array_size(json_object_get(d, "instances")), (size_t)started);
+	json_decref(doc);
+}
+END_TEST
+
 /* SIGINT while the density instances boot: exit 130, nothing left. */
 START_TEST(test_density_sigint)
 {
@@ -640,6 +687,7 @@ Suite *vb_suite_density(void)
 	tcase_add_test(itest, test_density_container);
 	tcase_add_test(itest, test_density_hosted);
 	tcase_add_test(itest, test_noisy_container);
+	tcase_add_test(itest, test_density_memory_bound);
 	tcase_add_test(itest, test_density_sigint);
 	suite_add_tcase(s, itest);
 	return s;

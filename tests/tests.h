@@ -39,6 +39,7 @@
 	X(malformed)   \
 	X(density)     \
 	X(clean)       \
+	X(interrupt)   \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

@@ -1,0 +1,320 @@
+/*
+ * check_interrupt.c - interrupting `vbench run` at every kind of moment.
+ *
+ * A run is stopped at a known point (harness/testpoint.h: during a bare
+ * workload, a container's start, a container workload, a VM's boot, a VM
+ * workload, the report) and then sent SIGINT or SIGKILL.  After SIGINT it
+ * must exit 130 by itself having removed everything; after SIGKILL its
+ * children must die with it and `vbench clean` must remove the rest.  In
+ * both cases the repetitions completed before the signal are on disk and
+ * valid, and `vbench run --resume` finishes the run (`vbench report` the
+ * report).  Nothing may be left: no process, cgroup, mount, temporary file
+ * or directory, marker.  The VM cases need QEMU and are skipped with the
+ * reason without it; all need root (cgroups, namespaces).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../harness/util.h"
+#include "debris.h"
+#include "tests.h"
+
+static char tmpdir[PATH_MAX], statedir[PATH_MAX], vbench[PATH_MAX], validator[PATH_MAX];
+static pid_t last_pid; /* of run_to_end */
+
+typedef struct icase {
+	const char *env;   /* --env */
+	const char *point; /* VBENCH_TEST_STOP_AT */
+	int sig;           /* SIGINT or SIGKILL */
+	int done_before;   /* repetitions of @env completed when it stops */
+} icase_t;
+
+static const icase_t cases[] = {
+	{ "bare", "workload:bare:2", SIGINT, 1 },
+	{ "bare", "workload:bare:2", SIGKILL, 1 },
+	{ "container", "start:container", SIGINT, 0 },
+	{ "container", "start:container", SIGKILL, 0 },
+	{ "container", "workload:container:2", SIGINT, 1 },
+	{ "container", "workload:container:2", SIGKILL, 1 },
+	{ "hosted", "start:hosted", SIGINT, 0 },
+	{ "hosted", "start:hosted", SIGKILL, 0 },
+	{ "hosted", "workload:hosted:2", SIGINT, 1 },
+	{ "hosted", "workload:hosted:2", SIGKILL, 1 },
+	{ "bare", "report", SIGINT, 2 },
+	{ "bare", "report", SIGKILL, 2 },
+};
+
+#define REPS "2"
+
+static void setup(void)
+{
+	const char *src = vb_test_srcdir();
+
+	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-itest-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(statedir, sizeof(statedir), "%s/state", tmpdir);
+	ck_assert_int_eq(mkdir(statedir, 0700), 0);
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", src);
+}
+
+static void teardown(void)
+{
+	vb_rm_rf(tmpdir);
+}
+
+/* Start vbench with @argv; its stderr goes to @log.  @stop_at: the test point. */
+static pid_t spawn(char *const *argv, const char *log, const char *stop_at)
+{
+	pid_t pid = fork();
+	int fd;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (stop_at)
+			setenv("VBENCH_TEST_STOP_AT", stop_at, 1);
+		else
+			unsetenv("VBENCH_TEST_STOP_AT");
+		setenv("VBENCH_STATE_DIR", statedir, 1);
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, 2);
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* The last line of @log, for failure messages. */
+static const char *log_tail(const char *log)
+{
+	static char tail[400];
+	char *s = vb_read_file(log, 1 << 20, 1, NULL), *nl;
+
+	snprintf(tail, sizeof(tail), "%s", s ? ((nl = strrchr(s, '\n')) ? nl + 1 : s) : "(no log)");
+	free(s);
+	return tail;
+}
+
+/* Wait for @pid to change state (WUNTRACED: also a stop) within @ms.
+ * Returns the status, or -1 on timeout (then @pid is killed). */
+static int wait_state(pid_t pid, int ms)
+{
+	int st, waited;
+
+	for (waited = 0; waited < ms; waited += 20) {
+		pid_t r = waitpid(pid, &st, WUNTRACED | WNOHANG);
+
+		if (r == pid)
+			return st;
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+/* Run vbench to the end; its exit code (128+N after signal N). */
+static int run_to_end(char *const *argv, const char *log)
+{
+	pid_t pid = spawn(argv, log, NULL);
+	int st = wait_state(pid, 300000);
+
+	last_pid = pid;
+
+	ck_assert_msg(st != -1, "%s did not finish: %s", argv[1], log_tail(log));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void assert_valid(const char *dir)
+{
+	char path[PATH_MAX], log[PATH_MAX];
+	char *argv[] = { "/usr/bin/python3", validator, path, NULL };
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	snprintf(log, sizeof(log), "%s.validate", dir);
+	ck_assert_msg(run_to_end(argv, log) == 0, "run.json of %s invalid: %s", dir, log_tail(log));
+}
+
+static json_t *load_run(const char *dir)
+{
+	char path[PATH_MAX];
+	json_error_t jerr;
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	return doc;
+}
+
+/* The repetitions of @env recorded in @doc (a new array). */
+static json_t *reps_of(const json_t *doc, const char *env)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "env")) ?: "", env))
+			json_array_append(out, r);
+	return out;
+}
+
+static int vm_missing(const char *env, char *why, size_t len)
+{
+	if (strcmp(env, "hosted"))
+		return 0;
+	if (access("/usr/bin/qemu-system-x86_64", X_OK) < 0)
+		return snprintf(why, len, "no /usr/bin/qemu-system-x86_64"), 1;
+	return 0;
+}
+
+/* A marker of @pid left in the state directory (named PID-...). */
+static int marker_left(pid_t pid, char *why, size_t len)
+{
+	DIR *d = opendir(statedir);
+	struct dirent *de;
+	char pfx[32];
+	int found = 0;
+
+	snprintf(pfx, sizeof(pfx), "%d-", (int)pid);
+	while (d && !found && (de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, pfx, strlen(pfx))) {
+			snprintf(why, len, "marker %s/%s left", statedir, de->d_name);
+			found = 1;
+		}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+START_TEST(test_interrupt)
+{
+	const icase_t *c = &cases[_i];
+	char dir[PATH_MAX], log[PATH_MAX], why[512];
+	char *argv[] = { vbench,     "run", "--env", (char *)c->env, "--workload", "cpu.int",
+			 "--profile", "test", "--reps", REPS, "--out", dir, NULL };
+	char *resume[] = { vbench, "run", "--resume", dir, NULL };
+	char *clean[] = { vbench, "clean", NULL };
+	char *report[] = { vbench, "report", dir, NULL };
+	json_t *doc, *before, *after;
+	int st, rc;
+	size_t i;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		VB_SKIP("not root: namespaces and cgroups need it");
+	if (vm_missing(c->env, why, sizeof(why)))
+		VB_SKIP("%s", why);
+	snprintf(dir, sizeof(dir), "%s/%s-%s-%d", tmpdir, c->env, c->point, c->sig);
+	for (i = strlen(tmpdir) + 1; dir[i]; i++)
+		if (dir[i] == ':')
+			dir[i] = '_';
+	snprintf(log, sizeof(log), "%s.log", dir);
+
+	/* 1. Stop at the point. */
+	pid = spawn(argv, log, c->point);
+	st = wait_state(pid, 240000);
+	ck_assert_msg(st != -1, "%s: never reached %s: %s", c->env, c->point, log_tail(log));
+	ck_assert_msg(WIFSTOPPED(st), "%s: exited before %s (status %#x): %s", c->env, c->point,
+		      st, log_tail(log));
+
+	/* 2. The signal. */
+	kill(pid, c->sig);
+	if (c->sig != SIGKILL)
+		kill(pid, SIGCONT);
+	st = wait_state(pid, 120000);
+	while (st != -1 && WIFSTOPPED(st))
+		st = wait_state(pid, 120000);
+	ck_assert_msg(st != -1, "%s at %s: no exit within 120 s of the signal: %s", c->env,
+		      c->point, log_tail(log));
+	if (c->sig == SIGKILL) {
+		ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		/* Its children die with it (parent-death signal)... */
+		rc = run_to_end(clean, log);
+		ck_assert_msg(rc == 0, "vbench clean: exit %d: %s", rc, log_tail(log));
+	} else {
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 130,
+			      "%s at %s: status %#x after SIGINT (want exit 130): %s", c->env,
+			      c->point, st, log_tail(log));
+	}
+
+	/* 3. Nothing left. */
+	ck_assert_msg(!vb_test_wait_no_debris(pid, 10000, why, sizeof(why)), "%s at %s, signal %d: %s",
+		      c->env, c->point, c->sig, why);
+	ck_assert_msg(!marker_left(pid, why, sizeof(why)), "%s", why);
+
+	/* 4. What was measured is intact. */
+	assert_valid(dir);
+	doc = load_run(dir);
+	before = reps_of(doc, c->env);
+	json_decref(doc);
+	/* The repetition in flight may have completed after the signal: kept
+	 * then, as it is a whole measurement; never one less. */
+	ck_assert_msg(json_array_size(before) >= (size_t)c->done_before &&
+			      json_array_size(before) <= (size_t)c->done_before + 1,
+		      "%s at %s: %zu repetitions kept, want %d or %d", c->env, c->point,
+		      json_array_size(before), c->done_before, c->done_before + 1);
+	for (i = 0; i < json_array_size(before); i++)
+		ck_assert(json_is_true(json_object_get(json_array_get(before, i), "ok")));
+
+	/* 5. Finish it. */
+	if (!strcmp(c->point, "report")) {
+		rc = run_to_end(report, log);
+		ck_assert_msg(rc == 0, "vbench report after the interrupted report: exit %d: %s", rc,
+			      log_tail(log));
+		snprintf(why, sizeof(why), "%s/report.html", dir);
+		ck_assert_msg(access(why, R_OK) == 0, "no %s", why);
+	} else {
+		rc = run_to_end(resume, log);
+		ck_assert_msg(rc == 0, "vbench run --resume: exit %d: %s", rc, log_tail(log));
+		assert_valid(dir);
+		doc = load_run(dir);
+		ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
+		after = reps_of(doc, c->env);
+		json_decref(doc);
+		ck_assert_uint_eq(json_array_size(after), (size_t)atoi(REPS));
+		/* The first session's repetitions are kept as they were. */
+		for (i = 0; i < json_array_size(before); i++) {
+			json_t *b = json_array_get(before, i), *a = NULL, *r;
+			size_t j;
+
+			json_array_foreach(after, j, r)
+				if (json_equal(json_object_get(r, "seq"), json_object_get(b, "seq")))
+					a = r;
+			ck_assert_ptr_nonnull(a);
+			ck_assert(json_equal(json_object_get(a, "result"), json_object_get(b, "result")));
+		}
+		json_decref(after);
+		ck_assert_msg(!vb_test_wait_no_debris(last_pid, 10000, why, sizeof(why)),
+			      "after --resume: %s", why);
+	}
+	json_decref(before);
+	ck_assert_msg(!vb_test_wait_no_debris(pid, 10000, why, sizeof(why)), "after finishing: %s",
+		      why);
+}
+END_TEST
+
+Suite *vb_suite_interrupt(void)
+{
+	Suite *s = suite_create("interrupt");
+	TCase *tc = tcase_create("points");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, test_interrupt, 0, (int)VB_ARRAY_SIZE(cases));
+	suite_add_tcase(s, tc);
+	return s;
+}

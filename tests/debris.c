@@ -1,0 +1,169 @@
+/*
+ * debris.c - what a vbench process may leave behind, looked for the way a
+ * user would (tests/debris.h).
+ */
+#include "debris.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../harness/util.h"
+
+/* The first entry of @dir whose name starts with @prefix, into @why. */
+static int find_prefix(const char *dir, const char *prefix, const char *what, char *why,
+		       size_t len)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int found = 0;
+
+	while (d && !found && (de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, prefix, strlen(prefix))) {
+			snprintf(why, len, "%s %s/%s left behind", what, dir, de->d_name);
+			found = 1;
+		}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Cgroups: vbench-PID-* at the top of every hierarchy and of the v1 controllers. */
+static int cgroups_left(pid_t pid, char *why, size_t len)
+{
+	struct dirent *de;
+	char pfx[64], path[600];
+	DIR *d = opendir("/sys/fs/cgroup");
+	int found = 0;
+
+	snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
+	found = find_prefix("/sys/fs/cgroup", pfx, "cgroup", why, len);
+	while (d && !found && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", de->d_name);
+		found = find_prefix(path, pfx, "cgroup", why, len);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A process in a cgroup of that run. */
+static int processes_left(pid_t pid, char *why, size_t len)
+{
+	char cg[64], path[300], *s;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int found = 0;
+
+	snprintf(cg, sizeof(cg), "vbench-%d-", (int)pid);
+	while (d && !found && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cgroup", de->d_name);
+		s = vb_read_file(path, 1 << 16, 0, NULL);
+		if (s && strstr(s, cg)) {
+			snprintf(why, len, "process %s left in a cgroup %s*", de->d_name, cg);
+			found = 1;
+		}
+		free(s);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A process whose arguments name a file of that run (QEMU: its disk, socket). */
+static int argv_names_run(pid_t pid, char *why, size_t len)
+{
+	char pfx[64], path[300], buf[8192];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int found = 0;
+
+	snprintf(pfx, sizeof(pfx), "-%d-", (int)pid);
+	while (d && !found && (de = readdir(d)) != NULL) {
+		FILE *f;
+		size_t n, i;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (!buf[i])
+				buf[i] = ' ';
+		buf[n] = '\0';
+		if (strstr(buf, "vbench") && strstr(buf, pfx) && atoi(de->d_name) != (int)getpid()) {
+			snprintf(why, len, "process %s still running: %.120s", de->d_name, buf);
+			found = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A mount whose mount point names a directory of that run. */
+static int mounts_left(pid_t pid, char *why, size_t len)
+{
+	char pfx[64], line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	int found = 0;
+
+	snprintf(pfx, sizeof(pfx), "-%d-", (int)pid);
+	while (f && !found && fgets(line, sizeof(line), f))
+		if (strstr(line, "vbench") && strstr(line, pfx)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(why, len, "mount left: %.200s", line);
+			found = 1;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+int vb_test_debris(pid_t pid, char *why, size_t len)
+{
+	static const char *const tmps[] = { "vbench-rootfs-%d-", "vbench-vmdisk-%d-",
+					    "vbench-scratch-%d-", "vbench-oci-%d-", "vbench-vm-%d-" };
+	static const char *const tmpdirs[] = { "/var/tmp", "/tmp" };
+	char pfx[64];
+	size_t i, j;
+
+	why[0] = '\0';
+	if (kill(pid, 0) == 0 || errno != ESRCH)
+		return snprintf(why, len, "vbench %d still running", (int)pid), 1;
+	if (cgroups_left(pid, why, len) || processes_left(pid, why, len) ||
+	    argv_names_run(pid, why, len) || mounts_left(pid, why, len))
+		return 1;
+	for (i = 0; i < VB_ARRAY_SIZE(tmps); i++)
+		for (j = 0; j < VB_ARRAY_SIZE(tmpdirs); j++) {
+			snprintf(pfx, sizeof(pfx), tmps[i], (int)pid);
+			if (find_prefix(tmpdirs[j], pfx, "temporary", why, len))
+				return 1;
+		}
+	return 0;
+}
+
+int vb_test_wait_no_debris(pid_t pid, int timeout_ms, char *why, size_t len)
+{
+	int waited;
+
+	for (waited = 0;; waited += 50) {
+		if (!vb_test_debris(pid, why, len))
+			return 0;
+		if (waited >= timeout_ms)
+			return 1;
+		usleep(50000);
+	}
+}

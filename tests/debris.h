@@ -1,0 +1,20 @@
+/*
+ * debris.h - what a vbench process may leave behind, for the tests: a
+ * process still running, a process in one of its cgroups or naming one of
+ * its files, a cgroup vbench-PID-*, a mount or a temporary file or
+ * directory named with its PID (/var/tmp/vbench-scratch-PID-*, ...).
+ */
+#ifndef VB_TEST_DEBRIS_H
+#define VB_TEST_DEBRIS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* 1 with the first thing found described in @why, 0 when nothing is left. */
+int vb_test_debris(pid_t pid, char *why, size_t len);
+
+/* The same, waiting up to @timeout_ms for it to go (children dying after
+ * their parent's SIGKILL take a moment). */
+int vb_test_wait_no_debris(pid_t pid, int timeout_ms, char *why, size_t len);
+
+#endif
