@@ -7,7 +7,6 @@
  */
 #include "resume.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -543,24 +542,23 @@ void vb_resume_archive_env(json_t *doc, json_t *rec)
 	json_array_append(a, rec);
 }
 
-void vb_resume_keep_logs(const char *dir, int prev)
+void vb_resume_keep_logs(const char *dir, const char *env, json_t *old)
 {
-	char from[PATH_MAX], to[PATH_MAX + 32];
-	struct dirent *de;
-	size_t len;
-	DIR *d = opendir(dir);
+	static const char *const kinds[][2] = { { "console", "console_log" }, { "qemu", "qemu_log" } };
+	json_int_t k = json_integer_value(json_object_get(old, "session"));
+	json_t *config = json_object_get(old, "config");
+	char from[PATH_MAX], to[PATH_MAX];
+	const char *rec;
+	size_t i;
 
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if ((strncmp(de->d_name, "console-", 8) && strncmp(de->d_name, "qemu-", 5)) || len < 5 ||
-		    strcmp(de->d_name + len - 4, ".log") || strstr(de->d_name, ".session"))
+	for (i = 0; i < VB_ARRAY_SIZE(kinds); i++) {
+		snprintf(from, sizeof(from), "%s/%s-%s.log", dir, kinds[i][0], env);
+		snprintf(to, sizeof(to), "%s/%s-%s.session%d.log", dir, kinds[i][0], env,
+			 k > 0 ? (int)k : 1);
+		if (access(from, F_OK) < 0 || access(to, F_OK) == 0 || rename(from, to) < 0)
 			continue;
-		snprintf(from, sizeof(from), "%s/%s", dir, de->d_name);
-		snprintf(to, sizeof(to), "%s/%.*s.session%d.log", dir, (int)len - 4, de->d_name, prev);
-		if (access(to, F_OK) < 0)
-			rename(from, to);
+		rec = json_string_value(json_object_get(config, kinds[i][1]));
+		if (rec && !strcmp(rec, from))
+			json_object_set_new(config, kinds[i][1], json_string(to));
 	}
-	closedir(d);
 }

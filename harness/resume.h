@@ -90,8 +90,10 @@ void vb_resume_session_end(json_t *doc, int session, size_t added, const char *s
  * "environments" of the session that recorded it (@rec's "session"). */
 void vb_resume_archive_env(json_t *doc, json_t *rec);
 
-/* A resumed run's logs: DIR's console-*.log and qemu-*.log, which a new
- * start truncates, become NAME.session<@prev>.log. */
-void vb_resume_keep_logs(const char *dir, int prev);
+/* Before environment @env starts again in a resumed run: its VM console
+ * and QEMU logs in @dir, which a start truncates, become
+ * NAME-@env.session<N>.log (N: the session of its earlier record @old,
+ * whose config then names them). */
+void vb_resume_keep_logs(const char *dir, const char *env, json_t *old);
 
 #endif

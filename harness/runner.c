@@ -181,6 +181,8 @@ static size_t start_envs(run_state_t *st)
 		}
 		rec = env_record(ops, 1, NULL);
 		json_object_set_new(rec, "session", json_integer(st->session));
+		if (old)
+			vb_resume_keep_logs(st->cfg->out, ops->name, old);
 		env_init(&st->envs[i], ops, st->cfg);
 		if (!st->cfg->quiet)
 			fprintf(stderr, "vbench: starting %s (%s)\n", ops->name, ops->type);
@@ -767,7 +769,7 @@ static void sessions_warning(run_state_t *st)
 static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 {
 	json_t *alloc = allocation_json(st->cfg), *r, *sess;
-	size_t i, prev;
+	size_t i;
 	int rc;
 
 	st->doc = json_incref(st->rs->doc);
@@ -781,8 +783,6 @@ static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 		json_decref(host);
 		return vb_error_prefix(err, "--resume %s", st->cfg->out);
 	}
-	prev = json_array_size(json_object_get(st->doc, "sessions"));
-	vb_resume_keep_logs(st->cfg->out, prev ? (int)prev : 1);
 	st->session = vb_resume_session_begin(st->doc, 1, st->rs->session_argc, st->rs->session_argv);
 	sess = json_array_get(json_object_get(st->doc, "sessions"), (size_t)st->session - 1);
 	json_object_set(sess, "scratch", json_object_get(host, "scratch"));

@@ -9,6 +9,7 @@
  * refused.  Opening a run directory rebuilds the recorded configuration
  * (seed and directory included), says "complete" for a complete run and
  * refuses a run.json whose options do not follow from its command line.
+ * An environment started again keeps its earlier record and VM logs.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -283,6 +284,43 @@ START_TEST(test_open)
 }
 END_TEST
 
+/* An environment started again: its earlier record moves to its session's
+ * "environments", its VM logs are renamed and the record names them. */
+START_TEST(test_archive_and_logs)
+{
+	char dir[PATH_MAX], log[PATH_MAX + 32], kept[PATH_MAX + 32];
+	json_t *doc = json_pack("{s:[]}", "sessions"), *old;
+	vb_error_t err;
+
+	vb_error_clear(&err);
+	ck_assert_int_eq(vb_resume_session_begin(doc, 0, 0, NULL), 1);
+	ck_assert_int_eq(vb_resume_session_begin(doc, 1, 0, NULL), 2);
+	snprintf(dir, sizeof(dir), "/tmp/vbench-check-resume-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(log, sizeof(log), "%s/console-hosted.log", dir);
+	snprintf(kept, sizeof(kept), "%s/console-hosted.session1.log", dir);
+	ck_assert_int_eq(vb_write_file(log, "boot\n", 5, &err), 0);
+	old = json_pack("{s:s,s:i,s:{s:s}}", "name", "hosted", "session", 1, "config", "console_log", log);
+	vb_resume_keep_logs(dir, "hosted", old);
+	ck_assert_int_eq(access(log, F_OK), -1);
+	ck_assert_int_eq(access(kept, F_OK), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(old, "config"), "console_log")),
+			 kept);
+	vb_resume_archive_env(doc, old);
+	ck_assert_ptr_eq(json_array_get(json_object_get(json_array_get(json_object_get(doc, "sessions"), 0),
+							"environments"),
+					0),
+			 old);
+	vb_resume_session_end(doc, 2, 5, "complete");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(json_object_get(doc, "sessions"), 1),
+							    "repetitions_added")),
+			 5);
+	json_decref(old);
+	json_decref(doc);
+	vb_rm_rf(dir);
+}
+END_TEST
+
 Suite *vb_suite_resume(void)
 {
 	Suite *s = suite_create("resume");
@@ -294,6 +332,7 @@ Suite *vb_suite_resume(void)
 	tcase_add_test(tc, test_options_differ);
 	tcase_add_test(tc, test_mark_done);
 	tcase_add_test(tc, test_open);
+	tcase_add_test(tc, test_archive_and_logs);
 	suite_add_tcase(s, tc);
 	return s;
 }
