@@ -430,8 +430,9 @@ static void assert_refused(const char *dir, const char *extra, const char *expec
 	free(b1);
 }
 
-/* Start the run of the brief, interrupt it with SIGINT once run.json holds
- * a repetition (the test hook pauses after each one). */
+/* Run cpu.int and cpu.syscall, 3 repetitions, and interrupt it with SIGINT
+ * once run.json holds a repetition (the test hook pauses after each one);
+ * a resume while it runs is refused. */
 static void interrupted_run(const char *dir)
 {
 	char path[PATH_MAX];
@@ -448,7 +449,7 @@ static void interrupted_run(const char *dir)
 		devnull = open("/dev/null", O_WRONLY);
 		dup2(devnull, 1);
 		dup2(devnull, 2);
-		putenv("VBENCH_TEST_REP_PAUSE_MS=2000");
+		putenv("VBENCH_TEST_REP_PAUSE_MS=5000");
 		execv(vbench, argv);
 		_exit(127);
 	}
@@ -459,6 +460,14 @@ static void interrupted_run(const char *dir)
 		if (n >= 1)
 			break;
 		usleep(10000);
+	}
+	/* While it runs (paused after its first repetition): refused. */
+	{
+		static char out[4096];
+		char *again[] = { vbench, "run", "--resume", (char *)dir, NULL };
+		int rc = run_cmd(again, NULL, out, sizeof(out));
+
+		ck_assert_msg(rc == 2 && strstr(out, "still running"), "exit %d: %s", rc, out);
 	}
 	kill(pid, SIGINT);
 	waitpid(pid, &status, 0);
