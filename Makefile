@@ -76,6 +76,7 @@ LIB_SRCS += harness/density.c
 LIB_SRCS += harness/noisy.c
 LIB_SRCS += harness/cleanfs.c
 LIB_SRCS += harness/clean.c
+LIB_SRCS += harness/resume.c
 LIB_SRCS += harness/runner.c
 LIB_SRCS += harness/options.c
 LIB_SRCS += harness/stats.c
@@ -141,6 +142,7 @@ TEST_SRCS += tests/check_options.c
 TEST_SRCS += tests/check_schedule.c
 TEST_SRCS += tests/check_sizing.c
 TEST_SRCS += tests/check_runfile.c
+TEST_SRCS += tests/check_resume.c
 TEST_SRCS += tests/check_agent.c
 TEST_SRCS += tests/check_cgroup.c
 TEST_SRCS += tests/check_stats.c
@@ -238,7 +240,7 @@ test: all $(TESTS)
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util registry cpu mem io counters hostinfo options schedule sizing runfile agent \
+UNIT_SUITES := util registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
 	       cgroup stats report charts compare plan explain malformed clean
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

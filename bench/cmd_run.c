@@ -11,6 +11,7 @@
 #include "../harness/options.h"
 #include "../harness/registry.h"
 #include "../harness/reportgen.h"
+#include "../harness/resume.h"
 #include "../harness/runner.h"
 #include "cmd.h"
 
@@ -34,6 +35,7 @@ static int write_report(const vb_run_cfg_t *cfg, int rc)
 int vb_cmd_run(int argc, char **argv)
 {
 	static vb_run_cfg_t cfg;
+	vb_resume_t rs = { 0 };
 	vb_error_t err;
 	int rc;
 
@@ -46,10 +48,22 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err.msg);
 		return vb_error_exit_code(&err);
 	}
-	rc = vb_run(&cfg, &err);
+	if (cfg.resume[0] && vb_resume_open(&rs, &cfg, &err) < 0) {
+		fprintf(stderr, "vbench run: %s\n", err.msg);
+		vb_resume_close(&rs);
+		return vb_error_exit_code(&err);
+	}
+	if (rs.complete) {
+		fprintf(stderr, "vbench run: %s: nothing to resume (the run is complete)\n", cfg.resume);
+		vb_resume_close(&rs);
+		return VB_EXIT_OK;
+	}
+	rc = cfg.resume[0] ? vb_run_resume(&cfg, &rs, &err) : vb_run(&cfg, &err);
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench run: %s\n", err.msg);
 	else if ((rc == VB_EXIT_OK || rc == VB_EXIT_FAIL) && cfg.out[0])
 		rc = write_report(&cfg, rc);
+	vb_run_cfg_free(&cfg);
+	vb_resume_close(&rs);
 	return rc;
 }

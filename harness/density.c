@@ -382,14 +382,22 @@ int vb_density_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, siz
 
 	if (!cfg->density || !n)
 		return 0;
-	all = json_object(); /* only now: an early return must not leak it */
-	json_object_set_new(doc, "density", all);
+	all = json_object_get(doc, "density"); /* a resumed run's: kept */
+	if (!json_is_object(all)) {
+		all = json_object(); /* only now: an early return must not leak it */
+		json_object_set_new(doc, "density", all);
+	}
 	for (i = 0; i < n && !vb_interrupted(); i++) {
+		rec = json_object_get(all, envs[i]->name);
+		if (rec && !json_is_true(json_object_get(rec, "interrupted")))
+			continue; /* measured by an earlier session */
 		rec = json_pack("{s:I,s:s,s:I,s:s}", "k_requested", (json_int_t)cfg->density,
 				"type", envs[i]->type, "memory_bytes", (json_int_t)cfg->memory,
 				"cpus", cfg->env_cpus);
 		json_object_set_new(all, envs[i]->name, rec);
 		density_env(cfg, envs[i], rec);
+		if (vb_interrupted()) /* measured again by --resume */
+			json_object_set_new(rec, "interrupted", json_true());
 		vb_runfile_save(doc, cfg->out, NULL);
 	}
 	return vb_interrupted() ? -1 : 0;

@@ -32,9 +32,11 @@
 /*
  * Measure density for the @n environments @envs with cfg->density
  * instances each; the result goes to @doc's "density" object (one member
- * per environment), and run.json is saved after each environment.  Every
- * instance is stopped before returning, also when interrupted.  Returns 0,
- * or -1 when interrupted.
+ * per environment), and run.json is saved after each environment.  An
+ * environment already in @doc (a resumed run) is skipped unless its record
+ * says "interrupted", which an interrupt during it sets.  Every instance
+ * is stopped before returning, also when interrupted.  Returns 0, or -1
+ * when interrupted.
  */
 int vb_density_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, size_t n, json_t *doc);
 

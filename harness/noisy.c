@@ -418,12 +418,20 @@ int vb_noisy_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, size_
 
 	if (!cfg->noisy || !n)
 		return 0;
-	all = json_object(); /* only now: an early return must not leak it */
-	json_object_set_new(doc, "noisy", all);
+	all = json_object_get(doc, "noisy"); /* a resumed run's: kept */
+	if (!json_is_object(all)) {
+		all = json_object(); /* only now: an early return must not leak it */
+		json_object_set_new(doc, "noisy", all);
+	}
 	for (i = 0; i < n && !vb_interrupted(); i++) {
+		rec = json_object_get(all, envs[i]->name);
+		if (rec && !json_is_true(json_object_get(rec, "interrupted")))
+			continue; /* measured by an earlier session */
 		rec = json_pack("{s:s,s:i}", "type", envs[i]->type, "reps", VB_NOISY_REPS);
 		json_object_set_new(all, envs[i]->name, rec);
 		noisy_env(cfg, envs[i], rec);
+		if (vb_interrupted()) /* measured again by --resume */
+			json_object_set_new(rec, "interrupted", json_true());
 		vb_runfile_save(doc, cfg->out, NULL);
 	}
 	return vb_interrupted() ? -1 : 0;

@@ -35,8 +35,10 @@
 /*
  * Measure every kind in cfg->noisy for the @n environments @envs; results
  * go to @doc's "noisy" object (one member per environment), run.json is
- * saved after each environment.  Both instances are stopped before
- * returning, also when interrupted.  Returns 0, or -1 when interrupted.
+ * saved after each environment.  An environment already in @doc (a
+ * resumed run) is skipped unless its record says "interrupted", which an
+ * interrupt during it sets.  Both instances are stopped before returning,
+ * also when interrupted.  Returns 0, or -1 when interrupted.
  */
 int vb_noisy_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, size_t n, json_t *doc);
 

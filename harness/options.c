@@ -338,6 +338,11 @@ static int set_noisy(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return each_item(v, "--noisy", cfg, add_noisy, err);
 }
 
+static int set_resume(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return set_path(cfg->resume, v, "--resume", err);
+}
+
 static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	cfg->quiet = 1;
@@ -368,6 +373,7 @@ static const vb_option_t options[] = {
 	{ "--density", "K", "3 with --profile standard or full, else 0", NULL, "after the run, start K instances of each environment side by side (fewer when host memory runs out) and record each one's start latency, memory idle and under load, and disk; 0: off", set_density },
 	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
+	{ "--resume", "DIR", NULL, NULL, "complete the interrupted run in DIR: its recorded options, seed and workload sizes, only what is not measured yet (other options given must equal the recorded ones)", set_resume },
 };
 
 void vb_run_cfg_help(FILE *f)
@@ -399,6 +405,18 @@ static const vb_option_t *find_option(const char *name, size_t len)
 		if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len))
 			return &options[i];
 	return NULL;
+}
+
+/* Remember that option @name was given (once; resume.c compares them). */
+static void note_given(vb_run_cfg_t *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ngiven; i++)
+		if (!strcmp(cfg->given[i], name))
+			return;
+	if (cfg->ngiven < VB_MAX_GIVEN)
+		cfg->given[cfg->ngiven++] = name;
 }
 
 int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
@@ -437,6 +455,7 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
 		}
 		if (o->set(cfg, val, err) < 0)
 			return -1;
+		note_given(cfg, o->name);
 	}
 	if (!cfg->nenvs && !cfg->all_envs && add_env(cfg, "bare", err) < 0)
 		return -1;

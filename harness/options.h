@@ -28,6 +28,8 @@
 #define VB_NOISY_IO 0x4
 #define VB_NOISY_ALL (VB_NOISY_CPU | VB_NOISY_MEM | VB_NOISY_IO)
 
+#define VB_MAX_GIVEN 48 /* distinct options one command line can give */
+
 typedef struct vb_profile {
 	const char *name;   /* "quick" */
 	uint64_t reps;      /* repetitions per workload and environment */
@@ -87,6 +89,9 @@ typedef struct vb_run_cfg {
 	/* the command line, for run.json */
 	int argc;
 	char **argv;
+	const char *given[VB_MAX_GIVEN];    /* distinct options given, first use order (resume.c) */
+	size_t ngiven;
+	char resume[PATH_MAX];              /* --resume: run directory to complete ("" = a new run) */
 } vb_run_cfg_t;
 
 /* Profiles: test, quick, standard, full. */

@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-static json_t *options_json(const vb_run_cfg_t *cfg)
+json_t *vb_runfile_options(const vb_run_cfg_t *cfg)
 {
 	json_t *envs = json_array(), *wls = json_array(), *evs = json_array(), *params = json_array();
 	size_t i;
@@ -44,7 +44,7 @@ json_t *vb_runfile_new(const vb_run_cfg_t *cfg)
 	return json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:[],s:[],s:[],s:[]}", "schema",
 			 VB_RUN_SCHEMA, "schema_version", VB_RUN_SCHEMA_VERSION, "vbench_version",
 			 VB_VERSION, "isa", VB_ISA, "created", stamp, "updated", stamp, "status",
-			 "running", "command", cmd, "options", options_json(cfg), "warnings",
+			 "running", "command", cmd, "options", vb_runfile_options(cfg), "warnings",
 			 "environments", "workloads", "repetitions");
 }
 

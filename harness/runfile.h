@@ -20,6 +20,9 @@
 /* A new document with the schema header, version, command line and options. */
 json_t *vb_runfile_new(const vb_run_cfg_t *cfg);
 
+/* The "options" object of run.json for @cfg (new reference). */
+json_t *vb_runfile_options(const vb_run_cfg_t *cfg);
+
 /* Stamp "updated" and replace DIR/run.json atomically.  Returns 0 or -1. */
 int vb_runfile_save(json_t *doc, const char *dir, vb_error_t *err);
 

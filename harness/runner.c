@@ -25,6 +25,7 @@
 #include "prepare.h"
 #include "registry.h"
 #include "report.h"
+#include "resume.h"
 #include "runfile.h"
 #include "schedule.h"
 #include "sizing.h"
@@ -34,9 +35,19 @@
 typedef struct run_state {
 	vb_run_cfg_t *cfg;
 	json_t *doc;                    /* run.json */
-	vb_env_t envs[VB_MAX_ENVS];     /* environments that started */
+	vb_resume_t *rs;                /* --resume: the run being completed, else NULL */
+	int session;                    /* this session's number in run.json (1: the first) */
+	const vb_env_ops_t *ops[VB_MAX_ENVS]; /* every environment of the run, in order */
+	vb_env_t envs[VB_MAX_ENVS];     /* their instances (same index) */
 	json_t *env_rec[VB_MAX_ENVS];   /* their records in run.json (borrowed) */
+	int need[VB_MAX_ENVS];          /* slots left to measure: start it */
+	int up[VB_MAX_ENVS];            /* brought up in this session */
 	size_t nenvs;
+	vb_slot_t *order;               /* the schedule over every environment of the run */
+	uint8_t *done;                  /* slot already recorded (a resumed run) */
+	size_t nslots;
+	size_t recorded;                /* repetitions recorded before this session */
+	size_t added;                   /* repetitions this session recorded */
 	vb_env_t calib;                 /* bare agent for calibration if bare not selected */
 	int have_calib;
 	vb_params_t params[VB_MAX_SEL]; /* per selected workload, identical everywhere */
@@ -105,33 +116,87 @@ unavailable:
 	return -1;
 }
 
-static int start_envs(run_state_t *st)
+/* Every environment of the run, in order: the registry's with --all, else
+ * --env's.  The schedule's environment indices refer to this list. */
+static size_t env_list(const vb_run_cfg_t *cfg, const vb_env_ops_t **ops)
 {
-	json_t *arr = json_object_get(st->doc, "environments"), *rec;
-	const vb_env_ops_t *ops;
-	size_t i;
+	const vb_env_ops_t *o;
+	size_t i, n = 0;
 
-	for (i = 0; i < vb_env_count() || i < st->cfg->nenvs; i++) {
-		if (st->cfg->all_envs)
-			ops = i < vb_env_count() ? vb_env_at(i) : NULL;
+	for (i = 0; i < vb_env_count() || i < cfg->nenvs; i++) {
+		if (cfg->all_envs)
+			o = i < vb_env_count() ? vb_env_at(i) : NULL;
 		else
-			ops = i < st->cfg->nenvs ? vb_env_find(st->cfg->env_names[i]) : NULL;
-		if (!ops)
-			continue;
-		rec = env_record(ops, 1, NULL);
+			o = i < cfg->nenvs ? vb_env_find(cfg->env_names[i]) : NULL;
+		if (o && n < VB_MAX_ENVS)
+			ops[n++] = o;
+	}
+	return n;
+}
+
+/*
+ * Put environment @i's record @rec of this session in place of @old (the
+ * record of an earlier session, or NULL).  When a resumed session cannot
+ * start an environment that an earlier session measured in, the earlier
+ * record stays (its repetitions are valid) with the failure added, and its
+ * unmeasured slots count as failures.
+ */
+static void place_env_record(run_state_t *st, size_t i, json_t *old, json_t *rec)
+{
+	json_t *arr = json_object_get(st->doc, "environments");
+	char msg[600];
+
+	if (!old) {
 		json_array_append_new(arr, rec);
-		if (vb_interrupted())
+	} else if (st->up[i] || !json_object_get(old, "start_latency_ns")) {
+		vb_resume_archive_env(st->doc, old);
+		json_array_set_new(arr, i, rec);
+	} else {
+		snprintf(msg, sizeof(msg), "session %d: could not start again: %s", st->session,
+			 json_string_value(json_object_get(rec, "reason")));
+		json_object_set_new(old, "failed", json_string(msg));
+		json_decref(rec);
+		st->failures++;
+	}
+	st->env_rec[i] = json_array_get(arr, i);
+}
+
+/* Start the environments with slots left; returns how many came up. */
+static size_t start_envs(run_state_t *st)
+{
+	json_t *arr = json_object_get(st->doc, "environments"), *rec, *old;
+	const vb_env_ops_t *ops;
+	size_t i, nup = 0;
+
+	for (i = 0; i < st->nenvs; i++) {
+		ops = st->ops[i];
+		old = json_array_get(arr, i);
+		if (!st->need[i] && old) { /* measured in an earlier session */
+			st->env_rec[i] = old;
+			continue;
+		}
+		if (vb_interrupted()) {
+			if (!old)
+				json_array_append_new(arr, env_record(ops, 1, NULL));
 			break;
-		env_init(&st->envs[st->nenvs], ops, st->cfg);
+		}
+		rec = env_record(ops, 1, NULL);
+		json_object_set_new(rec, "session", json_integer(st->session));
+		if (old)
+			vb_resume_keep_logs(st->cfg->out, ops->name, old);
+		env_init(&st->envs[i], ops, st->cfg);
 		if (!st->cfg->quiet)
 			fprintf(stderr, "vbench: starting %s (%s)\n", ops->name, ops->type);
-		if (env_bring_up(st, &st->envs[st->nenvs], rec) == 0)
-			st->env_rec[st->nenvs++] = rec;
-		else
+		if (env_bring_up(st, &st->envs[i], rec) == 0) {
+			st->up[i] = 1;
+			nup++;
+		} else {
 			fprintf(stderr, "vbench: %s unavailable: %s\n", ops->name,
 				json_string_value(json_object_get(rec, "reason")));
+		}
+		place_env_record(st, i, old, rec);
 	}
-	return 0;
+	return nup;
 }
 
 static void stop_env(vb_env_t *env)
@@ -152,7 +217,7 @@ static vb_env_t *calibration_env(run_state_t *st, vb_error_t *err)
 	size_t i;
 
 	for (i = 0; i < st->nenvs; i++)
-		if (st->envs[i].ops->caps & VB_ENV_IS_BASELINE)
+		if (st->envs[i].started && (st->envs[i].ops->caps & VB_ENV_IS_BASELINE))
 			return &st->envs[i];
 	if (st->have_calib)
 		return &st->calib;
@@ -228,9 +293,43 @@ static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 	return 0;
 }
 
+/*
+ * A workload an earlier session sized keeps its recorded parameters (never
+ * calibrated again: every environment gets the same amount of work).
+ * Returns 1 when @w had them (st->params[@i] filled), 0 when it must be
+ * sized, with *@old its earlier record (a failed sizing) or NULL.
+ */
+static int recorded_params(run_state_t *st, size_t i, json_t **old)
+{
+	const vb_workload_t *w = st->cfg->wl[i];
+	json_t *rec, *p;
+	vb_error_t err;
+	size_t j;
+
+	*old = NULL;
+	json_array_foreach(json_object_get(st->doc, "workloads"), j, rec) {
+		if (strcmp(json_string_value(json_object_get(rec, "name")) ?: "", w->name))
+			continue;
+		p = json_object_get(rec, "params");
+		if (!p) {
+			*old = rec;
+			return 0;
+		}
+		vb_error_clear(&err);
+		if (vb_params_from_json(w, &st->params[i], p, &err) < 0) {
+			fprintf(stderr, "vbench: %s: recorded parameters: %s\n", w->name, err.msg);
+			st->failures++;
+			return 1; /* not sized again, not run */
+		}
+		st->wl_ok[i] = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static void size_workloads(run_state_t *st)
 {
-	json_t *arr = json_object_get(st->doc, "workloads"), *rec, *cal, *metrics;
+	json_t *arr = json_object_get(st->doc, "workloads"), *rec, *cal, *metrics, *old;
 	vb_sizing_t sz;
 	vb_caches_t caches;
 	vb_error_t err;
@@ -242,6 +341,8 @@ static void size_workloads(run_state_t *st)
 	for (i = 0; i < st->cfg->nwl && !vb_interrupted(); i++) {
 		const vb_workload_t *w = st->cfg->wl[i];
 
+		if (recorded_params(st, i, &old))
+			continue;
 		metrics = json_array();
 		for (j = 0; j < w->nmetrics; j++)
 			json_array_append_new(metrics, json_pack("{s:s,s:s,s:s}", "name", w->metrics[j].name,
@@ -251,7 +352,14 @@ static void size_workloads(run_state_t *st)
 									 : "lower"));
 		rec = json_pack("{s:s,s:s,s:s,s:o}", "name", w->name, "kind", vb_kind_name(w->kind),
 				"description", w->description, "metrics", metrics);
-		json_array_append_new(arr, rec);
+		if (old) { /* an earlier session could not size it: again */
+			json_object_set(rec, "previous_error", json_object_get(old, "error"));
+			for (j = 0; json_array_get(arr, j) != old; j++)
+				;
+			json_array_set_new(arr, j, rec); /* releases @old */
+		} else {
+			json_array_append_new(arr, rec);
+		}
 		vb_error_clear(&err);
 		cal = NULL;
 		if (vb_sizing_params(w, &sz, st->cfg, &st->params[i], &fixed, &err) < 0 ||
@@ -446,30 +554,90 @@ static int restart_env(run_state_t *st, size_t i)
 	return 0;
 }
 
+/*
+ * Test hook: VBENCH_TEST_REP_PAUSE_MS=N waits N ms after each saved
+ * repetition (an interrupt ends the wait), so a test can interrupt a run
+ * between two repetitions.  Never set outside tests.
+ */
+static void test_pause(void)
+{
+	const char *v = getenv("VBENCH_TEST_REP_PAUSE_MS");
+	uint64_t end;
+
+	if (!v || atoi(v) <= 0)
+		return;
+	end = vb_now_ns() + (uint64_t)atoi(v) * 1000000ull;
+	while (!vb_interrupted() && vb_now_ns() < end)
+		usleep(5000);
+}
+
+/*
+ * The schedule over every environment of the run (environments that do not
+ * start simply leave their slots unmeasured, so a slot's seq is the same in
+ * every session) and, for a resumed run, which slots are recorded and
+ * which environments therefore need starting.
+ */
+static int plan_schedule(run_state_t *st, vb_error_t *err)
+{
+	const char *envs[VB_MAX_ENVS], *wls[VB_MAX_SEL];
+	size_t n, i, k;
+	long got;
+
+	st->nenvs = env_list(st->cfg, st->ops);
+	n = (size_t)st->cfg->reps * st->cfg->nwl * st->nenvs;
+	st->order = calloc(n ? n : 1, sizeof(*st->order));
+	st->done = calloc(n ? n : 1, 1);
+	if (!st->order || !st->done)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "schedule of %zu slots", n);
+	st->nslots = vb_schedule_build((uint32_t)st->cfg->reps, (uint32_t)st->cfg->nwl,
+				       (uint32_t)st->nenvs, st->cfg->seed, st->order);
+	for (i = 0; i < st->nenvs; i++)
+		envs[i] = st->ops[i]->name;
+	for (i = 0; i < st->cfg->nwl; i++)
+		wls[i] = st->cfg->wl[i]->name;
+	if (st->rs) {
+		got = vb_resume_mark_done(st->doc, st->order, st->nslots, envs, wls, st->done, err);
+		if (got < 0)
+			return -1;
+		st->recorded = (size_t)got;
+	}
+	for (k = 0; k < st->nslots; k++)
+		if (!st->done[k])
+			st->need[st->order[k].env] = 1;
+	return 0;
+}
+
+static int runnable(const run_state_t *st, size_t k)
+{
+	return !st->done[k] && st->wl_ok[st->order[k].wl] && st->envs[st->order[k].env].started;
+}
+
 static int run_schedule(run_state_t *st)
 {
-	size_t n = (size_t)st->cfg->reps * st->cfg->nwl * st->nenvs, k, done = 0;
-	vb_slot_t *order = calloc(n ? n : 1, sizeof(*order));
-	json_t *reps = json_object_get(st->doc, "repetitions"), *rec;
+	size_t n = st->nslots, k, todo = 0, pos = 0, i;
+	const vb_slot_t *order = st->order;
+	json_t *reps = json_object_get(st->doc, "repetitions"), *rec, *names = json_array();
 	uint64_t t_start = vb_now_ns();
 	vb_error_t err;
 	int fresh;
 
-	if (!order)
-		return -1;
-	n = vb_schedule_build((uint32_t)st->cfg->reps, (uint32_t)st->cfg->nwl, (uint32_t)st->nenvs,
-			      st->cfg->seed, order);
+	for (i = 0; i < st->nenvs; i++)
+		json_array_append_new(names, json_string(st->ops[i]->name));
 	json_object_set_new(st->doc, "schedule",
-			    json_pack("{s:I,s:s,s:o}", "seed", (json_int_t)st->cfg->seed, "method",
-				      "per repetition and workload, environments in a shuffled order",
-				      "order", vb_schedule_to_json(order, n)));
+			    json_pack("{s:I,s:s,s:o,s:o}", "seed", (json_int_t)st->cfg->seed, "method",
+				      "per repetition and workload, environments in a shuffled order; "
+				      "slots of environments that did not start are not run",
+				      "envs", names, "order", vb_schedule_to_json(order, n)));
+	for (k = 0; k < n; k++)
+		todo += (size_t)runnable(st, k);
 	for (k = 0; k < n && !vb_interrupted(); k++) {
-		if (!st->wl_ok[order[k].wl] || !st->envs[order[k].env].started)
+		if (!runnable(st, k))
 			continue;
 		fresh = st->cfg->fresh_instance && st->env_reps[order[k].env] > 0;
 		if (fresh && restart_env(st, order[k].env) < 0)
 			continue;
 		rec = run_slot(st, &order[k], (int)k + 1);
+		json_object_set_new(rec, "session", json_integer(st->session));
 		st->env_reps[order[k].env]++;
 		if (st->cfg->fresh_instance) {
 			vb_env_t *e = &st->envs[order[k].env];
@@ -487,14 +655,14 @@ static int run_schedule(run_state_t *st)
 			}
 		}
 		json_array_append_new(reps, rec);
-		done++;
-		progress(st, k + 1, n, &order[k], rec, t_start);
+		st->added++;
+		progress(st, ++pos, todo, &order[k], rec, t_start);
 		if (vb_runfile_save(st->doc, st->cfg->out, &err) < 0)
 			fprintf(stderr, "vbench: %s\n", err.msg);
+		test_pause();
 	}
 	if (isatty(2) && !st->cfg->quiet)
 		fputc('\n', stderr);
-	free(order);
 	return 0;
 }
 
@@ -502,12 +670,16 @@ static int run_schedule(run_state_t *st)
 static void capacity(run_state_t *st)
 {
 	const vb_env_ops_t *ops[VB_MAX_ENVS];
-	size_t i;
+	size_t i, n = 0;
 
+	/* Those that started, in this session or an earlier one (each skips
+	 * an environment whose measurement is already recorded). */
 	for (i = 0; i < st->nenvs; i++)
-		ops[i] = st->envs[i].ops;
-	if (!vb_interrupted() && vb_density_run(st->cfg, ops, st->nenvs, st->doc) == 0)
-		vb_noisy_run(st->cfg, ops, st->nenvs, st->doc);
+		if (json_is_true(json_object_get(st->env_rec[i], "available")) &&
+		    json_object_get(st->env_rec[i], "start_latency_ns"))
+			ops[n++] = st->ops[i];
+	if (!vb_interrupted() && vb_density_run(st->cfg, ops, n, st->doc) == 0)
+		vb_noisy_run(st->cfg, ops, n, st->doc);
 }
 
 /* ---- the run -------------------------------------------------------- */
@@ -561,6 +733,73 @@ static json_t *allocation_json(const vb_run_cfg_t *cfg)
 			 "cgroup_enforced", cfg->use_cgroup && m != VB_CG_NONE);
 }
 
+/* --resume: the run directory exists with its run.json. */
+static int resume_out(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	if (access(cfg->out, W_OK) < 0)
+		return vb_error_set(err, VB_EUSAGE, errno, "--resume %s: not writable", cfg->out);
+	snprintf(cfg->log_path, sizeof(cfg->log_path), "%s/agent.log", cfg->out);
+	return 0;
+}
+
+/* Say once (replacing an earlier session's note) that the run has sessions. */
+static void sessions_warning(run_state_t *st)
+{
+	json_t *w = json_object_get(st->doc, "warnings"), *v;
+	char buf[512];
+	size_t i;
+
+	json_array_foreach(w, i, v)
+		if (!strncmp(json_string_value(v) ?: "", VB_SESSIONS_WARNING, strlen(VB_SESSIONS_WARNING))) {
+			json_array_remove(w, i);
+			break;
+		}
+	snprintf(buf, sizeof(buf),
+		 VB_SESSIONS_WARNING "%d sessions (vbench run --resume): each repetition names its "
+		 "session; an environment's start and stop latency and host memory are from the "
+		 "last session that started it (earlier ones in sessions[].environments)",
+		 st->session);
+	warn(st, "%s", buf);
+}
+
+/*
+ * --resume: this session may continue the run only on the same host with
+ * the same allocation and a schedule that matches what is recorded; checked
+ * before run.json is touched.  @host (this session's facts) is consumed.
+ */
+static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
+{
+	json_t *alloc = allocation_json(st->cfg), *r, *sess;
+	size_t i;
+	int rc;
+
+	st->doc = json_incref(st->rs->doc);
+	rc = vb_resume_check_host(json_object_get(st->doc, "host"), host, err);
+	if (rc == 0)
+		rc = vb_resume_check_allocation(json_object_get(st->doc, "allocation"), alloc, err);
+	json_decref(alloc);
+	if (rc == 0 && plan_schedule(st, err) < 0)
+		rc = -1;
+	if (rc < 0) {
+		json_decref(host);
+		return vb_error_prefix(err, "--resume %s", st->cfg->out);
+	}
+	st->session = vb_resume_session_begin(st->doc, 1, st->rs->session_argc, st->rs->session_argv);
+	sess = json_array_get(json_object_get(st->doc, "sessions"), (size_t)st->session - 1);
+	json_object_set(sess, "scratch", json_object_get(host, "scratch"));
+	json_object_set(sess, "memory", json_object_get(host, "memory"));
+	json_decref(host);
+	json_array_foreach(json_object_get(st->doc, "repetitions"), i, r)
+		if (!json_is_true(json_object_get(r, "ok")))
+			st->failures++; /* kept, not measured again */
+	sessions_warning(st);
+	json_object_set_new(st->doc, "status", json_string("running"));
+	if (!st->cfg->quiet)
+		fprintf(stderr, "vbench: resuming %s: %zu of %zu repetitions recorded\n", st->cfg->out,
+			st->recorded, st->nslots);
+	return vb_runfile_save(st->doc, st->cfg->out, err);
+}
+
 static int setup(run_state_t *st, vb_error_t *err)
 {
 	vb_run_cfg_t *cfg = st->cfg;
@@ -574,12 +813,17 @@ static int setup(run_state_t *st, vb_error_t *err)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
 	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, err) < 0)
 		return -1;
-	if (vb_prepare_out(cfg, err) < 0 || vb_prepare_scratch(cfg, &st->scratch_res, err) < 0)
+	if ((st->rs ? resume_out(cfg, err) : vb_prepare_out(cfg, err)) < 0 ||
+	    vb_prepare_scratch(cfg, &st->scratch_res, err) < 0)
 		return -1;
-	st->doc = vb_runfile_new(cfg);
-	if (!st->doc)
-		return vb_error_set(err, VB_ESYS, ENOMEM, "run.json");
 	host = vb_hostinfo_collect(cfg->scratch[0] ? cfg->scratch : NULL);
+	if (st->rs)
+		return resume_setup(st, host, err);
+	st->doc = vb_runfile_new(cfg);
+	if (!st->doc) {
+		json_decref(host);
+		return vb_error_set(err, VB_ESYS, ENOMEM, "run.json");
+	}
 	json_object_set_new(st->doc, "host", host);
 	json_object_set_new(st->doc, "allocation", allocation_json(cfg));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
@@ -589,18 +833,30 @@ static int setup(run_state_t *st, vb_error_t *err)
 		     vendor);
 	if (cfg->profile->tiny)
 		warn(st, "profile '%s' uses tiny sizes: numbers are for testing only", cfg->profile->name);
+	st->session = vb_resume_session_begin(st->doc, 0, 0, NULL);
+	if (plan_schedule(st, err) < 0)
+		return -1;
 	return vb_runfile_save(st->doc, cfg->out, err);
 }
 
-int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
+static const char *status_name(const run_state_t *st, int code)
+{
+	return code == VB_EXIT_INTERRUPT ? "interrupted"
+	       : code == VB_EXIT_SKIPPED ? "nothing-ran"
+	       : st->failures		 ? "completed-with-errors"
+					 : "complete";
+}
+
+static int run(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
 {
 	run_state_t *st = calloc(1, sizeof(*st));
 	int code = VB_EXIT_OK;
-	size_t i;
+	size_t i, nup;
 
 	if (!st)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "run state"), VB_EXIT_FAIL;
 	st->cfg = cfg;
+	st->rs = rs;
 	vb_res_install_signals();
 	/* What killed runs left, before this one creates anything (clean.h). */
 	vb_clean(&(vb_clean_opts_t){ .brief = 1, .out = stderr }, NULL, NULL);
@@ -610,8 +866,8 @@ int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
 	}
 	printf("%s\n", cfg->out);
 	fflush(stdout);
-	start_envs(st);
-	if (!st->nenvs) {
+	nup = start_envs(st);
+	if (!nup && !st->recorded) {
 		vb_error_set(err, VB_EUNAVAIL, 0, "no environment could run here (see %s/run.json)",
 			     cfg->out);
 		code = VB_EXIT_SKIPPED;
@@ -626,11 +882,14 @@ int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
 	run_schedule(st);
 finish:
 	for (i = 0; i < st->nenvs; i++)
-		check_final_clocksource(st, i); /* before any stop: not in stop latency */
+		if (st->up[i])
+			check_final_clocksource(st, i); /* before any stop: not in stop latency */
 	for (i = 0; i < st->nenvs; i++) {
 		uint64_t t0 = vb_now_ns();
 		int was_started = st->envs[i].started;
 
+		if (!st->up[i])
+			continue;
 		if (st->envs[i].reason[0])
 			json_object_set_new(st->env_rec[i], "failed", json_string(st->envs[i].reason));
 		/* Stop latency: from the stop request until every process has
@@ -647,11 +906,8 @@ finish:
 		code = VB_EXIT_INTERRUPT;
 	else if (code == VB_EXIT_OK && st->failures)
 		code = VB_EXIT_FAIL;
-	json_object_set_new(st->doc, "status",
-			    json_string(code == VB_EXIT_INTERRUPT ? "interrupted"
-					: code == VB_EXIT_SKIPPED     ? "nothing-ran"
-					: st->failures		      ? "completed-with-errors"
-								      : "complete"));
+	json_object_set_new(st->doc, "status", json_string(status_name(st, code)));
+	vb_resume_session_end(st->doc, st->session, st->added, status_name(st, code));
 	if (vb_runfile_save(st->doc, cfg->out, err) < 0)
 		code = VB_EXIT_FAIL;
 	if (code != VB_EXIT_SKIPPED)
@@ -661,6 +917,18 @@ finish:
 out:
 	vb_res_release_all();
 	json_decref(st->doc);
+	free(st->order);
+	free(st->done);
 	free(st);
 	return code;
+}
+
+int vb_run(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	return run(cfg, NULL, err);
+}
+
+int vb_run_resume(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
+{
+	return run(cfg, rs, err);
 }

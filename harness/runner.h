@@ -23,5 +23,15 @@
  */
 int vb_run(vb_run_cfg_t *cfg, vb_error_t *err);
 
+/*
+ * Complete the run @rs opened (resume.h) with its configuration @cfg: the
+ * same exit codes as vb_run for the whole run (1 when any repetition of any
+ * session failed).  Refusals found here (another host or allocation, a
+ * record that does not match the schedule) return 2 with @err set and
+ * leave run.json as it was.
+ */
+struct vb_resume;
+int vb_run_resume(vb_run_cfg_t *cfg, struct vb_resume *rs, vb_error_t *err);
+
 
 #endif

@@ -5,8 +5,10 @@
  * harness/run.schema.json (python3-jsonschema), checks that invalid
  * documents are rejected, that bad input is refused with a one-line error
  * and exit 2 before anything runs, that a wrong answer is recorded and gives
- * exit 1, that SIGINT keeps completed repetitions, and that nothing is left
- * behind (cgroups, scratch directories, owner markers, processes).
+ * exit 1, that SIGINT keeps completed repetitions, that `--resume` completes
+ * an interrupted run with the same measurements (and refuses a differing
+ * option, host or directory before touching run.json), and that nothing is
+ * left behind (cgroups, scratch directories, owner markers, processes).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -403,6 +405,195 @@ START_TEST(test_list_and_doctor)
 }
 END_TEST
 
+/* ---- --resume ---------------------------------------------------- */
+
+/* DIR/run.json's bytes (caller frees). */
+static char *run_bytes(const char *dir)
+{
+	char path[PATH_MAX], *s;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	s = vb_read_file(path, 64 << 20, 0, NULL);
+	ck_assert_msg(s != NULL, "cannot read %s", path);
+	return s;
+}
+
+/* `vbench run ARGS --resume DIR` must refuse: exit 2, one line naming
+ * @expect, run.json byte for byte as it was. */
+static void assert_refused(const char *dir, const char *extra, const char *expect)
+{
+	static char out[8192];
+	char *argv[] = { vbench, "run", "--resume", (char *)dir, (char *)extra, extra ? "5" : NULL, NULL };
+	char path[PATH_MAX], *b0, *b1;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	b0 = access(path, F_OK) == 0 ? run_bytes(dir) : NULL;
+	rc = run_cmd(argv, NULL, out, sizeof(out));
+	ck_assert_msg(rc == 2, "resume %s %s: exit %d, expected 2: %s", dir, extra ? extra : "", rc, out);
+	ck_assert_msg(strstr(out, expect), "'%s' not in: %s", expect, out);
+	ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1, "not one line: %s", out);
+	b1 = b0 ? run_bytes(dir) : NULL;
+	ck_assert_msg(!b0 || !strcmp(b0, b1), "run.json changed by a refused resume");
+	free(b0);
+	free(b1);
+}
+
+/* Run cpu.int and cpu.syscall, 3 repetitions, and interrupt it with SIGINT
+ * once run.json holds a repetition (the test hook pauses after each one);
+ * a resume while it runs is refused. */
+static void interrupted_run(const char *dir)
+{
+	char path[PATH_MAX];
+	char *argv[] = { vbench, "run", "--profile", "test", "--workload", "cpu.int,cpu.syscall",
+			 "--reps", "3", "--out", (char *)dir, NULL };
+	int status, i, devnull;
+	json_t *doc;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		putenv("VBENCH_TEST_REP_PAUSE_MS=5000");
+		execv(vbench, argv);
+		_exit(127);
+	}
+	for (i = 0; i < 1200; i++) {
+		json_t *d = json_load_file(path, 0, NULL);
+		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
+		json_decref(d);
+		if (n >= 1)
+			break;
+		usleep(10000);
+	}
+	/* While it runs (paused after its first repetition): refused. */
+	{
+		static char out[4096];
+		char *again[] = { vbench, "run", "--resume", (char *)dir, NULL };
+		int rc = run_cmd(again, NULL, out, sizeof(out));
+
+		ck_assert_msg(rc == 2 && strstr(out, "still running"), "exit %d: %s", rc, out);
+	}
+	kill(pid, SIGINT);
+	waitpid(pid, &status, 0);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 130);
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 1);
+	json_decref(doc);
+	assert_no_debris(pid);
+}
+
+START_TEST(test_resume_completes)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX], other[PATH_MAX], path[PATH_MAX], cmd[3 * PATH_MAX], *warnings;
+	char *resume[] = { vbench, "run", "--resume", dir, NULL };
+	json_t *first, *doc, *r, *r0;
+	size_t i, n;
+	int rc, seen[7] = { 0 };
+
+	snprintf(dir, sizeof(dir), "%s/resume", tmpdir);
+	interrupted_run(dir);
+	first = load_run(dir);
+	/* Refusals leave run.json as it is. */
+	assert_refused(dir, "--reps", "option --reps '5' differs from the run's '3'");
+	snprintf(other, sizeof(other), "%s/other-host", tmpdir);
+	snprintf(cmd, sizeof(cmd), "cp -a %s %s", dir, other);
+	ck_assert_int_eq(system(cmd), 0);
+	doc = load_run(other);
+	json_object_set_new(json_object_get(json_object_get(doc, "host"), "cpu"), "brand",
+			    json_string("Imaginary CPU 1"));
+	snprintf(path, sizeof(path), "%s/run.json", other);
+	ck_assert_int_eq(json_dump_file(doc, path, JSON_INDENT(1)), 0);
+	json_decref(doc);
+	assert_refused(other, NULL, "host cpu model '");
+	assert_refused(other, NULL, "differs from the run's 'Imaginary CPU 1'");
+
+	rc = run_cmd(resume, NULL, out, sizeof(out));
+	ck_assert_msg(rc == 0, "vbench run --resume exited %d:\n%s", rc, out);
+	assert_no_debris(last_pid);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	rc = validate(path, out, sizeof(out));
+	ck_assert_msg(rc == 0, "resumed run.json does not validate: %s", out);
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
+	n = json_array_size(json_object_get(doc, "repetitions"));
+	ck_assert_uint_eq(n, 3 * 2 * 1); /* reps x workloads x environments */
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
+		json_int_t seq = json_integer_value(json_object_get(r, "seq"));
+		ck_assert(seq >= 1 && seq <= 6);
+		ck_assert_msg(!seen[seq], "seq %d twice", (int)seq);
+		seen[seq] = 1;
+		ck_assert(json_is_true(json_object_get(r, "ok")));
+		ck_assert_int_eq(json_integer_value(json_object_get(r, "session")), i < 1 ? 1 : 2);
+	}
+	/* The first session's repetition, value for value. */
+	r0 = json_array_get(json_object_get(first, "repetitions"), 0);
+	ck_assert(json_equal(r0, json_array_get(json_object_get(doc, "repetitions"), 0)));
+	/* The same calibrated sizes. */
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "workloads")), 2);
+	json_array_foreach(json_object_get(first, "workloads"), i, r) {
+		ck_assert_ptr_nonnull(json_object_get(r, "params"));
+		ck_assert(json_equal(json_object_get(r, "params"),
+				     json_object_get(json_array_get(json_object_get(doc, "workloads"), i),
+						     "params")));
+	}
+	ck_assert(json_equal(json_object_get(first, "schedule"), json_object_get(doc, "schedule")));
+	ck_assert(json_equal(json_object_get(first, "command"), json_object_get(doc, "command")));
+	/* Two sessions, the second resumed; the first's environment kept. */
+	r = json_object_get(doc, "sessions");
+	ck_assert_uint_eq(json_array_size(r), 2);
+	ck_assert(json_is_false(json_object_get(json_array_get(r, 0), "resumed")));
+	ck_assert(json_is_true(json_object_get(json_array_get(r, 1), "resumed")));
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(r, 0), "repetitions_added")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(r, 1), "repetitions_added")), 5);
+	ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(r, 0), "environments")), 1);
+	warnings = json_dumps(json_object_get(doc, "warnings"), 0);
+	ck_assert_ptr_nonnull(strstr(warnings, "measured in 2 sessions"));
+	free(warnings);
+	json_decref(doc);
+	json_decref(first);
+
+	/* A complete run: nothing to resume, exit 0, run.json as it was. */
+	{
+		char *b0 = run_bytes(dir), *b1;
+
+		rc = run_cmd(resume, NULL, out, sizeof(out));
+		ck_assert_msg(rc == 0, "resume of a complete run: exit %d: %s", rc, out);
+		ck_assert_msg(strstr(out, "nothing to resume") && strchr(out, '\n') == out + strlen(out) - 1,
+			      "%s", out);
+		b1 = run_bytes(dir);
+		ck_assert_str_eq(b0, b1);
+		free(b0);
+		free(b1);
+	}
+}
+END_TEST
+
+/* No run.json, a corrupt one, another schema: one line, exit 2. */
+START_TEST(test_resume_bad_dir)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/no-run", tmpdir);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	assert_refused(dir, NULL, "no run.json");
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	ck_assert_int_eq(vb_write_file(path, "{\"schema\": \"vbench-run\", \"sch", 30, NULL), 0);
+	assert_refused(dir, NULL, "run.json");
+	ck_assert_int_eq(vb_write_file(path, "[1, 2]", 6, NULL), 0);
+	assert_refused(dir, NULL, "field 'schema' is not \"vbench-run\"");
+	snprintf(dir, sizeof(dir), "%s/does-not-exist", tmpdir);
+	assert_refused(dir, NULL, "no run.json");
+}
+END_TEST
+
 Suite *vb_suite_integration(void)
 {
 	Suite *s = suite_create("integration");
@@ -417,6 +608,12 @@ Suite *vb_suite_integration(void)
 	tcase_add_test(tc, test_sigint_keeps_results);
 	tcase_add_test(tc, test_fresh_instance);
 	tcase_add_test(tc, test_list_and_doctor);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("resume");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_resume_completes);
+	tcase_add_test(tc, test_resume_bad_dir);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,6 +21,7 @@
 	X(schedule)    \
 	X(sizing)      \
 	X(runfile)     \
+	X(resume)      \
 	X(agent)       \
 	X(cgroup)      \
 	X(stats)       \
