@@ -153,6 +153,7 @@ TEST_SRCS += tests/check_plan.c
 TEST_SRCS += tests/check_explain.c
 TEST_SRCS += tests/check_malformed.c
 TEST_SRCS += tests/check_density.c
+TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.

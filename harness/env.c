@@ -93,6 +93,14 @@ int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
 	return 0;
 }
 
+int vb_env_stop_ms(const vb_env_t *env, int cap_ms)
+{
+	double s = env->cfg ? env->cfg->stop_timeout_s : 10;
+	int ms = s > 0 && s < 86400 ? (int)(s * 1000) : 10000;
+
+	return cap_ms > 0 && cap_ms < ms ? cap_ms : ms;
+}
+
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 {
 	return vb_chan_call(&env->chan, req, "result", (int)(env->cfg->rep_timeout_s * 1000), err);

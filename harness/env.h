@@ -61,7 +61,9 @@ typedef struct vb_env_ops {
 	int (*host_cpu_ns)(vb_env_t *env, uint64_t *ns);
 	/* Configuration and enforced limits for run.json.  Optional. */
 	json_t *(*describe)(vb_env_t *env);
-	/* Stop the instance (agent quits, processes reaped).  Required. */
+	/* Stop the instance (agent quits, processes reaped) within
+	 * vb_env_stop_ms(); past it, kill what is left (SIGKILL, forced
+	 * removal) and set env->stop_timed_out.  Required. */
 	int (*stop)(vb_env_t *env, vb_error_t *err);
 	/* Release everything prepare/start made; safe to call twice.  Required. */
 	void (*cleanup)(vb_env_t *env);
@@ -77,6 +79,7 @@ struct vb_env {
 	uint64_t launch_ns;       /* host monotonic time of the launch call */
 	uint64_t ready_ns;        /* ... and of the ready message */
 	int started;
+	int stop_timed_out;       /* the last stop exceeded --stop-timeout and killed */
 	char reason[512];         /* why unavailable/failed ("" if fine) */
 	char inst[16];            /* instance tag appended to every name the backend
 				   * makes (cgroup, files, ids): "" for the run's own
@@ -100,6 +103,10 @@ int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
  * env->ready/ready_ns.
  */
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
+
+/* The stop timeout of @env's run in ms (--stop-timeout), at most @cap_ms
+ * when @cap_ms > 0. */
+int vb_env_stop_ms(const vb_env_t *env, int cap_ms);
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
 
 /*

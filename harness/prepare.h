@@ -21,8 +21,14 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err);
 int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err);
 
 /* Create the run directory (default results/<stamp>-<host>); it must be new
- * or empty and writable.  Sets cfg->log_path.  VB_EUSAGE otherwise. */
+ * or empty and writable.  Sets cfg->log_path, and cfg->out_created when the
+ * directory did not exist before.  VB_EUSAGE otherwise. */
 int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err);
+
+/* After a run that failed before writing anything: remove the run directory
+ * if this run created it and it is still empty (never a directory that
+ * existed before, never one with files in it).  Returns 1 if removed. */
+int vb_prepare_out_discard(vb_run_cfg_t *cfg);
 
 /* When an I/O workload is selected: check --scratch (exists, directory,
  * writable, not RAM unless --allow-tmpfs) or create a private one in
