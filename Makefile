@@ -69,6 +69,7 @@ LIB_SRCS += harness/sizing.c
 LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
 LIB_SRCS += harness/prepare.c
+LIB_SRCS += harness/prepare_space.c
 LIB_SRCS += harness/instance.c
 LIB_SRCS += harness/density.c
 LIB_SRCS += harness/noisy.c

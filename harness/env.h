@@ -27,6 +27,8 @@
 #define VB_ENV_NEEDS_ROOT 0x1 /* creates cgroups/namespaces as root */
 #define VB_ENV_NEEDS_KVM 0x2  /* needs hardware-accelerated /dev/kvm */
 #define VB_ENV_IS_BASELINE 0x4 /* the reference all overheads are relative to */
+#define VB_ENV_IS_VM 0x8       /* a guest: keeps the memory it touched for its whole
+				* life and writes to its own scratch disk image */
 
 struct vb_run_cfg;
 typedef struct vb_env vb_env_t;

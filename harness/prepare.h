@@ -17,8 +17,37 @@ int vb_find_agent(char *out, size_t len);
  * the others (fills env_cpus/harness_cpus).  VB_ERESOURCE if too few. */
 int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err);
 
-/* Refuse an allocation larger than the memory available now. */
+/* Disk check margin: max(VB_DISK_MARGIN_MIN, VB_DISK_MARGIN_PCT % of the
+ * need), for what the estimate leaves out (logs, run.json, filesystem
+ * overhead, other writers). */
+#define VB_DISK_MARGIN_MIN (256ull << 20)
+#define VB_DISK_MARGIN_PCT 5
+
+/* What a run holds at its peak (prepare_space.c). */
+typedef struct vb_run_needs {
+	size_t nvm;            /* VM environments that will start (probe passed) */
+	size_t nhost;          /* host-process environments (bare, container, oci) */
+	size_t nrootfs;        /* of those, with a rootfs copy of their own */
+	uint64_t largest_file; /* largest file_bytes of the selected I/O workloads (0: none) */
+	uint64_t mem_bytes;    /* host memory at once, from the allocations */
+	uint64_t disk_bytes;   /* bytes written under the scratch directory, margin excluded */
+	char mem_why[160];     /* what mem_bytes is made of */
+	char disk_why[160];    /* ... and disk_bytes */
+} vb_run_needs_t;
+
+/* Compute @n for the run @cfg (probes the VM backends). */
+void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n);
+uint64_t vb_prepare_disk_margin(uint64_t need);
+
+/* Refuse a run whose allocations (vb_prepare_needs: VMs keep theirs for
+ * the whole run) exceed the memory available now.  VB_ERESOURCE. */
 int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err);
+
+/* Refuse a run whose files (I/O files, VM scratch images, rootfs copies)
+ * do not fit the scratch directory's filesystem (/var/tmp without one):
+ * f_bavail must hold the need plus vb_prepare_disk_margin().  One line
+ * naming the directory, the bytes needed and available.  VB_ERESOURCE. */
+int vb_prepare_disk(const vb_run_cfg_t *cfg, vb_error_t *err);
 
 /* Create the run directory (default results/<stamp>-<host>); it must be new
  * or empty and writable.  Sets cfg->log_path, and cfg->out_created when the

@@ -595,7 +595,8 @@ static int setup(run_state_t *st, vb_error_t *err)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
 	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, err) < 0)
 		return -1;
-	if (vb_prepare_out(cfg, err) < 0 || vb_prepare_scratch(cfg, &st->scratch_res, err) < 0)
+	if (vb_prepare_out(cfg, err) < 0 || vb_prepare_scratch(cfg, &st->scratch_res, err) < 0 ||
+	    vb_prepare_disk(cfg, err) < 0)
 		return -1;
 	st->doc = vb_runfile_new(cfg);
 	if (!st->doc)

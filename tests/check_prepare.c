@@ -6,7 +6,8 @@
  *   - an agent that hangs at "quit" (VBENCH_TEST_AGENT_HANG_AT_QUIT) is
  *     killed after --stop-timeout in every host-process environment here,
  *     the stop returns within the timeout + a margin, the run completes
- *     and the record says stop_timed_out with a warning;
+ *     and the record says stop_timed_out with a warning; an agent busy past
+ *     --timeout becomes a recorded timeout, is killed, and the run ends;
  *   - a run that fails before writing anything leaves no empty run
  *     directory, but a directory that existed before is never removed;
  *   - --scratch naming a block device (a loop device) is refused with one
@@ -17,7 +18,9 @@
  *     scratch directory and leaves it empty (strace when installed, and the
  *     working and temporary directories compared before and after);
  *   - the disk check refuses a run whose files do not fit the scratch
- *     filesystem, with one line naming the directory, needed and free bytes.
+ *     filesystem, with one line naming the directory, needed and free
+ *     bytes, before any environment starts; the memory check counts what
+ *     runs at once (here a noisy victim and aggressor).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -175,6 +178,46 @@ START_TEST(test_stop_timeout_hung_agent)
 		stopped++;
 	}
 	ck_assert_uint_ge(stopped, 1); /* bare always runs */
+}
+END_TEST
+
+/* An agent busy past --timeout: the repetition is recorded as a timeout,
+ * the instance is killed after --stop-timeout, the environment's remaining
+ * repetitions are skipped and the run still ends with its record. */
+START_TEST(test_hung_repetition)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	static char out[65536];
+	char *argv[] = { vbench, "run", "--env", "bare", "--workload", "cpu.int,cpu.fp",
+			 "--param", "cpu.int.iters=1000000", "--profile", "test", "--reps", "2",
+			 "--timeout", "1", "--stop-timeout", "1", "--out", dir, "--quiet", NULL };
+	json_t *doc, *e, *r;
+	json_error_t jerr;
+	size_t i, timeouts = 0;
+	uint64_t t0;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/hung-rep", tmpdir);
+	t0 = vb_now_ns();
+	rc = run_in(NULL, NULL, argv, out, sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d, expected 1: %s", rc, out);
+	ck_assert_msg(vb_now_ns() - t0 < 60000000000ull, "took %.1f s",
+		      (double)(vb_now_ns() - t0) / 1e9);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc, "run.json: %s", jerr.text);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "completed-with-errors");
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
+		if (json_is_true(json_object_get(r, "ok")))
+			continue;
+		ck_assert_str_eq(json_string_value(json_object_get(r, "error_kind")), "timeout");
+		timeouts++;
+	}
+	ck_assert_uint_eq(timeouts, 1); /* then the instance is stopped: no more there */
+	e = json_array_get(json_object_get(doc, "environments"), 0);
+	ck_assert_ptr_nonnull(json_object_get(e, "failed"));
+	ck_assert(json_is_true(json_object_get(e, "stop_timed_out")));
+	json_decref(doc);
 }
 END_TEST
 
@@ -375,6 +418,85 @@ START_TEST(test_io_writes_only_in_scratch)
 }
 END_TEST
 
+/* ---- resource checks ------------------------------------------------ */
+
+/* A scratch filesystem too small for the I/O file: refused before any
+ * environment starts, one line, exit 4 (VB_ERESOURCE); a file that fits
+ * runs. */
+START_TEST(test_disk_check)
+{
+	char mnt[PATH_MAX], outd[PATH_MAX];
+	static char out[65536];
+	uint64_t t0;
+	int rc;
+
+	snprintf(mnt, sizeof(mnt), "%s/small", tmpdir);
+	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
+	ck_assert_int_eq(mkdir(mnt, 0755), 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=400m") < 0)
+		VB_SKIP("cannot mount a tmpfs (%s)", strerror(errno));
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--param", "io.seqwrite.file_bytes=256M", "--scratch", mnt,
+				 "--allow-tmpfs", "--out", outd, NULL };
+		t0 = vb_now_ns();
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 4, "exit %d, expected 4: %s", rc, out);
+		ck_assert_msg(one_line(out), "not one line: %s", out);
+		ck_assert_msg(strstr(out, "not enough disk space") && strstr(out, mnt) &&
+				      strstr(out, "256 MiB") && strstr(out, "is available") &&
+				      strstr(out, "margin"),
+			      "refusal does not say where and how much: %s", out);
+		ck_assert_msg(vb_now_ns() - t0 < 10000000000ull, "refused only after %.1f s",
+			      (double)(vb_now_ns() - t0) / 1e9);
+		ck_assert_msg(access(outd, F_OK) < 0, "run directory left behind");
+		ck_assert_int_eq(count_entries(mnt), 0);
+	}
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--param", "io.seqwrite.file_bytes=1M", "--scratch", mnt,
+				 "--allow-tmpfs", "--out", outd, "--quiet", NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 0, "a file that fits was refused (exit %d): %s", rc, out);
+	}
+	umount(mnt);
+}
+END_TEST
+
+/* The memory of everything that runs at once: a victim and an aggressor
+ * (--noisy) hold twice --memory, refused when that is more than is free
+ * although --memory alone fits. */
+START_TEST(test_memory_check_at_once)
+{
+	char mem[32], outd[PATH_MAX], *s;
+	static char out[8192];
+	unsigned long long kb = 0;
+	int rc;
+
+	s = vb_read_file("/proc/meminfo", 1 << 16, 0, NULL);
+	ck_assert_ptr_nonnull(s);
+	if (!strstr(s, "MemAvailable:") ||
+	    sscanf(strstr(s, "MemAvailable:"), "MemAvailable: %llu kB", &kb) != 1 || kb < (1 << 20)) {
+		free(s);
+		VB_SKIP("MemAvailable unknown or under 1 GiB");
+	}
+	free(s);
+	/* 60% of what is available: fits alone, not twice. */
+	snprintf(mem, sizeof(mem), "%lluM", kb * 6 / 10 / 1024);
+	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "cpu.int",
+				 "--memory", mem, "--noisy=cpu", "--out", outd, NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 4, "exit %d, expected 4: %s", rc, out);
+		ck_assert_msg(one_line(out) && strstr(out, "--memory") && strstr(out, "at once") &&
+				      strstr(out, "aggressor"),
+			      "refusal does not explain: %s", out);
+		ck_assert_msg(access(outd, F_OK) < 0, "run directory left behind");
+	}
+}
+END_TEST
+
 Suite *vb_suite_prepare(void)
 {
 	Suite *s = suite_create("prepare");
@@ -383,9 +505,12 @@ Suite *vb_suite_prepare(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_stop_timeout_hung_agent);
+	tcase_add_test(tc, test_hung_repetition);
 	tcase_add_test(tc, test_failed_run_leaves_no_empty_dir);
 	tcase_add_test(tc, test_block_device_scratch);
 	tcase_add_test(tc, test_io_writes_only_in_scratch);
+	tcase_add_test(tc, test_disk_check);
+	tcase_add_test(tc, test_memory_check_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
