@@ -106,8 +106,10 @@ int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
  */
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
 
-/* The stop timeout of @env's run in ms (--stop-timeout), at most @cap_ms
+/* The stop timeout of @env's run in ms (--stop-timeout; at most
+ * VB_ENV_STOP_INTERRUPTED_MS once the run is interrupted), at most @cap_ms
  * when @cap_ms > 0. */
+#define VB_ENV_STOP_INTERRUPTED_MS 3000
 int vb_env_stop_ms(const vb_env_t *env, int cap_ms);
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
 

@@ -566,7 +566,7 @@ static json_t *vm_describe(vb_env_t *env)
 
 static int vm_stop(vb_env_t *env, vb_error_t *err)
 {
-	int grace = vb_env_stop_ms(env, vb_interrupted() ? 3000 : 0);
+	int grace = vb_env_stop_ms(env, 0);
 	json_t *quit;
 
 	if (env->chan.wfd < 0 && env->chan.pid <= 0)

@@ -90,10 +90,9 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	return 0;
 }
 
-int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err)
+int vb_prepare_memory(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err)
 {
 	uint64_t total, avail;
-	vb_run_needs_t n;
 	char a[32], b[32], c[32];
 
 	if (vb_hostinfo_memory(&total, &avail, err) < 0)
@@ -103,13 +102,12 @@ int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err)
 				    "--memory %s: only %s of host memory is available",
 				    vb_format_size(cfg->memory, a, sizeof(a)),
 				    vb_format_size(avail, b, sizeof(b)));
-	vb_prepare_needs(cfg, &n);
-	if (n.mem_bytes > avail)
+	if (n->mem_bytes > avail)
 		return vb_error_set(err, VB_ERESOURCE, 0,
 				    "--memory %s: the run may hold %s at once (%s), only %s of host "
 				    "memory is available",
 				    vb_format_size(cfg->memory, a, sizeof(a)),
-				    vb_format_size(n.mem_bytes, b, sizeof(b)), n.mem_why,
+				    vb_format_size(n->mem_bytes, b, sizeof(b)), n->mem_why,
 				    vb_format_size(avail, c, sizeof(c)));
 	return 0;
 }

@@ -4,6 +4,7 @@
 #ifndef VB_PREPARE_H
 #define VB_PREPARE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -39,15 +40,20 @@ typedef struct vb_run_needs {
 void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n);
 uint64_t vb_prepare_disk_margin(uint64_t need);
 
-/* Refuse a run whose allocations (vb_prepare_needs: VMs keep theirs for
- * the whole run) exceed the memory available now.  VB_ERESOURCE. */
-int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err);
+/* Refuse an allocation larger than the memory available now, and a run
+ * whose allocations at once (@n, from vb_prepare_needs: VMs keep theirs
+ * for the whole run) exceed it.  VB_ERESOURCE. */
+int vb_prepare_memory(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err);
 
 /* Refuse a run whose files (I/O files, VM scratch images, rootfs copies)
  * do not fit the scratch directory's filesystem (/var/tmp without one):
  * f_bavail must hold the need plus vb_prepare_disk_margin().  One line
  * naming the directory, the bytes needed and available.  VB_ERESOURCE. */
-int vb_prepare_disk(const vb_run_cfg_t *cfg, vb_error_t *err);
+int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err);
+
+/* run.json's "resources": the limits of the run and @n with the numbers
+ * the checks compared (new reference). */
+json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n);
 
 /* Create the run directory (default results/<stamp>-<host>); it must be new
  * or empty and writable.  Sets cfg->log_path, and cfg->out_created when the

@@ -15,6 +15,8 @@
  */
 #include "prepare.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,28 +163,43 @@ uint64_t vb_prepare_disk_margin(uint64_t need)
 	return max64(VB_DISK_MARGIN_MIN, need / 100 * VB_DISK_MARGIN_PCT);
 }
 
-int vb_prepare_disk(const vb_run_cfg_t *cfg, vb_error_t *err)
+int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err)
 {
 	const char *dir = cfg->scratch[0] ? cfg->scratch : "/var/tmp";
 	uint64_t avail, margin;
-	vb_run_needs_t n;
 	struct statvfs sv;
 	char a[32], b[32], c[32];
 
-	vb_prepare_needs(cfg, &n);
-	if (!n.disk_bytes)
+	if (!n->disk_bytes)
 		return 0; /* nothing but run.json is written */
 	if (statvfs(dir, &sv) < 0)
 		return vb_error_set(err, VB_ERESOURCE, errno, "statvfs %s", dir);
 	if (!sv.f_blocks)
 		return 0; /* a filesystem without a size (ramfs) cannot be judged */
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
-	margin = vb_prepare_disk_margin(n.disk_bytes);
-	if (avail >= n.disk_bytes + margin)
+	margin = vb_prepare_disk_margin(n->disk_bytes);
+	if (avail >= n->disk_bytes + margin)
 		return 0;
 	return vb_error_set(err, VB_ERESOURCE, 0,
 			    "not enough disk space in %s: the run needs %s there (%s) + %s margin, "
 			    "%s is available",
-			    dir, vb_format_size(n.disk_bytes, a, sizeof(a)), n.disk_why,
+			    dir, vb_format_size(n->disk_bytes, a, sizeof(a)), n->disk_why,
 			    vb_format_size(margin, b, sizeof(b)), vb_format_size(avail, c, sizeof(c)));
+}
+
+json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n)
+{
+	const char *dir = cfg->scratch[0] ? cfg->scratch : "/var/tmp";
+	struct statvfs sv;
+	json_t *avail = statvfs(dir, &sv) == 0 && sv.f_blocks
+				? json_integer((json_int_t)((uint64_t)sv.f_bavail * sv.f_frsize))
+				: json_null();
+
+	return json_pack("{s:{s:f,s:f,s:f,s:f},s:{s:I,s:s},s:{s:s,s:I,s:s,s:I,s:o}}", "timeouts_s",
+			 "repetition", cfg->rep_timeout_s, "start", cfg->start_timeout_s, "boot",
+			 cfg->boot_timeout_s, "stop", cfg->stop_timeout_s, "memory", "needed_bytes",
+			 (json_int_t)n->mem_bytes, "basis", n->mem_why, "disk", "dir", dir,
+			 "needed_bytes", (json_int_t)n->disk_bytes, "basis", n->disk_why,
+			 "margin_bytes", (json_int_t)vb_prepare_disk_margin(n->disk_bytes),
+			 "available_at_start_bytes", avail);
 }

@@ -585,6 +585,7 @@ static json_t *allocation_json(const vb_run_cfg_t *cfg)
 static int setup(run_state_t *st, vb_error_t *err)
 {
 	vb_run_cfg_t *cfg = st->cfg;
+	vb_run_needs_t needs;
 	char vendor[64];
 	json_t *host;
 
@@ -593,10 +594,11 @@ static int setup(run_state_t *st, vb_error_t *err)
 				    "cannot find vbench-agent next to vbench (give --agent PATH)");
 	if (!cfg->seed_set)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
-	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, err) < 0)
+	vb_prepare_needs(cfg, &needs);
+	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, &needs, err) < 0)
 		return -1;
 	if (vb_prepare_out(cfg, err) < 0 || vb_prepare_scratch(cfg, &st->scratch_res, err) < 0 ||
-	    vb_prepare_disk(cfg, err) < 0)
+	    vb_prepare_disk(cfg, &needs, err) < 0)
 		return -1;
 	st->doc = vb_runfile_new(cfg);
 	if (!st->doc)
@@ -604,6 +606,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 	host = vb_hostinfo_collect(cfg->scratch[0] ? cfg->scratch : NULL);
 	json_object_set_new(st->doc, "host", host);
 	json_object_set_new(st->doc, "allocation", allocation_json(cfg));
+	json_object_set_new(st->doc, "resources", vb_prepare_needs_json(cfg, &needs));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
 		warn(st,
 		     "this 'bare metal' host is itself a virtual machine (hypervisor '%s'): every "

@@ -36,6 +36,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../harness/options.h"
+#include "../harness/prepare.h"
 #include "../harness/util.h"
 #include "tests.h"
 
@@ -118,6 +120,91 @@ static int one_line(const char *s)
 	return nl && nl == s + strlen(s) - 1;
 }
 
+/* ---- options and the needs computation (no binary) ------------------ */
+
+static int parse_args(vb_run_cfg_t *cfg, vb_error_t *err, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	vb_run_cfg_init(cfg);
+	vb_error_clear(err);
+	return vb_run_cfg_parse(cfg, argc, argv, err);
+}
+
+START_TEST(test_limit_options)
+{
+	char *defaults[] = { "run", NULL };
+	char *set[] = { "run", "--stop-timeout", "2.5", "--start-timeout", "30", "--allow-device",
+			"/dev/loop7", NULL };
+	char *bad[][4] = { { "run", "--stop-timeout", "0", NULL },
+			   { "run", "--stop-timeout", "1e9", NULL },
+			   { "run", "--start-timeout", "abc", NULL },
+			   { "run", "--allow-device", "", NULL } };
+	const char *opt[] = { "--stop-timeout", "--stop-timeout", "--start-timeout",
+			      "--allow-device" };
+	vb_run_cfg_t *cfg = malloc(sizeof(*cfg));
+	vb_error_t err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, defaults), 0);
+	ck_assert_double_eq(cfg->stop_timeout_s, 10);
+	ck_assert_double_eq(cfg->start_timeout_s, 60);
+	ck_assert_str_eq(cfg->allow_device, "");
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, set), 0);
+	ck_assert_double_eq(cfg->stop_timeout_s, 2.5);
+	ck_assert_double_eq(cfg->start_timeout_s, 30);
+	ck_assert_str_eq(cfg->allow_device, "/dev/loop7");
+	vb_run_cfg_free(cfg);
+	for (i = 0; i < VB_ARRAY_SIZE(bad); i++) {
+		ck_assert_int_eq(parse_args(cfg, &err, bad[i]), -1);
+		ck_assert_int_eq(err.code, VB_EUSAGE);
+		ck_assert_msg(strstr(err.msg, opt[i]), "'%s' does not name %s", err.msg, opt[i]);
+		vb_run_cfg_free(cfg);
+	}
+	free(cfg);
+}
+END_TEST
+
+/* Host-process environments only: memory is one allocation (noisy: two),
+ * disk the largest file (noisy io: a victim's and an aggressor's). */
+START_TEST(test_needs_host_only)
+{
+	char *plain[] = { "run", "--env", "bare,container", "--workload", "io.seqwrite,cpu.int",
+			  "--profile", "test", "--param", "io.seqwrite.file_bytes=8M", "--memory",
+			  "512M", NULL };
+	char *noisy[] = { "run", "--env", "bare", "--workload", "cpu.int", "--profile", "test",
+			  "--noisy=io", "--param", "io.randwrite.file_bytes=64M", "--memory", "512M",
+			  NULL };
+	vb_run_cfg_t *cfg = malloc(sizeof(*cfg));
+	vb_run_needs_t n;
+	vb_error_t err;
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, plain), 0);
+	vb_prepare_needs(cfg, &n);
+	ck_assert_uint_eq(n.nvm, 0);
+	ck_assert_uint_eq(n.nhost, 2);
+	ck_assert_uint_eq(n.nrootfs, 1); /* the container's */
+	ck_assert_uint_eq(n.largest_file, 8 << 20);
+	ck_assert_uint_eq(n.mem_bytes, 512ull << 20);
+	ck_assert_uint_eq(n.disk_bytes, (8ull << 20) + (16ull << 20));
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, noisy), 0);
+	vb_prepare_needs(cfg, &n);
+	ck_assert_uint_eq(n.mem_bytes, 1024ull << 20);
+	ck_assert_uint_eq(n.disk_bytes, 128ull << 20);
+	ck_assert_ptr_nonnull(strstr(n.disk_why, "aggressor"));
+	ck_assert_uint_eq(vb_prepare_disk_margin(n.disk_bytes), 256ull << 20);
+	ck_assert_uint_eq(vb_prepare_disk_margin(100ull << 30), 5ull << 30);
+	vb_run_cfg_free(cfg);
+	free(cfg);
+}
+END_TEST
+
 /* ---- --stop-timeout ------------------------------------------------- */
 
 /* Every host-process environment whose agent hangs at quit is killed
@@ -178,6 +265,38 @@ START_TEST(test_stop_timeout_hung_agent)
 		stopped++;
 	}
 	ck_assert_uint_ge(stopped, 1); /* bare always runs */
+}
+END_TEST
+
+/* The extra instances of --density are bounded the same way and say so. */
+START_TEST(test_density_stop_timeout)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	static char out[65536];
+	char *argv[] = { vbench, "run", "--env", "bare", "--workload", "cpu.int", "--profile",
+			 "test", "--reps", "1", "--density", "2", "--memory", "256M",
+			 "--stop-timeout", "1", "--out", dir, "--quiet", NULL };
+	json_t *doc, *inst, *r;
+	json_error_t jerr;
+	size_t i;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/hang-density", tmpdir);
+	rc = run_in(NULL, "VBENCH_TEST_AGENT_HANG_AT_QUIT=1", argv, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc, "run.json: %s", jerr.text);
+	inst = json_object_get(json_object_get(json_object_get(doc, "density"), "bare"),
+			       "instances");
+	ck_assert_msg(json_array_size(inst) >= 1, "no density instances: %s", out);
+	json_array_foreach(inst, i, r) {
+		ck_assert_msg(json_is_true(json_object_get(r, "stop_timed_out")),
+			      "density instance %zu: stop_timed_out missing", i);
+		ck_assert_int_lt(json_integer_value(json_object_get(r, "stop_latency_ns")),
+				 3500000000);
+	}
+	json_decref(doc);
 }
 END_TEST
 
@@ -456,8 +575,26 @@ START_TEST(test_disk_check)
 		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
 				 "--param", "io.seqwrite.file_bytes=1M", "--scratch", mnt,
 				 "--allow-tmpfs", "--out", outd, "--quiet", NULL };
+		char path[PATH_MAX];
+		json_t *doc, *disk;
+
 		rc = run_in(NULL, NULL, argv, out, sizeof(out));
 		ck_assert_msg(rc == 0, "a file that fits was refused (exit %d): %s", rc, out);
+		/* run.json keeps what the check compared. */
+		snprintf(path, sizeof(path), "%s/run.json", outd);
+		doc = json_load_file(path, 0, NULL);
+		ck_assert_ptr_nonnull(doc);
+		disk = json_object_get(json_object_get(doc, "resources"), "disk");
+		ck_assert_str_eq(json_string_value(json_object_get(disk, "dir")), mnt);
+		ck_assert_int_eq(json_integer_value(json_object_get(disk, "needed_bytes")), 1 << 20);
+		ck_assert_int_eq(json_integer_value(json_object_get(disk, "margin_bytes")), 256 << 20);
+		ck_assert_int_gt(json_integer_value(json_object_get(disk, "available_at_start_bytes")),
+				 300 << 20);
+		ck_assert_double_eq(json_number_value(json_object_get(
+					    json_object_get(json_object_get(doc, "resources"), "timeouts_s"),
+					    "stop")),
+				    10);
+		json_decref(doc);
 	}
 	umount(mnt);
 }
@@ -504,7 +641,10 @@ Suite *vb_suite_prepare(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_limit_options);
+	tcase_add_test(tc, test_needs_host_only);
 	tcase_add_test(tc, test_stop_timeout_hung_agent);
+	tcase_add_test(tc, test_density_stop_timeout);
 	tcase_add_test(tc, test_hung_repetition);
 	tcase_add_test(tc, test_failed_run_leaves_no_empty_dir);
 	tcase_add_test(tc, test_block_device_scratch);
