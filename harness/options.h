@@ -68,7 +68,7 @@ typedef struct vb_run_cfg {
 	char cgroup_root[PATH_MAX];
 	/* where */
 	char out[PATH_MAX];                 /* run directory ("" = results/<stamp>-<host>) */
-	int out_created;                    /* this run created cfg->out (prepare.h) */
+	int out_created;                    /* this run created cfg->out (prepare.h: flags) */
 	char scratch[PATH_MAX];             /* scratch directory for I/O ("" = private one) */
 	int allow_tmpfs;
 	char allow_device[PATH_MAX];        /* --allow-device: block device I/O may write to */

@@ -280,6 +280,8 @@ int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
 		snprintf(cfg->out, sizeof(cfg->out), "results/%s-%s", stamp, host);
 	}
 	cfg->out_created = access(cfg->out, F_OK) < 0 && errno == ENOENT;
+	if (cfg->out_created && !strncmp(cfg->out, "results/", 8) && access("results", F_OK) < 0)
+		cfg->out_created |= VB_OUT_CREATED_PARENT; /* the default's results/ too */
 	if (vb_mkdir_p(cfg->out, 0755, err) < 0) {
 		cfg->out_created = 0;
 		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
@@ -307,6 +309,12 @@ int vb_prepare_out_discard(vb_run_cfg_t *cfg)
 {
 	if (!cfg->out_created || !cfg->out[0])
 		return 0;
+	if (rmdir(cfg->out) < 0) { /* fails (ENOTEMPTY) when anything was written */
+		cfg->out_created = 0;
+		return 0;
+	}
+	if (cfg->out_created & VB_OUT_CREATED_PARENT)
+		rmdir("results"); /* only if empty: another run may have written there */
 	cfg->out_created = 0;
-	return rmdir(cfg->out) == 0; /* fails (ENOTEMPTY) when anything was written */
+	return 1;
 }

@@ -62,8 +62,10 @@ int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err);
 
 /* After a run that failed before writing anything: remove the run directory
  * if this run created it and it is still empty (never a directory that
- * existed before, never one with files in it).  Returns 1 if removed. */
+ * existed before, never one with files in it), and the default's results/
+ * if this run created that too and it is empty.  Returns 1 if removed. */
 int vb_prepare_out_discard(vb_run_cfg_t *cfg);
+#define VB_OUT_CREATED_PARENT 0x2 /* cfg->out_created: results/ was created too */
 
 /* When an I/O workload is selected: check --scratch (exists, directory,
  * writable, not RAM unless --allow-tmpfs) or create a private one in

@@ -354,8 +354,13 @@ START_TEST(test_failed_run_leaves_no_empty_dir)
 	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
 	ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
 	snprintf(results, sizeof(results), "%s/results", tmpdir);
-	ck_assert_msg(count_entries(results) <= 0, "%s holds %d entries after a failed run",
+	ck_assert_msg(count_entries(results) < 0, "%s left behind (%d entries) after a failed run",
 		      results, count_entries(results));
+	/* ... and a results/ that existed is kept (empty). */
+	ck_assert_int_eq(mkdir(results, 0755), 0);
+	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
+	ck_assert_int_eq(rc, 2);
+	ck_assert_int_eq(count_entries(results), 0);
 	/* A given --out that did not exist: created here, so removed. */
 	snprintf(given, sizeof(given), "%s/new-out", tmpdir);
 	bad[8] = "--out";
