@@ -71,6 +71,7 @@ LIB_SRCS += harness/sizing.c
 LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
 LIB_SRCS += harness/prepare.c
+LIB_SRCS += harness/prepare_space.c
 LIB_SRCS += harness/instance.c
 LIB_SRCS += harness/density.c
 LIB_SRCS += harness/noisy.c
@@ -163,6 +164,7 @@ TEST_SRCS += tests/check_density.c
 TEST_SRCS += tests/check_clean.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
+TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.

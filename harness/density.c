@@ -313,9 +313,13 @@ static void finish(dstate_t *d)
 	json_t *r, *disk;
 	size_t i;
 
-	for (i = d->n; i-- > 0;)
+	for (i = d->n; i-- > 0;) {
 		json_object_set_new(json_array_get(d->recs, i), "stop_latency_ns",
 				    json_integer((json_int_t)vb_inst_stop(&d->in[i])));
+		if (d->in[i].stop_timed_out) /* killed after --stop-timeout */
+			json_object_set_new(json_array_get(d->recs, i), "stop_timed_out",
+					    json_true());
+	}
 	for (i = 0; i < d->n; i++) {
 		r = json_array_get(d->recs, i);
 		idle_sum += vb_inst_pss(json_object_get(r, "memory_idle"));

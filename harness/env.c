@@ -9,6 +9,7 @@
 
 #include "options.h"
 #include "testpoint.h"
+#include "registry.h"
 #include "util.h"
 
 extern const vb_env_ops_t vb_env_bare;
@@ -94,6 +95,16 @@ int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
 	env->ready_ns = vb_now_ns();
 	env->ready = msg;
 	return 0;
+}
+
+int vb_env_stop_ms(const vb_env_t *env, int cap_ms)
+{
+	double s = env->cfg ? env->cfg->stop_timeout_s : 10;
+	int ms = s > 0 && s < 86400 ? (int)(s * 1000) : 10000;
+
+	if (vb_interrupted() && ms > VB_ENV_STOP_INTERRUPTED_MS)
+		ms = VB_ENV_STOP_INTERRUPTED_MS; /* the user is waiting */
+	return cap_ms > 0 && cap_ms < ms ? cap_ms : ms;
 }
 
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)

@@ -27,6 +27,8 @@
 #define VB_ENV_NEEDS_ROOT 0x1 /* creates cgroups/namespaces as root */
 #define VB_ENV_NEEDS_KVM 0x2  /* needs hardware-accelerated /dev/kvm */
 #define VB_ENV_IS_BASELINE 0x4 /* the reference all overheads are relative to */
+#define VB_ENV_IS_VM 0x8       /* a guest: keeps the memory it touched for its whole
+				* life and writes to its own scratch disk image */
 
 struct vb_run_cfg;
 typedef struct vb_env vb_env_t;
@@ -61,7 +63,9 @@ typedef struct vb_env_ops {
 	int (*host_cpu_ns)(vb_env_t *env, uint64_t *ns);
 	/* Configuration and enforced limits for run.json.  Optional. */
 	json_t *(*describe)(vb_env_t *env);
-	/* Stop the instance (agent quits, processes reaped).  Required. */
+	/* Stop the instance (agent quits, processes reaped) within
+	 * vb_env_stop_ms(); past it, kill what is left (SIGKILL, forced
+	 * removal) and set env->stop_timed_out.  Required. */
 	int (*stop)(vb_env_t *env, vb_error_t *err);
 	/* Release everything prepare/start made; safe to call twice.  Required. */
 	void (*cleanup)(vb_env_t *env);
@@ -77,6 +81,7 @@ struct vb_env {
 	uint64_t launch_ns;       /* host monotonic time of the launch call */
 	uint64_t ready_ns;        /* ... and of the ready message */
 	int started;
+	int stop_timed_out;       /* the last stop exceeded --stop-timeout and killed */
 	char reason[512];         /* why unavailable/failed ("" if fine) */
 	char inst[16];            /* instance tag appended to every name the backend
 				   * makes (cgroup, files, ids): "" for the run's own
@@ -100,6 +105,12 @@ int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
  * env->ready/ready_ns.
  */
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
+
+/* The stop timeout of @env's run in ms (--stop-timeout; at most
+ * VB_ENV_STOP_INTERRUPTED_MS once the run is interrupted), at most @cap_ms
+ * when @cap_ms > 0. */
+#define VB_ENV_STOP_INTERRUPTED_MS 3000
+int vb_env_stop_ms(const vb_env_t *env, int cap_ms);
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
 
 /*

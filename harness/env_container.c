@@ -566,9 +566,11 @@ static int ct_stop(vb_env_t *env, vb_error_t *err)
 		json_decref(quit);
 	}
 	env->chan.dead = 1;
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 2000, NULL)) {
+	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, vb_env_stop_ms(env, 0), NULL)) {
 		vb_res_forget(env->chan.res);
 		env->chan.pid = 0;
+	} else if (env->chan.pid > 0) {
+		env->stop_timed_out = 1; /* killed below */
 	}
 	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
 	if (env->have_cg) {

@@ -24,7 +24,7 @@
  * run:     the request's "scratch" (a host path) becomes the guest's mount
  *          point of the scratch disk; the rest is sent unchanged.
  * stop:    quit: the agent exits, /init powers off, QEMU exits; after
- *          VM_STOP_GRACE_MS it is killed.  Everything (QEMU, socket
+ *          --stop-timeout it is killed.  Everything (QEMU, socket
  *          directory, disk image, cgroup) is in the resource registry.
  *
  * Test hooks (environment variables of vbench, for tests/check_vm.c):
@@ -64,7 +64,6 @@
 #define VM_ALLOWANCE_FIXED (256ULL << 20) /* QEMU's own memory: a fixed part ... */
 #define VM_ALLOWANCE_PCT 10               /* ... plus this share of guest RAM */
 #define VM_ALLOWANCE_RULE "256 MiB + 10% of guest RAM for QEMU itself"
-#define VM_STOP_GRACE_MS 10000            /* quit until QEMU must have exited */
 #define VM_TAIL_LINES 20                  /* console lines in an error */
 #define VM_QEMU_NAME "qemu-system-x86_64"
 
@@ -569,7 +568,7 @@ static json_t *vm_describe(vb_env_t *env)
 
 static int vm_stop(vb_env_t *env, vb_error_t *err)
 {
-	int grace = vb_interrupted() ? 3000 : VM_STOP_GRACE_MS;
+	int grace = vb_env_stop_ms(env, 0);
 	json_t *quit;
 
 	if (env->chan.wfd < 0 && env->chan.pid <= 0)
@@ -583,6 +582,8 @@ static int vm_stop(vb_env_t *env, vb_error_t *err)
 	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, grace, NULL)) {
 		vb_res_forget(env->chan.res);
 		env->chan.pid = 0;
+	} else if (env->chan.pid > 0 && !vb_interrupted()) {
+		env->stop_timed_out = 1; /* QEMU is killed below */
 	}
 	vb_chan_close(&env->chan, 0); /* closes the socket, kills QEMU if it lingers */
 	return 0;
@@ -616,7 +617,7 @@ const vb_env_ops_t vb_env_hosted = {
 	.name = "hosted",
 	.type = "hosted VM (type-2)",
 	.mechanism = "QEMU TCG binary translation (software emulation)",
-	.caps = VB_ENV_NEEDS_ROOT,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_IS_VM,
 	.probe = hosted_probe,
 	.prepare = vm_prepare,
 	.start = vm_start,
@@ -634,7 +635,7 @@ const vb_env_ops_t vb_env_kvm = {
 	.name = "kvm",
 	.type = "KVM VM (hardware-assisted)",
 	.mechanism = "QEMU + KVM (hardware-assisted virtualization)",
-	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_NEEDS_KVM,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_NEEDS_KVM | VB_ENV_IS_VM,
 	.probe = kvm_probe,
 	.prepare = vm_prepare,
 	.start = vm_start,

@@ -54,6 +54,7 @@ uint64_t vb_inst_stop(vb_inst_t *in)
 	if (in->env.started)
 		in->env.ops->stop(&in->env, &err);
 	in->env.ops->cleanup(&in->env);
+	in->stop_timed_out = in->env.stop_timed_out;
 	if (in->up)
 		dt = vb_now_ns() - t0;
 	in->env.started = 0;

@@ -28,6 +28,7 @@ typedef struct vb_inst {
 	int up;		   /* started and not stopped */
 	int busy;	   /* a request is in flight (vb_inst_send) */
 	uint64_t sent_ns;  /* when the request in flight was sent */
+	int stop_timed_out; /* the last vb_inst_stop exceeded --stop-timeout: killed */
 } vb_inst_t;
 
 /*

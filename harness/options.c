@@ -40,6 +40,7 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->start_timeout_s = 60;
 	cfg->rep_timeout_s = 600;
 	cfg->boot_timeout_s = 120;
+	cfg->stop_timeout_s = 10;
 }
 
 void vb_run_cfg_free(vb_run_cfg_t *cfg)
@@ -286,6 +287,21 @@ static int set_boot_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return vb_parse_double(v, 1, 3600, "--boot-timeout", &cfg->boot_timeout_s, err);
 }
 
+static int set_start_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return vb_parse_double(v, 1, 3600, "--start-timeout", &cfg->start_timeout_s, err);
+}
+
+static int set_stop_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return vb_parse_double(v, 0.1, 3600, "--stop-timeout", &cfg->stop_timeout_s, err);
+}
+
+static int set_allow_device(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+{
+	return set_path(cfg->allow_device, v, "--allow-device", err);
+}
+
 static int set_runtime(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	if (strcmp(v, "crun") && strcmp(v, "runc"))
@@ -358,6 +374,7 @@ static const vb_option_t options[] = {
 	{ "--out", "DIR", "results/<stamp>-<host>", NULL, "run directory (must not exist or be empty)", set_out },
 	{ "--scratch", "DIR", "private dir in /var/tmp", NULL, "directory for I/O workloads (not tmpfs)", set_scratch },
 	{ "--allow-tmpfs", NULL, NULL, NULL, "allow a RAM filesystem as scratch (I/O numbers then measure RAM)", set_allow_tmpfs },
+	{ "--allow-device", "DEV", NULL, NULL, "allow --scratch to name this block device (its contents would be destroyed; not supported yet: give a directory on it)", set_allow_device },
 	{ "--events", "LIST", "PAPI presets + perf software events", NULL, "counter events, comma list, or 'none'", set_events },
 	{ "--param", "W.KEY=VALUE", NULL, NULL, "override a workload parameter (repeatable)", set_param },
 	{ "--cpus", "N", "1", NULL, "CPUs allocated to each environment", set_cpus },
@@ -365,6 +382,8 @@ static const vb_option_t options[] = {
 	{ "--seed", "N", "time-based", NULL, "seed of the interleaving order (recorded)", set_seed },
 	{ "--timeout", "SECONDS", "600", NULL, "limit for one repetition", set_rep_timeout },
 	{ "--boot-timeout", "SECONDS", "120", NULL, "limit for a VM to boot to the agent's ready message", set_boot_timeout },
+	{ "--start-timeout", "SECONDS", "60", NULL, "limit for a host or container agent to start (its ready message)", set_start_timeout },
+	{ "--stop-timeout", "SECONDS", "10", NULL, "limit for an instance to stop after quit; then it is killed (SIGKILL, forced removal) and run.json says stop_timed_out", set_stop_timeout },
 	{ "--no-cgroup", NULL, NULL, NULL, "do not create cgroups (CPU affinity only; recorded)", set_no_cgroup },
 	{ "--runtime", "NAME", "crun if installed, else runc", "crun, runc", "OCI runtime of the oci environment", set_runtime },
 	{ "--agent", "PATH", "next to vbench", NULL, "vbench-agent binary", set_agent },

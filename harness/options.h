@@ -70,16 +70,19 @@ typedef struct vb_run_cfg {
 	char cgroup_root[PATH_MAX];
 	/* where */
 	char out[PATH_MAX];                 /* run directory ("" = results/<stamp>-<host>) */
+	int out_created;                    /* this run created cfg->out (prepare.h: flags) */
 	char scratch[PATH_MAX];             /* scratch directory for I/O ("" = private one) */
 	int allow_tmpfs;
+	char allow_device[PATH_MAX];        /* --allow-device: block device I/O may write to */
 	char agent_path[PATH_MAX];
 	char kernel[PATH_MAX];              /* --kernel: guest kernel image ("" = choose: guestimage.h) */
 	char log_path[PATH_MAX];            /* agent stderr log (in the run directory) */
 	char oci_runtime[16];               /* --runtime: "crun", "runc" ("" = crun, else runc) */
 	/* limits */
-	double start_timeout_s;
+	double start_timeout_s;             /* an agent's start to its ready message */
 	double rep_timeout_s;
 	double boot_timeout_s;                /* a VM's boot to the agent's ready message */
+	double stop_timeout_s;              /* quit until every process exited, then SIGKILL */
 	int quiet;
 	int fresh_instance;                 /* a new instance for every repetition */
 	uint64_t density;                   /* instances per environment after the run (0: off) */

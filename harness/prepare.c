@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,10 +90,10 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	return 0;
 }
 
-int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err)
+int vb_prepare_memory(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err)
 {
 	uint64_t total, avail;
-	char a[32], b[32];
+	char a[32], b[32], c[32];
 
 	if (vb_hostinfo_memory(&total, &avail, err) < 0)
 		return -1;
@@ -101,8 +102,125 @@ int vb_prepare_memory(const vb_run_cfg_t *cfg, vb_error_t *err)
 				    "--memory %s: only %s of host memory is available",
 				    vb_format_size(cfg->memory, a, sizeof(a)),
 				    vb_format_size(avail, b, sizeof(b)));
+	if (n->mem_bytes > avail)
+		return vb_error_set(err, VB_ERESOURCE, 0,
+				    "--memory %s: the run may hold %s at once (%s), only %s of host "
+				    "memory is available",
+				    vb_format_size(cfg->memory, a, sizeof(a)),
+				    vb_format_size(n->mem_bytes, b, sizeof(b)), n->mem_why,
+				    vb_format_size(avail, c, sizeof(c)));
 	return 0;
 }
+
+/* ---- block devices (--scratch DEV, --allow-device DEV) ---- */
+
+/* The device (major:minor) the partition @dev belongs to, or @dev itself. */
+static dev_t whole_disk(dev_t dev)
+{
+	char path[96], *s;
+	unsigned ma, mi;
+	dev_t d = dev;
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/partition", major(dev), minor(dev));
+	if (access(path, F_OK) < 0)
+		return dev;
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/../dev", major(dev), minor(dev));
+	s = vb_read_file(path, 64, 1, NULL);
+	if (s && sscanf(s, "%u:%u", &ma, &mi) == 2)
+		d = makedev(ma, mi);
+	free(s);
+	return d;
+}
+
+/* @a and @b are the same device, or one is a partition of the other. */
+static int same_disk(dev_t a, dev_t b)
+{
+	return a == b || whole_disk(a) == b || whole_disk(b) == a;
+}
+
+/* Where @rdev (or a partition of it, or the disk it is part of) is in use:
+ * a mounted filesystem (/proc/self/mountinfo) or swap (/proc/swaps).
+ * Returns 1 with @what filled ("mounted on /", "swap"), else 0. */
+static int device_in_use(dev_t rdev, char *what, size_t len)
+{
+	char line[4096], mnt[PATH_MAX], dev[PATH_MAX];
+	unsigned ma, mi;
+	struct stat sb;
+	FILE *f;
+	int used = 0;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	while (f && !used && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &ma, &mi, mnt) == 3 &&
+		    same_disk(makedev(ma, mi), rdev)) {
+			snprintf(what, len, "it holds the filesystem mounted on %s", mnt);
+			used = 1;
+		}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/swaps", "re");
+	while (f && !used && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%4095s", dev) == 1 && stat(dev, &sb) == 0 && S_ISBLK(sb.st_mode) &&
+		    same_disk(sb.st_rdev, rdev)) {
+			snprintf(what, len, "it is in use as swap (%s)", dev);
+			used = 1;
+		}
+	if (f)
+		fclose(f);
+	return used;
+}
+
+/*
+ * --scratch names a block device (@sb).  Without --allow-device naming the
+ * same device (compared by st_rdev, not by name) it is refused; with it,
+ * the device must not be in use.  Writing to the device itself is not
+ * implemented: that, too, is a refusal that says what to do instead.
+ */
+static int scratch_device(const vb_run_cfg_t *cfg, const struct stat *sb, vb_error_t *err)
+{
+	char real[PATH_MAX], what[PATH_MAX + 64];
+	struct stat ab;
+
+	if (!cfg->allow_device[0])
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--scratch %s is a block device: the I/O workloads would write to "
+				    "it; --allow-device %s would allow that (destroying its contents)",
+				    cfg->scratch, cfg->scratch);
+	if (!realpath(cfg->allow_device, real) || stat(real, &ab) < 0)
+		return vb_error_set(err, VB_EUSAGE, errno, "--allow-device %s", cfg->allow_device);
+	if (!S_ISBLK(ab.st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "--allow-device %s: not a block device",
+				    cfg->allow_device);
+	if (ab.st_rdev != sb->st_rdev)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--allow-device %s is not the device --scratch %s names",
+				    cfg->allow_device, cfg->scratch);
+	if (device_in_use(ab.st_rdev, what, sizeof(what)))
+		return vb_error_set(err, VB_EUSAGE, 0, "--allow-device %s: refused, %s",
+				    cfg->allow_device, what);
+	return vb_error_set(err, VB_EUSAGE, 0,
+			    "--scratch %s: I/O on a raw block device is not supported yet: make a "
+			    "filesystem on it, mount it and give a directory on it as --scratch",
+			    cfg->scratch);
+}
+
+/* --allow-device without --scratch naming a block device: checked anyway,
+ * and refused, since nothing would use it. */
+static int allow_device_unused(const vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	struct stat ab;
+
+	if (stat(cfg->allow_device, &ab) < 0)
+		return vb_error_set(err, VB_EUSAGE, errno, "--allow-device %s", cfg->allow_device);
+	if (!S_ISBLK(ab.st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "--allow-device %s: not a block device",
+				    cfg->allow_device);
+	return vb_error_set(err, VB_EUSAGE, 0,
+			    "--allow-device %s: --scratch does not name this device",
+			    cfg->allow_device);
+}
+
+/* ---- the scratch directory ---- */
 
 int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 {
@@ -110,6 +228,12 @@ int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 	struct stat sb;
 	int ram;
 
+	/* Before anything else: a block device is refused even when no I/O
+	 * workload is selected (VM images would go there too). */
+	if (cfg->scratch[0] && stat(cfg->scratch, &sb) == 0 && S_ISBLK(sb.st_mode))
+		return scratch_device(cfg, &sb, err);
+	if (cfg->allow_device[0])
+		return allow_device_unused(cfg, err);
 	if (!any_io(cfg))
 		return 0;
 	if (cfg->scratch[0]) {
@@ -155,7 +279,11 @@ int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
 		vb_hostname(host, sizeof(host));
 		snprintf(cfg->out, sizeof(cfg->out), "results/%s-%s", stamp, host);
 	}
+	cfg->out_created = access(cfg->out, F_OK) < 0 && errno == ENOENT;
+	if (cfg->out_created && !strncmp(cfg->out, "results/", 8) && access("results", F_OK) < 0)
+		cfg->out_created |= VB_OUT_CREATED_PARENT; /* the default's results/ too */
 	if (vb_mkdir_p(cfg->out, 0755, err) < 0) {
+		cfg->out_created = 0;
 		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
 		return vb_error_prefix(err, "--out");
 	}
@@ -176,3 +304,17 @@ int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
 	return 0;
 }
 
+
+int vb_prepare_out_discard(vb_run_cfg_t *cfg)
+{
+	if (!cfg->out_created || !cfg->out[0])
+		return 0;
+	if (rmdir(cfg->out) < 0) { /* fails (ENOTEMPTY) when anything was written */
+		cfg->out_created = 0;
+		return 0;
+	}
+	if (cfg->out_created & VB_OUT_CREATED_PARENT)
+		rmdir("results"); /* only if empty: another run may have written there */
+	cfg->out_created = 0;
+	return 1;
+}

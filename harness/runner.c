@@ -211,6 +211,26 @@ static void stop_env(vb_env_t *env)
 	env->ready = NULL;
 }
 
+/*
+ * After stop_env(&st->envs[i]): an instance that did not stop within
+ * --stop-timeout was killed; say so in its record and as a warning (the
+ * measurements stand: the stop came after them).
+ */
+static void record_stop(run_state_t *st, size_t i)
+{
+	vb_env_t *env = &st->envs[i];
+	char msg[256];
+
+	if (!env->stop_timed_out)
+		return;
+	env->stop_timed_out = 0;
+	json_object_set_new(st->env_rec[i], "stop_timed_out", json_true());
+	snprintf(msg, sizeof(msg), "%s: the instance did not stop within --stop-timeout %g s and was killed",
+		 env->ops->name, st->cfg->stop_timeout_s);
+	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(msg));
+	fprintf(stderr, "vbench: NOTE: %s\n", msg);
+}
+
 /* The bare environment used to calibrate (started for it if not selected). */
 static vb_env_t *calibration_env(run_state_t *st, vb_error_t *err)
 {
@@ -503,6 +523,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 			/* The instance no longer answers: no further repetitions there. */
 			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
 			stop_env(env);
+			record_stop(st, sl->env);
 		}
 		return rec;
 	}
@@ -545,6 +566,7 @@ static int restart_env(run_state_t *st, size_t i)
 	const vb_env_ops_t *ops = env->ops;
 
 	stop_env(env);
+	record_stop(st, i);
 	env_init(env, ops, st->cfg);
 	if (env_bring_up(st, env, st->env_rec[i]) < 0) {
 		fprintf(stderr, "vbench: %s: new instance failed: %s\n", ops->name, env->reason);
@@ -803,6 +825,7 @@ static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 static int setup(run_state_t *st, vb_error_t *err)
 {
 	vb_run_cfg_t *cfg = st->cfg;
+	vb_run_needs_t needs;
 	char vendor[64];
 	json_t *host;
 
@@ -811,10 +834,11 @@ static int setup(run_state_t *st, vb_error_t *err)
 				    "cannot find vbench-agent next to vbench (give --agent PATH)");
 	if (!cfg->seed_set)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
-	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, err) < 0)
+	vb_prepare_needs(cfg, &needs);
+	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, &needs, err) < 0)
 		return -1;
 	if ((st->rs ? resume_out(cfg, err) : vb_prepare_out(cfg, err)) < 0 ||
-	    vb_prepare_scratch(cfg, &st->scratch_res, err) < 0)
+	    vb_prepare_scratch(cfg, &st->scratch_res, err) < 0 || vb_prepare_disk(cfg, &needs, err) < 0)
 		return -1;
 	host = vb_hostinfo_collect(cfg->scratch[0] ? cfg->scratch : NULL);
 	if (st->rs)
@@ -826,6 +850,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 	}
 	json_object_set_new(st->doc, "host", host);
 	json_object_set_new(st->doc, "allocation", allocation_json(cfg));
+	json_object_set_new(st->doc, "resources", vb_prepare_needs_json(cfg, &needs));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
 		warn(st,
 		     "this 'bare metal' host is itself a virtual machine (hypervisor '%s'): every "
@@ -862,6 +887,7 @@ static int run(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
 	vb_clean(&(vb_clean_opts_t){ .brief = 1, .out = stderr }, NULL, NULL);
 	if (setup(st, err) < 0) {
 		code = vb_error_exit_code(err);
+		vb_prepare_out_discard(cfg); /* only if created here and still empty */
 		goto out;
 	}
 	printf("%s\n", cfg->out);
@@ -895,6 +921,7 @@ finish:
 		/* Stop latency: from the stop request until every process has
 		 * exited and the cgroup is gone (stop + cleanup). */
 		stop_env(&st->envs[i]);
+		record_stop(st, i);
 		if (was_started)
 			json_object_set_new(st->env_rec[i], "stop_latency_ns",
 					    json_integer((json_int_t)(vb_now_ns() - t0)));

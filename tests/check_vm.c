@@ -689,14 +689,15 @@ START_TEST(test_hosted_panic)
 END_TEST
 
 /* A repetition the guest does not answer in time (--timeout): recorded as
- * failed with the console tail, the VM stopped, the run goes on (exit 1). */
+ * failed with the console tail, the VM stopped (killed after
+ * --stop-timeout, recorded), the run goes on (exit 1). */
 START_TEST(test_hosted_rep_timeout)
 {
 	static char out[1 << 15];
 	char dir[PATH_MAX];
 	char *argv[] = { vbench, "run", "--env", "bare,hosted", "--workload", "mem.stream",
 			 "--param", "mem.stream.passes=200", "--timeout", "1", "--profile", "test",
-			 "--out", dir, NULL };
+			 "--stop-timeout", "2", "--out", dir, NULL };
 	const char *e;
 	json_t *doc, *r;
 	size_t i, failed = 0;
@@ -719,6 +720,8 @@ START_TEST(test_hosted_rep_timeout)
 	}
 	ck_assert_uint_eq(failed, 1); /* no further repetitions in a VM that hung */
 	ck_assert_ptr_nonnull(json_object_get(env_rec(doc, "hosted"), "failed"));
+	/* The busy guest did not read "quit": killed after --stop-timeout. */
+	ck_assert(json_is_true(json_object_get(env_rec(doc, "hosted"), "stop_timed_out")));
 	assert_no_debris(last_pid, doc);
 	json_decref(doc);
 }

@@ -41,6 +41,7 @@
 	X(density)     \
 	X(clean)       \
 	X(interrupt)   \
+	X(prepare)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

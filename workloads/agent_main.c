@@ -8,11 +8,16 @@
  *   vbench-agent facts [DIR]             what this environment looks like
  *
  * The same binary runs unmodified on the host, in containers and in guests.
+ *
+ * Test hook: VBENCH_TEST_AGENT_HANG_AT_QUIT=1 makes `serve` answer "quit"
+ * and then hang with SIGTERM, SIGINT and SIGHUP ignored, so a test can show
+ * that a stop is bounded by --stop-timeout (docs/reliability.md).
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../harness/counters.h"
 #include "../harness/hostinfo.h"
@@ -149,8 +154,19 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
 		return usage(stderr, 2);
-	if (!strcmp(argv[1], "serve"))
-		return vb_agent_serve(stdin, stdout) < 0 ? 1 : 0;
+	if (!strcmp(argv[1], "serve")) {
+		int rc = vb_agent_serve(stdin, stdout) < 0 ? 1 : 0;
+		const char *hang = getenv("VBENCH_TEST_AGENT_HANG_AT_QUIT");
+
+		if (hang && !strcmp(hang, "1")) {
+			signal(SIGTERM, SIG_IGN);
+			signal(SIGINT, SIG_IGN);
+			signal(SIGHUP, SIG_IGN);
+			for (;;)
+				pause(); /* only SIGKILL ends it */
+		}
+		return rc;
+	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc, argv);
 	if (!strcmp(argv[1], "list"))

@@ -1,0 +1,661 @@
+/*
+ * check_prepare.c - what `vbench run` checks before and bounds around the
+ * measurements (docs/reliability.md, "Timeouts and resource checks"),
+ * driven through the real binaries:
+ *
+ *   - an agent that hangs at "quit" (VBENCH_TEST_AGENT_HANG_AT_QUIT) is
+ *     killed after --stop-timeout in every host-process environment here,
+ *     the stop returns within the timeout + a margin, the run completes
+ *     and the record says stop_timed_out with a warning; an agent busy past
+ *     --timeout becomes a recorded timeout, is killed, and the run ends;
+ *   - a run that fails before writing anything leaves no empty run
+ *     directory, but a directory that existed before is never removed;
+ *   - --scratch naming a block device (a loop device) is refused with one
+ *     line naming --allow-device; --allow-device is checked (same device by
+ *     st_rdev, not mounted) and the allowed case is refused as not
+ *     supported yet;
+ *   - every I/O workload, run by the agent CLI, creates files only in its
+ *     scratch directory and leaves it empty (strace when installed, and the
+ *     working and temporary directories compared before and after);
+ *   - the disk check refuses a run whose files do not fit the scratch
+ *     filesystem, with one line naming the directory, needed and free
+ *     bytes, before any environment starts; the memory check counts what
+ *     runs at once (here a noisy victim and aggressor).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/options.h"
+#include "../harness/prepare.h"
+#include "../harness/util.h"
+#include "tests.h"
+
+static char vbench[PATH_MAX], agent[PATH_MAX], tmpdir[PATH_MAX];
+static char loopdev[64]; /* attached by a test, detached in teardown */
+
+static void setup(void)
+{
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_bindir());
+	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-ptest-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	loopdev[0] = '\0';
+}
+
+static void teardown(void)
+{
+	char cmd[256];
+
+	if (loopdev[0]) {
+		snprintf(cmd, sizeof(cmd), "losetup -d %s", loopdev);
+		if (system(cmd) != 0)
+			fprintf(stderr, "check_prepare: could not detach %s\n", loopdev);
+	}
+	vb_rm_rf(tmpdir);
+}
+
+/*
+ * Run @argv in directory @cwd (NULL: unchanged) with "K=V" @env_kv (or
+ * NULL); stdout+stderr into @out.  Returns the exit status (128+signal).
+ */
+static int run_in(const char *cwd, const char *env_kv, char *const argv[], char *out, size_t len)
+{
+	int pfd[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		if (cwd && chdir(cwd) < 0)
+			_exit(126);
+		if (env_kv)
+			putenv((char *)env_kv);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], out + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Entries of @dir (not . and ..), or -1 when it does not exist. */
+static int count_entries(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+static int one_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	return nl && nl == s + strlen(s) - 1;
+}
+
+/* ---- options and the needs computation (no binary) ------------------ */
+
+static int parse_args(vb_run_cfg_t *cfg, vb_error_t *err, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	vb_run_cfg_init(cfg);
+	vb_error_clear(err);
+	return vb_run_cfg_parse(cfg, argc, argv, err);
+}
+
+START_TEST(test_limit_options)
+{
+	char *defaults[] = { "run", NULL };
+	char *set[] = { "run", "--stop-timeout", "2.5", "--start-timeout", "30", "--allow-device",
+			"/dev/loop7", NULL };
+	char *bad[][4] = { { "run", "--stop-timeout", "0", NULL },
+			   { "run", "--stop-timeout", "1e9", NULL },
+			   { "run", "--start-timeout", "abc", NULL },
+			   { "run", "--allow-device", "", NULL } };
+	const char *opt[] = { "--stop-timeout", "--stop-timeout", "--start-timeout",
+			      "--allow-device" };
+	vb_run_cfg_t *cfg = malloc(sizeof(*cfg));
+	vb_error_t err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, defaults), 0);
+	ck_assert_double_eq(cfg->stop_timeout_s, 10);
+	ck_assert_double_eq(cfg->start_timeout_s, 60);
+	ck_assert_str_eq(cfg->allow_device, "");
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, set), 0);
+	ck_assert_double_eq(cfg->stop_timeout_s, 2.5);
+	ck_assert_double_eq(cfg->start_timeout_s, 30);
+	ck_assert_str_eq(cfg->allow_device, "/dev/loop7");
+	vb_run_cfg_free(cfg);
+	for (i = 0; i < VB_ARRAY_SIZE(bad); i++) {
+		ck_assert_int_eq(parse_args(cfg, &err, bad[i]), -1);
+		ck_assert_int_eq(err.code, VB_EUSAGE);
+		ck_assert_msg(strstr(err.msg, opt[i]), "'%s' does not name %s", err.msg, opt[i]);
+		vb_run_cfg_free(cfg);
+	}
+	free(cfg);
+}
+END_TEST
+
+/* Host-process environments only: memory is one allocation (noisy: two),
+ * disk the largest file (noisy io: a victim's and an aggressor's). */
+START_TEST(test_needs_host_only)
+{
+	char *plain[] = { "run", "--env", "bare,container", "--workload", "io.seqwrite,cpu.int",
+			  "--profile", "test", "--param", "io.seqwrite.file_bytes=8M", "--memory",
+			  "512M", NULL };
+	char *noisy[] = { "run", "--env", "bare", "--workload", "cpu.int", "--profile", "test",
+			  "--noisy=io", "--param", "io.randwrite.file_bytes=64M", "--memory", "512M",
+			  NULL };
+	vb_run_cfg_t *cfg = malloc(sizeof(*cfg));
+	vb_run_needs_t n;
+	vb_error_t err;
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, plain), 0);
+	vb_prepare_needs(cfg, &n);
+	ck_assert_uint_eq(n.nvm, 0);
+	ck_assert_uint_eq(n.nhost, 2);
+	ck_assert_uint_eq(n.nrootfs, 1); /* the container's */
+	ck_assert_uint_eq(n.largest_file, 8 << 20);
+	ck_assert_uint_eq(n.mem_bytes, 512ull << 20);
+	ck_assert_uint_eq(n.disk_bytes, (8ull << 20) + (16ull << 20));
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse_args(cfg, &err, noisy), 0);
+	vb_prepare_needs(cfg, &n);
+	ck_assert_uint_eq(n.mem_bytes, 1024ull << 20);
+	ck_assert_uint_eq(n.disk_bytes, 128ull << 20);
+	ck_assert_ptr_nonnull(strstr(n.disk_why, "aggressor"));
+	ck_assert_uint_eq(vb_prepare_disk_margin(n.disk_bytes), 256ull << 20);
+	ck_assert_uint_eq(vb_prepare_disk_margin(100ull << 30), 5ull << 30);
+	vb_run_cfg_free(cfg);
+	free(cfg);
+}
+END_TEST
+
+/* ---- --stop-timeout ------------------------------------------------- */
+
+/* Every host-process environment whose agent hangs at quit is killed
+ * after --stop-timeout 1: the run completes, the stop is bounded. */
+START_TEST(test_stop_timeout_hung_agent)
+{
+	static const char *const envs[] = { "bare", "container", "oci" };
+	char dir[PATH_MAX], path[PATH_MAX];
+	static char out[65536];
+	json_t *doc, *e, *w;
+	json_error_t jerr;
+	size_t i, j, stopped = 0;
+	uint64_t t0, wall;
+	int rc, warned;
+
+	for (i = 0; i < VB_ARRAY_SIZE(envs); i++) {
+		char *argv[] = { vbench, "run", "--env", (char *)envs[i], "--workload", "cpu.int",
+				 "--profile", "test", "--reps", "1", "--stop-timeout", "1", "--out",
+				 dir, "--quiet", NULL };
+
+		snprintf(dir, sizeof(dir), "%s/hang-%s", tmpdir, envs[i]);
+		t0 = vb_now_ns();
+		rc = run_in(NULL, "VBENCH_TEST_AGENT_HANG_AT_QUIT=1", argv, out, sizeof(out));
+		wall = vb_now_ns() - t0;
+		snprintf(path, sizeof(path), "%s/run.json", dir);
+		doc = json_load_file(path, 0, &jerr);
+		ck_assert_msg(doc, "%s: no run.json (exit %d): %s", envs[i], rc, out);
+		e = json_array_get(json_object_get(doc, "environments"), 0);
+		if (!json_is_true(json_object_get(e, "available"))) {
+			fprintf(stderr, "SKIP %s: %s unavailable here: %s\n", __func__, envs[i],
+				json_string_value(json_object_get(e, "reason")));
+			json_decref(doc);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "%s: exit %d: %s", envs[i], rc, out);
+		ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
+		ck_assert_msg(json_is_true(json_object_get(e, "stop_timed_out")),
+			      "%s: stop_timed_out not recorded", envs[i]);
+		/* The stop waited the timeout, and not much longer (killing
+		 * and emptying the cgroup are bounded by 1 s). */
+		ck_assert_int_ge(json_integer_value(json_object_get(e, "stop_latency_ns")),
+				 1000000000);
+		ck_assert_int_lt(json_integer_value(json_object_get(e, "stop_latency_ns")),
+				 3500000000);
+		ck_assert_msg(wall < 30000000000ull, "%s: the run took %.1f s", envs[i],
+			      (double)wall / 1e9);
+		warned = 0;
+		json_array_foreach(json_object_get(doc, "warnings"), j, w)
+			warned |= strstr(json_string_value(w), "--stop-timeout") != NULL;
+		ck_assert_msg(warned, "%s: no warning about the stop", envs[i]);
+		/* The hung agent is gone. */
+		pid_t apid = (pid_t)json_integer_value(
+			json_object_get(json_object_get(e, "agent"), "pid"));
+		if (!strcmp(envs[i], "bare"))
+			ck_assert_msg(apid > 0 && kill(apid, 0) < 0 && errno == ESRCH,
+				      "agent %d still alive", (int)apid);
+		json_decref(doc);
+		stopped++;
+	}
+	ck_assert_uint_ge(stopped, 1); /* bare always runs */
+}
+END_TEST
+
+/* The extra instances of --density are bounded the same way and say so. */
+START_TEST(test_density_stop_timeout)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	static char out[65536];
+	char *argv[] = { vbench, "run", "--env", "bare", "--workload", "cpu.int", "--profile",
+			 "test", "--reps", "1", "--density", "2", "--memory", "256M",
+			 "--stop-timeout", "1", "--out", dir, "--quiet", NULL };
+	json_t *doc, *inst, *r;
+	json_error_t jerr;
+	size_t i;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/hang-density", tmpdir);
+	rc = run_in(NULL, "VBENCH_TEST_AGENT_HANG_AT_QUIT=1", argv, out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc, "run.json: %s", jerr.text);
+	inst = json_object_get(json_object_get(json_object_get(doc, "density"), "bare"),
+			       "instances");
+	ck_assert_msg(json_array_size(inst) >= 1, "no density instances: %s", out);
+	json_array_foreach(inst, i, r) {
+		ck_assert_msg(json_is_true(json_object_get(r, "stop_timed_out")),
+			      "density instance %zu: stop_timed_out missing", i);
+		ck_assert_int_lt(json_integer_value(json_object_get(r, "stop_latency_ns")),
+				 3500000000);
+	}
+	json_decref(doc);
+}
+END_TEST
+
+/* An agent busy past --timeout: the repetition is recorded as a timeout,
+ * the instance is killed after --stop-timeout, the environment's remaining
+ * repetitions are skipped and the run still ends with its record. */
+START_TEST(test_hung_repetition)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	static char out[65536];
+	char *argv[] = { vbench, "run", "--env", "bare", "--workload", "cpu.int,cpu.fp",
+			 "--param", "cpu.int.iters=1000000", "--profile", "test", "--reps", "2",
+			 "--timeout", "1", "--stop-timeout", "1", "--out", dir, "--quiet", NULL };
+	json_t *doc, *e, *r;
+	json_error_t jerr;
+	size_t i, timeouts = 0;
+	uint64_t t0;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/hung-rep", tmpdir);
+	t0 = vb_now_ns();
+	rc = run_in(NULL, NULL, argv, out, sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d, expected 1: %s", rc, out);
+	ck_assert_msg(vb_now_ns() - t0 < 60000000000ull, "took %.1f s",
+		      (double)(vb_now_ns() - t0) / 1e9);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc, "run.json: %s", jerr.text);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "completed-with-errors");
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
+		if (json_is_true(json_object_get(r, "ok")))
+			continue;
+		ck_assert_str_eq(json_string_value(json_object_get(r, "error_kind")), "timeout");
+		timeouts++;
+	}
+	ck_assert_uint_eq(timeouts, 1); /* then the instance is stopped: no more there */
+	e = json_array_get(json_object_get(doc, "environments"), 0);
+	ck_assert_ptr_nonnull(json_object_get(e, "failed"));
+	ck_assert(json_is_true(json_object_get(e, "stop_timed_out")));
+	json_decref(doc);
+}
+END_TEST
+
+/* ---- the run directory of a failed run ------------------------------ */
+
+START_TEST(test_failed_run_leaves_no_empty_dir)
+{
+	char results[PATH_MAX], given[PATH_MAX], existing[PATH_MAX], stub[PATH_MAX];
+	static char out[8192];
+	char *bad[] = { vbench, "run", "--profile", "test", "--workload", "io.seqread",
+			"--scratch", "/nonexistent/vbench-dir", NULL, NULL, NULL };
+	int rc;
+
+	/* The default results/<stamp>-<host>, created by the run: removed. */
+	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
+	ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+	snprintf(results, sizeof(results), "%s/results", tmpdir);
+	ck_assert_msg(count_entries(results) < 0, "%s left behind (%d entries) after a failed run",
+		      results, count_entries(results));
+	/* ... and a results/ that existed is kept (empty). */
+	ck_assert_int_eq(mkdir(results, 0755), 0);
+	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
+	ck_assert_int_eq(rc, 2);
+	ck_assert_int_eq(count_entries(results), 0);
+	/* A given --out that did not exist: created here, so removed. */
+	snprintf(given, sizeof(given), "%s/new-out", tmpdir);
+	bad[8] = "--out";
+	bad[9] = given;
+	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
+	ck_assert_int_eq(rc, 2);
+	ck_assert_msg(access(given, F_OK) < 0, "%s left behind", given);
+	/* An --out that existed before (empty): kept. */
+	snprintf(existing, sizeof(existing), "%s/existing", tmpdir);
+	ck_assert_int_eq(mkdir(existing, 0755), 0);
+	bad[9] = existing;
+	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
+	ck_assert_int_eq(rc, 2);
+	ck_assert_msg(count_entries(existing) == 0, "%s was removed or written", existing);
+	/* A run that failed after writing run.json keeps its directory. */
+	snprintf(stub, sizeof(stub), "%s/nothing-ran", tmpdir);
+	{
+		char *none[] = { vbench, "run", "--profile", "test", "--env", "docker",
+				 "--workload", "cpu.int", "--out", stub, NULL };
+		rc = run_in(tmpdir, NULL, none, out, sizeof(out));
+		ck_assert_msg(rc != 0 && rc != 2, "exit %d: %s", rc, out);
+		ck_assert_msg(count_entries(stub) > 0, "%s: the run directory was removed", stub);
+	}
+}
+END_TEST
+
+/* ---- block devices -------------------------------------------------- */
+
+/* Attach a 64 MiB loop device backed by a file in tmpdir (loopdev). */
+static int attach_loop(void)
+{
+	char img[PATH_MAX], cmd[PATH_MAX + 64];
+	FILE *p;
+	int fd;
+
+	if (access("/dev/loop-control", R_OK | W_OK) < 0)
+		return -1;
+	snprintf(img, sizeof(img), "%s/disk.img", tmpdir);
+	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 64 << 20), 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "losetup -f --show %s 2>/dev/null", img);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (!fgets(loopdev, sizeof(loopdev), p))
+		loopdev[0] = '\0';
+	pclose(p);
+	loopdev[strcspn(loopdev, "\n")] = '\0';
+	return loopdev[0] ? 0 : -1;
+}
+
+START_TEST(test_block_device_scratch)
+{
+	char link[PATH_MAX], mnt[PATH_MAX], outd[PATH_MAX], cmd[256];
+	static char out[8192];
+	int rc;
+
+	if (attach_loop() < 0)
+		VB_SKIP("no loop device (/dev/loop-control unavailable or losetup failed)");
+	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--scratch", loopdev, "--out", outd, NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
+		ck_assert_msg(one_line(out), "not one line: %s", out);
+		ck_assert_msg(strstr(out, "is a block device") && strstr(out, "--allow-device") &&
+				      strstr(out, loopdev),
+			      "refusal does not explain: %s", out);
+		ck_assert_msg(access(outd, F_OK) < 0, "empty run directory left behind");
+	}
+	/* The same device under another name (a symlink): compared by st_rdev,
+	 * then refused as not supported yet. */
+	snprintf(link, sizeof(link), "%s/dev-link", tmpdir);
+	ck_assert_int_eq(symlink(loopdev, link), 0);
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--scratch", loopdev, "--allow-device", link, "--out", outd, NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 2 && one_line(out) && strstr(out, "not supported yet"),
+			      "exit %d: %s", rc, out);
+	}
+	/* Another device: refused. */
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--scratch", loopdev, "--allow-device", "/dev/null", "--out", outd, NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 2 && one_line(out) && strstr(out, "not a block device"),
+			      "exit %d: %s", rc, out);
+	}
+	/* A mounted device: refused, naming the mount point. */
+	snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F %s >/dev/null 2>&1", loopdev);
+	snprintf(mnt, sizeof(mnt), "%s/mnt", tmpdir);
+	ck_assert_int_eq(mkdir(mnt, 0755), 0);
+	if (system(cmd) != 0 || mount(loopdev, mnt, "ext4", 0, NULL) < 0) {
+		fprintf(stderr, "SKIP %s (mounted case): cannot mkfs/mount %s\n", __func__, loopdev);
+		return;
+	}
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--scratch", loopdev, "--allow-device", loopdev, "--out", outd, NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		umount(mnt);
+		ck_assert_msg(rc == 2 && one_line(out) && strstr(out, "mounted on") &&
+				      strstr(out, mnt),
+			      "exit %d: %s", rc, out);
+	}
+}
+END_TEST
+
+/* ---- I/O stays in the scratch directory ------------------------------ */
+
+START_TEST(test_io_writes_only_in_scratch)
+{
+	static const char *const wl[] = { "io.seqwrite", "io.seqread", "io.randread",
+					   "io.randwrite", "io.fsync" };
+	char scratch[PATH_MAX], cwd[PATH_MAX], tmp[PATH_MAX], log[PATH_MAX], tmpenv[PATH_MAX + 8];
+	static char out[65536], line[PATH_MAX + 256];
+	int have_strace = access("/usr/bin/strace", X_OK) == 0, rc;
+	size_t i, creates;
+	FILE *f;
+
+	snprintf(scratch, sizeof(scratch), "%s/scratch", tmpdir);
+	snprintf(cwd, sizeof(cwd), "%s/cwd", tmpdir);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", tmpdir);
+	snprintf(tmpenv, sizeof(tmpenv), "TMPDIR=%s", tmp);
+	ck_assert_int_eq(mkdir(scratch, 0755), 0);
+	ck_assert_int_eq(mkdir(cwd, 0755), 0);
+	ck_assert_int_eq(mkdir(tmp, 0755), 0);
+	if (!have_strace)
+		fprintf(stderr, "SKIP %s (system-call trace): strace not installed\n", __func__);
+	for (i = 0; i < VB_ARRAY_SIZE(wl); i++) {
+		snprintf(log, sizeof(log), "%s/strace-%zu.log", tmpdir, i);
+		char *plain[] = { agent, "run", (char *)wl[i], "--scratch", scratch, "--param",
+				  "file_bytes=1M", "--reps", "1", NULL };
+		char *traced[] = { "/usr/bin/strace", "-f", "-qq", "-o", log, "-e",
+				   "trace=open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,"
+				   "link,linkat,symlink,symlinkat,truncate,mknod,mknodat",
+				   agent, "run", (char *)wl[i], "--scratch", scratch, "--param",
+				   "file_bytes=1M", "--reps", "1", NULL };
+
+		rc = run_in(cwd, tmpenv, have_strace ? traced : plain, out, sizeof(out));
+		ck_assert_msg(rc == 0, "%s: exit %d: %s", wl[i], rc, out);
+		ck_assert_msg(strstr(out, "\"ok\": true") || strstr(out, "\"ok\":true"),
+			      "%s did not succeed: %s", wl[i], out);
+		ck_assert_msg(count_entries(scratch) == 0, "%s left files in the scratch directory",
+			      wl[i]);
+		ck_assert_msg(count_entries(cwd) == 0, "%s wrote into its working directory", wl[i]);
+		ck_assert_msg(count_entries(tmp) == 0, "%s wrote into TMPDIR", wl[i]);
+		if (!have_strace)
+			continue;
+		/* Every call that can create or write a file names a path in
+		 * the scratch directory. */
+		f = fopen(log, "r");
+		ck_assert_ptr_nonnull(f);
+		creates = 0;
+		while (fgets(line, sizeof(line), f)) {
+			char *q = strchr(line, '"');
+			int writes = strstr(line, "O_CREAT") || strstr(line, "O_WRONLY") ||
+				     strstr(line, "O_RDWR") || strstr(line, "mkdir") ||
+				     strstr(line, "rename") || strstr(line, "link(") ||
+				     strstr(line, "linkat(") || strstr(line, "truncate(") ||
+				     strstr(line, "mknod") || strstr(line, "creat(");
+			if (!writes || !q || strstr(line, "= -1"))
+				continue;
+			/* Devices the agent may open read-write are not files. */
+			if (!strncmp(q + 1, "/dev/null\"", 10))
+				continue;
+			ck_assert_msg(!strncmp(q + 1, scratch, strlen(scratch)) &&
+					      q[1 + strlen(scratch)] == '/',
+				      "%s writes outside %s: %s", wl[i], scratch, line);
+			creates++;
+		}
+		fclose(f);
+		ck_assert_msg(creates >= 1, "%s: no file created in the scratch directory?", wl[i]);
+	}
+}
+END_TEST
+
+/* ---- resource checks ------------------------------------------------ */
+
+/* A scratch filesystem too small for the I/O file: refused before any
+ * environment starts, one line, exit 4 (VB_ERESOURCE); a file that fits
+ * runs. */
+START_TEST(test_disk_check)
+{
+	char mnt[PATH_MAX], outd[PATH_MAX];
+	static char out[65536];
+	uint64_t t0;
+	int rc;
+
+	snprintf(mnt, sizeof(mnt), "%s/small", tmpdir);
+	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
+	ck_assert_int_eq(mkdir(mnt, 0755), 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=400m") < 0)
+		VB_SKIP("cannot mount a tmpfs (%s)", strerror(errno));
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--param", "io.seqwrite.file_bytes=256M", "--scratch", mnt,
+				 "--allow-tmpfs", "--out", outd, NULL };
+		t0 = vb_now_ns();
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 4, "exit %d, expected 4: %s", rc, out);
+		ck_assert_msg(one_line(out), "not one line: %s", out);
+		ck_assert_msg(strstr(out, "not enough disk space") && strstr(out, mnt) &&
+				      strstr(out, "256 MiB") && strstr(out, "is available") &&
+				      strstr(out, "margin"),
+			      "refusal does not say where and how much: %s", out);
+		ck_assert_msg(vb_now_ns() - t0 < 10000000000ull, "refused only after %.1f s",
+			      (double)(vb_now_ns() - t0) / 1e9);
+		ck_assert_msg(access(outd, F_OK) < 0, "run directory left behind");
+		ck_assert_int_eq(count_entries(mnt), 0);
+	}
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--param", "io.seqwrite.file_bytes=1M", "--scratch", mnt,
+				 "--allow-tmpfs", "--out", outd, "--quiet", NULL };
+		char path[PATH_MAX];
+		json_t *doc, *disk;
+
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 0, "a file that fits was refused (exit %d): %s", rc, out);
+		/* run.json keeps what the check compared. */
+		snprintf(path, sizeof(path), "%s/run.json", outd);
+		doc = json_load_file(path, 0, NULL);
+		ck_assert_ptr_nonnull(doc);
+		disk = json_object_get(json_object_get(doc, "resources"), "disk");
+		ck_assert_str_eq(json_string_value(json_object_get(disk, "dir")), mnt);
+		ck_assert_int_eq(json_integer_value(json_object_get(disk, "needed_bytes")), 1 << 20);
+		ck_assert_int_eq(json_integer_value(json_object_get(disk, "margin_bytes")), 256 << 20);
+		ck_assert_int_gt(json_integer_value(json_object_get(disk, "available_at_start_bytes")),
+				 300 << 20);
+		ck_assert_double_eq(json_number_value(json_object_get(
+					    json_object_get(json_object_get(doc, "resources"), "timeouts_s"),
+					    "stop")),
+				    10);
+		json_decref(doc);
+	}
+	umount(mnt);
+}
+END_TEST
+
+/* The memory of everything that runs at once: a victim and an aggressor
+ * (--noisy) hold twice --memory, refused when that is more than is free
+ * although --memory alone fits. */
+START_TEST(test_memory_check_at_once)
+{
+	char mem[32], outd[PATH_MAX], *s;
+	static char out[8192];
+	unsigned long long kb = 0;
+	int rc;
+
+	s = vb_read_file("/proc/meminfo", 1 << 16, 0, NULL);
+	ck_assert_ptr_nonnull(s);
+	if (!strstr(s, "MemAvailable:") ||
+	    sscanf(strstr(s, "MemAvailable:"), "MemAvailable: %llu kB", &kb) != 1 || kb < (1 << 20)) {
+		free(s);
+		VB_SKIP("MemAvailable unknown or under 1 GiB");
+	}
+	free(s);
+	/* 60% of what is available: fits alone, not twice. */
+	snprintf(mem, sizeof(mem), "%lluM", kb * 6 / 10 / 1024);
+	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "cpu.int",
+				 "--memory", mem, "--noisy=cpu", "--out", outd, NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 4, "exit %d, expected 4: %s", rc, out);
+		ck_assert_msg(one_line(out) && strstr(out, "--memory") && strstr(out, "at once") &&
+				      strstr(out, "aggressor"),
+			      "refusal does not explain: %s", out);
+		ck_assert_msg(access(outd, F_OK) < 0, "run directory left behind");
+	}
+}
+END_TEST
+
+Suite *vb_suite_prepare(void)
+{
+	Suite *s = suite_create("prepare");
+	TCase *tc = tcase_create("prepare");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 240);
+	tcase_add_test(tc, test_limit_options);
+	tcase_add_test(tc, test_needs_host_only);
+	tcase_add_test(tc, test_stop_timeout_hung_agent);
+	tcase_add_test(tc, test_density_stop_timeout);
+	tcase_add_test(tc, test_hung_repetition);
+	tcase_add_test(tc, test_failed_run_leaves_no_empty_dir);
+	tcase_add_test(tc, test_block_device_scratch);
+	tcase_add_test(tc, test_io_writes_only_in_scratch);
+	tcase_add_test(tc, test_disk_check);
+	tcase_add_test(tc, test_memory_check_at_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
