@@ -50,6 +50,7 @@ LIB_SRCS += harness/kvmprobe.c
 LIB_SRCS += harness/kvmguest.c
 LIB_SRCS += harness/qemu.c
 LIB_SRCS += harness/rootfs.c
+LIB_SRCS += harness/rootfs_tar.c
 LIB_SRCS += harness/cachefile.c
 LIB_SRCS += harness/kernel.c
 LIB_SRCS += harness/vmlinux.c
