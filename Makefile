@@ -63,6 +63,7 @@ LIB_SRCS += harness/ctcommon.c
 LIB_SRCS += harness/runproc.c
 LIB_SRCS += harness/ocispec.c
 LIB_SRCS += harness/env_oci.c
+LIB_SRCS += harness/engine.c
 LIB_SRCS += harness/env_engine.c
 LIB_SRCS += harness/vmsupport.c
 LIB_SRCS += harness/env_vm.c
