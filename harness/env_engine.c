@@ -51,7 +51,7 @@
 #include "util.h"
 
 #define ENGINE_NPROC_MAX 32768          /* podman lowers its own RLIMIT_NPROC to this */
-#define ENGINE_MAX_ARGS (48 + 2 * VB_CT_MAX_ENV)
+#define ENGINE_MAX_ARGS (48 + 2 * VB_CT_MAX_ENV + 2 * 64) /* fixed, --env, --cap-add */
 
 typedef struct engine_priv {
 	const vb_engine_desc_t *d;
