@@ -151,6 +151,97 @@ int vb_cgroup_create(vb_cgroup_t *cg, const char *root, const char *name, const 
 	return 0;
 }
 
+static int read_u64(const char *dir, const char *file, uint64_t *v);
+
+/* The path of hierarchy @ctrl ("" for the v2 line) in /proc/PID/cgroup @s. */
+static int self_path(const char *s, const char *ctrl, char *ctrls_out, size_t clen, char *path,
+		     size_t len)
+{
+	const char *p, *nl, *c, *r;
+	char ctrls[256], tok[64];
+	size_t n, i, j;
+
+	for (p = s; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		c = memchr(p, ':', nl ? (size_t)(nl - p) : strlen(p));
+		r = c ? memchr(c + 1, ':', nl ? (size_t)(nl - c - 1) : strlen(c + 1)) : NULL;
+		if (!r || (size_t)(r - c - 1) >= sizeof(ctrls))
+			continue;
+		n = (size_t)(r - c - 1);
+		memcpy(ctrls, c + 1, n);
+		ctrls[n] = '\0';
+		for (i = 0, j = 0; ctrl[0] && i <= n; i++) {
+			if (ctrls[i] != ',' && ctrls[i] && j + 1 < sizeof(tok)) {
+				tok[j++] = ctrls[i];
+				continue;
+			}
+			tok[j] = '\0';
+			j = 0;
+			if (!strcmp(tok, ctrl))
+				break;
+		}
+		if (ctrl[0] ? i > n : n != 0)
+			continue;
+		snprintf(ctrls_out, clen, "%s", ctrls);
+		n = nl ? (size_t)(nl - r - 1) : strlen(r + 1);
+		snprintf(path, len, "%.*s", (int)n, r + 1);
+		return 0;
+	}
+	return -1;
+}
+
+/* @dir = @root/@hier@path when that directory exists, else "". */
+static void adopt_dir(char *dir, const char *root, const char *hier, const char *path)
+{
+	snprintf(dir, PATH_MAX, "%s%s%s%s", root, hier[0] ? "/" : "", hier,
+		 strcmp(path, "/") ? path : "");
+	if (!exists_dir(dir))
+		dir[0] = '\0';
+}
+
+int vb_cgroup_of_pid(vb_cgroup_t *cg, const char *root, pid_t pid, vb_error_t *err)
+{
+	char p[64], why[256], ctrls[256], path[PATH_MAX], *s, *v;
+
+	memset(cg, 0, sizeof(*cg));
+	snprintf(cg->root, sizeof(cg->root), "%s", root);
+	cg->mode = vb_cgroup_probe(root, why, sizeof(why));
+	if (cg->mode == VB_CG_NONE)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s", why);
+	snprintf(p, sizeof(p), "/proc/%d/cgroup", (int)pid);
+	s = vb_read_file(p, 1 << 16, 1, err);
+	if (!s)
+		return -1;
+	if (cg->mode == VB_CG_V2) {
+		if (self_path(s, "", ctrls, sizeof(ctrls), path, sizeof(path)) == 0)
+			adopt_dir(cg->v2, root, "", path);
+	} else {
+		if (self_path(s, "cpuset", ctrls, sizeof(ctrls), path, sizeof(path)) == 0)
+			adopt_dir(cg->cpuset, root, "cpuset", path);
+		if (self_path(s, "memory", ctrls, sizeof(ctrls), path, sizeof(path)) == 0)
+			adopt_dir(cg->memory, root, "memory", path);
+		if (self_path(s, "cpuacct", ctrls, sizeof(ctrls), path, sizeof(path)) == 0) {
+			adopt_dir(cg->cpuacct, root, "cpuacct", path);
+			if (!cg->cpuacct[0])
+				adopt_dir(cg->cpuacct, root, ctrls, path);
+		}
+	}
+	free(s);
+	if (cg->mode == VB_CG_V2 ? !cg->v2[0] : !cg->memory[0])
+		return vb_error_set(err, VB_EUNAVAIL, 0, "process %d: no %s cgroup under %s",
+				    (int)pid, cg->mode == VB_CG_V2 ? "v2" : "memory", root);
+	snprintf(p, sizeof(p), "%s", cg->mode == VB_CG_V2 ? "cpuset.cpus.effective" : "cpuset.cpus");
+	snprintf(path, sizeof(path), "%s/%s", cg->mode == VB_CG_V2 ? cg->v2 : cg->cpuset, p);
+	v = vb_read_file(path, sizeof(cg->cpus), 1, NULL);
+	snprintf(cg->cpus, sizeof(cg->cpus), "%s", v ? v : "");
+	free(v);
+	if (read_u64(cg->mode == VB_CG_V2 ? cg->v2 : cg->memory,
+		     cg->mode == VB_CG_V2 ? "memory.max" : "memory.limit_in_bytes",
+		     &cg->mem_bytes) < 0)
+		cg->mem_bytes = 0; /* "max": no limit */
+	return 0;
+}
+
 /* Write our pid as decimal into DIR/cgroup.procs without allocating. */
 static int attach_one(const char *dir, pid_t pid)
 {

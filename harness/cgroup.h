@@ -53,6 +53,16 @@ int vb_cgroup_create(vb_cgroup_t *cg, const char *root, const char *name, const 
 		     uint64_t mem_bytes, vb_error_t *err);
 
 /*
+ * Fill @cg with the cgroup another manager made for @pid (a container
+ * engine's), read from /proc/@pid/cgroup under @root: its directories,
+ * CPU list and memory limit as the kernel has them.  Nothing is created or
+ * registered (handles 0): vbench reads it (CPU time, footprint) and never
+ * removes it; vb_cgroup_destroy on it does nothing.  Returns 0, or -1 with
+ * @err (VB_EUNAVAIL when the process has no cgroup vbench can read).
+ */
+int vb_cgroup_of_pid(vb_cgroup_t *cg, const char *root, pid_t pid, vb_error_t *err);
+
+/*
  * Move @pid into the cgroup (all hierarchies).  pid 0 means the caller.
  * Safe to call in a forked child before exec (no allocation).
  */

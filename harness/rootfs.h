@@ -117,4 +117,19 @@ json_t *vb_rootfs_to_json(const vb_rootfs_t *rf);
 /* Remove the tree and drop it from the registry; safe to call twice. */
 void vb_rootfs_destroy(vb_rootfs_t *rf);
 
+/*
+ * rootfs_tar.c: write the tree vb_rootfs_build would assemble for the
+ * resolved @rf (no mount points) as a tar stream on @fd (libarchive, pax;
+ * owner root, mtime 0: the same inputs give the same bytes), for an engine
+ * to import as an image.  Returns 0, or -1 with @err set.
+ */
+int vb_rootfs_tar(const vb_rootfs_t *rf, int fd, vb_error_t *err);
+
+/*
+ * FNV-1a hash of every path and byte that vb_rootfs_tar writes (program,
+ * interpreter, libraries): it changes exactly when one of them does.
+ * Returns 0 with *@hash set, or -1 with @err set (a file unreadable).
+ */
+int vb_rootfs_hash(const vb_rootfs_t *rf, uint64_t *hash, vb_error_t *err);
+
 #endif

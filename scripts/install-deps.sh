@@ -3,6 +3,13 @@
 # Idempotent: installs nothing when everything is present.  Needs root.
 #
 #   scripts/install-deps.sh [GROUP]...   also the optional groups:
+#     engines    podman and netavark, for the `podman` environment and its
+#                tests (rootful, daemonless; about 20 MB, 10-20 s here).
+#                netavark is only a Recommends, but `podman info` fails
+#                without it ("could not find netavark") once podman's
+#                storage has chosen it as network backend.  Docker is not
+#                installed: it needs a running daemon, which is the host's
+#                business (the `docker` tests skip without one)
 #     fuzz       clang and its libFuzzer runtime (make fuzz)
 #     valgrind   valgrind (make valgrind)
 set -eu
@@ -13,10 +20,11 @@ qemu-system-x86 qemu-utils busybox-static crun runc fio likwid"
 
 for g in "$@"; do
 	case "$g" in
+	engines) PKGS="$PKGS podman netavark" ;;
 	fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
 	valgrind) PKGS="$PKGS valgrind" ;;
 	*)
-		echo "install-deps: unknown group '$g' (expected fuzz or valgrind)" >&2
+		echo "install-deps: unknown group '$g' (expected engines, fuzz or valgrind)" >&2
 		exit 2
 		;;
 	esac

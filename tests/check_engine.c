@@ -3,15 +3,27 @@
  * backends, and the helper-process runner they and `oci` use (runproc.c).
  *
  * Helper programs run without a shell, with a deadline (killed and reaped
- * after it), their output captured and bounded.  docker and podman are
- * listed unavailable with a reason when their engine does not answer, and
- * never stop another environment from running: `--env docker` alone exits
- * 3, `--env bare,docker` still runs bare.  The backend list has bare,
+ * after it), their output captured and bounded.  The image tar holds the
+ * agent, its interpreter and libraries at the rootfs paths, and its hash is
+ * stable.  An engine that does not answer is listed unavailable with a
+ * reason and never stops another environment from running: `--env ENGINE`
+ * alone exits 3, `--env bare,ENGINE` still runs bare.  An engine that
+ * answers runs the agent end to end: results, the isolation and the
+ * allocation as the agent sees them inside, the image reused by the next
+ * run, and no container, process or directory left, also after a SIGINT
+ * part-way and after a forced (second) SIGINT.  Tests needing an engine
+ * skip with the engine's own answer.  The backend list has bare,
  * container, oci, docker and podman in that order, every table checks,
  * and `--runtime` accepts only the runtimes vbench knows.
  */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +31,21 @@
 #include <unistd.h>
 
 #include "../harness/env.h"
+#include "../harness/cgroup.h"
 #include "../harness/ocispec.h"
 #include "../harness/options.h"
+#include "../harness/rootfs.h"
 #include "../harness/runproc.h"
 #include "../harness/util.h"
 #include "tests.h"
 
-static char tmpdir[PATH_MAX], vbench[PATH_MAX];
+static char tmpdir[PATH_MAX], vbench[PATH_MAX], agent[PATH_MAX], validator[PATH_MAX];
 
 static void setup(void)
 {
 	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
+	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
+	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
 	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-etest-XXXXXX");
 	if (!mkdtemp(tmpdir))
 		tmpdir[0] = '\0';
@@ -41,8 +57,9 @@ static void teardown(void)
 		vb_rm_rf(tmpdir);
 }
 
-/* Run argv with stdout+stderr into @out; exit status or 128+signal. */
-static int run_cmd(char *const argv[], char *out, size_t outlen)
+/* Run argv with stdout+stderr into @out; exit status or 128+signal; the
+ * child's pid in *@pidp (the vbench whose debris to look for). */
+static int run_cmd_pid(char *const argv[], char *out, size_t outlen, pid_t *pidp)
 {
 	int pfd[2], status;
 	size_t len = 0;
@@ -60,12 +77,20 @@ static int run_cmd(char *const argv[], char *out, size_t outlen)
 		_exit(127);
 	}
 	close(pfd[1]);
+	*pidp = pid;
 	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
 		len += (size_t)n;
 	out[len] = '\0';
 	close(pfd[0]);
 	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int run_cmd(char *const argv[], char *out, size_t outlen)
+{
+	pid_t pid;
+
+	return run_cmd_pid(argv, out, outlen, &pid);
 }
 
 /* ---- helper programs -------------------------------------------------------- */
@@ -150,38 +175,50 @@ END_TEST
 
 /* ---- docker and podman ----------------------------------------------------- */
 
-START_TEST(test_engines_unavailable)
+/* Why @engine cannot run here, or NULL when it can. */
+static const char *cannot_run(const char *engine, char *why, size_t len)
 {
-	static char out[1 << 16];
-	char dir[PATH_MAX], *line;
-	char *list[] = { vbench, "list", NULL };
-	char *only[] = { vbench, "run", "--env", "docker", "--workload", "cpu.syscall", "--profile",
-			 "test", "--quiet", "--out", dir, NULL };
-	char *both[] = { vbench, "run", "--env", "bare,docker", "--workload", "cpu.syscall",
-			 "--profile", "test", "--quiet", "--out", dir, NULL };
-	const char *engines[] = { "docker", "podman" };
 	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
-	json_t *doc, *e;
 	vb_error_t err;
-	size_t i;
 	int rc;
 
 	ck_assert_ptr_nonnull(cfg);
 	vb_run_cfg_init(cfg);
-	for (i = 0; i < 2; i++) {
-		vb_error_clear(&err);
-		if (vb_env_find(engines[i])->probe(cfg, &err) == 0 ||
-		    strstr(err.msg, "answers but image build"))
-			VB_SKIP("a %s engine answers on this host", engines[i]);
-		ck_assert_int_eq(err.code, VB_EUNAVAIL);
-		ck_assert_msg(strlen(err.msg) > 10, "no reason: '%s'", err.msg);
-	}
+	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s", agent);
+	vb_error_clear(&err);
+	rc = vb_env_find(engine)->probe(cfg, &err);
 	free(cfg);
+	if (rc == 0)
+		return NULL;
+	ck_assert_int_eq(err.code, VB_EUNAVAIL);
+	ck_assert_msg(strlen(err.msg) > 10, "no reason: '%s'", err.msg);
+	snprintf(why, len, "%s", err.msg);
+	return why;
+}
+
+START_TEST(test_engines_unavailable)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX], *line, why[512], envs[32], want[64];
+	char *list[] = { vbench, "list", NULL };
+	char *only[] = { vbench, "run", "--env", NULL, "--workload", "cpu.syscall", "--profile",
+			 "test", "--quiet", "--out", dir, NULL };
+	char *both[] = { vbench, "run", "--env", envs, "--workload", "cpu.syscall",
+			 "--profile", "test", "--quiet", "--out", dir, NULL };
+	const char *engines[] = { "docker", "podman" }, *down = NULL;
+	json_t *doc, *e;
+	size_t i;
+	int rc;
+
 	rc = run_cmd(list, out, sizeof(out));
 	ck_assert_int_eq(rc, 0);
 	for (i = 0; i < 2; i++) {
 		char head[32], *reason, *nl;
 
+		if (!cannot_run(engines[i], why, sizeof(why)))
+			continue;
+		if (!down)
+			down = engines[i];
 		snprintf(head, sizeof(head), "\n  %s ", engines[i]);
 		line = strstr(out, head);
 		ck_assert_msg(line != NULL, "%s not listed:\n%s", engines[i], out);
@@ -191,13 +228,18 @@ START_TEST(test_engines_unavailable)
 		ck_assert_msg((nl ? nl : reason + strlen(reason)) - (reason + 13) > 5, "no reason: %s",
 			      line);
 	}
+	if (!down)
+		VB_SKIP("both docker and podman answer on this host");
 	/* Alone: nothing can run (exit 3), and the reason is printed and recorded. */
-	snprintf(dir, sizeof(dir), "%s/docker-only", tmpdir);
+	only[3] = (char *)down;
+	snprintf(dir, sizeof(dir), "%s/%s-only", tmpdir, down);
 	rc = run_cmd(only, out, sizeof(out));
 	ck_assert_msg(rc == 3, "exit %d:\n%s", rc, out);
-	ck_assert_msg(strstr(out, "docker unavailable: docker") != NULL, "%s", out);
+	snprintf(want, sizeof(want), "%s unavailable: %s", down, down);
+	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
 	/* Next to bare: bare still runs. */
-	snprintf(dir, sizeof(dir), "%s/bare-docker", tmpdir);
+	snprintf(envs, sizeof(envs), "bare,%s", down);
+	snprintf(dir, sizeof(dir), "%s/bare-%s", tmpdir, down);
 	rc = run_cmd(both, out, sizeof(out));
 	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
 	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/run.json");
@@ -205,12 +247,334 @@ START_TEST(test_engines_unavailable)
 	ck_assert_ptr_nonnull(doc);
 	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 2);
 	json_array_foreach(json_object_get(doc, "environments"), i, e) {
-		if (!strcmp(json_string_value(json_object_get(e, "name")), "docker")) {
+		if (!strcmp(json_string_value(json_object_get(e, "name")), down)) {
 			ck_assert(json_is_false(json_object_get(e, "available")));
 			ck_assert_ptr_nonnull(json_string_value(json_object_get(e, "reason")));
 		}
 	}
 	json_decref(doc);
+}
+END_TEST
+
+/* ---- the image ------------------------------------------------------------- */
+
+/* The tar holds the agent at its rootfs path, its interpreter and every
+ * library, the empty mount-point directories, owned by root; the hash is
+ * stable and changes with the content. */
+START_TEST(test_image_tar)
+{
+	vb_rootfs_t *rf = calloc(1, sizeof(*rf));
+	char path[PATH_MAX];
+	struct archive *a;
+	struct archive_entry *ae;
+	int fd, seen_agent = 0, seen_interp = 0, seen_proc = 0, nlibs = 0;
+	uint64_t h1, h2;
+	vb_error_t err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(rf);
+	ck_assert(tmpdir[0]);
+	ck_assert_msg(vb_rootfs_resolve(rf, agent, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(vb_rootfs_hash(rf, &h1, &err), 0);
+	ck_assert_int_eq(vb_rootfs_hash(rf, &h2, &err), 0);
+	ck_assert_uint_eq(h1, h2);
+	snprintf(path, sizeof(path), "%s/rootfs.tar", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(vb_rootfs_tar(rf, fd, &err) == 0, "%s", err.msg);
+	close(fd);
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	ck_assert_int_eq(archive_read_open_filename(a, path, 1 << 16), ARCHIVE_OK);
+	while (archive_read_next_header(a, &ae) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(ae);
+
+		ck_assert_int_eq(archive_entry_uid(ae), 0);
+		ck_assert_int_eq(archive_entry_mtime(ae), 0);
+		if (!strcmp(name, rf->inside + 1)) {
+			seen_agent = 1;
+			ck_assert_int_eq(archive_entry_filetype(ae), AE_IFREG);
+			ck_assert(archive_entry_perm(ae) & 0100);
+		}
+		if (rf->interp[0] && !strcmp(name, rf->interp + 1))
+			seen_interp = 1;
+		seen_proc |= (!strcmp(name, "proc") || !strcmp(name, "proc/")) &&
+			     archive_entry_filetype(ae) == AE_IFDIR;
+		for (i = 0; i < rf->nlibs; i++)
+			nlibs += !strcmp(name, rf->libs[i].path + 1);
+	}
+	archive_read_free(a);
+	ck_assert(seen_agent && seen_proc);
+	ck_assert(seen_interp || !rf->interp[0]);
+	ck_assert_int_eq(nlibs, (int)rf->nlibs);
+	/* Another program: another hash. */
+	ck_assert_int_eq(vb_rootfs_resolve(rf, vbench, &err), 0);
+	ck_assert_int_eq(vb_rootfs_hash(rf, &h2, &err), 0);
+	ck_assert_uint_ne(h1, h2);
+	free(rf);
+}
+END_TEST
+
+/* Reading another manager's cgroup: this process's own (nothing made). */
+START_TEST(test_cgroup_of_pid)
+{
+	char why[256];
+	vb_cgroup_t cg;
+	vb_error_t err;
+	uint64_t ns;
+
+	if (vb_cgroup_probe("/sys/fs/cgroup", why, sizeof(why)) == VB_CG_NONE)
+		VB_SKIP("%s", why);
+	ck_assert_msg(vb_cgroup_of_pid(&cg, "/sys/fs/cgroup", getpid(), &err) == 0, "%s", err.msg);
+	ck_assert(cg.mode == VB_CG_V2 ? cg.v2[0] != '\0' : cg.memory[0] != '\0');
+	ck_assert_int_eq(cg.handles[0], 0);
+	if (cg.mode == VB_CG_V1 && cg.cpuacct[0])
+		ck_assert_int_eq(vb_cgroup_cpu_ns(&cg, &ns), 0);
+	vb_cgroup_destroy(&cg); /* nothing registered: a no-op */
+	ck_assert_int_eq(vb_cgroup_of_pid(&cg, "/sys/fs/cgroup", 0x7ffffff0, &err), -1);
+}
+END_TEST
+
+/* ---- an engine that answers, end to end ---------------------------------------- */
+
+static json_t *env_rec(json_t *doc, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "environments"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
+			return e;
+	return NULL;
+}
+
+/* Nothing the vbench process @pid made through @engine may remain. */
+static void assert_engine_clean(const char *engine, pid_t pid)
+{
+	static char out[1 << 16];
+	char path[PATH_MAX], prefix[64], dirp[64], *s;
+	char *ps[] = { path, "ps", "-a", "--format", "{{.Names}}", NULL };
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(prefix, sizeof(prefix), "vbench-%d-", (int)pid);
+	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
+	if (vb_proc_which(engine, path, sizeof(path)) == 0) {
+		ck_assert_int_eq(run_cmd(ps, out, sizeof(out)), 0);
+		ck_assert_msg(!strstr(out, prefix), "`%s ps -a` still lists a container of vbench %d:\n%s",
+			      engine, (int)pid, out);
+	}
+	snprintf(dirp, sizeof(dirp), "vbench-engine-%d-", (int)pid);
+	d = opendir("/var/tmp");
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		ck_assert_msg(strncmp(de->d_name, dirp, strlen(dirp)), "/var/tmp/%s left behind",
+			      de->d_name);
+	closedir(d);
+	d = opendir("/proc");
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		s = vb_read_file(path, 1 << 16, 0, NULL);
+		for (char *q = s; q && q < s + 4096 && *q; q += strlen(q) + 1)
+			ck_assert_msg(strncmp(q, prefix, strlen(prefix)), "process %s still runs %s",
+				      de->d_name, q);
+		free(s);
+	}
+	closedir(d);
+}
+
+static json_t *load_run(const char *dir)
+{
+	char path[PATH_MAX];
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_msg(doc != NULL, "no %s", path);
+	return doc;
+}
+
+/* The view from inside and the allocation, for @engine's record @e. */
+static void check_inside(const char *engine, json_t *e)
+{
+	json_t *in = json_object_get(json_object_get(e, "agent"), "inside"), *ifs;
+	json_t *lim = json_object_get(json_object_get(json_object_get(e, "config"), "limits"),
+				      "cgroup");
+	json_t *cg = json_object_get(in, "cgroup");
+	char host[32];
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_ge(json_integer_value(json_object_get(in, "pid")), 1);
+	ck_assert_int_le(json_integer_value(json_object_get(in, "pid")), 2);
+	snprintf(host, sizeof(host), "vbench-%s", engine);
+	ck_assert_str_eq(json_string_value(json_object_get(in, "hostname")), host);
+	ifs = json_object_get(in, "interfaces");
+	ck_assert_uint_eq(json_array_size(ifs), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ifs, 0), "name")), "lo");
+	ck_assert(json_is_true(json_object_get(in, "no_new_privs")));
+	ck_assert(json_is_true(json_object_get(in, "root_readonly")));
+	/* The allocation: the run's (1 CPU, 1 GiB by default) as the agent reads it. */
+	ck_assert(json_is_true(json_object_get(lim, "enforced")));
+	ck_assert_int_eq(json_integer_value(json_object_get(lim, "memory_bytes")), 1ll << 30);
+	ck_assert_int_eq(json_integer_value(json_object_get(cg, "memory_limit_bytes")), 1ll << 30);
+	ck_assert_ptr_nonnull(json_string_value(json_object_get(cg, "cpuset_cpus")));
+	ck_assert_str_eq(json_string_value(json_object_get(cg, "cpuset_cpus")),
+			 json_string_value(json_object_get(lim, "cpus")));
+	ck_assert_str_eq(json_string_value(json_object_get(in, "cpus_allowed")),
+			 json_string_value(json_object_get(lim, "cpus")));
+}
+
+static void engine_run(const char *engine)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX], dir2[PATH_MAX], path[PATH_MAX], why[512], envs[32];
+	char *argv[] = { vbench, "run", "--env", envs, "--workload", "cpu.int,io.seqread",
+			 "--profile", "test", "--reps", "2", "--out", dir, NULL };
+	char *again[] = { vbench, "run", "--env", (char *)engine, "--workload", "cpu.int",
+			  "--profile", "test", "--reps", "1", "--quiet", "--out", dir2, NULL };
+	char *val[] = { "/usr/bin/python3", validator, path, NULL };
+	json_t *doc, *doc2, *e, *r, *img, *img2, *mem;
+	size_t i, n = 0;
+	pid_t pid;
+	int rc;
+
+	if (cannot_run(engine, why, sizeof(why)))
+		VB_SKIP("%s unavailable: %s", engine, why);
+	snprintf(envs, sizeof(envs), "bare,%s", engine);
+	snprintf(dir, sizeof(dir), "%s/run-%s", tmpdir, engine);
+	rc = run_cmd_pid(argv, out, sizeof(out), &pid);
+	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	rc = run_cmd(val, out, sizeof(out));
+	ck_assert_msg(rc == 0, "run.json does not validate: %s", out);
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
+	e = env_rec(doc, engine);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_msg(json_is_true(json_object_get(e, "available")), "%s: %s", engine,
+		      json_string_value(json_object_get(e, "reason")));
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "env")), engine))
+			continue;
+		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "%s rep: %s", engine,
+			      json_string_value(json_object_get(r, "error")));
+		n++;
+	}
+	ck_assert_uint_eq(n, 2 * 2);
+	check_inside(engine, e);
+	ck_assert_int_gt(json_integer_value(json_object_get(e, "start_latency_ns")), 0);
+	ck_assert_int_gt(json_integer_value(json_object_get(e, "stop_latency_ns")), 0);
+	mem = json_object_get(e, "memory_idle");
+	ck_assert_int_gt(json_integer_value(json_object_get(mem, "pss_bytes")), 0);
+	ck_assert_int_ge(json_integer_value(json_object_get(mem, "processes")), 1);
+	img = json_object_get(json_object_get(e, "config"), "image");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(img, "tag")), "vbench-agent:"));
+	ck_assert_int_gt(json_integer_value(json_object_get(img, "bytes")), 0);
+	fprintf(stderr, "%s: start latency %.1f ms, stop latency %.1f ms, image %s %s\n", engine,
+		(double)json_integer_value(json_object_get(e, "start_latency_ns")) / 1e6,
+		(double)json_integer_value(json_object_get(e, "stop_latency_ns")) / 1e6,
+		json_string_value(json_object_get(img, "tag")),
+		json_is_true(json_object_get(img, "built_by_this_run")) ? "built" : "reused");
+	assert_engine_clean(engine, pid);
+	/* The next run reuses the image: same tag, same id, not built again. */
+	snprintf(dir2, sizeof(dir2), "%s/again-%s", tmpdir, engine);
+	rc = run_cmd_pid(again, out, sizeof(out), &pid);
+	ck_assert_msg(rc == 0, "second vbench run exited %d:\n%s", rc, out);
+	doc2 = load_run(dir2);
+	img2 = json_object_get(json_object_get(env_rec(doc2, engine), "config"), "image");
+	ck_assert_str_eq(json_string_value(json_object_get(img2, "tag")),
+			 json_string_value(json_object_get(img, "tag")));
+	ck_assert_str_eq(json_string_value(json_object_get(img2, "id")),
+			 json_string_value(json_object_get(img, "id")));
+	ck_assert(json_is_false(json_object_get(img2, "built_by_this_run")));
+	json_decref(doc2);
+	json_decref(doc);
+	assert_engine_clean(engine, pid);
+}
+
+START_TEST(test_podman_run)
+{
+	engine_run("podman");
+}
+END_TEST
+
+START_TEST(test_docker_run)
+{
+	engine_run("docker");
+}
+END_TEST
+
+/* SIGINT part-way (@forced: a second one at once, the forced-exit path). */
+static void engine_sigint(const char *engine, int forced)
+{
+	char dir[PATH_MAX], path[PATH_MAX], why[512];
+	char *argv[] = { vbench, "run", "--env", (char *)engine, "--workload", "cpu.syscall",
+			 "--profile", "test", "--reps", "50", "--quiet", "--out", dir, NULL };
+	json_t *doc, *r;
+	int status, i, devnull;
+	size_t k;
+	pid_t pid;
+
+	if (cannot_run(engine, why, sizeof(why)))
+		VB_SKIP("%s unavailable: %s", engine, why);
+	snprintf(dir, sizeof(dir), "%s/int-%s-%d", tmpdir, engine, forced);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execv(vbench, argv);
+		_exit(127);
+	}
+	for (i = 0; i < 1200; i++) {
+		json_t *d = json_load_file(path, 0, NULL);
+		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
+		json_decref(d);
+		if (n >= 3)
+			break;
+		usleep(25000);
+	}
+	kill(pid, SIGINT);
+	if (forced) {
+		usleep(2000);
+		kill(pid, SIGINT);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 130);
+	doc = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
+	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
+	if (!forced) {
+		ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+		json_array_foreach(json_object_get(doc, "repetitions"), k, r)
+			ck_assert(json_is_true(json_object_get(r, "ok")));
+	}
+	json_decref(doc);
+	assert_engine_clean(engine, pid);
+}
+
+START_TEST(test_podman_sigint)
+{
+	engine_sigint("podman", 0);
+}
+END_TEST
+
+START_TEST(test_podman_sigint_forced)
+{
+	engine_sigint("podman", 1);
+}
+END_TEST
+
+START_TEST(test_docker_sigint)
+{
+	engine_sigint("docker", 0);
 }
 END_TEST
 
@@ -223,10 +587,17 @@ Suite *vb_suite_engine(void)
 	tcase_set_timeout(unit, 300);
 	tcase_add_test(unit, test_runproc);
 	tcase_add_test(unit, test_env_list);
+	tcase_add_test(unit, test_image_tar);
+	tcase_add_test(unit, test_cgroup_of_pid);
 	suite_add_tcase(s, unit);
 	tcase_add_unchecked_fixture(itest, setup, teardown);
 	tcase_set_timeout(itest, 300);
 	tcase_add_test(itest, test_engines_unavailable);
+	tcase_add_test(itest, test_podman_run);
+	tcase_add_test(itest, test_podman_sigint);
+	tcase_add_test(itest, test_podman_sigint_forced);
+	tcase_add_test(itest, test_docker_run);
+	tcase_add_test(itest, test_docker_sigint);
 	suite_add_tcase(s, itest);
 	return s;
 }
