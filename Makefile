@@ -190,7 +190,7 @@ FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
 ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS)
 
-.PHONY: all run test install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
+.PHONY: all run test test-deps install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
 all: $(VBENCH) $(AGENT)
 
 $(BUILD)/%.o: %.c
@@ -231,6 +231,12 @@ golden: $(VBENCH)
 deps:
 	scripts/install-deps.sh
 
+# make test installs what it needs on a fresh machine, podman included (its
+# environment is tested end to end; about 10-20 s to install, nothing when
+# present).
+test-deps:
+	scripts/install-deps.sh engines
+
 run: deps all
 	./$(VBENCH) run --all --profile quick
 
@@ -238,7 +244,8 @@ run: deps all
 # The vbench processes the tests start keep their markers in build/state,
 # never in /run/vbench with those of real runs (docs/reliability.md).
 TEST_STATE := VBENCH_STATE_DIR=$(CURDIR)/$(BUILD)/state
-test: all $(TESTS)
+test: test-deps
+	$(Q)$(MAKE) --no-print-directory all $(TESTS)
 	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
 
 # ---- reliability (docs/reliability.md) ----
