@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "marker.h"
 #include "ocispec.h"
 #include "util.h"
@@ -40,6 +41,7 @@ static const struct {
 	int (*undo)(const json_t *rec, pid_t owner, char *msg, size_t len);
 } undoers[] = {
 	{ "oci", vb_env_oci_undo },
+	{ "engine", vb_env_engine_undo },
 };
 
 /* ==== reading a marker ===================================================== */

@@ -182,6 +182,54 @@ static void remove_container(void *arg)
 	monitor_gone(p, 3000);
 }
 
+/* What `vbench clean` needs to remove the container after a kill: the engine
+ * by name (clean finds its client again, never a path from the marker) and
+ * the container's name.  conmon/containerd-shim keep a container running
+ * after vbench's SIGKILL; its agent then waits on a stdin nobody writes. */
+static json_t *undo_record(const engine_priv_t *p)
+{
+	return json_pack("{s:s,s:s,s:s}", "undo", "engine", "engine", p->d->name, "id", p->name);
+}
+
+int vb_env_engine_undo(const json_t *rec, pid_t owner, char *msg, size_t len)
+{
+	const char *en = json_string_value(json_object_get(rec, "engine"));
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	const vb_engine_desc_t *d = NULL;
+	char prefix[48], path[PATH_MAX];
+	char *argv[8] = { path, NULL };
+	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
+	size_t n = 1, i;
+	int rc;
+
+	if (en && !strcmp(en, vb_engine_docker.name))
+		d = &vb_engine_docker;
+	else if (en && !strcmp(en, vb_engine_podman.name))
+		d = &vb_engine_podman;
+	if (!d)
+		return snprintf(msg, len, "engine container: engine %.32s is not docker or podman",
+				en ? en : "(none)"),
+		       -1;
+	snprintf(prefix, sizeof(prefix), "vbench-%d-%s", (int)owner, d->name);
+	if (!id || strncmp(id, prefix, strlen(prefix)) || strlen(id) >= sizeof(((engine_priv_t *)0)->name) ||
+	    strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(id))
+		return snprintf(msg, len, "%s container %.64s: the name is not %s...", d->name,
+				id ? id : "(none)", prefix),
+		       -1;
+	if (vb_proc_which(d->name, path, sizeof(path)) < 0)
+		return snprintf(msg, len, "%s container %s: %s is not installed", d->name, id,
+				d->name),
+		       -1;
+	for (i = 0; i < VB_ARRAY_SIZE(d->rm_args) && d->rm_args[i]; i++)
+		argv[n++] = (char *)d->rm_args[i];
+	argv[n++] = (char *)id;
+	argv[n] = NULL;
+	rc = vb_proc_run_quiet(argv, &o);
+	snprintf(msg, len, "%s container %s (`%s rm -f`%s)", d->name, id, d->name,
+		 rc == 0 ? "" : ": it exited non-zero");
+	return 0;
+}
+
 static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *err)
 {
 	const struct vb_run_cfg *cfg = env->cfg;
@@ -373,8 +421,12 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, char *said, si
 	env->launch_ns = vb_now_ns();
 	if (vb_chan_spawn(&env->chan, p->d->name, &sp, err) < 0)
 		return vb_error_prefix(err, "%s: start %s run", p->d->name, p->d->name);
-	if (!p->rm_res)
-		p->rm_res = vb_res_add_func(remove_container, p, "container engine rm -f");
+	if (!p->rm_res) {
+		json_t *undo = undo_record(p);
+
+		p->rm_res = vb_res_add_undo(remove_container, p, "container engine rm -f", undo);
+		json_decref(undo);
+	}
 	if (vb_env_wait_ready(env, err) == 0)
 		return 0;
 	if (err && err->code == VB_EINTR)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../harness/runproc.h"
 #include "../harness/util.h"
 
 /* The first entry of @dir whose name starts with @prefix, into @why. */
@@ -132,6 +133,35 @@ static int mounts_left(pid_t pid, char *why, size_t len)
 	return found;
 }
 
+/* A podman/docker container named vbench-PID-* (it outlives a SIGKILL). */
+static int engine_containers_left(pid_t pid, char *why, size_t len)
+{
+	static const char *const engines[] = { "/usr/bin/podman", "/usr/bin/docker" };
+	static char out[1 << 16];
+	char pfx[64], *hit;
+	size_t i;
+
+	snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
+	for (i = 0; i < VB_ARRAY_SIZE(engines); i++) {
+		char *argv[] = { (char *)engines[i], "ps", "-a", "--format", "{{.Names}}", NULL };
+		vb_proc_opts_t o = { .timeout_ms = 10000 };
+		vb_error_t err;
+
+		if (access(engines[i], X_OK) < 0)
+			continue;
+		out[0] = '\0';
+		if (vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, &err) != 0)
+			continue; /* no engine answering: no container of it either */
+		hit = strstr(out, pfx);
+		if (hit) {
+			hit[strcspn(hit, "\n")] = '\0';
+			snprintf(why, len, "%s container %s left", engines[i], hit);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int vb_test_debris(pid_t pid, char *why, size_t len)
 {
 	static const char *const tmps[] = { "vbench-rootfs-%d-", "vbench-vmdisk-%d-",
@@ -144,7 +174,8 @@ int vb_test_debris(pid_t pid, char *why, size_t len)
 	if (kill(pid, 0) == 0 || errno != ESRCH)
 		return snprintf(why, len, "vbench %d still running", (int)pid), 1;
 	if (cgroups_left(pid, why, len) || processes_left(pid, why, len) ||
-	    argv_names_run(pid, why, len) || mounts_left(pid, why, len))
+	    argv_names_run(pid, why, len) || mounts_left(pid, why, len) ||
+	    engine_containers_left(pid, why, len))
 		return 1;
 	for (i = 0; i < VB_ARRAY_SIZE(tmps); i++)
 		for (j = 0; j < VB_ARRAY_SIZE(tmpdirs); j++) {
