@@ -20,6 +20,14 @@
  *              no counter was available anywhere)
  *   footprint  start and stop latency, and host memory (PSS idle and after
  *              the memory workload) per environment
+ *   density    (runs with --density) host memory per instance idle and
+ *              under load per environment, and each instance's start latency
+ *              by instance number
+ *   noisy      (runs with --noisy) the victim's slowdown with its interval per
+ *              environment, one cluster per aggressor kind, with the x1 line
+ *
+ * A chart that does not apply (density and noisy on a run without them) has
+ * no entry and no file.
  *
  * Strings from run.json are untrusted: in scripts they are single-quoted
  * (gnuplot expands neither macros nor backquotes there) with control

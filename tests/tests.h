@@ -38,6 +38,7 @@
 	X(explain)     \
 	X(malformed)   \
 	X(density)     \
+	X(sections)    \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
