@@ -1,8 +1,9 @@
 /*
  * charts.c - gnuplot charts of a summary (charts.h): the driver.
  *
- * For every chart of a table (charts_plot.c and charts_capacity.c) this
- * file writes NAME.dat and NAME.gp into <dir>/charts/, removes the images of an earlier
+ * For every chart of a table (the report's in charts_plot.c and
+ * charts_capacity.c, the plan's in charts_plan.c) this file writes NAME.dat
+ * and NAME.gp into <dir>/charts/, removes the images of an earlier
  * rendering (so a failure never leaves a stale picture behind), runs
  * `gnuplot NAME.gp` in that directory with a deadline, and records the
  * outcome; a rendered PNG is carried base64-encoded in the returned document
@@ -216,7 +217,7 @@ static void unlink_named(const char *dir, const char *name, const char *ext)
 /* ---- one chart ---- */
 
 typedef struct render_ctx {
-	const json_t *doc; /* the summary */
+	const json_t *doc; /* the summary, or the plan */
 	char dir[PATH_MAX];	/* <run dir>/charts */
 	char gnuplot[PATH_MAX]; /* "" when there is none */
 	const char *png_term;	/* "pngcairo" or "png" */
@@ -397,4 +398,9 @@ static json_t *render_set(const vb_chart_t *set, const json_t *in, const char *o
 json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err)
 {
 	return render_set(vb_charts, sum, run_dir, err);
+}
+
+json_t *vb_charts_render_plan(const json_t *plan, const char *out_dir, vb_error_t *err)
+{
+	return render_set(vb_plan_charts, plan, out_dir, err);
 }

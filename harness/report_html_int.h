@@ -3,7 +3,7 @@
  * report_html.c (page, warnings, overhead tables, charts, metric tables) and
  * report_html_facts.c (flags, host, environments, unavailable, statistics),
  * plus the sections of report_html_capacity.c (density, noisy neighbours),
- * explain_html.c (the explanation).
+ * explain_html.c (the explanation) and the page head plan_html.c reuses.
  * Every string that comes from run.json goes through vb_html_text.
  */
 #ifndef VB_REPORT_HTML_INT_H

@@ -1,6 +1,7 @@
 /*
  * check_sections.c - the density, noisy-neighbour and explanation sections
- * of report.md / report.html and their charts, from the committed fixture
+ * of report.md / report.html, their charts, and `vbench plan --out` (plan.md,
+ * plan.html, charts/plan.*), from the committed fixture
  * tests/fixtures/run-density-noisy.json (a real run: bare metal, container
  * and a hosted TCG VM, --density 3 --noisy=cpu,mem, profile test).
  *
@@ -26,6 +27,7 @@
 
 #include "../harness/charts.h"
 #include "../harness/explain.h"
+#include "../harness/plan.h"
 #include "../harness/report.h"
 #include "../harness/reportgen.h"
 #include "../harness/runfile.h"
@@ -440,6 +442,128 @@ START_TEST(test_capacity_charts)
 }
 END_TEST
 
+/* ---- vbench plan --out: plan.json, plan.md, plan.html, charts/plan.* ---- */
+
+START_TEST(test_plan_report)
+{
+	json_t *run = load(FIXTURE), *doc, *e;
+	char dir[PATH_MAX], ini[PATH_MAX], outdir[PATH_MAX], chartdir[PATH_MAX];
+	char *out, *err, *md, *html, *dat, *gp;
+	int gnuplot = have_gnuplot(), rc;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	write_run(dir, run);
+	snprintf(ini, sizeof(ini), "%s/examples/consolidate.ini", vb_test_srcdir());
+	snprintf(outdir, sizeof(outdir), "%s/out", tmpdir);
+	snprintf(chartdir, sizeof(chartdir), "%s/charts", outdir);
+	if (!gnuplot) {
+		fprintf(stderr,
+			"SKIP %s (rendering only): gnuplot not installed "
+			"(apt-get install gnuplot-nox)\n",
+			__func__);
+		setenv(VB_CHARTS_GNUPLOT_ENV, "/nonexistent", 1);
+	}
+	rc = run_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(out, "hosted       3.26"));
+	ck_assert_ptr_nonnull(strstr(err, "wrote plan.json, plan.md, plan.html and charts/"));
+	free(out);
+	free(err);
+	/* plan.json: every environment of the run planned, one host each, memory binds */
+	snprintf(ini, sizeof(ini), "%s/plan.json", outdir);
+	doc = json_load_file(ini, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "schema")), VB_PLAN_SCHEMA);
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "environments")), 3);
+	json_array_foreach (json_object_get(doc, "environments"), i, e) {
+		ck_assert(json_is_true(json_object_get(e, "planned")));
+		ck_assert_str_eq(
+		    json_string_value(json_object_get(json_object_get(e, "fit"), "binding")),
+		    "memory");
+	}
+	json_decref(doc);
+	/* the chart's data: hosts needed per environment with the binding resource, then
+	 * each service's instances per host at its own x */
+	dat = read_text(chartdir, "plan.dat");
+	ck_assert_ptr_nonnull(dat);
+	ck_assert_ptr_nonnull(
+	    strstr(dat, "\n0 1 1 \"memory\"\n1 1 1 \"memory\"\n2 1 1 \"memory\"\n"));
+	ck_assert_ptr_nonnull(strstr(dat,
+				     "# service 1: x, instances per host alone, what stops "
+				     "more\n0 4 \"memory\"\n3 4 \"memory\"\n6 4 \"memory\"\n"));
+	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"memory\"\n"));
+	free(dat);
+	gp = read_text(chartdir, "plan.gp");
+	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0, 'container' 1, 'hosted' 2)"));
+	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0.5, 'container' 3.5, 'hosted' 6.5)"));
+	ck_assert_ptr_nonnull(strstr(gp, "'plan.dat' index 0 using 1:3:4 with labels"));
+	ck_assert_ptr_nonnull(strstr(gp, "'plan.dat' index 2 using 1:2 with boxes title 'db'"));
+	free(gp);
+	md = read_text(outdir, "plan.md");
+	html = read_text(outdir, "plan.html");
+	ck_assert_ptr_nonnull(strstr(md, "## Capacity plan"));
+	ck_assert_ptr_nonnull(strstr(html, "<h2 id=\"plan\">Per virtualization type</h2>"));
+	ck_assert_ptr_nonnull(strstr(html, "<tr><td>hosted</td><td>hosted VM (type-2)</td>"
+					   "<td class=\"num\">3.26</td>"));
+	ck_assert_ptr_nonnull(
+	    strstr(html, "<td>memory</td><td>web 4 (memory), db 2 (memory)</td>"));
+	if (gnuplot) {
+		assert_png(chartdir, "plan.png");
+		ck_assert_ptr_nonnull(strstr(md, "Chart: [charts/plan.svg](charts/plan.svg)"));
+		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-plan\">"));
+		ck_assert_ptr_nonnull(strstr(html, "src=\"data:image/png;base64,iVBORw0KGgo"));
+	} else {
+		ck_assert_ptr_nonnull(strstr(md, "Chart not rendered (gnuplot not found"));
+	}
+	free(md);
+	free(html);
+	/* without gnuplot: still written, with the reason */
+	setenv(VB_CHARTS_GNUPLOT_ENV, "/nonexistent", 1);
+	snprintf(ini, sizeof(ini), "%s/examples/consolidate.ini", vb_test_srcdir());
+	rc = run_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(err, "gnuplot not found"));
+	free(out);
+	free(err);
+	md = read_text(outdir, "plan.md");
+	html = read_text(outdir, "plan.html");
+	ck_assert_ptr_nonnull(strstr(md, "Chart not rendered (gnuplot not found"));
+	ck_assert_ptr_nonnull(strstr(html, "Chart not rendered: gnuplot not found"));
+	ck_assert(!exists(chartdir, "plan.png"));
+	free(md);
+	free(html);
+	unsetenv(VB_CHARTS_GNUPLOT_ENV);
+	/* --no-charts: no chart directory, plan.html says so */
+	snprintf(outdir, sizeof(outdir), "%s/out2", tmpdir);
+	rc = run_vbench(tmpdir, &out, &err, "plan", "--quiet", "--no-charts", "--run", dir, "--out",
+			outdir, ini, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_str_eq(out, "");
+	free(out);
+	free(err);
+	ck_assert(exists(outdir, "plan.html") && !exists(outdir, "charts"));
+	html = read_text(outdir, "plan.html");
+	ck_assert_ptr_nonnull(strstr(html, "Charts were not rendered for this plan."));
+	free(html);
+	/* bad usage: one line, exit 2, nothing written */
+	snprintf(outdir, sizeof(outdir), "%s/out3", tmpdir);
+	rc = run_vbench(tmpdir, &out, &err, "plan", "--no-charts=1", "--run", dir, "--out", outdir,
+			ini, NULL);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_str_eq(err, "vbench plan: --no-charts takes no value\n");
+	ck_assert(!exists(tmpdir, "out3"));
+	free(out);
+	free(err);
+	rc = run_vbench(tmpdir, &out, &err, "plan", "--run", dir, ini, "--out", NULL);
+	ck_assert_int_eq(rc, 2);
+	ck_assert_str_eq(err, "vbench plan: --out needs a value (DIR)\n");
+	free(out);
+	free(err);
+	json_decref(run);
+}
+END_TEST
+
 Suite *vb_suite_sections(void)
 {
 	Suite *s = suite_create("sections");
@@ -451,6 +575,7 @@ Suite *vb_suite_sections(void)
 	tcase_add_test(tc, test_sections_absent);
 	tcase_add_test(tc, test_sections_escaping);
 	tcase_add_test(tc, test_capacity_charts);
+	tcase_add_test(tc, test_plan_report);
 	suite_add_tcase(s, tc);
 	return s;
 }
