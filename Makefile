@@ -91,8 +91,11 @@ LIB_SRCS += harness/report_md.c
 LIB_SRCS += harness/report_capacity.c
 LIB_SRCS += harness/report_html.c
 LIB_SRCS += harness/report_html_facts.c
+LIB_SRCS += harness/report_html_capacity.c
 LIB_SRCS += harness/charts.c
 LIB_SRCS += harness/charts_plot.c
+LIB_SRCS += harness/charts_capacity.c
+LIB_SRCS += harness/charts_plan.c
 LIB_SRCS += harness/reportgen.c
 LIB_SRCS += harness/compare.c
 LIB_SRCS += harness/report_compare.c
@@ -100,9 +103,11 @@ LIB_SRCS += harness/plan_ini.c
 LIB_SRCS += harness/plan.c
 LIB_SRCS += harness/plan_env.c
 LIB_SRCS += harness/plan_print.c
+LIB_SRCS += harness/plan_html.c
 LIB_SRCS += harness/explain.c
 LIB_SRCS += harness/explain_md.c
 LIB_SRCS += harness/explain_noisy.c
+LIB_SRCS += harness/explain_html.c
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
 LIB_SRCS += workloads/cpu_int.c
@@ -167,6 +172,7 @@ TEST_SRCS += tests/check_clean.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/check_prepare.c
+TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
@@ -214,9 +220,9 @@ $(TESTS): $(TEST_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_TEST)
 
-# Refresh the golden report files from the committed fixture, deliberately
-# (review the diff): tests/check_report.c and tests/check_explain.c compare
-# against them byte for byte.
+# Refresh the golden report files from the committed fixtures, deliberately
+# (review the diff): tests/check_report.c, tests/check_explain.c and
+# tests/check_sections.c compare against them byte for byte.
 .PHONY: golden
 golden: $(VBENCH)
 	$(Q)d=$$(mktemp -d) && cp tests/fixtures/run-bare-container.json $$d/run.json && \
@@ -227,6 +233,12 @@ golden: $(VBENCH)
 	  (cd $$d && $(CURDIR)/$(VBENCH) explain --quiet run-bare-container) && \
 	  cp $$d/run-bare-container/explain.md tests/fixtures/golden/ && \
 	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/explain.md"
+	$(Q)d=$$(mktemp -d) && mkdir $$d/run-density-noisy && \
+	  cp tests/fixtures/run-density-noisy.json $$d/run-density-noisy/run.json && \
+	  (cd $$d && $(CURDIR)/$(VBENCH) report --quiet --no-charts run-density-noisy) && \
+	  cp $$d/run-density-noisy/report.md tests/fixtures/golden/report-density-noisy.md && \
+	  cp $$d/run-density-noisy/report.html tests/fixtures/golden/report-density-noisy.html && \
+	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/report-density-noisy.md report-density-noisy.html"
 
 deps:
 	scripts/install-deps.sh
@@ -252,7 +264,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
-	       cgroup stats report charts compare plan explain malformed clean
+	       cgroup stats report charts compare plan explain sections malformed clean
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

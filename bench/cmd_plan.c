@@ -5,7 +5,9 @@
  *
  * This file gathers the inputs (the plan file, the run and its summary,
  * this host's capacity for what neither the command line nor the file
- * gives), hands them to plan.c and prints or writes what it returns.  Bad
+ * gives), hands them to plan.c and prints or writes what it returns: with
+ * --out DIR, plan.json, plan.md, plan.html and the chart charts/plan.*
+ * (charts.h; skipped with a note without gnuplot).  Bad
  * input is one line naming the file, the line and the field, exit 2;
  * nothing is written then.  docs/plan.md describes the model.
  */
@@ -18,6 +20,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "../harness/charts.h"
 #include "../harness/hostinfo.h"
 #include "../harness/plan.h"
 #include "../harness/runfile.h"
@@ -33,6 +36,7 @@ typedef struct plan_args {
 	const char *host[VB_RES_N]; /* --cpus, --memory, --disk, --iops */
 	vb_plan_opts_t o;
 	int json, quiet;
+	int no_charts; /* --no-charts */
 } plan_args_t;
 
 /* ---- options: a table, --help generated from it ---- */
@@ -58,7 +62,8 @@ static const plan_option_t options[] = {
     {"--n-plus-one", NULL, NULL, "one spare host (--spare-hosts 1)"},
     {"--correlation", "R", "1", "correlation of CPU and I/O peaks, 0 to 1 (1: they coincide)"},
     {"--conservative", NULL, NULL, "use the upper bound of every overhead interval"},
-    {"--out", "DIR", NULL, "write plan.json and plan.md into DIR"},
+    {"--out", "DIR", NULL, "write plan.json, plan.md, plan.html and charts/plan.* into DIR"},
+    {"--no-charts", NULL, NULL, "with --out: do not run gnuplot (plan.html says so)"},
     {"--json", NULL, NULL, "print the plan as JSON instead of the table"},
     {"--quiet", NULL, NULL, "print nothing but errors"},
 };
@@ -120,6 +125,8 @@ static int apply(plan_args_t *a, const plan_option_t *o, const char *v, vb_error
 		a->o.conservative = 1;
 	else if (!strcmp(o->name, "--json"))
 		a->json = 1;
+	else if (!strcmp(o->name, "--no-charts"))
+		a->no_charts = 1;
 	else
 		a->quiet = 1;
 	return 0;
@@ -233,34 +240,78 @@ static json_t *load_run(const char *dir, json_t **run, vb_error_t *err)
 	return vb_summary_build(*run, &cfg, err);
 }
 
-static int write_outputs(const char *dir, const json_t *doc, vb_error_t *err)
+/* Render @fn(@doc, @charts) into a new string (@len); NULL when out of memory. */
+static char *render(void (*fn)(const json_t *, const json_t *, FILE *), const json_t *doc,
+		    const json_t *charts, size_t *len)
 {
-	char path[PATH_MAX], *json = NULL, *md = NULL;
-	size_t mdlen = 0;
-	FILE *f;
+	char *s = NULL;
+	FILE *f = open_memstream(&s, len);
+
+	if (!f)
+		return NULL;
+	fn(doc, charts, f);
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void md_with_charts(const json_t *doc, const json_t *charts, FILE *f)
+{
+	vb_plan_print_md(doc, f);
+	if (charts)
+		vb_plan_print_md_charts(charts, f);
+}
+
+static int write_one(const char *dir, const char *name, const char *s, size_t len, vb_error_t *err)
+{
+	char path[PATH_MAX];
+
+	if (vb_path_join(path, sizeof(path), dir, name, err) < 0)
+		return -1;
+	return vb_write_file_atomic(path, s, len, err);
+}
+
+/*
+ * plan.json, plan.md, plan.html and (unless --no-charts) charts/plan.* in
+ * @dir.  A missing gnuplot is a note on stderr, not an error.
+ */
+static int write_outputs(const plan_args_t *a, const json_t *doc, vb_error_t *err)
+{
+	char *json = NULL, *md = NULL, *html = NULL;
+	size_t mdlen = 0, htmllen = 0, i;
+	json_t *charts = NULL, *n;
 	int rc = -1;
 
+	if (vb_mkdir_p(a->out, 0755, err) < 0)
+		return -1;
+	if (!a->no_charts) {
+		charts = vb_charts_render_plan(doc, a->out, err);
+		if (!charts)
+			return -1;
+		json_array_foreach (json_object_get(charts, "notes"), i, n)
+			if (!a->quiet)
+				fprintf(stderr, "vbench plan: %s\n", json_string_value(n));
+	}
 	json = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	f = open_memstream(&md, &mdlen);
-	if (!json || !f) {
-		vb_error_set(err, VB_ESYS, 0, "render plan.json and plan.md: out of memory");
+	md = render(md_with_charts, doc, charts, &mdlen);
+	html = render(vb_plan_print_html, doc, charts, &htmllen);
+	if (!json || !md || !html) {
+		vb_error_set(err, VB_ESYS, 0,
+			     "render plan.json, plan.md and plan.html: out of memory");
 		goto out;
 	}
-	vb_plan_print_md(doc, f);
-	fclose(f);
-	f = NULL;
-	if (vb_mkdir_p(dir, 0755, err) < 0 ||
-	    vb_path_join(path, sizeof(path), dir, "plan.json", err) < 0 ||
-	    vb_write_file_atomic(path, json, strlen(json), err) < 0 ||
-	    vb_path_join(path, sizeof(path), dir, "plan.md", err) < 0 ||
-	    vb_write_file_atomic(path, md, mdlen, err) < 0)
+	if (write_one(a->out, "plan.json", json, strlen(json), err) < 0 ||
+	    write_one(a->out, "plan.md", md, mdlen, err) < 0 ||
+	    write_one(a->out, "plan.html", html, htmllen, err) < 0)
 		goto out;
 	rc = 0;
 out:
-	if (f)
-		fclose(f);
+	json_decref(charts);
 	free(json);
 	free(md);
+	free(html);
 	return rc;
 }
 
@@ -318,10 +369,12 @@ int vb_cmd_plan(int argc, char **argv)
 				vb_error_set(&err, VB_ESYS, 0, "plan: out of memory");
 		}
 	}
-	if (doc && (!a.out || write_outputs(a.out, doc, &err) == 0)) {
+	if (doc && (!a.out || write_outputs(&a, doc, &err) == 0)) {
 		print(&a, doc);
 		if (a.out && !a.quiet)
-			fprintf(stderr, "vbench plan: wrote plan.json and plan.md in %s\n", a.out);
+			fprintf(stderr,
+				"vbench plan: wrote plan.json, plan.md, plan.html%s in %s\n",
+				a.no_charts ? "" : " and charts/", a.out);
 	}
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
 	if (err.code != VB_OK)

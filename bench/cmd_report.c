@@ -226,7 +226,10 @@ int vb_cmd_report(int argc, char **argv)
 	}
 	if (merged)
 		sum = vb_summary_build(merged, &ro.stats, &err);
-	go = (vb_reportgen_opts_t){ .charts = !ro.no_charts, .log = ro.quiet ? NULL : stderr };
+	go = (vb_reportgen_opts_t){ .charts = !ro.no_charts,
+				    .log = ro.quiet ? NULL : stderr,
+				    .run = merged,
+				    .name = ro.ndirs == 1 ? ro.dirs[0] : ro.out };
 	if (sum && vb_reportgen_write(sum, ro.out ?: ro.dirs[0], &go, &err) == 0) {
 		/* --json prints the document even with --quiet: it is the output asked for. */
 		if (ro.json) {

@@ -115,7 +115,7 @@ static void consume(json_t *run, const char *path)
 	vb_report_table(sum, vb_fuzz_null());
 	vb_report_csv(sum, vb_fuzz_null());
 	vb_report_md(sum, vb_fuzz_null());
-	vb_report_html(sum, NULL, vb_fuzz_null());
+	vb_report_html(sum, NULL, NULL, vb_fuzz_null());
 	ex = vb_explain_build(run, sum, "fuzz");
 	VB_FUZZ_ASSERT(ex, "a checked run has no explanation");
 	vb_explain_md(ex, vb_fuzz_null());

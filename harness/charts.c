@@ -1,8 +1,9 @@
 /*
  * charts.c - gnuplot charts of a summary (charts.h): the driver.
  *
- * For every chart of the table in charts_plot.c this file writes NAME.dat
- * and NAME.gp into <run dir>/charts/, removes the images of an earlier
+ * For every chart of a table (the report's in charts_plot.c and
+ * charts_capacity.c, the plan's in charts_plan.c) this file writes NAME.dat
+ * and NAME.gp into <dir>/charts/, removes the images of an earlier
  * rendering (so a failure never leaves a stale picture behind), runs
  * `gnuplot NAME.gp` in that directory with a deadline, and records the
  * outcome; a rendered PNG is carried base64-encoded in the returned document
@@ -216,7 +217,7 @@ static void unlink_named(const char *dir, const char *name, const char *ext)
 /* ---- one chart ---- */
 
 typedef struct render_ctx {
-	const json_t *sum;
+	const json_t *doc; /* the summary, or the plan */
 	char dir[PATH_MAX];	/* <run dir>/charts */
 	char gnuplot[PATH_MAX]; /* "" when there is none */
 	const char *png_term;	/* "pngcairo" or "png" */
@@ -232,7 +233,7 @@ static void script_frame(FILE *gp, const vb_chart_t *c, const vb_chart_dims_t *d
 	    gp,
 	    "# vbench chart '%s': %s\n"
 	    "# Plots %s.dat (next to this file) and writes %s.svg and %s.png.\n"
-	    "# Edit and re-plot with: cd <run dir>/" VB_CHARTS_DIR " && gnuplot %s.gp\n"
+	    "# Edit and re-plot with: cd <report dir>/" VB_CHARTS_DIR " && gnuplot %s.gp\n"
 	    "set encoding utf8\n"
 	    "set datafile missing '?'\n"
 	    "do for [fmt in 'svg png'] {\n"
@@ -296,10 +297,18 @@ static int render_one(render_ctx_t *rc, const vb_chart_t *c, json_t *charts, vb_
 		vb_error_sys(err, "chart %s: memory stream", c->name);
 		goto out;
 	}
-	drawn = c->build(rc->sum, fd, fb, &d, note, sizeof(note));
+	drawn = c->build(rc->doc, fd, fb, &d, note, sizeof(note));
 	fclose(fd);
 	fclose(fb);
 	fd = fb = NULL;
+	if (drawn < 0) { /* does not apply to this document: no entry, no files */
+		unlink_named(rc->dir, c->name, "dat");
+		unlink_named(rc->dir, c->name, "gp");
+		unlink_named(rc->dir, c->name, "svg");
+		unlink_named(rc->dir, c->name, "png");
+		ret = 0;
+		goto out;
+	}
 	snprintf(path, sizeof(path), VB_CHARTS_DIR "/%s", c->name);
 	entry = json_pack("{s:s,s:s,s:s,s:s+,s:s+,s:s,s:n}", "name", c->name, "title", c->title,
 			  "caption", c->caption, "svg", path, ".svg", "png", path, ".png", "status",
@@ -350,13 +359,15 @@ out:
 	return ret;
 }
 
-json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err)
+/* Render every chart of @set on @doc into @out_dir/charts (vb_charts_render). */
+static json_t *render_set(const vb_chart_t *set, const json_t *in, const char *out_dir,
+			  vb_error_t *err)
 {
-	render_ctx_t rc = { .sum = sum };
+	render_ctx_t rc = { .doc = in };
 	json_t *doc, *charts = json_array();
 	size_t i;
 
-	if (vb_path_join(rc.dir, sizeof(rc.dir), run_dir, VB_CHARTS_DIR, err) < 0 ||
+	if (vb_path_join(rc.dir, sizeof(rc.dir), out_dir, VB_CHARTS_DIR, err) < 0 ||
 	    vb_mkdir_p(rc.dir, 0755, err) < 0) {
 		json_decref(charts);
 		return NULL;
@@ -376,10 +387,20 @@ json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err
 			charts, "notes", rc.notes);
 	if (!doc)
 		return vb_error_set(err, VB_ESYS, 0, "charts: out of memory"), NULL;
-	for (i = 0; vb_charts[i].name; i++)
-		if (render_one(&rc, &vb_charts[i], charts, err) < 0) {
+	for (i = 0; set[i].name; i++)
+		if (render_one(&rc, &set[i], charts, err) < 0) {
 			json_decref(doc);
 			return NULL;
 		}
 	return doc;
+}
+
+json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err)
+{
+	return render_set(vb_charts, sum, run_dir, err);
+}
+
+json_t *vb_charts_render_plan(const json_t *plan, const char *out_dir, vb_error_t *err)
+{
+	return render_set(vb_plan_charts, plan, out_dir, err);
 }

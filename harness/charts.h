@@ -20,6 +20,19 @@
  *              no counter was available anywhere)
  *   footprint  start and stop latency, and host memory (PSS idle and after
  *              the memory workload) per environment
+ *   density    (runs with --density) host memory per instance idle and
+ *              under load per environment, and each instance's start latency
+ *              by instance number
+ *   noisy      (runs with --noisy) the victim's slowdown with its interval per
+ *              environment, one cluster per aggressor kind, with the x1 line
+ *
+ * A chart that does not apply (density and noisy on a run without them) has
+ * no entry and no file.  For `vbench plan --out DIR`, vb_charts_render_plan
+ * writes DIR/charts/plan.* the same way:
+ *
+ *   plan       hosts needed per environment (labelled with the binding
+ *              resource) and instances of each service per host alone
+ *              (labelled with the resource that stops more)
  *
  * Strings from run.json are untrusted: in scripts they are single-quoted
  * (gnuplot expands neither macros nor backquotes there) with control
@@ -64,5 +77,11 @@ int vb_charts_find_gnuplot(char *path, size_t len);
  * be written (VB_ESYS) or memory runs out.
  */
 json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err);
+
+/*
+ * The same for the charts of the capacity plan @plan (a vb_plan_build
+ * document), into @out_dir/charts/.  Same document and errors.
+ */
+json_t *vb_charts_render_plan(const json_t *plan, const char *out_dir, vb_error_t *err);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * charts_int.h - between the chart driver (charts.c: files, gnuplot) and
- * the charts themselves (charts_plot.c: data and script bodies).
+ * the charts themselves (data and script bodies: charts_plot.c for the
+ * report, charts_capacity.c for density and noisy neighbours, charts_plan.c
+ * for `vbench plan`).
  */
 #ifndef VB_CHARTS_INT_H
 #define VB_CHARTS_INT_H
@@ -21,10 +23,12 @@ typedef struct vb_chart {
 	/*
 	 * Write the chart's data file into @dat and the plotting commands (the
 	 * body of the terminal loop, indented four spaces) into @gp, and set
-	 * @d.  Returns 1, or 0 when there is nothing to draw (then @note says
-	 * why, without a trailing period).
+	 * @d.  @doc is the summary (vb_charts) or the plan (vb_plan_charts).
+	 * Returns 1; 0 when there is nothing to draw (then @note says why,
+	 * without a trailing period); -1 when the chart does not apply to
+	 * @doc at all (a run without density): no entry, no note, no file.
 	 */
-	int (*build)(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+	int (*build)(const json_t *doc, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 		     size_t len);
 } vb_chart_t;
 
@@ -44,5 +48,15 @@ void vb_chart_dat_num(FILE *f, double v);
 
 /* Every chart, in the order of the report; ends with a NULL name. */
 extern const vb_chart_t vb_charts[];
+
+/* The charts of a capacity plan (charts_plan.c); ends with a NULL name. */
+extern const vb_chart_t vb_plan_charts[];
+
+/* The density and noisy-neighbour charts of a summary (charts_capacity.c),
+ * entries of vb_charts[]; -1 when the run did not measure them. */
+int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			   size_t len);
+int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			 size_t len);
 
 #endif

@@ -550,5 +550,15 @@ const vb_chart_t vb_charts[] = {
 	  "proportional set size of the environment's host processes when idle and after the "
 	  "memory workload.",
 	  build_footprint },
+	{ "density", "host memory and start latency per instance (density)",
+	  "Left: median host memory (PSS) one instance adds, idle and while every instance "
+	  "holds its share of its allocation, per environment. Right: each instance's start "
+	  "latency by the order it was started in, one line per environment.",
+	  vb_chart_build_density },
+	{ "noisy", "noisy neighbours: victim slowdown per aggressor kind",
+	  "The victim's time per unit of work with the aggressor over alone (ratio of medians "
+	  "with its bootstrap interval) in each environment, one cluster per aggressor kind; "
+	  "the dashed line is x1 (no slowdown).",
+	  vb_chart_build_noisy },
 	{ NULL, NULL, NULL, NULL },
 };

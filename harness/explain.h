@@ -53,4 +53,12 @@ json_t *vb_explain_noisy(const json_t *run, const json_t *vms, const json_t *cts
 /* The explanation as Markdown (explain.md, also what the terminal shows). */
 void vb_explain_md(const json_t *explain, FILE *out);
 
+/* The fixed text on the two axes (Markdown: "## " headings, "- " items, "|"
+ * tables, **bold**, *italic*), for explain_md.c and explain_html.c. */
+extern const char vb_explain_axes_md[];
+
+/* A test's value, unit, interval and the indicative mark ("x7.90
+ * [7.28-8.08] †", "5.23 ms", "-") into @buf.  Returns @buf. */
+char *vb_explain_fmt_value(const json_t *test, char *buf, size_t len);
+
 #endif

@@ -21,7 +21,7 @@ static double jnum(const json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-static const char *const axes =
+const char vb_explain_axes_md[] =
     "## Two axes: architecture and mechanism\n\n"
     "Two separate questions are often mixed up:\n\n"
     "- **Architecture: where does the virtualization layer sit?** A *type-1* hypervisor "
@@ -86,26 +86,30 @@ static void environments(const json_t *x, FILE *out)
 }
 
 /* "x7.90 [7.28-8.08]", "5.23 ms", "-" */
-static void value(const json_t *t, FILE *out)
+char *vb_explain_fmt_value(const json_t *t, char *buf, size_t len)
 {
 	double v = jnum(t, "value"), lo = jnum(t, "ci_low"), hi = jnum(t, "ci_high");
 	const char *unit = jstr(t, "unit");
+	size_t n;
 
 	if (!isfinite(v))
-		fprintf(out, "-");
+		snprintf(buf, len, "-");
 	else if (!strcmp(unit, "x"))
-		fprintf(out, "x%.3g", v);
+		snprintf(buf, len, "x%.3g", v);
 	else
-		fprintf(out, "%.3g %s", v, unit);
-	if (isfinite(lo) && isfinite(hi))
-		fprintf(out, " [%.3g-%.3g]", lo, hi);
-	if (json_is_true(json_object_get(t, "indicative")))
-		fprintf(out, " †");
+		snprintf(buf, len, "%.3g %s", v, unit);
+	n = strlen(buf);
+	if (isfinite(lo) && isfinite(hi) && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " [%.3g-%.3g]", lo, hi);
+	if (json_is_true(json_object_get(t, "indicative")) && n < len)
+		snprintf(buf + n, len - n, " †");
+	return buf;
 }
 
 static void claim(const json_t *c, FILE *out)
 {
 	const json_t *t, *n;
+	char buf[256];
 	size_t i;
 
 	fprintf(out, "### %lld. %s: **%s**%s\n\n",
@@ -118,7 +122,7 @@ static void claim(const json_t *c, FILE *out)
 		json_array_foreach(json_object_get(c, "tests"), i, t)
 		{
 			fprintf(out, "| %s | %s | ", jstr(t, "env"), jstr(t, "what"));
-			value(t, out);
+			fputs(vb_explain_fmt_value(t, buf, sizeof(buf)), out);
 			fprintf(out, " | %s | %s |\n", jstr(t, "rule"), jstr(t, "verdict"));
 		}
 		fputc('\n', out);
@@ -135,7 +139,7 @@ void vb_explain_md(const json_t *x, FILE *out)
 	size_t i;
 
 	header(x, out);
-	fputs(axes, out);
+	fputs(vb_explain_axes_md, out);
 	environments(x, out);
 	fprintf(out, "## Claims, judged on this run\n\n"
 		     "Thresholds and what each verdict means: docs/explain.md. Intervals are 95%% "

@@ -191,4 +191,15 @@ void vb_plan_print_table(const json_t *plan, FILE *out);
 /* The Markdown section (plan.md, "## Capacity plan"). */
 void vb_plan_print_md(const json_t *plan, FILE *out);
 
+/*
+ * plan.html (plan_html.c): one self-contained page with what plan.md holds
+ * and the chart of @charts (a vb_charts_render_plan document, NULL: "not
+ * rendered") embedded as a data: URI; every string is HTML-escaped.
+ */
+void vb_plan_print_html(const json_t *plan, const json_t *charts, FILE *out);
+
+/* The chart lines appended to plan.md: a link to each rendered chart's SVG,
+ * or why it was not rendered and where its data and script are. */
+void vb_plan_print_md_charts(const json_t *charts, FILE *out);
+
 #endif

@@ -1,13 +1,15 @@
 /*
  * plan_print.c - the capacity plan on the terminal and in Markdown
  * (plan.md).  Both only format the document vb_plan_build returned; no
- * number is computed here.
+ * number is computed here.  The cell formatters (vb_plan_fmt_*, plan_int.h)
+ * are shared with plan.html (plan_html.c).
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "plan.h"
+#include "plan_int.h"
 #include "util.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -23,7 +25,7 @@ static double jnum(const json_t *o, const char *key)
 }
 
 /* One resource's amount as text: "6.4", "51.2 GiB", "14089", "unknown". */
-static const char *amount(const json_t *res, int r, char *buf, size_t len)
+const char *vb_plan_fmt_amount(const json_t *res, int r, char *buf, size_t len)
 {
 	double v = jnum(res, vb_plan_res_name(r));
 
@@ -39,7 +41,7 @@ static const char *amount(const json_t *res, int r, char *buf, size_t len)
 }
 
 /* A factor: "1.00", "8.08", "25.6", "102"; "-" when unknown. */
-static const char *factor(double v, char *buf, size_t len)
+const char *vb_plan_fmt_factor(double v, char *buf, size_t len)
 {
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
@@ -48,13 +50,13 @@ static const char *factor(double v, char *buf, size_t len)
 	return buf;
 }
 
-static const char *unit_of(int r)
+const char *vb_plan_fmt_unit(int r)
 {
 	return r == VB_RES_CPU ? " CPUs" : r == VB_RES_IO ? " IOPS" : "";
 }
 
 /* "2" or "3 (2 + 1 spare)" */
-static const char *hosts_text(const json_t *fit, char *buf, size_t len)
+const char *vb_plan_fmt_hosts(const json_t *fit, char *buf, size_t len)
 {
 	long long n = (long long)json_integer_value(json_object_get(fit, "hosts")),
 		  all = (long long)json_integer_value(json_object_get(fit, "hosts_needed"));
@@ -67,7 +69,7 @@ static const char *hosts_text(const json_t *fit, char *buf, size_t len)
 }
 
 /* "web 4 (memory), db 2 (memory)" */
-static void per_host(const json_t *fit, FILE *out)
+void vb_plan_fmt_per_host(const json_t *fit, FILE *out)
 {
 	const json_t *s;
 	size_t i;
@@ -78,7 +80,7 @@ static void per_host(const json_t *fit, FILE *out)
 }
 
 /* "one db instance needs 9.6 CPUs; a host offers 6.4" */
-static void misfit(const json_t *plan, const json_t *fit, FILE *out)
+void vb_plan_fmt_misfit(const json_t *plan, const json_t *fit, FILE *out)
 {
 	const char *name = jstr(fit, "misfit"), *res = jstr(fit, "misfit_resource");
 	const json_t *s;
@@ -92,19 +94,20 @@ static void misfit(const json_t *plan, const json_t *fit, FILE *out)
 			   s) if (!strcmp(jstr(s, "name"), name) && r < VB_RES_N)
 	{
 		fprintf(out, "does not fit: one %s instance needs %s%s%s, a host offers %s%s", name,
-			amount(json_object_get(s, "per_instance"), r, a, sizeof(a)), unit_of(r),
+			vb_plan_fmt_amount(json_object_get(s, "per_instance"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r),
 			r == VB_RES_MEM	   ? " of memory"
 			: r == VB_RES_DISK ? " of disk"
 					   : "",
-			amount(json_object_get(json_object_get(plan, "host"), "usable"), r, b,
-			       sizeof(b)),
-			unit_of(r));
+			vb_plan_fmt_amount(json_object_get(json_object_get(plan, "host"), "usable"),
+					   r, b, sizeof(b)),
+			vb_plan_fmt_unit(r));
 		return;
 	}
 	fprintf(out, "could not be placed (%s)", res);
 }
 
-static void options_line(const json_t *o, FILE *out)
+void vb_plan_fmt_options(const json_t *o, FILE *out)
 {
 	double rho = jnum(o, "correlation");
 	long long spare = (long long)json_integer_value(json_object_get(o, "spare_hosts"));
@@ -123,7 +126,7 @@ static void options_line(const json_t *o, FILE *out)
 		fprintf(out, ", upper bounds of the overheads");
 }
 
-static long long count_instances(const json_t *plan)
+long long vb_plan_count_instances(const json_t *plan)
 {
 	const json_t *s;
 	long long n = 0;
@@ -146,7 +149,7 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 	fprintf(out, "vbench plan: %zu service%s, %lld instance%s from %s; run %s (%s%s)\n",
 		json_array_size(json_object_get(plan, "services")),
 		json_array_size(json_object_get(plan, "services")) == 1 ? "" : "s",
-		count_instances(plan), count_instances(plan) == 1 ? "" : "s",
+		vb_plan_count_instances(plan), vb_plan_count_instances(plan) == 1 ? "" : "s",
 		jstr(plan, "plan_file"), jstr(json_object_get(plan, "run"), "dir"),
 		jstr(json_object_get(plan, "run"), "cpu"),
 		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
@@ -155,14 +158,16 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 	fprintf(out, "host:");
 	for (r = 0; r < VB_RES_N; r++)
 		fprintf(out, "%s %s%s (%s)", r ? "," : "",
-			amount(json_object_get(host, "capacity"), r, a, sizeof(a)), unit_of(r),
+			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r),
 			jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
 	fprintf(out, "\nusable per host:");
 	for (r = 0; r < VB_RES_N; r++)
 		fprintf(out, "%s %s%s", r ? "," : "",
-			amount(json_object_get(host, "usable"), r, a, sizeof(a)), unit_of(r));
+			vb_plan_fmt_amount(json_object_get(host, "usable"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r));
 	fprintf(out, " (");
-	options_line(json_object_get(plan, "options"), out);
+	vb_plan_fmt_options(json_object_get(plan, "options"), out);
 	fprintf(out, ")\n\nservices (CPU in cores of the run's host):\n");
 	json_array_foreach(json_object_get(plan, "services"), i, s)
 	    fprintf(out, "  %-12s count %-4lld cpu %-7.3g memory %-10s disk %-10s io %-7.4g %s\n",
@@ -184,15 +189,17 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 		f = json_object_get(e, "factors");
 		fit = json_object_get(e, "fit");
 		fprintf(out, "%-12s %-7s %-7s %-10s ", jstr(e, "name"),
-			factor(jnum(f, "cpu"), b, sizeof(b)), factor(jnum(f, "io"), c, sizeof(c)),
+			vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
+			vb_plan_fmt_factor(jnum(f, "io"), c, sizeof(c)),
 			vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)));
 		if (!json_is_true(json_object_get(fit, "fits"))) {
-			misfit(plan, fit, out);
+			vb_plan_fmt_misfit(plan, fit, out);
 			fputc('\n', out);
 			continue;
 		}
-		fprintf(out, "%-*s %-8s ", w, hosts_text(fit, c, sizeof(c)), jstr(fit, "binding"));
-		per_host(fit, out);
+		fprintf(out, "%-*s %-8s ", w, vb_plan_fmt_hosts(fit, c, sizeof(c)),
+			jstr(fit, "binding"));
+		vb_plan_fmt_per_host(fit, out);
 		fputc('\n', out);
 	}
 	fprintf(out, "\nhosts: hosts needed for every instance (spares included); binds: the "
@@ -209,14 +216,16 @@ static void md_env(const json_t *plan, const json_t *e, FILE *out)
 	char a[32], b[32], c[32];
 
 	fprintf(out, "| %s | %s | %s | %s | ", jstr(e, "name"),
-		factor(jnum(f, "cpu"), b, sizeof(b)), factor(jnum(f, "io"), c, sizeof(c)),
+		vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
+		vb_plan_fmt_factor(jnum(f, "io"), c, sizeof(c)),
 		vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)));
 	if (!json_is_true(json_object_get(fit, "fits"))) {
 		fprintf(out, "- | - | ");
-		misfit(plan, fit, out);
+		vb_plan_fmt_misfit(plan, fit, out);
 	} else {
-		fprintf(out, "**%s** | %s | ", hosts_text(fit, a, sizeof(a)), jstr(fit, "binding"));
-		per_host(fit, out);
+		fprintf(out, "**%s** | %s | ", vb_plan_fmt_hosts(fit, a, sizeof(a)),
+			jstr(fit, "binding"));
+		vb_plan_fmt_per_host(fit, out);
 	}
 	fprintf(out, " |\n");
 }
@@ -232,7 +241,7 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 	fprintf(out,
 		"Plan file `%s`, %lld instances of %zu services, placed with the overheads "
 		"measured in run `%s` (%s%s). Model and rules: docs/plan.md.\n\n",
-		jstr(plan, "plan_file"), count_instances(plan),
+		jstr(plan, "plan_file"), vb_plan_count_instances(plan),
 		json_array_size(json_object_get(plan, "services")),
 		jstr(json_object_get(plan, "run"), "dir"),
 		jstr(json_object_get(plan, "run"), "cpu"),
@@ -242,11 +251,13 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 	fprintf(out, "| resource | one host | usable | from |\n|---|---|---|---|\n");
 	for (r = 0; r < VB_RES_N; r++)
 		fprintf(out, "| %s | %s%s | %s%s | %s |\n", vb_plan_res_name(r),
-			amount(json_object_get(host, "capacity"), r, a, sizeof(a)), unit_of(r),
-			amount(json_object_get(host, "usable"), r, b, sizeof(b)), unit_of(r),
+			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r),
+			vb_plan_fmt_amount(json_object_get(host, "usable"), r, b, sizeof(b)),
+			vb_plan_fmt_unit(r),
 			jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
 	fprintf(out, "\nOptions: ");
-	options_line(json_object_get(plan, "options"), out);
+	vb_plan_fmt_options(json_object_get(plan, "options"), out);
 	fprintf(out, ".\n\n| service | count | CPU (cores) | memory | disk | IOPS | CPU demand "
 		     "from |\n|---|---|---|---|---|---|---|\n");
 	json_array_foreach(json_object_get(plan, "services"), i, s)

@@ -62,10 +62,12 @@ void vb_report_md(const json_t *summary, FILE *out);
  * as data: URIs of their PNGs, and its notes (charts skipped and why, a
  * gnuplot error).  The virtualized host's warning heads the page
  * (id "virtualized-host"); the overhead tables are in the section with id
- * "overhead", the charts in "charts".  Every string from run.json is
- * HTML-escaped.
+ * "overhead", the charts in "charts"; density and noisy neighbours (when
+ * the run measured them) in "density" and "noisy", and @explain (a
+ * vb_explain_build document, or NULL: no such section) in "explain".  Every
+ * string from run.json is HTML-escaped.
  */
-void vb_report_html(const json_t *summary, const json_t *charts, FILE *out);
+void vb_report_html(const json_t *summary, const json_t *charts, const json_t *explain, FILE *out);
 
 /*
  * The "Density" and "Noisy neighbours" tables of @summary (its "density"

@@ -8,6 +8,7 @@
  * them are unchanged byte for byte.
  */
 #include "report.h"
+#include "report_capacity_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -74,26 +75,34 @@ static void md_cell(FILE *out, const char *s)
 
 /* ---- density ---- */
 
-static void density_row(FILE *out, const char *env, const json_t *d, int md)
+void vb_report_density_cells(const json_t *d, vb_density_cells_t *c)
 {
 	const json_t *pi = json_object_get(d, "per_instance");
-	char up[32], st[32], idle[32], load[32], cache[32], disk[32];
 
-	snprintf(up, sizeof(up), "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT,
+	snprintf(c->up, sizeof(c->up), "%" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT,
 		 json_integer_value(json_object_get(d, "started")),
 		 json_integer_value(json_object_get(d, "k_requested")));
-	ms_cell(pi, "start_latency_ns", st, sizeof(st));
-	size_cell(pi, "pss_idle_bytes", idle, sizeof(idle));
-	size_cell(pi, "pss_loaded_bytes", load, sizeof(load));
-	size_cell(pi, "page_cache_loaded_bytes", cache, sizeof(cache));
-	size_cell(pi, "disk_bytes", disk, sizeof(disk));
+	ms_cell(pi, "start_latency_ns", c->start, sizeof(c->start));
+	size_cell(pi, "pss_idle_bytes", c->idle, sizeof(c->idle));
+	size_cell(pi, "pss_loaded_bytes", c->loaded, sizeof(c->loaded));
+	size_cell(pi, "page_cache_loaded_bytes", c->cache, sizeof(c->cache));
+	size_cell(pi, "disk_bytes", c->disk, sizeof(c->disk));
+	c->stopped = jstr(d, "stopped_because");
+}
+
+static void density_row(FILE *out, const char *env, const json_t *d, int md)
+{
+	vb_density_cells_t c;
+
+	vb_report_density_cells(d, &c);
 	if (!md) {
-		fprintf(out, "  %-10s %-5s %-10s %-11s %-11s %-11s %-11s %s\n", env, up, st, idle,
-			load, cache, disk, jstr(d, "stopped_because"));
+		fprintf(out, "  %-10s %-5s %-10s %-11s %-11s %-11s %-11s %s\n", env, c.up, c.start,
+			c.idle, c.loaded, c.cache, c.disk, c.stopped);
 		return;
 	}
-	fprintf(out, "| %s | %s | %s | %s | %s | %s | %s | ", env, up, st, idle, load, cache, disk);
-	md_cell(out, jstr(d, "stopped_because"));
+	fprintf(out, "| %s | %s | %s | %s | %s | %s | %s | ", env, c.up, c.start, c.idle, c.loaded,
+		c.cache, c.disk);
+	md_cell(out, c.stopped);
 	fputs(" |\n", out);
 }
 
@@ -129,32 +138,46 @@ static void density(const json_t *sum, FILE *out, int md)
 			"stopped because");
 	json_object_foreach ((json_t *)all, env, d)
 		density_row(out, env, d, md);
+	if (md)
+		fputs("\nChart: [charts/density.svg](charts/density.svg) (host memory per instance "
+		      "idle and under load, start latency of each instance; data and gnuplot "
+		      "script: charts/density.dat, charts/density.gp).\n",
+		      out);
 }
 
 /* ---- noisy neighbours ---- */
 
-static void noisy_row(FILE *out, const char *env, const json_t *n, const json_t *p, int md)
+void vb_report_noisy_cells(const json_t *n, const json_t *p, vb_noisy_cells_t *c)
 {
 	const json_t *pl = json_object_get(n, "placement");
-	char sd[64], rate[128], cpus[48];
 
-	snprintf(cpus, sizeof(cpus), "%s / %s", jstr(pl, "victim_cpus"),
+	snprintf(c->cpus, sizeof(c->cpus), "%s / %s", jstr(pl, "victim_cpus"),
 		 jstr(pl, "aggressor_cpus"));
 	if (json_object_get(p, "error")) {
-		snprintf(sd, sizeof(sd), "failed");
-		snprintf(rate, sizeof(rate), "%s", jstr(p, "error"));
+		snprintf(c->slowdown, sizeof(c->slowdown), "failed");
+		snprintf(c->rate, sizeof(c->rate), "%s", jstr(p, "error"));
 	} else {
-		slowdown_cell(json_object_get(p, "slowdown"), sd, sizeof(sd));
-		rate_cell(json_object_get(p, "aggressor_rate"), rate, sizeof(rate));
+		slowdown_cell(json_object_get(p, "slowdown"), c->slowdown, sizeof(c->slowdown));
+		rate_cell(json_object_get(p, "aggressor_rate"), c->rate, sizeof(c->rate));
 	}
+	c->kind = jstr(p, "kind");
+	c->victim = jstr(p, "victim_workload");
+	c->aggressor = jstr(p, "aggressor");
+}
+
+static void noisy_row(FILE *out, const char *env, const json_t *n, const json_t *p, int md)
+{
+	vb_noisy_cells_t c;
+
+	vb_report_noisy_cells(n, p, &c);
 	if (!md) {
-		fprintf(out, "  %-10s %-4s %-11s %-12s %-20s %-9s %s\n", env, jstr(p, "kind"),
-			jstr(p, "victim_workload"), jstr(p, "aggressor"), sd, cpus, rate);
+		fprintf(out, "  %-10s %-4s %-11s %-12s %-20s %-9s %s\n", env, c.kind, c.victim,
+			c.aggressor, c.slowdown, c.cpus, c.rate);
 		return;
 	}
-	fprintf(out, "| %s | %s | %s | %s | %s | %s | ", env, jstr(p, "kind"),
-		jstr(p, "victim_workload"), jstr(p, "aggressor"), sd, cpus);
-	md_cell(out, rate);
+	fprintf(out, "| %s | %s | %s | %s | %s | %s | ", env, c.kind, c.victim, c.aggressor,
+		c.slowdown, c.cpus);
+	md_cell(out, c.rate);
 	fputs(" |\n", out);
 }
 
@@ -204,6 +227,11 @@ static void noisy(const json_t *sum, FILE *out, int md)
 		md_cell(out, jstr(p, "how"));
 		fputs("\n", out);
 	}
+	if (md)
+		fputs("\nChart: [charts/noisy.svg](charts/noisy.svg) (victim slowdown per "
+		      "environment with its interval, one cluster per aggressor kind; data and "
+		      "gnuplot script: charts/noisy.dat, charts/noisy.gp).\n",
+		      out);
 }
 
 void vb_report_capacity(const json_t *sum, FILE *out, int md)

@@ -6,7 +6,9 @@
  * top; the runs; the overhead tables per group with their verdicts; every
  * metric; host CPU cost; counters per operation; flags; host facts; each
  * environment's configuration and limits; everything unavailable with its
- * reason) plus the charts.  Formatting only.  run.json is untrusted input:
+ * reason) plus the charts, and, when the run measured them or the caller
+ * has an explanation, density, noisy neighbours (report_html_capacity.c) and
+ * the explanation (explain_html.c).  Formatting only.  run.json is untrusted input:
  * every string from it is HTML-escaped (vb_html_text).
  */
 #include "report.h"
@@ -421,19 +423,28 @@ static void html_counters(FILE *out, const json_t *sum)
 	fputs("</table>\n</section>\n", out);
 }
 
-void vb_report_html(const json_t *sum, const json_t *charts, FILE *out)
+void vb_html_page_start(FILE *out, const char *title)
 {
-	fprintf(out,
-		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<title>vbench report</title>\n<style>%s</style>\n</head>\n<body>\n",
-		css);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<title>",
+	      out);
+	vb_html_text(out, title);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+}
+
+void vb_report_html(const json_t *sum, const json_t *charts, const json_t *explain, FILE *out)
+{
+	vb_html_page_start(out, "vbench report");
 	html_header(out, sum);
 	html_overhead(out, sum);
 	html_charts(out, charts);
 	html_metrics(out, sum);
 	html_host_cost(out, sum);
 	html_counters(out, sum);
+	vb_html_density(out, sum, charts);
+	vb_html_noisy(out, sum, charts);
+	vb_html_explain(out, explain);
 	vb_html_flags(out, sum);
 	vb_html_host(out, sum);
 	vb_html_envs(out, sum);

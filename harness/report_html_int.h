@@ -1,7 +1,9 @@
 /*
  * report_html_int.h - shared by the two halves of the report.html printer:
  * report_html.c (page, warnings, overhead tables, charts, metric tables) and
- * report_html_facts.c (flags, host, environments, unavailable, statistics).
+ * report_html_facts.c (flags, host, environments, unavailable, statistics),
+ * plus the sections of report_html_capacity.c (density, noisy neighbours),
+ * explain_html.c (the explanation) and the page head plan_html.c reuses.
  * Every string that comes from run.json goes through vb_html_text.
  */
 #ifndef VB_REPORT_HTML_INT_H
@@ -22,5 +24,18 @@ void vb_html_host(FILE *out, const json_t *sum);
 void vb_html_envs(FILE *out, const json_t *sum);
 void vb_html_unavailable(FILE *out, const json_t *sum);
 void vb_html_statistics(FILE *out, const json_t *sum);
+
+#define VB_HTML_CHARTS_DIR "charts" /* = VB_CHARTS_DIR (charts.h) */
+
+/* Sections of report_html_capacity.c: nothing when the summary has no
+ * "density" / "noisy"; @charts (NULL: not rendered) for the chart reference. */
+void vb_html_density(FILE *out, const json_t *sum, const json_t *charts);
+void vb_html_noisy(FILE *out, const json_t *sum, const json_t *charts);
+
+/* The explanation section (explain_html.c) of an explain document; nothing when NULL. */
+void vb_html_explain(FILE *out, const json_t *explain);
+
+/* The page's head (doctype, inline CSS, @title escaped) up to <body>. */
+void vb_html_page_start(FILE *out, const char *title);
 
 #endif

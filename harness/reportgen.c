@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "charts.h"
+#include "explain.h"
 #include "registry.h"
 #include "report.h"
 #include "runfile.h"
@@ -42,13 +43,14 @@ static int render(texts_t *t, int k, void (*fn)(const json_t *, FILE *), const j
 	return 0;
 }
 
-static int render_html(texts_t *t, const json_t *sum, const json_t *charts, vb_error_t *err)
+static int render_html(texts_t *t, const json_t *sum, const json_t *charts, const json_t *explain,
+		       vb_error_t *err)
 {
 	FILE *f = open_memstream(&t->data[OUT_HTML], &t->len[OUT_HTML]);
 
 	if (!f)
 		return vb_error_sys(err, "render report.html");
-	vb_report_html(sum, charts, f);
+	vb_report_html(sum, charts, explain, f);
 	if (fclose(f) != 0)
 		return vb_error_sys(err, "render report.html");
 	return 0;
@@ -58,7 +60,7 @@ int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_op
 		       vb_error_t *err)
 {
 	texts_t t;
-	json_t *charts = NULL, *n;
+	json_t *charts = NULL, *explain = NULL, *n;
 	char path[PATH_MAX];
 	int rc = -1, k;
 	size_t i;
@@ -88,7 +90,11 @@ int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_op
 		vb_error_set(err, VB_EINTR, 0, "%s: report interrupted", dir);
 		goto out;
 	}
-	if (render_html(&t, sum, charts, err) < 0)
+	if (o->run && !(explain = vb_explain_build(o->run, sum, o->name ?: dir))) {
+		vb_error_set(err, VB_ESYS, 0, "explain: out of memory");
+		goto out;
+	}
+	if (render_html(&t, sum, charts, explain, err) < 0)
 		goto out;
 	for (k = 0; k < NOUT; k++)
 		if (vb_path_join(path, sizeof(path), dir, out_name[k], err) < 0 ||
@@ -96,6 +102,7 @@ int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_op
 			goto out;
 	rc = 0;
 out:
+	json_decref(explain);
 	json_decref(charts);
 	for (k = 0; k < NOUT; k++)
 		free(t.data[k]);
@@ -105,6 +112,7 @@ out:
 int vb_reportgen_run_dir(const char *dir, const vb_reportgen_opts_t *o, vb_error_t *err)
 {
 	char path[PATH_MAX];
+	vb_reportgen_opts_t go;
 	vb_summary_cfg_t cfg;
 	json_t *run, *sum;
 	int rc;
@@ -116,10 +124,14 @@ int vb_reportgen_run_dir(const char *dir, const vb_reportgen_opts_t *o, vb_error
 		return -1;
 	vb_summary_cfg_init(&cfg);
 	sum = vb_summary_build(run, &cfg, err);
-	json_decref(run);
-	if (!sum)
+	if (!sum) {
+		json_decref(run);
 		return -1;
-	rc = vb_reportgen_write(sum, dir, o, err);
+	}
+	go = *o;
+	go.run = run;
+	rc = vb_reportgen_write(sum, dir, &go, err);
 	json_decref(sum);
+	json_decref(run);
 	return rc;
 }

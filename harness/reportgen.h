@@ -15,6 +15,9 @@
 typedef struct vb_reportgen_opts {
 	int charts; /* render the charts with gnuplot (0: report.html says they were not) */
 	FILE *log;  /* one line per note (charts skipped and why, a gnuplot error); NULL: silent */
+	const json_t *run; /* the (merged) run.json the summary came from: report.html then
+			      holds the explanation (explain.h); NULL: no such section */
+	const char *name;  /* how the explanation names the run; NULL: the directory */
 } vb_reportgen_opts_t;
 
 /*

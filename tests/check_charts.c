@@ -420,7 +420,7 @@ START_TEST(test_html_escaping)
 	sum = summarize(run);
 	f = open_memstream(&html, &len);
 	ck_assert_ptr_nonnull(f);
-	vb_report_html(sum, NULL, f);
+	vb_report_html(sum, NULL, NULL, f);
 	fclose(f);
 	ck_assert_ptr_null(strstr(html, "<script"));
 	ck_assert_ptr_null(strstr(html, "<b>KVM"));

@@ -42,6 +42,7 @@
 	X(clean)       \
 	X(interrupt)   \
 	X(prepare)     \
+	X(sections)    \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
