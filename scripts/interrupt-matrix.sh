@@ -12,14 +12,14 @@
 # the point named by VBENCH_TEST_STOP_AT, this script sends the signal.
 #
 # Usage: scripts/interrupt-matrix.sh [ENV ...]   (default: bare container
-#        hosted podman; needs root; an environment that cannot run here is
+#        oci hosted podman; needs root; an environment that cannot run here is
 #        listed as skipped).  Markdown on stdout.  Never run by `make test`.
 set -eu
 cd "$(dirname "$0")/.."
 VBENCH=${VBENCH:-./bench/vbench}
 [ -x "$VBENCH" ] || { echo "interrupt-matrix: $VBENCH not built (make)" >&2; exit 3; }
 [ "$(id -u)" = 0 ] || { echo "interrupt-matrix: needs root" >&2; exit 3; }
-ENVS=${*:-bare container hosted podman}
+ENVS=${*:-bare container oci hosted podman}
 TMP=$(mktemp -d /var/tmp/vbench-imatrix-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT INT TERM
 export VBENCH_STATE_DIR="$TMP/state"
