@@ -52,6 +52,7 @@ typedef struct ct_priv {
 	char keep_why[200];        /* ... and why */
 	vb_ct_env_t env;           /* the agent's environment */
 	char scratch[PATH_MAX];    /* cfg->scratch normalised: its mount point inside */
+	char device[NAME_MAX + 1]; /* --scratch's allowed block device, a name in /dev ("" none) */
 } ct_priv_t;
 
 /* What the clone()d child needs (a copy of the parent's memory). */
@@ -116,30 +117,41 @@ static int bind_ro(const char *path, unsigned long extra)
 		     NULL);
 }
 
-/* /dev: a read-only tmpfs holding the host's harmless nodes. */
-static void setup_dev(const char *R, int ef)
+/* Bind the host's /dev/@name onto a new file @dev/@name (a device node:
+ * /dev is not nodev).  0 or -1 with errno. */
+static int bind_node(const char *dev, const char *name)
+{
+	char p[PATH_MAX], host[PATH_MAX];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dev, name);
+	snprintf(host, sizeof(host), "/dev/%s", name);
+	fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return mount(host, p, NULL, MS_BIND, NULL);
+}
+
+/* /dev: a read-only tmpfs holding the host's harmless nodes, and the
+ * allowed scratch block device @device ("" none) at the same path. */
+static void setup_dev(const char *R, const char *device, int ef)
 {
 	static const char *const links[][2] = { { "/proc/self/fd", "fd" },
 						{ "/proc/self/fd/0", "stdin" },
 						{ "/proc/self/fd/1", "stdout" },
 						{ "/proc/self/fd/2", "stderr" } };
-	char dev[PATH_MAX], p[PATH_MAX], host[64];
+	char dev[PATH_MAX], p[PATH_MAX];
 	size_t i;
-	int fd;
 
 	snprintf(dev, sizeof(dev), "%s/dev", R);
 	if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k") < 0)
 		ct_fail(ef, "mount tmpfs on /dev", errno);
-	for (i = 0; i < vb_ct_ndevs; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dev, vb_ct_devs[i].name);
-		snprintf(host, sizeof(host), "/dev/%s", vb_ct_devs[i].name);
-		fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-		if (fd < 0)
-			ct_fail(ef, "create /dev node", errno);
-		close(fd);
-		if (mount(host, p, NULL, MS_BIND, NULL) < 0)
+	for (i = 0; i < vb_ct_ndevs; i++)
+		if (bind_node(dev, vb_ct_devs[i].name) < 0)
 			ct_fail(ef, "bind-mount a /dev node", errno);
-	}
+	if (device[0] && bind_node(dev, device) < 0)
+		ct_fail(ef, "bind-mount the scratch block device", errno);
 	for (i = 0; i < VB_ARRAY_SIZE(links); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dev, links[i][1]);
 		if (symlink(links[i][0], p) < 0)
@@ -205,7 +217,7 @@ static void setup_mounts(const vb_env_t *env, const ct_priv_t *p, int ef)
 	snprintf(path, sizeof(path), "%s/proc/sysrq-trigger", R);
 	if (bind_ro(path, MS_NOSUID | MS_NODEV | MS_NOEXEC) < 0 && errno != ENOENT)
 		ct_fail(ef, "make /proc/sysrq-trigger read-only", errno); /* absent: no sysrq */
-	setup_dev(R, ef);
+	setup_dev(R, p->device, ef);
 	snprintf(path, sizeof(path), "%s/sys", R);
 	if (mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		ct_fail(ef, "mount /sys read-only", errno);
@@ -363,6 +375,24 @@ static int ct_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 	return 0;
 }
 
+/* --scratch names an allowed block device (prepare.c): the container gets
+ * the node at the same path in its /dev (no devices cgroup restricts it:
+ * the container's cgroups are cpuset, memory and cpuacct).  Only a node
+ * directly in /dev can be given.  0 or -1 with @err (VB_EUNAVAIL). */
+static int ct_device(const char *dev, ct_priv_t *p, vb_error_t *err)
+{
+	const char *name = dev + 5;
+
+	if (strncmp(dev, "/dev/", 5) || !name[0] || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, "..") || strlen(name) >= sizeof(p->device))
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "container: --scratch %s: only a block device directly in /dev "
+				    "is supported with --allow-device yet",
+				    dev);
+	snprintf(p->device, sizeof(p->device), "%s", name);
+	return 0;
+}
+
 static int ct_prepare(vb_env_t *env, vb_error_t *err)
 {
 	const char *mounts[1] = { env->cfg->scratch };
@@ -375,11 +405,13 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 	p->userns = geteuid() != 0;
 	p->uid = geteuid();
 	p->gid = getegid();
+	if (env->cfg->scratch_device && ct_device(env->cfg->scratch, p, err) < 0)
+		return -1;
 	if (vb_rootfs_build(&p->rootfs, env->cfg->agent_path, "/var/tmp", mounts,
-			    env->cfg->scratch[0] ? 1 : 0, err) < 0)
+			    env->cfg->scratch[0] && !p->device[0] ? 1 : 0, err) < 0)
 		return vb_error_prefix(err, "container");
 	p->have_rootfs = 1;
-	if (env->cfg->scratch[0])
+	if (env->cfg->scratch[0] && !p->device[0])
 		vb_rootfs_normalize(env->cfg->scratch, p->scratch, sizeof(p->scratch));
 	if (env->cfg->use_cgroup) {
 		snprintf(name, sizeof(name), "vbench-%d-container%s", (int)getpid(), env->inst);
@@ -531,6 +563,11 @@ static json_t *ct_describe(vb_env_t *env)
 		json_array_append_new(mounts, json_pack("{s:s,s:s}", "target", scratch, "what",
 							"the host's scratch directory, bind-mounted "
 							"read-write (nosuid, nodev)"));
+	if (p->device[0])
+		json_array_append_new(mounts,
+				      json_pack("{s:s,s:s}", "target", env->cfg->scratch, "what",
+						"the host's block device node (--allow-device), "
+						"bind-mounted into /dev: the I/O workloads write to it"));
 	o = json_pack("{s:o,s:[sssssss*],s:{s:b,s:s},s:s,s:s,s:o,s:o,s:{s:o,s:s,s:b,s:b,s:s},"
 		      "s:s}",
 		      "limits",

@@ -333,7 +333,10 @@ static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 		ARG("--env");
 		ARG(p->env.envp[i]);
 	}
-	if (p->scratch[0]) {
+	if (p->scratch[0] && env->cfg->scratch_device) {
+		ARG("--device"); /* --allow-device: the node at the same path, allowed rw */
+		FMT("%s:%s:rw", env->cfg->scratch, env->cfg->scratch);
+	} else if (p->scratch[0]) {
 		ARG("--volume");
 		FMT("%s:%s", p->scratch, p->scratch);
 	}

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +70,8 @@ typedef struct oci_priv {
 	uint64_t caps;               /* capabilities kept */
 	char caps_why[200];
 	char scratch[PATH_MAX];      /* cfg->scratch normalised ("" none) */
+	struct stat dev;             /* --scratch's allowed block device (st_rdev), when
+				        cfg->scratch_device */
 	int private_ns;              /* runtime in a private mount namespace with cgroup2 */
 	int manager_disabled;        /* crun --cgroup-manager=disabled */
 	char enforced[320];          /* how the limits are enforced, for run.json */
@@ -294,6 +297,9 @@ static int write_bundle(vb_env_t *env, oci_priv_t *p, vb_error_t *err)
 		.cpus = env->have_cg ? env->cfg->env_cpus : "",
 		.mem_bytes = env->have_cg ? env->cfg->memory : 0,
 		.scratch = p->scratch,
+		.device = env->cfg->scratch_device ? env->cfg->scratch : NULL,
+		.dev_major = major(p->dev.st_rdev),
+		.dev_minor = minor(p->dev.st_rdev),
 		.cgroups_path = p->cgpath,
 		.cgroup_v2_mount = env->have_cg && env->cg.mode == VB_CG_V2,
 		.ncgbinds = p->ncgb,
@@ -385,11 +391,19 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	}
 	p->bundle_res = vb_res_add_path(VB_RES_DIR, p->bundle);
 	snprintf(p->log, sizeof(p->log), "%s/runtime.log", p->bundle);
-	if (vb_rootfs_build(&p->rootfs, cfg->agent_path, p->bundle, mounts, cfg->scratch[0] ? 1 : 0,
-			    err) < 0)
+	/* An allowed block device is a linux.devices node with its rule
+	 * (ocispec.c), not a mount. */
+	if (cfg->scratch_device &&
+	    (strncmp(cfg->scratch, "/dev/", 5) || stat(cfg->scratch, &p->dev) < 0))
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "oci: --scratch %s: only a block device in /dev is supported "
+				    "with --allow-device yet",
+				    cfg->scratch);
+	if (vb_rootfs_build(&p->rootfs, cfg->agent_path, p->bundle, mounts,
+			    cfg->scratch[0] && !cfg->scratch_device ? 1 : 0, err) < 0)
 		return vb_error_prefix(err, "oci");
 	p->have_rootfs = 1;
-	if (cfg->scratch[0])
+	if (cfg->scratch[0] && !cfg->scratch_device)
 		vb_rootfs_normalize(cfg->scratch, p->scratch, sizeof(p->scratch));
 	if (cfg->use_cgroup) {
 		snprintf(name, sizeof(name), "vbench-%d-oci%s", (int)getpid(), env->inst);

@@ -22,7 +22,9 @@
  *          last console lines, so the environment is reported unavailable
  *          with its reason and the run goes on.
  * run:     the request's "scratch" (a host path) becomes the guest's mount
- *          point of the scratch disk; the rest is sent unchanged.
+ *          point of the scratch disk ("allow_device" is dropped: with
+ *          --scratch naming a block device the image is still vbench's own,
+ *          in /var/tmp); the rest is sent unchanged.
  * stop:    quit: the agent exits, /init powers off, QEMU exits; after
  *          --stop-timeout it is killed.  Everything (QEMU, socket
  *          directory, disk image, cgroup) is in the resource registry.
@@ -487,6 +489,8 @@ static json_t *vm_adapt(vb_env_t *env, const json_t *req)
 
 	if (r && json_object_get(r, "scratch"))
 		json_object_set_new(r, "scratch", json_string(VB_GUEST_SCRATCH));
+	if (r)
+		json_object_del(r, "allow_device"); /* the guest's disk is a filesystem */
 	return r;
 }
 
@@ -559,6 +563,11 @@ static json_t *vm_describe(vb_env_t *env)
 	free(cmd);
 	if (o && p->have_verdict)
 		json_object_set_new(o, "kvm_probe", vb_kvm_verdict_to_json(&p->verdict));
+	if (o && env->cfg->scratch_device)
+		json_object_set_new(o, "scratch_device_not_used",
+				    json_sprintf("--scratch %s is a block device: this guest's I/O "
+						 "numbers are on its own image %s, not on the device",
+						 env->cfg->scratch, p->disk.path));
 	if (o && (strstr(p->append, "vbench.hang") || strstr(p->append, "rdinit=")))
 		json_object_set_new(o, "test_hooks", json_string(p->append));
 	return o ? o : json_object();

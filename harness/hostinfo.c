@@ -16,7 +16,12 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -425,11 +430,62 @@ static json_t *memory_json(void)
 			 avail ? json_integer((json_int_t)avail) : json_null());
 }
 
+int vb_hostinfo_blkdev_size(const char *path, uint64_t *bytes)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	*bytes = 0;
+	if (fd < 0)
+		return -1;
+	rc = ioctl(fd, BLKGETSIZE64, bytes);
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
+/* /sys/dev/block/MA:MI/@rel of @rdev, trimmed, as a string; null if absent. */
+static json_t *sysblock_json(dev_t rdev, const char *rel)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/%s", major(rdev), minor(rdev), rel);
+	return file_json(path);
+}
+
+/* The block device @path (a --scratch allowed with --allow-device): size,
+ * model (of the disk a partition belongs to), rotational, loop backing file. */
+static json_t *blkdev_json(const char *path, const struct stat *sb)
+{
+	uint64_t bytes;
+	json_t *o = json_object(), *model = sysblock_json(sb->st_rdev, "device/model"), *rot;
+
+	if (json_is_null(model)) {
+		json_decref(model);
+		model = sysblock_json(sb->st_rdev, "../device/model");
+	}
+	json_object_set_new(o, "path", json_string(path));
+	json_object_set_new(o, "dev", json_sprintf("%u:%u", major(sb->st_rdev), minor(sb->st_rdev)));
+	json_object_set_new(o, "size_bytes", vb_hostinfo_blkdev_size(path, &bytes) == 0
+						     ? json_integer((json_int_t)bytes)
+						     : json_null());
+	json_object_set_new(o, "model", model);
+	rot = sysblock_json(sb->st_rdev, "queue/rotational");
+	json_object_set_new(o, "rotational", json_is_string(rot)
+						     ? json_boolean(strcmp(json_string_value(rot), "0"))
+						     : json_null());
+	json_decref(rot);
+	json_object_set_new(o, "loop_backing_file", sysblock_json(sb->st_rdev, "loop/backing_file"));
+	return o;
+}
+
 static json_t *scratch_json(const char *dir)
 {
+	struct stat sb;
 	char type[64];
 	int ram = 0;
 
+	if (stat(dir, &sb) == 0 && S_ISBLK(sb.st_mode))
+		return json_pack("{s:s,s:s,s:b,s:o}", "path", dir, "fstype", "block device", "ram", 0,
+				 "device", blkdev_json(dir, &sb));
 	if (vb_fs_info(dir, type, sizeof(type), &ram, NULL) < 0)
 		return json_pack("{s:s,s:n,s:n}", "path", dir, "fstype", "ram");
 	return json_pack("{s:s,s:s,s:b}", "path", dir, "fstype", type, "ram", ram);

@@ -38,11 +38,17 @@ unsigned vb_hostinfo_ncpus(void);
  * if none; unprintable bytes become '?'). */
 int vb_hostinfo_hypervisor(char *vendor, size_t len);
 
+/* Size in bytes of the block device @path (open O_RDONLY, BLKGETSIZE64).
+ * 0, or -1 with errno set and *@bytes 0. */
+int vb_hostinfo_blkdev_size(const char *path, uint64_t *bytes);
+
 /*
  * All facts as a JSON object: {"cpu": {...}, "kernel": {...},
  * "mitigations": {...}, "thp": {...}, "clocksource": "...", "memory": {...},
  * "virtualized": bool, "hypervisor_vendor": "..."} and, when @dir is not
- * NULL, {"scratch": {"path":..., "fstype":..., "ram": bool}}.  Facts that
+ * NULL, {"scratch": {"path":..., "fstype":..., "ram": bool}} (a block
+ * device: fstype "block device" and "device": {path, dev, size_bytes, model,
+ * rotational, loop_backing_file}).  Facts that
  * cannot be read are recorded as null with no failure.  New reference.
  */
 json_t *vb_hostinfo_collect(const char *dir);

@@ -106,7 +106,7 @@ static json_t *mounts(const vb_oci_spec_t *s)
 	return m;
 }
 
-static json_t *devices(void)
+static json_t *devices(const vb_oci_spec_t *s)
 {
 	json_t *a = json_array();
 	char path[64];
@@ -119,12 +119,17 @@ static json_t *devices(void)
 						   "minor", (int)vb_ct_devs[i].minor, "fileMode",
 						   0666, "uid", 0, "gid", 0));
 	}
+	if (a && s->device && s->device[0])
+		json_array_append_new(a, json_pack("{s:s,s:s,s:i,s:i,s:i,s:i,s:i}", "path", s->device,
+						   "type", "b", "major", (int)s->dev_major, "minor",
+						   (int)s->dev_minor, "fileMode", 0600, "uid", 0,
+						   "gid", 0));
 	return a;
 }
 
 /* The device cgroup's rules: deny everything, allow exactly the nodes
  * created (runc denies a listed node without a matching rule). */
-static json_t *device_rules(void)
+static json_t *device_rules(const vb_oci_spec_t *s)
 {
 	json_t *a = json_pack("[{s:b,s:s}]", "allow", 0, "access", "rwm");
 	size_t i;
@@ -133,12 +138,16 @@ static json_t *device_rules(void)
 		json_array_append_new(a, json_pack("{s:b,s:s,s:i,s:i,s:s}", "allow", 1, "type", "c",
 						   "major", (int)vb_ct_devs[i].major, "minor",
 						   (int)vb_ct_devs[i].minor, "access", "rwm"));
+	if (a && s->device && s->device[0])
+		json_array_append_new(a, json_pack("{s:b,s:s,s:i,s:i,s:s}", "allow", 1, "type", "b",
+						   "major", (int)s->dev_major, "minor",
+						   (int)s->dev_minor, "access", "rw"));
 	return a;
 }
 
 static json_t *linux_section(const vb_oci_spec_t *s)
 {
-	json_t *res = json_pack("{s:o}", "devices", device_rules()), *l;
+	json_t *res = json_pack("{s:o}", "devices", device_rules(s)), *l;
 
 	if (s->cpus && s->cpus[0])
 		json_object_set_new(res, "cpu", json_pack("{s:s}", "cpus", s->cpus));
@@ -147,7 +156,7 @@ static json_t *linux_section(const vb_oci_spec_t *s)
 				    json_pack("{s:I}", "limit", (json_int_t)s->mem_bytes));
 	l = json_pack("{s:[{s:s},{s:s},{s:s},{s:s},{s:s},{s:s}],s:o,s:o,s:o,s:o}", "namespaces",
 		      "type", "pid", "type", "mount", "type", "network", "type", "uts", "type",
-		      "ipc", "type", "cgroup", "devices", devices(), "resources", res, "maskedPaths",
+		      "ipc", "type", "cgroup", "devices", devices(s), "resources", res, "maskedPaths",
 		      strings(vb_oci_masked_paths, vb_oci_nmasked), "readonlyPaths",
 		      strings(vb_oci_readonly_paths, vb_oci_nreadonly));
 	if (l && s->cgroups_path && s->cgroups_path[0])
@@ -169,6 +178,10 @@ json_t *vb_oci_config(const vb_oci_spec_t *s, vb_error_t *err)
 	if (s->scratch && s->scratch[0] && s->scratch[0] != '/')
 		return vb_error_set(err, VB_EUSAGE, 0, "OCI config: scratch %s is not absolute",
 				    s->scratch),
+		       NULL;
+	if (s->device && s->device[0] && strncmp(s->device, "/dev/", 5))
+		return vb_error_set(err, VB_EUSAGE, 0, "OCI config: device %s is not in /dev",
+				    s->device),
 		       NULL;
 	if (s->ncgbinds > VB_OCI_MAX_CGBINDS)
 		return vb_error_set(err, VB_EUSAGE, 0, "OCI config: too many cgroup binds"), NULL;

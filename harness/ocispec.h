@@ -34,6 +34,9 @@ typedef struct vb_oci_spec {
 	const char *cpus;           /* linux.resources.cpu.cpus ("" or NULL: none) */
 	uint64_t mem_bytes;         /* linux.resources.memory.limit (0: none) */
 	const char *scratch;        /* bound read-write at the same path ("" or NULL: none) */
+	const char *device;         /* a block device node created at this path and allowed
+				       read-write (--allow-device; "" or NULL: none) */
+	unsigned dev_major, dev_minor; /* ... its numbers */
 	const char *cgroups_path;   /* linux.cgroupsPath ("" or NULL: not written) */
 	int cgroup_v2_mount;        /* mount cgroup2 read-only at /sys/fs/cgroup */
 	vb_oci_cgbind_t cgbinds[VB_OCI_MAX_CGBINDS]; /* else these v1 directories */
@@ -53,7 +56,8 @@ extern const size_t vb_oci_nreadonly;
  * noNewPrivileges}; root {path, readonly true}; hostname; mounts /proc,
  * /dev (tmpfs), /sys (read-only), /sys/fs/cgroup, /tmp (tmpfs), the scratch
  * bind; linux {namespaces pid, mount, network, uts, ipc, cgroup; devices;
- * resources {cpu.cpus, memory.limit}; cgroupsPath; maskedPaths;
+ * (and @s->device, type b), resources {devices: deny all, allow those;
+ * cpu.cpus, memory.limit}; cgroupsPath; maskedPaths;
  * readonlyPaths}.  Returns NULL with @err (VB_EUSAGE) when a required field
  * is missing or a path is not absolute.
  */

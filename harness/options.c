@@ -374,7 +374,7 @@ static const vb_option_t options[] = {
 	{ "--out", "DIR", "results/<stamp>-<host>", NULL, "run directory (must not exist or be empty)", set_out },
 	{ "--scratch", "DIR", "private dir in /var/tmp", NULL, "directory for I/O workloads (not tmpfs)", set_scratch },
 	{ "--allow-tmpfs", NULL, NULL, NULL, "allow a RAM filesystem as scratch (I/O numbers then measure RAM)", set_allow_tmpfs },
-	{ "--allow-device", "DEV", NULL, NULL, "allow --scratch to name this block device (its contents would be destroyed; not supported yet: give a directory on it)", set_allow_device },
+	{ "--allow-device", "DEV", NULL, NULL, "allow --scratch to name this block device: the I/O workloads (bare, containers) write to the device itself, destroying its contents; VMs keep their own image in /var/tmp", set_allow_device },
 	{ "--events", "LIST", "PAPI presets + perf software events", NULL, "counter events, comma list, or 'none'", set_events },
 	{ "--param", "W.KEY=VALUE", NULL, NULL, "override a workload parameter (repeatable)", set_param },
 	{ "--cpus", "N", "1", NULL, "CPUs allocated to each environment", set_cpus },

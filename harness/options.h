@@ -74,6 +74,8 @@ typedef struct vb_run_cfg {
 	char scratch[PATH_MAX];             /* scratch directory for I/O ("" = private one) */
 	int allow_tmpfs;
 	char allow_device[PATH_MAX];        /* --allow-device: block device I/O may write to */
+	int scratch_device;                 /* --scratch is the allowed block device (prepare.c) */
+	uint64_t device_bytes;              /* its size (BLKGETSIZE64), when scratch_device */
 	char agent_path[PATH_MAX];
 	char kernel[PATH_MAX];              /* --kernel: guest kernel image ("" = choose: guestimage.h) */
 	char log_path[PATH_MAX];            /* agent stderr log (in the run directory) */

@@ -1,7 +1,7 @@
 /*
  * prepare.c - checks and set-up before anything runs (prepare.h): the
  * agent binary, CPUs and memory of the allocation, the run directory, the
- * scratch directory.  Each failure is one line naming the input.
+ * scratch directory or block device.  Each failure is one line naming the input.
  */
 #include "prepare.h"
 
@@ -173,10 +173,11 @@ static int device_in_use(dev_t rdev, char *what, size_t len)
 /*
  * --scratch names a block device (@sb).  Without --allow-device naming the
  * same device (compared by st_rdev, not by name) it is refused; with it,
- * the device must not be in use.  Writing to the device itself is not
- * implemented: that, too, is a refusal that says what to do instead.
+ * the device must not be in use (mounted, a partition mounted, swap).  An
+ * allowed device becomes the I/O workloads' file itself (io_common.h):
+ * cfg->scratch_device and cfg->device_bytes are set.  0 or -1 with @err.
  */
-static int scratch_device(const vb_run_cfg_t *cfg, const struct stat *sb, vb_error_t *err)
+static int scratch_device(vb_run_cfg_t *cfg, const struct stat *sb, vb_error_t *err)
 {
 	char real[PATH_MAX], what[PATH_MAX + 64];
 	struct stat ab;
@@ -198,10 +199,20 @@ static int scratch_device(const vb_run_cfg_t *cfg, const struct stat *sb, vb_err
 	if (device_in_use(ab.st_rdev, what, sizeof(what)))
 		return vb_error_set(err, VB_EUSAGE, 0, "--allow-device %s: refused, %s",
 				    cfg->allow_device, what);
-	return vb_error_set(err, VB_EUSAGE, 0,
-			    "--scratch %s: I/O on a raw block device is not supported yet: make a "
-			    "filesystem on it, mount it and give a directory on it as --scratch",
-			    cfg->scratch);
+	if (cfg->scratch[0] != '/')
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--scratch %s: a block device must be named by an absolute path",
+				    cfg->scratch);
+	if (cfg->noisy & VB_NOISY_IO)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--scratch %s: the I/O noisy neighbour needs two files, a block "
+				    "device is one",
+				    cfg->scratch);
+	if (vb_hostinfo_blkdev_size(cfg->scratch, &cfg->device_bytes) < 0)
+		return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s: size of the device",
+				    cfg->scratch);
+	cfg->scratch_device = 1;
+	return 0;
 }
 
 /* --allow-device without --scratch naming a block device: checked anyway,
@@ -229,7 +240,7 @@ int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 	int ram;
 
 	/* Before anything else: a block device is refused even when no I/O
-	 * workload is selected (VM images would go there too). */
+	 * workload is selected, unless --allow-device names it. */
 	if (cfg->scratch[0] && stat(cfg->scratch, &sb) == 0 && S_ISBLK(sb.st_mode))
 		return scratch_device(cfg, &sb, err);
 	if (cfg->allow_device[0])

@@ -69,7 +69,9 @@ int vb_prepare_out_discard(vb_run_cfg_t *cfg);
 
 /* When an I/O workload is selected: check --scratch (exists, directory,
  * writable, not RAM unless --allow-tmpfs) or create a private one in
- * /var/tmp registered for removal (*@res).  VB_EUSAGE otherwise. */
+ * /var/tmp registered for removal (*@res).  A --scratch block device is
+ * refused unless --allow-device names it and it is not in use; then
+ * cfg->scratch_device and cfg->device_bytes are set.  VB_EUSAGE otherwise. */
 int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err);
 
 #endif

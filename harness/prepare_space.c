@@ -124,7 +124,12 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 	 * when the repetition ends), each VM's image (with I/O it may grow to
 	 * its full size: written blocks are not given back), rootfs copies. */
 	vm_run = f ? img : image_meta(img);
-	run = f + (uint64_t)n->nvm * vm_run + (uint64_t)n->nrootfs * ROOTFS_BYTES;
+	/* An allowed block device holds the I/O file itself (checked apart,
+	 * vb_prepare_disk); VM images and rootfs copies go to /var/tmp. */
+	run = (cfg->scratch_device ? 0 : f) + (uint64_t)n->nvm * vm_run +
+	      (uint64_t)n->nrootfs * ROOTFS_BYTES;
+	if (cfg->scratch_device)
+		f = 0; /* for the text below: not on this filesystem */
 	snprintf(n->disk_why, sizeof(n->disk_why), "%s%s%s", f ? "one I/O file of " : "",
 		 f ? vb_format_size(f, a, sizeof(a)) : "", f && n->nvm ? ", " : "");
 	if (n->nvm)
@@ -163,13 +168,25 @@ uint64_t vb_prepare_disk_margin(uint64_t need)
 	return max64(VB_DISK_MARGIN_MIN, need / 100 * VB_DISK_MARGIN_PCT);
 }
 
+/* The directory the disk need is checked in: --scratch, or /var/tmp when
+ * there is none or it is a block device (the VM images go there then). */
+static const char *space_dir(const vb_run_cfg_t *cfg)
+{
+	return cfg->scratch[0] && !cfg->scratch_device ? cfg->scratch : "/var/tmp";
+}
+
 int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err)
 {
-	const char *dir = cfg->scratch[0] ? cfg->scratch : "/var/tmp";
+	const char *dir = space_dir(cfg);
 	uint64_t avail, margin;
 	struct statvfs sv;
 	char a[32], b[32], c[32];
 
+	if (cfg->scratch_device && n->largest_file > cfg->device_bytes)
+		return vb_error_set(err, VB_ERESOURCE, 0,
+				    "--scratch %s holds %s, the largest I/O file of the run is %s",
+				    cfg->scratch, vb_format_size(cfg->device_bytes, a, sizeof(a)),
+				    vb_format_size(n->largest_file, b, sizeof(b)));
 	if (!n->disk_bytes)
 		return 0; /* nothing but run.json is written */
 	if (statvfs(dir, &sv) < 0)
@@ -189,7 +206,7 @@ int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t
 
 json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n)
 {
-	const char *dir = cfg->scratch[0] ? cfg->scratch : "/var/tmp";
+	const char *dir = space_dir(cfg);
 	struct statvfs sv;
 	json_t *avail = statvfs(dir, &sv) == 0 && sv.f_blocks
 				? json_integer((json_int_t)((uint64_t)sv.f_bavail * sv.f_frsize))

@@ -271,6 +271,10 @@ static json_t *run_request(const run_state_t *st, int id, const vb_workload_t *w
 		json_object_set_new(req, "corrupt", json_true());
 	if ((w->flags & VB_W_SCRATCH) && st->cfg->scratch[0])
 		json_object_set_new(req, "scratch", json_string(st->cfg->scratch));
+	/* Validated by vb_prepare_scratch: the agent opens a block device only
+	 * when the request names it twice (agent.c). */
+	if ((w->flags & VB_W_SCRATCH) && st->cfg->scratch_device)
+		json_object_set_new(req, "allow_device", json_string(st->cfg->scratch));
 	return req;
 }
 

@@ -95,7 +95,9 @@ static int run_mkfs(vb_vmdisk_t *d, vb_error_t *err)
 
 int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err)
 {
-	const char *dir = cfg->scratch;
+	/* With --scratch naming an allowed block device the image is vbench's
+	 * own, in /var/tmp: the device is never formatted or written here. */
+	const char *dir = cfg->scratch_device ? "" : cfg->scratch;
 	int fd;
 
 	memset(d, 0, sizeof(*d));

@@ -11,7 +11,10 @@
  * measurement.  It is sized from the I/O workloads the run selected: twice
  * the largest file_bytes plus 256 MiB, at least 1 GiB.  The image (and the
  * private directory made for it when the run has no scratch directory) is
- * registered with the resource registry the moment it exists.
+ * registered with the resource registry the moment it exists.  When
+ * --scratch names a block device (--allow-device) the image still is
+ * vbench's own, in a private directory under /var/tmp: a guest never
+ * writes to the device.
  *
  * A guest's console is untrusted text: the tail helper bounds what it reads
  * and replaces anything unprintable before it lands in an error message.
@@ -53,8 +56,9 @@ typedef struct vb_vmdisk {
 uint64_t vb_vmdisk_size(const vb_run_cfg_t *cfg, uint64_t *largest);
 
 /*
- * Create "<dir>/vbench-<tag>-<pid>.img" (dir: cfg->scratch, else a private
- * registered directory under /var/tmp), sparse, of vb_vmdisk_size() bytes,
+ * Create "<dir>/vbench-<tag>-<pid>.img" (dir: cfg->scratch, else, or when
+ * that is a block device, a private registered directory under /var/tmp),
+ * sparse, of vb_vmdisk_size() bytes,
  * and format it with `mkfs.ext4 -q -F -E nodiscard,lazy_itable_init=0,
  * lazy_journal_init=0`.  Returns 0, or -1 with @err: VB_EUNAVAIL (no
  * mkfs.ext4), VB_ERESOURCE (not enough free space), VB_ESYS; nothing is

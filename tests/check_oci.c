@@ -284,6 +284,44 @@ START_TEST(test_config_bad_input)
 }
 END_TEST
 
+/* --allow-device: the block device is a linux.devices node (type b) with
+ * an rw allow rule after the deny-all rule, not a mount; a device outside
+ * /dev is refused. */
+START_TEST(test_config_device)
+{
+	json_t *cfg, *lin, *d, *last;
+	vb_oci_spec_t s;
+	vb_error_t err;
+	size_t n;
+
+	spec_init(&s);
+	s.scratch = "";
+	s.device = "/dev/loop7";
+	s.dev_major = 7;
+	s.dev_minor = 7;
+	cfg = generate(&s);
+	lin = json_object_get(cfg, "linux");
+	n = json_array_size(json_object_get(lin, "devices"));
+	d = json_array_get(json_object_get(lin, "devices"), n - 1);
+	ck_assert_str_eq(json_string_value(json_object_get(d, "path")), "/dev/loop7");
+	ck_assert_str_eq(json_string_value(json_object_get(d, "type")), "b");
+	ck_assert_int_eq(json_integer_value(json_object_get(d, "major")), 7);
+	ck_assert_int_eq(json_integer_value(json_object_get(d, "minor")), 7);
+	d = json_object_get(json_object_get(lin, "resources"), "devices");
+	ck_assert(json_is_false(json_object_get(json_array_get(d, 0), "allow")));
+	last = json_array_get(d, json_array_size(d) - 1);
+	ck_assert(json_is_true(json_object_get(last, "allow")));
+	ck_assert_str_eq(json_string_value(json_object_get(last, "type")), "b");
+	ck_assert_str_eq(json_string_value(json_object_get(last, "access")), "rw");
+	ck_assert_ptr_null(find_mount(cfg, "/dev/loop7", NULL));
+	json_decref(cfg);
+	spec_init(&s);
+	s.device = "/var/tmp/node";
+	ck_assert_ptr_null(vb_oci_config(&s, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "/var/tmp/node"));
+}
+END_TEST
+
 START_TEST(test_config_write)
 {
 	char path[PATH_MAX];
@@ -569,6 +607,7 @@ Suite *vb_suite_oci(void)
 	tcase_set_timeout(unit, 300);
 	tcase_add_test(unit, test_config_fields);
 	tcase_add_test(unit, test_config_bad_input);
+	tcase_add_test(unit, test_config_device);
 	tcase_add_test(unit, test_config_write);
 	suite_add_tcase(s, unit);
 	tcase_add_unchecked_fixture(itest, setup, teardown);

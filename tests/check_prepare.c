@@ -12,8 +12,10 @@
  *     directory, but a directory that existed before is never removed;
  *   - --scratch naming a block device (a loop device) is refused with one
  *     line naming --allow-device; --allow-device is checked (same device by
- *     st_rdev, not mounted) and the allowed case is refused as not
- *     supported yet;
+ *     st_rdev, not mounted, large enough); the allowed device is the I/O
+ *     file itself on bare metal and in the container (the pattern is found
+ *     in the loop's backing file, nothing else is created), and the agent
+ *     refuses a device the request does not allow;
  *   - every I/O workload, run by the agent CLI, creates files only in its
  *     scratch directory and leaves it empty (strace when installed, and the
  *     working and temporary directories compared before and after);
@@ -39,6 +41,7 @@
 #include "../harness/options.h"
 #include "../harness/prepare.h"
 #include "../harness/util.h"
+#include "../workloads/agent.h"
 #include "tests.h"
 
 static char vbench[PATH_MAX], agent[PATH_MAX], tmpdir[PATH_MAX];
@@ -389,8 +392,9 @@ END_TEST
 
 /* ---- block devices -------------------------------------------------- */
 
-/* Attach a 64 MiB loop device backed by a file in tmpdir (loopdev). */
-static int attach_loop(void)
+/* Attach a loop device of @mib MiB backed by a sparse (zeroed) file
+ * tmpdir/disk.img (loopdev). */
+static int attach_loop_mib(unsigned mib)
 {
 	char img[PATH_MAX], cmd[PATH_MAX + 64];
 	FILE *p;
@@ -401,7 +405,7 @@ static int attach_loop(void)
 	snprintf(img, sizeof(img), "%s/disk.img", tmpdir);
 	fd = open(img, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(ftruncate(fd, 64 << 20), 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)mib << 20), 0);
 	close(fd);
 	snprintf(cmd, sizeof(cmd), "losetup -f --show %s 2>/dev/null", img);
 	p = popen(cmd, "r");
@@ -412,6 +416,11 @@ static int attach_loop(void)
 	pclose(p);
 	loopdev[strcspn(loopdev, "\n")] = '\0';
 	return loopdev[0] ? 0 : -1;
+}
+
+static int attach_loop(void)
+{
+	return attach_loop_mib(64);
 }
 
 START_TEST(test_block_device_scratch)
@@ -435,14 +444,25 @@ START_TEST(test_block_device_scratch)
 		ck_assert_msg(access(outd, F_OK) < 0, "empty run directory left behind");
 	}
 	/* The same device under another name (a symlink): compared by st_rdev,
-	 * then refused as not supported yet. */
+	 * so allowed (no I/O workload: nothing is written to it). */
 	snprintf(link, sizeof(link), "%s/dev-link", tmpdir);
 	ck_assert_int_eq(symlink(loopdev, link), 0);
 	{
-		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
-				 "--scratch", loopdev, "--allow-device", link, "--out", outd, NULL };
+		char *argv[] = { vbench, "run", "--profile", "test", "--env", "bare", "--workload",
+				 "cpu.int", "--reps", "1", "--scratch", loopdev, "--allow-device",
+				 link, "--out", outd, NULL };
 		rc = run_in(NULL, NULL, argv, out, sizeof(out));
-		ck_assert_msg(rc == 2 && one_line(out) && strstr(out, "not supported yet"),
+		ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+		vb_rm_rf(outd);
+	}
+	/* The device smaller than the run's I/O file: one line, "no resource". */
+	{
+		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
+				 "--param", "io.seqwrite.file_bytes=128M", "--scratch", loopdev,
+				 "--allow-device", loopdev, "--out", outd, NULL };
+		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc != 0 && rc != 1 && one_line(out) && strstr(out, loopdev) &&
+				      strstr(out, "largest I/O file"),
 			      "exit %d: %s", rc, out);
 	}
 	/* Another device: refused. */
@@ -470,6 +490,131 @@ START_TEST(test_block_device_scratch)
 				      strstr(out, mnt),
 			      "exit %d: %s", rc, out);
 	}
+}
+END_TEST
+
+/* The first MiB of tmpdir/disk.img (the loop's backing file, zeroed when
+ * attached) holds the I/O workloads' pattern: pattern block k (4 KiB)
+ * starts with k and a non-zero tag (io_common.h).  Returns the number of
+ * blocks that do. */
+static int pattern_blocks_in_backing_file(void)
+{
+	char img[PATH_MAX];
+	static uint64_t buf[(1 << 20) / 8];
+	int fd, k, n = 0;
+
+	snprintf(img, sizeof(img), "%s/disk.img", tmpdir);
+	fd = open(img, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+	close(fd);
+	for (k = 0; k < 256; k++)
+		n += buf[k * 512] == (uint64_t)k && buf[k * 512 + 1] != 0 &&
+		     buf[k * 512 + 511] == ~buf[k * 512 + 1];
+	return n;
+}
+
+/* An allowed device is the I/O file itself, on bare metal, in the
+ * container, and in oci and podman where they are available (the node in
+ * their /dev): the run succeeds, every repetition is ok and records
+ * "block device", the data is on the device, nothing else is created. */
+START_TEST(test_block_device_run)
+{
+	char outd[PATH_MAX], path[PATH_MAX];
+	static char out[16384];
+	json_t *run, *reps, *r, *scr;
+	json_error_t jerr;
+	size_t i, nok = 0, nbare = 0, nct = 0;
+	const char *env;
+	int rc;
+
+	if (attach_loop_mib(128) < 0)
+		VB_SKIP("no loop device (/dev/loop-control unavailable or losetup failed)");
+	ck_assert_int_eq(pattern_blocks_in_backing_file(), 0);
+	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
+	{
+		char *argv[] = { vbench, "run", "--env", "bare,container,oci,podman", "--workload",
+				 "io.seqwrite,io.randread", "--profile", "test", "--reps", "1",
+				 "--scratch", loopdev, "--allow-device", loopdev, "--out", outd,
+				 "--quiet", NULL };
+		rc = run_in(tmpdir, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	}
+	snprintf(path, sizeof(path), "%s/run.json", outd);
+	run = json_load_file(path, 0, &jerr);
+	ck_assert_msg(run != NULL, "%s: %s", path, jerr.text);
+	scr = json_object_get(json_object_get(run, "host"), "scratch");
+	ck_assert_str_eq(json_string_value(json_object_get(scr, "fstype")), "block device");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(scr, "device"),
+							    "size_bytes")),
+			 128 << 20);
+	reps = json_object_get(run, "repetitions");
+	json_array_foreach(reps, i, r) {
+		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "repetition %zu not ok", i);
+		ck_assert_str_eq(json_string_value(json_object_get(
+					 json_object_get(json_object_get(r, "result"), "detail"),
+					 "fs")),
+				 "block device");
+		env = json_string_value(json_object_get(r, "env"));
+		nbare += !strcmp(env, "bare");
+		nct += !strcmp(env, "container");
+		nok++;
+	}
+	json_decref(run);
+	/* 2 workloads x 1 repetition in each; oci and podman where installed */
+	ck_assert_uint_eq(nbare, 2);
+	ck_assert_uint_eq(nct, 2);
+	if (nok < 6)
+		fprintf(stderr, "NOTE %s: oci and/or podman unavailable here: %zu repetitions\n",
+			__func__, nok);
+	ck_assert_int_eq(pattern_blocks_in_backing_file(), 256);
+	/* Nothing but the backing file and the run directory in tmpdir (the
+	 * working directory of the run); the device node is all it wrote to. */
+	ck_assert_int_eq(count_entries(tmpdir), 2);
+}
+END_TEST
+
+/* The agent opens a block device only when the request allows that very
+ * path; otherwise one line, whatever the workload. */
+START_TEST(test_agent_refuses_device)
+{
+	static const char *const reqs[] = {
+		"{\"op\":\"run\",\"id\":1,\"workload\":\"io.seqwrite\",\"scratch\":\"%s\"}",
+		"{\"op\":\"run\",\"id\":1,\"workload\":\"io.seqwrite\",\"scratch\":\"%s\","
+		"\"allow_device\":\"/dev/null\"}",
+		"{\"op\":\"run\",\"id\":1,\"workload\":\"io.seqwrite\",\"scratch\":\"%s\","
+		"\"allow_device\":true}",
+	};
+	char line[512], *msg;
+	json_t *reply;
+	size_t i;
+	int quit = 0, dry;
+
+	if (attach_loop() < 0)
+		VB_SKIP("no loop device (/dev/loop-control unavailable or losetup failed)");
+	for (i = 0; i < VB_ARRAY_SIZE(reqs); i++)
+		for (dry = 0; dry < 2; dry++) {
+			snprintf(line, sizeof(line), reqs[i], loopdev);
+			reply = vb_agent_handle_line(line, strlen(line), dry, &quit);
+			ck_assert_ptr_nonnull(reply);
+			ck_assert_msg(json_is_false(json_object_get(reply, "ok")),
+				      "request %zu (dry %d) accepted", i, dry);
+			msg = (char *)json_string_value(json_object_get(reply, "error"));
+			ck_assert_msg(msg && !strchr(msg, '\n'), "request %zu: no one-line error", i);
+			ck_assert_msg(strstr(msg, i < 2 ? loopdev : "allow_device"),
+				      "request %zu: %s", i, msg);
+			json_decref(reply);
+		}
+	ck_assert_int_eq(pattern_blocks_in_backing_file(), 0);
+	/* The agent CLI: refused without --allow-device naming it. */
+	{
+		static char out[4096];
+		char *argv[] = { agent, "run", "io.seqwrite", "--scratch", loopdev, NULL };
+		int rc = run_in(tmpdir, NULL, argv, out, sizeof(out));
+
+		ck_assert_msg(rc != 0 && strstr(out, "does not allow"), "exit %d: %s", rc, out);
+	}
+	ck_assert_int_eq(pattern_blocks_in_backing_file(), 0);
 }
 END_TEST
 
@@ -653,6 +798,8 @@ Suite *vb_suite_prepare(void)
 	tcase_add_test(tc, test_hung_repetition);
 	tcase_add_test(tc, test_failed_run_leaves_no_empty_dir);
 	tcase_add_test(tc, test_block_device_scratch);
+	tcase_add_test(tc, test_block_device_run);
+	tcase_add_test(tc, test_agent_refuses_device);
 	tcase_add_test(tc, test_io_writes_only_in_scratch);
 	tcase_add_test(tc, test_disk_check);
 	tcase_add_test(tc, test_memory_check_at_once);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -68,6 +69,29 @@ typedef struct run_req {
 	int corrupt;			  /* test hook (workload.h) */
 } run_req_t;
 
+/*
+ * A scratch that is a block device is the I/O workloads' file itself
+ * (io_common.c), destroying its contents: allowed only when the request's
+ * "allow_device" names the same path (the harness sets it after checking
+ * --allow-device, prepare.c).  Anything else reaching an agent (a fuzzer,
+ * a hand-written request) is refused.  0, or -1 with @err (VB_EUSAGE).
+ */
+static int check_device(const char *scratch, const json_t *allow, vb_error_t *err)
+{
+	struct stat sb;
+
+	if (stat(scratch, &sb) < 0 || !S_ISBLK(sb.st_mode))
+		return 0;
+	if (allow && !json_is_string(allow))
+		return vb_error_set(err, VB_EPROTO, 0, "allow_device is not a string");
+	if (!allow || strcmp(json_string_value(allow), scratch))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "scratch %.256s is a block device and the request does not "
+				    "allow it (allow_device)",
+				    scratch);
+	return 0;
+}
+
 /* Check everything of a run request that can be checked without running
  * it.  0, or -1 with @err (VB_EPROTO, VB_EUSAGE). */
 static int prepare_run(const json_t *req, run_req_t *r, vb_error_t *err)
@@ -84,6 +108,8 @@ static int prepare_run(const json_t *req, run_req_t *r, vb_error_t *err)
 	if (scratch && !json_is_string(scratch))
 		return vb_error_set(err, VB_EPROTO, 0, "scratch is not a string");
 	r->scratch = json_string_value(scratch);
+	if (r->scratch && check_device(r->scratch, json_object_get(req, "allow_device"), err) < 0)
+		return -1;
 	r->corrupt = json_is_true(json_object_get(req, "corrupt"));
 	if (json_object_get(req, "params")) {
 		if (vb_params_from_json(r->w, &r->params, json_object_get(req, "params"), err) < 0)

@@ -14,6 +14,9 @@
  *   harness -> agent:
  *     {"op":"run","id":N,"workload":"mem.stream","params":{"k":"v",...},
  *      "events":["PAPI_TOT_INS",...],"scratch":"/dir"}          (scratch optional)
+ *     (a "scratch" that is a block device is refused unless the request
+ *      also holds "allow_device" with the same path: the I/O workloads then
+ *      write to the device itself, destroying its contents)
  *     {"op":"facts","scratch":"/dir"}
  *     {"op":"quit"}
  *   agent -> harness, one reply per request:

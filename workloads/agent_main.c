@@ -4,6 +4,7 @@
  *   vbench-agent serve                   JSON-lines protocol on stdin/stdout
  *   vbench-agent run WORKLOAD [--param KEY=VALUE]... [--events A,B]
  *                [--scratch DIR] [--reps N]   one JSON record per repetition
+ *                [--allow-device DEV]  --scratch DEV may be this block device
  *   vbench-agent list                    workloads and their parameters (JSON)
  *   vbench-agent facts [DIR]             what this environment looks like
  *
@@ -29,7 +30,7 @@ static int usage(FILE *f, int code)
 {
 	fprintf(f, "usage: vbench-agent serve\n"
 		   "       vbench-agent run WORKLOAD [--param KEY=VALUE]... [--events A,B]\n"
-		   "                    [--scratch DIR] [--reps N]\n"
+		   "                    [--scratch DIR|DEV [--allow-device DEV]] [--reps N]\n"
 		   "       vbench-agent list\n"
 		   "       vbench-agent facts [DIR]\n");
 	return code;
@@ -69,7 +70,7 @@ static int cmd_list(void)
 static json_t *build_request(int argc, char **argv, uint64_t *reps)
 {
 	json_t *req, *params = json_object(), *events = json_array();
-	const char *scratch = NULL;
+	const char *scratch = NULL, *allow = NULL;
 	vb_error_t err;
 	char *eq, *tok, *save, buf[1024];
 	int i;
@@ -93,6 +94,8 @@ static json_t *build_request(int argc, char **argv, uint64_t *reps)
 				json_array_append_new(events, json_string(tok));
 		} else if (!strcmp(argv[i], "--scratch")) {
 			scratch = argv[++i];
+		} else if (!strcmp(argv[i], "--allow-device")) {
+			allow = argv[++i];
 		} else if (!strcmp(argv[i], "--reps")) {
 			if (vb_parse_u64(argv[++i], 1, 1000000, "--reps", reps, &err) < 0) {
 				fprintf(stderr, "vbench-agent: %s\n", err.msg);
@@ -106,6 +109,8 @@ static json_t *build_request(int argc, char **argv, uint64_t *reps)
 			"events", events);
 	if (scratch)
 		json_object_set_new(req, "scratch", json_string(scratch));
+	if (allow)
+		json_object_set_new(req, "allow_device", json_string(allow));
 	return req;
 bad:
 	fprintf(stderr, "vbench-agent: bad argument '%s'\n", i < argc ? argv[i] : "");

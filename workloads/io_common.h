@@ -42,6 +42,7 @@ typedef struct vb_io_file {
 	char fstype[32];     /* filesystem of the scratch directory ("ext4") */
 	int fd;              /* open descriptor, -1 when closed */
 	int direct;          /* opened with O_DIRECT */
+	int is_device;       /* @dir is a block device, used as the file itself */
 } vb_io_file_t;
 
 /*
@@ -52,6 +53,11 @@ typedef struct vb_io_file {
  * VB_ERESOURCE.  O_DIRECT refused with EINVAL is VB_EUNAVAIL naming @dir and
  * its filesystem; a missing directory is VB_ESYS.  Returns 0 or -1 with @err
  * set and @f closed.  Release with vb_io_file_close().
+ *
+ * When @dir is a block device it is the file: opened O_RDWR|O_CLOEXEC (and
+ * O_DIRECT), nothing created or unlinked, fstype "block device"; smaller
+ * than @need (BLKGETSIZE64) is VB_ERESOURCE.  The caller (the agent) has
+ * checked that the request allows this device; its contents are destroyed.
  */
 int vb_io_file_open(vb_io_file_t *f, const char *dir, const char *tag, uint64_t need, int direct,
 		    vb_error_t *err);
