@@ -6,12 +6,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../harness/marker.h"
 #include "../harness/runproc.h"
 #include "../harness/util.h"
 
@@ -136,18 +138,18 @@ static int mounts_left(pid_t pid, char *why, size_t len)
 /* A podman/docker container named vbench-PID-* (it outlives a SIGKILL). */
 static int engine_containers_left(pid_t pid, char *why, size_t len)
 {
-	static const char *const engines[] = { "/usr/bin/podman", "/usr/bin/docker" };
+	static const char *const engines[] = { "podman", "docker" };
 	static char out[1 << 16];
-	char pfx[64], *hit;
+	char pfx[64], path[PATH_MAX], *hit;
 	size_t i;
 
 	snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
 	for (i = 0; i < VB_ARRAY_SIZE(engines); i++) {
-		char *argv[] = { (char *)engines[i], "ps", "-a", "--format", "{{.Names}}", NULL };
+		char *argv[] = { path, "ps", "-a", "--format", "{{.Names}}", NULL };
 		vb_proc_opts_t o = { .timeout_ms = 10000 };
 		vb_error_t err;
 
-		if (access(engines[i], X_OK) < 0)
+		if (vb_proc_which(engines[i], path, sizeof(path)) < 0)
 			continue;
 		out[0] = '\0';
 		if (vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, &err) != 0)
@@ -155,17 +157,61 @@ static int engine_containers_left(pid_t pid, char *why, size_t len)
 		hit = strstr(out, pfx);
 		if (hit) {
 			hit[strcspn(hit, "\n")] = '\0';
-			snprintf(why, len, "%s container %s left", engines[i], hit);
+			snprintf(why, len, "%s container %s left", path, hit);
 			return 1;
 		}
 	}
 	return 0;
 }
 
+/* A container vbench-PID-* still known to an installed OCI runtime (its
+ * state directory); a runtime that cannot list is reported too. */
+static int runtime_containers_left(pid_t pid, char *why, size_t len)
+{
+	static const char *const runtimes[] = { "crun", "runc" };
+	static char out[1 << 16];
+	char pfx[64], path[PATH_MAX], *hit;
+	size_t i;
+	int rc;
+
+	snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
+	for (i = 0; i < VB_ARRAY_SIZE(runtimes); i++) {
+		char *argv[] = { path, "list", NULL };
+		vb_proc_opts_t o = { .timeout_ms = 10000 };
+		vb_error_t err;
+
+		if (vb_proc_which(runtimes[i], path, sizeof(path)) < 0)
+			continue;
+		out[0] = '\0';
+		rc = vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, &err);
+		if (rc != 0) {
+			snprintf(why, len, "`%s list` failed (exit %d): cannot tell", path, rc);
+			return 1;
+		}
+		hit = strstr(out, pfx);
+		if (hit) {
+			hit[strcspn(hit, " \t\n")] = '\0';
+			snprintf(why, len, "%s still lists container %s", path, hit);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The owner marker PID-* in the state directory (removed once all is released). */
+static int marker_left(pid_t pid, char *why, size_t len)
+{
+	char pfx[32];
+
+	snprintf(pfx, sizeof(pfx), "%d-", (int)pid);
+	return find_prefix(vb_marker_dir(), pfx, "marker", why, len);
+}
+
 int vb_test_debris(pid_t pid, char *why, size_t len)
 {
-	static const char *const tmps[] = { "vbench-rootfs-%d-", "vbench-vmdisk-%d-",
-					    "vbench-scratch-%d-", "vbench-oci-%d-", "vbench-vm-%d-" };
+	static const char *const tmps[] = { "vbench-rootfs-%d-",  "vbench-vmdisk-%d-",
+					    "vbench-scratch-%d-", "vbench-oci-%d-",
+					    "vbench-vm-%d-",	  "vbench-engine-%d-" };
 	static const char *const tmpdirs[] = { "/var/tmp", "/tmp" };
 	char pfx[64];
 	size_t i, j;
@@ -175,7 +221,8 @@ int vb_test_debris(pid_t pid, char *why, size_t len)
 		return snprintf(why, len, "vbench %d still running", (int)pid), 1;
 	if (cgroups_left(pid, why, len) || processes_left(pid, why, len) ||
 	    argv_names_run(pid, why, len) || mounts_left(pid, why, len) ||
-	    engine_containers_left(pid, why, len))
+	    engine_containers_left(pid, why, len) || runtime_containers_left(pid, why, len) ||
+	    marker_left(pid, why, len))
 		return 1;
 	for (i = 0; i < VB_ARRAY_SIZE(tmps); i++)
 		for (j = 0; j < VB_ARRAY_SIZE(tmpdirs); j++) {

@@ -2,7 +2,9 @@
  * debris.h - what a vbench process may leave behind, for the tests: a
  * process still running, a process in one of its cgroups or naming one of
  * its files, a cgroup vbench-PID-*, a mount or a temporary file or
- * directory named with its PID (/var/tmp/vbench-scratch-PID-*, ...).
+ * directory named with its PID (/var/tmp/vbench-scratch-PID-*, ...), its
+ * owner marker, an engine (podman, docker) or OCI runtime (crun, runc)
+ * container vbench-PID-*.
  */
 #ifndef VB_TEST_DEBRIS_H
 #define VB_TEST_DEBRIS_H

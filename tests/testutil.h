@@ -1,0 +1,92 @@
+/*
+ * testutil.h - what the suites share: a private temporary directory, the
+ * real vbench (or another program) run with its output captured, run.json
+ * loaded and validated, fixtures and golden files, and the check that a
+ * vbench process left nothing behind (debris.h).  Every function asserts
+ * with Check on a failure of its own, so it is for test bodies and checked
+ * fixtures only.
+ */
+#ifndef VB_TESTUTIL_H
+#define VB_TESTUTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "debris.h"
+
+/* ---- the private directory ---------------------------------------------- */
+
+/* Make /var/tmp/vbench-<@tag>-XXXXXX into @dir; 0, or -1 with @dir "". */
+int vb_test_mkdtemp(char *dir, size_t len, const char *tag);
+
+/* Remove @dir and everything in it, if it was made; @dir becomes "". */
+void vb_test_rmdtemp(char *dir);
+
+/* ---- programs ------------------------------------------------------------- */
+
+/*
+ * Run @argv (argv[0] absolute) with "K=V" @env_kv set (NULL: none), its
+ * stdout and stderr together into @out (NUL-terminated, at most @outlen-1
+ * bytes).  Its PID into *@pidp (may be NULL): the vbench whose debris to
+ * look for.  Returns the exit status, or 128+N when signal N ended it.
+ */
+int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen, pid_t *pidp);
+
+/*
+ * Run the vbench under test (vb_test_bindir()) with the NULL-terminated
+ * arguments that follow (at most 30), in directory @cwd (NULL: this one);
+ * stdout and stderr apart into malloc'ed strings the caller frees.
+ * Returns the exit status, or 128+N.
+ */
+int vb_test_vbench(const char *cwd, char **out, char **errout, ...);
+
+/* Start @argv in the background, output discarded, "K=V" @env_kv set. */
+pid_t vb_test_spawn(char *const argv[], const char *env_kv);
+
+/* Reap @pid (asserting it is ours); its exit status, or 256+N when signal N
+ * ended it (never taken for an exit 128+N). */
+int vb_test_reap(pid_t pid);
+
+/* Wait up to @timeout_ms until @dir/run.json holds @n repetitions: 1, else 0. */
+int vb_test_wait_reps(const char *dir, size_t n, int timeout_ms);
+
+/* ---- run.json -------------------------------------------------------------- */
+
+/* Validate @path with scripts/validate-run.py; its output into @out; exit status. */
+int vb_test_validate(const char *path, char *out, size_t outlen);
+
+/* @dir/run.json, validated first when @validate (the validator's words on failure). */
+json_t *vb_test_load_run(const char *dir, int validate);
+
+/* ---- fixtures and golden files ----------------------------------------------- */
+
+/* The run document at @rel in the source tree, through vb_runfile_load. */
+json_t *vb_test_load_fixture(const char *rel);
+
+/* The summary of @run with the default configuration (caller decrefs). */
+json_t *vb_test_summarize(const json_t *run);
+
+/* Write @doc as @dir/run.json, making @dir. */
+void vb_test_write_run(const char *dir, const json_t *doc);
+
+/* @dir/@name's content, at most @max bytes (caller frees); NULL if missing. */
+char *vb_test_read_text(const char *dir, const char *name, size_t max);
+
+/*
+ * Compare @got (@len bytes) with tests/fixtures/golden/@name; on a
+ * difference keep @got in build/@name.actual and fail naming the first
+ * differing line.
+ */
+void vb_test_compare_golden(const char *name, const char *got, size_t len);
+
+/* ---- debris ------------------------------------------------------------------- */
+
+/*
+ * Fail when vbench @pid left anything (vb_test_debris: process, cgroup,
+ * mount, temporary file or directory, marker, container), naming it and
+ * @log (the run's output or the path of its log; NULL: none).
+ */
+void vb_test_assert_no_debris(pid_t pid, const char *log);
+
+#endif
