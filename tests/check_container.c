@@ -420,17 +420,6 @@ static const char *cannot_run(char *why, size_t len)
 	return why;
 }
 
-static json_t *env_rec(json_t *doc, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "environments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	return NULL;
-}
-
 START_TEST(test_container_run)
 {
 	static char out[1 << 16];
@@ -452,8 +441,8 @@ START_TEST(test_container_run)
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
 	doc = vb_test_load_run(dir, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
-	ct = env_rec(doc, "container");
-	bare = env_rec(doc, "bare");
+	ct = vb_test_env_rec(doc, "container");
+	bare = vb_test_env_rec(doc, "bare");
 	ck_assert_ptr_nonnull(ct);
 	ck_assert_msg(json_is_true(json_object_get(ct, "available")), "container: %s",
 		      json_string_value(json_object_get(ct, "reason")));
@@ -510,7 +499,7 @@ START_TEST(test_container_run)
 		(double)json_integer_value(json_object_get(ct, "stop_latency_ns")) / 1e6,
 		(double)json_integer_value(json_object_get(bare, "stop_latency_ns")) / 1e6);
 	json_decref(doc);
-	vb_test_assert_no_debris(pid, out);
+	VB_ASSERT_NO_DEBRIS(pid, out);
 }
 END_TEST
 
@@ -537,7 +526,7 @@ START_TEST(test_container_sigint)
 	json_array_foreach(json_object_get(doc, "repetitions"), k, r)
 		ck_assert(json_is_true(json_object_get(r, "ok")));
 	json_decref(doc);
-	vb_test_assert_no_debris(pid, NULL);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 END_TEST
 

@@ -298,17 +298,6 @@ END_TEST
 
 /* ---- an engine that answers, end to end ---------------------------------------- */
 
-static json_t *env_rec(json_t *doc, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "environments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	return NULL;
-}
-
 /* Nothing the vbench process @pid made through @engine may remain (@log:
  * its output or NULL); @engine must answer `ps`, so that it can tell. */
 static void assert_engine_clean(const char *engine, pid_t pid, const char *log)
@@ -322,7 +311,7 @@ static void assert_engine_clean(const char *engine, pid_t pid, const char *log)
 		rc = vb_test_run(ps, NULL, out, sizeof(out), NULL);
 		ck_assert_msg(rc == 0, "`%s ps -a` exited %d: %s", engine, rc, out);
 	}
-	vb_test_assert_no_debris(pid, log);
+	VB_ASSERT_NO_DEBRIS(pid, log);
 }
 
 /* The view from inside and the allocation, for @engine's record @e. */
@@ -376,7 +365,7 @@ static void engine_run(const char *engine)
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
 	doc = vb_test_load_run(dir, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
-	e = env_rec(doc, engine);
+	e = vb_test_env_rec(doc, engine);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_msg(json_is_true(json_object_get(e, "available")), "%s: %s", engine,
 		      json_string_value(json_object_get(e, "reason")));
@@ -408,7 +397,7 @@ static void engine_run(const char *engine)
 	rc = vb_test_run(again, NULL, out, sizeof(out), &pid);
 	ck_assert_msg(rc == 0, "second vbench run exited %d:\n%s", rc, out);
 	doc2 = vb_test_load_run(dir2, 0);
-	img2 = json_object_get(json_object_get(env_rec(doc2, engine), "config"), "image");
+	img2 = json_object_get(json_object_get(vb_test_env_rec(doc2, engine), "config"), "image");
 	ck_assert_str_eq(json_string_value(json_object_get(img2, "tag")),
 			 json_string_value(json_object_get(img, "tag")));
 	ck_assert_str_eq(json_string_value(json_object_get(img2, "id")),

@@ -98,7 +98,7 @@ START_TEST(test_bare_every_workload)
 			 0);
 	ck_assert_ptr_nonnull(json_object_get(r, "memory_after_mem_workload"));
 	json_decref(doc);
-	vb_test_assert_no_debris(last_pid, out);
+	VB_ASSERT_NO_DEBRIS(last_pid, NULL); /* out: the validator's */;
 }
 END_TEST
 
@@ -143,7 +143,8 @@ START_TEST(test_schema_rejects_invalid)
 		ck_assert_int_eq(vb_write_file(path, s, strlen(s), NULL), 0);
 		free(s);
 		json_decref(doc);
-		ck_assert_msg(vb_test_validate(path, out, sizeof(out)) == 1, "broken document %zu accepted", i);
+		ck_assert_msg(vb_test_validate(path, out, sizeof(out)) == 1,
+			      "broken document %zu accepted", i);
 	}
 }
 END_TEST
@@ -192,7 +193,7 @@ START_TEST(test_bad_input)
 		ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1,
 			      "case %zu: error is not one line: %s", i, out);
 	}
-	vb_test_assert_no_debris(last_pid, out);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 }
 END_TEST
 
@@ -225,7 +226,7 @@ START_TEST(test_wrong_answer_recorded)
 	ck_assert_uint_eq(good, 2);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "completed-with-errors");
 	json_decref(doc);
-	vb_test_assert_no_debris(last_pid, out);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 }
 END_TEST
 
@@ -249,7 +250,7 @@ START_TEST(test_sigint_keeps_results)
 	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
 	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
 	json_decref(doc);
-	vb_test_assert_no_debris(pid, NULL);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 END_TEST
 
@@ -278,7 +279,7 @@ START_TEST(test_fresh_instance)
 	}
 	ck_assert(pids[0] != pids[1] && pids[1] != pids[2] && pids[0] != pids[2]);
 	json_decref(doc);
-	vb_test_assert_no_debris(last_pid, out);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 }
 END_TEST
 
@@ -362,7 +363,7 @@ static void interrupted_run(const char *dir)
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
 	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 1);
 	json_decref(doc);
-	vb_test_assert_no_debris(pid, NULL);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 
 START_TEST(test_resume_completes)
@@ -393,7 +394,7 @@ START_TEST(test_resume_completes)
 
 	rc = run_cmd(resume, NULL, out, sizeof(out));
 	ck_assert_msg(rc == 0, "vbench run --resume exited %d:\n%s", rc, out);
-	vb_test_assert_no_debris(last_pid, out);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	rc = vb_test_validate(path, out, sizeof(out));
 	ck_assert_msg(rc == 0, "resumed run.json does not validate: %s", out);

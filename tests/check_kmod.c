@@ -25,51 +25,25 @@
 #include "../harness/kmodinfo.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 static char tmpdir[PATH_MAX];
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-kmodtest-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		tmpdir[0] = '\0';
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "kmodtest");
 }
 
 static void teardown(void)
 {
-	if (tmpdir[0])
-		vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* A private directory for one test: tmpdir/@name. */
-static const char *testdir(const char *name, char *buf, size_t len)
-{
-	vb_error_t err;
-
-	ck_assert(tmpdir[0]);
-	snprintf(buf, len, "%s/%s", tmpdir, name);
-	ck_assert_msg(vb_mkdir_p(buf, 0755, &err) == 0, "%s", err.msg);
-	return buf;
-}
-
-/* Write @len bytes to @dir/@rel, creating parents. */
-static void put(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char p[PATH_MAX], parent[PATH_MAX];
-	vb_error_t err;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	snprintf(parent, sizeof(parent), "%s", p);
-	*strrchr(parent, '/') = '\0';
-	ck_assert_msg(vb_mkdir_p(parent, 0755, &err) == 0, "%s", err.msg);
-	ck_assert_msg(vb_write_file(p, data, len, &err) == 0, "%s", err.msg);
-}
-
 static void put_text(const char *dir, const char *rel, const char *text)
 {
-	put(dir, rel, text, strlen(text));
+	vb_test_put(dir, rel, text, strlen(text));
 }
 
 /* Position of module @name in @o, -1 when absent. */
@@ -99,7 +73,7 @@ static int skipped(const vb_kmod_order_t *o, const char *name)
 /* The fake tree shared by the resolver tests. */
 static const char *fake_tree(char *buf, size_t len)
 {
-	testdir("modules", buf, len);
+	vb_test_subdir(tmpdir, "modules", buf, len);
 	put_text(buf, "modules.dep",
 		 "kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko kernel/fs/mbcache.ko "
 		 "kernel/fs/jbd2/jbd2.ko\n"
@@ -228,7 +202,7 @@ static void make_ko(const char *dir, const char *rel, const char *info, size_t l
 	sh[2].sh_type = SHT_STRTAB;
 	sh[2].sh_offset = str_off;
 	sh[2].sh_size = sizeof(shstr);
-	put(dir, rel, buf, 1024 + 3 * sizeof(Elf64_Shdr));
+	vb_test_put(dir, rel, buf, 1024 + 3 * sizeof(Elf64_Shdr));
 }
 
 #define MODINFO(s) s, sizeof(s) /* keeps the embedded NULs and the last one */
@@ -241,7 +215,7 @@ START_TEST(kmod_from_modinfo)
 	vb_kmod_db_t *db;
 	vb_error_t err;
 
-	testdir("tree", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "tree", dir, sizeof(dir));
 	make_ko(dir, "kernel/fs/ext4/ext4.ko",
 		MODINFO("name=ext4\0depends=jbd2,mbcache\0softdep=pre: crypto-crc32c\0alias=fs-ext4"));
 	make_ko(dir, "kernel/fs/jbd2/jbd2.ko", MODINFO("name=jbd2\0depends=\0softdep=pre: crc32c"));
@@ -289,7 +263,7 @@ START_TEST(kmod_from_modinfo)
 	vb_kmod_close(db);
 
 	/* a dependency that is no module is an error naming both */
-	testdir("bad", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "bad", dir, sizeof(dir));
 	make_ko(dir, "kernel/a.ko", MODINFO("name=a\0depends=zzz_missing"));
 	ck_assert_int_eq(vb_kmod_open(&db, dir, &err), -1);
 	ck_assert_msg(strstr(err.msg, "zzz_missing") && strstr(err.msg, "kernel/a.ko"), "%s",

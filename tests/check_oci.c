@@ -301,17 +301,6 @@ static const char *cannot_run(const char *runtime, char *why, size_t len)
 	return why;
 }
 
-static json_t *env_rec(json_t *doc, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "environments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	return NULL;
-}
-
 /* One full run with @runtime; @workloads; every check on the result. */
 static void oci_run(const char *runtime, const char *workloads, size_t nwl)
 {
@@ -334,7 +323,7 @@ static void oci_run(const char *runtime, const char *workloads, size_t nwl)
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
 	doc = vb_test_load_run(dir, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
-	oci = env_rec(doc, "oci");
+	oci = vb_test_env_rec(doc, "oci");
 	ck_assert_ptr_nonnull(oci);
 	ck_assert_msg(json_is_true(json_object_get(oci, "available")), "oci: %s",
 		      json_string_value(json_object_get(oci, "reason")));
@@ -383,7 +372,7 @@ static void oci_run(const char *runtime, const char *workloads, size_t nwl)
 		(double)json_integer_value(json_object_get(oci, "start_latency_ns")) / 1e6,
 		(double)json_integer_value(json_object_get(oci, "stop_latency_ns")) / 1e6);
 	json_decref(doc);
-	vb_test_assert_no_debris(pid, out);
+	VB_ASSERT_NO_DEBRIS(pid, out);
 }
 
 START_TEST(test_oci_run)
@@ -421,7 +410,7 @@ START_TEST(test_oci_sigint)
 	json_array_foreach(json_object_get(doc, "repetitions"), k, r)
 		ck_assert(json_is_true(json_object_get(r, "ok")));
 	json_decref(doc);
-	vb_test_assert_no_debris(pid, NULL);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 END_TEST
 

@@ -207,30 +207,36 @@ static int marker_left(pid_t pid, char *why, size_t len)
 	return find_prefix(vb_marker_dir(), pfx, "marker", why, len);
 }
 
+/* A temporary file or directory vbench-*-PID-* in @dir (scratch, rootfs,
+ * OCI bundle, VM disk and socket, engine image directories and any other). */
+static int temporaries_left(pid_t pid, const char *dir, char *why, size_t len)
+{
+	struct dirent *de;
+	char tag[32];
+	DIR *d = opendir(dir);
+	int found = 0;
+
+	snprintf(tag, sizeof(tag), "-%d-", (int)pid);
+	while (d && !found && (de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, "vbench-", 7) && strstr(de->d_name + 6, tag)) {
+			snprintf(why, len, "temporary %s/%s left behind", dir, de->d_name);
+			found = 1;
+		}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 int vb_test_debris(pid_t pid, char *why, size_t len)
 {
-	static const char *const tmps[] = { "vbench-rootfs-%d-",  "vbench-vmdisk-%d-",
-					    "vbench-scratch-%d-", "vbench-oci-%d-",
-					    "vbench-vm-%d-",	  "vbench-engine-%d-" };
-	static const char *const tmpdirs[] = { "/var/tmp", "/tmp" };
-	char pfx[64];
-	size_t i, j;
-
 	why[0] = '\0';
 	if (kill(pid, 0) == 0 || errno != ESRCH)
 		return snprintf(why, len, "vbench %d still running", (int)pid), 1;
-	if (cgroups_left(pid, why, len) || processes_left(pid, why, len) ||
-	    argv_names_run(pid, why, len) || mounts_left(pid, why, len) ||
-	    engine_containers_left(pid, why, len) || runtime_containers_left(pid, why, len) ||
-	    marker_left(pid, why, len))
-		return 1;
-	for (i = 0; i < VB_ARRAY_SIZE(tmps); i++)
-		for (j = 0; j < VB_ARRAY_SIZE(tmpdirs); j++) {
-			snprintf(pfx, sizeof(pfx), tmps[i], (int)pid);
-			if (find_prefix(tmpdirs[j], pfx, "temporary", why, len))
-				return 1;
-		}
-	return 0;
+	return cgroups_left(pid, why, len) || processes_left(pid, why, len) ||
+	       argv_names_run(pid, why, len) || mounts_left(pid, why, len) ||
+	       engine_containers_left(pid, why, len) || runtime_containers_left(pid, why, len) ||
+	       marker_left(pid, why, len) || temporaries_left(pid, "/var/tmp", why, len) ||
+	       temporaries_left(pid, "/tmp", why, len);
 }
 
 int vb_test_wait_no_debris(pid_t pid, int timeout_ms, char *why, size_t len)

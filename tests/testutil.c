@@ -1,7 +1,6 @@
 /*
  * testutil.c - the helpers every suite used to write again (tests/testutil.h):
- * the private directory, running vbench, run.json, fixtures, golden files,
- * and the debris assertion over tests/debris.c.
+ * the private directory, running vbench, run.json, fixtures, golden files.
  */
 #include "testutil.h"
 
@@ -38,6 +37,28 @@ void vb_test_rmdtemp(char *dir)
 	if (dir[0])
 		vb_rm_rf(dir);
 	dir[0] = '\0';
+}
+
+const char *vb_test_subdir(const char *tmpdir, const char *name, char *buf, size_t len)
+{
+	vb_error_t err;
+
+	ck_assert(tmpdir[0]);
+	snprintf(buf, len, "%s/%s", tmpdir, name);
+	ck_assert_msg(vb_mkdir_p(buf, 0755, &err) == 0, "%s", err.msg);
+	return buf;
+}
+
+void vb_test_put(const char *dir, const char *rel, const void *data, size_t len)
+{
+	char p[PATH_MAX], parent[PATH_MAX];
+	vb_error_t err;
+
+	snprintf(p, sizeof(p), "%s%s%s", dir, *rel ? "/" : "", rel);
+	snprintf(parent, sizeof(parent), "%s", p);
+	*strrchr(parent, '/') = '\0';
+	ck_assert_msg(vb_mkdir_p(parent, 0755, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_write_file(p, data, len, &err) == 0, "%s", err.msg);
 }
 
 /* ---- programs ------------------------------------------------------------- */
@@ -182,6 +203,17 @@ int vb_test_wait_reps(const char *dir, size_t n, int timeout_ms)
 	return 0;
 }
 
+void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const char *b)
+{
+	ck_assert_msg(rc == 2, "exit %d (stderr: %s)", rc, err);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_msg(strstr(err, a) != NULL, "'%s' not named in: %s", a, err);
+	ck_assert_msg(!b || strstr(err, b) != NULL, "'%s' not named in: %s", b, err);
+	free(out);
+	free(err);
+}
+
 /* ---- run.json -------------------------------------------------------------- */
 
 int vb_test_validate(const char *path, char *out, size_t outlen)
@@ -209,6 +241,17 @@ json_t *vb_test_load_run(const char *dir, int validate)
 	doc = json_load_file(path, 0, &jerr);
 	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
 	return doc;
+}
+
+json_t *vb_test_env_rec(json_t *doc, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "environments"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
+			return e;
+	return NULL;
 }
 
 /* ---- fixtures and golden files ----------------------------------------------- */
@@ -277,16 +320,4 @@ void vb_test_compare_golden(const char *name, const char *got, size_t len)
 			     name, line, keep);
 	}
 	free(want);
-}
-
-/* ---- debris ------------------------------------------------------------------- */
-
-void vb_test_assert_no_debris(pid_t pid, const char *log)
-{
-	char why[1024];
-
-	ck_assert_int_gt(pid, 0);
-	if (vb_test_debris(pid, why, sizeof(why)))
-		ck_abort_msg("vbench %d: %s%s%s", (int)pid, why, log ? "; its output: " : "",
-			     log ? log : "");
 }

@@ -9,6 +9,7 @@
 #ifndef VB_TESTUTIL_H
 #define VB_TESTUTIL_H
 
+#include <check.h>
 #include <jansson.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -22,6 +23,12 @@ int vb_test_mkdtemp(char *dir, size_t len, const char *tag);
 
 /* Remove @dir and everything in it, if it was made; @dir becomes "". */
 void vb_test_rmdtemp(char *dir);
+
+/* @tmpdir/@name made (with parents) into @buf; returns @buf. */
+const char *vb_test_subdir(const char *tmpdir, const char *name, char *buf, size_t len);
+
+/* Write @len bytes to @dir/@rel (@rel "": to @dir itself), making parents. */
+void vb_test_put(const char *dir, const char *rel, const void *data, size_t len);
 
 /* ---- programs ------------------------------------------------------------- */
 
@@ -51,6 +58,13 @@ int vb_test_reap(pid_t pid);
 /* Wait up to @timeout_ms until @dir/run.json holds @n repetitions: 1, else 0. */
 int vb_test_wait_reps(const char *dir, size_t n, int timeout_ms);
 
+/*
+ * A refusal of bad input by vb_test_vbench's @rc, @out, @err: exit 2,
+ * nothing on stdout, exactly one line on stderr naming @a and @b (NULL: no
+ * second).  Frees @out and @err.
+ */
+void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const char *b);
+
 /* ---- run.json -------------------------------------------------------------- */
 
 /* Validate @path with scripts/validate-run.py; its output into @out; exit status. */
@@ -58,6 +72,9 @@ int vb_test_validate(const char *path, char *out, size_t outlen);
 
 /* @dir/run.json, validated first when @validate (the validator's words on failure). */
 json_t *vb_test_load_run(const char *dir, int validate);
+
+/* The record of environment @name in run document @doc, NULL when absent. */
+json_t *vb_test_env_rec(json_t *doc, const char *name);
 
 /* ---- fixtures and golden files ----------------------------------------------- */
 
@@ -85,8 +102,18 @@ void vb_test_compare_golden(const char *name, const char *got, size_t len);
 /*
  * Fail when vbench @pid left anything (vb_test_debris: process, cgroup,
  * mount, temporary file or directory, marker, container), naming it and
- * @log (the run's output or the path of its log; NULL: none).
+ * @log (the run's output or where its log is; NULL: none).  A macro, so
+ * that the failure is reported at the caller's line.
  */
-void vb_test_assert_no_debris(pid_t pid, const char *log);
+#define VB_ASSERT_NO_DEBRIS(pid, log)                                                  \
+	do {                                                                           \
+		const char *log_ = (log);                                              \
+		char why_[1024];                                                       \
+                                                                                       \
+		ck_assert_int_gt((pid), 0);                                            \
+		if (vb_test_debris((pid), why_, sizeof(why_)))                         \
+			ck_abort_msg("vbench %d: %s%s%s", (int)(pid), why_,            \
+				     log_ ? "; log: " : "", log_ ? log_ : "");         \
+	} while (0)
 
 #endif
