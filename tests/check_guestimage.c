@@ -56,11 +56,6 @@ static void teardown(void)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static void put_text(const char *dir, const char *rel, const char *text)
-{
-	vb_test_put(dir, rel, text, strlen(text));
-}
-
 /* Position of module @name in @o, -1 when absent. */
 static int pos(const vb_kmod_order_t *o, const char *name)
 {
@@ -354,8 +349,8 @@ START_TEST(initramfs_write)
 	vb_test_subdir(tmpdir, "initramfs", dir, sizeof(dir));
 	snprintf(mods, sizeof(mods), "%s/lib/modules/9.9.9-test", dir);
 	snprintf(cache, sizeof(cache), "%s/cache", dir);
-	put_text(mods, "kernel/a/first.ko", "module one");
-	put_text(mods, "kernel/b/second.ko", "module two");
+	vb_test_put_text(mods, "kernel/a/first.ko", "module one");
+	vb_test_put_text(mods, "kernel/b/second.ko", "module two");
 	memset(&order, 0, sizeof(order));
 	snprintf(order.items[0].name, 64, "first");
 	snprintf(order.items[0].path, 256, "kernel/a/first.ko");
@@ -423,7 +418,7 @@ START_TEST(initramfs_write)
 	ck_assert_int_eq(ir.cache_hit, 1);
 	ck_assert_str_eq(ir.path, first);
 	vb_initramfs_free(&ir);
-	put_text(mods, "kernel/b/second.ko", "module two, rebuilt");
+	vb_test_put_text(mods, "kernel/b/second.ko", "module two, rebuilt");
 	ck_assert_msg(vb_initramfs_build(&spec, &ir, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(ir.cache_hit, 0);
 	ck_assert_str_ne(ir.path, first);
@@ -468,7 +463,7 @@ START_TEST(kernel_explicit_and_host)
 
 	/* --kernel PATH inside an unpacked package tree: release and modules found */
 	snprintf(img, sizeof(img), "%s/pkg/boot/vmlinuz-8.8.8-pkg", dir);
-	put_text(dir, "pkg/lib/modules/8.8.8-pkg/modules.dep", "");
+	vb_test_put_text(dir, "pkg/lib/modules/8.8.8-pkg/modules.dep", "");
 	make_bzimage(img, "8.8.8-pkg", NULL, 0);
 	ck_assert_msg(vb_kernel_choose(&w, img, &k, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(k.source, "--kernel");
@@ -477,8 +472,8 @@ START_TEST(kernel_explicit_and_host)
 	ck_assert_str_eq(k.modules, p);
 
 	/* the host's own kernel, when both its image and its modules exist */
-	put_text(boot, "vmlinuz-7.7.7-test", "not really a kernel");
-	put_text(mods, "7.7.7-test/modules.dep", "");
+	vb_test_put_text(boot, "vmlinuz-7.7.7-test", "not really a kernel");
+	vb_test_put_text(mods, "7.7.7-test/modules.dep", "");
 	ck_assert_msg(vb_kernel_choose(&w, NULL, &k, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(k.source, "host");
 	snprintf(p, sizeof(p), "%s/vmlinuz-7.7.7-test", boot);
@@ -518,15 +513,15 @@ START_TEST(prepare_offline)
 	free(stream);
 	for (i = 0; i < VB_ARRAY_SIZE(names); i++) {
 		snprintf(rel, sizeof(rel), "kernel/%s.ko", names[i]);
-		put_text(mods, rel, names[i]);
+		vb_test_put_text(mods, rel, names[i]);
 		off += (size_t)snprintf(dep + off, sizeof(dep) - off, "%s:%s\n", rel,
 					i > 1 && i < 7 ? " kernel/virtio.ko kernel/virtio_ring.ko"
 					: i == 1       ? " kernel/virtio_ring.ko"
 						       : "");
 	}
-	put_text(mods, "modules.dep", dep);
-	put_text(mods, "modules.softdep", "softdep ext4 pre: crc32c\n");
-	put_text(mods, "modules.alias", "alias crc32c crc32c_generic\n");
+	vb_test_put_text(mods, "modules.dep", dep);
+	vb_test_put_text(mods, "modules.softdep", "softdep ext4 pre: crc32c\n");
+	vb_test_put_text(mods, "modules.alias", "alias crc32c crc32c_generic\n");
 	memset(&o, 0, sizeof(o));
 	o.kernel = img;
 	o.agent = agent;
@@ -579,8 +574,8 @@ START_TEST(kernel_debian_package)
 	snprintf(boot, sizeof(boot), "%s/boot", dir);
 	snprintf(mods, sizeof(mods), "%s/lib/modules", dir);
 	snprintf(icache, sizeof(icache), "%s/initramfs", dir);
-	put_text(boot, "vmlinuz-5.10.0-other-amd64", "another release: never used");
-	put_text(mods, "5.10.0-other-amd64/modules.dep", "");
+	vb_test_put_text(boot, "vmlinuz-5.10.0-other-amd64", "another release: never used");
+	vb_test_put_text(mods, "5.10.0-other-amd64/modules.dep", "");
 	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
 	memset(&w, 0, sizeof(w));
 	w.boot_dir = boot;

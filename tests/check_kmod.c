@@ -41,11 +41,6 @@ static void teardown(void)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static void put_text(const char *dir, const char *rel, const char *text)
-{
-	vb_test_put(dir, rel, text, strlen(text));
-}
-
 /* Position of module @name in @o, -1 when absent. */
 static int pos(const vb_kmod_order_t *o, const char *name)
 {
@@ -74,7 +69,7 @@ static int skipped(const vb_kmod_order_t *o, const char *name)
 static const char *fake_tree(char *buf, size_t len)
 {
 	vb_test_subdir(tmpdir, "modules", buf, len);
-	put_text(buf, "modules.dep",
+	vb_test_put_text(buf, "modules.dep",
 		 "kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko kernel/fs/mbcache.ko "
 		 "kernel/fs/jbd2/jbd2.ko\n"
 		 "kernel/fs/jbd2/jbd2.ko:\n"
@@ -93,16 +88,16 @@ static const char *fake_tree(char *buf, size_t len)
 		 "kernel/drivers/x/needs_missing.ko: kernel/drivers/x/gone.ko\n"
 		 "kernel/drivers/x/packed.ko.xz:\n"
 		 "kernel/drivers/x/uses_packed.ko: kernel/drivers/x/packed.ko.xz\n");
-	put_text(buf, "modules.softdep",
+	vb_test_put_text(buf, "modules.softdep",
 		 "# Soft dependencies extracted from modules themselves.\n"
 		 "softdep ext4 pre: crypto-crc32c\n"
 		 "softdep virtio_blk pre: no-such-thing post: post_thing\n"
 		 "softdep cifs ignored words\n");
-	put_text(buf, "modules.alias",
+	vb_test_put_text(buf, "modules.alias",
 		 "alias crypto-crc32c crc32c_intel\n"
 		 "alias crypto-crc32c crc32c_generic\n"
 		 "alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n");
-	put_text(buf, "modules.builtin", "kernel/drivers/block/loop.ko\n");
+	vb_test_put_text(buf, "modules.builtin", "kernel/drivers/block/loop.ko\n");
 	return buf;
 }
 

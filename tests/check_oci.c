@@ -392,24 +392,13 @@ START_TEST(test_oci_sigint)
 	char dir[PATH_MAX], why[512];
 	char *argv[] = { vbench, "run", "--env", "oci", "--workload", "cpu.syscall", "--profile",
 			 "test", "--reps", "50", "--quiet", "--out", dir, NULL };
-	json_t *doc, *r;
-	size_t k;
 	pid_t pid;
 
 	if (cannot_run("", why, sizeof(why)))
 		VB_SKIP("oci environment unavailable: %s", why);
 	snprintf(dir, sizeof(dir), "%s/run-int", tmpdir);
 	pid = vb_test_spawn(argv, NULL);
-	vb_test_wait_reps(dir, 3, 30000);
-	kill(pid, SIGINT);
-	ck_assert_int_eq(vb_test_reap(pid), 130);
-	doc = vb_test_load_run(dir, 0);
-	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
-	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
-	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
-	json_array_foreach(json_object_get(doc, "repetitions"), k, r)
-		ck_assert(json_is_true(json_object_get(r, "ok")));
-	json_decref(doc);
+	json_decref(vb_test_sigint_run(pid, dir, 3, 50, 1));
 	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 END_TEST

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -227,6 +228,59 @@ static int temporaries_left(pid_t pid, const char *dir, char *why, size_t len)
 	return found;
 }
 
+int vb_test_qemu_of(pid_t pid)
+{
+	char path[64], buf[8192], tag[48];
+	struct dirent *de;
+	int found = 0, fd;
+	DIR *d = opendir("/proc");
+	ssize_t n, i;
+
+	snprintf(tag, sizeof(tag), "vbench-vm-%d-", (int)pid);
+	while (d && (de = readdir(d)) != NULL && !found) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		for (i = 0; i < n; i++)
+			buf[i] = buf[i] ? buf[i] : ' ';
+		buf[n] = '\0';
+		if (!strstr(buf, "qemu-system"))
+			continue;
+		if (strstr(buf, tag))
+			found = 1;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			char *rp = strrchr(buf, ')');
+			int ppid = 0;
+			if (rp && sscanf(rp + 1, " %*c %d", &ppid) == 1 && ppid == (int)pid)
+				found = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A QEMU started by @pid (vb_test_qemu_of). */
+static int qemu_left(pid_t pid, char *why, size_t len)
+{
+	if (!vb_test_qemu_of(pid))
+		return 0;
+	snprintf(why, len, "a QEMU of vbench %d is still running", (int)pid);
+	return 1;
+}
+
 int vb_test_debris(pid_t pid, char *why, size_t len)
 {
 	why[0] = '\0';
@@ -236,7 +290,7 @@ int vb_test_debris(pid_t pid, char *why, size_t len)
 	       argv_names_run(pid, why, len) || mounts_left(pid, why, len) ||
 	       engine_containers_left(pid, why, len) || runtime_containers_left(pid, why, len) ||
 	       marker_left(pid, why, len) || temporaries_left(pid, "/var/tmp", why, len) ||
-	       temporaries_left(pid, "/tmp", why, len);
+	       temporaries_left(pid, "/tmp", why, len) || qemu_left(pid, why, len);
 }
 
 int vb_test_wait_no_debris(pid_t pid, int timeout_ms, char *why, size_t len)

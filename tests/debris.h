@@ -19,4 +19,8 @@ int vb_test_debris(pid_t pid, char *why, size_t len);
  * their parent's SIGKILL take a moment). */
 int vb_test_wait_no_debris(pid_t pid, int timeout_ms, char *why, size_t len);
 
+/* 1 when a QEMU is running that vbench @pid started: its parent, or vbench's
+ * socket directory vbench-vm-PID-* on its command line; else 0. */
+int vb_test_qemu_of(pid_t pid);
+
 #endif

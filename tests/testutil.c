@@ -7,6 +7,7 @@
 #include <check.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,11 @@ void vb_test_put(const char *dir, const char *rel, const void *data, size_t len)
 	*strrchr(parent, '/') = '\0';
 	ck_assert_msg(vb_mkdir_p(parent, 0755, &err) == 0, "%s", err.msg);
 	ck_assert_msg(vb_write_file(p, data, len, &err) == 0, "%s", err.msg);
+}
+
+void vb_test_put_text(const char *dir, const char *rel, const char *text)
+{
+	vb_test_put(dir, rel, text, strlen(text));
 }
 
 /* ---- programs ------------------------------------------------------------- */
@@ -212,6 +218,25 @@ void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const c
 	ck_assert_msg(!b || strstr(err, b) != NULL, "'%s' not named in: %s", b, err);
 	free(out);
 	free(err);
+}
+
+json_t *vb_test_sigint_run(pid_t pid, const char *dir, size_t min, size_t max, int all_ok)
+{
+	json_t *doc, *reps, *r;
+	size_t i;
+
+	vb_test_wait_reps(dir, min, 30000);
+	kill(pid, SIGINT);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	doc = vb_test_load_run(dir, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	reps = json_object_get(doc, "repetitions");
+	ck_assert_uint_ge(json_array_size(reps), min);
+	ck_assert_uint_lt(json_array_size(reps), max);
+	json_array_foreach(all_ok ? reps : NULL, i, r)
+		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "repetition %zu failed: %s", i,
+			      json_string_value(json_object_get(r, "error")));
+	return doc;
 }
 
 /* ---- run.json -------------------------------------------------------------- */

@@ -30,6 +30,9 @@ const char *vb_test_subdir(const char *tmpdir, const char *name, char *buf, size
 /* Write @len bytes to @dir/@rel (@rel "": to @dir itself), making parents. */
 void vb_test_put(const char *dir, const char *rel, const void *data, size_t len);
 
+/* The same for the string @text. */
+void vb_test_put_text(const char *dir, const char *rel, const char *text);
+
 /* ---- programs ------------------------------------------------------------- */
 
 /*
@@ -64,6 +67,14 @@ int vb_test_wait_reps(const char *dir, size_t n, int timeout_ms);
  * second).  Frees @out and @err.
  */
 void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const char *b);
+
+/*
+ * Interrupt spawned vbench @pid writing @dir: once run.json holds @min
+ * repetitions (waited for up to 30 s), SIGINT.  It must exit 130, leaving
+ * run.json "interrupted" with @min or more and fewer than @max
+ * repetitions, all ok when @all_ok.  Returns the document (caller decrefs).
+ */
+json_t *vb_test_sigint_run(pid_t pid, const char *dir, size_t min, size_t max, int all_ok);
 
 /* ---- run.json -------------------------------------------------------------- */
 
