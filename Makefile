@@ -171,6 +171,7 @@ TEST_SRCS += tests/check_density.c
 TEST_SRCS += tests/check_clean.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
+TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_integration.c

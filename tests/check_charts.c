@@ -30,6 +30,7 @@
 #include "../harness/summary.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define MAXFILE (64u << 20)
@@ -39,62 +40,15 @@ static char tmpdir[PATH_MAX];
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-ctest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "ctest"), 0);
 }
 
 static void teardown(void)
 {
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers ---- */
-
-static json_t *load_fixture(void)
-{
-	char path[PATH_MAX];
-	vb_error_t err;
-	json_t *run;
-
-	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), FIXTURE);
-	run = vb_runfile_load(path, &err);
-	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
-	return run;
-}
-
-static json_t *summarize(const json_t *run)
-{
-	vb_summary_cfg_t cfg;
-	vb_error_t err;
-	json_t *sum;
-
-	vb_error_clear(&err);
-	vb_summary_cfg_init(&cfg);
-	sum = vb_summary_build(run, &cfg, &err);
-	ck_assert_msg(sum != NULL, "summary: %s", err.msg);
-	return sum;
-}
-
-/* Write @doc as DIR/run.json. */
-static void write_run(const char *dir, const json_t *doc)
-{
-	char path[PATH_MAX];
-	char *s = json_dumps(doc, JSON_INDENT(1));
-
-	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	ck_assert_int_eq(vb_write_file(path, s, strlen(s), NULL), 0);
-	free(s);
-}
-
-/* DIR/NAME's content (caller frees), NULL if missing. */
-static char *read_text(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return vb_read_file(path, MAXFILE, 0, NULL);
-}
 
 static off_t file_size(const char *path)
 {
@@ -163,8 +117,8 @@ START_TEST(test_charts_render)
 
 	if (!have_gnuplot())
 		VB_SKIP("gnuplot not installed (apt-get install gnuplot-nox)");
-	run = load_fixture();
-	sum = summarize(run);
+	run = vb_test_load_fixture(FIXTURE);
+	sum = vb_test_summarize(run);
 	doc = vb_charts_render(sum, tmpdir, &err);
 	ck_assert_msg(doc != NULL, "%s", err.msg);
 	ck_assert(json_is_null(json_object_get(doc, "skipped")));
@@ -189,14 +143,14 @@ START_TEST(test_charts_render)
 		ck_assert_msg(file_size(path) > 1024, "%s too small", path);
 		snprintf(chartdir, sizeof(chartdir), "%s/charts", tmpdir);
 		snprintf(path, sizeof(path), "%s.svg", name);
-		gp = read_text(chartdir, path);
+		gp = vb_test_read_text(chartdir, path, MAXFILE);
 		ck_assert_ptr_nonnull(strstr(gp, "<svg"));
 		free(gp);
 		/* The script plots the data file next to it, by a relative path. */
 		snprintf(path, sizeof(path), "%s.gp", name);
-		gp = read_text(chartdir, path);
+		gp = vb_test_read_text(chartdir, path, MAXFILE);
 		snprintf(path, sizeof(path), "%s.dat", name);
-		dat = read_text(chartdir, path);
+		dat = vb_test_read_text(chartdir, path, MAXFILE);
 		ck_assert_ptr_nonnull(gp);
 		ck_assert_ptr_nonnull(dat);
 		snprintf(want, sizeof(want), "'%s.dat'", name);
@@ -209,7 +163,7 @@ START_TEST(test_charts_render)
 	}
 	/* The overhead chart: log scale, the x1 line. */
 	snprintf(path, sizeof(path), "%s/charts", tmpdir);
-	gp = read_text(path, "overhead.gp");
+	gp = vb_test_read_text(path, "overhead.gp", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, "set logscale y"));
 	ck_assert_ptr_nonnull(strstr(gp, "plot 1 with lines"));
 	free(gp);
@@ -231,12 +185,12 @@ START_TEST(test_charts_untrusted_names)
 
 	if (!have_gnuplot())
 		VB_SKIP("gnuplot not installed (apt-get install gnuplot-nox)");
-	run = load_fixture();
+	run = vb_test_load_fixture(FIXTURE);
 	snprintf(marker, sizeof(marker), "%s/pwned", tmpdir);
 	snprintf(name, sizeof(name), "x'; system('touch %s'); `touch %s` @x \"q\"\nplot 'y", marker,
 		 marker);
 	rename_workload(run, "cpu.syscall", name);
-	sum = summarize(run);
+	sum = vb_test_summarize(run);
 	doc = vb_charts_render(sum, tmpdir, &err);
 	ck_assert_msg(doc != NULL, "%s", err.msg);
 	json_array_foreach(json_object_get(doc, "charts"), i, c)
@@ -247,7 +201,7 @@ START_TEST(test_charts_untrusted_names)
 	/* The name is shown as text (gnuplot escapes it in the SVG). */
 	snprintf(svg, sizeof(svg), "%s/charts", tmpdir);
 	{
-		char *s = read_text(svg, "absolute.svg");
+		char *s = vb_test_read_text(svg, "absolute.svg", MAXFILE);
 
 		ck_assert_ptr_nonnull(s);
 		ck_assert_ptr_nonnull(strstr(s, "system("));
@@ -262,7 +216,7 @@ END_TEST
 /* No counter available anywhere: the counters chart is skipped with a note. */
 START_TEST(test_counters_skipped)
 {
-	json_t *run = load_fixture(), *sum, *doc, *r, *c, *n;
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum, *doc, *r, *c, *n;
 	const char *key;
 	vb_error_t err;
 	size_t i;
@@ -274,7 +228,7 @@ START_TEST(test_counters_skipped)
 			json_object_set_new(c, "available", json_false());
 			json_object_set_new(c, "reason", json_string("no PMU here"));
 		}
-	sum = summarize(run);
+	sum = vb_test_summarize(run);
 	doc = vb_charts_render(sum, tmpdir, &err);
 	ck_assert_msg(doc != NULL, "%s", err.msg);
 	json_array_foreach(json_object_get(doc, "charts"), i, c)
@@ -296,12 +250,12 @@ END_TEST
 /* Without gnuplot: the report succeeds and says why there are no charts. */
 START_TEST(test_no_gnuplot)
 {
-	json_t *run = load_fixture();
+	json_t *run = vb_test_load_fixture(FIXTURE);
 	char dir[PATH_MAX], *out, *err, *html, path[PATH_MAX];
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	write_run(dir, run);
+	vb_test_write_run(dir, run);
 	setenv(VB_CHARTS_GNUPLOT_ENV, "/nonexistent", 1);
 	rc = run_report(&out, &err, dir, NULL, NULL);
 	unsetenv(VB_CHARTS_GNUPLOT_ENV);
@@ -309,7 +263,7 @@ START_TEST(test_no_gnuplot)
 	ck_assert_msg(strstr(err, "charts skipped: gnuplot not found (apt-get install "
 				  "gnuplot-nox)") != NULL,
 		      "%s", err);
-	html = read_text(dir, "report.html");
+	html = vb_test_read_text(dir, "report.html", MAXFILE);
 	ck_assert_ptr_nonnull(html);
 	ck_assert_ptr_nonnull(
 	    strstr(html, "charts skipped: gnuplot not found (apt-get install gnuplot-nox)"));
@@ -330,14 +284,14 @@ END_TEST
 /* A gnuplot that fails: one line per chart, the report goes on. */
 START_TEST(test_gnuplot_fails)
 {
-	json_t *run = load_fixture();
+	json_t *run = vb_test_load_fixture(FIXTURE);
 	char dir[PATH_MAX], *out, *err, *html;
 	int rc;
 
 	if (access("/bin/false", X_OK) < 0)
 		VB_SKIP("no /bin/false");
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	write_run(dir, run);
+	vb_test_write_run(dir, run);
 	setenv(VB_CHARTS_GNUPLOT_ENV, "/bin/false", 1);
 	rc = run_report(&out, &err, "--quiet", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
@@ -350,7 +304,7 @@ START_TEST(test_gnuplot_fails)
 	ck_assert_msg(strstr(err, "overhead chart: gnuplot failed: gnuplot exited 1") != NULL, "%s",
 		      err);
 	ck_assert_ptr_nonnull(strstr(out, "Overhead:"));
-	html = read_text(dir, "report.html");
+	html = vb_test_read_text(dir, "report.html", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(html, "overhead chart: gnuplot failed"));
 	free(html);
 	free(out);
@@ -362,12 +316,12 @@ END_TEST
 /* --json: the summary on stdout instead of the table, even with --quiet. */
 START_TEST(test_report_json)
 {
-	json_t *run = load_fixture(), *doc;
+	json_t *run = vb_test_load_fixture(FIXTURE), *doc;
 	char dir[PATH_MAX], *out, *err, *html;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	write_run(dir, run);
+	vb_test_write_run(dir, run);
 	rc = run_report(&out, &err, "--json", "--no-charts", dir);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	doc = json_loads(out, 0, NULL);
@@ -380,7 +334,7 @@ START_TEST(test_report_json)
 	ck_assert_int_eq(rc, 0);
 	ck_assert_str_eq(err, "");
 	ck_assert_int_eq(out[0], '{');
-	html = read_text(dir, "report.html");
+	html = vb_test_read_text(dir, "report.html", MAXFILE);
 	ck_assert_ptr_nonnull(html);
 	free(html);
 	free(out);
@@ -407,7 +361,7 @@ static void rename_workload(json_t *run, const char *from, const char *to)
 
 START_TEST(test_html_escaping)
 {
-	json_t *run = load_fixture(), *sum;
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum;
 	char *html = NULL, *p;
 	size_t len = 0;
 	FILE *f;
@@ -417,7 +371,7 @@ START_TEST(test_html_escaping)
 			      json_pack("{s:s,s:s,s:s,s:b,s:s,s:b}", "name", "kvm\"><img", "type",
 					"hardware VM", "mechanism", "QEMU <b>KVM</b>", "available",
 					0, "reason", "<script>x()</script> & 'y'", "baseline", 0));
-	sum = summarize(run);
+	sum = vb_test_summarize(run);
 	f = open_memstream(&html, &len);
 	ck_assert_ptr_nonnull(f);
 	vb_report_html(sum, NULL, NULL, f);
@@ -467,8 +421,8 @@ START_TEST(test_html_chromium)
 		VB_SKIP("gnuplot not installed (apt-get install gnuplot-nox)");
 	if (vb_proc_which("chromium", chromium, sizeof(chromium)) < 0)
 		VB_SKIP("chromium not installed (apt-get install chromium)");
-	run = load_fixture();
-	sum = summarize(run);
+	run = vb_test_load_fixture(FIXTURE);
+	sum = vb_test_summarize(run);
 	dom = malloc(DOM_MAX);
 	ck_assert_ptr_nonnull(dom);
 	vb_error_clear(&err);

@@ -36,6 +36,7 @@
 #include "../harness/registry.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 static char state[PATH_MAX], priv[PATH_MAX];
 
@@ -112,33 +113,6 @@ static void clean_fn(int dry, vb_clean_stats_t *st, char *out, size_t len)
 	fclose(f);
 	snprintf(out, len, "%s", buf ? buf : "");
 	free(buf);
-}
-
-/* Run @argv with stdout+stderr into @out; exit status or 128+signal. */
-static int run_cmd(char *const argv[], char *out, size_t outlen)
-{
-	int pfd[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* A process that sleeps until killed, without a parent-death signal. */
@@ -368,11 +342,11 @@ START_TEST(test_killed_owner_cleaned_by_binary)
 	snprintf(precious, sizeof(precious), "%s/precious", priv);
 	ck_assert_int_eq(vb_write_file(precious, "keep", 4, NULL), 0);
 	killed_owner(&d, precious);
-	rc = run_cmd(argv, out, sizeof(out));
+	rc = vb_test_run(argv, NULL, out, sizeof(out), NULL);
 	ck_assert_msg(rc == 0, "vbench clean exited %d:\n%s", rc, out);
 	ck_assert_msg(strstr(out, "1 dead run") && strstr(out, "removed marker"), "%s", out);
 	assert_cleaned(&d, precious);
-	rc = run_cmd(argv, out, sizeof(out));
+	rc = vb_test_run(argv, NULL, out, sizeof(out), NULL);
 	ck_assert_msg(rc == 0 && strstr(out, "nothing to clean"), "%s", out);
 }
 END_TEST
@@ -654,21 +628,19 @@ START_TEST(test_killed_run_cleaned)
 	snprintf(out_dir, sizeof(out_dir), "%s/run1", priv);
 	pid = kill_a_run(bin, out_dir);
 	ck_assert_msg(debris_count(pid) >= 2, "a killed run left no marker nor scratch directory");
-	rc = run_cmd(clean_argv, out, sizeof(out));
+	rc = vb_test_run(clean_argv, NULL, out, sizeof(out), NULL);
 	ck_assert_msg(rc == 0, "vbench clean exited %d:\n%s", rc, out);
-	ck_assert_msg(debris_count(pid) == 0, "debris of %d left after vbench clean:\n%s", (int)pid,
-		      out);
+	VB_ASSERT_NO_DEBRIS(pid, out); /* after vbench clean */
 	/* The start of `vbench run`. */
 	snprintf(out_dir, sizeof(out_dir), "%s/run2", priv);
 	pid = kill_a_run(bin, out_dir);
 	ck_assert_int_ge(debris_count(pid), 2);
 	snprintf(again, sizeof(again), "%s/run3", priv);
-	rc = run_cmd(run_argv, out, sizeof(out));
+	rc = vb_test_run(run_argv, NULL, out, sizeof(out), NULL);
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
 	snprintf(expect, sizeof(expect), "removed what killed run %d", (int)pid);
 	ck_assert_msg(strstr(out, expect), "no note '%s' in:\n%s", expect, out);
-	ck_assert_msg(debris_count(pid) == 0, "debris of %d left after vbench run:\n%s", (int)pid,
-		      out);
+	VB_ASSERT_NO_DEBRIS(pid, out); /* after the next vbench run */
 }
 END_TEST
 

@@ -24,6 +24,7 @@
 #include "../harness/stats.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define MAXFILE (16u << 20)
@@ -32,28 +33,15 @@ static char tmpdir[PATH_MAX];
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-cmptest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "cmptest"), 0);
 }
 
 static void teardown(void)
 {
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers ---- */
-
-static json_t *load_fixture(void)
-{
-	char path[PATH_MAX];
-	vb_error_t err;
-	json_t *run;
-
-	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), FIXTURE);
-	run = vb_runfile_load(path, &err);
-	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
-	return run;
-}
 
 /* Write @doc as TMPDIR/NAME/run.json; the directory into @dir. */
 static void write_run(const char *name, const json_t *doc, char *dir, size_t len)
@@ -120,55 +108,6 @@ static const char *verdict_of(const json_t *r)
 	return json_string_value(json_object_get(r, "verdict"));
 }
 
-/* Run `vbench compare ARGS...` (NULL-terminated); stdout and stderr malloc'ed. */
-static int run_compare(char **out, char **errout, ...)
-{
-	char vbench[PATH_MAX], so[PATH_MAX], se[PATH_MAX];
-	const char *argv[16];
-	int n = 0, status, fd;
-	va_list ap;
-	pid_t pid;
-
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
-	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
-	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
-	argv[n++] = vbench;
-	argv[n++] = "compare";
-	va_start(ap, errout);
-	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		fd = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		fd = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 2);
-		execv(vbench, (char *const *)argv);
-		_exit(127);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	*out = vb_read_file(so, MAXFILE, 0, NULL);
-	*errout = vb_read_file(se, MAXFILE, 0, NULL);
-	ck_assert_ptr_nonnull(*out);
-	ck_assert_ptr_nonnull(*errout);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* Bad input: exit 2, nothing on stdout, one line on stderr holding @a and @b. */
-static void expect_refusal(int rc, char *out, char *err, const char *a, const char *b)
-{
-	ck_assert_msg(rc == 2, "exit %d (stderr: %s)", rc, err);
-	ck_assert_str_eq(out, "");
-	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
-	ck_assert_msg(strstr(err, a) != NULL, "'%s' not named in: %s", a, err);
-	ck_assert_msg(!b || strstr(err, b) != NULL, "'%s' not named in: %s", b, err);
-	free(out);
-	free(err);
-}
-
 /* ---- the exact permutation test ---- */
 
 START_TEST(test_permutation_exact)
@@ -203,7 +142,7 @@ END_TEST
 
 START_TEST(test_compare_self)
 {
-	json_t *run = load_fixture(), *cmp = compare(run, run), *r, *regs;
+	json_t *run = vb_test_load_fixture(FIXTURE), *cmp = compare(run, run), *r, *regs;
 	char dir[PATH_MAX], path[PATH_MAX], *out, *err;
 	size_t i;
 	int rc;
@@ -223,7 +162,7 @@ START_TEST(test_compare_self)
 	json_decref(regs);
 	/* The command: exit 0, a table, nothing written without --out. */
 	write_run("a", run, dir, sizeof(dir));
-	rc = run_compare(&out, &err, "--fail-on-regression", "5", dir, dir, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", "--fail-on-regression", "5", dir, dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_ptr_nonnull(strstr(out, "0 significantly worse"));
 	ck_assert_str_eq(err, "");
@@ -238,7 +177,7 @@ END_TEST
 
 START_TEST(test_compare_regression)
 {
-	json_t *a = load_fixture(), *b = json_deep_copy(a), *cmp, *r, *doc;
+	json_t *a = vb_test_load_fixture(FIXTURE), *b = json_deep_copy(a), *cmp, *r, *doc;
 	char da[PATH_MAX], db[PATH_MAX], dout[PATH_MAX], *out, *err, *s;
 	size_t i, worse = 0;
 	int rc;
@@ -259,7 +198,7 @@ START_TEST(test_compare_regression)
 
 	write_run("a", a, da, sizeof(da));
 	write_run("b", b, db, sizeof(db));
-	rc = run_compare(&out, &err, "--fail-on-regression", "5", da, db, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", "--fail-on-regression", "5", da, db, NULL);
 	ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
 	ck_assert_ptr_nonnull(strstr(out, "WORSE"));
 	ck_assert_msg(strstr(err, "regression: bare / cpu.syscall / ns_per_call +30.0%") != NULL,
@@ -267,13 +206,13 @@ START_TEST(test_compare_regression)
 	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
 	free(out);
 	free(err);
-	rc = run_compare(&out, &err, "--fail-on-regression", "50", da, db, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", "--fail-on-regression", "50", da, db, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
 	free(err);
 	/* --json: the document on stdout; --out: compare.json and compare.md. */
 	snprintf(dout, sizeof(dout), "%s/out", tmpdir);
-	rc = run_compare(&out, &err, "--json", "--quiet", "--out", dout, da, db, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", "--json", "--quiet", "--out", dout, da, db, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	doc = json_loads(out, 0, NULL);
 	ck_assert_ptr_nonnull(doc);
@@ -296,7 +235,7 @@ END_TEST
 /* A throughput 30% lower is worse too; a latency 30% lower is better. */
 START_TEST(test_compare_orientation)
 {
-	json_t *a = load_fixture(), *b = json_deep_copy(a), *cmp;
+	json_t *a = vb_test_load_fixture(FIXTURE), *b = json_deep_copy(a), *cmp;
 	const json_t *r;
 
 	scale_metric(b, "container", "io.randread", "iops", 1 / 1.3);
@@ -319,7 +258,7 @@ END_TEST
 /* Three repetitions a side: no permutation p can fall below 0.05. */
 START_TEST(test_compare_too_few)
 {
-	json_t *a = load_fixture(), *b, *reps = json_array(), *r, *cmp;
+	json_t *a = vb_test_load_fixture(FIXTURE), *b, *reps = json_array(), *r, *cmp;
 	size_t i;
 
 	json_array_foreach(json_object_get(a, "repetitions"), i, r)
@@ -349,29 +288,29 @@ END_TEST
 
 START_TEST(test_compare_bad_input)
 {
-	json_t *run = load_fixture(), *bad;
+	json_t *run = vb_test_load_fixture(FIXTURE), *bad;
 	char good[PATH_MAX], dir[PATH_MAX], path[PATH_MAX], *out, *err, *s;
 	int rc;
 
 	write_run("good", run, good, sizeof(good));
 	/* Missing directory. */
-	rc = run_compare(&out, &err, good, "/nonexistent/vbench-run", NULL);
-	expect_refusal(rc, out, err, "/nonexistent/vbench-run", "no such run directory");
+	rc = vb_test_vbench(NULL, &out, &err, "compare", good, "/nonexistent/vbench-run", NULL);
+	vb_test_expect_refusal(rc, out, err, "/nonexistent/vbench-run", "no such run directory");
 	/* Truncated run.json. */
 	write_run("bad", run, dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	s = vb_read_file(path, MAXFILE, 0, NULL);
 	ck_assert_int_eq(vb_write_file(path, s, strlen(s) / 3, NULL), 0);
 	free(s);
-	rc = run_compare(&out, &err, dir, good, NULL);
-	expect_refusal(rc, out, err, path, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", dir, good, NULL);
+	vb_test_expect_refusal(rc, out, err, path, NULL);
 	/* Another schema version. */
 	bad = json_deep_copy(run);
 	json_object_set_new(bad, "schema_version", json_integer(7));
 	write_run("bad", bad, dir, sizeof(dir));
 	json_decref(bad);
-	rc = run_compare(&out, &err, good, dir, NULL);
-	expect_refusal(rc, out, err, path, "'schema_version'");
+	rc = vb_test_vbench(NULL, &out, &err, "compare", good, dir, NULL);
+	vb_test_expect_refusal(rc, out, err, path, "'schema_version'");
 	/* Hand-edited: a metric that is not a number. */
 	bad = json_deep_copy(run);
 	json_object_set_new(
@@ -381,13 +320,13 @@ START_TEST(test_compare_bad_input)
 	    "iops", json_string("fast"));
 	write_run("bad", bad, dir, sizeof(dir));
 	json_decref(bad);
-	rc = run_compare(&out, &err, good, dir, NULL);
-	expect_refusal(rc, out, err, path, "'repetitions[3].result.metrics.iops'");
+	rc = vb_test_vbench(NULL, &out, &err, "compare", good, dir, NULL);
+	vb_test_expect_refusal(rc, out, err, path, "'repetitions[3].result.metrics.iops'");
 	/* Usage. */
-	rc = run_compare(&out, &err, good, NULL);
-	expect_refusal(rc, out, err, "two run directories", NULL);
-	rc = run_compare(&out, &err, "--fail-on-regression", "lots", good, good, NULL);
-	expect_refusal(rc, out, err, "--fail-on-regression", NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", good, NULL);
+	vb_test_expect_refusal(rc, out, err, "two run directories", NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", "--fail-on-regression", "lots", good, good, NULL);
+	vb_test_expect_refusal(rc, out, err, "--fail-on-regression", NULL);
 	json_decref(run);
 }
 END_TEST

@@ -35,56 +35,24 @@
 #include "../harness/rootfs.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
-static char tmpdir[PATH_MAX], agent[PATH_MAX], vbench[PATH_MAX], validator[PATH_MAX];
+static char tmpdir[PATH_MAX], agent[PATH_MAX], vbench[PATH_MAX];
 
 /* Unchecked fixture (runner process): one private directory per case. */
 static void setup(void)
 {
 	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
 	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
-	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-ctest-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		tmpdir[0] = '\0';
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "ctest");
 }
 
 static void teardown(void)
 {
-	if (tmpdir[0])
-		vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
-
-/* Run argv with stdout+stderr into @out; exit status or 128+signal. */
-static int run_cmd(char *const argv[], char *out, size_t outlen, pid_t *pidp)
-{
-	int pfd[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	if (pidp)
-		*pidp = pid;
-	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 static const vb_lib_t *find_lib(const vb_rootfs_t *rf, const char *prefix)
 {
@@ -223,7 +191,7 @@ START_TEST(test_resolve_agent)
 		ck_assert_msg(rf->libs[i].path[0] == '/' && access(rf->libs[i].path, R_OK) == 0,
 			      "bad path %s", rf->libs[i].path);
 	/* Exactly what the loader loads: the same names as ldd's "=>" lines. */
-	if (access(ldd[0], X_OK) == 0 && run_cmd(ldd, out, sizeof(out), NULL) == 0) {
+	if (access(ldd[0], X_OK) == 0 && vb_test_run(ldd, NULL, out, sizeof(out), NULL) == 0) {
 		for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			if (!strstr(line, "=>") || sscanf(line, " %255s", name) != 1)
 				continue;
@@ -328,7 +296,7 @@ START_TEST(test_resolve_crafted)
 	snprintf(lib, sizeof(lib), "%s/lib/libjansson.so.4", tmpdir);
 	cp[1] = (char *)hl->path;
 	cp[2] = lib;
-	ck_assert_int_eq(run_cmd(cp, out, sizeof(out), NULL), 0);
+	ck_assert_int_eq(vb_test_run(cp, NULL, out, sizeof(out), NULL), 0);
 	snprintf(prog, sizeof(prog), "%s/bin", tmpdir);
 	ck_assert_int_eq(mkdir(prog, 0755), 0);
 	snprintf(prog, sizeof(prog), "%s/bin/prog", tmpdir);
@@ -452,74 +420,13 @@ static const char *cannot_run(char *why, size_t len)
 	return why;
 }
 
-/* Nothing the vbench process @pid made may remain. */
-static void assert_no_debris(pid_t pid)
-{
-	static const char *const cgdirs[] = { "/sys/fs/cgroup/cpuset", "/sys/fs/cgroup/memory",
-					      "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup" };
-	char cg[64], rootfs[64], scratch[64], path[PATH_MAX], *s;
-	struct dirent *de;
-	size_t i;
-	DIR *d;
-
-	snprintf(cg, sizeof(cg), "vbench-%d-", (int)pid);
-	snprintf(rootfs, sizeof(rootfs), "vbench-rootfs-%d-", (int)pid);
-	snprintf(scratch, sizeof(scratch), "vbench-scratch-%d-", (int)pid);
-	for (i = 0; i < VB_ARRAY_SIZE(cgdirs); i++) {
-		if (!(d = opendir(cgdirs[i])))
-			continue;
-		while ((de = readdir(d)) != NULL)
-			ck_assert_msg(strncmp(de->d_name, cg, strlen(cg)), "cgroup %s/%s left behind",
-				      cgdirs[i], de->d_name);
-		closedir(d);
-	}
-	d = opendir("/var/tmp");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL) {
-		ck_assert_msg(strncmp(de->d_name, rootfs, strlen(rootfs)),
-			      "rootfs /var/tmp/%s left behind", de->d_name);
-		ck_assert_msg(strncmp(de->d_name, scratch, strlen(scratch)),
-			      "scratch /var/tmp/%s left behind", de->d_name);
-	}
-	closedir(d);
-	s = vb_read_file("/proc/self/mountinfo", 1 << 20, 0, NULL);
-	ck_assert_msg(!s || !strstr(s, rootfs), "a mount of %s* is visible on the host", rootfs);
-	free(s);
-	/* No process of that run: not vbench, nothing in its cgroups. */
-	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
-	d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cgroup", de->d_name);
-		s = vb_read_file(path, 1 << 16, 0, NULL);
-		ck_assert_msg(!s || !strstr(s, cg), "process %s left in a cgroup %s*", de->d_name,
-			      cg);
-		free(s);
-	}
-	closedir(d);
-}
-
-static json_t *env_rec(json_t *doc, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "environments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	return NULL;
-}
-
 START_TEST(test_container_run)
 {
 	static char out[1 << 16];
-	char dir[PATH_MAX], path[PATH_MAX], why[512];
+	char dir[PATH_MAX], why[512];
 	char *argv[] = { vbench, "run", "--env", "bare,container", "--workload",
 			 "cpu.syscall,mem.stream,io.randread", "--profile", "test", "--out", dir,
 			 NULL };
-	char *val[] = { "/usr/bin/python3", validator, path, NULL };
 	json_t *doc, *ct, *bare, *in, *ifs, *r, *cfg;
 	unsigned long long ct_caps, bare_caps;
 	const char *s;
@@ -530,16 +437,12 @@ START_TEST(test_container_run)
 	if (cannot_run(why, sizeof(why)))
 		VB_SKIP("container environment unavailable: %s", why);
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	rc = run_cmd(argv, out, sizeof(out), &pid);
+	rc = vb_test_run(argv, NULL, out, sizeof(out), &pid);
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	rc = run_cmd(val, out, sizeof(out), NULL);
-	ck_assert_msg(rc == 0, "run.json does not validate: %s", out);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
+	doc = vb_test_load_run(dir, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
-	ct = env_rec(doc, "container");
-	bare = env_rec(doc, "bare");
+	ct = vb_test_env_rec(doc, "container");
+	bare = vb_test_env_rec(doc, "bare");
 	ck_assert_ptr_nonnull(ct);
 	ck_assert_msg(json_is_true(json_object_get(ct, "available")), "container: %s",
 		      json_string_value(json_object_get(ct, "reason")));
@@ -596,54 +499,23 @@ START_TEST(test_container_run)
 		(double)json_integer_value(json_object_get(ct, "stop_latency_ns")) / 1e6,
 		(double)json_integer_value(json_object_get(bare, "stop_latency_ns")) / 1e6);
 	json_decref(doc);
-	assert_no_debris(pid);
+	VB_ASSERT_NO_DEBRIS(pid, out);
 }
 END_TEST
 
 START_TEST(test_container_sigint)
 {
-	char dir[PATH_MAX], path[PATH_MAX], why[512], reps[8] = "50";
+	char dir[PATH_MAX], why[512], reps[8] = "50";
 	char *argv[] = { vbench, "run", "--env", "container", "--workload", "cpu.syscall",
 			 "--profile", "test", "--reps", reps, "--quiet", "--out", dir, NULL };
-	json_t *doc, *r;
-	int status, i, devnull;
-	size_t k;
 	pid_t pid;
 
 	if (cannot_run(why, sizeof(why)))
 		VB_SKIP("container environment unavailable: %s", why);
 	snprintf(dir, sizeof(dir), "%s/run-int", tmpdir);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		execv(vbench, argv);
-		_exit(127);
-	}
-	for (i = 0; i < 1200; i++) {
-		json_t *d = json_load_file(path, 0, NULL);
-		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
-		json_decref(d);
-		if (n >= 3)
-			break;
-		usleep(25000);
-	}
-	kill(pid, SIGINT);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 130);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
-	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
-	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
-	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
-	json_array_foreach(json_object_get(doc, "repetitions"), k, r)
-		ck_assert(json_is_true(json_object_get(r, "ok")));
-	json_decref(doc);
-	assert_no_debris(pid);
+	pid = vb_test_spawn(argv, NULL);
+	json_decref(vb_test_sigint_run(pid, dir, 3, 50, 1));
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 END_TEST
 

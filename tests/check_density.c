@@ -18,8 +18,6 @@
  * vbench process remains (cgroups, rootfs, disk images, socket directories,
  * QEMU, processes).
  */
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
@@ -42,20 +40,19 @@
 #include "../harness/summary.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
-static char tmpdir[PATH_MAX], vbench[PATH_MAX], validator[PATH_MAX];
+static char tmpdir[PATH_MAX], vbench[PATH_MAX];
 
 static void setup(void)
 {
 	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
-	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-dtest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "dtest"), 0);
 }
 
 static void teardown(void)
 {
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ==== unit ================================================================ */
@@ -150,13 +147,8 @@ static json_t *noisy_env(json_t *p, const char *how)
 /* The fixture run (bare, container) plus a measured hosted VM and @noisy. */
 static json_t *run_with(json_t *noisy)
 {
-	char path[PATH_MAX];
-	vb_error_t err;
-	json_t *run;
+	json_t *run = vb_test_load_fixture("tests/fixtures/run-bare-container.json");
 
-	snprintf(path, sizeof(path), "%s/tests/fixtures/run-bare-container.json", vb_test_srcdir());
-	run = vb_runfile_load(path, &err);
-	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
 	json_array_append_new(json_object_get(run, "environments"),
 			      json_pack("{s:s,s:s,s:s,s:b,s:b}", "name", "hosted", "type",
 					"hosted VM (type-2)", "mechanism",
@@ -374,90 +366,13 @@ static int run_vbench(const char *const *args, const char *dir, pid_t *pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static json_t *load_checked(const char *dir)
+/* Nothing of vbench @pid remains (vb_test_debris), its log @dir.log named. */
+static void assert_no_debris(pid_t pid, const char *dir)
 {
-	char path[PATH_MAX], cmd_out[4096];
-	char *argv[] = { "/usr/bin/python3", validator, path, NULL };
-	json_error_t jerr;
-	json_t *doc;
-	int pfd[2], st;
-	ssize_t n;
-	pid_t pid;
+	char log[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	n = read(pfd[0], cmd_out, sizeof(cmd_out) - 1);
-	cmd_out[n > 0 ? n : 0] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &st, 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "run.json invalid: %s", cmd_out);
-	doc = json_load_file(path, 0, &jerr);
-	ck_assert_msg(doc != NULL, "run.json: %s", jerr.text);
-	return doc;
-}
-
-static void no_prefix(const char *dir, const char *prefix, const char *what)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	while (d && (de = readdir(d)) != NULL)
-		ck_assert_msg(strncmp(de->d_name, prefix, strlen(prefix)), "%s %s/%s left behind",
-			      what, dir, de->d_name);
-	if (d)
-		closedir(d);
-}
-
-/* Nothing of vbench @pid remains: cgroups, directories, images, processes. */
-static void assert_no_debris(pid_t pid)
-{
-	static const char *const cgdirs[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/cpuset",
-					      "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpuacct" };
-	static const char *const tmps[] = { "vbench-rootfs-%d-", "vbench-vmdisk-%d-",
-					    "vbench-scratch-%d-", "vbench-oci-%d-" };
-	char pfx[64], path[PATH_MAX], *s;
-	struct dirent *de;
-	size_t i;
-	DIR *d;
-
-	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
-	snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
-	for (i = 0; i < VB_ARRAY_SIZE(cgdirs); i++)
-		no_prefix(cgdirs[i], pfx, "cgroup");
-	for (i = 0; i < VB_ARRAY_SIZE(tmps); i++) {
-		snprintf(pfx, sizeof(pfx), tmps[i], (int)pid);
-		no_prefix("/var/tmp", pfx, "directory");
-	}
-	snprintf(pfx, sizeof(pfx), "vbench-vm-%d-", (int)pid);
-	no_prefix("/tmp", pfx, "socket directory");
-	/* No process in a cgroup of that run, no QEMU naming its socket directory. */
-	d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cgroup", de->d_name);
-		s = vb_read_file(path, 1 << 16, 0, NULL);
-		snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
-		ck_assert_msg(!s || !strstr(s, pfx), "process %s left in a cgroup %s*", de->d_name,
-			      pfx);
-		free(s);
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		s = vb_read_file(path, 1 << 16, 0, NULL);
-		snprintf(pfx, sizeof(pfx), "vbench-vm-%d-", (int)pid);
-		ck_assert_msg(!s || !strstr(s, pfx), "QEMU %s of vbench %d still running",
-			      de->d_name, (int)pid);
-		free(s);
-	}
-	closedir(d);
+	snprintf(log, sizeof(log), "see %s.log", dir);
+	VB_ASSERT_NO_DEBRIS(pid, log);
 }
 
 static json_int_t pss(const json_t *inst, const char *key)
@@ -482,8 +397,8 @@ static void density_case(const char *env, int vm)
 	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, env);
 	rc = run_vbench(args, dir, &pid);
 	ck_assert_msg(rc == 0, "vbench run exited %d (see %s.log)", rc, dir);
-	assert_no_debris(pid);
-	doc = load_checked(dir);
+	assert_no_debris(pid, dir);
+	doc = vb_test_load_run(dir, 1);
 	ck_assert_ptr_null(json_object_get(doc, "noisy")); /* test profile: no short form */
 	d = json_object_get(json_object_get(doc, "density"), env);
 	ck_assert_ptr_nonnull(d);
@@ -542,8 +457,8 @@ START_TEST(test_noisy_container)
 	snprintf(dir, sizeof(dir), "%s/noisy", tmpdir);
 	rc = run_vbench(args, dir, &pid);
 	ck_assert_msg(rc == 0, "vbench run exited %d (see %s.log)", rc, dir);
-	assert_no_debris(pid);
-	doc = load_checked(dir);
+	assert_no_debris(pid, dir);
+	doc = vb_test_load_run(dir, 1);
 	ck_assert_ptr_null(json_object_get(doc, "density"));
 	n = json_object_get(json_object_get(doc, "noisy"), "container");
 	ck_assert_ptr_nonnull(n);
@@ -594,8 +509,8 @@ START_TEST(test_density_memory_bound)
 	snprintf(dir, sizeof(dir), "%s/membound", tmpdir);
 	rc = run_vbench(args, dir, &pid);
 	ck_assert_msg(rc == 0, "vbench run exited %d (see %s.log)", rc, dir);
-	assert_no_debris(pid);
-	doc = load_checked(dir);
+	assert_no_debris(pid, dir);
+	doc = vb_test_load_run(dir, 1);
 	d = json_object_get(json_object_get(doc, "density"), "container");
 	ck_assert_ptr_nonnull(d);
 	started = json_integer_value(json_object_get(d, "started"));
@@ -618,7 +533,7 @@ END_TEST
 /* SIGINT while the density instances boot: exit 130, nothing left. */
 START_TEST(test_density_sigint)
 {
-	char dir[PATH_MAX], why[128], line[1024], path[PATH_MAX];
+	char dir[PATH_MAX], why[128], line[1024];
 	char *argv[] = { vbench,      "run",  "--env",	"hosted", "--workload", "cpu.int",
 			 "--profile", "test", "--reps", "1",	  "--memory",	"256M",
 			 "--density", "3",    "--out",	dir,	  NULL };
@@ -656,10 +571,8 @@ START_TEST(test_density_sigint)
 	ck_assert_msg(seen, "the density measurement never started");
 	ck_assert(WIFEXITED(st));
 	ck_assert_int_eq(WEXITSTATUS(st), 130);
-	assert_no_debris(pid);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
+	VB_ASSERT_NO_DEBRIS(pid, "its stderr was read by the test");
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
 	d = json_object_get(json_object_get(doc, "density"), "hosted");
 	ck_assert_ptr_nonnull(d);

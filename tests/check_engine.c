@@ -38,59 +38,20 @@
 #include "../harness/runproc.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
-static char tmpdir[PATH_MAX], vbench[PATH_MAX], agent[PATH_MAX], validator[PATH_MAX];
+static char tmpdir[PATH_MAX], vbench[PATH_MAX], agent[PATH_MAX];
 
 static void setup(void)
 {
 	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
 	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
-	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-etest-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		tmpdir[0] = '\0';
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "etest");
 }
 
 static void teardown(void)
 {
-	if (tmpdir[0])
-		vb_rm_rf(tmpdir);
-}
-
-/* Run argv with stdout+stderr into @out; exit status or 128+signal; the
- * child's pid in *@pidp (the vbench whose debris to look for). */
-static int run_cmd_pid(char *const argv[], char *out, size_t outlen, pid_t *pidp)
-{
-	int pfd[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	*pidp = pid;
-	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int run_cmd(char *const argv[], char *out, size_t outlen)
-{
-	pid_t pid;
-
-	return run_cmd_pid(argv, out, outlen, &pid);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helper programs -------------------------------------------------------- */
@@ -210,7 +171,7 @@ START_TEST(test_engines_unavailable)
 	size_t i;
 	int rc;
 
-	rc = run_cmd(list, out, sizeof(out));
+	rc = vb_test_run(list, NULL, out, sizeof(out), NULL);
 	ck_assert_int_eq(rc, 0);
 	for (i = 0; i < 2; i++) {
 		char head[32], *reason, *nl;
@@ -233,14 +194,14 @@ START_TEST(test_engines_unavailable)
 	/* Alone: nothing can run (exit 3), and the reason is printed and recorded. */
 	only[3] = (char *)down;
 	snprintf(dir, sizeof(dir), "%s/%s-only", tmpdir, down);
-	rc = run_cmd(only, out, sizeof(out));
+	rc = vb_test_run(only, NULL, out, sizeof(out), NULL);
 	ck_assert_msg(rc == 3, "exit %d:\n%s", rc, out);
 	snprintf(want, sizeof(want), "%s unavailable: %s", down, down);
 	ck_assert_msg(strstr(out, want) != NULL, "%s", out);
 	/* Next to bare: bare still runs. */
 	snprintf(envs, sizeof(envs), "bare,%s", down);
 	snprintf(dir, sizeof(dir), "%s/bare-%s", tmpdir, down);
-	rc = run_cmd(both, out, sizeof(out));
+	rc = vb_test_run(both, NULL, out, sizeof(out), NULL);
 	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
 	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/run.json");
 	doc = json_load_file(dir, 0, NULL);
@@ -337,64 +298,20 @@ END_TEST
 
 /* ---- an engine that answers, end to end ---------------------------------------- */
 
-static json_t *env_rec(json_t *doc, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "environments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	return NULL;
-}
-
-/* Nothing the vbench process @pid made through @engine may remain. */
-static void assert_engine_clean(const char *engine, pid_t pid)
+/* Nothing the vbench process @pid made through @engine may remain (@log:
+ * its output or NULL); @engine must answer `ps`, so that it can tell. */
+static void assert_engine_clean(const char *engine, pid_t pid, const char *log)
 {
 	static char out[1 << 16];
-	char path[PATH_MAX], prefix[64], dirp[64], *s;
-	char *ps[] = { path, "ps", "-a", "--format", "{{.Names}}", NULL };
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(prefix, sizeof(prefix), "vbench-%d-", (int)pid);
-	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
-	if (vb_proc_which(engine, path, sizeof(path)) == 0) {
-		ck_assert_int_eq(run_cmd(ps, out, sizeof(out)), 0);
-		ck_assert_msg(!strstr(out, prefix), "`%s ps -a` still lists a container of vbench %d:\n%s",
-			      engine, (int)pid, out);
-	}
-	snprintf(dirp, sizeof(dirp), "vbench-engine-%d-", (int)pid);
-	d = opendir("/var/tmp");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL)
-		ck_assert_msg(strncmp(de->d_name, dirp, strlen(dirp)), "/var/tmp/%s left behind",
-			      de->d_name);
-	closedir(d);
-	d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		s = vb_read_file(path, 1 << 16, 0, NULL);
-		for (char *q = s; q && q < s + 4096 && *q; q += strlen(q) + 1)
-			ck_assert_msg(strncmp(q, prefix, strlen(prefix)), "process %s still runs %s",
-				      de->d_name, q);
-		free(s);
-	}
-	closedir(d);
-}
-
-static json_t *load_run(const char *dir)
-{
 	char path[PATH_MAX];
-	json_t *doc;
+	char *ps[] = { path, "ps", "-a", "--format", "{{.Names}}", NULL };
+	int rc;
 
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_msg(doc != NULL, "no %s", path);
-	return doc;
+	if (vb_proc_which(engine, path, sizeof(path)) == 0) {
+		rc = vb_test_run(ps, NULL, out, sizeof(out), NULL);
+		ck_assert_msg(rc == 0, "`%s ps -a` exited %d: %s", engine, rc, out);
+	}
+	VB_ASSERT_NO_DEBRIS(pid, log);
 }
 
 /* The view from inside and the allocation, for @engine's record @e. */
@@ -430,12 +347,11 @@ static void check_inside(const char *engine, json_t *e)
 static void engine_run(const char *engine)
 {
 	static char out[1 << 16];
-	char dir[PATH_MAX], dir2[PATH_MAX], path[PATH_MAX], why[512], envs[32];
+	char dir[PATH_MAX], dir2[PATH_MAX], why[512], envs[32];
 	char *argv[] = { vbench, "run", "--env", envs, "--workload", "cpu.int,io.seqread",
 			 "--profile", "test", "--reps", "2", "--out", dir, NULL };
 	char *again[] = { vbench, "run", "--env", (char *)engine, "--workload", "cpu.int",
 			  "--profile", "test", "--reps", "1", "--quiet", "--out", dir2, NULL };
-	char *val[] = { "/usr/bin/python3", validator, path, NULL };
 	json_t *doc, *doc2, *e, *r, *img, *img2, *mem;
 	size_t i, n = 0;
 	pid_t pid;
@@ -445,14 +361,11 @@ static void engine_run(const char *engine)
 		VB_SKIP("%s unavailable: %s", engine, why);
 	snprintf(envs, sizeof(envs), "bare,%s", engine);
 	snprintf(dir, sizeof(dir), "%s/run-%s", tmpdir, engine);
-	rc = run_cmd_pid(argv, out, sizeof(out), &pid);
+	rc = vb_test_run(argv, NULL, out, sizeof(out), &pid);
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	rc = run_cmd(val, out, sizeof(out));
-	ck_assert_msg(rc == 0, "run.json does not validate: %s", out);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
-	e = env_rec(doc, engine);
+	e = vb_test_env_rec(doc, engine);
 	ck_assert_ptr_nonnull(e);
 	ck_assert_msg(json_is_true(json_object_get(e, "available")), "%s: %s", engine,
 		      json_string_value(json_object_get(e, "reason")));
@@ -478,13 +391,13 @@ static void engine_run(const char *engine)
 		(double)json_integer_value(json_object_get(e, "stop_latency_ns")) / 1e6,
 		json_string_value(json_object_get(img, "tag")),
 		json_is_true(json_object_get(img, "built_by_this_run")) ? "built" : "reused");
-	assert_engine_clean(engine, pid);
+	assert_engine_clean(engine, pid, out);
 	/* The next run reuses the image: same tag, same id, not built again. */
 	snprintf(dir2, sizeof(dir2), "%s/again-%s", tmpdir, engine);
-	rc = run_cmd_pid(again, out, sizeof(out), &pid);
+	rc = vb_test_run(again, NULL, out, sizeof(out), &pid);
 	ck_assert_msg(rc == 0, "second vbench run exited %d:\n%s", rc, out);
-	doc2 = load_run(dir2);
-	img2 = json_object_get(json_object_get(env_rec(doc2, engine), "config"), "image");
+	doc2 = vb_test_load_run(dir2, 0);
+	img2 = json_object_get(json_object_get(vb_test_env_rec(doc2, engine), "config"), "image");
 	ck_assert_str_eq(json_string_value(json_object_get(img2, "tag")),
 			 json_string_value(json_object_get(img, "tag")));
 	ck_assert_str_eq(json_string_value(json_object_get(img2, "id")),
@@ -492,7 +405,7 @@ static void engine_run(const char *engine)
 	ck_assert(json_is_false(json_object_get(img2, "built_by_this_run")));
 	json_decref(doc2);
 	json_decref(doc);
-	assert_engine_clean(engine, pid);
+	assert_engine_clean(engine, pid, out);
 }
 
 START_TEST(test_podman_run)
@@ -510,45 +423,25 @@ END_TEST
 /* SIGINT part-way (@forced: a second one at once, the forced-exit path). */
 static void engine_sigint(const char *engine, int forced)
 {
-	char dir[PATH_MAX], path[PATH_MAX], why[512];
+	char dir[PATH_MAX], why[512];
 	char *argv[] = { vbench, "run", "--env", (char *)engine, "--workload", "cpu.syscall",
 			 "--profile", "test", "--reps", "50", "--quiet", "--out", dir, NULL };
 	json_t *doc, *r;
-	int status, i, devnull;
 	size_t k;
 	pid_t pid;
 
 	if (cannot_run(engine, why, sizeof(why)))
 		VB_SKIP("%s unavailable: %s", engine, why);
 	snprintf(dir, sizeof(dir), "%s/int-%s-%d", tmpdir, engine, forced);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		execv(vbench, argv);
-		_exit(127);
-	}
-	for (i = 0; i < 1200; i++) {
-		json_t *d = json_load_file(path, 0, NULL);
-		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
-		json_decref(d);
-		if (n >= 3)
-			break;
-		usleep(25000);
-	}
+	pid = vb_test_spawn(argv, NULL);
+	vb_test_wait_reps(dir, 3, 30000);
 	kill(pid, SIGINT);
 	if (forced) {
 		usleep(2000);
 		kill(pid, SIGINT);
 	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 130);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
 	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
 	if (!forced) {
@@ -557,7 +450,7 @@ static void engine_sigint(const char *engine, int forced)
 			ck_assert(json_is_true(json_object_get(r, "ok")));
 	}
 	json_decref(doc);
-	assert_engine_clean(engine, pid);
+	assert_engine_clean(engine, pid, NULL);
 }
 
 START_TEST(test_podman_sigint)

@@ -25,6 +25,7 @@
 #include "../harness/summary.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define GOLDEN	"tests/fixtures/golden/explain.md"
@@ -33,28 +34,15 @@ static char tmpdir[PATH_MAX];
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-xtest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "xtest"), 0);
 }
 
 static void teardown(void)
 {
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers ---- */
-
-static json_t *load_fixture(void)
-{
-	char path[PATH_MAX];
-	vb_error_t err;
-	json_t *run;
-
-	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), FIXTURE);
-	run = vb_runfile_load(path, &err);
-	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
-	return run;
-}
 
 /* The explanation of @run as a document and, in @md, as Markdown. */
 static json_t *explain(const json_t *run, char **md)
@@ -192,7 +180,7 @@ static void add_vms(json_t *run, double slow)
 
 START_TEST(test_golden)
 {
-	json_t *run = load_fixture(), *x;
+	json_t *run = vb_test_load_fixture(FIXTURE), *x;
 	char path[PATH_MAX], *md, *golden;
 
 	x = explain(run, &md);
@@ -212,7 +200,7 @@ END_TEST
 
 START_TEST(test_fixture_verdicts)
 {
-	json_t *run = load_fixture(), *x, *x2;
+	json_t *run = vb_test_load_fixture(FIXTURE), *x, *x2;
 	char *md, *md2;
 
 	x = explain(run, &md);
@@ -251,7 +239,7 @@ END_TEST
 
 START_TEST(test_vm_verdicts)
 {
-	json_t *run = load_fixture(), *x;
+	json_t *run = vb_test_load_fixture(FIXTURE), *x;
 	char *md;
 
 	add_vms(run, 8.0);
@@ -278,7 +266,7 @@ START_TEST(test_vm_verdicts)
 	json_decref(x);
 	json_decref(run);
 	/* an "emulated VM" as fast as bare metal: claim 1 does not hold */
-	run = load_fixture();
+	run = vb_test_load_fixture(FIXTURE);
 	add_vms(run, 1.0);
 	x = explain(run, &md);
 	ck_assert_str_eq(verdict(x, 1), VB_EXPLAIN_NOT);
@@ -290,53 +278,17 @@ END_TEST
 
 /* ---- the command ---- */
 
-static int run_explain(char **out, char **errout, ...)
-{
-	char vbench[PATH_MAX], so[PATH_MAX], se[PATH_MAX];
-	const char *argv[16];
-	int n = 0, status, fd;
-	va_list ap;
-	pid_t pid;
-
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
-	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
-	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
-	argv[n++] = vbench;
-	argv[n++] = "explain";
-	va_start(ap, errout);
-	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		fd = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		fd = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 2);
-		execv(vbench, (char *const *)argv);
-		_exit(127);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	*out = vb_read_file(so, 1 << 22, 0, NULL);
-	*errout = vb_read_file(se, 1 << 22, 0, NULL);
-	ck_assert_ptr_nonnull(*out);
-	ck_assert_ptr_nonnull(*errout);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 START_TEST(test_cmd_explain)
 {
 	char dir[PATH_MAX], path[PATH_MAX], *out, *err, *md;
-	json_t *run = load_fixture(), *x;
+	json_t *run = vb_test_load_fixture(FIXTURE), *x;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
 	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	ck_assert_int_eq(json_dump_file(run, path, JSON_INDENT(1)), 0);
-	rc = run_explain(&out, &err, dir, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "explain", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	snprintf(path, sizeof(path), "%s/explain.md", dir);
 	md = vb_read_file(path, 1 << 22, 0, NULL);
@@ -346,7 +298,7 @@ START_TEST(test_cmd_explain)
 	free(md);
 	free(out);
 	free(err);
-	rc = run_explain(&out, &err, "--json", dir, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "explain", "--json", dir, NULL);
 	ck_assert_int_eq(rc, 0);
 	x = json_loads(out, 0, NULL);
 	ck_assert_ptr_nonnull(x);
@@ -355,7 +307,7 @@ START_TEST(test_cmd_explain)
 	free(out);
 	free(err);
 	/* bad input: one line naming the file and the field, exit 2, nothing written */
-	rc = run_explain(&out, &err, "/nonexistent/run", NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "explain", "/nonexistent/run", NULL);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/run"));
 	free(out);
@@ -366,7 +318,7 @@ START_TEST(test_cmd_explain)
 	ck_assert_int_eq(json_dump_file(run, path, 0), 0);
 	snprintf(path, sizeof(path), "%s/explain.md", dir);
 	unlink(path);
-	rc = run_explain(&out, &err, dir, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "explain", dir, NULL);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_str_eq(out, "");
 	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);

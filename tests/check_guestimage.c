@@ -40,52 +40,21 @@
 #include "../harness/util.h"
 #include "../harness/vmlinux.h"
 #include "tests.h"
+#include "testutil.h"
 
 static char tmpdir[PATH_MAX];
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-gitest-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		tmpdir[0] = '\0';
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "gitest");
 }
 
 static void teardown(void)
 {
-	if (tmpdir[0])
-		vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
-
-/* A private directory for one test: tmpdir/@name. */
-static const char *testdir(const char *name, char *buf, size_t len)
-{
-	vb_error_t err;
-
-	ck_assert(tmpdir[0]);
-	snprintf(buf, len, "%s/%s", tmpdir, name);
-	ck_assert_msg(vb_mkdir_p(buf, 0755, &err) == 0, "%s", err.msg);
-	return buf;
-}
-
-/* Write @len bytes to @dir/@rel (@rel "": to @dir), creating parents. */
-static void put(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char p[PATH_MAX], parent[PATH_MAX];
-	vb_error_t err;
-
-	snprintf(p, sizeof(p), "%s%s%s", dir, *rel ? "/" : "", rel);
-	snprintf(parent, sizeof(parent), "%s", p);
-	*strrchr(parent, '/') = '\0';
-	ck_assert_msg(vb_mkdir_p(parent, 0755, &err) == 0, "%s", err.msg);
-	ck_assert_msg(vb_write_file(p, data, len, &err) == 0, "%s", err.msg);
-}
-
-static void put_text(const char *dir, const char *rel, const char *text)
-{
-	put(dir, rel, text, strlen(text));
-}
 
 /* Position of module @name in @o, -1 when absent. */
 static int pos(const vb_kmod_order_t *o, const char *name)
@@ -171,7 +140,7 @@ static void make_bzimage(const char *path, const char *release, const unsigned c
 	if (keep)
 		memcpy(img + SETUP, stream, keep);
 	memset(img + SETUP + keep, 0xAB, 300);
-	put(path, "", img, SETUP + keep + 300);
+	vb_test_put(path, "", img, SETUP + keep + 300);
 	free(img);
 }
 
@@ -201,7 +170,7 @@ START_TEST(vmlinux_extract)
 	vb_error_t err;
 	int before = vb_res_count();
 
-	testdir("vmlinux", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "vmlinux", dir, sizeof(dir));
 	snprintf(img, sizeof(img), "%s/bzImage", dir);
 	snprintf(cache, sizeof(cache), "%s/cache", dir);
 	stream = xz(elf, elflen, &slen);
@@ -231,7 +200,7 @@ START_TEST(vmlinux_errors)
 	vb_vmlinux_t v;
 	vb_error_t err;
 
-	testdir("vmlinux-bad", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "vmlinux-bad", dir, sizeof(dir));
 	snprintf(img, sizeof(img), "%s/bzImage", dir);
 	snprintf(cache, sizeof(cache), "%s/cache", dir);
 
@@ -283,15 +252,15 @@ START_TEST(cache_prune)
 	struct timespec t[2];
 	int i;
 
-	testdir("prune", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "prune", dir, sizeof(dir));
 	for (i = 0; i < 6; i++) {
 		snprintf(p, sizeof(p), "%s/%d.cpio", dir, i);
-		put(p, "", "x", 1);
+		vb_test_put(p, "", "x", 1);
 		t[0].tv_sec = t[1].tv_sec = time(NULL) - (i < 5 ? 86400 + i * 60 : 0);
 		t[0].tv_nsec = t[1].tv_nsec = 0;
 		ck_assert_int_eq(utimensat(AT_FDCWD, p, t, 0), 0);
 	}
-	put(dir, "keep.vmlinux", "y", 1);
+	vb_test_put(dir, "keep.vmlinux", "y", 1);
 	/* the two most recent (5, then 0) stay; 1-4 are a day old and go */
 	ck_assert_int_eq(vb_cachefile_prune(dir, ".cpio", 2, 3600), 4);
 	ck_assert_int_eq(count_entries(dir), 3);
@@ -377,11 +346,11 @@ START_TEST(initramfs_write)
 		VB_SKIP("%s not built", agent);
 	if (access(VB_GUEST_BUSYBOX, X_OK) < 0)
 		VB_SKIP("%s missing (package busybox-static)", VB_GUEST_BUSYBOX);
-	testdir("initramfs", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "initramfs", dir, sizeof(dir));
 	snprintf(mods, sizeof(mods), "%s/lib/modules/9.9.9-test", dir);
 	snprintf(cache, sizeof(cache), "%s/cache", dir);
-	put_text(mods, "kernel/a/first.ko", "module one");
-	put_text(mods, "kernel/b/second.ko", "module two");
+	vb_test_put_text(mods, "kernel/a/first.ko", "module one");
+	vb_test_put_text(mods, "kernel/b/second.ko", "module two");
 	memset(&order, 0, sizeof(order));
 	snprintf(order.items[0].name, 64, "first");
 	snprintf(order.items[0].path, 256, "kernel/a/first.ko");
@@ -449,7 +418,7 @@ START_TEST(initramfs_write)
 	ck_assert_int_eq(ir.cache_hit, 1);
 	ck_assert_str_eq(ir.path, first);
 	vb_initramfs_free(&ir);
-	put_text(mods, "kernel/b/second.ko", "module two, rebuilt");
+	vb_test_put_text(mods, "kernel/b/second.ko", "module two, rebuilt");
 	ck_assert_msg(vb_initramfs_build(&spec, &ir, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(ir.cache_hit, 0);
 	ck_assert_str_ne(ir.path, first);
@@ -477,7 +446,7 @@ START_TEST(kernel_explicit_and_host)
 	vb_kernel_t k;
 	vb_error_t err;
 
-	testdir("kernel", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "kernel", dir, sizeof(dir));
 	snprintf(boot, sizeof(boot), "%s/boot", dir);
 	snprintf(mods, sizeof(mods), "%s/lib/modules", dir);
 	memset(&w, 0, sizeof(w));
@@ -494,7 +463,7 @@ START_TEST(kernel_explicit_and_host)
 
 	/* --kernel PATH inside an unpacked package tree: release and modules found */
 	snprintf(img, sizeof(img), "%s/pkg/boot/vmlinuz-8.8.8-pkg", dir);
-	put_text(dir, "pkg/lib/modules/8.8.8-pkg/modules.dep", "");
+	vb_test_put_text(dir, "pkg/lib/modules/8.8.8-pkg/modules.dep", "");
 	make_bzimage(img, "8.8.8-pkg", NULL, 0);
 	ck_assert_msg(vb_kernel_choose(&w, img, &k, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(k.source, "--kernel");
@@ -503,8 +472,8 @@ START_TEST(kernel_explicit_and_host)
 	ck_assert_str_eq(k.modules, p);
 
 	/* the host's own kernel, when both its image and its modules exist */
-	put_text(boot, "vmlinuz-7.7.7-test", "not really a kernel");
-	put_text(mods, "7.7.7-test/modules.dep", "");
+	vb_test_put_text(boot, "vmlinuz-7.7.7-test", "not really a kernel");
+	vb_test_put_text(mods, "7.7.7-test/modules.dep", "");
 	ck_assert_msg(vb_kernel_choose(&w, NULL, &k, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(k.source, "host");
 	snprintf(p, sizeof(p), "%s/vmlinuz-7.7.7-test", boot);
@@ -534,7 +503,7 @@ START_TEST(prepare_offline)
 	if (access(agent, X_OK) < 0 || access(VB_GUEST_BUSYBOX, X_OK) < 0)
 		VB_SKIP("needs %s and %s (busybox-static)", agent, VB_GUEST_BUSYBOX);
 	ck_assert_ptr_nonnull(gi);
-	testdir("offline", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "offline", dir, sizeof(dir));
 	snprintf(img, sizeof(img), "%s/pkg/boot/vmlinuz-9.9.9-fake", dir);
 	snprintf(mods, sizeof(mods), "%s/pkg/lib/modules/9.9.9-fake", dir);
 	snprintf(vm, sizeof(vm), "%s/vmlinux-cache", dir);
@@ -544,15 +513,15 @@ START_TEST(prepare_offline)
 	free(stream);
 	for (i = 0; i < VB_ARRAY_SIZE(names); i++) {
 		snprintf(rel, sizeof(rel), "kernel/%s.ko", names[i]);
-		put_text(mods, rel, names[i]);
+		vb_test_put_text(mods, rel, names[i]);
 		off += (size_t)snprintf(dep + off, sizeof(dep) - off, "%s:%s\n", rel,
 					i > 1 && i < 7 ? " kernel/virtio.ko kernel/virtio_ring.ko"
 					: i == 1       ? " kernel/virtio_ring.ko"
 						       : "");
 	}
-	put_text(mods, "modules.dep", dep);
-	put_text(mods, "modules.softdep", "softdep ext4 pre: crc32c\n");
-	put_text(mods, "modules.alias", "alias crc32c crc32c_generic\n");
+	vb_test_put_text(mods, "modules.dep", dep);
+	vb_test_put_text(mods, "modules.softdep", "softdep ext4 pre: crc32c\n");
+	vb_test_put_text(mods, "modules.alias", "alias crc32c crc32c_generic\n");
 	memset(&o, 0, sizeof(o));
 	o.kernel = img;
 	o.agent = agent;
@@ -601,12 +570,12 @@ START_TEST(kernel_debian_package)
 	const vb_kmod_order_t *m;
 
 	ck_assert_ptr_nonnull(img);
-	testdir("debian", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "debian", dir, sizeof(dir));
 	snprintf(boot, sizeof(boot), "%s/boot", dir);
 	snprintf(mods, sizeof(mods), "%s/lib/modules", dir);
 	snprintf(icache, sizeof(icache), "%s/initramfs", dir);
-	put_text(boot, "vmlinuz-5.10.0-other-amd64", "another release: never used");
-	put_text(mods, "5.10.0-other-amd64/modules.dep", "");
+	vb_test_put_text(boot, "vmlinuz-5.10.0-other-amd64", "another release: never used");
+	vb_test_put_text(mods, "5.10.0-other-amd64/modules.dep", "");
 	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
 	memset(&w, 0, sizeof(w));
 	w.boot_dir = boot;

@@ -26,111 +26,27 @@
 #include "../harness/marker.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
-static char vbench[PATH_MAX], validator[PATH_MAX], tmpdir[PATH_MAX];
+static char vbench[PATH_MAX], tmpdir[PATH_MAX];
 static pid_t last_pid; /* the vbench process run_cmd started last */
 
 static void setup(void)
 {
 	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
-	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-itest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "itest"), 0);
 }
 
 static void teardown(void)
 {
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
-/* Run argv, capture stdout+stderr into @out (NUL-terminated); return exit
- * status (or 128+signal).  @setenv_kv "K=V" or NULL. */
+/* Run argv with "K=V" @env_kv (or NULL), stdout+stderr into @out; its exit
+ * status (or 128+signal), its PID in last_pid. */
 static int run_cmd(char *const argv[], const char *env_kv, char *out, size_t outlen)
 {
-	int pfd[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		if (env_kv)
-			putenv((char *)env_kv);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	last_pid = pid;
-	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int validate(const char *path, char *out, size_t outlen)
-{
-	char *argv[] = { "/usr/bin/python3", validator, (char *)path, NULL };
-	return run_cmd(argv, NULL, out, outlen);
-}
-
-/* Nothing the vbench process @pid created may remain: no cgroup
- * "vbench-<pid>-*", no scratch directory "vbench-scratch-<pid>-*". */
-static void assert_no_debris(pid_t pid)
-{
-	static const char *const dirs[] = { "/sys/fs/cgroup/cpuset", "/sys/fs/cgroup/memory",
-					    "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup" };
-	char cg[64], scratch[64];
-	struct dirent *de;
-	size_t i;
-	DIR *d;
-
-	ck_assert_int_gt(pid, 0);
-	snprintf(cg, sizeof(cg), "vbench-%d-", (int)pid);
-	snprintf(scratch, sizeof(scratch), "vbench-scratch-%d-", (int)pid);
-	for (i = 0; i < VB_ARRAY_SIZE(dirs); i++) {
-		d = opendir(dirs[i]);
-		if (!d)
-			continue;
-		while ((de = readdir(d)) != NULL)
-			ck_assert_msg(strncmp(de->d_name, cg, strlen(cg)),
-				      "cgroup %s/%s left behind", dirs[i], de->d_name);
-		closedir(d);
-	}
-	d = opendir("/var/tmp");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL)
-		ck_assert_msg(strncmp(de->d_name, scratch, strlen(scratch)),
-			      "scratch directory /var/tmp/%s left behind", de->d_name);
-	closedir(d);
-	/* ... no marker (it is removed once everything is released) ... */
-	snprintf(scratch, sizeof(scratch), "%d-", (int)pid);
-	d = opendir(vb_marker_dir());
-	while (d && (de = readdir(d)) != NULL)
-		ck_assert_msg(strncmp(de->d_name, scratch, strlen(scratch)), "marker %s/%s left behind",
-			      vb_marker_dir(), de->d_name);
-	if (d)
-		closedir(d);
-	/* ... and no process of it. */
-	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
-}
-
-static json_t *load_run(const char *dir)
-{
-	char path[PATH_MAX];
-	json_error_t jerr;
-	json_t *doc;
-
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	doc = json_load_file(path, 0, &jerr);
-	ck_assert_msg(doc != NULL, "run.json: %s", jerr.text);
-	return doc;
+	return vb_test_run(argv, env_kv, out, outlen, &last_pid);
 }
 
 START_TEST(test_bare_every_workload)
@@ -146,9 +62,9 @@ START_TEST(test_bare_every_workload)
 	rc = run_cmd(argv, NULL, out, sizeof(out));
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
-	rc = validate(path, out, sizeof(out));
+	rc = vb_test_validate(path, out, sizeof(out));
 	ck_assert_msg(rc == 0, "run.json does not validate: %s", out);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
 	wls = json_object_get(doc, "workloads");
 	reps = json_object_get(doc, "repetitions");
@@ -182,7 +98,7 @@ START_TEST(test_bare_every_workload)
 			 0);
 	ck_assert_ptr_nonnull(json_object_get(r, "memory_after_mem_workload"));
 	json_decref(doc);
-	assert_no_debris(last_pid);
+	VB_ASSERT_NO_DEBRIS(last_pid, NULL); /* out: the validator's */;
 }
 END_TEST
 
@@ -203,14 +119,14 @@ START_TEST(test_schema_rejects_invalid)
 	for (i = 0; i < VB_ARRAY_SIZE(bad); i++) {
 		snprintf(path, sizeof(path), "%s/bad%zu.json", tmpdir, i);
 		ck_assert_int_eq(vb_write_file(path, bad[i], strlen(bad[i]), NULL), 0);
-		ck_assert_int_eq(validate(path, out, sizeof(out)), 1);
+		ck_assert_int_eq(vb_test_validate(path, out, sizeof(out)), 1);
 	}
 	/* A real run, then break it in ways the schema must notice. */
 	snprintf(dir, sizeof(dir), "%s/run2", tmpdir);
 	rc = run_cmd(argv, NULL, out, sizeof(out));
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
 	for (i = 0; i < 4; i++) {
-		doc = load_run(dir);
+		doc = vb_test_load_run(dir, 0);
 		rep = json_array_get(json_object_get(doc, "repetitions"), 0);
 		if (i == 0)
 			json_object_del(rep, "result"); /* ok without a result */
@@ -227,7 +143,8 @@ START_TEST(test_schema_rejects_invalid)
 		ck_assert_int_eq(vb_write_file(path, s, strlen(s), NULL), 0);
 		free(s);
 		json_decref(doc);
-		ck_assert_msg(validate(path, out, sizeof(out)) == 1, "broken document %zu accepted", i);
+		ck_assert_msg(vb_test_validate(path, out, sizeof(out)) == 1,
+			      "broken document %zu accepted", i);
 	}
 }
 END_TEST
@@ -276,7 +193,7 @@ START_TEST(test_bad_input)
 		ck_assert_msg(strchr(out, '\n') == out + strlen(out) - 1,
 			      "case %zu: error is not one line: %s", i, out);
 	}
-	assert_no_debris(last_pid);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 }
 END_TEST
 
@@ -294,7 +211,7 @@ START_TEST(test_wrong_answer_recorded)
 	snprintf(dir, sizeof(dir), "%s/run3", tmpdir);
 	rc = run_cmd(argv, "VBENCH_TEST_CORRUPT=cpu.int", out, sizeof(out));
 	ck_assert_msg(rc == 1, "exit %d, expected 1:\n%s", rc, out);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 0);
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
 		if (!strcmp(json_string_value(json_object_get(r, "workload")), "cpu.int")) {
 			ck_assert(json_is_false(json_object_get(r, "ok")));
@@ -309,50 +226,22 @@ START_TEST(test_wrong_answer_recorded)
 	ck_assert_uint_eq(good, 2);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "completed-with-errors");
 	json_decref(doc);
-	assert_no_debris(last_pid);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 }
 END_TEST
 
 /* SIGINT part-way: exit 130, completed repetitions kept, nothing left. */
 START_TEST(test_sigint_keeps_results)
 {
-	char dir[PATH_MAX], path[PATH_MAX], reps[8] = "50";
+	char dir[PATH_MAX], reps[8] = "50";
 	char *argv[] = { vbench, "run", "--workload", "cpu.syscall", "--profile", "test", "--reps",
 			 reps, "--quiet", "--out", dir, NULL };
-	json_t *doc;
-	int status, i, devnull;
 	pid_t pid;
 
 	snprintf(dir, sizeof(dir), "%s/run4", tmpdir);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		execv(vbench, argv);
-		_exit(127);
-	}
-	/* Wait until some repetitions are on disk. */
-	for (i = 0; i < 600; i++) {
-		json_t *d = json_load_file(path, 0, NULL);
-		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
-		json_decref(d);
-		if (n >= 3)
-			break;
-		usleep(50000);
-	}
-	kill(pid, SIGINT);
-	waitpid(pid, &status, 0);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 130);
-	doc = load_run(dir);
-	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
-	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
-	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
-	json_decref(doc);
-	assert_no_debris(pid);
+	pid = vb_test_spawn(argv, NULL);
+	json_decref(vb_test_sigint_run(pid, dir, 3, 50, 0));
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 END_TEST
 
@@ -371,7 +260,7 @@ START_TEST(test_fresh_instance)
 	snprintf(dir, sizeof(dir), "%s/run5", tmpdir);
 	rc = run_cmd(argv, NULL, out, sizeof(out));
 	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 3);
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
 		ck_assert(json_is_true(json_object_get(r, "ok")));
@@ -381,7 +270,7 @@ START_TEST(test_fresh_instance)
 	}
 	ck_assert(pids[0] != pids[1] && pids[1] != pids[2] && pids[0] != pids[2]);
 	json_decref(doc);
-	assert_no_debris(last_pid);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 }
 END_TEST
 
@@ -444,32 +333,13 @@ static void assert_refused(const char *dir, const char *extra, const char *expec
  * a resume while it runs is refused. */
 static void interrupted_run(const char *dir)
 {
-	char path[PATH_MAX];
 	char *argv[] = { vbench, "run", "--profile", "test", "--workload", "cpu.int,cpu.syscall",
 			 "--reps", "3", "--out", (char *)dir, NULL };
-	int status, i, devnull;
 	json_t *doc;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		putenv("VBENCH_TEST_REP_PAUSE_MS=5000");
-		execv(vbench, argv);
-		_exit(127);
-	}
-	for (i = 0; i < 1200; i++) {
-		json_t *d = json_load_file(path, 0, NULL);
-		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
-		json_decref(d);
-		if (n >= 1)
-			break;
-		usleep(10000);
-	}
+	pid = vb_test_spawn(argv, "VBENCH_TEST_REP_PAUSE_MS=5000");
+	vb_test_wait_reps(dir, 1, 12000);
 	/* While it runs (paused after its first repetition): refused. */
 	{
 		static char out[4096];
@@ -479,14 +349,12 @@ static void interrupted_run(const char *dir)
 		ck_assert_msg(rc == 2 && strstr(out, "still running"), "exit %d: %s", rc, out);
 	}
 	kill(pid, SIGINT);
-	waitpid(pid, &status, 0);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 130);
-	doc = load_run(dir);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
 	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 1);
 	json_decref(doc);
-	assert_no_debris(pid);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 
 START_TEST(test_resume_completes)
@@ -500,13 +368,13 @@ START_TEST(test_resume_completes)
 
 	snprintf(dir, sizeof(dir), "%s/resume", tmpdir);
 	interrupted_run(dir);
-	first = load_run(dir);
+	first = vb_test_load_run(dir, 0);
 	/* Refusals leave run.json as it is. */
 	assert_refused(dir, "--reps", "option --reps '5' differs from the run's '3'");
 	snprintf(other, sizeof(other), "%s/other-host", tmpdir);
 	snprintf(cmd, sizeof(cmd), "cp -a %s %s", dir, other);
 	ck_assert_int_eq(system(cmd), 0);
-	doc = load_run(other);
+	doc = vb_test_load_run(other, 0);
 	json_object_set_new(json_object_get(json_object_get(doc, "host"), "cpu"), "brand",
 			    json_string("Imaginary CPU 1"));
 	snprintf(path, sizeof(path), "%s/run.json", other);
@@ -517,11 +385,11 @@ START_TEST(test_resume_completes)
 
 	rc = run_cmd(resume, NULL, out, sizeof(out));
 	ck_assert_msg(rc == 0, "vbench run --resume exited %d:\n%s", rc, out);
-	assert_no_debris(last_pid);
+	VB_ASSERT_NO_DEBRIS(last_pid, out);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
-	rc = validate(path, out, sizeof(out));
+	rc = vb_test_validate(path, out, sizeof(out));
 	ck_assert_msg(rc == 0, "resumed run.json does not validate: %s", out);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
 	n = json_array_size(json_object_get(doc, "repetitions"));
 	ck_assert_uint_eq(n, 3 * 2 * 1); /* reps x workloads x environments */

@@ -25,52 +25,21 @@
 #include "../harness/kmodinfo.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 static char tmpdir[PATH_MAX];
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-kmodtest-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		tmpdir[0] = '\0';
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "kmodtest");
 }
 
 static void teardown(void)
 {
-	if (tmpdir[0])
-		vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers -------------------------------------------------------------- */
-
-/* A private directory for one test: tmpdir/@name. */
-static const char *testdir(const char *name, char *buf, size_t len)
-{
-	vb_error_t err;
-
-	ck_assert(tmpdir[0]);
-	snprintf(buf, len, "%s/%s", tmpdir, name);
-	ck_assert_msg(vb_mkdir_p(buf, 0755, &err) == 0, "%s", err.msg);
-	return buf;
-}
-
-/* Write @len bytes to @dir/@rel, creating parents. */
-static void put(const char *dir, const char *rel, const void *data, size_t len)
-{
-	char p[PATH_MAX], parent[PATH_MAX];
-	vb_error_t err;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	snprintf(parent, sizeof(parent), "%s", p);
-	*strrchr(parent, '/') = '\0';
-	ck_assert_msg(vb_mkdir_p(parent, 0755, &err) == 0, "%s", err.msg);
-	ck_assert_msg(vb_write_file(p, data, len, &err) == 0, "%s", err.msg);
-}
-
-static void put_text(const char *dir, const char *rel, const char *text)
-{
-	put(dir, rel, text, strlen(text));
-}
 
 /* Position of module @name in @o, -1 when absent. */
 static int pos(const vb_kmod_order_t *o, const char *name)
@@ -99,8 +68,8 @@ static int skipped(const vb_kmod_order_t *o, const char *name)
 /* The fake tree shared by the resolver tests. */
 static const char *fake_tree(char *buf, size_t len)
 {
-	testdir("modules", buf, len);
-	put_text(buf, "modules.dep",
+	vb_test_subdir(tmpdir, "modules", buf, len);
+	vb_test_put_text(buf, "modules.dep",
 		 "kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko kernel/fs/mbcache.ko "
 		 "kernel/fs/jbd2/jbd2.ko\n"
 		 "kernel/fs/jbd2/jbd2.ko:\n"
@@ -119,16 +88,16 @@ static const char *fake_tree(char *buf, size_t len)
 		 "kernel/drivers/x/needs_missing.ko: kernel/drivers/x/gone.ko\n"
 		 "kernel/drivers/x/packed.ko.xz:\n"
 		 "kernel/drivers/x/uses_packed.ko: kernel/drivers/x/packed.ko.xz\n");
-	put_text(buf, "modules.softdep",
+	vb_test_put_text(buf, "modules.softdep",
 		 "# Soft dependencies extracted from modules themselves.\n"
 		 "softdep ext4 pre: crypto-crc32c\n"
 		 "softdep virtio_blk pre: no-such-thing post: post_thing\n"
 		 "softdep cifs ignored words\n");
-	put_text(buf, "modules.alias",
+	vb_test_put_text(buf, "modules.alias",
 		 "alias crypto-crc32c crc32c_intel\n"
 		 "alias crypto-crc32c crc32c_generic\n"
 		 "alias pci:v00001AF4d*sv*sd*bc*sc*i* virtio_pci\n");
-	put_text(buf, "modules.builtin", "kernel/drivers/block/loop.ko\n");
+	vb_test_put_text(buf, "modules.builtin", "kernel/drivers/block/loop.ko\n");
 	return buf;
 }
 
@@ -228,7 +197,7 @@ static void make_ko(const char *dir, const char *rel, const char *info, size_t l
 	sh[2].sh_type = SHT_STRTAB;
 	sh[2].sh_offset = str_off;
 	sh[2].sh_size = sizeof(shstr);
-	put(dir, rel, buf, 1024 + 3 * sizeof(Elf64_Shdr));
+	vb_test_put(dir, rel, buf, 1024 + 3 * sizeof(Elf64_Shdr));
 }
 
 #define MODINFO(s) s, sizeof(s) /* keeps the embedded NULs and the last one */
@@ -241,7 +210,7 @@ START_TEST(kmod_from_modinfo)
 	vb_kmod_db_t *db;
 	vb_error_t err;
 
-	testdir("tree", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "tree", dir, sizeof(dir));
 	make_ko(dir, "kernel/fs/ext4/ext4.ko",
 		MODINFO("name=ext4\0depends=jbd2,mbcache\0softdep=pre: crypto-crc32c\0alias=fs-ext4"));
 	make_ko(dir, "kernel/fs/jbd2/jbd2.ko", MODINFO("name=jbd2\0depends=\0softdep=pre: crc32c"));
@@ -289,7 +258,7 @@ START_TEST(kmod_from_modinfo)
 	vb_kmod_close(db);
 
 	/* a dependency that is no module is an error naming both */
-	testdir("bad", dir, sizeof(dir));
+	vb_test_subdir(tmpdir, "bad", dir, sizeof(dir));
 	make_ko(dir, "kernel/a.ko", MODINFO("name=a\0depends=zzz_missing"));
 	ck_assert_int_eq(vb_kmod_open(&db, dir, &err), -1);
 	ck_assert_msg(strstr(err.msg, "zzz_missing") && strstr(err.msg, "kernel/a.ko"), "%s",

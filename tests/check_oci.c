@@ -33,52 +33,20 @@
 #include "../harness/runproc.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
-static char tmpdir[PATH_MAX], agent[PATH_MAX], vbench[PATH_MAX], validator[PATH_MAX];
+static char tmpdir[PATH_MAX], agent[PATH_MAX], vbench[PATH_MAX];
 
 static void setup(void)
 {
 	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
 	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
-	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-otest-XXXXXX");
-	if (!mkdtemp(tmpdir))
-		tmpdir[0] = '\0';
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "otest");
 }
 
 static void teardown(void)
 {
-	if (tmpdir[0])
-		vb_rm_rf(tmpdir);
-}
-
-/* Run argv with stdout+stderr into @out; exit status or 128+signal. */
-static int run_cmd(char *const argv[], char *out, size_t outlen, pid_t *pidp)
-{
-	int pfd[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	if (pidp)
-		*pidp = pid;
-	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- the generator -------------------------------------------------------- */
@@ -371,104 +339,14 @@ static const char *cannot_run(const char *runtime, char *why, size_t len)
 	return why;
 }
 
-/* Containers the runtime still knows with IDs of vbench @pid. */
-static void assert_runtime_clean(const char *runtime, pid_t pid)
-{
-	static char out[1 << 14];
-	char path[PATH_MAX], prefix[64];
-	char *argv[] = { path, "list", NULL };
-
-	if (vb_proc_which(runtime, path, sizeof(path)) < 0)
-		return;
-	snprintf(prefix, sizeof(prefix), "vbench-%d-", (int)pid);
-	/* crun list reads only the state directory: no cgroup set-up needed. */
-	ck_assert_int_eq(run_cmd(argv, out, sizeof(out), NULL), 0);
-	ck_assert_msg(!strstr(out, prefix), "%s still lists a container of vbench %d:\n%s", runtime,
-		      (int)pid, out);
-}
-
-/* Nothing the vbench process @pid made may remain. */
-static void assert_no_debris(pid_t pid)
-{
-	char cg[64], path[PATH_MAX], *s;
-	const char *const prefixes[] = { "vbench-rootfs-", "vbench-oci-", "vbench-scratch-" };
-	char want[3][64];
-	struct dirent *de, *he;
-	DIR *d, *h;
-	size_t i;
-
-	snprintf(cg, sizeof(cg), "vbench-%d-", (int)pid);
-	/* every hierarchy: runc creates its cgroup in all of them */
-	h = opendir("/sys/fs/cgroup");
-	ck_assert_ptr_nonnull(h);
-	while ((he = readdir(h)) != NULL) {
-		ck_assert_msg(strncmp(he->d_name, cg, strlen(cg)), "cgroup %s left", he->d_name);
-		if (he->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", he->d_name);
-		if (!(d = opendir(path)))
-			continue;
-		while ((de = readdir(d)) != NULL)
-			ck_assert_msg(strncmp(de->d_name, cg, strlen(cg)), "cgroup %s/%s left behind",
-				      path, de->d_name);
-		closedir(d);
-	}
-	closedir(h);
-	for (i = 0; i < 3; i++)
-		snprintf(want[i], sizeof(want[i]), "%s%d-", prefixes[i], (int)pid);
-	d = opendir("/var/tmp");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL)
-		for (i = 0; i < 3; i++)
-			ck_assert_msg(strncmp(de->d_name, want[i], strlen(want[i])),
-				      "/var/tmp/%s left behind", de->d_name);
-	closedir(d);
-	s = vb_read_file("/proc/self/mountinfo", 1 << 20, 0, NULL);
-	ck_assert_msg(!s || !strstr(s, want[1]), "a mount of %s* is visible on the host", want[1]);
-	free(s);
-	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
-	d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cgroup", de->d_name);
-		s = vb_read_file(path, 1 << 16, 0, NULL);
-		ck_assert_msg(!s || !strstr(s, cg), "process %s left in a cgroup %s*", de->d_name, cg);
-		free(s);
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		s = vb_read_file(path, 1 << 16, 0, NULL);
-		/* cmdline has NULs: the ID is one argument of a leftover runtime */
-		for (char *q = s; q && q < s + 4096 && *q; q += strlen(q) + 1)
-			ck_assert_msg(strncmp(q, cg, strlen(cg)), "process %s still runs %s",
-				      de->d_name, q);
-		free(s);
-	}
-	closedir(d);
-	assert_runtime_clean("crun", pid);
-	assert_runtime_clean("runc", pid);
-}
-
-static json_t *env_rec(json_t *doc, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "environments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	return NULL;
-}
-
 /* One full run with @runtime; @workloads; every check on the result. */
 static void oci_run(const char *runtime, const char *workloads, size_t nwl)
 {
 	static char out[1 << 16];
-	char dir[PATH_MAX], path[PATH_MAX], why[512], rt[16];
+	char dir[PATH_MAX], why[512], rt[16];
 	char *argv[] = { vbench, "run", "--env", "bare,oci", "--workload", (char *)workloads,
 			 "--profile", "test", "--out", dir, runtime[0] ? "--runtime" : NULL, rt,
 			 NULL };
-	char *val[] = { "/usr/bin/python3", validator, path, NULL };
 	json_t *doc, *oci, *in, *ifs, *r, *cfg;
 	size_t i, n = 0;
 	pid_t pid;
@@ -479,15 +357,11 @@ static void oci_run(const char *runtime, const char *workloads, size_t nwl)
 		VB_SKIP("oci environment%s%s unavailable: %s", runtime[0] ? " with " : "", runtime,
 			why);
 	snprintf(dir, sizeof(dir), "%s/run-%s", tmpdir, runtime[0] ? runtime : "default");
-	rc = run_cmd(argv, out, sizeof(out), &pid);
+	rc = vb_test_run(argv, NULL, out, sizeof(out), &pid);
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	rc = run_cmd(val, out, sizeof(out), NULL);
-	ck_assert_msg(rc == 0, "run.json does not validate: %s", out);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
+	doc = vb_test_load_run(dir, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
-	oci = env_rec(doc, "oci");
+	oci = vb_test_env_rec(doc, "oci");
 	ck_assert_ptr_nonnull(oci);
 	ck_assert_msg(json_is_true(json_object_get(oci, "available")), "oci: %s",
 		      json_string_value(json_object_get(oci, "reason")));
@@ -536,7 +410,7 @@ static void oci_run(const char *runtime, const char *workloads, size_t nwl)
 		(double)json_integer_value(json_object_get(oci, "start_latency_ns")) / 1e6,
 		(double)json_integer_value(json_object_get(oci, "stop_latency_ns")) / 1e6);
 	json_decref(doc);
-	assert_no_debris(pid);
+	VB_ASSERT_NO_DEBRIS(pid, out);
 }
 
 START_TEST(test_oci_run)
@@ -553,48 +427,17 @@ END_TEST
 
 START_TEST(test_oci_sigint)
 {
-	char dir[PATH_MAX], path[PATH_MAX], why[512];
+	char dir[PATH_MAX], why[512];
 	char *argv[] = { vbench, "run", "--env", "oci", "--workload", "cpu.syscall", "--profile",
 			 "test", "--reps", "50", "--quiet", "--out", dir, NULL };
-	json_t *doc, *r;
-	int status, i, devnull;
-	size_t k;
 	pid_t pid;
 
 	if (cannot_run("", why, sizeof(why)))
 		VB_SKIP("oci environment unavailable: %s", why);
 	snprintf(dir, sizeof(dir), "%s/run-int", tmpdir);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		devnull = open("/dev/null", O_WRONLY);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		execv(vbench, argv);
-		_exit(127);
-	}
-	for (i = 0; i < 1200; i++) {
-		json_t *d = json_load_file(path, 0, NULL);
-		size_t n = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
-		json_decref(d);
-		if (n >= 3)
-			break;
-		usleep(25000);
-	}
-	kill(pid, SIGINT);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 130);
-	doc = json_load_file(path, 0, NULL);
-	ck_assert_ptr_nonnull(doc);
-	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
-	ck_assert_int_ge(json_array_size(json_object_get(doc, "repetitions")), 3);
-	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 50);
-	json_array_foreach(json_object_get(doc, "repetitions"), k, r)
-		ck_assert(json_is_true(json_object_get(r, "ok")));
-	json_decref(doc);
-	assert_no_debris(pid);
+	pid = vb_test_spawn(argv, NULL);
+	json_decref(vb_test_sigint_run(pid, dir, 3, 50, 1));
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
 END_TEST
 

@@ -24,6 +24,7 @@
 #include "../harness/summary.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define GIB	(1024.0 * 1024 * 1024)
@@ -33,13 +34,12 @@ static vb_plan_input_t in; /* large: static */
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-ptest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "ptest"), 0);
 }
 
 static void teardown(void)
 {
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers ---- */
@@ -73,30 +73,6 @@ static vb_plan_fit_t *place(const vb_plan_opts_t *o, const vb_plan_env_t *e)
 
 	vb_plan_place(&in, o, e, &fit);
 	return &fit;
-}
-
-static json_t *load_fixture(void)
-{
-	char path[PATH_MAX];
-	vb_error_t err;
-	json_t *run;
-
-	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), FIXTURE);
-	run = vb_runfile_load(path, &err);
-	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
-	return run;
-}
-
-static json_t *summarize(const json_t *run)
-{
-	vb_summary_cfg_t cfg;
-	vb_error_t err;
-	json_t *sum;
-
-	vb_summary_cfg_init(&cfg);
-	sum = vb_summary_build(run, &cfg, &err);
-	ck_assert_msg(sum != NULL, "summary: %s", err.msg);
-	return sum;
 }
 
 /* ---- placement ---- */
@@ -277,7 +253,7 @@ END_TEST
 
 START_TEST(test_normalise_and_factors)
 {
-	json_t *run = load_fixture(), *sum = summarize(run), *doc, *doc2, *e;
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum = vb_test_summarize(run), *doc, *doc2, *e;
 	vb_plan_env_t envs[VB_PLAN_MAX_ENVS];
 	vb_plan_opts_t o;
 	const char *unit;
@@ -357,7 +333,7 @@ END_TEST
 
 START_TEST(test_from_run)
 {
-	json_t *run = load_fixture(), *sum = summarize(run);
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum = vb_test_summarize(run);
 	const json_t *r;
 	char dir[PATH_MAX];
 	vb_error_t err;
@@ -403,46 +379,10 @@ static void expectation(const char *text, int *line, char *what, size_t len)
 	snprintf(what, len, "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
 }
 
-/* Run `vbench ARGS...`; stdout and stderr into malloc'ed strings; the exit status. */
-static int run_vbench(char **out, char **errout, ...)
-{
-	char vbench[PATH_MAX], so[PATH_MAX], se[PATH_MAX];
-	const char *argv[24];
-	int n = 0, status, fd;
-	va_list ap;
-	pid_t pid;
-
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
-	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
-	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
-	argv[n++] = vbench;
-	va_start(ap, errout);
-	while (n < 23 && (argv[n] = va_arg(ap, const char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		fd = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		fd = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 2);
-		execv(vbench, (char *const *)argv);
-		_exit(127);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	*out = vb_read_file(so, 1 << 24, 0, NULL);
-	*errout = vb_read_file(se, 1 << 24, 0, NULL);
-	ck_assert_ptr_nonnull(*out);
-	ck_assert_ptr_nonnull(*errout);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* A run directory holding the fixture, for the binary. */
 static void fixture_run_dir(char *dir, size_t len)
 {
-	json_t *run = load_fixture();
+	json_t *run = vb_test_load_fixture(FIXTURE);
 
 	snprintf(dir, len, "%s/run", tmpdir);
 	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
@@ -489,7 +429,7 @@ START_TEST(test_malformed_corpus)
 			      "%s: expected '%s' and '%s' in: %s", d->d_name, where, what, e.msg);
 		ck_assert_ptr_null(strchr(e.msg, '\n'));
 		/* the binary: exit 2, nothing on stdout, one line naming the same */
-		rc = run_vbench(&out, &err, "plan", "--run", dir, path, NULL);
+		rc = vb_test_vbench(NULL, &out, &err, "plan", "--run", dir, path, NULL);
 		ck_assert_msg(rc == 2, "%s: exit %d: %s", d->d_name, rc, err);
 		ck_assert_str_eq(out, "");
 		ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
@@ -513,7 +453,7 @@ START_TEST(test_cmd_plan)
 	snprintf(ini, sizeof(ini), "%s/p.ini", tmpdir);
 	ck_assert_int_eq(vb_write_file(ini, two_servers, strlen(two_servers), NULL), 0);
 	snprintf(outdir, sizeof(outdir), "%s/out", tmpdir);
-	rc = run_vbench(&out, &err, "plan", "--run", dir, "--n-plus-one", "--out", outdir, ini,
+	rc = vb_test_vbench(NULL, &out, &err, "plan", "--run", dir, "--n-plus-one", "--out", outdir, ini,
 			NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_ptr_nonnull(strstr(out, "container"));
@@ -533,12 +473,12 @@ START_TEST(test_cmd_plan)
 	ck_assert_ptr_nonnull(strstr(md, "## Capacity plan"));
 	free(md);
 	/* bad usage: no run, unknown option, bad option value */
-	rc = run_vbench(&out, &err, "plan", ini, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "plan", ini, NULL);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_ptr_nonnull(strstr(err, "--run"));
 	free(out);
 	free(err);
-	rc = run_vbench(&out, &err, "plan", "--run", dir, "--headroom", "nan", ini, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "plan", "--run", dir, "--headroom", "nan", ini, NULL);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_ptr_nonnull(strstr(err, "--headroom"));
 	free(out);

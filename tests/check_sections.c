@@ -34,6 +34,7 @@
 #include "../harness/summary.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 #define FIXTURE	    "tests/fixtures/run-density-noisy.json"
 #define OLD_FIXTURE "tests/fixtures/run-bare-container.json"
@@ -44,63 +45,16 @@ static char tmpdir[PATH_MAX];
 
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-stest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "stest"), 0);
 }
 
 static void teardown(void)
 {
 	unsetenv(VB_CHARTS_GNUPLOT_ENV);
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ---- helpers ---- */
-
-static json_t *load(const char *rel)
-{
-	char path[PATH_MAX];
-	vb_error_t err;
-	json_t *run;
-
-	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), rel);
-	run = vb_runfile_load(path, &err);
-	ck_assert_msg(run != NULL, "fixture: %s", err.msg);
-	return run;
-}
-
-static json_t *summarize(const json_t *run)
-{
-	vb_summary_cfg_t cfg;
-	vb_error_t err;
-	json_t *sum;
-
-	vb_error_clear(&err);
-	vb_summary_cfg_init(&cfg);
-	sum = vb_summary_build(run, &cfg, &err);
-	ck_assert_msg(sum != NULL, "summary: %s", err.msg);
-	return sum;
-}
-
-/* Write @doc as DIR/run.json. */
-static void write_run(const char *dir, const json_t *doc)
-{
-	char path[PATH_MAX];
-	char *s = json_dumps(doc, JSON_INDENT(1));
-
-	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	ck_assert_int_eq(vb_write_file(path, s, strlen(s), NULL), 0);
-	free(s);
-}
-
-/* DIR/NAME's content (caller frees), NULL if missing. */
-static char *read_text(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return vb_read_file(path, MAXFILE, 0, NULL);
-}
 
 static int exists(const char *dir, const char *name)
 {
@@ -109,65 +63,6 @@ static int exists(const char *dir, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return stat(path, &st) == 0;
-}
-
-/* Run `vbench ARGS...` (NULL-terminated, at most 10) in directory @cwd;
- * stdout and stderr malloc'ed.  Returns the exit status. */
-static int run_vbench(const char *cwd, char **out, char **errout, ...)
-{
-	char vbench[PATH_MAX], so[PATH_MAX], se[PATH_MAX];
-	const char *argv[12] = { vbench };
-	int status, fd, n = 1;
-	va_list ap;
-	pid_t pid;
-
-	va_start(ap, errout);
-	while (n < 11 && (argv[n] = va_arg(ap, const char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
-	snprintf(so, sizeof(so), "%s/.stdout", tmpdir);
-	snprintf(se, sizeof(se), "%s/.stderr", tmpdir);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		fd = open(so, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		fd = open(se, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 2);
-		if (chdir(cwd) < 0)
-			_exit(126);
-		execv(vbench, (char *const *)argv);
-		_exit(127);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	*out = vb_read_file(so, MAXFILE, 0, NULL);
-	*errout = vb_read_file(se, MAXFILE, 0, NULL);
-	ck_assert_ptr_nonnull(*out);
-	ck_assert_ptr_nonnull(*errout);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* Compare @got with golden file @name; on a difference keep @got next to the build. */
-static void compare_golden(const char *name, const char *got)
-{
-	char path[PATH_MAX], keep[PATH_MAX], *want;
-	size_t line = 1, i;
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/golden/%s", vb_test_srcdir(), name);
-	want = vb_read_file(path, MAXFILE, 0, NULL);
-	ck_assert_msg(want != NULL, "missing golden file %s (make golden)", path);
-	if (strcmp(want, got)) {
-		for (i = 0; want[i] && want[i] == got[i]; i++)
-			line += want[i] == '\n';
-		snprintf(keep, sizeof(keep), "%s/build/%s.actual", vb_test_srcdir(), name);
-		vb_write_file(keep, got, strlen(got), NULL);
-		ck_abort_msg("%s differs from the golden file at line %zu (actual output in %s; "
-			     "`make golden` if the change is deliberate)",
-			     name, line, keep);
-	}
-	free(want);
 }
 
 static int have_gnuplot(void)
@@ -207,22 +102,22 @@ static long at(const char *hay, const char *needle)
 
 START_TEST(test_golden_sections)
 {
-	json_t *run = load(FIXTURE);
+	json_t *run = vb_test_load_fixture(FIXTURE);
 	char dir[PATH_MAX], *out, *err, *md, *html;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/" RUN_NAME, tmpdir);
-	write_run(dir, run);
-	rc = run_vbench(tmpdir, &out, &err, "report", "--quiet", "--no-charts", RUN_NAME, NULL);
+	vb_test_write_run(dir, run);
+	rc = vb_test_vbench(tmpdir, &out, &err, "report", "--quiet", "--no-charts", RUN_NAME, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
 	free(err);
-	md = read_text(dir, "report.md");
-	html = read_text(dir, "report.html");
+	md = vb_test_read_text(dir, "report.md", MAXFILE);
+	html = vb_test_read_text(dir, "report.html", MAXFILE);
 	ck_assert_ptr_nonnull(md);
 	ck_assert_ptr_nonnull(html);
-	compare_golden("report-density-noisy.md", md);
-	compare_golden("report-density-noisy.html", html);
+	vb_test_compare_golden("report-density-noisy.md", md, strlen(md));
+	vb_test_compare_golden("report-density-noisy.html", html, strlen(html));
 	/* report.md: both tables, each with its chart reference. */
 	ck_assert_int_gt(at(md, "## Density"), 0);
 	ck_assert_int_gt(at(md, "| hosted | 3/3 | 2833 | 231.5 MiB | 481.9 MiB |"), 0);
@@ -261,7 +156,7 @@ END_TEST
 /* A run without density, noisy neighbours or an explanation has none of the sections. */
 START_TEST(test_sections_absent)
 {
-	json_t *run = load(OLD_FIXTURE), *sum = summarize(run);
+	json_t *run = vb_test_load_fixture(OLD_FIXTURE), *sum = vb_test_summarize(run);
 	char *s = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -288,7 +183,7 @@ END_TEST
 /* Strings from run.json are text in HTML and data in gnuplot, never markup or commands. */
 START_TEST(test_sections_escaping)
 {
-	json_t *run = load(FIXTURE), *sum, *dens, *noisy, *x;
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum, *dens, *noisy, *x;
 	char *s = NULL, *gp, chartdir[PATH_MAX];
 	vb_error_t err;
 	size_t len = 0;
@@ -303,7 +198,7 @@ START_TEST(test_sections_escaping)
 	json_object_set(dens, "it's \"odd\"", json_object_get(dens, "container"));
 	json_object_set_new(json_object_get(dens, "it's \"odd\""), "type",
 			    json_string("`touch /tmp/x` @x"));
-	sum = summarize(run);
+	sum = vb_test_summarize(run);
 	x = vb_explain_build(run, sum, "<dir>");
 	ck_assert_ptr_nonnull(x);
 	f = open_memstream(&s, &len);
@@ -318,11 +213,11 @@ START_TEST(test_sections_escaping)
 	/* In the chart: single-quoted in the script, quotes replaced in the data file. */
 	json_decref(vb_charts_render(sum, tmpdir, &err));
 	snprintf(chartdir, sizeof(chartdir), "%s/charts", tmpdir);
-	gp = read_text(chartdir, "density.gp");
+	gp = vb_test_read_text(chartdir, "density.gp", MAXFILE);
 	ck_assert_ptr_nonnull(gp);
 	ck_assert_ptr_nonnull(strstr(gp, "title 'it''s \"odd\": `touch /tmp/x` @x'"));
 	free(gp);
-	gp = read_text(chartdir, "density.dat");
+	gp = vb_test_read_text(chartdir, "density.dat", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, " \"it's 'odd'\" "));
 	free(gp);
 	json_decref(x);
@@ -342,7 +237,7 @@ static const char *g6(double v, char *buf, size_t len)
 
 START_TEST(test_capacity_charts)
 {
-	json_t *run = load(FIXTURE), *sum = summarize(run), *doc, *c, *pi;
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum = vb_test_summarize(run), *doc, *c, *pi;
 	char chartdir[PATH_MAX], want[256], a[32], b[32], *dat, *gp, *html;
 	vb_reportgen_opts_t go = { .charts = 1, .log = NULL };
 	int gnuplot = have_gnuplot(), seen = 0;
@@ -374,7 +269,7 @@ START_TEST(test_capacity_charts)
 	ck_assert_int_eq(seen, 2);
 	snprintf(chartdir, sizeof(chartdir), "%s/charts", tmpdir);
 	/* density.dat: the medians per instance in MiB, then each instance's latency in ms */
-	dat = read_text(chartdir, "density.dat");
+	dat = vb_test_read_text(chartdir, "density.dat", MAXFILE);
 	ck_assert_ptr_nonnull(dat);
 	pi = json_object_get(json_object_get(json_object_get(run, "density"), "hosted"),
 			     "per_instance");
@@ -385,7 +280,7 @@ START_TEST(test_capacity_charts)
 	ck_assert_ptr_nonnull(strstr(dat, "\n\n\n# hosted: instance (start order), start latency "
 					  "(ms)\n1 2608.28\n2 2832.75\n3 2910.59\n"));
 	free(dat);
-	gp = read_text(chartdir, "density.gp");
+	gp = vb_test_read_text(chartdir, "density.gp", MAXFILE);
 	ck_assert_ptr_nonnull(
 	    strstr(gp, "plot 'density.dat' index 0 using 2:xtic(1) title 'idle'"));
 	ck_assert_ptr_nonnull(strstr(gp, "'density.dat' index 3 using 1:2 with linespoints pt 7 "
@@ -394,13 +289,13 @@ START_TEST(test_capacity_charts)
 	ck_assert_ptr_null(strstr(gp, tmpdir));
 	free(gp);
 	/* noisy.dat: per kind, per environment ratio low high */
-	dat = read_text(chartdir, "noisy.dat");
+	dat = vb_test_read_text(chartdir, "noisy.dat", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(dat, "# (in this order): bare container hosted\n"));
 	ck_assert_ptr_nonnull(strstr(dat, "\n \"cpu\" 0.988448 0.486949 1.00411 1.59412 1.22615 "
 					  "1.74851 1.00134 0.948915 1.01375\n"));
 	ck_assert_ptr_nonnull(strstr(dat, "\n \"mem\" "));
 	free(dat);
-	gp = read_text(chartdir, "noisy.gp");
+	gp = vb_test_read_text(chartdir, "noisy.gp", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, "set style histogram errorbars"));
 	ck_assert_ptr_nonnull(strstr(gp, "plot 'noisy.dat' using 2:3:4:xtic(1) title 'bare: bare "
 					 "metal'"));
@@ -415,7 +310,7 @@ START_TEST(test_capacity_charts)
 		/* report.html embeds them and the sections point at them. */
 		go.run = run;
 		ck_assert_msg(vb_reportgen_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
-		html = read_text(tmpdir, "report.html");
+		html = vb_test_read_text(tmpdir, "report.html", MAXFILE);
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-density\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-noisy\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<a href=\"#chart-density\">"));
@@ -426,8 +321,8 @@ START_TEST(test_capacity_charts)
 	json_decref(sum);
 	json_decref(run);
 	/* A run without them: no entry and no file (an earlier report's are removed). */
-	run = load(OLD_FIXTURE);
-	sum = summarize(run);
+	run = vb_test_load_fixture(OLD_FIXTURE);
+	sum = vb_test_summarize(run);
 	doc = vb_charts_render(sum, tmpdir, &err);
 	ck_assert_ptr_nonnull(doc);
 	json_array_foreach (json_object_get(doc, "charts"), i, c) {
@@ -446,14 +341,14 @@ END_TEST
 
 START_TEST(test_plan_report)
 {
-	json_t *run = load(FIXTURE), *doc, *e;
+	json_t *run = vb_test_load_fixture(FIXTURE), *doc, *e;
 	char dir[PATH_MAX], ini[PATH_MAX], outdir[PATH_MAX], chartdir[PATH_MAX];
 	char *out, *err, *md, *html, *dat, *gp;
 	int gnuplot = have_gnuplot(), rc;
 	size_t i;
 
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	write_run(dir, run);
+	vb_test_write_run(dir, run);
 	snprintf(ini, sizeof(ini), "%s/examples/consolidate.ini", vb_test_srcdir());
 	snprintf(outdir, sizeof(outdir), "%s/out", tmpdir);
 	snprintf(chartdir, sizeof(chartdir), "%s/charts", outdir);
@@ -464,7 +359,7 @@ START_TEST(test_plan_report)
 			__func__);
 		setenv(VB_CHARTS_GNUPLOT_ENV, "/nonexistent", 1);
 	}
-	rc = run_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
+	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_ptr_nonnull(strstr(out, "hosted       3.26"));
 	ck_assert_ptr_nonnull(strstr(err, "wrote plan.json, plan.md, plan.html and charts/"));
@@ -485,7 +380,7 @@ START_TEST(test_plan_report)
 	json_decref(doc);
 	/* the chart's data: hosts needed per environment with the binding resource, then
 	 * each service's instances per host at its own x */
-	dat = read_text(chartdir, "plan.dat");
+	dat = vb_test_read_text(chartdir, "plan.dat", MAXFILE);
 	ck_assert_ptr_nonnull(dat);
 	ck_assert_ptr_nonnull(
 	    strstr(dat, "\n0 1 1 \"memory\"\n1 1 1 \"memory\"\n2 1 1 \"memory\"\n"));
@@ -494,14 +389,14 @@ START_TEST(test_plan_report)
 				     "more\n0 4 \"memory\"\n3 4 \"memory\"\n6 4 \"memory\"\n"));
 	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"memory\"\n"));
 	free(dat);
-	gp = read_text(chartdir, "plan.gp");
+	gp = vb_test_read_text(chartdir, "plan.gp", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0, 'container' 1, 'hosted' 2)"));
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0.5, 'container' 3.5, 'hosted' 6.5)"));
 	ck_assert_ptr_nonnull(strstr(gp, "'plan.dat' index 0 using 1:3:4 with labels"));
 	ck_assert_ptr_nonnull(strstr(gp, "'plan.dat' index 2 using 1:2 with boxes title 'db'"));
 	free(gp);
-	md = read_text(outdir, "plan.md");
-	html = read_text(outdir, "plan.html");
+	md = vb_test_read_text(outdir, "plan.md", MAXFILE);
+	html = vb_test_read_text(outdir, "plan.html", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(md, "## Capacity plan"));
 	ck_assert_ptr_nonnull(strstr(html, "<h2 id=\"plan\">Per virtualization type</h2>"));
 	ck_assert_ptr_nonnull(strstr(html, "<tr><td>hosted</td><td>hosted VM (type-2)</td>"
@@ -521,13 +416,13 @@ START_TEST(test_plan_report)
 	/* without gnuplot: still written, with the reason */
 	setenv(VB_CHARTS_GNUPLOT_ENV, "/nonexistent", 1);
 	snprintf(ini, sizeof(ini), "%s/examples/consolidate.ini", vb_test_srcdir());
-	rc = run_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
+	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_ptr_nonnull(strstr(err, "gnuplot not found"));
 	free(out);
 	free(err);
-	md = read_text(outdir, "plan.md");
-	html = read_text(outdir, "plan.html");
+	md = vb_test_read_text(outdir, "plan.md", MAXFILE);
+	html = vb_test_read_text(outdir, "plan.html", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(md, "Chart not rendered (gnuplot not found"));
 	ck_assert_ptr_nonnull(strstr(html, "Chart not rendered: gnuplot not found"));
 	ck_assert(!exists(chartdir, "plan.png"));
@@ -536,26 +431,26 @@ START_TEST(test_plan_report)
 	unsetenv(VB_CHARTS_GNUPLOT_ENV);
 	/* --no-charts: no chart directory, plan.html says so */
 	snprintf(outdir, sizeof(outdir), "%s/out2", tmpdir);
-	rc = run_vbench(tmpdir, &out, &err, "plan", "--quiet", "--no-charts", "--run", dir, "--out",
+	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--quiet", "--no-charts", "--run", dir, "--out",
 			outdir, ini, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_str_eq(out, "");
 	free(out);
 	free(err);
 	ck_assert(exists(outdir, "plan.html") && !exists(outdir, "charts"));
-	html = read_text(outdir, "plan.html");
+	html = vb_test_read_text(outdir, "plan.html", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(html, "Charts were not rendered for this plan."));
 	free(html);
 	/* bad usage: one line, exit 2, nothing written */
 	snprintf(outdir, sizeof(outdir), "%s/out3", tmpdir);
-	rc = run_vbench(tmpdir, &out, &err, "plan", "--no-charts=1", "--run", dir, "--out", outdir,
+	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--no-charts=1", "--run", dir, "--out", outdir,
 			ini, NULL);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_str_eq(err, "vbench plan: --no-charts takes no value\n");
 	ck_assert(!exists(tmpdir, "out3"));
 	free(out);
 	free(err);
-	rc = run_vbench(tmpdir, &out, &err, "plan", "--run", dir, ini, "--out", NULL);
+	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--run", dir, ini, "--out", NULL);
 	ck_assert_int_eq(rc, 2);
 	ck_assert_str_eq(err, "vbench plan: --out needs a value (DIR)\n");
 	free(out);

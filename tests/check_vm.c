@@ -39,21 +39,20 @@
 #include "../harness/util.h"
 #include "../harness/vmsupport.h"
 #include "tests.h"
+#include "testutil.h"
 
-static char vbench[PATH_MAX], validator[PATH_MAX], tmpdir[PATH_MAX];
-static pid_t last_pid;
+static char vbench[PATH_MAX], tmpdir[PATH_MAX];
+static pid_t last_pid; /* the vbench process vb_test_run started last (its PID) */
 
 static void setup(void)
 {
 	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_srcdir());
-	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-vmtest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "vmtest"), 0);
 }
 
 static void teardown(void)
 {
-	vb_rm_rf(tmpdir);
+	vb_test_rmdtemp(tmpdir);
 }
 
 /* ==== unit: registry, disk, console tail, TSC, argv ======================= */
@@ -281,77 +280,6 @@ static int have_qemu(void)
 }
 
 
-/* Run @argv with @env_kv ("K=V" or NULL) set, output into @out; exit status. */
-static int run_cmd(char *const argv[], const char *env_kv, char *out, size_t outlen)
-{
-	int pfd[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		if (env_kv)
-			putenv((char *)env_kv);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	last_pid = pid;
-	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
-		len += (size_t)n;
-	out[len] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* Start vbench in the background with output discarded. */
-static pid_t start_bg(char *const argv[])
-{
-	pid_t pid = fork();
-	int null;
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		null = open("/dev/null", O_WRONLY);
-		dup2(null, 1);
-		dup2(null, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static json_t *load_run(const char *dir)
-{
-	char path[PATH_MAX];
-	json_error_t jerr;
-	json_t *doc;
-
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	doc = json_load_file(path, 0, &jerr);
-	ck_assert_msg(doc != NULL, "run.json: %s", jerr.text);
-	return doc;
-}
-
-static void assert_valid(const char *dir)
-{
-	static char out[8192];
-	char path[PATH_MAX];
-	char *argv[] = { "/usr/bin/python3", validator, path, NULL };
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	rc = run_cmd(argv, NULL, out, sizeof(out));
-	ck_assert_msg(rc == 0, "run.json does not validate: %s", out);
-}
-
 static json_t *env_rec(json_t *doc, const char *name)
 {
 	json_t *e;
@@ -364,93 +292,26 @@ static json_t *env_rec(json_t *doc, const char *name)
 	return NULL;
 }
 
-/* Is any process a QEMU that vbench @pid started?  (Its parent, or our
- * socket directory "vbench-vm-<pid>-" on its command line.) */
-static int qemu_of(pid_t pid)
-{
-	char path[64], buf[8192], tag[48];
-	struct dirent *de;
-	int found = 0, fd;
-	DIR *d = opendir("/proc");
-	ssize_t n, i;
-
-	snprintf(tag, sizeof(tag), "vbench-vm-%d-", (int)pid);
-	while (d && (de = readdir(d)) != NULL && !found) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			continue;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		for (i = 0; i < n; i++)
-			buf[i] = buf[i] ? buf[i] : ' ';
-		buf[n] = '\0';
-		if (!strstr(buf, "qemu-system"))
-			continue;
-		if (strstr(buf, tag))
-			found = 1;
-		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
-		fd = open(path, O_RDONLY);
-		if (fd >= 0) {
-			n = read(fd, buf, sizeof(buf) - 1);
-			close(fd);
-			buf[n > 0 ? n : 0] = '\0';
-			char *rp = strrchr(buf, ')');
-			int ppid = 0;
-			if (rp && sscanf(rp + 1, " %*c %d", &ppid) == 1 && ppid == (int)pid)
-				found = 1;
-		}
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
-static void assert_no_prefix(const char *dir, const char *prefix)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL)
-		ck_assert_msg(strncmp(de->d_name, prefix, strlen(prefix)), "%s/%s left behind", dir,
-			      de->d_name);
-	closedir(d);
-}
-
-/* Nothing of vbench @pid is left: QEMU, socket directory, disk directory,
- * scratch directory, cgroups; and the disk image named in @doc is gone. */
+/* Nothing of vbench @pid is left (vb_test_debris: a QEMU it started, the
+ * socket, disk and scratch directories, cgroups...), and the disk image
+ * named in @doc is gone; a failure names the console log. */
 static void assert_no_debris(pid_t pid, json_t *doc)
 {
-	static const char *const cgdirs[] = { "/sys/fs/cgroup/cpuset", "/sys/fs/cgroup/memory",
-					      "/sys/fs/cgroup/cpuacct", "/sys/fs/cgroup" };
-	char p[64];
-	const char *img;
-	json_t *e;
+	char log[PATH_MAX + 16] = "";
+	const char *img, *console;
+	json_t *e, *cfg;
 	size_t i;
 
-	ck_assert_msg(kill(pid, 0) < 0 && errno == ESRCH, "vbench %d still running", (int)pid);
-	ck_assert_msg(!qemu_of(pid), "a QEMU of vbench %d is still running", (int)pid);
-	snprintf(p, sizeof(p), "vbench-vm-%d-", (int)pid);
-	assert_no_prefix("/tmp", p);
-	snprintf(p, sizeof(p), "vbench-vmdisk-%d-", (int)pid);
-	assert_no_prefix("/var/tmp", p);
-	snprintf(p, sizeof(p), "vbench-scratch-%d-", (int)pid);
-	assert_no_prefix("/var/tmp", p);
-	snprintf(p, sizeof(p), "vbench-%d-", (int)pid);
-	for (i = 0; i < VB_ARRAY_SIZE(cgdirs); i++)
-		assert_no_prefix(cgdirs[i], p);
 	json_array_foreach(doc ? json_object_get(doc, "environments") : NULL, i, e) {
+		cfg = json_object_get(e, "config");
+		console = json_string_value(json_object_get(cfg, "console_log"));
+		if (console && !log[0])
+			snprintf(log, sizeof(log), "console log %s", console);
 		img = json_string_value(
-			json_object_get(json_object_get(json_object_get(e, "config"), "scratch_disk"),
-					"image"));
+			json_object_get(json_object_get(cfg, "scratch_disk"), "image"));
 		ck_assert_msg(!img || access(img, F_OK) < 0, "disk image %s left behind", img);
 	}
+	VB_ASSERT_NO_DEBRIS(pid, log[0] ? log : NULL);
 }
 
 START_TEST(test_hosted_run)
@@ -466,10 +327,9 @@ START_TEST(test_hosted_run)
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	rc = run_cmd(argv, NULL, out, sizeof(out));
+	rc = vb_test_run(argv, NULL, out, sizeof(out), &last_pid);
 	ck_assert_msg(rc == 0, "vbench run exited %d:\n%s", rc, out);
-	assert_valid(dir);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 1);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
 	h = env_rec(doc, "hosted");
 	ck_assert(json_is_true(json_object_get(h, "available")));
@@ -568,15 +428,6 @@ static size_t reps_of(const char *dir, const char *env)
 	return n;
 }
 
-static int wait_exit(pid_t pid)
-{
-	int status;
-
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
-
 START_TEST(test_hosted_sigint_boot)
 {
 	char dir[PATH_MAX], console[PATH_MAX];
@@ -587,13 +438,13 @@ START_TEST(test_hosted_sigint_boot)
 
 	snprintf(dir, sizeof(dir), "%s/boot", tmpdir);
 	snprintf(console, sizeof(console), "%s/console-hosted.log", dir);
-	pid = start_bg(argv);
+	pid = vb_test_spawn(argv, NULL);
 	ck_assert_msg(wait_for_file(console, 60000), "QEMU never started");
 	usleep(500000); /* mid-boot */
-	ck_assert(qemu_of(pid));
+	ck_assert(vb_test_qemu_of(pid));
 	kill(pid, SIGINT);
-	ck_assert_int_eq(wait_exit(pid), 130);
-	doc = load_run(dir);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
 	assert_no_debris(pid, doc);
 	json_decref(doc);
@@ -611,18 +462,18 @@ START_TEST(test_hosted_sigint_run)
 	int i;
 
 	snprintf(dir, sizeof(dir), "%s/sigint", tmpdir);
-	pid = start_bg(argv);
+	pid = vb_test_spawn(argv, NULL);
 	for (i = 0; i < 1200 && reps_of(dir, "hosted") < 3; i++)
 		usleep(50000);
 	ck_assert_uint_ge(reps_of(dir, "hosted"), 3);
 	kill(pid, SIGINT);
-	ck_assert_int_eq(wait_exit(pid), 130);
-	doc = load_run(dir);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
 	n = json_array_size(json_object_get(doc, "repetitions"));
 	ck_assert_uint_ge(n, 3);
 	ck_assert_uint_lt(n, 100);
-	assert_valid(dir);
+	json_decref(vb_test_load_run(dir, 1));
 	assert_no_debris(pid, doc);
 	json_decref(doc);
 }
@@ -643,12 +494,11 @@ START_TEST(test_hosted_hang)
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/hang", tmpdir);
-	rc = run_cmd(argv, "VBENCH_TEST_GUEST_HANG=1", out, sizeof(out));
+	rc = vb_test_run(argv, "VBENCH_TEST_GUEST_HANG=1", out, sizeof(out), &last_pid);
 	took = (double)(vb_now_ns() - t0) / 1e9;
 	ck_assert_msg(rc == 0, "exit %d:\n%s", rc, out);
 	ck_assert_msg(took < 8 + 25, "took %.1f s with an 8 s boot timeout", took);
-	assert_valid(dir);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 1);
 	h = env_rec(doc, "hosted");
 	ck_assert(json_is_false(json_object_get(h, "available")));
 	reason = json_string_value(json_object_get(h, "reason"));
@@ -676,9 +526,9 @@ START_TEST(test_hosted_panic)
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/panic", tmpdir);
-	rc = run_cmd(argv, "VBENCH_TEST_GUEST_PANIC=1", out, sizeof(out));
+	rc = vb_test_run(argv, "VBENCH_TEST_GUEST_PANIC=1", out, sizeof(out), &last_pid);
 	ck_assert_msg(rc == 3, "exit %d, expected 3 (nothing could run):\n%s", rc, out);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 0);
 	reason = json_string_value(json_object_get(env_rec(doc, "hosted"), "reason"));
 	ck_assert_ptr_nonnull(reason);
 	ck_assert_msg(strstr(reason, "guest kernel panic: "), "%s", reason);
@@ -704,10 +554,9 @@ START_TEST(test_hosted_rep_timeout)
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/reptimeout", tmpdir);
-	rc = run_cmd(argv, NULL, out, sizeof(out));
+	rc = vb_test_run(argv, NULL, out, sizeof(out), &last_pid);
 	ck_assert_msg(rc == 1, "exit %d, expected 1:\n%s", rc, out);
-	assert_valid(dir);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 1);
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
 		if (strcmp(json_string_value(json_object_get(r, "env")), "hosted")) {
 			ck_assert(json_is_true(json_object_get(r, "ok")));
@@ -748,13 +597,13 @@ START_TEST(test_kvm_verdict)
 		VB_SKIP("KVM accelerates here: %s", v.reason);
 	snprintf(dir, sizeof(dir), "%s/kvm", tmpdir);
 	t0 = vb_now_ns();
-	rc = run_cmd(argv, NULL, out, sizeof(out));
+	rc = vb_test_run(argv, NULL, out, sizeof(out), &last_pid);
 	ck_assert_msg(vb_now_ns() - t0 < 10000000000ull, "the kvm verdict took over 10 s");
 	ck_assert_msg(rc == 3, "exit %d, expected 3:\n%s", rc, out);
 	ck_assert_msg(strstr(out, access("/dev/kvm", F_OK) == 0 ? "kvm unavailable: KVM is"
 								 : "kvm unavailable: no /dev/kvm"),
 		      "%s", out);
-	doc = load_run(dir);
+	doc = vb_test_load_run(dir, 0);
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(env_rec(doc, "kvm"), "reason")),
 				     "KVM"));
 	assert_no_debris(last_pid, doc);

@@ -6,12 +6,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../harness/marker.h"
 #include "../harness/runproc.h"
 #include "../harness/util.h"
 
@@ -136,18 +139,18 @@ static int mounts_left(pid_t pid, char *why, size_t len)
 /* A podman/docker container named vbench-PID-* (it outlives a SIGKILL). */
 static int engine_containers_left(pid_t pid, char *why, size_t len)
 {
-	static const char *const engines[] = { "/usr/bin/podman", "/usr/bin/docker" };
+	static const char *const engines[] = { "podman", "docker" };
 	static char out[1 << 16];
-	char pfx[64], *hit;
+	char pfx[64], path[PATH_MAX], *hit;
 	size_t i;
 
 	snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
 	for (i = 0; i < VB_ARRAY_SIZE(engines); i++) {
-		char *argv[] = { (char *)engines[i], "ps", "-a", "--format", "{{.Names}}", NULL };
+		char *argv[] = { path, "ps", "-a", "--format", "{{.Names}}", NULL };
 		vb_proc_opts_t o = { .timeout_ms = 10000 };
 		vb_error_t err;
 
-		if (access(engines[i], X_OK) < 0)
+		if (vb_proc_which(engines[i], path, sizeof(path)) < 0)
 			continue;
 		out[0] = '\0';
 		if (vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, &err) != 0)
@@ -155,35 +158,139 @@ static int engine_containers_left(pid_t pid, char *why, size_t len)
 		hit = strstr(out, pfx);
 		if (hit) {
 			hit[strcspn(hit, "\n")] = '\0';
-			snprintf(why, len, "%s container %s left", engines[i], hit);
+			snprintf(why, len, "%s container %s left", path, hit);
 			return 1;
 		}
 	}
 	return 0;
 }
 
+/* A container vbench-PID-* still known to an installed OCI runtime (its
+ * state directory); a runtime that cannot list is reported too. */
+static int runtime_containers_left(pid_t pid, char *why, size_t len)
+{
+	static const char *const runtimes[] = { "crun", "runc" };
+	static char out[1 << 16];
+	char pfx[64], path[PATH_MAX], *hit;
+	size_t i;
+	int rc;
+
+	snprintf(pfx, sizeof(pfx), "vbench-%d-", (int)pid);
+	for (i = 0; i < VB_ARRAY_SIZE(runtimes); i++) {
+		char *argv[] = { path, "list", NULL };
+		vb_proc_opts_t o = { .timeout_ms = 10000 };
+		vb_error_t err;
+
+		if (vb_proc_which(runtimes[i], path, sizeof(path)) < 0)
+			continue;
+		out[0] = '\0';
+		rc = vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, &err);
+		if (rc != 0) {
+			snprintf(why, len, "`%s list` failed (exit %d): cannot tell", path, rc);
+			return 1;
+		}
+		hit = strstr(out, pfx);
+		if (hit) {
+			hit[strcspn(hit, " \t\n")] = '\0';
+			snprintf(why, len, "%s still lists container %s", path, hit);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The owner marker PID-* in the state directory (removed once all is released). */
+static int marker_left(pid_t pid, char *why, size_t len)
+{
+	char pfx[32];
+
+	snprintf(pfx, sizeof(pfx), "%d-", (int)pid);
+	return find_prefix(vb_marker_dir(), pfx, "marker", why, len);
+}
+
+/* A temporary file or directory vbench-*-PID-* in @dir (scratch, rootfs,
+ * OCI bundle, VM disk and socket, engine image directories and any other). */
+static int temporaries_left(pid_t pid, const char *dir, char *why, size_t len)
+{
+	struct dirent *de;
+	char tag[32];
+	DIR *d = opendir(dir);
+	int found = 0;
+
+	snprintf(tag, sizeof(tag), "-%d-", (int)pid);
+	while (d && !found && (de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, "vbench-", 7) && strstr(de->d_name + 6, tag)) {
+			snprintf(why, len, "temporary %s/%s left behind", dir, de->d_name);
+			found = 1;
+		}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+int vb_test_qemu_of(pid_t pid)
+{
+	char path[64], buf[8192], tag[48];
+	struct dirent *de;
+	int found = 0, fd;
+	DIR *d = opendir("/proc");
+	ssize_t n, i;
+
+	snprintf(tag, sizeof(tag), "vbench-vm-%d-", (int)pid);
+	while (d && (de = readdir(d)) != NULL && !found) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		for (i = 0; i < n; i++)
+			buf[i] = buf[i] ? buf[i] : ' ';
+		buf[n] = '\0';
+		if (!strstr(buf, "qemu-system"))
+			continue;
+		if (strstr(buf, tag))
+			found = 1;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			n = read(fd, buf, sizeof(buf) - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			char *rp = strrchr(buf, ')');
+			int ppid = 0;
+			if (rp && sscanf(rp + 1, " %*c %d", &ppid) == 1 && ppid == (int)pid)
+				found = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* A QEMU started by @pid (vb_test_qemu_of). */
+static int qemu_left(pid_t pid, char *why, size_t len)
+{
+	if (!vb_test_qemu_of(pid))
+		return 0;
+	snprintf(why, len, "a QEMU of vbench %d is still running", (int)pid);
+	return 1;
+}
+
 int vb_test_debris(pid_t pid, char *why, size_t len)
 {
-	static const char *const tmps[] = { "vbench-rootfs-%d-", "vbench-vmdisk-%d-",
-					    "vbench-scratch-%d-", "vbench-oci-%d-", "vbench-vm-%d-" };
-	static const char *const tmpdirs[] = { "/var/tmp", "/tmp" };
-	char pfx[64];
-	size_t i, j;
-
 	why[0] = '\0';
 	if (kill(pid, 0) == 0 || errno != ESRCH)
 		return snprintf(why, len, "vbench %d still running", (int)pid), 1;
-	if (cgroups_left(pid, why, len) || processes_left(pid, why, len) ||
-	    argv_names_run(pid, why, len) || mounts_left(pid, why, len) ||
-	    engine_containers_left(pid, why, len))
-		return 1;
-	for (i = 0; i < VB_ARRAY_SIZE(tmps); i++)
-		for (j = 0; j < VB_ARRAY_SIZE(tmpdirs); j++) {
-			snprintf(pfx, sizeof(pfx), tmps[i], (int)pid);
-			if (find_prefix(tmpdirs[j], pfx, "temporary", why, len))
-				return 1;
-		}
-	return 0;
+	return cgroups_left(pid, why, len) || processes_left(pid, why, len) ||
+	       argv_names_run(pid, why, len) || mounts_left(pid, why, len) ||
+	       engine_containers_left(pid, why, len) || runtime_containers_left(pid, why, len) ||
+	       marker_left(pid, why, len) || temporaries_left(pid, "/var/tmp", why, len) ||
+	       temporaries_left(pid, "/tmp", why, len) || qemu_left(pid, why, len);
 }
 
 int vb_test_wait_no_debris(pid_t pid, int timeout_ms, char *why, size_t len)

@@ -1,0 +1,348 @@
+/*
+ * testutil.c - the helpers every suite used to write again (tests/testutil.h):
+ * the private directory, running vbench, run.json, fixtures, golden files.
+ */
+#include "testutil.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/runfile.h"
+#include "../harness/summary.h"
+#include "../harness/util.h"
+#include "tests.h"
+
+#define OUT_MAX (64u << 20) /* the most of a captured stream or text file */
+
+/* ---- the private directory ---------------------------------------------- */
+
+int vb_test_mkdtemp(char *dir, size_t len, const char *tag)
+{
+	snprintf(dir, len, "/var/tmp/vbench-%s-XXXXXX", tag);
+	if (mkdtemp(dir))
+		return 0;
+	dir[0] = '\0';
+	return -1;
+}
+
+void vb_test_rmdtemp(char *dir)
+{
+	if (dir[0])
+		vb_rm_rf(dir);
+	dir[0] = '\0';
+}
+
+const char *vb_test_subdir(const char *tmpdir, const char *name, char *buf, size_t len)
+{
+	vb_error_t err;
+
+	ck_assert(tmpdir[0]);
+	snprintf(buf, len, "%s/%s", tmpdir, name);
+	ck_assert_msg(vb_mkdir_p(buf, 0755, &err) == 0, "%s", err.msg);
+	return buf;
+}
+
+void vb_test_put(const char *dir, const char *rel, const void *data, size_t len)
+{
+	char p[PATH_MAX], parent[PATH_MAX];
+	vb_error_t err;
+
+	snprintf(p, sizeof(p), "%s%s%s", dir, *rel ? "/" : "", rel);
+	snprintf(parent, sizeof(parent), "%s", p);
+	*strrchr(parent, '/') = '\0';
+	ck_assert_msg(vb_mkdir_p(parent, 0755, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_write_file(p, data, len, &err) == 0, "%s", err.msg);
+}
+
+void vb_test_put_text(const char *dir, const char *rel, const char *text)
+{
+	vb_test_put(dir, rel, text, strlen(text));
+}
+
+/* ---- programs ------------------------------------------------------------- */
+
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen, pid_t *pidp)
+{
+	int pfd[2], status;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		if (env_kv)
+			putenv((char *)env_kv);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (pidp)
+		*pidp = pid;
+	while ((n = read(pfd[0], out + len, outlen - 1 - len)) > 0)
+		len += (size_t)n;
+	out[len] = '\0';
+	close(pfd[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return exit_code(status);
+}
+
+/* An unlinked temporary file for a child's stream. */
+static int stream_file(void)
+{
+	char path[] = "/var/tmp/vbench-tout-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_msg(fd >= 0, "mkstemp %s", path);
+	unlink(path);
+	return fd;
+}
+
+/* All of @fd from its start, malloc'ed. */
+static char *slurp_fd(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *s;
+	ssize_t n;
+
+	ck_assert_int_ge(size, 0);
+	ck_assert_uint_le((size_t)size, OUT_MAX);
+	s = malloc((size_t)size + 1);
+	ck_assert_ptr_nonnull(s);
+	n = pread(fd, s, (size_t)size, 0);
+	ck_assert_int_eq(n, size);
+	s[size] = '\0';
+	close(fd);
+	return s;
+}
+
+int vb_test_vbench(const char *cwd, char **out, char **errout, ...)
+{
+	char vbench[PATH_MAX];
+	const char *argv[32] = { vbench };
+	int n = 1, status, so, se;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, errout);
+	while (n < 31 && (argv[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	so = stream_file();
+	se = stream_file();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(so, 1);
+		dup2(se, 2);
+		if (cwd && chdir(cwd) < 0)
+			_exit(126);
+		execv(vbench, (char *const *)argv);
+		_exit(127);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	*out = slurp_fd(so);
+	*errout = slurp_fd(se);
+	return exit_code(status);
+}
+
+pid_t vb_test_spawn(char *const argv[], const char *env_kv)
+{
+	pid_t pid = fork();
+	int null;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		if (env_kv)
+			putenv((char *)env_kv);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int vb_test_reap(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 256 + WTERMSIG(status);
+}
+
+int vb_test_wait_reps(const char *dir, size_t n, int timeout_ms)
+{
+	char path[PATH_MAX];
+	int waited;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	for (waited = 0; waited <= timeout_ms; waited += 10) {
+		json_t *d = json_load_file(path, 0, NULL);
+		size_t have = d ? json_array_size(json_object_get(d, "repetitions")) : 0;
+
+		json_decref(d);
+		if (have >= n)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const char *b)
+{
+	ck_assert_msg(rc == 2, "exit %d (stderr: %s)", rc, err);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_msg(strstr(err, a) != NULL, "'%s' not named in: %s", a, err);
+	ck_assert_msg(!b || strstr(err, b) != NULL, "'%s' not named in: %s", b, err);
+	free(out);
+	free(err);
+}
+
+json_t *vb_test_sigint_run(pid_t pid, const char *dir, size_t min, size_t max, int all_ok)
+{
+	json_t *doc, *reps, *r;
+	size_t i;
+
+	vb_test_wait_reps(dir, min, 30000);
+	kill(pid, SIGINT);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	doc = vb_test_load_run(dir, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	reps = json_object_get(doc, "repetitions");
+	ck_assert_uint_ge(json_array_size(reps), min);
+	ck_assert_uint_lt(json_array_size(reps), max);
+	json_array_foreach(all_ok ? reps : NULL, i, r)
+		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "repetition %zu failed: %s", i,
+			      json_string_value(json_object_get(r, "error")));
+	return doc;
+}
+
+/* ---- run.json -------------------------------------------------------------- */
+
+int vb_test_validate(const char *path, char *out, size_t outlen)
+{
+	char validator[PATH_MAX];
+	char *argv[] = { "/usr/bin/python3", validator, (char *)path, NULL };
+
+	snprintf(validator, sizeof(validator), "%s/scripts/validate-run.py", vb_test_srcdir());
+	return vb_test_run(argv, NULL, out, outlen, NULL);
+}
+
+json_t *vb_test_load_run(const char *dir, int validate)
+{
+	static char out[8192];
+	char path[PATH_MAX];
+	json_error_t jerr;
+	json_t *doc;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	if (validate) {
+		rc = vb_test_validate(path, out, sizeof(out));
+		ck_assert_msg(rc == 0, "%s does not validate (exit %d): %s", path, rc, out);
+	}
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	return doc;
+}
+
+json_t *vb_test_env_rec(json_t *doc, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "environments"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
+			return e;
+	return NULL;
+}
+
+/* ---- fixtures and golden files ----------------------------------------------- */
+
+json_t *vb_test_load_fixture(const char *rel)
+{
+	char path[PATH_MAX];
+	vb_error_t err;
+	json_t *run;
+
+	snprintf(path, sizeof(path), "%s/%s", vb_test_srcdir(), rel);
+	run = vb_runfile_load(path, &err);
+	ck_assert_msg(run != NULL, "fixture %s: %s", path, err.msg);
+	return run;
+}
+
+json_t *vb_test_summarize(const json_t *run)
+{
+	vb_summary_cfg_t cfg;
+	vb_error_t err;
+	json_t *sum;
+
+	vb_error_clear(&err);
+	vb_summary_cfg_init(&cfg);
+	sum = vb_summary_build(run, &cfg, &err);
+	ck_assert_msg(sum != NULL, "summary: %s", err.msg);
+	return sum;
+}
+
+void vb_test_write_run(const char *dir, const json_t *doc)
+{
+	char path[PATH_MAX];
+	char *s = json_dumps(doc, JSON_INDENT(1));
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	ck_assert_int_eq(vb_write_file(path, s, strlen(s), NULL), 0);
+	free(s);
+}
+
+char *vb_test_read_text(const char *dir, const char *name, size_t max)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return vb_read_file(path, max, 0, NULL);
+}
+
+void vb_test_compare_golden(const char *name, const char *got, size_t len)
+{
+	char path[PATH_MAX], keep[PATH_MAX], *want;
+	size_t line = 1, i;
+
+	snprintf(path, sizeof(path), "%s/tests/fixtures/golden/%s", vb_test_srcdir(), name);
+	want = vb_read_file(path, OUT_MAX, 0, NULL);
+	ck_assert_msg(want != NULL, "missing golden file %s (make golden)", path);
+	for (i = 0; i < len && want[i] && want[i] == got[i]; i++)
+		line += got[i] == '\n';
+	if (i != len || want[i]) {
+		snprintf(keep, sizeof(keep), "%s/build/%s.actual", vb_test_srcdir(), name);
+		vb_write_file(keep, got, len, NULL);
+		free(want);
+		ck_abort_msg("%s differs from the golden file at line %zu (actual output in %s; "
+			     "`make golden` if the change is deliberate)",
+			     name, line, keep);
+	}
+	free(want);
+}
