@@ -240,16 +240,19 @@ START_TEST(test_task_clock_busy_loop)
 			continue;
 		}
 		ck_assert_str_eq(vb_counters_at(c, 0)->unit, "ns");
-		/* Against the CPU time the kernel gave this process over the
-		 * same region, not the wall time: on a loaded host the spin gets
-		 * a fraction of a CPU, and the task clock must say so. */
+		/* Between the CPU time the kernel gave this process over the
+		 * same region and the wall time: on a loaded host the spin gets
+		 * a fraction of a CPU and the task clock must say so; in a VM
+		 * with paravirtual steal accounting the process CPU clock
+		 * leaves out stolen time that perf's task clock still counts,
+		 * so the task clock may exceed it, never the wall time. */
 		cpu0 = cpu_ns();
 		vb_counters_start(c);
 		wall = spin(100 * MS);
 		vb_counters_stop(c);
 		cpu = cpu_ns() - cpu0;
 		v = vb_counters_at(c, 0)->value;
-		ck_assert_msg(v >= (long long)(cpu * 7 / 10) && v <= (long long)(cpu * 13 / 10) + 2 * (long long)MS &&
+		ck_assert_msg(v >= (long long)(cpu * 9 / 10) - 2 * (long long)MS &&
 				      v <= (long long)wall + 2 * (long long)MS,
 			      "source %s: task clock %lld ns for %llu ns of CPU time (%llu ns of spinning)",
 			      vb_csrc_name(vb_counters_at(c, 0)->source), v, (unsigned long long)cpu,
