@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctcommon.h"
 #include "options.h"
 #include "testpoint.h"
 #include "registry.h"
@@ -105,6 +106,27 @@ int vb_env_stop_ms(const vb_env_t *env, int cap_ms)
 	if (vb_interrupted() && ms > VB_ENV_STOP_INTERRUPTED_MS)
 		ms = VB_ENV_STOP_INTERRUPTED_MS; /* the user is waiting */
 	return cap_ms > 0 && cap_ms < ms ? cap_ms : ms;
+}
+
+int vb_env_quit_wait(vb_env_t *env, int *status)
+{
+	json_t *quit;
+
+	if (env->chan.wfd >= 0 && !env->chan.dead) {
+		quit = json_pack("{s:s}", "op", "quit");
+		vb_chan_send(&env->chan, quit, NULL);
+		json_decref(quit);
+	}
+	env->chan.dead = 1;
+	if (env->chan.pid <= 0)
+		return -1;
+	if (!vb_ct_reap_within(env->chan.pid, vb_env_stop_ms(env, 0), status)) {
+		env->stop_timed_out = 1;
+		return 0;
+	}
+	vb_res_forget(env->chan.res);
+	env->chan.pid = 0;
+	return 1;
 }
 
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)

@@ -111,6 +111,16 @@ int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
  * when @cap_ms > 0. */
 #define VB_ENV_STOP_INTERRUPTED_MS 3000
 int vb_env_stop_ms(const vb_env_t *env, int cap_ms);
+
+/*
+ * The first half of every stop: ask the agent to quit (unless its channel
+ * is already dead), mark the channel dead and wait up to vb_env_stop_ms()
+ * for the process that owns it.  Returns 1 when that process exited (reaped,
+ * dropped from the registry, its status in *@status if not NULL), 0 when it
+ * did not (env->stop_timed_out set: vb_chan_close kills it), -1 when there is
+ * no process.  The caller closes the channel and removes the rest.
+ */
+int vb_env_quit_wait(vb_env_t *env, int *status);
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
 
 /*

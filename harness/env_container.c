@@ -593,22 +593,9 @@ static json_t *ct_describe(vb_env_t *env)
  * namespaces.  Then the cgroup is emptied and removed. */
 static int ct_stop(vb_env_t *env, vb_error_t *err)
 {
-	json_t *quit;
-
 	if (env->chan.wfd < 0 && env->chan.pid <= 0)
 		return 0;
-	if (env->chan.wfd >= 0 && !env->chan.dead) {
-		quit = json_pack("{s:s}", "op", "quit");
-		vb_chan_send(&env->chan, quit, NULL);
-		json_decref(quit);
-	}
-	env->chan.dead = 1;
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, vb_env_stop_ms(env, 0), NULL)) {
-		vb_res_forget(env->chan.res);
-		env->chan.pid = 0;
-	} else if (env->chan.pid > 0) {
-		env->stop_timed_out = 1; /* killed below */
-	}
+	vb_env_quit_wait(env, NULL); /* past the timeout, killed below */
 	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
 	if (env->have_cg) {
 		vb_ct_cgroup_wait_empty(&env->cg, 1000);

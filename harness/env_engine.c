@@ -482,22 +482,13 @@ static int engine_host_cpu_ns(vb_env_t *env, uint64_t *ns)
 static int engine_stop(vb_env_t *env, vb_error_t *err)
 {
 	engine_priv_t *p = env->priv;
-	json_t *quit;
 	int st = -1, clean = 0;
 
 	if (env->chan.wfd < 0 && env->chan.pid <= 0)
 		goto out;
-	if (env->chan.wfd >= 0 && !env->chan.dead) {
-		quit = json_pack("{s:s}", "op", "quit");
-		vb_chan_send(&env->chan, quit, NULL);
-		json_decref(quit);
-	}
-	env->chan.dead = 1;
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, VB_ENGINE_TIMEOUT_MS, &st)) {
-		vb_res_forget(env->chan.res);
-		env->chan.pid = 0;
+	/* Past --stop-timeout: killed below, then `ENGINE rm -f`. */
+	if (vb_env_quit_wait(env, &st) == 1)
 		clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-	}
 	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
 out:
 	if (p && p->rm_res) {

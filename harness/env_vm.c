@@ -577,23 +577,14 @@ static json_t *vm_describe(vb_env_t *env)
 
 static int vm_stop(vb_env_t *env, vb_error_t *err)
 {
-	int grace = vb_env_stop_ms(env, 0);
-	json_t *quit;
+	int timed_out_before = env->stop_timed_out;
 
 	if (env->chan.wfd < 0 && env->chan.pid <= 0)
 		return 0;
-	if (env->chan.wfd >= 0 && !env->chan.dead) {
-		quit = json_pack("{s:s}", "op", "quit");
-		vb_chan_send(&env->chan, quit, NULL);
-		json_decref(quit);
-	}
-	env->chan.dead = 1; /* no second quit from vb_chan_close */
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, grace, NULL)) {
-		vb_res_forget(env->chan.res);
-		env->chan.pid = 0;
-	} else if (env->chan.pid > 0 && !vb_interrupted()) {
-		env->stop_timed_out = 1; /* QEMU is killed below */
-	}
+	/* Past the timeout QEMU is killed below; once interrupted (a 3 s
+	 * cap) that is not recorded as a guest that would not stop. */
+	if (vb_env_quit_wait(env, NULL) == 0 && vb_interrupted())
+		env->stop_timed_out = timed_out_before;
 	vb_chan_close(&env->chan, 0); /* closes the socket, kills QEMU if it lingers */
 	return 0;
 }

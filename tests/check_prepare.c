@@ -214,7 +214,7 @@ END_TEST
  * after --stop-timeout 1: the run completes, the stop is bounded. */
 START_TEST(test_stop_timeout_hung_agent)
 {
-	static const char *const envs[] = { "bare", "container", "oci" };
+	static const char *const envs[] = { "bare", "container", "oci", "podman" };
 	char dir[PATH_MAX], path[PATH_MAX];
 	static char out[65536];
 	json_t *doc, *e, *w;
