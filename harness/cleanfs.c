@@ -25,6 +25,7 @@
 
 #include "kernel.h"
 #include "registry.h"
+#include "safefs.h"
 #include "util.h"
 
 #define CG_V1_MAGIC 0x27e0ebU	/* CGROUP_SUPER_MAGIC */
@@ -168,52 +169,6 @@ static int unmount_below(const char *dir, char *msg, size_t len)
 
 /* ==== trees ================================================================ */
 
-static int is_mount_root(int dfd, const char *name)
-{
-	struct statx sx;
-
-	if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) < 0)
-		return 0;
-	return (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-}
-
-/* Remove @name in @dfd; entries kept (mount points, other filesystems,
- * errors) are counted in *@kept. */
-static void rm_at(int dfd, const char *name, dev_t dev, int depth, unsigned *kept)
-{
-	struct stat st;
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		*kept += errno != ENOENT;
-		return;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		*kept += unlinkat(dfd, name, 0) < 0 && errno != ENOENT;
-		return;
-	}
-	if (st.st_dev != dev || depth > MAX_DEPTH || is_mount_root(dfd, name)) {
-		(*kept)++;
-		return;
-	}
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		(*kept)++;
-		return;
-	}
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			rm_at(dirfd(d), de->d_name, dev, depth + 1, kept);
-	closedir(d);
-	*kept += unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT;
-}
-
 int vb_clean_rm_tree(const char *path, char *msg, size_t len)
 {
 	char parent[PATH_MAX];
@@ -233,9 +188,8 @@ int vb_clean_rm_tree(const char *path, char *msg, size_t len)
 	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pfd < 0)
 		return snprintf(msg, len, "open %s: %s", parent, strerror(errno)), -1;
-	if (fstatat(pfd, name + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-	    !is_mount_root(pfd, name + 1))
-		rm_at(pfd, name + 1, st.st_dev, 0, &kept);
+	if (fstatat(pfd, name + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+		kept = (unsigned)vb_safefs_rm_tree_at(pfd, name + 1);
 	else
 		kept = 1;
 	close(pfd);

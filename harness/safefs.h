@@ -1,0 +1,81 @@
+/*
+ * safefs.h - paths resolved, not compared as text.
+ *
+ * vbench runs as root and creates, writes and removes files in places other
+ * users can write to (/tmp, /var/tmp, a --scratch or --out directory they
+ * own) and in places named by files it reads (markers, run.json).  A
+ * symbolic link anywhere in such a path would redirect the operation, so
+ * every such operation goes through a directory descriptor opened here:
+ * openat2() with RESOLVE_NO_SYMLINKS (and RESOLVE_BENEATH below a
+ * directory) where the kernel has it (Linux 5.6), else a walk one component
+ * at a time with O_NOFOLLOW, which refuses the same paths.
+ *
+ * Every function returns -1 with errno set on failure; ELOOP means a
+ * component is a symbolic link, EXDEV that the path leaves the directory
+ * it must stay beneath.  Descriptors are O_CLOEXEC.
+ */
+#ifndef VB_SAFEFS_H
+#define VB_SAFEFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+#define VB_SAFEFS_BENEATH 0x1u /* the path must stay beneath @dirfd (no "..", not absolute) */
+#define VB_SAFEFS_FOLLOW  0x2u /* symbolic links allowed (reads of a path the user named) */
+
+/*
+ * openat(@dirfd, @path, @oflags, @mode) with no symbolic link in any
+ * component (unless VB_SAFEFS_FOLLOW), and beneath @dirfd with
+ * VB_SAFEFS_BENEATH.  @dirfd may be AT_FDCWD; an absolute @path starts at
+ * "/".  O_NOFOLLOW and O_CLOEXEC are added.  Returns the descriptor or -1.
+ */
+int vb_safefs_openat(int dirfd, const char *path, int oflags, mode_t mode, unsigned flags);
+
+/* A directory, O_RDONLY | O_DIRECTORY, resolved as vb_safefs_openat(). */
+int vb_safefs_open_dir(int dirfd, const char *path, unsigned flags);
+
+/*
+ * Open the parent directory of @path (resolved as vb_safefs_open_dir) and
+ * copy its last component into @name (@len bytes).  "/" has no parent; a
+ * last component that is empty, "." or ".." is refused (EINVAL).  Returns
+ * the parent's descriptor or -1.
+ */
+int vb_safefs_open_parent(int dirfd, const char *path, char *name, size_t len, unsigned flags);
+
+/*
+ * Remove @name in directory @dirfd and, for a directory, everything under
+ * it, without following symbolic links and without entering another
+ * filesystem or a mount point (both are kept and counted).  Returns the
+ * number of entries kept (0: all gone, also when @name did not exist), or
+ * -1 when @name itself cannot be examined.
+ */
+int vb_safefs_rm_tree_at(int dirfd, const char *name);
+
+/*
+ * Whether @name in @dirfd is the root of a mount (statx STATX_ATTR_MOUNT_ROOT;
+ * 0 when the kernel cannot say).
+ */
+int vb_safefs_is_mount_root(int dirfd, const char *name);
+
+/*
+ * Read the regular file @path (relative to @dirfd as vb_safefs_openat;
+ * VB_SAFEFS_FOLLOW to accept a symbolic link the user named) into a
+ * malloc'ed NUL-terminated buffer of at most @max bytes (*@lenp its
+ * length, may be NULL).  A directory, FIFO, socket or device is refused
+ * before anything is read, so nothing blocks: the error names @what (the
+ * path as the user gave it) and what it is instead.  A file larger than
+ * @max is refused too.  VB_EUSAGE for what the user can fix (missing, not a
+ * regular file, too large), VB_ESYS otherwise.  Returns NULL with @err.
+ */
+char *vb_safefs_read_regular(int dirfd, const char *path, unsigned flags, size_t max,
+			     size_t *lenp, const char *what, vb_error_t *err);
+
+/* Tests: resolve by the component walk as if the kernel had no openat2 (1), or not (0). */
+void vb_safefs_test_walk_only(int on);
+
+/* "a directory", "a FIFO", "a socket", "a character device", ... for st_mode. */
+const char *vb_safefs_kind(unsigned mode);
+
+#endif
