@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../harness/error.h"
+#include "../harness/marker.h"
 #include "../harness/util.h"
 #include "cmd.h"
 
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 	vb_error_t err;
 	size_t i;
 
+	/* Before anything is started: every child carries the run id (marker.h). */
+	vb_marker_run_id();
 	if (argc < 2) {
 		usage(stderr);
 		return VB_EXIT_USAGE;

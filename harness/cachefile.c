@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "marker.h"
 #include "util.h"
 
 uint64_t vb_fnv1a64(uint64_t h, const void *data, size_t len)
@@ -55,7 +56,7 @@ int vb_cachefile_create(vb_cachefile_t *cf, const char *dir, const char *name,
 	cf->fd = -1;
 	if ((size_t)snprintf(cf->final, sizeof(cf->final), "%s/%s", dir, name) >=
 		    sizeof(cf->final) ||
-	    (size_t)snprintf(cf->tmp, sizeof(cf->tmp), "%s/.%s.tmp-XXXXXX", dir, name) >=
+	    (size_t)snprintf(cf->tmp, sizeof(cf->tmp), "%s/.%s.tmp-%s-XXXXXX", dir, name, vb_marker_run_id()) >=
 		    sizeof(cf->tmp)) {
 		cf->tmp[0] = '\0';
 		return vb_error_set(err, VB_EUSAGE, 0, "cache path too long: %s/%s", dir, name);

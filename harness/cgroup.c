@@ -73,7 +73,9 @@ static int make_dir(char *out, const char *base, const char *name, vb_cgroup_t *
 {
 	if (vb_path_join(out, PATH_MAX, base, name, err) < 0)
 		return -1;
-	if (mkdir(out, 0755) < 0 && errno != EEXIST)
+	/* The name carries this run's id (marker.h): one that exists already is
+	 * not this run's to use, let alone to remove later. */
+	if (mkdir(out, 0755) < 0)
 		return vb_error_set(err, errno == EACCES || errno == EPERM || errno == EROFS
 						 ? VB_ERESOURCE
 						 : VB_ESYS,

@@ -27,18 +27,26 @@
 
 typedef struct marker {
 	char file[PATH_MAX];	  /* its path */
+	char name[NAME_MAX + 1];  /* its name in the state directory */
 	json_t *head;		  /* first line (owned) */
 	json_t *adds;		  /* "add" lines not released, in file order (owned) */
+	json_t *places;		  /* "place" lines (owned) */
 	int pid;		  /* owner */
 	unsigned long long start; /* owner's start time */
+	char run_id[VB_RUN_ID_MAX]; /* owner's run id */
 	char cmd[96];		  /* owner's command line, shortened, for messages */
 	unsigned bad_lines;	  /* lines that are not JSON records, ignored */
+	int fd;			  /* the open, locked marker; -1 */
+	int state;		  /* M_BAD, M_BUSY, M_LIVE, M_DEAD */
+	char why[256];		  /* M_BAD: why */
 } marker_t;
+
+enum { M_BAD, M_BUSY, M_LIVE, M_DEAD };
 
 /* Undo handlers of VB_RES_FUNC records, by their "undo" name. */
 static const struct {
 	const char *name;
-	int (*undo)(const json_t *rec, pid_t owner, char *msg, size_t len);
+	int (*undo)(const json_t *rec, const char *run_id, char *msg, size_t len);
 } undoers[] = {
 	{ "oci", vb_env_oci_undo },
 	{ "engine", vb_env_engine_undo },
@@ -70,6 +78,7 @@ static int parse_lines(marker_t *m, char *text, char *why, size_t len)
 	size_t i;
 
 	m->adds = json_array();
+	m->places = json_array();
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		j = json_loads(line, JSON_REJECT_DUPLICATES, NULL);
 		if (!m->head) {
@@ -82,6 +91,9 @@ static int parse_lines(marker_t *m, char *text, char *why, size_t len)
 		if (json_is_integer(json_object_get(j, "add")) &&
 		    json_is_string(json_object_get(j, "kind"))) {
 			json_array_append(m->adds, j);
+		} else if (json_is_string(json_object_get(j, "place")) &&
+			   json_is_string(json_object_get(j, "path"))) {
+			json_array_append(m->places, j);
 		} else if (json_is_integer(v)) {
 			for (i = json_array_size(m->adds); i-- > 0;)
 				if (json_integer_value(
@@ -100,7 +112,8 @@ static int parse_lines(marker_t *m, char *text, char *why, size_t len)
 
 /* Open, check and read marker @name in @dir into @m; -1 with @why if bad,
  * 1 if another cleaner holds it.  @fd receives the locked descriptor. */
-static int load(const char *dir, const char *name, marker_t *m, int *fd, char *why, size_t len)
+static int load(int dfd, const char *dir, const char *name, marker_t *m, int *fd, char *why,
+		size_t len)
 {
 	char *text;
 	struct stat st;
@@ -109,10 +122,12 @@ static int load(const char *dir, const char *name, marker_t *m, int *fd, char *w
 	unsigned long long start;
 
 	memset(m, 0, sizeof(*m));
+	*fd = -1;
 	snprintf(m->file, sizeof(m->file), "%s/%s", dir, name);
 	if (sscanf(name, "%d-%llu.jsonl", &pid, &start) != 2 || pid <= 0)
 		return snprintf(why, len, "name is not PID-STARTTIME.jsonl"), -1;
-	*fd = open(m->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	*fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (*fd < 0)
 		return snprintf(why, len, "open: %s", strerror(errno)), -1;
 	if (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
@@ -134,21 +149,30 @@ static int load(const char *dir, const char *name, marker_t *m, int *fd, char *w
 	    (unsigned long long)json_integer_value(json_object_get(m->head, "starttime")) !=
 		start ||
 	    !json_is_string(json_object_get(m->head, "boot_id")))
-		return snprintf(why, len, "its first line does not name owner %d started at %llu",
-				pid, start),
+		return snprintf(why, len,
+				"its first line does not name owner %d started at %llu in "
+				"marker format %d",
+				pid, start, VB_MARKER_FORMAT),
+		       -1;
+	if (!vb_clean_run_id_ok(json_string_value(json_object_get(m->head, "run_id")), pid))
+		return snprintf(why, len, "its first line has no run id %d-<12 hex digits>", pid),
 		       -1;
 	m->pid = pid;
 	m->start = start;
+	snprintf(m->run_id, sizeof(m->run_id), "%s",
+		 json_string_value(json_object_get(m->head, "run_id")));
 	shorten_cmd(m);
 	return 0;
 }
 
-static void unload(marker_t *m, int fd)
+static void unload(marker_t *m)
 {
 	json_decref(m->head);
 	json_decref(m->adds);
-	if (fd >= 0)
-		close(fd);
+	json_decref(m->places);
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = -1;
 }
 
 /* Alive: same boot, /proc/PID with the recorded start time, not a zombie. */
@@ -165,7 +189,8 @@ static int owner_alive(const marker_t *m)
 
 /* ==== undoing one resource ================================================= */
 
-enum { DONE, GONE, REFUSED, FAILED };
+enum { DONE = VB_CLEAN_DONE, GONE = VB_CLEAN_GONE, REFUSED = VB_CLEAN_REFUSED,
+       FAILED = VB_CLEAN_FAILED };
 
 static int wait_gone(pid_t pid, unsigned long long start)
 {
@@ -183,7 +208,8 @@ static int wait_gone(pid_t pid, unsigned long long start)
 	return -1;
 }
 
-static int undo_process(const json_t *r, int dry, char *msg, size_t len)
+static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, char *msg,
+			size_t len)
 {
 	json_int_t pid = json_integer_value(json_object_get(r, "pid"));
 	json_t *js = json_object_get(r, "starttime");
@@ -193,13 +219,21 @@ static int undo_process(const json_t *r, int dry, char *msg, size_t len)
 	snprintf(msg, len, "process %lld (%s)", (long long)pid,
 		 json_string_value(json_object_get(r, "what")) ?: "?");
 	/* Without a start time a reused PID cannot be told apart. */
-	if (pid <= 1 || pid > INT_MAX || !json_is_integer(js))
+	if (pid <= 1 || pid > INT_MAX || (pid_t)pid == getpid() || !json_is_integer(js))
 		return snprintf(msg + strlen(msg), len - strlen(msg),
 				": PID out of range or no start time recorded"),
 		       REFUSED;
 	if (vb_proc_identity((pid_t)pid, &state, &start) < 0 ||
 	    start != (unsigned long long)json_integer_value(js) || state == 'Z')
 		return GONE;
+	/* The start time matches; it must also carry the run's id, or it is
+	 * somebody else's process (a forged or corrupted marker). */
+	if (!vb_clean_process_of_run((pid_t)pid, o->run_id))
+		return snprintf(msg + strlen(msg), len - strlen(msg),
+				": not vbench's (neither %s=%s in its environment nor a "
+				"vbench-%s cgroup), left running",
+				VB_RUN_ID_ENV, o->run_id, o->run_id),
+		       REFUSED;
 	if (dry)
 		return DONE;
 	/* Its process group too, which it leads (setpgid in agentio.c, runproc.c). */
@@ -209,84 +243,51 @@ static int undo_process(const json_t *r, int dry, char *msg, size_t len)
 	return wait_gone((pid_t)pid, start) == 0 ? DONE : FAILED;
 }
 
-static int undo_path(const char *kind, const json_t *r, int owner, int dry, char *msg, size_t len)
-{
-	const char *path = json_string_value(json_object_get(r, "path"));
-	char why[256] = "";
-	struct stat st;
-	int rc;
-
-	snprintf(msg, len, "%s %s", !strcmp(kind, "dir") ? "directory" : kind, path ? path : "");
-	if (!path || !vb_clean_path_allowed(kind, path, owner, why, sizeof(why))) {
-		snprintf(msg + strlen(msg), len - strlen(msg), ": %s", why);
-		return REFUSED;
-	}
-	if (lstat(path, &st) < 0 && errno == ENOENT)
-		return GONE;
-	if (!strcmp(kind, "dir") && !S_ISDIR(st.st_mode))
-		return snprintf(msg + strlen(msg), len - strlen(msg),
-				": not a directory (a symbolic link?), left in place"),
-		       REFUSED;
-	if (!strcmp(kind, "file") && S_ISDIR(st.st_mode))
-		return snprintf(msg + strlen(msg), len - strlen(msg),
-				": a directory, left in place"),
-		       REFUSED;
-	if (dry)
-		return DONE;
-	if (!strcmp(kind, "cgroup"))
-		rc = vb_clean_rm_cgroup(path, why, sizeof(why));
-	else if (!strcmp(kind, "dir"))
-		rc = vb_clean_rm_tree(path, why, sizeof(why));
-	else if (!strcmp(kind, "mount"))
-		rc = umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0 ? 0
-		     : errno == EINVAL				      ? 1
-								      : -1;
-	else
-		rc = unlink(path) == 0 ? 0 : errno == ENOENT ? 1 : -1;
-	if (rc < 0)
-		snprintf(msg + strlen(msg), len - strlen(msg), ": %s",
-			 why[0] ? why : strerror(errno));
-	return rc == 0 ? DONE : rc == 1 ? GONE : FAILED;
-}
-
-static int undo_func(const json_t *r, int owner, int dry, char *msg, size_t len)
+static int undo_func(const json_t *r, const vb_clean_owner_t *o, int dry, char *msg, size_t len)
 {
 	const char *u = json_string_value(json_object_get(r, "undo"));
+	const char *id = json_string_value(json_object_get(r, "id"));
 	size_t i;
 
 	for (i = 0; u && i < VB_ARRAY_SIZE(undoers); i++) {
 		if (strcmp(u, undoers[i].name))
 			continue;
+		for (size_t k = 0; id && k < o->nlive; k++)
+			if (strstr(id, o->live_ids[k]))
+				return snprintf(msg, len, "%s container %s: it carries the run id of a "
+						"live run", u, id),
+				       REFUSED;
 		if (dry)
-			return snprintf(msg, len, "%s container %s", u,
-					json_string_value(json_object_get(r, "id")) ?: "?"),
-			       DONE;
-		return undoers[i].undo(r, owner, msg, len) == 0 ? DONE : REFUSED;
+			return snprintf(msg, len, "%s container %s", u, id ?: "?"), DONE;
+		return undoers[i].undo(r, o->run_id, msg, len) == 0 ? DONE : REFUSED;
 	}
 	snprintf(msg, len, "%s: nothing recorded to undo",
 		 json_string_value(json_object_get(r, "path")) ?: "function");
 	return GONE;
 }
 
-static int undo_one(const json_t *r, int owner, int dry, char *msg, size_t len)
+static int undo_one(const json_t *r, const vb_clean_owner_t *o, int dry, char *msg, size_t len)
 {
 	const char *kind = json_string_value(json_object_get(r, "kind"));
 
 	if (!strcmp(kind, "process"))
-		return undo_process(r, dry, msg, len);
+		return undo_process(r, o, dry, msg, len);
 	if (!strcmp(kind, "func"))
-		return undo_func(r, owner, dry, msg, len);
+		return undo_func(r, o, dry, msg, len);
 	if (!strcmp(kind, "cgroup") || !strcmp(kind, "dir") || !strcmp(kind, "file") ||
 	    !strcmp(kind, "mount"))
-		return undo_path(kind, r, owner, dry, msg, len);
+		return vb_clean_undo_path(kind, r, o, dry, msg, len);
 	snprintf(msg, len, "unknown kind %.32s", kind);
 	return REFUSED;
 }
 
 /* ==== one marker, all markers ============================================== */
 
-static void clean_dead(const vb_clean_opts_t *o, marker_t *m, vb_clean_stats_t *st)
+static void clean_dead(const vb_clean_opts_t *o, int dfd, marker_t *m, const char *const *live,
+		       size_t nlive, vb_clean_stats_t *st)
 {
+	vb_clean_owner_t own = { .pid = m->pid, .run_id = m->run_id, .adds = m->adds,
+				 .places = m->places, .live_ids = live, .nlive = nlive };
 	static const char *const verb[2][4] = {
 		{ "removed", "already gone:", "refused", "FAILED" },
 		{ "would remove", "already gone:", "would refuse", "?" },
@@ -296,6 +297,16 @@ static void clean_dead(const vb_clean_opts_t *o, marker_t *m, vb_clean_stats_t *
 	size_t i;
 	int rc;
 
+	for (i = 0; i < nlive; i++)
+		if (!strcmp(live[i], m->run_id)) {
+			/* Forged or copied: the id is a live run's, so is all it names. */
+			fprintf(o->out,
+				"vbench%s: %s has the run id %s of a live run: refused, nothing "
+				"it lists is touched\n",
+				o->brief ? "" : " clean", m->file, m->run_id);
+			st->bad++;
+			return;
+		}
 	if (!o->brief)
 		fprintf(o->out, "vbench clean: run %d (%s) is gone: %s what it left\n", m->pid,
 			m->cmd, o->dry_run ? "would remove" : "removing");
@@ -303,13 +314,13 @@ static void clean_dead(const vb_clean_opts_t *o, marker_t *m, vb_clean_stats_t *
 		fprintf(o->out, "  ignored %u unreadable line%s of its marker\n", m->bad_lines,
 			m->bad_lines == 1 ? "" : "s");
 	for (i = json_array_size(m->adds); i-- > 0;) { /* newest first */
-		rc = undo_one(json_array_get(m->adds, i), m->pid, o->dry_run, msg, sizeof(msg));
+		rc = undo_one(json_array_get(m->adds, i), &own, o->dry_run, msg, sizeof(msg));
 		n[rc]++;
 		if (!o->brief)
 			fprintf(o->out, "  %s %s\n", verb[!!o->dry_run][rc], msg);
 	}
 	if (!o->dry_run && !n[FAILED]) {
-		unlink(m->file);
+		unlinkat(dfd, m->name, 0);
 		if (!o->brief)
 			fprintf(o->out, "  removed marker %s\n", m->file);
 	}
@@ -327,53 +338,83 @@ static void clean_dead(const vb_clean_opts_t *o, marker_t *m, vb_clean_stats_t *
 	st->failed += n[FAILED];
 }
 
-static void one_marker(const vb_clean_opts_t *o, const char *dir, const char *name,
-		       vb_clean_stats_t *st)
+/* Read marker @name and decide what it is (m->state). */
+static void classify(int dfd, const char *dir, const char *name, marker_t *m)
 {
-	char why[256];
-	marker_t m;
-	int fd = -1, rc;
+	int rc = load(dfd, dir, name, m, &m->fd, m->why, sizeof(m->why));
 
-	rc = load(dir, name, &m, &fd, why, sizeof(why));
-	if (rc < 0) {
-		fprintf(o->out, "vbench%s: %s/%s is not a usable marker (%s): skipped\n",
-			o->brief ? "" : " clean", dir, name, why);
-		st->bad++;
-	} else if (rc == 1) {
-		if (!o->brief)
-			fprintf(o->out, "vbench clean: %s is being cleaned by another process\n",
-				m.file);
-	} else if (owner_alive(&m)) {
-		if (!o->brief)
-			fprintf(o->out, "vbench clean: run %d (%s) is alive: left alone\n", m.pid,
-				m.cmd);
-		st->live++;
-	} else {
-		clean_dead(o, &m, st);
-	}
-	unload(&m, fd);
+	m->state = rc < 0 ? M_BAD : rc == 1 ? M_BUSY : owner_alive(m) ? M_LIVE : M_DEAD;
 }
 
+/* Every marker is read first, so a dead owner's records are judged knowing
+ * every live owner's run id (none of their resources is ever touched, even
+ * under a name a forged marker gives). */
 int vb_clean(const vb_clean_opts_t *o, vb_clean_stats_t *st, vb_error_t *err)
 {
 	const char *dir = o->state_dir ? o->state_dir : vb_marker_dir();
+	const char **live = NULL;
 	vb_clean_stats_t local;
+	marker_t *ms = NULL, *nm;
 	struct dirent *de;
+	size_t l, n = 0, nlive = 0, i;
+	int dfd;
 	DIR *d;
-	size_t l;
 
 	if (!st)
 		st = &local;
 	memset(st, 0, sizeof(*st));
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : vb_error_sys(err, "state directory %s", dir);
+	dfd = vb_marker_open_dir(dir, 0);
+	if (dfd < 0 && errno == ENOENT)
+		return 0;
+	if (dfd < 0)
+		return vb_error_set(err, VB_ESYS, errno,
+				    "state directory %s (it must be a directory of this user, not "
+				    "writable by others, with no symbolic link in its path)",
+				    dir);
+	d = fdopendir(dup(dfd));
+	if (!d) {
+		close(dfd);
+		return vb_error_sys(err, "state directory %s", dir);
+	}
 	while ((de = readdir(d)) != NULL) {
 		l = strlen(de->d_name);
 		if (de->d_name[0] == '.' || l < 7 || strcmp(de->d_name + l - 6, ".jsonl"))
 			continue;
-		one_marker(o, dir, de->d_name, st);
+		nm = realloc(ms, (n + 1) * sizeof(*ms));
+		if (!nm)
+			break;
+		ms = nm;
+		classify(dfd, dir, de->d_name, &ms[n++]);
 	}
 	closedir(d);
+	live = calloc(n ? n : 1, sizeof(*live));
+	for (i = 0; live && i < n; i++)
+		if (ms[i].state == M_LIVE)
+			live[nlive++] = ms[i].run_id;
+	for (i = 0; i < n; i++) {
+		marker_t *m = &ms[i];
+
+		if (m->state == M_BAD) {
+			fprintf(o->out, "vbench%s: %s is not a usable marker (%s): skipped\n",
+				o->brief ? "" : " clean", m->file, m->why);
+			st->bad++;
+		} else if (m->state == M_BUSY) {
+			if (!o->brief)
+				fprintf(o->out,
+					"vbench clean: %s is being cleaned by another process\n",
+					m->file);
+		} else if (m->state == M_LIVE) {
+			if (!o->brief)
+				fprintf(o->out, "vbench clean: run %d (%s) is alive: left alone\n",
+					m->pid, m->cmd);
+			st->live++;
+		} else if (live) {
+			clean_dead(o, dfd, m, live, nlive, st);
+		}
+		unload(m);
+	}
+	free(live);
+	free(ms);
+	close(dfd);
 	return 0;
 }

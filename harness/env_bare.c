@@ -15,6 +15,7 @@
 #include "options.h"
 #include "registry.h"
 #include "util.h"
+#include "marker.h"
 
 static int bare_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 {
@@ -30,7 +31,7 @@ static int bare_prepare(vb_env_t *env, vb_error_t *err)
 
 	if (!env->cfg->use_cgroup)
 		return 0;
-	snprintf(name, sizeof(name), "vbench-%d-bare%s", (int)getpid(), env->inst);
+	snprintf(name, sizeof(name), "vbench-%s-bare%s", vb_marker_run_id(), env->inst);
 	if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus,
 			     env->cfg->memory, err) < 0)
 		return vb_error_prefix(err, "bare: allocation cgroup");

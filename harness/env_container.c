@@ -36,6 +36,7 @@
 #include "registry.h"
 #include "rootfs.h"
 #include "util.h"
+#include "marker.h"
 
 #define CT_HOSTNAME "vbench-container"
 #define CT_STACK (1u << 20)
@@ -414,7 +415,7 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 	if (env->cfg->scratch[0] && !p->device[0])
 		vb_rootfs_normalize(env->cfg->scratch, p->scratch, sizeof(p->scratch));
 	if (env->cfg->use_cgroup) {
-		snprintf(name, sizeof(name), "vbench-%d-container%s", (int)getpid(), env->inst);
+		snprintf(name, sizeof(name), "vbench-%s-container%s", vb_marker_run_id(), env->inst);
 		if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus,
 				     env->cfg->memory, err) < 0)
 			return vb_error_prefix(err, "container: allocation cgroup");

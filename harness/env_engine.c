@@ -44,6 +44,7 @@
 #include "ctcommon.h"
 #include "engine.h"
 #include "env.h"
+#include "marker.h"
 #include "options.h"
 #include "registry.h"
 #include "rootfs.h"
@@ -62,7 +63,7 @@ typedef struct engine_priv {
 	char dir[PATH_MAX];          /* private directory: the tar, the engine's log */
 	int dir_res;
 	char log[PATH_MAX];          /* the engine client's stderr (and the agent's) */
-	char name[64];               /* container name: vbench-<pid>-<env><inst> */
+	char name[64];               /* container name: vbench-<run id>-<env><inst> */
 	vb_ct_env_t env;             /* the agent's environment */
 	uint64_t caps;               /* capabilities kept */
 	char caps_why[300];
@@ -191,12 +192,12 @@ static json_t *undo_record(const engine_priv_t *p)
 	return json_pack("{s:s,s:s,s:s}", "undo", "engine", "engine", p->d->name, "id", p->name);
 }
 
-int vb_env_engine_undo(const json_t *rec, pid_t owner, char *msg, size_t len)
+int vb_env_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 {
 	const char *en = json_string_value(json_object_get(rec, "engine"));
 	const char *id = json_string_value(json_object_get(rec, "id"));
 	const vb_engine_desc_t *d = NULL;
-	char prefix[48], path[PATH_MAX];
+	char prefix[64], path[PATH_MAX];
 	char *argv[8] = { path, NULL };
 	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
 	size_t n = 1, i;
@@ -210,7 +211,7 @@ int vb_env_engine_undo(const json_t *rec, pid_t owner, char *msg, size_t len)
 		return snprintf(msg, len, "engine container: engine %.32s is not docker or podman",
 				en ? en : "(none)"),
 		       -1;
-	snprintf(prefix, sizeof(prefix), "vbench-%d-%s", (int)owner, d->name);
+	snprintf(prefix, sizeof(prefix), "vbench-%s-%s", run_id, d->name);
 	if (!id || strncmp(id, prefix, strlen(prefix)) || strlen(id) >= sizeof(((engine_priv_t *)0)->name) ||
 	    strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(id))
 		return snprintf(msg, len, "%s container %.64s: the name is not %s...", d->name,
@@ -242,7 +243,7 @@ static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *
 	p->d = d;
 	if (vb_engine_info(d, &p->info, err) < 0)
 		return -1;
-	snprintf(p->dir, sizeof(p->dir), "/var/tmp/vbench-engine-%d-XXXXXX", (int)getpid());
+	snprintf(p->dir, sizeof(p->dir), "/var/tmp/vbench-engine-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(p->dir)) {
 		p->dir[0] = '\0';
 		return vb_error_sys(err, "%s: create directory in /var/tmp", d->name);
@@ -251,7 +252,7 @@ static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *
 	snprintf(p->log, sizeof(p->log), "%s/engine.log", p->dir);
 	if (vb_engine_image(d, &p->info, cfg->agent_path, p->dir, &p->img, err) < 0)
 		return vb_error_prefix(err, "%s: image", d->name);
-	snprintf(p->name, sizeof(p->name), "vbench-%d-%s%s", (int)getpid(), d->name, env->inst);
+	snprintf(p->name, sizeof(p->name), "vbench-%s-%s%s", vb_marker_run_id(), d->name, env->inst);
 	choose_runtime(p, cfg);
 	choose_rlimits(p);
 	p->caps = vb_ct_caps_choose(0, p->caps_why, sizeof(p->caps_why));

@@ -33,6 +33,7 @@
 
 #include "ctcommon.h"
 #include "env.h"
+#include "marker.h"
 #include "ocispec.h"
 #include "options.h"
 #include "registry.h"
@@ -60,7 +61,7 @@ typedef struct oci_priv {
 	char runtime[16];            /* "crun" or "runc" */
 	char rt_path[PATH_MAX];      /* its executable */
 	char version[160];           /* first line of `RUNTIME --version` */
-	char id[64];                 /* container ID: vbench-<pid>-oci */
+	char id[64];                 /* container ID: vbench-<run id>-oci<inst> */
 	char bundle[PATH_MAX];       /* the bundle directory */
 	int bundle_res;              /* ... registered */
 	char log[PATH_MAX];          /* the runtime's own log (--log), in the bundle */
@@ -331,17 +332,17 @@ static json_t *undo_record(const oci_priv_t *p)
 			 "manager_disabled", p->manager_disabled, "private_ns", p->private_ns);
 }
 
-int vb_env_oci_undo(const json_t *rec, pid_t owner, char *msg, size_t len)
+int vb_env_oci_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 {
 	const char *rt = json_string_value(json_object_get(rec, "runtime"));
 	const char *id = json_string_value(json_object_get(rec, "id"));
-	char prefix[32], name[16], path[PATH_MAX], flag[] = "--cgroup-manager=disabled";
+	char prefix[64], name[16], path[PATH_MAX], flag[] = "--cgroup-manager=disabled";
 	char *argv[6] = { path, NULL };
 	ns_setup_t ns = { .msgfd = -1 };
 	vb_proc_opts_t o = { .timeout_ms = OCI_DELETE_TIMEOUT_MS };
 	int n = 1, rc;
 
-	snprintf(prefix, sizeof(prefix), "vbench-%d-oci", (int)owner);
+	snprintf(prefix, sizeof(prefix), "vbench-%s-oci", run_id);
 	if (!rt || !id || strncmp(id, prefix, strlen(prefix)) || strchr(id, '/') ||
 	    strlen(id) >= sizeof(((oci_priv_t *)0)->id))
 		return snprintf(msg, len, "oci container %s: the id is not %s...",
@@ -383,8 +384,8 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	if (runtime_version(p->runtime, p->rt_path, p->private_ns, p->version, sizeof(p->version),
 			    err) < 0)
 		return vb_error_prefix(err, "oci");
-	snprintf(p->id, sizeof(p->id), "vbench-%d-oci%s", (int)getpid(), env->inst);
-	snprintf(p->bundle, sizeof(p->bundle), "/var/tmp/vbench-oci-%d-XXXXXX", (int)getpid());
+	snprintf(p->id, sizeof(p->id), "vbench-%s-oci%s", vb_marker_run_id(), env->inst);
+	snprintf(p->bundle, sizeof(p->bundle), "/var/tmp/vbench-oci-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(p->bundle)) {
 		p->bundle[0] = '\0';
 		return vb_error_sys(err, "oci: create bundle directory in /var/tmp");
@@ -406,7 +407,7 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	if (cfg->scratch[0] && !cfg->scratch_device)
 		vb_rootfs_normalize(cfg->scratch, p->scratch, sizeof(p->scratch));
 	if (cfg->use_cgroup) {
-		snprintf(name, sizeof(name), "vbench-%d-oci%s", (int)getpid(), env->inst);
+		snprintf(name, sizeof(name), "vbench-%s-oci%s", vb_marker_run_id(), env->inst);
 		if (vb_cgroup_create(&env->cg, cfg->cgroup_root, name, cfg->env_cpus, cfg->memory,
 				     err) < 0)
 			return vb_error_prefix(err, "oci: allocation cgroup");

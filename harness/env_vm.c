@@ -55,6 +55,7 @@
 #include "hostinfo.h"
 #include "initramfs.h"
 #include "kvmprobe.h"
+#include "marker.h"
 #include "options.h"
 #include "qemu.h"
 #include "registry.h"
@@ -182,7 +183,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 		return vb_error_prefix(err, "%s: scratch disk", name);
 	p->have_disk = 1;
 	if (cfg->use_cgroup) {
-		snprintf(cgname, sizeof(cgname), "vbench-%d-%s%s", (int)getpid(), name, env->inst);
+		snprintf(cgname, sizeof(cgname), "vbench-%s-%s%s", vb_marker_run_id(), name, env->inst);
 		if (vb_cgroup_create(&env->cg, cfg->cgroup_root, cgname, cfg->env_cpus,
 				     cfg->memory + p->allowance, err) < 0)
 			return vb_error_prefix(err, "%s: allocation cgroup", name);
@@ -219,7 +220,7 @@ static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
-	snprintf(p->sockdir, sizeof(p->sockdir), "/tmp/vbench-vm-%d-XXXXXX", (int)getpid());
+	snprintf(p->sockdir, sizeof(p->sockdir), "/tmp/vbench-vm-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(p->sockdir)) {
 		vb_error_sys(err, "%s: create the socket directory %s", env->ops->name, p->sockdir);
 		p->sockdir[0] = '\0';

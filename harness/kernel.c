@@ -22,6 +22,7 @@
 #include "kmodinfo.h"
 #include "registry.h"
 #include "runproc.h"
+#include "marker.h"
 #include "util.h"
 
 #define HEAD_MAX 65536 /* bytes of a bzImage searched for its version string */
@@ -343,8 +344,10 @@ static int choose_debian(const vb_kernel_where_t *w, vb_kernel_t *k, vb_error_t 
 	}
 	if (vb_mkdir_p(w->cache_dir, 0755, err) < 0)
 		return vb_error_prefix(err, "kernel cache");
-	snprintf(dl, sizeof(dl), "%s/.download-%s-XXXXXX", w->cache_dir, k->release);
-	snprintf(un, sizeof(un), "%s/.unpack-%s-XXXXXX", w->cache_dir, k->release);
+	snprintf(dl, sizeof(dl), "%s/.download-%s-%s-XXXXXX", w->cache_dir, k->release,
+		 vb_marker_run_id());
+	snprintf(un, sizeof(un), "%s/.unpack-%s-%s-XXXXXX", w->cache_dir, k->release,
+		 vb_marker_run_id());
 	if (!mkdtemp(dl))
 		return vb_error_sys(err, "create %s", dl);
 	dl_res = vb_res_add_path(VB_RES_DIR, dl);

@@ -12,18 +12,47 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "safefs.h"
 #include "util.h"
 
 static char marker_file[PATH_MAX]; /* "" when this process has no marker */
 static int marker_fd = -1;
+static int marker_dirfd = -1;	    /* the state directory, opened with no link */
+static char marker_name[64];	    /* the marker's name in it */
 static pid_t marker_pid; /* the process that created it */
 static int warned;	 /* a failure was reported once */
+static char run_id[VB_RUN_ID_MAX]; /* "" until made */
+static pid_t run_id_pid;	   /* the process it was made in */
+
+const char *vb_marker_run_id(void)
+{
+	unsigned char r[6];
+	uint64_t mix;
+	pid_t self = getpid();
+	size_t i;
+
+	if (run_id[0] && run_id_pid == self)
+		return run_id;
+	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		/* No entropy yet (early boot): time and PID, still unique per run. */
+		mix = vb_wall_ns() ^ ((uint64_t)self << 40) ^ vb_now_ns();
+		for (i = 0; i < sizeof(r); i++)
+			r[i] = (unsigned char)(mix >> (8 * i));
+	}
+	snprintf(run_id, sizeof(run_id), "%d-%02x%02x%02x%02x%02x%02x", (int)self, r[0], r[1],
+		 r[2], r[3], r[4], r[5]);
+	run_id_pid = self;
+	setenv(VB_RUN_ID_ENV, run_id, 1);
+	return run_id;
+}
 
 const char *vb_marker_dir(void)
 {
@@ -136,20 +165,22 @@ static json_t *cmdline_json(void)
 	return a;
 }
 
-/* The state directory: created 0700, or an existing directory of ours. */
-static int state_dir(const char *dir)
+int vb_marker_open_dir(const char *dir, int create)
 {
 	struct stat st;
+	int fd;
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -1;
-	if (lstat(dir, &st) < 0)
+	fd = vb_safefs_open_dir(AT_FDCWD, dir, 0);
+	if (fd < 0)
 		return -1;
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(fd);
 		errno = EPERM;
 		return -1;
 	}
-	return 0;
+	return fd;
 }
 
 static int create_marker(void)
@@ -173,18 +204,26 @@ static int create_marker(void)
 		warn_once("read this process's start time and boot id", errno);
 		return -1;
 	}
-	if (state_dir(dir) < 0) {
-		snprintf(path, sizeof(path), "use the state directory %s", dir);
+	if (marker_dirfd >= 0)
+		close(marker_dirfd); /* another process's (fork), or a failed attempt's */
+	marker_dirfd = vb_marker_open_dir(dir, 1);
+	if (marker_dirfd < 0) {
+		snprintf(path, sizeof(path),
+			 "use the state directory %s (it must be a directory of this user, "
+			 "not writable by others, with no symbolic link in its path)",
+			 dir);
 		warn_once(path, errno);
 		return -1;
 	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%d-%llu.jsonl", dir, (int)self, start) >=
-	    sizeof(path)) {
+	snprintf(marker_name, sizeof(marker_name), "%d-%llu.jsonl", (int)self, start);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, marker_name) >= sizeof(path)) {
 		warn_once("name the marker (state directory path too long)", ENAMETOOLONG);
 		return -1;
 	}
-	marker_fd =
-	    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* A new file of our own: never one that was there (O_EXCL), never
+	 * through a link. */
+	marker_fd = openat(marker_dirfd, marker_name,
+			   O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (marker_fd < 0) {
 		snprintf(marker_file, sizeof(marker_file), "create the marker %s", path);
 		warn_once(marker_file, errno);
@@ -193,13 +232,39 @@ static int create_marker(void)
 	}
 	memcpy(marker_file, path, sizeof(marker_file));
 	marker_pid = self;
-	head = json_pack("{s:i,s:i,s:I,s:s,s:s,s:o,s:I}", "vbench_marker", VB_MARKER_FORMAT, "pid",
-			 (int)self, "starttime", (json_int_t)start, "boot_id", boot, "version",
-			 VB_VERSION, "cmdline", cmdline_json(), "created_ns",
-			 (json_int_t)vb_wall_ns());
+	head = json_pack("{s:i,s:i,s:I,s:s,s:s,s:s,s:o,s:I}", "vbench_marker", VB_MARKER_FORMAT,
+			 "pid", (int)self, "starttime", (json_int_t)start, "boot_id", boot, "run_id",
+			 vb_marker_run_id(), "version", VB_VERSION, "cmdline", cmdline_json(),
+			 "created_ns", (json_int_t)vb_wall_ns());
 	rc = head ? append(head) : -1;
 	json_decref(head);
 	return rc;
+}
+
+/* The device and inode @path has now, so `vbench clean` can tell it from
+ * another file put under the same name later. */
+static void set_identity(json_t *line, const char *path)
+{
+	struct stat st;
+
+	if (!path || path[0] != '/' || lstat(path, &st) < 0)
+		return;
+	json_object_set_new(line, "dev", json_integer((json_int_t)st.st_dev));
+	json_object_set_new(line, "ino", json_integer((json_int_t)st.st_ino));
+}
+
+void vb_marker_place(const char *dir)
+{
+	json_t *line;
+
+	if (create_marker() < 0)
+		return;
+	line = json_pack("{s:s,s:s}", "place", "scratch", "path", dir);
+	if (!line)
+		return;
+	set_identity(line, dir);
+	append(line);
+	json_decref(line);
 }
 
 void vb_marker_add(int handle, const char *kind, pid_t pid, const char *path, const json_t *extra)
@@ -221,6 +286,7 @@ void vb_marker_add(int handle, const char *kind, pid_t pid, const char *path, co
 		json_object_set_new(line, "what", json_string(path ? path : ""));
 	} else {
 		json_object_set_new(line, "path", json_string(path ? path : ""));
+		set_identity(line, path);
 	}
 	if (extra)
 		json_object_update_missing(line, (json_t *)extra);
@@ -244,7 +310,7 @@ void vb_marker_remove(void)
 {
 	if (marker_fd < 0 || marker_pid != getpid())
 		return;
-	unlink(marker_file);
+	unlinkat(marker_dirfd, marker_name, 0);
 	close(marker_fd);
 	marker_fd = -1;
 	marker_file[0] = '\0';

@@ -19,6 +19,7 @@
 
 #include "cgroup.h"
 #include "hostinfo.h"
+#include "marker.h"
 #include "registry.h"
 #include "util.h"
 
@@ -258,7 +259,7 @@ int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 					    cfg->scratch);
 	} else {
 		/* The owner's PID in the name lets a later cleanup tell whose it is. */
-		snprintf(tmpl, sizeof(tmpl), "/var/tmp/vbench-scratch-%d-XXXXXX", (int)getpid());
+		snprintf(tmpl, sizeof(tmpl), "/var/tmp/vbench-scratch-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(tmpl))
 			return vb_error_sys(err, "create scratch directory in /var/tmp");
 		snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", tmpl);

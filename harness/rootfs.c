@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "marker.h"
 #include "registry.h"
 #include "util.h"
 
@@ -693,7 +694,7 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 		if (check_mount(rf, mp, err) < 0)
 			return -1;
 	}
-	snprintf(rf->dir, sizeof(rf->dir), "%s/vbench-rootfs-%d-XXXXXX", parent, (int)getpid());
+	snprintf(rf->dir, sizeof(rf->dir), "%s/vbench-rootfs-%s-XXXXXX", parent, vb_marker_run_id());
 	if (!mkdtemp(rf->dir)) {
 		vb_error_sys(err, "create rootfs directory in %s", parent);
 		rf->dir[0] = '\0';

@@ -16,6 +16,7 @@
 
 #include "../workloads/workload.h"
 #include "hostinfo.h"
+#include "marker.h"
 #include "registry.h"
 #include "runproc.h"
 #include "sizing.h"
@@ -106,7 +107,7 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 				    "mkfs.ext4 not installed (apt-get install e2fsprogs)");
 	d->bytes = vb_vmdisk_size(cfg, &d->largest_file);
 	if (!dir[0]) {
-		snprintf(d->dir, sizeof(d->dir), "/var/tmp/vbench-vmdisk-%d-XXXXXX", (int)getpid());
+		snprintf(d->dir, sizeof(d->dir), "/var/tmp/vbench-vmdisk-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(d->dir)) {
 			vb_error_sys(err, "create a directory for the VM scratch disk %s", d->dir);
 			d->dir[0] = '\0';
@@ -117,12 +118,14 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 	}
 	if (check_space(dir, 2 * d->largest_file + (128ULL << 20), err) < 0)
 		goto fail;
-	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/vbench-%s-%d.img", dir, tag,
-			     (int)getpid()) >= sizeof(d->path)) {
+	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/vbench-%s-%s.img", dir, tag,
+			     vb_marker_run_id()) >= sizeof(d->path)) {
 		vb_error_set(err, VB_EUSAGE, 0, "scratch directory path too long: %s", dir);
 		goto fail;
 	}
-	fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (!d->dir[0])
+		vb_marker_place(dir); /* the user's --scratch: `vbench clean` may look there */
+	fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		vb_error_sys(err, "create the VM scratch disk %s", d->path);
 		d->path[0] = '\0';

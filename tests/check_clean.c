@@ -40,6 +40,36 @@
 
 static char state[PATH_MAX], priv[PATH_MAX];
 
+/* What a resource name carries to name its owner: this process's run id. */
+#define RUN_TAG() vb_marker_run_id()
+
+/* The run id a forged marker of @pid claims: "<pid>-0000cafe<4 hex>". */
+static const char *fake_id(pid_t pid)
+{
+	static char b[2][32];
+	static int k;
+
+	k ^= 1;
+	snprintf(b[k], sizeof(b[k]), "%d-0000cafe%04x", (int)pid, (unsigned)pid & 0xffffu);
+	return b[k];
+}
+
+/* Append to @buf a marker record "add" @h of @kind at @path, with the device
+ * and inode @path has now (as vb_marker_add records them). */
+static void rec(char *buf, size_t len, int h, const char *kind, const char *path)
+{
+	struct stat st;
+	size_t n = strlen(buf);
+
+	if (lstat(path, &st) == 0)
+		snprintf(buf + n, len - n,
+			 "{\"add\":%d,\"kind\":\"%s\",\"path\":\"%s\",\"dev\":%llu,\"ino\":%llu}\n", h,
+			 kind, path, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	else
+		snprintf(buf + n, len - n, "{\"add\":%d,\"kind\":\"%s\",\"path\":\"%s\"}\n", h,
+			 kind, path);
+}
+
 static void setup(void)
 {
 	snprintf(state, sizeof(state), "/tmp/check-clean-state-XXXXXX");
@@ -130,6 +160,25 @@ static pid_t sleeper(const vb_cgroup_t *cg)
 	return pid;
 }
 
+/* A /bin/sleep started as vbench starts programs: with its environment,
+ * so with VBENCH_RUN_ID (run id made first). */
+static pid_t exec_sleeper(void)
+{
+	char *argv[] = { "sleep", "1000", NULL };
+	pid_t pid;
+
+	vb_marker_run_id();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execv("/bin/sleep", argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 400 && !vb_clean_process_of_run(pid, vb_marker_run_id()); i++)
+		usleep(5000); /* until it has exec'ed: then it carries the run id */
+	return pid;
+}
+
 /* ---- (1) the marker's life ------------------------------------------------- */
 
 START_TEST(test_marker_written_and_removed)
@@ -158,7 +207,10 @@ START_TEST(test_marker_written_and_removed)
 	lines = marker_lines(path);
 	ck_assert_uint_eq(json_array_size(lines), 3);
 	head = json_array_get(lines, 0);
-	ck_assert_int_eq(json_integer_value(json_object_get(head, "vbench_marker")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(head, "vbench_marker")), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(head, "run_id")), vb_marker_run_id());
+	ck_assert(vb_clean_run_id_ok(vb_marker_run_id(), getpid()));
+	ck_assert_str_eq(getenv(VB_RUN_ID_ENV), vb_marker_run_id());
 	ck_assert_int_eq(json_integer_value(json_object_get(head, "pid")), getpid());
 	ck_assert_uint_eq(
 	    (unsigned long long)json_integer_value(json_object_get(head, "starttime")), start);
@@ -170,6 +222,9 @@ START_TEST(test_marker_written_and_removed)
 	ck_assert_int_eq(json_integer_value(json_object_get(l, "add")), hd);
 	ck_assert_str_eq(json_string_value(json_object_get(l, "kind")), "dir");
 	ck_assert_str_eq(json_string_value(json_object_get(l, "path")), dir);
+	ck_assert_int_eq(lstat(dir, &st), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(l, "ino")), (json_int_t)st.st_ino);
+	ck_assert_int_eq(json_integer_value(json_object_get(l, "dev")), (json_int_t)st.st_dev);
 	l = json_array_get(lines, 2);
 	ck_assert_str_eq(json_string_value(json_object_get(l, "kind")), "process");
 	ck_assert_int_eq(json_integer_value(json_object_get(l, "pid")), child);
@@ -209,13 +264,13 @@ typedef struct debris {
 static void owner_child(int fd, const char *precious)
 {
 	debris_t d = { .owner = getpid() };
-	char p[PATH_MAX + 16], name[64];
+	char p[PATH_MAX + 16], name[96];
 	vb_cgroup_t cg;
 	vb_error_t err;
 	ssize_t w;
 	int f;
 
-	snprintf(d.dir, sizeof(d.dir), "/var/tmp/vbench-cktest-%d-XXXXXX", (int)d.owner);
+	snprintf(d.dir, sizeof(d.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(d.dir))
 		_exit(1);
 	vb_res_add_path(VB_RES_DIR, d.dir);
@@ -226,13 +281,13 @@ static void owner_child(int fd, const char *precious)
 	snprintf(p, sizeof(p), "%s/link", d.dir);
 	if (symlink(precious, p) < 0)
 		_exit(1);
-	snprintf(d.file, sizeof(d.file), "/var/tmp/vbench-cktest-%d.tmp", (int)d.owner);
+	snprintf(d.file, sizeof(d.file), "/var/tmp/vbench-cktest-%s.tmp", vb_marker_run_id());
 	f = open(d.file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (f < 0)
 		_exit(1);
 	close(f);
 	vb_res_add_path(VB_RES_FILE, d.file);
-	snprintf(name, sizeof(name), "vbench-%d-cktest", (int)d.owner);
+	snprintf(name, sizeof(name), "vbench-%s-cktest", vb_marker_run_id());
 	if (vb_cgroup_create(&cg, "/sys/fs/cgroup", name, "0", 64 << 20, &err) == 0) {
 		d.have_cg = 1;
 		for (f = 0; f < 4; f++)
@@ -243,12 +298,18 @@ static void owner_child(int fd, const char *precious)
 	}
 	d.sleeper = fork();
 	if (d.sleeper == 0) {
+		/* As vbench's children are: exec'ed with its environment (so with
+		 * VBENCH_RUN_ID), or in one of its cgroups. */
+		char *argv[] = { "sleep", "1000", NULL };
 		if (d.have_cg)
 			vb_cgroup_attach(&cg, 0);
+		execv("/bin/sleep", argv);
 		for (;;)
 			pause();
 	}
 	vb_res_add_pid(d.sleeper, "sleeper");
+	for (f = 0; f < 400 && !vb_clean_process_of_run(d.sleeper, vb_marker_run_id()); f++)
+		usleep(5000); /* until it has joined the cgroup or exec'ed */
 	w = write(fd, &d, sizeof(d));
 	(void)w;
 	for (;;)
@@ -317,7 +378,7 @@ START_TEST(test_killed_owner_cleaned_by_function)
 	/* A dry run says what it would do and does nothing. */
 	clean_fn(1, &st, out, sizeof(out));
 	ck_assert_uint_eq(st.dead, 1);
-	ck_assert_uint_eq(st.removed, 3u + d.ncg);
+	ck_assert_msg(st.removed == 3u + d.ncg, "%s", out);
 	ck_assert_msg(strstr(out, "would remove directory"), "%s", out);
 	ck_assert(exists(d.dir) && exists(d.file) && running(d.sleeper));
 	clean_fn(0, &st, out, sizeof(out));
@@ -361,7 +422,7 @@ START_TEST(test_live_owner_left_alone)
 	pid_t pid, s;
 
 	/* This process itself owns a marker. */
-	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%d-XXXXXX", (int)getpid());
+	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%s-XXXXXX", vb_marker_run_id());
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	h = vb_res_add_path(VB_RES_DIR, dir);
 	/* And so does a live child, with a process of its own. */
@@ -370,11 +431,11 @@ START_TEST(test_live_owner_left_alone)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		char d2[PATH_MAX];
-		snprintf(d2, sizeof(d2), "/var/tmp/vbench-cktest-%d-XXXXXX", (int)getpid());
+		snprintf(d2, sizeof(d2), "/var/tmp/vbench-cktest-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(d2))
 			_exit(1);
 		vb_res_add_path(VB_RES_DIR, d2);
-		s = sleeper(NULL);
+		s = exec_sleeper();
 		vb_res_add_pid(s, "sleeper");
 		if (write(pfd[1], &s, sizeof(s)) != sizeof(s))
 			_exit(1);
@@ -407,21 +468,29 @@ END_TEST
 
 /* ---- (4) reused PIDs, forged and bad markers -------------------------------- */
 
-/* Write a marker for @pid/@start listing @lines (JSON objects, one a line). */
-static void forge(pid_t pid, unsigned long long start, const char *boot, const char *lines)
+/* Write a marker for @pid/@start with run id @id listing @lines (JSON
+ * objects, one a line). */
+static void forge_id(pid_t pid, unsigned long long start, const char *boot, const char *id,
+		     const char *lines)
 {
 	char path[PATH_MAX], *text;
 	int n;
 
 	snprintf(path, sizeof(path), "%s/%d-%llu.jsonl", state, (int)pid, start);
 	n = asprintf(&text,
-		     "{\"vbench_marker\":1,\"pid\":%d,\"starttime\":%llu,\"boot_id\":\"%s\","
-		     "\"version\":\"0\",\"cmdline\":[\"vbench\",\"run\"]}\n%s",
-		     (int)pid, start, boot, lines);
+		     "{\"vbench_marker\":2,\"pid\":%d,\"starttime\":%llu,\"boot_id\":\"%s\","
+		     "\"run_id\":\"%s\",\"version\":\"0\",\"cmdline\":[\"vbench\",\"run\"]}\n%s",
+		     (int)pid, start, boot, id, lines);
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(vb_write_file(path, text, strlen(text), NULL), 0);
 	chmod(path, 0600);
 	free(text);
+}
+
+/* The same with the run id fake_id(@pid). */
+static void forge(pid_t pid, unsigned long long start, const char *boot, const char *lines)
+{
+	forge_id(pid, start, boot, fake_id(pid), lines);
 }
 
 START_TEST(test_reused_pid_is_dead)
@@ -435,12 +504,13 @@ START_TEST(test_reused_pid_is_dead)
 	 * recorded "process" (the same PID, the wrong start time) is not ours. */
 	ck_assert_int_eq(vb_proc_identity(s, NULL, &start), 0);
 	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
-	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%d-XXXXXX", (int)s);
+	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%s-XXXXXX", fake_id(s));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(lines, sizeof(lines),
-		 "{\"add\":1,\"kind\":\"dir\",\"path\":\"%s\"}\n"
+	lines[0] = '\0';
+	rec(lines, sizeof(lines), 1, "dir", dir);
+	snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines),
 		 "{\"add\":2,\"kind\":\"process\",\"pid\":%d,\"starttime\":%llu,\"what\":\"x\"}\n",
-		 dir, (int)s, start + 1);
+		 (int)s, start + 1);
 	forge(s, start + 1, boot, lines);
 	clean_fn(0, &st, out, sizeof(out));
 	ck_assert_msg(st.dead == 1 && st.removed == 1 && st.gone == 1, "%s", out);
@@ -453,8 +523,8 @@ END_TEST
 
 START_TEST(test_forged_paths_refused)
 {
-	char boot[64], lines[4096], out[8192], etc[PATH_MAX], keep[PATH_MAX], link[PATH_MAX];
-	char bad[PATH_MAX], target[PATH_MAX];
+	char boot[64], lines[8192], out[16384], etc[PATH_MAX], keep[PATH_MAX], link[PATH_MAX];
+	char bad[PATH_MAX], target[PATH_MAX], p[PATH_MAX], other[PATH_MAX];
 	vb_clean_stats_t st;
 	pid_t dead;
 
@@ -470,27 +540,34 @@ START_TEST(test_forged_paths_refused)
 	snprintf(target, sizeof(target), "%s/target", priv);
 	ck_assert_int_eq(mkdir(target, 0755), 0);
 	/* A directory with the right name that is a symbolic link elsewhere. */
-	snprintf(link, sizeof(link), "/var/tmp/vbench-cktest-%d-link", (int)dead);
+	snprintf(link, sizeof(link), "/var/tmp/vbench-cktest-%s-link", fake_id(dead));
 	ck_assert_int_eq(symlink(target, link), 0);
-	snprintf(
-	    lines, sizeof(lines),
-	    "{\"add\":1,\"kind\":\"file\",\"path\":\"%s\"}\n"
-	    "{\"add\":2,\"kind\":\"dir\",\"path\":\"%s\"}\n"
-	    "{\"add\":3,\"kind\":\"dir\",\"path\":\"/var/tmp/vbench-cktest-%d-x/../../..%s\"}\n"
-	    "{\"add\":4,\"kind\":\"cgroup\",\"path\":\"/sys/fs/cgroup/memory\"}\n"
-	    "{\"add\":5,\"kind\":\"dir\",\"path\":\"%s\"}\n"
-	    "{\"add\":6,\"kind\":\"process\",\"pid\":1,\"starttime\":1,\"what\":\"init\"}\n"
-	    "{\"add\":7,\"kind\":\"func\",\"path\":\"x\",\"undo\":\"oci\",\"runtime\":\"/bin/sh\","
-	    "\"id\":\"vbench-%d-oci\"}\n"
-	    "{\"add\":8,\"kind\":\"dir\",\"path\":\"/etc/vbench-cktest-%d-x\"}\n"
-	    "not json, as from a write cut short\n",
-	    keep, etc, (int)dead, priv, link, (int)dead, (int)dead);
+	/* The right name and place, but not the object the run made (a directory
+	 * put there later: another inode), and one with the PID but no run id. */
+	snprintf(other, sizeof(other), "/var/tmp/vbench-cktest-%s-other", fake_id(dead));
+	ck_assert_int_eq(mkdir(other, 0755), 0);
+	lines[0] = '\0';
+	rec(lines, sizeof(lines), 1, "file", keep);
+	rec(lines, sizeof(lines), 2, "dir", etc);
+	snprintf(p, sizeof(p), "/var/tmp/vbench-cktest-%s-x/../../..%s", fake_id(dead), priv);
+	rec(lines, sizeof(lines), 3, "dir", p);
+	rec(lines, sizeof(lines), 4, "cgroup", "/sys/fs/cgroup/memory");
+	rec(lines, sizeof(lines), 5, "dir", link);
+	snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines),
+		 "{\"add\":6,\"kind\":\"process\",\"pid\":1,\"starttime\":1,\"what\":\"init\"}\n"
+		 "{\"add\":7,\"kind\":\"func\",\"path\":\"x\",\"undo\":\"oci\",\"runtime\":\"/bin/sh\","
+		 "\"id\":\"vbench-%d-oci\"}\n"
+		 "{\"add\":8,\"kind\":\"dir\",\"path\":\"/etc/vbench-cktest-%s-x\"}\n"
+		 "{\"add\":9,\"kind\":\"dir\",\"path\":\"%s\",\"dev\":1,\"ino\":2}\n"
+		 "{\"add\":10,\"kind\":\"dir\",\"path\":\"/var/tmp/vbench-cktest-%d-x\"}\n"
+		 "not json, as from a write cut short\n",
+		 (int)dead, fake_id(dead), other, (int)dead);
 	forge(dead, 12345, boot, lines);
-	/* Files that are not markers. */
+	/* Files that are not markers: garbage, a format 1 marker (no run id). */
 	snprintf(bad, sizeof(bad), "%s/1-2.jsonl", state);
 	ck_assert_int_eq(vb_write_file(bad, "garbage\n", 8, NULL), 0);
 	chmod(bad, 0600);
-	snprintf(bad, sizeof(bad), "%s/3-4.jsonl", state);
+	snprintf(bad, sizeof(bad), "%s/5-4.jsonl", state);
 	snprintf(lines, sizeof(lines),
 		 "{\"vbench_marker\":1,\"pid\":5,\"starttime\":4,"
 		 "\"boot_id\":\"%s\"}\n",
@@ -498,23 +575,224 @@ START_TEST(test_forged_paths_refused)
 	ck_assert_int_eq(vb_write_file(bad, lines, strlen(lines), NULL), 0);
 	chmod(bad, 0600);
 	clean_fn(0, &st, out, sizeof(out));
-	ck_assert_msg(st.dead == 1 && st.bad == 2 && st.removed == 0 && st.refused == 8, "%s", out);
-	ck_assert_msg(strstr(out, "not under /var/tmp"), "%s", out);
-	ck_assert_msg(strstr(out, "its name is not vbench-"), "%s", out);
+	ck_assert_msg(st.dead == 1 && st.bad == 2 && st.removed == 0 && st.refused == 10, "%s",
+		      out);
+	ck_assert_msg(strstr(out, "not directly in /tmp, /var/tmp"), "%s", out);
+	ck_assert_msg(strstr(out, "its name does not carry the run id"), "%s", out);
 	ck_assert_msg(strstr(out, "not a plain absolute path"), "%s", out);
 	ck_assert_msg(strstr(out, "not a usable marker"), "%s", out);
+	ck_assert_msg(strstr(out, "in marker format 2"), "%s", out);
 	ck_assert_msg(strstr(out, "ignored 1 unreadable line"), "%s", out);
+	ck_assert_msg(strstr(out, "device and inode differ"), "%s", out);
 	ck_assert(exists(keep));
 	ck_assert(exists(etc));
 	ck_assert(exists(target));
+	ck_assert(exists(other));
 	ck_assert_msg(strstr(out, "not a cgroup"), "%s", out);
-	ck_assert_msg(strstr(out, "not a directory (a symbolic link?)"), "%s", out);
+	ck_assert_msg(strstr(out, "it is a symbolic link now"), "%s", out);
 	ck_assert(exists(link));
 	unlink(link);
+	rmdir(other);
 	/* Refusals are final: the marker is gone; bad files stay for a human. */
 	marker_of(dead, lines, sizeof(lines));
 	ck_assert_msg(!lines[0], "%s kept", lines);
 	ck_assert(exists(bad));
+}
+END_TEST
+
+/* ---- (4b) issue #11: forged and stale markers as an attacker writes them ---- */
+
+/* A real program with an empty environment, not vbench's: /bin/sleep. */
+static pid_t unrelated_sleep(void)
+{
+	char *argv[] = { "sleep", "1000", NULL }, *envp[] = { NULL };
+	char path[64], comm[64];
+	pid_t pid = fork();
+	FILE *f;
+	int i;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		execve("/bin/sleep", argv, envp);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	for (i = 0; i < 400; i++) { /* until it has exec'ed */
+		comm[0] = '\0';
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = '\0';
+			fclose(f);
+		}
+		if (!strncmp(comm, "sleep", 5))
+			break;
+		usleep(5000);
+	}
+	return pid;
+}
+
+/* Case 1: a forged marker naming a live unrelated process with its real
+ * start time must not get it (or its process group) killed. */
+START_TEST(test_forged_process_not_killed)
+{
+	char boot[64], lines[1024], out[8192];
+	unsigned long long start;
+	vb_clean_stats_t st;
+	pid_t s = unrelated_sleep(), dead;
+
+	ck_assert_int_eq(vb_proc_identity(s, NULL, &start), 0);
+	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	snprintf(lines, sizeof(lines),
+		 "{\"add\":1,\"kind\":\"process\",\"pid\":%d,\"starttime\":%llu,\"what\":\"agent\"}\n",
+		 (int)s, start);
+	forge(dead, 4242, boot, lines);
+	clean_fn(0, &st, out, sizeof(out));
+	usleep(100000);
+	ck_assert_msg(running(s), "an unrelated process was killed:\n%s", out);
+	ck_assert_msg(st.removed == 0 && st.refused == 1, "%s", out);
+	ck_assert_msg(strstr(out, "not vbench's"), "%s", out);
+	kill(s, SIGKILL);
+	waitpid(s, NULL, 0);
+}
+END_TEST
+
+/* Case 2: a stale (or planted) marker whose PID a live run now has, naming
+ * that live run's own directory, cgroup and process, must leave them alone:
+ * whether it claims another run id or copies the live run's. */
+START_TEST(test_stale_marker_spares_live_run)
+{
+	char boot[64], lines[4096], out[16384], name[96];
+	unsigned long long start, sstart;
+	vb_clean_stats_t st;
+	int pfd[2];
+	pid_t live;
+	struct {
+		char dir[PATH_MAX], cg[PATH_MAX], id[VB_RUN_ID_MAX];
+		int have_cg;
+		pid_t s;
+	} got;
+
+	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	ck_assert_int_eq(pipe(pfd), 0);
+	live = fork();
+	ck_assert_int_ge(live, 0);
+	if (live == 0) {
+		vb_cgroup_t cg;
+		vb_error_t err;
+
+		memset(&got, 0, sizeof(got));
+		snprintf(got.id, sizeof(got.id), "%s", vb_marker_run_id());
+		snprintf(got.dir, sizeof(got.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", got.id);
+		if (!mkdtemp(got.dir))
+			_exit(1);
+		vb_res_add_path(VB_RES_DIR, got.dir);
+		snprintf(name, sizeof(name), "vbench-%s-cktest", got.id);
+		if (vb_cgroup_create(&cg, "/sys/fs/cgroup", name, "0", 64 << 20, &err) == 0) {
+			got.have_cg = 1;
+			snprintf(got.cg, sizeof(got.cg), "%s",
+				 cg.mode == VB_CG_V2 ? cg.v2 : cg.memory);
+		}
+		got.s = exec_sleeper();
+		vb_res_add_pid(got.s, "sleeper");
+		if (write(pfd[1], &got, sizeof(got)) != (ssize_t)sizeof(got))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], &got, sizeof(got)), (ssize_t)sizeof(got));
+	close(pfd[0]);
+	ck_assert_int_eq(vb_proc_identity(live, NULL, &start), 0);
+	for (int i = 0; i < 400 && !vb_clean_process_of_run(got.s, got.id); i++)
+		usleep(5000); /* until the sleeper has exec'ed */
+	ck_assert_int_eq(vb_proc_identity(got.s, NULL, &sstart), 0);
+	/* Dead owners with the same PID, earlier start times: one claims a run
+	 * id of its own, one copies the live run's. */
+	lines[0] = '\0';
+	rec(lines, sizeof(lines), 1, "dir", got.dir);
+	rec(lines, sizeof(lines), 2, "cgroup", got.have_cg ? got.cg : "/sys/fs/cgroup/memory/x");
+	snprintf(lines + strlen(lines), sizeof(lines) - strlen(lines),
+		 "{\"add\":3,\"kind\":\"process\",\"pid\":%d,\"starttime\":%llu,\"what\":\"agent\"}\n",
+		 (int)got.s, sstart);
+	forge(live, start - 1, boot, lines);
+	forge_id(live, start - 2, boot, got.id, lines);
+	clean_fn(0, &st, out, sizeof(out));
+	ck_assert_msg(exists(got.dir), "a live run's directory was removed:\n%s", out);
+	if (got.have_cg)
+		ck_assert_msg(exists(got.cg), "a live run's cgroup was removed:\n%s", out);
+	ck_assert_msg(running(got.s), "a live run's process was killed:\n%s", out);
+	ck_assert_msg(st.removed == 0 && st.live == 1, "%s", out);
+	ck_assert_msg(strstr(out, "of a live run"), "%s", out);
+	kill(live, SIGKILL);
+	waitpid(live, NULL, 0);
+	/* Now that it is dead, its own marker undoes it all. */
+	clean_fn(0, &st, out, sizeof(out));
+	ck_assert_msg(!exists(got.dir), "%s", out);
+	if (got.have_cg)
+		ck_assert_msg(!exists(got.cg), "%s", out);
+	for (int i = 0; i < 200 && running(got.s); i++)
+		usleep(5000);
+	ck_assert_msg(!running(got.s), "%s", out);
+}
+END_TEST
+
+/* Case 3: a symbolic link in the path (/tmp/x -> a directory elsewhere) and
+ * a VM-disk-like file outside any place the run recorded are refused; the
+ * same file in a --scratch place the marker recorded is removed. */
+START_TEST(test_symlink_and_stray_img_refused)
+{
+	char boot[64], lines[4096], out[8192], link[PATH_MAX], home[PATH_MAX], victim[PATH_MAX];
+	char img[PATH_MAX], viaimg[PATH_MAX], scratch[PATH_MAX], ok[PATH_MAX];
+	struct stat sst;
+	vb_clean_stats_t st;
+	pid_t dead;
+
+	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	snprintf(home, sizeof(home), "%s/home", priv);
+	ck_assert_int_eq(mkdir(home, 0755), 0);
+	snprintf(victim, sizeof(victim), "%s/vbench-cktest-%s-x", home, fake_id(dead));
+	ck_assert_int_eq(mkdir(victim, 0755), 0);
+	vb_test_put_text(victim, "thesis.tex", "years of work");
+	snprintf(img, sizeof(img), "%s/vbench-data-%s.img", home, fake_id(dead));
+	ck_assert_int_eq(vb_write_file(img, "data", 4, NULL), 0);
+	snprintf(link, sizeof(link), "/tmp/vbench-cktest-link-%d", (int)getpid());
+	unlink(link);
+	ck_assert_int_eq(symlink(home, link), 0);
+	snprintf(viaimg, sizeof(viaimg), "%s/vbench-data-%s.img", link, fake_id(dead));
+	snprintf(scratch, sizeof(scratch), "%s/scratch", priv);
+	ck_assert_int_eq(mkdir(scratch, 0755), 0);
+	ck_assert_int_eq(stat(scratch, &sst), 0);
+	snprintf(ok, sizeof(ok), "%s/vbench-hosted-%s.img", scratch, fake_id(dead));
+	ck_assert_int_eq(vb_write_file(ok, "disk", 4, NULL), 0);
+	snprintf(lines, sizeof(lines),
+		 "{\"place\":\"scratch\",\"path\":\"%s\",\"dev\":%llu,\"ino\":%llu}\n"
+		 "{\"place\":\"scratch\",\"path\":\"%s\"}\n",
+		 scratch, (unsigned long long)sst.st_dev, (unsigned long long)sst.st_ino, link);
+	snprintf(victim, sizeof(victim), "%s/vbench-cktest-%s-x", link, fake_id(dead));
+	rec(lines, sizeof(lines), 1, "dir", victim);
+	rec(lines, sizeof(lines), 2, "file", img);
+	rec(lines, sizeof(lines), 3, "file", viaimg);
+	rec(lines, sizeof(lines), 4, "file", ok);
+	forge(dead, 999, boot, lines);
+	clean_fn(0, &st, out, sizeof(out));
+	unlink(link);
+	snprintf(victim, sizeof(victim), "%s/vbench-cktest-%s-x/thesis.tex", home, fake_id(dead));
+	ck_assert_msg(exists(victim), "deleted through a symbolic link:\n%s", out);
+	ck_assert_msg(exists(img), "a stray .img outside the run's places deleted:\n%s", out);
+	ck_assert_msg(!exists(ok), "the disk in the recorded --scratch place is left:\n%s", out);
+	ck_assert_msg(st.removed == 1 && st.refused == 3, "%s", out);
+	ck_assert_msg(strstr(out, "a symbolic link is in its path"), "%s", out);
 }
 END_TEST
 
@@ -533,7 +811,7 @@ START_TEST(test_bind_mount_not_deleted_through)
 	waitpid(dead, NULL, 0);
 	snprintf(keep, sizeof(keep), "%s/data", priv);
 	ck_assert_int_eq(vb_write_file(keep, "keep", 4, NULL), 0);
-	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%d-XXXXXX", (int)dead);
+	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%s-XXXXXX", fake_id(dead));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(mnt, sizeof(mnt), "%s/rootfs/scratch", dir);
 	ck_assert_int_eq(vb_mkdir_p(mnt, 0755, NULL), 0);
@@ -541,7 +819,8 @@ START_TEST(test_bind_mount_not_deleted_through)
 		vb_rm_rf(dir);
 		VB_SKIP("bind mount not permitted here: %s", strerror(errno));
 	}
-	snprintf(lines, sizeof(lines), "{\"add\":1,\"kind\":\"dir\",\"path\":\"%s\"}\n", dir);
+	lines[0] = '\0';
+	rec(lines, sizeof(lines), 1, "dir", dir);
 	forge(dead, 777, boot, lines);
 	clean_fn(0, &st, out, sizeof(out));
 	ck_assert_msg(st.dead == 1 && st.removed == 1 && st.failed == 0, "%s", out);
@@ -657,6 +936,9 @@ Suite *vb_suite_clean(void)
 	tcase_add_test(tc, test_live_owner_left_alone);
 	tcase_add_test(tc, test_reused_pid_is_dead);
 	tcase_add_test(tc, test_forged_paths_refused);
+	tcase_add_test(tc, test_forged_process_not_killed);
+	tcase_add_test(tc, test_stale_marker_spares_live_run);
+	tcase_add_test(tc, test_symlink_and_stray_img_refused);
 	tcase_add_test(tc, test_bind_mount_not_deleted_through);
 	tcase_add_test(tc, test_killed_run_cleaned);
 	suite_add_tcase(s, tc);
