@@ -487,6 +487,21 @@ static void forge_id(pid_t pid, unsigned long long start, const char *boot, cons
 	free(text);
 }
 
+/* A PID that just died (a dead owner for a forged marker), and this boot's
+ * id into @boot when not NULL. */
+static pid_t dead_owner(char *boot, size_t len)
+{
+	pid_t dead = fork();
+
+	ck_assert_int_ge(dead, 0);
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	if (boot)
+		ck_assert_int_eq(vb_boot_id(boot, len), 0);
+	return dead;
+}
+
 /* The same with the run id fake_id(@pid). */
 static void forge(pid_t pid, unsigned long long start, const char *boot, const char *lines)
 {
@@ -528,11 +543,7 @@ START_TEST(test_forged_paths_refused)
 	vb_clean_stats_t st;
 	pid_t dead;
 
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
-	dead = fork();
-	if (dead == 0)
-		_exit(0);
-	waitpid(dead, NULL, 0);
+	dead = dead_owner(boot, sizeof(boot));
 	snprintf(etc, sizeof(etc), "%s/etc", priv);
 	ck_assert_int_eq(mkdir(etc, 0755), 0);
 	snprintf(keep, sizeof(keep), "%s/etc/passwd", priv);
@@ -644,11 +655,7 @@ START_TEST(test_forged_process_not_killed)
 	pid_t s = unrelated_sleep(), dead;
 
 	ck_assert_int_eq(vb_proc_identity(s, NULL, &start), 0);
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
-	dead = fork();
-	if (dead == 0)
-		_exit(0);
-	waitpid(dead, NULL, 0);
+	dead = dead_owner(boot, sizeof(boot));
 	snprintf(lines, sizeof(lines),
 		 "{\"add\":1,\"kind\":\"process\",\"pid\":%d,\"starttime\":%llu,\"what\":\"agent\"}\n",
 		 (int)s, start);
@@ -754,11 +761,7 @@ START_TEST(test_symlink_and_stray_img_refused)
 	vb_clean_stats_t st;
 	pid_t dead;
 
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
-	dead = fork();
-	if (dead == 0)
-		_exit(0);
-	waitpid(dead, NULL, 0);
+	dead = dead_owner(boot, sizeof(boot));
 	snprintf(home, sizeof(home), "%s/home", priv);
 	ck_assert_int_eq(mkdir(home, 0755), 0);
 	snprintf(victim, sizeof(victim), "%s/vbench-cktest-%s-x", home, fake_id(dead));
@@ -804,11 +807,7 @@ START_TEST(test_bind_mount_not_deleted_through)
 	vb_clean_stats_t st;
 	pid_t dead;
 
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
-	dead = fork();
-	if (dead == 0)
-		_exit(0);
-	waitpid(dead, NULL, 0);
+	dead = dead_owner(boot, sizeof(boot));
 	snprintf(keep, sizeof(keep), "%s/data", priv);
 	ck_assert_int_eq(vb_write_file(keep, "keep", 4, NULL), 0);
 	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%s-XXXXXX", fake_id(dead));

@@ -4,7 +4,7 @@
  * path must stay beneath, removals that never follow a link, and reads that
  * refuse a FIFO, a directory or a device before they could block.
  *
- * The cases work under one private mkdtemp root (distinct names per case)
+ * The cases work under one private /var/tmp root (distinct names per case)
  * that an unchecked fixture removes, also after a failed assertion.
  */
 #include <errno.h>
@@ -19,21 +19,18 @@
 #include "../harness/safefs.h"
 #include "../harness/util.h"
 #include "tests.h"
+#include "testutil.h"
 
 static char root[PATH_MAX];
 
 static void root_setup(void)
 {
-	snprintf(root, sizeof(root), "/tmp/vbench-check-safefs-XXXXXX");
-	if (!mkdtemp(root))
-		root[0] = '\0';
+	vb_test_mkdtemp(root, sizeof(root), "check-safefs");
 }
 
 static void root_teardown(void)
 {
-	if (root[0])
-		vb_rm_rf(root);
-	root[0] = '\0';
+	vb_test_rmdtemp(root);
 }
 
 static void path(char *buf, size_t len, const char *rel)
