@@ -95,6 +95,7 @@ echo "| run | killed after | run id | clean removed | left | decoys | resume |"
 echo "|---|---|---|---|---|---|---|"
 for i in $(seq 1 "$N"); do
 	out="$TMP/run$i"
+	t0=$(date +%s.%N)
 	"$VBENCH" run --env bare,container,oci --workload 'cpu.int,mem.stream,io.randread' \
 		--profile test --reps 15 --density 0 --noisy=none --quiet --out "$out" \
 		>/dev/null 2>"$TMP/run$i.err" &
@@ -109,10 +110,13 @@ for i in $(seq 1 "$N"); do
 		DECOYS+=("$CG/vbench-$pid-bare")
 		decoy_sleep "$fake" "$CG/vbench-$pid-bare"
 	fi
-	# A random moment: 0.02 to 6 s (these runs take about 7-8 s here, the
-	# first repetition comes after about 1 s: set-up and starts are early).
-	delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.02 + (r / 32767.0) * 6 }')
-	sleep "$delay"
+	# A random moment 0 to 6 s after the start, planting included (these
+	# runs take about 7-8 s here; set-up and the starts take the first 0.3 s).
+	delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", (r / 32767.0) * 6 }')
+	rest=$(awk -v d="$delay" -v t0="$t0" -v now="$(date +%s.%N)" \
+		'BEGIN { r = d - (now - t0); printf "%.3f", (r > 0 ? r : 0) }')
+	sleep "$rest"
+	delay=$(awk -v t0="$t0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.2f", now - t0 }')
 	id=$(sed -n '1s/.*"run_id":"\([^"]*\)".*/\1/p' "$VBENCH_STATE_DIR/$pid"-*.jsonl 2>/dev/null | head -1)
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
