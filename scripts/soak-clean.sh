@@ -1,8 +1,8 @@
 #!/bin/bash
 # soak-clean.sh - issue #11's soak of `vbench clean`: N runs of
 # `vbench run --env bare,container,oci` (default N=50), each SIGKILLed at a
-# random moment, then `vbench clean`, with decoys planted beside every run
-# under names as close to vbench's as possible:
+# random moment, then `vbench clean`, with decoys planted beside every killed
+# run under names as close to vbench's as possible:
 #   - a directory /var/tmp/vbench-scratch-<pid>-decoy and a file
 #     /tmp/vbench-vm-<pid>-decoy (the run's PID, no run id),
 #   - a directory /var/tmp/vbench-rootfs-<pid>-<another token>-decoy (the
@@ -100,7 +100,19 @@ for i in $(seq 1 "$N"); do
 		--profile test --reps 15 --density 0 --noisy=none --quiet --out "$out" \
 		>/dev/null 2>"$TMP/run$i.err" &
 	pid=$!
-	# Decoys under the names this run's PID gives, planted while it runs.
+	# A random moment 0 to 6 s after the start (these runs take about 7-8 s
+	# here; set-up and the environments' starts take the first 0.3 s).
+	delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", (r / 32767.0) * 6 }')
+	rest=$(awk -v d="$delay" -v t0="$t0" -v now="$(date +%s.%N)" \
+		'BEGIN { r = d - (now - t0); printf "%.3f", (r > 0 ? r : 0) }')
+	sleep "$rest"
+	delay=$(awk -v t0="$t0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.2f", now - t0 }')
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	id=$(sed -n '1s/.*"run_id":"\([^"]*\)".*/\1/p' "$VBENCH_STATE_DIR/$pid"-*.jsonl 2>/dev/null | head -1)
+	# Decoys under the names this run's PID gives, planted after the kill,
+	# before the clean (and present at every later run's start, which
+	# cleans too).
 	mkdir -p "/var/tmp/vbench-scratch-$pid-decoy" && echo keep >"/var/tmp/vbench-scratch-$pid-decoy/data"
 	fake="$pid-$(printf '%012x' $((RANDOM * RANDOM)))"
 	mkdir -p "/var/tmp/vbench-rootfs-$fake-decoy"
@@ -110,17 +122,6 @@ for i in $(seq 1 "$N"); do
 		DECOYS+=("$CG/vbench-$pid-bare")
 		decoy_sleep "$fake" "$CG/vbench-$pid-bare"
 	fi
-	# A random moment 0 to 6 s after the start, planting included (these
-	# runs take about 7-8 s here; set-up and the starts take the first 0.3 s).
-	delay=$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", (r / 32767.0) * 6 }')
-	rest=$(awk -v d="$delay" -v t0="$t0" -v now="$(date +%s.%N)" \
-		'BEGIN { r = d - (now - t0); printf "%.3f", (r > 0 ? r : 0) }')
-	sleep "$rest"
-	delay=$(awk -v t0="$t0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.2f", now - t0 }')
-	id=$(sed -n '1s/.*"run_id":"\([^"]*\)".*/\1/p' "$VBENCH_STATE_DIR/$pid"-*.jsonl 2>/dev/null | head -1)
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	[ -n "$id" ] || id=$(grep -ao "VBENCH_RUN_ID=$pid-[0-9a-f]*" "$TMP/run$i.err" | head -1 | cut -d= -f2)
 	cl=$("$VBENCH" clean 2>&1)
 	n=$(printf '%s\n' "$cl" | grep -c '^  removed ' || true)
 	removed_total=$((removed_total + n))
