@@ -132,9 +132,10 @@ for i in $(seq 1 "$N"); do
 		[ -e "$f" ] || continue
 		case " ${DECOYS[*]} " in *" $f "*) ;; *) left="$left $f" ;; esac
 	done
-	dec=intact
-	for d in "${DECOYS[@]}"; do [ -e "$d" ] || dec="MISSING $d"; done
-	for p in "${SLEEPS[@]}"; do alive "$p" || dec="KILLED sleep $p"; done
+	dec=""
+	for d in "${DECOYS[@]}"; do [ -e "$d" ] || dec="$dec MISSING $d"; done
+	for p in "${SLEEPS[@]}"; do alive "$p" || dec="$dec KILLED sleep $p"; done
+	dec=${dec:-intact}
 	if [ -s "$out/run.json" ]; then
 		"$VBENCH" run --resume "$out" --quiet >/dev/null 2>"$TMP/resume$i.err"
 		rc=$?
