@@ -189,6 +189,8 @@ FUZZ_TARGETS += agent_request
 
 BUILD := build
 LIB := $(BUILD)/libvbench.a
+# A lying agent for the tests only (tests/fake_agent.c), next to the test runner.
+FAKE_AGENT := $(BUILD)/fake-agent
 AGENT := workloads/vbench-agent
 VBENCH := bench/vbench
 TESTS := $(BUILD)/check_vbench
@@ -199,7 +201,7 @@ VBENCH_OBJS := $(VBENCH_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
-ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS)
+ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o
 
 .PHONY: all run test test-deps install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
 all: $(VBENCH) $(AGENT)
@@ -221,9 +223,13 @@ $(VBENCH): $(VBENCH_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_VBENCH)
 
-$(TESTS): $(TEST_OBJS) $(LIB)
+$(TESTS): $(TEST_OBJS) $(LIB) | $(FAKE_AGENT)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_TEST)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS_TEST)
+
+$(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
 
 # Refresh the golden report files from the committed fixtures, deliberately
 # (review the diff): tests/check_report.c, tests/check_explain.c and
