@@ -47,6 +47,7 @@ LIB_SRCS += harness/marker.c
 LIB_SRCS += harness/registry.c
 LIB_SRCS += harness/cgroup.c
 LIB_SRCS += harness/agentio.c
+LIB_SRCS += harness/agentmsg.c
 LIB_SRCS += harness/env.c
 LIB_SRCS += harness/env_bare.c
 LIB_SRCS += harness/kvmprobe.c
@@ -178,6 +179,7 @@ TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
+TEST_SRCS += tests/check_hostile.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
@@ -275,7 +277,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
-	       cgroup stats report charts compare plan explain sections malformed clean
+	       cgroup stats report charts compare plan explain sections malformed clean hostile
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -290,7 +292,7 @@ sanitize:
 
 # In one process (CK_FORK=no) so memcheck sees every test; the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed clean,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean hostile,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \

@@ -227,7 +227,7 @@ void vb_run_check_final_clocksource(run_state_t *st, size_t i)
 
 	if (!env->started || env->chan.dead || env->chan.wfd < 0 || vb_interrupted())
 		return;
-	req = json_pack("{s:s}", "op", "facts");
+	req = json_pack("{s:s,s:i}", "op", "facts", "id", 0);
 	reply = vb_chan_call(&env->chan, req, "facts", 10000, NULL);
 	json_decref(req);
 	cs0 = json_object_get(json_object_get(env->ready, "facts"), "clocksource");

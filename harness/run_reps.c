@@ -134,6 +134,42 @@ static json_t *clock_check(const vb_env_t *env, const json_t *reply, uint64_t ho
 			 "clocksource", json_is_string(cs) ? cs : NULL);
 }
 
+/* After a protocol error (run_int.h): a fresh instance, or the environment fails. */
+#define VB_RUN_MAX_PROTOCOL_ERRORS 3
+void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
+{
+	vb_env_t *env = &st->envs[i];
+	const vb_env_ops_t *ops = env->ops;
+	json_t *rec, *n;
+	char msg[900];
+
+	vb_run_stop_env(env);
+	vb_run_record_stop(st, i);
+	if (++st->proto_errors[i] >= VB_RUN_MAX_PROTOCOL_ERRORS) {
+		snprintf(env->reason, sizeof(env->reason),
+			 "%d protocol errors in a row, the last: %s", VB_RUN_MAX_PROTOCOL_ERRORS,
+			 why);
+		fprintf(stderr, "vbench: %s: given up: %s\n", ops->name, env->reason);
+		return;
+	}
+	vb_run_env_init(env, ops, st->cfg);
+	rec = json_object(); /* the new instance's start is not the environment's record */
+	if (vb_run_env_bring_up(st, env, rec) < 0) {
+		snprintf(env->reason, sizeof(env->reason),
+			 "a new instance after a protocol error did not start: %s",
+			 json_string_value(json_object_get(rec, "reason")) ?: "?");
+		fprintf(stderr, "vbench: %s: %s\n", ops->name, env->reason);
+		json_decref(rec);
+		return;
+	}
+	json_decref(rec);
+	n = json_object_get(st->env_rec[i], "protocol_restarts");
+	json_object_set_new(st->env_rec[i], "protocol_restarts",
+			    json_integer(json_integer_value(n) + 1));
+	snprintf(msg, sizeof(msg), "%s; the instance was restarted", why);
+	vb_run_warn(st, "%s", msg);
+}
+
 /* Run one slot and return its record. */
 static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 {
@@ -166,7 +202,10 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		json_object_set_new(rec, "ok", json_false());
 		json_object_set_new(rec, "error", json_string(err.msg));
 		json_object_set_new(rec, "error_kind", json_string(vb_error_code_name(err.code)));
-		if (err.code != VB_EINTR) {
+		if (err.code == VB_EPROTO) {
+			/* Out of step: never read that stream again. */
+			vb_run_protocol_restart(st, sl->env, err.msg);
+		} else if (err.code != VB_EINTR) {
 			/* The instance no longer answers: no further repetitions there. */
 			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
 			vb_run_stop_env(env);
@@ -174,6 +213,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		}
 		return rec;
 	}
+	st->proto_errors[sl->env] = 0;
 	if (json_is_true(json_object_get(reply, "ok"))) {
 		/* Footprint right after the first memory workload (an idle
 		 * instance touches little memory and would flatter density). */

@@ -47,6 +47,22 @@ static vb_errcode_t reply_code(const json_t *reply)
 	return VB_ESYS;
 }
 
+/* The calibration instance @env answered out of step (@why): a fresh one
+ * for the next request (the run's own instance of bare, or the private one
+ * started again on demand). */
+static void calibration_restart(run_state_t *st, vb_env_t *env, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < st->nenvs; i++)
+		if (env == &st->envs[i]) {
+			vb_run_protocol_restart(st, i, why);
+			return;
+		}
+	vb_run_stop_env(&st->calib);
+	st->have_calib = 0;
+}
+
 static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 		      uint64_t *elapsed_ns, vb_error_t *err)
 {
@@ -56,9 +72,12 @@ static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 
 	if (!env)
 		return -1;
-	req = vb_run_request(st, 0, w, p, 0);
+	/* Negative ids: never a repetition's, never the same twice. */
+	req = vb_run_request(st, (int)--st->probe_id, w, p, 0);
 	reply = env->ops->run ? env->ops->run(env, req, err) : vb_env_default_run(env, req, err);
 	json_decref(req);
+	if (!reply && err->code == VB_EPROTO)
+		calibration_restart(st, env, err->msg);
 	if (!reply)
 		return -1;
 	if (!json_is_true(json_object_get(reply, "ok"))) {

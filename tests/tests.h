@@ -44,6 +44,7 @@
 	X(interrupt)   \
 	X(prepare)     \
 	X(sections)    \
+	X(hostile)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
