@@ -38,6 +38,7 @@ endif
 # ---- sources: one line each ----
 LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
+LIB_SRCS += harness/textsafe.c
 LIB_SRCS += harness/safefs.c
 LIB_SRCS += harness/testpoint.c
 LIB_SRCS += harness/counters.c
@@ -144,6 +145,7 @@ VBENCH_SRCS += bench/cmd_clean.c
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
+TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_registry.c
 TEST_SRCS += tests/check_cpu.c
@@ -276,7 +278,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
+UNIT_SUITES := util textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
 	       cgroup stats report charts compare plan explain sections malformed clean hostile
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

@@ -14,6 +14,7 @@
 
 #include "../workloads/agent.h"
 #include "agentio.h"
+#include "textsafe.h"
 #include "util.h"
 
 /* ---- bounds ---- */
@@ -33,9 +34,11 @@ static size_t push(bounder_t *b, const char *key, size_t idx)
 	size_t at = b->len, room = sizeof(b->path) - at;
 	int n;
 
+	char k[44];
+
 	if (room < 8)
 		return at;
-	n = key ? snprintf(b->path + at, room, "%s%.40s", at ? "." : "", key)
+	n = key ? snprintf(b->path + at, room, "%s%s", at ? "." : "", vb_text_term(key, k, sizeof(k)))
 		: snprintf(b->path + at, room, "[%zu]", idx);
 	if (n < 0 || (size_t)n >= room)
 		snprintf(b->path + sizeof(b->path) - 4, 4, "...");
@@ -166,7 +169,7 @@ int vb_agent_bound(json_t *msg, int clip, vb_error_t *err)
 static const char *came_for(const json_t *o, char *buf, size_t len)
 {
 	json_t *id = json_object_get(o, "id"), *wl = json_object_get(o, "workload");
-	char idtext[40];
+	char idtext[40], name[68];
 
 	if (json_is_integer(id))
 		snprintf(idtext, sizeof(idtext), "request %" JSON_INTEGER_FORMAT,
@@ -175,7 +178,8 @@ static const char *came_for(const json_t *o, char *buf, size_t len)
 		snprintf(idtext, sizeof(idtext), "%s", id ? "a request id that is not an integer"
 							  : "no request id");
 	if (json_is_string(wl))
-		snprintf(buf, len, "%s (%.64s)", idtext, json_string_value(wl));
+		snprintf(buf, len, "%s (%s)", idtext,
+			 vb_text_term(json_string_value(wl), name, sizeof(name)));
 	else
 		snprintf(buf, len, "%s%s", idtext, wl ? " (a workload that is not a string)" : "");
 	return buf;

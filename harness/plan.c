@@ -30,6 +30,7 @@
 #include "runfile.h"
 #include "stats.h"
 #include "summary.h"
+#include "textsafe.h"
 #include "util.h"
 
 #define EPS	     1e-9 /* relative slack of a capacity comparison */
@@ -159,6 +160,8 @@ static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const js
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	vb_summary_cfg_init(&cfg);
 	run = vb_runfile_load(path, err);
+	if (run)
+		vb_text_clean_json(run); /* the plan quotes it: printable only */
 	if (run && vb_summary_check_run(run, path, err) == 0)
 		sum = vb_summary_build(run, &cfg, err);
 	if (!sum) {

@@ -73,6 +73,15 @@ char *vb_report_fmt_overhead(double r, double lo, double hi, char *buf, size_t l
 	return buf;
 }
 
+char *vb_report_fmt_cv(double cv, char *buf, size_t len)
+{
+	if (isfinite(cv))
+		snprintf(buf, len, "%.1f%%", cv * 100);
+	else
+		snprintf(buf, len, "n/a");
+	return buf;
+}
+
 /* ---- the terminal table ---- */
 
 #define CELL 64
@@ -105,7 +114,7 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	const char *metric = jstr(w, "primary_metric");
 	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
 	json_t *m = json_object_get(json_object_get(r, "metrics"), metric), *ov;
-	char num[32], o[CELL];
+	char num[32], o[CELL], cv[16];
 	int unstable;
 
 	if (!json_is_true(json_object_get(e, "available")) && !r) {
@@ -119,9 +128,9 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	unstable = json_is_true(json_object_get(m, "unstable"));
 	ov = json_object_get(m, "overhead");
 	if (!ov) {
-		snprintf(buf, len, "%s %s cv %.1f%%%s",
+		snprintf(buf, len, "%s %s cv %s%s",
 			 vb_report_fmt_num(vb_report_num(m, "median"), num, sizeof(num)),
-			 jstr(m, "unit") ?: "", vb_report_num(m, "cv") * 100,
+			 jstr(m, "unit") ?: "", vb_report_fmt_cv(vb_report_num(m, "cv"), cv, sizeof(cv)),
 			 unstable ? cv_mark : "");
 		return;
 	}

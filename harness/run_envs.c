@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "textsafe.h"
 #include "util.h"
 
 /* ---- environments --------------------------------------------------- */
@@ -152,8 +153,11 @@ size_t vb_run_start_envs(run_state_t *st)
 			st->up[i] = 1;
 			nup++;
 		} else {
+			char why[600];
+
 			fprintf(stderr, "vbench: %s unavailable: %s\n", ops->name,
-				json_string_value(json_object_get(rec, "reason")));
+				vb_text_term(json_string_value(json_object_get(rec, "reason")), why,
+					     sizeof(why)));
 		}
 		place_env_record(st, i, old, rec);
 	}

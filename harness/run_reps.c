@@ -20,6 +20,7 @@
 #include "registry.h"
 #include "runfile.h"
 #include "testpoint.h"
+#include "textsafe.h"
 #include "util.h"
 
 json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
@@ -85,18 +86,18 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 	double host_s = (double)json_integer_value(json_object_get(rec, "host_elapsed_ns")) / 1e9;
 	double el = (double)(vb_now_ns() - t_start) / 1e9, eta = k ? el * (double)(n - k) / (double)k : 0;
 	int ok = json_is_true(json_object_get(rec, "ok"));
-	char val[64];
+	char val[64], why[400]; /* an agent's error: untrusted (textsafe.h) */
 
 	if (st->cfg->quiet)
 		return;
+	vb_text_term(json_string_value(json_object_get(rec, "error")), why, sizeof(why));
 	if (ok)
 		snprintf(val, sizeof(val), "%s %.6g %s", w->metrics[0].name,
 			 json_number_value(json_object_get(m, w->metrics[0].name)), w->metrics[0].unit);
 	if (isatty(2)) {
 		if (!ok)
 			fprintf(stderr, "\r\033[K%s in %s rep %u FAILED: %s\n", w->name,
-				st->envs[sl->env].ops->name, sl->rep,
-				json_string_value(json_object_get(rec, "error")));
+				st->envs[sl->env].ops->name, sl->rep, why);
 		fprintf(stderr, "\r\033[K[%zu/%zu] rep %u/%llu %-14s %-9s %s  elapsed %.0fs, left ~%.0fs",
 			k, n, sl->rep, (unsigned long long)st->cfg->reps, w->name,
 			st->envs[sl->env].ops->name, ok ? val : "", el, eta);
@@ -107,8 +108,7 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 			st->envs[sl->env].ops->name, val, host_s);
 	else
 		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s FAILED: %s\n", k, n, sl->rep, w->name,
-			st->envs[sl->env].ops->name,
-			json_string_value(json_object_get(rec, "error")));
+			st->envs[sl->env].ops->name, why);
 }
 
 /*

@@ -31,6 +31,7 @@
 #include "sizing.h"
 #include "stats.h"
 #include "run_int.h"
+#include "textsafe.h"
 #include "util.h"
 
 /* The error category an agent reported ("error_kind"). */
@@ -197,9 +198,10 @@ static void capacity(run_state_t *st)
 
 void vb_run_warn(run_state_t *st, const char *fmt, const char *arg)
 {
-	char buf[512];
+	char raw[512], buf[600];
 
-	snprintf(buf, sizeof(buf), fmt, arg);
+	snprintf(raw, sizeof(raw), fmt, arg);
+	vb_text_term(raw, buf, sizeof(buf)); /* @arg may be an agent's text */
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(buf));
 	fprintf(stderr, "vbench: NOTE: %s\n", buf);
 }

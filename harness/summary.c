@@ -11,12 +11,14 @@
  */
 #include "summary.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
 #include "summary_int.h"
+#include "textsafe.h"
 #include "util.h"
 
 enum what { V_METRIC, V_HOSTCOST, V_COUNTER };
@@ -581,8 +583,15 @@ json_t *vb_summary_build(const json_t *run, const vb_summary_cfg_t *cfg, vb_erro
 
 	if (!cfg->resamples)
 		return vb_error_set(err, VB_EUSAGE, 0, "summary: no bootstrap resamples"), NULL;
-	if (json_is_array(json_object_get(run, "runs")))
-		return build(run, cfg, err);
+	if (json_is_array(json_object_get(run, "runs"))) { /* merged: clean it all the same */
+		merged = json_deep_copy(run);
+		if (!merged)
+			return vb_error_set(err, VB_ESYS, ENOMEM, "summary: out of memory"), NULL;
+		vb_text_clean_json(merged);
+		out = build(merged, cfg, err);
+		json_decref(merged);
+		return out;
+	}
 	merged =
 	    vb_summary_merge((json_t *const *)&run, (const char *const[]){ "run.json" }, 1, err);
 	if (!merged)

@@ -8,6 +8,7 @@
  * reply back.  Each case checks the exit code, what run.json records
  * (validated against the schema), what reached the terminal, and that
  * `vbench report`, `explain`, `compare` and `plan` then work on the run.
+ * A run.json whose names and facts hold such text is checked the same way.
  * Bare metal only: no VM or container needed.
  */
 #include <limits.h>
@@ -203,7 +204,10 @@ static void assert_tools_accept(const char *dir)
 	char plan[PATH_MAX], *out, *err, *md;
 	int rc;
 
-	snprintf(plan, sizeof(plan), "%s/examples/consolidate.ini", vb_test_srcdir());
+	snprintf(plan, sizeof(plan), "%s/plan.ini", tmpdir);
+	vb_test_put_text(tmpdir, "plan.ini",
+			 "[host]\ncpus = 16\nmemory = 64G\ndisk = 2T\n"
+			 "[service web]\ncpu = 2\nmemory = 4G\ndisk = 10G\n");
 	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", dir, NULL);
 	ck_assert_msg(rc == 0, "report: exit %d: %s", rc, err);
 	ASSERT_TERMINAL_SAFE(out, "report");
@@ -232,6 +236,13 @@ static void assert_tools_accept(const char *dir)
 	md = vb_test_read_text(dir, "explain.md", 1 << 24);
 	ck_assert_ptr_nonnull(md);
 	assert_markdown_safe(md, "explain.md");
+	free(md);
+	/* summary.csv: RFC 4180 line ends, nothing else a terminal acts on */
+	md = vb_test_read_text(dir, "summary.csv", 1 << 24);
+	ck_assert_ptr_nonnull(md);
+	for (char *p = md; (p = strchr(p, '\r')) != NULL; *p = '\n')
+		ck_assert_msg(p[1] == '\n', "summary.csv: a CR that does not end a row");
+	ASSERT_TERMINAL_SAFE(md, "summary.csv");
 	free(md);
 }
 
@@ -327,6 +338,68 @@ START_TEST(test_long_string_and_members)
 }
 END_TEST
 
+/* ---- untrusted text (case 7) ---- */
+
+/* Escape sequences, a bell, newlines, '|' and '<script>' in an agent's
+ * error and in its clocksource reach neither the terminal nor Markdown. */
+START_TEST(test_untrusted_text)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX];
+	const char *e;
+	json_t *doc;
+	int rc;
+
+	rc = fake_run("evil", "cpu.int,mem.stream", "2", "evilerr@2,evilcs", dir, sizeof(dir),
+		      out, sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d, expected 1:\n%s", rc, out);
+	ASSERT_TERMINAL_SAFE(out, "vbench run");
+	ck_assert_msg(strstr(out, "\\x1b[31mred"), "the error is not shown escaped:\n%s", out);
+	ck_assert_msg(strstr(out, "clocksource changed"), "%s", out);
+	doc = vb_test_load_run(dir, 1);
+	/* run.json keeps the agent's text as it came (JSON escapes it) */
+	e = json_string_value(json_object_get(rep_seq(doc, 2), "error"));
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(strstr(e, "\x1b[31mred"));
+	ck_assert_str_eq(json_string_value(json_object_get(rep_seq(doc, 2), "error_kind")), "check");
+	json_decref(doc);
+	assert_tools_accept(dir);
+	{
+		char *md = vb_test_read_text(dir, "report.md", 1 << 24);
+
+		ck_assert_ptr_nonnull(strstr(md, "&lt;script&gt;"));
+		free(md);
+	}
+}
+END_TEST
+
+/* The same text in a run.json's names and facts: an environment's name, a
+ * warning, the host's CPU brand and clocksource, a reason. */
+START_TEST(test_untrusted_runjson)
+{
+	static const char evil[] = "ct\x1b[31m|x\n<script>y</script>\x07\xc2\x9b";
+	char dir[PATH_MAX];
+	json_t *doc, *r, *host;
+	size_t i;
+
+	doc = vb_test_load_fixture("tests/fixtures/run-bare-container.json");
+	json_array_foreach(json_object_get(doc, "environments"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "name")), "container"))
+			json_object_set_new(r, "name", json_string(evil));
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "env")), "container"))
+			json_object_set_new(r, "env", json_string(evil));
+	json_array_append_new(json_object_get(doc, "warnings"), json_string(evil));
+	host = json_object_get(doc, "host");
+	json_object_set_new(json_object_get(host, "cpu"), "brand", json_string(evil));
+	json_object_set_new(host, "clocksource", json_string(evil));
+	snprintf(dir, sizeof(dir), "%s/evil-run", tmpdir);
+	vb_test_write_run(dir, doc);
+	json_decref(doc);
+	assert_tools_accept(dir);
+}
+END_TEST
+
 Suite *vb_suite_hostile(void)
 {
 	Suite *s = suite_create("hostile");
@@ -338,6 +411,8 @@ Suite *vb_suite_hostile(void)
 	tcase_add_test(tc, test_wrong_id_and_workload);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_long_string_and_members);
+	tcase_add_test(tc, test_untrusted_text);
+	tcase_add_test(tc, test_untrusted_runjson);
 	suite_add_tcase(s, tc);
 	return s;
 }
