@@ -193,6 +193,11 @@ static void flag_text(const json_t *f, FILE *out)
 			"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
 			" of %" JSON_INTEGER_FORMAT " repetitions",
 			reps, of);
+	else if (!strcmp(kind, "stalled"))
+		fprintf(out,
+			"stalled in %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+			" repetitions (host time far beyond the agent's own)",
+			reps, of);
 	else
 		fprintf(out,
 			"%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
@@ -207,7 +212,7 @@ static void print_flags(const json_t *sum, FILE *out)
 	size_t i;
 
 	if (json_array_size(flags))
-		fprintf(out, "\nflags (CV above %.0f%%, steal, clocks, failures):",
+		fprintf(out, "\nflags (CV above %.0f%%, steal, clocks, stalls, failures):",
 			vb_report_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
 	json_array_foreach(flags, i, f) {
 		if (prev && !strcmp(jstr(prev, "env"), jstr(f, "env")) &&

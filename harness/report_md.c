@@ -348,6 +348,12 @@ static void md_flags(FILE *out, const json_t *sum)
 				"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
 				" of %" JSON_INTEGER_FORMAT " repetitions\n",
 				jint(f, "reps"), jint(f, "of"));
+		else if (!strcmp(kind, "stalled"))
+			fprintf(out,
+				"stalled in %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+				" repetitions: the host's time exceeded the agent's own by far "
+				"(stopped or descheduled)\n",
+				jint(f, "reps"), jint(f, "of"));
 		else {
 			fprintf(out,
 				"%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT

@@ -134,6 +134,35 @@ static json_t *clock_check(const vb_env_t *env, const json_t *reply, uint64_t ho
 			 "clocksource", json_is_string(cs) ? cs : NULL);
 }
 
+/*
+ * A repetition stalled outside the agent's own time: the host's span of the
+ * request against the agent's time for all of it ("handled_ns", set-up
+ * included, on its own clock; the measured region when an agent does not
+ * say).  A stopped (SIGSTOP) or descheduled agent, or vbench itself, shows
+ * as a host span far longer: stalled when host > VB_STALL_FACTOR x agent +
+ * slack, the slack covering the round trip (1 s for a host process or a
+ * container, 5 s for a VM, whose requests cross the guest's kernel and
+ * virtio).  The measurement stands; the flag says it was disturbed
+ * (docs/methodology.md, "Stalled repetitions").
+ */
+#define VB_STALL_FACTOR 2
+#define VB_STALL_SLACK_NS 1000000000ull
+#define VB_STALL_SLACK_VM_NS 5000000000ull
+static json_t *stall_check(const vb_env_t *env, const json_t *reply, uint64_t host_ns)
+{
+	json_t *h = json_object_get(reply, "handled_ns");
+	uint64_t agent = (uint64_t)json_integer_value(h ?: json_object_get(reply, "elapsed_ns"));
+	uint64_t slack = env->ops->caps & VB_ENV_IS_VM ? VB_STALL_SLACK_VM_NS : VB_STALL_SLACK_NS;
+	uint64_t limit = agent > (UINT64_MAX - slack) / VB_STALL_FACTOR
+			     ? UINT64_MAX
+			     : VB_STALL_FACTOR * agent + slack;
+
+	return json_pack("{s:I,s:s,s:I,s:I,s:b}", "agent_ns", (json_int_t)agent, "agent_time",
+			 h ? "handled_ns" : "elapsed_ns", "host_ns", (json_int_t)host_ns,
+			 "limit_ns", (json_int_t)(limit > INT64_MAX ? INT64_MAX : limit), "stalled",
+			 host_ns > limit);
+}
+
 /* After a protocol error (run_int.h): a fresh instance, or the environment fails. */
 #define VB_RUN_MAX_PROTOCOL_ERRORS 3
 void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
@@ -224,6 +253,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 						      vb_run_footprint_json(env)));
 		json_object_set_new(rec, "ok", json_true());
 		json_object_set_new(rec, "clock_check", clock_check(env, reply, t1 - t0));
+		json_object_set_new(rec, "stall_check", stall_check(env, reply, t1 - t0));
 		json_object_del(reply, "type");
 		json_object_del(reply, "id");
 		json_object_del(reply, "ok");

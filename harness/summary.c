@@ -212,10 +212,10 @@ static int clock_suspect(const json_t *r)
 			     (double)json_integer_value(json_object_get(r, "host_elapsed_ns")));
 }
 
-/* Flags of the repetitions: failures, steal time, clocks. */
+/* Flags of the repetitions: failures, steal time, clocks, stalls. */
 static void rep_flags(ctx_t *c, json_t *flags, const char *env, const char *wl)
 {
-	size_t i, n = 0, failed = 0, steal = 0, clock = 0;
+	size_t i, n = 0, failed = 0, steal = 0, clock = 0, stalled = 0;
 	const char *error = NULL;
 	json_t *r;
 
@@ -232,6 +232,8 @@ static void rep_flags(ctx_t *c, json_t *flags, const char *env, const char *wl)
 				  (double)json_integer_value(json_object_get(r, "host_elapsed_ns")),
 				  c->cfg->steal_threshold);
 		clock += clock_suspect(r);
+		/* the recorder's verdict (run_reps.c stall_check) */
+		stalled += json_is_true(json_object_get(json_object_get(r, "stall_check"), "stalled"));
 	}
 	if (failed)
 		add_flag(c, flags, env, wl,
@@ -245,6 +247,10 @@ static void rep_flags(ctx_t *c, json_t *flags, const char *env, const char *wl)
 	if (clock)
 		add_flag(c, flags, env, wl,
 			 json_pack("{s:s,s:I,s:I}", "flag", "clock", "reps", (json_int_t)clock,
+				   "of", (json_int_t)n));
+	if (stalled)
+		add_flag(c, flags, env, wl,
+			 json_pack("{s:s,s:I,s:I}", "flag", "stalled", "reps", (json_int_t)stalled,
 				   "of", (json_int_t)n));
 }
 

@@ -400,6 +400,39 @@ START_TEST(test_untrusted_runjson)
 }
 END_TEST
 
+/* ---- a stalled repetition ---- */
+
+/* A reply held back 4 s while the agent's own time is milliseconds: the
+ * repetition is recorded, flagged "stalled", and the reports say so. */
+START_TEST(test_stalled_repetition)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX], *so, *se, *md;
+	json_t *doc, *sc;
+	int rc;
+
+	rc = fake_run("stall", "cpu.int", "2", "stall@2:4000", dir, sizeof(dir), out, sizeof(out));
+	ck_assert_msg(rc == 0, "exit %d, expected 0:\n%s", rc, out);
+	doc = vb_test_load_run(dir, 1);
+	sc = json_object_get(rep_seq(doc, 2), "stall_check");
+	ck_assert_msg(json_is_true(json_object_get(sc, "stalled")), "not flagged: %s",
+		      json_dumps(sc, JSON_COMPACT));
+	ck_assert_int_ge(json_integer_value(json_object_get(sc, "host_ns")), 4000000000LL);
+	ck_assert_str_eq(json_string_value(json_object_get(sc, "agent_time")), "handled_ns");
+	ck_assert(json_is_true(json_object_get(rep_seq(doc, 2), "ok")));
+	json_decref(doc);
+	ck_assert_msg(strstr(out, "stalled"), "the run's summary does not say it:\n%s", out);
+	rc = vb_test_vbench(NULL, &so, &se, "report", "--no-charts", dir, NULL);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(so, "stalled in 1 of 2 repetitions"), "%s", so);
+	free(so);
+	free(se);
+	md = vb_test_read_text(dir, "report.md", 1 << 24);
+	ck_assert_ptr_nonnull(strstr(md, "stalled in 1 of 2 repetitions"));
+	free(md);
+}
+END_TEST
+
 Suite *vb_suite_hostile(void)
 {
 	Suite *s = suite_create("hostile");
@@ -413,6 +446,7 @@ Suite *vb_suite_hostile(void)
 	tcase_add_test(tc, test_long_string_and_members);
 	tcase_add_test(tc, test_untrusted_text);
 	tcase_add_test(tc, test_untrusted_runjson);
+	tcase_add_test(tc, test_stalled_repetition);
 	suite_add_tcase(s, tc);
 	return s;
 }
