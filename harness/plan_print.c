@@ -48,7 +48,12 @@ const char *vb_plan_fmt_factor(double v, char *buf, size_t len)
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, v < 9.995 ? "%.2f" : v < 99.95 ? "%.1f" : "%.0f", v);
+		snprintf(buf, len,
+			 v < 9.995   ? "%.2f"
+			 : v < 99.95 ? "%.1f"
+			 : v < 1e6   ? "%.0f"
+				     : "%.3g",
+			 v);
 	return buf;
 }
 

@@ -41,7 +41,7 @@ char *vb_report_fmt_num(double v, char *buf, size_t len)
 /* A ratio's digits without the "x". */
 static void ratio_digits(double r, char *buf, size_t len)
 {
-	snprintf(buf, len, r < 10 ? "%.2f" : r < 100 ? "%.1f" : "%.0f", r);
+	snprintf(buf, len, r < 10 ? "%.2f" : r < 100 ? "%.1f" : r < 1e6 ? "%.0f" : "%.3g", r);
 }
 
 char *vb_report_fmt_ratio(double r, char *buf, size_t len)
