@@ -287,6 +287,7 @@ int main(int argc, char **argv)
 				len = 0;
 		}
 	}
+	free(buf);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
