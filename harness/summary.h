@@ -55,6 +55,7 @@ int vb_summary_check_run(const json_t *run, const char *path, vb_error_t *err);
  * summary holds can act on a terminal.  New reference, or NULL with @err
  * (VB_EUSAGE).
  */
+#define VB_SUMMARY_MAX_RUNS 64 /* runs one merge takes at most */
 json_t *vb_summary_merge(json_t *const *runs, const char *const *paths, size_t n, vb_error_t *err);
 
 /*

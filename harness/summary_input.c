@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
@@ -219,9 +218,8 @@ static void free_copies(json_t **c, size_t n)
 {
 	size_t k;
 
-	for (k = 0; c && k < n; k++)
+	for (k = 0; k < n; k++)
 		json_decref(c[k]);
-	free(c);
 }
 
 /* The facts of one run a report lists. New reference. */
@@ -364,36 +362,38 @@ static void merge_named(json_t *envs, json_t *wls, json_t *warnings, json_t *con
 	}
 }
 
-/* Deep copies of @in's @n runs, every string in the terminal form
- * (textsafe.h): what the summary holds is printable anywhere.  NULL
- * without memory. */
-static json_t **clean_copies(json_t *const *in, size_t n)
+/* Deep copies of @in's @n runs into @out, every string in the terminal
+ * form (textsafe.h): what the summary holds is printable anywhere.  0, or
+ * -1 without memory. */
+static int clean_copies(json_t *const *in, size_t n, json_t **out)
 {
-	json_t **c = calloc(n, sizeof(*c));
 	size_t k;
 
-	for (k = 0; c && k < n; k++) {
-		c[k] = json_deep_copy(in[k]);
-		if (!c[k]) {
-			free_copies(c, k);
-			return NULL;
+	for (k = 0; k < n; k++) {
+		out[k] = json_deep_copy(in[k]);
+		if (!out[k]) {
+			free_copies(out, k);
+			return -1;
 		}
-		vb_text_clean_json(c[k]);
+		vb_text_clean_json(out[k]);
 	}
-	return c;
+	return 0;
 }
 
 json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, vb_error_t *err)
 {
-	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e, **runs;
+	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e, *runs[VB_SUMMARY_MAX_RUNS];
 	const char *status;
 	char msg[512];
 	size_t k, i;
 
 	if (!n)
 		return vb_error_set(err, VB_EUSAGE, 0, "no run to summarise"), NULL;
-	runs = clean_copies(in, n);
-	if (!runs)
+	if (n > VB_SUMMARY_MAX_RUNS)
+		return vb_error_set(err, VB_EUSAGE, 0, "%zu runs: at most %d can be merged", n,
+				    VB_SUMMARY_MAX_RUNS),
+		       NULL;
+	if (clean_copies(in, n, runs) < 0)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "merge runs: out of memory"), NULL;
 	for (k = 0; k < n; k++)
 		if (vb_summary_check_run(runs[k], paths[k], err) < 0 ||
