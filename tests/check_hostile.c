@@ -296,6 +296,59 @@ START_TEST(test_wrong_id_and_workload)
 }
 END_TEST
 
+/* Protocol errors in 3 repetitions in a row: the environment is given up
+ * with the reason, its remaining repetitions skipped. */
+START_TEST(test_protocol_errors_in_a_row)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX];
+	json_t *doc, *env;
+	int rc;
+
+	rc = fake_run("row", "cpu.int", "5", "wrongid@1,wrongid@2,wrongid@3", dir, sizeof(dir), out,
+		      sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d, expected 1:\n%s", rc, out);
+	doc = vb_test_load_run(dir, 1);
+	assert_protocol_error(doc, 1, "got one for request 1001", NULL);
+	assert_protocol_error(doc, 3, "got one for request 1003", NULL);
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 3);
+	env = vb_test_env_rec(doc, "bare");
+	ck_assert_int_eq(json_integer_value(json_object_get(env, "protocol_restarts")), 2);
+	ck_assert_msg(strstr(json_string_value(json_object_get(env, "failed")) ?: "",
+			     "3 protocol errors in a row, the last: bare: reply out of step"),
+		      "%s", json_string_value(json_object_get(env, "failed")));
+	json_decref(doc);
+	assert_tools_accept(dir);
+}
+END_TEST
+
+/* The instance started after a protocol error does not come up: the
+ * environment fails with that reason. */
+START_TEST(test_restart_fails)
+{
+	static char out[1 << 16], count[PATH_MAX + 32]; /* putenv keeps it */
+	char dir[PATH_MAX];
+	json_t *doc, *env;
+	int rc;
+
+	snprintf(count, sizeof(count), "VBENCH_FAKE_COUNT=%s/starts", tmpdir);
+	ck_assert_int_eq(putenv(count), 0);
+	rc = fake_run("nostart", "cpu.int", "3", "dup@1,failstart@2", dir, sizeof(dir), out,
+		      sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d, expected 1:\n%s", rc, out);
+	doc = vb_test_load_run(dir, 1);
+	assert_protocol_error(doc, 2, "expected the reply to request 2", "request 1");
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 2);
+	env = vb_test_env_rec(doc, "bare");
+	ck_assert_msg(strstr(json_string_value(json_object_get(env, "failed")) ?: "",
+			     "a new instance after a protocol error did not start"),
+		      "%s", json_string_value(json_object_get(env, "failed")));
+	ck_assert(json_is_true(json_object_get(env, "available")));
+	json_decref(doc);
+	assert_tools_accept(dir);
+}
+END_TEST
+
 /* ---- bounded agent output (case 6) ---- */
 
 /* A field nested 2,046 levels deep: refused as past the bound, so run.json
@@ -442,6 +495,8 @@ Suite *vb_suite_hostile(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_duplicate_result);
 	tcase_add_test(tc, test_wrong_id_and_workload);
+	tcase_add_test(tc, test_protocol_errors_in_a_row);
+	tcase_add_test(tc, test_restart_fails);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_long_string_and_members);
 	tcase_add_test(tc, test_untrusted_text);

@@ -21,9 +21,12 @@
  *   stall@N      the reply held back 2500 ms (stall@N:MS for another time)
  *
  * and, without @N, "evilcs": the ready message's facts.clocksource, and the
- * facts reply's, hold such text (two different strings).
+ * facts reply's, hold such text (two different strings).  "failstart@N"
+ * makes the Nth start of the agent fail (it exits before its ready
+ * message), the starts counted in the file VBENCH_FAKE_COUNT names.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,6 +203,26 @@ static void apply(json_t *o, const action_t *a)
 	}
 }
 
+/* Whether this start is the one "failstart@N" names (starts counted as
+ * bytes appended to VBENCH_FAKE_COUNT). */
+static int start_fails(void)
+{
+	const char *path = getenv("VBENCH_FAKE_COUNT");
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < nactions && strcmp(actions[i].what, "failstart"); i++)
+		;
+	if (i == nactions || !path)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (fd < 0 || write(fd, "x", 1) != 1 || fstat(fd, &sb) < 0)
+		exit(3);
+	close(fd);
+	return sb.st_size == actions[i].id;
+}
+
 /* One line from the real agent: rewritten as asked, then to stdout. */
 static void relay(const char *line, size_t n)
 {
@@ -239,6 +263,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	parse_actions(getenv("VBENCH_FAKE"));
+	if (start_fails())
+		return 3;
 	signal(SIGPIPE, SIG_IGN);
 	pid = fork();
 	if (pid == 0) {
