@@ -38,6 +38,7 @@ endif
 # ---- sources: one line each ----
 LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
+LIB_SRCS += harness/textsafe.c
 LIB_SRCS += harness/safefs.c
 LIB_SRCS += harness/testpoint.c
 LIB_SRCS += harness/counters.c
@@ -47,6 +48,7 @@ LIB_SRCS += harness/marker.c
 LIB_SRCS += harness/registry.c
 LIB_SRCS += harness/cgroup.c
 LIB_SRCS += harness/agentio.c
+LIB_SRCS += harness/agentmsg.c
 LIB_SRCS += harness/env.c
 LIB_SRCS += harness/env_bare.c
 LIB_SRCS += harness/kvmprobe.c
@@ -143,6 +145,7 @@ VBENCH_SRCS += bench/cmd_clean.c
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
+TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_registry.c
 TEST_SRCS += tests/check_cpu.c
@@ -178,6 +181,7 @@ TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
+TEST_SRCS += tests/check_hostile.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
@@ -189,6 +193,8 @@ FUZZ_TARGETS += agent_request
 
 BUILD := build
 LIB := $(BUILD)/libvbench.a
+# A lying agent for the tests only (tests/fake_agent.c), next to the test runner.
+FAKE_AGENT := $(BUILD)/fake-agent
 AGENT := workloads/vbench-agent
 VBENCH := bench/vbench
 TESTS := $(BUILD)/check_vbench
@@ -199,7 +205,7 @@ VBENCH_OBJS := $(VBENCH_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
-ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS)
+ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o
 
 .PHONY: all run test test-deps install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
 all: $(VBENCH) $(AGENT)
@@ -221,9 +227,13 @@ $(VBENCH): $(VBENCH_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_VBENCH)
 
-$(TESTS): $(TEST_OBJS) $(LIB)
+$(TESTS): $(TEST_OBJS) $(LIB) | $(FAKE_AGENT)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_TEST)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS_TEST)
+
+$(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
 
 # Refresh the golden report files from the committed fixtures, deliberately
 # (review the diff): tests/check_report.c, tests/check_explain.c and
@@ -268,8 +278,8 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
-	       cgroup stats report charts compare plan explain sections malformed clean
+UNIT_SUITES := util textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
+	       cgroup stats report charts compare plan explain sections malformed clean hostile
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -284,7 +294,7 @@ sanitize:
 
 # In one process (CK_FORK=no) so memcheck sees every test; the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed clean,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean hostile,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \

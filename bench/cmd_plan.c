@@ -25,6 +25,7 @@
 #include "../harness/plan.h"
 #include "../harness/runfile.h"
 #include "../harness/summary.h"
+#include "../harness/textsafe.h"
 #include "../harness/util.h"
 #include "cmd.h"
 
@@ -234,6 +235,8 @@ static json_t *load_run(const char *dir, json_t **run, vb_error_t *err)
 	if (vb_path_join(path, sizeof(path), dir, "run.json", err) < 0)
 		return NULL;
 	*run = vb_runfile_load(path, err);
+	if (*run)
+		vb_text_clean_json(*run); /* the plan quotes it: printable only */
 	if (!*run || vb_summary_check_run(*run, path, err) < 0)
 		return NULL;
 	vb_summary_cfg_init(&cfg);

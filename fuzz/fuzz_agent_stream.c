@@ -10,7 +10,8 @@
  * Input: first byte: bit 0 chooses vb_chan_recv with junk skipping (how the
  * ready message is awaited) or vb_chan_call (how results are); the rest is
  * the stream, at most a pipe's capacity.  Contract checked: every refusal
- * is one line; a result vb_agent_check_result accepts is accepted by the
+ * is one line; a result vb_chan_call returns answers its request (id and
+ * workload); a result vb_agent_check_result accepts is accepted by the
  * report as well (the run cannot be made unreportable by a guest).
  */
 #include <fcntl.h>
@@ -87,19 +88,21 @@ static void record(const json_t *reply)
 /* Read every message of the stream; @call: as vb_chan_call does. */
 static void drain(vb_chan_t *ch, int call)
 {
-	json_t *req = json_pack("{s:s,s:i}", "op", "run", "id", 1), *o;
+	json_t *req = json_pack("{s:s,s:i,s:s}", "op", "run", "id", 1, "workload", "cpu.int"), *o;
 	vb_error_t err;
 	int i;
 
 	for (i = 0; i < 100000; i++) {
+		/* each request its own id, as the runner sends them */
+		json_object_set_new(req, "id", json_integer(i + 1));
 		vb_error_clear(&err);
 		o = call ? vb_chan_call(ch, req, "result", 1000, &err)
 			 : vb_chan_recv(ch, 1000, 1, &err);
 		if (!o) {
 			vb_fuzz_check_error(&err);
 			VB_FUZZ_ASSERT(err.code != VB_ETIMEOUT, "timeout on a closed stream");
-			if (err.code == VB_ESYS)
-				break; /* the stream ended */
+			if (err.code == VB_ESYS || ch->broken)
+				break; /* the stream ended, or is out of step for good */
 			continue;
 		}
 		VB_FUZZ_ASSERT(json_is_string(json_object_get(o, "type")),
@@ -107,6 +110,11 @@ static void drain(vb_chan_t *ch, int call)
 		if (!strcmp(json_string_value(json_object_get(o, "type")), "result")) {
 			VB_FUZZ_ASSERT(!call || vb_agent_check_result(o, NULL) == 0,
 				       "an unchecked result");
+			VB_FUZZ_ASSERT(!call || (json_integer_value(json_object_get(o, "id")) == i + 1 &&
+						 !strcmp(json_string_value(json_object_get(
+							     o, "workload")) ?: "",
+							 "cpu.int")),
+				       "a result that answers another request");
 			if (vb_agent_check_result(o, &err) == 0)
 				record(o);
 			else

@@ -1,5 +1,6 @@
 /*
- * agentio.c - spawning agents and talking to them (see agentio.h).
+ * agentio.c - spawning agents and talking to them (see agentio.h): the
+ * line framing, the request in flight and the reply that must answer it.
  */
 #include "agentio.h"
 
@@ -102,6 +103,20 @@ void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd)
 	ch->rfd = rfd;
 }
 
+/* Remember @req as the request in flight: its op, id and workload. */
+static void set_want(vb_chan_t *ch, const json_t *req)
+{
+	json_t *id = json_object_get(req, "id");
+
+	ch->want = 1;
+	ch->want_has_id = json_is_integer(id);
+	ch->want_id = json_integer_value(id);
+	snprintf(ch->want_op, sizeof(ch->want_op), "%s",
+		 json_string_value(json_object_get(req, "op")) ?: "");
+	snprintf(ch->want_wl, sizeof(ch->want_wl), "%s",
+		 json_string_value(json_object_get(req, "workload")) ?: "");
+}
+
 int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 {
 	char *s = json_dumps(obj, JSON_COMPACT);
@@ -110,6 +125,7 @@ int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 
 	if (!s)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: encode request", ch->name);
+	set_want(ch, obj);
 	len = strlen(s);
 	s[len++] = '\n'; /* overwrites the NUL; we track the length */
 	while (off < len) {
@@ -148,16 +164,23 @@ static char *take_line(vb_chan_t *ch, size_t *n)
 	return line;
 }
 
-static json_t *parse_line(vb_chan_t *ch, const char *line, size_t n, int skip_junk, vb_error_t *err)
+/*
+ * One line as a message: the object into *@out and 1; 0 for a line that is
+ * not a JSON object with a "type" (junk: @err set unless @skip_junk); -1
+ * for an object past the protocol's bounds (@err set, whatever @skip_junk).
+ */
+static int parse_line(vb_chan_t *ch, const char *line, size_t n, int skip_junk, json_t **out,
+		      vb_error_t *err)
 {
 	json_error_t jerr;
 	json_t *o;
 
+	*out = NULL;
 	if (line[0] != '{' || memchr(line, '\0', n)) {
 		if (!skip_junk)
 			vb_error_set(err, VB_EPROTO, 0, "%s: agent sent a line that is not JSON%s",
 				     ch->name, line[0] == '{' ? " (it holds a NUL byte)" : "");
-		return NULL;
+		return 0;
 	}
 	o = json_loadb(line, n, JSON_REJECT_DUPLICATES, &jerr);
 	if (!o || !json_is_object(o) || !json_is_string(json_object_get(o, "type"))) {
@@ -165,9 +188,23 @@ static json_t *parse_line(vb_chan_t *ch, const char *line, size_t n, int skip_ju
 		if (!skip_junk)
 			vb_error_set(err, VB_EPROTO, 0, "%s: malformed message from agent: %s",
 				     ch->name, jerr.text);
-		return NULL;
+		return 0;
 	}
-	return o;
+	if (vb_agent_bound(o, 0, err) < 0) {
+		json_decref(o);
+		vb_error_prefix(err, "%s", ch->name);
+		return -1;
+	}
+	*out = o;
+	return 1;
+}
+
+/* A protocol error leaves the stream out of step: never read it again. */
+static json_t *fail_recv(vb_chan_t *ch, vb_error_t *err)
+{
+	if (err && err->code == VB_EPROTO)
+		ch->broken = 1;
+	return NULL;
 }
 
 json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *err)
@@ -180,6 +217,13 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 	ssize_t n;
 	int rc;
 
+	if (ch->broken) {
+		vb_error_set(err, VB_EPROTO, 0,
+			     "%s: the agent's replies are out of step since an earlier protocol "
+			     "error",
+			     ch->name);
+		return NULL;
+	}
 	if (!ch->buf) {
 		ch->buf = malloc(VB_AGENT_MAX_LINE + 1);
 		if (!ch->buf) {
@@ -189,18 +233,18 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 	}
 	for (;;) {
 		while ((line = take_line(ch, &len)) != NULL) {
-			o = parse_line(ch, line, len, skip_junk, err);
+			rc = parse_line(ch, line, len, skip_junk, &o, err);
 			free(line);
-			if (o)
+			if (rc > 0)
 				return o;
-			if (!skip_junk)
-				return NULL;
+			if (rc < 0 || !skip_junk)
+				return fail_recv(ch, err);
 		}
 		if (ch->len >= VB_AGENT_MAX_LINE) {
 			vb_error_set(err, VB_EPROTO, 0, "%s: line from agent longer than %u bytes",
 				     ch->name, VB_AGENT_MAX_LINE);
 			ch->len = 0;
-			return NULL;
+			return fail_recv(ch, err);
 		}
 		if (ch->dead) {
 			vb_error_set(err, VB_ESYS, 0, "%s: the agent's output ended (it exited or crashed)",
@@ -235,106 +279,40 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 	}
 }
 
-/* ---- checking a result before anything reads it ---- */
+/* ---- the answer to the request in flight ---- */
 
-/* "field 'FIELD' WHAT" (VB_EPROTO); returns -1. */
-static int bad_result(vb_error_t *err, const char *field, const char *what)
+json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error_t *err)
 {
-	return vb_error_set(err, VB_EPROTO, 0, "malformed result from the agent: field '%s' %s",
-			    field, what);
-}
+	json_t *o = vb_chan_recv(ch, timeout_ms, 0, err); /* refused when broken */
 
-static int is_count(const json_t *v)
-{
-	return json_is_integer(v) && json_integer_value(v) >= 0;
-}
-
-static int check_counters(const json_t *counters, vb_error_t *err)
-{
-	const char *key;
-	char f[96];
-	json_t *v;
-
-	if (!counters)
-		return 0;
-	if (!json_is_object(counters))
-		return bad_result(err, "counters", "is not an object");
-	json_object_foreach((json_t *)counters, key, v) {
-		if (json_is_integer(json_object_get(v, "value")) ||
-		    (json_is_false(json_object_get(v, "available")) &&
-		     json_is_string(json_object_get(v, "reason"))))
-			continue;
-		snprintf(f, sizeof(f), "counters.%.64s", key);
-		return bad_result(err, f, "has neither an integer value nor a reason");
+	if (!o)
+		return NULL;
+	if (vb_agent_check_answer(ch, o, type, err) < 0 ||
+	    (!strcmp(json_string_value(json_object_get(o, "type")), "result") &&
+	     vb_agent_check_result(o, err) < 0)) {
+		json_decref(o);
+		vb_error_prefix(err, "%s", ch->name);
+		return fail_recv(ch, err);
 	}
-	return 0;
-}
-
-int vb_agent_check_result(const json_t *reply, vb_error_t *err)
-{
-	static const char *const counts[] = { "ops", "elapsed_ns" };
-	json_t *metrics = json_object_get(reply, "metrics"), *v;
-	const char *key;
-	char f[96];
-	size_t k;
-
-	if (!json_is_object(reply))
-		return vb_error_set(err, VB_EPROTO, 0,
-				    "malformed result from the agent: not an object");
-	if (!json_is_boolean(json_object_get(reply, "ok")))
-		return bad_result(err, "ok", "is missing or not a boolean");
-	if (!json_is_true(json_object_get(reply, "ok"))) {
-		if (!json_is_string(json_object_get(reply, "error")))
-			return bad_result(err, "error", "is missing or not a string");
-		v = json_object_get(reply, "error_kind");
-		return v && !json_is_string(v) ? bad_result(err, "error_kind", "is not a string")
-					       : 0;
+	ch->want = 0;
+	if (!strcmp(json_string_value(json_object_get(o, "type")), "error")) {
+		/* A refusal answers the request: the stream is still in step. */
+		vb_error_set(err, VB_EPROTO, 0, "%s: agent refused the request: %s", ch->name,
+			     json_string_value(json_object_get(o, "error")) ?: "?");
+		json_decref(o);
+		return NULL;
 	}
-	for (k = 0; k < VB_ARRAY_SIZE(counts); k++)
-		if (!is_count(json_object_get(reply, counts[k])))
-			return bad_result(err, counts[k],
-					  "is missing or not a non-negative integer");
-	if (json_object_get(reply, "bytes") && !is_count(json_object_get(reply, "bytes")))
-		return bad_result(err, "bytes", "is not a non-negative integer");
-	if (!json_is_object(metrics))
-		return bad_result(err, "metrics", "is missing or not an object");
-	json_object_foreach(metrics, key, v)
-		if (!json_is_number(v)) {
-			snprintf(f, sizeof(f), "metrics.%.64s", key);
-			return bad_result(err, f, "is not a number");
-		}
-	return check_counters(json_object_get(reply, "counters"), err);
+	return o;
 }
 
 json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
 		     vb_error_t *err)
 {
-	json_t *o;
-
-	if (vb_chan_send(ch, req, err) < 0)
+	if (!ch->broken && vb_chan_send(ch, req, err) < 0)
 		return NULL;
 	if (!strcmp(type, "result") && json_integer_value(json_object_get(req, "id")) > 0)
 		vb_test_point("workload", ch->name);
-	for (;;) {
-		o = vb_chan_recv(ch, timeout_ms, 0, err);
-		if (!o)
-			return NULL;
-		if (!strcmp(json_string_value(json_object_get(o, "type")), type)) {
-			if (!strcmp(type, "result") && vb_agent_check_result(o, err) < 0) {
-				json_decref(o);
-				vb_error_prefix(err, "%s", ch->name);
-				return NULL;
-			}
-			return o;
-		}
-		if (!strcmp(json_string_value(json_object_get(o, "type")), "error")) {
-			vb_error_set(err, VB_EPROTO, 0, "%s: agent refused the request: %s", ch->name,
-				     json_string_value(json_object_get(o, "error")) ?: "?");
-			json_decref(o);
-			return NULL;
-		}
-		json_decref(o);
-	}
+	return vb_chan_answer(ch, type, timeout_ms, err);
 }
 
 int vb_chan_close(vb_chan_t *ch, int grace_ms)

@@ -23,6 +23,7 @@
 #include "runfile.h"
 #include "stats.h"
 #include "summary.h"
+#include "textsafe.h"
 #include "util.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -56,6 +57,8 @@ json_t *vb_compare_load(const char *dir, vb_error_t *err)
 	if (vb_path_join(path, sizeof(path), dir, "run.json", err) < 0)
 		return NULL;
 	run = vb_runfile_load(path, err);
+	if (run)
+		vb_text_clean_json(run); /* the comparison quotes it: printable only */
 	if (run && vb_summary_check_run(run, path, err) < 0) {
 		json_decref(run);
 		return NULL;

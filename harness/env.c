@@ -148,29 +148,6 @@ int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err)
 
 json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err)
 {
-	const char *type;
-	json_t *o;
-
-	for (;;) {
-		o = vb_chan_recv(&env->chan, timeout_ms, 0, err);
-		if (!o)
-			return NULL;
-		type = json_string_value(json_object_get(o, "type"));
-		if (!strcmp(type, "result")) {
-			/* Untrusted: the same checks as the synchronous path. */
-			if (vb_agent_check_result(o, err) < 0) {
-				json_decref(o);
-				return NULL;
-			}
-			return o;
-		}
-		if (!strcmp(type, "error")) {
-			vb_error_set(err, VB_EPROTO, 0, "%s: agent refused the request: %s",
-				     env->chan.name,
-				     json_string_value(json_object_get(o, "error")) ?: "?");
-			json_decref(o);
-			return NULL;
-		}
-		json_decref(o);
-	}
+	/* Untrusted: the same checks as the synchronous path. */
+	return vb_chan_answer(&env->chan, "result", timeout_ms, err);
 }

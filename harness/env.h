@@ -129,7 +129,8 @@ json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
  * returns at once (0, or -1 with @err); vb_env_recv waits up to
  * @timeout_ms for the agent's next "result" and returns it (new reference),
  * or NULL with @err (VB_ETIMEOUT, VB_EINTR, VB_ESYS, VB_EPROTO when the
- * agent refused the request).  One request in flight per instance.
+ * agent refused the request or sent something that does not answer it:
+ * vb_chan_answer).  One request in flight per instance.
  */
 int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err);
 json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err);

@@ -24,7 +24,11 @@
  * run:     the request's "scratch" (a host path) becomes the guest's mount
  *          point of the scratch disk ("allow_device" is dropped: with
  *          --scratch naming a block device the image is still vbench's own,
- *          in /var/tmp); the rest is sent unchanged.
+ *          in /var/tmp); the rest is sent unchanged.  A repetition that
+ *          fails because the guest stopped answering says how QEMU ended
+ *          ("QEMU was killed by signal 9 (SIGKILL)") and, only when the
+ *          guest wrote to its console after its normal boot (after the
+ *          agent's ready message), that console tail.
  * stop:    quit: the agent exits, /init powers off, QEMU exits; after
  *          --stop-timeout it is killed.  Everything (QEMU, socket
  *          directory, disk image, cgroup) is in the resource registry.
@@ -45,6 +49,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,6 +87,7 @@ typedef struct vm_priv {
 	int sockdir_res;
 	char sock[PATH_MAX];      /* the socket QEMU connects to */
 	char console[PATH_MAX];   /* the guest's ttyS0 */
+	off_t console_ready;      /* its size when the agent reported ready: the normal boot */
 	char qemu_log[PATH_MAX];  /* QEMU's stderr */
 	char append[96];          /* test-hook kernel arguments */
 	vb_qemu_cfg_t qc;         /* what QEMU was told */
@@ -352,15 +358,19 @@ static int qemu_exited(vb_env_t *env, char *buf, size_t len)
 		return 0;
 	vb_res_forget(env->chan.res);
 	env->chan.pid = 0;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 126) /* spawn_qemu's child */
-		snprintf(buf, len, "QEMU's process could not join the allocation cgroup");
-	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		snprintf(buf, len, "QEMU could not be executed");
-	else if (WIFEXITED(st))
-		snprintf(buf, len, "QEMU exited with status %d", WEXITSTATUS(st));
-	else
-		snprintf(buf, len, "QEMU was killed by signal %d", WTERMSIG(st));
+	vb_vm_exit_text(st, buf, len);
 	return 1;
+}
+
+/* When the channel closed QEMU is on its way out: give it up to a second
+ * so that how it ended can be said; into @how ("" when it still runs). */
+static void qemu_end(vb_env_t *env, char *how, size_t len)
+{
+	how[0] = '\0';
+	for (int i = 0; env->chan.dead && i < 100 && !qemu_exited(env, how, len); i++)
+		usleep(10000);
+	if (!how[0])
+		qemu_exited(env, how, len);
 }
 
 /* Wait for QEMU to connect (it does so at once unless it failed). */
@@ -398,27 +408,23 @@ static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
  * message and the console's last lines.  Returns -1. */
 static int boot_failed(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 {
-	char what[240], qline[140], panic[160], tail[sizeof(err->msg)], how[64] = "",
+	char what[240], qline[140], panic[160], tail[sizeof(err->msg)], how[96],
 	    head[sizeof(err->msg)];
 	vb_errcode_t code = err->code;
 	size_t room;
 
-	/* A channel that closed means QEMU is on its way out: give it a moment
-	 * so its exit status is part of the message. */
-	for (int i = 0; env->chan.dead && i < 100 && !qemu_exited(env, how, sizeof(how)); i++)
-		usleep(10000);
-	if (!how[0])
-		qemu_exited(env, how, sizeof(how));
+	qemu_end(env, how, sizeof(how)); /* its exit status is part of the message */
 	env->chan.dead = 1;
 	vb_chan_close(&env->chan, 0); /* kills QEMU if it still runs */
 	snprintf(what, sizeof(what), "%s", err->msg);
-	vb_vm_log_tail(p->qemu_log, 1, qline, sizeof(qline));
+	vb_vm_log_tail(p->qemu_log, 0, 1, qline, sizeof(qline));
 	vb_vm_log_find(p->console, "Kernel panic - not syncing:", panic, sizeof(panic));
 	snprintf(head, sizeof(head), "%s%s%s%s%s%s%s%s; console tail: ", what, how[0] ? " (" : "",
 		 how, how[0] ? ")" : "", panic[0] ? "; guest kernel panic: " : "", panic,
 		 qline[0] ? "; QEMU said: " : "", qline);
 	room = sizeof(err->msg) - strlen(head);
-	vb_vm_log_tail(p->console, VM_TAIL_LINES, tail, room < sizeof(tail) ? room : sizeof(tail));
+	vb_vm_log_tail(p->console, 0, VM_TAIL_LINES, tail,
+		       room < sizeof(tail) ? room : sizeof(tail));
 	return vb_error_set(err, code, 0, "%s%s", head, tail[0] ? tail : "(empty)");
 }
 
@@ -477,6 +483,11 @@ static int vm_start(vb_env_t *env, vb_error_t *err)
 	}
 	env->ready_ns = vb_now_ns();
 	env->ready = msg;
+	{
+		struct stat sb;
+
+		p->console_ready = stat(p->console, &sb) == 0 ? sb.st_size : 0;
+	}
 	return 0;
 }
 
@@ -499,7 +510,7 @@ static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 {
 	vm_priv_t *p = env->priv;
 	json_t *r = vm_adapt(env, req), *reply;
-	char tail[300], what[400];
+	char tail[300], what[400], how[96];
 
 	if (!r) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "%s: request", env->ops->name);
@@ -507,12 +518,14 @@ static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 	}
 	reply = vb_chan_call(&env->chan, r, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
 	json_decref(r);
-	if (!reply && err && err->code != VB_EINTR) {
-		/* The runner stops this VM now: keep the guest's last words. */
-		vb_vm_log_tail(p->console, 8, tail, sizeof(tail));
+	if (!reply && err && err->code != VB_EINTR && err->code != VB_EPROTO) {
+		/* The runner stops this VM now: how QEMU ended, and what the
+		 * guest said after its normal boot, if anything. */
+		qemu_end(env, how, sizeof(how));
+		vb_vm_log_tail(p->console, p->console_ready, 8, tail, sizeof(tail));
 		snprintf(what, sizeof(what), "%s", err->msg);
-		if (tail[0])
-			vb_error_set(err, err->code, 0, "%s; console tail: %s", what, tail);
+		vb_error_set(err, err->code, 0, "%s%s%s%s%s%s", what, how[0] ? " (" : "", how,
+			     how[0] ? ")" : "", tail[0] ? "; console tail: " : "", tail);
 	}
 	return reply;
 }

@@ -8,10 +8,17 @@
 #include <string.h>
 
 #include "explain.h"
+#include "textsafe.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key)) ?: "";
+}
+
+/* @s (from the run) escaped for Markdown (textsafe.h). */
+static void md(FILE *out, const char *s)
+{
+	vb_text_put_md(out, s);
 }
 
 static double jnum(const json_t *o, const char *key)
@@ -50,20 +57,29 @@ static void header(const json_t *x, FILE *out)
 {
 	const json_t *run = json_object_get(x, "run"), *reps = json_object_get(run, "reps");
 
-	fprintf(out, "# Virtualization explained with run `%s`\n\n", jstr(run, "dir"));
-	fprintf(out, "Created %s on %s (kernel %s), profile %s", jstr(run, "created"),
-		jstr(run, "cpu"), jstr(run, "kernel"), jstr(run, "profile"));
+	fputs("# Virtualization explained with run ", out);
+	vb_text_put_md_code(out, jstr(run, "dir"));
+	fputs("\n\nCreated ", out);
+	md(out, jstr(run, "created"));
+	fputs(" on ", out);
+	md(out, jstr(run, "cpu"));
+	fputs(" (kernel ", out);
+	md(out, jstr(run, "kernel"));
+	fputs("), profile ", out);
+	md(out, jstr(run, "profile"));
 	if (json_is_integer(reps))
 		fprintf(out, ", %lld repetitions per workload and environment",
 			(long long)json_integer_value(reps));
 	fprintf(out, ".\n\n");
-	if (json_is_true(json_object_get(run, "virtualized")))
-		fprintf(out,
-			"> **This \"bare metal\" host is itself a virtual machine** "
-			"(hypervisor `%s`). Every ratio below compares environments inside "
-			"that VM: costs the outer hypervisor adds to both sides cancel out, "
-			"and every VM measured here is nested.\n\n",
-			jstr(run, "hypervisor_vendor"));
+	if (json_is_true(json_object_get(run, "virtualized"))) {
+		fputs("> **This \"bare metal\" host is itself a virtual machine** (hypervisor ",
+		      out);
+		vb_text_put_md_code(out, jstr(run, "hypervisor_vendor"));
+		fputs("). Every ratio below compares environments inside that VM: costs the "
+		      "outer hypervisor adds to both sides cancel out, and every VM measured here "
+		      "is nested.\n\n",
+		      out);
+	}
 }
 
 static void environments(const json_t *x, FILE *out)
@@ -75,12 +91,19 @@ static void environments(const json_t *x, FILE *out)
 		     "| environment | architecture | mechanism | measured |\n|---|---|---|---|\n");
 	json_array_foreach(json_object_get(x, "environments"), i, e)
 	{
-		fprintf(out, "| %s | %s | %s | ", jstr(e, "name"), jstr(e, "architecture"),
-			jstr(e, "mechanism"));
-		if (json_is_true(json_object_get(e, "measured")))
-			fprintf(out, "yes |\n");
-		else
-			fprintf(out, "no: %s |\n", jstr(e, "reason"));
+		fputs("| ", out);
+		md(out, jstr(e, "name"));
+		fputs(" | ", out);
+		md(out, jstr(e, "architecture"));
+		fputs(" | ", out);
+		md(out, jstr(e, "mechanism"));
+		if (json_is_true(json_object_get(e, "measured"))) {
+			fputs(" | yes |\n", out);
+		} else {
+			fputs(" | no: ", out);
+			md(out, jstr(e, "reason"));
+			fputs(" |\n", out);
+		}
 	}
 	fputc('\n', out);
 }
@@ -121,14 +144,25 @@ static void claim(const json_t *c, FILE *out)
 			     "|\n|---|---|---|---|---|\n");
 		json_array_foreach(json_object_get(c, "tests"), i, t)
 		{
-			fprintf(out, "| %s | %s | ", jstr(t, "env"), jstr(t, "what"));
-			fputs(vb_explain_fmt_value(t, buf, sizeof(buf)), out);
-			fprintf(out, " | %s | %s |\n", jstr(t, "rule"), jstr(t, "verdict"));
+			fputs("| ", out);
+			md(out, jstr(t, "env"));
+			fputs(" | ", out);
+			md(out, jstr(t, "what"));
+			fputs(" | ", out);
+			md(out, vb_explain_fmt_value(t, buf, sizeof(buf)));
+			fputs(" | ", out);
+			md(out, jstr(t, "rule"));
+			fputs(" | ", out);
+			md(out, jstr(t, "verdict"));
+			fputs(" |\n", out);
 		}
 		fputc('\n', out);
 	}
-	json_array_foreach(json_object_get(c, "notes"), i, n)
-	    fprintf(out, "- %s\n", json_string_value(n) ?: "");
+	json_array_foreach(json_object_get(c, "notes"), i, n) {
+		fputs("- ", out);
+		md(out, json_string_value(n));
+		fputs("\n", out);
+	}
 	if (json_array_size(json_object_get(c, "notes")))
 		fputc('\n', out);
 }
@@ -149,7 +183,10 @@ void vb_explain_md(const json_t *x, FILE *out)
 	json_array_foreach(json_object_get(x, "claims"), i, c) claim(c, out);
 	if (json_array_size(json_object_get(x, "warnings"))) {
 		fprintf(out, "## Caveats of this run\n\n");
-		json_array_foreach(json_object_get(x, "warnings"), i, w)
-		    fprintf(out, "- %s\n", json_string_value(w) ?: "");
+		json_array_foreach(json_object_get(x, "warnings"), i, w) {
+			fputs("- ", out);
+			md(out, json_string_value(w));
+			fputs("\n", out);
+		}
 	}
 }

@@ -124,24 +124,47 @@ static json_t *ok_reply(json_t *reply, vb_error_t *err)
 	return NULL;
 }
 
+/* @req with the instance's next id (new reference). */
+static json_t *with_next_id(vb_inst_t *in, const json_t *req)
+{
+	json_t *r = json_copy((json_t *)req);
+
+	if (r)
+		json_object_set_new(r, "id", json_integer(++in->next_id));
+	return r;
+}
+
 json_t *vb_inst_call(vb_inst_t *in, const json_t *req, vb_error_t *err)
 {
 	vb_env_t *env = &in->env;
+	json_t *r, *reply;
 
 	if (!in->up)
 		return vb_error_set(err, VB_ESYS, 0, "%s%s: not running", env->ops->name,
 				    env->inst),
 		       NULL;
-	return ok_reply(
-	    env->ops->run ? env->ops->run(env, req, err) : vb_env_default_run(env, req, err), err);
+	if (!(r = with_next_id(in, req)))
+		return vb_error_set(err, VB_ESYS, 0, "%s%s: request", env->ops->name, env->inst),
+		       NULL;
+	reply = env->ops->run ? env->ops->run(env, r, err) : vb_env_default_run(env, r, err);
+	json_decref(r);
+	return ok_reply(reply, err);
 }
 
 int vb_inst_send(vb_inst_t *in, const json_t *req, vb_error_t *err)
 {
+	json_t *r;
+	int rc;
+
 	if (!in->up || in->busy)
 		return vb_error_set(err, VB_ESYS, 0, "%s%s: %s", in->env.ops->name, in->env.inst,
 				    in->up ? "a request is already in flight" : "not running");
-	if (vb_env_send(&in->env, req, err) < 0)
+	if (!(r = with_next_id(in, req)))
+		return vb_error_set(err, VB_ESYS, 0, "%s%s: request", in->env.ops->name,
+				    in->env.inst);
+	rc = vb_env_send(&in->env, r, err);
+	json_decref(r);
+	if (rc < 0)
 		return -1;
 	in->busy = 1;
 	in->sent_ns = vb_now_ns();

@@ -28,6 +28,7 @@ typedef struct vb_inst {
 	int up;		   /* started and not stopped */
 	int busy;	   /* a request is in flight (vb_inst_send) */
 	uint64_t sent_ns;  /* when the request in flight was sent */
+	json_int_t next_id; /* id of its next request: ids never repeat on one instance */
 	int stop_timed_out; /* the last vb_inst_stop exceeded --stop-timeout: killed */
 } vb_inst_t;
 
@@ -62,6 +63,9 @@ json_t *vb_inst_request(const vb_run_cfg_t *cfg, int id, const vb_workload_t *w,
 /*
  * One synchronous repetition (the backend's run hook).  Returns the agent's
  * reply when it is ok, else NULL with @err (the agent's error, VB_EINTR...).
+ * vb_inst_call and vb_inst_send give the request the instance's next id
+ * (whatever @req holds), so a stale or repeated reply never passes for the
+ * answer to a later request (agentio.h).
  */
 json_t *vb_inst_call(vb_inst_t *in, const json_t *req, vb_error_t *err);
 

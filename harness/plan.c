@@ -30,6 +30,7 @@
 #include "runfile.h"
 #include "stats.h"
 #include "summary.h"
+#include "textsafe.h"
 #include "util.h"
 
 #define EPS	     1e-9 /* relative slack of a capacity comparison */
@@ -90,8 +91,11 @@ int vb_plan_bare_primary(const json_t *summary, const char *wl, double *median, 
 	*median = jnum(m, "median");
 	*higher = !strcmp(jstr(m, "better") ?: "", "higher");
 	*unit = jstr(m, "unit") ?: "";
-	return isfinite(*median) && *median > 0 ? 0 : -1;
+	if (!isfinite(*median))
+		return -1;
+	return isnormal(*median) && *median > 0 ? 0 : -2;
 }
+
 
 /* ---- CPU demand of each service ---- */
 
@@ -103,6 +107,21 @@ static int svc_error(const vb_plan_input_t *in, const vb_plan_service_t *c, int 
 			    c->key_line[k], key, c->name, msg);
 }
 
+/* A service's CPU demand must be a number a host can be sized with. */
+static int check_cpu(const vb_plan_input_t *in, vb_plan_service_t *c, int k, const char *key,
+		     vb_error_t *err)
+{
+	char msg[300];
+
+	if (isfinite(c->cpu) && c->cpu >= 0)
+		return 0;
+	snprintf(msg, sizeof(msg),
+		 "the CPU demand computed from it and the run is %g cores (%s): the run's values "
+		 "cannot size it",
+		 c->cpu, c->cpu_basis);
+	return svc_error(in, c, k, key, msg, err);
+}
+
 static int resolve_util(const vb_plan_input_t *in, vb_plan_service_t *c, const json_t *summary,
 			vb_error_t *err)
 {
@@ -111,11 +130,18 @@ static int resolve_util(const vb_plan_input_t *in, vb_plan_service_t *c, const j
 	char msg[400];
 	int higher;
 
-	if (vb_plan_bare_primary(summary, c->score_workload, &host, &higher, &unit) < 0) {
+	switch (vb_plan_bare_primary(summary, c->score_workload, &host, &higher, &unit)) {
+	case -1:
 		snprintf(msg, sizeof(msg),
 			 "the run has no bare-metal %s result to compare the score with (run "
 			 "`vbench run --env bare --workload %s` on the target host)",
 			 c->score_workload, c->score_workload);
+		return svc_error(in, c, VB_PK_SERVER_SCORE, "server_cpu_score", msg, err);
+	case -2:
+		snprintf(msg, sizeof(msg),
+			 "the run's bare-metal %s median is %g %s, not a positive normal number: "
+			 "the score cannot be compared with it (measure %s again)",
+			 c->score_workload, host, unit, c->score_workload);
 		return svc_error(in, c, VB_PK_SERVER_SCORE, "server_cpu_score", msg, err);
 	}
 	slower = vb_overhead_ratio(host, c->server_score, higher);
@@ -126,20 +152,21 @@ static int resolve_util(const vb_plan_input_t *in, vb_plan_service_t *c, const j
 		 c->utilisation * 100, c->server_cpus,
 		 c->server_cpu[0] ? c->server_cpu : "a server", c->score_workload, c->server_score,
 		 unit, host, unit, 1.0 / slower);
-	return 0;
+	return check_cpu(in, c, VB_PK_SERVER_SCORE, "server_cpu_score", err);
 }
 
 /* Speed of the other run's host relative to ours (>1: theirs is slower), or NaN. */
 static double relative_speed(const json_t *ours, const json_t *theirs, const char *wl)
 {
-	double a, b;
+	double a, b, r;
 	const char *u;
 	int ha, hb;
 
 	if (vb_plan_bare_primary(ours, wl, &a, &ha, &u) < 0 ||
 	    vb_plan_bare_primary(theirs, wl, &b, &hb, &u) < 0)
 		return NAN;
-	return vb_overhead_ratio(a, b, ha);
+	r = vb_overhead_ratio(a, b, ha);
+	return isnormal(r) && r > 0 ? r : NAN;
 }
 
 static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const json_t *summary,
@@ -159,6 +186,8 @@ static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const js
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	vb_summary_cfg_init(&cfg);
 	run = vb_runfile_load(path, err);
+	if (run)
+		vb_text_clean_json(run); /* the plan quotes it: printable only */
 	if (run && vb_summary_check_run(run, path, err) == 0)
 		sum = vb_summary_build(run, &cfg, err);
 	if (!sum) {
@@ -168,11 +197,17 @@ static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const js
 	}
 	r = vb_summary_result(sum, jstr(sum, "baseline") ?: "", c->workload);
 	hc = jnum(json_object_get(r, "host_cost"), "median");
-	if (!isfinite(hc) || hc <= 0) {
-		snprintf(msg, sizeof(msg),
-			 "%s has no bare-metal host CPU cost of %s (the workload was not run on "
-			 "bare metal, or without cgroup accounting)",
-			 dir, c->workload);
+	if (!isnormal(hc) || hc <= 0) {
+		if (isfinite(hc) && hc > 0)
+			snprintf(msg, sizeof(msg),
+				 "%s has a bare-metal host CPU cost of %s too small to use (%g "
+				 "s/op, not a normal number)",
+				 dir, c->workload, hc);
+		else
+			snprintf(msg, sizeof(msg),
+				 "%s has no bare-metal host CPU cost of %s (the workload was not "
+				 "run on bare metal, or without cgroup accounting)",
+				 dir, c->workload);
 		json_decref(sum);
 		json_decref(run);
 		return svc_error(in, c, VB_PK_WORKLOAD, "workload", msg, err);
@@ -189,7 +224,7 @@ static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const js
 					       : " (not normalised: no cpu.int in both runs)");
 	json_decref(sum);
 	json_decref(run);
-	return 0;
+	return check_cpu(in, c, VB_PK_OP_RATE, "op_rate", err);
 }
 
 int vb_plan_resolve(vb_plan_input_t *in, const json_t *summary, const char *plan_dir,

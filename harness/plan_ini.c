@@ -77,7 +77,13 @@ static int fail(pstate_t *s, int line, const char *fmt, ...)
 
 /* ---- values ---- */
 
-/* A finite number in [@min, @max], the whole string.  0, or -1 with @why. */
+/*
+ * A finite number in [@min, @max], the whole string.  Where 0 is allowed,
+ * any other value must be at least VB_PLAN_MIN_NONZERO: a subnormal such as
+ * 1e-320 (or one that underflows to 0) would make a ratio with it
+ * infinite.  0, or -1 with @why saying what is expected.
+ */
+#define VB_PLAN_MIN_NONZERO 1e-9
 static int parse_num(const char *v, double min, double max, double *out, char *why, size_t len)
 {
 	char *end;
@@ -89,10 +95,16 @@ static int parse_num(const char *v, double min, double max, double *out, char *w
 	d = strtod(v, &end);
 	if (end == v || *end)
 		return snprintf(why, len, "'%s' is not a number", v), -1;
-	if (!isfinite(d) || errno == ERANGE)
-		return snprintf(why, len, "'%s' is not a finite number", v), -1;
-	if (d < min || d > max)
+	if (!isfinite(d))
+		return snprintf(why, len, "'%s' is not a finite number (expected %g to %g)", v,
+				min, max),
+		       -1;
+	if (d < min || d > max || (errno == ERANGE && min > 0))
 		return snprintf(why, len, "%s is out of range (expected %g to %g)", v, min, max),
+		       -1;
+	if (d != 0 ? fabs(d) < VB_PLAN_MIN_NONZERO : errno == ERANGE)
+		return snprintf(why, len, "'%s' is too small: expected 0 or a number from %g to %g",
+				v, VB_PLAN_MIN_NONZERO, max),
 		       -1;
 	*out = d;
 	return 0;

@@ -12,8 +12,10 @@
 
 /*
  * The median of the primary metric of workload @wl on the baseline (bare
- * metal) in @summary, whether higher is better, and its unit.  0, or -1 when
- * the summary has no such positive value.
+ * metal) in @summary, whether higher is better, and its unit.  0; -1 when
+ * the summary has no such value; -2 when it has one that is not a positive
+ * normal number (0, or a subnormal such as 1e-320 that would make every
+ * ratio with it infinite), *@median holding it.
  */
 int vb_plan_bare_primary(const json_t *summary, const char *wl, double *median, int *higher,
 			 const char **unit);

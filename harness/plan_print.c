@@ -6,10 +6,12 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plan.h"
 #include "plan_int.h"
+#include "textsafe.h"
 #include "util.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -46,7 +48,12 @@ const char *vb_plan_fmt_factor(double v, char *buf, size_t len)
 	if (!isfinite(v))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, v < 9.995 ? "%.2f" : v < 99.95 ? "%.1f" : "%.0f", v);
+		snprintf(buf, len,
+			 v < 9.995   ? "%.2f"
+			 : v < 99.95 ? "%.1f"
+			 : v < 1e6   ? "%.0f"
+				     : "%.3g",
+			 v);
 	return buf;
 }
 
@@ -210,22 +217,47 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 
 /* ---- Markdown ---- */
 
+/* Text from the plan or the run, escaped (textsafe.h). */
+static void md(FILE *out, const char *s)
+{
+	vb_text_put_md(out, s);
+}
+
+/* What vb_plan_fmt_misfit (@misfit) or vb_plan_fmt_per_host prints, escaped. */
+static void md_fit(const json_t *plan, const json_t *fit, int misfit, FILE *out)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	if (!f)
+		return;
+	if (misfit)
+		vb_plan_fmt_misfit(plan, fit, f);
+	else
+		vb_plan_fmt_per_host(fit, f);
+	fclose(f);
+	md(out, s);
+	free(s);
+}
+
 static void md_env(const json_t *plan, const json_t *e, FILE *out)
 {
 	const json_t *f = json_object_get(e, "factors"), *fit = json_object_get(e, "fit");
 	char a[32], b[32], c[32];
 
-	fprintf(out, "| %s | %s | %s | %s | ", jstr(e, "name"),
-		vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
+	fputs("| ", out);
+	md(out, jstr(e, "name"));
+	fprintf(out, " | %s | %s | %s | ", vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
 		vb_plan_fmt_factor(jnum(f, "io"), c, sizeof(c)),
 		vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)));
 	if (!json_is_true(json_object_get(fit, "fits"))) {
 		fprintf(out, "- | - | ");
-		vb_plan_fmt_misfit(plan, fit, out);
+		md_fit(plan, fit, 1, out);
 	} else {
 		fprintf(out, "**%s** | %s | ", vb_plan_fmt_hosts(fit, a, sizeof(a)),
 			jstr(fit, "binding"));
-		vb_plan_fmt_per_host(fit, out);
+		md_fit(plan, fit, 0, out);
 	}
 	fprintf(out, " |\n");
 }
@@ -237,35 +269,42 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 	size_t i;
 	int r;
 
-	fprintf(out, "## Capacity plan\n\n");
-	fprintf(out,
-		"Plan file `%s`, %lld instances of %zu services, placed with the overheads "
-		"measured in run `%s` (%s%s). Model and rules: docs/plan.md.\n\n",
-		jstr(plan, "plan_file"), vb_plan_count_instances(plan),
-		json_array_size(json_object_get(plan, "services")),
-		jstr(json_object_get(plan, "run"), "dir"),
-		jstr(json_object_get(plan, "run"), "cpu"),
+	fprintf(out, "## Capacity plan\n\nPlan file ");
+	vb_text_put_md_code(out, jstr(plan, "plan_file"));
+	fprintf(out, ", %lld instances of %zu services, placed with the overheads measured in run ",
+		vb_plan_count_instances(plan), json_array_size(json_object_get(plan, "services")));
+	vb_text_put_md_code(out, jstr(json_object_get(plan, "run"), "dir"));
+	fputs(" (", out);
+	md(out, jstr(json_object_get(plan, "run"), "cpu"));
+	fprintf(out, "%s). Model and rules: docs/plan.md.\n\n",
 		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
 		    ? ", itself a virtual machine"
 		    : "");
 	fprintf(out, "| resource | one host | usable | from |\n|---|---|---|---|\n");
-	for (r = 0; r < VB_RES_N; r++)
-		fprintf(out, "| %s | %s%s | %s%s | %s |\n", vb_plan_res_name(r),
+	for (r = 0; r < VB_RES_N; r++) {
+		fprintf(out, "| %s | %s%s | %s%s | ", vb_plan_res_name(r),
 			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
 			vb_plan_fmt_unit(r),
 			vb_plan_fmt_amount(json_object_get(host, "usable"), r, b, sizeof(b)),
-			vb_plan_fmt_unit(r),
-			jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
+			vb_plan_fmt_unit(r));
+		md(out, jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
+		fputs(" |\n", out);
+	}
 	fprintf(out, "\nOptions: ");
 	vb_plan_fmt_options(json_object_get(plan, "options"), out);
 	fprintf(out, ".\n\n| service | count | CPU (cores) | memory | disk | IOPS | CPU demand "
 		     "from |\n|---|---|---|---|---|---|---|\n");
-	json_array_foreach(json_object_get(plan, "services"), i, s)
-	    fprintf(out, "| %s | %lld | %.3g | %s | %s | %.4g | %s |\n", jstr(s, "name"),
-		    (long long)json_integer_value(json_object_get(s, "count")), jnum(s, "cpu"),
-		    vb_format_size((uint64_t)jnum(s, "memory_bytes"), c, sizeof(c)),
-		    vb_format_size((uint64_t)jnum(s, "disk_bytes"), d, sizeof(d)), jnum(s, "iops"),
-		    jstr(s, "cpu_basis"));
+	json_array_foreach(json_object_get(plan, "services"), i, s) {
+		fputs("| ", out);
+		md(out, jstr(s, "name"));
+		fprintf(out, " | %lld | %.3g | %s | %s | %.4g | ",
+			(long long)json_integer_value(json_object_get(s, "count")), jnum(s, "cpu"),
+			vb_format_size((uint64_t)jnum(s, "memory_bytes"), c, sizeof(c)),
+			vb_format_size((uint64_t)jnum(s, "disk_bytes"), d, sizeof(d)),
+			jnum(s, "iops"));
+		md(out, jstr(s, "cpu_basis"));
+		fputs(" |\n", out);
+	}
 	fprintf(out, "\n| environment | CPU factor | I/O factor | memory per instance beyond "
 		     "the demand | hosts needed | binding resource | instances per host alone "
 		     "(what stops more) |\n|---|---|---|---|---|---|---|\n");
@@ -275,19 +314,34 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 	json_array_foreach(json_object_get(plan, "environments"), i, e)
 	{
 		f = json_object_get(e, "factors");
-		if (!json_is_true(json_object_get(e, "planned")))
-			fprintf(out, "- **%s**: not planned: %s\n", jstr(e, "name"),
-				jstr(e, "reason"));
-		else
-			fprintf(out, "- **%s**: CPU: %s; I/O: %s; memory: %s; disk: %s\n",
-				jstr(e, "name"), jstr(f, "cpu_basis"), jstr(f, "io_basis"),
-				jstr(f, "memory_basis"), jstr(f, "disk_basis"));
+		fputs("- **", out);
+		md(out, jstr(e, "name"));
+		if (!json_is_true(json_object_get(e, "planned"))) {
+			fputs("**: not planned: ", out);
+			md(out, jstr(e, "reason"));
+		} else {
+			fputs("**: CPU: ", out);
+			md(out, jstr(f, "cpu_basis"));
+			fputs("; I/O: ", out);
+			md(out, jstr(f, "io_basis"));
+			fputs("; memory: ", out);
+			md(out, jstr(f, "memory_basis"));
+			fputs("; disk: ", out);
+			md(out, jstr(f, "disk_basis"));
+		}
+		fputs("\n", out);
 	}
-	json_array_foreach(json_object_get(plan, "notes"), i, w)
-	    fprintf(out, "\nNote: %s\n", json_string_value(w) ?: "");
+	json_array_foreach(json_object_get(plan, "notes"), i, w) {
+		fputs("\nNote: ", out);
+		md(out, json_string_value(w));
+		fputs("\n", out);
+	}
 	if (json_array_size(json_object_get(plan, "warnings"))) {
 		fprintf(out, "\nWarnings of the run:\n\n");
-		json_array_foreach(json_object_get(plan, "warnings"), i, w)
-		    fprintf(out, "- %s\n", json_string_value(w) ?: "");
+		json_array_foreach(json_object_get(plan, "warnings"), i, w) {
+			fputs("- ", out);
+			md(out, json_string_value(w));
+			fputs("\n", out);
+		}
 	}
 }

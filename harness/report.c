@@ -41,7 +41,7 @@ char *vb_report_fmt_num(double v, char *buf, size_t len)
 /* A ratio's digits without the "x". */
 static void ratio_digits(double r, char *buf, size_t len)
 {
-	snprintf(buf, len, r < 10 ? "%.2f" : r < 100 ? "%.1f" : "%.0f", r);
+	snprintf(buf, len, r < 10 ? "%.2f" : r < 100 ? "%.1f" : r < 1e6 ? "%.0f" : "%.3g", r);
 }
 
 char *vb_report_fmt_ratio(double r, char *buf, size_t len)
@@ -70,6 +70,15 @@ char *vb_report_fmt_overhead(double r, double lo, double hi, char *buf, size_t l
 		ratio_digits(hi, c, sizeof(c));
 		snprintf(buf, len, "%s [%s-%s]", vb_report_fmt_ratio(r, a, sizeof(a)), b, c);
 	}
+	return buf;
+}
+
+char *vb_report_fmt_cv(double cv, char *buf, size_t len)
+{
+	if (isfinite(cv))
+		snprintf(buf, len, "%.1f%%", cv * 100);
+	else
+		snprintf(buf, len, "n/a");
 	return buf;
 }
 
@@ -105,7 +114,7 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	const char *metric = jstr(w, "primary_metric");
 	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
 	json_t *m = json_object_get(json_object_get(r, "metrics"), metric), *ov;
-	char num[32], o[CELL];
+	char num[32], o[CELL], cv[16];
 	int unstable;
 
 	if (!json_is_true(json_object_get(e, "available")) && !r) {
@@ -119,9 +128,9 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	unstable = json_is_true(json_object_get(m, "unstable"));
 	ov = json_object_get(m, "overhead");
 	if (!ov) {
-		snprintf(buf, len, "%s %s cv %.1f%%%s",
+		snprintf(buf, len, "%s %s cv %s%s",
 			 vb_report_fmt_num(vb_report_num(m, "median"), num, sizeof(num)),
-			 jstr(m, "unit") ?: "", vb_report_num(m, "cv") * 100,
+			 jstr(m, "unit") ?: "", vb_report_fmt_cv(vb_report_num(m, "cv"), cv, sizeof(cv)),
 			 unstable ? cv_mark : "");
 		return;
 	}
@@ -184,6 +193,11 @@ static void flag_text(const json_t *f, FILE *out)
 			"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
 			" of %" JSON_INTEGER_FORMAT " repetitions",
 			reps, of);
+	else if (!strcmp(kind, "stalled"))
+		fprintf(out,
+			"stalled in %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+			" repetitions (host time far beyond the agent's own)",
+			reps, of);
 	else
 		fprintf(out,
 			"%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
@@ -198,7 +212,7 @@ static void print_flags(const json_t *sum, FILE *out)
 	size_t i;
 
 	if (json_array_size(flags))
-		fprintf(out, "\nflags (CV above %.0f%%, steal, clocks, failures):",
+		fprintf(out, "\nflags (CV above %.0f%%, steal, clocks, stalls, failures):",
 			vb_report_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
 	json_array_foreach(flags, i, f) {
 		if (prev && !strcmp(jstr(prev, "env"), jstr(f, "env")) &&

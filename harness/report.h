@@ -87,6 +87,10 @@ char *vb_report_fmt_ratio(double r, char *buf, size_t len);
 /* "x1.03 [0.99-1.07]", or "x1.03" without an interval, "-" without a ratio. */
 char *vb_report_fmt_overhead(double ratio, double ci_low, double ci_high, char *buf, size_t len);
 
+/* A coefficient of variation as "4.4%", or "n/a" when it could not be
+ * computed (not finite: no spread to speak of, or a value beyond range). */
+char *vb_report_fmt_cv(double cv, char *buf, size_t len);
+
 /* The numeric value of @key in @o (NaN when null or absent). */
 double vb_report_num(const json_t *o, const char *key);
 

@@ -11,9 +11,11 @@
 #include "report_capacity_int.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "textsafe.h"
 #include "util.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -63,14 +65,20 @@ static const char *rate_cell(const json_t *ar, char *buf, size_t len)
 	return buf;
 }
 
-/* Markdown cell text: '|' and line ends would break the table. */
-static void md_cell(FILE *out, const char *s)
+/* Markdown table cells: each of the @n strings escaped (textsafe.h),
+ * "| a | b | " ... with the row ended when @end. */
+static void md_cells(FILE *out, int end, size_t n, ...)
 {
-	for (; *s; s++) {
-		if (*s == '|')
-			fputc('\\', out);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+	va_list ap;
+	size_t i;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		fputs(i ? " | " : "| ", out);
+		vb_text_put_md(out, va_arg(ap, const char *));
 	}
+	va_end(ap);
+	fputs(end ? " |\n" : " | ", out);
 }
 
 /* ---- density ---- */
@@ -100,10 +108,7 @@ static void density_row(FILE *out, const char *env, const json_t *d, int md)
 			c.idle, c.loaded, c.cache, c.disk, c.stopped);
 		return;
 	}
-	fprintf(out, "| %s | %s | %s | %s | %s | %s | %s | ", env, c.up, c.start, c.idle, c.loaded,
-		c.cache, c.disk);
-	md_cell(out, c.stopped);
-	fputs(" |\n", out);
+	md_cells(out, 1, 8, env, c.up, c.start, c.idle, c.loaded, c.cache, c.disk, c.stopped);
 }
 
 static void density(const json_t *sum, FILE *out, int md)
@@ -116,20 +121,20 @@ static void density(const json_t *sum, FILE *out, int md)
 	json_object_foreach ((json_t *)all, env, d)
 		if (!load)
 			load = json_object_get(d, "load");
-	if (md)
-		fprintf(
-		    out,
-		    "\n## Density\n\nInstances started side by side, each in its own cgroup "
-		    "with the run's allocation. Medians over the instances: start latency "
-		    "(launch to the agent's ready message), host memory added (PSS of the "
-		    "instance's processes) idle and while every instance holds %d%% of its "
-		    "allocation in a running %s, page cache under load, disk (own files plus a "
-		    "share of shared ones).\n\n| environment | up/K | start ms | PSS idle | "
-		    "PSS loaded | page cache | disk | stopped because |\n|---|---|---|---|---|---|"
-		    "---|---|\n",
-		    (int)json_integer_value(json_object_get(load, "hold_pct")),
-		    jstr(load, "workload"));
-	else
+	if (md) {
+		fprintf(out,
+			"\n## Density\n\nInstances started side by side, each in its own cgroup "
+			"with the run's allocation. Medians over the instances: start latency "
+			"(launch to the agent's ready message), host memory added (PSS of the "
+			"instance's processes) idle and while every instance holds %d%% of its "
+			"allocation in a running ",
+			(int)json_integer_value(json_object_get(load, "hold_pct")));
+		vb_text_put_md(out, jstr(load, "workload"));
+		fputs(", page cache under load, disk (own files plus a share of shared ones)."
+		      "\n\n| environment | up/K | start ms | PSS idle | PSS loaded | page cache | "
+		      "disk | stopped because |\n|---|---|---|---|---|---|---|---|\n",
+		      out);
+	} else
 		fprintf(out,
 			"\nDensity: instances side by side; medians per instance (PSS idle / while "
 			"every instance holds a quarter of its allocation):\n  %-10s %-5s %-10s "
@@ -175,10 +180,7 @@ static void noisy_row(FILE *out, const char *env, const json_t *n, const json_t 
 			c.aggressor, c.slowdown, c.cpus, c.rate);
 		return;
 	}
-	fprintf(out, "| %s | %s | %s | %s | %s | %s | ", env, c.kind, c.victim, c.aggressor,
-		c.slowdown, c.cpus);
-	md_cell(out, c.rate);
-	fputs(" |\n", out);
+	md_cells(out, 1, 7, env, c.kind, c.victim, c.aggressor, c.slowdown, c.cpus, c.rate);
 }
 
 static void noisy(const json_t *sum, FILE *out, int md)
@@ -210,9 +212,8 @@ static void noisy(const json_t *sum, FILE *out, int md)
 	json_object_foreach ((json_t *)all, env, n) {
 		if (json_object_get(n, "error")) {
 			if (md) {
-				fprintf(out, "| %s | - | - | - | failed | - | ", env);
-				md_cell(out, jstr(n, "error"));
-				fputs(" |\n", out);
+				md_cells(out, 1, 7, env, "-", "-", "-", "failed", "-",
+					 jstr(n, "error"));
 			} else {
 				fprintf(out, "  %-10s failed: %s\n", env, jstr(n, "error"));
 			}
@@ -223,8 +224,10 @@ static void noisy(const json_t *sum, FILE *out, int md)
 	json_object_foreach ((json_t *)all, env, n) {
 		if (!md || !(p = json_object_get(n, "placement")))
 			continue;
-		fprintf(out, "%s- %s, aggressor's CPUs: ", k++ ? "" : "\n", env);
-		md_cell(out, jstr(p, "how"));
+		fputs(k++ ? "- " : "\n- ", out);
+		vb_text_put_md(out, env);
+		fputs(", aggressor's CPUs: ", out);
+		vb_text_put_md(out, jstr(p, "how"));
 		fputs("\n", out);
 	}
 	if (md)

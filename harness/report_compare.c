@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "textsafe.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -163,14 +164,10 @@ void vb_compare_print(const json_t *cmp, FILE *out)
 	counts_line(out, cmp);
 }
 
-/* Text in a Markdown table cell: '|' escaped, newlines as spaces. */
+/* Text in a Markdown table cell (textsafe.h). */
 static void md_text(FILE *out, const char *s)
 {
-	for (s = s ?: ""; *s; s++)
-		if (*s == '|')
-			fputs("\\|", out);
-		else
-			fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+	vb_text_put_md(out, s);
 }
 
 void vb_compare_md(const json_t *cmp, FILE *out)

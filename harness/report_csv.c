@@ -1,7 +1,10 @@
 /*
  * report_csv.c - summary.csv (report.h): one row per environment, workload
  * and quantity, RFC 4180.  Formatting only; the column order is documented
- * in report.h and docs/statistics.md and is part of the interface.
+ * in report.h and docs/statistics.md and is part of the interface.  Text
+ * from the run goes through vb_text_put_csv (textsafe.h): quoted when it
+ * must be, control characters shown escaped, a cell that would start a
+ * spreadsheet formula (= + - @) prefixed with "'".
  */
 #include "report.h"
 
@@ -9,6 +12,7 @@
 #include <string.h>
 
 #include "summary.h"
+#include "textsafe.h"
 
 static const char *const columns[] = {
 	"env",
@@ -39,35 +43,22 @@ static const char *jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* One field, quoted when it holds a comma, a quote, CR or LF. */
+/* One text field (textsafe.h), then the separator. */
 static void field(FILE *out, const char *s, int last)
 {
-	const char *p;
-
-	s = s ?: "";
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', out);
-		for (p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-	} else {
-		fputs(s, out);
-	}
+	vb_text_put_csv(out, s);
 	fputs(last ? "\r\n" : ",", out);
 }
 
-/* A number field: 6 significant digits, empty when it does not exist. */
+/* A number field: 6 significant digits, empty when it does not exist (a
+ * number, never taken for a formula). */
 static void num_field(FILE *out, const json_t *o, const char *key)
 {
 	double v = vb_report_num(o, key);
-	char buf[40] = "";
 
 	if (isfinite(v))
-		snprintf(buf, sizeof(buf), "%.6g", v);
-	field(out, buf, 0);
+		fprintf(out, "%.6g", v);
+	fputc(',', out);
 }
 
 /*

@@ -166,7 +166,7 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 	} else if (!(ov = json_object_get(m, "overhead"))) {
 		fprintf(out, "<td class=\"num\">%s ", num(m, "median", b, sizeof(b)));
 		vb_html_str(out, m, "unit", "");
-		fprintf(out, " (cv %.1f%%)</td>", vb_report_num(m, "cv") * 100);
+		fprintf(out, " (cv %s)</td>", vb_report_fmt_cv(vb_report_num(m, "cv"), a, sizeof(a)));
 	} else {
 		fprintf(out, "<td%s>%s ", verdict_class(jstr(ov, "verdict")),
 			ovh(ov, "ratio", a, sizeof(a)));
@@ -318,8 +318,9 @@ static void quantity_cells(FILE *out, const json_t *q)
 			num(q, "ci_high", c, sizeof(c)), dagger(q));
 	else
 		fputs("<td>-</td>", out);
-	fprintf(out, "<td class=\"num\">%.1f%%</td><td>%s</td><td%s>", vb_report_num(q, "cv") * 100,
-		ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline",
+	fprintf(out, "<td class=\"num\">%s</td>", vb_report_fmt_cv(vb_report_num(q, "cv"), b,
+								sizeof(b)));
+	fprintf(out, "<td>%s</td><td%s>", ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline",
 		verdict_class(jstr(ov, "verdict")));
 	vb_html_str(out, ov, "verdict", "");
 	fputs("</td></tr>\n", out);

@@ -58,6 +58,12 @@ void vb_html_flags(FILE *out, const json_t *sum)
 				"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
 				" of %" JSON_INTEGER_FORMAT " repetitions",
 				jint(f, "reps"), jint(f, "of"));
+		} else if (!strcmp(kind, "stalled")) {
+			fprintf(out,
+				"stalled in %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+				" repetitions: the host's time exceeded the agent's own by far "
+				"(stopped or descheduled)",
+				jint(f, "reps"), jint(f, "of"));
 		} else {
 			fprintf(out,
 				"%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "summary.h"
+#include "textsafe.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -23,17 +24,18 @@ static json_int_t jint(const json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
-/* Text in a table cell or list item: '|' escaped, newlines as spaces. */
+/* Text from the run in a table cell or list item (textsafe.h). */
 static void md_text(FILE *out, const char *s)
 {
-	for (s = s ?: ""; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", out);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', out);
-		else
-			fputc(*s, out);
-	}
+	vb_text_put_md(out, s);
+}
+
+/* @a, then @s escaped, then @b. */
+static void md_wrap(FILE *out, const char *a, const char *s, const char *b)
+{
+	fputs(a, out);
+	vb_text_put_md(out, s);
+	fputs(b, out);
 }
 
 /* "type (mechanism)" of an environment. */
@@ -72,10 +74,28 @@ static void interval(FILE *out, const json_t *q)
 
 /* ---- header: warnings and runs ---- */
 
+/* "vbench ARGS..." as a code span when it is safe as one (textsafe.h). */
+static void md_command(FILE *out, const json_t *args)
+{
+	char *s = NULL;
+	size_t n = 0, j;
+	json_t *a;
+	FILE *f = open_memstream(&s, &n);
+
+	if (!f)
+		return;
+	fputs("vbench", f);
+	json_array_foreach(args, j, a)
+		fprintf(f, " %s", json_string_value(a) ?: "");
+	fclose(f);
+	vb_text_put_md_code(out, s);
+	free(s);
+}
+
 static void md_header(FILE *out, const json_t *sum)
 {
-	json_t *w, *r, *a;
-	size_t i, j;
+	json_t *w, *r;
+	size_t i;
 
 	fputs("# vbench report\n\n", out);
 	json_array_foreach(json_object_get(sum, "warnings"), i, w) {
@@ -89,15 +109,13 @@ static void md_header(FILE *out, const json_t *sum)
 	      "|---|---|---|---|---|---|\n",
 	      out);
 	json_array_foreach(json_object_get(sum, "runs"), i, r) {
-		fprintf(out, "| %s | %s | %s | %" JSON_INTEGER_FORMAT " | %s | `",
-			jstr(r, "created") ?: "-", jstr(r, "status") ?: "-",
-			jstr(r, "profile") ?: "-", jint(r, "reps"),
-			jstr(r, "vbench_version") ?: "-");
-		json_array_foreach(json_object_get(r, "command"), j, a) {
-			fputs(j ? " " : "vbench ", out);
-			md_text(out, json_string_value(a));
-		}
-		fputs("` |\n", out);
+		md_wrap(out, "| ", jstr(r, "created") ?: "-", " | ");
+		md_wrap(out, "", jstr(r, "status") ?: "-", " | ");
+		md_wrap(out, "", jstr(r, "profile") ?: "-", " | ");
+		fprintf(out, "%" JSON_INTEGER_FORMAT " | ", jint(r, "reps"));
+		md_wrap(out, "", jstr(r, "vbench_version") ?: "-", " | ");
+		md_command(out, json_object_get(r, "command"));
+		fputs(" |\n", out);
 	}
 }
 
@@ -114,9 +132,11 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 		fputs("unavailable", out);
 	else if (!m)
 		fputs("-", out);
-	else if (!(ov = json_object_get(m, "overhead")))
-		fprintf(out, "%s %s (cv %.1f%%)", num(m, "median", b, sizeof(b)), jstr(m, "unit"),
-			vb_report_num(m, "cv") * 100);
+	else if (!(ov = json_object_get(m, "overhead"))) {
+		md_wrap(out, num(m, "median", b, sizeof(b)), "", " ");
+		md_text(out, jstr(m, "unit"));
+		fprintf(out, " (cv %s)", vb_report_fmt_cv(vb_report_num(m, "cv"), a, sizeof(a)));
+	}
 	else
 		fprintf(out, "%s %s%s", ovh(ov, "ratio", a, sizeof(a)), jstr(ov, "verdict"),
 			json_is_true(json_object_get(ov, "indicative")) ? " \xe2\x80\xa0" : "");
@@ -150,10 +170,11 @@ static void md_overhead(FILE *out, const json_t *sum)
 	size_t gi, i, j;
 
 	fputs("\n## Overhead\n\n", out);
-	if (jstr(sum, "baseline"))
+	if (jstr(sum, "baseline")) {
+		md_wrap(out, "Time per unit of work relative to **", jstr(sum, "baseline"), "**");
 		fprintf(
 		    out,
-		    "Time per unit of work relative to **%s** (x1.00 = no overhead, x2.00 = twice "
+		    " (x1.00 = no overhead, x2.00 = twice "
 		    "as slow), whether the metric is a throughput or a latency: the ratio of "
 		    "medians and its %.0f%% bootstrap interval (%" JSON_INTEGER_FORMAT
 		    " resamples, "
@@ -161,10 +182,11 @@ static void md_overhead(FILE *out, const json_t *sum)
 		    "contains 1. \xe2\x80\xa0 = indicative (fewer than %" JSON_INTEGER_FORMAT
 		    " repetitions). The baseline's cells hold its median and coefficient of "
 		    "variation. Group lines: geometric means of the workloads' ratios.\n",
-		    jstr(sum, "baseline"), vb_report_num(st, "level") * 100, jint(st, "resamples"),
-		    jint(st, "seed"), jint(st, "indicative_below_n"));
-	else
+		    vb_report_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"),
+		    jint(st, "indicative_below_n"));
+	} else {
 		fputs("No baseline environment ran: medians only.\n", out);
+	}
 	json_array_foreach(json_object_get(sum, "groups"), gi, g) {
 		if (!jstr(sum, "baseline") && !strcmp(jstr(g, "kind"), "all"))
 			continue;
@@ -185,7 +207,8 @@ static void md_overhead(FILE *out, const json_t *sum)
 			/* The "all" table holds only the geometric means. */
 			if (strcmp(jstr(g, "kind"), jstr(w, "kind")))
 				continue;
-			fprintf(out, "| %s | %s |", jstr(w, "name"), jstr(w, "primary_metric"));
+			md_wrap(out, "| ", jstr(w, "name"), " | ");
+			md_wrap(out, "", jstr(w, "primary_metric"), " |");
 			json_array_foreach(envs, i, e)
 				overhead_cell(out, sum, e, w);
 			fputs("\n", out);
@@ -206,8 +229,9 @@ static void quantity_row(FILE *out, const json_t *q)
 	fprintf(out, " %" JSON_INTEGER_FORMAT " | %s | ", jint(q, "n"),
 		num(q, "median", b, sizeof(b)));
 	interval(out, q);
-	fprintf(out, " | %.1f%% | %s | %s |\n", vb_report_num(q, "cv") * 100,
-		ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline", ov ? jstr(ov, "verdict") : "");
+	fprintf(out, " | %s | ", vb_report_fmt_cv(vb_report_num(q, "cv"), b, sizeof(b)));
+	fprintf(out, "%s | %s |\n", ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline",
+		ov ? jstr(ov, "verdict") : "");
 }
 
 static void md_metrics(FILE *out, const json_t *sum)
@@ -231,9 +255,11 @@ static void md_metrics(FILE *out, const json_t *sum)
 						    jstr(m, "name"));
 				if (!q)
 					continue;
-				fprintf(out, "| %s | %s | %s | %s | %s |", jstr(r, "name"),
-					jstr(w, "name"), jstr(m, "name"), jstr(m, "unit"),
-					jstr(m, "better"));
+				md_wrap(out, "| ", jstr(r, "name"), " | ");
+				md_wrap(out, "", jstr(w, "name"), " | ");
+				md_wrap(out, "", jstr(m, "name"), " | ");
+				md_wrap(out, "", jstr(m, "unit"), " | ");
+				md_wrap(out, "", jstr(m, "better"), " |");
 				quantity_row(out, q);
 			}
 		}
@@ -253,7 +279,8 @@ static void md_host_cost(FILE *out, const json_t *sum)
 	    out);
 	json_array_foreach(json_object_get(sum, "results"), i, r) {
 		hc = json_object_get(r, "host_cost");
-		fprintf(out, "| %s | %s |", jstr(r, "env"), jstr(r, "workload"));
+		md_wrap(out, "| ", jstr(r, "env"), " | ");
+		md_wrap(out, "", jstr(r, "workload"), " |");
 		if (json_is_false(json_object_get(hc, "available"))) {
 			fputs(" - | unavailable: ", out);
 			md_text(out, jstr(hc, "reason"));
@@ -281,7 +308,8 @@ static void md_counters(FILE *out, const json_t *sum)
 		json_object_foreach(json_object_get(r, "counters"), name, q) {
 			if (!json_is_true(json_object_get(q, "available")))
 				continue;
-			fprintf(out, "| %s | %s | ", jstr(r, "env"), jstr(r, "workload"));
+			md_wrap(out, "| ", jstr(r, "env"), " | ");
+			md_wrap(out, "", jstr(r, "workload"), " | ");
 			md_text(out, name);
 			fputs(" |", out);
 			quantity_row(out, q);
@@ -302,10 +330,13 @@ static void md_flags(FILE *out, const json_t *sum)
 		fputs("No measurement was flagged.\n", out);
 	json_array_foreach(json_object_get(sum, "flags"), i, f) {
 		kind = jstr(f, "flag");
-		fprintf(out, "- %s / %s: ", jstr(f, "env"), jstr(f, "workload"));
-		if (!strcmp(kind, "cv"))
-			fprintf(out, "%s varies: CV %.1f%% above %.0f%%\n", jstr(f, "metric"),
+		md_wrap(out, "- ", jstr(f, "env"), " / ");
+		md_wrap(out, "", jstr(f, "workload"), ": ");
+		if (!strcmp(kind, "cv")) {
+			md_text(out, jstr(f, "metric"));
+			fprintf(out, " varies: CV %.1f%% above %.0f%%\n",
 				vb_report_num(f, "cv") * 100, vb_report_num(f, "threshold") * 100);
+		}
 		else if (!strcmp(kind, "steal"))
 			fprintf(
 			    out,
@@ -316,6 +347,12 @@ static void md_flags(FILE *out, const json_t *sum)
 			fprintf(out,
 				"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
 				" of %" JSON_INTEGER_FORMAT " repetitions\n",
+				jint(f, "reps"), jint(f, "of"));
+		else if (!strcmp(kind, "stalled"))
+			fprintf(out,
+				"stalled in %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+				" repetitions: the host's time exceeded the agent's own by far "
+				"(stopped or descheduled)\n",
 				jint(f, "reps"), jint(f, "of"));
 		else {
 			fprintf(out,
@@ -337,38 +374,47 @@ static void md_host(FILE *out, const json_t *sum)
 	const char *key;
 
 	fputs("\n## Host\n\n", out);
-	fprintf(out, "- CPU: %s (%s), %" JSON_INTEGER_FORMAT " logical CPUs, ISA level %s\n",
-		jstr(h, "cpu_brand") ?: "unknown", jstr(h, "cpu_vendor") ?: "unknown",
-		jint(h, "logical_cpus"), jstr(h, "isa") ?: "unknown");
+	md_wrap(out, "- CPU: ", jstr(h, "cpu_brand") ?: "unknown", " (");
+	md_wrap(out, "", jstr(h, "cpu_vendor") ?: "unknown", "), ");
+	fprintf(out, "%" JSON_INTEGER_FORMAT " logical CPUs, ISA level ", jint(h, "logical_cpus"));
+	md_wrap(out, "", jstr(h, "isa") ?: "unknown", "\n");
 	fputs("- caches:", out);
 	json_object_foreach(json_object_get(h, "caches"), key, v)
-		if (json_is_integer(v))
-			fprintf(out, " %s %" JSON_INTEGER_FORMAT, key, json_integer_value(v));
-	fprintf(out, "\n- kernel: %s %s (%s), clocksource %s, THP %s\n",
-		jstr(h, "kernel_release") ?: "unknown", jstr(h, "kernel_version") ?: "",
-		jstr(h, "machine") ?: "unknown", jstr(h, "clocksource") ?: "unknown",
-		jstr(h, "thp") ?: "unknown");
+		if (json_is_integer(v)) {
+			md_wrap(out, " ", key, "");
+			fprintf(out, " %" JSON_INTEGER_FORMAT, json_integer_value(v));
+		}
+	md_wrap(out, "\n- kernel: ", jstr(h, "kernel_release") ?: "unknown", " ");
+	md_wrap(out, "", jstr(h, "kernel_version") ?: "", " (");
+	md_wrap(out, "", jstr(h, "machine") ?: "unknown", "), clocksource ");
+	md_wrap(out, "", jstr(h, "clocksource") ?: "unknown", ", THP ");
+	md_wrap(out, "", jstr(h, "thp") ?: "unknown", "\n");
 	if (json_is_integer(json_object_get(h, "memory_total_bytes")))
 		fprintf(out, "- memory: %s GiB\n",
 			vb_report_fmt_num((double)jint(h, "memory_total_bytes") / 1073741824.0,
 					  size, sizeof(size)));
 	else
 		fputs("- memory: unknown\n", out);
-	fprintf(out, "- virtualized: %s%s%s%s\n",
+	fprintf(out, "- virtualized: %s%s",
 		json_is_true(json_object_get(h, "virtualized")) ? "**yes**" : "no",
-		jstr(h, "hypervisor_vendor") ? " (hypervisor " : "",
-		jstr(h, "hypervisor_vendor") ?: "",
+		jstr(h, "hypervisor_vendor") ? " (hypervisor " : "");
+	md_text(out, jstr(h, "hypervisor_vendor") ?: "");
+	fprintf(out, "%s\n",
 		jstr(h, "hypervisor_vendor") ? "): every overhead is relative to an "
 					       "already-virtualized host"
 					     : "");
-	if (json_is_object(a))
-		fprintf(out,
-			"- allocation per environment: %" JSON_INTEGER_FORMAT " CPU(s) (%s), "
-			"%" JSON_INTEGER_FORMAT " bytes of memory; harness on CPUs %s; %s (%s)\n",
-			jint(a, "cpus"), jstr(a, "env_cpus") ?: "?", jint(a, "memory_bytes"),
-			jstr(a, "harness_cpus") ?: "?", jstr(a, "cgroup") ?: "no cgroup",
+	if (json_is_object(a)) {
+		fprintf(out, "- allocation per environment: %" JSON_INTEGER_FORMAT " CPU(s) (",
+			jint(a, "cpus"));
+		md_text(out, jstr(a, "env_cpus") ?: "?");
+		fprintf(out, "), %" JSON_INTEGER_FORMAT " bytes of memory; harness on CPUs ",
+			jint(a, "memory_bytes"));
+		md_wrap(out, "", jstr(a, "harness_cpus") ?: "?", "; ");
+		md_wrap(out, "", jstr(a, "cgroup") ?: "no cgroup", " (");
+		fprintf(out, "%s)\n",
 			json_is_true(json_object_get(a, "cgroup_enforced")) ? "enforced"
 									    : "not enforced");
+	}
 }
 
 /* A JSON value on one line: strings bare, objects as "key: value, ...". */
@@ -385,7 +431,7 @@ static void md_scalar(FILE *out, const json_t *v)
 	if (json_is_object(v)) {
 		s = NULL;
 		json_object_foreach((json_t *)v, key, x) {
-			fprintf(out, "%s%s: ", s ? "; " : "", key);
+			md_wrap(out, s ? "; " : "", key, ": ");
 			md_scalar(out, x);
 			s = "";
 		}
@@ -406,7 +452,8 @@ static void md_tree(FILE *out, const json_t *o, int depth, const char *skip)
 	json_object_foreach((json_t *)o, key, v) {
 		if (skip && !strcmp(key, skip))
 			continue;
-		fprintf(out, "%*s- %s:", depth * 2, "", key);
+		fprintf(out, "%*s- ", depth * 2, "");
+		md_wrap(out, "", key, ":");
 		if (json_is_object(v)) {
 			fputs("\n", out);
 			md_tree(out, v, depth + 1, NULL);
@@ -439,7 +486,7 @@ static void md_envs(FILE *out, const json_t *sum)
 
 	fputs("\n## Environments\n", out);
 	json_array_foreach(json_object_get(sum, "environments"), i, e) {
-		fprintf(out, "\n### %s: ", jstr(e, "name"));
+		md_wrap(out, "\n### ", jstr(e, "name"), ": ");
 		env_title(out, e);
 		fputs(json_is_true(json_object_get(e, "baseline")) ? " (baseline)\n\n" : "\n\n",
 		      out);
@@ -490,7 +537,7 @@ static void md_unavailable(FILE *out, const json_t *sum)
 	if (!json_array_size(json_object_get(u, "environments")))
 		fputs("Every selected environment ran.\n", out);
 	json_array_foreach(json_object_get(u, "environments"), i, x) {
-		fprintf(out, "- %s: ", jstr(x, "name"));
+		md_wrap(out, "- ", jstr(x, "name"), ": ");
 		md_text(out, jstr(x, "reason"));
 		fputs("\n", out);
 	}
@@ -498,11 +545,11 @@ static void md_unavailable(FILE *out, const json_t *sum)
 	if (!json_array_size(json_object_get(u, "counters")))
 		fputs("Every counter was available.\n", out);
 	json_array_foreach(json_object_get(u, "counters"), i, x) {
-		fprintf(out, "- %s / ", jstr(x, "env"));
+		md_wrap(out, "- ", jstr(x, "env"), " / ");
 		md_text(out, jstr(x, "counter"));
 		fputs(" (", out);
 		json_array_foreach(json_object_get(x, "workloads"), j, w)
-			fprintf(out, "%s%s", j ? ", " : "", json_string_value(w));
+			md_wrap(out, j ? ", " : "", json_string_value(w), "");
 		fputs("): ", out);
 		md_text(out, jstr(x, "reason"));
 		fputs("\n", out);

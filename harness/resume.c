@@ -363,8 +363,9 @@ static int same_options(const json_t *recorded, const vb_run_cfg_t *rec, const c
 static int recorded_cfg(vb_resume_t *rs, vb_run_cfg_t *rec, const char *dir, const char *path,
 			vb_error_t *err)
 {
-	const json_t *opts = json_object_get(rs->doc, "options");
-	json_int_t seed = json_integer_value(json_object_get(opts, "seed"));
+	const json_t *opts = json_object_get(rs->doc, "options"), *sv = json_object_get(opts, "seed");
+	json_int_t seed = json_integer_value(sv);
+	char why[160];
 
 	if (copy_command(rs, path, err) < 0)
 		return -1;
@@ -375,11 +376,20 @@ static int recorded_cfg(vb_resume_t *rs, vb_run_cfg_t *rec, const char *dir, con
 			vb_error_set(err, VB_EUSAGE, 0, "recorded --help");
 		return vb_error_prefix(err, "%s: the recorded command line", path);
 	}
+	if (!sv)
+		snprintf(why, sizeof(why), "field 'options.seed' is missing");
+	else if (!json_is_integer(sv))
+		snprintf(why, sizeof(why), "field 'options.seed' is not an integer: expected the "
+					   "positive seed the run was shuffled with");
+	else
+		snprintf(why, sizeof(why),
+			 "field 'options.seed' is %" JSON_INTEGER_FORMAT ": expected the positive "
+			 "seed the run was shuffled with",
+			 seed);
 	if (rec->resume[0] || seed <= 0) {
 		vb_run_cfg_free(rec);
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: %s", path,
-				    rec->resume[0] ? "the recorded command line has --resume"
-						   : "field 'options.seed' is missing");
+				    rec->resume[0] ? "the recorded command line has --resume" : why);
 	}
 	rec->seed = (uint64_t)seed;
 	rec->seed_set = 1;

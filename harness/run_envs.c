@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "textsafe.h"
 #include "util.h"
 
 /* ---- environments --------------------------------------------------- */
@@ -152,8 +153,11 @@ size_t vb_run_start_envs(run_state_t *st)
 			st->up[i] = 1;
 			nup++;
 		} else {
+			char why[600];
+
 			fprintf(stderr, "vbench: %s unavailable: %s\n", ops->name,
-				json_string_value(json_object_get(rec, "reason")));
+				vb_text_term(json_string_value(json_object_get(rec, "reason")), why,
+					     sizeof(why)));
 		}
 		place_env_record(st, i, old, rec);
 	}
@@ -227,7 +231,7 @@ void vb_run_check_final_clocksource(run_state_t *st, size_t i)
 
 	if (!env->started || env->chan.dead || env->chan.wfd < 0 || vb_interrupted())
 		return;
-	req = json_pack("{s:s}", "op", "facts");
+	req = json_pack("{s:s,s:i}", "op", "facts", "id", 0);
 	reply = vb_chan_call(&env->chan, req, "facts", 10000, NULL);
 	json_decref(req);
 	cs0 = json_object_get(json_object_get(env->ready, "facts"), "clocksource");

@@ -39,6 +39,8 @@ typedef struct run_state {
 	size_t failures;
 	int scratch_res;                /* registry handle of a private scratch dir */
 	size_t env_reps[VB_MAX_ENVS];   /* repetitions each environment's instance ran */
+	int proto_errors[VB_MAX_ENVS];  /* protocol errors in a row per environment */
+	json_int_t probe_id;            /* id of the last calibration request (negative) */
 } run_state_t;
 
 /* ---- run_envs.c ---- */
@@ -71,6 +73,15 @@ json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
 int vb_run_plan_schedule(run_state_t *st, vb_error_t *err);
 /* Run every runnable slot in order, saving run.json after each. */
 int vb_run_schedule(run_state_t *st);
+/*
+ * Environment @i's agent answered out of step or past the protocol's
+ * bounds (@why, a VB_EPROTO message): its stream cannot be trusted any
+ * more (agentio.h), so the instance is stopped and a fresh one started, as
+ * --fresh-instance does, with a warning.  After 3 protocol errors in a row,
+ * or when the new instance does not start, the environment fails with the
+ * reason in env->reason and its remaining repetitions are skipped.
+ */
+void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
 
 /* ---- runner.c ---- */
 

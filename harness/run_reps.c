@@ -20,6 +20,7 @@
 #include "registry.h"
 #include "runfile.h"
 #include "testpoint.h"
+#include "textsafe.h"
 #include "util.h"
 
 json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
@@ -85,18 +86,18 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 	double host_s = (double)json_integer_value(json_object_get(rec, "host_elapsed_ns")) / 1e9;
 	double el = (double)(vb_now_ns() - t_start) / 1e9, eta = k ? el * (double)(n - k) / (double)k : 0;
 	int ok = json_is_true(json_object_get(rec, "ok"));
-	char val[64];
+	char val[64], why[400]; /* an agent's error: untrusted (textsafe.h) */
 
 	if (st->cfg->quiet)
 		return;
+	vb_text_term(json_string_value(json_object_get(rec, "error")), why, sizeof(why));
 	if (ok)
 		snprintf(val, sizeof(val), "%s %.6g %s", w->metrics[0].name,
 			 json_number_value(json_object_get(m, w->metrics[0].name)), w->metrics[0].unit);
 	if (isatty(2)) {
 		if (!ok)
 			fprintf(stderr, "\r\033[K%s in %s rep %u FAILED: %s\n", w->name,
-				st->envs[sl->env].ops->name, sl->rep,
-				json_string_value(json_object_get(rec, "error")));
+				st->envs[sl->env].ops->name, sl->rep, why);
 		fprintf(stderr, "\r\033[K[%zu/%zu] rep %u/%llu %-14s %-9s %s  elapsed %.0fs, left ~%.0fs",
 			k, n, sl->rep, (unsigned long long)st->cfg->reps, w->name,
 			st->envs[sl->env].ops->name, ok ? val : "", el, eta);
@@ -107,8 +108,7 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 			st->envs[sl->env].ops->name, val, host_s);
 	else
 		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s FAILED: %s\n", k, n, sl->rep, w->name,
-			st->envs[sl->env].ops->name,
-			json_string_value(json_object_get(rec, "error")));
+			st->envs[sl->env].ops->name, why);
 }
 
 /*
@@ -132,6 +132,71 @@ static json_t *clock_check(const vb_env_t *env, const json_t *reply, uint64_t ho
 			 host_ns ? (double)guest / (double)host_ns : 0.0, "guest_clock_suspect",
 			 (double)guest > (1.0 + VB_CLOCK_TOLERANCE) * (double)host_ns,
 			 "clocksource", json_is_string(cs) ? cs : NULL);
+}
+
+/*
+ * A repetition stalled outside the agent's own time: the host's span of the
+ * request against the agent's time for all of it ("handled_ns", set-up
+ * included, on its own clock; the measured region when an agent does not
+ * say).  A stopped (SIGSTOP) or descheduled agent, or vbench itself, shows
+ * as a host span far longer: stalled when host > VB_STALL_FACTOR x agent +
+ * slack, the slack covering the round trip (1 s for a host process or a
+ * container, 5 s for a VM, whose requests cross the guest's kernel and
+ * virtio).  The measurement stands; the flag says it was disturbed
+ * (docs/methodology.md, "Stalled repetitions").
+ */
+#define VB_STALL_FACTOR 2
+#define VB_STALL_SLACK_NS 1000000000ull
+#define VB_STALL_SLACK_VM_NS 5000000000ull
+static json_t *stall_check(const vb_env_t *env, const json_t *reply, uint64_t host_ns)
+{
+	json_t *h = json_object_get(reply, "handled_ns");
+	uint64_t agent = (uint64_t)json_integer_value(h ?: json_object_get(reply, "elapsed_ns"));
+	uint64_t slack = env->ops->caps & VB_ENV_IS_VM ? VB_STALL_SLACK_VM_NS : VB_STALL_SLACK_NS;
+	uint64_t limit = agent > (UINT64_MAX - slack) / VB_STALL_FACTOR
+			     ? UINT64_MAX
+			     : VB_STALL_FACTOR * agent + slack;
+
+	return json_pack("{s:I,s:s,s:I,s:I,s:b}", "agent_ns", (json_int_t)agent, "agent_time",
+			 h ? "handled_ns" : "elapsed_ns", "host_ns", (json_int_t)host_ns,
+			 "limit_ns", (json_int_t)(limit > INT64_MAX ? INT64_MAX : limit), "stalled",
+			 host_ns > limit);
+}
+
+/* After a protocol error (run_int.h): a fresh instance, or the environment fails. */
+#define VB_RUN_MAX_PROTOCOL_ERRORS 3
+void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
+{
+	vb_env_t *env = &st->envs[i];
+	const vb_env_ops_t *ops = env->ops;
+	json_t *rec, *n;
+	char msg[900];
+
+	vb_run_stop_env(env);
+	vb_run_record_stop(st, i);
+	if (++st->proto_errors[i] >= VB_RUN_MAX_PROTOCOL_ERRORS) {
+		snprintf(env->reason, sizeof(env->reason),
+			 "%d protocol errors in a row, the last: %s", VB_RUN_MAX_PROTOCOL_ERRORS,
+			 why);
+		fprintf(stderr, "vbench: %s: given up: %s\n", ops->name, env->reason);
+		return;
+	}
+	vb_run_env_init(env, ops, st->cfg);
+	rec = json_object(); /* the new instance's start is not the environment's record */
+	if (vb_run_env_bring_up(st, env, rec) < 0) {
+		snprintf(env->reason, sizeof(env->reason),
+			 "a new instance after a protocol error did not start: %s",
+			 json_string_value(json_object_get(rec, "reason")) ?: "?");
+		fprintf(stderr, "vbench: %s: %s\n", ops->name, env->reason);
+		json_decref(rec);
+		return;
+	}
+	json_decref(rec);
+	n = json_object_get(st->env_rec[i], "protocol_restarts");
+	json_object_set_new(st->env_rec[i], "protocol_restarts",
+			    json_integer(json_integer_value(n) + 1));
+	snprintf(msg, sizeof(msg), "%s; the instance was restarted", why);
+	vb_run_warn(st, "%s", msg);
 }
 
 /* Run one slot and return its record. */
@@ -166,7 +231,10 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		json_object_set_new(rec, "ok", json_false());
 		json_object_set_new(rec, "error", json_string(err.msg));
 		json_object_set_new(rec, "error_kind", json_string(vb_error_code_name(err.code)));
-		if (err.code != VB_EINTR) {
+		if (err.code == VB_EPROTO) {
+			/* Out of step: never read that stream again. */
+			vb_run_protocol_restart(st, sl->env, err.msg);
+		} else if (err.code != VB_EINTR) {
 			/* The instance no longer answers: no further repetitions there. */
 			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
 			vb_run_stop_env(env);
@@ -174,6 +242,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		}
 		return rec;
 	}
+	st->proto_errors[sl->env] = 0;
 	if (json_is_true(json_object_get(reply, "ok"))) {
 		/* Footprint right after the first memory workload (an idle
 		 * instance touches little memory and would flatter density). */
@@ -184,6 +253,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 						      vb_run_footprint_json(env)));
 		json_object_set_new(rec, "ok", json_true());
 		json_object_set_new(rec, "clock_check", clock_check(env, reply, t1 - t0));
+		json_object_set_new(rec, "stall_check", stall_check(env, reply, t1 - t0));
 		json_object_del(reply, "type");
 		json_object_del(reply, "id");
 		json_object_del(reply, "ok");

@@ -31,6 +31,7 @@
 #include "sizing.h"
 #include "stats.h"
 #include "run_int.h"
+#include "textsafe.h"
 #include "util.h"
 
 /* The error category an agent reported ("error_kind"). */
@@ -47,6 +48,22 @@ static vb_errcode_t reply_code(const json_t *reply)
 	return VB_ESYS;
 }
 
+/* The calibration instance @env answered out of step (@why): a fresh one
+ * for the next request (the run's own instance of bare, or the private one
+ * started again on demand). */
+static void calibration_restart(run_state_t *st, vb_env_t *env, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < st->nenvs; i++)
+		if (env == &st->envs[i]) {
+			vb_run_protocol_restart(st, i, why);
+			return;
+		}
+	vb_run_stop_env(&st->calib);
+	st->have_calib = 0;
+}
+
 static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 		      uint64_t *elapsed_ns, vb_error_t *err)
 {
@@ -56,9 +73,12 @@ static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 
 	if (!env)
 		return -1;
-	req = vb_run_request(st, 0, w, p, 0);
+	/* Negative ids: never a repetition's, never the same twice. */
+	req = vb_run_request(st, (int)--st->probe_id, w, p, 0);
 	reply = env->ops->run ? env->ops->run(env, req, err) : vb_env_default_run(env, req, err);
 	json_decref(req);
+	if (!reply && err->code == VB_EPROTO)
+		calibration_restart(st, env, err->msg);
 	if (!reply)
 		return -1;
 	if (!json_is_true(json_object_get(reply, "ok"))) {
@@ -178,9 +198,10 @@ static void capacity(run_state_t *st)
 
 void vb_run_warn(run_state_t *st, const char *fmt, const char *arg)
 {
-	char buf[512];
+	char raw[512], buf[600];
 
-	snprintf(buf, sizeof(buf), fmt, arg);
+	snprintf(raw, sizeof(raw), fmt, arg);
+	vb_text_term(raw, buf, sizeof(buf)); /* @arg may be an agent's text */
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(buf));
 	fprintf(stderr, "vbench: NOTE: %s\n", buf);
 }

@@ -37,7 +37,7 @@ double vb_median(const double *v, size_t n)
 
 int vb_summarize(const double *v, size_t n, vb_summary_t *out)
 {
-	double *s = n ? malloc(n * sizeof(*s)) : NULL, sum = 0, ss = 0;
+	double *s = n ? malloc(n * sizeof(*s)) : NULL, sum = 0, ss = 0, scale, mean;
 	size_t i, m = 0;
 
 	out->n = 0;
@@ -52,14 +52,20 @@ int vb_summarize(const double *v, size_t n, vb_summary_t *out)
 		return -1;
 	}
 	qsort(s, m, sizeof(*s), cmp_double);
+	/* Mean and spread of the values divided by the largest magnitude, so
+	 * that neither the sum nor the squares overflow (1e308 is a finite
+	 * value); the CV is a ratio and needs no scaling back. */
+	scale = fmax(fabs(s[0]), fabs(s[m - 1]));
+	scale = scale > 0 ? scale : 1.0;
 	for (i = 0; i < m; i++)
-		sum += s[i];
+		sum += s[i] / scale;
 	out->n = m;
-	out->mean = sum / (double)m;
+	mean = sum / (double)m;
 	for (i = 0; i < m; i++)
-		ss += (s[i] - out->mean) * (s[i] - out->mean);
-	out->sd = m > 1 ? sqrt(ss / (double)(m - 1)) : 0.0;
-	out->cv = out->mean != 0.0 ? out->sd / fabs(out->mean) : 0.0;
+		ss += (s[i] / scale - mean) * (s[i] / scale - mean);
+	out->mean = mean * scale;
+	out->sd = m > 1 ? sqrt(ss / (double)(m - 1)) * scale : 0.0;
+	out->cv = mean != 0.0 ? (m > 1 ? sqrt(ss / (double)(m - 1)) : 0.0) / fabs(mean) : 0.0;
 	out->min = s[0];
 	out->max = s[m - 1];
 	out->median = median_sorted(s, m);

@@ -11,12 +11,14 @@
  */
 #include "summary.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
 #include "summary_int.h"
+#include "textsafe.h"
 #include "util.h"
 
 enum what { V_METRIC, V_HOSTCOST, V_COUNTER };
@@ -210,10 +212,10 @@ static int clock_suspect(const json_t *r)
 			     (double)json_integer_value(json_object_get(r, "host_elapsed_ns")));
 }
 
-/* Flags of the repetitions: failures, steal time, clocks. */
+/* Flags of the repetitions: failures, steal time, clocks, stalls. */
 static void rep_flags(ctx_t *c, json_t *flags, const char *env, const char *wl)
 {
-	size_t i, n = 0, failed = 0, steal = 0, clock = 0;
+	size_t i, n = 0, failed = 0, steal = 0, clock = 0, stalled = 0;
 	const char *error = NULL;
 	json_t *r;
 
@@ -230,6 +232,8 @@ static void rep_flags(ctx_t *c, json_t *flags, const char *env, const char *wl)
 				  (double)json_integer_value(json_object_get(r, "host_elapsed_ns")),
 				  c->cfg->steal_threshold);
 		clock += clock_suspect(r);
+		/* the recorder's verdict (run_reps.c stall_check) */
+		stalled += json_is_true(json_object_get(json_object_get(r, "stall_check"), "stalled"));
 	}
 	if (failed)
 		add_flag(c, flags, env, wl,
@@ -243,6 +247,10 @@ static void rep_flags(ctx_t *c, json_t *flags, const char *env, const char *wl)
 	if (clock)
 		add_flag(c, flags, env, wl,
 			 json_pack("{s:s,s:I,s:I}", "flag", "clock", "reps", (json_int_t)clock,
+				   "of", (json_int_t)n));
+	if (stalled)
+		add_flag(c, flags, env, wl,
+			 json_pack("{s:s,s:I,s:I}", "flag", "stalled", "reps", (json_int_t)stalled,
 				   "of", (json_int_t)n));
 }
 
@@ -581,8 +589,15 @@ json_t *vb_summary_build(const json_t *run, const vb_summary_cfg_t *cfg, vb_erro
 
 	if (!cfg->resamples)
 		return vb_error_set(err, VB_EUSAGE, 0, "summary: no bootstrap resamples"), NULL;
-	if (json_is_array(json_object_get(run, "runs")))
-		return build(run, cfg, err);
+	if (json_is_array(json_object_get(run, "runs"))) { /* merged: clean it all the same */
+		merged = json_deep_copy(run);
+		if (!merged)
+			return vb_error_set(err, VB_ESYS, ENOMEM, "summary: out of memory"), NULL;
+		vb_text_clean_json(merged);
+		out = build(merged, cfg, err);
+		json_decref(merged);
+		return out;
+	}
 	merged =
 	    vb_summary_merge((json_t *const *)&run, (const char *const[]){ "run.json" }, 1, err);
 	if (!merged)

@@ -50,12 +50,17 @@ int vb_summary_check_run(const json_t *run, const char *path, vb_error_t *err);
  * different hosts (host.cpu.brand or host.kernel.release differ or are
  * missing) are refused with an error naming the file and the field.  Workload
  * parameters that differ (other than the calibrated one) become a warning.
- * New reference, or NULL with @err (VB_EUSAGE).
+ * The runs are not changed: the merge is made from copies whose strings
+ * are in the terminal form (textsafe.h vb_text_clean_json), so nothing a
+ * summary holds can act on a terminal.  New reference, or NULL with @err
+ * (VB_EUSAGE).
  */
+#define VB_SUMMARY_MAX_RUNS 64 /* runs one merge takes at most */
 json_t *vb_summary_merge(json_t *const *runs, const char *const *paths, size_t n, vb_error_t *err);
 
 /*
- * The summary of @run (a checked run.json or a vb_summary_merge result).
+ * The summary of @run (a checked run.json or a vb_summary_merge result),
+ * computed from a copy whose strings are in the terminal form (textsafe.h).
  * Deterministic: the same document and @cfg give the same summary, byte for
  * byte once dumped with JSON_SORT_KEYS.  New reference, or NULL with @err
  * (VB_ESYS when memory runs out).

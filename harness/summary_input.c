@@ -10,10 +10,12 @@
 #include "summary.h"
 #include "summary_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "stats.h"
+#include "textsafe.h"
 #include "util.h"
 
 /* ---- checking one run ---- */
@@ -212,6 +214,14 @@ int vb_summary_check_run(const json_t *run, const char *path, vb_error_t *err)
 
 /* ---- merging runs ---- */
 
+static void free_copies(json_t **c, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		json_decref(c[k]);
+}
+
 /* The facts of one run a report lists. New reference. */
 static json_t *run_facts(const json_t *run)
 {
@@ -352,20 +362,46 @@ static void merge_named(json_t *envs, json_t *wls, json_t *warnings, json_t *con
 	}
 }
 
-json_t *vb_summary_merge(json_t *const *runs, const char *const *paths, size_t n, vb_error_t *err)
+/* Deep copies of @in's @n runs into @out, every string in the terminal
+ * form (textsafe.h): what the summary holds is printable anywhere.  0, or
+ * -1 without memory. */
+static int clean_copies(json_t *const *in, size_t n, json_t **out)
 {
-	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		out[k] = json_deep_copy(in[k]);
+		if (!out[k]) {
+			free_copies(out, k);
+			return -1;
+		}
+		vb_text_clean_json(out[k]);
+	}
+	return 0;
+}
+
+json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, vb_error_t *err)
+{
+	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e, *runs[VB_SUMMARY_MAX_RUNS];
 	const char *status;
 	char msg[512];
 	size_t k, i;
 
 	if (!n)
 		return vb_error_set(err, VB_EUSAGE, 0, "no run to summarise"), NULL;
+	if (n > VB_SUMMARY_MAX_RUNS)
+		return vb_error_set(err, VB_EUSAGE, 0, "%zu runs: at most %d can be merged", n,
+				    VB_SUMMARY_MAX_RUNS),
+		       NULL;
+	if (clean_copies(in, n, runs) < 0)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "merge runs: out of memory"), NULL;
 	for (k = 0; k < n; k++)
 		if (vb_summary_check_run(runs[k], paths[k], err) < 0 ||
 		    (k && same_host(runs[0], paths[0], runs[k], paths[k], err) < 0) ||
-		    distinct_runs(runs, paths, k, err) < 0)
+		    distinct_runs(runs, paths, k, err) < 0) {
+			free_copies(runs, n);
 			return NULL;
+		}
 	envs = json_array();
 	wls = json_array();
 	reps = json_array();
@@ -392,6 +428,7 @@ json_t *vb_summary_merge(json_t *const *runs, const char *const *paths, size_t n
 		      warnings, "runs", facts, "merged", n > 1);
 	for (k = 0; doc && k < n; k++)
 		vb_summary_carry(doc, runs[k]);
+	free_copies(runs, n);
 	if (!doc)
 		vb_error_set(err, VB_ESYS, 0, "merge runs: out of memory");
 	return doc;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -191,7 +192,26 @@ static void keep_end(char *acc, size_t *alen, size_t cap, const char *s, size_t 
 	acc[*alen] = '\0';
 }
 
-void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len)
+char *vb_vm_exit_text(int status, char *buf, size_t len)
+{
+	const char *abbrev;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 126) /* env_vm.c spawn_qemu's child */
+		snprintf(buf, len, "QEMU's process could not join the allocation cgroup");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		snprintf(buf, len, "QEMU could not be executed");
+	else if (WIFEXITED(status))
+		snprintf(buf, len, "QEMU exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status)) {
+		abbrev = sigabbrev_np(WTERMSIG(status));
+		snprintf(buf, len, "QEMU was killed by signal %d (%s%s)", WTERMSIG(status),
+			 abbrev ? "SIG" : "", abbrev ? abbrev : "an unknown signal");
+	} else
+		snprintf(buf, len, "QEMU ended with wait status %#x", (unsigned)status);
+	return buf;
+}
+
+void vb_vm_log_tail(const char *path, off_t from, int nlines, char *out, size_t len)
 {
 	char *buf, *starts[64], *p, *acc, *start, *save = NULL;
 	size_t alen = 0, n;
@@ -216,7 +236,8 @@ void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len)
 		return;
 	}
 	off = st.st_size > TAIL_READ ? st.st_size - TAIL_READ : 0;
-	got = pread(fd, buf, TAIL_READ, off);
+	from = from > 0 ? from : 0;
+	got = from < st.st_size ? pread(fd, buf, TAIL_READ, off > from ? off : from) : 0;
 	close(fd);
 	if (got <= 0) {
 		free(buf);
@@ -228,7 +249,7 @@ void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len)
 			*p = (*p == '\r' || *p == '\t') ? ' ' : '?';
 	/* Split into lines, without the partial first one of a cut read. */
 	start = buf;
-	if (off) {
+	if (off > from) {
 		start = strchr(buf, '\n');
 		start = start ? start + 1 : buf + got;
 	}

@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "options.h"
@@ -73,13 +74,23 @@ void vb_vmdisk_destroy(vb_vmdisk_t *d);
 json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
 
 /*
- * The last @nlines non-empty lines of the file @path (only its last 16 KiB
- * are read), each made printable (control and non-ASCII bytes become '?'),
- * joined with " | " into @out (at most @len - 1 bytes; when that is too
- * little the oldest text is dropped and "..." put in front).  "" when the
- * file is missing or empty.
+ * The last @nlines non-empty lines of the file @path written after offset
+ * @from (0: the whole file; only its last 16 KiB are read), each made
+ * printable (control and non-ASCII bytes become '?'), joined with " | "
+ * into @out (at most @len - 1 bytes; when that is too little the oldest
+ * text is dropped and "..." put in front).  "" when the file is missing or
+ * holds nothing after @from.  (A console tail from the agent's ready
+ * message on says only what the guest said after its normal boot.)
  */
-void vb_vm_log_tail(const char *path, int nlines, char *out, size_t len);
+void vb_vm_log_tail(const char *path, off_t from, int nlines, char *out, size_t len);
+
+/*
+ * How QEMU's process ended, from its wait status @status, into @buf: "QEMU
+ * was killed by signal 9 (SIGKILL)", "QEMU exited with status 1", and the
+ * two exits of vbench's own child before exec (126: it could not join the
+ * allocation cgroup, 127: QEMU could not be executed).  Returns @buf.
+ */
+char *vb_vm_exit_text(int status, char *buf, size_t len);
 
 /*
  * The text after @needle on the last line of @path (its last 16 KiB) that

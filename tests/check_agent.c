@@ -102,6 +102,11 @@ static void expect_fail(const char *text, const char *kind, const char *word)
 	ck_assert_str_eq(json_string_value(json_object_get(rep, "error_kind")), kind);
 	ck_assert_msg(strstr(e, word), "error '%s' lacks '%s'", e, word);
 	ck_assert_ptr_eq(json_object_get(rep, "metrics"), NULL);
+	/* a failure answers its request too: the same id and workload */
+	ck_assert(json_equal(json_object_get(rep, "id") ?: json_null(),
+			     json_object_get(req, "id") ?: json_null()));
+	ck_assert(json_equal(json_object_get(rep, "workload") ?: json_null(),
+			     json_object_get(req, "workload") ?: json_null()));
 	json_decref(rep);
 	json_decref(req);
 }
@@ -130,6 +135,113 @@ START_TEST(test_handle_run_failures)
 	expect_fail("{\"op\":\"run\",\"id\":9,\"workload\":\"cpu.syscall\","
 		    "\"params\":{\"iters\":\"100\"},\"corrupt\":true}",
 		    "check", "cpu.syscall");
+}
+END_TEST
+
+/* ---- bounds and answers (harness/agentmsg.c) ------------------------------ */
+
+/* {"type":"result","d":[[...]]} with @depth containers in all. */
+static json_t *nested(int depth)
+{
+	json_t *o = json_array(), *top;
+	int i;
+
+	for (i = 2; i < depth; i++)
+		o = json_pack("[o]", o);
+	top = json_pack("{s:s,s:o}", "type", "result", "d", o);
+	return top;
+}
+
+START_TEST(test_bound)
+{
+	char big[VB_AGENT_MAX_STRING + 10];
+	vb_error_t err;
+	json_t *o, *m;
+	int i;
+
+	/* depth: 32 containers pass, 33 do not */
+	o = nested(VB_AGENT_MAX_DEPTH);
+	ck_assert_int_eq(vb_agent_bound(o, 0, &err), 0);
+	json_decref(o);
+	o = nested(VB_AGENT_MAX_DEPTH + 1);
+	ck_assert_int_eq(vb_agent_bound(o, 0, &err), -1);
+	ck_assert_int_eq(err.code, VB_EPROTO);
+	ck_assert_msg(strstr(err.msg, "field 'd[0][0]") && strstr(err.msg, "limit of 32"), "%s",
+		      err.msg);
+	ck_assert_int_eq(vb_agent_bound(o, 1, NULL), 0); /* the agent cuts its own */
+	ck_assert_int_eq(vb_agent_bound(o, 0, &err), 0);
+	json_decref(o);
+
+	/* strings and keys */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	o = json_pack("{s:s,s:s}", "type", "result", "error", big);
+	ck_assert_int_eq(vb_agent_bound(o, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "message from the agent past a limit: field 'error' is a string "
+				  "of 4105 bytes, more than the limit of 4096");
+	ck_assert_int_eq(vb_agent_bound(o, 1, NULL), 0);
+	ck_assert_uint_le(json_string_length(json_object_get(o, "error")), VB_AGENT_MAX_STRING);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(o, "error")), "...[cut]"));
+	json_decref(o);
+	o = json_pack("{s:s,s:{s:i}}", "type", "result", "metrics", big, 1);
+	ck_assert_int_eq(vb_agent_bound(o, 0, &err), -1);
+	ck_assert_msg(strstr(err.msg, "field 'metrics' has a key of 4105 bytes"), "%s", err.msg);
+	json_decref(o);
+
+	/* members */
+	m = json_object();
+	for (i = 0; i <= VB_AGENT_MAX_MEMBERS; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "m%d", i);
+		json_object_set_new(m, k, json_integer(i));
+	}
+	o = json_pack("{s:s,s:o}", "type", "result", "metrics", m);
+	ck_assert_int_eq(vb_agent_bound(o, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "message from the agent past a limit: field 'metrics' has 1025 "
+				  "members, more than the limit of 1024");
+	ck_assert_int_eq(vb_agent_bound(o, 1, NULL), 0);
+	ck_assert_uint_eq(json_object_size(m), VB_AGENT_MAX_MEMBERS);
+	json_decref(o);
+
+	/* the agent's own ready message is within the bounds as it is */
+	o = vb_agent_ready_message();
+	ck_assert_int_eq(vb_agent_bound(o, 0, &err), 0);
+	json_decref(o);
+}
+END_TEST
+
+START_TEST(test_check_answer)
+{
+	json_t *req = json_pack("{s:s,s:i,s:s}", "op", "run", "id", 7, "workload", "cpu.int"), *r;
+	vb_error_t err;
+	vb_chan_t ch;
+
+	vb_chan_init_fds(&ch, "t", -1, -1);
+	r = json_pack("{s:s,s:i,s:s}", "type", "result", "id", 7, "workload", "cpu.int");
+	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1); /* nothing in flight */
+	ck_assert_msg(strstr(err.msg, "while no request is in flight"), "%s", err.msg);
+	ck_assert_int_eq(vb_chan_send(&ch, req, &err), -1); /* no descriptor, but in flight */
+	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), 0);
+	json_object_set_new(r, "workload", json_string("mem.stream"));
+	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1);
+	ck_assert_str_eq(err.msg, "reply out of step: expected the reply to request 7 (cpu.int), "
+				  "got one for request 7 (mem.stream)");
+	json_object_set_new(r, "workload", json_string("cpu.int"));
+	json_object_del(r, "id");
+	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1);
+	ck_assert_msg(strstr(err.msg, "got one for no request id (cpu.int)"), "%s", err.msg);
+	json_decref(r);
+	r = json_pack("{s:s,s:i}", "type", "facts", "id", 7);
+	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1);
+	ck_assert_msg(strstr(err.msg, "expected a 'result' reply to request 7 (cpu.int), got a "
+				     "'facts' message"),
+		      "%s", err.msg);
+	json_decref(r);
+	r = json_pack("{s:s,s:i,s:s}", "type", "error", "id", 7, "error", "no");
+	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), 0); /* a refusal answers */
+	json_decref(r);
+	json_decref(req);
 }
 END_TEST
 
@@ -336,20 +448,32 @@ START_TEST(test_chan_junk_and_long_line)
 
 	ck_assert_msg(vb_chan_spawn(&ch, "junk", &sp, &err) == 0, "%s", err.msg);
 	pid = ch.pid;
-	vb_error_clear(&err);
-	ck_assert_ptr_null(vb_chan_recv(&ch, 5000, 0, &err));
-	ck_assert_int_eq(err.code, VB_EPROTO);
-	ck_assert_msg(strstr(err.msg, "junk") && strstr(err.msg, "not JSON"), "%s", err.msg);
-
+	/* skipping junk (a guest's boot): the text goes, the long line does not */
 	vb_error_clear(&err);
 	ck_assert_ptr_null(vb_chan_recv(&ch, 5000, 1, &err));
 	ck_assert_int_eq(err.code, VB_EPROTO);
 	ck_assert_msg(strstr(err.msg, "longer than"), "%s", err.msg);
+	ck_assert(ch.broken);
 
 	status = vb_chan_close(&ch, 100);
 	ck_assert_int_ne(status, -1);
 	ck_assert(WIFSIGNALED(status));
 	ck_assert_int_eq(vb_res_count(), base);
+	expect_gone(pid);
+
+	/* not skipping: junk is a protocol error, and the stream is out of step */
+	argv[2] = "printf 'not json\\n{\"type\":\"bye\"}\\n'; exec /bin/sleep 30";
+	ck_assert_msg(vb_chan_spawn(&ch, "junk", &sp, &err) == 0, "%s", err.msg);
+	pid = ch.pid;
+	vb_error_clear(&err);
+	ck_assert_ptr_null(vb_chan_recv(&ch, 5000, 0, &err));
+	ck_assert_int_eq(err.code, VB_EPROTO);
+	ck_assert_msg(strstr(err.msg, "junk") && strstr(err.msg, "not JSON"), "%s", err.msg);
+	ck_assert(ch.broken);
+	vb_error_clear(&err);
+	ck_assert_ptr_null(vb_chan_recv(&ch, 5000, 0, &err)); /* the next line is never read */
+	ck_assert_msg(strstr(err.msg, "out of step"), "%s", err.msg);
+	vb_chan_close(&ch, 100);
 	expect_gone(pid);
 }
 END_TEST
@@ -426,6 +550,8 @@ Suite *vb_suite_agent(void)
 	tcase_add_test(agent, test_handle_run_failures);
 	tcase_add_test(agent, test_serve);
 	tcase_add_test(agent, test_serve_eof_and_io_error);
+	tcase_add_test(agent, test_bound);
+	tcase_add_test(agent, test_check_answer);
 	suite_add_tcase(s, agent);
 
 	tcase_set_timeout(chan, 30);

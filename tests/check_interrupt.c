@@ -12,7 +12,8 @@
  * or directory, marker, engine container.  The VM cases need QEMU, the
  * engine cases podman (a container there outlives vbench's SIGKILL under
  * conmon: `vbench clean` removes it); each is skipped with the reason
- * without it.  All need root (cgroups, namespaces).
+ * without it.  All need root (cgroups, namespaces).  Also: the QEMU of a
+ * VM killed during a repetition is reported with its signal.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -312,6 +313,86 @@ START_TEST(test_interrupt)
 }
 END_TEST
 
+/* The PID of @parent's child QEMU, or 0. */
+static pid_t qemu_child(pid_t parent)
+{
+	char path[64], buf[512], *p;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	pid_t found = 0;
+	int ppid;
+
+	while (d && !found && (de = readdir(d)) != NULL) {
+		char *s;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		s = vb_read_file(path, sizeof(buf), 1, NULL);
+		if (s && (p = strrchr(s, ')')) && sscanf(p + 1, " %*c %d", &ppid) == 1 &&
+		    ppid == parent && strstr(s, "(qemu-system"))
+			found = (pid_t)atoi(de->d_name);
+		free(s);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * The QEMU of a hosted VM killed during a repetition (SIGKILL, as the OOM
+ * killer would): the repetition fails naming the signal, without a console
+ * tail (the guest said nothing after its normal boot), the environment
+ * fails with that reason, and the run ends with exit 1, leaving nothing.
+ */
+START_TEST(test_qemu_killed)
+{
+	char dir[PATH_MAX], log[PATH_MAX], why[512];
+	char *argv[] = { vbench,  "run",  "--env", "hosted", "--workload", "cpu.int", "--profile",
+			 "test", "--reps", "3",	   "--out", dir,	  NULL };
+	const char *e;
+	json_t *doc, *reps, *env;
+	pid_t pid, qemu;
+	size_t i;
+	int st;
+
+	if (geteuid() != 0)
+		VB_SKIP("not root: cgroups need it");
+	if (env_missing("hosted", why, sizeof(why)))
+		VB_SKIP("%s", why);
+	snprintf(dir, sizeof(dir), "%s/qemu-killed", tmpdir);
+	snprintf(log, sizeof(log), "%s.log", dir);
+	pid = spawn(argv, log, "workload:hosted:2");
+	st = wait_state(pid, 240000);
+	ck_assert_msg(st != -1 && WIFSTOPPED(st), "never reached the second repetition: %s",
+		      log_tail(log));
+	qemu = qemu_child(pid);
+	ck_assert_int_gt(qemu, 0);
+	kill(qemu, SIGKILL);
+	kill(pid, SIGCONT);
+	do
+		st = wait_state(pid, 120000);
+	while (st != -1 && WIFSTOPPED(st));
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1,
+		      "status %#x, want exit 1: %s", st, log_tail(log));
+	assert_valid(dir);
+	doc = load_run(dir);
+	reps = reps_of(doc, "hosted");
+	ck_assert_uint_eq(json_array_size(reps), 2); /* none after the VM died */
+	ck_assert(json_is_true(json_object_get(json_array_get(reps, 0), "ok")));
+	e = json_string_value(json_object_get(json_array_get(reps, 1), "error"));
+	ck_assert_msg(e && strstr(e, "QEMU was killed by signal 9 (SIGKILL)"), "error: %s", e);
+	ck_assert_msg(!strstr(e, "console tail"), "a boot line as the console tail: %s", e);
+	json_array_foreach(json_object_get(doc, "environments"), i, env)
+		if (!strcmp(json_string_value(json_object_get(env, "name")), "hosted"))
+			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(env, "failed")),
+						     "SIGKILL"));
+	json_decref(reps);
+	json_decref(doc);
+	ck_assert_msg(!vb_test_wait_no_debris(pid, 10000, why, sizeof(why)), "%s", why);
+}
+END_TEST
+
 Suite *vb_suite_interrupt(void)
 {
 	Suite *s = suite_create("interrupt");
@@ -320,6 +401,7 @@ Suite *vb_suite_interrupt(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, test_interrupt, 0, (int)VB_ARRAY_SIZE(cases));
+	tcase_add_test(tc, test_qemu_killed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -391,12 +391,11 @@ END_TEST
 
 /* ---- what a guest sends back ---- */
 
-/* Feed @data into a channel as an agent's output and call for a result. */
-static json_t *call_with(const char *data, size_t len, vb_error_t *err)
+/* A channel reading @data as an agent's output (a child writes it, then
+ * ends the stream); requests go to /dev/null.  The writer's PID in *@pid. */
+static void chan_with(vb_chan_t *ch, const char *data, size_t len, pid_t *pidp)
 {
-	json_t *req = json_pack("{s:s,s:i}", "op", "run", "id", 1), *o;
-	int p[2], devnull, status;
-	vb_chan_t ch;
+	int p[2], devnull;
 	ssize_t n;
 	pid_t pid;
 
@@ -413,12 +412,40 @@ static json_t *call_with(const char *data, size_t len, vb_error_t *err)
 	close(p[1]);
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	ck_assert_int_ge(devnull, 0);
-	vb_chan_init_fds(&ch, "guest", devnull, p[0]);
-	vb_error_clear(err);
-	o = vb_chan_call(&ch, req, "result", 5000, err);
-	vb_chan_close(&ch, 0); /* closes the read end: a writer still going gets EPIPE */
+	vb_chan_init_fds(ch, "guest", devnull, p[0]);
+	*pidp = pid;
+}
+
+/* Close @ch (a writer still going gets EPIPE) and reap its writer @pid. */
+static void chan_done(vb_chan_t *ch, pid_t pid)
+{
+	int status;
+
+	vb_chan_close(ch, 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+}
+
+/* Request @id of workload cpu.int on @ch, as the runner sends it. */
+static json_t *call_id(vb_chan_t *ch, int id, vb_error_t *err)
+{
+	json_t *req = json_pack("{s:s,s:i,s:s}", "op", "run", "id", id, "workload", "cpu.int"), *o;
+
+	vb_error_clear(err);
+	o = vb_chan_call(ch, req, "result", 5000, err);
 	json_decref(req);
+	return o;
+}
+
+/* Feed @data into a channel as an agent's output and call for result 1. */
+static json_t *call_with(const char *data, size_t len, vb_error_t *err)
+{
+	vb_chan_t ch;
+	json_t *o;
+	pid_t pid;
+
+	chan_with(&ch, data, len, &pid);
+	o = call_id(&ch, 1, err);
+	chan_done(&ch, pid);
 	return o;
 }
 
@@ -450,7 +477,8 @@ START_TEST(test_stream)
 	/* A well-formed result passes, so the refusals above are not blanket. */
 	{
 		static const char good[] =
-		    "{\"type\":\"result\",\"id\":1,\"ok\":true,\"elapsed_ns\":5,\"ops\":1,"
+		    "{\"type\":\"result\",\"id\":1,\"workload\":\"cpu.int\",\"ok\":true,"
+		    "\"elapsed_ns\":5,\"ops\":1,"
 		    "\"metrics\":{\"mops\":1.5},\"counters\":{\"A\":{\"value\":3},"
 		    "\"B\":{\"available\":false,\"reason\":\"no PMU\"}}}\n";
 		vb_error_t err;
@@ -459,6 +487,44 @@ START_TEST(test_stream)
 		ck_assert_msg(o, "%s", err.msg);
 		json_decref(o);
 	}
+}
+END_TEST
+
+/*
+ * A result sent twice (issue #11, case 5): the first answers request 1;
+ * the copy, read when request 2 is in flight, is a protocol error naming
+ * both, never request 2's result; and the channel reads nothing more
+ * (its stream is out of step), even request 2's real answer.
+ */
+START_TEST(test_stream_duplicate_result)
+{
+	static const char twice[] =
+	    "{\"type\":\"result\",\"id\":1,\"workload\":\"cpu.int\",\"ok\":true,"
+	    "\"elapsed_ns\":5,\"ops\":1,\"metrics\":{\"mops\":1}}\n"
+	    "{\"type\":\"result\",\"id\":1,\"workload\":\"cpu.int\",\"ok\":true,"
+	    "\"elapsed_ns\":5,\"ops\":1,\"metrics\":{\"mops\":1}}\n"
+	    "{\"type\":\"result\",\"id\":2,\"workload\":\"cpu.int\",\"ok\":true,"
+	    "\"elapsed_ns\":5,\"ops\":1,\"metrics\":{\"mops\":2}}\n";
+	vb_error_t err;
+	vb_chan_t ch;
+	json_t *o;
+	pid_t pid;
+
+	chan_with(&ch, twice, strlen(twice), &pid);
+	o = call_id(&ch, 1, &err);
+	ck_assert_msg(o, "%s", err.msg);
+	json_decref(o);
+	o = call_id(&ch, 2, &err);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(err.code, VB_EPROTO);
+	ck_assert_str_eq(err.msg, "guest: reply out of step: expected the reply to request 2 "
+				  "(cpu.int), got one for request 1 (cpu.int)");
+	ck_assert(ch.broken);
+	o = call_id(&ch, 3, &err);
+	ck_assert_ptr_null(o);
+	ck_assert_int_eq(err.code, VB_EPROTO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "out of step since an earlier protocol error"));
+	chan_done(&ch, pid);
 }
 END_TEST
 
@@ -508,6 +574,7 @@ Suite *vb_suite_malformed(void)
 	tcase_add_test(tc, test_agent_oversized);
 	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_stream_oversized);
+	tcase_add_test(tc, test_stream_duplicate_result);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fuzz-regressions");
 	tcase_add_test(tc, test_fuzz_plan_empty);

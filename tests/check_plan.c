@@ -331,6 +331,47 @@ START_TEST(test_normalise_and_factors)
 }
 END_TEST
 
+/*
+ * Subnormal numbers (issue #11): "cpu = 1e-320" in a plan is refused saying
+ * what is expected, not "not a finite number"; a subnormal median in the
+ * run is refused with its value, not turned into "needs inf cores".
+ */
+START_TEST(test_subnormal)
+{
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum, *r;
+	vb_error_t err;
+	size_t i;
+
+	vb_error_clear(&err);
+	ck_assert_int_eq(vb_plan_parse("t.ini", "[service web]\ncpu = 1e-320\nmemory = 1G\n", &in,
+				       &err),
+			 -1);
+	ck_assert_str_eq(err.msg, "t.ini:2: field 'cpu' of [service web]: '1e-320' is too small: "
+				  "expected 0 or a number from 1e-09 to 100000");
+	ck_assert_int_eq(vb_plan_parse("t.ini", "[service web]\nio = 1e-400\nmemory = 1G\n", &in,
+				       &err),
+			 -1);
+	ck_assert_msg(strstr(err.msg, "'1e-400' is too small"), "%s", err.msg);
+	parse_ok("[service web]\ncpu = 0\nmemory = 1G\n");
+
+	json_array_foreach(json_object_get(run, "repetitions"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "env")), "bare") &&
+		    json_object_get(json_object_get(r, "result"), "metrics"))
+			json_object_set_new(json_object_get(json_object_get(r, "result"), "metrics"),
+					    "ns_per_call", json_real(1e-320));
+	sum = vb_test_summarize(run);
+	parse_ok("[host]\ncpus = 8\nmemory = 32G\ndisk = 100G\n[service old]\n"
+		 "utilisation = 50%\nserver_cpus = 4\nserver_cpu_score = 100\n"
+		 "score_workload = cpu.syscall\nmemory = 1G\n");
+	ck_assert_int_eq(vb_plan_resolve(&in, sum, NULL, &err), -1);
+	ck_assert_msg(strstr(err.msg, "field 'server_cpu_score'") &&
+			  strstr(err.msg, "not a positive normal number") && !strstr(err.msg, "inf"),
+		      "%s", err.msg);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 START_TEST(test_from_run)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE), *sum = vb_test_summarize(run);
@@ -502,6 +543,7 @@ Suite *vb_suite_plan(void)
 	tcase_add_test(tc, test_deterministic_and_mixed);
 	tcase_add_test(tc, test_normalise_and_factors);
 	tcase_add_test(tc, test_from_run);
+	tcase_add_test(tc, test_subnormal);
 	tcase_add_test(tc, test_malformed_corpus);
 	tcase_add_test(tc, test_cmd_plan);
 	suite_add_tcase(s, tc);

@@ -262,6 +262,23 @@ START_TEST(test_open)
 	ck_assert_str_eq(cfg->resume, dir);
 	vb_run_cfg_free(cfg);
 	vb_resume_close(&rs);
+	/* A seed that is not positive: said so, not "missing" (issue #11). */
+	json_object_set_new(json_object_get(doc, "options"), "seed", json_integer(-5));
+	ck_assert_int_eq(vb_runfile_save(doc, dir, &err), 0);
+	parse(cfg, again);
+	ck_assert_int_eq(vb_resume_open(&rs, cfg, &err), -1);
+	assert_one_line(&err, "field 'options.seed' is -5: expected the positive seed the run was "
+			      "shuffled with");
+	vb_resume_close(&rs);
+	vb_run_cfg_free(cfg);
+	json_object_set_new(json_object_get(doc, "options"), "seed", json_string("x"));
+	ck_assert_int_eq(vb_runfile_save(doc, dir, &err), 0);
+	parse(cfg, again);
+	ck_assert_int_eq(vb_resume_open(&rs, cfg, &err), -1);
+	assert_one_line(&err, "field 'options.seed' is not an integer");
+	vb_resume_close(&rs);
+	vb_run_cfg_free(cfg);
+	json_object_set_new(json_object_get(doc, "options"), "seed", json_integer(1234));
 	/* Options that do not follow from the command line: refused. */
 	json_object_set_new(json_object_get(doc, "options"), "reps", json_integer(4));
 	ck_assert_int_eq(vb_runfile_save(doc, dir, &err), 0);

@@ -49,6 +49,22 @@ START_TEST(test_summary_empty)
 }
 END_TEST
 
+/* Values near the top of the double range (issue #11: a 1e308 metric
+ * printed "cv nan%"): the mean and CV are computed without overflow. */
+START_TEST(test_summary_huge)
+{
+	double same[] = { 1e308, 1e308, 1e308 }, two[] = { 1e308, 5e307 };
+	vb_summary_t s;
+
+	ck_assert_int_eq(vb_summarize(same, 3, &s), 0);
+	ck_assert_double_eq_tol(s.mean / 1e308, 1.0, 1e-12);
+	ck_assert_double_eq_tol(s.cv, 0.0, 1e-12);
+	ck_assert_int_eq(vb_summarize(two, 2, &s), 0);
+	ck_assert(isfinite(s.mean) && isfinite(s.sd) && isfinite(s.cv));
+	ck_assert_double_eq_tol(s.cv, sqrt(0.125) / 0.75, 1e-12);
+}
+END_TEST
+
 START_TEST(test_derive_counters)
 {
 	json_t *c = json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:{s:I,s:s},s:{s:b,s:s},s:{s:I,s:s}}",
@@ -280,6 +296,7 @@ Suite *vb_suite_stats(void)
 	tcase_add_test(tc, test_summary_odd);
 	tcase_add_test(tc, test_summary_even_and_nan);
 	tcase_add_test(tc, test_summary_empty);
+	tcase_add_test(tc, test_summary_huge);
 	tcase_add_test(tc, test_derive_counters);
 	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_interval_quantiles);

@@ -11,6 +11,7 @@
 
 #define VB_SUITES(X)   \
 	X(util)        \
+	X(textsafe)    \
 	X(safefs)      \
 	X(registry)    \
 	X(cpu)         \
@@ -44,6 +45,7 @@
 	X(interrupt)   \
 	X(prepare)     \
 	X(sections)    \
+	X(hostile)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

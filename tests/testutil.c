@@ -165,6 +165,21 @@ int vb_test_vbench(const char *cwd, char **out, char **errout, ...)
 	return exit_code(status);
 }
 
+const char *vb_test_fake_agent(char *buf, size_t len)
+{
+	char self[PATH_MAX], real[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	ck_assert_int_gt(n, 0);
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(buf, len, "%s/fake-agent", self);
+	ck_assert_msg(access(buf, X_OK) == 0, "no test agent %s (make build/fake-agent)", buf);
+	snprintf(real, sizeof(real), "%s/workloads/vbench-agent", vb_test_bindir());
+	ck_assert_int_eq(setenv("VBENCH_FAKE_AGENT", real, 1), 0);
+	return buf;
+}
+
 pid_t vb_test_spawn(char *const argv[], const char *env_kv)
 {
 	pid_t pid = fork();

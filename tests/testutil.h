@@ -51,6 +51,13 @@ int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen
  */
 int vb_test_vbench(const char *cwd, char **out, char **errout, ...);
 
+/*
+ * The lying test agent (tests/fake_agent.c), built next to the test runner,
+ * into @buf; VBENCH_FAKE_AGENT is set in this process's environment to the
+ * real agent under test, so the vbench runs this test starts pass it on.
+ */
+const char *vb_test_fake_agent(char *buf, size_t len);
+
 /* Start @argv in the background, output discarded, "K=V" @env_kv set. */
 pid_t vb_test_spawn(char *const argv[], const char *env_kv);
 

@@ -17,16 +17,21 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "../harness/agentio.h"
 #include "../harness/cgroup.h"
 #include "../harness/counters.h"
 #include "../harness/hostinfo.h"
 #include "../harness/util.h"
 #include "workload.h"
 
-static json_t *fail_reply(json_t *id, const vb_error_t *err)
+/* A failed result for @req, echoing its id and workload (agent.h). */
+static json_t *fail_reply(const json_t *req, const vb_error_t *err)
 {
-	return json_pack("{s:s,s:O?,s:b,s:s,s:s}", "type", "result", "id", id, "ok", 0, "error",
-			 err->msg, "error_kind", vb_error_code_name(err->code));
+	json_t *wl = json_object_get(req, "workload");
+
+	return json_pack("{s:s,s:O?,s:O?,s:b,s:s,s:s}", "type", "result", "id",
+			 json_object_get(req, "id"), "workload", json_is_string(wl) ? wl : NULL,
+			 "ok", 0, "error", err->msg, "error_kind", vb_error_code_name(err->code));
 }
 
 /* Parse the "events" array into @names (borrowed pointers into @req). */
@@ -125,6 +130,7 @@ static int prepare_run(const json_t *req, run_req_t *r, vb_error_t *err)
 json_t *vb_agent_handle_run(const json_t *req)
 {
 	json_t *id = json_object_get(req, "id"), *reply;
+	uint64_t t0 = vb_now_ns();
 	vb_counters_t *ctr = NULL;
 	vb_wresult_t res;
 	vb_error_t err;
@@ -132,23 +138,23 @@ json_t *vb_agent_handle_run(const json_t *req)
 
 	vb_error_clear(&err);
 	if (prepare_run(req, &r, &err) < 0)
-		return fail_reply(id, &err);
+		return fail_reply(req, &err);
 	if (r.nev) {
 		ctr = vb_counters_new(r.names, r.nev, &err);
 		if (!ctr)
-			return fail_reply(id, &err);
+			return fail_reply(req, &err);
 	}
 	if (vb_workload_run(r.w, &r.params, r.scratch, ctr, r.corrupt, &res, &err) < 0) {
 		vb_counters_free(ctr);
-		return fail_reply(id, &err);
+		return fail_reply(req, &err);
 	}
-	reply = json_pack("{s:s,s:O?,s:b,s:s,s:o,s:I,s:I,s:I,s:o,s:o,s:s,s:o}", "type", "result",
-			  "id", id, "ok", 1, "workload", r.w->name, "params",
+	reply = json_pack("{s:s,s:O?,s:b,s:s,s:o,s:I,s:I,s:I,s:I,s:o,s:o,s:s,s:o}", "type",
+			  "result", "id", id, "ok", 1, "workload", r.w->name, "params",
 			  vb_params_to_json(&r.params), "elapsed_ns", (json_int_t)res.elapsed_ns,
-			  "ops", (json_int_t)res.ops, "bytes", (json_int_t)res.bytes, "metrics",
-			  metrics_json(r.w, &res), "counters",
-			  ctr ? vb_counters_to_json(ctr) : json_object(), "counter_mode",
-			  ctr ? vb_counters_mode(ctr) : "none", "detail",
+			  "handled_ns", (json_int_t)(vb_now_ns() - t0), "ops", (json_int_t)res.ops,
+			  "bytes", (json_int_t)res.bytes, "metrics", metrics_json(r.w, &res),
+			  "counters", ctr ? vb_counters_to_json(ctr) : json_object(),
+			  "counter_mode", ctr ? vb_counters_mode(ctr) : "none", "detail",
 			  res.detail ? res.detail : json_object());
 	vb_counters_free(ctr);
 	return reply;
@@ -314,11 +320,13 @@ json_t *vb_agent_ready_message(void)
 			 vb_hostinfo_collect(NULL), "inside", inside_json());
 }
 
-int vb_agent_send(FILE *out, const json_t *obj)
+int vb_agent_send(FILE *out, json_t *obj)
 {
-	char *s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s;
 	int rc = 0;
 
+	vb_agent_bound(obj, 1, NULL);
+	s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (!s)
 		return -1;
 	if (fputs(s, out) == EOF || fputc('\n', out) == EOF || fflush(out) == EOF)
@@ -327,9 +335,11 @@ int vb_agent_send(FILE *out, const json_t *obj)
 	return rc;
 }
 
-static json_t *error_reply(const char *why)
+/* A refusal of @req (NULL: not an object), echoing its id. */
+static json_t *error_reply(const json_t *req, const char *why)
 {
-	return json_pack("{s:s,s:s}", "type", "error", "error", why);
+	return json_pack("{s:s,s:O?,s:s}", "type", "error", "id", json_object_get(req, "id"),
+			 "error", why);
 }
 
 json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *quit)
@@ -341,11 +351,11 @@ json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *qui
 	run_req_t r;
 
 	if (memchr(line, '\0', len))
-		return error_reply("request holds a NUL byte");
+		return error_reply(NULL, "request holds a NUL byte");
 	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!req || !json_is_object(req)) {
 		json_decref(req);
-		return error_reply("request is not a JSON object");
+		return error_reply(NULL, "request is not a JSON object");
 	}
 	op = json_string_value(json_object_get(req, "op"));
 	if (op && !strcmp(op, "run")) {
@@ -353,20 +363,21 @@ json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *qui
 		if (!dry_run)
 			reply = vb_agent_handle_run(req);
 		else if (prepare_run(req, &r, &err) < 0)
-			reply = fail_reply(json_object_get(req, "id"), &err);
+			reply = fail_reply(req, &err);
 		else
 			reply = json_pack("{s:s,s:s}", "type", "checked", "op", op);
 	} else if (op && !strcmp(op, "facts")) {
 		const char *scratch = json_string_value(json_object_get(req, "scratch"));
 
 		reply = dry_run ? json_pack("{s:s,s:s}", "type", "checked", "op", op)
-				: json_pack("{s:s,s:o}", "type", "facts", "facts",
+				: json_pack("{s:s,s:O?,s:o}", "type", "facts", "id",
+					    json_object_get(req, "id"), "facts",
 					    vb_hostinfo_collect(scratch));
 	} else if (op && !strcmp(op, "quit")) {
 		*quit = 1;
 		reply = json_pack("{s:s}", "type", "bye");
 	} else {
-		reply = error_reply("unknown op (expected run, facts or quit)");
+		reply = error_reply(req, "unknown op (expected run, facts or quit)");
 	}
 	json_decref(req);
 	return reply;
@@ -412,7 +423,7 @@ int vb_agent_serve(FILE *in, FILE *out)
 		rc = -1;
 	json_decref(msg);
 	while (!rc && !quit && (got = read_line(in, line, VB_AGENT_MAX_LINE, &len)) != 0) {
-		msg = got < 0 ? error_reply("request line too long")
+		msg = got < 0 ? error_reply(NULL, "request line too long")
 			      : vb_agent_handle_line(line, len, 0, &quit);
 		/* The harness may close its end right after "quit": a lost
 		 * "bye" is not an error. */

@@ -19,13 +19,27 @@
  *      write to the device itself, destroying its contents)
  *     {"op":"facts","scratch":"/dir"}
  *     {"op":"quit"}
- *   agent -> harness, one reply per request:
+ *   agent -> harness, one reply per request, in order, each echoing the
+ *   request's "id" (when it had one) and, for a result, its "workload":
  *     {"type":"result","id":N,"ok":true,"workload":"...","params":{...},
- *      "elapsed_ns":N,"ops":N,"bytes":N,"metrics":{"triad":...},
+ *      "elapsed_ns":N,"handled_ns":N,"ops":N,"bytes":N,"metrics":{"triad":...},
  *      "counters":{...},"counter_mode":"...","detail":{...}}
- *     {"type":"result","id":N,"ok":false,"error":"...","error_kind":"check"}
- *     {"type":"facts","facts":{...}}   {"type":"bye"}
- *     {"type":"error","error":"..."}   (unparseable request)
+ *     {"type":"result","id":N,"workload":"...","ok":false,"error":"...",
+ *      "error_kind":"check"}
+ *     {"type":"facts","id":N,"facts":{...}}   {"type":"bye"}
+ *     {"type":"error","id":N,"error":"..."}   (a request it cannot serve; no
+ *      "id" when the line was not a JSON object)
+ *   ("elapsed_ns" is the measured region; "handled_ns" the whole request in
+ *   the agent, set-up included, both on the agent's own clock.)
+ *
+ * The harness takes a reply that does not answer the request in flight
+ * (another id or workload, another type) as a protocol error, never as a
+ * result (agentio.h).  Every message is bounded: a line of at most
+ * VB_AGENT_MAX_LINE bytes, nesting at most VB_AGENT_MAX_DEPTH objects and
+ * arrays deep, strings and keys of at most VB_AGENT_MAX_STRING bytes, at
+ * most VB_AGENT_MAX_MEMBERS members per object or array.  The harness
+ * refuses a message past a bound (it would end up in run.json, 4 levels
+ * deeper); the agent cuts its own messages to fit (vb_agent_send).
  *
  * The same request can be given on the command line (`vbench-agent run`),
  * which prints one result line per repetition.
@@ -39,6 +53,9 @@
 
 #define VB_AGENT_PROTOCOL 1
 #define VB_AGENT_MAX_LINE (1u << 20)
+#define VB_AGENT_MAX_DEPTH 32      /* objects and arrays nested in one message */
+#define VB_AGENT_MAX_STRING 4096   /* bytes of one string or key */
+#define VB_AGENT_MAX_MEMBERS 1024  /* members of one object or array */
 
 /*
  * Execute one "run" request and return the reply object (never NULL unless
@@ -68,7 +85,9 @@ json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *qui
  */
 int vb_agent_serve(FILE *in, FILE *out);
 
-/* Write @obj as one compact line to @out and flush.  Returns 0 or -1. */
-int vb_agent_send(FILE *out, const json_t *obj);
+/* Write @obj as one compact line to @out and flush, first cut to the
+ * protocol's bounds (vb_agent_bound with clip: what the agent collects about
+ * its surroundings can be long).  Returns 0 or -1. */
+int vb_agent_send(FILE *out, json_t *obj);
 
 #endif

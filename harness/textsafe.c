@@ -1,0 +1,281 @@
+/*
+ * textsafe.c - untrusted text in its terminal, Markdown and CSV forms
+ * (textsafe.h).  One decoder walks the bytes as UTF-8; each character is
+ * kept or replaced by its escape, then written to a stream or a buffer.
+ */
+#include "textsafe.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum form { TERM, MD };
+
+/* ---- decoding ---- */
+
+/*
+ * Length of the UTF-8 character at @p (RFC 3629: no overlong form, no
+ * surrogate, at most U+10FFFF) with its code point in *@cp; 0 when the
+ * byte at @p does not start one.
+ */
+static size_t utf8_char(const unsigned char *p, uint32_t *cp)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, *cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, *cp = c & 0x0f, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, *cp = c & 0x07, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xbf))
+			return 0;
+		*cp = (*cp << 6) | (p[i] & 0x3f);
+	}
+	return n;
+}
+
+/* A character a terminal acts on or that hides text: C1 controls, the
+ * Unicode line and paragraph separators, bidirectional marks and overrides. */
+static int invisible(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * The next piece of @s in @form into @out (at most 16 bytes, NUL-ended);
+ * returns how many bytes of @s it stands for (0 at the end).
+ */
+static size_t piece(const char *s, enum form form, char *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const char *pre = form == MD ? "\\\\" : "\\"; /* Markdown shows the backslash */
+	uint32_t cp = 0;
+	size_t n;
+
+	if (!*p)
+		return 0;
+	n = utf8_char(p, &cp);
+	if (!n) {
+		snprintf(out, 16, "%sx%02x", pre, p[0]);
+		return 1;
+	}
+	if (cp == '\n' || cp == '\r' || cp == '\t')
+		snprintf(out, 16, "%s%c", pre, cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't');
+	else if (cp < 0x20 || cp == 0x7f)
+		snprintf(out, 16, "%sx%02x", pre, (unsigned)cp);
+	else if (invisible(cp))
+		snprintf(out, 16, "%su%04x", pre, (unsigned)cp);
+	else if (form == MD && cp == '<')
+		snprintf(out, 16, "&lt;");
+	else if (form == MD && cp == '>')
+		snprintf(out, 16, "&gt;");
+	else if (form == MD && cp == '&')
+		snprintf(out, 16, "&amp;");
+	else if (form == MD && strchr("\\|`*_[]", (int)cp))
+		snprintf(out, 16, "\\%c", (char)cp);
+	else {
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+	return n;
+}
+
+/* Length of all of @s in @form. */
+static size_t rendered_len(const char *s, enum form form)
+{
+	char pc[16];
+	size_t total = 0, n;
+
+	while ((n = piece(s, form, pc)) != 0) {
+		total += strlen(pc);
+		s += n;
+	}
+	return total;
+}
+
+static void put(FILE *f, const char *s, enum form form)
+{
+	char pc[16];
+	size_t n;
+
+	for (s = s ?: ""; (n = piece(s, form, pc)) != 0; s += n)
+		fputs(pc, f);
+}
+
+/* ---- the forms ---- */
+
+char *vb_text_term(const char *s, char *buf, size_t len)
+{
+	size_t used = 0, n, room, k;
+	char pc[16];
+	int cut;
+
+	s = s ?: "";
+	cut = rendered_len(s, TERM) > len - 1;
+	room = cut ? len - 4 : len - 1;
+	for (; (n = piece(s, TERM, pc)) != 0; s += n) {
+		k = strlen(pc);
+		if (used + k > room)
+			break;
+		memcpy(buf + used, pc, k);
+		used += k;
+	}
+	if (cut)
+		memcpy(buf + used, "...", 3), used += 3;
+	buf[used] = '\0';
+	return buf;
+}
+
+void vb_text_put_term(FILE *f, const char *s)
+{
+	put(f, s, TERM);
+}
+
+void vb_text_put_md(FILE *f, const char *s)
+{
+	put(f, s, MD);
+}
+
+void vb_text_put_md_code(FILE *f, const char *s)
+{
+	if (s && vb_text_is_safe(s) && !strpbrk(s, "`|"))
+		fprintf(f, "`%s`", s);
+	else
+		put(f, s, MD);
+}
+
+void vb_text_put_csv(FILE *f, const char *s)
+{
+	char pc[16], *p;
+	size_t n;
+	int formula, quote = 0;
+	const char *t;
+
+	s = s ?: "";
+	formula = strchr("=+-@", s[0]) && s[0];
+	for (t = s; (n = piece(t, TERM, pc)) != 0; t += n)
+		quote |= strpbrk(pc, ",\"") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (formula)
+		fputc('\'', f);
+	for (; (n = piece(s, TERM, pc)) != 0; s += n)
+		for (p = pc; *p; p++) {
+			if (*p == '"')
+				fputc('"', f);
+			fputc(*p, f);
+		}
+	if (quote)
+		fputc('"', f);
+}
+
+int vb_text_is_safe(const char *s)
+{
+	char pc[16];
+	size_t n;
+
+	for (s = s ?: ""; (n = piece(s, TERM, pc)) != 0; s += n)
+		if (strncmp(pc, s, n) || pc[n])
+			return 0;
+	return 1;
+}
+
+/* @s in the terminal form, malloc'ed (NULL without memory). */
+static char *term_dup(const char *s)
+{
+	size_t len = rendered_len(s, TERM) + 1;
+	char *buf = malloc(len);
+
+	return buf ? vb_text_term(s, buf, len) : NULL;
+}
+
+/* The @len bytes at @s (NUL bytes shown as "\x00") in the terminal form,
+ * malloc'ed (NULL without memory). */
+static char *string_dup(const char *s, size_t len)
+{
+	size_t i, total = 1;
+	char *out, *part;
+	FILE *f;
+
+	f = open_memstream(&out, &total);
+	if (!f)
+		return NULL;
+	for (i = 0; i <= len; i += strlen(s + i) + 1) {
+		if (i)
+			fputs("\\x00", f);
+		part = term_dup(s + i);
+		if (part)
+			fputs(part, f);
+		free(part);
+	}
+	fclose(f);
+	return out;
+}
+
+/* The keys of @o that are not safe, moved to their terminal form. */
+static void clean_keys(json_t *o)
+{
+	const char *key;
+	char *safe, *name;
+	json_t *v, *bad = json_array(), *k;
+	size_t i, len;
+	unsigned n;
+
+	json_object_foreach(o, key, v)
+		if (!vb_text_is_safe(key))
+			json_array_append_new(bad, json_string_nocheck(key));
+	json_array_foreach(bad, i, k) {
+		key = json_string_value(k);
+		safe = term_dup(key);
+		len = safe ? strlen(safe) + 16 : 0;
+		name = safe ? malloc(len) : NULL;
+		if (!name) {
+			free(safe);
+			break;
+		}
+		snprintf(name, len, "%s", safe);
+		for (n = 2; json_object_get(o, name); n++)
+			snprintf(name, len, "%s~%u", safe, n);
+		v = json_incref(json_object_get(o, key));
+		json_object_del(o, key);
+		json_object_set_new(o, name, v);
+		free(name);
+		free(safe);
+	}
+	json_decref(bad);
+}
+
+void vb_text_clean_json(json_t *doc)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+	char *safe;
+
+	if (json_is_string(doc)) {
+		if (vb_text_is_safe(json_string_value(doc)) &&
+		    strlen(json_string_value(doc)) == json_string_length(doc))
+			return;
+		safe = string_dup(json_string_value(doc), json_string_length(doc));
+		if (safe)
+			json_string_set(doc, safe);
+		free(safe);
+	} else if (json_is_object(doc)) {
+		clean_keys(doc);
+		json_object_foreach(doc, key, v)
+			vb_text_clean_json(v);
+	} else if (json_is_array(doc)) {
+		json_array_foreach(doc, i, v)
+			vb_text_clean_json(v);
+	}
+}

@@ -1,0 +1,61 @@
+/*
+ * textsafe.h - text vbench did not write itself, made safe for where it is
+ * shown.  An agent's error, a guest's facts, the names and facts inside a
+ * run.json given to `report`, `compare`, `explain` or `plan` are untrusted:
+ * an escape sequence in them would drive the terminal, a newline would fake
+ * a line of output, a '|' would break a Markdown table, '<script>' would be
+ * markup in a Markdown viewer, "=cmd" a formula in a spreadsheet.
+ *
+ * Three forms, one set of rules:
+ *
+ *   terminal  control characters (C0, DEL, C1), line and paragraph
+ *             separators and bidirectional overrides are shown escaped
+ *             ("\x1b", "\n", "\t", "\u202e"), as is every byte of invalid
+ *             UTF-8 ("\xff"); everything else is kept, backslashes too, so
+ *             the form is idempotent (safe text stays as it is)
+ *   Markdown  the terminal form, then '\' '|' '`' '*' '_' '[' ']' escaped
+ *             with a backslash and '<' '>' '&' as entities: for table cells
+ *             and inline text (never inside a code span)
+ *   CSV       the terminal form as one RFC 4180 field: quoted when it holds
+ *             a comma or a quote (doubled), and a text starting with '=',
+ *             '+', '-' or '@' (a spreadsheet formula) prefixed with "'"
+ *
+ * HTML has its own escaper (report_html.c vb_html_text), run after this
+ * for the documents loaded with vb_text_clean_json.
+ */
+#ifndef VB_TEXTSAFE_H
+#define VB_TEXTSAFE_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+/* @s (NULL: "") in the terminal form into @buf (@len > 4), cut with "..." at
+ * a character boundary when it does not fit.  Returns @buf. */
+char *vb_text_term(const char *s, char *buf, size_t len);
+
+/* @s (NULL: "") in the terminal form onto @f, whole. */
+void vb_text_put_term(FILE *f, const char *s);
+
+/* @s (NULL: "") in the Markdown form onto @f. */
+void vb_text_put_md(FILE *f, const char *s);
+
+/* @s as a Markdown code span `s` when it is printable and holds no
+ * backquote or '|' (a path, a command line; also in a table cell), else in
+ * the Markdown form. */
+void vb_text_put_md_code(FILE *f, const char *s);
+
+/* @s (NULL: "") in the CSV form onto @f, as one field (no separator). */
+void vb_text_put_csv(FILE *f, const char *s);
+
+/* 1 when @s is already in the terminal form (nothing to escape). */
+int vb_text_is_safe(const char *s);
+
+/*
+ * Every string of @doc, values and object keys, in the terminal form, in
+ * place (a key that becomes equal to another gets "~2", "~3"... appended).
+ * For documents loaded from files (run.json): after it, nothing printed
+ * from them can act on a terminal, whatever the printer.
+ */
+void vb_text_clean_json(json_t *doc);
+
+#endif
