@@ -81,8 +81,9 @@ static size_t piece(const char *s, enum form form, char *out)
 		snprintf(out, 16, "&gt;");
 	else if (form == MD && cp == '&')
 		snprintf(out, 16, "&amp;");
-	else if (form == MD && strchr("\\|`*_[]", (int)cp))
-		snprintf(out, 16, "\\%c", (char)cp);
+	else if (form == MD && (strchr("\\|`*_", (int)cp) ||
+				(cp == ']' && (s[1] == '(' || s[1] == '['))))
+		snprintf(out, 16, "\\%c", (char)cp); /* "](", "][" make links; "[0.9-1.0]" not */
 	else {
 		memcpy(out, s, n);
 		out[n] = '\0';
@@ -103,13 +104,37 @@ static size_t rendered_len(const char *s, enum form form)
 	return total;
 }
 
+static int alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 static void put(FILE *f, const char *s, enum form form)
 {
+	const char *start = s ?: "";
 	char pc[16];
 	size_t n;
 
-	for (s = s ?: ""; (n = piece(s, form, pc)) != 0; s += n)
-		fputs(pc, f);
+	for (s = start; (n = piece(s, form, pc)) != 0; s += n) {
+		/* An underscore inside a word never starts emphasis (CommonMark's
+		 * flanking rules): ns_per_call stays as it is. */
+		if (form == MD && *s == '_' && s > start && alnum(s[-1]) && alnum(s[1])) {
+			fputc('_', f);
+		} else if (form == MD && *s == '`' && strchr(s + 1, '`')) {
+			/* A code span: nothing in it is markup, so it is kept (in the
+			 * terminal form, '|' escaped for tables); vbench's own text uses
+			 * them, and a backquote in untrusted text can only make one. */
+			const char *end = strchr(s + 1, '`');
+
+			fputc('`', f);
+			for (s++; s < end && (n = piece(s, TERM, pc)) != 0; s += n)
+				fputs(*s == '|' ? "\\|" : pc, f);
+			fputc('`', f);
+			n = 1; /* past the closing backquote */
+		} else {
+			fputs(pc, f);
+		}
+	}
 }
 
 /* ---- the forms ---- */

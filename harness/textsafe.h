@@ -13,9 +13,12 @@
  *             ("\x1b", "\n", "\t", "\u202e"), as is every byte of invalid
  *             UTF-8 ("\xff"); everything else is kept, backslashes too, so
  *             the form is idempotent (safe text stays as it is)
- *   Markdown  the terminal form, then '\' '|' '`' '*' '_' '[' ']' escaped
- *             with a backslash and '<' '>' '&' as entities: for table cells
- *             and inline text (never inside a code span)
+ *   Markdown  the terminal form, then '\' '|' '`' '*', '_' (but not inside
+ *             a word: ns_per_call stays) and ']' before '(' or '[' (what
+ *             makes a link; "[0.97-1.04]" stays) escaped with a backslash,
+ *             '<' '>' '&' as entities, except inside a code span (a pair
+ *             of backquotes: nothing in it is markup, so it is kept, with
+ *             '|' escaped for tables): for table cells and inline text
  *   CSV       the terminal form as one RFC 4180 field: quoted when it holds
  *             a comma or a quote (doubled), and a text starting with '=',
  *             '+', '-' or '@' (a spreadsheet formula) prefixed with "'"

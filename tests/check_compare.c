@@ -224,7 +224,7 @@ START_TEST(test_compare_regression)
 	snprintf(dout + strlen(dout), sizeof(dout) - strlen(dout), "/compare.md");
 	s = vb_read_file(dout, MAXFILE, 0, NULL);
 	ck_assert_ptr_nonnull(s);
-	ck_assert_ptr_nonnull(strstr(s, "| bare | cpu.syscall | ns\\_per\\_call |"));
+	ck_assert_ptr_nonnull(strstr(s, "| bare | cpu.syscall | ns_per_call |"));
 	ck_assert_ptr_nonnull(strstr(s, "**WORSE**"));
 	free(s);
 	json_decref(b);

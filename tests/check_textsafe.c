@@ -63,7 +63,18 @@ START_TEST(test_markdown)
 {
 	ASSERT_FORM(vb_text_put_md, "a|b", "a\\|b");
 	ASSERT_FORM(vb_text_put_md, "<script>x</script>", "&lt;script&gt;x&lt;/script&gt;");
-	ASSERT_FORM(vb_text_put_md, "x_y*z`[q]&", "x\\_y\\*z\\`\\[q\\]&amp;");
+	ASSERT_FORM(vb_text_put_md, "x_y*z`[q]&", "x_y\\*z\\`[q]&amp;");
+	/* A link needs "](" or "][": that ']' is escaped, an interval is not. */
+	ASSERT_FORM(vb_text_put_md, "[a](http://x) [b][c] [0.97-1.04]",
+		    "[a\\](http://x) [b\\][c] [0.97-1.04]");
+	/* An underscore inside a word stays (no emphasis there), elsewhere not. */
+	ASSERT_FORM(vb_text_put_md, "ns_per_call", "ns_per_call");
+	/* Code spans are kept (nothing in them is markup), '|' escaped for tables;
+	 * a lone backquote is escaped. */
+	ASSERT_FORM(vb_text_put_md, "run `vbench run --noisy` <b>",
+		    "run `vbench run --noisy` &lt;b&gt;");
+	ASSERT_FORM(vb_text_put_md, "`a|<b>` c`d", "`a\\|<b>` c\\`d");
+	ASSERT_FORM(vb_text_put_md, "_x_ a_ _b", "\\_x\\_ a\\_ \\_b");
 	ASSERT_FORM(vb_text_put_md, "a\nb\x1b", "a\\\\nb\\\\x1b");
 	ASSERT_FORM(vb_text_put_md, "a\\b", "a\\\\b");
 	ASSERT_FORM(vb_text_put_md, "plain 1.5 Mop/s (x)", "plain 1.5 Mop/s (x)");
