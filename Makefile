@@ -176,6 +176,8 @@ TEST_SRCS += tests/check_explain.c
 TEST_SRCS += tests/check_malformed.c
 TEST_SRCS += tests/check_density.c
 TEST_SRCS += tests/check_clean.c
+TEST_SRCS += tests/check_cleanrules.c
+TEST_SRCS += tests/cleantest.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
@@ -279,7 +281,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
-	       cgroup stats report charts compare plan explain sections malformed clean hostile
+	       cgroup stats report charts compare plan explain sections malformed clean cleanrules hostile
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -294,7 +296,7 @@ sanitize:
 
 # In one process (CK_FORK=no) so memcheck sees every test; the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed clean hostile,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean cleanrules hostile,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \

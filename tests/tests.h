@@ -42,6 +42,7 @@
 	X(malformed)   \
 	X(density)     \
 	X(clean)       \
+	X(cleanrules)  \
 	X(interrupt)   \
 	X(prepare)     \
 	X(sections)    \
