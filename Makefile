@@ -144,6 +144,7 @@ VBENCH_SRCS += bench/cmd_clean.c
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
+TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_registry.c
 TEST_SRCS += tests/check_cpu.c

@@ -11,6 +11,7 @@
 
 #define VB_SUITES(X)   \
 	X(util)        \
+	X(error)       \
 	X(safefs)      \
 	X(registry)    \
 	X(cpu)         \
