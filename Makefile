@@ -40,6 +40,7 @@ LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
 LIB_SRCS += harness/safefs.c
 LIB_SRCS += harness/safefs_dir.c
+LIB_SRCS += harness/runlock.c
 LIB_SRCS += harness/testpoint.c
 LIB_SRCS += harness/counters.c
 LIB_SRCS += harness/counters_papi.c
@@ -76,6 +77,7 @@ LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
 LIB_SRCS += harness/prepare.c
 LIB_SRCS += harness/prepare_space.c
+LIB_SRCS += harness/prepare_out.c
 LIB_SRCS += harness/instance.c
 LIB_SRCS += harness/density.c
 LIB_SRCS += harness/noisy.c
@@ -180,6 +182,8 @@ TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
+TEST_SRCS += tests/check_paths.c
+TEST_SRCS += tests/check_runlock.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.

@@ -43,6 +43,7 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->rep_timeout_s = 600;
 	cfg->boot_timeout_s = 120;
 	cfg->stop_timeout_s = 10;
+	cfg->out_fd = cfg->lock_fd = cfg->log_fd = -1;
 }
 
 void vb_run_cfg_free(vb_run_cfg_t *cfg)

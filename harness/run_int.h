@@ -39,6 +39,8 @@ typedef struct run_state {
 	size_t failures;
 	int scratch_res;                /* registry handle of a private scratch dir */
 	size_t env_reps[VB_MAX_ENVS];   /* repetitions each environment's instance ran */
+	int save_failed;                /* a save of run.json failed: the run stops (save_err) */
+	vb_error_t save_err;
 } run_state_t;
 
 /* ---- run_envs.c ---- */
@@ -69,7 +71,8 @@ json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
 		       const vb_params_t *p, int with_events);
 /* Build the schedule and, for a resumed run, mark what is recorded; 0 or -1. */
 int vb_run_plan_schedule(run_state_t *st, vb_error_t *err);
-/* Run every runnable slot in order, saving run.json after each. */
+/* Run every runnable slot in order, saving run.json after each; a save that
+ * fails stops it at once (st->save_failed, st->save_err). */
 int vb_run_schedule(run_state_t *st);
 
 /* ---- runner.c ---- */

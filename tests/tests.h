@@ -45,6 +45,8 @@
 	X(interrupt)   \
 	X(prepare)     \
 	X(sections)    \
+	X(paths)       \
+	X(runlock)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
