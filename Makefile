@@ -184,6 +184,7 @@ TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_paths.c
 TEST_SRCS += tests/check_runlock.c
+TEST_SRCS += tests/check_fulldisk.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
@@ -274,8 +275,8 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
-	       cgroup stats report charts compare plan explain sections malformed clean
+UNIT_SUITES := util error safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
+	       cgroup stats report charts compare plan explain sections malformed clean paths runlock fulldisk
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

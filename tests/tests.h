@@ -47,6 +47,7 @@
 	X(sections)    \
 	X(paths)       \
 	X(runlock)     \
+	X(fulldisk)    \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
