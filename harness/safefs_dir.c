@@ -217,22 +217,6 @@ int vb_safefs_unmake(vb_safefs_made_t *made)
 
 /* ---- replacing a file ------------------------------------------------------ */
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Create a new temporary file for @name beneath @dirfd; its name into @tmp. */
 static int create_temp(int dirfd, const char *name, char *tmp, size_t len)
 {
@@ -274,7 +258,7 @@ int vb_safefs_replace_at(int dirfd, const char *name, const void *data, size_t l
 	if (fd < 0)
 		return vb_error_set(err, VB_ESYS, errno, "%s: create a temporary file", what);
 	step = "write";
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || (step = "sync", fsync(fd) < 0))
+	if (fchmod(fd, mode) < 0 || vb_write_all(fd, data, len) < 0 || (step = "sync", fsync(fd) < 0))
 		goto fail;
 	step = "close";
 	if (close(fd) < 0) {
