@@ -101,6 +101,9 @@ static int apply(plan_args_t *a, const plan_option_t *o, const char *v, vb_error
 	for (r = 0; r < VB_RES_N; r++)
 		if (!strcmp(o->name, host_opts[r]))
 			return a->host[r] = v, 0;
+	if ((!strcmp(o->name, "--run") || !strcmp(o->name, "--disk-path")) &&
+	    vb_safefs_check_path(v, o->name, err) < 0)
+		return -1;
 	if (!strcmp(o->name, "--run"))
 		a->run = v;
 	else if (!strcmp(o->name, "--out")) {

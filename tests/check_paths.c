@@ -406,7 +406,28 @@ START_TEST(test_control_characters_refused)
 	rc = vb_test_vbench(NULL, &out, &err, "report", "--out", at(p, sizeof(p), "o\tut"),
 			    FIXTURE, NULL);
 	vb_test_expect_refusal(rc, out, err, "--out", "control character");
+	rc = vb_test_vbench(NULL, &out, &err, "plan", "--run", "r\nun", "x.ini", NULL);
+	vb_test_expect_refusal(rc, out, err, "--run", "control character");
 	ck_assert_int_eq(entries(tmpdir), 0);
+}
+END_TEST
+
+/* A 120 KiB path in an error: its middle is cut, the reason survives. */
+START_TEST(test_huge_path_keeps_reason)
+{
+	size_t n = 120u << 10, i;
+	char *huge = malloc(n + 1), *out, *err;
+	int rc;
+
+	begin(__func__);
+	ck_assert_ptr_nonnull(huge);
+	for (i = 0; i < n; i++)
+		huge[i] = i % 64 == 0 ? '/' : 'a';
+	huge[n] = '\0';
+	rc = vb_test_vbench(NULL, &out, &err, "compare", huge, huge, NULL);
+	ck_assert_msg(strstr(err, "[... ") && strstr(err, " bytes ...]"), "%.300s", err);
+	vb_test_expect_refusal(rc, out, err, "no such run directory", NULL);
+	free(huge);
 }
 END_TEST
 
@@ -465,6 +486,7 @@ Suite *vb_suite_paths(void)
 	tcase_add_test(tc, test_run_json_not_a_file);
 	tcase_add_test(tc, test_out_normalised_and_undone);
 	tcase_add_test(tc, test_control_characters_refused);
+	tcase_add_test(tc, test_huge_path_keeps_reason);
 	tcase_add_test(tc, test_gnuplot_hang_capped);
 	suite_add_tcase(s, tc);
 	return s;
