@@ -96,10 +96,10 @@ static void fit(char *dst, size_t cap, const char *s, size_t len)
 
 int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, ...)
 {
-	char small[2048], *buf = small;
+	char small[2048], *big = NULL, *buf = small;
+	size_t cap = sizeof(small), len;
 	va_list ap, ap2;
 	int n;
-	size_t len;
 
 	if (!e)
 		return -1;
@@ -109,18 +109,19 @@ int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, 
 	va_copy(ap2, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	if (n >= (int)sizeof(small) - 128 && (buf = malloc((size_t)n + 128)) != NULL)
-		vsnprintf(buf, (size_t)n + 1, fmt, ap2);
-	else
-		buf = small;
+	/* Longer than @small (with room for the reason): the whole of it,
+	 * so that fit() can keep its end (else the end of @small is cut). */
+	if (n >= (int)sizeof(small) - 128 && (big = malloc((size_t)n + 128)) != NULL) {
+		cap = (size_t)n + 128;
+		vsnprintf(big, cap, fmt, ap2);
+		buf = big;
+	}
 	va_end(ap2);
 	len = strlen(buf);
-	if (errnum) /* the room was reserved above (else the end of @small is cut) */
-		snprintf(buf + len, (buf == small ? sizeof(small) : (size_t)n + 128) - len, ": %s",
-			 strerror(errnum));
+	if (errnum)
+		snprintf(buf + len, cap - len, ": %s", strerror(errnum));
 	fit(e->msg, sizeof(e->msg), buf, strlen(buf));
-	if (buf != small)
-		free(buf);
+	free(big);
 	one_line(e->msg);
 	return -1;
 }
