@@ -23,6 +23,7 @@
 #include "charts.h"
 #include "charts_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -441,6 +442,24 @@ static int open_charts_dir(int outfd, const char *dir, vb_error_t *err)
 	return vb_error_set(err, VB_ESYS, e, "%s", dir);
 }
 
+/* Private directories a killed vbench left in charts/ (never followed). */
+static void remove_stale(int dfd)
+{
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, RENDER_PREFIX, strlen(RENDER_PREFIX)))
+			vb_safefs_rm_tree_at(dfd, de->d_name);
+	closedir(d);
+}
+
 /* gnuplot's fresh private directory in charts/: rc->pfd and rc->pname. */
 static int open_private(render_ctx_t *rc, vb_error_t *err)
 {
@@ -489,6 +508,7 @@ static json_t *render_set(const vb_chart_t *set, const json_t *in, int outfd, co
 	rc.dfd = open_charts_dir(outfd, rc.dir, err);
 	if (rc.dfd < 0)
 		return NULL;
+	remove_stale(rc.dfd);
 	rc.budget_ms = budget_ms();
 	rc.deadline_ns = vb_now_ns() + (uint64_t)rc.budget_ms * 1000000u;
 	if (vb_charts_find_gnuplot(rc.gnuplot, sizeof(rc.gnuplot)) < 0)

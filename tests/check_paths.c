@@ -156,10 +156,19 @@ START_TEST(test_report_file_links_replaced)
 		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
 		make_link(at(victim, sizeof(victim), t), p);
 	}
+	/* gnuplot's private directory left by a killed report, a link inside */
+	vb_test_put_text(tmpdir, "victim-stale", "keep");
+	snprintf(p, sizeof(p), "%s/charts/.render-0badf00d", dir);
+	vb_test_put_text(p, "overhead.gp", "stale");
+	snprintf(p, sizeof(p), "%s/charts/.render-0badf00d/overhead.svg", dir);
+	make_link(at(victim, sizeof(victim), "victim-stale"), p);
 	rc = vb_test_vbench(NULL, &out, &err, "report", "--quiet", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
 	free(err);
+	assert_content(victim, "keep");
+	snprintf(p, sizeof(p), "%s/charts", dir);
+	ck_assert_int_eq(entries(p), 16); /* 4 charts x .dat .gp .svg .png, nothing else */
 	for (i = 0; i < VB_ARRAY_SIZE(names); i++) {
 		snprintf(t, sizeof(t), "victim%zu", i);
 		assert_content(at(victim, sizeof(victim), t), "keep");
