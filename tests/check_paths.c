@@ -43,7 +43,7 @@ static char tmpdir[PATH_MAX]; /* of one test: root/<test> */
 
 static void setup(void)
 {
-	vb_test_mkdtemp(root, sizeof(root), "ptest");
+	vb_test_mkdtemp(root, sizeof(root), "pathtest");
 }
 
 static void teardown(void)
