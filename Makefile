@@ -40,6 +40,8 @@ LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
 LIB_SRCS += harness/textsafe.c
 LIB_SRCS += harness/safefs.c
+LIB_SRCS += harness/safefs_dir.c
+LIB_SRCS += harness/runlock.c
 LIB_SRCS += harness/testpoint.c
 LIB_SRCS += harness/counters.c
 LIB_SRCS += harness/counters_papi.c
@@ -77,6 +79,7 @@ LIB_SRCS += harness/schedule.c
 LIB_SRCS += harness/runfile.c
 LIB_SRCS += harness/prepare.c
 LIB_SRCS += harness/prepare_space.c
+LIB_SRCS += harness/prepare_out.c
 LIB_SRCS += harness/instance.c
 LIB_SRCS += harness/density.c
 LIB_SRCS += harness/noisy.c
@@ -146,6 +149,7 @@ VBENCH_SRCS += bench/cmd_clean.c
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_textsafe.c
+TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_registry.c
 TEST_SRCS += tests/check_cpu.c
@@ -184,6 +188,9 @@ TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_hostile.c
+TEST_SRCS += tests/check_paths.c
+TEST_SRCS += tests/check_runlock.c
+TEST_SRCS += tests/check_fulldisk.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
@@ -280,8 +287,9 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile resume agent \
-	       cgroup stats report charts compare plan explain sections malformed clean cleanrules hostile
+UNIT_SUITES := util error textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile \
+	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
+	       hostile paths runlock fulldisk
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

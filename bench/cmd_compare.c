@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../harness/compare.h"
+#include "../harness/safefs.h"
 #include "../harness/util.h"
 #include "cmd.h"
 
@@ -93,6 +95,8 @@ static int apply_option(compare_opts_t *co, const compare_option_t *o, const cha
 	double d;
 
 	if (!strcmp(o->name, "--out")) {
+		if (vb_safefs_check_path(v, "--out", err) < 0)
+			return -1;
 		co->out = v;
 	} else if (!strcmp(o->name, "--fail-on-regression")) {
 		if (vb_parse_double(v, 0, 1e6, "--fail-on-regression", &d, err) < 0)
@@ -168,7 +172,8 @@ static int write_outputs(const json_t *cmp, const char *dir, vb_error_t *err)
 	char path[PATH_MAX];
 	size_t mdlen = 0;
 	FILE *f = open_memstream(&md, &mdlen);
-	int rc = -1;
+	vb_safefs_made_t made;
+	int rc = -1, fd = -1;
 
 	if (!js || !f) {
 		vb_error_set(err, VB_ESYS, 0, "render compare.json and compare.md");
@@ -177,16 +182,19 @@ static int write_outputs(const json_t *cmp, const char *dir, vb_error_t *err)
 	vb_compare_md(cmp, f);
 	fclose(f);
 	f = NULL;
-	if (vb_mkdir_p(dir, 0755, err) < 0 ||
+	/* made without following a link; files replaced beneath it */
+	if ((fd = vb_safefs_mkdir_p(dir, 0755, &made, err)) < 0 ||
 	    vb_path_join(path, sizeof(path), dir, "compare.json", err) < 0 ||
-	    vb_write_file_atomic(path, js, strlen(js), err) < 0 ||
+	    vb_safefs_replace_at(fd, "compare.json", js, strlen(js), 0644, path, err) < 0 ||
 	    vb_path_join(path, sizeof(path), dir, "compare.md", err) < 0 ||
-	    vb_write_file_atomic(path, md, mdlen, err) < 0)
+	    vb_safefs_replace_at(fd, "compare.md", md, mdlen, 0644, path, err) < 0)
 		goto out;
 	rc = 0;
 out:
 	if (f)
 		fclose(f);
+	if (fd >= 0)
+		close(fd);
 	free(js);
 	free(md);
 	return rc;

@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../harness/explain.h"
 #include "../harness/runfile.h"
 #include "../harness/summary.h"
 #include "../harness/textsafe.h"
+#include "../harness/safefs.h"
 #include "../harness/util.h"
 #include "cmd.h"
 
@@ -98,6 +100,8 @@ static int parse(explain_args_t *a, int argc, char **argv, vb_error_t *err)
 		a->out = eq ? eq + 1 : k + 1 < argc ? argv[++k] : NULL;
 		if (!a->out)
 			return vb_error_set(err, VB_EUSAGE, 0, "--out needs a value (DIR)");
+		if (vb_safefs_check_path(a->out, "--out", err) < 0)
+			return -1;
 	}
 	if (!a->dir)
 		return vb_error_set(err, VB_EUSAGE, 0, "no run directory given (see --help)");
@@ -129,9 +133,10 @@ int vb_cmd_explain(int argc, char **argv)
 	json_t *run = NULL, *sum = NULL, *doc = NULL;
 	char path[PATH_MAX], *md = NULL, *js;
 	size_t len = 0;
+	vb_safefs_made_t made;
 	vb_error_t err;
 	FILE *f;
-	int rc;
+	int rc, fd = -1;
 
 	vb_error_clear(&err);
 	rc = parse(&a, argc, argv, &err);
@@ -151,9 +156,13 @@ int vb_cmd_explain(int argc, char **argv)
 			fclose(f);
 		}
 	}
-	if (md && vb_mkdir_p(a.out ?: a.dir, 0755, &err) == 0 &&
-	    vb_path_join(path, sizeof(path), a.out ?: a.dir, "explain.md", &err) == 0 &&
-	    vb_write_file_atomic(path, md, len, &err) == 0 && !a.quiet) {
+	/* The directory made (--out) or opened without following a link, and
+	 * explain.md replaced beneath it. */
+	if (md)
+		fd = a.out ? vb_safefs_mkdir_p(a.out, 0755, &made, &err)
+			   : vb_safefs_open_dir_msg(a.dir, a.dir, &err);
+	if (fd >= 0 && vb_path_join(path, sizeof(path), a.out ?: a.dir, "explain.md", &err) == 0 &&
+	    vb_safefs_replace_at(fd, "explain.md", md, len, 0644, path, &err) == 0 && !a.quiet) {
 		if (a.json &&
 		    (js = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII))) {
 			printf("%s\n", js);
@@ -167,6 +176,8 @@ int vb_cmd_explain(int argc, char **argv)
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench explain: %s\n", err.msg);
+	if (fd >= 0)
+		close(fd);
 	free(md);
 	json_decref(doc);
 	json_decref(sum);

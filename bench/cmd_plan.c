@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
@@ -26,6 +27,7 @@
 #include "../harness/runfile.h"
 #include "../harness/summary.h"
 #include "../harness/textsafe.h"
+#include "../harness/safefs.h"
 #include "../harness/util.h"
 #include "cmd.h"
 
@@ -100,10 +102,16 @@ static int apply(plan_args_t *a, const plan_option_t *o, const char *v, vb_error
 	for (r = 0; r < VB_RES_N; r++)
 		if (!strcmp(o->name, host_opts[r]))
 			return a->host[r] = v, 0;
+	if ((!strcmp(o->name, "--run") || !strcmp(o->name, "--disk-path")) &&
+	    vb_safefs_check_path(v, o->name, err) < 0)
+		return -1;
 	if (!strcmp(o->name, "--run"))
 		a->run = v;
-	else if (!strcmp(o->name, "--out"))
+	else if (!strcmp(o->name, "--out")) {
+		if (vb_safefs_check_path(v, "--out", err) < 0)
+			return -1;
 		a->out = v;
+	}
 	else if (!strcmp(o->name, "--disk-path"))
 		a->disk_path = v;
 	else if (!strcmp(o->name, "--headroom")) {
@@ -267,13 +275,14 @@ static void md_with_charts(const json_t *doc, const json_t *charts, FILE *f)
 		vb_plan_print_md_charts(charts, f);
 }
 
-static int write_one(const char *dir, const char *name, const char *s, size_t len, vb_error_t *err)
+static int write_one(int fd, const char *dir, const char *name, const char *s, size_t len,
+		     vb_error_t *err)
 {
 	char path[PATH_MAX];
 
 	if (vb_path_join(path, sizeof(path), dir, name, err) < 0)
 		return -1;
-	return vb_write_file_atomic(path, s, len, err);
+	return vb_safefs_replace_at(fd, name, s, len, 0644, path, err);
 }
 
 /*
@@ -285,14 +294,19 @@ static int write_outputs(const plan_args_t *a, const json_t *doc, vb_error_t *er
 	char *json = NULL, *md = NULL, *html = NULL;
 	size_t mdlen = 0, htmllen = 0, i;
 	json_t *charts = NULL, *n;
-	int rc = -1;
+	vb_safefs_made_t made;
+	int rc = -1, fd;
 
-	if (vb_mkdir_p(a->out, 0755, err) < 0)
+	/* made without following a link; every file written beneath it */
+	fd = vb_safefs_mkdir_p(a->out, 0755, &made, err);
+	if (fd < 0)
 		return -1;
 	if (!a->no_charts) {
-		charts = vb_charts_render_plan(doc, a->out, err);
-		if (!charts)
+		charts = vb_charts_render_plan_at(doc, fd, a->out, err);
+		if (!charts) {
+			close(fd);
 			return -1;
+		}
 		json_array_foreach (json_object_get(charts, "notes"), i, n)
 			if (!a->quiet)
 				fprintf(stderr, "vbench plan: %s\n", json_string_value(n));
@@ -305,12 +319,13 @@ static int write_outputs(const plan_args_t *a, const json_t *doc, vb_error_t *er
 			     "render plan.json, plan.md and plan.html: out of memory");
 		goto out;
 	}
-	if (write_one(a->out, "plan.json", json, strlen(json), err) < 0 ||
-	    write_one(a->out, "plan.md", md, mdlen, err) < 0 ||
-	    write_one(a->out, "plan.html", html, htmllen, err) < 0)
+	if (write_one(fd, a->out, "plan.json", json, strlen(json), err) < 0 ||
+	    write_one(fd, a->out, "plan.md", md, mdlen, err) < 0 ||
+	    write_one(fd, a->out, "plan.html", html, htmllen, err) < 0)
 		goto out;
 	rc = 0;
 out:
+	close(fd);
 	json_decref(charts);
 	free(json);
 	free(md);

@@ -18,10 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../harness/report.h"
 #include "../harness/reportgen.h"
 #include "../harness/runfile.h"
+#include "../harness/runlock.h"
+#include "../harness/safefs.h"
 #include "../harness/stats.h"
 #include "../harness/summary.h"
 #include "../harness/charts.h"
@@ -99,7 +102,8 @@ static void usage(FILE *f)
 			default_of(&options[i], def, sizeof(def)));
 	}
 	fprintf(f, "\nexit codes: 0 written, 1 a file could not be written, 2 bad usage or bad\n"
-		   "input (one line naming the file and the field; nothing written)\n");
+		   "input (one line naming the file and the field; nothing written), 5 the\n"
+		   "directory is in use by another vbench (run or report)\n");
 }
 
 /* Apply option @o with value @v.  Returns 0 or -1 with @err. */
@@ -109,6 +113,8 @@ static int apply_option(report_opts_t *ro, const report_option_t *o, const char 
 	double d;
 
 	if (!strcmp(o->name, "--out")) {
+		if (vb_safefs_check_path(v, "--out", err) < 0)
+			return -1;
 		ro->out = v;
 	} else if (!strcmp(o->name, "--seed")) {
 		if (vb_parse_u64(v, 1, INT64_MAX, "--seed", &u, err) < 0)
@@ -181,8 +187,12 @@ static int parse(report_opts_t *ro, int argc, char **argv, vb_error_t *err)
 
 /* ---- loading, rendering, writing ---- */
 
-/* Load DIR/run.json of every run directory into @docs (@paths: their names). */
-static int load_runs(const report_opts_t *ro, json_t **docs, char (*paths)[PATH_MAX],
+/*
+ * Load DIR/run.json of every run directory into @docs (@paths: their
+ * names).  @dirfd >= 0: the first one is the open (and locked) output
+ * directory, whose run.json is read beneath it, never through a link.
+ */
+static int load_runs(const report_opts_t *ro, int dirfd, json_t **docs, char (*paths)[PATH_MAX],
 		     vb_error_t *err)
 {
 	struct stat st;
@@ -192,13 +202,39 @@ static int load_runs(const report_opts_t *ro, json_t **docs, char (*paths)[PATH_
 		if (stat(ro->dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
 			return vb_error_set(err, VB_EUSAGE, 0, "%s: no such run directory",
 					    ro->dirs[i]);
-		if (vb_path_join(paths[i], PATH_MAX, ro->dirs[i], "run.json", err) < 0)
+		if (vb_path_join(paths[i], PATH_MAX, ro->dirs[i], VB_RUNFILE_NAME, err) < 0)
 			return -1;
-		docs[i] = vb_runfile_load(paths[i], err);
+		docs[i] = i == 0 && dirfd >= 0 ? vb_runfile_load_at(dirfd, VB_RUNFILE_NAME,
+								    VB_SAFEFS_BENEATH, paths[i], err)
+					       : vb_runfile_load(paths[i], err);
 		if (!docs[i])
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * The directory the report goes to, opened (--out: created, its path
+ * normalised) without following a link, and locked (runlock.h).  Its
+ * descriptor, the lock's in *@lock; -1 with @err (VB_EBUSY: in use).
+ */
+static int open_out(const char *dir, int create, int *lock, vb_error_t *err)
+{
+	vb_safefs_made_t made;
+	struct stat st;
+	int fd;
+
+	if (!create && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: no such run directory", dir);
+	fd = create ? vb_safefs_mkdir_p(dir, 0755, &made, err) : vb_safefs_open_dir_msg(dir, dir, err);
+	if (fd < 0)
+		return -1;
+	*lock = vb_runlock_take(fd, dir, err);
+	if (*lock < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 int vb_cmd_report(int argc, char **argv)
@@ -209,8 +245,8 @@ int vb_cmd_report(int argc, char **argv)
 	report_opts_t ro = { .ndirs = 0 };
 	vb_reportgen_opts_t go;
 	vb_error_t err;
+	int rc, fd = -1, lock = -1;
 	size_t i;
-	int rc;
 
 	vb_error_clear(&err);
 	vb_summary_cfg_init(&ro.stats);
@@ -219,7 +255,10 @@ int vb_cmd_report(int argc, char **argv)
 		usage(stdout);
 		return VB_EXIT_OK;
 	}
-	if (rc == 0 && load_runs(&ro, docs, paths, &err) == 0) {
+	/* Into the run directory itself: locked before its run.json is read. */
+	if (rc == 0 && !ro.out && (fd = open_out(ro.dirs[0], 0, &lock, &err)) < 0)
+		rc = -1;
+	if (rc == 0 && load_runs(&ro, fd, docs, paths, &err) == 0) {
 		for (i = 0; i < ro.ndirs; i++)
 			pathv[i] = paths[i];
 		merged = vb_summary_merge(docs, pathv, ro.ndirs, &err);
@@ -230,7 +269,10 @@ int vb_cmd_report(int argc, char **argv)
 				    .log = ro.quiet ? NULL : stderr,
 				    .run = merged,
 				    .name = ro.ndirs == 1 ? ro.dirs[0] : ro.out };
-	if (sum && vb_reportgen_write(sum, ro.out ?: ro.dirs[0], &go, &err) == 0) {
+	/* --out: made only once every input is good */
+	if (sum && ro.out && (fd = open_out(ro.out, 1, &lock, &err)) < 0)
+		json_decref(sum), sum = NULL;
+	if (sum && vb_reportgen_write_at(sum, fd, ro.out ?: ro.dirs[0], &go, &err) == 0) {
 		/* --json prints the document even with --quiet: it is the output asked for. */
 		if (ro.json) {
 			json_dumpf(sum, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
@@ -252,5 +294,8 @@ int vb_cmd_report(int argc, char **argv)
 	json_decref(merged);
 	for (i = 0; i < ro.ndirs; i++)
 		json_decref(docs[i]);
+	vb_runlock_release(fd, &lock);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "../harness/options.h"
+#include "../harness/prepare.h"
 #include "../harness/registry.h"
 #include "../harness/reportgen.h"
 #include "../harness/resume.h"
@@ -22,7 +23,7 @@ static int write_report(const vb_run_cfg_t *cfg, int rc)
 	vb_error_t err;
 
 	vb_error_clear(&err);
-	if (vb_reportgen_run_dir(cfg->out, &o, &err) < 0) {
+	if (vb_reportgen_run_dir_at(cfg->out_fd, cfg->out, &o, &err) < 0) {
 		fprintf(stderr, "vbench run: no report: %s (`vbench report %s` makes it)\n",
 			err.msg, cfg->out);
 		if (err.code == VB_EINTR || vb_interrupted())
@@ -48,14 +49,18 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err.msg);
 		return vb_error_exit_code(&err);
 	}
-	if (cfg.resume[0] && vb_resume_open(&rs, &cfg, &err) < 0) {
+	/* --resume: the directory is locked before its run.json is read */
+	if (cfg.resume[0] && (vb_prepare_out_open(&cfg, cfg.resume, &err) < 0 ||
+			      vb_resume_open(&rs, &cfg, &err) < 0)) {
 		fprintf(stderr, "vbench run: %s\n", err.msg);
 		vb_resume_close(&rs);
+		vb_prepare_out_close(&cfg);
 		return vb_error_exit_code(&err);
 	}
 	if (rs.complete) {
 		fprintf(stderr, "vbench run: %s: nothing to resume (the run is complete)\n", cfg.resume);
 		vb_resume_close(&rs);
+		vb_prepare_out_close(&cfg);
 		return VB_EXIT_OK;
 	}
 	rc = cfg.resume[0] ? vb_run_resume(&cfg, &rs, &err) : vb_run(&cfg, &err);
@@ -63,6 +68,7 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err.msg);
 	else if ((rc == VB_EXIT_OK || rc == VB_EXIT_FAIL) && cfg.out[0])
 		rc = write_report(&cfg, rc);
+	vb_prepare_out_close(&cfg); /* the lock is held until the report is written */
 	vb_run_cfg_free(&cfg);
 	vb_resume_close(&rs);
 	return rc;

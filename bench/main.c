@@ -30,7 +30,8 @@ static void usage(FILE *f)
 	for (i = 0; i < VB_ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\nexit codes: 0 ok, 1 a measurement failed, 2 bad usage, 3 nothing could run,\n"
-		   "            4 not enough resources or no permission, 130 interrupted\n");
+		   "            4 not enough resources (a full disk included) or no permission,\n"
+		   "            5 the run directory is in use by another vbench, 130 interrupted\n");
 }
 
 int main(int argc, char **argv)

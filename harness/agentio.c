@@ -34,7 +34,9 @@ static void child_setup(const vb_spawn_t *sp, int in, int out, pid_t parent)
 		_exit(127);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0)
 		_exit(127);
-	if (sp->stderr_path) {
+	if (sp->stderr_fd > 2) {
+		dup2(sp->stderr_fd, 2);
+	} else if (sp->stderr_path) {
 		fd = open(sp->stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (fd >= 0)
 			dup2(fd, 2);

@@ -45,6 +45,8 @@ typedef struct vb_spawn {
 	char *const *argv;           /* program and arguments (execv, no shell) */
 	const vb_cgroup_t *cg;       /* cgroup to join before exec; may be NULL */
 	const char *stderr_path;     /* file for the child's stderr; NULL: inherit */
+	int stderr_fd;               /* > 2: the child's stderr instead (a descriptor the
+				      * caller opened safely, e.g. the run's agent log) */
 	const char *cpus;            /* CPU affinity list; NULL: unchanged */
 	int (*child_hook)(void *arg);/* extra set-up in the child before exec; may be NULL */
 	void *hook_arg;

@@ -5,14 +5,25 @@
  * charts_capacity.c, the plan's in charts_plan.c) this file writes NAME.dat
  * and NAME.gp into <dir>/charts/, removes the images of an earlier
  * rendering (so a failure never leaves a stale picture behind), runs
- * `gnuplot NAME.gp` in that directory with a deadline, and records the
- * outcome; a rendered PNG is carried base64-encoded in the returned document
- * so report.html can embed it.  A missing gnuplot or a failing script is a
- * note, never an error: the data and scripts are written anyway.
+ * `gnuplot NAME.gp` with a deadline, and records the outcome; a rendered
+ * PNG is carried base64-encoded in the returned document so report.html
+ * can embed it.  A missing gnuplot or a failing script is a note, never an
+ * error: the data and scripts are written anyway.
+ *
+ * Everything in <dir>/charts goes through descriptors: the directory is
+ * opened beneath the run directory's descriptor (a link there is refused),
+ * files are replaced with renameat() and stale ones removed with unlinkat()
+ * (both act on a link itself, never on what it points to).  gnuplot opens
+ * its output files by name and would follow a link, so it runs in a fresh
+ * private 0700 directory inside charts/ (entered by descriptor) and its
+ * images are renamed into charts/ from there.  All the charts together have
+ * a time budget (VB_CHARTS_BUDGET_MS): a hanging gnuplot cannot hold the
+ * report longer; charts not rendered in time are skipped with a note.
  */
 #include "charts.h"
 #include "charts_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,9 +35,11 @@
 #include <unistd.h>
 
 #include "runproc.h"
+#include "safefs.h"
 #include "util.h"
 
 #define MAX_IMAGE (64u << 20) /* refuse to embed a larger PNG */
+#define RENDER_PREFIX ".render-" /* gnuplot's private directory in charts/ */
 
 /* ---- quoting (charts_int.h) ---- */
 
@@ -92,19 +105,20 @@ int vb_charts_find_gnuplot(char *path, size_t len)
 }
 
 /* The PNG terminal this gnuplot has: "pngcairo", else libgd's "png". */
-static const char *png_terminal(const char *gnuplot)
+static const char *png_terminal(const char *gnuplot, int timeout_ms)
 {
 	char *argv[] = { (char *)gnuplot, "-e", "set terminal pngcairo", NULL };
-	vb_proc_opts_t o = { .timeout_ms = VB_CHARTS_TIMEOUT_MS };
+	vb_proc_opts_t o = { .timeout_ms = timeout_ms };
 	vb_error_t err;
 
 	return vb_proc_capture(argv, &o, NULL, 0, NULL, 0, &err) == 0 ? "pngcairo" : "png";
 }
 
-/* In the child: run in the charts directory, so relative paths resolve there. */
+/* In the child: run in the private directory (by descriptor: no path to
+ * redirect), so the script's relative names resolve there. */
 static int chdir_hook(void *arg)
 {
-	return chdir((const char *)arg);
+	return fchdir(*(const int *)arg);
 }
 
 /*
@@ -132,14 +146,14 @@ static void gnuplot_error_line(const char *errs, char *line, size_t len)
 
 /* ---- files ---- */
 
-/* Read the whole binary file @path into a malloc'ed buffer; NULL on failure. */
-static unsigned char *read_binary(const char *path, size_t *len)
+/* Read the whole binary file @name in @dirfd into a malloc'ed buffer; NULL on failure. */
+static unsigned char *read_binary(int dirfd, const char *name, size_t *len)
 {
 	unsigned char *buf = NULL;
 	struct stat st;
 	size_t got = 0;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = vb_safefs_openat(dirfd, name, O_RDONLY | O_NONBLOCK, 0, VB_SAFEFS_BENEATH);
 
 	if (fd < 0)
 		return NULL;
@@ -195,34 +209,49 @@ static json_t *base64_json(const unsigned char *d, size_t len)
 	return j;
 }
 
-/* Write @len bytes of @data as DIR/NAME.EXT.  Returns 0 or -1 with @err. */
-static int write_named(const char *dir, const char *name, const char *ext, const char *data,
-		       size_t len, vb_error_t *err)
+/* Write @len bytes of @data as NAME.EXT in @dirfd (@dir names it).  Returns 0 or -1 with @err. */
+static int write_named(int dirfd, const char *dir, const char *name, const char *ext,
+		       const char *data, size_t len, vb_error_t *err)
 {
-	char path[PATH_MAX];
+	char file[NAME_MAX + 1], what[PATH_MAX + NAME_MAX + 2];
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext) >= sizeof(path))
-		return vb_error_set(err, VB_EUSAGE, 0, "%s/%s.%s: path too long", dir, name, ext);
-	return vb_write_file_atomic(path, data, len, err);
+	if ((size_t)snprintf(file, sizeof(file), "%s.%s", name, ext) >= sizeof(file))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s/%s.%s: name too long", dir, name, ext);
+	snprintf(what, sizeof(what), "%s/%s", dir, file);
+	return vb_safefs_replace_at(dirfd, file, data, len, 0644, what, err);
 }
 
-static void unlink_named(const char *dir, const char *name, const char *ext)
+static void unlink_named(int dirfd, const char *name, const char *ext)
 {
-	char path[PATH_MAX];
+	char file[NAME_MAX + 1];
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext) < sizeof(path))
-		unlink(path);
+	if ((size_t)snprintf(file, sizeof(file), "%s.%s", name, ext) < sizeof(file))
+		unlinkat(dirfd, file, 0);
 }
 
 /* ---- one chart ---- */
 
 typedef struct render_ctx {
-	const json_t *doc; /* the summary, or the plan */
-	char dir[PATH_MAX];	/* <run dir>/charts */
+	const json_t *doc;	/* the summary, or the plan */
+	char dir[PATH_MAX];	/* <run dir>/charts, for messages */
+	int dfd;		/* it, opened beneath the run directory */
+	int pfd;		/* gnuplot's private directory in it; -1 without gnuplot */
+	char pname[32];		/* its name there */
 	char gnuplot[PATH_MAX]; /* "" when there is none */
 	const char *png_term;	/* "pngcairo" or "png" */
+	uint64_t deadline_ns;	/* the end of the charts' time budget (vb_now_ns) */
+	int budget_ms;		/* ... that budget */
 	json_t *notes;		/* the document's notes */
 } render_ctx_t;
+
+/* Milliseconds left of the budget, at most one gnuplot run's limit (0: none). */
+static int time_left_ms(const render_ctx_t *rc)
+{
+	uint64_t now = vb_now_ns();
+	uint64_t left = rc->deadline_ns > now ? (rc->deadline_ns - now) / 1000000u : 0;
+
+	return left > VB_CHARTS_TIMEOUT_MS ? VB_CHARTS_TIMEOUT_MS : (int)left;
+}
 
 /* The script around a chart's body: header, datafile settings, a loop over
  * the two terminals, each writing NAME.svg or NAME.png. */
@@ -250,35 +279,53 @@ static void script_frame(FILE *gp, const vb_chart_t *c, const vb_chart_dims_t *d
 	    d->width, d->height, c->name, body);
 }
 
-/* Run gnuplot on NAME.gp; on success attach the PNG.  Returns 0 or -1 with @line. */
+/* The note of a chart the budget left no time for. */
+static void budget_note(const render_ctx_t *rc, char *line, size_t len)
+{
+	snprintf(line, len, "not rendered: the charts' time budget of %g s ran out",
+		 rc->budget_ms / 1000.0);
+}
+
+/*
+ * Run gnuplot on NAME.gp in the private directory; on success attach the
+ * PNG and move both images into charts/.  Returns 0, 1 when the budget ran
+ * out (@line says so), or -1 with @line.
+ */
 static int run_gnuplot(render_ctx_t *rc, const char *name, json_t *entry, char *line, size_t len)
 {
-	char script[PATH_MAX], png[PATH_MAX], errs[65536];
+	char script[NAME_MAX + 1], png[NAME_MAX + 1], svg[NAME_MAX + 1], errs[65536];
 	char *argv[] = { rc->gnuplot, script, NULL };
-	vb_proc_opts_t o = { .timeout_ms = VB_CHARTS_TIMEOUT_MS,
-			     .child_hook = chdir_hook,
-			     .hook_arg = rc->dir };
+	vb_proc_opts_t o = { .child_hook = chdir_hook, .hook_arg = &rc->pfd };
 	unsigned char *img;
 	vb_error_t err;
 	size_t n;
 	int st;
 
+	o.timeout_ms = time_left_ms(rc);
+	if (o.timeout_ms <= 0)
+		return budget_note(rc, line, len), 1;
 	snprintf(script, sizeof(script), "%s.gp", name);
+	snprintf(png, sizeof(png), "%s.png", name);
+	snprintf(svg, sizeof(svg), "%s.svg", name);
 	vb_error_clear(&err);
 	st = vb_proc_capture(argv, &o, NULL, 0, errs, sizeof(errs), &err);
 	if (st != 0) {
+		if (st < 0 && err.code == VB_ETIMEOUT && o.timeout_ms < VB_CHARTS_TIMEOUT_MS)
+			return budget_note(rc, line, len), 1;
 		if (st < 0)
 			snprintf(line, len, "%s", err.msg);
 		else if (gnuplot_error_line(errs, line, len), !*line)
 			snprintf(line, len, "gnuplot exited %d", st);
 		return -1;
 	}
-	snprintf(png, sizeof(png), "%s/%s.png", rc->dir, name);
-	img = read_binary(png, &n);
+	img = read_binary(rc->pfd, png, &n);
 	if (!img)
-		return snprintf(line, len, "gnuplot wrote no %s.png", name), -1;
+		return snprintf(line, len, "gnuplot wrote no %s", png), -1;
 	json_object_set_new(entry, "png_base64", base64_json(img, n));
 	free(img);
+	/* renameat replaces whatever charts/NAME.* is, a link included */
+	if (renameat(rc->pfd, png, rc->dfd, png) < 0 || renameat(rc->pfd, svg, rc->dfd, svg) < 0)
+		return snprintf(line, len, "move %s into %s: %s", name, rc->dir, strerror(errno)), -1;
 	return 0;
 }
 
@@ -302,10 +349,10 @@ static int render_one(render_ctx_t *rc, const vb_chart_t *c, json_t *charts, vb_
 	fclose(fb);
 	fd = fb = NULL;
 	if (drawn < 0) { /* does not apply to this document: no entry, no files */
-		unlink_named(rc->dir, c->name, "dat");
-		unlink_named(rc->dir, c->name, "gp");
-		unlink_named(rc->dir, c->name, "svg");
-		unlink_named(rc->dir, c->name, "png");
+		unlink_named(rc->dfd, c->name, "dat");
+		unlink_named(rc->dfd, c->name, "gp");
+		unlink_named(rc->dfd, c->name, "svg");
+		unlink_named(rc->dfd, c->name, "png");
 		ret = 0;
 		goto out;
 	}
@@ -314,11 +361,11 @@ static int render_one(render_ctx_t *rc, const vb_chart_t *c, json_t *charts, vb_
 			  "caption", c->caption, "svg", path, ".svg", "png", path, ".png", "status",
 			  "skipped", "note");
 	json_array_append_new(charts, entry);
-	unlink_named(rc->dir, c->name, "svg");
-	unlink_named(rc->dir, c->name, "png");
+	unlink_named(rc->dfd, c->name, "svg");
+	unlink_named(rc->dfd, c->name, "png");
 	if (!drawn) {
-		unlink_named(rc->dir, c->name, "dat"); /* of an earlier report */
-		unlink_named(rc->dir, c->name, "gp");
+		unlink_named(rc->dfd, c->name, "dat"); /* of an earlier report */
+		unlink_named(rc->dfd, c->name, "gp");
 		json_object_set_new(entry, "note", json_string(note));
 		json_array_append_new(rc->notes,
 				      json_sprintf("%s chart skipped: %s", c->name, note));
@@ -332,19 +379,28 @@ static int render_one(render_ctx_t *rc, const vb_chart_t *c, json_t *charts, vb_
 	}
 	script_frame(fg, c, &d, rc->png_term, body);
 	fclose(fg);
-	if (write_named(rc->dir, c->name, "dat", dat, dlen, err) < 0 ||
-	    write_named(rc->dir, c->name, "gp", gp, glen, err) < 0)
+	if (write_named(rc->dfd, rc->dir, c->name, "dat", dat, dlen, err) < 0 ||
+	    write_named(rc->dfd, rc->dir, c->name, "gp", gp, glen, err) < 0)
 		goto out;
 	ret = 0;
 	if (!rc->gnuplot[0]) {
 		json_object_set_new(entry, "note", json_string(VB_CHARTS_MISSING));
 		goto out;
 	}
-	if (run_gnuplot(rc, c->name, entry, note, sizeof(note)) < 0) {
-		json_object_set_new(entry, "status", json_string("error"));
+	/* gnuplot reads its copies in the private directory */
+	if (write_named(rc->pfd, rc->dir, c->name, "dat", dat, dlen, err) < 0 ||
+	    write_named(rc->pfd, rc->dir, c->name, "gp", gp, glen, err) < 0) {
+		ret = -1;
+		goto out;
+	}
+	drawn = run_gnuplot(rc, c->name, entry, note, sizeof(note));
+	if (drawn) {
+		json_object_set_new(entry, "status", json_string(drawn > 0 ? "skipped" : "error"));
 		json_object_set_new(entry, "note", json_string(note));
 		json_array_append_new(rc->notes,
-				      json_sprintf("%s chart: gnuplot failed: %s", c->name, note));
+				      drawn > 0 ? json_sprintf("%s chart %s", c->name, note)
+						: json_sprintf("%s chart: gnuplot failed: %s", c->name,
+							       note));
 		goto out;
 	}
 	json_object_set_new(entry, "status", json_string("ok"));
@@ -359,23 +415,111 @@ out:
 	return ret;
 }
 
-/* Render every chart of @set on @doc into @out_dir/charts (vb_charts_render). */
-static json_t *render_set(const vb_chart_t *set, const json_t *in, const char *out_dir,
+/* The budget of all the charts together (a test may shorten it). */
+static int budget_ms(void)
+{
+	const char *v = getenv(VB_CHARTS_BUDGET_ENV);
+	long ms = v ? strtol(v, NULL, 10) : 0;
+
+	return ms > 0 && ms < VB_CHARTS_BUDGET_MS ? (int)ms : VB_CHARTS_BUDGET_MS;
+}
+
+/* charts/ beneath @outfd (created when missing, never through a link);
+ * its descriptor, or -1 with @err. */
+static int open_charts_dir(int outfd, const char *dir, vb_error_t *err)
+{
+	int fd, e;
+
+	if (mkdirat(outfd, VB_CHARTS_DIR, 0755) < 0 && errno != EEXIST)
+		return vb_error_sys(err, "create %s", dir);
+	fd = vb_safefs_openat(outfd, VB_CHARTS_DIR, O_RDONLY | O_DIRECTORY, 0, VB_SAFEFS_BENEATH);
+	if (fd >= 0)
+		return fd;
+	e = errno;
+	if (e == ELOOP || e == ENOTDIR)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s %s (vbench does not write through links)",
+				    dir, e == ELOOP ? "is a symbolic link" : "is not a directory");
+	return vb_error_set(err, VB_ESYS, e, "%s", dir);
+}
+
+/* Private directories a killed vbench left in charts/ (never followed). */
+static void remove_stale(int dfd)
+{
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, RENDER_PREFIX, strlen(RENDER_PREFIX)))
+			vb_safefs_rm_tree_at(dfd, de->d_name);
+	closedir(d);
+}
+
+/* gnuplot's fresh private directory in charts/: rc->pfd and rc->pname. */
+static int open_private(render_ctx_t *rc, vb_error_t *err)
+{
+	unsigned long long r;
+	struct stat st;
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		r = (vb_now_ns() ^ ((unsigned long long)getpid() << 32)) + (unsigned)tries * 7919u;
+		snprintf(rc->pname, sizeof(rc->pname), RENDER_PREFIX "%08llx", r & 0xffffffffull);
+		if (mkdirat(rc->dfd, rc->pname, 0700) == 0)
+			break;
+		if (errno != EEXIST)
+			return vb_error_sys(err, "create a private directory in %s", rc->dir);
+	}
+	rc->pfd = vb_safefs_openat(rc->dfd, rc->pname, O_RDONLY | O_DIRECTORY, 0, VB_SAFEFS_BENEATH);
+	if (rc->pfd < 0 || fstat(rc->pfd, &st) < 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & 0777) != 0700)
+		return vb_error_set(err, VB_ESYS, errno, "%s/%s: not the private directory made",
+				    rc->dir, rc->pname);
+	return 0;
+}
+
+static void render_ctx_close(render_ctx_t *rc)
+{
+	if (rc->pfd >= 0) {
+		close(rc->pfd);
+		vb_safefs_rm_tree_at(rc->dfd, rc->pname);
+	}
+	if (rc->dfd >= 0)
+		close(rc->dfd);
+	rc->pfd = rc->dfd = -1;
+}
+
+/* Render every chart of @set on @in into charts/ beneath @outfd (@out_dir
+ * names it) (vb_charts_render_at). */
+static json_t *render_set(const vb_chart_t *set, const json_t *in, int outfd, const char *out_dir,
 			  vb_error_t *err)
 {
-	render_ctx_t rc = { .doc = in };
-	json_t *doc, *charts = json_array();
+	render_ctx_t rc = { .doc = in, .dfd = -1, .pfd = -1 };
+	json_t *doc, *charts;
 	size_t i;
 
-	if (vb_path_join(rc.dir, sizeof(rc.dir), out_dir, VB_CHARTS_DIR, err) < 0 ||
-	    vb_mkdir_p(rc.dir, 0755, err) < 0) {
-		json_decref(charts);
+	if (vb_path_join(rc.dir, sizeof(rc.dir), out_dir, VB_CHARTS_DIR, err) < 0)
 		return NULL;
-	}
+	rc.dfd = open_charts_dir(outfd, rc.dir, err);
+	if (rc.dfd < 0)
+		return NULL;
+	remove_stale(rc.dfd);
+	rc.budget_ms = budget_ms();
+	rc.deadline_ns = vb_now_ns() + (uint64_t)rc.budget_ms * 1000000u;
 	if (vb_charts_find_gnuplot(rc.gnuplot, sizeof(rc.gnuplot)) < 0)
 		rc.gnuplot[0] = '\0';
-	rc.png_term = rc.gnuplot[0] ? png_terminal(rc.gnuplot) : "pngcairo";
+	if (rc.gnuplot[0] && open_private(&rc, err) < 0) {
+		render_ctx_close(&rc);
+		return NULL;
+	}
+	rc.png_term = rc.gnuplot[0] ? png_terminal(rc.gnuplot, time_left_ms(&rc)) : "pngcairo";
 	rc.notes = json_array();
+	charts = json_array();
 	if (!rc.gnuplot[0])
 		json_array_append_new(
 		    rc.notes, json_string("charts skipped: " VB_CHARTS_MISSING
@@ -385,22 +529,52 @@ static json_t *render_set(const vb_chart_t *set, const json_t *in, const char *o
 			rc.gnuplot[0] ? json_string(rc.png_term) : json_null(), "skipped",
 			rc.gnuplot[0] ? json_null() : json_string(VB_CHARTS_MISSING), "charts",
 			charts, "notes", rc.notes);
-	if (!doc)
+	if (!doc) {
+		render_ctx_close(&rc);
 		return vb_error_set(err, VB_ESYS, 0, "charts: out of memory"), NULL;
+	}
 	for (i = 0; set[i].name; i++)
 		if (render_one(&rc, &set[i], charts, err) < 0) {
 			json_decref(doc);
+			render_ctx_close(&rc);
 			return NULL;
 		}
+	render_ctx_close(&rc);
+	return doc;
+}
+
+json_t *vb_charts_render_at(const json_t *sum, int run_fd, const char *run_dir, vb_error_t *err)
+{
+	return render_set(vb_charts, sum, run_fd, run_dir, err);
+}
+
+json_t *vb_charts_render_plan_at(const json_t *plan, int out_fd, const char *out_dir,
+				 vb_error_t *err)
+{
+	return render_set(vb_plan_charts, plan, out_fd, out_dir, err);
+}
+
+/* The same into @dir (created when missing; no link in its path). */
+static json_t *render_path(const vb_chart_t *set, const json_t *in, const char *dir,
+			   vb_error_t *err)
+{
+	vb_safefs_made_t made;
+	json_t *doc;
+	int fd = vb_safefs_mkdir_p(dir, 0755, &made, err);
+
+	if (fd < 0)
+		return NULL;
+	doc = render_set(set, in, fd, dir, err);
+	close(fd);
 	return doc;
 }
 
 json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err)
 {
-	return render_set(vb_charts, sum, run_dir, err);
+	return render_path(vb_charts, sum, run_dir, err);
 }
 
 json_t *vb_charts_render_plan(const json_t *plan, const char *out_dir, vb_error_t *err)
 {
-	return render_set(vb_plan_charts, plan, out_dir, err);
+	return render_path(vb_plan_charts, plan, out_dir, err);
 }

@@ -48,6 +48,8 @@
 
 #define VB_CHARTS_DIR	      "charts"	       /* under the run directory */
 #define VB_CHARTS_TIMEOUT_MS  60000	       /* deadline of one gnuplot run */
+#define VB_CHARTS_BUDGET_MS   120000	       /* all the charts of one report together */
+#define VB_CHARTS_BUDGET_ENV  "VBENCH_TEST_CHARTS_BUDGET_MS" /* test hook: a shorter budget */
 #define VB_CHARTS_GNUPLOT_ENV "VBENCH_GNUPLOT" /* test hook: the gnuplot program */
 #define VB_CHARTS_MISSING     "gnuplot not found (apt-get install gnuplot-nox)"
 
@@ -60,9 +62,15 @@
 int vb_charts_find_gnuplot(char *path, size_t len);
 
 /*
- * Write the data files and scripts of @sum's charts into @run_dir/charts/
- * and render them with gnuplot.  Never fails for a missing gnuplot or a
- * gnuplot error: the returned document says what happened,
+ * Write the data files and scripts of @sum's charts into charts/ beneath
+ * the run directory's descriptor @run_fd (@run_dir names it) and render
+ * them with gnuplot, in a private directory whose images are then renamed
+ * into charts/ (nothing is written through a link; charts/ itself a link
+ * is refused, VB_EUSAGE).  All the charts share a budget of
+ * VB_CHARTS_BUDGET_MS (each gnuplot run at most VB_CHARTS_TIMEOUT_MS):
+ * those left when it runs out are "skipped" with the note "not rendered:
+ * the charts' time budget of N s ran out".  Never fails for a missing
+ * gnuplot or a gnuplot error: the returned document says what happened,
  *
  *   { "dir": "charts", "gnuplot": PATH|null, "png_terminal": "pngcairo"|"png"|null,
  *     "skipped": REASON|null,           (no chart rendered at all, and why)
@@ -76,12 +84,18 @@ int vb_charts_find_gnuplot(char *path, size_t len);
  * New reference, or NULL with @err only when the directory or a file cannot
  * be written (VB_ESYS) or memory runs out.
  */
-json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err);
+json_t *vb_charts_render_at(const json_t *sum, int run_fd, const char *run_dir, vb_error_t *err);
 
 /*
  * The same for the charts of the capacity plan @plan (a vb_plan_build
- * document), into @out_dir/charts/.  Same document and errors.
+ * document), into charts/ beneath @out_fd.  Same document and errors.
  */
+json_t *vb_charts_render_plan_at(const json_t *plan, int out_fd, const char *out_dir,
+				 vb_error_t *err);
+
+/* Both into the directory named @dir (created when missing, without
+ * following a link: vb_safefs_mkdir_p). */
+json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err);
 json_t *vb_charts_render_plan(const json_t *plan, const char *out_dir, vb_error_t *err);
 
 #endif

@@ -45,7 +45,7 @@ static int bare_start(vb_env_t *env, vb_error_t *err)
 	vb_spawn_t sp = {
 		.argv = argv,
 		.cg = env->have_cg ? &env->cg : NULL,
-		.stderr_path = env->cfg->log_path[0] ? env->cfg->log_path : NULL,
+		.stderr_fd = env->cfg->log_fd, /* the run's agent log, opened safely */
 		.cpus = env->cfg->env_cpus,
 	};
 

@@ -461,7 +461,7 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 {
 	ct_priv_t *p = env->priv;
 	int to[2] = { -1, -1 }, from[2] = { -1, -1 }, ep[2] = { -1, -1 }, log = -1, e, rc;
-	const char *logp = env->cfg->log_path[0] ? env->cfg->log_path : "/dev/null";
+	int log_fd = env->cfg->log_fd; /* the run's agent log, opened safely (prepare.h) */
 	ct_args_t a;
 	char msg[512];
 	char *stack;
@@ -471,9 +471,10 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 		vb_error_sys(err, "container: create pipes");
 		goto fail;
 	}
-	log = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	log = log_fd >= 0 ? fcntl(log_fd, F_DUPFD_CLOEXEC, 3)
+			  : open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (log < 0) {
-		vb_error_sys(err, "container: open agent log %s", logp);
+		vb_error_sys(err, "container: agent log %s", env->cfg->log_path);
 		goto fail;
 	}
 	stack = malloc(CT_STACK);

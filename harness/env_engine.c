@@ -505,18 +505,16 @@ out:
 	return 0;
 }
 
-/* The engine's stderr (and the agent's) into the run's agent log. */
-static void keep_log(const engine_priv_t *p, const char *to)
+/* The engine's stderr (and the agent's) into the run's agent log (@to: its
+ * descriptor, opened safely; -1: none). */
+static void keep_log(const engine_priv_t *p, int to)
 {
-	char *s = p->log[0] ? vb_read_file(p->log, 1 << 20, 0, NULL) : NULL;
-	int fd;
+	char *s = p->log[0] && to >= 0 ? vb_read_file(p->log, 1 << 20, 0, NULL) : NULL;
 	ssize_t w;
 
-	if (s && s[0] && to[0] &&
-	    (fd = open(to, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) >= 0) {
-		w = write(fd, s, strlen(s));
+	if (s && s[0]) {
+		w = write(to, s, strlen(s));
 		(void)w;
-		close(fd);
 	}
 	free(s);
 }
@@ -528,7 +526,7 @@ static void engine_cleanup(vb_env_t *env)
 	engine_stop(env, NULL);
 	if (!p)
 		return;
-	keep_log(p, env->cfg->log_path);
+	keep_log(p, env->cfg->log_fd);
 	if (p->dir_res)
 		vb_res_release(p->dir_res);
 	free(p);

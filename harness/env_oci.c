@@ -452,7 +452,7 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 		/* runc places the container itself (and could not remove the
 		 * cgroup while it sat in it: ~150 ms of retries at every stop). */
 		.cg = env->have_cg && p->manager_disabled ? &env->cg : NULL,
-		.stderr_path = env->cfg->log_path[0] ? env->cfg->log_path : NULL,
+		.stderr_fd = env->cfg->log_fd, /* the run's agent log, opened safely */
 		.cpus = env->cfg->env_cpus,
 		.child_hook = p->private_ns ? private_ns_hook : NULL,
 		.hook_arg = &p->ns,

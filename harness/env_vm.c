@@ -65,6 +65,7 @@
 #include "qemu.h"
 #include "registry.h"
 #include "runproc.h"
+#include "safefs.h"
 #include "testpoint.h"
 #include "util.h"
 #include "vmsupport.h"
@@ -89,6 +90,8 @@ typedef struct vm_priv {
 	char console[PATH_MAX];   /* the guest's ttyS0 */
 	off_t console_ready;      /* its size when the agent reported ready: the normal boot */
 	char qemu_log[PATH_MAX];  /* QEMU's stderr */
+	int console_fd;           /* ... opened safely, until QEMU has them (vm_start) */
+	int qemu_fd;
 	char append[96];          /* test-hook kernel arguments */
 	vb_qemu_cfg_t qc;         /* what QEMU was told */
 	vb_argv_t argv;           /* ... as an argument vector */
@@ -161,6 +164,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: state", name);
 	env->priv = p;
+	p->console_fd = p->qemu_fd = -1;
 	vb_argv_init(&p->argv);
 	if (is_kvm(env) && have_last_verdict) {
 		p->verdict = last_verdict;
@@ -202,22 +206,39 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 
 /* ==== start ============================================================== */
 
-/* Where the console and QEMU logs go: the run directory (next to the agent
- * log), else the private socket directory (gone with it). */
-static void log_paths(vb_env_t *env, vm_priv_t *p)
+static void close_logs(vm_priv_t *p)
 {
-	char dir[PATH_MAX], *slash;
+	if (p->console_fd >= 0)
+		close(p->console_fd);
+	if (p->qemu_fd >= 0)
+		close(p->qemu_fd);
+	p->console_fd = p->qemu_fd = -1;
+}
 
-	snprintf(dir, sizeof(dir), "%s", env->cfg->log_path[0] ? env->cfg->log_path : "");
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof(dir), "%s", p->sockdir);
-	snprintf(p->console, sizeof(p->console), "%s/console-%s%s.log", dir, env->ops->name,
-		 env->inst);
-	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s/qemu-%s%s.log", dir, env->ops->name,
-		 env->inst);
+/* The console and QEMU logs: in the run directory (next to the agent log),
+ * else the private socket directory (gone with it); opened here beneath
+ * the directory's descriptor and given to QEMU as descriptors, so no path
+ * is opened by QEMU and no link can redirect them. */
+static int open_logs(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+{
+	const char *dir = env->cfg->out_fd >= 0 ? env->cfg->out : p->sockdir;
+	int dfd = env->cfg->out_fd, own = dfd < 0, rc = -1;
+	char con[NAME_MAX + 1], qlog[NAME_MAX + 1];
+
+	if (own && (dfd = vb_safefs_open_dir(AT_FDCWD, p->sockdir, 0)) < 0)
+		return vb_error_sys(err, "%s: %s", env->ops->name, p->sockdir);
+	snprintf(con, sizeof(con), "console-%s%s.log", env->ops->name, env->inst);
+	snprintf(qlog, sizeof(qlog), "qemu-%s%s.log", env->ops->name, env->inst);
+	snprintf(p->console, sizeof(p->console), "%s/%s", dir, con);
+	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s/%s", dir, qlog);
+	if ((p->console_fd = vb_vm_log_open(dfd, con, p->console, err)) >= 0 &&
+	    (p->qemu_fd = vb_vm_log_open(dfd, qlog, p->qemu_log, err)) >= 0)
+		rc = 0;
+	if (own)
+		close(dfd);
+	if (rc < 0)
+		close_logs(p);
+	return rc;
 }
 
 /* The socket QEMU will connect to, listening; returns the fd or -1. */
@@ -278,6 +299,7 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	p->qc.aio = "native";
 	p->qc.chan_path = p->sock;
 	p->qc.console_log = p->console;
+	p->qc.console_fd = p->console_fd;
 	p->qc.tsc_khz = p->tsc_khz;
 	p->qc.rng = 1;
 	if (vb_qemu_argv(&p->qc, &p->argv, err) < 0)
@@ -301,25 +323,19 @@ static void set_affinity(const char *cpus)
 }
 
 /* fork + exec QEMU: own process group, parent-death SIGKILL, in the cgroup
- * (or pinned to the allocated CPUs with --no-cgroup), stderr to the log. */
+ * (or pinned to the allocated CPUs with --no-cgroup), stderr to the log,
+ * the console's descriptor inherited (open_logs). */
 static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 {
 	pid_t parent = getpid(), pid;
-	int log, null;
+	int log = p->qemu_fd, null;
 
-	log = open(p->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (log < 0 || null < 0) {
-		if (log >= 0)
-			close(log);
-		if (null >= 0)
-			close(null);
-		return vb_error_sys(err, "%s: open %s", env->ops->name, p->qemu_log);
-	}
+	if (null < 0)
+		return vb_error_sys(err, "%s: open /dev/null", env->ops->name);
 	env->launch_ns = vb_now_ns();
 	pid = fork();
 	if (pid < 0) {
-		close(log);
 		close(null);
 		return vb_error_sys(err, "%s: fork", env->ops->name);
 	}
@@ -328,7 +344,8 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		prctl(PR_SET_PDEATHSIG, SIGKILL); /* fires when vbench's (only) thread exits */
 		if (getppid() != parent)
 			_exit(127);
-		if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
+		if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0 ||
+		    (p->console_fd > 2 && fcntl(p->console_fd, F_SETFD, 0) < 0))
 			_exit(127);
 		if (env->have_cg ? vb_cgroup_attach(&env->cg, 0) < 0 : 0)
 			_exit(126);
@@ -341,7 +358,6 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		execv(p->argv.v[0], p->argv.v);
 		_exit(127);
 	}
-	close(log);
 	close(null);
 	setpgid(pid, pid);
 	env->chan.pid = pid;
@@ -438,11 +454,13 @@ static int vm_start(vb_env_t *env, vb_error_t *err)
 	lfd = listen_socket(env, p, err);
 	if (lfd < 0)
 		return -1;
-	log_paths(env, p);
-	if (build_argv(env, p, err) < 0 || spawn_qemu(env, p, err) < 0) {
+	if (open_logs(env, p, err) < 0 || build_argv(env, p, err) < 0 ||
+	    spawn_qemu(env, p, err) < 0) {
+		close_logs(p);
 		close(lfd);
 		return -1;
 	}
+	close_logs(p); /* QEMU has its own copies */
 	fd = accept_qemu(env, lfd, err);
 	close(lfd);
 	unlink(p->sock); /* connected: nobody else may */

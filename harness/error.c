@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -30,37 +31,114 @@ void vb_error_clear(vb_error_t *e)
 	e->msg[0] = '\0';
 }
 
+/* Where a cut may fall in @s: never inside a UTF-8 sequence. */
+static size_t char_start(const char *s, size_t i, size_t len)
+{
+	while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
+/*
+ * The longest part of @s between a pair of the same quote character (' or
+ * "), as [*@from, *@to); 0 when there is none.
+ */
+static int longest_quoted(const char *s, size_t len, size_t *from, size_t *to)
+{
+	size_t i, best = 0;
+	const char *q;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\'' && s[i] != '"')
+			continue;
+		q = memchr(s + i + 1, s[i], len - i - 1);
+		if (!q)
+			continue;
+		if ((size_t)(q - s) - i - 1 > best) {
+			best = (size_t)(q - s) - i - 1;
+			*from = i + 1;
+			*to = (size_t)(q - s);
+		}
+		i = (size_t)(q - s);
+	}
+	return best > 0;
+}
+
+/*
+ * Copy the message @s (@len bytes) into @dst (@cap bytes).  A message that
+ * does not fit loses the middle of its longest quoted part (the input it
+ * quotes) or else its own middle, marked "[... N bytes ...]": the start
+ * (what failed) and the end (why: strerror, what was expected) survive.
+ */
+static void fit(char *dst, size_t cap, const char *s, size_t len)
+{
+	char mark[48];
+	size_t r, from = 0, to = len, a, b;
+
+	if (len < cap) {
+		memcpy(dst, s, len);
+		dst[len] = '\0';
+		return;
+	}
+	/* Remove r bytes: with the longest mark the rest fits in @cap. */
+	r = len - (cap - 1) + (size_t)snprintf(mark, sizeof(mark), "[... %zu bytes ...]", len);
+	if (!longest_quoted(s, len, &from, &to) || to - from < r + 16) {
+		from = 0;
+		to = len;
+	}
+	a = char_start(s, from + (to - from - r) / 2, len);
+	b = char_start(s, a + r, len);
+	if (b > len)
+		b = len;
+	snprintf(mark, sizeof(mark), "[... %zu bytes ...]", b - a);
+	snprintf(dst, cap, "%.*s%s%s", (int)a, s, mark, s + b);
+}
+
 int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, ...)
 {
-	va_list ap;
-	size_t len;
+	char small[2048], *big = NULL, *buf = small;
+	size_t cap = sizeof(small), len;
+	va_list ap, ap2;
+	int n;
 
 	if (!e)
 		return -1;
 	e->code = code;
 	e->errnum = errnum;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	len = strlen(e->msg);
-	if (errnum && len < sizeof(e->msg))
-		snprintf(e->msg + len, sizeof(e->msg) - len, ": %s", strerror(errnum));
+	/* Longer than @small (with room for the reason): the whole of it,
+	 * so that fit() can keep its end (else the end of @small is cut). */
+	if (n >= (int)sizeof(small) - 128 && (big = malloc((size_t)n + 128)) != NULL) {
+		cap = (size_t)n + 128;
+		vsnprintf(big, cap, fmt, ap2);
+		buf = big;
+	}
+	va_end(ap2);
+	len = strlen(buf);
+	if (errnum)
+		snprintf(buf + len, cap - len, ": %s", strerror(errnum));
+	fit(e->msg, sizeof(e->msg), buf, strlen(buf));
+	free(big);
 	one_line(e->msg);
 	return -1;
 }
 
 int vb_error_prefix(vb_error_t *e, const char *fmt, ...)
 {
-	char head[256], old[sizeof(e->msg)];
+	char head[256], all[sizeof(head) + sizeof(e->msg) + 4];
 	va_list ap;
+	int n;
 
 	if (!e)
 		return -1;
 	va_start(ap, fmt);
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
-	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", head, old);
+	n = snprintf(all, sizeof(all), "%s: %s", head, e->msg);
+	fit(e->msg, sizeof(e->msg), all, n < 0 ? 0 : strlen(all));
 	one_line(e->msg);
 	return -1;
 }
@@ -80,6 +158,8 @@ int vb_error_exit_code(const vb_error_t *e)
 		return VB_EXIT_SKIPPED;
 	case VB_EINTR:
 		return VB_EXIT_INTERRUPT;
+	case VB_EBUSY:
+		return VB_EXIT_BUSY;
 	default:
 		return VB_EXIT_FAIL;
 	}
@@ -91,6 +171,7 @@ const char *vb_error_code_name(vb_errcode_t code)
 		[VB_OK] = "ok",		  [VB_EUSAGE] = "usage",     [VB_ESYS] = "system",
 		[VB_ECHECK] = "check",	  [VB_EUNAVAIL] = "unavailable", [VB_ETIMEOUT] = "timeout",
 		[VB_EPROTO] = "protocol", [VB_ERESOURCE] = "resource", [VB_EINTR] = "interrupted",
+		[VB_EBUSY] = "busy",
 	};
 	if ((unsigned)code < sizeof(names) / sizeof(names[0]) && names[code])
 		return names[code];

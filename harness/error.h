@@ -18,6 +18,7 @@
 #define VB_EXIT_USAGE 2       /* bad command line or bad input file */
 #define VB_EXIT_SKIPPED 3     /* nothing could run: every environment unavailable */
 #define VB_EXIT_NORESOURCE 4  /* not enough memory/disk, or no permission */
+#define VB_EXIT_BUSY 5        /* the run directory is in use by another vbench (runlock.h) */
 #define VB_EXIT_INTERRUPT 130 /* stopped by SIGINT/SIGTERM; completed results kept */
 
 typedef enum vb_errcode {
@@ -30,6 +31,7 @@ typedef enum vb_errcode {
 	VB_EPROTO,    /* malformed message from an agent or file */
 	VB_ERESOURCE, /* not enough memory, disk or permission */
 	VB_EINTR,     /* interrupted by a signal */
+	VB_EBUSY,     /* the run directory is locked by another vbench */
 } vb_errcode_t;
 
 typedef struct vb_error {
@@ -45,7 +47,10 @@ void vb_error_clear(vb_error_t *e);
  * Fill @e with @code, @errnum and a formatted message; when @errnum is
  * non-zero ": strerror(errnum)" is appended.  The message stays one line:
  * line breaks and tabs in it (quoted input) become spaces, other control
- * characters '?' (also in vb_error_prefix).  Always returns -1 so callers can
+ * characters '?' (also in vb_error_prefix).  A message longer than msg
+ * loses the middle of its longest quoted part ('...' or "...") or else its
+ * own middle, replaced by "[... N bytes ...]", so that what failed (the
+ * start) and why (the end) both survive a huge input.  Always returns -1 so callers can
  * write "return vb_error_set(...)".  @e may be NULL.
  */
 int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, ...)

@@ -85,7 +85,7 @@ int vb_kernel_release_of(const char *path, char *out, size_t len, vb_error_t *er
 	void *map;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return vb_error_sys(err, "open kernel %s", path);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

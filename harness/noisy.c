@@ -432,7 +432,8 @@ int vb_noisy_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, size_
 		noisy_env(cfg, envs[i], rec);
 		if (vb_interrupted()) /* measured again by --resume */
 			json_object_set_new(rec, "interrupted", json_true());
-		vb_runfile_save(doc, cfg->out, NULL);
+		if (vb_runfile_save_at(doc, cfg->out_fd, cfg->out, NULL) < 0)
+			return -1; /* a full disk: the run's last save says so */
 	}
 	return vb_interrupted() ? -1 : 0;
 }

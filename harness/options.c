@@ -5,11 +5,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "counters.h"
 #include "env.h"
 #include "ocispec.h"
+#include "safefs.h"
 #include "util.h"
 
 static const vb_profile_t profiles[] = {
@@ -41,6 +43,7 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->rep_timeout_s = 600;
 	cfg->boot_timeout_s = 120;
 	cfg->stop_timeout_s = 10;
+	cfg->out_fd = cfg->lock_fd = cfg->log_fd = -1;
 }
 
 void vb_run_cfg_free(vb_run_cfg_t *cfg)
@@ -161,8 +164,8 @@ static int set_profile(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 
 static int set_path(char *dst, const char *v, const char *what, vb_error_t *err)
 {
-	if (!*v || strlen(v) >= PATH_MAX - 64)
-		return vb_error_set(err, VB_EUSAGE, 0, "%s: bad path '%s'", what, v);
+	if (vb_safefs_check_path(v, what, err) < 0)
+		return -1;
 	snprintf(dst, PATH_MAX, "%s", v);
 	return 0;
 }
@@ -182,9 +185,17 @@ static int set_agent(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return set_path(cfg->agent_path, v, "--agent", err);
 }
 
+/* A kernel that exists must be a regular file: a FIFO would block its read. */
 static int set_kernel(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
-	return set_path(cfg->kernel, v, "--kernel", err);
+	struct stat st;
+
+	if (set_path(cfg->kernel, v, "--kernel", err) < 0)
+		return -1;
+	if (stat(v, &st) == 0 && !S_ISREG(st.st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "--kernel %s: is %s, not a regular file", v,
+				    vb_safefs_kind(st.st_mode));
+	return 0;
 }
 
 static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)

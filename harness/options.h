@@ -15,6 +15,7 @@
 
 #include "../workloads/workload.h"
 #include "error.h"
+#include "safefs.h"
 
 #define VB_MAX_ENVS 16
 #define VB_MAX_SEL 64
@@ -70,7 +71,9 @@ typedef struct vb_run_cfg {
 	char cgroup_root[PATH_MAX];
 	/* where */
 	char out[PATH_MAX];                 /* run directory ("" = results/<stamp>-<host>) */
-	int out_created;                    /* this run created cfg->out (prepare.h: flags) */
+	int out_fd;                         /* it, opened without links (prepare.h); -1 before */
+	int lock_fd;                        /* its lock (runlock.h), held until the end; -1 */
+	vb_safefs_made_t out_made;          /* the directories creating it made (prepare.h) */
 	char scratch[PATH_MAX];             /* scratch directory for I/O ("" = private one) */
 	int allow_tmpfs;
 	char allow_device[PATH_MAX];        /* --allow-device: block device I/O may write to */
@@ -78,7 +81,9 @@ typedef struct vb_run_cfg {
 	uint64_t device_bytes;              /* its size (BLKGETSIZE64), when scratch_device */
 	char agent_path[PATH_MAX];
 	char kernel[PATH_MAX];              /* --kernel: guest kernel image ("" = choose: guestimage.h) */
-	char log_path[PATH_MAX];            /* agent stderr log (in the run directory) */
+	char log_path[PATH_MAX];            /* agent stderr log (in the run directory), for messages */
+	int log_fd;                         /* it, O_APPEND, every agent's stderr (> 2); -1: none */
+	int log_created;                    /* this run created it (removed again if left empty) */
 	char oci_runtime[16];               /* --runtime: "crun", "runc" ("" = crun, else runc) */
 	/* limits */
 	double start_timeout_s;             /* an agent's start to its ready message */

@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <math.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "safefs.h"
 #include "util.h"
 
 #define MAX_PLAN_FILE (1u << 20)
@@ -510,28 +512,16 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 	return 1;
 }
 
-/* Read the plan file @path (at most MAX_PLAN_FILE bytes) into a malloc'ed
+/* Read the plan file @path (at most MAX_PLAN_FILE bytes; a regular file:
+ * a FIFO or a device is refused before it could block) into a malloc'ed
  * NUL-terminated buffer, its length in *@len.  NULL with @err (VB_EUSAGE). */
 static char *read_plan(const char *path, size_t *len, vb_error_t *err)
 {
-	FILE *f = fopen(path, "re");
-	char *buf;
+	char *buf = vb_safefs_read_regular(AT_FDCWD, path, VB_SAFEFS_FOLLOW, MAX_PLAN_FILE, len,
+					   path, err);
 
-	if (!f)
-		return vb_error_set(err, VB_EUSAGE, errno, "%s: cannot read the plan file", path),
-		       NULL;
-	buf = malloc(MAX_PLAN_FILE + 1);
-	*len = buf ? fread(buf, 1, MAX_PLAN_FILE + 1, f) : 0;
-	if (!buf || ferror(f) || *len > MAX_PLAN_FILE) {
-		vb_error_set(err, VB_EUSAGE, buf && ferror(f) ? errno : 0,
-			     "%s: cannot read the plan file%s", path,
-			     buf && *len > MAX_PLAN_FILE ? " (larger than 1 MiB)" : "");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[*len] = '\0';
+	if (!buf && err)
+		err->code = VB_EUSAGE; /* the plan file the user named is not usable */
 	return buf;
 }
 

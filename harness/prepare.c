@@ -5,7 +5,6 @@
  */
 #include "prepare.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -273,60 +271,4 @@ int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 				    "give a disk-backed directory or --allow-tmpfs",
 				    cfg->scratch, type);
 	return 0;
-}
-
-/* Create the run directory (must be new or empty) and check it is writable. */
-int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
-{
-	char stamp[32], host[128];
-	time_t now = time(NULL);
-	struct tm tm;
-	DIR *d;
-	struct dirent *de;
-	int nonempty = 0;
-
-	if (!cfg->out[0]) {
-		localtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		vb_hostname(host, sizeof(host));
-		snprintf(cfg->out, sizeof(cfg->out), "results/%s-%s", stamp, host);
-	}
-	cfg->out_created = access(cfg->out, F_OK) < 0 && errno == ENOENT;
-	if (cfg->out_created && !strncmp(cfg->out, "results/", 8) && access("results", F_OK) < 0)
-		cfg->out_created |= VB_OUT_CREATED_PARENT; /* the default's results/ too */
-	if (vb_mkdir_p(cfg->out, 0755, err) < 0) {
-		cfg->out_created = 0;
-		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
-		return vb_error_prefix(err, "--out");
-	}
-	d = opendir(cfg->out);
-	if (!d)
-		return vb_error_set(err, VB_EUSAGE, errno, "--out %s", cfg->out);
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			nonempty = 1;
-	closedir(d);
-	if (nonempty)
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "--out %s: directory is not empty (results are never overwritten)",
-				    cfg->out);
-	if (access(cfg->out, W_OK) < 0)
-		return vb_error_set(err, VB_EUSAGE, errno, "--out %s: not writable", cfg->out);
-	snprintf(cfg->log_path, sizeof(cfg->log_path), "%s/agent.log", cfg->out);
-	return 0;
-}
-
-
-int vb_prepare_out_discard(vb_run_cfg_t *cfg)
-{
-	if (!cfg->out_created || !cfg->out[0])
-		return 0;
-	if (rmdir(cfg->out) < 0) { /* fails (ENOTEMPTY) when anything was written */
-		cfg->out_created = 0;
-		return 0;
-	}
-	if (cfg->out_created & VB_OUT_CREATED_PARENT)
-		rmdir("results"); /* only if empty: another run may have written there */
-	cfg->out_created = 0;
-	return 1;
 }

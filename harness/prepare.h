@@ -32,12 +32,24 @@ typedef struct vb_run_needs {
 	uint64_t largest_file; /* largest file_bytes of the selected I/O workloads (0: none) */
 	uint64_t mem_bytes;    /* host memory at once, from the allocations */
 	uint64_t disk_bytes;   /* bytes written under the scratch directory, margin excluded */
+	uint64_t out_bytes;    /* bytes written into the run directory: run.json (twice, while
+				* it is replaced) and the report (vb_prepare_out_bytes) */
 	char mem_why[160];     /* what mem_bytes is made of */
 	char disk_why[160];    /* ... and disk_bytes */
 } vb_run_needs_t;
 
 /* Compute @n for the run @cfg (probes the VM backends). */
 void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n);
+
+/* The run directory's estimate for @slots repetitions: run.json of
+ * VB_OUT_BASE + VB_OUT_PER_REP each, twice (the old copy stays until the
+ * new one is renamed over it), and the report (VB_OUT_REPORT +
+ * VB_OUT_REPORT_PER_REP each: summary, Markdown, HTML, charts). */
+#define VB_OUT_BASE (256ull << 10)
+#define VB_OUT_PER_REP (16ull << 10)
+#define VB_OUT_REPORT (2ull << 20)
+#define VB_OUT_REPORT_PER_REP (4ull << 10)
+uint64_t vb_prepare_out_bytes(uint64_t slots);
 uint64_t vb_prepare_disk_margin(uint64_t need);
 
 /* Refuse an allocation larger than the memory available now, and a run
@@ -47,25 +59,57 @@ int vb_prepare_memory(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error
 
 /* Refuse a run whose files (I/O files, VM scratch images, rootfs copies)
  * do not fit the scratch directory's filesystem (/var/tmp without one):
- * f_bavail must hold the need plus vb_prepare_disk_margin().  One line
- * naming the directory, the bytes needed and available.  VB_ERESOURCE. */
+ * f_bavail must hold the need plus vb_prepare_disk_margin().  The run
+ * directory (cfg->out_fd) must hold n->out_bytes: on the same filesystem
+ * that is added to the need, else checked there alone (the estimate is
+ * its own margin).  One line naming the directory, the bytes needed and
+ * available.  VB_ERESOURCE. */
 int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err);
 
 /* run.json's "resources": the limits of the run and @n with the numbers
  * the checks compared (new reference). */
 json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n);
 
-/* Create the run directory (default results/<stamp>-<host>); it must be new
- * or empty and writable.  Sets cfg->log_path, and cfg->out_created when the
- * directory did not exist before.  VB_EUSAGE otherwise. */
+/* ---- the run directory (prepare_out.c) ---- */
+
+/*
+ * Create the run directory (default results/<stamp>-<host>): the path is
+ * normalised lexically and made one level at a time without following a
+ * symbolic link (vb_safefs_mkdir_p: a link anywhere in it is one line
+ * naming it); then locked (runlock.h: VB_EBUSY when another vbench holds
+ * it), checked empty and writable, and its agent log opened
+ * (vb_prepare_out_log).  Fills cfg->out_fd, lock_fd, out_made, log_fd and
+ * log_path.  VB_EUSAGE otherwise.
+ */
 int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err);
 
-/* After a run that failed before writing anything: remove the run directory
- * if this run created it and it is still empty (never a directory that
- * existed before, never one with files in it), and the default's results/
- * if this run created that too and it is empty.  Returns 1 if removed. */
+/*
+ * --resume: open the existing run directory @dir (no symbolic link in its
+ * path) and lock it, before its run.json is read.  Fills cfg->out_fd and
+ * lock_fd.  VB_EUSAGE, VB_EBUSY.
+ */
+int vb_prepare_out_open(vb_run_cfg_t *cfg, const char *dir, vb_error_t *err);
+
+/*
+ * Open DIR/agent.log beneath cfg->out_fd for appending, created when
+ * missing: a link in its place is refused (VB_EUSAGE, naming it), and so is
+ * anything but a regular file.  cfg->log_fd (above 2, close-on-exec) is what
+ * every agent's stderr is given.  Returns 0 or -1 with @err.
+ */
+int vb_prepare_out_log(vb_run_cfg_t *cfg, vb_error_t *err);
+
+/* Close the run directory's descriptors and release its lock (removing the
+ * lock file): at the end of `vbench run`, after the report. */
+void vb_prepare_out_close(vb_run_cfg_t *cfg);
+
+/*
+ * After a run that failed before writing anything: close as above, remove
+ * the agent log it created if still empty, then every directory level
+ * creating the run directory made, deepest first, each only while empty
+ * (never a directory that existed before, never one with files in it).
+ * Returns 1 if anything was removed.
+ */
 int vb_prepare_out_discard(vb_run_cfg_t *cfg);
-#define VB_OUT_CREATED_PARENT 0x2 /* cfg->out_created: results/ was created too */
 
 /* When an I/O workload is selected: check --scratch (exists, directory,
  * writable, not RAM unless --allow-tmpfs) or create a private one in

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include "../workloads/workload.h"
@@ -149,6 +150,8 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 	if (cfg->noisy)
 		noisy = max64(n->nvm ? 2 * (fn ? img : image_meta(img)) : 0,
 			      n->nhost ? 2 * fn + (n->nrootfs ? 2 * ROOTFS_BYTES : 0) : 0);
+	n->out_bytes = vb_prepare_out_bytes(cfg->reps * cfg->nwl *
+					    (cfg->all_envs ? vb_env_count() : cfg->nenvs));
 	n->disk_bytes = run;
 	if (dens > n->disk_bytes) {
 		n->disk_bytes = dens;
@@ -163,6 +166,12 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 	}
 }
 
+uint64_t vb_prepare_out_bytes(uint64_t slots)
+{
+	return 2 * (VB_OUT_BASE + slots * VB_OUT_PER_REP) + VB_OUT_REPORT +
+	       slots * VB_OUT_REPORT_PER_REP;
+}
+
 uint64_t vb_prepare_disk_margin(uint64_t need)
 {
 	return max64(VB_DISK_MARGIN_MIN, need / 100 * VB_DISK_MARGIN_PCT);
@@ -175,12 +184,41 @@ static const char *space_dir(const vb_run_cfg_t *cfg)
 	return cfg->scratch[0] && !cfg->scratch_device ? cfg->scratch : "/var/tmp";
 }
 
+/* Whether the run directory is on the filesystem of @dir. */
+static int out_shares(const vb_run_cfg_t *cfg, const char *dir)
+{
+	struct stat a, b;
+
+	return cfg->out_fd >= 0 && fstat(cfg->out_fd, &a) == 0 && stat(dir, &b) == 0 &&
+	       a.st_dev == b.st_dev;
+}
+
+/* The run directory alone: run.json and the report must fit. */
+static int out_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err)
+{
+	struct statvfs sv;
+	uint64_t avail;
+	char a[32], b[32];
+
+	if (cfg->out_fd < 0 || fstatvfs(cfg->out_fd, &sv) < 0 || !sv.f_blocks)
+		return 0; /* no run directory yet, or a filesystem without a size */
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (avail >= n->out_bytes)
+		return 0;
+	return vb_error_set(err, VB_ERESOURCE, 0,
+			    "not enough disk space in %s: run.json and the report of the run need "
+			    "about %s there, %s is available",
+			    cfg->out, vb_format_size(n->out_bytes, a, sizeof(a)),
+			    vb_format_size(avail, b, sizeof(b)));
+}
+
 int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t *err)
 {
 	const char *dir = space_dir(cfg);
-	uint64_t avail, margin;
+	uint64_t avail, margin, need;
 	struct statvfs sv;
 	char a[32], b[32], c[32];
+	int shared;
 
 	if (cfg->scratch_device && n->largest_file > cfg->device_bytes)
 		return vb_error_set(err, VB_ERESOURCE, 0,
@@ -188,19 +226,24 @@ int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t
 				    cfg->scratch, vb_format_size(cfg->device_bytes, a, sizeof(a)),
 				    vb_format_size(n->largest_file, b, sizeof(b)));
 	if (!n->disk_bytes)
-		return 0; /* nothing but run.json is written */
+		return out_disk(cfg, n, err); /* nothing but run.json and the report */
+	shared = out_shares(cfg, dir);
+	if (!shared && out_disk(cfg, n, err) < 0)
+		return -1;
 	if (statvfs(dir, &sv) < 0)
 		return vb_error_set(err, VB_ERESOURCE, errno, "statvfs %s", dir);
 	if (!sv.f_blocks)
 		return 0; /* a filesystem without a size (ramfs) cannot be judged */
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
-	margin = vb_prepare_disk_margin(n->disk_bytes);
-	if (avail >= n->disk_bytes + margin)
+	need = n->disk_bytes + (shared ? n->out_bytes : 0);
+	margin = vb_prepare_disk_margin(need);
+	if (avail >= need + margin)
 		return 0;
 	return vb_error_set(err, VB_ERESOURCE, 0,
-			    "not enough disk space in %s: the run needs %s there (%s) + %s margin, "
+			    "not enough disk space in %s: the run needs %s there (%s%s) + %s margin, "
 			    "%s is available",
-			    dir, vb_format_size(n->disk_bytes, a, sizeof(a)), n->disk_why,
+			    dir, vb_format_size(need, a, sizeof(a)), n->disk_why,
+			    shared ? ", run.json and the report" : "",
 			    vb_format_size(margin, b, sizeof(b)), vb_format_size(avail, c, sizeof(c)));
 }
 
@@ -212,11 +255,21 @@ json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n)
 				? json_integer((json_int_t)((uint64_t)sv.f_bavail * sv.f_frsize))
 				: json_null();
 
-	return json_pack("{s:{s:f,s:f,s:f,s:f},s:{s:I,s:s},s:{s:s,s:I,s:s,s:I,s:o}}", "timeouts_s",
-			 "repetition", cfg->rep_timeout_s, "start", cfg->start_timeout_s, "boot",
-			 cfg->boot_timeout_s, "stop", cfg->stop_timeout_s, "memory", "needed_bytes",
-			 (json_int_t)n->mem_bytes, "basis", n->mem_why, "disk", "dir", dir,
-			 "needed_bytes", (json_int_t)n->disk_bytes, "basis", n->disk_why,
-			 "margin_bytes", (json_int_t)vb_prepare_disk_margin(n->disk_bytes),
-			 "available_at_start_bytes", avail);
+	json_t *out_avail = cfg->out_fd >= 0 && fstatvfs(cfg->out_fd, &sv) == 0 && sv.f_blocks
+				    ? json_integer((json_int_t)((uint64_t)sv.f_bavail * sv.f_frsize))
+				    : json_null();
+
+	return json_pack("{s:{s:f,s:f,s:f,s:f},s:{s:I,s:s},s:{s:s,s:I,s:s,s:I,s:o},"
+			 "s:{s:s,s:I,s:s,s:o}}",
+			 "timeouts_s", "repetition", cfg->rep_timeout_s, "start",
+			 cfg->start_timeout_s, "boot", cfg->boot_timeout_s, "stop",
+			 cfg->stop_timeout_s, "memory", "needed_bytes", (json_int_t)n->mem_bytes,
+			 "basis", n->mem_why, "disk", "dir", dir, "needed_bytes",
+			 (json_int_t)n->disk_bytes, "basis", n->disk_why, "margin_bytes",
+			 (json_int_t)vb_prepare_disk_margin(n->disk_bytes),
+			 "available_at_start_bytes", avail, "output", "dir", cfg->out,
+			 "needed_bytes", (json_int_t)n->out_bytes, "basis",
+			 "run.json (twice while it is replaced) and the report, estimated from "
+			 "the number of repetitions",
+			 "available_at_start_bytes", out_avail);
 }

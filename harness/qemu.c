@@ -318,7 +318,14 @@ static int add_devices(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r
 		    add_virtio(a, r, "rng", "rng=rng0", err) < 0)
 			return -1;
 	}
-	if (r->console) {
+	if (c->console_fd > 2) { /* an inherited descriptor: QEMU opens no path */
+		if (vb_argv_add(a, "-add-fd", err) < 0 ||
+		    vb_argv_addf(a, err, "fd=%d,set=%d", c->console_fd, VB_QEMU_CONSOLE_FDSET) < 0 ||
+		    vb_argv_add(a, "-chardev", err) < 0 ||
+		    vb_argv_addf(a, err, "file,id=con,path=/dev/fdset/%d", VB_QEMU_CONSOLE_FDSET) < 0 ||
+		    add_pair(a, "-serial", "chardev:con", err) < 0)
+			return -1;
+	} else if (r->console) {
 		if (vb_argv_add(a, "-chardev", err) < 0 ||
 		    add_kv(a, "file,id=con,path=", r->console, "", err) < 0 ||
 		    add_pair(a, "-serial", "chardev:con", err) < 0)
@@ -397,7 +404,8 @@ static json_t *devices(const vb_qemu_cfg_t *c, const resolved_t *r)
 	}
 	{
 		json_t *d = device("console", "isa-serial", "isa", "ttyS0");
-		json_object_set_new(d, "backend", json_string(r->console ? "file" : "null"));
+		json_object_set_new(d, "backend", json_string(r->console || c->console_fd > 2 ? "file"
+											       : "null"));
 		if (r->console)
 			json_object_set_new(d, "file", json_string(r->console));
 		json_array_append_new(list, d);

@@ -46,6 +46,7 @@
 
 #define VB_QEMU_DEFAULT_BINARY "/usr/bin/qemu-system-x86_64"
 #define VB_QEMU_PORT_NAME      "vbench"	  /* virtserialport name seen by the guest */
+#define VB_QEMU_CONSOLE_FDSET  1		  /* -add-fd set of the console descriptor */
 #define VB_QEMU_GUEST_DISK     "/dev/vda" /* the scratch disk inside the guest */
 #define VB_QEMU_MAX_VCPUS      255
 #define VB_QEMU_MIN_MEMORY     (16ULL << 20)
@@ -93,6 +94,9 @@ typedef struct vb_qemu_cfg {
 	const char *aio;	 /* "native" (NULL), "io_uring" or "threads" */
 	const char *chan_path;	 /* unix socket vbench listens on; NULL = no channel */
 	const char *console_log; /* file for the guest's ttyS0; NULL = discarded */
+	int console_fd;		 /* > 2: the console goes to this descriptor instead, which
+				  * QEMU inherits (-add-fd, /dev/fdset/N: QEMU never opens
+				  * the path); console_log then only names it */
 	int net;		 /* 1 = user-mode network on virtio-net; 0 = -net none */
 	uint64_t tsc_khz;	 /* > 0: host TSC rate, passed as tsc_early_khz= (see above) */
 	int rng;		 /* 1 = virtio-rng fed from the host's /dev/urandom (entropy at once) */

@@ -9,12 +9,14 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "charts.h"
 #include "explain.h"
 #include "registry.h"
 #include "report.h"
 #include "runfile.h"
+#include "safefs.h"
 #include "summary.h"
 #include "testpoint.h"
 #include "util.h"
@@ -56,8 +58,8 @@ static int render_html(texts_t *t, const json_t *sum, const json_t *charts, cons
 	return 0;
 }
 
-int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_opts_t *o,
-		       vb_error_t *err)
+int vb_reportgen_write_at(const json_t *sum, int dirfd, const char *dir,
+			  const vb_reportgen_opts_t *o, vb_error_t *err)
 {
 	texts_t t;
 	json_t *charts = NULL, *explain = NULL, *n;
@@ -73,10 +75,10 @@ int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_op
 	}
 	t.len[OUT_JSON] = strlen(t.data[OUT_JSON]);
 	if (render(&t, OUT_CSV, vb_report_csv, sum, err) < 0 ||
-	    render(&t, OUT_MD, vb_report_md, sum, err) < 0 || vb_mkdir_p(dir, 0755, err) < 0)
+	    render(&t, OUT_MD, vb_report_md, sum, err) < 0)
 		goto out;
 	if (o->charts) {
-		charts = vb_charts_render(sum, dir, err);
+		charts = vb_charts_render_at(sum, dirfd, dir, err);
 		if (!charts)
 			goto out;
 		json_array_foreach(json_object_get(charts, "notes"), i, n)
@@ -98,7 +100,7 @@ int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_op
 		goto out;
 	for (k = 0; k < NOUT; k++)
 		if (vb_path_join(path, sizeof(path), dir, out_name[k], err) < 0 ||
-		    vb_write_file_atomic(path, t.data[k], t.len[k], err) < 0)
+		    vb_safefs_replace_at(dirfd, out_name[k], t.data[k], t.len[k], 0644, path, err) < 0)
 			goto out;
 	rc = 0;
 out:
@@ -109,7 +111,21 @@ out:
 	return rc;
 }
 
-int vb_reportgen_run_dir(const char *dir, const vb_reportgen_opts_t *o, vb_error_t *err)
+int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_opts_t *o,
+		       vb_error_t *err)
+{
+	vb_safefs_made_t made;
+	int fd = vb_safefs_mkdir_p(dir, 0755, &made, err), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = vb_reportgen_write_at(sum, fd, dir, o, err);
+	close(fd);
+	return rc;
+}
+
+int vb_reportgen_run_dir_at(int dirfd, const char *dir, const vb_reportgen_opts_t *o,
+			    vb_error_t *err)
 {
 	char path[PATH_MAX];
 	vb_reportgen_opts_t go;
@@ -117,9 +133,9 @@ int vb_reportgen_run_dir(const char *dir, const vb_reportgen_opts_t *o, vb_error
 	json_t *run, *sum;
 	int rc;
 
-	if (vb_path_join(path, sizeof(path), dir, "run.json", err) < 0)
+	if (vb_path_join(path, sizeof(path), dir, VB_RUNFILE_NAME, err) < 0)
 		return -1;
-	run = vb_runfile_load(path, err);
+	run = vb_runfile_load_at(dirfd, VB_RUNFILE_NAME, VB_SAFEFS_BENEATH, path, err);
 	if (!run)
 		return -1;
 	vb_summary_cfg_init(&cfg);
@@ -130,7 +146,7 @@ int vb_reportgen_run_dir(const char *dir, const vb_reportgen_opts_t *o, vb_error
 	}
 	go = *o;
 	go.run = run;
-	rc = vb_reportgen_write(sum, dir, &go, err);
+	rc = vb_reportgen_write_at(sum, dirfd, dir, &go, err);
 	json_decref(sum);
 	json_decref(run);
 	return rc;

@@ -21,20 +21,28 @@ typedef struct vb_reportgen_opts {
 } vb_reportgen_opts_t;
 
 /*
- * Write the outputs of @summary into @dir (created when missing).  The text
- * files are rendered in memory first and each is replaced atomically; the
- * charts are written before report.html, which embeds them.  A missing
- * gnuplot or a failing chart is a note on @o->log, not an error.  Returns
- * 0, or -1 with @err when a file cannot be written (VB_ESYS).
+ * Write the outputs of @summary into the directory @dirfd (@dir names it in
+ * messages and the explanation).  The text files are rendered in memory
+ * first and each is replaced atomically beneath @dirfd (never through a
+ * link); the charts are written before report.html, which embeds them.  A
+ * missing gnuplot or a failing chart is a note on @o->log, not an error.
+ * Returns 0, or -1 with @err when a file cannot be written (VB_ESYS) or
+ * charts/ is a link (VB_EUSAGE).
  */
+int vb_reportgen_write_at(const json_t *summary, int dirfd, const char *dir,
+			  const vb_reportgen_opts_t *o, vb_error_t *err);
+
+/* The same into the directory named @dir, created when missing (no link in
+ * its path: vb_safefs_mkdir_p). */
 int vb_reportgen_write(const json_t *summary, const char *dir, const vb_reportgen_opts_t *o,
 		       vb_error_t *err);
 
 /*
- * The same from @dir/run.json with the default statistics settings (the end
- * of `vbench run`).  Returns 0, or -1 with @err (VB_EUSAGE when run.json is
- * missing or malformed).
+ * The same from run.json beneath @dirfd (@dir: its name) with the default
+ * statistics settings (the end of `vbench run`).  Returns 0, or -1 with
+ * @err (VB_EUSAGE when run.json is missing or malformed).
  */
-int vb_reportgen_run_dir(const char *dir, const vb_reportgen_opts_t *o, vb_error_t *err);
+int vb_reportgen_run_dir_at(int dirfd, const char *dir, const vb_reportgen_opts_t *o,
+			    vb_error_t *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include "resume.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "runfile.h"
+#include "safefs.h"
 #include "util.h"
 
 /* ==== comparisons ====================================================== */
@@ -411,11 +413,16 @@ int vb_resume_open(vb_resume_t *rs, vb_run_cfg_t *cfg, vb_error_t *err)
 
 	memset(rs, 0, sizeof(*rs));
 	snprintf(dir, sizeof(dir), "%s", cfg->resume);
-	if (vb_path_join(path, sizeof(path), dir, "run.json", err) < 0)
+	if (vb_path_join(path, sizeof(path), dir, VB_RUNFILE_NAME, err) < 0)
 		return vb_error_prefix(err, "--resume");
-	if (stat(path, &sb) < 0)
+	/* The directory is open and locked (vb_prepare_out_open) when
+	 * cfg->out_fd is set: run.json is read beneath it, never through a link. */
+	if ((cfg->out_fd >= 0 ? fstatat(cfg->out_fd, VB_RUNFILE_NAME, &sb, AT_SYMLINK_NOFOLLOW)
+			      : lstat(path, &sb)) < 0)
 		return vb_error_set(err, VB_EUSAGE, errno, "--resume %s: no run.json", dir);
-	rs->doc = vb_runfile_load(path, err);
+	rs->doc = cfg->out_fd >= 0 ? vb_runfile_load_at(cfg->out_fd, VB_RUNFILE_NAME,
+							VB_SAFEFS_BENEATH, path, err)
+				   : vb_runfile_load(path, err);
 	if (!rs->doc)
 		return vb_error_prefix(err, "--resume");
 	if (vb_resume_check_version(rs->doc, err) < 0)
@@ -447,6 +454,8 @@ int vb_resume_open(vb_resume_t *rs, vb_run_cfg_t *cfg, vb_error_t *err)
 	rs->session_argv = cfg->argv;
 	rec->quiet |= cfg->quiet; /* presentation only */
 	snprintf(rec->resume, sizeof(rec->resume), "%s", dir);
+	rec->out_fd = cfg->out_fd; /* the open, locked run directory stays */
+	rec->lock_fd = cfg->lock_fd;
 	vb_run_cfg_free(cfg);
 	*cfg = *rec;
 	free(rec);
@@ -555,23 +564,29 @@ void vb_resume_archive_env(json_t *doc, json_t *rec)
 	json_array_append(a, rec);
 }
 
-void vb_resume_keep_logs(const char *dir, const char *env, json_t *old)
+void vb_resume_keep_logs(int dirfd, const char *dir, const char *env, json_t *old)
 {
 	static const char *const kinds[][2] = { { "console", "console_log" }, { "qemu", "qemu_log" } };
 	json_int_t k = json_integer_value(json_object_get(old, "session"));
 	json_t *config = json_object_get(old, "config");
-	char from[PATH_MAX], to[PATH_MAX];
+	char from[NAME_MAX + 1], to[NAME_MAX + 1], path[PATH_MAX];
 	const char *rec;
+	struct stat st;
 	size_t i;
 
 	for (i = 0; i < VB_ARRAY_SIZE(kinds); i++) {
-		snprintf(from, sizeof(from), "%s/%s-%s.log", dir, kinds[i][0], env);
-		snprintf(to, sizeof(to), "%s/%s-%s.session%d.log", dir, kinds[i][0], env,
-			 k > 0 ? (int)k : 1);
-		if (access(from, F_OK) < 0 || access(to, F_OK) == 0 || rename(from, to) < 0)
+		snprintf(from, sizeof(from), "%s-%s.log", kinds[i][0], env);
+		snprintf(to, sizeof(to), "%s-%s.session%d.log", kinds[i][0], env, k > 0 ? (int)k : 1);
+		/* renameat moves a link itself, never what it points to */
+		if (fstatat(dirfd, from, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fstatat(dirfd, to, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+		    renameat(dirfd, from, dirfd, to) < 0)
 			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, from);
 		rec = json_string_value(json_object_get(config, kinds[i][1]));
-		if (rec && !strcmp(rec, from))
-			json_object_set_new(config, kinds[i][1], json_string(to));
+		if (rec && !strcmp(rec, path)) {
+			snprintf(path, sizeof(path), "%s/%s", dir, to);
+			json_object_set_new(config, kinds[i][1], json_string(path));
+		}
 	}
 }

@@ -55,7 +55,8 @@ int vb_resume_check_options(const vb_run_cfg_t *user, const vb_run_cfg_t *rec, v
 /* ---- opening a run ---------------------------------------------------- */
 
 /*
- * Load cfg->resume/run.json into @rs and, unless it is complete, replace
+ * Load cfg->resume/run.json (beneath cfg->out_fd, the open and locked run
+ * directory, when set) into @rs and, unless it is complete, replace
  * @cfg (the user's command line, parsed) by the run's: its recorded command
  * parsed again with its seed and directory, checked against its recorded
  * options and against the options the user gave.  @rs owns what @cfg then
@@ -91,9 +92,10 @@ void vb_resume_session_end(json_t *doc, int session, size_t added, const char *s
 void vb_resume_archive_env(json_t *doc, json_t *rec);
 
 /* Before environment @env starts again in a resumed run: its VM console
- * and QEMU logs in @dir, which a start truncates, become
- * NAME-@env.session<N>.log (N: the session of its earlier record @old,
- * whose config then names them). */
-void vb_resume_keep_logs(const char *dir, const char *env, json_t *old);
+ * and QEMU logs in the run directory @dirfd (@dir its name), which a start
+ * truncates, become NAME-@env.session<N>.log (N: the session of its
+ * earlier record @old, whose config then names them); renamed with
+ * renameat(), which never follows a link. */
+void vb_resume_keep_logs(int dirfd, const char *dir, const char *env, json_t *old);
 
 #endif

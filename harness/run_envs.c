@@ -145,7 +145,7 @@ size_t vb_run_start_envs(run_state_t *st)
 		rec = env_record(ops, 1, NULL);
 		json_object_set_new(rec, "session", json_integer(st->session));
 		if (old)
-			vb_resume_keep_logs(st->cfg->out, ops->name, old);
+			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, ops->name, old);
 		vb_run_env_init(&st->envs[i], ops, st->cfg);
 		if (!st->cfg->quiet)
 			fprintf(stderr, "vbench: starting %s (%s)\n", ops->name, ops->type);

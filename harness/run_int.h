@@ -41,6 +41,8 @@ typedef struct run_state {
 	size_t env_reps[VB_MAX_ENVS];   /* repetitions each environment's instance ran */
 	int proto_errors[VB_MAX_ENVS];  /* protocol errors in a row per environment */
 	json_int_t probe_id;            /* id of the last calibration request (negative) */
+	int save_failed;                /* a save of run.json failed: the run stops (save_err) */
+	vb_error_t save_err;
 } run_state_t;
 
 /* ---- run_envs.c ---- */
@@ -71,7 +73,8 @@ json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
 		       const vb_params_t *p, int with_events);
 /* Build the schedule and, for a resumed run, mark what is recorded; 0 or -1. */
 int vb_run_plan_schedule(run_state_t *st, vb_error_t *err);
-/* Run every runnable slot in order, saving run.json after each. */
+/* Run every runnable slot in order, saving run.json after each; a save that
+ * fails stops it at once (st->save_failed, st->save_err). */
 int vb_run_schedule(run_state_t *st);
 /*
  * Environment @i's agent answered out of step or past the protocol's

@@ -395,9 +395,12 @@ int vb_run_schedule(run_state_t *st)
 		}
 		json_array_append_new(reps, rec);
 		st->added++;
-		progress(st, ++pos, todo, &order[k], rec, t_start);
-		if (vb_runfile_save(st->doc, st->cfg->out, &err) < 0)
-			fprintf(stderr, "vbench: %s\n", err.msg);
+		if (vb_runfile_save_at(st->doc, st->cfg->out_fd, st->cfg->out, &err) < 0) {
+			st->save_err = err; /* run.json keeps the repetitions before this one */
+			st->save_failed = 1;
+			break;
+		}
+		progress(st, ++pos, todo, &order[k], rec, t_start); /* only what is on disk */
 		test_pause();
 	}
 	if (isatty(2) && !st->cfg->quiet)

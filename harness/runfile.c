@@ -3,9 +3,15 @@
  */
 #include "runfile.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "safefs.h"
 #include "util.h"
 
 json_t *vb_runfile_options(const vb_run_cfg_t *cfg)
@@ -48,45 +54,83 @@ json_t *vb_runfile_new(const vb_run_cfg_t *cfg)
 			 "environments", "workloads", "repetitions");
 }
 
-int vb_runfile_save(json_t *doc, const char *dir, vb_error_t *err)
+int vb_runfile_save_at(json_t *doc, int dirfd, const char *dir, vb_error_t *err)
 {
-	char path[PATH_MAX], stamp[64], *s;
+	char path[PATH_MAX], stamp[64], fs[PATH_MAX + 96], *s;
+	struct stat st;
 	int rc;
 
 	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
 	json_object_set_new(doc, "updated", json_string(stamp));
-	if (vb_path_join(path, sizeof(path), dir, "run.json", err) < 0)
+	if (vb_path_join(path, sizeof(path), dir, VB_RUNFILE_NAME, err) < 0)
 		return -1;
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	if (!s)
-		return vb_error_set(err, VB_ESYS, 0, "encode %s", path);
-	rc = vb_write_file_atomic(path, s, strlen(s), err);
+		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: encode", path);
+	rc = vb_safefs_replace_at(dirfd, VB_RUNFILE_NAME, s, strlen(s), 0644, path, err);
 	free(s);
+	if (rc == 0)
+		return 0;
+	/* Nothing of this save is on disk (the temporary file is gone): say
+	 * where the disk is full and that the earlier copy stands. */
+	vb_safefs_fs_describe(dirfd, fs, sizeof(fs));
+	vb_error_set(err, VB_ERESOURCE, 0, "cannot save %s (%s; %s); %s", path,
+		     err && err->errnum ? strerror(err->errnum) : "failed", fs,
+		     fstatat(dirfd, VB_RUNFILE_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0
+			 ? "the last good copy is kept"
+			 : "nothing was saved");
+	return -1;
+}
+
+int vb_runfile_save(json_t *doc, const char *dir, vb_error_t *err)
+{
+	int fd = vb_safefs_open_dir_msg(dir, dir, err), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = vb_runfile_save_at(doc, fd, dir, err);
+	close(fd);
 	return rc;
 }
 
-json_t *vb_runfile_load(const char *path, vb_error_t *err)
+json_t *vb_runfile_load_at(int dirfd, const char *name, unsigned flags, const char *what,
+			   vb_error_t *err)
 {
 	json_error_t jerr;
 	json_t *doc, *v;
+	size_t len;
+	char *text;
 
-	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	text = vb_safefs_read_regular(dirfd, name, flags, VB_RUNFILE_MAX, &len, what, err);
+	if (!text)
+		return NULL;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
 	if (!doc) {
-		vb_error_set(err, VB_EUSAGE, 0, "%s: %s (line %d)", path, jerr.text, jerr.line);
+		/* jansson says line -1 for what is not a parse error */
+		if (jerr.line >= 1)
+			vb_error_set(err, VB_EUSAGE, 0, "%s: %s (line %d)", what, jerr.text, jerr.line);
+		else
+			vb_error_set(err, VB_EUSAGE, 0, "%s: %s", what, jerr.text);
 		return NULL;
 	}
 	v = json_object_get(doc, "schema");
 	if (!json_is_string(v) || strcmp(json_string_value(v), VB_RUN_SCHEMA)) {
-		vb_error_set(err, VB_EUSAGE, 0, "%s: field 'schema' is not \"%s\"", path, VB_RUN_SCHEMA);
+		vb_error_set(err, VB_EUSAGE, 0, "%s: field 'schema' is not \"%s\"", what, VB_RUN_SCHEMA);
 		json_decref(doc);
 		return NULL;
 	}
 	v = json_object_get(doc, "schema_version");
 	if (!json_is_integer(v) || json_integer_value(v) != VB_RUN_SCHEMA_VERSION) {
-		vb_error_set(err, VB_EUSAGE, 0, "%s: field 'schema_version' is not %d", path,
+		vb_error_set(err, VB_EUSAGE, 0, "%s: field 'schema_version' is not %d", what,
 			     VB_RUN_SCHEMA_VERSION);
 		json_decref(doc);
 		return NULL;
 	}
 	return doc;
+}
+
+json_t *vb_runfile_load(const char *path, vb_error_t *err)
+{
+	return vb_runfile_load_at(AT_FDCWD, path, VB_SAFEFS_FOLLOW, path, err);
 }

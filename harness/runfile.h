@@ -23,14 +23,36 @@ json_t *vb_runfile_new(const vb_run_cfg_t *cfg);
 /* The "options" object of run.json for @cfg (new reference). */
 json_t *vb_runfile_options(const vb_run_cfg_t *cfg);
 
-/* Stamp "updated" and replace DIR/run.json atomically.  Returns 0 or -1. */
+#define VB_RUNFILE_NAME "run.json"
+#define VB_RUNFILE_MAX (1u << 30) /* a larger run.json is refused */
+
+/*
+ * Stamp "updated" and replace run.json in the run directory @dirfd (@dir:
+ * its name, for messages) atomically (vb_safefs_replace_at: never through a
+ * symbolic link).  A save that fails leaves the earlier run.json as it was
+ * and no temporary file; the error (VB_ERESOURCE: a full disk or a
+ * directory that refuses the write) names the file, the reason, the
+ * filesystem with its free space, and whether the last good copy is kept.
+ * Returns 0 or -1 with @err.
+ */
+int vb_runfile_save_at(json_t *doc, int dirfd, const char *dir, vb_error_t *err);
+
+/* The same in the directory @dir, opened without following a link. */
 int vb_runfile_save(json_t *doc, const char *dir, vb_error_t *err);
 
 /*
- * Load PATH (a run.json) and check its schema name and version.  Errors name
- * the file and the field.  New reference or NULL with @err (VB_EUSAGE for a
- * missing file or a document of another schema).
+ * Load PATH (a run.json) and check its schema name and version.  Only a
+ * regular file is read: a FIFO, directory or device is refused before
+ * anything could block ("PATH: is a FIFO, not a regular file").  Errors
+ * name the file and the field (and the line of a parse error).  New
+ * reference or NULL with @err (VB_EUSAGE for a missing file or a document
+ * of another schema).
  */
 json_t *vb_runfile_load(const char *path, vb_error_t *err);
+
+/* The same for @name beneath @dirfd, resolved with safefs @flags; errors
+ * name @what. */
+json_t *vb_runfile_load_at(int dirfd, const char *name, unsigned flags, const char *what,
+			   vb_error_t *err);
 
 #endif

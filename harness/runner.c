@@ -217,13 +217,13 @@ static json_t *allocation_json(const vb_run_cfg_t *cfg)
 			 "cgroup_enforced", cfg->use_cgroup && m != VB_CG_NONE);
 }
 
-/* --resume: the run directory exists with its run.json. */
+/* --resume: the run directory is open and locked (vb_prepare_out_open);
+ * its agent log is appended to. */
 static int resume_out(vb_run_cfg_t *cfg, vb_error_t *err)
 {
-	if (access(cfg->out, W_OK) < 0)
-		return vb_error_set(err, VB_EUSAGE, errno, "--resume %s: not writable", cfg->out);
-	snprintf(cfg->log_path, sizeof(cfg->log_path), "%s/agent.log", cfg->out);
-	return 0;
+	if (cfg->out_fd < 0 && vb_prepare_out_open(cfg, cfg->out, err) < 0)
+		return -1;
+	return vb_prepare_out_log(cfg, err);
 }
 
 /* Say once (replacing an earlier session's note) that the run has sessions. */
@@ -281,7 +281,7 @@ static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 	if (!st->cfg->quiet)
 		fprintf(stderr, "vbench: resuming %s: %zu of %zu repetitions recorded\n", st->cfg->out,
 			st->recorded, st->nslots);
-	return vb_runfile_save(st->doc, st->cfg->out, err);
+	return vb_runfile_save_at(st->doc, st->cfg->out_fd, st->cfg->out, err);
 }
 
 static int setup(run_state_t *st, vb_error_t *err)
@@ -323,7 +323,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 	st->session = vb_resume_session_begin(st->doc, 0, 0, NULL);
 	if (vb_run_plan_schedule(st, err) < 0)
 		return -1;
-	return vb_runfile_save(st->doc, cfg->out, err);
+	return vb_runfile_save_at(st->doc, cfg->out_fd, cfg->out, err);
 }
 
 static const char *status_name(const run_state_t *st, int code)
@@ -366,8 +366,10 @@ static int run(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
 		vb_run_stop_env(&st->calib);
 		st->have_calib = 0;
 	}
-	vb_runfile_save(st->doc, cfg->out, NULL);
-	vb_run_schedule(st);
+	if (vb_runfile_save_at(st->doc, cfg->out_fd, cfg->out, &st->save_err) < 0)
+		st->save_failed = 1;
+	else
+		vb_run_schedule(st); /* stops at once when a save fails */
 finish:
 	for (i = 0; i < st->nenvs; i++)
 		if (st->up[i])
@@ -390,6 +392,13 @@ finish:
 	}
 	if (st->have_calib)
 		vb_run_stop_env(&st->calib);
+	if (st->save_failed) {
+		/* run.json on disk is the last good copy: nothing more is
+		 * measured, and nothing is claimed that is not on disk. */
+		*err = st->save_err;
+		code = VB_EXIT_NORESOURCE;
+		goto out;
+	}
 	capacity(st);
 	if (vb_interrupted())
 		code = VB_EXIT_INTERRUPT;
@@ -397,8 +406,10 @@ finish:
 		code = VB_EXIT_FAIL;
 	json_object_set_new(st->doc, "status", json_string(status_name(st, code)));
 	vb_resume_session_end(st->doc, st->session, st->added, status_name(st, code));
-	if (vb_runfile_save(st->doc, cfg->out, err) < 0)
-		code = VB_EXIT_FAIL;
+	if (vb_runfile_save_at(st->doc, cfg->out_fd, cfg->out, err) < 0) {
+		code = VB_EXIT_NORESOURCE;
+		goto out;
+	}
 	if (code != VB_EXIT_SKIPPED)
 		vb_report_summary(st->doc, stdout);
 	if (!cfg->quiet)

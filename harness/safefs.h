@@ -17,6 +17,7 @@
 #ifndef VB_SAFEFS_H
 #define VB_SAFEFS_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -77,5 +78,71 @@ void vb_safefs_test_walk_only(int on);
 
 /* "a directory", "a FIFO", "a socket", "a character device", ... for st_mode. */
 const char *vb_safefs_kind(unsigned mode);
+
+/* ---- writing beneath a directory (safefs_dir.c) ---- */
+
+/*
+ * Refuse a path the user gave that is empty, holds a control character (a
+ * newline would make a one-line message two, an escape would reach the
+ * terminal) or is too long.  @what names it ("--out").  VB_EUSAGE.
+ */
+int vb_safefs_check_path(const char *path, const char *what, vb_error_t *err);
+
+/*
+ * @path with "." and empty components removed and each ".." applied to the
+ * component before it, lexically (safe here because a symbolic link is
+ * refused anyway): "a/../b/../../x" is "../x", "/.." is "/", "" is ".".
+ * Returns 0, or -1 (ENAMETOOLONG) when @out (@len bytes) is too small.
+ */
+int vb_safefs_normalize(const char *path, char *out, size_t len);
+
+/* The first prefix of @path that is a symbolic link, into @buf: 1, or 0 (none). */
+int vb_safefs_find_link(const char *path, char *buf, size_t len);
+
+/*
+ * The directory @path (no symbolic link in any component), O_RDONLY.  The
+ * error names @what and, for a link, the component that is one (VB_EUSAGE
+ * for what the user can fix).  Returns the descriptor or -1 with @err.
+ */
+int vb_safefs_open_dir_msg(const char *path, const char *what, vb_error_t *err);
+
+/* What vb_safefs_mkdir_p created, so that a failure can undo it. */
+typedef struct vb_safefs_made {
+	char path[PATH_MAX]; /* @path normalised */
+	unsigned levels; /* its last components that this call created */
+} vb_safefs_made_t;
+
+/*
+ * mkdir -p of @path, normalised (vb_safefs_normalize), so that only the
+ * final path's ancestors are created: each component is created with
+ * mkdirat() or, when it exists, must be a directory and not a link (opened
+ * O_NOFOLLOW from its parent).  Returns the final directory's descriptor
+ * and what was created in @made, or -1 with @err (after removing what it
+ * created).
+ */
+int vb_safefs_mkdir_p(const char *path, unsigned mode, vb_safefs_made_t *made, vb_error_t *err);
+
+/*
+ * Remove what vb_safefs_mkdir_p created, deepest first, each only while it
+ * is empty (what holds files stays, and so do its parents).  Returns how
+ * many directories were removed; @made is then empty.
+ */
+int vb_safefs_unmake(vb_safefs_made_t *made);
+
+/*
+ * Replace @name (one component) in @dirfd atomically: a new temporary file
+ * ".NAME.tmp.XXXXXXXX" created O_EXCL beneath @dirfd, written, fsync'ed and
+ * renameat() over @name, which replaces a symbolic link or anything else of
+ * that name without following it.  On failure the temporary file is
+ * removed and @name is left as it was.  @what names the file in the error
+ * ("DIR/run.json: write: No space left on device").  Returns 0 or -1 with
+ * @err (VB_ESYS, errnum that of the failing call).
+ */
+int vb_safefs_replace_at(int dirfd, const char *name, const void *data, size_t len,
+			 unsigned mode, const char *what, vb_error_t *err);
+
+/* "the filesystem at MOUNTPOINT has FREE free of SIZE" for descriptor @fd
+ * (for the message of a full disk). */
+void vb_safefs_fs_describe(int fd, char *buf, size_t len);
 
 #endif

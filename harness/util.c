@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "safefs.h"
+
 int vb_parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
 		 vb_error_t *err)
 {
@@ -200,16 +202,19 @@ char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err)
 	return buf;
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int vb_write_all(int fd, const void *data, size_t len)
 {
+	const char *p = data;
+	ssize_t n;
+
 	while (len) {
-		ssize_t n = write(fd, data, len);
+		n = write(fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		data += n;
+		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
@@ -221,7 +226,7 @@ int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *er
 
 	if (fd < 0)
 		return vb_error_sys(err, "open %s for writing", path);
-	if (write_all(fd, data, len) < 0) {
+	if (vb_write_all(fd, data, len) < 0) {
 		int e = errno;
 		close(fd);
 		return vb_error_set(err, VB_ESYS, e, "write %s", path);
@@ -233,31 +238,17 @@ int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *er
 
 int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err)
 {
-	char tmp[PATH_MAX];
-	int fd, e;
+	char name[NAME_MAX + 1];
+	int dfd, rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return vb_error_set(err, VB_EUSAGE, 0, "path too long: %s", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return vb_error_sys(err, "create temporary file for %s", path);
-	if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		e = errno;
-		close(fd);
-		unlink(tmp);
-		return vb_error_set(err, VB_ESYS, e, "write %s", tmp);
-	}
-	if (close(fd) < 0) {
-		e = errno;
-		unlink(tmp);
-		return vb_error_set(err, VB_ESYS, e, "close %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		e = errno;
-		unlink(tmp);
-		return vb_error_set(err, VB_ESYS, e, "rename %s to %s", tmp, path);
-	}
-	return 0;
+	/* the parent as the caller names it (links followed, as before); the
+	 * file itself replaced beneath it, never through a link */
+	dfd = vb_safefs_open_parent(AT_FDCWD, path, name, sizeof(name), VB_SAFEFS_FOLLOW);
+	if (dfd < 0)
+		return vb_error_sys(err, "%s", path);
+	rc = vb_safefs_replace_at(dfd, name, data, len, 0644, path, err);
+	close(dfd);
+	return rc;
 }
 
 int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err)

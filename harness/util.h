@@ -2,7 +2,8 @@
  * util.h - small helpers shared by the agent and the harness: strict number
  * and size parsing (bad input is an error naming the input, never a silent
  * zero), monotonic time, whole-file reads and atomic writes, filesystem
- * facts.  Everything here is dependency-free apart from libc.
+ * facts.  Everything here needs libc only, apart from the atomic write,
+ * which is safefs.h's replacement beneath the parent directory.
  */
 #ifndef VB_UTIL_H
 #define VB_UTIL_H
@@ -50,13 +51,18 @@ char *vb_format_time(uint64_t wall_ns, char *buf, size_t len);
  */
 char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err);
 
+/* Write all @len bytes to @fd (retrying short writes and EINTR): 0, or -1 with errno. */
+int vb_write_all(int fd, const void *data, size_t len);
+
 /* Write @len bytes of @data to @path (truncating).  Returns 0 or -1. */
 int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *err);
 
 /*
  * Replace @path atomically: write to a temporary file in the same directory,
- * fsync it, rename over @path.  A crash leaves either the old or the new
- * content.  Returns 0 or -1 with @err set.
+ * fsync it, rename over @path (vb_safefs_replace_at beneath @path's parent,
+ * which is opened as named: a link to @path itself is replaced, never
+ * followed).  A crash leaves either the old or the new content.  Returns 0
+ * or -1 with @err set.
  */
 int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err);
 

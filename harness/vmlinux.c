@@ -188,7 +188,7 @@ static void *map_file(const char *path, size_t *len, vb_error_t *err)
 {
 	struct stat st;
 	void *m;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
 		vb_error_sys(err, "open %s", path);

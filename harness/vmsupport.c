@@ -20,6 +20,7 @@
 #include "marker.h"
 #include "registry.h"
 #include "runproc.h"
+#include "safefs.h"
 #include "sizing.h"
 #include "util.h"
 
@@ -169,7 +170,44 @@ json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d)
 			 "mkfs_s", d->mkfs_s);
 }
 
-/* ==== the console tail =================================================== */
+/* ==== the console and QEMU logs ============================================ */
+
+int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err)
+{
+	struct stat st;
+	int fd, e;
+
+	fd = vb_safefs_openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0644,
+			      VB_SAFEFS_BENEATH);
+	if (fd < 0 && errno == ELOOP)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s is a symbolic link (vbench does not write through links)",
+				    path);
+	if (fd < 0)
+		return vb_error_sys(err, "open %s", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", path,
+				    vb_safefs_kind(st.st_mode));
+	}
+	e = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return e < 0 ? vb_error_sys(err, "open %s", path) : e;
+}
+
+/* @path for reading: a regular file, not through a link in its last
+ * component, and never blocking (a FIFO put in its place). */
+static int open_read(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
 
 #define TAIL_READ 16384
 
@@ -228,7 +266,7 @@ void vb_vm_log_tail(const char *path, off_t from, int nlines, char *out, size_t 
 		nlines = 64;
 	if (nlines < 1)
 		nlines = 1;
-	fd = buf ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	fd = buf ? open_read(path) : -1;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -296,7 +334,7 @@ int vb_vm_log_find(const char *path, const char *needle, char *out, size_t len)
 
 	if (len)
 		out[0] = '\0';
-	fd = buf && len ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	fd = buf && len ? open_read(path) : -1;
 	if (fd >= 0 && fstat(fd, &st) == 0)
 		got = pread(fd, buf, TAIL_READ, st.st_size > TAIL_READ ? st.st_size - TAIL_READ : 0);
 	if (fd >= 0)

@@ -74,6 +74,14 @@ void vb_vmdisk_destroy(vb_vmdisk_t *d);
 json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
 
 /*
+ * Open the log @name beneath the run (or private) directory @dfd (@path
+ * names it) for writing, truncated: a link in its place is refused
+ * (VB_EUSAGE, naming it), and anything but a regular file.  Returns a
+ * close-on-exec descriptor above 2 (given to QEMU), or -1 with @err.
+ */
+int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err);
+
+/*
  * The last @nlines non-empty lines of the file @path written after offset
  * @from (0: the whole file; only its last 16 KiB are read), each made
  * printable (control and non-ASCII bytes become '?'), joined with " | "

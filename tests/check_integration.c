@@ -340,13 +340,15 @@ static void interrupted_run(const char *dir)
 
 	pid = vb_test_spawn(argv, "VBENCH_TEST_REP_PAUSE_MS=5000");
 	vb_test_wait_reps(dir, 1, 12000);
-	/* While it runs (paused after its first repetition): refused. */
+	/* While it runs (paused after its first repetition): refused, the
+	 * directory is locked (runlock.h). */
 	{
 		static char out[4096];
 		char *again[] = { vbench, "run", "--resume", (char *)dir, NULL };
 		int rc = run_cmd(again, NULL, out, sizeof(out));
 
-		ck_assert_msg(rc == 2 && strstr(out, "still running"), "exit %d: %s", rc, out);
+		ck_assert_msg(rc == VB_EXIT_BUSY && strstr(out, "in use by pid"), "exit %d: %s", rc,
+			      out);
 	}
 	kill(pid, SIGINT);
 	ck_assert_int_eq(vb_test_reap(pid), 130);

@@ -11,6 +11,7 @@
  * refuses a run.json whose options do not follow from its command line.
  * An environment started again keeps its earlier record and VM logs.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +309,7 @@ START_TEST(test_archive_and_logs)
 	char dir[PATH_MAX], log[PATH_MAX + 32], kept[PATH_MAX + 32];
 	json_t *doc = json_pack("{s:[]}", "sessions"), *old;
 	vb_error_t err;
+	int dfd;
 
 	vb_error_clear(&err);
 	ck_assert_int_eq(vb_resume_session_begin(doc, 0, 0, NULL), 1);
@@ -318,7 +320,10 @@ START_TEST(test_archive_and_logs)
 	snprintf(kept, sizeof(kept), "%s/console-hosted.session1.log", dir);
 	ck_assert_int_eq(vb_write_file(log, "boot\n", 5, &err), 0);
 	old = json_pack("{s:s,s:i,s:{s:s}}", "name", "hosted", "session", 1, "config", "console_log", log);
-	vb_resume_keep_logs(dir, "hosted", old);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	vb_resume_keep_logs(dfd, dir, "hosted", old);
+	close(dfd);
 	ck_assert_int_eq(access(log, F_OK), -1);
 	ck_assert_int_eq(access(kept, F_OK), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(old, "config"), "console_log")),

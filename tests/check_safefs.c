@@ -217,6 +217,147 @@ START_TEST(test_read_regular)
 }
 END_TEST
 
+/* ---- safefs_dir.c ---- */
+
+START_TEST(test_normalize)
+{
+	static const char *const cases[][2] = {
+		{ "a/../b/../../x", "../x" }, { "/..", "/" },	     { "", "." },
+		{ "a/./b//c/", "a/b/c" },     { "../../a/..", "../.." }, { "/a/b/../../c", "/c" },
+		{ "a/..", "." },	      { "/", "/" },	     { "./x", "x" },
+	};
+	char out[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(vb_safefs_normalize(cases[i][0], out, sizeof(out)), 0);
+		ck_assert_msg(!strcmp(out, cases[i][1]), "'%s' gave '%s', expected '%s'",
+			      cases[i][0], out, cases[i][1]);
+	}
+	ck_assert_int_lt(vb_safefs_normalize("abcdef", out, 4), 0);
+}
+END_TEST
+
+/* mkdir -p creates only the final path's ancestors, refuses a link in any
+ * component (naming it) and undoes exactly what it made. */
+START_TEST(test_mkdir_p)
+{
+	char p[PATH_MAX], t[PATH_MAX];
+	vb_safefs_made_t made;
+	vb_error_t err;
+	int fd;
+
+	mkdir_rel("mk");
+	path(p, sizeof(p), "mk/a/../b/../x/y");
+	fd = vb_safefs_mkdir_p(p, 0755, &made, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	close(fd);
+	ck_assert_uint_eq(made.levels, 2);
+	ck_assert(!exists_rel("mk/a") && !exists_rel("mk/b") && exists_rel("mk/x/y"));
+	write_rel("mk/x/y/file", "data");
+	ck_assert_int_eq(vb_safefs_unmake(&made), 0); /* y holds a file: both stay */
+	ck_assert(exists_rel("mk/x/y/file"));
+	path(p, sizeof(p), "mk/x/y/file");
+	ck_assert_int_eq(unlink(p), 0);
+	path(p, sizeof(p), "mk/n1/n2/n3");
+	fd = vb_safefs_mkdir_p(p, 0755, &made, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_uint_eq(made.levels, 3);
+	ck_assert_int_eq(vb_safefs_unmake(&made), 3);
+	ck_assert(!exists_rel("mk/n1") && exists_rel("mk"));
+	/* an existing directory: nothing made */
+	path(p, sizeof(p), "mk/x");
+	fd = vb_safefs_mkdir_p(p, 0755, &made, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_uint_eq(made.levels, 0);
+	/* a link: refused, nothing created behind it, the error names it */
+	path(t, sizeof(t), "mk/x");
+	link_rel(t, "mk/l");
+	path(p, sizeof(p), "mk/l/z/w");
+	ck_assert_int_lt(vb_safefs_mkdir_p(p, 0755, &made, &err), 0);
+	ck_assert_int_eq(err.code, VB_EUSAGE);
+	path(t, sizeof(t), "mk/l");
+	ck_assert_msg(strstr(err.msg, t) && strstr(err.msg, "is a symbolic link"), "%s", err.msg);
+	ck_assert(!exists_rel("mk/x/z"));
+	ck_assert_uint_eq(made.levels, 0);
+	/* a file where a directory must be */
+	write_rel("mk/f", "x");
+	path(p, sizeof(p), "mk/f/sub");
+	ck_assert_int_lt(vb_safefs_mkdir_p(p, 0755, &made, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "Not a directory"));
+}
+END_TEST
+
+/* A file replaced beneath a directory: a link in its place is replaced,
+ * its target untouched; no temporary file stays, also after a failure. */
+START_TEST(test_replace_at)
+{
+	char p[PATH_MAX], t[PATH_MAX];
+	vb_error_t err;
+	struct stat st;
+	char *s;
+	int fd;
+
+	mkdir_rel("rp");
+	write_rel("target", "keep");
+	path(t, sizeof(t), "target");
+	link_rel(t, "rp/out.json");
+	path(p, sizeof(p), "rp");
+	fd = vb_safefs_open_dir(AT_FDCWD, p, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(vb_safefs_replace_at(fd, "out.json", "new", 3, 0644, "rp/out.json", &err),
+			 0);
+	s = vb_read_file(t, 100, 0, NULL);
+	ck_assert_str_eq(s, "keep");
+	free(s);
+	path(p, sizeof(p), "rp/out.json");
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_uint_eq((unsigned)(st.st_mode & 0777), 0644);
+	/* not one component: refused */
+	ck_assert_int_lt(vb_safefs_replace_at(fd, "a/b", "x", 1, 0644, "rp/a/b", &err), 0);
+	ck_assert_int_lt(vb_safefs_replace_at(fd, "..", "x", 1, 0644, "rp/..", &err), 0);
+	/* a directory in the way: rename fails, the temporary file is removed */
+	mkdir_rel("rp/dir");
+	ck_assert_int_lt(vb_safefs_replace_at(fd, "dir", "x", 1, 0644, "rp/dir", &err), 0);
+	ck_assert_msg(strstr(err.msg, "rp/dir: rename"), "%s", err.msg);
+	close(fd);
+	ck_assert(!exists_rel("rp/.dir.tmp") && exists_rel("rp/dir"));
+	{
+		char cmd[PATH_MAX + 64];
+		FILE *f;
+
+		snprintf(cmd, sizeof(cmd), "ls -A '%s/rp' | grep -c tmp", root);
+		f = popen(cmd, "r");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(fgetc(f), '0');
+		pclose(f);
+	}
+}
+END_TEST
+
+START_TEST(test_check_path_and_fs)
+{
+	char buf[PATH_MAX + 128];
+	vb_error_t err;
+	int fd;
+
+	ck_assert_int_eq(vb_safefs_check_path("results/run-1", "--out", &err), 0);
+	ck_assert_int_lt(vb_safefs_check_path("a\nb", "--out", &err), 0);
+	ck_assert_str_eq(err.msg, "--out: the path holds a control character (byte 0x0a at offset 1)");
+	ck_assert_int_lt(vb_safefs_check_path("\033[2J", "--scratch", &err), 0);
+	ck_assert_int_lt(vb_safefs_check_path("", "--out", &err), 0);
+	fd = vb_safefs_open_dir(AT_FDCWD, root, 0);
+	ck_assert_int_ge(fd, 0);
+	vb_safefs_fs_describe(fd, buf, sizeof(buf));
+	close(fd);
+	ck_assert_msg(!strncmp(buf, "the filesystem at /", 19) && strstr(buf, " free of "), "%s",
+		      buf);
+}
+END_TEST
+
 Suite *vb_suite_safefs(void)
 {
 	Suite *s = suite_create("safefs");
@@ -227,6 +368,10 @@ Suite *vb_suite_safefs(void)
 	tcase_add_test(tc, test_open_parent);
 	tcase_add_test(tc, test_rm_tree_keeps_link_targets);
 	tcase_add_test(tc, test_read_regular);
+	tcase_add_test(tc, test_normalize);
+	tcase_add_test(tc, test_mkdir_p);
+	tcase_add_test(tc, test_replace_at);
+	tcase_add_test(tc, test_check_path_and_fs);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,7 @@
 #define VB_SUITES(X)   \
 	X(util)        \
 	X(textsafe)    \
+	X(error)       \
 	X(safefs)      \
 	X(registry)    \
 	X(cpu)         \
@@ -47,6 +48,9 @@
 	X(prepare)     \
 	X(sections)    \
 	X(hostile)     \
+	X(paths)       \
+	X(runlock)     \
+	X(fulldisk)    \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

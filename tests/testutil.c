@@ -198,6 +198,45 @@ pid_t vb_test_spawn(char *const argv[], const char *env_kv)
 	return pid;
 }
 
+pid_t vb_test_spawn_log(char *const argv[], const char *const *env_kv, const char *log)
+{
+	pid_t pid = fork();
+	int fd;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		unsetenv("VBENCH_TEST_STOP_AT");
+		for (; env_kv && *env_kv; env_kv++)
+			putenv((char *)*env_kv);
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		if (log)
+			fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+int vb_test_wait_stopped(pid_t pid, int ms)
+{
+	int st, waited;
+	pid_t r;
+
+	for (waited = 0; waited < ms; waited += 10) {
+		r = waitpid(pid, &st, WUNTRACED | WNOHANG);
+		if (r == pid && WIFSTOPPED(st))
+			return 1;
+		if (r == pid)
+			return 0; /* exited: reaped */
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return 0;
+}
+
 int vb_test_reap(pid_t pid)
 {
 	int status;

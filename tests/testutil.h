@@ -61,6 +61,20 @@ const char *vb_test_fake_agent(char *buf, size_t len);
 /* Start @argv in the background, output discarded, "K=V" @env_kv set. */
 pid_t vb_test_spawn(char *const argv[], const char *env_kv);
 
+/*
+ * Start @argv in the background with the "K=V" strings of the NULL-terminated
+ * @env_kv set (NULL: none) and VBENCH_TEST_STOP_AT removed unless given
+ * there, stdout discarded, stderr appended to @log (NULL: discarded).
+ */
+pid_t vb_test_spawn_log(char *const argv[], const char *const *env_kv, const char *log);
+
+/*
+ * Wait up to @ms for @pid to stop (a test point's SIGSTOP, testpoint.h):
+ * 1 when it did, 0 when it exited or the time ran out (@pid is then
+ * killed and reaped).
+ */
+int vb_test_wait_stopped(pid_t pid, int ms);
+
 /* Reap @pid (asserting it is ours); its exit status, or 256+N when signal N
  * ended it (never taken for an exit 128+N). */
 int vb_test_reap(pid_t pid);

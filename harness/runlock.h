@@ -1,0 +1,37 @@
+/*
+ * runlock.h - one vbench at a time in a run directory.
+ *
+ * `vbench run --out DIR`, `vbench run --resume DIR` and `vbench report DIR`
+ * (or `--out DIR`) all write DIR/run.json, agent.log or the report files;
+ * two of them at once would lose one's repetitions, interleave the log or
+ * measure the same missing repetitions twice.  Each takes an exclusive
+ * flock(2) on DIR/.vbench.lock first and holds it until it exits; the file
+ * holds the holder's PID, start time and command line, so a second one can
+ * say who holds it and exit with VB_EXIT_BUSY.  The lock is the open file's,
+ * so it ends with the process however it ends (SIGKILL included); a lock
+ * file left by a killed holder is simply taken over.
+ */
+#ifndef VB_RUNLOCK_H
+#define VB_RUNLOCK_H
+
+#include "error.h"
+
+#define VB_RUNLOCK_NAME ".vbench.lock" /* in the run directory */
+
+/*
+ * Take the lock of the run directory @dirfd (@dir: its name for messages):
+ * .vbench.lock is created or opened beneath @dirfd (never through a
+ * symbolic link, and it must be a regular file), locked without waiting,
+ * and filled with this process's PID, start time and command line.
+ * Returns the lock's descriptor (O_CLOEXEC; keep it open while working), or
+ * -1 with @err: VB_EBUSY naming the holder ("DIR is in use by pid N (vbench
+ * run --out DIR) since TIME"), VB_EUSAGE for a lock file that is a link or
+ * not a regular file, VB_ESYS otherwise.
+ */
+int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err);
+
+/* Remove the lock file and release the lock taken on @dirfd (@fd < 0:
+ * nothing).  Sets *@fd to -1. */
+void vb_runlock_release(int dirfd, int *fd);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * safefs_dir.c - writing beneath a directory descriptor (safefs.h): a file
+ * replaced atomically by a temporary file and renameat(), a directory path
+ * created one component at a time without following a link (and undone
+ * after a failure), the lexical normalisation that makes that possible,
+ * and, for an error, which component of a path is the link and which
+ * filesystem a full disk is.
+ *
+ * renameat() replaces whatever the name is (a symbolic link included)
+ * without following it, and the temporary file is created O_EXCL |
+ * O_NOFOLLOW beneath the descriptor, so nothing written here can land
+ * outside the directory the caller opened.
+ */
+#include "safefs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* ---- names -------------------------------------------------------------- */
+
+int vb_safefs_check_path(const char *path, const char *what, vb_error_t *err)
+{
+	const unsigned char *p;
+
+	if (!path || !*path)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: empty path", what);
+	for (p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "%s: the path holds a control character (byte 0x%02x at "
+					    "offset %zu)",
+					    what, *p, (size_t)(p - (const unsigned char *)path));
+	if (strlen(path) >= PATH_MAX - 64)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: path longer than %d bytes", what,
+				    PATH_MAX - 64);
+	return 0;
+}
+
+/* One component: no '/', not empty, ".", "..". */
+static int one_component(const char *name)
+{
+	return name && *name && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+}
+
+int vb_safefs_normalize(const char *path, char *out, size_t len)
+{
+	size_t n = 0, base, clen, need;
+	const char *p, *e;
+	char *slash;
+
+	if (len < 2)
+		return errno = ENAMETOOLONG, -1;
+	if (path[0] == '/')
+		out[n++] = '/';
+	base = n; /* what a ".." never removes: "/", or the leading "../.." */
+	for (p = path; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '/');
+		clen = (size_t)(e - p);
+		if (!clen || (clen == 1 && p[0] == '.'))
+			continue;
+		if (clen == 2 && p[0] == '.' && p[1] == '.') {
+			if (n > base) { /* drop the last component */
+				out[n] = '\0';
+				slash = strrchr(out + base, '/');
+				n = slash ? (size_t)(slash - out) : base;
+				continue;
+			}
+			if (path[0] == '/')
+				continue; /* "/.." is "/" */
+		}
+		need = (n && out[n - 1] != '/') + clen;
+		if (n + need + 1 > len)
+			return errno = ENAMETOOLONG, -1;
+		if (n && out[n - 1] != '/')
+			out[n++] = '/';
+		memcpy(out + n, p, clen);
+		n += clen;
+		if (clen == 2 && p[0] == '.' && p[1] == '.')
+			base = n;
+	}
+	if (!n)
+		out[n++] = '.';
+	out[n] = '\0';
+	return 0;
+}
+
+int vb_safefs_find_link(const char *path, char *buf, size_t len)
+{
+	struct stat st;
+	size_t i, n = strlen(path);
+
+	for (i = 1; i <= n; i++) {
+		if (i < n && path[i] != '/')
+			continue;
+		if (i >= len)
+			return 0;
+		memcpy(buf, path, i);
+		buf[i] = '\0';
+		if (lstat(buf, &st) == 0 && S_ISLNK(st.st_mode))
+			return 1;
+	}
+	buf[0] = '\0';
+	return 0;
+}
+
+/* The error for a path @what that could not be opened (@e its errno). */
+static int open_error(const char *path, const char *what, int e, vb_error_t *err)
+{
+	char link[PATH_MAX];
+
+	if (e == ELOOP) {
+		if (vb_safefs_find_link(path, link, sizeof(link)))
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "%s: %s is a symbolic link (vbench does not write "
+					    "through links: give the real path)",
+					    what, link);
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: a symbolic link is in the path", what);
+	}
+	return vb_error_set(err, e == ENOENT || e == ENOTDIR || e == EACCES ? VB_EUSAGE : VB_ESYS,
+			    e, "%s", what);
+}
+
+int vb_safefs_open_dir_msg(const char *path, const char *what, vb_error_t *err)
+{
+	int fd = vb_safefs_open_dir(AT_FDCWD, path, 0);
+
+	if (fd < 0)
+		return open_error(path, what, errno, err);
+	return fd;
+}
+
+/* ---- creating directories --------------------------------------------------- */
+
+int vb_safefs_mkdir_p(const char *path, unsigned mode, vb_safefs_made_t *made, vb_error_t *err)
+{
+	char norm[PATH_MAX], *comp, *save = NULL, *copy;
+	int cur, fd, e;
+
+	made->levels = 0;
+	made->path[0] = '\0';
+	if (vb_safefs_normalize(path, norm, sizeof(norm)) < 0)
+		return vb_error_set(err, VB_EUSAGE, ENAMETOOLONG, "%s", path);
+	snprintf(made->path, sizeof(made->path), "%s", norm);
+	cur = open(norm[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return vb_error_sys(err, "%s", path);
+	copy = strdup(norm);
+	if (!copy) {
+		close(cur);
+		return vb_error_set(err, VB_ESYS, ENOMEM, "%s", path);
+	}
+	for (comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		if (strcmp(comp, "..") && strcmp(comp, ".")) {
+			if (mkdirat(cur, comp, mode) == 0)
+				made->levels++;
+			else if (errno != EEXIST || made->levels)
+				goto fail; /* once one is created the rest must be new */
+		}
+		fd = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			struct stat st;
+
+			if (errno == ENOTDIR && fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode))
+				errno = ELOOP;
+			goto fail;
+		}
+		close(cur);
+		cur = fd;
+	}
+	free(copy);
+	return cur;
+fail:
+	e = errno;
+	free(copy);
+	close(cur);
+	vb_safefs_unmake(made);
+	return open_error(path, path, e, err);
+}
+
+int vb_safefs_unmake(vb_safefs_made_t *made)
+{
+	char name[NAME_MAX + 1];
+	size_t n;
+	int removed = 0, pfd;
+
+	while (made->levels) {
+		pfd = vb_safefs_open_parent(AT_FDCWD, made->path, name, sizeof(name), 0);
+		if (pfd < 0)
+			break;
+		if (unlinkat(pfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+			close(pfd);
+			break; /* not empty: what is in it stays, and its parents */
+		}
+		close(pfd);
+		removed++;
+		made->levels--;
+		n = strlen(made->path);
+		while (n > 1 && made->path[n - 1] != '/')
+			n--;
+		made->path[n > 1 ? n - 1 : n] = '\0';
+	}
+	made->levels = 0;
+	return removed;
+}
+
+/* ---- replacing a file ------------------------------------------------------ */
+
+/* Create a new temporary file for @name beneath @dirfd; its name into @tmp. */
+static int create_temp(int dirfd, const char *name, char *tmp, size_t len)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char r[8];
+	int tries, fd, n;
+	size_t i;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+			uint64_t v = vb_now_ns() ^ ((uint64_t)getpid() << 20) ^ (uint64_t)tries;
+
+			memcpy(r, &v, sizeof(r));
+		}
+		n = snprintf(tmp, len, ".%.200s.tmp.", name);
+		if (n < 0 || (size_t)n + sizeof(r) >= len)
+			return errno = ENAMETOOLONG, -1;
+		for (i = 0; i < sizeof(r); i++)
+			tmp[(size_t)n + i] = abc[r[i] % (sizeof(abc) - 1)];
+		tmp[(size_t)n + sizeof(r)] = '\0';
+		fd = vb_safefs_openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL, 0600,
+				      VB_SAFEFS_BENEATH);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+int vb_safefs_replace_at(int dirfd, const char *name, const void *data, size_t len,
+			 unsigned mode, const char *what, vb_error_t *err)
+{
+	char tmp[NAME_MAX + 1];
+	const char *step;
+	int fd, e;
+
+	if (!one_component(name))
+		return vb_error_set(err, VB_EUSAGE, EINVAL, "%s", what);
+	fd = create_temp(dirfd, name, tmp, sizeof(tmp));
+	if (fd < 0)
+		return vb_error_set(err, VB_ESYS, errno, "%s: create a temporary file", what);
+	step = "write";
+	if (fchmod(fd, mode) < 0 || vb_write_all(fd, data, len) < 0 || (step = "sync", fsync(fd) < 0))
+		goto fail;
+	step = "close";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	step = "rename";
+	if (renameat(dirfd, tmp, dirfd, name) < 0)
+		goto fail;
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd, tmp, 0);
+	return vb_error_set(err, VB_ESYS, e, "%s: %s", what, step);
+}
+
+/* ---- which filesystem ------------------------------------------------------- */
+
+/* The mount point of mount @id from /proc/self/mountinfo (octal escapes undone). */
+static int mount_point_of(uint64_t id, char *buf, size_t len)
+{
+	char line[4096], mp[PATH_MAX];
+	unsigned long long mid;
+	size_t i, o;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llu %*u %*s %*s %4095s", &mid, mp) == 2 && mid == id) {
+			for (i = o = 0; mp[i] && o + 1 < len; o++)
+				if (mp[i] == '\\' && mp[i + 1] >= '0' && mp[i + 1] <= '3' &&
+				    mp[i + 2] && mp[i + 3]) {
+					buf[o] = (char)((mp[i + 1] - '0') * 64 + (mp[i + 2] - '0') * 8 +
+							(mp[i + 3] - '0'));
+					i += 4;
+				} else {
+					buf[o] = mp[i++];
+				}
+			buf[o] = '\0';
+			found = 1;
+		}
+	fclose(f);
+	return found;
+}
+
+void vb_safefs_fs_describe(int fd, char *buf, size_t len)
+{
+	struct statx sx;
+	struct statvfs sv;
+	char mp[PATH_MAX] = "", a[32], b[32];
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 && (sx.stx_mask & STATX_MNT_ID))
+		mount_point_of(sx.stx_mnt_id, mp, sizeof(mp));
+	if (fstatvfs(fd, &sv) == 0 && sv.f_blocks)
+		snprintf(buf, len, "the filesystem at %s has %s free of %s", mp[0] ? mp : "?",
+			 vb_format_size((uint64_t)sv.f_bavail * sv.f_frsize, a, sizeof(a)),
+			 vb_format_size((uint64_t)sv.f_blocks * sv.f_frsize, b, sizeof(b)));
+	else
+		snprintf(buf, len, "the filesystem at %s", mp[0] ? mp : "?");
+}

@@ -1,0 +1,117 @@
+/*
+ * check_error.c - the error object (harness/error.h): one line whatever it
+ * quotes, and a message that does not fit keeps its start (what failed)
+ * and its end (why): a 128 KiB path loses its middle, never the reason.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/error.h"
+#include "tests.h"
+
+#define HUGE (128u << 10)
+
+/* A path of @n bytes: "/var/tmp/" then 'a'..'z' repeated, then "/run.json". */
+static char *huge_path(size_t n)
+{
+	char *p = malloc(n + 1);
+	size_t i;
+
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < n; i++)
+		p[i] = (char)('a' + i % 26);
+	memcpy(p, "/var/tmp/", 9);
+	memcpy(p + n - 9, "/run.json", 9);
+	p[n] = '\0';
+	return p;
+}
+
+static int ends_with(const char *s, const char *end)
+{
+	size_t a = strlen(s), b = strlen(end);
+
+	return a >= b && !strcmp(s + a - b, end);
+}
+
+START_TEST(test_long_unquoted_keeps_reason)
+{
+	char *p = huge_path(HUGE);
+	vb_error_t err;
+
+	vb_error_set(&err, VB_ESYS, ENOENT, "open %s", p);
+	ck_assert_uint_lt(strlen(err.msg), sizeof(err.msg));
+	ck_assert_msg(!strncmp(err.msg, "open /var/tmp/", 14), "%s", err.msg);
+	ck_assert_msg(ends_with(err.msg, "/run.json: No such file or directory"), "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, " bytes ...]"), "%s", err.msg);
+	ck_assert_int_eq(err.errnum, ENOENT);
+	free(p);
+}
+END_TEST
+
+/* The quoted input is cut, what follows the quote survives whole. */
+START_TEST(test_long_quoted_cut_inside_quotes)
+{
+	char *p = huge_path(HUGE);
+	vb_error_t err;
+	const char *q1, *q2;
+
+	vb_error_set(&err, VB_EUSAGE, 0,
+		     "--out: bad path '%s' (expected a directory vbench may create)", p);
+	ck_assert_uint_lt(strlen(err.msg), sizeof(err.msg));
+	ck_assert_msg(ends_with(err.msg, "/run.json' (expected a directory vbench may create)"),
+		      "%s", err.msg);
+	q1 = strchr(err.msg, '\'');
+	q2 = strrchr(err.msg, '\'');
+	ck_assert_ptr_nonnull(q1);
+	ck_assert_msg(q2 > q1, "%s", err.msg);
+	ck_assert_msg(strstr(q1, "[... ") && strstr(q1, "[... ") < q2, "cut outside the quotes: %s",
+		      err.msg);
+	ck_assert_msg(!strncmp(err.msg, "--out: bad path '/var/tmp/", 26), "%s", err.msg);
+	free(p);
+}
+END_TEST
+
+/* A prefix added to a full message keeps the end of it. */
+START_TEST(test_prefix_keeps_end)
+{
+	char *p = huge_path(2000);
+	vb_error_t err;
+
+	vb_error_set(&err, VB_ESYS, EACCES, "%s", p);
+	vb_error_prefix(&err, "--resume %s", "some/dir");
+	ck_assert_msg(!strncmp(err.msg, "--resume some/dir: /var/tmp/", 28), "%s", err.msg);
+	ck_assert_msg(ends_with(err.msg, ": Permission denied"), "%s", err.msg);
+	ck_assert_uint_lt(strlen(err.msg), sizeof(err.msg));
+	free(p);
+}
+END_TEST
+
+/* A message that fits is unchanged; control characters never reach it. */
+START_TEST(test_short_and_one_line)
+{
+	vb_error_t err;
+
+	vb_error_set(&err, VB_EUSAGE, 0, "%s", "short message");
+	ck_assert_str_eq(err.msg, "short message");
+	vb_error_set(&err, VB_EUSAGE, 0, "a\nb\033c");
+	ck_assert_str_eq(err.msg, "a b?c");
+	ck_assert_int_eq(vb_error_exit_code(&err), VB_EXIT_USAGE);
+	err.code = VB_EBUSY;
+	ck_assert_int_eq(vb_error_exit_code(&err), VB_EXIT_BUSY);
+	ck_assert_str_eq(vb_error_code_name(VB_EBUSY), "busy");
+}
+END_TEST
+
+Suite *vb_suite_error(void)
+{
+	Suite *s = suite_create("error");
+	TCase *tc = tcase_create("error");
+
+	tcase_add_test(tc, test_long_unquoted_keeps_reason);
+	tcase_add_test(tc, test_long_quoted_cut_inside_quotes);
+	tcase_add_test(tc, test_prefix_keeps_end);
+	tcase_add_test(tc, test_short_and_one_line);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,174 @@
+/*
+ * check_fulldisk.c - nothing lost on a full disk (issue 11, case 8).
+ *
+ * A small tmpfs, mounted by the fixture and unmounted by it whatever
+ * happens, is the parent of --out.  A run held at a test point while the
+ * test fills that filesystem must stop at its next save of run.json: exit
+ * 4, one line naming run.json, the filesystem and its free space and
+ * saying the last good copy is kept; run.json on disk is that copy (valid,
+ * with the repetitions saved before), no temporary file is left, and no
+ * message claims results that are not on disk.  A run directory too small
+ * for run.json and the report is refused before anything runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../harness/util.h"
+#include "tests.h"
+#include "testutil.h"
+
+static char root[PATH_MAX];
+static char big[PATH_MAX + 8];   /* a 16 MiB tmpfs */
+static char small[PATH_MAX + 8]; /* a 1 MiB tmpfs */
+static int mounted;              /* bit 0: big, bit 1: small */
+static char why[256];            /* why the filesystems could not be mounted */
+
+static void setup(void)
+{
+	mounted = 0;
+	why[0] = '\0';
+	if (vb_test_mkdtemp(root, sizeof(root), "dtest") < 0)
+		return;
+	snprintf(big, sizeof(big), "%s/big", root);
+	snprintf(small, sizeof(small), "%s/small", root);
+	if (mkdir(big, 0755) < 0 || mkdir(small, 0755) < 0)
+		return;
+	if (mount("vbench-test", big, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755") == 0)
+		mounted |= 1;
+	else
+		snprintf(why, sizeof(why), "mount tmpfs on %s: %s", big, strerror(errno));
+	if (mount("vbench-test", small, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") == 0)
+		mounted |= 2;
+}
+
+static void teardown(void)
+{
+	if (mounted & 1)
+		umount2(big, MNT_DETACH);
+	if (mounted & 2)
+		umount2(small, MNT_DETACH);
+	mounted = 0;
+	vb_test_rmdtemp(root);
+}
+
+/* Fill the filesystem of @dir until it is full. */
+static void fill(const char *dir)
+{
+	static char block[1 << 16];
+	char path[PATH_MAX + 16];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/fill", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	memset(block, 'x', sizeof(block));
+	do
+		n = write(fd, block, sizeof(block));
+	while (n > 0);
+	ck_assert_int_eq(errno, ENOSPC);
+	close(fd);
+}
+
+START_TEST(test_full_disk_keeps_last_copy)
+{
+	char dir[PATH_MAX + 16], vbench[PATH_MAX], log[PATH_MAX + 16], path[PATH_MAX + 32];
+	char *argv[] = { vbench, "run", "--env", "bare", "--workload", "cpu.int", "--profile",
+			 "test", "--reps", "3", "--out", dir, NULL };
+	const char *env[] = { "VBENCH_TEST_STOP_AT=workload:bare:2", NULL };
+	json_error_t jerr;
+	json_t *doc;
+	char *text, *s;
+	pid_t pid;
+	int rc;
+
+	if (!(mounted & 1))
+		VB_SKIP("%s", why);
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	snprintf(dir, sizeof(dir), "%s/run", big);
+	snprintf(log, sizeof(log), "%s/run.log", root);
+	pid = vb_test_spawn_log(argv, env, log);
+	ck_assert_msg(vb_test_wait_stopped(pid, 60000), "vbench did not stop: %s",
+		      (s = vb_read_file(log, 1 << 16, 0, NULL)) ? s : "");
+	/* the first repetition is on disk: then the disk fills up */
+	ck_assert(vb_test_wait_reps(dir, 1, 1000));
+	fill(big);
+	kill(pid, SIGCONT);
+	rc = vb_test_reap(pid);
+	text = vb_read_file(log, 1 << 20, 0, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(rc == VB_EXIT_NORESOURCE, "exit %d: %s", rc, text);
+	snprintf(path, sizeof(path), "cannot save %s/run.json", dir);
+	ck_assert_msg(strstr(text, path), "'%s' not in: %s", path, text);
+	ck_assert_msg(strstr(text, "No space left on device"), "%s", text);
+	snprintf(path, sizeof(path), "the filesystem at %s has ", big);
+	ck_assert_msg(strstr(text, path), "'%s' not in: %s", path, text);
+	ck_assert_msg(strstr(text, "the last good copy is kept"), "%s", text);
+	ck_assert_msg(!strstr(text, "results in"), "claims results: %s", text);
+	ck_assert_msg(!strstr(text, "report in"), "claims a report: %s", text);
+	ck_assert_msg(!strstr(text, "] rep 2 "), "shows the unsaved repetition: %s", text);
+	free(text);
+	/* run.json is the copy saved after the first repetition */
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	ck_assert_msg(doc != NULL, "%s: %s", path, jerr.text);
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "repetitions")), 1);
+	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(doc, "repetitions"), 0),
+					       "ok")));
+	json_decref(doc);
+	snprintf(path, sizeof(path), "ls -A '%s' | grep -c '\\.tmp\\.'", dir);
+	{
+		FILE *f = popen(path, "r");
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(fgetc(f), '0'); /* no temporary file left */
+		pclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/fill", big);
+	unlink(path);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
+}
+END_TEST
+
+/* The run directory must hold run.json and the report before anything runs. */
+START_TEST(test_out_space_checked)
+{
+	char dir[PATH_MAX + 16], *out, *err;
+	int rc;
+
+	if (!(mounted & 2))
+		VB_SKIP("%s", why);
+	snprintf(dir, sizeof(dir), "%s/run", small);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "cpu.int",
+			    "--profile", "test", "--out", dir, NULL);
+	ck_assert_msg(rc == VB_EXIT_NORESOURCE, "exit %d: %s", rc, err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_msg(strstr(err, "not enough disk space in") && strstr(err, dir), "%s", err);
+	ck_assert_msg(strstr(err, "run.json and the report"), "%s", err);
+	free(out);
+	free(err);
+	ck_assert_int_ne(access(dir, F_OK), 0); /* the directory it made is gone */
+}
+END_TEST
+
+Suite *vb_suite_fulldisk(void)
+{
+	Suite *s = suite_create("fulldisk");
+	TCase *tc = tcase_create("fulldisk");
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, test_full_disk_keeps_last_copy);
+	tcase_add_test(tc, test_out_space_checked);
+	suite_add_tcase(s, tc);
+	return s;
+}
