@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "marker.h"
 #include "ocispec.h"
+#include "registry.h"
 #include "util.h"
 
 #define MARKER_MAX (1u << 20) /* a marker is a few KB; refuse anything huge */
@@ -133,8 +134,6 @@ static int load(int dfd, const char *dir, const char *name, marker_t *m, int *fd
 	if (fstat(*fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    (st.st_mode & 022) || st.st_size > MARKER_MAX)
 		return snprintf(why, len, "not a regular file of ours, mode 0600, under 1 MiB"), -1;
-	if (flock(*fd, LOCK_EX | LOCK_NB) < 0)
-		return 1;
 	text = calloc(1, (size_t)st.st_size + 1);
 	if (!text)
 		return snprintf(why, len, "out of memory"), -1;
@@ -162,7 +161,9 @@ static int load(int dfd, const char *dir, const char *name, marker_t *m, int *fd
 	snprintf(m->run_id, sizeof(m->run_id), "%s",
 		 json_string_value(json_object_get(m->head, "run_id")));
 	shorten_cmd(m);
-	return 0;
+	/* Read before the lock: a marker another cleaner holds still names its
+	 * run id, which this cleaner must then leave alone too. */
+	return flock(*fd, LOCK_EX | LOCK_NB) < 0 ? 1 : 0;
 }
 
 static void unload(marker_t *m)
@@ -208,13 +209,31 @@ static int wait_gone(pid_t pid, unsigned long long start)
 	return -1;
 }
 
+/* What a recorded process must still be: the start time, the run id. */
+typedef struct ident {
+	unsigned long long start;
+	const char *run_id;
+} ident_t;
+
+static int is_ours(pid_t pid, void *arg)
+{
+	const ident_t *id = arg;
+	unsigned long long start;
+	char state;
+
+	return vb_proc_identity(pid, &state, &start) == 0 && start == id->start && state != 'Z' &&
+	       vb_clean_process_of_run(pid, id->run_id);
+}
+
 static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, char *msg,
 			size_t len)
 {
 	json_int_t pid = json_integer_value(json_object_get(r, "pid"));
 	json_t *js = json_object_get(r, "starttime");
 	unsigned long long start;
+	ident_t id;
 	char state;
+	int rc;
 
 	snprintf(msg, len, "process %lld (%s)", (long long)pid,
 		 json_string_value(json_object_get(r, "what")) ?: "?");
@@ -228,7 +247,8 @@ static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, cha
 		return GONE;
 	/* The start time matches; it must also carry the run's id, or it is
 	 * somebody else's process (a forged or corrupted marker). */
-	if (!vb_clean_process_of_run((pid_t)pid, o->run_id))
+	id = (ident_t){ .start = start, .run_id = o->run_id };
+	if (!is_ours((pid_t)pid, &id))
 		return snprintf(msg + strlen(msg), len - strlen(msg),
 				": not vbench's (neither %s=%s in its environment nor a "
 				"vbench-%s cgroup), left running",
@@ -236,10 +256,15 @@ static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, cha
 		       REFUSED;
 	if (dry)
 		return DONE;
-	/* Its process group too, which it leads (setpgid in agentio.c, runproc.c). */
-	if (getpgid((pid_t)pid) == (pid_t)pid)
+	/* Its process group too, which it leads (setpgid in agentio.c,
+	 * runproc.c): while the leader lives its group id cannot be reused. */
+	if (getpgid((pid_t)pid) == (pid_t)pid && is_ours((pid_t)pid, &id))
 		kill(-(pid_t)pid, SIGKILL);
-	kill((pid_t)pid, SIGKILL);
+	/* The leader itself through a pidfd checked again: never a reused PID. */
+	rc = vb_res_kill_verified((pid_t)pid, SIGKILL, is_ours, &id);
+	if (rc < 0)
+		return snprintf(msg + strlen(msg), len - strlen(msg), ": %s", strerror(errno)),
+		       FAILED;
 	return wait_gone((pid_t)pid, start) == 0 ? DONE : FAILED;
 }
 
@@ -388,8 +413,10 @@ int vb_clean(const vb_clean_opts_t *o, vb_clean_stats_t *st, vb_error_t *err)
 	}
 	closedir(d);
 	live = calloc(n ? n : 1, sizeof(*live));
+	/* Protected: the live owners' run ids, and those of markers another
+	 * cleaner is working on (whatever it decided, it is not ours to do). */
 	for (i = 0; live && i < n; i++)
-		if (ms[i].state == M_LIVE)
+		if (ms[i].state == M_LIVE || (ms[i].state == M_BUSY && ms[i].run_id[0]))
 			live[nlive++] = ms[i].run_id;
 	for (i = 0; i < n; i++) {
 		marker_t *m = &ms[i];

@@ -39,6 +39,8 @@
 #define MAX_DEPTH   64
 #define ENV_MAX	    (1u << 20) /* a process's environment read for its run id */
 
+static int rm_tree_at(int pfd, const char *name, const char *path, char *msg, size_t len);
+
 /* ==== the text rules ======================================================= */
 
 int vb_clean_run_id_ok(const char *s, int pid)
@@ -332,7 +334,7 @@ int vb_clean_undo_path(const char *kind, const json_t *rec, const vb_clean_owner
 	if (!strcmp(kind, "cgroup")) {
 		rc = vb_clean_rm_cgroup(path, why, sizeof(why));
 	} else if (!strcmp(kind, "dir")) {
-		rc = vb_clean_rm_tree(path, why, sizeof(why)) < 0 ? -1 : 0;
+		rc = rm_tree_at(pfd, name, path, why, sizeof(why)); /* the entry checked above */
 	} else {
 		rc = unlinkat(pfd, name, 0) == 0 ? 0 : errno == ENOENT ? 1 : -1;
 		if (rc < 0)
@@ -397,36 +399,43 @@ static int unmount_below(const char *dir, char *msg, size_t len)
 
 /* ==== trees ================================================================ */
 
-int vb_clean_rm_tree(const char *path, char *msg, size_t len)
+/* Remove directory @name in @pfd (@path names it): the mounts below it
+ * first, then the tree through @pfd.  0, or -1 with @msg. */
+static int rm_tree_at(int pfd, const char *name, const char *path, char *msg, size_t len)
 {
-	char name[NAME_MAX + 1];
-	struct stat st;
-	int pfd, kept;
+	int kept;
 
-	msg[0] = '\0';
-	pfd = vb_safefs_open_parent(AT_FDCWD, path, name, sizeof(name), 0);
-	if (pfd < 0)
-		return errno == ENOENT ? 1 : (snprintf(msg, len, "%s", strerror(errno)), -1);
-	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		close(pfd);
-		return errno == ENOENT ? 1 : (snprintf(msg, len, "%s", strerror(errno)), -1);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		close(pfd);
-		return snprintf(msg, len, "not a directory: left in place"), -1;
-	}
-	if (unmount_below(path, msg, len)) {
-		close(pfd);
+	if (unmount_below(path, msg, len))
 		return -1;
-	}
 	kept = vb_safefs_rm_tree_at(pfd, name);
-	close(pfd);
 	if (kept)
 		return snprintf(msg, len,
 				"%d entries kept (mount points, other filesystems or errors)",
 				kept < 0 ? 1 : kept),
 		       -1;
 	return 0;
+}
+
+int vb_clean_rm_tree(const char *path, char *msg, size_t len)
+{
+	char name[NAME_MAX + 1];
+	struct stat st;
+	int pfd, rc;
+
+	msg[0] = '\0';
+	pfd = vb_safefs_open_parent(AT_FDCWD, path, name, sizeof(name), 0);
+	if (pfd < 0)
+		return errno == ENOENT ? 1 : (snprintf(msg, len, "%s", strerror(errno)), -1);
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		rc = errno == ENOENT ? 1 : (snprintf(msg, len, "%s", strerror(errno)), -1);
+	} else if (!S_ISDIR(st.st_mode)) {
+		snprintf(msg, len, "not a directory: left in place");
+		rc = -1;
+	} else {
+		rc = rm_tree_at(pfd, name, path, msg, len);
+	}
+	close(pfd);
+	return rc;
 }
 
 /* ==== cgroups ============================================================== */

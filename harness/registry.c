@@ -11,17 +11,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "marker.h"
+#include "safefs.h"
 #include "util.h"
 
 #define VB_MAX_RES 256
@@ -102,9 +105,70 @@ int vb_res_add_undo(void (*fn)(void *), void *arg, const char *what, const json_
 	return insert(VB_RES_FUNC, 0, what, fn, arg, undo);
 }
 
+int vb_res_kill_verified(pid_t pid, int sig, int (*verify)(pid_t pid, void *arg), void *arg)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), rc, e;
+
+	if (fd < 0 && errno == ESRCH)
+		return 1;
+	if (fd < 0 && errno != ENOSYS)
+		return -1;
+	if (!verify(pid, arg)) {
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (fd < 0) /* no pidfd_open: the check and the signal as close as can be */
+		return kill(pid, sig) == 0 ? 0 : errno == ESRCH ? 1 : -1;
+	rc = (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc == 0 ? 0 : e == ESRCH ? 1 : -1;
+}
+
+/* Whether /proc/@pid/cgroup names the cgroup whose leaf is @arg ("/LEAF" at
+ * the end of a line): open, read and close only (the forced-exit path). */
+static int in_cgroup(pid_t pid, void *arg)
+{
+	const char *leaf = arg;
+	char path[40], buf[8192 + 1], *p, *nl;
+	size_t ll = strlen(leaf), keep = 0;
+	ssize_t n;
+	int fd, found = 0, i = 0;
+	char num[16];
+	unsigned v = (unsigned)pid;
+
+	/* "/proc/<pid>/cgroup" without snprintf. */
+	do
+		num[i++] = (char)('0' + v % 10);
+	while ((v /= 10) && i < (int)sizeof(num));
+	memcpy(path, "/proc/", 6);
+	for (p = path + 6; i > 0;)
+		*p++ = num[--i];
+	memcpy(p, "/cgroup", 8);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (!found && (n = read(fd, buf + keep, sizeof(buf) - 1 - keep)) > 0) {
+		buf[keep + (size_t)n] = '\0';
+		for (p = buf; !found && (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+			found = (size_t)(nl - p) > ll && nl[-(long)ll - 1] == '/' &&
+				!memcmp(nl - ll, leaf, ll);
+		keep = strlen(p); /* an unfinished line goes on in the next read */
+		if (keep >= sizeof(buf) - 1)
+			keep = 0;
+		memmove(buf, p, keep);
+	}
+	close(fd);
+	return found;
+}
+
 /* Kill every task listed in DIR/cgroup.procs (v1 and v2). */
 void vb_res_kill_cgroup(const char *dir)
 {
+	const char *leaf = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+
 	char path[600], buf[4096];
 	ssize_t n;
 	int fd, tries;
@@ -131,12 +195,25 @@ void vb_res_kill_cgroup(const char *dir)
 		for (p = buf; *p;) {
 			long pid = strtol(p, &p, 10);
 			if (pid > 0)
-				kill((pid_t)pid, SIGKILL);
+				vb_res_kill_verified((pid_t)pid, SIGKILL, in_cgroup, (void *)leaf);
 			while (*p == '\n')
 				p++;
 		}
 		usleep(2000);
 	}
+}
+
+/* Remove @path (a tree, or a file) through its parent, opened with no
+ * symbolic link in the path (safefs.h): never through a link put there. */
+static void rm_beneath_parent(const char *path)
+{
+	char name[NAME_MAX + 1];
+	int pfd = vb_safefs_open_parent(AT_FDCWD, path, name, sizeof(name), 0);
+
+	if (pfd < 0)
+		return;
+	vb_safefs_rm_tree_at(pfd, name);
+	close(pfd);
 }
 
 static void release_one(struct res *r)
@@ -165,10 +242,8 @@ static void release_one(struct res *r)
 		umount2(r->path, MNT_DETACH);
 		break;
 	case VB_RES_DIR:
-		vb_rm_rf(r->path);
-		break;
 	case VB_RES_FILE:
-		unlink(r->path);
+		rm_beneath_parent(r->path);
 		break;
 	case VB_RES_FUNC:
 		if (r->fn)

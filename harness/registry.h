@@ -40,8 +40,19 @@ int vb_res_add_func(void (*fn)(void *), void *arg, const char *what);
 int vb_res_add_undo(void (*fn)(void *), void *arg, const char *what, const json_t *undo);
 /* The marker's name of a kind ("process", "cgroup", ...). */
 const char *vb_res_kind_name(vb_res_kind_t kind);
-/* Kill every task of cgroup directory @dir (cgroup.kill, then cgroup.procs). */
+/* Kill every task of cgroup directory @dir (cgroup.kill, then cgroup.procs,
+ * each task signalled only while /proc/PID/cgroup still names @dir's leaf). */
 void vb_res_kill_cgroup(const char *dir);
+
+/*
+ * Send @sig to process @pid only if @verify(@pid, @arg) accepts it, through a
+ * pidfd opened *before* the check, so a PID reused between the check and the
+ * signal is never signalled (plain kill() after the check where the kernel
+ * has no pidfd_open, before Linux 5.3).  Returns 0 when sent, 1 when the
+ * process is gone or was not accepted, -1 (errno) on another failure.
+ * Async-signal-safe when @verify is.
+ */
+int vb_res_kill_verified(pid_t pid, int sig, int (*verify)(pid_t pid, void *arg), void *arg);
 
 /* Release one resource now and drop it from the registry. */
 void vb_res_release(int handle);

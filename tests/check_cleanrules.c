@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -280,6 +281,60 @@ START_TEST(test_stale_marker_spares_live_run)
 }
 END_TEST
 
+/* Issue #11 review: the live run's marker locked by another cleaner (as at
+ * the start of two `vbench run` at once) must still protect its run id: a
+ * marker copying that id and naming its directory is refused whole. */
+START_TEST(test_busy_live_marker_still_protects)
+{
+	char boot[64], lines[4096], out[16384], marker[PATH_MAX];
+	unsigned long long start;
+	vb_clean_stats_t st;
+	int pfd[2], mfd;
+	pid_t live;
+	struct {
+		char dir[PATH_MAX], id[VB_RUN_ID_MAX];
+	} got;
+
+	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	ck_assert_int_eq(pipe(pfd), 0);
+	live = fork();
+	ck_assert_int_ge(live, 0);
+	if (live == 0) {
+		memset(&got, 0, sizeof(got));
+		snprintf(got.id, sizeof(got.id), "%s", vb_marker_run_id());
+		snprintf(got.dir, sizeof(got.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", got.id);
+		if (!mkdtemp(got.dir))
+			_exit(1);
+		vb_res_add_path(VB_RES_DIR, got.dir);
+		if (write(pfd[1], &got, sizeof(got)) != (ssize_t)sizeof(got))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], &got, sizeof(got)), (ssize_t)sizeof(got));
+	close(pfd[0]);
+	ck_assert_int_eq(vb_proc_identity(live, NULL, &start), 0);
+	vb_cleantest_marker_of(live, marker, sizeof(marker));
+	ck_assert(marker[0]);
+	mfd = open(marker, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(mfd, 0);
+	ck_assert_int_eq(flock(mfd, LOCK_EX | LOCK_NB), 0); /* "another cleaner" */
+	lines[0] = '\0';
+	vb_cleantest_rec(lines, sizeof(lines), 1, "dir", got.dir);
+	vb_cleantest_forge_id(live, start - 1, boot, got.id, lines);
+	vb_cleantest_clean(0, &st, out, sizeof(out));
+	close(mfd);
+	ck_assert_msg(vb_cleantest_exists(got.dir), "a busy live run's directory was removed:\n%s",
+		      out);
+	ck_assert_msg(st.removed == 0 && strstr(out, "of a live run"), "%s", out);
+	kill(live, SIGKILL);
+	waitpid(live, NULL, 0);
+	vb_cleantest_clean(0, &st, out, sizeof(out));
+	ck_assert_msg(!vb_cleantest_exists(got.dir), "%s", out);
+}
+END_TEST
+
 /* Case 3: a symbolic link in the path (/tmp/x -> a directory elsewhere) and
  * a VM-disk-like file outside any place the run recorded are refused; the
  * same file in a --scratch place the marker recorded is removed. */
@@ -372,6 +427,7 @@ Suite *vb_suite_cleanrules(void)
 	tcase_add_test(tc, test_forged_paths_refused);
 	tcase_add_test(tc, test_forged_process_not_killed);
 	tcase_add_test(tc, test_stale_marker_spares_live_run);
+	tcase_add_test(tc, test_busy_live_marker_still_protects);
 	tcase_add_test(tc, test_symlink_and_stray_img_refused);
 	tcase_add_test(tc, test_bind_mount_not_deleted_through);
 	suite_add_tcase(s, tc);

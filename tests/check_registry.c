@@ -550,6 +550,51 @@ START_TEST(test_res_forget)
 }
 END_TEST
 
+static int refuse(pid_t pid, void *arg)
+{
+	(void)pid;
+	(void)arg;
+	return 0;
+}
+
+static int accept(pid_t pid, void *arg)
+{
+	(void)pid;
+	(void)arg;
+	return 1;
+}
+
+/* Issue #11: a signal only after the check, through a pidfd; and a cgroup's
+ * cgroup.procs naming a process that is not in that cgroup (a PID reused
+ * since, or a fake cgroup directory) does not get it killed. */
+START_TEST(test_res_kill_verified)
+{
+	char cg[PATH_MAX], procs[PATH_MAX], line[32];
+	int status;
+	pid_t pid = sleeping_child();
+
+	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, refuse, NULL), 1);
+	usleep(20000);
+	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), 0); /* still alive */
+	ck_assert_msg(root[0], "no temporary root");
+	snprintf(cg, sizeof(cg), "%s/vbench-1-000000000000-bare", root);
+	ck_assert_int_eq(mkdir(cg, 0755), 0);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	snprintf(line, sizeof(line), "%d\n", (int)pid);
+	ck_assert_int_eq(vb_write_file(procs, line, strlen(line), NULL), 0);
+	vb_res_kill_cgroup(cg);
+	usleep(20000);
+	ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
+		      "a process listed by a cgroup it is not in was killed");
+	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, accept, NULL), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, accept, NULL), 1); /* gone */
+	unlink(procs);
+	rmdir(cg);
+}
+END_TEST
+
 Suite *vb_suite_registry(void)
 {
 	Suite *s = suite_create("registry");
@@ -575,6 +620,7 @@ Suite *vb_suite_registry(void)
 	tcase_add_test(res, test_res_release_all);
 	tcase_add_test(res, test_res_order_and_release_one);
 	tcase_add_test(res, test_res_forget);
+	tcase_add_test(res, test_res_kill_verified);
 	suite_add_tcase(s, res);
 	return s;
 }
