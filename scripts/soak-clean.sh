@@ -91,7 +91,7 @@ status_of() {
 decoy_sleep "" ""
 UNRELATED=${SLEEPS[0]}
 ok=0 bad=0 before_json=0 resumed=0 removed_total=0
-echo "| run | killed after | run id | clean removed | left | decoys | resume |"
+echo "| run | killed after | run id | clean removed (marker included) | left | decoys | resume |"
 echo "|---|---|---|---|---|---|---|"
 for i in $(seq 1 "$N"); do
 	out="$TMP/run$i"
