@@ -188,6 +188,7 @@ TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_hostile.c
+TEST_SRCS += tests/hostiletest.c
 TEST_SRCS += tests/check_paths.c
 TEST_SRCS += tests/check_runlock.c
 TEST_SRCS += tests/check_fulldisk.c
