@@ -109,6 +109,58 @@ static int alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* Length of the run of backquotes at @s. */
+static size_t run_len(const char *s)
+{
+	size_t k = 0;
+
+	while (s[k] == '`')
+		k++;
+	return k;
+}
+
+/*
+ * The run of exactly @k backquotes at or after @s, which closes a code span
+ * a run of @k opened (CommonMark pairs runs of equal length: a shorter or
+ * longer run in between is content), or NULL when there is none.
+ */
+static const char *span_end(const char *s, size_t k)
+{
+	size_t n;
+
+	for (s = strchr(s, '`'); s; s = strchr(s + n, '`')) {
+		n = run_len(s);
+		if (n == k)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * The run of @k backquotes at @s onto @f (Markdown form): a code span when
+ * a later run of exactly @k closes it (nothing in it is markup, so it is
+ * kept, in the terminal form with '|' escaped for tables; vbench's own text
+ * uses them), else every backquote escaped, so that no run can open a span
+ * somewhere else.  Returns how many bytes of @s it stands for.
+ */
+static size_t put_backquotes(FILE *f, const char *s, size_t k)
+{
+	const char *end = span_end(s + k, k), *p;
+	char pc[16];
+	size_t i, n;
+
+	if (!end) {
+		for (i = 0; i < k; i++)
+			fputs("\\`", f);
+		return k;
+	}
+	fwrite(s, 1, k, f);
+	for (p = s + k; p < end && (n = piece(p, TERM, pc)) != 0; p += n)
+		fputs(*p == '|' ? "\\|" : pc, f);
+	fwrite(end, 1, k, f);
+	return (size_t)(end - s) + k;
+}
+
 static void put(FILE *f, const char *s, enum form form)
 {
 	const char *start = s ?: "";
@@ -118,22 +170,12 @@ static void put(FILE *f, const char *s, enum form form)
 	for (s = start; (n = piece(s, form, pc)) != 0; s += n) {
 		/* An underscore inside a word never starts emphasis (CommonMark's
 		 * flanking rules): ns_per_call stays as it is. */
-		if (form == MD && *s == '_' && s > start && alnum(s[-1]) && alnum(s[1])) {
+		if (form == MD && *s == '_' && s > start && alnum(s[-1]) && alnum(s[1]))
 			fputc('_', f);
-		} else if (form == MD && *s == '`' && strchr(s + 1, '`')) {
-			/* A code span: nothing in it is markup, so it is kept (in the
-			 * terminal form, '|' escaped for tables); vbench's own text uses
-			 * them, and a backquote in untrusted text can only make one. */
-			const char *end = strchr(s + 1, '`');
-
-			fputc('`', f);
-			for (s++; s < end && (n = piece(s, TERM, pc)) != 0; s += n)
-				fputs(*s == '|' ? "\\|" : pc, f);
-			fputc('`', f);
-			n = 1; /* past the closing backquote */
-		} else {
+		else if (form == MD && *s == '`')
+			n = put_backquotes(f, s, run_len(s));
+		else
 			fputs(pc, f);
-		}
 	}
 }
 

@@ -16,9 +16,11 @@
  *   Markdown  the terminal form, then '\' '|' '`' '*', '_' (but not inside
  *             a word: ns_per_call stays) and ']' before '(' or '[' (what
  *             makes a link; "[0.97-1.04]" stays) escaped with a backslash,
- *             '<' '>' '&' as entities, except inside a code span (a pair
- *             of backquotes: nothing in it is markup, so it is kept, with
- *             '|' escaped for tables): for table cells and inline text
+ *             '<' '>' '&' as entities, except inside a code span, which
+ *             is kept (nothing in it is markup; '|' escaped for tables): a
+ *             run of k backquotes with a later run of exactly k (CommonMark
+ *             pairs runs of equal length); a run without its pair has every
+ *             backquote escaped.  For table cells and inline text
  *   CSV       the terminal form as one RFC 4180 field: quoted when it holds
  *             a comma or a quote (doubled), and a text starting with '=',
  *             '+', '-' or '@' (a spreadsheet formula) prefixed with "'"
