@@ -39,6 +39,7 @@ endif
 LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
 LIB_SRCS += harness/textsafe.c
+LIB_SRCS += harness/textsafe_json.c
 LIB_SRCS += harness/safefs.c
 LIB_SRCS += harness/safefs_dir.c
 LIB_SRCS += harness/runlock.c

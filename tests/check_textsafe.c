@@ -5,6 +5,7 @@
  * kept (the form is idempotent), Markdown's specials escaped, CSV quoted
  * with formulas neutralised, a whole JSON document cleaned in place.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
