@@ -116,6 +116,15 @@ int vb_agent_check_result(const json_t *reply, vb_error_t *err);
 int vb_agent_bound(json_t *msg, int clip, vb_error_t *err);
 
 /*
+ * Check an agent's first message @msg: a "ready" message (else VB_EPROTO)
+ * naming VB_AGENT_PROTOCOL (else VB_EUNAVAIL, one line: "the agent speaks
+ * protocol 1, this vbench needs 2: rebuild or give --agent the matching
+ * vbench-agent"; an agent built from other sources cannot be talked to).
+ * Returns 0 or -1 with @err.
+ */
+int vb_agent_check_ready(const json_t *msg, vb_error_t *err);
+
+/*
  * Whether @reply answers the request in flight on @ch (its type @type or
  * "error", its id, a result's workload).  0, or -1 with @err (VB_EPROTO)
  * naming what was expected and what came.

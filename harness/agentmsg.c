@@ -4,8 +4,9 @@
  * environment vbench measures but does not trust (a guest, a container), so
  * its messages are held to the protocol's bounds (depth, string length,
  * members: what run.json can hold once a message is embedded in it), a
- * reply must answer the request in flight (id, workload, type), and a
- * result must have the fields run.json keeps, with their types.  The agent
+ * reply must answer the request in flight (id, workload, type), a result
+ * must have the fields run.json keeps, with their types, and the ready
+ * message must name this vbench's protocol.  The agent
  * cuts its own messages to the same bounds (vb_agent_bound with clip), so
  * an honest agent never trips them.
  */
@@ -160,6 +161,28 @@ int vb_agent_bound(json_t *msg, int clip, vb_error_t *err)
 			    : excess(&b, over(d, sizeof(d), "is a string of",
 					      json_string_length(msg), "bytes",
 					      VB_AGENT_MAX_STRING));
+	return 0;
+}
+
+/* ---- the ready message ---- */
+
+int vb_agent_check_ready(const json_t *msg, vb_error_t *err)
+{
+	json_t *proto = json_object_get(msg, "protocol");
+
+	if (strcmp(json_string_value(json_object_get(msg, "type")) ?: "", "ready"))
+		return vb_error_set(err, VB_EPROTO, 0, "first message was not 'ready'");
+	if (!json_is_integer(proto))
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "the agent names no protocol, this vbench needs %d: rebuild or "
+				    "give --agent the matching vbench-agent",
+				    VB_AGENT_PROTOCOL);
+	if (json_integer_value(proto) != VB_AGENT_PROTOCOL)
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "the agent speaks protocol %" JSON_INTEGER_FORMAT
+				    ", this vbench needs %d: rebuild or give --agent the matching "
+				    "vbench-agent",
+				    json_integer_value(proto), VB_AGENT_PROTOCOL);
 	return 0;
 }
 

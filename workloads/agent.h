@@ -6,7 +6,7 @@
  * line, at most VB_AGENT_MAX_LINE bytes:
  *
  *   agent -> harness, once at start:
- *     {"type":"ready","protocol":1,"agent_version":"...","pid":N,
+ *     {"type":"ready","protocol":2,"agent_version":"...","pid":N,
  *      "hostname":"...","facts":{...hostinfo...},
  *      "inside":{pid, ppid, hostname, interfaces, cgroup, memory limit,
  *                capabilities, no_new_privs, read-only root}}
@@ -51,7 +51,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define VB_AGENT_PROTOCOL 1
+#define VB_AGENT_PROTOCOL 2 /* 2: replies echo the request's id and workload */
 #define VB_AGENT_MAX_LINE (1u << 20)
 #define VB_AGENT_MAX_DEPTH 32      /* objects and arrays nested in one message */
 #define VB_AGENT_MAX_STRING 4096   /* bytes of one string or key */
