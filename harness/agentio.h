@@ -13,7 +13,9 @@
  * result sent twice, a stale line) is a protocol error, never a result, and
  * leaves the channel "broken": its stream is out of step and nothing more
  * is read from it; the caller stops the instance and starts a fresh one
- * (run_reps.c).  The messages themselves are checked in agentmsg.c.
+ * (run_reps.c).  An "error" reply with the request's id is the agent's
+ * refusal of that request: an answer, in step, so not a protocol error
+ * (VB_EREFUSED).  The messages themselves are checked in agentmsg.c.
  */
 #ifndef VB_AGENTIO_H
 #define VB_AGENTIO_H
@@ -85,9 +87,11 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
  * "error" refusal, with the request's id (when it had one) and, for a
  * result, its workload; a result must pass vb_agent_check_result.  Returns
  * the reply (new reference; the request is no longer in flight), or NULL
- * with @err as vb_chan_recv, VB_EPROTO naming what was expected and what
- * came (the channel is then broken, except for a refusal: the agent
- * answered, in step).
+ * with @err as vb_chan_recv, or VB_EPROTO naming what was expected and
+ * what came (the channel is then broken), or VB_EREFUSED with the agent's
+ * reason for a refusal that answers the request (no protocol error: the
+ * agent is in step, the channel stays usable, and the request is no
+ * longer in flight).
  */
 json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error_t *err);
 

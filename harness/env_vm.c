@@ -542,7 +542,8 @@ static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 	}
 	reply = vb_chan_call(&env->chan, r, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
 	json_decref(r);
-	if (!reply && err && err->code != VB_EINTR && err->code != VB_EPROTO) {
+	if (!reply && err && err->code != VB_EINTR && err->code != VB_EPROTO &&
+	    err->code != VB_EREFUSED) {
 		/* The runner stops this VM now: how QEMU ended, and what the
 		 * guest said after its normal boot, if anything. */
 		qemu_end(env, how, sizeof(how));

@@ -191,7 +191,7 @@ const char *vb_error_code_name(vb_errcode_t code)
 		[VB_OK] = "ok",		  [VB_EUSAGE] = "usage",     [VB_ESYS] = "system",
 		[VB_ECHECK] = "check",	  [VB_EUNAVAIL] = "unavailable", [VB_ETIMEOUT] = "timeout",
 		[VB_EPROTO] = "protocol", [VB_ERESOURCE] = "resource", [VB_EINTR] = "interrupted",
-		[VB_EBUSY] = "busy",
+		[VB_EBUSY] = "busy",	  [VB_EREFUSED] = "refused",
 	};
 	if ((unsigned)code < sizeof(names) / sizeof(names[0]) && names[code])
 		return names[code];

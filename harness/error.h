@@ -32,6 +32,7 @@ typedef enum vb_errcode {
 	VB_ERESOURCE, /* not enough memory, disk or permission */
 	VB_EINTR,     /* interrupted by a signal */
 	VB_EBUSY,     /* the run directory is locked by another vbench */
+	VB_EREFUSED,  /* an agent refused a request, answering it in step */
 } vb_errcode_t;
 
 typedef struct vb_error {

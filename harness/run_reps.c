@@ -234,6 +234,10 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		if (err.code == VB_EPROTO) {
 			/* Out of step: never read that stream again. */
 			vb_run_protocol_restart(st, sl->env, err.msg);
+		} else if (err.code == VB_EREFUSED) {
+			/* Refused, in step: a failed repetition; the instance
+			 * answers, so it stays and no protocol error is counted. */
+			st->proto_errors[sl->env] = 0;
 		} else if (err.code != VB_EINTR) {
 			/* The instance no longer answers: no further repetitions there. */
 			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);

@@ -19,6 +19,40 @@
 #include "tests.h"
 #include "testutil.h"
 
+/* ---- a refusal in step (item 11) ---- */
+
+/*
+ * Three refusals in a row, each an "error" reply with the request's id:
+ * three failed repetitions (error_kind "refused", the agent's text in the
+ * terminal form on the terminal), no restart, not given up; the fourth
+ * repetition runs in the same instance.  Before: three protocol errors,
+ * the instance restarted twice, the environment given up.
+ */
+START_TEST(test_refusal_in_step)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX];
+	json_t *doc, *env;
+	int rc;
+
+	rc = vb_hostiletest_run("refuse", "cpu.int", "4", "refuse@1,refuse@2,refuse@3", dir,
+				sizeof(dir), out, sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d, expected 1:\n%s", rc, out);
+	VB_ASSERT_TERMINAL_SAFE(out, "vbench run");
+	ck_assert_msg(strstr(out, "\\u202e"), "the refusal is not shown escaped:\n%s", out);
+	doc = vb_test_load_run(dir, 1);
+	vb_hostiletest_rep_failed(doc, 1, "refused", "agent refused the request: not now", NULL);
+	vb_hostiletest_rep_failed(doc, 3, "refused", "agent refused the request", NULL);
+	ck_assert(json_is_true(json_object_get(vb_hostiletest_rep(doc, 4), "ok")));
+	env = vb_test_env_rec(doc, "bare");
+	ck_assert_ptr_null(json_object_get(env, "protocol_restarts"));
+	ck_assert_ptr_null(json_object_get(env, "failed"));
+	ck_assert_msg(!strstr(out, "restarted") && !strstr(out, "given up"), "%s", out);
+	json_decref(doc);
+	vb_hostiletest_tools_accept(dir);
+}
+END_TEST
+
 /* ---- the protocol's version (item 12) ---- */
 
 /* An agent of protocol 1 (or of none): refused at start with one line, the
@@ -87,6 +121,7 @@ Suite *vb_suite_protocol(void)
 
 	tcase_add_checked_fixture(tc, vb_hostiletest_setup, vb_hostiletest_teardown);
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_refusal_in_step);
 	tcase_add_test(tc, test_protocol_mismatch);
 	suite_add_tcase(s, tc);
 	return s;
