@@ -108,6 +108,20 @@ json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error
  */
 int vb_agent_check_result(const json_t *reply, vb_error_t *err);
 
+struct vb_workload; /* workloads/workload.h */
+
+/*
+ * The result @reply (which passed vb_agent_check_result, "ok" true) to the
+ * run request @req of workload @w as run.json keeps it: its documented
+ * fields only ("workload" named as @w, "elapsed_ns", "handled_ns", "ops",
+ * "bytes", "metrics", "counters", "counter_mode", "detail"), "metrics"
+ * only the metrics @w declares, "counters" only the events @req asked for
+ * ("events"), each with its documented members ("value", "source", "unit",
+ * or "available" and "reason").  Whatever else an agent adds within the
+ * bounds is dropped.  Returns a new object, NULL without memory.
+ */
+json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const struct vb_workload *w);
+
 /*
  * Hold message @msg to the protocol's bounds (agent.h: VB_AGENT_MAX_DEPTH,
  * VB_AGENT_MAX_STRING, VB_AGENT_MAX_MEMBERS).  Without @clip (a message

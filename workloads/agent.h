@@ -39,7 +39,12 @@
  * arrays deep, strings and keys of at most VB_AGENT_MAX_STRING bytes, at
  * most VB_AGENT_MAX_MEMBERS members per object or array.  The harness
  * refuses a message past a bound (it would end up in run.json, 4 levels
- * deeper); the agent cuts its own messages to fit (vb_agent_send).
+ * deeper); the agent cuts its own messages to fit (vb_agent_send).  Of a
+ * result, run.json keeps the documented fields above only ("metrics" the
+ * workload's own, "counters" the events asked for), at most
+ * VB_RUNFILE_MAX_RESULT bytes once stored (harness/runfile.h): anything
+ * else is dropped, a larger result is a protocol error.  An "error" reply
+ * with the request's id is a refusal, no protocol error.
  *
  * The same request can be given on the command line (`vbench-agent run`),
  * which prints one result line per repetition.
