@@ -213,14 +213,15 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 	json_t *res = vb_agent_keep_result(reply, req, w), *v;
 	size_t n, big = 0, k;
 	const char *key, *largest = "?";
+	uint64_t ops;
 
 	if (!res) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "%s: result of %s", env->ops->name, w->name);
 		return NULL;
 	}
+	ops = (uint64_t)json_integer_value(json_object_get(res, "ops"));
 	json_object_set_new(res, "derived",
-			    vb_counters_derive(json_object_get(res, "counters"),
-					       (uint64_t)json_integer_value(json_object_get(res, "ops"))));
+			    vb_counters_derive(json_object_get(res, "counters"), ops));
 	n = vb_runfile_encoded_size(res, 3);
 	if (n <= VB_RUNFILE_MAX_RESULT)
 		return res;

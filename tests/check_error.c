@@ -113,8 +113,8 @@ END_TEST
  */
 START_TEST(test_terminal_form)
 {
-	static const char evil[] = "a\xc2\x9b[2J b\xe2\x80\xae c\xe2\x80\xa8 d\xff\xfe e\x1b]0;x\x07 "
-				   "caf\xc3\xa9";
+	static const char evil[] = "a\xc2\x9b[2J b\xe2\x80\xae c\xe2\x80\xa8 d\xff\xfe "
+				   "e\x1b]0;x\x07 caf\xc3\xa9";
 	char *p = malloc(4000), *q;
 	vb_error_t err;
 	size_t i;
