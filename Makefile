@@ -39,6 +39,7 @@ endif
 LIB_SRCS += harness/error.c
 LIB_SRCS += harness/util.c
 LIB_SRCS += harness/textsafe.c
+LIB_SRCS += harness/textsafe_json.c
 LIB_SRCS += harness/safefs.c
 LIB_SRCS += harness/safefs_dir.c
 LIB_SRCS += harness/runlock.c
@@ -188,6 +189,8 @@ TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_hostile.c
+TEST_SRCS += tests/hostiletest.c
+TEST_SRCS += tests/check_protocol.c
 TEST_SRCS += tests/check_paths.c
 TEST_SRCS += tests/check_runlock.c
 TEST_SRCS += tests/check_fulldisk.c
@@ -289,7 +292,7 @@ test: test-deps
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util error textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile \
 	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
-	       hostile paths runlock fulldisk
+	       hostile protocol paths runlock fulldisk
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -304,7 +307,7 @@ sanitize:
 
 # In one process (CK_FORK=no) so memcheck sees every test; the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed clean cleanrules hostile,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean cleanrules hostile protocol,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \

@@ -3,8 +3,9 @@
  * guest or container (an untrusted environment) through a pipe into
  * vb_chan_recv / vb_chan_call (harness/agentio.c: line framing, JSON,
  * vb_agent_check_result), then what the runner and the report do with a
- * result reply: the runner's record of the repetition (harness/runner.c
- * run_slot: clock check, vb_counters_derive), the report's check of it
+ * result reply: the runner's record of the repetition (harness/run_reps.c
+ * run_slot: the fields kept by vb_agent_keep_result, clock check,
+ * vb_counters_derive), the report's check of it
  * (vb_summary_check_run) and the summary computed from it.
  *
  * Input: first byte: bit 0 chooses vb_chan_recv with junk skipping (how the
@@ -22,6 +23,7 @@
 #include "../harness/agentio.h"
 #include "../harness/stats.h"
 #include "../harness/summary.h"
+#include "../workloads/workload.h"
 #include "fuzz.h"
 
 #define PIPE_BYTES (1 << 20)
@@ -39,8 +41,8 @@ static json_t *empty_run(void)
 			 "2026-01-01T00:00:00.000Z");
 }
 
-/* The runner's record of a reply (run_slot), the report's check, a summary. */
-static void record(const json_t *reply)
+/* The runner's record of a reply to @req (run_slot), the report's check, a summary. */
+static void record(const json_t *reply, const json_t *req)
 {
 	json_t *run = empty_run(), *rec, *res;
 	json_int_t guest = json_integer_value(json_object_get(reply, "elapsed_ns"));
@@ -53,11 +55,8 @@ static void record(const json_t *reply)
 			"host_elapsed_ns", (json_int_t)1000000, "steal_ns", (json_int_t)0,
 			"host_cpu_ns");
 	if (json_is_true(json_object_get(reply, "ok"))) {
-		res = json_deep_copy(reply);
-		json_object_del(res, "type");
-		json_object_del(res, "id");
-		json_object_del(res, "ok");
-		json_object_del(res, "params");
+		res = vb_agent_keep_result(reply, req, vb_workload_find("cpu.int"));
+		VB_FUZZ_ASSERT(res, "result kept");
 		json_object_set_new(
 		    res, "derived",
 		    vb_counters_derive(json_object_get(res, "counters"),
@@ -116,7 +115,7 @@ static void drain(vb_chan_t *ch, int call)
 							 "cpu.int")),
 				       "a result that answers another request");
 			if (vb_agent_check_result(o, &err) == 0)
-				record(o);
+				record(o, req);
 			else
 				vb_fuzz_check_error(&err);
 		}

@@ -298,8 +298,9 @@ json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error
 	}
 	ch->want = 0;
 	if (!strcmp(json_string_value(json_object_get(o, "type")), "error")) {
-		/* A refusal answers the request: the stream is still in step. */
-		vb_error_set(err, VB_EPROTO, 0, "%s: agent refused the request: %s", ch->name,
+		/* A refusal answers the request: the stream is still in step,
+		 * so no protocol error (the instance stays). */
+		vb_error_set(err, VB_EREFUSED, 0, "%s: agent refused the request: %s", ch->name,
 			     json_string_value(json_object_get(o, "error")) ?: "?");
 		json_decref(o);
 		return NULL;

@@ -13,7 +13,9 @@
  * result sent twice, a stale line) is a protocol error, never a result, and
  * leaves the channel "broken": its stream is out of step and nothing more
  * is read from it; the caller stops the instance and starts a fresh one
- * (run_reps.c).  The messages themselves are checked in agentmsg.c.
+ * (run_reps.c).  An "error" reply with the request's id is the agent's
+ * refusal of that request: an answer, in step, so not a protocol error
+ * (VB_EREFUSED).  The messages themselves are checked in agentmsg.c.
  */
 #ifndef VB_AGENTIO_H
 #define VB_AGENTIO_H
@@ -85,9 +87,11 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
  * "error" refusal, with the request's id (when it had one) and, for a
  * result, its workload; a result must pass vb_agent_check_result.  Returns
  * the reply (new reference; the request is no longer in flight), or NULL
- * with @err as vb_chan_recv, VB_EPROTO naming what was expected and what
- * came (the channel is then broken, except for a refusal: the agent
- * answered, in step).
+ * with @err as vb_chan_recv, or VB_EPROTO naming what was expected and
+ * what came (the channel is then broken), or VB_EREFUSED with the agent's
+ * reason for a refusal that answers the request (no protocol error: the
+ * agent is in step, the channel stays usable, and the request is no
+ * longer in flight).
  */
 json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error_t *err);
 
@@ -104,6 +108,20 @@ json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error
  */
 int vb_agent_check_result(const json_t *reply, vb_error_t *err);
 
+struct vb_workload; /* workloads/workload.h */
+
+/*
+ * The result @reply (which passed vb_agent_check_result, "ok" true) to the
+ * run request @req of workload @w as run.json keeps it: its documented
+ * fields only ("workload" named as @w, "elapsed_ns", "handled_ns", "ops",
+ * "bytes", "metrics", "counters", "counter_mode", "detail"), "metrics"
+ * only the metrics @w declares, "counters" only the events @req asked for
+ * ("events"), each with its documented members ("value", "source", "unit",
+ * or "available" and "reason").  Whatever else an agent adds within the
+ * bounds is dropped.  Returns a new object, NULL without memory.
+ */
+json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const struct vb_workload *w);
+
 /*
  * Hold message @msg to the protocol's bounds (agent.h: VB_AGENT_MAX_DEPTH,
  * VB_AGENT_MAX_STRING, VB_AGENT_MAX_MEMBERS).  Without @clip (a message
@@ -114,6 +132,15 @@ int vb_agent_check_result(const json_t *reply, vb_error_t *err);
  * container nested too deep replaced by null) and 0 returned.
  */
 int vb_agent_bound(json_t *msg, int clip, vb_error_t *err);
+
+/*
+ * Check an agent's first message @msg: a "ready" message (else VB_EPROTO)
+ * naming VB_AGENT_PROTOCOL (else VB_EUNAVAIL, one line: "the agent speaks
+ * protocol 1, this vbench needs 2: rebuild or give --agent the matching
+ * vbench-agent"; an agent built from other sources cannot be talked to).
+ * Returns 0 or -1 with @err.
+ */
+int vb_agent_check_ready(const json_t *msg, vb_error_t *err);
 
 /*
  * Whether @reply answers the request in flight on @ch (its type @type or

@@ -4,8 +4,9 @@
  * environment vbench measures but does not trust (a guest, a container), so
  * its messages are held to the protocol's bounds (depth, string length,
  * members: what run.json can hold once a message is embedded in it), a
- * reply must answer the request in flight (id, workload, type), and a
- * result must have the fields run.json keeps, with their types.  The agent
+ * reply must answer the request in flight (id, workload, type), a result
+ * must have the fields run.json keeps, with their types, and the ready
+ * message must name this vbench's protocol.  The agent
  * cuts its own messages to the same bounds (vb_agent_bound with clip), so
  * an honest agent never trips them.
  */
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "../workloads/agent.h"
+#include "../workloads/workload.h"
 #include "agentio.h"
 #include "textsafe.h"
 #include "util.h"
@@ -163,6 +165,28 @@ int vb_agent_bound(json_t *msg, int clip, vb_error_t *err)
 	return 0;
 }
 
+/* ---- the ready message ---- */
+
+int vb_agent_check_ready(const json_t *msg, vb_error_t *err)
+{
+	json_t *proto = json_object_get(msg, "protocol");
+
+	if (strcmp(json_string_value(json_object_get(msg, "type")) ?: "", "ready"))
+		return vb_error_set(err, VB_EPROTO, 0, "first message was not 'ready'");
+	if (!json_is_integer(proto))
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "the agent names no protocol, this vbench needs %d: rebuild or "
+				    "give --agent the matching vbench-agent",
+				    VB_AGENT_PROTOCOL);
+	if (json_integer_value(proto) != VB_AGENT_PROTOCOL)
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "the agent speaks protocol %" JSON_INTEGER_FORMAT
+				    ", this vbench needs %d: rebuild or give --agent the matching "
+				    "vbench-agent",
+				    json_integer_value(proto), VB_AGENT_PROTOCOL);
+	return 0;
+}
+
 /* ---- the answer to the request in flight ---- */
 
 /* "request 7 (mem.stream)" of the reply @o, into @buf. */
@@ -288,5 +312,72 @@ int vb_agent_check_result(const json_t *reply, vb_error_t *err)
 			snprintf(f, sizeof(f), "metrics.%.64s", key);
 			return bad_result(err, f, "is not a number");
 		}
+	v = json_object_get(reply, "counter_mode");
+	if (v && !json_is_string(v))
+		return bad_result(err, "counter_mode", "is not a string");
+	v = json_object_get(reply, "detail");
+	if (v && !json_is_object(v))
+		return bad_result(err, "detail", "is not an object");
 	return check_counters(json_object_get(reply, "counters"), err);
+}
+
+/* ---- what run.json keeps of a result ---- */
+
+/* Member @key of @from into @to when it is there (shared: the values kept
+ * whole are never changed). */
+static void keep(json_t *to, const json_t *from, const char *key)
+{
+	json_t *v = json_object_get(from, key);
+
+	if (v)
+		json_object_set(to, key, v);
+}
+
+/* Counter @c (checked: a value, or a reason why none) with its documented
+ * members only. */
+static json_t *keep_counter(const json_t *c)
+{
+	static const char *const with_value[] = { "value", "source", "unit" };
+	static const char *const without[] = { "available", "reason" };
+	int has_value = json_is_integer(json_object_get(c, "value"));
+	const char *const *members = has_value ? with_value : without;
+	size_t n = has_value ? VB_ARRAY_SIZE(with_value) : VB_ARRAY_SIZE(without), i;
+	json_t *o = json_object();
+
+	for (i = 0; o && i < n; i++)
+		keep(o, c, members[i]);
+	return o;
+}
+
+json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const vb_workload_t *w)
+{
+	static const char *const fields[] = { "elapsed_ns", "handled_ns", "ops", "bytes",
+					      "counter_mode", "detail" };
+	json_t *res = json_object(), *metrics = json_object(), *counters = json_object(), *v, *e;
+	json_t *m = json_object_get(reply, "metrics"), *c = json_object_get(reply, "counters");
+	size_t i;
+
+	if (!res || !metrics || !counters) {
+		json_decref(res);
+		json_decref(metrics);
+		json_decref(counters);
+		return NULL;
+	}
+	json_object_set_new(res, "workload", json_string(w->name));
+	for (i = 0; i < VB_ARRAY_SIZE(fields); i++)
+		keep(res, reply, fields[i]);
+	for (i = 0; i < w->nmetrics; i++)
+		if (json_is_number(json_object_get(m, w->metrics[i].name)))
+			keep(metrics, m, w->metrics[i].name);
+	json_array_foreach(json_object_get(req, "events"), i, e) {
+		v = json_object_get(c, json_string_value(e) ?: "");
+		if (json_is_object(v))
+			json_object_set_new(counters, json_string_value(e), keep_counter(v));
+	}
+	json_object_set_new(res, "metrics", metrics);
+	if (c)
+		json_object_set_new(res, "counters", counters);
+	else
+		json_decref(counters);
+	return res;
 }

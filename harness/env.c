@@ -88,10 +88,9 @@ int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
 	msg = vb_chan_recv(&env->chan, (int)(env->cfg->start_timeout_s * 1000), 1, err);
 	if (!msg)
 		return vb_error_prefix(err, "%s: waiting for the agent to start", env->ops->name);
-	if (strcmp(json_string_value(json_object_get(msg, "type")), "ready")) {
+	if (vb_agent_check_ready(msg, err) < 0) {
 		json_decref(msg);
-		return vb_error_set(err, VB_EPROTO, 0, "%s: first message was not 'ready'",
-				    env->ops->name);
+		return vb_error_prefix(err, "%s", env->ops->name);
 	}
 	env->ready_ns = vb_now_ns();
 	env->ready = msg;

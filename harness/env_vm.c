@@ -494,10 +494,16 @@ static int vm_start(vb_env_t *env, vb_error_t *err)
 		return err->code == VB_EINTR ? (vb_chan_close(&env->chan, 0), -1)
 					     : boot_failed(env, p, err);
 	}
-	if (strcmp(json_string_value(json_object_get(msg, "type")), "ready")) {
+	if (vb_agent_check_ready(msg, err) < 0) {
 		json_decref(msg);
-		vb_error_set(err, VB_EPROTO, 0, "%s: first message was not 'ready'", env->ops->name);
-		return boot_failed(env, p, err);
+		vb_error_prefix(err, "%s", env->ops->name);
+		if (err->code != VB_EUNAVAIL)
+			return boot_failed(env, p, err);
+		/* Another protocol: the guest booted, its agent is not this
+		 * vbench's; one line says so (no console tail). */
+		env->chan.dead = 1;
+		vb_chan_close(&env->chan, 0);
+		return -1;
 	}
 	env->ready_ns = vb_now_ns();
 	env->ready = msg;
@@ -536,7 +542,8 @@ static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 	}
 	reply = vb_chan_call(&env->chan, r, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
 	json_decref(r);
-	if (!reply && err && err->code != VB_EINTR && err->code != VB_EPROTO) {
+	if (!reply && err && err->code != VB_EINTR && err->code != VB_EPROTO &&
+	    err->code != VB_EREFUSED) {
 		/* The runner stops this VM now: how QEMU ended, and what the
 		 * guest said after its normal boot, if anything. */
 		qemu_end(env, how, sizeof(how));

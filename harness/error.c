@@ -1,5 +1,8 @@
 /*
- * error.c - filling and decorating vb_error_t (see error.h).
+ * error.c - filling and decorating vb_error_t (see error.h).  A message may
+ * quote hostile input (an argument, a line of a file, an agent's reply), so
+ * it is made one line and put in the terminal form of textsafe.h before it
+ * is stored: no vbench error line can act on a terminal.
  */
 #include "error.h"
 
@@ -8,18 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textsafe.h"
+
 /*
- * Keep the message one line of text: it may quote hostile input (an argument,
- * a line of a file, an agent's reply), and an error is printed as one line.
- * Line breaks and tabs become spaces, other control characters '?'.
+ * Line breaks and tabs in @s become spaces, in place: an error is printed
+ * as one line, and a message may quote input spread over lines (a parser's
+ * text, a file's line).
  */
 static void one_line(char *s)
 {
 	for (; *s; s++)
 		if (*s == '\n' || *s == '\r' || *s == '\t')
 			*s = ' ';
-		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
 }
 
 void vb_error_clear(vb_error_t *e)
@@ -94,6 +97,25 @@ static void fit(char *dst, size_t cap, const char *s, size_t len)
 	snprintf(dst, cap, "%.*s%s%s", (int)a, s, mark, s + b);
 }
 
+/*
+ * The message @s (changed in place: one line) into @e->msg, in the
+ * terminal form (textsafe.h: escapes grow it, so the form comes first and
+ * the cut of fit() after); without memory for the form, cut to msg first.
+ */
+static void store(vb_error_t *e, char *s)
+{
+	char *safe;
+
+	one_line(s);
+	safe = vb_text_term_dup(s);
+	if (safe) {
+		fit(e->msg, sizeof(e->msg), safe, strlen(safe));
+		free(safe);
+	} else {
+		vb_text_term(s, e->msg, sizeof(e->msg));
+	}
+}
+
 int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, ...)
 {
 	char small[2048], *big = NULL, *buf = small;
@@ -120,9 +142,8 @@ int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, 
 	len = strlen(buf);
 	if (errnum)
 		snprintf(buf + len, cap - len, ": %s", strerror(errnum));
-	fit(e->msg, sizeof(e->msg), buf, strlen(buf));
+	store(e, buf);
 	free(big);
-	one_line(e->msg);
 	return -1;
 }
 
@@ -138,8 +159,7 @@ int vb_error_prefix(vb_error_t *e, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	n = snprintf(all, sizeof(all), "%s: %s", head, e->msg);
-	fit(e->msg, sizeof(e->msg), all, n < 0 ? 0 : strlen(all));
-	one_line(e->msg);
+	store(e, n < 0 ? e->msg : all);
 	return -1;
 }
 
@@ -171,7 +191,7 @@ const char *vb_error_code_name(vb_errcode_t code)
 		[VB_OK] = "ok",		  [VB_EUSAGE] = "usage",     [VB_ESYS] = "system",
 		[VB_ECHECK] = "check",	  [VB_EUNAVAIL] = "unavailable", [VB_ETIMEOUT] = "timeout",
 		[VB_EPROTO] = "protocol", [VB_ERESOURCE] = "resource", [VB_EINTR] = "interrupted",
-		[VB_EBUSY] = "busy",
+		[VB_EBUSY] = "busy",	  [VB_EREFUSED] = "refused",
 	};
 	if ((unsigned)code < sizeof(names) / sizeof(names[0]) && names[code])
 		return names[code];

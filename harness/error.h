@@ -32,6 +32,7 @@ typedef enum vb_errcode {
 	VB_ERESOURCE, /* not enough memory, disk or permission */
 	VB_EINTR,     /* interrupted by a signal */
 	VB_EBUSY,     /* the run directory is locked by another vbench */
+	VB_EREFUSED,  /* an agent refused a request, answering it in step */
 } vb_errcode_t;
 
 typedef struct vb_error {
@@ -45,9 +46,12 @@ void vb_error_clear(vb_error_t *e);
 
 /*
  * Fill @e with @code, @errnum and a formatted message; when @errnum is
- * non-zero ": strerror(errnum)" is appended.  The message stays one line:
- * line breaks and tabs in it (quoted input) become spaces, other control
- * characters '?' (also in vb_error_prefix).  A message longer than msg
+ * non-zero ": strerror(errnum)" is appended.  The message stays one line
+ * a terminal cannot act on: line breaks and tabs in it (quoted input)
+ * become spaces, and the rest is put in the terminal form of textsafe.h
+ * (other control characters, C1 controls, line separators, bidirectional
+ * overrides and invalid UTF-8 shown escaped: "\x1b", "\u202e", "\xff"),
+ * also in vb_error_prefix.  A message longer than msg
  * loses the middle of its longest quoted part ('...' or "...") or else its
  * own middle, replaced by "[... N bytes ...]", so that what failed (the
  * start) and why (the end) both survive a huge input.  Always returns -1 so callers can

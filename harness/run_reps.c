@@ -199,6 +199,47 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 	vb_run_warn(st, "%s", msg);
 }
 
+/*
+ * The result @reply to request @req of @w as run.json stores it: its
+ * documented fields (vb_agent_keep_result) and what vbench derives from its
+ * counters, at most VB_RUNFILE_MAX_RESULT bytes there, so that no agent can
+ * bloat run.json past what report, compare and --resume read.  NULL with
+ * @err (VB_EPROTO naming the size and the largest field; VB_ESYS without
+ * memory).
+ */
+static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_t *reply,
+			     const vb_workload_t *w, vb_error_t *err)
+{
+	json_t *res = vb_agent_keep_result(reply, req, w), *v;
+	size_t n, big = 0, k;
+	const char *key, *largest = "?";
+	uint64_t ops;
+
+	if (!res) {
+		vb_error_set(err, VB_ESYS, ENOMEM, "%s: result of %s", env->ops->name, w->name);
+		return NULL;
+	}
+	ops = (uint64_t)json_integer_value(json_object_get(res, "ops"));
+	json_object_set_new(res, "derived",
+			    vb_counters_derive(json_object_get(res, "counters"), ops));
+	n = vb_runfile_encoded_size(res, 3);
+	if (n <= VB_RUNFILE_MAX_RESULT)
+		return res;
+	json_object_foreach(res, key, v)
+		if ((k = vb_runfile_encoded_size(v, 4)) > big) {
+			big = k;
+			largest = key;
+		}
+	vb_error_set(err, VB_EPROTO, 0,
+		     "%s: the result of request %" JSON_INTEGER_FORMAT
+		     " (%s) takes %zu bytes in run.json, more than the limit of %u (its field "
+		     "'%s': %zu bytes)",
+		     env->ops->name, json_integer_value(json_object_get(req, "id")), w->name, n,
+		     VB_RUNFILE_MAX_RESULT, largest, big);
+	json_decref(res);
+	return NULL;
+}
+
 /* Run one slot and return its record. */
 static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 {
@@ -207,7 +248,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 	uint64_t t0, t1, w0, w1, s0, s1, c0 = 0, c1 = 0;
 	int have_cpu;
 	char a[40], b[40];
-	json_t *req, *reply, *rec;
+	json_t *req, *reply, *rec, *res = NULL;
 	vb_error_t err;
 
 	vb_error_clear(&err);
@@ -221,6 +262,11 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 	w1 = vb_wall_ns();
 	s1 = steal_ns(st->cfg->env_cpus);
 	have_cpu = have_cpu && env->ops->host_cpu_ns(env, &c1) == 0;
+	if (reply && json_is_true(json_object_get(reply, "ok")) &&
+	    !(res = stored_result(env, req, reply, w, &err))) {
+		json_decref(reply); /* too large to store: a protocol error */
+		reply = NULL;
+	}
 	json_decref(req);
 	rec = json_pack("{s:i,s:s,s:s,s:i,s:s,s:s,s:I,s:I}", "seq", id, "env", env->ops->name,
 			"workload", w->name, "rep", (int)sl->rep, "start",
@@ -234,6 +280,10 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		if (err.code == VB_EPROTO) {
 			/* Out of step: never read that stream again. */
 			vb_run_protocol_restart(st, sl->env, err.msg);
+		} else if (err.code == VB_EREFUSED) {
+			/* Refused, in step: a failed repetition; the instance
+			 * answers, so it stays and no protocol error is counted. */
+			st->proto_errors[sl->env] = 0;
 		} else if (err.code != VB_EINTR) {
 			/* The instance no longer answers: no further repetitions there. */
 			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
@@ -252,16 +302,10 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 					    json_pack("{s:s,s:o}", "workload", w->name, "footprint",
 						      vb_run_footprint_json(env)));
 		json_object_set_new(rec, "ok", json_true());
-		json_object_set_new(rec, "clock_check", clock_check(env, reply, t1 - t0));
-		json_object_set_new(rec, "stall_check", stall_check(env, reply, t1 - t0));
-		json_object_del(reply, "type");
-		json_object_del(reply, "id");
-		json_object_del(reply, "ok");
-		json_object_del(reply, "params"); /* identical to the workload's, kept once */
-		json_object_set_new(reply, "derived",
-				    vb_counters_derive(json_object_get(reply, "counters"),
-						       (uint64_t)json_integer_value(json_object_get(reply, "ops"))));
-		json_object_set_new(rec, "result", reply);
+		json_object_set_new(rec, "clock_check", clock_check(env, res, t1 - t0));
+		json_object_set_new(rec, "stall_check", stall_check(env, res, t1 - t0));
+		json_object_set_new(rec, "result", res); /* the reply's params: the workload's */
+		json_decref(reply);
 	} else {
 		json_object_set_new(rec, "ok", json_false());
 		json_object_set(rec, "error", json_object_get(reply, "error"));

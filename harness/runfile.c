@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,9 @@
 
 #include "safefs.h"
 #include "util.h"
+
+/* How run.json is encoded: one member per line, indented, ASCII only. */
+#define VB_RUNFILE_FLAGS (JSON_INDENT(1) | JSON_ENSURE_ASCII)
 
 json_t *vb_runfile_options(const vb_run_cfg_t *cfg)
 {
@@ -54,6 +58,31 @@ json_t *vb_runfile_new(const vb_run_cfg_t *cfg)
 			 "environments", "workloads", "repetitions");
 }
 
+/* Bytes and line breaks of an encoding (vb_runfile_encoded_size). */
+struct encoded {
+	size_t bytes, lines;
+};
+
+static int count_encoded(const char *buf, size_t size, void *data)
+{
+	struct encoded *e = data;
+	size_t i;
+
+	e->bytes += size;
+	for (i = 0; i < size; i++)
+		e->lines += buf[i] == '\n';
+	return 0;
+}
+
+size_t vb_runfile_encoded_size(const json_t *v, unsigned depth)
+{
+	struct encoded e = { 0, 0 };
+
+	if (json_dump_callback(v, count_encoded, &e, VB_RUNFILE_FLAGS | JSON_ENCODE_ANY) < 0)
+		return SIZE_MAX;
+	return e.bytes + e.lines * depth;
+}
+
 int vb_runfile_save_at(json_t *doc, int dirfd, const char *dir, vb_error_t *err)
 {
 	char path[PATH_MAX], stamp[64], fs[PATH_MAX + 96], *s;
@@ -64,7 +93,7 @@ int vb_runfile_save_at(json_t *doc, int dirfd, const char *dir, vb_error_t *err)
 	json_object_set_new(doc, "updated", json_string(stamp));
 	if (vb_path_join(path, sizeof(path), dir, VB_RUNFILE_NAME, err) < 0)
 		return -1;
-	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	s = json_dumps(doc, VB_RUNFILE_FLAGS);
 	if (!s)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: encode", path);
 	rc = vb_safefs_replace_at(dirfd, VB_RUNFILE_NAME, s, strlen(s), 0644, path, err);

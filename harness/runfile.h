@@ -25,6 +25,18 @@ json_t *vb_runfile_options(const vb_run_cfg_t *cfg);
 
 #define VB_RUNFILE_NAME "run.json"
 #define VB_RUNFILE_MAX (1u << 30) /* a larger run.json is refused */
+/* What one repetition's result may add to run.json (vb_runfile_encoded_size
+ * at depth 3); a larger one is a protocol error (run_reps.c).  The largest
+ * honest one, mem.stream at 200 passes with the default events, is ~37 KB. */
+#define VB_RUNFILE_MAX_RESULT (128u << 10)
+
+/*
+ * The bytes @v adds to run.json when stored @depth levels deep (a
+ * repetition's result: 3), in the encoding of vb_runfile_save_at: indented,
+ * ASCII only, each of its lines indented @depth more.  SIZE_MAX when it
+ * cannot be encoded.
+ */
+size_t vb_runfile_encoded_size(const json_t *v, unsigned depth);
 
 /*
  * Stamp "updated" and replace run.json in the run directory @dirfd (@dir:

@@ -2,6 +2,8 @@
  * textsafe.c - untrusted text in its terminal, Markdown and CSV forms
  * (textsafe.h).  One decoder walks the bytes as UTF-8; each character is
  * kept or replaced by its escape, then written to a stream or a buffer.
+ * Plain C, no JSON: error.c puts every error message in the terminal form
+ * with it (the JSON document cleaner is textsafe_json.c).
  */
 #include "textsafe.h"
 
@@ -109,6 +111,58 @@ static int alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* Length of the run of backquotes at @s. */
+static size_t run_len(const char *s)
+{
+	size_t k = 0;
+
+	while (s[k] == '`')
+		k++;
+	return k;
+}
+
+/*
+ * The run of exactly @k backquotes at or after @s, which closes a code span
+ * a run of @k opened (CommonMark pairs runs of equal length: a shorter or
+ * longer run in between is content), or NULL when there is none.
+ */
+static const char *span_end(const char *s, size_t k)
+{
+	size_t n;
+
+	for (s = strchr(s, '`'); s; s = strchr(s + n, '`')) {
+		n = run_len(s);
+		if (n == k)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * The run of @k backquotes at @s onto @f (Markdown form): a code span when
+ * a later run of exactly @k closes it (nothing in it is markup, so it is
+ * kept, in the terminal form with '|' escaped for tables; vbench's own text
+ * uses them), else every backquote escaped, so that no run can open a span
+ * somewhere else.  Returns how many bytes of @s it stands for.
+ */
+static size_t put_backquotes(FILE *f, const char *s, size_t k)
+{
+	const char *end = span_end(s + k, k), *p;
+	char pc[16];
+	size_t i, n;
+
+	if (!end) {
+		for (i = 0; i < k; i++)
+			fputs("\\`", f);
+		return k;
+	}
+	fwrite(s, 1, k, f);
+	for (p = s + k; p < end && (n = piece(p, TERM, pc)) != 0; p += n)
+		fputs(*p == '|' ? "\\|" : pc, f);
+	fwrite(end, 1, k, f);
+	return (size_t)(end - s) + k;
+}
+
 static void put(FILE *f, const char *s, enum form form)
 {
 	const char *start = s ?: "";
@@ -118,22 +172,12 @@ static void put(FILE *f, const char *s, enum form form)
 	for (s = start; (n = piece(s, form, pc)) != 0; s += n) {
 		/* An underscore inside a word never starts emphasis (CommonMark's
 		 * flanking rules): ns_per_call stays as it is. */
-		if (form == MD && *s == '_' && s > start && alnum(s[-1]) && alnum(s[1])) {
+		if (form == MD && *s == '_' && s > start && alnum(s[-1]) && alnum(s[1]))
 			fputc('_', f);
-		} else if (form == MD && *s == '`' && strchr(s + 1, '`')) {
-			/* A code span: nothing in it is markup, so it is kept (in the
-			 * terminal form, '|' escaped for tables); vbench's own text uses
-			 * them, and a backquote in untrusted text can only make one. */
-			const char *end = strchr(s + 1, '`');
-
-			fputc('`', f);
-			for (s++; s < end && (n = piece(s, TERM, pc)) != 0; s += n)
-				fputs(*s == '|' ? "\\|" : pc, f);
-			fputc('`', f);
-			n = 1; /* past the closing backquote */
-		} else {
+		else if (form == MD && *s == '`')
+			n = put_backquotes(f, s, run_len(s));
+		else
 			fputs(pc, f);
-		}
 	}
 }
 
@@ -215,92 +259,13 @@ int vb_text_is_safe(const char *s)
 	return 1;
 }
 
-/* @s in the terminal form, malloc'ed (NULL without memory). */
-static char *term_dup(const char *s)
+char *vb_text_term_dup(const char *s)
 {
-	size_t len = rendered_len(s, TERM) + 1;
-	char *buf = malloc(len);
+	size_t len;
+	char *buf;
 
+	s = s ?: "";
+	len = rendered_len(s, TERM) + 1;
+	buf = malloc(len);
 	return buf ? vb_text_term(s, buf, len) : NULL;
-}
-
-/* The @len bytes at @s (NUL bytes shown as "\x00") in the terminal form,
- * malloc'ed (NULL without memory). */
-static char *string_dup(const char *s, size_t len)
-{
-	size_t i, total = 1;
-	char *out, *part;
-	FILE *f;
-
-	f = open_memstream(&out, &total);
-	if (!f)
-		return NULL;
-	for (i = 0; i <= len; i += strlen(s + i) + 1) {
-		if (i)
-			fputs("\\x00", f);
-		part = term_dup(s + i);
-		if (part)
-			fputs(part, f);
-		free(part);
-	}
-	fclose(f);
-	return out;
-}
-
-/* The keys of @o that are not safe, moved to their terminal form. */
-static void clean_keys(json_t *o)
-{
-	const char *key;
-	char *safe, *name;
-	json_t *v, *bad = json_array(), *k;
-	size_t i, len;
-	unsigned n;
-
-	json_object_foreach(o, key, v)
-		if (!vb_text_is_safe(key))
-			json_array_append_new(bad, json_string_nocheck(key));
-	json_array_foreach(bad, i, k) {
-		key = json_string_value(k);
-		safe = term_dup(key);
-		len = safe ? strlen(safe) + 16 : 0;
-		name = safe ? malloc(len) : NULL;
-		if (!name) {
-			free(safe);
-			break;
-		}
-		snprintf(name, len, "%s", safe);
-		for (n = 2; json_object_get(o, name); n++)
-			snprintf(name, len, "%s~%u", safe, n);
-		v = json_incref(json_object_get(o, key));
-		json_object_del(o, key);
-		json_object_set_new(o, name, v);
-		free(name);
-		free(safe);
-	}
-	json_decref(bad);
-}
-
-void vb_text_clean_json(json_t *doc)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-	char *safe;
-
-	if (json_is_string(doc)) {
-		if (vb_text_is_safe(json_string_value(doc)) &&
-		    strlen(json_string_value(doc)) == json_string_length(doc))
-			return;
-		safe = string_dup(json_string_value(doc), json_string_length(doc));
-		if (safe)
-			json_string_set(doc, safe);
-		free(safe);
-	} else if (json_is_object(doc)) {
-		clean_keys(doc);
-		json_object_foreach(doc, key, v)
-			vb_text_clean_json(v);
-	} else if (json_is_array(doc)) {
-		json_array_foreach(doc, i, v)
-			vb_text_clean_json(v);
-	}
 }

@@ -16,9 +16,11 @@
  *   Markdown  the terminal form, then '\' '|' '`' '*', '_' (but not inside
  *             a word: ns_per_call stays) and ']' before '(' or '[' (what
  *             makes a link; "[0.97-1.04]" stays) escaped with a backslash,
- *             '<' '>' '&' as entities, except inside a code span (a pair
- *             of backquotes: nothing in it is markup, so it is kept, with
- *             '|' escaped for tables): for table cells and inline text
+ *             '<' '>' '&' as entities, except inside a code span, which
+ *             is kept (nothing in it is markup; '|' escaped for tables): a
+ *             run of k backquotes with a later run of exactly k (CommonMark
+ *             pairs runs of equal length); a run without its pair has every
+ *             backquote escaped.  For table cells and inline text
  *   CSV       the terminal form as one RFC 4180 field: quoted when it holds
  *             a comma or a quote (doubled), and a text starting with '=',
  *             '+', '-' or '@' (a spreadsheet formula) prefixed with "'"
@@ -29,12 +31,17 @@
 #ifndef VB_TEXTSAFE_H
 #define VB_TEXTSAFE_H
 
-#include <jansson.h>
 #include <stdio.h>
+
+struct json_t; /* jansson's json_t: only textsafe_json.c needs the library */
 
 /* @s (NULL: "") in the terminal form into @buf (@len > 4), cut with "..." at
  * a character boundary when it does not fit.  Returns @buf. */
 char *vb_text_term(const char *s, char *buf, size_t len);
+
+/* @s (NULL: "") in the terminal form, whole, malloc'ed (the caller frees);
+ * NULL without memory. */
+char *vb_text_term_dup(const char *s);
 
 /* @s (NULL: "") in the terminal form onto @f, whole. */
 void vb_text_put_term(FILE *f, const char *s);
@@ -57,8 +64,8 @@ int vb_text_is_safe(const char *s);
  * Every string of @doc, values and object keys, in the terminal form, in
  * place (a key that becomes equal to another gets "~2", "~3"... appended).
  * For documents loaded from files (run.json): after it, nothing printed
- * from them can act on a terminal, whatever the printer.
+ * from them can act on a terminal, whatever the printer.  (textsafe_json.c)
  */
-void vb_text_clean_json(json_t *doc);
+void vb_text_clean_json(struct json_t *doc);
 
 #endif

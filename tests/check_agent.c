@@ -416,12 +416,22 @@ START_TEST(test_chan_real_agent)
 	ck_assert(json_is_object(json_object_get(msg, "metrics")));
 	json_decref(msg);
 
-	/* a request the agent refuses is a protocol error, and the channel lives on */
+	/* a request the agent refuses, in step: a refusal, no protocol error,
+	 * and the channel lives on */
 	req = json_pack("{s:s}", "op", "bogus");
 	ck_assert_ptr_null(vb_chan_call(&ch, req, "result", 5000, &err));
-	ck_assert_int_eq(err.code, VB_EPROTO);
-	ck_assert_ptr_nonnull(strstr(err.msg, "bare"));
+	ck_assert_int_eq(err.code, VB_EREFUSED);
+	ck_assert_str_eq(vb_error_code_name(err.code), "refused");
+	ck_assert_int_eq(vb_error_exit_code(&err), VB_EXIT_FAIL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "bare: agent refused the request"));
+	ck_assert(!ch.broken);
 	json_decref(req);
+	req = json_pack("{s:s,s:i,s:s,s:{s:s}}", "op", "run", "id", 12, "workload",
+			"cpu.syscall", "params", "iters", "1000");
+	msg = vb_chan_call(&ch, req, "result", 10000, &err);
+	json_decref(req);
+	ck_assert_msg(msg != NULL, "%s", err.msg);
+	json_decref(msg);
 
 	/* quit: the agent exits by itself with status 0 */
 	status = vb_chan_close(&ch, 5000);

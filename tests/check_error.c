@@ -1,13 +1,15 @@
 /*
- * check_error.c - the error object (harness/error.h): one line whatever it
- * quotes, and a message that does not fit keeps its start (what failed)
- * and its end (why): a 128 KiB path loses its middle, never the reason.
+ * check_error.c - the error object (harness/error.h): one terminal-safe
+ * line whatever it quotes, and a message that does not fit keeps its start
+ * (what failed) and its end (why): a 128 KiB path loses its middle, never
+ * the reason.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../harness/error.h"
+#include "../harness/textsafe.h"
 #include "tests.h"
 
 #define HUGE (128u << 10)
@@ -95,11 +97,45 @@ START_TEST(test_short_and_one_line)
 	vb_error_set(&err, VB_EUSAGE, 0, "%s", "short message");
 	ck_assert_str_eq(err.msg, "short message");
 	vb_error_set(&err, VB_EUSAGE, 0, "a\nb\033c");
-	ck_assert_str_eq(err.msg, "a b?c");
+	ck_assert_str_eq(err.msg, "a b\\x1bc");
 	ck_assert_int_eq(vb_error_exit_code(&err), VB_EXIT_USAGE);
 	err.code = VB_EBUSY;
 	ck_assert_int_eq(vb_error_exit_code(&err), VB_EXIT_BUSY);
 	ck_assert_str_eq(vb_error_code_name(VB_EBUSY), "busy");
+}
+END_TEST
+
+/*
+ * Every error line is terminal-safe (review item 10): what an agent or a
+ * file put in a message (a C1 control, a bidirectional override, a line
+ * separator, invalid UTF-8, an escape) is shown in the terminal form of
+ * textsafe.h, in the message and in a prefix, also when it is cut.
+ */
+START_TEST(test_terminal_form)
+{
+	static const char evil[] = "a\xc2\x9b[2J b\xe2\x80\xae c\xe2\x80\xa8 d\xff\xfe "
+				   "e\x1b]0;x\x07 caf\xc3\xa9";
+	char *p = malloc(4000), *q;
+	vb_error_t err;
+	size_t i;
+
+	vb_error_set(&err, VB_EPROTO, 0, "bare: agent refused the request: %s", evil);
+	ck_assert_str_eq(err.msg, "bare: agent refused the request: a\\u009b[2J b\\u202e "
+				  "c\\u2028 d\\xff\\xfe e\\x1b]0;x\\x07 caf\xc3\xa9");
+	ck_assert(vb_text_is_safe(err.msg));
+	vb_error_prefix(&err, "run %s", "\xe2\x80\xaeq");
+	ck_assert_msg(!strncmp(err.msg, "run \\u202eq: bare: agent refused", 32), "%s", err.msg);
+	ck_assert(vb_text_is_safe(err.msg));
+	/* cut: each escape grows the text, and the result stays safe */
+	ck_assert_ptr_nonnull(p);
+	for (i = 0, q = p; i + 4 < 3999; i += 3, q += 3)
+		memcpy(q, i % 2 ? "\xc2\x9b" "x" : "\xe2\x80\xae", 3);
+	*q = '\0';
+	vb_error_set(&err, VB_ESYS, EIO, "read '%s'", p);
+	ck_assert(vb_text_is_safe(err.msg));
+	ck_assert_uint_lt(strlen(err.msg), sizeof(err.msg));
+	ck_assert_msg(ends_with(err.msg, "': Input/output error"), "%s", err.msg);
+	free(p);
 }
 END_TEST
 
@@ -112,6 +148,7 @@ Suite *vb_suite_error(void)
 	tcase_add_test(tc, test_long_quoted_cut_inside_quotes);
 	tcase_add_test(tc, test_prefix_keeps_end);
 	tcase_add_test(tc, test_short_and_one_line);
+	tcase_add_test(tc, test_terminal_form);
 	suite_add_tcase(s, tc);
 	return s;
 }

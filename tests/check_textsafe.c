@@ -5,6 +5,7 @@
  * kept (the form is idempotent), Markdown's specials escaped, CSV quoted
  * with formulas neutralised, a whole JSON document cleaned in place.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,75 @@ START_TEST(test_markdown)
 }
 END_TEST
 
+/*
+ * Whether Markdown @md holds a '<' or an unescaped '|' outside a code span,
+ * as CommonMark reads it: a backslash escapes the punctuation after it, a
+ * run of k backquotes opens a code span only when a later run of exactly k
+ * closes it (inside, nothing is an escape), else it is literal text.
+ * Returns the offset of the first such character, or -1.
+ */
+static long raw_outside_spans(const char *md)
+{
+	size_t i = 0, k, n, j;
+
+	while (md[i]) {
+		if (md[i] == '\\' && md[i + 1] && strchr("\\`|*_[]<>&", md[i + 1])) {
+			i += 2;
+		} else if (md[i] == '`') {
+			for (k = 0; md[i + k] == '`'; k++)
+				;
+			for (j = i + k; md[j]; j += n) {
+				for (n = 0; md[j + n] == '`'; n++)
+					;
+				if (n == k)
+					break;
+				n = n ? n : 1;
+			}
+			i = md[j] ? j + k : i + k; /* past the span, or the literal run */
+		} else if (md[i] == '<' || md[i] == '|') {
+			return (long)i;
+		} else {
+			i++;
+		}
+	}
+	return -1;
+}
+
+/* Runs of backquotes pair by length: no run can open a span that lets
+ * markup through (review item 9). */
+START_TEST(test_markdown_backquote_runs)
+{
+	static const char alphabet[] = "`<\\a|";
+	char in[8], *out;
+	size_t len, i, total = 1;
+	long at;
+
+	ASSERT_FORM(vb_text_put_md, "```<script>alert(1)</script>`",
+		    "\\`\\`\\`&lt;script&gt;alert(1)&lt;/script&gt;\\`");
+	ASSERT_FORM(vb_text_put_md, "``<b>`", "\\`\\`&lt;b&gt;\\`");
+	ASSERT_FORM(vb_text_put_md, "`a``<b>", "\\`a\\`\\`&lt;b&gt;");
+	ASSERT_FORM(vb_text_put_md, "``a`<b>``", "``a`<b>``");
+	ASSERT_FORM(vb_text_put_md, "```x``` `<y>` ``", "```x``` `<y>` \\`\\`");
+	ASSERT_FORM(vb_text_put_md, "`a|b`", "`a\\|b`");
+	/* every string of up to 6 of these characters */
+	for (len = 1; len <= 6; len++) {
+		total *= sizeof(alphabet) - 1;
+		for (i = 0; i < total; i++) {
+			size_t v = i, k;
+
+			for (k = 0; k < len; k++, v /= sizeof(alphabet) - 1)
+				in[k] = alphabet[v % (sizeof(alphabet) - 1)];
+			in[len] = '\0';
+			out = render(vb_text_put_md, in);
+			at = raw_outside_spans(out);
+			ck_assert_msg(at < 0, "'%s' -> '%s': raw '%c' outside a code span at %ld",
+				      in, out, out[at < 0 ? 0 : at], at);
+			free(out);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_csv)
 {
 	ASSERT_FORM(vb_text_put_csv, "cpu.int", "cpu.int");
@@ -121,6 +191,7 @@ Suite *vb_suite_textsafe(void)
 
 	tcase_add_test(tc, test_term);
 	tcase_add_test(tc, test_markdown);
+	tcase_add_test(tc, test_markdown_backquote_runs);
 	tcase_add_test(tc, test_csv);
 	tcase_add_test(tc, test_clean_json);
 	suite_add_tcase(s, tc);

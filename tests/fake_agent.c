@@ -19,11 +19,21 @@
  *   evilerr@N    a failed result whose error holds ESC, BEL, newlines, '|',
  *                '<script>', a C1 control and a bidi override
  *   stall@N      the reply held back 2500 ms (stall@N:MS for another time)
+ *   bloat@N      the result with big extra fields, each within the bounds:
+ *                "x" (300 arrays of 1000 zeros, 26 levels deep: ~600 KB),
+ *                1000 metrics the workload does not declare, 500 counters
+ *                not asked for, a "junk" member in every counter, "params"
+ *                and "detail" with extra members
+ *   bigdetail@N  the result's detail holding 60 strings of 4000 bytes
+ *   refuse@N     an "error" reply with the request's id (a refusal, in
+ *                step) in place of the result; its text holds a bidi
+ *                override and a C1 control
  *
  * and, without @N, "evilcs": the ready message's facts.clocksource, and the
- * facts reply's, hold such text (two different strings).  "failstart@N"
- * makes the Nth start of the agent fail (it exits before its ready
- * message), the starts counted in the file VBENCH_FAKE_COUNT names.
+ * facts reply's, hold such text (two different strings); "protocol:P": the
+ * ready message says protocol P ("protocol:none": no protocol member).
+ * "failstart@N" makes the Nth start of the agent fail (it exits before its
+ * ready message), the starts counted in the file VBENCH_FAKE_COUNT names.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +67,7 @@ typedef struct action {
 static action_t actions[MAX_ACTIONS];
 static size_t nactions;
 static int evil_cs;
+static const char *protocol; /* "protocol:P": the ready message's, rewritten */
 
 static void parse_actions(const char *spec)
 {
@@ -67,6 +78,10 @@ static void parse_actions(const char *spec)
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "evilcs")) {
 			evil_cs = 1;
+			continue;
+		}
+		if (!strncmp(tok, "protocol:", 9)) {
+			protocol = strdup(tok + 9);
 			continue;
 		}
 		at = strchr(tok, '@');
@@ -147,6 +162,63 @@ static char *deep_field(size_t depth)
 	return s;
 }
 
+/* @o (a result) with big extra fields, each within the protocol's bounds. */
+static void bloat(json_t *o)
+{
+	json_t *m = json_object_get(o, "metrics"), *c = json_object_get(o, "counters");
+	json_t *x = json_array(), *v, *d;
+	const char *key;
+	char k[32];
+	int i, j;
+
+	for (i = 0; i < 300; i++) {
+		json_t *zeros = json_array();
+
+		for (j = 0; j < 1000; j++)
+			json_array_append_new(zeros, json_integer(0));
+		json_array_append_new(x, zeros);
+	}
+	for (i = 0; i < 23; i++) { /* with the message and x's arrays: 26 deep */
+		v = json_array();
+		json_array_append_new(v, x);
+		x = v;
+	}
+	json_object_set_new(o, "x", x);
+	json_object_foreach(c, key, v)
+		json_object_set_new(v, "junk", json_string("counter junk"));
+	for (i = 0; i < 1000; i++) {
+		snprintf(k, sizeof(k), "undeclared%d", i);
+		json_object_set_new(m, k, json_real(i));
+	}
+	for (i = 0; i < 500; i++) {
+		snprintf(k, sizeof(k), "NOT_ASKED_%d", i);
+		json_object_set_new(c, k, json_pack("{s:i,s:s}", "value", i, "source", "papi"));
+	}
+	json_object_set_new(json_object_get(o, "params"), "extra", json_string("param junk"));
+	d = json_object_get(o, "detail");
+	if (json_is_object(d))
+		json_object_set_new(d, "extra", json_string("detail junk"));
+}
+
+/* @o's detail holding 60 strings of 4000 bytes (240 KB, each in bounds). */
+static void big_detail(json_t *o)
+{
+	json_t *d = json_object();
+	char k[16], *v = malloc(4001);
+	int i;
+
+	if (!v)
+		exit(3);
+	memset(v, 'd', 4000);
+	v[4000] = '\0';
+	for (i = 0; i < 60; i++) {
+		snprintf(k, sizeof(k), "s%d", i);
+		json_object_set_new(d, k, json_string(v));
+	}
+	free(v);
+	json_object_set_new(o, "detail", d);
+}
+
 static void apply(json_t *o, const action_t *a)
 {
 	const char *w = json_string_value(json_object_get(o, "workload"));
@@ -192,6 +264,17 @@ static void apply(json_t *o, const action_t *a)
 		f = failed(o, EVIL);
 		emit(f, NULL);
 		json_decref(f);
+	} else if (!strcmp(a->what, "bloat")) {
+		bloat(o);
+		emit(o, NULL);
+	} else if (!strcmp(a->what, "bigdetail")) {
+		big_detail(o);
+		emit(o, NULL);
+	} else if (!strcmp(a->what, "refuse")) {
+		f = json_pack("{s:s,s:O?,s:s}", "type", "error", "id", json_object_get(o, "id"),
+			      "error", "not now \xe2\x80\xae\xc2\x9b from the guest");
+		emit(f, NULL);
+		json_decref(f);
 	} else if (!strcmp(a->what, "stall")) {
 		ts.tv_sec = a->ms / 1000;
 		ts.tv_nsec = (a->ms % 1000) * 1000000L;
@@ -235,6 +318,12 @@ static void relay(const char *line, size_t n)
 		write_all(1, "\n", 1);
 		json_decref(o);
 		return;
+	}
+	if (protocol && !strcmp(type, "ready")) {
+		if (!strcmp(protocol, "none"))
+			json_object_del(o, "protocol");
+		else
+			json_object_set_new(o, "protocol", json_integer(atoi(protocol)));
 	}
 	if (evil_cs && (!strcmp(type, "ready") || !strcmp(type, "facts")))
 		json_object_set_new(json_object_get(o, "facts"), "clocksource",

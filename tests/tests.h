@@ -48,6 +48,7 @@
 	X(prepare)     \
 	X(sections)    \
 	X(hostile)     \
+	X(protocol)    \
 	X(paths)       \
 	X(runlock)     \
 	X(fulldisk)    \

@@ -6,7 +6,7 @@
  * line, at most VB_AGENT_MAX_LINE bytes:
  *
  *   agent -> harness, once at start:
- *     {"type":"ready","protocol":1,"agent_version":"...","pid":N,
+ *     {"type":"ready","protocol":2,"agent_version":"...","pid":N,
  *      "hostname":"...","facts":{...hostinfo...},
  *      "inside":{pid, ppid, hostname, interfaces, cgroup, memory limit,
  *                capabilities, no_new_privs, read-only root}}
@@ -39,7 +39,12 @@
  * arrays deep, strings and keys of at most VB_AGENT_MAX_STRING bytes, at
  * most VB_AGENT_MAX_MEMBERS members per object or array.  The harness
  * refuses a message past a bound (it would end up in run.json, 4 levels
- * deeper); the agent cuts its own messages to fit (vb_agent_send).
+ * deeper); the agent cuts its own messages to fit (vb_agent_send).  Of a
+ * result, run.json keeps the documented fields above only ("metrics" the
+ * workload's own, "counters" the events asked for), at most
+ * VB_RUNFILE_MAX_RESULT bytes once stored (harness/runfile.h): anything
+ * else is dropped, a larger result is a protocol error.  An "error" reply
+ * with the request's id is a refusal, no protocol error.
  *
  * The same request can be given on the command line (`vbench-agent run`),
  * which prints one result line per repetition.
@@ -51,7 +56,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define VB_AGENT_PROTOCOL 1
+#define VB_AGENT_PROTOCOL 2 /* 2: replies echo the request's id and workload */
 #define VB_AGENT_MAX_LINE (1u << 20)
 #define VB_AGENT_MAX_DEPTH 32      /* objects and arrays nested in one message */
 #define VB_AGENT_MAX_STRING 4096   /* bytes of one string or key */
