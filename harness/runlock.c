@@ -27,14 +27,9 @@
 /* This process's command line, arguments separated by spaces. */
 static void command_line(char *buf, size_t len)
 {
-	ssize_t n = -1, i;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	size_t n = vb_read_cmdline(buf, len), i;
 
-	if (fd >= 0) {
-		n = read(fd, buf, len - 1);
-		close(fd);
-	}
-	if (n <= 0) {
+	if (!n) {
 		snprintf(buf, len, "vbench");
 		return;
 	}

@@ -61,14 +61,23 @@ int vb_safefs_rm_tree_at(int dirfd, const char *name);
 int vb_safefs_is_mount_root(int dirfd, const char *name);
 
 /*
- * Read the regular file @path (relative to @dirfd as vb_safefs_openat;
- * VB_SAFEFS_FOLLOW to accept a symbolic link the user named) into a
+ * Open the regular file @path (relative to @dirfd as vb_safefs_openat;
+ * VB_SAFEFS_FOLLOW to accept a symbolic link the user named) for reading,
+ * O_NONBLOCK: a directory, FIFO, socket or device is refused before
+ * anything could block, the error naming @what (the path as the user gave
+ * it) and what it is instead ("d/run.json: is a FIFO, not a regular
+ * file").  VB_EUSAGE for what the user can fix (missing, a link, not a
+ * regular file), VB_ESYS otherwise.  Returns the descriptor or -1 with @err.
+ */
+int vb_safefs_open_regular(int dirfd, const char *path, unsigned flags, const char *what,
+			   vb_error_t *err);
+
+/*
+ * Read the regular file @path (opened as vb_safefs_open_regular) into a
  * malloc'ed NUL-terminated buffer of at most @max bytes (*@lenp its
- * length, may be NULL).  A directory, FIFO, socket or device is refused
- * before anything is read, so nothing blocks: the error names @what (the
- * path as the user gave it) and what it is instead.  A file larger than
- * @max is refused too.  VB_EUSAGE for what the user can fix (missing, not a
- * regular file, too large), VB_ESYS otherwise.  Returns NULL with @err.
+ * length, may be NULL; vb_read_fd does the reading).  A file larger than
+ * @max, or one that grows past it while it is read, is refused
+ * (VB_EUSAGE).  Returns NULL with @err.
  */
 char *vb_safefs_read_regular(int dirfd, const char *path, unsigned flags, size_t max,
 			     size_t *lenp, const char *what, vb_error_t *err);
