@@ -41,6 +41,7 @@ LIB_SRCS += harness/util.c
 LIB_SRCS += harness/textsafe.c
 LIB_SRCS += harness/safefs.c
 LIB_SRCS += harness/safefs_dir.c
+LIB_SRCS += harness/mountinfo.c
 LIB_SRCS += harness/runlock.c
 LIB_SRCS += harness/testpoint.c
 LIB_SRCS += harness/counters.c
@@ -151,6 +152,7 @@ TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
+TEST_SRCS += tests/check_mountinfo.c
 TEST_SRCS += tests/check_registry.c
 TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
@@ -287,7 +289,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util error textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile \
+UNIT_SUITES := util error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
 	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
 	       hostile paths runlock fulldisk
 SAN_BUILD := build-san

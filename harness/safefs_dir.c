@@ -25,6 +25,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "mountinfo.h"
 #include "util.h"
 
 /* ---- names -------------------------------------------------------------- */
@@ -280,32 +281,21 @@ fail:
 
 /* ---- which filesystem ------------------------------------------------------- */
 
-/* The mount point of mount @id from /proc/self/mountinfo (octal escapes undone). */
+/* The mount point of mount @id from /proc/self/mountinfo into @buf: 1, or 0. */
 static int mount_point_of(uint64_t id, char *buf, size_t len)
 {
-	char line[4096], mp[PATH_MAX];
-	unsigned long long mid;
-	size_t i, o;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	vb_mountinfo_t mi;
+	vb_mount_t m;
 	int found = 0;
 
-	if (!f)
+	if (vb_mountinfo_open(&mi, NULL) < 0)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llu %*u %*s %*s %4095s", &mid, mp) == 2 && mid == id) {
-			for (i = o = 0; mp[i] && o + 1 < len; o++)
-				if (mp[i] == '\\' && mp[i + 1] >= '0' && mp[i + 1] <= '3' &&
-				    mp[i + 2] && mp[i + 3]) {
-					buf[o] = (char)((mp[i + 1] - '0') * 64 + (mp[i + 2] - '0') * 8 +
-							(mp[i + 3] - '0'));
-					i += 4;
-				} else {
-					buf[o] = mp[i++];
-				}
-			buf[o] = '\0';
+	while (!found && vb_mountinfo_next(&mi, &m))
+		if (m.id == id) {
+			snprintf(buf, len, "%s", m.point);
 			found = 1;
 		}
-	fclose(f);
+	vb_mountinfo_close(&mi);
 	return found;
 }
 

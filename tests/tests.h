@@ -14,6 +14,7 @@
 	X(textsafe)    \
 	X(error)       \
 	X(safefs)      \
+	X(mountinfo)   \
 	X(registry)    \
 	X(cpu)         \
 	X(mem)         \
