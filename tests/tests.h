@@ -52,6 +52,7 @@
 	X(paths)       \
 	X(runlock)     \
 	X(fulldisk)    \
+	X(scratch)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);
