@@ -257,7 +257,7 @@ int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s: not writable",
 					    cfg->scratch);
 	} else {
-		/* The owner's PID in the name lets a later cleanup tell whose it is. */
+		/* The run id in the name lets a later cleanup tell whose it is. */
 		snprintf(tmpl, sizeof(tmpl), "/var/tmp/vbench-scratch-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(tmpl))
 			return vb_error_sys(err, "create scratch directory in /var/tmp");

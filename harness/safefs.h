@@ -10,9 +10,11 @@
  * directory) where the kernel has it (Linux 5.6), else a walk one component
  * at a time with O_NOFOLLOW, which refuses the same paths.
  *
- * Every function returns -1 with errno set on failure; ELOOP means a
- * component is a symbolic link, EXDEV that the path leaves the directory
- * it must stay beneath.  Descriptors are O_CLOEXEC.
+ * The functions without an error object return -1 with errno set on
+ * failure (ELOOP: a component is a symbolic link, EXDEV: the path leaves
+ * the directory it must stay beneath); those with one (vb_error_t *err,
+ * last) fill it with a one-line message naming the file and return -1 or
+ * NULL.  Every descriptor returned is O_CLOEXEC.
  */
 #ifndef VB_SAFEFS_H
 #define VB_SAFEFS_H
@@ -28,9 +30,13 @@
 
 /*
  * openat(@dirfd, @path, @oflags, @mode) with no symbolic link in any
- * component (unless VB_SAFEFS_FOLLOW), and beneath @dirfd with
+ * component, the last one included (openat2 RESOLVE_NO_SYMLINKS, or
+ * O_NOFOLLOW on each step of the walk), and beneath @dirfd with
  * VB_SAFEFS_BENEATH.  @dirfd may be AT_FDCWD; an absolute @path starts at
- * "/".  O_NOFOLLOW and O_CLOEXEC are added.  Returns the descriptor or -1.
+ * "/".  With VB_SAFEFS_FOLLOW links are followed everywhere (a plain
+ * openat, or openat2 RESOLVE_BENEATH with VB_SAFEFS_BENEATH: ENOSYS on a
+ * kernel without it).  O_CLOEXEC is always added.  Returns the descriptor
+ * or -1.
  */
 int vb_safefs_openat(int dirfd, const char *path, int oflags, mode_t mode, unsigned flags);
 
@@ -48,15 +54,19 @@ int vb_safefs_open_parent(int dirfd, const char *path, char *name, size_t len, u
 /*
  * Remove @name in directory @dirfd and, for a directory, everything under
  * it, without following symbolic links and without entering another
- * filesystem or a mount point (both are kept and counted).  Returns the
- * number of entries kept (0: all gone, also when @name did not exist), or
- * -1 when @name itself cannot be examined.
+ * filesystem (another st_dev) or a mount point (vb_safefs_is_mount_root,
+ * which needs Linux 5.8: on an older kernel a bind mount of the same
+ * filesystem is not recognised and is entered); what is not entered is
+ * kept and counted.  Returns the number of entries kept (0: all gone, also
+ * when @name did not exist), or -1 when @name itself cannot be examined.
  */
 int vb_safefs_rm_tree_at(int dirfd, const char *name);
 
 /*
- * Whether @name in @dirfd is the root of a mount (statx STATX_ATTR_MOUNT_ROOT;
- * 0 when the kernel cannot say).
+ * Whether @name in @dirfd is the root of a mount: statx()'s
+ * STATX_ATTR_MOUNT_ROOT, which Linux reports since 5.8 (bind mounts of the
+ * same filesystem included).  0 when it is not, and when the kernel cannot
+ * say (before 5.8).
  */
 int vb_safefs_is_mount_root(int dirfd, const char *name);
 
