@@ -20,13 +20,15 @@
 
 /*
  * Take the lock of the run directory @dirfd (@dir: its name for messages):
- * .vbench.lock is created or opened beneath @dirfd (never through a
- * symbolic link, and it must be a regular file), locked without waiting,
+ * .vbench.lock is created or opened beneath @dirfd as vbench's own file
+ * (vb_safefs_open_own: never through a symbolic link, never a hard link
+ * to a file elsewhere or another user's file), locked without waiting,
  * and filled with this process's PID, start time and command line.
  * Returns the lock's descriptor (O_CLOEXEC; keep it open while working), or
  * -1 with @err: VB_EBUSY naming the holder ("DIR is in use by pid N (vbench
- * run --out DIR) since TIME"), VB_EUSAGE for a lock file that is a link or
- * not a regular file, VB_ESYS otherwise.
+ * run --out DIR) since TIME"), VB_EUSAGE for a lock file that is not
+ * vbench's own, VB_ERESOURCE for a read-only or full filesystem, VB_ESYS
+ * otherwise.
  */
 int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err);
 

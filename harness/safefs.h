@@ -15,6 +15,13 @@
  * the directory it must stay beneath); those with one (vb_error_t *err,
  * last) fill it with a one-line message naming the file and return -1 or
  * NULL.  Every descriptor returned is O_CLOEXEC.
+ *
+ * Links are not the only way to make root write elsewhere: a hard link is
+ * another name for a file outside, and a file another user made is theirs.
+ * The files vbench writes in a directory (the lock, logs) are therefore
+ * opened only when they are vbench's own (vb_safefs_open_own), and the
+ * directories it writes in must not be writable by other users
+ * (vb_safefs_check_dir).
  */
 #ifndef VB_SAFEFS_H
 #define VB_SAFEFS_H
@@ -119,9 +126,22 @@ int vb_safefs_normalize(const char *path, char *out, size_t len);
 int vb_safefs_find_link(const char *path, char *buf, size_t len);
 
 /*
- * The directory @path (no symbolic link in any component), O_RDONLY.  The
- * error names @what and, for a link, the component that is one (VB_EUSAGE
- * for what the user can fix).  Returns the descriptor or -1 with @err.
+ * Whether vbench may write in the directory @fd (@what names it): refused
+ * (VB_EUSAGE, one line) when it belongs to a user other than the
+ * effective one and root ("belongs to user 1000"), when others can write
+ * it ("writable by other users (mode 0777, no sticky bit)") or, when
+ * vbench runs as root, its group ("writable by its group ..."), unless the
+ * sticky bit is set (then nobody else can rename or remove what vbench
+ * puts there).  Such a user could otherwise swap, link or plant the names
+ * vbench uses in it.  Returns 0 or -1 with @err.
+ */
+int vb_safefs_check_dir(int fd, const char *what, vb_error_t *err);
+
+/*
+ * The directory @path (no symbolic link in any component), O_RDONLY, for
+ * vbench to write in: checked with vb_safefs_check_dir.  The error names
+ * @what and, for a link, the component that is one (VB_EUSAGE for what
+ * the user can fix).  Returns the descriptor or -1 with @err.
  */
 int vb_safefs_open_dir_msg(const char *path, const char *what, vb_error_t *err);
 
@@ -135,9 +155,11 @@ typedef struct vb_safefs_made {
  * mkdir -p of @path, normalised (vb_safefs_normalize), so that only the
  * final path's ancestors are created: each component is created with
  * mkdirat() or, when it exists, must be a directory and not a link (opened
- * O_NOFOLLOW from its parent).  Returns the final directory's descriptor
- * and what was created in @made, or -1 with @err (after removing what it
- * created).
+ * O_NOFOLLOW from its parent); the final directory must pass
+ * vb_safefs_check_dir.  Returns the final directory's descriptor and what
+ * was created in @made, or -1 with @err (after removing what it created):
+ * VB_ERESOURCE when the filesystem is full, read-only or failing (ENOSPC,
+ * EDQUOT, EROFS, EIO), VB_EUSAGE for a path the user can fix, else VB_ESYS.
  */
 int vb_safefs_mkdir_p(const char *path, unsigned mode, vb_safefs_made_t *made, vb_error_t *err);
 
@@ -159,6 +181,31 @@ int vb_safefs_unmake(vb_safefs_made_t *made);
  */
 int vb_safefs_replace_at(int dirfd, const char *name, const void *data, size_t len,
 			 unsigned mode, const char *what, vb_error_t *err);
+
+/* ---- files of vbench's own in a directory (safefs_dir.c) ---- */
+
+#define VB_OWN_APPEND 0x1u /* O_WRONLY | O_APPEND, what it holds kept (agent.log on --resume) */
+#define VB_OWN_TRUNC  0x2u /* O_WRONLY, truncated once it is known to be vbench's (a log) */
+#define VB_OWN_RDWR   0x4u /* O_RDWR, what it holds kept (the lock file) */
+#define VB_OWN_ABOVE2 0x8u /* a descriptor above 2 (a child's dup2 onto 0-2 is never a no-op) */
+
+/*
+ * Open the file @name (one component) beneath @dirfd for writing, as
+ * @how says (one of VB_OWN_APPEND, VB_OWN_TRUNC, VB_OWN_RDWR, plus
+ * VB_OWN_ABOVE2), only if it is vbench's own: it is created O_CREAT |
+ * O_EXCL | O_NOFOLLOW (@mode; *@created set to 1, may be NULL), or, when
+ * it exists, opened without O_TRUNC, O_NOFOLLOW | O_NONBLOCK, and must be
+ * a regular file with one link that belongs to the effective user; only
+ * then is it truncated (VB_OWN_TRUNC).  A symbolic link, a hard link to a
+ * file elsewhere, another user's file, a FIFO or a device is refused in
+ * one line naming @what and what is wrong ("DIR/agent.log: has 2 links
+ * ...", "... belongs to user 1000 ...") and nothing in it is changed.
+ * Returns a close-on-exec descriptor, or -1 with @err: VB_EUSAGE for
+ * those refusals, VB_ERESOURCE for a full or read-only filesystem, else
+ * VB_ESYS.
+ */
+int vb_safefs_open_own(int dirfd, const char *name, unsigned how, unsigned mode, const char *what,
+		       int *created, vb_error_t *err);
 
 /* "the filesystem at MOUNTPOINT has FREE free of SIZE" for descriptor @fd
  * (for the message of a full disk). */

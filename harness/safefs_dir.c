@@ -9,7 +9,11 @@
  * renameat() replaces whatever the name is (a symbolic link included)
  * without following it, and the temporary file is created O_EXCL |
  * O_NOFOLLOW beneath the descriptor, so nothing written here can land
- * outside the directory the caller opened.
+ * outside the directory the caller opened.  The files vbench appends to or
+ * locks in place (agent.log, the VM logs, .vbench.lock) cannot be
+ * replaced like that: vb_safefs_open_own opens one only when it is
+ * vbench's own, which a hard link to a file elsewhere or a file another
+ * user planted is not.
  */
 #include "safefs.h"
 
@@ -115,6 +119,26 @@ int vb_safefs_find_link(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* The category of a failed open or mkdir's errno @e: a full, read-only or
+ * failing filesystem is a missing resource (exit 4), not a bad path. */
+static vb_errcode_t code_of(int e)
+{
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+	case EROFS:
+	case EIO:
+		return VB_ERESOURCE;
+	case ENOENT:
+	case ENOTDIR:
+	case EACCES:
+	case ENAMETOOLONG:
+		return VB_EUSAGE;
+	default:
+		return VB_ESYS;
+	}
+}
+
 /* The error for a path @what that could not be opened (@e its errno). */
 static int open_error(const char *path, const char *what, int e, vb_error_t *err)
 {
@@ -128,8 +152,34 @@ static int open_error(const char *path, const char *what, int e, vb_error_t *err
 					    what, link);
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: a symbolic link is in the path", what);
 	}
-	return vb_error_set(err, e == ENOENT || e == ENOTDIR || e == EACCES ? VB_EUSAGE : VB_ESYS,
-			    e, "%s", what);
+	return vb_error_set(err, code_of(e), e, "%s", what);
+}
+
+int vb_safefs_check_dir(int fd, const char *what, vb_error_t *err)
+{
+	uid_t me = geteuid();
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return vb_error_sys(err, "%s", what);
+	if (st.st_uid != me && st.st_uid != 0)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: belongs to user %u (vbench writes only in directories of "
+				    "its own user or root)",
+				    what, (unsigned)st.st_uid);
+	if (st.st_mode & S_ISVTX)
+		return 0; /* others may add names, never rename or remove vbench's */
+	if (st.st_mode & S_IWOTH)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: writable by other users (mode %04o, no sticky bit): give a "
+				    "directory only its owner can write",
+				    what, (unsigned)(st.st_mode & 07777));
+	if ((st.st_mode & S_IWGRP) && me == 0)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: writable by its group %u (mode %04o, no sticky bit) while "
+				    "vbench runs as root: give a directory only its owner can write",
+				    what, (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777));
+	return 0;
 }
 
 int vb_safefs_open_dir_msg(const char *path, const char *what, vb_error_t *err)
@@ -138,6 +188,10 @@ int vb_safefs_open_dir_msg(const char *path, const char *what, vb_error_t *err)
 
 	if (fd < 0)
 		return open_error(path, what, errno, err);
+	if (vb_safefs_check_dir(fd, what, err) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -181,6 +235,11 @@ int vb_safefs_mkdir_p(const char *path, unsigned mode, vb_safefs_made_t *made, v
 		cur = fd;
 	}
 	free(copy);
+	if (vb_safefs_check_dir(cur, path, err) < 0) {
+		close(cur);
+		vb_safefs_unmake(made);
+		return -1;
+	}
 	return cur;
 fail:
 	e = errno;
@@ -277,6 +336,102 @@ fail:
 		close(fd);
 	unlinkat(dirfd, tmp, 0);
 	return vb_error_set(err, VB_ESYS, e, "%s: %s", what, step);
+}
+
+/* ---- files of vbench's own ---------------------------------------------------- */
+
+/* The error for @name in @dirfd that could not be opened (@e its errno). */
+static int own_open_error(int dirfd, const char *name, const char *what, int e, vb_error_t *err)
+{
+	struct stat st;
+
+	if (e == ELOOP)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s is a symbolic link (vbench does not write through links)",
+				    what);
+	/* ENXIO: a FIFO without a reader (O_NONBLOCK: never waited for), a socket */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", what,
+				    vb_safefs_kind(st.st_mode));
+	return vb_error_set(err, code_of(e), e, "%s", what);
+}
+
+/* What makes the open file whose status is @st not vbench's own, into @err;
+ * 0 when it is vbench's. */
+static int not_own(const struct stat *st, const char *what, vb_error_t *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", what,
+				    vb_safefs_kind(st->st_mode));
+	if (st->st_nlink != 1)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: has %lu links (another name of a file elsewhere): refused, "
+				    "remove it",
+				    what, (unsigned long)st->st_nlink);
+	if (st->st_uid != geteuid())
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: belongs to user %u, not to vbench's user %u: refused, remove "
+				    "it",
+				    what, (unsigned)st->st_uid, (unsigned)geteuid());
+	return 0;
+}
+
+int vb_safefs_open_own(int dirfd, const char *name, unsigned how, unsigned mode, const char *what,
+		       int *created, vb_error_t *err)
+{
+	int acc = (how & VB_OWN_RDWR) ? O_RDWR : O_WRONLY | ((how & VB_OWN_APPEND) ? O_APPEND : 0);
+	int fd = -1, made = 0, tries, e;
+	struct stat st;
+
+	if (created)
+		*created = 0;
+	if (!one_component(name))
+		return vb_error_set(err, VB_EUSAGE, EINVAL, "%s", what);
+	for (tries = 0; tries < 5; tries++) {
+		fd = vb_safefs_openat(dirfd, name, acc | O_CREAT | O_EXCL | O_NONBLOCK | O_NOCTTY,
+				      mode, VB_SAFEFS_BENEATH);
+		made = fd >= 0;
+		if (fd < 0 && errno == EEXIST) /* there already: opened as it is, checked first */
+			fd = vb_safefs_openat(dirfd, name, acc | O_NONBLOCK | O_NOCTTY, 0,
+					      VB_SAFEFS_BENEATH);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* removed in between */
+		if (fd < 0)
+			return own_open_error(dirfd, name, what, errno, err);
+		if (fstat(fd, &st) < 0) {
+			e = errno;
+			close(fd);
+			return vb_error_set(err, VB_ESYS, e, "%s", what);
+		}
+		if (st.st_nlink) /* 0: removed in between (a lock's holder done) */
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		return vb_error_set(err, VB_ESYS, 0, "%s: it keeps disappearing", what);
+	if (not_own(&st, what, err) < 0)
+		goto fail;
+	if ((how & VB_OWN_TRUNC) && !made && ftruncate(fd, 0) < 0) {
+		vb_error_sys(err, "%s: truncate", what);
+		goto fail;
+	}
+	if ((how & VB_OWN_ABOVE2) && fd < 3) {
+		int above = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+		if (above < 0) {
+			vb_error_sys(err, "%s", what);
+			goto fail;
+		}
+		close(fd);
+		fd = above;
+	}
+	if (created)
+		*created = made;
+	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 /* ---- which filesystem ------------------------------------------------------- */

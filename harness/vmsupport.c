@@ -207,25 +207,7 @@ json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d)
 
 int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err)
 {
-	struct stat st;
-	int fd, e;
-
-	fd = vb_safefs_openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0644,
-			      VB_SAFEFS_BENEATH);
-	if (fd < 0 && errno == ELOOP)
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "%s is a symbolic link (vbench does not write through links)",
-				    path);
-	if (fd < 0)
-		return vb_error_sys(err, "open %s", path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", path,
-				    vb_safefs_kind(st.st_mode));
-	}
-	e = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	close(fd);
-	return e < 0 ? vb_error_sys(err, "open %s", path) : e;
+	return vb_safefs_open_own(dfd, name, VB_OWN_TRUNC | VB_OWN_ABOVE2, 0644, path, NULL, err);
 }
 
 /* @path for reading: a regular file, not through a link in its last

@@ -86,9 +86,11 @@ json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
 
 /*
  * Open the log @name beneath the run (or private) directory @dfd (@path
- * names it) for writing, truncated: a link in its place is refused
- * (VB_EUSAGE, naming it), and anything but a regular file.  Returns a
- * close-on-exec descriptor above 2 (given to QEMU), or -1 with @err.
+ * names it) for writing, truncated once it is known to be vbench's own
+ * (vb_safefs_open_own): a symbolic or hard link in its place, another
+ * user's file or anything but a regular file is refused (VB_EUSAGE,
+ * naming it) and left as it was.  Returns a close-on-exec descriptor above
+ * 2 (given to QEMU), or -1 with @err.
  */
 int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err);
 

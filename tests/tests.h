@@ -52,6 +52,7 @@
 	X(paths)       \
 	X(runlock)     \
 	X(fulldisk)    \
+	X(rundir)      \
 	X(scratch)     \
 	X(integration)
 
