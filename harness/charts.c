@@ -538,6 +538,8 @@ static json_t *render_path(const vb_chart_t *set, const json_t *in, const char *
 		return NULL;
 	doc = render_set(set, in, fd, dir, err);
 	close(fd);
+	if (!doc)
+		vb_safefs_unmake(&made); /* the levels it made, if still empty */
 	return doc;
 }
 

@@ -80,7 +80,8 @@ json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n);
  * vb_safefs_check_dir); then locked (runlock.h: VB_EBUSY when another
  * vbench holds it), checked empty and writable, and its agent log opened
  * (vb_prepare_out_log).  Fills cfg->out_fd, lock_fd, out_made, log_fd and
- * log_path.  VB_EUSAGE otherwise.
+ * log_path.  VB_ERESOURCE when the directory cannot be made for want of
+ * disk (full, read-only, I/O error), VB_EUSAGE otherwise.
  */
 int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err);
 

@@ -72,7 +72,10 @@ int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
 	}
 	cfg->out_fd = vb_safefs_mkdir_p(cfg->out, 0755, &cfg->out_made, err);
 	if (cfg->out_fd < 0) {
-		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
+		/* a path the user gave (or the cwd) is not usable, unless the
+		 * filesystem is full, read-only or failing (exit 4) */
+		if (err->code != VB_ERESOURCE)
+			err->code = VB_EUSAGE;
 		return vb_error_prefix(err, "--out");
 	}
 	cfg->lock_fd = vb_runlock_take(cfg->out_fd, cfg->out, err);

@@ -157,7 +157,8 @@ typedef struct vb_safefs_made {
  * mkdirat() or, when it exists, must be a directory and not a link (opened
  * O_NOFOLLOW from its parent); the final directory must pass
  * vb_safefs_check_dir.  Returns the final directory's descriptor and what
- * was created in @made, or -1 with @err (after removing what it created):
+ * was created in @made (the caller undoes it with vb_safefs_unmake when it
+ * fails afterwards), or -1 with @err (after removing what it created):
  * VB_ERESOURCE when the filesystem is full, read-only or failing (ENOSPC,
  * EDQUOT, EROFS, EIO), VB_EUSAGE for a path the user can fix, else VB_ESYS.
  */
