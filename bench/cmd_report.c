@@ -216,14 +216,18 @@ static int load_runs(const report_opts_t *ro, int dirfd, json_t **docs, char (*p
 /*
  * The directory the report goes to, opened (--out: created, its path
  * normalised, what was made in @made) without following a link, checked
- * that other users cannot write it, and locked (runlock.h).  Its
- * descriptor, the lock's in *@lock; -1 with @err (VB_EBUSY: in use).
+ * that other users cannot write it, and locked (runlock.h).  A run
+ * directory (not @create) must hold a regular run.json before it is
+ * locked, so that a directory that is no run (`vbench report /etc`) is
+ * not written to at all.  Its descriptor, the lock's in *@lock; -1 with
+ * @err (VB_EBUSY: in use).
  */
 static int open_out(const char *dir, int create, vb_safefs_made_t *made, int *lock,
 		    vb_error_t *err)
 {
+	char what[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd, rf;
 
 	made->levels = 0;
 	if (!create && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
@@ -231,6 +235,15 @@ static int open_out(const char *dir, int create, vb_safefs_made_t *made, int *lo
 	fd = create ? vb_safefs_mkdir_p(dir, 0755, made, err) : vb_safefs_open_dir_msg(dir, dir, err);
 	if (fd < 0)
 		return -1;
+	if (!create) {
+		if (vb_path_join(what, sizeof(what), dir, VB_RUNFILE_NAME, err) < 0 ||
+		    (rf = vb_safefs_open_regular(fd, VB_RUNFILE_NAME, VB_SAFEFS_BENEATH, what,
+						 err)) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(rf);
+	}
 	*lock = vb_runlock_take(fd, dir, err);
 	if (*lock < 0) {
 		close(fd);

@@ -414,7 +414,8 @@ static int open_charts_dir(int outfd, const char *dir, vb_error_t *err)
 	return vb_error_set(err, VB_ESYS, e, "%s", dir);
 }
 
-/* Private directories a killed vbench left in charts/ (never followed). */
+/* Private directories and temporary files (vb_safefs_remove_temps) a
+ * killed vbench left in charts/ (never followed). */
 static void remove_stale(int dfd)
 {
 	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
@@ -430,6 +431,7 @@ static void remove_stale(int dfd)
 		if (!strncmp(de->d_name, RENDER_PREFIX, strlen(RENDER_PREFIX)))
 			vb_safefs_rm_tree_at(dfd, de->d_name);
 	closedir(d);
+	vb_safefs_remove_temps(dfd, NULL);
 }
 
 /* gnuplot's fresh private directory in charts/: rc->pfd and rc->pname. */

@@ -88,7 +88,8 @@ int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err);
 /*
  * --resume: open the existing run directory @dir (no symbolic link in its
  * path, not writable by other users: vb_safefs_open_dir_msg) and lock it,
- * before its run.json is read.  Fills cfg->out_fd and lock_fd.  VB_EUSAGE,
+ * before its run.json is read (the lock removes what a killed save left,
+ * vb_runlock_remove_temps).  Fills cfg->out_fd and lock_fd.  VB_EUSAGE,
  * VB_EBUSY.
  */
 int vb_prepare_out_open(vb_run_cfg_t *cfg, const char *dir, vb_error_t *err);

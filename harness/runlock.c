@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runfile.h"
 #include "safefs.h"
 #include "util.h"
 
@@ -93,6 +94,14 @@ static int busy(int fd, const char *dir, vb_error_t *err)
 	return -1;
 }
 
+int vb_runlock_remove_temps(int dirfd)
+{
+	static const char *const guarded[] = { VB_RUNFILE_NAME, "summary.json", "summary.csv",
+					       "report.md", "report.html", NULL };
+
+	return vb_safefs_remove_temps(dirfd, guarded);
+}
+
 int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
 {
 	char what[PATH_MAX + 32];
@@ -123,6 +132,7 @@ int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
 		if (fstatat(dirfd, VB_RUNLOCK_NAME, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
 			write_holder(fd);
+			vb_runlock_remove_temps(dirfd);
 			return fd;
 		}
 		close(fd);

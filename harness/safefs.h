@@ -173,15 +173,29 @@ int vb_safefs_unmake(vb_safefs_made_t *made);
 
 /*
  * Replace @name (one component) in @dirfd atomically: a new temporary file
- * ".NAME.tmp.XXXXXXXX" created O_EXCL beneath @dirfd, written, fsync'ed and
- * renameat() over @name, which replaces a symbolic link or anything else of
- * that name without following it.  On failure the temporary file is
- * removed and @name is left as it was.  @what names the file in the error
+ * ".NAME" VB_SAFEFS_TEMP_MARK "XXXXXXXX" (8 of [a-z0-9]) created O_EXCL
+ * beneath @dirfd, written, fsync'ed and renameat() over @name, which
+ * replaces a symbolic link or anything else of that name without
+ * following it; then the directory is fsync'ed, so the new name is as
+ * durable as the data.  On failure the temporary file is removed and
+ * @name is left as it was (a SIGKILL can leave the temporary file:
+ * vb_safefs_remove_temps).  @what names the file in the error
  * ("DIR/run.json: write: No space left on device").  Returns 0 or -1 with
  * @err (VB_ESYS, errnum that of the failing call).
  */
+#define VB_SAFEFS_TEMP_MARK ".vbench-tmp."
 int vb_safefs_replace_at(int dirfd, const char *name, const void *data, size_t len,
 			 unsigned mode, const char *what, vb_error_t *err);
+
+/*
+ * Remove from @dirfd the temporary files vb_safefs_replace_at left when it
+ * was killed: regular files named ".NAME" VB_SAFEFS_TEMP_MARK "XXXXXXXX",
+ * or ".NAME.tmp.XXXXXXXX" as vbench named them before, for NAME one of
+ * the NULL-terminated @names (NULL: any name, the current form only).
+ * Call it only while no other vbench can be writing those files (holding
+ * the run directory's lock).  Returns how many were removed.
+ */
+int vb_safefs_remove_temps(int dirfd, const char *const *names);
 
 /* ---- files of vbench's own in a directory (safefs_dir.c) ---- */
 

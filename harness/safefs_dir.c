@@ -17,6 +17,7 @@
  */
 #include "safefs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -291,7 +292,7 @@ static int create_temp(int dirfd, const char *name, char *tmp, size_t len)
 
 			memcpy(r, &v, sizeof(r));
 		}
-		n = snprintf(tmp, len, ".%.200s.tmp.", name);
+		n = snprintf(tmp, len, ".%.200s" VB_SAFEFS_TEMP_MARK, name);
 		if (n < 0 || (size_t)n + sizeof(r) >= len)
 			return errno = ENAMETOOLONG, -1;
 		for (i = 0; i < sizeof(r); i++)
@@ -329,6 +330,10 @@ int vb_safefs_replace_at(int dirfd, const char *name, const void *data, size_t l
 	step = "rename";
 	if (renameat(dirfd, tmp, dirfd, name) < 0)
 		goto fail;
+	/* The new name durable too (EINVAL: a filesystem that cannot sync a
+	 * directory, where there is nothing more to do). */
+	if (fsync(dirfd) < 0 && errno != EINVAL)
+		return vb_error_set(err, VB_ESYS, errno, "%s: sync its directory", what);
 	return 0;
 fail:
 	e = errno;
@@ -336,6 +341,55 @@ fail:
 		close(fd);
 	unlinkat(dirfd, tmp, 0);
 	return vb_error_set(err, VB_ESYS, e, "%s: %s", what, step);
+}
+
+/* Whether @s is "." @base @mark and 8 of [a-z0-9] (@base NULL: any). */
+static int temp_of(const char *s, const char *base, const char *mark)
+{
+	const char *m;
+	size_t i;
+
+	if (s[0] != '.')
+		return 0;
+	if (base) {
+		if (strncmp(s + 1, base, strlen(base)) || strncmp(s + 1 + strlen(base), mark, strlen(mark)))
+			return 0;
+		m = s + 1 + strlen(base);
+	} else {
+		m = strstr(s + 1, mark);
+		if (!m || m == s + 1)
+			return 0;
+	}
+	for (i = 0, m += strlen(mark); i < 8; i++)
+		if (!((m[i] >= 'a' && m[i] <= 'z') || (m[i] >= '0' && m[i] <= '9')))
+			return 0;
+	return m[8] == '\0';
+}
+
+int vb_safefs_remove_temps(int dirfd, const char *const *names)
+{
+	struct dirent *de;
+	struct stat st;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), removed = 0, hit;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	size_t i;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		hit = !names && (temp_of(de->d_name, NULL, VB_SAFEFS_TEMP_MARK));
+		for (i = 0; names && names[i] && !hit; i++)
+			hit = temp_of(de->d_name, names[i], VB_SAFEFS_TEMP_MARK) ||
+			      temp_of(de->d_name, names[i], ".tmp."); /* named so before */
+		if (hit && fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && unlinkat(dirfd, de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
 }
 
 /* ---- files of vbench's own ---------------------------------------------------- */

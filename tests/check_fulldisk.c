@@ -143,7 +143,7 @@ START_TEST(test_full_disk_keeps_last_copy)
 	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(doc, "repetitions"), 0),
 					       "ok")));
 	json_decref(doc);
-	snprintf(path, sizeof(path), "ls -A '%s' | grep -c '\\.tmp\\.'", dir);
+	snprintf(path, sizeof(path), "ls -A '%s' | grep -c 'tmp\\.'", dir);
 	{
 		FILE *f = popen(path, "r");
 

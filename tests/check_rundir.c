@@ -1,14 +1,16 @@
 /*
  * check_rundir.c - the files vbench keeps in a run directory, and the
  * directory itself, against another user who can write there (the review
- * of issue 11: items 1 and 16).
+ * of issue 11: items 1, 16, 17 and 18).
  *
  * A hard link in the place of .vbench.lock, agent.log or a VM's log (to a
  * file outside the directory) is refused with one line naming the file and
  * saying it has 2 links, and the file it links to keeps its content; a file
  * of another user there is refused the same way.  A run, report or --out
  * directory of another user, or one others can write without the sticky
- * bit, is refused before anything is written in it.
+ * bit, is refused before anything is written in it.  `vbench report DIR`
+ * checks DIR/run.json before it takes the lock (so `report /etc` creates
+ * nothing), and removes the temporary files a killed save left.
  *
  * Each case works in its own directory under a private /var/tmp root that
  * an unchecked fixture removes, also after a failed assertion.
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../harness/options.h"
@@ -174,6 +177,8 @@ START_TEST(test_agent_log_hard_link)
 	vb_test_expect_refusal(rc, out, err, "agent.log", "belongs to user 1000");
 	assert_content(log, "theirs");
 	ck_assert_int_eq(unlink(log), 0);
+	/* a killed save's temporary (item 18) goes when the resume takes the lock */
+	vb_test_put_text(dir, ".run.json.vbench-tmp.deadbeef", "half a save");
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--resume", dir, "--quiet", NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
@@ -182,6 +187,7 @@ START_TEST(test_agent_log_hard_link)
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
 	json_decref(doc);
 	assert_content(victim, "keep");
+	ck_assert(!exists(dir, ".run.json.vbench-tmp.deadbeef"));
 }
 END_TEST
 
@@ -290,6 +296,100 @@ START_TEST(test_prepare_out_offset)
 }
 END_TEST
 
+/* ---- item 17: `report DIR` checks DIR/run.json before it locks ---- */
+
+START_TEST(test_report_checks_before_lock)
+{
+	struct timespec old[2] = { { 946684800, 0 }, { 946684800, 0 } }; /* 2000-01-01 */
+	char dir[PATH_MAX], p[PATH_MAX + 16], *out, *err;
+	struct stat st;
+	int rc;
+
+	begin(__func__);
+	ck_assert_int_eq(mkdir(at(dir, sizeof(dir), "etc"), 0755), 0);
+	vb_test_put_text(dir, "passwd", "root:x:0:0\n");
+	ck_assert_int_eq(utimensat(AT_FDCWD, dir, old, 0), 0);
+	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
+	snprintf(p, sizeof(p), "%s/run.json", dir);
+	vb_test_expect_refusal(rc, out, err, p, "No such file or directory");
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_msg(st.st_mtim.tv_sec == old[1].tv_sec, "%s was written to", dir);
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, dir, old, 0), 0);
+	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
+	vb_test_expect_refusal(rc, out, err, p, "is a directory, not a regular file");
+	ck_assert_int_eq(stat(dir, &st), 0);
+	ck_assert_msg(st.st_mtim.tv_sec == old[1].tv_sec, "%s was written to", dir);
+}
+END_TEST
+
+/* ---- item 18: temporaries of a killed save, and the directory synced ---- */
+
+START_TEST(test_stale_temporaries_removed)
+{
+	static const char *const stale[] = { ".run.json.tmp.0badf00d", ".report.md.tmp.12345678",
+					     ".summary.json.vbench-tmp.abcdefgh" };
+	static const char *const kept[] = { ".run.json.tmp.short", "notes.tmp.12345678",
+					    ".mine.txt.tmp.12345678" };
+	static const char chart_temp[] = "charts/.overhead.dat.vbench-tmp.0a1b2c3d";
+	char dir[PATH_MAX], *out, *err;
+	size_t i;
+	int rc;
+
+	begin(__func__);
+	run_dir(dir, sizeof(dir), "run");
+	for (i = 0; i < VB_ARRAY_SIZE(stale); i++)
+		vb_test_put_text(dir, stale[i], "half a save");
+	for (i = 0; i < VB_ARRAY_SIZE(kept); i++)
+		vb_test_put_text(dir, kept[i], "the user's");
+	vb_test_put_text(dir, chart_temp, "half a chart");
+	rc = vb_test_vbench(NULL, &out, &err, "report", "--quiet", dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	for (i = 0; i < VB_ARRAY_SIZE(stale); i++)
+		ck_assert_msg(!exists(dir, stale[i]), "%s is still there", stale[i]);
+	for (i = 0; i < VB_ARRAY_SIZE(kept); i++)
+		ck_assert_msg(exists(dir, kept[i]), "%s was removed", kept[i]);
+	ck_assert_msg(!exists(dir, chart_temp), "%s is still there", chart_temp);
+}
+END_TEST
+
+/* Every file replaced in the run directory is followed by an fsync of the
+ * directory (its new name durable), seen with strace. */
+START_TEST(test_directory_synced_after_rename)
+{
+	char dir[PATH_MAX], trace[PATH_MAX], vbench[PATH_MAX], strace[] = "/usr/bin/strace";
+	char *argv[] = { strace, "-f", "-y", "-qq", "-e", "trace=renameat,renameat2,fsync", "-o",
+			 trace, vbench, "report", "--quiet", "--no-charts", dir, NULL };
+	char out[4096], *text, *line, *save = NULL, want[PATH_MAX + 16];
+	int rc, renamed = 0, synced = 0;
+
+	begin(__func__);
+	if (access(strace, X_OK) < 0)
+		VB_SKIP("no %s", strace);
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	run_dir(dir, sizeof(dir), "run");
+	at(trace, sizeof(trace), "strace.out");
+	rc = vb_test_run(argv, NULL, out, sizeof(out), NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	text = vb_read_file(trace, 1 << 22, 0, NULL);
+	ck_assert_ptr_nonnull(text);
+	snprintf(want, sizeof(want), "fsync(%s", ""); /* fsync(N</path/of/dir>) */
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, "renameat") && strstr(line, "report.md"))
+			renamed = 1;
+		else if (renamed && strstr(line, "fsync(")) {
+			snprintf(want, sizeof(want), "<%s>)", dir);
+			synced |= strstr(line, want) != NULL;
+		}
+	}
+	free(text);
+	ck_assert_msg(renamed, "report.md was not renamed into place");
+	ck_assert_msg(synced, "no fsync of %s after the rename", dir);
+}
+END_TEST
+
 Suite *vb_suite_rundir(void)
 {
 	Suite *s = suite_create("rundir");
@@ -302,6 +402,9 @@ Suite *vb_suite_rundir(void)
 	tcase_add_test(tc, test_vm_log_hard_link);
 	tcase_add_test(tc, test_foreign_directory);
 	tcase_add_test(tc, test_prepare_out_offset);
+	tcase_add_test(tc, test_report_checks_before_lock);
+	tcase_add_test(tc, test_stale_temporaries_removed);
+	tcase_add_test(tc, test_directory_synced_after_rename);
 	suite_add_tcase(s, tc);
 	return s;
 }

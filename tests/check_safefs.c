@@ -4,7 +4,8 @@
  * path must stay beneath, removals that never follow a link, reads that
  * refuse a FIFO, a directory or a device before they could block, files
  * written in place only when they are vbench's own (no hard link, no other
- * user's file) and directories other users can write refused.
+ * user's file), directories other users can write refused, and the
+ * temporaries of a killed replace recognised by their names.
  *
  * The cases work under one private /var/tmp root (distinct names per case)
  * that an unchecked fixture removes, also after a failed assertion.
@@ -509,6 +510,55 @@ START_TEST(test_check_dir)
 }
 END_TEST
 
+/* What a killed replace left is recognised by its exact name. */
+START_TEST(test_remove_temps)
+{
+	static const char *const gone[] = { ".run.json.vbench-tmp.abcdefgh",
+					    ".run.json.tmp.0123abcd" /* named so before */ };
+	static const char *const kept[] = { "run.json", ".run.json.vbench-tmp.abcdefg",
+					    ".run.json.vbench-tmp.ABCDEFGH",
+					    ".run.json.vbench-tmp.abcdefghi", ".other.vbench-tmp.abcdefgh",
+					    ".other.tmp.abcdefgh", "run.json.vbench-tmp.abcdefgh" };
+	static const char *const names[] = { "run.json", "report.md", NULL };
+	char p[PATH_MAX], rel[PATH_MAX];
+	vb_error_t err;
+	size_t i;
+	int fd;
+
+	mkdir_rel("tt");
+	for (i = 0; i < VB_ARRAY_SIZE(gone); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", gone[i]);
+		write_rel(rel, "half");
+	}
+	for (i = 0; i < VB_ARRAY_SIZE(kept); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", kept[i]);
+		write_rel(rel, "keep");
+	}
+	mkdir_rel("tt/.report.md.vbench-tmp.dirdirdi"); /* not a file */
+	path(p, sizeof(p), "tt");
+	fd = vb_safefs_open_dir(AT_FDCWD, p, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(vb_safefs_remove_temps(fd, names), 2);
+	for (i = 0; i < VB_ARRAY_SIZE(gone); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", gone[i]);
+		ck_assert_msg(!exists_rel(rel), "%s is still there", rel);
+	}
+	for (i = 0; i < VB_ARRAY_SIZE(kept); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", kept[i]);
+		ck_assert_msg(exists_rel(rel), "%s was removed", rel);
+	}
+	ck_assert(exists_rel("tt/.report.md.vbench-tmp.dirdirdi"));
+	/* any name of the current form (charts/) */
+	ck_assert_int_eq(vb_safefs_remove_temps(fd, NULL), 1);
+	ck_assert(!exists_rel("tt/.other.vbench-tmp.abcdefgh"));
+	ck_assert(exists_rel("tt/.other.tmp.abcdefgh"));
+	/* a replace names its temporary so */
+	ck_assert_int_eq(vb_safefs_replace_at(fd, "run.json", "{}", 2, 0644, "tt/run.json", &err),
+			 0);
+	close(fd);
+}
+END_TEST
+
 Suite *vb_suite_safefs(void)
 {
 	Suite *s = suite_create("safefs");
@@ -525,6 +575,7 @@ Suite *vb_suite_safefs(void)
 	tcase_add_test(tc, test_check_path_and_fs);
 	tcase_add_test(tc, test_open_own);
 	tcase_add_test(tc, test_check_dir);
+	tcase_add_test(tc, test_remove_temps);
 	suite_add_tcase(s, tc);
 	return s;
 }
