@@ -221,13 +221,14 @@ char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err)
 
 size_t vb_read_cmdline(char *buf, size_t len)
 {
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
 	size_t n = 0;
 	char *s;
+	int fd;
 
 	if (!len)
 		return 0;
 	buf[0] = '\0';
+	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	s = vb_read_fd(fd, len - 1, 0, &n, "/proc/self/cmdline", NULL);
