@@ -223,22 +223,6 @@ START_TEST(test_out_mkdir_no_resource)
 }
 END_TEST
 
-/* Entries in directory @path besides "." and "..". */
-static int entries(const char *path)
-{
-	char cmd[PATH_MAX + 32];
-	FILE *f;
-	int n = 0, c;
-
-	snprintf(cmd, sizeof(cmd), "ls -A '%s'", path);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	pclose(f);
-	return n;
-}
-
 /* Review item 14: report, compare, explain and plan --out on a disk that
  * fills up fail and remove every directory level they made. */
 START_TEST(test_failed_out_undone)
@@ -280,7 +264,7 @@ START_TEST(test_failed_out_undone)
 	ck_assert_msg(rc != 0 && strstr(err, "No space left on device"), "exit %d: %s", rc, err);
 	free(out);
 	free(err);
-	ck_assert_int_eq(entries(small), 1); /* the filler only */
+	ck_assert_int_eq(vb_test_entries(small), 1); /* the filler only */
 	snprintf(fill_path, sizeof(fill_path), "%s/fill", small);
 	unlink(fill_path);
 }

@@ -75,15 +75,6 @@ static char *run_dir(char *buf, size_t len, const char *rel)
 	return buf;
 }
 
-static void assert_content(const char *path, const char *text)
-{
-	char *s = vb_read_file(path, 1 << 20, 0, NULL);
-
-	ck_assert_msg(s != NULL, "%s is gone", path);
-	ck_assert_msg(!strcmp(s, text), "%s was changed: '%.60s'", path, s);
-	free(s);
-}
-
 /* @dir/@name a hard link to @target. */
 static void hard_link(const char *target, const char *dir, const char *name)
 {
@@ -128,7 +119,7 @@ START_TEST(test_lock_hard_link)
 	hard_link(victim, dir, VB_RUNLOCK_NAME);
 	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", dir, NULL);
 	vb_test_expect_refusal(rc, out, err, VB_RUNLOCK_NAME, "has 2 links");
-	assert_content(victim, "precious\n");
+	vb_test_assert_content(victim, "precious\n");
 	ck_assert(!exists(dir, "report.md"));
 	snprintf(p, sizeof(p), "%s/" VB_RUNLOCK_NAME, dir);
 	ck_assert_int_eq(unlink(p), 0);
@@ -137,7 +128,7 @@ START_TEST(test_lock_hard_link)
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "cpu.int",
 			    "--profile", "test", "--out", empty, NULL);
 	vb_test_expect_refusal(rc, out, err, VB_RUNLOCK_NAME, "has 2 links");
-	assert_content(victim, "precious\n");
+	vb_test_assert_content(victim, "precious\n");
 	/* a lock file another user made */
 	foreign_file(dir, VB_RUNLOCK_NAME, "theirs\n");
 	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", dir, NULL);
@@ -170,12 +161,12 @@ START_TEST(test_agent_log_hard_link)
 	hard_link(victim, dir, "agent.log");
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--resume", dir, NULL);
 	vb_test_expect_refusal(rc, out, err, "agent.log", "has 2 links");
-	assert_content(victim, "keep");
+	vb_test_assert_content(victim, "keep");
 	ck_assert_int_eq(unlink(log), 0);
 	foreign_file(dir, "agent.log", "theirs");
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--resume", dir, NULL);
 	vb_test_expect_refusal(rc, out, err, "agent.log", "belongs to user 1000");
-	assert_content(log, "theirs");
+	vb_test_assert_content(log, "theirs");
 	ck_assert_int_eq(unlink(log), 0);
 	/* a killed save's temporary (item 18) goes when the resume takes the lock */
 	vb_test_put_text(dir, ".run.json.vbench-tmp.deadbeef", "half a save");
@@ -186,7 +177,7 @@ START_TEST(test_agent_log_hard_link)
 	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
 	json_decref(doc);
-	assert_content(victim, "keep");
+	vb_test_assert_content(victim, "keep");
 	ck_assert(!exists(dir, ".run.json.vbench-tmp.deadbeef"));
 }
 END_TEST
@@ -209,12 +200,12 @@ START_TEST(test_vm_log_hard_link)
 	vb_error_clear(&err);
 	ck_assert_int_lt(vb_vm_log_open(dfd, "console-hosted.log", p, &err), 0);
 	ck_assert_msg(strstr(err.msg, p) && strstr(err.msg, "has 2 links"), "%s", err.msg);
-	assert_content(victim, "keep");
+	vb_test_assert_content(victim, "keep");
 	foreign_file(tmpdir, "qemu-hosted.log", "theirs");
 	at(p, sizeof(p), "qemu-hosted.log");
 	ck_assert_int_lt(vb_vm_log_open(dfd, "qemu-hosted.log", p, &err), 0);
 	ck_assert_msg(strstr(err.msg, "belongs to user 1000"), "%s", err.msg);
-	assert_content(p, "theirs");
+	vb_test_assert_content(p, "theirs");
 	vb_test_put_text(tmpdir, "console-kvm.log", "an earlier boot");
 	fd = vb_vm_log_open(dfd, "console-kvm.log", "console-kvm.log", &err);
 	ck_assert_msg(fd > 2, "%s", err.msg);

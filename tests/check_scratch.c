@@ -59,16 +59,21 @@ static void begin(const char *test)
 	ck_assert_int_eq(mkdir(tmpdir, 0755), 0);
 }
 
-/* @tmpdir/victim: VICTIM_BYTES of 'v'; its path into @buf. */
-static void make_victim(char *buf, size_t len)
+/* The paths of a swap (PATH_MAX bytes each): @tmpdir/scratch, made;
+ * @tmpdir/victim, VICTIM_BYTES of 'v'; @tmpdir/@moved_name, where the
+ * file vbench made is moved to. */
+static void swap_case(char *scratch, char *victim, char *moved, const char *moved_name)
 {
 	char *data = malloc(VICTIM_BYTES);
 
 	ck_assert_ptr_nonnull(data);
+	snprintf(scratch, PATH_MAX, "%s/scratch", tmpdir);
+	ck_assert_int_eq(mkdir(scratch, 0755), 0);
 	memset(data, 'v', VICTIM_BYTES);
-	snprintf(buf, len, "%s/victim", tmpdir);
-	ck_assert_int_eq(vb_write_file(buf, data, VICTIM_BYTES, NULL), 0);
+	snprintf(victim, PATH_MAX, "%s/victim", tmpdir);
+	ck_assert_int_eq(vb_write_file(victim, data, VICTIM_BYTES, NULL), 0);
 	free(data);
+	snprintf(moved, PATH_MAX, "%s/%s", tmpdir, moved_name);
 }
 
 /* The victim still holds nothing but 'v'. */
@@ -150,10 +155,7 @@ START_TEST(test_io_file_swapped)
 	pid_t pid;
 
 	begin(__func__);
-	snprintf(scratch, sizeof(scratch), "%s/scratch", tmpdir);
-	ck_assert_int_eq(mkdir(scratch, 0755), 0);
-	make_victim(victim, sizeof(victim));
-	snprintf(moved, sizeof(moved), "%s/moved", tmpdir);
+	swap_case(scratch, victim, moved, "moved");
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -244,10 +246,7 @@ START_TEST(test_vmdisk_swapped)
 	begin(__func__);
 	if (vb_proc_which("mkfs.ext4", mkfs, sizeof(mkfs)) < 0)
 		VB_SKIP("no mkfs.ext4");
-	snprintf(scratch, sizeof(scratch), "%s/scratch", tmpdir);
-	ck_assert_int_eq(mkdir(scratch, 0755), 0);
-	make_victim(victim, sizeof(victim));
-	snprintf(moved, sizeof(moved), "%s/moved.img", tmpdir);
+	swap_case(scratch, victim, moved, "moved.img");
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
