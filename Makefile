@@ -42,6 +42,7 @@ LIB_SRCS += harness/textsafe.c
 LIB_SRCS += harness/textsafe_json.c
 LIB_SRCS += harness/safefs.c
 LIB_SRCS += harness/safefs_dir.c
+LIB_SRCS += harness/mountinfo.c
 LIB_SRCS += harness/runlock.c
 LIB_SRCS += harness/testpoint.c
 LIB_SRCS += harness/counters.c
@@ -152,6 +153,7 @@ TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
+TEST_SRCS += tests/check_mountinfo.c
 TEST_SRCS += tests/check_registry.c
 TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
@@ -194,6 +196,8 @@ TEST_SRCS += tests/check_protocol.c
 TEST_SRCS += tests/check_paths.c
 TEST_SRCS += tests/check_runlock.c
 TEST_SRCS += tests/check_fulldisk.c
+TEST_SRCS += tests/check_rundir.c
+TEST_SRCS += tests/check_scratch.c
 TEST_SRCS += tests/check_integration.c
 
 # libFuzzer targets (make fuzz): fuzz/fuzz_<name>.c, seeds in fuzz/corpus/<name>/.
@@ -290,9 +294,9 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util error textsafe safefs registry cpu mem io counters hostinfo options schedule sizing runfile \
+UNIT_SUITES := util error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
 	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
-	       hostile protocol paths runlock fulldisk
+	       hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -195,6 +195,8 @@ out:
 		fclose(f);
 	if (fd >= 0)
 		close(fd);
+	if (rc < 0 && fd >= 0)
+		vb_safefs_unmake(&made); /* the levels it made, if still empty */
 	free(js);
 	free(md);
 	return rc;

@@ -178,6 +178,8 @@ int vb_cmd_explain(int argc, char **argv)
 		fprintf(stderr, "vbench explain: %s\n", err.msg);
 	if (fd >= 0)
 		close(fd);
+	if (fd >= 0 && a.out && err.code != VB_OK)
+		vb_safefs_unmake(&made); /* the --out levels it made, if still empty */
 	free(md);
 	json_decref(doc);
 	json_decref(sum);

@@ -303,10 +303,8 @@ static int write_outputs(const plan_args_t *a, const json_t *doc, vb_error_t *er
 		return -1;
 	if (!a->no_charts) {
 		charts = vb_charts_render_plan_at(doc, fd, a->out, err);
-		if (!charts) {
-			close(fd);
-			return -1;
-		}
+		if (!charts)
+			goto out;
 		json_array_foreach (json_object_get(charts, "notes"), i, n)
 			if (!a->quiet)
 				fprintf(stderr, "vbench plan: %s\n", json_string_value(n));
@@ -326,6 +324,8 @@ static int write_outputs(const plan_args_t *a, const json_t *doc, vb_error_t *er
 	rc = 0;
 out:
 	close(fd);
+	if (rc < 0)
+		vb_safefs_unmake(&made); /* the levels it made, if still empty */
 	json_decref(charts);
 	free(json);
 	free(md);

@@ -215,23 +215,39 @@ static int load_runs(const report_opts_t *ro, int dirfd, json_t **docs, char (*p
 
 /*
  * The directory the report goes to, opened (--out: created, its path
- * normalised) without following a link, and locked (runlock.h).  Its
- * descriptor, the lock's in *@lock; -1 with @err (VB_EBUSY: in use).
+ * normalised, what was made in @made) without following a link, checked
+ * that other users cannot write it, and locked (runlock.h).  A run
+ * directory (not @create) must hold a regular run.json before it is
+ * locked, so that a directory that is no run (`vbench report /etc`) is
+ * not written to at all.  Its descriptor, the lock's in *@lock; -1 with
+ * @err (VB_EBUSY: in use).
  */
-static int open_out(const char *dir, int create, int *lock, vb_error_t *err)
+static int open_out(const char *dir, int create, vb_safefs_made_t *made, int *lock,
+		    vb_error_t *err)
 {
-	vb_safefs_made_t made;
+	char what[PATH_MAX];
 	struct stat st;
-	int fd;
+	int fd, rf;
 
+	made->levels = 0;
 	if (!create && (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: no such run directory", dir);
-	fd = create ? vb_safefs_mkdir_p(dir, 0755, &made, err) : vb_safefs_open_dir_msg(dir, dir, err);
+	fd = create ? vb_safefs_mkdir_p(dir, 0755, made, err) : vb_safefs_open_dir_msg(dir, dir, err);
 	if (fd < 0)
 		return -1;
+	if (!create) {
+		if (vb_path_join(what, sizeof(what), dir, VB_RUNFILE_NAME, err) < 0 ||
+		    (rf = vb_safefs_open_regular(fd, VB_RUNFILE_NAME, VB_SAFEFS_BENEATH, what,
+						 err)) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(rf);
+	}
 	*lock = vb_runlock_take(fd, dir, err);
 	if (*lock < 0) {
 		close(fd);
+		vb_safefs_unmake(made);
 		return -1;
 	}
 	return fd;
@@ -243,6 +259,7 @@ int vb_cmd_report(int argc, char **argv)
 	const char *pathv[MAX_DIRS];
 	json_t *docs[MAX_DIRS] = { 0 }, *merged = NULL, *sum = NULL;
 	report_opts_t ro = { .ndirs = 0 };
+	vb_safefs_made_t made = { .levels = 0 };
 	vb_reportgen_opts_t go;
 	vb_error_t err;
 	int rc, fd = -1, lock = -1;
@@ -256,7 +273,7 @@ int vb_cmd_report(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	/* Into the run directory itself: locked before its run.json is read. */
-	if (rc == 0 && !ro.out && (fd = open_out(ro.dirs[0], 0, &lock, &err)) < 0)
+	if (rc == 0 && !ro.out && (fd = open_out(ro.dirs[0], 0, &made, &lock, &err)) < 0)
 		rc = -1;
 	if (rc == 0 && load_runs(&ro, fd, docs, paths, &err) == 0) {
 		for (i = 0; i < ro.ndirs; i++)
@@ -270,7 +287,7 @@ int vb_cmd_report(int argc, char **argv)
 				    .run = merged,
 				    .name = ro.ndirs == 1 ? ro.dirs[0] : ro.out };
 	/* --out: made only once every input is good */
-	if (sum && ro.out && (fd = open_out(ro.out, 1, &lock, &err)) < 0)
+	if (sum && ro.out && (fd = open_out(ro.out, 1, &made, &lock, &err)) < 0)
 		json_decref(sum), sum = NULL;
 	if (sum && vb_reportgen_write_at(sum, fd, ro.out ?: ro.dirs[0], &go, &err) == 0) {
 		/* --json prints the document even with --quiet: it is the output asked for. */
@@ -297,5 +314,7 @@ int vb_cmd_report(int argc, char **argv)
 	vb_runlock_release(fd, &lock);
 	if (fd >= 0)
 		close(fd);
+	if (err.code != VB_OK)
+		vb_safefs_unmake(&made); /* the --out levels it made, if still empty */
 	return rc;
 }

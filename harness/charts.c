@@ -146,37 +146,6 @@ static void gnuplot_error_line(const char *errs, char *line, size_t len)
 
 /* ---- files ---- */
 
-/* Read the whole binary file @name in @dirfd into a malloc'ed buffer; NULL on failure. */
-static unsigned char *read_binary(int dirfd, const char *name, size_t *len)
-{
-	unsigned char *buf = NULL;
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
-	int fd = vb_safefs_openat(dirfd, name, O_RDONLY | O_NONBLOCK, 0, VB_SAFEFS_BENEATH);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (size_t)st.st_size > MAX_IMAGE || !(buf = malloc((size_t)st.st_size)))
-		goto fail;
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return buf;
-fail:
-	free(buf);
-	close(fd);
-	return NULL;
-}
-
 /* Base64 (RFC 4648, padded) of @len bytes; a new JSON string, NULL when out of memory. */
 static json_t *base64_json(const unsigned char *d, size_t len)
 {
@@ -318,9 +287,12 @@ static int run_gnuplot(render_ctx_t *rc, const char *name, json_t *entry, char *
 			snprintf(line, len, "gnuplot exited %d", st);
 		return -1;
 	}
-	img = read_binary(rc->pfd, png, &n);
-	if (!img)
+	img = (unsigned char *)vb_safefs_read_regular(rc->pfd, png, VB_SAFEFS_BENEATH, MAX_IMAGE,
+						      &n, png, NULL);
+	if (!img || !n) {
+		free(img);
 		return snprintf(line, len, "gnuplot wrote no %s", png), -1;
+	}
 	json_object_set_new(entry, "png_base64", base64_json(img, n));
 	free(img);
 	/* renameat replaces whatever charts/NAME.* is, a link included */
@@ -442,7 +414,8 @@ static int open_charts_dir(int outfd, const char *dir, vb_error_t *err)
 	return vb_error_set(err, VB_ESYS, e, "%s", dir);
 }
 
-/* Private directories a killed vbench left in charts/ (never followed). */
+/* Private directories and temporary files (vb_safefs_remove_temps) a
+ * killed vbench left in charts/ (never followed). */
 static void remove_stale(int dfd)
 {
 	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
@@ -458,6 +431,7 @@ static void remove_stale(int dfd)
 		if (!strncmp(de->d_name, RENDER_PREFIX, strlen(RENDER_PREFIX)))
 			vb_safefs_rm_tree_at(dfd, de->d_name);
 	closedir(d);
+	vb_safefs_remove_temps(dfd, NULL);
 }
 
 /* gnuplot's fresh private directory in charts/: rc->pfd and rc->pname. */
@@ -566,6 +540,8 @@ static json_t *render_path(const vb_chart_t *set, const json_t *in, const char *
 		return NULL;
 	doc = render_set(set, in, fd, dir, err);
 	close(fd);
+	if (!doc)
+		vb_safefs_unmake(&made); /* the levels it made, if still empty */
 	return doc;
 }
 

@@ -94,7 +94,8 @@ json_t *vb_charts_render_plan_at(const json_t *plan, int out_fd, const char *out
 				 vb_error_t *err);
 
 /* Both into the directory named @dir (created when missing, without
- * following a link: vb_safefs_mkdir_p). */
+ * following a link: vb_safefs_mkdir_p; the levels made are removed again,
+ * when still empty, if rendering fails). */
 json_t *vb_charts_render(const json_t *sum, const char *run_dir, vb_error_t *err);
 json_t *vb_charts_render_plan(const json_t *plan, const char *out_dir, vb_error_t *err);
 

@@ -100,7 +100,9 @@ int vb_clean_process_of_run(pid_t pid, const char *run_id);
 /*
  * Remove directory tree @path without following symbolic links and without
  * entering another filesystem or a mount point (bind mounts included: mounts
- * at or below @path are unmounted first, MNT_DETACH).  Returns 0 when the
+ * strictly below @path, as /proc/self/mountinfo names them with no "." or
+ * ".." component, are unmounted first, MNT_DETACH; @path itself, when it is
+ * a mount point, is kept).  Returns 0 when the
  * tree is gone, 1 when it was already gone, -1 when something was kept
  * (what and why in @msg).
  */

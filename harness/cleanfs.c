@@ -29,6 +29,7 @@
 
 #include "kernel.h"
 #include "marker.h"
+#include "mountinfo.h"
 #include "registry.h"
 #include "safefs.h"
 #include "util.h"
@@ -348,45 +349,27 @@ int vb_clean_undo_path(const char *kind, const json_t *rec, const vb_clean_owner
 
 /* ==== mounts =============================================================== */
 
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++, d++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) | (s[3] - '0'));
-			s += 3;
-		} else {
-			*d = *s;
-		}
-	}
-	*d = '\0';
-}
-
-/* Unmount (MNT_DETACH) every mount at or below @dir, deepest first, until
- * none is left.  Returns the number that could not be unmounted. */
+/* Unmount (MNT_DETACH) every mount strictly below @dir, deepest first,
+ * until none is left.  The table is read by the one mountinfo decoder
+ * (mountinfo.h: whole, well-formed lines only), and a mount point with a
+ * "." or ".." component is never taken for one below @dir.  Returns the
+ * number that could not be unmounted. */
 static int unmount_below(const char *dir, char *msg, size_t len)
 {
-	char line[4096], mp[PATH_MAX], best[PATH_MAX];
-	size_t dl = strlen(dir);
+	char best[PATH_MAX];
+	vb_mountinfo_t mi;
+	vb_mount_t m;
 	int pass, stuck = 0;
-	FILE *f;
 
 	for (pass = 0; pass < 64; pass++) {
 		best[0] = '\0';
-		f = fopen("/proc/self/mountinfo", "re");
-		if (!f)
+		if (vb_mountinfo_open(&mi, NULL) < 0)
 			return 0;
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) == 1) {
-				unescape(mp);
-				if (!strncmp(mp, dir, dl) && (mp[dl] == '/' || !mp[dl]) &&
-				    strlen(mp) > strlen(best))
-					memcpy(best, mp, sizeof(best));
-			}
-		fclose(f);
+		while (vb_mountinfo_next(&mi, &m))
+			if (vb_mountinfo_below(m.point, dir) && strlen(m.point) > strlen(best) &&
+			    strlen(m.point) < sizeof(best))
+				memcpy(best, m.point, strlen(m.point) + 1);
+		vb_mountinfo_close(&mi);
 		if (!best[0])
 			return stuck;
 		if (umount2(best, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {

@@ -296,6 +296,7 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	p->qc.initrd = p->img.initramfs;
 	p->qc.append = p->append[0] ? p->append : NULL;
 	p->qc.disk = p->disk.path;
+	p->qc.disk_fd = p->disk.fd; /* QEMU opens the image vbench made, never the path */
 	p->qc.aio = "native";
 	p->qc.chan_path = p->sock;
 	p->qc.console_log = p->console;
@@ -324,7 +325,7 @@ static void set_affinity(const char *cpus)
 
 /* fork + exec QEMU: own process group, parent-death SIGKILL, in the cgroup
  * (or pinned to the allocated CPUs with --no-cgroup), stderr to the log,
- * the console's descriptor inherited (open_logs). */
+ * the console's (open_logs) and the disk image's descriptors inherited. */
 static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 {
 	pid_t parent = getpid(), pid;
@@ -345,7 +346,8 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		if (getppid() != parent)
 			_exit(127);
 		if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0 ||
-		    (p->console_fd > 2 && fcntl(p->console_fd, F_SETFD, 0) < 0))
+		    (p->console_fd > 2 && fcntl(p->console_fd, F_SETFD, 0) < 0) ||
+		    (p->disk.fd > 2 && fcntl(p->disk.fd, F_SETFD, 0) < 0))
 			_exit(127);
 		if (env->have_cg ? vb_cgroup_attach(&env->cg, 0) < 0 : 0)
 			_exit(126);
@@ -562,7 +564,7 @@ static int vm_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
 	vm_priv_t *p = env->priv;
 	uint64_t k = 0, i = 0;
 
-	if (!p || !p->have_disk || vb_du_bytes(p->disk.path, own) < 0)
+	if (!p || !p->have_disk || vb_vmdisk_usage(&p->disk, own) < 0)
 		return -1;
 	if (p->have_img) {
 		vb_du_bytes(p->img.kernel, &k);

@@ -146,21 +146,10 @@ static json_t *cmdline_json(void)
 {
 	char *buf = malloc(4097), *p;
 	json_t *a = json_array();
-	ssize_t n = -1;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	size_t n = buf ? vb_read_cmdline(buf, 4097) : 0;
 
-	if (fd >= 0 && buf) {
-		n = read(fd, buf, 4096);
-		close(fd);
-	} else if (fd >= 0) {
-		close(fd);
-	}
-	if (n > 0) {
-		buf[n] = '\0';
-		for (p = buf; p < buf + n; p += strlen(p) + 1)
-			json_array_append_new(a,
-					      json_stringn(p, strlen(p))); /* NULL if not UTF-8 */
-	}
+	for (p = buf; p && p < buf + n; p += strlen(p) + 1)
+		json_array_append_new(a, json_stringn(p, strlen(p))); /* NULL if not UTF-8 */
 	free(buf);
 	return a;
 }

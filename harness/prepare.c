@@ -18,6 +18,7 @@
 #include "cgroup.h"
 #include "hostinfo.h"
 #include "marker.h"
+#include "mountinfo.h"
 #include "registry.h"
 #include "util.h"
 
@@ -142,21 +143,21 @@ static int same_disk(dev_t a, dev_t b)
  * Returns 1 with @what filled ("mounted on /", "swap"), else 0. */
 static int device_in_use(dev_t rdev, char *what, size_t len)
 {
-	char line[4096], mnt[PATH_MAX], dev[PATH_MAX];
-	unsigned ma, mi;
+	char line[4096], dev[PATH_MAX];
+	vb_mountinfo_t mi;
+	vb_mount_t m;
 	struct stat sb;
 	FILE *f;
 	int used = 0;
 
-	f = fopen("/proc/self/mountinfo", "re");
-	while (f && !used && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &ma, &mi, mnt) == 3 &&
-		    same_disk(makedev(ma, mi), rdev)) {
-			snprintf(what, len, "it holds the filesystem mounted on %s", mnt);
-			used = 1;
-		}
-	if (f)
-		fclose(f);
+	if (vb_mountinfo_open(&mi, NULL) == 0) {
+		while (!used && vb_mountinfo_next(&mi, &m))
+			if (same_disk(makedev(m.major, m.minor), rdev)) {
+				snprintf(what, len, "it holds the filesystem mounted on %s", m.point);
+				used = 1;
+			}
+		vb_mountinfo_close(&mi);
+	}
 	f = fopen("/proc/swaps", "re");
 	while (f && !used && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%4095s", dev) == 1 && stat(dev, &sb) == 0 && S_ISBLK(sb.st_mode) &&
@@ -256,7 +257,7 @@ int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 			return vb_error_set(err, VB_EUSAGE, errno, "--scratch %s: not writable",
 					    cfg->scratch);
 	} else {
-		/* The owner's PID in the name lets a later cleanup tell whose it is. */
+		/* The run id in the name lets a later cleanup tell whose it is. */
 		snprintf(tmpl, sizeof(tmpl), "/var/tmp/vbench-scratch-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(tmpl))
 			return vb_error_sys(err, "create scratch directory in /var/tmp");

@@ -76,25 +76,31 @@ json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n);
  * Create the run directory (default results/<stamp>-<host>): the path is
  * normalised lexically and made one level at a time without following a
  * symbolic link (vb_safefs_mkdir_p: a link anywhere in it is one line
- * naming it); then locked (runlock.h: VB_EBUSY when another vbench holds
- * it), checked empty and writable, and its agent log opened
+ * naming it; an existing directory must be one other users cannot write,
+ * vb_safefs_check_dir); then locked (runlock.h: VB_EBUSY when another
+ * vbench holds it), checked empty and writable, and its agent log opened
  * (vb_prepare_out_log).  Fills cfg->out_fd, lock_fd, out_made, log_fd and
- * log_path.  VB_EUSAGE otherwise.
+ * log_path.  VB_ERESOURCE when the directory cannot be made for want of
+ * disk (full, read-only, I/O error), VB_EUSAGE otherwise.
  */
 int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err);
 
 /*
  * --resume: open the existing run directory @dir (no symbolic link in its
- * path) and lock it, before its run.json is read.  Fills cfg->out_fd and
- * lock_fd.  VB_EUSAGE, VB_EBUSY.
+ * path, not writable by other users: vb_safefs_open_dir_msg) and lock it,
+ * before its run.json is read (the lock removes what a killed save left,
+ * vb_runlock_remove_temps).  Fills cfg->out_fd and lock_fd.  VB_EUSAGE,
+ * VB_EBUSY.
  */
 int vb_prepare_out_open(vb_run_cfg_t *cfg, const char *dir, vb_error_t *err);
 
 /*
  * Open DIR/agent.log beneath cfg->out_fd for appending, created when
- * missing: a link in its place is refused (VB_EUSAGE, naming it), and so is
- * anything but a regular file.  cfg->log_fd (above 2, close-on-exec) is what
- * every agent's stderr is given.  Returns 0 or -1 with @err.
+ * missing (cfg->log_created), as vbench's own file (vb_safefs_open_own): a
+ * symbolic or hard link in its place, another user's file or anything but
+ * a regular file is refused (VB_EUSAGE, naming it) and left unchanged.
+ * cfg->log_fd (above 2, close-on-exec) is what every agent's stderr is
+ * given.  Returns 0 or -1 with @err.
  */
 int vb_prepare_out_log(vb_run_cfg_t *cfg, vb_error_t *err);
 

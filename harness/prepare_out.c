@@ -24,11 +24,12 @@
 
 #define AGENT_LOG "agent.log"
 
-/* Whether directory @fd holds anything besides the lock file. */
+/* Whether directory @fd holds anything besides the lock file (read through
+ * a descriptor of its own: @fd's offset is left alone). */
 static int has_entries(int fd)
 {
 	struct dirent *de;
-	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0), found = 0;
+	int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), found = 0;
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 
 	if (!d) {
@@ -46,37 +47,14 @@ static int has_entries(int fd)
 
 int vb_prepare_out_log(vb_run_cfg_t *cfg, vb_error_t *err)
 {
-	struct stat st;
-	int fd, e;
-
 	snprintf(cfg->log_path, sizeof(cfg->log_path), "%s/" AGENT_LOG, cfg->out);
-	fd = vb_safefs_openat(cfg->out_fd, AGENT_LOG, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, 0644,
-			      VB_SAFEFS_BENEATH);
-	cfg->log_created = fd >= 0;
-	if (fd < 0 && errno == EEXIST) /* O_NONBLOCK: a FIFO without reader fails, never blocks */
-		fd = vb_safefs_openat(cfg->out_fd, AGENT_LOG, O_WRONLY | O_APPEND | O_NONBLOCK, 0,
-				      VB_SAFEFS_BENEATH);
-	if (fd < 0) {
-		e = errno;
-		if (e == ELOOP)
-			return vb_error_set(err, VB_EUSAGE, 0,
-					    "%s is a symbolic link (vbench does not write through "
-					    "links)",
-					    cfg->log_path);
-		return vb_error_set(err, e == ENXIO ? VB_EUSAGE : VB_ESYS, e, "%s", cfg->log_path);
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", cfg->log_path,
-				    vb_safefs_kind(st.st_mode));
-	}
-	/* Above the standard descriptors, so that a child's dup2 to 2 is never a no-op. */
-	cfg->log_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	e = errno;
-	close(fd);
-	if (cfg->log_fd < 0)
-		return vb_error_set(err, VB_ESYS, e, "%s", cfg->log_path);
-	return 0;
+	/* appended to on --resume; vbench's own file or nothing (a hard link to
+	 * a file elsewhere, or one another user planted, is refused); above
+	 * the standard descriptors, so that a child's dup2 to 2 is never a
+	 * no-op */
+	cfg->log_fd = vb_safefs_open_own(cfg->out_fd, AGENT_LOG, VB_OWN_APPEND | VB_OWN_ABOVE2,
+					 0644, cfg->log_path, &cfg->log_created, err);
+	return cfg->log_fd < 0 ? -1 : 0;
 }
 
 int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
@@ -94,7 +72,10 @@ int vb_prepare_out(vb_run_cfg_t *cfg, vb_error_t *err)
 	}
 	cfg->out_fd = vb_safefs_mkdir_p(cfg->out, 0755, &cfg->out_made, err);
 	if (cfg->out_fd < 0) {
-		err->code = VB_EUSAGE; /* a path the user gave (or the cwd) is not usable */
+		/* a path the user gave (or the cwd) is not usable, unless the
+		 * filesystem is full, read-only or failing (exit 4) */
+		if (err->code != VB_ERESOURCE)
+			err->code = VB_EUSAGE;
 		return vb_error_prefix(err, "--out");
 	}
 	cfg->lock_fd = vb_runlock_take(cfg->out_fd, cfg->out, err);

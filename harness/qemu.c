@@ -131,7 +131,8 @@ char *vb_argv_format(const vb_argv_t *a)
 typedef struct resolved {
 	const char *binary, *name, *accel, *machine, *cpu, *aio;
 	const char *initrd, *append, *disk, *chan, *console;
-	int microvm; /* virtio-mmio transports instead of PCI */
+	char disk_file[32]; /* "/proc/self/fd/N" for c->disk_fd, else "" */
+	int microvm;	    /* virtio-mmio transports instead of PCI */
 	int kvm;
 } resolved_t;
 
@@ -191,6 +192,10 @@ static int resolve(const vb_qemu_cfg_t *c, resolved_t *r, vb_error_t *err)
 	r->initrd = or_null(c->initrd);
 	r->append = or_null(c->append);
 	r->disk = or_null(c->disk);
+	if (c->disk_fd > 2) { /* inherited: QEMU opens the file vbench made, not a path */
+		snprintf(r->disk_file, sizeof(r->disk_file), "/proc/self/fd/%d", c->disk_fd);
+		r->disk = r->disk ? r->disk : r->disk_file;
+	}
 	r->chan = or_null(c->chan_path);
 	r->console = or_null(c->console_log);
 	if (r->chan && strlen(r->chan) > sun_max)
@@ -301,7 +306,7 @@ static int add_devices(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r
 		snprintf(opts, sizeof(opts), ",if=none,id=scratch,format=raw,cache=none,aio=%s",
 			 r->aio);
 		if (vb_argv_add(a, "-drive", err) < 0 ||
-		    add_kv(a, "file=", r->disk, opts, err) < 0 ||
+		    add_kv(a, "file=", r->disk_file[0] ? r->disk_file : r->disk, opts, err) < 0 ||
 		    add_virtio(a, r, "blk", "drive=scratch", err) < 0)
 			return -1;
 	}

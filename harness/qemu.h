@@ -9,7 +9,8 @@
  *
  * Devices (everything else is off: -nodefaults, -no-user-config, no network
  * unless asked, no option ROMs on microvm):
- *   scratch disk   -drive if=none,format=raw,cache=none,aio=native|io_uring
+ *   scratch disk   -drive file=/proc/self/fd/N,if=none,format=raw,cache=none,
+ *                  aio=native|io_uring (N inherited: the image vbench made)
  *                  + virtio-blk-device (microvm, virtio-mmio) or
  *                    virtio-blk-pci (q35/pc); the guest sees /dev/vda
  *   agent channel  -chardev socket,path=SOCK (QEMU connects as a client to a
@@ -25,7 +26,11 @@
  * needs no guest module but moves one byte per emulated port write and goes
  * through the tty layer (raw mode needed); virtio-serial is used instead.
  *
- * Checked by hand with QEMU 7.2 (Debian 12): aio=native is refused without
+ * Checked by hand with QEMU 7.2 (Debian 12): file=/proc/self/fd/N with
+ * cache=none,aio=native is accepted (QEMU reopens the inherited file with
+ * O_DIRECT; -add-fd with /dev/fdset/N works too, but only with a read-only
+ * and a read-write descriptor in the set: QEMU first opens it read-only);
+ * aio=native is refused without
  * cache=none ("requires cache.direct=on"), so the drive always has
  * cache=none; microvm accepts x-option-roms=off, isa-serial=on, rtc=on.
  * Debian's 6.1 kernel on microvm under TCG hung in about 3 of 8 boots on a
@@ -91,6 +96,10 @@ typedef struct vb_qemu_cfg {
 	const char *initrd;	 /* NULL = none */
 	const char *append;	 /* extra kernel arguments after vbench's own; NULL = none */
 	const char *disk;	 /* raw scratch image for virtio-blk; NULL = no disk */
+	int disk_fd;		 /* > 2: the image is this descriptor, which QEMU inherits
+				  * and opens as /proc/self/fd/N (never the path: a link
+				  * put in its place is not followed); disk then only
+				  * names it */
 	const char *aio;	 /* "native" (NULL), "io_uring" or "threads" */
 	const char *chan_path;	 /* unix socket vbench listens on; NULL = no channel */
 	const char *console_log; /* file for the guest's ttyS0; NULL = discarded */

@@ -121,6 +121,8 @@ int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_op
 		return -1;
 	rc = vb_reportgen_write_at(sum, fd, dir, o, err);
 	close(fd);
+	if (rc < 0)
+		vb_safefs_unmake(&made); /* the levels it made, if still empty */
 	return rc;
 }
 

@@ -33,7 +33,8 @@ int vb_reportgen_write_at(const json_t *summary, int dirfd, const char *dir,
 			  const vb_reportgen_opts_t *o, vb_error_t *err);
 
 /* The same into the directory named @dir, created when missing (no link in
- * its path: vb_safefs_mkdir_p). */
+ * its path: vb_safefs_mkdir_p; the levels made are removed again, when
+ * still empty, if the report fails). */
 int vb_reportgen_write(const json_t *summary, const char *dir, const vb_reportgen_opts_t *o,
 		       vb_error_t *err);
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runfile.h"
 #include "safefs.h"
 #include "util.h"
 
@@ -27,14 +29,9 @@
 /* This process's command line, arguments separated by spaces. */
 static void command_line(char *buf, size_t len)
 {
-	ssize_t n = -1, i;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	size_t n = vb_read_cmdline(buf, len), i;
 
-	if (fd >= 0) {
-		n = read(fd, buf, len - 1);
-		close(fd);
-	}
-	if (n <= 0) {
+	if (!n) {
 		snprintf(buf, len, "vbench");
 		return;
 	}
@@ -97,29 +94,36 @@ static int busy(int fd, const char *dir, vb_error_t *err)
 	return -1;
 }
 
+int vb_runlock_remove_temps(int dirfd)
+{
+	static const char *const guarded[] = { VB_RUNFILE_NAME, "summary.json", "summary.csv",
+					       "report.md", "report.html", NULL };
+
+	return vb_safefs_remove_temps(dirfd, guarded);
+}
+
 int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
 {
+	char what[PATH_MAX + 32];
 	struct stat st, now;
 	int fd, tries;
 
+	snprintf(what, sizeof(what), "%s/%s", dir, VB_RUNLOCK_NAME);
 	for (tries = 0; tries < 20; tries++) {
-		fd = vb_safefs_openat(dirfd, VB_RUNLOCK_NAME, O_RDWR | O_CREAT | O_NONBLOCK, 0644,
-				      VB_SAFEFS_BENEATH);
-		if (fd < 0 && errno == ELOOP)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s/%s is a symbolic link", dir,
-					    VB_RUNLOCK_NAME);
+		/* never through a link, never another file's name, nobody else's */
+		fd = vb_safefs_open_own(dirfd, VB_RUNLOCK_NAME, VB_OWN_RDWR, 0644, what, NULL, err);
 		if (fd < 0)
-			return vb_error_sys(err, "%s/%s", dir, VB_RUNLOCK_NAME);
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			return -1;
+		if (fstat(fd, &st) < 0) {
+			vb_error_sys(err, "%s", what);
 			close(fd);
-			return vb_error_set(err, VB_EUSAGE, 0, "%s/%s: is %s, not a regular file",
-					    dir, VB_RUNLOCK_NAME, vb_safefs_kind(st.st_mode));
+			return -1;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			if (errno == EWOULDBLOCK)
 				busy(fd, dir, err);
 			else
-				vb_error_sys(err, "lock %s/%s", dir, VB_RUNLOCK_NAME);
+				vb_error_sys(err, "lock %s", what);
 			close(fd);
 			return -1;
 		}
@@ -128,6 +132,7 @@ int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
 		if (fstatat(dirfd, VB_RUNLOCK_NAME, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
 			write_holder(fd);
+			vb_runlock_remove_temps(dirfd);
 			return fd;
 		}
 		close(fd);

@@ -20,15 +20,27 @@
 
 /*
  * Take the lock of the run directory @dirfd (@dir: its name for messages):
- * .vbench.lock is created or opened beneath @dirfd (never through a
- * symbolic link, and it must be a regular file), locked without waiting,
- * and filled with this process's PID, start time and command line.
- * Returns the lock's descriptor (O_CLOEXEC; keep it open while working), or
- * -1 with @err: VB_EBUSY naming the holder ("DIR is in use by pid N (vbench
- * run --out DIR) since TIME"), VB_EUSAGE for a lock file that is a link or
- * not a regular file, VB_ESYS otherwise.
+ * .vbench.lock is created or opened beneath @dirfd as vbench's own file
+ * (vb_safefs_open_own: never through a symbolic link, never a hard link
+ * to a file elsewhere or another user's file), locked without waiting,
+ * and filled with this process's PID, start time and command line; then
+ * the temporary files a killed holder left are removed
+ * (vb_runlock_remove_temps).  Returns the lock's descriptor (O_CLOEXEC;
+ * keep it open while working), or -1 with @err: VB_EBUSY naming the holder
+ * ("DIR is in use by pid N (vbench run --out DIR) since TIME"), VB_EUSAGE
+ * for a lock file that is not vbench's own, VB_ERESOURCE for a read-only
+ * or full filesystem, VB_ESYS otherwise.
  */
 int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err);
+
+/*
+ * With the lock of @dirfd held: remove the temporary files of run.json and
+ * of the report's files (summary.json, summary.csv, report.md,
+ * report.html: the files only a holder of this lock writes) that a holder
+ * killed in the middle of a save left (vb_safefs_remove_temps).  Returns
+ * how many were removed.
+ */
+int vb_runlock_remove_temps(int dirfd);
 
 /* Remove the lock file and release the lock taken on @dirfd (@fd < 0:
  * nothing).  Sets *@fd to -1. */

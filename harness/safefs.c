@@ -20,6 +20,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "util.h"
+
 #define MAX_DEPTH 64 /* directory levels rm_tree descends */
 
 static int sys_openat2(int dirfd, const char *path, struct open_how *how)
@@ -277,66 +279,48 @@ const char *vb_safefs_kind(unsigned mode)
 	}
 }
 
-char *vb_safefs_read_regular(int dirfd, const char *path, unsigned flags, size_t max,
-			     size_t *lenp, const char *what, vb_error_t *err)
+int vb_safefs_open_regular(int dirfd, const char *path, unsigned flags, const char *what,
+			   vb_error_t *err)
 {
 	struct stat st;
-	size_t len = 0;
-	ssize_t n;
-	char *buf;
 	int fd, e;
 
 	fd = vb_safefs_openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, flags);
 	if (fd < 0) {
 		e = errno;
 		if (e == ELOOP)
-			vb_error_set(err, VB_EUSAGE, 0, "%s: a symbolic link is in the path", what);
-		else
-			vb_error_set(err, e == ENOENT || e == ENOTDIR || e == EACCES ? VB_EUSAGE
-										: VB_ESYS,
-				     e, "%s", what);
-		return NULL;
+			return vb_error_set(err, VB_EUSAGE, 0, "%s: a symbolic link is in the path",
+					    what);
+		return vb_error_set(err,
+				    e == ENOENT || e == ENOTDIR || e == EACCES ? VB_EUSAGE : VB_ESYS,
+				    e, "%s", what);
 	}
 	if (fstat(fd, &st) < 0) {
-		vb_error_sys(err, "%s", what);
+		e = errno;
 		close(fd);
-		return NULL;
+		return vb_error_set(err, VB_ESYS, e, "%s", what);
 	}
 	if (!S_ISREG(st.st_mode)) {
-		vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", what,
-			     vb_safefs_kind(st.st_mode));
 		close(fd);
-		return NULL;
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", what,
+				    vb_safefs_kind(st.st_mode));
 	}
-	if ((uint64_t)st.st_size > max) {
+	return fd;
+}
+
+char *vb_safefs_read_regular(int dirfd, const char *path, unsigned flags, size_t max,
+			     size_t *lenp, const char *what, vb_error_t *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	int fd = vb_safefs_open_regular(dirfd, path, flags, what, err);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size > max)
 		vb_error_set(err, VB_EUSAGE, 0, "%s: larger than %zu bytes", what, max);
-		close(fd);
-		return NULL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		vb_error_set(err, VB_ESYS, ENOMEM, "%s", what);
-		close(fd);
-		return NULL;
-	}
-	/* The size may change while it is read: never past what was allotted. */
-	while (len < (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			vb_error_sys(err, "read %s", what);
-			free(buf);
-			close(fd);
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	else
+		buf = vb_read_fd(fd, max, VB_READ_STRICT, lenp, what, err);
 	close(fd);
-	buf[len] = '\0';
-	if (lenp)
-		*lenp = len;
 	return buf;
 }

@@ -9,10 +9,15 @@
  * renameat() replaces whatever the name is (a symbolic link included)
  * without following it, and the temporary file is created O_EXCL |
  * O_NOFOLLOW beneath the descriptor, so nothing written here can land
- * outside the directory the caller opened.
+ * outside the directory the caller opened.  The files vbench appends to or
+ * locks in place (agent.log, the VM logs, .vbench.lock) cannot be
+ * replaced like that: vb_safefs_open_own opens one only when it is
+ * vbench's own, which a hard link to a file elsewhere or a file another
+ * user planted is not.
  */
 #include "safefs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +30,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "mountinfo.h"
 #include "util.h"
 
 /* ---- names -------------------------------------------------------------- */
@@ -114,6 +120,26 @@ int vb_safefs_find_link(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* The category of a failed open or mkdir's errno @e: a full, read-only or
+ * failing filesystem is a missing resource (exit 4), not a bad path. */
+static vb_errcode_t code_of(int e)
+{
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+	case EROFS:
+	case EIO:
+		return VB_ERESOURCE;
+	case ENOENT:
+	case ENOTDIR:
+	case EACCES:
+	case ENAMETOOLONG:
+		return VB_EUSAGE;
+	default:
+		return VB_ESYS;
+	}
+}
+
 /* The error for a path @what that could not be opened (@e its errno). */
 static int open_error(const char *path, const char *what, int e, vb_error_t *err)
 {
@@ -127,8 +153,34 @@ static int open_error(const char *path, const char *what, int e, vb_error_t *err
 					    what, link);
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: a symbolic link is in the path", what);
 	}
-	return vb_error_set(err, e == ENOENT || e == ENOTDIR || e == EACCES ? VB_EUSAGE : VB_ESYS,
-			    e, "%s", what);
+	return vb_error_set(err, code_of(e), e, "%s", what);
+}
+
+int vb_safefs_check_dir(int fd, const char *what, vb_error_t *err)
+{
+	uid_t me = geteuid();
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return vb_error_sys(err, "%s", what);
+	if (st.st_uid != me && st.st_uid != 0)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: belongs to user %u (vbench writes only in directories of "
+				    "its own user or root)",
+				    what, (unsigned)st.st_uid);
+	if (st.st_mode & S_ISVTX)
+		return 0; /* others may add names, never rename or remove vbench's */
+	if (st.st_mode & S_IWOTH)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: writable by other users (mode %04o, no sticky bit): give a "
+				    "directory only its owner can write",
+				    what, (unsigned)(st.st_mode & 07777));
+	if ((st.st_mode & S_IWGRP) && me == 0)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: writable by its group %u (mode %04o, no sticky bit) while "
+				    "vbench runs as root: give a directory only its owner can write",
+				    what, (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777));
+	return 0;
 }
 
 int vb_safefs_open_dir_msg(const char *path, const char *what, vb_error_t *err)
@@ -137,6 +189,10 @@ int vb_safefs_open_dir_msg(const char *path, const char *what, vb_error_t *err)
 
 	if (fd < 0)
 		return open_error(path, what, errno, err);
+	if (vb_safefs_check_dir(fd, what, err) < 0) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -180,6 +236,11 @@ int vb_safefs_mkdir_p(const char *path, unsigned mode, vb_safefs_made_t *made, v
 		cur = fd;
 	}
 	free(copy);
+	if (vb_safefs_check_dir(cur, path, err) < 0) {
+		close(cur);
+		vb_safefs_unmake(made);
+		return -1;
+	}
 	return cur;
 fail:
 	e = errno;
@@ -231,7 +292,7 @@ static int create_temp(int dirfd, const char *name, char *tmp, size_t len)
 
 			memcpy(r, &v, sizeof(r));
 		}
-		n = snprintf(tmp, len, ".%.200s.tmp.", name);
+		n = snprintf(tmp, len, ".%.200s" VB_SAFEFS_TEMP_MARK, name);
 		if (n < 0 || (size_t)n + sizeof(r) >= len)
 			return errno = ENAMETOOLONG, -1;
 		for (i = 0; i < sizeof(r); i++)
@@ -269,6 +330,10 @@ int vb_safefs_replace_at(int dirfd, const char *name, const void *data, size_t l
 	step = "rename";
 	if (renameat(dirfd, tmp, dirfd, name) < 0)
 		goto fail;
+	/* The new name durable too (EINVAL: a filesystem that cannot sync a
+	 * directory, where there is nothing more to do). */
+	if (fsync(dirfd) < 0 && errno != EINVAL)
+		return vb_error_set(err, VB_ESYS, errno, "%s: sync its directory", what);
 	return 0;
 fail:
 	e = errno;
@@ -278,34 +343,168 @@ fail:
 	return vb_error_set(err, VB_ESYS, e, "%s: %s", what, step);
 }
 
+/* Whether @s is "." @base @mark and 8 of [a-z0-9] (@base NULL: any). */
+static int temp_of(const char *s, const char *base, const char *mark)
+{
+	const char *m;
+	size_t i;
+
+	if (s[0] != '.')
+		return 0;
+	if (base) {
+		if (strncmp(s + 1, base, strlen(base)) || strncmp(s + 1 + strlen(base), mark, strlen(mark)))
+			return 0;
+		m = s + 1 + strlen(base);
+	} else {
+		m = strstr(s + 1, mark);
+		if (!m || m == s + 1)
+			return 0;
+	}
+	for (i = 0, m += strlen(mark); i < 8; i++)
+		if (!((m[i] >= 'a' && m[i] <= 'z') || (m[i] >= '0' && m[i] <= '9')))
+			return 0;
+	return m[8] == '\0';
+}
+
+int vb_safefs_remove_temps(int dirfd, const char *const *names)
+{
+	struct dirent *de;
+	struct stat st;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), removed = 0, hit;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	size_t i;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		hit = !names && (temp_of(de->d_name, NULL, VB_SAFEFS_TEMP_MARK));
+		for (i = 0; names && names[i] && !hit; i++)
+			hit = temp_of(de->d_name, names[i], VB_SAFEFS_TEMP_MARK) ||
+			      temp_of(de->d_name, names[i], ".tmp."); /* named so before */
+		if (hit && fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && unlinkat(dirfd, de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
+/* ---- files of vbench's own ---------------------------------------------------- */
+
+/* The error for @name in @dirfd that could not be opened (@e its errno). */
+static int own_open_error(int dirfd, const char *name, const char *what, int e, vb_error_t *err)
+{
+	struct stat st;
+
+	if (e == ELOOP)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s is a symbolic link (vbench does not write through links)",
+				    what);
+	/* ENXIO: a FIFO without a reader (O_NONBLOCK: never waited for), a socket */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", what,
+				    vb_safefs_kind(st.st_mode));
+	return vb_error_set(err, code_of(e), e, "%s", what);
+}
+
+/* What makes the open file whose status is @st not vbench's own, into @err;
+ * 0 when it is vbench's. */
+static int not_own(const struct stat *st, const char *what, vb_error_t *err)
+{
+	if (!S_ISREG(st->st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", what,
+				    vb_safefs_kind(st->st_mode));
+	if (st->st_nlink != 1)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: has %lu links (another name of a file elsewhere): refused, "
+				    "remove it",
+				    what, (unsigned long)st->st_nlink);
+	if (st->st_uid != geteuid())
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: belongs to user %u, not to vbench's user %u: refused, remove "
+				    "it",
+				    what, (unsigned)st->st_uid, (unsigned)geteuid());
+	return 0;
+}
+
+int vb_safefs_open_own(int dirfd, const char *name, unsigned how, unsigned mode, const char *what,
+		       int *created, vb_error_t *err)
+{
+	int acc = (how & VB_OWN_RDWR) ? O_RDWR : O_WRONLY | ((how & VB_OWN_APPEND) ? O_APPEND : 0);
+	int fd = -1, made = 0, tries, e;
+	struct stat st;
+
+	if (created)
+		*created = 0;
+	if (!one_component(name))
+		return vb_error_set(err, VB_EUSAGE, EINVAL, "%s", what);
+	for (tries = 0; tries < 5; tries++) {
+		fd = vb_safefs_openat(dirfd, name, acc | O_CREAT | O_EXCL | O_NONBLOCK | O_NOCTTY,
+				      mode, VB_SAFEFS_BENEATH);
+		made = fd >= 0;
+		if (fd < 0 && errno == EEXIST) /* there already: opened as it is, checked first */
+			fd = vb_safefs_openat(dirfd, name, acc | O_NONBLOCK | O_NOCTTY, 0,
+					      VB_SAFEFS_BENEATH);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* removed in between */
+		if (fd < 0)
+			return own_open_error(dirfd, name, what, errno, err);
+		if (fstat(fd, &st) < 0) {
+			e = errno;
+			close(fd);
+			return vb_error_set(err, VB_ESYS, e, "%s", what);
+		}
+		if (st.st_nlink) /* 0: removed in between (a lock's holder done) */
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		return vb_error_set(err, VB_ESYS, 0, "%s: it keeps disappearing", what);
+	if (not_own(&st, what, err) < 0)
+		goto fail;
+	if ((how & VB_OWN_TRUNC) && !made && ftruncate(fd, 0) < 0) {
+		vb_error_sys(err, "%s: truncate", what);
+		goto fail;
+	}
+	if ((how & VB_OWN_ABOVE2) && fd < 3) {
+		int above = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+		if (above < 0) {
+			vb_error_sys(err, "%s", what);
+			goto fail;
+		}
+		close(fd);
+		fd = above;
+	}
+	if (created)
+		*created = made;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 /* ---- which filesystem ------------------------------------------------------- */
 
-/* The mount point of mount @id from /proc/self/mountinfo (octal escapes undone). */
+/* The mount point of mount @id from /proc/self/mountinfo into @buf: 1, or 0. */
 static int mount_point_of(uint64_t id, char *buf, size_t len)
 {
-	char line[4096], mp[PATH_MAX];
-	unsigned long long mid;
-	size_t i, o;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	vb_mountinfo_t mi;
+	vb_mount_t m;
 	int found = 0;
 
-	if (!f)
+	if (vb_mountinfo_open(&mi, NULL) < 0)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llu %*u %*s %*s %4095s", &mid, mp) == 2 && mid == id) {
-			for (i = o = 0; mp[i] && o + 1 < len; o++)
-				if (mp[i] == '\\' && mp[i + 1] >= '0' && mp[i + 1] <= '3' &&
-				    mp[i + 2] && mp[i + 3]) {
-					buf[o] = (char)((mp[i + 1] - '0') * 64 + (mp[i + 2] - '0') * 8 +
-							(mp[i + 3] - '0'));
-					i += 4;
-				} else {
-					buf[o] = mp[i++];
-				}
-			buf[o] = '\0';
+	while (!found && vb_mountinfo_next(&mi, &m))
+		if (m.id == id) {
+			snprintf(buf, len, "%s", m.point);
 			found = 1;
 		}
-	fclose(f);
+	vb_mountinfo_close(&mi);
 	return found;
 }
 

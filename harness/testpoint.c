@@ -54,3 +54,8 @@ void vb_test_point(const char *point, const char *env)
 	fflush(stderr);
 	raise(SIGSTOP);
 }
+
+void vb_test_point_reset(void)
+{
+	memset(&tp, 0, sizeof(tp));
+}

@@ -12,12 +12,20 @@
  *
  * Points: "start" (an environment launched, before its ready message: a
  * container's start, a VM's boot), "workload" (a measured repetition's
- * request sent, before its result: the workload is running) and "report"
- * (the charts written, before the text files of the report).
+ * request sent, before its result: the workload is running), "report"
+ * (the charts written, before the text files of the report),
+ * "scratch-file" (an I/O workload's scratch file created, before it is
+ * unlinked and used) and "vmdisk" (a VM's scratch disk image created,
+ * before mkfs.ext4 formats it): the last two let a test swap the file for
+ * a link, which must never be followed.
  */
 #ifndef VB_TESTPOINT_H
 #define VB_TESTPOINT_H
 
 void vb_test_point(const char *point, const char *env);
+
+/* Tests: forget what was read of VBENCH_TEST_STOP_AT and how often each
+ * point was passed (a forked child that sets the variable itself). */
+void vb_test_point_reset(void);
 
 #endif

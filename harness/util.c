@@ -149,57 +149,95 @@ char *vb_format_time(uint64_t wall_ns, char *buf, size_t len)
 	return buf;
 }
 
-char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err)
+char *vb_read_fd(int fd, size_t max, unsigned opts, size_t *lenp, const char *what,
+		 vb_error_t *err)
 {
 	size_t cap = max < 4096 ? max : 4096, len = 0; /* never read past @max */
-	char *buf, *nb;
+	char *buf = malloc(cap + 1), *nb, probe;
 	ssize_t n;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		vb_error_sys(err, "open %s", path);
-		return NULL;
-	}
-	buf = malloc(cap + 1);
 	if (!buf) {
-		close(fd);
-		vb_error_sys(err, "read %s", path);
+		vb_error_set(err, VB_ESYS, ENOMEM, "read %s", what);
 		return NULL;
 	}
 	for (;;) {
 		if (len == cap) {
 			if (cap >= max)
 				break;
-			cap = cap * 2 > max ? max : cap * 2;
+			cap = cap > max / 2 ? max : cap * 2;
 			nb = realloc(buf, cap + 1);
 			if (!nb) {
 				free(buf);
-				close(fd);
-				vb_error_sys(err, "read %s", path);
+				vb_error_set(err, VB_ESYS, ENOMEM, "read %s", what);
 				return NULL;
 			}
 			buf = nb;
 		}
 		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			vb_error_sys(err, "read %s", path);
+			vb_error_sys(err, "read %s", what);
 			free(buf);
-			close(fd);
 			return NULL;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	close(fd);
+	/* Full: is there more?  (A file may grow while it is read.) */
+	while (len == max && (opts & VB_READ_STRICT) && (n = read(fd, &probe, 1)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			vb_error_sys(err, "read %s", what);
+		else
+			vb_error_set(err, VB_EUSAGE, 0, "%s: larger than %zu bytes", what, max);
+		free(buf);
+		return NULL;
+	}
 	buf[len] = '\0';
-	if (chomp)
+	if (opts & VB_READ_CHOMP)
 		while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 			buf[--len] = '\0';
+	if (lenp)
+		*lenp = len;
 	return buf;
+}
+
+char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *s;
+
+	if (fd < 0) {
+		vb_error_sys(err, "open %s", path);
+		return NULL;
+	}
+	s = vb_read_fd(fd, max, chomp ? VB_READ_CHOMP : 0, NULL, path, err);
+	close(fd);
+	return s;
+}
+
+size_t vb_read_cmdline(char *buf, size_t len)
+{
+	size_t n = 0;
+	char *s;
+	int fd;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	s = vb_read_fd(fd, len - 1, 0, &n, "/proc/self/cmdline", NULL);
+	close(fd);
+	if (!s)
+		return 0;
+	memcpy(buf, s, n + 1);
+	free(s);
+	return n;
 }
 
 int vb_write_all(int fd, const void *data, size_t len)

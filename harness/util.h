@@ -44,12 +44,36 @@ uint64_t vb_wall_ns(void);
 /* Format a CLOCK_REALTIME nanosecond stamp as RFC 3339 UTC with ms. */
 char *vb_format_time(uint64_t wall_ns, char *buf, size_t len);
 
+#define VB_READ_CHOMP  0x1u /* trailing newlines ("\n", "\r") removed */
+#define VB_READ_STRICT 0x2u /* more than @max bytes is an error (else the first @max are kept) */
+
+/*
+ * The one whole-file reader: read @fd from where it is to its end into a
+ * malloc'ed NUL-terminated buffer of at most @max bytes (*@lenp its length,
+ * may be NULL; the text may hold NULs), retrying EINTR; the buffer grows
+ * as the data comes (a /proc file has no size in advance).  @opts:
+ * VB_READ_CHOMP, VB_READ_STRICT ("WHAT: larger than MAX bytes",
+ * VB_EUSAGE).  @fd stays open.  Returns NULL with @err ("read WHAT: ...").
+ * Caller frees.  vb_read_file, vb_safefs_read_regular and every other
+ * whole-file read go through it.
+ */
+char *vb_read_fd(int fd, size_t max, unsigned opts, size_t *lenp, const char *what,
+		 vb_error_t *err);
+
 /*
  * Read a whole (small) file into a malloc'ed NUL-terminated buffer, at most
- * @max bytes.  Trailing newline removed when @chomp.  Returns NULL with @err
- * set on failure.  Caller frees.
+ * @max bytes (the rest is not read).  Trailing newline removed when @chomp.
+ * Returns NULL with @err set on failure.  Caller frees.
  */
 char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err);
+
+/*
+ * This process's command line, /proc/self/cmdline: its arguments, each
+ * followed by a NUL, into @buf (at most @len - 1 bytes, the rest cut;
+ * always NUL-terminated).  Returns the bytes read, 0 when it cannot be
+ * read.  (The marker and the run directory's lock both record it.)
+ */
+size_t vb_read_cmdline(char *buf, size_t len);
 
 /* Write all @len bytes to @fd (retrying short writes and EINTR): 0, or -1 with errno. */
 int vb_write_all(int fd, const void *data, size_t len);

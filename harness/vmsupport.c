@@ -22,6 +22,7 @@
 #include "runproc.h"
 #include "safefs.h"
 #include "sizing.h"
+#include "testpoint.h"
 #include "util.h"
 
 /* ==== the scratch disk image ============================================ */
@@ -75,15 +76,25 @@ static int check_space(const char *dir, uint64_t need, vb_error_t *err)
 	return 0;
 }
 
+/* In mkfs.ext4's child before exec: the image's descriptor is inherited. */
+static int inherit_fd(void *arg)
+{
+	return fcntl(*(const int *)arg, F_SETFD, 0);
+}
+
+/* mkfs.ext4 on the image's descriptor, as /proc/self/fd/N in its own
+ * process: the path in the scratch directory is never opened again. */
 static int run_mkfs(vb_vmdisk_t *d, vb_error_t *err)
 {
-	char *argv[] = { d->mkfs, "-q", "-F", "-E", "nodiscard,lazy_itable_init=0,lazy_journal_init=0",
-			 d->path, NULL };
-	vb_proc_opts_t o = { .timeout_ms = VB_VMDISK_MKFS_TIMEOUT_MS };
+	char dev[32], *argv[] = { d->mkfs, "-q", "-F", "-E",
+				  "nodiscard,lazy_itable_init=0,lazy_journal_init=0", dev, NULL };
+	vb_proc_opts_t o = { .timeout_ms = VB_VMDISK_MKFS_TIMEOUT_MS, .child_hook = inherit_fd,
+			     .hook_arg = &d->fd };
 	char out[512], errs[2048], line[256];
 	uint64_t t0 = vb_now_ns();
 	int rc;
 
+	snprintf(dev, sizeof(dev), "/proc/self/fd/%d", d->fd);
 	rc = vb_proc_capture(argv, &o, out, sizeof(out), errs, sizeof(errs), err);
 	d->mkfs_s = (double)(vb_now_ns() - t0) / 1e9;
 	if (rc < 0)
@@ -104,6 +115,7 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 	int fd;
 
 	memset(d, 0, sizeof(*d));
+	d->fd = -1;
 	if (vb_proc_which("mkfs.ext4", d->mkfs, sizeof(d->mkfs)) < 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "mkfs.ext4 not installed (apt-get install e2fsprogs)");
@@ -127,19 +139,26 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 	}
 	if (!d->dir[0])
 		vb_marker_place(dir); /* the user's --scratch: `vbench clean` may look there */
-	fd = open(d->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = open(d->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		vb_error_sys(err, "create the VM scratch disk %s", d->path);
 		d->path[0] = '\0';
 		goto fail;
 	}
 	d->res = vb_res_add_path(VB_RES_FILE, d->path);
-	if (ftruncate(fd, (off_t)d->bytes) < 0) {
-		vb_error_sys(err, "size the VM scratch disk %s", d->path);
+	/* Above 2: mkfs.ext4 and QEMU inherit it at the same number. */
+	d->fd = fd > 2 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (d->fd != fd)
 		close(fd);
+	if (d->fd < 0) {
+		vb_error_sys(err, "the VM scratch disk %s", d->path);
 		goto fail;
 	}
-	close(fd);
+	if (ftruncate(d->fd, (off_t)d->bytes) < 0) {
+		vb_error_sys(err, "size the VM scratch disk %s", d->path);
+		goto fail;
+	}
+	vb_test_point("vmdisk", NULL);
 	if (run_mkfs(d, err) < 0)
 		goto fail;
 	return 0;
@@ -150,6 +169,10 @@ fail:
 
 void vb_vmdisk_destroy(vb_vmdisk_t *d)
 {
+	if (d->fd > 2) {
+		close(d->fd);
+		d->fd = -1;
+	}
 	if (d->res) {
 		vb_res_release(d->res); /* unlinks the image */
 		d->res = 0;
@@ -158,6 +181,16 @@ void vb_vmdisk_destroy(vb_vmdisk_t *d)
 		vb_res_release(d->dir_res);
 		d->dir_res = 0;
 	}
+}
+
+int vb_vmdisk_usage(const vb_vmdisk_t *d, uint64_t *bytes)
+{
+	struct stat st;
+
+	if (d->fd <= 2 || fstat(d->fd, &st) < 0)
+		return -1;
+	*bytes = (uint64_t)st.st_blocks * 512u;
+	return 0;
 }
 
 json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d)
@@ -174,25 +207,7 @@ json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d)
 
 int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err)
 {
-	struct stat st;
-	int fd, e;
-
-	fd = vb_safefs_openat(dfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0644,
-			      VB_SAFEFS_BENEATH);
-	if (fd < 0 && errno == ELOOP)
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "%s is a symbolic link (vbench does not write through links)",
-				    path);
-	if (fd < 0)
-		return vb_error_sys(err, "open %s", path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return vb_error_set(err, VB_EUSAGE, 0, "%s: is %s, not a regular file", path,
-				    vb_safefs_kind(st.st_mode));
-	}
-	e = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	close(fd);
-	return e < 0 ? vb_error_sys(err, "open %s", path) : e;
+	return vb_safefs_open_own(dfd, name, VB_OWN_TRUNC | VB_OWN_ABOVE2, 0644, path, NULL, err);
 }
 
 /* @path for reading: a regular file, not through a link in its last

@@ -37,7 +37,8 @@
 #define VB_VMDISK_MKFS_TIMEOUT_MS 120000
 
 typedef struct vb_vmdisk {
-	char path[PATH_MAX];   /* the raw image file */
+	char path[PATH_MAX];   /* the raw image file (its name only: used through fd) */
+	int fd;                /* the image, O_RDWR, close-on-exec, above 2 (-1: none) */
 	char dir[PATH_MAX];    /* private directory holding it ("" when in cfg->scratch) */
 	char mkfs[PATH_MAX];   /* the mkfs.ext4 that formatted it */
 	uint64_t bytes;        /* apparent (sparse) size */
@@ -57,27 +58,39 @@ typedef struct vb_vmdisk {
 uint64_t vb_vmdisk_size(const vb_run_cfg_t *cfg, uint64_t *largest);
 
 /*
- * Create "<dir>/vbench-<tag>-<pid>.img" (dir: cfg->scratch, else, or when
- * that is a block device, a private registered directory under /var/tmp),
- * sparse, of vb_vmdisk_size() bytes,
- * and format it with `mkfs.ext4 -q -F -E nodiscard,lazy_itable_init=0,
- * lazy_journal_init=0`.  Returns 0, or -1 with @err: VB_EUNAVAIL (no
+ * Create "<dir>/vbench-<tag>-<run id>.img" (dir: cfg->scratch, else, or
+ * when that is a block device, a private registered directory under
+ * /var/tmp) with O_CREAT | O_EXCL | O_NOFOLLOW, sparse, of vb_vmdisk_size()
+ * bytes, and format it with `mkfs.ext4 -q -F -E nodiscard,
+ * lazy_itable_init=0,lazy_journal_init=0 /proc/self/fd/N`, N the image's
+ * descriptor @d->fd, which mkfs inherits.  From its creation on the image
+ * is used only through that descriptor (QEMU inherits it too: qemu.h
+ * disk_fd), so another user who can write a shared --scratch directory
+ * and swaps the file for a link to a device gets nothing formatted or
+ * written through it.  Returns 0, or -1 with @err: VB_EUNAVAIL (no
  * mkfs.ext4), VB_ERESOURCE (not enough free space), VB_ESYS; nothing is
  * left behind on failure.
  */
 int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err);
 
-/* Remove the image (and its private directory); safe twice. */
+/* Close the image's descriptor and remove the image (and its private
+ * directory); safe twice. */
 void vb_vmdisk_destroy(vb_vmdisk_t *d);
+
+/* The bytes the image occupies on the host (its allocated blocks, from its
+ * descriptor) into *@bytes: 0, or -1 when it is not open. */
+int vb_vmdisk_usage(const vb_vmdisk_t *d, uint64_t *bytes);
 
 /* {path, bytes, fs, largest_file_bytes, rule, mkfs, mkfs_s} (new reference). */
 json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
 
 /*
  * Open the log @name beneath the run (or private) directory @dfd (@path
- * names it) for writing, truncated: a link in its place is refused
- * (VB_EUSAGE, naming it), and anything but a regular file.  Returns a
- * close-on-exec descriptor above 2 (given to QEMU), or -1 with @err.
+ * names it) for writing, truncated once it is known to be vbench's own
+ * (vb_safefs_open_own): a symbolic or hard link in its place, another
+ * user's file or anything but a regular file is refused (VB_EUSAGE,
+ * naming it) and left as it was.  Returns a close-on-exec descriptor above
+ * 2 (given to QEMU), or -1 with @err.
  */
 int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err);
 

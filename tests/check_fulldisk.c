@@ -8,7 +8,10 @@
  * saying the last good copy is kept; run.json on disk is that copy (valid,
  * with the repetitions saved before), no temporary file is left, and no
  * message claims results that are not on disk.  A run directory too small
- * for run.json and the report is refused before anything runs.
+ * for run.json and the report is refused before anything runs.  A run
+ * directory that cannot be made (a read-only filesystem, no free inode) is
+ * exit 4 too, and a report, compare, explain or plan whose --out fills up
+ * removes the directories it made.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +32,9 @@
 static char root[PATH_MAX];
 static char big[PATH_MAX + 8];   /* a 16 MiB tmpfs */
 static char small[PATH_MAX + 8]; /* a 1 MiB tmpfs */
-static int mounted;              /* bit 0: big, bit 1: small */
+static char ro[PATH_MAX + 8];    /* a read-only tmpfs */
+static char few[PATH_MAX + 8];   /* a tmpfs of 8 inodes */
+static int mounted;              /* bit 0: big, 1: small, 2: ro, 3: few */
 static char why[256];            /* why the filesystems could not be mounted */
 
 static void setup(void)
@@ -40,7 +45,10 @@ static void setup(void)
 		return;
 	snprintf(big, sizeof(big), "%s/big", root);
 	snprintf(small, sizeof(small), "%s/small", root);
-	if (mkdir(big, 0755) < 0 || mkdir(small, 0755) < 0)
+	snprintf(ro, sizeof(ro), "%s/ro", root);
+	snprintf(few, sizeof(few), "%s/few", root);
+	if (mkdir(big, 0755) < 0 || mkdir(small, 0755) < 0 || mkdir(ro, 0755) < 0 ||
+	    mkdir(few, 0755) < 0)
 		return;
 	if (mount("vbench-test", big, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755") == 0)
 		mounted |= 1;
@@ -48,6 +56,12 @@ static void setup(void)
 		snprintf(why, sizeof(why), "mount tmpfs on %s: %s", big, strerror(errno));
 	if (mount("vbench-test", small, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755") == 0)
 		mounted |= 2;
+	if (mount("vbench-test", ro, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY,
+		  "size=1m,mode=0755") == 0)
+		mounted |= 4;
+	if (mount("vbench-test", few, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,nr_inodes=8,mode=0755") ==
+	    0)
+		mounted |= 8;
 }
 
 static void teardown(void)
@@ -56,6 +70,10 @@ static void teardown(void)
 		umount2(big, MNT_DETACH);
 	if (mounted & 2)
 		umount2(small, MNT_DETACH);
+	if (mounted & 4)
+		umount2(ro, MNT_DETACH);
+	if (mounted & 8)
+		umount2(few, MNT_DETACH);
 	mounted = 0;
 	vb_test_rmdtemp(root);
 }
@@ -125,7 +143,7 @@ START_TEST(test_full_disk_keeps_last_copy)
 	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(doc, "repetitions"), 0),
 					       "ok")));
 	json_decref(doc);
-	snprintf(path, sizeof(path), "ls -A '%s' | grep -c '\\.tmp\\.'", dir);
+	snprintf(path, sizeof(path), "ls -A '%s' | grep -c 'tmp\\.'", dir);
 	{
 		FILE *f = popen(path, "r");
 
@@ -160,6 +178,98 @@ START_TEST(test_out_space_checked)
 }
 END_TEST
 
+/* One line on stderr naming @a and @b, exit 4, nothing on stdout.  Frees both. */
+static void expect_no_resource(int rc, char *out, char *err, const char *a, const char *b)
+{
+	ck_assert_msg(rc == VB_EXIT_NORESOURCE, "exit %d: %s", rc, err);
+	ck_assert_str_eq(out, "");
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	ck_assert_msg(strstr(err, a) && strstr(err, b), "'%s' or '%s' not in: %s", a, b, err);
+	free(out);
+	free(err);
+}
+
+/* Review item 13: a run directory that cannot be made for want of disk
+ * (read-only, no inode left) is exit 4, not 2 (a bad path). */
+START_TEST(test_out_mkdir_no_resource)
+{
+	char dir[PATH_MAX + 16], run[PATH_MAX + 16], p[PATH_MAX + 32], *out, *err;
+	json_t *doc;
+	int rc, i, fd;
+
+	if ((mounted & 12) != 12)
+		VB_SKIP("%s", why);
+	snprintf(dir, sizeof(dir), "%s/run", ro);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "cpu.int",
+			    "--profile", "test", "--out", dir, NULL);
+	expect_no_resource(rc, out, err, "--out", "Read-only file system");
+	snprintf(run, sizeof(run), "%s/input", root);
+	vb_test_write_run(run, (doc = vb_test_load_fixture("tests/fixtures/run-bare-container.json")));
+	json_decref(doc);
+	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", "--out", dir, run, NULL);
+	expect_no_resource(rc, out, err, dir, "Read-only file system");
+	for (i = 0; i < 64; i++) { /* use up every inode */
+		snprintf(p, sizeof(p), "%s/f%d", few, i);
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			break;
+		close(fd);
+	}
+	ck_assert_int_eq(errno, ENOSPC);
+	snprintf(dir, sizeof(dir), "%s/run", few);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "cpu.int",
+			    "--profile", "test", "--out", dir, NULL);
+	expect_no_resource(rc, out, err, "--out", "No space left on device");
+}
+END_TEST
+
+/* Review item 14: report, compare, explain and plan --out on a disk that
+ * fills up fail and remove every directory level they made. */
+START_TEST(test_failed_out_undone)
+{
+	static const char plan[] = "[host]\ncpus = 16\nmemory = 64G\ndisk = 2T\n"
+				   "[service web]\ncpu = 1\nmemory = 12G\ndisk = 80G\n";
+	char run[PATH_MAX + 16], dir[PATH_MAX + 16], ini[PATH_MAX + 16], fill_path[PATH_MAX + 16];
+	char *out, *err;
+	json_t *doc;
+	int rc;
+
+	if (!(mounted & 2))
+		VB_SKIP("%s", why);
+	snprintf(run, sizeof(run), "%s/input", root);
+	vb_test_write_run(run, (doc = vb_test_load_fixture("tests/fixtures/run-bare-container.json")));
+	json_decref(doc);
+	snprintf(ini, sizeof(ini), "%s/plan.ini", root);
+	ck_assert_int_eq(vb_write_file(ini, plan, strlen(plan), NULL), 0);
+	fill(small);
+	snprintf(dir, sizeof(dir), "%s/a/b", small);
+	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", "--quiet", "--out", dir, run,
+			    NULL);
+	ck_assert_msg(rc != 0 && strstr(err, "No space left on device"), "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	snprintf(dir, sizeof(dir), "%s/c/d", small);
+	rc = vb_test_vbench(NULL, &out, &err, "compare", "--out", dir, run, run, NULL);
+	ck_assert_msg(rc != 0 && strstr(err, "No space left on device"), "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	snprintf(dir, sizeof(dir), "%s/e/f", small);
+	rc = vb_test_vbench(NULL, &out, &err, "explain", "--quiet", "--out", dir, run, NULL);
+	ck_assert_msg(rc != 0 && strstr(err, "No space left on device"), "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	snprintf(dir, sizeof(dir), "%s/g/h", small);
+	rc = vb_test_vbench(NULL, &out, &err, "plan", "--no-charts", "--quiet", "--run", run,
+			    "--out", dir, ini, NULL);
+	ck_assert_msg(rc != 0 && strstr(err, "No space left on device"), "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	ck_assert_int_eq(vb_test_entries(small), 1); /* the filler only */
+	snprintf(fill_path, sizeof(fill_path), "%s/fill", small);
+	unlink(fill_path);
+}
+END_TEST
+
 Suite *vb_suite_fulldisk(void)
 {
 	Suite *s = suite_create("fulldisk");
@@ -169,6 +279,8 @@ Suite *vb_suite_fulldisk(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_full_disk_keeps_last_copy);
 	tcase_add_test(tc, test_out_space_checked);
+	tcase_add_test(tc, test_out_mkdir_no_resource);
+	tcase_add_test(tc, test_failed_out_undone);
 	suite_add_tcase(s, tc);
 	return s;
 }

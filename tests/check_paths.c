@@ -78,32 +78,6 @@ static char *run_dir(char *buf, size_t len, const char *rel)
 	return buf;
 }
 
-/* @path holds exactly @text. */
-static void assert_content(const char *path, const char *text)
-{
-	char *s = vb_read_file(path, 1 << 20, 0, NULL);
-
-	ck_assert_msg(s != NULL, "%s is gone", path);
-	ck_assert_msg(!strcmp(s, text), "%s was changed: '%.60s'", path, s);
-	free(s);
-}
-
-/* Entries in directory @path besides "." and "..". */
-static int entries(const char *path)
-{
-	char cmd[PATH_MAX + 32];
-	FILE *f;
-	int n = 0, c;
-
-	snprintf(cmd, sizeof(cmd), "ls -A '%s'", path);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	while ((c = fgetc(f)) != EOF)
-		n += c == '\n';
-	pclose(f);
-	return n;
-}
-
 static void make_link(const char *target, const char *path)
 {
 	ck_assert_msg(symlink(target, path) == 0, "symlink %s: %s", path, strerror(errno));
@@ -127,10 +101,10 @@ START_TEST(test_report_charts_link)
 	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
 	vb_test_expect_refusal(rc, out, err, "charts", "symbolic link");
 	snprintf(p, sizeof(p), "%s/overhead.svg", victim);
-	assert_content(p, "keep svg");
+	vb_test_assert_content(p, "keep svg");
 	snprintf(p, sizeof(p), "%s/overhead.dat", victim);
-	assert_content(p, "keep dat");
-	ck_assert_int_eq(entries(victim), 2);
+	vb_test_assert_content(p, "keep dat");
+	ck_assert_int_eq(vb_test_entries(victim), 2);
 	snprintf(p, sizeof(p), "%s/report.md", dir);
 	ck_assert_int_ne(access(p, F_OK), 0); /* nothing written */
 }
@@ -166,12 +140,12 @@ START_TEST(test_report_file_links_replaced)
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
 	free(err);
-	assert_content(victim, "keep");
+	vb_test_assert_content(victim, "keep");
 	snprintf(p, sizeof(p), "%s/charts", dir);
-	ck_assert_int_eq(entries(p), 16); /* 4 charts x .dat .gp .svg .png, nothing else */
+	ck_assert_int_eq(vb_test_entries(p), 16); /* 4 charts x .dat .gp .svg .png, nothing else */
 	for (i = 0; i < VB_ARRAY_SIZE(names); i++) {
 		snprintf(t, sizeof(t), "victim%zu", i);
-		assert_content(at(victim, sizeof(victim), t), "keep");
+		vb_test_assert_content(at(victim, sizeof(victim), t), "keep");
 		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
 		ck_assert_int_eq(lstat(p, &st), 0);
 		ck_assert_msg(S_ISREG(st.st_mode), "%s is still a link", p);
@@ -193,7 +167,7 @@ START_TEST(test_user_path_link)
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "cpu.int",
 			    "--profile", "test", "--out", out_dir, NULL);
 	vb_test_expect_refusal(rc, out, err, link, "symbolic link");
-	ck_assert_int_eq(entries(real), 0);
+	ck_assert_int_eq(vb_test_entries(real), 0);
 	/* report DIR and report --out DIR the same */
 	run_dir(dir, sizeof(dir), "real/run");
 	snprintf(out_dir, sizeof(out_dir), "%s/run", link);
@@ -206,7 +180,7 @@ START_TEST(test_user_path_link)
 	vb_test_expect_refusal(rc, out, err, link, "symbolic link");
 	rc = vb_test_vbench(NULL, &out, &err, "explain", "--out", out_dir, dir, NULL);
 	vb_test_expect_refusal(rc, out, err, link, "symbolic link");
-	ck_assert_int_eq(entries(real), 1); /* run/ only */
+	ck_assert_int_eq(vb_test_entries(real), 1); /* run/ only */
 }
 END_TEST
 
@@ -233,7 +207,7 @@ START_TEST(test_resume_agent_log_link)
 	make_link(at(victim, sizeof(victim), "victim"), log);
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--resume", dir, NULL);
 	vb_test_expect_refusal(rc, out, err, "agent.log", "symbolic link");
-	assert_content(victim, "keep");
+	vb_test_assert_content(victim, "keep");
 	ck_assert_int_eq(unlink(log), 0);
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--resume", dir, "--quiet", NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
@@ -242,7 +216,7 @@ START_TEST(test_resume_agent_log_link)
 	doc = vb_test_load_run(dir, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
 	json_decref(doc);
-	assert_content(victim, "keep");
+	vb_test_assert_content(victim, "keep");
 }
 END_TEST
 
@@ -265,7 +239,7 @@ START_TEST(test_vm_logs_by_descriptor)
 	make_link(at(victim, sizeof(victim), "victim"), at(p, sizeof(p), "console-hosted.log"));
 	ck_assert_int_lt(vb_vm_log_open(dfd, "console-hosted.log", p, &err), 0);
 	ck_assert_msg(strstr(err.msg, p) && strstr(err.msg, "symbolic link"), "%s", err.msg);
-	assert_content(victim, "keep");
+	vb_test_assert_content(victim, "keep");
 	ck_assert_int_eq(mkfifo(at(p, sizeof(p), "qemu-hosted.log"), 0644), 0);
 	ck_assert_int_lt(vb_vm_log_open(dfd, "qemu-hosted.log", p, &err), 0); /* never blocks */
 	fd = vb_vm_log_open(dfd, "console-kvm.log", "console-kvm.log", &err);
@@ -389,13 +363,13 @@ START_TEST(test_out_normalised_and_undone)
 			    "--profile", "test", "--scratch", "/nonexistent-scratch", "--out",
 			    "a/../b/../../x", NULL);
 	vb_test_expect_refusal(rc, out, err, "--scratch", NULL);
-	ck_assert_int_eq(entries(work), 0); /* neither a nor b */
+	ck_assert_int_eq(vb_test_entries(work), 0); /* neither a nor b */
 	ck_assert_int_ne(access(at(p, sizeof(p), "x"), F_OK), 0);
 	rc = vb_test_vbench(work, &out, &err, "run", "--env", "bare", "--workload", "io.seqread",
 			    "--profile", "test", "--scratch", "/nonexistent-scratch", "--out",
 			    "a/b/c", NULL);
 	vb_test_expect_refusal(rc, out, err, "--scratch", NULL);
-	ck_assert_int_eq(entries(work), 0); /* every level it made */
+	ck_assert_int_eq(vb_test_entries(work), 0); /* every level it made */
 }
 END_TEST
 
@@ -417,7 +391,7 @@ START_TEST(test_control_characters_refused)
 	vb_test_expect_refusal(rc, out, err, "--out", "control character");
 	rc = vb_test_vbench(NULL, &out, &err, "plan", "--run", "r\nun", "x.ini", NULL);
 	vb_test_expect_refusal(rc, out, err, "--run", "control character");
-	ck_assert_int_eq(entries(tmpdir), 0);
+	ck_assert_int_eq(vb_test_entries(tmpdir), 0);
 }
 END_TEST
 

@@ -1,8 +1,11 @@
 /*
  * check_safefs.c - the safefs module: no symbolic link anywhere in a path
  * (openat2 and the component walk alike), nothing outside the directory a
- * path must stay beneath, removals that never follow a link, and reads that
- * refuse a FIFO, a directory or a device before they could block.
+ * path must stay beneath, removals that never follow a link, reads that
+ * refuse a FIFO, a directory or a device before they could block, files
+ * written in place only when they are vbench's own (no hard link, no other
+ * user's file), directories other users can write refused, and the
+ * temporaries of a killed replace recognised by their names.
  *
  * The cases work under one private /var/tmp root (distinct names per case)
  * that an unchecked fixture removes, also after a failed assertion.
@@ -358,6 +361,204 @@ START_TEST(test_check_path_and_fs)
 }
 END_TEST
 
+/* ---- files of vbench's own, directories others can write (review item 1) ---- */
+
+/* vb_safefs_open_own(@name in own/, @how) must refuse, naming @want. */
+static void refused(int dfd, const char *name, unsigned how, const char *want)
+{
+	vb_error_t err;
+	int fd;
+
+	vb_error_clear(&err);
+	fd = vb_safefs_open_own(dfd, name, how, 0644, name, NULL, &err);
+	if (fd >= 0)
+		close(fd);
+	ck_assert_msg(fd < 0, "%s opened (how %#x)", name, how);
+	ck_assert_int_eq(err.code, VB_EUSAGE);
+	ck_assert_msg(strstr(err.msg, name) && strstr(err.msg, want), "'%s' not in: %s", want,
+		      err.msg);
+}
+
+static void assert_text(const char *rel, const char *text)
+{
+	char p[PATH_MAX], *s;
+
+	path(p, sizeof(p), rel);
+	s = vb_read_file(p, 1 << 16, 0, NULL);
+	ck_assert_msg(s && !strcmp(s, text), "%s holds '%s', not '%s'", rel, s ? s : "(gone)",
+		      text);
+	free(s);
+}
+
+START_TEST(test_open_own)
+{
+	static const unsigned hows[] = { VB_OWN_APPEND, VB_OWN_TRUNC, VB_OWN_RDWR };
+	char p[PATH_MAX], outside[PATH_MAX];
+	vb_error_t err;
+	struct stat st;
+	int dfd, fd, created = -1, saved;
+	size_t i;
+
+	mkdir_rel("own");
+	path(p, sizeof(p), "own");
+	dfd = vb_safefs_open_dir(AT_FDCWD, p, 0);
+	ck_assert_int_ge(dfd, 0);
+	/* created, then appended to, kept, truncated */
+	fd = vb_safefs_open_own(dfd, "a.log", VB_OWN_APPEND, 0600, "own/a.log", &created, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(write(fd, "a", 1), 1);
+	close(fd);
+	fd = vb_safefs_open_own(dfd, "a.log", VB_OWN_APPEND, 0600, "own/a.log", &created, &err);
+	ck_assert_msg(fd >= 0 && !created, "%s", err.msg);
+	ck_assert_int_eq(write(fd, "b", 1), 1);
+	close(fd);
+	assert_text("own/a.log", "ab");
+	fd = vb_safefs_open_own(dfd, "a.log", VB_OWN_RDWR, 0600, "own/a.log", NULL, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	assert_text("own/a.log", "ab");
+	fd = vb_safefs_open_own(dfd, "a.log", VB_OWN_TRUNC, 0600, "own/a.log", NULL, &err);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	assert_text("own/a.log", "");
+	/* a hard link to a file outside, another user's file: refused, untouched */
+	write_rel("outside", "precious");
+	path(outside, sizeof(outside), "outside");
+	path(p, sizeof(p), "own/hard.log");
+	ck_assert_int_eq(link(outside, p), 0);
+	write_rel("own/theirs.log", "theirs");
+	path(p, sizeof(p), "own/theirs.log");
+	ck_assert_int_eq(chown(p, 1000, 1000), 0);
+	link_rel(outside, "own/sym.log");
+	path(p, sizeof(p), "own/fifo.log");
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	mkdir_rel("own/dir.log");
+	for (i = 0; i < VB_ARRAY_SIZE(hows); i++) {
+		refused(dfd, "hard.log", hows[i], "has 2 links");
+		refused(dfd, "theirs.log", hows[i], "belongs to user 1000");
+		refused(dfd, "sym.log", hows[i], "is a symbolic link");
+		refused(dfd, "fifo.log", hows[i], "is a FIFO, not a regular file"); /* never blocks */
+		refused(dfd, "dir.log", hows[i], "is a directory, not a regular file");
+	}
+	assert_text("outside", "precious");
+	assert_text("own/theirs.log", "theirs");
+	ck_assert_int_lt(vb_safefs_open_own(dfd, "../x", VB_OWN_TRUNC, 0644, "x", NULL, &err), 0);
+	/* above 2 when asked, even with 0 free */
+	saved = dup(0);
+	ck_assert_int_ge(saved, 0);
+	close(0);
+	fd = vb_safefs_open_own(dfd, "b.log", VB_OWN_TRUNC | VB_OWN_ABOVE2, 0644, "b", NULL, &err);
+	ck_assert_int_eq(dup2(saved, 0), 0);
+	close(saved);
+	ck_assert_msg(fd > 2, "descriptor %d", fd);
+	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	close(fd);
+	close(dfd);
+}
+END_TEST
+
+START_TEST(test_check_dir)
+{
+	static const struct {
+		unsigned mode;
+		uid_t uid;
+		const char *want; /* NULL: accepted */
+	} cases[] = {
+		{ 0755, 0, NULL },
+		{ 0700, 0, NULL },
+		{ 01777, 0, NULL },
+		{ 01775, 1000, "belongs to user 1000" },
+		{ 0755, 1000, "belongs to user 1000" },
+		{ 0777, 0, "writable by other users (mode 0777, no sticky bit)" },
+		{ 0757, 0, "writable by other users (mode 0757" },
+		{ 0775, 0, "writable by its group 0 (mode 0775" },
+		{ 01770, 0, NULL },
+	};
+	char p[PATH_MAX];
+	vb_safefs_made_t made;
+	vb_error_t err;
+	size_t i;
+	int fd, rc;
+
+	mkdir_rel("cd");
+	path(p, sizeof(p), "cd");
+	for (i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+		ck_assert_int_eq(chown(p, cases[i].uid, 0), 0);
+		ck_assert_int_eq(chmod(p, cases[i].mode), 0);
+		fd = vb_safefs_open_dir(AT_FDCWD, p, 0);
+		ck_assert_int_ge(fd, 0);
+		vb_error_clear(&err);
+		rc = vb_safefs_check_dir(fd, "cd", &err);
+		close(fd);
+		if (!cases[i].want) {
+			ck_assert_msg(rc == 0, "mode %04o: %s", cases[i].mode, err.msg);
+			continue;
+		}
+		ck_assert_msg(rc < 0 && err.code == VB_EUSAGE && strstr(err.msg, cases[i].want) &&
+				  !strncmp(err.msg, "cd: ", 4),
+			      "mode %04o uid %u: '%s' not in: %s", cases[i].mode,
+			      (unsigned)cases[i].uid, cases[i].want, err.msg);
+		/* the same through the functions that open a directory to write in */
+		ck_assert_int_lt(vb_safefs_open_dir_msg(p, "cd", &err), 0);
+		ck_assert_int_lt(vb_safefs_mkdir_p(p, 0755, &made, &err), 0);
+		ck_assert_ptr_nonnull(strstr(err.msg, cases[i].want));
+	}
+}
+END_TEST
+
+/* What a killed replace left is recognised by its exact name. */
+START_TEST(test_remove_temps)
+{
+	static const char *const gone[] = { ".run.json.vbench-tmp.abcdefgh",
+					    ".run.json.tmp.0123abcd" /* named so before */ };
+	static const char *const kept[] = { "run.json", ".run.json.vbench-tmp.abcdefg",
+					    ".run.json.vbench-tmp.ABCDEFGH",
+					    ".run.json.vbench-tmp.abcdefghi", ".other.vbench-tmp.abcdefgh",
+					    ".other.tmp.abcdefgh", "run.json.vbench-tmp.abcdefgh" };
+	static const char *const names[] = { "run.json", "report.md", NULL };
+	char p[PATH_MAX], rel[PATH_MAX];
+	vb_error_t err;
+	size_t i;
+	int fd;
+
+	mkdir_rel("tt");
+	for (i = 0; i < VB_ARRAY_SIZE(gone); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", gone[i]);
+		write_rel(rel, "half");
+	}
+	for (i = 0; i < VB_ARRAY_SIZE(kept); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", kept[i]);
+		write_rel(rel, "keep");
+	}
+	mkdir_rel("tt/.report.md.vbench-tmp.dirdirdi"); /* not a file */
+	path(p, sizeof(p), "tt");
+	fd = vb_safefs_open_dir(AT_FDCWD, p, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(vb_safefs_remove_temps(fd, names), 2);
+	for (i = 0; i < VB_ARRAY_SIZE(gone); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", gone[i]);
+		ck_assert_msg(!exists_rel(rel), "%s is still there", rel);
+	}
+	for (i = 0; i < VB_ARRAY_SIZE(kept); i++) {
+		snprintf(rel, sizeof(rel), "tt/%s", kept[i]);
+		ck_assert_msg(exists_rel(rel), "%s was removed", rel);
+	}
+	ck_assert(exists_rel("tt/.report.md.vbench-tmp.dirdirdi"));
+	/* any name of the current form (charts/) */
+	ck_assert_int_eq(vb_safefs_remove_temps(fd, NULL), 1);
+	ck_assert(!exists_rel("tt/.other.vbench-tmp.abcdefgh"));
+	ck_assert(exists_rel("tt/.other.tmp.abcdefgh"));
+	/* a replace names its temporary so */
+	ck_assert_int_eq(vb_safefs_replace_at(fd, "run.json", "{}", 2, 0644, "tt/run.json", &err),
+			 0);
+	close(fd);
+}
+END_TEST
+
 Suite *vb_suite_safefs(void)
 {
 	Suite *s = suite_create("safefs");
@@ -372,6 +573,9 @@ Suite *vb_suite_safefs(void)
 	tcase_add_test(tc, test_mkdir_p);
 	tcase_add_test(tc, test_replace_at);
 	tcase_add_test(tc, test_check_path_and_fs);
+	tcase_add_test(tc, test_open_own);
+	tcase_add_test(tc, test_check_dir);
+	tcase_add_test(tc, test_remove_temps);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -379,6 +380,51 @@ START_TEST(test_file_large_and_bounded)
 }
 END_TEST
 
+/* The one reader's options: a /proc file (no size), NULs kept, strict. */
+START_TEST(test_read_fd_and_cmdline)
+{
+	char buf[64], dir[PATH_MAX], path[PATH_MAX + 8], *s;
+	vb_error_t err;
+	size_t len = 0;
+	int fd;
+
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	s = vb_read_fd(fd, 1 << 20, VB_READ_STRICT | VB_READ_CHOMP, &len, "status", &err);
+	close(fd);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_msg(len > 100 && strstr(s, "Name:") && s[len - 1] != '\n', "%zu: %s", len, s);
+	free(s);
+	make_tmpdir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/nul", dir);
+	ck_assert_int_eq(vb_write_file(path, "a\0b\n\n", 5, &err), 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	s = vb_read_fd(fd, 100, VB_READ_CHOMP, &len, path, &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, 3);
+	ck_assert_int_eq(memcmp(s, "a\0b", 4), 0);
+	free(s);
+	lseek(fd, 0, SEEK_SET);
+	s = vb_read_fd(fd, 5, VB_READ_STRICT, &len, "nul", &err); /* exactly @max: fine */
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(len, 5);
+	free(s);
+	lseek(fd, 0, SEEK_SET);
+	vb_error_clear(&err);
+	ck_assert_ptr_null(vb_read_fd(fd, 4, VB_READ_STRICT, &len, "nul", &err));
+	ck_assert_str_eq(err.msg, "nul: larger than 4 bytes");
+	close(fd);
+	ck_assert_int_eq(vb_rm_rf(dir), 0);
+	/* the command line: this test runner's, NUL-separated, cut to the buffer */
+	len = vb_read_cmdline(buf, sizeof(buf));
+	ck_assert_uint_gt(len, 0);
+	ck_assert_uint_lt(len, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "check_vbench"));
+	ck_assert_uint_eq(vb_read_cmdline(buf, 4), 3);
+	ck_assert_uint_eq(strlen(buf), 3);
+}
+END_TEST
+
 START_TEST(test_file_errors)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
@@ -587,6 +633,7 @@ Suite *vb_suite_util(void)
 	tcase_add_test(files, test_file_atomic_round_trip);
 	tcase_add_test(files, test_file_large_and_bounded);
 	tcase_add_test(files, test_file_errors);
+	tcase_add_test(files, test_read_fd_and_cmdline);
 	tcase_add_test(files, test_mkdir_p);
 	tcase_add_test(files, test_rm_rf);
 	tcase_add_test(files, test_fs_info);

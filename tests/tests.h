@@ -14,6 +14,7 @@
 	X(textsafe)    \
 	X(error)       \
 	X(safefs)      \
+	X(mountinfo)   \
 	X(registry)    \
 	X(cpu)         \
 	X(mem)         \
@@ -52,6 +53,8 @@
 	X(paths)       \
 	X(runlock)     \
 	X(fulldisk)    \
+	X(rundir)      \
+	X(scratch)     \
 	X(integration)
 
 #define VB_DECLARE_SUITE(name) Suite *vb_suite_##name(void);

@@ -5,6 +5,8 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -65,6 +67,28 @@ void vb_test_put(const char *dir, const char *rel, const void *data, size_t len)
 void vb_test_put_text(const char *dir, const char *rel, const char *text)
 {
 	vb_test_put(dir, rel, text, strlen(text));
+}
+
+void vb_test_assert_content(const char *path, const char *text)
+{
+	char *s = vb_read_file(path, 1 << 20, 0, NULL);
+
+	ck_assert_msg(s != NULL, "%s is gone", path);
+	ck_assert_msg(!strcmp(s, text), "%s was changed: '%.60s'", path, s);
+	free(s);
+}
+
+int vb_test_entries(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	ck_assert_msg(d != NULL, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
 }
 
 /* ---- programs ------------------------------------------------------------- */

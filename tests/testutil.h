@@ -33,6 +33,12 @@ void vb_test_put(const char *dir, const char *rel, const void *data, size_t len)
 /* The same for the string @text. */
 void vb_test_put_text(const char *dir, const char *rel, const char *text);
 
+/* Fail unless the file @path exists and holds exactly @text. */
+void vb_test_assert_content(const char *path, const char *text);
+
+/* The entries of directory @dir besides "." and "..". */
+int vb_test_entries(const char *dir);
+
 /* ---- programs ------------------------------------------------------------- */
 
 /*

@@ -22,6 +22,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "../harness/testpoint.h"
 #include "../harness/util.h"
 
 #define FILL_CHUNK (1u << 20) /* bytes per write while preparing a file */
@@ -49,18 +50,23 @@ static int check_space(const char *dir, uint64_t need, vb_error_t *err)
 	return 0;
 }
 
-/* Open f->path again with O_DIRECT; EINVAL means the filesystem refuses it. */
-static int reopen_direct(vb_io_file_t *f, vb_error_t *err)
+/*
+ * Turn on O_DIRECT on the file just created, @fd, with fcntl: never by
+ * opening f->path again, which another user who can write the scratch
+ * directory could by then have replaced with a link to a device or a file
+ * of theirs.  EINVAL means the filesystem refuses direct I/O.
+ */
+static int set_direct(vb_io_file_t *f, int fd, vb_error_t *err)
 {
-	int fd = open(f->path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	int fl = fcntl(fd, F_GETFL);
 
-	if (fd >= 0)
-		return fd;
+	if (fl >= 0 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0)
+		return 0;
 	if (errno == EINVAL)
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "scratch directory %s (%s) does not support O_DIRECT", f->dir,
 				    f->fstype);
-	return vb_error_sys(err, "open %s with O_DIRECT", f->path);
+	return vb_error_sys(err, "set O_DIRECT on %s", f->path);
 }
 
 /*
@@ -100,7 +106,7 @@ int vb_io_file_open(vb_io_file_t *f, const char *dir, const char *tag, uint64_t 
 		    vb_error_t *err)
 {
 	struct stat sb;
-	int ram, fd;
+	int ram;
 
 	memset(f, 0, sizeof(*f));
 	f->fd = -1;
@@ -115,21 +121,21 @@ int vb_io_file_open(vb_io_file_t *f, const char *dir, const char *tag, uint64_t 
 	if ((size_t)snprintf(f->path, sizeof(f->path), "%s/vbench-%s-XXXXXX", dir, tag) >=
 	    sizeof(f->path))
 		return vb_error_set(err, VB_EUSAGE, 0, "scratch directory path too long: %s", dir);
-	fd = mkostemp(f->path, O_CLOEXEC);
-	if (fd < 0)
+	f->fd = mkostemp(f->path, O_CLOEXEC); /* O_CREAT | O_EXCL: never through a link */
+	if (f->fd < 0)
 		return vb_error_sys(err, "create scratch file in %s", dir);
-	if (direct) {
-		f->fd = reopen_direct(f, err);
-		close(fd);
-	} else {
-		f->fd = fd;
-	}
-	if (unlink(f->path) < 0 && f->fd >= 0) {
+	vb_test_point("scratch-file", NULL);
+	/* Only ever used through this descriptor; the name goes at once. */
+	if (unlink(f->path) < 0) {
 		vb_error_sys(err, "unlink scratch file %s", f->path);
 		vb_io_file_close(f);
 		return -1;
 	}
-	return f->fd >= 0 ? 0 : -1;
+	if (direct && set_direct(f, f->fd, err) < 0) {
+		vb_io_file_close(f);
+		return -1;
+	}
+	return 0;
 }
 
 void vb_io_file_close(vb_io_file_t *f)

@@ -46,9 +46,12 @@ typedef struct vb_io_file {
 } vb_io_file_t;
 
 /*
- * Create a uniquely named file in @dir (mkostemp "vbench-<tag>-XXXXXX"),
- * open it read-write (with O_DIRECT when @direct) and unlink the name at
- * once, so nothing is left in @dir on any path, even a crash.  @need is the
+ * Create a uniquely named file in @dir (mkostemp "vbench-<tag>-XXXXXX":
+ * O_CREAT | O_EXCL, read-write), unlink the name at once, so nothing is
+ * left in @dir on any path, even a crash, and, when @direct, set O_DIRECT
+ * on that same descriptor (fcntl F_SETFL): the name is never opened again,
+ * so a link another user puts in its place (a shared scratch directory)
+ * is never followed.  @need is the
  * number of bytes the caller will write; less free space than that is
  * VB_ERESOURCE.  O_DIRECT refused with EINVAL is VB_EUNAVAIL naming @dir and
  * its filesystem; a missing directory is VB_ESYS.  Returns 0 or -1 with @err
