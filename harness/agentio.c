@@ -311,11 +311,18 @@ json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error
 json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
 		     vb_error_t *err)
 {
+	json_t *o;
+
 	if (!ch->broken && vb_chan_send(ch, req, err) < 0)
 		return NULL;
 	if (!strcmp(type, "result") && json_integer_value(json_object_get(req, "id")) > 0)
 		vb_test_point("workload", ch->name);
-	return vb_chan_answer(ch, type, timeout_ms, err);
+	o = vb_chan_answer(ch, type, timeout_ms, err);
+	/* Given up on: its answer may still come, and must never be taken for
+	 * the next request's, so the stream is out of step from now on. */
+	if (!o && err && err->code == VB_ETIMEOUT)
+		ch->broken = 1;
+	return o;
 }
 
 int vb_chan_close(vb_chan_t *ch, int grace_ms)

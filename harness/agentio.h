@@ -150,7 +150,9 @@ int vb_agent_check_ready(const json_t *msg, vb_error_t *err);
 int vb_agent_check_answer(const vb_chan_t *ch, const json_t *reply, const char *type,
 			  vb_error_t *err);
 
-/* Send a request and wait for its answer (vb_chan_send + vb_chan_answer). */
+/* Send a request and wait for its answer (vb_chan_send + vb_chan_answer).
+ * A request given up on (VB_ETIMEOUT) leaves the channel broken: its
+ * answer may still come and must never be read as the next one's. */
 json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
 		     vb_error_t *err);
 

@@ -77,7 +77,9 @@ static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 	req = vb_run_request(st, (int)--st->probe_id, w, p, 0);
 	reply = env->ops->run ? env->ops->run(env, req, err) : vb_env_default_run(env, req, err);
 	json_decref(req);
-	if (!reply && err->code == VB_EPROTO)
+	/* Out of step, or given up on (its answer may still come): a fresh
+	 * instance, so no later request reads a stale line. */
+	if (!reply && (err->code == VB_EPROTO || err->code == VB_ETIMEOUT))
 		calibration_restart(st, env, err->msg);
 	if (!reply)
 		return -1;

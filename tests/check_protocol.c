@@ -131,6 +131,47 @@ START_TEST(test_refusal_in_step)
 }
 END_TEST
 
+/* ---- a calibration request given up on ---- */
+
+/*
+ * A calibration probe whose answer comes after --timeout (held back 3 s,
+ * the timeout 1 s): its workload is not sized, and the instance is
+ * replaced at once, so the late answer is never read as a measured
+ * repetition's.  Before: the first repetition of the next workload read
+ * the probe's answer and failed as a protocol error (seen as a flaky
+ * prepare:test_hung_repetition on a loaded host).
+ */
+START_TEST(test_probe_timeout_restarts)
+{
+	static char out[1 << 16];
+	char dir[PATH_MAX], vbench[PATH_MAX], fake[PATH_MAX];
+	char *argv[] = { vbench,     "run",	   "--env",   "bare",	 "--workload", "cpu.fp,cpu.int",
+			 "--param",  "cpu.int.iters=50", "--profile", "test", "--reps",   "2",
+			 "--timeout", "1",	   "--agent", fake,	 "--out",      dir,
+			 NULL };
+	json_t *doc, *r;
+	size_t i, ok = 0;
+	pid_t pid;
+	int rc;
+
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	vb_test_fake_agent(fake, sizeof(fake));
+	snprintf(dir, sizeof(dir), "%s/probe-timeout", vb_hostiletest_dir);
+	rc = vb_test_run(argv, "VBENCH_FAKE=stall@-1:3000", out, sizeof(out), &pid);
+	VB_ASSERT_NO_DEBRIS(pid, out);
+	ck_assert_msg(rc == 1, "exit %d, expected 1 (cpu.fp not sized):\n%s", rc, out);
+	doc = vb_test_load_run(dir, 1);
+	json_array_foreach (json_object_get(doc, "repetitions"), i, r) {
+		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "repetition %zu failed: %s", i,
+			      json_string_value(json_object_get(r, "error")));
+		ck_assert_str_eq(json_string_value(json_object_get(r, "workload")), "cpu.int");
+		ok++;
+	}
+	ck_assert_uint_eq(ok, 2);
+	json_decref(doc);
+}
+END_TEST
+
 /* ---- the protocol's version (item 12) ---- */
 
 /* An agent of protocol 1 (or of none): refused at start with one line, the
@@ -309,6 +350,7 @@ Suite *vb_suite_protocol(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_result_bloat);
 	tcase_add_test(tc, test_refusal_in_step);
+	tcase_add_test(tc, test_probe_timeout_restarts);
 	tcase_add_test(tc, test_protocol_mismatch);
 	suite_add_tcase(s, tc);
 	return s;
