@@ -54,9 +54,7 @@ static void teardown(void)
 /* Each test in its own directory under the case's root. */
 static void begin(const char *test)
 {
-	ck_assert_msg(root[0], "no temporary directory");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/%s", root, test);
-	ck_assert_int_eq(mkdir(tmpdir, 0755), 0);
+	vb_test_case_dir(tmpdir, sizeof(tmpdir), root, test);
 }
 
 /* ---- helpers ---- */
@@ -71,11 +69,7 @@ static char *at(char *buf, size_t len, const char *rel)
 /* A run directory @rel holding the fixture as run.json; its path into @buf. */
 static char *run_dir(char *buf, size_t len, const char *rel)
 {
-	json_t *run = vb_test_load_fixture(FIXTURE);
-
-	vb_test_write_run(at(buf, len, rel), run);
-	json_decref(run);
-	return buf;
+	return vb_test_fixture_run(buf, len, tmpdir, rel, FIXTURE);
 }
 
 static void make_link(const char *target, const char *path)

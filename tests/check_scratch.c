@@ -54,9 +54,7 @@ static void teardown(void)
 
 static void begin(const char *test)
 {
-	ck_assert_msg(root[0], "no temporary directory");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/%s", root, test);
-	ck_assert_int_eq(mkdir(tmpdir, 0755), 0);
+	vb_test_case_dir(tmpdir, sizeof(tmpdir), root, test);
 }
 
 /* The paths of a swap (PATH_MAX bytes each): @tmpdir/scratch, made;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -423,4 +424,22 @@ void vb_test_compare_golden(const char *name, const char *got, size_t len)
 			     name, line, keep);
 	}
 	free(want);
+}
+
+void vb_test_case_dir(char *dir, size_t len, const char *root, const char *test)
+{
+	ck_assert_msg(root[0], "no temporary directory");
+	snprintf(dir, len, "%s/%s", root, test);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+}
+
+char *vb_test_fixture_run(char *buf, size_t len, const char *dir, const char *rel,
+			  const char *fixture)
+{
+	json_t *run = vb_test_load_fixture(fixture);
+
+	snprintf(buf, len, "%s/%s", dir, rel);
+	vb_test_write_run(buf, run);
+	json_decref(run);
+	return buf;
 }

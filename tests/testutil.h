@@ -27,6 +27,14 @@ void vb_test_rmdtemp(char *dir);
 /* @tmpdir/@name made (with parents) into @buf; returns @buf. */
 const char *vb_test_subdir(const char *tmpdir, const char *name, char *buf, size_t len);
 
+/* @root/@test made (a test's own directory under its case's root) into @dir. */
+void vb_test_case_dir(char *dir, size_t len, const char *root, const char *test);
+
+/* @dir/@rel made as a run directory holding fixture @fixture (a path under
+ * the source tree) as its run.json; the path into @buf, returned. */
+char *vb_test_fixture_run(char *buf, size_t len, const char *dir, const char *rel,
+			  const char *fixture);
+
 /* Write @len bytes to @dir/@rel (@rel "": to @dir itself), making parents. */
 void vb_test_put(const char *dir, const char *rel, const void *data, size_t len);
 
