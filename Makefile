@@ -17,7 +17,7 @@ CC ?= cc
 # Baseline x86-64 ISA: the same agent binary must run in a TCG guest whose
 # default CPU model lacks AVX (machine-facts.md).  Recorded in run.json.
 ISA_FLAGS := -march=x86-64 -mtune=generic
-CPPFLAGS += -D_GNU_SOURCE -DVB_VERSION=\"$(VERSION)\" -DVB_ISA=\"x86-64\" -I/usr/include/libcpuid
+CPPFLAGS += -I. -D_GNU_SOURCE -DVB_VERSION=\"$(VERSION)\" -DVB_ISA=\"x86-64\" -I/usr/include/libcpuid
 CFLAGS ?= -O2 -g
 CFLAGS += $(ISA_FLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -MMD -MP -fno-strict-aliasing
 # Instrumentation for every object and link (set by make sanitize and make fuzz).
@@ -36,88 +36,96 @@ Q := @
 endif
 
 # ---- sources: one line each ----
-LIB_SRCS += harness/error.c
-LIB_SRCS += harness/util.c
-LIB_SRCS += harness/textsafe.c
-LIB_SRCS += harness/textsafe_json.c
-LIB_SRCS += harness/safefs.c
-LIB_SRCS += harness/safefs_dir.c
-LIB_SRCS += harness/mountinfo.c
-LIB_SRCS += harness/runlock.c
-LIB_SRCS += harness/testpoint.c
-LIB_SRCS += harness/counters.c
-LIB_SRCS += harness/counters_papi.c
-LIB_SRCS += harness/hostinfo.c
-LIB_SRCS += harness/marker.c
-LIB_SRCS += harness/registry.c
-LIB_SRCS += harness/cgroup.c
-LIB_SRCS += harness/agentio.c
-LIB_SRCS += harness/agentmsg.c
-LIB_SRCS += harness/env.c
-LIB_SRCS += harness/env_bare.c
-LIB_SRCS += harness/kvmprobe.c
-LIB_SRCS += harness/kvmguest.c
-LIB_SRCS += harness/qemu.c
-LIB_SRCS += harness/rootfs.c
-LIB_SRCS += harness/rootfs_tar.c
-LIB_SRCS += harness/cachefile.c
-LIB_SRCS += harness/kernel.c
-LIB_SRCS += harness/vmlinux.c
-LIB_SRCS += harness/kmodinfo.c
-LIB_SRCS += harness/kmod.c
-LIB_SRCS += harness/initramfs.c
-LIB_SRCS += harness/guestimage.c
-LIB_SRCS += harness/env_container.c
-LIB_SRCS += harness/ctcommon.c
-LIB_SRCS += harness/runproc.c
-LIB_SRCS += harness/ocispec.c
-LIB_SRCS += harness/env_oci.c
-LIB_SRCS += harness/engine.c
-LIB_SRCS += harness/env_engine.c
-LIB_SRCS += harness/vmsupport.c
-LIB_SRCS += harness/env_vm.c
-LIB_SRCS += harness/sizing.c
-LIB_SRCS += harness/schedule.c
-LIB_SRCS += harness/runfile.c
-LIB_SRCS += harness/prepare.c
-LIB_SRCS += harness/prepare_space.c
-LIB_SRCS += harness/prepare_out.c
-LIB_SRCS += harness/instance.c
-LIB_SRCS += harness/density.c
-LIB_SRCS += harness/noisy.c
-LIB_SRCS += harness/cleanfs.c
-LIB_SRCS += harness/clean.c
-LIB_SRCS += harness/resume.c
-LIB_SRCS += harness/run_envs.c
-LIB_SRCS += harness/run_reps.c
-LIB_SRCS += harness/runner.c
-LIB_SRCS += harness/options.c
-LIB_SRCS += harness/stats.c
-LIB_SRCS += harness/summary_input.c
-LIB_SRCS += harness/summary.c
-LIB_SRCS += harness/report.c
-LIB_SRCS += harness/report_csv.c
-LIB_SRCS += harness/report_md.c
-LIB_SRCS += harness/report_capacity.c
-LIB_SRCS += harness/report_html.c
-LIB_SRCS += harness/report_html_facts.c
-LIB_SRCS += harness/report_html_capacity.c
-LIB_SRCS += harness/charts.c
-LIB_SRCS += harness/charts_plot.c
-LIB_SRCS += harness/charts_capacity.c
-LIB_SRCS += harness/charts_plan.c
-LIB_SRCS += harness/reportgen.c
-LIB_SRCS += harness/compare.c
-LIB_SRCS += harness/report_compare.c
-LIB_SRCS += harness/plan_ini.c
-LIB_SRCS += harness/plan.c
-LIB_SRCS += harness/plan_env.c
-LIB_SRCS += harness/plan_print.c
-LIB_SRCS += harness/plan_html.c
-LIB_SRCS += harness/explain.c
-LIB_SRCS += harness/explain_md.c
-LIB_SRCS += harness/explain_noisy.c
-LIB_SRCS += harness/explain_html.c
+# lib/: shared by the agent and the harness (errors, parsing, paths, counters, host facts)
+LIB_SRCS += lib/error.c
+LIB_SRCS += lib/util.c
+LIB_SRCS += lib/textsafe.c
+LIB_SRCS += lib/textsafe_json.c
+LIB_SRCS += lib/safefs.c
+LIB_SRCS += lib/safefs_dir.c
+LIB_SRCS += lib/mountinfo.c
+LIB_SRCS += lib/testpoint.c
+LIB_SRCS += lib/counters.c
+LIB_SRCS += lib/counters_papi.c
+LIB_SRCS += lib/hostinfo.c
+# harness/core/: undo log, markers, child processes, agent channel, cgroups, run.json, the run configuration
+LIB_SRCS += harness/core/runlock.c
+LIB_SRCS += harness/core/marker.c
+LIB_SRCS += harness/core/undo.c
+LIB_SRCS += harness/core/cgroup.c
+LIB_SRCS += harness/core/agentio.c
+LIB_SRCS += harness/core/agentmsg.c
+LIB_SRCS += harness/core/runproc.c
+LIB_SRCS += harness/core/runfile.c
+LIB_SRCS += harness/core/options.c
+# harness/image/: what an instance boots or pivots into (rootfs, kernel, initramfs, guest image, cache)
+LIB_SRCS += harness/image/rootfs.c
+LIB_SRCS += harness/image/rootfs_tar.c
+LIB_SRCS += harness/image/cachefile.c
+LIB_SRCS += harness/image/kernel.c
+LIB_SRCS += harness/image/vmlinux.c
+LIB_SRCS += harness/image/kmodinfo.c
+LIB_SRCS += harness/image/kmod.c
+LIB_SRCS += harness/image/initramfs.c
+LIB_SRCS += harness/image/guestimage.c
+# harness/env/: the backend interface, the instance, one file per backend and its helpers
+LIB_SRCS += harness/env/env.c
+LIB_SRCS += harness/env/bare.c
+LIB_SRCS += harness/env/vm_kvmprobe.c
+LIB_SRCS += harness/env/vm_kvmguest.c
+LIB_SRCS += harness/env/vm_qemu.c
+LIB_SRCS += harness/env/container.c
+LIB_SRCS += harness/env/ct_common.c
+LIB_SRCS += harness/env/oci_spec.c
+LIB_SRCS += harness/env/oci.c
+LIB_SRCS += harness/env/engine_image.c
+LIB_SRCS += harness/env/engine.c
+LIB_SRCS += harness/env/vm_disk.c
+LIB_SRCS += harness/env/vm.c
+LIB_SRCS += harness/env/instance.c
+# harness/analysis/: statistics, summary, compare, explain, plan
+LIB_SRCS += harness/analysis/stats.c
+LIB_SRCS += harness/analysis/summary_input.c
+LIB_SRCS += harness/analysis/summary.c
+LIB_SRCS += harness/analysis/compare.c
+LIB_SRCS += harness/analysis/plan_ini.c
+LIB_SRCS += harness/analysis/plan.c
+LIB_SRCS += harness/analysis/plan_env.c
+LIB_SRCS += harness/analysis/explain.c
+LIB_SRCS += harness/analysis/explain_noisy.c
+# harness/output/: terminal table, CSV, Markdown, HTML, charts, the report directory
+LIB_SRCS += harness/output/table.c
+LIB_SRCS += harness/output/csv.c
+LIB_SRCS += harness/output/markdown.c
+LIB_SRCS += harness/output/table_capacity.c
+LIB_SRCS += harness/output/html.c
+LIB_SRCS += harness/output/html_facts.c
+LIB_SRCS += harness/output/html_capacity.c
+LIB_SRCS += harness/output/charts.c
+LIB_SRCS += harness/output/charts_plot.c
+LIB_SRCS += harness/output/charts_capacity.c
+LIB_SRCS += harness/output/charts_plan.c
+LIB_SRCS += harness/output/report_dir.c
+LIB_SRCS += harness/output/compare_print.c
+LIB_SRCS += harness/output/plan_print.c
+LIB_SRCS += harness/output/plan_html.c
+LIB_SRCS += harness/output/explain_md.c
+LIB_SRCS += harness/output/explain_html.c
+# harness/run/: preparation, sizing, schedule, the run, resume, density, noisy neighbours, clean
+LIB_SRCS += harness/run/sizing.c
+LIB_SRCS += harness/run/schedule.c
+LIB_SRCS += harness/run/prepare.c
+LIB_SRCS += harness/run/prepare_space.c
+LIB_SRCS += harness/run/prepare_out.c
+LIB_SRCS += harness/run/density.c
+LIB_SRCS += harness/run/noisy.c
+LIB_SRCS += harness/run/cleanfs.c
+LIB_SRCS += harness/run/clean.c
+LIB_SRCS += harness/run/resume.c
+LIB_SRCS += harness/run/run_envs.c
+LIB_SRCS += harness/run/run_reps.c
+LIB_SRCS += harness/run/runner.c
+# workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
 LIB_SRCS += workloads/cpu_int.c
@@ -364,7 +372,7 @@ uninstall:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --suppress=missingIncludeSystem --suppress=unknownMacro --suppress=readdirCalled --inline-suppr --library=posix \
-	  -I harness -I workloads harness workloads bench fuzz
+	  -I . lib harness workloads bench fuzz
 	clang-tidy --quiet $(LIB_SRCS) $(VBENCH_SRCS) $(AGENT_SRCS) $(FUZZ_SRCS) -- $(CPPFLAGS) -std=gnu11
 
 clean:

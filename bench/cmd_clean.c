@@ -2,16 +2,16 @@
  * cmd_clean.c - `vbench clean`: remove what killed vbench runs left
  * (processes, cgroups, mounts, temporary directories and files, OCI
  * containers), found through the markers each run keeps in the state
- * directory (harness/clean.h).  Runs whose owner is alive are left alone.
+ * directory (harness/run/clean.h).  Runs whose owner is alive are left alone.
  * `vbench run` makes the same check at start.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/clean.h"
-#include "../harness/marker.h"
-#include "../harness/util.h"
-#include "cmd.h"
+#include "harness/run/clean.h"
+#include "harness/core/marker.h"
+#include "lib/util.h"
+#include "bench/cmd.h"
 
 typedef struct clean_option {
 	const char *name; /* "--state-dir" */

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/compare.h"
-#include "../harness/safefs.h"
-#include "../harness/util.h"
-#include "cmd.h"
+#include "harness/analysis/compare.h"
+#include "lib/safefs.h"
+#include "lib/util.h"
+#include "bench/cmd.h"
 
 typedef struct compare_opts {
 	const char *dirs[2]; /* A and B */

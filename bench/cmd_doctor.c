@@ -7,13 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/cgroup.h"
-#include "../harness/counters.h"
-#include "../harness/env.h"
-#include "../harness/hostinfo.h"
-#include "../harness/options.h"
-#include "../harness/runner.h"
-#include "cmd.h"
+#include "harness/core/cgroup.h"
+#include "lib/counters.h"
+#include "harness/env/env.h"
+#include "lib/hostinfo.h"
+#include "harness/core/options.h"
+#include "harness/run/runner.h"
+#include "bench/cmd.h"
 
 static const struct {
 	const char *what;

@@ -16,13 +16,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/explain.h"
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
-#include "../harness/textsafe.h"
-#include "../harness/safefs.h"
-#include "../harness/util.h"
-#include "cmd.h"
+#include "harness/analysis/explain.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
+#include "lib/textsafe.h"
+#include "lib/safefs.h"
+#include "lib/util.h"
+#include "bench/cmd.h"
 
 typedef struct explain_args {
 	const char *dir; /* the run directory */

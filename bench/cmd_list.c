@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/env.h"
-#include "../harness/options.h"
-#include "../harness/runner.h"
-#include "../workloads/workload.h"
-#include "cmd.h"
+#include "harness/env/env.h"
+#include "harness/core/options.h"
+#include "harness/run/runner.h"
+#include "workloads/workload.h"
+#include "bench/cmd.h"
 
 int vb_cmd_list(int argc, char **argv)
 {

@@ -21,15 +21,15 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#include "../harness/charts.h"
-#include "../harness/hostinfo.h"
-#include "../harness/plan.h"
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
-#include "../harness/textsafe.h"
-#include "../harness/safefs.h"
-#include "../harness/util.h"
-#include "cmd.h"
+#include "harness/output/charts.h"
+#include "lib/hostinfo.h"
+#include "harness/analysis/plan.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
+#include "lib/textsafe.h"
+#include "lib/safefs.h"
+#include "lib/util.h"
+#include "bench/cmd.h"
 
 typedef struct plan_args {
 	const char *file;	    /* the plan file */

@@ -20,16 +20,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/report.h"
-#include "../harness/reportgen.h"
-#include "../harness/runfile.h"
-#include "../harness/runlock.h"
-#include "../harness/safefs.h"
-#include "../harness/stats.h"
-#include "../harness/summary.h"
-#include "../harness/charts.h"
-#include "../harness/util.h"
-#include "cmd.h"
+#include "harness/output/table.h"
+#include "harness/output/report_dir.h"
+#include "harness/core/runfile.h"
+#include "harness/core/runlock.h"
+#include "lib/safefs.h"
+#include "harness/analysis/stats.h"
+#include "harness/analysis/summary.h"
+#include "harness/output/charts.h"
+#include "lib/util.h"
+#include "bench/cmd.h"
 
 #define MAX_DIRS 64
 

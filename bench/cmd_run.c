@@ -8,13 +8,13 @@
  */
 #include <stdio.h>
 
-#include "../harness/options.h"
-#include "../harness/prepare.h"
-#include "../harness/registry.h"
-#include "../harness/reportgen.h"
-#include "../harness/resume.h"
-#include "../harness/runner.h"
-#include "cmd.h"
+#include "harness/core/options.h"
+#include "harness/run/prepare.h"
+#include "harness/core/undo.h"
+#include "harness/output/report_dir.h"
+#include "harness/run/resume.h"
+#include "harness/run/runner.h"
+#include "bench/cmd.h"
 
 /* Returns @rc, or VB_EXIT_INTERRUPT when the report was interrupted. */
 static int write_report(const vb_run_cfg_t *cfg, int rc)

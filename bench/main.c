@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../harness/error.h"
-#include "../harness/marker.h"
-#include "../harness/util.h"
-#include "cmd.h"
+#include "lib/error.h"
+#include "harness/core/marker.h"
+#include "lib/util.h"
+#include "bench/cmd.h"
 
 static const vb_cmd_t cmds[] = {
 	{ "run", vb_cmd_run, "run workloads in environments and record run.json" },

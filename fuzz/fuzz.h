@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../harness/error.h"
+#include "lib/error.h"
 
 /* The entry point libFuzzer calls once per input. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

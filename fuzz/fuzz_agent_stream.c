@@ -1,9 +1,9 @@
 /*
  * fuzz_agent_stream.c - the harness side of the agent protocol: bytes from a
  * guest or container (an untrusted environment) through a pipe into
- * vb_chan_recv / vb_chan_call (harness/agentio.c: line framing, JSON,
+ * vb_chan_recv / vb_chan_call (harness/core/agentio.c: line framing, JSON,
  * vb_agent_check_result), then what the runner and the report do with a
- * result reply: the runner's record of the repetition (harness/run_reps.c
+ * result reply: the runner's record of the repetition (harness/run/run_reps.c
  * run_slot: the fields kept by vb_agent_keep_result, clock check,
  * vb_counters_derive), the report's check of it
  * (vb_summary_check_run) and the summary computed from it.
@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/agentio.h"
-#include "../harness/stats.h"
-#include "../harness/summary.h"
-#include "../workloads/workload.h"
-#include "fuzz.h"
+#include "harness/core/agentio.h"
+#include "harness/analysis/stats.h"
+#include "harness/analysis/summary.h"
+#include "workloads/workload.h"
+#include "fuzz/fuzz.h"
 
 #define PIPE_BYTES (1 << 20)
 

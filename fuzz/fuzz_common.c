@@ -1,13 +1,13 @@
 /*
  * fuzz_common.c - helpers shared by the fuzz targets (fuzz.h).
  */
-#include "fuzz.h"
+#include "fuzz/fuzz.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
 
 char *vb_fuzz_cstr(const uint8_t *data, size_t size)
 {

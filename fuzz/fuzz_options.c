@@ -1,6 +1,6 @@
 /*
- * fuzz_options.c - `vbench run` command lines (harness/options.c) and the
- * number, size and CPU-list parsers behind them (harness/util.c, cgroup.c).
+ * fuzz_options.c - `vbench run` command lines (harness/core/options.c) and the
+ * number, size and CPU-list parsers behind them (lib/util.c, cgroup.c).
  *
  * Input: one argument per line (a NUL byte also ends one), after an implied
  * "run".  Every failure must be one non-empty line; whatever was allocated
@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/cgroup.h"
-#include "../harness/options.h"
-#include "../harness/util.h"
-#include "fuzz.h"
+#include "harness/core/cgroup.h"
+#include "harness/core/options.h"
+#include "lib/util.h"
+#include "fuzz/fuzz.h"
 
 #define MAX_ARGS 64
 

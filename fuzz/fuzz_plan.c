@@ -1,5 +1,5 @@
 /*
- * fuzz_plan.c - capacity plan files (harness/plan_ini.c through inih) and
+ * fuzz_plan.c - capacity plan files (harness/analysis/plan_ini.c through inih) and
  * everything `vbench plan` does with a file that parsed: resolve the CPU
  * demands against the committed fixture run's summary, check, place,
  * build the plan document and print it (plan.c, plan_env.c, plan_print.c).
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/plan.h"
-#include "fuzz.h"
+#include "harness/analysis/plan.h"
+#include "fuzz/fuzz.h"
 
 #define PLAN_PATH "fuzz.ini"
 

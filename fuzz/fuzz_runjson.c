@@ -1,6 +1,6 @@
 /*
  * fuzz_runjson.c - run.json as `vbench report`, `compare`, `explain` and
- * `plan` read it: load (harness/runfile.c), check and merge
+ * `plan` read it: load (harness/core/runfile.c), check and merge
  * (summary_input.c), compute the summary (summary.c, stats.c) and print it
  * in every format (report*.c), explain it (explain*.c), compare it with
  * itself (compare.c, report_compare.c) and plan examples/consolidate.ini on
@@ -16,13 +16,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../harness/compare.h"
-#include "../harness/explain.h"
-#include "../harness/plan.h"
-#include "../harness/report.h"
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
-#include "fuzz.h"
+#include "harness/analysis/compare.h"
+#include "harness/analysis/explain.h"
+#include "harness/analysis/plan.h"
+#include "harness/output/table.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
+#include "fuzz/fuzz.h"
 
 /* examples/consolidate.ini, parsed once (NULL when not found). */
 static const vb_plan_input_t *example_plan(void)

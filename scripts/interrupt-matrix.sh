@@ -8,7 +8,7 @@
 # finished the run.  The figures of docs/reliability.md section 4 come from
 # it; tests/check_interrupt.c asserts the same outcomes in `make test`.
 #
-# The points are harness/testpoint.h's: vbench stops itself (SIGSTOP) at
+# The points are lib/testpoint.h's: vbench stops itself (SIGSTOP) at
 # the point named by VBENCH_TEST_STOP_AT, this script sends the signal.
 #
 # Usage: scripts/interrupt-matrix.sh [ENV ...]   (default: bare container

@@ -7,7 +7,7 @@
  * right error_kind; the serve loop greets with "ready", answers garbage and
  * over-long lines with an error instead of dying, and says "bye" on quit.
  *
- * The harness side (harness/agentio.c): the real vbench-agent is spawned,
+ * The harness side (harness/core/agentio.c): the real vbench-agent is spawned,
  * greets and answers a run request; children that send junk, over-long
  * lines or nothing at all give VB_EPROTO / VB_ETIMEOUT, and closing the
  * channel always leaves no process behind.
@@ -21,11 +21,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/agentio.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "../workloads/agent.h"
-#include "tests.h"
+#include "harness/core/agentio.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "workloads/agent.h"
+#include "tests/tests.h"
 
 /* ---- vb_agent_handle_run -------------------------------------------------- */
 
@@ -138,7 +138,7 @@ START_TEST(test_handle_run_failures)
 }
 END_TEST
 
-/* ---- bounds and answers (harness/agentmsg.c) ------------------------------ */
+/* ---- bounds and answers (harness/core/agentmsg.c) ------------------------------ */
 
 /* {"type":"result","d":[[...]]} with @depth containers in all. */
 static json_t *nested(int depth)

@@ -25,10 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/cgroup.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "harness/core/cgroup.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 

@@ -22,15 +22,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/charts.h"
-#include "../harness/report.h"
-#include "../harness/reportgen.h"
-#include "../harness/runfile.h"
-#include "../harness/runproc.h"
-#include "../harness/summary.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/output/charts.h"
+#include "harness/output/table.h"
+#include "harness/output/report_dir.h"
+#include "harness/core/runfile.h"
+#include "harness/core/runproc.h"
+#include "harness/analysis/summary.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define MAXFILE (64u << 20)

@@ -1,6 +1,6 @@
 /*
- * check_clean.c - owner markers (harness/marker.c) and `vbench clean`
- * (harness/clean.c, cleanfs.c, bench/cmd_clean.c): the marker's life and
+ * check_clean.c - owner markers (harness/core/marker.c) and `vbench clean`
+ * (harness/run/clean.c, cleanfs.c, bench/cmd_clean.c): the marker's life and
  * what a dead owner left.
  *
  * A marker is written the moment a resource is registered and removed when
@@ -26,14 +26,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/cgroup.h"
-#include "../harness/clean.h"
-#include "../harness/marker.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "cleantest.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/cgroup.h"
+#include "harness/run/clean.h"
+#include "harness/core/marker.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "tests/cleantest.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 /* ---- (1) the marker's life ------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /*
- * check_cleanrules.c - what `vbench clean` refuses (harness/cleanfs.c,
+ * check_cleanrules.c - what `vbench clean` refuses (harness/run/cleanfs.c,
  * clean.c): markers as a corrupted disk, a stale PID or an attacker would
  * write them.  A reused PID (other start time) is a dead owner whose
  * recorded process is not killed; paths outside what vbench creates,
@@ -23,14 +23,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/cgroup.h"
-#include "../harness/clean.h"
-#include "../harness/marker.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "cleantest.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/cgroup.h"
+#include "harness/run/clean.h"
+#include "harness/core/marker.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "tests/cleantest.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 START_TEST(test_reused_pid_is_dead)
 {

@@ -19,12 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/compare.h"
-#include "../harness/runfile.h"
-#include "../harness/stats.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/analysis/compare.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/stats.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define MAXFILE (16u << 20)

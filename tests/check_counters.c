@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/counters.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "lib/counters.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 #define MS 1000000ull
 

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../harness/util.h"
-#include "../workloads/workload.h"
-#include "tests.h"
+#include "lib/util.h"
+#include "workloads/workload.h"
+#include "tests/tests.h"
 
 /* Each CPU workload with parameters that make a run take a few ms. */
 static const struct cpu_case {

@@ -30,17 +30,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/env.h"
-#include "../harness/explain.h"
-#include "../harness/hostinfo.h"
-#include "../harness/options.h"
-#include "../harness/plan.h"
-#include "../harness/report.h"
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/env/env.h"
+#include "harness/analysis/explain.h"
+#include "lib/hostinfo.h"
+#include "harness/core/options.h"
+#include "harness/analysis/plan.h"
+#include "harness/output/table.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char tmpdir[PATH_MAX], vbench[PATH_MAX];
 

@@ -30,15 +30,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/env.h"
-#include "../harness/cgroup.h"
-#include "../harness/ocispec.h"
-#include "../harness/options.h"
-#include "../harness/rootfs.h"
-#include "../harness/runproc.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/env/env.h"
+#include "harness/core/cgroup.h"
+#include "harness/env/oci_spec.h"
+#include "harness/core/options.h"
+#include "harness/image/rootfs.h"
+#include "harness/core/runproc.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char tmpdir[PATH_MAX], vbench[PATH_MAX], agent[PATH_MAX];
 

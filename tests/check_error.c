@@ -1,5 +1,5 @@
 /*
- * check_error.c - the error object (harness/error.h): one terminal-safe
+ * check_error.c - the error object (lib/error.h): one terminal-safe
  * line whatever it quotes, and a message that does not fit keeps its start
  * (what failed) and its end (why): a 128 KiB path loses its middle, never
  * the reason.
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/error.h"
-#include "../harness/textsafe.h"
-#include "tests.h"
+#include "lib/error.h"
+#include "lib/textsafe.h"
+#include "tests/tests.h"
 
 #define HUGE (128u << 10)
 

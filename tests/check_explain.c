@@ -20,12 +20,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/explain.h"
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/analysis/explain.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define GOLDEN	"tests/fixtures/golden/explain.md"

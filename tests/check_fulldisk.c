@@ -25,9 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char root[PATH_MAX];
 static char big[PATH_MAX + 8];   /* a 16 MiB tmpfs */

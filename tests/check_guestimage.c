@@ -32,15 +32,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/cachefile.h"
-#include "../harness/guestimage.h"
-#include "../harness/kernel.h"
-#include "../harness/kmod.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "../harness/vmlinux.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/image/cachefile.h"
+#include "harness/image/guestimage.h"
+#include "harness/image/kernel.h"
+#include "harness/image/kmod.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "harness/image/vmlinux.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char tmpdir[PATH_MAX];
 

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostiletest.h"
-#include "tests.h"
-#include "testutil.h"
+#include "tests/hostiletest.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 /* ---- replies matched to requests (case 5) ---- */
 

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "../harness/hostinfo.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "lib/hostinfo.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 START_TEST(test_caches)
 {

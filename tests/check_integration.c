@@ -23,10 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/marker.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/marker.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char vbench[PATH_MAX], tmpdir[PATH_MAX];
 static pid_t last_pid; /* the vbench process run_cmd started last */

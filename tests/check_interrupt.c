@@ -1,7 +1,7 @@
 /*
  * check_interrupt.c - interrupting `vbench run` at every kind of moment.
  *
- * A run is stopped at a known point (harness/testpoint.h: during a bare
+ * A run is stopped at a known point (lib/testpoint.h: during a bare
  * workload, a container's start, a container workload, a VM's boot, a VM
  * workload, the report) and then sent SIGINT or SIGKILL.  After SIGINT it
  * must exit 130 by itself having removed everything; after SIGKILL its
@@ -29,9 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
-#include "debris.h"
-#include "tests.h"
+#include "lib/util.h"
+#include "tests/debris.h"
+#include "tests/tests.h"
 
 static char tmpdir[PATH_MAX], statedir[PATH_MAX], vbench[PATH_MAX], validator[PATH_MAX];
 static pid_t last_pid; /* of run_to_end */

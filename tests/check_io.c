@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
-#include "../workloads/io_common.h"
-#include "../workloads/workload.h"
-#include "tests.h"
+#include "lib/util.h"
+#include "workloads/io_common.h"
+#include "workloads/workload.h"
+#include "tests/tests.h"
 
 #define TIMEOUT 120
 

@@ -21,11 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/kmod.h"
-#include "../harness/kmodinfo.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/image/kmod.h"
+#include "harness/image/kmodinfo.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char tmpdir[PATH_MAX];
 

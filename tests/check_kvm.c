@@ -29,10 +29,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/kvmprobe.h"
-#include "../harness/qemu.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "harness/env/vm_kvmprobe.h"
+#include "harness/env/vm_qemu.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 

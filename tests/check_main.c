@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests.h"
+#include "tests/tests.h"
 
 const char *vb_test_srcdir(void)
 {

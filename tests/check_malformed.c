@@ -18,11 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/agentio.h"
-#include "../harness/plan.h"
-#include "../harness/util.h"
-#include "../workloads/agent.h"
-#include "tests.h"
+#include "harness/core/agentio.h"
+#include "harness/analysis/plan.h"
+#include "lib/util.h"
+#include "workloads/agent.h"
+#include "tests/tests.h"
 
 #define CORPUS	 "tests/fixtures/malformed"
 #define FIXTURE	 "tests/fixtures/run-bare-container.json"

@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../workloads/workload.h"
-#include "tests.h"
+#include "workloads/workload.h"
+#include "tests/tests.h"
 
 extern const vb_workload_t vb_w_mem_stream;
 extern const vb_workload_t vb_w_mem_latency;

@@ -23,11 +23,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/clean.h"
-#include "../harness/mountinfo.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/run/clean.h"
+#include "lib/mountinfo.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char root[PATH_MAX]; /* of the test case (unchecked fixture) */
 

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/counters.h"
-#include "../harness/env.h"
-#include "../harness/options.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "lib/counters.h"
+#include "harness/env/env.h"
+#include "harness/core/options.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 #define MAX_ARGS 32
 

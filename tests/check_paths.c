@@ -30,11 +30,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/qemu.h"
-#include "../harness/util.h"
-#include "../harness/vmsupport.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/env/vm_qemu.h"
+#include "lib/util.h"
+#include "harness/env/vm_disk.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 

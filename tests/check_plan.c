@@ -18,13 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/plan.h"
-#include "../harness/plan_int.h"
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/analysis/plan.h"
+#include "harness/analysis/plan_int.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define GIB	(1024.0 * 1024 * 1024)

@@ -38,11 +38,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/options.h"
-#include "../harness/prepare.h"
-#include "../harness/util.h"
-#include "../workloads/agent.h"
-#include "tests.h"
+#include "harness/core/options.h"
+#include "harness/run/prepare.h"
+#include "lib/util.h"
+#include "workloads/agent.h"
+#include "tests/tests.h"
 
 static char vbench[PATH_MAX], agent[PATH_MAX], tmpdir[PATH_MAX];
 static char loopdev[64]; /* attached by a test, detached in teardown */

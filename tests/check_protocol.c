@@ -14,15 +14,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../harness/agentio.h"
-#include "../harness/counters.h"
-#include "../harness/stats.h"
-#include "../harness/runfile.h"
-#include "../workloads/workload.h"
-#include "../workloads/agent.h"
-#include "hostiletest.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/agentio.h"
+#include "lib/counters.h"
+#include "harness/analysis/stats.h"
+#include "harness/core/runfile.h"
+#include "workloads/workload.h"
+#include "workloads/agent.h"
+#include "tests/hostiletest.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 /* ---- what a stored result keeps (item 8) ---- */
 

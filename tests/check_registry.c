@@ -1,7 +1,7 @@
 /*
  * check_registry.c - the three registries: workloads (workloads/list.h),
- * environment backends (harness/env.c) and the resource registry
- * (harness/registry.c).
+ * environment backends (harness/env/env.c) and the resource registry
+ * (harness/core/undo.c).
  *
  * The workload and environment tables are tested themselves: every entry
  * must pass its check, names are unique and well formed, lookups work, and
@@ -22,11 +22,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/env.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "../workloads/workload.h"
-#include "tests.h"
+#include "harness/env/env.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "workloads/workload.h"
+#include "tests/tests.h"
 
 /* ---- workload registry ---------------------------------------------------- */
 

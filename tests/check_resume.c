@@ -18,13 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/hostinfo.h"
-#include "../harness/options.h"
-#include "../harness/resume.h"
-#include "../harness/runfile.h"
-#include "../harness/schedule.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "lib/hostinfo.h"
+#include "harness/core/options.h"
+#include "harness/run/resume.h"
+#include "harness/core/runfile.h"
+#include "harness/run/schedule.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 static void assert_one_line(const vb_error_t *err, const char *expect)
 {

@@ -26,13 +26,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/options.h"
-#include "../harness/prepare.h"
-#include "../harness/runlock.h"
-#include "../harness/util.h"
-#include "../harness/vmsupport.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/options.h"
+#include "harness/run/prepare.h"
+#include "harness/core/runlock.h"
+#include "lib/util.h"
+#include "harness/env/vm_disk.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 #define FIXTURE	   "tests/fixtures/run-bare-container.json"
 #define OTHER_USER 1000 /* a uid that is not the test's (root) */

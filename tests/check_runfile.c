@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/options.h"
-#include "../harness/runfile.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "harness/core/options.h"
+#include "harness/core/runfile.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 static char root[PATH_MAX];
 

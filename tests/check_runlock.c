@@ -1,6 +1,6 @@
 /*
  * check_runlock.c - one vbench at a time in a run directory (issue 11,
- * case 9): the lock itself (harness/runlock.h), then the real vbench held
+ * case 9): the lock itself (harness/core/runlock.h), then the real vbench held
  * at a test point (testpoint.h) while a second one tries the same
  * directory: two runs with the same --out, two --resume of one run, a run
  * and `vbench report`.  The second exits VB_EXIT_BUSY at once with one
@@ -18,10 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/runlock.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/runlock.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char root[PATH_MAX];   /* of the test case (unchecked fixture) */
 static char tmpdir[PATH_MAX]; /* of one test */

@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../harness/safefs.h"
-#include "../harness/util.h"
-#include "tests.h"
-#include "testutil.h"
+#include "lib/safefs.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char root[PATH_MAX];
 

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/schedule.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "harness/run/schedule.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 /* Build a schedule into a malloc'ed array; *n receives the count. */
 static vb_slot_t *build(uint32_t reps, uint32_t nwl, uint32_t nenv, uint64_t seed, size_t *n)

@@ -27,15 +27,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/options.h"
-#include "../harness/qemu.h"
-#include "../harness/runproc.h"
-#include "../harness/testpoint.h"
-#include "../harness/util.h"
-#include "../harness/vmsupport.h"
-#include "../workloads/io_common.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/options.h"
+#include "harness/env/vm_qemu.h"
+#include "harness/core/runproc.h"
+#include "lib/testpoint.h"
+#include "lib/util.h"
+#include "harness/env/vm_disk.h"
+#include "workloads/io_common.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 #define VICTIM_BYTES (8u << 20)
 

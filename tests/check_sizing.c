@@ -10,10 +10,10 @@
  */
 #include <string.h>
 
-#include "../harness/options.h"
-#include "../harness/sizing.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "harness/core/options.h"
+#include "harness/run/sizing.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 /* ---- a fake workload with a scale parameter and a size hook ------------- */
 

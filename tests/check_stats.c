@@ -8,8 +8,8 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "../harness/stats.h"
-#include "tests.h"
+#include "harness/analysis/stats.h"
+#include "tests/tests.h"
 
 START_TEST(test_summary_odd)
 {

@@ -1,6 +1,6 @@
 /*
  * check_textsafe.c - untrusted text in its terminal, Markdown and CSV forms
- * (harness/textsafe.c): control characters, C1 controls, bidirectional
+ * (lib/textsafe.c): control characters, C1 controls, bidirectional
  * overrides and invalid UTF-8 shown escaped, valid UTF-8 and backslashes
  * kept (the form is idempotent), Markdown's specials escaped, CSV quoted
  * with formulas neutralised, a whole JSON document cleaned in place.
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/textsafe.h"
-#include "tests.h"
+#include "lib/textsafe.h"
+#include "tests/tests.h"
 
 /* @fn(f, @in) into a string (caller frees). */
 static char *render(void (*fn)(FILE *, const char *), const char *in)

@@ -20,8 +20,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
-#include "tests.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 /* ---- fixture: one temporary root per test case ------------------------- */
 

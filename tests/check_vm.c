@@ -32,15 +32,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/env.h"
-#include "../harness/kvmprobe.h"
-#include "../harness/options.h"
-#include "../harness/qemu.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "../harness/vmsupport.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/env/env.h"
+#include "harness/env/vm_kvmprobe.h"
+#include "harness/core/options.h"
+#include "harness/env/vm_qemu.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "harness/env/vm_disk.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char vbench[PATH_MAX], tmpdir[PATH_MAX];
 static pid_t last_pid; /* the vbench process vb_test_run started last (its PID) */

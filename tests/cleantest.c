@@ -18,14 +18,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/cgroup.h"
-#include "../harness/clean.h"
-#include "../harness/marker.h"
-#include "../harness/registry.h"
-#include "../harness/util.h"
-#include "cleantest.h"
-#include "tests.h"
-#include "testutil.h"
+#include "harness/core/cgroup.h"
+#include "harness/run/clean.h"
+#include "harness/core/marker.h"
+#include "harness/core/undo.h"
+#include "lib/util.h"
+#include "tests/cleantest.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 char vb_cleantest_state[PATH_MAX], vb_cleantest_priv[PATH_MAX];
 

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../harness/cgroup.h"
-#include "../harness/clean.h"
+#include "harness/core/cgroup.h"
+#include "harness/run/clean.h"
 
 extern char vb_cleantest_state[PATH_MAX]; /* the test's state directory */
 extern char vb_cleantest_priv[PATH_MAX];  /* a private directory for its files */

@@ -2,7 +2,7 @@
  * debris.c - what a vbench process may leave behind, looked for the way a
  * user would (tests/debris.h).
  */
-#include "debris.h"
+#include "tests/debris.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/marker.h"
-#include "../harness/runproc.h"
-#include "../harness/util.h"
+#include "harness/core/marker.h"
+#include "harness/core/runproc.h"
+#include "lib/util.h"
 
 /* The first entry of @dir whose name starts with @prefix, into @why. */
 static int find_prefix(const char *dir, const char *prefix, const char *what, char *why,

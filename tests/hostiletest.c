@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hostiletest.h"
-#include "tests.h"
-#include "testutil.h"
+#include "tests/hostiletest.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 char vb_hostiletest_dir[PATH_MAX];
 static char vbench[PATH_MAX], fake[PATH_MAX];

@@ -2,7 +2,7 @@
  * testutil.c - the helpers every suite used to write again (tests/testutil.h):
  * the private directory, running vbench, run.json, fixtures, golden files.
  */
-#include "testutil.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -18,10 +18,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/runfile.h"
-#include "../harness/summary.h"
-#include "../harness/util.h"
-#include "tests.h"
+#include "harness/core/runfile.h"
+#include "harness/analysis/summary.h"
+#include "lib/util.h"
+#include "tests/tests.h"
 
 #define OUT_MAX (64u << 20) /* the most of a captured stream or text file */
 

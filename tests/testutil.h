@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "debris.h"
+#include "tests/debris.h"
 
 /* ---- the private directory ---------------------------------------------- */
 

@@ -4,7 +4,7 @@
  * Everything that runs inside an environment goes through here, so the
  * record of a repetition has the same shape wherever it was measured.
  */
-#include "agent.h"
+#include "workloads/agent.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -17,12 +17,12 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "../harness/agentio.h"
-#include "../harness/cgroup.h"
-#include "../harness/counters.h"
-#include "../harness/hostinfo.h"
-#include "../harness/util.h"
-#include "workload.h"
+#include "harness/core/agentio.h"
+#include "harness/core/cgroup.h"
+#include "lib/counters.h"
+#include "lib/hostinfo.h"
+#include "lib/util.h"
+#include "workloads/workload.h"
 
 /* A failed result for @req, echoing its id and workload (agent.h). */
 static json_t *fail_reply(const json_t *req, const vb_error_t *err)

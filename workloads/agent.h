@@ -42,7 +42,7 @@
  * deeper); the agent cuts its own messages to fit (vb_agent_send).  Of a
  * result, run.json keeps the documented fields above only ("metrics" the
  * workload's own, "counters" the events asked for), at most
- * VB_RUNFILE_MAX_RESULT bytes once stored (harness/runfile.h): anything
+ * VB_RUNFILE_MAX_RESULT bytes once stored (harness/core/runfile.h): anything
  * else is dropped, a larger result is a protocol error.  An "error" reply
  * with the request's id is a refusal, no protocol error.
  *

@@ -20,11 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/counters.h"
-#include "../harness/hostinfo.h"
-#include "../harness/util.h"
-#include "agent.h"
-#include "workload.h"
+#include "lib/counters.h"
+#include "lib/hostinfo.h"
+#include "lib/util.h"
+#include "workloads/agent.h"
+#include "workloads/workload.h"
 
 static int usage(FILE *f, int code)
 {

@@ -18,7 +18,7 @@
  * while the pipes are open so a dead peer shows up as EPIPE, not as death of
  * the agent.  The agent's CPU affinity and signal mask are restored.
  */
-#include "workload.h"
+#include "workloads/workload.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
+#include "lib/util.h"
 
 #define PP_READY 0x52 /* first byte the child sends: it is running */
 

@@ -12,14 +12,14 @@
  * must exit normally with its own code; nothing is left unreaped, not even
  * on error paths (each child is reaped before the next is forked).
  */
-#include "workload.h"
+#include "workloads/workload.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
+#include "lib/util.h"
 
 #define FORK_CODES 100 /* child i exits with i % FORK_CODES */
 

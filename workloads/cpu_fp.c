@@ -15,14 +15,14 @@
  * corners) with a naive reference dot product, to a relative tolerance of
  * 1e-9 of the sum of the absolute terms.
  */
-#include "workload.h"
+#include "workloads/workload.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "lib/util.h"
 
 #define FP_FULL_CHECK_N 64 /* check every entry up to this n */
 #define FP_SAMPLES 1024    /* entries checked above it */

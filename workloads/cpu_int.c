@@ -13,12 +13,12 @@
  * measured path, so the code executed is the same baseline-x86-64 code in
  * every environment.
  */
-#include "workload.h"
+#include "workloads/workload.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-#include "../harness/util.h"
+#include "lib/util.h"
 
 #define SIEVE_N 1000000u          /* sieve the integers below this */
 #define SIEVE_ODDS (SIEVE_N / 2)  /* array slot i stands for 2i + 1 */

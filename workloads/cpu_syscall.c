@@ -10,12 +10,12 @@
  * TCG) pay heavily here.  Every returned value is compared with the parent
  * pid read before the loop.
  */
-#include "workload.h"
+#include "workloads/workload.h"
 
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
+#include "lib/util.h"
 
 static const vb_param_desc_t params[] = {
 	{ "iters", VB_P_U64, "1000000", 1, 1000000000000ull,

@@ -9,7 +9,7 @@
  * O_DIRECT refusal reported as "unavailable"; an allowed block device used
  * as the file itself) is implemented once, here.
  */
-#include "io_common.h"
+#include "workloads/io_common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +22,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "../harness/testpoint.h"
-#include "../harness/util.h"
+#include "lib/testpoint.h"
+#include "lib/util.h"
 
 #define FILL_CHUNK (1u << 20) /* bytes per write while preparing a file */
 

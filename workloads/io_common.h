@@ -27,8 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../harness/error.h"
-#include "workload.h"
+#include "lib/error.h"
+#include "workloads/workload.h"
 
 #define VB_IO_ALIGN 4096u  /* buffer, offset and length alignment of O_DIRECT I/O */
 #define VB_IO_PBLOCK 4096u /* bytes per pattern block */

@@ -16,8 +16,8 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
-#include "io_common.h"
+#include "lib/util.h"
+#include "workloads/io_common.h"
 
 #define CHECK_LAST 16 /* last operations whose blocks are read back */
 

@@ -10,8 +10,8 @@
  * 4 KiB block read is checked against the data pattern (outside the timed
  * read, inside the region: a few nanoseconds against tens of microseconds).
  */
-#include "../harness/util.h"
-#include "io_common.h"
+#include "lib/util.h"
+#include "workloads/io_common.h"
 
 static const vb_param_desc_t params[] = {
 	VB_IO_P_FILE_BYTES("64M", 1ull << 20),

@@ -12,8 +12,8 @@
  * of the written offsets, regenerated from the seed, is read back and must
  * hold generation-1 data.
  */
-#include "../harness/util.h"
-#include "io_common.h"
+#include "lib/util.h"
+#include "workloads/io_common.h"
 
 #define SAMPLE_OPS 64 /* written offsets read back after the run */
 

@@ -10,8 +10,8 @@
  * arrives - one cache line per 4 KiB, so the check costs little inside the
  * region - and the last buffer is checked word by word afterwards.
  */
-#include "../harness/util.h"
-#include "io_common.h"
+#include "lib/util.h"
+#include "workloads/io_common.h"
 
 static const vb_param_desc_t params[] = {
 	VB_IO_P_FILE_BYTES("64M", 1ull << 20),

@@ -15,8 +15,8 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
-#include "io_common.h"
+#include "lib/util.h"
+#include "workloads/io_common.h"
 
 #define SAMPLE_BLOCKS 64 /* 4 KiB pattern blocks read back after the run */
 

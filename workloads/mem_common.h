@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "workload.h"
+#include "workloads/workload.h"
 
 #define VB_MEM_KIB (UINT64_C(1) << 10)
 #define VB_MEM_MIB (UINT64_C(1) << 20)

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
-#include "mem_common.h"
-#include "workload.h"
+#include "lib/util.h"
+#include "workloads/mem_common.h"
+#include "workloads/workload.h"
 
 #define VB_LAT_STRIDE 64 /* bytes per node: one cache line */
 #define VB_LAT_MIN_SIZE VB_MEM_KIB

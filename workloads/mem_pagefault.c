@@ -14,9 +14,9 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../harness/util.h"
-#include "mem_common.h"
-#include "workload.h"
+#include "lib/util.h"
+#include "workloads/mem_common.h"
+#include "workloads/workload.h"
 
 #define VB_PF_PAGE 4096  /* bytes per page touched */
 #define VB_PF_SAMPLES 64 /* pages read back per round */

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
-#include "mem_common.h"
-#include "workload.h"
+#include "lib/util.h"
+#include "workloads/mem_common.h"
+#include "workloads/workload.h"
 
 #define VB_RA_POLY UINT64_C(0x7)                    /* HPCC's POLY */
 #define VB_RA_PERIOD INT64_C(1317624576693539401)  /* period of the stream */

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../harness/util.h"
-#include "mem_common.h"
-#include "../harness/hostinfo.h"
-#include "workload.h"
+#include "lib/util.h"
+#include "workloads/mem_common.h"
+#include "lib/hostinfo.h"
+#include "workloads/workload.h"
 
 #define VB_STREAM_SCALAR 3.0       /* STREAM's scalar */
 #define VB_STREAM_EPS 1e-13        /* STREAM's bound on the average relative error */

@@ -2,7 +2,7 @@
  * workload.c - the workload registry (from list.h), parameter handling, the
  * measured-region bracket and buffer allocation with an explicit THP policy.
  */
-#include "workload.h"
+#include "workloads/workload.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,16 +11,16 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../harness/counters.h"
-#include "../harness/util.h"
+#include "lib/counters.h"
+#include "lib/util.h"
 
 #define VB_WORKLOAD(id) extern const vb_workload_t vb_w_##id;
-#include "list.h"
+#include "workloads/list.h"
 #undef VB_WORKLOAD
 
 static const vb_workload_t *const all[] = {
 #define VB_WORKLOAD(id) &vb_w_##id,
-#include "list.h"
+#include "workloads/list.h"
 #undef VB_WORKLOAD
 };
 

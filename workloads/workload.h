@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../harness/error.h"
+#include "lib/error.h"
 
 struct vb_counters;
 

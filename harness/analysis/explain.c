@@ -1,0 +1,600 @@
+/*
+ * explain.c - classify a run's environments on the two axes (architecture,
+ * mechanism) and judge the common claims about virtualization against its
+ * summary (explain.h).
+ *
+ * Every deciding number comes from the summary (overhead ratios and group
+ * geometric means with their bootstrap intervals) or from run.json (start
+ * latencies, memory footprints); the thresholds are the VB_EXPLAIN_ macros,
+ * documented in docs/explain.md.  A claim the run cannot decide gets a
+ * verdict that says so ("cannot be tested here", "not measured in this
+ * run") and a note naming what is missing.
+ */
+#include "harness/analysis/explain.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/analysis/stats.h"
+#include "harness/analysis/summary.h"
+
+enum cls { C_BARE, C_CONTAINER, C_EMULATED, C_HWVM, C_OTHER, C_N };
+
+static const char *const cls_key[C_N] = {"bare", "container", "emulated-vm", "hw-vm", "other"};
+static const char *const cls_arch[C_N] = {
+    "no virtualization: a process of the host operating system",
+    "container: processes of the host kernel, isolated by namespaces, limited by cgroups; no "
+    "guest kernel",
+    "type-2 (hosted) hypervisor: QEMU, an ordinary process of the host OS, runs a guest kernel",
+    "the host's Linux kernel is the hypervisor (KVM module; usually called type-1), QEMU a host "
+    "process that provides the devices",
+    "unknown",
+};
+static const char *const cls_mech[C_N] = {
+    "native execution",
+    "no CPU virtualization: native execution, system calls go to the shared host kernel",
+    "software emulation: every guest code block is translated to host code (QEMU TCG "
+    "binary translation)",
+    "hardware-assisted virtualization (VT-x/AMD-V): guest code runs natively, privileged "
+    "operations exit to the hypervisor",
+    "unknown",
+};
+
+typedef struct ctx {
+	const json_t *run, *sum;
+	int virtualized;
+} ctx_t;
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static json_t *jreal(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static enum cls classify(const json_t *e)
+{
+	const char *type = jstr(e, "type") ?: "", *mech = jstr(e, "mechanism") ?: "";
+
+	if (json_is_true(json_object_get(e, "baseline")) || !strcmp(type, "bare metal"))
+		return C_BARE;
+	if (strstr(type, "container"))
+		return C_CONTAINER;
+	if (strstr(mech, "TCG") || strstr(mech, "emulation") || strstr(mech, "binary translation"))
+		return C_EMULATED;
+	if (strstr(mech, "hardware-assisted") || strstr(type, "hardware-assisted") ||
+	    strstr(type, "KVM"))
+		return C_HWVM;
+	return C_OTHER;
+}
+
+/* Whether @e was measured; else @why gets the reason. */
+static int measured(const json_t *e, const char **why)
+{
+	if (!json_is_true(json_object_get(e, "available"))) {
+		*why = jstr(e, "reason") ?: "no reason recorded";
+		return 0;
+	}
+	if (jstr(e, "failed")) {
+		*why = jstr(e, "failed");
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- numbers out of the summary and the run ---- */
+
+typedef struct ratio {
+	double v, lo, hi; /* value and 95% interval */
+	int indicative;	  /* fewer than 10 repetitions */
+} ratio_t;
+
+static int group(const ctx_t *c, const char *kind, const char *env, ratio_t *r)
+{
+	const json_t *g, *ge = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->sum, "groups"), i,
+			   g) if (!strcmp(jstr(g, "kind") ?: "", kind)) ge =
+	    json_object_get(json_object_get(g, "envs"), env);
+	r->v = jnum(ge, "geomean"), r->lo = jnum(ge, "ci_low"), r->hi = jnum(ge, "ci_high");
+	r->indicative = json_is_true(json_object_get(ge, "indicative"));
+	return isfinite(r->v) ? 0 : -1;
+}
+
+/* The primary metric's overhead of @wl in @env. */
+static int wl_ratio(const ctx_t *c, const char *env, const char *wl, ratio_t *r)
+{
+	const json_t *res = vb_summary_result(c->sum, env, wl), *w, *ov;
+	const char *metric = NULL;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->sum, "workloads"), i,
+			   w) if (!strcmp(jstr(w, "name") ?: "", wl)) metric =
+	    jstr(w, "primary_metric");
+	ov = json_object_get(json_object_get(json_object_get(res, "metrics"), metric ?: ""),
+			     "overhead");
+	r->v = jnum(ov, "ratio"), r->lo = jnum(ov, "ci_low"), r->hi = jnum(ov, "ci_high");
+	r->indicative = json_is_true(json_object_get(ov, "indicative"));
+	return isfinite(r->v) ? 0 : -1;
+}
+
+/* Start latency of @env in ms: the median of its fresh instances, else its one start. */
+static double start_ms(const ctx_t *c, const json_t *e, size_t *n)
+{
+	double v[4096];
+	const json_t *r, *x;
+	size_t i;
+
+	*n = 0;
+	json_array_foreach(json_object_get(c->run, "repetitions"), i, r)
+	{
+		x = json_object_get(r, "instance_start_latency_ns");
+		if (json_is_integer(x) && !strcmp(jstr(r, "env") ?: "", jstr(e, "name") ?: "") &&
+		    *n < 4096)
+			v[(*n)++] = (double)json_integer_value(x) / 1e6;
+	}
+	if (*n)
+		return vb_median(v, *n);
+	x = json_object_get(e, "start_latency_ns");
+	if (!json_is_integer(x))
+		return NAN;
+	*n = 1;
+	return (double)json_integer_value(x) / 1e6;
+}
+
+/* Host memory of one instance: PSS after the memory workload, else idle; @src says which. */
+static double footprint(const json_t *e, const char **src)
+{
+	double v =
+	    jnum(json_object_get(json_object_get(e, "memory_after_mem_workload"), "footprint"),
+		 "pss_bytes");
+
+	*src = "PSS after mem.stream";
+	if (isfinite(v))
+		return v;
+	*src = "idle PSS";
+	return jnum(json_object_get(e, "memory_idle"), "pss_bytes");
+}
+
+/* ---- claims ---- */
+
+static json_t *new_claim(int id, const char *text)
+{
+	return json_pack("{s:i,s:s,s:[],s:[]}", "id", id, "claim", text, "tests", "notes");
+}
+
+static void note(json_t *claim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(json_t *claim, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_array_append_new(json_object_get(claim, "notes"), json_string(buf));
+}
+
+static void add_test(json_t *claim, const char *env, const char *what, const ratio_t *r,
+		     const char *unit, const char *rule, const char *verdict)
+{
+	json_array_append_new(json_object_get(claim, "tests"),
+			      json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:b}", "env", env, "what",
+					what, "value", jreal(r->v), "ci_low", jreal(r->lo),
+					"ci_high", jreal(r->hi), "unit", unit, "rule", rule,
+					"verdict", verdict, "indicative", r->indicative));
+}
+
+/* Verdict of a ratio against [@lo_t, @hi_t]: holds above hi_t, not below lo_t. */
+static const char *above(const ratio_t *r, double t)
+{
+	if (!isfinite(r->lo) || !isfinite(r->hi))
+		return VB_EXPLAIN_INCONCLUSIVE;
+	return r->lo > t ? VB_EXPLAIN_HOLDS : r->hi <= t ? VB_EXPLAIN_NOT : VB_EXPLAIN_INCONCLUSIVE;
+}
+
+static const char *at_most(const ratio_t *r, double t)
+{
+	if (!isfinite(r->lo) || !isfinite(r->hi))
+		return VB_EXPLAIN_INCONCLUSIVE;
+	return r->hi <= t ? VB_EXPLAIN_HOLDS : r->lo > t ? VB_EXPLAIN_NOT : VB_EXPLAIN_INCONCLUSIVE;
+}
+
+static const char *close_to_one(const ratio_t *r)
+{
+	if (!isfinite(r->lo) || !isfinite(r->hi))
+		return VB_EXPLAIN_INCONCLUSIVE;
+	if ((r->lo >= VB_EXPLAIN_CLOSE_LO && r->hi <= VB_EXPLAIN_CLOSE_HI) ||
+	    (r->lo <= 1 && r->hi >= 1))
+		return VB_EXPLAIN_HOLDS;
+	if (r->lo > VB_EXPLAIN_CLOSE_HI || r->hi < VB_EXPLAIN_CLOSE_LO)
+		return VB_EXPLAIN_NOT;
+	return VB_EXPLAIN_INCONCLUSIVE;
+}
+
+/* The claim's verdict from its tests; @if_none when no test could be made. */
+static void conclude(json_t *claim, const char *if_none)
+{
+	size_t i, holds = 0, fails = 0, inc = 0, untested = 0;
+	const char *v;
+	json_t *t;
+
+	json_array_foreach(json_object_get(claim, "tests"), i, t)
+	{
+		v = jstr(t, "verdict");
+		if (!strcmp(v, VB_EXPLAIN_HOLDS))
+			holds++;
+		else if (!strcmp(v, VB_EXPLAIN_NOT))
+			fails++;
+		else if (!strcmp(v, VB_EXPLAIN_INCONCLUSIVE))
+			inc++;
+		else
+			untested++;
+	}
+	v = fails   ? VB_EXPLAIN_NOT
+	    : inc   ? VB_EXPLAIN_INCONCLUSIVE
+	    : holds ? VB_EXPLAIN_HOLDS
+		    : if_none;
+	json_object_set_new(claim, "verdict", json_string(v));
+	json_object_set_new(claim, "partial", json_boolean(untested && (holds + fails + inc)));
+}
+
+/* Claim 1: hosted/emulated VMs have high overhead. */
+static json_t *claim_emulated(const ctx_t *c)
+{
+	json_t *cl = new_claim(1, "Hosted (emulated) VMs have a high overhead"), *e;
+	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name;
+	size_t i, any = 0;
+	ratio_t r;
+	char rule[64];
+
+	snprintf(rule, sizeof(rule), "holds: lower bound > %.2g", VB_EXPLAIN_HIGH);
+	json_array_foreach(json_object_get(c->run, "environments"), i, e)
+	{
+		if (classify(e) != C_EMULATED)
+			continue;
+		name = jstr(e, "name");
+		if_none = VB_EXPLAIN_UNTESTABLE;
+		if (!measured(e, &why)) {
+			note(cl, "%s unavailable: %s.", name, why);
+			continue;
+		}
+		if (group(c, "cpu", name, &r) < 0) {
+			note(cl, "%s: no CPU workload measured (run with --workload 'cpu.*').",
+			     name);
+			continue;
+		}
+		any++;
+		add_test(cl, name, "CPU-group overhead (geometric mean)", &r, "x", rule,
+			 above(&r, VB_EXPLAIN_HIGH));
+		if (group(c, "all", name, &r) == 0)
+			note(cl, "%s over every workload: x%.3g [%.3g-%.3g].", name, r.v, r.lo,
+			     r.hi);
+	}
+	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
+		note(cl, "No software-emulated VM in this run: run with --env hosted.");
+	if (any && c->virtualized)
+		note(cl, "Nested here: the emulated VM runs inside this VM. TCG needs no hardware "
+			 "support, so its CPU overhead is much what a physical host shows; its I/O "
+			 "crosses two virtualization layers.");
+	conclude(cl, if_none);
+	return cl;
+}
+
+/* What a kvm environment's unavailability means for claim 2. */
+static void kvm_meaning(const ctx_t *c, json_t *cl, const char *name, const char *why)
+{
+	const json_t *flags = json_object_get(
+			 json_object_get(json_object_get(c->run, "host"), "cpu"), "flags"),
+		     *f;
+	size_t i;
+	int vmx = 0;
+
+	json_array_foreach(flags, i, f) vmx |= !strcmp(json_string_value(f) ?: "", "vmx") ||
+					       !strcmp(json_string_value(f) ?: "", "svm");
+	note(cl, "%s unavailable: %s.", name, why);
+	if (strstr(why, "kvm_pvm"))
+		note(cl,
+		     "KVM here is PVM, a software (paravirtualized) KVM without VT-x/AMD-V, not "
+		     "hardware-assisted: claim 2 cannot be tested on this host.");
+	else if (c->virtualized && json_is_array(flags) && !vmx)
+		note(cl, "This host is a VM whose hypervisor does not pass VT-x/AMD-V through (no "
+			 "nested virtualization): claim 2 cannot be tested on this host.");
+	else
+		note(cl, "Claim 2 cannot be tested on this host.");
+}
+
+/* Claim 2: hardware-assisted VMs are close for CPU work, costlier for I/O and syscalls. */
+static json_t *claim_hw(const ctx_t *c)
+{
+	static const char *const cpu_wls[] = {"cpu.int", "cpu.fp"};
+	json_t *cl = new_claim(2, "Hardware-assisted VMs are close to bare metal for CPU work "
+				  "and costlier for I/O and system calls"),
+	       *e;
+	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name;
+	ratio_t r, none = {NAN, NAN, NAN, 0};
+	char rule[64], what[64];
+	size_t i, k, emulated = 0;
+
+	snprintf(rule, sizeof(rule), "holds: upper bound <= %.3g", VB_EXPLAIN_CLOSE_HW);
+	json_array_foreach(json_object_get(c->run, "environments"), i, e)
+	{
+		emulated += classify(e) == C_EMULATED && measured(e, &why);
+		if (classify(e) != C_HWVM)
+			continue;
+		name = jstr(e, "name");
+		if_none = VB_EXPLAIN_UNTESTABLE;
+		if (!measured(e, &why)) {
+			kvm_meaning(c, cl, name, why);
+			continue;
+		}
+		for (k = 0; k < 2; k++) {
+			snprintf(what, sizeof(what), "%s overhead (CPU work)", cpu_wls[k]);
+			if (wl_ratio(c, name, cpu_wls[k], &r) == 0)
+				add_test(cl, name, what, &r, "x", rule,
+					 at_most(&r, VB_EXPLAIN_CLOSE_HW));
+			else
+				add_test(cl, name, what, &none, "x", rule, VB_EXPLAIN_UNMEASURED);
+		}
+		if (wl_ratio(c, name, "cpu.syscall", &r) == 0)
+			add_test(cl, name, "cpu.syscall overhead (system calls)", &r, "x",
+				 "holds: lower bound > 1", above(&r, 1.0));
+		else
+			add_test(cl, name, "cpu.syscall overhead (system calls)", &none, "x",
+				 "holds: lower bound > 1", VB_EXPLAIN_UNMEASURED);
+		if (group(c, "io", name, &r) == 0)
+			add_test(cl, name, "I/O-group overhead", &r, "x", "holds: lower bound > 1",
+				 above(&r, 1.0));
+		else
+			add_test(cl, name, "I/O-group overhead", &none, "x",
+				 "holds: lower bound > 1", VB_EXPLAIN_UNMEASURED);
+	}
+	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
+		note(cl, "No hardware-assisted VM in this run: run with --env kvm on a host with "
+			 "VT-x/AMD-V.");
+	if (emulated && !json_array_size(json_object_get(cl, "tests")))
+		note(cl,
+		     "The emulated VM's numbers say nothing about this claim: both are VMs, but "
+		     "the mechanism differs (software emulation, not hardware assistance).");
+	conclude(cl, if_none);
+	return cl;
+}
+
+/* The fastest-starting measured VM: its start in ms and name; NaN when none. */
+static double fastest_vm(const ctx_t *c, const char **vm)
+{
+	double best = NAN, ms;
+	const char *why;
+	const json_t *e;
+	size_t i, n;
+
+	json_array_foreach(json_object_get(c->run, "environments"), i, e)
+	{
+		if ((classify(e) != C_EMULATED && classify(e) != C_HWVM) || !measured(e, &why))
+			continue;
+		ms = start_ms(c, e, &n);
+		if (isfinite(ms) && (!isfinite(best) || ms < best))
+			best = ms, *vm = jstr(e, "name");
+	}
+	return best;
+}
+
+/* Claim 3: containers are close to bare metal and start fastest. */
+static json_t *claim_containers(const ctx_t *c)
+{
+	json_t *cl = new_claim(3, "Containers are close to bare metal and start fastest"), *e;
+	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name, *vm = NULL;
+	double vm_ms = fastest_vm(c, &vm);
+	ratio_t r, none = {NAN, NAN, NAN, 0};
+	char rule[96], srule[96];
+	size_t i, n;
+
+	snprintf(rule, sizeof(rule), "holds: interval within [%.2f, %.2f] or containing 1",
+		 VB_EXPLAIN_CLOSE_LO, VB_EXPLAIN_CLOSE_HI);
+	snprintf(srule, sizeof(srule), "holds: below the fastest VM (%s %.4g ms)", vm ?: "none",
+		 vm_ms);
+	json_array_foreach(json_object_get(c->run, "environments"), i, e)
+	{
+		if (classify(e) != C_CONTAINER)
+			continue;
+		name = jstr(e, "name");
+		if_none = VB_EXPLAIN_UNTESTABLE;
+		if (!measured(e, &why)) {
+			note(cl, "%s unavailable: %s.", name, why);
+			continue;
+		}
+		if (group(c, "cpu", name, &r) == 0)
+			add_test(cl, name, "CPU-group overhead", &r, "x", rule, close_to_one(&r));
+		if (group(c, "mem", name, &r) == 0)
+			add_test(cl, name, "memory-group overhead", &r, "x", rule,
+				 close_to_one(&r));
+		r = none;
+		r.v = start_ms(c, e, &n);
+		if (!isfinite(r.v))
+			continue;
+		if (isfinite(vm_ms))
+			add_test(cl, name, "start latency", &r, "ms", srule,
+				 r.v < vm_ms ? VB_EXPLAIN_HOLDS : VB_EXPLAIN_NOT);
+		else
+			add_test(cl, name, "start latency", &r, "ms", "needs a VM to compare with",
+				 VB_EXPLAIN_UNTESTABLE);
+		if (n == 1)
+			note(cl,
+			     "%s: one start measured (no interval); --fresh-instance measures one "
+			     "per repetition.",
+			     name);
+	}
+	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
+		note(cl, "No container in this run: run with --env container.");
+	if (!isfinite(vm_ms))
+		note(cl, "No VM started in this run: the start latency has nothing to be compared "
+			 "with (run with --env hosted or kvm).");
+	if (c->virtualized && strcmp(if_none, VB_EXPLAIN_UNMEASURED))
+		note(cl,
+		     "Containers and bare metal share this VM's kernel: the comparison is fair, "
+		     "the outer hypervisor's costs are on both sides.");
+	conclude(cl, if_none);
+	return cl;
+}
+
+/* Largest container footprint (or bare metal's when no container); @name: whose. */
+static double reference_footprint(const ctx_t *c, const char **name, const char **src)
+{
+	double best = NAN, v;
+	const char *why, *s;
+	const json_t *e;
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2 && !isfinite(best); pass++)
+		json_array_foreach(json_object_get(c->run, "environments"), i, e)
+		{
+			if (classify(e) != (pass ? C_BARE : C_CONTAINER) || !measured(e, &why))
+				continue;
+			v = footprint(e, &s);
+			if (isfinite(v) && (!isfinite(best) || v > best))
+				best = v, *name = jstr(e, "name"), *src = s;
+		}
+	return best;
+}
+
+/* Claim 4: VMs need more memory per instance. */
+static json_t *claim_memory(const ctx_t *c)
+{
+	json_t *cl = new_claim(4, "VMs need more memory per instance"), *e;
+	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name, *ref = NULL, *rsrc = "", *src;
+	double rf = reference_footprint(c, &ref, &rsrc), v, guest;
+	ratio_t r = {NAN, NAN, NAN, 0};
+	char rule[96], what[96];
+	size_t i;
+
+	snprintf(rule, sizeof(rule), "holds: >= %.2gx, does not hold: <= %.2gx",
+		 VB_EXPLAIN_MEM_MORE, VB_EXPLAIN_MEM_SAME);
+	json_array_foreach(json_object_get(c->run, "environments"), i, e)
+	{
+		if (classify(e) != C_EMULATED && classify(e) != C_HWVM)
+			continue;
+		name = jstr(e, "name");
+		if_none = VB_EXPLAIN_UNTESTABLE;
+		if (!measured(e, &why)) {
+			note(cl, "%s unavailable: %s.", name, why);
+			continue;
+		}
+		v = footprint(e, &src);
+		if (!isfinite(v) || !isfinite(rf)) {
+			note(cl, "%s: no memory footprint to compare (%s).", name,
+			     isfinite(v) ? "no container or bare-metal footprint"
+					 : "none recorded");
+			continue;
+		}
+		r.v = v / rf;
+		snprintf(what, sizeof(what), "host memory per instance vs %s", ref ? ref : "?");
+		add_test(cl, name, what, &r, "x", rule,
+			 r.v >= VB_EXPLAIN_MEM_MORE   ? VB_EXPLAIN_HOLDS
+			 : r.v <= VB_EXPLAIN_MEM_SAME ? VB_EXPLAIN_NOT
+						      : VB_EXPLAIN_INCONCLUSIVE);
+		guest =
+		    jnum(json_object_get(json_object_get(e, "config"), "memory"), "guest_bytes");
+		note(cl, "%s: %.1f MiB per instance (%s) against %s's %.1f MiB (%s)%s%.0f%s.", name,
+		     v / 1048576.0, src, ref, rf / 1048576.0, rsrc,
+		     isfinite(guest) ? "; guest RAM allocated " : "",
+		     isfinite(guest) ? guest / 1048576.0 : 0.0,
+		     isfinite(guest)
+			 ? " MiB, backed only as the guest touches it, rarely given back"
+			 : "");
+	}
+	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
+		note(cl, "No VM in this run: run with --env hosted (or kvm) next to a container.");
+	note(cl, "One footprint per environment (no interval); page cache of shared image files "
+		 "is not counted.");
+	conclude(cl, if_none);
+	return cl;
+}
+
+/* Claim 5: VMs isolate noisy neighbours better. */
+static json_t *claim_noisy(const ctx_t *c)
+{
+	json_t *cl = new_claim(5, "VMs isolate noisy neighbours better"), *vms, *cts, *e, *r;
+	size_t i;
+
+	if (json_object_size(json_object_get(c->run, "noisy"))) {
+		vms = json_array(), cts = json_array();
+		json_array_foreach(json_object_get(c->run, "environments"), i, e)
+		{
+			if (classify(e) == C_CONTAINER)
+				json_array_append_new(cts, json_string(jstr(e, "name") ?: ""));
+			else if (classify(e) == C_EMULATED || classify(e) == C_HWVM)
+				json_array_append_new(vms, json_string(jstr(e, "name") ?: ""));
+		}
+		r = vb_explain_noisy(c->run, vms, cts, c->virtualized);
+		json_array_extend(json_object_get(cl, "tests"), json_object_get(r, "tests"));
+		json_array_extend(json_object_get(cl, "notes"), json_object_get(r, "notes"));
+		json_decref(r);
+		json_decref(vms);
+		json_decref(cts);
+		conclude(cl, VB_EXPLAIN_UNTESTABLE);
+		return cl;
+	}
+	note(cl, "Not measured in this run: run `vbench run --noisy` (planned). It needs, per "
+		 "environment, a victim's slowdown while a neighbour runs a CPU, memory or I/O "
+		 "aggressor, and the aggressor's achieved rate.");
+	conclude(cl, VB_EXPLAIN_UNMEASURED);
+	return cl;
+}
+
+/* ---- the document ---- */
+
+static json_t *envs_json(const ctx_t *c)
+{
+	json_t *a = json_array(), *e;
+	const char *why = NULL;
+	enum cls k;
+	size_t i;
+	int m;
+
+	json_array_foreach(json_object_get(c->run, "environments"), i, e)
+	{
+		k = classify(e);
+		m = measured(e, &why);
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s?}", "name",
+						   jstr(e, "name") ?: "?", "class", cls_key[k],
+						   "type", jstr(e, "type") ?: "", "architecture",
+						   cls_arch[k], "mechanism", cls_mech[k],
+						   "measured", m, "reason", m ? NULL : why));
+	}
+	return a;
+}
+
+json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *dir)
+{
+	const json_t *host = json_object_get(run, "host"), *opts = json_object_get(run, "options");
+	ctx_t c = {.run = run,
+		   .sum = summary,
+		   .virtualized = json_is_true(json_object_get(host, "virtualized"))};
+	json_t *warn = json_object_get(run, "warnings");
+
+	warn = json_is_array(warn) ? json_incref(warn) : json_array();
+	return json_pack(
+	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o]}", "schema",
+	    VB_EXPLAIN_SCHEMA, "schema_version", VB_EXPLAIN_SCHEMA_VERSION, "run", "dir", dir,
+	    "created", jstr(run, "created") ?: "", "profile", jstr(opts, "profile") ?: "", "reps",
+	    json_object_get(opts, "reps") ?: json_null(), "cpu",
+	    jstr(json_object_get(host, "cpu"), "brand") ?: "unknown", "kernel",
+	    jstr(json_object_get(host, "kernel"), "release") ?: "unknown", "virtualized",
+	    c.virtualized, "hypervisor_vendor", jstr(host, "hypervisor_vendor") ?: "",
+	    "environments", envs_json(&c), "warnings", warn, "claims", claim_emulated(&c),
+	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c));
+}

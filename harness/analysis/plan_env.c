@@ -1,0 +1,383 @@
+/*
+ * plan_env.c - what a run says about each environment, as the capacity plan
+ * uses it (plan.h), and the plan document.
+ *
+ * An environment's factors are read from the run's summary: the CPU- and
+ * I/O-group geometric means of the overhead ratios with their intervals,
+ * and the host CPU cost ratios of the CPU workloads; its per-instance memory
+ * and disk from the footprints run.json recorded.  The rules (an interval
+ * that contains 1 counts as x1; a factor below 1 counts as 1; --conservative
+ * takes the interval's upper bound) are in docs/plan.md.  An environment
+ * the run could not measure is listed with the reason, never planned.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/analysis/plan.h"
+#include "harness/analysis/plan_int.h"
+#include "harness/analysis/stats.h"
+#include "lib/util.h"
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static json_t *jreal(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* The factor of one ratio with its interval and verdict (docs/plan.md). */
+static double rule(double ratio, double lo, double hi, const char *verdict, int conservative)
+{
+	if (conservative && isfinite(hi))
+		return hi;
+	if (verdict && !strcmp(verdict, vb_verdict_name(VB_VERDICT_SAME)))
+		return 1.0;
+	return ratio;
+}
+
+/* Factor of @env from the summary's group @kind ("cpu", "io"); NaN when absent. */
+static double group_factor(const json_t *summary, const char *kind, const char *env,
+			   const vb_plan_opts_t *o, char *basis, size_t len)
+{
+	const json_t *g, *ge = NULL;
+	double gm, lo, hi, f;
+	const char *verdict;
+	size_t i;
+
+	json_array_foreach(json_object_get(summary, "groups"), i,
+			   g) if (!strcmp(jstr(g, "kind") ?: "", kind)) ge =
+	    json_object_get(json_object_get(g, "envs"), env);
+	gm = jnum(ge, "geomean");
+	if (!ge || !isfinite(gm)) {
+		snprintf(basis, len, "no %s workload measured in %s", kind, env);
+		return NAN;
+	}
+	lo = jnum(ge, "ci_low"), hi = jnum(ge, "ci_high");
+	verdict = jstr(ge, "verdict");
+	f = rule(gm, lo, hi, verdict, o->conservative);
+	snprintf(basis, len, "%s-group overhead x%.3g [%.3g-%.3g] %s%s", kind, gm, lo, hi,
+		 verdict ?: "", o->conservative ? ", upper bound taken" : "");
+	if (f < 1) {
+		snprintf(basis + strlen(basis), len - strlen(basis), ", counted as x1");
+		f = 1;
+	}
+	return f;
+}
+
+/* Geometric mean of the host CPU cost ratios of @env's CPU workloads; NaN if none. */
+static double host_cost_factor(const json_t *summary, const char *env, const vb_plan_opts_t *o)
+{
+	double v[64], f;
+	const json_t *r, *ov;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(summary, "results"), i, r)
+	{
+		if (strcmp(jstr(r, "env") ?: "", env) || strcmp(jstr(r, "kind") ?: "", "cpu"))
+			continue;
+		ov = json_object_get(json_object_get(r, "host_cost"), "overhead");
+		f = rule(jnum(ov, "ratio"), jnum(ov, "ci_low"), jnum(ov, "ci_high"),
+			 jstr(ov, "verdict"), o->conservative);
+		if (isfinite(f) && f > 0 && n < 64)
+			v[n++] = f;
+	}
+	return n ? vb_geomean(v, n) : NAN;
+}
+
+static void cpu_factor(const json_t *summary, vb_plan_env_t *e, const vb_plan_opts_t *o)
+{
+	double hc;
+
+	e->cpu_factor =
+	    group_factor(summary, "cpu", e->name, o, e->cpu_basis, sizeof(e->cpu_basis));
+	hc = host_cost_factor(summary, e->name, o);
+	if (isfinite(hc) && isfinite(e->cpu_factor) && hc > e->cpu_factor) {
+		snprintf(e->cpu_basis, sizeof(e->cpu_basis),
+			 "host CPU cost of the CPU workloads x%.3g (geometric mean), above their "
+			 "time overhead x%.3g",
+			 hc, e->cpu_factor);
+		e->cpu_factor = hc;
+	}
+}
+
+/*
+ * From `vbench run --density` (density.h): the median over the K instances
+ * of the PSS while each held H bytes of its allocation, minus H: what an
+ * instance costs beyond what its service touched, with its neighbours
+ * sharing pages as on a consolidated host.  0 when absent.
+ */
+static int density_footprint(const json_t *d, vb_plan_env_t *pe)
+{
+	double loaded = jnum(json_object_get(d, "per_instance"), "pss_loaded_bytes"),
+	       held = jnum(json_object_get(d, "load"), "held_bytes_per_instance"), f;
+	char a[32], b[32];
+
+	if (!isfinite(loaded) || !isfinite(held) || loaded <= 0)
+		return 0;
+	f = loaded > held ? loaded - held : 0;
+	pe->mem_footprint = f;
+	snprintf(pe->mem_basis, sizeof(pe->mem_basis),
+		 "density: median PSS of %lld instances holding %s each, minus that: %s",
+		 (long long)json_integer_value(json_object_get(d, "started")),
+		 vb_format_size((uint64_t)held, a, sizeof(a)), vb_format_size((uint64_t)f, b, sizeof(b)));
+	return 1;
+}
+
+static void footprints(const json_t *e, const json_t *density, vb_plan_env_t *pe)
+{
+	const json_t *cfg = json_object_get(e, "config");
+	double idle = jnum(json_object_get(e, "memory_idle"), "pss_bytes"),
+	       after = jnum(
+		   json_object_get(json_object_get(e, "memory_after_mem_workload"), "footprint"),
+		   "pss_bytes"),
+	       disk;
+	char a[32];
+
+	if (density_footprint(density, pe))
+		;
+	else if (pe->vm && isfinite(idle))
+		pe->mem_footprint = idle,
+		snprintf(pe->mem_basis, sizeof(pe->mem_basis),
+			 "QEMU and guest kernel, idle PSS %s; guest RAM = "
+			 "the memory demand, all of it touched",
+			 vb_format_size((uint64_t)idle, a, sizeof(a)));
+	else if (isfinite(after))
+		pe->mem_footprint = after,
+		snprintf(pe->mem_basis, sizeof(pe->mem_basis), "PSS after mem.stream %s",
+			 vb_format_size((uint64_t)after, a, sizeof(a)));
+	else if (isfinite(idle))
+		pe->mem_footprint = idle,
+		snprintf(pe->mem_basis, sizeof(pe->mem_basis), "idle PSS %s",
+			 vb_format_size((uint64_t)idle, a, sizeof(a)));
+	else
+		pe->mem_footprint = NAN,
+		snprintf(pe->mem_basis, sizeof(pe->mem_basis), "no memory footprint recorded");
+	disk = jnum(json_object_get(cfg, "rootfs"), "bytes");
+	if (isfinite(disk)) {
+		snprintf(pe->disk_basis, sizeof(pe->disk_basis), "private rootfs %s",
+			 vb_format_size((uint64_t)disk, a, sizeof(a)));
+	} else if (isfinite(disk = jnum(
+				json_object_get(json_object_get(cfg, "guest_image"), "initramfs"),
+				"bytes"))) {
+		snprintf(pe->disk_basis, sizeof(pe->disk_basis), "guest initramfs %s",
+			 vb_format_size((uint64_t)disk, a, sizeof(a)));
+	} else {
+		disk = 0;
+		snprintf(pe->disk_basis, sizeof(pe->disk_basis), "no image recorded");
+	}
+	pe->disk_footprint = disk;
+}
+
+size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts_t *o,
+		    vb_plan_env_t *envs)
+{
+	const json_t *e;
+	vb_plan_env_t *pe;
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(run, "environments"), i, e)
+	{
+		if (n == VB_PLAN_MAX_ENVS)
+			break;
+		pe = &envs[n++];
+		memset(pe, 0, sizeof(*pe));
+		snprintf(pe->name, sizeof(pe->name), "%s", jstr(e, "name") ?: "?");
+		snprintf(pe->type, sizeof(pe->type), "%s", jstr(e, "type") ?: "");
+		pe->io_factor = pe->cpu_factor = pe->mem_footprint = NAN;
+		if (!json_is_true(json_object_get(e, "available"))) {
+			snprintf(pe->reason, sizeof(pe->reason), "unavailable: %s",
+				 jstr(e, "reason") ?: "no reason recorded");
+			continue;
+		}
+		if (jstr(e, "failed")) {
+			snprintf(pe->reason, sizeof(pe->reason), "failed: %s", jstr(e, "failed"));
+			continue;
+		}
+		pe->planned = 1;
+		pe->vm =
+		    strstr(pe->type, "VM") || json_object_get(json_object_get(e, "config"), "qemu");
+		footprints(e, json_object_get(json_object_get(run, "density"), pe->name), pe);
+		if (json_is_true(json_object_get(e, "baseline"))) {
+			pe->cpu_factor = pe->io_factor = 1.0;
+			snprintf(pe->cpu_basis, sizeof(pe->cpu_basis), "the baseline: x1");
+			snprintf(pe->io_basis, sizeof(pe->io_basis), "the baseline: x1");
+			continue;
+		}
+		cpu_factor(summary, pe, o);
+		pe->io_factor =
+		    group_factor(summary, "io", pe->name, o, pe->io_basis, sizeof(pe->io_basis));
+	}
+	return n;
+}
+
+/* ---- the document ---- */
+
+/* Why @e cannot be planned for @in (a factor a demand needs is unknown), or NULL. */
+static const char *unplannable(const vb_plan_input_t *in, const vb_plan_env_t *e)
+{
+	size_t i;
+
+	if (!e->planned)
+		return e->reason;
+	if (!isfinite(e->mem_footprint))
+		return e->mem_basis;
+	for (i = 0; i < in->nsvc; i++) {
+		if (in->svc[i].cpu > 0 && !isfinite(e->cpu_factor))
+			return e->cpu_basis;
+		if (in->svc[i].iops > 0 && in->host.cap[VB_RES_IO] > 0 && !isfinite(e->io_factor))
+			return e->io_basis;
+	}
+	return NULL;
+}
+
+static json_t *res_obj(const double *v, int bytes_as_int)
+{
+	json_t *o = json_object();
+	int r;
+
+	for (r = 0; r < VB_RES_N; r++)
+		json_object_set_new(o, vb_plan_res_name(r),
+				    bytes_as_int && (r == VB_RES_MEM || r == VB_RES_DISK) &&
+					    isfinite(v[r])
+					? json_integer((json_int_t)llround(v[r]))
+					: jreal(v[r]));
+	return o;
+}
+
+static json_t *fit_json(const vb_plan_input_t *in, const vb_plan_fit_t *f)
+{
+	json_t *svcs = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < in->nsvc; i++)
+		json_array_append_new(svcs,
+				      json_pack("{s:s,s:o,s:I,s:s}", "name", in->svc[i].name,
+						"per_instance", res_obj(f->need[i], 1), "per_host",
+						(json_int_t)f->per_host[i], "binding",
+						f->per_host_binding[i] < 0
+						    ? "none"
+						    : vb_plan_res_name(f->per_host_binding[i])));
+	o = json_pack("{s:b,s:o}", "fits", f->fits, "services", svcs);
+	if (!f->fits) {
+		json_object_set_new(o, "misfit",
+				    f->misfit < 0 ? json_null()
+						  : json_string(in->svc[f->misfit].name));
+		json_object_set_new(o, "misfit_resource",
+				    json_string(f->misfit < 0 ? "memory of vbench"
+							      : vb_plan_res_name(f->misfit_res)));
+		return o;
+	}
+	json_object_set_new(o, "hosts", json_integer(f->hosts));
+	json_object_set_new(o, "hosts_needed", json_integer(f->hosts_needed));
+	json_object_set_new(o, "binding", json_string(vb_plan_res_name(f->binding)));
+	json_object_set_new(o, "use", res_obj(f->use, 0));
+	return o;
+}
+
+static json_t *env_json(const vb_plan_input_t *in, const vb_plan_opts_t *o, const vb_plan_env_t *e)
+{
+	const char *why = unplannable(in, e);
+	vb_plan_fit_t *fit;
+	json_t *j;
+
+	j = json_pack("{s:s,s:s,s:b}", "name", e->name, "type", e->type, "planned", !why);
+	if (why) {
+		json_object_set_new(j, "reason", json_string(why));
+		return j;
+	}
+	json_object_set_new(
+	    j, "factors",
+	    json_pack("{s:o,s:s,s:o,s:s,s:o,s:s,s:o,s:s,s:b}", "cpu", jreal(e->cpu_factor),
+		      "cpu_basis", e->cpu_basis, "io", jreal(e->io_factor), "io_basis", e->io_basis,
+		      "memory_footprint_bytes", json_integer((json_int_t)llround(e->mem_footprint)),
+		      "memory_basis", e->mem_basis, "disk_footprint_bytes",
+		      json_integer((json_int_t)llround(e->disk_footprint)), "disk_basis",
+		      e->disk_basis, "vm", e->vm));
+	fit = calloc(1, sizeof(*fit));
+	if (!fit) {
+		json_decref(j);
+		return NULL;
+	}
+	vb_plan_place(in, o, e, fit);
+	json_object_set_new(j, "fit", fit_json(in, fit));
+	free(fit);
+	return j;
+}
+
+static json_t *services_json(const vb_plan_input_t *in)
+{
+	json_t *a = json_array();
+	const vb_plan_service_t *c;
+	size_t i;
+
+	for (i = 0; i < in->nsvc; i++) {
+		c = &in->svc[i];
+		json_array_append_new(
+		    a, json_pack("{s:s,s:i,s:I,s:f,s:s,s:I,s:I,s:f}", "name", c->name, "line",
+				 c->line, "count", (json_int_t)c->count, "cpu", c->cpu, "cpu_basis",
+				 c->cpu_basis, "memory_bytes", (json_int_t)llround(c->memory),
+				 "disk_bytes", (json_int_t)llround(c->disk), "iops", c->iops));
+	}
+	return a;
+}
+
+/* What the plan could not check, for the reader. */
+static json_t *notes_json(const vb_plan_input_t *in)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < in->nsvc && in->host.cap[VB_RES_IO] <= 0; i++)
+		if (in->svc[i].iops > 0) {
+			json_array_append_new(
+			    a, json_string("IOPS not checked: the host's are unknown (give iops in "
+					   "[host] or --iops, or run io.randread on bare metal)"));
+			break;
+		}
+	return a;
+}
+
+json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const vb_plan_env_t *envs,
+		      size_t nenv, const char *run_dir, const json_t *run)
+{
+	const json_t *host = json_object_get(run, "host");
+	json_t *ea = json_array(), *src = json_object(), *warn = json_object_get(run, "warnings"),
+	       *j;
+	double usable[VB_RES_N], cap[VB_RES_N];
+	size_t i;
+	int r;
+
+	vb_plan_usable(&in->host, o, usable);
+	for (r = 0; r < VB_RES_N; r++) {
+		cap[r] = in->host.cap[r] > 0 ? in->host.cap[r] : NAN; /* IOPS may be unknown */
+		usable[r] = cap[r] > 0 ? usable[r] : NAN;
+		json_object_set_new(src, vb_plan_res_name(r), json_string(in->host.source[r]));
+	}
+	for (i = 0; i < nenv; i++)
+		if ((j = env_json(in, o, &envs[i])))
+			json_array_append_new(ea, j);
+	warn = json_is_array(warn) ? json_incref(warn) : json_array();
+	return json_pack(
+	    "{s:s,s:i,s:s,s:{s:s,s:s,s:s,s:b},s:{s:o,s:o,s:o},s:{s:f,s:f,s:I,s:f,s:b},s:o,s:o,s:o,"
+	    "s:o}",
+	    "schema", VB_PLAN_SCHEMA, "schema_version", VB_PLAN_SCHEMA_VERSION, "plan_file",
+	    in->path, "run", "dir", run_dir, "created", jstr(run, "created") ?: "", "cpu",
+	    jstr(json_object_get(host, "cpu"), "brand") ?: "unknown", "virtualized",
+	    json_is_true(json_object_get(host, "virtualized")), "host", "capacity", res_obj(cap, 1),
+	    "source", src, "usable", res_obj(usable, 1), "options", "headroom", o->headroom,
+	    "overcommit", o->overcommit, "spare_hosts", (json_int_t)o->spare, "correlation",
+	    o->correlation, "conservative", o->conservative, "services", services_json(in),
+	    "warnings", warn, "environments", ea, "notes", notes_json(in));
+}

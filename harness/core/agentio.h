@@ -1,0 +1,166 @@
+/*
+ * agentio.h - the harness side of the agent protocol (workloads/agent.h).
+ *
+ * A channel is a pair of file descriptors to one running agent plus the
+ * process that owns them.  Lines from an agent are untrusted input: each is
+ * bounded (VB_AGENT_MAX_LINE, and in depth, strings and members: agent.h),
+ * must be one JSON object, and every read has a deadline, so a hung
+ * environment becomes a timeout error instead of a hang.
+ *
+ * Replies are matched to requests: the channel remembers the request in
+ * flight (its op, id and workload) and the next message must answer it.  A
+ * message that does not (another id or workload, an unexpected type: a
+ * result sent twice, a stale line) is a protocol error, never a result, and
+ * leaves the channel "broken": its stream is out of step and nothing more
+ * is read from it; the caller stops the instance and starts a fresh one
+ * (run_reps.c).  An "error" reply with the request's id is the agent's
+ * refusal of that request: an answer, in step, so not a protocol error
+ * (VB_EREFUSED).  The messages themselves are checked in agentmsg.c.
+ */
+#ifndef VB_AGENTIO_H
+#define VB_AGENTIO_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "harness/core/cgroup.h"
+#include "lib/error.h"
+
+typedef struct vb_chan {
+	pid_t pid;        /* process owning the agent (agent, runtime, QEMU); 0 none */
+	int res;          /* registry handle of pid */
+	int wfd;          /* requests go here */
+	int rfd;          /* replies come from here */
+	char *buf;        /* partial line buffer */
+	size_t len;       /* bytes in buf */
+	char name[64];    /* environment name, for messages */
+	int dead;         /* the stream ended */
+	int broken;       /* a protocol error: the stream is out of step, not read again */
+	int want;         /* a request is in flight (what follows describes it) */
+	int want_has_id;  /* ... it carries an integer "id" */
+	json_int_t want_id;
+	char want_op[16];  /* its "op" */
+	char want_wl[64];  /* its "workload" ("" none) */
+} vb_chan_t;
+
+typedef struct vb_spawn {
+	char *const *argv;           /* program and arguments (execv, no shell) */
+	const vb_cgroup_t *cg;       /* cgroup to join before exec; may be NULL */
+	const char *stderr_path;     /* file for the child's stderr; NULL: inherit */
+	int stderr_fd;               /* > 2: the child's stderr instead (a descriptor the
+				      * caller opened safely, e.g. the run's agent log) */
+	const char *cpus;            /* CPU affinity list; NULL: unchanged */
+	int (*child_hook)(void *arg);/* extra set-up in the child before exec; may be NULL */
+	void *hook_arg;
+} vb_spawn_t;
+
+/*
+ * Start a child with its stdin/stdout as the channel, in its own process
+ * group, with a parent-death SIGKILL, joined to @sp->cg before exec.
+ * Registered for release.  Returns 0 or -1 with @err set.
+ */
+int vb_chan_spawn(vb_chan_t *ch, const char *name, const vb_spawn_t *sp, vb_error_t *err);
+
+/* Wrap already-open descriptors (e.g. a VM's serial socket). */
+void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd);
+
+/* Send one object as a line and remember it as the request in flight
+ * (also on a broken channel: "quit" must still reach the agent).  Returns 0
+ * or -1 (VB_ESYS). */
+int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err);
+
+/*
+ * Wait up to @timeout_ms for the next line and parse it as a JSON object
+ * within the protocol's bounds (vb_agent_bound).  Lines that are not JSON
+ * objects are skipped when @skip_junk (a guest console may interleave
+ * text), else an error; an object past a bound is always an error.
+ * Returns a new reference, or NULL with @err: VB_ETIMEOUT, VB_EPROTO
+ * (oversized/malformed line, a bound exceeded: the channel is then broken),
+ * VB_ESYS (stream closed: the agent died), VB_EINTR (interrupted by a
+ * signal flag).
+ */
+json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *err);
+
+/*
+ * Wait up to @timeout_ms for the answer to the request in flight, which
+ * must be the very next message: of @type ("result", "facts"), or an
+ * "error" refusal, with the request's id (when it had one) and, for a
+ * result, its workload; a result must pass vb_agent_check_result.  Returns
+ * the reply (new reference; the request is no longer in flight), or NULL
+ * with @err as vb_chan_recv, or VB_EPROTO naming what was expected and
+ * what came (the channel is then broken), or VB_EREFUSED with the agent's
+ * reason for a refusal that answers the request (no protocol error: the
+ * agent is in step, the channel stays usable, and the request is no
+ * longer in flight).
+ */
+json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error_t *err);
+
+/* ---- agentmsg.c: what a message from an agent must be ---- */
+
+/*
+ * Check a "result" reply before anything reads it (the agent runs in an
+ * untrusted environment): "ok" a boolean; when true, "ops" and "elapsed_ns"
+ * non-negative integers, "bytes" and "handled_ns" too when present,
+ * "metrics" an object of numbers, "counters" (when present) an object whose
+ * members have an integer "value" or "available": false with a "reason";
+ * when false, "error" a string.  These are the fields run.json keeps and
+ * reports read.  Returns 0, or -1 with @err (VB_EPROTO) naming the field.
+ */
+int vb_agent_check_result(const json_t *reply, vb_error_t *err);
+
+struct vb_workload; /* workloads/workload.h */
+
+/*
+ * The result @reply (which passed vb_agent_check_result, "ok" true) to the
+ * run request @req of workload @w as run.json keeps it: its documented
+ * fields only ("workload" named as @w, "elapsed_ns", "handled_ns", "ops",
+ * "bytes", "metrics", "counters", "counter_mode", "detail"), "metrics"
+ * only the metrics @w declares, "counters" only the events @req asked for
+ * ("events"), each with its documented members ("value", "source", "unit",
+ * or "available" and "reason").  Whatever else an agent adds within the
+ * bounds is dropped.  Returns a new object, NULL without memory.
+ */
+json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const struct vb_workload *w);
+
+/*
+ * Hold message @msg to the protocol's bounds (agent.h: VB_AGENT_MAX_DEPTH,
+ * VB_AGENT_MAX_STRING, VB_AGENT_MAX_MEMBERS).  Without @clip (a message
+ * received) the first excess is an error: -1 with @err (VB_EPROTO) naming
+ * the field and the limit.  With @clip (the agent's own messages) what
+ * exceeds a bound is cut instead (a string shortened at a character
+ * boundary and marked "...[cut]", members past the limit dropped, a
+ * container nested too deep replaced by null) and 0 returned.
+ */
+int vb_agent_bound(json_t *msg, int clip, vb_error_t *err);
+
+/*
+ * Check an agent's first message @msg: a "ready" message (else VB_EPROTO)
+ * naming VB_AGENT_PROTOCOL (else VB_EUNAVAIL, one line: "the agent speaks
+ * protocol 1, this vbench needs 2: rebuild or give --agent the matching
+ * vbench-agent"; an agent built from other sources cannot be talked to).
+ * Returns 0 or -1 with @err.
+ */
+int vb_agent_check_ready(const json_t *msg, vb_error_t *err);
+
+/*
+ * Whether @reply answers the request in flight on @ch (its type @type or
+ * "error", its id, a result's workload).  0, or -1 with @err (VB_EPROTO)
+ * naming what was expected and what came.
+ */
+int vb_agent_check_answer(const vb_chan_t *ch, const json_t *reply, const char *type,
+			  vb_error_t *err);
+
+/* Send a request and wait for its answer (vb_chan_send + vb_chan_answer).
+ * A request given up on (VB_ETIMEOUT) leaves the channel broken: its
+ * answer may still come and must never be read as the next one's. */
+json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
+		     vb_error_t *err);
+
+/*
+ * Stop the agent: send quit, wait up to @grace_ms for the process to exit,
+ * then SIGKILL.  Closes descriptors, reaps, drops the registry entry.
+ * Returns the wait status or -1.
+ */
+int vb_chan_close(vb_chan_t *ch, int grace_ms);
+
+#endif

@@ -1,0 +1,383 @@
+/*
+ * agentmsg.c - what a message from an agent must be before anything reads
+ * it (agentio.h, the protocol in workloads/agent.h).  An agent runs in an
+ * environment vbench measures but does not trust (a guest, a container), so
+ * its messages are held to the protocol's bounds (depth, string length,
+ * members: what run.json can hold once a message is embedded in it), a
+ * reply must answer the request in flight (id, workload, type), a result
+ * must have the fields run.json keeps, with their types, and the ready
+ * message must name this vbench's protocol.  The agent
+ * cuts its own messages to the same bounds (vb_agent_bound with clip), so
+ * an honest agent never trips them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "workloads/agent.h"
+#include "workloads/workload.h"
+#include "harness/core/agentio.h"
+#include "lib/textsafe.h"
+#include "lib/util.h"
+
+/* ---- bounds ---- */
+
+#define CUT_MARK "...[cut]"
+
+typedef struct bounder {
+	int clip;	 /* cut instead of refusing */
+	vb_error_t *err; /* the refusal */
+	char path[128];	 /* the field being looked at, for the message */
+	size_t len;	 /* strlen(path) */
+} bounder_t;
+
+/* Append ".KEY" or "[I]" to the path (cut with "..." when it is long). */
+static size_t push(bounder_t *b, const char *key, size_t idx)
+{
+	size_t at = b->len, room = sizeof(b->path) - at;
+	int n;
+
+	char k[44];
+
+	if (room < 8)
+		return at;
+	n = key ? snprintf(b->path + at, room, "%s%s", at ? "." : "", vb_text_term(key, k, sizeof(k)))
+		: snprintf(b->path + at, room, "[%zu]", idx);
+	if (n < 0 || (size_t)n >= room)
+		snprintf(b->path + sizeof(b->path) - 4, 4, "...");
+	b->len = strlen(b->path);
+	return at;
+}
+
+static void pop(bounder_t *b, size_t at)
+{
+	b->path[at] = '\0';
+	b->len = at;
+}
+
+/* "message from the agent past a limit: field 'PATH' DETAIL"; -1. */
+static int excess(bounder_t *b, const char *detail)
+{
+	return vb_error_set(b->err, VB_EPROTO, 0, "message from the agent past a limit: %s%s%s %s",
+			    b->len ? "field '" : "", b->len ? b->path : "the message",
+			    b->len ? "'" : "", detail);
+}
+
+/* "is a string of N bytes, longer than the limit of L" etc. into @buf. */
+static const char *over(char *buf, size_t len, const char *what, size_t n, const char *unit,
+			unsigned limit)
+{
+	snprintf(buf, len, "%s %zu %s, more than the limit of %u", what, n, unit, limit);
+	return buf;
+}
+
+/* Shorten string @s to the bound at a character boundary, marked. */
+static void cut_string(json_t *s)
+{
+	const char *v = json_string_value(s);
+	size_t n = VB_AGENT_MAX_STRING - sizeof(CUT_MARK);
+	char buf[VB_AGENT_MAX_STRING];
+
+	while (n && ((unsigned char)v[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(buf, v, n);
+	memcpy(buf + n, CUT_MARK, sizeof(CUT_MARK) - 1);
+	json_string_setn(s, buf, n + sizeof(CUT_MARK) - 1);
+}
+
+static int bound_container(bounder_t *b, json_t *v, int depth);
+
+/* Member @x (key @key, or index @idx) of @parent, @x at nesting @depth. */
+static int bound_value(bounder_t *b, json_t *parent, const char *key, size_t idx, json_t *x,
+		       int depth)
+{
+	size_t at = push(b, key, idx);
+	char d[128];
+	int rc = 0;
+
+	if (json_is_string(x) && json_string_length(x) > VB_AGENT_MAX_STRING) {
+		if (b->clip)
+			cut_string(x);
+		else
+			rc = excess(b, over(d, sizeof(d), "is a string of", json_string_length(x),
+					    "bytes", VB_AGENT_MAX_STRING));
+	} else if ((json_is_object(x) || json_is_array(x)) && depth > VB_AGENT_MAX_DEPTH) {
+		if (!b->clip)
+			rc = excess(b, over(d, sizeof(d), "nests objects and arrays",
+					    (size_t)depth, "levels deep (or more)",
+					    VB_AGENT_MAX_DEPTH));
+		else if (key)
+			json_object_set_new(parent, key, json_null());
+		else
+			json_array_set_new(parent, idx, json_null());
+	} else if (json_is_object(x) || json_is_array(x)) {
+		rc = bound_container(b, x, depth);
+	}
+	pop(b, at);
+	return rc;
+}
+
+/* Object or array @v at nesting @depth (1: the message itself). */
+static int bound_container(bounder_t *b, json_t *v, int depth)
+{
+	size_t n = json_is_object(v) ? json_object_size(v) : json_array_size(v), i = 0;
+	const char *key;
+	char d[128];
+	json_t *x;
+	void *tmp;
+
+	if (n > VB_AGENT_MAX_MEMBERS && !b->clip)
+		return excess(b, over(d, sizeof(d), "has", n, "members", VB_AGENT_MAX_MEMBERS));
+	if (json_is_array(v)) {
+		while (json_array_size(v) > VB_AGENT_MAX_MEMBERS)
+			json_array_remove(v, json_array_size(v) - 1);
+		json_array_foreach(v, i, x)
+			if (bound_value(b, v, NULL, i, x, depth + 1) < 0)
+				return -1;
+		return 0;
+	}
+	json_object_foreach_safe(v, tmp, key, x) {
+		if (i >= VB_AGENT_MAX_MEMBERS || strlen(key) > VB_AGENT_MAX_STRING) {
+			if (!b->clip)
+				return excess(b, over(d, sizeof(d), "has a key of", strlen(key),
+						      "bytes", VB_AGENT_MAX_STRING));
+			json_object_del(v, key);
+			continue;
+		}
+		i++;
+		if (bound_value(b, v, key, 0, x, depth + 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int vb_agent_bound(json_t *msg, int clip, vb_error_t *err)
+{
+	bounder_t b = { .clip = clip, .err = err };
+	char d[128];
+
+	if (json_is_object(msg) || json_is_array(msg))
+		return bound_container(&b, msg, 1);
+	if (json_is_string(msg) && json_string_length(msg) > VB_AGENT_MAX_STRING)
+		return clip ? (cut_string(msg), 0)
+			    : excess(&b, over(d, sizeof(d), "is a string of",
+					      json_string_length(msg), "bytes",
+					      VB_AGENT_MAX_STRING));
+	return 0;
+}
+
+/* ---- the ready message ---- */
+
+int vb_agent_check_ready(const json_t *msg, vb_error_t *err)
+{
+	json_t *proto = json_object_get(msg, "protocol");
+
+	if (strcmp(json_string_value(json_object_get(msg, "type")) ?: "", "ready"))
+		return vb_error_set(err, VB_EPROTO, 0, "first message was not 'ready'");
+	if (!json_is_integer(proto))
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "the agent names no protocol, this vbench needs %d: rebuild or "
+				    "give --agent the matching vbench-agent",
+				    VB_AGENT_PROTOCOL);
+	if (json_integer_value(proto) != VB_AGENT_PROTOCOL)
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "the agent speaks protocol %" JSON_INTEGER_FORMAT
+				    ", this vbench needs %d: rebuild or give --agent the matching "
+				    "vbench-agent",
+				    json_integer_value(proto), VB_AGENT_PROTOCOL);
+	return 0;
+}
+
+/* ---- the answer to the request in flight ---- */
+
+/* "request 7 (mem.stream)" of the reply @o, into @buf. */
+static const char *came_for(const json_t *o, char *buf, size_t len)
+{
+	json_t *id = json_object_get(o, "id"), *wl = json_object_get(o, "workload");
+	char idtext[40], name[68];
+
+	if (json_is_integer(id))
+		snprintf(idtext, sizeof(idtext), "request %" JSON_INTEGER_FORMAT,
+			 json_integer_value(id));
+	else
+		snprintf(idtext, sizeof(idtext), "%s", id ? "a request id that is not an integer"
+							  : "no request id");
+	if (json_is_string(wl))
+		snprintf(buf, len, "%s (%s)", idtext,
+			 vb_text_term(json_string_value(wl), name, sizeof(name)));
+	else
+		snprintf(buf, len, "%s%s", idtext, wl ? " (a workload that is not a string)" : "");
+	return buf;
+}
+
+int vb_agent_check_answer(const vb_chan_t *ch, const json_t *reply, const char *type,
+			  vb_error_t *err)
+{
+	const char *got = json_string_value(json_object_get(reply, "type")) ?: "?";
+	json_t *id = json_object_get(reply, "id"), *wl = json_object_get(reply, "workload");
+	char want[160], came[200];
+	int is_result = !strcmp(got, "result");
+
+	if (!ch->want)
+		return vb_error_set(err, VB_EPROTO, 0,
+				    "reply out of step: a '%.32s' message for %s while no request "
+				    "is in flight",
+				    got, came_for(reply, came, sizeof(came)));
+	if (ch->want_has_id)
+		snprintf(want, sizeof(want), "request %" JSON_INTEGER_FORMAT "%s%s%s", ch->want_id,
+			 ch->want_wl[0] ? " (" : "", ch->want_wl, ch->want_wl[0] ? ")" : "");
+	else
+		snprintf(want, sizeof(want), "the '%s' request", ch->want_op);
+	if (strcmp(got, type) && strcmp(got, "error"))
+		return vb_error_set(err, VB_EPROTO, 0,
+				    "reply out of step: expected a '%s' reply to %s, got a '%.32s' "
+				    "message for %s",
+				    type, want, got, came_for(reply, came, sizeof(came)));
+	if ((ch->want_has_id && (!json_is_integer(id) || json_integer_value(id) != ch->want_id)) ||
+	    (is_result && ch->want_wl[0] &&
+	     (!json_is_string(wl) || strcmp(json_string_value(wl), ch->want_wl))))
+		return vb_error_set(err, VB_EPROTO, 0,
+				    "reply out of step: expected the reply to %s, got one for %s",
+				    want, came_for(reply, came, sizeof(came)));
+	return 0;
+}
+
+/* ---- a result's fields ---- */
+
+/* "field 'FIELD' WHAT" (VB_EPROTO); returns -1. */
+static int bad_result(vb_error_t *err, const char *field, const char *what)
+{
+	return vb_error_set(err, VB_EPROTO, 0, "malformed result from the agent: field '%s' %s",
+			    field, what);
+}
+
+static int is_count(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0;
+}
+
+static int check_counters(const json_t *counters, vb_error_t *err)
+{
+	const char *key;
+	char f[96];
+	json_t *v;
+
+	if (!counters)
+		return 0;
+	if (!json_is_object(counters))
+		return bad_result(err, "counters", "is not an object");
+	json_object_foreach((json_t *)counters, key, v) {
+		if (json_is_integer(json_object_get(v, "value")) ||
+		    (json_is_false(json_object_get(v, "available")) &&
+		     json_is_string(json_object_get(v, "reason"))))
+			continue;
+		snprintf(f, sizeof(f), "counters.%.64s", key);
+		return bad_result(err, f, "has neither an integer value nor a reason");
+	}
+	return 0;
+}
+
+int vb_agent_check_result(const json_t *reply, vb_error_t *err)
+{
+	static const char *const counts[] = { "ops", "elapsed_ns" };
+	static const char *const optional[] = { "bytes", "handled_ns" };
+	json_t *metrics = json_object_get(reply, "metrics"), *v;
+	const char *key;
+	char f[96];
+	size_t k;
+
+	if (!json_is_object(reply))
+		return vb_error_set(err, VB_EPROTO, 0,
+				    "malformed result from the agent: not an object");
+	if (!json_is_boolean(json_object_get(reply, "ok")))
+		return bad_result(err, "ok", "is missing or not a boolean");
+	if (!json_is_true(json_object_get(reply, "ok"))) {
+		if (!json_is_string(json_object_get(reply, "error")))
+			return bad_result(err, "error", "is missing or not a string");
+		v = json_object_get(reply, "error_kind");
+		return v && !json_is_string(v) ? bad_result(err, "error_kind", "is not a string")
+					       : 0;
+	}
+	for (k = 0; k < VB_ARRAY_SIZE(counts); k++)
+		if (!is_count(json_object_get(reply, counts[k])))
+			return bad_result(err, counts[k],
+					  "is missing or not a non-negative integer");
+	for (k = 0; k < VB_ARRAY_SIZE(optional); k++)
+		if (json_object_get(reply, optional[k]) &&
+		    !is_count(json_object_get(reply, optional[k])))
+			return bad_result(err, optional[k], "is not a non-negative integer");
+	if (!json_is_object(metrics))
+		return bad_result(err, "metrics", "is missing or not an object");
+	json_object_foreach(metrics, key, v)
+		if (!json_is_number(v)) {
+			snprintf(f, sizeof(f), "metrics.%.64s", key);
+			return bad_result(err, f, "is not a number");
+		}
+	v = json_object_get(reply, "counter_mode");
+	if (v && !json_is_string(v))
+		return bad_result(err, "counter_mode", "is not a string");
+	v = json_object_get(reply, "detail");
+	if (v && !json_is_object(v))
+		return bad_result(err, "detail", "is not an object");
+	return check_counters(json_object_get(reply, "counters"), err);
+}
+
+/* ---- what run.json keeps of a result ---- */
+
+/* Member @key of @from into @to when it is there (shared: the values kept
+ * whole are never changed). */
+static void keep(json_t *to, const json_t *from, const char *key)
+{
+	json_t *v = json_object_get(from, key);
+
+	if (v)
+		json_object_set(to, key, v);
+}
+
+/* Counter @c (checked: a value, or a reason why none) with its documented
+ * members only. */
+static json_t *keep_counter(const json_t *c)
+{
+	static const char *const with_value[] = { "value", "source", "unit" };
+	static const char *const without[] = { "available", "reason" };
+	int has_value = json_is_integer(json_object_get(c, "value"));
+	const char *const *members = has_value ? with_value : without;
+	size_t n = has_value ? VB_ARRAY_SIZE(with_value) : VB_ARRAY_SIZE(without), i;
+	json_t *o = json_object();
+
+	for (i = 0; o && i < n; i++)
+		keep(o, c, members[i]);
+	return o;
+}
+
+json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const vb_workload_t *w)
+{
+	static const char *const fields[] = { "elapsed_ns", "handled_ns", "ops", "bytes",
+					      "counter_mode", "detail" };
+	json_t *res = json_object(), *metrics = json_object(), *counters = json_object(), *v, *e;
+	json_t *m = json_object_get(reply, "metrics"), *c = json_object_get(reply, "counters");
+	size_t i;
+
+	if (!res || !metrics || !counters) {
+		json_decref(res);
+		json_decref(metrics);
+		json_decref(counters);
+		return NULL;
+	}
+	json_object_set_new(res, "workload", json_string(w->name));
+	for (i = 0; i < VB_ARRAY_SIZE(fields); i++)
+		keep(res, reply, fields[i]);
+	for (i = 0; i < w->nmetrics; i++)
+		if (json_is_number(json_object_get(m, w->metrics[i].name)))
+			keep(metrics, m, w->metrics[i].name);
+	json_array_foreach(json_object_get(req, "events"), i, e) {
+		v = json_object_get(c, json_string_value(e) ?: "");
+		if (json_is_object(v))
+			json_object_set_new(counters, json_string_value(e), keep_counter(v));
+	}
+	json_object_set_new(res, "metrics", metrics);
+	if (c)
+		json_object_set_new(res, "counters", counters);
+	else
+		json_decref(counters);
+	return res;
+}

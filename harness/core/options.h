@@ -1,0 +1,127 @@
+/*
+ * options.h - the configuration of a run and the option table behind it.
+ *
+ * Options are data: each has a name, an argument name, a default, a help
+ * line and (where it applies) the allowed values; `vbench run --help` is
+ * generated from the table and every value is checked when parsed, so bad
+ * input is a one-line error naming the option (exit 2) before anything runs.
+ */
+#ifndef VB_OPTIONS_H
+#define VB_OPTIONS_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "workloads/workload.h"
+#include "lib/error.h"
+#include "lib/safefs.h"
+
+#define VB_MAX_ENVS 16
+#define VB_MAX_SEL 64
+#define VB_MAX_USER_PARAMS 64
+#define VB_DENSITY_MAX 64        /* --density bound (memory stops it sooner) */
+#define VB_DENSITY_PROFILE_K 3   /* instances of the standard/full profiles' short form */
+
+/* Aggressor kinds of --noisy (noisy.h). */
+#define VB_NOISY_CPU 0x1
+#define VB_NOISY_MEM 0x2
+#define VB_NOISY_IO 0x4
+#define VB_NOISY_ALL (VB_NOISY_CPU | VB_NOISY_MEM | VB_NOISY_IO)
+
+#define VB_MAX_GIVEN 48 /* distinct options one command line can give */
+
+typedef struct vb_profile {
+	const char *name;   /* "quick" */
+	uint64_t reps;      /* repetitions per workload and environment */
+	double target_s;    /* calibrated duration of one repetition */
+	int tiny;           /* shrink sizes (tests only) */
+	const char *help;
+	int short_forms;    /* includes density (K=3) and noisy (cpu) short forms */
+} vb_profile_t;
+
+typedef struct vb_user_param {
+	const vb_workload_t *w; /* workload it applies to */
+	char key[32];
+	char val[VB_PARAM_VAL];
+} vb_user_param_t;
+
+typedef struct vb_run_cfg {
+	/* what to run */
+	const char *env_names[VB_MAX_ENVS]; /* selected backends, in --env order */
+	size_t nenvs;
+	int all_envs;                       /* --all */
+	const vb_workload_t *wl[VB_MAX_SEL];/* selected workloads, registry order */
+	size_t nwl;
+	const vb_profile_t *profile;
+	uint64_t reps;                      /* from --reps or the profile */
+	uint64_t seed;                      /* interleaving and data seed */
+	int seed_set;
+	const char *events[32];
+	size_t nevents;
+	int events_set;                     /* --events given (else the defaults) */
+	vb_user_param_t params[VB_MAX_USER_PARAMS];
+	size_t nparams;
+	/* allocation */
+	uint64_t cpus;                      /* CPUs per environment */
+	uint64_t memory;                    /* bytes per environment */
+	char env_cpus[64];                  /* CPU list given to environments */
+	char harness_cpus[64];              /* CPU list the harness runs on */
+	int use_cgroup;                     /* enforce through cgroups (default) */
+	char cgroup_root[PATH_MAX];
+	/* where */
+	char out[PATH_MAX];                 /* run directory ("" = results/<stamp>-<host>) */
+	int out_fd;                         /* it, opened without links (prepare.h); -1 before */
+	int lock_fd;                        /* its lock (runlock.h), held until the end; -1 */
+	vb_safefs_made_t out_made;          /* the directories creating it made (prepare.h) */
+	char scratch[PATH_MAX];             /* scratch directory for I/O ("" = private one) */
+	int allow_tmpfs;
+	char allow_device[PATH_MAX];        /* --allow-device: block device I/O may write to */
+	int scratch_device;                 /* --scratch is the allowed block device (prepare.c) */
+	uint64_t device_bytes;              /* its size (BLKGETSIZE64), when scratch_device */
+	char agent_path[PATH_MAX];
+	char kernel[PATH_MAX];              /* --kernel: guest kernel image ("" = choose: guestimage.h) */
+	char log_path[PATH_MAX];            /* agent stderr log (in the run directory), for messages */
+	int log_fd;                         /* it, O_APPEND, every agent's stderr (> 2); -1: none */
+	int log_created;                    /* this run created it (removed again if left empty) */
+	char oci_runtime[16];               /* --runtime: "crun", "runc" ("" = crun, else runc) */
+	/* limits */
+	double start_timeout_s;             /* an agent's start to its ready message */
+	double rep_timeout_s;
+	double boot_timeout_s;                /* a VM's boot to the agent's ready message */
+	double stop_timeout_s;              /* quit until every process exited, then SIGKILL */
+	int quiet;
+	int fresh_instance;                 /* a new instance for every repetition */
+	uint64_t density;                   /* instances per environment after the run (0: off) */
+	int density_set;                    /* --density given (else from the profile) */
+	unsigned noisy;                     /* VB_NOISY_* aggressor kinds (0: off) */
+	int noisy_set;                      /* --noisy given (else from the profile) */
+	/* the command line, for run.json */
+	int argc;
+	char **argv;
+	const char *given[VB_MAX_GIVEN];    /* distinct options given, first use order (resume.c) */
+	size_t ngiven;
+	char resume[PATH_MAX];              /* --resume: run directory to complete ("" = a new run) */
+} vb_run_cfg_t;
+
+/* Profiles: test, quick, standard, full. */
+const vb_profile_t *vb_profile_find(const char *name);
+
+/* Defaults for every field (profile "quick", 1 CPU, 1 GiB). */
+void vb_run_cfg_init(vb_run_cfg_t *cfg);
+
+/* Free what vb_run_cfg_parse allocated (the --events names) and empty the
+ * event list. */
+void vb_run_cfg_free(vb_run_cfg_t *cfg);
+
+/*
+ * Parse `vbench run` arguments (argv[0] is "run").  Every value is checked
+ * here; names are resolved (environments, workload globs, events).
+ * Returns 0, 1 when --help was printed, or -1 with @err (VB_EUSAGE).
+ */
+int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err);
+
+/* Print the generated option help. */
+void vb_run_cfg_help(FILE *f);
+
+#endif

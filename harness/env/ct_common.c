@@ -1,0 +1,139 @@
+/*
+ * ctcommon.c - pieces every container backend shares (ctcommon.h).
+ */
+#include "harness/env/ct_common.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+
+const vb_ct_dev_t vb_ct_devs[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 },
+};
+const size_t vb_ct_ndevs = VB_ARRAY_SIZE(vb_ct_devs);
+
+/* Index = capability number (linux/capability.h). */
+static const char *const cap_names[] = {
+	"CAP_CHOWN",	      "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID",	      "CAP_KILL",	    "CAP_SETGID",	   "CAP_SETUID",
+	"CAP_SETPCAP",	      "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",      "CAP_NET_RAW",	    "CAP_IPC_LOCK",	   "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",     "CAP_SYS_RAWIO",	    "CAP_SYS_CHROOT",	   "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",      "CAP_SYS_ADMIN",	    "CAP_SYS_BOOT",	   "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",   "CAP_SYS_TIME",	    "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+	"CAP_LEASE",	      "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",   "CAP_MAC_ADMIN",	    "CAP_SYSLOG",	   "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",  "CAP_AUDIT_READ",	    "CAP_PERFMON",	   "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+
+const char *vb_ct_cap_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < VB_ARRAY_SIZE(cap_names) ? cap_names[cap] : NULL;
+}
+
+json_t *vb_ct_caps_json(uint64_t caps)
+{
+	json_t *a = json_array();
+	int cap;
+
+	for (cap = 0; a && cap < 64; cap++)
+		if ((caps & (1ull << cap)) && vb_ct_cap_name(cap))
+			json_array_append_new(a, json_string(vb_ct_cap_name(cap)));
+	return a;
+}
+
+uint64_t vb_ct_caps_choose(int userns, char *why, size_t len)
+{
+	char *s = vb_read_file("/proc/sys/kernel/perf_event_paranoid", 64, 1, NULL);
+	int paranoid = s ? atoi(s) : 2;
+
+	free(s);
+	if (userns) {
+		snprintf(why, len, "none: capabilities in a user namespace do not reach perf events");
+		return 0;
+	}
+	if (paranoid > 1 && prctl(PR_CAPBSET_READ, CAP_PERFMON, 0, 0, 0) == 1) {
+		snprintf(why, len,
+			 "CAP_PERFMON: perf_event_paranoid=%d would limit counters to user space, "
+			 "bare metal counts kernel events too",
+			 paranoid);
+		return 1ull << CAP_PERFMON;
+	}
+	snprintf(why, len, "none needed (perf_event_paranoid=%d)", paranoid);
+	return 0;
+}
+
+void vb_ct_env_build(vb_ct_env_t *e, const vb_rootfs_t *rf, const char *container_value)
+{
+	static const char *const pass[] = { "PAPI_", "LIBPFM_", "VBENCH_" };
+	const char *ldlp = getenv("LD_LIBRARY_PATH");
+	extern char **environ;
+	const size_t sz = sizeof(e->s[0]);
+	size_t n = 0, i;
+	char **v;
+
+	snprintf(e->s[n++], sz, "PATH=/usr/local/bin:/usr/bin:/bin");
+	snprintf(e->s[n++], sz, "HOME=/");
+	snprintf(e->s[n++], sz, "container=%s", container_value);
+	if (rf->libpath[0] || ldlp)
+		snprintf(e->s[n++], sz, "LD_LIBRARY_PATH=%s%s%s", ldlp ? ldlp : "",
+			 ldlp && rf->libpath[0] ? ":" : "", rf->libpath);
+	for (v = environ; v && *v && n < VB_CT_MAX_ENV; v++)
+		for (i = 0; i < VB_ARRAY_SIZE(pass); i++)
+			if (!strncmp(*v, pass[i], strlen(pass[i])) && strlen(*v) < sz &&
+			    n < VB_CT_MAX_ENV)
+				snprintf(e->s[n++], sz, "%s", *v);
+	for (i = 0; i < n; i++)
+		e->envp[i] = e->s[i];
+	e->envp[n] = NULL;
+	e->n = n;
+}
+
+int vb_ct_reap_within(pid_t pid, int ms, int *status)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), st = 0, i, got;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (fd >= 0) {
+		while (poll(&pfd, 1, ms) < 0 && errno == EINTR)
+			;
+		close(fd);
+		got = waitpid(pid, &st, WNOHANG) == pid;
+	} else {
+		for (got = 0, i = 0; !got && i <= ms; i++) {
+			got = waitpid(pid, &st, WNOHANG) == pid;
+			if (!got)
+				usleep(1000);
+		}
+	}
+	if (got && status)
+		*status = st;
+	return got;
+}
+
+void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms)
+{
+	const char *dir = cg->mode == VB_CG_V2 ? cg->v2 : cg->memory;
+	char path[PATH_MAX + 16], *s;
+	int i, empty;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	for (i = 0; i < timeout_ms; i++) {
+		s = vb_read_file(path, 4096, 1, NULL);
+		empty = !s || !s[0];
+		free(s);
+		if (empty)
+			return;
+		usleep(1000);
+	}
+}

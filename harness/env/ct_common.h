@@ -1,0 +1,67 @@
+/*
+ * ctcommon.h - what every container backend shares: vbench's own runtime
+ * (env_container.c) and the OCI runtimes (env_oci.c) must give the agent the
+ * same capabilities, the same environment variables and the same device
+ * nodes, and stop the same way, or a difference between them would be a
+ * difference of the harness rather than of the runtime.
+ */
+#ifndef VB_CTCOMMON_H
+#define VB_CTCOMMON_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "harness/core/cgroup.h"
+#include "harness/image/rootfs.h"
+
+#define VB_CT_MAX_ENV 32 /* environment variables given to the agent */
+
+/* A device node every container gets (bound from the host or created). */
+typedef struct vb_ct_dev {
+	const char *name;     /* "null": /dev/null */
+	unsigned major, minor;/* Linux's fixed numbers (Documentation/admin-guide/devices.txt) */
+} vb_ct_dev_t;
+
+extern const vb_ct_dev_t vb_ct_devs[];
+extern const size_t vb_ct_ndevs;
+
+/* The agent's environment: a clean one plus what its libraries read. */
+typedef struct vb_ct_env {
+	char s[VB_CT_MAX_ENV][512];    /* "NAME=value" */
+	char *envp[VB_CT_MAX_ENV + 1]; /* pointers into s, NULL-terminated (execve) */
+	size_t n;
+} vb_ct_env_t;
+
+/*
+ * Capabilities the agent keeps (bit mask of CAP_* numbers) and why, in
+ * @why.  @userns: the agent runs in a user namespace (capabilities there do
+ * not reach perf events, so none).  CAP_PERFMON is kept where
+ * perf_event_paranoid would otherwise limit counters to user space: bare
+ * metal counts kernel events too.
+ */
+uint64_t vb_ct_caps_choose(int userns, char *why, size_t len);
+
+/* Name of capability @cap ("CAP_PERFMON"), or NULL if unknown. */
+const char *vb_ct_cap_name(int cap);
+
+/* The capabilities in @caps as a JSON array of names (new reference). */
+json_t *vb_ct_caps_json(uint64_t caps);
+
+/*
+ * Fill @e: PATH, HOME, container=@container_value, LD_LIBRARY_PATH when the
+ * rootfs needs one (plus the caller's), and the caller's PAPI_*, LIBPFM_*
+ * and VBENCH_* variables.
+ */
+void vb_ct_env_build(vb_ct_env_t *e, const vb_rootfs_t *rf, const char *container_value);
+
+/* Reap @pid if it exits within @ms (a pidfd wakes us the moment it does);
+ * 1 if reaped (its wait status in *@status when not NULL), else 0. */
+int vb_ct_reap_within(pid_t pid, int ms, int *status);
+
+/* Wait up to @timeout_ms until no task is left in @cg (after the instance's
+ * init exited the kernel tears the namespace down; accounting follows). */
+void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms);
+
+#endif

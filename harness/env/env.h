@@ -1,0 +1,138 @@
+/*
+ * env.h - environments are backends, each one table of operations.
+ *
+ * An environment is a place the agent can run: bare metal, a container, a
+ * VM.  Each backend fills one vb_env_ops_t (one file per backend, listed in
+ * env.c).  The core checks every table when it is loaded (required hooks
+ * present, interface version matches) and a backend whose probe fails is
+ * skipped with its reason, never a crash.
+ *
+ * Life of an environment in a run: probe -> prepare -> start (agent ready) ->
+ * run (many repetitions, interleaved with other environments) -> stop ->
+ * cleanup.  cleanup is called on every path, also after a failed prepare.
+ */
+#ifndef VB_ENV_H
+#define VB_ENV_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "harness/core/agentio.h"
+#include "harness/core/cgroup.h"
+#include "lib/error.h"
+
+#define VB_ENV_OPS_VERSION 1
+
+/* Capability flags. */
+#define VB_ENV_NEEDS_ROOT 0x1 /* creates cgroups/namespaces as root */
+#define VB_ENV_NEEDS_KVM 0x2  /* needs hardware-accelerated /dev/kvm */
+#define VB_ENV_IS_BASELINE 0x4 /* the reference all overheads are relative to */
+#define VB_ENV_IS_VM 0x8       /* a guest: keeps the memory it touched for its whole
+				* life and writes to its own scratch disk image */
+
+struct vb_run_cfg;
+typedef struct vb_env vb_env_t;
+
+typedef struct vb_env_ops {
+	int version;          /* VB_ENV_OPS_VERSION */
+	const char *name;     /* "bare": what --env takes */
+	const char *type;     /* virtualization type: "bare metal", "container", ... */
+	const char *mechanism;/* how: "none (host process)", "namespaces+cgroups", "TCG emulation" */
+	unsigned caps;        /* VB_ENV_* flags */
+	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
+	 * Must be fast (seconds at most) and must not leave anything behind. */
+	int (*probe)(const struct vb_run_cfg *cfg, vb_error_t *err);
+	/* Build what the instance needs (cgroup, rootfs, image).  Optional. */
+	int (*prepare)(vb_env_t *env, vb_error_t *err);
+	/* Launch the instance; return once the agent's ready message arrived
+	 * (stored in env->ready) or fail.  Required. */
+	int (*start)(vb_env_t *env, vb_error_t *err);
+	/* One repetition: send @req, return the agent's result object.
+	 * Optional: the default sends over env->chan with the run timeout. */
+	json_t *(*run)(vb_env_t *env, const json_t *req, vb_error_t *err);
+	/* The request @req as this instance must receive it (host paths
+	 * replaced by the instance's own), new reference.  Used by callers
+	 * that send without run() (vb_env_send).  Optional: sent unchanged. */
+	json_t *(*adapt)(vb_env_t *env, const json_t *req);
+	/* Disk the instance occupies on the host: @own bytes allocated for it
+	 * alone (rootfs, bundle, disk image: st_blocks), @shared bytes of
+	 * files every instance of the backend reuses (a cached guest kernel
+	 * and initramfs).  Optional (bare metal has none). */
+	int (*disk_usage)(vb_env_t *env, uint64_t *own, uint64_t *shared);
+	/* Host CPU time consumed by the instance so far (ns).  Optional. */
+	int (*host_cpu_ns)(vb_env_t *env, uint64_t *ns);
+	/* Configuration and enforced limits for run.json.  Optional. */
+	json_t *(*describe)(vb_env_t *env);
+	/* Stop the instance (agent quits, processes reaped) within
+	 * vb_env_stop_ms(); past it, kill what is left (SIGKILL, forced
+	 * removal) and set env->stop_timed_out.  Required. */
+	int (*stop)(vb_env_t *env, vb_error_t *err);
+	/* Release everything prepare/start made; safe to call twice.  Required. */
+	void (*cleanup)(vb_env_t *env);
+} vb_env_ops_t;
+
+struct vb_env {
+	const vb_env_ops_t *ops;
+	const struct vb_run_cfg *cfg;
+	vb_cgroup_t cg;           /* the allocation's cgroup (if the backend uses one) */
+	int have_cg;
+	vb_chan_t chan;           /* channel to the agent */
+	json_t *ready;            /* the agent's ready message */
+	uint64_t launch_ns;       /* host monotonic time of the launch call */
+	uint64_t ready_ns;        /* ... and of the ready message */
+	int started;
+	int stop_timed_out;       /* the last stop exceeded --stop-timeout and killed */
+	char reason[512];         /* why unavailable/failed ("" if fine) */
+	char inst[16];            /* instance tag appended to every name the backend
+				   * makes (cgroup, files, ids): "" for the run's own
+				   * instance, "-d2", "-nv"... for extra ones (density.h) */
+	void *priv;               /* backend state */
+};
+
+/* Number of registered backends and the i-th one. */
+size_t vb_env_count(void);
+const vb_env_ops_t *vb_env_at(size_t i);
+const vb_env_ops_t *vb_env_find(const char *name);
+/* Comma-separated names of all backends (for error messages). */
+const char *vb_env_names(void);
+
+/* Validate a table: version, name, type, mechanism, probe/start/stop/cleanup. */
+int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
+
+/*
+ * Helpers for backends that run the agent as a host process with pipes.
+ * vb_env_wait_ready waits for the ready message (timeout from cfg) and fills
+ * env->ready/ready_ns.
+ */
+int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
+
+/* The stop timeout of @env's run in ms (--stop-timeout; at most
+ * VB_ENV_STOP_INTERRUPTED_MS once the run is interrupted), at most @cap_ms
+ * when @cap_ms > 0. */
+#define VB_ENV_STOP_INTERRUPTED_MS 3000
+int vb_env_stop_ms(const vb_env_t *env, int cap_ms);
+
+/*
+ * The first half of every stop: ask the agent to quit (unless its channel
+ * is already dead), mark the channel dead and wait up to vb_env_stop_ms()
+ * for the process that owns it.  Returns 1 when that process exited (reaped,
+ * dropped from the registry, its status in *@status if not NULL), 0 when it
+ * did not (env->stop_timed_out set: vb_chan_close kills it), -1 when there is
+ * no process.  The caller closes the channel and removes the rest.
+ */
+int vb_env_quit_wait(vb_env_t *env, int *status);
+json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
+
+/*
+ * Asynchronous requests, for several instances working at once (density.c,
+ * noisy.c): vb_env_send sends @req through the backend's adapt hook and
+ * returns at once (0, or -1 with @err); vb_env_recv waits up to
+ * @timeout_ms for the agent's next "result" and returns it (new reference),
+ * or NULL with @err (VB_ETIMEOUT, VB_EINTR, VB_ESYS, VB_EPROTO when the
+ * agent refused the request or sent something that does not answer it:
+ * vb_chan_answer).  One request in flight per instance.
+ */
+int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err);
+json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err);
+
+#endif

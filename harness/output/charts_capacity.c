@@ -1,0 +1,216 @@
+/*
+ * charts_capacity.c - the density and noisy-neighbour charts of a report
+ * (charts_int.h, charts.h), from the summary's "density" and "noisy"
+ * objects (copied from run.json by summary.c).  Formatting only: medians,
+ * ratios and intervals are the ones density.c and noisy.c recorded; a value
+ * that does not exist is '?' in the data file, never zero.  A run without
+ * the measurement gets no chart at all (-1).
+ *
+ * Untrusted strings (environment names and types from run.json) reach a
+ * script only through vb_chart_gp_str and a data file only through
+ * vb_chart_dat_str.
+ */
+#include "harness/output/charts_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "harness/output/table.h"
+
+#define MAX_KINDS 8 /* aggressor kinds in one chart (cpu, mem, io today) */
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* "NAME: TYPE" as a script string (a key entry). */
+static void env_key(FILE *gp, const char *name, const json_t *o)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s: %s", name, jstr(o, "type") ?: "?");
+	vb_chart_gp_str(gp, buf);
+}
+
+/* Settings every panel starts from: the loop re-runs the body for each terminal. */
+static void reset(FILE *gp)
+{
+	fputs("    unset xlabel\n    unset ylabel\n    unset logscale y\n    set xtics autofreq "
+	      "nomirror\n"
+	      "    set xrange [*:*]\n    set yrange [0:*]\n    set grid ytics\n"
+	      "    set key top left\n",
+	      gp);
+}
+
+/* ---- density ---- */
+
+int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			   size_t len)
+{
+	const json_t *all = json_object_get(sum, "density"), *e, *in, *load = NULL;
+	const char *env;
+	size_t i, n = 0, block = 0, k, kmax = 0;
+	char title[96];
+
+	if (!json_is_object(all) || !json_object_size(all))
+		return -1;
+	fputs("# vbench chart data: density.\n# Block 0, per environment: median host memory "
+	      "(PSS) per instance idle (MiB) and while every\n# instance holds its share of its "
+	      "allocation (MiB); ? = not recorded.\n",
+	      dat);
+	json_object_foreach ((json_t *)all, env, e) {
+		const json_t *pi = json_object_get(e, "per_instance");
+
+		if (!load)
+			load = json_object_get(e, "load");
+		vb_chart_dat_str(dat, env);
+		vb_chart_dat_num(dat, vb_report_num(pi, "pss_idle_bytes") / 1048576.0);
+		vb_chart_dat_num(dat, vb_report_num(pi, "pss_loaded_bytes") / 1048576.0);
+		fputc('\n', dat);
+		n++;
+	}
+	/* Blocks 1..n: each environment's instances, "index start_ms" (two blank lines apart). */
+	json_object_foreach ((json_t *)all, env, e) {
+		fputs("\n\n# ", dat);
+		vb_chart_dat_plain(dat, env);
+		fputs(": instance (start order), start latency (ms)\n", dat);
+		k = 0;
+		json_array_foreach (json_object_get(e, "instances"), i, in) {
+			fprintf(dat, "%zu", ++k);
+			vb_chart_dat_num(dat, vb_report_num(in, "start_latency_ns") / 1e6);
+			fputc('\n', dat);
+		}
+		if (!k) /* an empty block would stop gnuplot: one missing point */
+			fputs("1 ?\n", dat);
+		kmax = k > kmax ? k : kmax;
+	}
+	(void)note;
+	(void)len;
+	d->width = 1000;
+	d->height = 480;
+	fputs("    set multiplot layout 1,2 title ", gp);
+	vb_chart_gp_str(gp, "Density: instances side by side");
+	fputc('\n', gp);
+	reset(gp);
+	fputs("    set style data histograms\n    set style histogram clustered gap 1\n"
+	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
+	      "    set xtics nomirror",
+	      gp);
+	fputs(n > 4 ? " rotate by 30 right\n" : "\n", gp);
+	fputs("    set title 'Host memory per instance (median PSS)'\n    set ylabel 'MiB'\n", gp);
+	snprintf(title, sizeof(title), "under load (each holding %d%% of its allocation)",
+		 (int)json_integer_value(json_object_get(load, "hold_pct")));
+	fputs("    plot 'density.dat' index 0 using 2:xtic(1) title 'idle', \\\n"
+	      "        'density.dat' index 0 using 3 title ",
+	      gp);
+	vb_chart_gp_str(gp, title);
+	fputc('\n', gp);
+	reset(gp);
+	fprintf(gp,
+		"    set offsets 0, 0, graph 0.1, 0\n    set xrange [0.5:%zu.5]\n    set xtics 1\n"
+		"    set logscale y\n    set yrange [*:*]\n"
+		"    set title 'Start latency of each instance (log scale)'\n"
+		"    set xlabel 'instance (in start order)'\n    set ylabel 'ms'\n    plot",
+		kmax ? kmax : 1);
+	block = 0;
+	json_object_foreach ((json_t *)all, env, e) {
+		fprintf(gp, "%s'density.dat' index %zu using 1:2 with linespoints pt 7 title ",
+			block ? ", \\\n        " : " ", block + 1);
+		env_key(gp, env, e);
+		block++;
+	}
+	fputs("\n    unset multiplot\n", gp);
+	return 1;
+}
+
+/* ---- noisy neighbours ---- */
+
+/* The aggressor kinds measured anywhere, in order of first appearance. */
+static size_t kinds_of(const json_t *all, const char **kinds)
+{
+	const json_t *n, *p;
+	const char *env, *k;
+	size_t i, j, nk = 0;
+
+	json_object_foreach ((json_t *)all, env, n)
+		json_array_foreach (json_object_get(n, "pairs"), i, p) {
+			k = jstr(p, "kind");
+			for (j = 0; k && j < nk && strcmp(kinds[j], k); j++)
+				;
+			if (k && j == nk && nk < MAX_KINDS)
+				kinds[nk++] = k;
+		}
+	return nk;
+}
+
+/* The slowdown of @kind in @n, or NULL (not measured, failed). */
+static const json_t *slowdown_of(const json_t *n, const char *kind)
+{
+	const json_t *p;
+	size_t i;
+
+	json_array_foreach (json_object_get(n, "pairs"), i, p)
+		if (!strcmp(jstr(p, "kind") ?: "", kind) && !json_object_get(p, "error"))
+			return json_object_get(p, "slowdown");
+	return NULL;
+}
+
+int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			 size_t len)
+{
+	const json_t *all = json_object_get(sum, "noisy"), *n, *sd;
+	const char *kinds[MAX_KINDS], *env;
+	size_t nk, k, col = 2, rows = 0, nenv = json_object_size(all);
+	double r, lo, hi;
+
+	if (!json_is_object(all) || !nenv)
+		return -1;
+	nk = kinds_of(all, kinds);
+	fputs("# vbench chart data: noisy neighbours.  Per aggressor kind, per environment\n"
+	      "# (in this order):",
+	      dat);
+	json_object_foreach ((json_t *)all, env, n) {
+		fputc(' ', dat);
+		vb_chart_dat_plain(dat, env);
+	}
+	fputs("\n# the victim's slowdown (ratio of medians), its interval's low and high; ? = "
+	      "not measured.\n",
+	      dat);
+	for (k = 0; k < nk; k++) {
+		vb_chart_dat_str(dat, kinds[k]);
+		json_object_foreach ((json_t *)all, env, n) {
+			sd = slowdown_of(n, kinds[k]);
+			r = vb_report_num(sd, "ratio");
+			lo = vb_report_num(sd, "ci_low");
+			hi = vb_report_num(sd, "ci_high");
+			rows += isfinite(r);
+			vb_chart_dat_num(dat, r);
+			vb_chart_dat_num(dat, isfinite(r) && isfinite(lo) ? lo : r);
+			vb_chart_dat_num(dat, isfinite(r) && isfinite(hi) ? hi : r);
+		}
+		fputc('\n', dat);
+	}
+	if (!rows)
+		return snprintf(note, len, "no noisy-neighbour pair was measured"), 0;
+	d->width = (int)(nk * (nenv * 70 + 120)) + 260;
+	d->width = d->width < 640 ? 640 : d->width > 1400 ? 1400 : d->width;
+	d->height = 480;
+	reset(gp);
+	fputs("    set title ", gp);
+	vb_chart_gp_str(gp, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
+	fputs("\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
+	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
+	      "    set ylabel 'victim slowdown (x)'\n    set xlabel 'aggressor kind'\n"
+	      "    set key top right\n    plot",
+	      gp);
+	json_object_foreach ((json_t *)all, env, n) {
+		fprintf(gp, "%s'noisy.dat' using %zu:%zu:%zu%s title ",
+			col == 2 ? " " : ", \\\n        ", col, col + 1, col + 2,
+			col == 2 ? ":xtic(1)" : "");
+		env_key(gp, env, n);
+		col += 3;
+	}
+	fputs(", \\\n        1 with lines dt 2 lc rgb '#000000' notitle\n", gp);
+	return 1;
+}

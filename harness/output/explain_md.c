@@ -1,0 +1,192 @@
+/*
+ * explain_md.c - the explanation of a run as Markdown (explain.md and the
+ * terminal).  Only formats what vb_explain_build returned, plus the fixed
+ * text on the two axes of virtualization.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/analysis/explain.h"
+#include "lib/textsafe.h"
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key)) ?: "";
+}
+
+/* @s (from the run) escaped for Markdown (textsafe.h). */
+static void md(FILE *out, const char *s)
+{
+	vb_text_put_md(out, s);
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+const char vb_explain_axes_md[] =
+    "## Two axes: architecture and mechanism\n\n"
+    "Two separate questions are often mixed up:\n\n"
+    "- **Architecture: where does the virtualization layer sit?** A *type-1* hypervisor "
+    "runs on the hardware and the guests run on it (Xen, VMware ESXi, Hyper-V; KVM turns "
+    "the Linux kernel itself into one). A *type-2* (hosted) hypervisor is an application of "
+    "a host operating system (VirtualBox, VMware Workstation, QEMU). A *container* has no "
+    "hypervisor and no guest kernel: its processes run on the host kernel, separated by "
+    "namespaces and limited by cgroups.\n"
+    "- **Mechanism: how does the guest's CPU code run?** *Software emulation* (binary "
+    "translation, as in QEMU's TCG) translates guest instructions into host code: it runs "
+    "on any host but costs a lot. *Hardware-assisted virtualization* (Intel VT-x, AMD-V) "
+    "runs guest code directly on the CPU and traps only privileged operations, as KVM, "
+    "VirtualBox and VMware do. A container virtualizes *no* CPU: its code is ordinary host "
+    "code, and its system calls go to the shared host kernel.\n\n"
+    "The axes are independent: VirtualBox is type-2 *and* hardware-assisted; QEMU without "
+    "KVM is type-2 *and* emulated. Overhead follows the mechanism far more than the "
+    "architecture.\n\n"
+    "| architecture \\ mechanism | software emulation | hardware-assisted | none (shared "
+    "kernel) |\n"
+    "|---|---|---|---|\n"
+    "| type-2, hosted on an OS | QEMU TCG | VirtualBox, VMware Workstation, QEMU+KVM | - |\n"
+    "| type-1, on the hardware | - | Xen HVM, VMware ESXi, Hyper-V, KVM | - |\n"
+    "| container | - | - | Docker, Podman, runc/crun, LXC |\n\n";
+
+static void header(const json_t *x, FILE *out)
+{
+	const json_t *run = json_object_get(x, "run"), *reps = json_object_get(run, "reps");
+
+	fputs("# Virtualization explained with run ", out);
+	vb_text_put_md_code(out, jstr(run, "dir"));
+	fputs("\n\nCreated ", out);
+	md(out, jstr(run, "created"));
+	fputs(" on ", out);
+	md(out, jstr(run, "cpu"));
+	fputs(" (kernel ", out);
+	md(out, jstr(run, "kernel"));
+	fputs("), profile ", out);
+	md(out, jstr(run, "profile"));
+	if (json_is_integer(reps))
+		fprintf(out, ", %lld repetitions per workload and environment",
+			(long long)json_integer_value(reps));
+	fprintf(out, ".\n\n");
+	if (json_is_true(json_object_get(run, "virtualized"))) {
+		fputs("> **This \"bare metal\" host is itself a virtual machine** (hypervisor ",
+		      out);
+		vb_text_put_md_code(out, jstr(run, "hypervisor_vendor"));
+		fputs("). Every ratio below compares environments inside that VM: costs the "
+		      "outer hypervisor adds to both sides cancel out, and every VM measured here "
+		      "is nested.\n\n",
+		      out);
+	}
+}
+
+static void environments(const json_t *x, FILE *out)
+{
+	const json_t *e;
+	size_t i;
+
+	fprintf(out, "### The environments of this run\n\n"
+		     "| environment | architecture | mechanism | measured |\n|---|---|---|---|\n");
+	json_array_foreach(json_object_get(x, "environments"), i, e)
+	{
+		fputs("| ", out);
+		md(out, jstr(e, "name"));
+		fputs(" | ", out);
+		md(out, jstr(e, "architecture"));
+		fputs(" | ", out);
+		md(out, jstr(e, "mechanism"));
+		if (json_is_true(json_object_get(e, "measured"))) {
+			fputs(" | yes |\n", out);
+		} else {
+			fputs(" | no: ", out);
+			md(out, jstr(e, "reason"));
+			fputs(" |\n", out);
+		}
+	}
+	fputc('\n', out);
+}
+
+/* "x7.90 [7.28-8.08]", "5.23 ms", "-" */
+char *vb_explain_fmt_value(const json_t *t, char *buf, size_t len)
+{
+	double v = jnum(t, "value"), lo = jnum(t, "ci_low"), hi = jnum(t, "ci_high");
+	const char *unit = jstr(t, "unit");
+	size_t n;
+
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (!strcmp(unit, "x"))
+		snprintf(buf, len, "x%.3g", v);
+	else
+		snprintf(buf, len, "%.3g %s", v, unit);
+	n = strlen(buf);
+	if (isfinite(lo) && isfinite(hi) && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " [%.3g-%.3g]", lo, hi);
+	if (json_is_true(json_object_get(t, "indicative")) && n < len)
+		snprintf(buf + n, len - n, " †");
+	return buf;
+}
+
+static void claim(const json_t *c, FILE *out)
+{
+	const json_t *t, *n;
+	char buf[256];
+	size_t i;
+
+	fprintf(out, "### %lld. %s: **%s**%s\n\n",
+		(long long)json_integer_value(json_object_get(c, "id")), jstr(c, "claim"),
+		jstr(c, "verdict"),
+		json_is_true(json_object_get(c, "partial")) ? " (where it could be tested)" : "");
+	if (json_array_size(json_object_get(c, "tests"))) {
+		fprintf(out, "| environment | quantity | value [95%% interval] | rule | verdict "
+			     "|\n|---|---|---|---|---|\n");
+		json_array_foreach(json_object_get(c, "tests"), i, t)
+		{
+			fputs("| ", out);
+			md(out, jstr(t, "env"));
+			fputs(" | ", out);
+			md(out, jstr(t, "what"));
+			fputs(" | ", out);
+			md(out, vb_explain_fmt_value(t, buf, sizeof(buf)));
+			fputs(" | ", out);
+			md(out, jstr(t, "rule"));
+			fputs(" | ", out);
+			md(out, jstr(t, "verdict"));
+			fputs(" |\n", out);
+		}
+		fputc('\n', out);
+	}
+	json_array_foreach(json_object_get(c, "notes"), i, n) {
+		fputs("- ", out);
+		md(out, json_string_value(n));
+		fputs("\n", out);
+	}
+	if (json_array_size(json_object_get(c, "notes")))
+		fputc('\n', out);
+}
+
+void vb_explain_md(const json_t *x, FILE *out)
+{
+	const json_t *c, *w;
+	size_t i;
+
+	header(x, out);
+	fputs(vb_explain_axes_md, out);
+	environments(x, out);
+	fprintf(out, "## Claims, judged on this run\n\n"
+		     "Thresholds and what each verdict means: docs/explain.md. Intervals are 95%% "
+		     "bootstrap intervals (docs/statistics.md); † marks one from fewer than 10 "
+		     "repetitions (indicative only). Ratios: x1.00 is bare metal's speed, x2.00 "
+		     "twice the time per unit of work.\n\n");
+	json_array_foreach(json_object_get(x, "claims"), i, c) claim(c, out);
+	if (json_array_size(json_object_get(x, "warnings"))) {
+		fprintf(out, "## Caveats of this run\n\n");
+		json_array_foreach(json_object_get(x, "warnings"), i, w) {
+			fputs("- ", out);
+			md(out, json_string_value(w));
+			fputs("\n", out);
+		}
+	}
+}

@@ -1,0 +1,347 @@
+/*
+ * plan_print.c - the capacity plan on the terminal and in Markdown
+ * (plan.md).  Both only format the document vb_plan_build returned; no
+ * number is computed here.  The cell formatters (vb_plan_fmt_*, plan_int.h)
+ * are shared with plan.html (plan_html.c).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/analysis/plan.h"
+#include "harness/analysis/plan_int.h"
+#include "lib/textsafe.h"
+#include "lib/util.h"
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key)) ?: "";
+}
+
+static double jnum(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* One resource's amount as text: "6.4", "51.2 GiB", "14089", "unknown". */
+const char *vb_plan_fmt_amount(const json_t *res, int r, char *buf, size_t len)
+{
+	double v = jnum(res, vb_plan_res_name(r));
+
+	if (!isfinite(v))
+		snprintf(buf, len, "unknown");
+	else if (r == VB_RES_MEM || r == VB_RES_DISK)
+		vb_format_size((uint64_t)v, buf, len);
+	else if (r == VB_RES_IO)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+	return buf;
+}
+
+/* A factor: "1.00", "8.08", "25.6", "102"; "-" when unknown. */
+const char *vb_plan_fmt_factor(double v, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len,
+			 v < 9.995   ? "%.2f"
+			 : v < 99.95 ? "%.1f"
+			 : v < 1e6   ? "%.0f"
+				     : "%.3g",
+			 v);
+	return buf;
+}
+
+const char *vb_plan_fmt_unit(int r)
+{
+	return r == VB_RES_CPU ? " CPUs" : r == VB_RES_IO ? " IOPS" : "";
+}
+
+/* "2" or "3 (2 + 1 spare)" */
+const char *vb_plan_fmt_hosts(const json_t *fit, char *buf, size_t len)
+{
+	long long n = (long long)json_integer_value(json_object_get(fit, "hosts")),
+		  all = (long long)json_integer_value(json_object_get(fit, "hosts_needed"));
+
+	if (all == n)
+		snprintf(buf, len, "%lld", n);
+	else
+		snprintf(buf, len, "%lld (%lld + %lld spare)", all, n, all - n);
+	return buf;
+}
+
+/* "web 4 (memory), db 2 (memory)" */
+void vb_plan_fmt_per_host(const json_t *fit, FILE *out)
+{
+	const json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(fit, "services"), i, s) fprintf(
+	    out, "%s%s %lld (%s)", i ? ", " : "", jstr(s, "name"),
+	    (long long)json_integer_value(json_object_get(s, "per_host")), jstr(s, "binding"));
+}
+
+/* "one db instance needs 9.6 CPUs; a host offers 6.4" */
+void vb_plan_fmt_misfit(const json_t *plan, const json_t *fit, FILE *out)
+{
+	const char *name = jstr(fit, "misfit"), *res = jstr(fit, "misfit_resource");
+	const json_t *s;
+	char a[32], b[32];
+	size_t i;
+	int r;
+
+	for (r = 0; r < VB_RES_N && strcmp(res, vb_plan_res_name(r)); r++)
+		;
+	json_array_foreach(json_object_get(fit, "services"), i,
+			   s) if (!strcmp(jstr(s, "name"), name) && r < VB_RES_N)
+	{
+		fprintf(out, "does not fit: one %s instance needs %s%s%s, a host offers %s%s", name,
+			vb_plan_fmt_amount(json_object_get(s, "per_instance"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r),
+			r == VB_RES_MEM	   ? " of memory"
+			: r == VB_RES_DISK ? " of disk"
+					   : "",
+			vb_plan_fmt_amount(json_object_get(json_object_get(plan, "host"), "usable"),
+					   r, b, sizeof(b)),
+			vb_plan_fmt_unit(r));
+		return;
+	}
+	fprintf(out, "could not be placed (%s)", res);
+}
+
+void vb_plan_fmt_options(const json_t *o, FILE *out)
+{
+	double rho = jnum(o, "correlation");
+	long long spare = (long long)json_integer_value(json_object_get(o, "spare_hosts"));
+
+	fprintf(out, "headroom %g%%, CPU overcommit %g, ", jnum(o, "headroom") * 100,
+		jnum(o, "overcommit"));
+	if (rho >= 1)
+		fprintf(out, "peaks coincide (sum of peaks), ");
+	else
+		fprintf(out, "peak correlation %g, ", rho);
+	if (spare)
+		fprintf(out, "%lld spare host%s", spare, spare > 1 ? "s" : "");
+	else
+		fprintf(out, "no spare host");
+	if (json_is_true(json_object_get(o, "conservative")))
+		fprintf(out, ", upper bounds of the overheads");
+}
+
+long long vb_plan_count_instances(const json_t *plan)
+{
+	const json_t *s;
+	long long n = 0;
+	size_t i;
+
+	json_array_foreach(json_object_get(plan, "services"), i, s) n +=
+	    (long long)json_integer_value(json_object_get(s, "count"));
+	return n;
+}
+
+/* ---- terminal ---- */
+
+void vb_plan_print_table(const json_t *plan, FILE *out)
+{
+	const json_t *host = json_object_get(plan, "host"), *e, *f, *s, *fit;
+	char a[32], b[32], c[32];
+	size_t i;
+	int r, w;
+
+	fprintf(out, "vbench plan: %zu service%s, %lld instance%s from %s; run %s (%s%s)\n",
+		json_array_size(json_object_get(plan, "services")),
+		json_array_size(json_object_get(plan, "services")) == 1 ? "" : "s",
+		vb_plan_count_instances(plan), vb_plan_count_instances(plan) == 1 ? "" : "s",
+		jstr(plan, "plan_file"), jstr(json_object_get(plan, "run"), "dir"),
+		jstr(json_object_get(plan, "run"), "cpu"),
+		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
+		    ? ", itself a VM"
+		    : "");
+	fprintf(out, "host:");
+	for (r = 0; r < VB_RES_N; r++)
+		fprintf(out, "%s %s%s (%s)", r ? "," : "",
+			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r),
+			jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
+	fprintf(out, "\nusable per host:");
+	for (r = 0; r < VB_RES_N; r++)
+		fprintf(out, "%s %s%s", r ? "," : "",
+			vb_plan_fmt_amount(json_object_get(host, "usable"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r));
+	fprintf(out, " (");
+	vb_plan_fmt_options(json_object_get(plan, "options"), out);
+	fprintf(out, ")\n\nservices (CPU in cores of the run's host):\n");
+	json_array_foreach(json_object_get(plan, "services"), i, s)
+	    fprintf(out, "  %-12s count %-4lld cpu %-7.3g memory %-10s disk %-10s io %-7.4g %s\n",
+		    jstr(s, "name"), (long long)json_integer_value(json_object_get(s, "count")),
+		    jnum(s, "cpu"), vb_format_size((uint64_t)jnum(s, "memory_bytes"), a, sizeof(a)),
+		    vb_format_size((uint64_t)jnum(s, "disk_bytes"), b, sizeof(b)), jnum(s, "iops"),
+		    jstr(s, "cpu_basis"));
+	w = json_integer_value(json_object_get(json_object_get(plan, "options"), "spare_hosts"))
+		? 18
+		: 6;
+	fprintf(out, "\n%-12s %-7s %-7s %-10s %-*s %-8s %s\n", "environment", "CPU x", "I/O x",
+		"+mem/inst", w, "hosts", "binds", "instances per host, alone (what stops more)");
+	json_array_foreach(json_object_get(plan, "environments"), i, e)
+	{
+		if (!json_is_true(json_object_get(e, "planned"))) {
+			fprintf(out, "%-12s not planned: %s\n", jstr(e, "name"), jstr(e, "reason"));
+			continue;
+		}
+		f = json_object_get(e, "factors");
+		fit = json_object_get(e, "fit");
+		fprintf(out, "%-12s %-7s %-7s %-10s ", jstr(e, "name"),
+			vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
+			vb_plan_fmt_factor(jnum(f, "io"), c, sizeof(c)),
+			vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)));
+		if (!json_is_true(json_object_get(fit, "fits"))) {
+			vb_plan_fmt_misfit(plan, fit, out);
+			fputc('\n', out);
+			continue;
+		}
+		fprintf(out, "%-*s %-8s ", w, vb_plan_fmt_hosts(fit, c, sizeof(c)),
+			jstr(fit, "binding"));
+		vb_plan_fmt_per_host(fit, out);
+		fputc('\n', out);
+	}
+	fprintf(out, "\nhosts: hosts needed for every instance (spares included); binds: the "
+		     "resource most used on them.\n");
+	json_array_foreach(json_object_get(plan, "notes"), i, s)
+	    fprintf(out, "note: %s\n", json_string_value(s) ?: "");
+}
+
+/* ---- Markdown ---- */
+
+/* Text from the plan or the run, escaped (textsafe.h). */
+static void md(FILE *out, const char *s)
+{
+	vb_text_put_md(out, s);
+}
+
+/* What vb_plan_fmt_misfit (@misfit) or vb_plan_fmt_per_host prints, escaped. */
+static void md_fit(const json_t *plan, const json_t *fit, int misfit, FILE *out)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	if (!f)
+		return;
+	if (misfit)
+		vb_plan_fmt_misfit(plan, fit, f);
+	else
+		vb_plan_fmt_per_host(fit, f);
+	fclose(f);
+	md(out, s);
+	free(s);
+}
+
+static void md_env(const json_t *plan, const json_t *e, FILE *out)
+{
+	const json_t *f = json_object_get(e, "factors"), *fit = json_object_get(e, "fit");
+	char a[32], b[32], c[32];
+
+	fputs("| ", out);
+	md(out, jstr(e, "name"));
+	fprintf(out, " | %s | %s | %s | ", vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
+		vb_plan_fmt_factor(jnum(f, "io"), c, sizeof(c)),
+		vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)));
+	if (!json_is_true(json_object_get(fit, "fits"))) {
+		fprintf(out, "- | - | ");
+		md_fit(plan, fit, 1, out);
+	} else {
+		fprintf(out, "**%s** | %s | ", vb_plan_fmt_hosts(fit, a, sizeof(a)),
+			jstr(fit, "binding"));
+		md_fit(plan, fit, 0, out);
+	}
+	fprintf(out, " |\n");
+}
+
+void vb_plan_print_md(const json_t *plan, FILE *out)
+{
+	const json_t *host = json_object_get(plan, "host"), *e, *s, *f, *w;
+	char a[32], b[32], c[32], d[32];
+	size_t i;
+	int r;
+
+	fprintf(out, "## Capacity plan\n\nPlan file ");
+	vb_text_put_md_code(out, jstr(plan, "plan_file"));
+	fprintf(out, ", %lld instances of %zu services, placed with the overheads measured in run ",
+		vb_plan_count_instances(plan), json_array_size(json_object_get(plan, "services")));
+	vb_text_put_md_code(out, jstr(json_object_get(plan, "run"), "dir"));
+	fputs(" (", out);
+	md(out, jstr(json_object_get(plan, "run"), "cpu"));
+	fprintf(out, "%s). Model and rules: docs/plan.md.\n\n",
+		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
+		    ? ", itself a virtual machine"
+		    : "");
+	fprintf(out, "| resource | one host | usable | from |\n|---|---|---|---|\n");
+	for (r = 0; r < VB_RES_N; r++) {
+		fprintf(out, "| %s | %s%s | %s%s | ", vb_plan_res_name(r),
+			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r),
+			vb_plan_fmt_amount(json_object_get(host, "usable"), r, b, sizeof(b)),
+			vb_plan_fmt_unit(r));
+		md(out, jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
+		fputs(" |\n", out);
+	}
+	fprintf(out, "\nOptions: ");
+	vb_plan_fmt_options(json_object_get(plan, "options"), out);
+	fprintf(out, ".\n\n| service | count | CPU (cores) | memory | disk | IOPS | CPU demand "
+		     "from |\n|---|---|---|---|---|---|---|\n");
+	json_array_foreach(json_object_get(plan, "services"), i, s) {
+		fputs("| ", out);
+		md(out, jstr(s, "name"));
+		fprintf(out, " | %lld | %.3g | %s | %s | %.4g | ",
+			(long long)json_integer_value(json_object_get(s, "count")), jnum(s, "cpu"),
+			vb_format_size((uint64_t)jnum(s, "memory_bytes"), c, sizeof(c)),
+			vb_format_size((uint64_t)jnum(s, "disk_bytes"), d, sizeof(d)),
+			jnum(s, "iops"));
+		md(out, jstr(s, "cpu_basis"));
+		fputs(" |\n", out);
+	}
+	fprintf(out, "\n| environment | CPU factor | I/O factor | memory per instance beyond "
+		     "the demand | hosts needed | binding resource | instances per host alone "
+		     "(what stops more) |\n|---|---|---|---|---|---|---|\n");
+	json_array_foreach(json_object_get(plan, "environments"), i,
+			   e) if (json_is_true(json_object_get(e, "planned"))) md_env(plan, e, out);
+	fprintf(out, "\nWhere the factors come from:\n\n");
+	json_array_foreach(json_object_get(plan, "environments"), i, e)
+	{
+		f = json_object_get(e, "factors");
+		fputs("- **", out);
+		md(out, jstr(e, "name"));
+		if (!json_is_true(json_object_get(e, "planned"))) {
+			fputs("**: not planned: ", out);
+			md(out, jstr(e, "reason"));
+		} else {
+			fputs("**: CPU: ", out);
+			md(out, jstr(f, "cpu_basis"));
+			fputs("; I/O: ", out);
+			md(out, jstr(f, "io_basis"));
+			fputs("; memory: ", out);
+			md(out, jstr(f, "memory_basis"));
+			fputs("; disk: ", out);
+			md(out, jstr(f, "disk_basis"));
+		}
+		fputs("\n", out);
+	}
+	json_array_foreach(json_object_get(plan, "notes"), i, w) {
+		fputs("\nNote: ", out);
+		md(out, json_string_value(w));
+		fputs("\n", out);
+	}
+	if (json_array_size(json_object_get(plan, "warnings"))) {
+		fprintf(out, "\nWarnings of the run:\n\n");
+		json_array_foreach(json_object_get(plan, "warnings"), i, w) {
+			fputs("- ", out);
+			md(out, json_string_value(w));
+			fputs("\n", out);
+		}
+	}
+}

@@ -1,0 +1,247 @@
+/*
+ * run_envs.c - the environments of a run (run_int.h): each brought up with
+ * its record in run.json, the calibration instance, stops with their
+ * timeouts recorded, the final clocksource check.
+ */
+#include "harness/run/run_int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/core/undo.h"
+#include "lib/textsafe.h"
+#include "lib/util.h"
+
+/* ---- environments --------------------------------------------------- */
+
+void vb_run_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg)
+{
+	memset(env, 0, sizeof(*env));
+	env->ops = ops;
+	env->cfg = cfg;
+	env->chan.wfd = env->chan.rfd = -1;
+}
+
+static json_t *env_record(const vb_env_ops_t *ops, int available, const char *reason)
+{
+	return json_pack("{s:s,s:s,s:s,s:b,s:s?,s:b}", "name", ops->name, "type", ops->type,
+			 "mechanism", ops->mechanism, "available", available, "reason",
+			 available ? NULL : reason, "baseline", !!(ops->caps & VB_ENV_IS_BASELINE));
+}
+
+/*
+ * Host memory of an instance (issue #3's definition): PSS of all its host
+ * processes, with the cgroup's page cache separately; null without a cgroup.
+ */
+json_t *vb_run_footprint_json(vb_env_t *env)
+{
+	uint64_t pss, nprocs, cache;
+
+	if (!env->have_cg || vb_cgroup_footprint(&env->cg, &pss, &nprocs, &cache) < 0)
+		return json_null();
+	return json_pack("{s:I,s:I,s:I}", "pss_bytes", (json_int_t)pss, "processes",
+			 (json_int_t)nprocs, "page_cache_bytes", (json_int_t)cache);
+}
+
+/* Probe, prepare and start one environment; on failure record why. */
+int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
+{
+	vb_error_t err;
+
+	vb_error_clear(&err);
+	if (vb_env_check(env->ops, &err) < 0 || env->ops->probe(st->cfg, &err) < 0)
+		goto unavailable;
+	if ((env->ops->prepare && env->ops->prepare(env, &err) < 0) ||
+	    env->ops->start(env, &err) < 0) {
+		env->ops->cleanup(env);
+		goto unavailable;
+	}
+	env->started = 1;
+	json_object_set_new(rec, "start_latency_ns",
+			    json_integer((json_int_t)(env->ready_ns - env->launch_ns)));
+	json_object_set(rec, "agent", env->ready);
+	json_object_set_new(rec, "memory_idle", vb_run_footprint_json(env));
+	if (env->ops->describe)
+		json_object_set_new(rec, "config", env->ops->describe(env));
+	return 0;
+unavailable:
+	json_object_set_new(rec, "available", json_false());
+	json_object_set_new(rec, "reason", json_string(err.msg));
+	snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
+	return -1;
+}
+
+/* Every environment of the run, in order: the registry's with --all, else
+ * --env's.  The schedule's environment indices refer to this list. */
+size_t vb_run_env_list(const vb_run_cfg_t *cfg, const vb_env_ops_t **ops)
+{
+	const vb_env_ops_t *o;
+	size_t i, n = 0;
+
+	for (i = 0; i < vb_env_count() || i < cfg->nenvs; i++) {
+		if (cfg->all_envs)
+			o = i < vb_env_count() ? vb_env_at(i) : NULL;
+		else
+			o = i < cfg->nenvs ? vb_env_find(cfg->env_names[i]) : NULL;
+		if (o && n < VB_MAX_ENVS)
+			ops[n++] = o;
+	}
+	return n;
+}
+
+/*
+ * Put environment @i's record @rec of this session in place of @old (the
+ * record of an earlier session, or NULL).  When a resumed session cannot
+ * start an environment that an earlier session measured in, the earlier
+ * record stays (its repetitions are valid) with the failure added, and its
+ * unmeasured slots count as failures.
+ */
+static void place_env_record(run_state_t *st, size_t i, json_t *old, json_t *rec)
+{
+	json_t *arr = json_object_get(st->doc, "environments");
+	char msg[600];
+
+	if (!old) {
+		json_array_append_new(arr, rec);
+	} else if (st->up[i] || !json_object_get(old, "start_latency_ns")) {
+		vb_resume_archive_env(st->doc, old);
+		json_array_set_new(arr, i, rec);
+	} else {
+		snprintf(msg, sizeof(msg), "session %d: could not start again: %s", st->session,
+			 json_string_value(json_object_get(rec, "reason")));
+		json_object_set_new(old, "failed", json_string(msg));
+		json_decref(rec);
+		st->failures++;
+	}
+	st->env_rec[i] = json_array_get(arr, i);
+}
+
+/* Start the environments with slots left; returns how many came up. */
+size_t vb_run_start_envs(run_state_t *st)
+{
+	json_t *arr = json_object_get(st->doc, "environments"), *rec, *old;
+	const vb_env_ops_t *ops;
+	size_t i, nup = 0;
+
+	for (i = 0; i < st->nenvs; i++) {
+		ops = st->ops[i];
+		old = json_array_get(arr, i);
+		if (!st->need[i] && old) { /* measured in an earlier session */
+			st->env_rec[i] = old;
+			continue;
+		}
+		if (vb_interrupted()) {
+			if (!old)
+				json_array_append_new(arr, env_record(ops, 1, NULL));
+			break;
+		}
+		rec = env_record(ops, 1, NULL);
+		json_object_set_new(rec, "session", json_integer(st->session));
+		if (old)
+			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, ops->name, old);
+		vb_run_env_init(&st->envs[i], ops, st->cfg);
+		if (!st->cfg->quiet)
+			fprintf(stderr, "vbench: starting %s (%s)\n", ops->name, ops->type);
+		if (vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
+			st->up[i] = 1;
+			nup++;
+		} else {
+			char why[600];
+
+			fprintf(stderr, "vbench: %s unavailable: %s\n", ops->name,
+				vb_text_term(json_string_value(json_object_get(rec, "reason")), why,
+					     sizeof(why)));
+		}
+		place_env_record(st, i, old, rec);
+	}
+	return nup;
+}
+
+void vb_run_stop_env(vb_env_t *env)
+{
+	vb_error_t err;
+
+	if (env->started)
+		env->ops->stop(env, &err);
+	env->ops->cleanup(env);
+	env->started = 0;
+	json_decref(env->ready);
+	env->ready = NULL;
+}
+
+/*
+ * After vb_run_stop_env(&st->envs[i]): an instance that did not stop within
+ * --stop-timeout was killed; say so in its record and as a warning (the
+ * measurements stand: the stop came after them).
+ */
+void vb_run_record_stop(run_state_t *st, size_t i)
+{
+	vb_env_t *env = &st->envs[i];
+	char msg[256];
+
+	if (!env->stop_timed_out)
+		return;
+	env->stop_timed_out = 0;
+	json_object_set_new(st->env_rec[i], "stop_timed_out", json_true());
+	snprintf(msg, sizeof(msg), "%s: the instance did not stop within --stop-timeout %g s and was killed",
+		 env->ops->name, st->cfg->stop_timeout_s);
+	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(msg));
+	fprintf(stderr, "vbench: NOTE: %s\n", msg);
+}
+
+/* The bare environment used to calibrate (started for it if not selected). */
+vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; i < st->nenvs; i++)
+		if (st->envs[i].started && (st->envs[i].ops->caps & VB_ENV_IS_BASELINE))
+			return &st->envs[i];
+	if (st->have_calib)
+		return &st->calib;
+	vb_run_env_init(&st->calib, vb_env_find("bare"), st->cfg);
+	if ((st->calib.ops->prepare && st->calib.ops->prepare(&st->calib, err) < 0) ||
+	    st->calib.ops->start(&st->calib, err) < 0) {
+		st->calib.ops->cleanup(&st->calib);
+		return NULL;
+	}
+	st->calib.started = 1;
+	st->have_calib = 1;
+	return &st->calib;
+}
+
+/*
+ * A guest's clocksource can change while it runs: a kernel whose watchdog
+ * distrusts the TSC falls back to jiffies (4 ms steps at HZ=250).  Ask the
+ * agent once more before stopping it; a change is recorded and warned
+ * about, since the environment's timings are then suspect.
+ */
+void vb_run_check_final_clocksource(run_state_t *st, size_t i)
+{
+	vb_env_t *env = &st->envs[i];
+	json_t *req, *reply, *cs0, *cs1;
+	char msg[256];
+
+	if (!env->started || env->chan.dead || env->chan.wfd < 0 || vb_interrupted())
+		return;
+	req = json_pack("{s:s,s:i}", "op", "facts", "id", 0);
+	reply = vb_chan_call(&env->chan, req, "facts", 10000, NULL);
+	json_decref(req);
+	cs0 = json_object_get(json_object_get(env->ready, "facts"), "clocksource");
+	cs1 = json_object_get(json_object_get(reply, "facts"), "clocksource");
+	json_object_set_new(st->env_rec[i], "clocksource_at_stop",
+			    json_is_string(cs1) ? json_copy(cs1) : json_null());
+	if (json_is_string(cs0) && json_is_string(cs1) && !json_equal(cs0, cs1)) {
+		snprintf(msg, sizeof(msg), "%s: the clocksource changed during the run (%s -> %s)",
+			 env->ops->name, json_string_value(cs0), json_string_value(cs1));
+		vb_run_warn(st, "%s: its timings are suspect", msg);
+	}
+	json_decref(reply);
+}

@@ -1,0 +1,94 @@
+/*
+ * run_int.h - what the parts of `vbench run` share: the run's state and the
+ * functions runner.c (setup, sizing, the run), run_envs.c (bringing the
+ * environments up and down) and run_reps.c (the schedule and each
+ * repetition) call in each other.  Internal to those three files.
+ */
+#ifndef VB_RUN_INT_H
+#define VB_RUN_INT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "workloads/workload.h"
+#include "harness/env/env.h"
+#include "harness/core/options.h"
+#include "harness/run/resume.h"
+#include "harness/run/schedule.h"
+
+typedef struct run_state {
+	vb_run_cfg_t *cfg;
+	json_t *doc;                    /* run.json */
+	vb_resume_t *rs;                /* --resume: the run being completed, else NULL */
+	int session;                    /* this session's number in run.json (1: the first) */
+	const vb_env_ops_t *ops[VB_MAX_ENVS]; /* every environment of the run, in order */
+	vb_env_t envs[VB_MAX_ENVS];     /* their instances (same index) */
+	json_t *env_rec[VB_MAX_ENVS];   /* their records in run.json (borrowed) */
+	int need[VB_MAX_ENVS];          /* slots left to measure: start it */
+	int up[VB_MAX_ENVS];            /* brought up in this session */
+	size_t nenvs;
+	vb_slot_t *order;               /* the schedule over every environment of the run */
+	uint8_t *done;                  /* slot already recorded (a resumed run) */
+	size_t nslots;
+	size_t recorded;                /* repetitions recorded before this session */
+	size_t added;                   /* repetitions this session recorded */
+	vb_env_t calib;                 /* bare agent for calibration if bare not selected */
+	int have_calib;
+	vb_params_t params[VB_MAX_SEL]; /* per selected workload, identical everywhere */
+	int wl_ok[VB_MAX_SEL];          /* sized and calibrated */
+	size_t failures;
+	int scratch_res;                /* registry handle of a private scratch dir */
+	size_t env_reps[VB_MAX_ENVS];   /* repetitions each environment's instance ran */
+	int proto_errors[VB_MAX_ENVS];  /* protocol errors in a row per environment */
+	json_int_t probe_id;            /* id of the last calibration request (negative) */
+	int save_failed;                /* a save of run.json failed: the run stops (save_err) */
+	vb_error_t save_err;
+} run_state_t;
+
+/* ---- run_envs.c ---- */
+
+/* A fresh, not yet started instance of @ops for @cfg in @env. */
+void vb_run_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg);
+/* Host memory of an instance (PSS, processes, page cache), or JSON null. */
+json_t *vb_run_footprint_json(vb_env_t *env);
+/* Probe, prepare and start @env; on failure record why in @rec; 0 or -1. */
+int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec);
+/* Every environment of the run, in order, into @ops; returns how many. */
+size_t vb_run_env_list(const vb_run_cfg_t *cfg, const vb_env_ops_t **ops);
+/* Start the environments with slots left; returns how many came up. */
+size_t vb_run_start_envs(run_state_t *st);
+/* Stop an instance and release what it holds. */
+void vb_run_stop_env(vb_env_t *env);
+/* After vb_run_stop_env(&st->envs[@i]): record a stop that timed out. */
+void vb_run_record_stop(run_state_t *st, size_t i);
+/* The bare environment used to calibrate, started for it if needed. */
+vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err);
+/* Ask environment @i's agent its clocksource again; warn on a change. */
+void vb_run_check_final_clocksource(run_state_t *st, size_t i);
+
+/* ---- run_reps.c ---- */
+
+/* The "run" request for workload @w with parameters @p (new reference). */
+json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
+		       const vb_params_t *p, int with_events);
+/* Build the schedule and, for a resumed run, mark what is recorded; 0 or -1. */
+int vb_run_plan_schedule(run_state_t *st, vb_error_t *err);
+/* Run every runnable slot in order, saving run.json after each; a save that
+ * fails stops it at once (st->save_failed, st->save_err). */
+int vb_run_schedule(run_state_t *st);
+/*
+ * Environment @i's agent answered out of step or past the protocol's
+ * bounds (@why, a VB_EPROTO message): its stream cannot be trusted any
+ * more (agentio.h), so the instance is stopped and a fresh one started, as
+ * --fresh-instance does, with a warning.  After 3 protocol errors in a row,
+ * or when the new instance does not start, the environment fails with the
+ * reason in env->reason and its remaining repetitions are skipped.
+ */
+void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
+
+/* ---- runner.c ---- */
+
+/* Record a warning in run.json and print it as a NOTE. */
+void vb_run_warn(run_state_t *st, const char *fmt, const char *arg);
+
+#endif
