@@ -39,6 +39,7 @@ endif
 # lib/: shared by the agent and the harness (errors, parsing, paths, counters, host facts)
 LIB_SRCS += lib/error.c
 LIB_SRCS += lib/util.c
+LIB_SRCS += lib/cpulist.c
 LIB_SRCS += lib/textsafe.c
 LIB_SRCS += lib/textsafe_json.c
 LIB_SRCS += lib/safefs.c
@@ -128,6 +129,7 @@ LIB_SRCS += harness/run/runner.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
+LIB_SRCS += workloads/agent_bound.c
 LIB_SRCS += workloads/cpu_int.c
 LIB_SRCS += workloads/cpu_fp.c
 LIB_SRCS += workloads/cpu_syscall.c

@@ -226,4 +226,13 @@ int vb_safefs_open_own(int dirfd, const char *name, unsigned how, unsigned mode,
  * (for the message of a full disk). */
 void vb_safefs_fs_describe(int fd, char *buf, size_t len);
 
+/*
+ * Replace @path atomically: write to a temporary file in the same directory,
+ * fsync it, rename over @path (vb_safefs_replace_at beneath @path's parent,
+ * which is opened as named: a link to @path itself is replaced, never
+ * followed).  A crash leaves either the old or the new content.  Returns 0
+ * or -1 with @err set.
+ */
+int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err);
+
 #endif

@@ -523,3 +523,18 @@ void vb_safefs_fs_describe(int fd, char *buf, size_t len)
 	else
 		snprintf(buf, len, "the filesystem at %s", mp[0] ? mp : "?");
 }
+
+int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err)
+{
+	char name[NAME_MAX + 1];
+	int dfd, rc;
+
+	/* the parent as the caller names it (links followed, as before); the
+	 * file itself replaced beneath it, never through a link */
+	dfd = vb_safefs_open_parent(AT_FDCWD, path, name, sizeof(name), VB_SAFEFS_FOLLOW);
+	if (dfd < 0)
+		return vb_error_sys(err, "%s", path);
+	rc = vb_safefs_replace_at(dfd, name, data, len, 0644, path, err);
+	close(dfd);
+	return rc;
+}

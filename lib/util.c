@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/safefs.h"
 
 int vb_parse_u64(const char *s, uint64_t min, uint64_t max, const char *what, uint64_t *out,
 		 vb_error_t *err)
@@ -272,21 +271,6 @@ int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *er
 	if (close(fd) < 0)
 		return vb_error_sys(err, "close %s", path);
 	return 0;
-}
-
-int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err)
-{
-	char name[NAME_MAX + 1];
-	int dfd, rc;
-
-	/* the parent as the caller names it (links followed, as before); the
-	 * file itself replaced beneath it, never through a link */
-	dfd = vb_safefs_open_parent(AT_FDCWD, path, name, sizeof(name), VB_SAFEFS_FOLLOW);
-	if (dfd < 0)
-		return vb_error_sys(err, "%s", path);
-	rc = vb_safefs_replace_at(dfd, name, data, len, 0644, path, err);
-	close(dfd);
-	return rc;
 }
 
 int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err)

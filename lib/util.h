@@ -81,15 +81,6 @@ int vb_write_all(int fd, const void *data, size_t len);
 /* Write @len bytes of @data to @path (truncating).  Returns 0 or -1. */
 int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *err);
 
-/*
- * Replace @path atomically: write to a temporary file in the same directory,
- * fsync it, rename over @path (vb_safefs_replace_at beneath @path's parent,
- * which is opened as named: a link to @path itself is replaced, never
- * followed).  A crash leaves either the old or the new content.  Returns 0
- * or -1 with @err set.
- */
-int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err);
-
 /* mkdir -p with @mode. Returns 0 or -1 with @err set. */
 int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err);
 

@@ -20,6 +20,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "lib/safefs.h"
 #include "lib/util.h"
 #include "tests/tests.h"
 

@@ -17,9 +17,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "harness/core/agentio.h"
-#include "harness/core/cgroup.h"
 #include "lib/counters.h"
+#include "lib/cpulist.h"
 #include "lib/hostinfo.h"
 #include "lib/util.h"
 #include "workloads/workload.h"

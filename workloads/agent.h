@@ -56,6 +56,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lib/error.h"
+
 #define VB_AGENT_PROTOCOL 2 /* 2: replies echo the request's id and workload */
 #define VB_AGENT_MAX_LINE (1u << 20)
 #define VB_AGENT_MAX_DEPTH 32      /* objects and arrays nested in one message */
@@ -94,5 +96,16 @@ int vb_agent_serve(FILE *in, FILE *out);
  * protocol's bounds (vb_agent_bound with clip: what the agent collects about
  * its surroundings can be long).  Returns 0 or -1. */
 int vb_agent_send(FILE *out, json_t *obj);
+
+/*
+ * Hold message @msg to the protocol's bounds (agent.h: VB_AGENT_MAX_DEPTH,
+ * VB_AGENT_MAX_STRING, VB_AGENT_MAX_MEMBERS).  Without @clip (a message
+ * received) the first excess is an error: -1 with @err (VB_EPROTO) naming
+ * the field and the limit.  With @clip (the agent's own messages) what
+ * exceeds a bound is cut instead (a string shortened at a character
+ * boundary and marked "...[cut]", members past the limit dropped, a
+ * container nested too deep replaced by null) and 0 returned.
+ */
+int vb_agent_bound(json_t *msg, int clip, vb_error_t *err);
 
 #endif

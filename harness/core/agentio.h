@@ -123,17 +123,6 @@ struct vb_workload; /* workloads/workload.h */
 json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const struct vb_workload *w);
 
 /*
- * Hold message @msg to the protocol's bounds (agent.h: VB_AGENT_MAX_DEPTH,
- * VB_AGENT_MAX_STRING, VB_AGENT_MAX_MEMBERS).  Without @clip (a message
- * received) the first excess is an error: -1 with @err (VB_EPROTO) naming
- * the field and the limit.  With @clip (the agent's own messages) what
- * exceeds a bound is cut instead (a string shortened at a character
- * boundary and marked "...[cut]", members past the limit dropped, a
- * container nested too deep replaced by null) and 0 returned.
- */
-int vb_agent_bound(json_t *msg, int clip, vb_error_t *err);
-
-/*
  * Check an agent's first message @msg: a "ready" message (else VB_EPROTO)
  * naming VB_AGENT_PROTOCOL (else VB_EUNAVAIL, one line: "the agent speaks
  * protocol 1, this vbench needs 2: rebuild or give --agent the matching

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lib/cpulist.h"
 #include "lib/error.h"
 
 typedef enum vb_cg_mode {
@@ -87,10 +88,5 @@ json_t *vb_cgroup_to_json(const vb_cgroup_t *cg);
 
 /* Kill remaining tasks, remove the directories, drop from the registry. */
 void vb_cgroup_destroy(vb_cgroup_t *cg);
-
-/* Parse a CPU list ("0-1,3") into a mask of up to 64 CPUs; -1 if malformed. */
-int vb_cpulist_parse(const char *s, uint64_t *mask);
-/* Format a mask as a CPU list. */
-void vb_cpulist_format(uint64_t mask, char *buf, size_t len);
 
 #endif

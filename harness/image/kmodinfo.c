@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/safefs.h"
 #include "lib/util.h"
 
 #define MAX_MODINFO (1u << 20) /* bytes of one .modinfo section */
