@@ -160,6 +160,7 @@ VBENCH_SRCS += bench/cmd_clean.c
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
+TEST_SRCS += tests/check_layers.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
@@ -299,12 +300,13 @@ run: deps all
 TEST_STATE := VBENCH_STATE_DIR=$(CURDIR)/$(BUILD)/state
 test: test-deps
 	$(Q)$(MAKE) --no-print-directory all $(TESTS)
+	$(Q)python3 scripts/check-layers.py && echo "  LAYERS  ok (docs/architecture.md)"
 	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
 
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
+UNIT_SUITES := util layers error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
 	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
 	       hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san

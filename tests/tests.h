@@ -11,6 +11,7 @@
 
 #define VB_SUITES(X)   \
 	X(util)        \
+	X(layers)      \
 	X(textsafe)    \
 	X(error)       \
 	X(safefs)      \
