@@ -278,6 +278,57 @@ END_TEST
 
 /* ---- the command ---- */
 
+/* An environment's record of @run by name. */
+static json_t *env_named(json_t *run, const char *name)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "environments"), i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
+			return e;
+	return NULL;
+}
+
+/* The class decides, never the type and mechanism strings (people's words):
+ * an emulated VM whose strings name no "TCG" nor "VM" is still one (its
+ * backend's class, the record being of an older vbench), and a record
+ * whose class is a container stays one whatever its strings say. */
+START_TEST(test_class_not_strings)
+{
+	json_t *run = vb_test_load_fixture(FIXTURE), *x, *h, *c;
+	char *md;
+
+	add_vms(run, 8.0);
+	h = env_named(run, "hosted");
+	json_object_set_new(h, "type", json_string("guest"));
+	json_object_set_new(h, "mechanism", json_string("QEMU, translated"));
+	c = env_named(run, "container");
+	json_object_set_new(c, "type", json_string("KVM VM (hardware-assisted)"));
+	json_object_set_new(c, "mechanism", json_string("QEMU TCG binary translation"));
+	json_object_set_new(c, "class", json_pack("{s:s,s:s}", "architecture", "container",
+						  "mechanism", "none"));
+	x = explain(run, &md);
+	ck_assert_str_eq(test_verdict(x, 1, "hosted", "CPU-group"), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 3, "container", "CPU-group"), VB_EXPLAIN_HOLDS);
+	ck_assert_ptr_nonnull(strstr(md, "| hosted | type-2 (hosted) hypervisor"));
+	free(md);
+	json_decref(x);
+	/* strings of an emulated VM on a record whose class says sandbox: no
+	 * emulated VM in the run (an unknown class is refused by the summary) */
+	json_object_set_new(h, "class", json_pack("{s:s,s:s}", "architecture", "sandbox",
+						  "mechanism", "none"));
+	json_object_set_new(h, "type", json_string("hosted VM (type-2)"));
+	json_object_set_new(h, "mechanism",
+			    json_string("QEMU TCG binary translation (software emulation)"));
+	x = explain(run, &md);
+	ck_assert_str_eq(verdict(x, 1), VB_EXPLAIN_UNMEASURED);
+	free(md);
+	json_decref(x);
+	json_decref(run);
+}
+END_TEST
+
 START_TEST(test_cmd_explain)
 {
 	char dir[PATH_MAX], path[PATH_MAX], *out, *err, *md;
@@ -340,6 +391,7 @@ Suite *vb_suite_explain(void)
 	tcase_add_test(tc, test_golden);
 	tcase_add_test(tc, test_fixture_verdicts);
 	tcase_add_test(tc, test_vm_verdicts);
+	tcase_add_test(tc, test_class_not_strings);
 	tcase_add_test(tc, test_cmd_explain);
 	suite_add_tcase(s, tc);
 	return s;

@@ -299,6 +299,30 @@ START_TEST(test_normalise_and_factors)
 	ck_assert_double_eq(envs[1].disk_footprint, 6093696); /* its private rootfs */
 	ck_assert(envs[1].cpu_factor >= 1.0);		      /* never below bare metal */
 
+	/* A VM by its class, not by "VM" in its type: a record of an older
+	 * vbench takes its backend's class, a newer one its own. */
+	{
+		json_t *envs_j = json_object_get(run, "environments");
+		json_t *g = json_deep_copy(json_array_get(envs_j, 1));
+
+		json_object_set_new(g, "name", json_string("hosted"));
+		json_object_set_new(g, "type", json_string("guest"));
+		json_object_del(g, "config");
+		json_array_append_new(envs_j, g);
+		g = json_deep_copy(json_array_get(envs_j, 1));
+		json_object_set_new(g, "name", json_string("kvm"));
+		json_object_set_new(g, "type", json_string("KVM VM (hardware-assisted)"));
+		json_object_set_new(g, "class", json_pack("{s:s,s:s}", "architecture",
+							  "container", "mechanism", "none"));
+		json_object_del(g, "config");
+		json_array_append_new(envs_j, g);
+		ck_assert_uint_eq(vb_plan_envs(run, sum, &o, envs), 4);
+		ck_assert_int_eq(envs[2].vm, 1);
+		ck_assert_int_eq(envs[3].vm, 0);
+		json_array_remove(envs_j, 3);
+		json_array_remove(envs_j, 2);
+	}
+
 	/* An unavailable environment is listed with its reason, never planned. */
 	json_array_append_new(json_object_get(run, "environments"),
 			      json_pack("{s:s,s:s,s:s,s:b,s:s,s:b}", "name", "kvm", "type",

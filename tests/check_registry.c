@@ -387,6 +387,34 @@ START_TEST(test_env_check_broken)
 	ck_assert_int_eq(vb_env_check(&o, &err), -1);
 	ck_assert_int_eq(vb_env_check(NULL, &err), -1);
 
+	/* the class: declared, and consistent with itself and the flags */
+	o = *bare;
+	o.arch = VB_ARCH_UNKNOWN;
+	ck_assert_int_eq(vb_env_check(&o, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "class: architecture and mechanism required"));
+	o = *bare;
+	o.mech = VB_MECH_N;
+	ck_assert_int_eq(vb_env_check(&o, &err), -1);
+	o = *bare;
+	o.mech = VB_MECH_EMULATION; /* a bare-metal process emulating a CPU */
+	ck_assert_int_eq(vb_env_check(&o, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "only a VM or a sandbox"));
+	o = *bare;
+	o.caps |= VB_ENV_IS_VM;
+	ck_assert_int_eq(vb_env_check(&o, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "VB_ENV_IS_VM without a VM"));
+	o = *bare;
+	o.arch = VB_ARCH_CONTAINER; /* the baseline must be bare metal */
+	ck_assert_int_eq(vb_env_check(&o, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "baseline"));
+	o = *vb_env_find("kvm");
+	o.mech = VB_MECH_NONE;
+	ck_assert_int_eq(vb_env_check(&o, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "a VM needs"));
+	o = *vb_env_find("kvm");
+	o.caps &= ~(unsigned)VB_ENV_IS_VM;
+	ck_assert_int_eq(vb_env_check(&o, &err), -1);
+
 	/* optional hooks may be missing */
 	o = *bare;
 	o.prepare = NULL;
@@ -394,6 +422,62 @@ START_TEST(test_env_check_broken)
 	o.host_cpu_ns = NULL;
 	o.describe = NULL;
 	ck_assert_int_eq(vb_env_check(&o, &err), 0);
+}
+END_TEST
+
+/* Every backend declares its class; run.json's names go both ways. */
+START_TEST(test_env_class)
+{
+	static const struct {
+		const char *env, *arch, *mech;
+	} want[] = {
+		{ "bare", "bare-metal", "none" },     { "container", "container", "none" },
+		{ "oci", "container", "none" },	      { "docker", "container", "none" },
+		{ "podman", "container", "none" },    { "hosted", "hosted-vm", "emulation" },
+		{ "kvm", "hw-vm", "hardware-assisted" },
+	};
+	const vb_env_ops_t *o;
+	vb_env_arch_t a;
+	vb_env_mech_t m;
+	json_t *c, *rec;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		o = vb_env_find(want[i].env);
+		ck_assert_ptr_nonnull(o);
+		ck_assert_str_eq(vb_env_arch_name(o->arch), want[i].arch);
+		ck_assert_str_eq(vb_env_mech_name(o->mech), want[i].mech);
+		ck_assert_int_eq(vb_env_arch_parse(want[i].arch), o->arch);
+		ck_assert_int_eq(vb_env_mech_parse(want[i].mech), o->mech);
+		ck_assert_int_eq(vb_env_arch_is_vm(o->arch), !!(o->caps & VB_ENV_IS_VM));
+		c = vb_env_class_json(o);
+		ck_assert_str_eq(json_string_value(json_object_get(c, "architecture")), want[i].arch);
+		json_decref(c);
+	}
+	ck_assert_int_eq(vb_env_arch_parse("VM"), VB_ARCH_UNKNOWN);
+	ck_assert_int_eq(vb_env_mech_parse(NULL), VB_MECH_UNKNOWN);
+	ck_assert_str_eq(vb_env_arch_name((vb_env_arch_t)99), "unknown");
+
+	/* A record's class wins over its strings and its name ... */
+	rec = json_pack("{s:s,s:s,s:s,s:{s:s,s:s}}", "name", "kvm", "type", "container",
+			"mechanism", "TCG", "class", "architecture", "sandbox", "mechanism",
+			"none");
+	ck_assert_int_eq(vb_env_record_class(rec, &a, &m), 0);
+	ck_assert_int_eq(a, VB_ARCH_SANDBOX);
+	ck_assert_int_eq(m, VB_MECH_NONE);
+	/* ... a record without one (an older vbench) takes its backend's ... */
+	json_object_del(rec, "class");
+	ck_assert_int_eq(vb_env_record_class(rec, &a, &m), 0);
+	ck_assert_int_eq(a, VB_ARCH_HW_VM);
+	ck_assert_int_eq(m, VB_MECH_HW_ASSIST);
+	/* ... and an unknown backend or class name is unknown, never guessed. */
+	json_object_set_new(rec, "name", json_string("xen"));
+	ck_assert_int_eq(vb_env_record_class(rec, &a, &m), -1);
+	ck_assert_int_eq(a, VB_ARCH_UNKNOWN);
+	json_object_set_new(rec, "class", json_pack("{s:s,s:s}", "architecture", "hw-vm",
+						    "mechanism", "magic"));
+	ck_assert_int_eq(vb_env_record_class(rec, &a, &m), -1);
+	json_decref(rec);
 }
 END_TEST
 
@@ -613,6 +697,7 @@ Suite *vb_suite_registry(void)
 	tcase_set_timeout(env, 30);
 	tcase_add_test(env, test_envs_all_valid);
 	tcase_add_test(env, test_env_check_broken);
+	tcase_add_test(env, test_env_class);
 	suite_add_tcase(s, env);
 
 	tcase_set_timeout(res, 30);

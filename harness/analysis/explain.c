@@ -19,6 +19,7 @@
 
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
+#include "harness/env/env.h"
 
 enum cls { C_BARE, C_CONTAINER, C_EMULATED, C_HWVM, C_OTHER, C_N };
 
@@ -64,18 +65,21 @@ static json_t *jreal(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* The class of @e from what its backend declares (vb_env_record_class),
+ * never from the type or mechanism strings, which are for people. */
 static enum cls classify(const json_t *e)
 {
-	const char *type = jstr(e, "type") ?: "", *mech = jstr(e, "mechanism") ?: "";
+	vb_env_arch_t arch;
+	vb_env_mech_t mech;
 
-	if (json_is_true(json_object_get(e, "baseline")) || !strcmp(type, "bare metal"))
+	vb_env_record_class(e, &arch, &mech);
+	if (json_is_true(json_object_get(e, "baseline")) || arch == VB_ARCH_BARE)
 		return C_BARE;
-	if (strstr(type, "container"))
+	if (arch == VB_ARCH_CONTAINER)
 		return C_CONTAINER;
-	if (strstr(mech, "TCG") || strstr(mech, "emulation") || strstr(mech, "binary translation"))
+	if (mech == VB_MECH_EMULATION)
 		return C_EMULATED;
-	if (strstr(mech, "hardware-assisted") || strstr(type, "hardware-assisted") ||
-	    strstr(type, "KVM"))
+	if (mech == VB_MECH_HW_ASSIST)
 		return C_HWVM;
 	return C_OTHER;
 }

@@ -18,6 +18,7 @@
 #include "harness/analysis/plan.h"
 #include "harness/analysis/plan_int.h"
 #include "harness/analysis/stats.h"
+#include "harness/env/env.h"
 #include "lib/util.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -185,6 +186,8 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 {
 	const json_t *e;
 	vb_plan_env_t *pe;
+	vb_env_arch_t arch;
+	vb_env_mech_t mech;
 	size_t i, n = 0;
 
 	json_array_foreach(json_object_get(run, "environments"), i, e)
@@ -206,8 +209,9 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 			continue;
 		}
 		pe->planned = 1;
-		pe->vm =
-		    strstr(pe->type, "VM") || json_object_get(json_object_get(e, "config"), "qemu");
+		vb_env_record_class(e, &arch, &mech);
+		pe->vm = vb_env_arch_is_vm(arch) ||
+			 json_object_get(json_object_get(e, "config"), "qemu") != NULL;
 		footprints(e, json_object_get(json_object_get(run, "density"), pe->name), pe);
 		if (json_is_true(json_object_get(e, "baseline"))) {
 			pe->cpu_factor = pe->io_factor = 1.0;

@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "harness/analysis/stats.h"
+#include "harness/core/runfile.h"
+#include "harness/env/env.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -53,6 +55,8 @@ static int check_env(const json_t *e, size_t i, const char *path, vb_error_t *er
 	static const char *const strs[] = { "name", "type", "mechanism" };
 	static const char *const bools[] = { "available", "baseline" };
 	json_t *reason = json_object_get(e, "reason");
+	vb_env_arch_t arch;
+	vb_env_mech_t mech;
 	char f[96];
 	size_t k;
 
@@ -70,6 +74,10 @@ static int check_env(const json_t *e, size_t i, const char *path, vb_error_t *er
 	if (reason && !json_is_string(reason) && !json_is_null(reason))
 		return snprintf(f, sizeof(f), "environments[%zu].reason", i),
 		       bad_field(err, path, f, "is not a string");
+	if (json_object_get(e, "class") && vb_env_record_class(e, &arch, &mech) < 0)
+		return snprintf(f, sizeof(f), "environments[%zu].class", i),
+		       bad_field(err, path, f,
+				 "is not an architecture and a mechanism this vbench knows");
 	return 0;
 }
 
@@ -496,6 +504,13 @@ json_t *vb_summary_env_json(const json_t *e)
 }
 #undef J
 
+/* The run's warning that its baseline host is a VM (by its fixed start). */
+static int virtual_host_warning(const json_t *w)
+{
+	return json_is_string(w) &&
+	       !strncmp(json_string_value(w), VB_WARN_VIRTUAL_HOST, strlen(VB_WARN_VIRTUAL_HOST));
+}
+
 json_t *vb_summary_warnings_json(const json_t *run)
 {
 	json_t *out = json_array(), *w;
@@ -504,18 +519,15 @@ json_t *vb_summary_warnings_json(const json_t *run)
 
 	if (json_is_true(json_object_get(host, "virtualized"))) {
 		json_array_foreach(json_object_get(run, "warnings"), i, w)
-			if (strstr(json_string_value(w), "virtual"))
+			if (virtual_host_warning(w))
 				break;
 		if (i == json_array_size(json_object_get(run, "warnings")))
-			json_array_append_new(
-			    out, json_sprintf("this 'bare metal' host is itself a virtual machine "
-					      "(hypervisor '%s'): every overhead is relative to an "
-					      "already-virtualized host",
-					      jstr(host, "hypervisor_vendor") ?: "unknown"));
+			json_array_append_new(out, json_sprintf(VB_WARN_VIRTUAL_HOST_FMT,
+								jstr(host, "hypervisor_vendor") ?: "unknown"));
 	}
 	for (pass = 0; pass < 2; pass++)
 		json_array_foreach(json_object_get(run, "warnings"), i, w)
-			if ((strstr(json_string_value(w), "virtual") == NULL) == (int)pass)
+			if (virtual_host_warning(w) != (int)pass)
 				json_array_append(out, w);
 	return out;
 }

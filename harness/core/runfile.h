@@ -24,6 +24,14 @@ json_t *vb_runfile_new(const vb_run_cfg_t *cfg);
 json_t *vb_runfile_options(const vb_run_cfg_t *cfg);
 
 #define VB_RUNFILE_NAME "run.json"
+
+/* The warning that the baseline host is itself a VM: the run writes it
+ * (runner.c), the summary adds it to a run.json without it and puts it
+ * first (summary_input.c), telling it from other warnings by this start. */
+#define VB_WARN_VIRTUAL_HOST "this 'bare metal' host is itself a virtual machine"
+#define VB_WARN_VIRTUAL_HOST_FMT                                                        \
+	VB_WARN_VIRTUAL_HOST " (hypervisor '%s'): every overhead is relative to an already-" \
+			     "virtualized host"
 #define VB_RUNFILE_MAX (1u << 30) /* a larger run.json is refused */
 /* What one repetition's result may add to run.json (vb_runfile_encoded_size
  * at depth 3); a larger one is a protocol error (run_reps.c).  The largest

@@ -63,8 +63,104 @@ const char *vb_env_names(void)
 	return buf;
 }
 
+/* ---- the class ---------------------------------------------------------- */
+
+static const char *const arch_names[VB_ARCH_N] = {
+	[VB_ARCH_UNKNOWN] = "unknown",	   [VB_ARCH_BARE] = "bare-metal",
+	[VB_ARCH_CONTAINER] = "container", [VB_ARCH_SANDBOX] = "sandbox",
+	[VB_ARCH_HOSTED_VM] = "hosted-vm", [VB_ARCH_HW_VM] = "hw-vm",
+};
+static const char *const mech_names[VB_MECH_N] = {
+	[VB_MECH_UNKNOWN] = "unknown",
+	[VB_MECH_NONE] = "none",
+	[VB_MECH_EMULATION] = "emulation",
+	[VB_MECH_HW_ASSIST] = "hardware-assisted",
+};
+
+const char *vb_env_arch_name(vb_env_arch_t a)
+{
+	return (unsigned)a < VB_ARCH_N ? arch_names[a] : arch_names[VB_ARCH_UNKNOWN];
+}
+
+const char *vb_env_mech_name(vb_env_mech_t m)
+{
+	return (unsigned)m < VB_MECH_N ? mech_names[m] : mech_names[VB_MECH_UNKNOWN];
+}
+
+vb_env_arch_t vb_env_arch_parse(const char *name)
+{
+	unsigned i;
+
+	for (i = 1; name && i < VB_ARCH_N; i++)
+		if (!strcmp(name, arch_names[i]))
+			return (vb_env_arch_t)i;
+	return VB_ARCH_UNKNOWN;
+}
+
+vb_env_mech_t vb_env_mech_parse(const char *name)
+{
+	unsigned i;
+
+	for (i = 1; name && i < VB_MECH_N; i++)
+		if (!strcmp(name, mech_names[i]))
+			return (vb_env_mech_t)i;
+	return VB_MECH_UNKNOWN;
+}
+
+int vb_env_arch_is_vm(vb_env_arch_t a)
+{
+	return a == VB_ARCH_HOSTED_VM || a == VB_ARCH_HW_VM;
+}
+
+json_t *vb_env_class_json(const vb_env_ops_t *ops)
+{
+	return json_pack("{s:s,s:s}", "architecture", vb_env_arch_name(ops->arch), "mechanism",
+			 vb_env_mech_name(ops->mech));
+}
+
+int vb_env_record_class(const json_t *rec, vb_env_arch_t *arch, vb_env_mech_t *mech)
+{
+	const json_t *c = json_object_get(rec, "class");
+	const vb_env_ops_t *o;
+
+	*arch = VB_ARCH_UNKNOWN;
+	*mech = VB_MECH_UNKNOWN;
+	if (json_is_object(c)) {
+		*arch = vb_env_arch_parse(json_string_value(json_object_get(c, "architecture")));
+		*mech = vb_env_mech_parse(json_string_value(json_object_get(c, "mechanism")));
+	} else if (json_is_string(json_object_get(rec, "name")) &&
+		   (o = vb_env_find(json_string_value(json_object_get(rec, "name"))))) {
+		*arch = o->arch;
+		*mech = o->mech;
+	}
+	return *arch && *mech ? 0 : -1;
+}
+
+/* The class must be declared and consistent: no CPU virtualization without
+ * a guest, a VM with one, the VM flag on exactly the VMs, a bare-metal
+ * baseline.  NULL, or what is wrong. */
+static const char *class_problem(const vb_env_ops_t *o)
+{
+	int vm = vb_env_arch_is_vm(o->arch);
+
+	if (!o->arch || (unsigned)o->arch >= VB_ARCH_N || !o->mech || (unsigned)o->mech >= VB_MECH_N)
+		return "architecture and mechanism required";
+	if (vm != (o->mech != VB_MECH_NONE) && o->arch != VB_ARCH_SANDBOX)
+		return vm ? "a VM needs a CPU virtualization mechanism"
+			  : "only a VM or a sandbox virtualizes the CPU";
+	if (vm != !!(o->caps & VB_ENV_IS_VM))
+		return vm ? "a VM architecture without VB_ENV_IS_VM" : "VB_ENV_IS_VM without a VM architecture";
+	if ((o->caps & VB_ENV_IS_BASELINE) && o->arch != VB_ARCH_BARE)
+		return "the baseline must be bare metal";
+	return NULL;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
 int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 {
+	const char *why;
+
 	if (!o || !o->name || !*o->name)
 		return vb_error_set(err, VB_EUSAGE, 0, "environment backend without a name");
 	if (o->version != VB_ENV_OPS_VERSION)
@@ -73,6 +169,8 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 	if (!o->type || !o->mechanism)
 		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: type and mechanism required",
 				    o->name);
+	if ((why = class_problem(o)) != NULL)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: class: %s", o->name, why);
 	if (!o->probe || !o->start || !o->stop || !o->cleanup)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "environment %s: probe, start, stop and cleanup hooks required",

@@ -30,6 +30,31 @@
 #define VB_ENV_IS_VM 0x8       /* a guest: keeps the memory it touched for its whole
 				* life and writes to its own scratch disk image */
 
+/*
+ * What an environment is, on the two axes every analysis uses (explain,
+ * plan): where the virtualization layer sits and how the CPU is
+ * virtualized.  Declared by each backend in its table and recorded in
+ * run.json ("class"); the type and mechanism strings are for people only.
+ * 0 is "unknown": a table must declare both (vb_env_check).
+ */
+typedef enum vb_env_arch {
+	VB_ARCH_UNKNOWN = 0,
+	VB_ARCH_BARE,      /* bare metal: a process of the host operating system */
+	VB_ARCH_CONTAINER, /* processes of the host kernel in namespaces and cgroups */
+	VB_ARCH_SANDBOX,   /* a user-space kernel between the workload and the host's */
+	VB_ARCH_HOSTED_VM, /* a type-2 hypervisor: a guest kernel in an ordinary host process */
+	VB_ARCH_HW_VM,     /* a hardware-assisted VM: the host kernel is the hypervisor (KVM) */
+	VB_ARCH_N
+} vb_env_arch_t;
+
+typedef enum vb_env_mech {
+	VB_MECH_UNKNOWN = 0,
+	VB_MECH_NONE,      /* no CPU virtualization: native execution, the host's (shared) kernel */
+	VB_MECH_EMULATION, /* software emulation: guest code translated (QEMU TCG) */
+	VB_MECH_HW_ASSIST, /* hardware-assisted virtualization (VT-x/AMD-V) */
+	VB_MECH_N
+} vb_env_mech_t;
+
 struct vb_run_cfg;
 typedef struct vb_env vb_env_t;
 
@@ -38,6 +63,8 @@ typedef struct vb_env_ops {
 	const char *name;     /* "bare": what --env takes */
 	const char *type;     /* virtualization type: "bare metal", "container", ... */
 	const char *mechanism;/* how: "none (host process)", "namespaces+cgroups", "TCG emulation" */
+	vb_env_arch_t arch;   /* the class: architecture ... */
+	vb_env_mech_t mech;   /* ... and mechanism (analysis reads these, never the strings) */
 	unsigned caps;        /* VB_ENV_* flags */
 	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
 	 * Must be fast (seconds at most) and must not leave anything behind. */
@@ -96,8 +123,34 @@ const vb_env_ops_t *vb_env_find(const char *name);
 /* Comma-separated names of all backends (for error messages). */
 const char *vb_env_names(void);
 
-/* Validate a table: version, name, type, mechanism, probe/start/stop/cleanup. */
+/* Validate a table: version, name, type, mechanism, the class (a known
+ * architecture and mechanism that agree with each other and with the
+ * VM and baseline flags), probe/start/stop/cleanup. */
 int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
+
+/* The names run.json uses for a class: "bare-metal", "container", "sandbox",
+ * "hosted-vm", "hw-vm"; "none", "emulation", "hardware-assisted" ("unknown"
+ * for anything else), and back (VB_*_UNKNOWN for a name it does not know). */
+const char *vb_env_arch_name(vb_env_arch_t a);
+const char *vb_env_mech_name(vb_env_mech_t m);
+vb_env_arch_t vb_env_arch_parse(const char *name);
+vb_env_mech_t vb_env_mech_parse(const char *name);
+
+/* A VM architecture (hosted or hardware-assisted). */
+int vb_env_arch_is_vm(vb_env_arch_t a);
+
+/* The class of @ops as run.json records it: {"architecture", "mechanism"}
+ * (new reference). */
+json_t *vb_env_class_json(const vb_env_ops_t *ops);
+
+/*
+ * The class of the run.json environment record @rec: its "class" (written
+ * since vbench records it), else, for a run.json of an older vbench, the
+ * class of the backend of the same name in this vbench's table.  Returns 0,
+ * or -1 with both VB_*_UNKNOWN when neither says (a backend this vbench does
+ * not have).
+ */
+int vb_env_record_class(const json_t *rec, vb_env_arch_t *arch, vb_env_mech_t *mech);
 
 /*
  * Helpers for backends that run the agent as a host process with pipes.

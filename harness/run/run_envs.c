@@ -31,9 +31,10 @@ void vb_run_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t 
 
 static json_t *env_record(const vb_env_ops_t *ops, int available, const char *reason)
 {
-	return json_pack("{s:s,s:s,s:s,s:b,s:s?,s:b}", "name", ops->name, "type", ops->type,
-			 "mechanism", ops->mechanism, "available", available, "reason",
-			 available ? NULL : reason, "baseline", !!(ops->caps & VB_ENV_IS_BASELINE));
+	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:s?,s:b}", "name", ops->name, "type", ops->type,
+			 "mechanism", ops->mechanism, "class", vb_env_class_json(ops), "available",
+			 available, "reason", available ? NULL : reason, "baseline",
+			 !!(ops->caps & VB_ENV_IS_BASELINE));
 }
 
 /*

@@ -316,10 +316,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 	json_object_set_new(st->doc, "allocation", allocation_json(cfg));
 	json_object_set_new(st->doc, "resources", vb_prepare_needs_json(cfg, &needs));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
-		vb_run_warn(st,
-		     "this 'bare metal' host is itself a virtual machine (hypervisor '%s'): every "
-		     "overhead is relative to an already-virtualized host",
-		     vendor);
+		vb_run_warn(st, VB_WARN_VIRTUAL_HOST_FMT, vendor);
 	if (cfg->profile->tiny)
 		vb_run_warn(st, "profile '%s' uses tiny sizes: numbers are for testing only", cfg->profile->name);
 	st->session = vb_resume_session_begin(st->doc, 0, 0, NULL);
