@@ -83,6 +83,7 @@ LIB_SRCS += harness/env/engine_image.c
 LIB_SRCS += harness/env/engine.c
 LIB_SRCS += harness/env/vm_disk.c
 LIB_SRCS += harness/env/vm.c
+LIB_SRCS += harness/env/vm_boot.c
 LIB_SRCS += harness/env/instance.c
 # harness/analysis/: statistics, summary, compare, explain, plan
 LIB_SRCS += harness/analysis/stats.c

@@ -5,6 +5,7 @@
  */
 #include "lib/cpulist.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -59,4 +60,25 @@ void vb_cpulist_format(uint64_t mask, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, len - off, "-%d", j);
 		i = j + 1;
 	}
+}
+
+int vb_cpulist_pin_mask(uint64_t mask)
+{
+	cpu_set_t set;
+	int i;
+
+	if (!mask)
+		return 0;
+	CPU_ZERO(&set);
+	for (i = 0; i < 64; i++)
+		if (mask & (1ull << i))
+			CPU_SET(i, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int vb_cpulist_pin(const char *cpus)
+{
+	uint64_t mask;
+
+	return cpus && cpus[0] && vb_cpulist_parse(cpus, &mask) == 0 ? vb_cpulist_pin_mask(mask) : 0;
 }

@@ -278,18 +278,6 @@ END_TEST
 
 /* ---- the command ---- */
 
-/* An environment's record of @run by name. */
-static json_t *env_named(json_t *run, const char *name)
-{
-	json_t *e;
-	size_t i;
-
-	json_array_foreach(json_object_get(run, "environments"), i, e)
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	return NULL;
-}
-
 /* The class decides, never the type and mechanism strings (people's words):
  * an emulated VM whose strings name no "TCG" nor "VM" is still one (its
  * backend's class, the record being of an older vbench), and a record
@@ -300,10 +288,10 @@ START_TEST(test_class_not_strings)
 	char *md;
 
 	add_vms(run, 8.0);
-	h = env_named(run, "hosted");
+	h = vb_test_env_rec(run, "hosted");
 	json_object_set_new(h, "type", json_string("guest"));
 	json_object_set_new(h, "mechanism", json_string("QEMU, translated"));
-	c = env_named(run, "container");
+	c = vb_test_env_rec(run, "container");
 	json_object_set_new(c, "type", json_string("KVM VM (hardware-assisted)"));
 	json_object_set_new(c, "mechanism", json_string("QEMU TCG binary translation"));
 	json_object_set_new(c, "class", json_pack("{s:s,s:s}", "architecture", "container",
@@ -312,8 +300,8 @@ START_TEST(test_class_not_strings)
 	ck_assert_str_eq(test_verdict(x, 1, "hosted", "CPU-group"), VB_EXPLAIN_HOLDS);
 	ck_assert_str_eq(test_verdict(x, 3, "container", "CPU-group"), VB_EXPLAIN_HOLDS);
 	ck_assert_ptr_nonnull(strstr(md, "| hosted | type-2 (hosted) hypervisor"));
-	free(md);
 	json_decref(x);
+	free(md);
 	/* strings of an emulated VM on a record whose class says sandbox: no
 	 * emulated VM in the run (an unknown class is refused by the summary) */
 	json_object_set_new(h, "class", json_pack("{s:s,s:s}", "architecture", "sandbox",

@@ -87,24 +87,25 @@ const char *vb_env_mech_name(vb_env_mech_t m)
 	return (unsigned)m < VB_MECH_N ? mech_names[m] : mech_names[VB_MECH_UNKNOWN];
 }
 
-vb_env_arch_t vb_env_arch_parse(const char *name)
+/* The index of @name in @names[1..n), 0 when absent. */
+static unsigned name_index(const char *const *names, unsigned n, const char *name)
 {
 	unsigned i;
 
-	for (i = 1; name && i < VB_ARCH_N; i++)
-		if (!strcmp(name, arch_names[i]))
-			return (vb_env_arch_t)i;
-	return VB_ARCH_UNKNOWN;
+	for (i = 1; name && i < n; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return 0;
+}
+
+vb_env_arch_t vb_env_arch_parse(const char *name)
+{
+	return (vb_env_arch_t)name_index(arch_names, VB_ARCH_N, name);
 }
 
 vb_env_mech_t vb_env_mech_parse(const char *name)
 {
-	unsigned i;
-
-	for (i = 1; name && i < VB_MECH_N; i++)
-		if (!strcmp(name, mech_names[i]))
-			return (vb_env_mech_t)i;
-	return VB_MECH_UNKNOWN;
+	return (vb_env_mech_t)name_index(mech_names, VB_MECH_N, name);
 }
 
 int vb_env_arch_is_vm(vb_env_arch_t a)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness/core/cgroup.h"
+#include "lib/cpulist.h"
 #include "lib/hostinfo.h"
 #include "harness/core/marker.h"
 #include "lib/mountinfo.h"
@@ -80,13 +81,7 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	rest = all & ~env;
 	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
 	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
-	if (rest) {
-		CPU_ZERO(&set);
-		for (i = 0; i < 64; i++)
-			if (rest & (1ull << i))
-				CPU_SET(i, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
+	vb_cpulist_pin_mask(rest); /* the harness off the environments' CPUs */
 	return 0;
 }
 

@@ -1,0 +1,332 @@
+/*
+ * vm_boot.c - starting a VM environment (vm_int.h): vbench listens on a unix
+ * socket in a private directory, then execs QEMU (argument vector from
+ * vm_qemu.h, no shell) in its own process group, in the cgroup, with a
+ * parent-death SIGKILL; QEMU connects to the socket and the guest's /init
+ * runs the agent on the virtio-serial port behind it.  The kernel console
+ * and QEMU's stderr go to logs in the run directory.  A boot that fails,
+ * panics or times out (--boot-timeout, one deadline from the launch) kills
+ * QEMU and the error carries QEMU's last message and the console's tail.
+ *
+ * Test hooks (environment variables of vbench, for tests/check_vm.c):
+ * VBENCH_TEST_GUEST_HANG=1 adds vbench.hang=1 to the kernel command line, so
+ * the guest's /init never starts the agent (initramfs.h);
+ * VBENCH_TEST_GUEST_PANIC=1 adds rdinit=/vbench-no-such-init, so the guest
+ * kernel panics at boot.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness/core/marker.h"
+#include "harness/core/options.h"
+#include "harness/core/undo.h"
+#include "harness/env/vm_int.h"
+#include "lib/cpulist.h"
+#include "lib/safefs.h"
+#include "lib/testpoint.h"
+#include "lib/util.h"
+
+static void close_logs(vm_priv_t *p)
+{
+	if (p->console_fd >= 0)
+		close(p->console_fd);
+	if (p->qemu_fd >= 0)
+		close(p->qemu_fd);
+	p->console_fd = p->qemu_fd = -1;
+}
+
+/* The console and QEMU logs: in the run directory (next to the agent log),
+ * else the private socket directory (gone with it); opened here beneath
+ * the directory's descriptor and given to QEMU as descriptors, so no path
+ * is opened by QEMU and no link can redirect them. */
+static int open_logs(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+{
+	const char *dir = env->cfg->out_fd >= 0 ? env->cfg->out : p->sockdir;
+	int dfd = env->cfg->out_fd, own = dfd < 0, rc = -1;
+	char con[NAME_MAX + 1], qlog[NAME_MAX + 1];
+
+	if (own && (dfd = vb_safefs_open_dir(AT_FDCWD, p->sockdir, 0)) < 0)
+		return vb_error_sys(err, "%s: %s", env->ops->name, p->sockdir);
+	snprintf(con, sizeof(con), "console-%s%s.log", env->ops->name, env->inst);
+	snprintf(qlog, sizeof(qlog), "qemu-%s%s.log", env->ops->name, env->inst);
+	snprintf(p->console, sizeof(p->console), "%s/%s", dir, con);
+	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s/%s", dir, qlog);
+	if ((p->console_fd = vb_vm_log_open(dfd, con, p->console, err)) >= 0 &&
+	    (p->qemu_fd = vb_vm_log_open(dfd, qlog, p->qemu_log, err)) >= 0)
+		rc = 0;
+	if (own)
+		close(dfd);
+	if (rc < 0)
+		close_logs(p);
+	return rc;
+}
+
+/* The socket QEMU will connect to, listening; returns the fd or -1. */
+static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(p->sockdir, sizeof(p->sockdir), "/tmp/vbench-vm-%s-XXXXXX", vb_marker_run_id());
+	if (!mkdtemp(p->sockdir)) {
+		vb_error_sys(err, "%s: create the socket directory %s", env->ops->name, p->sockdir);
+		p->sockdir[0] = '\0';
+		return -1;
+	}
+	p->sockdir_res = vb_res_add_path(VB_RES_DIR, p->sockdir);
+	snprintf(p->sock, sizeof(p->sock), "%s/chan.sock", p->sockdir);
+	if (strlen(p->sock) >= sizeof(sa.sun_path))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: socket path too long", env->ops->name);
+	memcpy(sa.sun_path, p->sock, strlen(p->sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return vb_error_sys(err, "%s: socket", env->ops->name);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
+		vb_error_sys(err, "%s: listen on %s", env->ops->name, p->sock);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+{
+	const char *hang = getenv("VBENCH_TEST_GUEST_HANG");
+	const char *panic = getenv("VBENCH_TEST_GUEST_PANIC");
+	int h = hang && !strcmp(hang, "1"), pn = panic && !strcmp(panic, "1");
+
+	/* A TCG guest reads the host's TSC: with an invariant host TSC it is
+	 * reliable, and the guest kernel must not let its clocksource
+	 * watchdog (refined-jiffies on microvm: no HPET, no ACPI PM timer)
+	 * distrust it.  Under CPU contention timer ticks arrive late, the
+	 * watchdog saw "skew", and the guest fell back to refined-jiffies:
+	 * every clock read then moved in 4 ms steps (seen here: I/O latency
+	 * p50 0 us, p99 4000.25 us). */
+	snprintf(p->append, sizeof(p->append), "%s%s%s%s%s", p->tsc_khz ? "tsc=reliable" : "",
+		 p->tsc_khz && (h || pn) ? " " : "", h ? "vbench.hang=1" : "", h && pn ? " " : "",
+		 pn ? "rdinit=/vbench-no-such-init" : "");
+	memset(&p->qc, 0, sizeof(p->qc));
+	p->qc.binary = p->qemu;
+	p->qc.name = env->ops->name;
+	p->qc.accel = vm_is_kvm(env) ? "kvm" : "tcg";
+	p->qc.machine = "microvm";
+	p->qc.vcpus = (unsigned)env->cfg->cpus;
+	p->qc.memory = env->cfg->memory & ~((1ULL << 20) - 1); /* whole MiB */
+	p->qc.kernel = p->img.kernel;
+	p->qc.initrd = p->img.initramfs;
+	p->qc.append = p->append[0] ? p->append : NULL;
+	p->qc.disk = p->disk.path;
+	p->qc.disk_fd = p->disk.fd; /* QEMU opens the image vbench made, never the path */
+	p->qc.aio = "native";
+	p->qc.chan_path = p->sock;
+	p->qc.console_log = p->console;
+	p->qc.console_fd = p->console_fd;
+	p->qc.tsc_khz = p->tsc_khz;
+	p->qc.rng = 1;
+	if (vb_qemu_argv(&p->qc, &p->argv, err) < 0)
+		return vb_error_prefix(err, "%s", env->ops->name);
+	return 0;
+}
+
+/* fork + exec QEMU: own process group, parent-death SIGKILL, in the cgroup
+ * (or pinned to the allocated CPUs with --no-cgroup), stderr to the log,
+ * the console's (open_logs) and the disk image's descriptors inherited. */
+static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+{
+	pid_t parent = getpid(), pid;
+	int log = p->qemu_fd, null;
+
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (null < 0)
+		return vb_error_sys(err, "%s: open /dev/null", env->ops->name);
+	env->launch_ns = vb_now_ns();
+	pid = fork();
+	if (pid < 0) {
+		close(null);
+		return vb_error_sys(err, "%s: fork", env->ops->name);
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* fires when vbench's (only) thread exits */
+		if (getppid() != parent)
+			_exit(127);
+		if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0 ||
+		    (p->console_fd > 2 && fcntl(p->console_fd, F_SETFD, 0) < 0) ||
+		    (p->disk.fd > 2 && fcntl(p->disk.fd, F_SETFD, 0) < 0))
+			_exit(127);
+		if (env->have_cg ? vb_cgroup_attach(&env->cg, 0) < 0 : 0)
+			_exit(126);
+		if (!env->have_cg)
+			vb_cpulist_pin(env->cfg->env_cpus);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		execv(p->argv.v[0], p->argv.v);
+		_exit(127);
+	}
+	close(null);
+	setpgid(pid, pid);
+	env->chan.pid = pid;
+	env->chan.res = vb_res_add_pid(pid, env->ops->name);
+	return 0;
+}
+
+/* QEMU exited by itself (reaped and forgotten): describe how into @buf. */
+static int qemu_exited(vb_env_t *env, char *buf, size_t len)
+{
+	int st;
+
+	if (env->chan.pid <= 0 || waitpid(env->chan.pid, &st, WNOHANG) != env->chan.pid)
+		return 0;
+	vb_res_forget(env->chan.res);
+	env->chan.pid = 0;
+	vb_vm_exit_text(st, buf, len);
+	return 1;
+}
+
+void vb_vm_qemu_end(vb_env_t *env, char *how, size_t len)
+{
+	how[0] = '\0';
+	for (int i = 0; env->chan.dead && i < 100 && !qemu_exited(env, how, len); i++)
+		usleep(10000);
+	if (!how[0])
+		qemu_exited(env, how, len);
+}
+
+/* Wait for QEMU to connect (it does so at once unless it failed). */
+static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
+{
+	uint64_t deadline = vb_now_ns() + (uint64_t)(env->cfg->boot_timeout_s * 1e9);
+	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+	char how[96];
+	int fd, rc;
+
+	for (;;) {
+		if (qemu_exited(env, how, sizeof(how)))
+			return vb_error_set(err, VB_EUNAVAIL, 0,
+					    "%s: %s before connecting to the agent channel",
+					    env->ops->name, how);
+		if (vb_interrupted())
+			return vb_error_set(err, VB_EINTR, 0, "%s: interrupted while starting",
+					    env->ops->name);
+		if (vb_now_ns() >= deadline)
+			return vb_error_set(err, VB_ETIMEOUT, 0,
+					    "%s: QEMU did not connect within %g s", env->ops->name,
+					    env->cfg->boot_timeout_s);
+		rc = poll(&pfd, 1, 100);
+		if (rc <= 0)
+			continue;
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			return fd;
+		if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
+			return vb_error_sys(err, "%s: accept", env->ops->name);
+	}
+}
+
+/* Kill QEMU and turn @err into one line with the evidence: QEMU's last
+ * message and the console's last lines.  Returns -1. */
+static int boot_failed(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+{
+	char what[240], qline[140], panic[160], tail[sizeof(err->msg)], how[96],
+	    head[sizeof(err->msg)];
+	vb_errcode_t code = err->code;
+	size_t room;
+
+	vb_vm_qemu_end(env, how, sizeof(how)); /* its exit status is part of the message */
+	env->chan.dead = 1;
+	vb_chan_close(&env->chan, 0); /* kills QEMU if it still runs */
+	snprintf(what, sizeof(what), "%s", err->msg);
+	vb_vm_log_tail(p->qemu_log, 0, 1, qline, sizeof(qline));
+	vb_vm_log_find(p->console, "Kernel panic - not syncing:", panic, sizeof(panic));
+	snprintf(head, sizeof(head), "%s%s%s%s%s%s%s%s; console tail: ", what, how[0] ? " (" : "",
+		 how, how[0] ? ")" : "", panic[0] ? "; guest kernel panic: " : "", panic,
+		 qline[0] ? "; QEMU said: " : "", qline);
+	room = sizeof(err->msg) - strlen(head);
+	vb_vm_log_tail(p->console, 0, VM_TAIL_LINES, tail,
+		       room < sizeof(tail) ? room : sizeof(tail));
+	return vb_error_set(err, code, 0, "%s%s", head, tail[0] ? tail : "(empty)");
+}
+
+int vb_vm_boot(vb_env_t *env, vb_error_t *err)
+{
+	vm_priv_t *p = env->priv;
+	int64_t left_ms;
+	json_t *msg;
+	int lfd, fd;
+
+	lfd = listen_socket(env, p, err);
+	if (lfd < 0)
+		return -1;
+	if (open_logs(env, p, err) < 0 || build_argv(env, p, err) < 0 ||
+	    spawn_qemu(env, p, err) < 0) {
+		close_logs(p);
+		close(lfd);
+		return -1;
+	}
+	close_logs(p); /* QEMU has its own copies */
+	fd = accept_qemu(env, lfd, err);
+	close(lfd);
+	unlink(p->sock); /* connected: nobody else may */
+	if (fd < 0)
+		return err->code == VB_EINTR ? (vb_chan_close(&env->chan, 0), -1)
+					     : boot_failed(env, p, err);
+	/* One socket both ways: vb_chan_close closes it once. */
+	{
+		pid_t pid = env->chan.pid;
+		int res = env->chan.res;
+
+		vb_chan_init_fds(&env->chan, env->ops->name, fd, fd);
+		env->chan.pid = pid;
+		env->chan.res = res;
+	}
+	/* One deadline for the whole boot, from the launch. */
+	left_ms = (int64_t)(env->cfg->boot_timeout_s * 1000) -
+		  (int64_t)((vb_now_ns() - env->launch_ns) / 1000000);
+	vb_test_point("start", env->ops->name);
+	msg = vb_chan_recv(&env->chan, left_ms > 0 ? (int)left_ms : 0, 1, err);
+	if (!msg) {
+		if (err->code == VB_ETIMEOUT)
+			vb_error_set(err, VB_ETIMEOUT, 0,
+				     "%s: the guest's agent did not report ready within %g s "
+				     "(--boot-timeout)",
+				     env->ops->name, env->cfg->boot_timeout_s);
+		else if (err->code == VB_ESYS)
+			vb_error_set(err, VB_EUNAVAIL, 0,
+				     "%s: the agent channel closed during the boot",
+				     env->ops->name);
+		return err->code == VB_EINTR ? (vb_chan_close(&env->chan, 0), -1)
+					     : boot_failed(env, p, err);
+	}
+	if (vb_agent_check_ready(msg, err) < 0) {
+		json_decref(msg);
+		vb_error_prefix(err, "%s", env->ops->name);
+		if (err->code != VB_EUNAVAIL)
+			return boot_failed(env, p, err);
+		/* Another protocol: the guest booted, its agent is not this
+		 * vbench's; one line says so (no console tail). */
+		env->chan.dead = 1;
+		vb_chan_close(&env->chan, 0);
+		return -1;
+	}
+	env->ready_ns = vb_now_ns();
+	env->ready = msg;
+	{
+		struct stat sb;
+
+		p->console_ready = stat(p->console, &sb) == 0 ? sb.st_size : 0;
+	}
+	return 0;
+}

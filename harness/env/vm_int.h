@@ -1,0 +1,66 @@
+/*
+ * vm_int.h - what the two files of the VM environments share (vm.c: the
+ * tables, probe, prepare, run, describe, stop; vm_boot.c: starting QEMU
+ * and waiting for the guest's agent).  Internal to those two files.
+ */
+#ifndef VB_VM_INT_H
+#define VB_VM_INT_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "harness/env/env.h"
+#include "harness/env/vm_disk.h"
+#include "harness/env/vm_kvmprobe.h"
+#include "harness/env/vm_qemu.h"
+#include "harness/image/guestimage.h"
+
+#define VM_ALLOWANCE_FIXED (256ULL << 20) /* QEMU's own memory: a fixed part ... */
+#define VM_ALLOWANCE_PCT 10               /* ... plus this share of guest RAM */
+#define VM_ALLOWANCE_RULE "256 MiB + 10% of guest RAM for QEMU itself"
+#define VM_TAIL_LINES 20                  /* console lines in an error */
+#define VM_QEMU_NAME "qemu-system-x86_64"
+
+typedef struct vm_priv {
+	vb_guest_image_t img;     /* kernel, initramfs */
+	int have_img;
+	vb_vmdisk_t disk;         /* the scratch disk image */
+	int have_disk;
+	uint64_t allowance;       /* cgroup memory limit above guest RAM */
+	uint64_t tsc_khz;         /* host TSC rate given to a TCG guest (0: not given) */
+	char qemu[PATH_MAX];      /* qemu-system-x86_64 used */
+	char sockdir[PATH_MAX];   /* private directory of the channel socket */
+	int sockdir_res;
+	char sock[PATH_MAX];      /* the socket QEMU connects to */
+	char console[PATH_MAX];   /* the guest's ttyS0 */
+	off_t console_ready;      /* its size when the agent reported ready: the normal boot */
+	char qemu_log[PATH_MAX];  /* QEMU's stderr */
+	int console_fd;           /* ... opened safely, until QEMU has them (vm_start) */
+	int qemu_fd;
+	char append[96];          /* test-hook kernel arguments */
+	vb_qemu_cfg_t qc;         /* what QEMU was told */
+	vb_argv_t argv;           /* ... as an argument vector */
+	vb_kvm_verdict_t verdict; /* the kvm probe (kvm only) */
+	int have_verdict;
+} vm_priv_t;
+
+/* The kvm table (hardware-assisted), else hosted (TCG). */
+static inline int vm_is_kvm(const vb_env_t *env)
+{
+	return !strcmp(env->ops->name, "kvm");
+}
+
+/* ---- vm_boot.c ---- */
+
+/* The start hook: QEMU launched in the allocation, the guest booted and its
+ * agent ready within --boot-timeout; a failed boot kills QEMU and the error
+ * carries the evidence (QEMU's last message, the console's tail). */
+int vb_vm_boot(vb_env_t *env, vb_error_t *err);
+
+/* When the channel closed QEMU is on its way out: give it up to a second
+ * so that how it ended can be said; into @how ("" when it still runs). */
+void vb_vm_qemu_end(vb_env_t *env, char *how, size_t len);
+
+#endif
