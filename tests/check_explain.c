@@ -265,6 +265,27 @@ START_TEST(test_vm_verdicts)
 	free(md);
 	json_decref(x);
 	json_decref(run);
+	/* the probe's recorded modules decide, not the reason's words: PVM with
+	 * a reason that does not say so, and not PVM with one that does */
+	run = vb_test_load_fixture(FIXTURE);
+	add_vms(run, 8.0);
+	json_object_set_new(vb_test_env_rec(run, "kvm"), "reason",
+			    json_string("KVM is not hardware-accelerated here"));
+	json_object_set_new(vb_test_env_rec(run, "kvm"), "probe",
+			    json_pack("{s:s}", "modules", "kvm,kvm_pvm"));
+	x = explain(run, &md);
+	ck_assert(noted(x, 2, "PVM"));
+	json_decref(x);
+	free(md);
+	json_object_set_new(vb_test_env_rec(run, "kvm"), "reason",
+			    json_string("KVM is slow here (a kvm_pvm-like module?)"));
+	json_object_set_new(vb_test_env_rec(run, "kvm"), "probe",
+			    json_pack("{s:s}", "modules", "kvm,kvm_pvmx"));
+	x = explain(run, &md);
+	ck_assert(!noted(x, 2, "PVM"));
+	json_decref(x);
+	free(md);
+	json_decref(run);
 	/* an "emulated VM" as fast as bare metal: claim 1 does not hold */
 	run = vb_test_load_fixture(FIXTURE);
 	add_vms(run, 1.0);

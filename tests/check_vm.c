@@ -616,6 +616,11 @@ START_TEST(test_kvm_verdict)
 	doc = vb_test_load_run(dir, 0);
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(env_rec(doc, "kvm"), "reason")),
 				     "KVM"));
+	/* the probe's findings as data (explain reads the modules, not the reason) */
+	if (access("/dev/kvm", F_OK) == 0)
+		ck_assert_str_eq(json_string_value(json_object_get(
+					 json_object_get(env_rec(doc, "kvm"), "probe"), "modules")),
+				 v.module);
 	assert_no_debris(last_pid, doc);
 	json_decref(doc);
 }

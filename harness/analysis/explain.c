@@ -298,9 +298,29 @@ static json_t *claim_emulated(const ctx_t *c)
 	return cl;
 }
 
-/* What a kvm environment's unavailability means for claim 2. */
-static void kvm_meaning(const ctx_t *c, json_t *cl, const char *name, const char *why)
+/*
+ * KVM on the host of @e is PVM (kvm_pvm: a software KVM, no VT-x/AMD-V):
+ * the module list its probe recorded ("probe": {"modules": "kvm,kvm_pvm"});
+ * a run.json of an older vbench recorded only the reason @why, whose
+ * "(module ...)" the probe wrote.
+ */
+static int kvm_is_pvm(const json_t *e, const char *why)
 {
+	const char *mods = jstr(json_object_get(e, "probe"), "modules"), *p;
+	size_t n = strlen("kvm_pvm");
+
+	if (!mods)
+		return strstr(why, "kvm_pvm") != NULL; /* older vbench: its reason only */
+	for (p = mods; *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, "kvm_pvm", n) && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* What a kvm environment's unavailability means for claim 2. */
+static void kvm_meaning(const ctx_t *c, json_t *cl, const json_t *e, const char *why)
+{
+	const char *name = jstr(e, "name");
 	const json_t *flags = json_object_get(
 			 json_object_get(json_object_get(c->run, "host"), "cpu"), "flags"),
 		     *f;
@@ -310,7 +330,7 @@ static void kvm_meaning(const ctx_t *c, json_t *cl, const char *name, const char
 	json_array_foreach(flags, i, f) vmx |= !strcmp(json_string_value(f) ?: "", "vmx") ||
 					       !strcmp(json_string_value(f) ?: "", "svm");
 	note(cl, "%s unavailable: %s.", name, why);
-	if (strstr(why, "kvm_pvm"))
+	if (kvm_is_pvm(e, why))
 		note(cl,
 		     "KVM here is PVM, a software (paravirtualized) KVM without VT-x/AMD-V, not "
 		     "hardware-assisted: claim 2 cannot be tested on this host.");
@@ -342,7 +362,7 @@ static json_t *claim_hw(const ctx_t *c)
 		name = jstr(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
 		if (!measured(e, &why)) {
-			kvm_meaning(c, cl, name, why);
+			kvm_meaning(c, cl, e, why);
 			continue;
 		}
 		for (k = 0; k < 2; k++) {

@@ -69,6 +69,10 @@ typedef struct vb_env_ops {
 	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
 	 * Must be fast (seconds at most) and must not leave anything behind. */
 	int (*probe)(const struct vb_run_cfg *cfg, vb_error_t *err);
+	/* What the last probe found, as data (new reference, or NULL), recorded
+	 * as "probe" with an environment that did not come up, so analysis
+	 * reads facts, not the reason's words.  Optional. */
+	json_t *(*probe_facts)(void);
 	/* Build what the instance needs (cgroup, rootfs, image).  Optional. */
 	int (*prepare)(vb_env_t *env, vb_error_t *err);
 	/* Launch the instance; return once the agent's ready message arrived

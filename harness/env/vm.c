@@ -94,6 +94,14 @@ static int kvm_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 	return 0;
 }
 
+/* The last kvm probe's verdict for the record of a kvm that did not come
+ * up: the KVM modules loaded, the CPU flags, the figures (explain reads
+ * "modules"). */
+static json_t *kvm_probe_facts(void)
+{
+	return have_last_verdict ? vb_kvm_verdict_to_json(&last_verdict) : NULL;
+}
+
 /* ==== prepare ============================================================ */
 
 static int vm_prepare(vb_env_t *env, vb_error_t *err)
@@ -312,6 +320,7 @@ const vb_env_ops_t vb_env_kvm = {
 	.mech = VB_MECH_HW_ASSIST,
 	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_NEEDS_KVM | VB_ENV_IS_VM,
 	.probe = kvm_probe,
+	.probe_facts = kvm_probe_facts,
 	.prepare = vm_prepare,
 	.start = vb_vm_boot,
 	.run = vm_run,

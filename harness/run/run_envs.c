@@ -55,6 +55,7 @@ json_t *vb_run_footprint_json(vb_env_t *env)
 int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 {
 	vb_error_t err;
+	json_t *facts;
 
 	vb_error_clear(&err);
 	if (vb_env_check(env->ops, &err) < 0 || env->ops->probe(st->cfg, &err) < 0)
@@ -75,6 +76,8 @@ int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 unavailable:
 	json_object_set_new(rec, "available", json_false());
 	json_object_set_new(rec, "reason", json_string(err.msg));
+	if (env->ops->probe_facts && (facts = env->ops->probe_facts()) != NULL)
+		json_object_set_new(rec, "probe", facts);
 	snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
 	return -1;
 }
