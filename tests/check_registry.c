@@ -481,6 +481,40 @@ START_TEST(test_env_class)
 }
 END_TEST
 
+/* Crash cleanup is the backends': `vbench clean` finds the hook by the
+ * records' undo key (clean.c has no table of its own). */
+START_TEST(test_env_undo_hooks)
+{
+	const vb_env_ops_t *o, *u;
+	vb_env_ops_t t;
+	vb_error_t err;
+	size_t i, hooks = 0;
+
+	for (i = 0; i < vb_env_count(); i++) {
+		o = vb_env_at(i);
+		if (!o->undo)
+			continue;
+		hooks++;
+		u = vb_env_find_undo(vb_env_undo_key(o));
+		ck_assert_ptr_nonnull(u);
+		/* one key, one hook: the first backend of a key undoes for all */
+		ck_assert_msg(u->undo == o->undo, "%s: undo key %s has two hooks", o->name,
+			      vb_env_undo_key(o));
+	}
+	ck_assert_uint_ge(hooks, 3);
+	ck_assert_ptr_eq(vb_env_find_undo("oci"), vb_env_find("oci"));
+	ck_assert_ptr_eq(vb_env_find_undo("engine")->undo, vb_env_find("podman")->undo);
+	ck_assert_str_eq(vb_env_undo_key(vb_env_find("docker")), "engine");
+	ck_assert_ptr_null(vb_env_find_undo("bare")); /* leaves nothing a kill outlives */
+	ck_assert_ptr_null(vb_env_find_undo("docker")); /* its records say "engine" */
+	ck_assert_ptr_null(vb_env_find_undo(NULL));
+	t = *vb_env_find("bare");
+	t.undo_key = "bare-things";
+	ck_assert_int_eq(vb_env_check(&t, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "undo key needs an undo hook"));
+}
+END_TEST
+
 /* ---- resource registry ---------------------------------------------------- */
 
 static char root[PATH_MAX];
@@ -698,6 +732,7 @@ Suite *vb_suite_registry(void)
 	tcase_add_test(env, test_envs_all_valid);
 	tcase_add_test(env, test_env_check_broken);
 	tcase_add_test(env, test_env_class);
+	tcase_add_test(env, test_env_undo_hooks);
 	suite_add_tcase(s, env);
 
 	tcase_set_timeout(res, 30);

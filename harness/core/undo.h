@@ -34,8 +34,8 @@ int vb_res_add_path(vb_res_kind_t kind, const char *path);
 int vb_res_add_func(void (*fn)(void *), void *arg, const char *what);
 /*
  * A function, with the marker record `vbench clean` needs to undo it
- * after a kill (@undo, borrowed: {"undo": "oci", ...}; see clean.c's table
- * of undo handlers).
+ * after a kill (@undo, borrowed: {"undo": KEY, ...}, KEY the undo key of the backend
+ * whose undo hook `vbench clean` calls: env.h).
  */
 int vb_res_add_undo(void (*fn)(void *), void *arg, const char *what, const json_t *undo);
 /* The marker's name of a kind ("process", "cgroup", ...). */

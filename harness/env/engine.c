@@ -192,7 +192,10 @@ static json_t *undo_record(const engine_priv_t *p)
 	return json_pack("{s:s,s:s,s:s}", "undo", "engine", "engine", p->d->name, "id", p->name);
 }
 
-int vb_env_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
+/* `vbench clean` after a kill (env.h undo; docker and podman share the key
+ * "engine"): the engine is found again by name, the container's name must
+ * be vbench-<run id>-<engine>..., and `ENGINE rm -f NAME` runs. */
+static int engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 {
 	const char *en = json_string_value(json_object_get(rec, "engine"));
 	const char *id = json_string_value(json_object_get(rec, "id"));
@@ -603,6 +606,8 @@ const vb_env_ops_t vb_env_docker = {
 	.disk_usage = engine_disk_usage,
 	.stop = engine_stop,
 	.cleanup = engine_cleanup,
+	.undo = engine_undo,
+	.undo_key = "engine",
 };
 
 const vb_env_ops_t vb_env_podman = {
@@ -621,4 +626,6 @@ const vb_env_ops_t vb_env_podman = {
 	.disk_usage = engine_disk_usage,
 	.stop = engine_stop,
 	.cleanup = engine_cleanup,
+	.undo = engine_undo,
+	.undo_key = "engine",
 };

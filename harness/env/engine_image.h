@@ -78,12 +78,6 @@ int vb_engine_ask(const char *path, const char *const args[], int timeout_ms, ch
  */
 int vb_engine_info(const vb_engine_desc_t *d, vb_engine_info_t *in, vb_error_t *err);
 
-/* `vbench clean`: remove the container a killed vbench (run id @run_id) left,
- * from its marker record {"undo": "engine", "engine": "podman", "id": NAME}:
- * the engine is found again by name, NAME must be vbench-<run id>-<engine>...
- * 0 with what was done in @msg, -1 (refused) with why. */
-int vb_env_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len);
-
 /*
  * The image holding @agent and its libraries: reused when the engine has
  * the tag, else the tree is written as a tar into @tmpdir (removed after)

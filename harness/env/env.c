@@ -63,6 +63,21 @@ const char *vb_env_names(void)
 	return buf;
 }
 
+const char *vb_env_undo_key(const vb_env_ops_t *ops)
+{
+	return ops->undo_key ? ops->undo_key : ops->name;
+}
+
+const vb_env_ops_t *vb_env_find_undo(const char *key)
+{
+	size_t i;
+
+	for (i = 0; key && i < VB_ARRAY_SIZE(backends); i++)
+		if (backends[i]->undo && !strcmp(vb_env_undo_key(backends[i]), key))
+			return backends[i];
+	return NULL;
+}
+
 /* ---- the class ---------------------------------------------------------- */
 
 static const char *const arch_names[VB_ARCH_N] = {
@@ -175,6 +190,10 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 	if (!o->probe || !o->start || !o->stop || !o->cleanup)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "environment %s: probe, start, stop and cleanup hooks required",
+				    o->name);
+	if (o->undo_key && (!o->undo || !o->undo_key[0]))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "environment %s: an undo key needs an undo hook (and a name)",
 				    o->name);
 	return 0;
 }

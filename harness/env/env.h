@@ -100,6 +100,14 @@ typedef struct vb_env_ops {
 	int (*stop)(vb_env_t *env, vb_error_t *err);
 	/* Release everything prepare/start made; safe to call twice.  Required. */
 	void (*cleanup)(vb_env_t *env);
+	/* `vbench clean`: undo what a killed vbench left that outlives it (a
+	 * container a runtime or an engine keeps running).  @rec is the record
+	 * the backend gave vb_res_add_undo ({"undo": undo_key, ...}), @run_id
+	 * the dead vbench's run id (marker.h).  Returns 0 with what was done in
+	 * @msg, or -1 when the record is refused (why in @msg).  Optional. */
+	int (*undo)(const json_t *rec, const char *run_id, char *msg, size_t len);
+	const char *undo_key; /* the records' "undo" name; NULL: the backend's name.
+			       * Backends of one implementation share key and hook */
 } vb_env_ops_t;
 
 struct vb_env {
@@ -126,10 +134,16 @@ const vb_env_ops_t *vb_env_at(size_t i);
 const vb_env_ops_t *vb_env_find(const char *name);
 /* Comma-separated names of all backends (for error messages). */
 const char *vb_env_names(void);
+/* The first backend whose undo hook takes marker records named @key
+ * (undo_key, else its name), or NULL (clean.c). */
+const vb_env_ops_t *vb_env_find_undo(const char *key);
+/* The "undo" name of @ops's records: undo_key, else its name. */
+const char *vb_env_undo_key(const vb_env_ops_t *ops);
 
 /* Validate a table: version, name, type, mechanism, the class (a known
  * architecture and mechanism that agree with each other and with the
- * VM and baseline flags), probe/start/stop/cleanup. */
+ * VM and baseline flags), probe/start/stop/cleanup, no undo key without
+ * an undo hook. */
 int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
 
 /* The names run.json uses for a class: "bare-metal", "container", "sandbox",

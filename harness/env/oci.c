@@ -332,7 +332,10 @@ static json_t *undo_record(const oci_priv_t *p)
 			 "manager_disabled", p->manager_disabled, "private_ns", p->private_ns);
 }
 
-int vb_env_oci_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
+/* `vbench clean` after a kill (env.h undo): the record is undo_record()'s;
+ * the id must be vbench-<run id>-oci..., the runtime is looked up again by
+ * name, and `RUNTIME delete -f ID` runs as the run would have. */
+static int oci_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 {
 	const char *rt = json_string_value(json_object_get(rec, "runtime"));
 	const char *id = json_string_value(json_object_get(rec, "id"));
@@ -598,4 +601,5 @@ const vb_env_ops_t vb_env_oci = {
 	.disk_usage = oci_disk_usage,
 	.stop = oci_stop,
 	.cleanup = oci_cleanup,
+	.undo = oci_undo,
 };

@@ -74,15 +74,4 @@ int vb_oci_write(const char *bundle, const json_t *config, vb_error_t *err);
  */
 void vb_env_oci_select(const char *runtime);
 
-/*
- * `vbench clean`'s undo of a container whose vbench was killed: @rec is the
- * marker's record ({"undo": "oci", "runtime": "crun"|"runc", "id",
- * "manager_disabled", "private_ns"}), @run_id the dead vbench's run id
- * (marker.h).  The id must be vbench-<run id>-oci...; the runtime is looked
- * up again by name.
- * Runs `RUNTIME delete -f ID` as the run would have.  Returns 0 (what was
- * done in @msg) or -1 when the record was refused (why in @msg).
- */
-int vb_env_oci_undo(const json_t *rec, const char *run_id, char *msg, size_t len);
-
 #endif

@@ -18,10 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/env/engine_image.h"
 #include "harness/core/marker.h"
-#include "harness/env/oci_spec.h"
 #include "harness/core/undo.h"
+#include "harness/env/env.h"
 #include "lib/util.h"
 
 #define MARKER_MAX (1u << 20) /* a marker is a few KB; refuse anything huge */
@@ -43,15 +42,6 @@ typedef struct marker {
 } marker_t;
 
 enum { M_BAD, M_BUSY, M_LIVE, M_DEAD };
-
-/* Undo handlers of VB_RES_FUNC records, by their "undo" name. */
-static const struct {
-	const char *name;
-	int (*undo)(const json_t *rec, const char *run_id, char *msg, size_t len);
-} undoers[] = {
-	{ "oci", vb_env_oci_undo },
-	{ "engine", vb_env_engine_undo },
-};
 
 /* ==== reading a marker ===================================================== */
 
@@ -268,27 +258,28 @@ static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, cha
 	return wait_gone((pid_t)pid, start) == 0 ? DONE : FAILED;
 }
 
+/* A function record: its "undo" name is a backend's undo key, and the
+ * backend undoes it (env.h: vb_env_ops_t.undo). */
 static int undo_func(const json_t *r, const vb_clean_owner_t *o, int dry, char *msg, size_t len)
 {
 	const char *u = json_string_value(json_object_get(r, "undo"));
 	const char *id = json_string_value(json_object_get(r, "id"));
-	size_t i;
+	const vb_env_ops_t *b = vb_env_find_undo(u);
+	size_t k;
 
-	for (i = 0; u && i < VB_ARRAY_SIZE(undoers); i++) {
-		if (strcmp(u, undoers[i].name))
-			continue;
-		for (size_t k = 0; id && k < o->nlive; k++)
-			if (strstr(id, o->live_ids[k]))
-				return snprintf(msg, len, "%s container %s: it carries the run id of a "
-						"live run", u, id),
-				       REFUSED;
-		if (dry)
-			return snprintf(msg, len, "%s container %s", u, id ?: "?"), DONE;
-		return undoers[i].undo(r, o->run_id, msg, len) == 0 ? DONE : REFUSED;
+	if (!b) {
+		snprintf(msg, len, "%s: nothing recorded to undo",
+			 json_string_value(json_object_get(r, "path")) ?: "function");
+		return GONE;
 	}
-	snprintf(msg, len, "%s: nothing recorded to undo",
-		 json_string_value(json_object_get(r, "path")) ?: "function");
-	return GONE;
+	for (k = 0; id && k < o->nlive; k++)
+		if (strstr(id, o->live_ids[k]))
+			return snprintf(msg, len, "%s container %s: it carries the run id of a live run",
+					u, id),
+			       REFUSED;
+	if (dry)
+		return snprintf(msg, len, "%s container %s", u, id ?: "?"), DONE;
+	return b->undo(r, o->run_id, msg, len) == 0 ? DONE : REFUSED;
 }
 
 static int undo_one(const json_t *r, const vb_clean_owner_t *o, int dry, char *msg, size_t len)
