@@ -39,6 +39,7 @@
 #include "harness/core/undo.h"
 #include "lib/util.h"
 #include "harness/env/vm_disk.h"
+#include "harness/run/sizing.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
 
@@ -110,15 +111,20 @@ START_TEST(test_disk_size)
 	uint64_t largest;
 
 	ck_assert_ptr_nonnull(cfg);
+	/* the run layer sizes the files (run/sizing.c), the VM its disk from them */
 	cfg_with(cfg, cpu);
-	ck_assert_uint_eq(vb_vmdisk_size(cfg, &largest), VB_VMDISK_MIN);
+	largest = vb_sizing_largest_file(cfg);
 	ck_assert_uint_eq(largest, 0);
+	ck_assert_uint_eq(vb_vmdisk_size(largest), VB_VMDISK_MIN);
 	cfg_with(cfg, io);
-	ck_assert_uint_eq(vb_vmdisk_size(cfg, &largest), VB_VMDISK_MIN);
+	largest = vb_sizing_largest_file(cfg);
 	ck_assert_uint_eq(largest, 64ULL << 20); /* io.seqread's default */
+	ck_assert_uint_eq(vb_vmdisk_size(largest), VB_VMDISK_MIN);
 	cfg_with(cfg, big);
-	ck_assert_uint_eq(vb_vmdisk_size(cfg, &largest), 6ULL * 1024 * 1024 * 1024 + VB_VMDISK_SLACK);
+	largest = vb_sizing_largest_file(cfg);
 	ck_assert_uint_eq(largest, 3ULL << 30);
+	ck_assert_uint_eq(vb_vmdisk_size(largest), 6ULL * 1024 * 1024 * 1024 + VB_VMDISK_SLACK);
+	ck_assert_uint_eq(vb_vmdisk_size(UINT64_MAX), UINT64_MAX & ~((1ULL << 20) - 1));
 	free(cfg);
 }
 END_TEST

@@ -79,6 +79,9 @@ typedef struct vb_run_cfg {
 	char allow_device[PATH_MAX];        /* --allow-device: block device I/O may write to */
 	int scratch_device;                 /* --scratch is the allowed block device (prepare.c) */
 	uint64_t device_bytes;              /* its size (BLKGETSIZE64), when scratch_device */
+	uint64_t largest_file;              /* largest file an I/O workload of the run writes
+					     * (run/sizing.c), set before the environments
+					     * start: a VM sizes its scratch disk from it */
 	char agent_path[PATH_MAX];
 	char kernel[PATH_MAX];              /* --kernel: guest kernel image ("" = choose: guestimage.h) */
 	char log_path[PATH_MAX];            /* agent stderr log (in the run directory), for messages */

@@ -15,44 +15,24 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "workloads/workload.h"
-#include "lib/hostinfo.h"
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
 #include "harness/core/runproc.h"
 #include "lib/safefs.h"
-#include "harness/run/sizing.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
 
 /* ==== the scratch disk image ============================================ */
 
-uint64_t vb_vmdisk_size(const vb_run_cfg_t *cfg, uint64_t *largest)
+uint64_t vb_vmdisk_size(uint64_t largest)
 {
-	vb_params_t *p = malloc(sizeof(*p));
-	uint64_t big = 0, v, size;
-	vb_caches_t caches;
-	vb_sizing_t sz;
-	int fixed;
-	size_t i;
+	uint64_t size;
 
-	if (p) {
-		vb_hostinfo_caches(&caches);
-		vb_sizing_init(&sz, &caches, cfg->memory, (unsigned)cfg->cpus,
-			       cfg->profile ? cfg->profile->tiny : 0);
-		for (i = 0; i < cfg->nwl; i++) {
-			if (!(cfg->wl[i]->flags & VB_W_SCRATCH) ||
-			    vb_sizing_params(cfg->wl[i], &sz, cfg, p, &fixed, NULL) < 0)
-				continue; /* a workload that cannot be sized fails on its own */
-			v = vb_param_u64(p, "file_bytes");
-			big = v > big ? v : big;
-		}
-		free(p);
-	}
-	if (largest)
-		*largest = big;
-	size = big > (UINT64_MAX - VB_VMDISK_SLACK) / 2 ? UINT64_MAX : 2 * big + VB_VMDISK_SLACK;
+	size = largest > (UINT64_MAX - VB_VMDISK_SLACK) / 2 ? UINT64_MAX
+							    : 2 * largest + VB_VMDISK_SLACK;
 	size = size < VB_VMDISK_MIN ? VB_VMDISK_MIN : size;
+	if (size > UINT64_MAX - ((1ULL << 20) - 1)) /* no room to round up: down */
+		return size & ~((1ULL << 20) - 1);
 	return (size + (1ULL << 20) - 1) & ~((1ULL << 20) - 1);
 }
 
@@ -119,7 +99,8 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 	if (vb_proc_which("mkfs.ext4", d->mkfs, sizeof(d->mkfs)) < 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "mkfs.ext4 not installed (apt-get install e2fsprogs)");
-	d->bytes = vb_vmdisk_size(cfg, &d->largest_file);
+	d->largest_file = cfg->largest_file;
+	d->bytes = vb_vmdisk_size(d->largest_file);
 	if (!dir[0]) {
 		snprintf(d->dir, sizeof(d->dir), "/var/tmp/vbench-vmdisk-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(d->dir)) {

@@ -9,7 +9,7 @@
  * an argument vector, a deadline, no shell) with every lazy initialisation
  * off, so no background ext4lazyinit thread in the guest writes during a
  * measurement.  It is sized from the I/O workloads the run selected: twice
- * the largest file_bytes plus 256 MiB, at least 1 GiB.  The image (and the
+ * the largest file_bytes (cfg->largest_file) plus 256 MiB, at least 1 GiB.  The image (and the
  * private directory made for it when the run has no scratch directory) is
  * registered with the resource registry the moment it exists.  When
  * --scratch names a block device (--allow-device) the image still is
@@ -49,19 +49,18 @@ typedef struct vb_vmdisk {
 } vb_vmdisk_t;
 
 /*
- * Size of the image for the run @cfg: max(VB_VMDISK_MIN, 2 * largest
- * file_bytes + VB_VMDISK_SLACK) rounded up to a MiB, where file_bytes is
- * what the sizing module gives each selected I/O workload (defaults, tiny
- * profile, --param), the same values the runner sends.  *@largest (may be
- * NULL) receives the largest file_bytes, 0 when no I/O workload is selected.
+ * Size of the image for a run whose largest I/O file is @largest bytes
+ * (cfg->largest_file: the run layer computes it, run/sizing.c, from what it
+ * sends each selected I/O workload): max(VB_VMDISK_MIN, 2 * @largest +
+ * VB_VMDISK_SLACK) rounded up to a MiB.
  */
-uint64_t vb_vmdisk_size(const vb_run_cfg_t *cfg, uint64_t *largest);
+uint64_t vb_vmdisk_size(uint64_t largest);
 
 /*
  * Create "<dir>/vbench-<tag>-<run id>.img" (dir: cfg->scratch, else, or
  * when that is a block device, a private registered directory under
- * /var/tmp) with O_CREAT | O_EXCL | O_NOFOLLOW, sparse, of vb_vmdisk_size()
- * bytes, and format it with `mkfs.ext4 -q -F -E nodiscard,
+ * /var/tmp) with O_CREAT | O_EXCL | O_NOFOLLOW, sparse, of
+ * vb_vmdisk_size(cfg->largest_file) bytes, and format it with `mkfs.ext4 -q -F -E nodiscard,
  * lazy_itable_init=0,lazy_journal_init=0 /proc/self/fd/N`, N the image's
  * descriptor @d->fd, which mkfs inherits.  From its creation on the image
  * is used only through that descriptor (QEMU inherits it too: qemu.h

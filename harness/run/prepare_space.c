@@ -26,7 +26,6 @@
 
 #include "workloads/workload.h"
 #include "harness/env/env.h"
-#include "lib/hostinfo.h"
 #include "harness/run/sizing.h"
 #include "lib/util.h"
 #include "harness/env/vm_disk.h"
@@ -39,28 +38,6 @@
 static uint64_t image_meta(uint64_t img)
 {
 	return img / 32 + IMAGE_META_FIXED;
-}
-
-/* file_bytes of workload @w as the runner will send it, 0 if unsized. */
-static uint64_t file_bytes_of(const vb_run_cfg_t *cfg, const vb_workload_t *w)
-{
-	vb_params_t *p = malloc(sizeof(*p));
-	vb_caches_t caches;
-	vb_sizing_t sz;
-	uint64_t v = 0;
-	int fixed;
-
-	if (!p || !w || !(w->flags & VB_W_SCRATCH)) {
-		free(p);
-		return 0;
-	}
-	vb_hostinfo_caches(&caches);
-	vb_sizing_init(&sz, &caches, cfg->memory, (unsigned)cfg->cpus,
-		       cfg->profile ? cfg->profile->tiny : 0);
-	if (vb_sizing_params(w, &sz, cfg, p, &fixed, NULL) == 0)
-		v = vb_param_u64(p, "file_bytes");
-	free(p);
-	return v;
 }
 
 static uint64_t max64(uint64_t a, uint64_t b)
@@ -97,17 +74,16 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 {
 	uint64_t f = 0, fn, img, vm_run, run, dens = 0, noisy = 0, mem_noisy;
 	char a[32], b[32];
-	size_t i;
 
 	memset(n, 0, sizeof(*n));
 	count_envs(cfg, n);
-	for (i = 0; i < cfg->nwl; i++)
-		f = max64(f, file_bytes_of(cfg, cfg->wl[i]));
-	fn = (cfg->noisy & VB_NOISY_IO) ? max64(file_bytes_of(cfg, vb_workload_find("io.randread")),
-						file_bytes_of(cfg, vb_workload_find("io.randwrite")))
-					: 0;
+	f = vb_sizing_largest_file(cfg);
+	fn = (cfg->noisy & VB_NOISY_IO)
+		 ? max64(vb_sizing_file_bytes(cfg, vb_workload_find("io.randread")),
+			 vb_sizing_file_bytes(cfg, vb_workload_find("io.randwrite")))
+		 : 0;
 	n->largest_file = f;
-	img = n->nvm ? vb_vmdisk_size(cfg, NULL) : 0;
+	img = n->nvm ? vb_vmdisk_size(f) : 0;
 
 	/* Memory: every VM keeps what its guest touched, up to --memory, for
 	 * the whole run; host processes run one repetition at a time (the

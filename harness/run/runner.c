@@ -299,6 +299,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 	if (!cfg->seed_set)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
 	vb_prepare_needs(cfg, &needs);
+	cfg->largest_file = needs.largest_file; /* a VM's scratch disk is sized from it */
 	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, &needs, err) < 0)
 		return -1;
 	if ((st->rs ? resume_out(cfg, err) : vb_prepare_out(cfg, err)) < 0 ||

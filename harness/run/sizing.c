@@ -4,6 +4,7 @@
 #include "harness/run/sizing.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void vb_sizing_init(vb_sizing_t *s, const vb_caches_t *c, uint64_t mem, unsigned cpus, int tiny)
@@ -104,4 +105,35 @@ int vb_calibrate(const vb_workload_t *w, vb_params_t *p, double target_s, vb_pro
 	*record = json_pack("{s:s,s:I,s:f,s:o}", "param", d->key, "value", (json_int_t)next,
 			    "target_s", target_s, "probes", probes);
 	return 0;
+}
+
+uint64_t vb_sizing_file_bytes(const vb_run_cfg_t *cfg, const vb_workload_t *w)
+{
+	vb_params_t *p;
+	vb_caches_t caches;
+	vb_sizing_t sz;
+	uint64_t v = 0;
+	int fixed;
+
+	if (!w || !(w->flags & VB_W_SCRATCH) || !(p = malloc(sizeof(*p))))
+		return 0;
+	vb_hostinfo_caches(&caches);
+	vb_sizing_init(&sz, &caches, cfg->memory, (unsigned)cfg->cpus,
+		       cfg->profile ? cfg->profile->tiny : 0);
+	if (vb_sizing_params(w, &sz, cfg, p, &fixed, NULL) == 0)
+		v = vb_param_u64(p, "file_bytes");
+	free(p);
+	return v;
+}
+
+uint64_t vb_sizing_largest_file(const vb_run_cfg_t *cfg)
+{
+	uint64_t big = 0, v;
+	size_t i;
+
+	for (i = 0; i < cfg->nwl; i++) {
+		v = vb_sizing_file_bytes(cfg, cfg->wl[i]);
+		big = v > big ? v : big;
+	}
+	return big;
 }

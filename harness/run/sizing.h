@@ -28,6 +28,16 @@ void vb_sizing_init(vb_sizing_t *s, const vb_caches_t *c, uint64_t mem, unsigned
 int vb_sizing_params(const vb_workload_t *w, const vb_sizing_t *s, const vb_run_cfg_t *cfg,
 		     vb_params_t *p, int *scale_fixed, vb_error_t *err);
 
+/*
+ * The file_bytes of I/O workload @w for the run @cfg, exactly as the runner
+ * will send it (defaults, tiny profile, --param; calibration never changes
+ * a file size), 0 for a workload without a scratch file or one that cannot
+ * be sized (it fails on its own).  vb_sizing_largest_file: the largest of
+ * the run's selected workloads, 0 without an I/O workload.
+ */
+uint64_t vb_sizing_file_bytes(const vb_run_cfg_t *cfg, const vb_workload_t *w);
+uint64_t vb_sizing_largest_file(const vb_run_cfg_t *cfg);
+
 /* Run @w once with @p and report the measured region's duration. */
 typedef int (*vb_probe_fn)(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 			   uint64_t *elapsed_ns, vb_error_t *err);
