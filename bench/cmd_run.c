@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "harness/core/options.h"
+#include "harness/env/env.h"
 #include "harness/run/prepare.h"
 #include "harness/core/undo.h"
 #include "harness/output/report_dir.h"
@@ -42,7 +43,7 @@ int vb_cmd_run(int argc, char **argv)
 
 	vb_error_clear(&err);
 	vb_run_cfg_init(&cfg);
-	rc = vb_run_cfg_parse(&cfg, argc, argv, &err);
+	rc = vb_run_cfg_parse(&cfg, argc, argv, vb_env_cfg_ext(), &err);
 	if (rc == 1)
 		return VB_EXIT_OK;
 	if (rc < 0) {

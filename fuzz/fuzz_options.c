@@ -11,6 +11,7 @@
 
 #include "harness/core/cgroup.h"
 #include "harness/core/options.h"
+#include "harness/env/env.h"
 #include "lib/util.h"
 #include "fuzz/fuzz.h"
 
@@ -62,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		parse_values(argv[i]);
 	vb_run_cfg_init(&cfg);
 	vb_error_clear(&err);
-	rc = vb_run_cfg_parse(&cfg, argc, argv, &err);
+	rc = vb_run_cfg_parse(&cfg, argc, argv, vb_env_cfg_ext(), &err);
 	if (rc < 0) {
 		vb_fuzz_check_error(&err);
 		VB_FUZZ_ASSERT(err.code == VB_EUSAGE || err.code == VB_ESYS,

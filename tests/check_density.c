@@ -67,7 +67,7 @@ static int parse(vb_run_cfg_t *cfg, const char *const *args, vb_error_t *err)
 		argv[n++] = (char *)*args++;
 	argv[n] = NULL;
 	vb_run_cfg_init(cfg);
-	return vb_run_cfg_parse(cfg, n, argv, err);
+	return vb_run_cfg_parse(cfg, n, argv, vb_env_cfg_ext(), err);
 }
 
 START_TEST(test_options)

@@ -330,7 +330,8 @@ static const char *cannot_run(const char *runtime, char *why, size_t len)
 	}
 	vb_run_cfg_init(cfg);
 	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s", agent);
-	snprintf(cfg->oci_runtime, sizeof(cfg->oci_runtime), "%s", runtime);
+	if (runtime[0])
+		ck_assert_int_eq(vb_env_conf_set(cfg, "--runtime", runtime, &err), 0);
 	rc = ops->probe(cfg, &err);
 	free(cfg);
 	if (rc == 0)

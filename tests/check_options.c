@@ -39,7 +39,7 @@ static int parse(vb_run_cfg_t *cfg, vb_error_t *err, ...)
 	args[argc] = NULL;
 	vb_run_cfg_init(cfg);
 	vb_error_clear(err);
-	return vb_run_cfg_parse(cfg, argc, args, err);
+	return vb_run_cfg_parse(cfg, argc, args, vb_env_cfg_ext(), err);
 }
 
 /* Parsing must fail with VB_EUSAGE and a message containing @word. */
@@ -338,6 +338,11 @@ START_TEST(test_help)
 	ck_assert_ptr_nonnull(strstr(text, "(default: quick)"));
 	ck_assert_ptr_nonnull(strstr(text, "[quick, standard, full, test]"));
 	ck_assert_ptr_nonnull(strstr(text, "--help"));
+	/* the backends' own options under the backends that declare them */
+	ck_assert_ptr_nonnull(strstr(text, "\noptions of the environment oci:\n  --runtime NAME "));
+	ck_assert_ptr_nonnull(strstr(text, "\noptions of the environments hosted, kvm:\n  --kernel PATH "));
+	ck_assert_ptr_nonnull(strstr(text, "  --boot-timeout SECONDS   limit for a VM to boot"));
+	ck_assert((size_t)(strstr(text, "  --help") - text) < (size_t)(strstr(text, "--runtime") - text));
 	free(text);
 
 	/* -h too */

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "harness/core/options.h"
+#include "harness/env/env.h"
 #include "harness/run/prepare.h"
 #include "lib/util.h"
 #include "workloads/agent.h"
@@ -133,7 +134,7 @@ static int parse_args(vb_run_cfg_t *cfg, vb_error_t *err, char **argv)
 		argc++;
 	vb_run_cfg_init(cfg);
 	vb_error_clear(err);
-	return vb_run_cfg_parse(cfg, argc, argv, err);
+	return vb_run_cfg_parse(cfg, argc, argv, vb_env_cfg_ext(), err);
 }
 
 START_TEST(test_limit_options)

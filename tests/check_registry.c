@@ -515,6 +515,39 @@ START_TEST(test_env_undo_hooks)
 }
 END_TEST
 
+/* A backend's options are its own: declared in its table, none of them a
+ * core option or another group's, each group's configuration within the
+ * run configuration's room for them. */
+START_TEST(test_env_options)
+{
+	const vb_run_cfg_ext_t *x = vb_env_cfg_ext();
+	const vb_opt_group_t *g, *h;
+	size_t i, j, k, l, end = 0;
+
+	ck_assert_ptr_nonnull(x->env_find);
+	ck_assert_str_eq(x->env_default, "bare");
+	ck_assert_str_eq(x->env_find("kvm"), "kvm");
+	ck_assert_ptr_null(x->env_find("xen"));
+	ck_assert_uint_ge(x->ngroups, 2);
+	for (i = 0; i < x->ngroups; i++) {
+		g = &x->groups[i];
+		ck_assert_msg(g->off >= end, "%s overlaps the group before", g->title);
+		end = g->off + g->size;
+		for (k = 0; k < g->nopts; k++) {
+			ck_assert_msg(!vb_run_cfg_core_option(g->opts[k].name),
+				      "%s declares the core option %s", g->title, g->opts[k].name);
+			for (j = 0; j <= i; j++)
+				for (h = &x->groups[j], l = 0; l < (j == i ? k : h->nopts); l++)
+					ck_assert_msg(strcmp(h->opts[l].name, g->opts[k].name),
+						      "%s declared twice", g->opts[k].name);
+		}
+	}
+	ck_assert_uint_le(end, VB_PLUGIN_CONF_MAX);
+	ck_assert(vb_run_cfg_core_option("--reps"));
+	ck_assert(!vb_run_cfg_core_option("--runtime"));
+}
+END_TEST
+
 /* ---- resource registry ---------------------------------------------------- */
 
 static char root[PATH_MAX];
@@ -733,6 +766,7 @@ Suite *vb_suite_registry(void)
 	tcase_add_test(env, test_env_check_broken);
 	tcase_add_test(env, test_env_class);
 	tcase_add_test(env, test_env_undo_hooks);
+	tcase_add_test(env, test_env_options);
 	suite_add_tcase(s, env);
 
 	tcase_set_timeout(res, 30);

@@ -20,6 +20,7 @@
 
 #include "lib/hostinfo.h"
 #include "harness/core/options.h"
+#include "harness/env/env.h"
 #include "harness/run/resume.h"
 #include "harness/core/runfile.h"
 #include "harness/run/schedule.h"
@@ -42,7 +43,7 @@ static void parse(vb_run_cfg_t *cfg, char **argv)
 		argc++;
 	vb_error_clear(&err);
 	vb_run_cfg_init(cfg);
-	ck_assert_msg(vb_run_cfg_parse(cfg, argc, argv, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_run_cfg_parse(cfg, argc, argv, vb_env_cfg_ext(), &err) == 0, "%s", err.msg);
 }
 
 START_TEST(test_host_differs)
@@ -152,6 +153,11 @@ START_TEST(test_options_differ)
 		{ { "run", "--resume", "d", "--seed", "7", NULL }, "option --seed '7' differs" },
 		{ { "run", "--resume", "d", "--noisy", NULL }, "option --noisy 'cpu,mem,io' differs from the run's 'none'" },
 		{ { "run", "--resume", "d", "--fresh-instance", NULL }, "option --fresh-instance 'on' differs from the run's 'off'" },
+		/* the backends' own options compare by their kind */
+		{ { "run", "--resume", "d", "--boot-timeout", "120", NULL }, NULL },
+		{ { "run", "--resume", "d", "--boot-timeout", "100", NULL }, "option --boot-timeout '100' differs from the run's '120'" },
+		{ { "run", "--resume", "d", "--runtime", "runc", NULL }, "option --runtime 'runc' differs from the run's ''" },
+		{ { "run", "--resume", "d", "--kernel", "/etc/passwd", NULL }, "option --kernel '/etc/passwd' differs from the run's ''" },
 	};
 	vb_run_cfg_t *rec = calloc(1, sizeof(*rec)), *user = calloc(1, sizeof(*user));
 	vb_error_t err;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "harness/core/options.h"
+#include "harness/env/env.h"
 #include "harness/core/runfile.h"
 #include "lib/util.h"
 #include "tests/tests.h"
@@ -54,7 +55,7 @@ static void small_cfg(vb_run_cfg_t *cfg)
 	vb_error_t err;
 
 	vb_run_cfg_init(cfg);
-	ck_assert_msg(vb_run_cfg_parse(cfg, 9, argv_small, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_run_cfg_parse(cfg, 9, argv_small, vb_env_cfg_ext(), &err) == 0, "%s", err.msg);
 }
 
 /* Names in @dir other than run.json (temporary files would show here). */

@@ -98,7 +98,7 @@ static void cfg_with(vb_run_cfg_t *cfg, const char *const *args)
 		argv[n++] = (char *)*args++;
 	argv[n] = NULL;
 	vb_run_cfg_init(cfg);
-	ck_assert_msg(vb_run_cfg_parse(cfg, n, argv, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_run_cfg_parse(cfg, n, argv, vb_env_cfg_ext(), &err) == 0, "%s", err.msg);
 }
 
 START_TEST(test_disk_size)

@@ -1,16 +1,14 @@
 /*
  * options.c - the `vbench run` option table and its parser (options.h).
+ * The environments and their own options come from the layer above
+ * (vb_run_cfg_ext_t): this file names no backend.
  */
 #include "harness/core/options.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "lib/counters.h"
-#include "harness/env/env.h"
-#include "harness/env/oci_spec.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
 
@@ -41,7 +39,6 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	snprintf(cfg->cgroup_root, sizeof(cfg->cgroup_root), "/sys/fs/cgroup");
 	cfg->start_timeout_s = 60;
 	cfg->rep_timeout_s = 600;
-	cfg->boot_timeout_s = 120;
 	cfg->stop_timeout_s = 10;
 	cfg->out_fd = cfg->lock_fd = cfg->log_fd = -1;
 }
@@ -86,20 +83,23 @@ static int each_item(const char *list, const char *what, vb_run_cfg_t *cfg,
 	return 0;
 }
 
+/* The layers above during a parse (environments, their options). */
+static const vb_run_cfg_ext_t *parse_ext;
+
 static int add_env(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 {
-	const vb_env_ops_t *o = vb_env_find(name);
+	const char *known = parse_ext && parse_ext->env_find ? parse_ext->env_find(name) : NULL;
 	size_t i;
 
-	if (!o)
+	if (!known)
 		return vb_error_set(err, VB_EUSAGE, 0, "--env: unknown environment '%s' (expected: %s)",
-				    name, vb_env_names());
+				    name, parse_ext && parse_ext->env_names ? parse_ext->env_names : "none");
 	for (i = 0; i < cfg->nenvs; i++)
-		if (!strcmp(cfg->env_names[i], o->name))
+		if (!strcmp(cfg->env_names[i], known))
 			return 0;
 	if (cfg->nenvs == VB_MAX_ENVS)
 		return vb_error_set(err, VB_EUSAGE, 0, "--env: too many environments");
-	cfg->env_names[cfg->nenvs++] = o->name;
+	cfg->env_names[cfg->nenvs++] = known;
 	return 0;
 }
 
@@ -183,19 +183,6 @@ static int set_scratch(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 static int set_agent(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	return set_path(cfg->agent_path, v, "--agent", err);
-}
-
-/* A kernel that exists must be a regular file: a FIFO would block its read. */
-static int set_kernel(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
-{
-	struct stat st;
-
-	if (set_path(cfg->kernel, v, "--kernel", err) < 0)
-		return -1;
-	if (stat(v, &st) == 0 && !S_ISREG(st.st_mode))
-		return vb_error_set(err, VB_EUSAGE, 0, "--kernel %s: is %s, not a regular file", v,
-				    vb_safefs_kind(st.st_mode));
-	return 0;
 }
 
 static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
@@ -293,11 +280,6 @@ static int set_rep_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return vb_parse_double(v, 1, 86400, "--timeout", &cfg->rep_timeout_s, err);
 }
 
-static int set_boot_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
-{
-	return vb_parse_double(v, 1, 3600, "--boot-timeout", &cfg->boot_timeout_s, err);
-}
-
 static int set_start_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	return vb_parse_double(v, 1, 3600, "--start-timeout", &cfg->start_timeout_s, err);
@@ -311,15 +293,6 @@ static int set_stop_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 static int set_allow_device(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 {
 	return set_path(cfg->allow_device, v, "--allow-device", err);
-}
-
-static int set_runtime(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
-{
-	if (strcmp(v, "crun") && strcmp(v, "runc"))
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "--runtime: unknown OCI runtime '%s' (expected crun or runc)", v);
-	snprintf(cfg->oci_runtime, sizeof(cfg->oci_runtime), "%s", v);
-	return 0;
 }
 
 static int set_fresh_instance(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
@@ -377,7 +350,7 @@ static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 }
 
 static const vb_option_t options[] = {
-	{ "--env", "LIST", "bare", NULL, "environments to run, comma list (see `vbench list`)", set_env },
+	{ "--env", "LIST", NULL, NULL, "environments to run, comma list (see `vbench list`)", set_env },
 	{ "--all", NULL, NULL, NULL, "every environment available here; unavailable ones are listed with the reason", set_all },
 	{ "--workload", "LIST", "*", NULL, "workload names or globs, comma list (e.g. 'cpu.*,mem.stream')", set_workload },
 	{ "--profile", "NAME", "quick", "quick, standard, full, test", "repetitions and target time per repetition", set_profile },
@@ -385,20 +358,17 @@ static const vb_option_t options[] = {
 	{ "--out", "DIR", "results/<stamp>-<host>", NULL, "run directory (must not exist or be empty)", set_out },
 	{ "--scratch", "DIR", "private dir in /var/tmp", NULL, "directory for I/O workloads (not tmpfs)", set_scratch },
 	{ "--allow-tmpfs", NULL, NULL, NULL, "allow a RAM filesystem as scratch (I/O numbers then measure RAM)", set_allow_tmpfs },
-	{ "--allow-device", "DEV", NULL, NULL, "allow --scratch to name this block device: the I/O workloads (bare, containers) write to the device itself, destroying its contents; VMs keep their own image in /var/tmp", set_allow_device },
+	{ "--allow-device", "DEV", NULL, NULL, "allow --scratch to name this block device: the I/O workloads (bare metal, containers) write to the device itself, destroying its contents; VMs keep their own image in /var/tmp", set_allow_device },
 	{ "--events", "LIST", "PAPI presets + perf software events", NULL, "counter events, comma list, or 'none'", set_events },
 	{ "--param", "W.KEY=VALUE", NULL, NULL, "override a workload parameter (repeatable)", set_param },
 	{ "--cpus", "N", "1", NULL, "CPUs allocated to each environment", set_cpus },
 	{ "--memory", "SIZE", "1G", NULL, "memory allocated to each environment", set_memory },
 	{ "--seed", "N", "time-based", NULL, "seed of the interleaving order (recorded)", set_seed },
 	{ "--timeout", "SECONDS", "600", NULL, "limit for one repetition", set_rep_timeout },
-	{ "--boot-timeout", "SECONDS", "120", NULL, "limit for a VM to boot to the agent's ready message", set_boot_timeout },
 	{ "--start-timeout", "SECONDS", "60", NULL, "limit for a host or container agent to start (its ready message)", set_start_timeout },
 	{ "--stop-timeout", "SECONDS", "10", NULL, "limit for an instance to stop after quit; then it is killed (SIGKILL, forced removal) and run.json says stop_timed_out", set_stop_timeout },
 	{ "--no-cgroup", NULL, NULL, NULL, "do not create cgroups (CPU affinity only; recorded)", set_no_cgroup },
-	{ "--runtime", "NAME", "crun if installed, else runc", "crun, runc", "OCI runtime of the oci environment", set_runtime },
 	{ "--agent", "PATH", "next to vbench", NULL, "vbench-agent binary", set_agent },
-	{ "--kernel", "PATH", "/boot/vmlinuz-$(uname -r), else Debian's linux-image-amd64", NULL, "guest kernel of the VM environments (bzImage or vmlinux)", set_kernel },
 	{ "--fresh-instance", NULL, NULL, NULL, "start a new container/VM for every repetition (default: one instance per run)", set_fresh_instance },
 	{ "--density", "K", "3 with --profile standard or full, else 0", NULL, "after the run, start K instances of each environment side by side (fewer when host memory runs out) and record each one's start latency, memory idle and under load, and disk; 0: off", set_density },
 	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
@@ -406,25 +376,40 @@ static const vb_option_t options[] = {
 	{ "--resume", "DIR", NULL, NULL, "complete the interrupted run in DIR: its recorded options, seed and workload sizes, only what is not measured yet (other options given must equal the recorded ones)", set_resume },
 };
 
-void vb_run_cfg_help(FILE *f)
+/* One line of the help: "  --name ARG   help [allowed] (default: def)". */
+static void help_line(FILE *f, const char *name, const char *arg, const char *help,
+		      const char *allowed, const char *def)
 {
 	char head[64];
-	size_t i;
+
+	snprintf(head, sizeof(head), "%s%s%s", name, arg && arg[0] != '[' ? " " : "",
+		 arg ? arg : "");
+	fprintf(f, "  %-24s %s", head, help);
+	if (allowed)
+		fprintf(f, " [%s]", allowed);
+	if (def)
+		fprintf(f, " (default: %s)", def);
+	fputc('\n', f);
+}
+
+void vb_run_cfg_help(FILE *f, const vb_run_cfg_ext_t *ext)
+{
+	const vb_opt_group_t *g;
+	size_t i, k;
 
 	fprintf(f, "usage: vbench run [OPTIONS]\n\nRun workloads in environments, interleaved, "
 		   "and write run.json.\n\noptions:\n");
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
-		const vb_option_t *o = &options[i];
-		snprintf(head, sizeof(head), "%s%s%s", o->name,
-			 o->arg && o->arg[0] != '[' ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "  %-24s %s", head, o->help);
-		if (o->allowed)
-			fprintf(f, " [%s]", o->allowed);
-		if (o->def)
-			fprintf(f, " (default: %s)", o->def);
-		fputc('\n', f);
-	}
+	for (i = 0; i < VB_ARRAY_SIZE(options); i++)
+		help_line(f, options[i].name, options[i].arg, options[i].help, options[i].allowed,
+			  options[i].set == set_env && ext ? ext->env_default : options[i].def);
 	fprintf(f, "  %-24s %s\n", "--help", "this help");
+	for (i = 0; ext && i < ext->ngroups; i++) {
+		g = &ext->groups[i];
+		fprintf(f, "\noptions of the %s:\n", g->title);
+		for (k = 0; k < g->nopts; k++)
+			help_line(f, g->opts[k].name, g->opts[k].arg, g->opts[k].help,
+				  g->opts[k].allowed, g->opts[k].def);
+	}
 }
 
 static const vb_option_t *find_option(const char *name, size_t len)
@@ -436,6 +421,113 @@ static const vb_option_t *find_option(const char *name, size_t len)
 			return &options[i];
 	return NULL;
 }
+
+int vb_run_cfg_core_option(const char *name)
+{
+	return !strcmp(name, "--help") || find_option(name, strlen(name)) != NULL;
+}
+
+/* @ext's option @name (its first @len bytes), and its group in *@g. */
+static const vb_opt_t *find_ext_option(const vb_run_cfg_ext_t *ext, const char *name, size_t len,
+				       const vb_opt_group_t **g)
+{
+	size_t i, k;
+
+	for (i = 0; ext && i < ext->ngroups; i++)
+		for (k = 0; k < ext->groups[i].nopts; k++)
+			if (strlen(ext->groups[i].opts[k].name) == len &&
+			    !strncmp(ext->groups[i].opts[k].name, name, len)) {
+				*g = &ext->groups[i];
+				return &ext->groups[i].opts[k];
+			}
+	return NULL;
+}
+
+/* ---- the groups' configurations ------------------------------------------ */
+
+/* Every group's defaults into plugin_conf, once. */
+static void plugin_defaults(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext)
+{
+	size_t i;
+
+	if (cfg->plugin_conf.set)
+		return;
+	for (i = 0; ext && i < ext->ngroups; i++)
+		if (ext->groups[i].off + ext->groups[i].size <= VB_PLUGIN_CONF_MAX)
+			memcpy(cfg->plugin_conf.bytes + ext->groups[i].off, ext->groups[i].defaults,
+			       ext->groups[i].size);
+	cfg->plugin_conf.set = 1;
+}
+
+const void *vb_run_cfg_group_conf(const vb_run_cfg_t *cfg, const vb_opt_group_t *g)
+{
+	if (!cfg->plugin_conf.set || g->off + g->size > VB_PLUGIN_CONF_MAX)
+		return g->defaults;
+	return cfg->plugin_conf.bytes + g->off;
+}
+
+/* Check @val for option @o of group @g and store it in @cfg. */
+static int apply_opt(vb_run_cfg_t *cfg, const vb_opt_group_t *g, const vb_opt_t *o,
+		     const char *val, vb_error_t *err)
+{
+	unsigned char *field;
+	double d = 0;
+
+	if (g->off + g->size > VB_PLUGIN_CONF_MAX || o->off + o->size > g->size)
+		return vb_error_set(err, VB_ESYS, 0, "%s: its configuration does not fit", o->name);
+	if (o->kind == VB_OPT_PATH && vb_safefs_check_path(val, o->name, err) < 0)
+		return -1;
+	if (o->kind == VB_OPT_DOUBLE &&
+	    vb_parse_double(val, o->min, o->max, o->name, &d, err) < 0)
+		return -1;
+	if (o->check && o->check(val, err) < 0)
+		return -1;
+	if (o->kind != VB_OPT_DOUBLE && strlen(val) >= o->size)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: '%s' is too long", o->name, val);
+	field = cfg->plugin_conf.bytes + g->off + o->off;
+	if (o->kind == VB_OPT_DOUBLE)
+		memcpy(field, &d, sizeof(d));
+	else
+		snprintf((char *)field, o->size, "%s", val);
+	return 0;
+}
+
+int vb_run_cfg_set_opt(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
+		       const char *val, vb_error_t *err)
+{
+	const vb_opt_group_t *g = NULL;
+	const vb_opt_t *o = find_ext_option(ext, name, strlen(name), &g);
+
+	if (!o)
+		return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%s'", name);
+	plugin_defaults(cfg, ext);
+	return apply_opt(cfg, g, o, val, err);
+}
+
+int vb_run_cfg_opt_text(const vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
+			char *buf, size_t len)
+{
+	const vb_opt_group_t *g = NULL;
+	const vb_opt_t *o = find_ext_option(ext, name, strlen(name), &g);
+	const unsigned char *field;
+	char real[PATH_MAX];
+	double d;
+
+	if (!o || o->off + o->size > g->size)
+		return -1;
+	field = (const unsigned char *)vb_run_cfg_group_conf(cfg, g) + o->off;
+	if (o->kind == VB_OPT_DOUBLE) {
+		memcpy(&d, field, sizeof(d));
+		snprintf(buf, len, "%.17g", d);
+	} else if (o->kind == VB_OPT_PATH && field[0] && realpath((const char *)field, real)) {
+		snprintf(buf, len, "%s", real);
+	} else {
+		snprintf(buf, len, "%.*s", (int)o->size, (const char *)field);
+	}
+	return 0;
+}
+
+/* ---- the parser -------------------------------------------------------------- */
 
 /* Remember that option @name was given (once; resume.c compares them). */
 static void note_given(vb_run_cfg_t *cfg, const char *name)
@@ -449,46 +541,72 @@ static void note_given(vb_run_cfg_t *cfg, const char *name)
 		cfg->given[cfg->ngiven++] = name;
 }
 
-int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
+/* The value of option @name (argument @arg, NULL for a flag) at argv[*i]
+ * (@eq: its '=' or NULL) into *@val; 0 or -1 with @err. */
+static int option_value(int argc, char **argv, int *i, const char *eq, const char *name,
+			const char *arg, const char **val, vb_error_t *err)
 {
-	const vb_option_t *o;
-	const char *val, *eq;
-	int i;
+	*val = NULL;
+	if (arg && arg[0] == '[') {
+		*val = eq ? eq + 1 : NULL; /* optional value: only as --opt=VALUE */
+	} else if (arg) {
+		if (eq)
+			*val = eq + 1;
+		else if (*i + 1 < argc)
+			*val = argv[++*i];
+		else
+			return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", name, arg);
+	} else if (eq) {
+		return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", name);
+	}
+	return 0;
+}
+
+/* One option at argv[*i]; 0, 1 for --help, -1 with @err. */
+static int parse_one(vb_run_cfg_t *cfg, int argc, char **argv, int *i,
+		     const vb_run_cfg_ext_t *ext, vb_error_t *err)
+{
+	const char *a = argv[*i], *eq = strchr(a, '='), *val;
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	const vb_opt_group_t *g = NULL;
+	const vb_option_t *o = NULL;
+	const vb_opt_t *x = NULL;
+
+	if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		vb_run_cfg_help(stdout, ext);
+		return 1;
+	}
+	if (!strncmp(a, "--", 2) && !(o = find_option(a, len)))
+		x = find_ext_option(ext, a, len, &g);
+	if (!o && !x)
+		return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%s' (see vbench run --help)",
+				    a);
+	if (option_value(argc, argv, i, eq, o ? o->name : x->name, o ? o->arg : x->arg, &val,
+			 err) < 0)
+		return -1;
+	if (o ? o->set(cfg, val, err) < 0 : apply_opt(cfg, g, x, val, err) < 0)
+		return -1;
+	note_given(cfg, o ? o->name : x->name);
+	return 0;
+}
+
+int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_ext_t *ext,
+		     vb_error_t *err)
+{
+	int i, rc = 0;
 
 	cfg->argc = argc;
 	cfg->argv = argv;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			vb_run_cfg_help(stdout);
-			return 1;
-		}
-		eq = strchr(argv[i], '=');
-		o = strncmp(argv[i], "--", 2) ? NULL
-					       : find_option(argv[i], eq ? (size_t)(eq - argv[i])
-									 : strlen(argv[i]));
-		if (!o)
-			return vb_error_set(err, VB_EUSAGE, 0,
-					    "unknown option '%s' (see vbench run --help)", argv[i]);
-		val = NULL;
-		if (o->arg && o->arg[0] == '[') {
-			val = eq ? eq + 1 : NULL; /* optional value: only as --opt=VALUE */
-		} else if (o->arg) {
-			if (eq)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else
-				return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
-						    o->arg);
-		} else if (eq) {
-			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
-		}
-		if (o->set(cfg, val, err) < 0)
-			return -1;
-		note_given(cfg, o->name);
-	}
-	if (!cfg->nenvs && !cfg->all_envs && add_env(cfg, "bare", err) < 0)
-		return -1;
+	parse_ext = ext;
+	plugin_defaults(cfg, ext);
+	for (i = 1; i < argc && rc == 0; i++)
+		rc = parse_one(cfg, argc, argv, &i, ext, err);
+	if (rc == 0 && !cfg->nenvs && !cfg->all_envs && ext && ext->env_default &&
+	    add_env(cfg, ext->env_default, err) < 0)
+		rc = -1;
+	parse_ext = NULL;
+	if (rc)
+		return rc;
 	if (!cfg->nwl && add_workload(cfg, "*", err) < 0)
 		return -1;
 	if (!cfg->reps)
@@ -498,7 +616,6 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
 		cfg->density = cfg->profile->short_forms ? VB_DENSITY_PROFILE_K : 0;
 	if (!cfg->noisy_set)
 		cfg->noisy = cfg->profile->short_forms ? VB_NOISY_CPU : 0;
-	vb_env_oci_select(cfg->oci_runtime); /* run.json names the runtime in use */
 	if (!cfg->events_set)
 		for (i = 0; i < (int)vb_default_nevents && i < VB_MAX_EVENTS; i++)
 			cfg->events[cfg->nevents++] = vb_default_events[i];

@@ -40,6 +40,63 @@ typedef struct vb_profile {
 	int short_forms;    /* includes density (K=3) and noisy (cpu) short forms */
 } vb_profile_t;
 
+/*
+ * Options a layer above declares for `vbench run` (an environment backend's
+ * own: env.h, vb_env_ops_t.options), parsed through the same table as the
+ * others into the declarer's own configuration, which the run configuration
+ * carries as opaque bytes (plugin_conf below) only the declarer reads.
+ * Options are data: a kind and a field, so the parser sets them and
+ * --resume compares them without knowing whose they are (fio's
+ * ioengine_ops.options).
+ */
+typedef enum vb_opt_kind {
+	VB_OPT_STR,    /* char[size]: the value as given (check restricts it) */
+	VB_OPT_PATH,   /* char[size]: a path (vb_safefs_check_path), compared resolved */
+	VB_OPT_DOUBLE, /* double within [min, max] */
+} vb_opt_kind_t;
+
+typedef struct vb_opt {
+	const char *name;    /* "--runtime" */
+	const char *arg;     /* its argument's name ("NAME") */
+	const char *def;     /* the default, for the help */
+	const char *allowed; /* allowed values, for the help, or NULL */
+	const char *help;
+	vb_opt_kind_t kind;
+	size_t off, size;    /* the field in the declarer's configuration */
+	double min, max;     /* VB_OPT_DOUBLE's bounds */
+	/* Checks of its own, after the kind's and before the value is stored:
+	 * 0, or -1 with @err (VB_EUSAGE naming the option).  Optional. */
+	int (*check)(const char *val, vb_error_t *err);
+} vb_opt_t;
+
+/* One declarer's options and configuration, placed in plugin_conf. */
+typedef struct vb_opt_group {
+	const char *title;    /* heading in the help: "environment oci" */
+	const vb_opt_t *opts;
+	size_t nopts;
+	size_t off;           /* of its configuration in plugin_conf.bytes */
+	size_t size;          /* ... and its size */
+	const void *defaults; /* the configuration before any option (size bytes) */
+} vb_opt_group_t;
+
+/* What the layers above give the parser (env.h: vb_env_cfg_ext): the
+ * environments' names and their options. */
+typedef struct vb_run_cfg_ext {
+	const char *(*env_find)(const char *name); /* its name as registered, or NULL */
+	const char *env_names;   /* "bare, container, ...": for the error */
+	const char *env_default; /* the environment without --env or --all */
+	const vb_opt_group_t *groups;
+	size_t ngroups;
+} vb_run_cfg_ext_t;
+
+#define VB_PLUGIN_CONF_MAX 16384
+
+/* The declarers' configurations, opaque here. */
+typedef struct vb_plugin_conf {
+	int set; /* every group's defaults copied in (the parser); 0: read the defaults */
+	_Alignas(16) unsigned char bytes[VB_PLUGIN_CONF_MAX];
+} vb_plugin_conf_t;
+
 typedef struct vb_user_param {
 	const vb_workload_t *w; /* workload it applies to */
 	char key[32];
@@ -83,15 +140,12 @@ typedef struct vb_run_cfg {
 					     * (run/sizing.c), set before the environments
 					     * start: a VM sizes its scratch disk from it */
 	char agent_path[PATH_MAX];
-	char kernel[PATH_MAX];              /* --kernel: guest kernel image ("" = choose: guestimage.h) */
 	char log_path[PATH_MAX];            /* agent stderr log (in the run directory), for messages */
 	int log_fd;                         /* it, O_APPEND, every agent's stderr (> 2); -1: none */
 	int log_created;                    /* this run created it (removed again if left empty) */
-	char oci_runtime[16];               /* --runtime: "crun", "runc" ("" = crun, else runc) */
 	/* limits */
 	double start_timeout_s;             /* an agent's start to its ready message */
 	double rep_timeout_s;
-	double boot_timeout_s;                /* a VM's boot to the agent's ready message */
 	double stop_timeout_s;              /* quit until every process exited, then SIGKILL */
 	int quiet;
 	int fresh_instance;                 /* a new instance for every repetition */
@@ -99,6 +153,7 @@ typedef struct vb_run_cfg {
 	int density_set;                    /* --density given (else from the profile) */
 	unsigned noisy;                     /* VB_NOISY_* aggressor kinds (0: off) */
 	int noisy_set;                      /* --noisy given (else from the profile) */
+	vb_plugin_conf_t plugin_conf;       /* the environments' own options (env.h vb_env_conf) */
 	/* the command line, for run.json */
 	int argc;
 	char **argv;
@@ -118,13 +173,36 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg);
 void vb_run_cfg_free(vb_run_cfg_t *cfg);
 
 /*
- * Parse `vbench run` arguments (argv[0] is "run").  Every value is checked
- * here; names are resolved (environments, workload globs, events).
- * Returns 0, 1 when --help was printed, or -1 with @err (VB_EUSAGE).
+ * Parse `vbench run` arguments (argv[0] is "run") with the environments and
+ * options of @ext (NULL: the core's options only, no environment).  Every
+ * value is checked here; names are resolved (environments, workload globs,
+ * events).  Returns 0, 1 when --help was printed, or -1 with @err
+ * (VB_EUSAGE).
  */
-int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err);
+int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_ext_t *ext,
+		     vb_error_t *err);
 
-/* Print the generated option help. */
-void vb_run_cfg_help(FILE *f);
+/* Whether @name ("--reps") is one of the core's own options (a layer above
+ * must not declare it again). */
+int vb_run_cfg_core_option(const char *name);
+
+/* Print the generated option help: the core's options, then each group of @ext's. */
+void vb_run_cfg_help(FILE *f, const vb_run_cfg_ext_t *ext);
+
+/* The configuration of group @g in @cfg: its bytes in plugin_conf once the
+ * parser filled them, else @g's defaults. */
+const void *vb_run_cfg_group_conf(const vb_run_cfg_t *cfg, const vb_opt_group_t *g);
+
+/* Set @ext's option @name to @val in @cfg as the parser does (defaults
+ * copied in first when plugin_conf is not set yet).  0, or -1 with @err
+ * (VB_EUSAGE: unknown option or a bad value). */
+int vb_run_cfg_set_opt(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
+		       const char *val, vb_error_t *err);
+
+/* The value of @ext's option @name in @cfg as --resume compares it (a path
+ * resolved, a number in full) into @buf.  0, or -1 when @ext has no such
+ * option. */
+int vb_run_cfg_opt_text(const vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
+			char *buf, size_t len);
 
 #endif

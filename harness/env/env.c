@@ -171,6 +171,30 @@ static const char *class_problem(const vb_env_ops_t *o)
 	return NULL;
 }
 
+/* Options declared with their configuration, each field inside it and of
+ * its kind's size, every name an option's.  NULL, or what is wrong. */
+static const char *options_problem(const vb_env_options_t *x)
+{
+	const vb_opt_t *o;
+	size_t i;
+
+	if (!x)
+		return NULL;
+	if (!x->opts || !x->nopts || !x->defaults || !x->conf_size ||
+	    x->conf_size > VB_PLUGIN_CONF_MAX / 2)
+		return "options need their table, defaults and a configuration size";
+	for (i = 0; i < x->nopts; i++) {
+		o = &x->opts[i];
+		if (!o->name || strncmp(o->name, "--", 2) || !o->name[2] || !o->arg || !o->help)
+			return "an option needs a --name, an argument and a help line";
+		if (o->off + o->size > x->conf_size || !o->size ||
+		    (o->kind == VB_OPT_DOUBLE && (o->size != sizeof(double) || o->min > o->max)) ||
+		    (unsigned)o->kind > VB_OPT_DOUBLE)
+			return "an option's field is not a field of its kind in the configuration";
+	}
+	return NULL;
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
@@ -191,6 +215,8 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "environment %s: probe, start, stop and cleanup hooks required",
 				    o->name);
+	if ((why = options_problem(o->options)) != NULL)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: %s", o->name, why);
 	if (o->undo_key && (!o->undo || !o->undo_key[0]))
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "environment %s: an undo key needs an undo hook (and a name)",

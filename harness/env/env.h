@@ -19,6 +19,7 @@
 
 #include "harness/core/agentio.h"
 #include "harness/core/cgroup.h"
+#include "harness/core/options.h"
 #include "lib/error.h"
 
 #define VB_ENV_OPS_VERSION 1
@@ -58,6 +59,21 @@ typedef enum vb_env_mech {
 struct vb_run_cfg;
 typedef struct vb_env vb_env_t;
 
+/*
+ * A backend's own command-line options and the configuration they fill
+ * (vb_opt_t, core/options.h: a kind and a field of the configuration),
+ * like fio's ioengine_ops.options: listed in `vbench run --help` under the
+ * backends that declare them, parsed through the common table into the
+ * run configuration's opaque plugin_conf, read back with vb_env_conf.
+ * Backends of one implementation share one (hosted and kvm).
+ */
+typedef struct vb_env_options {
+	const vb_opt_t *opts;
+	size_t nopts;
+	size_t conf_size;     /* the configuration's size */
+	const void *defaults; /* ... as it is before any option */
+} vb_env_options_t;
+
 typedef struct vb_env_ops {
 	int version;          /* VB_ENV_OPS_VERSION */
 	const char *name;     /* "bare": what --env takes */
@@ -66,6 +82,7 @@ typedef struct vb_env_ops {
 	vb_env_arch_t arch;   /* the class: architecture ... */
 	vb_env_mech_t mech;   /* ... and mechanism (analysis reads these, never the strings) */
 	unsigned caps;        /* VB_ENV_* flags */
+	const vb_env_options_t *options; /* its own command-line options, or NULL */
 	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
 	 * Must be fast (seconds at most) and must not leave anything behind. */
 	int (*probe)(const struct vb_run_cfg *cfg, vb_error_t *err);
@@ -92,7 +109,10 @@ typedef struct vb_env_ops {
 	int (*disk_usage)(vb_env_t *env, uint64_t *own, uint64_t *shared);
 	/* Host CPU time consumed by the instance so far (ns).  Optional. */
 	int (*host_cpu_ns)(vb_env_t *env, uint64_t *ns);
-	/* Configuration and enforced limits for run.json.  Optional. */
+	/* Configuration and enforced limits for run.json (new reference); a
+	 * "mechanism" string in it is the mechanism as used (the OCI runtime
+	 * picked), which the record then holds instead of the table's.
+	 * Optional. */
 	json_t *(*describe)(vb_env_t *env);
 	/* Stop the instance (agent quits, processes reaped) within
 	 * vb_env_stop_ms(); past it, kill what is left (SIGKILL, forced
@@ -140,10 +160,28 @@ const vb_env_ops_t *vb_env_find_undo(const char *key);
 /* The "undo" name of @ops's records: undo_key, else its name. */
 const char *vb_env_undo_key(const vb_env_ops_t *ops);
 
+/* ---- the backends' options (env_options.c) ---- */
+
+/* The parser's view of the backends (vb_run_cfg_parse): their names, the
+ * baseline as the default, and their options grouped by the backends that
+ * share them, each group's configuration placed in plugin_conf. */
+const vb_run_cfg_ext_t *vb_env_cfg_ext(void);
+
+/* The configuration of @env's backend (vb_env_options_t) in its run
+ * configuration, or of the backends declaring @o in @cfg: the parsed
+ * values, or the defaults when @cfg was not parsed.  NULL for a backend
+ * without options. */
+const void *vb_env_conf(const vb_env_t *env);
+const void *vb_env_conf_of(const struct vb_run_cfg *cfg, const vb_env_options_t *o);
+
+/* Set backend option @name ("--runtime") to @val in @cfg as the parser
+ * does (vb_run_cfg_set_opt).  0, or -1 with @err (VB_EUSAGE). */
+int vb_env_conf_set(struct vb_run_cfg *cfg, const char *name, const char *val, vb_error_t *err);
+
 /* Validate a table: version, name, type, mechanism, the class (a known
  * architecture and mechanism that agree with each other and with the
  * VM and baseline flags), probe/start/stop/cleanup, no undo key without
- * an undo hook. */
+ * an undo hook, options whose fields lie in their configuration. */
 int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
 
 /* The names run.json uses for a class: "bare-metal", "container", "sandbox",

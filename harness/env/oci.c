@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,40 @@
 
 static const char *const known_runtimes[] = { "crun", "runc" };
 
-static char oci_mechanism[80] = "namespaces+cgroups (OCI runtime crun)";
+/* ==== the backend's option ============================================== */
+
+typedef struct oci_conf {
+	char runtime[16]; /* --runtime: "crun", "runc" ("" = crun if installed, else runc) */
+} oci_conf_t;
+
+static int runtime_check(const char *v, vb_error_t *err)
+{
+	if (strcmp(v, "crun") && strcmp(v, "runc"))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--runtime: unknown OCI runtime '%s' (expected crun or runc)", v);
+	return 0;
+}
+
+static const oci_conf_t oci_defaults = { .runtime = "" };
+
+static const vb_opt_t oci_opts[] = {
+	{ "--runtime", "NAME", "crun if installed, else runc", "crun, runc",
+	  "OCI runtime of the oci environment", VB_OPT_STR, offsetof(oci_conf_t, runtime),
+	  sizeof(oci_defaults.runtime), 0, 0, runtime_check },
+};
+
+static const vb_env_options_t oci_options = {
+	.opts = oci_opts,
+	.nopts = VB_ARRAY_SIZE(oci_opts),
+	.conf_size = sizeof(oci_conf_t),
+	.defaults = &oci_defaults,
+};
+
+/* The runtime --runtime asked for in @cfg ("": the default). */
+static const char *asked_runtime(const struct vb_run_cfg *cfg)
+{
+	return ((const oci_conf_t *)vb_env_conf_of(cfg, &oci_options))->runtime;
+}
 
 /* What the child needs to give the runtime its private mount namespace. */
 typedef struct ns_setup {
@@ -106,17 +140,6 @@ static int pick_runtime(const char *pref, char *name, size_t nlen, char *path, s
 		}
 	}
 	return -1;
-}
-
-void vb_env_oci_select(const char *runtime)
-{
-	char name[16] = "crun", path[PATH_MAX];
-
-	if (runtime && runtime[0])
-		snprintf(name, sizeof(name), "%s", runtime);
-	else
-		pick_runtime(NULL, name, sizeof(name), path, sizeof(path));
-	snprintf(oci_mechanism, sizeof(oci_mechanism), "namespaces+cgroups (OCI runtime %s)", name);
 }
 
 static int is_crun(const char *runtime)
@@ -199,6 +222,7 @@ static int needs_private_ns(const char *runtime, const struct vb_run_cfg *cfg)
 
 static int oci_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 {
+	const char *asked = asked_runtime(cfg);
 	char name[16], path[PATH_MAX], version[160];
 
 	if (geteuid() != 0)
@@ -207,12 +231,12 @@ static int oci_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 	if (access(cfg->agent_path, X_OK) < 0)
 		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
 				    cfg->agent_path);
-	if (pick_runtime(cfg->oci_runtime, name, sizeof(name), path, sizeof(path)) < 0) {
-		if (cfg->oci_runtime[0])
+	if (pick_runtime(asked, name, sizeof(name), path, sizeof(path)) < 0) {
+		if (asked[0])
 			return vb_error_set(err, VB_EUNAVAIL, 0,
 					    "%s not installed (not in PATH nor in /usr/local/sbin, "
 					    "/usr/local/bin, /usr/sbin, /usr/bin, /sbin, /bin)",
-					    cfg->oci_runtime);
+					    asked);
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "no OCI runtime installed (looked for crun and runc in PATH and "
 				    "the sbin/bin directories)");
@@ -380,7 +404,7 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	env->priv = p;
 	p->ns.msgfd = -1;
 	p->del_ns.msgfd = -1;
-	if (pick_runtime(cfg->oci_runtime, p->runtime, sizeof(p->runtime), p->rt_path,
+	if (pick_runtime(asked_runtime(cfg), p->runtime, sizeof(p->runtime), p->rt_path,
 			 sizeof(p->rt_path)) < 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "oci: no runtime");
 	p->private_ns = needs_private_ns(p->runtime, cfg);
@@ -562,14 +586,17 @@ static int oci_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
 	return p && p->bundle[0] ? vb_du_bytes(p->bundle, own) : -1;
 }
 
+/* The configuration, and the mechanism as used: the runtime picked. */
 static json_t *oci_describe(vb_env_t *env)
 {
 	oci_priv_t *p = env->priv;
+	char mechanism[80];
 	json_t *o;
 
-	o = json_pack("{s:{s:s,s:s,s:s},s:s,s:s,s:{s:o,s:s,s:b,s:b,s:b},s:s,s:[ssssss],s:o,"
+	snprintf(mechanism, sizeof(mechanism), "namespaces+cgroups (OCI runtime %s)", p->runtime);
+	o = json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:s,s:{s:o,s:s,s:b,s:b,s:b},s:s,s:[ssssss],s:o,"
 		      "s:{s:o,s:s,s:b,s:b},s:O,s:s}",
-		      "runtime", "name", p->runtime, "path", p->rt_path, "version", p->version,
+		      "mechanism", mechanism, "runtime", "name", p->runtime, "path", p->rt_path, "version", p->version,
 		      "bundle", p->bundle, "container_id", p->id, "limits", "cgroup",
 		      env->have_cg ? vb_cgroup_to_json(&env->cg)
 				   : json_pack("{s:b,s:s}", "enforced", 0, "how",
@@ -589,10 +616,11 @@ const vb_env_ops_t vb_env_oci = {
 	.version = VB_ENV_OPS_VERSION,
 	.name = "oci",
 	.type = "container",
-	.mechanism = oci_mechanism,
+	.mechanism = "namespaces+cgroups (OCI runtime crun or runc)",
 	.arch = VB_ARCH_CONTAINER,
 	.mech = VB_MECH_NONE,
 	.caps = VB_ENV_NEEDS_ROOT,
+	.options = &oci_options,
 	.probe = oci_probe,
 	.prepare = oci_prepare,
 	.start = oci_start,

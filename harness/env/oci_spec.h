@@ -66,12 +66,4 @@ json_t *vb_oci_config(const vb_oci_spec_t *s, vb_error_t *err);
 /* Write @config to @bundle/config.json.  Returns 0 or -1 with @err. */
 int vb_oci_write(const char *bundle, const json_t *config, vb_error_t *err);
 
-/*
- * The oci backend's mechanism string follows the runtime it uses
- * ("namespaces+cgroups (OCI runtime crun)"); `vbench run` tells it which
- * one once the options are parsed (@runtime NULL or "": the default,
- * whichever is installed, crun first).  Defined in env_oci.c.
- */
-void vb_env_oci_select(const char *runtime);
-
 #endif

@@ -32,6 +32,7 @@
  *
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,39 @@
 #include "harness/env/ct_common.h"
 #include "harness/env/vm_int.h"
 #include "lib/hostinfo.h"
+#include "lib/safefs.h"
 #include "lib/util.h"
+
+/* ==== options ============================================================ */
+
+/* A kernel that exists must be a regular file: a FIFO would block its read. */
+static int kernel_check(const char *v, vb_error_t *err)
+{
+	struct stat st;
+
+	if (stat(v, &st) == 0 && !S_ISREG(st.st_mode))
+		return vb_error_set(err, VB_EUSAGE, 0, "--kernel %s: is %s, not a regular file", v,
+				    vb_safefs_kind(st.st_mode));
+	return 0;
+}
+
+static const vm_conf_t vm_defaults = { .kernel = "", .boot_timeout_s = 120 };
+
+static const vb_opt_t vm_opts[] = {
+	{ "--kernel", "PATH", "/boot/vmlinuz-$(uname -r), else Debian's linux-image-amd64", NULL,
+	  "guest kernel of the VM environments (bzImage or vmlinux)", VB_OPT_PATH,
+	  offsetof(vm_conf_t, kernel), sizeof(vm_defaults.kernel), 0, 0, kernel_check },
+	{ "--boot-timeout", "SECONDS", "120", NULL,
+	  "limit for a VM to boot to the agent's ready message", VB_OPT_DOUBLE,
+	  offsetof(vm_conf_t, boot_timeout_s), sizeof(double), 1, 3600, NULL },
+};
+
+static const vb_env_options_t vm_options = {
+	.opts = vm_opts,
+	.nopts = VB_ARRAY_SIZE(vm_opts),
+	.conf_size = sizeof(vm_conf_t),
+	.defaults = &vm_defaults,
+};
 
 /* The verdict of the last kvm probe in this process: probe() has no
  * environment to keep it in, prepare() copies it for run.json. */
@@ -134,7 +167,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 				    vb_format_size(avail, c, sizeof(c)));
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: %s: preparing the guest image\n", name);
-	if (vb_guest_image_prepare(cfg->kernel, cfg->agent_path, &p->img, err) < 0) {
+	if (vb_guest_image_prepare(vm_conf(env)->kernel, cfg->agent_path, &p->img, err) < 0) {
 		err->code = err->code == VB_ESYS ? VB_EUNAVAIL : err->code;
 		return vb_error_prefix(err, "%s", name);
 	}
@@ -237,7 +270,7 @@ static json_t *vm_describe(vb_env_t *env)
 		      (json_int_t)p->allowance, "rule",
 		      VM_ALLOWANCE_RULE "; the cgroup limit is guest RAM plus the allowance",
 		      "console_log", p->console, "qemu_log", p->qemu_log, "boot_timeout_s",
-		      env->cfg->boot_timeout_s, "tsc_khz",
+		      vm_conf(env)->boot_timeout_s, "tsc_khz",
 		      p->tsc_khz ? json_integer((json_int_t)p->tsc_khz) : json_null());
 	free(cmd);
 	if (o && p->have_verdict)
@@ -299,6 +332,7 @@ const vb_env_ops_t vb_env_hosted = {
 	.arch = VB_ARCH_HOSTED_VM,
 	.mech = VB_MECH_EMULATION,
 	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_IS_VM,
+	.options = &vm_options,
 	.probe = hosted_probe,
 	.prepare = vm_prepare,
 	.start = vb_vm_boot,
@@ -319,6 +353,7 @@ const vb_env_ops_t vb_env_kvm = {
 	.arch = VB_ARCH_HW_VM,
 	.mech = VB_MECH_HW_ASSIST,
 	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_NEEDS_KVM | VB_ENV_IS_VM,
+	.options = &vm_options,
 	.probe = kvm_probe,
 	.probe_facts = kvm_probe_facts,
 	.prepare = vm_prepare,

@@ -208,7 +208,7 @@ void vb_vm_qemu_end(vb_env_t *env, char *how, size_t len)
 /* Wait for QEMU to connect (it does so at once unless it failed). */
 static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
 {
-	uint64_t deadline = vb_now_ns() + (uint64_t)(env->cfg->boot_timeout_s * 1e9);
+	uint64_t deadline = vb_now_ns() + (uint64_t)(vm_conf(env)->boot_timeout_s * 1e9);
 	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
 	char how[96];
 	int fd, rc;
@@ -224,7 +224,7 @@ static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
 		if (vb_now_ns() >= deadline)
 			return vb_error_set(err, VB_ETIMEOUT, 0,
 					    "%s: QEMU did not connect within %g s", env->ops->name,
-					    env->cfg->boot_timeout_s);
+					    vm_conf(env)->boot_timeout_s);
 		rc = poll(&pfd, 1, 100);
 		if (rc <= 0)
 			continue;
@@ -293,7 +293,7 @@ int vb_vm_boot(vb_env_t *env, vb_error_t *err)
 		env->chan.res = res;
 	}
 	/* One deadline for the whole boot, from the launch. */
-	left_ms = (int64_t)(env->cfg->boot_timeout_s * 1000) -
+	left_ms = (int64_t)(vm_conf(env)->boot_timeout_s * 1000) -
 		  (int64_t)((vb_now_ns() - env->launch_ns) / 1000000);
 	vb_test_point("start", env->ops->name);
 	msg = vb_chan_recv(&env->chan, left_ms > 0 ? (int)left_ms : 0, 1, err);
@@ -302,7 +302,7 @@ int vb_vm_boot(vb_env_t *env, vb_error_t *err)
 			vb_error_set(err, VB_ETIMEOUT, 0,
 				     "%s: the guest's agent did not report ready within %g s "
 				     "(--boot-timeout)",
-				     env->ops->name, env->cfg->boot_timeout_s);
+				     env->ops->name, vm_conf(env)->boot_timeout_s);
 		else if (err->code == VB_ESYS)
 			vb_error_set(err, VB_EUNAVAIL, 0,
 				     "%s: the agent channel closed during the boot",

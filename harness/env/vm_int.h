@@ -46,6 +46,18 @@ typedef struct vm_priv {
 	int have_verdict;
 } vm_priv_t;
 
+/* The VM environments' own options (vm.c: vm_options), in the run
+ * configuration (env.h vb_env_conf). */
+typedef struct vm_conf {
+	char kernel[PATH_MAX];  /* --kernel: the guest kernel ("" = choose: guestimage.h) */
+	double boot_timeout_s;  /* --boot-timeout: a VM's boot to the agent's ready message */
+} vm_conf_t;
+
+static inline const vm_conf_t *vm_conf(const vb_env_t *env)
+{
+	return (const vm_conf_t *)vb_env_conf(env);
+}
+
 /* The kvm table (hardware-assisted), else hosted (TCG). */
 static inline int vm_is_kvm(const vb_env_t *env)
 {

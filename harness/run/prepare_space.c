@@ -223,6 +223,17 @@ int vb_prepare_disk(const vb_run_cfg_t *cfg, const vb_run_needs_t *n, vb_error_t
 			    vb_format_size(margin, b, sizeof(b)), vb_format_size(avail, c, sizeof(c)));
 }
 
+/* The VMs' boot limit (--boot-timeout, the VM backends' option), for the
+ * record of every limit of the run; 0 without such an option. */
+static double boot_timeout_s(const vb_run_cfg_t *cfg)
+{
+	char v[64];
+
+	return vb_run_cfg_opt_text(cfg, vb_env_cfg_ext(), "--boot-timeout", v, sizeof(v)) == 0
+		       ? strtod(v, NULL)
+		       : 0;
+}
+
 json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n)
 {
 	const char *dir = space_dir(cfg);
@@ -238,7 +249,7 @@ json_t *vb_prepare_needs_json(const vb_run_cfg_t *cfg, const vb_run_needs_t *n)
 	return json_pack("{s:{s:f,s:f,s:f,s:f},s:{s:I,s:s},s:{s:s,s:I,s:s,s:I,s:o},"
 			 "s:{s:s,s:I,s:s,s:o}}",
 			 "timeouts_s", "repetition", cfg->rep_timeout_s, "start",
-			 cfg->start_timeout_s, "boot", cfg->boot_timeout_s, "stop",
+			 cfg->start_timeout_s, "boot", boot_timeout_s(cfg), "stop",
 			 cfg->stop_timeout_s, "memory", "needed_bytes", (json_int_t)n->mem_bytes,
 			 "basis", n->mem_why, "disk", "dir", dir, "needed_bytes",
 			 (json_int_t)n->disk_bytes, "basis", n->disk_why, "margin_bytes",

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "harness/core/runfile.h"
+#include "harness/env/env.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
 
@@ -202,7 +203,9 @@ typedef enum opt_kind {
 #define VB_FIELD(f) offsetof(vb_run_cfg_t, f)
 
 /* Options that may be given with --resume and how each compares.  An
- * option missing here is refused (a new option must say how it compares). */
+ * option missing here is refused (a new option must say how it compares),
+ * except the environments' own, which compare by their kind
+ * (vb_run_cfg_opt_text). */
 static const struct {
 	const char *name;
 	opt_kind_t kind;
@@ -223,14 +226,11 @@ static const struct {
 	{ "--memory", K_U64, VB_FIELD(memory), NULL },
 	{ "--seed", K_U64, VB_FIELD(seed), NULL },
 	{ "--timeout", K_DOUBLE, VB_FIELD(rep_timeout_s), NULL },
-	{ "--boot-timeout", K_DOUBLE, VB_FIELD(boot_timeout_s), NULL },
 	{ "--start-timeout", K_DOUBLE, VB_FIELD(start_timeout_s), NULL },
 	{ "--stop-timeout", K_DOUBLE, VB_FIELD(stop_timeout_s), NULL },
 	{ "--allow-device", K_PATH, VB_FIELD(allow_device), NULL },
 	{ "--no-cgroup", K_FLAG, VB_FIELD(use_cgroup), NULL },
-	{ "--runtime", K_STR, VB_FIELD(oci_runtime), NULL },
 	{ "--agent", K_PATH, VB_FIELD(agent_path), NULL },
-	{ "--kernel", K_PATH, VB_FIELD(kernel), NULL },
 	{ "--fresh-instance", K_FLAG, VB_FIELD(fresh_instance), NULL },
 	{ "--density", K_U64, VB_FIELD(density), NULL },
 	{ "--noisy", K_FN, 0, t_noisy },
@@ -276,6 +276,7 @@ static void opt_text(size_t i, const vb_run_cfg_t *c, char *b, size_t l)
 
 int vb_resume_check_options(const vb_run_cfg_t *user, const vb_run_cfg_t *rec, vb_error_t *err)
 {
+	const vb_run_cfg_ext_t *ext = vb_env_cfg_ext();
 	char a[1024], b[1024];
 	size_t i, j;
 
@@ -283,11 +284,14 @@ int vb_resume_check_options(const vb_run_cfg_t *user, const vb_run_cfg_t *rec, v
 		for (j = 0; j < VB_ARRAY_SIZE(resumable); j++)
 			if (!strcmp(resumable[j].name, user->given[i]))
 				break;
-		if (j == VB_ARRAY_SIZE(resumable))
+		if (j < VB_ARRAY_SIZE(resumable)) {
+			opt_text(j, user, a, sizeof(a));
+			opt_text(j, rec, b, sizeof(b));
+		} else if (vb_run_cfg_opt_text(user, ext, user->given[i], a, sizeof(a)) < 0 ||
+			   vb_run_cfg_opt_text(rec, ext, user->given[i], b, sizeof(b)) < 0) {
 			return vb_error_set(err, VB_EUSAGE, 0, "%s cannot be given with --resume",
 					    user->given[i]);
-		opt_text(j, user, a, sizeof(a));
-		opt_text(j, rec, b, sizeof(b));
+		}
 		if (strcmp(a, b))
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "option %s '%s' differs from the run's '%s'",
@@ -354,7 +358,7 @@ static int recorded_cfg(vb_resume_t *rs, vb_run_cfg_t *rec, const char *dir, con
 	if (copy_command(rs, path, err) < 0)
 		return -1;
 	vb_run_cfg_init(rec);
-	if (vb_run_cfg_parse(rec, rs->argc, rs->argv, err) != 0) {
+	if (vb_run_cfg_parse(rec, rs->argc, rs->argv, vb_env_cfg_ext(), err) != 0) {
 		vb_run_cfg_free(rec);
 		if (err->code == VB_OK) /* --help recorded */
 			vb_error_set(err, VB_EUSAGE, 0, "recorded --help");

@@ -70,8 +70,14 @@ int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 			    json_integer((json_int_t)(env->ready_ns - env->launch_ns)));
 	json_object_set(rec, "agent", env->ready);
 	json_object_set_new(rec, "memory_idle", vb_run_footprint_json(env));
-	if (env->ops->describe)
-		json_object_set_new(rec, "config", env->ops->describe(env));
+	if (env->ops->describe) {
+		json_t *c = env->ops->describe(env);
+		const char *m = json_string_value(json_object_get(c, "mechanism"));
+
+		if (m) /* as used (the OCI runtime picked) */
+			json_object_set_new(rec, "mechanism", json_string(m));
+		json_object_set_new(rec, "config", c);
+	}
 	return 0;
 unavailable:
 	json_object_set_new(rec, "available", json_false());
