@@ -72,6 +72,7 @@ LIB_SRCS += harness/image/guestimage.c
 # harness/env/: the backend interface, the instance, one file per backend and its helpers
 LIB_SRCS += harness/env/env.c
 LIB_SRCS += harness/env/env_options.c
+LIB_SRCS += harness/env/env_life.c
 LIB_SRCS += harness/env/bare.c
 LIB_SRCS += harness/env/vm_kvmprobe.c
 LIB_SRCS += harness/env/vm_kvmguest.c

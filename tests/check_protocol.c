@@ -17,7 +17,9 @@
 #include "harness/core/agentio.h"
 #include "lib/counters.h"
 #include "harness/analysis/stats.h"
+#include "harness/core/options.h"
 #include "harness/core/runfile.h"
+#include "lib/util.h"
 #include "workloads/workload.h"
 #include "workloads/agent.h"
 #include "tests/hostiletest.h"
@@ -334,6 +336,74 @@ START_TEST(test_check_ready)
 }
 END_TEST
 
+/* Every request is built in one place (vb_agent_run_request: the run's,
+ * calibration's, density's and noisy neighbours' alike) and every failed
+ * result becomes an error in one place (vb_agent_reply_error). */
+START_TEST(test_requests_and_refusals)
+{
+	static const struct {
+		const char *kind;
+		vb_errcode_t code;
+	} kinds[] = { { "check", VB_ECHECK }, { "usage", VB_EUSAGE },
+		      { "unavailable", VB_EUNAVAIL }, { "system", VB_ESYS },
+		      { "no such kind", VB_ESYS } };
+	const vb_workload_t *io = vb_workload_find("io.seqread"), *cpu = vb_workload_find("cpu.int");
+	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
+	vb_params_t p;
+	vb_error_t err;
+	json_t *r;
+	size_t i;
+
+	ck_assert_ptr_nonnull(cfg);
+	vb_run_cfg_init(cfg);
+	cfg->events[cfg->nevents++] = "PAPI_TOT_INS";
+	snprintf(cfg->scratch, sizeof(cfg->scratch), "/dev/loop9");
+	cfg->scratch_device = 1;
+	vb_params_defaults(io, &p);
+	/* measured: the run's events; the scratch and the device named twice */
+	r = vb_agent_run_request(cfg, 7, io, &p, VB_REQ_MEASURED);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "op")), "run");
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 7);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "workload")), "io.seqread");
+	ck_assert_uint_eq(json_array_size(json_object_get(r, "events")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "scratch")), "/dev/loop9");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "allow_device")), "/dev/loop9");
+	json_decref(r);
+	/* not measured (calibration, extra instances): no events, the same scratch */
+	r = vb_agent_run_request(cfg, -3, io, &p, 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), -3);
+	ck_assert_uint_eq(json_array_size(json_object_get(r, "events")), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "allow_device")), "/dev/loop9");
+	json_decref(r);
+	/* no scratch for a workload without a file */
+	vb_params_defaults(cpu, &p);
+	r = vb_agent_run_request(cfg, 1, cpu, &p, VB_REQ_MEASURED);
+	ck_assert_ptr_null(json_object_get(r, "scratch"));
+	ck_assert_ptr_null(json_object_get(r, "allow_device"));
+	json_decref(r);
+	r = vb_agent_op_request("quit", -1);
+	ck_assert_ptr_null(json_object_get(r, "id"));
+	json_decref(r);
+	r = vb_agent_op_request("facts", 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "id")), 0);
+	json_decref(r);
+	/* a failed result's kind is its error's code, whoever asked */
+	for (i = 0; i < VB_ARRAY_SIZE(kinds); i++) {
+		r = json_pack("{s:s,s:b,s:s,s:s}", "type", "result", "ok", 0, "error", "no",
+			      "error_kind", kinds[i].kind);
+		ck_assert_int_eq(vb_agent_reply_error(r, &err), -1);
+		ck_assert_int_eq(err.code, kinds[i].code);
+		ck_assert_str_eq(err.msg, "no");
+		json_decref(r);
+	}
+	r = json_pack("{s:b}", "ok", 0);
+	vb_agent_reply_error(r, &err);
+	ck_assert_str_eq(err.msg, "failed");
+	json_decref(r);
+	free(cfg);
+}
+END_TEST
+
 Suite *vb_suite_protocol(void)
 {
 	Suite *s = suite_create("protocol");
@@ -344,6 +414,7 @@ Suite *vb_suite_protocol(void)
 	tcase_add_test(tu, test_encoded_size);
 	tcase_add_test(tu, test_honest_result_size);
 	tcase_add_test(tu, test_check_ready);
+	tcase_add_test(tu, test_requests_and_refusals);
 	suite_add_tcase(s, tu);
 
 	tcase_add_checked_fixture(tc, vb_hostiletest_setup, vb_hostiletest_teardown);

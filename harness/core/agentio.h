@@ -145,6 +145,37 @@ int vb_agent_check_answer(const vb_chan_t *ch, const json_t *reply, const char *
 json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
 		     vb_error_t *err);
 
+/* ---- agentmsg.c: the requests to an agent, and its refusals as errors ---- */
+
+struct vb_run_cfg;
+struct vb_params;
+
+#define VB_REQ_MEASURED 0x1 /* a measured repetition: the run's counter events, and
+			     * the test hook VBENCH_TEST_CORRUPT (workload.h) */
+
+/*
+ * The one place a request to an agent is built.  A "run" request of
+ * workload @w with parameters @p and id @id for the run @cfg: its events
+ * (none unless VB_REQ_MEASURED), "scratch" for a workload that writes a
+ * file (cfg->scratch, when set) and "allow_device" when that is the
+ * allowed block device (the agent opens a device only when it is named
+ * twice: agent.c).  New reference, NULL without memory.
+ */
+json_t *vb_agent_run_request(const struct vb_run_cfg *cfg, json_int_t id,
+			     const struct vb_workload *w, const struct vb_params *p, unsigned flags);
+
+/* {"op": @op, "id": @id} ("quit", "facts"), without an id when @id < 0.
+ * New reference. */
+json_t *vb_agent_op_request(const char *op, json_int_t id);
+
+/*
+ * The one place an agent's failed result becomes an error: @reply's
+ * "error_kind" as a code (VB_ECHECK for "check", VB_EUSAGE "usage",
+ * VB_EUNAVAIL "unavailable", else VB_ESYS) and its "error" as the message.
+ * Returns -1.
+ */
+int vb_agent_reply_error(const json_t *reply, vb_error_t *err);
+
 /*
  * Stop the agent: send quit, wait up to @grace_ms for the process to exit,
  * then SIGKILL.  Closes descriptors, reaps, drops the registry entry.

@@ -11,11 +11,13 @@
  * messages to, so an honest agent never trips them.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "workloads/agent.h"
 #include "workloads/workload.h"
 #include "harness/core/agentio.h"
+#include "harness/core/options.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -234,4 +236,54 @@ json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const vb_wo
 	else
 		json_decref(counters);
 	return res;
+}
+
+/* ---- requests, and refusals as errors ------------------------------------ */
+
+json_t *vb_agent_run_request(const vb_run_cfg_t *cfg, json_int_t id, const vb_workload_t *w,
+			     const vb_params_t *p, unsigned flags)
+{
+	const char *corrupt = getenv("VBENCH_TEST_CORRUPT");
+	json_t *ev = json_array(), *req;
+	size_t i;
+
+	for (i = 0; (flags & VB_REQ_MEASURED) && i < cfg->nevents; i++)
+		json_array_append_new(ev, json_string(cfg->events[i]));
+	req = json_pack("{s:s,s:I,s:s,s:o,s:o}", "op", "run", "id", id, "workload", w->name,
+			"params", vb_params_to_json(p), "events", ev);
+	if (!req)
+		return NULL;
+	/* Test hook: VBENCH_TEST_CORRUPT=GLOB makes matching workloads falsify
+	 * their answer, proving a wrong answer is caught and recorded. */
+	if ((flags & VB_REQ_MEASURED) && corrupt && vb_glob_match(corrupt, w->name))
+		json_object_set_new(req, "corrupt", json_true());
+	if ((w->flags & VB_W_SCRATCH) && cfg->scratch[0])
+		json_object_set_new(req, "scratch", json_string(cfg->scratch));
+	/* Validated by vb_prepare_scratch: the agent opens a block device only
+	 * when the request names it twice (agent.c). */
+	if ((w->flags & VB_W_SCRATCH) && cfg->scratch_device)
+		json_object_set_new(req, "allow_device", json_string(cfg->scratch));
+	return req;
+}
+
+json_t *vb_agent_op_request(const char *op, json_int_t id)
+{
+	return id < 0 ? json_pack("{s:s}", "op", op) : json_pack("{s:s,s:I}", "op", op, "id", id);
+}
+
+int vb_agent_reply_error(const json_t *reply, vb_error_t *err)
+{
+	static const struct {
+		const char *kind;
+		vb_errcode_t code;
+	} kinds[] = { { "check", VB_ECHECK }, { "usage", VB_EUSAGE }, { "unavailable", VB_EUNAVAIL } };
+	const char *k = json_string_value(json_object_get(reply, "error_kind"));
+	vb_errcode_t code = VB_ESYS;
+	size_t i;
+
+	for (i = 0; k && i < VB_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(k, kinds[i].kind))
+			code = kinds[i].code;
+	return vb_error_set(err, code, 0, "%s",
+			    json_string_value(json_object_get(reply, "error")) ?: "failed");
 }

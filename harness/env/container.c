@@ -1,5 +1,5 @@
 /*
- * env_container.c - vbench's own container runtime: the agent in new PID,
+ * container.c - vbench's own container runtime: the agent in new PID,
  * mount, network, UTS, IPC and cgroup namespaces (and a user namespace when
  * vbench is not root), pivoted into a minimal root filesystem (rootfs.c).
  *
@@ -37,7 +37,6 @@
 #include "harness/image/rootfs.h"
 #include "lib/cpulist.h"
 #include "lib/util.h"
-#include "harness/core/marker.h"
 
 #define CT_HOSTNAME "vbench-container"
 #define CT_STACK (1u << 20)
@@ -384,7 +383,6 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 {
 	const char *mounts[1] = { env->cfg->scratch };
 	ct_priv_t *p = calloc(1, sizeof(*p));
-	char name[96];
 
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "container state");
@@ -400,13 +398,8 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 	p->have_rootfs = 1;
 	if (env->cfg->scratch[0] && !p->device[0])
 		vb_rootfs_normalize(env->cfg->scratch, p->scratch, sizeof(p->scratch));
-	if (env->cfg->use_cgroup) {
-		snprintf(name, sizeof(name), "vbench-%s-container%s", vb_marker_run_id(), env->inst);
-		if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus,
-				     env->cfg->memory, err) < 0)
-			return vb_error_prefix(err, "container: allocation cgroup");
-		env->have_cg = 1;
-	}
+	if (vb_env_cgroup(env, env->cfg->memory, err) < 0)
+		return -1;
 	p->keep_caps = vb_ct_caps_choose(p->userns, p->keep_why, sizeof(p->keep_why));
 	vb_ct_env_build(&p->env, &p->rootfs, "vbench");
 	return 0;
@@ -496,7 +489,7 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 		return vb_error_set(err, rc ? VB_ETIMEOUT : VB_EUNAVAIL, 0, "container setup: %s",
 				    msg[0] ? msg : "no answer from the container's init");
 	}
-	return vb_env_wait_ready(env, err);
+	return 0; /* the agent is exec'd: its ready message is waited for as usual */
 fail:
 	if (log >= 0)
 		close(log);
@@ -518,11 +511,6 @@ static int ct_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
 
 	*shared = 0;
 	return p && p->have_rootfs ? vb_du_bytes(p->rootfs.dir, own) : -1;
-}
-
-static int ct_host_cpu_ns(vb_env_t *env, uint64_t *ns)
-{
-	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
 }
 
 static json_t *ct_describe(vb_env_t *env)
@@ -558,11 +546,7 @@ static json_t *ct_describe(vb_env_t *env)
 						"bind-mounted into /dev: the I/O workloads write to it"));
 	o = json_pack("{s:o,s:[sssssss*],s:{s:b,s:s},s:s,s:s,s:o,s:o,s:{s:o,s:s,s:b,s:b,s:s},"
 		      "s:s}",
-		      "limits",
-		      env->have_cg ? vb_cgroup_to_json(&env->cg)
-				   : json_pack("{s:b,s:s}", "enforced", 0, "how",
-					       "affinity only (--no-cgroup)"),
-		      "namespaces", "pid", "mount", "network", "uts", "ipc", "cgroup",
+		      "limits", vb_env_limits_json(env), "namespaces", "pid", "mount", "network", "uts", "ipc", "cgroup",
 		      p->userns ? "user" : NULL, "user_namespace", "used", p->userns, "why",
 		      p->userns ? "vbench is not root: uid and gid mapped to 0 inside"
 				: "vbench runs as root: the agent runs as uid 0 without capabilities",
@@ -577,31 +561,12 @@ static json_t *ct_describe(vb_env_t *env)
 	return o ? o : json_object();
 }
 
-/* Quit the agent; init exits with it and the kernel tears down the
- * namespaces.  Then the cgroup is emptied and removed. */
-static int ct_stop(vb_env_t *env, vb_error_t *err)
-{
-	if (env->chan.wfd < 0 && env->chan.pid <= 0)
-		return 0;
-	vb_env_quit_wait(env, NULL); /* past the timeout, killed below */
-	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
-	if (env->have_cg) {
-		vb_ct_cgroup_wait_empty(&env->cg, 1000);
-		vb_cgroup_destroy(&env->cg);
-		env->have_cg = 0;
-	}
-	return 0;
-}
-
+/* The rootfs tree (the stop, the namespaces' end and the cgroup: the
+ * common sequence, env_life.c). */
 static void ct_cleanup(vb_env_t *env)
 {
 	ct_priv_t *p = env->priv;
 
-	ct_stop(env, NULL);
-	if (env->have_cg) {
-		vb_cgroup_destroy(&env->cg);
-		env->have_cg = 0;
-	}
 	if (!p)
 		return;
 	if (p->have_rootfs)
@@ -622,8 +587,6 @@ const vb_env_ops_t vb_env_container = {
 	.prepare = ct_prepare,
 	.start = ct_start,
 	.disk_usage = ct_disk_usage,
-	.host_cpu_ns = ct_host_cpu_ns,
 	.describe = ct_describe,
-	.stop = ct_stop,
 	.cleanup = ct_cleanup,
 };

@@ -1,5 +1,5 @@
 /*
- * env_engine.c - `docker` and `podman`: the agent in a container run by a
+ * engine.c - `docker` and `podman`: the agent in a container run by a
  * container engine, one implementation and two tables of operations.
  *
  * The engine is asked, never assumed: the probe runs `ENGINE info` (execv,
@@ -75,7 +75,6 @@ typedef struct engine_priv {
 	pid_t ctr_pid;               /* the agent as the host sees it */
 	pid_t monitor_pid;           /* its parent: conmon, containerd-shim */
 	uint64_t client_pss, monitor_pss; /* what the engine adds on the host */
-	int rm_res;                  /* registered `ENGINE rm -f NAME` */
 	char *rm_argv[10];
 } engine_priv_t;
 
@@ -399,6 +398,7 @@ static int adopt_container(vb_env_t *env, engine_priv_t *p, vb_error_t *err)
 		if (vb_cgroup_of_pid(&env->cg, env->cfg->cgroup_root, p->ctr_pid, err) < 0)
 			return vb_error_prefix(err, "%s: the container's cgroup", p->d->name);
 		env->have_cg = 1;
+		env->cg_borrowed = 1; /* the engine's: it removes it with the container */
 	}
 	p->client_pss = pss_of(env->chan.pid);
 	p->monitor_pid = parent_of(p->ctr_pid);
@@ -406,14 +406,13 @@ static int adopt_container(vb_env_t *env, engine_priv_t *p, vb_error_t *err)
 	return 0;
 }
 
-/* Launch `ENGINE run` once; 0 when the agent is ready, else -1 with @err
- * and the engine's last word in @said (the client reaped). */
-static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, char *said, size_t len,
-		  vb_error_t *err)
+/* Launch `ENGINE run` once (with the capabilities kept when @with_caps),
+ * its `ENGINE rm -f NAME` registered.  0, or -1 with @err. */
+static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *err)
 {
 	static char buf[8][PATH_MAX * 2];
-	char *argv[ENGINE_MAX_ARGS], *s;
-	int n = run_argv(env, p, with_caps, argv, buf), i, st = 0;
+	char *argv[ENGINE_MAX_ARGS];
+	int n = run_argv(env, p, with_caps, argv, buf), i;
 	size_t off;
 	vb_spawn_t sp = {
 		.argv = argv,
@@ -421,19 +420,29 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, char *said, si
 		.cpus = env->cfg->env_cpus,
 	};
 
-	said[0] = '\0';
 	for (i = 0, off = 0; i < n && off < sizeof(p->command); i++)
 		off += (size_t)snprintf(p->command + off, sizeof(p->command) - off, "%s%s",
 					i ? " " : "", argv[i]);
 	env->launch_ns = vb_now_ns();
 	if (vb_chan_spawn(&env->chan, p->d->name, &sp, err) < 0)
 		return vb_error_prefix(err, "%s: start %s run", p->d->name, p->d->name);
-	if (!p->rm_res) {
+	if (!env->undo_res) { /* released by the stop unless the agent exited cleanly */
 		json_t *undo = undo_record(p);
 
-		p->rm_res = vb_res_add_undo(remove_container, p, "container engine rm -f", undo);
+		env->undo_res = vb_res_add_undo(remove_container, p, "container engine rm -f", undo);
 		json_decref(undo);
 	}
+	return 0;
+}
+
+/* The agent's ready message; else -1 with @err and, when the client exited
+ * (reaped), the engine's last word in @said. */
+static int wait_agent(vb_env_t *env, engine_priv_t *p, char *said, size_t len, vb_error_t *err)
+{
+	char *s;
+	int st = 0;
+
+	said[0] = '\0';
 	if (vb_env_wait_ready(env, err) == 0)
 		return 0;
 	if (err && err->code == VB_EINTR)
@@ -454,10 +463,16 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, char *said, si
 
 static int engine_start(vb_env_t *env, vb_error_t *err)
 {
+	return launch(env, env->priv, 1, err);
+}
+
+/* The agent's ready message, then the container as the host sees it. */
+static int engine_ready(vb_env_t *env, vb_error_t *err)
+{
 	engine_priv_t *p = env->priv;
 	char said[600];
 
-	if (launch(env, p, 1, said, sizeof(said), err) < 0) {
+	if (wait_agent(env, p, said, sizeof(said), err) < 0) {
 		/* An older engine may not know a capability (docker 20.10 and
 		 * CAP_PERFMON): run without it and say so. */
 		if (!p->caps || !strstr(said, "unknown capability"))
@@ -468,7 +483,7 @@ static int engine_start(vb_env_t *env, vb_error_t *err)
 			 p->d->name, p->info.version, said);
 		p->caps = 0;
 		vb_error_clear(err);
-		if (launch(env, p, 0, said, sizeof(said), err) < 0)
+		if (launch(env, p, 0, err) < 0 || wait_agent(env, p, said, sizeof(said), err) < 0)
 			return -1;
 	}
 	return adopt_container(env, p, err);
@@ -476,35 +491,14 @@ static int engine_start(vb_env_t *env, vb_error_t *err)
 
 /* ==== stop, cleanup ====================================================== */
 
-static int engine_host_cpu_ns(vb_env_t *env, uint64_t *ns)
-{
-	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
-}
-
-/* Quit the agent; `run --rm` exits once the engine removed the container.
- * Anything else (a killed client, a failure) gets `ENGINE rm -f NAME`. */
+/* The common stop (`run --rm` exits once the engine removed the container;
+ * anything else gets `ENGINE rm -f NAME`), then the container's monitor,
+ * which outlives it by a few milliseconds. */
 static int engine_stop(vb_env_t *env, vb_error_t *err)
 {
-	engine_priv_t *p = env->priv;
-	int st = -1, clean = 0;
-
-	if (env->chan.wfd < 0 && env->chan.pid <= 0)
-		goto out;
-	/* Past --stop-timeout: killed below, then `ENGINE rm -f`. */
-	if (vb_env_quit_wait(env, &st) == 1)
-		clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
-out:
-	if (p && p->rm_res) {
-		if (clean)
-			vb_res_forget(p->rm_res);
-		else
-			vb_res_release(p->rm_res);
-		p->rm_res = 0;
-	}
-	if (p)
-		monitor_gone(p, 3000);
-	env->have_cg = 0; /* the engine's: it removed it with the container */
+	vb_env_stop_common(env);
+	if (env->priv)
+		monitor_gone(env->priv, 3000);
 	return 0;
 }
 
@@ -526,7 +520,6 @@ static void engine_cleanup(vb_env_t *env)
 {
 	engine_priv_t *p = env->priv;
 
-	engine_stop(env, NULL);
 	if (!p)
 		return;
 	keep_log(p, env->cfg->log_fd);
@@ -601,7 +594,7 @@ const vb_env_ops_t vb_env_docker = {
 	.probe = docker_probe,
 	.prepare = docker_prepare,
 	.start = engine_start,
-	.host_cpu_ns = engine_host_cpu_ns,
+	.wait_ready = engine_ready,
 	.describe = engine_describe,
 	.disk_usage = engine_disk_usage,
 	.stop = engine_stop,
@@ -621,7 +614,7 @@ const vb_env_ops_t vb_env_podman = {
 	.probe = podman_probe,
 	.prepare = podman_prepare,
 	.start = engine_start,
-	.host_cpu_ns = engine_host_cpu_ns,
+	.wait_ready = engine_ready,
 	.describe = engine_describe,
 	.disk_usage = engine_disk_usage,
 	.stop = engine_stop,

@@ -7,10 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/env/ct_common.h"
-#include "harness/core/options.h"
-#include "lib/testpoint.h"
-#include "harness/core/undo.h"
 #include "lib/util.h"
 
 extern const vb_env_ops_t vb_env_bare;
@@ -211,9 +207,8 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 				    o->name);
 	if ((why = class_problem(o)) != NULL)
 		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: class: %s", o->name, why);
-	if (!o->probe || !o->start || !o->stop || !o->cleanup)
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "environment %s: probe, start, stop and cleanup hooks required",
+	if (!o->probe || !o->start)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: probe and start hooks required",
 				    o->name);
 	if ((why = options_problem(o->options)) != NULL)
 		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: %s", o->name, why);
@@ -222,75 +217,4 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 				    "environment %s: an undo key needs an undo hook (and a name)",
 				    o->name);
 	return 0;
-}
-
-int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
-{
-	json_t *msg;
-
-	vb_test_point("start", env->ops->name);
-	msg = vb_chan_recv(&env->chan, (int)(env->cfg->start_timeout_s * 1000), 1, err);
-	if (!msg)
-		return vb_error_prefix(err, "%s: waiting for the agent to start", env->ops->name);
-	if (vb_agent_check_ready(msg, err) < 0) {
-		json_decref(msg);
-		return vb_error_prefix(err, "%s", env->ops->name);
-	}
-	env->ready_ns = vb_now_ns();
-	env->ready = msg;
-	return 0;
-}
-
-int vb_env_stop_ms(const vb_env_t *env, int cap_ms)
-{
-	double s = env->cfg ? env->cfg->stop_timeout_s : 10;
-	int ms = s > 0 && s < 86400 ? (int)(s * 1000) : 10000;
-
-	if (vb_interrupted() && ms > VB_ENV_STOP_INTERRUPTED_MS)
-		ms = VB_ENV_STOP_INTERRUPTED_MS; /* the user is waiting */
-	return cap_ms > 0 && cap_ms < ms ? cap_ms : ms;
-}
-
-int vb_env_quit_wait(vb_env_t *env, int *status)
-{
-	json_t *quit;
-
-	if (env->chan.wfd >= 0 && !env->chan.dead) {
-		quit = json_pack("{s:s}", "op", "quit");
-		vb_chan_send(&env->chan, quit, NULL);
-		json_decref(quit);
-	}
-	env->chan.dead = 1;
-	if (env->chan.pid <= 0)
-		return -1;
-	if (!vb_ct_reap_within(env->chan.pid, vb_env_stop_ms(env, 0), status)) {
-		env->stop_timed_out = 1;
-		return 0;
-	}
-	vb_res_forget(env->chan.res);
-	env->chan.pid = 0;
-	return 1;
-}
-
-json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)
-{
-	return vb_chan_call(&env->chan, req, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
-}
-
-int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err)
-{
-	json_t *r = env->ops->adapt ? env->ops->adapt(env, req) : json_incref((json_t *)req);
-	int rc;
-
-	if (!r)
-		return vb_error_set(err, VB_ESYS, 0, "%s: request", env->ops->name);
-	rc = vb_chan_send(&env->chan, r, err);
-	json_decref(r);
-	return rc;
-}
-
-json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err)
-{
-	/* Untrusted: the same checks as the synchronous path. */
-	return vb_chan_answer(&env->chan, "result", timeout_ms, err);
 }

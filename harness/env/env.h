@@ -3,13 +3,16 @@
  *
  * An environment is a place the agent can run: bare metal, a container, a
  * VM.  Each backend fills one vb_env_ops_t (one file per backend, listed in
- * env.c).  The core checks every table when it is loaded (required hooks
- * present, interface version matches) and a backend whose probe fails is
- * skipped with its reason, never a crash.
+ * env.c) with every fact about itself: its class, its options, its hooks,
+ * its crash cleanup.  The core checks every table when it is loaded
+ * (required hooks present, interface version matches) and a backend whose
+ * probe fails is skipped with its reason, never a crash.
  *
- * Life of an environment in a run: probe -> prepare -> start (agent ready) ->
- * run (many repetitions, interleaved with other environments) -> stop ->
- * cleanup.  cleanup is called on every path, also after a failed prepare.
+ * Life of an instance, the same for every caller (the run, calibration,
+ * density, noisy neighbours: env_life.c): probe -> vb_env_up (prepare,
+ * start, wait for the agent's ready message, start latency) -> run (many
+ * repetitions) -> vb_env_down (stop: quit, wait, kill past --stop-timeout;
+ * cleanup; the cgroup).  A hook a backend leaves NULL has a default here.
  */
 #ifndef VB_ENV_H
 #define VB_ENV_H
@@ -22,7 +25,7 @@
 #include "harness/core/options.h"
 #include "lib/error.h"
 
-#define VB_ENV_OPS_VERSION 1
+#define VB_ENV_OPS_VERSION 2
 
 /* Capability flags. */
 #define VB_ENV_NEEDS_ROOT 0x1 /* creates cgroups/namespaces as root */
@@ -90,11 +93,16 @@ typedef struct vb_env_ops {
 	 * as "probe" with an environment that did not come up, so analysis
 	 * reads facts, not the reason's words.  Optional. */
 	json_t *(*probe_facts)(void);
-	/* Build what the instance needs (cgroup, rootfs, image).  Optional. */
+	/* Build what the instance needs (cgroup: vb_env_cgroup, rootfs, image).
+	 * Optional. */
 	int (*prepare)(vb_env_t *env, vb_error_t *err);
-	/* Launch the instance; return once the agent's ready message arrived
-	 * (stored in env->ready) or fail.  Required. */
+	/* Launch the instance: the agent's channel in env->chan, the launch
+	 * time in env->launch_ns (vb_now_ns just before).  Required. */
 	int (*start)(vb_env_t *env, vb_error_t *err);
+	/* Wait for the agent's ready message (env->ready, env->ready_ns).
+	 * Optional: vb_env_wait_ready (--start-timeout).  A backend with its
+	 * own deadline (a VM's boot) or evidence to add on failure has one. */
+	int (*wait_ready)(vb_env_t *env, vb_error_t *err);
 	/* One repetition: send @req, return the agent's result object.
 	 * Optional: the default sends over env->chan with the run timeout. */
 	json_t *(*run)(vb_env_t *env, const json_t *req, vb_error_t *err);
@@ -107,7 +115,8 @@ typedef struct vb_env_ops {
 	 * files every instance of the backend reuses (a cached guest kernel
 	 * and initramfs).  Optional (bare metal has none). */
 	int (*disk_usage)(vb_env_t *env, uint64_t *own, uint64_t *shared);
-	/* Host CPU time consumed by the instance so far (ns).  Optional. */
+	/* Host CPU time consumed by the instance so far (ns).  Optional: the
+	 * allocation cgroup's (vb_env_host_cpu_ns). */
 	int (*host_cpu_ns)(vb_env_t *env, uint64_t *ns);
 	/* Configuration and enforced limits for run.json (new reference); a
 	 * "mechanism" string in it is the mechanism as used (the OCI runtime
@@ -116,9 +125,13 @@ typedef struct vb_env_ops {
 	json_t *(*describe)(vb_env_t *env);
 	/* Stop the instance (agent quits, processes reaped) within
 	 * vb_env_stop_ms(); past it, kill what is left (SIGKILL, forced
-	 * removal) and set env->stop_timed_out.  Required. */
+	 * removal) and set env->stop_timed_out.  Also called after a failed
+	 * start, so it must cope with a half-started instance.  Optional:
+	 * vb_env_stop_common; a backend that adds to it calls that first. */
 	int (*stop)(vb_env_t *env, vb_error_t *err);
-	/* Release everything prepare/start made; safe to call twice.  Required. */
+	/* Release everything prepare/start made (but the cgroup, which the
+	 * core tears down); called once after every stop, also after a failed
+	 * prepare.  Optional. */
 	void (*cleanup)(vb_env_t *env);
 	/* `vbench clean`: undo what a killed vbench left that outlives it (a
 	 * container a runtime or an engine keeps running).  @rec is the record
@@ -135,10 +148,15 @@ struct vb_env {
 	const struct vb_run_cfg *cfg;
 	vb_cgroup_t cg;           /* the allocation's cgroup (if the backend uses one) */
 	int have_cg;
+	int cg_borrowed;          /* cg is someone else's (an engine's): read, never removed */
 	vb_chan_t chan;           /* channel to the agent */
 	json_t *ready;            /* the agent's ready message */
 	uint64_t launch_ns;       /* host monotonic time of the launch call */
 	uint64_t ready_ns;        /* ... and of the ready message */
+	uint64_t start_ns;        /* the start latency: ready_ns - launch_ns (vb_env_up) */
+	int undo_res;             /* registry handle of the instance's removal (a container a
+				   * runtime or an engine keeps: vb_res_add_undo), 0 none:
+				   * forgotten after a clean exit, run otherwise */
 	int started;
 	int stop_timed_out;       /* the last stop exceeded --stop-timeout and killed */
 	char reason[512];         /* why unavailable/failed ("" if fine) */
@@ -180,8 +198,8 @@ int vb_env_conf_set(struct vb_run_cfg *cfg, const char *name, const char *val, v
 
 /* Validate a table: version, name, type, mechanism, the class (a known
  * architecture and mechanism that agree with each other and with the
- * VM and baseline flags), probe/start/stop/cleanup, no undo key without
- * an undo hook, options whose fields lie in their configuration. */
+ * VM and baseline flags), probe and start, no undo key without an undo
+ * hook, options whose fields lie in their configuration. */
 int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
 
 /* The names run.json uses for a class: "bare-metal", "container", "sandbox",
@@ -208,11 +226,59 @@ json_t *vb_env_class_json(const vb_env_ops_t *ops);
  */
 int vb_env_record_class(const json_t *rec, vb_env_arch_t *arch, vb_env_mech_t *mech);
 
+/* ---- the lifecycle (env_life.c): one path up and down for every caller ---- */
+
+/* A fresh, not yet started instance of @ops for @cfg in @env, tagged @inst
+ * ("" or NULL: the run's own instance). */
+void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const struct vb_run_cfg *cfg,
+		 const char *inst);
+
 /*
- * Helpers for backends that run the agent as a host process with pipes.
- * vb_env_wait_ready waits for the ready message (timeout from cfg) and fills
- * env->ready/ready_ns.
+ * Bring @env up: check its table, prepare, start, wait for the agent's
+ * ready message (the wait_ready hook, else vb_env_wait_ready) and record
+ * the start latency (env->start_ns).  Returns 0 (env->started), or -1 with
+ * @err, everything prepare and start made released (vb_env_down).
  */
+int vb_env_up(vb_env_t *env, vb_error_t *err);
+
+/*
+ * Take @env down: its stop hook, else vb_env_stop_common; its cleanup; its
+ * cgroup torn down.  Returns the stop latency in ns, from the request until
+ * every process has exited and the cgroup is gone (0 when it was not up);
+ * env->stop_timed_out says whether it had to kill.  Safe on an instance that
+ * is down or was never brought up.
+ */
+uint64_t vb_env_down(vb_env_t *env);
+
+/*
+ * The common stop (the stop hook's default): ask the agent to quit, wait up
+ * to --stop-timeout for the process owning the channel, close the channel
+ * (killing what is left); then the instance's removal (env->undo_res)
+ * forgotten when that process exited 0, run otherwise; the cgroup torn
+ * down (emptied, removed; a borrowed one only let go).  Returns 0.
+ */
+int vb_env_stop_common(vb_env_t *env);
+
+/* The allocation cgroup of @env, vbench-<run id>-<backend><inst>, with the
+ * run's CPUs and @memory bytes (none with --no-cgroup): 0, or -1 with @err
+ * ("<backend>: allocation cgroup: ..."). */
+int vb_env_cgroup(vb_env_t *env, uint64_t memory, vb_error_t *err);
+
+/* run.json's "limits" of @env for describe: its cgroup's, or not enforced
+ * ("affinity only (--no-cgroup)"). */
+json_t *vb_env_limits_json(const vb_env_t *env);
+
+/* Host CPU time of the instance so far: the hook, else its allocation
+ * cgroup's.  0, or -1 when unknown. */
+int vb_env_host_cpu_ns(vb_env_t *env, uint64_t *ns);
+
+/* One synchronous repetition: the run hook, else vb_env_default_run (the
+ * channel, with --timeout). */
+json_t *vb_env_run(vb_env_t *env, const json_t *req, vb_error_t *err);
+json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
+
+/* The default wait_ready: the ready message within --start-timeout,
+ * checked (vb_agent_check_ready), into env->ready and env->ready_ns. */
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
 
 /* The stop timeout of @env's run in ms (--stop-timeout; at most
@@ -230,7 +296,6 @@ int vb_env_stop_ms(const vb_env_t *env, int cap_ms);
  * no process.  The caller closes the channel and removes the rest.
  */
 int vb_env_quit_wait(vb_env_t *env, int *status);
-json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
 
 /*
  * Asynchronous requests, for several instances working at once (density.c,

@@ -16,8 +16,6 @@
 int vb_inst_start(vb_inst_t *in, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg, const char *tag,
 		  const char *cpus, vb_error_t *err)
 {
-	vb_env_t *env = &in->env;
-
 	memset(in, 0, sizeof(*in));
 	in->cfg = malloc(sizeof(*in->cfg));
 	if (!in->cfg)
@@ -26,42 +24,26 @@ int vb_inst_start(vb_inst_t *in, const vb_env_ops_t *ops, const vb_run_cfg_t *cf
 	in->cfg->quiet = 1; /* the callers say what happens, once */
 	if (cpus)
 		snprintf(in->cfg->env_cpus, sizeof(in->cfg->env_cpus), "%s", cpus);
-	env->ops = ops;
-	env->cfg = in->cfg;
-	env->chan.wfd = env->chan.rfd = -1;
-	snprintf(env->inst, sizeof(env->inst), "%s", tag);
-	if (vb_env_check(ops, err) < 0 || (ops->prepare && ops->prepare(env, err) < 0) ||
-	    ops->start(env, err) < 0) {
-		ops->cleanup(env);
-		json_decref(env->ready);
-		env->ready = NULL;
+	vb_env_init(&in->env, ops, in->cfg, tag);
+	if (vb_env_up(&in->env, err) < 0) {
 		free(in->cfg);
 		in->cfg = NULL;
 		return -1;
 	}
-	env->started = 1;
 	in->up = 1;
 	return 0;
 }
 
 uint64_t vb_inst_stop(vb_inst_t *in)
 {
-	uint64_t t0 = vb_now_ns(), dt = 0;
-	vb_error_t err;
+	uint64_t dt;
 
 	if (!in->cfg)
 		return 0;
-	if (in->env.started)
-		in->env.ops->stop(&in->env, &err);
-	in->env.ops->cleanup(&in->env);
+	dt = vb_env_down(&in->env);
 	in->stop_timed_out = in->env.stop_timed_out;
-	if (in->up)
-		dt = vb_now_ns() - t0;
-	in->env.started = 0;
 	in->up = 0;
 	in->busy = 0;
-	json_decref(in->env.ready);
-	in->env.ready = NULL;
 	free(in->cfg);
 	in->cfg = NULL;
 	return dt;
@@ -96,30 +78,12 @@ json_t *vb_inst_disk(vb_inst_t *in)
 			 (json_int_t)shared);
 }
 
-json_t *vb_inst_request(const vb_run_cfg_t *cfg, int id, const vb_workload_t *w,
-			const vb_params_t *p)
-{
-	json_t *req = json_pack("{s:s,s:i,s:s,s:o,s:[]}", "op", "run", "id", id, "workload",
-				w->name, "params", vb_params_to_json(p), "events");
-
-	if (req && (w->flags & VB_W_SCRATCH) && cfg->scratch[0])
-		json_object_set_new(req, "scratch", json_string(cfg->scratch));
-	return req;
-}
-
 /* An ok reply, or NULL with @err from the agent's error. */
 static json_t *ok_reply(json_t *reply, vb_error_t *err)
 {
-	const char *kind;
-
 	if (!reply || json_is_true(json_object_get(reply, "ok")))
 		return reply;
-	kind = json_string_value(json_object_get(reply, "error_kind"));
-	vb_error_set(err,
-		     kind && !strcmp(kind, "check")	    ? VB_ECHECK
-		     : kind && !strcmp(kind, "unavailable") ? VB_EUNAVAIL
-							    : VB_ESYS,
-		     0, "%s", json_string_value(json_object_get(reply, "error")) ?: "failed");
+	vb_agent_reply_error(reply, err);
 	json_decref(reply);
 	return NULL;
 }
@@ -146,7 +110,7 @@ json_t *vb_inst_call(vb_inst_t *in, const json_t *req, vb_error_t *err)
 	if (!(r = with_next_id(in, req)))
 		return vb_error_set(err, VB_ESYS, 0, "%s%s: request", env->ops->name, env->inst),
 		       NULL;
-	reply = env->ops->run ? env->ops->run(env, r, err) : vb_env_default_run(env, r, err);
+	reply = vb_env_run(env, r, err);
 	json_decref(r);
 	return ok_reply(reply, err);
 }

@@ -33,16 +33,17 @@ typedef struct vb_inst {
 } vb_inst_t;
 
 /*
- * Prepare and start an instance of @ops with a copy of @cfg, tagged @tag
- * ("-d1"), on the CPU list @cpus (NULL: the run's).  Returns 0 (the start
- * latency is env.ready_ns - env.launch_ns), or -1 with @err; nothing of a
- * failed start remains.
+ * Bring up an instance of @ops (vb_env_up, as every instance) with a copy
+ * of @cfg, tagged @tag ("-d1"), on the CPU list @cpus (NULL: the run's).
+ * Returns 0 (the start latency in env.start_ns), or -1 with @err; nothing
+ * of a failed start remains.  Requests: vb_agent_run_request (agentio.h).
  */
 int vb_inst_start(vb_inst_t *in, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg, const char *tag,
 		  const char *cpus, vb_error_t *err);
 
-/* Stop the instance and release everything it made; the stop latency in ns
- * (0 if it was not up).  Safe on a zeroed or stopped instance. */
+/* Take the instance down (vb_env_down) and release everything it made; the
+ * stop latency in ns (0 if it was not up).  Safe on a zeroed or stopped
+ * instance. */
 uint64_t vb_inst_stop(vb_inst_t *in);
 
 /* Host memory of the instance now: {pss_bytes, processes, page_cache_bytes}
@@ -54,11 +55,6 @@ uint64_t vb_inst_pss(const json_t *fp);
 
 /* {own_bytes, shared_bytes} from the backend's disk_usage, or null. */
 json_t *vb_inst_disk(vb_inst_t *in);
-
-/* A run request for @w with @p (no counters), the scratch directory added
- * for I/O workloads.  New reference. */
-json_t *vb_inst_request(const vb_run_cfg_t *cfg, int id, const vb_workload_t *w,
-			const vb_params_t *p);
 
 /*
  * One synchronous repetition (the backend's run hook).  Returns the agent's

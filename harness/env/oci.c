@@ -1,5 +1,5 @@
 /*
- * env_oci.c - the agent in a container run by a real OCI runtime (crun or
+ * oci.c - the agent in a container run by a real OCI runtime (crun or
  * runc) from a bundle vbench generates: the same root filesystem
  * (rootfs.c), capabilities, environment and mounts as vbench's own
  * `container`, described by a config.json (ocispec.c), started as
@@ -118,7 +118,6 @@ typedef struct oci_priv {
 	size_t ncgb;
 	char cgpath[PATH_MAX];       /* linux.cgroupsPath (runc) */
 	json_t *config;              /* config.json as written */
-	int del_res;                 /* registered `RUNTIME delete -f ID` */
 	char *del_argv[6];
 	char del_flag[40];
 	ns_setup_t del_ns;           /* the delete's namespace (no binds) */
@@ -397,7 +396,6 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	const struct vb_run_cfg *cfg = env->cfg;
 	const char *mounts[1] = { cfg->scratch };
 	oci_priv_t *p = calloc(1, sizeof(*p));
-	char name[96];
 
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "oci state");
@@ -433,13 +431,8 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 	p->have_rootfs = 1;
 	if (cfg->scratch[0] && !cfg->scratch_device)
 		vb_rootfs_normalize(cfg->scratch, p->scratch, sizeof(p->scratch));
-	if (cfg->use_cgroup) {
-		snprintf(name, sizeof(name), "vbench-%s-oci%s", vb_marker_run_id(), env->inst);
-		if (vb_cgroup_create(&env->cg, cfg->cgroup_root, name, cfg->env_cpus, cfg->memory,
-				     err) < 0)
-			return vb_error_prefix(err, "oci: allocation cgroup");
-		env->have_cg = 1;
-	}
+	if (vb_env_cgroup(env, cfg->memory, err) < 0)
+		return -1;
 	p->caps = vb_ct_caps_choose(0, p->caps_why, sizeof(p->caps_why));
 	vb_ct_env_build(&p->env, &p->rootfs, "oci");
 	plan_limits(env, p);
@@ -469,10 +462,10 @@ static void runtime_said(const oci_priv_t *p, char *line, size_t len)
 static int oci_start(vb_env_t *env, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
-	char logopt[PATH_MAX + 8], line[600];
+	char logopt[PATH_MAX + 8];
 	char *argv[10];
 	json_t *undo;
-	int n = 0, i, st = 0, rc;
+	int n = 0, i, rc;
 	size_t off;
 	vb_spawn_t sp = {
 		.argv = argv,
@@ -506,9 +499,20 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	p->ns.msgfd = -1;
 	if (rc < 0)
 		return vb_error_prefix(err, "oci: start %s", p->runtime);
-	undo = undo_record(p);
-	p->del_res = vb_res_add_undo(delete_container, p, "oci runtime delete", undo);
+	undo = undo_record(p); /* released by the stop unless the runtime exited cleanly */
+	env->undo_res = vb_res_add_undo(delete_container, p, "oci runtime delete", undo);
 	json_decref(undo);
+	return 0;
+}
+
+/* The agent's ready message; a runtime that refused exits at once, and
+ * its log says why. */
+static int oci_ready(vb_env_t *env, vb_error_t *err)
+{
+	oci_priv_t *p = env->priv;
+	char line[600];
+	int st = 0;
+
 	if (vb_env_wait_ready(env, err) == 0)
 		return 0;
 	if (err && err->code == VB_EINTR)
@@ -525,45 +529,12 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	return -1;
 }
 
-static int oci_host_cpu_ns(vb_env_t *env, uint64_t *ns)
-{
-	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
-}
-
-/* Quit the agent; the runtime exits with its container and removes it.
- * Anything else (the runtime killed, a failure) gets `RUNTIME delete -f`. */
-static int oci_stop(vb_env_t *env, vb_error_t *err)
-{
-	oci_priv_t *p = env->priv;
-	int st = -1, clean = 0;
-
-	if (env->chan.wfd < 0 && env->chan.pid <= 0)
-		goto out;
-	/* Past the timeout: killed below, then `RUNTIME delete -f`. */
-	if (vb_env_quit_wait(env, &st) == 1)
-		clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-	vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
-out:
-	if (p && p->del_res) {
-		if (clean)
-			vb_res_forget(p->del_res);
-		else
-			vb_res_release(p->del_res);
-		p->del_res = 0;
-	}
-	if (env->have_cg) {
-		vb_ct_cgroup_wait_empty(&env->cg, 1000);
-		vb_cgroup_destroy(&env->cg);
-		env->have_cg = 0;
-	}
-	return 0;
-}
-
+/* The bundle (the stop, `RUNTIME delete -f` when the runtime did not exit
+ * cleanly, and the cgroup: the common sequence, env_life.c). */
 static void oci_cleanup(vb_env_t *env)
 {
 	oci_priv_t *p = env->priv;
 
-	oci_stop(env, NULL);
 	if (!p)
 		return;
 	if (p->have_rootfs)
@@ -598,9 +569,7 @@ static json_t *oci_describe(vb_env_t *env)
 		      "s:{s:o,s:s,s:b,s:b},s:O,s:s}",
 		      "mechanism", mechanism, "runtime", "name", p->runtime, "path", p->rt_path, "version", p->version,
 		      "bundle", p->bundle, "container_id", p->id, "limits", "cgroup",
-		      env->have_cg ? vb_cgroup_to_json(&env->cg)
-				   : json_pack("{s:b,s:s}", "enforced", 0, "how",
-					       "affinity only (--no-cgroup)"),
+		      vb_env_limits_json(env),
 		      "enforced_by", p->enforced, "runtime_cgroup_manager_disabled",
 		      p->manager_disabled, "private_mount_namespace", p->private_ns,
 		      "config_resources_applied_by_runtime", !p->manager_disabled && env->have_cg,
@@ -624,10 +593,9 @@ const vb_env_ops_t vb_env_oci = {
 	.probe = oci_probe,
 	.prepare = oci_prepare,
 	.start = oci_start,
-	.host_cpu_ns = oci_host_cpu_ns,
+	.wait_ready = oci_ready,
 	.describe = oci_describe,
 	.disk_usage = oci_disk_usage,
-	.stop = oci_stop,
 	.cleanup = oci_cleanup,
 	.undo = oci_undo,
 };

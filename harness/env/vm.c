@@ -39,11 +39,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "harness/core/marker.h"
 #include "harness/core/options.h"
 #include "harness/core/runproc.h"
 #include "harness/core/undo.h"
-#include "harness/env/ct_common.h"
 #include "harness/env/vm_int.h"
 #include "lib/hostinfo.h"
 #include "lib/safefs.h"
@@ -142,7 +140,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	const vb_run_cfg_t *cfg = env->cfg;
 	const char *name = env->ops->name;
 	vm_priv_t *p = calloc(1, sizeof(*p));
-	char cgname[96], tag[48], a[32], b[32], c[32];
+	char tag[48], a[32], b[32], c[32];
 	uint64_t total, avail;
 
 	if (!p)
@@ -176,13 +174,8 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	if (vb_vmdisk_create(&p->disk, cfg, tag, err) < 0)
 		return vb_error_prefix(err, "%s: scratch disk", name);
 	p->have_disk = 1;
-	if (cfg->use_cgroup) {
-		snprintf(cgname, sizeof(cgname), "vbench-%s-%s%s", vb_marker_run_id(), name, env->inst);
-		if (vb_cgroup_create(&env->cg, cfg->cgroup_root, cgname, cfg->env_cpus,
-				     cfg->memory + p->allowance, err) < 0)
-			return vb_error_prefix(err, "%s: allocation cgroup", name);
-		env->have_cg = 1;
-	}
+	if (vb_env_cgroup(env, cfg->memory + p->allowance, err) < 0)
+		return -1;
 	if (!vm_is_kvm(env))
 		p->tsc_khz = vb_vm_host_tsc_khz();
 	return 0;
@@ -245,11 +238,6 @@ static int vm_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
 	return 0;
 }
 
-static int vm_host_cpu_ns(vb_env_t *env, uint64_t *ns)
-{
-	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
-}
-
 static json_t *vm_describe(vb_env_t *env)
 {
 	vm_priv_t *p = env->priv;
@@ -263,9 +251,7 @@ static json_t *vm_describe(vb_env_t *env)
 		      "guest_image", vb_guest_image_to_json(&p->img), "scratch_disk",
 		      vb_vmdisk_to_json(&p->disk), "guest_scratch", "device", VB_QEMU_GUEST_DISK,
 		      "mount", VB_GUEST_SCRATCH, "fs", VB_VMDISK_FS, "limits",
-		      env->have_cg ? vb_cgroup_to_json(&env->cg)
-				   : json_pack("{s:b,s:s}", "enforced", 0, "how",
-					       "affinity only (--no-cgroup)"),
+		      vb_env_limits_json(env),
 		      "memory", "guest_bytes", (json_int_t)p->qc.memory, "qemu_allowance_bytes",
 		      (json_int_t)p->allowance, "rule",
 		      VM_ALLOWANCE_RULE "; the cgroup limit is guest RAM plus the allowance",
@@ -287,30 +273,25 @@ static json_t *vm_describe(vb_env_t *env)
 
 /* ==== stop and cleanup =================================================== */
 
+/* The common stop (quit: the agent exits, /init powers off, QEMU exits;
+ * past --stop-timeout QEMU is killed).  Once the run is interrupted (a
+ * 3 s cap) a kill is not recorded as a guest that would not stop. */
 static int vm_stop(vb_env_t *env, vb_error_t *err)
 {
 	int timed_out_before = env->stop_timed_out;
 
-	if (env->chan.wfd < 0 && env->chan.pid <= 0)
-		return 0;
-	/* Past the timeout QEMU is killed below; once interrupted (a 3 s
-	 * cap) that is not recorded as a guest that would not stop. */
-	if (vb_env_quit_wait(env, NULL) == 0 && vb_interrupted())
+	vb_env_stop_common(env);
+	if (vb_interrupted())
 		env->stop_timed_out = timed_out_before;
-	vb_chan_close(&env->chan, 0); /* closes the socket, kills QEMU if it lingers */
 	return 0;
 }
 
+/* The disk image, the socket directory, the guest image (the cgroup: the
+ * core). */
 static void vm_cleanup(vb_env_t *env)
 {
 	vm_priv_t *p = env->priv;
 
-	vm_stop(env, NULL);
-	if (env->have_cg) {
-		vb_ct_cgroup_wait_empty(&env->cg, 1000);
-		vb_cgroup_destroy(&env->cg);
-		env->have_cg = 0;
-	}
 	if (!p)
 		return;
 	if (p->have_disk)
@@ -336,10 +317,10 @@ const vb_env_ops_t vb_env_hosted = {
 	.probe = hosted_probe,
 	.prepare = vm_prepare,
 	.start = vb_vm_boot,
+	.wait_ready = vb_vm_ready,
 	.run = vm_run,
 	.adapt = vm_adapt,
 	.disk_usage = vm_disk_usage,
-	.host_cpu_ns = vm_host_cpu_ns,
 	.describe = vm_describe,
 	.stop = vm_stop,
 	.cleanup = vm_cleanup,
@@ -358,10 +339,10 @@ const vb_env_ops_t vb_env_kvm = {
 	.probe_facts = kvm_probe_facts,
 	.prepare = vm_prepare,
 	.start = vb_vm_boot,
+	.wait_ready = vb_vm_ready,
 	.run = vm_run,
 	.adapt = vm_adapt,
 	.disk_usage = vm_disk_usage,
-	.host_cpu_ns = vm_host_cpu_ns,
 	.describe = vm_describe,
 	.stop = vm_stop,
 	.cleanup = vm_cleanup,

@@ -263,8 +263,6 @@ static int boot_failed(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 int vb_vm_boot(vb_env_t *env, vb_error_t *err)
 {
 	vm_priv_t *p = env->priv;
-	int64_t left_ms;
-	json_t *msg;
 	int lfd, fd;
 
 	lfd = listen_socket(env, p, err);
@@ -292,6 +290,15 @@ int vb_vm_boot(vb_env_t *env, vb_error_t *err)
 		env->chan.pid = pid;
 		env->chan.res = res;
 	}
+	return 0;
+}
+
+int vb_vm_ready(vb_env_t *env, vb_error_t *err)
+{
+	vm_priv_t *p = env->priv;
+	int64_t left_ms;
+	json_t *msg;
+
 	/* One deadline for the whole boot, from the launch. */
 	left_ms = (int64_t)(vm_conf(env)->boot_timeout_s * 1000) -
 		  (int64_t)((vb_now_ns() - env->launch_ns) / 1000000);

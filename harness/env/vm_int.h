@@ -66,10 +66,13 @@ static inline int vm_is_kvm(const vb_env_t *env)
 
 /* ---- vm_boot.c ---- */
 
-/* The start hook: QEMU launched in the allocation, the guest booted and its
- * agent ready within --boot-timeout; a failed boot kills QEMU and the error
- * carries the evidence (QEMU's last message, the console's tail). */
+/* The start hook: QEMU launched in the allocation and connected to the
+ * agent's channel.  The wait_ready hook: the guest booted and its agent
+ * ready within --boot-timeout of the launch.  A failed boot kills QEMU and
+ * the error carries the evidence (QEMU's last message, the console's
+ * tail). */
 int vb_vm_boot(vb_env_t *env, vb_error_t *err);
+int vb_vm_ready(vb_env_t *env, vb_error_t *err);
 
 /* When the channel closed QEMU is on its way out: give it up to a second
  * so that how it ended can be said; into @how ("" when it still runs). */

@@ -137,9 +137,9 @@ static void start_all(dstate_t *d, uint64_t k)
 		fp = vb_inst_footprint(in);
 		if (!d->n)
 			d->overhead = fp_bytes(fp);
-		ms = (double)(in->env.ready_ns - in->env.launch_ns) / 1e6;
+		ms = (double)in->env.start_ns / 1e6;
 		r = json_pack("{s:i,s:I,s:O?,s:o,s:o}", "index", (int)d->n + 1, "start_latency_ns",
-			      (json_int_t)(in->env.ready_ns - in->env.launch_ns), "agent_pid",
+			      (json_int_t)in->env.start_ns, "agent_pid",
 			      json_object_get(in->env.ready, "pid"), "memory_at_start", fp, "disk",
 			      vb_inst_disk(in));
 		json_array_append_new(d->recs, r);
@@ -171,7 +171,7 @@ static json_t *hold_request(const vb_run_cfg_t *cfg, vb_params_t *p, uint64_t *h
 	if (vb_params_set_u64(w, p, "array_bytes", arr, err) < 0 ||
 	    vb_params_set_u64(w, p, "passes", VB_DENSITY_PASSES, err) < 0)
 		return NULL;
-	return vb_inst_request(cfg, 1, w, p);
+	return vb_agent_run_request(cfg, 1, w, p, 0);
 }
 
 /* One footprint of every instance: an array, and the PSS sum in *@sum. */

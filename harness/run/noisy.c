@@ -128,7 +128,7 @@ static int probe(void *ctx, const vb_workload_t *w, const vb_params_t *p, uint64
 		 vb_error_t *err)
 {
 	vb_inst_t *in = ctx;
-	json_t *req = vb_inst_request(in->cfg, 0, w, p), *reply;
+	json_t *req = vb_agent_run_request(in->cfg, 0, w, p, 0), *reply;
 
 	reply = vb_inst_call(in, req, err);
 	json_decref(req);
@@ -162,7 +162,7 @@ static int params_for(const vb_run_cfg_t *cfg, const vb_workload_t *w, vb_inst_t
 /* @n victim repetitions alone into @out. */
 static int alone(pair_t *pr, double *out, size_t *n, vb_error_t *err)
 {
-	json_t *req = vb_inst_request(pr->cfg, 1, pr->vw, &pr->vp), *reply;
+	json_t *req = vb_agent_run_request(pr->cfg, 1, pr->vw, &pr->vp, 0), *reply;
 
 	for (*n = 0; *n < VB_NOISY_REPS && !vb_interrupted(); (*n)++) {
 		reply = vb_inst_call(pr->v, req, err);
@@ -198,8 +198,8 @@ static int aggressor_done(pair_t *pr, int more, const json_t *areq, vb_error_t *
 /* The victim's repetitions while the aggressor loops. */
 static int with_aggressor(pair_t *pr, vb_error_t *err)
 {
-	json_t *vreq = vb_inst_request(pr->cfg, 2, pr->vw, &pr->vp),
-	       *areq = vb_inst_request(pr->cfg, 3, pr->aw, &pr->ap), *reply;
+	json_t *vreq = vb_agent_run_request(pr->cfg, 2, pr->vw, &pr->vp, 0),
+	       *areq = vb_agent_run_request(pr->cfg, 3, pr->aw, &pr->ap, 0), *reply;
 	vb_inst_t *ins[2] = { pr->v, pr->a };
 	uint64_t deadline;
 	int rc = -1, r;
@@ -338,7 +338,7 @@ static json_t *noisy_pair(const vb_run_cfg_t *cfg, const char *env, const struct
 	json_object_set_new(rec, "unit", json_string(pr->vw->metrics[0].unit));
 	if (alone(pr, pr->alone, &pr->nalone, &err) < 0)
 		goto fail;
-	req = vb_inst_request(cfg, 4, pr->aw, &pr->ap); /* the aggressor's own rate, alone */
+	req = vb_agent_run_request(cfg, 4, pr->aw, &pr->ap, 0); /* the aggressor's own rate, alone */
 	reply = vb_inst_call(a, req, &err);
 	json_decref(req);
 	if (!reply)

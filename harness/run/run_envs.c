@@ -21,14 +21,6 @@
 
 /* ---- environments --------------------------------------------------- */
 
-void vb_run_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg)
-{
-	memset(env, 0, sizeof(*env));
-	env->ops = ops;
-	env->cfg = cfg;
-	env->chan.wfd = env->chan.rfd = -1;
-}
-
 static json_t *env_record(const vb_env_ops_t *ops, int available, const char *reason)
 {
 	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:s?,s:b}", "name", ops->name, "type", ops->type,
@@ -51,23 +43,17 @@ json_t *vb_run_footprint_json(vb_env_t *env)
 			 (json_int_t)nprocs, "page_cache_bytes", (json_int_t)cache);
 }
 
-/* Probe, prepare and start one environment; on failure record why. */
+/* Probe @env's backend and bring it up (vb_env_up); on failure record why. */
 int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 {
 	vb_error_t err;
 	json_t *facts;
 
 	vb_error_clear(&err);
-	if (vb_env_check(env->ops, &err) < 0 || env->ops->probe(st->cfg, &err) < 0)
+	if (vb_env_check(env->ops, &err) < 0 || env->ops->probe(st->cfg, &err) < 0 ||
+	    vb_env_up(env, &err) < 0)
 		goto unavailable;
-	if ((env->ops->prepare && env->ops->prepare(env, &err) < 0) ||
-	    env->ops->start(env, &err) < 0) {
-		env->ops->cleanup(env);
-		goto unavailable;
-	}
-	env->started = 1;
-	json_object_set_new(rec, "start_latency_ns",
-			    json_integer((json_int_t)(env->ready_ns - env->launch_ns)));
+	json_object_set_new(rec, "start_latency_ns", json_integer((json_int_t)env->start_ns));
 	json_object_set(rec, "agent", env->ready);
 	json_object_set_new(rec, "memory_idle", vb_run_footprint_json(env));
 	if (env->ops->describe) {
@@ -156,7 +142,7 @@ size_t vb_run_start_envs(run_state_t *st)
 		json_object_set_new(rec, "session", json_integer(st->session));
 		if (old)
 			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, ops->name, old);
-		vb_run_env_init(&st->envs[i], ops, st->cfg);
+		vb_env_init(&st->envs[i], ops, st->cfg, "");
 		if (!st->cfg->quiet)
 			fprintf(stderr, "vbench: starting %s (%s)\n", ops->name, ops->type);
 		if (vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
@@ -174,20 +160,8 @@ size_t vb_run_start_envs(run_state_t *st)
 	return nup;
 }
 
-void vb_run_stop_env(vb_env_t *env)
-{
-	vb_error_t err;
-
-	if (env->started)
-		env->ops->stop(env, &err);
-	env->ops->cleanup(env);
-	env->started = 0;
-	json_decref(env->ready);
-	env->ready = NULL;
-}
-
 /*
- * After vb_run_stop_env(&st->envs[i]): an instance that did not stop within
+ * After vb_env_down(&st->envs[i]): an instance that did not stop within
  * --stop-timeout was killed; say so in its record and as a warning (the
  * measurements stand: the stop came after them).
  */
@@ -206,9 +180,11 @@ void vb_run_record_stop(run_state_t *st, size_t i)
 	fprintf(stderr, "vbench: NOTE: %s\n", msg);
 }
 
-/* The bare environment used to calibrate (started for it if not selected). */
+/* The baseline environment used to calibrate: the run's own instance,
+ * else one brought up for it (as every instance is: vb_env_up). */
 vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err)
 {
+	const vb_env_ops_t *base = NULL;
 	size_t i;
 
 	for (i = 0; i < st->nenvs; i++)
@@ -216,13 +192,15 @@ vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err)
 			return &st->envs[i];
 	if (st->have_calib)
 		return &st->calib;
-	vb_run_env_init(&st->calib, vb_env_find("bare"), st->cfg);
-	if ((st->calib.ops->prepare && st->calib.ops->prepare(&st->calib, err) < 0) ||
-	    st->calib.ops->start(&st->calib, err) < 0) {
-		st->calib.ops->cleanup(&st->calib);
+	for (i = 0; !base && i < vb_env_count(); i++)
+		if (vb_env_at(i)->caps & VB_ENV_IS_BASELINE)
+			base = vb_env_at(i);
+	if (!base)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "no baseline environment to calibrate on"),
+		       NULL;
+	vb_env_init(&st->calib, base, st->cfg, "");
+	if (vb_env_up(&st->calib, err) < 0)
 		return NULL;
-	}
-	st->calib.started = 1;
 	st->have_calib = 1;
 	return &st->calib;
 }
@@ -241,7 +219,7 @@ void vb_run_check_final_clocksource(run_state_t *st, size_t i)
 
 	if (!env->started || env->chan.dead || env->chan.wfd < 0 || vb_interrupted())
 		return;
-	req = json_pack("{s:s,s:i}", "op", "facts", "id", 0);
+	req = vb_agent_op_request("facts", 0);
 	reply = vb_chan_call(&env->chan, req, "facts", 10000, NULL);
 	json_decref(req);
 	cs0 = json_object_get(json_object_get(env->ready, "facts"), "clocksource");

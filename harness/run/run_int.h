@@ -47,19 +47,16 @@ typedef struct run_state {
 
 /* ---- run_envs.c ---- */
 
-/* A fresh, not yet started instance of @ops for @cfg in @env. */
-void vb_run_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg);
 /* Host memory of an instance (PSS, processes, page cache), or JSON null. */
 json_t *vb_run_footprint_json(vb_env_t *env);
-/* Probe, prepare and start @env; on failure record why in @rec; 0 or -1. */
+/* Probe @env's backend and bring it up (vb_env_up), its start latency,
+ * idle memory and description into @rec; on failure why; 0 or -1. */
 int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec);
 /* Every environment of the run, in order, into @ops; returns how many. */
 size_t vb_run_env_list(const vb_run_cfg_t *cfg, const vb_env_ops_t **ops);
 /* Start the environments with slots left; returns how many came up. */
 size_t vb_run_start_envs(run_state_t *st);
-/* Stop an instance and release what it holds. */
-void vb_run_stop_env(vb_env_t *env);
-/* After vb_run_stop_env(&st->envs[@i]): record a stop that timed out. */
+/* After vb_env_down(&st->envs[@i]): record a stop that timed out. */
 void vb_run_record_stop(run_state_t *st, size_t i);
 /* The bare environment used to calibrate, started for it if needed. */
 vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err);
@@ -68,9 +65,6 @@ void vb_run_check_final_clocksource(run_state_t *st, size_t i);
 
 /* ---- run_reps.c ---- */
 
-/* The "run" request for workload @w with parameters @p (new reference). */
-json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
-		       const vb_params_t *p, int with_events);
 /* Build the schedule and, for a resumed run, mark what is recorded; 0 or -1. */
 int vb_run_plan_schedule(run_state_t *st, vb_error_t *err);
 /* Run every runnable slot in order, saving run.json after each; a save that

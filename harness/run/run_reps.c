@@ -23,30 +23,6 @@
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
-json_t *vb_run_request(const run_state_t *st, int id, const vb_workload_t *w,
-			   const vb_params_t *p, int with_events)
-{
-	json_t *ev = json_array(), *req;
-	size_t i;
-
-	for (i = 0; with_events && i < st->cfg->nevents; i++)
-		json_array_append_new(ev, json_string(st->cfg->events[i]));
-	req = json_pack("{s:s,s:i,s:s,s:o,s:o}", "op", "run", "id", id, "workload", w->name,
-			"params", vb_params_to_json(p), "events", ev);
-	/* Test hook: VBENCH_TEST_CORRUPT=GLOB makes matching workloads falsify
-	 * their answer, proving a wrong answer is caught and recorded. */
-	if (with_events && getenv("VBENCH_TEST_CORRUPT") &&
-	    vb_glob_match(getenv("VBENCH_TEST_CORRUPT"), w->name))
-		json_object_set_new(req, "corrupt", json_true());
-	if ((w->flags & VB_W_SCRATCH) && st->cfg->scratch[0])
-		json_object_set_new(req, "scratch", json_string(st->cfg->scratch));
-	/* Validated by vb_prepare_scratch: the agent opens a block device only
-	 * when the request names it twice (agent.c). */
-	if ((w->flags & VB_W_SCRATCH) && st->cfg->scratch_device)
-		json_object_set_new(req, "allow_device", json_string(st->cfg->scratch));
-	return req;
-}
-
 /* ---- repetitions ---------------------------------------------------- */
 
 /* Steal time of the CPUs in @cpus so far, in ns (from /proc/stat). */
@@ -172,7 +148,7 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 	json_t *rec, *n;
 	char msg[900];
 
-	vb_run_stop_env(env);
+	vb_env_down(env);
 	vb_run_record_stop(st, i);
 	if (++st->proto_errors[i] >= VB_RUN_MAX_PROTOCOL_ERRORS) {
 		snprintf(env->reason, sizeof(env->reason),
@@ -181,7 +157,7 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 		fprintf(stderr, "vbench: %s: given up: %s\n", ops->name, env->reason);
 		return;
 	}
-	vb_run_env_init(env, ops, st->cfg);
+	vb_env_init(env, ops, st->cfg, "");
 	rec = json_object(); /* the new instance's start is not the environment's record */
 	if (vb_run_env_bring_up(st, env, rec) < 0) {
 		snprintf(env->reason, sizeof(env->reason),
@@ -252,16 +228,16 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 	vb_error_t err;
 
 	vb_error_clear(&err);
-	req = vb_run_request(st, id, w, &st->params[sl->wl], 1);
-	have_cpu = env->ops->host_cpu_ns && env->ops->host_cpu_ns(env, &c0) == 0;
+	req = vb_agent_run_request(st->cfg, id, w, &st->params[sl->wl], VB_REQ_MEASURED);
+	have_cpu = vb_env_host_cpu_ns(env, &c0) == 0;
 	s0 = steal_ns(st->cfg->env_cpus);
 	w0 = vb_wall_ns();
 	t0 = vb_now_ns();
-	reply = env->ops->run ? env->ops->run(env, req, &err) : vb_env_default_run(env, req, &err);
+	reply = vb_env_run(env, req, &err);
 	t1 = vb_now_ns();
 	w1 = vb_wall_ns();
 	s1 = steal_ns(st->cfg->env_cpus);
-	have_cpu = have_cpu && env->ops->host_cpu_ns(env, &c1) == 0;
+	have_cpu = have_cpu && vb_env_host_cpu_ns(env, &c1) == 0;
 	if (reply && json_is_true(json_object_get(reply, "ok")) &&
 	    !(res = stored_result(env, req, reply, w, &err))) {
 		json_decref(reply); /* too large to store: a protocol error */
@@ -287,7 +263,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		} else if (err.code != VB_EINTR) {
 			/* The instance no longer answers: no further repetitions there. */
 			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
-			vb_run_stop_env(env);
+			vb_env_down(env);
 			vb_run_record_stop(st, sl->env);
 		}
 		return rec;
@@ -326,9 +302,9 @@ static int restart_env(run_state_t *st, size_t i)
 	vb_env_t *env = &st->envs[i];
 	const vb_env_ops_t *ops = env->ops;
 
-	vb_run_stop_env(env);
+	vb_env_down(env);
 	vb_run_record_stop(st, i);
-	vb_run_env_init(env, ops, st->cfg);
+	vb_env_init(env, ops, st->cfg, "");
 	if (vb_run_env_bring_up(st, env, st->env_rec[i]) < 0) {
 		fprintf(stderr, "vbench: %s: new instance failed: %s\n", ops->name, env->reason);
 		st->failures++;
@@ -425,7 +401,7 @@ int vb_run_schedule(run_state_t *st)
 		if (st->cfg->fresh_instance) {
 			vb_env_t *e = &st->envs[order[k].env];
 			json_object_set_new(rec, "instance_start_latency_ns",
-					    json_integer((json_int_t)(e->ready_ns - e->launch_ns)));
+					    json_integer((json_int_t)e->start_ns));
 			json_object_set(rec, "instance_agent_pid", json_object_get(e->ready, "pid"));
 		}
 		if (!json_is_true(json_object_get(rec, "ok"))) {

@@ -34,20 +34,6 @@
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
-/* The error category an agent reported ("error_kind"). */
-static vb_errcode_t reply_code(const json_t *reply)
-{
-	const char *k = json_string_value(json_object_get(reply, "error_kind"));
-
-	if (k && !strcmp(k, "check"))
-		return VB_ECHECK;
-	if (k && !strcmp(k, "usage"))
-		return VB_EUSAGE;
-	if (k && !strcmp(k, "unavailable"))
-		return VB_EUNAVAIL;
-	return VB_ESYS;
-}
-
 /* The calibration instance @env answered out of step (@why): a fresh one
  * for the next request (the run's own instance of bare, or the private one
  * started again on demand). */
@@ -60,7 +46,7 @@ static void calibration_restart(run_state_t *st, vb_env_t *env, const char *why)
 			vb_run_protocol_restart(st, i, why);
 			return;
 		}
-	vb_run_stop_env(&st->calib);
+	vb_env_down(&st->calib);
 	st->have_calib = 0;
 }
 
@@ -74,8 +60,8 @@ static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 	if (!env)
 		return -1;
 	/* Negative ids: never a repetition's, never the same twice. */
-	req = vb_run_request(st, (int)--st->probe_id, w, p, 0);
-	reply = env->ops->run ? env->ops->run(env, req, err) : vb_env_default_run(env, req, err);
+	req = vb_agent_run_request(st->cfg, --st->probe_id, w, p, 0);
+	reply = vb_env_run(env, req, err);
 	json_decref(req);
 	/* Out of step, or given up on (its answer may still come): a fresh
 	 * instance, so no later request reads a stale line. */
@@ -84,8 +70,7 @@ static int probe_once(void *ctx, const vb_workload_t *w, const vb_params_t *p,
 	if (!reply)
 		return -1;
 	if (!json_is_true(json_object_get(reply, "ok"))) {
-		vb_error_set(err, reply_code(reply), 0, "%s",
-			     json_string_value(json_object_get(reply, "error")) ?: "failed");
+		vb_agent_reply_error(reply, err);
 		json_decref(reply);
 		return -1;
 	}
@@ -363,7 +348,7 @@ static int run(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
 	}
 	size_workloads(st);
 	if (st->have_calib) {
-		vb_run_stop_env(&st->calib);
+		vb_env_down(&st->calib);
 		st->have_calib = 0;
 	}
 	if (vb_runfile_save_at(st->doc, cfg->out_fd, cfg->out, &st->save_err) < 0)
@@ -375,23 +360,23 @@ finish:
 		if (st->up[i])
 			vb_run_check_final_clocksource(st, i); /* before any stop: not in stop latency */
 	for (i = 0; i < st->nenvs; i++) {
-		uint64_t t0 = vb_now_ns();
 		int was_started = st->envs[i].started;
+		uint64_t dt;
 
 		if (!st->up[i])
 			continue;
 		if (st->envs[i].reason[0])
 			json_object_set_new(st->env_rec[i], "failed", json_string(st->envs[i].reason));
 		/* Stop latency: from the stop request until every process has
-		 * exited and the cgroup is gone (stop + cleanup). */
-		vb_run_stop_env(&st->envs[i]);
+		 * exited and the cgroup is gone (vb_env_down). */
+		dt = vb_env_down(&st->envs[i]);
 		vb_run_record_stop(st, i);
 		if (was_started)
 			json_object_set_new(st->env_rec[i], "stop_latency_ns",
-					    json_integer((json_int_t)(vb_now_ns() - t0)));
+					    json_integer((json_int_t)dt));
 	}
 	if (st->have_calib)
-		vb_run_stop_env(&st->calib);
+		vb_env_down(&st->calib);
 	if (st->save_failed) {
 		/* run.json on disk is the last good copy: nothing more is
 		 * measured, and nothing is claimed that is not on disk. */

@@ -1,0 +1,206 @@
+/*
+ * env_life.c - one instance lifecycle for every caller (env.h): the run's
+ * environments, the calibration instance, density and noisy neighbours all
+ * go up and down through vb_env_up and vb_env_down, and every hook a
+ * backend leaves NULL has its default here (wait for the ready message,
+ * host CPU time from the allocation cgroup, the common stop sequence, the
+ * run of one request).
+ */
+#include "harness/env/env.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "harness/core/marker.h"
+#include "harness/core/undo.h"
+#include "harness/env/ct_common.h"
+#include "lib/testpoint.h"
+#include "lib/util.h"
+
+/* ---- up and down ---------------------------------------------------------- */
+
+void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg, const char *inst)
+{
+	memset(env, 0, sizeof(*env));
+	env->ops = ops;
+	env->cfg = cfg;
+	env->chan.wfd = env->chan.rfd = -1;
+	snprintf(env->inst, sizeof(env->inst), "%s", inst ? inst : "");
+}
+
+int vb_env_up(vb_env_t *env, vb_error_t *err)
+{
+	const vb_env_ops_t *o = env->ops;
+
+	if (vb_env_check(o, err) < 0)
+		return -1;
+	if ((o->prepare && o->prepare(env, err) < 0) || o->start(env, err) < 0 ||
+	    (!env->ready && (o->wait_ready ? o->wait_ready(env, err) : vb_env_wait_ready(env, err)) < 0)) {
+		vb_env_down(env);
+		return -1;
+	}
+	env->started = 1;
+	env->start_ns = env->ready_ns - env->launch_ns;
+	return 0;
+}
+
+/* The cgroup torn down: emptied (the kernel removes a namespace's tasks
+ * after its init exited) and removed; a borrowed one only let go. */
+static void cgroup_down(vb_env_t *env)
+{
+	if (env->have_cg && !env->cg_borrowed) {
+		vb_ct_cgroup_wait_empty(&env->cg, 1000);
+		vb_cgroup_destroy(&env->cg);
+	}
+	env->have_cg = 0;
+	env->cg_borrowed = 0;
+}
+
+uint64_t vb_env_down(vb_env_t *env)
+{
+	uint64_t t0 = vb_now_ns();
+	int was_up = env->started;
+	vb_error_t err;
+
+	if (!env->ops)
+		return 0;
+	if (env->ops->stop)
+		env->ops->stop(env, &err);
+	else
+		vb_env_stop_common(env);
+	if (env->ops->cleanup)
+		env->ops->cleanup(env);
+	cgroup_down(env);
+	env->started = 0;
+	json_decref(env->ready);
+	env->ready = NULL;
+	return was_up ? vb_now_ns() - t0 : 0;
+}
+
+int vb_env_stop_common(vb_env_t *env)
+{
+	int st = -1, clean = 0;
+
+	if (env->chan.wfd >= 0 || env->chan.pid > 0) {
+		/* Past the timeout: killed by the close, then the removal. */
+		if (vb_env_quit_wait(env, &st) == 1)
+			clean = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		vb_chan_close(&env->chan, 0); /* closes, and kills what did not exit */
+	}
+	if (env->undo_res) {
+		if (clean)
+			vb_res_forget(env->undo_res);
+		else
+			vb_res_release(env->undo_res);
+		env->undo_res = 0;
+	}
+	cgroup_down(env);
+	return 0;
+}
+
+/* ---- defaults of the other hooks, and helpers for backends ------------------- */
+
+int vb_env_cgroup(vb_env_t *env, uint64_t memory, vb_error_t *err)
+{
+	char name[96];
+
+	if (!env->cfg->use_cgroup)
+		return 0;
+	snprintf(name, sizeof(name), "vbench-%s-%s%s", vb_marker_run_id(), env->ops->name, env->inst);
+	if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus, memory,
+			     err) < 0)
+		return vb_error_prefix(err, "%s: allocation cgroup", env->ops->name);
+	env->have_cg = 1;
+	return 0;
+}
+
+json_t *vb_env_limits_json(const vb_env_t *env)
+{
+	return env->have_cg ? vb_cgroup_to_json(&env->cg)
+			    : json_pack("{s:b,s:s}", "enforced", 0, "how",
+					"affinity only (--no-cgroup)");
+}
+
+int vb_env_host_cpu_ns(vb_env_t *env, uint64_t *ns)
+{
+	if (env->ops->host_cpu_ns)
+		return env->ops->host_cpu_ns(env, ns);
+	return env->have_cg ? vb_cgroup_cpu_ns(&env->cg, ns) : -1;
+}
+
+json_t *vb_env_run(vb_env_t *env, const json_t *req, vb_error_t *err)
+{
+	return env->ops->run ? env->ops->run(env, req, err) : vb_env_default_run(env, req, err);
+}
+
+int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
+{
+	json_t *msg;
+
+	vb_test_point("start", env->ops->name);
+	msg = vb_chan_recv(&env->chan, (int)(env->cfg->start_timeout_s * 1000), 1, err);
+	if (!msg)
+		return vb_error_prefix(err, "%s: waiting for the agent to start", env->ops->name);
+	if (vb_agent_check_ready(msg, err) < 0) {
+		json_decref(msg);
+		return vb_error_prefix(err, "%s", env->ops->name);
+	}
+	env->ready_ns = vb_now_ns();
+	env->ready = msg;
+	return 0;
+}
+
+int vb_env_stop_ms(const vb_env_t *env, int cap_ms)
+{
+	double s = env->cfg ? env->cfg->stop_timeout_s : 10;
+	int ms = s > 0 && s < 86400 ? (int)(s * 1000) : 10000;
+
+	if (vb_interrupted() && ms > VB_ENV_STOP_INTERRUPTED_MS)
+		ms = VB_ENV_STOP_INTERRUPTED_MS; /* the user is waiting */
+	return cap_ms > 0 && cap_ms < ms ? cap_ms : ms;
+}
+
+int vb_env_quit_wait(vb_env_t *env, int *status)
+{
+	json_t *quit;
+
+	if (env->chan.wfd >= 0 && !env->chan.dead) {
+		quit = vb_agent_op_request("quit", -1);
+		vb_chan_send(&env->chan, quit, NULL);
+		json_decref(quit);
+	}
+	env->chan.dead = 1;
+	if (env->chan.pid <= 0)
+		return -1;
+	if (!vb_ct_reap_within(env->chan.pid, vb_env_stop_ms(env, 0), status)) {
+		env->stop_timed_out = 1;
+		return 0;
+	}
+	vb_res_forget(env->chan.res);
+	env->chan.pid = 0;
+	return 1;
+}
+
+json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)
+{
+	return vb_chan_call(&env->chan, req, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
+}
+
+int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err)
+{
+	json_t *r = env->ops->adapt ? env->ops->adapt(env, req) : json_incref((json_t *)req);
+	int rc;
+
+	if (!r)
+		return vb_error_set(err, VB_ESYS, 0, "%s: request", env->ops->name);
+	rc = vb_chan_send(&env->chan, r, err);
+	json_decref(r);
+	return rc;
+}
+
+json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err)
+{
+	/* Untrusted: the same checks as the synchronous path. */
+	return vb_chan_answer(&env->chan, "result", timeout_ms, err);
+}
