@@ -39,6 +39,7 @@ endif
 # lib/: shared by the agent and the harness (errors, parsing, paths, counters, host facts)
 LIB_SRCS += lib/error.c
 LIB_SRCS += lib/util.c
+LIB_SRCS += lib/optparse.c
 LIB_SRCS += lib/cpulist.c
 LIB_SRCS += lib/textsafe.c
 LIB_SRCS += lib/textsafe_json.c
