@@ -164,7 +164,10 @@ static int positional(const vb_optspec_t *spec, void *ctx, const char *a, size_t
 		return vb_error_set(err, VB_EUSAGE, 0, "more than %zu %s ('%s')", p->max, p->whats,
 				    a);
 	}
-	return p->add(ctx, a, err);
+	if (p->add)
+		return p->add(ctx, a, err);
+	((const char **)((char *)ctx + p->off))[n] = a;
+	return 0;
 }
 
 /* The option word @argv[*k] (its value may be the next word: *@k moves past it). */

@@ -95,8 +95,20 @@ typedef struct vb_optpos {
 	const char *whats;   /* several: "run directories" */
 	size_t min, max;     /* how many (max 0: none) */
 	const char *missing; /* message when fewer than @min are given; NULL: "no WHAT given" */
-	vb_opt_set_fn add;   /* called with each, in order */
+	vb_opt_set_fn add;   /* called with each, in order; NULL: stored at @off */
+	size_t off;          /* the const char *[max] they go to, in order (VB_OPT_ARGS_AT) */
 } vb_optpos_t;
+
+/*
+ * The typed part of a vb_optpos_t: between @lo and @hi arguments stored in
+ * order in the array @field of @T (checked to hold @hi strings), or one
+ * (@lo: 0 or 1) in the const char * @field.
+ */
+#define VB_OPT_ARGS_AT(T, field, lo, hi)                                                           \
+	.min = (lo), .max = (hi),                                                                  \
+	.off = VB_OPT_AT(T, field[0], const char *) +                                              \
+	       0 * sizeof(char[(hi) <= sizeof(((T *)0)->field) / sizeof(((T *)0)->field[0]) ? 1 : -1])
+#define VB_OPT_ARG_AT(T, field, lo) .min = (lo), .max = 1, .off = VB_OPT_AT(T, field, const char *)
 
 /* Everything about one command's command line. */
 typedef struct vb_optspec {
