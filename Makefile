@@ -164,6 +164,7 @@ VBENCH_SRCS += $(CMD_SRCS)
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
+TEST_SRCS += tests/check_optparse.c
 TEST_SRCS += tests/check_layers.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
@@ -311,7 +312,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util layers error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
+UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
 	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
 	       hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
