@@ -104,17 +104,23 @@ static int wants_help(const vb_optspec_t *spec, int argc, char **argv)
 	return 0;
 }
 
-/* Apply @o's value @val to @ctx by its type. */
+/*
+ * Apply @o's value @val to @ctx by its type.  Typed values are copied into
+ * place with memcpy: the context is the command's own struct, the field's
+ * type checked by VB_OPT_AT when the table was compiled.
+ */
 static int apply(const vb_opt_t *o, void *ctx, const char *val, vb_error_t *err)
 {
-	char *at = (char *)ctx + o->off;
+	void *at = (char *)ctx + o->off;
+	const int one = 1;
 	uint64_t u;
+	size_t z;
 	double d;
 
 	if (o->type == VB_OPT_CALL)
 		return o->set(ctx, val, err);
 	if (o->type == VB_OPT_FLAG) {
-		*(int *)at = 1;
+		memcpy(at, &one, sizeof(one));
 		return 0;
 	}
 	if (!val) /* a typed option always has its value (vb_optparse) */
@@ -125,22 +131,25 @@ static int apply(const vb_opt_t *o, void *ctx, const char *val, vb_error_t *err)
 			return -1;
 		/* fall through */
 	case VB_OPT_STR:
-		*(const char **)at = val;
+		memcpy(at, &val, sizeof(val));
 		return 0;
 	case VB_OPT_U64:
 	case VB_OPT_SIZE:
 		if (vb_parse_u64(val, o->umin, o->umax, o->name, &u, err) < 0)
 			return -1;
+		z = (size_t)u;
 		if (o->type == VB_OPT_U64)
-			*(uint64_t *)at = u;
+			memcpy(at, &u, sizeof(u));
 		else
-			*(size_t *)at = (size_t)u;
+			memcpy(at, &z, sizeof(z));
 		return 0;
 	case VB_OPT_DOUBLE:
 	case VB_OPT_PCT:
 		if (vb_parse_double(val, o->min, o->max, o->name, &d, err) < 0)
 			return -1;
-		*(double *)at = o->type == VB_OPT_PCT ? d / 100.0 : d;
+		if (o->type == VB_OPT_PCT)
+			d /= 100.0;
+		memcpy(at, &d, sizeof(d));
 		return 0;
 	default:
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: option of unknown type %d", o->name,
@@ -166,7 +175,7 @@ static int positional(const vb_optspec_t *spec, void *ctx, const char *a, size_t
 	}
 	if (p->add)
 		return p->add(ctx, a, err);
-	((const char **)((char *)ctx + p->off))[n] = a;
+	memcpy((char *)ctx + p->off + n * sizeof(a), &a, sizeof(a)); /* the array's @n-th */
 	return 0;
 }
 
@@ -288,27 +297,36 @@ static const char *head(const vb_opt_t *o, char *buf, size_t len)
 /* The value a typed option has in @defaults, as text into @buf ("": none). */
 static const char *typed_default(const vb_opt_t *o, const void *defaults, char *buf, size_t len)
 {
-	const char *at = (const char *)defaults + o->off;
+	const void *at;
+	const char *str;
+	uint64_t u;
+	size_t z;
 	double d;
 
 	buf[0] = '\0';
 	if (!defaults)
 		return buf;
+	at = (const char *)defaults + o->off;
 	switch (o->type) {
 	case VB_OPT_STR:
 	case VB_OPT_PATH:
-		if (*(const char *const *)at)
-			snprintf(buf, len, "%s", *(const char *const *)at);
+		memcpy(&str, at, sizeof(str));
+		if (str)
+			snprintf(buf, len, "%s", str);
 		break;
 	case VB_OPT_U64:
-		snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)at);
+		memcpy(&u, at, sizeof(u));
+		snprintf(buf, len, "%llu", (unsigned long long)u);
 		break;
 	case VB_OPT_SIZE:
-		snprintf(buf, len, "%zu", *(const size_t *)at);
+		memcpy(&z, at, sizeof(z));
+		snprintf(buf, len, "%zu", z);
 		break;
 	case VB_OPT_DOUBLE:
 	case VB_OPT_PCT:
-		d = *(const double *)at * (o->type == VB_OPT_PCT ? 100.0 : 1.0);
+		memcpy(&d, at, sizeof(d));
+		if (o->type == VB_OPT_PCT)
+			d *= 100.0;
 		if (isfinite(d))
 			snprintf(buf, len, "%.15g", d);
 		break;
