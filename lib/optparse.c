@@ -47,25 +47,30 @@ static int optional_value(const vb_opt_t *o)
 	return o->arg && o->arg[0] == '[';
 }
 
-/* The row of @spec named by the first @len bytes of @name; *@ctx is where it writes. */
+/* The row of @opts named by the first @len bytes of @name, or NULL. */
+static const vb_opt_t *find_in(const vb_opt_t *opts, size_t n, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(opts[i].name) == len && !strncmp(opts[i].name, name, len))
+			return &opts[i];
+	return NULL;
+}
+
+/* The row of @spec (its groups too) named by @name's first @len bytes; a
+ * group's own context, if it has one, into *@ctx. */
 static const vb_opt_t *lookup(const vb_optspec_t *spec, const char *name, size_t len, void **ctx)
 {
-	const vb_optgroup_t *g;
-	size_t i, j;
+	const vb_opt_t *o = find_in(spec->opts, spec->nopts, name, len);
+	size_t j;
 
-	for (i = 0; i < spec->nopts; i++)
-		if (strlen(spec->opts[i].name) == len && !strncmp(spec->opts[i].name, name, len))
-			return &spec->opts[i];
-	for (j = 0; j < spec->ngroups; j++) {
-		g = &spec->groups[j];
-		for (i = 0; i < g->nopts; i++)
-			if (strlen(g->opts[i].name) == len && !strncmp(g->opts[i].name, name, len)) {
-				if (g->ctx)
-					*ctx = g->ctx;
-				return &g->opts[i];
-			}
+	for (j = 0; !o && j < spec->ngroups; j++) {
+		o = find_in(spec->groups[j].opts, spec->groups[j].nopts, name, len);
+		if (o && spec->groups[j].ctx)
+			*ctx = spec->groups[j].ctx;
 	}
-	return NULL;
+	return o;
 }
 
 const vb_opt_t *vb_optparse_find(const vb_optspec_t *spec, const char *name)
@@ -111,14 +116,15 @@ static int wants_help(const vb_optspec_t *spec, int argc, char **argv)
  */
 static int apply(const vb_opt_t *o, void *ctx, const char *val, vb_error_t *err)
 {
-	void *at = (char *)ctx + o->off;
 	const int one = 1;
 	uint64_t u;
 	size_t z;
 	double d;
+	void *at;
 
 	if (o->type == VB_OPT_CALL)
 		return o->set(ctx, val, err);
+	at = (char *)ctx + o->off;
 	if (o->type == VB_OPT_FLAG) {
 		memcpy(at, &one, sizeof(one));
 		return 0;
