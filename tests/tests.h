@@ -11,6 +11,7 @@
 
 #define VB_SUITES(X)   \
 	X(util)        \
+	X(optparse)    \
 	X(layers)      \
 	X(textsafe)    \
 	X(error)       \

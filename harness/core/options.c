@@ -1,5 +1,6 @@
 /*
- * options.c - the `vbench run` option table and its parser (options.h).
+ * options.c - the `vbench run` option table, its setters and the defaults
+ * they complete (options.h); lib/optparse.c parses argv against the table.
  */
 #include "harness/core/options.h"
 
@@ -57,17 +58,6 @@ void vb_run_cfg_free(vb_run_cfg_t *cfg)
 	cfg->events_set = 0;
 }
 
-typedef int (*opt_set_fn)(vb_run_cfg_t *cfg, const char *val, vb_error_t *err);
-
-typedef struct vb_option {
-	const char *name;    /* "--reps" */
-	const char *arg;     /* argument name, NULL for a flag */
-	const char *def;     /* default shown in help */
-	const char *allowed; /* allowed values shown in help, or NULL */
-	const char *help;
-	opt_set_fn set;
-} vb_option_t;
-
 /* Split a comma list and call @fn on each element. */
 static int each_item(const char *list, const char *what, vb_run_cfg_t *cfg,
 		     int (*fn)(vb_run_cfg_t *, const char *, vb_error_t *), vb_error_t *err)
@@ -103,13 +93,15 @@ static int add_env(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 	return 0;
 }
 
-static int set_env(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_env(void *cfg, const char *v, vb_error_t *err)
 {
 	return each_item(v, "--env", cfg, add_env, err);
 }
 
-static int set_all(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_all(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->all_envs = 1;
 	return 0;
 }
@@ -142,18 +134,22 @@ static int add_workload(vb_run_cfg_t *cfg, const char *pat, vb_error_t *err)
 			    pat, names);
 }
 
-static int set_workload(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_workload(void *cfg, const char *v, vb_error_t *err)
 {
 	return each_item(v, "--workload", cfg, add_workload, err);
 }
 
-static int set_reps(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_reps(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_u64(v, 1, 100000, "--reps", &cfg->reps, err);
 }
 
-static int set_profile(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_profile(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->profile = vb_profile_find(v);
 	if (!cfg->profile)
 		return vb_error_set(err, VB_EUSAGE, 0,
@@ -170,24 +166,31 @@ static int set_path(char *dst, const char *v, const char *what, vb_error_t *err)
 	return 0;
 }
 
-static int set_out(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_out(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->out, v, "--out", err);
 }
 
-static int set_scratch(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_scratch(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->scratch, v, "--scratch", err);
 }
 
-static int set_agent(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_agent(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->agent_path, v, "--agent", err);
 }
 
 /* A kernel that exists must be a regular file: a FIFO would block its read. */
-static int set_kernel(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_kernel(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
 	struct stat st;
 
 	if (set_path(cfg->kernel, v, "--kernel", err) < 0)
@@ -218,8 +221,10 @@ static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 	return 0;
 }
 
-static int set_events(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_events(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	vb_run_cfg_free(cfg); /* a second --events replaces the first */
 	cfg->events_set = 1;
 	if (!strcmp(v, "none"))
@@ -228,8 +233,9 @@ static int set_events(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 }
 
 /* --param WORKLOAD.KEY=VALUE, validated against the workload's descriptor. */
-static int set_param(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_param(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
 	char wname[64], *dot, *eq;
 	const vb_workload_t *w;
 	vb_params_t tmp;
@@ -260,61 +266,83 @@ static int set_param(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return 0;
 }
 
-static int set_cpus(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_cpus(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_u64(v, 1, 64, "--cpus", &cfg->cpus, err);
 }
 
-static int set_memory(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_memory(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_size(v, 64ull << 20, 1ull << 42, "--memory", &cfg->memory, err);
 }
 
-static int set_seed(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_seed(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->seed_set = 1;
 	return vb_parse_u64(v, 1, INT64_MAX, "--seed", &cfg->seed, err);
 }
 
-static int set_allow_tmpfs(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_allow_tmpfs(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->allow_tmpfs = 1;
 	return 0;
 }
 
-static int set_no_cgroup(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_no_cgroup(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->use_cgroup = 0;
 	return 0;
 }
 
-static int set_rep_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_rep_timeout(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_double(v, 1, 86400, "--timeout", &cfg->rep_timeout_s, err);
 }
 
-static int set_boot_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_boot_timeout(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_double(v, 1, 3600, "--boot-timeout", &cfg->boot_timeout_s, err);
 }
 
-static int set_start_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_start_timeout(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_double(v, 1, 3600, "--start-timeout", &cfg->start_timeout_s, err);
 }
 
-static int set_stop_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_stop_timeout(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_double(v, 0.1, 3600, "--stop-timeout", &cfg->stop_timeout_s, err);
 }
 
-static int set_allow_device(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_allow_device(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->allow_device, v, "--allow-device", err);
 }
 
-static int set_runtime(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_runtime(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	if (strcmp(v, "crun") && strcmp(v, "runc"))
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "--runtime: unknown OCI runtime '%s' (expected crun or runc)", v);
@@ -322,14 +350,18 @@ static int set_runtime(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return 0;
 }
 
-static int set_fresh_instance(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_fresh_instance(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->fresh_instance = 1;
 	return 0;
 }
 
-static int set_density(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_density(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->density_set = 1;
 	return vb_parse_u64(v, 0, VB_DENSITY_MAX, "--density", &cfg->density, err);
 }
@@ -354,8 +386,10 @@ static int add_noisy(vb_run_cfg_t *cfg, const char *kind, vb_error_t *err)
 }
 
 /* --noisy alone: every aggressor kind; --noisy=LIST: those. */
-static int set_noisy(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_noisy(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->noisy_set = 1;
 	cfg->noisy = 0;
 	if (!v) {
@@ -365,18 +399,28 @@ static int set_noisy(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return each_item(v, "--noisy", cfg, add_noisy, err);
 }
 
-static int set_resume(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_resume(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->resume, v, "--resume", err);
 }
 
-static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_quiet(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->quiet = 1;
 	return 0;
 }
 
-static const vb_option_t options[] = {
+/*
+ * Each row gives the six columns of an option its setter applies; the typed
+ * columns of vb_opt_t (lib/optparse.h) stay zero, which is VB_OPT_CALL.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+static const vb_opt_t options[] = {
 	{ "--env", "LIST", "bare", NULL, "environments to run, comma list (see `vbench list`)", set_env },
 	{ "--all", NULL, NULL, NULL, "every environment available here; unavailable ones are listed with the reason", set_all },
 	{ "--workload", "LIST", "*", NULL, "workload names or globs, comma list (e.g. 'cpu.*,mem.stream')", set_workload },
@@ -405,88 +449,44 @@ static const vb_option_t options[] = {
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
 	{ "--resume", "DIR", NULL, NULL, "complete the interrupted run in DIR: its recorded options, seed and workload sizes, only what is not measured yet (other options given must equal the recorded ones)", set_resume },
 };
+#pragma GCC diagnostic pop
 
-void vb_run_cfg_help(FILE *f)
+/* Remember that option @o was given (once; resume.c compares them). */
+static void note_given(void *ctx, const vb_opt_t *o)
 {
-	char head[64];
-	size_t i;
-
-	fprintf(f, "usage: vbench run [OPTIONS]\n\nRun workloads in environments, interleaved, "
-		   "and write run.json.\n\noptions:\n");
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
-		const vb_option_t *o = &options[i];
-		snprintf(head, sizeof(head), "%s%s%s", o->name,
-			 o->arg && o->arg[0] != '[' ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "  %-24s %s", head, o->help);
-		if (o->allowed)
-			fprintf(f, " [%s]", o->allowed);
-		if (o->def)
-			fprintf(f, " (default: %s)", o->def);
-		fputc('\n', f);
-	}
-	fprintf(f, "  %-24s %s\n", "--help", "this help");
-}
-
-static const vb_option_t *find_option(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++)
-		if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len))
-			return &options[i];
-	return NULL;
-}
-
-/* Remember that option @name was given (once; resume.c compares them). */
-static void note_given(vb_run_cfg_t *cfg, const char *name)
-{
+	vb_run_cfg_t *cfg = ctx;
 	size_t i;
 
 	for (i = 0; i < cfg->ngiven; i++)
-		if (!strcmp(cfg->given[i], name))
+		if (!strcmp(cfg->given[i], o->name))
 			return;
 	if (cfg->ngiven < VB_MAX_GIVEN)
-		cfg->given[cfg->ngiven++] = name;
+		cfg->given[cfg->ngiven++] = o->name;
+}
+
+const vb_optspec_t vb_run_cfg_spec = {
+	.prog = "vbench run",
+	.usage = "vbench run [OPTIONS]",
+	.about = "Run workloads in environments, interleaved, and write run.json.",
+	.opts = options,
+	.nopts = VB_ARRAY_SIZE(options),
+	.seen = note_given,
+};
+
+void vb_run_cfg_help(FILE *f)
+{
+	vb_optparse_help(&vb_run_cfg_spec, NULL, 0, f);
 }
 
 int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err)
 {
-	const vb_option_t *o;
-	const char *val, *eq;
-	int i;
+	int i, rc;
 
 	cfg->argc = argc;
 	cfg->argv = argv;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			vb_run_cfg_help(stdout);
-			return 1;
-		}
-		eq = strchr(argv[i], '=');
-		o = strncmp(argv[i], "--", 2) ? NULL
-					       : find_option(argv[i], eq ? (size_t)(eq - argv[i])
-									 : strlen(argv[i]));
-		if (!o)
-			return vb_error_set(err, VB_EUSAGE, 0,
-					    "unknown option '%s' (see vbench run --help)", argv[i]);
-		val = NULL;
-		if (o->arg && o->arg[0] == '[') {
-			val = eq ? eq + 1 : NULL; /* optional value: only as --opt=VALUE */
-		} else if (o->arg) {
-			if (eq)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else
-				return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
-						    o->arg);
-		} else if (eq) {
-			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
-		}
-		if (o->set(cfg, val, err) < 0)
-			return -1;
-		note_given(cfg, o->name);
-	}
+	rc = vb_optparse(&vb_run_cfg_spec, cfg, argc, argv, err);
+	if (rc != 0)
+		return rc;
 	if (!cfg->nenvs && !cfg->all_envs && add_env(cfg, "bare", err) < 0)
 		return -1;
 	if (!cfg->nwl && add_workload(cfg, "*", err) < 0)

@@ -2,9 +2,10 @@
  * options.h - the configuration of a run and the option table behind it.
  *
  * Options are data: each has a name, an argument name, a default, a help
- * line and (where it applies) the allowed values; `vbench run --help` is
- * generated from the table and every value is checked when parsed, so bad
- * input is a one-line error naming the option (exit 2) before anything runs.
+ * line and (where it applies) the allowed values; lib/optparse parses the
+ * command line against the table and generates `vbench run --help` from it,
+ * and every value is checked when parsed, so bad input is a one-line error
+ * naming the option (exit 2) before anything runs.
  */
 #ifndef VB_OPTIONS_H
 #define VB_OPTIONS_H
@@ -15,6 +16,7 @@
 
 #include "workloads/workload.h"
 #include "lib/error.h"
+#include "lib/optparse.h"
 #include "lib/safefs.h"
 
 #define VB_MAX_ENVS 16
@@ -114,14 +116,18 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg);
  * event list. */
 void vb_run_cfg_free(vb_run_cfg_t *cfg);
 
+/* The command line of `vbench run`: its option table (lib/optparse.h). */
+extern const vb_optspec_t vb_run_cfg_spec;
+
 /*
  * Parse `vbench run` arguments (argv[0] is "run").  Every value is checked
  * here; names are resolved (environments, workload globs, events).
- * Returns 0, 1 when --help was printed, or -1 with @err (VB_EUSAGE).
+ * Returns 0, 1 when --help was printed (on stdout), or -1 with @err
+ * (VB_EUSAGE).
  */
 int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, vb_error_t *err);
 
-/* Print the generated option help. */
+/* Print the option help generated from the table. */
 void vb_run_cfg_help(FILE *f);
 
 #endif
