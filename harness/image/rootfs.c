@@ -285,17 +285,6 @@ int vb_rootfs_normalize(const char *in, char *out, size_t len)
 	return 0;
 }
 
-/* Directory part of @path into @dir. */
-static void dir_of(const char *path, char *dir, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash || slash == path)
-		snprintf(dir, len, "/");
-	else
-		snprintf(dir, len, "%.*s", (int)(slash - path), path);
-}
-
 /* A readable ELF64 file of @machine (the loader skips anything else). */
 static int candidate_ok(const char *path, unsigned machine)
 {
@@ -480,7 +469,7 @@ static void compute_libpath(vb_rootfs_t *rf)
 
 	rf->libpath[0] = '\0';
 	for (i = 0; i < rf->nlibs; i++) {
-		dir_of(rf->libs[i].path, dir, sizeof(dir));
+		vb_path_dir(rf->libs[i].path, dir, sizeof(dir));
 		builtin = 0;
 		for (j = 0; j < VB_ARRAY_SIZE(loader_dirs); j++)
 			builtin |= !strcmp(dir, loader_dirs[j]);
@@ -513,7 +502,7 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 	if (vb_elf_read(real, &objs[0].elf, err) < 0)
 		goto out;
 	objs[0].loader = -1;
-	dir_of(real, objs[0].origin, sizeof(objs[0].origin));
+	vb_path_dir(real, objs[0].origin, sizeof(objs[0].origin));
 	if (objs[0].elf.interp[0]) {
 		if (vb_rootfs_normalize(objs[0].elf.interp, rf->interp, sizeof(rf->interp)) < 0 ||
 		    vb_elf_read(objs[0].elf.interp, interp, err) < 0) {
@@ -542,7 +531,7 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 			if (vb_elf_read(path, &objs[nobj].elf, err) < 0)
 				goto out;
 			objs[nobj].loader = (int)k;
-			dir_of(path, objs[nobj].origin, sizeof(objs[nobj].origin));
+			vb_path_dir(path, objs[nobj].origin, sizeof(objs[nobj].origin));
 			snprintf(rf->libs[rf->nlibs].name, sizeof(rf->libs[0].name), "%s", name);
 			snprintf(rf->libs[rf->nlibs].path, sizeof(rf->libs[0].path), "%s", path);
 			snprintf(rf->libs[rf->nlibs].soname, sizeof(rf->libs[0].soname), "%s",
@@ -572,7 +561,7 @@ static int copy_in(vb_rootfs_t *rf, const char *src, const char *dst, vb_error_t
 
 	if ((size_t)snprintf(to, sizeof(to), "%s%s", rf->dir, dst) >= sizeof(to))
 		return vb_error_set(err, VB_EUSAGE, 0, "path too long: %s%s", rf->dir, dst);
-	dir_of(to, parent, sizeof(parent));
+	vb_path_dir(to, parent, sizeof(parent));
 	if (vb_mkdir_p(parent, 0755, err) < 0)
 		return -1;
 	in = open(src, O_RDONLY | O_CLOEXEC);
