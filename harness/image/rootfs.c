@@ -20,6 +20,7 @@
 
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
+#include "lib/safefs.h"
 #include "lib/util.h"
 
 #if defined(__x86_64__)
@@ -256,33 +257,9 @@ out:
  * so this is exactly what the kernel resolves there. */
 int vb_rootfs_normalize(const char *in, char *out, size_t len)
 {
-	size_t o = 0, seg;
-	const char *p = in;
-
 	if (in[0] != '/' || len < 2 || in == out)
 		return -1;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		seg = strcspn(p, "/");
-		if (!seg)
-			break;
-		if (seg == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 0 && out[--o] != '/')
-				;
-		} else if (seg != 1 || p[0] != '.') {
-			if (o + 1 + seg + 1 > len)
-				return -1;
-			out[o++] = '/';
-			memcpy(out + o, p, seg);
-			o += seg;
-		}
-		p += seg;
-	}
-	if (!o)
-		out[o++] = '/';
-	out[o] = '\0';
-	return 0;
+	return vb_safefs_normalize(in, out, len);
 }
 
 /* A readable ELF64 file of @machine (the loader skips anything else). */
@@ -346,7 +323,7 @@ static int search_list(const char *list, const char *origin, const char *name, u
 			if (expand_origin(raw, origin, dir, sizeof(dir)) == 0 && dir[0] == '/' &&
 			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, name) <
 				    sizeof(cand) &&
-			    candidate_ok(cand, machine) && vb_rootfs_normalize(cand, out, len) == 0)
+			    candidate_ok(cand, machine) && vb_safefs_normalize(cand, out, len) == 0)
 				return 0;
 		}
 		p += seg;
@@ -439,7 +416,7 @@ static int find_lib(obj_t *objs, int who, const char *name, const char *conf, ch
 	if (strchr(name, '/')) {
 		if (expand_origin(name, objs[who].origin, raw, sizeof(raw)) < 0 || raw[0] != '/')
 			return -1;
-		return candidate_ok(raw, me->machine) ? vb_rootfs_normalize(raw, out, len) : -1;
+		return candidate_ok(raw, me->machine) ? vb_safefs_normalize(raw, out, len) : -1;
 	}
 	if (!me->has_runpath)
 		for (l = who; l >= 0; l = objs[l].loader)
@@ -504,7 +481,7 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 	objs[0].loader = -1;
 	vb_path_dir(real, objs[0].origin, sizeof(objs[0].origin));
 	if (objs[0].elf.interp[0]) {
-		if (vb_rootfs_normalize(objs[0].elf.interp, rf->interp, sizeof(rf->interp)) < 0 ||
+		if (vb_safefs_normalize(objs[0].elf.interp, rf->interp, sizeof(rf->interp)) < 0 ||
 		    vb_elf_read(objs[0].elf.interp, interp, err) < 0) {
 			vb_error_prefix(err, "interpreter of %s", real);
 			goto out;

@@ -96,7 +96,7 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
  * Lexically normalise the absolute path @in into @out ("//", "." and ".."
  * removed, ".." never above "/"): where a path lands inside the tree.
  * @in and @out must differ.  Returns 0, or -1 if @in is not absolute or
- * @out is too small.
+ * @out is too small.  vb_safefs_normalize on absolute paths only.
  */
 int vb_rootfs_normalize(const char *in, char *out, size_t len);
 
