@@ -23,24 +23,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/image/elf.h"
 #include "lib/error.h"
 
-#define VB_ELF_MAX_NEEDED 64  /* DT_NEEDED entries read from one object */
 #define VB_ROOTFS_MAX_LIBS 64 /* libraries in one closure */
 #define VB_ROOTFS_BINDIR "/usr/libexec/vbench" /* where the program goes inside */
-
-/* What the loader needs to know about one ELF64 file. */
-typedef struct vb_elf {
-	unsigned machine;                        /* e_machine (EM_X86_64) */
-	unsigned type;                           /* e_type (ET_EXEC, ET_DYN) */
-	char interp[PATH_MAX];                   /* PT_INTERP ("" when none: static) */
-	char soname[256];                        /* DT_SONAME ("" when none) */
-	char rpath[1024];                        /* DT_RPATH ("" when none) */
-	char runpath[1024];                      /* DT_RUNPATH ("" when none) */
-	int has_runpath;                         /* DT_RUNPATH present (then RPATH is ignored) */
-	char needed[VB_ELF_MAX_NEEDED][256];     /* DT_NEEDED, in file order */
-	size_t nneeded;
-} vb_elf_t;
 
 /* One resolved library. */
 typedef struct vb_lib {
@@ -65,14 +52,6 @@ typedef struct vb_rootfs {
 	uint64_t bytes;                    /* bytes copied into the tree */
 	size_t files;                      /* regular files copied */
 } vb_rootfs_t;
-
-/*
- * Read the ELF header, program headers and dynamic section of @path.
- * Returns 0, or -1 with @err set: VB_EUSAGE for a file that is not a
- * well-formed little-endian ELF64 (the message says what is wrong),
- * VB_ESYS when it cannot be read.  Never reads outside the file.
- */
-int vb_elf_read(const char *path, vb_elf_t *elf, vb_error_t *err);
 
 /*
  * Resolve @program's interpreter and the closure of its shared libraries
