@@ -39,7 +39,6 @@ static const char *const loader_dirs[] = {
 	"/lib/" VB_MULTIARCH, "/usr/lib/" VB_MULTIARCH, "/lib", "/usr/lib",
 };
 
-
 /* ==== resolution ======================================================= */
 
 /* See rootfs.h.  Inside the tree every directory is real (no symlinks),
@@ -155,24 +154,26 @@ static void read_ld_conf(const char *path, char *buf, size_t len, int depth)
 	fclose(fp);
 }
 
-/* One loaded object during resolution: [0] the program, [i+1] libs[i]. */
+/* One loaded object during the search: [0] the program, [i+1] libs[i]. */
 typedef struct obj {
 	vb_elf_t elf;
 	char origin[PATH_MAX]; /* $ORIGIN */
 	int loader;            /* index in objs of who loaded it, -1 for the program */
 } obj_t;
 
-/* Is @name already loaded (by needed name or soname)? */
-static int loaded(const vb_rootfs_t *rf, const vb_elf_t *interp, const char *name)
+/* Is @name already loaded (by needed name or soname)?  @path and @interp:
+ * the interpreter's path and ELF; @libs: the @nlibs loaded so far. */
+static int loaded(const char *path, const vb_elf_t *interp, const vb_lib_t *libs, size_t nlibs,
+		  const char *name)
 {
-	const char *base = strrchr(rf->interp, '/');
+	const char *base = strrchr(path, '/');
 	size_t i;
 
-	if (rf->interp[0] && (!strcmp(name, interp->soname) || !strcmp(name, rf->interp) ||
-			      (base && !strcmp(name, base + 1))))
+	if (path[0] && (!strcmp(name, interp->soname) || !strcmp(name, path) ||
+			(base && !strcmp(name, base + 1))))
 		return 1;
-	for (i = 0; i < rf->nlibs; i++)
-		if (!strcmp(name, rf->libs[i].name) || !strcmp(name, rf->libs[i].soname))
+	for (i = 0; i < nlibs; i++)
+		if (!strcmp(name, libs[i].name) || !strcmp(name, libs[i].soname))
 			return 1;
 	return 0;
 }
@@ -211,53 +212,29 @@ static int find_lib(obj_t *objs, int who, const char *name, const char *conf, ch
 	return -1;
 }
 
-/* Directories outside the loader's own list go into LD_LIBRARY_PATH. */
-static void compute_libpath(vb_rootfs_t *rf)
+static int vb_libsearch_closure(const char *program, char *interp, size_t interp_len,
+				vb_lib_t *libs, size_t max, size_t *nlibs, vb_error_t *err)
 {
-	char dir[PATH_MAX];
-	size_t i, j;
-	int builtin;
-
-	rf->libpath[0] = '\0';
-	for (i = 0; i < rf->nlibs; i++) {
-		vb_path_dir(rf->libs[i].path, dir, sizeof(dir));
-		builtin = 0;
-		for (j = 0; j < VB_ARRAY_SIZE(loader_dirs); j++)
-			builtin |= !strcmp(dir, loader_dirs[j]);
-		if (!builtin && !strstr(rf->libpath, dir)) /* coarse de-duplication */
-			list_add(rf->libpath, sizeof(rf->libpath), dir);
-	}
-}
-
-int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
-{
-	obj_t *objs = calloc(VB_ROOTFS_MAX_LIBS + 2, sizeof(*objs));
-	vb_elf_t *interp;
-	char real[PATH_MAX], conf[4096] = "", path[PATH_MAX];
+	obj_t *objs = calloc(max + 2, sizeof(*objs));
+	vb_elf_t *ielf;
+	char conf[4096] = "", path[PATH_MAX];
 	const char *name;
 	size_t nobj = 1, k, i;
 	int rc = -1;
 
-	rf->nlibs = 0;
-	rf->interp[0] = rf->libpath[0] = '\0';
+	*nlibs = 0;
+	interp[0] = '\0';
 	if (!objs)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "resolve %s", program);
-	interp = &objs[VB_ROOTFS_MAX_LIBS + 1].elf;
-	if (!realpath(program, real)) {
-		vb_error_sys(err, "program %s", program);
-		goto out;
-	}
-	snprintf(rf->program, sizeof(rf->program), "%s", real);
-	snprintf(rf->inside, sizeof(rf->inside), "%s/%s", VB_ROOTFS_BINDIR,
-		 strrchr(real, '/') ? strrchr(real, '/') + 1 : real);
-	if (vb_elf_read(real, &objs[0].elf, err) < 0)
+	ielf = &objs[max + 1].elf;
+	if (vb_elf_read(program, &objs[0].elf, err) < 0)
 		goto out;
 	objs[0].loader = -1;
-	vb_path_dir(real, objs[0].origin, sizeof(objs[0].origin));
+	vb_path_dir(program, objs[0].origin, sizeof(objs[0].origin));
 	if (objs[0].elf.interp[0]) {
-		if (vb_safefs_normalize(objs[0].elf.interp, rf->interp, sizeof(rf->interp)) < 0 ||
-		    vb_elf_read(objs[0].elf.interp, interp, err) < 0) {
-			vb_error_prefix(err, "interpreter of %s", real);
+		if (vb_safefs_normalize(objs[0].elf.interp, interp, interp_len) < 0 ||
+		    vb_elf_read(objs[0].elf.interp, ielf, err) < 0) {
+			vb_error_prefix(err, "interpreter of %s", program);
 			goto out;
 		}
 	}
@@ -266,37 +243,72 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 	for (k = 0; k < nobj; k++) {
 		for (i = 0; i < objs[k].elf.nneeded; i++) {
 			name = objs[k].elf.needed[i];
-			if (loaded(rf, interp, name))
+			if (loaded(interp, ielf, libs, *nlibs, name))
 				continue;
 			if (find_lib(objs, (int)k, name, conf, path, sizeof(path)) < 0) {
 				vb_error_set(err, VB_EUNAVAIL, 0,
 					     "library %s (needed by %s) not found", name,
-					     k ? rf->libs[k - 1].path : real);
+					     k ? libs[k - 1].path : program);
 				goto out;
 			}
-			if (rf->nlibs == VB_ROOTFS_MAX_LIBS) {
+			if (*nlibs == max) {
 				vb_error_set(err, VB_EUNAVAIL, 0, "%s needs more than %d libraries",
-					     real, VB_ROOTFS_MAX_LIBS);
+					     program, (int)max);
 				goto out;
 			}
 			if (vb_elf_read(path, &objs[nobj].elf, err) < 0)
 				goto out;
 			objs[nobj].loader = (int)k;
 			vb_path_dir(path, objs[nobj].origin, sizeof(objs[nobj].origin));
-			snprintf(rf->libs[rf->nlibs].name, sizeof(rf->libs[0].name), "%s", name);
-			snprintf(rf->libs[rf->nlibs].path, sizeof(rf->libs[0].path), "%s", path);
-			snprintf(rf->libs[rf->nlibs].soname, sizeof(rf->libs[0].soname), "%s",
+			snprintf(libs[*nlibs].name, sizeof(libs[0].name), "%s", name);
+			snprintf(libs[*nlibs].path, sizeof(libs[0].path), "%s", path);
+			snprintf(libs[*nlibs].soname, sizeof(libs[0].soname), "%s",
 				 objs[nobj].elf.soname);
-			rf->libs[rf->nlibs].needed_by = (int)k - 1;
-			rf->nlibs++;
+			libs[*nlibs].needed_by = (int)k - 1;
+			(*nlibs)++;
 			nobj++;
 		}
 	}
-	compute_libpath(rf);
 	rc = 0;
 out:
 	free(objs);
 	return rc;
+}
+
+/* Directories outside the loader's own list go into LD_LIBRARY_PATH. */
+static void vb_libsearch_libpath(const vb_lib_t *libs, size_t nlibs, char *buf, size_t len)
+{
+	char dir[PATH_MAX];
+	size_t i, j;
+	int builtin;
+
+	buf[0] = '\0';
+	for (i = 0; i < nlibs; i++) {
+		vb_path_dir(libs[i].path, dir, sizeof(dir));
+		builtin = 0;
+		for (j = 0; j < VB_ARRAY_SIZE(loader_dirs); j++)
+			builtin |= !strcmp(dir, loader_dirs[j]);
+		if (!builtin && !strstr(buf, dir)) /* coarse de-duplication */
+			list_add(buf, len, dir);
+	}
+}
+
+int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
+{
+	char real[PATH_MAX];
+
+	rf->nlibs = 0;
+	rf->interp[0] = rf->libpath[0] = '\0';
+	if (!realpath(program, real))
+		return vb_error_sys(err, "program %s", program);
+	snprintf(rf->program, sizeof(rf->program), "%s", real);
+	snprintf(rf->inside, sizeof(rf->inside), "%s/%s", VB_ROOTFS_BINDIR,
+		 strrchr(real, '/') ? strrchr(real, '/') + 1 : real);
+	if (vb_libsearch_closure(real, rf->interp, sizeof(rf->interp), rf->libs, VB_ROOTFS_MAX_LIBS,
+				 &rf->nlibs, err) < 0)
+		return -1;
+	vb_libsearch_libpath(rf->libs, rf->nlibs, rf->libpath, sizeof(rf->libpath));
+	return 0;
 }
 
 /* ==== assembly ========================================================= */
