@@ -61,6 +61,7 @@ LIB_SRCS += harness/core/runfile.c
 LIB_SRCS += harness/core/options.c
 # harness/image/: what an instance boots or pivots into (rootfs, kernel, initramfs, guest image, cache)
 LIB_SRCS += harness/image/elf.c
+LIB_SRCS += harness/image/libsearch.c
 LIB_SRCS += harness/image/rootfs.c
 LIB_SRCS += harness/image/rootfs_tar.c
 LIB_SRCS += harness/image/cachefile.c

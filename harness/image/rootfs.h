@@ -1,19 +1,23 @@
 /*
- * rootfs.h - a minimal root filesystem for running one program in a container.
+ * rootfs.h - a minimal root filesystem for running one program in a
+ * container: the tree on disk (a new private directory, the files copied
+ * in, the empty /proc /dev /tmp /sys /etc and the bind-mount points) and
+ * its description for run.json.
  *
- * vbench's own container runtime (env_container.c) and later OCI bundles
- * need a tree holding the agent and exactly the shared libraries it loads,
- * nothing else.  The libraries are found the way the dynamic loader finds
- * them: the program's ELF64 dynamic section is read directly (DT_NEEDED,
- * DT_RPATH, DT_RUNPATH, DT_SONAME, PT_INTERP), each needed name is searched
- * breadth-first through RPATH (of the object and its loaders, ignored when
- * the object has RUNPATH), LD_LIBRARY_PATH, RUNPATH, the directories of
- * /etc/ld.so.conf (standing in for ld.so.cache) and the system directories,
- * skipping files of another ELF class or machine.  Every file is copied (not
- * linked: the tree may be on another filesystem).  The interpreter and the
- * libraries keep their host paths; the program goes to VB_ROOTFS_BINDIR,
- * wherever it lives on the host (a build tree under /tmp would otherwise be
- * hidden by the container's own /tmp).
+ * vbench's own container runtime (env/container.c) and the OCI backend
+ * (env/oci.c) pivot into such a tree; the engine backends import the same
+ * files as a tar stream (rootfs_tar.c) and the guest's initramfs holds them
+ * too.  The tree holds the program and exactly the shared libraries it
+ * loads, nothing else: which ones, and where, is the library search's
+ * answer (libsearch.h).  Every file is copied (not linked: the tree may be
+ * on another filesystem).  The interpreter and the libraries keep their
+ * host paths; the program goes to VB_ROOTFS_BINDIR, wherever it lives on
+ * the host (a build tree under /tmp would otherwise be hidden by the
+ * container's own /tmp).
+ *
+ * Must not: read ELF files (elf.h) or decide which library the loader
+ * takes (libsearch.h); mount anything or start the program (the backends
+ * do).
  */
 #ifndef VB_ROOTFS_H
 #define VB_ROOTFS_H
@@ -23,19 +27,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "harness/image/elf.h"
+#include "harness/image/libsearch.h"
 #include "lib/error.h"
 
 #define VB_ROOTFS_MAX_LIBS 64 /* libraries in one closure */
 #define VB_ROOTFS_BINDIR "/usr/libexec/vbench" /* where the program goes inside */
-
-/* One resolved library. */
-typedef struct vb_lib {
-	char name[256];      /* the DT_NEEDED entry that asked for it */
-	char path[PATH_MAX]; /* where the loader finds it (same path inside the rootfs) */
-	char soname[256];    /* its DT_SONAME ("" when none) */
-	int needed_by;       /* index of the requesting library, -1 for the program */
-} vb_lib_t;
 
 typedef struct vb_rootfs {
 	char dir[PATH_MAX];                /* the tree on the host ("" until built) */
@@ -55,8 +51,9 @@ typedef struct vb_rootfs {
 
 /*
  * Resolve @program's interpreter and the closure of its shared libraries
- * into @rf (program, interp, libs, libpath), without copying anything.
- * Returns 0, or -1 with @err naming the library not found and who needs it.
+ * into @rf (program, interp, libs, libpath: vb_libsearch_closure and
+ * vb_libsearch_libpath), without copying anything.  Returns 0, or -1 with
+ * @err naming the library not found and who needs it.
  */
 int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err);
 
