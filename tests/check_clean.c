@@ -53,7 +53,7 @@ START_TEST(test_marker_written_and_removed)
 	ck_assert_int_gt(hd, 0);
 	/* Written at registration, named after its owner. */
 	ck_assert_ptr_nonnull(vb_marker_path());
-	ck_assert_int_eq(vb_proc_identity(getpid(), NULL, &start), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(getpid(), NULL, &start), 0);
 	snprintf(path, sizeof(path), "%s/%d-%llu.jsonl", vb_cleantest_state, (int)getpid(), start);
 	ck_assert_str_eq(vb_marker_path(), path);
 	ck_assert_int_eq(stat(path, &st), 0);
@@ -70,7 +70,7 @@ START_TEST(test_marker_written_and_removed)
 	ck_assert_int_eq(json_integer_value(json_object_get(head, "pid")), getpid());
 	ck_assert_uint_eq(
 	    (unsigned long long)json_integer_value(json_object_get(head, "starttime")), start);
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	ck_assert_int_eq(vb_marker_boot_id(boot, sizeof(boot)), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(head, "boot_id")), boot);
 	ck_assert_str_eq(json_string_value(json_object_get(head, "version")), VB_VERSION);
 	ck_assert_uint_gt(json_array_size(json_object_get(head, "cmdline")), 0);
@@ -84,7 +84,7 @@ START_TEST(test_marker_written_and_removed)
 	l = json_array_get(lines, 2);
 	ck_assert_str_eq(json_string_value(json_object_get(l, "kind")), "process");
 	ck_assert_int_eq(json_integer_value(json_object_get(l, "pid")), child);
-	ck_assert_int_eq(vb_proc_identity(child, NULL, &cstart), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(child, NULL, &cstart), 0);
 	ck_assert_uint_eq((unsigned long long)json_integer_value(json_object_get(l, "starttime")),
 			  cstart);
 	json_decref(lines);

@@ -62,15 +62,16 @@ const char *vb_marker_dir(void);
 int vb_marker_open_dir(const char *dir, int create);
 
 /*
- * Identity of process @pid from /proc/PID/stat: its state letter ('R',
+ * What a marker records of its owner, and `vbench clean` compares:
+ * identity of process @pid from /proc/PID/stat: its state letter ('R',
  * 'S', 'Z', ...) into *@state (may be NULL) and its start time in clock
  * ticks since boot into *@start.  Returns 0, or -1 when the process does
  * not exist (or its stat cannot be read or parsed).
  */
-int vb_proc_identity(pid_t pid, char *state, unsigned long long *start);
+int vb_marker_proc_identity(pid_t pid, char *state, unsigned long long *start);
 
 /* This boot's id (/proc/sys/kernel/random/boot_id) into @buf; 0 or -1. */
-int vb_boot_id(char *buf, size_t len);
+int vb_marker_boot_id(char *buf, size_t len);
 
 /*
  * Record resource @handle in this process's marker, creating the marker
