@@ -308,21 +308,6 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	return 0;
 }
 
-static void set_affinity(const char *cpus)
-{
-	uint64_t mask;
-	cpu_set_t set;
-	int i;
-
-	if (!cpus[0] || vb_cpulist_parse(cpus, &mask) < 0)
-		return;
-	CPU_ZERO(&set);
-	for (i = 0; i < 64; i++)
-		if (mask & (1ull << i))
-			CPU_SET(i, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 /* fork + exec QEMU: own process group, parent-death SIGKILL, in the cgroup
  * (or pinned to the allocated CPUs with --no-cgroup), stderr to the log,
  * the console's (open_logs) and the disk image's descriptors inherited. */
@@ -352,7 +337,7 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		if (env->have_cg ? vb_cgroup_attach(&env->cg, 0) < 0 : 0)
 			_exit(126);
 		if (!env->have_cg)
-			set_affinity(env->cfg->env_cpus);
+			vb_cpulist_pin(env->cfg->env_cpus);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);

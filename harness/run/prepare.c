@@ -80,13 +80,8 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	rest = all & ~env;
 	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
 	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
-	if (rest) {
-		CPU_ZERO(&set);
-		for (i = 0; i < 64; i++)
-			if (rest & (1ull << i))
-				CPU_SET(i, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
+	if (rest)
+		vb_cpulist_pin_mask(rest);
 	return 0;
 }
 
