@@ -278,12 +278,12 @@ START_TEST(test_cgroup_lifecycle)
 	char c;
 
 	REQUIRE_CGROUPS();
-	base = vb_res_count();
+	base = vb_undo_count();
 	snprintf(name, sizeof(name), "%s-life", prefix);
 	ck_assert_msg(vb_cgroup_create(&cg, CG_ROOT, name, "0", 256ull << 20, &err) == 0, "%s",
 		      err.msg);
 	ck_assert(cg.mode == VB_CG_V1 || cg.mode == VB_CG_V2);
-	ck_assert_int_gt(vb_res_count(), base);
+	ck_assert_int_gt(vb_undo_count(), base);
 
 	if (cg.mode == VB_CG_V1) {
 		ck_assert_ptr_nonnull(strstr(cg.cpuset, name));
@@ -333,7 +333,7 @@ START_TEST(test_cgroup_lifecycle)
 	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
 	for (i = 0; i < ndirs; i++)
 		ck_assert_msg(is_gone(dirs[i]), "%s still exists", dirs[i]);
-	ck_assert_int_eq(vb_res_count(), base);
+	ck_assert_int_eq(vb_undo_count(), base);
 	close(go);
 	close(ack);
 }
@@ -359,7 +359,7 @@ START_TEST(test_cgroup_create_errors)
 	ck_assert_int_eq(err.code, VB_EUNAVAIL);
 
 	REQUIRE_CGROUPS();
-	base = vb_res_count();
+	base = vb_undo_count();
 	/* a CPU this host does not have: the kernel refuses, nothing is left */
 	snprintf(name, sizeof(name), "%s-cpu63", prefix);
 	if (sysconf(_SC_NPROCESSORS_CONF) >= 64)
@@ -367,7 +367,7 @@ START_TEST(test_cgroup_create_errors)
 	vb_error_clear(&err);
 	ck_assert_int_eq(vb_cgroup_create(&cg, CG_ROOT, name, "63", 256ull << 20, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "63"));
-	ck_assert_int_eq(vb_res_count(), base);
+	ck_assert_int_eq(vb_undo_count(), base);
 	snprintf(p, sizeof(p), "%s/%s", CG_ROOT, name);
 	ck_assert(is_gone(p));
 	snprintf(p, sizeof(p), "%s/cpuset/%s", CG_ROOT, name);

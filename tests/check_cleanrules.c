@@ -227,7 +227,7 @@ START_TEST(test_stale_marker_spares_live_run)
 		snprintf(got.dir, sizeof(got.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", got.id);
 		if (!mkdtemp(got.dir))
 			_exit(1);
-		vb_res_add_path(VB_RES_DIR, got.dir);
+		vb_undo_add_path(VB_UNDO_DIR, got.dir);
 		snprintf(name, sizeof(name), "vbench-%s-cktest", got.id);
 		if (vb_cgroup_create(&cg, "/sys/fs/cgroup", name, "0", 64 << 20, &err) == 0) {
 			got.have_cg = 1;
@@ -235,7 +235,7 @@ START_TEST(test_stale_marker_spares_live_run)
 				 cg.mode == VB_CG_V2 ? cg.v2 : cg.memory);
 		}
 		got.s = vb_cleantest_exec_sleeper();
-		vb_res_add_pid(got.s, "sleeper");
+		vb_undo_add_pid(got.s, "sleeper");
 		if (write(pfd[1], &got, sizeof(got)) != (ssize_t)sizeof(got))
 			_exit(1);
 		for (;;)
@@ -305,7 +305,7 @@ START_TEST(test_busy_live_marker_still_protects)
 		snprintf(got.dir, sizeof(got.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", got.id);
 		if (!mkdtemp(got.dir))
 			_exit(1);
-		vb_res_add_path(VB_RES_DIR, got.dir);
+		vb_undo_add_path(VB_UNDO_DIR, got.dir);
 		if (write(pfd[1], &got, sizeof(got)) != (ssize_t)sizeof(got))
 			_exit(1);
 		for (;;)

@@ -440,7 +440,7 @@ static int path_exists(const char *p)
 START_TEST(test_res_release_all)
 {
 	char dir[PATH_MAX], file[PATH_MAX], inner[PATH_MAX];
-	int base = vb_res_count(), hd, hf, hp, status;
+	int base = vb_undo_count(), hd, hf, hp, status;
 	vb_error_t err;
 	pid_t pid;
 
@@ -455,17 +455,17 @@ START_TEST(test_res_release_all)
 	ck_assert_int_eq(vb_write_file(file, "y", 1, &err), 0);
 	pid = sleeping_child();
 
-	hd = vb_res_add_path(VB_RES_DIR, dir);
-	hf = vb_res_add_path(VB_RES_FILE, file);
-	hp = vb_res_add_pid(pid, "sleeper");
+	hd = vb_undo_add_path(VB_UNDO_DIR, dir);
+	hf = vb_undo_add_path(VB_UNDO_FILE, file);
+	hp = vb_undo_add_pid(pid, "sleeper");
 	ck_assert_int_gt(hd, 0);
 	ck_assert_int_gt(hf, 0);
 	ck_assert_int_gt(hp, 0);
 	ck_assert(hd != hf && hf != hp && hd != hp);
-	ck_assert_int_eq(vb_res_count(), base + 3);
+	ck_assert_int_eq(vb_undo_count(), base + 3);
 
-	vb_res_release_all();
-	ck_assert_int_eq(vb_res_count(), 0);
+	vb_undo_release_all();
+	ck_assert_int_eq(vb_undo_count(), 0);
 	ck_assert(!path_exists(dir));
 	ck_assert(!path_exists(file));
 	/* killed and already reaped by the registry */
@@ -475,8 +475,8 @@ START_TEST(test_res_release_all)
 	ck_assert_int_eq(errno, ESRCH);
 
 	/* nothing left to release: harmless */
-	vb_res_release_all();
-	ck_assert_int_eq(vb_res_count(), 0);
+	vb_undo_release_all();
+	ck_assert_int_eq(vb_undo_count(), 0);
 }
 END_TEST
 
@@ -492,35 +492,35 @@ static void record(void *arg)
 START_TEST(test_res_order_and_release_one)
 {
 	static const char a = 'a', b = 'b', c = 'c';
-	int ha, hb, hc, base = vb_res_count();
+	int ha, hb, hc, base = vb_undo_count();
 
 	norder = 0;
 	memset(order, 0, sizeof(order));
-	ha = vb_res_add_func(record, (void *)&a, "a");
-	hb = vb_res_add_func(record, (void *)&b, "b");
-	hc = vb_res_add_func(record, (void *)&c, "c");
+	ha = vb_undo_add_func(record, (void *)&a, "a");
+	hb = vb_undo_add_func(record, (void *)&b, "b");
+	hc = vb_undo_add_func(record, (void *)&c, "c");
 	ck_assert(ha > 0 && hb > 0 && hc > 0);
 
 	/* one at a time, and only that one */
-	vb_res_release(hb);
+	vb_undo_release(hb);
 	ck_assert_str_eq(order, "b");
-	vb_res_release(hb); /* already released: no second call */
+	vb_undo_release(hb); /* already released: no second call */
 	ck_assert_str_eq(order, "b");
-	vb_res_release(0);
-	vb_res_release(-5);
-	ck_assert_int_eq(vb_res_count(), base + 2);
+	vb_undo_release(0);
+	vb_undo_release(-5);
+	ck_assert_int_eq(vb_undo_count(), base + 2);
 
 	/* newest first */
-	vb_res_release_all();
+	vb_undo_release_all();
 	ck_assert_str_eq(order, "bca");
-	ck_assert_int_eq(vb_res_count(), 0);
+	ck_assert_int_eq(vb_undo_count(), 0);
 }
 END_TEST
 
 START_TEST(test_res_forget)
 {
 	char file[PATH_MAX];
-	int hf, hp, status, base = vb_res_count();
+	int hf, hp, status, base = vb_undo_count();
 	vb_error_t err;
 	pid_t pid;
 
@@ -529,14 +529,14 @@ START_TEST(test_res_forget)
 	ck_assert_int_eq(vb_write_file(file, "z", 1, &err), 0);
 	pid = sleeping_child();
 
-	hf = vb_res_add_path(VB_RES_FILE, file);
-	hp = vb_res_add_pid(pid, "sleeper");
-	ck_assert_int_eq(vb_res_count(), base + 2);
-	vb_res_forget(hf);
-	vb_res_forget(hp);
-	ck_assert_int_eq(vb_res_count(), base);
-	vb_res_release_all();
-	vb_res_release(hf);
+	hf = vb_undo_add_path(VB_UNDO_FILE, file);
+	hp = vb_undo_add_pid(pid, "sleeper");
+	ck_assert_int_eq(vb_undo_count(), base + 2);
+	vb_undo_forget(hf);
+	vb_undo_forget(hp);
+	ck_assert_int_eq(vb_undo_count(), base);
+	vb_undo_release_all();
+	vb_undo_release(hf);
 
 	/* both untouched */
 	ck_assert(path_exists(file));
@@ -573,7 +573,7 @@ START_TEST(test_res_kill_verified)
 	int status;
 	pid_t pid = sleeping_child();
 
-	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, refuse, NULL), 1);
+	ck_assert_int_eq(vb_undo_kill_verified(pid, SIGKILL, refuse, NULL), 1);
 	usleep(20000);
 	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), 0); /* still alive */
 	ck_assert_msg(root[0], "no temporary root");
@@ -582,14 +582,14 @@ START_TEST(test_res_kill_verified)
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
 	snprintf(line, sizeof(line), "%d\n", (int)pid);
 	ck_assert_int_eq(vb_write_file(procs, line, strlen(line), NULL), 0);
-	vb_res_kill_cgroup(cg);
+	vb_undo_kill_cgroup(cg);
 	usleep(20000);
 	ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
 		      "a process listed by a cgroup it is not in was killed");
-	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, accept, NULL), 0);
+	ck_assert_int_eq(vb_undo_kill_verified(pid, SIGKILL, accept, NULL), 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, accept, NULL), 1); /* gone */
+	ck_assert_int_eq(vb_undo_kill_verified(pid, SIGKILL, accept, NULL), 1); /* gone */
 	unlink(procs);
 	rmdir(cg);
 }

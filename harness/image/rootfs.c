@@ -190,7 +190,7 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 		rf->dir[0] = '\0';
 		return -1;
 	}
-	rf->res = vb_res_add_path(VB_RES_DIR, rf->dir);
+	rf->res = vb_undo_add_path(VB_UNDO_DIR, rf->dir);
 	if (chmod(rf->dir, 0755) < 0) {
 		vb_error_sys(err, "chmod %s", rf->dir);
 		goto fail;
@@ -244,7 +244,7 @@ json_t *vb_rootfs_to_json(const vb_rootfs_t *rf)
 void vb_rootfs_destroy(vb_rootfs_t *rf)
 {
 	if (rf->res) {
-		vb_res_release(rf->res);
+		vb_undo_release(rf->res);
 		rf->res = 0;
 	} else if (rf->dir[0]) {
 		vb_rm_rf(rf->dir);

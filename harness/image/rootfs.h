@@ -59,7 +59,7 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err);
 
 /*
  * Resolve @program and assemble the tree in a new private directory
- * @parent/vbench-rootfs-<pid>-XXXXXX (registered VB_RES_DIR the moment it
+ * @parent/vbench-rootfs-<pid>-XXXXXX (registered VB_UNDO_DIR the moment it
  * exists): the program, its interpreter and libraries at their host paths,
  * empty /proc /dev /tmp /sys /etc, and an empty directory for each of the
  * @nmounts absolute paths in @mounts (bind-mount points, e.g. the scratch

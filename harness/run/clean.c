@@ -44,7 +44,7 @@ typedef struct marker {
 
 enum { M_BAD, M_BUSY, M_LIVE, M_DEAD };
 
-/* Undo handlers of VB_RES_FUNC records, by their "undo" name. */
+/* Undo handlers of VB_UNDO_FUNC records, by their "undo" name. */
 static const struct {
 	const char *name;
 	int (*undo)(const json_t *rec, const char *run_id, char *msg, size_t len);
@@ -262,7 +262,7 @@ static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, cha
 	if (getpgid((pid_t)pid) == (pid_t)pid && is_ours((pid_t)pid, &id))
 		kill(-(pid_t)pid, SIGKILL);
 	/* The leader itself through a pidfd checked again: never a reused PID. */
-	rc = vb_res_kill_verified((pid_t)pid, SIGKILL, is_ours, &id);
+	rc = vb_undo_kill_verified((pid_t)pid, SIGKILL, is_ours, &id);
 	if (rc < 0)
 		return snprintf(msg + strlen(msg), len - strlen(msg), ": %s", strerror(errno)),
 		       FAILED;
