@@ -2,9 +2,9 @@
  * marker.c - this process's owner marker (marker.h): written at
  * registration and release time, removed when nothing is left.
  *
- * The registry calls in here; `vbench clean` (clean.c) reads what a dead
- * owner left.  The path and descriptor are kept in static storage so the
- * forced-exit path of the signal handler can remove the marker without
+ * The undo log (undo.c) calls in here; `vbench clean` (clean.c) reads what
+ * a dead owner left.  The path and descriptor are kept in static storage so
+ * the forced-exit path of the signal handler can remove the marker without
  * allocating.
  */
 #include "harness/core/marker.h"

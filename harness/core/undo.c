@@ -1,5 +1,5 @@
 /*
- * registry.c - the resource registry (see registry.h).
+ * undo.c - the undo log of resources (see undo.h).
  *
  * A fixed table, no allocation, so the forced-exit path in the signal
  * handler can walk it safely.  Each registration and normal release is

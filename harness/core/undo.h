@@ -1,5 +1,6 @@
 /*
- * registry.h - every resource vbench creates, released on every exit path.
+ * undo.h - the undo log: every resource vbench creates, released on every
+ * exit path.
  *
  * Child processes, cgroups, mounts, temporary directories and files are
  * registered the moment they exist and released in reverse order on normal
@@ -10,9 +11,12 @@
  * parent-death signal so they die with vbench even after SIGKILL.  Every
  * registration is recorded at once in this process's owner marker
  * (marker.h), so `vbench clean` can undo what a killed vbench left.
+ *
+ * Must not: know whose a resource is (a backend, a run) beyond the kind
+ * and the function it is given, or allocate on the forced-exit path.
  */
-#ifndef VB_REGISTRY_H
-#define VB_REGISTRY_H
+#ifndef VB_UNDO_H
+#define VB_UNDO_H
 
 #include <jansson.h>
 #include <sys/types.h>
