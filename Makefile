@@ -168,6 +168,7 @@ TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
 TEST_SRCS += tests/check_registry.c
+TEST_SRCS += tests/check_undo.c
 TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
 TEST_SRCS += tests/check_io.c
@@ -308,7 +309,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util layers error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
+UNIT_SUITES := util layers error textsafe safefs mountinfo registry undo cpu mem io counters hostinfo options schedule sizing runfile \
 	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
 	       hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san

@@ -17,6 +17,7 @@
 	X(safefs)      \
 	X(mountinfo)   \
 	X(registry)    \
+	X(undo)        \
 	X(cpu)         \
 	X(mem)         \
 	X(io)          \
