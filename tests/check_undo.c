@@ -21,13 +21,13 @@
 #include "lib/util.h"
 #include "tests/tests.h"
 
-/* ---- resource registry ---------------------------------------------------- */
+/* ---- the undo log --------------------------------------------------------- */
 
 static char root[PATH_MAX];
 
 static void root_setup(void)
 {
-	snprintf(root, sizeof(root), "/tmp/vbench-check-registry-XXXXXX");
+	snprintf(root, sizeof(root), "/tmp/vbench-check-undo-XXXXXX");
 	if (!mkdtemp(root))
 		root[0] = '\0';
 }
@@ -61,7 +61,7 @@ static int path_exists(const char *p)
 	return lstat(p, &st) == 0;
 }
 
-START_TEST(test_res_release_all)
+START_TEST(test_undo_release_all)
 {
 	char dir[PATH_MAX], file[PATH_MAX], inner[PATH_MAX];
 	int base = vb_undo_count(), hd, hf, hp, status;
@@ -113,7 +113,7 @@ static void record(void *arg)
 		order[norder++] = *(const char *)arg;
 }
 
-START_TEST(test_res_order_and_release_one)
+START_TEST(test_undo_order_and_release_one)
 {
 	static const char a = 'a', b = 'b', c = 'c';
 	int ha, hb, hc, base = vb_undo_count();
@@ -141,7 +141,7 @@ START_TEST(test_res_order_and_release_one)
 }
 END_TEST
 
-START_TEST(test_res_forget)
+START_TEST(test_undo_forget)
 {
 	char file[PATH_MAX];
 	int hf, hp, status, base = vb_undo_count();
@@ -191,7 +191,7 @@ static int accept(pid_t pid, void *arg)
 /* Issue #11: a signal only after the check, through a pidfd; and a cgroup's
  * cgroup.procs naming a process that is not in that cgroup (a PID reused
  * since, or a fake cgroup directory) does not get it killed. */
-START_TEST(test_res_kill_verified)
+START_TEST(test_undo_kill_verified)
 {
 	char cg[PATH_MAX], procs[PATH_MAX], line[32];
 	int status;
@@ -226,10 +226,10 @@ Suite *vb_suite_undo(void)
 
 	tcase_set_timeout(res, 30);
 	tcase_add_unchecked_fixture(res, root_setup, root_teardown);
-	tcase_add_test(res, test_res_release_all);
-	tcase_add_test(res, test_res_order_and_release_one);
-	tcase_add_test(res, test_res_forget);
-	tcase_add_test(res, test_res_kill_verified);
+	tcase_add_test(res, test_undo_release_all);
+	tcase_add_test(res, test_undo_order_and_release_one);
+	tcase_add_test(res, test_undo_forget);
+	tcase_add_test(res, test_undo_kill_verified);
 	suite_add_tcase(s, res);
 	return s;
 }
