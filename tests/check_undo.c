@@ -20,6 +20,7 @@
 #include "harness/core/undo.h"
 #include "lib/util.h"
 #include "tests/tests.h"
+#include "tests/testutil.h"
 
 /* ---- the undo log --------------------------------------------------------- */
 
@@ -27,16 +28,12 @@ static char root[PATH_MAX];
 
 static void root_setup(void)
 {
-	snprintf(root, sizeof(root), "/tmp/vbench-check-undo-XXXXXX");
-	if (!mkdtemp(root))
-		root[0] = '\0';
+	vb_test_mkdtemp(root, sizeof(root), "check-undo");
 }
 
 static void root_teardown(void)
 {
-	if (root[0])
-		vb_rm_rf(root);
-	root[0] = '\0';
+	vb_test_rmdtemp(root);
 }
 
 /* A child that sleeps until killed (and dies with this test process). */
