@@ -74,7 +74,7 @@ static int read_dynamic(int fd, const char *path, uint64_t size, const Elf64_Phd
 			const Elf64_Phdr *dyn_ph, vb_elf_t *elf, vb_error_t *err)
 {
 	uint64_t strtab_va = 0, strsz = 0, stroff, rpath = 0, runpath = 0, soname = 0;
-	uint64_t needed[VB_ELF_MAX_NEEDED];
+	uint64_t needed[VB_ELF_MAX_NEEDED] = { 0 }; /* string offsets of the DT_NEEDED entries */
 	size_t n = dyn_ph->p_filesz / sizeof(Elf64_Dyn), i;
 	int have_strtab = 0, have_rpath = 0, have_soname = 0, rc = -1;
 	Elf64_Dyn *dyn = NULL;
