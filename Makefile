@@ -61,6 +61,8 @@ LIB_SRCS += harness/core/runproc.c
 LIB_SRCS += harness/core/runfile.c
 LIB_SRCS += harness/core/options.c
 # harness/image/: what an instance boots or pivots into (rootfs, kernel, initramfs, guest image, cache)
+LIB_SRCS += harness/image/elf.c
+LIB_SRCS += harness/image/libsearch.c
 LIB_SRCS += harness/image/rootfs.c
 LIB_SRCS += harness/image/rootfs_tar.c
 LIB_SRCS += harness/image/cachefile.c
@@ -171,6 +173,7 @@ TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
 TEST_SRCS += tests/check_registry.c
+TEST_SRCS += tests/check_undo.c
 TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
 TEST_SRCS += tests/check_io.c
@@ -312,9 +315,9 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
-	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
-	       hostile protocol paths runlock fulldisk rundir scratch
+UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo cpu mem io counters hostinfo \
+	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
+	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

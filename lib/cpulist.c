@@ -5,6 +5,8 @@
  */
 #include "lib/cpulist.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -59,4 +61,27 @@ void vb_cpulist_format(uint64_t mask, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, len - off, "-%d", j);
 		i = j + 1;
 	}
+}
+
+int vb_cpulist_pin_mask(uint64_t mask)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < 64; i++)
+		if (mask & (1ull << i))
+			CPU_SET(i, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int vb_cpulist_pin(const char *cpus)
+{
+	uint64_t mask;
+
+	if (!cpus || !cpus[0])
+		return 0;
+	if (vb_cpulist_parse(cpus, &mask) < 0)
+		return errno = EINVAL, -1;
+	return vb_cpulist_pin_mask(mask);
 }

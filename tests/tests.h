@@ -18,6 +18,7 @@
 	X(safefs)      \
 	X(mountinfo)   \
 	X(registry)    \
+	X(undo)        \
 	X(cpu)         \
 	X(mem)         \
 	X(io)          \

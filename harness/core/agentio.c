@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,15 +17,14 @@
 
 #include "workloads/agent.h"
 #include "harness/core/undo.h"
+#include "lib/cpulist.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
 
 /* In the child, between fork and exec: only async-signal-safe work. */
 static void child_setup(const vb_spawn_t *sp, int in, int out, pid_t parent)
 {
-	uint64_t mask;
-	cpu_set_t set;
-	int fd, i;
+	int fd;
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -43,13 +41,7 @@ static void child_setup(const vb_spawn_t *sp, int in, int out, pid_t parent)
 	}
 	if (sp->cg && vb_cgroup_attach(sp->cg, 0) < 0)
 		_exit(126);
-	if (sp->cpus && vb_cpulist_parse(sp->cpus, &mask) == 0) {
-		CPU_ZERO(&set);
-		for (i = 0; i < 64; i++)
-			if (mask & (1ull << i))
-				CPU_SET(i, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
+	vb_cpulist_pin(sp->cpus);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -88,7 +80,7 @@ int vb_chan_spawn(vb_chan_t *ch, const char *name, const vb_spawn_t *sp, vb_erro
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	ch->res = vb_res_add_pid(pid, name);
+	ch->res = vb_undo_add_pid(pid, name);
 	ch->pid = pid;
 	close(to_child[0]);
 	close(from_child[1]);
@@ -352,7 +344,7 @@ int vb_chan_close(vb_chan_t *ch, int grace_ms)
 			while (waitpid(ch->pid, &status, 0) < 0 && errno == EINTR)
 				;
 		}
-		vb_res_forget(ch->res);
+		vb_undo_forget(ch->res);
 		ch->pid = 0;
 	}
 	free(ch->buf);

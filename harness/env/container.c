@@ -267,21 +267,6 @@ static void drop_privileges(uint64_t keep, int ef)
 		ct_fail(ef, "capset", errno);
 }
 
-static void set_affinity(const char *cpus)
-{
-	uint64_t mask;
-	cpu_set_t set;
-	int i;
-
-	if (!cpus[0] || vb_cpulist_parse(cpus, &mask) < 0)
-		return;
-	CPU_ZERO(&set);
-	for (i = 0; i < 64; i++)
-		if (mask & (1ull << i))
-			CPU_SET(i, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 /* PID 1 of the container. */
 static int ct_child(void *arg)
 {
@@ -318,7 +303,7 @@ static int ct_child(void *arg)
 	/* Join the allocation first: the cgroup namespace is rooted there. */
 	if (env->have_cg && vb_cgroup_attach(&env->cg, 0) < 0)
 		ct_fail(ef, "join the allocation cgroup", errno);
-	set_affinity(env->cfg->env_cpus);
+	vb_cpulist_pin(env->cfg->env_cpus);
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		ct_fail(ef, "unshare the cgroup namespace", errno);
 	if (sethostname(CT_HOSTNAME, strlen(CT_HOSTNAME)) < 0)
@@ -495,7 +480,7 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 	setpgid(pid, pid);
 	vb_chan_init_fds(&env->chan, "container", to[1], from[0]);
 	env->chan.pid = pid;
-	env->chan.res = vb_res_add_pid(pid, "container init");
+	env->chan.res = vb_undo_add_pid(pid, "container init");
 	close(to[0]);
 	close(from[1]);
 	close(ep[1]);

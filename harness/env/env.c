@@ -123,7 +123,7 @@ int vb_env_quit_wait(vb_env_t *env, int *status)
 		env->stop_timed_out = 1;
 		return 0;
 	}
-	vb_res_forget(env->chan.res);
+	vb_undo_forget(env->chan.res);
 	env->chan.pid = 0;
 	return 1;
 }

@@ -390,7 +390,7 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 		p->bundle[0] = '\0';
 		return vb_error_sys(err, "oci: create bundle directory in /var/tmp");
 	}
-	p->bundle_res = vb_res_add_path(VB_RES_DIR, p->bundle);
+	p->bundle_res = vb_undo_add_path(VB_UNDO_DIR, p->bundle);
 	snprintf(p->log, sizeof(p->log), "%s/runtime.log", p->bundle);
 	/* An allowed block device is a linux.devices node with its rule
 	 * (ocispec.c), not a mount. */
@@ -480,7 +480,7 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	if (rc < 0)
 		return vb_error_prefix(err, "oci: start %s", p->runtime);
 	undo = undo_record(p);
-	p->del_res = vb_res_add_undo(delete_container, p, "oci runtime delete", undo);
+	p->del_res = vb_undo_add_undo(delete_container, p, "oci runtime delete", undo);
 	json_decref(undo);
 	if (vb_env_wait_ready(env, err) == 0)
 		return 0;
@@ -488,7 +488,7 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 		return -1;
 	/* A runtime that refused exits at once: its log says why. */
 	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 500, &st)) {
-		vb_res_forget(env->chan.res);
+		vb_undo_forget(env->chan.res);
 		env->chan.pid = 0;
 		runtime_said(p, line, sizeof(line));
 		return vb_error_set(err, VB_EUNAVAIL, 0, "oci: `%s run` exited %d: %s", p->runtime,
@@ -519,9 +519,9 @@ static int oci_stop(vb_env_t *env, vb_error_t *err)
 out:
 	if (p && p->del_res) {
 		if (clean)
-			vb_res_forget(p->del_res);
+			vb_undo_forget(p->del_res);
 		else
-			vb_res_release(p->del_res);
+			vb_undo_release(p->del_res);
 		p->del_res = 0;
 	}
 	if (env->have_cg) {
@@ -542,7 +542,7 @@ static void oci_cleanup(vb_env_t *env)
 	if (p->have_rootfs)
 		vb_rootfs_destroy(&p->rootfs);
 	if (p->bundle_res)
-		vb_res_release(p->bundle_res);
+		vb_undo_release(p->bundle_res);
 	json_decref(p->config);
 	free(p);
 	env->priv = NULL;

@@ -253,7 +253,7 @@ static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		p->sockdir[0] = '\0';
 		return -1;
 	}
-	p->sockdir_res = vb_res_add_path(VB_RES_DIR, p->sockdir);
+	p->sockdir_res = vb_undo_add_path(VB_UNDO_DIR, p->sockdir);
 	snprintf(p->sock, sizeof(p->sock), "%s/chan.sock", p->sockdir);
 	if (strlen(p->sock) >= sizeof(sa.sun_path))
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: socket path too long", env->ops->name);
@@ -308,21 +308,6 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	return 0;
 }
 
-static void set_affinity(const char *cpus)
-{
-	uint64_t mask;
-	cpu_set_t set;
-	int i;
-
-	if (!cpus[0] || vb_cpulist_parse(cpus, &mask) < 0)
-		return;
-	CPU_ZERO(&set);
-	for (i = 0; i < 64; i++)
-		if (mask & (1ull << i))
-			CPU_SET(i, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 /* fork + exec QEMU: own process group, parent-death SIGKILL, in the cgroup
  * (or pinned to the allocated CPUs with --no-cgroup), stderr to the log,
  * the console's (open_logs) and the disk image's descriptors inherited. */
@@ -352,7 +337,7 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		if (env->have_cg ? vb_cgroup_attach(&env->cg, 0) < 0 : 0)
 			_exit(126);
 		if (!env->have_cg)
-			set_affinity(env->cfg->env_cpus);
+			vb_cpulist_pin(env->cfg->env_cpus);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
@@ -363,7 +348,7 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	close(null);
 	setpgid(pid, pid);
 	env->chan.pid = pid;
-	env->chan.res = vb_res_add_pid(pid, env->ops->name);
+	env->chan.res = vb_undo_add_pid(pid, env->ops->name);
 	return 0;
 }
 
@@ -374,7 +359,7 @@ static int qemu_exited(vb_env_t *env, char *buf, size_t len)
 
 	if (env->chan.pid <= 0 || waitpid(env->chan.pid, &st, WNOHANG) != env->chan.pid)
 		return 0;
-	vb_res_forget(env->chan.res);
+	vb_undo_forget(env->chan.res);
 	env->chan.pid = 0;
 	vb_vm_exit_text(st, buf, len);
 	return 1;
@@ -645,7 +630,7 @@ static void vm_cleanup(vb_env_t *env)
 	if (p->have_disk)
 		vb_vmdisk_destroy(&p->disk);
 	if (p->sockdir_res)
-		vb_res_release(p->sockdir_res);
+		vb_undo_release(p->sockdir_res);
 	vb_argv_free(&p->argv);
 	if (p->have_img)
 		vb_guest_image_free(&p->img);
