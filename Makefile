@@ -39,6 +39,7 @@ endif
 # lib/: shared by the agent and the harness (errors, parsing, paths, counters, host facts)
 LIB_SRCS += lib/error.c
 LIB_SRCS += lib/util.c
+LIB_SRCS += lib/optparse.c
 LIB_SRCS += lib/cpulist.c
 LIB_SRCS += lib/textsafe.c
 LIB_SRCS += lib/textsafe_json.c
@@ -60,6 +61,8 @@ LIB_SRCS += harness/core/runproc.c
 LIB_SRCS += harness/core/runfile.c
 LIB_SRCS += harness/core/options.c
 # harness/image/: what an instance boots or pivots into (rootfs, kernel, initramfs, guest image, cache)
+LIB_SRCS += harness/image/elf.c
+LIB_SRCS += harness/image/libsearch.c
 LIB_SRCS += harness/image/rootfs.c
 LIB_SRCS += harness/image/rootfs_tar.c
 LIB_SRCS += harness/image/cachefile.c
@@ -151,24 +154,29 @@ LIB_SRCS += workloads/io_fsync.c
 
 AGENT_SRCS += workloads/agent_main.c
 
+# bench/: the commands (the test runner links them too: every --help from its table)
+CMD_SRCS += bench/cmd.c
+CMD_SRCS += bench/cmd_run.c
+CMD_SRCS += bench/cmd_list.c
+CMD_SRCS += bench/cmd_doctor.c
+CMD_SRCS += bench/cmd_report.c
+CMD_SRCS += bench/cmd_plan.c
+CMD_SRCS += bench/cmd_explain.c
+CMD_SRCS += bench/cmd_compare.c
+CMD_SRCS += bench/cmd_clean.c
 VBENCH_SRCS += bench/main.c
-VBENCH_SRCS += bench/cmd_run.c
-VBENCH_SRCS += bench/cmd_list.c
-VBENCH_SRCS += bench/cmd_doctor.c
-VBENCH_SRCS += bench/cmd_report.c
-VBENCH_SRCS += bench/cmd_plan.c
-VBENCH_SRCS += bench/cmd_explain.c
-VBENCH_SRCS += bench/cmd_compare.c
-VBENCH_SRCS += bench/cmd_clean.c
+VBENCH_SRCS += $(CMD_SRCS)
 
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
+TEST_SRCS += tests/check_optparse.c
 TEST_SRCS += tests/check_layers.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
 TEST_SRCS += tests/check_registry.c
+TEST_SRCS += tests/check_undo.c
 TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
 TEST_SRCS += tests/check_io.c
@@ -232,6 +240,7 @@ TESTS := $(BUILD)/check_vbench
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/%.o)
 VBENCH_OBJS := $(VBENCH_SRCS:%.c=$(BUILD)/%.o)
+CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
@@ -257,9 +266,9 @@ $(VBENCH): $(VBENCH_OBJS) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_VBENCH)
 
-$(TESTS): $(TEST_OBJS) $(LIB) | $(FAKE_AGENT)
+$(TESTS): $(TEST_OBJS) $(CMD_OBJS) $(LIB) | $(FAKE_AGENT)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS_TEST)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CMD_OBJS) $(LIB) $(LDLIBS_TEST)
 
 $(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
 	@$(if $(Q),echo "  LD      $@")
@@ -309,9 +318,9 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util layers error textsafe safefs mountinfo registry cpu mem io counters hostinfo options schedule sizing runfile \
-	       resume agent cgroup stats report charts compare plan explain sections malformed clean cleanrules \
-	       hostile protocol paths runlock fulldisk rundir scratch
+UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo cpu mem io counters hostinfo \
+	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
+	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

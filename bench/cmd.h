@@ -1,14 +1,25 @@
 /*
- * cmd.h - the subcommands of `vbench`: one table, one file per command.
+ * cmd.h - the subcommands of `vbench`: one table (cmd.c), one file per
+ * command.  Each command describes its command line as data, a
+ * vb_optspec_t (lib/optparse.h), from which its --help is generated.
  */
 #ifndef VB_CMD_H
 #define VB_CMD_H
 
+#include <stddef.h>
+
+#include "lib/optparse.h"
+
 typedef struct vb_cmd {
-	const char *name;                   /* "run" */
-	int (*fn)(int argc, char **argv);   /* argv[0] is the command name */
-	const char *help;                   /* one line */
+	const char *name;                 /* "run" */
+	int (*fn)(int argc, char **argv); /* argv[0] is the command name */
+	const vb_optspec_t *spec;         /* its options and arguments, its --help */
+	const char *help;                 /* one line */
 } vb_cmd_t;
+
+/* The commands, in `vbench --help` order. */
+size_t vb_cmd_count(void);
+const vb_cmd_t *vb_cmd_at(size_t i);
 
 int vb_cmd_run(int argc, char **argv);
 int vb_cmd_list(int argc, char **argv);
@@ -18,5 +29,14 @@ int vb_cmd_plan(int argc, char **argv);
 int vb_cmd_explain(int argc, char **argv);
 int vb_cmd_compare(int argc, char **argv);
 int vb_cmd_clean(int argc, char **argv);
+
+/* Their command lines (vbench run's is vb_run_cfg_spec, harness/core/options.h). */
+extern const vb_optspec_t vb_cmd_list_spec;
+extern const vb_optspec_t vb_cmd_doctor_spec;
+extern const vb_optspec_t vb_cmd_report_spec;
+extern const vb_optspec_t vb_cmd_plan_spec;
+extern const vb_optspec_t vb_cmd_explain_spec;
+extern const vb_optspec_t vb_cmd_compare_spec;
+extern const vb_optspec_t vb_cmd_clean_spec;
 
 #endif

@@ -10,6 +10,7 @@
  * version) is one line naming the file and the field, exit 2.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,147 +24,49 @@
 
 typedef struct compare_opts {
 	const char *dirs[2]; /* A and B */
-	size_t ndirs;
 	const char *out;      /* --out DIR, NULL: write nothing */
 	double fail_pct;      /* --fail-on-regression PCT, NaN when absent */
-	int fail;	      /* --fail-on-regression given */
 	int json;	      /* --json */
 	int quiet;	      /* --quiet */
 	vb_compare_cfg_t cfg; /* --threshold, --seed, --resamples */
 } compare_opts_t;
 
-typedef struct compare_option {
-	const char *name; /* "--out" */
-	const char *arg;  /* "DIR", NULL for a flag */
-	const char *help; /* one line */
-} compare_option_t;
+/* ---- the command line: a table, --help generated from it ---- */
 
-static const compare_option_t options[] = {
-	{ "--out", "DIR", "write compare.json and compare.md into DIR" },
-	{ "--fail-on-regression", "PCT",
-	  "exit 1 when a metric got significantly worse by more than PCT%" },
-	{ "--threshold", "PCT", "smallest change that can be significant, in %" },
-	{ "--seed", "N", "seed of the bootstrap and permutation resamples" },
-	{ "--resamples", "B", "bootstrap resamples per interval (100 to 1000000)" },
-	{ "--json", NULL, "print compare.json on stdout instead of the table" },
-	{ "--quiet", NULL, "print nothing but errors, regressions and --json's document" },
+static const vb_opt_t options[] = {
+	{ .name = "--out", .arg = "DIR", .help = "write compare.json and compare.md into DIR",
+	  VB_OPT_PATH_AT(compare_opts_t, out) },
+	{ .name = "--fail-on-regression", .arg = "PCT",
+	  .help = "exit 1 when a metric got significantly worse by more than PCT%",
+	  VB_OPT_DOUBLE_AT(compare_opts_t, fail_pct, 0, 1e6) },
+	{ .name = "--threshold", .arg = "PCT", .help = "smallest change that can be significant, in %",
+	  VB_OPT_PCT_AT(compare_opts_t, cfg.threshold, 0, 1e6) },
+	{ .name = "--seed", .arg = "N", .help = "seed of the bootstrap and permutation resamples",
+	  VB_OPT_U64_AT(compare_opts_t, cfg.seed, 1, INT64_MAX) },
+	{ .name = "--resamples", .arg = "B", .help = "bootstrap resamples per interval (100 to 1000000)",
+	  VB_OPT_SIZE_AT(compare_opts_t, cfg.resamples, 100, 1000000) },
+	{ .name = "--json", .help = "print compare.json on stdout instead of the table",
+	  VB_OPT_FLAG_AT(compare_opts_t, json) },
+	{ .name = "--quiet", .help = "print nothing but errors, regressions and --json's document",
+	  VB_OPT_FLAG_AT(compare_opts_t, quiet) },
 };
 
-/* The default of option @o as --help shows it, into @buf ("" when none). */
-static const char *default_of(const compare_option_t *o, char *buf, size_t len)
-{
-	vb_compare_cfg_t d;
-
-	vb_compare_cfg_init(&d);
-	if (!strcmp(o->name, "--threshold"))
-		snprintf(buf, len, " [%g]", d.threshold * 100);
-	else if (!strcmp(o->name, "--seed"))
-		snprintf(buf, len, " [%llu]", (unsigned long long)d.seed);
-	else if (!strcmp(o->name, "--resamples"))
-		snprintf(buf, len, " [%zu]", d.resamples);
-	else
-		buf[0] = '\0';
-	return buf;
-}
-
-static void usage(FILE *f)
-{
-	char left[40], def[48];
-	size_t i;
-
-	fprintf(f, "usage: vbench compare [OPTIONS] A B\n\n"
-		   "Compare two run directories (two hosts, kernels, QEMU versions...) metric by\n"
-		   "metric: median A, median B, change of B against A (+ = worse: more time per\n"
-		   "unit of work), its bootstrap interval, and a permutation test on the\n"
-		   "repetitions; significant when p < 0.01 and |change| > the threshold.\n\n"
-		   "options:\n");
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
-		snprintf(left, sizeof(left), "%s%s%s", options[i].name, options[i].arg ? " " : "",
-			 options[i].arg ?: "");
-		fprintf(f, "  %-26s %s%s\n", left, options[i].help,
-			default_of(&options[i], def, sizeof(def)));
-	}
-	fprintf(f, "\nexit codes: 0 compared (no regression beyond --fail-on-regression), 1 a\n"
-		   "regression beyond it (or an output could not be written), 2 bad usage or bad\n"
-		   "input (one line naming the file and the field)\n");
-}
-
-static int apply_option(compare_opts_t *co, const compare_option_t *o, const char *v,
-			vb_error_t *err)
-{
-	uint64_t u;
-	double d;
-
-	if (!strcmp(o->name, "--out")) {
-		if (vb_safefs_check_path(v, "--out", err) < 0)
-			return -1;
-		co->out = v;
-	} else if (!strcmp(o->name, "--fail-on-regression")) {
-		if (vb_parse_double(v, 0, 1e6, "--fail-on-regression", &d, err) < 0)
-			return -1;
-		co->fail = 1;
-		co->fail_pct = d;
-	} else if (!strcmp(o->name, "--threshold")) {
-		if (vb_parse_double(v, 0, 1e6, "--threshold", &d, err) < 0)
-			return -1;
-		co->cfg.threshold = d / 100.0;
-	} else if (!strcmp(o->name, "--seed")) {
-		if (vb_parse_u64(v, 1, INT64_MAX, "--seed", &u, err) < 0)
-			return -1;
-		co->cfg.seed = u;
-	} else if (!strcmp(o->name, "--resamples")) {
-		if (vb_parse_u64(v, 100, 1000000, "--resamples", &u, err) < 0)
-			return -1;
-		co->cfg.resamples = (size_t)u;
-	} else if (!strcmp(o->name, "--json")) {
-		co->json = 1;
-	} else {
-		co->quiet = 1;
-	}
-	return 0;
-}
-
-/* Parse argv.  Returns 0, 1 for --help, -1 with @err (VB_EUSAGE). */
-static int parse(compare_opts_t *co, int argc, char **argv, vb_error_t *err)
-{
-	const compare_option_t *o;
-	const char *a, *eq, *v;
-	size_t i, len;
-	int k;
-
-	for (k = 1; k < argc; k++) {
-		a = argv[k];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-			return 1;
-		if (strncmp(a, "--", 2)) {
-			if (co->ndirs == 2)
-				return vb_error_set(err, VB_EUSAGE, 0,
-						    "more than two run directories ('%s')", a);
-			co->dirs[co->ndirs++] = a;
-			continue;
-		}
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		for (o = NULL, i = 0; i < VB_ARRAY_SIZE(options) && !o; i++)
-			if (strlen(options[i].name) == len && !strncmp(options[i].name, a, len))
-				o = &options[i];
-		if (!o)
-			return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%.*s' (see --help)",
-					    (int)len, a);
-		if (!o->arg && eq)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
-		v = eq ? eq + 1 : NULL;
-		if (o->arg && !v && (v = k + 1 < argc ? argv[++k] : NULL) == NULL)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
-					    o->arg);
-		if (apply_option(co, o, v, err) < 0)
-			return -1;
-	}
-	if (co->ndirs != 2)
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "two run directories needed, A and B (see --help)");
-	return 0;
-}
+const vb_optspec_t vb_cmd_compare_spec = {
+	.prog = "vbench compare",
+	.usage = "vbench compare [OPTIONS] A B",
+	.about = "Compare two run directories (two hosts, kernels, QEMU versions...) metric by "
+		 "metric: median A, median B, change of B against A (+ = worse: more time per "
+		 "unit of work), its bootstrap interval, and a permutation test on the "
+		 "repetitions; significant when p < 0.01 and |change| > the threshold.",
+	.opts = options,
+	.nopts = VB_ARRAY_SIZE(options),
+	.pos = { .what = "run directory", .whats = "run directories",
+		 .missing = "two run directories needed, A and B",
+		 VB_OPT_ARGS_AT(compare_opts_t, dirs, 2, 2) },
+	.epilog = "exit codes: 0 compared (no regression beyond --fail-on-regression), 1 a "
+		  "regression beyond it (or an output could not be written), 2 bad usage or bad "
+		  "input (one line naming the file and the field)",
+};
 
 /* compare.json and compare.md into @dir, both rendered before either is written. */
 static int write_outputs(const json_t *cmp, const char *dir, vb_error_t *err)
@@ -223,18 +126,17 @@ static size_t report_regressions(const json_t *cmp, double pct)
 
 int vb_cmd_compare(int argc, char **argv)
 {
-	compare_opts_t co = { .ndirs = 0 };
+	compare_opts_t co = { .out = NULL };
 	json_t *a = NULL, *b = NULL, *cmp = NULL;
 	vb_error_t err;
 	int rc;
 
 	vb_error_clear(&err);
 	vb_compare_cfg_init(&co.cfg);
-	rc = parse(&co, argc, argv, &err);
-	if (rc == 1) {
-		usage(stdout);
+	co.fail_pct = NAN;
+	rc = vb_optparse(&vb_cmd_compare_spec, &co, argc, argv, &err);
+	if (rc == 1)
 		return VB_EXIT_OK;
-	}
 	if (rc == 0 && (a = vb_compare_load(co.dirs[0], &err)) &&
 	    (b = vb_compare_load(co.dirs[1], &err)))
 		cmp = vb_compare_build(a, co.dirs[0], b, co.dirs[1], &co.cfg, &err);
@@ -254,7 +156,7 @@ int vb_cmd_compare(int argc, char **argv)
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench compare: %s\n", err.msg);
-	else if (co.fail && report_regressions(cmp, co.fail_pct))
+	else if (!isnan(co.fail_pct) && report_regressions(cmp, co.fail_pct))
 		rc = VB_EXIT_FAIL;
 	json_decref(cmp);
 	json_decref(a);

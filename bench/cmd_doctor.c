@@ -28,6 +28,14 @@ static const struct {
 	{ "likwid-bench (STREAM reference)", "/usr/bin/likwid-bench", "likwid" },
 };
 
+const vb_optspec_t vb_cmd_doctor_spec = {
+	.prog = "vbench doctor",
+	.usage = "vbench doctor",
+	.about = "Say what this host can run and what is missing, and how to get it: hypervisor, "
+		 "privileges, cgroups, the agent, counter sources, each environment's probe and "
+		 "the tools vbench uses.",
+};
+
 int vb_cmd_doctor(int argc, char **argv)
 {
 	char why[256], vendor[64], agent[4096];
@@ -36,10 +44,15 @@ int vb_cmd_doctor(int argc, char **argv)
 	json_t *src;
 	char *s;
 	size_t i;
+	int rc;
 
-	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		printf("usage: vbench doctor\n");
-		return 0;
+	vb_error_clear(&err);
+	rc = vb_optparse(&vb_cmd_doctor_spec, NULL, argc, argv, &err);
+	if (rc == 1)
+		return VB_EXIT_OK;
+	if (rc < 0) {
+		fprintf(stderr, "vbench doctor: %s\n", err.msg);
+		return VB_EXIT_USAGE;
 	}
 	vb_run_cfg_init(&cfg);
 	printf("vbench %s doctor\n\n", VB_VERSION);

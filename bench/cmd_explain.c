@@ -31,82 +31,29 @@ typedef struct explain_args {
 	int quiet;	 /* --quiet */
 } explain_args_t;
 
-typedef struct explain_option {
-	const char *name; /* "--out" */
-	const char *arg;  /* "DIR", NULL for a flag */
-	const char *help; /* one line, with the default */
-} explain_option_t;
+/* ---- the command line: a table, --help generated from it ---- */
 
-static const explain_option_t options[] = {
-    {"--out", "DIR", "write explain.md here [the run directory]"},
-    {"--json", NULL, "print the claims and verdicts as JSON instead of the text"},
-    {"--quiet", NULL, "print nothing but errors"},
+static const vb_opt_t options[] = {
+	{ .name = "--out", .arg = "DIR", .def = "the run directory", .help = "write explain.md here",
+	  VB_OPT_PATH_AT(explain_args_t, out) },
+	{ .name = "--json", .help = "print the claims and verdicts as JSON instead of the text",
+	  VB_OPT_FLAG_AT(explain_args_t, json) },
+	{ .name = "--quiet", .help = "print nothing but errors", VB_OPT_FLAG_AT(explain_args_t, quiet) },
 };
 
-static void usage(FILE *f)
-{
-	char left[40];
-	size_t i;
-
-	fprintf(f,
-		"usage: vbench explain [OPTIONS] DIR\n\n"
-		"Explain virtualization with the numbers of the run in DIR: architecture (type-1,\n"
-		"type-2, container) versus mechanism (emulation, hardware assistance, none), then\n"
-		"the common claims, each with a verdict from this run (docs/explain.md).\n\n"
-		"options:\n");
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
-		snprintf(left, sizeof(left), "%s%s%s", options[i].name, options[i].arg ? " " : "",
-			 options[i].arg ?: "");
-		fprintf(f, "  %-14s %s\n", left, options[i].help);
-	}
-	fprintf(f, "\nexit codes: 0 written, 1 the file could not be written, 2 bad usage or bad\n"
-		   "input (one line naming the file and the field; nothing written)\n");
-}
-
-/* Parse argv.  Returns 0, 1 for --help, -1 with @err (VB_EUSAGE). */
-static int parse(explain_args_t *a, int argc, char **argv, vb_error_t *err)
-{
-	const explain_option_t *o;
-	const char *arg, *eq;
-	size_t i, len;
-	int k;
-
-	for (k = 1; k < argc; k++) {
-		arg = argv[k];
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
-			return 1;
-		if (strncmp(arg, "--", 2)) {
-			if (a->dir)
-				return vb_error_set(err, VB_EUSAGE, 0,
-						    "one run directory only ('%s' and '%s')",
-						    a->dir, arg);
-			a->dir = arg;
-			continue;
-		}
-		eq = strchr(arg, '=');
-		len = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (o = NULL, i = 0; i < VB_ARRAY_SIZE(options) && !o; i++)
-			if (strlen(options[i].name) == len && !strncmp(options[i].name, arg, len))
-				o = &options[i];
-		if (!o)
-			return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%.*s' (see --help)",
-					    (int)len, arg);
-		if (!o->arg && eq)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
-		if (!o->arg) {
-			*(!strcmp(o->name, "--json") ? &a->json : &a->quiet) = 1;
-			continue;
-		}
-		a->out = eq ? eq + 1 : k + 1 < argc ? argv[++k] : NULL;
-		if (!a->out)
-			return vb_error_set(err, VB_EUSAGE, 0, "--out needs a value (DIR)");
-		if (vb_safefs_check_path(a->out, "--out", err) < 0)
-			return -1;
-	}
-	if (!a->dir)
-		return vb_error_set(err, VB_EUSAGE, 0, "no run directory given (see --help)");
-	return 0;
-}
+const vb_optspec_t vb_cmd_explain_spec = {
+	.prog = "vbench explain",
+	.usage = "vbench explain [OPTIONS] DIR",
+	.about = "Explain virtualization with the numbers of the run in DIR: architecture (type-1, "
+		 "type-2, container) versus mechanism (emulation, hardware assistance, none), then "
+		 "the common claims, each with a verdict from this run (docs/explain.md).",
+	.opts = options,
+	.nopts = VB_ARRAY_SIZE(options),
+	.pos = { .what = "run directory", .whats = "run directories",
+		 VB_OPT_ARG_AT(explain_args_t, dir, 1) },
+	.epilog = "exit codes: 0 written, 1 the file could not be written, 2 bad usage or bad "
+		  "input (one line naming the file and the field; nothing written)",
+};
 
 static json_t *load(const char *dir, json_t **run, vb_error_t *err)
 {
@@ -139,12 +86,10 @@ int vb_cmd_explain(int argc, char **argv)
 	int rc, fd = -1;
 
 	vb_error_clear(&err);
-	rc = parse(&a, argc, argv, &err);
-	if (rc == 1) {
-		usage(stdout);
+	rc = vb_optparse(&vb_cmd_explain_spec, &a, argc, argv, &err);
+	if (rc == 1)
 		return VB_EXIT_OK;
-	}
-	if (rc == 0 && a.dir && (sum = load(a.dir, &run, &err)) &&
+	if (rc == 0 && (sum = load(a.dir, &run, &err)) &&
 	    !(doc = vb_explain_build(run, sum, a.dir)))
 		vb_error_set(&err, VB_ESYS, 0, "explain: out of memory");
 	if (doc) {

@@ -3,7 +3,6 @@
  * here (and why not), every workload with its description.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "harness/env/env.h"
 #include "harness/core/options.h"
@@ -11,19 +10,25 @@
 #include "workloads/workload.h"
 #include "bench/cmd.h"
 
+const vb_optspec_t vb_cmd_list_spec = {
+	.prog = "vbench list",
+	.usage = "vbench list",
+	.about = "List the environments, each available here or with the reason why not, and the "
+		 "workloads with their kind and what each measures.",
+};
+
 int vb_cmd_list(int argc, char **argv)
 {
 	vb_run_cfg_t cfg;
 	vb_error_t err;
 	size_t i;
+	int rc;
 
-	if (argc > 1) {
-		if (!strcmp(argv[1], "--help")) {
-			printf("usage: vbench list\n");
-			return 0;
-		}
-		/* Through the error object: one line, whatever argv[1] holds. */
-		vb_error_set(&err, VB_EUSAGE, 0, "unexpected argument '%.128s'", argv[1]);
+	vb_error_clear(&err);
+	rc = vb_optparse(&vb_cmd_list_spec, NULL, argc, argv, &err);
+	if (rc == 1)
+		return VB_EXIT_OK;
+	if (rc < 0) { /* through the error object: one line, whatever the argument holds */
 		fprintf(stderr, "vbench list: %s\n", err.msg);
 		return VB_EXIT_USAGE;
 	}

@@ -42,148 +42,85 @@ typedef struct plan_args {
 	int no_charts; /* --no-charts */
 } plan_args_t;
 
-/* ---- options: a table, --help generated from it ---- */
+/* ---- the command line: a table, --help generated from it ---- */
 
-typedef struct plan_option {
-	const char *name; /* "--run" */
-	const char *arg;  /* "DIR", NULL for a flag */
-	const char *def;  /* default shown by --help, NULL for none */
-	const char *help; /* one line */
-} plan_option_t;
+static int set_spare_hosts(void *ctx, const char *v, vb_error_t *err)
+{
+	plan_args_t *a = ctx;
+	uint64_t u;
 
-static const plan_option_t options[] = {
-    {"--run", "DIR", NULL, "the run whose overheads and footprints are used (required)"},
-    {"--cpus", "N", "[host] cpus, else this host", "CPUs of one host"},
-    {"--memory", "SIZE", "[host] memory, else this host", "memory of one host (e.g. 256G)"},
-    {"--disk", "SIZE", "[host] disk, else the size of --disk-path", "storage of one host"},
-    {"--iops", "N", "[host] iops, else the run's bare io.randread",
-     "I/O operations per second one host sustains"},
-    {"--disk-path", "PATH", "/var/lib", "filesystem whose size is this host's disk"},
-    {"--headroom", "PCT", "20", "share of every resource kept free"},
-    {"--overcommit", "RATIO", "1.0", "CPU overcommit: host cores x RATIO may be promised"},
-    {"--spare-hosts", "N", "0", "spare hosts added to the hosts needed (N+1: 1)"},
-    {"--n-plus-one", NULL, NULL, "one spare host (--spare-hosts 1)"},
-    {"--correlation", "R", "1", "correlation of CPU and I/O peaks, 0 to 1 (1: they coincide)"},
-    {"--conservative", NULL, NULL, "use the upper bound of every overhead interval"},
-    {"--out", "DIR", NULL, "write plan.json, plan.md, plan.html and charts/plan.* into DIR"},
-    {"--no-charts", NULL, NULL, "with --out: do not run gnuplot (plan.html says so)"},
-    {"--json", NULL, NULL, "print the plan as JSON instead of the table"},
-    {"--quiet", NULL, NULL, "print nothing but errors"},
+	if (vb_parse_u64(v, 0, 1000, "--spare-hosts", &u, err) < 0)
+		return -1;
+	a->o.spare = (unsigned)u;
+	return 0;
+}
+
+static int set_n_plus_one(void *ctx, const char *v, vb_error_t *err)
+{
+	return set_spare_hosts(ctx, "1", err);
+}
+
+#define HOST_AT(r) VB_OPT_STR_AT(plan_args_t, host[r]) /* checked by host_capacity */
+
+static const vb_opt_t options[] = {
+	{ .name = "--run", .arg = "DIR",
+	  .help = "the run whose overheads and footprints are used (required)",
+	  VB_OPT_PATH_AT(plan_args_t, run) },
+	{ .name = "--cpus", .arg = "N", .def = "[host] cpus, else this host",
+	  .help = "CPUs of one host", HOST_AT(VB_RES_CPU) },
+	{ .name = "--memory", .arg = "SIZE", .def = "[host] memory, else this host",
+	  .help = "memory of one host (e.g. 256G)", HOST_AT(VB_RES_MEM) },
+	{ .name = "--disk", .arg = "SIZE", .def = "[host] disk, else the size of --disk-path",
+	  .help = "storage of one host", HOST_AT(VB_RES_DISK) },
+	{ .name = "--iops", .arg = "N", .def = "[host] iops, else the run's bare io.randread",
+	  .help = "I/O operations per second one host sustains", HOST_AT(VB_RES_IO) },
+	{ .name = "--disk-path", .arg = "PATH", .def = "/var/lib",
+	  .help = "filesystem whose size is this host's disk", VB_OPT_PATH_AT(plan_args_t, disk_path) },
+	{ .name = "--headroom", .arg = "PCT", .help = "share of every resource kept free",
+	  VB_OPT_PCT_AT(plan_args_t, o.headroom, 0, 95) },
+	{ .name = "--overcommit", .arg = "RATIO",
+	  .help = "CPU overcommit: host cores x RATIO may be promised",
+	  VB_OPT_DOUBLE_AT(plan_args_t, o.overcommit, 0.1, 100) },
+	{ .name = "--spare-hosts", .arg = "N", .def = "0",
+	  .help = "spare hosts added to the hosts needed (N+1: 1)", .set = set_spare_hosts },
+	{ .name = "--n-plus-one", .help = "one spare host (--spare-hosts 1)", .set = set_n_plus_one },
+	{ .name = "--correlation", .arg = "R",
+	  .help = "correlation of CPU and I/O peaks, 0 to 1 (1: they coincide)",
+	  VB_OPT_DOUBLE_AT(plan_args_t, o.correlation, 0, 1) },
+	{ .name = "--conservative", .help = "use the upper bound of every overhead interval",
+	  VB_OPT_FLAG_AT(plan_args_t, o.conservative) },
+	{ .name = "--out", .arg = "DIR",
+	  .help = "write plan.json, plan.md, plan.html and charts/plan.* into DIR",
+	  VB_OPT_PATH_AT(plan_args_t, out) },
+	{ .name = "--no-charts", .help = "with --out: do not run gnuplot (plan.html says so)",
+	  VB_OPT_FLAG_AT(plan_args_t, no_charts) },
+	{ .name = "--json", .help = "print the plan as JSON instead of the table",
+	  VB_OPT_FLAG_AT(plan_args_t, json) },
+	{ .name = "--quiet", .help = "print nothing but errors", VB_OPT_FLAG_AT(plan_args_t, quiet) },
 };
 
-static void usage(FILE *f)
-{
-	char left[40];
-	size_t i;
+const vb_optspec_t vb_cmd_plan_spec = {
+	.prog = "vbench plan",
+	.usage = "vbench plan --run DIR [OPTIONS] PLAN.ini",
+	.about = "Place the services of PLAN.ini on hosts in every environment the run measured, "
+		 "with its overhead ratios, host CPU cost and per-instance memory: instances per "
+		 "host, hosts needed and the resource that binds (docs/plan.md, examples/).",
+	.opts = options,
+	.nopts = VB_ARRAY_SIZE(options),
+	.pos = { .what = "plan file", .whats = "plan files", VB_OPT_ARG_AT(plan_args_t, file, 1) },
+	.epilog = "exit codes: 0 planned, 1 a file could not be written, 2 bad usage or bad "
+		  "input (one line naming the file, the line and the field; nothing written)",
+};
 
-	fprintf(f,
-		"usage: vbench plan --run DIR [OPTIONS] PLAN.ini\n\n"
-		"Place the services of PLAN.ini on hosts in every environment the run measured,\n"
-		"with its overhead ratios, host CPU cost and per-instance memory: instances per\n"
-		"host, hosts needed and the resource that binds (docs/plan.md, examples/).\n\n"
-		"options:\n");
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
-		snprintf(left, sizeof(left), "%s%s%s", options[i].name, options[i].arg ? " " : "",
-			 options[i].arg ?: "");
-		fprintf(f, "  %-20s %s%s%s%s\n", left, options[i].help, options[i].def ? " [" : "",
-			options[i].def ?: "", options[i].def ? "]" : "");
-	}
-	fprintf(f, "\nexit codes: 0 planned, 1 a file could not be written, 2 bad usage or bad\n"
-		   "input (one line naming the file, the line and the field; nothing written)\n");
-}
-
-static int apply(plan_args_t *a, const plan_option_t *o, const char *v, vb_error_t *err)
-{
-	static const char *const host_opts[VB_RES_N] = {"--cpus", "--memory", "--disk", "--iops"};
-	uint64_t u;
-	double d;
-	int r;
-
-	for (r = 0; r < VB_RES_N; r++)
-		if (!strcmp(o->name, host_opts[r]))
-			return a->host[r] = v, 0;
-	if ((!strcmp(o->name, "--run") || !strcmp(o->name, "--disk-path")) &&
-	    vb_safefs_check_path(v, o->name, err) < 0)
-		return -1;
-	if (!strcmp(o->name, "--run"))
-		a->run = v;
-	else if (!strcmp(o->name, "--out")) {
-		if (vb_safefs_check_path(v, "--out", err) < 0)
-			return -1;
-		a->out = v;
-	}
-	else if (!strcmp(o->name, "--disk-path"))
-		a->disk_path = v;
-	else if (!strcmp(o->name, "--headroom")) {
-		if (vb_parse_double(v, 0, 95, "--headroom", &d, err) < 0)
-			return -1;
-		a->o.headroom = d / 100.0;
-	} else if (!strcmp(o->name, "--overcommit")) {
-		if (vb_parse_double(v, 0.1, 100, "--overcommit", &a->o.overcommit, err) < 0)
-			return -1;
-	} else if (!strcmp(o->name, "--spare-hosts")) {
-		if (vb_parse_u64(v, 0, 1000, "--spare-hosts", &u, err) < 0)
-			return -1;
-		a->o.spare = (unsigned)u;
-	} else if (!strcmp(o->name, "--n-plus-one"))
-		a->o.spare = 1;
-	else if (!strcmp(o->name, "--correlation")) {
-		if (vb_parse_double(v, 0, 1, "--correlation", &a->o.correlation, err) < 0)
-			return -1;
-	} else if (!strcmp(o->name, "--conservative"))
-		a->o.conservative = 1;
-	else if (!strcmp(o->name, "--json"))
-		a->json = 1;
-	else if (!strcmp(o->name, "--no-charts"))
-		a->no_charts = 1;
-	else
-		a->quiet = 1;
-	return 0;
-}
-
-/* Parse argv.  Returns 0, 1 for --help, -1 with @err (VB_EUSAGE). */
+/* Parse argv.  Returns 0, 1 for --help (printed), -1 with @err (VB_EUSAGE). */
 static int parse(plan_args_t *a, int argc, char **argv, vb_error_t *err)
 {
-	const plan_option_t *o;
-	const char *arg, *eq, *v;
-	size_t i, len;
-	int k;
+	int rc = vb_optparse(&vb_cmd_plan_spec, a, argc, argv, err);
 
-	for (k = 1; k < argc; k++) {
-		arg = argv[k];
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
-			return 1;
-		if (strncmp(arg, "--", 2)) {
-			if (a->file)
-				return vb_error_set(err, VB_EUSAGE, 0,
-						    "one plan file only ('%s' and '%s')", a->file,
-						    arg);
-			a->file = arg;
-			continue;
-		}
-		eq = strchr(arg, '=');
-		len = eq ? (size_t)(eq - arg) : strlen(arg);
-		for (o = NULL, i = 0; i < VB_ARRAY_SIZE(options) && !o; i++)
-			if (strlen(options[i].name) == len && !strncmp(options[i].name, arg, len))
-				o = &options[i];
-		if (!o)
-			return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%.*s' (see --help)",
-					    (int)len, arg);
-		if (!o->arg && eq)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
-		v = eq ? eq + 1 : NULL;
-		if (o->arg && !v && (v = k + 1 < argc ? argv[++k] : NULL) == NULL)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
-					    o->arg);
-		if (apply(a, o, v, err) < 0)
-			return -1;
-	}
-	if (!a->file)
-		return vb_error_set(err, VB_EUSAGE, 0, "no plan file given (see --help)");
-	if (!a->run)
+	if (rc == 0 && !a->run)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "no run given: --run DIR (a run directory with run.json)");
-	return 0;
+	return rc;
 }
 
 /* ---- the host: command line, then the plan file, then this machine ---- */
@@ -369,11 +306,10 @@ int vb_cmd_plan(int argc, char **argv)
 	}
 	rc = parse(&a, argc, argv, &err);
 	if (rc == 1) {
-		usage(stdout);
 		free(in);
 		return VB_EXIT_OK;
 	}
-	if (rc == 0 && a.file && a.run && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
+	if (rc == 0 && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
 	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, &run, &err))) {
 		snprintf(dir, sizeof(dir), "%s", a.file);
 		slash = strrchr(dir, '/');

@@ -43,146 +43,58 @@ typedef struct report_opts {
 	int no_charts;		/* --no-charts */
 } report_opts_t;
 
-/* ---- options: a table, --help generated from it ---- */
+/* ---- the command line: a table, --help generated from it ---- */
 
-typedef struct report_option {
-	const char *name; /* "--out" */
-	const char *arg;  /* "DIR", NULL for a flag */
-	const char *def;  /* default shown by --help; NULL: from the defaults below */
-	const char *help; /* one line */
-} report_option_t;
-
-static const report_option_t options[] = {
-	{ "--out", "DIR", "the run directory",
-	  "write the report files here (required to merge runs)" },
-	{ "--seed", "N", NULL, "seed of the bootstrap resamples (recorded in summary.json)" },
-	{ "--resamples", "B", NULL, "bootstrap resamples per interval (100 to 1000000)" },
-	{ "--cv-threshold", "PCT", NULL,
-	  "flag a metric whose coefficient of variation exceeds PCT%" },
-	{ "--json", NULL, NULL, "print summary.json on stdout instead of the overhead table" },
-	{ "--no-charts", NULL, NULL, "do not run gnuplot (report.html says so)" },
-	{ "--quiet", NULL, NULL, "print nothing but errors (and the document of --json)" },
+static const vb_opt_t options[] = {
+	{ .name = "--out", .arg = "DIR", .def = "the run directory",
+	  .help = "write the report files here (required to merge runs)",
+	  VB_OPT_PATH_AT(report_opts_t, out) },
+	{ .name = "--seed", .arg = "N", .help = "seed of the bootstrap resamples (recorded in summary.json)",
+	  VB_OPT_U64_AT(report_opts_t, stats.seed, 1, INT64_MAX) },
+	{ .name = "--resamples", .arg = "B", .help = "bootstrap resamples per interval (100 to 1000000)",
+	  VB_OPT_SIZE_AT(report_opts_t, stats.resamples, 100, 1000000) },
+	{ .name = "--cv-threshold", .arg = "PCT",
+	  .help = "flag a metric whose coefficient of variation exceeds PCT%",
+	  VB_OPT_PCT_AT(report_opts_t, stats.cv_threshold, 0, 1000) },
+	{ .name = "--json", .help = "print summary.json on stdout instead of the overhead table",
+	  VB_OPT_FLAG_AT(report_opts_t, json) },
+	{ .name = "--no-charts", .help = "do not run gnuplot (report.html says so)",
+	  VB_OPT_FLAG_AT(report_opts_t, no_charts) },
+	{ .name = "--quiet", .help = "print nothing but errors (and the document of --json)",
+	  VB_OPT_FLAG_AT(report_opts_t, quiet) },
 };
 
-/* The default of option @o as --help shows it, into @buf ("" for a flag). */
-static const char *default_of(const report_option_t *o, char *buf, size_t len)
-{
-	vb_summary_cfg_t d;
+const vb_optspec_t vb_cmd_report_spec = {
+	.prog = "vbench report",
+	.usage = "vbench report [OPTIONS] DIR\nvbench report --out DIR [OPTIONS] DIR1 DIR2 ...",
+	.about = "Recompute summary.json, summary.csv, report.md, report.html and the gnuplot "
+		 "charts (charts/*.dat, *.gp, *.svg, *.png) from DIR/run.json and print the "
+		 "overhead table.  Several runs of the same host (same CPU brand and kernel "
+		 "release) are merged into one report written to --out.  Without gnuplot the "
+		 "charts are skipped with a note (" VB_CHARTS_MISSING ").",
+	.opts = options,
+	.nopts = VB_ARRAY_SIZE(options),
+	.pos = { .what = "run directory", .whats = "run directories",
+		 VB_OPT_ARGS_AT(report_opts_t, dirs, 1, MAX_DIRS) },
+	.epilog = "exit codes: 0 written, 1 a file could not be written, 2 bad usage or bad "
+		  "input (one line naming the file and the field; nothing written), 5 the "
+		  "directory is in use by another vbench (run or report)",
+};
 
-	vb_summary_cfg_init(&d);
-	if (o->def)
-		snprintf(buf, len, " [%s]", o->def);
-	else if (!strcmp(o->name, "--seed"))
-		snprintf(buf, len, " [%llu]", (unsigned long long)d.seed);
-	else if (!strcmp(o->name, "--resamples"))
-		snprintf(buf, len, " [%zu]", d.resamples);
-	else if (!strcmp(o->name, "--cv-threshold"))
-		snprintf(buf, len, " [%g]", d.cv_threshold * 100);
-	else
-		buf[0] = 0;
-	return buf;
-}
-
-static void usage(FILE *f)
-{
-	size_t i;
-	char left[40], def[48];
-
-	fprintf(f, "usage: vbench report [OPTIONS] DIR\n"
-		   "       vbench report --out DIR [OPTIONS] DIR1 DIR2 ...\n\n"
-		   "Recompute summary.json, summary.csv, report.md, report.html and the gnuplot\n"
-		   "charts (charts/*.dat, *.gp, *.svg, *.png) from DIR/run.json and print the\n"
-		   "overhead table.  Several runs of the same host (same CPU brand and kernel\n"
-		   "release) are merged into one report written to --out.  Without gnuplot the\n"
-		   "charts are skipped with a note (" VB_CHARTS_MISSING ").\n\noptions:\n");
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++) {
-		snprintf(left, sizeof(left), "%s%s%s", options[i].name, options[i].arg ? " " : "",
-			 options[i].arg ?: "");
-		fprintf(f, "  %-20s %s%s\n", left, options[i].help,
-			default_of(&options[i], def, sizeof(def)));
-	}
-	fprintf(f, "\nexit codes: 0 written, 1 a file could not be written, 2 bad usage or bad\n"
-		   "input (one line naming the file and the field; nothing written), 5 the\n"
-		   "directory is in use by another vbench (run or report)\n");
-}
-
-/* Apply option @o with value @v.  Returns 0 or -1 with @err. */
-static int apply_option(report_opts_t *ro, const report_option_t *o, const char *v, vb_error_t *err)
-{
-	uint64_t u;
-	double d;
-
-	if (!strcmp(o->name, "--out")) {
-		if (vb_safefs_check_path(v, "--out", err) < 0)
-			return -1;
-		ro->out = v;
-	} else if (!strcmp(o->name, "--seed")) {
-		if (vb_parse_u64(v, 1, INT64_MAX, "--seed", &u, err) < 0)
-			return -1;
-		ro->stats.seed = u;
-	} else if (!strcmp(o->name, "--resamples")) {
-		if (vb_parse_u64(v, 100, 1000000, "--resamples", &u, err) < 0)
-			return -1;
-		ro->stats.resamples = (size_t)u;
-	} else if (!strcmp(o->name, "--cv-threshold")) {
-		if (vb_parse_double(v, 0, 1000, "--cv-threshold", &d, err) < 0)
-			return -1;
-		ro->stats.cv_threshold = d / 100.0;
-	} else if (!strcmp(o->name, "--json")) {
-		ro->json = 1;
-	} else if (!strcmp(o->name, "--no-charts")) {
-		ro->no_charts = 1;
-	} else {
-		ro->quiet = 1;
-	}
-	return 0;
-}
-
-/* Parse argv.  Returns 0, 1 for --help, -1 with @err (VB_EUSAGE). */
+/* Parse argv.  Returns 0, 1 for --help (printed), -1 with @err (VB_EUSAGE). */
 static int parse(report_opts_t *ro, int argc, char **argv, vb_error_t *err)
 {
-	const report_option_t *o;
-	const char *a, *eq, *v;
-	size_t i, len;
-	int k;
+	int rc = vb_optparse(&vb_cmd_report_spec, ro, argc, argv, err);
 
-	for (k = 1; k < argc; k++) {
-		a = argv[k];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-			return 1;
-		if (strncmp(a, "--", 2)) {
-			if (ro->ndirs == MAX_DIRS)
-				return vb_error_set(err, VB_EUSAGE, 0,
-						    "more than %d run directories", MAX_DIRS);
-			ro->dirs[ro->ndirs++] = a;
-			continue;
-		}
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		for (o = NULL, i = 0; i < VB_ARRAY_SIZE(options) && !o; i++)
-			if (strlen(options[i].name) == len && !strncmp(options[i].name, a, len))
-				o = &options[i];
-		if (!o)
-			return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%.*s' (see --help)",
-					    (int)len, a);
-		if (!o->arg && eq)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", o->name);
-		v = eq ? eq + 1 : NULL;
-		if (o->arg && !v && (v = k + 1 < argc ? argv[++k] : NULL) == NULL)
-			return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", o->name,
-					    o->arg);
-		if (apply_option(ro, o, v, err) < 0)
-			return -1;
-	}
-	if (!ro->ndirs)
-		return vb_error_set(err, VB_EUSAGE, 0, "no run directory given (see --help)");
-	if (ro->ndirs > 1 && !ro->out)
+	while (ro->ndirs < MAX_DIRS && ro->dirs[ro->ndirs])
+		ro->ndirs++;
+	if (rc == 0 && ro->ndirs > 1 && !ro->out)
 		return vb_error_set(
 		    err, VB_EUSAGE, 0,
 		    "merging %zu runs needs --out DIR (the run directories are left "
 		    "untouched)",
 		    ro->ndirs);
-	return 0;
+	return rc;
 }
 
 /* ---- loading, rendering, writing ---- */
@@ -268,10 +180,8 @@ int vb_cmd_report(int argc, char **argv)
 	vb_error_clear(&err);
 	vb_summary_cfg_init(&ro.stats);
 	rc = parse(&ro, argc, argv, &err);
-	if (rc == 1) {
-		usage(stdout);
+	if (rc == 1)
 		return VB_EXIT_OK;
-	}
 	/* Into the run directory itself: locked before its run.json is read. */
 	if (rc == 0 && !ro.out && (fd = open_out(ro.dirs[0], 0, &made, &lock, &err)) < 0)
 		rc = -1;

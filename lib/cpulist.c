@@ -5,6 +5,7 @@
  */
 #include "lib/cpulist.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,8 +68,6 @@ int vb_cpulist_pin_mask(uint64_t mask)
 	cpu_set_t set;
 	int i;
 
-	if (!mask)
-		return 0;
 	CPU_ZERO(&set);
 	for (i = 0; i < 64; i++)
 		if (mask & (1ull << i))
@@ -80,5 +79,9 @@ int vb_cpulist_pin(const char *cpus)
 {
 	uint64_t mask;
 
-	return cpus && cpus[0] && vb_cpulist_parse(cpus, &mask) == 0 ? vb_cpulist_pin_mask(mask) : 0;
+	if (!cpus || !cpus[0])
+		return 0;
+	if (vb_cpulist_parse(cpus, &mask) < 0)
+		return errno = EINVAL, -1;
+	return vb_cpulist_pin_mask(mask);
 }

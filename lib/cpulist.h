@@ -1,7 +1,11 @@
 /*
  * cpulist.h - CPU lists in the kernel's notation ("0-1,3"), for up to 64
- * CPUs, as masks: parsing, formatting, and pinning the calling process to
- * them (the one place that builds a cpu_set_t from a list).
+ * CPUs, as masks, and the one place that pins the calling thread to such a
+ * list (the environments' processes on their allocated CPUs, the harness
+ * off them).
+ *
+ * Must not: read or write files (the cgroup's cpuset is cgroup.c's, the
+ * host's CPUs hostinfo.c's).
  */
 #ifndef VB_CPULIST_H
 #define VB_CPULIST_H
@@ -14,11 +18,18 @@ int vb_cpulist_parse(const char *s, uint64_t *mask);
 /* Format a mask as a CPU list. */
 void vb_cpulist_format(uint64_t mask, char *buf, size_t len);
 
-/* Pin the calling process (thread) to the CPUs of @mask (0: nothing done),
- * or of the list @cpus (NULL, "" or malformed: nothing done).  0, or -1
- * with errno from sched_setaffinity.  Async-signal-safe (a child before
- * exec may call it). */
+/*
+ * Pin the calling thread to the CPUs of @mask (sched_setaffinity).
+ * Returns 0, or -1 with errno.  Async-signal-safe: a forked child calls it
+ * before exec.
+ */
 int vb_cpulist_pin_mask(uint64_t mask);
+
+/*
+ * Pin the calling thread to the CPU list @cpus.  NULL or "" leaves the
+ * affinity as it is (returns 0); a malformed list returns -1 with EINVAL;
+ * else as vb_cpulist_pin_mask.
+ */
 int vb_cpulist_pin(const char *cpus);
 
 #endif

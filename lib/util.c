@@ -389,6 +389,16 @@ int vb_path_join(char *buf, size_t len, const char *a, const char *b, vb_error_t
 	return 0;
 }
 
+void vb_path_dir(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
 int vb_glob_match(const char *pattern, const char *name)
 {
 	return fnmatch(pattern, name, 0) == 0;

@@ -103,6 +103,10 @@ int vb_fs_info(const char *path, char *type, size_t typelen, int *is_ram, vb_err
 /* Join "a/b" into @buf; returns -1 with @err set when it does not fit. */
 int vb_path_join(char *buf, size_t len, const char *a, const char *b, vb_error_t *err);
 
+/* The directory part of @path into @dir ("/a/b" -> "/a", "/a" and "a" ->
+ * "/"), truncated to @len bytes. */
+void vb_path_dir(const char *path, char *dir, size_t len);
+
 /* Shell-style glob match (fnmatch) of @name against @pattern. */
 int vb_glob_match(const char *pattern, const char *name);
 

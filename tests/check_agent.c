@@ -368,7 +368,7 @@ END_TEST
 
 static void chan_setup(void)
 {
-	/* as vbench does (vb_res_install_signals): a dead agent is an error
+	/* as vbench does (vb_undo_install_signals): a dead agent is an error
 	 * from write(), not a signal that kills the harness */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -384,7 +384,7 @@ START_TEST(test_chan_real_agent)
 	char path[PATH_MAX];
 	char *argv[] = { path, "serve", NULL };
 	vb_spawn_t sp = { .argv = argv };
-	int base = vb_res_count(), status;
+	int base = vb_undo_count(), status;
 	json_t *msg, *req;
 	vb_error_t err;
 	vb_chan_t ch;
@@ -397,7 +397,7 @@ START_TEST(test_chan_real_agent)
 	ck_assert_msg(vb_chan_spawn(&ch, "bare", &sp, &err) == 0, "%s", err.msg);
 	pid = ch.pid;
 	ck_assert_int_gt(pid, 0);
-	ck_assert_int_eq(vb_res_count(), base + 1);
+	ck_assert_int_eq(vb_undo_count(), base + 1);
 
 	msg = vb_chan_recv(&ch, 5000, 0, &err);
 	ck_assert_msg(msg != NULL, "%s", err.msg);
@@ -439,7 +439,7 @@ START_TEST(test_chan_real_agent)
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	ck_assert_int_eq(ch.pid, 0);
 	ck_assert_int_eq(ch.wfd, -1);
-	ck_assert_int_eq(vb_res_count(), base);
+	ck_assert_int_eq(vb_undo_count(), base);
 	expect_gone(pid);
 }
 END_TEST
@@ -451,7 +451,7 @@ START_TEST(test_chan_junk_and_long_line)
 			 "printf '\\n'; exec /bin/sleep 30",
 			 NULL };
 	vb_spawn_t sp = { .argv = argv };
-	int base = vb_res_count(), status;
+	int base = vb_undo_count(), status;
 	vb_error_t err;
 	vb_chan_t ch;
 	pid_t pid;
@@ -468,7 +468,7 @@ START_TEST(test_chan_junk_and_long_line)
 	status = vb_chan_close(&ch, 100);
 	ck_assert_int_ne(status, -1);
 	ck_assert(WIFSIGNALED(status));
-	ck_assert_int_eq(vb_res_count(), base);
+	ck_assert_int_eq(vb_undo_count(), base);
 	expect_gone(pid);
 
 	/* not skipping: junk is a protocol error, and the stream is out of step */
@@ -492,7 +492,7 @@ START_TEST(test_chan_timeout)
 {
 	char *argv[] = { "/bin/sleep", "30", NULL };
 	vb_spawn_t sp = { .argv = argv };
-	int base = vb_res_count(), status;
+	int base = vb_undo_count(), status;
 	uint64_t t0, dt;
 	vb_error_t err;
 	vb_chan_t ch;
@@ -516,7 +516,7 @@ START_TEST(test_chan_timeout)
 	ck_assert(WIFSIGNALED(status));
 	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
 	ck_assert_uint_lt(vb_now_ns() - t0, 1500000000ull);
-	ck_assert_int_eq(vb_res_count(), base);
+	ck_assert_int_eq(vb_undo_count(), base);
 	expect_gone(pid);
 }
 END_TEST

@@ -1,11 +1,12 @@
 /*
  * check_cgroup.c - CPU lists and the vbench cgroup on v1 and v2 hosts.
  *
- * CPU lists round-trip and malformed ones are refused.  The cgroup tests
- * need root and a usable cgroup filesystem (skipped with the reason
- * otherwise) and accept either layout: a created cgroup must carry the
- * requested limits in its files, take a child, report the CPU time the
- * child burned, and on destroy kill the child and remove every directory.
+ * CPU lists round-trip, malformed ones are refused, and pinning to one
+ * changes the affinity (restored after).  The cgroup tests need root and a
+ * usable cgroup filesystem (skipped with the reason otherwise) and accept
+ * either layout: a created cgroup must carry the requested limits in its
+ * files, take a child, report the CPU time the child burned, and on
+ * destroy kill the child and remove every directory.
  *
  * Cgroups are named "vbench-test-<runner pid>-<what>"; an unchecked
  * fixture (run by the runner, outside the forked tests) removes any left
@@ -15,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,42 @@ START_TEST(test_cpulist_round_trip)
 	/* a short buffer truncates but stays terminated */
 	vb_cpulist_format(0x5555555555555555ull, buf, 8);
 	ck_assert_uint_lt(strlen(buf), 8);
+}
+END_TEST
+
+/* Pinning: to one allowed CPU by mask and back by list; "" changes nothing;
+ * a malformed list is EINVAL.  The original affinity is restored. */
+START_TEST(test_cpulist_pin)
+{
+	cpu_set_t orig, now;
+	uint64_t all = 0, one;
+	char list[256];
+	int i;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(orig), &orig), 0);
+	for (i = 0; i < 64; i++)
+		if (CPU_ISSET(i, &orig))
+			all |= 1ull << i;
+	if (!all)
+		VB_SKIP("no allowed CPU below 64");
+	one = all & -all;
+	ck_assert_int_eq(vb_cpulist_pin_mask(one), 0);
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(now), &now), 0);
+	ck_assert_int_eq(CPU_COUNT(&now), 1);
+	ck_assert(CPU_ISSET(__builtin_ctzll(one), &now));
+	ck_assert_int_eq(vb_cpulist_pin(""), 0);
+	ck_assert_int_eq(vb_cpulist_pin(NULL), 0);
+	errno = 0;
+	ck_assert_int_eq(vb_cpulist_pin("1-"), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(now), &now), 0);
+	ck_assert_int_eq(CPU_COUNT(&now), 1);
+	vb_cpulist_format(all, list, sizeof(list));
+	ck_assert_int_eq(vb_cpulist_pin(list), 0);
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(now), &now), 0);
+	for (i = 0; i < 64; i++)
+		ck_assert_int_eq(!!CPU_ISSET(i, &now), !!(all & (1ull << i)));
+	sched_setaffinity(0, sizeof(orig), &orig);
 }
 END_TEST
 
@@ -240,12 +278,12 @@ START_TEST(test_cgroup_lifecycle)
 	char c;
 
 	REQUIRE_CGROUPS();
-	base = vb_res_count();
+	base = vb_undo_count();
 	snprintf(name, sizeof(name), "%s-life", prefix);
 	ck_assert_msg(vb_cgroup_create(&cg, CG_ROOT, name, "0", 256ull << 20, &err) == 0, "%s",
 		      err.msg);
 	ck_assert(cg.mode == VB_CG_V1 || cg.mode == VB_CG_V2);
-	ck_assert_int_gt(vb_res_count(), base);
+	ck_assert_int_gt(vb_undo_count(), base);
 
 	if (cg.mode == VB_CG_V1) {
 		ck_assert_ptr_nonnull(strstr(cg.cpuset, name));
@@ -295,7 +333,7 @@ START_TEST(test_cgroup_lifecycle)
 	ck_assert_int_eq(WTERMSIG(status), SIGKILL);
 	for (i = 0; i < ndirs; i++)
 		ck_assert_msg(is_gone(dirs[i]), "%s still exists", dirs[i]);
-	ck_assert_int_eq(vb_res_count(), base);
+	ck_assert_int_eq(vb_undo_count(), base);
 	close(go);
 	close(ack);
 }
@@ -321,7 +359,7 @@ START_TEST(test_cgroup_create_errors)
 	ck_assert_int_eq(err.code, VB_EUNAVAIL);
 
 	REQUIRE_CGROUPS();
-	base = vb_res_count();
+	base = vb_undo_count();
 	/* a CPU this host does not have: the kernel refuses, nothing is left */
 	snprintf(name, sizeof(name), "%s-cpu63", prefix);
 	if (sysconf(_SC_NPROCESSORS_CONF) >= 64)
@@ -329,7 +367,7 @@ START_TEST(test_cgroup_create_errors)
 	vb_error_clear(&err);
 	ck_assert_int_eq(vb_cgroup_create(&cg, CG_ROOT, name, "63", 256ull << 20, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "63"));
-	ck_assert_int_eq(vb_res_count(), base);
+	ck_assert_int_eq(vb_undo_count(), base);
 	snprintf(p, sizeof(p), "%s/%s", CG_ROOT, name);
 	ck_assert(is_gone(p));
 	snprintf(p, sizeof(p), "%s/cpuset/%s", CG_ROOT, name);
@@ -474,6 +512,7 @@ Suite *vb_suite_cgroup(void)
 	tcase_set_timeout(list, 30);
 	tcase_add_test(list, test_cpulist_parse);
 	tcase_add_test(list, test_cpulist_round_trip);
+	tcase_add_test(list, test_cpulist_pin);
 	suite_add_tcase(s, list);
 
 	tcase_set_timeout(cg, 30);

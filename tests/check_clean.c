@@ -49,17 +49,17 @@ START_TEST(test_marker_written_and_removed)
 	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%d-XXXXXX", (int)getpid());
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_ptr_null(vb_marker_path());
-	hd = vb_res_add_path(VB_RES_DIR, dir);
+	hd = vb_undo_add_path(VB_UNDO_DIR, dir);
 	ck_assert_int_gt(hd, 0);
 	/* Written at registration, named after its owner. */
 	ck_assert_ptr_nonnull(vb_marker_path());
-	ck_assert_int_eq(vb_proc_identity(getpid(), NULL, &start), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(getpid(), NULL, &start), 0);
 	snprintf(path, sizeof(path), "%s/%d-%llu.jsonl", vb_cleantest_state, (int)getpid(), start);
 	ck_assert_str_eq(vb_marker_path(), path);
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	child = vb_cleantest_sleeper(NULL);
-	hp = vb_res_add_pid(child, "sleeper");
+	hp = vb_undo_add_pid(child, "sleeper");
 	lines = vb_cleantest_marker_lines(path);
 	ck_assert_uint_eq(json_array_size(lines), 3);
 	head = json_array_get(lines, 0);
@@ -70,7 +70,7 @@ START_TEST(test_marker_written_and_removed)
 	ck_assert_int_eq(json_integer_value(json_object_get(head, "pid")), getpid());
 	ck_assert_uint_eq(
 	    (unsigned long long)json_integer_value(json_object_get(head, "starttime")), start);
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	ck_assert_int_eq(vb_marker_boot_id(boot, sizeof(boot)), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(head, "boot_id")), boot);
 	ck_assert_str_eq(json_string_value(json_object_get(head, "version")), VB_VERSION);
 	ck_assert_uint_gt(json_array_size(json_object_get(head, "cmdline")), 0);
@@ -84,21 +84,21 @@ START_TEST(test_marker_written_and_removed)
 	l = json_array_get(lines, 2);
 	ck_assert_str_eq(json_string_value(json_object_get(l, "kind")), "process");
 	ck_assert_int_eq(json_integer_value(json_object_get(l, "pid")), child);
-	ck_assert_int_eq(vb_proc_identity(child, NULL, &cstart), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(child, NULL, &cstart), 0);
 	ck_assert_uint_eq((unsigned long long)json_integer_value(json_object_get(l, "starttime")),
 			  cstart);
 	json_decref(lines);
 	/* A normal release is noted; the last one removes the marker. */
-	vb_res_release(hd);
+	vb_undo_release(hd);
 	ck_assert(!vb_cleantest_exists(dir));
 	lines = vb_cleantest_marker_lines(path);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(lines, 3), "released")),
 			 hd);
 	json_decref(lines);
-	vb_res_release(hp);
+	vb_undo_release(hp);
 	ck_assert(!vb_cleantest_exists(path));
 	ck_assert_ptr_null(vb_marker_path());
-	ck_assert_int_eq(vb_res_count(), 0);
+	ck_assert_int_eq(vb_undo_count(), 0);
 	/* The vb_cleantest_state directory is private. */
 	ck_assert_int_eq(stat(vb_cleantest_state, &st), 0);
 	ck_assert_int_eq(st.st_mode & 077, 0);
@@ -129,7 +129,7 @@ static void owner_child(int fd, const char *precious)
 	snprintf(d.dir, sizeof(d.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(d.dir))
 		_exit(1);
-	vb_res_add_path(VB_RES_DIR, d.dir);
+	vb_undo_add_path(VB_UNDO_DIR, d.dir);
 	snprintf(p, sizeof(p), "%s/sub", d.dir);
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/sub/data", d.dir);
@@ -142,7 +142,7 @@ static void owner_child(int fd, const char *precious)
 	if (f < 0)
 		_exit(1);
 	close(f);
-	vb_res_add_path(VB_RES_FILE, d.file);
+	vb_undo_add_path(VB_UNDO_FILE, d.file);
 	snprintf(name, sizeof(name), "vbench-%s-cktest", vb_marker_run_id());
 	if (vb_cgroup_create(&cg, "/sys/fs/cgroup", name, "0", 64 << 20, &err) == 0) {
 		d.have_cg = 1;
@@ -163,7 +163,7 @@ static void owner_child(int fd, const char *precious)
 		for (;;)
 			pause();
 	}
-	vb_res_add_pid(d.sleeper, "sleeper");
+	vb_undo_add_pid(d.sleeper, "sleeper");
 	for (f = 0; f < 400 && !vb_clean_process_of_run(d.sleeper, vb_marker_run_id()); f++)
 		usleep(5000); /* until it has joined the cgroup or exec'ed */
 	w = write(fd, &d, sizeof(d));
@@ -281,7 +281,7 @@ START_TEST(test_live_owner_left_alone)
 	/* This process itself owns a marker. */
 	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%s-XXXXXX", vb_marker_run_id());
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	h = vb_res_add_path(VB_RES_DIR, dir);
+	h = vb_undo_add_path(VB_UNDO_DIR, dir);
 	/* And so does a live child, with a process of its own. */
 	ck_assert_int_eq(pipe(pfd), 0);
 	pid = fork();
@@ -291,9 +291,9 @@ START_TEST(test_live_owner_left_alone)
 		snprintf(d2, sizeof(d2), "/var/tmp/vbench-cktest-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(d2))
 			_exit(1);
-		vb_res_add_path(VB_RES_DIR, d2);
+		vb_undo_add_path(VB_UNDO_DIR, d2);
 		s = vb_cleantest_exec_sleeper();
-		vb_res_add_pid(s, "sleeper");
+		vb_undo_add_pid(s, "sleeper");
 		if (write(pfd[1], &s, sizeof(s)) != sizeof(s))
 			_exit(1);
 		for (;;)
@@ -318,7 +318,7 @@ START_TEST(test_live_owner_left_alone)
 	ck_assert(!vb_cleantest_running(s));
 	ck_assert(!vb_cleantest_exists(marker));
 	ck_assert(vb_cleantest_exists(dir));
-	vb_res_release(h);
+	vb_undo_release(h);
 	ck_assert(!vb_cleantest_exists(dir));
 }
 END_TEST

@@ -41,8 +41,8 @@ START_TEST(test_reused_pid_is_dead)
 
 	/* The live vb_cleantest_sleeper's PID, but another start time: a dead owner, whose
 	 * recorded "process" (the same PID, the wrong start time) is not ours. */
-	ck_assert_int_eq(vb_proc_identity(s, NULL, &start), 0);
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(s, NULL, &start), 0);
+	ck_assert_int_eq(vb_marker_boot_id(boot, sizeof(boot)), 0);
 	snprintf(dir, sizeof(dir), "/var/tmp/vbench-cktest-%s-XXXXXX", vb_cleantest_fake_id(s));
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	lines[0] = '\0';
@@ -181,7 +181,7 @@ START_TEST(test_forged_process_not_killed)
 	vb_clean_stats_t st;
 	pid_t s = unrelated_sleep(), dead;
 
-	ck_assert_int_eq(vb_proc_identity(s, NULL, &start), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(s, NULL, &start), 0);
 	dead = vb_cleantest_dead_owner(boot, sizeof(boot));
 	snprintf(
 	    lines, sizeof(lines),
@@ -214,7 +214,7 @@ START_TEST(test_stale_marker_spares_live_run)
 		pid_t s;
 	} got;
 
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	ck_assert_int_eq(vb_marker_boot_id(boot, sizeof(boot)), 0);
 	ck_assert_int_eq(pipe(pfd), 0);
 	live = fork();
 	ck_assert_int_ge(live, 0);
@@ -227,7 +227,7 @@ START_TEST(test_stale_marker_spares_live_run)
 		snprintf(got.dir, sizeof(got.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", got.id);
 		if (!mkdtemp(got.dir))
 			_exit(1);
-		vb_res_add_path(VB_RES_DIR, got.dir);
+		vb_undo_add_path(VB_UNDO_DIR, got.dir);
 		snprintf(name, sizeof(name), "vbench-%s-cktest", got.id);
 		if (vb_cgroup_create(&cg, "/sys/fs/cgroup", name, "0", 64 << 20, &err) == 0) {
 			got.have_cg = 1;
@@ -235,7 +235,7 @@ START_TEST(test_stale_marker_spares_live_run)
 				 cg.mode == VB_CG_V2 ? cg.v2 : cg.memory);
 		}
 		got.s = vb_cleantest_exec_sleeper();
-		vb_res_add_pid(got.s, "sleeper");
+		vb_undo_add_pid(got.s, "sleeper");
 		if (write(pfd[1], &got, sizeof(got)) != (ssize_t)sizeof(got))
 			_exit(1);
 		for (;;)
@@ -244,10 +244,10 @@ START_TEST(test_stale_marker_spares_live_run)
 	close(pfd[1]);
 	ck_assert_int_eq(read(pfd[0], &got, sizeof(got)), (ssize_t)sizeof(got));
 	close(pfd[0]);
-	ck_assert_int_eq(vb_proc_identity(live, NULL, &start), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(live, NULL, &start), 0);
 	for (int i = 0; i < 400 && !vb_clean_process_of_run(got.s, got.id); i++)
 		usleep(5000); /* until the vb_cleantest_sleeper has exec'ed */
-	ck_assert_int_eq(vb_proc_identity(got.s, NULL, &sstart), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(got.s, NULL, &sstart), 0);
 	/* Dead owners with the same PID, earlier start times: one claims a run
 	 * id of its own, one copies the live run's. */
 	lines[0] = '\0';
@@ -295,7 +295,7 @@ START_TEST(test_busy_live_marker_still_protects)
 		char dir[PATH_MAX], id[VB_RUN_ID_MAX];
 	} got;
 
-	ck_assert_int_eq(vb_boot_id(boot, sizeof(boot)), 0);
+	ck_assert_int_eq(vb_marker_boot_id(boot, sizeof(boot)), 0);
 	ck_assert_int_eq(pipe(pfd), 0);
 	live = fork();
 	ck_assert_int_ge(live, 0);
@@ -305,7 +305,7 @@ START_TEST(test_busy_live_marker_still_protects)
 		snprintf(got.dir, sizeof(got.dir), "/var/tmp/vbench-cktest-%s-XXXXXX", got.id);
 		if (!mkdtemp(got.dir))
 			_exit(1);
-		vb_res_add_path(VB_RES_DIR, got.dir);
+		vb_undo_add_path(VB_UNDO_DIR, got.dir);
 		if (write(pfd[1], &got, sizeof(got)) != (ssize_t)sizeof(got))
 			_exit(1);
 		for (;;)
@@ -314,7 +314,7 @@ START_TEST(test_busy_live_marker_still_protects)
 	close(pfd[1]);
 	ck_assert_int_eq(read(pfd[0], &got, sizeof(got)), (ssize_t)sizeof(got));
 	close(pfd[0]);
-	ck_assert_int_eq(vb_proc_identity(live, NULL, &start), 0);
+	ck_assert_int_eq(vb_marker_proc_identity(live, NULL, &start), 0);
 	vb_cleantest_marker_of(live, marker, sizeof(marker));
 	ck_assert(marker[0]);
 	mfd = open(marker, O_RDONLY | O_CLOEXEC);

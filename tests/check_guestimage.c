@@ -168,7 +168,7 @@ START_TEST(vmlinux_extract)
 	size_t elflen = make_elf(elf, "Xen", VB_XEN_ELFNOTE_PHYS32_ENTRY), slen;
 	vb_vmlinux_t v;
 	vb_error_t err;
-	int before = vb_res_count();
+	int before = vb_undo_count();
 
 	vb_test_subdir(tmpdir, "vmlinux", dir, sizeof(dir));
 	snprintf(img, sizeof(img), "%s/bzImage", dir);
@@ -184,7 +184,7 @@ START_TEST(vmlinux_extract)
 	ck_assert_mem_eq(back, elf, elflen);
 	free(back);
 	ck_assert_int_eq(count_entries(cache), 1); /* no temporary file left */
-	ck_assert_int_eq(vb_res_count(), before);
+	ck_assert_int_eq(vb_undo_count(), before);
 	ck_assert_msg(vb_vmlinux_extract(img, cache, &v, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(v.cache_hit, 1);
 
@@ -339,7 +339,7 @@ START_TEST(initramfs_write)
 	vb_initramfs_t ir;
 	vb_error_t err;
 	found_t f;
-	int before = vb_res_count();
+	int before = vb_undo_count();
 
 	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
 	if (access(agent, X_OK) < 0)
@@ -367,7 +367,7 @@ START_TEST(initramfs_write)
 	ck_assert_int_eq(ir.cache_hit, 0);
 	ck_assert_int_gt(ir.bytes, 0);
 	ck_assert_int_eq(count_entries(cache), 1);
-	ck_assert_int_eq(vb_res_count(), before);
+	ck_assert_int_eq(vb_undo_count(), before);
 
 	f = lookup_entry(ir.path, "init");
 	ck_assert(f.present);
@@ -433,7 +433,7 @@ START_TEST(initramfs_write)
 	spec.busybox = agent;
 	ck_assert_int_eq(vb_initramfs_build(&spec, &ir, &err), -1);
 	ck_assert_msg(strstr(err.msg, "busybox-static") != NULL, "%s", err.msg);
-	ck_assert_int_eq(vb_res_count(), before);
+	ck_assert_int_eq(vb_undo_count(), before);
 }
 END_TEST
 
@@ -497,7 +497,7 @@ START_TEST(prepare_offline)
 	size_t i, slen, off = 0;
 	vb_error_t err;
 	found_t f;
-	int before = vb_res_count();
+	int before = vb_undo_count();
 
 	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_srcdir());
 	if (access(agent, X_OK) < 0 || access(VB_GUEST_BUSYBOX, X_OK) < 0)
@@ -552,7 +552,7 @@ START_TEST(prepare_offline)
 	}
 	vb_guest_image_free(gi);
 	free(gi);
-	ck_assert_int_eq(vb_res_count(), before);
+	ck_assert_int_eq(vb_undo_count(), before);
 }
 END_TEST
 

@@ -1,29 +1,17 @@
 /*
- * check_registry.c - the three registries: workloads (workloads/list.h),
- * environment backends (harness/env/env.c) and the resource registry
- * (harness/core/undo.c).
+ * check_registry.c - the two registries: workloads (workloads/list.h) and
+ * environment backends (harness/env/env.c).  (The undo log of resources:
+ * check_undo.c.)
  *
  * The workload and environment tables are tested themselves: every entry
  * must pass its check, names are unique and well formed, lookups work, and
  * deliberately broken descriptors are refused with a message naming the
  * problem.  Workload parameters are checked against their descriptor and
- * survive a JSON round trip.  The resource registry must release what it
- * holds (directory, file, child process), newest first, and leave alone what
- * was forgotten.
+ * survive a JSON round trip.
  */
-#include <errno.h>
-#include <limits.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "harness/env/env.h"
-#include "harness/core/undo.h"
 #include "lib/util.h"
 #include "workloads/workload.h"
 #include "tests/tests.h"
@@ -544,210 +532,11 @@ START_TEST(test_env_options)
 }
 END_TEST
 
-/* ---- resource registry ---------------------------------------------------- */
-
-static char root[PATH_MAX];
-
-static void root_setup(void)
-{
-	snprintf(root, sizeof(root), "/tmp/vbench-check-registry-XXXXXX");
-	if (!mkdtemp(root))
-		root[0] = '\0';
-}
-
-static void root_teardown(void)
-{
-	if (root[0])
-		vb_rm_rf(root);
-	root[0] = '\0';
-}
-
-/* A child that sleeps until killed (and dies with this test process). */
-static pid_t sleeping_child(void)
-{
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		setpgid(0, 0);
-		for (;;)
-			pause();
-	}
-	return pid;
-}
-
-static int path_exists(const char *p)
-{
-	struct stat st;
-
-	return lstat(p, &st) == 0;
-}
-
-START_TEST(test_res_release_all)
-{
-	char dir[PATH_MAX], file[PATH_MAX], inner[PATH_MAX];
-	int base = vb_res_count(), hd, hf, hp, status;
-	vb_error_t err;
-	pid_t pid;
-
-	ck_assert_msg(root[0], "no temporary root");
-	snprintf(dir, sizeof(dir), "%s/dir", root);
-	snprintf(inner, sizeof(inner), "%s/dir/sub/x", root);
-	ck_assert_int_eq(vb_mkdir_p(dir, 0755, &err), 0);
-	snprintf(file, sizeof(file), "%s/dir/sub", root);
-	ck_assert_int_eq(vb_mkdir_p(file, 0755, &err), 0);
-	ck_assert_int_eq(vb_write_file(inner, "x", 1, &err), 0);
-	snprintf(file, sizeof(file), "%s/file", root);
-	ck_assert_int_eq(vb_write_file(file, "y", 1, &err), 0);
-	pid = sleeping_child();
-
-	hd = vb_res_add_path(VB_RES_DIR, dir);
-	hf = vb_res_add_path(VB_RES_FILE, file);
-	hp = vb_res_add_pid(pid, "sleeper");
-	ck_assert_int_gt(hd, 0);
-	ck_assert_int_gt(hf, 0);
-	ck_assert_int_gt(hp, 0);
-	ck_assert(hd != hf && hf != hp && hd != hp);
-	ck_assert_int_eq(vb_res_count(), base + 3);
-
-	vb_res_release_all();
-	ck_assert_int_eq(vb_res_count(), 0);
-	ck_assert(!path_exists(dir));
-	ck_assert(!path_exists(file));
-	/* killed and already reaped by the registry */
-	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), -1);
-	ck_assert_int_eq(errno, ECHILD);
-	ck_assert_int_eq(kill(pid, 0), -1);
-	ck_assert_int_eq(errno, ESRCH);
-
-	/* nothing left to release: harmless */
-	vb_res_release_all();
-	ck_assert_int_eq(vb_res_count(), 0);
-}
-END_TEST
-
-static char order[8];
-static size_t norder;
-
-static void record(void *arg)
-{
-	if (norder < sizeof(order) - 1)
-		order[norder++] = *(const char *)arg;
-}
-
-START_TEST(test_res_order_and_release_one)
-{
-	static const char a = 'a', b = 'b', c = 'c';
-	int ha, hb, hc, base = vb_res_count();
-
-	norder = 0;
-	memset(order, 0, sizeof(order));
-	ha = vb_res_add_func(record, (void *)&a, "a");
-	hb = vb_res_add_func(record, (void *)&b, "b");
-	hc = vb_res_add_func(record, (void *)&c, "c");
-	ck_assert(ha > 0 && hb > 0 && hc > 0);
-
-	/* one at a time, and only that one */
-	vb_res_release(hb);
-	ck_assert_str_eq(order, "b");
-	vb_res_release(hb); /* already released: no second call */
-	ck_assert_str_eq(order, "b");
-	vb_res_release(0);
-	vb_res_release(-5);
-	ck_assert_int_eq(vb_res_count(), base + 2);
-
-	/* newest first */
-	vb_res_release_all();
-	ck_assert_str_eq(order, "bca");
-	ck_assert_int_eq(vb_res_count(), 0);
-}
-END_TEST
-
-START_TEST(test_res_forget)
-{
-	char file[PATH_MAX];
-	int hf, hp, status, base = vb_res_count();
-	vb_error_t err;
-	pid_t pid;
-
-	ck_assert_msg(root[0], "no temporary root");
-	snprintf(file, sizeof(file), "%s/forgotten", root);
-	ck_assert_int_eq(vb_write_file(file, "z", 1, &err), 0);
-	pid = sleeping_child();
-
-	hf = vb_res_add_path(VB_RES_FILE, file);
-	hp = vb_res_add_pid(pid, "sleeper");
-	ck_assert_int_eq(vb_res_count(), base + 2);
-	vb_res_forget(hf);
-	vb_res_forget(hp);
-	ck_assert_int_eq(vb_res_count(), base);
-	vb_res_release_all();
-	vb_res_release(hf);
-
-	/* both untouched */
-	ck_assert(path_exists(file));
-	ck_assert_int_eq(kill(pid, 0), 0);
-	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), 0);
-
-	kill(pid, SIGKILL);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	ck_assert_int_eq(unlink(file), 0);
-}
-END_TEST
-
-static int refuse(pid_t pid, void *arg)
-{
-	(void)pid;
-	(void)arg;
-	return 0;
-}
-
-static int accept(pid_t pid, void *arg)
-{
-	(void)pid;
-	(void)arg;
-	return 1;
-}
-
-/* Issue #11: a signal only after the check, through a pidfd; and a cgroup's
- * cgroup.procs naming a process that is not in that cgroup (a PID reused
- * since, or a fake cgroup directory) does not get it killed. */
-START_TEST(test_res_kill_verified)
-{
-	char cg[PATH_MAX], procs[PATH_MAX], line[32];
-	int status;
-	pid_t pid = sleeping_child();
-
-	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, refuse, NULL), 1);
-	usleep(20000);
-	ck_assert_int_eq(waitpid(pid, &status, WNOHANG), 0); /* still alive */
-	ck_assert_msg(root[0], "no temporary root");
-	snprintf(cg, sizeof(cg), "%s/vbench-1-000000000000-bare", root);
-	ck_assert_int_eq(mkdir(cg, 0755), 0);
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
-	snprintf(line, sizeof(line), "%d\n", (int)pid);
-	ck_assert_int_eq(vb_write_file(procs, line, strlen(line), NULL), 0);
-	vb_res_kill_cgroup(cg);
-	usleep(20000);
-	ck_assert_msg(waitpid(pid, &status, WNOHANG) == 0,
-		      "a process listed by a cgroup it is not in was killed");
-	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, accept, NULL), 0);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	ck_assert_int_eq(vb_res_kill_verified(pid, SIGKILL, accept, NULL), 1); /* gone */
-	unlink(procs);
-	rmdir(cg);
-}
-END_TEST
-
 Suite *vb_suite_registry(void)
 {
 	Suite *s = suite_create("registry");
 	TCase *wl = tcase_create("workloads");
 	TCase *env = tcase_create("environments");
-	TCase *res = tcase_create("resources");
 
 	tcase_set_timeout(wl, 30);
 	tcase_add_test(wl, test_workloads_all_valid);
@@ -764,13 +553,5 @@ Suite *vb_suite_registry(void)
 	tcase_add_test(env, test_env_undo_hooks);
 	tcase_add_test(env, test_env_options);
 	suite_add_tcase(s, env);
-
-	tcase_set_timeout(res, 30);
-	tcase_add_unchecked_fixture(res, root_setup, root_teardown);
-	tcase_add_test(res, test_res_release_all);
-	tcase_add_test(res, test_res_order_and_release_one);
-	tcase_add_test(res, test_res_forget);
-	tcase_add_test(res, test_res_kill_verified);
-	suite_add_tcase(s, res);
 	return s;
 }

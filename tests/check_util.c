@@ -263,7 +263,7 @@ START_TEST(test_parse_double)
 }
 END_TEST
 
-/* ---- vb_format_size / vb_format_time / vb_path_join ------------------------ */
+/* ---- vb_format_size / vb_format_time / vb_path_join / vb_path_dir ---------- */
 
 START_TEST(test_format_size)
 {
@@ -295,6 +295,14 @@ START_TEST(test_format_time_and_join)
 	ck_assert_str_eq(buf, "/a/b/c");
 	ck_assert_int_eq(vb_path_join(buf, 6, "/a/b", "c", &err), -1);
 	ck_assert_int_eq(err.code, VB_EUSAGE);
+	vb_path_dir("/a/b/c", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "/a/b");
+	vb_path_dir("/a", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "/");
+	vb_path_dir("a", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "/");
+	vb_path_dir("/a/b", buf, 3);
+	ck_assert_str_eq(buf, "/a");
 }
 END_TEST
 

@@ -151,7 +151,7 @@ START_TEST(test_disk_create)
 	vb_error_t err;
 	struct stat st;
 	char dir[PATH_MAX];
-	int before = vb_res_count();
+	int before = vb_undo_count();
 	json_t *j;
 
 	ck_assert_ptr_nonnull(cfg);
@@ -165,14 +165,14 @@ START_TEST(test_disk_create)
 	ck_assert_uint_eq((uint64_t)st.st_size, VB_VMDISK_MIN);
 	ck_assert_uint_lt((uint64_t)st.st_blocks * 512, VB_VMDISK_MIN / 4); /* sparse */
 	ck_assert(is_ext4(d.path));
-	ck_assert_int_gt(vb_res_count(), before);
+	ck_assert_int_gt(vb_undo_count(), before);
 	j = vb_vmdisk_to_json(&d);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "fs")), "ext4");
 	json_decref(j);
 	vb_vmdisk_destroy(&d);
 	vb_vmdisk_destroy(&d); /* safe twice */
 	ck_assert_int_lt(stat(d.path, &st), 0);
-	ck_assert_int_eq(vb_res_count(), before);
+	ck_assert_int_eq(vb_undo_count(), before);
 	/* No scratch directory: a private one under /var/tmp, removed with it. */
 	cfg->scratch[0] = '\0';
 	ck_assert_msg(vb_vmdisk_create(&d, cfg, "unit", &err) == 0, "%s", err.msg);
@@ -181,12 +181,12 @@ START_TEST(test_disk_create)
 	ck_assert(is_ext4(d.path));
 	vb_vmdisk_destroy(&d);
 	ck_assert_int_lt(stat(dir, &st), 0);
-	ck_assert_int_eq(vb_res_count(), before);
+	ck_assert_int_eq(vb_undo_count(), before);
 	/* A directory that cannot hold it: an error naming it, nothing left. */
 	snprintf(cfg->scratch, sizeof(cfg->scratch), "%s/missing", tmpdir);
 	ck_assert_int_lt(vb_vmdisk_create(&d, cfg, "unit", &err), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, "missing"));
-	ck_assert_int_eq(vb_res_count(), before);
+	ck_assert_int_eq(vb_undo_count(), before);
 	free(cfg);
 }
 END_TEST

@@ -84,7 +84,7 @@ int vb_cleantest_running(pid_t pid)
 	unsigned long long start;
 	char st;
 
-	return vb_proc_identity(pid, &st, &start) == 0 && st != 'Z';
+	return vb_marker_proc_identity(pid, &st, &start) == 0 && st != 'Z';
 }
 
 /* The marker of @pid in the vb_cleantest_state directory into @out ("" if none). */
@@ -196,7 +196,7 @@ pid_t vb_cleantest_dead_owner(char *boot, size_t len)
 		_exit(0);
 	waitpid(dead, NULL, 0);
 	if (boot)
-		ck_assert_int_eq(vb_boot_id(boot, len), 0);
+		ck_assert_int_eq(vb_marker_boot_id(boot, len), 0);
 	return dead;
 }
 

@@ -11,12 +11,14 @@
 
 #define VB_SUITES(X)   \
 	X(util)        \
+	X(optparse)    \
 	X(layers)      \
 	X(textsafe)    \
 	X(error)       \
 	X(safefs)      \
 	X(mountinfo)   \
 	X(registry)    \
+	X(undo)        \
 	X(cpu)         \
 	X(mem)         \
 	X(io)          \

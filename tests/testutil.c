@@ -4,6 +4,7 @@
  */
 #include "tests/testutil.h"
 
+#include <ctype.h>
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -297,6 +298,24 @@ void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const c
 	ck_assert_msg(!b || strstr(err, b) != NULL, "'%s' not named in: %s", b, err);
 	free(out);
 	free(err);
+}
+
+void vb_test_fold_spaces(char *s)
+{
+	char *o = s, *start = s;
+	int space = 0;
+
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = 1;
+			continue;
+		}
+		if (space && o > start)
+			*o++ = ' ';
+		space = 0;
+		*o++ = *s;
+	}
+	*o = '\0';
 }
 
 json_t *vb_test_sigint_run(pid_t pid, const char *dir, size_t min, size_t max, int all_ok)

@@ -103,6 +103,10 @@ int vb_test_wait_reps(const char *dir, size_t n, int timeout_ms);
  */
 void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const char *b);
 
+/* Fold every run of white space in @s, line breaks included, into one
+ * space, in place: wrapped text (a command's --help) searched for a phrase. */
+void vb_test_fold_spaces(char *s);
+
 /*
  * Interrupt spawned vbench @pid writing @dir: once run.json holds @min
  * repetitions (waited for up to 30 s), SIGINT.  It must exit 130, leaving

@@ -5,6 +5,7 @@
  *   vbench-agent run WORKLOAD [--param KEY=VALUE]... [--events A,B]
  *                [--scratch DIR] [--reps N]   one JSON record per repetition
  *                [--allow-device DEV]  --scratch DEV may be this block device
+ *                (its options a table: vbench-agent run --help)
  *   vbench-agent list                    workloads and their parameters (JSON)
  *   vbench-agent facts [DIR]             what this environment looks like
  *
@@ -22,6 +23,7 @@
 
 #include "lib/counters.h"
 #include "lib/hostinfo.h"
+#include "lib/optparse.h"
 #include "lib/util.h"
 #include "workloads/agent.h"
 #include "workloads/workload.h"
@@ -66,77 +68,109 @@ static int cmd_list(void)
 	return 0;
 }
 
-/* Build a run request from the command line; NULL after printing an error. */
-static json_t *build_request(int argc, char **argv, uint64_t *reps)
-{
-	json_t *req, *params = json_object(), *events = json_array();
-	const char *scratch = NULL, *allow = NULL;
-	vb_error_t err;
-	char *eq, *tok, *save, buf[1024];
-	int i;
+/* ---- `run`: its command line, a table (lib/optparse.h) ---- */
 
-	*reps = 1;
-	for (i = 3; i < argc; i++) {
-		if (i + 1 >= argc)
-			goto bad;
-		if (!strcmp(argv[i], "--param")) {
-			eq = strchr(argv[++i], '=');
-			if (!eq || eq == argv[i])
-				goto bad;
-			*eq = '\0';
-			json_object_set_new(params, argv[i], json_string(eq + 1));
-		} else if (!strcmp(argv[i], "--events")) {
-			snprintf(buf, sizeof(buf), "%s", argv[++i]);
-			json_array_clear(events);
-			if (!strcmp(buf, "none"))
-				continue; /* as `vbench run --events none` */
-			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-				json_array_append_new(events, json_string(tok));
-		} else if (!strcmp(argv[i], "--scratch")) {
-			scratch = argv[++i];
-		} else if (!strcmp(argv[i], "--allow-device")) {
-			allow = argv[++i];
-		} else if (!strcmp(argv[i], "--reps")) {
-			if (vb_parse_u64(argv[++i], 1, 1000000, "--reps", reps, &err) < 0) {
-				fprintf(stderr, "vbench-agent: %s\n", err.msg);
-				goto fail;
-			}
-		} else {
-			goto bad;
-		}
+typedef struct run_args {
+	const char *workload; /* WORKLOAD */
+	json_t *params;	      /* --param KEY=VALUE, repeatable */
+	json_t *events;	      /* --events A,B ("none": empty) */
+	const char *scratch;  /* --scratch DIR|DEV */
+	const char *allow;    /* --allow-device DEV */
+	uint64_t reps;	      /* --reps N */
+} run_args_t;
+
+static int set_param(void *ctx, const char *v, vb_error_t *err)
+{
+	run_args_t *a = ctx;
+	const char *eq = strchr(v, '=');
+
+	if (!eq || eq == v)
+		return vb_error_set(err, VB_EUSAGE, 0, "--param: '%s' is not KEY=VALUE", v);
+	if (json_object_setn_new(a->params, v, (size_t)(eq - v), json_string(eq + 1)) < 0)
+		return vb_error_set(err, VB_EUSAGE, 0, "--param: '%s': not UTF-8", v);
+	return 0;
+}
+
+/* A second --events replaces the first, as in `vbench run`. */
+static int set_events(void *ctx, const char *v, vb_error_t *err)
+{
+	run_args_t *a = ctx;
+	char buf[1024], *tok, *save = NULL;
+
+	json_array_clear(a->events);
+	if (!strcmp(v, "none"))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_array_append_new(a->events, json_string(tok));
+	return 0;
+}
+
+static const vb_opt_t run_options[] = {
+	{ .name = "--param", .arg = "KEY=VALUE", .help = "a parameter of the workload (repeatable)",
+	  .set = set_param },
+	{ .name = "--events", .arg = "A,B", .help = "counter events, comma list, or 'none'",
+	  .set = set_events },
+	{ .name = "--scratch", .arg = "DIR|DEV", .help = "where the I/O workloads write",
+	  VB_OPT_STR_AT(run_args_t, scratch) },
+	{ .name = "--allow-device", .arg = "DEV", .help = "--scratch may be this block device",
+	  VB_OPT_STR_AT(run_args_t, allow) },
+	{ .name = "--reps", .arg = "N", .help = "repetitions, one JSON record each",
+	  VB_OPT_U64_AT(run_args_t, reps, 1, 1000000) },
+};
+
+static const vb_optspec_t run_spec = {
+	.prog = "vbench-agent run",
+	.usage = "vbench-agent run WORKLOAD [OPTIONS]",
+	.about = "Run WORKLOAD with explicit parameters, here, and print one JSON record per "
+		 "repetition (the workloads: vbench-agent list).",
+	.opts = run_options,
+	.nopts = sizeof(run_options) / sizeof(run_options[0]),
+	.pos = { .what = "workload", .whats = "workloads", VB_OPT_ARG_AT(run_args_t, workload, 1) },
+	.epilog = "exit codes: 0 every repetition ran and checked, 1 one failed, 2 bad usage",
+};
+
+/*
+ * Build a run request from the command line (@argv[0] is "run").  Returns it,
+ * or NULL with *@rc: 0 when the help was printed, 2 after printing an error.
+ */
+static json_t *build_request(int argc, char **argv, uint64_t *reps, int *rc)
+{
+	run_args_t a = { .params = json_object(), .events = json_array(), .reps = 1 };
+	json_t *req = NULL;
+	vb_error_t err;
+
+	vb_error_clear(&err);
+	*rc = vb_optparse(&run_spec, &a, argc, argv, &err);
+	if (*rc == 0 && !vb_workload_find(a.workload))
+		*rc = vb_error_set(&err, VB_EUSAGE, 0,
+				   "unknown workload '%s' (see vbench-agent list)", a.workload);
+	if (*rc < 0)
+		fprintf(stderr, "vbench-agent: %s\n", err.msg);
+	if (*rc == 0) {
+		req = json_pack("{s:s,s:s,s:O,s:O}", "op", "run", "workload", a.workload, "params",
+				a.params, "events", a.events);
+		if (a.scratch)
+			json_object_set_new(req, "scratch", json_string(a.scratch));
+		if (a.allow)
+			json_object_set_new(req, "allow_device", json_string(a.allow));
+		*reps = a.reps;
 	}
-	req = json_pack("{s:s,s:s,s:o,s:o}", "op", "run", "workload", argv[2], "params", params,
-			"events", events);
-	if (scratch)
-		json_object_set_new(req, "scratch", json_string(scratch));
-	if (allow)
-		json_object_set_new(req, "allow_device", json_string(allow));
+	json_decref(a.params);
+	json_decref(a.events);
+	*rc = *rc < 0 ? 2 : 0; /* 1: --help */
 	return req;
-bad:
-	fprintf(stderr, "vbench-agent: bad argument '%s'\n", i < argc ? argv[i] : "");
-	usage(stderr, 2);
-fail:
-	json_decref(params);
-	json_decref(events);
-	return NULL;
 }
 
 static int cmd_run(int argc, char **argv)
 {
 	json_t *req, *reply;
 	uint64_t reps, r;
-	int failed = 0;
+	int failed = 0, rc;
 
-	if (argc < 3)
-		return usage(stderr, 2);
-	if (!vb_workload_find(argv[2])) {
-		fprintf(stderr, "vbench-agent: unknown workload '%s' (see vbench-agent list)\n",
-			argv[2]);
-		return 2;
-	}
-	req = build_request(argc, argv, &reps);
+	req = build_request(argc - 1, argv + 1, &reps, &rc);
 	if (!req)
-		return 2;
+		return rc;
 	for (r = 1; r <= reps; r++) {
 		json_object_set_new(req, "id", json_integer((json_int_t)r));
 		reply = vb_agent_handle_run(req);

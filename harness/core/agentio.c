@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +80,7 @@ int vb_chan_spawn(vb_chan_t *ch, const char *name, const vb_spawn_t *sp, vb_erro
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	ch->res = vb_res_add_pid(pid, name);
+	ch->res = vb_undo_add_pid(pid, name);
 	ch->pid = pid;
 	close(to_child[0]);
 	close(from_child[1]);
@@ -345,7 +344,7 @@ int vb_chan_close(vb_chan_t *ch, int grace_ms)
 			while (waitpid(ch->pid, &status, 0) < 0 && errno == EINTR)
 				;
 		}
-		vb_res_forget(ch->res);
+		vb_undo_forget(ch->res);
 		ch->pid = 0;
 	}
 	free(ch->buf);

@@ -80,7 +80,7 @@ static int make_dir(char *out, const char *base, const char *name, vb_cgroup_t *
 						 ? VB_ERESOURCE
 						 : VB_ESYS,
 				    errno, "create cgroup %s", out);
-	cg->handles[slot] = vb_res_add_path(VB_RES_CGROUP, out);
+	cg->handles[slot] = vb_undo_add_path(VB_UNDO_CGROUP, out);
 	return 0;
 }
 
@@ -405,7 +405,7 @@ void vb_cgroup_destroy(vb_cgroup_t *cg)
 
 	/* Reverse order of creation. */
 	for (i = 3; i >= 0; i--) {
-		vb_res_release(cg->handles[i]);
+		vb_undo_release(cg->handles[i]);
 		cg->handles[i] = 0;
 	}
 }

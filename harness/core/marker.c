@@ -2,9 +2,9 @@
  * marker.c - this process's owner marker (marker.h): written at
  * registration and release time, removed when nothing is left.
  *
- * The registry calls in here; `vbench clean` (clean.c) reads what a dead
- * owner left.  The path and descriptor are kept in static storage so the
- * forced-exit path of the signal handler can remove the marker without
+ * The undo log (undo.c) calls in here; `vbench clean` (clean.c) reads what
+ * a dead owner left.  The path and descriptor are kept in static storage so
+ * the forced-exit path of the signal handler can remove the marker without
  * allocating.
  */
 #include "harness/core/marker.h"
@@ -61,7 +61,7 @@ const char *vb_marker_dir(void)
 	return s && *s ? s : VB_STATE_DIR_DEFAULT;
 }
 
-int vb_proc_identity(pid_t pid, char *state, unsigned long long *start)
+int vb_marker_proc_identity(pid_t pid, char *state, unsigned long long *start)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long v = 0;
@@ -98,7 +98,7 @@ int vb_proc_identity(pid_t pid, char *state, unsigned long long *start)
 	return 0;
 }
 
-int vb_boot_id(char *buf, size_t len)
+int vb_marker_boot_id(char *buf, size_t len)
 {
 	char *s = vb_read_file("/proc/sys/kernel/random/boot_id", 128, 1, NULL);
 
@@ -189,7 +189,8 @@ static int create_marker(void)
 	}
 	if (marker_fd >= 0)
 		return 0;
-	if (vb_proc_identity(self, NULL, &start) < 0 || vb_boot_id(boot, sizeof(boot)) < 0) {
+	if (vb_marker_proc_identity(self, NULL, &start) < 0 ||
+	    vb_marker_boot_id(boot, sizeof(boot)) < 0) {
 		warn_once("read this process's start time and boot id", errno);
 		return -1;
 	}
@@ -270,7 +271,7 @@ void vb_marker_add(int handle, const char *kind, pid_t pid, const char *path, co
 		json_object_set_new(line, "pid", json_integer(pid));
 		/* Without a start time a reused PID could be taken for ours:
 		 * `vbench clean` then leaves the process alone. */
-		if (vb_proc_identity(pid, NULL, &start) == 0)
+		if (vb_marker_proc_identity(pid, NULL, &start) == 0)
 			json_object_set_new(line, "starttime", json_integer((json_int_t)start));
 		json_object_set_new(line, "what", json_string(path ? path : ""));
 	} else {

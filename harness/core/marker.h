@@ -7,7 +7,7 @@
  * (vbench-<run id>-bare, /var/tmp/vbench-rootfs-<run id>-XXXXXX, ...), so
  * names never collide across runs, not even when a PID is reused.
  *
- * Every vbench process that registers a resource (registry.h) keeps one
+ * Every vbench process that registers a resource (undo.h) keeps one
  * marker file in the state directory (/run/vbench, or VBENCH_STATE_DIR),
  * named <pid>-<starttime>.jsonl.  Its first line names the owner: PID, start
  * time (field 22 of /proc/PID/stat, in clock ticks since boot), boot id, run
@@ -16,12 +16,12 @@
  * has then, and for a process its PID and start time); a resource released
  * or forgotten normally appends a "released" line.  A "place" line records
  * a directory the user named (--scratch) in which the run creates files
- * named with its run id.  When the registry is empty again the marker is removed.
+ * named with its run id.  When the undo log is empty again the marker is removed.
  * A marker therefore outlives its owner only if the owner was killed
  * (SIGKILL, a crash, the OOM killer), and then lists what it left.
  *
  * Lines are appended with O_APPEND in one write() each, in normal context;
- * the signal path (the forced exit of registry.c) only unlinks the marker.
+ * the signal path (the forced exit of undo.c) only unlinks the marker.
  */
 #ifndef VB_MARKER_H
 #define VB_MARKER_H
@@ -62,15 +62,16 @@ const char *vb_marker_dir(void);
 int vb_marker_open_dir(const char *dir, int create);
 
 /*
- * Identity of process @pid from /proc/PID/stat: its state letter ('R',
+ * What a marker records of its owner, and `vbench clean` compares:
+ * identity of process @pid from /proc/PID/stat: its state letter ('R',
  * 'S', 'Z', ...) into *@state (may be NULL) and its start time in clock
  * ticks since boot into *@start.  Returns 0, or -1 when the process does
  * not exist (or its stat cannot be read or parsed).
  */
-int vb_proc_identity(pid_t pid, char *state, unsigned long long *start);
+int vb_marker_proc_identity(pid_t pid, char *state, unsigned long long *start);
 
 /* This boot's id (/proc/sys/kernel/random/boot_id) into @buf; 0 or -1. */
-int vb_boot_id(char *buf, size_t len);
+int vb_marker_boot_id(char *buf, size_t len);
 
 /*
  * Record resource @handle in this process's marker, creating the marker

@@ -1,10 +1,12 @@
 /*
- * options.c - the `vbench run` option table and its parser (options.h).
+ * options.c - the `vbench run` option table, its setters and the defaults
+ * they complete (options.h); lib/optparse.c parses argv against the table.
  * The environments and their own options come from the layer above
  * (vb_run_cfg_ext_t): this file names no backend.
  */
 #include "harness/core/options.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,17 +56,6 @@ void vb_run_cfg_free(vb_run_cfg_t *cfg)
 	cfg->events_set = 0;
 }
 
-typedef int (*opt_set_fn)(vb_run_cfg_t *cfg, const char *val, vb_error_t *err);
-
-typedef struct vb_option {
-	const char *name;    /* "--reps" */
-	const char *arg;     /* argument name, NULL for a flag */
-	const char *def;     /* default shown in help */
-	const char *allowed; /* allowed values shown in help, or NULL */
-	const char *help;
-	opt_set_fn set;
-} vb_option_t;
-
 /* Split a comma list and call @fn on each element. */
 static int each_item(const char *list, const char *what, vb_run_cfg_t *cfg,
 		     int (*fn)(vb_run_cfg_t *, const char *, vb_error_t *), vb_error_t *err)
@@ -103,13 +94,15 @@ static int add_env(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 	return 0;
 }
 
-static int set_env(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_env(void *cfg, const char *v, vb_error_t *err)
 {
 	return each_item(v, "--env", cfg, add_env, err);
 }
 
-static int set_all(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_all(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->all_envs = 1;
 	return 0;
 }
@@ -142,18 +135,22 @@ static int add_workload(vb_run_cfg_t *cfg, const char *pat, vb_error_t *err)
 			    pat, names);
 }
 
-static int set_workload(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_workload(void *cfg, const char *v, vb_error_t *err)
 {
 	return each_item(v, "--workload", cfg, add_workload, err);
 }
 
-static int set_reps(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_reps(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_u64(v, 1, 100000, "--reps", &cfg->reps, err);
 }
 
-static int set_profile(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_profile(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->profile = vb_profile_find(v);
 	if (!cfg->profile)
 		return vb_error_set(err, VB_EUSAGE, 0,
@@ -170,18 +167,24 @@ static int set_path(char *dst, const char *v, const char *what, vb_error_t *err)
 	return 0;
 }
 
-static int set_out(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_out(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->out, v, "--out", err);
 }
 
-static int set_scratch(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_scratch(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->scratch, v, "--scratch", err);
 }
 
-static int set_agent(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_agent(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->agent_path, v, "--agent", err);
 }
 
@@ -205,8 +208,10 @@ static int add_event(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 	return 0;
 }
 
-static int set_events(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_events(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	vb_run_cfg_free(cfg); /* a second --events replaces the first */
 	cfg->events_set = 1;
 	if (!strcmp(v, "none"))
@@ -215,8 +220,9 @@ static int set_events(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 }
 
 /* --param WORKLOAD.KEY=VALUE, validated against the workload's descriptor. */
-static int set_param(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_param(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
 	char wname[64], *dot, *eq;
 	const vb_workload_t *w;
 	vb_params_t tmp;
@@ -247,62 +253,84 @@ static int set_param(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return 0;
 }
 
-static int set_cpus(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_cpus(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_u64(v, 1, 64, "--cpus", &cfg->cpus, err);
 }
 
-static int set_memory(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_memory(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_size(v, 64ull << 20, 1ull << 42, "--memory", &cfg->memory, err);
 }
 
-static int set_seed(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_seed(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->seed_set = 1;
 	return vb_parse_u64(v, 1, INT64_MAX, "--seed", &cfg->seed, err);
 }
 
-static int set_allow_tmpfs(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_allow_tmpfs(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->allow_tmpfs = 1;
 	return 0;
 }
 
-static int set_no_cgroup(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_no_cgroup(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->use_cgroup = 0;
 	return 0;
 }
 
-static int set_rep_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_rep_timeout(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_double(v, 1, 86400, "--timeout", &cfg->rep_timeout_s, err);
 }
 
-static int set_start_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_start_timeout(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_double(v, 1, 3600, "--start-timeout", &cfg->start_timeout_s, err);
 }
 
-static int set_stop_timeout(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_stop_timeout(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return vb_parse_double(v, 0.1, 3600, "--stop-timeout", &cfg->stop_timeout_s, err);
 }
 
-static int set_allow_device(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_allow_device(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->allow_device, v, "--allow-device", err);
 }
 
-static int set_fresh_instance(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_fresh_instance(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->fresh_instance = 1;
 	return 0;
 }
 
-static int set_density(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_density(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->density_set = 1;
 	return vb_parse_u64(v, 0, VB_DENSITY_MAX, "--density", &cfg->density, err);
 }
@@ -327,8 +355,10 @@ static int add_noisy(vb_run_cfg_t *cfg, const char *kind, vb_error_t *err)
 }
 
 /* --noisy alone: every aggressor kind; --noisy=LIST: those. */
-static int set_noisy(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_noisy(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->noisy_set = 1;
 	cfg->noisy = 0;
 	if (!v) {
@@ -338,19 +368,29 @@ static int set_noisy(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
 	return each_item(v, "--noisy", cfg, add_noisy, err);
 }
 
-static int set_resume(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_resume(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	return set_path(cfg->resume, v, "--resume", err);
 }
 
-static int set_quiet(vb_run_cfg_t *cfg, const char *v, vb_error_t *err)
+static int set_quiet(void *ctx, const char *v, vb_error_t *err)
 {
+	vb_run_cfg_t *cfg = ctx;
+
 	cfg->quiet = 1;
 	return 0;
 }
 
-static const vb_option_t options[] = {
-	{ "--env", "LIST", NULL, NULL, "environments to run, comma list (see `vbench list`)", set_env },
+/*
+ * Each row gives the six columns of an option its setter applies; the typed
+ * columns of vb_opt_t (lib/optparse.h) stay zero, which is VB_OPT_CALL.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+static const vb_opt_t options[] = {
+	{ "--env", "LIST", "the baseline (bare metal)", NULL, "environments to run, comma list (see `vbench list`)", set_env },
 	{ "--all", NULL, NULL, NULL, "every environment available here; unavailable ones are listed with the reason", set_all },
 	{ "--workload", "LIST", "*", NULL, "workload names or globs, comma list (e.g. 'cpu.*,mem.stream')", set_workload },
 	{ "--profile", "NAME", "quick", "quick, standard, full, test", "repetitions and target time per repetition", set_profile },
@@ -358,7 +398,7 @@ static const vb_option_t options[] = {
 	{ "--out", "DIR", "results/<stamp>-<host>", NULL, "run directory (must not exist or be empty)", set_out },
 	{ "--scratch", "DIR", "private dir in /var/tmp", NULL, "directory for I/O workloads (not tmpfs)", set_scratch },
 	{ "--allow-tmpfs", NULL, NULL, NULL, "allow a RAM filesystem as scratch (I/O numbers then measure RAM)", set_allow_tmpfs },
-	{ "--allow-device", "DEV", NULL, NULL, "allow --scratch to name this block device: the I/O workloads (bare metal, containers) write to the device itself, destroying its contents; VMs keep their own image in /var/tmp", set_allow_device },
+	{ "--allow-device", "DEV", NULL, NULL, "allow --scratch to name this block device: the I/O workloads (bare, containers) write to the device itself, destroying its contents; VMs keep their own image in /var/tmp", set_allow_device },
 	{ "--events", "LIST", "PAPI presets + perf software events", NULL, "counter events, comma list, or 'none'", set_events },
 	{ "--param", "W.KEY=VALUE", NULL, NULL, "override a workload parameter (repeatable)", set_param },
 	{ "--cpus", "N", "1", NULL, "CPUs allocated to each environment", set_cpus },
@@ -375,72 +415,34 @@ static const vb_option_t options[] = {
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
 	{ "--resume", "DIR", NULL, NULL, "complete the interrupted run in DIR: its recorded options, seed and workload sizes, only what is not measured yet (other options given must equal the recorded ones)", set_resume },
 };
+#pragma GCC diagnostic pop
 
-/* One line of the help: "  --name ARG   help [allowed] (default: def)". */
-static void help_line(FILE *f, const char *name, const char *arg, const char *help,
-		      const char *allowed, const char *def)
+/* Remember that option @o was given (once; resume.c compares them). */
+static void note_given(void *ctx, const vb_opt_t *o)
 {
-	char head[64];
-
-	snprintf(head, sizeof(head), "%s%s%s", name, arg && arg[0] != '[' ? " " : "",
-		 arg ? arg : "");
-	fprintf(f, "  %-24s %s", head, help);
-	if (allowed)
-		fprintf(f, " [%s]", allowed);
-	if (def)
-		fprintf(f, " (default: %s)", def);
-	fputc('\n', f);
-}
-
-void vb_run_cfg_help(FILE *f, const vb_run_cfg_ext_t *ext)
-{
-	const vb_opt_group_t *g;
-	size_t i, k;
-
-	fprintf(f, "usage: vbench run [OPTIONS]\n\nRun workloads in environments, interleaved, "
-		   "and write run.json.\n\noptions:\n");
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++)
-		help_line(f, options[i].name, options[i].arg, options[i].help, options[i].allowed,
-			  options[i].set == set_env && ext ? ext->env_default : options[i].def);
-	fprintf(f, "  %-24s %s\n", "--help", "this help");
-	for (i = 0; ext && i < ext->ngroups; i++) {
-		g = &ext->groups[i];
-		fprintf(f, "\noptions of the %s:\n", g->title);
-		for (k = 0; k < g->nopts; k++)
-			help_line(f, g->opts[k].name, g->opts[k].arg, g->opts[k].help,
-				  g->opts[k].allowed, g->opts[k].def);
-	}
-}
-
-static const vb_option_t *find_option(const char *name, size_t len)
-{
+	vb_run_cfg_t *cfg = ctx;
 	size_t i;
 
-	for (i = 0; i < VB_ARRAY_SIZE(options); i++)
-		if (strlen(options[i].name) == len && !strncmp(options[i].name, name, len))
-			return &options[i];
-	return NULL;
+	for (i = 0; i < cfg->ngiven; i++)
+		if (!strcmp(cfg->given[i], o->name))
+			return;
+	if (cfg->ngiven < VB_MAX_GIVEN)
+		cfg->given[cfg->ngiven++] = o->name;
 }
+
+const vb_optspec_t vb_run_cfg_spec = {
+	.prog = "vbench run",
+	.usage = "vbench run [OPTIONS]",
+	.about = "Run workloads in environments, interleaved, and write run.json.",
+	.opts = options,
+	.nopts = VB_ARRAY_SIZE(options),
+	.seen = note_given,
+};
 
 int vb_run_cfg_core_option(const char *name)
 {
-	return !strcmp(name, "--help") || find_option(name, strlen(name)) != NULL;
-}
-
-/* @ext's option @name (its first @len bytes), and its group in *@g. */
-static const vb_opt_t *find_ext_option(const vb_run_cfg_ext_t *ext, const char *name, size_t len,
-				       const vb_opt_group_t **g)
-{
-	size_t i, k;
-
-	for (i = 0; ext && i < ext->ngroups; i++)
-		for (k = 0; k < ext->groups[i].nopts; k++)
-			if (strlen(ext->groups[i].opts[k].name) == len &&
-			    !strncmp(ext->groups[i].opts[k].name, name, len)) {
-				*g = &ext->groups[i];
-				return &ext->groups[i].opts[k];
-			}
-	return NULL;
+	return !strcmp(name, "--help") || !strcmp(name, "-h") ||
+	       vb_optparse_find(&vb_run_cfg_spec, name) != NULL;
 }
 
 /* ---- the groups' configurations ------------------------------------------ */
@@ -466,146 +468,133 @@ const void *vb_run_cfg_group_conf(const vb_run_cfg_t *cfg, const vb_opt_group_t 
 	return cfg->plugin_conf.bytes + g->off;
 }
 
-/* Check @val for option @o of group @g and store it in @cfg. */
-static int apply_opt(vb_run_cfg_t *cfg, const vb_opt_group_t *g, const vb_opt_t *o,
-		     const char *val, vb_error_t *err)
+/*
+ * The spec of `vbench run` with @ext's groups (into @groups), each writing
+ * into its configuration in @cfg's plugin_conf; without @cfg (the help),
+ * each showing its defaults.  A group whose configuration does not fit is
+ * left out (env.c's checks keep that from happening).
+ */
+static vb_optspec_t run_spec(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext,
+			     vb_optgroup_t groups[VB_RUN_GROUPS_MAX])
 {
-	unsigned char *field;
-	double d = 0;
+	vb_optspec_t spec = vb_run_cfg_spec;
+	const vb_opt_group_t *g;
+	size_t i, n = 0;
 
-	if (g->off + g->size > VB_PLUGIN_CONF_MAX || o->off + o->size > g->size)
-		return vb_error_set(err, VB_ESYS, 0, "%s: its configuration does not fit", o->name);
-	if (o->kind == VB_OPT_PATH && vb_safefs_check_path(val, o->name, err) < 0)
-		return -1;
-	if (o->kind == VB_OPT_DOUBLE &&
-	    vb_parse_double(val, o->min, o->max, o->name, &d, err) < 0)
-		return -1;
-	if (o->check && o->check(val, err) < 0)
-		return -1;
-	if (o->kind != VB_OPT_DOUBLE && strlen(val) >= o->size)
-		return vb_error_set(err, VB_EUSAGE, 0, "%s: '%s' is too long", o->name, val);
-	field = cfg->plugin_conf.bytes + g->off + o->off;
-	if (o->kind == VB_OPT_DOUBLE)
-		memcpy(field, &d, sizeof(d));
-	else
-		snprintf((char *)field, o->size, "%s", val);
-	return 0;
+	for (i = 0; ext && i < ext->ngroups && n < VB_RUN_GROUPS_MAX; i++) {
+		g = &ext->groups[i];
+		if (g->off + g->size > VB_PLUGIN_CONF_MAX)
+			continue;
+		groups[n++] = (vb_optgroup_t){ .title = g->title, .opts = g->opts, .nopts = g->nopts,
+					       .ctx = cfg ? cfg->plugin_conf.bytes + g->off
+							  : (void *)(uintptr_t)g->defaults };
+	}
+	spec.groups = groups;
+	spec.ngroups = n;
+	return spec;
+}
+
+/* @ext's option @name and its group in *@g, or NULL. */
+static const vb_opt_t *find_ext_option(const vb_run_cfg_ext_t *ext, const char *name,
+				       const vb_opt_group_t **g)
+{
+	size_t i, k;
+
+	for (i = 0; ext && i < ext->ngroups; i++)
+		for (k = 0; k < ext->groups[i].nopts; k++)
+			if (!strcmp(ext->groups[i].opts[k].name, name)) {
+				*g = &ext->groups[i];
+				return &ext->groups[i].opts[k];
+			}
+	return NULL;
 }
 
 int vb_run_cfg_set_opt(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
 		       const char *val, vb_error_t *err)
 {
+	vb_optgroup_t groups[VB_RUN_GROUPS_MAX];
+	vb_optspec_t spec;
 	const vb_opt_group_t *g = NULL;
-	const vb_opt_t *o = find_ext_option(ext, name, strlen(name), &g);
+	char *argv[] = { (char *)"set", (char *)name, (char *)val, NULL };
 
-	if (!o)
+	if (!find_ext_option(ext, name, &g))
 		return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%s'", name);
 	plugin_defaults(cfg, ext);
-	return apply_opt(cfg, g, o, val, err);
+	spec = run_spec(cfg, ext, groups);
+	spec.opts = NULL; /* the groups' options only */
+	spec.nopts = 0;
+	spec.seen = NULL;
+	return vb_optparse(&spec, cfg, 3, argv, err);
 }
 
 int vb_run_cfg_opt_text(const vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
 			char *buf, size_t len)
 {
 	const vb_opt_group_t *g = NULL;
-	const vb_opt_t *o = find_ext_option(ext, name, strlen(name), &g);
-	const unsigned char *field;
+	const vb_opt_t *o = find_ext_option(ext, name, &g);
+	const char *at, *str;
 	char real[PATH_MAX];
+	uint64_t u;
 	double d;
+	int flag;
 
-	if (!o || o->off + o->size > g->size)
+	if (!o)
 		return -1;
-	field = (const unsigned char *)vb_run_cfg_group_conf(cfg, g) + o->off;
-	if (o->kind == VB_OPT_DOUBLE) {
-		memcpy(&d, field, sizeof(d));
+	at = (const char *)vb_run_cfg_group_conf(cfg, g) + o->off;
+	switch (o->type) {
+	case VB_OPT_FLAG:
+		memcpy(&flag, at, sizeof(flag));
+		snprintf(buf, len, "%d", flag);
+		return 0;
+	case VB_OPT_STR:
+	case VB_OPT_PATH:
+		memcpy(&str, at, sizeof(str));
+		if (o->type == VB_OPT_PATH && str && str[0] && realpath(str, real))
+			str = real;
+		snprintf(buf, len, "%s", str ? str : "");
+		return 0;
+	case VB_OPT_U64:
+		memcpy(&u, at, sizeof(u));
+		snprintf(buf, len, "%llu", (unsigned long long)u);
+		return 0;
+	case VB_OPT_DOUBLE:
+	case VB_OPT_PCT:
+		memcpy(&d, at, sizeof(d));
 		snprintf(buf, len, "%.17g", d);
-	} else if (o->kind == VB_OPT_PATH && field[0] && realpath((const char *)field, real)) {
-		snprintf(buf, len, "%s", real);
-	} else {
-		snprintf(buf, len, "%.*s", (int)o->size, (const char *)field);
-	}
-	return 0;
-}
-
-/* ---- the parser -------------------------------------------------------------- */
-
-/* Remember that option @name was given (once; resume.c compares them). */
-static void note_given(vb_run_cfg_t *cfg, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->ngiven; i++)
-		if (!strcmp(cfg->given[i], name))
-			return;
-	if (cfg->ngiven < VB_MAX_GIVEN)
-		cfg->given[cfg->ngiven++] = name;
-}
-
-/* The value of option @name (argument @arg, NULL for a flag) at argv[*i]
- * (@eq: its '=' or NULL) into *@val; 0 or -1 with @err. */
-static int option_value(int argc, char **argv, int *i, const char *eq, const char *name,
-			const char *arg, const char **val, vb_error_t *err)
-{
-	*val = NULL;
-	if (arg && arg[0] == '[') {
-		*val = eq ? eq + 1 : NULL; /* optional value: only as --opt=VALUE */
-	} else if (arg) {
-		if (eq)
-			*val = eq + 1;
-		else if (*i + 1 < argc)
-			*val = argv[++*i];
-		else
-			return vb_error_set(err, VB_EUSAGE, 0, "%s needs a value (%s)", name, arg);
-	} else if (eq) {
-		return vb_error_set(err, VB_EUSAGE, 0, "%s takes no value", name);
-	}
-	return 0;
-}
-
-/* One option at argv[*i]; 0, 1 for --help, -1 with @err. */
-static int parse_one(vb_run_cfg_t *cfg, int argc, char **argv, int *i,
-		     const vb_run_cfg_ext_t *ext, vb_error_t *err)
-{
-	const char *a = argv[*i], *eq = strchr(a, '='), *val;
-	size_t len = eq ? (size_t)(eq - a) : strlen(a);
-	const vb_opt_group_t *g = NULL;
-	const vb_option_t *o = NULL;
-	const vb_opt_t *x = NULL;
-
-	if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-		vb_run_cfg_help(stdout, ext);
-		return 1;
-	}
-	if (!strncmp(a, "--", 2) && !(o = find_option(a, len)))
-		x = find_ext_option(ext, a, len, &g);
-	if (!o && !x)
-		return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%s' (see vbench run --help)",
-				    a);
-	if (option_value(argc, argv, i, eq, o ? o->name : x->name, o ? o->arg : x->arg, &val,
-			 err) < 0)
+		return 0;
+	default: /* a setter's: nothing to compare by */
 		return -1;
-	if (o ? o->set(cfg, val, err) < 0 : apply_opt(cfg, g, x, val, err) < 0)
-		return -1;
-	note_given(cfg, o ? o->name : x->name);
-	return 0;
+	}
+}
+
+/* ---- the command line -------------------------------------------------------- */
+
+void vb_run_cfg_help(FILE *f, const vb_run_cfg_ext_t *ext)
+{
+	vb_optgroup_t groups[VB_RUN_GROUPS_MAX];
+	vb_optspec_t spec = run_spec(NULL, ext, groups);
+
+	vb_optparse_help(&spec, NULL, 0, f);
 }
 
 int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_ext_t *ext,
 		     vb_error_t *err)
 {
-	int i, rc = 0;
+	vb_optgroup_t groups[VB_RUN_GROUPS_MAX];
+	vb_optspec_t spec;
+	int i, rc;
 
 	cfg->argc = argc;
 	cfg->argv = argv;
-	parse_ext = ext;
 	plugin_defaults(cfg, ext);
-	for (i = 1; i < argc && rc == 0; i++)
-		rc = parse_one(cfg, argc, argv, &i, ext, err);
+	spec = run_spec(cfg, ext, groups);
+	parse_ext = ext;
+	rc = vb_optparse(&spec, cfg, argc, argv, err);
 	if (rc == 0 && !cfg->nenvs && !cfg->all_envs && ext && ext->env_default &&
 	    add_env(cfg, ext->env_default, err) < 0)
 		rc = -1;
 	parse_ext = NULL;
-	if (rc)
+	if (rc != 0)
 		return rc;
 	if (!cfg->nwl && add_workload(cfg, "*", err) < 0)
 		return -1;

@@ -2,9 +2,10 @@
  * options.h - the configuration of a run and the option table behind it.
  *
  * Options are data: each has a name, an argument name, a default, a help
- * line and (where it applies) the allowed values; `vbench run --help` is
- * generated from the table and every value is checked when parsed, so bad
- * input is a one-line error naming the option (exit 2) before anything runs.
+ * line and (where it applies) the allowed values; lib/optparse parses the
+ * command line against the table and generates `vbench run --help` from it,
+ * and every value is checked when parsed, so bad input is a one-line error
+ * naming the option (exit 2) before anything runs.
  */
 #ifndef VB_OPTIONS_H
 #define VB_OPTIONS_H
@@ -15,6 +16,7 @@
 
 #include "workloads/workload.h"
 #include "lib/error.h"
+#include "lib/optparse.h"
 #include "lib/safefs.h"
 
 #define VB_MAX_ENVS 16
@@ -42,37 +44,16 @@ typedef struct vb_profile {
 
 /*
  * Options a layer above declares for `vbench run` (an environment backend's
- * own: env.h, vb_env_ops_t.options), parsed through the same table as the
- * others into the declarer's own configuration, which the run configuration
+ * own: env.h, vb_env_ops_t.options), parsed through the same parser as the
+ * others (lib/optparse: typed rows, each a field of the declarer's own
+ * configuration) into that configuration, which the run configuration
  * carries as opaque bytes (plugin_conf below) only the declarer reads.
- * Options are data: a kind and a field, so the parser sets them and
- * --resume compares them without knowing whose they are (fio's
+ * Typed, so --resume compares them without knowing whose they are (fio's
  * ioengine_ops.options).
  */
-typedef enum vb_opt_kind {
-	VB_OPT_STR,    /* char[size]: the value as given (check restricts it) */
-	VB_OPT_PATH,   /* char[size]: a path (vb_safefs_check_path), compared resolved */
-	VB_OPT_DOUBLE, /* double within [min, max] */
-} vb_opt_kind_t;
-
-typedef struct vb_opt {
-	const char *name;    /* "--runtime" */
-	const char *arg;     /* its argument's name ("NAME") */
-	const char *def;     /* the default, for the help */
-	const char *allowed; /* allowed values, for the help, or NULL */
-	const char *help;
-	vb_opt_kind_t kind;
-	size_t off, size;    /* the field in the declarer's configuration */
-	double min, max;     /* VB_OPT_DOUBLE's bounds */
-	/* Checks of its own, after the kind's and before the value is stored:
-	 * 0, or -1 with @err (VB_EUSAGE naming the option).  Optional. */
-	int (*check)(const char *val, vb_error_t *err);
-} vb_opt_t;
-
-/* One declarer's options and configuration, placed in plugin_conf. */
 typedef struct vb_opt_group {
 	const char *title;    /* heading in the help: "environment oci" */
-	const vb_opt_t *opts;
+	const vb_opt_t *opts; /* typed rows (VB_OPT_STR_AT and co. of the configuration) */
 	size_t nopts;
 	size_t off;           /* of its configuration in plugin_conf.bytes */
 	size_t size;          /* ... and its size */
@@ -89,7 +70,8 @@ typedef struct vb_run_cfg_ext {
 	size_t ngroups;
 } vb_run_cfg_ext_t;
 
-#define VB_PLUGIN_CONF_MAX 16384
+#define VB_RUN_GROUPS_MAX 16 /* groups of options the layers above may declare */
+#define VB_PLUGIN_CONF_MAX 4096
 
 /* The declarers' configurations, opaque here. */
 typedef struct vb_plugin_conf {
@@ -172,11 +154,15 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg);
  * event list. */
 void vb_run_cfg_free(vb_run_cfg_t *cfg);
 
+/* The command line of `vbench run`: the core's option table (lib/optparse.h),
+ * without the layers above's groups (vb_run_cfg_help shows those too). */
+extern const vb_optspec_t vb_run_cfg_spec;
+
 /*
  * Parse `vbench run` arguments (argv[0] is "run") with the environments and
  * options of @ext (NULL: the core's options only, no environment).  Every
  * value is checked here; names are resolved (environments, workload globs,
- * events).  Returns 0, 1 when --help was printed, or -1 with @err
+ * events).  Returns 0, 1 when --help was printed (on stdout), or -1 with @err
  * (VB_EUSAGE).
  */
 int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_ext_t *ext,

@@ -153,7 +153,7 @@ int vb_proc_capture(char *const argv[], const vb_proc_opts_t *o, char *out, size
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	res = vb_res_add_pid(pid, argv[0]);
+	res = vb_undo_add_pid(pid, argv[0]);
 	close(po[1]);
 	close(pe[1]);
 	pfd[0] = (struct pollfd){ .fd = po[0], .events = POLLIN };
@@ -186,7 +186,7 @@ int vb_proc_capture(char *const argv[], const vb_proc_opts_t *o, char *out, size
 	close(pe[0]);
 	/* Output closed (or gave up): the exit follows; never wait past the deadline. */
 	rc = wait_until(pid, open_fds > 0 ? vb_now_ns() : deadline);
-	vb_res_forget(res);
+	vb_undo_forget(res);
 	if (open_fds > 0 && !timeout && vb_interrupted())
 		return vb_error_set(err, VB_EINTR, 0, "%s: interrupted", argv[0]);
 	if (rc == -2 || timeout)

@@ -1,5 +1,5 @@
 /*
- * registry.c - the resource registry (see registry.h).
+ * undo.c - the undo log of resources (see undo.h).
  *
  * A fixed table, no allocation, so the forced-exit path in the signal
  * handler can walk it safely.  Each registration and normal release is
@@ -32,7 +32,7 @@
 struct res {
 	int used;
 	int handle;
-	vb_res_kind_t kind;
+	vb_undo_kind_t kind;
 	pid_t pid;
 	char path[512];
 	void (*fn)(void *);
@@ -55,16 +55,16 @@ static int free_slot(void)
 }
 
 static const char *const kind_names[] = {
-	[VB_RES_PROCESS] = "process", [VB_RES_CGROUP] = "cgroup", [VB_RES_MOUNT] = "mount",
-	[VB_RES_DIR] = "dir",	      [VB_RES_FILE] = "file",	  [VB_RES_FUNC] = "func",
+	[VB_UNDO_PROCESS] = "process", [VB_UNDO_CGROUP] = "cgroup", [VB_UNDO_MOUNT] = "mount",
+	[VB_UNDO_DIR] = "dir",	       [VB_UNDO_FILE] = "file",	    [VB_UNDO_FUNC] = "func",
 };
 
-const char *vb_res_kind_name(vb_res_kind_t kind)
+const char *vb_undo_kind_name(vb_undo_kind_t kind)
 {
 	return (unsigned)kind < VB_ARRAY_SIZE(kind_names) ? kind_names[kind] : "?";
 }
 
-static int insert(vb_res_kind_t kind, pid_t pid, const char *path, void (*fn)(void *), void *arg,
+static int insert(vb_undo_kind_t kind, pid_t pid, const char *path, void (*fn)(void *), void *arg,
 		  const json_t *undo)
 {
 	int i = free_slot();
@@ -85,27 +85,27 @@ static int insert(vb_res_kind_t kind, pid_t pid, const char *path, void (*fn)(vo
 	return table[i].handle;
 }
 
-int vb_res_add_pid(pid_t pid, const char *what)
+int vb_undo_add_pid(pid_t pid, const char *what)
 {
-	return insert(VB_RES_PROCESS, pid, what, NULL, NULL, NULL);
+	return insert(VB_UNDO_PROCESS, pid, what, NULL, NULL, NULL);
 }
 
-int vb_res_add_path(vb_res_kind_t kind, const char *path)
+int vb_undo_add_path(vb_undo_kind_t kind, const char *path)
 {
 	return insert(kind, 0, path, NULL, NULL, NULL);
 }
 
-int vb_res_add_func(void (*fn)(void *), void *arg, const char *what)
+int vb_undo_add_func(void (*fn)(void *), void *arg, const char *what)
 {
-	return insert(VB_RES_FUNC, 0, what, fn, arg, NULL);
+	return insert(VB_UNDO_FUNC, 0, what, fn, arg, NULL);
 }
 
-int vb_res_add_undo(void (*fn)(void *), void *arg, const char *what, const json_t *undo)
+int vb_undo_add_undo(void (*fn)(void *), void *arg, const char *what, const json_t *undo)
 {
-	return insert(VB_RES_FUNC, 0, what, fn, arg, undo);
+	return insert(VB_UNDO_FUNC, 0, what, fn, arg, undo);
 }
 
-int vb_res_kill_verified(pid_t pid, int sig, int (*verify)(pid_t pid, void *arg), void *arg)
+int vb_undo_kill_verified(pid_t pid, int sig, int (*verify)(pid_t pid, void *arg), void *arg)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0), rc, e;
 
@@ -165,7 +165,7 @@ static int in_cgroup(pid_t pid, void *arg)
 }
 
 /* Kill every task listed in DIR/cgroup.procs (v1 and v2). */
-void vb_res_kill_cgroup(const char *dir)
+void vb_undo_kill_cgroup(const char *dir)
 {
 	const char *leaf = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
 
@@ -195,7 +195,7 @@ void vb_res_kill_cgroup(const char *dir)
 		for (p = buf; *p;) {
 			long pid = strtol(p, &p, 10);
 			if (pid > 0)
-				vb_res_kill_verified((pid_t)pid, SIGKILL, in_cgroup, (void *)leaf);
+				vb_undo_kill_verified((pid_t)pid, SIGKILL, in_cgroup, (void *)leaf);
 			while (*p == '\n')
 				p++;
 		}
@@ -221,7 +221,7 @@ static void release_one(struct res *r)
 	int status, i;
 
 	switch (r->kind) {
-	case VB_RES_PROCESS:
+	case VB_UNDO_PROCESS:
 		kill(-r->pid, SIGKILL);
 		kill(r->pid, SIGKILL);
 		for (i = 0; i < 1000; i++) {
@@ -230,22 +230,22 @@ static void release_one(struct res *r)
 				break;
 		}
 		break;
-	case VB_RES_CGROUP:
-		vb_res_kill_cgroup(r->path);
+	case VB_UNDO_CGROUP:
+		vb_undo_kill_cgroup(r->path);
 		for (i = 0; i < 100; i++) {
 			if (rmdir(r->path) == 0 || errno == ENOENT)
 				break;
 			usleep(5000);
 		}
 		break;
-	case VB_RES_MOUNT:
+	case VB_UNDO_MOUNT:
 		umount2(r->path, MNT_DETACH);
 		break;
-	case VB_RES_DIR:
-	case VB_RES_FILE:
+	case VB_UNDO_DIR:
+	case VB_UNDO_FILE:
 		rm_beneath_parent(r->path);
 		break;
-	case VB_RES_FUNC:
+	case VB_UNDO_FUNC:
 		if (r->fn)
 			r->fn(r->arg);
 		break;
@@ -268,11 +268,11 @@ static struct res *find(int handle)
 static void note_released(int handle)
 {
 	vb_marker_released(handle);
-	if (!vb_res_count())
+	if (!vb_undo_count())
 		vb_marker_remove();
 }
 
-void vb_res_release(int handle)
+void vb_undo_release(int handle)
 {
 	struct res *r = find(handle);
 
@@ -283,7 +283,7 @@ void vb_res_release(int handle)
 	note_released(handle);
 }
 
-void vb_res_forget(int handle)
+void vb_undo_forget(int handle)
 {
 	struct res *r = find(handle);
 
@@ -293,7 +293,7 @@ void vb_res_forget(int handle)
 	note_released(handle);
 }
 
-void vb_res_release_all(void)
+void vb_undo_release_all(void)
 {
 	int i, best;
 
@@ -312,7 +312,7 @@ void vb_res_release_all(void)
 	releasing = 0;
 }
 
-int vb_res_count(void)
+int vb_undo_count(void)
 {
 	int i, n = 0;
 
@@ -332,7 +332,7 @@ static void on_signal(int sig)
 	if (interrupted) {
 		n = write(2, msg, sizeof(msg) - 1);
 		(void)n;
-		vb_res_release_all();
+		vb_undo_release_all();
 		_exit(VB_EXIT_INTERRUPT);
 	}
 	interrupted = sig;
@@ -342,10 +342,10 @@ static void on_signal(int sig)
 
 static void at_exit_release(void)
 {
-	vb_res_release_all();
+	vb_undo_release_all();
 }
 
-void vb_res_install_signals(void)
+void vb_undo_install_signals(void)
 {
 	struct sigaction sa;
 

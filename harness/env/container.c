@@ -474,7 +474,7 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 	setpgid(pid, pid);
 	vb_chan_init_fds(&env->chan, "container", to[1], from[0]);
 	env->chan.pid = pid;
-	env->chan.res = vb_res_add_pid(pid, "container init");
+	env->chan.res = vb_undo_add_pid(pid, "container init");
 	close(to[0]);
 	close(from[1]);
 	close(ep[1]);

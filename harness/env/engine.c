@@ -250,7 +250,7 @@ static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *
 		p->dir[0] = '\0';
 		return vb_error_sys(err, "%s: create directory in /var/tmp", d->name);
 	}
-	p->dir_res = vb_res_add_path(VB_RES_DIR, p->dir);
+	p->dir_res = vb_undo_add_path(VB_UNDO_DIR, p->dir);
 	snprintf(p->log, sizeof(p->log), "%s/engine.log", p->dir);
 	if (vb_engine_image(d, &p->info, cfg->agent_path, p->dir, &p->img, err) < 0)
 		return vb_error_prefix(err, "%s: image", d->name);
@@ -429,7 +429,7 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *er
 	if (!env->undo_res) { /* released by the stop unless the agent exited cleanly */
 		json_t *undo = undo_record(p);
 
-		env->undo_res = vb_res_add_undo(remove_container, p, "container engine rm -f", undo);
+		env->undo_res = vb_undo_add_undo(remove_container, p, "container engine rm -f", undo);
 		json_decref(undo);
 	}
 	return 0;
@@ -448,7 +448,7 @@ static int wait_agent(vb_env_t *env, engine_priv_t *p, char *said, size_t len, v
 	if (err && err->code == VB_EINTR)
 		return -1;
 	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 3000, &st)) {
-		vb_res_forget(env->chan.res);
+		vb_undo_forget(env->chan.res);
 		env->chan.pid = 0;
 		vb_chan_close(&env->chan, 0);
 		s = vb_read_file(p->log, 1 << 16, 0, NULL);
@@ -524,7 +524,7 @@ static void engine_cleanup(vb_env_t *env)
 		return;
 	keep_log(p, env->cfg->log_fd);
 	if (p->dir_res)
-		vb_res_release(p->dir_res);
+		vb_undo_release(p->dir_res);
 	free(p);
 	env->priv = NULL;
 }

@@ -167,12 +167,32 @@ static const char *class_problem(const vb_env_ops_t *o)
 	return NULL;
 }
 
-/* Options declared with their configuration, each field inside it and of
- * its kind's size, every name an option's.  NULL, or what is wrong. */
+/* The size of the field a typed option of type @t writes, or 0 for a
+ * setter's (a backend's options are typed: --resume compares them by it). */
+static size_t field_size(vb_opt_type_t t)
+{
+	switch (t) {
+	case VB_OPT_FLAG:
+		return sizeof(int);
+	case VB_OPT_STR:
+	case VB_OPT_PATH:
+		return sizeof(const char *);
+	case VB_OPT_U64:
+		return sizeof(uint64_t);
+	case VB_OPT_DOUBLE:
+	case VB_OPT_PCT:
+		return sizeof(double);
+	default:
+		return 0;
+	}
+}
+
+/* Options declared with their configuration, each typed and its field
+ * inside it, every name an option's.  NULL, or what is wrong. */
 static const char *options_problem(const vb_env_options_t *x)
 {
 	const vb_opt_t *o;
-	size_t i;
+	size_t i, n;
 
 	if (!x)
 		return NULL;
@@ -181,12 +201,14 @@ static const char *options_problem(const vb_env_options_t *x)
 		return "options need their table, defaults and a configuration size";
 	for (i = 0; i < x->nopts; i++) {
 		o = &x->opts[i];
-		if (!o->name || strncmp(o->name, "--", 2) || !o->name[2] || !o->arg || !o->help)
-			return "an option needs a --name, an argument and a help line";
-		if (o->off + o->size > x->conf_size || !o->size ||
-		    (o->kind == VB_OPT_DOUBLE && (o->size != sizeof(double) || o->min > o->max)) ||
-		    (unsigned)o->kind > VB_OPT_DOUBLE)
-			return "an option's field is not a field of its kind in the configuration";
+		if (!o->name || strncmp(o->name, "--", 2) || !o->name[2] || !o->help ||
+		    (!o->arg) != (o->type == VB_OPT_FLAG))
+			return "an option needs a --name, an argument (unless a flag) and a help line";
+		n = field_size(o->type);
+		if (!n || o->set || o->off + n > x->conf_size ||
+		    ((o->type == VB_OPT_DOUBLE || o->type == VB_OPT_PCT) && o->min > o->max) ||
+		    (o->type == VB_OPT_U64 && o->umin > o->umax))
+			return "an option's field is not a field of its type in the configuration";
 	}
 	return NULL;
 }

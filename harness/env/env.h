@@ -135,7 +135,7 @@ typedef struct vb_env_ops {
 	void (*cleanup)(vb_env_t *env);
 	/* `vbench clean`: undo what a killed vbench left that outlives it (a
 	 * container a runtime or an engine keeps running).  @rec is the record
-	 * the backend gave vb_res_add_undo ({"undo": undo_key, ...}), @run_id
+	 * the backend gave vb_undo_add_undo ({"undo": undo_key, ...}), @run_id
 	 * the dead vbench's run id (marker.h).  Returns 0 with what was done in
 	 * @msg, or -1 when the record is refused (why in @msg).  Optional. */
 	int (*undo)(const json_t *rec, const char *run_id, char *msg, size_t len);
@@ -155,7 +155,7 @@ struct vb_env {
 	uint64_t ready_ns;        /* ... and of the ready message */
 	uint64_t start_ns;        /* the start latency: ready_ns - launch_ns (vb_env_up) */
 	int undo_res;             /* registry handle of the instance's removal (a container a
-				   * runtime or an engine keeps: vb_res_add_undo), 0 none:
+				   * runtime or an engine keeps: vb_undo_add_undo), 0 none:
 				   * forgotten after a clean exit, run otherwise */
 	int started;
 	int stop_timed_out;       /* the last stop exceeded --stop-timeout and killed */

@@ -90,9 +90,9 @@ int vb_env_stop_common(vb_env_t *env)
 	}
 	if (env->undo_res) {
 		if (clean)
-			vb_res_forget(env->undo_res);
+			vb_undo_forget(env->undo_res);
 		else
-			vb_res_release(env->undo_res);
+			vb_undo_release(env->undo_res);
 		env->undo_res = 0;
 	}
 	cgroup_down(env);
@@ -177,7 +177,7 @@ int vb_env_quit_wait(vb_env_t *env, int *status)
 		env->stop_timed_out = 1;
 		return 0;
 	}
-	vb_res_forget(env->chan.res);
+	vb_undo_forget(env->chan.res);
 	env->chan.pid = 0;
 	return 1;
 }

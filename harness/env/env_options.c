@@ -16,7 +16,7 @@
 #define CONF_ALIGN 16
 
 static vb_opt_group_t groups[GROUPS_MAX];
-static char titles[GROUPS_MAX][160]; /* "environments hosted, kvm" */
+static char titles[GROUPS_MAX][160]; /* "options of the environments hosted, kvm" */
 static char names[GROUPS_MAX][128];  /* "hosted, kvm" */
 static size_t members[GROUPS_MAX];   /* backends sharing each group */
 static vb_run_cfg_ext_t ext;
@@ -78,7 +78,7 @@ static void build(void)
 			names_add((size_t)(g - groups), o->name);
 	}
 	for (i = 0; i < n; i++)
-		snprintf(titles[i], sizeof(titles[i]), "environment%s %s", members[i] > 1 ? "s" : "",
+		snprintf(titles[i], sizeof(titles[i]), "options of the environment%s %s", members[i] > 1 ? "s" : "",
 			 names[i]);
 	ext.env_find = env_find;
 	ext.env_names = vb_env_names();

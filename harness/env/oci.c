@@ -51,7 +51,7 @@ static const char *const known_runtimes[] = { "crun", "runc" };
 /* ==== the backend's option ============================================== */
 
 typedef struct oci_conf {
-	char runtime[16]; /* --runtime: "crun", "runc" ("" = crun if installed, else runc) */
+	const char *runtime; /* --runtime: "crun", "runc" (NULL: crun if installed, else runc) */
 } oci_conf_t;
 
 static int runtime_check(const char *v, vb_error_t *err)
@@ -62,12 +62,12 @@ static int runtime_check(const char *v, vb_error_t *err)
 	return 0;
 }
 
-static const oci_conf_t oci_defaults = { .runtime = "" };
+static const oci_conf_t oci_defaults = { .runtime = NULL };
 
 static const vb_opt_t oci_opts[] = {
-	{ "--runtime", "NAME", "crun if installed, else runc", "crun, runc",
-	  "OCI runtime of the oci environment", VB_OPT_STR, offsetof(oci_conf_t, runtime),
-	  sizeof(oci_defaults.runtime), 0, 0, runtime_check },
+	{ .name = "--runtime", .arg = "NAME", .def = "crun if installed, else runc",
+	  .allowed = "crun, runc", .help = "OCI runtime of the oci environment",
+	  .check = runtime_check, VB_OPT_STR_AT(oci_conf_t, runtime) },
 };
 
 static const vb_env_options_t oci_options = {
@@ -80,7 +80,9 @@ static const vb_env_options_t oci_options = {
 /* The runtime --runtime asked for in @cfg ("": the default). */
 static const char *asked_runtime(const struct vb_run_cfg *cfg)
 {
-	return ((const oci_conf_t *)vb_env_conf_of(cfg, &oci_options))->runtime;
+	const char *r = ((const oci_conf_t *)vb_env_conf_of(cfg, &oci_options))->runtime;
+
+	return r ? r : "";
 }
 
 /* What the child needs to give the runtime its private mount namespace. */
@@ -415,7 +417,7 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 		p->bundle[0] = '\0';
 		return vb_error_sys(err, "oci: create bundle directory in /var/tmp");
 	}
-	p->bundle_res = vb_res_add_path(VB_RES_DIR, p->bundle);
+	p->bundle_res = vb_undo_add_path(VB_UNDO_DIR, p->bundle);
 	snprintf(p->log, sizeof(p->log), "%s/runtime.log", p->bundle);
 	/* An allowed block device is a linux.devices node with its rule
 	 * (ocispec.c), not a mount. */
@@ -500,7 +502,7 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	if (rc < 0)
 		return vb_error_prefix(err, "oci: start %s", p->runtime);
 	undo = undo_record(p); /* released by the stop unless the runtime exited cleanly */
-	env->undo_res = vb_res_add_undo(delete_container, p, "oci runtime delete", undo);
+	env->undo_res = vb_undo_add_undo(delete_container, p, "oci runtime delete", undo);
 	json_decref(undo);
 	return 0;
 }
@@ -519,7 +521,7 @@ static int oci_ready(vb_env_t *env, vb_error_t *err)
 		return -1;
 	/* A runtime that refused exits at once: its log says why. */
 	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 500, &st)) {
-		vb_res_forget(env->chan.res);
+		vb_undo_forget(env->chan.res);
 		env->chan.pid = 0;
 		runtime_said(p, line, sizeof(line));
 		return vb_error_set(err, VB_EUNAVAIL, 0, "oci: `%s run` exited %d: %s", p->runtime,
@@ -540,7 +542,7 @@ static void oci_cleanup(vb_env_t *env)
 	if (p->have_rootfs)
 		vb_rootfs_destroy(&p->rootfs);
 	if (p->bundle_res)
-		vb_res_release(p->bundle_res);
+		vb_undo_release(p->bundle_res);
 	json_decref(p->config);
 	free(p);
 	env->priv = NULL;

@@ -60,15 +60,16 @@ static int kernel_check(const char *v, vb_error_t *err)
 	return 0;
 }
 
-static const vm_conf_t vm_defaults = { .kernel = "", .boot_timeout_s = 120 };
+static const vm_conf_t vm_defaults = { .kernel = NULL, .boot_timeout_s = 120 };
 
 static const vb_opt_t vm_opts[] = {
-	{ "--kernel", "PATH", "/boot/vmlinuz-$(uname -r), else Debian's linux-image-amd64", NULL,
-	  "guest kernel of the VM environments (bzImage or vmlinux)", VB_OPT_PATH,
-	  offsetof(vm_conf_t, kernel), sizeof(vm_defaults.kernel), 0, 0, kernel_check },
-	{ "--boot-timeout", "SECONDS", "120", NULL,
-	  "limit for a VM to boot to the agent's ready message", VB_OPT_DOUBLE,
-	  offsetof(vm_conf_t, boot_timeout_s), sizeof(double), 1, 3600, NULL },
+	{ .name = "--kernel", .arg = "PATH",
+	  .def = "/boot/vmlinuz-$(uname -r), else Debian's linux-image-amd64",
+	  .help = "guest kernel of the VM environments (bzImage or vmlinux)",
+	  .check = kernel_check, VB_OPT_PATH_AT(vm_conf_t, kernel) },
+	{ .name = "--boot-timeout", .arg = "SECONDS", .def = "120",
+	  .help = "limit for a VM to boot to the agent's ready message",
+	  VB_OPT_DOUBLE_AT(vm_conf_t, boot_timeout_s, 1, 3600) },
 };
 
 static const vb_env_options_t vm_options = {
@@ -165,7 +166,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 				    vb_format_size(avail, c, sizeof(c)));
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: %s: preparing the guest image\n", name);
-	if (vb_guest_image_prepare(vm_conf(env)->kernel, cfg->agent_path, &p->img, err) < 0) {
+	if (vb_guest_image_prepare(vm_conf(env)->kernel ? vm_conf(env)->kernel : "", cfg->agent_path, &p->img, err) < 0) {
 		err->code = err->code == VB_ESYS ? VB_EUNAVAIL : err->code;
 		return vb_error_prefix(err, "%s", name);
 	}
@@ -297,7 +298,7 @@ static void vm_cleanup(vb_env_t *env)
 	if (p->have_disk)
 		vb_vmdisk_destroy(&p->disk);
 	if (p->sockdir_res)
-		vb_res_release(p->sockdir_res);
+		vb_undo_release(p->sockdir_res);
 	vb_argv_free(&p->argv);
 	if (p->have_img)
 		vb_guest_image_free(&p->img);

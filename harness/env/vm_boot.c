@@ -84,7 +84,7 @@ static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		p->sockdir[0] = '\0';
 		return -1;
 	}
-	p->sockdir_res = vb_res_add_path(VB_RES_DIR, p->sockdir);
+	p->sockdir_res = vb_undo_add_path(VB_UNDO_DIR, p->sockdir);
 	snprintf(p->sock, sizeof(p->sock), "%s/chan.sock", p->sockdir);
 	if (strlen(p->sock) >= sizeof(sa.sun_path))
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: socket path too long", env->ops->name);
@@ -179,7 +179,7 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	close(null);
 	setpgid(pid, pid);
 	env->chan.pid = pid;
-	env->chan.res = vb_res_add_pid(pid, env->ops->name);
+	env->chan.res = vb_undo_add_pid(pid, env->ops->name);
 	return 0;
 }
 
@@ -190,7 +190,7 @@ static int qemu_exited(vb_env_t *env, char *buf, size_t len)
 
 	if (env->chan.pid <= 0 || waitpid(env->chan.pid, &st, WNOHANG) != env->chan.pid)
 		return 0;
-	vb_res_forget(env->chan.res);
+	vb_undo_forget(env->chan.res);
 	env->chan.pid = 0;
 	vb_vm_exit_text(st, buf, len);
 	return 1;

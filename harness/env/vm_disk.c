@@ -108,7 +108,7 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 			d->dir[0] = '\0';
 			return -1;
 		}
-		d->dir_res = vb_res_add_path(VB_RES_DIR, d->dir);
+		d->dir_res = vb_undo_add_path(VB_UNDO_DIR, d->dir);
 		dir = d->dir;
 	}
 	if (check_space(dir, 2 * d->largest_file + (128ULL << 20), err) < 0)
@@ -126,7 +126,7 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 		d->path[0] = '\0';
 		goto fail;
 	}
-	d->res = vb_res_add_path(VB_RES_FILE, d->path);
+	d->res = vb_undo_add_path(VB_UNDO_FILE, d->path);
 	/* Above 2: mkfs.ext4 and QEMU inherit it at the same number. */
 	d->fd = fd > 2 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (d->fd != fd)
@@ -155,11 +155,11 @@ void vb_vmdisk_destroy(vb_vmdisk_t *d)
 		d->fd = -1;
 	}
 	if (d->res) {
-		vb_res_release(d->res); /* unlinks the image */
+		vb_undo_release(d->res); /* unlinks the image */
 		d->res = 0;
 	}
 	if (d->dir_res) {
-		vb_res_release(d->dir_res);
+		vb_undo_release(d->dir_res);
 		d->dir_res = 0;
 	}
 }

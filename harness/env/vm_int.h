@@ -49,7 +49,7 @@ typedef struct vm_priv {
 /* The VM environments' own options (vm.c: vm_options), in the run
  * configuration (env.h vb_env_conf). */
 typedef struct vm_conf {
-	char kernel[PATH_MAX];  /* --kernel: the guest kernel ("" = choose: guestimage.h) */
+	const char *kernel;     /* --kernel: the guest kernel (NULL: choose, guestimage.h) */
 	double boot_timeout_s;  /* --boot-timeout: a VM's boot to the agent's ready message */
 } vm_conf_t;
 

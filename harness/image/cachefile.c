@@ -71,7 +71,7 @@ int vb_cachefile_create(vb_cachefile_t *cf, const char *dir, const char *name,
 		cf->tmp[0] = '\0';
 		return -1;
 	}
-	cf->res = vb_res_add_path(VB_RES_FILE, cf->tmp);
+	cf->res = vb_undo_add_path(VB_UNDO_FILE, cf->tmp);
 	return 0;
 }
 
@@ -108,7 +108,7 @@ int vb_cachefile_commit(vb_cachefile_t *cf, unsigned mode, vb_error_t *err)
 		vb_cachefile_abort(cf);
 		return vb_error_set(err, VB_ESYS, e, "write %s", cf->final);
 	}
-	vb_res_forget(cf->res);
+	vb_undo_forget(cf->res);
 	cf->res = 0;
 	cf->tmp[0] = '\0';
 	return 0;
@@ -120,7 +120,7 @@ void vb_cachefile_abort(vb_cachefile_t *cf)
 		close(cf->fd);
 	cf->fd = -1;
 	if (cf->res)
-		vb_res_release(cf->res);
+		vb_undo_release(cf->res);
 	else if (cf->tmp[0])
 		unlink(cf->tmp);
 	cf->res = 0;

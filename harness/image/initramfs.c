@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "harness/image/cachefile.h"
+#include "harness/image/elf.h"
 #include "harness/image/kernel.h"
 #include "lib/util.h"
 

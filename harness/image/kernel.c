@@ -350,17 +350,17 @@ static int choose_debian(const vb_kernel_where_t *w, vb_kernel_t *k, vb_error_t 
 		 vb_marker_run_id());
 	if (!mkdtemp(dl))
 		return vb_error_sys(err, "create %s", dl);
-	dl_res = vb_res_add_path(VB_RES_DIR, dl);
+	dl_res = vb_undo_add_path(VB_UNDO_DIR, dl);
 	if (!mkdtemp(un)) {
 		vb_error_sys(err, "create %s", un);
 		un[0] = '\0';
 		goto out;
 	}
-	un_res = vb_res_add_path(VB_RES_DIR, un);
+	un_res = vb_undo_add_path(VB_UNDO_DIR, un);
 	if (fetch_and_unpack(k->package, k->release, dl, un, err) < 0)
 		goto out;
 	if (rename(un, target) == 0) {
-		vb_res_forget(un_res);
+		vb_undo_forget(un_res);
 		un[0] = '\0';
 	} else if (e = errno, (e != EEXIST && e != ENOTEMPTY) || tree_paths(target, k->release, k)) {
 		/* (EEXIST: another vbench finished first; its tree is as good) */
@@ -372,11 +372,11 @@ static int choose_debian(const vb_kernel_where_t *w, vb_kernel_t *k, vb_error_t 
 		     : vb_error_set(err, VB_EUNAVAIL, 0, "%s incomplete after unpack", target);
 out:
 	if (un[0] && un_res) /* not renamed into place */
-		vb_res_release(un_res);
+		vb_undo_release(un_res);
 	else if (un[0])
 		vb_rm_rf(un);
 	if (dl_res)
-		vb_res_release(dl_res);
+		vb_undo_release(dl_res);
 	else
 		vb_rm_rf(dl);
 	return rc;

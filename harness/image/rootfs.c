@@ -1,17 +1,13 @@
 /*
- * rootfs.c - minimal root filesystems (rootfs.h).
- *
- * Two halves: an ELF64 reader that never trusts an offset it has not
- * checked against the file size, and a resolver that follows the dynamic
- * loader's search order (glibc elf/dl-load.c) so the tree holds exactly the
- * libraries the program loads on this host.
+ * rootfs.c - minimal root filesystems (rootfs.h): the program and the
+ * libraries the library search (libsearch.c) finds for it, copied into a
+ * new private directory with the empty directories and mount points a
+ * container needs.
  */
 #include "harness/image/rootfs.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,543 +16,37 @@
 
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
+#include "harness/image/libsearch.h"
+#include "lib/safefs.h"
 #include "lib/util.h"
 
-#if defined(__x86_64__)
-#define VB_MULTIARCH "x86_64-linux-gnu"
-#elif defined(__aarch64__)
-#define VB_MULTIARCH "aarch64-linux-gnu"
-#else
-#define VB_MULTIARCH "unknown-linux-gnu"
-#endif
-
-/* Searched after the ld.so.conf directories, in this order. */
-static const char *const default_dirs[] = {
-	"/lib/" VB_MULTIARCH, "/usr/lib/" VB_MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
-};
-/* What the loader searches by itself when there is no ld.so.cache (as in
- * the rootfs): `ld.so --list-diagnostics`, path.system_dirs on Debian. */
-static const char *const loader_dirs[] = {
-	"/lib/" VB_MULTIARCH, "/usr/lib/" VB_MULTIARCH, "/lib", "/usr/lib",
-};
-
-#define MAX_DYN 4096           /* dynamic entries read */
-#define MAX_STRTAB (16u << 20) /* string table bytes read */
-
-/* ==== ELF ============================================================== */
-
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-/* @off + @len lies inside a file of @size bytes (no overflow). */
-static int in_file(uint64_t off, uint64_t len, uint64_t size)
-{
-	return off <= size && len <= size - off;
-}
-
-/* File offset of virtual address @va through the PT_LOAD segments. */
-static int va_to_off(const Elf64_Phdr *ph, size_t n, uint64_t va, uint64_t *off)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ph[i].p_type == PT_LOAD && va >= ph[i].p_vaddr &&
-		    va - ph[i].p_vaddr < ph[i].p_filesz) {
-			*off = ph[i].p_offset + (va - ph[i].p_vaddr);
-			return 0;
-		}
-	return -1;
-}
-
-/* Copy string @o of the string table into @dst, checked. */
-static int dyn_str(const char *strtab, uint64_t strsz, uint64_t o, char *dst, size_t len)
-{
-	const char *s, *nul;
-
-	if (o >= strsz)
-		return -1;
-	s = strtab + o;
-	nul = memchr(s, '\0', strsz - o);
-	if (!nul || (size_t)(nul - s) >= len)
-		return -1;
-	memcpy(dst, s, (size_t)(nul - s) + 1);
-	return 0;
-}
-
-#define BAD(...) vb_error_set(err, VB_EUSAGE, 0, __VA_ARGS__)
-
-/* Read the dynamic section described by @dyn_ph into @elf. */
-static int read_dynamic(int fd, const char *path, uint64_t size, const Elf64_Phdr *ph, size_t nph,
-			const Elf64_Phdr *dyn_ph, vb_elf_t *elf, vb_error_t *err)
-{
-	uint64_t strtab_va = 0, strsz = 0, stroff, rpath = 0, runpath = 0, soname = 0;
-	uint64_t needed[VB_ELF_MAX_NEEDED];
-	size_t n = dyn_ph->p_filesz / sizeof(Elf64_Dyn), i;
-	int have_strtab = 0, have_rpath = 0, have_soname = 0, rc = -1;
-	Elf64_Dyn *dyn = NULL;
-	char *strtab = NULL;
-
-	if (!in_file(dyn_ph->p_offset, dyn_ph->p_filesz, size))
-		return BAD("%s: dynamic section outside the file", path);
-	if (n > MAX_DYN)
-		n = MAX_DYN;
-	dyn = calloc(n ? n : 1, sizeof(*dyn));
-	if (!dyn)
-		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: dynamic section", path);
-	if (pread_all(fd, dyn, n * sizeof(*dyn), dyn_ph->p_offset) < 0) {
-		vb_error_sys(err, "read %s", path);
-		goto out;
-	}
-	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
-		switch (dyn[i].d_tag) {
-		case DT_STRTAB: strtab_va = dyn[i].d_un.d_ptr; have_strtab = 1; break;
-		case DT_STRSZ: strsz = dyn[i].d_un.d_val; break;
-		case DT_RPATH: rpath = dyn[i].d_un.d_val; have_rpath = 1; break;
-		case DT_RUNPATH: runpath = dyn[i].d_un.d_val; elf->has_runpath = 1; break;
-		case DT_SONAME: soname = dyn[i].d_un.d_val; have_soname = 1; break;
-		case DT_NEEDED:
-			if (elf->nneeded == VB_ELF_MAX_NEEDED) {
-				BAD("%s: more than %d DT_NEEDED entries", path, VB_ELF_MAX_NEEDED);
-				goto out;
-			}
-			needed[elf->nneeded++] = dyn[i].d_un.d_val;
-			break;
-		}
-	}
-	if (!have_strtab) {
-		rc = elf->nneeded || have_rpath || elf->has_runpath || have_soname
-			     ? BAD("%s: dynamic section without a string table", path)
-			     : 0;
-		goto out;
-	}
-	if (strsz > MAX_STRTAB || va_to_off(ph, nph, strtab_va, &stroff) < 0 ||
-	    !in_file(stroff, strsz, size)) {
-		BAD("%s: string table outside the file", path);
-		goto out;
-	}
-	strtab = malloc(strsz ? strsz : 1);
-	if (!strtab || pread_all(fd, strtab, strsz, stroff) < 0) {
-		vb_error_set(err, VB_ESYS, strtab ? errno : ENOMEM, "read %s", path);
-		goto out;
-	}
-	for (i = 0; i < elf->nneeded; i++)
-		if (dyn_str(strtab, strsz, needed[i], elf->needed[i], sizeof(elf->needed[i])) < 0 ||
-		    !elf->needed[i][0]) {
-			BAD("%s: bad DT_NEEDED entry %zu", path, i);
-			goto out;
-		}
-	if ((have_rpath && dyn_str(strtab, strsz, rpath, elf->rpath, sizeof(elf->rpath)) < 0) ||
-	    (elf->has_runpath &&
-	     dyn_str(strtab, strsz, runpath, elf->runpath, sizeof(elf->runpath)) < 0) ||
-	    (have_soname && dyn_str(strtab, strsz, soname, elf->soname, sizeof(elf->soname)) < 0)) {
-		BAD("%s: bad RPATH, RUNPATH or SONAME string", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(strtab);
-	free(dyn);
-	return rc;
-}
-
-int vb_elf_read(const char *path, vb_elf_t *elf, vb_error_t *err)
-{
-	Elf64_Phdr *ph = NULL;
-	const Elf64_Phdr *dyn_ph = NULL;
-	Elf64_Ehdr eh;
-	struct stat st;
-	int fd, rc = -1;
-	size_t i;
-
-	memset(elf, 0, sizeof(*elf));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return vb_error_sys(err, "open %s", path);
-	if (fstat(fd, &st) < 0) {
-		vb_error_sys(err, "stat %s", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		BAD("%s: not a regular file", path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size < EI_NIDENT || pread_all(fd, eh.e_ident, EI_NIDENT, 0) < 0 ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG)) {
-		BAD("%s: not an ELF file", path);
-		goto out;
-	}
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64) {
-		BAD("%s: not a 64-bit ELF file (class %u)", path, eh.e_ident[EI_CLASS]);
-		goto out;
-	}
-	if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		BAD("%s: not a little-endian ELF file", path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size < sizeof(eh) || pread_all(fd, &eh, sizeof(eh), 0) < 0) {
-		BAD("%s: truncated ELF header", path);
-		goto out;
-	}
-	if (eh.e_phnum && (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == PN_XNUM ||
-			   !in_file(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr),
-				    (uint64_t)st.st_size))) {
-		BAD("%s: program headers outside the file", path);
-		goto out;
-	}
-	elf->machine = eh.e_machine;
-	elf->type = eh.e_type;
-	ph = calloc(eh.e_phnum ? eh.e_phnum : 1, sizeof(*ph));
-	if (!ph) {
-		vb_error_set(err, VB_ESYS, ENOMEM, "%s: program headers", path);
-		goto out;
-	}
-	if (pread_all(fd, ph, eh.e_phnum * sizeof(*ph), eh.e_phoff) < 0) {
-		vb_error_sys(err, "read %s", path);
-		goto out;
-	}
-	for (i = 0; i < eh.e_phnum; i++) {
-		if (ph[i].p_type == PT_DYNAMIC && !dyn_ph)
-			dyn_ph = &ph[i];
-		if (ph[i].p_type != PT_INTERP)
-			continue;
-		if (ph[i].p_filesz < 2 || ph[i].p_filesz > sizeof(elf->interp) ||
-		    !in_file(ph[i].p_offset, ph[i].p_filesz, (uint64_t)st.st_size) ||
-		    pread_all(fd, elf->interp, ph[i].p_filesz, ph[i].p_offset) < 0 ||
-		    elf->interp[ph[i].p_filesz - 1] != '\0' || elf->interp[0] != '/') {
-			BAD("%s: bad PT_INTERP", path);
-			goto out;
-		}
-	}
-	rc = dyn_ph ? read_dynamic(fd, path, (uint64_t)st.st_size, ph, eh.e_phnum, dyn_ph, elf, err)
-		    : 0;
-out:
-	free(ph);
-	close(fd);
-	return rc;
-}
-
-#undef BAD
-
-/* ==== resolution ======================================================= */
+/* ==== the program and its libraries ===================================== */
 
 /* See rootfs.h.  Inside the tree every directory is real (no symlinks),
  * so this is exactly what the kernel resolves there. */
 int vb_rootfs_normalize(const char *in, char *out, size_t len)
 {
-	size_t o = 0, seg;
-	const char *p = in;
-
 	if (in[0] != '/' || len < 2 || in == out)
 		return -1;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		seg = strcspn(p, "/");
-		if (!seg)
-			break;
-		if (seg == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 0 && out[--o] != '/')
-				;
-		} else if (seg != 1 || p[0] != '.') {
-			if (o + 1 + seg + 1 > len)
-				return -1;
-			out[o++] = '/';
-			memcpy(out + o, p, seg);
-			o += seg;
-		}
-		p += seg;
-	}
-	if (!o)
-		out[o++] = '/';
-	out[o] = '\0';
-	return 0;
-}
-
-/* Directory part of @path into @dir. */
-static void dir_of(const char *path, char *dir, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash || slash == path)
-		snprintf(dir, len, "/");
-	else
-		snprintf(dir, len, "%.*s", (int)(slash - path), path);
-}
-
-/* A readable ELF64 file of @machine (the loader skips anything else). */
-static int candidate_ok(const char *path, unsigned machine)
-{
-	unsigned char id[EI_NIDENT + 4];
-	Elf64_Half m;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return 0;
-	ok = pread_all(fd, id, EI_NIDENT, 0) == 0 && !memcmp(id, ELFMAG, SELFMAG) &&
-	     id[EI_CLASS] == ELFCLASS64 && pread_all(fd, &m, sizeof(m), 18) == 0 && m == machine;
-	close(fd);
-	return ok;
-}
-
-/* Expand $ORIGIN / ${ORIGIN} in @dir; -1 for other tokens ($LIB, $PLATFORM). */
-static int expand_origin(const char *dir, const char *origin, char *out, size_t len)
-{
-	size_t o = 0;
-	const char *p = dir, *add;
-
-	while (*p) {
-		if (*p == '$') {
-			if (!strncmp(p, "$ORIGIN", 7) && (p[7] == '/' || !p[7]))
-				p += 7;
-			else if (!strncmp(p, "${ORIGIN}", 9))
-				p += 9;
-			else
-				return -1;
-			add = origin;
-		} else {
-			if (o + 2 > len)
-				return -1;
-			out[o++] = *p++;
-			continue;
-		}
-		if (o + strlen(add) + 1 > len)
-			return -1;
-		memcpy(out + o, add, strlen(add));
-		o += strlen(add);
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-/* Search the colon-separated @list for @name; found path into @out. */
-static int search_list(const char *list, const char *origin, const char *name, unsigned machine,
-		       char *out, size_t len)
-{
-	char dir[PATH_MAX], raw[PATH_MAX], cand[PATH_MAX];
-	const char *p = list;
-	size_t seg;
-
-	while (p && *p) {
-		seg = strcspn(p, ":");
-		if (seg && seg < sizeof(raw)) {
-			memcpy(raw, p, seg);
-			raw[seg] = '\0';
-			if (expand_origin(raw, origin, dir, sizeof(dir)) == 0 && dir[0] == '/' &&
-			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", dir, name) <
-				    sizeof(cand) &&
-			    candidate_ok(cand, machine) && vb_rootfs_normalize(cand, out, len) == 0)
-				return 0;
-		}
-		p += seg;
-		if (*p == ':')
-			p++;
-	}
-	return -1;
-}
-
-/* Append a directory to the colon list @buf. */
-static void list_add(char *buf, size_t len, const char *dir)
-{
-	size_t o = strlen(buf);
-
-	if (o + 1 + strlen(dir) + 1 <= len)
-		snprintf(buf + o, len - o, "%s%s", o ? ":" : "", dir);
-}
-
-/* The directories of ld.so.conf and its includes (the cache's sources). */
-static void read_ld_conf(const char *path, char *buf, size_t len, int depth)
-{
-	char line[PATH_MAX], pat[PATH_MAX], *s, *e;
-	glob_t g;
-	FILE *fp;
-	size_t i;
-
-	if (depth > 4 || !(fp = fopen(path, "re")))
-		return;
-	while (fgets(line, sizeof(line), fp)) {
-		if ((s = strchr(line, '#')) != NULL)
-			*s = '\0';
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			;
-		for (e = s + strlen(s); e > s && strchr("\n \t", e[-1]); e--)
-			;
-		*e = '\0';
-		if (!strncmp(s, "include", 7) && (s[7] == ' ' || s[7] == '\t')) {
-			for (s += 8; *s == ' ' || *s == '\t'; s++)
-				;
-			if (s[0] == '/')
-				snprintf(pat, sizeof(pat), "%s", s);
-			else
-				snprintf(pat, sizeof(pat), "/etc/%s", s);
-			if (glob(pat, 0, NULL, &g) == 0) {
-				for (i = 0; i < g.gl_pathc; i++)
-					read_ld_conf(g.gl_pathv[i], buf, len, depth + 1);
-				globfree(&g);
-			}
-		} else if (s[0] == '/') {
-			if ((e = strchr(s, '=')) != NULL) /* old "dir=TYPE" form */
-				*e = '\0';
-			list_add(buf, len, s);
-		}
-	}
-	fclose(fp);
-}
-
-/* One loaded object during resolution: [0] the program, [i+1] libs[i]. */
-typedef struct obj {
-	vb_elf_t elf;
-	char origin[PATH_MAX]; /* $ORIGIN */
-	int loader;            /* index in objs of who loaded it, -1 for the program */
-} obj_t;
-
-/* Is @name already loaded (by needed name or soname)? */
-static int loaded(const vb_rootfs_t *rf, const vb_elf_t *interp, const char *name)
-{
-	const char *base = strrchr(rf->interp, '/');
-	size_t i;
-
-	if (rf->interp[0] && (!strcmp(name, interp->soname) || !strcmp(name, rf->interp) ||
-			      (base && !strcmp(name, base + 1))))
-		return 1;
-	for (i = 0; i < rf->nlibs; i++)
-		if (!strcmp(name, rf->libs[i].name) || !strcmp(name, rf->libs[i].soname))
-			return 1;
-	return 0;
-}
-
-/* Find @name needed by objs[@who], following the loader's order. */
-static int find_lib(obj_t *objs, int who, const char *name, const char *conf, char *out,
-		    size_t len)
-{
-	const vb_elf_t *me = &objs[who].elf;
-	const char *ldlp = getenv("LD_LIBRARY_PATH");
-	char raw[PATH_MAX];
-	size_t i;
-	int l;
-
-	if (strchr(name, '/')) {
-		if (expand_origin(name, objs[who].origin, raw, sizeof(raw)) < 0 || raw[0] != '/')
-			return -1;
-		return candidate_ok(raw, me->machine) ? vb_rootfs_normalize(raw, out, len) : -1;
-	}
-	if (!me->has_runpath)
-		for (l = who; l >= 0; l = objs[l].loader)
-			if (!objs[l].elf.has_runpath && objs[l].elf.rpath[0] &&
-			    search_list(objs[l].elf.rpath, objs[l].origin, name, me->machine, out,
-					len) == 0)
-				return 0;
-	if (ldlp && search_list(ldlp, objs[0].origin, name, me->machine, out, len) == 0)
-		return 0;
-	if (me->has_runpath &&
-	    search_list(me->runpath, objs[who].origin, name, me->machine, out, len) == 0)
-		return 0;
-	if (search_list(conf, "", name, me->machine, out, len) == 0)
-		return 0;
-	for (i = 0; i < VB_ARRAY_SIZE(default_dirs); i++)
-		if (search_list(default_dirs[i], "", name, me->machine, out, len) == 0)
-			return 0;
-	return -1;
-}
-
-/* Directories outside the loader's own list go into LD_LIBRARY_PATH. */
-static void compute_libpath(vb_rootfs_t *rf)
-{
-	char dir[PATH_MAX];
-	size_t i, j;
-	int builtin;
-
-	rf->libpath[0] = '\0';
-	for (i = 0; i < rf->nlibs; i++) {
-		dir_of(rf->libs[i].path, dir, sizeof(dir));
-		builtin = 0;
-		for (j = 0; j < VB_ARRAY_SIZE(loader_dirs); j++)
-			builtin |= !strcmp(dir, loader_dirs[j]);
-		if (!builtin && !strstr(rf->libpath, dir)) /* coarse de-duplication */
-			list_add(rf->libpath, sizeof(rf->libpath), dir);
-	}
+	return vb_safefs_normalize(in, out, len);
 }
 
 int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 {
-	obj_t *objs = calloc(VB_ROOTFS_MAX_LIBS + 2, sizeof(*objs));
-	vb_elf_t *interp;
-	char real[PATH_MAX], conf[4096] = "", path[PATH_MAX];
-	const char *name;
-	size_t nobj = 1, k, i;
-	int rc = -1;
+	char real[PATH_MAX];
 
 	rf->nlibs = 0;
 	rf->interp[0] = rf->libpath[0] = '\0';
-	if (!objs)
-		return vb_error_set(err, VB_ESYS, ENOMEM, "resolve %s", program);
-	interp = &objs[VB_ROOTFS_MAX_LIBS + 1].elf;
-	if (!realpath(program, real)) {
-		vb_error_sys(err, "program %s", program);
-		goto out;
-	}
+	if (!realpath(program, real))
+		return vb_error_sys(err, "program %s", program);
 	snprintf(rf->program, sizeof(rf->program), "%s", real);
 	snprintf(rf->inside, sizeof(rf->inside), "%s/%s", VB_ROOTFS_BINDIR,
 		 strrchr(real, '/') ? strrchr(real, '/') + 1 : real);
-	if (vb_elf_read(real, &objs[0].elf, err) < 0)
-		goto out;
-	objs[0].loader = -1;
-	dir_of(real, objs[0].origin, sizeof(objs[0].origin));
-	if (objs[0].elf.interp[0]) {
-		if (vb_rootfs_normalize(objs[0].elf.interp, rf->interp, sizeof(rf->interp)) < 0 ||
-		    vb_elf_read(objs[0].elf.interp, interp, err) < 0) {
-			vb_error_prefix(err, "interpreter of %s", real);
-			goto out;
-		}
-	}
-	read_ld_conf("/etc/ld.so.conf", conf, sizeof(conf), 0);
-	/* Breadth-first, like the loader: all needs of one object, then the next. */
-	for (k = 0; k < nobj; k++) {
-		for (i = 0; i < objs[k].elf.nneeded; i++) {
-			name = objs[k].elf.needed[i];
-			if (loaded(rf, interp, name))
-				continue;
-			if (find_lib(objs, (int)k, name, conf, path, sizeof(path)) < 0) {
-				vb_error_set(err, VB_EUNAVAIL, 0,
-					     "library %s (needed by %s) not found", name,
-					     k ? rf->libs[k - 1].path : real);
-				goto out;
-			}
-			if (rf->nlibs == VB_ROOTFS_MAX_LIBS) {
-				vb_error_set(err, VB_EUNAVAIL, 0, "%s needs more than %d libraries",
-					     real, VB_ROOTFS_MAX_LIBS);
-				goto out;
-			}
-			if (vb_elf_read(path, &objs[nobj].elf, err) < 0)
-				goto out;
-			objs[nobj].loader = (int)k;
-			dir_of(path, objs[nobj].origin, sizeof(objs[nobj].origin));
-			snprintf(rf->libs[rf->nlibs].name, sizeof(rf->libs[0].name), "%s", name);
-			snprintf(rf->libs[rf->nlibs].path, sizeof(rf->libs[0].path), "%s", path);
-			snprintf(rf->libs[rf->nlibs].soname, sizeof(rf->libs[0].soname), "%s",
-				 objs[nobj].elf.soname);
-			rf->libs[rf->nlibs].needed_by = (int)k - 1;
-			rf->nlibs++;
-			nobj++;
-		}
-	}
-	compute_libpath(rf);
-	rc = 0;
-out:
-	free(objs);
-	return rc;
+	if (vb_libsearch_closure(real, rf->interp, sizeof(rf->interp), rf->libs, VB_ROOTFS_MAX_LIBS,
+				 &rf->nlibs, err) < 0)
+		return -1;
+	vb_libsearch_libpath(rf->libs, rf->nlibs, rf->libpath, sizeof(rf->libpath));
+	return 0;
 }
 
 /* ==== assembly ========================================================= */
@@ -572,7 +62,7 @@ static int copy_in(vb_rootfs_t *rf, const char *src, const char *dst, vb_error_t
 
 	if ((size_t)snprintf(to, sizeof(to), "%s%s", rf->dir, dst) >= sizeof(to))
 		return vb_error_set(err, VB_EUSAGE, 0, "path too long: %s%s", rf->dir, dst);
-	dir_of(to, parent, sizeof(parent));
+	vb_path_dir(to, parent, sizeof(parent));
 	if (vb_mkdir_p(parent, 0755, err) < 0)
 		return -1;
 	in = open(src, O_RDONLY | O_CLOEXEC);
@@ -700,7 +190,7 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 		rf->dir[0] = '\0';
 		return -1;
 	}
-	rf->res = vb_res_add_path(VB_RES_DIR, rf->dir);
+	rf->res = vb_undo_add_path(VB_UNDO_DIR, rf->dir);
 	if (chmod(rf->dir, 0755) < 0) {
 		vb_error_sys(err, "chmod %s", rf->dir);
 		goto fail;
@@ -754,7 +244,7 @@ json_t *vb_rootfs_to_json(const vb_rootfs_t *rf)
 void vb_rootfs_destroy(vb_rootfs_t *rf)
 {
 	if (rf->res) {
-		vb_res_release(rf->res);
+		vb_undo_release(rf->res);
 		rf->res = 0;
 	} else if (rf->dir[0]) {
 		vb_rm_rf(rf->dir);

@@ -1,19 +1,23 @@
 /*
- * rootfs.h - a minimal root filesystem for running one program in a container.
+ * rootfs.h - a minimal root filesystem for running one program in a
+ * container: the tree on disk (a new private directory, the files copied
+ * in, the empty /proc /dev /tmp /sys /etc and the bind-mount points) and
+ * its description for run.json.
  *
- * vbench's own container runtime (env_container.c) and later OCI bundles
- * need a tree holding the agent and exactly the shared libraries it loads,
- * nothing else.  The libraries are found the way the dynamic loader finds
- * them: the program's ELF64 dynamic section is read directly (DT_NEEDED,
- * DT_RPATH, DT_RUNPATH, DT_SONAME, PT_INTERP), each needed name is searched
- * breadth-first through RPATH (of the object and its loaders, ignored when
- * the object has RUNPATH), LD_LIBRARY_PATH, RUNPATH, the directories of
- * /etc/ld.so.conf (standing in for ld.so.cache) and the system directories,
- * skipping files of another ELF class or machine.  Every file is copied (not
- * linked: the tree may be on another filesystem).  The interpreter and the
- * libraries keep their host paths; the program goes to VB_ROOTFS_BINDIR,
- * wherever it lives on the host (a build tree under /tmp would otherwise be
- * hidden by the container's own /tmp).
+ * vbench's own container runtime (env/container.c) and the OCI backend
+ * (env/oci.c) pivot into such a tree; the engine backends import the same
+ * files as a tar stream (rootfs_tar.c) and the guest's initramfs holds them
+ * too.  The tree holds the program and exactly the shared libraries it
+ * loads, nothing else: which ones, and where, is the library search's
+ * answer (libsearch.h).  Every file is copied (not linked: the tree may be
+ * on another filesystem).  The interpreter and the libraries keep their
+ * host paths; the program goes to VB_ROOTFS_BINDIR, wherever it lives on
+ * the host (a build tree under /tmp would otherwise be hidden by the
+ * container's own /tmp).
+ *
+ * Must not: read ELF files (elf.h) or decide which library the loader
+ * takes (libsearch.h); mount anything or start the program (the backends
+ * do).
  */
 #ifndef VB_ROOTFS_H
 #define VB_ROOTFS_H
@@ -23,32 +27,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/image/libsearch.h"
 #include "lib/error.h"
 
-#define VB_ELF_MAX_NEEDED 64  /* DT_NEEDED entries read from one object */
 #define VB_ROOTFS_MAX_LIBS 64 /* libraries in one closure */
 #define VB_ROOTFS_BINDIR "/usr/libexec/vbench" /* where the program goes inside */
-
-/* What the loader needs to know about one ELF64 file. */
-typedef struct vb_elf {
-	unsigned machine;                        /* e_machine (EM_X86_64) */
-	unsigned type;                           /* e_type (ET_EXEC, ET_DYN) */
-	char interp[PATH_MAX];                   /* PT_INTERP ("" when none: static) */
-	char soname[256];                        /* DT_SONAME ("" when none) */
-	char rpath[1024];                        /* DT_RPATH ("" when none) */
-	char runpath[1024];                      /* DT_RUNPATH ("" when none) */
-	int has_runpath;                         /* DT_RUNPATH present (then RPATH is ignored) */
-	char needed[VB_ELF_MAX_NEEDED][256];     /* DT_NEEDED, in file order */
-	size_t nneeded;
-} vb_elf_t;
-
-/* One resolved library. */
-typedef struct vb_lib {
-	char name[256];      /* the DT_NEEDED entry that asked for it */
-	char path[PATH_MAX]; /* where the loader finds it (same path inside the rootfs) */
-	char soname[256];    /* its DT_SONAME ("" when none) */
-	int needed_by;       /* index of the requesting library, -1 for the program */
-} vb_lib_t;
 
 typedef struct vb_rootfs {
 	char dir[PATH_MAX];                /* the tree on the host ("" until built) */
@@ -67,23 +50,16 @@ typedef struct vb_rootfs {
 } vb_rootfs_t;
 
 /*
- * Read the ELF header, program headers and dynamic section of @path.
- * Returns 0, or -1 with @err set: VB_EUSAGE for a file that is not a
- * well-formed little-endian ELF64 (the message says what is wrong),
- * VB_ESYS when it cannot be read.  Never reads outside the file.
- */
-int vb_elf_read(const char *path, vb_elf_t *elf, vb_error_t *err);
-
-/*
  * Resolve @program's interpreter and the closure of its shared libraries
- * into @rf (program, interp, libs, libpath), without copying anything.
- * Returns 0, or -1 with @err naming the library not found and who needs it.
+ * into @rf (program, interp, libs, libpath: vb_libsearch_closure and
+ * vb_libsearch_libpath), without copying anything.  Returns 0, or -1 with
+ * @err naming the library not found and who needs it.
  */
 int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err);
 
 /*
  * Resolve @program and assemble the tree in a new private directory
- * @parent/vbench-rootfs-<pid>-XXXXXX (registered VB_RES_DIR the moment it
+ * @parent/vbench-rootfs-<pid>-XXXXXX (registered VB_UNDO_DIR the moment it
  * exists): the program, its interpreter and libraries at their host paths,
  * empty /proc /dev /tmp /sys /etc, and an empty directory for each of the
  * @nmounts absolute paths in @mounts (bind-mount points, e.g. the scratch
@@ -96,7 +72,7 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
  * Lexically normalise the absolute path @in into @out ("//", "." and ".."
  * removed, ".." never above "/"): where a path lands inside the tree.
  * @in and @out must differ.  Returns 0, or -1 if @in is not absolute or
- * @out is too small.
+ * @out is too small.  vb_safefs_normalize on absolute paths only.
  */
 int vb_rootfs_normalize(const char *in, char *out, size_t len);
 

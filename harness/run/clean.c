@@ -172,10 +172,11 @@ static int owner_alive(const marker_t *m)
 	char boot[64], state;
 	unsigned long long start;
 
-	if (vb_boot_id(boot, sizeof(boot)) < 0 ||
+	if (vb_marker_boot_id(boot, sizeof(boot)) < 0 ||
 	    strcmp(boot, json_string_value(json_object_get(m->head, "boot_id"))))
 		return 0;
-	return vb_proc_identity(m->pid, &state, &start) == 0 && start == m->start && state != 'Z';
+	return vb_marker_proc_identity(m->pid, &state, &start) == 0 && start == m->start &&
+	       state != 'Z';
 }
 
 /* ==== undoing one resource ================================================= */
@@ -192,7 +193,7 @@ static int wait_gone(pid_t pid, unsigned long long start)
 	/* A killed process may take seconds to exit on a busy host (its memory,
 	 * I/O in flight): more than 1 s was seen here with the host loaded. */
 	for (i = 0; i < 1000; i++) {
-		if (vb_proc_identity(pid, &state, &s) < 0 || s != start || state == 'Z')
+		if (vb_marker_proc_identity(pid, &state, &s) < 0 || s != start || state == 'Z')
 			return 0;
 		usleep(5000);
 	}
@@ -211,8 +212,8 @@ static int is_ours(pid_t pid, void *arg)
 	unsigned long long start;
 	char state;
 
-	return vb_proc_identity(pid, &state, &start) == 0 && start == id->start && state != 'Z' &&
-	       vb_clean_process_of_run(pid, id->run_id);
+	return vb_marker_proc_identity(pid, &state, &start) == 0 && start == id->start &&
+	       state != 'Z' && vb_clean_process_of_run(pid, id->run_id);
 }
 
 static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, char *msg,
@@ -232,7 +233,7 @@ static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, cha
 		return snprintf(msg + strlen(msg), len - strlen(msg),
 				": PID out of range or no start time recorded"),
 		       REFUSED;
-	if (vb_proc_identity((pid_t)pid, &state, &start) < 0 ||
+	if (vb_marker_proc_identity((pid_t)pid, &state, &start) < 0 ||
 	    start != (unsigned long long)json_integer_value(js) || state == 'Z')
 		return GONE;
 	/* The start time matches; it must also carry the run's id, or it is
@@ -251,7 +252,7 @@ static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, cha
 	if (getpgid((pid_t)pid) == (pid_t)pid && is_ours((pid_t)pid, &id))
 		kill(-(pid_t)pid, SIGKILL);
 	/* The leader itself through a pidfd checked again: never a reused PID. */
-	rc = vb_res_kill_verified((pid_t)pid, SIGKILL, is_ours, &id);
+	rc = vb_undo_kill_verified((pid_t)pid, SIGKILL, is_ours, &id);
 	if (rc < 0)
 		return snprintf(msg + strlen(msg), len - strlen(msg), ": %s", strerror(errno)),
 		       FAILED;

@@ -430,7 +430,7 @@ static int rm_cgroup(const char *path, int depth)
 	DIR *d;
 	int i, rc = 0;
 
-	vb_res_kill_cgroup(path);
+	vb_undo_kill_cgroup(path);
 	d = opendir(path);
 	while (d && depth < MAX_DEPTH && (de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))

@@ -81,7 +81,8 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	rest = all & ~env;
 	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
 	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
-	vb_cpulist_pin_mask(rest); /* the harness off the environments' CPUs */
+	if (rest)
+		vb_cpulist_pin_mask(rest);
 	return 0;
 }
 
@@ -257,7 +258,7 @@ int vb_prepare_scratch(vb_run_cfg_t *cfg, int *res, vb_error_t *err)
 		if (!mkdtemp(tmpl))
 			return vb_error_sys(err, "create scratch directory in /var/tmp");
 		snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", tmpl);
-		*res = vb_res_add_path(VB_RES_DIR, cfg->scratch);
+		*res = vb_undo_add_path(VB_UNDO_DIR, cfg->scratch);
 	}
 	if (vb_fs_info(cfg->scratch, type, sizeof(type), &ram, err) < 0)
 		return -1;

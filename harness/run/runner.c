@@ -329,7 +329,7 @@ static int run(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "run state"), VB_EXIT_FAIL;
 	st->cfg = cfg;
 	st->rs = rs;
-	vb_res_install_signals();
+	vb_undo_install_signals();
 	/* What killed runs left, before this one creates anything (clean.h). */
 	vb_clean(&(vb_clean_opts_t){ .brief = 1, .out = stderr }, NULL, NULL);
 	if (setup(st, err) < 0) {
@@ -400,7 +400,7 @@ finish:
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
 out:
-	vb_res_release_all();
+	vb_undo_release_all();
 	json_decref(st->doc);
 	free(st->order);
 	free(st->done);

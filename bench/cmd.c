@@ -1,0 +1,36 @@
+/*
+ * cmd.c - the table of `vbench`'s subcommands (cmd.h): name, entry point,
+ * command line and one line of help each.  main.c dispatches from it and
+ * prints it; the tests walk it (every command's --help from its table).
+ */
+#include "bench/cmd.h"
+
+#include "harness/core/options.h"
+#include "lib/util.h"
+
+static const vb_cmd_t cmds[] = {
+	{ "run", vb_cmd_run, &vb_run_cfg_spec, "run workloads in environments and record run.json" },
+	{ "list", vb_cmd_list, &vb_cmd_list_spec, "environments (available or why not) and workloads" },
+	{ "doctor", vb_cmd_doctor, &vb_cmd_doctor_spec,
+	  "what this host can run, what is missing, how to get it" },
+	{ "report", vb_cmd_report, &vb_cmd_report_spec,
+	  "summary, report.md, report.html, charts and the overhead table from run.json" },
+	{ "compare", vb_cmd_compare, &vb_cmd_compare_spec,
+	  "two runs side by side: change, interval, significance per metric" },
+	{ "plan", vb_cmd_plan, &vb_cmd_plan_spec,
+	  "capacity plan: services per host and hosts needed per environment" },
+	{ "explain", vb_cmd_explain, &vb_cmd_explain_spec,
+	  "architecture vs mechanism, and common claims judged on a run" },
+	{ "clean", vb_cmd_clean, &vb_cmd_clean_spec,
+	  "remove what killed runs left (their markers say what), never a live run's" },
+};
+
+size_t vb_cmd_count(void)
+{
+	return VB_ARRAY_SIZE(cmds);
+}
+
+const vb_cmd_t *vb_cmd_at(size_t i)
+{
+	return i < VB_ARRAY_SIZE(cmds) ? &cmds[i] : NULL;
+}
