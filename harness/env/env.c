@@ -1,50 +1,64 @@
 /*
- * env.c - the list of environment backends and the checks on their tables.
- * Adding an environment is one file and one line in `backends` below.
+ * env.c - the table of environment backends (list.h, and those a program
+ * adds: vb_env_register), the checks on their tables and their classes.
+ * Adding an environment is one file and one line in list.h.
  */
 #include "harness/env/env.h"
+#include "harness/env/list.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/util.h"
 
-extern const vb_env_ops_t vb_env_bare;
-extern const vb_env_ops_t vb_env_container;
-extern const vb_env_ops_t vb_env_oci;
-extern const vb_env_ops_t vb_env_docker;
-extern const vb_env_ops_t vb_env_podman;
-extern const vb_env_ops_t vb_env_hosted;
-extern const vb_env_ops_t vb_env_kvm;
+#define VB_DECLARE_ENV(name) extern const vb_env_ops_t vb_env_##name;
+VB_ENVS(VB_DECLARE_ENV)
+#undef VB_DECLARE_ENV
 
-static const vb_env_ops_t *const backends[] = {
-	&vb_env_bare,
-	&vb_env_container,
-	&vb_env_oci,
-	&vb_env_docker,
-	&vb_env_podman,
-	&vb_env_hosted,
-	&vb_env_kvm,
-};
+#define VB_ENV_ENTRY(name) &vb_env_##name,
+static const vb_env_ops_t *const backends[] = { VB_ENVS(VB_ENV_ENTRY) };
+#undef VB_ENV_ENTRY
+
+/* Backends added at run time (vb_env_register), after the list's. */
+#define VB_ENV_EXTRA_MAX 4
+static const vb_env_ops_t *extra[VB_ENV_EXTRA_MAX];
+static size_t nextra;
 
 size_t vb_env_count(void)
 {
-	return VB_ARRAY_SIZE(backends);
+	return VB_ARRAY_SIZE(backends) + nextra;
 }
 
 const vb_env_ops_t *vb_env_at(size_t i)
 {
-	return i < VB_ARRAY_SIZE(backends) ? backends[i] : NULL;
+	if (i < VB_ARRAY_SIZE(backends))
+		return backends[i];
+	i -= VB_ARRAY_SIZE(backends);
+	return i < nextra ? extra[i] : NULL;
 }
 
 const vb_env_ops_t *vb_env_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < VB_ARRAY_SIZE(backends); i++)
-		if (!strcmp(backends[i]->name, name))
-			return backends[i];
+	for (i = 0; name && i < vb_env_count(); i++)
+		if (!strcmp(vb_env_at(i)->name, name))
+			return vb_env_at(i);
 	return NULL;
+}
+
+int vb_env_register(const vb_env_ops_t *ops, vb_error_t *err)
+{
+	if (vb_env_check(ops, err) < 0)
+		return -1;
+	if (vb_env_find(ops->name))
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: registered twice",
+				    ops->name);
+	if (nextra == VB_ENV_EXTRA_MAX)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: no room (%d added at most)",
+				    ops->name, VB_ENV_EXTRA_MAX);
+	extra[nextra++] = ops;
+	return 0;
 }
 
 const char *vb_env_names(void)
@@ -53,9 +67,9 @@ const char *vb_env_names(void)
 	size_t i, off = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < VB_ARRAY_SIZE(backends) && off < sizeof(buf); i++)
+	for (i = 0; i < vb_env_count() && off < sizeof(buf); i++)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? ", " : "",
-					backends[i]->name);
+					vb_env_at(i)->name);
 	return buf;
 }
 
@@ -66,11 +80,14 @@ const char *vb_env_undo_key(const vb_env_ops_t *ops)
 
 const vb_env_ops_t *vb_env_find_undo(const char *key)
 {
+	const vb_env_ops_t *o;
 	size_t i;
 
-	for (i = 0; key && i < VB_ARRAY_SIZE(backends); i++)
-		if (backends[i]->undo && !strcmp(vb_env_undo_key(backends[i]), key))
-			return backends[i];
+	for (i = 0; key && i < vb_env_count(); i++) {
+		o = vb_env_at(i);
+		if (o->undo && !strcmp(vb_env_undo_key(o), key))
+			return o;
+	}
 	return NULL;
 }
 

@@ -3,7 +3,7 @@
  *
  * An environment is a place the agent can run: bare metal, a container, a
  * VM.  Each backend fills one vb_env_ops_t (one file per backend, listed in
- * env.c) with every fact about itself: its class, its options, its hooks,
+ * list.h) with every fact about itself: its class, its options, its hooks,
  * its crash cleanup.  The core checks every table when it is loaded
  * (required hooks present, interface version matches) and a backend whose
  * probe fails is skipped with its reason, never a crash.
@@ -165,6 +165,11 @@ struct vb_env {
 				   * instance, "-d2", "-nv"... for extra ones (density.h) */
 	void *priv;               /* backend state */
 };
+
+/* Add the backend @ops after those of list.h, for a program that is not
+ * vbench (the test binary's null backend): checked (vb_env_check), its
+ * name unused.  0, or -1 with @err (VB_EUSAGE). */
+int vb_env_register(const vb_env_ops_t *ops, vb_error_t *err);
 
 /* Number of registered backends and the i-th one. */
 size_t vb_env_count(void);
