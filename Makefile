@@ -177,6 +177,8 @@ TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
 TEST_SRCS += tests/check_registry.c
 TEST_SRCS += tests/check_undo.c
+TEST_SRCS += tests/check_lifecycle.c
+TEST_SRCS += tests/env_null.c
 TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
 TEST_SRCS += tests/check_io.c
@@ -318,7 +320,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo cpu mem io counters hostinfo \
+UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san

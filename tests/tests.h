@@ -19,6 +19,7 @@
 	X(mountinfo)   \
 	X(registry)    \
 	X(undo)        \
+	X(lifecycle)   \
 	X(cpu)         \
 	X(mem)         \
 	X(io)          \
