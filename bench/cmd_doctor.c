@@ -79,7 +79,7 @@ int vb_cmd_doctor(int argc, char **argv)
 	for (i = 0; i < vb_env_count(); i++) {
 		const vb_env_ops_t *o = vb_env_at(i);
 		vb_error_clear(&err);
-		if (o->probe(&cfg, &err) == 0)
+		if (vb_env_probe(o, &cfg, &err) == 0)
 			printf("  %-10s ok\n", o->name);
 		else
 			printf("  %-10s unavailable: %s\n", o->name, err.msg);

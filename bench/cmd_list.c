@@ -38,7 +38,7 @@ int vb_cmd_list(int argc, char **argv)
 	for (i = 0; i < vb_env_count(); i++) {
 		const vb_env_ops_t *o = vb_env_at(i);
 		vb_error_clear(&err);
-		int ok = vb_env_check(o, &err) == 0 && o->probe(&cfg, &err) == 0;
+		int ok = vb_env_probe(o, &cfg, &err) == 0;
 		printf("  %-10s %-34s %s%s\n", o->name, o->type, ok ? "available" : "unavailable: ",
 		       ok ? "" : err.msg);
 	}

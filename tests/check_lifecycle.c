@@ -118,9 +118,14 @@ START_TEST(test_up_down)
 
 	register_null();
 	ck_assert_int_eq(parse(&cfg, &err, "--env", "null", "--null-label", "green", NULL), 0);
+	/* no probe hook: the common check of the agent is its probe */
+	snprintf(cfg.agent_path, sizeof(cfg.agent_path), "%s/no-such-agent", vb_test_bindir());
+	ck_assert_int_eq(vb_env_probe(&vb_env_null, &cfg, &err), -1);
+	ck_assert_int_eq(err.code, VB_EUNAVAIL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "no-such-agent not executable"));
 	snprintf(cfg.agent_path, sizeof(cfg.agent_path), "%s/workloads/vbench-agent",
 		 vb_test_bindir());
-	ck_assert_msg(vb_env_null.probe(&cfg, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_env_probe(&vb_env_null, &cfg, &err) == 0, "%s", err.msg);
 	vb_env_init(&env, &vb_env_null, &cfg, NULL);
 	ck_assert_msg(vb_env_up(&env, &err) == 0, "%s", err.msg);
 	ck_assert(env.started);

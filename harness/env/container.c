@@ -343,9 +343,6 @@ static int ct_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 	int flags = ns_flags(geteuid() != 0) | CLONE_NEWCGROUP, st;
 	pid_t pid;
 
-	if (access(cfg->agent_path, X_OK) < 0)
-		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
-				    cfg->agent_path);
 	pid = fork();
 	if (pid < 0)
 		return vb_error_sys(err, "container probe: fork");

@@ -59,11 +59,11 @@ static void count_envs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 		if (!o)
 			continue;
 		if (o->caps & VB_ENV_IS_VM) {
-			if (o->probe(cfg, &err) == 0)
+			if (vb_env_probe(o, cfg, &err) == 0)
 				n->nvm++;
 			continue;
 		}
-		if (cfg->all_envs && o->probe(cfg, &err) < 0)
+		if (cfg->all_envs && vb_env_probe(o, cfg, &err) < 0)
 			continue;
 		n->nhost++;
 		n->nrootfs += o->disk_usage != NULL; /* a rootfs copy of its own */

@@ -50,7 +50,7 @@ int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 	json_t *facts;
 
 	vb_error_clear(&err);
-	if (vb_env_check(env->ops, &err) < 0 || env->ops->probe(st->cfg, &err) < 0 ||
+	if (vb_env_probe(env->ops, st->cfg, &err) < 0 ||
 	    vb_env_up(env, &err) < 0)
 		goto unavailable;
 	json_object_set_new(rec, "start_latency_ns", json_integer((json_int_t)env->start_ns));
