@@ -7,7 +7,7 @@
  * right error_kind; the serve loop greets with "ready", answers garbage and
  * over-long lines with an error instead of dying, and says "bye" on quit.
  *
- * The harness side (harness/core/agentio.c): the real vbench-agent is spawned,
+ * The harness side (harness/core/chan.c): the real vbench-agent is spawned,
  * greets and answers a run request; children that send junk, over-long
  * lines or nothing at all give VB_EPROTO / VB_ETIMEOUT, and closing the
  * channel always leaves no process behind.
@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/chan.h"
 #include "harness/core/undo.h"
 #include "lib/util.h"
 #include "workloads/agent.h"

@@ -1,6 +1,6 @@
 /*
  * agentmsg.c - what a message from an agent must be before anything reads
- * it (agentio.h, the protocol in workloads/agent.h).  An agent runs in an
+ * it (chan.h, the protocol in workloads/agent.h).  An agent runs in an
  * environment vbench measures but does not trust (a guest, a container), so
  * its messages are held to the protocol's bounds (depth, string length,
  * members: what run.json can hold once a message is embedded in it), a
@@ -16,7 +16,7 @@
 
 #include "workloads/agent.h"
 #include "workloads/workload.h"
-#include "harness/core/agentio.h"
+#include "harness/core/chan.h"
 #include "harness/core/options.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"

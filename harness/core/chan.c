@@ -1,8 +1,8 @@
 /*
- * agentio.c - spawning agents and talking to them (see agentio.h): the
+ * chan.c - spawning agents and talking to them (see chan.h): the
  * line framing, the request in flight and the reply that must answer it.
  */
-#include "harness/core/agentio.h"
+#include "harness/core/chan.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * agentio.h - the harness side of the agent protocol (workloads/agent.h).
+ * chan.h - the harness side of the agent protocol (workloads/agent.h).
  *
  * A channel is a pair of file descriptors to one running agent plus the
  * process that owns them.  Lines from an agent are untrusted input: each is
@@ -17,8 +17,8 @@
  * refusal of that request: an answer, in step, so not a protocol error
  * (VB_EREFUSED).  The messages themselves are checked in agentmsg.c.
  */
-#ifndef VB_AGENTIO_H
-#define VB_AGENTIO_H
+#ifndef VB_CHAN_H
+#define VB_CHAN_H
 
 #include <jansson.h>
 #include <sys/types.h>
