@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/chan.h"
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"

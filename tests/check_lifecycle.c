@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/chan.h"
 #include "harness/core/options.h"
 #include "harness/env/env.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/chan.h"
 #include "lib/counters.h"
 #include "harness/analysis/stats.h"

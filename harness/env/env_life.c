@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
 #include "harness/env/ct_common.h"

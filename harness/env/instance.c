@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/undo.h"
 #include "lib/util.h"

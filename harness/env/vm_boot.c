@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "harness/core/marker.h"
+#include "harness/core/agentmsg.h"
 #include "harness/core/options.h"
 #include "harness/core/undo.h"
 #include "harness/env/vm_int.h"

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "workloads/workload.h"
+#include "harness/core/agentmsg.h"
 #include "lib/hostinfo.h"
 #include "harness/env/instance.h"
 #include "harness/core/undo.h"

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/undo.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"

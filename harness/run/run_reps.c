@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/core/agentmsg.h"
 #include "lib/counters.h"
 #include "harness/analysis/stats.h"
 #include "harness/core/undo.h"

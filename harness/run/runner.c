@@ -17,6 +17,7 @@
 
 #include "workloads/workload.h"
 #include "harness/run/clean.h"
+#include "harness/core/agentmsg.h"
 #include "lib/counters.h"
 #include "harness/run/density.h"
 #include "harness/env/env.h"
