@@ -172,7 +172,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	}
 	p->have_img = 1;
 	snprintf(tag, sizeof(tag), "%s%s", name, env->inst);
-	if (vb_vmdisk_create(&p->disk, cfg, tag, err) < 0)
+	if (vb_vm_disk_create(&p->disk, cfg, tag, err) < 0)
 		return vb_error_prefix(err, "%s: scratch disk", name);
 	p->have_disk = 1;
 	if (vb_env_cgroup(env, cfg->memory + p->allowance, err) < 0)
@@ -229,7 +229,7 @@ static int vm_disk_usage(vb_env_t *env, uint64_t *own, uint64_t *shared)
 	vm_priv_t *p = env->priv;
 	uint64_t k = 0, i = 0;
 
-	if (!p || !p->have_disk || vb_vmdisk_usage(&p->disk, own) < 0)
+	if (!p || !p->have_disk || vb_vm_disk_usage(&p->disk, own) < 0)
 		return -1;
 	if (p->have_img) {
 		vb_du_bytes(p->img.kernel, &k);
@@ -250,8 +250,8 @@ static json_t *vm_describe(vb_env_t *env)
 		      "qemu", vb_qemu_describe(&p->qc) ?: json_null(), "command", cmd, "accel",
 		      p->qc.accel, "machine", p->qc.machine, "mechanism", env->ops->mechanism,
 		      "guest_image", vb_guest_image_to_json(&p->img), "scratch_disk",
-		      vb_vmdisk_to_json(&p->disk), "guest_scratch", "device", VB_QEMU_GUEST_DISK,
-		      "mount", VB_GUEST_SCRATCH, "fs", VB_VMDISK_FS, "limits",
+		      vb_vm_disk_to_json(&p->disk), "guest_scratch", "device", VB_QEMU_GUEST_DISK,
+		      "mount", VB_GUEST_SCRATCH, "fs", VB_VM_DISK_FS, "limits",
 		      vb_env_limits_json(env),
 		      "memory", "guest_bytes", (json_int_t)p->qc.memory, "qemu_allowance_bytes",
 		      (json_int_t)p->allowance, "rule",
@@ -296,7 +296,7 @@ static void vm_cleanup(vb_env_t *env)
 	if (!p)
 		return;
 	if (p->have_disk)
-		vb_vmdisk_destroy(&p->disk);
+		vb_vm_disk_destroy(&p->disk);
 	if (p->sockdir_res)
 		vb_undo_release(p->sockdir_res);
 	vb_argv_free(&p->argv);

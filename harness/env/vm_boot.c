@@ -193,7 +193,7 @@ static int qemu_exited(vb_env_t *env, char *buf, size_t len)
 		return 0;
 	vb_undo_forget(env->chan.res);
 	env->chan.pid = 0;
-	vb_vm_exit_text(st, buf, len);
+	vb_vm_log_exit_text(st, buf, len);
 	return 1;
 }
 

@@ -1,6 +1,6 @@
 /*
- * vmsupport.c - scratch disk image, console tail and TSC rate for the VM
- * environments (vmsupport.h).
+ * vm_disk.c - scratch disk image, console tail and TSC rate for the VM
+ * environments (vm_disk.h).
  */
 #include "harness/env/vm_disk.h"
 
@@ -24,13 +24,13 @@
 
 /* ==== the scratch disk image ============================================ */
 
-uint64_t vb_vmdisk_size(uint64_t largest)
+uint64_t vb_vm_disk_size(uint64_t largest)
 {
 	uint64_t size;
 
-	size = largest > (UINT64_MAX - VB_VMDISK_SLACK) / 2 ? UINT64_MAX
-							    : 2 * largest + VB_VMDISK_SLACK;
-	size = size < VB_VMDISK_MIN ? VB_VMDISK_MIN : size;
+	size = largest > (UINT64_MAX - VB_VM_DISK_SLACK) / 2 ? UINT64_MAX
+							    : 2 * largest + VB_VM_DISK_SLACK;
+	size = size < VB_VM_DISK_MIN ? VB_VM_DISK_MIN : size;
 	if (size > UINT64_MAX - ((1ULL << 20) - 1)) /* no room to round up: down */
 		return size & ~((1ULL << 20) - 1);
 	return (size + (1ULL << 20) - 1) & ~((1ULL << 20) - 1);
@@ -64,11 +64,11 @@ static int inherit_fd(void *arg)
 
 /* mkfs.ext4 on the image's descriptor, as /proc/self/fd/N in its own
  * process: the path in the scratch directory is never opened again. */
-static int run_mkfs(vb_vmdisk_t *d, vb_error_t *err)
+static int run_mkfs(vb_vm_disk_t *d, vb_error_t *err)
 {
 	char dev[32], *argv[] = { d->mkfs, "-q", "-F", "-E",
 				  "nodiscard,lazy_itable_init=0,lazy_journal_init=0", dev, NULL };
-	vb_proc_opts_t o = { .timeout_ms = VB_VMDISK_MKFS_TIMEOUT_MS, .child_hook = inherit_fd,
+	vb_proc_opts_t o = { .timeout_ms = VB_VM_DISK_MKFS_TIMEOUT_MS, .child_hook = inherit_fd,
 			     .hook_arg = &d->fd };
 	char out[512], errs[2048], line[256];
 	uint64_t t0 = vb_now_ns();
@@ -87,7 +87,7 @@ static int run_mkfs(vb_vmdisk_t *d, vb_error_t *err)
 	return 0;
 }
 
-int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err)
+int vb_vm_disk_create(vb_vm_disk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err)
 {
 	/* With --scratch naming an allowed block device the image is vbench's
 	 * own, in /var/tmp: the device is never formatted or written here. */
@@ -100,7 +100,7 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "mkfs.ext4 not installed (apt-get install e2fsprogs)");
 	d->largest_file = cfg->largest_file;
-	d->bytes = vb_vmdisk_size(d->largest_file);
+	d->bytes = vb_vm_disk_size(d->largest_file);
 	if (!dir[0]) {
 		snprintf(d->dir, sizeof(d->dir), "/var/tmp/vbench-vmdisk-%s-XXXXXX", vb_marker_run_id());
 		if (!mkdtemp(d->dir)) {
@@ -144,11 +144,11 @@ int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, v
 		goto fail;
 	return 0;
 fail:
-	vb_vmdisk_destroy(d);
+	vb_vm_disk_destroy(d);
 	return -1;
 }
 
-void vb_vmdisk_destroy(vb_vmdisk_t *d)
+void vb_vm_disk_destroy(vb_vm_disk_t *d)
 {
 	if (d->fd > 2) {
 		close(d->fd);
@@ -164,7 +164,7 @@ void vb_vmdisk_destroy(vb_vmdisk_t *d)
 	}
 }
 
-int vb_vmdisk_usage(const vb_vmdisk_t *d, uint64_t *bytes)
+int vb_vm_disk_usage(const vb_vm_disk_t *d, uint64_t *bytes)
 {
 	struct stat st;
 
@@ -174,10 +174,10 @@ int vb_vmdisk_usage(const vb_vmdisk_t *d, uint64_t *bytes)
 	return 0;
 }
 
-json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d)
+json_t *vb_vm_disk_to_json(const vb_vm_disk_t *d)
 {
 	return json_pack("{s:s,s:I,s:s,s:s,s:I,s:s,s:s,s:f}", "image", d->path, "bytes",
-			 (json_int_t)d->bytes, "format", "raw, sparse", "fs", VB_VMDISK_FS,
+			 (json_int_t)d->bytes, "format", "raw, sparse", "fs", VB_VM_DISK_FS,
 			 "largest_file_bytes", (json_int_t)d->largest_file, "size_rule",
 			 "max(1 GiB, 2 x largest file_bytes of the selected I/O workloads + 256 MiB)",
 			 "mkfs", "mkfs.ext4 -q -F -E nodiscard,lazy_itable_init=0,lazy_journal_init=0",
@@ -226,7 +226,7 @@ static void keep_end(char *acc, size_t *alen, size_t cap, const char *s, size_t 
 	acc[*alen] = '\0';
 }
 
-char *vb_vm_exit_text(int status, char *buf, size_t len)
+char *vb_vm_log_exit_text(int status, char *buf, size_t len)
 {
 	const char *abbrev;
 

@@ -1,5 +1,5 @@
 /*
- * vmsupport.h - the host-side pieces of a VM environment that are not QEMU
+ * vm_disk.h - the host-side pieces of a VM environment that are not QEMU
  * itself: the scratch disk image, the tail of a guest's console log, and
  * the host's TSC rate.
  *
@@ -19,8 +19,8 @@
  * A guest's console is untrusted text: the tail helper bounds what it reads
  * and replaces anything unprintable before it lands in an error message.
  */
-#ifndef VB_VMSUPPORT_H
-#define VB_VMSUPPORT_H
+#ifndef VB_VM_DISK_H
+#define VB_VM_DISK_H
 
 #include <jansson.h>
 #include <limits.h>
@@ -31,12 +31,12 @@
 #include "lib/error.h"
 #include "harness/core/options.h"
 
-#define VB_VMDISK_MIN (1ULL << 30)      /* smallest image */
-#define VB_VMDISK_SLACK (256ULL << 20)  /* added to twice the largest file */
-#define VB_VMDISK_FS "ext4"
-#define VB_VMDISK_MKFS_TIMEOUT_MS 120000
+#define VB_VM_DISK_MIN (1ULL << 30)      /* smallest image */
+#define VB_VM_DISK_SLACK (256ULL << 20)  /* added to twice the largest file */
+#define VB_VM_DISK_FS "ext4"
+#define VB_VM_DISK_MKFS_TIMEOUT_MS 120000
 
-typedef struct vb_vmdisk {
+typedef struct vb_vm_disk {
 	char path[PATH_MAX];   /* the raw image file (its name only: used through fd) */
 	int fd;                /* the image, O_RDWR, close-on-exec, above 2 (-1: none) */
 	char dir[PATH_MAX];    /* private directory holding it ("" when in cfg->scratch) */
@@ -46,21 +46,21 @@ typedef struct vb_vmdisk {
 	double mkfs_s;         /* wall time of mkfs.ext4 */
 	int res;               /* registry handle of the image */
 	int dir_res;           /* ... and of the private directory (0: none) */
-} vb_vmdisk_t;
+} vb_vm_disk_t;
 
 /*
  * Size of the image for a run whose largest I/O file is @largest bytes
  * (cfg->largest_file: the run layer computes it, run/sizing.c, from what it
- * sends each selected I/O workload): max(VB_VMDISK_MIN, 2 * @largest +
- * VB_VMDISK_SLACK) rounded up to a MiB.
+ * sends each selected I/O workload): max(VB_VM_DISK_MIN, 2 * @largest +
+ * VB_VM_DISK_SLACK) rounded up to a MiB.
  */
-uint64_t vb_vmdisk_size(uint64_t largest);
+uint64_t vb_vm_disk_size(uint64_t largest);
 
 /*
  * Create "<dir>/vbench-<tag>-<run id>.img" (dir: cfg->scratch, else, or
  * when that is a block device, a private registered directory under
  * /var/tmp) with O_CREAT | O_EXCL | O_NOFOLLOW, sparse, of
- * vb_vmdisk_size(cfg->largest_file) bytes, and format it with `mkfs.ext4 -q -F -E nodiscard,
+ * vb_vm_disk_size(cfg->largest_file) bytes, and format it with `mkfs.ext4 -q -F -E nodiscard,
  * lazy_itable_init=0,lazy_journal_init=0 /proc/self/fd/N`, N the image's
  * descriptor @d->fd, which mkfs inherits.  From its creation on the image
  * is used only through that descriptor (QEMU inherits it too: qemu.h
@@ -70,18 +70,18 @@ uint64_t vb_vmdisk_size(uint64_t largest);
  * mkfs.ext4), VB_ERESOURCE (not enough free space), VB_ESYS; nothing is
  * left behind on failure.
  */
-int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err);
+int vb_vm_disk_create(vb_vm_disk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err);
 
 /* Close the image's descriptor and remove the image (and its private
  * directory); safe twice. */
-void vb_vmdisk_destroy(vb_vmdisk_t *d);
+void vb_vm_disk_destroy(vb_vm_disk_t *d);
 
 /* The bytes the image occupies on the host (its allocated blocks, from its
  * descriptor) into *@bytes: 0, or -1 when it is not open. */
-int vb_vmdisk_usage(const vb_vmdisk_t *d, uint64_t *bytes);
+int vb_vm_disk_usage(const vb_vm_disk_t *d, uint64_t *bytes);
 
 /* {path, bytes, fs, largest_file_bytes, rule, mkfs, mkfs_s} (new reference). */
-json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
+json_t *vb_vm_disk_to_json(const vb_vm_disk_t *d);
 
 /*
  * Open the log @name beneath the run (or private) directory @dfd (@path
@@ -110,7 +110,7 @@ void vb_vm_log_tail(const char *path, off_t from, int nlines, char *out, size_t 
  * two exits of vbench's own child before exec (126: it could not join the
  * allocation cgroup, 127: QEMU could not be executed).  Returns @buf.
  */
-char *vb_vm_exit_text(int status, char *buf, size_t len);
+char *vb_vm_log_exit_text(int status, char *buf, size_t len);
 
 /*
  * The text after @needle on the last line of @path (its last 16 KiB) that
