@@ -87,6 +87,7 @@ LIB_SRCS += harness/env/oci.c
 LIB_SRCS += harness/env/engine_image.c
 LIB_SRCS += harness/env/engine.c
 LIB_SRCS += harness/env/vm_disk.c
+LIB_SRCS += harness/env/vm_log.c
 LIB_SRCS += harness/env/vm.c
 LIB_SRCS += harness/env/vm_boot.c
 LIB_SRCS += harness/env/instance.c

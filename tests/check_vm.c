@@ -39,6 +39,8 @@
 #include "harness/core/undo.h"
 #include "lib/util.h"
 #include "harness/env/vm_disk.h"
+#include "harness/env/vm_int.h"
+#include "harness/env/vm_log.h"
 #include "harness/run/sizing.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"

@@ -1,7 +1,5 @@
 /*
- * vm_disk.h - the host-side pieces of a VM environment that are not QEMU
- * itself: the scratch disk image, the tail of a guest's console log, and
- * the host's TSC rate.
+ * vm_disk.h - the scratch disk image of a VM environment.
  *
  * The scratch disk is a sparse raw image file in the host's scratch
  * directory (so the guest's I/O lands on the same host filesystem as bare
@@ -15,9 +13,6 @@
  * --scratch names a block device (--allow-device) the image still is
  * vbench's own, in a private directory under /var/tmp: a guest never
  * writes to the device.
- *
- * A guest's console is untrusted text: the tail helper bounds what it reads
- * and replaces anything unprintable before it lands in an error message.
  */
 #ifndef VB_VM_DISK_H
 #define VB_VM_DISK_H
@@ -82,50 +77,5 @@ int vb_vm_disk_usage(const vb_vm_disk_t *d, uint64_t *bytes);
 
 /* {path, bytes, fs, largest_file_bytes, rule, mkfs, mkfs_s} (new reference). */
 json_t *vb_vm_disk_to_json(const vb_vm_disk_t *d);
-
-/*
- * Open the log @name beneath the run (or private) directory @dfd (@path
- * names it) for writing, truncated once it is known to be vbench's own
- * (vb_safefs_open_own): a symbolic or hard link in its place, another
- * user's file or anything but a regular file is refused (VB_EUSAGE,
- * naming it) and left as it was.  Returns a close-on-exec descriptor above
- * 2 (given to QEMU), or -1 with @err.
- */
-int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err);
-
-/*
- * The last @nlines non-empty lines of the file @path written after offset
- * @from (0: the whole file; only its last 16 KiB are read), each made
- * printable (control and non-ASCII bytes become '?'), joined with " | "
- * into @out (at most @len - 1 bytes; when that is too little the oldest
- * text is dropped and "..." put in front).  "" when the file is missing or
- * holds nothing after @from.  (A console tail from the agent's ready
- * message on says only what the guest said after its normal boot.)
- */
-void vb_vm_log_tail(const char *path, off_t from, int nlines, char *out, size_t len);
-
-/*
- * How QEMU's process ended, from its wait status @status, into @buf: "QEMU
- * was killed by signal 9 (SIGKILL)", "QEMU exited with status 1", and the
- * two exits of vbench's own child before exec (126: it could not join the
- * allocation cgroup, 127: QEMU could not be executed).  Returns @buf.
- */
-char *vb_vm_log_exit_text(int status, char *buf, size_t len);
-
-/*
- * The text after @needle on the last line of @path (its last 16 KiB) that
- * holds it, made printable and trimmed, into @out; 1 when found, else 0
- * with @out "".  (The console's "Kernel panic - not syncing: ..." line.)
- */
-int vb_vm_log_find(const char *path, const char *needle, char *out, size_t len);
-
-/*
- * The host's TSC rate in kHz, measured against CLOCK_MONOTONIC_RAW over
- * about 20 ms (best of three), or 0 when the CPU has no invariant TSC
- * (/proc/cpuinfo without constant_tsc and nonstop_tsc) or is not x86.
- * A TCG guest reads the host's TSC, so this is what its kernel must be told
- * (qemu.h: tsc_early_khz).
- */
-uint64_t vb_vm_host_tsc_khz(void);
 
 #endif
