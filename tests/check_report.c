@@ -125,25 +125,25 @@ START_TEST(test_summary_content)
 	ck_assert_int_eq(json_integer_value(json_object_get(m, "n")), 5);
 	ck_assert_ptr_null(json_object_get(m, "overhead"));
 	ck_assert(json_is_true(json_object_get(m, "indicative")));
-	ck_assert(vb_report_num(m, "ci_low") <= vb_report_num(m, "median"));
-	ck_assert(vb_report_num(m, "median") <= vb_report_num(m, "ci_high"));
+	ck_assert(vb_table_num(m, "ci_low") <= vb_table_num(m, "median"));
+	ck_assert(vb_table_num(m, "median") <= vb_table_num(m, "ci_high"));
 	/* The container's IOPS (higher is better) as time per unit: base/env. */
 	m = json_object_get(json_object_get(ct, "metrics"), "iops");
 	ov = json_object_get(m, "overhead");
 	ck_assert_double_eq_tol(
-	    vb_report_num(ov, "ratio"),
-	    vb_report_num(
+	    vb_table_num(ov, "ratio"),
+	    vb_table_num(
 		json_object_get(
 		    json_object_get(vb_summary_result(sum, "bare", "io.randread"), "metrics"),
 		    "iops"),
 		"median") /
-		vb_report_num(m, "median"),
+		vb_table_num(m, "median"),
 	    1e-12);
-	ck_assert(vb_report_num(ov, "ci_low") <= vb_report_num(ov, "ratio"));
+	ck_assert(vb_table_num(ov, "ci_low") <= vb_table_num(ov, "ratio"));
 	ck_assert_ptr_nonnull(json_string_value(json_object_get(ov, "verdict")));
 	/* Host cost ratio exists (cgroup accounting was on). */
 	ck_assert(isfinite(
-	    vb_report_num(json_object_get(json_object_get(ct, "host_cost"), "overhead"), "ratio")));
+	    vb_table_num(json_object_get(json_object_get(ct, "host_cost"), "overhead"), "ratio")));
 	/* No PMU in the fixture's host: hardware counters unavailable with a reason, never 0. */
 	c = json_object_get(json_object_get(bare, "counters"), "PAPI_TOT_INS");
 	ck_assert(json_is_false(json_object_get(c, "available")));
@@ -251,7 +251,7 @@ START_TEST(test_flags_and_unavailable)
 		"reason")),
 	    "no /dev/kvm, here");
 	/* The terminal table: warnings first, environments headed with type and mechanism. */
-	s = render(sum, vb_report_table, &len);
+	s = render(sum, vb_table_print, &len);
 	ck_assert_msg(!strncmp(s, "\nNOTE: this 'bare metal' host is itself a virtual machine", 57),
 		      "%s", s);
 	ck_assert_ptr_nonnull(strstr(s, "container (namespaces+cgroups ...)"));

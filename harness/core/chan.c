@@ -241,7 +241,7 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 		pfd.events = POLLIN;
 		rc = poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1);
 		if (rc < 0 && errno == EINTR) {
-			if (vb_interrupted()) {
+			if (vb_undo_interrupted()) {
 				vb_error_set(err, VB_EINTR, 0, "%s: interrupted", ch->name);
 				return NULL;
 			}

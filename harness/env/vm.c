@@ -167,7 +167,8 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 				    vb_format_size(avail, c, sizeof(c)));
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: %s: preparing the guest image\n", name);
-	if (vb_guest_image_prepare(vm_conf(env)->kernel ? vm_conf(env)->kernel : "", cfg->agent_path, &p->img, err) < 0) {
+	if (vb_guestimage_prepare(vm_conf(env)->kernel ? vm_conf(env)->kernel : "", cfg->agent_path,
+				  &p->img, err) < 0) {
 		err->code = err->code == VB_ESYS ? VB_EUNAVAIL : err->code;
 		return vb_error_prefix(err, "%s", name);
 	}
@@ -250,7 +251,7 @@ static json_t *vm_describe(vb_env_t *env)
 		      "s:f,s:o}",
 		      "qemu", vb_qemu_describe(&p->qc) ?: json_null(), "command", cmd, "accel",
 		      p->qc.accel, "machine", p->qc.machine, "mechanism", env->ops->mechanism,
-		      "guest_image", vb_guest_image_to_json(&p->img), "scratch_disk",
+		      "guest_image", vb_guestimage_to_json(&p->img), "scratch_disk",
 		      vb_vm_disk_to_json(&p->disk), "guest_scratch", "device", VB_QEMU_GUEST_DISK,
 		      "mount", VB_GUEST_SCRATCH, "fs", VB_VM_DISK_FS, "limits",
 		      vb_env_limits_json(env),
@@ -283,7 +284,7 @@ static int vm_stop(vb_env_t *env, vb_error_t *err)
 	int timed_out_before = env->stop_timed_out;
 
 	vb_env_stop_common(env);
-	if (vb_interrupted())
+	if (vb_undo_interrupted())
 		env->stop_timed_out = timed_out_before;
 	return 0;
 }
@@ -302,7 +303,7 @@ static void vm_cleanup(vb_env_t *env)
 		vb_undo_release(p->sockdir_res);
 	vb_argv_free(&p->argv);
 	if (p->have_img)
-		vb_guest_image_free(&p->img);
+		vb_guestimage_free(&p->img);
 	free(p);
 	env->priv = NULL;
 }

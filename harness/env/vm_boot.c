@@ -219,7 +219,7 @@ static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
 			return vb_error_set(err, VB_EUNAVAIL, 0,
 					    "%s: %s before connecting to the agent channel",
 					    env->ops->name, how);
-		if (vb_interrupted())
+		if (vb_undo_interrupted())
 			return vb_error_set(err, VB_EINTR, 0, "%s: interrupted while starting",
 					    env->ops->name);
 		if (vb_now_ns() >= deadline)

@@ -26,9 +26,9 @@
 #define VM_QEMU_NAME "qemu-system-x86_64"
 
 typedef struct vm_priv {
-	vb_guest_image_t img;     /* kernel, initramfs */
+	vb_guestimage_t img;      /* kernel, initramfs */
 	int have_img;
-	vb_vm_disk_t disk;         /* the scratch disk image */
+	vb_vm_disk_t disk;        /* the scratch disk image */
 	int have_disk;
 	uint64_t allowance;       /* cgroup memory limit above guest RAM */
 	uint64_t tsc_khz;         /* host TSC rate given to a TCG guest (0: not given) */
