@@ -172,6 +172,7 @@ TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_optparse.c
 TEST_SRCS += tests/check_layers.c
+TEST_SRCS += tests/check_prefixes.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
@@ -316,12 +317,13 @@ TEST_STATE := VBENCH_STATE_DIR=$(CURDIR)/$(BUILD)/state
 test: test-deps
 	$(Q)$(MAKE) --no-print-directory all $(TESTS)
 	$(Q)python3 scripts/check-layers.py && echo "  LAYERS  ok (docs/architecture.md)"
+	$(Q)python3 scripts/check-prefixes.py && echo "  NAMES   ok (docs/architecture.md)"
 	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
 
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
+UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san

@@ -26,15 +26,7 @@ static void teardown(void)
 /* check-layers.py --root @root [--allow @allow]; its output into @out. */
 static int check(const char *root, const char *allow, char *out, size_t len)
 {
-	char script[PATH_MAX];
-	char *argv[] = { "/usr/bin/python3", script, "--root", (char *)root, NULL, NULL, NULL };
-
-	snprintf(script, sizeof(script), "%s/scripts/check-layers.py", vb_test_srcdir());
-	if (allow) {
-		argv[4] = "--allow";
-		argv[5] = (char *)allow;
-	}
-	return vb_test_run(argv, NULL, out, len, NULL);
+	return vb_test_script("check-layers.py", root, allow, out, len);
 }
 
 START_TEST(test_tree_passes)

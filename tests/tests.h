@@ -13,6 +13,7 @@
 	X(util)        \
 	X(optparse)    \
 	X(layers)      \
+	X(prefixes)    \
 	X(textsafe)    \
 	X(error)       \
 	X(safefs)      \

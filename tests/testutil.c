@@ -130,6 +130,20 @@ int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen
 	return exit_code(status);
 }
 
+int vb_test_script(const char *script, const char *root, const char *allow, char *out,
+		   size_t len)
+{
+	char path[PATH_MAX];
+	char *argv[] = { "/usr/bin/python3", path, "--root", (char *)root, NULL, NULL, NULL };
+
+	snprintf(path, sizeof(path), "%s/scripts/%s", vb_test_srcdir(), script);
+	if (allow) {
+		argv[4] = "--allow";
+		argv[5] = (char *)allow;
+	}
+	return vb_test_run(argv, NULL, out, len, NULL);
+}
+
 /* An unlinked temporary file for a child's stream. */
 static int stream_file(void)
 {
