@@ -177,7 +177,7 @@ TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
-TEST_SRCS += tests/check_registry.c
+TEST_SRCS += tests/check_workload.c
 TEST_SRCS += tests/check_undo.c
 TEST_SRCS += tests/check_lifecycle.c
 TEST_SRCS += tests/env_null.c
@@ -197,11 +197,11 @@ TEST_SRCS += tests/check_stats.c
 TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_engine.c
-TEST_SRCS += tests/check_kvm.c
+TEST_SRCS += tests/check_vm_qemu.c
 TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_vm.c
-TEST_SRCS += tests/check_report.c
+TEST_SRCS += tests/check_summary.c
 TEST_SRCS += tests/check_charts.c
 TEST_SRCS += tests/check_compare.c
 TEST_SRCS += tests/check_plan.c
@@ -279,7 +279,7 @@ $(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
 
 # Refresh the golden report files from the committed fixtures, deliberately
-# (review the diff): tests/check_report.c, tests/check_explain.c and
+# (review the diff): tests/check_summary.c, tests/check_explain.c and
 # tests/check_sections.c compare against them byte for byte.
 .PHONY: golden
 golden: $(VBENCH)

@@ -1,5 +1,5 @@
 /*
- * check_report.c - summaries and reports from a fixed run.json.
+ * check_summary.c - summaries and reports from a fixed run.json.
  *
  * tests/fixtures/run-bare-container.json is a real run (bare metal and the
  * container, cpu.syscall, mem.stream and io.randread, 5 repetitions, test

@@ -1,5 +1,5 @@
 /*
- * check_registry.c - the two registries: workloads (workloads/list.h) and
+ * check_workload.c - the two registries: workloads (workloads/list.h) and
  * environment backends (harness/env/env.c).  (The undo log of resources:
  * check_undo.c.)
  *

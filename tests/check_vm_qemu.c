@@ -1,5 +1,5 @@
 /*
- * check_kvm.c - the KVM acceleration probe and the QEMU argument builder.
+ * check_vm_qemu.c - the KVM acceleration probe and the QEMU argument builder.
  *
  * The probe must give a definite verdict with its figure within its budget
  * on any host: here (/dev/kvm is kvm_pvm, no vmx/svm flag) "not
