@@ -178,6 +178,7 @@ TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
 TEST_SRCS += tests/check_workload.c
+TEST_SRCS += tests/check_env.c
 TEST_SRCS += tests/check_undo.c
 TEST_SRCS += tests/check_lifecycle.c
 TEST_SRCS += tests/env_null.c
@@ -323,7 +324,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
+UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san

@@ -18,7 +18,8 @@
 	X(error)       \
 	X(safefs)      \
 	X(mountinfo)   \
-	X(registry)    \
+	X(workload)    \
+	X(env)         \
 	X(undo)        \
 	X(lifecycle)   \
 	X(cpu)         \
