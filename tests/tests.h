@@ -42,7 +42,8 @@
 	X(kmod)        \
 	X(guestimage)  \
 	X(vm)          \
-	X(report)      \
+	X(summary)     \
+	X(cmd_report)  \
 	X(charts)      \
 	X(compare)     \
 	X(plan)        \
