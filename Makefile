@@ -198,6 +198,7 @@ TEST_SRCS += tests/check_stats.c
 TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_engine.c
+TEST_SRCS += tests/check_vm_kvmprobe.c
 TEST_SRCS += tests/check_vm_qemu.c
 TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c

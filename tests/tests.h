@@ -38,7 +38,8 @@
 	X(container)   \
 	X(oci)         \
 	X(engine)      \
-	X(kvm)         \
+	X(vm_kvmprobe) \
+	X(vm_qemu)     \
 	X(kmod)        \
 	X(guestimage)  \
 	X(vm)          \
