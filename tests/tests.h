@@ -55,6 +55,8 @@
 	X(cleanrules)  \
 	X(interrupt)   \
 	X(prepare)     \
+	X(prepare_space) \
+	X(prepare_out) \
 	X(sections)    \
 	X(hostile)     \
 	X(protocol)    \
