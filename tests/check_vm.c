@@ -1,5 +1,5 @@
 /*
- * check_vm.c - the VM environments (vm.c, vm_boot.c, vm_disk.c).
+ * check_vm.c - the VM environments (vm.c, vm_boot.c, vm_disk.c, vm_log.c).
  *
  * Unit cases: both backends are registered after the container ones with
  * valid tables; the scratch disk is sized from the selected I/O workloads,
