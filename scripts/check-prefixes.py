@@ -20,6 +20,8 @@ import os
 import re
 import sys
 
+import checkargs
+
 FOLDERS = ["lib", "workloads", "harness", "bench"]
 
 # A definition at the start of a line: a return type, the name, its
@@ -82,19 +84,10 @@ def read_allow(path):
 
 
 def main(argv):
-    root, allow_path = ".", None
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a == "--root" and args:
-            root = args.pop(0)
-        elif a == "--allow" and args:
-            allow_path = args.pop(0)
-        else:
-            print("usage: check-prefixes.py [--root DIR] [--allow FILE]")
-            return 2
-    if allow_path is None:
-        allow_path = os.path.join(root, "scripts", "prefixes-allow.txt")
+    parsed = checkargs.parse(argv, "check-prefixes.py", "prefixes-allow.txt")
+    if parsed is None:
+        return 2
+    root, allow_path = parsed
     allow = read_allow(allow_path)
     problems, used = [], set()
     for top in FOLDERS:

@@ -14,6 +14,7 @@
 #include "harness/env/env.h"
 #include "lib/util.h"
 #include "tests/tests.h"
+#include "tests/testutil.h"
 
 char vb_preparetest_vbench[PATH_MAX], vb_preparetest_agent[PATH_MAX], vb_preparetest_dir[PATH_MAX];
 char vb_preparetest_loopdev[64];
@@ -46,32 +47,7 @@ void vb_preparetest_teardown(void)
 int vb_preparetest_run_in(const char *cwd, const char *env_kv, char *const argv[], char *out,
 			  size_t len)
 {
-	int pfd[2], status;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		if (cwd && chdir(cwd) < 0)
-			_exit(126);
-		if (env_kv)
-			putenv((char *)env_kv);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], out + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return vb_test_run_in(cwd, argv, env_kv, out, len, NULL);
 }
 
 /* Entries of @dir (not . and ..), or -1 when it does not exist. */
