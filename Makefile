@@ -55,7 +55,7 @@ LIB_SRCS += harness/core/runlock.c
 LIB_SRCS += harness/core/marker.c
 LIB_SRCS += harness/core/undo.c
 LIB_SRCS += harness/core/cgroup.c
-LIB_SRCS += harness/core/agentio.c
+LIB_SRCS += harness/core/chan.c
 LIB_SRCS += harness/core/agentmsg.c
 LIB_SRCS += harness/core/runproc.c
 LIB_SRCS += harness/core/runfile.c
@@ -87,6 +87,7 @@ LIB_SRCS += harness/env/oci.c
 LIB_SRCS += harness/env/engine_image.c
 LIB_SRCS += harness/env/engine.c
 LIB_SRCS += harness/env/vm_disk.c
+LIB_SRCS += harness/env/vm_log.c
 LIB_SRCS += harness/env/vm.c
 LIB_SRCS += harness/env/vm_boot.c
 LIB_SRCS += harness/env/instance.c
@@ -171,11 +172,13 @@ TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_optparse.c
 TEST_SRCS += tests/check_layers.c
+TEST_SRCS += tests/check_prefixes.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
-TEST_SRCS += tests/check_registry.c
+TEST_SRCS += tests/check_workload.c
+TEST_SRCS += tests/check_env.c
 TEST_SRCS += tests/check_undo.c
 TEST_SRCS += tests/check_lifecycle.c
 TEST_SRCS += tests/env_null.c
@@ -195,11 +198,13 @@ TEST_SRCS += tests/check_stats.c
 TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_engine.c
-TEST_SRCS += tests/check_kvm.c
+TEST_SRCS += tests/check_vm_kvmprobe.c
+TEST_SRCS += tests/check_vm_qemu.c
 TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_vm.c
-TEST_SRCS += tests/check_report.c
+TEST_SRCS += tests/check_summary.c
+TEST_SRCS += tests/check_cmd_report.c
 TEST_SRCS += tests/check_charts.c
 TEST_SRCS += tests/check_compare.c
 TEST_SRCS += tests/check_plan.c
@@ -213,6 +218,9 @@ TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
 TEST_SRCS += tests/check_prepare.c
+TEST_SRCS += tests/check_prepare_space.c
+TEST_SRCS += tests/check_prepare_out.c
+TEST_SRCS += tests/preparetest.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_hostile.c
 TEST_SRCS += tests/hostiletest.c
@@ -277,7 +285,7 @@ $(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
 
 # Refresh the golden report files from the committed fixtures, deliberately
-# (review the diff): tests/check_report.c, tests/check_explain.c and
+# (review the diff): tests/check_summary.c, tests/check_explain.c and
 # tests/check_sections.c compare against them byte for byte.
 .PHONY: golden
 golden: $(VBENCH)
@@ -315,13 +323,14 @@ TEST_STATE := VBENCH_STATE_DIR=$(CURDIR)/$(BUILD)/state
 test: test-deps
 	$(Q)$(MAKE) --no-print-directory all $(TESTS)
 	$(Q)python3 scripts/check-layers.py && echo "  LAYERS  ok (docs/architecture.md)"
+	$(Q)python3 scripts/check-prefixes.py && echo "  NAMES   ok (docs/architecture.md)"
 	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
 
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
+UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
+	       options schedule sizing runfile resume agent cgroup stats summary cmd_report charts compare plan explain \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

@@ -64,7 +64,7 @@ int vb_cmd_doctor(int argc, char **argv)
 	printf("running as %s\n", geteuid() == 0 ? "root" : "non-root (cgroups and namespaces may be refused)");
 	vb_cgroup_probe("/sys/fs/cgroup", why, sizeof(why));
 	printf("cgroups: %s\n", why);
-	if (vb_find_agent(agent, sizeof(agent)) == 0) {
+	if (vb_prepare_find_agent(agent, sizeof(agent)) == 0) {
 		printf("agent: %s\n", agent);
 		snprintf(cfg.agent_path, sizeof(cfg.agent_path), "%s", agent);
 	} else {

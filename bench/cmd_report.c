@@ -172,7 +172,7 @@ int vb_cmd_report(int argc, char **argv)
 	json_t *docs[MAX_DIRS] = { 0 }, *merged = NULL, *sum = NULL;
 	report_opts_t ro = { .ndirs = 0 };
 	vb_safefs_made_t made = { .levels = 0 };
-	vb_reportgen_opts_t go;
+	vb_report_dir_opts_t go;
 	vb_error_t err;
 	int rc, fd = -1, lock = -1;
 	size_t i;
@@ -192,20 +192,20 @@ int vb_cmd_report(int argc, char **argv)
 	}
 	if (merged)
 		sum = vb_summary_build(merged, &ro.stats, &err);
-	go = (vb_reportgen_opts_t){ .charts = !ro.no_charts,
-				    .log = ro.quiet ? NULL : stderr,
-				    .run = merged,
-				    .name = ro.ndirs == 1 ? ro.dirs[0] : ro.out };
+	go = (vb_report_dir_opts_t){ .charts = !ro.no_charts,
+				     .log = ro.quiet ? NULL : stderr,
+				     .run = merged,
+				     .name = ro.ndirs == 1 ? ro.dirs[0] : ro.out };
 	/* --out: made only once every input is good */
 	if (sum && ro.out && (fd = open_out(ro.out, 1, &made, &lock, &err)) < 0)
 		json_decref(sum), sum = NULL;
-	if (sum && vb_reportgen_write_at(sum, fd, ro.out ?: ro.dirs[0], &go, &err) == 0) {
+	if (sum && vb_report_dir_write_at(sum, fd, ro.out ?: ro.dirs[0], &go, &err) == 0) {
 		/* --json prints the document even with --quiet: it is the output asked for. */
 		if (ro.json) {
 			json_dumpf(sum, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 			fputc('\n', stdout);
 		} else if (!ro.quiet) {
-			vb_report_table(sum, stdout);
+			vb_table_print(sum, stdout);
 		}
 		fflush(stdout);
 		if (!ro.quiet)

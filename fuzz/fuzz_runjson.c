@@ -112,7 +112,7 @@ static void consume(json_t *run, const char *path)
 	cfg.resamples = VB_FUZZ_RESAMPLES;
 	sum = vb_summary_build(merged, &cfg, &err);
 	VB_FUZZ_ASSERT(sum, "a checked run has no summary");
-	vb_report_table(sum, vb_fuzz_null());
+	vb_table_print(sum, vb_fuzz_null());
 	vb_report_csv(sum, vb_fuzz_null());
 	vb_report_md(sum, vb_fuzz_null());
 	vb_report_html(sum, NULL, NULL, vb_fuzz_null());

@@ -412,7 +412,7 @@ START_TEST(test_html_chromium)
 			 url,
 			 NULL };
 	vb_proc_opts_t o = { .timeout_ms = 60000 };
-	vb_reportgen_opts_t go = { .charts = 1, .log = NULL };
+	vb_report_dir_opts_t go = { .charts = 1, .log = NULL };
 	char *dom, errs[4096];
 	vb_error_t err;
 	int rc;
@@ -426,7 +426,7 @@ START_TEST(test_html_chromium)
 	dom = malloc(DOM_MAX);
 	ck_assert_ptr_nonnull(dom);
 	vb_error_clear(&err);
-	ck_assert_msg(vb_reportgen_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_report_dir_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
 	snprintf(profile, sizeof(profile), "%s/chromium-profile-XXXXXX", tmpdir);
 	ck_assert_ptr_nonnull(mkdtemp(profile));
 	snprintf(ud, sizeof(ud), "--user-data-dir=%s", profile);

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/agentmsg.h"
+#include "harness/core/chan.h"
 #include "harness/core/options.h"
 #include "harness/env/env.h"
 #include "lib/util.h"

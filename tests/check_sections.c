@@ -239,7 +239,7 @@ START_TEST(test_capacity_charts)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE), *sum = vb_test_summarize(run), *doc, *c, *pi;
 	char chartdir[PATH_MAX], want[256], a[32], b[32], *dat, *gp, *html;
-	vb_reportgen_opts_t go = { .charts = 1, .log = NULL };
+	vb_report_dir_opts_t go = { .charts = 1, .log = NULL };
 	int gnuplot = have_gnuplot(), seen = 0;
 	vb_error_t err;
 	size_t i;
@@ -274,8 +274,8 @@ START_TEST(test_capacity_charts)
 	pi = json_object_get(json_object_get(json_object_get(run, "density"), "hosted"),
 			     "per_instance");
 	snprintf(want, sizeof(want), " \"hosted\"%s%s\n",
-		 g6(vb_report_num(pi, "pss_idle_bytes") / 1048576.0, a, sizeof(a)),
-		 g6(vb_report_num(pi, "pss_loaded_bytes") / 1048576.0, b, sizeof(b)));
+		 g6(vb_table_num(pi, "pss_idle_bytes") / 1048576.0, a, sizeof(a)),
+		 g6(vb_table_num(pi, "pss_loaded_bytes") / 1048576.0, b, sizeof(b)));
 	ck_assert_msg(strstr(dat, want) != NULL, "density.dat lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(dat, "\n\n\n# hosted: instance (start order), start latency "
 					  "(ms)\n1 2608.28\n2 2832.75\n3 2910.59\n"));
@@ -309,7 +309,7 @@ START_TEST(test_capacity_charts)
 		assert_png(chartdir, "noisy.png");
 		/* report.html embeds them and the sections point at them. */
 		go.run = run;
-		ck_assert_msg(vb_reportgen_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
+		ck_assert_msg(vb_report_dir_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
 		html = vb_test_read_text(tmpdir, "report.html", MAXFILE);
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-density\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-noisy\">"));

@@ -418,7 +418,7 @@ static int read_setup_error(int fd, int timeout_ms, char *msg, size_t len)
 		if (now >= deadline)
 			return -1;
 		rc = poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1);
-		if (rc < 0 && errno == EINTR && vb_interrupted())
+		if (rc < 0 && errno == EINTR && vb_undo_interrupted())
 			return -2;
 		if (rc <= 0)
 			continue;

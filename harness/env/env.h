@@ -20,7 +20,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/chan.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/options.h"
 #include "lib/error.h"

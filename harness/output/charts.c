@@ -44,7 +44,7 @@
 /* ---- quoting (charts_int.h) ---- */
 
 /* @s as a gnuplot single-quoted string: quotes doubled, control characters as spaces. */
-void vb_chart_gp_str(FILE *f, const char *s)
+void vb_charts_gp_str(FILE *f, const char *s)
 {
 	unsigned char c;
 
@@ -60,7 +60,7 @@ void vb_chart_gp_str(FILE *f, const char *s)
 }
 
 /* @s as a double-quoted column of a data file (no quote or control character inside). */
-void vb_chart_dat_str(FILE *f, const char *s)
+void vb_charts_dat_str(FILE *f, const char *s)
 {
 	unsigned char c;
 
@@ -74,7 +74,7 @@ void vb_chart_dat_str(FILE *f, const char *s)
 }
 
 /* @s inside a comment line of a data file: control characters as spaces. */
-void vb_chart_dat_plain(FILE *f, const char *s)
+void vb_charts_dat_plain(FILE *f, const char *s)
 {
 	unsigned char c;
 
@@ -85,7 +85,7 @@ void vb_chart_dat_plain(FILE *f, const char *s)
 }
 
 /* A number column; '?' when it does not exist. */
-void vb_chart_dat_num(FILE *f, double v)
+void vb_charts_dat_num(FILE *f, double v)
 {
 	if (isfinite(v))
 		fprintf(f, " %.6g", v);

@@ -7,8 +7,8 @@
  * the measurement gets no chart at all (-1).
  *
  * Untrusted strings (environment names and types from run.json) reach a
- * script only through vb_chart_gp_str and a data file only through
- * vb_chart_dat_str.
+ * script only through vb_charts_gp_str and a data file only through
+ * vb_charts_dat_str.
  */
 #include "harness/output/charts_int.h"
 
@@ -30,7 +30,7 @@ static void env_key(FILE *gp, const char *name, const json_t *o)
 	char buf[256];
 
 	snprintf(buf, sizeof(buf), "%s: %s", name, jstr(o, "type") ?: "?");
-	vb_chart_gp_str(gp, buf);
+	vb_charts_gp_str(gp, buf);
 }
 
 /* Settings every panel starts from: the loop re-runs the body for each terminal. */
@@ -45,8 +45,8 @@ static void reset(FILE *gp)
 
 /* ---- density ---- */
 
-int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			   size_t len)
+int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			    size_t len)
 {
 	const json_t *all = json_object_get(sum, "density"), *e, *in, *load = NULL;
 	const char *env;
@@ -64,21 +64,21 @@ int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 
 		if (!load)
 			load = json_object_get(e, "load");
-		vb_chart_dat_str(dat, env);
-		vb_chart_dat_num(dat, vb_report_num(pi, "pss_idle_bytes") / 1048576.0);
-		vb_chart_dat_num(dat, vb_report_num(pi, "pss_loaded_bytes") / 1048576.0);
+		vb_charts_dat_str(dat, env);
+		vb_charts_dat_num(dat, vb_table_num(pi, "pss_idle_bytes") / 1048576.0);
+		vb_charts_dat_num(dat, vb_table_num(pi, "pss_loaded_bytes") / 1048576.0);
 		fputc('\n', dat);
 		n++;
 	}
 	/* Blocks 1..n: each environment's instances, "index start_ms" (two blank lines apart). */
 	json_object_foreach ((json_t *)all, env, e) {
 		fputs("\n\n# ", dat);
-		vb_chart_dat_plain(dat, env);
+		vb_charts_dat_plain(dat, env);
 		fputs(": instance (start order), start latency (ms)\n", dat);
 		k = 0;
 		json_array_foreach (json_object_get(e, "instances"), i, in) {
 			fprintf(dat, "%zu", ++k);
-			vb_chart_dat_num(dat, vb_report_num(in, "start_latency_ns") / 1e6);
+			vb_charts_dat_num(dat, vb_table_num(in, "start_latency_ns") / 1e6);
 			fputc('\n', dat);
 		}
 		if (!k) /* an empty block would stop gnuplot: one missing point */
@@ -90,7 +90,7 @@ int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	d->width = 1000;
 	d->height = 480;
 	fputs("    set multiplot layout 1,2 title ", gp);
-	vb_chart_gp_str(gp, "Density: instances side by side");
+	vb_charts_gp_str(gp, "Density: instances side by side");
 	fputc('\n', gp);
 	reset(gp);
 	fputs("    set style data histograms\n    set style histogram clustered gap 1\n"
@@ -104,7 +104,7 @@ int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	fputs("    plot 'density.dat' index 0 using 2:xtic(1) title 'idle', \\\n"
 	      "        'density.dat' index 0 using 3 title ",
 	      gp);
-	vb_chart_gp_str(gp, title);
+	vb_charts_gp_str(gp, title);
 	fputc('\n', gp);
 	reset(gp);
 	fprintf(gp,
@@ -156,8 +156,8 @@ static const json_t *slowdown_of(const json_t *n, const char *kind)
 	return NULL;
 }
 
-int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			 size_t len)
+int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			  size_t len)
 {
 	const json_t *all = json_object_get(sum, "noisy"), *n, *sd;
 	const char *kinds[MAX_KINDS], *env;
@@ -172,22 +172,22 @@ int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t
 	      dat);
 	json_object_foreach ((json_t *)all, env, n) {
 		fputc(' ', dat);
-		vb_chart_dat_plain(dat, env);
+		vb_charts_dat_plain(dat, env);
 	}
 	fputs("\n# the victim's slowdown (ratio of medians), its interval's low and high; ? = "
 	      "not measured.\n",
 	      dat);
 	for (k = 0; k < nk; k++) {
-		vb_chart_dat_str(dat, kinds[k]);
+		vb_charts_dat_str(dat, kinds[k]);
 		json_object_foreach ((json_t *)all, env, n) {
 			sd = slowdown_of(n, kinds[k]);
-			r = vb_report_num(sd, "ratio");
-			lo = vb_report_num(sd, "ci_low");
-			hi = vb_report_num(sd, "ci_high");
+			r = vb_table_num(sd, "ratio");
+			lo = vb_table_num(sd, "ci_low");
+			hi = vb_table_num(sd, "ci_high");
 			rows += isfinite(r);
-			vb_chart_dat_num(dat, r);
-			vb_chart_dat_num(dat, isfinite(r) && isfinite(lo) ? lo : r);
-			vb_chart_dat_num(dat, isfinite(r) && isfinite(hi) ? hi : r);
+			vb_charts_dat_num(dat, r);
+			vb_charts_dat_num(dat, isfinite(r) && isfinite(lo) ? lo : r);
+			vb_charts_dat_num(dat, isfinite(r) && isfinite(hi) ? hi : r);
 		}
 		fputc('\n', dat);
 	}
@@ -198,7 +198,7 @@ int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t
 	d->height = 480;
 	reset(gp);
 	fputs("    set title ", gp);
-	vb_chart_gp_str(gp, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
+	vb_charts_gp_str(gp, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
 	fputs("\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
 	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
 	      "    set ylabel 'victim slowdown (x)'\n    set xlabel 'aggressor kind'\n"

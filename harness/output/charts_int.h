@@ -34,17 +34,17 @@ typedef struct vb_chart {
 
 /* @s as a gnuplot single-quoted string: quotes doubled, control characters as
  * spaces (gnuplot expands neither macros nor backquotes inside). */
-void vb_chart_gp_str(FILE *f, const char *s);
+void vb_charts_gp_str(FILE *f, const char *s);
 
 /* @s as a double-quoted column of a data file, after a space (a '"' becomes
  * '\'', control characters spaces). */
-void vb_chart_dat_str(FILE *f, const char *s);
+void vb_charts_dat_str(FILE *f, const char *s);
 
 /* @s inside a comment line of a data file: control characters as spaces. */
-void vb_chart_dat_plain(FILE *f, const char *s);
+void vb_charts_dat_plain(FILE *f, const char *s);
 
 /* A number column, after a space; '?' (the missing datum) when not finite. */
-void vb_chart_dat_num(FILE *f, double v);
+void vb_charts_dat_num(FILE *f, double v);
 
 /* Every chart, in the order of the report; ends with a NULL name. */
 extern const vb_chart_t vb_charts[];
@@ -54,9 +54,9 @@ extern const vb_chart_t vb_plan_charts[];
 
 /* The density and noisy-neighbour charts of a summary (charts_capacity.c),
  * entries of vb_charts[]; -1 when the run did not measure them. */
-int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			   size_t len);
-int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			 size_t len);
+int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			    size_t len);
+int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			  size_t len);
 
 #endif

@@ -6,8 +6,8 @@
  * missing datum here), never as zero.
  *
  * Untrusted strings (names, units from run.json) reach a script only through
- * vb_chart_gp_str (single quotes: no macro or backquote expansion in
- * gnuplot) and a data file only through vb_chart_dat_str / _plain.
+ * vb_charts_gp_str (single quotes: no macro or backquote expansion in
+ * gnuplot) and a data file only through vb_charts_dat_str / _plain.
  */
 #include "harness/output/charts_int.h"
 
@@ -30,14 +30,14 @@ static const char *jstr(const json_t *o, const char *key)
 /* Median, low and high of a quantity; the bounds fall back to the median without an interval. */
 static void dat_triple(FILE *f, const json_t *q, const char *center)
 {
-	double m = vb_report_num(q, center), lo = vb_report_num(q, "ci_low"),
-	       hi = vb_report_num(q, "ci_high");
+	double m = vb_table_num(q, center), lo = vb_table_num(q, "ci_low"),
+	       hi = vb_table_num(q, "ci_high");
 
 	if (!isfinite(lo) || !isfinite(hi))
 		lo = hi = m;
-	vb_chart_dat_num(f, m);
-	vb_chart_dat_num(f, isfinite(m) ? lo : NAN);
-	vb_chart_dat_num(f, isfinite(m) ? hi : NAN);
+	vb_charts_dat_num(f, m);
+	vb_charts_dat_num(f, isfinite(m) ? lo : NAN);
+	vb_charts_dat_num(f, isfinite(m) ? hi : NAN);
 }
 
 /* ---- shared pieces ---- */
@@ -72,7 +72,7 @@ static void env_title(FILE *gp, const json_t *e)
 
 	snprintf(buf, sizeof(buf), "%s: %s (%s)", jstr(e, "name") ?: "", jstr(e, "type") ?: "",
 		 jstr(e, "mechanism") ?: "");
-	vb_chart_gp_str(gp, buf);
+	vb_charts_gp_str(gp, buf);
 }
 
 /* ---- overhead: ratio per workload and environment, log scale ---- */
@@ -125,12 +125,12 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(envs, ei, e)
 		json_array_foreach(wls, wi, w) {
 			ov = json_object_get(primary(sum, e, w), "overhead");
-			if (!strcmp(jstr(e, "name"), base) || !isfinite(vb_report_num(ov, "ratio")))
+			if (!strcmp(jstr(e, "name"), base) || !isfinite(vb_table_num(ov, "ratio")))
 				continue;
 			n += !use[ei];
 			use[ei] = 1;
 			for (k = 0; k < 3; k++) {
-				v = vb_report_num(ov, keys[k]);
+				v = vb_table_num(ov, keys[k]);
 				lo = isfinite(v) && v < lo ? v : lo;
 				hi = isfinite(v) && v > hi ? v : hi;
 			}
@@ -142,18 +142,18 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	fputs("# vbench chart data: overhead of each workload's primary metric, time per unit\n"
 	      "# of work relative to ",
 	      dat);
-	vb_chart_dat_plain(dat, base);
+	vb_charts_dat_plain(dat, base);
 	fputs(", and its bootstrap interval; ? = no value.\n"
 	      "# columns: workload, then ratio, ci_low, ci_high of each environment:",
 	      dat);
 	json_array_foreach(envs, ei, e)
 		if (use[ei]) {
 			fputc(' ', dat);
-			vb_chart_dat_plain(dat, jstr(e, "name"));
+			vb_charts_dat_plain(dat, jstr(e, "name"));
 		}
 	fputc('\n', dat);
 	json_array_foreach(wls, wi, w) {
-		vb_chart_dat_str(dat, jstr(w, "name"));
+		vb_charts_dat_str(dat, jstr(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (use[ei])
 				dat_triple(dat, json_object_get(primary(sum, e, w), "overhead"),
@@ -163,14 +163,14 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	d->width = (int)(nwl > 8 ? 360 + nwl * 60 : 900);
 	d->height = 540;
 	fputs("    set title ", gp);
-	vb_chart_gp_str(gp,
-			"Overhead per workload: time per unit of work relative to the baseline");
+	vb_charts_gp_str(gp,
+			 "Overhead per workload: time per unit of work relative to the baseline");
 	fputs("\n    set ylabel ", gp);
 	{
 		char buf[256];
 
 		snprintf(buf, sizeof(buf), "ratio to %s (log scale; x1 = no overhead)", base);
-		vb_chart_gp_str(gp, buf);
+		vb_charts_gp_str(gp, buf);
 	}
 	fprintf(gp,
 		"\n    set logscale y\n"
@@ -217,19 +217,19 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(wls, wi, w) {
 		ne = 0;
 		json_array_foreach(envs, ei, e)
-			ne += isfinite(vb_report_num(primary(sum, e, w), "median"));
+			ne += isfinite(vb_table_num(primary(sum, e, w), "median"));
 		if (!ne)
 			continue;
 		fputs(n ? "\n\n# " : "# ", dat);
-		vb_chart_dat_plain(dat, jstr(w, "name"));
+		vb_charts_dat_plain(dat, jstr(w, "name"));
 		fputs(": ", dat);
-		vb_chart_dat_plain(dat, jstr(w, "primary_metric"));
+		vb_charts_dat_plain(dat, jstr(w, "primary_metric"));
 		fputc('\n', dat);
 		json_array_foreach(envs, ei, e) {
 			m = (json_t *)primary(sum, e, w);
-			if (!isfinite(vb_report_num(m, "median")))
+			if (!isfinite(vb_table_num(m, "median")))
 				continue;
-			vb_chart_dat_str(dat, jstr(e, "name"));
+			vb_charts_dat_str(dat, jstr(e, "name"));
 			fprintf(dat, " %zu", ei);
 			dat_triple(dat, m, "median");
 			fputc('\n', dat);
@@ -240,7 +240,7 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		return snprintf(note, len, "no environment has a value"), 0;
 	grid(n, &cols, &rows, d);
 	fprintf(gp, "    set multiplot layout %zu,%zu title ", rows, cols);
-	vb_chart_gp_str(gp, "Primary metric per environment (median and bootstrap interval)");
+	vb_charts_gp_str(gp, "Primary metric per environment (median and bootstrap interval)");
 	fputs("\n    set style fill solid 0.6 border -1\n"
 	      "    set yrange [0:*]\n"
 	      "    set grid ytics\n"
@@ -252,16 +252,16 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(wls, wi, w) {
 		ne = 0;
 		json_array_foreach(envs, ei, e)
-			ne += isfinite(vb_report_num(primary(sum, e, w), "median"));
+			ne += isfinite(vb_table_num(primary(sum, e, w), "median"));
 		if (!ne)
 			continue;
 		def = json_array_get(json_object_get(w, "metrics"), 0);
 		snprintf(buf, sizeof(buf), "%s: %s (%s is better)", jstr(w, "name"),
 			 jstr(w, "primary_metric"), jstr(def, "better") ?: "?");
 		fputs("    set title ", gp);
-		vb_chart_gp_str(gp, buf);
+		vb_charts_gp_str(gp, buf);
 		fputs("\n    set ylabel ", gp);
-		vb_chart_gp_str(gp, jstr(def, "unit"));
+		vb_charts_gp_str(gp, jstr(def, "unit"));
 		fprintf(
 		    gp,
 		    "\n    set xrange [-0.6:%.1f]\n"
@@ -336,7 +336,7 @@ static int counter_range(const json_t *sum, const char *name, double *lo, double
 	*zero = 0;
 	json_array_foreach(json_object_get(sum, "workloads"), wi, w)
 		json_array_foreach(envs, ei, e) {
-			v = vb_report_num(counter(sum, e, w, name), "median");
+			v = vb_table_num(counter(sum, e, w, name), "median");
 			if (!isfinite(v))
 				continue;
 			if (v > 0) {
@@ -356,7 +356,7 @@ static void counter_block(const json_t *sum, FILE *dat, const char *name, size_t
 	size_t ei, wi, ne;
 
 	fputs(n ? "\n\n# " : "# ", dat);
-	vb_chart_dat_plain(dat, name);
+	vb_charts_dat_plain(dat, name);
 	fputs(" per operation\n", dat);
 	json_array_foreach(json_object_get(sum, "workloads"), wi, w) {
 		ne = 0;
@@ -364,7 +364,7 @@ static void counter_block(const json_t *sum, FILE *dat, const char *name, size_t
 			ne += counter(sum, e, w, name) != NULL;
 		if (!ne)
 			continue;
-		vb_chart_dat_str(dat, jstr(w, "name"));
+		vb_charts_dat_str(dat, jstr(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (env_has_counters(sum, e))
 				dat_triple(dat, counter(sum, e, w, name), "median");
@@ -401,18 +401,18 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(envs, ei, e)
 		if (env_has_counters(sum, e)) {
 			fputc(' ', dat);
-			vb_chart_dat_plain(dat, jstr(e, "name"));
+			vb_charts_dat_plain(dat, jstr(e, "name"));
 		}
 	fputs("; ? = unavailable.\n# Zero everywhere, not drawn:", dat);
 	json_array_foreach(names, i, x)
 		if (!counter_range(sum, json_string_value(x), &lo, &hi, &zero)) {
 			fputc(' ', dat);
-			vb_chart_dat_plain(dat, json_string_value(x));
+			vb_charts_dat_plain(dat, json_string_value(x));
 		}
 	fputc('\n', dat);
 	grid(json_array_size(shown), &cols, &rows, d);
 	fprintf(gp, "    set multiplot layout %zu,%zu title ", rows, cols);
-	vb_chart_gp_str(gp, "Counters per operation (median and bootstrap interval)");
+	vb_charts_gp_str(gp, "Counters per operation (median and bootstrap interval)");
 	fputs("\n    set style data histograms\n"
 	      "    set style histogram errorbars gap 1 lw 1\n"
 	      "    set style fill solid 0.6 border -1\n"
@@ -425,7 +425,7 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		counter_block(sum, dat, json_string_value(x), n);
 		snprintf(buf, sizeof(buf), "%s per operation", json_string_value(x));
 		fputs("    set title ", gp);
-		vb_chart_gp_str(gp, buf);
+		vb_charts_gp_str(gp, buf);
 		/* Log scale when the values span orders of magnitude and none is zero. */
 		if (!zero && hi / lo >= 100)
 			fputs("\n    set logscale y\n    set yrange [*:*]\n", gp);
@@ -439,7 +439,7 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			fprintf(gp, "%s'%s' index %zu using %zu:%zu:%zu%s title ",
 				k ? ", \\\n        " : " ", k ? "" : "counters.dat", n, 2 + 3 * k,
 				3 + 3 * k, 4 + 3 * k, k ? "" : ":xtic(1)");
-			vb_chart_gp_str(gp, jstr(e, "name"));
+			vb_charts_gp_str(gp, jstr(e, "name"));
 			k++;
 		}
 		fputc('\n', gp);
@@ -459,10 +459,10 @@ static void footprint_values(const json_t *e, double v[4])
 	json_t *after =
 	    json_object_get(json_object_get(e, "memory_after_mem_workload"), "footprint");
 
-	v[0] = vb_report_num(e, "start_latency_ns") / 1e6;
-	v[1] = vb_report_num(e, "stop_latency_ns") / 1e6;
-	v[2] = vb_report_num(json_object_get(e, "memory_idle"), "pss_bytes") / 1048576.0;
-	v[3] = vb_report_num(after, "pss_bytes") / 1048576.0;
+	v[0] = vb_table_num(e, "start_latency_ns") / 1e6;
+	v[1] = vb_table_num(e, "stop_latency_ns") / 1e6;
+	v[2] = vb_table_num(json_object_get(e, "memory_idle"), "pss_bytes") / 1048576.0;
+	v[3] = vb_table_num(after, "pss_bytes") / 1048576.0;
 }
 
 static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
@@ -489,9 +489,9 @@ static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 		}
 		if (!any)
 			continue;
-		vb_chart_dat_str(dat, jstr(e, "name"));
+		vb_charts_dat_str(dat, jstr(e, "name"));
 		for (k = 0; k < 4; k++)
-			vb_chart_dat_num(dat, v[k]);
+			vb_charts_dat_num(dat, v[k]);
 		fputc('\n', dat);
 		rows++;
 	}
@@ -501,7 +501,7 @@ static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	d->width = (int)panels * 460 + 20;
 	d->height = 460;
 	fprintf(gp, "    set multiplot layout 1,%zu title ", panels);
-	vb_chart_gp_str(gp, "Start latency and host memory per environment");
+	vb_charts_gp_str(gp, "Start latency and host memory per environment");
 	fputs("\n    set style data histograms\n"
 	      "    set style histogram clustered gap 1\n"
 	      "    set style fill solid 0.6 border -1\n"
@@ -515,8 +515,8 @@ static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 		if (!have[k] && !have[k + 1])
 			continue;
 		fputs("    set title ", gp);
-		vb_chart_gp_str(gp, k ? "Host memory (PSS of the environment's processes)"
-				      : "Start and stop latency");
+		vb_charts_gp_str(gp, k ? "Host memory (PSS of the environment's processes)"
+				       : "Start and stop latency");
 		fprintf(gp, "\n    set ylabel '%s'\n    plot", k ? "MiB" : "ms");
 		if (have[k])
 			fprintf(gp, " 'footprint.dat' using %zu:xtic(1) title '%s'", k + 2,
@@ -554,11 +554,11 @@ const vb_chart_t vb_charts[] = {
 	  "Left: median host memory (PSS) one instance adds, idle and while every instance "
 	  "holds its share of its allocation, per environment. Right: each instance's start "
 	  "latency by the order it was started in, one line per environment.",
-	  vb_chart_build_density },
+	  vb_charts_build_density },
 	{ "noisy", "noisy neighbours: victim slowdown per aggressor kind",
 	  "The victim's time per unit of work with the aggressor over alone (ratio of medians "
 	  "with its bootstrap interval) in each environment, one cluster per aggressor kind; "
 	  "the dashed line is x1 (no slowdown).",
-	  vb_chart_build_noisy },
+	  vb_charts_build_noisy },
 	{ NULL, NULL, NULL, NULL },
 };

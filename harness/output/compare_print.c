@@ -29,7 +29,7 @@ static const char *fmt_change(double pct, char *buf, size_t len)
 /* "[+25.3%, +35.1%]" of the ratio's interval; "-" without one. */
 static const char *fmt_interval(const json_t *r, char *buf, size_t len)
 {
-	double lo = vb_report_num(r, "ci_low"), hi = vb_report_num(r, "ci_high");
+	double lo = vb_table_num(r, "ci_low"), hi = vb_table_num(r, "ci_high");
 
 	if (!isfinite(lo) || !isfinite(hi))
 		snprintf(buf, len, "-");
@@ -40,7 +40,7 @@ static const char *fmt_interval(const json_t *r, char *buf, size_t len)
 
 static const char *fmt_p(const json_t *r, char *buf, size_t len)
 {
-	double p = vb_report_num(r, "p");
+	double p = vb_table_num(r, "p");
 
 	if (!isfinite(p))
 		snprintf(buf, len, "-");
@@ -54,10 +54,10 @@ static const char *fmt_median(const json_t *r, const char *key, char *buf, size_
 {
 	char n[32];
 
-	if (!isfinite(vb_report_num(r, key)))
+	if (!isfinite(vb_table_num(r, key)))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%s %s", vb_report_fmt_num(vb_report_num(r, key), n, sizeof(n)),
+		snprintf(buf, len, "%s %s", vb_table_fmt_num(vb_table_num(r, key), n, sizeof(n)),
 			 jstr(r, "unit") ?: "");
 	return buf;
 }
@@ -81,7 +81,7 @@ static void cells(const json_t *r, char c[NCOL][96])
 	snprintf(c[2], 96, "%s", jstr(r, "metric") ?: "");
 	fmt_median(r, "median_a", c[3], 96);
 	fmt_median(r, "median_b", c[4], 96);
-	fmt_change(vb_report_num(r, "change_pct"), c[5], 96);
+	fmt_change(vb_table_num(r, "change_pct"), c[5], 96);
 	fmt_interval(r, c[6], 96);
 	fmt_p(r, c[7], 96);
 	snprintf(c[8], 96, "%s", fmt_verdict(r));
@@ -122,8 +122,8 @@ static void rule_text(FILE *out, const json_t *cmp)
 		"metric's direction),\nwith the %.0f%% bootstrap interval of the ratio of "
 		"medians; significant: permutation test\non the repetitions p < %g and |change| "
 		"> %g%% (Firecracker's A/B rule).\n",
-		vb_report_num(st, "level") * 100, vb_report_num(st, "alpha"),
-		vb_report_num(st, "threshold") * 100);
+		vb_table_num(st, "level") * 100, vb_table_num(st, "alpha"),
+		vb_table_num(st, "threshold") * 100);
 }
 
 void vb_compare_print(const json_t *cmp, FILE *out)

@@ -16,14 +16,14 @@
 
 /* ---- formatting helpers ---- */
 
-double vb_report_num(const json_t *o, const char *key)
+double vb_table_num(const json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-char *vb_report_fmt_num(double v, char *buf, size_t len)
+char *vb_table_fmt_num(double v, char *buf, size_t len)
 {
 	double a = fabs(v);
 
@@ -44,7 +44,7 @@ static void ratio_digits(double r, char *buf, size_t len)
 	snprintf(buf, len, r < 10 ? "%.2f" : r < 100 ? "%.1f" : r < 1e6 ? "%.0f" : "%.3g", r);
 }
 
-char *vb_report_fmt_ratio(double r, char *buf, size_t len)
+char *vb_table_fmt_ratio(double r, char *buf, size_t len)
 {
 	char d[32];
 
@@ -57,23 +57,23 @@ char *vb_report_fmt_ratio(double r, char *buf, size_t len)
 	return buf;
 }
 
-char *vb_report_fmt_overhead(double r, double lo, double hi, char *buf, size_t len)
+char *vb_table_fmt_overhead(double r, double lo, double hi, char *buf, size_t len)
 {
 	char a[32], b[32], c[32];
 
 	if (!isfinite(r))
 		snprintf(buf, len, "-");
 	else if (!isfinite(lo) || !isfinite(hi))
-		vb_report_fmt_ratio(r, buf, len);
+		vb_table_fmt_ratio(r, buf, len);
 	else {
 		ratio_digits(lo, b, sizeof(b));
 		ratio_digits(hi, c, sizeof(c));
-		snprintf(buf, len, "%s [%s-%s]", vb_report_fmt_ratio(r, a, sizeof(a)), b, c);
+		snprintf(buf, len, "%s [%s-%s]", vb_table_fmt_ratio(r, a, sizeof(a)), b, c);
 	}
 	return buf;
 }
 
-char *vb_report_fmt_cv(double cv, char *buf, size_t len)
+char *vb_table_fmt_cv(double cv, char *buf, size_t len)
 {
 	if (isfinite(cv))
 		snprintf(buf, len, "%.1f%%", cv * 100);
@@ -129,13 +129,14 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	ov = json_object_get(m, "overhead");
 	if (!ov) {
 		snprintf(buf, len, "%s %s cv %s%s",
-			 vb_report_fmt_num(vb_report_num(m, "median"), num, sizeof(num)),
-			 jstr(m, "unit") ?: "", vb_report_fmt_cv(vb_report_num(m, "cv"), cv, sizeof(cv)),
+			 vb_table_fmt_num(vb_table_num(m, "median"), num, sizeof(num)),
+			 jstr(m, "unit") ?: "",
+			 vb_table_fmt_cv(vb_table_num(m, "cv"), cv, sizeof(cv)),
 			 unstable ? cv_mark : "");
 		return;
 	}
-	vb_report_fmt_overhead(vb_report_num(ov, "ratio"), vb_report_num(ov, "ci_low"),
-			       vb_report_num(ov, "ci_high"), o, sizeof(o));
+	vb_table_fmt_overhead(vb_table_num(ov, "ratio"), vb_table_num(ov, "ci_low"),
+			      vb_table_num(ov, "ci_high"), o, sizeof(o));
 	snprintf(buf, len, "%s%s%s", o,
 		 !strcmp(jstr(ov, "verdict") ?: "", "slower") ||
 			 !strcmp(jstr(ov, "verdict") ?: "", "faster")
@@ -160,9 +161,9 @@ static void verdict_line(const json_t *g, const json_t *envs, FILE *out)
 			continue;
 		if (json_integer_value(json_object_get(ge, "workloads")))
 			fprintf(out, "%s %s %s %s", sep, jstr(e, "name"),
-				vb_report_fmt_overhead(
-				    vb_report_num(ge, "geomean"), vb_report_num(ge, "ci_low"),
-				    vb_report_num(ge, "ci_high"), buf, sizeof(buf)),
+				vb_table_fmt_overhead(
+				    vb_table_num(ge, "geomean"), vb_table_num(ge, "ci_low"),
+				    vb_table_num(ge, "ci_high"), buf, sizeof(buf)),
 				jstr(ge, "verdict"));
 		else
 			fprintf(out, "%s %s undetermined (too few repetitions)", sep,
@@ -182,12 +183,12 @@ static void flag_text(const json_t *f, FILE *out)
 		   of = json_integer_value(json_object_get(f, "of"));
 
 	if (!strcmp(kind, "cv"))
-		fprintf(out, "%s CV %.1f%%", jstr(f, "metric"), vb_report_num(f, "cv") * 100);
+		fprintf(out, "%s CV %.1f%%", jstr(f, "metric"), vb_table_num(f, "cv") * 100);
 	else if (!strcmp(kind, "steal"))
 		fprintf(out,
 			"steal time above %.0f%% in %" JSON_INTEGER_FORMAT
 			" of %" JSON_INTEGER_FORMAT " repetitions",
-			vb_report_num(f, "threshold") * 100, reps, of);
+			vb_table_num(f, "threshold") * 100, reps, of);
 	else if (!strcmp(kind, "clock"))
 		fprintf(out,
 			"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
@@ -213,7 +214,7 @@ static void print_flags(const json_t *sum, FILE *out)
 
 	if (json_array_size(flags))
 		fprintf(out, "\nflags (CV above %.0f%%, steal, clocks, stalls, failures):",
-			vb_report_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
+			vb_table_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
 	json_array_foreach(flags, i, f) {
 		if (prev && !strcmp(jstr(prev, "env"), jstr(f, "env")) &&
 		    !strcmp(jstr(prev, "workload"), jstr(f, "workload")))
@@ -256,7 +257,7 @@ static void table_widths(const json_t *sum, size_t *ww, size_t *mw, size_t *cw)
 	}
 }
 
-void vb_report_table(const json_t *sum, FILE *out)
+void vb_table_print(const json_t *sum, FILE *out)
 {
 	json_t *envs = json_object_get(sum, "environments"),
 	       *wls = json_object_get(sum, "workloads");
@@ -281,9 +282,9 @@ void vb_report_table(const json_t *sum, FILE *out)
 		    "as slow),\nmedian ratio [%.0f%% bootstrap interval, %" JSON_INTEGER_FORMAT
 		    " resamples]; * = the "
 		    "interval excludes 1; ! = CV above %.0f%%.\n",
-		    base, vb_report_num(stats, "level") * 100,
+		    base, vb_table_num(stats, "level") * 100,
 		    json_integer_value(json_object_get(stats, "resamples")),
-		    vb_report_num(stats, "cv_threshold") * 100);
+		    vb_table_num(stats, "cv_threshold") * 100);
 	else
 		fprintf(out, "\nNo baseline environment: medians only.\n");
 	if (indicative)
@@ -321,11 +322,11 @@ void vb_report_table(const json_t *sum, FILE *out)
 			verdict_line(g, envs, out);
 	}
 	print_flags(sum, out);
-	vb_report_capacity(sum, out, 0);
+	vb_table_capacity(sum, out, 0);
 	free(cw);
 }
 
-void vb_report_summary(const json_t *run, FILE *out)
+void vb_table_summary(const json_t *run, FILE *out)
 {
 	vb_summary_cfg_t cfg;
 	vb_error_t err;
@@ -338,6 +339,6 @@ void vb_report_summary(const json_t *run, FILE *out)
 		fprintf(out, "\nno summary: %s\n", err.msg);
 		return;
 	}
-	vb_report_table(sum, out);
+	vb_table_print(sum, out);
 	json_decref(sum);
 }

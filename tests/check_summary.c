@@ -1,5 +1,6 @@
 /*
- * check_report.c - summaries and reports from a fixed run.json.
+ * check_summary.c - the summary of a fixed run.json
+ * (harness/analysis/summary.c) and what it renders to.
  *
  * tests/fixtures/run-bare-container.json is a real run (bare metal and the
  * container, cpu.syscall, mem.stream and io.randread, 5 repetitions, test
@@ -7,10 +8,7 @@
  * it must equal tests/fixtures/golden/ byte for byte (`make golden` refreshes
  * them deliberately).  The summary's semantics are checked on the same data
  * (baseline without a ratio, unavailable counters never zero, groups,
- * flags), and `vbench report` is driven on good and bad input: a missing
- * directory, a truncated or hand-edited run.json, another schema version and
- * runs of different hosts give exit 2, one line naming the file and the
- * field, and leave existing outputs untouched.
+ * flags).  `vbench report` on the same fixture: check_cmd_report.c.
  */
 #include <fcntl.h>
 #include <jansson.h>
@@ -35,18 +33,6 @@
 #define FIXTURE "tests/fixtures/run-bare-container.json"
 #define MAXFILE (16u << 20)
 
-static char tmpdir[PATH_MAX];
-
-static void setup(void)
-{
-	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "rtest"), 0);
-}
-
-static void teardown(void)
-{
-	vb_test_rmdtemp(tmpdir);
-}
-
 /* ---- helpers ---- */
 
 /* Render with @fn into a malloc'ed string. */
@@ -59,14 +45,6 @@ static char *render(const json_t *sum, void (*fn)(const json_t *, FILE *), size_
 	fn(sum, f);
 	fclose(f);
 	return buf;
-}
-
-static void write_text(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ck_assert_int_eq(vb_write_file(path, text, strlen(text), NULL), 0);
 }
 
 /* ---- golden files ---- */
@@ -125,25 +103,25 @@ START_TEST(test_summary_content)
 	ck_assert_int_eq(json_integer_value(json_object_get(m, "n")), 5);
 	ck_assert_ptr_null(json_object_get(m, "overhead"));
 	ck_assert(json_is_true(json_object_get(m, "indicative")));
-	ck_assert(vb_report_num(m, "ci_low") <= vb_report_num(m, "median"));
-	ck_assert(vb_report_num(m, "median") <= vb_report_num(m, "ci_high"));
+	ck_assert(vb_table_num(m, "ci_low") <= vb_table_num(m, "median"));
+	ck_assert(vb_table_num(m, "median") <= vb_table_num(m, "ci_high"));
 	/* The container's IOPS (higher is better) as time per unit: base/env. */
 	m = json_object_get(json_object_get(ct, "metrics"), "iops");
 	ov = json_object_get(m, "overhead");
 	ck_assert_double_eq_tol(
-	    vb_report_num(ov, "ratio"),
-	    vb_report_num(
+	    vb_table_num(ov, "ratio"),
+	    vb_table_num(
 		json_object_get(
 		    json_object_get(vb_summary_result(sum, "bare", "io.randread"), "metrics"),
 		    "iops"),
 		"median") /
-		vb_report_num(m, "median"),
+		vb_table_num(m, "median"),
 	    1e-12);
-	ck_assert(vb_report_num(ov, "ci_low") <= vb_report_num(ov, "ratio"));
+	ck_assert(vb_table_num(ov, "ci_low") <= vb_table_num(ov, "ratio"));
 	ck_assert_ptr_nonnull(json_string_value(json_object_get(ov, "verdict")));
 	/* Host cost ratio exists (cgroup accounting was on). */
 	ck_assert(isfinite(
-	    vb_report_num(json_object_get(json_object_get(ct, "host_cost"), "overhead"), "ratio")));
+	    vb_table_num(json_object_get(json_object_get(ct, "host_cost"), "overhead"), "ratio")));
 	/* No PMU in the fixture's host: hardware counters unavailable with a reason, never 0. */
 	c = json_object_get(json_object_get(bare, "counters"), "PAPI_TOT_INS");
 	ck_assert(json_is_false(json_object_get(c, "available")));
@@ -251,7 +229,7 @@ START_TEST(test_flags_and_unavailable)
 		"reason")),
 	    "no /dev/kvm, here");
 	/* The terminal table: warnings first, environments headed with type and mechanism. */
-	s = render(sum, vb_report_table, &len);
+	s = render(sum, vb_table_print, &len);
 	ck_assert_msg(!strncmp(s, "\nNOTE: this 'bare metal' host is itself a virtual machine", 57),
 		      "%s", s);
 	ck_assert_ptr_nonnull(strstr(s, "container (namespaces+cgroups ...)"));
@@ -288,196 +266,17 @@ START_TEST(test_virtualized_warning_added)
 }
 END_TEST
 
-/* ---- vbench report ---- */
-
-START_TEST(test_cmd_report)
+Suite *vb_suite_summary(void)
 {
-	json_t *run = vb_test_load_fixture(FIXTURE), *sum;
-	char dir[PATH_MAX], *out, *err, *csv, *md, *js1, *js2;
-	int rc;
-
-	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	vb_test_write_run(dir, run);
-	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
-	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	ck_assert_ptr_nonnull(
-	    strstr(out, "NOTE: this 'bare metal' host is itself a virtual machine"));
-	ck_assert_ptr_nonnull(strstr(out, "container (namespaces+cgroups ...)"));
-	free(out);
-	free(err);
-	csv = vb_test_read_text(dir, "summary.csv", MAXFILE);
-	md = vb_test_read_text(dir, "report.md", MAXFILE);
-	js1 = vb_test_read_text(dir, "summary.json", MAXFILE);
-	ck_assert_ptr_nonnull(csv);
-	ck_assert_ptr_nonnull(md);
-	ck_assert_ptr_nonnull(js1);
-	vb_test_compare_golden("summary.csv", csv, strlen(csv));
-	vb_test_compare_golden("report.md", md, strlen(md));
-	sum = json_loads(js1, 0, NULL);
-	ck_assert_str_eq(json_string_value(json_object_get(sum, "schema")), VB_SUMMARY_SCHEMA);
-	json_decref(sum);
-	/* Again: the same bytes. */
-	rc = vb_test_vbench(NULL, &out, &err, "report", "--quiet", dir, NULL);
-	ck_assert_int_eq(rc, 0);
-	ck_assert_str_eq(out, "");
-	js2 = vb_test_read_text(dir, "summary.json", MAXFILE);
-	ck_assert_str_eq(js1, js2);
-	free(out);
-	free(err);
-	free(js1);
-	free(js2);
-	free(csv);
-	free(md);
-	json_decref(run);
-}
-END_TEST
-
-START_TEST(test_cmd_report_merge)
-{
-	json_t *run = vb_test_load_fixture(FIXTURE), *sum;
-	char a[PATH_MAX], b[PATH_MAX], o[PATH_MAX], *out, *err, *js;
-	const json_t *r;
-	int rc;
-
-	snprintf(a, sizeof(a), "%s/a", tmpdir);
-	snprintf(b, sizeof(b), "%s/b", tmpdir);
-	snprintf(o, sizeof(o), "%s/merged", tmpdir);
-	vb_test_write_run(a, run);
-	vb_test_write_run(b, run);
-	/* Merging needs --out: the inputs are not written to. */
-	rc = vb_test_vbench(NULL, &out, &err, "report", a, b, NULL);
-	vb_test_expect_refusal(rc, out, err, "--out", NULL);
-	/* The same run twice would count its repetitions twice. */
-	rc = vb_test_vbench(NULL, &out, &err, "report", "--out", o, a, b, NULL);
-	vb_test_expect_refusal(rc, out, err, "'created'", NULL);
-	/* A second run of the same host. */
-	json_object_set_new(run, "created", json_string("2026-11-22T02:00:00.000Z"));
-	vb_test_write_run(b, run);
-	rc = vb_test_vbench(NULL, &out, &err, "report", "--quiet", "--out", o, a, b, NULL);
-	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	free(out);
-	free(err);
-	js = vb_test_read_text(o, "summary.json", MAXFILE);
-	ck_assert_ptr_nonnull(js);
-	sum = json_loads(js, 0, NULL);
-	ck_assert_int_eq(json_array_size(json_object_get(sum, "runs")), 2);
-	r = vb_summary_result(sum, "bare", "cpu.syscall");
-	ck_assert_int_eq(json_integer_value(json_object_get(
-			     json_object_get(json_object_get(r, "metrics"), "ns_per_call"), "n")),
-			 10);
-	ck_assert_ptr_null(vb_test_read_text(a, "summary.json", MAXFILE));
-	json_decref(sum);
-	free(js);
-	json_decref(run);
-}
-END_TEST
-
-START_TEST(test_cmd_report_bad_input)
-{
-	json_t *run = vb_test_load_fixture(FIXTURE), *bad;
-	char dir[PATH_MAX], other[PATH_MAX], o[PATH_MAX], path[PATH_MAX], *out, *err, *s, *keep;
-	int rc;
-
-	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	snprintf(other, sizeof(other), "%s/other", tmpdir);
-	snprintf(o, sizeof(o), "%s/out", tmpdir);
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-
-	/* Missing directory. */
-	rc = vb_test_vbench(NULL, &out, &err, "report", "/nonexistent/vbench-run", NULL);
-	vb_test_expect_refusal(rc, out, err, "/nonexistent/vbench-run", "no such run directory");
-
-	/* Truncated run.json; existing outputs stay. */
-	vb_test_write_run(dir, run);
-	write_text(dir, "summary.csv", "KEEP\n");
-	write_text(dir, "report.md", "KEEP\n");
-	s = vb_test_read_text(dir, "run.json", MAXFILE);
-	ck_assert_int_eq(vb_write_file(path, s, strlen(s) / 2, NULL), 0);
-	free(s);
-	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
-	vb_test_expect_refusal(rc, out, err, path, NULL);
-
-	/* Another schema version. */
-	bad = json_deep_copy(run);
-	json_object_set_new(bad, "schema_version", json_integer(2));
-	vb_test_write_run(dir, bad);
-	json_decref(bad);
-	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
-	vb_test_expect_refusal(rc, out, err, path, "'schema_version'");
-
-	/* Hand-edited: a metric that is not a number, an environment without a name. */
-	bad = json_deep_copy(run);
-	json_object_set_new(
-	    json_object_get(
-		json_object_get(json_array_get(json_object_get(bad, "repetitions"), 3), "result"),
-		"metrics"),
-	    "iops", json_string("fast"));
-	vb_test_write_run(dir, bad);
-	json_decref(bad);
-	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
-	vb_test_expect_refusal(rc, out, err, path, "'repetitions[3].result.metrics.iops'");
-	bad = json_deep_copy(run);
-	json_object_del(json_array_get(json_object_get(bad, "environments"), 1), "name");
-	vb_test_write_run(dir, bad);
-	json_decref(bad);
-	rc = vb_test_vbench(NULL, &out, &err, "report", dir, NULL);
-	vb_test_expect_refusal(rc, out, err, path, "'environments[1].name'");
-
-	/* Runs of different hosts: CPU brand, then kernel release. */
-	vb_test_write_run(dir, run);
-	bad = json_deep_copy(run);
-	json_object_set_new(json_object_get(json_object_get(bad, "host"), "cpu"), "brand",
-			    json_string("Other CPU"));
-	vb_test_write_run(other, bad);
-	json_decref(bad);
-	ck_assert_int_eq(vb_mkdir_p(o, 0755, NULL), 0);
-	write_text(o, "summary.csv", "KEEP\n");
-	snprintf(path, sizeof(path), "%s/run.json", other);
-	rc = vb_test_vbench(NULL, &out, &err, "report", "--out", o, dir, other, NULL);
-	vb_test_expect_refusal(rc, out, err, path, "'host.cpu.brand'");
-	bad = json_deep_copy(run);
-	json_object_set_new(json_object_get(json_object_get(bad, "host"), "kernel"), "release",
-			    json_string("5.10.0-other"));
-	vb_test_write_run(other, bad);
-	json_decref(bad);
-	rc = vb_test_vbench(NULL, &out, &err, "report", "--out", o, dir, other, NULL);
-	vb_test_expect_refusal(rc, out, err, path, "'host.kernel.release'");
-
-	/* Bad options. */
-	rc = vb_test_vbench(NULL, &out, &err, "report", "--resamples", "5", dir, NULL);
-	vb_test_expect_refusal(rc, out, err, "--resamples", NULL);
-
-	/* Nothing was overwritten or created. */
-	keep = vb_test_read_text(dir, "summary.csv", MAXFILE);
-	ck_assert_str_eq(keep, "KEEP\n");
-	free(keep);
-	keep = vb_test_read_text(dir, "report.md", MAXFILE);
-	ck_assert_str_eq(keep, "KEEP\n");
-	free(keep);
-	ck_assert_ptr_null(vb_test_read_text(dir, "summary.json", MAXFILE));
-	keep = vb_test_read_text(o, "summary.csv", MAXFILE);
-	ck_assert_str_eq(keep, "KEEP\n");
-	free(keep);
-	ck_assert_ptr_null(vb_test_read_text(o, "report.md", MAXFILE));
-	json_decref(run);
-}
-END_TEST
-
-Suite *vb_suite_report(void)
-{
-	Suite *s = suite_create("report");
+	Suite *s = suite_create("summary");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_golden_csv_md);
 	tcase_add_test(tc, test_summary_deterministic);
 	tcase_add_test(tc, test_summary_content);
 	tcase_add_test(tc, test_flags_and_unavailable);
 	tcase_add_test(tc, test_virtualized_warning_added);
-	tcase_add_test(tc, test_cmd_report);
-	tcase_add_test(tc, test_cmd_report_merge);
-	tcase_add_test(tc, test_cmd_report_bad_input);
 	suite_add_tcase(s, tc);
 	return s;
 }
