@@ -89,6 +89,7 @@ LIB_SRCS += harness/env/vm.c
 LIB_SRCS += harness/env/instance.c
 # harness/analysis/: statistics, summary, compare, explain, plan
 LIB_SRCS += harness/analysis/stats.c
+LIB_SRCS += harness/analysis/verdict.c
 LIB_SRCS += harness/analysis/summary_input.c
 LIB_SRCS += harness/analysis/summary.c
 LIB_SRCS += harness/analysis/compare.c

@@ -26,6 +26,7 @@
 #include "harness/analysis/plan.h"
 #include "harness/core/runfile.h"
 #include "harness/analysis/summary.h"
+#include "harness/analysis/verdict.h"
 #include "lib/textsafe.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
@@ -38,6 +39,7 @@ typedef struct plan_args {
 	const char *disk_path;	    /* --disk-path */
 	const char *host[VB_RES_N]; /* --cpus, --memory, --disk, --iops */
 	vb_plan_opts_t o;
+	double margin; /* --margin: of the verdicts its factors follow (verdict.h) */
 	int json, quiet;
 	int no_charts; /* --no-charts */
 } plan_args_t;
@@ -89,6 +91,10 @@ static const vb_opt_t options[] = {
 	  VB_OPT_DOUBLE_AT(plan_args_t, o.correlation, 0, 1) },
 	{ .name = "--conservative", .help = "use the upper bound of every overhead interval",
 	  VB_OPT_FLAG_AT(plan_args_t, o.conservative) },
+	{ .name = "--margin", .arg = "PCT",
+	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
+		  "+-PCT%",
+	  VB_OPT_PCT_AT(plan_args_t, margin, 0.1, 100) },
 	{ .name = "--out", .arg = "DIR",
 	  .help = "write plan.json, plan.md, plan.html and charts/plan.* into DIR",
 	  VB_OPT_PATH_AT(plan_args_t, out) },
@@ -168,7 +174,7 @@ static int host_capacity(const plan_args_t *a, vb_plan_host_t *h, vb_error_t *er
 
 /* ---- loading, rendering, writing ---- */
 
-static json_t *load_run(const char *dir, json_t **run, vb_error_t *err)
+static json_t *load_run(const char *dir, double margin, json_t **run, vb_error_t *err)
 {
 	char path[PATH_MAX];
 	vb_summary_cfg_t cfg;
@@ -185,6 +191,7 @@ static json_t *load_run(const char *dir, json_t **run, vb_error_t *err)
 	if (!*run || vb_summary_check_run(*run, path, err) < 0)
 		return NULL;
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = margin;
 	return vb_summary_build(*run, &cfg, err);
 }
 
@@ -289,7 +296,7 @@ static void print(const plan_args_t *a, const json_t *doc)
 
 int vb_cmd_plan(int argc, char **argv)
 {
-	plan_args_t a = {.file = NULL};
+	plan_args_t a = {.file = NULL, .margin = VB_VERDICT_MARGIN};
 	vb_plan_input_t *in = calloc(1, sizeof(*in));
 	vb_plan_env_t envs[VB_PLAN_MAX_ENVS];
 	json_t *run = NULL, *sum = NULL, *doc = NULL;
@@ -310,7 +317,7 @@ int vb_cmd_plan(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	if (rc == 0 && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
-	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, &run, &err))) {
+	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, a.margin, &run, &err))) {
 		snprintf(dir, sizeof(dir), "%s", a.file);
 		slash = strrchr(dir, '/');
 		if (slash)

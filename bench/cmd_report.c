@@ -37,7 +37,7 @@ typedef struct report_opts {
 	const char *dirs[MAX_DIRS]; /* run directories, in command-line order */
 	size_t ndirs;
 	const char *out;	/* --out, NULL = the only run directory */
-	vb_summary_cfg_t stats; /* --seed, --resamples, --cv-threshold */
+	vb_summary_cfg_t stats; /* --seed, --resamples, --cv-threshold, --margin */
 	int quiet;		/* --quiet: nothing but errors */
 	int json;		/* --json: the summary on stdout instead of the table */
 	int no_charts;		/* --no-charts */
@@ -56,6 +56,10 @@ static const vb_opt_t options[] = {
 	{ .name = "--cv-threshold", .arg = "PCT",
 	  .help = "flag a metric whose coefficient of variation exceeds PCT%",
 	  VB_OPT_PCT_AT(report_opts_t, stats.cv_threshold, 0, 1000) },
+	{ .name = "--margin", .arg = "PCT",
+	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
+		  "+-PCT%",
+	  VB_OPT_PCT_AT(report_opts_t, stats.margin, 0.1, 100) },
 	{ .name = "--json", .help = "print summary.json on stdout instead of the overhead table",
 	  VB_OPT_FLAG_AT(report_opts_t, json) },
 	{ .name = "--no-charts", .help = "do not run gnuplot (report.html says so)",

@@ -37,13 +37,17 @@ static json_t *jreal(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* The factor of one ratio with its interval and verdict (docs/plan.md). */
+/* The factor of one ratio with its interval and verdict (docs/plan.md):
+ * equivalent counts as x1, undecided takes the upper bound (the range the
+ * run cannot narrow), slower and faster their ratio. */
 static double rule(double ratio, double lo, double hi, const char *verdict, int conservative)
 {
 	if (conservative && isfinite(hi))
 		return hi;
-	if (verdict && !strcmp(verdict, vb_verdict_name(VB_VERDICT_SAME)))
+	if (verdict && !strcmp(verdict, vb_verdict_name(VB_VERDICT_EQUIVALENT)))
 		return 1.0;
+	if (verdict && !strcmp(verdict, vb_verdict_name(VB_VERDICT_UNDECIDED)) && isfinite(hi))
+		return hi;
 	return ratio;
 }
 
@@ -67,8 +71,9 @@ static double group_factor(const json_t *summary, const char *kind, const char *
 	lo = jnum(ge, "ci_low"), hi = jnum(ge, "ci_high");
 	verdict = jstr(ge, "verdict");
 	f = rule(gm, lo, hi, verdict, o->conservative);
-	snprintf(basis, len, "%s-group overhead x%.3g [%.3g-%.3g] %s%s", kind, gm, lo, hi,
-		 verdict ?: "", o->conservative ? ", upper bound taken" : "");
+	snprintf(basis, len, "%s-group overhead x%.3g [%.3g-%.3g] %s, %lld reps%s", kind, gm, lo,
+		 hi, verdict ?: "", (long long)json_integer_value(json_object_get(ge, "reps")),
+		 isfinite(hi) && f == hi && f != gm ? ", upper bound taken" : "");
 	if (f < 1) {
 		snprintf(basis + strlen(basis), len - strlen(basis), ", counted as x1");
 		f = 1;
@@ -76,8 +81,10 @@ static double group_factor(const json_t *summary, const char *kind, const char *
 	return f;
 }
 
-/* Geometric mean of the host CPU cost ratios of @env's CPU workloads; NaN if none. */
-static double host_cost_factor(const json_t *summary, const char *env, const vb_plan_opts_t *o)
+/* Geometric mean of the host CPU cost ratios of @env's CPU workloads; NaN if none.
+ * @widened: set when an undecided ratio counted with its upper bound. */
+static double host_cost_factor(const json_t *summary, const char *env, const vb_plan_opts_t *o,
+			       int *widened)
 {
 	double v[64], f;
 	const json_t *r, *ov;
@@ -90,6 +97,7 @@ static double host_cost_factor(const json_t *summary, const char *env, const vb_
 		ov = json_object_get(json_object_get(r, "host_cost"), "overhead");
 		f = rule(jnum(ov, "ratio"), jnum(ov, "ci_low"), jnum(ov, "ci_high"),
 			 jstr(ov, "verdict"), o->conservative);
+		*widened |= f != jnum(ov, "ratio") && f == jnum(ov, "ci_high");
 		if (isfinite(f) && f > 0 && n < 64)
 			v[n++] = f;
 	}
@@ -99,15 +107,16 @@ static double host_cost_factor(const json_t *summary, const char *env, const vb_
 static void cpu_factor(const json_t *summary, vb_plan_env_t *e, const vb_plan_opts_t *o)
 {
 	double hc;
+	int widened = 0;
 
 	e->cpu_factor =
 	    group_factor(summary, "cpu", e->name, o, e->cpu_basis, sizeof(e->cpu_basis));
-	hc = host_cost_factor(summary, e->name, o);
+	hc = host_cost_factor(summary, e->name, o, &widened);
 	if (isfinite(hc) && isfinite(e->cpu_factor) && hc > e->cpu_factor) {
 		snprintf(e->cpu_basis, sizeof(e->cpu_basis),
-			 "host CPU cost of the CPU workloads x%.3g (geometric mean), above their "
-			 "time overhead x%.3g",
-			 hc, e->cpu_factor);
+			 "host CPU cost of the CPU workloads x%.3g (geometric mean%s), above "
+			 "their time overhead x%.3g",
+			 hc, widened ? ", upper bounds where undecided" : "", e->cpu_factor);
 		e->cpu_factor = hc;
 	}
 }

@@ -29,6 +29,7 @@ typedef struct vb_summary_cfg {
 	double level;		/* confidence level (VB_STATS_LEVEL) */
 	double cv_threshold;	/* CV above this is flagged (VB_STATS_CV_THRESHOLD) */
 	double steal_threshold; /* steal share above this is flagged (VB_STATS_STEAL_THRESHOLD) */
+	double margin;		/* equivalence margin of the verdicts (VB_VERDICT_MARGIN) */
 } vb_summary_cfg_t;
 
 /* The defaults of stats.h. */
