@@ -304,10 +304,10 @@ static double perm_stat(const double *v, size_t n, vb_perm_stat_t stat, double *
 	double sum = 0;
 	size_t i;
 
-	if (stat == VB_PERM_MEDIAN || stat == VB_PERM_LOG_MEDIAN) {
+	if (stat == VB_PERM_MEDIAN) {
 		memcpy(tmp, v, n * sizeof(*tmp));
 		sort_values(tmp, n);
-		return stat == VB_PERM_MEDIAN ? median_sorted(tmp, n) : log(median_sorted(tmp, n));
+		return median_sorted(tmp, n);
 	}
 	for (i = 0; i < n; i++)
 		sum += v[i];

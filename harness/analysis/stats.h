@@ -147,7 +147,6 @@ int vb_flag_clock(double guest_region_ns, double host_elapsed_ns);
 typedef enum vb_perm_stat {
 	VB_PERM_MEAN,   /* difference of means */
 	VB_PERM_MEDIAN, /* difference of medians */
-	VB_PERM_LOG_MEDIAN, /* difference of log-medians: the log of a ratio of medians */
 } vb_perm_stat_t;
 
 typedef struct vb_perm_result {

@@ -580,7 +580,7 @@ json_t *vb_summary_statistics_json(const vb_summary_cfg_t *cfg)
 	    cfg->cv_threshold, "steal_threshold", cfg->steal_threshold, "clock_tolerance",
 	    VB_STATS_CLOCK_TOLERANCE, "permutation_resamples", (json_int_t)VB_STATS_PERM_RESAMPLES);
 
-	vb_verdict_rule_line(cfg->margin, rule, sizeof(rule));
+	vb_verdict_rule_line(cfg->margin, NULL, rule, sizeof(rule));
 	json_object_set_new(j, "margin", json_real(cfg->margin));
 	json_object_set_new(j, "equivalence_level", json_real(vb_verdict_equiv_level(cfg->level)));
 	json_object_set_new(j, "min_reps", json_integer(VB_VERDICT_MIN_N));

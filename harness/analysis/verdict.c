@@ -123,11 +123,10 @@ double vb_verdict_equiv_level(double level)
 	return 2.0 * level - 1.0;
 }
 
-void vb_verdict_rule_line(double margin, char *buf, size_t len)
+void vb_verdict_rule_line(double margin, const char *test, char *buf, size_t len)
 {
 	snprintf(buf, len,
 		 "verdicts: equivalent = the 90%% interval within +-%g%% (margin); slower/faster "
-		 "= the 95%% interval above/below 1; undecided = neither, or fewer than %d "
-		 "repetitions a side",
-		 margin * 100, VB_VERDICT_MIN_N);
+		 "= %s; undecided = neither, or fewer than %d repetitions a side",
+		 margin * 100, test ?: "the 95% interval above/below 1", VB_VERDICT_MIN_N);
 }

@@ -91,7 +91,8 @@ void vb_decision_json(const vb_decision_t *d, json_t *obj);
  * (0.95 -> 0.90). */
 double vb_verdict_equiv_level(double level);
 
-/* One line stating the rule and the margin, for the footer of an output. */
-void vb_verdict_rule_line(double margin, char *buf, size_t len);
+/* One line stating the rule and the margin, for the footer of an output;
+ * @test names what makes slower/faster (NULL: "the 95% interval above/below 1"). */
+void vb_verdict_rule_line(double margin, const char *test, char *buf, size_t len);
 
 #endif

@@ -204,7 +204,7 @@ void vb_html_explain(FILE *out, const json_t *x)
 	      out);
 	axes(out);
 	environments(out, x);
-	vb_verdict_rule_line(vb_explain_margin(x), rule, sizeof(rule));
+	vb_verdict_rule_line(vb_explain_margin(x), NULL, rule, sizeof(rule));
 	fputs("<h3>Claims, judged on this run</h3>\n<p>Intervals are 95% bootstrap intervals; "
 	      "\xe2\x80\xa0 marks one from fewer than 10 repetitions (indicative only). Ratios: "
 	      "x1.00 is bare metal's speed, x2.00 twice the time per unit of work. Ratio ",

@@ -192,7 +192,7 @@ void vb_explain_md(const json_t *x, FILE *out)
 	header(x, out);
 	fputs(vb_explain_axes_md, out);
 	environments(x, out);
-	vb_verdict_rule_line(vb_explain_margin(x), rule, sizeof(rule));
+	vb_verdict_rule_line(vb_explain_margin(x), NULL, rule, sizeof(rule));
 	fprintf(out, "## Claims, judged on this run\n\n"
 		     "Thresholds and what each verdict means: docs/explain.md. Intervals are 95%% "
 		     "bootstrap intervals (docs/statistics.md); † marks one from fewer than 10 "

@@ -99,8 +99,8 @@ char *vb_report_fmt_rule(const json_t *summary, char *buf, size_t len)
 {
 	json_t *m = json_object_get(json_object_get(summary, "statistics"), "margin");
 
-	vb_verdict_rule_line(json_is_number(m) ? json_number_value(m) : VB_VERDICT_MARGIN, buf,
-			     len);
+	vb_verdict_rule_line(json_is_number(m) ? json_number_value(m) : VB_VERDICT_MARGIN, NULL,
+			     buf, len);
 	return buf;
 }
 
