@@ -209,6 +209,8 @@ TEST_SRCS += tests/cleantest.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
+TEST_SRCS += tests/simstats.c
+TEST_SRCS += tests/check_simstats.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_hostile.c
@@ -235,6 +237,8 @@ FAKE_AGENT := $(BUILD)/fake-agent
 AGENT := workloads/vbench-agent
 VBENCH := bench/vbench
 TESTS := $(BUILD)/check_vbench
+# The simulated error rates of the verdicts (tests/simstats.c, scripts/sim-stats).
+SIMSTATS := $(BUILD)/sim-stats
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/%.o)
@@ -243,7 +247,8 @@ CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
-ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o
+ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o \
+	    $(BUILD)/tests/simstats_main.o
 
 .PHONY: all run test test-deps install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
 all: $(VBENCH) $(AGENT)
@@ -268,6 +273,10 @@ $(VBENCH): $(VBENCH_OBJS) $(LIB)
 $(TESTS): $(TEST_OBJS) $(CMD_OBJS) $(LIB) | $(FAKE_AGENT)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CMD_OBJS) $(LIB) $(LDLIBS_TEST)
+
+$(SIMSTATS): $(BUILD)/tests/simstats_main.o $(BUILD)/tests/simstats.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_VBENCH)
 
 $(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
 	@$(if $(Q),echo "  LD      $@")

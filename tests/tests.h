@@ -32,6 +32,7 @@
 	X(agent)       \
 	X(cgroup)      \
 	X(stats)       \
+	X(simstats)    \
 	X(container)   \
 	X(oci)         \
 	X(engine)      \
