@@ -39,7 +39,6 @@ typedef struct plan_args {
 	const char *disk_path;	    /* --disk-path */
 	const char *host[VB_RES_N]; /* --cpus, --memory, --disk, --iops */
 	vb_plan_opts_t o;
-	double margin; /* --margin: of the verdicts its factors follow (verdict.h) */
 	int json, quiet;
 	int no_charts; /* --no-charts */
 } plan_args_t;
@@ -94,7 +93,7 @@ static const vb_opt_t options[] = {
 	{ .name = "--margin", .arg = "PCT",
 	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
 		  "+-PCT%",
-	  VB_OPT_PCT_AT(plan_args_t, margin, 0.1, 100) },
+	  VB_OPT_PCT_AT(plan_args_t, o.margin, 0.1, 100) },
 	{ .name = "--out", .arg = "DIR",
 	  .help = "write plan.json, plan.md, plan.html and charts/plan.* into DIR",
 	  VB_OPT_PATH_AT(plan_args_t, out) },
@@ -296,7 +295,7 @@ static void print(const plan_args_t *a, const json_t *doc)
 
 int vb_cmd_plan(int argc, char **argv)
 {
-	plan_args_t a = {.file = NULL, .margin = VB_VERDICT_MARGIN};
+	plan_args_t a = {.file = NULL};
 	vb_plan_input_t *in = calloc(1, sizeof(*in));
 	vb_plan_env_t envs[VB_PLAN_MAX_ENVS];
 	json_t *run = NULL, *sum = NULL, *doc = NULL;
@@ -317,7 +316,7 @@ int vb_cmd_plan(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	if (rc == 0 && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
-	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, a.margin, &run, &err))) {
+	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, a.o.margin, &run, &err))) {
 		snprintf(dir, sizeof(dir), "%s", a.file);
 		slash = strrchr(dir, '/');
 		if (slash)

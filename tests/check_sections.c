@@ -379,7 +379,20 @@ START_TEST(test_plan_report)
 		    json_string_value(json_object_get(json_object_get(e, "fit"), "binding")),
 		    strcmp(json_string_value(json_object_get(e, "name")), "hosted") ? "memory"
 										     : "CPU");
+		/* every measured factor states the repetitions it rests on */
+		if (i)
+			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+							 json_object_get(e, "factors"), "io_basis")),
+						     ", 3 reps"));
 	}
+	ck_assert_ptr_nonnull(strstr(
+	    json_string_value(json_object_get(
+		json_object_get(json_array_get(json_object_get(doc, "environments"), 2), "factors"),
+		"io_basis")),
+	    "x1.74 [1.62-2.22] undecided, 3 reps, upper bound taken"));
+	ck_assert_double_eq_tol(
+	    json_number_value(json_object_get(json_object_get(doc, "options"), "margin")), 0.03,
+	    1e-12);
 	json_decref(doc);
 	/* the chart's data: hosts needed per environment with the binding resource, then
 	 * each service's instances per host at its own x */

@@ -379,7 +379,7 @@ json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const 
 			json_array_append_new(ea, j);
 	warn = json_is_array(warn) ? json_incref(warn) : json_array();
 	return json_pack(
-	    "{s:s,s:i,s:s,s:{s:s,s:s,s:s,s:b},s:{s:o,s:o,s:o},s:{s:f,s:f,s:I,s:f,s:b},s:o,s:o,s:o,"
+	    "{s:s,s:i,s:s,s:{s:s,s:s,s:s,s:b},s:{s:o,s:o,s:o},s:{s:f,s:f,s:I,s:f,s:b,s:f},s:o,s:o,s:o,"
 	    "s:o}",
 	    "schema", VB_PLAN_SCHEMA, "schema_version", VB_PLAN_SCHEMA_VERSION, "plan_file",
 	    in->path, "run", "dir", run_dir, "created", jstr(run, "created") ?: "", "cpu",
@@ -387,6 +387,7 @@ json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const 
 	    json_is_true(json_object_get(host, "virtualized")), "host", "capacity", res_obj(cap, 1),
 	    "source", src, "usable", res_obj(usable, 1), "options", "headroom", o->headroom,
 	    "overcommit", o->overcommit, "spare_hosts", (json_int_t)o->spare, "correlation",
-	    o->correlation, "conservative", o->conservative, "services", services_json(in),
+	    o->correlation, "conservative", o->conservative, "margin", o->margin, "services",
+	    services_json(in),
 	    "warnings", warn, "environments", ea, "notes", notes_json(in));
 }
