@@ -189,6 +189,7 @@ TEST_SRCS += tests/check_resume.c
 TEST_SRCS += tests/check_agent.c
 TEST_SRCS += tests/check_cgroup.c
 TEST_SRCS += tests/check_stats.c
+TEST_SRCS += tests/check_verdict.c
 TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_engine.c
@@ -327,7 +328,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats report charts compare plan explain \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

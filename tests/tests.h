@@ -32,6 +32,7 @@
 	X(agent)       \
 	X(cgroup)      \
 	X(stats)       \
+	X(verdict)     \
 	X(simstats)    \
 	X(container)   \
 	X(oci)         \
