@@ -342,9 +342,10 @@ sanitize:
 	$(SAN_ENV) $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_BINDIR=$(CURDIR)/$(SAN_BUILD) \
 	  VBENCH_SUITES="$(UNIT_SUITES) integration" ./$(SAN_BUILD)/check_vbench
 
-# In one process (CK_FORK=no) so memcheck sees every test; the binaries the
+# In one process (CK_FORK=no) so memcheck sees every test (not the simulated
+# error rates: millions of bootstrap medians); the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed clean cleanrules hostile protocol,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean cleanrules hostile protocol simstats,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \
