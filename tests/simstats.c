@@ -147,10 +147,10 @@ int vb_sim_run(const vb_sim_t *s, vb_sim_result_t *r)
 
 /* ---- the standard scenarios ---- */
 
-#define SIM(w, sh, nn, shf, dr)                                                                    \
+#define SIM_TB(w, sh, nn, shf, dr, t, b)                                                           \
 	{ .what = (w), .shape = (sh), .n = (nn), .cv = 0.03, .shift = (shf), .drift = (dr),        \
-	  .trials = 1000, .resamples = VB_STATS_RESAMPLES, .margin = VB_VERDICT_MARGIN,           \
-	  .seed = VB_STATS_SEED }
+	  .trials = (t), .resamples = (b), .margin = VB_VERDICT_MARGIN, .seed = VB_STATS_SEED }
+#define SIM(w, sh, nn, shf, dr) SIM_TB(w, sh, nn, shf, dr, 1000, VB_STATS_RESAMPLES)
 
 static const vb_sim_case_t cases[] = {
 	{ "compare A/A, one metric, n=10", "slower or faster", 0.01, 1,
@@ -158,9 +158,7 @@ static const vb_sim_case_t cases[] = {
 	/* 10,000 trials of 1,000 resamples: at 1,000 trials the count scatters by
 	 * +-3 around 10, the very limit */
 	{ "compare A/A, one metric, n=5", "slower or faster", 0.01, 1,
-	  { .what = VB_SIM_COMPARE_METRIC, .shape = VB_SIM_LOGNORMAL, .n = 5, .cv = 0.03,
-	    .shift = 1.0, .drift = 1.0, .trials = 10000, .resamples = 1000,
-	    .margin = VB_VERDICT_MARGIN, .seed = VB_STATS_SEED } },
+	  SIM_TB(VB_SIM_COMPARE_METRIC, VB_SIM_LOGNORMAL, 5, 1.0, 1.0, 10000, 1000) },
 	{ "compare A/A, one metric, n=10, 1 in 10 values x1.3", "slower or faster", 0.01, 1,
 	  SIM(VB_SIM_COMPARE_METRIC, VB_SIM_OUTLIERS, 10, 1.0, 1.0) },
 	{ "compare A/A, overhead ratio, n=10, host 5% slower in B", "slower or faster", 0.01, 1,
