@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,8 @@ static const vb_opt_t options[] = {
 	{ .name = "--json", .help = "print the claims and verdicts as JSON instead of the text",
 	  VB_OPT_FLAG_AT(explain_args_t, json) },
 	{ .name = "--quiet", .help = "print nothing but errors", VB_OPT_FLAG_AT(explain_args_t, quiet) },
-	{ .name = "--margin", .arg = "PCT",
-	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
+	{ .name = "--margin", .arg = "PCT", .def = "as the run recorded it, else 3",
+	  	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
 		  "+-PCT%",
 	  VB_OPT_PCT_AT(explain_args_t, margin, 0.1, 100) },
 };
@@ -78,12 +79,13 @@ static json_t *load(const char *dir, double margin, json_t **run, vb_error_t *er
 		return NULL;
 	vb_summary_cfg_init(&cfg);
 	cfg.margin = margin;
+	vb_summary_cfg_margin(&cfg, *run);
 	return vb_summary_build(*run, &cfg, err);
 }
 
 int vb_cmd_explain(int argc, char **argv)
 {
-	explain_args_t a = {.dir = NULL, .margin = VB_VERDICT_MARGIN};
+	explain_args_t a = {.dir = NULL, .margin = NAN}; /* unless given: the run's */
 	json_t *run = NULL, *sum = NULL, *doc = NULL;
 	char path[PATH_MAX], *md = NULL, *js;
 	size_t len = 0;

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,8 +57,8 @@ static const vb_opt_t options[] = {
 	{ .name = "--cv-threshold", .arg = "PCT",
 	  .help = "flag a metric whose coefficient of variation exceeds PCT%",
 	  VB_OPT_PCT_AT(report_opts_t, stats.cv_threshold, 0, 1000) },
-	{ .name = "--margin", .arg = "PCT",
-	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
+	{ .name = "--margin", .arg = "PCT", .def = "as the run recorded it, else 3",
+	  	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
 		  "+-PCT%",
 	  VB_OPT_PCT_AT(report_opts_t, stats.margin, 0.1, 100) },
 	{ .name = "--json", .help = "print summary.json on stdout instead of the overhead table",
@@ -183,6 +184,7 @@ int vb_cmd_report(int argc, char **argv)
 
 	vb_error_clear(&err);
 	vb_summary_cfg_init(&ro.stats);
+	ro.stats.margin = NAN; /* unless given: the first run's */
 	rc = parse(&ro, argc, argv, &err);
 	if (rc == 1)
 		return VB_EXIT_OK;
@@ -194,8 +196,10 @@ int vb_cmd_report(int argc, char **argv)
 			pathv[i] = paths[i];
 		merged = vb_summary_merge(docs, pathv, ro.ndirs, &err);
 	}
-	if (merged)
+	if (merged) {
+		vb_summary_cfg_margin(&ro.stats, docs[0]);
 		sum = vb_summary_build(merged, &ro.stats, &err);
+	}
 	go = (vb_reportgen_opts_t){ .charts = !ro.no_charts,
 				    .log = ro.quiet ? NULL : stderr,
 				    .run = merged,

@@ -332,6 +332,52 @@ START_TEST(test_cmd_report)
 }
 END_TEST
 
+/* The verdicts' margin in summary.json: --margin, else the one the run recorded
+ * (options.margin, written by `vbench run --margin`), else 3%.  At +-10% the
+ * container's x1.02 [0.97-1.04] from 5 repetitions is equivalent. */
+static const json_t *margin_report(const char *dir, const char *margin, json_t **sum)
+{
+	char *out, *err;
+	int rc = margin ? vb_test_vbench(NULL, &out, &err, "report", "--json", "--margin", margin,
+					 dir, NULL)
+			: vb_test_vbench(NULL, &out, &err, "report", "--json", dir, NULL);
+
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	*sum = json_loads(out, 0, NULL);
+	ck_assert_ptr_nonnull(*sum);
+	free(out);
+	free(err);
+	return json_object_get(json_object_get(json_object_get(json_array_get(json_object_get(*sum,
+	    "groups"), 0), "envs"), "container"), "verdict");
+}
+
+START_TEST(test_cmd_report_margin)
+{
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum;
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	vb_test_write_run(dir, run);
+	ck_assert_str_eq(json_string_value(margin_report(dir, NULL, &sum)), "undecided");
+	ck_assert_double_eq_tol(
+	    json_number_value(json_object_get(json_object_get(sum, "statistics"), "margin")), 0.03,
+	    1e-12);
+	json_decref(sum);
+	ck_assert_str_eq(json_string_value(margin_report(dir, "10", &sum)), "equivalent");
+	json_decref(sum);
+	json_object_set_new(json_object_get(run, "options"), "margin", json_real(0.10));
+	vb_test_write_run(dir, run);
+	ck_assert_str_eq(json_string_value(margin_report(dir, NULL, &sum)), "equivalent");
+	ck_assert_double_eq_tol(
+	    json_number_value(json_object_get(json_object_get(sum, "statistics"), "margin")), 0.10,
+	    1e-12);
+	json_decref(sum);
+	ck_assert_str_eq(json_string_value(margin_report(dir, "3", &sum)), "undecided");
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 START_TEST(test_cmd_report_merge)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE), *sum;
@@ -476,6 +522,7 @@ Suite *vb_suite_report(void)
 	tcase_add_test(tc, test_flags_and_unavailable);
 	tcase_add_test(tc, test_virtualized_warning_added);
 	tcase_add_test(tc, test_cmd_report);
+	tcase_add_test(tc, test_cmd_report_margin);
 	tcase_add_test(tc, test_cmd_report_merge);
 	tcase_add_test(tc, test_cmd_report_bad_input);
 	suite_add_tcase(s, tc);

@@ -506,6 +506,17 @@ void vb_summary_cfg_init(vb_summary_cfg_t *cfg)
 	cfg->margin = VB_VERDICT_MARGIN;
 }
 
+void vb_summary_cfg_margin(vb_summary_cfg_t *cfg, const json_t *run)
+{
+	json_t *m = json_object_get(json_object_get(run, "options"), "margin");
+
+	if (!isnan(cfg->margin))
+		return;
+	cfg->margin = json_is_number(m) && json_number_value(m) > 0 && json_number_value(m) <= 1
+			      ? json_number_value(m)
+			      : VB_VERDICT_MARGIN;
+}
+
 /* The baseline: the first available environment marked baseline. */
 static const char *find_baseline(const json_t *envs)
 {

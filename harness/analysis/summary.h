@@ -36,6 +36,14 @@ typedef struct vb_summary_cfg {
 void vb_summary_cfg_init(vb_summary_cfg_t *cfg);
 
 /*
+ * The margin of @run's verdicts into @cfg when @cfg has none (NaN): the one
+ * `vbench run --margin` recorded in run.json's options, else
+ * VB_VERDICT_MARGIN.  So a report made later judges as the run did unless
+ * told otherwise.
+ */
+void vb_summary_cfg_margin(vb_summary_cfg_t *cfg, const json_t *run);
+
+/*
  * Check that @run (a loaded run.json, schema and version already checked by
  * vb_runfile_load) has every field a summary reads, with the right type.
  * Returns 0, or -1 with @err (VB_EUSAGE) "PATH: field 'repetitions[3].env'

@@ -364,6 +364,8 @@ void vb_report_summary(const json_t *run, FILE *out)
 
 	vb_error_clear(&err);
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = NAN;
+	vb_summary_cfg_margin(&cfg, run); /* as `vbench run --margin` recorded it */
 	sum = vb_summary_build(run, &cfg, &err);
 	if (!sum) {
 		fprintf(out, "\nno summary: %s\n", err.msg);
