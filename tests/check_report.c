@@ -332,48 +332,48 @@ START_TEST(test_cmd_report)
 }
 END_TEST
 
-/* The verdicts' margin in summary.json: --margin, else the one the run recorded
- * (options.margin, written by `vbench run --margin`), else 3%.  At +-10% the
- * container's x1.02 [0.97-1.04] from 5 repetitions is equivalent. */
-static const json_t *margin_report(const char *dir, const char *margin, json_t **sum)
+/*
+ * `vbench report --json [--margin @arg] @dir`: summary.json states @margin
+ * and the container's CPU-group verdict is @verdict.
+ */
+static void expect_margin(const char *dir, const char *arg, double margin, const char *verdict)
 {
 	char *out, *err;
-	int rc = margin ? vb_test_vbench(NULL, &out, &err, "report", "--json", "--margin", margin,
-					 dir, NULL)
-			: vb_test_vbench(NULL, &out, &err, "report", "--json", dir, NULL);
+	int rc = arg ? vb_test_vbench(NULL, &out, &err, "report", "--json", "--margin", arg, dir,
+				      NULL)
+		     : vb_test_vbench(NULL, &out, &err, "report", "--json", dir, NULL);
+	json_t *sum = json_loads(out, 0, NULL), *g;
 
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	*sum = json_loads(out, 0, NULL);
-	ck_assert_ptr_nonnull(*sum);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_double_eq_tol(
+	    json_number_value(json_object_get(json_object_get(sum, "statistics"), "margin")),
+	    margin, 1e-12);
+	g = json_object_get(json_object_get(json_array_get(json_object_get(sum, "groups"), 0),
+					    "envs"),
+			    "container");
+	ck_assert_str_eq(json_string_value(json_object_get(g, "verdict")), verdict);
+	json_decref(sum);
 	free(out);
 	free(err);
-	return json_object_get(json_object_get(json_object_get(json_array_get(json_object_get(*sum,
-	    "groups"), 0), "envs"), "container"), "verdict");
 }
 
+/* The verdicts' margin: --margin, else the one the run recorded (options.margin,
+ * written by `vbench run --margin`), else 3%.  At +-10% the container's
+ * x1.02 [0.97-1.04] from 5 repetitions is equivalent. */
 START_TEST(test_cmd_report_margin)
 {
-	json_t *run = vb_test_load_fixture(FIXTURE), *sum;
+	json_t *run = vb_test_load_fixture(FIXTURE);
 	char dir[PATH_MAX];
 
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
 	vb_test_write_run(dir, run);
-	ck_assert_str_eq(json_string_value(margin_report(dir, NULL, &sum)), "undecided");
-	ck_assert_double_eq_tol(
-	    json_number_value(json_object_get(json_object_get(sum, "statistics"), "margin")), 0.03,
-	    1e-12);
-	json_decref(sum);
-	ck_assert_str_eq(json_string_value(margin_report(dir, "10", &sum)), "equivalent");
-	json_decref(sum);
+	expect_margin(dir, NULL, 0.03, "undecided");
+	expect_margin(dir, "10", 0.10, "equivalent");
 	json_object_set_new(json_object_get(run, "options"), "margin", json_real(0.10));
 	vb_test_write_run(dir, run);
-	ck_assert_str_eq(json_string_value(margin_report(dir, NULL, &sum)), "equivalent");
-	ck_assert_double_eq_tol(
-	    json_number_value(json_object_get(json_object_get(sum, "statistics"), "margin")), 0.10,
-	    1e-12);
-	json_decref(sum);
-	ck_assert_str_eq(json_string_value(margin_report(dir, "3", &sum)), "undecided");
-	json_decref(sum);
+	expect_margin(dir, NULL, 0.10, "equivalent");
+	expect_margin(dir, "3", 0.03, "undecided");
 	json_decref(run);
 }
 END_TEST
