@@ -93,9 +93,11 @@ LIB_SRCS += harness/env/vm_boot.c
 LIB_SRCS += harness/env/instance.c
 # harness/analysis/: statistics, summary, compare, explain, plan
 LIB_SRCS += harness/analysis/stats.c
+LIB_SRCS += harness/analysis/verdict.c
 LIB_SRCS += harness/analysis/summary_input.c
 LIB_SRCS += harness/analysis/summary.c
 LIB_SRCS += harness/analysis/compare.c
+LIB_SRCS += harness/analysis/compare_stat.c
 LIB_SRCS += harness/analysis/plan_ini.c
 LIB_SRCS += harness/analysis/plan.c
 LIB_SRCS += harness/analysis/plan_env.c
@@ -195,6 +197,7 @@ TEST_SRCS += tests/check_resume.c
 TEST_SRCS += tests/check_agent.c
 TEST_SRCS += tests/check_cgroup.c
 TEST_SRCS += tests/check_stats.c
+TEST_SRCS += tests/check_verdict.c
 TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_engine.c
@@ -217,6 +220,8 @@ TEST_SRCS += tests/cleantest.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
+TEST_SRCS += tests/simstats.c
+TEST_SRCS += tests/check_simstats.c
 TEST_SRCS += tests/check_prepare.c
 TEST_SRCS += tests/check_prepare_space.c
 TEST_SRCS += tests/check_prepare_out.c
@@ -246,6 +251,8 @@ FAKE_AGENT := $(BUILD)/fake-agent
 AGENT := workloads/vbench-agent
 VBENCH := bench/vbench
 TESTS := $(BUILD)/check_vbench
+# The simulated error rates of the verdicts (tests/simstats.c, scripts/sim-stats).
+SIMSTATS := $(BUILD)/sim-stats
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/%.o)
@@ -254,7 +261,8 @@ CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
-ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o
+ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o \
+	    $(BUILD)/tests/simstats_main.o
 
 .PHONY: all run test test-deps install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
 all: $(VBENCH) $(AGENT)
@@ -279,6 +287,10 @@ $(VBENCH): $(VBENCH_OBJS) $(LIB)
 $(TESTS): $(TEST_OBJS) $(CMD_OBJS) $(LIB) | $(FAKE_AGENT)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CMD_OBJS) $(LIB) $(LDLIBS_TEST)
+
+$(SIMSTATS): $(BUILD)/tests/simstats_main.o $(BUILD)/tests/simstats.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_VBENCH)
 
 $(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
 	@$(if $(Q),echo "  LD      $@")
@@ -330,7 +342,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats summary cmd_report charts compare plan explain \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
@@ -344,9 +356,10 @@ sanitize:
 	$(SAN_ENV) $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_BINDIR=$(CURDIR)/$(SAN_BUILD) \
 	  VBENCH_SUITES="$(UNIT_SUITES) integration" ./$(SAN_BUILD)/check_vbench
 
-# In one process (CK_FORK=no) so memcheck sees every test; the binaries the
+# In one process (CK_FORK=no) so memcheck sees every test (not the simulated
+# error rates: millions of bootstrap medians); the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed clean cleanrules hostile protocol,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean cleanrules hostile protocol simstats,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \

@@ -85,6 +85,52 @@ START_TEST(test_cmd_report)
 }
 END_TEST
 
+/*
+ * `vbench report --json [--margin @arg] @dir`: summary.json states @margin
+ * and the container's CPU-group verdict is @verdict.
+ */
+static void expect_margin(const char *dir, const char *arg, double margin, const char *verdict)
+{
+	char *out, *err;
+	int rc = arg ? vb_test_vbench(NULL, &out, &err, "report", "--json", "--margin", arg, dir,
+				      NULL)
+		     : vb_test_vbench(NULL, &out, &err, "report", "--json", dir, NULL);
+	json_t *sum = json_loads(out, 0, NULL), *g;
+
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_double_eq_tol(
+	    json_number_value(json_object_get(json_object_get(sum, "statistics"), "margin")),
+	    margin, 1e-12);
+	g = json_object_get(json_object_get(json_array_get(json_object_get(sum, "groups"), 0),
+					    "envs"),
+			    "container");
+	ck_assert_str_eq(json_string_value(json_object_get(g, "verdict")), verdict);
+	json_decref(sum);
+	free(out);
+	free(err);
+}
+
+/* The verdicts' margin: --margin, else the one the run recorded (options.margin,
+ * written by `vbench run --margin`), else 3%.  At +-10% the container's
+ * x1.02 [0.97-1.04] from 5 repetitions is equivalent. */
+START_TEST(test_cmd_report_margin)
+{
+	json_t *run = vb_test_load_fixture(FIXTURE);
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	vb_test_write_run(dir, run);
+	expect_margin(dir, NULL, 0.03, "undecided");
+	expect_margin(dir, "10", 0.10, "equivalent");
+	json_object_set_new(json_object_get(run, "options"), "margin", json_real(0.10));
+	vb_test_write_run(dir, run);
+	expect_margin(dir, NULL, 0.10, "equivalent");
+	expect_margin(dir, "3", 0.03, "undecided");
+	json_decref(run);
+}
+END_TEST
+
 START_TEST(test_cmd_report_merge)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE), *sum;
@@ -224,6 +270,7 @@ Suite *vb_suite_cmd_report(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cmd_report);
+	tcase_add_test(tc, test_cmd_report_margin);
 	tcase_add_test(tc, test_cmd_report_merge);
 	tcase_add_test(tc, test_cmd_report_bad_input);
 	suite_add_tcase(s, tc);

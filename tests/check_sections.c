@@ -361,11 +361,13 @@ START_TEST(test_plan_report)
 	}
 	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	ck_assert_ptr_nonnull(strstr(out, "hosted       3.26"));
+	ck_assert_ptr_nonnull(strstr(out, "hosted       6.35"));
 	ck_assert_ptr_nonnull(strstr(err, "wrote plan.json, plan.md, plan.html and charts/"));
 	free(out);
 	free(err);
-	/* plan.json: every environment of the run planned, one host each, memory binds */
+	/* plan.json: every environment of the run planned, one host each; memory binds,
+	 * but for hosted, whose factors rest on 3 repetitions: undecided, so the plan
+	 * takes their upper bounds (x6.35 CPU) and the CPU binds */
 	snprintf(ini, sizeof(ini), "%s/plan.json", outdir);
 	doc = json_load_file(ini, 0, NULL);
 	ck_assert_ptr_nonnull(doc);
@@ -375,19 +377,33 @@ START_TEST(test_plan_report)
 		ck_assert(json_is_true(json_object_get(e, "planned")));
 		ck_assert_str_eq(
 		    json_string_value(json_object_get(json_object_get(e, "fit"), "binding")),
-		    "memory");
+		    strcmp(json_string_value(json_object_get(e, "name")), "hosted") ? "memory"
+										     : "CPU");
+		/* every measured factor states the repetitions it rests on */
+		if (i)
+			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+							 json_object_get(e, "factors"), "io_basis")),
+						     ", 3 reps"));
 	}
+	ck_assert_ptr_nonnull(strstr(
+	    json_string_value(json_object_get(
+		json_object_get(json_array_get(json_object_get(doc, "environments"), 2), "factors"),
+		"io_basis")),
+	    "x1.74 [1.62-2.22] undecided, 3 reps, upper bound taken"));
+	ck_assert_double_eq_tol(
+	    json_number_value(json_object_get(json_object_get(doc, "options"), "margin")), 0.03,
+	    1e-12);
 	json_decref(doc);
 	/* the chart's data: hosts needed per environment with the binding resource, then
 	 * each service's instances per host at its own x */
 	dat = vb_test_read_text(chartdir, "plan.dat", MAXFILE);
 	ck_assert_ptr_nonnull(dat);
 	ck_assert_ptr_nonnull(
-	    strstr(dat, "\n0 1 1 \"memory\"\n1 1 1 \"memory\"\n2 1 1 \"memory\"\n"));
+	    strstr(dat, "\n0 1 1 \"memory\"\n1 1 1 \"memory\"\n2 1 1 \"CPU\"\n"));
 	ck_assert_ptr_nonnull(strstr(dat,
 				     "# service 1: x, instances per host alone, what stops "
-				     "more\n0 4 \"memory\"\n3 4 \"memory\"\n6 4 \"memory\"\n"));
-	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"memory\"\n"));
+				     "more\n0 4 \"memory\"\n3 4 \"memory\"\n6 3 \"CPU\"\n"));
+	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"CPU\"\n"));
 	free(dat);
 	gp = vb_test_read_text(chartdir, "plan.gp", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0, 'container' 1, 'hosted' 2)"));
@@ -400,7 +416,7 @@ START_TEST(test_plan_report)
 	ck_assert_ptr_nonnull(strstr(md, "## Capacity plan"));
 	ck_assert_ptr_nonnull(strstr(html, "<h2 id=\"plan\">Per virtualization type</h2>"));
 	ck_assert_ptr_nonnull(strstr(html, "<tr><td>hosted</td><td>hosted VM (type-2)</td>"
-					   "<td class=\"num\">3.26</td>"));
+					   "<td class=\"num\">6.35</td>"));
 	ck_assert_ptr_nonnull(
 	    strstr(html, "<td>memory</td><td>web 4 (memory), db 2 (memory)</td>"));
 	if (gnuplot) {

@@ -35,6 +35,8 @@
 	X(agent)       \
 	X(cgroup)      \
 	X(stats)       \
+	X(verdict)     \
+	X(simstats)    \
 	X(container)   \
 	X(oci)         \
 	X(engine)      \

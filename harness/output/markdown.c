@@ -138,15 +138,15 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 		fprintf(out, " (cv %s)", vb_table_fmt_cv(vb_table_num(m, "cv"), a, sizeof(a)));
 	}
 	else
-		fprintf(out, "%s %s%s", ovh(ov, "ratio", a, sizeof(a)), jstr(ov, "verdict"),
-			json_is_true(json_object_get(ov, "indicative")) ? " \xe2\x80\xa0" : "");
+		fprintf(out, "%s %s%s", ovh(ov, "ratio", a, sizeof(a)),
+			vb_table_fmt_verdict(ov, b, sizeof(b)), json_is_true(json_object_get(ov, "indicative")) ? " \xe2\x80\xa0" : "");
 	fputs(" |", out);
 }
 
 static void group_row(FILE *out, const json_t *g, const json_t *envs)
 {
 	json_t *e, *ge;
-	char a[64];
+	char a[64], v[64];
 	size_t i;
 
 	fputs("| **geometric mean** | |", out);
@@ -156,7 +156,8 @@ static void group_row(FILE *out, const json_t *g, const json_t *envs)
 			fputs(" |", out);
 		else
 			fprintf(out, " **%s %s** (%" JSON_INTEGER_FORMAT " workload%s) |",
-				ovh(ge, "geomean", a, sizeof(a)), jstr(ge, "verdict"),
+				ovh(ge, "geomean", a, sizeof(a)),
+				vb_table_fmt_verdict(ge, v, sizeof(v)),
 				jint(ge, "workloads"), jint(ge, "workloads") == 1 ? "" : "s");
 	}
 	fputs("\n", out);
@@ -168,6 +169,7 @@ static void md_overhead(FILE *out, const json_t *sum)
 	       *st = json_object_get(sum, "statistics");
 	json_t *g, *w, *e;
 	size_t gi, i, j;
+	char rule[256];
 
 	fputs("\n## Overhead\n\n", out);
 	if (jstr(sum, "baseline")) {
@@ -178,12 +180,11 @@ static void md_overhead(FILE *out, const json_t *sum)
 		    "as slow), whether the metric is a throughput or a latency: the ratio of "
 		    "medians and its %.0f%% bootstrap interval (%" JSON_INTEGER_FORMAT
 		    " resamples, "
-		    "seed %" JSON_INTEGER_FORMAT "). \"no measurable difference\": the interval "
-		    "contains 1. \xe2\x80\xa0 = indicative (fewer than %" JSON_INTEGER_FORMAT
+		    "seed %" JSON_INTEGER_FORMAT "). %s. \xe2\x80\xa0 = indicative (fewer than %" JSON_INTEGER_FORMAT
 		    " repetitions). The baseline's cells hold its median and coefficient of "
 		    "variation. Group lines: geometric means of the workloads' ratios.\n",
 		    vb_table_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"),
-		    jint(st, "indicative_below_n"));
+		    vb_table_fmt_rule(sum, rule, sizeof(rule)), jint(st, "indicative_below_n"));
 	} else {
 		fputs("No baseline environment ran: medians only.\n", out);
 	}
@@ -224,14 +225,14 @@ static void md_overhead(FILE *out, const json_t *sum)
 static void quantity_row(FILE *out, const json_t *q)
 {
 	json_t *ov = json_object_get(q, "overhead");
-	char a[64], b[32];
+	char a[64], b[64];
 
 	fprintf(out, " %" JSON_INTEGER_FORMAT " | %s | ", jint(q, "n"),
 		num(q, "median", b, sizeof(b)));
 	interval(out, q);
 	fprintf(out, " | %s | ", vb_table_fmt_cv(vb_table_num(q, "cv"), b, sizeof(b)));
 	fprintf(out, "%s | %s |\n", ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline",
-		ov ? jstr(ov, "verdict") : "");
+		ov ? vb_table_fmt_verdict(ov, b, sizeof(b)) : "");
 }
 
 static void md_metrics(FILE *out, const json_t *sum)

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -141,6 +142,8 @@ int vb_report_dir_run_dir_at(int dirfd, const char *dir, const vb_report_dir_opt
 	if (!run)
 		return -1;
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = NAN;
+	vb_summary_cfg_margin(&cfg, run); /* as `vbench run --margin` recorded it */
 	sum = vb_summary_build(run, &cfg, err);
 	if (!sum) {
 		json_decref(run);

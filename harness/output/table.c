@@ -73,6 +73,37 @@ char *vb_table_fmt_overhead(double r, double lo, double hi, char *buf, size_t le
 	return buf;
 }
 
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+char *vb_table_fmt_verdict(const json_t *o, char *buf, size_t len)
+{
+	const char *v = jstr(o, "verdict"), *why = jstr(o, "undecided");
+	json_int_t more = json_integer_value(json_object_get(o, "more_reps"));
+
+	if (!v)
+		snprintf(buf, len, "-");
+	else if (more)
+		snprintf(buf, len, "%s (~%s%" JSON_INTEGER_FORMAT " more rep%s)", v,
+			 more >= VB_VERDICT_MAX_MORE ? ">" : "", more, more == 1 ? "" : "s");
+	else if (why && strcmp(why, vb_verdict_undecided_name(VB_UNDECIDED_WIDE)))
+		snprintf(buf, len, "%s (%s)", v, why);
+	else
+		snprintf(buf, len, "%s", v);
+	return buf;
+}
+
+char *vb_table_fmt_rule(const json_t *summary, char *buf, size_t len)
+{
+	json_t *m = json_object_get(json_object_get(summary, "statistics"), "margin");
+
+	vb_verdict_rule_line(json_is_number(m) ? json_number_value(m) : VB_VERDICT_MARGIN, NULL,
+			     buf, len);
+	return buf;
+}
+
 char *vb_table_fmt_cv(double cv, char *buf, size_t len)
 {
 	if (isfinite(cv))
@@ -85,11 +116,6 @@ char *vb_table_fmt_cv(double cv, char *buf, size_t len)
 /* ---- the terminal table ---- */
 
 #define CELL 64
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* "type (mechanism)", shortened to @width as "container (namespaces+cgroups ...)". */
 static void env_header(const json_t *e, size_t width, char *buf, size_t len)
@@ -105,6 +131,17 @@ static void env_header(const json_t *e, size_t width, char *buf, size_t len)
 	while (cut > 0 && buf[cut - 1] == ' ')
 		cut--;
 	snprintf(buf + cut, len - cut, " ...)");
+}
+
+/* The mark of a verdict in a cell: * slower or faster, = equivalent. */
+static const char *verdict_mark(const char *v)
+{
+	if (!v)
+		return "";
+	if (!strcmp(v, vb_verdict_name(VB_VERDICT_SLOWER)) ||
+	    !strcmp(v, vb_verdict_name(VB_VERDICT_FASTER)))
+		return " *";
+	return strcmp(v, vb_verdict_name(VB_VERDICT_EQUIVALENT)) ? "" : " =";
 }
 
 /* The cell of environment @e for workload @w's primary metric. */
@@ -136,13 +173,8 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 		return;
 	}
 	vb_table_fmt_overhead(vb_table_num(ov, "ratio"), vb_table_num(ov, "ci_low"),
-			      vb_table_num(ov, "ci_high"), o, sizeof(o));
-	snprintf(buf, len, "%s%s%s", o,
-		 !strcmp(jstr(ov, "verdict") ?: "", "slower") ||
-			 !strcmp(jstr(ov, "verdict") ?: "", "faster")
-		     ? " *"
-		     : "",
-		 unstable ? cv_mark : "");
+			       vb_table_num(ov, "ci_high"), o, sizeof(o));
+	snprintf(buf, len, "%s%s%s", o, verdict_mark(jstr(ov, "verdict")), unstable ? cv_mark : "");
 }
 
 /* One verdict line per group: every non-baseline environment's geometric mean. */
@@ -150,7 +182,7 @@ static void verdict_line(const json_t *g, const json_t *envs, FILE *out)
 {
 	const char *sep = "";
 	json_t *e, *ge;
-	char buf[CELL];
+	char buf[CELL], v[64];
 	size_t i;
 
 	fprintf(out, "%s%s verdict (geometric mean):", strcmp(jstr(g, "kind"), "all") ? "  " : "",
@@ -164,9 +196,9 @@ static void verdict_line(const json_t *g, const json_t *envs, FILE *out)
 				vb_table_fmt_overhead(
 				    vb_table_num(ge, "geomean"), vb_table_num(ge, "ci_low"),
 				    vb_table_num(ge, "ci_high"), buf, sizeof(buf)),
-				jstr(ge, "verdict"));
+				vb_table_fmt_verdict(ge, v, sizeof(v)));
 		else
-			fprintf(out, "%s %s undetermined (too few repetitions)", sep,
+			fprintf(out, "%s %s undecided (too few repetitions)", sep,
 				jstr(e, "name"));
 		sep = ";";
 	}
@@ -265,7 +297,7 @@ void vb_table_print(const json_t *sum, FILE *out)
 	size_t nenv = json_array_size(envs), *cw = calloc(nenv + 1, sizeof(size_t)), ww, mw, i, j,
 	       gi;
 	const char *base = jstr(sum, "baseline");
-	char cell[CELL], hdr[160];
+	char cell[CELL], hdr[160], rule[256];
 	int indicative = 0;
 
 	if (!cw)
@@ -280,11 +312,10 @@ void vb_table_print(const json_t *sum, FILE *out)
 		    out,
 		    "\nOverhead: time per unit of work relative to %s (x1.00 = none, x2.00 = twice "
 		    "as slow),\nmedian ratio [%.0f%% bootstrap interval, %" JSON_INTEGER_FORMAT
-		    " resamples]; * = the "
-		    "interval excludes 1; ! = CV above %.0f%%.\n",
+		    " resamples]; * = slower or faster, = = equivalent; ! = CV above %.0f%%.\n%s.\n",
 		    base, vb_table_num(stats, "level") * 100,
 		    json_integer_value(json_object_get(stats, "resamples")),
-		    vb_table_num(stats, "cv_threshold") * 100);
+		    vb_table_num(stats, "cv_threshold") * 100, vb_table_fmt_rule(sum, rule, sizeof(rule)));
 	else
 		fprintf(out, "\nNo baseline environment: medians only.\n");
 	if (indicative)
@@ -334,6 +365,8 @@ void vb_table_summary(const json_t *run, FILE *out)
 
 	vb_error_clear(&err);
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = NAN;
+	vb_summary_cfg_margin(&cfg, run); /* as `vbench run --margin` recorded it */
 	sum = vb_summary_build(run, &cfg, &err);
 	if (!sum) {
 		fprintf(out, "\nno summary: %s\n", err.msg);

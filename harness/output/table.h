@@ -87,6 +87,18 @@ char *vb_table_fmt_ratio(double r, char *buf, size_t len);
 /* "x1.03 [0.99-1.07]", or "x1.03" without an interval, "-" without a ratio. */
 char *vb_table_fmt_overhead(double ratio, double ci_low, double ci_high, char *buf, size_t len);
 
+/*
+ * The verdict of an overhead or comparison object @o (its "verdict",
+ * "undecided" and "more_reps", verdict.h): "slower", "equivalent",
+ * "undecided (too few repetitions)", "undecided (~12 more reps)"; "-"
+ * without a verdict.
+ */
+char *vb_table_fmt_verdict(const json_t *o, char *buf, size_t len);
+
+/* The rule of the verdicts with the margin of @summary's statistics, one
+ * line without a line end (verdict.h vb_verdict_rule_line). */
+char *vb_table_fmt_rule(const json_t *summary, char *buf, size_t len);
+
 /* A coefficient of variation as "4.4%", or "n/a" when it could not be
  * computed (not finite: no spread to speak of, or a value beyond range). */
 char *vb_table_fmt_cv(double cv, char *buf, size_t len);
