@@ -321,7 +321,10 @@ START_TEST(test_class_not_strings)
 						  "mechanism", "none"));
 	x = explain(run, &md);
 	ck_assert_str_eq(test_verdict(x, 1, "hosted", "CPU-group"), VB_EXPLAIN_HOLDS);
-	ck_assert_str_eq(test_verdict(x, 3, "container", "CPU-group"), VB_EXPLAIN_HOLDS);
+	/* judged as a container: x1.02 [0.97-1.04] from 5 repetitions is not
+	 * yet equivalent within 3%, so "close to bare metal" is inconclusive
+	 * (issue #13), never "not measured" */
+	ck_assert_str_eq(test_verdict(x, 3, "container", "CPU-group"), VB_EXPLAIN_INCONCLUSIVE);
 	ck_assert_ptr_nonnull(strstr(md, "| hosted | type-2 (hosted) hypervisor"));
 	json_decref(x);
 	free(md);
