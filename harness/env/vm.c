@@ -305,6 +305,13 @@ static void vm_cleanup(vb_env_t *env)
 	env->priv = NULL;
 }
 
+/* One implementation: the two VMs differ in their facts and probe (TCG or
+ * KVM is QEMU's accelerator, vm_is_kvm), never in how an instance lives. */
+#define VM_HOOKS                                                                                   \
+	.options = &vm_options, .prepare = vm_prepare, .start = vb_vm_boot,                        \
+	.wait_ready = vb_vm_ready, .run = vm_run, .adapt = vm_adapt, .disk_usage = vm_disk_usage,  \
+	.describe = vm_describe, .stop = vm_stop, .cleanup = vm_cleanup
+
 const vb_env_ops_t vb_env_hosted = {
 	.version = VB_ENV_OPS_VERSION,
 	.name = "hosted",
@@ -313,17 +320,8 @@ const vb_env_ops_t vb_env_hosted = {
 	.arch = VB_ARCH_HOSTED_VM,
 	.mech = VB_MECH_EMULATION,
 	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_IS_VM,
-	.options = &vm_options,
 	.probe = hosted_probe,
-	.prepare = vm_prepare,
-	.start = vb_vm_boot,
-	.wait_ready = vb_vm_ready,
-	.run = vm_run,
-	.adapt = vm_adapt,
-	.disk_usage = vm_disk_usage,
-	.describe = vm_describe,
-	.stop = vm_stop,
-	.cleanup = vm_cleanup,
+	VM_HOOKS,
 };
 
 const vb_env_ops_t vb_env_kvm = {
@@ -334,18 +332,9 @@ const vb_env_ops_t vb_env_kvm = {
 	.arch = VB_ARCH_HW_VM,
 	.mech = VB_MECH_HW_ASSIST,
 	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_NEEDS_KVM | VB_ENV_IS_VM,
-	.options = &vm_options,
 	.probe = kvm_probe,
 	.probe_facts = kvm_probe_facts,
-	.prepare = vm_prepare,
-	.start = vb_vm_boot,
-	.wait_ready = vb_vm_ready,
-	.run = vm_run,
-	.adapt = vm_adapt,
-	.disk_usage = vm_disk_usage,
-	.describe = vm_describe,
-	.stop = vm_stop,
-	.cleanup = vm_cleanup,
+	VM_HOOKS,
 };
 
 /* ==== the host's TSC rate ================================================= */
