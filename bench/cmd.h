@@ -2,6 +2,9 @@
  * cmd.h - the subcommands of `vbench`: one table (cmd.c), one file per
  * command.  Each command describes its command line as data, a
  * vb_optspec_t (lib/optparse.h), from which its --help is generated.
+ *
+ * Must not: hold logic a test cannot reach: a command parses its line, calls
+ * the layers and maps the result to an exit code.
  */
 #ifndef VB_CMD_H
 #define VB_CMD_H

@@ -14,6 +14,9 @@
  * always lists every requested event: value and source, or "unavailable" and
  * why.  A name that neither PAPI nor the fallback table knows is a usage
  * error (VB_EUSAGE) when the set is created.
+ *
+ * Must not: print, know which workload or environment it measures, or report
+ * an event it could not count as zero.
  */
 #ifndef VB_COUNTERS_H
 #define VB_COUNTERS_H

@@ -2,6 +2,8 @@
  * counters_int.h - internals shared by counters.c (the set, the perf_event
  * and getrusage sources) and counters_papi.c (the PAPI source).  Not a
  * public interface: use counters.h.
+ *
+ * Must not: be included outside counters.c and counters_papi.c.
  */
 #ifndef VB_COUNTERS_INT_H
 #define VB_COUNTERS_INT_H

@@ -6,6 +6,8 @@
  * thing that failed, and returns a negative value.  Callers may add context
  * with vb_error_prefix() or pass the error up unchanged.  The category maps
  * onto vbench's documented exit codes (see vb_error_exit_code()).
+ *
+ * Must not: print or exit: it carries the error to whoever reports it.
  */
 #ifndef VB_ERROR_H
 #define VB_ERROR_H

@@ -5,6 +5,9 @@
  * CPU-vulnerability mitigations, transparent-huge-page policy, clocksource,
  * memory, and a directory's filesystem.  The same code runs on the host and
  * inside every environment (the agent reports its own view).
+ *
+ * Must not: print, or know which environment it runs in: the agent reports
+ * the same facts from inside.
  */
 #ifndef VB_HOSTINFO_H
 #define VB_HOSTINFO_H

@@ -17,6 +17,8 @@
  * that come from the table are still only text: vb_mountinfo_below says
  * whether one is strictly beneath a directory, with no "." or ".."
  * component that could lead elsewhere when the kernel resolves it.
+ *
+ * Must not: unmount, open a path read from the table, or know about runs.
  */
 #ifndef VB_MOUNTINFO_H
 #define VB_MOUNTINFO_H

@@ -22,6 +22,9 @@
  * opened only when they are vbench's own (vb_safefs_open_own), and the
  * directories it writes in must not be writable by other users
  * (vb_safefs_check_dir).
+ *
+ * Must not: follow a symbolic link in a path it resolves, know about runs,
+ * or print.
  */
 #ifndef VB_SAFEFS_H
 #define VB_SAFEFS_H

@@ -18,6 +18,9 @@
  * unlinked and used) and "vmdisk" (a VM's scratch disk image created,
  * before mkfs.ext4 formats it): the last two let a test swap the file for
  * a link, which must never be followed.
+ *
+ * Must not: cost more than one branch without VBENCH_TEST_STOP_AT, or print
+ * anything but its one line on stderr.
  */
 #ifndef VB_TESTPOINT_H
 #define VB_TESTPOINT_H

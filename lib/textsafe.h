@@ -27,6 +27,9 @@
  *
  * HTML has its own escaper (report_html.c vb_html_text), run after this
  * for the documents loaded with vb_text_clean_json.
+ *
+ * Must not: know where a text came from or write anywhere but the stream or
+ * buffer it is given; HTML's escaping is not here.
  */
 #ifndef VB_TEXTSAFE_H
 #define VB_TEXTSAFE_H

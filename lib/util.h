@@ -4,6 +4,9 @@
  * zero), monotonic time, whole-file reads and atomic writes, filesystem
  * facts.  Everything here needs libc only, apart from the atomic write,
  * which is safefs.h's replacement beneath the parent directory.
+ *
+ * Must not: know about runs, environments or reports (the agent links it
+ * too), or print.
  */
 #ifndef VB_UTIL_H
 #define VB_UTIL_H

@@ -10,7 +10,10 @@ A source file may include headers of its own layer and of lower ones,
 never of a higher one; tests/ and fuzz/ may include anything.  Modules (a
 .c, its .h and a private NAME_int.h) must not include each other in a
 cycle.  Includes are
-written from the root ("lib/util.h", "harness/core/undo.h").
+written from the root ("lib/util.h", "harness/core/undo.h").  Every header
+of a layer opens with a comment that says what the module is for and,
+in a sentence starting "Must not:", what it must not do (its layer's rule
+made concrete for it); a header without one fails too.
 
 Known exceptions, each with its reason, are listed in the allow file
 (scripts/layers-allow.txt): "FROM -> TO  # why", FROM and TO being module
@@ -29,6 +32,7 @@ LAYERS = ["lib", "workloads", "harness/core", "harness/image", "harness/env",
           "harness/analysis", "harness/output", "harness/run", "bench"]
 FREE = ("tests/", "fuzz/")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+MUST_NOT = "Must not:"
 
 
 def layer_of(path):
@@ -48,8 +52,19 @@ def module(path):
     return m[:-4] if m.endswith("_int") else m
 
 
-def scan(root):
-    """{module: {included module: first file:line}} over every .c and .h."""
+def first_comment(text):
+    """The comment a file opens with, or None when it opens with anything else."""
+    s = text.lstrip()
+    if not s.startswith("/*"):
+        return None
+    end = s.find("*/")
+    return s if end < 0 else s[:end]
+
+
+def scan(root, headers=None):
+    """{module: {included module: first file:line}} over every .c and .h;
+    the layers' headers whose first comment has no "Must not:" appended
+    to @headers."""
     deps = {}
     for top in LAYERS + [f.rstrip("/") for f in FREE]:
         base = os.path.join(root, top)
@@ -63,6 +78,10 @@ def scan(root):
                 rel = os.path.normpath(os.path.join(rel_d, n))
                 with open(os.path.join(root, rel), encoding="utf-8", errors="replace") as f:
                     text = f.read()
+                if headers is not None and n.endswith(".h") and not rel.startswith(FREE):
+                    c = first_comment(text)
+                    if c is None or MUST_NOT not in " ".join(c.replace("*", " ").split()):
+                        headers.append(rel)
                 for m in INCLUDE.finditer(text):
                     inc = m.group(1)
                     line = text.count("\n", 0, m.start()) + 1
@@ -133,8 +152,12 @@ def main(argv):
         return 2
     root, allow = parsed
     edges, cyc = read_allow(allow)
-    deps = scan(root)
+    bare = []
+    deps = scan(root, bare)
     problems, seen_edges, seen_cycles = [], set(), set()
+    for h in bare:
+        problems.append("%s: its first comment does not say what the module must not do "
+                        "(a sentence starting \"%s\")" % (h, MUST_NOT))
     for mod in sorted(deps):
         lf = layer_of(mod)
         if lf is None:

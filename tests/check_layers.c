@@ -1,8 +1,9 @@
 /*
  * check_layers.c - the layering check (scripts/check-layers.py,
  * docs/architecture.md): the tree as it is passes, and a tree with an
- * include from a lower layer up to a higher one, an include cycle, or a
- * stale line in the list of known exceptions fails, naming it.
+ * include from a lower layer up to a higher one, an include cycle, a
+ * header whose first comment does not say what its module must not do, or
+ * a stale line in the list of known exceptions fails, naming it.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -69,6 +70,37 @@ START_TEST(test_upward_include_fails)
 }
 END_TEST
 
+START_TEST(test_header_without_must_not_fails)
+{
+	static char out[1 << 14];
+	char root[PATH_MAX], allow[PATH_MAX];
+	int rc;
+
+	ck_assert(tmpdir[0]);
+	/* A tree of its own: the other test's headers say nothing either. */
+	snprintf(root, sizeof(root), "%s/musts", tmpdir);
+	vb_test_put_text(root, "lib/good.h",
+			 "/*\n * good.h - a module.\n *\n * Must not: print, or know about\n"
+			 " * runs.\n */\n");
+	vb_test_put_text(root, "lib/late.h",
+			 "/* late.h - a module. */\n/* Must not: print. */\n");
+	vb_test_put_text(root, "harness/core/none.h", "#include \"lib/good.h\"\n");
+	vb_test_put_text(root, "harness/env/vague.h",
+			 "/*\n * vague.h - a module that must not print.\n */\n");
+	vb_test_put_text(root, "tests/free.h", "/* tests say nothing */\n");
+	snprintf(allow, sizeof(allow), "%s/none.txt", root);
+	rc = check(root, allow, out, sizeof(out));
+	ck_assert_msg(rc == 1, "exit %d:\n%s", rc, out);
+	ck_assert_msg(strstr(out, "lib/late.h: its first comment does not say what the module "
+				  "must not do"),
+		      "%s", out);
+	ck_assert_msg(strstr(out, "harness/core/none.h: its first comment"), "%s", out);
+	ck_assert_msg(strstr(out, "harness/env/vague.h: its first comment"), "%s", out);
+	ck_assert_msg(!strstr(out, "lib/good.h") && !strstr(out, "tests/free.h"),
+		      "a header that says it named:\n%s", out);
+}
+END_TEST
+
 Suite *vb_suite_layers(void)
 {
 	Suite *s = suite_create("layers");
@@ -77,6 +109,7 @@ Suite *vb_suite_layers(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_tree_passes);
 	tcase_add_test(tc, test_upward_include_fails);
+	tcase_add_test(tc, test_header_without_must_not_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,6 +48,9 @@
  *
  * The same request can be given on the command line (`vbench-agent run`),
  * which prints one result line per repetition.
+ *
+ * Must not: know which environment it runs in: every environment starts the
+ * same agent with the same requests.
  */
 #ifndef VB_AGENT_H
 #define VB_AGENT_H

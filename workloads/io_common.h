@@ -18,6 +18,9 @@
  * "gen" (generation) distinguishes successive writes of the same block, so a
  * read-back can tell whether a write really landed.  Every byte is non-zero
  * with overwhelming probability, so no layer can elide it as zeroes.
+ *
+ * Must not: know where it runs (the scratch directory comes in ctx), or size
+ * a file from what it sees.
  */
 #ifndef VB_IO_COMMON_H
 #define VB_IO_COMMON_H

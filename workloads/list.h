@@ -2,6 +2,8 @@
  * list.h - the one list of workloads (an X-macro).  Adding a workload is one
  * file exporting `const vb_workload_t vb_w_<ident>` and one line here.
  * X(ident) -- ident is the C identifier suffix.
+ *
+ * Must not: hold anything but the X(ident) lines.
  */
 VB_WORKLOAD(cpu_int)
 VB_WORKLOAD(cpu_fp)

@@ -5,6 +5,8 @@
  * that their sizing hooks write back as readable text ("128M"), and the same
  * "fraction of the memory allocation" arithmetic.  Header-only (static
  * inline) so that adding it needs no Makefile line; nothing here allocates.
+ *
+ * Must not: allocate, or know where it runs.
  */
 #ifndef VB_MEM_COMMON_H
 #define VB_MEM_COMMON_H

@@ -27,6 +27,9 @@
  *   - verify the answer; a wrong answer returns
  *     vb_error_set(err, VB_ECHECK, 0, "...what differed...");
  *   - release everything it allocated, also on error paths; return 0 or -1.
+ *
+ * Must not: know where it runs, or size itself from what it sees: every size
+ * comes in params.
  */
 #ifndef VB_WORKLOAD_H
 #define VB_WORKLOAD_H

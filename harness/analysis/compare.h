@@ -11,6 +11,9 @@
  * overhead ratio within each run; the verdict is one of verdict.h's four.
  * All statistics come from stats.c and verdict.c; the printers are in
  * output/compare_print.c.
+ *
+ * Must not: print or write files: output/compare_print.c formats what it
+ * returns.
  */
 #ifndef VB_COMPARE_H
 #define VB_COMPARE_H

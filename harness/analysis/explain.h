@@ -9,6 +9,9 @@
  * docs/explain.md, saying what is missing instead of guessing where the run
  * cannot decide (an unavailable environment, a virtualized host, no
  * noisy-neighbour data).  explain_md.c only formats the result.
+ *
+ * Must not: print or write files (explain_md.c and explain_html.c do), or
+ * classify an environment by its display strings: it reads its class.
  */
 #ifndef VB_EXPLAIN_H
 #define VB_EXPLAIN_H

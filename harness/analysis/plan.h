@@ -10,6 +10,9 @@
  * intervals, host CPU cost) and its per-instance memory from the footprints
  * the run recorded.  plan.c computes everything; plan_print.c only formats
  * the resulting document.  docs/plan.md describes the model.
+ *
+ * Must not: print or write files (plan_print.c and plan_html.c format the
+ * plan), or classify an environment by its display strings.
  */
 #ifndef VB_PLAN_H
 #define VB_PLAN_H

@@ -1,5 +1,7 @@
 /*
  * plan_int.h - internals shared by plan.c, plan_env.c and their tests.
+ *
+ * Must not: print or write files.
  */
 #ifndef VB_PLAN_INT_H
 #define VB_PLAN_INT_H

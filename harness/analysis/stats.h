@@ -10,6 +10,8 @@
  * with intervals built from the same resamples, the flags of unstable
  * measurements, and a two-sample permutation test.  docs/statistics.md
  * explains the choices.
+ *
+ * Must not: print, do I/O, or draw from anything but the recorded seed.
  */
 #ifndef VB_STATS_H
 #define VB_STATS_H

@@ -11,6 +11,8 @@
  * measurements; the seed and the number of resamples.  The printers
  * (report.h) only format this document.  Its layout is described in
  * docs/statistics.md.
+ *
+ * Must not: print or write files: output/report_dir.c writes summary.json.
  */
 #ifndef VB_SUMMARY_H
 #define VB_SUMMARY_H

@@ -2,6 +2,9 @@
  * summary_int.h - shared between summary.c (the computation) and
  * summary_input.c (checking and merging runs, and the facts a summary copies
  * from them).  Not for printers: they read the summary document.
+ *
+ * Must not: print or write files, or be included outside summary.c and
+ * summary_input.c.
  */
 #ifndef VB_SUMMARY_INT_H
 #define VB_SUMMARY_INT_H

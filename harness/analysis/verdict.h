@@ -20,6 +20,8 @@
  * than the margin (x1.01 [1.005-1.015]) is what the margin calls
  * equivalent.  docs/statistics.md section 2 gives the simulated error rates.
  * This module has no I/O and no resampling: callers pass the intervals.
+ *
+ * Must not: print, do I/O or resample: callers pass the intervals.
  */
 #ifndef VB_VERDICT_H
 #define VB_VERDICT_H

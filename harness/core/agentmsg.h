@@ -4,7 +4,7 @@
  * flight, a result's fields and what run.json keeps of it), and the one
  * place requests to an agent are built and its refusals become errors.
  * The protocol itself is workloads/agent.h; the channel that carries the
- * messages is chan.h.  Must not do I/O: it checks and builds JSON only.
+ * messages is chan.h.  Must not: do I/O: it checks and builds JSON only.
  */
 #ifndef VB_AGENTMSG_H
 #define VB_AGENTMSG_H

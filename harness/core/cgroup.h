@@ -7,6 +7,9 @@
  * (unified) hosts use one directory under /sys/fs/cgroup; v1 or hybrid hosts
  * use one directory in each of the cpuset, memory and cpuacct hierarchies.
  * The CPU time the cgroup consumed is the host cost of the work.
+ *
+ * Must not: know which environment a cgroup holds (the caller names it), or
+ * print.
  */
 #ifndef VB_CGROUP_H
 #define VB_CGROUP_H

@@ -17,6 +17,9 @@
  * refusal of that request: an answer, in step, so not a protocol error
  * (VB_EREFUSED).  The messages themselves are checked in agentmsg.c
  * (agentmsg.h), which knows nothing of the channel.
+ *
+ * Must not: check a message's fields (agentmsg.c does), or read without a
+ * deadline.
  */
 #ifndef VB_CHAN_H
 #define VB_CHAN_H

@@ -22,6 +22,9 @@
  *
  * Lines are appended with O_APPEND in one write() each, in normal context;
  * the signal path (the forced exit of undo.c) only unlinks the marker.
+ *
+ * Must not: decide what to undo (run/clean.c does), or allocate or write on
+ * the signal path.
  */
 #ifndef VB_MARKER_H
 #define VB_MARKER_H

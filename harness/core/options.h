@@ -6,6 +6,9 @@
  * command line against the table and generates `vbench run --help` from it,
  * and every value is checked when parsed, so bad input is a one-line error
  * naming the option (exit 2) before anything runs.
+ *
+ * Must not: name a backend: each declares its own options
+ * (env/env_options.c).
  */
 #ifndef VB_OPTIONS_H
 #define VB_OPTIONS_H

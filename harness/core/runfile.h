@@ -5,6 +5,9 @@
  * committed harness/run.schema.json.  It is rewritten after every
  * repetition by write-to-temp-and-rename, so a crash loses at most the
  * repetition in flight.  Every later report is computed from it alone.
+ *
+ * Must not: compute statistics or print, or leave a half-written run.json
+ * under its name.
  */
 #ifndef VB_RUNFILE_H
 #define VB_RUNFILE_H

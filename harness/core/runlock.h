@@ -10,6 +10,9 @@
  * say who holds it and exit with VB_EXIT_BUSY.  The lock is the open file's,
  * so it ends with the process however it ends (SIGKILL included); a lock
  * file left by a killed holder is simply taken over.
+ *
+ * Must not: wait for a lock another vbench holds (it says who and fails), or
+ * print.
  */
 #ifndef VB_RUNLOCK_H
 #define VB_RUNLOCK_H

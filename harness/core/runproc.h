@@ -9,6 +9,8 @@
  * every one has a deadline, so a hung engine is a reason ("does not answer
  * within 5 s"), not a hung vbench.  The child is registered in the resource
  * registry while it runs, so Ctrl-C releases it too.
+ *
+ * Must not: use a shell, or wait without a deadline.
  */
 #ifndef VB_RUNPROC_H
 #define VB_RUNPROC_H

@@ -4,6 +4,8 @@
  * same capabilities, the same environment variables and the same device
  * nodes, and stop the same way, or a difference between them would be a
  * difference of the harness rather than of the runtime.
+ *
+ * Must not: hold what only one container backend needs, or print.
  */
 #ifndef VB_CTCOMMON_H
 #define VB_CTCOMMON_H

@@ -7,6 +7,8 @@
  * what differs is data, one vb_engine_desc_t each.  Every call is an
  * argument vector given to execv (runproc.h), never a shell line, and has a
  * deadline, so an engine that hangs is a reason, not a hung vbench.
+ *
+ * Must not: run a shell line or wait without a deadline, or print.
  */
 #ifndef VB_ENGINE_H
 #define VB_ENGINE_H

@@ -13,6 +13,9 @@
  * start, wait for the agent's ready message, start latency) -> run (many
  * repetitions) -> vb_env_down (stop: quit, wait, kill past --stop-timeout;
  * cleanup; the cgroup).  A hook a backend leaves NULL has a default here.
+ *
+ * Must not: compute statistics or print, or name a backend: callers reach
+ * every backend through its table.
  */
 #ifndef VB_ENV_H
 #define VB_ENV_H

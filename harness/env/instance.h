@@ -10,6 +10,9 @@
  * disk image, OCI container id, console log), so instances never collide.
  * Everything a backend creates is in the resource registry from the moment
  * it exists, so an interrupted measurement leaves nothing behind.
+ *
+ * Must not: compute statistics or print: it starts and stops instances,
+ * density.c and noisy.c measure them.
  */
 #ifndef VB_INSTANCE_H
 #define VB_INSTANCE_H

@@ -5,6 +5,9 @@
  * Adding an environment is one file and one line here (and the file's line
  * in the Makefile); a program that is not vbench adds its own with
  * vb_env_register (the test binary's null backend).
+ *
+ * Must not: hold anything but the X(name) lines: a backend's facts are in
+ * its own table.
  */
 #ifndef VB_ENV_LIST_H
 #define VB_ENV_LIST_H

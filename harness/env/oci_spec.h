@@ -6,6 +6,8 @@
  *
  * Pure data in, JSON out: the generator touches no file (vb_oci_write
  * does), so unit tests check it field by field.
+ *
+ * Must not: start a container, or touch a file outside vb_oci_write.
  */
 #ifndef VB_OCISPEC_H
 #define VB_OCISPEC_H

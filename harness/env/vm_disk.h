@@ -13,6 +13,8 @@
  * --scratch names a block device (--allow-device) the image still is
  * vbench's own, in a private directory under /var/tmp: a guest never
  * writes to the device.
+ *
+ * Must not: let a guest write to the user's block device, or print.
  */
 #ifndef VB_VM_DISK_H
 #define VB_VM_DISK_H

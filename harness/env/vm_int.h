@@ -3,6 +3,8 @@
  * tables, probe, prepare, run, describe, stop; vm_boot.c: starting QEMU
  * and waiting for the guest's agent).  Internal to those two files (and
  * their tests).
+ *
+ * Must not: be included outside vm.c, vm_boot.c and their tests.
  */
 #ifndef VB_VM_INT_H
 #define VB_VM_INT_H

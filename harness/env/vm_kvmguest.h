@@ -5,6 +5,9 @@
  * (rcx = N) in 64-bit long mode or, when long mode cannot be set up, the
  * same loop in 16-bit real mode; and the watchdog that bounds how long a
  * KVM_RUN may take.  Split from kvmprobe.c, which decides from the timings.
+ *
+ * Must not: decide whether KVM accelerates (vm_kvmprobe.c does, from the
+ * timings) or print.
  */
 #ifndef VB_KVMGUEST_H
 #define VB_KVMGUEST_H

@@ -10,6 +10,9 @@
  * countdown loop straight through KVM_RUN, timed against the same loop run
  * natively.  The verdict comes within a caller-given time budget, enforced by
  * a per-thread timer signal that makes KVM_RUN return EINTR.
+ *
+ * Must not: boot a Linux guest, print, or take longer than the budget it is
+ * given.
  */
 #ifndef VB_KVMPROBE_H
 #define VB_KVMPROBE_H

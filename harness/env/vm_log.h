@@ -5,7 +5,7 @@
  *
  * A guest's console is untrusted text: the readers bound what they read
  * and replace anything unprintable before it lands in an error message.
- * Must not start or stop anything: it opens, reads and formats.
+ * Must not: start or stop anything: it opens, reads and formats.
  */
 #ifndef VB_VM_LOG_H
 #define VB_VM_LOG_H

@@ -39,6 +39,9 @@
  * on); with tsc_early_khz=<host TSC kHz> it booted 8 of 8.  Under TCG the
  * guest reads the host's TSC, so the host's rate is the right value: set
  * tsc_khz.
+ *
+ * Must not: open, start or check anything: it builds the vector, the caller
+ * runs it.
  */
 #ifndef VB_QEMU_H
 #define VB_QEMU_H

@@ -10,6 +10,9 @@
  * A cache file appears only complete: it is written to a temporary file
  * beside its final name (registered with the resource registry the moment
  * it exists, so an interrupted run leaves nothing), synced, and renamed.
+ *
+ * Must not: know what it caches (the caller gives the key and the bytes), or
+ * leave a partial file under a final name.
  */
 #ifndef VB_CACHEFILE_H
 #define VB_CACHEFILE_H

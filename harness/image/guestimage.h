@@ -25,6 +25,9 @@
  * virtio_mmio.device= words QEMU appends are refused and no virtio device
  * appears: use microvm with ACPI plus tsc_early_khz=, or q35/pc with PCI.
  * Nothing here starts QEMU.
+ *
+ * Must not: start QEMU or run anything measured: it returns the files, the
+ * VM backends boot them.
  */
 #ifndef VB_GUESTIMAGE_H
 #define VB_GUESTIMAGE_H

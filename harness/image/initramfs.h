@@ -36,6 +36,9 @@
  * starting the agent: a guest that never answers, for the boot-timeout test.
  * Failures go to /tmp/vbench-init.log and, with uptime stamps, to the
  * kernel log (console); the boot goes on: the agent reports what it sees.
+ *
+ * Must not: boot a guest or run anything measured: it writes the archive and
+ * the text of /init.
  */
 #ifndef VB_INITRAMFS_H
 #define VB_INITRAMFS_H

@@ -18,6 +18,9 @@
  *      .modinfo sections before the rename (kmodinfo.h).
  * A kernel of another release that happens to be in /boot is never used.
  * The tools are exec'd with argument vectors (runproc.h, with deadlines), never a shell.
+ *
+ * Must not: run anything measured, install a package or use a shell: apt-get
+ * and dpkg-deb only download and unpack.
  */
 #ifndef VB_KERNEL_H
 #define VB_KERNEL_H

@@ -22,6 +22,8 @@
  * error naming the file.  When an alias names several modules (crc32c:
  * crc32c_intel and crc32c_generic), the generic one is chosen: it works on
  * every CPU, including TCG's default model without SSE4.2.
+ *
+ * Must not: load a module or write a file: it returns the order.
  */
 #ifndef VB_KMOD_H
 #define VB_KMOD_H

@@ -11,6 +11,9 @@
  * closure (the last entry to be loaded first, as depmod orders it).
  * Compressed modules (.ko.xz, .ko.zst, .ko.gz) cannot be read here; they are
  * listed without dependencies and the resolver (kmod.h) refuses them.
+ *
+ * Must not: load a module or run depmod: it reads .ko files and writes the
+ * three index files only.
  */
 #ifndef VB_KMODINFO_H
 #define VB_KMODINFO_H

@@ -10,6 +10,8 @@
  * XEN_ELFNOTE_PHYS32_ENTRY (type 18, owner "Xen", CONFIG_PVH=y): 2.4-2.9 s.
  * The result is cached under VB_CACHE_DIR/vmlinux/<FNV-1a of the bzImage>
  * (the 4 most recently used kept, and any used within the hour).
+ *
+ * Must not: boot or run the kernel it extracts.
  */
 #ifndef VB_VMLINUX_H
 #define VB_VMLINUX_H

@@ -38,6 +38,9 @@
  * (gnuplot expands neither macros nor backquotes there) with control
  * characters removed, in data files double-quoted with quotes replaced, and
  * every terminal is "noenhanced".
+ *
+ * Must not: compute statistics: a chart plots the summary's numbers as they
+ * are.
  */
 #ifndef VB_CHARTS_H
 #define VB_CHARTS_H

@@ -3,6 +3,9 @@
  * the charts themselves (data and script bodies: charts_plot.c for the
  * report, charts_capacity.c for density and noisy neighbours, charts_plan.c
  * for `vbench plan`).
+ *
+ * Must not: compute statistics: a chart's data file holds the summary's
+ * numbers.
  */
 #ifndef VB_CHARTS_INT_H
 #define VB_CHARTS_INT_H

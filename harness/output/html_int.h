@@ -5,6 +5,9 @@
  * plus the sections of report_html_capacity.c (density, noisy neighbours),
  * explain_html.c (the explanation) and the page head plan_html.c reuses.
  * Every string that comes from run.json goes through vb_html_text.
+ *
+ * Must not: compute, or put a string from run.json into the page without
+ * vb_html_text.
  */
 #ifndef VB_REPORT_HTML_INT_H
 #define VB_REPORT_HTML_INT_H

@@ -3,6 +3,9 @@
  * summary.json, summary.csv, report.md, the charts (charts/) and
  * report.html.  Shared by `vbench report` and the end of `vbench run`, so
  * both leave the same files behind.
+ *
+ * Must not: compute a number itself: it writes what analysis (summary,
+ * explain) returns.
  */
 #ifndef VB_REPORTGEN_H
 #define VB_REPORTGEN_H

@@ -6,6 +6,9 @@
  * report_html_facts.c).  Numbers are formatted with printf in the C
  * locale vbench runs in (it never calls setlocale), so a decimal point is a
  * point everywhere.
+ *
+ * Must not: compute a statistic or a verdict: the numbers are the summary's,
+ * the verdicts verdict.c's.
  */
 #ifndef VB_REPORT_H
 #define VB_REPORT_H

@@ -3,6 +3,9 @@
  * neighbours" rows (report_capacity.c), shared by the terminal and Markdown
  * printers there and the report.html sections (report_html_capacity.c), so
  * every format shows the same text for the same numbers.
+ *
+ * Must not: compute a statistic: the cells only format the numbers the run
+ * and the summary hold.
  */
 #ifndef VB_REPORT_CAPACITY_INT_H
 #define VB_REPORT_CAPACITY_INT_H

@@ -22,6 +22,9 @@
  *  - a process has the recorded start time and carries the run id
  *    (VBENCH_RUN_ID in its environment, or a vbench-<run id>-... cgroup).
  * Anything else is refused with a message and left in place.
+ *
+ * Must not: touch what a dead owner's marker does not list, find anything by
+ * name matching, or name a backend (it asks the backends' undo hooks).
  */
 #ifndef VB_CLEAN_H
 #define VB_CLEAN_H

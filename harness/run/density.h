@@ -13,6 +13,9 @@
  * mem.stream, and the disk it occupies (own rootfs or disk image, plus its
  * share of files all instances reuse).  docs/methodology.md, "Density",
  * gives the definitions and the memory bound.
+ *
+ * Must not: compute a statistic of its own (medians are stats.h's) or start
+ * an instance other than through instance.h.
  */
 #ifndef VB_DENSITY_H
 #define VB_DENSITY_H

@@ -19,6 +19,9 @@
  * alone (ratio of medians, bootstrap interval: stats.h); the aggressor's
  * achieved rate is recorded alone and during, because a slow (emulated)
  * aggressor exerts less pressure.
+ *
+ * Must not: compute a statistic of its own (medians, intervals and ratios
+ * are stats.h's) or start an instance other than through instance.h.
  */
 #ifndef VB_NOISY_H
 #define VB_NOISY_H

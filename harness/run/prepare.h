@@ -1,5 +1,8 @@
 /*
  * prepare.h - what `vbench run` checks and sets up before anything runs.
+ *
+ * Must not: start an environment or run a workload: it checks and sets up
+ * only.
  */
 #ifndef VB_PREPARE_H
 #define VB_PREPARE_H

@@ -11,6 +11,8 @@
  * session of a run is recorded in run.json's "sessions" and every
  * repetition names the session that measured it.  docs/methodology.md,
  * "Resuming a run", says what is compared, reused and measured again.
+ *
+ * Must not: change run.json when it refuses a resume, or print.
  */
 #ifndef VB_RESUME_H
 #define VB_RESUME_H

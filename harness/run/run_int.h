@@ -3,6 +3,8 @@
  * functions runner.c (setup, sizing, the run), run_envs.c (bringing the
  * environments up and down) and run_reps.c (the schedule and each
  * repetition) call in each other.  Internal to those three files.
+ *
+ * Must not: be included outside runner.c, run_envs.c and run_reps.c.
  */
 #ifndef VB_RUN_INT_H
 #define VB_RUN_INT_H

@@ -7,6 +7,9 @@
  * workloads on bare metal, runs the repetitions in the interleaved order,
  * records every repetition in run.json as it completes, and releases every
  * resource on every path.
+ *
+ * Must not: be included by anything below bench/, or compute statistics or
+ * format the table itself (analysis and output do).
  */
 #ifndef VB_RUNNER_H
 #define VB_RUNNER_H

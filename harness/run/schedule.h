@@ -5,6 +5,8 @@
  * shuffled with a recorded seed (rep 1: container, bare, ...; rep 2: bare,
  * ...).  Drift on a noisy host is then spread over all environments instead
  * of turning into "overhead" of whichever ran last.
+ *
+ * Must not: draw from anything but the seed it is given, or print.
  */
 #ifndef VB_SCHEDULE_H
 #define VB_SCHEDULE_H

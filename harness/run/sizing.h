@@ -7,6 +7,8 @@
  * takes the profile's target time.  Every environment then receives the same
  * explicit parameters, so a slow environment does the same work and simply
  * takes longer.  Nothing is sized from what an environment sees inside.
+ *
+ * Must not: size a workload from what an environment sees inside, or print.
  */
 #ifndef VB_SIZING_H
 #define VB_SIZING_H
