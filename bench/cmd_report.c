@@ -9,7 +9,7 @@
  * directory so that no input is changed.  Every input is loaded and checked
  * before the first file is written; bad input is one line naming the file
  * and the field, exit 2, and nothing is overwritten.  Each text file is
- * replaced atomically (reportgen.h).
+ * replaced atomically (report_dir.h).
  */
 #include <errno.h>
 #include <limits.h>

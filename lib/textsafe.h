@@ -25,7 +25,7 @@
  *             a comma or a quote (doubled), and a text starting with '=',
  *             '+', '-' or '@' (a spreadsheet formula) prefixed with "'"
  *
- * HTML has its own escaper (report_html.c vb_html_text), run after this
+ * HTML has its own escaper (html.c vb_html_text), run after this
  * for the documents loaded with vb_text_clean_json.
  *
  * Must not: know where a text came from or write anywhere but the stream or

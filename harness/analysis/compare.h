@@ -122,7 +122,7 @@ double vb_compare_change(const json_t *row);
 /* The count @key of @cmp ("slower", "too_few", ...). */
 size_t vb_compare_count(const json_t *cmp, const char *key);
 
-/* ---- printers (report_compare.c): formatting only ---- */
+/* ---- printers (compare_print.c): formatting only ---- */
 
 /* The terminal table: the two runs, their differences, one row per metric, the counts. */
 void vb_compare_print(const json_t *cmp, FILE *out);

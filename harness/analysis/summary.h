@@ -9,7 +9,7 @@
  * operation (unavailable ones with their reason, never zero); per group
  * (cpu, mem, io, all) geometric means of the ratios; the flags of unstable
  * measurements; the seed and the number of resamples.  The printers
- * (report.h) only format this document.  Its layout is described in
+ * (table.h) only format this document.  Its layout is described in
  * docs/statistics.md.
  *
  * Must not: print or write files: output/report_dir.c writes summary.json.

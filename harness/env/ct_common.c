@@ -1,5 +1,5 @@
 /*
- * ctcommon.c - pieces every container backend shares (ctcommon.h).
+ * ct_common.c - pieces every container backend shares (ct_common.h).
  */
 #include "harness/env/ct_common.h"
 

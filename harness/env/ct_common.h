@@ -1,6 +1,6 @@
 /*
- * ctcommon.h - what every container backend shares: vbench's own runtime
- * (env_container.c) and the OCI runtimes (env_oci.c) must give the agent the
+ * ct_common.h - what every container backend shares: vbench's own runtime
+ * (container.c) and the OCI runtimes (oci.c) must give the agent the
  * same capabilities, the same environment variables and the same device
  * nodes, and stop the same way, or a difference between them would be a
  * difference of the harness rather than of the runtime.

@@ -1,6 +1,6 @@
 /*
  * engine.h - talking to a container engine (docker, podman) through its
- * command-line client, for env_engine.c.
+ * command-line client, for engine.c.
  *
  * The two engines' clients agree on almost everything vbench needs
  * (`info`, `import`, `image inspect`, `run -i --rm`, `inspect`, `rm -f`);

@@ -1,7 +1,7 @@
 /*
  * ocispec.c - config.json for an OCI bundle (ocispec.h).
  *
- * Mounts mirror env_container.c: /proc, a small /dev tmpfs with the five
+ * Mounts mirror container.c: /proc, a small /dev tmpfs with the five
  * harmless device nodes, /sys read-only, the allocation's cgroup at
  * /sys/fs/cgroup read-only, a private /tmp, and the scratch directory
  * bound read-write at the same path (requests name it unchanged).  Mount

@@ -1,5 +1,5 @@
 /*
- * kvmguest.c - the KVM probe's calibration guest and its watchdog.
+ * vm_kvmguest.c - the KVM probe's calibration guest and its watchdog.
  *
  * The guest: one VM, 2 MiB of memory at guest-physical 0, one vCPU.  Long
  * mode uses an identity-mapped 2 MiB page (PML4 -> PDPT -> PD with PS set),

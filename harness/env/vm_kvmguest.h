@@ -4,7 +4,7 @@
  * A one-vCPU VM with 2 MiB of memory that runs "1: dec rcx; jnz 1b; hlt"
  * (rcx = N) in 64-bit long mode or, when long mode cannot be set up, the
  * same loop in 16-bit real mode; and the watchdog that bounds how long a
- * KVM_RUN may take.  Split from kvmprobe.c, which decides from the timings.
+ * KVM_RUN may take.  Split from vm_kvmprobe.c, which decides from the timings.
  *
  * Must not: decide whether KVM accelerates (vm_kvmprobe.c does, from the
  * timings) or print.

@@ -1,8 +1,8 @@
 /*
- * kvmprobe.c - a KVM_RUN calibration loop that tells real hardware-assisted
+ * vm_kvmprobe.c - a KVM_RUN calibration loop that tells real hardware-assisted
  * KVM from a software imitation.
  *
- * A tiny guest (kvmguest.c: 64-bit long mode, else 16-bit real mode) runs
+ * A tiny guest (vm_kvmguest.c: 64-bit long mode, else 16-bit real mode) runs
  * "1: dec rcx; jnz 1b; hlt", timed from KVM_RUN to the KVM_EXIT_HLT exit,
  * against the same two instructions run natively (best of three).  Lengths
  * grow 10^4, 10^5, ... 10^7: the short runs estimate the guest's speed, so a

@@ -1,7 +1,7 @@
 /*
- * report_csv.c - summary.csv (report.h): one row per environment, workload
+ * csv.c - summary.csv (table.h): one row per environment, workload
  * and quantity, RFC 4180.  Formatting only; the column order is documented
- * in report.h and docs/statistics.md and is part of the interface.  Text
+ * in table.h and docs/statistics.md and is part of the interface.  Text
  * from the run goes through vb_text_put_csv (textsafe.h): quoted when it
  * must be, control characters shown escaped, a cell that would start a
  * spreadsheet formula (= + - @) prefixed with "'".

@@ -1,5 +1,5 @@
 /*
- * report_html.c - report.html (report.h): the summary as one self-contained
+ * html.c - report.html (table.h): the summary as one self-contained
  * page.  No external file, font, script or network access: the CSS is
  * inline and the charts are embedded as data: URIs of their PNGs.  It holds
  * what report.md holds (warnings first, with the virtualized host's at the

@@ -1,5 +1,5 @@
 /*
- * report_html_facts.c - the second half of report.html (report_html.c): the
+ * html_facts.c - the second half of report.html (html.c): the
  * flags, the host facts, each environment's configuration and enforced
  * limits (every recorded key, as nested lists), every unavailable
  * environment or counter with its reason, and how the numbers were

@@ -1,7 +1,7 @@
 /*
  * report_html_int.h - shared by the two halves of the report.html printer:
- * report_html.c (page, warnings, overhead tables, charts, metric tables) and
- * report_html_facts.c (flags, host, environments, unavailable, statistics),
+ * html.c (page, warnings, overhead tables, charts, metric tables) and
+ * html_facts.c (flags, host, environments, unavailable, statistics),
  * plus the sections of report_html_capacity.c (density, noisy neighbours),
  * explain_html.c (the explanation) and the page head plan_html.c reuses.
  * Every string that comes from run.json goes through vb_html_text.
@@ -21,7 +21,7 @@ void vb_html_text(FILE *out, const char *s);
 /* The string at @key of @o, escaped; @dflt when absent. */
 void vb_html_str(FILE *out, const json_t *o, const char *key, const char *dflt);
 
-/* Sections of report_html_facts.c. */
+/* Sections of html_facts.c. */
 void vb_html_flags(FILE *out, const json_t *sum);
 void vb_html_host(FILE *out, const json_t *sum);
 void vb_html_envs(FILE *out, const json_t *sum);

@@ -1,5 +1,5 @@
 /*
- * report_md.c - report.md (report.h): the summary as a Markdown document a
+ * markdown.c - report.md (table.h): the summary as a Markdown document a
  * person reads or pastes into an issue.  Formatting only: warnings, runs,
  * overhead tables per group with their verdicts, every metric, host CPU
  * cost, counters per operation, flags, host facts, environments with their

@@ -1,6 +1,6 @@
 /*
- * reportgen.c - write every output of a report into a directory
- * (reportgen.h): the printers of report.h on a summary, the charts of
+ * report_dir.c - write every output of a report into a directory
+ * (report_dir.h): the printers of table.h on a summary, the charts of
  * charts.h, each text file replaced atomically.
  */
 #include "harness/output/report_dir.h"

@@ -1,5 +1,5 @@
 /*
- * reportgen.h - every output of a report, written into one directory:
+ * report_dir.h - every output of a report, written into one directory:
  * summary.json, summary.csv, report.md, the charts (charts/) and
  * report.html.  Shared by `vbench report` and the end of `vbench run`, so
  * both leave the same files behind.

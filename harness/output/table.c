@@ -1,5 +1,5 @@
 /*
- * report.c - the terminal overhead table (report.h) and the number
+ * table.c - the terminal overhead table (table.h) and the number
  * formatting shared by every printer.  Nothing here computes a statistic:
  * the numbers come from the summary (summary.c, stats.c).
  */

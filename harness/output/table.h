@@ -1,9 +1,9 @@
 /*
- * report.h - printers of a run.  They only format: every number comes from
+ * table.h - printers of a run.  They only format: every number comes from
  * a summary (summary.h), computed by stats.c.  One function per format:
- * the terminal overhead table (report.c), summary.csv (report_csv.c),
- * report.md (report_md.c) and report.html (report_html.c,
- * report_html_facts.c).  Numbers are formatted with printf in the C
+ * the terminal overhead table (table.c), summary.csv (csv.c),
+ * report.md (markdown.c) and report.html (html.c,
+ * html_facts.c).  Numbers are formatted with printf in the C
  * locale vbench runs in (it never calls setlocale), so a decimal point is a
  * point everywhere.
  *

@@ -1,6 +1,6 @@
 /*
  * report_capacity.c - the "Density" and "Noisy neighbours" tables of the
- * terminal summary and report.md (report.h).
+ * terminal summary and report.md (table.h).
  *
  * Only formats what density.c and noisy.c recorded (medians over the
  * instances, slowdown ratios with their intervals); a summary without
