@@ -40,6 +40,7 @@ endif
 LIB_SRCS += lib/error.c
 LIB_SRCS += lib/util.c
 LIB_SRCS += lib/optparse.c
+LIB_SRCS += lib/term.c
 LIB_SRCS += lib/cpulist.c
 LIB_SRCS += lib/textsafe.c
 LIB_SRCS += lib/textsafe_json.c
