@@ -12,15 +12,12 @@
 
 #include <math.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lib/safefs.h"
 #include "lib/term.h"
 #include "lib/util.h"
 
-#define HELP_WIDTH 80	  /* columns when the output is no terminal */
-#define HELP_MIN_WIDTH 40 /* narrower terminals get this much anyway */
 #define HELP_HEAD_MAX 24  /* widest option column; a longer head has its text below */
 #define NBSP VB_TERM_NBSP /* in the help's own text: a space the wrap does not break at */
 
@@ -351,21 +348,10 @@ static size_t head_width(const vb_optspec_t *spec)
 	return w < HELP_HEAD_MAX ? w : HELP_HEAD_MAX;
 }
 
-/* @f's terminal width, else HELP_WIDTH. */
-static size_t terminal_width(FILE *f)
-{
-	struct winsize ws;
-	int fd = fileno(f);
-
-	if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return larger(ws.ws_col, HELP_MIN_WIDTH);
-	return HELP_WIDTH;
-}
-
 void vb_optparse_help(const vb_optspec_t *spec, const void *defaults, unsigned width, FILE *f)
 {
 	const vb_optgroup_t *g;
-	size_t w = width ? larger(width, HELP_MIN_WIDTH) : terminal_width(f);
+	size_t w = width ? larger(width, VB_TERM_MIN_WIDTH) : vb_term_width(fileno(f));
 	size_t cw = head_width(spec), i, j;
 	const char *u;
 	size_t n;
