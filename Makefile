@@ -118,6 +118,7 @@ LIB_SRCS += harness/output/compare_print.c
 LIB_SRCS += harness/output/plan_print.c
 LIB_SRCS += harness/output/plan_html.c
 LIB_SRCS += harness/output/explain_md.c
+LIB_SRCS += harness/output/mdterm.c
 LIB_SRCS += harness/output/explain_html.c
 # harness/run/: preparation, sizing, schedule, the run, resume, density, noisy neighbours, clean
 LIB_SRCS += harness/run/sizing.c
