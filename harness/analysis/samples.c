@@ -251,3 +251,17 @@ oom:
 	json_decref(out);
 	return NULL;
 }
+
+json_t *vb_samples_counter_units(const json_t *run)
+{
+	json_t *out = json_object(), *r, *c;
+	const char *name, *unit;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "repetitions"), i, r)
+		json_object_foreach(json_object_get(json_object_get(r, "result"), "counters"), name,
+				    c)
+			if ((unit = jstr(c, "unit")) && out && !json_object_get(out, name))
+				json_object_set_new(out, name, json_string(unit));
+	return out;
+}

@@ -49,4 +49,8 @@ json_t *vb_samples_where(const json_t *run);
  */
 json_t *vb_samples_points(const json_t *run, const json_t *sum);
 
+/* The unit of each counter as the repetitions recorded it: { NAME: "ns"|"count"|... }.
+ * New reference; NULL when memory runs out. */
+json_t *vb_samples_counter_units(const json_t *run);
+
 #endif

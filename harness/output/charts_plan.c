@@ -13,6 +13,7 @@
 #include "harness/output/charts_int.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *jstr(const json_t *o, const char *key)
@@ -41,7 +42,7 @@ static size_t hosts_block(const json_t *envs, FILE *dat, double *max)
 
 	fputs("# vbench chart data: capacity plan.\n# Block 0, per environment: x, hosts needed "
 	      "(spares included; ? = not planned or\n# does not fit), label height, label (the "
-	      "binding resource, or why there is no bar).\n",
+	      "binding resource, or why there is no bar),\n# the environment's colour (0xRRGGBB).\n",
 	      dat);
 	json_array_foreach (envs, i, e) {
 		fit = fit_of(e);
@@ -53,7 +54,7 @@ static size_t hosts_block(const json_t *envs, FILE *dat, double *max)
 				      : json_is_true(json_object_get(e, "planned"))
 					  ? "does not fit"
 					  : "not planned");
-		fputc('\n', dat);
+		fprintf(dat, " %ld\n", strtol(vb_chart_colour(jstr(e, "name")) + 1, NULL, 16));
 		fits += fit != NULL;
 		if (fit && h > *max)
 			*max = h;
@@ -132,7 +133,7 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 	env_tics(gp, envs, 1, 0);
 	count_tics(gp, hmax);
 	fputs("    set title 'Hosts needed'\n    set ylabel 'hosts'\n"
-	      "    plot 'plan.dat' index 0 using 1:2 with boxes notitle, \\\n"
+	      "    plot 'plan.dat' index 0 using 1:2:5 with boxes lc rgb variable notitle, \\\n"
 	      "        'plan.dat' index 0 using 1:3:4 with labels offset 0,1 notitle\n",
 	      gp);
 	fprintf(gp, "    set boxwidth 0.9\n    set xrange [-0.8:%zu.8]\n", nenv * (nsvc + 1) - 2);

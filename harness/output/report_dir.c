@@ -65,19 +65,6 @@ static int render_samples(texts_t *t, const json_t *run, vb_error_t *err)
 		   : 0;
 }
 
-/* What the charts draw: @sum with the repetitions and where they were
- * measured (samples.h) when the run is known.  New reference. */
-static json_t *chart_input(const json_t *sum, const json_t *run)
-{
-	json_t *in = run ? json_copy((json_t *)sum) : json_incref((json_t *)sum);
-
-	if (in && run) {
-		json_object_set_new(in, "points", vb_samples_points(run, sum));
-		json_object_set_new(in, "where", vb_samples_where(run));
-	}
-	return in;
-}
-
 static int render_html(texts_t *t, const json_t *sum, const json_t *charts, const json_t *explain,
 		       vb_error_t *err)
 {
@@ -113,7 +100,7 @@ int vb_reportgen_write_at(const json_t *sum, int dirfd, const char *dir,
 	if (o->run && render_samples(&t, o->run, err) < 0)
 		goto out;
 	if (o->charts) {
-		json_t *in = chart_input(sum, o->run);
+		json_t *in = vb_charts_input(sum, o->run);
 
 		charts = in ? vb_charts_render_at(in, dirfd, dir, err) : NULL;
 		json_decref(in);
