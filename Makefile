@@ -205,6 +205,7 @@ TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_vm.c
 TEST_SRCS += tests/check_report.c
 TEST_SRCS += tests/check_charts.c
+TEST_SRCS += tests/check_fit.c
 TEST_SRCS += tests/check_compare.c
 TEST_SRCS += tests/check_plan.c
 TEST_SRCS += tests/check_explain.c
@@ -325,7 +326,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
+	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

@@ -45,6 +45,7 @@
 	X(compare)     \
 	X(plan)        \
 	X(explain)     \
+	X(fit)         \
 	X(malformed)   \
 	X(density)     \
 	X(clean)       \

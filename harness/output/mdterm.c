@@ -24,9 +24,11 @@ static int emphasis(const char *s, size_t i, size_t n)
 {
 	char prev = i ? s[i - 1] : ' ', next = i + 1 < n ? s[i + 1] : '\0';
 
-	if (!blank_or_end(next) && (blank_or_end(prev) || strchr("([\"'", prev)))
-		return 1; /* opens */
-	return !blank_or_end(prev) && (blank_or_end(next) || strchr(".,;:!?)]'\"", next));
+	if (!blank_or_end(next) && !strchr(".,;:!?)]", next) &&
+	    (blank_or_end(prev) || strchr("([\"'", prev)))
+		return 1; /* opens: "*word" */
+	return !blank_or_end(prev) && !strchr("([", prev) &&
+	       (blank_or_end(next) || strchr(".,;:!?)]'\"", next)); /* closes: "word*" */
 }
 
 /* @n bytes of @s, the inline syntax removed, on @f. */

@@ -1,0 +1,250 @@
+/*
+ * check_fit.c - output that fits (issue #14): Markdown rendered for a
+ * terminal (harness/output/mdterm.c), and, with COLUMNS at 80, 120 and 200,
+ * no line of `vbench explain`, `vbench plan`, `vbench doctor` and every
+ * --help wider than that (explain and plan on the committed fixture
+ * tests/fixtures/run-density-noisy.json); under a pseudo-terminal 60
+ * columns wide, the live status line of `vbench run` cut to 59.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "bench/cmd.h"
+#include "harness/output/mdterm.h"
+#include "lib/term.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
+
+#define FIXTURE "tests/fixtures/run-density-noisy.json"
+
+static char tmpdir[PATH_MAX];
+
+static void setup(void)
+{
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "fit"), 0);
+}
+
+static void teardown(void)
+{
+	unsetenv("COLUMNS");
+	vb_test_rmdtemp(tmpdir);
+}
+
+/* No line of @s (@what names it) wider than @width columns (UTF-8 characters). */
+static void assert_fits(const char *s, size_t width, const char *what)
+{
+	const char *line, *nl;
+	size_t n;
+
+	for (line = s; *line; line = nl + 1) {
+		nl = strchrnul(line, '\n');
+		n = (size_t)(nl - line);
+		ck_assert_msg(vb_term_cols(line, n) <= width, "%s: a line of %zu columns over %zu: '%.*s'",
+			      what, vb_term_cols(line, n), width, (int)n, line);
+		if (!*nl)
+			break;
+	}
+}
+
+static char *md_term(const char *md, size_t width)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	ck_assert_ptr_nonnull(f);
+	vb_md_term(md, width, f);
+	fclose(f);
+	return s;
+}
+
+/* ---- Markdown for a terminal ---- */
+
+START_TEST(test_mdterm)
+{
+	static const char md[] =
+	    "# Title with `code`\n\n"
+	    "A **bold** claim, *emphasis*, a star * alone, x1.00 *, 5 \\* 3, a \\| pipe, "
+	    "&lt;tag&gt; &amp; [a link](https://example.org) and\na second line.\n\n"
+	    "> **Quoted** text\n> on two lines.\n\n"
+	    "- an item that is long enough to be wrapped at forty columns here\n"
+	    "  continued\n"
+	    "1. first\n\n"
+	    "### 1. Third level: **verdict**\n\n"
+	    "| a | b |\n|---|---|\n| x | y \\| z |\n| long cell | 2 |\n\n"
+	    "| environment | a long header | another long header | yet another one |\n"
+	    "|---|---|---|---|\n| container | x1.02 [0.97-1.04] | holds: within | holds |\n"
+	    "\x1b[31mred\n";
+	char *s = md_term(md, 40);
+
+	assert_fits(s, 40, "rendered");
+	ck_assert_msg(!strncmp(s, "Title with code\n===============\n\n", 33), "%s", s);
+	ck_assert_ptr_nonnull(strstr(s, "A bold claim, emphasis, a star * alone,"));
+	ck_assert_ptr_nonnull(strstr(s, "\nx1.00 *, 5 * 3, a | pipe, <tag> & a link\n"
+					"(https://example.org) and a second line.\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n  Quoted text on two lines.\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n- an item that is long enough to be\n  wrapped"));
+	ck_assert_ptr_nonnull(strstr(s, "continued\n1. first\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\n1. Third level: verdict\n\n"));
+	/* a table that fits: columns; one that does not: a block per row */
+	ck_assert_ptr_nonnull(strstr(s, "\na          b\n----------------\nx          y | z\n"
+					"long cell  2\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\nenvironment: container\n  a long header: x1.02 "
+					"[0.97-1.04]\n  another long header: holds: within\n"));
+	/* no Markdown syntax, no control character */
+	ck_assert_ptr_null(strstr(s, "**"));
+	ck_assert_ptr_null(strchr(s, '`'));
+	ck_assert_ptr_null(strstr(s, "|---"));
+	ck_assert_ptr_null(strstr(s, "&lt;"));
+	ck_assert_ptr_null(strchr(s, '\x1b'));
+	free(s);
+}
+END_TEST
+
+/* ---- every command's output at 80, 120 and 200 columns ---- */
+
+static const char plan_ini[] = "[host]\ncpus = 16\nmemory = 64G\ndisk = 2T\niops = 40000\n"
+			       "[service web]\ncpu = 1\nmemory = 12G\ndisk = 80G\n"
+			       "[service database-with-a-long-name]\ncpu = 1.2\nmemory = 20G\n"
+			       "disk = 400G\nio = 2500\n";
+
+START_TEST(test_fit_width)
+{
+	static const unsigned widths[] = { 80, 120, 200 };
+	char run[PATH_MAX], ini[PATH_MAX], what[64], cols[16], *out, *err;
+	size_t i, w;
+	int rc;
+
+	vb_test_fixture_run(run, sizeof(run), tmpdir, "run", FIXTURE);
+	vb_test_put_text(tmpdir, "p.ini", plan_ini);
+	snprintf(ini, sizeof(ini), "%s/p.ini", tmpdir);
+	for (w = 0; w < VB_ARRAY_SIZE(widths); w++) {
+		snprintf(cols, sizeof(cols), "%u", widths[w]);
+		setenv("COLUMNS", cols, 1);
+		rc = vb_test_vbench(NULL, &out, &err, "explain", run, NULL);
+		ck_assert_msg(rc == 0, "explain: exit %d: %s", rc, err);
+		ck_assert_ptr_nonnull(strstr(out, "Claims, judged on this run"));
+		ck_assert_ptr_null(strstr(out, "**"));
+		assert_fits(out, widths[w], "vbench explain");
+		free(out);
+		free(err);
+		rc = vb_test_vbench(NULL, &out, &err, "plan", "--run", run, ini, NULL);
+		ck_assert_msg(rc == 0, "plan: exit %d: %s", rc, err);
+		ck_assert_ptr_nonnull(strstr(out, "hosted"));
+		assert_fits(out, widths[w], "vbench plan");
+		free(out);
+		free(err);
+		rc = vb_test_vbench(NULL, &out, &err, "doctor", NULL);
+		ck_assert_msg(rc == 0, "doctor: exit %d: %s", rc, err);
+		ck_assert_ptr_nonnull(strstr(out, "counter sources:\n"));
+		ck_assert_ptr_null(strstr(out, "{\""));
+		assert_fits(out, widths[w], "vbench doctor");
+		free(out);
+		free(err);
+		rc = vb_test_vbench(NULL, &out, &err, "--help", NULL);
+		ck_assert_int_eq(rc, 0);
+		assert_fits(out, widths[w], "vbench --help");
+		free(out);
+		free(err);
+		for (i = 0; i < vb_cmd_count(); i++) {
+			rc = vb_test_vbench(NULL, &out, &err, vb_cmd_at(i)->name, "--help", NULL);
+			ck_assert_int_eq(rc, 0);
+			snprintf(what, sizeof(what), "vbench %s --help", vb_cmd_at(i)->name);
+			assert_fits(out, widths[w], what);
+			free(out);
+			free(err);
+		}
+	}
+}
+END_TEST
+
+/* ---- the status line under a terminal ---- */
+
+/* Run vbench with @argv[1..] under a pseudo-terminal @cols wide; all it wrote. */
+static char *under_pty(char *const argv[], unsigned short cols)
+{
+	struct winsize ws = { .ws_row = 24, .ws_col = cols };
+	char *buf = NULL, chunk[4096];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int m = posix_openpt(O_RDWR | O_NOCTTY), s, st;
+	struct pollfd p;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_ge(m, 0);
+	ck_assert_int_eq(grantpt(m), 0);
+	ck_assert_int_eq(unlockpt(m), 0);
+	s = open(ptsname(m), O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(s, 0);
+	ck_assert_int_eq(ioctl(s, TIOCSWINSZ, &ws), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setsid();
+		dup2(s, 0);
+		dup2(s, 1);
+		dup2(s, 2);
+		close(m);
+		unsetenv("COLUMNS"); /* the terminal's width, not the variable */
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(s);
+	p = (struct pollfd){ .fd = m, .events = POLLIN };
+	while (poll(&p, 1, 120000) > 0 && (n = read(m, chunk, sizeof(chunk))) > 0)
+		fwrite(chunk, 1, (size_t)n, f);
+	close(m);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	fclose(f);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d: %s", st, buf);
+	return buf;
+}
+
+START_TEST(test_status_line_width)
+{
+	char vbench[PATH_MAX], out[PATH_MAX], *text, *p, *end;
+	char *argv[] = { vbench, "run",	   "--env", "bare", "--workload", "cpu.syscall,mem.stream",
+			 "--profile", "test", "--reps", "3", "--out", out, NULL };
+	size_t n = 0;
+
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	snprintf(out, sizeof(out), "%s/run", tmpdir);
+	text = under_pty(argv, 60); /* the line is about 75 columns here */
+	/* each rewrite of the status line: "\r\033[K[k/n] ...", up to the next \r or \n */
+	for (p = text; (p = strstr(p, "\r\033[K[")); p = end) {
+		p += 4;
+		end = p + strcspn(p, "\r\n");
+		ck_assert_msg(vb_term_cols(p, (size_t)(end - p)) <= 59,
+			      "status line of %zu columns: '%.*s'", vb_term_cols(p, (size_t)(end - p)),
+			      (int)(end - p), p);
+		n++;
+	}
+	ck_assert_msg(n >= 6, "%zu status lines in: %s", n, text);
+	free(text);
+}
+END_TEST
+
+Suite *vb_suite_fit(void)
+{
+	Suite *s = suite_create("fit");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_mdterm);
+	tcase_add_test(tc, test_fit_width);
+	tcase_add_test(tc, test_status_line_width);
+	suite_add_tcase(s, tc);
+	return s;
+}
