@@ -4,7 +4,8 @@
  * no line of `vbench explain`, `vbench plan`, `vbench doctor` and every
  * --help wider than that (explain and plan on the committed fixture
  * tests/fixtures/run-density-noisy.json); under a pseudo-terminal 60
- * columns wide, the live status line of `vbench run` cut to 59.
+ * columns wide, the live status line of `vbench run` cut to 59; `vbench
+ * run --quiet` printing the run directory alone.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -235,6 +236,25 @@ START_TEST(test_status_line_width)
 }
 END_TEST
 
+/* --quiet: the run directory on stdout, nothing else (no table, no NOTE: the
+ * virtualized host's note was printed twice and the table in full). */
+START_TEST(test_run_quiet)
+{
+	char dir[PATH_MAX], want[PATH_MAX + 2], *out, *err;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/q", tmpdir);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "cpu.syscall",
+			    "--profile", "test", "--reps", "2", "--quiet", "--out", dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	snprintf(want, sizeof(want), "%s\n", dir);
+	ck_assert_str_eq(out, want);
+	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+}
+END_TEST
+
 Suite *vb_suite_fit(void)
 {
 	Suite *s = suite_create("fit");
@@ -245,6 +265,7 @@ Suite *vb_suite_fit(void)
 	tcase_add_test(tc, test_mdterm);
 	tcase_add_test(tc, test_fit_width);
 	tcase_add_test(tc, test_status_line_width);
+	tcase_add_test(tc, test_run_quiet);
 	suite_add_tcase(s, tc);
 	return s;
 }
