@@ -133,6 +133,17 @@ static void ratio_axis(FILE *gp, double lo, double hi)
 
 	lo = (lo < 1 ? lo : 1) / 1.08;
 	hi = (hi > 1 ? hi : 1) * 1.08;
+	/* out to the next labelled tick when it is near, so the ends have a label */
+	for (i = 0; i < VB_ARRAY_SIZE(coarse); i++)
+		if (coarse[i] >= hi) {
+			hi = coarse[i] <= hi * 1.5 ? coarse[i] * 1.04 : hi;
+			break;
+		}
+	for (i = VB_ARRAY_SIZE(coarse); i-- > 0;)
+		if (coarse[i] <= lo) {
+			lo = coarse[i] >= lo / 1.5 ? coarse[i] / 1.04 : lo;
+			break;
+		}
 	for (i = 0; i < n; i++)
 		k += fine[i] >= lo && fine[i] <= hi;
 	if (k > 10) {
