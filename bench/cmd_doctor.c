@@ -53,6 +53,16 @@ static void para(const char *text, size_t width)
 	putchar('\n');
 }
 
+/* A source's row: @state, and ": REASON" when @reason is a non-empty string. */
+static void state_row(const char *name, const char *state, const json_t *reason, size_t width)
+{
+	const char *r = json_string_value(reason);
+	char text[512];
+
+	snprintf(text, sizeof(text), "%s%s%s", state, r && *r ? ": " : "", r && *r ? r : "");
+	row(name, 22, text, width);
+}
+
 /*
  * The counter sources (counters.h vb_counters_sources_json) as a table:
  * PAPI and each of its components, enabled or not and why, then
@@ -61,24 +71,18 @@ static void para(const char *text, size_t width)
 static void print_sources(const json_t *src, size_t width)
 {
 	const json_t *papi = json_object_get(src, "papi"), *c, *par;
-	const char *reason, *v;
+	const char *v;
 	char name[128], text[512];
 	size_t i, n = 0;
 
 	printf("counter sources:\n");
 	snprintf(name, sizeof(name), "PAPI %s", json_string_value(json_object_get(papi, "version")) ?: "");
-	reason = json_string_value(json_object_get(papi, "reason"));
-	snprintf(text, sizeof(text), "%s%s%s",
-		 json_is_true(json_object_get(papi, "initialised")) ? "ok" : "unavailable",
-		 reason && *reason ? ": " : "", reason && *reason ? reason : "");
-	row(name, 22, text, width);
+	state_row(name, json_is_true(json_object_get(papi, "initialised")) ? "ok" : "unavailable",
+		  json_object_get(papi, "reason"), width);
 	json_array_foreach(json_object_get(papi, "components"), i, c) {
 		snprintf(name, sizeof(name), "  %s", json_string_value(json_object_get(c, "name")) ?: "?");
-		reason = json_string_value(json_object_get(c, "reason"));
-		snprintf(text, sizeof(text), "%s%s%s",
-			 json_is_true(json_object_get(c, "disabled")) ? "disabled" : "enabled",
-			 reason && *reason ? ": " : "", reason && *reason ? reason : "");
-		row(name, 22, text, width);
+		state_row(name, json_is_true(json_object_get(c, "disabled")) ? "disabled" : "enabled",
+			  json_object_get(c, "reason"), width);
 	}
 	par = json_object_get(src, "perf_event_paranoid");
 	if (json_is_integer(par))

@@ -82,6 +82,19 @@ static void range_of(const json_t *a, double *lo, double *hi, int *zero)
 	}
 }
 
+/* " NAME" of every environment of @envs whose @use is set, in a comment line. */
+static void dat_env_names(FILE *dat, const json_t *envs, const char *use)
+{
+	const json_t *e;
+	size_t ei;
+
+	json_array_foreach(envs, ei, e)
+		if (use[ei]) {
+			fputc(' ', dat);
+			vb_chart_dat_plain(dat, jstr(e, "name"));
+		}
+}
+
 /* @env's colour as a number column (gnuplot's "lc rgb variable"). */
 static void dat_rgb(FILE *f, const char *env)
 {
@@ -244,11 +257,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	fputs(", and its bootstrap interval; ? = no value.\n"
 	      "# Block 0 columns: workload, then ratio, ci_low, ci_high of each environment:",
 	      dat);
-	json_array_foreach(envs, ei, e)
-		if (use[ei]) {
-			fputc(' ', dat);
-			vb_chart_dat_plain(dat, jstr(e, "name"));
-		}
+	dat_env_names(dat, envs, use);
 	fputs(".\n# Then one block per environment: each repetition's ratio to the baseline's "
 	      "median.\n",
 	      dat);
@@ -766,11 +775,7 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	      "# mean of the primary metrics' ratios to the baseline with its bootstrap interval.\n"
 	      "# Columns: group, then geomean, ci_low, ci_high of each environment:",
 	      dat);
-	json_array_foreach(envs, ei, e)
-		if (use[ei]) {
-			fputc(' ', dat);
-			vb_chart_dat_plain(dat, jstr(e, "name"));
-		}
+	dat_env_names(dat, envs, use);
 	fputs("; ? = none.\n", dat);
 	for (gi = 0; (g = group_at(sum, gi)); gi++) {
 		snprintf(buf, sizeof(buf), "%s",
