@@ -56,7 +56,7 @@ LIB_SRCS += harness/core/runlock.c
 LIB_SRCS += harness/core/marker.c
 LIB_SRCS += harness/core/undo.c
 LIB_SRCS += harness/core/cgroup.c
-LIB_SRCS += harness/core/agentio.c
+LIB_SRCS += harness/core/chan.c
 LIB_SRCS += harness/core/agentmsg.c
 LIB_SRCS += harness/core/runproc.c
 LIB_SRCS += harness/core/runfile.c
@@ -88,14 +88,17 @@ LIB_SRCS += harness/env/oci.c
 LIB_SRCS += harness/env/engine_image.c
 LIB_SRCS += harness/env/engine.c
 LIB_SRCS += harness/env/vm_disk.c
+LIB_SRCS += harness/env/vm_log.c
 LIB_SRCS += harness/env/vm.c
 LIB_SRCS += harness/env/vm_boot.c
 LIB_SRCS += harness/env/instance.c
 # harness/analysis/: statistics, summary, compare, explain, plan
 LIB_SRCS += harness/analysis/stats.c
+LIB_SRCS += harness/analysis/verdict.c
 LIB_SRCS += harness/analysis/summary_input.c
 LIB_SRCS += harness/analysis/summary.c
 LIB_SRCS += harness/analysis/compare.c
+LIB_SRCS += harness/analysis/compare_stat.c
 LIB_SRCS += harness/analysis/plan_ini.c
 LIB_SRCS += harness/analysis/plan.c
 LIB_SRCS += harness/analysis/plan_env.c
@@ -175,11 +178,13 @@ TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_optparse.c
 TEST_SRCS += tests/check_layers.c
+TEST_SRCS += tests/check_prefixes.c
 TEST_SRCS += tests/check_textsafe.c
 TEST_SRCS += tests/check_error.c
 TEST_SRCS += tests/check_safefs.c
 TEST_SRCS += tests/check_mountinfo.c
-TEST_SRCS += tests/check_registry.c
+TEST_SRCS += tests/check_workload.c
+TEST_SRCS += tests/check_env.c
 TEST_SRCS += tests/check_undo.c
 TEST_SRCS += tests/check_lifecycle.c
 TEST_SRCS += tests/env_null.c
@@ -196,14 +201,17 @@ TEST_SRCS += tests/check_resume.c
 TEST_SRCS += tests/check_agent.c
 TEST_SRCS += tests/check_cgroup.c
 TEST_SRCS += tests/check_stats.c
+TEST_SRCS += tests/check_verdict.c
 TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_engine.c
-TEST_SRCS += tests/check_kvm.c
+TEST_SRCS += tests/check_vm_kvmprobe.c
+TEST_SRCS += tests/check_vm_qemu.c
 TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_vm.c
-TEST_SRCS += tests/check_report.c
+TEST_SRCS += tests/check_summary.c
+TEST_SRCS += tests/check_cmd_report.c
 TEST_SRCS += tests/check_charts.c
 TEST_SRCS += tests/check_fit.c
 TEST_SRCS += tests/check_compare.c
@@ -217,7 +225,12 @@ TEST_SRCS += tests/cleantest.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
+TEST_SRCS += tests/simstats.c
+TEST_SRCS += tests/check_simstats.c
 TEST_SRCS += tests/check_prepare.c
+TEST_SRCS += tests/check_prepare_space.c
+TEST_SRCS += tests/check_prepare_out.c
+TEST_SRCS += tests/preparetest.c
 TEST_SRCS += tests/check_sections.c
 TEST_SRCS += tests/check_hostile.c
 TEST_SRCS += tests/hostiletest.c
@@ -243,6 +256,8 @@ FAKE_AGENT := $(BUILD)/fake-agent
 AGENT := workloads/vbench-agent
 VBENCH := bench/vbench
 TESTS := $(BUILD)/check_vbench
+# The simulated error rates of the verdicts (tests/simstats.c, scripts/sim-stats).
+SIMSTATS := $(BUILD)/sim-stats
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/%.o)
@@ -251,7 +266,8 @@ CMD_OBJS := $(CMD_SRCS:%.c=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 FUZZ_SRCS := $(FUZZ_TARGETS:%=fuzz/fuzz_%.c) fuzz/fuzz_common.c
 FUZZ_OBJS := $(FUZZ_SRCS:%.c=$(BUILD)/%.o)
-ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o
+ALL_OBJS := $(LIB_OBJS) $(AGENT_OBJS) $(VBENCH_OBJS) $(TEST_OBJS) $(FUZZ_OBJS) $(BUILD)/tests/fake_agent.o \
+	    $(BUILD)/tests/simstats_main.o
 
 .PHONY: all run test test-deps install uninstall clean lint deps check-deps sanitize valgrind fuzz fuzz-build
 all: $(VBENCH) $(AGENT)
@@ -277,12 +293,16 @@ $(TESTS): $(TEST_OBJS) $(CMD_OBJS) $(LIB) | $(FAKE_AGENT)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(CMD_OBJS) $(LIB) $(LDLIBS_TEST)
 
+$(SIMSTATS): $(BUILD)/tests/simstats_main.o $(BUILD)/tests/simstats.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_VBENCH)
+
 $(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
 
 # Refresh the golden report files from the committed fixtures, deliberately
-# (review the diff): tests/check_report.c, tests/check_explain.c and
+# (review the diff): tests/check_summary.c, tests/check_explain.c and
 # tests/check_sections.c compare against them byte for byte.
 .PHONY: golden
 golden: $(VBENCH)
@@ -320,13 +340,14 @@ TEST_STATE := VBENCH_STATE_DIR=$(CURDIR)/$(BUILD)/state
 test: test-deps
 	$(Q)$(MAKE) --no-print-directory all $(TESTS)
 	$(Q)python3 scripts/check-layers.py && echo "  LAYERS  ok (docs/architecture.md)"
+	$(Q)python3 scripts/check-prefixes.py && echo "  NAMES   ok (docs/architecture.md)"
 	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
 
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain fit \
+UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
@@ -340,9 +361,10 @@ sanitize:
 	$(SAN_ENV) $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_BINDIR=$(CURDIR)/$(SAN_BUILD) \
 	  VBENCH_SUITES="$(UNIT_SUITES) integration" ./$(SAN_BUILD)/check_vbench
 
-# In one process (CK_FORK=no) so memcheck sees every test; the binaries the
+# In one process (CK_FORK=no) so memcheck sees every test (not the simulated
+# error rates: millions of bootstrap medians); the binaries the
 # tests start are not traced.  tests/valgrind.supp: third-party libraries only.
-VG_SUITES := $(filter-out malformed clean cleanrules hostile protocol,$(UNIT_SUITES))
+VG_SUITES := $(filter-out malformed clean cleanrules hostile protocol simstats,$(UNIT_SUITES))
 valgrind: all $(TESTS)
 	$(Q)scripts/install-deps.sh valgrind
 	CK_FORK=no VBENCH_VALGRIND=1 $(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) VBENCH_SUITES="$(VG_SUITES)" valgrind -q --leak-check=full \

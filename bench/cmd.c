@@ -62,5 +62,5 @@ void vb_cmd_print_md(const char *md, const char *format)
 	if (format && !strcmp(format, "md"))
 		fputs(md, stdout);
 	else
-		vb_md_term(md, vb_term_width(STDOUT_FILENO), stdout);
+		vb_mdterm_print(md, vb_term_width(STDOUT_FILENO), stdout);
 }

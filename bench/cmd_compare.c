@@ -4,9 +4,11 @@
  * Prints the table (or, with --json, the comparison document) and writes
  * nothing unless --out DIR is given (then compare.json and compare.md,
  * each replaced atomically).  --fail-on-regression PCT turns the answer
- * into an exit code for CI pipelines: 1 when a metric got significantly
- * worse by more than PCT percent (listed on stderr), else 0.  Bad input (a
- * missing directory, a truncated or hand-edited run.json, another schema
+ * into an exit code for CI pipelines: 1 when a verdict is "slower" by more
+ * than PCT percent (listed on stderr); --fail-on-undecided gives 3 when one
+ * is undecided; fewer than 5 repetitions a side is one line on stderr and
+ * exit 6 (VB_COMPARE_EXIT_TOO_FEW) unless --allow-few; else 0.  Bad input
+ * (a missing directory, a truncated or hand-edited run.json, another schema
  * version) is one line naming the file and the field, exit 2.
  */
 #include <limits.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "harness/analysis/compare.h"
+#include "harness/analysis/verdict.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
 #include "bench/cmd.h"
@@ -26,9 +29,11 @@ typedef struct compare_opts {
 	const char *dirs[2]; /* A and B */
 	const char *out;      /* --out DIR, NULL: write nothing */
 	double fail_pct;      /* --fail-on-regression PCT, NaN when absent */
+	int fail_undecided;   /* --fail-on-undecided */
+	int allow_few;	      /* --allow-few */
 	int json;	      /* --json */
 	int quiet;	      /* --quiet */
-	vb_compare_cfg_t cfg; /* --threshold, --seed, --resamples */
+	vb_compare_cfg_t cfg; /* --margin, --all-metrics, --seed, --resamples */
 } compare_opts_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
@@ -37,10 +42,18 @@ static const vb_opt_t options[] = {
 	{ .name = "--out", .arg = "DIR", .help = "write compare.json and compare.md into DIR",
 	  VB_OPT_PATH_AT(compare_opts_t, out) },
 	{ .name = "--fail-on-regression", .arg = "PCT",
-	  .help = "exit 1 when a metric got significantly worse by more than PCT%",
+	  .help = "exit 1 when a verdict is slower (p < 0.01) by more than PCT%",
 	  VB_OPT_DOUBLE_AT(compare_opts_t, fail_pct, 0, 1e6) },
-	{ .name = "--threshold", .arg = "PCT", .help = "smallest change that can be significant, in %",
-	  VB_OPT_PCT_AT(compare_opts_t, cfg.threshold, 0, 1e6) },
+	{ .name = "--fail-on-undecided", .help = "exit 3 when a verdict is undecided: the data cannot tell",
+	  VB_OPT_FLAG_AT(compare_opts_t, fail_undecided) },
+	{ .name = "--allow-few",
+	  .help = "compare below 5 repetitions a side (every verdict undecided) without exit 6",
+	  VB_OPT_FLAG_AT(compare_opts_t, allow_few) },
+	{ .name = "--margin", .arg = "PCT",
+	  .help = "equivalence margin: equivalent when the 90% interval is within +-PCT%",
+	  VB_OPT_PCT_AT(compare_opts_t, cfg.margin, 0.1, 100) },
+	{ .name = "--all-metrics", .help = "every metric of a workload, not only its primary one",
+	  VB_OPT_FLAG_AT(compare_opts_t, cfg.all_metrics) },
 	{ .name = "--seed", .arg = "N", .help = "seed of the bootstrap and permutation resamples",
 	  VB_OPT_U64_AT(compare_opts_t, cfg.seed, 1, INT64_MAX) },
 	{ .name = "--resamples", .arg = "B", .help = "bootstrap resamples per interval (100 to 1000000)",
@@ -54,10 +67,14 @@ static const vb_opt_t options[] = {
 const vb_optspec_t vb_cmd_compare_spec = {
 	.prog = "vbench compare",
 	.usage = "vbench compare [OPTIONS] A B",
-	.about = "Compare two run directories (two hosts, kernels, QEMU versions...) metric by "
-		 "metric: median A, median B, change of B against A (+ = worse: more time per "
-		 "unit of work), its bootstrap interval, and a permutation test on the "
-		 "repetitions; significant when p < 0.01 and |change| > the threshold.",
+	.about = "Compare two run directories (two hosts, kernels, QEMU versions...) workload by "
+		 "workload (its primary metric): median A, median B, change of B against A (+ = "
+		 "worse: more time per unit of work) with its bootstrap interval and a permutation "
+		 "test on the log-medians; for every environment but bare metal also the change of "
+		 "its overhead ratio to bare metal within each run (host drift cancels), on which "
+		 "its verdict rests.  Verdicts: slower or faster (p < 0.01), equivalent (90% "
+		 "interval within the margin), undecided (neither, or fewer than 5 repetitions a "
+		 "side).  An environment measured in one run only is listed once.",
 	.opts = options,
 	.nopts = VB_ARRAY_SIZE(options),
 	.pos = { .what = "run directory", .whats = "run directories",
@@ -65,7 +82,9 @@ const vb_optspec_t vb_cmd_compare_spec = {
 		 VB_OPT_ARGS_AT(compare_opts_t, dirs, 2, 2) },
 	.epilog = "exit codes: 0 compared (no regression beyond --fail-on-regression), 1 a "
 		  "regression beyond it (or an output could not be written), 2 bad usage or bad "
-		  "input (one line naming the file and the field)",
+		  "input (one line naming the file and the field), 3 a verdict undecided with "
+		  "--fail-on-undecided, 6 fewer than 5 repetitions a side (one line on stderr; "
+		  "--allow-few to compare anyway)",
 };
 
 /* compare.json and compare.md into @dir, both rendered before either is written. */
@@ -113,15 +132,48 @@ static size_t report_regressions(const json_t *cmp, double pct)
 
 	json_array_foreach(regs, i, r)
 		fprintf(stderr,
-			"vbench compare: regression: %s / %s / %s %+.1f%% (p = %.4f), more than "
+			"vbench compare: regression: %s / %s / %s%s %+.1f%% (p = %.4f), more than "
 			"%g%%\n",
 			json_string_value(json_object_get(r, "env")),
 			json_string_value(json_object_get(r, "workload")),
 			json_string_value(json_object_get(r, "metric")),
-			json_number_value(json_object_get(r, "change_pct")),
-			json_number_value(json_object_get(r, "p")), pct);
+			json_is_object(json_object_get(r, "overhead")) ? " overhead" : "",
+			vb_compare_change(r),
+			json_number_value(json_object_get(json_is_object(json_object_get(r, "overhead"))
+								  ? json_object_get(r, "overhead")
+								  : r,
+							  "p")),
+			pct);
 	json_decref(regs);
 	return n;
+}
+
+/*
+ * The exit code of a comparison made: regressions beyond --fail-on-regression
+ * (each listed on stderr), then too few repetitions (one line), then
+ * undecided verdicts with --fail-on-undecided.
+ */
+static int verdict_exit(const compare_opts_t *co, const json_t *cmp)
+{
+	size_t few = vb_compare_count(cmp, "too_few"), undecided = vb_compare_count(cmp, "undecided");
+
+	if (!isnan(co->fail_pct) && report_regressions(cmp, co->fail_pct))
+		return VB_EXIT_FAIL;
+	if (few && !co->allow_few) {
+		fprintf(stderr,
+			"vbench compare: too few repetitions: %zu of %zu comparisons have fewer "
+			"than %d a side, nothing can be decided (--allow-few to compare anyway)\n",
+			few, json_array_size(json_object_get(cmp, "rows")), VB_VERDICT_MIN_N);
+		return VB_COMPARE_EXIT_TOO_FEW;
+	}
+	if (co->fail_undecided && undecided) {
+		fprintf(stderr,
+			"vbench compare: %zu of %zu comparisons undecided: the data cannot tell "
+			"(--fail-on-undecided)\n",
+			undecided, json_array_size(json_object_get(cmp, "rows")));
+		return VB_COMPARE_EXIT_UNDECIDED;
+	}
+	return VB_EXIT_OK;
 }
 
 int vb_cmd_compare(int argc, char **argv)
@@ -156,8 +208,8 @@ int vb_cmd_compare(int argc, char **argv)
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench compare: %s\n", err.msg);
-	else if (!isnan(co.fail_pct) && report_regressions(cmp, co.fail_pct))
-		rc = VB_EXIT_FAIL;
+	else
+		rc = verdict_exit(&co, cmp);
 	json_decref(cmp);
 	json_decref(a);
 	json_decref(b);

@@ -129,7 +129,7 @@ int vb_cmd_doctor(int argc, char **argv)
 	vb_cgroup_probe("/sys/fs/cgroup", why, sizeof(why));
 	snprintf(line, sizeof(line), "cgroups: %s", why);
 	para(line, width);
-	if (vb_find_agent(agent, sizeof(agent)) == 0) {
+	if (vb_prepare_find_agent(agent, sizeof(agent)) == 0) {
 		snprintf(line, sizeof(line), "agent: %s", agent);
 		para(line, width);
 		snprintf(cfg.agent_path, sizeof(cfg.agent_path), "%s", agent);
@@ -144,7 +144,7 @@ int vb_cmd_doctor(int argc, char **argv)
 	for (i = 0; i < vb_env_count(); i++) {
 		const vb_env_ops_t *o = vb_env_at(i);
 		vb_error_clear(&err);
-		if (o->probe(&cfg, &err) == 0)
+		if (vb_env_probe(o, &cfg, &err) == 0)
 			snprintf(line, sizeof(line), "ok");
 		else
 			snprintf(line, sizeof(line), "unavailable: %s", err.msg);

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "harness/analysis/explain.h"
 #include "harness/core/runfile.h"
 #include "harness/analysis/summary.h"
+#include "harness/analysis/verdict.h"
 #include "lib/textsafe.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
@@ -31,6 +33,7 @@ typedef struct explain_args {
 	int json;	 /* --json: print the JSON document */
 	const char *format; /* --format: "text" (for a terminal) or "md" */
 	int quiet;	 /* --quiet */
+	double margin;	 /* --margin: of the verdicts (verdict.h) */
 } explain_args_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
@@ -52,6 +55,10 @@ static const vb_opt_t options[] = {
 	{ .name = "--json", .help = "print the claims and verdicts as JSON instead of the text",
 	  VB_OPT_FLAG_AT(explain_args_t, json) },
 	{ .name = "--quiet", .help = "print nothing but errors", VB_OPT_FLAG_AT(explain_args_t, quiet) },
+	{ .name = "--margin", .arg = "PCT", .def = "as the run recorded it, else 3",
+	  	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
+		  "+-PCT%",
+	  VB_OPT_PCT_AT(explain_args_t, margin, 0.1, 100) },
 };
 
 const vb_optspec_t vb_cmd_explain_spec = {
@@ -68,7 +75,7 @@ const vb_optspec_t vb_cmd_explain_spec = {
 		  "input (one line naming the file and the field; nothing written)",
 };
 
-static json_t *load(const char *dir, json_t **run, vb_error_t *err)
+static json_t *load(const char *dir, double margin, json_t **run, vb_error_t *err)
 {
 	char path[PATH_MAX];
 	vb_summary_cfg_t cfg;
@@ -84,12 +91,14 @@ static json_t *load(const char *dir, json_t **run, vb_error_t *err)
 	if (!*run || vb_summary_check_run(*run, path, err) < 0)
 		return NULL;
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = margin;
+	vb_summary_cfg_margin(&cfg, *run);
 	return vb_summary_build(*run, &cfg, err);
 }
 
 int vb_cmd_explain(int argc, char **argv)
 {
-	explain_args_t a = {.dir = NULL};
+	explain_args_t a = {.dir = NULL, .margin = NAN}; /* unless given: the run's */
 	json_t *run = NULL, *sum = NULL, *doc = NULL;
 	char path[PATH_MAX], *md = NULL, *js;
 	size_t len = 0;
@@ -102,7 +111,7 @@ int vb_cmd_explain(int argc, char **argv)
 	rc = vb_optparse(&vb_cmd_explain_spec, &a, argc, argv, &err);
 	if (rc == 1)
 		return VB_EXIT_OK;
-	if (rc == 0 && (sum = load(a.dir, &run, &err)) &&
+	if (rc == 0 && (sum = load(a.dir, a.margin, &run, &err)) &&
 	    !(doc = vb_explain_build(run, sum, a.dir)))
 		vb_error_set(&err, VB_ESYS, 0, "explain: out of memory");
 	if (doc) {

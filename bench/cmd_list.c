@@ -33,12 +33,12 @@ int vb_cmd_list(int argc, char **argv)
 		return VB_EXIT_USAGE;
 	}
 	vb_run_cfg_init(&cfg);
-	vb_find_agent(cfg.agent_path, sizeof(cfg.agent_path));
+	vb_prepare_find_agent(cfg.agent_path, sizeof(cfg.agent_path));
 	printf("environments:\n");
 	for (i = 0; i < vb_env_count(); i++) {
 		const vb_env_ops_t *o = vb_env_at(i);
 		vb_error_clear(&err);
-		int ok = vb_env_check(o, &err) == 0 && o->probe(&cfg, &err) == 0;
+		int ok = vb_env_probe(o, &cfg, &err) == 0;
 		printf("  %-10s %-34s %s%s\n", o->name, o->type, ok ? "available" : "unavailable: ",
 		       ok ? "" : err.msg);
 	}

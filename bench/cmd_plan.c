@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "harness/analysis/plan.h"
 #include "harness/core/runfile.h"
 #include "harness/analysis/summary.h"
+#include "harness/analysis/verdict.h"
 #include "lib/textsafe.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
@@ -97,6 +99,10 @@ static const vb_opt_t options[] = {
 	  VB_OPT_DOUBLE_AT(plan_args_t, o.correlation, 0, 1) },
 	{ .name = "--conservative", .help = "use the upper bound of every overhead interval",
 	  VB_OPT_FLAG_AT(plan_args_t, o.conservative) },
+	{ .name = "--margin", .arg = "PCT", .def = "as the run recorded it, else 3",
+	  	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
+		  "+-PCT%",
+	  VB_OPT_PCT_AT(plan_args_t, o.margin, 0.1, 100) },
 	{ .name = "--out", .arg = "DIR",
 	  .help = "write plan.json, plan.md, plan.html and charts/plan.* into DIR",
 	  VB_OPT_PATH_AT(plan_args_t, out) },
@@ -180,7 +186,8 @@ static int host_capacity(const plan_args_t *a, vb_plan_host_t *h, vb_error_t *er
 
 /* ---- loading, rendering, writing ---- */
 
-static json_t *load_run(const char *dir, json_t **run, vb_error_t *err)
+/* The run's summary; *@margin NaN becomes the run's recorded margin (or the default). */
+static json_t *load_run(const char *dir, double *margin, json_t **run, vb_error_t *err)
 {
 	char path[PATH_MAX];
 	vb_summary_cfg_t cfg;
@@ -197,6 +204,9 @@ static json_t *load_run(const char *dir, json_t **run, vb_error_t *err)
 	if (!*run || vb_summary_check_run(*run, path, err) < 0)
 		return NULL;
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = *margin;
+	vb_summary_cfg_margin(&cfg, *run);
+	*margin = cfg.margin;
 	return vb_summary_build(*run, &cfg, err);
 }
 
@@ -315,6 +325,7 @@ int vb_cmd_plan(int argc, char **argv)
 
 	vb_error_clear(&err);
 	vb_plan_opts_init(&a.o);
+	a.o.margin = NAN; /* unless given: the run's */
 	if (!in) {
 		fprintf(stderr, "vbench plan: out of memory\n");
 		return VB_EXIT_FAIL;
@@ -325,7 +336,7 @@ int vb_cmd_plan(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	if (rc == 0 && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
-	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, &run, &err))) {
+	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, &a.o.margin, &run, &err))) {
 		snprintf(dir, sizeof(dir), "%s", a.file);
 		slash = strrchr(dir, '/');
 		if (slash)

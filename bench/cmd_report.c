@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ typedef struct report_opts {
 	const char *dirs[MAX_DIRS]; /* run directories, in command-line order */
 	size_t ndirs;
 	const char *out;	/* --out, NULL = the only run directory */
-	vb_summary_cfg_t stats; /* --seed, --resamples, --cv-threshold */
+	vb_summary_cfg_t stats; /* --seed, --resamples, --cv-threshold, --margin */
 	int quiet;		/* --quiet: nothing but errors */
 	int json;		/* --json: the summary on stdout instead of the table */
 	const char *format;	/* --format: what goes to stdout (FORMATS); NULL: table */
@@ -64,6 +65,10 @@ static const vb_opt_t options[] = {
 	{ .name = "--cv-threshold", .arg = "PCT",
 	  .help = "flag a metric whose coefficient of variation exceeds PCT%",
 	  VB_OPT_PCT_AT(report_opts_t, stats.cv_threshold, 0, 1000) },
+	{ .name = "--margin", .arg = "PCT", .def = "as the run recorded it, else 3",
+	  	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
+		  "+-PCT%",
+	  VB_OPT_PCT_AT(report_opts_t, stats.margin, 0.1, 100) },
 	{ .name = "--format", .arg = "FORMAT", .def = "table", .allowed = FORMATS,
 	  .help = "what to print on stdout: the overhead table, report.md, summary.csv or "
 		  "summary.json (every file is written all the same)",
@@ -198,7 +203,7 @@ static void print(const report_opts_t *ro, const json_t *sum)
 	} else if (!strcmp(f, "csv")) {
 		vb_report_csv(sum, stdout);
 	} else {
-		vb_report_table(sum, stdout);
+		vb_table_print(sum, stdout);
 	}
 }
 
@@ -209,13 +214,14 @@ int vb_cmd_report(int argc, char **argv)
 	json_t *docs[MAX_DIRS] = { 0 }, *merged = NULL, *sum = NULL;
 	report_opts_t ro = { .ndirs = 0 };
 	vb_safefs_made_t made = { .levels = 0 };
-	vb_reportgen_opts_t go;
+	vb_report_dir_opts_t go;
 	vb_error_t err;
 	int rc, fd = -1, lock = -1;
 	size_t i;
 
 	vb_error_clear(&err);
 	vb_summary_cfg_init(&ro.stats);
+	ro.stats.margin = NAN; /* unless given: the first run's */
 	rc = parse(&ro, argc, argv, &err);
 	if (rc == 1)
 		return VB_EXIT_OK;
@@ -227,16 +233,18 @@ int vb_cmd_report(int argc, char **argv)
 			pathv[i] = paths[i];
 		merged = vb_summary_merge(docs, pathv, ro.ndirs, &err);
 	}
-	if (merged)
+	if (merged) {
+		vb_summary_cfg_margin(&ro.stats, docs[0]);
 		sum = vb_summary_build(merged, &ro.stats, &err);
-	go = (vb_reportgen_opts_t){ .charts = !ro.no_charts,
+	}
+	go = (vb_report_dir_opts_t){ .charts = !ro.no_charts,
 				    .log = ro.quiet ? NULL : stderr,
 				    .run = merged,
 				    .name = ro.ndirs == 1 ? ro.dirs[0] : ro.out };
 	/* --out: made only once every input is good */
 	if (sum && ro.out && (fd = open_out(ro.out, 1, &made, &lock, &err)) < 0)
 		json_decref(sum), sum = NULL;
-	if (sum && vb_reportgen_write_at(sum, fd, ro.out ?: ro.dirs[0], &go, &err) == 0) {
+	if (sum && vb_report_dir_write_at(sum, fd, ro.out ?: ro.dirs[0], &go, &err) == 0) {
 		print(&ro, sum);
 		fflush(stdout);
 		if (!ro.quiet)

@@ -20,18 +20,18 @@
 /* Returns @rc, or VB_EXIT_INTERRUPT when the report was interrupted. */
 static int write_report(const vb_run_cfg_t *cfg, int rc)
 {
-	vb_reportgen_opts_t o = { .charts = 1, .log = cfg->quiet ? NULL : stderr };
+	vb_report_dir_opts_t o = { .charts = 1, .log = cfg->quiet ? NULL : stderr };
 	vb_error_t err;
 
 	vb_error_clear(&err);
-	if (vb_reportgen_run_dir_at(cfg->out_fd, cfg->out, &o, &err) < 0) {
+	if (vb_report_dir_run_dir_at(cfg->out_fd, cfg->out, &o, &err) < 0) {
 		fprintf(stderr, "vbench run: no report: %s (`vbench report %s` makes it)\n",
 			err.msg, cfg->out);
-		if (err.code == VB_EINTR || vb_interrupted())
+		if (err.code == VB_EINTR || vb_undo_interrupted())
 			return VB_EXIT_INTERRUPT;
 	} else if (!cfg->quiet)
 		fprintf(stderr, "vbench: report in %s/report.html\n", cfg->out);
-	return vb_interrupted() ? VB_EXIT_INTERRUPT : rc;
+	return vb_undo_interrupted() ? VB_EXIT_INTERRUPT : rc;
 }
 
 int vb_cmd_run(int argc, char **argv)

@@ -1,7 +1,7 @@
 /*
  * fuzz_agent_stream.c - the harness side of the agent protocol: bytes from a
  * guest or container (an untrusted environment) through a pipe into
- * vb_chan_recv / vb_chan_call (harness/core/agentio.c: line framing, JSON,
+ * vb_chan_recv / vb_chan_call (harness/core/chan.c: line framing, JSON,
  * vb_agent_check_result), then what the runner and the report do with a
  * result reply: the runner's record of the repetition (harness/run/run_reps.c
  * run_slot: the fields kept by vb_agent_keep_result, clock check,
@@ -20,7 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/agentmsg.h"
+#include "harness/core/chan.h"
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
 #include "workloads/workload.h"

@@ -233,6 +233,6 @@ void vb_safefs_fs_describe(int fd, char *buf, size_t len);
  * followed).  A crash leaves either the old or the new content.  Returns 0
  * or -1 with @err set.
  */
-int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err);
+int vb_safefs_write_atomic(const char *path, const char *data, size_t len, vb_error_t *err);
 
 #endif

@@ -524,7 +524,7 @@ void vb_safefs_fs_describe(int fd, char *buf, size_t len)
 		snprintf(buf, len, "the filesystem at %s", mp[0] ? mp : "?");
 }
 
-int vb_write_file_atomic(const char *path, const char *data, size_t len, vb_error_t *err)
+int vb_safefs_write_atomic(const char *path, const char *data, size_t len, vb_error_t *err)
 {
 	char name[NAME_MAX + 1];
 	int dfd, rc;

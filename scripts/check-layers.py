@@ -23,6 +23,8 @@ import os
 import re
 import sys
 
+import checkargs
+
 LAYERS = ["lib", "workloads", "harness/core", "harness/image", "harness/env",
           "harness/analysis", "harness/output", "harness/run", "bench"]
 FREE = ("tests/", "fuzz/")
@@ -126,19 +128,10 @@ def read_allow(path):
 
 
 def main(argv):
-    root, allow = ".", None
-    args = list(argv)
-    while args:
-        a = args.pop(0)
-        if a == "--root" and args:
-            root = args.pop(0)
-        elif a == "--allow" and args:
-            allow = args.pop(0)
-        else:
-            print("usage: check-layers.py [--root DIR] [--allow FILE]")
-            return 2
-    if allow is None:
-        allow = os.path.join(root, "scripts", "layers-allow.txt")
+    parsed = checkargs.parse(argv, "check-layers.py", "layers-allow.txt")
+    if parsed is None:
+        return 2
+    root, allow = parsed
     edges, cyc = read_allow(allow)
     deps = scan(root)
     problems, seen_edges, seen_cycles = [], set(), set()

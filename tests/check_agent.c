@@ -7,7 +7,7 @@
  * right error_kind; the serve loop greets with "ready", answers garbage and
  * over-long lines with an error instead of dying, and says "bye" on quit.
  *
- * The harness side (harness/core/agentio.c): the real vbench-agent is spawned,
+ * The harness side (harness/core/chan.c): the real vbench-agent is spawned,
  * greets and answers a run request; children that send junk, over-long
  * lines or nothing at all give VB_EPROTO / VB_ETIMEOUT, and closing the
  * channel always leaves no process behind.
@@ -21,7 +21,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/agentmsg.h"
+#include "harness/core/chan.h"
 #include "harness/core/undo.h"
 #include "lib/util.h"
 #include "workloads/agent.h"
@@ -219,27 +220,27 @@ START_TEST(test_check_answer)
 
 	vb_chan_init_fds(&ch, "t", -1, -1);
 	r = json_pack("{s:s,s:i,s:s}", "type", "result", "id", 7, "workload", "cpu.int");
-	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1); /* nothing in flight */
+	ck_assert_int_eq(vb_agent_check_answer(&ch.want, r, "result", &err), -1); /* nothing in flight */
 	ck_assert_msg(strstr(err.msg, "while no request is in flight"), "%s", err.msg);
 	ck_assert_int_eq(vb_chan_send(&ch, req, &err), -1); /* no descriptor, but in flight */
-	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), 0);
+	ck_assert_int_eq(vb_agent_check_answer(&ch.want, r, "result", &err), 0);
 	json_object_set_new(r, "workload", json_string("mem.stream"));
-	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1);
+	ck_assert_int_eq(vb_agent_check_answer(&ch.want, r, "result", &err), -1);
 	ck_assert_str_eq(err.msg, "reply out of step: expected the reply to request 7 (cpu.int), "
 				  "got one for request 7 (mem.stream)");
 	json_object_set_new(r, "workload", json_string("cpu.int"));
 	json_object_del(r, "id");
-	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1);
+	ck_assert_int_eq(vb_agent_check_answer(&ch.want, r, "result", &err), -1);
 	ck_assert_msg(strstr(err.msg, "got one for no request id (cpu.int)"), "%s", err.msg);
 	json_decref(r);
 	r = json_pack("{s:s,s:i}", "type", "facts", "id", 7);
-	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), -1);
+	ck_assert_int_eq(vb_agent_check_answer(&ch.want, r, "result", &err), -1);
 	ck_assert_msg(strstr(err.msg, "expected a 'result' reply to request 7 (cpu.int), got a "
 				     "'facts' message"),
 		      "%s", err.msg);
 	json_decref(r);
 	r = json_pack("{s:s,s:i,s:s}", "type", "error", "id", 7, "error", "no");
-	ck_assert_int_eq(vb_agent_check_answer(&ch, r, "result", &err), 0); /* a refusal answers */
+	ck_assert_int_eq(vb_agent_check_answer(&ch.want, r, "result", &err), 0); /* a refusal answers */
 	json_decref(r);
 	json_decref(req);
 }

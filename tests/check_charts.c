@@ -196,7 +196,7 @@ static char *chart_file(const char *dir, const char *name, const char *ext)
 
 /*
  * Every colour @gp gives environment @env ("lc rgb '#RRGGBB' title 'ENV"
- * and the 0xRRGGBB column of a data row ' "ENV" N') is vb_chart_colour's;
+ * and the 0xRRGGBB column of a data row ' "ENV" N') is vb_charts_colour's;
  * returns how many there were.
  */
 static size_t check_colours(const char *gp, const char *dat, const char *env)
@@ -206,7 +206,7 @@ static size_t check_colours(const char *gp, const char *dat, const char *env)
 	size_t n = 0;
 	long v;
 
-	snprintf(want, sizeof(want), "%s", vb_chart_colour(env));
+	snprintf(want, sizeof(want), "%s", vb_charts_colour(env));
 	snprintf(key, sizeof(key), "' title '%s", env);
 	for (p = gp; (p = strstr(p, key)); p++) {
 		ck_assert_msg(p - gp > 15 && !strncmp(p - 15, "lc rgb '", 8),
@@ -258,9 +258,9 @@ START_TEST(test_charts_palette_points_titles)
 	/* distinct colours for every environment vbench knows */
 	for (i = 0; i < vb_env_count(); i++)
 		for (j = 0; j < i; j++)
-			ck_assert_str_ne(vb_chart_colour(vb_env_at(i)->name),
-					 vb_chart_colour(vb_env_at(j)->name));
-	ck_assert_str_eq(vb_chart_colour("kvm"), vb_chart_colour("kvm"));
+			ck_assert_str_ne(vb_charts_colour(vb_env_at(i)->name),
+					 vb_charts_colour(vb_env_at(j)->name));
+	ck_assert_str_eq(vb_charts_colour("kvm"), vb_charts_colour("kvm"));
 	/* an environment that could not run: in no chart */
 	json_array_append_new(json_object_get(run, "environments"),
 			      json_pack("{s:s,s:s,s:s,s:b,s:s,s:b}", "name", "kvm", "type",
@@ -591,7 +591,7 @@ START_TEST(test_html_chromium)
 			 url,
 			 NULL };
 	vb_proc_opts_t o = { .timeout_ms = 60000 };
-	vb_reportgen_opts_t go = { .charts = 1, .log = NULL };
+	vb_report_dir_opts_t go = { .charts = 1, .log = NULL };
 	char *dom, errs[4096];
 	vb_error_t err;
 	int rc;
@@ -605,7 +605,7 @@ START_TEST(test_html_chromium)
 	dom = malloc(DOM_MAX);
 	ck_assert_ptr_nonnull(dom);
 	vb_error_clear(&err);
-	ck_assert_msg(vb_reportgen_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_report_dir_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
 	snprintf(profile, sizeof(profile), "%s/chromium-profile-XXXXXX", tmpdir);
 	ck_assert_ptr_nonnull(mkdtemp(profile));
 	snprintf(ud, sizeof(ud), "--user-data-dir=%s", profile);

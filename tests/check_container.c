@@ -412,7 +412,7 @@ static const char *cannot_run(char *why, size_t len)
 	}
 	vb_run_cfg_init(cfg);
 	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s", agent);
-	rc = ops->probe(cfg, &err);
+	rc = vb_env_probe(ops, cfg, &err);
 	free(cfg);
 	if (rc == 0)
 		return NULL;

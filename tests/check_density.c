@@ -267,8 +267,8 @@ START_TEST(test_report_tables)
 	sum = vb_summary_build(run, &cfg, &err);
 	ck_assert_ptr_nonnull(sum);
 	f = open_memstream(&text, &len);
-	vb_report_capacity(sum, f, 0);
-	vb_report_capacity(sum, f, 1);
+	vb_table_capacity(sum, f, 0);
+	vb_table_capacity(sum, f, 1);
 	fclose(f);
 	ck_assert_uint_eq(len, 0);
 	free(text);
@@ -282,7 +282,7 @@ START_TEST(test_report_tables)
 	ck_assert_ptr_nonnull(sum);
 	ck_assert_ptr_nonnull(json_object_get(json_object_get(sum, "density"), "container"));
 	f = open_memstream(&text, &len);
-	vb_report_capacity(sum, f, 0);
+	vb_table_capacity(sum, f, 0);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(text, "Density"));
 	ck_assert_ptr_nonnull(strstr(text, "264 MiB"));
@@ -290,7 +290,7 @@ START_TEST(test_report_tables)
 	ck_assert_ptr_nonnull(strstr(text, "950 Mop/s"));
 	free(text);
 	f = open_memstream(&text, &len);
-	vb_report_capacity(sum, f, 1);
+	vb_table_capacity(sum, f, 1);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(text, "## Density"));
 	ck_assert_ptr_nonnull(strstr(text, "## Noisy neighbours"));

@@ -161,7 +161,7 @@ static const char *cannot_run(const char *engine, char *why, size_t len)
 	vb_run_cfg_init(cfg);
 	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s", agent);
 	vb_error_clear(&err);
-	rc = vb_env_find(engine)->probe(cfg, &err);
+	rc = vb_env_probe(vb_env_find(engine), cfg, &err);
 	free(cfg);
 	if (rc == 0)
 		return NULL;

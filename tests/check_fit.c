@@ -64,7 +64,7 @@ static char *md_term(const char *md, size_t width)
 	FILE *f = open_memstream(&s, &len);
 
 	ck_assert_ptr_nonnull(f);
-	vb_md_term(md, width, f);
+	vb_mdterm_print(md, width, f);
 	fclose(f);
 	return s;
 }

@@ -492,8 +492,8 @@ START_TEST(prepare_offline)
 	char dir[PATH_MAX], img[PATH_MAX], mods[PATH_MAX], vm[PATH_MAX], ir[PATH_MAX];
 	char agent[PATH_MAX], rel[64], dep[2048] = "";
 	unsigned char elf[4096], *stream;
-	vb_guest_image_t *gi = calloc(1, sizeof(*gi));
-	vb_guest_image_opts_t o;
+	vb_guestimage_t *gi = calloc(1, sizeof(*gi));
+	vb_guestimage_opts_t o;
 	size_t i, slen, off = 0;
 	vb_error_t err;
 	found_t f;
@@ -527,7 +527,7 @@ START_TEST(prepare_offline)
 	o.agent = agent;
 	o.vmlinux_cache = vm;
 	o.initramfs_cache = ir;
-	ck_assert_msg(vb_guest_image_prepare_opts(&o, gi, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_guestimage_prepare_opts(&o, gi, &err) == 0, "%s", err.msg);
 	ck_assert_str_eq(gi->kernel_source, "--kernel");
 	ck_assert_str_eq(gi->release, "9.9.9-fake");
 	ck_assert_msg(gi->pvh && !strncmp(gi->kernel, vm, strlen(vm)), "%s", gi->no_pvh_reason);
@@ -538,11 +538,11 @@ START_TEST(prepare_offline)
 	ck_assert(f.present);
 	ck_assert_str_eq(f.data, "ext4");
 	free(f.data);
-	vb_guest_image_free(gi);
-	ck_assert_msg(vb_guest_image_prepare_opts(&o, gi, &err) == 0, "%s", err.msg);
+	vb_guestimage_free(gi);
+	ck_assert_msg(vb_guestimage_prepare_opts(&o, gi, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(gi->vmlinux_cache_hit + gi->initramfs_cache_hit, 2);
 	{
-		json_t *j = vb_guest_image_to_json(gi);
+		json_t *j = vb_guestimage_to_json(gi);
 		ck_assert_ptr_nonnull(j);
 		ck_assert(!strncmp(json_string_value(json_object_get(j, "boot")), "pvh", 3));
 		ck_assert_int_eq(json_array_size(json_object_get(json_object_get(j, "modules"),
@@ -550,7 +550,7 @@ START_TEST(prepare_offline)
 				 VB_ARRAY_SIZE(names));
 		json_decref(j);
 	}
-	vb_guest_image_free(gi);
+	vb_guestimage_free(gi);
 	free(gi);
 	ck_assert_int_eq(vb_undo_count(), before);
 }
@@ -563,8 +563,8 @@ END_TEST
 START_TEST(kernel_debian_package)
 {
 	char dir[PATH_MAX], boot[PATH_MAX], mods[PATH_MAX], agent[PATH_MAX], icache[PATH_MAX];
-	vb_guest_image_opts_t o;
-	vb_guest_image_t *img = calloc(1, sizeof(*img));
+	vb_guestimage_opts_t o;
+	vb_guestimage_t *img = calloc(1, sizeof(*img));
 	vb_kernel_where_t w;
 	vb_error_t err;
 	const vb_kmod_order_t *m;
@@ -585,7 +585,7 @@ START_TEST(kernel_debian_package)
 	o.agent = agent;
 	o.where = &w;
 	o.initramfs_cache = icache;
-	if (vb_guest_image_prepare_opts(&o, img, &err) < 0) {
+	if (vb_guestimage_prepare_opts(&o, img, &err) < 0) {
 		ck_assert_msg(strstr(err.msg, "vmlinuz-0.0.0-vbench-test does not exist") &&
 				      !strstr(err.msg, "5.10.0-other"),
 			      "%s", err.msg);
@@ -612,7 +612,7 @@ START_TEST(kernel_debian_package)
 	ck_assert_int_lt(pos(m, "jbd2"), pos(m, "ext4"));
 	ck_assert_int_ge(pos(m, "crc32c_generic"), 0);
 	ck_assert_int_lt(pos(m, "crc32c_generic"), pos(m, "ext4"));
-	vb_guest_image_free(img);
+	vb_guestimage_free(img);
 	free(img);
 }
 END_TEST

@@ -26,15 +26,7 @@ static void teardown(void)
 /* check-layers.py --root @root [--allow @allow]; its output into @out. */
 static int check(const char *root, const char *allow, char *out, size_t len)
 {
-	char script[PATH_MAX];
-	char *argv[] = { "/usr/bin/python3", script, "--root", (char *)root, NULL, NULL, NULL };
-
-	snprintf(script, sizeof(script), "%s/scripts/check-layers.py", vb_test_srcdir());
-	if (allow) {
-		argv[4] = "--allow";
-		argv[5] = (char *)allow;
-	}
-	return vb_test_run(argv, NULL, out, len, NULL);
+	return vb_test_script("check-layers.py", root, allow, out, len);
 }
 
 START_TEST(test_tree_passes)
@@ -66,11 +58,10 @@ START_TEST(test_upward_include_fails)
 		      out);
 	ck_assert_msg(!strstr(out, "harness/run/ok.c"), "a lawful include named:\n%s", out);
 	/* Listed with a reason: accepted; a listed one gone: refused. */
-	vb_test_put_text(tmpdir, "allow.txt",
-			 "lib/a -> harness/core/b  # why\ncycle lib/a harness/core/b\n"
-			 "lib/x -> harness/run/y  # fixed since\n");
-	snprintf(allow, sizeof(allow), "%s/allow.txt", tmpdir);
-	rc = check(tmpdir, allow, out, sizeof(out));
+	rc = vb_test_script_listed("check-layers.py", tmpdir,
+				   "lib/a -> harness/core/b  # why\ncycle lib/a harness/core/b\n"
+				   "lib/x -> harness/run/y  # fixed since\n",
+				   out, sizeof(out));
 	ck_assert_msg(rc == 1, "exit %d:\n%s", rc, out);
 	ck_assert_msg(!strstr(out, "a higher layer") && !strstr(out, "include cycle:"), "%s", out);
 	ck_assert_msg(strstr(out, "allow.txt:3: 'lib/x -> harness/run/y' no longer occurs"), "%s",

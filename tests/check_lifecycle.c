@@ -3,23 +3,32 @@
  * registered with vb_env_register) goes through everything the built-in
  * ones do: the table's checks, `vbench run`'s parser with its own option,
  * the one instance lifecycle (env_life.c: up, a request, host CPU time,
- * down, nothing left running) and `vbench clean`'s hook lookup.  What it
+ * down, nothing left running), `vbench clean`'s hook lookup, and a whole
+ * `vbench run` with its report.  What it
  * leaves out is the lifecycle's default.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/agentmsg.h"
+#include "harness/core/chan.h"
 #include "harness/core/options.h"
 #include "harness/env/env.h"
 #include "lib/util.h"
+#include "bench/cmd.h"
+#include "tests/debris.h"
 #include "tests/env_null.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
+
+static char tmp[PATH_MAX];
 
 /* Registered once per process (Check forks a process per test; without
  * the fork it is already there). */
@@ -118,9 +127,14 @@ START_TEST(test_up_down)
 
 	register_null();
 	ck_assert_int_eq(parse(&cfg, &err, "--env", "null", "--null-label", "green", NULL), 0);
+	/* no probe hook: the common check of the agent is its probe */
+	snprintf(cfg.agent_path, sizeof(cfg.agent_path), "%s/no-such-agent", vb_test_bindir());
+	ck_assert_int_eq(vb_env_probe(&vb_env_null, &cfg, &err), -1);
+	ck_assert_int_eq(err.code, VB_EUNAVAIL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "no-such-agent not executable"));
 	snprintf(cfg.agent_path, sizeof(cfg.agent_path), "%s/workloads/vbench-agent",
 		 vb_test_bindir());
-	ck_assert_msg(vb_env_null.probe(&cfg, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_env_probe(&vb_env_null, &cfg, &err) == 0, "%s", err.msg);
 	vb_env_init(&env, &vb_env_null, &cfg, NULL);
 	ck_assert_msg(vb_env_up(&env, &err) == 0, "%s", err.msg);
 	ck_assert(env.started);
@@ -171,6 +185,59 @@ START_TEST(test_undo_hook)
 }
 END_TEST
 
+/*
+ * The whole run, report included: `vbench run --env bare,null` in a child
+ * process of the test binary (where null is registered), measured,
+ * recorded in run.json with its class and its option, in the summary and
+ * report.html, and nothing of that process left behind.
+ */
+START_TEST(test_run_report)
+{
+	char dir[PATH_MAX], agent[PATH_MAX], why[256], *html;
+	char *argv[] = { "run", "--env", "bare,null", "--workload", "cpu.int", "--profile", "test",
+			 "--quiet", "--null-label", "red", "--agent", agent, "--out", dir, NULL };
+	json_t *doc, *env, *rep;
+	size_t i, reps = 0;
+	int st, found = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(vb_test_mkdtemp(tmp, sizeof(tmp), "lifecycle"), 0);
+	snprintf(dir, sizeof(dir), "%s/run", tmp);
+	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_bindir());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		register_null();
+		_exit(vb_cmd_run((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv));
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vbench run: status %d", st);
+	doc = vb_test_load_run(dir, 1); /* and valid against the schema */
+	json_array_foreach(json_object_get(doc, "environments"), i, env)
+		if (!strcmp(json_string_value(json_object_get(env, "name")) ?: "", "null")) {
+			found = 1;
+			ck_assert_str_eq(json_string_value(json_object_get(
+					     json_object_get(env, "class"), "architecture")),
+					 "bare-metal");
+			ck_assert_str_eq(json_string_value(json_object_get(
+					     json_object_get(env, "config"), "label")),
+					 "red");
+		}
+	ck_assert_msg(found, "no null environment in run.json");
+	json_array_foreach(json_object_get(doc, "repetitions"), i, rep)
+		reps += !strcmp(json_string_value(json_object_get(rep, "env")) ?: "", "null") &&
+			json_is_true(json_object_get(rep, "ok"));
+	ck_assert_uint_ge(reps, 2);
+	json_decref(doc);
+	html = vb_test_read_text(dir, "report.html", 1 << 24);
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_nonnull(strstr(html, "null"));
+	free(html);
+	ck_assert_msg(!vb_test_wait_no_debris(pid, 5000, why, sizeof(why)), "left behind: %s", why);
+	vb_test_rmdtemp(tmp);
+}
+END_TEST
+
 Suite *vb_suite_lifecycle(void)
 {
 	Suite *s = suite_create("lifecycle");
@@ -181,6 +248,7 @@ Suite *vb_suite_lifecycle(void)
 	tcase_add_test(tc, test_option);
 	tcase_add_test(tc, test_up_down);
 	tcase_add_test(tc, test_undo_hook);
+	tcase_add_test(tc, test_run_report);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/chan.h"
 #include "harness/analysis/plan.h"
 #include "lib/util.h"
 #include "workloads/agent.h"

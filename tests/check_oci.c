@@ -332,7 +332,7 @@ static const char *cannot_run(const char *runtime, char *why, size_t len)
 	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s", agent);
 	if (runtime[0])
 		ck_assert_int_eq(vb_env_conf_set(cfg, "--runtime", runtime, &err), 0);
-	rc = ops->probe(cfg, &err);
+	rc = vb_env_probe(ops, cfg, &err);
 	free(cfg);
 	if (rc == 0)
 		return NULL;

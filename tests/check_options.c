@@ -7,6 +7,7 @@
  * time; both "--opt value" and "--opt=value" work.
  */
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "lib/counters.h"
 #include "harness/env/env.h"
 #include "harness/core/options.h"
+#include "harness/core/runfile.h"
 #include "lib/util.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
@@ -307,6 +309,32 @@ START_TEST(test_syntax)
 }
 END_TEST
 
+/* --margin: the verdicts' margin, a percentage kept as a fraction, recorded
+ * in run.json's options only when given (the reports' default otherwise). */
+START_TEST(test_margin)
+{
+	vb_run_cfg_t cfg;
+	vb_error_t err;
+	json_t *o;
+
+	ck_assert_int_eq(parse(&cfg, &err, NULL), 0);
+	ck_assert(isnan(cfg.margin));
+	o = vb_runfile_options(&cfg);
+	ck_assert_ptr_null(json_object_get(o, "margin"));
+	json_decref(o);
+	vb_run_cfg_free(&cfg);
+	ck_assert_msg(parse(&cfg, &err, "--margin", "10", NULL) == 0, "%s", err.msg);
+	ck_assert_double_eq_tol(cfg.margin, 0.10, 1e-12);
+	o = vb_runfile_options(&cfg);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(o, "margin")), 0.10, 1e-12);
+	json_decref(o);
+	vb_run_cfg_free(&cfg);
+	EXPECT_USAGE("--margin", "--margin", "0");
+	EXPECT_USAGE("--margin", "--margin", "101");
+	EXPECT_USAGE("--margin", "--margin", "x");
+}
+END_TEST
+
 START_TEST(test_help)
 {
 	char path[] = "/tmp/vbench-check-help-XXXXXX", *text;
@@ -376,6 +404,7 @@ Suite *vb_suite_options(void)
 	tcase_add_test(tc, test_param);
 	tcase_add_test(tc, test_events);
 	tcase_add_test(tc, test_syntax);
+	tcase_add_test(tc, test_margin);
 	tcase_add_test(tc, test_help);
 	suite_add_tcase(s, tc);
 	return s;

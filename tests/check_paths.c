@@ -32,7 +32,7 @@
 
 #include "harness/env/vm_qemu.h"
 #include "lib/util.h"
-#include "harness/env/vm_disk.h"
+#include "harness/env/vm_log.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
 

@@ -8,8 +8,6 @@
  *     the stop returns within the timeout + a margin, the run completes
  *     and the record says stop_timed_out with a warning; an agent busy past
  *     --timeout becomes a recorded timeout, is killed, and the run ends;
- *   - a run that fails before writing anything leaves no empty run
- *     directory, but a directory that existed before is never removed;
  *   - --scratch naming a block device (a loop device) is refused with one
  *     line naming --allow-device; --allow-device is checked (same device by
  *     st_rdev, not mounted, large enough); the allowed device is the I/O
@@ -19,10 +17,11 @@
  *   - every I/O workload, run by the agent CLI, creates files only in its
  *     scratch directory and leaves it empty (strace when installed, and the
  *     working and temporary directories compared before and after);
- *   - the disk check refuses a run whose files do not fit the scratch
- *     filesystem, with one line naming the directory, needed and free
- *     bytes, before any environment starts; the memory check counts what
- *     runs at once (here a noisy victim and aggressor).
+ *   - the memory check counts what runs at once (here a noisy victim and
+ *     aggressor).
+ *
+ * The disk check: check_prepare_space.c; the run directory of a failed
+ * run: check_prepare_out.c; what they share: preparetest.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,99 +42,15 @@
 #include "harness/run/prepare.h"
 #include "lib/util.h"
 #include "workloads/agent.h"
+#include "tests/preparetest.h"
 #include "tests/tests.h"
 
-static char vbench[PATH_MAX], agent[PATH_MAX], tmpdir[PATH_MAX];
-static char loopdev[64]; /* attached by a test, detached in teardown */
+/* The fixture's paths (preparetest.h), by their short names. */
+static char *const vbench = vb_preparetest_vbench;
+static char *const agent = vb_preparetest_agent;
+static char *const tmpdir = vb_preparetest_dir;
 
-static void setup(void)
-{
-	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
-	snprintf(agent, sizeof(agent), "%s/workloads/vbench-agent", vb_test_bindir());
-	snprintf(tmpdir, sizeof(tmpdir), "/var/tmp/vbench-ptest-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-	loopdev[0] = '\0';
-}
-
-static void teardown(void)
-{
-	char cmd[256];
-
-	if (loopdev[0]) {
-		snprintf(cmd, sizeof(cmd), "losetup -d %s", loopdev);
-		if (system(cmd) != 0)
-			fprintf(stderr, "check_prepare: could not detach %s\n", loopdev);
-	}
-	vb_rm_rf(tmpdir);
-}
-
-/*
- * Run @argv in directory @cwd (NULL: unchanged) with "K=V" @env_kv (or
- * NULL); stdout+stderr into @out.  Returns the exit status (128+signal).
- */
-static int run_in(const char *cwd, const char *env_kv, char *const argv[], char *out, size_t len)
-{
-	int pfd[2], status;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		if (cwd && chdir(cwd) < 0)
-			_exit(126);
-		if (env_kv)
-			putenv((char *)env_kv);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], out + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(pfd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* Entries of @dir (not . and ..), or -1 when it does not exist. */
-static int count_entries(const char *dir)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
-	return n;
-}
-
-static int one_line(const char *s)
-{
-	const char *nl = strchr(s, '\n');
-	return nl && nl == s + strlen(s) - 1;
-}
-
-/* ---- options and the needs computation (no binary) ------------------ */
-
-static int parse_args(vb_run_cfg_t *cfg, vb_error_t *err, char **argv)
-{
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	vb_run_cfg_init(cfg);
-	vb_error_clear(err);
-	return vb_run_cfg_parse(cfg, argc, argv, vb_env_cfg_ext(), err);
-}
+/* ---- options (no binary) -------------------------------------------- */
 
 START_TEST(test_limit_options)
 {
@@ -153,58 +68,22 @@ START_TEST(test_limit_options)
 	size_t i;
 
 	ck_assert_ptr_nonnull(cfg);
-	ck_assert_int_eq(parse_args(cfg, &err, defaults), 0);
+	ck_assert_int_eq(vb_preparetest_parse(cfg, &err, defaults), 0);
 	ck_assert_double_eq(cfg->stop_timeout_s, 10);
 	ck_assert_double_eq(cfg->start_timeout_s, 60);
 	ck_assert_str_eq(cfg->allow_device, "");
 	vb_run_cfg_free(cfg);
-	ck_assert_int_eq(parse_args(cfg, &err, set), 0);
+	ck_assert_int_eq(vb_preparetest_parse(cfg, &err, set), 0);
 	ck_assert_double_eq(cfg->stop_timeout_s, 2.5);
 	ck_assert_double_eq(cfg->start_timeout_s, 30);
 	ck_assert_str_eq(cfg->allow_device, "/dev/loop7");
 	vb_run_cfg_free(cfg);
 	for (i = 0; i < VB_ARRAY_SIZE(bad); i++) {
-		ck_assert_int_eq(parse_args(cfg, &err, bad[i]), -1);
+		ck_assert_int_eq(vb_preparetest_parse(cfg, &err, bad[i]), -1);
 		ck_assert_int_eq(err.code, VB_EUSAGE);
 		ck_assert_msg(strstr(err.msg, opt[i]), "'%s' does not name %s", err.msg, opt[i]);
 		vb_run_cfg_free(cfg);
 	}
-	free(cfg);
-}
-END_TEST
-
-/* Host-process environments only: memory is one allocation (noisy: two),
- * disk the largest file (noisy io: a victim's and an aggressor's). */
-START_TEST(test_needs_host_only)
-{
-	char *plain[] = { "run", "--env", "bare,container", "--workload", "io.seqwrite,cpu.int",
-			  "--profile", "test", "--param", "io.seqwrite.file_bytes=8M", "--memory",
-			  "512M", NULL };
-	char *noisy[] = { "run", "--env", "bare", "--workload", "cpu.int", "--profile", "test",
-			  "--noisy=io", "--param", "io.randwrite.file_bytes=64M", "--memory", "512M",
-			  NULL };
-	vb_run_cfg_t *cfg = malloc(sizeof(*cfg));
-	vb_run_needs_t n;
-	vb_error_t err;
-
-	ck_assert_ptr_nonnull(cfg);
-	ck_assert_int_eq(parse_args(cfg, &err, plain), 0);
-	vb_prepare_needs(cfg, &n);
-	ck_assert_uint_eq(n.nvm, 0);
-	ck_assert_uint_eq(n.nhost, 2);
-	ck_assert_uint_eq(n.nrootfs, 1); /* the container's */
-	ck_assert_uint_eq(n.largest_file, 8 << 20);
-	ck_assert_uint_eq(n.mem_bytes, 512ull << 20);
-	ck_assert_uint_eq(n.disk_bytes, (8ull << 20) + (16ull << 20));
-	vb_run_cfg_free(cfg);
-	ck_assert_int_eq(parse_args(cfg, &err, noisy), 0);
-	vb_prepare_needs(cfg, &n);
-	ck_assert_uint_eq(n.mem_bytes, 1024ull << 20);
-	ck_assert_uint_eq(n.disk_bytes, 128ull << 20);
-	ck_assert_ptr_nonnull(strstr(n.disk_why, "aggressor"));
-	ck_assert_uint_eq(vb_prepare_disk_margin(n.disk_bytes), 256ull << 20);
-	ck_assert_uint_eq(vb_prepare_disk_margin(100ull << 30), 5ull << 30);
-	vb_run_cfg_free(cfg);
 	free(cfg);
 }
 END_TEST
@@ -231,7 +110,7 @@ START_TEST(test_stop_timeout_hung_agent)
 
 		snprintf(dir, sizeof(dir), "%s/hang-%s", tmpdir, envs[i]);
 		t0 = vb_now_ns();
-		rc = run_in(NULL, "VBENCH_TEST_AGENT_HANG_AT_QUIT=1", argv, out, sizeof(out));
+		rc = vb_preparetest_run_in(NULL, "VBENCH_TEST_AGENT_HANG_AT_QUIT=1", argv, out, sizeof(out));
 		wall = vb_now_ns() - t0;
 		snprintf(path, sizeof(path), "%s/run.json", dir);
 		doc = json_load_file(path, 0, &jerr);
@@ -286,7 +165,7 @@ START_TEST(test_density_stop_timeout)
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/hang-density", tmpdir);
-	rc = run_in(NULL, "VBENCH_TEST_AGENT_HANG_AT_QUIT=1", argv, out, sizeof(out));
+	rc = vb_preparetest_run_in(NULL, "VBENCH_TEST_AGENT_HANG_AT_QUIT=1", argv, out, sizeof(out));
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	doc = json_load_file(path, 0, &jerr);
@@ -322,7 +201,7 @@ START_TEST(test_hung_repetition)
 
 	snprintf(dir, sizeof(dir), "%s/hung-rep", tmpdir);
 	t0 = vb_now_ns();
-	rc = run_in(NULL, NULL, argv, out, sizeof(out));
+	rc = vb_preparetest_run_in(NULL, NULL, argv, out, sizeof(out));
 	ck_assert_msg(rc == 1, "exit %d, expected 1: %s", rc, out);
 	ck_assert_msg(vb_now_ns() - t0 < 60000000000ull, "took %.1f s",
 		      (double)(vb_now_ns() - t0) / 1e9);
@@ -341,53 +220,6 @@ START_TEST(test_hung_repetition)
 	ck_assert_ptr_nonnull(json_object_get(e, "failed"));
 	ck_assert(json_is_true(json_object_get(e, "stop_timed_out")));
 	json_decref(doc);
-}
-END_TEST
-
-/* ---- the run directory of a failed run ------------------------------ */
-
-START_TEST(test_failed_run_leaves_no_empty_dir)
-{
-	char results[PATH_MAX], given[PATH_MAX], existing[PATH_MAX], stub[PATH_MAX];
-	static char out[8192];
-	char *bad[] = { vbench, "run", "--profile", "test", "--workload", "io.seqread",
-			"--scratch", "/nonexistent/vbench-dir", NULL, NULL, NULL };
-	int rc;
-
-	/* The default results/<stamp>-<host>, created by the run: removed. */
-	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
-	ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
-	snprintf(results, sizeof(results), "%s/results", tmpdir);
-	ck_assert_msg(count_entries(results) < 0, "%s left behind (%d entries) after a failed run",
-		      results, count_entries(results));
-	/* ... and a results/ that existed is kept (empty). */
-	ck_assert_int_eq(mkdir(results, 0755), 0);
-	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
-	ck_assert_int_eq(rc, 2);
-	ck_assert_int_eq(count_entries(results), 0);
-	/* A given --out that did not exist: created here, so removed. */
-	snprintf(given, sizeof(given), "%s/new-out", tmpdir);
-	bad[8] = "--out";
-	bad[9] = given;
-	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
-	ck_assert_int_eq(rc, 2);
-	ck_assert_msg(access(given, F_OK) < 0, "%s left behind", given);
-	/* An --out that existed before (empty): kept. */
-	snprintf(existing, sizeof(existing), "%s/existing", tmpdir);
-	ck_assert_int_eq(mkdir(existing, 0755), 0);
-	bad[9] = existing;
-	rc = run_in(tmpdir, NULL, bad, out, sizeof(out));
-	ck_assert_int_eq(rc, 2);
-	ck_assert_msg(count_entries(existing) == 0, "%s was removed or written", existing);
-	/* A run that failed after writing run.json keeps its directory. */
-	snprintf(stub, sizeof(stub), "%s/nothing-ran", tmpdir);
-	{
-		char *none[] = { vbench, "run", "--profile", "test", "--env", "docker",
-				 "--workload", "cpu.int", "--out", stub, NULL };
-		rc = run_in(tmpdir, NULL, none, out, sizeof(out));
-		ck_assert_msg(rc != 0 && rc != 2, "exit %d: %s", rc, out);
-		ck_assert_msg(count_entries(stub) > 0, "%s: the run directory was removed", stub);
-	}
 }
 END_TEST
 
@@ -412,11 +244,11 @@ static int attach_loop_mib(unsigned mib)
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
-	if (!fgets(loopdev, sizeof(loopdev), p))
-		loopdev[0] = '\0';
+	if (!fgets(vb_preparetest_loopdev, sizeof(vb_preparetest_loopdev), p))
+		vb_preparetest_loopdev[0] = '\0';
 	pclose(p);
-	loopdev[strcspn(loopdev, "\n")] = '\0';
-	return loopdev[0] ? 0 : -1;
+	vb_preparetest_loopdev[strcspn(vb_preparetest_loopdev, "\n")] = '\0';
+	return vb_preparetest_loopdev[0] ? 0 : -1;
 }
 
 static int attach_loop(void)
@@ -435,59 +267,59 @@ START_TEST(test_block_device_scratch)
 	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
 	{
 		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
-				 "--scratch", loopdev, "--out", outd, NULL };
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+				 "--scratch", vb_preparetest_loopdev, "--out", outd, NULL };
+		rc = vb_preparetest_run_in(NULL, NULL, argv, out, sizeof(out));
 		ck_assert_msg(rc == 2, "exit %d: %s", rc, out);
-		ck_assert_msg(one_line(out), "not one line: %s", out);
+		ck_assert_msg(vb_preparetest_one_line(out), "not one line: %s", out);
 		ck_assert_msg(strstr(out, "is a block device") && strstr(out, "--allow-device") &&
-				      strstr(out, loopdev),
+				      strstr(out, vb_preparetest_loopdev),
 			      "refusal does not explain: %s", out);
 		ck_assert_msg(access(outd, F_OK) < 0, "empty run directory left behind");
 	}
 	/* The same device under another name (a symlink): compared by st_rdev,
 	 * so allowed (no I/O workload: nothing is written to it). */
 	snprintf(link, sizeof(link), "%s/dev-link", tmpdir);
-	ck_assert_int_eq(symlink(loopdev, link), 0);
+	ck_assert_int_eq(symlink(vb_preparetest_loopdev, link), 0);
 	{
 		char *argv[] = { vbench, "run", "--profile", "test", "--env", "bare", "--workload",
-				 "cpu.int", "--reps", "1", "--scratch", loopdev, "--allow-device",
+				 "cpu.int", "--reps", "1", "--scratch", vb_preparetest_loopdev, "--allow-device",
 				 link, "--out", outd, NULL };
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		rc = vb_preparetest_run_in(NULL, NULL, argv, out, sizeof(out));
 		ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
 		vb_rm_rf(outd);
 	}
 	/* The device smaller than the run's I/O file: one line, "no resource". */
 	{
 		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
-				 "--param", "io.seqwrite.file_bytes=128M", "--scratch", loopdev,
-				 "--allow-device", loopdev, "--out", outd, NULL };
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
-		ck_assert_msg(rc != 0 && rc != 1 && one_line(out) && strstr(out, loopdev) &&
+				 "--param", "io.seqwrite.file_bytes=128M", "--scratch", vb_preparetest_loopdev,
+				 "--allow-device", vb_preparetest_loopdev, "--out", outd, NULL };
+		rc = vb_preparetest_run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc != 0 && rc != 1 && vb_preparetest_one_line(out) && strstr(out, vb_preparetest_loopdev) &&
 				      strstr(out, "largest I/O file"),
 			      "exit %d: %s", rc, out);
 	}
 	/* Another device: refused. */
 	{
 		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
-				 "--scratch", loopdev, "--allow-device", "/dev/null", "--out", outd, NULL };
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
-		ck_assert_msg(rc == 2 && one_line(out) && strstr(out, "not a block device"),
+				 "--scratch", vb_preparetest_loopdev, "--allow-device", "/dev/null", "--out", outd, NULL };
+		rc = vb_preparetest_run_in(NULL, NULL, argv, out, sizeof(out));
+		ck_assert_msg(rc == 2 && vb_preparetest_one_line(out) && strstr(out, "not a block device"),
 			      "exit %d: %s", rc, out);
 	}
 	/* A mounted device: refused, naming the mount point. */
-	snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F %s >/dev/null 2>&1", loopdev);
+	snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F %s >/dev/null 2>&1", vb_preparetest_loopdev);
 	snprintf(mnt, sizeof(mnt), "%s/mnt", tmpdir);
 	ck_assert_int_eq(mkdir(mnt, 0755), 0);
-	if (system(cmd) != 0 || mount(loopdev, mnt, "ext4", 0, NULL) < 0) {
-		fprintf(stderr, "SKIP %s (mounted case): cannot mkfs/mount %s\n", __func__, loopdev);
+	if (system(cmd) != 0 || mount(vb_preparetest_loopdev, mnt, "ext4", 0, NULL) < 0) {
+		fprintf(stderr, "SKIP %s (mounted case): cannot mkfs/mount %s\n", __func__, vb_preparetest_loopdev);
 		return;
 	}
 	{
 		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
-				 "--scratch", loopdev, "--allow-device", loopdev, "--out", outd, NULL };
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+				 "--scratch", vb_preparetest_loopdev, "--allow-device", vb_preparetest_loopdev, "--out", outd, NULL };
+		rc = vb_preparetest_run_in(NULL, NULL, argv, out, sizeof(out));
 		umount(mnt);
-		ck_assert_msg(rc == 2 && one_line(out) && strstr(out, "mounted on") &&
+		ck_assert_msg(rc == 2 && vb_preparetest_one_line(out) && strstr(out, "mounted on") &&
 				      strstr(out, mnt),
 			      "exit %d: %s", rc, out);
 	}
@@ -536,9 +368,9 @@ START_TEST(test_block_device_run)
 	{
 		char *argv[] = { vbench, "run", "--env", "bare,container,oci,podman", "--workload",
 				 "io.seqwrite,io.randread", "--profile", "test", "--reps", "1",
-				 "--scratch", loopdev, "--allow-device", loopdev, "--out", outd,
+				 "--scratch", vb_preparetest_loopdev, "--allow-device", vb_preparetest_loopdev, "--out", outd,
 				 "--quiet", NULL };
-		rc = run_in(tmpdir, NULL, argv, out, sizeof(out));
+		rc = vb_preparetest_run_in(tmpdir, NULL, argv, out, sizeof(out));
 		ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
 	}
 	snprintf(path, sizeof(path), "%s/run.json", outd);
@@ -571,7 +403,7 @@ START_TEST(test_block_device_run)
 	ck_assert_int_eq(pattern_blocks_in_backing_file(), 256);
 	/* Nothing but the backing file and the run directory in tmpdir (the
 	 * working directory of the run); the device node is all it wrote to. */
-	ck_assert_int_eq(count_entries(tmpdir), 2);
+	ck_assert_int_eq(vb_preparetest_entries(tmpdir), 2);
 }
 END_TEST
 
@@ -595,14 +427,14 @@ START_TEST(test_agent_refuses_device)
 		VB_SKIP("no loop device (/dev/loop-control unavailable or losetup failed)");
 	for (i = 0; i < VB_ARRAY_SIZE(reqs); i++)
 		for (dry = 0; dry < 2; dry++) {
-			snprintf(line, sizeof(line), reqs[i], loopdev);
+			snprintf(line, sizeof(line), reqs[i], vb_preparetest_loopdev);
 			reply = vb_agent_handle_line(line, strlen(line), dry, &quit);
 			ck_assert_ptr_nonnull(reply);
 			ck_assert_msg(json_is_false(json_object_get(reply, "ok")),
 				      "request %zu (dry %d) accepted", i, dry);
 			msg = (char *)json_string_value(json_object_get(reply, "error"));
 			ck_assert_msg(msg && !strchr(msg, '\n'), "request %zu: no one-line error", i);
-			ck_assert_msg(strstr(msg, i < 2 ? loopdev : "allow_device"),
+			ck_assert_msg(strstr(msg, i < 2 ? vb_preparetest_loopdev : "allow_device"),
 				      "request %zu: %s", i, msg);
 			json_decref(reply);
 		}
@@ -610,8 +442,8 @@ START_TEST(test_agent_refuses_device)
 	/* The agent CLI: refused without --allow-device naming it. */
 	{
 		static char out[4096];
-		char *argv[] = { agent, "run", "io.seqwrite", "--scratch", loopdev, NULL };
-		int rc = run_in(tmpdir, NULL, argv, out, sizeof(out));
+		char *argv[] = { agent, "run", "io.seqwrite", "--scratch", vb_preparetest_loopdev, NULL };
+		int rc = vb_preparetest_run_in(tmpdir, NULL, argv, out, sizeof(out));
 
 		ck_assert_msg(rc != 0 && strstr(out, "does not allow"), "exit %d: %s", rc, out);
 	}
@@ -650,14 +482,14 @@ START_TEST(test_io_writes_only_in_scratch)
 				   agent, "run", (char *)wl[i], "--scratch", scratch, "--param",
 				   "file_bytes=1M", "--reps", "1", NULL };
 
-		rc = run_in(cwd, tmpenv, have_strace ? traced : plain, out, sizeof(out));
+		rc = vb_preparetest_run_in(cwd, tmpenv, have_strace ? traced : plain, out, sizeof(out));
 		ck_assert_msg(rc == 0, "%s: exit %d: %s", wl[i], rc, out);
 		ck_assert_msg(strstr(out, "\"ok\": true") || strstr(out, "\"ok\":true"),
 			      "%s did not succeed: %s", wl[i], out);
-		ck_assert_msg(count_entries(scratch) == 0, "%s left files in the scratch directory",
+		ck_assert_msg(vb_preparetest_entries(scratch) == 0, "%s left files in the scratch directory",
 			      wl[i]);
-		ck_assert_msg(count_entries(cwd) == 0, "%s wrote into its working directory", wl[i]);
-		ck_assert_msg(count_entries(tmp) == 0, "%s wrote into TMPDIR", wl[i]);
+		ck_assert_msg(vb_preparetest_entries(cwd) == 0, "%s wrote into its working directory", wl[i]);
+		ck_assert_msg(vb_preparetest_entries(tmp) == 0, "%s wrote into TMPDIR", wl[i]);
 		if (!have_strace)
 			continue;
 		/* Every call that can create or write a file names a path in
@@ -688,68 +520,7 @@ START_TEST(test_io_writes_only_in_scratch)
 }
 END_TEST
 
-/* ---- resource checks ------------------------------------------------ */
-
-/* A scratch filesystem too small for the I/O file: refused before any
- * environment starts, one line, exit 4 (VB_ERESOURCE); a file that fits
- * runs. */
-START_TEST(test_disk_check)
-{
-	char mnt[PATH_MAX], outd[PATH_MAX];
-	static char out[65536];
-	uint64_t t0;
-	int rc;
-
-	snprintf(mnt, sizeof(mnt), "%s/small", tmpdir);
-	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
-	ck_assert_int_eq(mkdir(mnt, 0755), 0);
-	if (mount("tmpfs", mnt, "tmpfs", 0, "size=400m") < 0)
-		VB_SKIP("cannot mount a tmpfs (%s)", strerror(errno));
-	{
-		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
-				 "--param", "io.seqwrite.file_bytes=256M", "--scratch", mnt,
-				 "--allow-tmpfs", "--out", outd, NULL };
-		t0 = vb_now_ns();
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
-		ck_assert_msg(rc == 4, "exit %d, expected 4: %s", rc, out);
-		ck_assert_msg(one_line(out), "not one line: %s", out);
-		ck_assert_msg(strstr(out, "not enough disk space") && strstr(out, mnt) &&
-				      strstr(out, "256 MiB") && strstr(out, "is available") &&
-				      strstr(out, "margin"),
-			      "refusal does not say where and how much: %s", out);
-		ck_assert_msg(vb_now_ns() - t0 < 10000000000ull, "refused only after %.1f s",
-			      (double)(vb_now_ns() - t0) / 1e9);
-		ck_assert_msg(access(outd, F_OK) < 0, "run directory left behind");
-		ck_assert_int_eq(count_entries(mnt), 0);
-	}
-	{
-		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "io.seqwrite",
-				 "--param", "io.seqwrite.file_bytes=1M", "--scratch", mnt,
-				 "--allow-tmpfs", "--out", outd, "--quiet", NULL };
-		char path[PATH_MAX];
-		json_t *doc, *disk;
-
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
-		ck_assert_msg(rc == 0, "a file that fits was refused (exit %d): %s", rc, out);
-		/* run.json keeps what the check compared. */
-		snprintf(path, sizeof(path), "%s/run.json", outd);
-		doc = json_load_file(path, 0, NULL);
-		ck_assert_ptr_nonnull(doc);
-		disk = json_object_get(json_object_get(doc, "resources"), "disk");
-		ck_assert_str_eq(json_string_value(json_object_get(disk, "dir")), mnt);
-		ck_assert_int_eq(json_integer_value(json_object_get(disk, "needed_bytes")), 1 << 20);
-		ck_assert_int_eq(json_integer_value(json_object_get(disk, "margin_bytes")), 256 << 20);
-		ck_assert_int_gt(json_integer_value(json_object_get(disk, "available_at_start_bytes")),
-				 300 << 20);
-		ck_assert_double_eq(json_number_value(json_object_get(
-					    json_object_get(json_object_get(doc, "resources"), "timeouts_s"),
-					    "stop")),
-				    10);
-		json_decref(doc);
-	}
-	umount(mnt);
-}
-END_TEST
+/* ---- resource checks (harness/run/prepare.c) ---------------------- */
 
 /* The memory of everything that runs at once: a victim and an aggressor
  * (--noisy) hold twice --memory, refused when that is more than is free
@@ -775,9 +546,9 @@ START_TEST(test_memory_check_at_once)
 	{
 		char *argv[] = { vbench, "run", "--profile", "test", "--workload", "cpu.int",
 				 "--memory", mem, "--noisy=cpu", "--out", outd, NULL };
-		rc = run_in(NULL, NULL, argv, out, sizeof(out));
+		rc = vb_preparetest_run_in(NULL, NULL, argv, out, sizeof(out));
 		ck_assert_msg(rc == 4, "exit %d, expected 4: %s", rc, out);
-		ck_assert_msg(one_line(out) && strstr(out, "--memory") && strstr(out, "at once") &&
+		ck_assert_msg(vb_preparetest_one_line(out) && strstr(out, "--memory") && strstr(out, "at once") &&
 				      strstr(out, "aggressor"),
 			      "refusal does not explain: %s", out);
 		ck_assert_msg(access(outd, F_OK) < 0, "run directory left behind");
@@ -790,19 +561,16 @@ Suite *vb_suite_prepare(void)
 	Suite *s = suite_create("prepare");
 	TCase *tc = tcase_create("prepare");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, vb_preparetest_setup, vb_preparetest_teardown);
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_limit_options);
-	tcase_add_test(tc, test_needs_host_only);
 	tcase_add_test(tc, test_stop_timeout_hung_agent);
 	tcase_add_test(tc, test_density_stop_timeout);
 	tcase_add_test(tc, test_hung_repetition);
-	tcase_add_test(tc, test_failed_run_leaves_no_empty_dir);
 	tcase_add_test(tc, test_block_device_scratch);
 	tcase_add_test(tc, test_block_device_run);
 	tcase_add_test(tc, test_agent_refuses_device);
 	tcase_add_test(tc, test_io_writes_only_in_scratch);
-	tcase_add_test(tc, test_disk_check);
 	tcase_add_test(tc, test_memory_check_at_once);
 	suite_add_tcase(s, tc);
 	return s;

@@ -14,7 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/agentmsg.h"
+#include "harness/core/chan.h"
 #include "lib/counters.h"
 #include "harness/analysis/stats.h"
 #include "harness/core/options.h"

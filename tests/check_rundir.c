@@ -30,7 +30,7 @@
 #include "harness/run/prepare.h"
 #include "harness/core/runlock.h"
 #include "lib/util.h"
-#include "harness/env/vm_disk.h"
+#include "harness/env/vm_log.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
 

@@ -236,7 +236,7 @@ START_TEST(test_vmdisk_swapped)
 {
 	char scratch[PATH_MAX], victim[PATH_MAX], moved[PATH_MAX], mkfs[PATH_MAX];
 	vb_run_cfg_t *cfg;
-	vb_vmdisk_t d;
+	vb_vm_disk_t d;
 	vb_error_t err;
 	pid_t pid;
 	int rc;
@@ -254,11 +254,11 @@ START_TEST(test_vmdisk_swapped)
 		vb_run_cfg_init(cfg);
 		snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", scratch);
 		stop_at("vmdisk");
-		if (vb_vmdisk_create(&d, cfg, "t", &err) < 0) {
+		if (vb_vm_disk_create(&d, cfg, "t", &err) < 0) {
 			fprintf(stderr, "%s\n", err.msg);
 			_exit(3);
 		}
-		vb_vmdisk_destroy(&d);
+		vb_vm_disk_destroy(&d);
 		_exit(0);
 	}
 	rc = swap_and_continue(pid, scratch, "vbench-t-", victim, moved);

@@ -240,7 +240,7 @@ START_TEST(test_capacity_charts)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE), *sum = vb_test_summarize(run), *doc, *c, *pi;
 	char chartdir[PATH_MAX], want[256], a[32], b[32], *dat, *gp, *html;
-	vb_reportgen_opts_t go = { .charts = 1, .log = NULL };
+	vb_report_dir_opts_t go = { .charts = 1, .log = NULL };
 	int gnuplot = have_gnuplot(), seen = 0;
 	vb_error_t err;
 	size_t i;
@@ -274,9 +274,9 @@ START_TEST(test_capacity_charts)
 	ck_assert_ptr_nonnull(dat);
 	pi = json_object_get(json_object_get(json_object_get(run, "density"), "hosted"),
 			     "per_instance");
-	snprintf(want, sizeof(want), " \"hosted\" %ld%s%s\n", strtol(vb_chart_colour("hosted") + 1, NULL, 16),
-		 g6(vb_report_num(pi, "pss_idle_bytes") / 1048576.0, a, sizeof(a)),
-		 g6(vb_report_num(pi, "pss_loaded_bytes") / 1048576.0, b, sizeof(b)));
+	snprintf(want, sizeof(want), " \"hosted\" %ld%s%s\n", strtol(vb_charts_colour("hosted") + 1, NULL, 16),
+		 g6(vb_table_num(pi, "pss_idle_bytes") / 1048576.0, a, sizeof(a)),
+		 g6(vb_table_num(pi, "pss_loaded_bytes") / 1048576.0, b, sizeof(b)));
 	ck_assert_msg(strstr(dat, want) != NULL, "density.dat lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(dat, "\n\n\n# hosted: instance (start order), start latency "
 					  "(ms)\n1 2608.28\n2 2832.75\n3 2910.59\n"));
@@ -288,7 +288,7 @@ START_TEST(test_capacity_charts)
 	snprintf(want, sizeof(want),
 		 "'density.dat' index 3 using 1:2 with linespoints pt 7 lc rgb '%s' title 'hosted: "
 		 "hosted VM (type-2)'",
-		 vb_chart_colour("hosted"));
+		 vb_charts_colour("hosted"));
 	ck_assert_msg(strstr(gp, want) != NULL, "density.gp lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(gp, "set logscale y"));
 	ck_assert_ptr_null(strstr(gp, tmpdir));
@@ -303,10 +303,10 @@ START_TEST(test_capacity_charts)
 	gp = vb_test_read_text(chartdir, "noisy.gp", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, "set style histogram errorbars"));
 	snprintf(want, sizeof(want), "plot 'noisy.dat' using 2:3:4:xtic(1) lc rgb '%s' title 'bare: "
-		 "bare metal'", vb_chart_colour("bare"));
+		 "bare metal'", vb_charts_colour("bare"));
 	ck_assert_msg(strstr(gp, want) != NULL, "noisy.gp lacks %s", want);
 	snprintf(want, sizeof(want), "'noisy.dat' using 8:9:10 lc rgb '%s' title 'hosted: hosted VM "
-		 "(type-2)'", vb_chart_colour("hosted"));
+		 "(type-2)'", vb_charts_colour("hosted"));
 	ck_assert_msg(strstr(gp, want) != NULL, "noisy.gp lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(gp, "1 with lines"));
 	free(gp);
@@ -316,7 +316,7 @@ START_TEST(test_capacity_charts)
 		assert_png(chartdir, "noisy.png");
 		/* report.html embeds them and the sections point at them. */
 		go.run = run;
-		ck_assert_msg(vb_reportgen_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
+		ck_assert_msg(vb_report_dir_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
 		html = vb_test_read_text(tmpdir, "report.html", MAXFILE);
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-density\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-noisy\">"));
@@ -368,11 +368,13 @@ START_TEST(test_plan_report)
 	}
 	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	ck_assert_ptr_nonnull(strstr(out, "environment: hosted\n  CPU factor: 3.26\n"));
+	ck_assert_ptr_nonnull(strstr(out, "environment: hosted\n  CPU factor: 6.35\n"));
 	ck_assert_ptr_nonnull(strstr(err, "wrote plan.json, plan.md, plan.html and charts/"));
 	free(out);
 	free(err);
-	/* plan.json: every environment of the run planned, one host each, memory binds */
+	/* plan.json: every environment of the run planned, one host each; memory binds,
+	 * but for hosted, whose factors rest on 3 repetitions: undecided, so the plan
+	 * takes their upper bounds (x6.35 CPU) and the CPU binds */
 	snprintf(ini, sizeof(ini), "%s/plan.json", outdir);
 	doc = json_load_file(ini, 0, NULL);
 	ck_assert_ptr_nonnull(doc);
@@ -382,22 +384,36 @@ START_TEST(test_plan_report)
 		ck_assert(json_is_true(json_object_get(e, "planned")));
 		ck_assert_str_eq(
 		    json_string_value(json_object_get(json_object_get(e, "fit"), "binding")),
-		    "memory");
+		    strcmp(json_string_value(json_object_get(e, "name")), "hosted") ? "memory"
+										     : "CPU");
+		/* every measured factor states the repetitions it rests on */
+		if (i)
+			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+							 json_object_get(e, "factors"), "io_basis")),
+						     ", 3 reps"));
 	}
+	ck_assert_ptr_nonnull(strstr(
+	    json_string_value(json_object_get(
+		json_object_get(json_array_get(json_object_get(doc, "environments"), 2), "factors"),
+		"io_basis")),
+	    "x1.74 [1.62-2.22] undecided, 3 reps, upper bound taken"));
+	ck_assert_double_eq_tol(
+	    json_number_value(json_object_get(json_object_get(doc, "options"), "margin")), 0.03,
+	    1e-12);
 	json_decref(doc);
 	/* the chart's data: hosts needed per environment with the binding resource, then
 	 * each service's instances per host at its own x */
 	dat = vb_test_read_text(chartdir, "plan.dat", MAXFILE);
 	ck_assert_ptr_nonnull(dat);
-	snprintf(want, sizeof(want), "\n0 1 1 \"memory\" %ld\n1 1 1 \"memory\" %ld\n2 1 1 \"memory\" %ld\n",
-		 strtol(vb_chart_colour("bare") + 1, NULL, 16),
-		 strtol(vb_chart_colour("container") + 1, NULL, 16),
-		 strtol(vb_chart_colour("hosted") + 1, NULL, 16));
+	snprintf(want, sizeof(want), "\n0 1 1 \"memory\" %ld\n1 1 1 \"memory\" %ld\n2 1 1 \"CPU\" %ld\n",
+		 strtol(vb_charts_colour("bare") + 1, NULL, 16),
+		 strtol(vb_charts_colour("container") + 1, NULL, 16),
+		 strtol(vb_charts_colour("hosted") + 1, NULL, 16));
 	ck_assert_msg(strstr(dat, want) != NULL, "plan.dat lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(dat,
 				     "# service 1: x, instances per host alone, what stops "
-				     "more\n0 4 \"memory\"\n3 4 \"memory\"\n6 4 \"memory\"\n"));
-	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"memory\"\n"));
+				     "more\n0 4 \"memory\"\n3 4 \"memory\"\n6 3 \"CPU\"\n"));
+	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"CPU\"\n"));
 	free(dat);
 	gp = vb_test_read_text(chartdir, "plan.gp", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0, 'container' 1, 'hosted' 2)"));
@@ -410,7 +426,7 @@ START_TEST(test_plan_report)
 	ck_assert_ptr_nonnull(strstr(md, "## Capacity plan"));
 	ck_assert_ptr_nonnull(strstr(html, "<h2 id=\"plan\">Per virtualization type</h2>"));
 	ck_assert_ptr_nonnull(strstr(html, "<tr><td>hosted</td><td>hosted VM (type-2)</td>"
-					   "<td class=\"num\">3.26</td>"));
+					   "<td class=\"num\">6.35</td>"));
 	ck_assert_ptr_nonnull(
 	    strstr(html, "<td>memory</td><td>web 4 (memory), db 2 (memory)</td>"));
 	if (gnuplot) {

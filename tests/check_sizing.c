@@ -1,7 +1,7 @@
 /*
  * check_sizing.c - calibration and parameter sizing.
  *
- * vb_calibrate_scale is checked against hand-computed values; vb_calibrate
+ * vb_sizing_calibrate_scale is checked against hand-computed values; vb_sizing_calibrate
  * is driven by fake probe functions whose "elapsed time" is a known function
  * of the scale parameter, so convergence, the tenfold growth of short
  * probes, clamping at the parameter's maximum and error propagation can be
@@ -129,29 +129,29 @@ static void check_probes(json_t *rec, const probe_state_t *st)
 	}
 }
 
-/* ---- vb_calibrate_scale --------------------------------------------------- */
+/* ---- vb_sizing_calibrate_scale --------------------------------------------------- */
 
 START_TEST(test_calibrate_scale)
 {
 	/* 100 units took 10 ms; 0.5 s needs 5000 */
-	ck_assert_uint_eq(vb_calibrate_scale(100, 10000000, 0.5, 1, 1000000), 5000);
-	ck_assert_uint_eq(vb_calibrate_scale(100, 10000000, 0.5, 1, 4000), 4000);
-	ck_assert_uint_eq(vb_calibrate_scale(100, 10000000, 0.5, 6000, 1000000), 6000);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(100, 10000000, 0.5, 1, 1000000), 5000);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(100, 10000000, 0.5, 1, 4000), 4000);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(100, 10000000, 0.5, 6000, 1000000), 6000);
 	/* rounded to nearest */
-	ck_assert_uint_eq(vb_calibrate_scale(3, 2000000000, 1.0, 1, 100), 2);
-	ck_assert_uint_eq(vb_calibrate_scale(10, 3000000000ull, 1.0, 1, 100), 3);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(3, 2000000000, 1.0, 1, 100), 2);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(10, 3000000000ull, 1.0, 1, 100), 3);
 	/* never below 1 even with min 0 */
-	ck_assert_uint_eq(vb_calibrate_scale(1, 1000000000, 0.1, 0, 100), 1);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(1, 1000000000, 0.1, 0, 100), 1);
 	/* a zero-length probe is safe: the answer is clamped, not infinite */
-	ck_assert_uint_eq(vb_calibrate_scale(100, 0, 1.0, 1, 1000), 1000);
-	ck_assert_uint_eq(vb_calibrate_scale(100, 0, 1.0, 1, UINT64_MAX), 100000000000ull);
-	ck_assert_uint_eq(vb_calibrate_scale(0, 0, 1.0, 5, 1000), 5);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(100, 0, 1.0, 1, 1000), 1000);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(100, 0, 1.0, 1, UINT64_MAX), 100000000000ull);
+	ck_assert_uint_eq(vb_sizing_calibrate_scale(0, 0, 1.0, 5, 1000), 5);
 	/* huge values saturate at max */
-	ck_assert(vb_calibrate_scale(UINT64_MAX / 2, 1, 100.0, 1, UINT64_MAX) == UINT64_MAX);
+	ck_assert(vb_sizing_calibrate_scale(UINT64_MAX / 2, 1, 100.0, 1, UINT64_MAX) == UINT64_MAX);
 }
 END_TEST
 
-/* ---- vb_calibrate --------------------------------------------------------- */
+/* ---- vb_sizing_calibrate --------------------------------------------------------- */
 
 START_TEST(test_calibrate_converges)
 {
@@ -164,7 +164,7 @@ START_TEST(test_calibrate_converges)
 	int i;
 
 	vb_params_defaults(&fake, &p); /* iters 10: 10 us */
-	ck_assert_int_eq(vb_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), 0);
+	ck_assert_int_eq(vb_sizing_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), 0);
 	ck_assert_ptr_nonnull(rec);
 	/* short probes grow tenfold until one reaches 10 ms */
 	ck_assert_int_eq(st.calls, 4);
@@ -196,7 +196,7 @@ START_TEST(test_calibrate_long_first_probe)
 	/* 2e6 units x 3 us = 6 s, far over a 0.25 s target: one probe, scale down */
 	vb_params_defaults(&fake, &p);
 	ck_assert_int_eq(vb_params_set(&fake, &p, "iters", "2000000", &err), 0);
-	ck_assert_int_eq(vb_calibrate(&fake, &p, 0.25, fake_probe, &st, &rec, &err), 0);
+	ck_assert_int_eq(vb_sizing_calibrate(&fake, &p, 0.25, fake_probe, &st, &rec, &err), 0);
 	ck_assert_int_eq(st.calls, 1);
 	check_probes(rec, &st);
 	v = vb_param_u64(&p, "iters");
@@ -214,7 +214,7 @@ START_TEST(test_calibrate_stops_at_max)
 	vb_error_t err;
 
 	vb_params_defaults(&small, &p); /* iters 10, max 50 */
-	ck_assert_int_eq(vb_calibrate(&small, &p, 0.5, fake_probe, &st, &rec, &err), 0);
+	ck_assert_int_eq(vb_sizing_calibrate(&small, &p, 0.5, fake_probe, &st, &rec, &err), 0);
 	ck_assert_uint_eq(vb_param_u64(&p, "iters"), 50);
 	ck_assert_int_eq(st.calls, 2);
 	ck_assert_uint_eq(st.values[0], 10);
@@ -226,7 +226,7 @@ START_TEST(test_calibrate_stops_at_max)
 	/* a probe that always reports 0 ns still ends, within bounds */
 	st = (probe_state_t){ .ns_per_unit = 0 };
 	vb_params_defaults(&fake, &p);
-	ck_assert_int_eq(vb_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), 0);
+	ck_assert_int_eq(vb_sizing_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), 0);
 	ck_assert_int_le(st.calls, 8);
 	ck_assert_uint_ge(vb_param_u64(&p, "iters"), 10);
 	ck_assert_uint_le(vb_param_u64(&p, "iters"), 1000000000000ull);
@@ -244,7 +244,7 @@ START_TEST(test_calibrate_probe_fails)
 
 	vb_params_defaults(&fake, &p);
 	vb_error_clear(&err);
-	ck_assert_int_eq(vb_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), -1);
+	ck_assert_int_eq(vb_sizing_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), -1);
 	ck_assert_ptr_null(rec);
 	ck_assert_int_eq(err.code, VB_ECHECK);
 	ck_assert_msg(!strncmp(err.msg, "calibrating", 11), "message: %s", err.msg);
@@ -254,7 +254,7 @@ START_TEST(test_calibrate_probe_fails)
 	/* failing later, after some probes were recorded */
 	st = (probe_state_t){ .ns_per_unit = 1000, .fail_at = 3 };
 	vb_params_defaults(&fake, &p);
-	ck_assert_int_eq(vb_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), -1);
+	ck_assert_int_eq(vb_sizing_calibrate(&fake, &p, 0.5, fake_probe, &st, &rec, &err), -1);
 	ck_assert_ptr_null(rec);
 	ck_assert_int_eq(st.calls, 3);
 	ck_assert_msg(!strncmp(err.msg, "calibrating", 11), "message: %s", err.msg);
@@ -269,7 +269,7 @@ START_TEST(test_calibrate_unscaled)
 	vb_error_t err;
 
 	vb_params_defaults(&unscaled, &p);
-	ck_assert_int_eq(vb_calibrate(&unscaled, &p, 0.5, fake_probe, &st, &rec, &err), 0);
+	ck_assert_int_eq(vb_sizing_calibrate(&unscaled, &p, 0.5, fake_probe, &st, &rec, &err), 0);
 	ck_assert_ptr_null(rec);
 	ck_assert_int_eq(st.calls, 0);
 	ck_assert_str_eq(vb_param_str(&p, "iters"), "10");

@@ -317,7 +317,7 @@ START_TEST(test_file_atomic_round_trip)
 	make_tmpdir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/data.json", dir);
 
-	ck_assert_int_eq(vb_write_file_atomic(path, a, strlen(a), &err), 0);
+	ck_assert_int_eq(vb_safefs_write_atomic(path, a, strlen(a), &err), 0);
 	s = vb_read_file(path, 1 << 20, 0, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s, a);
@@ -328,14 +328,14 @@ START_TEST(test_file_atomic_round_trip)
 	free(s);
 
 	/* replacing with shorter content leaves exactly the new content */
-	ck_assert_int_eq(vb_write_file_atomic(path, b, strlen(b), &err), 0);
+	ck_assert_int_eq(vb_safefs_write_atomic(path, b, strlen(b), &err), 0);
 	s = vb_read_file(path, 1 << 20, 0, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s, b);
 	free(s);
 
 	/* an empty file is an empty string */
-	ck_assert_int_eq(vb_write_file_atomic(path, "", 0, &err), 0);
+	ck_assert_int_eq(vb_safefs_write_atomic(path, "", 0, &err), 0);
 	s = vb_read_file(path, 1 << 20, 1, &err);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_str_eq(s, "");
@@ -448,7 +448,7 @@ START_TEST(test_file_errors)
 	ck_assert_int_eq(err.errnum, ENOENT);
 	ck_assert_ptr_nonnull(strstr(err.msg, path));
 
-	ck_assert_int_eq(vb_write_file_atomic(path, "x", 1, &err), -1);
+	ck_assert_int_eq(vb_safefs_write_atomic(path, "x", 1, &err), -1);
 	ck_assert_int_eq(err.code, VB_ESYS);
 	ck_assert_ptr_nonnull(strstr(err.msg, path));
 	ck_assert_int_eq(vb_write_file(path, "x", 1, &err), -1);

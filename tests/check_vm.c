@@ -1,5 +1,5 @@
 /*
- * check_vm.c - the VM environments (env_vm.c, vmsupport.c).
+ * check_vm.c - the VM environments (vm.c, vm_boot.c, vm_disk.c, vm_log.c).
  *
  * Unit cases: both backends are registered after the container ones with
  * valid tables; the scratch disk is sized from the selected I/O workloads,
@@ -39,6 +39,8 @@
 #include "harness/core/undo.h"
 #include "lib/util.h"
 #include "harness/env/vm_disk.h"
+#include "harness/env/vm_int.h"
+#include "harness/env/vm_log.h"
 #include "harness/run/sizing.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
@@ -115,16 +117,16 @@ START_TEST(test_disk_size)
 	cfg_with(cfg, cpu);
 	largest = vb_sizing_largest_file(cfg);
 	ck_assert_uint_eq(largest, 0);
-	ck_assert_uint_eq(vb_vmdisk_size(largest), VB_VMDISK_MIN);
+	ck_assert_uint_eq(vb_vm_disk_size(largest), VB_VM_DISK_MIN);
 	cfg_with(cfg, io);
 	largest = vb_sizing_largest_file(cfg);
 	ck_assert_uint_eq(largest, 64ULL << 20); /* io.seqread's default */
-	ck_assert_uint_eq(vb_vmdisk_size(largest), VB_VMDISK_MIN);
+	ck_assert_uint_eq(vb_vm_disk_size(largest), VB_VM_DISK_MIN);
 	cfg_with(cfg, big);
 	largest = vb_sizing_largest_file(cfg);
 	ck_assert_uint_eq(largest, 3ULL << 30);
-	ck_assert_uint_eq(vb_vmdisk_size(largest), 6ULL * 1024 * 1024 * 1024 + VB_VMDISK_SLACK);
-	ck_assert_uint_eq(vb_vmdisk_size(UINT64_MAX), UINT64_MAX & ~((1ULL << 20) - 1));
+	ck_assert_uint_eq(vb_vm_disk_size(largest), 6ULL * 1024 * 1024 * 1024 + VB_VM_DISK_SLACK);
+	ck_assert_uint_eq(vb_vm_disk_size(UINT64_MAX), UINT64_MAX & ~((1ULL << 20) - 1));
 	free(cfg);
 }
 END_TEST
@@ -147,7 +149,7 @@ START_TEST(test_disk_create)
 {
 	static const char *const none[] = { "--workload", "cpu.syscall", NULL };
 	vb_run_cfg_t *cfg = malloc(sizeof(*cfg));
-	vb_vmdisk_t d;
+	vb_vm_disk_t d;
 	vb_error_t err;
 	struct stat st;
 	char dir[PATH_MAX];
@@ -158,33 +160,33 @@ START_TEST(test_disk_create)
 	cfg_with(cfg, none);
 	/* In the scratch directory. */
 	snprintf(cfg->scratch, sizeof(cfg->scratch), "%s", tmpdir);
-	ck_assert_msg(vb_vmdisk_create(&d, cfg, "unit", &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_vm_disk_create(&d, cfg, "unit", &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(strncmp(d.path, tmpdir, strlen(tmpdir)), 0);
 	ck_assert_str_eq(d.dir, "");
 	ck_assert_int_eq(stat(d.path, &st), 0);
-	ck_assert_uint_eq((uint64_t)st.st_size, VB_VMDISK_MIN);
-	ck_assert_uint_lt((uint64_t)st.st_blocks * 512, VB_VMDISK_MIN / 4); /* sparse */
+	ck_assert_uint_eq((uint64_t)st.st_size, VB_VM_DISK_MIN);
+	ck_assert_uint_lt((uint64_t)st.st_blocks * 512, VB_VM_DISK_MIN / 4); /* sparse */
 	ck_assert(is_ext4(d.path));
 	ck_assert_int_gt(vb_undo_count(), before);
-	j = vb_vmdisk_to_json(&d);
+	j = vb_vm_disk_to_json(&d);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "fs")), "ext4");
 	json_decref(j);
-	vb_vmdisk_destroy(&d);
-	vb_vmdisk_destroy(&d); /* safe twice */
+	vb_vm_disk_destroy(&d);
+	vb_vm_disk_destroy(&d); /* safe twice */
 	ck_assert_int_lt(stat(d.path, &st), 0);
 	ck_assert_int_eq(vb_undo_count(), before);
 	/* No scratch directory: a private one under /var/tmp, removed with it. */
 	cfg->scratch[0] = '\0';
-	ck_assert_msg(vb_vmdisk_create(&d, cfg, "unit", &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_vm_disk_create(&d, cfg, "unit", &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(strncmp(d.dir, "/var/tmp/vbench-vmdisk-", 23), 0);
 	snprintf(dir, sizeof(dir), "%s", d.dir);
 	ck_assert(is_ext4(d.path));
-	vb_vmdisk_destroy(&d);
+	vb_vm_disk_destroy(&d);
 	ck_assert_int_lt(stat(dir, &st), 0);
 	ck_assert_int_eq(vb_undo_count(), before);
 	/* A directory that cannot hold it: an error naming it, nothing left. */
 	snprintf(cfg->scratch, sizeof(cfg->scratch), "%s/missing", tmpdir);
-	ck_assert_int_lt(vb_vmdisk_create(&d, cfg, "unit", &err), 0);
+	ck_assert_int_lt(vb_vm_disk_create(&d, cfg, "unit", &err), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, "missing"));
 	ck_assert_int_eq(vb_undo_count(), before);
 	free(cfg);
@@ -229,9 +231,9 @@ START_TEST(test_log_tail)
 	ck_assert_int_eq(vb_vm_log_find(path, "Kernel panic - not syncing:", out, sizeof(out)), 1);
 	ck_assert_str_eq(out, "VFS: no root");
 	/* how QEMU ended, the signal named */
-	ck_assert_str_eq(vb_vm_exit_text(SIGKILL, out, sizeof(out)),
+	ck_assert_str_eq(vb_vm_log_exit_text(SIGKILL, out, sizeof(out)),
 			 "QEMU was killed by signal 9 (SIGKILL)");
-	ck_assert_str_eq(vb_vm_exit_text(1 << 8, out, sizeof(out)), "QEMU exited with status 1");
+	ck_assert_str_eq(vb_vm_log_exit_text(1 << 8, out, sizeof(out)), "QEMU exited with status 1");
 }
 END_TEST
 

@@ -7,8 +7,8 @@
  * holding every fact about the backend (its class, its option, its hooks,
  * its crash cleanup), and one line listing it (harness/env/list.h, or
  * vb_env_register for a program that is not vbench).  Everything it leaves
- * out is the lifecycle's default (env_life.c): preparing nothing, waiting
- * for the ready message, host CPU time, the stop (quit, wait, kill past
+ * out is the default (env.c, env_life.c): probing only that the agent is
+ * executable, preparing nothing, waiting for the ready message, host CPU time, the stop (quit, wait, kill past
  * --stop-timeout), the cleanup.
  */
 #include "tests/env_null.h"
@@ -36,14 +36,6 @@ static const vb_env_options_t null_options = {
 	.conf_size = sizeof(null_conf_t),
 	.defaults = &null_defaults,
 };
-
-static int null_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
-{
-	if (access(cfg->agent_path, X_OK) < 0)
-		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
-				    cfg->agent_path);
-	return 0;
-}
 
 static int null_start(vb_env_t *env, vb_error_t *err)
 {
@@ -80,7 +72,6 @@ const vb_env_ops_t vb_env_null = {
 	.arch = VB_ARCH_BARE,
 	.mech = VB_MECH_NONE,
 	.options = &null_options,
-	.probe = null_probe,
 	.start = null_start,
 	.describe = null_describe,
 	.undo = null_undo,

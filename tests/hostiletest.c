@@ -191,7 +191,8 @@ void vb_hostiletest_tools_accept(const char *dir)
 	VB_ASSERT_TERMINAL_SAFE(out, "explain");
 	free(out);
 	free(err);
-	rc = vb_test_vbench(NULL, &out, &err, "compare", dir, dir, NULL);
+	/* one repetition: --allow-few, the verdicts are not what is tested here */
+	rc = vb_test_vbench(NULL, &out, &err, "compare", "--allow-few", dir, dir, NULL);
 	ck_assert_msg(rc == 0, "compare: exit %d: %s", rc, err);
 	VB_ASSERT_TERMINAL_SAFE(out, "compare");
 	free(out);

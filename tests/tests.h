@@ -13,11 +13,13 @@
 	X(util)        \
 	X(optparse)    \
 	X(layers)      \
+	X(prefixes)    \
 	X(textsafe)    \
 	X(error)       \
 	X(safefs)      \
 	X(mountinfo)   \
-	X(registry)    \
+	X(workload)    \
+	X(env)         \
 	X(undo)        \
 	X(lifecycle)   \
 	X(cpu)         \
@@ -33,14 +35,18 @@
 	X(agent)       \
 	X(cgroup)      \
 	X(stats)       \
+	X(verdict)     \
+	X(simstats)    \
 	X(container)   \
 	X(oci)         \
 	X(engine)      \
-	X(kvm)         \
+	X(vm_kvmprobe) \
+	X(vm_qemu)     \
 	X(kmod)        \
 	X(guestimage)  \
 	X(vm)          \
-	X(report)      \
+	X(summary)     \
+	X(cmd_report)  \
 	X(charts)      \
 	X(compare)     \
 	X(plan)        \
@@ -52,6 +58,8 @@
 	X(cleanrules)  \
 	X(interrupt)   \
 	X(prepare)     \
+	X(prepare_space) \
+	X(prepare_out) \
 	X(sections)    \
 	X(hostile)     \
 	X(protocol)    \

@@ -102,6 +102,12 @@ static int exit_code(int status)
 
 int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen, pid_t *pidp)
 {
+	return vb_test_run_in(NULL, argv, env_kv, out, outlen, pidp);
+}
+
+int vb_test_run_in(const char *cwd, char *const argv[], const char *env_kv, char *out,
+		   size_t outlen, pid_t *pidp)
+{
 	int pfd[2], status;
 	size_t len = 0;
 	ssize_t n;
@@ -114,6 +120,8 @@ int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen
 		dup2(pfd[1], 1);
 		dup2(pfd[1], 2);
 		close(pfd[0]);
+		if (cwd && chdir(cwd) < 0)
+			_exit(126);
 		if (env_kv)
 			putenv((char *)env_kv);
 		execv(argv[0], argv);
@@ -128,6 +136,30 @@ int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen
 	close(pfd[0]);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	return exit_code(status);
+}
+
+int vb_test_script(const char *script, const char *root, const char *allow, char *out,
+		   size_t len)
+{
+	char path[PATH_MAX];
+	char *argv[] = { "/usr/bin/python3", path, "--root", (char *)root, NULL, NULL, NULL };
+
+	snprintf(path, sizeof(path), "%s/scripts/%s", vb_test_srcdir(), script);
+	if (allow) {
+		argv[4] = "--allow";
+		argv[5] = (char *)allow;
+	}
+	return vb_test_run(argv, NULL, out, len, NULL);
+}
+
+int vb_test_script_listed(const char *script, const char *root, const char *listed, char *out,
+			  size_t len)
+{
+	char allow[PATH_MAX];
+
+	vb_test_put_text(root, "allow.txt", listed);
+	snprintf(allow, sizeof(allow), "%s/allow.txt", root);
+	return vb_test_script(script, root, allow, out, len);
 }
 
 /* An unlinked temporary file for a child's stream. */

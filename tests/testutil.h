@@ -57,6 +57,20 @@ int vb_test_entries(const char *dir);
  */
 int vb_test_run(char *const argv[], const char *env_kv, char *out, size_t outlen, pid_t *pidp);
 
+/* The same in directory @cwd (NULL: this one). */
+int vb_test_run_in(const char *cwd, char *const argv[], const char *env_kv, char *out,
+		   size_t outlen, pid_t *pidp);
+
+/* python3 scripts/@script --root @root [--allow @allow] (a check of the
+ * tree: check-layers.py, check-prefixes.py), its output into @out.
+ * Returns its exit status. */
+int vb_test_script(const char *script, const char *root, const char *allow, char *out,
+		   size_t len);
+
+/* The same with @listed written to @root/allow.txt as its allow file. */
+int vb_test_script_listed(const char *script, const char *root, const char *listed, char *out,
+			  size_t len);
+
 /*
  * Run the vbench under test (vb_test_bindir()) with the NULL-terminated
  * arguments that follow (at most 30), in directory @cwd (NULL: this one);

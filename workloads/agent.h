@@ -34,7 +34,7 @@
  *
  * The harness takes a reply that does not answer the request in flight
  * (another id or workload, another type) as a protocol error, never as a
- * result (agentio.h).  Every message is bounded: a line of at most
+ * result (chan.h).  Every message is bounded: a line of at most
  * VB_AGENT_MAX_LINE bytes, nesting at most VB_AGENT_MAX_DEPTH objects and
  * arrays deep, strings and keys of at most VB_AGENT_MAX_STRING bytes, at
  * most VB_AGENT_MAX_MEMBERS members per object or array.  The harness

@@ -2,15 +2,17 @@
  * compare.c - the computation of `vbench compare A B` (compare.h).
  *
  * This file gathers the repetitions of each environment, workload and
- * metric out of the two run.json documents and hands them to stats.c: the
- * medians, the bootstrap interval of the ratio of medians (each side drawn
- * from its own stream derived from the seed and the sample's labels, as in a
- * summary), and the permutation test on the difference of means
- * (Firecracker's A/B test), exact when the relabellings are few enough
- * to enumerate (vb_permutation_test_exact).  With na and nb repetitions no permutation
- * p-value can fall below 1/C(na+nb, na) (2/C when na = nb, two-sided): when
- * that floor is not below alpha the verdict says "too few repetitions"
- * instead of pretending the change is insignificant.
+ * metric out of the two run.json documents and hands them to stats.c and
+ * verdict.c.  What is reported is what is tested: the change of a metric is
+ * a ratio of medians, its test the permutation test on the difference of
+ * log-medians (exact when the relabellings are few enough to enumerate) and
+ * its interval the bootstrap of the same statistic.  For every environment
+ * but the baseline the verdict rests on the change of its overhead ratio to
+ * the baseline within each run, so that a host that got faster or slower
+ * between the runs (drift) moves both sides and cancels; its interval and
+ * test come from one bootstrap of the four samples.  The verdict is one of
+ * the four of verdict.h; below VB_VERDICT_MIN_N repetitions a side it is
+ * "undecided (too few repetitions)".
  */
 #include "harness/analysis/compare.h"
 
@@ -23,6 +25,7 @@
 #include "harness/core/runfile.h"
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
+#include "harness/analysis/verdict.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -39,11 +42,11 @@ static json_t *jnum(double v)
 void vb_compare_cfg_init(vb_compare_cfg_t *cfg)
 {
 	cfg->resamples = VB_STATS_RESAMPLES;
-	cfg->perm_resamples = VB_STATS_PERM_RESAMPLES;
 	cfg->seed = VB_STATS_SEED;
 	cfg->level = VB_STATS_LEVEL;
 	cfg->alpha = VB_COMPARE_ALPHA;
-	cfg->threshold = VB_COMPARE_THRESHOLD;
+	cfg->margin = VB_VERDICT_MARGIN;
+	cfg->all_metrics = 0;
 }
 
 json_t *vb_compare_load(const char *dir, vb_error_t *err)
@@ -148,9 +151,10 @@ static json_t *differences(const json_t *fa, const json_t *fb)
 
 typedef struct ctx {
 	const vb_compare_cfg_t *cfg;
-	const json_t *a, *b;  /* the runs */
-	double *va, *vb;      /* values of a sample (scratch, one per repetition) */
-	double *ra, *rb, *rr; /* bootstrap replicates: A, B, ratio */
+	const json_t *a, *b;	   /* the runs */
+	const char *base;	   /* the baseline environment of both runs, NULL if none */
+	double *v[4];		   /* values: baseline A, env A, baseline B, env B (scratch) */
+	double *scratch;	   /* 5 x resamples doubles for compare_stat.c */
 	json_t *counts;
 } ctx_t;
 
@@ -173,81 +177,99 @@ static size_t values(const json_t *run, const char *env, const char *wl, const c
 	return n;
 }
 
-/* The smallest p-value a two-sided permutation test can give with @na and @nb values. */
-static double min_p(size_t na, size_t nb)
+/* The stream of one sample: (compare, @side, env, workload, metric). */
+static uint64_t stream(const ctx_t *c, const char *side, const char *env, const char *wl,
+		       const char *metric)
 {
-	double c = 1;
-	size_t i;
+	const char *labels[] = { "compare", side, env, wl, metric };
 
-	for (i = 1; i <= nb; i++)
-		c = c * (double)(na + i) / (double)i; /* C(na+nb, nb) */
-	return (na == nb ? 2.0 : 1.0) / c;
+	return vb_stats_stream(c->cfg->seed, labels, 5);
 }
 
-static const char *verdict(const ctx_t *c, size_t na, size_t nb, double ratio, double p, int *sig)
+static void count(ctx_t *c, const char *key)
 {
-	*sig = 0;
-	if (na < 2 || nb < 2 || !isfinite(ratio) || !isfinite(p))
-		return "insufficient data";
-	if (min_p(na, nb) >= c->cfg->alpha)
-		return "too few repetitions";
-	if (p >= c->cfg->alpha || fabs(ratio - 1) <= c->cfg->threshold)
-		return "no significant change";
-	*sig = 1;
-	return ratio > 1 ? "worse" : "better";
+	json_object_set_new(c->counts, key,
+			    json_integer(json_integer_value(json_object_get(c->counts, key)) + 1));
 }
 
+/*
+ * The change of @env's overhead ratio to the baseline from run A to run B
+ * (vb_compare_overhead; c->v[1] and c->v[3] hold @env's values, @n[1] and
+ * @n[3] their numbers).  The baseline's samples are drawn from the streams
+ * of its own row.  NULL without two values of the baseline on both sides.
+ */
+static json_t *overhead_json(ctx_t *c, const char *env, const char *wl, const char *name,
+			     int higher, size_t n[4], vb_decision_t *d)
+{
+	uint64_t st[4] = { stream(c, "A", c->base, wl, name), stream(c, "A", env, wl, name),
+			   stream(c, "B", c->base, wl, name), stream(c, "B", env, wl, name) };
+	vb_compare_stat_t o;
+
+	n[0] = values(c->a, c->base, wl, name, c->v[0]);
+	n[2] = values(c->b, c->base, wl, name, c->v[2]);
+	if (n[0] < 2 || n[2] < 2)
+		return NULL;
+	vb_compare_overhead((const double *const *)c->v, n, higher, c->cfg, st, c->scratch, &o);
+	*d = o.d;
+	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:I}", "baseline", c->base, "a",
+			 jnum(vb_overhead_ratio(vb_median(c->v[0], n[0]),
+						vb_median(c->v[1], n[1]), higher)),
+			 "b",
+			 jnum(vb_overhead_ratio(vb_median(c->v[2], n[2]),
+						vb_median(c->v[3], n[3]), higher)),
+			 "ratio", jnum(o.ratio), "change_pct", jnum((o.ratio - 1) * 100), "ci_low",
+			 jnum(o.ci.lo), "ci_high", jnum(o.ci.hi), "p", jnum(o.p), "n_base_a",
+			 (json_int_t)n[0], "n_base_b", (json_int_t)n[2]);
+}
+
+/*
+ * The row of @env/@wl/@m: medians and the change of the metric with its
+ * interval and test (vb_compare_metric), and for an environment other than
+ * the baseline the change of its overhead ratio, on which its verdict rests.
+ */
 static json_t *row_json(ctx_t *c, const char *env, const char *wl, const json_t *m)
 {
-	const char *name = jstr(m, "name"), *v, *labels[] = { "compare", "A", env, wl, name };
-	int higher = !strcmp(jstr(m, "better") ?: "", "higher"), sig, exact = 0;
-	size_t na = values(c->a, env, wl, name, c->va), nb = values(c->b, env, wl, name, c->vb);
-	double ma = vb_median(c->va, na), mb = vb_median(c->vb, nb), ratio;
-	vb_perm_result_t perm = { NAN, NAN, 0 };
-	vb_ci_t ci = { NAN, NAN };
+	const char *name = jstr(m, "name");
+	int higher = !strcmp(jstr(m, "better") ?: "", "higher");
+	size_t n[4] = { 0, values(c->a, env, wl, name, c->v[1]), 0,
+			values(c->b, env, wl, name, c->v[3]) },
+	       na = n[1], nb = n[3];
+	uint64_t st[2] = { stream(c, "A", env, wl, name), stream(c, "B", env, wl, name) };
+	vb_compare_stat_t s = { NAN, { NAN, NAN }, NAN,
+				{ VB_VERDICT_UNDECIDED, VB_UNDECIDED_NODATA, 0 } };
+	vb_decision_t d;
+	json_t *j, *ov = NULL;
 
 	if (!na && !nb)
 		return NULL;
-	ratio = vb_overhead_ratio(ma, mb, higher);
-	if (na >= 2 && nb >= 2 && isfinite(ratio)) {
-		vb_boot_medians(c->va, na, c->cfg->resamples,
-				vb_stats_stream(c->cfg->seed, labels, 5), c->ra);
-		labels[1] = "B";
-		vb_boot_medians(c->vb, nb, c->cfg->resamples,
-				vb_stats_stream(c->cfg->seed, labels, 5), c->rb);
-		vb_ratio_replicates(c->ra, c->rb, c->cfg->resamples, higher, c->rr);
-		vb_boot_interval(c->rr, c->cfg->resamples, c->cfg->level, &ci);
-		labels[1] = "permutation";
-		exact = vb_permutation_test_exact(c->va, na, c->vb, nb, VB_PERM_MEAN,
-						  VB_STATS_PERM_EXACT_MAX, &perm) == 0;
-		if (!exact)
-			vb_permutation_test(c->va, na, c->vb, nb, VB_PERM_MEAN,
-					    c->cfg->perm_resamples,
-					    vb_stats_stream(c->cfg->seed, labels, 5), &perm);
+	if (na && nb)
+		vb_compare_metric(c->v[1], na, c->v[3], nb, higher, c->cfg, st, c->scratch, &s);
+	d = s.d;
+	if (na && nb && c->base && strcmp(env, c->base))
+		ov = overhead_json(c, env, wl, name, higher, n, &d);
+	if (na && nb) {
+		count(c, vb_verdict_name(d.verdict));
+		if (d.why == VB_UNDECIDED_FEW)
+			count(c, "too_few");
+	} else {
+		count(c, "one_run_only");
 	}
-	v = verdict(c, na, nb, ratio, perm.p, &sig);
-	{
-		const char *key = !na || !nb ? "one_run_only"
-				  : sig	     ? (ratio > 1 ? "worse" : "better")
-				  : strcmp(v, "no significant change") ? "undecided"
-								       : "unchanged";
-
-		json_object_set_new(
-		    c->counts, key,
-		    json_integer(json_integer_value(json_object_get(c->counts, key)) + 1));
-	}
-	return json_pack(
-	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b,s:s}", "env", env,
-	    "workload", wl, "metric", name, "unit", jstr(m, "unit") ?: "", "better",
-	    jstr(m, "better") ?: "", "status",
-	    na && nb ? "ok"
-	    : na     ? "only in A"
-		     : "only in B",
-	    "n_a", (json_int_t)na, "n_b", (json_int_t)nb, "median_a", jnum(na ? ma : NAN),
-	    "median_b", jnum(nb ? mb : NAN), "ratio", jnum(ratio), "change_pct",
-	    jnum((ratio - 1) * 100), "ci_low", jnum(ci.lo), "ci_high", jnum(ci.hi), "p",
-	    jnum(perm.p), "p_exact", exact, "significant", sig, "verdict",
-	    na && nb ? v : "insufficient data");
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:b}",
+		      "env", env, "workload", wl, "metric", name, "unit", jstr(m, "unit") ?: "",
+		      "better", jstr(m, "better") ?: "", "status",
+		      na && nb ? "ok"
+		      : na     ? "only in A"
+			       : "only in B",
+		      "n_a", (json_int_t)na, "n_b", (json_int_t)nb, "median_a",
+		      jnum(na ? vb_median(c->v[1], na) : NAN), "median_b",
+		      jnum(nb ? vb_median(c->v[3], nb) : NAN), "ratio", jnum(s.ratio), "change_pct",
+		      jnum((s.ratio - 1) * 100), "ci_low", jnum(s.ci.lo), "ci_high", jnum(s.ci.hi),
+		      "p", jnum(s.p), "basis", ov ? "overhead" : "metric", "significant",
+		      d.verdict == VB_VERDICT_SLOWER || d.verdict == VB_VERDICT_FASTER);
+	json_object_set_new(j, "overhead", ov ?: json_null());
+	if (na && nb)
+		vb_verdict_decision_json(&d, j);
+	return j;
 }
 
 /* ---- names of both runs ---- */
@@ -278,75 +300,145 @@ static json_t *union_named(const json_t *a, const json_t *b)
 	return out;
 }
 
-static json_t *rows_json(ctx_t *c)
+/* Whether @run has a repetition of environment @env. */
+static int has_reps(const json_t *run, const char *env)
+{
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "repetitions"), i, r)
+		if (!strcmp(jstr(r, "env") ?: "", env))
+			return 1;
+	return 0;
+}
+
+/* The baseline environment of run @run (marked baseline, with repetitions), or NULL. */
+static const char *baseline_of(const json_t *run)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "environments"), i, e)
+		if (json_is_true(json_object_get(e, "baseline")) && has_reps(run, jstr(e, "name")))
+			return jstr(e, "name");
+	return NULL;
+}
+
+/* The metrics of workload @name in either run: the primary one (the first a
+ * workload declares, workload.h), or all of them with --all-metrics. */
+static json_t *metrics_of(const ctx_t *c, const char *name)
+{
+	json_t *ma = json_object_get(named(json_object_get(c->a, "workloads"), name), "metrics"),
+	       *mb = json_object_get(named(json_object_get(c->b, "workloads"), name), "metrics"),
+	       *all = union_named(ma, mb), *one;
+
+	if (c->cfg->all_metrics || json_array_size(all) < 2)
+		return all;
+	one = json_pack("[O]", json_array_get(all, 0));
+	json_decref(all);
+	return one;
+}
+
+/*
+ * One row per environment measured in both runs, workload and metric;
+ * an environment measured in one run only goes to @only ("a" or "b"), once.
+ */
+static json_t *rows_json(ctx_t *c, json_t *only)
 {
 	json_t *envs = union_named(json_object_get(c->a, "environments"),
 				   json_object_get(c->b, "environments")),
 	       *wls = union_named(json_object_get(c->a, "workloads"),
 				  json_object_get(c->b, "workloads")),
 	       *rows = json_array(), *e, *w, *ms, *m, *r;
+	const char *name;
 	size_t ei, wi, mi;
+	int in_a, in_b;
 
-	json_array_foreach(envs, ei, e)
+	json_array_foreach(envs, ei, e) {
+		name = jstr(e, "name");
+		in_a = has_reps(c->a, name);
+		in_b = has_reps(c->b, name);
+		if (in_a != in_b)
+			json_array_append_new(json_object_get(only, in_a ? "a" : "b"),
+					      json_string(name));
+		if (!in_a || !in_b)
+			continue;
 		json_array_foreach(wls, wi, w) {
-			ms = union_named(json_object_get(named(json_object_get(c->a, "workloads"),
-							       jstr(w, "name")),
-							 "metrics"),
-					 json_object_get(named(json_object_get(c->b, "workloads"),
-							       jstr(w, "name")),
-							 "metrics"));
+			ms = metrics_of(c, jstr(w, "name"));
 			json_array_foreach(ms, mi, m)
-				if ((r = row_json(c, jstr(e, "name"), jstr(w, "name"), m)))
+				if ((r = row_json(c, name, jstr(w, "name"), m)))
 					json_array_append_new(rows, r);
 			json_decref(ms);
 		}
+	}
 	json_decref(envs);
 	json_decref(wls);
 	return rows;
+}
+
+/* The statistics section: the settings and what each test is. */
+static json_t *statistics_json(const vb_compare_cfg_t *cfg, const char *base)
+{
+	char rule[256], test[64];
+
+	snprintf(test, sizeof(test), "the bootstrap test's p below %g", cfg->alpha);
+	vb_verdict_rule_line(cfg->margin, test, rule, sizeof(rule));
+	return json_pack(
+	    "{s:f,s:I,s:I,s:f,s:f,s:i,s:b,s:o,s:s,s:s,s:s,s:s,s:s}", "level", cfg->level,
+	    "resamples", (json_int_t)cfg->resamples, "seed", (json_int_t)cfg->seed, "alpha", cfg->alpha,
+	    "margin", cfg->margin, "min_reps", VB_VERDICT_MIN_N, "all_metrics", cfg->all_metrics,
+	    "baseline", base ? json_string(base) : json_null(), "change",
+	    "time per unit of work of B relative to A, minus 1 (positive = worse): "
+	    "medianB/medianA for lower-is-better metrics, medianA/medianB for "
+	    "higher-is-better ones",
+	    "test",
+	    "two-sided bootstrap test of no change on the ratio of medians (the difference of "
+	    "log-medians), from the replicates that give its interval; for every environment "
+	    "but the baseline, the ratio of its overhead ratios to the baseline within each "
+	    "run (host drift cancels), resampling the four samples",
+	    "interval", "bootstrap percentile interval of the ratio", "verdict",
+	    "the overhead's for environments other than the baseline, the metric's for the "
+	    "baseline: slower/faster when p < alpha, equivalent when the 90% interval is within "
+	    "the margin",
+	    "verdicts", rule);
 }
 
 json_t *vb_compare_build(const json_t *a, const char *name_a, const json_t *b, const char *name_b,
 			 const vb_compare_cfg_t *cfg, vb_error_t *err)
 {
 	size_t n = json_array_size(json_object_get(a, "repetitions")) +
-		   json_array_size(json_object_get(b, "repetitions")) + 1;
+		   json_array_size(json_object_get(b, "repetitions")) + 1,
+	       B = cfg->resamples + 1, k;
 	ctx_t c = { .cfg = cfg, .a = a, .b = b };
-	json_t *fa, *fb, *out = NULL;
+	json_t *fa, *fb, *only = json_pack("{s:[],s:[]}", "a", "b"), *out = NULL;
+	int ok;
 
-	c.va = malloc(n * sizeof(double));
-	c.vb = malloc(n * sizeof(double));
-	c.ra = malloc((cfg->resamples + 1) * sizeof(double));
-	c.rb = malloc((cfg->resamples + 1) * sizeof(double));
-	c.rr = malloc((cfg->resamples + 1) * sizeof(double));
-	c.counts = json_pack("{s:i,s:i,s:i,s:i,s:i}", "worse", 0, "better", 0, "unchanged", 0,
-			     "undecided", 0, "one_run_only", 0);
-	if (c.va && c.vb && c.ra && c.rb && c.rr && c.counts) {
+	/* one baseline for both runs, or the metric alone is compared */
+	c.base = baseline_of(a);
+	if (!c.base || !baseline_of(b) || strcmp(c.base, baseline_of(b)))
+		c.base = NULL;
+	for (k = 0; k < 4; k++)
+		c.v[k] = malloc(n * sizeof(double));
+	c.scratch = malloc(5 * B * sizeof(double));
+	ok = c.v[0] && c.v[1] && c.v[2] && c.v[3] && c.scratch;
+	c.counts = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i}", "slower", 0, "faster", 0, "equivalent",
+			     0, "undecided", 0, "too_few", 0, "one_run_only", 0);
+	if (ok && c.counts && only) {
 		fa = run_facts(a, name_a);
 		fb = run_facts(b, name_b);
-		out = json_pack(
-		    "{s:s,s:i,s:{s:f,s:I,s:I,s:I,s:s,s:f,s:f,s:s,s:s},s:o,s:o,s:o,s:o,s:O}",
-		    "schema", VB_COMPARE_SCHEMA, "schema_version", VB_COMPARE_SCHEMA_VERSION,
-		    "statistics", "level", cfg->level, "resamples", (json_int_t)cfg->resamples,
-		    "permutation_resamples", (json_int_t)cfg->perm_resamples, "seed",
-		    (json_int_t)cfg->seed, "test",
-		    "two-sided permutation test on the difference of means of the repetitions: "
-		    "exact (every relabelling) up to 100000 relabellings, else random ones",
-		    "alpha", cfg->alpha, "threshold", cfg->threshold, "change",
-		    "time per unit of work of B relative to A, minus 1 (positive = worse): "
-		    "medianB/medianA for lower-is-better metrics, medianA/medianB for "
-		    "higher-is-better ones",
-		    "interval", "bootstrap percentile interval of the ratio of medians", "a", fa,
-		    "b", fb, "differences", differences(fa, fb), "rows", rows_json(&c), "counts",
-		    c.counts);
+		out = json_pack("{s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:O,s:O}", "schema",
+				VB_COMPARE_SCHEMA, "schema_version", VB_COMPARE_SCHEMA_VERSION,
+				"statistics", statistics_json(cfg, c.base), "a", fa, "b", fb,
+				"differences", differences(fa, fb), "rows", rows_json(&c, only),
+				"counts", c.counts, "only_in", only);
 	}
 	if (!out)
 		vb_error_set(err, VB_ESYS, 0, "compare: out of memory");
 	json_decref(c.counts);
-	free(c.va);
-	free(c.vb);
-	free(c.ra);
-	free(c.rb);
-	free(c.rr);
+	json_decref(only);
+	for (k = 0; k < 4; k++)
+		free(c.v[k]);
+	free(c.scratch);
 	return out;
 }
 
@@ -356,8 +448,21 @@ json_t *vb_compare_regressions(const json_t *cmp, double pct)
 	size_t i;
 
 	json_array_foreach(json_object_get(cmp, "rows"), i, r)
-		if (!strcmp(jstr(r, "verdict") ?: "", "worse") &&
-		    json_number_value(json_object_get(r, "change_pct")) > pct)
+		if (!strcmp(jstr(r, "verdict") ?: "", vb_verdict_name(VB_VERDICT_SLOWER)) &&
+		    vb_compare_change(r) > pct)
 			json_array_append(out, r);
 	return out;
+}
+
+double vb_compare_change(const json_t *row)
+{
+	const json_t *ov = json_object_get(row, "overhead");
+	json_t *v = json_object_get(json_is_object(ov) ? ov : row, "change_pct");
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+size_t vb_compare_count(const json_t *cmp, const char *key)
+{
+	return (size_t)json_integer_value(json_object_get(json_object_get(cmp, "counts"), key));
 }

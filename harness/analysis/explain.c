@@ -101,8 +101,9 @@ static int measured(const json_t *e, const char **why)
 /* ---- numbers out of the summary and the run ---- */
 
 typedef struct ratio {
-	double v, lo, hi; /* value and 95% interval */
-	int indicative;	  /* fewer than 10 repetitions */
+	double v, lo, hi;	/* value and 95% interval */
+	int indicative;		/* fewer than 10 repetitions */
+	const json_t *decision; /* the summary's object with its verdict (verdict.h), or NULL */
 } ratio_t;
 
 static int group(const ctx_t *c, const char *kind, const char *env, ratio_t *r)
@@ -115,6 +116,7 @@ static int group(const ctx_t *c, const char *kind, const char *env, ratio_t *r)
 	    json_object_get(json_object_get(g, "envs"), env);
 	r->v = jnum(ge, "geomean"), r->lo = jnum(ge, "ci_low"), r->hi = jnum(ge, "ci_high");
 	r->indicative = json_is_true(json_object_get(ge, "indicative"));
+	r->decision = ge;
 	return isfinite(r->v) ? 0 : -1;
 }
 
@@ -132,7 +134,16 @@ static int wl_ratio(const ctx_t *c, const char *env, const char *wl, ratio_t *r)
 			     "overhead");
 	r->v = jnum(ov, "ratio"), r->lo = jnum(ov, "ci_low"), r->hi = jnum(ov, "ci_high");
 	r->indicative = json_is_true(json_object_get(ov, "indicative"));
+	r->decision = ov;
 	return isfinite(r->v) ? 0 : -1;
+}
+
+/* The equivalence margin the summary's verdicts were decided with. */
+static double summary_margin(const json_t *sum)
+{
+	double m = jnum(json_object_get(sum, "statistics"), "margin");
+
+	return isfinite(m) ? m : VB_VERDICT_MARGIN;
 }
 
 /* Start latency of @env in ms: the median of its fresh instances, else its one start. */
@@ -195,11 +206,23 @@ static void note(json_t *claim, const char *fmt, ...)
 static void add_test(json_t *claim, const char *env, const char *what, const ratio_t *r,
 		     const char *unit, const char *rule, const char *verdict)
 {
-	json_array_append_new(json_object_get(claim, "tests"),
-			      json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:b}", "env", env, "what",
-					what, "value", jreal(r->v), "ci_low", jreal(r->lo),
-					"ci_high", jreal(r->hi), "unit", unit, "rule", rule,
-					"verdict", verdict, "indicative", r->indicative));
+	json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:b}", "env", env, "what", what,
+			      "value", jreal(r->v), "ci_low", jreal(r->lo), "ci_high",
+			      jreal(r->hi), "unit", unit, "rule", rule, "verdict", verdict,
+			      "indicative", r->indicative);
+	json_t *d = json_object();
+
+	/* the ratio's own verdict beside the claim's, as the summary decided it */
+	if (jstr(r->decision, "verdict")) {
+		json_object_set(d, "verdict", json_object_get(r->decision, "verdict"));
+		if (json_object_get(r->decision, "undecided"))
+			json_object_set(d, "undecided", json_object_get(r->decision, "undecided"));
+		if (json_object_get(r->decision, "more_reps"))
+			json_object_set(d, "more_reps", json_object_get(r->decision, "more_reps"));
+		json_object_set(t, "ratio_verdict", d);
+	}
+	json_decref(d);
+	json_array_append_new(json_object_get(claim, "tests"), t);
 }
 
 /* Verdict of a ratio against [@lo_t, @hi_t]: holds above hi_t, not below lo_t. */
@@ -217,14 +240,14 @@ static const char *at_most(const ratio_t *r, double t)
 	return r->hi <= t ? VB_EXPLAIN_HOLDS : r->lo > t ? VB_EXPLAIN_NOT : VB_EXPLAIN_INCONCLUSIVE;
 }
 
-static const char *close_to_one(const ratio_t *r)
+/* "Close to bare metal" holds only on an equivalence verdict (verdict.h: the
+ * 90% interval within the margin @m); an interval containing 1 is absence of
+ * evidence.  It does not hold when the whole 95% interval is beyond the margin. */
+static const char *close_to_one(const ratio_t *r, double m)
 {
-	if (!isfinite(r->lo) || !isfinite(r->hi))
-		return VB_EXPLAIN_INCONCLUSIVE;
-	if ((r->lo >= VB_EXPLAIN_CLOSE_LO && r->hi <= VB_EXPLAIN_CLOSE_HI) ||
-	    (r->lo <= 1 && r->hi >= 1))
+	if (!strcmp(jstr(r->decision, "verdict") ?: "", vb_verdict_name(VB_VERDICT_EQUIVALENT)))
 		return VB_EXPLAIN_HOLDS;
-	if (r->lo > VB_EXPLAIN_CLOSE_HI || r->hi < VB_EXPLAIN_CLOSE_LO)
+	if (isfinite(r->lo) && isfinite(r->hi) && (r->lo > 1 + m || r->hi < 1 / (1 + m)))
 		return VB_EXPLAIN_NOT;
 	return VB_EXPLAIN_INCONCLUSIVE;
 }
@@ -349,7 +372,7 @@ static json_t *claim_hw(const ctx_t *c)
 				  "and costlier for I/O and system calls"),
 	       *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name;
-	ratio_t r, none = {NAN, NAN, NAN, 0};
+	ratio_t r, none = {NAN, NAN, NAN, 0, NULL};
 	char rule[64], what[64];
 	size_t i, k, emulated = 0;
 
@@ -421,13 +444,15 @@ static json_t *claim_containers(const ctx_t *c)
 {
 	json_t *cl = new_claim(3, "Containers are close to bare metal and start fastest"), *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name, *vm = NULL;
-	double vm_ms = fastest_vm(c, &vm);
-	ratio_t r, none = {NAN, NAN, NAN, 0};
-	char rule[96], srule[96];
+	double vm_ms = fastest_vm(c, &vm), margin = summary_margin(c->sum);
+	ratio_t r, none = {NAN, NAN, NAN, 0, NULL};
+	char rule[128], srule[96];
 	size_t i, n;
 
-	snprintf(rule, sizeof(rule), "holds: interval within [%.2f, %.2f] or containing 1",
-		 VB_EXPLAIN_CLOSE_LO, VB_EXPLAIN_CLOSE_HI);
+	snprintf(rule, sizeof(rule),
+		 "holds: equivalent within +-%g%% (90%% interval inside the margin); does not "
+		 "hold: interval beyond it",
+		 margin * 100);
 	snprintf(srule, sizeof(srule), "holds: below the fastest VM (%s %.4g ms)", vm ?: "none",
 		 vm_ms);
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
@@ -441,10 +466,11 @@ static json_t *claim_containers(const ctx_t *c)
 			continue;
 		}
 		if (group(c, "cpu", name, &r) == 0)
-			add_test(cl, name, "CPU-group overhead", &r, "x", rule, close_to_one(&r));
+			add_test(cl, name, "CPU-group overhead", &r, "x", rule,
+				 close_to_one(&r, margin));
 		if (group(c, "mem", name, &r) == 0)
 			add_test(cl, name, "memory-group overhead", &r, "x", rule,
-				 close_to_one(&r));
+				 close_to_one(&r, margin));
 		r = none;
 		r.v = start_ms(c, e, &n);
 		if (!isfinite(r.v))
@@ -501,7 +527,7 @@ static json_t *claim_memory(const ctx_t *c)
 	json_t *cl = new_claim(4, "VMs need more memory per instance"), *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name, *ref = NULL, *rsrc = "", *src;
 	double rf = reference_footprint(c, &ref, &rsrc), v, guest;
-	ratio_t r = {NAN, NAN, NAN, 0};
+	ratio_t r = {NAN, NAN, NAN, 0, NULL};
 	char rule[96], what[96];
 	size_t i;
 
@@ -608,10 +634,10 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	ctx_t c = {.run = run,
 		   .sum = summary,
 		   .virtualized = json_is_true(json_object_get(host, "virtualized"))};
-	json_t *warn = json_object_get(run, "warnings");
+	json_t *warn = json_object_get(run, "warnings"), *x;
 
 	warn = json_is_array(warn) ? json_incref(warn) : json_array();
-	return json_pack(
+	x = json_pack(
 	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o]}", "schema",
 	    VB_EXPLAIN_SCHEMA, "schema_version", VB_EXPLAIN_SCHEMA_VERSION, "run", "dir", dir,
 	    "created", jstr(run, "created") ?: "", "profile", jstr(opts, "profile") ?: "", "reps",
@@ -621,4 +647,7 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	    c.virtualized, "hypervisor_vendor", jstr(host, "hypervisor_vendor") ?: "",
 	    "environments", envs_json(&c), "warnings", warn, "claims", claim_emulated(&c),
 	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c));
+	if (x)
+		json_object_set_new(x, "margin", json_real(summary_margin(summary)));
+	return x;
 }

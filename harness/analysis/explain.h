@@ -22,8 +22,7 @@
 /* Thresholds of the claims (docs/explain.md). */
 #define VB_EXPLAIN_HIGH	    1.5	 /* claim 1: "high overhead": CPU-group lower bound above */
 #define VB_EXPLAIN_CLOSE_HW 1.10 /* claim 2: "close to bare metal": upper bound at most */
-#define VB_EXPLAIN_CLOSE_LO 0.95 /* claim 3: containers within [0.95, 1.05] ... */
-#define VB_EXPLAIN_CLOSE_HI 1.05 /* ... or an interval containing 1 */
+/* claim 3: containers are "close" when equivalent within the summary's margin (verdict.h) */
 #define VB_EXPLAIN_MEM_MORE 1.5	 /* claim 4: VM footprint at least this x a container's */
 #define VB_EXPLAIN_MEM_SAME 1.1	 /* claim 4: at most this x: not more */
 #define VB_EXPLAIN_WEAK_AGGRESSOR 0.5 /* claim 5: a VM aggressor below this x a container's rate */
@@ -60,5 +59,8 @@ extern const char vb_explain_axes_md[];
 /* A test's value, unit, interval and the indicative mark ("x7.90
  * [7.28-8.08] †", "5.23 ms", "-") into @buf.  Returns @buf. */
 char *vb_explain_fmt_value(const json_t *test, char *buf, size_t len);
+
+/* The equivalence margin of explanation @x ("margin"; VB_VERDICT_MARGIN when absent). */
+double vb_explain_margin(const json_t *x);
 
 #endif

@@ -50,6 +50,7 @@ void vb_plan_opts_init(vb_plan_opts_t *o)
 	o->spare = 0;
 	o->correlation = 1.0;
 	o->conservative = 0;
+	o->margin = VB_VERDICT_MARGIN;
 }
 
 void vb_plan_usable(const vb_plan_host_t *h, const vb_plan_opts_t *o, double *usable)

@@ -97,6 +97,7 @@ typedef struct vb_plan_opts {
 	unsigned spare;	    /* spare hosts (N+1: 1) */
 	double correlation; /* of peaks, 0..1; 1 = peaks coincide (sum of peaks) */
 	int conservative;   /* use the upper bound of every overhead interval */
+	double margin;	    /* equivalence margin of the verdicts the factors follow */
 } vb_plan_opts_t;
 
 /* Defaults: headroom 20%, overcommit 1.0, no spare host, correlation 1. */

@@ -38,13 +38,17 @@ static json_t *jreal(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* The factor of one ratio with its interval and verdict (docs/plan.md). */
+/* The factor of one ratio with its interval and verdict (docs/plan.md):
+ * equivalent counts as x1, undecided takes the upper bound (the range the
+ * run cannot narrow), slower and faster their ratio. */
 static double rule(double ratio, double lo, double hi, const char *verdict, int conservative)
 {
 	if (conservative && isfinite(hi))
 		return hi;
-	if (verdict && !strcmp(verdict, vb_verdict_name(VB_VERDICT_SAME)))
+	if (verdict && !strcmp(verdict, vb_verdict_name(VB_VERDICT_EQUIVALENT)))
 		return 1.0;
+	if (verdict && !strcmp(verdict, vb_verdict_name(VB_VERDICT_UNDECIDED)) && isfinite(hi))
+		return hi;
 	return ratio;
 }
 
@@ -68,8 +72,9 @@ static double group_factor(const json_t *summary, const char *kind, const char *
 	lo = jnum(ge, "ci_low"), hi = jnum(ge, "ci_high");
 	verdict = jstr(ge, "verdict");
 	f = rule(gm, lo, hi, verdict, o->conservative);
-	snprintf(basis, len, "%s-group overhead x%.3g [%.3g-%.3g] %s%s", kind, gm, lo, hi,
-		 verdict ?: "", o->conservative ? ", upper bound taken" : "");
+	snprintf(basis, len, "%s-group overhead x%.3g [%.3g-%.3g] %s, %lld reps%s", kind, gm, lo,
+		 hi, verdict ?: "", (long long)json_integer_value(json_object_get(ge, "reps")),
+		 isfinite(hi) && f == hi && f != gm ? ", upper bound taken" : "");
 	if (f < 1) {
 		snprintf(basis + strlen(basis), len - strlen(basis), ", counted as x1");
 		f = 1;
@@ -77,8 +82,10 @@ static double group_factor(const json_t *summary, const char *kind, const char *
 	return f;
 }
 
-/* Geometric mean of the host CPU cost ratios of @env's CPU workloads; NaN if none. */
-static double host_cost_factor(const json_t *summary, const char *env, const vb_plan_opts_t *o)
+/* Geometric mean of the host CPU cost ratios of @env's CPU workloads; NaN if none.
+ * @widened: set when an undecided ratio counted with its upper bound. */
+static double host_cost_factor(const json_t *summary, const char *env, const vb_plan_opts_t *o,
+			       int *widened)
 {
 	double v[64], f;
 	const json_t *r, *ov;
@@ -91,6 +98,7 @@ static double host_cost_factor(const json_t *summary, const char *env, const vb_
 		ov = json_object_get(json_object_get(r, "host_cost"), "overhead");
 		f = rule(jnum(ov, "ratio"), jnum(ov, "ci_low"), jnum(ov, "ci_high"),
 			 jstr(ov, "verdict"), o->conservative);
+		*widened |= f != jnum(ov, "ratio") && f == jnum(ov, "ci_high");
 		if (isfinite(f) && f > 0 && n < 64)
 			v[n++] = f;
 	}
@@ -100,15 +108,16 @@ static double host_cost_factor(const json_t *summary, const char *env, const vb_
 static void cpu_factor(const json_t *summary, vb_plan_env_t *e, const vb_plan_opts_t *o)
 {
 	double hc;
+	int widened = 0;
 
 	e->cpu_factor =
 	    group_factor(summary, "cpu", e->name, o, e->cpu_basis, sizeof(e->cpu_basis));
-	hc = host_cost_factor(summary, e->name, o);
+	hc = host_cost_factor(summary, e->name, o, &widened);
 	if (isfinite(hc) && isfinite(e->cpu_factor) && hc > e->cpu_factor) {
 		snprintf(e->cpu_basis, sizeof(e->cpu_basis),
-			 "host CPU cost of the CPU workloads x%.3g (geometric mean), above their "
-			 "time overhead x%.3g",
-			 hc, e->cpu_factor);
+			 "host CPU cost of the CPU workloads x%.3g (geometric mean%s), above "
+			 "their time overhead x%.3g",
+			 hc, widened ? ", upper bounds where undecided" : "", e->cpu_factor);
 		e->cpu_factor = hc;
 	}
 }
@@ -374,7 +383,7 @@ json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const 
 			json_array_append_new(ea, j);
 	warn = json_is_array(warn) ? json_incref(warn) : json_array();
 	return json_pack(
-	    "{s:s,s:i,s:s,s:{s:s,s:s,s:s,s:b},s:{s:o,s:o,s:o},s:{s:f,s:f,s:I,s:f,s:b},s:o,s:o,s:o,"
+	    "{s:s,s:i,s:s,s:{s:s,s:s,s:s,s:b},s:{s:o,s:o,s:o},s:{s:f,s:f,s:I,s:f,s:b,s:f},s:o,s:o,s:o,"
 	    "s:o}",
 	    "schema", VB_PLAN_SCHEMA, "schema_version", VB_PLAN_SCHEMA_VERSION, "plan_file",
 	    in->path, "run", "dir", run_dir, "created", jstr(run, "created") ?: "", "cpu",
@@ -382,6 +391,7 @@ json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const 
 	    json_is_true(json_object_get(host, "virtualized")), "host", "capacity", res_obj(cap, 1),
 	    "source", src, "usable", res_obj(usable, 1), "options", "headroom", o->headroom,
 	    "overcommit", o->overcommit, "spare_hosts", (json_int_t)o->spare, "correlation",
-	    o->correlation, "conservative", o->conservative, "services", services_json(in),
+	    o->correlation, "conservative", o->conservative, "margin", o->margin, "services",
+	    services_json(in),
 	    "warnings", warn, "environments", ea, "notes", notes_json(in));
 }

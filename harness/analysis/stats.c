@@ -252,28 +252,22 @@ void vb_geomean_replicates(const double *const *reps, size_t k, size_t B, double
 
 vb_verdict_t vb_verdict(const vb_ci_t *ci)
 {
-	if (!isfinite(ci->lo) || !isfinite(ci->hi))
-		return VB_VERDICT_NONE;
-	if (ci->lo > 1.0)
+	if (isfinite(ci->lo) && ci->lo > 1.0)
 		return VB_VERDICT_SLOWER;
-	if (ci->hi < 1.0)
+	if (isfinite(ci->hi) && ci->hi < 1.0)
 		return VB_VERDICT_FASTER;
-	return VB_VERDICT_SAME;
+	return VB_VERDICT_UNDECIDED;
 }
 
-const char *vb_verdict_name(vb_verdict_t v)
+vb_decision_t vb_ratio_decide(double ratio, const double *reps, size_t B, double level, size_t n,
+			      double margin, vb_ci_t *ci)
 {
-	switch (v) {
-	case VB_VERDICT_SAME:
-		return "no measurable difference";
-	case VB_VERDICT_SLOWER:
-		return "slower";
-	case VB_VERDICT_FASTER:
-		return "faster";
-	case VB_VERDICT_NONE:
-		break;
-	}
-	return "undetermined";
+	vb_ci_t eq = { NAN, NAN };
+
+	ci->lo = ci->hi = NAN;
+	if (isfinite(ratio) && vb_boot_interval(reps, B, level, ci) == 0)
+		vb_boot_interval(reps, B, vb_verdict_equiv_level(level), &eq);
+	return vb_verdict_decide(ratio, ci->lo, ci->hi, eq.lo, eq.hi, n, margin);
 }
 
 /* ---- per unit of work and flags ---- */

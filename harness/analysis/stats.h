@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/analysis/verdict.h"
+
 typedef struct vb_summary {
 	size_t n;      /* finite samples used */
 	double median;
@@ -104,18 +106,23 @@ double vb_geomean(const double *v, size_t n);
  */
 void vb_geomean_replicates(const double *const *reps, size_t k, size_t B, double *out);
 
-typedef enum vb_verdict {
-	VB_VERDICT_NONE,   /* no interval: too few values or no baseline */
-	VB_VERDICT_SAME,   /* the interval contains 1: no measurable difference */
-	VB_VERDICT_SLOWER, /* the whole interval above 1 */
-	VB_VERDICT_FASTER, /* the whole interval below 1 */
-} vb_verdict_t;
-
-/* Verdict on a ratio from its interval. */
+/*
+ * The interval-only verdict on a ratio: slower (whole interval above 1),
+ * faster (below 1), else undecided.  For a ratio without repetitions on
+ * both sides to test equivalence on (the noisy-neighbour slowdown recorded
+ * by the runner); every overhead and comparison uses vb_ratio_decide.
+ */
 vb_verdict_t vb_verdict(const vb_ci_t *ci);
 
-/* "insufficient data", "no measurable difference", "slower", "faster". */
-const char *vb_verdict_name(vb_verdict_t v);
+/*
+ * The four-verdict decision on @ratio (verdict.h) from its @B replicates:
+ * the @level interval (into @ci) for slower/faster and the
+ * vb_verdict_equiv_level(@level) interval for equivalence within @margin,
+ * @n the repetitions of the smaller side.  Replicates that are not all
+ * finite (or B == 0) leave @ci NaN and the verdict undecided.
+ */
+vb_decision_t vb_ratio_decide(double ratio, const double *reps, size_t B, double level, size_t n,
+			      double margin, vb_ci_t *ci);
 
 /* ---- per unit of work and flags ---- */
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,7 @@ typedef struct ctx {
 	double *ratio;	      /* [env][wl] primary ratio, NaN if none */
 	double **ratio_reps;  /* [env][wl] its replicates (owned), NULL if no interval */
 	int *indicative;      /* [env][wl] the ratio's interval is indicative */
+	size_t *nmin;	      /* [env][wl] repetitions of the ratio's smaller side */
 	json_t *flags;	      /* every flag of the run */
 } ctx_t;
 
@@ -128,19 +130,25 @@ static json_t *sample_json(ctx_t *c, size_t n, uint64_t stream, double *reps)
 			 "ci_high", jnum(ci.hi), "indicative", s.n < VB_STATS_INDICATIVE_N);
 }
 
-/* Overhead of the environment against the baseline; replicates into @out. */
+/* Overhead of the environment against the baseline, with its verdict
+ * (verdict.h); replicates into @out. */
 static json_t *overhead_json(ctx_t *c, const vb_summary_t *bs, double env_median, size_t ne,
 			     int higher, double *out)
 {
 	double ratio = vb_overhead_ratio(bs->median, env_median, higher);
-	vb_ci_t ci = { NAN, NAN };
+	size_t n = bs->n < ne ? bs->n : ne;
+	vb_ci_t ci;
+	vb_decision_t d;
+	json_t *j;
 
 	vb_ratio_replicates(c->base_reps, c->env_reps, c->B, higher, out);
-	if (isfinite(ratio))
-		vb_boot_interval(out, c->B, c->cfg->level, &ci);
-	return json_pack("{s:o,s:o,s:o,s:s,s:b}", "ratio", jnum(ratio), "ci_low", jnum(ci.lo),
-			 "ci_high", jnum(ci.hi), "verdict", vb_verdict_name(vb_verdict(&ci)),
-			 "indicative", bs->n < VB_STATS_INDICATIVE_N || ne < VB_STATS_INDICATIVE_N);
+	d = vb_ratio_decide(ratio, out, c->B, c->cfg->level, n, c->cfg->margin, &ci);
+	j = json_pack("{s:o,s:o,s:o,s:b,s:I}", "ratio", jnum(ratio), "ci_low", jnum(ci.lo),
+		      "ci_high", jnum(ci.hi), "indicative",
+		      bs->n < VB_STATS_INDICATIVE_N || ne < VB_STATS_INDICATIVE_N, "reps",
+		      (json_int_t)n);
+	vb_verdict_decision_json(&d, j);
+	return j;
 }
 
 /*
@@ -348,6 +356,7 @@ static json_t *result_json(ctx_t *c, const char *env, size_t ei, const json_t *w
 			c->ratio[cell] = json_real_value(json_object_get(ov, "ratio"));
 			c->ratio_reps[cell] = scratch;
 			c->indicative[cell] = json_is_true(json_object_get(ov, "indicative"));
+			c->nmin[cell] = (size_t)json_integer_value(json_object_get(ov, "reps"));
 			scratch = malloc(c->B * sizeof(double));
 			if (!scratch)
 				break;
@@ -388,9 +397,10 @@ static json_t *group_env_json(ctx_t *c, const json_t *wls, size_t ei, size_t g)
 {
 	const double **reps = malloc(c->nwl * sizeof(*reps));
 	double *pts = malloc(c->nwl * sizeof(*pts)), *gr = malloc(c->B * sizeof(*gr));
-	size_t wi, k = 0, excluded = 0, cell;
+	size_t wi, k = 0, excluded = 0, cell, nmin = SIZE_MAX;
 	int indicative = 0;
 	vb_ci_t ci = { NAN, NAN };
+	vb_decision_t d;
 	json_t *w, *out = NULL;
 	double gm;
 
@@ -407,17 +417,18 @@ static json_t *group_env_json(ctx_t *c, const json_t *wls, size_t ei, size_t g)
 		pts[k] = c->ratio[cell];
 		reps[k++] = c->ratio_reps[cell];
 		indicative |= c->indicative[cell];
+		nmin = c->nmin[cell] < nmin ? c->nmin[cell] : nmin;
 	}
 	if (!k && !excluded)
 		goto done;
 	gm = vb_geomean(pts, k);
 	vb_geomean_replicates(reps, k, c->B, gr);
-	if (k)
-		vb_boot_interval(gr, c->B, c->cfg->level, &ci);
-	out = json_pack("{s:I,s:I,s:o,s:o,s:o,s:s,s:b}", "workloads", (json_int_t)k, "excluded",
+	nmin = k ? nmin : 0;
+	d = vb_ratio_decide(gm, gr, k ? c->B : 0, c->cfg->level, nmin, c->cfg->margin, &ci);
+	out = json_pack("{s:I,s:I,s:o,s:o,s:o,s:b,s:I}", "workloads", (json_int_t)k, "excluded",
 			(json_int_t)excluded, "geomean", jnum(gm), "ci_low", jnum(ci.lo), "ci_high",
-			jnum(ci.hi), "verdict", vb_verdict_name(vb_verdict(&ci)), "indicative",
-			indicative);
+			jnum(ci.hi), "indicative", indicative, "reps", (json_int_t)nmin);
+	vb_verdict_decision_json(&d, out);
 done:
 	free(gr);
 	free(pts);
@@ -492,6 +503,18 @@ void vb_summary_cfg_init(vb_summary_cfg_t *cfg)
 	cfg->level = VB_STATS_LEVEL;
 	cfg->cv_threshold = VB_STATS_CV_THRESHOLD;
 	cfg->steal_threshold = VB_STATS_STEAL_THRESHOLD;
+	cfg->margin = VB_VERDICT_MARGIN;
+}
+
+void vb_summary_cfg_margin(vb_summary_cfg_t *cfg, const json_t *run)
+{
+	json_t *m = json_object_get(json_object_get(run, "options"), "margin");
+
+	if (!isnan(cfg->margin))
+		return;
+	cfg->margin = json_is_number(m) && json_number_value(m) > 0 && json_number_value(m) <= 1
+			      ? json_number_value(m)
+			      : VB_VERDICT_MARGIN;
 }
 
 /* The baseline: the first available environment marked baseline. */
@@ -516,6 +539,7 @@ static void ctx_free(ctx_t *c, size_t cells)
 	free(c->ratio_reps);
 	free(c->ratio);
 	free(c->indicative);
+	free(c->nmin);
 	free(c->vals);
 	free(c->base_reps);
 	free(c->env_reps);
@@ -542,7 +566,9 @@ static json_t *build(const json_t *run, const vb_summary_cfg_t *cfg, vb_error_t 
 	c.ratio = malloc((cells + 1) * sizeof(double));
 	c.ratio_reps = calloc(cells + 1, sizeof(double *));
 	c.indicative = calloc(cells + 1, sizeof(int));
-	if (!c.vals || !c.base_reps || !c.env_reps || !c.ratio || !c.ratio_reps || !c.indicative) {
+	c.nmin = calloc(cells + 1, sizeof(size_t));
+	if (!c.vals || !c.base_reps || !c.env_reps || !c.ratio || !c.ratio_reps || !c.indicative ||
+	    !c.nmin) {
 		ctx_free(&c, cells);
 		json_decref(results);
 		json_decref(envs_out);

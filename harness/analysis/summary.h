@@ -29,10 +29,19 @@ typedef struct vb_summary_cfg {
 	double level;		/* confidence level (VB_STATS_LEVEL) */
 	double cv_threshold;	/* CV above this is flagged (VB_STATS_CV_THRESHOLD) */
 	double steal_threshold; /* steal share above this is flagged (VB_STATS_STEAL_THRESHOLD) */
+	double margin;		/* equivalence margin of the verdicts (VB_VERDICT_MARGIN) */
 } vb_summary_cfg_t;
 
 /* The defaults of stats.h. */
 void vb_summary_cfg_init(vb_summary_cfg_t *cfg);
+
+/*
+ * The margin of @run's verdicts into @cfg when @cfg has none (NaN): the one
+ * `vbench run --margin` recorded in run.json's options, else
+ * VB_VERDICT_MARGIN.  So a report made later judges as the run did unless
+ * told otherwise.
+ */
+void vb_summary_cfg_margin(vb_summary_cfg_t *cfg, const json_t *run);
 
 /*
  * Check that @run (a loaded run.json, schema and version already checked by

@@ -11,6 +11,7 @@
 #include "harness/analysis/summary_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -442,6 +443,43 @@ json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, 
 	return doc;
 }
 
+/*
+ * The verdict of every noisy-neighbour slowdown in @noisy, decided again by
+ * this version's rule (verdict.h): the runner records the 95% interval
+ * only, so the verdict is slower, faster or undecided (never equivalent),
+ * and undecided below VB_VERDICT_MIN_N repetitions a side whatever an
+ * older vbench wrote.
+ */
+static void noisy_verdicts(json_t *noisy)
+{
+	json_t *env, *p, *sd;
+	const char *name;
+	size_t i, n;
+	vb_ci_t ci;
+
+	json_object_foreach(noisy, name, env) {
+		json_array_foreach(json_object_get(env, "pairs"), i, p) {
+			sd = json_object_get(p, "slowdown");
+			if (!json_is_object(sd))
+				continue;
+			ci.lo = json_number_value(json_object_get(sd, "ci_low"));
+			ci.hi = json_number_value(json_object_get(sd, "ci_high"));
+			if (!json_is_number(json_object_get(sd, "ci_low")))
+				ci.lo = ci.hi = NAN;
+			n = json_array_size(json_object_get(p, "alone"));
+			if (json_array_size(json_object_get(p, "with_aggressor")) < n)
+				n = json_array_size(json_object_get(p, "with_aggressor"));
+			json_object_set_new(sd, "verdict",
+					    json_string(vb_verdict_name(n < VB_VERDICT_MIN_N
+									    ? VB_VERDICT_UNDECIDED
+									    : vb_verdict(&ci))));
+			if (n < VB_VERDICT_MIN_N)
+				json_object_set_new(sd, "undecided",
+						    json_string(vb_verdict_undecided_name(VB_UNDECIDED_FEW)));
+		}
+	}
+}
+
 void vb_summary_carry(json_t *out, const json_t *run)
 {
 	static const char *const keys[] = { "density", "noisy" };
@@ -456,6 +494,12 @@ void vb_summary_carry(json_t *out, const json_t *run)
 		if (!json_is_object(dst))
 			json_object_set_new(out, keys[i], dst = json_object());
 		json_object_update(dst, src);
+	}
+	/* a copy: the run's own objects are shared by the update above */
+	dst = json_deep_copy(json_object_get(out, "noisy"));
+	if (json_is_object(dst)) {
+		noisy_verdicts(dst);
+		json_object_set_new(out, "noisy", dst);
 	}
 }
 
@@ -534,7 +578,8 @@ json_t *vb_summary_warnings_json(const json_t *run)
 
 json_t *vb_summary_statistics_json(const vb_summary_cfg_t *cfg)
 {
-	return json_pack(
+	char rule[256];
+	json_t *j = json_pack(
 	    "{s:s,s:s,s:f,s:I,s:I,s:s,s:i,s:s,s:s,s:f,s:f,s:f,s:I}", "center", "median", "interval",
 	    "bootstrap percentile of the median (type 7 quantiles)", "level", cfg->level,
 	    "resamples", (json_int_t)cfg->resamples, "seed", (json_int_t)cfg->seed, "prng",
@@ -546,4 +591,11 @@ json_t *vb_summary_statistics_json(const vb_summary_cfg_t *cfg)
 	    "group", "geometric mean of the primary metrics' ratios", "cv_threshold",
 	    cfg->cv_threshold, "steal_threshold", cfg->steal_threshold, "clock_tolerance",
 	    VB_STATS_CLOCK_TOLERANCE, "permutation_resamples", (json_int_t)VB_STATS_PERM_RESAMPLES);
+
+	vb_verdict_rule_line(cfg->margin, NULL, rule, sizeof(rule));
+	json_object_set_new(j, "margin", json_real(cfg->margin));
+	json_object_set_new(j, "equivalence_level", json_real(vb_verdict_equiv_level(cfg->level)));
+	json_object_set_new(j, "min_reps", json_integer(VB_VERDICT_MIN_N));
+	json_object_set_new(j, "verdicts", json_string(rule));
+	return j;
 }

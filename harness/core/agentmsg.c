@@ -1,6 +1,6 @@
 /*
  * agentmsg.c - what a message from an agent must be before anything reads
- * it (agentio.h, the protocol in workloads/agent.h).  An agent runs in an
+ * it (chan.h, the protocol in workloads/agent.h).  An agent runs in an
  * environment vbench measures but does not trust (a guest, a container), so
  * its messages are held to the protocol's bounds (depth, string length,
  * members: what run.json can hold once a message is embedded in it), a
@@ -10,13 +10,14 @@
  * protocol's (workloads/agent_bound.c), which the agent cuts its own
  * messages to, so an honest agent never trips them.
  */
+#include "harness/core/agentmsg.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "workloads/agent.h"
 #include "workloads/workload.h"
-#include "harness/core/agentio.h"
 #include "harness/core/options.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
@@ -65,35 +66,48 @@ static const char *came_for(const json_t *o, char *buf, size_t len)
 	return buf;
 }
 
-int vb_agent_check_answer(const vb_chan_t *ch, const json_t *reply, const char *type,
+void vb_agent_want_set(vb_agent_want_t *w, const json_t *req)
+{
+	json_t *id = json_object_get(req, "id");
+
+	w->on = 1;
+	w->has_id = json_is_integer(id);
+	w->id = json_integer_value(id);
+	snprintf(w->op, sizeof(w->op), "%s",
+		 json_string_value(json_object_get(req, "op")) ?: "");
+	snprintf(w->wl, sizeof(w->wl), "%s",
+		 json_string_value(json_object_get(req, "workload")) ?: "");
+}
+
+int vb_agent_check_answer(const vb_agent_want_t *want, const json_t *reply, const char *type,
 			  vb_error_t *err)
 {
 	const char *got = json_string_value(json_object_get(reply, "type")) ?: "?";
 	json_t *id = json_object_get(reply, "id"), *wl = json_object_get(reply, "workload");
-	char want[160], came[200];
+	char wanted[160], came[200];
 	int is_result = !strcmp(got, "result");
 
-	if (!ch->want)
+	if (!want->on)
 		return vb_error_set(err, VB_EPROTO, 0,
 				    "reply out of step: a '%.32s' message for %s while no request "
 				    "is in flight",
 				    got, came_for(reply, came, sizeof(came)));
-	if (ch->want_has_id)
-		snprintf(want, sizeof(want), "request %" JSON_INTEGER_FORMAT "%s%s%s", ch->want_id,
-			 ch->want_wl[0] ? " (" : "", ch->want_wl, ch->want_wl[0] ? ")" : "");
+	if (want->has_id)
+		snprintf(wanted, sizeof(wanted), "request %" JSON_INTEGER_FORMAT "%s%s%s", want->id,
+			 want->wl[0] ? " (" : "", want->wl, want->wl[0] ? ")" : "");
 	else
-		snprintf(want, sizeof(want), "the '%s' request", ch->want_op);
+		snprintf(wanted, sizeof(wanted), "the '%s' request", want->op);
 	if (strcmp(got, type) && strcmp(got, "error"))
 		return vb_error_set(err, VB_EPROTO, 0,
 				    "reply out of step: expected a '%s' reply to %s, got a '%.32s' "
 				    "message for %s",
-				    type, want, got, came_for(reply, came, sizeof(came)));
-	if ((ch->want_has_id && (!json_is_integer(id) || json_integer_value(id) != ch->want_id)) ||
-	    (is_result && ch->want_wl[0] &&
-	     (!json_is_string(wl) || strcmp(json_string_value(wl), ch->want_wl))))
+				    type, wanted, got, came_for(reply, came, sizeof(came)));
+	if ((want->has_id && (!json_is_integer(id) || json_integer_value(id) != want->id)) ||
+	    (is_result && want->wl[0] &&
+	     (!json_is_string(wl) || strcmp(json_string_value(wl), want->wl))))
 		return vb_error_set(err, VB_EPROTO, 0,
 				    "reply out of step: expected the reply to %s, got one for %s",
-				    want, came_for(reply, came, sizeof(came)));
+				    wanted, came_for(reply, came, sizeof(came)));
 	return 0;
 }
 

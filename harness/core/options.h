@@ -129,6 +129,8 @@ typedef struct vb_run_cfg {
 	double start_timeout_s;             /* an agent's start to its ready message */
 	double rep_timeout_s;
 	double stop_timeout_s;              /* quit until every process exited, then SIGKILL */
+	double margin;                      /* --margin: the verdicts' equivalence margin, a
+					     * fraction; NaN: the default (analysis/verdict.h) */
 	int quiet;
 	int fresh_instance;                 /* a new instance for every repetition */
 	uint64_t density;                   /* instances per environment after the run (0: off) */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 json_t *vb_runfile_options(const vb_run_cfg_t *cfg)
 {
 	json_t *envs = json_array(), *wls = json_array(), *evs = json_array(), *params = json_array();
+	json_t *o;
 	size_t i;
 
 	for (i = 0; i < cfg->nenvs; i++)
@@ -33,13 +35,16 @@ json_t *vb_runfile_options(const vb_run_cfg_t *cfg)
 		json_array_append_new(params, json_pack("{s:s,s:s,s:s}", "workload",
 							cfg->params[i].w->name, "key",
 							cfg->params[i].key, "value", cfg->params[i].val));
-	return json_pack("{s:s,s:I,s:f,s:b,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:b,s:b,s:f}", "profile",
+	o = json_pack("{s:s,s:I,s:f,s:b,s:o,s:b,s:o,s:o,s:o,s:I,s:I,s:I,s:b,s:b,s:f}", "profile",
 			 cfg->profile->name, "reps", (json_int_t)cfg->reps, "target_s",
 			 cfg->profile->target_s, "tiny", cfg->profile->tiny, "envs", envs, "all",
 			 cfg->all_envs, "workloads", wls, "events", evs, "params", params, "cpus",
 			 (json_int_t)cfg->cpus, "memory_bytes", (json_int_t)cfg->memory, "seed",
 			 (json_int_t)cfg->seed, "allow_tmpfs", cfg->allow_tmpfs, "cgroups",
 			 cfg->use_cgroup, "rep_timeout_s", cfg->rep_timeout_s);
+	if (o && isfinite(cfg->margin)) /* given: the reports judge with it */
+		json_object_set_new(o, "margin", json_real(cfg->margin));
+	return o;
 }
 
 json_t *vb_runfile_new(const vb_run_cfg_t *cfg)

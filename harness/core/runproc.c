@@ -165,7 +165,7 @@ int vb_proc_capture(char *const argv[], const vb_proc_opts_t *o, char *out, size
 			break;
 		}
 		rc = poll(pfd, 2, (int)((deadline - now) / 1000000ull) + 1);
-		if (rc < 0 && errno == EINTR && vb_interrupted())
+		if (rc < 0 && errno == EINTR && vb_undo_interrupted())
 			break;
 		if (rc <= 0)
 			continue;
@@ -187,7 +187,7 @@ int vb_proc_capture(char *const argv[], const vb_proc_opts_t *o, char *out, size
 	/* Output closed (or gave up): the exit follows; never wait past the deadline. */
 	rc = wait_until(pid, open_fds > 0 ? vb_now_ns() : deadline);
 	vb_undo_forget(res);
-	if (open_fds > 0 && !timeout && vb_interrupted())
+	if (open_fds > 0 && !timeout && vb_undo_interrupted())
 		return vb_error_set(err, VB_EINTR, 0, "%s: interrupted", argv[0]);
 	if (rc == -2 || timeout)
 		return vb_error_set(err, VB_ETIMEOUT, 0, "%s did not finish within %g s", argv[0],

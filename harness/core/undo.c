@@ -359,12 +359,12 @@ void vb_undo_install_signals(void)
 	atexit(at_exit_release);
 }
 
-int vb_interrupted(void)
+int vb_undo_interrupted(void)
 {
 	return interrupted;
 }
 
-void vb_interrupt_reset(void)
+void vb_undo_interrupt_reset(void)
 {
 	interrupted = 0;
 }

@@ -71,8 +71,8 @@ int vb_undo_count(void);
 /* Install SIGINT/SIGTERM/SIGHUP handlers and an atexit release. */
 void vb_undo_install_signals(void);
 /* Non-zero once SIGINT/SIGTERM was received; the signal number. */
-int vb_interrupted(void);
+int vb_undo_interrupted(void);
 /* For tests: reset the interrupt flag. */
-void vb_interrupt_reset(void);
+void vb_undo_interrupt_reset(void);
 
 #endif

@@ -12,14 +12,6 @@
 #include "harness/env/env.h"
 #include "lib/util.h"
 
-static int bare_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
-{
-	if (access(cfg->agent_path, X_OK) < 0)
-		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
-				    cfg->agent_path);
-	return 0;
-}
-
 static int bare_prepare(vb_env_t *env, vb_error_t *err)
 {
 	return vb_env_cgroup(env, env->cfg->memory, err);
@@ -55,7 +47,6 @@ const vb_env_ops_t vb_env_bare = {
 	.arch = VB_ARCH_BARE,
 	.mech = VB_MECH_NONE,
 	.caps = VB_ENV_IS_BASELINE,
-	.probe = bare_probe,
 	.prepare = bare_prepare,
 	.start = bare_start,
 	.describe = bare_describe,

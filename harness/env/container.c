@@ -343,9 +343,6 @@ static int ct_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 	int flags = ns_flags(geteuid() != 0) | CLONE_NEWCGROUP, st;
 	pid_t pid;
 
-	if (access(cfg->agent_path, X_OK) < 0)
-		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
-				    cfg->agent_path);
 	pid = fork();
 	if (pid < 0)
 		return vb_error_sys(err, "container probe: fork");
@@ -421,7 +418,7 @@ static int read_setup_error(int fd, int timeout_ms, char *msg, size_t len)
 		if (now >= deadline)
 			return -1;
 		rc = poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1);
-		if (rc < 0 && errno == EINTR && vb_interrupted())
+		if (rc < 0 && errno == EINTR && vb_undo_interrupted())
 			return -2;
 		if (rc <= 0)
 			continue;

@@ -6,9 +6,12 @@
 #include "harness/env/env.h"
 #include "harness/env/list.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "harness/core/options.h"
 #include "lib/util.h"
 
 #define VB_DECLARE_ENV(name) extern const vb_env_ops_t vb_env_##name;
@@ -246,8 +249,8 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 				    o->name);
 	if ((why = class_problem(o)) != NULL)
 		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: class: %s", o->name, why);
-	if (!o->probe || !o->start)
-		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: probe and start hooks required",
+	if (!o->start)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: a start hook required",
 				    o->name);
 	if ((why = options_problem(o->options)) != NULL)
 		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: %s", o->name, why);
@@ -256,4 +259,14 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 				    "environment %s: an undo key needs an undo hook (and a name)",
 				    o->name);
 	return 0;
+}
+
+int vb_env_probe(const vb_env_ops_t *o, const vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	if (vb_env_check(o, err) < 0)
+		return -1;
+	if (access(cfg->agent_path, X_OK) < 0)
+		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
+				    cfg->agent_path);
+	return o->probe ? o->probe(cfg, err) : 0;
 }

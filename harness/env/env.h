@@ -20,7 +20,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "harness/core/agentio.h"
+#include "harness/core/chan.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/options.h"
 #include "lib/error.h"
@@ -87,7 +87,9 @@ typedef struct vb_env_ops {
 	unsigned caps;        /* VB_ENV_* flags */
 	const vb_env_options_t *options; /* its own command-line options, or NULL */
 	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
-	 * Must be fast (seconds at most) and must not leave anything behind. */
+	 * Must be fast (seconds at most) and must not leave anything behind.
+	 * Optional: vb_env_probe checks what every backend needs (the agent)
+	 * first. */
 	int (*probe)(const struct vb_run_cfg *cfg, vb_error_t *err);
 	/* What the last probe found, as data (new reference, or NULL), recorded
 	 * as "probe" with an environment that did not come up, so analysis
@@ -206,6 +208,11 @@ int vb_env_conf_set(struct vb_run_cfg *cfg, const char *name, const char *val, v
  * VM and baseline flags), probe and start, no undo key without an undo
  * hook, options whose fields lie in their configuration. */
 int vb_env_check(const vb_env_ops_t *ops, vb_error_t *err);
+
+/* Can this host run @ops for @cfg?  Its table checked, the agent every
+ * backend starts executable, then its probe hook.  0, or -1 with @err
+ * (VB_EUNAVAIL saying why; VB_EUSAGE for a broken table). */
+int vb_env_probe(const vb_env_ops_t *ops, const struct vb_run_cfg *cfg, vb_error_t *err);
 
 /* The names run.json uses for a class: "bare-metal", "container", "sandbox",
  * "hosted-vm", "hw-vm"; "none", "emulation", "hardware-assisted" ("unknown"

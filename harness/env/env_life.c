@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
 #include "harness/env/ct_common.h"
@@ -156,7 +157,7 @@ int vb_env_stop_ms(const vb_env_t *env, int cap_ms)
 	double s = env->cfg ? env->cfg->stop_timeout_s : 10;
 	int ms = s > 0 && s < 86400 ? (int)(s * 1000) : 10000;
 
-	if (vb_interrupted() && ms > VB_ENV_STOP_INTERRUPTED_MS)
+	if (vb_undo_interrupted() && ms > VB_ENV_STOP_INTERRUPTED_MS)
 		ms = VB_ENV_STOP_INTERRUPTED_MS; /* the user is waiting */
 	return cap_ms > 0 && cap_ms < ms ? cap_ms : ms;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/cgroup.h"
 #include "harness/core/undo.h"
 #include "lib/util.h"
@@ -168,8 +169,8 @@ int vb_inst_wait_any(vb_inst_t *const *ins, size_t n, int timeout_ms)
 	}
 	rc = poll(pfd, m, timeout_ms);
 	if (rc < 0 && errno == EINTR)
-		return vb_interrupted() ? -2 : -1;
-	if (vb_interrupted())
+		return vb_undo_interrupted() ? -2 : -1;
+	if (vb_undo_interrupted())
 		return -2;
 	for (i = 0; rc > 0 && i < m; i++)
 		if (pfd[i].revents)

@@ -36,7 +36,7 @@ typedef struct vb_inst {
  * Bring up an instance of @ops (vb_env_up, as every instance) with a copy
  * of @cfg, tagged @tag ("-d1"), on the CPU list @cpus (NULL: the run's).
  * Returns 0 (the start latency in env.start_ns), or -1 with @err; nothing
- * of a failed start remains.  Requests: vb_agent_run_request (agentio.h).
+ * of a failed start remains.  Requests: vb_agent_run_request (chan.h).
  */
 int vb_inst_start(vb_inst_t *in, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg, const char *tag,
 		  const char *cpus, vb_error_t *err);
@@ -61,7 +61,7 @@ json_t *vb_inst_disk(vb_inst_t *in);
  * reply when it is ok, else NULL with @err (the agent's error, VB_EINTR...).
  * vb_inst_call and vb_inst_send give the request the instance's next id
  * (whatever @req holds), so a stale or repeated reply never passes for the
- * answer to a later request (agentio.h).
+ * answer to a later request (chan.h).
  */
 json_t *vb_inst_call(vb_inst_t *in, const json_t *req, vb_error_t *err);
 

@@ -229,9 +229,6 @@ static int oci_probe(const struct vb_run_cfg *cfg, vb_error_t *err)
 	if (geteuid() != 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "needs root (rootless OCI runtimes are not supported yet)");
-	if (access(cfg->agent_path, X_OK) < 0)
-		return vb_error_set(err, VB_EUNAVAIL, errno, "agent %s not executable",
-				    cfg->agent_path);
 	if (pick_runtime(asked, name, sizeof(name), path, sizeof(path)) < 0) {
 		if (asked[0])
 			return vb_error_set(err, VB_EUNAVAIL, 0,

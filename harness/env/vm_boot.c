@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "harness/core/marker.h"
+#include "harness/core/agentmsg.h"
 #include "harness/core/options.h"
 #include "harness/core/undo.h"
 #include "harness/env/vm_int.h"
@@ -192,7 +193,7 @@ static int qemu_exited(vb_env_t *env, char *buf, size_t len)
 		return 0;
 	vb_undo_forget(env->chan.res);
 	env->chan.pid = 0;
-	vb_vm_exit_text(st, buf, len);
+	vb_vm_log_exit_text(st, buf, len);
 	return 1;
 }
 
@@ -218,7 +219,7 @@ static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
 			return vb_error_set(err, VB_EUNAVAIL, 0,
 					    "%s: %s before connecting to the agent channel",
 					    env->ops->name, how);
-		if (vb_interrupted())
+		if (vb_undo_interrupted())
 			return vb_error_set(err, VB_EINTR, 0, "%s: interrupted while starting",
 					    env->ops->name);
 		if (vb_now_ns() >= deadline)

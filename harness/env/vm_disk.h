@@ -1,7 +1,5 @@
 /*
- * vmsupport.h - the host-side pieces of a VM environment that are not QEMU
- * itself: the scratch disk image, the tail of a guest's console log, and
- * the host's TSC rate.
+ * vm_disk.h - the scratch disk image of a VM environment.
  *
  * The scratch disk is a sparse raw image file in the host's scratch
  * directory (so the guest's I/O lands on the same host filesystem as bare
@@ -15,12 +13,9 @@
  * --scratch names a block device (--allow-device) the image still is
  * vbench's own, in a private directory under /var/tmp: a guest never
  * writes to the device.
- *
- * A guest's console is untrusted text: the tail helper bounds what it reads
- * and replaces anything unprintable before it lands in an error message.
  */
-#ifndef VB_VMSUPPORT_H
-#define VB_VMSUPPORT_H
+#ifndef VB_VM_DISK_H
+#define VB_VM_DISK_H
 
 #include <jansson.h>
 #include <limits.h>
@@ -31,12 +26,12 @@
 #include "lib/error.h"
 #include "harness/core/options.h"
 
-#define VB_VMDISK_MIN (1ULL << 30)      /* smallest image */
-#define VB_VMDISK_SLACK (256ULL << 20)  /* added to twice the largest file */
-#define VB_VMDISK_FS "ext4"
-#define VB_VMDISK_MKFS_TIMEOUT_MS 120000
+#define VB_VM_DISK_MIN (1ULL << 30)      /* smallest image */
+#define VB_VM_DISK_SLACK (256ULL << 20)  /* added to twice the largest file */
+#define VB_VM_DISK_FS "ext4"
+#define VB_VM_DISK_MKFS_TIMEOUT_MS 120000
 
-typedef struct vb_vmdisk {
+typedef struct vb_vm_disk {
 	char path[PATH_MAX];   /* the raw image file (its name only: used through fd) */
 	int fd;                /* the image, O_RDWR, close-on-exec, above 2 (-1: none) */
 	char dir[PATH_MAX];    /* private directory holding it ("" when in cfg->scratch) */
@@ -46,21 +41,21 @@ typedef struct vb_vmdisk {
 	double mkfs_s;         /* wall time of mkfs.ext4 */
 	int res;               /* registry handle of the image */
 	int dir_res;           /* ... and of the private directory (0: none) */
-} vb_vmdisk_t;
+} vb_vm_disk_t;
 
 /*
  * Size of the image for a run whose largest I/O file is @largest bytes
  * (cfg->largest_file: the run layer computes it, run/sizing.c, from what it
- * sends each selected I/O workload): max(VB_VMDISK_MIN, 2 * @largest +
- * VB_VMDISK_SLACK) rounded up to a MiB.
+ * sends each selected I/O workload): max(VB_VM_DISK_MIN, 2 * @largest +
+ * VB_VM_DISK_SLACK) rounded up to a MiB.
  */
-uint64_t vb_vmdisk_size(uint64_t largest);
+uint64_t vb_vm_disk_size(uint64_t largest);
 
 /*
  * Create "<dir>/vbench-<tag>-<run id>.img" (dir: cfg->scratch, else, or
  * when that is a block device, a private registered directory under
  * /var/tmp) with O_CREAT | O_EXCL | O_NOFOLLOW, sparse, of
- * vb_vmdisk_size(cfg->largest_file) bytes, and format it with `mkfs.ext4 -q -F -E nodiscard,
+ * vb_vm_disk_size(cfg->largest_file) bytes, and format it with `mkfs.ext4 -q -F -E nodiscard,
  * lazy_itable_init=0,lazy_journal_init=0 /proc/self/fd/N`, N the image's
  * descriptor @d->fd, which mkfs inherits.  From its creation on the image
  * is used only through that descriptor (QEMU inherits it too: qemu.h
@@ -70,62 +65,17 @@ uint64_t vb_vmdisk_size(uint64_t largest);
  * mkfs.ext4), VB_ERESOURCE (not enough free space), VB_ESYS; nothing is
  * left behind on failure.
  */
-int vb_vmdisk_create(vb_vmdisk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err);
+int vb_vm_disk_create(vb_vm_disk_t *d, const vb_run_cfg_t *cfg, const char *tag, vb_error_t *err);
 
 /* Close the image's descriptor and remove the image (and its private
  * directory); safe twice. */
-void vb_vmdisk_destroy(vb_vmdisk_t *d);
+void vb_vm_disk_destroy(vb_vm_disk_t *d);
 
 /* The bytes the image occupies on the host (its allocated blocks, from its
  * descriptor) into *@bytes: 0, or -1 when it is not open. */
-int vb_vmdisk_usage(const vb_vmdisk_t *d, uint64_t *bytes);
+int vb_vm_disk_usage(const vb_vm_disk_t *d, uint64_t *bytes);
 
 /* {path, bytes, fs, largest_file_bytes, rule, mkfs, mkfs_s} (new reference). */
-json_t *vb_vmdisk_to_json(const vb_vmdisk_t *d);
-
-/*
- * Open the log @name beneath the run (or private) directory @dfd (@path
- * names it) for writing, truncated once it is known to be vbench's own
- * (vb_safefs_open_own): a symbolic or hard link in its place, another
- * user's file or anything but a regular file is refused (VB_EUSAGE,
- * naming it) and left as it was.  Returns a close-on-exec descriptor above
- * 2 (given to QEMU), or -1 with @err.
- */
-int vb_vm_log_open(int dfd, const char *name, const char *path, vb_error_t *err);
-
-/*
- * The last @nlines non-empty lines of the file @path written after offset
- * @from (0: the whole file; only its last 16 KiB are read), each made
- * printable (control and non-ASCII bytes become '?'), joined with " | "
- * into @out (at most @len - 1 bytes; when that is too little the oldest
- * text is dropped and "..." put in front).  "" when the file is missing or
- * holds nothing after @from.  (A console tail from the agent's ready
- * message on says only what the guest said after its normal boot.)
- */
-void vb_vm_log_tail(const char *path, off_t from, int nlines, char *out, size_t len);
-
-/*
- * How QEMU's process ended, from its wait status @status, into @buf: "QEMU
- * was killed by signal 9 (SIGKILL)", "QEMU exited with status 1", and the
- * two exits of vbench's own child before exec (126: it could not join the
- * allocation cgroup, 127: QEMU could not be executed).  Returns @buf.
- */
-char *vb_vm_exit_text(int status, char *buf, size_t len);
-
-/*
- * The text after @needle on the last line of @path (its last 16 KiB) that
- * holds it, made printable and trimmed, into @out; 1 when found, else 0
- * with @out "".  (The console's "Kernel panic - not syncing: ..." line.)
- */
-int vb_vm_log_find(const char *path, const char *needle, char *out, size_t len);
-
-/*
- * The host's TSC rate in kHz, measured against CLOCK_MONOTONIC_RAW over
- * about 20 ms (best of three), or 0 when the CPU has no invariant TSC
- * (/proc/cpuinfo without constant_tsc and nonstop_tsc) or is not x86.
- * A TCG guest reads the host's TSC, so this is what its kernel must be told
- * (qemu.h: tsc_early_khz).
- */
-uint64_t vb_vm_host_tsc_khz(void);
+json_t *vb_vm_disk_to_json(const vb_vm_disk_t *d);
 
 #endif

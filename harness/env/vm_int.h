@@ -1,7 +1,8 @@
 /*
  * vm_int.h - what the two files of the VM environments share (vm.c: the
  * tables, probe, prepare, run, describe, stop; vm_boot.c: starting QEMU
- * and waiting for the guest's agent).  Internal to those two files.
+ * and waiting for the guest's agent).  Internal to those two files (and
+ * their tests).
  */
 #ifndef VB_VM_INT_H
 #define VB_VM_INT_H
@@ -14,6 +15,7 @@
 #include "harness/env/env.h"
 #include "harness/env/vm_disk.h"
 #include "harness/env/vm_kvmprobe.h"
+#include "harness/env/vm_log.h"
 #include "harness/env/vm_qemu.h"
 #include "harness/image/guestimage.h"
 
@@ -24,9 +26,9 @@
 #define VM_QEMU_NAME "qemu-system-x86_64"
 
 typedef struct vm_priv {
-	vb_guest_image_t img;     /* kernel, initramfs */
+	vb_guestimage_t img;      /* kernel, initramfs */
 	int have_img;
-	vb_vmdisk_t disk;         /* the scratch disk image */
+	vb_vm_disk_t disk;        /* the scratch disk image */
 	int have_disk;
 	uint64_t allowance;       /* cgroup memory limit above guest RAM */
 	uint64_t tsc_khz;         /* host TSC rate given to a TCG guest (0: not given) */
@@ -63,6 +65,17 @@ static inline int vm_is_kvm(const vb_env_t *env)
 {
 	return !strcmp(env->ops->name, "kvm");
 }
+
+/* ---- vm.c ---- */
+
+/*
+ * The host's TSC rate in kHz, measured against CLOCK_MONOTONIC_RAW over
+ * about 20 ms (best of three), or 0 when the CPU has no invariant TSC
+ * (/proc/cpuinfo without constant_tsc and nonstop_tsc) or is not x86.
+ * A TCG guest reads the host's TSC, so this is what its kernel must be told
+ * (qemu.h: tsc_early_khz).
+ */
+uint64_t vb_vm_host_tsc_khz(void);
 
 /* ---- vm_boot.c ---- */
 

@@ -5,7 +5,7 @@
  * memory, kernel, initramfs, scratch disk, agent channel, console log) into
  * an argument vector for execv(): no shell, no string splicing.  It is a
  * pure function (it opens no file), so the generated vector is unit-tested
- * and also checked against the installed QEMU by tests/check_kvm.c.
+ * and also checked against the installed QEMU by tests/check_vm_qemu.c.
  *
  * Devices (everything else is off: -nodefaults, -no-user-config, no network
  * unless asked, no option ROMs on microvm):

@@ -17,7 +17,7 @@
 #include "harness/core/marker.h"
 #include "lib/util.h"
 
-uint64_t vb_fnv1a64(uint64_t h, const void *data, size_t len)
+uint64_t vb_cachefile_fnv1a64(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 	size_t i;
@@ -27,7 +27,7 @@ uint64_t vb_fnv1a64(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
-int vb_fnv1a64_file(uint64_t *h, const char *path, vb_error_t *err)
+int vb_cachefile_fnv1a64_file(uint64_t *h, const char *path, vb_error_t *err)
 {
 	char buf[1 << 16];
 	ssize_t n;
@@ -43,7 +43,7 @@ int vb_fnv1a64_file(uint64_t *h, const char *path, vb_error_t *err)
 			close(fd);
 			return -1;
 		}
-		*h = vb_fnv1a64(*h, buf, (size_t)n);
+		*h = vb_cachefile_fnv1a64(*h, buf, (size_t)n);
 	}
 	close(fd);
 	return 0;

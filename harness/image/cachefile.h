@@ -30,10 +30,10 @@ typedef struct vb_cachefile {
 } vb_cachefile_t;
 
 /* Continue the FNV-1a hash @h over @len bytes. */
-uint64_t vb_fnv1a64(uint64_t h, const void *data, size_t len);
+uint64_t vb_cachefile_fnv1a64(uint64_t h, const void *data, size_t len);
 
 /* Continue @h over the whole file @path.  Returns 0 or -1 with @err set. */
-int vb_fnv1a64_file(uint64_t *h, const char *path, vb_error_t *err);
+int vb_cachefile_fnv1a64_file(uint64_t *h, const char *path, vb_error_t *err);
 
 /*
  * Create @dir (and parents, 0755) and open a new temporary file for

@@ -53,8 +53,7 @@ static int elf_with_pvh(const char *path, char *why, size_t len)
  * to boot, the reason recorded).  An ELF image without the PVH note cannot
  * be booted by QEMU at all: -1 with @err set.
  */
-static int choose_boot_image(const vb_guest_image_opts_t *o, vb_guest_image_t *img,
-			     vb_error_t *err)
+static int choose_boot_image(const vb_guestimage_opts_t *o, vb_guestimage_t *img, vb_error_t *err)
 {
 	const char *image = img->chosen.image;
 	vb_vmlinux_t v;
@@ -78,7 +77,7 @@ static int choose_boot_image(const vb_guest_image_opts_t *o, vb_guest_image_t *i
 	return 0;
 }
 
-static int resolve_modules(vb_guest_image_t *img, vb_error_t *err)
+static int resolve_modules(vb_guestimage_t *img, vb_error_t *err)
 {
 	vb_kmod_db_t *db;
 	size_t n = 0;
@@ -99,8 +98,7 @@ static int resolve_modules(vb_guest_image_t *img, vb_error_t *err)
 	return rc;
 }
 
-int vb_guest_image_prepare_opts(const vb_guest_image_opts_t *o, vb_guest_image_t *img,
-				vb_error_t *err)
+int vb_guestimage_prepare_opts(const vb_guestimage_opts_t *o, vb_guestimage_t *img, vb_error_t *err)
 {
 	vb_initramfs_spec_t spec;
 	uint64_t t0 = vb_now_ns();
@@ -132,23 +130,23 @@ int vb_guest_image_prepare_opts(const vb_guest_image_opts_t *o, vb_guest_image_t
 	return 0;
 }
 
-int vb_guest_image_prepare(const char *kernel_opt, const char *agent_path, vb_guest_image_t *img,
-			   vb_error_t *err)
+int vb_guestimage_prepare(const char *kernel_opt, const char *agent_path, vb_guestimage_t *img,
+			  vb_error_t *err)
 {
-	vb_guest_image_opts_t o;
+	vb_guestimage_opts_t o;
 
 	memset(&o, 0, sizeof(o));
 	o.kernel = kernel_opt;
 	o.agent = agent_path;
-	return vb_guest_image_prepare_opts(&o, img, err);
+	return vb_guestimage_prepare_opts(&o, img, err);
 }
 
-void vb_guest_image_free(vb_guest_image_t *img)
+void vb_guestimage_free(vb_guestimage_t *img)
 {
 	vb_initramfs_free(&img->ir);
 }
 
-json_t *vb_guest_image_to_json(const vb_guest_image_t *img)
+json_t *vb_guestimage_to_json(const vb_guestimage_t *img)
 {
 	json_t *mods = vb_kmod_order_to_json(&img->modules);
 

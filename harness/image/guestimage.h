@@ -1,7 +1,7 @@
 /*
  * guestimage.h - everything a QEMU guest boots from, prepared in one call.
  *
- * The VM environments (hosted TCG, kvm) call vb_guest_image_prepare() once
+ * The VM environments (hosted TCG, kvm) call vb_guestimage_prepare() once
  * per run: it chooses the kernel (kernel.h), extracts its vmlinux for a PVH
  * boot (vmlinux.h), resolves the modules the guest needs (kmod.h) and builds
  * the initramfs around the agent (initramfs.h), reusing whatever an earlier
@@ -37,7 +37,7 @@
 #include "harness/image/kernel.h"
 #include "harness/image/kmod.h"
 
-typedef struct vb_guest_image {
+typedef struct vb_guestimage {
 	char kernel[PATH_MAX];     /* what -kernel gets: the vmlinux, or the bzImage */
 	int pvh;                   /* 1: kernel is an ELF vmlinux with the PVH note */
 	char no_pvh_reason[512];   /* why the bzImage is booted instead ("" when pvh) */
@@ -52,36 +52,36 @@ typedef struct vb_guest_image {
 	int initramfs_cache_hit;   /* the archive was already built */
 	vb_initramfs_t ir;         /* the archive in full */
 	double prepare_s;          /* wall time of the preparation */
-} vb_guest_image_t;
+} vb_guestimage_t;
 
 /* Where things are looked up and cached; NULL members take the defaults.
  * Tests point these at private directories. */
-typedef struct vb_guest_image_opts {
+typedef struct vb_guestimage_opts {
 	const char *kernel;             /* --kernel PATH (NULL or "": choose) */
 	const char *agent;              /* vbench-agent on the host */
 	const vb_kernel_where_t *where; /* kernel lookup (kernel.h) */
 	const char *busybox;            /* static busybox (VB_GUEST_BUSYBOX) */
 	const char *vmlinux_cache;      /* VB_CACHE_DIR "/vmlinux" */
 	const char *initramfs_cache;    /* VB_CACHE_DIR "/initramfs" */
-} vb_guest_image_opts_t;
+} vb_guestimage_opts_t;
 
 /*
  * Prepare the guest image for @agent_path with the kernel @kernel_opt
  * (--kernel, NULL or "" to choose).  Returns 0 with @img filled (release
- * with vb_guest_image_free), or -1 with @err set: VB_EUNAVAIL when no kernel,
+ * with vb_guestimage_free), or -1 with @err set: VB_EUNAVAIL when no kernel,
  * module, busybox or library can be had (the message names it), so the VM
  * environments are skipped with that reason.
  */
-int vb_guest_image_prepare(const char *kernel_opt, const char *agent_path, vb_guest_image_t *img,
-			   vb_error_t *err);
-int vb_guest_image_prepare_opts(const vb_guest_image_opts_t *o, vb_guest_image_t *img,
-				vb_error_t *err);
-void vb_guest_image_free(vb_guest_image_t *img);
+int vb_guestimage_prepare(const char *kernel_opt, const char *agent_path, vb_guestimage_t *img,
+			  vb_error_t *err);
+int vb_guestimage_prepare_opts(const vb_guestimage_opts_t *o, vb_guestimage_t *img,
+			       vb_error_t *err);
+void vb_guestimage_free(vb_guestimage_t *img);
 
 /* The modules the guest asks for (NULL-terminated). */
 extern const char *const vb_guest_modules[];
 
 /* The description for run.json (new reference). */
-json_t *vb_guest_image_to_json(const vb_guest_image_t *img);
+json_t *vb_guestimage_to_json(const vb_guestimage_t *img);
 
 #endif

@@ -318,19 +318,20 @@ static int hash_list(const vb_initramfs_spec_t *sp, const list_t *l, uint64_t *h
 	unsigned meta[4];
 	size_t i;
 
-	*h = vb_fnv1a64(VB_FNV_INIT, FORMAT_TAG, sizeof(FORMAT_TAG));
+	*h = vb_cachefile_fnv1a64(VB_FNV_INIT, FORMAT_TAG, sizeof(FORMAT_TAG));
 	for (i = 0; i < l->n; i++) {
 		const entry_t *e = &l->e[i];
 		meta[0] = e->type;
 		meta[1] = e->mode;
 		meta[2] = e->type == AE_IFCHR ? e->rmajor : 0;
 		meta[3] = e->type == AE_IFCHR ? e->rminor : 0;
-		*h = vb_fnv1a64(*h, e->path, strlen(e->path) + 1);
-		*h = vb_fnv1a64(*h, meta, sizeof(meta));
+		*h = vb_cachefile_fnv1a64(*h, e->path, strlen(e->path) + 1);
+		*h = vb_cachefile_fnv1a64(*h, meta, sizeof(meta));
 		if (e->data)
-			*h = vb_fnv1a64(*h, e->data, e->len);
+			*h = vb_cachefile_fnv1a64(*h, e->data, e->len);
 		else if (e->type == AE_IFREG &&
-			 vb_fnv1a64_file(h, source_of(sp, e, buf, sizeof(buf)), l->err) < 0)
+			 vb_cachefile_fnv1a64_file(h, source_of(sp, e, buf, sizeof(buf)), l->err) <
+			     0)
 			return -1;
 	}
 	return 0;

@@ -353,13 +353,13 @@ int vb_kmod_depmod(const char *dir, vb_error_t *err)
 		goto out;
 	}
 	snprintf(p, sizeof(p), "%s/modules.softdep", dir);
-	if (vb_write_file_atomic(p, t.softdep, strlen(t.softdep), err) < 0)
+	if (vb_safefs_write_atomic(p, t.softdep, strlen(t.softdep), err) < 0)
 		goto out;
 	snprintf(p, sizeof(p), "%s/modules.alias", dir);
-	if (vb_write_file_atomic(p, t.alias, strlen(t.alias), err) < 0)
+	if (vb_safefs_write_atomic(p, t.alias, strlen(t.alias), err) < 0)
 		goto out;
 	snprintf(p, sizeof(p), "%s/modules.dep", dir); /* last: it marks the set complete */
-	rc = vb_write_file_atomic(p, t.dep, strlen(t.dep), err);
+	rc = vb_safefs_write_atomic(p, t.dep, strlen(t.dep), err);
 out:
 	vb_kmod_text_free(&t);
 	return rc;

@@ -179,11 +179,11 @@ int vb_rootfs_hash(const vb_rootfs_t *rf, uint64_t *hash, vb_error_t *err)
 	const char *inside[VB_ROOTFS_MAX_LIBS + 2], *src[VB_ROOTFS_MAX_LIBS + 2];
 	static const char version[] = "vbench rootfs tar 1";
 	size_t n = tree_files(rf, inside, src), i;
-	uint64_t h = vb_fnv1a64(VB_FNV_INIT, version, sizeof(version));
+	uint64_t h = vb_cachefile_fnv1a64(VB_FNV_INIT, version, sizeof(version));
 
 	for (i = 0; i < n; i++) {
-		h = vb_fnv1a64(h, inside[i], strlen(inside[i]) + 1);
-		if (vb_fnv1a64_file(&h, src[i], err) < 0)
+		h = vb_cachefile_fnv1a64(h, inside[i], strlen(inside[i]) + 1);
+		if (vb_cachefile_fnv1a64_file(&h, src[i], err) < 0)
 			return -1;
 	}
 	*hash = h;

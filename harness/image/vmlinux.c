@@ -224,7 +224,7 @@ int vb_vmlinux_extract(const char *bzimage, const char *cache_dir, vb_vmlinux_t 
 	img = map_file(bzimage, &len, err);
 	if (!img)
 		return -1;
-	v->key = vb_fnv1a64(VB_FNV_INIT, img, len);
+	v->key = vb_cachefile_fnv1a64(VB_FNV_INIT, img, len);
 	snprintf(name, sizeof(name), "%016llx.vmlinux", (unsigned long long)v->key);
 	snprintf(v->path, sizeof(v->path), "%s/%s", dir, name);
 	if (access(v->path, R_OK) == 0) {

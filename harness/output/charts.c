@@ -45,7 +45,7 @@
 /* ---- quoting (charts_int.h) ---- */
 
 /* @s as a gnuplot single-quoted string: quotes doubled, control characters as spaces. */
-void vb_chart_gp_str(FILE *f, const char *s)
+void vb_charts_gp_str(FILE *f, const char *s)
 {
 	unsigned char c;
 
@@ -61,7 +61,7 @@ void vb_chart_gp_str(FILE *f, const char *s)
 }
 
 /* @s as a double-quoted column of a data file (no quote or control character inside). */
-void vb_chart_dat_str(FILE *f, const char *s)
+void vb_charts_dat_str(FILE *f, const char *s)
 {
 	unsigned char c;
 
@@ -75,7 +75,7 @@ void vb_chart_dat_str(FILE *f, const char *s)
 }
 
 /* @s inside a comment line of a data file: control characters as spaces. */
-void vb_chart_dat_plain(FILE *f, const char *s)
+void vb_charts_dat_plain(FILE *f, const char *s)
 {
 	unsigned char c;
 
@@ -86,7 +86,7 @@ void vb_chart_dat_plain(FILE *f, const char *s)
 }
 
 /* A number column; '?' when it does not exist. */
-void vb_chart_dat_num(FILE *f, double v)
+void vb_charts_dat_num(FILE *f, double v)
 {
 	if (isfinite(v))
 		fprintf(f, " %.6g", v);

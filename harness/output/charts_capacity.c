@@ -7,8 +7,8 @@
  * the measurement gets no chart at all (-1).
  *
  * Untrusted strings (environment names and types from run.json) reach a
- * script only through vb_chart_gp_str and a data file only through
- * vb_chart_dat_str.
+ * script only through vb_charts_gp_str and a data file only through
+ * vb_charts_dat_str.
  */
 #include "harness/output/charts_int.h"
 
@@ -32,7 +32,7 @@ static void env_key(FILE *gp, const char *name, const json_t *o)
 	char buf[256];
 
 	snprintf(buf, sizeof(buf), "%s: %s", name, jstr(o, "type") ?: "?");
-	vb_chart_gp_str(gp, buf);
+	vb_charts_gp_str(gp, buf);
 }
 
 /* Settings every panel starts from: the loop re-runs the body for each terminal. */
@@ -47,8 +47,8 @@ static void reset(FILE *gp)
 
 /* ---- density ---- */
 
-int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			   size_t len)
+int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			    size_t len)
 {
 	const json_t *all = json_object_get(sum, "density"), *e, *in, *load = NULL;
 	const char *env, *names[64];
@@ -65,15 +65,15 @@ int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	      dat);
 	json_object_foreach ((json_t *)all, env, e) {
 		const json_t *pi = json_object_get(e, "per_instance");
-		double v[2] = { vb_report_num(pi, "pss_idle_bytes") / 1048576.0,
-				 vb_report_num(pi, "pss_loaded_bytes") / 1048576.0 };
+		double v[2] = { vb_table_num(pi, "pss_idle_bytes") / 1048576.0,
+				 vb_table_num(pi, "pss_loaded_bytes") / 1048576.0 };
 
 		if (!load)
 			load = json_object_get(e, "load");
-		vb_chart_dat_str(dat, env);
-		fprintf(dat, " %ld", strtol(vb_chart_colour(env) + 1, NULL, 16));
+		vb_charts_dat_str(dat, env);
+		fprintf(dat, " %ld", strtol(vb_charts_colour(env) + 1, NULL, 16));
 		for (k = 0; k < 2; k++) {
-			vb_chart_dat_num(dat, v[k]);
+			vb_charts_dat_num(dat, v[k]);
 			zero |= isfinite(v[k]) && v[k] <= 0;
 			lo = isfinite(v[k]) && v[k] > 0 && v[k] < lo ? v[k] : lo;
 			hi = isfinite(v[k]) && v[k] > hi ? v[k] : hi;
@@ -85,12 +85,12 @@ int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	/* Blocks 1..n: each environment's instances, "index start_ms" (two blank lines apart). */
 	json_object_foreach ((json_t *)all, env, e) {
 		fputs("\n\n# ", dat);
-		vb_chart_dat_plain(dat, env);
+		vb_charts_dat_plain(dat, env);
 		fputs(": instance (start order), start latency (ms)\n", dat);
 		k = 0;
 		json_array_foreach (json_object_get(e, "instances"), i, in) {
 			fprintf(dat, "%zu", ++k);
-			vb_chart_dat_num(dat, vb_report_num(in, "start_latency_ns") / 1e6);
+			vb_charts_dat_num(dat, vb_table_num(in, "start_latency_ns") / 1e6);
 			fputc('\n', dat);
 		}
 		if (!k) /* an empty block would stop gnuplot: one missing point */
@@ -102,19 +102,19 @@ int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	d->width = 1000;
 	d->height = 500;
 	fputs("    set multiplot layout 1,2 title ", gp);
-	vb_chart_title(gp, sum, "Density: instances side by side");
+	vb_charts_title(gp, sum, "Density: instances side by side");
 	fputc('\n', gp);
 	reset(gp);
 	fputs("    set offsets 0, 0, graph 0.15, 0\n    set key below horizontal\n"
 	      "    set format y '%g'\n",
 	      gp);
-	vb_chart_env_xtics(gp, names, n);
+	vb_charts_env_xtics(gp, names, n);
 	fprintf(gp, "    set title 'Host memory per instance (median PSS)'\n    set ylabel 'MiB%s'\n",
-		vb_chart_log_y(NULL, lo, hi, zero) ? " (log scale)" : "");
-	vb_chart_log_y(gp, lo, hi, zero);
+		vb_charts_log_y(NULL, lo, hi, zero) ? " (log scale)" : "");
+	vb_charts_log_y(gp, lo, hi, zero);
 	snprintf(title, sizeof(title), "under load (each holding %d%% of its allocation)",
 		 (int)json_integer_value(json_object_get(load, "hold_pct")));
-	vb_chart_pair_bars(gp, "density.dat", 0, 3, "idle", 4, title);
+	vb_charts_pair_bars(gp, "density.dat", 0, 3, "idle", 4, title);
 	reset(gp);
 	fprintf(gp,
 		"    set offsets 0, 0, graph 0.1, 0\n    set xrange [0.5:%zu.5]\n    set xtics 1\n"
@@ -126,7 +126,7 @@ int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	json_object_foreach ((json_t *)all, env, e) {
 		fprintf(gp, "%s'density.dat' index %zu using 1:2 with linespoints pt 7",
 			block ? ", \\\n        " : " ", block + 1);
-		vb_chart_lc(gp, env);
+		vb_charts_lc(gp, env);
 		fputs(" title ", gp);
 		env_key(gp, env, e);
 		block++;
@@ -173,12 +173,12 @@ static int measured(const json_t *n, const char *const *kinds, size_t nk)
 	size_t k;
 
 	for (k = 0; k < nk; k++)
-		if (isfinite(vb_report_num(slowdown_of(n, kinds[k]), "ratio")))
+		if (isfinite(vb_table_num(slowdown_of(n, kinds[k]), "ratio")))
 			return 1;
 	return 0;
 }
 
-int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			 size_t len)
 {
 	const json_t *all = json_object_get(sum, "noisy"), *n, *sd;
@@ -196,56 +196,56 @@ int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t
 	json_object_foreach ((json_t *)all, env, n)
 		if (measured(n, kinds, nk)) {
 			fputc(' ', dat);
-			vb_chart_dat_plain(dat, env);
+			vb_charts_dat_plain(dat, env);
 		}
 	fputs("\n# the victim's slowdown (ratio of medians), its interval's low and high; ? = "
 	      "not measured.\n",
 	      dat);
 	for (k = 0; k < nk; k++) {
-		vb_chart_dat_str(dat, kinds[k]);
+		vb_charts_dat_str(dat, kinds[k]);
 		json_object_foreach ((json_t *)all, env, n) {
 			if (!measured(n, kinds, nk))
 				continue;
 			sd = slowdown_of(n, kinds[k]);
-			r = vb_report_num(sd, "ratio");
-			lo = vb_report_num(sd, "ci_low");
-			hi = vb_report_num(sd, "ci_high");
+			r = vb_table_num(sd, "ratio");
+			lo = vb_table_num(sd, "ci_low");
+			hi = vb_table_num(sd, "ci_high");
 			rows += isfinite(r);
 			if (isfinite(r)) {
 				zero |= r <= 0 || (isfinite(lo) && lo <= 0);
 				ymin = fmin(ymin, isfinite(lo) && lo > 0 ? lo : r);
 				ymax = fmax(ymax, isfinite(hi) ? hi : r);
 			}
-			vb_chart_dat_num(dat, r);
-			vb_chart_dat_num(dat, isfinite(r) && isfinite(lo) ? lo : r);
-			vb_chart_dat_num(dat, isfinite(r) && isfinite(hi) ? hi : r);
+			vb_charts_dat_num(dat, r);
+			vb_charts_dat_num(dat, isfinite(r) && isfinite(lo) ? lo : r);
+			vb_charts_dat_num(dat, isfinite(r) && isfinite(hi) ? hi : r);
 		}
 		fputc('\n', dat);
 	}
 	if (!rows)
 		return snprintf(note, len, "no noisy-neighbour pair was measured"), 0;
 	d->width = (int)(nk * (nenv * 70 + 120)) + 260;
-	d->width = d->width < VB_CHART_MIN_WIDTH	? VB_CHART_MIN_WIDTH
+	d->width = d->width < VB_CHARTS_MIN_WIDTH	? VB_CHARTS_MIN_WIDTH
 		   : d->width > 1400 ? 1400
 				     : d->width;
 	d->height = 480;
 	reset(gp);
 	fputs("    set title ", gp);
-	vb_chart_title(gp, sum, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
+	vb_charts_title(gp, sum, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
 	fputs("\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
 	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
 	      "    set xlabel 'aggressor kind'\n    set key below\n    set format y '%g'\n",
 	      gp);
 	fprintf(gp, "    set ylabel 'victim slowdown (x%s)'\n",
-		vb_chart_log_y(NULL, ymin, ymax, zero) ? ", log scale" : "");
-	vb_chart_log_y(gp, ymin, ymax, zero);
+		vb_charts_log_y(NULL, ymin, ymax, zero) ? ", log scale" : "");
+	vb_charts_log_y(gp, ymin, ymax, zero);
 	fputs("    plot", gp);
 	json_object_foreach ((json_t *)all, env, n) {
 		if (!measured(n, kinds, nk))
 			continue;
 		fprintf(gp, "%s'noisy.dat' using %zu:%zu:%zu%s", col == 2 ? " " : ", \\\n        ",
 			col, col + 1, col + 2, col == 2 ? ":xtic(1)" : "");
-		vb_chart_lc(gp, env);
+		vb_charts_lc(gp, env);
 		fputs(" title ", gp);
 		env_key(gp, env, n);
 		col += 3;

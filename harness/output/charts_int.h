@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef struct vb_chart_dims {
+typedef struct vb_charts_dims {
 	int width; /* pixels of both images */
 	int height;
 } vb_chart_dims_t;
@@ -34,44 +34,44 @@ typedef struct vb_chart {
 
 /* @s as a gnuplot single-quoted string: quotes doubled, control characters as
  * spaces (gnuplot expands neither macros nor backquotes inside). */
-void vb_chart_gp_str(FILE *f, const char *s);
+void vb_charts_gp_str(FILE *f, const char *s);
 
 /* @s as a double-quoted column of a data file, after a space (a '"' becomes
  * '\'', control characters spaces). */
-void vb_chart_dat_str(FILE *f, const char *s);
+void vb_charts_dat_str(FILE *f, const char *s);
 
 /* @s inside a comment line of a data file: control characters as spaces. */
-void vb_chart_dat_plain(FILE *f, const char *s);
+void vb_charts_dat_plain(FILE *f, const char *s);
 
 /* A number column, after a space; '?' (the missing datum) when not finite. */
-void vb_chart_dat_num(FILE *f, double v);
+void vb_charts_dat_num(FILE *f, double v);
 
 /* ---- shared by every chart (charts_style.c) ---- */
 
-#define VB_CHART_LOG_SPAN 10.0 /* values spanning more than this factor: a log scale */
-#define VB_CHART_MIN_WIDTH 940 /* pixels: the title's second line (where) fits */
+#define VB_CHARTS_LOG_SPAN 10.0 /* values spanning more than this factor: a log scale */
+#define VB_CHARTS_MIN_WIDTH 940 /* pixels: the title's second line (where) fits */
 
 /* The colour of environment @env ("#RRGGBB"): the same in every chart
  * (Okabe-Ito, colour-blind safe, by the environment's place in the backend
  * table). */
-const char *vb_chart_colour(const char *env);
+const char *vb_charts_colour(const char *env);
 
 /* " lc rgb '#RRGGBB'": @env's colour, after a plot element. */
-void vb_chart_lc(FILE *gp, const char *env);
+void vb_charts_lc(FILE *gp, const char *env);
 
 /* A title (after "set title " or "multiplot ... title "): @what, and on a
  * second line where and when it was measured (the summary's "where" when
  * report_dir.c added it from the run: host, run date, profile and
  * repetitions; else the host's CPU and kernel). */
-void vb_chart_title(FILE *gp, const json_t *sum, const char *what);
+void vb_charts_title(FILE *gp, const json_t *sum, const char *what);
 
 /* The y axis of values from @lo to @hi (@zero: one is 0 or less): a log
- * scale when they span more than VB_CHART_LOG_SPAN, else linear from 0.
+ * scale when they span more than VB_CHARTS_LOG_SPAN, else linear from 0.
  * Returns 1 for the log scale (@gp NULL: only says which). */
-int vb_chart_log_y(FILE *gp, double lo, double hi, int zero);
+int vb_charts_log_y(FILE *gp, double lo, double hi, int zero);
 
 /* x ticks at 0, 1, ... named @names[0..@n), and the x range around them. */
-void vb_chart_env_xtics(FILE *gp, const char *const *names, size_t n);
+void vb_charts_env_xtics(FILE *gp, const char *const *names, size_t n);
 
 /*
  * The plot command of two bars per environment: the rows of block @index
@@ -80,7 +80,7 @@ void vb_chart_env_xtics(FILE *gp, const char *const *names, size_t n);
  * bar), each in the environment's colour with its value above it, and one
  * grey key entry each (@ta, @tb) saying which is which.
  */
-void vb_chart_pair_bars(FILE *gp, const char *file, size_t index, int a, const char *ta, int b,
+void vb_charts_pair_bars(FILE *gp, const char *file, size_t index, int a, const char *ta, int b,
 			const char *tb);
 
 /* Every chart, in the order of the report; ends with a NULL name. */
@@ -91,9 +91,9 @@ extern const vb_chart_t vb_plan_charts[];
 
 /* The density and noisy-neighbour charts of a summary (charts_capacity.c),
  * entries of vb_charts[]; -1 when the run did not measure them. */
-int vb_chart_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			   size_t len);
-int vb_chart_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			 size_t len);
+int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			    size_t len);
+int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			  size_t len);
 
 #endif

@@ -8,7 +8,7 @@
  * The bars are placed at explicit x positions (environment i, service j at
  * i * (services + 1) + j) so that every bar can carry its label; service and
  * environment names from the plan file and run.json reach the script only
- * through vb_chart_gp_str and the data file only through vb_chart_dat_str.
+ * through vb_charts_gp_str and the data file only through vb_charts_dat_str.
  */
 #include "harness/output/charts_int.h"
 
@@ -48,13 +48,13 @@ static size_t hosts_block(const json_t *envs, FILE *dat, double *max)
 		fit = fit_of(e);
 		h = fit ? (double)json_integer_value(json_object_get(fit, "hosts_needed")) : NAN;
 		fprintf(dat, "%zu", i);
-		vb_chart_dat_num(dat, h);
-		vb_chart_dat_num(dat, fit ? h : 0);
-		vb_chart_dat_str(dat, fit ? jstr(fit, "binding")
+		vb_charts_dat_num(dat, h);
+		vb_charts_dat_num(dat, fit ? h : 0);
+		vb_charts_dat_str(dat, fit ? jstr(fit, "binding")
 				      : json_is_true(json_object_get(e, "planned"))
 					  ? "does not fit"
 					  : "not planned");
-		fprintf(dat, " %ld\n", strtol(vb_chart_colour(jstr(e, "name")) + 1, NULL, 16));
+		fprintf(dat, " %ld\n", strtol(vb_charts_colour(jstr(e, "name")) + 1, NULL, 16));
 		fits += fit != NULL;
 		if (fit && h > *max)
 			*max = h;
@@ -77,10 +77,10 @@ static void service_block(const json_t *envs, size_t j, size_t nsvc, FILE *dat, 
 		s = json_array_get(json_object_get(fit, "services"), j);
 		v = s ? (double)json_integer_value(json_object_get(s, "per_host")) : NAN;
 		fprintf(dat, "%zu", i * (nsvc + 1) + j);
-		vb_chart_dat_num(dat, v);
+		vb_charts_dat_num(dat, v);
 		if (v > *max)
 			*max = v;
-		vb_chart_dat_str(dat, s ? jstr(s, "binding") : "");
+		vb_charts_dat_str(dat, s ? jstr(s, "binding") : "");
 		fputc('\n', dat);
 	}
 }
@@ -94,7 +94,7 @@ static void env_tics(FILE *gp, const json_t *envs, double step, double off)
 	fputs("    set xtics (", gp);
 	json_array_foreach (envs, i, e) {
 		fputs(i ? ", " : "", gp);
-		vb_chart_gp_str(gp, jstr(e, "name"));
+		vb_charts_gp_str(gp, jstr(e, "name"));
 		fprintf(gp, " %g", step * (double)i + off);
 	}
 	fputs(")\n", gp);
@@ -124,7 +124,7 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 	d->width = d->width < 900 ? 900 : d->width > 1600 ? 1600 : d->width;
 	d->height = 500;
 	fputs("    set multiplot layout 1,2 title ", gp);
-	vb_chart_gp_str(gp, "Capacity plan per environment (labels: the binding resource)");
+	vb_charts_gp_str(gp, "Capacity plan per environment (labels: the binding resource)");
 	fprintf(gp,
 		"\n    unset xlabel\n    set grid ytics\n    set yrange [0:*]\n"
 		"    set offsets 0, 0, graph 0.15, 0\n    set style fill solid 0.6 border -1\n"
@@ -145,7 +145,7 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 	json_array_foreach (svcs, j, s) {
 		fprintf(gp, "%s'plan.dat' index %zu using 1:2 with boxes title ",
 			j ? ", \\\n        " : " ", j + 1);
-		vb_chart_gp_str(gp, jstr(s, "name"));
+		vb_charts_gp_str(gp, jstr(s, "name"));
 		fprintf(gp,
 			", \\\n        'plan.dat' index %zu using 1:2:3 with labels offset "
 			"0,0.8 font ',8' notitle",

@@ -6,8 +6,8 @@
  * missing datum here), never as zero.
  *
  * Untrusted strings (names, units from run.json) reach a script only through
- * vb_chart_gp_str (single quotes: no macro or backquote expansion in
- * gnuplot) and a data file only through vb_chart_dat_str / _plain.
+ * vb_charts_gp_str (single quotes: no macro or backquote expansion in
+ * gnuplot) and a data file only through vb_charts_dat_str / _plain.
  *
  * Colours, titles and the choice of a log scale are charts_style.c's; the
  * repetitions drawn beside the medians are the "points" vb_charts_input
@@ -34,14 +34,14 @@ static const char *jstr(const json_t *o, const char *key)
 /* Median, low and high of a quantity; the bounds fall back to the median without an interval. */
 static void dat_triple(FILE *f, const json_t *q, const char *center)
 {
-	double m = vb_report_num(q, center), lo = vb_report_num(q, "ci_low"),
-	       hi = vb_report_num(q, "ci_high");
+	double m = vb_table_num(q, center), lo = vb_table_num(q, "ci_low"),
+	       hi = vb_table_num(q, "ci_high");
 
 	if (!isfinite(lo) || !isfinite(hi))
 		lo = hi = m;
-	vb_chart_dat_num(f, m);
-	vb_chart_dat_num(f, isfinite(m) ? lo : NAN);
-	vb_chart_dat_num(f, isfinite(m) ? hi : NAN);
+	vb_charts_dat_num(f, m);
+	vb_charts_dat_num(f, isfinite(m) ? lo : NAN);
+	vb_charts_dat_num(f, isfinite(m) ? hi : NAN);
 }
 
 /* ---- shared pieces ---- */
@@ -91,14 +91,14 @@ static void dat_env_names(FILE *dat, const json_t *envs, const char *use)
 	json_array_foreach(envs, ei, e)
 		if (use[ei]) {
 			fputc(' ', dat);
-			vb_chart_dat_plain(dat, jstr(e, "name"));
+			vb_charts_dat_plain(dat, jstr(e, "name"));
 		}
 }
 
 /* @env's colour as a number column (gnuplot's "lc rgb variable"). */
 static void dat_rgb(FILE *f, const char *env)
 {
-	fprintf(f, " %ld", strtol(vb_chart_colour(env) + 1, NULL, 16));
+	fprintf(f, " %ld", strtol(vb_charts_colour(env) + 1, NULL, 16));
 }
 
 /* A grid of @n panels: columns, rows, and the size of the whole chart. */
@@ -107,7 +107,7 @@ static void grid(size_t n, size_t *cols, size_t *rows, vb_chart_dims_t *d)
 	*cols = n <= 3 ? n : n == 4 ? 2 : n <= 9 ? 3 : 4;
 	*rows = (n + *cols - 1) / *cols;
 	d->width = (int)(*cols * PANEL_W) + 20;
-	d->width = d->width < VB_CHART_MIN_WIDTH ? VB_CHART_MIN_WIDTH : d->width;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
 	d->height = (int)(*rows * PANEL_H) + 40;
 }
 
@@ -124,7 +124,7 @@ static void env_title(FILE *gp, const json_t *e)
 
 	snprintf(buf, sizeof(buf), "%s: %s (%s)", jstr(e, "name") ?: "", jstr(e, "type") ?: "",
 		 jstr(e, "mechanism") ?: "");
-	vb_chart_gp_str(gp, buf);
+	vb_charts_gp_str(gp, buf);
 }
 
 /* ---- overhead: ratio per workload and environment, log scale ---- */
@@ -197,14 +197,14 @@ static void points_blocks(const json_t *sum, FILE *dat, const char *use, int *ha
 		if (!use[ei])
 			continue;
 		fputs("\n\n# ", dat);
-		vb_chart_dat_plain(dat, jstr(e, "name"));
+		vb_charts_dat_plain(dat, jstr(e, "name"));
 		fputs(": workload index, each repetition's ratio\n", dat);
 		has[k] = 0;
 		json_array_foreach(wls, wi, w)
 			json_array_foreach(points(sum, jstr(e, "name"), jstr(w, "name"), "ratios"), i,
 					   x) {
 				fprintf(dat, "%zu", wi);
-				vb_chart_dat_num(dat, json_is_number(x) ? json_number_value(x) : NAN);
+				vb_charts_dat_num(dat, json_is_number(x) ? json_number_value(x) : NAN);
 				fputc('\n', dat);
 				has[k] = 1;
 			}
@@ -234,12 +234,12 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(envs, ei, e)
 		json_array_foreach(wls, wi, w) {
 			ov = json_object_get(primary(sum, e, w), "overhead");
-			if (!strcmp(jstr(e, "name"), base) || !isfinite(vb_report_num(ov, "ratio")))
+			if (!strcmp(jstr(e, "name"), base) || !isfinite(vb_table_num(ov, "ratio")))
 				continue;
 			n += !use[ei];
 			use[ei] = 1;
 			for (k = 0; k < 3; k++) {
-				v = vb_report_num(ov, keys[k]);
+				v = vb_table_num(ov, keys[k]);
 				lo = isfinite(v) && v < lo ? v : lo;
 				hi = isfinite(v) && v > hi ? v : hi;
 			}
@@ -253,7 +253,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	fputs("# vbench chart data: overhead of each workload's primary metric, time per unit\n"
 	      "# of work relative to ",
 	      dat);
-	vb_chart_dat_plain(dat, base);
+	vb_charts_dat_plain(dat, base);
 	fputs(", and its bootstrap interval; ? = no value.\n"
 	      "# Block 0 columns: workload, then ratio, ci_low, ci_high of each environment:",
 	      dat);
@@ -262,7 +262,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	      "median.\n",
 	      dat);
 	json_array_foreach(wls, wi, w) {
-		vb_chart_dat_str(dat, jstr(w, "name"));
+		vb_charts_dat_str(dat, jstr(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (use[ei])
 				dat_triple(dat, json_object_get(primary(sum, e, w), "overhead"),
@@ -273,7 +273,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	d->width = (int)(nwl > 8 ? 360 + nwl * 60 : 900);
 	d->height = 560;
 	fputs("    set title ", gp);
-	vb_chart_title(gp, sum,
+	vb_charts_title(gp, sum,
 		       "Overhead per workload: time per unit of work relative to the baseline "
 		       "(median, interval, repetitions)");
 	fputs("\n    set ylabel ", gp);
@@ -281,7 +281,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		char buf[256];
 
 		snprintf(buf, sizeof(buf), "ratio to %s (log scale; x1 = no overhead)", base);
-		vb_chart_gp_str(gp, buf);
+		vb_charts_gp_str(gp, buf);
 	}
 	fprintf(gp,
 		"\n    set logscale y\n"
@@ -302,7 +302,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			", \\\n        'overhead.dat' index 0 using ($0%+.3f):%zu:%zu:%zu%s with "
 			"yerrorbars pt %zu ps 1.3 lw 1.5",
 			off, 2 + 3 * k, 3 + 3 * k, 4 + 3 * k, k ? "" : ":xtic(1)", 5 + 2 * (k % 4));
-		vb_chart_lc(gp, jstr(e, "name"));
+		vb_charts_lc(gp, jstr(e, "name"));
 		fputs(" title ", gp);
 		env_title(gp, e);
 		if (has[k]) { /* the repetitions, just right of the median */
@@ -310,7 +310,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 				", \\\n        'overhead.dat' index %zu using ($1%+.3f):2 with points "
 				"pt 6 ps 0.6",
 				k + 1, off + 0.06);
-			vb_chart_lc(gp, jstr(e, "name"));
+			vb_charts_lc(gp, jstr(e, "name"));
 			fputs(" notitle", gp);
 		}
 		k++;
@@ -337,11 +337,11 @@ static size_t absolute_range(const json_t *sum, const json_t *w, double *lo, dou
 	*zero = 0;
 	json_array_foreach(envs, ei, e) {
 		m = primary(sum, e, w);
-		if (!isfinite(vb_report_num(m, "median")))
+		if (!isfinite(vb_table_num(m, "median")))
 			continue;
 		ne++;
 		for (k = 0; k < 3; k++) {
-			v = vb_report_num(m, keys[k]);
+			v = vb_table_num(m, keys[k]);
 			if (!isfinite(v))
 				continue;
 			if (v <= 0)
@@ -372,15 +372,15 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		if (!absolute_range(sum, w, &lo, &hi, &zero))
 			continue;
 		fputs(n ? "\n\n# " : "# ", dat);
-		vb_chart_dat_plain(dat, jstr(w, "name"));
+		vb_charts_dat_plain(dat, jstr(w, "name"));
 		fputs(": ", dat);
-		vb_chart_dat_plain(dat, jstr(w, "primary_metric"));
+		vb_charts_dat_plain(dat, jstr(w, "primary_metric"));
 		fputc('\n', dat);
 		json_array_foreach(envs, ei, e) {
 			m = (json_t *)primary(sum, e, w);
-			if (!isfinite(vb_report_num(m, "median")))
+			if (!isfinite(vb_table_num(m, "median")))
 				continue;
-			vb_chart_dat_str(dat, jstr(e, "name"));
+			vb_charts_dat_str(dat, jstr(e, "name"));
 			dat_rgb(dat, jstr(e, "name"));
 			dat_triple(dat, m, "median");
 			fputc('\n', dat);
@@ -389,12 +389,12 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		pos = 0;
 		ne = 0;
 		json_array_foreach(envs, ei, e) {
-			if (!isfinite(vb_report_num(primary(sum, e, w), "median")))
+			if (!isfinite(vb_table_num(primary(sum, e, w), "median")))
 				continue;
 			json_array_foreach(points(sum, jstr(e, "name"), jstr(w, "name"), "values"), i,
 					   x) {
 				fprintf(dat, "%.2f", (double)pos + 0.38);
-				vb_chart_dat_num(dat, json_number_value(x));
+				vb_charts_dat_num(dat, json_number_value(x));
 				dat_rgb(dat, jstr(e, "name"));
 				fputc('\n', dat);
 				ne++;
@@ -410,7 +410,7 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	grid(n, &cols, &rows, d);
 	d->height += 30;
 	fprintf(gp, "    set multiplot layout %zu,%zu title ", rows, cols);
-	vb_chart_title(gp, sum, "Primary metric per environment (median, bootstrap interval, "
+	vb_charts_title(gp, sum, "Primary metric per environment (median, bootstrap interval, "
 				"repetitions)");
 	fputs("\n    set style fill solid 0.6 border -1\n"
 	      "    set grid ytics\n"
@@ -428,13 +428,13 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		snprintf(buf, sizeof(buf), "%s: %s (%s is better)", jstr(w, "name"),
 			 jstr(w, "primary_metric"), jstr(def, "better") ?: "?");
 		fputs("    set title ", gp);
-		vb_chart_gp_str(gp, buf);
+		vb_charts_gp_str(gp, buf);
 		fputs("\n    set ylabel ", gp);
 		snprintf(buf, sizeof(buf), "%s%s", jstr(def, "unit") ?: "",
-			 vb_chart_log_y(NULL, lo, hi, zero) ? " (log scale)" : "");
-		vb_chart_gp_str(gp, buf);
+			 vb_charts_log_y(NULL, lo, hi, zero) ? " (log scale)" : "");
+		vb_charts_gp_str(gp, buf);
 		fputc('\n', gp);
-		vb_chart_log_y(gp, lo, hi, zero);
+		vb_charts_log_y(gp, lo, hi, zero);
 		fprintf(gp,
 			"    set xrange [-0.6:%.1f]\n"
 			"    plot 'absolute.dat' index %zu using 0:3:(0.6):2:xtic(1) with boxes "
@@ -509,7 +509,7 @@ static int counter_range(const json_t *sum, const char *name, double *lo, double
 	*zero = 0;
 	json_array_foreach(json_object_get(sum, "workloads"), wi, w)
 		json_array_foreach(envs, ei, e) {
-			v = vb_report_num(counter(sum, e, w, name), "median");
+			v = vb_table_num(counter(sum, e, w, name), "median");
 			if (!isfinite(v))
 				continue;
 			if (v > 0) {
@@ -529,7 +529,7 @@ static void counter_block(const json_t *sum, FILE *dat, const char *name, size_t
 	size_t ei, wi, ne;
 
 	fputs(n ? "\n\n# " : "# ", dat);
-	vb_chart_dat_plain(dat, name);
+	vb_charts_dat_plain(dat, name);
 	fputs(" per operation\n", dat);
 	json_array_foreach(json_object_get(sum, "workloads"), wi, w) {
 		ne = 0;
@@ -537,7 +537,7 @@ static void counter_block(const json_t *sum, FILE *dat, const char *name, size_t
 			ne += counter(sum, e, w, name) != NULL;
 		if (!ne)
 			continue;
-		vb_chart_dat_str(dat, jstr(w, "name"));
+		vb_charts_dat_str(dat, jstr(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (env_has_counters(sum, e))
 				dat_triple(dat, counter(sum, e, w, name), "median");
@@ -553,7 +553,7 @@ static void counter_label(FILE *gp, const json_t *sum, const char *name, int log
 
 	snprintf(buf, sizeof(buf), "%s per operation%s",
 		 !u || !strcmp(u, "count") ? "events" : u, log ? " (log scale)" : "");
-	vb_chart_gp_str(gp, buf);
+	vb_charts_gp_str(gp, buf);
 }
 
 static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
@@ -585,23 +585,23 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(envs, ei, e)
 		if (env_has_counters(sum, e)) {
 			fputc(' ', dat);
-			vb_chart_dat_plain(dat, jstr(e, "name"));
+			vb_charts_dat_plain(dat, jstr(e, "name"));
 		}
 	fputs("; ? = unavailable.\n# Zero everywhere, not drawn:", dat);
 	json_array_foreach(names, i, x)
 		if (!counter_range(sum, json_string_value(x), &lo, &hi, &zero)) {
 			fputc(' ', dat);
-			vb_chart_dat_plain(dat, json_string_value(x));
+			vb_charts_dat_plain(dat, json_string_value(x));
 		}
 	fputc('\n', dat);
 	nwl = json_array_size(json_object_get(sum, "workloads"));
 	grid(json_array_size(shown), &cols, &rows, d);
 	/* room for every workload's label under its cluster, and the key below */
 	d->width = (int)cols * (int)(nwl * 70 + 160 > 380 ? nwl * 70 + 160 : 380) + 20;
-	d->width = d->width < VB_CHART_MIN_WIDTH ? VB_CHART_MIN_WIDTH : d->width;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
 	d->height = (int)rows * 380 + 60;
 	fprintf(gp, "    set multiplot layout %zu,%zu title ", rows, cols);
-	vb_chart_title(gp, sum, "Counters per operation (median and bootstrap interval)");
+	vb_charts_title(gp, sum, "Counters per operation (median and bootstrap interval)");
 	fputs("\n    set style data histograms\n"
 	      "    set style histogram errorbars gap 1 lw 1\n"
 	      "    set style fill solid 0.6 border -1\n"
@@ -615,12 +615,12 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		counter_block(sum, dat, json_string_value(x), n);
 		snprintf(buf, sizeof(buf), "%s per operation", json_string_value(x));
 		fputs("    set title ", gp);
-		vb_chart_gp_str(gp, buf);
+		vb_charts_gp_str(gp, buf);
 		fputs("\n    set ylabel ", gp);
-		log = vb_chart_log_y(NULL, lo, hi, zero);
+		log = vb_charts_log_y(NULL, lo, hi, zero);
 		counter_label(gp, sum, json_string_value(x), log);
 		fputc('\n', gp);
-		vb_chart_log_y(gp, lo, hi, zero);
+		vb_charts_log_y(gp, lo, hi, zero);
 		fputs("    plot", gp);
 		k = 0;
 		json_array_foreach(envs, ei, e) {
@@ -629,9 +629,9 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			fprintf(gp, "%s'%s' index %zu using %zu:%zu:%zu%s",
 				k ? ", \\\n        " : " ", k ? "" : "counters.dat", n, 2 + 3 * k,
 				3 + 3 * k, 4 + 3 * k, k ? "" : ":xtic(1)");
-			vb_chart_lc(gp, jstr(e, "name"));
+			vb_charts_lc(gp, jstr(e, "name"));
 			fputs(" title ", gp);
-			vb_chart_gp_str(gp, jstr(e, "name"));
+			vb_charts_gp_str(gp, jstr(e, "name"));
 			k++;
 		}
 		fputc('\n', gp);
@@ -651,10 +651,10 @@ static void footprint_values(const json_t *e, double v[4])
 	json_t *after =
 	    json_object_get(json_object_get(e, "memory_after_mem_workload"), "footprint");
 
-	v[0] = vb_report_num(e, "start_latency_ns") / 1e6;
-	v[1] = vb_report_num(e, "stop_latency_ns") / 1e6;
-	v[2] = vb_report_num(json_object_get(e, "memory_idle"), "pss_bytes") / 1048576.0;
-	v[3] = vb_report_num(after, "pss_bytes") / 1048576.0;
+	v[0] = vb_table_num(e, "start_latency_ns") / 1e6;
+	v[1] = vb_table_num(e, "stop_latency_ns") / 1e6;
+	v[2] = vb_table_num(json_object_get(e, "memory_idle"), "pss_bytes") / 1048576.0;
+	v[3] = vb_table_num(after, "pss_bytes") / 1048576.0;
 }
 
 static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
@@ -687,10 +687,10 @@ static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 		}
 		if (!any)
 			continue;
-		vb_chart_dat_str(dat, jstr(e, "name"));
+		vb_charts_dat_str(dat, jstr(e, "name"));
 		dat_rgb(dat, jstr(e, "name"));
 		for (k = 0; k < 4; k++)
-			vb_chart_dat_num(dat, v[k]);
+			vb_charts_dat_num(dat, v[k]);
 		fputc('\n', dat);
 		names[rows++] = jstr(e, "name") ?: "";
 	}
@@ -698,26 +698,26 @@ static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 		return snprintf(note, len, "no environment recorded a latency or a footprint"), 0;
 	panels = (have[0] || have[1]) + (have[2] || have[3]);
 	d->width = (int)panels * (int)(rows * 90 + 280) + 20;
-	d->width = d->width < VB_CHART_MIN_WIDTH ? VB_CHART_MIN_WIDTH : d->width;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
 	d->height = 500;
 	fprintf(gp, "    set multiplot layout 1,%zu title ", panels);
-	vb_chart_title(gp, sum, "Start latency and host memory per environment");
+	vb_charts_title(gp, sum, "Start latency and host memory per environment");
 	fputs("\n    set offsets 0, 0, graph 0.15, 0\n"
 	      "    set grid ytics\n"
 	      "    set format y '%g'\n"
 	      "    set key below horizontal\n",
 	      gp);
-	vb_chart_env_xtics(gp, names, rows);
+	vb_charts_env_xtics(gp, names, rows);
 	for (k = 0; k < 4; k += 2) {
 		if (!have[k] && !have[k + 1])
 			continue;
 		fputs("    set title ", gp);
-		vb_chart_gp_str(gp, k ? "Host memory (PSS of the environment's processes)"
+		vb_charts_gp_str(gp, k ? "Host memory (PSS of the environment's processes)"
 				      : "Start and stop latency");
 		fprintf(gp, "\n    set ylabel '%s%s'\n", k ? "MiB" : "ms",
-			vb_chart_log_y(NULL, lo[k / 2], hi[k / 2], zero[k / 2]) ? " (log scale)" : "");
-		vb_chart_log_y(gp, lo[k / 2], hi[k / 2], zero[k / 2]);
-		vb_chart_pair_bars(gp, "footprint.dat", 0, have[k] ? (int)k + 3 : 0, col_title[k],
+			vb_charts_log_y(NULL, lo[k / 2], hi[k / 2], zero[k / 2]) ? " (log scale)" : "");
+		vb_charts_log_y(gp, lo[k / 2], hi[k / 2], zero[k / 2]);
+		vb_charts_pair_bars(gp, "footprint.dat", 0, have[k] ? (int)k + 3 : 0, col_title[k],
 				   have[k + 1] ? (int)k + 4 : 0, col_title[k + 1]);
 	}
 	fputs("    unset multiplot\n", gp);
@@ -756,12 +756,12 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	for (gi = 0; (g = group_at(sum, gi)); gi++, ng++)
 		json_array_foreach(envs, ei, e) {
 			ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name") ?: "");
-			if (!isfinite(vb_report_num(ge, "geomean")))
+			if (!isfinite(vb_table_num(ge, "geomean")))
 				continue;
 			n += !use[ei];
 			use[ei] = 1;
 			for (k = 0; k < 3; k++) {
-				v = vb_report_num(ge, keys[k]);
+				v = vb_table_num(ge, keys[k]);
 				lo = isfinite(v) && v > 0 && v < lo ? v : lo;
 				hi = isfinite(v) && v > hi ? v : hi;
 			}
@@ -780,7 +780,7 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	for (gi = 0; (g = group_at(sum, gi)); gi++) {
 		snprintf(buf, sizeof(buf), "%s",
 			 !strcmp(jstr(g, "kind") ?: "", "all") ? "overall" : jstr(g, "label") ?: "?");
-		vb_chart_dat_str(dat, buf);
+		vb_charts_dat_str(dat, buf);
 		json_array_foreach(envs, ei, e)
 			if (use[ei])
 				dat_triple(dat,
@@ -790,15 +790,15 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		fputc('\n', dat);
 	}
 	d->width = (int)(ng * (n * 60 + 120)) + 240;
-	d->width = d->width < VB_CHART_MIN_WIDTH ? VB_CHART_MIN_WIDTH : d->width;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
 	d->height = 520;
 	fputs("    set title ", gp);
-	vb_chart_title(gp, sum, "Overhead at a glance: overall and per group (geometric mean "
+	vb_charts_title(gp, sum, "Overhead at a glance: overall and per group (geometric mean "
 				"of the ratios, 95% interval)");
 	fputs("\n    set ylabel ", gp);
 	snprintf(buf, sizeof(buf), "time per unit of work relative to %s (log scale)",
 		 base ?: "the baseline");
-	vb_chart_gp_str(gp, buf);
+	vb_charts_gp_str(gp, buf);
 	fprintf(gp,
 		"\n    set logscale y\n    set xrange [-0.5:%.1f]\n    set grid ytics\n"
 		"    set key below\n    set bars small\n    set xtics nomirror\n",
@@ -814,7 +814,7 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			"pt 7 ps 1.6 lw 2",
 			((double)k - (double)(n - 1) / 2.0) * 0.6 / (double)n, 2 + 3 * k, 3 + 3 * k,
 			4 + 3 * k, k ? "" : ":xtic(1)");
-		vb_chart_lc(gp, jstr(e, "name"));
+		vb_charts_lc(gp, jstr(e, "name"));
 		fputs(" title ", gp);
 		env_title(gp, e);
 		k++;
@@ -854,11 +854,11 @@ const vb_chart_t vb_charts[] = {
 	  "Left: median host memory (PSS) one instance adds, idle and while every instance "
 	  "holds its share of its allocation, per environment. Right: each instance's start "
 	  "latency by the order it was started in, one line per environment.",
-	  vb_chart_build_density },
+	  vb_charts_build_density },
 	{ "noisy", "noisy neighbours: victim slowdown per aggressor kind",
 	  "The victim's time per unit of work with the aggressor over alone (ratio of medians "
 	  "with its bootstrap interval) in each environment, one cluster per aggressor kind; "
 	  "the dashed line is x1 (no slowdown).",
-	  vb_chart_build_noisy },
+	  vb_charts_build_noisy },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -29,7 +29,7 @@ static const char *const palette[] = {
 	"#F0E442", /* yellow */
 };
 
-const char *vb_chart_colour(const char *env)
+const char *vb_charts_colour(const char *env)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
@@ -42,9 +42,9 @@ const char *vb_chart_colour(const char *env)
 	return palette[h % VB_ARRAY_SIZE(palette)];
 }
 
-void vb_chart_lc(FILE *gp, const char *env)
+void vb_charts_lc(FILE *gp, const char *env)
 {
-	fprintf(gp, " lc rgb '%s'", vb_chart_colour(env));
+	fprintf(gp, " lc rgb '%s'", vb_charts_colour(env));
 }
 
 /* Where and when: the summary's "where" (report_dir.c adds it from the
@@ -62,18 +62,18 @@ static const char *where(const json_t *sum, char *buf, size_t len)
 	return buf;
 }
 
-void vb_chart_title(FILE *gp, const json_t *sum, const char *what)
+void vb_charts_title(FILE *gp, const json_t *sum, const char *what)
 {
 	char buf[512];
 
-	vb_chart_gp_str(gp, what);
+	vb_charts_gp_str(gp, what);
 	fputs(" . \"\\n\" . ", gp);
-	vb_chart_gp_str(gp, where(sum, buf, sizeof(buf)));
+	vb_charts_gp_str(gp, where(sum, buf, sizeof(buf)));
 }
 
-int vb_chart_log_y(FILE *gp, double lo, double hi, int zero)
+int vb_charts_log_y(FILE *gp, double lo, double hi, int zero)
 {
-	int log = !zero && lo > 0 && isfinite(lo) && isfinite(hi) && hi / lo > VB_CHART_LOG_SPAN;
+	int log = !zero && lo > 0 && isfinite(lo) && isfinite(hi) && hi / lo > VB_CHARTS_LOG_SPAN;
 
 	if (gp && log)
 		fprintf(gp, "    set logscale y\n    set yrange [%.4g:%.4g]\n", lo / 1.6, hi * 1.6);
@@ -82,7 +82,7 @@ int vb_chart_log_y(FILE *gp, double lo, double hi, int zero)
 	return log;
 }
 
-void vb_chart_env_xtics(FILE *gp, const char *const *names, size_t n)
+void vb_charts_env_xtics(FILE *gp, const char *const *names, size_t n)
 {
 	size_t i;
 
@@ -90,13 +90,13 @@ void vb_chart_env_xtics(FILE *gp, const char *const *names, size_t n)
 		n > 4 ? " rotate by 30 right" : "");
 	for (i = 0; i < n; i++) {
 		fputs(i ? ", " : "", gp);
-		vb_chart_gp_str(gp, names[i]);
+		vb_charts_gp_str(gp, names[i]);
 		fprintf(gp, " %zu", i);
 	}
 	fputs(")\n", gp);
 }
 
-/* One bar of vb_chart_pair_bars: at x + @off, column @col, @fill, and its value above it. */
+/* One bar of vb_charts_pair_bars: at x + @off, column @col, @fill, and its value above it. */
 static void one_bar(FILE *gp, const char *file, size_t index, double off, double w, int col,
 		    const char *fill, int first)
 {
@@ -108,7 +108,7 @@ static void one_bar(FILE *gp, const char *file, size_t index, double off, double
 		first ? " " : ", \\\n        ", file, index, off, col, w, fill, index, off, col, col);
 }
 
-void vb_chart_pair_bars(FILE *gp, const char *file, size_t index, int a, const char *ta, int b,
+void vb_charts_pair_bars(FILE *gp, const char *file, size_t index, int a, const char *ta, int b,
 			const char *tb)
 {
 	int both = a > 0 && b > 0;
@@ -120,11 +120,11 @@ void vb_chart_pair_bars(FILE *gp, const char *file, size_t index, int a, const c
 		one_bar(gp, file, index, both ? 0.19 : 0, both ? 0.36 : 0.6, b, "pattern 4", a <= 0);
 	if (a > 0) {
 		fputs(", \\\n        NaN with boxes fs solid 0.7 border -1 lc rgb '#808080' title ", gp);
-		vb_chart_gp_str(gp, ta);
+		vb_charts_gp_str(gp, ta);
 	}
 	if (b > 0) {
 		fputs(", \\\n        NaN with boxes fs pattern 4 border -1 lc rgb '#808080' title ", gp);
-		vb_chart_gp_str(gp, tb);
+		vb_charts_gp_str(gp, tb);
 	}
 	fputc('\n', gp);
 }

@@ -1,5 +1,5 @@
 /*
- * report_compare.c - the printers of a comparison (compare.h): the terminal
+ * compare_print.c - the printers of a comparison (compare.h): the terminal
  * table of `vbench compare` and compare.md.  Formatting only: every number
  * comes from the "vbench-compare" document built by compare.c.
  */
@@ -26,21 +26,38 @@ static const char *fmt_change(double pct, char *buf, size_t len)
 	return buf;
 }
 
-/* "[+25.3%, +35.1%]" of the ratio's interval; "-" without one. */
-static const char *fmt_interval(const json_t *r, char *buf, size_t len)
+/* "+2.9% [-1.0%, +6.8%]": the change @o's verdict rests on, with its interval; "-" without. */
+static const char *fmt_tested(const json_t *o, char *buf, size_t len)
 {
-	double lo = vb_report_num(r, "ci_low"), hi = vb_report_num(r, "ci_high");
+	double r = vb_table_num(o, "ratio"), lo = vb_table_num(o, "ci_low"),
+	       hi = vb_table_num(o, "ci_high");
 
-	if (!isfinite(lo) || !isfinite(hi))
+	if (!isfinite(r))
 		snprintf(buf, len, "-");
+	else if (!isfinite(lo) || !isfinite(hi))
+		snprintf(buf, len, "%+.1f%%", (r - 1) * 100);
 	else
-		snprintf(buf, len, "[%+.1f%%, %+.1f%%]", (lo - 1) * 100, (hi - 1) * 100);
+		snprintf(buf, len, "%+.1f%% [%+.1f%%, %+.1f%%]", (r - 1) * 100, (lo - 1) * 100,
+			 (hi - 1) * 100);
 	return buf;
 }
 
-static const char *fmt_p(const json_t *r, char *buf, size_t len)
+/* "x1.02 -> x1.05": the overhead ratio to the baseline in A and in B; "-" without. */
+static const char *fmt_overhead(const json_t *ov, char *buf, size_t len)
 {
-	double p = vb_report_num(r, "p");
+	char a[32], b[32];
+
+	if (!json_is_object(ov))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s -> %s", vb_table_fmt_ratio(vb_table_num(ov, "a"), a, sizeof(a)),
+			 vb_table_fmt_ratio(vb_table_num(ov, "b"), b, sizeof(b)));
+	return buf;
+}
+
+static const char *fmt_p(const json_t *o, char *buf, size_t len)
+{
+	double p = vb_table_num(o, "p");
 
 	if (!isfinite(p))
 		snprintf(buf, len, "-");
@@ -54,37 +71,33 @@ static const char *fmt_median(const json_t *r, const char *key, char *buf, size_
 {
 	char n[32];
 
-	if (!isfinite(vb_report_num(r, key)))
+	if (!isfinite(vb_table_num(r, key)))
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%s %s", vb_report_fmt_num(vb_report_num(r, key), n, sizeof(n)),
+		snprintf(buf, len, "%s %s", vb_table_fmt_num(vb_table_num(r, key), n, sizeof(n)),
 			 jstr(r, "unit") ?: "");
 	return buf;
 }
 
-/* The verdict as printed: a significant regression stands out. */
-static const char *fmt_verdict(const json_t *r)
-{
-	const char *v = jstr(r, "verdict") ?: "";
-
-	if (strcmp(jstr(r, "status") ?: "", "ok"))
-		return jstr(r, "status");
-	return !strcmp(v, "worse") ? "WORSE" : v;
-}
-
 /* The cells of row @r, in column order. */
-#define NCOL 9
+#define NCOL 10
 static void cells(const json_t *r, char c[NCOL][96])
 {
+	const json_t *ov = json_object_get(r, "overhead"), *basis = json_is_object(ov) ? ov : r;
+
 	snprintf(c[0], 96, "%s", jstr(r, "env") ?: "");
 	snprintf(c[1], 96, "%s", jstr(r, "workload") ?: "");
 	snprintf(c[2], 96, "%s", jstr(r, "metric") ?: "");
 	fmt_median(r, "median_a", c[3], 96);
 	fmt_median(r, "median_b", c[4], 96);
-	fmt_change(vb_report_num(r, "change_pct"), c[5], 96);
-	fmt_interval(r, c[6], 96);
-	fmt_p(r, c[7], 96);
-	snprintf(c[8], 96, "%s", fmt_verdict(r));
+	fmt_change(vb_table_num(r, "change_pct"), c[5], 96);
+	fmt_overhead(ov, c[6], 96);
+	fmt_tested(basis, c[7], 96);
+	fmt_p(basis, c[8], 96);
+	if (strcmp(jstr(r, "status") ?: "", "ok"))
+		snprintf(c[9], 96, "%s", jstr(r, "status") ?: "");
+	else
+		vb_table_fmt_verdict(r, c[9], 96);
 }
 
 static void run_line(FILE *out, const char *tag, const json_t *f)
@@ -100,37 +113,69 @@ static void counts_line(FILE *out, const json_t *cmp)
 	json_t *c = json_object_get(cmp, "counts");
 
 	fprintf(out,
-		"%zu metrics: %" JSON_INTEGER_FORMAT " significantly worse, %" JSON_INTEGER_FORMAT
-		" significantly better, %" JSON_INTEGER_FORMAT
-		" without significant change, %" JSON_INTEGER_FORMAT
-		" undecided (too few repetitions or no data), %" JSON_INTEGER_FORMAT
+		"%zu comparisons: %" JSON_INTEGER_FORMAT " slower, %" JSON_INTEGER_FORMAT
+		" faster, %" JSON_INTEGER_FORMAT " equivalent, %" JSON_INTEGER_FORMAT
+		" undecided (%" JSON_INTEGER_FORMAT " with too few repetitions), %" JSON_INTEGER_FORMAT
 		" in one run only\n",
 		json_array_size(json_object_get(cmp, "rows")),
-		json_integer_value(json_object_get(c, "worse")),
-		json_integer_value(json_object_get(c, "better")),
-		json_integer_value(json_object_get(c, "unchanged")),
+		json_integer_value(json_object_get(c, "slower")),
+		json_integer_value(json_object_get(c, "faster")),
+		json_integer_value(json_object_get(c, "equivalent")),
 		json_integer_value(json_object_get(c, "undecided")),
+		json_integer_value(json_object_get(c, "too_few")),
 		json_integer_value(json_object_get(c, "one_run_only")));
+}
+
+/* "only in A: kvm" and "only in B: ...": environments one run did not measure, once. */
+static void only_lines(FILE *out, const json_t *cmp, int md)
+{
+	static const char *const key[] = { "a", "b" }, *const tag[] = { "A", "B" };
+	json_t *l, *e;
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		l = json_object_get(json_object_get(cmp, "only_in"), key[k]);
+		if (!json_array_size(l))
+			continue;
+		fprintf(out, "%sonly in %s:", md ? "- " : "", tag[k]);
+		json_array_foreach(l, i, e) {
+			fputs(i ? ", " : " ", out);
+			if (md)
+				vb_text_put_md(out, json_string_value(e));
+			else
+				fputs(json_string_value(e), out);
+		}
+		fputc('\n', out);
+	}
 }
 
 static void rule_text(FILE *out, const json_t *cmp)
 {
 	json_t *st = json_object_get(cmp, "statistics");
+	const char *base = jstr(st, "baseline");
 
 	fprintf(out,
 		"change: time per unit of work of B relative to A (+ = worse, whatever the "
-		"metric's direction),\nwith the %.0f%% bootstrap interval of the ratio of "
-		"medians; significant: permutation test\non the repetitions p < %g and |change| "
-		"> %g%% (Firecracker's A/B rule).\n",
-		vb_report_num(st, "level") * 100, vb_report_num(st, "alpha"),
-		vb_report_num(st, "threshold") * 100);
+		"metric's direction).\n");
+	if (base)
+		fprintf(out,
+			"tested: for %s its change; for every other environment the change of its "
+			"overhead ratio\nto %s within each run (host drift cancels);",
+			base, base);
+	else
+		fprintf(out, "tested: the change (no baseline common to both runs);");
+	fprintf(out,
+		" %.0f%% bootstrap interval and test of the same\nresamples, p < %g: slower or "
+		"faster.\n%s.\n",
+		vb_table_num(st, "level") * 100, vb_table_num(st, "alpha"),
+		jstr(st, "verdicts") ?: "");
 }
 
 void vb_compare_print(const json_t *cmp, FILE *out)
 {
-	static const char *const head[NCOL] = { "env",	    "workload", "metric",
-						"median A", "median B", "change",
-						"interval", "p",	"verdict" };
+	static const char *const head[NCOL] = { "env",	    "workload", "metric",  "median A",
+						"median B", "change",	"overhead", "tested",
+						"p",	    "verdict" };
 	size_t w[NCOL], i, k;
 	char c[NCOL][96];
 	json_t *r, *d;
@@ -157,10 +202,11 @@ void vb_compare_print(const json_t *cmp, FILE *out)
 	json_array_foreach(json_object_get(cmp, "rows"), i, r) {
 		cells(r, c);
 		for (k = 0; k < NCOL; k++)
-			fprintf(out, k >= 3 && k <= 7 ? "%*s%s" : "%-*s%s",
+			fprintf(out, k >= 3 && k <= 8 ? "%*s%s" : "%-*s%s",
 				k + 1 < NCOL ? (int)w[k] : 0, c[k], k + 1 < NCOL ? "  " : "\n");
 	}
 	fputc('\n', out);
+	only_lines(out, cmp, 0);
 	counts_line(out, cmp);
 }
 
@@ -197,21 +243,22 @@ void vb_compare_md(const json_t *cmp, FILE *out)
 	}
 	fputs("\n## Metrics\n\n", out);
 	rule_text(out, cmp);
-	fputs("\n| environment | workload | metric | median A | median B | change | interval | p "
-	      "| verdict |\n|---|---|---|---|---|---|---|---|---|\n",
+	fputs("\n| environment | workload | metric | median A | median B | change | overhead | "
+	      "tested | p | verdict |\n|---|---|---|---|---|---|---|---|---|---|\n",
 	      out);
 	json_array_foreach(json_object_get(cmp, "rows"), i, r) {
 		cells(r, c);
 		for (k = 0; k < NCOL; k++) {
 			fputs(k ? " | " : "| ", out);
-			if (k == 8 && json_is_true(json_object_get(r, "significant")))
+			if (k == NCOL - 1 && json_is_true(json_object_get(r, "significant")))
 				fputs("**", out);
 			md_text(out, c[k]);
-			if (k == 8 && json_is_true(json_object_get(r, "significant")))
+			if (k == NCOL - 1 && json_is_true(json_object_get(r, "significant")))
 				fputs("**", out);
 		}
 		fputs(" |\n", out);
 	}
 	fputs("\n", out);
+	only_lines(out, cmp, 1);
 	counts_line(out, cmp);
 }

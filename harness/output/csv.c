@@ -54,7 +54,7 @@ static void field(FILE *out, const char *s, int last)
  * number, never taken for a formula). */
 static void num_field(FILE *out, const json_t *o, const char *key)
 {
-	double v = vb_report_num(o, key);
+	double v = vb_table_num(o, key);
 
 	if (isfinite(v))
 		fprintf(out, "%.6g", v);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "harness/analysis/explain.h"
+#include "harness/analysis/verdict.h"
 #include "harness/output/html_int.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -192,6 +193,7 @@ static void claim(FILE *out, const json_t *c)
 void vb_html_explain(FILE *out, const json_t *x)
 {
 	const json_t *c, *w;
+	char rule[256];
 	size_t i;
 
 	if (!x)
@@ -202,10 +204,13 @@ void vb_html_explain(FILE *out, const json_t *x)
 	      out);
 	axes(out);
 	environments(out, x);
+	vb_verdict_rule_line(vb_explain_margin(x), NULL, rule, sizeof(rule));
 	fputs("<h3>Claims, judged on this run</h3>\n<p>Intervals are 95% bootstrap intervals; "
 	      "\xe2\x80\xa0 marks one from fewer than 10 repetitions (indicative only). Ratios: "
-	      "x1.00 is bare metal's speed, x2.00 twice the time per unit of work.</p>\n",
+	      "x1.00 is bare metal's speed, x2.00 twice the time per unit of work. Ratio ",
 	      out);
+	vb_html_text(out, rule);
+	fputs(".</p>\n", out);
 	json_array_foreach (json_object_get(x, "claims"), i, c)
 		claim(out, c);
 	if (json_array_size(json_object_get(x, "warnings"))) {

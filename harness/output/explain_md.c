@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "harness/analysis/explain.h"
+#include "harness/analysis/verdict.h"
+#include "harness/output/table.h"
 #include "lib/textsafe.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -109,10 +111,18 @@ static void environments(const json_t *x, FILE *out)
 }
 
 /* "x7.90 [7.28-8.08]", "5.23 ms", "-" */
+double vb_explain_margin(const json_t *x)
+{
+	json_t *m = json_object_get(x, "margin");
+
+	return json_is_number(m) ? json_number_value(m) : VB_VERDICT_MARGIN;
+}
+
 char *vb_explain_fmt_value(const json_t *t, char *buf, size_t len)
 {
 	double v = jnum(t, "value"), lo = jnum(t, "ci_low"), hi = jnum(t, "ci_high");
 	const char *unit = jstr(t, "unit");
+	char vt[64];
 	size_t n;
 
 	if (!isfinite(v))
@@ -124,6 +134,12 @@ char *vb_explain_fmt_value(const json_t *t, char *buf, size_t len)
 	n = strlen(buf);
 	if (isfinite(lo) && isfinite(hi) && n < len)
 		n += (size_t)snprintf(buf + n, len - n, " [%.3g-%.3g]", lo, hi);
+	if (json_object_get(t, "ratio_verdict") && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " %s",
+				      vb_table_fmt_verdict(json_object_get(t, "ratio_verdict"), vt,
+							    sizeof(vt)));
+	if (n > len)
+		n = len;
 	if (json_is_true(json_object_get(t, "indicative")) && n < len)
 		snprintf(buf + n, len - n, " †");
 	return buf;
@@ -170,16 +186,18 @@ static void claim(const json_t *c, FILE *out)
 void vb_explain_md(const json_t *x, FILE *out)
 {
 	const json_t *c, *w;
+	char rule[256];
 	size_t i;
 
 	header(x, out);
 	fputs(vb_explain_axes_md, out);
 	environments(x, out);
+	vb_verdict_rule_line(vb_explain_margin(x), NULL, rule, sizeof(rule));
 	fprintf(out, "## Claims, judged on this run\n\n"
 		     "Thresholds and what each verdict means: docs/explain.md. Intervals are 95%% "
 		     "bootstrap intervals (docs/statistics.md); † marks one from fewer than 10 "
 		     "repetitions (indicative only). Ratios: x1.00 is bare metal's speed, x2.00 "
-		     "twice the time per unit of work.\n\n");
+		     "twice the time per unit of work. Ratio %s.\n\n", rule);
 	json_array_foreach(json_object_get(x, "claims"), i, c) claim(c, out);
 	if (json_array_size(json_object_get(x, "warnings"))) {
 		fprintf(out, "## Caveats of this run\n\n");

@@ -81,14 +81,14 @@ static json_int_t jint(const json_t *o, const char *key)
 
 static const char *num(const json_t *o, const char *key, char *buf, size_t len)
 {
-	return vb_report_fmt_num(vb_report_num(o, key), buf, len);
+	return vb_table_fmt_num(vb_table_num(o, key), buf, len);
 }
 
 /* "x1.03 [0.99-1.07]" of @o's ratio-like @rkey. */
 static const char *ovh(const json_t *o, const char *rkey, char *buf, size_t len)
 {
-	return vb_report_fmt_overhead(vb_report_num(o, rkey), vb_report_num(o, "ci_low"),
-				      vb_report_num(o, "ci_high"), buf, len);
+	return vb_table_fmt_overhead(vb_table_num(o, rkey), vb_table_num(o, "ci_low"),
+				     vb_table_num(o, "ci_high"), buf, len);
 }
 
 /* The CSS class of a verdict ("slower", "faster" or none). */
@@ -157,7 +157,7 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 {
 	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
 	json_t *m = json_object_get(json_object_get(r, "metrics"), jstr(w, "primary_metric")), *ov;
-	char a[64], b[32];
+	char a[64], b[64];
 
 	if (!r && !json_is_true(json_object_get(e, "available"))) {
 		fputs("<td class=\"note\">unavailable</td>", out);
@@ -166,11 +166,11 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 	} else if (!(ov = json_object_get(m, "overhead"))) {
 		fprintf(out, "<td class=\"num\">%s ", num(m, "median", b, sizeof(b)));
 		vb_html_str(out, m, "unit", "");
-		fprintf(out, " (cv %s)</td>", vb_report_fmt_cv(vb_report_num(m, "cv"), a, sizeof(a)));
+		fprintf(out, " (cv %s)</td>", vb_table_fmt_cv(vb_table_num(m, "cv"), a, sizeof(a)));
 	} else {
 		fprintf(out, "<td%s>%s ", verdict_class(jstr(ov, "verdict")),
 			ovh(ov, "ratio", a, sizeof(a)));
-		vb_html_str(out, ov, "verdict", "");
+		vb_html_text(out, vb_table_fmt_verdict(ov, b, sizeof(b)));
 		fprintf(out, "%s</td>", dagger(ov));
 	}
 }
@@ -178,7 +178,7 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 static void group_row(FILE *out, const json_t *g, const json_t *envs)
 {
 	json_t *e, *ge;
-	char a[64];
+	char a[64], v[64];
 	size_t i;
 
 	fputs("<tr class=\"group\"><td>geometric mean</td><td></td>", out);
@@ -190,7 +190,7 @@ static void group_row(FILE *out, const json_t *g, const json_t *envs)
 		}
 		fprintf(out, "<td%s>%s ", verdict_class(jstr(ge, "verdict")),
 			ovh(ge, "geomean", a, sizeof(a)));
-		vb_html_str(out, ge, "verdict", "");
+		vb_html_text(out, vb_table_fmt_verdict(ge, v, sizeof(v)));
 		fprintf(out, " (%" JSON_INTEGER_FORMAT " workload%s)</td>", jint(ge, "workloads"),
 			jint(ge, "workloads") == 1 ? "" : "s");
 	}
@@ -235,6 +235,7 @@ static void html_overhead(FILE *out, const json_t *sum)
 {
 	json_t *st = json_object_get(sum, "statistics"), *g;
 	size_t gi;
+	char rule[256];
 
 	fputs("<section id=\"overhead\">\n<h2>Overhead</h2>\n<p>", out);
 	if (jstr(sum, "baseline")) {
@@ -245,12 +246,12 @@ static void html_overhead(FILE *out, const json_t *sum)
 		    "</strong> (x1.00 = no overhead, x2.00 = twice as slow), whether the metric "
 		    "is a throughput or a latency: the ratio of medians and its %.0f%% bootstrap "
 		    "interval (%" JSON_INTEGER_FORMAT " resamples, seed %" JSON_INTEGER_FORMAT
-		    "). &quot;no measurable difference&quot;: the interval contains 1. "
+		    "). %s. "
 		    "\xe2\x80\xa0 = indicative (fewer than %" JSON_INTEGER_FORMAT
 		    " repetitions). The baseline's cells hold its median and coefficient of "
 		    "variation. Group lines: geometric means of the workloads' ratios.",
-		    vb_report_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"),
-		    jint(st, "indicative_below_n"));
+		    vb_table_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"),
+		    vb_table_fmt_rule(sum, rule, sizeof(rule)), jint(st, "indicative_below_n"));
 	} else {
 		fputs("No baseline environment ran: medians only.", out);
 	}
@@ -313,16 +314,17 @@ static void quantity_cells(FILE *out, const json_t *q)
 
 	fprintf(out, "<td class=\"num\">%" JSON_INTEGER_FORMAT "</td><td class=\"num\">%s</td>",
 		jint(q, "n"), num(q, "median", b, sizeof(b)));
-	if (isfinite(vb_report_num(q, "ci_low")))
+	if (isfinite(vb_table_num(q, "ci_low")))
 		fprintf(out, "<td class=\"num\">[%s, %s]%s</td>", num(q, "ci_low", b, sizeof(b)),
 			num(q, "ci_high", c, sizeof(c)), dagger(q));
 	else
 		fputs("<td>-</td>", out);
-	fprintf(out, "<td class=\"num\">%s</td>", vb_report_fmt_cv(vb_report_num(q, "cv"), b,
-								sizeof(b)));
+	fprintf(out, "<td class=\"num\">%s</td>",
+		vb_table_fmt_cv(vb_table_num(q, "cv"), b, sizeof(b)));
 	fprintf(out, "<td>%s</td><td%s>", ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline",
 		verdict_class(jstr(ov, "verdict")));
-	vb_html_str(out, ov, "verdict", "");
+	if (ov)
+		vb_html_text(out, vb_table_fmt_verdict(ov, a, sizeof(a)));
 	fputs("</td></tr>\n", out);
 }
 

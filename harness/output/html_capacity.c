@@ -67,9 +67,8 @@ static void start_latencies(FILE *out, const json_t *d)
 	json_array_foreach (json_object_get(d, "instances"), i, in) {
 		if (!json_is_number(json_object_get(in, "start_latency_ns")))
 			continue;
-		fprintf(
-		    out, "%s%s", n++ ? ", " : "",
-		    vb_report_fmt_num(vb_report_num(in, "start_latency_ns") / 1e6, b, sizeof(b)));
+		fprintf(out, "%s%s", n++ ? ", " : "",
+			vb_table_fmt_num(vb_table_num(in, "start_latency_ns") / 1e6, b, sizeof(b)));
 	}
 	fputs(n ? "</td>" : "-</td>", out);
 }
@@ -78,7 +77,7 @@ static void density_row(FILE *out, const char *env, const json_t *d)
 {
 	vb_density_cells_t c;
 
-	vb_report_density_cells(d, &c);
+	vb_table_density_cells(d, &c);
 	fputs("<tr>", out);
 	cell(out, env, 0);
 	cell(out, jstr(d, "type") ?: "", 0);
@@ -139,7 +138,7 @@ static void noisy_row(FILE *out, const char *env, const json_t *n, const json_t 
 	const char *v = jstr(sd, "verdict");
 	vb_noisy_cells_t c;
 
-	vb_report_noisy_cells(n, p, &c);
+	vb_table_noisy_cells(n, p, &c);
 	fputs("<tr>", out);
 	cell(out, env, 0);
 	cell(out, c.kind, 0);

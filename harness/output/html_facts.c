@@ -45,14 +45,14 @@ void vb_html_flags(FILE *out, const json_t *sum)
 		fputs(": ", out);
 		if (!strcmp(kind, "cv")) {
 			vb_html_str(out, f, "metric", "");
-			fprintf(out, " varies: CV %.1f%% above %.0f%%",
-				vb_report_num(f, "cv") * 100, vb_report_num(f, "threshold") * 100);
+			fprintf(out, " varies: CV %.1f%% above %.0f%%", vb_table_num(f, "cv") * 100,
+				vb_table_num(f, "threshold") * 100);
 		} else if (!strcmp(kind, "steal")) {
 			fprintf(
 			    out,
 			    "steal time above %.0f%% of the elapsed time in %" JSON_INTEGER_FORMAT
 			    " of %" JSON_INTEGER_FORMAT " repetitions",
-			    vb_report_num(f, "threshold") * 100, jint(f, "reps"), jint(f, "of"));
+			    vb_table_num(f, "threshold") * 100, jint(f, "reps"), jint(f, "of"));
 		} else if (!strcmp(kind, "clock")) {
 			fprintf(out,
 				"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
@@ -113,8 +113,8 @@ void vb_html_host(FILE *out, const json_t *sum)
 	fputs("</li>\n", out);
 	if (json_is_integer(json_object_get(h, "memory_total_bytes")))
 		fprintf(out, "<li>memory: %s GiB</li>\n",
-			vb_report_fmt_num((double)jint(h, "memory_total_bytes") / 1073741824.0,
-					  size, sizeof(size)));
+			vb_table_fmt_num((double)jint(h, "memory_total_bytes") / 1073741824.0, size,
+					 sizeof(size)));
 	else
 		fputs("<li>memory: unknown</li>\n", out);
 	if (json_is_true(json_object_get(h, "virtualized"))) {
@@ -206,7 +206,7 @@ static void latency_item(FILE *out, const json_t *e, const char *key, const char
 
 	if (json_is_integer(json_object_get(e, key)))
 		fprintf(out, "<li>%s: %s ms</li>\n", what,
-			vb_report_fmt_num((double)jint(e, key) / 1e6, a, sizeof(a)));
+			vb_table_fmt_num((double)jint(e, key) / 1e6, a, sizeof(a)));
 }
 
 static void memory_item(FILE *out, const json_t *mem, const char *what)
@@ -216,7 +216,7 @@ static void memory_item(FILE *out, const json_t *mem, const char *what)
 	if (!json_is_object(mem))
 		return;
 	fprintf(out, "<li>%s: %s MiB PSS in %" JSON_INTEGER_FORMAT " processes</li>\n", what,
-		vb_report_fmt_num((double)jint(mem, "pss_bytes") / 1048576.0, a, sizeof(a)),
+		vb_table_fmt_num((double)jint(mem, "pss_bytes") / 1048576.0, a, sizeof(a)),
 		jint(mem, "processes"));
 }
 
@@ -336,7 +336,7 @@ void vb_html_statistics(FILE *out, const json_t *sum)
 	vb_html_str(out, st, "interval", "");
 	fprintf(out,
 		" at %.0f%%, %" JSON_INTEGER_FORMAT " resamples, seed %" JSON_INTEGER_FORMAT ", ",
-		vb_report_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"));
+		vb_table_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"));
 	vb_html_str(out, st, "prng", "");
 	fprintf(out,
 		"</li>\n<li>indicative below %" JSON_INTEGER_FORMAT
@@ -350,6 +350,6 @@ void vb_html_statistics(FILE *out, const json_t *sum)
 	    "</li>\n<li>flags: CV above %.0f%%, steal above %.0f%% of a repetition's elapsed "
 	    "time, guest clock running past the host's by more than %.0f%%</li>\n</ul>\n"
 	    "<p>See docs/statistics.md in the vbench sources for the reasons.</p>\n</section>\n",
-	    vb_report_num(st, "cv_threshold") * 100, vb_report_num(st, "steal_threshold") * 100,
-	    vb_report_num(st, "clock_tolerance") * 100);
+	    vb_table_num(st, "cv_threshold") * 100, vb_table_num(st, "steal_threshold") * 100,
+	    vb_table_num(st, "clock_tolerance") * 100);
 }

@@ -49,14 +49,14 @@ static void env_title(FILE *out, const json_t *e)
 
 static const char *num(const json_t *o, const char *key, char *buf, size_t len)
 {
-	return vb_report_fmt_num(vb_report_num(o, key), buf, len);
+	return vb_table_fmt_num(vb_table_num(o, key), buf, len);
 }
 
 /* "x1.03 [0.99-1.07]" of an object with ratio-like keys. */
 static const char *ovh(const json_t *o, const char *rkey, char *buf, size_t len)
 {
-	return vb_report_fmt_overhead(vb_report_num(o, rkey), vb_report_num(o, "ci_low"),
-				      vb_report_num(o, "ci_high"), buf, len);
+	return vb_table_fmt_overhead(vb_table_num(o, rkey), vb_table_num(o, "ci_low"),
+				     vb_table_num(o, "ci_high"), buf, len);
 }
 
 /* "[lo, hi]" of a sample's interval, with a dagger when indicative. */
@@ -64,7 +64,7 @@ static void interval(FILE *out, const json_t *q)
 {
 	char a[32], b[32];
 
-	if (!isfinite(vb_report_num(q, "ci_low"))) {
+	if (!isfinite(vb_table_num(q, "ci_low"))) {
 		fputs("-", out);
 		return;
 	}
@@ -135,18 +135,18 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 	else if (!(ov = json_object_get(m, "overhead"))) {
 		md_wrap(out, num(m, "median", b, sizeof(b)), "", " ");
 		md_text(out, jstr(m, "unit"));
-		fprintf(out, " (cv %s)", vb_report_fmt_cv(vb_report_num(m, "cv"), a, sizeof(a)));
+		fprintf(out, " (cv %s)", vb_table_fmt_cv(vb_table_num(m, "cv"), a, sizeof(a)));
 	}
 	else
-		fprintf(out, "%s %s%s", ovh(ov, "ratio", a, sizeof(a)), jstr(ov, "verdict"),
-			json_is_true(json_object_get(ov, "indicative")) ? " \xe2\x80\xa0" : "");
+		fprintf(out, "%s %s%s", ovh(ov, "ratio", a, sizeof(a)),
+			vb_table_fmt_verdict(ov, b, sizeof(b)), json_is_true(json_object_get(ov, "indicative")) ? " \xe2\x80\xa0" : "");
 	fputs(" |", out);
 }
 
 static void group_row(FILE *out, const json_t *g, const json_t *envs)
 {
 	json_t *e, *ge;
-	char a[64];
+	char a[64], v[64];
 	size_t i;
 
 	fputs("| **geometric mean** | |", out);
@@ -156,7 +156,8 @@ static void group_row(FILE *out, const json_t *g, const json_t *envs)
 			fputs(" |", out);
 		else
 			fprintf(out, " **%s %s** (%" JSON_INTEGER_FORMAT " workload%s) |",
-				ovh(ge, "geomean", a, sizeof(a)), jstr(ge, "verdict"),
+				ovh(ge, "geomean", a, sizeof(a)),
+				vb_table_fmt_verdict(ge, v, sizeof(v)),
 				jint(ge, "workloads"), jint(ge, "workloads") == 1 ? "" : "s");
 	}
 	fputs("\n", out);
@@ -168,6 +169,7 @@ static void md_overhead(FILE *out, const json_t *sum)
 	       *st = json_object_get(sum, "statistics");
 	json_t *g, *w, *e;
 	size_t gi, i, j;
+	char rule[256];
 
 	fputs("\n## Overhead\n\n", out);
 	if (jstr(sum, "baseline")) {
@@ -178,12 +180,11 @@ static void md_overhead(FILE *out, const json_t *sum)
 		    "as slow), whether the metric is a throughput or a latency: the ratio of "
 		    "medians and its %.0f%% bootstrap interval (%" JSON_INTEGER_FORMAT
 		    " resamples, "
-		    "seed %" JSON_INTEGER_FORMAT "). \"no measurable difference\": the interval "
-		    "contains 1. \xe2\x80\xa0 = indicative (fewer than %" JSON_INTEGER_FORMAT
+		    "seed %" JSON_INTEGER_FORMAT "). %s. \xe2\x80\xa0 = indicative (fewer than %" JSON_INTEGER_FORMAT
 		    " repetitions). The baseline's cells hold its median and coefficient of "
 		    "variation. Group lines: geometric means of the workloads' ratios.\n",
-		    vb_report_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"),
-		    jint(st, "indicative_below_n"));
+		    vb_table_num(st, "level") * 100, jint(st, "resamples"), jint(st, "seed"),
+		    vb_table_fmt_rule(sum, rule, sizeof(rule)), jint(st, "indicative_below_n"));
 	} else {
 		fputs("No baseline environment ran: medians only.\n", out);
 	}
@@ -224,14 +225,14 @@ static void md_overhead(FILE *out, const json_t *sum)
 static void quantity_row(FILE *out, const json_t *q)
 {
 	json_t *ov = json_object_get(q, "overhead");
-	char a[64], b[32];
+	char a[64], b[64];
 
 	fprintf(out, " %" JSON_INTEGER_FORMAT " | %s | ", jint(q, "n"),
 		num(q, "median", b, sizeof(b)));
 	interval(out, q);
-	fprintf(out, " | %s | ", vb_report_fmt_cv(vb_report_num(q, "cv"), b, sizeof(b)));
+	fprintf(out, " | %s | ", vb_table_fmt_cv(vb_table_num(q, "cv"), b, sizeof(b)));
 	fprintf(out, "%s | %s |\n", ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline",
-		ov ? jstr(ov, "verdict") : "");
+		ov ? vb_table_fmt_verdict(ov, b, sizeof(b)) : "");
 }
 
 static void md_metrics(FILE *out, const json_t *sum)
@@ -335,14 +336,14 @@ static void md_flags(FILE *out, const json_t *sum)
 		if (!strcmp(kind, "cv")) {
 			md_text(out, jstr(f, "metric"));
 			fprintf(out, " varies: CV %.1f%% above %.0f%%\n",
-				vb_report_num(f, "cv") * 100, vb_report_num(f, "threshold") * 100);
+				vb_table_num(f, "cv") * 100, vb_table_num(f, "threshold") * 100);
 		}
 		else if (!strcmp(kind, "steal"))
 			fprintf(
 			    out,
 			    "steal time above %.0f%% of the elapsed time in %" JSON_INTEGER_FORMAT
 			    " of %" JSON_INTEGER_FORMAT " repetitions\n",
-			    vb_report_num(f, "threshold") * 100, jint(f, "reps"), jint(f, "of"));
+			    vb_table_num(f, "threshold") * 100, jint(f, "reps"), jint(f, "of"));
 		else if (!strcmp(kind, "clock"))
 			fprintf(out,
 				"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
@@ -391,8 +392,8 @@ static void md_host(FILE *out, const json_t *sum)
 	md_wrap(out, "", jstr(h, "thp") ?: "unknown", "\n");
 	if (json_is_integer(json_object_get(h, "memory_total_bytes")))
 		fprintf(out, "- memory: %s GiB\n",
-			vb_report_fmt_num((double)jint(h, "memory_total_bytes") / 1073741824.0,
-					  size, sizeof(size)));
+			vb_table_fmt_num((double)jint(h, "memory_total_bytes") / 1073741824.0, size,
+					 sizeof(size)));
 	else
 		fputs("- memory: unknown\n", out);
 	fprintf(out, "- virtualized: %s%s",
@@ -503,19 +504,19 @@ static void md_envs(FILE *out, const json_t *sum)
 		}
 		if (json_is_integer(json_object_get(e, "start_latency_ns")))
 			fprintf(out, "- start latency: %s ms\n",
-				vb_report_fmt_num((double)jint(e, "start_latency_ns") / 1e6, a,
-						  sizeof(a)));
+				vb_table_fmt_num((double)jint(e, "start_latency_ns") / 1e6, a,
+						 sizeof(a)));
 		if (json_is_integer(json_object_get(e, "stop_latency_ns")))
 			fprintf(out, "- stop latency: %s ms\n",
-				vb_report_fmt_num((double)jint(e, "stop_latency_ns") / 1e6, a,
-						  sizeof(a)));
+				vb_table_fmt_num((double)jint(e, "stop_latency_ns") / 1e6, a,
+						 sizeof(a)));
 		mem = json_object_get(e, "memory_idle");
 		if (json_is_object(mem))
 			fprintf(out,
 				"- host memory when idle: %s MiB PSS in %" JSON_INTEGER_FORMAT
 				" processes\n",
-				vb_report_fmt_num((double)jint(mem, "pss_bytes") / 1048576.0, a,
-						  sizeof(a)),
+				vb_table_fmt_num((double)jint(mem, "pss_bytes") / 1048576.0, a,
+						 sizeof(a)),
 				jint(mem, "processes"));
 		if (json_is_object(json_object_get(e, "limits"))) {
 			fputs("- limits:\n", out);
@@ -568,11 +569,11 @@ static void md_statistics(FILE *out, const json_t *sum)
 	    " repetitions\n- ratio: %s\n- groups: %s\n- flags: CV above %.0f%%, steal above %.0f%% "
 	    "of a repetition's elapsed time, guest clock running past the host's by more than "
 	    "%.0f%%\n\nSee docs/statistics.md for the reasons.\n",
-	    jstr(st, "center"), jstr(st, "interval"), vb_report_num(st, "level") * 100,
+	    jstr(st, "center"), jstr(st, "interval"), vb_table_num(st, "level") * 100,
 	    jint(st, "resamples"), jint(st, "seed"), jstr(st, "prng"),
 	    jint(st, "indicative_below_n"), jstr(st, "ratio"), jstr(st, "group"),
-	    vb_report_num(st, "cv_threshold") * 100, vb_report_num(st, "steal_threshold") * 100,
-	    vb_report_num(st, "clock_tolerance") * 100);
+	    vb_table_num(st, "cv_threshold") * 100, vb_table_num(st, "steal_threshold") * 100,
+	    vb_table_num(st, "clock_tolerance") * 100);
 }
 
 void vb_report_md(const json_t *sum, FILE *out)
@@ -583,7 +584,7 @@ void vb_report_md(const json_t *sum, FILE *out)
 	md_host_cost(out, sum);
 	md_counters(out, sum);
 	md_flags(out, sum);
-	vb_report_capacity(sum, out, 1);
+	vb_table_capacity(sum, out, 1);
 	md_host(out, sum);
 	md_envs(out, sum);
 	md_unavailable(out, sum);

@@ -345,7 +345,7 @@ static void heading(FILE *out, const char *s, size_t n, size_t level, size_t wid
 	free(t);
 }
 
-void vb_md_term(const char *md, size_t width, FILE *out)
+void vb_mdterm_print(const char *md, size_t width, FILE *out)
 {
 	lines_t l;
 	size_t i = 0, in, mk, lev, k;

@@ -21,6 +21,6 @@
 #include <stdio.h>
 
 /* @md (NUL-terminated Markdown) on @out for a terminal @width columns wide. */
-void vb_md_term(const char *md, size_t width, FILE *out);
+void vb_mdterm_print(const char *md, size_t width, FILE *out);
 
 #endif

@@ -131,6 +131,9 @@ void vb_plan_fmt_options(const json_t *o, FILE *out)
 		fprintf(out, "no spare host");
 	if (json_is_true(json_object_get(o, "conservative")))
 		fprintf(out, ", upper bounds of the overheads");
+	/* the verdicts the factors follow: equivalent counts x1, undecided its upper bound */
+	if (isfinite(jnum(o, "margin")))
+		fprintf(out, ", equivalence margin +-%g%%", jnum(o, "margin") * 100);
 }
 
 long long vb_plan_count_instances(const json_t *plan)

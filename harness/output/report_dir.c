@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,8 +79,8 @@ static int render_html(texts_t *t, const json_t *sum, const json_t *charts, cons
 	return 0;
 }
 
-int vb_reportgen_write_at(const json_t *sum, int dirfd, const char *dir,
-			  const vb_reportgen_opts_t *o, vb_error_t *err)
+int vb_report_dir_write_at(const json_t *sum, int dirfd, const char *dir,
+			   const vb_report_dir_opts_t *o, vb_error_t *err)
 {
 	texts_t t;
 	json_t *charts = NULL, *explain = NULL, *n;
@@ -114,7 +115,7 @@ int vb_reportgen_write_at(const json_t *sum, int dirfd, const char *dir,
 				fprintf(o->log, "vbench: %s\n", json_string_value(n));
 	}
 	vb_test_point("report", NULL);
-	if (vb_interrupted()) {
+	if (vb_undo_interrupted()) {
 		/* Nothing half-written: every text file is replaced atomically
 		 * and none has been yet; `vbench report DIR` makes them. */
 		vb_error_set(err, VB_EINTR, 0, "%s: report interrupted", dir);
@@ -140,26 +141,26 @@ out:
 	return rc;
 }
 
-int vb_reportgen_write(const json_t *sum, const char *dir, const vb_reportgen_opts_t *o,
-		       vb_error_t *err)
+int vb_report_dir_write(const json_t *sum, const char *dir, const vb_report_dir_opts_t *o,
+			vb_error_t *err)
 {
 	vb_safefs_made_t made;
 	int fd = vb_safefs_mkdir_p(dir, 0755, &made, err), rc;
 
 	if (fd < 0)
 		return -1;
-	rc = vb_reportgen_write_at(sum, fd, dir, o, err);
+	rc = vb_report_dir_write_at(sum, fd, dir, o, err);
 	close(fd);
 	if (rc < 0)
 		vb_safefs_unmake(&made); /* the levels it made, if still empty */
 	return rc;
 }
 
-int vb_reportgen_run_dir_at(int dirfd, const char *dir, const vb_reportgen_opts_t *o,
-			    vb_error_t *err)
+int vb_report_dir_run_dir_at(int dirfd, const char *dir, const vb_report_dir_opts_t *o,
+			     vb_error_t *err)
 {
 	char path[PATH_MAX];
-	vb_reportgen_opts_t go;
+	vb_report_dir_opts_t go;
 	vb_summary_cfg_t cfg;
 	json_t *run, *sum;
 	int rc;
@@ -170,6 +171,8 @@ int vb_reportgen_run_dir_at(int dirfd, const char *dir, const vb_reportgen_opts_
 	if (!run)
 		return -1;
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = NAN;
+	vb_summary_cfg_margin(&cfg, run); /* as `vbench run --margin` recorded it */
 	sum = vb_summary_build(run, &cfg, err);
 	if (!sum) {
 		json_decref(run);
@@ -177,7 +180,7 @@ int vb_reportgen_run_dir_at(int dirfd, const char *dir, const vb_reportgen_opts_
 	}
 	go = *o;
 	go.run = run;
-	rc = vb_reportgen_write_at(sum, dirfd, dir, &go, err);
+	rc = vb_report_dir_write_at(sum, dirfd, dir, &go, err);
 	json_decref(sum);
 	json_decref(run);
 	return rc;

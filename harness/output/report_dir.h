@@ -14,14 +14,14 @@
 
 #define VB_SAMPLES_NAME "samples.jsonl" /* beside run.json: one sample per line (docs/exports.md) */
 
-typedef struct vb_reportgen_opts {
+typedef struct vb_report_dir_opts {
 	int charts; /* render the charts with gnuplot (0: report.html says they were not) */
 	FILE *log;  /* one line per note (charts skipped and why, a gnuplot error); NULL: silent */
 	const json_t *run; /* the (merged) run.json the summary came from: report.html then
 			      holds the explanation (explain.h), samples.jsonl is written and
 			      the charts draw the repetitions; NULL: none of these */
 	const char *name;  /* how the explanation names the run; NULL: the directory */
-} vb_reportgen_opts_t;
+} vb_report_dir_opts_t;
 
 /*
  * Write the outputs of @summary into the directory @dirfd (@dir names it in
@@ -32,21 +32,21 @@ typedef struct vb_reportgen_opts {
  * Returns 0, or -1 with @err when a file cannot be written (VB_ESYS) or
  * charts/ is a link (VB_EUSAGE).
  */
-int vb_reportgen_write_at(const json_t *summary, int dirfd, const char *dir,
-			  const vb_reportgen_opts_t *o, vb_error_t *err);
+int vb_report_dir_write_at(const json_t *summary, int dirfd, const char *dir,
+			   const vb_report_dir_opts_t *o, vb_error_t *err);
 
 /* The same into the directory named @dir, created when missing (no link in
  * its path: vb_safefs_mkdir_p; the levels made are removed again, when
  * still empty, if the report fails). */
-int vb_reportgen_write(const json_t *summary, const char *dir, const vb_reportgen_opts_t *o,
-		       vb_error_t *err);
+int vb_report_dir_write(const json_t *summary, const char *dir, const vb_report_dir_opts_t *o,
+			vb_error_t *err);
 
 /*
  * The same from run.json beneath @dirfd (@dir: its name) with the default
  * statistics settings (the end of `vbench run`).  Returns 0, or -1 with
  * @err (VB_EUSAGE when run.json is missing or malformed).
  */
-int vb_reportgen_run_dir_at(int dirfd, const char *dir, const vb_reportgen_opts_t *o,
-			    vb_error_t *err);
+int vb_report_dir_run_dir_at(int dirfd, const char *dir, const vb_report_dir_opts_t *o,
+			     vb_error_t *err);
 
 #endif

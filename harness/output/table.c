@@ -16,14 +16,14 @@
 
 /* ---- formatting helpers ---- */
 
-double vb_report_num(const json_t *o, const char *key)
+double vb_table_num(const json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-char *vb_report_fmt_num(double v, char *buf, size_t len)
+char *vb_table_fmt_num(double v, char *buf, size_t len)
 {
 	double a = fabs(v);
 
@@ -44,7 +44,7 @@ static void ratio_digits(double r, char *buf, size_t len)
 	snprintf(buf, len, r < 10 ? "%.2f" : r < 100 ? "%.1f" : r < 1e6 ? "%.0f" : "%.3g", r);
 }
 
-char *vb_report_fmt_ratio(double r, char *buf, size_t len)
+char *vb_table_fmt_ratio(double r, char *buf, size_t len)
 {
 	char d[32];
 
@@ -57,23 +57,54 @@ char *vb_report_fmt_ratio(double r, char *buf, size_t len)
 	return buf;
 }
 
-char *vb_report_fmt_overhead(double r, double lo, double hi, char *buf, size_t len)
+char *vb_table_fmt_overhead(double r, double lo, double hi, char *buf, size_t len)
 {
 	char a[32], b[32], c[32];
 
 	if (!isfinite(r))
 		snprintf(buf, len, "-");
 	else if (!isfinite(lo) || !isfinite(hi))
-		vb_report_fmt_ratio(r, buf, len);
+		vb_table_fmt_ratio(r, buf, len);
 	else {
 		ratio_digits(lo, b, sizeof(b));
 		ratio_digits(hi, c, sizeof(c));
-		snprintf(buf, len, "%s [%s-%s]", vb_report_fmt_ratio(r, a, sizeof(a)), b, c);
+		snprintf(buf, len, "%s [%s-%s]", vb_table_fmt_ratio(r, a, sizeof(a)), b, c);
 	}
 	return buf;
 }
 
-char *vb_report_fmt_cv(double cv, char *buf, size_t len)
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+char *vb_table_fmt_verdict(const json_t *o, char *buf, size_t len)
+{
+	const char *v = jstr(o, "verdict"), *why = jstr(o, "undecided");
+	json_int_t more = json_integer_value(json_object_get(o, "more_reps"));
+
+	if (!v)
+		snprintf(buf, len, "-");
+	else if (more)
+		snprintf(buf, len, "%s (~%s%" JSON_INTEGER_FORMAT " more rep%s)", v,
+			 more >= VB_VERDICT_MAX_MORE ? ">" : "", more, more == 1 ? "" : "s");
+	else if (why && strcmp(why, vb_verdict_undecided_name(VB_UNDECIDED_WIDE)))
+		snprintf(buf, len, "%s (%s)", v, why);
+	else
+		snprintf(buf, len, "%s", v);
+	return buf;
+}
+
+char *vb_table_fmt_rule(const json_t *summary, char *buf, size_t len)
+{
+	json_t *m = json_object_get(json_object_get(summary, "statistics"), "margin");
+
+	vb_verdict_rule_line(json_is_number(m) ? json_number_value(m) : VB_VERDICT_MARGIN, NULL,
+			     buf, len);
+	return buf;
+}
+
+char *vb_table_fmt_cv(double cv, char *buf, size_t len)
 {
 	if (isfinite(cv))
 		snprintf(buf, len, "%.1f%%", cv * 100);
@@ -85,11 +116,6 @@ char *vb_report_fmt_cv(double cv, char *buf, size_t len)
 /* ---- the terminal table ---- */
 
 #define CELL 64
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* "type (mechanism)", shortened to @width as "container (namespaces+cgroups ...)". */
 static void env_header(const json_t *e, size_t width, char *buf, size_t len)
@@ -105,6 +131,17 @@ static void env_header(const json_t *e, size_t width, char *buf, size_t len)
 	while (cut > 0 && buf[cut - 1] == ' ')
 		cut--;
 	snprintf(buf + cut, len - cut, " ...)");
+}
+
+/* The mark of a verdict in a cell: * slower or faster, = equivalent. */
+static const char *verdict_mark(const char *v)
+{
+	if (!v)
+		return "";
+	if (!strcmp(v, vb_verdict_name(VB_VERDICT_SLOWER)) ||
+	    !strcmp(v, vb_verdict_name(VB_VERDICT_FASTER)))
+		return " *";
+	return strcmp(v, vb_verdict_name(VB_VERDICT_EQUIVALENT)) ? "" : " =";
 }
 
 /* The cell of environment @e for workload @w's primary metric. */
@@ -129,19 +166,15 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	ov = json_object_get(m, "overhead");
 	if (!ov) {
 		snprintf(buf, len, "%s %s cv %s%s",
-			 vb_report_fmt_num(vb_report_num(m, "median"), num, sizeof(num)),
-			 jstr(m, "unit") ?: "", vb_report_fmt_cv(vb_report_num(m, "cv"), cv, sizeof(cv)),
+			 vb_table_fmt_num(vb_table_num(m, "median"), num, sizeof(num)),
+			 jstr(m, "unit") ?: "",
+			 vb_table_fmt_cv(vb_table_num(m, "cv"), cv, sizeof(cv)),
 			 unstable ? cv_mark : "");
 		return;
 	}
-	vb_report_fmt_overhead(vb_report_num(ov, "ratio"), vb_report_num(ov, "ci_low"),
-			       vb_report_num(ov, "ci_high"), o, sizeof(o));
-	snprintf(buf, len, "%s%s%s", o,
-		 !strcmp(jstr(ov, "verdict") ?: "", "slower") ||
-			 !strcmp(jstr(ov, "verdict") ?: "", "faster")
-		     ? " *"
-		     : "",
-		 unstable ? cv_mark : "");
+	vb_table_fmt_overhead(vb_table_num(ov, "ratio"), vb_table_num(ov, "ci_low"),
+			       vb_table_num(ov, "ci_high"), o, sizeof(o));
+	snprintf(buf, len, "%s%s%s", o, verdict_mark(jstr(ov, "verdict")), unstable ? cv_mark : "");
 }
 
 /* One verdict line per group: every non-baseline environment's geometric mean. */
@@ -149,7 +182,7 @@ static void verdict_line(const json_t *g, const json_t *envs, FILE *out)
 {
 	const char *sep = "";
 	json_t *e, *ge;
-	char buf[CELL];
+	char buf[CELL], v[64];
 	size_t i;
 
 	fprintf(out, "%s%s verdict (geometric mean):", strcmp(jstr(g, "kind"), "all") ? "  " : "",
@@ -160,12 +193,12 @@ static void verdict_line(const json_t *g, const json_t *envs, FILE *out)
 			continue;
 		if (json_integer_value(json_object_get(ge, "workloads")))
 			fprintf(out, "%s %s %s %s", sep, jstr(e, "name"),
-				vb_report_fmt_overhead(
-				    vb_report_num(ge, "geomean"), vb_report_num(ge, "ci_low"),
-				    vb_report_num(ge, "ci_high"), buf, sizeof(buf)),
-				jstr(ge, "verdict"));
+				vb_table_fmt_overhead(
+				    vb_table_num(ge, "geomean"), vb_table_num(ge, "ci_low"),
+				    vb_table_num(ge, "ci_high"), buf, sizeof(buf)),
+				vb_table_fmt_verdict(ge, v, sizeof(v)));
 		else
-			fprintf(out, "%s %s undetermined (too few repetitions)", sep,
+			fprintf(out, "%s %s undecided (too few repetitions)", sep,
 				jstr(e, "name"));
 		sep = ";";
 	}
@@ -182,12 +215,12 @@ static void flag_text(const json_t *f, FILE *out)
 		   of = json_integer_value(json_object_get(f, "of"));
 
 	if (!strcmp(kind, "cv"))
-		fprintf(out, "%s CV %.1f%%", jstr(f, "metric"), vb_report_num(f, "cv") * 100);
+		fprintf(out, "%s CV %.1f%%", jstr(f, "metric"), vb_table_num(f, "cv") * 100);
 	else if (!strcmp(kind, "steal"))
 		fprintf(out,
 			"steal time above %.0f%% in %" JSON_INTEGER_FORMAT
 			" of %" JSON_INTEGER_FORMAT " repetitions",
-			vb_report_num(f, "threshold") * 100, reps, of);
+			vb_table_num(f, "threshold") * 100, reps, of);
 	else if (!strcmp(kind, "clock"))
 		fprintf(out,
 			"guest and host clocks disagree in %" JSON_INTEGER_FORMAT
@@ -213,7 +246,7 @@ static void print_flags(const json_t *sum, FILE *out)
 
 	if (json_array_size(flags))
 		fprintf(out, "\nflags (CV above %.0f%%, steal, clocks, stalls, failures):",
-			vb_report_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
+			vb_table_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
 	json_array_foreach(flags, i, f) {
 		if (prev && !strcmp(jstr(prev, "env"), jstr(f, "env")) &&
 		    !strcmp(jstr(prev, "workload"), jstr(f, "workload")))
@@ -256,7 +289,7 @@ static void table_widths(const json_t *sum, size_t *ww, size_t *mw, size_t *cw)
 	}
 }
 
-void vb_report_table(const json_t *sum, FILE *out)
+void vb_table_print(const json_t *sum, FILE *out)
 {
 	json_t *envs = json_object_get(sum, "environments"),
 	       *wls = json_object_get(sum, "workloads");
@@ -264,7 +297,7 @@ void vb_report_table(const json_t *sum, FILE *out)
 	size_t nenv = json_array_size(envs), *cw = calloc(nenv + 1, sizeof(size_t)), ww, mw, i, j,
 	       gi;
 	const char *base = jstr(sum, "baseline");
-	char cell[CELL], hdr[160];
+	char cell[CELL], hdr[160], rule[256];
 	int indicative = 0;
 
 	if (!cw)
@@ -279,11 +312,10 @@ void vb_report_table(const json_t *sum, FILE *out)
 		    out,
 		    "\nOverhead: time per unit of work relative to %s (x1.00 = none, x2.00 = twice "
 		    "as slow),\nmedian ratio [%.0f%% bootstrap interval, %" JSON_INTEGER_FORMAT
-		    " resamples]; * = the "
-		    "interval excludes 1; ! = CV above %.0f%%.\n",
-		    base, vb_report_num(stats, "level") * 100,
+		    " resamples]; * = slower or faster, = = equivalent; ! = CV above %.0f%%.\n%s.\n",
+		    base, vb_table_num(stats, "level") * 100,
 		    json_integer_value(json_object_get(stats, "resamples")),
-		    vb_report_num(stats, "cv_threshold") * 100);
+		    vb_table_num(stats, "cv_threshold") * 100, vb_table_fmt_rule(sum, rule, sizeof(rule)));
 	else
 		fprintf(out, "\nNo baseline environment: medians only.\n");
 	if (indicative)
@@ -321,11 +353,11 @@ void vb_report_table(const json_t *sum, FILE *out)
 			verdict_line(g, envs, out);
 	}
 	print_flags(sum, out);
-	vb_report_capacity(sum, out, 0);
+	vb_table_capacity(sum, out, 0);
 	free(cw);
 }
 
-void vb_report_summary(const json_t *run, FILE *out)
+void vb_table_summary(const json_t *run, FILE *out)
 {
 	vb_summary_cfg_t cfg;
 	vb_error_t err;
@@ -333,11 +365,13 @@ void vb_report_summary(const json_t *run, FILE *out)
 
 	vb_error_clear(&err);
 	vb_summary_cfg_init(&cfg);
+	cfg.margin = NAN;
+	vb_summary_cfg_margin(&cfg, run); /* as `vbench run --margin` recorded it */
 	sum = vb_summary_build(run, &cfg, &err);
 	if (!sum) {
 		fprintf(out, "\nno summary: %s\n", err.msg);
 		return;
 	}
-	vb_report_table(sum, out);
+	vb_table_print(sum, out);
 	json_decref(sum);
 }

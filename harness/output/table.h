@@ -20,7 +20,7 @@
  * prints the terminal overhead table; a summary that cannot be computed is
  * one line saying why.
  */
-void vb_report_summary(const json_t *run, FILE *out);
+void vb_table_summary(const json_t *run, FILE *out);
 
 /*
  * The terminal overhead table of @summary: the run's warnings first (a
@@ -31,7 +31,7 @@ void vb_report_summary(const json_t *run, FILE *out);
  * the baseline and its 95% interval).  One verdict line per group, then the
  * flags and the unavailable environments.
  */
-void vb_report_table(const json_t *summary, FILE *out);
+void vb_table_print(const json_t *summary, FILE *out);
 
 /*
  * summary.csv, RFC 4180 (CRLF line ends; a field with a comma, quote, CR or
@@ -74,24 +74,36 @@ void vb_report_html(const json_t *summary, const json_t *charts, const json_t *e
  * and "noisy" objects, copied from run.json), as terminal text or, with
  * @md, as report.md sections; nothing when the run measured neither.
  */
-void vb_report_capacity(const json_t *summary, FILE *out, int md);
+void vb_table_capacity(const json_t *summary, FILE *out, int md);
 
 /* ---- formatting helpers shared by the printers ---- */
 
 /* A value with 4 significant digits, no exponent between 1e-3 and 1e12; "-" if not finite. */
-char *vb_report_fmt_num(double v, char *buf, size_t len);
+char *vb_table_fmt_num(double v, char *buf, size_t len);
 
 /* "x1.03" (2 decimals below 10, 1 below 100, none above); "-" if not finite. */
-char *vb_report_fmt_ratio(double r, char *buf, size_t len);
+char *vb_table_fmt_ratio(double r, char *buf, size_t len);
 
 /* "x1.03 [0.99-1.07]", or "x1.03" without an interval, "-" without a ratio. */
-char *vb_report_fmt_overhead(double ratio, double ci_low, double ci_high, char *buf, size_t len);
+char *vb_table_fmt_overhead(double ratio, double ci_low, double ci_high, char *buf, size_t len);
+
+/*
+ * The verdict of an overhead or comparison object @o (its "verdict",
+ * "undecided" and "more_reps", verdict.h): "slower", "equivalent",
+ * "undecided (too few repetitions)", "undecided (~12 more reps)"; "-"
+ * without a verdict.
+ */
+char *vb_table_fmt_verdict(const json_t *o, char *buf, size_t len);
+
+/* The rule of the verdicts with the margin of @summary's statistics, one
+ * line without a line end (verdict.h vb_verdict_rule_line). */
+char *vb_table_fmt_rule(const json_t *summary, char *buf, size_t len);
 
 /* A coefficient of variation as "4.4%", or "n/a" when it could not be
  * computed (not finite: no spread to speak of, or a value beyond range). */
-char *vb_report_fmt_cv(double cv, char *buf, size_t len);
+char *vb_table_fmt_cv(double cv, char *buf, size_t len);
 
 /* The numeric value of @key in @o (NaN when null or absent). */
-double vb_report_num(const json_t *o, const char *key);
+double vb_table_num(const json_t *o, const char *key);
 
 #endif

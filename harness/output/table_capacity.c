@@ -39,29 +39,29 @@ static const char *ms_cell(const json_t *o, const char *key, char *buf, size_t l
 
 	if (!json_is_number(v))
 		return snprintf(buf, len, "-"), buf;
-	return vb_report_fmt_num(json_number_value(v) / 1e6, buf, len);
+	return vb_table_fmt_num(json_number_value(v) / 1e6, buf, len);
 }
 
 /* "x1.18 [1.13-1.23]" of a slowdown object. */
 static const char *slowdown_cell(const json_t *sd, char *buf, size_t len)
 {
-	return vb_report_fmt_overhead(vb_report_num(sd, "ratio"), vb_report_num(sd, "ci_low"),
-				      vb_report_num(sd, "ci_high"), buf, len);
+	return vb_table_fmt_overhead(vb_table_num(sd, "ratio"), vb_table_num(sd, "ci_low"),
+				     vb_table_num(sd, "ci_high"), buf, len);
 }
 
 /* "950 Mop/s (x0.99 of 963 alone), busy 100%" of an aggressor_rate object. */
 static const char *rate_cell(const json_t *ar, char *buf, size_t len)
 {
 	char a[32], b[32], c[32], d[32] = "-";
-	double busy = vb_report_num(ar, "busy_share");
+	double busy = vb_table_num(ar, "busy_share");
 
 	if (isfinite(busy))
 		snprintf(d, sizeof(d), "%.0f", busy * 100);
 	snprintf(buf, len, "%s %s (%s of %s alone), busy %s%%",
-		 vb_report_fmt_num(vb_report_num(ar, "during_median"), a, sizeof(a)),
+		 vb_table_fmt_num(vb_table_num(ar, "during_median"), a, sizeof(a)),
 		 jstr(ar, "unit"),
-		 vb_report_fmt_ratio(vb_report_num(ar, "during_to_alone"), b, sizeof(b)),
-		 vb_report_fmt_num(vb_report_num(ar, "alone"), c, sizeof(c)), d);
+		 vb_table_fmt_ratio(vb_table_num(ar, "during_to_alone"), b, sizeof(b)),
+		 vb_table_fmt_num(vb_table_num(ar, "alone"), c, sizeof(c)), d);
 	return buf;
 }
 
@@ -83,7 +83,7 @@ static void md_cells(FILE *out, int end, size_t n, ...)
 
 /* ---- density ---- */
 
-void vb_report_density_cells(const json_t *d, vb_density_cells_t *c)
+void vb_table_density_cells(const json_t *d, vb_density_cells_t *c)
 {
 	const json_t *pi = json_object_get(d, "per_instance");
 
@@ -102,7 +102,7 @@ static void density_row(FILE *out, const char *env, const json_t *d, int md)
 {
 	vb_density_cells_t c;
 
-	vb_report_density_cells(d, &c);
+	vb_table_density_cells(d, &c);
 	if (!md) {
 		fprintf(out, "  %-10s %-5s %-10s %-11s %-11s %-11s %-11s %s\n", env, c.up, c.start,
 			c.idle, c.loaded, c.cache, c.disk, c.stopped);
@@ -152,7 +152,7 @@ static void density(const json_t *sum, FILE *out, int md)
 
 /* ---- noisy neighbours ---- */
 
-void vb_report_noisy_cells(const json_t *n, const json_t *p, vb_noisy_cells_t *c)
+void vb_table_noisy_cells(const json_t *n, const json_t *p, vb_noisy_cells_t *c)
 {
 	const json_t *pl = json_object_get(n, "placement");
 
@@ -174,7 +174,7 @@ static void noisy_row(FILE *out, const char *env, const json_t *n, const json_t 
 {
 	vb_noisy_cells_t c;
 
-	vb_report_noisy_cells(n, p, &c);
+	vb_table_noisy_cells(n, p, &c);
 	if (!md) {
 		fprintf(out, "  %-10s %-4s %-11s %-12s %-20s %-9s %s\n", env, c.kind, c.victim,
 			c.aggressor, c.slowdown, c.cpus, c.rate);
@@ -237,7 +237,7 @@ static void noisy(const json_t *sum, FILE *out, int md)
 		      out);
 }
 
-void vb_report_capacity(const json_t *sum, FILE *out, int md)
+void vb_table_capacity(const json_t *sum, FILE *out, int md)
 {
 	density(sum, out, md);
 	noisy(sum, out, md);

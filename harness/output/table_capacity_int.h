@@ -29,9 +29,9 @@ typedef struct vb_noisy_cells {
 } vb_noisy_cells_t;
 
 /* The cells of environment density object @d (summary "density" member). */
-void vb_report_density_cells(const json_t *d, vb_density_cells_t *c);
+void vb_table_density_cells(const json_t *d, vb_density_cells_t *c);
 
 /* The cells of pair @p of environment noisy object @n. */
-void vb_report_noisy_cells(const json_t *n, const json_t *p, vb_noisy_cells_t *c);
+void vb_table_noisy_cells(const json_t *n, const json_t *p, vb_noisy_cells_t *c);
 
 #endif

@@ -247,7 +247,7 @@ static int undo_process(const json_t *r, const vb_clean_owner_t *o, int dry, cha
 		       REFUSED;
 	if (dry)
 		return DONE;
-	/* Its process group too, which it leads (setpgid in agentio.c,
+	/* Its process group too, which it leads (setpgid in chan.c,
 	 * runproc.c): while the leader lives its group id cannot be reused. */
 	if (getpgid((pid_t)pid) == (pid_t)pid && is_ours((pid_t)pid, &id))
 		kill(-(pid_t)pid, SIGKILL);

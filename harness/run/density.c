@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "workloads/workload.h"
+#include "harness/core/agentmsg.h"
 #include "lib/hostinfo.h"
 #include "harness/env/instance.h"
 #include "harness/core/undo.h"
@@ -116,7 +117,7 @@ static void start_all(dstate_t *d, uint64_t k)
 	json_t *r, *fp;
 
 	while (d->n < k) {
-		if (vb_interrupted()) {
+		if (vb_undo_interrupted()) {
 			kind = "interrupted";
 			snprintf(why, sizeof(why), "interrupted");
 			break;
@@ -129,7 +130,8 @@ static void start_all(dstate_t *d, uint64_t k)
 		snprintf(tag, sizeof(tag), "-d%zu", d->n + 1);
 		vb_error_clear(&err);
 		if (vb_inst_start(in, d->ops, d->cfg, tag, NULL, &err) < 0) {
-			kind = err.code == VB_EINTR || vb_interrupted() ? "interrupted" : "refused";
+			kind = err.code == VB_EINTR || vb_undo_interrupted() ? "interrupted"
+									     : "refused";
 			snprintf(why, sizeof(why), "instance %zu %s: %s", d->n + 1,
 				 err.code == VB_EINTR ? "interrupted" : "refused", err.msg);
 			break;
@@ -235,7 +237,7 @@ static void load_all(dstate_t *d)
 	vb_error_t err;
 	size_t i;
 
-	if (!d->n || vb_interrupted())
+	if (!d->n || vb_undo_interrupted())
 		return;
 	vb_error_clear(&err);
 	req = hold_request(d->cfg, &p, &held, &err);
@@ -259,7 +261,7 @@ static void load_all(dstate_t *d)
 	json_decref(req);
 	t_send = vb_now_ns();
 	best = sample_until_first(d, ins, t_send, load);
-	for (i = 0; i < d->n && !vb_interrupted(); i++) {
+	for (i = 0; i < d->n && !vb_undo_interrupted(); i++) {
 		r = json_array_get(d->recs, i);
 		json_object_set(r, "memory_loaded", best ? json_array_get(best, i) : json_null());
 		if (!ins[i]->busy)
@@ -363,7 +365,7 @@ static void density_env(const vb_run_cfg_t *cfg, const vb_env_ops_t *ops, json_t
 		return;
 	}
 	start_all(&d, cfg->density);
-	if (d.n && !vb_interrupted()) {
+	if (d.n && !vb_undo_interrupted()) {
 		snap = snapshot(&d, &sum);
 		for (i = 0; i < d.n; i++)
 			json_object_set(json_array_get(d.recs, i), "memory_idle",
@@ -391,7 +393,7 @@ int vb_density_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, siz
 		all = json_object(); /* only now: an early return must not leak it */
 		json_object_set_new(doc, "density", all);
 	}
-	for (i = 0; i < n && !vb_interrupted(); i++) {
+	for (i = 0; i < n && !vb_undo_interrupted(); i++) {
 		rec = json_object_get(all, envs[i]->name);
 		if (rec && !json_is_true(json_object_get(rec, "interrupted")))
 			continue; /* measured by an earlier session */
@@ -400,10 +402,10 @@ int vb_density_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, siz
 				"cpus", cfg->env_cpus);
 		json_object_set_new(all, envs[i]->name, rec);
 		density_env(cfg, envs[i], rec);
-		if (vb_interrupted()) /* measured again by --resume */
+		if (vb_undo_interrupted()) /* measured again by --resume */
 			json_object_set_new(rec, "interrupted", json_true());
 		if (vb_runfile_save_at(doc, cfg->out_fd, cfg->out, NULL) < 0)
 			return -1; /* a full disk: the run's last save says so */
 	}
-	return vb_interrupted() ? -1 : 0;
+	return vb_undo_interrupted() ? -1 : 0;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "workloads/workload.h"
+#include "harness/core/agentmsg.h"
 #include "lib/hostinfo.h"
 #include "harness/env/instance.h"
 #include "harness/core/undo.h"
@@ -154,7 +155,7 @@ static int params_for(const vb_run_cfg_t *cfg, const vb_workload_t *w, vb_inst_t
 		return -1;
 	if (fixed || !w->scale_param)
 		return 0;
-	return vb_calibrate(w, p, target, probe, in, cal, err);
+	return vb_sizing_calibrate(w, p, target, probe, in, cal, err);
 }
 
 /* ---- the phases ------------------------------------------------------- */
@@ -164,7 +165,7 @@ static int alone(pair_t *pr, double *out, size_t *n, vb_error_t *err)
 {
 	json_t *req = vb_agent_run_request(pr->cfg, 1, pr->vw, &pr->vp, 0), *reply;
 
-	for (*n = 0; *n < VB_NOISY_REPS && !vb_interrupted(); (*n)++) {
+	for (*n = 0; *n < VB_NOISY_REPS && !vb_undo_interrupted(); (*n)++) {
 		reply = vb_inst_call(pr->v, req, err);
 		if (!reply)
 			break;
@@ -383,7 +384,7 @@ static void noisy_env(const vb_run_cfg_t *cfg, const vb_env_ops_t *ops, json_t *
 		say(cfg, "%s: %s", ops->name, err.msg);
 		goto out;
 	}
-	for (i = 0; i < VB_ARRAY_SIZE(kinds) && !vb_interrupted(); i++) {
+	for (i = 0; i < VB_ARRAY_SIZE(kinds) && !vb_undo_interrupted(); i++) {
 		if (!(cfg->noisy & kinds[i].bit))
 			continue;
 		p = noisy_pair(cfg, ops->name, &kinds[i], &v, &a);
@@ -423,17 +424,17 @@ int vb_noisy_run(const vb_run_cfg_t *cfg, const vb_env_ops_t *const *envs, size_
 		all = json_object(); /* only now: an early return must not leak it */
 		json_object_set_new(doc, "noisy", all);
 	}
-	for (i = 0; i < n && !vb_interrupted(); i++) {
+	for (i = 0; i < n && !vb_undo_interrupted(); i++) {
 		rec = json_object_get(all, envs[i]->name);
 		if (rec && !json_is_true(json_object_get(rec, "interrupted")))
 			continue; /* measured by an earlier session */
 		rec = json_pack("{s:s,s:i}", "type", envs[i]->type, "reps", VB_NOISY_REPS);
 		json_object_set_new(all, envs[i]->name, rec);
 		noisy_env(cfg, envs[i], rec);
-		if (vb_interrupted()) /* measured again by --resume */
+		if (vb_undo_interrupted()) /* measured again by --resume */
 			json_object_set_new(rec, "interrupted", json_true());
 		if (vb_runfile_save_at(doc, cfg->out_fd, cfg->out, NULL) < 0)
 			return -1; /* a full disk: the run's last save says so */
 	}
-	return vb_interrupted() ? -1 : 0;
+	return vb_undo_interrupted() ? -1 : 0;
 }

@@ -23,7 +23,7 @@
 #include "harness/core/undo.h"
 #include "lib/util.h"
 
-int vb_find_agent(char *out, size_t len)
+int vb_prepare_find_agent(char *out, size_t len)
 {
 	static const char *const rel[] = { "vbench-agent", "../workloads/vbench-agent",
 					   "../libexec/vbench/vbench-agent" };

@@ -12,7 +12,7 @@
 
 /* Locate vbench-agent next to the running executable (build tree or
  * installed layout).  Returns 0 with @out filled, or -1. */
-int vb_find_agent(char *out, size_t len);
+int vb_prepare_find_agent(char *out, size_t len);
 
 /* Give the environments the last cfg->cpus CPUs and move the harness to
  * the others (fills env_cpus/harness_cpus).  VB_ERESOURCE if too few. */

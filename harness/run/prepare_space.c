@@ -59,11 +59,11 @@ static void count_envs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 		if (!o)
 			continue;
 		if (o->caps & VB_ENV_IS_VM) {
-			if (o->probe(cfg, &err) == 0)
+			if (vb_env_probe(o, cfg, &err) == 0)
 				n->nvm++;
 			continue;
 		}
-		if (cfg->all_envs && o->probe(cfg, &err) < 0)
+		if (cfg->all_envs && vb_env_probe(o, cfg, &err) < 0)
 			continue;
 		n->nhost++;
 		n->nrootfs += o->disk_usage != NULL; /* a rootfs copy of its own */
@@ -83,7 +83,7 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 			 vb_sizing_file_bytes(cfg, vb_workload_find("io.randwrite")))
 		 : 0;
 	n->largest_file = f;
-	img = n->nvm ? vb_vmdisk_size(f) : 0;
+	img = n->nvm ? vb_vm_disk_size(f) : 0;
 
 	/* Memory: every VM keeps what its guest touched, up to --memory, for
 	 * the whole run; host processes run one repetition at a time (the

@@ -228,6 +228,7 @@ static const struct {
 	{ "--timeout", K_DOUBLE, VB_FIELD(rep_timeout_s), NULL },
 	{ "--start-timeout", K_DOUBLE, VB_FIELD(start_timeout_s), NULL },
 	{ "--stop-timeout", K_DOUBLE, VB_FIELD(stop_timeout_s), NULL },
+	{ "--margin", K_DOUBLE, VB_FIELD(margin), NULL },
 	{ "--allow-device", K_PATH, VB_FIELD(allow_device), NULL },
 	{ "--no-cgroup", K_FLAG, VB_FIELD(use_cgroup), NULL },
 	{ "--agent", K_PATH, VB_FIELD(agent_path), NULL },

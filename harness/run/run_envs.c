@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/undo.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
@@ -50,7 +51,7 @@ int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 	json_t *facts;
 
 	vb_error_clear(&err);
-	if (vb_env_check(env->ops, &err) < 0 || env->ops->probe(st->cfg, &err) < 0 ||
+	if (vb_env_probe(env->ops, st->cfg, &err) < 0 ||
 	    vb_env_up(env, &err) < 0)
 		goto unavailable;
 	json_object_set_new(rec, "start_latency_ns", json_integer((json_int_t)env->start_ns));
@@ -133,7 +134,7 @@ size_t vb_run_start_envs(run_state_t *st)
 			st->env_rec[i] = old;
 			continue;
 		}
-		if (vb_interrupted()) {
+		if (vb_undo_interrupted()) {
 			if (!old)
 				json_array_append_new(arr, env_record(ops, 1, NULL));
 			break;
@@ -218,7 +219,7 @@ void vb_run_check_final_clocksource(run_state_t *st, size_t i)
 	json_t *req, *reply, *cs0, *cs1;
 	char msg[256];
 
-	if (!env->started || env->chan.dead || env->chan.wfd < 0 || vb_interrupted())
+	if (!env->started || env->chan.dead || env->chan.wfd < 0 || vb_undo_interrupted())
 		return;
 	req = vb_agent_op_request("facts", 0);
 	reply = vb_chan_call(&env->chan, req, "facts", 10000, NULL);

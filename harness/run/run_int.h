@@ -73,7 +73,7 @@ int vb_run_schedule(run_state_t *st);
 /*
  * Environment @i's agent answered out of step or past the protocol's
  * bounds (@why, a VB_EPROTO message): its stream cannot be trusted any
- * more (agentio.h), so the instance is stopped and a fresh one started, as
+ * more (chan.h), so the instance is stopped and a fresh one started, as
  * --fresh-instance does, with a warning.  After 3 protocol errors in a row,
  * or when the new instance does not start, the environment fails with the
  * reason in env->reason and its remaining repetitions are skipped.

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/core/agentmsg.h"
 #include "lib/counters.h"
 #include "harness/analysis/stats.h"
 #include "harness/core/undo.h"
@@ -331,7 +332,7 @@ static void test_pause(void)
 	if (!v || atoi(v) <= 0)
 		return;
 	end = vb_now_ns() + (uint64_t)atoi(v) * 1000000ull;
-	while (!vb_interrupted() && vb_now_ns() < end)
+	while (!vb_undo_interrupted() && vb_now_ns() < end)
 		usleep(5000);
 }
 
@@ -394,7 +395,7 @@ int vb_run_schedule(run_state_t *st)
 				      "envs", names, "order", vb_schedule_to_json(order, n)));
 	for (k = 0; k < n; k++)
 		todo += (size_t)runnable(st, k);
-	for (k = 0; k < n && !vb_interrupted(); k++) {
+	for (k = 0; k < n && !vb_undo_interrupted(); k++) {
 		if (!runnable(st, k))
 			continue;
 		fresh = st->cfg->fresh_instance && st->env_reps[order[k].env] > 0;

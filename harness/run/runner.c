@@ -17,6 +17,7 @@
 
 #include "workloads/workload.h"
 #include "harness/run/clean.h"
+#include "harness/core/agentmsg.h"
 #include "lib/counters.h"
 #include "harness/run/density.h"
 #include "harness/env/env.h"
@@ -124,7 +125,7 @@ static void size_workloads(run_state_t *st)
 
 	vb_hostinfo_caches(&caches);
 	vb_sizing_init(&sz, &caches, st->cfg->memory, (unsigned)st->cfg->cpus, st->cfg->profile->tiny);
-	for (i = 0; i < st->cfg->nwl && !vb_interrupted(); i++) {
+	for (i = 0; i < st->cfg->nwl && !vb_undo_interrupted(); i++) {
 		const vb_workload_t *w = st->cfg->wl[i];
 
 		if (recorded_params(st, i, &old))
@@ -149,8 +150,8 @@ static void size_workloads(run_state_t *st)
 		vb_error_clear(&err);
 		cal = NULL;
 		if (vb_sizing_params(w, &sz, st->cfg, &st->params[i], &fixed, &err) < 0 ||
-		    (!fixed && vb_calibrate(w, &st->params[i], st->cfg->profile->target_s, probe_once,
-					    st, &cal, &err) < 0)) {
+		    (!fixed && vb_sizing_calibrate(w, &st->params[i], st->cfg->profile->target_s,
+						   probe_once, st, &cal, &err) < 0)) {
 			json_object_set_new(rec, "error", json_string(err.msg));
 			fprintf(stderr, "vbench: %s: %s\n", w->name, err.msg);
 			st->failures++;
@@ -177,7 +178,7 @@ static void capacity(run_state_t *st)
 		if (json_is_true(json_object_get(st->env_rec[i], "available")) &&
 		    json_object_get(st->env_rec[i], "start_latency_ns"))
 			ops[n++] = st->ops[i];
-	if (!vb_interrupted() && vb_density_run(st->cfg, ops, n, st->doc) == 0)
+	if (!vb_undo_interrupted() && vb_density_run(st->cfg, ops, n, st->doc) == 0)
 		vb_noisy_run(st->cfg, ops, n, st->doc);
 }
 
@@ -279,7 +280,8 @@ static int setup(run_state_t *st, vb_error_t *err)
 	char vendor[64];
 	json_t *host;
 
-	if (!cfg->agent_path[0] && vb_find_agent(cfg->agent_path, sizeof(cfg->agent_path)) < 0)
+	if (!cfg->agent_path[0] &&
+	    vb_prepare_find_agent(cfg->agent_path, sizeof(cfg->agent_path)) < 0)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "cannot find vbench-agent next to vbench (give --agent PATH)");
 	if (!cfg->seed_set)
@@ -386,7 +388,7 @@ finish:
 		goto out;
 	}
 	capacity(st);
-	if (vb_interrupted())
+	if (vb_undo_interrupted())
 		code = VB_EXIT_INTERRUPT;
 	else if (code == VB_EXIT_OK && st->failures)
 		code = VB_EXIT_FAIL;
@@ -397,7 +399,7 @@ finish:
 		goto out;
 	}
 	if (code != VB_EXIT_SKIPPED && !cfg->quiet)
-		vb_report_summary(st->doc, stdout);
+		vb_table_summary(st->doc, stdout);
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
 out:

@@ -49,8 +49,8 @@ int vb_sizing_params(const vb_workload_t *w, const vb_sizing_t *s, const vb_run_
 	return vb_params_validate(w, p, err);
 }
 
-uint64_t vb_calibrate_scale(uint64_t value, uint64_t probe_ns, double target_s, uint64_t min,
-			    uint64_t max)
+uint64_t vb_sizing_calibrate_scale(uint64_t value, uint64_t probe_ns, double target_s, uint64_t min,
+				   uint64_t max)
 {
 	double v;
 
@@ -64,8 +64,8 @@ uint64_t vb_calibrate_scale(uint64_t value, uint64_t probe_ns, double target_s, 
 	return v < 1.0 ? 1 : (uint64_t)llround(v);
 }
 
-int vb_calibrate(const vb_workload_t *w, vb_params_t *p, double target_s, vb_probe_fn probe,
-		 void *ctx, json_t **record, vb_error_t *err)
+int vb_sizing_calibrate(const vb_workload_t *w, vb_params_t *p, double target_s, vb_probe_fn probe,
+			void *ctx, json_t **record, vb_error_t *err)
 {
 	const vb_param_desc_t *d = w->scale_param ? desc_of(w, w->scale_param) : NULL;
 	uint64_t value, elapsed, next, target_ns = (uint64_t)(target_s * 1e9);
@@ -85,7 +85,7 @@ int vb_calibrate(const vb_workload_t *w, vb_params_t *p, double target_s, vb_pro
 		}
 		json_array_append_new(probes, json_pack("{s:I,s:I}", "value", (json_int_t)value,
 							"elapsed_ns", (json_int_t)elapsed));
-		next = vb_calibrate_scale(value, elapsed, target_s, d->min, d->max);
+		next = vb_sizing_calibrate_scale(value, elapsed, target_s, d->min, d->max);
 		if (elapsed >= 10000000ull || elapsed * 5 >= target_ns || value >= d->max)
 			break;
 		/* Too short to trust: grow tenfold (not past the linear estimate). */

@@ -49,11 +49,11 @@ typedef int (*vb_probe_fn)(void *ctx, const vb_workload_t *w, const vb_params_t 
  * *@record receives {"param", "value", "target_s", "probes": [{value,
  * elapsed_ns}...]}.  Returns 0 or -1 (a probe failed; @err says why).
  */
-int vb_calibrate(const vb_workload_t *w, vb_params_t *p, double target_s, vb_probe_fn probe,
-		 void *ctx, json_t **record, vb_error_t *err);
+int vb_sizing_calibrate(const vb_workload_t *w, vb_params_t *p, double target_s, vb_probe_fn probe,
+			void *ctx, json_t **record, vb_error_t *err);
 
 /* The scale value that makes a run of @probe_ns at @value take @target_s. */
-uint64_t vb_calibrate_scale(uint64_t value, uint64_t probe_ns, double target_s, uint64_t min,
-			    uint64_t max);
+uint64_t vb_sizing_calibrate_scale(uint64_t value, uint64_t probe_ns, double target_s, uint64_t min,
+				   uint64_t max);
 
 #endif

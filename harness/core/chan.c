@@ -1,8 +1,8 @@
 /*
- * agentio.c - spawning agents and talking to them (see agentio.h): the
+ * chan.c - spawning agents and talking to them (see chan.h): the
  * line framing, the request in flight and the reply that must answer it.
  */
-#include "harness/core/agentio.h"
+#include "harness/core/chan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,20 +97,6 @@ void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd)
 	ch->rfd = rfd;
 }
 
-/* Remember @req as the request in flight: its op, id and workload. */
-static void set_want(vb_chan_t *ch, const json_t *req)
-{
-	json_t *id = json_object_get(req, "id");
-
-	ch->want = 1;
-	ch->want_has_id = json_is_integer(id);
-	ch->want_id = json_integer_value(id);
-	snprintf(ch->want_op, sizeof(ch->want_op), "%s",
-		 json_string_value(json_object_get(req, "op")) ?: "");
-	snprintf(ch->want_wl, sizeof(ch->want_wl), "%s",
-		 json_string_value(json_object_get(req, "workload")) ?: "");
-}
-
 int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 {
 	char *s = json_dumps(obj, JSON_COMPACT);
@@ -119,7 +105,7 @@ int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 
 	if (!s)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: encode request", ch->name);
-	set_want(ch, obj);
+	vb_agent_want_set(&ch->want, obj);
 	len = strlen(s);
 	s[len++] = '\n'; /* overwrites the NUL; we track the length */
 	while (off < len) {
@@ -255,7 +241,7 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 		pfd.events = POLLIN;
 		rc = poll(&pfd, 1, (int)((deadline - now) / 1000000ull) + 1);
 		if (rc < 0 && errno == EINTR) {
-			if (vb_interrupted()) {
+			if (vb_undo_interrupted()) {
 				vb_error_set(err, VB_EINTR, 0, "%s: interrupted", ch->name);
 				return NULL;
 			}
@@ -281,14 +267,14 @@ json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error
 
 	if (!o)
 		return NULL;
-	if (vb_agent_check_answer(ch, o, type, err) < 0 ||
+	if (vb_agent_check_answer(&ch->want, o, type, err) < 0 ||
 	    (!strcmp(json_string_value(json_object_get(o, "type")), "result") &&
 	     vb_agent_check_result(o, err) < 0)) {
 		json_decref(o);
 		vb_error_prefix(err, "%s", ch->name);
 		return fail_recv(ch, err);
 	}
-	ch->want = 0;
+	ch->want.on = 0;
 	if (!strcmp(json_string_value(json_object_get(o, "type")), "error")) {
 		/* A refusal answers the request: the stream is still in step,
 		 * so no protocol error (the instance stays). */

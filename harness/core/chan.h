@@ -1,5 +1,5 @@
 /*
- * agentio.h - the harness side of the agent protocol (workloads/agent.h).
+ * chan.h - the harness side of the agent protocol (workloads/agent.h).
  *
  * A channel is a pair of file descriptors to one running agent plus the
  * process that owns them.  Lines from an agent are untrusted input: each is
@@ -15,14 +15,16 @@
  * is read from it; the caller stops the instance and starts a fresh one
  * (run_reps.c).  An "error" reply with the request's id is the agent's
  * refusal of that request: an answer, in step, so not a protocol error
- * (VB_EREFUSED).  The messages themselves are checked in agentmsg.c.
+ * (VB_EREFUSED).  The messages themselves are checked in agentmsg.c
+ * (agentmsg.h), which knows nothing of the channel.
  */
-#ifndef VB_AGENTIO_H
-#define VB_AGENTIO_H
+#ifndef VB_CHAN_H
+#define VB_CHAN_H
 
 #include <jansson.h>
 #include <sys/types.h>
 
+#include "harness/core/agentmsg.h"
 #include "harness/core/cgroup.h"
 #include "lib/error.h"
 
@@ -36,11 +38,7 @@ typedef struct vb_chan {
 	char name[64];    /* environment name, for messages */
 	int dead;         /* the stream ended */
 	int broken;       /* a protocol error: the stream is out of step, not read again */
-	int want;         /* a request is in flight (what follows describes it) */
-	int want_has_id;  /* ... it carries an integer "id" */
-	json_int_t want_id;
-	char want_op[16];  /* its "op" */
-	char want_wl[64];  /* its "workload" ("" none) */
+	vb_agent_want_t want; /* the request in flight, which the next message must answer */
 } vb_chan_t;
 
 typedef struct vb_spawn {
@@ -95,86 +93,11 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
  */
 json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error_t *err);
 
-/* ---- agentmsg.c: what a message from an agent must be ---- */
-
-/*
- * Check a "result" reply before anything reads it (the agent runs in an
- * untrusted environment): "ok" a boolean; when true, "ops" and "elapsed_ns"
- * non-negative integers, "bytes" and "handled_ns" too when present,
- * "metrics" an object of numbers, "counters" (when present) an object whose
- * members have an integer "value" or "available": false with a "reason";
- * when false, "error" a string.  These are the fields run.json keeps and
- * reports read.  Returns 0, or -1 with @err (VB_EPROTO) naming the field.
- */
-int vb_agent_check_result(const json_t *reply, vb_error_t *err);
-
-struct vb_workload; /* workloads/workload.h */
-
-/*
- * The result @reply (which passed vb_agent_check_result, "ok" true) to the
- * run request @req of workload @w as run.json keeps it: its documented
- * fields only ("workload" named as @w, "elapsed_ns", "handled_ns", "ops",
- * "bytes", "metrics", "counters", "counter_mode", "detail"), "metrics"
- * only the metrics @w declares, "counters" only the events @req asked for
- * ("events"), each with its documented members ("value", "source", "unit",
- * or "available" and "reason").  Whatever else an agent adds within the
- * bounds is dropped.  Returns a new object, NULL without memory.
- */
-json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const struct vb_workload *w);
-
-/*
- * Check an agent's first message @msg: a "ready" message (else VB_EPROTO)
- * naming VB_AGENT_PROTOCOL (else VB_EUNAVAIL, one line: "the agent speaks
- * protocol 1, this vbench needs 2: rebuild or give --agent the matching
- * vbench-agent"; an agent built from other sources cannot be talked to).
- * Returns 0 or -1 with @err.
- */
-int vb_agent_check_ready(const json_t *msg, vb_error_t *err);
-
-/*
- * Whether @reply answers the request in flight on @ch (its type @type or
- * "error", its id, a result's workload).  0, or -1 with @err (VB_EPROTO)
- * naming what was expected and what came.
- */
-int vb_agent_check_answer(const vb_chan_t *ch, const json_t *reply, const char *type,
-			  vb_error_t *err);
-
 /* Send a request and wait for its answer (vb_chan_send + vb_chan_answer).
  * A request given up on (VB_ETIMEOUT) leaves the channel broken: its
  * answer may still come and must never be read as the next one's. */
 json_t *vb_chan_call(vb_chan_t *ch, const json_t *req, const char *type, int timeout_ms,
 		     vb_error_t *err);
-
-/* ---- agentmsg.c: the requests to an agent, and its refusals as errors ---- */
-
-struct vb_run_cfg;
-struct vb_params;
-
-#define VB_REQ_MEASURED 0x1 /* a measured repetition: the run's counter events, and
-			     * the test hook VBENCH_TEST_CORRUPT (workload.h) */
-
-/*
- * The one place a request to an agent is built.  A "run" request of
- * workload @w with parameters @p and id @id for the run @cfg: its events
- * (none unless VB_REQ_MEASURED), "scratch" for a workload that writes a
- * file (cfg->scratch, when set) and "allow_device" when that is the
- * allowed block device (the agent opens a device only when it is named
- * twice: agent.c).  New reference, NULL without memory.
- */
-json_t *vb_agent_run_request(const struct vb_run_cfg *cfg, json_int_t id,
-			     const struct vb_workload *w, const struct vb_params *p, unsigned flags);
-
-/* {"op": @op, "id": @id} ("quit", "facts"), without an id when @id < 0.
- * New reference. */
-json_t *vb_agent_op_request(const char *op, json_int_t id);
-
-/*
- * The one place an agent's failed result becomes an error: @reply's
- * "error_kind" as a code (VB_ECHECK for "check", VB_EUSAGE "usage",
- * VB_EUNAVAIL "unavailable", else VB_ESYS) and its "error" as the message.
- * Returns -1.
- */
-int vb_agent_reply_error(const json_t *reply, vb_error_t *err);
 
 /*
  * Stop the agent: send quit, wait up to @grace_ms for the process to exit,
