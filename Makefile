@@ -177,6 +177,7 @@ VBENCH_SRCS += $(CMD_SRCS)
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_optparse.c
+TEST_SRCS += tests/check_term.c
 TEST_SRCS += tests/check_layers.c
 TEST_SRCS += tests/check_prefixes.c
 TEST_SRCS += tests/check_textsafe.c
@@ -213,6 +214,8 @@ TEST_SRCS += tests/check_vm.c
 TEST_SRCS += tests/check_summary.c
 TEST_SRCS += tests/check_cmd_report.c
 TEST_SRCS += tests/check_charts.c
+TEST_SRCS += tests/check_mdterm.c
+TEST_SRCS += tests/check_samples.c
 TEST_SRCS += tests/check_fit.c
 TEST_SRCS += tests/check_compare.c
 TEST_SRCS += tests/check_plan.c
@@ -346,8 +349,8 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain fit \
+UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

@@ -1,6 +1,5 @@
 /*
- * check_fit.c - output that fits (issue #14): Markdown rendered for a
- * terminal (harness/output/mdterm.c), and, with COLUMNS at 80, 120 and 200,
+ * check_fit.c - output that fits (issue #14): with COLUMNS at 80, 120 and 200,
  * no line of `vbench explain`, `vbench plan`, `vbench doctor` and every
  * --help wider than that (explain and plan on the committed fixture
  * tests/fixtures/run-density-noisy.json); under a pseudo-terminal 60
@@ -20,7 +19,6 @@
 #include <unistd.h>
 
 #include "bench/cmd.h"
-#include "harness/output/mdterm.h"
 #include "lib/term.h"
 #include "lib/util.h"
 #include "tests/tests.h"
@@ -40,77 +38,6 @@ static void teardown(void)
 	unsetenv("COLUMNS");
 	vb_test_rmdtemp(tmpdir);
 }
-
-/* No line of @s (@what names it) wider than @width columns (UTF-8 characters). */
-static void assert_fits(const char *s, size_t width, const char *what)
-{
-	const char *line, *nl;
-	size_t n;
-
-	for (line = s; *line; line = nl + 1) {
-		nl = strchrnul(line, '\n');
-		n = (size_t)(nl - line);
-		ck_assert_msg(vb_term_cols(line, n) <= width, "%s: a line of %zu columns over %zu: '%.*s'",
-			      what, vb_term_cols(line, n), width, (int)n, line);
-		if (!*nl)
-			break;
-	}
-}
-
-static char *md_term(const char *md, size_t width)
-{
-	char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
-
-	ck_assert_ptr_nonnull(f);
-	vb_mdterm_print(md, width, f);
-	fclose(f);
-	return s;
-}
-
-/* ---- Markdown for a terminal ---- */
-
-START_TEST(test_mdterm)
-{
-	static const char md[] =
-	    "# Title with `code`\n\n"
-	    "A **bold** claim, *emphasis*, a star * alone, x1.00 *, 5 \\* 3, a \\| pipe, "
-	    "&lt;tag&gt; &amp; [a link](https://example.org) and\na second line.\n\n"
-	    "> **Quoted** text\n> on two lines.\n\n"
-	    "- an item that is long enough to be wrapped at forty columns here\n"
-	    "  continued\n"
-	    "1. first\n\n"
-	    "### 1. Third level: **verdict**\n\n"
-	    "| a | b |\n|---|---|\n| x | y \\| z |\n| long cell | 2 |\n\n"
-	    "| environment | a long header | another long header | yet another one |\n"
-	    "|---|---|---|---|\n| container | x1.02 [0.97-1.04] | holds: within | holds |\n"
-	    "\x1b[31mred\n";
-	char *s = md_term(md, 40);
-
-	assert_fits(s, 40, "rendered");
-	ck_assert_msg(!strncmp(s, "Title with code\n===============\n\n", 33), "%s", s);
-	ck_assert_ptr_nonnull(strstr(s, "A bold claim, emphasis, a star * alone,"));
-	ck_assert_ptr_nonnull(strstr(s, "\nx1.00 *, 5 * 3, a | pipe, <tag> & a link\n"
-					"(https://example.org) and a second line.\n"));
-	ck_assert_ptr_nonnull(strstr(s, "\n  Quoted text on two lines.\n"));
-	ck_assert_ptr_nonnull(strstr(s, "\n- an item that is long enough to be\n  wrapped"));
-	ck_assert_ptr_nonnull(strstr(s, "continued\n1. first\n"));
-	ck_assert_ptr_nonnull(strstr(s, "\n1. Third level: verdict\n\n"));
-	/* a table that fits: columns; one that does not: a block per row */
-	ck_assert_ptr_nonnull(strstr(s, "\na          b\n----------------\nx          y | z\n"
-					"long cell  2\n"));
-	ck_assert_ptr_nonnull(strstr(s, "\nenvironment: container\n  a long header: x1.02 "
-					"[0.97-1.04]\n  another long header: holds: within\n"));
-	/* no Markdown syntax, no control character */
-	ck_assert_ptr_null(strstr(s, "**"));
-	ck_assert_ptr_null(strchr(s, '`'));
-	ck_assert_ptr_null(strstr(s, "|---"));
-	ck_assert_ptr_null(strstr(s, "&lt;"));
-	ck_assert_ptr_null(strchr(s, '\x1b'));
-	free(s);
-}
-END_TEST
 
 /* ---- every command's output at 80, 120 and 200 columns ---- */
 
@@ -136,32 +63,32 @@ START_TEST(test_fit_width)
 		ck_assert_msg(rc == 0, "explain: exit %d: %s", rc, err);
 		ck_assert_ptr_nonnull(strstr(out, "Claims, judged on this run"));
 		ck_assert_ptr_null(strstr(out, "**"));
-		assert_fits(out, widths[w], "vbench explain");
+		vb_test_assert_fits(out, widths[w], "vbench explain");
 		free(out);
 		free(err);
 		rc = vb_test_vbench(NULL, &out, &err, "plan", "--run", run, ini, NULL);
 		ck_assert_msg(rc == 0, "plan: exit %d: %s", rc, err);
 		ck_assert_ptr_nonnull(strstr(out, "hosted"));
-		assert_fits(out, widths[w], "vbench plan");
+		vb_test_assert_fits(out, widths[w], "vbench plan");
 		free(out);
 		free(err);
 		rc = vb_test_vbench(NULL, &out, &err, "doctor", NULL);
 		ck_assert_msg(rc == 0, "doctor: exit %d: %s", rc, err);
 		ck_assert_ptr_nonnull(strstr(out, "counter sources:\n"));
 		ck_assert_ptr_null(strstr(out, "{\""));
-		assert_fits(out, widths[w], "vbench doctor");
+		vb_test_assert_fits(out, widths[w], "vbench doctor");
 		free(out);
 		free(err);
 		rc = vb_test_vbench(NULL, &out, &err, "--help", NULL);
 		ck_assert_int_eq(rc, 0);
-		assert_fits(out, widths[w], "vbench --help");
+		vb_test_assert_fits(out, widths[w], "vbench --help");
 		free(out);
 		free(err);
 		for (i = 0; i < vb_cmd_count(); i++) {
 			rc = vb_test_vbench(NULL, &out, &err, vb_cmd_at(i)->name, "--help", NULL);
 			ck_assert_int_eq(rc, 0);
 			snprintf(what, sizeof(what), "vbench %s --help", vb_cmd_at(i)->name);
-			assert_fits(out, widths[w], what);
+			vb_test_assert_fits(out, widths[w], what);
 			free(out);
 			free(err);
 		}
@@ -262,7 +189,6 @@ Suite *vb_suite_fit(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_mdterm);
 	tcase_add_test(tc, test_fit_width);
 	tcase_add_test(tc, test_status_line_width);
 	tcase_add_test(tc, test_run_quiet);

@@ -387,41 +387,6 @@ START_TEST(test_help_text)
 }
 END_TEST
 
-/* @fn's text into a malloc'ed string, for the wrap below. */
-static char *wrapped(const char *text, size_t col, size_t indent, size_t width)
-{
-	char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
-
-	ck_assert_ptr_nonnull(f);
-	vb_term_wrap(f, text, col, indent, width);
-	fclose(f);
-	return s;
-}
-
-/* lib/term.c: a word wider than the line is cut at the width (it overflowed
- * before), between UTF-8 characters; columns are characters, not bytes. */
-START_TEST(test_term)
-{
-	char *s, cut[] = "ab\xc3\xa9" "cd";
-
-	s = wrapped("a 0123456789abcdefghij z", 0, 2, 10);
-	ck_assert_str_eq(s, "a 01234567\n  89abcdef\n  ghij z");
-	free(s);
-	s = wrapped("\xe2\x80\xa0\xe2\x80\xa0\xe2\x80\xa0\xe2\x80\xa0 x", 0, 0, 3);
-	ck_assert_str_eq(s, "\xe2\x80\xa0\xe2\x80\xa0\xe2\x80\xa0\n\xe2\x80\xa0 x");
-	free(s);
-	s = wrapped("\xc3\xa9\xc3\xa9\xc3\xa9 b", 0, 0, 5); /* 3 columns, 6 bytes: fits */
-	ck_assert_str_eq(s, "\xc3\xa9\xc3\xa9\xc3\xa9 b");
-	free(s);
-	ck_assert_uint_eq(vb_term_cols(cut, strlen(cut)), 5);
-	ck_assert_uint_eq(vb_term_cut(cut, 3), 4); /* "ab" and the two bytes of e-acute */
-	ck_assert_str_eq(cut, "ab\xc3\xa9");
-	ck_assert_uint_eq(vb_term_cut(cut, 80), 4);
-}
-END_TEST
-
 /* ==== the commands ======================================================= */
 
 /* Every option of @spec (its groups too), in --help order, through @fn. */
@@ -590,7 +555,6 @@ Suite *vb_suite_optparse(void)
 	tcase_add_test(tc, test_positional);
 	tcase_add_test(tc, test_help_first);
 	tcase_add_test(tc, test_help_text);
-	tcase_add_test(tc, test_term);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(cmds, 60);
 	tcase_add_test(cmds, test_command_tables);
