@@ -416,6 +416,9 @@ START_TEST(test_plan_report)
 	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"CPU\"\n"));
 	free(dat);
 	gp = vb_test_read_text(chartdir, "plan.gp", MAXFILE);
+	/* the title says where the factors come from: the run's name and CPU */
+	ck_assert_ptr_nonnull(strstr(gp, "'factors from run run (AMD EPYC, itself a VM)'"));
+	ck_assert_ptr_null(strstr(gp, tmpdir));
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0, 'container' 1, 'hosted' 2)"));
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0.5, 'container' 3.5, 'hosted' 6.5)"));
 	ck_assert_ptr_nonnull(strstr(gp, "'plan.dat' index 0 using 1:3:4 with labels"));

@@ -124,7 +124,21 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 	d->width = d->width < 900 ? 900 : d->width > 1600 ? 1600 : d->width;
 	d->height = 500;
 	fputs("    set multiplot layout 1,2 title ", gp);
-	vb_charts_gp_str(gp, "Capacity plan per environment (labels: the binding resource)");
+	{ /* what, and where its factors were measured */
+		const json_t *run = json_object_get(plan, "run");
+		char where[512], dir[256], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", jstr(run, "dir") ?: "?");
+		while ((slash = strrchr(dir, '/')) && !slash[1] && slash > dir)
+			*slash = '\0'; /* "results/run/" */
+		slash = strrchr(dir, '/');
+		snprintf(where, sizeof(where), "factors from run %s (%s%s)", slash ? slash + 1 : dir,
+			 jstr(run, "cpu") ?: "?",
+			 json_is_true(json_object_get(run, "virtualized")) ? ", itself a VM" : "");
+		vb_charts_gp_str(gp, "Capacity plan per environment (labels: the binding resource)");
+		fputs(" . \"\\n\" . ", gp);
+		vb_charts_gp_str(gp, where);
+	}
 	fprintf(gp,
 		"\n    unset xlabel\n    set grid ytics\n    set yrange [0:*]\n"
 		"    set offsets 0, 0, graph 0.15, 0\n    set style fill solid 0.6 border -1\n"
