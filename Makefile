@@ -40,6 +40,7 @@ endif
 LIB_SRCS += lib/error.c
 LIB_SRCS += lib/util.c
 LIB_SRCS += lib/optparse.c
+LIB_SRCS += lib/term.c
 LIB_SRCS += lib/cpulist.c
 LIB_SRCS += lib/textsafe.c
 LIB_SRCS += lib/textsafe_json.c
@@ -103,6 +104,7 @@ LIB_SRCS += harness/analysis/plan.c
 LIB_SRCS += harness/analysis/plan_env.c
 LIB_SRCS += harness/analysis/explain.c
 LIB_SRCS += harness/analysis/explain_noisy.c
+LIB_SRCS += harness/analysis/samples.c
 # harness/output/: terminal table, CSV, Markdown, HTML, charts, the report directory
 LIB_SRCS += harness/output/table.c
 LIB_SRCS += harness/output/csv.c
@@ -113,6 +115,7 @@ LIB_SRCS += harness/output/html_facts.c
 LIB_SRCS += harness/output/html_capacity.c
 LIB_SRCS += harness/output/charts.c
 LIB_SRCS += harness/output/charts_plot.c
+LIB_SRCS += harness/output/charts_style.c
 LIB_SRCS += harness/output/charts_capacity.c
 LIB_SRCS += harness/output/charts_plan.c
 LIB_SRCS += harness/output/report_dir.c
@@ -120,6 +123,7 @@ LIB_SRCS += harness/output/compare_print.c
 LIB_SRCS += harness/output/plan_print.c
 LIB_SRCS += harness/output/plan_html.c
 LIB_SRCS += harness/output/explain_md.c
+LIB_SRCS += harness/output/mdterm.c
 LIB_SRCS += harness/output/explain_html.c
 # harness/run/: preparation, sizing, schedule, the run, resume, density, noisy neighbours, clean
 LIB_SRCS += harness/run/sizing.c
@@ -173,6 +177,7 @@ VBENCH_SRCS += $(CMD_SRCS)
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_optparse.c
+TEST_SRCS += tests/check_term.c
 TEST_SRCS += tests/check_layers.c
 TEST_SRCS += tests/check_prefixes.c
 TEST_SRCS += tests/check_textsafe.c
@@ -209,6 +214,9 @@ TEST_SRCS += tests/check_vm.c
 TEST_SRCS += tests/check_summary.c
 TEST_SRCS += tests/check_cmd_report.c
 TEST_SRCS += tests/check_charts.c
+TEST_SRCS += tests/check_mdterm.c
+TEST_SRCS += tests/check_samples.c
+TEST_SRCS += tests/check_fit.c
 TEST_SRCS += tests/check_compare.c
 TEST_SRCS += tests/check_plan.c
 TEST_SRCS += tests/check_explain.c
@@ -341,8 +349,8 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain \
+UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

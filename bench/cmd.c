@@ -5,7 +5,13 @@
  */
 #include "bench/cmd.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "harness/core/options.h"
+#include "harness/output/mdterm.h"
+#include "lib/term.h"
 #include "lib/util.h"
 
 static const vb_cmd_t cmds[] = {
@@ -33,4 +39,28 @@ size_t vb_cmd_count(void)
 const vb_cmd_t *vb_cmd_at(size_t i)
 {
 	return i < VB_ARRAY_SIZE(cmds) ? &cmds[i] : NULL;
+}
+
+int vb_cmd_check_word(const char *opt, const char *val, const char *allowed, vb_error_t *err)
+{
+	const char *p = allowed;
+	size_t n = strlen(val), w;
+
+	while (*p) {
+		w = strcspn(p, ",");
+		if (w == n && n && !strncmp(p, val, n))
+			return 0;
+		p += w;
+		p += strspn(p, ", ");
+	}
+	return vb_error_set(err, VB_EUSAGE, 0, "%s: unknown format '%s' (one of: %s)", opt, val,
+			    allowed);
+}
+
+void vb_cmd_print_md(const char *md, const char *format)
+{
+	if (format && !strcmp(format, "md"))
+		fputs(md, stdout);
+	else
+		vb_mdterm_print(md, vb_term_width(STDOUT_FILENO), stdout);
 }

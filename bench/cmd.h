@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "lib/error.h"
 #include "lib/optparse.h"
 
 typedef struct vb_cmd {
@@ -32,6 +33,19 @@ int vb_cmd_plan(int argc, char **argv);
 int vb_cmd_explain(int argc, char **argv);
 int vb_cmd_compare(int argc, char **argv);
 int vb_cmd_clean(int argc, char **argv);
+
+/*
+ * Whether @val is one of the words of @allowed ("text, md"): 0, or -1 with
+ * @err (VB_EUSAGE) "OPT: unknown format 'VAL' (one of: ALLOWED)".  The
+ * check of an option whose value is one of a few words (--format).
+ */
+int vb_cmd_check_word(const char *opt, const char *val, const char *allowed, vb_error_t *err);
+
+/*
+ * @md (Markdown) on stdout: as is when @format is "md", else for a
+ * terminal, wrapped to stdout's width (mdterm.h).
+ */
+void vb_cmd_print_md(const char *md, const char *format);
 
 /* Their command lines (vbench run's is vb_run_cfg_spec, harness/core/options.h). */
 extern const vb_optspec_t vb_cmd_list_spec;

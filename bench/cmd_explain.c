@@ -4,7 +4,8 @@
  * it, each judged on the run in DIR with its deciding numbers and intervals
  * (docs/explain.md).
  *
- * The text is printed and written to DIR/explain.md (or --out DIR), next to
+ * The text is printed (for a terminal, wrapped to its width; --format md:
+ * the Markdown) and written to DIR/explain.md (or --out DIR), next to
  * report.md, replaced atomically; `vbench report` never touches it.  Bad
  * input is one line naming the file and the field, exit 2, nothing written.
  */
@@ -30,15 +31,27 @@ typedef struct explain_args {
 	const char *dir; /* the run directory */
 	const char *out; /* --out DIR, NULL: the run directory */
 	int json;	 /* --json: print the JSON document */
+	const char *format; /* --format: "text" (for a terminal) or "md" */
 	int quiet;	 /* --quiet */
 	double margin;	 /* --margin: of the verdicts (verdict.h) */
 } explain_args_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
 
+#define FORMATS "text, md"
+
+static int check_format(const char *val, vb_error_t *err)
+{
+	return vb_cmd_check_word("--format", val, FORMATS, err);
+}
+
 static const vb_opt_t options[] = {
 	{ .name = "--out", .arg = "DIR", .def = "the run directory", .help = "write explain.md here",
 	  VB_OPT_PATH_AT(explain_args_t, out) },
+	{ .name = "--format", .arg = "FORMAT", .def = "text", .allowed = FORMATS,
+	  .help = "print for a terminal (text: wrapped to its width) or as Markdown (md, what "
+		  "explain.md holds)",
+	  .check = check_format, VB_OPT_STR_AT(explain_args_t, format) },
 	{ .name = "--json", .help = "print the claims and verdicts as JSON instead of the text",
 	  VB_OPT_FLAG_AT(explain_args_t, json) },
 	{ .name = "--quiet", .help = "print nothing but errors", VB_OPT_FLAG_AT(explain_args_t, quiet) },
@@ -122,7 +135,7 @@ int vb_cmd_explain(int argc, char **argv)
 			printf("%s\n", js);
 			free(js);
 		} else if (!a.json) {
-			fwrite(md, 1, len, stdout);
+			vb_cmd_print_md(md, a.format);
 		}
 		fflush(stdout);
 		fprintf(stderr, "vbench explain: wrote %s\n", path);

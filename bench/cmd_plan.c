@@ -41,10 +41,18 @@ typedef struct plan_args {
 	const char *host[VB_RES_N]; /* --cpus, --memory, --disk, --iops */
 	vb_plan_opts_t o;
 	int json, quiet;
-	int no_charts; /* --no-charts */
+	int no_charts;	    /* --no-charts */
+	const char *format; /* --format: "text" (for a terminal) or "md" */
 } plan_args_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
+
+#define FORMATS "text, md"
+
+static int check_format(const char *val, vb_error_t *err)
+{
+	return vb_cmd_check_word("--format", val, FORMATS, err);
+}
 
 static int set_spare_hosts(void *ctx, const char *v, vb_error_t *err)
 {
@@ -100,7 +108,11 @@ static const vb_opt_t options[] = {
 	  VB_OPT_PATH_AT(plan_args_t, out) },
 	{ .name = "--no-charts", .help = "with --out: do not run gnuplot (plan.html says so)",
 	  VB_OPT_FLAG_AT(plan_args_t, no_charts) },
-	{ .name = "--json", .help = "print the plan as JSON instead of the table",
+	{ .name = "--format", .arg = "FORMAT", .def = "text", .allowed = FORMATS,
+	  .help = "print for a terminal (text: wrapped to its width) or as Markdown (md, what "
+		  "plan.md holds without its charts)",
+	  .check = check_format, VB_OPT_STR_AT(plan_args_t, format) },
+	{ .name = "--json", .help = "print the plan as JSON instead of the text",
 	  VB_OPT_FLAG_AT(plan_args_t, json) },
 	{ .name = "--quiet", .help = "print nothing but errors", VB_OPT_FLAG_AT(plan_args_t, quiet) },
 };
@@ -280,8 +292,10 @@ out:
 	return rc;
 }
 
+/* The plan on stdout: JSON, Markdown, or that Markdown for a terminal. */
 static void print(const plan_args_t *a, const json_t *doc)
 {
+	size_t len = 0;
 	char *s;
 
 	if (a->quiet)
@@ -291,8 +305,9 @@ static void print(const plan_args_t *a, const json_t *doc)
 		if (s)
 			printf("%s\n", s);
 		free(s);
-	} else {
-		vb_plan_print_table(doc, stdout);
+	} else if ((s = render(md_with_charts, doc, NULL, &len))) {
+		vb_cmd_print_md(s, a->format);
+		free(s);
 	}
 	fflush(stdout);
 }

@@ -1,8 +1,8 @@
 /*
  * cmd_report.c - `vbench report DIR` and `vbench report --out DIR DIR1 DIR2 ...`:
- * (re)compute summary.json, summary.csv, report.md, the charts (charts/)
- * and report.html from run.json alone, and print the terminal overhead
- * table (or, with --json, the summary document).
+ * (re)compute summary.json, summary.csv, report.md, the charts (charts/),
+ * report.html and samples.jsonl from run.json alone, and print the terminal
+ * overhead table (or, with --format, report.md, summary.csv or summary.json).
  *
  * Several run directories of the same host (same host.cpu.brand and
  * host.kernel.release) are merged into one report, written to the --out
@@ -41,10 +41,18 @@ typedef struct report_opts {
 	vb_summary_cfg_t stats; /* --seed, --resamples, --cv-threshold, --margin */
 	int quiet;		/* --quiet: nothing but errors */
 	int json;		/* --json: the summary on stdout instead of the table */
+	const char *format;	/* --format: what goes to stdout (FORMATS); NULL: table */
 	int no_charts;		/* --no-charts */
 } report_opts_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
+
+#define FORMATS "table, md, csv, json"
+
+static int check_format(const char *val, vb_error_t *err)
+{
+	return vb_cmd_check_word("--format", val, FORMATS, err);
+}
 
 static const vb_opt_t options[] = {
 	{ .name = "--out", .arg = "DIR", .def = "the run directory",
@@ -61,11 +69,16 @@ static const vb_opt_t options[] = {
 	  	  .help = "equivalence margin of the verdicts: equivalent when the 90% interval is within "
 		  "+-PCT%",
 	  VB_OPT_PCT_AT(report_opts_t, stats.margin, 0.1, 100) },
-	{ .name = "--json", .help = "print summary.json on stdout instead of the overhead table",
+	{ .name = "--format", .arg = "FORMAT", .def = "table", .allowed = FORMATS,
+	  .help = "what to print on stdout: the overhead table, report.md, summary.csv or "
+		  "summary.json (every file is written all the same)",
+	  .check = check_format, VB_OPT_STR_AT(report_opts_t, format) },
+	{ .name = "--json", .help = "print summary.json on stdout instead of the overhead table "
+				    "(--format json)",
 	  VB_OPT_FLAG_AT(report_opts_t, json) },
 	{ .name = "--no-charts", .help = "do not run gnuplot (report.html says so)",
 	  VB_OPT_FLAG_AT(report_opts_t, no_charts) },
-	{ .name = "--quiet", .help = "print nothing but errors (and the document of --json)",
+	{ .name = "--quiet", .help = "print nothing but errors (and what --format or --json asks for)",
 	  VB_OPT_FLAG_AT(report_opts_t, quiet) },
 };
 
@@ -170,6 +183,30 @@ static int open_out(const char *dir, int create, vb_safefs_made_t *made, int *lo
 	return fd;
 }
 
+/*
+ * What --format (or --json) asks for on stdout, even with --quiet: it is
+ * the output asked for; without either, the overhead table unless --quiet.
+ */
+static void print(const report_opts_t *ro, const json_t *sum)
+{
+	const char *f = ro->json ? "json" : ro->format;
+
+	if (!f && !ro->quiet)
+		f = "table";
+	if (!f)
+		return;
+	if (!strcmp(f, "json")) {
+		json_dumpf(sum, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	} else if (!strcmp(f, "md")) {
+		vb_report_md(sum, stdout);
+	} else if (!strcmp(f, "csv")) {
+		vb_report_csv(sum, stdout);
+	} else {
+		vb_table_print(sum, stdout);
+	}
+}
+
 int vb_cmd_report(int argc, char **argv)
 {
 	static char paths[MAX_DIRS][PATH_MAX];
@@ -208,18 +245,12 @@ int vb_cmd_report(int argc, char **argv)
 	if (sum && ro.out && (fd = open_out(ro.out, 1, &made, &lock, &err)) < 0)
 		json_decref(sum), sum = NULL;
 	if (sum && vb_report_dir_write_at(sum, fd, ro.out ?: ro.dirs[0], &go, &err) == 0) {
-		/* --json prints the document even with --quiet: it is the output asked for. */
-		if (ro.json) {
-			json_dumpf(sum, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-			fputc('\n', stdout);
-		} else if (!ro.quiet) {
-			vb_table_print(sum, stdout);
-		}
+		print(&ro, sum);
 		fflush(stdout);
 		if (!ro.quiet)
 			fprintf(stderr,
 				"vbench report: wrote summary.json, summary.csv, report.md, "
-				"report.html%s in %s\n",
+				"report.html, " VB_SAMPLES_NAME "%s in %s\n",
 				ro.no_charts ? "" : " and charts/", ro.out ?: ro.dirs[0]);
 	}
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);

@@ -6,21 +6,33 @@
 
 #include "lib/error.h"
 #include "harness/core/marker.h"
+#include "lib/term.h"
 #include "lib/util.h"
 #include "bench/cmd.h"
 
+/* The commands and exit codes, wrapped to the width of @f (term.h). */
 static void usage(FILE *f)
 {
-	size_t i;
+	size_t i, width = vb_term_width(fileno(f));
 
-	fprintf(f, "usage: vbench COMMAND [OPTIONS]   (vbench COMMAND --help)\n\n"
-		   "vbench measures what virtualization costs: the same workloads on bare metal,\n"
-		   "in containers and in VMs, with counters and honest statistics.\n\ncommands:\n");
-	for (i = 0; i < vb_cmd_count(); i++)
-		fprintf(f, "  %-8s %s\n", vb_cmd_at(i)->name, vb_cmd_at(i)->help);
-	fprintf(f, "\nexit codes: 0 ok, 1 a measurement failed, 2 bad usage, 3 nothing could run,\n"
-		   "            4 not enough resources (a full disk included) or no permission,\n"
-		   "            5 the run directory is in use by another vbench, 130 interrupted\n");
+	fprintf(f, "usage: vbench COMMAND [OPTIONS]   (vbench COMMAND --help)\n\n");
+	vb_term_wrap(f,
+		     "vbench measures what virtualization costs: the same workloads on bare metal, "
+		     "in containers and in VMs, with counters and honest statistics.",
+		     0, 0, width);
+	fputs("\n\ncommands:\n", f);
+	for (i = 0; i < vb_cmd_count(); i++) {
+		fprintf(f, "  %-8s ", vb_cmd_at(i)->name);
+		vb_term_wrap(f, vb_cmd_at(i)->help, 11, 11, width);
+		fputc('\n', f);
+	}
+	fputs("\nexit codes: ", f);
+	vb_term_wrap(f,
+		     "0 ok, 1 a measurement failed, 2 bad usage, 3 nothing could run, 4 not enough "
+		     "resources (a full disk included) or no permission, 5 the run directory is in "
+		     "use by another vbench, 130 interrupted",
+		     12, 12, width);
+	fputc('\n', f);
 }
 
 int main(int argc, char **argv)

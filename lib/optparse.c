@@ -12,16 +12,14 @@
 
 #include <math.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "lib/safefs.h"
+#include "lib/term.h"
 #include "lib/util.h"
 
-#define HELP_WIDTH 80	  /* columns when the output is no terminal */
-#define HELP_MIN_WIDTH 40 /* narrower terminals get this much anyway */
 #define HELP_HEAD_MAX 24  /* widest option column; a longer head has its text below */
-#define NBSP '\x1f'	  /* in the help's own text: a space wrap() does not break at */
+#define NBSP VB_TERM_NBSP /* in the help's own text: a space the wrap does not break at */
 
 /* ==== parsing ============================================================ */
 
@@ -252,46 +250,12 @@ int vb_optparse(const vb_optspec_t *spec, void *ctx, int argc, char **argv, vb_e
 
 /* ==== the help =========================================================== */
 
-/*
- * Print @text from column @col, wrapped at @width: a line that is full goes
- * on at column @indent; '\n' breaks the line there, and NBSP is a space at
- * which it does not break.  The spaces between two words are kept when both
- * stand on one line.  Returns the column reached.
- */
-static size_t wrap(FILE *f, const char *text, size_t col, size_t indent, size_t width)
-{
-	size_t sp, wl, i;
-
-	while (*text) {
-		if (*text == '\n') {
-			fprintf(f, "\n%*s", (int)indent, "");
-			col = indent;
-			text++;
-			continue;
-		}
-		sp = strspn(text, " ");
-		wl = strcspn(text + sp, " \n");
-		if (col > indent && col + sp + wl > width) {
-			fprintf(f, "\n%*s", (int)indent, "");
-			col = indent;
-		} else {
-			fprintf(f, "%.*s", (int)sp, text);
-			col += sp;
-		}
-		for (i = sp; i < sp + wl; i++)
-			fputc(text[i] == NBSP ? ' ' : text[i], f);
-		col += wl;
-		text += sp + wl;
-	}
-	return col;
-}
-
 /* A paragraph of the help (about, epilog), wrapped, then a blank line. */
 static void paragraph(FILE *f, const char *text, size_t width)
 {
 	if (!text)
 		return;
-	wrap(f, text, 0, 0, width);
+	vb_term_wrap(f, text, 0, 0, width);
 	fputs("\n\n", f);
 }
 
@@ -365,7 +329,7 @@ static void option_help(FILE *f, const vb_opt_t *o, const void *defaults, size_t
 	snprintf(text, sizeof(text), "%s%s%s%s%s%s%s", o->help, o->allowed ? " [" : "",
 		 o->allowed ?: "", o->allowed ? "]" : "", o->def || def[0] ? " (default:\x1f" : "",
 		 o->def ?: def, o->def || def[0] ? ")" : "");
-	wrap(f, text, 2 + cw + 2, 2 + cw + 2, width);
+	vb_term_wrap(f, text, 2 + cw + 2, 2 + cw + 2, width);
 	fputc('\n', f);
 }
 
@@ -384,21 +348,10 @@ static size_t head_width(const vb_optspec_t *spec)
 	return w < HELP_HEAD_MAX ? w : HELP_HEAD_MAX;
 }
 
-/* @f's terminal width, else HELP_WIDTH. */
-static size_t terminal_width(FILE *f)
-{
-	struct winsize ws;
-	int fd = fileno(f);
-
-	if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return larger(ws.ws_col, HELP_MIN_WIDTH);
-	return HELP_WIDTH;
-}
-
 void vb_optparse_help(const vb_optspec_t *spec, const void *defaults, unsigned width, FILE *f)
 {
 	const vb_optgroup_t *g;
-	size_t w = width ? larger(width, HELP_MIN_WIDTH) : terminal_width(f);
+	size_t w = width ? larger(width, VB_TERM_MIN_WIDTH) : vb_term_width(fileno(f));
 	size_t cw = head_width(spec), i, j;
 	const char *u;
 	size_t n;
@@ -423,7 +376,7 @@ void vb_optparse_help(const vb_optspec_t *spec, const void *defaults, unsigned w
 	}
 	if (spec->epilog) {
 		fputc('\n', f);
-		wrap(f, spec->epilog, 0, 0, w);
+		vb_term_wrap(f, spec->epilog, 0, 0, w);
 		fputc('\n', f);
 	}
 }

@@ -146,7 +146,7 @@ int vb_optparse(const vb_optspec_t *spec, void *ctx, int argc, char **argv, vb_e
  * values and default, then the epilog.  @defaults: the command's context
  * before parsing, whose typed values are shown as the defaults where a row
  * names none (NULL: none shown).  @width: columns to wrap to; 0: @f's
- * terminal, else 80.
+ * width (term.h vb_term_width: the terminal, else $COLUMNS, else 100).
  */
 void vb_optparse_help(const vb_optspec_t *spec, const void *defaults, unsigned width, FILE *f);
 

@@ -22,7 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/env/env.h"
 #include "harness/output/charts.h"
+#include "harness/output/charts_int.h"
 #include "harness/output/table.h"
 #include "harness/output/report_dir.h"
 #include "harness/core/runfile.h"
@@ -123,7 +125,7 @@ START_TEST(test_charts_render)
 	ck_assert_msg(doc != NULL, "%s", err.msg);
 	ck_assert(json_is_null(json_object_get(doc, "skipped")));
 	/* The fixture has every chart: two environments, perf::TASK-CLOCK, latencies. */
-	ck_assert_int_eq(json_array_size(json_object_get(doc, "charts")), 4);
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "charts")), 5);
 	json_array_foreach(json_object_get(doc, "charts"), i, c) {
 		const char *name = json_string_value(json_object_get(c, "name"));
 		char chartdir[PATH_MAX], want[64];
@@ -174,6 +176,183 @@ START_TEST(test_charts_render)
 END_TEST
 
 static void rename_workload(json_t *run, const char *from, const char *to);
+
+/* ---- colours, log scales, repetitions, titles (charts_style.c) ---- */
+
+#define DENSITY_FIXTURE "tests/fixtures/run-density-noisy.json"
+
+/* The chart files of @name (EXT "gp" or "dat") under @dir/charts, malloc'ed. */
+static char *chart_file(const char *dir, const char *name, const char *ext)
+{
+	char cdir[PATH_MAX], file[PATH_MAX];
+	char *s;
+
+	snprintf(cdir, sizeof(cdir), "%s/charts", dir);
+	snprintf(file, sizeof(file), "%s.%s", name, ext);
+	s = vb_test_read_text(cdir, file, MAXFILE);
+	ck_assert_msg(s != NULL, "no %s/%s", cdir, file);
+	return s;
+}
+
+/*
+ * Every colour @gp gives environment @env ("lc rgb '#RRGGBB' title 'ENV"
+ * and the 0xRRGGBB column of a data row ' "ENV" N') is vb_charts_colour's;
+ * returns how many there were.
+ */
+static size_t check_colours(const char *gp, const char *dat, const char *env)
+{
+	char key[128], want[16];
+	const char *p;
+	size_t n = 0;
+	long v;
+
+	snprintf(want, sizeof(want), "%s", vb_charts_colour(env));
+	snprintf(key, sizeof(key), "' title '%s", env);
+	for (p = gp; (p = strstr(p, key)); p++) {
+		ck_assert_msg(p - gp > 15 && !strncmp(p - 15, "lc rgb '", 8),
+			      "a title of %s without its colour", env);
+		ck_assert_msg(!strncmp(p - 6, want + 1, 6) && p[-7] == '#',
+			      "%s drawn as %.7s, not %s", env, p - 7, want);
+		n++;
+	}
+	snprintf(key, sizeof(key), " \"%s\" ", env);
+	for (p = dat; dat && (p = strstr(p, key)); p++)
+		if (sscanf(p + strlen(key), "%ld", &v) == 1 && v > 255) {
+			ck_assert_int_eq(v, strtol(want + 1, NULL, 16));
+			n++;
+		}
+	return n;
+}
+
+/* The y axis settings of the panel titled @title in @gp: 1 log, 0 linear. */
+static int panel_log(const char *gp, const char *title)
+{
+	const char *p = strstr(gp, title), *plot, *log, *unlog;
+
+	ck_assert_msg(p != NULL, "no panel '%s'", title);
+	plot = strstr(p, "plot ");
+	log = strstr(p, "set logscale y");
+	unlog = strstr(p, "unset logscale y");
+	ck_assert_ptr_nonnull(plot);
+	if (unlog && unlog < plot)
+		return 0;
+	return log && log < plot;
+}
+
+/*
+ * One colour per environment in every chart, the same in all of them and in
+ * every run (the palette in one place, keyed by the environment's name);
+ * the titles say what and where; the repetitions are drawn beside the
+ * medians; an environment that did not run is in no chart.
+ */
+START_TEST(test_charts_palette_points_titles)
+{
+	static const char *const names[] = { "overview", "overhead", "absolute", "counters",
+					     "footprint", "density", "noisy" };
+	json_t *run = vb_test_load_fixture(DENSITY_FIXTURE), *sum, *in, *doc, *c;
+	char *gp, *dat, *seen[VB_ARRAY_SIZE(names)];
+	const char *env[] = { "bare", "container", "hosted" };
+	vb_error_t err;
+	size_t i, j, n, col[3] = { 0, 0, 0 }, reps;
+
+	/* distinct colours for every environment vbench knows */
+	for (i = 0; i < vb_env_count(); i++)
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(vb_charts_colour(vb_env_at(i)->name),
+					 vb_charts_colour(vb_env_at(j)->name));
+	ck_assert_str_eq(vb_charts_colour("kvm"), vb_charts_colour("kvm"));
+	/* an environment that could not run: in no chart */
+	json_array_append_new(json_object_get(run, "environments"),
+			      json_pack("{s:s,s:s,s:s,s:b,s:s,s:b}", "name", "kvm", "type",
+					"hardware-assisted VM", "mechanism", "KVM", "available", 0,
+					"reason", "no VT-x", "baseline", 0));
+	sum = vb_test_summarize(run);
+	in = vb_charts_input(sum, run);
+	ck_assert_ptr_nonnull(in);
+	if (!have_gnuplot())
+		setenv(VB_CHARTS_GNUPLOT_ENV, "/nonexistent", 1);
+	doc = vb_charts_render(in, tmpdir, &err);
+	unsetenv(VB_CHARTS_GNUPLOT_ENV);
+	ck_assert_msg(doc != NULL, "%s", err.msg);
+	json_array_foreach(json_object_get(doc, "charts"), i, c)
+		ck_assert_msg(json_is_null(json_object_get(doc, "gnuplot")) ||
+				  !strcmp(json_string_value(json_object_get(c, "status")), "ok"),
+			      "chart %s: %s", json_string_value(json_object_get(c, "name")),
+			      json_string_value(json_object_get(c, "note")) ?: "");
+	for (i = 0; i < VB_ARRAY_SIZE(names); i++) {
+		gp = chart_file(tmpdir, names[i], "gp");
+		dat = chart_file(tmpdir, names[i], "dat");
+		for (j = 0; j < VB_ARRAY_SIZE(env); j++)
+			col[j] += check_colours(gp, dat, env[j]);
+		/* what, and where: the host and the run's date on every title */
+		ck_assert_msg(strstr(gp, "AMD EPYC, Linux ") && strstr(gp, "; run 20"),
+			      "%s: no host or date in its title", names[i]);
+		ck_assert_msg(!strstr(gp, "'kvm") && !strstr(dat, "\"kvm\""),
+			      "%s draws kvm, which did not run", names[i]);
+		seen[i] = gp;
+		free(dat);
+	}
+	for (j = 0; j < VB_ARRAY_SIZE(env); j++) /* every environment is coloured somewhere */
+		ck_assert_msg(col[j] >= 4, "%s coloured %zu times", env[j], col[j]);
+	/* the repetitions beside the medians: one ratio per container repetition */
+	ck_assert_ptr_nonnull(strstr(seen[1], "with points"));
+	ck_assert_ptr_nonnull(strstr(seen[2], "with points"));
+	dat = chart_file(tmpdir, "overhead", "dat");
+	gp = strstr(dat, "\n\n# container:");
+	ck_assert_ptr_nonnull(gp);
+	for (n = 0, gp = strchr(gp + 2, '\n'); gp && gp[1] >= '0' && gp[1] <= '9';
+	     gp = strchr(gp + 1, '\n'))
+		n++;
+	reps = 0;
+	json_array_foreach(json_object_get(run, "repetitions"), i, c)
+		reps += !strcmp(json_string_value(json_object_get(c, "env")), "container") &&
+			json_is_true(json_object_get(c, "ok"));
+	ck_assert_uint_eq(n, reps);
+	free(dat);
+	/* counters: units on the axis, the key below the panels, plain tick labels */
+	ck_assert_ptr_nonnull(strstr(seen[3], "'ns per operation"));
+	ck_assert_ptr_nonnull(strstr(seen[3], "set key below"));
+	ck_assert_ptr_nonnull(strstr(seen[3], "set format y '%g'"));
+	/* footprint: 18 ms and 5 ms against the hosted VM's 2,465 ms: a log scale */
+	ck_assert_int_eq(panel_log(seen[4], "'Start and stop latency'"), 1);
+	for (i = 0; i < VB_ARRAY_SIZE(names); i++)
+		free(seen[i]);
+	json_decref(doc);
+	json_decref(in);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
+/* Values within 10x stay on a linear axis from 0; beyond, a log scale. */
+START_TEST(test_charts_log_span)
+{
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum, *doc, *e;
+	static const double lat[][2] = { { 20e6, 30e6 }, { 20e6, 3190e6 } };
+	vb_error_t err;
+	size_t i;
+	char *gp;
+
+	setenv(VB_CHARTS_GNUPLOT_ENV, "/nonexistent", 1);
+	for (i = 0; i < 2; i++) {
+		e = json_object_get(run, "environments");
+		json_object_set_new(json_array_get(e, 0), "start_latency_ns", json_integer((json_int_t)lat[i][0]));
+		json_object_set_new(json_array_get(e, 1), "start_latency_ns", json_integer((json_int_t)lat[i][1]));
+		json_object_del(json_array_get(e, 0), "stop_latency_ns");
+		json_object_del(json_array_get(e, 1), "stop_latency_ns");
+		sum = vb_test_summarize(run);
+		doc = vb_charts_render(sum, tmpdir, &err);
+		ck_assert_msg(doc != NULL, "%s", err.msg);
+		gp = chart_file(tmpdir, "footprint", "gp");
+		ck_assert_int_eq(panel_log(gp, "'Start and stop latency'"), (int)i);
+		free(gp);
+		json_decref(doc);
+		json_decref(sum);
+	}
+	unsetenv(VB_CHARTS_GNUPLOT_ENV);
+	json_decref(run);
+}
+END_TEST
 
 /* Names from run.json are data in a script, never commands. */
 START_TEST(test_charts_untrusted_names)
@@ -459,6 +638,8 @@ Suite *vb_suite_charts(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_charts_render);
 	tcase_add_test(tc, test_charts_untrusted_names);
+	tcase_add_test(tc, test_charts_palette_points_titles);
+	tcase_add_test(tc, test_charts_log_span);
 	tcase_add_test(tc, test_counters_skipped);
 	tcase_add_test(tc, test_no_gnuplot);
 	tcase_add_test(tc, test_gnuplot_fails);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/analysis/samples.h"
 #include "harness/analysis/summary.h"
 #include "harness/core/runfile.h"
 #include "lib/util.h"
@@ -127,6 +128,86 @@ START_TEST(test_cmd_report_margin)
 	vb_test_write_run(dir, run);
 	expect_margin(dir, NULL, 0.10, "equivalent");
 	expect_margin(dir, "3", 0.03, "undecided");
+	json_decref(run);
+}
+END_TEST
+
+/* python3: every line of samples.jsonl (@argv[2]) loads with json.loads, and
+ * there is exactly one per (repetition, metric) of run.json (@argv[1]). */
+static const char samples_check[] =
+    "import json, sys\n"
+    "run = json.load(open(sys.argv[1]))\n"
+    "want = sorted((r['seq'], m) for r in run['repetitions']\n"
+    "              for m in r.get('result', {}).get('metrics', {}))\n"
+    "got = [json.loads(l) for l in open(sys.argv[2])]\n"
+    "keys = ('metric', 'value', 'unit', 'direction', 'environment', 'type', 'mechanism',\n"
+    "        'workload', 'repetition', 'timestamp', 'host', 'run_id', 'steal', 'labels')\n"
+    "assert all(k in s for s in got for k in keys), 'a key is missing'\n"
+    "assert sorted((s['seq'], s['metric']) for s in got) == want, 'not one line per metric'\n"
+    "print('ok', len(got))\n";
+
+/* samples.jsonl beside run.json (it did not exist), and --format printing
+ * what the files hold. */
+START_TEST(test_cmd_report_samples_formats)
+{
+	json_t *run = vb_test_load_fixture(FIXTURE), *all, *s;
+	char dir[PATH_MAX], rj[PATH_MAX], sj[PATH_MAX], res[4096], *out, *err, *file;
+	char *py[] = { "/usr/bin/python3", "-c", (char *)samples_check, rj, sj, NULL };
+	static const char *const fmt[][2] = { { "csv", "summary.csv" }, { "md", "report.md" } };
+	size_t i, n = 0;
+	int rc;
+
+	/* the first repetition flagged: steal above the threshold, stalled, a contention record */
+	s = json_array_get(json_object_get(run, "repetitions"), 0);
+	json_object_set_new(s, "steal_ns", json_integer(json_integer_value(json_object_get(s, "host_elapsed_ns")) / 2));
+	json_object_set_new(s, "stall_check", json_pack("{s:i,s:i,s:i,s:b}", "agent_ns", 1, "host_ns", 9,
+							"limit_ns", 5, "stalled", 1));
+	json_object_set_new(s, "contention", json_pack("{s:b}", "contended", 1));
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	vb_test_write_run(dir, run);
+	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(err, "samples.jsonl"));
+	free(out);
+	free(err);
+	snprintf(rj, sizeof(rj), "%s/run.json", dir);
+	snprintf(sj, sizeof(sj), "%s/samples.jsonl", dir);
+	if (access(py[0], X_OK) == 0) {
+		rc = vb_test_run(py, NULL, res, sizeof(res), NULL);
+		ck_assert_msg(rc == 0 && !strncmp(res, "ok ", 3), "exit %d: %s", rc, res);
+	}
+	file = vb_test_read_text(dir, "samples.jsonl", MAXFILE);
+	ck_assert_ptr_nonnull(file);
+	all = vb_samples_build(run);
+	ck_assert_ptr_nonnull(all);
+	for (out = file; (out = strchr(out, '\n')); out++)
+		n++;
+	ck_assert_uint_eq(n, json_array_size(all));
+	s = json_array_get(all, 0);
+	ck_assert(json_is_true(json_object_get(s, "steal")));
+	ck_assert(json_is_true(json_object_get(s, "stalled")));
+	ck_assert(json_is_true(json_object_get(json_object_get(s, "contention"), "contended")));
+	ck_assert(json_is_false(json_object_get(json_array_get(all, n - 1), "stalled")));
+	ck_assert_str_eq(json_string_value(json_object_get(s, "run_id")),
+			 json_string_value(json_object_get(run, "created")));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(s, "labels")),
+				     "|environment:bare|,|"));
+	json_decref(all);
+	free(file);
+	/* --format prints what the file holds; a wrong one is one line naming it */
+	for (i = 0; i < VB_ARRAY_SIZE(fmt); i++) {
+		rc = vb_test_vbench(NULL, &out, &err, "report", "--quiet", "--no-charts", "--format",
+				    fmt[i][0], dir, NULL);
+		ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+		file = vb_test_read_text(dir, fmt[i][1], MAXFILE);
+		ck_assert_ptr_nonnull(file);
+		ck_assert_str_eq(out, file);
+		free(file);
+		free(out);
+		free(err);
+	}
+	rc = vb_test_vbench(NULL, &out, &err, "report", "--format", "xml", dir, NULL);
+	vb_test_expect_refusal(rc, out, err, "--format", "'xml'");
 	json_decref(run);
 }
 END_TEST
@@ -271,6 +352,7 @@ Suite *vb_suite_cmd_report(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_cmd_report);
 	tcase_add_test(tc, test_cmd_report_margin);
+	tcase_add_test(tc, test_cmd_report_samples_formats);
 	tcase_add_test(tc, test_cmd_report_merge);
 	tcase_add_test(tc, test_cmd_report_bad_input);
 	suite_add_tcase(s, tc);

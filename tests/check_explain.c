@@ -353,12 +353,21 @@ START_TEST(test_cmd_explain)
 	ck_assert_int_eq(vb_mkdir_p(dir, 0755, NULL), 0);
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	ck_assert_int_eq(json_dump_file(run, path, JSON_INDENT(1)), 0);
-	rc = vb_test_vbench(NULL, &out, &err, "explain", dir, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "explain", "--format", "md", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	snprintf(path, sizeof(path), "%s/explain.md", dir);
 	md = vb_read_file(path, 1 << 22, 0, NULL);
 	ck_assert_ptr_nonnull(md);
-	ck_assert_str_eq(out, md); /* the terminal shows what the file holds */
+	ck_assert_str_eq(out, md); /* --format md: what the file holds */
+	free(out);
+	free(err);
+	/* by default for a terminal: the same text, no Markdown syntax */
+	rc = vb_test_vbench(NULL, &out, &err, "explain", dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(out, "\nClaims, judged on this run\n---"));
+	ck_assert_ptr_null(strstr(out, "**"));
+	ck_assert_ptr_null(strstr(out, "\n#"));
+	ck_assert_ptr_null(strstr(out, "|---"));
 	ck_assert_ptr_nonnull(strstr(md, "## Claims, judged on this run"));
 	free(md);
 	free(out);

@@ -19,6 +19,7 @@
 
 #include "bench/cmd.h"
 #include "lib/optparse.h"
+#include "lib/term.h"
 #include "lib/util.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
@@ -359,12 +360,24 @@ START_TEST(test_help_text)
 	vb_test_fold_spaces(s);
 	ck_assert_ptr_nonnull(strstr(s, " --gd X a number of the group (default: 3) "));
 	free(s);
-	/* without defaults, no typed default; 0: 80 columns when not a terminal */
+	/* without defaults, no typed default; 0: $COLUMNS when not a terminal, else 100 */
+	unsetenv("COLUMNS");
 	s = help_text(&tspec, NULL, 0);
-	assert_width(s, 80);
+	assert_width(s, 100);
+	ck_assert_uint_eq(vb_term_width(-1), 100);
 	ck_assert_ptr_nonnull(strstr(s, "a number\n"));
 	ck_assert_ptr_nonnull(strstr(s, "a path (default: somewhere)\n"));
 	free(s);
+	setenv("COLUMNS", "52", 1);
+	s = help_text(&tspec, NULL, 0);
+	assert_width(s, 52);
+	ck_assert_uint_eq(vb_term_width(-1), 52);
+	free(s);
+	setenv("COLUMNS", "52x", 1); /* not a number: the default */
+	ck_assert_uint_eq(vb_term_width(-1), 100);
+	setenv("COLUMNS", "3", 1); /* too narrow: 40 */
+	ck_assert_uint_eq(vb_term_width(-1), 40);
+	unsetenv("COLUMNS");
 	/* narrower than 40 columns is 40 */
 	s = help_text(&tspec, &t, 10);
 	narrow = help_text(&tspec, &t, 40);

@@ -108,7 +108,8 @@ END_TEST
 START_TEST(test_report_file_links_replaced)
 {
 	static const char *const names[] = { "charts/overhead.svg", "charts/overhead.dat",
-					     "charts/overhead.png", "report.md", "summary.json" };
+					     "charts/overhead.png", "report.md", "summary.json",
+					     "samples.jsonl" };
 	char dir[PATH_MAX], victim[PATH_MAX], p[PATH_MAX], t[PATH_MAX], *out, *err;
 	struct stat st;
 	size_t i;
@@ -136,7 +137,7 @@ START_TEST(test_report_file_links_replaced)
 	free(err);
 	vb_test_assert_content(victim, "keep");
 	snprintf(p, sizeof(p), "%s/charts", dir);
-	ck_assert_int_eq(vb_test_entries(p), 16); /* 4 charts x .dat .gp .svg .png, nothing else */
+	ck_assert_int_eq(vb_test_entries(p), 20); /* 5 charts x .dat .gp .svg .png, nothing else */
 	for (i = 0; i < VB_ARRAY_SIZE(names); i++) {
 		snprintf(t, sizeof(t), "victim%zu", i);
 		vb_test_assert_content(at(victim, sizeof(victim), t), "keep");

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "harness/output/charts.h"
+#include "harness/output/charts_int.h"
 #include "harness/analysis/explain.h"
 #include "harness/analysis/plan.h"
 #include "harness/output/table.h"
@@ -253,7 +254,7 @@ START_TEST(test_capacity_charts)
 	}
 	doc = vb_charts_render(sum, tmpdir, &err);
 	ck_assert_msg(doc != NULL, "%s", err.msg);
-	ck_assert_int_eq(json_array_size(json_object_get(doc, "charts")), 6);
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "charts")), 7); /* overview .. noisy */
 	json_array_foreach (json_object_get(doc, "charts"), i, c) {
 		const char *name = json_string_value(json_object_get(c, "name"));
 
@@ -273,7 +274,7 @@ START_TEST(test_capacity_charts)
 	ck_assert_ptr_nonnull(dat);
 	pi = json_object_get(json_object_get(json_object_get(run, "density"), "hosted"),
 			     "per_instance");
-	snprintf(want, sizeof(want), " \"hosted\"%s%s\n",
+	snprintf(want, sizeof(want), " \"hosted\" %ld%s%s\n", strtol(vb_charts_colour("hosted") + 1, NULL, 16),
 		 g6(vb_table_num(pi, "pss_idle_bytes") / 1048576.0, a, sizeof(a)),
 		 g6(vb_table_num(pi, "pss_loaded_bytes") / 1048576.0, b, sizeof(b)));
 	ck_assert_msg(strstr(dat, want) != NULL, "density.dat lacks %s", want);
@@ -281,10 +282,14 @@ START_TEST(test_capacity_charts)
 					  "(ms)\n1 2608.28\n2 2832.75\n3 2910.59\n"));
 	free(dat);
 	gp = vb_test_read_text(chartdir, "density.gp", MAXFILE);
-	ck_assert_ptr_nonnull(
-	    strstr(gp, "plot 'density.dat' index 0 using 2:xtic(1) title 'idle'"));
-	ck_assert_ptr_nonnull(strstr(gp, "'density.dat' index 3 using 1:2 with linespoints pt 7 "
-					 "title 'hosted: hosted VM (type-2)'"));
+	ck_assert_ptr_nonnull(strstr(gp, "plot 'density.dat' index 0 using ($0-0.19):3:(0.36):2 "
+					 "with boxes fs solid 0.7 border -1 lc rgb variable"));
+	ck_assert_ptr_nonnull(strstr(gp, "lc rgb '#808080' title 'idle'"));
+	snprintf(want, sizeof(want),
+		 "'density.dat' index 3 using 1:2 with linespoints pt 7 lc rgb '%s' title 'hosted: "
+		 "hosted VM (type-2)'",
+		 vb_charts_colour("hosted"));
+	ck_assert_msg(strstr(gp, want) != NULL, "density.gp lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(gp, "set logscale y"));
 	ck_assert_ptr_null(strstr(gp, tmpdir));
 	free(gp);
@@ -297,10 +302,12 @@ START_TEST(test_capacity_charts)
 	free(dat);
 	gp = vb_test_read_text(chartdir, "noisy.gp", MAXFILE);
 	ck_assert_ptr_nonnull(strstr(gp, "set style histogram errorbars"));
-	ck_assert_ptr_nonnull(strstr(gp, "plot 'noisy.dat' using 2:3:4:xtic(1) title 'bare: bare "
-					 "metal'"));
-	ck_assert_ptr_nonnull(strstr(gp, "'noisy.dat' using 8:9:10 title 'hosted: hosted VM "
-					 "(type-2)'"));
+	snprintf(want, sizeof(want), "plot 'noisy.dat' using 2:3:4:xtic(1) lc rgb '%s' title 'bare: "
+		 "bare metal'", vb_charts_colour("bare"));
+	ck_assert_msg(strstr(gp, want) != NULL, "noisy.gp lacks %s", want);
+	snprintf(want, sizeof(want), "'noisy.dat' using 8:9:10 lc rgb '%s' title 'hosted: hosted VM "
+		 "(type-2)'", vb_charts_colour("hosted"));
+	ck_assert_msg(strstr(gp, want) != NULL, "noisy.gp lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(gp, "1 with lines"));
 	free(gp);
 	json_decref(doc);
@@ -342,7 +349,7 @@ END_TEST
 START_TEST(test_plan_report)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE), *doc, *e;
-	char dir[PATH_MAX], ini[PATH_MAX], outdir[PATH_MAX], chartdir[PATH_MAX];
+	char dir[PATH_MAX], ini[PATH_MAX], outdir[PATH_MAX], chartdir[PATH_MAX], want[256];
 	char *out, *err, *md, *html, *dat, *gp;
 	int gnuplot = have_gnuplot(), rc;
 	size_t i;
@@ -361,7 +368,7 @@ START_TEST(test_plan_report)
 	}
 	rc = vb_test_vbench(tmpdir, &out, &err, "plan", "--run", dir, "--out", outdir, ini, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	ck_assert_ptr_nonnull(strstr(out, "hosted       6.35"));
+	ck_assert_ptr_nonnull(strstr(out, "environment: hosted\n  CPU factor: 6.35\n"));
 	ck_assert_ptr_nonnull(strstr(err, "wrote plan.json, plan.md, plan.html and charts/"));
 	free(out);
 	free(err);
@@ -398,14 +405,20 @@ START_TEST(test_plan_report)
 	 * each service's instances per host at its own x */
 	dat = vb_test_read_text(chartdir, "plan.dat", MAXFILE);
 	ck_assert_ptr_nonnull(dat);
-	ck_assert_ptr_nonnull(
-	    strstr(dat, "\n0 1 1 \"memory\"\n1 1 1 \"memory\"\n2 1 1 \"CPU\"\n"));
+	snprintf(want, sizeof(want), "\n0 1 1 \"memory\" %ld\n1 1 1 \"memory\" %ld\n2 1 1 \"CPU\" %ld\n",
+		 strtol(vb_charts_colour("bare") + 1, NULL, 16),
+		 strtol(vb_charts_colour("container") + 1, NULL, 16),
+		 strtol(vb_charts_colour("hosted") + 1, NULL, 16));
+	ck_assert_msg(strstr(dat, want) != NULL, "plan.dat lacks %s", want);
 	ck_assert_ptr_nonnull(strstr(dat,
 				     "# service 1: x, instances per host alone, what stops "
 				     "more\n0 4 \"memory\"\n3 4 \"memory\"\n6 3 \"CPU\"\n"));
 	ck_assert_ptr_nonnull(strstr(dat, "\n1 2 \"memory\"\n4 2 \"memory\"\n7 2 \"CPU\"\n"));
 	free(dat);
 	gp = vb_test_read_text(chartdir, "plan.gp", MAXFILE);
+	/* the title says where the factors come from: the run's name and CPU */
+	ck_assert_ptr_nonnull(strstr(gp, "'factors from run run (AMD EPYC, itself a VM)'"));
+	ck_assert_ptr_null(strstr(gp, tmpdir));
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0, 'container' 1, 'hosted' 2)"));
 	ck_assert_ptr_nonnull(strstr(gp, "set xtics ('bare' 0.5, 'container' 3.5, 'hosted' 6.5)"));
 	ck_assert_ptr_nonnull(strstr(gp, "'plan.dat' index 0 using 1:3:4 with labels"));

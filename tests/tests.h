@@ -12,6 +12,7 @@
 #define VB_SUITES(X)   \
 	X(util)        \
 	X(optparse)    \
+	X(term)        \
 	X(layers)      \
 	X(prefixes)    \
 	X(textsafe)    \
@@ -51,6 +52,9 @@
 	X(compare)     \
 	X(plan)        \
 	X(explain)     \
+	X(mdterm)      \
+	X(samples)     \
+	X(fit)         \
 	X(malformed)   \
 	X(density)     \
 	X(clean)       \

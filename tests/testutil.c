@@ -21,6 +21,7 @@
 
 #include "harness/core/runfile.h"
 #include "harness/analysis/summary.h"
+#include "lib/term.h"
 #include "lib/util.h"
 #include "tests/tests.h"
 
@@ -493,4 +494,20 @@ char *vb_test_fixture_run(char *buf, size_t len, const char *dir, const char *re
 	vb_test_write_run(buf, run);
 	json_decref(run);
 	return buf;
+}
+
+/* No line of @s (@what names it) wider than @width columns (UTF-8 characters). */
+void vb_test_assert_fits(const char *s, size_t width, const char *what)
+{
+	const char *line, *nl;
+	size_t n;
+
+	for (line = s; *line; line = nl + 1) {
+		nl = strchrnul(line, '\n');
+		n = (size_t)(nl - line);
+		ck_assert_msg(vb_term_cols(line, n) <= width, "%s: a line of %zu columns over %zu: '%.*s'",
+			      what, vb_term_cols(line, n), width, (int)n, line);
+		if (!*nl)
+			break;
+	}
 }

@@ -121,6 +121,10 @@ void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const c
  * space, in place: wrapped text (a command's --help) searched for a phrase. */
 void vb_test_fold_spaces(char *s);
 
+/* No line of @s (@what names it in the failure) is wider than @width
+ * columns, counted as UTF-8 characters. */
+void vb_test_assert_fits(const char *s, size_t width, const char *what);
+
 /*
  * Interrupt spawned vbench @pid writing @dir: once run.json holds @min
  * repetitions (waited for up to 30 s), SIGINT.  It must exit 130, leaving

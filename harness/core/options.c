@@ -415,7 +415,7 @@ static const vb_opt_t options[] = {
 	{ "--density", "K", "3 with --profile standard or full, else 0", NULL, "after the run, start K instances of each environment side by side (fewer when host memory runs out) and record each one's start latency, memory idle and under load, and disk; 0: off", set_density },
 	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
 	{ .name = "--margin", .arg = "PCT", .def = "3", .help = "equivalence margin of the verdicts: equivalent when the 90% interval of the ratio lies within +-PCT% (recorded in run.json; vbench report --margin judges again)", VB_OPT_PCT_AT(vb_run_cfg_t, margin, 0.1, 100) },
-	{ "--quiet", NULL, NULL, NULL, "print only errors and the final table", set_quiet },
+	{ "--quiet", NULL, NULL, NULL, "print only errors and the run directory (on stdout)", set_quiet },
 	{ "--resume", "DIR", NULL, NULL, "complete the interrupted run in DIR: its recorded options, seed and workload sizes, only what is not measured yet (other options given must equal the recorded ones)", set_resume },
 };
 #pragma GCC diagnostic pop

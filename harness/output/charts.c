@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/analysis/samples.h"
 #include "harness/core/runproc.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
@@ -91,6 +92,22 @@ void vb_charts_dat_num(FILE *f, double v)
 		fprintf(f, " %.6g", v);
 	else
 		fputs(" ?", f);
+}
+
+/* ---- what they draw ---- */
+
+json_t *vb_charts_input(const json_t *sum, const json_t *run)
+{
+	json_t *in = run ? json_copy((json_t *)sum) : json_incref((json_t *)sum);
+
+	if (in && run &&
+	    (json_object_set_new(in, "points", vb_samples_points(run, sum)) < 0 ||
+	     json_object_set_new(in, "where", vb_samples_where(run)) < 0 ||
+	     json_object_set_new(in, "counter_units", vb_samples_counter_units(run)) < 0)) {
+		json_decref(in);
+		return NULL;
+	}
+	return in;
 }
 
 /* ---- finding and probing gnuplot ---- */

@@ -10,16 +10,26 @@
  * NAME.png (pngcairo, or libgd's png where gnuplot lacks cairo).  The files
  * are kept.
  *
+ *   overview   overall and per group (cpu, mem, io) overhead per
+ *              environment: the geometric means of the summary's groups
+ *              with their intervals, on a log scale with the x1 line
  *   overhead   the primary metric's overhead ratio per workload and
- *              environment, with its bootstrap interval, on a log scale
- *              with the x1 line
+ *              environment, with its bootstrap interval and each
+ *              repetition's ratio beside it, on a log scale with the x1 line
  *   absolute   the primary metric's median and interval per environment,
- *              one small panel per workload (its own unit, linear from 0)
- *   counters   every available counter per operation, one panel per
- *              counter, workloads by environment (skipped with a note when
- *              no counter was available anywhere)
+ *              with the repetitions beside it, one small panel per workload
+ *              (its own unit; log scale when the values span more than 10x)
+ *   counters   every available counter per operation (its unit on the
+ *              axis), one panel per counter, workloads by environment
+ *              (skipped with a note when no counter was available anywhere)
  *   footprint  start and stop latency, and host memory (PSS idle and after
- *              the memory workload) per environment
+ *              the memory workload) per environment, each on a log scale
+ *              when its values span more than 10x
+ *
+ * Every chart gives an environment the same colour (charts_style.c:
+ * Okabe-Ito, colour-blind safe), draws only the environments that ran,
+ * and says in its title what was measured and where (host, date,
+ * profile, repetitions).
  *   density    (runs with --density) host memory per instance idle and
  *              under load per environment, and each instance's start latency
  *              by instance number
@@ -63,6 +73,16 @@
  * with the path in @path, or -1 when there is none.
  */
 int vb_charts_find_gnuplot(char *path, size_t len);
+
+/*
+ * What the charts draw: @sum with, when @run (the run.json it came from)
+ * is given, "points" (every repetition, drawn beside the medians),
+ * "where" (host, date, profile: every title's second line) and
+ * "counter_units" (samples.h).  Without @run the charts are drawn from the
+ * summary alone (no points, the host's CPU as the place).  New reference,
+ * NULL when memory runs out.
+ */
+json_t *vb_charts_input(const json_t *sum, const json_t *run);
 
 /*
  * Write the data files and scripts of @sum's charts into charts/ beneath

@@ -13,9 +13,11 @@
 #include "harness/output/charts_int.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/output/table.h"
+#include "lib/util.h"
 
 #define MAX_KINDS 8 /* aggressor kinds in one chart (cpu, mem, io today) */
 
@@ -49,26 +51,36 @@ int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dim
 			    size_t len)
 {
 	const json_t *all = json_object_get(sum, "density"), *e, *in, *load = NULL;
-	const char *env;
+	const char *env, *names[64];
 	size_t i, n = 0, block = 0, k, kmax = 0;
 	char title[96];
+	double lo = INFINITY, hi = 0;
+	int zero = 0;
 
 	if (!json_is_object(all) || !json_object_size(all))
 		return -1;
-	fputs("# vbench chart data: density.\n# Block 0, per environment: median host memory "
-	      "(PSS) per instance idle (MiB) and while every\n# instance holds its share of its "
-	      "allocation (MiB); ? = not recorded.\n",
+	fputs("# vbench chart data: density.\n# Block 0, per environment: its colour (0xRRGGBB), "
+	      "median host memory (PSS) per\n# instance idle (MiB) and while every instance holds "
+	      "its share of its allocation\n# (MiB); ? = not recorded.\n",
 	      dat);
 	json_object_foreach ((json_t *)all, env, e) {
 		const json_t *pi = json_object_get(e, "per_instance");
+		double v[2] = { vb_table_num(pi, "pss_idle_bytes") / 1048576.0,
+				 vb_table_num(pi, "pss_loaded_bytes") / 1048576.0 };
 
 		if (!load)
 			load = json_object_get(e, "load");
 		vb_charts_dat_str(dat, env);
-		vb_charts_dat_num(dat, vb_table_num(pi, "pss_idle_bytes") / 1048576.0);
-		vb_charts_dat_num(dat, vb_table_num(pi, "pss_loaded_bytes") / 1048576.0);
+		fprintf(dat, " %ld", strtol(vb_charts_colour(env) + 1, NULL, 16));
+		for (k = 0; k < 2; k++) {
+			vb_charts_dat_num(dat, v[k]);
+			zero |= isfinite(v[k]) && v[k] <= 0;
+			lo = isfinite(v[k]) && v[k] > 0 && v[k] < lo ? v[k] : lo;
+			hi = isfinite(v[k]) && v[k] > hi ? v[k] : hi;
+		}
 		fputc('\n', dat);
-		n++;
+		if (n < VB_ARRAY_SIZE(names))
+			names[n++] = env;
 	}
 	/* Blocks 1..n: each environment's instances, "index start_ms" (two blank lines apart). */
 	json_object_foreach ((json_t *)all, env, e) {
@@ -88,24 +100,21 @@ int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dim
 	(void)note;
 	(void)len;
 	d->width = 1000;
-	d->height = 480;
+	d->height = 500;
 	fputs("    set multiplot layout 1,2 title ", gp);
-	vb_charts_gp_str(gp, "Density: instances side by side");
+	vb_charts_title(gp, sum, "Density: instances side by side");
 	fputc('\n', gp);
 	reset(gp);
-	fputs("    set style data histograms\n    set style histogram clustered gap 1\n"
-	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
-	      "    set xtics nomirror",
+	fputs("    set offsets 0, 0, graph 0.15, 0\n    set key below horizontal\n"
+	      "    set format y '%g'\n",
 	      gp);
-	fputs(n > 4 ? " rotate by 30 right\n" : "\n", gp);
-	fputs("    set title 'Host memory per instance (median PSS)'\n    set ylabel 'MiB'\n", gp);
+	vb_charts_env_xtics(gp, names, n);
+	fprintf(gp, "    set title 'Host memory per instance (median PSS)'\n    set ylabel 'MiB%s'\n",
+		vb_charts_log_y(NULL, lo, hi, zero) ? " (log scale)" : "");
+	vb_charts_log_y(gp, lo, hi, zero);
 	snprintf(title, sizeof(title), "under load (each holding %d%% of its allocation)",
 		 (int)json_integer_value(json_object_get(load, "hold_pct")));
-	fputs("    plot 'density.dat' index 0 using 2:xtic(1) title 'idle', \\\n"
-	      "        'density.dat' index 0 using 3 title ",
-	      gp);
-	vb_charts_gp_str(gp, title);
-	fputc('\n', gp);
+	vb_charts_pair_bars(gp, "density.dat", 0, 3, "idle", 4, title);
 	reset(gp);
 	fprintf(gp,
 		"    set offsets 0, 0, graph 0.1, 0\n    set xrange [0.5:%zu.5]\n    set xtics 1\n"
@@ -115,8 +124,10 @@ int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dim
 		kmax ? kmax : 1);
 	block = 0;
 	json_object_foreach ((json_t *)all, env, e) {
-		fprintf(gp, "%s'density.dat' index %zu using 1:2 with linespoints pt 7 title ",
+		fprintf(gp, "%s'density.dat' index %zu using 1:2 with linespoints pt 7",
 			block ? ", \\\n        " : " ", block + 1);
+		vb_charts_lc(gp, env);
+		fputs(" title ", gp);
 		env_key(gp, env, e);
 		block++;
 	}
@@ -156,13 +167,25 @@ static const json_t *slowdown_of(const json_t *n, const char *kind)
 	return NULL;
 }
 
+/* Whether @n measured any aggressor kind (an environment that measured none is not drawn). */
+static int measured(const json_t *n, const char *const *kinds, size_t nk)
+{
+	size_t k;
+
+	for (k = 0; k < nk; k++)
+		if (isfinite(vb_table_num(slowdown_of(n, kinds[k]), "ratio")))
+			return 1;
+	return 0;
+}
+
 int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
-			  size_t len)
+			 size_t len)
 {
 	const json_t *all = json_object_get(sum, "noisy"), *n, *sd;
 	const char *kinds[MAX_KINDS], *env;
 	size_t nk, k, col = 2, rows = 0, nenv = json_object_size(all);
-	double r, lo, hi;
+	double r, lo, hi, ymin = 1, ymax = 1;
+	int zero = 0;
 
 	if (!json_is_object(all) || !nenv)
 		return -1;
@@ -170,21 +193,29 @@ int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	fputs("# vbench chart data: noisy neighbours.  Per aggressor kind, per environment\n"
 	      "# (in this order):",
 	      dat);
-	json_object_foreach ((json_t *)all, env, n) {
-		fputc(' ', dat);
-		vb_charts_dat_plain(dat, env);
-	}
+	json_object_foreach ((json_t *)all, env, n)
+		if (measured(n, kinds, nk)) {
+			fputc(' ', dat);
+			vb_charts_dat_plain(dat, env);
+		}
 	fputs("\n# the victim's slowdown (ratio of medians), its interval's low and high; ? = "
 	      "not measured.\n",
 	      dat);
 	for (k = 0; k < nk; k++) {
 		vb_charts_dat_str(dat, kinds[k]);
 		json_object_foreach ((json_t *)all, env, n) {
+			if (!measured(n, kinds, nk))
+				continue;
 			sd = slowdown_of(n, kinds[k]);
 			r = vb_table_num(sd, "ratio");
 			lo = vb_table_num(sd, "ci_low");
 			hi = vb_table_num(sd, "ci_high");
 			rows += isfinite(r);
+			if (isfinite(r)) {
+				zero |= r <= 0 || (isfinite(lo) && lo <= 0);
+				ymin = fmin(ymin, isfinite(lo) && lo > 0 ? lo : r);
+				ymax = fmax(ymax, isfinite(hi) ? hi : r);
+			}
 			vb_charts_dat_num(dat, r);
 			vb_charts_dat_num(dat, isfinite(r) && isfinite(lo) ? lo : r);
 			vb_charts_dat_num(dat, isfinite(r) && isfinite(hi) ? hi : r);
@@ -194,20 +225,28 @@ int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	if (!rows)
 		return snprintf(note, len, "no noisy-neighbour pair was measured"), 0;
 	d->width = (int)(nk * (nenv * 70 + 120)) + 260;
-	d->width = d->width < 640 ? 640 : d->width > 1400 ? 1400 : d->width;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH	? VB_CHARTS_MIN_WIDTH
+		   : d->width > 1400 ? 1400
+				     : d->width;
 	d->height = 480;
 	reset(gp);
 	fputs("    set title ", gp);
-	vb_charts_gp_str(gp, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
+	vb_charts_title(gp, sum, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
 	fputs("\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
 	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
-	      "    set ylabel 'victim slowdown (x)'\n    set xlabel 'aggressor kind'\n"
-	      "    set key top right\n    plot",
+	      "    set xlabel 'aggressor kind'\n    set key below\n    set format y '%g'\n",
 	      gp);
+	fprintf(gp, "    set ylabel 'victim slowdown (x%s)'\n",
+		vb_charts_log_y(NULL, ymin, ymax, zero) ? ", log scale" : "");
+	vb_charts_log_y(gp, ymin, ymax, zero);
+	fputs("    plot", gp);
 	json_object_foreach ((json_t *)all, env, n) {
-		fprintf(gp, "%s'noisy.dat' using %zu:%zu:%zu%s title ",
-			col == 2 ? " " : ", \\\n        ", col, col + 1, col + 2,
-			col == 2 ? ":xtic(1)" : "");
+		if (!measured(n, kinds, nk))
+			continue;
+		fprintf(gp, "%s'noisy.dat' using %zu:%zu:%zu%s", col == 2 ? " " : ", \\\n        ",
+			col, col + 1, col + 2, col == 2 ? ":xtic(1)" : "");
+		vb_charts_lc(gp, env);
+		fputs(" title ", gp);
 		env_key(gp, env, n);
 		col += 3;
 	}

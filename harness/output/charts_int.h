@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-typedef struct vb_chart_dims {
+typedef struct vb_charts_dims {
 	int width; /* pixels of both images */
 	int height;
 } vb_chart_dims_t;
@@ -48,6 +48,43 @@ void vb_charts_dat_plain(FILE *f, const char *s);
 
 /* A number column, after a space; '?' (the missing datum) when not finite. */
 void vb_charts_dat_num(FILE *f, double v);
+
+/* ---- shared by every chart (charts_style.c) ---- */
+
+#define VB_CHARTS_LOG_SPAN 10.0 /* values spanning more than this factor: a log scale */
+#define VB_CHARTS_MIN_WIDTH 940 /* pixels: the title's second line (where) fits */
+
+/* The colour of environment @env ("#RRGGBB"): the same in every chart
+ * (Okabe-Ito, colour-blind safe, by the environment's place in the backend
+ * table). */
+const char *vb_charts_colour(const char *env);
+
+/* " lc rgb '#RRGGBB'": @env's colour, after a plot element. */
+void vb_charts_lc(FILE *gp, const char *env);
+
+/* A title (after "set title " or "multiplot ... title "): @what, and on a
+ * second line where and when it was measured (the summary's "where" when
+ * report_dir.c added it from the run: host, run date, profile and
+ * repetitions; else the host's CPU and kernel). */
+void vb_charts_title(FILE *gp, const json_t *sum, const char *what);
+
+/* The y axis of values from @lo to @hi (@zero: one is 0 or less): a log
+ * scale when they span more than VB_CHARTS_LOG_SPAN, else linear from 0.
+ * Returns 1 for the log scale (@gp NULL: only says which). */
+int vb_charts_log_y(FILE *gp, double lo, double hi, int zero);
+
+/* x ticks at 0, 1, ... named @names[0..@n), and the x range around them. */
+void vb_charts_env_xtics(FILE *gp, const char *const *names, size_t n);
+
+/*
+ * The plot command of two bars per environment: the rows of block @index
+ * of data file @file (x = row number; column 2 the environment's colour,
+ * 0xRRGGBB), column @a solid and column @b hatched (a column <= 0: no such
+ * bar), each in the environment's colour with its value above it, and one
+ * grey key entry each (@ta, @tb) saying which is which.
+ */
+void vb_charts_pair_bars(FILE *gp, const char *file, size_t index, int a, const char *ta, int b,
+			const char *tb);
 
 /* Every chart, in the order of the report; ends with a NULL name. */
 extern const vb_chart_t vb_charts[];

@@ -13,6 +13,7 @@
 #include "harness/output/charts_int.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *jstr(const json_t *o, const char *key)
@@ -41,7 +42,7 @@ static size_t hosts_block(const json_t *envs, FILE *dat, double *max)
 
 	fputs("# vbench chart data: capacity plan.\n# Block 0, per environment: x, hosts needed "
 	      "(spares included; ? = not planned or\n# does not fit), label height, label (the "
-	      "binding resource, or why there is no bar).\n",
+	      "binding resource, or why there is no bar),\n# the environment's colour (0xRRGGBB).\n",
 	      dat);
 	json_array_foreach (envs, i, e) {
 		fit = fit_of(e);
@@ -50,10 +51,10 @@ static size_t hosts_block(const json_t *envs, FILE *dat, double *max)
 		vb_charts_dat_num(dat, h);
 		vb_charts_dat_num(dat, fit ? h : 0);
 		vb_charts_dat_str(dat, fit ? jstr(fit, "binding")
-				       : json_is_true(json_object_get(e, "planned"))
-					   ? "does not fit"
-					   : "not planned");
-		fputc('\n', dat);
+				      : json_is_true(json_object_get(e, "planned"))
+					  ? "does not fit"
+					  : "not planned");
+		fprintf(dat, " %ld\n", strtol(vb_charts_colour(jstr(e, "name")) + 1, NULL, 16));
 		fits += fit != NULL;
 		if (fit && h > *max)
 			*max = h;
@@ -123,7 +124,21 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 	d->width = d->width < 900 ? 900 : d->width > 1600 ? 1600 : d->width;
 	d->height = 500;
 	fputs("    set multiplot layout 1,2 title ", gp);
-	vb_charts_gp_str(gp, "Capacity plan per environment (labels: the binding resource)");
+	{ /* what, and where its factors were measured */
+		const json_t *run = json_object_get(plan, "run");
+		char where[512], dir[256], *slash;
+
+		snprintf(dir, sizeof(dir), "%s", jstr(run, "dir") ?: "?");
+		while ((slash = strrchr(dir, '/')) && !slash[1] && slash > dir)
+			*slash = '\0'; /* "results/run/" */
+		slash = strrchr(dir, '/');
+		snprintf(where, sizeof(where), "factors from run %s (%s%s)", slash ? slash + 1 : dir,
+			 jstr(run, "cpu") ?: "?",
+			 json_is_true(json_object_get(run, "virtualized")) ? ", itself a VM" : "");
+		vb_charts_gp_str(gp, "Capacity plan per environment (labels: the binding resource)");
+		fputs(" . \"\\n\" . ", gp);
+		vb_charts_gp_str(gp, where);
+	}
 	fprintf(gp,
 		"\n    unset xlabel\n    set grid ytics\n    set yrange [0:*]\n"
 		"    set offsets 0, 0, graph 0.15, 0\n    set style fill solid 0.6 border -1\n"
@@ -132,7 +147,7 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 	env_tics(gp, envs, 1, 0);
 	count_tics(gp, hmax);
 	fputs("    set title 'Hosts needed'\n    set ylabel 'hosts'\n"
-	      "    plot 'plan.dat' index 0 using 1:2 with boxes notitle, \\\n"
+	      "    plot 'plan.dat' index 0 using 1:2:5 with boxes lc rgb variable notitle, \\\n"
 	      "        'plan.dat' index 0 using 1:3:4 with labels offset 0,1 notitle\n",
 	      gp);
 	fprintf(gp, "    set boxwidth 0.9\n    set xrange [-0.8:%zu.8]\n", nenv * (nsvc + 1) - 2);

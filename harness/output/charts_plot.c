@@ -8,6 +8,10 @@
  * Untrusted strings (names, units from run.json) reach a script only through
  * vb_charts_gp_str (single quotes: no macro or backquote expansion in
  * gnuplot) and a data file only through vb_charts_dat_str / _plain.
+ *
+ * Colours, titles and the choice of a log scale are charts_style.c's; the
+ * repetitions drawn beside the medians are the "points" vb_charts_input
+ * adds (samples.h).
  */
 #include "harness/output/charts_int.h"
 
@@ -50,12 +54,60 @@ static const json_t *primary(const json_t *sum, const json_t *e, const json_t *w
 	return json_object_get(json_object_get(r, "metrics"), jstr(w, "primary_metric"));
 }
 
+/* The repetitions of @env/@wl the charts draw (@what: "values" or "ratios"), or NULL. */
+static const json_t *points(const json_t *sum, const char *env, const char *wl, const char *what)
+{
+	return json_object_get(
+	    json_object_get(json_object_get(json_object_get(sum, "points"), env ?: ""), wl ?: ""),
+	    what);
+}
+
+/* Widen [@lo, @hi] to the finite values of @a; *@zero when one is not positive. */
+static void range_of(const json_t *a, double *lo, double *hi, int *zero)
+{
+	const json_t *x;
+	double v;
+	size_t i;
+
+	json_array_foreach(a, i, x) {
+		if (!json_is_number(x))
+			continue;
+		v = json_number_value(x);
+		if (v <= 0) {
+			*zero = 1;
+			continue;
+		}
+		*lo = v < *lo ? v : *lo;
+		*hi = v > *hi ? v : *hi;
+	}
+}
+
+/* " NAME" of every environment of @envs whose @use is set, in a comment line. */
+static void dat_env_names(FILE *dat, const json_t *envs, const char *use)
+{
+	const json_t *e;
+	size_t ei;
+
+	json_array_foreach(envs, ei, e)
+		if (use[ei]) {
+			fputc(' ', dat);
+			vb_charts_dat_plain(dat, jstr(e, "name"));
+		}
+}
+
+/* @env's colour as a number column (gnuplot's "lc rgb variable"). */
+static void dat_rgb(FILE *f, const char *env)
+{
+	fprintf(f, " %ld", strtol(vb_charts_colour(env) + 1, NULL, 16));
+}
+
 /* A grid of @n panels: columns, rows, and the size of the whole chart. */
 static void grid(size_t n, size_t *cols, size_t *rows, vb_chart_dims_t *d)
 {
 	*cols = n <= 3 ? n : n == 4 ? 2 : n <= 9 ? 3 : 4;
 	*rows = (n + *cols - 1) / *cols;
 	d->width = (int)(*cols * PANEL_W) + 20;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
 	d->height = (int)(*rows * PANEL_H) + 40;
 }
 
@@ -94,6 +146,17 @@ static void ratio_axis(FILE *gp, double lo, double hi)
 
 	lo = (lo < 1 ? lo : 1) / 1.08;
 	hi = (hi > 1 ? hi : 1) * 1.08;
+	/* out to the next labelled tick when it is near, so the ends have a label */
+	for (i = 0; i < VB_ARRAY_SIZE(coarse); i++)
+		if (coarse[i] >= hi) {
+			hi = coarse[i] <= hi * 1.5 ? coarse[i] * 1.04 : hi;
+			break;
+		}
+	for (i = VB_ARRAY_SIZE(coarse); i-- > 0;)
+		if (coarse[i] <= lo) {
+			lo = coarse[i] >= lo / 1.5 ? coarse[i] / 1.04 : lo;
+			break;
+		}
 	for (i = 0; i < n; i++)
 		k += fine[i] >= lo && fine[i] <= hi;
 	if (k > 10) {
@@ -107,6 +170,50 @@ static void ratio_axis(FILE *gp, double lo, double hi)
 	fputs(")\n", gp);
 }
 
+/* The ratios of every repetition of the environments in @use, for the axis. */
+static void points_range(const json_t *sum, const char *use, double *lo, double *hi)
+{
+	json_t *envs = json_object_get(sum, "environments"), *wls = json_object_get(sum, "workloads"),
+	       *e, *w;
+	size_t ei, wi;
+	int zero = 0;
+
+	json_array_foreach(envs, ei, e)
+		json_array_foreach(wls, wi, w)
+			if (use[ei])
+				range_of(points(sum, jstr(e, "name"), jstr(w, "name"), "ratios"), lo,
+					 hi, &zero);
+}
+
+/* One block per environment in @use after the first: "workload_index ratio" of every
+ * repetition; *@has[k]: the k-th used environment has some. */
+static void points_blocks(const json_t *sum, FILE *dat, const char *use, int *has)
+{
+	json_t *envs = json_object_get(sum, "environments"), *wls = json_object_get(sum, "workloads"),
+	       *e, *w, *x;
+	size_t ei, wi, i, k = 0;
+
+	json_array_foreach(envs, ei, e) {
+		if (!use[ei])
+			continue;
+		fputs("\n\n# ", dat);
+		vb_charts_dat_plain(dat, jstr(e, "name"));
+		fputs(": workload index, each repetition's ratio\n", dat);
+		has[k] = 0;
+		json_array_foreach(wls, wi, w)
+			json_array_foreach(points(sum, jstr(e, "name"), jstr(w, "name"), "ratios"), i,
+					   x) {
+				fprintf(dat, "%zu", wi);
+				vb_charts_dat_num(dat, json_is_number(x) ? json_number_value(x) : NAN);
+				fputc('\n', dat);
+				has[k] = 1;
+			}
+		if (!has[k])
+			fputs("0 ?\n", dat); /* an empty block would end the file for gnuplot */
+		k++;
+	}
+}
+
 static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			  size_t len)
 {
@@ -115,11 +222,13 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	       *wls = json_object_get(sum, "workloads"), *e, *w, *ov;
 	size_t ei, wi, n = 0, k = 0, nwl = json_array_size(wls);
 	char *use = calloc(json_array_size(envs) + 1, 1);
-	double lo = 1, hi = 1, v;
+	int *has = calloc(json_array_size(envs) + 1, sizeof(int));
+	double lo = 1, hi = 1, v, off;
 	const char *keys[] = { "ratio", "ci_low", "ci_high" };
 
-	if (!use || !base) {
+	if (!use || !has || !base) {
 		free(use);
+		free(has);
 		return snprintf(note, len, "no baseline environment ran"), 0;
 	}
 	json_array_foreach(envs, ei, e)
@@ -137,21 +246,21 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		}
 	if (!n) {
 		free(use);
+		free(has);
 		return snprintf(note, len, "no environment besides the baseline has a ratio"), 0;
 	}
+	points_range(sum, use, &lo, &hi);
 	fputs("# vbench chart data: overhead of each workload's primary metric, time per unit\n"
 	      "# of work relative to ",
 	      dat);
 	vb_charts_dat_plain(dat, base);
 	fputs(", and its bootstrap interval; ? = no value.\n"
-	      "# columns: workload, then ratio, ci_low, ci_high of each environment:",
+	      "# Block 0 columns: workload, then ratio, ci_low, ci_high of each environment:",
 	      dat);
-	json_array_foreach(envs, ei, e)
-		if (use[ei]) {
-			fputc(' ', dat);
-			vb_charts_dat_plain(dat, jstr(e, "name"));
-		}
-	fputc('\n', dat);
+	dat_env_names(dat, envs, use);
+	fputs(".\n# Then one block per environment: each repetition's ratio to the baseline's "
+	      "median.\n",
+	      dat);
 	json_array_foreach(wls, wi, w) {
 		vb_charts_dat_str(dat, jstr(w, "name"));
 		json_array_foreach(envs, ei, e)
@@ -160,11 +269,13 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 					   "ratio");
 		fputc('\n', dat);
 	}
+	points_blocks(sum, dat, use, has);
 	d->width = (int)(nwl > 8 ? 360 + nwl * 60 : 900);
-	d->height = 540;
+	d->height = 560;
 	fputs("    set title ", gp);
-	vb_charts_gp_str(gp,
-			 "Overhead per workload: time per unit of work relative to the baseline");
+	vb_charts_title(gp, sum,
+		       "Overhead per workload: time per unit of work relative to the baseline "
+		       "(median, interval, repetitions)");
 	fputs("\n    set ylabel ", gp);
 	{
 		char buf[256];
@@ -186,39 +297,79 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(envs, ei, e) {
 		if (!use[ei])
 			continue;
-		fprintf(
-		    gp,
-		    ", \\\n        'overhead.dat' using ($0%+.3f):%zu:%zu:%zu%s with yerrorbars "
-		    "pt %zu ps 1.3 lw 1.5 title ",
-		    ((double)k - (double)(n - 1) / 2.0) * 0.6 / (double)n, 2 + 3 * k, 3 + 3 * k,
-		    4 + 3 * k, k ? "" : ":xtic(1)", 5 + 2 * (k % 4));
+		off = ((double)k - (double)(n - 1) / 2.0) * 0.6 / (double)n;
+		fprintf(gp,
+			", \\\n        'overhead.dat' index 0 using ($0%+.3f):%zu:%zu:%zu%s with "
+			"yerrorbars pt %zu ps 1.3 lw 1.5",
+			off, 2 + 3 * k, 3 + 3 * k, 4 + 3 * k, k ? "" : ":xtic(1)", 5 + 2 * (k % 4));
+		vb_charts_lc(gp, jstr(e, "name"));
+		fputs(" title ", gp);
 		env_title(gp, e);
+		if (has[k]) { /* the repetitions, just right of the median */
+			fprintf(gp,
+				", \\\n        'overhead.dat' index %zu using ($1%+.3f):2 with points "
+				"pt 6 ps 0.6",
+				k + 1, off + 0.06);
+			vb_charts_lc(gp, jstr(e, "name"));
+			fputs(" notitle", gp);
+		}
 		k++;
 	}
 	fputs("\n", gp);
 	free(use);
+	free(has);
 	return 1;
 }
 
 /* ---- absolute: primary metric per environment, one panel per workload ---- */
 
+/* The values panel @wl draws: medians, intervals and repetitions; 0 when it has none. */
+static size_t absolute_range(const json_t *sum, const json_t *w, double *lo, double *hi, int *zero)
+{
+	json_t *envs = json_object_get(sum, "environments"), *e;
+	const json_t *m;
+	const char *keys[] = { "median", "ci_low", "ci_high" };
+	size_t ei, k, ne = 0;
+	double v;
+
+	*lo = INFINITY;
+	*hi = 0;
+	*zero = 0;
+	json_array_foreach(envs, ei, e) {
+		m = primary(sum, e, w);
+		if (!isfinite(vb_table_num(m, "median")))
+			continue;
+		ne++;
+		for (k = 0; k < 3; k++) {
+			v = vb_table_num(m, keys[k]);
+			if (!isfinite(v))
+				continue;
+			if (v <= 0)
+				*zero = 1;
+			else
+				*lo = v < *lo ? v : *lo, *hi = v > *hi ? v : *hi;
+		}
+		range_of(points(sum, jstr(e, "name"), jstr(w, "name"), "values"), lo, hi, zero);
+	}
+	return ne;
+}
+
 static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			  size_t len)
 {
 	json_t *envs = json_object_get(sum, "environments"),
-	       *wls = json_object_get(sum, "workloads"), *e, *w, *m, *def;
-	size_t ei, wi, n = 0, rows, cols, ne;
+	       *wls = json_object_get(sum, "workloads"), *e, *w, *m, *def, *x;
+	size_t ei, wi, i, n = 0, rows, cols, ne, pos;
 	char buf[512];
+	double lo, hi;
+	int zero;
 
 	fputs("# vbench chart data: each workload's primary metric per environment.\n"
-	      "# One block per workload (gnuplot index 0, 1, ...); columns: environment,\n"
-	      "# its index in the run (for the colour), median, ci_low, ci_high.\n",
+	      "# Two blocks per workload (gnuplot index 2n and 2n+1): environment, its colour\n"
+	      "# (0xRRGGBB), median, ci_low, ci_high; then position and value of each repetition.\n",
 	      dat);
 	json_array_foreach(wls, wi, w) {
-		ne = 0;
-		json_array_foreach(envs, ei, e)
-			ne += isfinite(vb_table_num(primary(sum, e, w), "median"));
-		if (!ne)
+		if (!absolute_range(sum, w, &lo, &hi, &zero))
 			continue;
 		fputs(n ? "\n\n# " : "# ", dat);
 		vb_charts_dat_plain(dat, jstr(w, "name"));
@@ -230,29 +381,47 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			if (!isfinite(vb_table_num(m, "median")))
 				continue;
 			vb_charts_dat_str(dat, jstr(e, "name"));
-			fprintf(dat, " %zu", ei);
+			dat_rgb(dat, jstr(e, "name"));
 			dat_triple(dat, m, "median");
 			fputc('\n', dat);
 		}
+		fputs("\n\n# the repetitions: position, value, colour\n", dat);
+		pos = 0;
+		ne = 0;
+		json_array_foreach(envs, ei, e) {
+			if (!isfinite(vb_table_num(primary(sum, e, w), "median")))
+				continue;
+			json_array_foreach(points(sum, jstr(e, "name"), jstr(w, "name"), "values"), i,
+					   x) {
+				fprintf(dat, "%.2f", (double)pos + 0.38);
+				vb_charts_dat_num(dat, json_number_value(x));
+				dat_rgb(dat, jstr(e, "name"));
+				fputc('\n', dat);
+				ne++;
+			}
+			pos++;
+		}
+		if (!ne)
+			fputs("0 ? 0\n", dat);
 		n++;
 	}
 	if (!n)
 		return snprintf(note, len, "no environment has a value"), 0;
 	grid(n, &cols, &rows, d);
+	d->height += 30;
 	fprintf(gp, "    set multiplot layout %zu,%zu title ", rows, cols);
-	vb_charts_gp_str(gp, "Primary metric per environment (median and bootstrap interval)");
+	vb_charts_title(gp, sum, "Primary metric per environment (median, bootstrap interval, "
+				"repetitions)");
 	fputs("\n    set style fill solid 0.6 border -1\n"
-	      "    set yrange [0:*]\n"
 	      "    set grid ytics\n"
 	      "    set key off\n"
 	      "    set bars small\n"
+	      "    set format y '%g'\n"
 	      "    set xtics nomirror rotate by 30 right\n",
 	      gp);
 	n = 0;
 	json_array_foreach(wls, wi, w) {
-		ne = 0;
-		json_array_foreach(envs, ei, e)
-			ne += isfinite(vb_table_num(primary(sum, e, w), "median"));
+		ne = absolute_range(sum, w, &lo, &hi, &zero);
 		if (!ne)
 			continue;
 		def = json_array_get(json_object_get(w, "metrics"), 0);
@@ -261,14 +430,18 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		fputs("    set title ", gp);
 		vb_charts_gp_str(gp, buf);
 		fputs("\n    set ylabel ", gp);
-		vb_charts_gp_str(gp, jstr(def, "unit"));
-		fprintf(
-		    gp,
-		    "\n    set xrange [-0.6:%.1f]\n"
-		    "    plot 'absolute.dat' index %zu using 0:3:(0.6):($2+1):xtic(1) with boxes "
-		    "lc variable, \\\n"
-		    "        '' index %zu using 0:3:4:5 with yerrorbars lc rgb '#000000' ps 0\n",
-		    (double)ne - 0.4, n, n);
+		snprintf(buf, sizeof(buf), "%s%s", jstr(def, "unit") ?: "",
+			 vb_charts_log_y(NULL, lo, hi, zero) ? " (log scale)" : "");
+		vb_charts_gp_str(gp, buf);
+		fputc('\n', gp);
+		vb_charts_log_y(gp, lo, hi, zero);
+		fprintf(gp,
+			"    set xrange [-0.6:%.1f]\n"
+			"    plot 'absolute.dat' index %zu using 0:3:(0.6):2:xtic(1) with boxes "
+			"lc rgb variable, \\\n"
+			"        '' index %zu using 0:3:4:5 with yerrorbars lc rgb '#000000' ps 0, \\\n"
+			"        '' index %zu using 1:2:3 with points pt 6 ps 0.6 lc rgb variable\n",
+			(double)ne - 0.4, 2 * n, 2 * n, 2 * n + 1);
 		n++;
 	}
 	fputs("    unset multiplot\n", gp);
@@ -372,14 +545,25 @@ static void counter_block(const json_t *sum, FILE *dat, const char *name, size_t
 	}
 }
 
+/* "ns per operation", "events per operation": counter @name's unit as the run recorded it. */
+static void counter_label(FILE *gp, const json_t *sum, const char *name, int log)
+{
+	const char *u = json_string_value(json_object_get(json_object_get(sum, "counter_units"), name));
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s per operation%s",
+		 !u || !strcmp(u, "count") ? "events" : u, log ? " (log scale)" : "");
+	vb_charts_gp_str(gp, buf);
+}
+
 static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			  size_t len)
 {
 	json_t *names = available_counters(sum), *x, *envs = json_object_get(sum, "environments"),
 	       *e, *shown = json_array();
-	size_t i, ei, rows, cols, n = 0, k;
+	size_t i, ei, rows, cols, n = 0, k, nwl;
 	double lo, hi;
-	int zero;
+	int zero, log;
 	char buf[512];
 
 	json_array_foreach(names, i, x)
@@ -410,15 +594,21 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			vb_charts_dat_plain(dat, json_string_value(x));
 		}
 	fputc('\n', dat);
+	nwl = json_array_size(json_object_get(sum, "workloads"));
 	grid(json_array_size(shown), &cols, &rows, d);
+	/* room for every workload's label under its cluster, and the key below */
+	d->width = (int)cols * (int)(nwl * 70 + 160 > 380 ? nwl * 70 + 160 : 380) + 20;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
+	d->height = (int)rows * 380 + 60;
 	fprintf(gp, "    set multiplot layout %zu,%zu title ", rows, cols);
-	vb_charts_gp_str(gp, "Counters per operation (median and bootstrap interval)");
+	vb_charts_title(gp, sum, "Counters per operation (median and bootstrap interval)");
 	fputs("\n    set style data histograms\n"
 	      "    set style histogram errorbars gap 1 lw 1\n"
 	      "    set style fill solid 0.6 border -1\n"
 	      "    set grid ytics\n"
-	      "    set key top left font ',8'\n"
-	      "    set xtics nomirror rotate by 30 right\n",
+	      "    set key below horizontal font ',9'\n"
+	      "    set format y '%g'\n"
+	      "    set xtics nomirror rotate by 45 right font ',9'\n",
 	      gp);
 	json_array_foreach(shown, i, x) {
 		counter_range(sum, json_string_value(x), &lo, &hi, &zero);
@@ -426,19 +616,21 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		snprintf(buf, sizeof(buf), "%s per operation", json_string_value(x));
 		fputs("    set title ", gp);
 		vb_charts_gp_str(gp, buf);
-		/* Log scale when the values span orders of magnitude and none is zero. */
-		if (!zero && hi / lo >= 100)
-			fputs("\n    set logscale y\n    set yrange [*:*]\n", gp);
-		else
-			fputs("\n    unset logscale y\n    set yrange [0:*]\n", gp);
+		fputs("\n    set ylabel ", gp);
+		log = vb_charts_log_y(NULL, lo, hi, zero);
+		counter_label(gp, sum, json_string_value(x), log);
+		fputc('\n', gp);
+		vb_charts_log_y(gp, lo, hi, zero);
 		fputs("    plot", gp);
 		k = 0;
 		json_array_foreach(envs, ei, e) {
 			if (!env_has_counters(sum, e))
 				continue;
-			fprintf(gp, "%s'%s' index %zu using %zu:%zu:%zu%s title ",
+			fprintf(gp, "%s'%s' index %zu using %zu:%zu:%zu%s",
 				k ? ", \\\n        " : " ", k ? "" : "counters.dat", n, 2 + 3 * k,
 				3 + 3 * k, 4 + 3 * k, k ? "" : ":xtic(1)");
+			vb_charts_lc(gp, jstr(e, "name"));
+			fputs(" title ", gp);
 			vb_charts_gp_str(gp, jstr(e, "name"));
 			k++;
 		}
@@ -471,84 +663,192 @@ static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 	static const char *const col_title[] = { "start", "stop", "idle",
 						 "after the memory workload" };
 	json_t *envs = json_object_get(sum, "environments"), *e;
+	const char *names[64];
 	size_t ei, k, panels = 0, rows = 0;
-	int have[4] = { 0, 0, 0, 0 }, any;
-	double v[4];
+	int have[4] = { 0, 0, 0, 0 }, any, zero[2] = { 0, 0 };
+	double v[4], lo[2] = { INFINITY, INFINITY }, hi[2] = { 0, 0 };
 
-	fputs("# vbench chart data: per environment, start latency (ms), stop latency (ms),\n"
-	      "# host memory PSS when idle (MiB) and after the memory workload (MiB); ? = not\n"
-	      "# recorded.\n",
+	fputs("# vbench chart data: per environment, its colour (0xRRGGBB), start latency (ms),\n"
+	      "# stop latency (ms), host memory PSS when idle (MiB) and after the memory workload\n"
+	      "# (MiB); ? = not recorded.\n",
 	      dat);
 	json_array_foreach(envs, ei, e) {
-		if (!json_is_true(json_object_get(e, "available")))
+		if (!json_is_true(json_object_get(e, "available")) || rows == VB_ARRAY_SIZE(names))
 			continue; /* a latency of an environment that did not run */
 		footprint_values(e, v);
 		for (any = 0, k = 0; k < 4; k++) {
 			have[k] |= isfinite(v[k]);
 			any |= isfinite(v[k]);
+			if (!isfinite(v[k]))
+				continue;
+			zero[k / 2] |= v[k] <= 0;
+			lo[k / 2] = v[k] > 0 && v[k] < lo[k / 2] ? v[k] : lo[k / 2];
+			hi[k / 2] = v[k] > hi[k / 2] ? v[k] : hi[k / 2];
 		}
 		if (!any)
 			continue;
 		vb_charts_dat_str(dat, jstr(e, "name"));
+		dat_rgb(dat, jstr(e, "name"));
 		for (k = 0; k < 4; k++)
 			vb_charts_dat_num(dat, v[k]);
 		fputc('\n', dat);
-		rows++;
+		names[rows++] = jstr(e, "name") ?: "";
 	}
 	if (!rows)
 		return snprintf(note, len, "no environment recorded a latency or a footprint"), 0;
 	panels = (have[0] || have[1]) + (have[2] || have[3]);
-	d->width = (int)panels * 460 + 20;
-	d->height = 460;
+	d->width = (int)panels * (int)(rows * 90 + 280) + 20;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
+	d->height = 500;
 	fprintf(gp, "    set multiplot layout 1,%zu title ", panels);
-	vb_charts_gp_str(gp, "Start latency and host memory per environment");
-	fputs("\n    set style data histograms\n"
-	      "    set style histogram clustered gap 1\n"
-	      "    set style fill solid 0.6 border -1\n"
-	      "    set yrange [0:*]\n"
-	      "    set offsets 0, 0, graph 0.15, 0\n"
+	vb_charts_title(gp, sum, "Start latency and host memory per environment");
+	fputs("\n    set offsets 0, 0, graph 0.15, 0\n"
 	      "    set grid ytics\n"
-	      "    set key top left\n",
+	      "    set format y '%g'\n"
+	      "    set key below horizontal\n",
 	      gp);
-	xtics(gp, rows);
+	vb_charts_env_xtics(gp, names, rows);
 	for (k = 0; k < 4; k += 2) {
 		if (!have[k] && !have[k + 1])
 			continue;
 		fputs("    set title ", gp);
 		vb_charts_gp_str(gp, k ? "Host memory (PSS of the environment's processes)"
-				       : "Start and stop latency");
-		fprintf(gp, "\n    set ylabel '%s'\n    plot", k ? "MiB" : "ms");
-		if (have[k])
-			fprintf(gp, " 'footprint.dat' using %zu:xtic(1) title '%s'", k + 2,
-				col_title[k]);
-		if (have[k + 1])
-			fprintf(gp, "%s'footprint.dat' using %zu%s title '%s'",
-				have[k] ? ", \\\n        " : " ", k + 3, have[k] ? "" : ":xtic(1)",
-				col_title[k + 1]);
-		fputc('\n', gp);
+				      : "Start and stop latency");
+		fprintf(gp, "\n    set ylabel '%s%s'\n", k ? "MiB" : "ms",
+			vb_charts_log_y(NULL, lo[k / 2], hi[k / 2], zero[k / 2]) ? " (log scale)" : "");
+		vb_charts_log_y(gp, lo[k / 2], hi[k / 2], zero[k / 2]);
+		vb_charts_pair_bars(gp, "footprint.dat", 0, have[k] ? (int)k + 3 : 0, col_title[k],
+				   have[k + 1] ? (int)k + 4 : 0, col_title[k + 1]);
 	}
 	fputs("    unset multiplot\n", gp);
 	return 1;
 }
 
+/* ---- overview: overall and per group, per environment ---- */
+
+/* The groups in the order the overview shows them: overall ("all") first. */
+static const json_t *group_at(const json_t *sum, size_t i)
+{
+	const json_t *groups = json_object_get(sum, "groups"), *g;
+	size_t j, k = 0;
+
+	json_array_foreach(groups, j, g)
+		if (!strcmp(jstr(g, "kind") ?: "", "all") && i == k++)
+			return g;
+	json_array_foreach(groups, j, g)
+		if (strcmp(jstr(g, "kind") ?: "", "all") && i == k++)
+			return g;
+	return NULL;
+}
+
+static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			  size_t len)
+{
+	json_t *envs = json_object_get(sum, "environments"), *e;
+	const json_t *g, *ge;
+	const char *keys[] = { "geomean", "ci_low", "ci_high" }, *base = jstr(sum, "baseline");
+	char *use = calloc(json_array_size(envs) + 1, 1), buf[256];
+	size_t ei, gi, k, n = 0, ng = 0;
+	double lo = 1, hi = 1, v;
+
+	if (!use)
+		return snprintf(note, len, "out of memory"), 0;
+	for (gi = 0; (g = group_at(sum, gi)); gi++, ng++)
+		json_array_foreach(envs, ei, e) {
+			ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name") ?: "");
+			if (!isfinite(vb_table_num(ge, "geomean")))
+				continue;
+			n += !use[ei];
+			use[ei] = 1;
+			for (k = 0; k < 3; k++) {
+				v = vb_table_num(ge, keys[k]);
+				lo = isfinite(v) && v > 0 && v < lo ? v : lo;
+				hi = isfinite(v) && v > hi ? v : hi;
+			}
+		}
+	if (!n) {
+		free(use);
+		return snprintf(note, len, "no environment besides the baseline has a group figure"),
+		       0;
+	}
+	fputs("# vbench chart data: overhead overall and per group of workloads, the geometric\n"
+	      "# mean of the primary metrics' ratios to the baseline with its bootstrap interval.\n"
+	      "# Columns: group, then geomean, ci_low, ci_high of each environment:",
+	      dat);
+	dat_env_names(dat, envs, use);
+	fputs("; ? = none.\n", dat);
+	for (gi = 0; (g = group_at(sum, gi)); gi++) {
+		snprintf(buf, sizeof(buf), "%s",
+			 !strcmp(jstr(g, "kind") ?: "", "all") ? "overall" : jstr(g, "label") ?: "?");
+		vb_charts_dat_str(dat, buf);
+		json_array_foreach(envs, ei, e)
+			if (use[ei])
+				dat_triple(dat,
+					   json_object_get(json_object_get(g, "envs"),
+							   jstr(e, "name") ?: ""),
+					   "geomean");
+		fputc('\n', dat);
+	}
+	d->width = (int)(ng * (n * 60 + 120)) + 240;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
+	d->height = 520;
+	fputs("    set title ", gp);
+	vb_charts_title(gp, sum, "Overhead at a glance: overall and per group (geometric mean "
+				"of the ratios, 95% interval)");
+	fputs("\n    set ylabel ", gp);
+	snprintf(buf, sizeof(buf), "time per unit of work relative to %s (log scale)",
+		 base ?: "the baseline");
+	vb_charts_gp_str(gp, buf);
+	fprintf(gp,
+		"\n    set logscale y\n    set xrange [-0.5:%.1f]\n    set grid ytics\n"
+		"    set key below\n    set bars small\n    set xtics nomirror\n",
+		(double)ng - 0.5);
+	ratio_axis(gp, lo, hi);
+	fputs("    plot 1 with lines dt 2 lw 1.5 lc rgb '#404040' title 'x1 = no overhead'", gp);
+	k = 0;
+	json_array_foreach(envs, ei, e) {
+		if (!use[ei])
+			continue;
+		fprintf(gp,
+			", \\\n        'overview.dat' using ($0%+.3f):%zu:%zu:%zu%s with yerrorbars "
+			"pt 7 ps 1.6 lw 2",
+			((double)k - (double)(n - 1) / 2.0) * 0.6 / (double)n, 2 + 3 * k, 3 + 3 * k,
+			4 + 3 * k, k ? "" : ":xtic(1)");
+		vb_charts_lc(gp, jstr(e, "name"));
+		fputs(" title ", gp);
+		env_title(gp, e);
+		k++;
+	}
+	fputc('\n', gp);
+	free(use);
+	return 1;
+}
+
 const vb_chart_t vb_charts[] = {
+	{ "overview", "overhead at a glance: overall and per group",
+	  "The geometric mean of the primary metrics' overhead ratios overall and per group of "
+	  "workloads (CPU, memory, I/O) for each environment, with its bootstrap interval, on a "
+	  "log scale; the dashed line is x1 (no overhead), points above it are slower.",
+	  build_overview },
 	{ "overhead", "overhead ratio per workload and environment",
 	  "Time per unit of work of each workload's primary metric relative to the baseline, "
-	  "with its bootstrap interval, on a log scale; the dashed line is x1 (no overhead), "
-	  "points above it are slower.",
+	  "with its bootstrap interval and each repetition's ratio (small circles) beside it, "
+	  "on a log scale; the dashed line is x1 (no overhead), points above it are slower.",
 	  build_overhead },
 	{ "absolute", "primary metric per environment",
 	  "The measured value of each workload's primary metric in each environment (median and "
-	  "bootstrap interval), one panel per workload in its own unit.",
+	  "bootstrap interval, each repetition as a small circle beside it), one panel per "
+	  "workload in its own unit (log scale when the values span more than 10x).",
 	  build_absolute },
 	{ "counters", "counters per operation",
 	  "Every available counter divided by the operations of the repetition (median and "
 	  "interval), one panel per counter; unavailable counters are absent, never zero.",
 	  build_counters },
 	{ "footprint", "start latency and host memory per environment",
-	  "Time from the start request until the agent answered, time to stop, and the "
-	  "proportional set size of the environment's host processes when idle and after the "
-	  "memory workload.",
+	  "Time from the start request until the agent answered (solid), time to stop "
+	  "(hatched), and the proportional set size of the environment's host processes when "
+	  "idle (solid) and after the memory workload (hatched); each panel on a log scale when "
+	  "its values span more than 10x.",
 	  build_footprint },
 	{ "density", "host memory and start latency per instance (density)",
 	  "Left: median host memory (PSS) one instance adds, idle and while every instance "

@@ -1,7 +1,8 @@
 /*
  * report_dir.c - write every output of a report into a directory
  * (report_dir.h): the printers of table.h on a summary, the charts of
- * charts.h, each text file replaced atomically.
+ * charts.h, samples.jsonl (samples.h) when the run is known, each text
+ * file replaced atomically.
  */
 #include "harness/output/report_dir.h"
 
@@ -14,6 +15,7 @@
 
 #include "harness/output/charts.h"
 #include "harness/analysis/explain.h"
+#include "harness/analysis/samples.h"
 #include "harness/core/undo.h"
 #include "harness/output/table.h"
 #include "harness/core/runfile.h"
@@ -22,10 +24,10 @@
 #include "lib/testpoint.h"
 #include "lib/util.h"
 
-enum { OUT_JSON, OUT_CSV, OUT_MD, OUT_HTML, NOUT };
+enum { OUT_JSON, OUT_CSV, OUT_MD, OUT_HTML, OUT_SAMPLES, NOUT };
 
 static const char *const out_name[NOUT] = { "summary.json", "summary.csv", "report.md",
-					    "report.html" };
+					    "report.html", VB_SAMPLES_NAME };
 
 typedef struct texts {
 	char *data[NOUT];
@@ -44,6 +46,24 @@ static int render(texts_t *t, int k, void (*fn)(const json_t *, FILE *), const j
 	if (fclose(f) != 0)
 		return vb_error_sys(err, "render %s", out_name[k]);
 	return 0;
+}
+
+/* samples.jsonl: one sample of @run per line (samples.h, docs/exports.md). */
+static int render_samples(texts_t *t, const json_t *run, vb_error_t *err)
+{
+	json_t *all = vb_samples_build(run), *x;
+	FILE *f = all ? open_memstream(&t->data[OUT_SAMPLES], &t->len[OUT_SAMPLES]) : NULL;
+	size_t i;
+	int bad = !f;
+
+	json_array_foreach(all, i, x)
+		bad |= !f || json_dumpf(x, f, JSON_COMPACT | JSON_ENSURE_ASCII) < 0 ||
+		       fputc('\n', f) == EOF;
+	if (f && fclose(f) != 0)
+		bad = 1;
+	json_decref(all);
+	return bad ? vb_error_set(err, VB_ESYS, 0, "render " VB_SAMPLES_NAME ": out of memory")
+		   : 0;
 }
 
 static int render_html(texts_t *t, const json_t *sum, const json_t *charts, const json_t *explain,
@@ -78,10 +98,18 @@ int vb_report_dir_write_at(const json_t *sum, int dirfd, const char *dir,
 	if (render(&t, OUT_CSV, vb_report_csv, sum, err) < 0 ||
 	    render(&t, OUT_MD, vb_report_md, sum, err) < 0)
 		goto out;
+	if (o->run && render_samples(&t, o->run, err) < 0)
+		goto out;
 	if (o->charts) {
-		charts = vb_charts_render_at(sum, dirfd, dir, err);
-		if (!charts)
+		json_t *in = vb_charts_input(sum, o->run);
+
+		charts = in ? vb_charts_render_at(in, dirfd, dir, err) : NULL;
+		json_decref(in);
+		if (!charts) {
+			if (!in)
+				vb_error_set(err, VB_ESYS, 0, "charts: out of memory");
 			goto out;
+		}
 		json_array_foreach(json_object_get(charts, "notes"), i, n)
 			if (o->log)
 				fprintf(o->log, "vbench: %s\n", json_string_value(n));
@@ -100,8 +128,9 @@ int vb_report_dir_write_at(const json_t *sum, int dirfd, const char *dir,
 	if (render_html(&t, sum, charts, explain, err) < 0)
 		goto out;
 	for (k = 0; k < NOUT; k++)
-		if (vb_path_join(path, sizeof(path), dir, out_name[k], err) < 0 ||
-		    vb_safefs_replace_at(dirfd, out_name[k], t.data[k], t.len[k], 0644, path, err) < 0)
+		if (t.data[k] &&
+		    (vb_path_join(path, sizeof(path), dir, out_name[k], err) < 0 ||
+		     vb_safefs_replace_at(dirfd, out_name[k], t.data[k], t.len[k], 0644, path, err) < 0))
 			goto out;
 	rc = 0;
 out:

@@ -1,7 +1,7 @@
 /*
  * report_dir.h - every output of a report, written into one directory:
- * summary.json, summary.csv, report.md, the charts (charts/) and
- * report.html.  Shared by `vbench report` and the end of `vbench run`, so
+ * summary.json, summary.csv, report.md, the charts (charts/), report.html
+ * and samples.jsonl.  Shared by `vbench report` and the end of `vbench run`, so
  * both leave the same files behind.
  *
  * Must not: compute a number itself: it writes what analysis (summary,
@@ -15,11 +15,14 @@
 
 #include "lib/error.h"
 
+#define VB_SAMPLES_NAME "samples.jsonl" /* beside run.json: one sample per line (docs/exports.md) */
+
 typedef struct vb_report_dir_opts {
 	int charts; /* render the charts with gnuplot (0: report.html says they were not) */
 	FILE *log;  /* one line per note (charts skipped and why, a gnuplot error); NULL: silent */
 	const json_t *run; /* the (merged) run.json the summary came from: report.html then
-			      holds the explanation (explain.h); NULL: no such section */
+			      holds the explanation (explain.h), samples.jsonl is written and
+			      the charts draw the repetitions; NULL: none of these */
 	const char *name;  /* how the explanation names the run; NULL: the directory */
 } vb_report_dir_opts_t;
 

@@ -178,7 +178,8 @@ void vb_run_record_stop(run_state_t *st, size_t i)
 	snprintf(msg, sizeof(msg), "%s: the instance did not stop within --stop-timeout %g s and was killed",
 		 env->ops->name, st->cfg->stop_timeout_s);
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(msg));
-	fprintf(stderr, "vbench: NOTE: %s\n", msg);
+	if (!st->cfg->quiet)
+		fprintf(stderr, "vbench: NOTE: %s\n", msg);
 }
 
 /* The baseline environment used to calibrate: the run's own instance,

@@ -21,6 +21,7 @@
 #include "harness/core/undo.h"
 #include "harness/core/runfile.h"
 #include "lib/testpoint.h"
+#include "lib/term.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -52,7 +53,8 @@ static uint64_t steal_ns(const char *cpus)
 
 /*
  * Progress: on a terminal one status line rewritten in place (position,
- * current workload and environment, elapsed, estimated remaining), failures
+ * current workload and environment, elapsed, estimated remaining; cut to
+ * the terminal's width, so that it never wraps and leaves a trail), failures
  * kept on their own lines; otherwise one plain line per repetition.
  */
 static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t *sl,
@@ -63,7 +65,7 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 	double host_s = (double)json_integer_value(json_object_get(rec, "host_elapsed_ns")) / 1e9;
 	double el = (double)(vb_now_ns() - t_start) / 1e9, eta = k ? el * (double)(n - k) / (double)k : 0;
 	int ok = json_is_true(json_object_get(rec, "ok"));
-	char val[64], why[400]; /* an agent's error: untrusted (textsafe.h) */
+	char val[64], why[400], line[640]; /* why: an agent's error, untrusted (textsafe.h) */
 
 	if (st->cfg->quiet)
 		return;
@@ -75,9 +77,12 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 		if (!ok)
 			fprintf(stderr, "\r\033[K%s in %s rep %u FAILED: %s\n", w->name,
 				st->envs[sl->env].ops->name, sl->rep, why);
-		fprintf(stderr, "\r\033[K[%zu/%zu] rep %u/%llu %-14s %-9s %s  elapsed %.0fs, left ~%.0fs",
-			k, n, sl->rep, (unsigned long long)st->cfg->reps, w->name,
-			st->envs[sl->env].ops->name, ok ? val : "", el, eta);
+		snprintf(line, sizeof(line), "[%zu/%zu] rep %u/%llu %-14s %-9s %s  elapsed %.0fs, left ~%.0fs",
+			 k, n, sl->rep, (unsigned long long)st->cfg->reps, w->name,
+			 st->envs[sl->env].ops->name, ok ? val : "", el, eta);
+		/* one column short of the width: a full line would wrap and leave a trail */
+		vb_term_cut(line, vb_term_width(2) - 1);
+		fprintf(stderr, "\r\033[K%s", line);
 		return;
 	}
 	if (ok)

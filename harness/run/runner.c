@@ -191,7 +191,8 @@ void vb_run_warn(run_state_t *st, const char *fmt, const char *arg)
 	snprintf(raw, sizeof(raw), fmt, arg);
 	vb_text_term(raw, buf, sizeof(buf)); /* @arg may be an agent's text */
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(buf));
-	fprintf(stderr, "vbench: NOTE: %s\n", buf);
+	if (!st->cfg->quiet) /* recorded in run.json all the same */
+		fprintf(stderr, "vbench: NOTE: %s\n", buf);
 }
 
 static json_t *allocation_json(const vb_run_cfg_t *cfg)
@@ -397,7 +398,7 @@ finish:
 		code = VB_EXIT_NORESOURCE;
 		goto out;
 	}
-	if (code != VB_EXIT_SKIPPED)
+	if (code != VB_EXIT_SKIPPED && !cfg->quiet)
 		vb_table_summary(st->doc, stdout);
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
