@@ -52,6 +52,7 @@ LIB_SRCS += lib/counters_papi.c
 LIB_SRCS += lib/hostinfo.c
 # harness/core/: undo log, markers, child processes, agent channel, cgroups, run.json, the run configuration
 LIB_SRCS += harness/core/runlock.c
+LIB_SRCS += harness/core/cpuclaim.c
 LIB_SRCS += harness/core/marker.c
 LIB_SRCS += harness/core/undo.c
 LIB_SRCS += harness/core/cgroup.c

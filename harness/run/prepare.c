@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness/core/cgroup.h"
+#include "harness/core/cpuclaim.h"
 #include "lib/cpulist.h"
 #include "lib/hostinfo.h"
 #include "harness/core/marker.h"
@@ -56,13 +57,78 @@ static int any_io(const vb_run_cfg_t *cfg)
 	return !!(cfg->noisy & VB_NOISY_IO); /* the I/O aggressor and victim */
 }
 
-/* Pick the environments' CPUs (the last N) and move the harness elsewhere. */
+/* Busy share of the CPUs in @mask over @ms milliseconds (/proc/stat:
+ * everything but idle and iowait), or -1 when it cannot be read. */
+static double cpus_busy(uint64_t mask, unsigned ms)
+{
+	unsigned long long t[2] = { 0, 0 }, idle[2] = { 0, 0 }, f[10];
+	char line[512];
+	FILE *fp;
+	int pass, cpu, k;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			usleep(ms * 1000);
+		fp = fopen("/proc/stat", "re");
+		if (!fp)
+			return -1;
+		while (fgets(line, sizeof(line), fp))
+			if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0],
+				   &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
+			    cpu >= 0 && cpu < 64 && (mask & (1ull << cpu))) {
+				for (k = 0; k < 8; k++)
+					t[pass] += f[k];
+				idle[pass] += f[3] + f[4];
+			}
+		fclose(fp);
+	}
+	if (t[1] <= t[0])
+		return -1;
+	return 1.0 - (double)(idle[1] - idle[0]) / (double)(t[1] - t[0]);
+}
+
+/* The highest @want CPUs of @mask, or fewer. */
+static uint64_t highest(uint64_t mask, unsigned want)
+{
+	uint64_t out = 0;
+	unsigned i;
+
+	for (i = 64; i-- > 0 && want;)
+		if (mask & (1ull << i)) {
+			out |= 1ull << i;
+			want--;
+		}
+	return out;
+}
+
+/* Claim every CPU of @env (cpuclaim.h); -1 with @err naming a held one. */
+static int claim_all(uint64_t env, vb_error_t *err)
+{
+	unsigned i;
+
+	for (i = 0; i < 64; i++)
+		if ((env & (1ull << i)) && vb_cpuclaim_take(i, err) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * The environments' CPUs: --cpus-list, else the highest cfg->cpus CPUs no
+ * other live vbench run claims (all claimed: the highest, shared, said so);
+ * each claimed for the run's life (cpuclaim.h).  The harness moves to the
+ * others.  What was found (another run live, the CPUs busy) goes into
+ * cfg->cpu_notes for run.json's warnings.
+ */
+#define VB_BUSY_SPARE 0.10 /* the allocated CPUs busier than this with other work: warned */
 int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 {
-	uint64_t all = 0, env = 0, rest;
-	unsigned n = 0, i, want = (unsigned)cfg->cpus;
+	uint64_t all = 0, env = 0, rest, others;
+	unsigned n = 0, i, want = (unsigned)cfg->cpus, tries;
+	char who[300], list[64];
 	cpu_set_t set;
+	double busy;
 
+	cfg->cpu_notes[0][0] = cfg->cpu_notes[1][0] = '\0';
 	if (sched_getaffinity(0, sizeof(set), &set) < 0)
 		return vb_error_sys(err, "sched_getaffinity");
 	for (i = 0; i < 64; i++)
@@ -73,13 +139,55 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	if (want > n)
 		return vb_error_set(err, VB_ERESOURCE, 0,
 				    "--cpus %u: this host lets vbench use only %u CPUs", want, n);
-	for (i = 64; i-- > 0 && want;)
-		if (all & (1ull << i)) {
-			env |= 1ull << i;
-			want--;
+	if (cfg->cpus_list[0]) {
+		if (vb_cpulist_parse(cfg->cpus_list, &env) < 0 || (env & ~all) ||
+		    (unsigned)__builtin_popcountll(env) != want)
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "--cpus-list %s: %u CPUs of those vbench may use (%s) are "
+					    "needed (--cpus %u)",
+					    cfg->cpus_list, want,
+					    (vb_cpulist_format(all, list, sizeof(list)), list), want);
+		if (claim_all(env, err) < 0) {
+			snprintf(who, sizeof(who), "%s", err->msg);
+			return vb_error_set(err, VB_EUSAGE, 0, "--cpus-list %s: %s", cfg->cpus_list,
+					    who);
 		}
-	rest = all & ~env;
+	} else {
+		for (tries = 0; tries < 5; tries++) { /* another run may claim one meanwhile */
+			vb_error_clear(err);
+			others = vb_cpuclaim_others(all, who, sizeof(who));
+			env = highest(all & ~others, want);
+			if ((unsigned)__builtin_popcountll(env) < want) {
+				env = highest(all, want); /* all claimed: share, and say so */
+				snprintf(cfg->cpu_notes[1], sizeof(cfg->cpu_notes[1]),
+					 "fewer than %u CPUs are free of other vbench runs' claims: "
+					 "this run shares its CPUs with them (its repetitions will "
+					 "show it as contention)",
+					 want);
+				claim_all(env & ~others, err);
+				break;
+			}
+			if (claim_all(env, err) == 0)
+				break;
+			vb_cpuclaim_release_all();
+		}
+		if (tries == 5)
+			return vb_error_prefix(err, "claim CPUs");
+	}
+	others = vb_cpuclaim_others(all & ~env, who, sizeof(who));
 	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
+	if (others)
+		snprintf(cfg->cpu_notes[0], sizeof(cfg->cpu_notes[0]),
+			 "another vbench run is live on this host (%s): this run measures on CPU %s; "
+			 "the harness may share a CPU with it",
+			 who, cfg->env_cpus);
+	busy = cpus_busy(env, 200);
+	if (busy > VB_BUSY_SPARE && !cfg->cpu_notes[1][0])
+		snprintf(cfg->cpu_notes[1], sizeof(cfg->cpu_notes[1]),
+			 "CPU %s was %.0f%% busy with other work just before the run: its "
+			 "repetitions may be contended",
+			 cfg->env_cpus, 100 * busy);
+	rest = all & ~env;
 	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
 	if (rest)
 		vb_cpulist_pin_mask(rest);

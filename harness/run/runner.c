@@ -17,6 +17,7 @@
 
 #include "workloads/workload.h"
 #include "harness/run/clean.h"
+#include "harness/core/cpuclaim.h"
 #include "lib/counters.h"
 #include "harness/run/density.h"
 #include "harness/env/env.h"
@@ -204,6 +205,16 @@ static json_t *allocation_json(const vb_run_cfg_t *cfg)
 			 "cgroup_enforced", cfg->use_cgroup && m != VB_CG_NONE);
 }
 
+/* What the CPU choice found (prepare.c): another run live, busy CPUs. */
+static void cpu_warnings(run_state_t *st)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (st->cfg->cpu_notes[i][0])
+			vb_run_warn(st, "%s", st->cfg->cpu_notes[i]);
+}
+
 /* --resume: the run directory is open and locked (vb_prepare_out_open);
  * its agent log is appended to. */
 static int resume_out(vb_run_cfg_t *cfg, vb_error_t *err)
@@ -264,6 +275,7 @@ static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 		if (!json_is_true(json_object_get(r, "ok")))
 			st->failures++; /* kept, not measured again */
 	sessions_warning(st);
+	cpu_warnings(st);
 	json_object_set_new(st->doc, "status", json_string("running"));
 	if (!st->cfg->quiet)
 		fprintf(stderr, "vbench: resuming %s: %zu of %zu repetitions recorded\n", st->cfg->out,
@@ -283,6 +295,11 @@ static int setup(run_state_t *st, vb_error_t *err)
 				    "cannot find vbench-agent next to vbench (give --agent PATH)");
 	if (!cfg->seed_set)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
+	/* --resume: the CPUs the run measured on, claimed again. */
+	if (st->rs && !cfg->cpus_list[0])
+		snprintf(cfg->cpus_list, sizeof(cfg->cpus_list), "%s",
+			 json_string_value(json_object_get(json_object_get(st->rs->doc, "allocation"),
+							   "env_cpus")) ?: "");
 	vb_prepare_needs(cfg, &needs);
 	cfg->largest_file = needs.largest_file; /* a VM's scratch disk is sized from it */
 	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, &needs, err) < 0)
@@ -303,6 +320,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 	json_object_set_new(st->doc, "resources", vb_prepare_needs_json(cfg, &needs));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
 		vb_run_warn(st, VB_WARN_VIRTUAL_HOST_FMT, vendor);
+	cpu_warnings(st);
 	if (cfg->profile->tiny)
 		vb_run_warn(st, "profile '%s' uses tiny sizes: numbers are for testing only", cfg->profile->name);
 	st->session = vb_resume_session_begin(st->doc, 0, 0, NULL);
@@ -401,6 +419,7 @@ finish:
 		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
 out:
 	vb_undo_release_all();
+	vb_cpuclaim_release_all();
 	json_decref(st->doc);
 	free(st->order);
 	free(st->done);
