@@ -132,6 +132,7 @@ LIB_SRCS += harness/run/clean.c
 LIB_SRCS += harness/run/resume.c
 LIB_SRCS += harness/run/run_envs.c
 LIB_SRCS += harness/run/run_reps.c
+LIB_SRCS += harness/run/contend.c
 LIB_SRCS += harness/run/runner.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c

@@ -57,48 +57,69 @@ static int any_io(const vb_run_cfg_t *cfg)
 	return !!(cfg->noisy & VB_NOISY_IO); /* the I/O aggressor and victim */
 }
 
-/* Busy share of the CPUs in @mask over @ms milliseconds (/proc/stat:
- * everything but idle and iowait), or -1 when it cannot be read. */
-static double cpus_busy(uint64_t mask, unsigned ms)
+/* Busy share of each CPU over @ms milliseconds into @busy[64] (/proc/stat:
+ * everything but idle and iowait; -1 where unknown). */
+static void cpus_busy(unsigned ms, double busy[64])
 {
-	unsigned long long t[2] = { 0, 0 }, idle[2] = { 0, 0 }, f[10];
+	unsigned long long t[2][64] = { { 0 } }, idle[2][64] = { { 0 } }, f[10];
 	char line[512];
 	FILE *fp;
 	int pass, cpu, k;
 
+	for (k = 0; k < 64; k++)
+		busy[k] = -1;
 	for (pass = 0; pass < 2; pass++) {
 		if (pass)
 			usleep(ms * 1000);
 		fp = fopen("/proc/stat", "re");
 		if (!fp)
-			return -1;
+			return;
 		while (fgets(line, sizeof(line), fp))
 			if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0],
 				   &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
-			    cpu >= 0 && cpu < 64 && (mask & (1ull << cpu))) {
+			    cpu >= 0 && cpu < 64) {
 				for (k = 0; k < 8; k++)
-					t[pass] += f[k];
-				idle[pass] += f[3] + f[4];
+					t[pass][cpu] += f[k];
+				idle[pass][cpu] = f[3] + f[4];
 			}
 		fclose(fp);
 	}
-	if (t[1] <= t[0])
-		return -1;
-	return 1.0 - (double)(idle[1] - idle[0]) / (double)(t[1] - t[0]);
+	for (k = 0; k < 64; k++)
+		if (t[1][k] > t[0][k])
+			busy[k] = 1.0 - (double)(idle[1][k] - idle[0][k]) /
+					    (double)(t[1][k] - t[0][k]);
 }
 
-/* The highest @want CPUs of @mask, or fewer. */
-static uint64_t highest(uint64_t mask, unsigned want)
+/* The @want CPUs of @mask least busy with other work (ties: the highest), or fewer. */
+static uint64_t least_busy(uint64_t mask, unsigned want, const double busy[64])
 {
 	uint64_t out = 0;
-	unsigned i;
+	unsigned i, best;
 
-	for (i = 64; i-- > 0 && want;)
-		if (mask & (1ull << i)) {
-			out |= 1ull << i;
-			want--;
-		}
+	for (; want; want--) {
+		best = 64;
+		for (i = 64; i-- > 0;)
+			if ((mask & ~out & (1ull << i)) && (best == 64 || busy[i] < busy[best] - 0.05))
+				best = i;
+		if (best == 64)
+			break;
+		out |= 1ull << best;
+	}
 	return out;
+}
+
+/* Busy share of the CPUs in @mask (the mean of @busy), or -1. */
+static double mask_busy(uint64_t mask, const double busy[64])
+{
+	double sum = 0;
+	unsigned i, n = 0;
+
+	for (i = 0; i < 64; i++)
+		if ((mask & (1ull << i)) && busy[i] >= 0) {
+			sum += busy[i];
+			n++;
+		}
+	return n ? sum / n : -1;
 }
 
 /* Claim every CPU of @env (cpuclaim.h); -1 with @err naming a held one. */
@@ -113,8 +134,9 @@ static int claim_all(uint64_t env, vb_error_t *err)
 }
 
 /*
- * The environments' CPUs: --cpus-list, else the highest cfg->cpus CPUs no
- * other live vbench run claims (all claimed: the highest, shared, said so);
+ * The environments' CPUs: --cpus-list, else the cfg->cpus CPUs no other
+ * live vbench run claims that were least busy over 200 ms (within 5
+ * points: the highest); all claimed: the least busy, shared, said so;
  * each claimed for the run's life (cpuclaim.h).  The harness moves to the
  * others.  What was found (another run live, the CPUs busy) goes into
  * cfg->cpu_notes for run.json's warnings.
@@ -125,8 +147,8 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	uint64_t all = 0, env = 0, rest, others;
 	unsigned n = 0, i, want = (unsigned)cfg->cpus, tries;
 	char who[300], list[64];
+	double busy[64], b;
 	cpu_set_t set;
-	double busy;
 
 	cfg->cpu_notes[0][0] = cfg->cpu_notes[1][0] = '\0';
 	if (sched_getaffinity(0, sizeof(set), &set) < 0)
@@ -139,6 +161,7 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	if (want > n)
 		return vb_error_set(err, VB_ERESOURCE, 0,
 				    "--cpus %u: this host lets vbench use only %u CPUs", want, n);
+	cpus_busy(200, busy);
 	if (cfg->cpus_list[0]) {
 		if (vb_cpulist_parse(cfg->cpus_list, &env) < 0 || (env & ~all) ||
 		    (unsigned)__builtin_popcountll(env) != want)
@@ -156,9 +179,9 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 		for (tries = 0; tries < 5; tries++) { /* another run may claim one meanwhile */
 			vb_error_clear(err);
 			others = vb_cpuclaim_others(all, who, sizeof(who));
-			env = highest(all & ~others, want);
+			env = least_busy(all & ~others, want, busy);
 			if ((unsigned)__builtin_popcountll(env) < want) {
-				env = highest(all, want); /* all claimed: share, and say so */
+				env = least_busy(all, want, busy); /* all claimed: share, say so */
 				snprintf(cfg->cpu_notes[1], sizeof(cfg->cpu_notes[1]),
 					 "fewer than %u CPUs are free of other vbench runs' claims: "
 					 "this run shares its CPUs with them (its repetitions will "
@@ -181,12 +204,12 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 			 "another vbench run is live on this host (%s): this run measures on CPU %s; "
 			 "the harness may share a CPU with it",
 			 who, cfg->env_cpus);
-	busy = cpus_busy(env, 200);
-	if (busy > VB_BUSY_SPARE && !cfg->cpu_notes[1][0])
+	b = mask_busy(env, busy);
+	if (b > VB_BUSY_SPARE && !cfg->cpu_notes[1][0])
 		snprintf(cfg->cpu_notes[1], sizeof(cfg->cpu_notes[1]),
 			 "CPU %s was %.0f%% busy with other work just before the run: its "
 			 "repetitions may be contended",
-			 cfg->env_cpus, 100 * busy);
+			 cfg->env_cpus, 100 * b);
 	rest = all & ~env;
 	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
 	if (rest)

@@ -468,7 +468,7 @@ void vb_resume_close(vb_resume_t *rs)
 
 long vb_resume_mark_done(const json_t *doc, const vb_slot_t *order, size_t n,
 			 const char *const *envs, const char *const *wls, uint8_t *done,
-			 vb_error_t *err)
+			 uint8_t *tries, unsigned max_tries, vb_error_t *err)
 {
 	const json_t *sched = json_object_get(json_object_get(doc, "schedule"), "order"), *r;
 	json_t *mine = vb_schedule_to_json(order, n);
@@ -482,11 +482,13 @@ long vb_resume_mark_done(const json_t *doc, const vb_slot_t *order, size_t n,
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "the recorded schedule is not the one its seed gives here");
 	memset(done, 0, n);
+	memset(tries, 0, n);
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
 		const vb_slot_t *sl;
 
 		seq = json_integer_value(json_object_get(r, "seq"));
-		if (seq < 1 || (size_t)seq > n || done[seq - 1])
+		/* a slot's records: contended ones, then at most one that is not */
+		if (seq < 1 || (size_t)seq > n || done[seq - 1] || tries[seq - 1] == UINT8_MAX)
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "repetitions[%zu]: seq %" JSON_INTEGER_FORMAT
 					    " is not a slot of the schedule or is recorded twice",
@@ -499,7 +501,8 @@ long vb_resume_mark_done(const json_t *doc, const vb_slot_t *order, size_t n,
 					    "repetitions[%zu] (seq %" JSON_INTEGER_FORMAT
 					    ") is not the schedule's slot (%s, %s, rep %u)",
 					    i, seq, envs[sl->env], wls[sl->wl], sl->rep);
-		done[seq - 1] = 1;
+		if (++tries[seq - 1] >= max_tries || !json_is_true(json_object_get(r, "contended")))
+			done[seq - 1] = 1;
 		count++;
 	}
 	return count;

@@ -318,6 +318,14 @@ static int setup(run_state_t *st, vb_error_t *err)
 	json_object_set_new(st->doc, "host", host);
 	json_object_set_new(st->doc, "allocation", allocation_json(cfg));
 	json_object_set_new(st->doc, "resources", vb_prepare_needs_json(cfg, &needs));
+	json_object_set_new(
+	    st->doc, "contention",
+	    json_pack("{s:f,s:I,s:b,s:s}", "threshold", cfg->contention_threshold, "max_reruns",
+		      (json_int_t)cfg->contention_reruns, "keep_contended", cfg->keep_contended,
+		      "rule", "a CPU or memory repetition whose measured code got less than "
+			      "threshold of its CPU (repetitions[].contention.cpu_share) is "
+			      "contended: kept, run again at the end of its round up to max_reruns "
+			      "times, and left out of the statistics unless keep_contended"));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
 		vb_run_warn(st, VB_WARN_VIRTUAL_HOST_FMT, vendor);
 	cpu_warnings(st);
@@ -423,6 +431,7 @@ out:
 	json_decref(st->doc);
 	free(st->order);
 	free(st->done);
+	free(st->tries);
 	free(st);
 	return code;
 }
