@@ -221,6 +221,7 @@ TEST_SRCS += tests/hostiletest.c
 TEST_SRCS += tests/check_protocol.c
 TEST_SRCS += tests/check_paths.c
 TEST_SRCS += tests/check_runlock.c
+TEST_SRCS += tests/check_contend.c
 TEST_SRCS += tests/check_fulldisk.c
 TEST_SRCS += tests/check_rundir.c
 TEST_SRCS += tests/check_scratch.c
@@ -324,7 +325,7 @@ test: test-deps
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse layers error textsafe safefs mountinfo registry undo lifecycle cpu mem io counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats report charts compare plan explain \
-	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
+	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

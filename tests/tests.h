@@ -56,6 +56,7 @@
 	X(protocol)    \
 	X(paths)       \
 	X(runlock)     \
+	X(contend)     \
 	X(fulldisk)    \
 	X(rundir)      \
 	X(scratch)     \

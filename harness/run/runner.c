@@ -331,6 +331,11 @@ static int setup(run_state_t *st, vb_error_t *err)
 	cpu_warnings(st);
 	if (cfg->profile->tiny)
 		vb_run_warn(st, "profile '%s' uses tiny sizes: numbers are for testing only", cfg->profile->name);
+	else if (!cfg->profile->precision && cfg->precision <= 0)
+		vb_run_warn(st, "profile '%s' is a smoke test of about a minute (a few short repetitions): "
+				"its intervals are indicative; use --profile standard (repetitions until "
+				"decided) for numbers you quote",
+			    cfg->profile->name);
 	st->session = vb_resume_session_begin(st->doc, 0, 0, NULL);
 	if (vb_run_plan_schedule(st, err) < 0)
 		return -1;
