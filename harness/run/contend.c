@@ -307,7 +307,7 @@ json_t *vb_contend_precision_json(run_state_t *st, const char *why_open)
 			if (!st->envs[e].started && !st->stop[e][w])
 				continue;
 			if (!st->stop[e][w]) {
-				const char *base = baseline(st), *me = st->ops[e]->name;
+				const char *base = baseline(st), *me = st->ops[e]->name ?: "";
 				double est = NAN;
 				vb_ci_t ci = none;
 
@@ -317,12 +317,14 @@ json_t *vb_contend_precision_json(run_state_t *st, const char *why_open)
 				stop_pair(st, e, w, why_open, est, &ci);
 			}
 			n = 0;
-			json_array_foreach(reps, i, r)
-				n += !strcmp(json_string_value(json_object_get(r, "env")) ?: "",
-					     st->ops[e]->name) &&
-				     !strcmp(json_string_value(json_object_get(r, "workload")) ?: "",
-					     st->cfg->wl[w]->name) &&
+			json_array_foreach(reps, i, r) {
+				const char *re = json_string_value(json_object_get(r, "env")),
+					   *rw = json_string_value(json_object_get(r, "workload")),
+					   *me = st->ops[e]->name ?: "", *wl = st->cfg->wl[w]->name ?: "";
+
+				n += re && rw && !strcmp(re, me) && !strcmp(rw, wl) &&
 				     !json_is_true(json_object_get(r, "contended"));
+			}
 			json_array_append_new(
 			    pairs, json_pack("{s:s,s:s,s:I,s:s,s:o,s:o,s:o}", "env", st->ops[e]->name,
 					     "workload", st->cfg->wl[w]->name, "reps", (json_int_t)n,
