@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -112,6 +113,28 @@ START_TEST(test_claim_between_processes)
 	ck_assert_uint_eq(vb_cpuclaim_mine(), 1ull << 3);
 	vb_cpuclaim_release_all();
 	ck_assert(!exists("cpu-3.lock"));
+}
+END_TEST
+
+/* Found by the acceptance run: two runs started together took each other's
+ * probes for claims and both shared one CPU.  A probe (another run's look
+ * at the claims, a shared lock here) is not a claim. */
+START_TEST(test_probe_is_not_a_claim)
+{
+	char path[PATH_MAX + 32], who[300];
+	vb_error_t err;
+	int fd;
+
+	begin(__func__);
+	snprintf(path, sizeof(path), "%s/cpu-5.lock", state);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(flock(fd, LOCK_SH | LOCK_NB), 0);
+	ck_assert_uint_eq(vb_cpuclaim_others(1ull << 5, who, sizeof(who)), 0);
+	close(fd);
+	vb_error_clear(&err);
+	ck_assert_int_eq(vb_cpuclaim_take(5, &err), 0);
+	vb_cpuclaim_release_all();
 }
 END_TEST
 
@@ -360,6 +383,7 @@ Suite *vb_suite_contend(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_claim_between_processes);
+	tcase_add_test(tc, test_probe_is_not_a_claim);
 	tcase_add_test(tc, test_clean_leaves_held_claims);
 	tcase_add_test(tc, test_two_runs_differ);
 	tcase_add_test(tc, test_hog_flagged_rerun_excluded);

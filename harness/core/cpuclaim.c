@@ -82,34 +82,52 @@ uint64_t vb_cpuclaim_mine(void)
 	return mine;
 }
 
+/*
+ * Whether another process holds CPU @cpu's claim (1, its description in
+ * @err), without creating, locking or disturbing anything: a shared lock
+ * tried on the file, which only a holder's exclusive lock refuses (two
+ * runs probing at once do not see each other's probes).
+ */
+static int held(int dfd, unsigned cpu, vb_error_t *err)
+{
+	char name[32], label[32];
+	int fd, rc = 0;
+
+	name_of(cpu, name, sizeof(name));
+	fd = vb_safefs_openat(dfd, name, O_RDONLY | O_NONBLOCK, 0, VB_SAFEFS_BENEATH);
+	if (fd < 0)
+		return 0; /* never claimed (or not a file of ours: not a claim) */
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		snprintf(label, sizeof(label), "CPU %u", cpu);
+		vb_lockfile_busy(fd, label, err);
+		rc = 1;
+	}
+	close(fd);
+	return rc;
+}
+
 uint64_t vb_cpuclaim_others(uint64_t mask, char *who, size_t len)
 {
-	uint64_t held = 0;
+	uint64_t others = 0;
 	vb_error_t err;
 	unsigned i;
 	char *tail;
+	int dfd;
 
 	own_only();
 	if (len)
 		who[0] = '\0';
+	vb_error_clear(&err);
+	dfd = state_dir(NULL, 0, &err);
+	if (dfd < 0)
+		return 0; /* no state directory: nobody claims anything */
 	for (i = 0; i < VB_CPUCLAIM_MAX; i++) {
 		if (!(mask & (1ull << i)) || (mine & (1ull << i)))
 			continue;
 		vb_error_clear(&err);
-		if (vb_cpuclaim_take(i, &err) == 0) { /* free: not kept */
-			int dfd = state_dir(NULL, 0, &err);
-			char name[32];
-
-			name_of(i, name, sizeof(name));
-			vb_lockfile_release(dfd, name, &claim_fd[i]);
-			if (dfd >= 0)
-				close(dfd);
-			mine &= ~(1ull << i);
+		if (!held(dfd, i, &err))
 			continue;
-		}
-		if (err.code != VB_EBUSY)
-			continue;
-		held |= 1ull << i;
+		others |= 1ull << i;
 		if (len && !who[0]) {
 			tail = strstr(err.msg, ": wait until it ends");
 			if (tail)
@@ -117,7 +135,8 @@ uint64_t vb_cpuclaim_others(uint64_t mask, char *who, size_t len)
 			snprintf(who, len, "%s", err.msg);
 		}
 	}
-	return held;
+	close(dfd);
+	return others;
 }
 
 void vb_cpuclaim_release_all(void)

@@ -63,9 +63,7 @@ static void write_holder(int fd)
 	json_decref(h);
 }
 
-/* The error for a lock held by another process: who, from the file @fd;
- * @dir names what is held ("DIR", "CPU 1"). */
-static int busy(int fd, const char *dir, vb_error_t *err)
+int vb_lockfile_busy(int fd, const char *dir, vb_error_t *err)
 {
 	char buf[MAX_HOLDER];
 	json_t *h = NULL;
@@ -121,7 +119,7 @@ int vb_lockfile_take(int dirfd, const char *name, const char *what, const char *
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			if (errno == EWOULDBLOCK)
-				busy(fd, label, err);
+				vb_lockfile_busy(fd, label, err);
 			else
 				vb_error_sys(err, "lock %s", what);
 			close(fd);

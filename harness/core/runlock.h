@@ -54,6 +54,11 @@ int vb_runlock_remove_temps(int dirfd);
 int vb_lockfile_take(int dirfd, const char *name, const char *what, const char *label,
 		     vb_error_t *err);
 
+/* The error (VB_EBUSY, returns -1) for the lock file @fd another process
+ * holds: "@label is in use by pid N (COMMAND) since TIME: wait until it
+ * ends", from what the holder wrote in it. */
+int vb_lockfile_busy(int fd, const char *label, vb_error_t *err);
+
 /* Remove @name beneath @dirfd if it is still the file @fd locks, then
  * close @fd (released); *@fd becomes -1.  Nothing when *@fd < 0. */
 void vb_lockfile_release(int dirfd, const char *name, int *fd);

@@ -192,7 +192,8 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 			}
 			if (claim_all(env, err) == 0)
 				break;
-			vb_cpuclaim_release_all();
+			vb_cpuclaim_release_all(); /* raced with another run: look again */
+			usleep(10000 + (unsigned)(vb_now_ns() % 40000));
 		}
 		if (tries == 5)
 			return vb_error_prefix(err, "claim CPUs");
