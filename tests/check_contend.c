@@ -317,37 +317,38 @@ static const json_t *pair(const json_t *doc, const char *env, const char *wl)
 	return NULL;
 }
 
-START_TEST(test_precision_stops)
+/* vbench run --env bare --workload @wl --profile test --precision @pct
+ * --min-reps 2 --max-reps @max into @sub: its run.json. */
+static json_t *precision_run(const char *sub, const char *wl, const char *pct, const char *max)
 {
 	char dir[PATH_MAX], *out, *err;
-	const json_t *p;
-	json_t *doc;
 	int rc;
 
-	begin(__func__);
-	/* +-50%: decided at the first decision (round 2), long before 8 */
-	snprintf(dir, sizeof(dir), "%s/loose", tmpdir);
-	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "mem.stream",
-			    "--profile", "test", "--precision", "50", "--min-reps", "2", "--max-reps",
-			    "8", "--out", dir, NULL);
+	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, sub);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", wl, "--profile",
+			    "test", "--precision", pct, "--min-reps", "2", "--max-reps", max, "--out",
+			    dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
 	free(err);
-	doc = vb_test_load_run(dir, 1);
+	return vb_test_load_run(dir, 1);
+}
+
+START_TEST(test_precision_stops)
+{
+	const json_t *p;
+	json_t *doc;
+
+	begin(__func__);
+	/* +-50%: decided at the first decision (round 2), long before 8 */
+	doc = precision_run("loose", "mem.stream", "50", "8");
 	p = pair(doc, "bare", "mem.stream");
 	ck_assert_str_eq(json_string_value(json_object_get(p, "stopped")), "decided");
 	ck_assert_int_lt(json_integer_value(json_object_get(p, "reps")), 8);
 	ck_assert_int_lt(json_array_size(json_object_get(doc, "repetitions")), 8);
 	json_decref(doc);
 	/* +-0.01%: never decided, stops at --max-reps */
-	snprintf(dir, sizeof(dir), "%s/tight", tmpdir);
-	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "cpu.int",
-			    "--profile", "test", "--precision", "0.01", "--min-reps", "2",
-			    "--max-reps", "3", "--out", dir, NULL);
-	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	free(out);
-	free(err);
-	doc = vb_test_load_run(dir, 1);
+	doc = precision_run("tight", "cpu.int", "0.01", "3");
 	p = pair(doc, "bare", "cpu.int");
 	ck_assert_str_eq(json_string_value(json_object_get(p, "stopped")), "max-reps");
 	ck_assert_int_eq(json_integer_value(json_object_get(p, "reps")), 3);
