@@ -104,6 +104,7 @@ LIB_SRCS += harness/analysis/explain_noisy.c
 # harness/output/: terminal table, CSV, Markdown, HTML, charts, the report directory
 LIB_SRCS += harness/output/table.c
 LIB_SRCS += harness/output/csv.c
+LIB_SRCS += harness/output/reps_csv.c
 LIB_SRCS += harness/output/markdown.c
 LIB_SRCS += harness/output/table_capacity.c
 LIB_SRCS += harness/output/html.c

@@ -391,10 +391,11 @@ static int clean_copies(json_t *const *in, size_t n, json_t **out)
 /*
  * Run @run's repetitions into @reps, its contended ones (run_reps.c) only
  * when the run kept them for the statistics ("contention.keep_contended",
- * vbench run --keep-contended); each environment's count of contended
+ * vbench run --keep-contended), else into @left_out (the raw data,
+ * repetitions.csv, shows them); each environment's count of contended
  * repetitions into @counts ({env: {contended, of, left_out}}).
  */
-static void add_reps(json_t *reps, json_t *counts, const json_t *run)
+static void add_reps(json_t *reps, json_t *left_out, json_t *counts, const json_t *run)
 {
 	int keep = json_is_true(
 	    json_object_get(json_object_get(run, "contention"), "keep_contended"));
@@ -414,10 +415,11 @@ static void add_reps(json_t *reps, json_t *counts, const json_t *run)
 		if (cont)
 			json_object_set_new(c, "contended",
 					    json_integer(json_integer_value(json_object_get(c, "contended")) + 1));
-		if (cont && !keep)
+		if (cont && !keep) {
 			json_object_set_new(c, "left_out",
 					    json_integer(json_integer_value(json_object_get(c, "left_out")) + 1));
-		else
+			json_array_append(left_out, r);
+		} else
 			json_array_append(reps, r);
 	}
 }
@@ -452,7 +454,8 @@ static void contention_warnings(json_t *doc, json_t *warnings, json_t *counts)
 
 json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, vb_error_t *err)
 {
-	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e, *runs[VB_SUMMARY_MAX_RUNS], *counts;
+	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e, *runs[VB_SUMMARY_MAX_RUNS], *counts,
+	    *left_out;
 	const char *status;
 	char msg[512];
 	size_t k, i;
@@ -478,11 +481,12 @@ json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, 
 	warnings = json_array();
 	facts = json_array();
 	counts = json_object();
+	left_out = json_array();
 	for (k = 0; k < n; k++) {
 		json_array_foreach(json_object_get(runs[k], "warnings"), i, e)
 			append_unique(warnings, e);
 		merge_named(envs, wls, warnings, runs, paths, k);
-		add_reps(reps, counts, runs[k]);
+		add_reps(reps, left_out, counts, runs[k]);
 		json_array_append_new(facts, run_facts(runs[k]));
 		status = json_string_value(json_object_get(runs[k], "status"));
 		if (status && strcmp(status, "complete")) {
@@ -497,10 +501,13 @@ json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, 
 		      "allocation", json_object_get(runs[0], "allocation") ?: json_null(),
 		      "environments", envs, "workloads", wls, "repetitions", reps, "warnings",
 		      warnings, "runs", facts, "merged", n > 1);
-	if (doc)
+	if (doc) {
 		contention_warnings(doc, warnings, counts);
-	else
+		json_object_set_new(doc, "repetitions_left_out", left_out);
+	} else {
 		json_decref(counts);
+		json_decref(left_out);
+	}
 	for (k = 0; doc && k < n; k++)
 		vb_summary_carry(doc, runs[k]);
 	free_copies(runs, n);

@@ -96,7 +96,7 @@ int vb_lockfile_busy(int fd, const char *dir, vb_error_t *err)
 int vb_runlock_remove_temps(int dirfd)
 {
 	static const char *const guarded[] = { VB_RUNFILE_NAME, "summary.json", "summary.csv",
-					       "report.md", "report.html", NULL };
+					       "report.md", "report.html", "repetitions.csv", NULL };
 
 	return vb_safefs_remove_temps(dirfd, guarded);
 }
