@@ -251,8 +251,8 @@ static void count(const json_t *doc, const char *env, const char *wl, size_t *al
 
 START_TEST(test_hog_flagged_rerun_excluded)
 {
-	char dir[PATH_MAX], *out, *err;
-	size_t all, cont, reruns, i;
+	char dir[PATH_MAX], *out, *err, *text, *p;
+	size_t all, cont, reruns, i, lines;
 	json_t *doc, *sum, *r, *first = NULL;
 	const json_t *res;
 	int rc;
@@ -300,6 +300,14 @@ START_TEST(test_hog_flagged_rerun_excluded)
 			 (json_int_t)all);
 	json_decref(sum);
 	json_decref(doc);
+	/* the raw data: every record, the contended ones said so */
+	text = vb_test_read_text(dir, "repetitions.csv", 1 << 20);
+	ck_assert_ptr_nonnull(text);
+	for (p = text, lines = 0; (p = strchr(p, '\n')); p++)
+		lines++;
+	ck_assert_uint_eq(lines, all + 1);
+	ck_assert_ptr_nonnull(strstr(text, ",cpu.int,1,1,1,true,true,mops,"));
+	free(text);
 }
 END_TEST
 
