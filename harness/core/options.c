@@ -438,7 +438,7 @@ static const vb_opt_t options[] = {
 	{ "--param", "W.KEY=VALUE", NULL, NULL, "override a workload parameter (repeatable)", set_param },
 	{ "--cpus", "N", "1", NULL, "CPUs allocated to each environment", set_cpus },
 	{ "--memory", "SIZE", "1G", NULL, "memory allocated to each environment", set_memory },
-	{ "--cpus-list", "LIST", "the highest CPUs no other live vbench run claims", NULL, "the environments' CPUs (as many as --cpus); a CPU another live run claims is refused (exit 2)", set_cpus_list },
+	{ "--cpus-list", "LIST", "the least busy CPUs no other live vbench run claims", NULL, "the environments' CPUs (as many as --cpus); a CPU another live run claims is refused (exit 2)", set_cpus_list },
 	{ "--precision", "PCT", "3 with --profile standard, 2 with full, else off", NULL, "add rounds of repetitions until every overhead's interval is within +-PCT of its ratio (each environment and workload stops once it is), up to --max-reps or --max-time; 0: a fixed --reps", set_precision },
 	{ .name = "--min-reps", .arg = "N", .def = "5", .help = "with --precision: rounds before the first decision", VB_OPT_U64_AT(vb_run_cfg_t, min_reps, 2, 100000) },
 	{ .name = "--max-reps", .arg = "N", .def = "3 x the profile's repetitions", .help = "with --precision: rounds at most", VB_OPT_U64_AT(vb_run_cfg_t, max_reps, 1, 100000) },
