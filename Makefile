@@ -53,6 +53,7 @@ LIB_SRCS += lib/counters_papi.c
 LIB_SRCS += lib/hostinfo.c
 # harness/core/: undo log, markers, child processes, agent channel, cgroups, run.json, the run configuration
 LIB_SRCS += harness/core/runlock.c
+LIB_SRCS += harness/core/cpuclaim.c
 LIB_SRCS += harness/core/marker.c
 LIB_SRCS += harness/core/undo.c
 LIB_SRCS += harness/core/cgroup.c
@@ -108,6 +109,7 @@ LIB_SRCS += harness/analysis/samples.c
 # harness/output/: terminal table, CSV, Markdown, HTML, charts, the report directory
 LIB_SRCS += harness/output/table.c
 LIB_SRCS += harness/output/csv.c
+LIB_SRCS += harness/output/reps_csv.c
 LIB_SRCS += harness/output/markdown.c
 LIB_SRCS += harness/output/table_capacity.c
 LIB_SRCS += harness/output/html.c
@@ -138,6 +140,7 @@ LIB_SRCS += harness/run/clean.c
 LIB_SRCS += harness/run/resume.c
 LIB_SRCS += harness/run/run_envs.c
 LIB_SRCS += harness/run/run_reps.c
+LIB_SRCS += harness/run/contend.c
 LIB_SRCS += harness/run/runner.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
@@ -240,6 +243,7 @@ TEST_SRCS += tests/hostiletest.c
 TEST_SRCS += tests/check_protocol.c
 TEST_SRCS += tests/check_paths.c
 TEST_SRCS += tests/check_runlock.c
+TEST_SRCS += tests/check_contend.c
 TEST_SRCS += tests/check_fulldisk.c
 TEST_SRCS += tests/check_rundir.c
 TEST_SRCS += tests/check_scratch.c
@@ -351,7 +355,7 @@ test: test-deps
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain mdterm samples fit \
-	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
+	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -85,7 +85,8 @@ static const vb_opt_t options[] = {
 const vb_optspec_t vb_cmd_report_spec = {
 	.prog = "vbench report",
 	.usage = "vbench report [OPTIONS] DIR\nvbench report --out DIR [OPTIONS] DIR1 DIR2 ...",
-	.about = "Recompute summary.json, summary.csv, report.md, report.html and the gnuplot "
+	.about = "Recompute summary.json, summary.csv, report.md, report.html, repetitions.csv "
+		 "(the raw data, one row per repetition) and the gnuplot "
 		 "charts (charts/*.dat, *.gp, *.svg, *.png) from DIR/run.json and print the "
 		 "overhead table.  Several runs of the same host (same CPU brand and kernel "
 		 "release) are merged into one report written to --out.  Without gnuplot the "
@@ -250,7 +251,7 @@ int vb_cmd_report(int argc, char **argv)
 		if (!ro.quiet)
 			fprintf(stderr,
 				"vbench report: wrote summary.json, summary.csv, report.md, "
-				"report.html, " VB_SAMPLES_NAME "%s in %s\n",
+				"report.html, " VB_SAMPLES_NAME ", repetitions.csv%s in %s\n",
 				ro.no_charts ? "" : " and charts/", ro.out ?: ro.dirs[0]);
 	}
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);

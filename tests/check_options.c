@@ -170,13 +170,22 @@ START_TEST(test_reps_and_profile)
 	EXPECT_OK(&cfg, "--reps=12");
 	ck_assert_uint_eq(cfg.reps, 12);
 
+	/* standard and full: repetitions until decided (--precision 3 and 2),
+	 * from 5 rounds to 3 x the profile's repetitions (issue #13) */
 	EXPECT_OK(&cfg, "--profile", "standard");
 	ck_assert_str_eq(cfg.profile->name, "standard");
-	ck_assert_uint_eq(cfg.reps, 10);
+	ck_assert_uint_eq(cfg.reps, 30);
+	ck_assert_uint_eq(cfg.min_reps, 5);
+	ck_assert_double_eq_tol(cfg.precision, 0.03, 1e-12);
 	EXPECT_OK(&cfg, "--profile=full");
-	ck_assert_uint_eq(cfg.reps, 20);
+	ck_assert_uint_eq(cfg.reps, 60);
+	ck_assert_double_eq_tol(cfg.precision, 0.02, 1e-12);
+	EXPECT_OK(&cfg, "--profile", "standard", "--precision", "0");
+	ck_assert_uint_eq(cfg.reps, 10);
 	EXPECT_OK(&cfg, "--profile", "test");
 	ck_assert_uint_eq(cfg.reps, 2);
+	ck_assert_double_eq(cfg.precision, 0);
+	ck_assert_double_eq(cfg.contention_threshold, 0);
 	ck_assert_int_eq(cfg.profile->tiny, 1);
 	/* --reps wins over the profile, in either order */
 	EXPECT_OK(&cfg, "--profile", "standard", "--reps", "4");
@@ -184,6 +193,8 @@ START_TEST(test_reps_and_profile)
 	EXPECT_OK(&cfg, "--reps", "4", "--profile", "standard");
 	ck_assert_uint_eq(cfg.reps, 4);
 	ck_assert_str_eq(cfg.profile->name, "standard");
+	ck_assert_double_eq(cfg.precision, 0); /* a fixed --reps */
+	ck_assert_double_eq_tol(cfg.contention_threshold, 0.95, 1e-12);
 
 	EXPECT_USAGE("--profile", "--profile", "huge");
 	ck_assert_ptr_null(vb_profile_find("huge"));

@@ -192,7 +192,7 @@ START_TEST(test_mark_done)
 	static const char *const envs[] = { "bare", "container", "oci" };
 	static const char *const wls[] = { "cpu.int" };
 	vb_slot_t order[3];
-	uint8_t done[3];
+	uint8_t done[3], tries[3];
 	json_t *doc, *reps, *other;
 	vb_error_t err;
 	size_t n = vb_schedule_build(1, 1, 3, 99, order);
@@ -204,23 +204,23 @@ START_TEST(test_mark_done)
 			 "workload", "cpu.int", "rep", 1);
 	doc = json_pack("{s:o,s:{s:o}}", "repetitions", reps, "schedule", "order",
 			vb_schedule_to_json(order, n));
-	ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, &err), 2);
+	ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, tries, 3, &err), 2);
 	ck_assert(done[0] && !done[1] && done[2]);
 	/* Another environment at seq 3 than the schedule's slot. */
 	json_object_set_new(json_array_get(reps, 1), "env", json_string(envs[order[1].env]));
-	ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, &err), -1);
+	ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, tries, 3, &err), -1);
 	assert_one_line(&err, "(seq 3) is not the schedule's slot");
 	/* The same seq twice. */
 	json_object_set_new(json_array_get(reps, 1), "env", json_string(envs[order[0].env]));
 	json_object_set_new(json_array_get(reps, 1), "seq", json_integer(1));
-	ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, &err), -1);
+	ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, tries, 3, &err), -1);
 	assert_one_line(&err, "recorded twice");
 	/* A recorded schedule another seed made. */
 	json_array_remove(reps, 1);
 	vb_schedule_build(1, 1, 3, 100, order);
 	other = vb_schedule_to_json(order, n);
 	if (!json_equal(json_object_get(json_object_get(doc, "schedule"), "order"), other)) {
-		ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, &err), -1);
+		ck_assert_int_eq(vb_resume_mark_done(doc, order, n, envs, wls, done, tries, 3, &err), -1);
 		assert_one_line(&err, "recorded schedule");
 	}
 	json_decref(other);

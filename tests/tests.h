@@ -68,6 +68,7 @@
 	X(protocol)    \
 	X(paths)       \
 	X(runlock)     \
+	X(contend)     \
 	X(fulldisk)    \
 	X(rundir)      \
 	X(scratch)     \

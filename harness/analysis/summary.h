@@ -57,7 +57,9 @@ int vb_summary_check_run(const json_t *run, const char *path, vb_error_t *err);
  * Merge @n runs (@paths name them in errors) into one run document: the
  * first run's host, the union of environments, workloads and warnings (in
  * order of first appearance), every repetition, and a "runs" list of the
- * runs' facts.  Every run is checked with vb_summary_check_run; runs of
+ * runs' facts (contended repetitions, unless the run kept them, go to
+ * "repetitions_left_out" instead, with one warning per environment and
+ * their counts in "contention").  Every run is checked with vb_summary_check_run; runs of
  * different hosts (host.cpu.brand or host.kernel.release differ or are
  * missing) are refused with an error naming the file and the field.  Workload
  * parameters that differ (other than the calibrated one) become a warning.

@@ -389,9 +389,74 @@ static int clean_copies(json_t *const *in, size_t n, json_t **out)
 	return 0;
 }
 
+/*
+ * Run @run's repetitions into @reps, its contended ones (run_reps.c) only
+ * when the run kept them for the statistics ("contention.keep_contended",
+ * vbench run --keep-contended), else into @left_out (the raw data,
+ * repetitions.csv, shows them); each environment's count of contended
+ * repetitions into @counts ({env: {contended, of, left_out}}).
+ */
+static void add_reps(json_t *reps, json_t *left_out, json_t *counts, const json_t *run)
+{
+	int keep = json_is_true(
+	    json_object_get(json_object_get(run, "contention"), "keep_contended"));
+	json_t *r, *c;
+	const char *env;
+	size_t i;
+	int cont;
+
+	json_array_foreach(json_object_get(run, "repetitions"), i, r) {
+		env = json_string_value(json_object_get(r, "env"));
+		cont = json_is_true(json_object_get(r, "contended"));
+		if (!(c = json_object_get(counts, env)))
+			json_object_set_new(counts, env,
+					    c = json_pack("{s:i,s:i,s:i}", "contended", 0, "of", 0,
+							  "left_out", 0));
+		json_object_set_new(c, "of", json_integer(json_integer_value(json_object_get(c, "of")) + 1));
+		if (cont)
+			json_object_set_new(c, "contended",
+					    json_integer(json_integer_value(json_object_get(c, "contended")) + 1));
+		if (cont && !keep) {
+			json_object_set_new(c, "left_out",
+					    json_integer(json_integer_value(json_object_get(c, "left_out")) + 1));
+			json_array_append(left_out, r);
+		} else
+			json_array_append(reps, r);
+	}
+}
+
+/* One warning per environment with contended repetitions; @counts is
+ * dropped when none was (summary.json's "contention" otherwise). */
+static void contention_warnings(json_t *doc, json_t *warnings, json_t *counts)
+{
+	const char *env;
+	json_t *c;
+	int any = 0;
+
+	json_object_foreach(counts, env, c) {
+		json_int_t k = json_integer_value(json_object_get(c, "contended")),
+			   out = json_integer_value(json_object_get(c, "left_out"));
+		if (!k)
+			continue;
+		any = 1;
+		json_array_append_new(
+		    warnings,
+		    json_sprintf("%s: %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+				 " repetitions contended (the measured code got less of its CPU "
+				 "than the threshold), %s the statistics",
+				 env, k, json_integer_value(json_object_get(c, "of")),
+				 out ? "left out of" : "kept in (--keep-contended)"));
+	}
+	if (any)
+		json_object_set_new(doc, "contention", json_pack("{s:o}", "environments", counts));
+	else
+		json_decref(counts);
+}
+
 json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, vb_error_t *err)
 {
-	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e, *runs[VB_SUMMARY_MAX_RUNS];
+	json_t *doc, *envs, *wls, *reps, *warnings, *facts, *e, *runs[VB_SUMMARY_MAX_RUNS], *counts,
+	    *left_out;
 	const char *status;
 	char msg[512];
 	size_t k, i;
@@ -416,11 +481,13 @@ json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, 
 	reps = json_array();
 	warnings = json_array();
 	facts = json_array();
+	counts = json_object();
+	left_out = json_array();
 	for (k = 0; k < n; k++) {
 		json_array_foreach(json_object_get(runs[k], "warnings"), i, e)
 			append_unique(warnings, e);
 		merge_named(envs, wls, warnings, runs, paths, k);
-		json_array_extend(reps, json_object_get(runs[k], "repetitions"));
+		add_reps(reps, left_out, counts, runs[k]);
 		json_array_append_new(facts, run_facts(runs[k]));
 		status = json_string_value(json_object_get(runs[k], "status"));
 		if (status && strcmp(status, "complete")) {
@@ -435,6 +502,13 @@ json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, 
 		      "allocation", json_object_get(runs[0], "allocation") ?: json_null(),
 		      "environments", envs, "workloads", wls, "repetitions", reps, "warnings",
 		      warnings, "runs", facts, "merged", n > 1);
+	if (doc) {
+		contention_warnings(doc, warnings, counts);
+		json_object_set_new(doc, "repetitions_left_out", left_out);
+	} else {
+		json_decref(counts);
+		json_decref(left_out);
+	}
 	for (k = 0; doc && k < n; k++)
 		vb_summary_carry(doc, runs[k]);
 	free_copies(runs, n);
@@ -482,11 +556,11 @@ static void noisy_verdicts(json_t *noisy)
 
 void vb_summary_carry(json_t *out, const json_t *run)
 {
-	static const char *const keys[] = { "density", "noisy" };
+	static const char *const keys[] = { "density", "noisy", "contention" };
 	json_t *src, *dst;
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < VB_ARRAY_SIZE(keys); i++) {
 		src = json_object_get(run, keys[i]);
 		if (!json_is_object(src))
 			continue;

@@ -12,14 +12,15 @@
 #include <string.h>
 
 #include "lib/counters.h"
+#include "lib/cpulist.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
 
 static const vb_profile_t profiles[] = {
-	{ "test", 2, 0.02, 1, "tests only: tiny sizes, 2 repetitions (sizes break STREAM's rules)", 0 },
-	{ "quick", 3, 0.25, 0, "every workload, 3 repetitions of ~0.25 s", 0 },
-	{ "standard", 10, 1.0, 0, "10 repetitions of ~1 s (the minimum for reported intervals); density K=3 and noisy cpu", 1 },
-	{ "full", 20, 2.0, 0, "20 repetitions of ~2 s; density K=3 and noisy cpu", 1 },
+	{ "test", 2, 0.02, 1, "tests only: tiny sizes, 2 repetitions (sizes break STREAM's rules), no contention detection", 0, 0, 0 },
+	{ "quick", 3, 0.25, 0, "a smoke test: every workload, 3 repetitions of ~0.25 s", 0, 0, VB_CONTENTION_THRESHOLD },
+	{ "standard", 10, 1.0, 0, "repetitions of ~1 s until every overhead is within +-3% (--precision 3: 5 to 30 rounds); density K=3 and noisy cpu", 1, 0.03, VB_CONTENTION_THRESHOLD },
+	{ "full", 20, 2.0, 0, "repetitions of ~2 s until every overhead is within +-2% (--precision 2: 5 to 60 rounds); density K=3 and noisy cpu", 1, 0.02, VB_CONTENTION_THRESHOLD },
 };
 
 const vb_profile_t *vb_profile_find(const char *name)
@@ -44,6 +45,7 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->rep_timeout_s = 600;
 	cfg->stop_timeout_s = 10;
 	cfg->margin = NAN;
+	cfg->contention_reruns = VB_CONTENTION_RERUNS;
 	cfg->out_fd = cfg->lock_fd = cfg->log_fd = -1;
 }
 
@@ -146,7 +148,40 @@ static int set_reps(void *ctx, const char *v, vb_error_t *err)
 {
 	vb_run_cfg_t *cfg = ctx;
 
+	cfg->reps_set = 1;
 	return vb_parse_u64(v, 1, 100000, "--reps", &cfg->reps, err);
+}
+
+static int set_cpus_list(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+	uint64_t mask = 0;
+
+	if (vb_cpulist_parse(v, &mask) < 0 || !mask || strlen(v) >= sizeof(cfg->cpus_list))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--cpus-list: '%s' is not a list of CPUs 0-63 (e.g. 1 or 2-3,6)",
+				    v);
+	vb_cpulist_format(mask, cfg->cpus_list, sizeof(cfg->cpus_list));
+	return 0;
+}
+
+static int set_contention(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+
+	cfg->contention_threshold_set = 1;
+	return vb_parse_double(v, 0, 1, "--contention-threshold", &cfg->contention_threshold, err);
+}
+
+static int set_precision(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+
+	cfg->precision_set = 1;
+	if (vb_parse_double(v, 0, 50, "--precision", &cfg->precision, err) < 0)
+		return -1;
+	cfg->precision /= 100;
+	return 0;
 }
 
 static int set_profile(void *ctx, const char *v, vb_error_t *err)
@@ -405,6 +440,14 @@ static const vb_opt_t options[] = {
 	{ "--param", "W.KEY=VALUE", NULL, NULL, "override a workload parameter (repeatable)", set_param },
 	{ "--cpus", "N", "1", NULL, "CPUs allocated to each environment", set_cpus },
 	{ "--memory", "SIZE", "1G", NULL, "memory allocated to each environment", set_memory },
+	{ "--cpus-list", "LIST", "the least busy CPUs no other live vbench run claims", NULL, "the environments' CPUs (as many as --cpus); a CPU another live run claims is refused (exit 2)", set_cpus_list },
+	{ "--precision", "PCT", "3 with --profile standard, 2 with full, else off", NULL, "add rounds of repetitions until every overhead's interval is within +-PCT of its ratio (each environment and workload stops once it is), up to --max-reps or --max-time; 0: a fixed --reps", set_precision },
+	{ .name = "--min-reps", .arg = "N", .def = "5", .help = "with --precision: rounds before the first decision", VB_OPT_U64_AT(vb_run_cfg_t, min_reps, 2, 100000) },
+	{ .name = "--max-reps", .arg = "N", .def = "3 x the profile's repetitions", .help = "with --precision: rounds at most", VB_OPT_U64_AT(vb_run_cfg_t, max_reps, 1, 100000) },
+	{ .name = "--max-time", .arg = "SECONDS", .def = "no limit", .help = "with --precision: no new round after this much time measuring in this session", VB_OPT_DOUBLE_AT(vb_run_cfg_t, max_time_s, 1, 1e7) },
+	{ "--contention-threshold", "SHARE", "0.95 (test profile: 0, off)", NULL, "a CPU or memory repetition whose measured code got less than this share of its CPU is contended: kept in run.json, re-run at the end of its round, left out of the statistics", set_contention },
+	{ .name = "--contention-reruns", .arg = "N", .def = "2", .help = "re-runs of one contended repetition at most", VB_OPT_U64_AT(vb_run_cfg_t, contention_reruns, 0, 10) },
+	{ .name = "--keep-contended", .help = "count contended repetitions in the statistics too", VB_OPT_FLAG_AT(vb_run_cfg_t, keep_contended) },
 	{ "--seed", "N", "time-based", NULL, "seed of the interleaving order (recorded)", set_seed },
 	{ "--timeout", "SECONDS", "600", NULL, "limit for one repetition", set_rep_timeout },
 	{ "--start-timeout", "SECONDS", "60", NULL, "limit for a host or container agent to start (its ready message)", set_start_timeout },
@@ -570,6 +613,43 @@ int vb_run_cfg_opt_text(const vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, co
 	}
 }
 
+/*
+ * The repetitions: a fixed --reps (or the profile's), or with --precision
+ * (given, or the profile's when --reps is not) between --min-reps and
+ * --max-reps rounds, cfg->reps then the maximum (the schedule's length).
+ * The contention threshold: given, else the profile's.
+ */
+int vb_run_cfg_resolve_reps(vb_run_cfg_t *cfg, vb_error_t *err)
+{
+	if (!cfg->contention_threshold_set)
+		cfg->contention_threshold = cfg->profile->contention;
+	if (!cfg->precision_set)
+		cfg->precision = cfg->reps_set ? 0 : cfg->profile->precision;
+	if (cfg->precision > 0 && cfg->reps_set)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--reps fixes the repetitions, --precision adds them until decided: "
+				    "give one (with --precision, --min-reps and --max-reps)");
+	if (cfg->precision <= 0) {
+		if (cfg->min_reps || cfg->max_reps || cfg->max_time_s > 0)
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "--min-reps, --max-reps and --max-time need --precision");
+		if (!cfg->reps)
+			cfg->reps = cfg->profile->reps;
+		return 0;
+	}
+	if (!cfg->min_reps)
+		cfg->min_reps = VB_MIN_REPS;
+	if (!cfg->max_reps)
+		cfg->max_reps = 3 * cfg->profile->reps > cfg->min_reps ? 3 * cfg->profile->reps
+								       : cfg->min_reps;
+	if (cfg->max_reps < cfg->min_reps)
+		return vb_error_set(err, VB_EUSAGE, 0, "--max-reps %llu is below --min-reps %llu",
+				    (unsigned long long)cfg->max_reps,
+				    (unsigned long long)cfg->min_reps);
+	cfg->reps = cfg->max_reps;
+	return 0;
+}
+
 /* ---- the command line -------------------------------------------------------- */
 
 void vb_run_cfg_help(FILE *f, const vb_run_cfg_ext_t *ext)
@@ -601,8 +681,8 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_
 		return rc;
 	if (!cfg->nwl && add_workload(cfg, "*", err) < 0)
 		return -1;
-	if (!cfg->reps)
-		cfg->reps = cfg->profile->reps;
+	if (vb_run_cfg_resolve_reps(cfg, err) < 0)
+		return -1;
 	/* The standard and full profiles include the short forms (issue #6). */
 	if (!cfg->density_set)
 		cfg->density = cfg->profile->short_forms ? VB_DENSITY_PROFILE_K : 0;

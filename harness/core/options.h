@@ -38,12 +38,19 @@
 
 typedef struct vb_profile {
 	const char *name;   /* "quick" */
-	uint64_t reps;      /* repetitions per workload and environment */
+	uint64_t reps;      /* repetitions per workload and environment (--precision: the
+			     * minimum's default is VB_MIN_REPS, the maximum 3 x this) */
 	double target_s;    /* calibrated duration of one repetition */
 	int tiny;           /* shrink sizes (tests only) */
 	const char *help;
 	int short_forms;    /* includes density (K=3) and noisy (cpu) short forms */
+	double precision;   /* default --precision, a fraction (0: fixed repetitions) */
+	double contention;  /* default --contention-threshold (0: not detected) */
 } vb_profile_t;
+
+#define VB_MIN_REPS 5               /* --min-reps default */
+#define VB_CONTENTION_THRESHOLD 0.95 /* --contention-threshold default */
+#define VB_CONTENTION_RERUNS 2      /* --contention-reruns default */
 
 /*
  * Options a layer above declares for `vbench run` (an environment backend's
@@ -109,6 +116,21 @@ typedef struct vb_run_cfg {
 	uint64_t memory;                    /* bytes per environment */
 	char env_cpus[64];                  /* CPU list given to environments */
 	char harness_cpus[64];              /* CPU list the harness runs on */
+	char cpus_list[64];                 /* --cpus-list: the environments' CPUs ("" = chosen) */
+	char cpu_notes[2][400];             /* what the CPU choice found (prepare.c): other runs,
+					     * load; run.json warnings */
+	/* contention (docs/methodology.md "Contention") */
+	double contention_threshold;        /* CPU share below this: contended (0: off) */
+	int contention_threshold_set;       /* --contention-threshold given (else the profile's) */
+	int keep_contended;                 /* --keep-contended: in the statistics too */
+	uint64_t contention_reruns;         /* re-runs of one contended repetition at most */
+	/* adaptive repetitions (--precision) */
+	double precision;                   /* half-width of the ratio's interval, a fraction (0: off) */
+	int precision_set;                  /* --precision given (else the profile's) */
+	uint64_t min_reps;                  /* rounds before the first decision */
+	uint64_t max_reps;                  /* rounds at most (0: from the profile) */
+	double max_time_s;                  /* seconds of measurement at most (0: no limit) */
+	int reps_set;                       /* --reps given */
 	int use_cgroup;                     /* enforce through cgroups (default) */
 	char cgroup_root[PATH_MAX];
 	/* where */
@@ -176,6 +198,12 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_
 /* Whether @name ("--reps") is one of the core's own options (a layer above
  * must not declare it again). */
 int vb_run_cfg_core_option(const char *name);
+
+/* After parsing: the repetitions (--reps, or --precision with its minimum
+ * and maximum; cfg->reps the schedule's rounds) and the contention
+ * threshold from the options and the profile.  0, or -1 with @err
+ * (VB_EUSAGE: --reps with --precision, --max-reps below --min-reps). */
+int vb_run_cfg_resolve_reps(vb_run_cfg_t *cfg, vb_error_t *err);
 
 /* Print the generated option help: the core's options, then each group of @ext's. */
 void vb_run_cfg_help(FILE *f, const vb_run_cfg_ext_t *ext);

@@ -63,8 +63,7 @@ static void write_holder(int fd)
 	json_decref(h);
 }
 
-/* The error for a lock held by another process: who, from the file @fd. */
-static int busy(int fd, const char *dir, vb_error_t *err)
+int vb_lockfile_busy(int fd, const char *dir, vb_error_t *err)
 {
 	char buf[MAX_HOLDER];
 	json_t *h = NULL;
@@ -97,21 +96,20 @@ static int busy(int fd, const char *dir, vb_error_t *err)
 int vb_runlock_remove_temps(int dirfd)
 {
 	static const char *const guarded[] = { VB_RUNFILE_NAME, "summary.json", "summary.csv",
-					       "report.md", "report.html", NULL };
+					       "report.md", "report.html", "repetitions.csv", NULL };
 
 	return vb_safefs_remove_temps(dirfd, guarded);
 }
 
-int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
+int vb_lockfile_take(int dirfd, const char *name, const char *what, const char *label,
+		     vb_error_t *err)
 {
-	char what[PATH_MAX + 32];
 	struct stat st, now;
 	int fd, tries;
 
-	snprintf(what, sizeof(what), "%s/%s", dir, VB_RUNLOCK_NAME);
 	for (tries = 0; tries < 20; tries++) {
 		/* never through a link, never another file's name, nobody else's */
-		fd = vb_safefs_open_own(dirfd, VB_RUNLOCK_NAME, VB_OWN_RDWR, 0644, what, NULL, err);
+		fd = vb_safefs_open_own(dirfd, name, VB_OWN_RDWR, 0644, what, NULL, err);
 		if (fd < 0)
 			return -1;
 		if (fstat(fd, &st) < 0) {
@@ -121,7 +119,7 @@ int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			if (errno == EWOULDBLOCK)
-				busy(fd, dir, err);
+				vb_lockfile_busy(fd, label, err);
 			else
 				vb_error_sys(err, "lock %s", what);
 			close(fd);
@@ -129,28 +127,43 @@ int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
 		}
 		/* Still the file of that name (its holder may have removed it
 		 * between our open and our lock)? */
-		if (fstatat(dirfd, VB_RUNLOCK_NAME, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
 			write_holder(fd);
-			vb_runlock_remove_temps(dirfd);
 			return fd;
 		}
 		close(fd);
 	}
-	return vb_error_set(err, VB_EBUSY, 0, "%s: its lock %s keeps changing", dir,
-			    VB_RUNLOCK_NAME);
+	return vb_error_set(err, VB_EBUSY, 0, "%s: its lock %s keeps changing", label, what);
 }
 
-void vb_runlock_release(int dirfd, int *fd)
+void vb_lockfile_release(int dirfd, const char *name, int *fd)
 {
 	struct stat mine, named;
 
 	if (*fd < 0)
 		return;
 	if (dirfd >= 0 && fstat(*fd, &mine) == 0 &&
-	    fstatat(dirfd, VB_RUNLOCK_NAME, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    mine.st_ino == named.st_ino && mine.st_dev == named.st_dev)
-		unlinkat(dirfd, VB_RUNLOCK_NAME, 0);
+		unlinkat(dirfd, name, 0);
 	close(*fd);
 	*fd = -1;
+}
+
+int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err)
+{
+	char what[PATH_MAX + 32];
+	int fd;
+
+	snprintf(what, sizeof(what), "%s/%s", dir, VB_RUNLOCK_NAME);
+	fd = vb_lockfile_take(dirfd, VB_RUNLOCK_NAME, what, dir, err);
+	if (fd >= 0)
+		vb_runlock_remove_temps(dirfd);
+	return fd;
+}
+
+void vb_runlock_release(int dirfd, int *fd)
+{
+	vb_lockfile_release(dirfd, VB_RUNLOCK_NAME, fd);
 }

@@ -45,6 +45,27 @@ int vb_runlock_take(int dirfd, const char *dir, vb_error_t *err);
  */
 int vb_runlock_remove_temps(int dirfd);
 
+/*
+ * The same for any lock file @name (one component) beneath @dirfd (@what:
+ * its path for messages; @label: what it guards, "CPU 1", in the busy
+ * message): created or opened as vbench's own, flock(LOCK_EX | LOCK_NB),
+ * taken again when its holder removed it meanwhile, and filled with this
+ * process's PID, start time and command line.  Returns the descriptor or
+ * -1 with @err (VB_EBUSY naming the holder).  The CPU claims use it
+ * (cpuclaim.h).
+ */
+int vb_lockfile_take(int dirfd, const char *name, const char *what, const char *label,
+		     vb_error_t *err);
+
+/* The error (VB_EBUSY, returns -1) for the lock file @fd another process
+ * holds: "@label is in use by pid N (COMMAND) since TIME: wait until it
+ * ends", from what the holder wrote in it. */
+int vb_lockfile_busy(int fd, const char *label, vb_error_t *err);
+
+/* Remove @name beneath @dirfd if it is still the file @fd locks, then
+ * close @fd (released); *@fd becomes -1.  Nothing when *@fd < 0. */
+void vb_lockfile_release(int dirfd, const char *name, int *fd);
+
 /* Remove the lock file and release the lock taken on @dirfd (@fd < 0:
  * nothing).  Sets *@fd to -1. */
 void vb_runlock_release(int dirfd, int *fd);

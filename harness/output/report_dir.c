@@ -24,10 +24,10 @@
 #include "lib/testpoint.h"
 #include "lib/util.h"
 
-enum { OUT_JSON, OUT_CSV, OUT_MD, OUT_HTML, OUT_SAMPLES, NOUT };
+enum { OUT_JSON, OUT_CSV, OUT_MD, OUT_HTML, OUT_SAMPLES, OUT_REPS, NOUT };
 
 static const char *const out_name[NOUT] = { "summary.json", "summary.csv", "report.md",
-					    "report.html", VB_SAMPLES_NAME };
+					    "report.html", VB_SAMPLES_NAME, "repetitions.csv" };
 
 typedef struct texts {
 	char *data[NOUT];
@@ -127,7 +127,9 @@ int vb_report_dir_write_at(const json_t *sum, int dirfd, const char *dir,
 	}
 	if (render_html(&t, sum, charts, explain, err) < 0)
 		goto out;
-	for (k = 0; k < NOUT; k++)
+	if (o->run && render(&t, OUT_REPS, vb_report_reps_csv, o->run, err) < 0)
+		goto out;
+	for (k = 0; k < NOUT; k++) /* samples.jsonl, repetitions.csv: only with the run */
 		if (t.data[k] &&
 		    (vb_path_join(path, sizeof(path), dir, out_name[k], err) < 0 ||
 		     vb_safefs_replace_at(dirfd, out_name[k], t.data[k], t.len[k], 0644, path, err) < 0))

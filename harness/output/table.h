@@ -51,6 +51,18 @@ void vb_table_print(const json_t *summary, FILE *out);
 void vb_report_csv(const json_t *summary, FILE *out);
 
 /*
+ * repetitions.csv (reps_csv.c): the raw data of the (merged) run @run, one
+ * row per repetition, those left out of the statistics as contended
+ * ("repetitions_left_out", summary.h) included, RFC 4180 as summary.csv:
+ *   seq, env, workload, rep, attempt, session, ok, contended, metric (the
+ *   primary one), value, elapsed_ns, host_elapsed_ns, host_cpu_ns,
+ *   steal_ns, cpu_share, share_source, cpu_pressure_share, runq_wait_ns,
+ *   stalled, error_kind
+ * An empty field: not recorded.
+ */
+void vb_report_reps_csv(const json_t *run, FILE *out);
+
+/*
  * report.md: warnings, the runs, the overhead tables with group verdicts,
  * every metric, host CPU cost, counters per operation, flags, host facts,
  * each environment's configuration and limits, and every unavailable

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/core/cpuclaim.h"
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
 #include "harness/env/env.h"
@@ -435,5 +436,7 @@ int vb_clean(const vb_clean_opts_t *o, vb_clean_stats_t *st, vb_error_t *err)
 	free(live);
 	free(ms);
 	close(dfd);
+	/* CPU claims nobody holds any more (a killed run's): the files only. */
+	vb_cpuclaim_clean(dir, o->dry_run, o->brief ? NULL : o->out);
 	return 0;
 }

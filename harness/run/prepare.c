@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness/core/cgroup.h"
+#include "harness/core/cpuclaim.h"
 #include "lib/cpulist.h"
 #include "lib/hostinfo.h"
 #include "harness/core/marker.h"
@@ -56,13 +57,100 @@ static int any_io(const vb_run_cfg_t *cfg)
 	return !!(cfg->noisy & VB_NOISY_IO); /* the I/O aggressor and victim */
 }
 
-/* Pick the environments' CPUs (the last N) and move the harness elsewhere. */
+/* Busy share of each CPU over @ms milliseconds into @busy[64] (/proc/stat:
+ * everything but idle and iowait; -1 where unknown). */
+static void cpus_busy(unsigned ms, double busy[64])
+{
+	unsigned long long t[2][64] = { { 0 } }, idle[2][64] = { { 0 } }, f[10];
+	char line[512];
+	FILE *fp;
+	int pass, cpu, k;
+
+	for (k = 0; k < 64; k++)
+		busy[k] = -1;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			usleep(ms * 1000);
+		fp = fopen("/proc/stat", "re");
+		if (!fp)
+			return;
+		while (fgets(line, sizeof(line), fp))
+			if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0],
+				   &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
+			    cpu >= 0 && cpu < 64) {
+				for (k = 0; k < 8; k++)
+					t[pass][cpu] += f[k];
+				idle[pass][cpu] = f[3] + f[4];
+			}
+		fclose(fp);
+	}
+	for (k = 0; k < 64; k++)
+		if (t[1][k] > t[0][k])
+			busy[k] = 1.0 - (double)(idle[1][k] - idle[0][k]) /
+					    (double)(t[1][k] - t[0][k]);
+}
+
+/* The @want CPUs of @mask least busy with other work (ties: the highest), or fewer. */
+static uint64_t least_busy(uint64_t mask, unsigned want, const double busy[64])
+{
+	uint64_t out = 0;
+	unsigned i, best;
+
+	for (; want; want--) {
+		best = 64;
+		for (i = 64; i-- > 0;)
+			if ((mask & ~out & (1ull << i)) && (best == 64 || busy[i] < busy[best] - 0.05))
+				best = i;
+		if (best == 64)
+			break;
+		out |= 1ull << best;
+	}
+	return out;
+}
+
+/* Busy share of the CPUs in @mask (the mean of @busy), or -1. */
+static double mask_busy(uint64_t mask, const double busy[64])
+{
+	double sum = 0;
+	unsigned i, n = 0;
+
+	for (i = 0; i < 64; i++)
+		if ((mask & (1ull << i)) && busy[i] >= 0) {
+			sum += busy[i];
+			n++;
+		}
+	return n ? sum / n : -1;
+}
+
+/* Claim every CPU of @env (cpuclaim.h); -1 with @err naming a held one. */
+static int claim_all(uint64_t env, vb_error_t *err)
+{
+	unsigned i;
+
+	for (i = 0; i < 64; i++)
+		if ((env & (1ull << i)) && vb_cpuclaim_take(i, err) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * The environments' CPUs: --cpus-list, else the cfg->cpus CPUs no other
+ * live vbench run claims that were least busy over 200 ms (within 5
+ * points: the highest); all claimed: the least busy, shared, said so;
+ * each claimed for the run's life (cpuclaim.h).  The harness moves to the
+ * others.  What was found (another run live, the CPUs busy) goes into
+ * cfg->cpu_notes for run.json's warnings.
+ */
+#define VB_BUSY_SPARE 0.10 /* the allocated CPUs busier than this with other work: warned */
 int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 {
-	uint64_t all = 0, env = 0, rest;
-	unsigned n = 0, i, want = (unsigned)cfg->cpus;
+	uint64_t all = 0, env = 0, rest, others;
+	unsigned n = 0, i, want = (unsigned)cfg->cpus, tries;
+	char who[300], list[64];
+	double busy[64], b;
 	cpu_set_t set;
 
+	cfg->cpu_notes[0][0] = cfg->cpu_notes[1][0] = '\0';
 	if (sched_getaffinity(0, sizeof(set), &set) < 0)
 		return vb_error_sys(err, "sched_getaffinity");
 	for (i = 0; i < 64; i++)
@@ -73,13 +161,57 @@ int vb_prepare_cpus(vb_run_cfg_t *cfg, vb_error_t *err)
 	if (want > n)
 		return vb_error_set(err, VB_ERESOURCE, 0,
 				    "--cpus %u: this host lets vbench use only %u CPUs", want, n);
-	for (i = 64; i-- > 0 && want;)
-		if (all & (1ull << i)) {
-			env |= 1ull << i;
-			want--;
+	cpus_busy(200, busy);
+	if (cfg->cpus_list[0]) {
+		if (vb_cpulist_parse(cfg->cpus_list, &env) < 0 || (env & ~all) ||
+		    (unsigned)__builtin_popcountll(env) != want)
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "--cpus-list %s: %u CPUs of those vbench may use (%s) are "
+					    "needed (--cpus %u)",
+					    cfg->cpus_list, want,
+					    (vb_cpulist_format(all, list, sizeof(list)), list), want);
+		if (claim_all(env, err) < 0) {
+			snprintf(who, sizeof(who), "%s", err->msg);
+			return vb_error_set(err, VB_EUSAGE, 0, "--cpus-list %s: %s", cfg->cpus_list,
+					    who);
 		}
-	rest = all & ~env;
+	} else {
+		for (tries = 0; tries < 5; tries++) { /* another run may claim one meanwhile */
+			vb_error_clear(err);
+			others = vb_cpuclaim_others(all, who, sizeof(who));
+			env = least_busy(all & ~others, want, busy);
+			if ((unsigned)__builtin_popcountll(env) < want) {
+				env = least_busy(all, want, busy); /* all claimed: share, say so */
+				snprintf(cfg->cpu_notes[1], sizeof(cfg->cpu_notes[1]),
+					 "fewer than %u CPUs are free of other vbench runs' claims: "
+					 "this run shares its CPUs with them (its repetitions will "
+					 "show it as contention)",
+					 want);
+				claim_all(env & ~others, err);
+				break;
+			}
+			if (claim_all(env, err) == 0)
+				break;
+			vb_cpuclaim_release_all(); /* raced with another run: look again */
+			usleep(10000 + (unsigned)(vb_now_ns() % 40000));
+		}
+		if (tries == 5)
+			return vb_error_prefix(err, "claim CPUs");
+	}
+	others = vb_cpuclaim_others(all & ~env, who, sizeof(who));
 	vb_cpulist_format(env, cfg->env_cpus, sizeof(cfg->env_cpus));
+	if (others)
+		snprintf(cfg->cpu_notes[0], sizeof(cfg->cpu_notes[0]),
+			 "another vbench run is live on this host (%s): this run measures on CPU %s; "
+			 "the harness may share a CPU with it",
+			 who, cfg->env_cpus);
+	b = mask_busy(env, busy);
+	if (b > VB_BUSY_SPARE && !cfg->cpu_notes[1][0])
+		snprintf(cfg->cpu_notes[1], sizeof(cfg->cpu_notes[1]),
+			 "CPU %s was %.0f%% busy with other work just before the run: its "
+			 "repetitions may be contended",
+			 cfg->env_cpus, 100 * b);
+	rest = all & ~env;
 	vb_cpulist_format(rest ? rest : all, cfg->harness_cpus, sizeof(cfg->harness_cpus));
 	if (rest)
 		vb_cpulist_pin_mask(rest);

@@ -235,6 +235,14 @@ static const struct {
 	{ "--fresh-instance", K_FLAG, VB_FIELD(fresh_instance), NULL },
 	{ "--density", K_U64, VB_FIELD(density), NULL },
 	{ "--noisy", K_FN, 0, t_noisy },
+	{ "--cpus-list", K_STR, VB_FIELD(cpus_list), NULL },
+	{ "--precision", K_DOUBLE, VB_FIELD(precision), NULL },
+	{ "--min-reps", K_U64, VB_FIELD(min_reps), NULL },
+	{ "--max-reps", K_U64, VB_FIELD(max_reps), NULL },
+	{ "--max-time", K_DOUBLE, VB_FIELD(max_time_s), NULL },
+	{ "--contention-threshold", K_DOUBLE, VB_FIELD(contention_threshold), NULL },
+	{ "--contention-reruns", K_U64, VB_FIELD(contention_reruns), NULL },
+	{ "--keep-contended", K_FLAG, VB_FIELD(keep_contended), NULL },
 	{ "--quiet", K_FREE, 0, NULL },
 	{ "--resume", K_FREE, 0, NULL },
 };
@@ -461,7 +469,7 @@ void vb_resume_close(vb_resume_t *rs)
 
 long vb_resume_mark_done(const json_t *doc, const vb_slot_t *order, size_t n,
 			 const char *const *envs, const char *const *wls, uint8_t *done,
-			 vb_error_t *err)
+			 uint8_t *tries, unsigned max_tries, vb_error_t *err)
 {
 	const json_t *sched = json_object_get(json_object_get(doc, "schedule"), "order"), *r;
 	json_t *mine = vb_schedule_to_json(order, n);
@@ -475,11 +483,13 @@ long vb_resume_mark_done(const json_t *doc, const vb_slot_t *order, size_t n,
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "the recorded schedule is not the one its seed gives here");
 	memset(done, 0, n);
+	memset(tries, 0, n);
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r) {
 		const vb_slot_t *sl;
 
 		seq = json_integer_value(json_object_get(r, "seq"));
-		if (seq < 1 || (size_t)seq > n || done[seq - 1])
+		/* a slot's records: contended ones, then at most one that is not */
+		if (seq < 1 || (size_t)seq > n || done[seq - 1] || tries[seq - 1] == UINT8_MAX)
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "repetitions[%zu]: seq %" JSON_INTEGER_FORMAT
 					    " is not a slot of the schedule or is recorded twice",
@@ -492,7 +502,8 @@ long vb_resume_mark_done(const json_t *doc, const vb_slot_t *order, size_t n,
 					    "repetitions[%zu] (seq %" JSON_INTEGER_FORMAT
 					    ") is not the schedule's slot (%s, %s, rep %u)",
 					    i, seq, envs[sl->env], wls[sl->wl], sl->rep);
-		done[seq - 1] = 1;
+		if (++tries[seq - 1] >= max_tries || !json_is_true(json_object_get(r, "contended")))
+			done[seq - 1] = 1;
 		count++;
 	}
 	return count;

@@ -75,12 +75,15 @@ void vb_resume_close(vb_resume_t *rs);
  * Mark which of the @n slots of @order are in @doc's repetitions (done[k]
  * for seq k+1), checking that each recorded repetition is that slot
  * (environment @envs[slot.env], workload @wls[slot.wl], repetition) and
- * that a recorded schedule is @order.  Returns the number of recorded
- * repetitions, or -1 with @err (VB_EUSAGE) when the record does not match.
+ * that a recorded schedule is @order.  A slot may hold contended records
+ * (re-run, run_reps.c) before one that is not: tries[k] counts them, and a
+ * slot is done with a record that is not contended or with @max_tries
+ * records.  Returns the number of recorded repetitions, or -1 with @err
+ * (VB_EUSAGE) when the record does not match.
  */
 long vb_resume_mark_done(const json_t *doc, const vb_slot_t *order, size_t n,
 			 const char *const *envs, const char *const *wls, uint8_t *done,
-			 vb_error_t *err);
+			 uint8_t *tries, unsigned max_tries, vb_error_t *err);
 
 /* Append this session to @doc's "sessions" (started, pid, resumed and, when
  * resumed, its command line @argv); returns its 1-based number. */

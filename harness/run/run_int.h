@@ -11,12 +11,14 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "workloads/workload.h"
 #include "harness/env/env.h"
 #include "harness/core/options.h"
 #include "harness/run/resume.h"
 #include "harness/run/schedule.h"
+#include "harness/analysis/stats.h"
 
 typedef struct run_state {
 	vb_run_cfg_t *cfg;
@@ -45,6 +47,13 @@ typedef struct run_state {
 	json_int_t probe_id;            /* id of the last calibration request (negative) */
 	int save_failed;                /* a save of run.json failed: the run stops (save_err) */
 	vb_error_t save_err;
+	uint8_t *tries;                 /* records of each slot (contended ones re-run) */
+	size_t contended;               /* contended repetitions this session */
+	int others_warned;              /* another run's claim seen during the run, said once */
+	/* --precision: why each environment and workload stopped (NULL: open) */
+	const char *stop[VB_MAX_ENVS][VB_MAX_SEL];
+	double stop_est[VB_MAX_ENVS][VB_MAX_SEL];
+	vb_ci_t stop_ci[VB_MAX_ENVS][VB_MAX_SEL];
 } run_state_t;
 
 /* ---- run_envs.c ---- */
@@ -81,6 +90,30 @@ int vb_run_schedule(run_state_t *st);
  * reason in env->reason and its remaining repetitions are skipped.
  */
 void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
+
+/* ---- contend.c ---- */
+
+/* Host-side probes around a repetition (-1: not available here). */
+typedef struct vb_contend_probe {
+	long long psi_us;  /* /proc/pressure/cpu "some" total, µs */
+	long long runq_ns; /* /proc/schedstat run_delay of the environments' CPUs */
+} vb_contend_probe_t;
+
+void vb_contend_sample(const run_state_t *st, vb_contend_probe_t *p);
+/* Record @rec's "contention" (CPU share, its source, pressure, run queue)
+ * and mark it "contended" when a CPU or memory repetition's share is below
+ * the threshold; returns 1 when it is. */
+int vb_contend_judge(run_state_t *st, const vb_env_t *env, const vb_workload_t *w, json_t *rec,
+		     const vb_contend_probe_t *p0, const vb_contend_probe_t *p1);
+/* The contention test's hog (VBENCH_TEST_HOG_SEQ): its PID or 0; stopped. */
+pid_t vb_contend_hog_start(const run_state_t *st, int seq, unsigned attempt);
+void vb_contend_hog_stop(pid_t pid);
+/* --precision after round @round: stop the environments and workloads
+ * whose interval is decided (st->stop); returns how many are still open. */
+size_t vb_contend_decide(run_state_t *st, uint32_t round);
+/* run.json's "precision": the rule and why each pair stopped (@why_open
+ * for those still open: "max-reps", "max-time", "interrupted"). */
+json_t *vb_contend_precision_json(run_state_t *st, const char *why_open);
 
 /* ---- runner.c ---- */
 

@@ -20,6 +20,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/core/undo.h"
 #include "harness/core/runfile.h"
+#include "harness/core/cpuclaim.h"
 #include "lib/testpoint.h"
 #include "lib/term.h"
 #include "lib/textsafe.h"
@@ -222,9 +223,11 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 	return NULL;
 }
 
-/* Run one slot and return its record. */
-static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
+/* Run one slot (its @attempt-th record: a contended one is re-run) and return its record. */
+static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned attempt)
 {
+	vb_contend_probe_t p0, p1;
+	pid_t hog;
 	vb_env_t *env = &st->envs[sl->env];
 	const vb_workload_t *w = st->cfg->wl[sl->wl];
 	uint64_t t0, t1, w0, w1, s0, s1, c0 = 0, c1 = 0;
@@ -235,6 +238,8 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 
 	vb_error_clear(&err);
 	req = vb_agent_run_request(st->cfg, id, w, &st->params[sl->wl], VB_REQ_MEASURED);
+	hog = vb_contend_hog_start(st, id, attempt);
+	vb_contend_sample(st, &p0);
 	have_cpu = vb_env_host_cpu_ns(env, &c0) == 0;
 	s0 = steal_ns(st->cfg->env_cpus);
 	w0 = vb_wall_ns();
@@ -244,6 +249,8 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 	w1 = vb_wall_ns();
 	s1 = steal_ns(st->cfg->env_cpus);
 	have_cpu = have_cpu && vb_env_host_cpu_ns(env, &c1) == 0;
+	vb_contend_sample(st, &p1);
+	vb_contend_hog_stop(hog);
 	if (reply && json_is_true(json_object_get(reply, "ok")) &&
 	    !(res = stored_result(env, req, reply, w, &err))) {
 		json_decref(reply); /* too large to store: a protocol error */
@@ -255,6 +262,8 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 			vb_format_time(w0, a, sizeof(a)), "end", vb_format_time(w1, b, sizeof(b)),
 			"host_elapsed_ns", (json_int_t)(t1 - t0), "steal_ns", (json_int_t)(s1 - s0));
 	json_object_set_new(rec, "host_cpu_ns", have_cpu ? json_integer((json_int_t)(c1 - c0)) : json_null());
+	if (attempt > 1)
+		json_object_set_new(rec, "attempt", json_integer(attempt));
 	if (!reply) {
 		json_object_set_new(rec, "ok", json_false());
 		json_object_set_new(rec, "error", json_string(err.msg));
@@ -288,6 +297,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id)
 		json_object_set_new(rec, "stall_check", stall_check(env, res, t1 - t0));
 		json_object_set_new(rec, "result", res); /* the reply's params: the workload's */
 		json_decref(reply);
+		vb_contend_judge(st, env, w, rec, &p0, &p1);
 	} else {
 		json_object_set_new(rec, "ok", json_false());
 		json_object_set(rec, "error", json_object_get(reply, "error"));
@@ -336,6 +346,12 @@ static void test_pause(void)
 		usleep(5000);
 }
 
+/* Records of one slot at most: the first and its re-runs while contended. */
+static unsigned max_tries(const run_state_t *st)
+{
+	return 1 + (unsigned)st->cfg->contention_reruns;
+}
+
 /*
  * The schedule over every environment of the run (environments that do not
  * start simply leave their slots unmeasured, so a slot's seq is the same in
@@ -352,7 +368,8 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 	n = (size_t)st->cfg->reps * st->cfg->nwl * st->nenvs;
 	st->order = calloc(n ? n : 1, sizeof(*st->order));
 	st->done = calloc(n ? n : 1, 1);
-	if (!st->order || !st->done)
+	st->tries = calloc(n ? n : 1, 1);
+	if (!st->order || !st->done || !st->tries)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "schedule of %zu slots", n);
 	st->nslots = vb_schedule_build((uint32_t)st->cfg->reps, (uint32_t)st->cfg->nwl,
 				       (uint32_t)st->nenvs, st->cfg->seed, st->order);
@@ -361,7 +378,8 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 	for (i = 0; i < st->cfg->nwl; i++)
 		wls[i] = st->cfg->wl[i]->name;
 	if (st->rs) {
-		got = vb_resume_mark_done(st->doc, st->order, st->nslots, envs, wls, st->done, err);
+		got = vb_resume_mark_done(st->doc, st->order, st->nslots, envs, wls, st->done,
+					  st->tries, max_tries(st), err);
 		if (got < 0)
 			return -1;
 		st->recorded = (size_t)got;
@@ -374,61 +392,146 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 
 static int runnable(const run_state_t *st, size_t k)
 {
-	return !st->done[k] && st->wl_ok[st->order[k].wl] && st->envs[st->order[k].env].started;
+	const vb_slot_t *s = &st->order[k];
+
+	return !st->done[k] && st->wl_ok[s->wl] && st->envs[s->env].started &&
+	       !st->stop[s->env][s->wl];
+}
+
+/* Where the schedule is, for the progress line. */
+typedef struct sched_pos {
+	size_t pos, todo;
+	uint64_t t_start;
+} sched_pos_t;
+
+/*
+ * One attempt at slot @k: measured, recorded, saved.  A contended record
+ * leaves the slot open while it has re-runs left (at the end of its round).
+ * Returns 0 to go on, 1 when the run stops (interrupted, a save failed).
+ */
+static int attempt(run_state_t *st, size_t k, sched_pos_t *sp)
+{
+	const vb_slot_t *order = st->order;
+	json_t *rec;
+	vb_error_t err;
+	int fresh;
+
+	fresh = st->cfg->fresh_instance && st->env_reps[order[k].env] > 0;
+	if (fresh && restart_env(st, order[k].env) < 0)
+		return 0;
+	rec = run_slot(st, &order[k], (int)k + 1, (unsigned)st->tries[k] + 1);
+	json_object_set_new(rec, "session", json_integer(st->session));
+	st->env_reps[order[k].env]++;
+	if (st->cfg->fresh_instance) {
+		vb_env_t *e = &st->envs[order[k].env];
+		json_object_set_new(rec, "instance_start_latency_ns",
+				    json_integer((json_int_t)e->start_ns));
+		json_object_set(rec, "instance_agent_pid", json_object_get(e->ready, "pid"));
+	}
+	if (!json_is_true(json_object_get(rec, "ok"))) {
+		const char *kind = json_string_value(json_object_get(rec, "error_kind"));
+		if (!kind || strcmp(kind, "interrupted"))
+			st->failures++;
+		else {
+			json_decref(rec); /* the repetition in flight is not kept */
+			return 1;
+		}
+	}
+	if (++st->tries[k] >= max_tries(st) || !json_is_true(json_object_get(rec, "contended")))
+		st->done[k] = 1;
+	else
+		sp->todo++; /* its re-run */
+	st->contended += json_is_true(json_object_get(rec, "contended"));
+	json_array_append_new(json_object_get(st->doc, "repetitions"), rec);
+	st->added++;
+	if (vb_runfile_save_at(st->doc, st->cfg->out_fd, st->cfg->out, &err) < 0) {
+		st->save_err = err; /* run.json keeps the repetitions before this one */
+		st->save_failed = 1;
+		return 1;
+	}
+	progress(st, ++sp->pos, sp->todo, &order[k], rec, sp->t_start); /* only what is on disk */
+	test_pause();
+	return 0;
+}
+
+/* Another run claimed a CPU since this one started: said once. */
+static void other_runs(run_state_t *st)
+{
+	char who[300], msg[400];
+
+	if (st->others_warned || !vb_cpuclaim_others(~vb_cpuclaim_mine(), who, sizeof(who)))
+		return;
+	st->others_warned = 1;
+	if (st->cfg->cpu_notes[0][0])
+		return; /* said at the start */
+	snprintf(msg, sizeof(msg), "another vbench run became live on this host during the run (%s)",
+		 who);
+	vb_run_warn(st, "%s", msg);
+}
+
+/*
+ * The end of round @round (slots [@from, @to)): the contended slots' re-runs,
+ * then --precision's decisions.  Returns 0 to go on, 1 when the run stops
+ * (*@why: NULL when interrupted or a save failed, "decided", "max-time").
+ */
+static int end_of_round(run_state_t *st, size_t from, size_t to, uint32_t round, sched_pos_t *sp,
+			const char **why)
+{
+	size_t j;
+
+	for (j = from; j < to; j++)
+		while (!vb_undo_interrupted() && st->tries[j] && runnable(st, j))
+			if (attempt(st, j, sp))
+				return *why = NULL, 1;
+	if (vb_undo_interrupted())
+		return *why = NULL, 1;
+	other_runs(st);
+	if (st->cfg->precision <= 0)
+		return 0;
+	if (!vb_contend_decide(st, round))
+		return *why = "decided", 1;
+	if (st->cfg->max_time_s > 0 &&
+	    (double)(vb_now_ns() - sp->t_start) / 1e9 >= st->cfg->max_time_s)
+		return *why = "max-time", 1;
+	return 0;
 }
 
 int vb_run_schedule(run_state_t *st)
 {
-	size_t n = st->nslots, k, todo = 0, pos = 0, i;
+	size_t n = st->nslots, k, i, from = 0;
 	const vb_slot_t *order = st->order;
-	json_t *reps = json_object_get(st->doc, "repetitions"), *rec, *names = json_array();
-	uint64_t t_start = vb_now_ns();
-	vb_error_t err;
-	int fresh;
+	json_t *names = json_array();
+	sched_pos_t sp = { .t_start = vb_now_ns() };
+	const char *why = "max-reps";
 
 	for (i = 0; i < st->nenvs; i++)
 		json_array_append_new(names, json_string(st->ops[i]->name));
 	json_object_set_new(st->doc, "schedule",
 			    json_pack("{s:I,s:s,s:o,s:o}", "seed", (json_int_t)st->cfg->seed, "method",
 				      "per repetition and workload, environments in a shuffled order; "
-				      "slots of environments that did not start are not run",
+				      "slots of environments that did not start are not run; a "
+				      "contended repetition is run again at the end of its round",
 				      "envs", names, "order", vb_schedule_to_json(order, n)));
 	for (k = 0; k < n; k++)
-		todo += (size_t)runnable(st, k);
-	for (k = 0; k < n && !vb_undo_interrupted(); k++) {
-		if (!runnable(st, k))
-			continue;
-		fresh = st->cfg->fresh_instance && st->env_reps[order[k].env] > 0;
-		if (fresh && restart_env(st, order[k].env) < 0)
-			continue;
-		rec = run_slot(st, &order[k], (int)k + 1);
-		json_object_set_new(rec, "session", json_integer(st->session));
-		st->env_reps[order[k].env]++;
-		if (st->cfg->fresh_instance) {
-			vb_env_t *e = &st->envs[order[k].env];
-			json_object_set_new(rec, "instance_start_latency_ns",
-					    json_integer((json_int_t)e->start_ns));
-			json_object_set(rec, "instance_agent_pid", json_object_get(e->ready, "pid"));
-		}
-		if (!json_is_true(json_object_get(rec, "ok"))) {
-			const char *kind = json_string_value(json_object_get(rec, "error_kind"));
-			if (!kind || strcmp(kind, "interrupted"))
-				st->failures++;
-			else {
-				json_decref(rec); /* the repetition in flight is not kept */
-				break;
-			}
-		}
-		json_array_append_new(reps, rec);
-		st->added++;
-		if (vb_runfile_save_at(st->doc, st->cfg->out_fd, st->cfg->out, &err) < 0) {
-			st->save_err = err; /* run.json keeps the repetitions before this one */
-			st->save_failed = 1;
+		sp.todo += (size_t)runnable(st, k);
+	for (k = 0; k < n; k++) {
+		if (vb_undo_interrupted()) {
+			why = NULL;
 			break;
 		}
-		progress(st, ++pos, todo, &order[k], rec, t_start); /* only what is on disk */
-		test_pause();
+		if (runnable(st, k) && attempt(st, k, &sp)) {
+			why = NULL;
+			break;
+		}
+		if ((k + 1 == n || order[k + 1].rep != order[k].rep) &&
+		    end_of_round(st, from, k + 1, order[k].rep, &sp, &why))
+			break;
+		if (k + 1 < n && order[k + 1].rep != order[k].rep)
+			from = k + 1;
 	}
+	if (st->cfg->precision > 0)
+		json_object_set_new(st->doc, "precision",
+				    vb_contend_precision_json(st, why ? why : "interrupted"));
 	if (isatty(2) && !st->cfg->quiet)
 		fputc('\n', stderr);
 	return 0;

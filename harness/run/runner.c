@@ -18,6 +18,7 @@
 #include "workloads/workload.h"
 #include "harness/run/clean.h"
 #include "harness/core/agentmsg.h"
+#include "harness/core/cpuclaim.h"
 #include "lib/counters.h"
 #include "harness/run/density.h"
 #include "harness/env/env.h"
@@ -206,6 +207,16 @@ static json_t *allocation_json(const vb_run_cfg_t *cfg)
 			 "cgroup_enforced", cfg->use_cgroup && m != VB_CG_NONE);
 }
 
+/* What the CPU choice found (prepare.c): another run live, busy CPUs. */
+static void cpu_warnings(run_state_t *st)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (st->cfg->cpu_notes[i][0])
+			vb_run_warn(st, "%s", st->cfg->cpu_notes[i]);
+}
+
 /* --resume: the run directory is open and locked (vb_prepare_out_open);
  * its agent log is appended to. */
 static int resume_out(vb_run_cfg_t *cfg, vb_error_t *err)
@@ -266,6 +277,7 @@ static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 		if (!json_is_true(json_object_get(r, "ok")))
 			st->failures++; /* kept, not measured again */
 	sessions_warning(st);
+	cpu_warnings(st);
 	json_object_set_new(st->doc, "status", json_string("running"));
 	if (!st->cfg->quiet)
 		fprintf(stderr, "vbench: resuming %s: %zu of %zu repetitions recorded\n", st->cfg->out,
@@ -286,6 +298,11 @@ static int setup(run_state_t *st, vb_error_t *err)
 				    "cannot find vbench-agent next to vbench (give --agent PATH)");
 	if (!cfg->seed_set)
 		cfg->seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
+	/* --resume: the CPUs the run measured on, claimed again. */
+	if (st->rs && !cfg->cpus_list[0])
+		snprintf(cfg->cpus_list, sizeof(cfg->cpus_list), "%s",
+			 json_string_value(json_object_get(json_object_get(st->rs->doc, "allocation"),
+							   "env_cpus")) ?: "");
 	vb_prepare_needs(cfg, &needs);
 	cfg->largest_file = needs.largest_file; /* a VM's scratch disk is sized from it */
 	if (vb_prepare_cpus(cfg, err) < 0 || vb_prepare_memory(cfg, &needs, err) < 0)
@@ -304,10 +321,24 @@ static int setup(run_state_t *st, vb_error_t *err)
 	json_object_set_new(st->doc, "host", host);
 	json_object_set_new(st->doc, "allocation", allocation_json(cfg));
 	json_object_set_new(st->doc, "resources", vb_prepare_needs_json(cfg, &needs));
+	json_object_set_new(
+	    st->doc, "contention",
+	    json_pack("{s:f,s:I,s:b,s:s}", "threshold", cfg->contention_threshold, "max_reruns",
+		      (json_int_t)cfg->contention_reruns, "keep_contended", cfg->keep_contended,
+		      "rule", "a CPU or memory repetition whose measured code got less than "
+			      "threshold of its CPU (repetitions[].contention.cpu_share) is "
+			      "contended: kept, run again at the end of its round up to max_reruns "
+			      "times, and left out of the statistics unless keep_contended"));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
 		vb_run_warn(st, VB_WARN_VIRTUAL_HOST_FMT, vendor);
+	cpu_warnings(st);
 	if (cfg->profile->tiny)
 		vb_run_warn(st, "profile '%s' uses tiny sizes: numbers are for testing only", cfg->profile->name);
+	else if (!cfg->profile->precision && cfg->precision <= 0)
+		vb_run_warn(st, "profile '%s' is a smoke test of about a minute (a few short repetitions): "
+				"its intervals are indicative; use --profile standard (repetitions until "
+				"decided) for numbers you quote",
+			    cfg->profile->name);
 	st->session = vb_resume_session_begin(st->doc, 0, 0, NULL);
 	if (vb_run_plan_schedule(st, err) < 0)
 		return -1;
@@ -404,9 +435,11 @@ finish:
 		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
 out:
 	vb_undo_release_all();
+	vb_cpuclaim_release_all();
 	json_decref(st->doc);
 	free(st->order);
 	free(st->done);
+	free(st->tries);
 	free(st);
 	return code;
 }
