@@ -96,6 +96,7 @@ LIB_SRCS += harness/analysis/stats.c
 LIB_SRCS += harness/analysis/verdict.c
 LIB_SRCS += harness/analysis/summary_input.c
 LIB_SRCS += harness/analysis/summary.c
+LIB_SRCS += harness/analysis/headline.c
 LIB_SRCS += harness/analysis/compare.c
 LIB_SRCS += harness/analysis/compare_stat.c
 LIB_SRCS += harness/analysis/plan_ini.c
