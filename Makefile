@@ -208,6 +208,8 @@ TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_vm.c
 TEST_SRCS += tests/check_summary.c
+TEST_SRCS += tests/check_headline.c
+TEST_SRCS += tests/check_table.c
 TEST_SRCS += tests/check_cmd_report.c
 TEST_SRCS += tests/check_charts.c
 TEST_SRCS += tests/check_compare.c
@@ -343,7 +345,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts compare plan explain \
 	       sections malformed clean cleanrules hostile protocol paths runlock fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

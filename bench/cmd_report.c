@@ -42,6 +42,7 @@ typedef struct report_opts {
 	int quiet;		/* --quiet: nothing but errors */
 	int json;		/* --json: the summary on stdout instead of the table */
 	int no_charts;		/* --no-charts */
+	int wide;		/* --wide: the table not fitted to the width */
 } report_opts_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
@@ -65,6 +66,9 @@ static const vb_opt_t options[] = {
 	  VB_OPT_FLAG_AT(report_opts_t, json) },
 	{ .name = "--no-charts", .help = "do not run gnuplot (report.html says so)",
 	  VB_OPT_FLAG_AT(report_opts_t, no_charts) },
+	{ .name = "--wide", .help = "print the table whole, one line per row, instead of fitting it to "
+		  "the terminal's width",
+	  VB_OPT_FLAG_AT(report_opts_t, wide) },
 	{ .name = "--quiet", .help = "print nothing but errors (and the document of --json)",
 	  VB_OPT_FLAG_AT(report_opts_t, quiet) },
 };
@@ -213,7 +217,7 @@ int vb_cmd_report(int argc, char **argv)
 			json_dumpf(sum, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 			fputc('\n', stdout);
 		} else if (!ro.quiet) {
-			vb_table_print(sum, stdout);
+			vb_table_print_width(sum, vb_table_width(stdout, ro.wide), stdout);
 		}
 		fflush(stdout);
 		if (!ro.quiet)
