@@ -30,18 +30,6 @@ static char *table_at(const json_t *sum, size_t width)
 	return s;
 }
 
-static size_t longest_line(const char *s)
-{
-	size_t max = 0, n;
-
-	while (*s) {
-		n = strcspn(s, "\n");
-		max = n > max ? n : max;
-		s += n + (s[n] == '\n');
-	}
-	return max;
-}
-
 static size_t count(const char *s, const char *what)
 {
 	size_t n = 0;
@@ -62,7 +50,7 @@ START_TEST(test_fits_width)
 		sum = vb_test_summarize(runs[k]);
 		for (i = 0; i < 3; i++) {
 			s = table_at(sum, widths[i]);
-			ck_assert_msg(longest_line(s) <= widths[i], "%zu columns:\n%s", widths[i],
+			ck_assert_msg(vb_test_longest_line(s) <= widths[i], "%zu columns:\n%s", widths[i],
 				      s);
 			free(s);
 		}
@@ -80,7 +68,7 @@ START_TEST(test_blocks_and_wide)
 	/* four measured environments do not fit 80 columns: blocks, each with its header */
 	ck_assert_uint_gt(count(narrow, "\nworkload "), 1);
 	ck_assert_uint_eq(count(wide, "\nworkload "), 1);
-	ck_assert_uint_gt(longest_line(wide), 200);
+	ck_assert_uint_gt(vb_test_longest_line(wide), 200);
 	/* short headers, one legend naming type and mechanism */
 	ck_assert_ptr_nonnull(strstr(wide, "hosted = hosted VM (type-2), QEMU TCG emulation"));
 	ck_assert_ptr_null(strstr(wide, "container (namespaces+cgroups ...)"));

@@ -530,3 +530,15 @@ json_t *vb_test_run_all_types(void)
 						      absent[k][1], "baseline", 0));
 	return run;
 }
+
+size_t vb_test_longest_line(const char *s)
+{
+	size_t max = 0, n;
+
+	while (*s) {
+		n = strcspn(s, "\n");
+		max = n > max ? n : max;
+		s += n + (s[n] == '\n');
+	}
+	return max;
+}

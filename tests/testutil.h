@@ -156,6 +156,9 @@ json_t *vb_test_summarize(const json_t *run);
  */
 json_t *vb_test_run_all_types(void);
 
+/* The length of the longest line of @s (without its line end). */
+size_t vb_test_longest_line(const char *s);
+
 /* Write @doc as @dir/run.json, making @dir. */
 void vb_test_write_run(const char *dir, const json_t *doc);
 
