@@ -70,9 +70,18 @@ START_TEST(test_sentences)
 	ck_assert_ptr_nonnull(strstr(l, "; oci ("));
 	ck_assert_ptr_nonnull(strstr(l, ", per group: CPU x"));
 	ck_assert_str_eq(json_string_value(json_array_get(lines, 2)),
-			 "Sandboxes: not measured: no environment of this type in this run.");
+			 "Sandboxes: not measured: vbench has no environment of this type.");
 	ck_assert_str_eq(json_string_value(json_array_get(lines, 4)),
 			 "Hardware-assisted VMs: not measured: kvm unavailable: no /dev/kvm here.");
+	json_decref(lines);
+	json_decref(sum);
+	json_decref(run);
+	/* a type this vbench has but the run did not ask for */
+	run = vb_test_load_fixture("tests/fixtures/run-bare-container.json");
+	sum = vb_test_summarize(run);
+	lines = vb_table_headline(sum);
+	ck_assert_str_eq(json_string_value(json_array_get(lines, 3)),
+			 "Hosted VMs: not measured: no environment of this type in this run.");
 	json_decref(lines);
 	json_decref(sum);
 	json_decref(run);

@@ -75,6 +75,17 @@ static json_t *env_figures(const json_t *sum, const json_t *e)
 			 ge ? json_deep_copy(ge) : json_null(), "groups", gs);
 }
 
+/* Whether this vbench has a backend of architecture @arch. */
+static int has_backend(vb_env_arch_t arch)
+{
+	size_t i;
+
+	for (i = 0; i < vb_env_count(); i++)
+		if (vb_env_at(i)->arch == arch)
+			return 1;
+	return 0;
+}
+
 static json_t *type_json(const json_t *sum, size_t t)
 {
 	json_t *envs = json_array(), *un = json_array(), *e;
@@ -89,9 +100,13 @@ static json_t *type_json(const json_t *sum, size_t t)
 		if (of_arch(e, types[t].arch))
 			json_array_append_new(un, json_pack("{s:s,s:s}", "name", jstr(e, "name"),
 							    "reason", jstr(e, "reason") ?: ""));
-	return json_pack("{s:s,s:s,s:b,s:o,s:o}", "architecture", vb_env_arch_name(types[t].arch),
+	return json_pack("{s:s,s:s,s:b,s:o,s:o,s:s}", "architecture", vb_env_arch_name(types[t].arch),
 			 "label", types[t].label, "measured", json_array_size(envs) > 0,
-			 "environments", envs, "unavailable", un);
+			 "environments", envs, "unavailable", un, "reason",
+			 json_array_size(envs) ? ""
+			 : json_array_size(un) ? "unavailable"
+			 : has_backend(types[t].arch) ? "no environment of this type in this run"
+						      : "vbench has no environment of this type");
 }
 
 json_t *vb_headline_build(const json_t *sum)

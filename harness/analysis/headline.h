@@ -20,7 +20,10 @@
  *                       and "label": "CPU", "memory", "disk I/O");
  *                     - not measured: "unavailable"[] ({"name", "reason"})
  *                       of the environments of this type the run could not
- *                       measure, empty when it had none of this type.
+ *                       measure, and "reason": "unavailable" when there
+ *                       are some, else "no environment of this type in
+ *                       this run" or "vbench has no environment of this
+ *                       type" (no backend of it); "" when measured.
  */
 #ifndef VB_HEADLINE_H
 #define VB_HEADLINE_H

@@ -231,7 +231,7 @@ static char *headline_type(const json_t *t)
 			fprintf(f, "%s %s unavailable: %s", i ? ";" : ":", jstr(e, "name"),
 				jstr(e, "reason"));
 		if (!i)
-			fprintf(f, ": no environment of this type in this run");
+			fprintf(f, ": %s", jstr(t, "reason"));
 	}
 	fputc('.', f);
 	fclose(f);
