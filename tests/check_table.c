@@ -1,6 +1,7 @@
 /*
  * check_table.c - the terminal overhead table (harness/output/table.c):
- * it fits the width it is given (80, 120, 200 columns: no longer line),
+ * it fits the width it is given (80, 120, 200 columns: no longer line, the
+ * density and noisy neighbours tables included),
  * cuts the environments into blocks when they do not fit, heads them with
  * their names and one legend line, keeps the unavailable environments in a
  * footer, and prints everything on one line per row with --wide (width 0).
@@ -42,11 +43,13 @@ static size_t count(const char *s, const char *what)
 START_TEST(test_fits_width)
 {
 	static const size_t widths[] = { 80, 120, 200 };
-	json_t *runs[2] = { vb_test_load_fixture(FIXTURE), vb_test_run_all_types() }, *sum;
+	json_t *runs[3] = { vb_test_load_fixture(FIXTURE), vb_test_run_all_types(),
+			    vb_test_load_fixture("tests/fixtures/run-density-noisy.json") },
+	       *sum;
 	size_t i, k;
 	char *s;
 
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 3; k++) {
 		sum = vb_test_summarize(runs[k]);
 		for (i = 0; i < 3; i++) {
 			s = table_at(sum, widths[i]);

@@ -160,13 +160,30 @@ static void wrap(FILE *out, size_t width, const char *first, const char *indent,
 			;
 		if (!cut)
 			cut = room;
-		fprintf(out, "%.*s\n", (int)cut, p);
+		for (n = cut; n > 0 && p[n - 1] == ' '; n--)
+			;
+		fprintf(out, "%.*s\n", (int)(n ? n : cut), p);
 		p += cut;
 		while (*p == ' ')
 			p++;
 		if (!*p)
 			return;
 		lead = indent;
+	}
+}
+
+/* Each line of @text wrap()ped to @width, what does not fit indented under it. */
+static void fit_lines(FILE *out, size_t width, const char *text)
+{
+	size_t n;
+	char *line;
+
+	for (; *text; text += n + (text[n] == '\n')) {
+		n = strcspn(text, "\n");
+		if (!(line = strndup(text, n)))
+			return;
+		wrap(out, width, "", "      ", line);
+		free(line);
 	}
 }
 
@@ -543,7 +560,13 @@ void vb_table_print_width(const json_t *sum, size_t width, FILE *out)
 		table_block(sum, from, i, ww, mw, cw, width, out);
 	}
 	print_flags(sum, width, out);
-	vb_table_capacity(sum, out, 0);
+	legend = NULL;
+	if ((f = open_memstream(&legend, &llen))) { /* density and noisy: rows too wide are folded */
+		vb_table_capacity(sum, f, 0);
+		if (fclose(f) == 0)
+			fit_lines(out, width, legend);
+		free(legend);
+	}
 	free(cw);
 }
 

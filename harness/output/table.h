@@ -36,7 +36,8 @@ void vb_table_summary(const json_t *run, int wide, FILE *out);
  * Every line fits @width columns (0: no limit, as `--wide`): the text is
  * wrapped and the environments' columns are cut into blocks, each with the
  * workload columns and its own verdict lines (a single column wider than
- * the width stays whole).
+ * the width stays whole); a density or noisy neighbours row too wide is
+ * folded, what does not fit indented on the next lines.
  */
 void vb_table_print_width(const json_t *summary, size_t width, FILE *out);
 
