@@ -98,6 +98,7 @@ LIB_SRCS += harness/analysis/stats.c
 LIB_SRCS += harness/analysis/verdict.c
 LIB_SRCS += harness/analysis/summary_input.c
 LIB_SRCS += harness/analysis/summary.c
+LIB_SRCS += harness/analysis/headline.c
 LIB_SRCS += harness/analysis/compare.c
 LIB_SRCS += harness/analysis/compare_stat.c
 LIB_SRCS += harness/analysis/plan_ini.c
@@ -215,6 +216,8 @@ TEST_SRCS += tests/check_kmod.c
 TEST_SRCS += tests/check_guestimage.c
 TEST_SRCS += tests/check_vm.c
 TEST_SRCS += tests/check_summary.c
+TEST_SRCS += tests/check_headline.c
+TEST_SRCS += tests/check_table.c
 TEST_SRCS += tests/check_cmd_report.c
 TEST_SRCS += tests/check_charts.c
 TEST_SRCS += tests/check_mdterm.c
@@ -354,7 +357,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary cmd_report charts compare plan explain mdterm samples fit \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

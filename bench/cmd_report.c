@@ -43,6 +43,7 @@ typedef struct report_opts {
 	int json;		/* --json: the summary on stdout instead of the table */
 	const char *format;	/* --format: what goes to stdout (FORMATS); NULL: table */
 	int no_charts;		/* --no-charts */
+	int wide;		/* --wide: the table not fitted to the width */
 } report_opts_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
@@ -78,6 +79,9 @@ static const vb_opt_t options[] = {
 	  VB_OPT_FLAG_AT(report_opts_t, json) },
 	{ .name = "--no-charts", .help = "do not run gnuplot (report.html says so)",
 	  VB_OPT_FLAG_AT(report_opts_t, no_charts) },
+	{ .name = "--wide", .help = "print the table whole, one line per row, instead of fitting it to "
+		  "the terminal's width",
+	  VB_OPT_FLAG_AT(report_opts_t, wide) },
 	{ .name = "--quiet", .help = "print nothing but errors (and what --format or --json asks for)",
 	  VB_OPT_FLAG_AT(report_opts_t, quiet) },
 };
@@ -204,7 +208,7 @@ static void print(const report_opts_t *ro, const json_t *sum)
 	} else if (!strcmp(f, "csv")) {
 		vb_report_csv(sum, stdout);
 	} else {
-		vb_table_print(sum, stdout);
+		vb_table_print_width(sum, vb_table_width(stdout, ro->wide), stdout);
 	}
 }
 

@@ -56,7 +56,20 @@ START_TEST(test_cmd_report)
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_ptr_nonnull(
 	    strstr(out, "NOTE: this 'bare metal' host is itself a virtual machine"));
-	ck_assert_ptr_nonnull(strstr(out, "container (namespaces+cgroups ...)"));
+	ck_assert_ptr_nonnull(strstr(out, "container = container,"));
+	free(out);
+	free(err);
+	/* fitted to COLUMNS (stdout is no terminal here), whole with --wide */
+	setenv("COLUMNS", "80", 1);
+	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_msg(vb_test_longest_line(out) <= 80, "%s", out);
+	free(out);
+	free(err);
+	rc = vb_test_vbench(NULL, &out, &err, "report", "--no-charts", "--wide", dir, NULL);
+	unsetenv("COLUMNS");
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_uint_gt(vb_test_longest_line(out), 80);
 	free(out);
 	free(err);
 	csv = vb_test_read_text(dir, "summary.csv", MAXFILE);

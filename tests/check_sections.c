@@ -104,7 +104,8 @@ static long at(const char *hay, const char *needle)
 START_TEST(test_golden_sections)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE);
-	char dir[PATH_MAX], *out, *err, *md, *html;
+	char dir[PATH_MAX], *out, *err, *md, *html, sec[96];
+	const char *p;
 	int rc;
 
 	snprintf(dir, sizeof(dir), "%s/" RUN_NAME, tmpdir);
@@ -130,6 +131,19 @@ START_TEST(test_golden_sections)
 			 at(html, "<section id=\"counters\">"));
 	ck_assert_int_gt(at(html, "<section id=\"noisy\">"), at(html, "<section id=\"density\">"));
 	ck_assert_int_gt(at(html, "<section id=\"explain\">"), at(html, "<section id=\"noisy\">"));
+	/* read top-down: headline, the overview chart's place, contents, overhead; every
+	 * entry of the contents leads to a section of the page */
+	ck_assert_int_gt(at(html, "<section id=\"headline\">"), at(html, "id=\"virtualized-host\""));
+	ck_assert_int_gt(at(html, "<!-- overview chart"), at(html, "<section id=\"headline\">"));
+	ck_assert_int_gt(at(html, "<nav id=\"contents\">"), at(html, "<!-- overview chart"));
+	ck_assert_int_gt(at(html, "<section id=\"overhead\">"), at(html, "<nav id=\"contents\">"));
+	for (p = strstr(html, "<li><a href=\"#"); p; p = strstr(p + 1, "<li><a href=\"#")) {
+		char id[64];
+
+		ck_assert_int_eq(sscanf(p, "<li><a href=\"#%63[a-z-]\"", id), 1);
+		snprintf(sec, sizeof(sec), "<section id=\"%s\">", id);
+		ck_assert_msg(strstr(html, sec), "no section %s", id);
+	}
 	/* density: instances, every start latency, PSS idle and loaded, disk, the reason */
 	ck_assert_ptr_nonnull(
 	    strstr(html, "<tr><td>hosted</td><td>hosted VM (type-2)</td><td class=\"num\">3/3</td>"

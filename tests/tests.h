@@ -47,6 +47,8 @@
 	X(guestimage)  \
 	X(vm)          \
 	X(summary)     \
+	X(headline)    \
+	X(table)       \
 	X(cmd_report)  \
 	X(charts)      \
 	X(compare)     \

@@ -511,3 +511,51 @@ void vb_test_assert_fits(const char *s, size_t width, const char *what)
 			break;
 	}
 }
+
+json_t *vb_test_run_all_types(void)
+{
+	static const char *const copies[] = { "oci", "hosted" };
+	static const char *const absent[][2] = { { "docker", "no daemon" },
+						 { "kvm", "no /dev/kvm here" } };
+	json_t *run = vb_test_load_fixture("tests/fixtures/run-bare-container.json"), *e, *r,
+	       *envs = json_object_get(run, "environments"),
+	       *reps = json_object_get(run, "repetitions"), *add = json_array();
+	size_t i, k;
+
+	ck_assert_ptr_nonnull(run);
+	for (k = 0; k < 2; k++) {
+		e = json_deep_copy(vb_test_env_rec(run, "container"));
+		json_object_set_new(e, "name", json_string(copies[k]));
+		json_object_del(e, "class");
+		if (k == 1)
+			json_object_update_new(e, json_pack("{s:s,s:s}", "type", "hosted VM (type-2)",
+							    "mechanism", "QEMU TCG emulation"));
+		json_array_append_new(envs, e);
+		json_array_foreach(reps, i, r)
+			if (!strcmp(json_string_value(json_object_get(r, "env")), "container")) {
+				r = json_deep_copy(r);
+				json_object_set_new(r, "env", json_string(copies[k]));
+				json_array_append_new(add, r);
+			}
+	}
+	json_array_extend(reps, add);
+	json_decref(add);
+	for (k = 0; k < 2; k++)
+		json_array_append_new(envs, json_pack("{s:s,s:s,s:s,s:b,s:s,s:b}", "name",
+						      absent[k][0], "type", absent[k][0],
+						      "mechanism", "?", "available", 0, "reason",
+						      absent[k][1], "baseline", 0));
+	return run;
+}
+
+size_t vb_test_longest_line(const char *s)
+{
+	size_t max = 0, n;
+
+	while (*s) {
+		n = strcspn(s, "\n");
+		max = n > max ? n : max;
+		s += n + (s[n] == '\n');
+	}
+	return max;
+}

@@ -152,6 +152,17 @@ json_t *vb_test_load_fixture(const char *rel);
 /* The summary of @run with the default configuration (caller decrefs). */
 json_t *vb_test_summarize(const json_t *run);
 
+/*
+ * tests/fixtures/run-bare-container.json grown to every virtualization
+ * type: oci (a container) and hosted (a hosted VM) measured, copies of the
+ * container's record and repetitions; docker and kvm unavailable with a
+ * reason ("docker: no daemon", "kvm: no /dev/kvm here").  Caller decrefs.
+ */
+json_t *vb_test_run_all_types(void);
+
+/* The length of the longest line of @s (without its line end). */
+size_t vb_test_longest_line(const char *s);
+
 /* Write @doc as @dir/run.json, making @dir. */
 void vb_test_write_run(const char *dir, const json_t *doc);
 

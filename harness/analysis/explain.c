@@ -607,7 +607,9 @@ static json_t *claim_noisy(const ctx_t *c)
 
 /* ---- the document ---- */
 
-static json_t *envs_json(const ctx_t *c)
+/* The environments the run brought up (measured or failed); the unavailable
+ * ones only in @unavail, each once with its reason (--all means available). */
+static json_t *envs_json(const ctx_t *c, json_t *unavail)
 {
 	json_t *a = json_array(), *e;
 	const char *why = NULL;
@@ -617,6 +619,12 @@ static json_t *envs_json(const ctx_t *c)
 
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
 	{
+		if (!json_is_true(json_object_get(e, "available"))) {
+			json_array_append_new(unavail,
+					      json_pack("{s:s,s:s}", "name", jstr(e, "name") ?: "?",
+							"reason", jstr(e, "reason") ?: "no reason recorded"));
+			continue;
+		}
 		k = classify(e);
 		m = measured(e, &why);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s?}", "name",
@@ -634,7 +642,7 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	ctx_t c = {.run = run,
 		   .sum = summary,
 		   .virtualized = json_is_true(json_object_get(host, "virtualized"))};
-	json_t *warn = json_object_get(run, "warnings"), *x;
+	json_t *warn = json_object_get(run, "warnings"), *x, *unavail = json_array();
 
 	warn = json_is_array(warn) ? json_incref(warn) : json_array();
 	x = json_pack(
@@ -645,9 +653,12 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	    jstr(json_object_get(host, "cpu"), "brand") ?: "unknown", "kernel",
 	    jstr(json_object_get(host, "kernel"), "release") ?: "unknown", "virtualized",
 	    c.virtualized, "hypervisor_vendor", jstr(host, "hypervisor_vendor") ?: "",
-	    "environments", envs_json(&c), "warnings", warn, "claims", claim_emulated(&c),
+	    "environments", envs_json(&c, unavail), "warnings", warn, "claims", claim_emulated(&c),
 	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c));
-	if (x)
+	if (x) {
 		json_object_set_new(x, "margin", json_real(summary_margin(summary)));
+		json_object_set(x, "unavailable", unavail);
+	}
+	json_decref(unavail);
 	return x;
 }

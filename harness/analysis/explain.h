@@ -40,7 +40,10 @@
 /*
  * The explanation of @run (a loaded, checked run.json) with its summary
  * @summary (vb_summary_build of the same run); @dir names the run.
- * Deterministic.  New reference, NULL when memory runs out.
+ * Deterministic.  Its "environments" are those the run brought up (the
+ * failed ones with "measured": false and the reason); an unavailable one is
+ * only in "unavailable" ({"name", "reason"}), and in the notes of the claims
+ * it leaves untestable.  New reference, NULL when memory runs out.
  */
 json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *dir);
 

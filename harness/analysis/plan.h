@@ -162,8 +162,10 @@ int vb_plan_resolve(vb_plan_input_t *in, const json_t *summary, const char *plan
 int vb_plan_check(const vb_plan_input_t *in, const vb_plan_opts_t *o, vb_error_t *err);
 
 /*
- * The factors of every environment of @run (its "environments", in order)
- * from @summary, into @envs (at most VB_PLAN_MAX_ENVS).  Returns how many.
+ * The factors of every available environment of @run (its "environments",
+ * in order) from @summary, into @envs (at most VB_PLAN_MAX_ENVS).  Returns
+ * how many.  An unavailable one is no entry: vb_plan_build notes it once,
+ * with its reason.
  */
 size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts_t *o,
 		    vb_plan_env_t *envs);
@@ -180,8 +182,9 @@ void vb_plan_place(const vb_plan_input_t *in, const vb_plan_opts_t *o, const vb_
 
 /*
  * The plan document (schema vbench-plan): inputs, options, usable capacity,
- * services, and per environment its factors and fit or why it is not
- * planned.  @run_dir and @run name the run.  New reference, NULL when memory
+ * services, per environment its factors and fit or why it is not
+ * planned, and the notes (an environment the run could not bring up is
+ * one: "kvm not planned: unavailable in the run: REASON").  @run_dir and @run name the run.  New reference, NULL when memory
  * runs out.
  */
 json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const vb_plan_env_t *envs,

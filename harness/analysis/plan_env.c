@@ -201,6 +201,8 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 
 	json_array_foreach(json_object_get(run, "environments"), i, e)
 	{
+		if (!json_is_true(json_object_get(e, "available")))
+			continue; /* not an entry: a note of the plan (vb_plan_build) */
 		if (n == VB_PLAN_MAX_ENVS)
 			break;
 		pe = &envs[n++];
@@ -208,11 +210,6 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 		snprintf(pe->name, sizeof(pe->name), "%s", jstr(e, "name") ?: "?");
 		snprintf(pe->type, sizeof(pe->type), "%s", jstr(e, "type") ?: "");
 		pe->io_factor = pe->cpu_factor = pe->mem_footprint = NAN;
-		if (!json_is_true(json_object_get(e, "available"))) {
-			snprintf(pe->reason, sizeof(pe->reason), "unavailable: %s",
-				 jstr(e, "reason") ?: "no reason recorded");
-			continue;
-		}
 		if (jstr(e, "failed")) {
 			snprintf(pe->reason, sizeof(pe->reason), "failed: %s", jstr(e, "failed"));
 			continue;
@@ -347,10 +344,17 @@ static json_t *services_json(const vb_plan_input_t *in)
 }
 
 /* What the plan could not check, for the reader. */
-static json_t *notes_json(const vb_plan_input_t *in)
+/* The notes: IOPS unchecked; each environment the run could not bring up, once. */
+static json_t *notes_json(const vb_plan_input_t *in, const json_t *run)
 {
-	json_t *a = json_array();
+	json_t *a = json_array(), *e;
 	size_t i;
+
+	json_array_foreach(json_object_get(run, "environments"), i, e)
+		if (!json_is_true(json_object_get(e, "available")))
+			json_array_append_new(a, json_sprintf("%s not planned: unavailable in the run: %s",
+							      jstr(e, "name") ?: "?",
+							      jstr(e, "reason") ?: "no reason recorded"));
 
 	for (i = 0; i < in->nsvc && in->host.cap[VB_RES_IO] <= 0; i++)
 		if (in->svc[i].iops > 0) {
@@ -393,5 +397,5 @@ json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const 
 	    "overcommit", o->overcommit, "spare_hosts", (json_int_t)o->spare, "correlation",
 	    o->correlation, "conservative", o->conservative, "margin", o->margin, "services",
 	    services_json(in),
-	    "warnings", warn, "environments", ea, "notes", notes_json(in));
+	    "warnings", warn, "environments", ea, "notes", notes_json(in, run));
 }

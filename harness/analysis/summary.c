@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/analysis/headline.h"
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary_int.h"
 #include "lib/textsafe.h"
@@ -468,13 +469,17 @@ static json_t *unavailable_json(const json_t *envs, const json_t *results)
 	size_t i, j;
 
 	json_array_foreach(envs, i, e) {
-		if (!json_is_true(json_object_get(e, "available")))
-			json_array_append_new(ue,
-					      json_pack("{s:s,s:s}", "name", jstr(e, "name"),
-							"reason", jstr(e, "reason") ?: "unknown"));
-		else if (jstr(e, "failed"))
-			json_array_append_new(ue, json_pack("{s:s,s:s}", "name", jstr(e, "name"),
-							    "reason", jstr(e, "failed")));
+		if (json_is_true(json_object_get(e, "available")) && !jstr(e, "failed"))
+			continue;
+		u = vb_summary_env_json(e);
+		json_array_append_new(
+		    ue, json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", jstr(e, "name"), "reason",
+				  json_is_true(json_object_get(e, "available"))
+				      ? jstr(e, "failed")
+				      : jstr(e, "reason") ?: "unknown",
+				  "type", jstr(e, "type") ?: "", "mechanism",
+				  jstr(e, "mechanism") ?: "", "class", json_object_get(u, "class")));
+		json_decref(u);
 	}
 	json_array_foreach(results, i, r)
 		json_object_foreach(json_object_get(r, "counters"), name, cv) {
@@ -578,10 +583,14 @@ static json_t *build(const json_t *run, const vb_summary_cfg_t *cfg, vb_error_t 
 	for (i = 0; i < cells; i++)
 		c.ratio[i] = NAN;
 	json_array_foreach(envs, ei, e) {
-		json_array_append_new(envs_out, vb_summary_env_json(e));
+		i = json_array_size(results);
 		json_array_foreach(wls, wi, w)
 			if ((r = result_json(&c, jstr(e, "name"), ei, w, wi)))
 				json_array_append_new(results, r);
+		/* measured, or ready to be: the others are only in "unavailable" */
+		if (json_array_size(results) > i ||
+		    (json_is_true(json_object_get(e, "available")) && !jstr(e, "failed")))
+			json_array_append_new(envs_out, vb_summary_env_json(e));
 	}
 	json_array_foreach(wls, wi, w)
 		json_array_append_new(
@@ -602,9 +611,10 @@ static json_t *build(const json_t *run, const vb_summary_cfg_t *cfg, vb_error_t 
 		      "workloads", wls_out, "groups", groups_json(&c, envs, wls), "unavailable",
 		      unavailable_json(envs, results), "flags", c.flags, "results", results);
 	ctx_free(&c, cells);
-	if (out)
+	if (out) {
 		vb_summary_carry(out, run); /* density and noisy, printed as measured */
-	else
+		json_object_set_new(out, "headline", vb_headline_build(out));
+	} else
 		vb_error_set(err, VB_ESYS, 0, "summary: out of memory");
 	return out;
 }

@@ -611,6 +611,8 @@ json_t *vb_summary_env_json(const json_t *e)
 		"memory_after_mem_workload", "config"
 	};
 	json_t *o = json_object(), *v;
+	vb_env_arch_t arch;
+	vb_env_mech_t mech;
 	size_t k;
 
 	for (k = 0; k < VB_ARRAY_SIZE(keys); k++)
@@ -618,6 +620,10 @@ json_t *vb_summary_env_json(const json_t *e)
 			json_object_set(o, keys[k], v);
 	json_object_set_new(o, "limits",
 			    J(json_object_get(json_object_get(e, "config"), "limits")));
+	vb_env_record_class(e, &arch, &mech); /* recorded, else its backend's */
+	json_object_set_new(o, "class",
+			    json_pack("{s:s,s:s}", "architecture", vb_env_arch_name(arch),
+				      "mechanism", vb_env_mech_name(mech)));
 	return o;
 }
 #undef J

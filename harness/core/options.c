@@ -412,6 +412,14 @@ static int set_resume(void *ctx, const char *v, vb_error_t *err)
 	return set_path(cfg->resume, v, "--resume", err);
 }
 
+static int set_wide(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+
+	cfg->wide = 1;
+	return 0;
+}
+
 static int set_quiet(void *ctx, const char *v, vb_error_t *err)
 {
 	vb_run_cfg_t *cfg = ctx;
@@ -459,6 +467,7 @@ static const vb_opt_t options[] = {
 	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
 	{ .name = "--margin", .arg = "PCT", .def = "3", .help = "equivalence margin of the verdicts: equivalent when the 90% interval of the ratio lies within +-PCT% (recorded in run.json; vbench report --margin judges again)", VB_OPT_PCT_AT(vb_run_cfg_t, margin, 0.1, 100) },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the run directory (on stdout)", set_quiet },
+	{ "--wide", NULL, NULL, NULL, "print the final table whole, one line per row, instead of fitting it to the terminal's width", set_wide },
 	{ "--resume", "DIR", NULL, NULL, "complete the interrupted run in DIR: its recorded options, seed and workload sizes, only what is not measured yet (other options given must equal the recorded ones)", set_resume },
 };
 #pragma GCC diagnostic pop

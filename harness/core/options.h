@@ -157,6 +157,7 @@ typedef struct vb_run_cfg {
 	double margin;                      /* --margin: the verdicts' equivalence margin, a
 					     * fraction; NaN: the default (analysis/verdict.h) */
 	int quiet;
+	int wide;  /* --wide: the final table not fitted to the width */
 	int fresh_instance;                 /* a new instance for every repetition */
 	uint64_t density;                   /* instances per environment after the run (0: off) */
 	int density_set;                    /* --density given (else from the profile) */

@@ -107,13 +107,8 @@ static void env_rows(FILE *out, const json_t *sum, const json_t *e, const json_t
 
 	json_array_foreach(json_object_get(w, "metrics"), i, m) {
 		q = json_object_get(json_object_get(r, "metrics"), jstr(m, "name"));
-		if (!json_is_true(json_object_get(e, "available")) && !r)
-			row(out, env, w, "metric", jstr(m, "name"), jstr(m, "unit"),
-			    jstr(m, "better"), NULL, NULL, "unavailable", jstr(e, "reason"));
-		else
-			row(out, env, w, "metric", jstr(m, "name"), jstr(m, "unit"),
-			    jstr(m, "better"), q, hc, q ? "ok" : "no-data",
-			    q ? "" : "no successful repetition");
+		row(out, env, w, "metric", jstr(m, "name"), jstr(m, "unit"), jstr(m, "better"), q,
+		    hc, q ? "ok" : "no-data", q ? "" : "no successful repetition");
 	}
 	if (!r)
 		return;

@@ -30,7 +30,9 @@ static const char css[] =
     ".warning{background:#fff4e5;border-left:4px solid #e67e00;padding:.5em .8em;margin:.5em 0}"
     ".slower{color:#b00020}.faster{color:#00695c}.note{color:#555}"
     "figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}"
-    "figcaption{font-size:.9em;color:#333}ul.tree{margin:.2em 0}code{font-size:.95em}";
+    "figcaption{font-size:.9em;color:#333}ul.tree{margin:.2em 0}code{font-size:.95em}"
+    ".scroll{max-width:100%;overflow-x:auto}#headline li{margin:.3em 0}"
+    "nav#contents ul{columns:2;margin:.5em 0}";
 
 /* ---- escaping (report_html_int.h) ---- */
 
@@ -118,8 +120,8 @@ static const char *dagger(const json_t *o)
 static void html_header(FILE *out, const json_t *sum)
 {
 	int virt = json_is_true(json_object_get(json_object_get(sum, "host"), "virtualized"));
-	json_t *w, *r, *a;
-	size_t i, j;
+	json_t *w;
+	size_t i;
 
 	fputs("<h1>vbench report</h1>\n<div id=\"warnings\">\n", out);
 	json_array_foreach(json_object_get(sum, "warnings"), i, w) {
@@ -128,7 +130,64 @@ static void html_header(FILE *out, const json_t *sum)
 		vb_html_text(out, json_string_value(w));
 		fputs("</p>\n", out);
 	}
-	fputs("</div>\n<h2 id=\"runs\">Runs</h2>\n<table>\n<tr><th>created</th><th>status</th>"
+	fputs("</div>\n", out);
+}
+
+/* The answer at a glance: one sentence per virtualization type (table.h vb_table_headline). */
+static void html_headline(FILE *out, const json_t *sum)
+{
+	json_t *lines = vb_table_headline(sum), *l;
+	char intro[512];
+	size_t i;
+
+	fputs("<section id=\"headline\">\n<h2>At a glance</h2>\n<p>", out);
+	vb_html_text(out, vb_table_headline_intro(sum, intro, sizeof(intro)));
+	fputs("</p>\n<ul>\n", out);
+	json_array_foreach(lines, i, l) {
+		fputs("<li>", out);
+		vb_html_text(out, json_string_value(l));
+		fputs("</li>\n", out);
+	}
+	fputs("</ul>\n</section>\n"
+	      "<!-- overview chart (charts/overview, issue #14): its figure goes here -->\n",
+	      out);
+	json_decref(lines);
+}
+
+/* The table of contents: every section the page has, in its order. */
+static void html_contents(FILE *out, const json_t *sum, const json_t *explain)
+{
+	static const char *const ids[][2] = {
+		{ "overhead", "Overhead" },	   { "runs", "Runs" },
+		{ "charts", "Charts" },		   { "metrics", "Every metric" },
+		{ "host-cost", "Host CPU cost" },  { "counters", "Counters per operation" },
+		{ "density", "Density" },	   { "noisy", "Noisy neighbours" },
+		{ "explain", "Virtualization explained" }, { "flags", "Flags" },
+		{ "host", "Host" },		   { "environments", "Environments" },
+		{ "unavailable", "Unavailable" },  { "statistics", "Statistics" },
+	};
+	const json_t *d;
+	size_t k;
+
+	fputs("<nav id=\"contents\">\n<h2>Contents</h2>\n<ul>\n", out);
+	for (k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
+		d = json_object_get(sum, ids[k][0]);
+		if ((!strcmp(ids[k][0], "density") || !strcmp(ids[k][0], "noisy")) &&
+		    (!json_is_object(d) || !json_object_size(d)))
+			continue;
+		if (!strcmp(ids[k][0], "explain") && !explain)
+			continue;
+		fprintf(out, "<li><a href=\"#%s\">%s</a></li>\n", ids[k][0], ids[k][1]);
+	}
+	fputs("</ul>\n</nav>\n", out);
+}
+
+static void html_runs(FILE *out, const json_t *sum)
+{
+	json_t *r, *a;
+	size_t i, j;
+
+	fputs("<section id=\"runs\">\n<h2>Runs</h2>\n<table>\n<tr><th>created</th><th>status</th>"
 	      "<th>profile</th><th>repetitions</th><th>vbench</th><th>command</th></tr>\n",
 	      out);
 	json_array_foreach(json_object_get(sum, "runs"), i, r) {
@@ -148,7 +207,7 @@ static void html_header(FILE *out, const json_t *sum)
 		}
 		fputs("</code></td></tr>\n", out);
 	}
-	fputs("</table>\n", out);
+	fputs("</table>\n</section>\n", out);
 }
 
 /* ---- overhead tables ---- */
@@ -204,7 +263,9 @@ static void overhead_table(FILE *out, const json_t *sum, const json_t *g)
 
 	fputs("<h3>", out);
 	vb_html_text(out, strcmp(jstr(g, "kind"), "all") ? jstr(g, "label") : "All workloads");
-	fputs("</h3>\n<table class=\"overhead\">\n<tr><th>workload</th><th>metric</th>", out);
+	fputs("</h3>\n<div class=\"scroll\"><table class=\"overhead\">\n"
+	      "<tr><th>workload</th><th>metric</th>",
+	      out);
 	json_array_foreach(envs, i, e) {
 		fputs("<th>", out);
 		vb_html_str(out, e, "name", "");
@@ -228,7 +289,7 @@ static void overhead_table(FILE *out, const json_t *sum, const json_t *g)
 	}
 	if (jstr(sum, "baseline"))
 		group_row(out, g, envs);
-	fputs("</table>\n", out);
+	fputs("</table></div>\n", out);
 }
 
 static void html_overhead(FILE *out, const json_t *sum)
@@ -440,7 +501,10 @@ void vb_report_html(const json_t *sum, const json_t *charts, const json_t *expla
 {
 	vb_html_page_start(out, "vbench report");
 	html_header(out, sum);
+	html_headline(out, sum);
+	html_contents(out, sum, explain);
 	html_overhead(out, sum);
+	html_runs(out, sum);
 	html_charts(out, charts);
 	html_metrics(out, sum);
 	html_host_cost(out, sum);

@@ -92,6 +92,21 @@ static void md_command(FILE *out, const json_t *args)
 	free(s);
 }
 
+/* The answer at a glance: one sentence per virtualization type (table.h vb_table_headline). */
+static void md_headline(FILE *out, const json_t *sum)
+{
+	json_t *lines = vb_table_headline(sum), *l;
+	char intro[512];
+	size_t i;
+
+	md_wrap(out, "## At a glance\n\n", vb_table_headline_intro(sum, intro, sizeof(intro)),
+		"\n\n");
+	json_array_foreach(lines, i, l)
+		md_wrap(out, "- ", json_string_value(l), "\n");
+	fputs("\n", out);
+	json_decref(lines);
+}
+
 static void md_header(FILE *out, const json_t *sum)
 {
 	json_t *w, *r;
@@ -105,6 +120,7 @@ static void md_header(FILE *out, const json_t *sum)
 	}
 	if (json_array_size(json_object_get(sum, "warnings")))
 		fputs("\n", out);
+	md_headline(out, sum);
 	fputs("## Runs\n\n| created | status | profile | repetitions | vbench | command |\n"
 	      "|---|---|---|---|---|---|\n",
 	      out);

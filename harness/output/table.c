@@ -5,14 +5,15 @@
  */
 #include "harness/output/table.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
-
-#define MAX_HEADER 36 /* widest environment header before it is shortened */
 
 /* ---- formatting helpers ---- */
 
@@ -117,20 +118,178 @@ char *vb_table_fmt_cv(double cv, char *buf, size_t len)
 
 #define CELL 64
 
-/* "type (mechanism)", shortened to @width as "container (namespaces+cgroups ...)". */
-static void env_header(const json_t *e, size_t width, char *buf, size_t len)
+size_t vb_table_width(FILE *out, int wide)
 {
-	size_t cut;
+	return wide ? 0 : vb_term_width(fileno(out));
+}
 
-	snprintf(buf, len, "%s (%s)", jstr(e, "type") ?: "", jstr(e, "mechanism") ?: "");
-	if (strlen(buf) <= width || width < 8)
-		return;
-	cut = width - 4;
-	while (cut > width / 2 && buf[cut] != ' ')
-		cut--;
-	while (cut > 0 && buf[cut - 1] == ' ')
-		cut--;
-	snprintf(buf + cut, len - cut, " ...)");
+/*
+ * @text word-wrapped to @width (0: not wrapped), its first line after
+ * @first and the next ones after @indent, each ended with a line end.  A
+ * word longer than the width is cut.
+ */
+static void wrap(FILE *out, size_t width, const char *first, const char *indent, const char *text)
+{
+	const char *p = text, *lead = first;
+	size_t room, n, cut;
+
+	for (;;) {
+		fputs(lead, out);
+		room = width > strlen(lead) + 8 ? width - strlen(lead) : 8;
+		n = strlen(p);
+		if (!width || n <= room) {
+			fprintf(out, "%s\n", p);
+			return;
+		}
+		for (cut = room; cut > 0 && p[cut] != ' '; cut--)
+			;
+		if (!cut)
+			cut = room;
+		for (n = cut; n > 0 && p[n - 1] == ' '; n--)
+			;
+		fprintf(out, "%.*s\n", (int)(n ? n : cut), p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return;
+		lead = indent;
+	}
+}
+
+/* Each line of @text wrap()ped to @width, what does not fit indented under it. */
+static void fit_lines(FILE *out, size_t width, const char *text)
+{
+	size_t n;
+	char *line;
+
+	for (; *text; text += n + (text[n] == '\n')) {
+		n = strcspn(text, "\n");
+		if (!(line = strndup(text, n)))
+			return;
+		wrap(out, width, "", "      ", line);
+		free(line);
+	}
+}
+
+/* wrap() of a text built with printf. */
+static void wrapf(FILE *out, size_t width, const char *first, const char *indent, const char *fmt,
+		  ...) __attribute__((format(printf, 5, 6)));
+static void wrapf(FILE *out, size_t width, const char *first, const char *indent, const char *fmt,
+		  ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) >= 0) {
+		wrap(out, width, first, indent, text);
+		free(text);
+	}
+	va_end(ap);
+}
+
+/* A group's geometric mean object @ge: "x0.97 [0.94-1.02] undecided (too few repetitions)". */
+static void fmt_geomean(const json_t *ge, char *buf, size_t len)
+{
+	char o[CELL], v[64];
+
+	if (!ge || json_is_null(ge))
+		snprintf(buf, len, "no ratio (no baseline)");
+	else if (json_integer_value(json_object_get(ge, "workloads")))
+		snprintf(buf, len, "%s %s",
+			 vb_table_fmt_overhead(vb_table_num(ge, "geomean"),
+					       vb_table_num(ge, "ci_low"),
+					       vb_table_num(ge, "ci_high"), o, sizeof(o)),
+			 vb_table_fmt_verdict(ge, v, sizeof(v)));
+	else
+		snprintf(buf, len, "undecided (too few repetitions)");
+}
+
+/* The headline's sentence of one type @t ("Containers: container x1.01 ..."). */
+static char *headline_type(const json_t *t)
+{
+	json_t *e, *g;
+	size_t i, j;
+	char *text = NULL, buf[CELL + 64];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s:", jstr(t, "label"));
+	json_array_foreach(json_object_get(t, "environments"), i, e) {
+		fmt_geomean(json_object_get(e, "overall"), buf, sizeof(buf));
+		fprintf(f, "%s %s (%s) %s overall", i ? ";" : "", jstr(e, "name"),
+			jstr(e, "mechanism"), buf);
+		json_array_foreach(json_object_get(e, "groups"), j, g) {
+			fmt_geomean(g, buf, sizeof(buf));
+			fprintf(f, "%s %s %s", j ? "," : ", per group:", jstr(g, "label"), buf);
+		}
+	}
+	if (!json_array_size(json_object_get(t, "environments"))) {
+		fprintf(f, " not measured");
+		json_array_foreach(json_object_get(t, "unavailable"), i, e)
+			fprintf(f, "%s %s unavailable: %s", i ? ";" : ":", jstr(e, "name"),
+				jstr(e, "reason"));
+		if (!i)
+			fprintf(f, ": %s", jstr(t, "reason"));
+	}
+	fputc('.', f);
+	fclose(f);
+	return text;
+}
+
+json_t *vb_table_headline(const json_t *sum)
+{
+	const json_t *h = json_object_get(sum, "headline"), *t;
+	json_t *lines = json_array();
+	char *s;
+	size_t i;
+
+	if (!h)
+		return lines;
+	if (json_is_object(json_object_get(h, "virtualized_host")))
+		json_array_append_new(
+		    lines,
+		    json_sprintf("The baseline host is itself a virtual machine (hypervisor '%s'): "
+				 "every overhead here adds to that of its own hypervisor.",
+				 jstr(json_object_get(h, "virtualized_host"), "hypervisor")));
+	json_array_foreach(json_object_get(h, "types"), i, t)
+		if ((s = headline_type(t))) {
+			json_array_append_new(lines, json_string(s));
+			free(s);
+		}
+	return lines;
+}
+
+const char *vb_table_headline_intro(const json_t *sum, char *buf, size_t len)
+{
+	const char *base = jstr(sum, "baseline");
+
+	if (base)
+		snprintf(buf, len,
+			 "What each kind of virtualization costs here: time per unit of work "
+			 "relative to %s, geometric mean over the workloads [%.0f%% interval], "
+			 "and the verdict (equivalent = within +-%.0f%%).",
+			 base, vb_table_num(json_object_get(sum, "statistics"), "level") * 100,
+			 vb_table_num(json_object_get(sum, "statistics"), "margin") * 100);
+	else
+		snprintf(buf, len, "No baseline environment: no overhead to report.");
+	return buf;
+}
+
+/* The headline on the terminal. */
+static void print_headline(const json_t *sum, size_t width, FILE *out)
+{
+	json_t *lines = vb_table_headline(sum), *l;
+	char intro[512];
+	size_t i;
+
+	wrap(out, width, "\n", "", vb_table_headline_intro(sum, intro, sizeof(intro)));
+	json_array_foreach(lines, i, l)
+		wrap(out, width, "  ", "    ", json_string_value(l));
+	json_decref(lines);
 }
 
 /* The mark of a verdict in a cell: * slower or faster, = equivalent. */
@@ -154,10 +313,6 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	char num[32], o[CELL], cv[16];
 	int unstable;
 
-	if (!json_is_true(json_object_get(e, "available")) && !r) {
-		snprintf(buf, len, "unavailable");
-		return;
-	}
 	if (!m) {
 		snprintf(buf, len, "-");
 		return;
@@ -177,34 +332,33 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	snprintf(buf, len, "%s%s%s", o, verdict_mark(jstr(ov, "verdict")), unstable ? cv_mark : "");
 }
 
-/* One verdict line per group: every non-baseline environment's geometric mean. */
-static void verdict_line(const json_t *g, const json_t *envs, FILE *out)
+/* One verdict line per group: the geometric mean of environments [@from, @to). */
+static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_t to,
+			 size_t width, FILE *out)
 {
-	const char *sep = "";
+	const char *sep = "", *top = strcmp(jstr(g, "kind"), "all") ? "  " : "";
 	json_t *e, *ge;
-	char buf[CELL], v[64];
-	size_t i;
+	char buf[CELL + 64], *text = NULL;
+	size_t i, len = 0;
+	FILE *f = open_memstream(&text, &len);
 
-	fprintf(out, "%s%s verdict (geometric mean):", strcmp(jstr(g, "kind"), "all") ? "  " : "",
-		jstr(g, "label"));
-	json_array_foreach(envs, i, e) {
+	if (!f)
+		return;
+	fprintf(f, "%s verdict (geometric mean):", jstr(g, "label"));
+	for (i = from; i < to; i++) {
+		e = json_array_get(envs, i);
 		ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name"));
 		if (!ge)
 			continue;
-		if (json_integer_value(json_object_get(ge, "workloads")))
-			fprintf(out, "%s %s %s %s", sep, jstr(e, "name"),
-				vb_table_fmt_overhead(
-				    vb_table_num(ge, "geomean"), vb_table_num(ge, "ci_low"),
-				    vb_table_num(ge, "ci_high"), buf, sizeof(buf)),
-				vb_table_fmt_verdict(ge, v, sizeof(v)));
-		else
-			fprintf(out, "%s %s undecided (too few repetitions)", sep,
-				jstr(e, "name"));
+		fmt_geomean(ge, buf, sizeof(buf));
+		fprintf(f, "%s %s %s", sep, jstr(e, "name"), buf);
 		sep = ";";
 	}
 	if (!*sep)
-		fprintf(out, " no environment to compare with a baseline");
-	fputc('\n', out);
+		fprintf(f, " no environment to compare with a baseline");
+	fclose(f);
+	wrap(out, width, top, strcmp(top, "") ? "      " : "    ", text);
+	free(text);
 }
 
 /* One flag, briefly ("triad CV 11.3%", "steal in 2 of 5 repetitions"). */
@@ -238,38 +392,53 @@ static void flag_text(const json_t *f, FILE *out)
 			reps, of, jstr(f, "detail") ?: "");
 }
 
-/* The flags, one line per environment and workload; then the unavailable environments. */
-static void print_flags(const json_t *sum, FILE *out)
+/* The flags, one line per environment and workload (wrapped to @width);
+ * then the unavailable environments, one line each with the reason. */
+static void print_flags(const json_t *sum, size_t width, FILE *out)
 {
 	json_t *flags = json_object_get(sum, "flags"), *f, *prev = NULL, *e;
-	size_t i;
+	char *text = NULL;
+	size_t i, len = 0;
+	FILE *line = NULL;
 
 	if (json_array_size(flags))
-		fprintf(out, "\nflags (CV above %.0f%%, steal, clocks, stalls, failures):",
-			vb_table_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
+		wrapf(out, width, "\n", "  ",
+		      "flags (CV above %.0f%%, steal, clocks, stalls, failures):",
+		      vb_table_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
 	json_array_foreach(flags, i, f) {
-		if (prev && !strcmp(jstr(prev, "env"), jstr(f, "env")) &&
-		    !strcmp(jstr(prev, "workload"), jstr(f, "workload")))
-			fputs(", ", out);
-		else
-			fprintf(out, "\n  %s %s: ", jstr(f, "env"), jstr(f, "workload"));
-		flag_text(f, out);
+		if (line && !strcmp(jstr(prev, "env"), jstr(f, "env")) &&
+		    !strcmp(jstr(prev, "workload"), jstr(f, "workload"))) {
+			fputs(", ", line);
+		} else {
+			if (line && fclose(line) == 0)
+				wrap(out, width, "  ", "    ", text);
+			free(text);
+			text = NULL;
+			if (!(line = open_memstream(&text, &len)))
+				return;
+			fprintf(line, "%s %s: ", jstr(f, "env"), jstr(f, "workload"));
+		}
+		flag_text(f, line);
 		prev = f;
 	}
-	if (prev)
-		fputc('\n', out);
+	if (line && fclose(line) == 0)
+		wrap(out, width, "  ", "    ", text);
+	free(text);
 	json_array_foreach(json_object_get(json_object_get(sum, "unavailable"), "environments"), i,
-			   e)
-		fprintf(out, "%s  %s: %s\n", i ? "" : "\nunavailable:\n", jstr(e, "name"),
-			jstr(e, "reason"));
+			   e) {
+		if (!i)
+			wrap(out, width, "\n", "",
+			     "unavailable (not measured, in no table):");
+		wrapf(out, width, "  ", "    ", "%s: %s", jstr(e, "name"), jstr(e, "reason"));
+	}
 }
 
-/* Widths: workload column, metric column, and one per environment. */
+/* Widths: workload column, metric column, and one per environment (its name or widest cell). */
 static void table_widths(const json_t *sum, size_t *ww, size_t *mw, size_t *cw)
 {
 	json_t *envs = json_object_get(sum, "environments"), *e, *w;
-	char cell[CELL], hdr[160];
-	size_t i, j, l;
+	char cell[CELL];
+	size_t i, j;
 
 	*ww = 8;
 	*mw = 6;
@@ -279,9 +448,7 @@ static void table_widths(const json_t *sum, size_t *ww, size_t *mw, size_t *cw)
 							      : *mw;
 	}
 	json_array_foreach(envs, i, e) {
-		env_header(e, 1000, hdr, sizeof(hdr));
-		l = strlen(hdr) < MAX_HEADER ? strlen(hdr) : MAX_HEADER;
-		cw[i] = strlen(jstr(e, "name")) > l ? strlen(jstr(e, "name")) : l;
+		cw[i] = strlen(jstr(e, "name"));
 		json_array_foreach(json_object_get(sum, "workloads"), j, w) {
 			table_cell(sum, e, w, " !", cell, sizeof(cell));
 			cw[i] = strlen(cell) > cw[i] ? strlen(cell) : cw[i];
@@ -289,75 +456,111 @@ static void table_widths(const json_t *sum, size_t *ww, size_t *mw, size_t *cw)
 	}
 }
 
-void vb_table_print(const json_t *sum, FILE *out)
+/* The environments [@from, @to): one row per workload, a verdict line per group. */
+static void table_block(const json_t *sum, size_t from, size_t to, size_t ww, size_t mw,
+			const size_t *cw, size_t width, FILE *out)
 {
-	json_t *envs = json_object_get(sum, "environments"),
-	       *wls = json_object_get(sum, "workloads");
-	json_t *stats = json_object_get(sum, "statistics"), *e, *w, *g;
-	size_t nenv = json_array_size(envs), *cw = calloc(nenv + 1, sizeof(size_t)), ww, mw, i, j,
-	       gi;
+	json_t *envs = json_object_get(sum, "environments"), *w, *g;
+	char cell[CELL];
+	size_t i, j, gi;
+	int base = jstr(sum, "baseline") != NULL;
+
+	fprintf(out, "\n%-*s  %-*s", (int)ww, "workload", (int)mw, "metric");
+	for (i = from; i < to; i++)
+		fprintf(out, "  %-*s", i + 1 < to ? (int)cw[i] : 0,
+			jstr(json_array_get(envs, i), "name"));
+	fputc('\n', out);
+	json_array_foreach(json_object_get(sum, "groups"), gi, g) {
+		if (!strcmp(jstr(g, "kind"), "all")) {
+			if (base)
+				verdict_line(g, envs, from, to, width, out);
+			continue;
+		}
+		fprintf(out, "%s\n", jstr(g, "label"));
+		json_array_foreach(json_object_get(sum, "workloads"), j, w) {
+			if (strcmp(jstr(w, "kind"), jstr(g, "kind")))
+				continue;
+			fprintf(out, "  %-*s  %-*s", (int)ww - 2, jstr(w, "name"), (int)mw,
+				jstr(w, "primary_metric"));
+			for (i = from; i < to; i++) {
+				table_cell(sum, json_array_get(envs, i), w, " !", cell,
+					   sizeof(cell));
+				fprintf(out, "  %-*s", i + 1 < to ? (int)cw[i] : 0, cell);
+			}
+			fputc('\n', out);
+		}
+		if (base)
+			verdict_line(g, envs, from, to, width, out);
+	}
+}
+
+void vb_table_print_width(const json_t *sum, size_t width, FILE *out)
+{
+	json_t *envs = json_object_get(sum, "environments"), *stats = json_object_get(sum, "statistics"),
+	       *e, *w;
+	size_t nenv = json_array_size(envs), *cw = calloc(nenv + 1, sizeof(size_t)), ww, mw, i,
+	       from, used;
 	const char *base = jstr(sum, "baseline");
-	char cell[CELL], hdr[160], rule[256];
+	char rule[256], *legend = NULL;
+	size_t llen = 0;
+	FILE *f;
 	int indicative = 0;
 
 	if (!cw)
 		return;
 	json_array_foreach(json_object_get(sum, "warnings"), i, w)
-		fprintf(out, "%sNOTE: %s\n", i ? "" : "\n", json_string_value(w));
+		wrapf(out, width, i ? "" : "\n", "  ", "NOTE: %s", json_string_value(w));
+	print_headline(sum, width, out);
 	json_array_foreach(json_object_get(sum, "results"), i, w)
 		indicative |=
 		    json_integer_value(json_object_get(w, "reps_ok")) < VB_STATS_INDICATIVE_N;
-	if (base)
-		fprintf(
-		    out,
-		    "\nOverhead: time per unit of work relative to %s (x1.00 = none, x2.00 = twice "
-		    "as slow),\nmedian ratio [%.0f%% bootstrap interval, %" JSON_INTEGER_FORMAT
-		    " resamples]; * = slower or faster, = = equivalent; ! = CV above %.0f%%.\n%s.\n",
-		    base, vb_table_num(stats, "level") * 100,
-		    json_integer_value(json_object_get(stats, "resamples")),
-		    vb_table_num(stats, "cv_threshold") * 100, vb_table_fmt_rule(sum, rule, sizeof(rule)));
-	else
-		fprintf(out, "\nNo baseline environment: medians only.\n");
+	if (base) {
+		wrapf(out, width, "\n", "",
+		      "Overhead: time per unit of work relative to %s (x1.00 = none, x2.00 = twice "
+		      "as slow), median ratio [%.0f%% bootstrap interval, %" JSON_INTEGER_FORMAT
+		      " resamples]; * = slower or faster, = = equivalent; ! = CV above %.0f%%.",
+		      base, vb_table_num(stats, "level") * 100,
+		      json_integer_value(json_object_get(stats, "resamples")),
+		      vb_table_num(stats, "cv_threshold") * 100);
+		wrapf(out, width, "", "", "%s.", vb_table_fmt_rule(sum, rule, sizeof(rule)));
+	} else
+		wrap(out, width, "\n", "", "No baseline environment: medians only.");
 	if (indicative)
-		fprintf(out, "Fewer than %d repetitions: the intervals are indicative.\n",
-			VB_STATS_INDICATIVE_N);
+		wrapf(out, width, "", "", "Fewer than %d repetitions: the intervals are indicative.",
+		      VB_STATS_INDICATIVE_N);
+	if ((f = open_memstream(&legend, &llen))) {
+		json_array_foreach(envs, i, e)
+			fprintf(f, "%s%s = %s, %s", i ? "; " : "", jstr(e, "name"),
+				jstr(e, "type") ?: "", jstr(e, "mechanism") ?: "");
+		if (fclose(f) == 0 && nenv)
+			wrap(out, width, "", "  ", legend);
+		free(legend);
+	}
 	table_widths(sum, &ww, &mw, cw);
-	fprintf(out, "\n%*s  %*s", (int)ww, "", (int)mw, "");
-	json_array_foreach(envs, i, e)
-		fprintf(out, "  %-*s", i + 1 < nenv ? (int)cw[i] : 0, jstr(e, "name"));
-	fprintf(out, "\n%-*s  %-*s", (int)ww, "workload", (int)mw, "metric");
-	json_array_foreach(envs, i, e) {
-		env_header(e, cw[i], hdr, sizeof(hdr));
-		fprintf(out, "  %-*s", i + 1 < nenv ? (int)cw[i] : 0, hdr);
+	/* blocks of the environments that fit the width beside the workload columns */
+	for (from = 0; from < nenv; from = i) {
+		used = ww + 2 + mw;
+		for (i = from; i < nenv && (i == from || !width || used + 2 + cw[i] <= width); i++)
+			used += 2 + cw[i];
+		table_block(sum, from, i, ww, mw, cw, width, out);
 	}
-	fputc('\n', out);
-	json_array_foreach(json_object_get(sum, "groups"), gi, g) {
-		if (!strcmp(jstr(g, "kind"), "all")) {
-			if (base)
-				verdict_line(g, envs, out);
-			continue;
-		}
-		fprintf(out, "%s\n", jstr(g, "label"));
-		json_array_foreach(wls, j, w) {
-			if (strcmp(jstr(w, "kind"), jstr(g, "kind")))
-				continue;
-			fprintf(out, "  %-*s  %-*s", (int)ww - 2, jstr(w, "name"), (int)mw,
-				jstr(w, "primary_metric"));
-			json_array_foreach(envs, i, e) {
-				table_cell(sum, e, w, " !", cell, sizeof(cell));
-				fprintf(out, "  %-*s", i + 1 < nenv ? (int)cw[i] : 0, cell);
-			}
-			fputc('\n', out);
-		}
-		if (base)
-			verdict_line(g, envs, out);
+	print_flags(sum, width, out);
+	legend = NULL;
+	if ((f = open_memstream(&legend, &llen))) { /* density and noisy: rows too wide are folded */
+		vb_table_capacity(sum, f, 0);
+		if (fclose(f) == 0)
+			fit_lines(out, width, legend);
+		free(legend);
 	}
-	print_flags(sum, out);
-	vb_table_capacity(sum, out, 0);
 	free(cw);
 }
 
-void vb_table_summary(const json_t *run, FILE *out)
+void vb_table_print(const json_t *sum, FILE *out)
+{
+	vb_table_print_width(sum, vb_table_width(out, 0), out);
+}
+
+void vb_table_summary(const json_t *run, int wide, FILE *out)
 {
 	vb_summary_cfg_t cfg;
 	vb_error_t err;
@@ -372,6 +575,6 @@ void vb_table_summary(const json_t *run, FILE *out)
 		fprintf(out, "\nno summary: %s\n", err.msg);
 		return;
 	}
-	vb_table_print(sum, out);
+	vb_table_print_width(sum, vb_table_width(out, wide), out);
 	json_decref(sum);
 }

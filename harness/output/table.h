@@ -17,23 +17,36 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lib/term.h"
+
 /*
  * The summary at the end of `vbench run`: computes the summary of @run
  * (run.json as built so far) with the default statistics settings and
- * prints the terminal overhead table; a summary that cannot be computed is
- * one line saying why.
+ * prints the terminal overhead table, fitted to the width of @out
+ * (vb_table_width; @wide: one line per row whatever its length); a summary
+ * that cannot be computed is one line saying why.
  */
-void vb_table_summary(const json_t *run, FILE *out);
+void vb_table_summary(const json_t *run, int wide, FILE *out);
 
 /*
  * The terminal overhead table of @summary: the run's warnings first (a
- * virtualized host's at the top), then one row per workload (its primary
- * metric) grouped by CPU / memory / I/O, one column per environment headed
- * with its name and "type (mechanism)"; the baseline's cell holds the median
- * and CV, the others "x1.03 [0.99-1.07]" (time per unit of work relative to
- * the baseline and its 95% interval).  One verdict line per group, then the
- * flags and the unavailable environments.
+ * virtualized host's at the top), the headline (one sentence per
+ * virtualization type), then one row per workload (its primary metric)
+ * grouped by CPU / memory / I/O, one column per measured environment headed
+ * with its name, after one legend line giving each name's type and
+ * mechanism; the baseline's cell holds the median and CV, the others
+ * "x1.03 [0.99-1.07]" (time per unit of work relative to the baseline and
+ * its 95% interval).  One verdict line per group, then the flags and, in a
+ * footer of their own, the unavailable environments with their reasons.
+ * Every line fits @width columns (0: no limit, as `--wide`): the text is
+ * wrapped and the environments' columns are cut into blocks, each with the
+ * workload columns and its own verdict lines (a single column wider than
+ * the width stays whole); a density or noisy neighbours row too wide is
+ * folded, what does not fit indented on the next lines.
  */
+void vb_table_print_width(const json_t *summary, size_t width, FILE *out);
+
+/* vb_table_print_width with the width of @out (vb_table_width(@out, 0)). */
 void vb_table_print(const json_t *summary, FILE *out);
 
 /*
@@ -90,6 +103,28 @@ void vb_report_html(const json_t *summary, const json_t *charts, const json_t *e
  * @md, as report.md sections; nothing when the run measured neither.
  */
 void vb_table_capacity(const json_t *summary, FILE *out, int md);
+
+/*
+ * The width the terminal table fits: 0 with @wide (no limit), else
+ * lib/term.c's vb_term_width of @out (the terminal's, else $COLUMNS, else
+ * VB_TABLE_DEFAULT_WIDTH; never below VB_TABLE_MIN_WIDTH).
+ */
+#define VB_TABLE_DEFAULT_WIDTH VB_TERM_WIDTH
+#define VB_TABLE_MIN_WIDTH     VB_TERM_MIN_WIDTH
+size_t vb_table_width(FILE *out, int wide);
+
+/*
+ * The headline of @summary (its "headline", headline.h) as sentences of
+ * plain text, one per line to print: the virtualized host's first when it
+ * is one, then one per virtualization type ("Containers: container
+ * (namespaces+cgroups) x1.01 [0.98-1.03] equivalent overall, per group:
+ * CPU ..."; "Hardware-assisted VMs: not measured: kvm unavailable: ...").
+ * New reference (an array of strings).
+ */
+json_t *vb_table_headline(const json_t *summary);
+
+/* The sentence that introduces the headline (what the figures are), into @buf. */
+const char *vb_table_headline_intro(const json_t *summary, char *buf, size_t len);
 
 /* ---- formatting helpers shared by the printers ---- */
 

@@ -244,6 +244,7 @@ static const struct {
 	{ "--contention-reruns", K_U64, VB_FIELD(contention_reruns), NULL },
 	{ "--keep-contended", K_FLAG, VB_FIELD(keep_contended), NULL },
 	{ "--quiet", K_FREE, 0, NULL },
+	{ "--wide", K_FREE, 0, NULL },
 	{ "--resume", K_FREE, 0, NULL },
 };
 
@@ -445,6 +446,7 @@ int vb_resume_open(vb_resume_t *rs, vb_run_cfg_t *cfg, vb_error_t *err)
 	rs->session_argc = cfg->argc;
 	rs->session_argv = cfg->argv;
 	rec->quiet |= cfg->quiet; /* presentation only */
+	rec->wide |= cfg->wide;
 	snprintf(rec->resume, sizeof(rec->resume), "%s", dir);
 	rec->out_fd = cfg->out_fd; /* the open, locked run directory stays */
 	rec->lock_fd = cfg->lock_fd;

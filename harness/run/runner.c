@@ -430,7 +430,7 @@ finish:
 		goto out;
 	}
 	if (code != VB_EXIT_SKIPPED && !cfg->quiet)
-		vb_table_summary(st->doc, stdout);
+		vb_table_summary(st->doc, cfg->wide, stdout);
 	if (!cfg->quiet)
 		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
 out:

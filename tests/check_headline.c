@@ -1,0 +1,127 @@
+/*
+ * check_headline.c - the answer at a glance (harness/analysis/headline.c):
+ * one entry per virtualization type in a fixed order, the measured ones
+ * with their overall and per-group geometric means and verdicts, the
+ * others with the reasons of their unavailable environments; the
+ * virtualized host named; and the summary that carries it lists the
+ * unavailable environments only under "unavailable", so no table or CSV
+ * row shows them.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/analysis/summary.h"
+#include "harness/output/table.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
+
+static const char *jstr(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+START_TEST(test_types)
+{
+	json_t *run = vb_test_run_all_types(), *sum = vb_test_summarize(run),
+	       *h = json_object_get(sum, "headline"), *ts = json_object_get(h, "types"), *c, *hw,
+	       *e;
+
+	ck_assert_uint_eq(json_array_size(ts), 4);
+	ck_assert_str_eq(jstr(json_array_get(ts, 0), "architecture"), "container");
+	ck_assert_str_eq(jstr(json_array_get(ts, 1), "architecture"), "sandbox");
+	ck_assert_str_eq(jstr(json_array_get(ts, 2), "architecture"), "hosted-vm");
+	ck_assert_str_eq(jstr(json_array_get(ts, 3), "architecture"), "hw-vm");
+	c = json_array_get(ts, 0);
+	ck_assert(json_is_true(json_object_get(c, "measured")));
+	ck_assert_uint_eq(json_array_size(json_object_get(c, "environments")), 2);
+	ck_assert_str_eq(jstr(json_array_get(json_object_get(c, "unavailable"), 0), "name"),
+			 "docker");
+	e = json_array_get(json_object_get(c, "environments"), 0);
+	ck_assert_str_eq(jstr(e, "name"), "container");
+	ck_assert_ptr_nonnull(jstr(json_object_get(e, "overall"), "verdict"));
+	ck_assert_uint_eq(json_array_size(json_object_get(e, "groups")), 3);
+	ck_assert_str_eq(jstr(json_array_get(json_object_get(e, "groups"), 2), "label"),
+			 "disk I/O");
+	ck_assert(json_is_true(json_object_get(json_array_get(ts, 2), "measured")));
+	hw = json_array_get(ts, 3);
+	ck_assert(json_is_false(json_object_get(hw, "measured")));
+	ck_assert_str_eq(jstr(json_array_get(json_object_get(hw, "unavailable"), 0), "reason"),
+			 "no /dev/kvm here");
+	ck_assert_str_eq(jstr(json_object_get(h, "virtualized_host"), "hypervisor"), "KVMKVMKVM");
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
+START_TEST(test_sentences)
+{
+	json_t *run = vb_test_run_all_types(), *sum = vb_test_summarize(run),
+	       *lines = vb_table_headline(sum);
+	const char *l;
+
+	ck_assert_uint_eq(json_array_size(lines), 5);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(lines, 0)),
+				     "The baseline host is itself a virtual machine"));
+	l = json_string_value(json_array_get(lines, 1));
+#define START "Containers: container (namespaces+cgroups (vbench runtime)) x"
+	ck_assert_msg(!strncmp(l, START, strlen(START)), "%s", l);
+	ck_assert_ptr_nonnull(strstr(l, "; oci ("));
+	ck_assert_ptr_nonnull(strstr(l, ", per group: CPU x"));
+	ck_assert_str_eq(json_string_value(json_array_get(lines, 2)),
+			 "Sandboxes: not measured: vbench has no environment of this type.");
+	ck_assert_str_eq(json_string_value(json_array_get(lines, 4)),
+			 "Hardware-assisted VMs: not measured: kvm unavailable: no /dev/kvm here.");
+	json_decref(lines);
+	json_decref(sum);
+	json_decref(run);
+	/* a type this vbench has but the run did not ask for */
+	run = vb_test_load_fixture("tests/fixtures/run-bare-container.json");
+	sum = vb_test_summarize(run);
+	lines = vb_table_headline(sum);
+	ck_assert_str_eq(json_string_value(json_array_get(lines, 3)),
+			 "Hosted VMs: not measured: no environment of this type in this run.");
+	json_decref(lines);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
+/* --all means available: no unavailable environment in environments[] or summary.csv. */
+START_TEST(test_unavailable_only_once)
+{
+	json_t *run = vb_test_run_all_types(), *sum = vb_test_summarize(run), *e;
+	char *csv = NULL;
+	size_t i, len = 0;
+	FILE *f = open_memstream(&csv, &len);
+
+	json_array_foreach(json_object_get(sum, "environments"), i, e) {
+		ck_assert_str_ne(jstr(e, "name"), "kvm");
+		ck_assert_str_ne(jstr(e, "name"), "docker");
+	}
+	ck_assert_uint_eq(json_array_size(json_object_get(sum, "environments")), 4);
+	ck_assert_uint_eq(
+	    json_array_size(json_object_get(json_object_get(sum, "unavailable"), "environments")),
+	    2);
+	vb_report_csv(sum, f);
+	fclose(f);
+	ck_assert_ptr_null(strstr(csv, "kvm"));
+	ck_assert_ptr_null(strstr(csv, "docker"));
+	free(csv);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
+Suite *vb_suite_headline(void)
+{
+	Suite *s = suite_create("headline");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_types);
+	tcase_add_test(tc, test_sentences);
+	tcase_add_test(tc, test_unavailable_only_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
