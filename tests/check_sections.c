@@ -131,11 +131,10 @@ START_TEST(test_golden_sections)
 			 at(html, "<section id=\"counters\">"));
 	ck_assert_int_gt(at(html, "<section id=\"noisy\">"), at(html, "<section id=\"density\">"));
 	ck_assert_int_gt(at(html, "<section id=\"explain\">"), at(html, "<section id=\"noisy\">"));
-	/* read top-down: headline, the overview chart's place, contents, overhead; every
-	 * entry of the contents leads to a section of the page */
+	/* read top-down: headline, (the overview chart: below, with charts),
+	 * contents, overhead; every entry of the contents leads to a section */
 	ck_assert_int_gt(at(html, "<section id=\"headline\">"), at(html, "id=\"virtualized-host\""));
-	ck_assert_int_gt(at(html, "<!-- overview chart"), at(html, "<section id=\"headline\">"));
-	ck_assert_int_gt(at(html, "<nav id=\"contents\">"), at(html, "<!-- overview chart"));
+	ck_assert_int_gt(at(html, "<nav id=\"contents\">"), at(html, "<section id=\"headline\">"));
 	ck_assert_int_gt(at(html, "<section id=\"overhead\">"), at(html, "<nav id=\"contents\">"));
 	for (p = strstr(html, "<li><a href=\"#"); p; p = strstr(p + 1, "<li><a href=\"#")) {
 		char id[64];
@@ -334,6 +333,13 @@ START_TEST(test_capacity_charts)
 		html = vb_test_read_text(tmpdir, "report.html", MAXFILE);
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-density\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<figure id=\"chart-noisy\">"));
+		/* the overview chart first: after the headline, before the contents, once */
+		ck_assert_int_gt(at(html, "<figure id=\"chart-overview\">"),
+				 at(html, "<section id=\"headline\">"));
+		ck_assert_int_gt(at(html, "<nav id=\"contents\">"),
+				 at(html, "<figure id=\"chart-overview\">"));
+		ck_assert_ptr_null(strstr(strstr(html, "<figure id=\"chart-overview\">") + 1,
+					  "<figure id=\"chart-overview\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<a href=\"#chart-density\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<a href=\"#chart-noisy\">"));
 		ck_assert_ptr_nonnull(strstr(html, "<section id=\"explain\">"));

@@ -148,9 +148,7 @@ static void html_headline(FILE *out, const json_t *sum)
 		vb_html_text(out, json_string_value(l));
 		fputs("</li>\n", out);
 	}
-	fputs("</ul>\n</section>\n"
-	      "<!-- overview chart (charts/overview, issue #14): its figure goes here -->\n",
-	      out);
+	fputs("</ul>\n</section>\n", out);
 	json_decref(lines);
 }
 
@@ -325,6 +323,41 @@ static void html_overhead(FILE *out, const json_t *sum)
 
 /* ---- charts ---- */
 
+/* Chart @c of @charts as a figure: its PNG inline, its title and caption,
+ * where its SVG and gnuplot source are. */
+static void chart_figure(FILE *out, const json_t *charts, const json_t *c)
+{
+	fputs("<figure id=\"chart-", out);
+	vb_html_str(out, c, "name", "");
+	fputs("\">\n<img alt=\"", out);
+	vb_html_str(out, c, "title", "");
+	/* base64 needs no escaping: A-Z a-z 0-9 + / = only */
+	fprintf(out, "\" src=\"data:image/png;base64,%s\">\n<figcaption><strong>",
+		jstr(c, "png_base64"));
+	vb_html_str(out, c, "title", "");
+	fputs("</strong>: ", out);
+	vb_html_str(out, c, "caption", "");
+	fputs(" <span class=\"note\">(vector version and gnuplot source: <code>", out);
+	vb_html_str(out, c, "svg", "");
+	fputs("</code>, <code>", out);
+	vb_html_str(out, charts, "dir", "charts");
+	fputs("/", out);
+	vb_html_str(out, c, "name", "");
+	fputs(".gp</code>)</span></figcaption>\n</figure>\n", out);
+}
+
+/* The overview chart (charts/overview), first after the headline; nothing
+ * when the charts were not rendered. */
+static void html_overview(FILE *out, const json_t *charts)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(charts, "charts"), i, c)
+		if (jstr(c, "png_base64") && !strcmp(jstr(c, "name") ?: "", "overview"))
+			chart_figure(out, charts, c);
+}
+
 static void html_charts(FILE *out, const json_t *charts)
 {
 	json_t *c, *n;
@@ -341,27 +374,9 @@ static void html_charts(FILE *out, const json_t *charts)
 		vb_html_text(out, json_string_value(n));
 		fputs("</p>\n", out);
 	}
-	json_array_foreach(json_object_get(charts, "charts"), i, c) {
-		if (!jstr(c, "png_base64"))
-			continue;
-		fputs("<figure id=\"chart-", out);
-		vb_html_str(out, c, "name", "");
-		fputs("\">\n<img alt=\"", out);
-		vb_html_str(out, c, "title", "");
-		/* base64 needs no escaping: A-Z a-z 0-9 + / = only */
-		fprintf(out, "\" src=\"data:image/png;base64,%s\">\n<figcaption><strong>",
-			jstr(c, "png_base64"));
-		vb_html_str(out, c, "title", "");
-		fputs("</strong>: ", out);
-		vb_html_str(out, c, "caption", "");
-		fputs(" <span class=\"note\">(vector version and gnuplot source: <code>", out);
-		vb_html_str(out, c, "svg", "");
-		fputs("</code>, <code>", out);
-		vb_html_str(out, charts, "dir", "charts");
-		fputs("/", out);
-		vb_html_str(out, c, "name", "");
-		fputs(".gp</code>)</span></figcaption>\n</figure>\n", out);
-	}
+	json_array_foreach(json_object_get(charts, "charts"), i, c)
+		if (jstr(c, "png_base64") && strcmp(jstr(c, "name") ?: "", "overview"))
+			chart_figure(out, charts, c); /* the overview is shown first */
 	fputs("</section>\n", out);
 }
 
@@ -502,6 +517,7 @@ void vb_report_html(const json_t *sum, const json_t *charts, const json_t *expla
 	vb_html_page_start(out, "vbench report");
 	html_header(out, sum);
 	html_headline(out, sum);
+	html_overview(out, charts);
 	html_contents(out, sum, explain);
 	html_overhead(out, sum);
 	html_runs(out, sum);
