@@ -26,6 +26,9 @@ typedef enum vb_sim_what {
 	VB_SIM_COMPARE_METRIC,	 /* vbench compare, one metric: A vs B */
 	VB_SIM_COMPARE_OVERHEAD, /* vbench compare, an overhead ratio across two runs */
 	VB_SIM_SUMMARY,		 /* a summary's overhead verdict: environment vs baseline */
+	VB_SIM_ADAPTIVE,	 /* the same after --precision's stopping rule (run/contend.c):
+				  * from min_n repetitions a side, one more a round until the
+				  * interval is within +-precision or n is reached */
 } vb_sim_what_t;
 
 typedef struct vb_sim {
@@ -39,12 +42,15 @@ typedef struct vb_sim {
 	size_t trials;
 	size_t resamples; /* bootstrap resamples per verdict */
 	double margin;	/* equivalence margin */
+	size_t min_n;	/* ADAPTIVE: the rounds before the first look (--min-reps) */
+	double precision; /* ADAPTIVE: --precision, a fraction */
 	uint64_t seed;
 } vb_sim_t;
 
 typedef struct vb_sim_result {
 	size_t trials;
 	size_t slower, faster, equivalent, undecided; /* verdicts over the trials */
+	size_t reps;				      /* repetitions a side, summed over the trials */
 	double seconds;				      /* wall time of the simulation */
 } vb_sim_result_t;
 

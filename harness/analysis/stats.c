@@ -490,3 +490,9 @@ json_t *vb_counters_derive(const json_t *counters, uint64_t ops)
 	json_object_set_new(out, "per_kilo_instruction", mpki);
 	return out;
 }
+
+int vb_ci_within(double est, const vb_ci_t *ci, double p)
+{
+	return isfinite(ci->lo) && isfinite(ci->hi) && ci->lo >= est * (1 - p) &&
+	       ci->hi <= est * (1 + p);
+}

@@ -81,6 +81,11 @@ int vb_boot_medians(const double *v, size_t n, size_t B, uint64_t stream, double
  */
 int vb_boot_interval(const double *reps, size_t B, double level, vb_ci_t *ci);
 
+/* The rule of --precision @p (a fraction): @ci lies within @est x
+ * [1 - @p, 1 + @p].  One place for the run's stopping rule
+ * (run/contend.c) and its simulation (tests/simstats.c). */
+int vb_ci_within(double est, const vb_ci_t *ci, double p);
+
 /* Bootstrap interval of the median of @v: vb_boot_medians + vb_boot_interval. */
 int vb_median_ci(const double *v, size_t n, size_t B, uint64_t stream, double level, vb_ci_t *ci);
 

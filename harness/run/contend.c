@@ -229,13 +229,6 @@ out:
 	return rc;
 }
 
-/* Decided: the interval lies within the estimate x [1 - p, 1 + p]. */
-static int within(double est, const vb_ci_t *ci, double p)
-{
-	return isfinite(ci->lo) && isfinite(ci->hi) && ci->lo >= est * (1 - p) &&
-	       ci->hi <= est * (1 + p);
-}
-
 static void stop_pair(run_state_t *st, size_t e, size_t w, const char *why, double est,
 		      const vb_ci_t *ci)
 {
@@ -273,7 +266,7 @@ size_t vb_contend_decide(run_state_t *st, uint32_t round)
 				continue;
 			if (!st->stop[e][w] && round >= st->cfg->min_reps &&
 			    interval(st, base, name, st->cfg->wl[w], &est, &ci) == 0 &&
-			    within(est, &ci, st->cfg->precision))
+			    vb_ci_within(est, &ci, st->cfg->precision))
 				stop_pair(st, e, w, "decided", est, &ci);
 			others += !st->stop[e][w];
 		}
@@ -286,7 +279,7 @@ size_t vb_contend_decide(run_state_t *st, uint32_t round)
 				open++;
 			else if (round >= st->cfg->min_reps &&
 				 interval(st, base, NULL, st->cfg->wl[w], &est, &ci) == 0 &&
-				 within(est, &ci, st->cfg->precision))
+				 vb_ci_within(est, &ci, st->cfg->precision))
 				stop_pair(st, e, w, "decided", est, &ci);
 			else
 				open++;
