@@ -206,6 +206,8 @@ static int interval(const run_state_t *st, const char *base, const char *env,
 	if (!v || !rb || !re || !rr)
 		goto out;
 	n = values(st, base, w, v);
+	if (n < 2) /* one value (the others failed or contended): no interval yet */
+		goto out;
 	mb = vb_median(v, n);
 	if (vb_boot_medians(v, n, B, vb_stats_stream(VB_STATS_SEED, lb, 4), rb) < 0)
 		goto out;
@@ -215,6 +217,8 @@ static int interval(const run_state_t *st, const char *base, const char *env,
 		goto out;
 	}
 	n = values(st, env, w, v);
+	if (n < 2)
+		goto out;
 	me = vb_median(v, n);
 	if (vb_boot_medians(v, n, B, vb_stats_stream(VB_STATS_SEED, le, 4), re) < 0)
 		goto out;
