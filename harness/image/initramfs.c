@@ -21,6 +21,7 @@
 #include "harness/image/cachefile.h"
 #include "harness/image/elf.h"
 #include "harness/image/kernel.h"
+#include "harness/image/rootfs.h"
 #include "lib/util.h"
 
 #define MAX_ENTRIES 512
@@ -337,29 +338,6 @@ static int hash_list(const vb_initramfs_spec_t *sp, const list_t *l, uint64_t *h
 	return 0;
 }
 
-/* Copy the host file @src into the archive. */
-static int copy_data(struct archive *a, const char *src, vb_error_t *err)
-{
-	char buf[1 << 16];
-	ssize_t n;
-	int fd = open(src, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return vb_error_sys(err, "open %s", src);
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || archive_write_data(a, buf, (size_t)n) != n) {
-			vb_error_set(err, VB_ESYS, n < 0 ? errno : 0, "copy %s: %s", src,
-				     n < 0 ? "read" : archive_error_string(a));
-			close(fd);
-			return -1;
-		}
-	}
-	close(fd);
-	return 0;
-}
-
 static int write_entry(struct archive *a, struct archive_entry *ae,
 		       const vb_initramfs_spec_t *sp, const entry_t *e, vb_error_t *err)
 {
@@ -398,7 +376,7 @@ static int write_entry(struct archive *a, struct archive_entry *ae,
 	    archive_write_data(a, e->data, e->len) != (la_ssize_t)e->len)
 		return vb_error_set(err, VB_ESYS, 0, "%s: %s", e->path,
 				    archive_error_string(a));
-	return src ? copy_data(a, src, err) : 0;
+	return src ? vb_rootfs_tar_copy_file(a, src, err) : 0;
 }
 
 static int write_archive(const vb_initramfs_spec_t *sp, const list_t *l, vb_cachefile_t *cf,

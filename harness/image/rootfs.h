@@ -108,4 +108,12 @@ int vb_rootfs_tar(const vb_rootfs_t *rf, int fd, vb_error_t *err);
  */
 int vb_rootfs_hash(const vb_rootfs_t *rf, uint64_t *hash, vb_error_t *err);
 
+/*
+ * rootfs_tar.c: copy the host file @src into the libarchive archive @a as
+ * the data of the entry just written (the tar here, initramfs.c's cpio).
+ * Returns 0, or -1 with @err naming @src.
+ */
+struct archive;
+int vb_rootfs_tar_copy_file(struct archive *a, const char *src, vb_error_t *err);
+
 #endif

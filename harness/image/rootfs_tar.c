@@ -59,8 +59,7 @@ static int add_dirs(dirset_t *s, const char *path, int file, vb_error_t *err)
 	return 0;
 }
 
-/* Copy the host file @src into the archive. */
-static int copy_data(struct archive *a, const char *src, vb_error_t *err)
+int vb_rootfs_tar_copy_file(struct archive *a, const char *src, vb_error_t *err)
 {
 	char buf[1 << 16];
 	ssize_t n;
@@ -108,7 +107,7 @@ static int write_entry(struct archive *a, struct archive_entry *ae, const char *
 	if (archive_write_header(a, ae) != ARCHIVE_OK)
 		return vb_error_set(err, VB_ESYS, 0, "tar entry %s: %s", path,
 				    archive_error_string(a));
-	return src ? copy_data(a, src, err) : 0;
+	return src ? vb_rootfs_tar_copy_file(a, src, err) : 0;
 }
 
 /* The files of the tree: [i] = {path inside, host source}; returns count. */
