@@ -239,6 +239,40 @@ unsigned vb_hostinfo_ncpus(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+long long vb_hostinfo_cputime_ns(vb_cputime_t what, uint64_t mask)
+{
+	const char *path = what == VB_CPUTIME_RUNQ ? "/proc/schedstat" : "/proc/stat";
+	unsigned long long f[8], sum = 0;
+	char line[512];
+	cpu_set_t set;
+	int cpu, any = 0;
+	long tck = sysconf(_SC_CLK_TCK);
+	FILE *fp;
+
+	if (!mask && sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (cpu = 0; cpu < 64; cpu++)
+			if (CPU_ISSET(cpu, &set))
+				mask |= 1ull << cpu;
+	if (!mask || !(fp = fopen(path, "re")))
+		return -1;
+	/* Both files: "cpuN" then at least eight numbers; the eighth is steal
+	 * in /proc/stat (user nice system idle iowait irq softirq steal) and
+	 * run_delay in /proc/schedstat (version 15 and later). */
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0], &f[1],
+			   &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
+		    cpu >= 0 && cpu < 64 && (mask & (1ull << cpu))) {
+			sum += f[7];
+			any = 1;
+		}
+	fclose(fp);
+	if (!any)
+		return -1;
+	if (what == VB_CPUTIME_STEAL)
+		sum *= 1000000000ull / (unsigned long long)(tck > 0 ? tck : 100);
+	return (long long)sum;
+}
+
 int vb_hostinfo_hypervisor(char *vendor, size_t len)
 {
 #if defined(__x86_64__) || defined(__i386__)

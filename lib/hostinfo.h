@@ -36,6 +36,19 @@ int vb_hostinfo_memory(uint64_t *total, uint64_t *avail, vb_error_t *err);
 /* Number of CPUs this process may run on. */
 unsigned vb_hostinfo_ncpus(void);
 
+/* Which per-CPU time vb_hostinfo_cputime_ns sums. */
+typedef enum vb_cputime {
+	VB_CPUTIME_STEAL, /* /proc/stat's steal (ticks; in a VM the guest's steal clock) */
+	VB_CPUTIME_RUNQ,  /* /proc/schedstat's run_delay (ns; CONFIG_SCHEDSTATS only) */
+} vb_cputime_t;
+
+/*
+ * Time the CPUs of @mask have spent so far in @what, in ns, summed over
+ * their lines ("cpuN ...") of the kernel's file; @mask 0 = the CPUs this
+ * process may run on.  -1 when the file or none of the CPUs can be read.
+ */
+long long vb_hostinfo_cputime_ns(vb_cputime_t what, uint64_t mask);
+
 /* Whether the CPU reports running under a hypervisor (CPUID leaf 1 ECX bit
  * 31): 1 or 0, and its vendor string from leaf 0x40000000 ("KVMKVMKVM", ""
  * if none; unprintable bytes become '?'). */

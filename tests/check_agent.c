@@ -64,6 +64,9 @@ START_TEST(test_handle_run_ok)
 	ck_assert(json_is_object(json_object_get(rep, "counters")));
 	ck_assert_uint_eq(json_object_size(json_object_get(rep, "counters")), 0);
 	ck_assert(json_is_object(json_object_get(rep, "detail")));
+	/* the steal its kernel counted over the request (a VM's own steal) */
+	ck_assert(json_is_integer(json_object_get(rep, "steal_ns")));
+	ck_assert_int_ge(json_integer_value(json_object_get(rep, "steal_ns")), 0);
 	json_decref(rep);
 	json_decref(req);
 

@@ -24,6 +24,7 @@
 #include "harness/core/cpuclaim.h"
 #include "harness/core/options.h"
 #include "harness/run/prepare.h"
+#include "harness/run/run_int.h"
 #include "lib/util.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
@@ -229,6 +230,63 @@ START_TEST(test_two_runs_differ)
 }
 END_TEST
 
+/* ---- one repetition judged ---- */
+
+/* A VM repetition whose cgroup got its whole CPU but whose guest counted
+ * @steal_ms of its 100 ms request stolen; judged by vb_contend_judge. */
+static json_t *vm_rep(int vm, long long steal_ms, int *contended)
+{
+	static const vb_env_ops_t vm_ops = { .name = "vmtest", .caps = VB_ENV_IS_VM },
+				  proc_ops = { .name = "proctest" };
+	vb_run_cfg_t cfg = { .cpus = 1, .contention_threshold = 0.95, .env_cpus = "0" };
+	run_state_t st = { .cfg = &cfg };
+	vb_env_t env = { .ops = vm ? &vm_ops : &proc_ops, .cfg = &cfg };
+	vb_contend_probe_t p = { .psi_us = -1, .runq_ns = -1 };
+	json_t *rec = json_pack("{s:b,s:I,s:I,s:{s:I,s:I,s:I,s:{s:{s:I}}}}", "ok", 1,
+				"host_elapsed_ns", (json_int_t)100000000, "host_cpu_ns",
+				(json_int_t)100000000, "result", "elapsed_ns", (json_int_t)90000000,
+				"handled_ns", (json_int_t)100000000, "steal_ns",
+				(json_int_t)steal_ms * 1000000, "counters", "perf::TASK-CLOCK",
+				"value", (json_int_t)90000000);
+
+	*contended = vb_contend_judge(&st, &env, vb_workload_find("cpu.int"), rec, &p, &p);
+	return rec;
+}
+
+/* In a VM the guest's own steal counts: 10% stolen is contended although
+ * the QEMU cgroup got its whole CPU; 1% is not; outside a VM the agent's
+ * steal is the host's (steal_ns of the repetition, flagged apart) and does
+ * not judge. */
+START_TEST(test_guest_steal)
+{
+	json_t *rec, *c;
+	int contended;
+
+	rec = vm_rep(1, 10, &contended);
+	c = json_object_get(rec, "contention");
+	ck_assert_int_eq(contended, 1);
+	ck_assert(json_is_true(json_object_get(rec, "contended")));
+	ck_assert_double_eq_tol(json_real_value(json_object_get(c, "cpu_share")), 1.0, 1e-9);
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "guest_steal_ns")), 10000000);
+	ck_assert_double_eq_tol(json_real_value(json_object_get(c, "guest_steal_share")), 0.1, 1e-9);
+	json_decref(rec);
+
+	rec = vm_rep(1, 1, &contended);
+	ck_assert_int_eq(contended, 0);
+	ck_assert_ptr_null(json_object_get(rec, "contended"));
+	json_decref(rec);
+
+	rec = vm_rep(0, 10, &contended);
+	c = json_object_get(rec, "contention");
+	ck_assert_int_eq(contended, 0);
+	ck_assert_ptr_null(json_object_get(c, "guest_steal_ns"));
+	ck_assert_double_eq_tol(json_real_value(json_object_get(c, "cpu_share")), 1.0, 1e-9);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "share_source")),
+			 "agent task clock / measured region");
+	json_decref(rec);
+}
+END_TEST
+
 /* ---- vbench run ---- */
 
 /* The records of @env/@wl in @doc: all, contended, with an attempt > 1. */
@@ -398,6 +456,7 @@ Suite *vb_suite_contend(void)
 	tcase_add_test(tc, test_probe_is_not_a_claim);
 	tcase_add_test(tc, test_clean_leaves_held_claims);
 	tcase_add_test(tc, test_two_runs_differ);
+	tcase_add_test(tc, test_guest_steal);
 	tcase_add_test(tc, test_hog_flagged_rerun_excluded);
 	tcase_add_test(tc, test_precision_stops);
 	tcase_add_test(tc, test_precision_options);

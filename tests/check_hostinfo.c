@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "lib/hostinfo.h"
 #include "lib/util.h"
@@ -42,6 +43,23 @@ START_TEST(test_memory_ncpus)
 	ck_assert_uint_gt(total, 16u << 20);
 	ck_assert_uint_le(avail, total);
 	ck_assert_uint_ge(vb_hostinfo_ncpus(), 1);
+}
+END_TEST
+
+/* Steal and run-queue time of CPUs: this process's CPUs by default, a CPU
+ * the kernel does not list is no answer, and the clock does not go back. */
+START_TEST(test_cputime)
+{
+	long long a = vb_hostinfo_cputime_ns(VB_CPUTIME_STEAL, 0), b;
+
+	ck_assert_int_ge(a, 0); /* /proc/stat lists every CPU */
+	if (sysconf(_SC_NPROCESSORS_CONF) < 64)
+		ck_assert_int_eq(vb_hostinfo_cputime_ns(VB_CPUTIME_STEAL, 1ull << 63), -1);
+	b = vb_hostinfo_cputime_ns(VB_CPUTIME_STEAL, 0);
+	ck_assert_int_ge(b, a);
+	/* schedstats: a number where the kernel has them, else -1 */
+	a = vb_hostinfo_cputime_ns(VB_CPUTIME_RUNQ, 0);
+	ck_assert_int_eq(a >= 0, access("/proc/schedstat", R_OK) == 0);
 }
 END_TEST
 
@@ -194,6 +212,7 @@ Suite *vb_suite_hostinfo(void)
 
 	tcase_add_test(tc, test_caches);
 	tcase_add_test(tc, test_memory_ncpus);
+	tcase_add_test(tc, test_cputime);
 	tcase_add_test(tc, test_hypervisor);
 	tcase_add_test(tc, test_collect);
 	tcase_add_test(tc, test_thp_selected);

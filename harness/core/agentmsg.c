@@ -149,7 +149,7 @@ static int check_counters(const json_t *counters, vb_error_t *err)
 int vb_agent_check_result(const json_t *reply, vb_error_t *err)
 {
 	static const char *const counts[] = { "ops", "elapsed_ns" };
-	static const char *const optional[] = { "bytes", "handled_ns" };
+	static const char *const optional[] = { "bytes", "handled_ns", "steal_ns" };
 	json_t *metrics = json_object_get(reply, "metrics"), *v;
 	const char *key;
 	char f[96];
@@ -221,8 +221,8 @@ static json_t *keep_counter(const json_t *c)
 
 json_t *vb_agent_keep_result(const json_t *reply, const json_t *req, const vb_workload_t *w)
 {
-	static const char *const fields[] = { "elapsed_ns", "handled_ns", "ops", "bytes",
-					      "counter_mode", "detail" };
+	static const char *const fields[] = { "elapsed_ns", "handled_ns", "steal_ns", "ops",
+					      "bytes", "counter_mode", "detail" };
 	json_t *res = json_object(), *metrics = json_object(), *counters = json_object(), *v, *e;
 	json_t *m = json_object_get(reply, "metrics"), *c = json_object_get(reply, "counters");
 	size_t i;

@@ -14,7 +14,7 @@
 static const char *const columns[] = {
 	"seq", "env", "workload", "rep", "attempt", "session", "ok", "contended", "metric", "value",
 	"elapsed_ns", "host_elapsed_ns", "host_cpu_ns", "steal_ns", "cpu_share", "share_source",
-	"cpu_pressure_share", "runq_wait_ns", "stalled", "error_kind",
+	"cpu_pressure_share", "runq_wait_ns", "guest_steal_ns", "stalled", "error_kind",
 };
 
 /* A JSON number or boolean as a field; empty when absent or null. */
@@ -72,6 +72,7 @@ static void rows(const json_t *reps, const json_t *wls, FILE *out)
 		text(out, json_object_get(c, "share_source"));
 		value(out, json_object_get(c, "cpu_pressure_share"), 0);
 		value(out, json_object_get(c, "runq_wait_ns"), 0);
+		value(out, json_object_get(c, "guest_steal_ns"), 0);
 		value(out, json_object_get(json_object_get(r, "stall_check"), "stalled"), 0);
 		vb_text_put_csv(out, json_string_value(json_object_get(r, "error_kind")));
 		fputs("\r\n", out);

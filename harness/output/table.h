@@ -70,7 +70,7 @@ void vb_report_csv(const json_t *summary, FILE *out);
  *   seq, env, workload, rep, attempt, session, ok, contended, metric (the
  *   primary one), value, elapsed_ns, host_elapsed_ns, host_cpu_ns,
  *   steal_ns, cpu_share, share_source, cpu_pressure_share, runq_wait_ns,
- *   stalled, error_kind
+ *   guest_steal_ns (VMs: the guest's own steal), stalled, error_kind
  * An empty field: not recorded.
  */
 void vb_report_reps_csv(const json_t *run, FILE *out);

@@ -19,6 +19,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/core/undo.h"
 #include "lib/cpulist.h"
+#include "lib/hostinfo.h"
 #include "lib/util.h"
 
 /* ---- per repetition: CPU share, pressure, run queue -------------------- */
@@ -35,27 +36,14 @@ static long long psi_some_us(void)
 	return v;
 }
 
-/* Run-queue wait of the CPUs in @cpus (/proc/schedstat's run_delay, ns;
- * kernels with CONFIG_SCHEDSTATS only), or -1. */
+/* Run-queue wait of the CPUs in @cpus so far (ns), or -1. */
 static long long runq_ns(const char *cpus)
 {
-	unsigned long long f[8], sum = 0;
 	uint64_t mask = 0;
-	char line[512];
-	int cpu, any = 0;
-	FILE *fp;
 
-	if (vb_cpulist_parse(cpus, &mask) < 0 || !(fp = fopen("/proc/schedstat", "re")))
+	if (vb_cpulist_parse(cpus, &mask) < 0 || !mask)
 		return -1;
-	while (fgets(line, sizeof(line), fp))
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0], &f[1],
-			   &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
-		    cpu >= 0 && cpu < 64 && (mask & (1ull << cpu))) {
-			sum += f[7];
-			any = 1;
-		}
-	fclose(fp);
-	return any ? (long long)sum : -1;
+	return vb_hostinfo_cputime_ns(VB_CPUTIME_RUNQ, mask);
 }
 
 void vb_contend_sample(const run_state_t *st, vb_contend_probe_t *p)
@@ -92,11 +80,30 @@ static double cpu_share(const vb_env_t *env, const json_t *rec, const char **src
 	return tc > 0 && el > 0 ? tc / el : NAN;
 }
 
+/*
+ * In a VM, the share of the request its guest kernel counted as stolen
+ * (result.steal_ns over the agent's time for the request): the hypervisor's
+ * steal clock, which sees the vCPU threads wait on the host even when the
+ * cgroup's CPU time does not tell (QEMU's I/O threads in the same cgroup).
+ * NAN elsewhere, or when the agent did not report it.
+ */
+static double guest_steal_share(const vb_env_t *env, const json_t *rec)
+{
+	const json_t *res = json_object_get(rec, "result"), *h = json_object_get(res, "handled_ns");
+	double steal = (double)json_integer_value(json_object_get(res, "steal_ns")),
+	       ns = (double)json_integer_value(h ? h : json_object_get(res, "elapsed_ns"));
+
+	if (!(env->ops->caps & VB_ENV_IS_VM) || !json_is_integer(json_object_get(res, "steal_ns")) ||
+	    ns <= 0)
+		return NAN;
+	return steal / ns;
+}
+
 int vb_contend_judge(run_state_t *st, const vb_env_t *env, const vb_workload_t *w, json_t *rec,
 		     const vb_contend_probe_t *p0, const vb_contend_probe_t *p1)
 {
 	double host = (double)json_integer_value(json_object_get(rec, "host_elapsed_ns")), share;
-	double t = st->cfg->contention_threshold;
+	double t = st->cfg->contention_threshold, gsteal;
 	const char *src = NULL;
 	int judged, contended;
 	json_t *c;
@@ -104,11 +111,18 @@ int vb_contend_judge(run_state_t *st, const vb_env_t *env, const vb_workload_t *
 	if (!json_is_true(json_object_get(rec, "ok")))
 		return 0;
 	share = cpu_share(env, rec, &src);
+	gsteal = guest_steal_share(env, rec);
 	judged = t > 0 && w->kind != VB_KIND_IO && isfinite(share);
-	contended = judged && share < t;
+	contended = judged && (share < t || (isfinite(gsteal) && 1.0 - gsteal < t));
 	c = json_pack("{s:o,s:s,s:f,s:b,s:b}", "cpu_share",
 		      isfinite(share) ? json_real(share) : json_null(), "share_source", src,
 		      "threshold", t, "judged", judged, "contended", contended);
+	if (env->ops->caps & VB_ENV_IS_VM) {
+		json_object_set(c, "guest_steal_ns", json_object_get(json_object_get(rec, "result"),
+								     "steal_ns") ?: json_null());
+		json_object_set_new(c, "guest_steal_share",
+				    isfinite(gsteal) ? json_real(gsteal) : json_null());
+	}
 	json_object_set_new(c, "cpu_pressure_some_us",
 			    p0->psi_us >= 0 && p1->psi_us >= p0->psi_us
 				    ? json_integer(p1->psi_us - p0->psi_us)

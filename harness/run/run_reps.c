@@ -21,6 +21,7 @@
 #include "harness/core/undo.h"
 #include "harness/core/runfile.h"
 #include "harness/core/cpuclaim.h"
+#include "lib/hostinfo.h"
 #include "lib/testpoint.h"
 #include "lib/term.h"
 #include "lib/textsafe.h"
@@ -28,28 +29,17 @@
 
 /* ---- repetitions ---------------------------------------------------- */
 
-/* Steal time of the CPUs in @cpus so far, in ns (from /proc/stat). */
+/* Steal time of the CPUs in @cpus so far, in ns (from /proc/stat); 0 if
+ * it cannot be read. */
 static uint64_t steal_ns(const char *cpus)
 {
-	unsigned long long f[8];
-	uint64_t mask = 0, ticks = 0;
-	char line[512];
-	FILE *fp;
-	int cpu;
+	uint64_t mask = 0;
+	long long ns;
 
-	if (vb_cpulist_parse(cpus, &mask) < 0)
+	if (vb_cpulist_parse(cpus, &mask) < 0 || !mask)
 		return 0;
-	fp = fopen("/proc/stat", "re");
-	if (!fp)
-		return 0;
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0], &f[1],
-			   &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
-		    cpu >= 0 && cpu < 64 && (mask & (1ull << cpu)))
-			ticks += f[7];
-	}
-	fclose(fp);
-	return ticks * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
+	ns = vb_hostinfo_cputime_ns(VB_CPUTIME_STEAL, mask);
+	return ns > 0 ? (uint64_t)ns : 0;
 }
 
 /*
