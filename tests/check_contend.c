@@ -287,6 +287,59 @@ START_TEST(test_guest_steal)
 }
 END_TEST
 
+/* ---- --precision's rule on a run's records ---- */
+
+/* A run of bare and a container on cpu.int, five rounds: bare's values
+ * spread +-0.5%, the container's @usable of them usable (the rest
+ * contended); vb_contend_decide after the fifth round. */
+static const char *decided_with(size_t usable)
+{
+	static const vb_env_ops_t bare = { .name = "bare", .caps = VB_ENV_IS_BASELINE },
+				  box = { .name = "box" };
+	static vb_run_cfg_t cfg;
+	static run_state_t st;
+	static const double v[] = { 1000, 1005, 995, 1002, 998 };
+	json_t *reps = json_array(), *r;
+	size_t i, k;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&st, 0, sizeof(st));
+	cfg.wl[0] = vb_workload_find("cpu.int");
+	cfg.nwl = 1;
+	cfg.min_reps = 5;
+	cfg.precision = 0.03;
+	st.cfg = &cfg;
+	st.nenvs = 2;
+	st.ops[0] = &bare;
+	st.ops[1] = &box;
+	st.envs[0].started = st.envs[1].started = 1;
+	st.wl_ok[0] = 1;
+	for (i = 0; i < 5; i++)
+		for (k = 0; k < 2; k++) {
+			r = json_pack("{s:s,s:s,s:b,s:{s:{s:f}}}", "env", k ? "box" : "bare",
+				      "workload", "cpu.int", "ok", 1, "result", "metrics", "mops",
+				      v[i]);
+			if (k && i >= usable)
+				json_object_set_new(r, "contended", json_true());
+			json_array_append_new(reps, r);
+		}
+	st.doc = json_pack("{s:o}", "repetitions", reps);
+	vb_contend_decide(&st, 5);
+	json_decref(st.doc);
+	return st.stop[1][0];
+}
+
+/* One usable repetition has no interval (a zero width is not "decided");
+ * two within the precision do; five do. */
+START_TEST(test_precision_needs_two)
+{
+	ck_assert_ptr_null(decided_with(1));
+	ck_assert_ptr_null(decided_with(0));
+	ck_assert_str_eq(decided_with(2) ?: "open", "decided");
+	ck_assert_str_eq(decided_with(5) ?: "open", "decided");
+}
+END_TEST
+
 /* ---- vbench run ---- */
 
 /* The records of @env/@wl in @doc: all, contended, with an attempt > 1. */
@@ -457,6 +510,7 @@ Suite *vb_suite_contend(void)
 	tcase_add_test(tc, test_clean_leaves_held_claims);
 	tcase_add_test(tc, test_two_runs_differ);
 	tcase_add_test(tc, test_guest_steal);
+	tcase_add_test(tc, test_precision_needs_two);
 	tcase_add_test(tc, test_hog_flagged_rerun_excluded);
 	tcase_add_test(tc, test_precision_stops);
 	tcase_add_test(tc, test_precision_options);
