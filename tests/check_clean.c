@@ -417,6 +417,30 @@ START_TEST(test_killed_run_cleaned)
 }
 END_TEST
 
+/* The debris check (tests/debris.c) of a dead vbench: a decoy of these
+ * tests that carries its PID (left by a killed test binary, the PID since
+ * recycled) is not its debris; a scratch directory of it is. */
+START_TEST(test_debris_skips_decoys)
+{
+	char decoy[PATH_MAX], scratch[PATH_MAX], why[512], why2[512];
+	pid_t pid = vb_cleantest_dead_owner(NULL, 0);
+	int made, decoy_only, with_scratch;
+
+	snprintf(decoy, sizeof(decoy), "/var/tmp/vbench-cktest-%d-0000decoy", (int)pid);
+	snprintf(scratch, sizeof(scratch), "/var/tmp/vbench-scratch-%d-0000decoy", (int)pid);
+	made = mkdir(decoy, 0700) == 0;
+	decoy_only = vb_test_debris(pid, why, sizeof(why));
+	made += mkdir(scratch, 0700) == 0;
+	with_scratch = vb_test_debris(pid, why2, sizeof(why2));
+	rmdir(decoy); /* before any assertion: nothing left on a failure */
+	rmdir(scratch);
+	ck_assert_int_eq(made, 2);
+	ck_assert_msg(!decoy_only, "%s", why);
+	ck_assert_int_eq(with_scratch, 1);
+	ck_assert_msg(strstr(why2, scratch), "%s", why2);
+}
+END_TEST
+
 Suite *vb_suite_clean(void)
 {
 	Suite *s = suite_create("clean");
@@ -429,6 +453,7 @@ Suite *vb_suite_clean(void)
 	tcase_add_test(tc, test_killed_owner_cleaned_by_binary);
 	tcase_add_test(tc, test_live_owner_left_alone);
 	tcase_add_test(tc, test_killed_run_cleaned);
+	tcase_add_test(tc, test_debris_skips_decoys);
 	suite_add_tcase(s, tc);
 	return s;
 }

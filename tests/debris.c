@@ -18,6 +18,16 @@
 #include "harness/core/runproc.h"
 #include "lib/util.h"
 
+/*
+ * A decoy of the clean tests (vbench-cktest-ID-*, vbench-ID-cktest), never
+ * a name vbench gives: such a decoy outlives a killed test binary, and
+ * its PID, recycled, is a later vbench's; it is not that vbench's debris.
+ */
+static int test_decoy(const char *name)
+{
+	return strstr(name, "cktest") != NULL;
+}
+
 /* The first entry of @dir whose name starts with @prefix, into @why. */
 static int find_prefix(const char *dir, const char *prefix, const char *what, char *why,
 		       size_t len)
@@ -27,7 +37,7 @@ static int find_prefix(const char *dir, const char *prefix, const char *what, ch
 	int found = 0;
 
 	while (d && !found && (de = readdir(d)) != NULL)
-		if (!strncmp(de->d_name, prefix, strlen(prefix))) {
+		if (!strncmp(de->d_name, prefix, strlen(prefix)) && !test_decoy(de->d_name)) {
 			snprintf(why, len, "%s %s/%s left behind", what, dir, de->d_name);
 			found = 1;
 		}
@@ -219,7 +229,8 @@ static int temporaries_left(pid_t pid, const char *dir, char *why, size_t len)
 
 	snprintf(tag, sizeof(tag), "-%d-", (int)pid);
 	while (d && !found && (de = readdir(d)) != NULL)
-		if (!strncmp(de->d_name, "vbench-", 7) && strstr(de->d_name + 6, tag)) {
+		if (!strncmp(de->d_name, "vbench-", 7) && strstr(de->d_name + 6, tag) &&
+		    !test_decoy(de->d_name)) {
 			snprintf(why, len, "temporary %s/%s left behind", dir, de->d_name);
 			found = 1;
 		}

@@ -4,7 +4,8 @@
  * its files, a cgroup vbench-PID-*, a mount or a temporary file or
  * directory named with its PID (/var/tmp/vbench-scratch-PID-*, ...), its
  * owner marker, an engine (podman, docker) or OCI runtime (crun, runc)
- * container vbench-PID-*.
+ * container vbench-PID-*.  Decoys of the clean tests (names with "cktest")
+ * are not debris: a killed test binary leaves them, and their PIDs recur.
  */
 #ifndef VB_TEST_DEBRIS_H
 #define VB_TEST_DEBRIS_H
