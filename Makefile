@@ -220,6 +220,7 @@ TEST_SRCS += tests/check_headline.c
 TEST_SRCS += tests/check_table.c
 TEST_SRCS += tests/check_cmd_report.c
 TEST_SRCS += tests/check_charts.c
+TEST_SRCS += tests/check_html.c
 TEST_SRCS += tests/check_mdterm.c
 TEST_SRCS += tests/check_samples.c
 TEST_SRCS += tests/check_fit.c
@@ -357,7 +358,7 @@ test: test-deps
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
-	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts compare plan explain mdterm samples fit \
+	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer

@@ -576,42 +576,21 @@ END_TEST
 /* Headless Chromium on the report of the fixture. */
 START_TEST(test_html_chromium)
 {
-	json_t *run, *sum;
-	char chromium[PATH_MAX], profile[PATH_MAX], url[PATH_MAX + 16], ud[PATH_MAX + 32];
-	char *argv[] = { chromium,
-			 "--headless",
-			 "--no-sandbox",
-			 "--disable-gpu",
-			 "--disable-background-networking",
-			 "--no-first-run",
-			 "--disable-component-update",
-			 "--disable-sync",
-			 ud,
-			 "--dump-dom",
-			 url,
-			 NULL };
-	vb_proc_opts_t o = { .timeout_ms = 60000 };
 	vb_report_dir_opts_t go = { .charts = 1, .log = NULL };
-	char *dom, errs[4096];
+	char url[PATH_MAX + 16], *dom;
+	json_t *run, *sum;
 	vb_error_t err;
-	int rc;
 
 	if (!have_gnuplot())
 		VB_SKIP("gnuplot not installed (apt-get install gnuplot-nox)");
-	if (vb_proc_which("chromium", chromium, sizeof(chromium)) < 0)
-		VB_SKIP("chromium not installed (apt-get install chromium)");
 	run = vb_test_load_fixture(FIXTURE);
 	sum = vb_test_summarize(run);
 	dom = malloc(DOM_MAX);
 	ck_assert_ptr_nonnull(dom);
 	vb_error_clear(&err);
 	ck_assert_msg(vb_report_dir_write(sum, tmpdir, &go, &err) == 0, "%s", err.msg);
-	snprintf(profile, sizeof(profile), "%s/chromium-profile-XXXXXX", tmpdir);
-	ck_assert_ptr_nonnull(mkdtemp(profile));
-	snprintf(ud, sizeof(ud), "--user-data-dir=%s", profile);
 	snprintf(url, sizeof(url), "file://%s/report.html", tmpdir);
-	rc = vb_proc_capture(argv, &o, dom, DOM_MAX, errs, sizeof(errs), &err);
-	ck_assert_msg(rc == 0, "chromium exited %d: %s %s", rc, err.msg, errs);
+	vb_test_chromium_dom(tmpdir, url, 1280, dom, DOM_MAX);
 	/* The tables, one image per chart, the warning at the top. */
 	ck_assert_msg(strstr(dom, "id=\"overhead\"") != NULL, "no overhead section in the DOM");
 	ck_assert_int_ge(count(dom, "<table class=\"overhead\""), 3);
@@ -622,7 +601,6 @@ START_TEST(test_html_chromium)
 	ck_assert(strstr(dom, "virtualized-host") < strstr(dom, "id=\"overhead\""));
 	ck_assert_ptr_nonnull(strstr(dom, "id=\"environments\""));
 	ck_assert_ptr_nonnull(strstr(dom, "PAPI_TOT_INS"));
-	vb_rm_rf(profile);
 	free(dom);
 	json_decref(sum);
 	json_decref(run);

@@ -114,6 +114,49 @@ START_TEST(test_unavailable_only_once)
 }
 END_TEST
 
+/* summary.csv opens with the group and overall rows: one per group and
+ * measured environment, the figures summary.json's groups hold. */
+START_TEST(test_csv_group_rows)
+{
+	json_t *run = vb_test_run_all_types(), *sum = vb_test_summarize(run), *g, *ge;
+	char *csv = NULL, want[256], *line, *nl;
+	size_t i, len = 0, groups = 0, rows = 0;
+	const char *name;
+	FILE *f = open_memstream(&csv, &len);
+
+	vb_report_csv(sum, f);
+	fclose(f);
+	json_array_foreach(json_object_get(sum, "groups"), i, g)
+		json_object_foreach(json_object_get(g, "envs"), name, ge) {
+			snprintf(want, sizeof(want), "\n%s,,%s,%s,overhead_geomean,ratio,lower,", name,
+				 jstr(g, "kind"), strcmp(jstr(g, "kind"), "all") ? "group" : "overall");
+			line = strstr(csv, want);
+			ck_assert_msg(line != NULL, "no row '%s' in:\n%.2000s", want + 1, csv);
+			nl = strchr(line + 1, '\n');
+			snprintf(want, sizeof(want), ",%.6g,", json_real_value(json_object_get(ge, "geomean")));
+			ck_assert_msg(memmem(line, (size_t)(nl - line), want, strlen(want)),
+				      "%.*s: not %s", (int)(nl - line), line + 1, want);
+			snprintf(want, sizeof(want), ",%s,,ok,", jstr(ge, "verdict"));
+			ck_assert_msg(memmem(line, (size_t)(nl - line), want, strlen(want)),
+				      "%.*s: not %s", (int)(nl - line), line + 1, want);
+			groups++;
+		}
+	ck_assert_uint_ge(groups, 3 * 2); /* three measured environments besides bare, CPU and all */
+	/* first after the header, before any workload's row */
+	for (line = strchr(csv, '\n') + 1; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		ck_assert_ptr_nonnull(nl);
+		if (!memmem(line, (size_t)(nl - line), ",overhead_geomean,", 18))
+			break;
+		rows++;
+	}
+	ck_assert_uint_eq(rows, groups);
+	free(csv);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 Suite *vb_suite_headline(void)
 {
 	Suite *s = suite_create("headline");
@@ -122,6 +165,7 @@ Suite *vb_suite_headline(void)
 	tcase_add_test(tc, test_types);
 	tcase_add_test(tc, test_sentences);
 	tcase_add_test(tc, test_unavailable_only_once);
+	tcase_add_test(tc, test_csv_group_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -48,9 +48,9 @@ static void assert_only(const json_t *o, const char *const *allowed, const char 
  * metrics of cpu.int, and counters with their documented members only. */
 static void assert_documented(json_t *r)
 {
-	static const char *const fields[] = { "workload", "elapsed_ns", "handled_ns", "ops",
-					      "bytes", "metrics", "counters", "counter_mode",
-					      "detail", "derived", NULL };
+	static const char *const fields[] = { "workload", "elapsed_ns", "handled_ns", "steal_ns",
+					      "ops", "bytes", "metrics", "counters",
+					      "counter_mode", "detail", "derived", NULL };
 	static const char *const metrics[] = { "mops", "us_per_pass", NULL };
 	static const char *const counter[] = { "value", "source", "unit", "available", "reason",
 					       NULL };

@@ -131,10 +131,12 @@ START_TEST(test_golden_sections)
 			 at(html, "<section id=\"counters\">"));
 	ck_assert_int_gt(at(html, "<section id=\"noisy\">"), at(html, "<section id=\"density\">"));
 	ck_assert_int_gt(at(html, "<section id=\"explain\">"), at(html, "<section id=\"noisy\">"));
-	/* read top-down: headline, (the overview chart: below, with charts),
-	 * contents, overhead; every entry of the contents leads to a section */
-	ck_assert_int_gt(at(html, "<section id=\"headline\">"), at(html, "id=\"virtualized-host\""));
-	ck_assert_int_gt(at(html, "<nav id=\"contents\">"), at(html, "<section id=\"headline\">"));
+	/* read top-down: headline (the virtualized host its first line), the
+	 * overview chart (tests/check_html.c), the other warnings, contents,
+	 * overhead; every entry of the contents leads to a section */
+	ck_assert_int_gt(at(html, "id=\"virtualized-host\""), at(html, "<section id=\"headline\">"));
+	ck_assert_int_gt(at(html, "<div id=\"warnings\">"), at(html, "<section id=\"headline\">"));
+	ck_assert_int_gt(at(html, "<nav id=\"contents\">"), at(html, "<div id=\"warnings\">"));
 	ck_assert_int_gt(at(html, "<section id=\"overhead\">"), at(html, "<nav id=\"contents\">"));
 	for (p = strstr(html, "<li><a href=\"#"); p; p = strstr(p + 1, "<li><a href=\"#")) {
 		char id[64];

@@ -51,6 +51,7 @@
 	X(table)       \
 	X(cmd_report)  \
 	X(charts)      \
+	X(html)        \
 	X(compare)     \
 	X(plan)        \
 	X(explain)     \

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "harness/core/runfile.h"
+#include "harness/core/runproc.h"
 #include "harness/analysis/summary.h"
 #include "lib/term.h"
 #include "lib/util.h"
@@ -558,4 +559,36 @@ size_t vb_test_longest_line(const char *s)
 		s += n + (s[n] == '\n');
 	}
 	return max;
+}
+
+void vb_test_chromium_dom(const char *tmpdir, const char *url, int width, char *dom, size_t len)
+{
+	char chromium[PATH_MAX], profile[PATH_MAX], ud[PATH_MAX + 32], size[48], errs[4096];
+	char *argv[] = { chromium,
+			 "--headless",
+			 "--no-sandbox",
+			 "--disable-gpu",
+			 "--disable-background-networking",
+			 "--no-first-run",
+			 "--disable-component-update",
+			 "--disable-sync",
+			 "--hide-scrollbars",
+			 size,
+			 ud,
+			 "--dump-dom",
+			 (char *)url,
+			 NULL };
+	vb_proc_opts_t o = { .timeout_ms = 60000 };
+	vb_error_t err;
+	int rc;
+
+	if (vb_proc_which("chromium", chromium, sizeof(chromium)) < 0)
+		VB_SKIP("chromium not installed (apt-get install chromium)");
+	snprintf(size, sizeof(size), "--window-size=%d,1000", width);
+	snprintf(profile, sizeof(profile), "%s/chromium-profile-XXXXXX", tmpdir);
+	ck_assert_ptr_nonnull(mkdtemp(profile));
+	snprintf(ud, sizeof(ud), "--user-data-dir=%s", profile);
+	rc = vb_proc_capture(argv, &o, dom, len, errs, sizeof(errs), &err);
+	vb_rm_rf(profile);
+	ck_assert_msg(rc == 0, "chromium exited %d: %s %s", rc, err.msg, errs);
 }

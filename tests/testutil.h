@@ -176,6 +176,14 @@ char *vb_test_read_text(const char *dir, const char *name, size_t max);
  */
 void vb_test_compare_golden(const char *name, const char *got, size_t len);
 
+/*
+ * Open @url in headless Chromium with a window @width x 1000 px and its
+ * DOM after the page loaded (scripts run) into @dom; the profile in a
+ * temporary directory under @tmpdir, removed.  Skips the test (VB_SKIP)
+ * when chromium is not installed; fails when it does not exit 0.
+ */
+void vb_test_chromium_dom(const char *tmpdir, const char *url, int width, char *dom, size_t len);
+
 /* ---- debris ------------------------------------------------------------------- */
 
 /*

@@ -1,6 +1,7 @@
 /*
- * csv.c - summary.csv (table.h): one row per environment, workload
- * and quantity, RFC 4180.  Formatting only; the column order is documented
+ * csv.c - summary.csv (table.h): the group and overall rows of each
+ * environment, then one row per environment, workload and quantity, RFC
+ * 4180.  Formatting only; the column order is documented
  * in table.h and docs/statistics.md and is part of the interface.  Text
  * from the run goes through vb_text_put_csv (textsafe.h): quoted when it
  * must be, control characters shown escaped, a cell that would start a
@@ -126,6 +127,53 @@ static void env_rows(FILE *out, const json_t *sum, const json_t *e, const json_t
 	}
 }
 
+/*
+ * The rows of the groups, first: per group (kind cpu, mem, io, ...; "all"
+ * overall) and environment, the geometric mean of the overheads over the
+ * group's workloads with its interval and verdict (summary.json "groups").
+ */
+static void group_rows(FILE *out, const json_t *sum)
+{
+	const char *name, *kind;
+	json_t *g, *ge;
+	char n[24], note[160];
+	size_t i;
+
+	json_array_foreach(json_object_get(sum, "groups"), i, g) {
+		kind = jstr(g, "kind") ?: "";
+		json_object_foreach(json_object_get(g, "envs"), name, ge) {
+			field(out, name, 0);
+			field(out, "", 0); /* no one workload */
+			field(out, kind, 0);
+			field(out, strcmp(kind, "all") ? "group" : "overall", 0);
+			field(out, "overhead_geomean", 0);
+			field(out, "ratio", 0);
+			field(out, "lower", 0);
+			snprintf(n, sizeof(n), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(json_object_get(ge, "reps")));
+			field(out, n, 0);
+			fputs(",,,,", out); /* median, ci_low, ci_high, cv: of a metric */
+			field(out, json_is_true(json_object_get(ge, "indicative")) ? "true" : "false",
+			      0);
+			num_field(out, ge, "geomean");
+			num_field(out, ge, "ci_low");
+			num_field(out, ge, "ci_high");
+			field(out, jstr(ge, "verdict"), 0);
+			field(out, "", 0); /* host_cost_ratio */
+			field(out, "ok", 0);
+			snprintf(note, sizeof(note),
+				 "%s: geometric mean over %" JSON_INTEGER_FORMAT " workload(s)%s",
+				 jstr(g, "label") ?: kind,
+				 json_integer_value(json_object_get(ge, "workloads")),
+				 jstr(ge, "undecided") ? "; undecided: " : "");
+			if (jstr(ge, "undecided"))
+				snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s",
+					 jstr(ge, "undecided"));
+			field(out, note, 1);
+		}
+	}
+}
+
 void vb_report_csv(const json_t *sum, FILE *out)
 {
 	json_t *e, *w;
@@ -133,6 +181,7 @@ void vb_report_csv(const json_t *sum, FILE *out)
 
 	for (i = 0; i < NCOLS; i++)
 		field(out, columns[i], i == NCOLS - 1);
+	group_rows(out, sum);
 	json_array_foreach(json_object_get(sum, "environments"), i, e)
 		json_array_foreach(json_object_get(sum, "workloads"), j, w)
 			env_rows(out, sum, e, w);

@@ -115,28 +115,29 @@ static const char *dagger(const json_t *o)
 	return json_is_true(json_object_get(o, "indicative")) ? " \xe2\x80\xa0" : "";
 }
 
-/* ---- header: warnings and runs ---- */
+/* ---- warnings and runs ---- */
 
-static void html_header(FILE *out, const json_t *sum)
+static void html_warnings(FILE *out, const json_t *sum)
 {
-	int virt = json_is_true(json_object_get(json_object_get(sum, "host"), "virtualized"));
-	json_t *w;
+	json_t *notes = vb_table_warnings(sum), *w;
 	size_t i;
 
-	fputs("<h1>vbench report</h1>\n<div id=\"warnings\">\n", out);
-	json_array_foreach(json_object_get(sum, "warnings"), i, w) {
-		fprintf(out, "<p class=\"warning\"%s><strong>Warning:</strong> ",
-			virt && i == 0 ? " id=\"virtualized-host\"" : "");
+	fputs("<div id=\"warnings\">\n", out);
+	json_array_foreach(notes, i, w) {
+		fputs("<p class=\"warning\"><strong>Warning:</strong> ", out);
 		vb_html_text(out, json_string_value(w));
 		fputs("</p>\n", out);
 	}
 	fputs("</div>\n", out);
+	json_decref(notes);
 }
 
 /* The answer at a glance: one sentence per virtualization type (table.h vb_table_headline). */
 static void html_headline(FILE *out, const json_t *sum)
 {
 	json_t *lines = vb_table_headline(sum), *l;
+	int virt = json_is_object(
+	    json_object_get(json_object_get(sum, "headline"), "virtualized_host"));
 	char intro[512];
 	size_t i;
 
@@ -144,7 +145,9 @@ static void html_headline(FILE *out, const json_t *sum)
 	vb_html_text(out, vb_table_headline_intro(sum, intro, sizeof(intro)));
 	fputs("</p>\n<ul>\n", out);
 	json_array_foreach(lines, i, l) {
-		fputs("<li>", out);
+		/* the virtualized host's line comes first when there is one */
+		fputs(i == 0 && virt ? "<li id=\"virtualized-host\" class=\"warning\">" : "<li>",
+		      out);
 		vb_html_text(out, json_string_value(l));
 		fputs("</li>\n", out);
 	}
@@ -515,9 +518,10 @@ void vb_html_page_start(FILE *out, const char *title)
 void vb_report_html(const json_t *sum, const json_t *charts, const json_t *explain, FILE *out)
 {
 	vb_html_page_start(out, "vbench report");
-	html_header(out, sum);
+	fputs("<h1>vbench report</h1>\n", out);
 	html_headline(out, sum);
 	html_overview(out, charts);
+	html_warnings(out, sum);
 	html_contents(out, sum, explain);
 	html_overhead(out, sum);
 	html_runs(out, sum);

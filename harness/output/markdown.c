@@ -109,18 +109,20 @@ static void md_headline(FILE *out, const json_t *sum)
 
 static void md_header(FILE *out, const json_t *sum)
 {
-	json_t *w, *r;
+	json_t *w, *r, *notes;
 	size_t i;
 
 	fputs("# vbench report\n\n", out);
-	json_array_foreach(json_object_get(sum, "warnings"), i, w) {
+	md_headline(out, sum);
+	notes = vb_table_warnings(sum);
+	json_array_foreach(notes, i, w) {
 		fputs("> **Warning:** ", out);
 		md_text(out, json_string_value(w));
 		fputs("\n>\n", out);
 	}
-	if (json_array_size(json_object_get(sum, "warnings")))
+	if (json_array_size(notes))
 		fputs("\n", out);
-	md_headline(out, sum);
+	json_decref(notes);
 	fputs("## Runs\n\n| created | status | profile | repetitions | vbench | command |\n"
 	      "|---|---|---|---|---|---|\n",
 	      out);

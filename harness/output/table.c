@@ -14,6 +14,7 @@
 
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
+#include "harness/core/runfile.h"
 
 /* ---- formatting helpers ---- */
 
@@ -279,6 +280,21 @@ const char *vb_table_headline_intro(const json_t *sum, char *buf, size_t len)
 	return buf;
 }
 
+json_t *vb_table_warnings(const json_t *sum)
+{
+	int said = json_is_object(
+	    json_object_get(json_object_get(sum, "headline"), "virtualized_host"));
+	json_t *out = json_array(), *w;
+	size_t i;
+
+	json_array_foreach(json_object_get(sum, "warnings"), i, w)
+		if (json_is_string(w) &&
+		    !(said && !strncmp(json_string_value(w), VB_WARN_VIRTUAL_HOST,
+				       strlen(VB_WARN_VIRTUAL_HOST))))
+			json_array_append(out, w);
+	return out;
+}
+
 /* The headline on the terminal. */
 static void print_headline(const json_t *sum, size_t width, FILE *out)
 {
@@ -497,7 +513,7 @@ static void table_block(const json_t *sum, size_t from, size_t to, size_t ww, si
 void vb_table_print_width(const json_t *sum, size_t width, FILE *out)
 {
 	json_t *envs = json_object_get(sum, "environments"), *stats = json_object_get(sum, "statistics"),
-	       *e, *w;
+	       *e, *w, *notes;
 	size_t nenv = json_array_size(envs), *cw = calloc(nenv + 1, sizeof(size_t)), ww, mw, i,
 	       from, used;
 	const char *base = jstr(sum, "baseline");
@@ -508,9 +524,11 @@ void vb_table_print_width(const json_t *sum, size_t width, FILE *out)
 
 	if (!cw)
 		return;
-	json_array_foreach(json_object_get(sum, "warnings"), i, w)
-		wrapf(out, width, i ? "" : "\n", "  ", "NOTE: %s", json_string_value(w));
 	print_headline(sum, width, out);
+	notes = vb_table_warnings(sum);
+	json_array_foreach(notes, i, w)
+		wrapf(out, width, i ? "" : "\n", "  ", "NOTE: %s", json_string_value(w));
+	json_decref(notes);
 	json_array_foreach(json_object_get(sum, "results"), i, w)
 		indicative |=
 		    json_integer_value(json_object_get(w, "reps_ok")) < VB_STATS_INDICATIVE_N;

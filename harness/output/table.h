@@ -55,9 +55,14 @@ void vb_table_print(const json_t *summary, FILE *out);
  *   env, workload, kind, source, metric, unit, better, n, median, ci_low,
  *   ci_high, cv, indicative, overhead, overhead_ci_low, overhead_ci_high,
  *   verdict, host_cost_ratio, status, note
- * One row per environment, workload and quantity: each metric (source
- * "metric"), host CPU seconds per operation ("host"), each counter per
- * operation ("counter").  Numbers with 6 significant digits; an empty field
+ * First the groups: per group and environment (source "group", kind the
+ * group's: cpu, mem, io; source "overall", kind "all"), metric
+ * "overhead_geomean", unit "ratio", n the repetitions it rests on, the
+ * geometric mean of the overheads with its interval and verdict, note
+ * "<label>: geometric mean over N workload(s)".  Then one row per
+ * environment, workload and quantity: each metric (source "metric"), host
+ * CPU seconds per operation ("host"), each counter per operation
+ * ("counter").  Numbers with 6 significant digits; an empty field
  * is a value that does not exist (unavailable, no baseline), never zero.
  * status: ok, unavailable (note: the reason), no-data.
  */
@@ -125,6 +130,13 @@ json_t *vb_table_headline(const json_t *summary);
 
 /* The sentence that introduces the headline (what the figures are), into @buf. */
 const char *vb_table_headline_intro(const json_t *summary, char *buf, size_t len);
+
+/*
+ * The warnings of @summary to print after its headline, as an array of
+ * strings (new reference): every one but the baseline host's being a
+ * virtual machine when the headline says so already (one place, once).
+ */
+json_t *vb_table_warnings(const json_t *summary);
 
 /* ---- formatting helpers shared by the printers ---- */
 
