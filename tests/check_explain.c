@@ -23,6 +23,7 @@
 #include "harness/analysis/explain.h"
 #include "harness/core/runfile.h"
 #include "harness/analysis/summary.h"
+#include "harness/output/html_int.h"
 #include "lib/util.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
@@ -243,6 +244,8 @@ START_TEST(test_vm_verdicts)
 {
 	json_t *run = vb_test_load_fixture(FIXTURE), *x;
 	char *md;
+	size_t len;
+	FILE *f;
 
 	add_vms(run, 8.0);
 	x = explain(run, &md);
@@ -269,6 +272,14 @@ START_TEST(test_vm_verdicts)
 	ck_assert_str_eq(json_string_value(json_object_get(
 			     json_array_get(json_object_get(x, "unavailable"), 0), "name")),
 			 "kvm");
+	/* ... and the Markdown says it once, with the reason (it said nothing) */
+	ck_assert_ptr_nonnull(strstr(md, "Not available here: kvm (KVM is not hardware-accelerated"));
+	free(md);
+	f = open_memstream(&md, &len);
+	vb_html_explain(f, x); /* report.html's explain section the same */
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(md, "Not available here: kvm (KVM is not hardware-accelerated"));
+	ck_assert_ptr_null(strstr(md, "<td>kvm</td>"));
 	free(md);
 	json_decref(x);
 	json_decref(run);

@@ -136,6 +136,16 @@ static void environments(FILE *out, const json_t *x)
 		}
 	}
 	fputs("</table>\n", out);
+	/* the unavailable ones once, with their reasons, in no table */
+	json_array_foreach (json_object_get(x, "unavailable"), i, e) {
+		fputs(i ? "; " : "<p class=\"note\">Not available here: ", out);
+		vb_html_text(out, jstr(e, "name"));
+		fputs(" (", out);
+		vb_html_text(out, jstr(e, "reason"));
+		fputs(")", out);
+	}
+	if (json_array_size(json_object_get(x, "unavailable")))
+		fputs(".</p>\n", out);
 }
 
 /* The CSS class of a claim's or test's verdict. */

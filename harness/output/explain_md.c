@@ -108,6 +108,16 @@ static void environments(const json_t *x, FILE *out)
 		}
 	}
 	fputc('\n', out);
+	/* the unavailable ones once, with their reasons, in no table */
+	json_array_foreach(json_object_get(x, "unavailable"), i, e) {
+		fputs(i ? "; " : "Not available here: ", out);
+		md(out, jstr(e, "name"));
+		fputs(" (", out);
+		md(out, jstr(e, "reason"));
+		fputs(")", out);
+	}
+	if (json_array_size(json_object_get(x, "unavailable")))
+		fputs(".\n\n", out);
 }
 
 /* "x7.90 [7.28-8.08]", "5.23 ms", "-" */
