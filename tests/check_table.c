@@ -105,6 +105,48 @@ START_TEST(test_width_source)
 }
 END_TEST
 
+/* Unavailable counters: one line per reason and set, exact. */
+START_TEST(test_unavailable_condensed)
+{
+	static const char *const pmu = "no hardware PMU", *const map = "no perf mapping";
+	json_t *sum = json_pack("{s:{s:[]}}", "unavailable", "counters"), *out, *e;
+	json_t *list = json_object_get(json_object_get(sum, "unavailable"), "counters");
+	static const char *const envs[] = { "bare", "container", "hosted" };
+	char all[256];
+	size_t i, k;
+
+	/* the same two counters unavailable for the same reason in three
+	 * environments and two workloads; one more in hosted only, for another */
+	for (i = 0; i < 3; i++)
+		for (k = 0; k < 2; k++)
+			json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:[s,s]}", "env", envs[i],
+							      "counter", k ? "PAPI_L1_DCM" : "PAPI_TOT_INS",
+							      "reason", pmu, "workloads", "cpu.int",
+							      "mem.stream"));
+	json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:[s]}", "env", "hosted", "counter",
+					      "PAPI_L2_TCM", "reason", map, "workloads", "cpu.int"));
+	out = vb_table_unavailable_counters(sum);
+	ck_assert_uint_eq(json_array_size(out), 2);
+	e = json_array_get(out, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "reason")), pmu);
+	ck_assert_int_gt(json_dumpb(json_object_get(e, "envs"), all, sizeof(all) - 1, JSON_COMPACT), 0);
+	all[json_dumpb(json_object_get(e, "envs"), all, sizeof(all) - 1, JSON_COMPACT)] = '\0';
+	ck_assert_str_eq(all, "[\"bare\",\"container\",\"hosted\"]");
+	ck_assert_uint_eq(json_array_size(json_object_get(e, "counters")), 2);
+	ck_assert_uint_eq(json_array_size(json_object_get(e, "workloads")), 2);
+	e = json_array_get(out, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(e, "reason")), map);
+	ck_assert_uint_eq(json_array_size(json_object_get(e, "envs")), 1);
+	json_decref(out);
+	/* container lacking one of the two: no longer the same set, its own line */
+	json_array_remove(list, 3);
+	out = vb_table_unavailable_counters(sum);
+	ck_assert_uint_eq(json_array_size(out), 3);
+	json_decref(out);
+	json_decref(sum);
+}
+END_TEST
+
 Suite *vb_suite_table(void)
 {
 	Suite *s = suite_create("table");
@@ -113,6 +155,7 @@ Suite *vb_suite_table(void)
 	tcase_add_test(tc, test_fits_width);
 	tcase_add_test(tc, test_blocks_and_wide);
 	tcase_add_test(tc, test_width_source);
+	tcase_add_test(tc, test_unavailable_condensed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -280,10 +280,25 @@ void vb_html_envs(FILE *out, const json_t *sum)
 
 /* ---- unavailable ---- */
 
+/* The strings of @a joined by ", " between @pre and @post. */
+static void list(FILE *out, const json_t *a, const char *pre, const char *post)
+{
+	json_t *w;
+	size_t i;
+
+	fputs(pre, out);
+	json_array_foreach(a, i, w) {
+		if (i)
+			fputs(", ", out);
+		vb_html_text(out, json_string_value(w));
+	}
+	fputs(post, out);
+}
+
 void vb_html_unavailable(FILE *out, const json_t *sum)
 {
-	json_t *u = json_object_get(sum, "unavailable"), *x, *w;
-	size_t i, j;
+	json_t *u = json_object_get(sum, "unavailable"), *x, *lines;
+	size_t i, n;
 
 	fputs("<section id=\"unavailable\">\n<h2>Unavailable</h2>\n<h3>Environments</h3>\n", out);
 	if (!json_array_size(json_object_get(u, "environments")))
@@ -304,21 +319,23 @@ void vb_html_unavailable(FILE *out, const json_t *sum)
 		fputs("<p>Every counter was available.</p>\n", out);
 	else
 		fputs("<ul>\n", out);
-	json_array_foreach(json_object_get(u, "counters"), i, x) {
+	/* one line per reason: the counters, where, and why */
+	lines = vb_table_unavailable_counters(sum);
+	json_array_foreach(lines, i, x) {
 		fputs("<li>", out);
-		vb_html_str(out, x, "env", "");
-		fputs(" / ", out);
-		vb_html_str(out, x, "counter", "");
-		fputs(" (", out);
-		json_array_foreach(json_object_get(x, "workloads"), j, w) {
-			if (j)
-				fputs(", ", out);
-			vb_html_text(out, json_string_value(w));
-		}
-		fputs("): ", out);
+		list(out, json_object_get(x, "counters"), "", "");
+		fputs(" in ", out);
+		list(out, json_object_get(x, "envs"), "", "");
+		n = json_array_size(json_object_get(x, "workloads"));
+		if (n > 3)
+			fprintf(out, " (%zu workloads)", n);
+		else
+			list(out, json_object_get(x, "workloads"), " (", ")");
+		fputs(": ", out);
 		vb_html_str(out, x, "reason", "");
 		fputs("</li>\n", out);
 	}
+	json_decref(lines);
 	if (json_array_size(json_object_get(u, "counters")))
 		fputs("</ul>\n", out);
 	fputs("</section>\n", out);

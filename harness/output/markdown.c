@@ -549,8 +549,8 @@ static void md_envs(FILE *out, const json_t *sum)
 
 static void md_unavailable(FILE *out, const json_t *sum)
 {
-	json_t *u = json_object_get(sum, "unavailable"), *x, *w;
-	size_t i, j;
+	json_t *u = json_object_get(sum, "unavailable"), *x, *w, *lines;
+	size_t i, j, n;
 
 	fputs("\n## Unavailable\n\n### Environments\n\n", out);
 	if (!json_array_size(json_object_get(u, "environments")))
@@ -563,16 +563,27 @@ static void md_unavailable(FILE *out, const json_t *sum)
 	fputs("\n### Counters\n\n", out);
 	if (!json_array_size(json_object_get(u, "counters")))
 		fputs("Every counter was available.\n", out);
-	json_array_foreach(json_object_get(u, "counters"), i, x) {
-		md_wrap(out, "- ", jstr(x, "env"), " / ");
-		md_text(out, jstr(x, "counter"));
-		fputs(" (", out);
-		json_array_foreach(json_object_get(x, "workloads"), j, w)
+	/* one line per reason: the counters, where, and why */
+	lines = vb_table_unavailable_counters(sum);
+	json_array_foreach(lines, i, x) {
+		fputs("- ", out);
+		json_array_foreach(json_object_get(x, "counters"), j, w)
 			md_wrap(out, j ? ", " : "", json_string_value(w), "");
-		fputs("): ", out);
+		fputs(" in ", out);
+		json_array_foreach(json_object_get(x, "envs"), j, w)
+			md_wrap(out, j ? ", " : "", json_string_value(w), "");
+		n = json_array_size(json_object_get(x, "workloads"));
+		if (n > 3)
+			fprintf(out, " (%zu workloads)", n);
+		else
+			json_array_foreach(json_object_get(x, "workloads"), j, w)
+				md_wrap(out, j ? ", " : " (", json_string_value(w),
+					j + 1 == n ? ")" : "");
+		fputs(": ", out);
 		md_text(out, jstr(x, "reason"));
 		fputs("\n", out);
 	}
+	json_decref(lines);
 }
 
 static void md_statistics(FILE *out, const json_t *sum)

@@ -295,6 +295,66 @@ json_t *vb_table_warnings(const json_t *sum)
 	return out;
 }
 
+/* Append string @s to array @a unless it holds it already. */
+static void add_once(json_t *a, const char *s)
+{
+	json_t *v;
+	size_t i;
+
+	if (!s)
+		return;
+	json_array_foreach(a, i, v)
+		if (!strcmp(json_string_value(v), s))
+			return;
+	json_array_append_new(a, json_string(s));
+}
+
+json_t *vb_table_unavailable_counters(const json_t *sum)
+{
+	json_t *by_env = json_array(), *out = json_array(), *x, *r, *w, *hit;
+	const char *why;
+	size_t i, j;
+
+	/* per reason and environment: its counters and workloads */
+	json_array_foreach(json_object_get(json_object_get(sum, "unavailable"), "counters"), i, x) {
+		why = jstr(x, "reason") ?: "no reason recorded";
+		hit = NULL;
+		json_array_foreach(by_env, j, r)
+			if (!strcmp(jstr(r, "reason"), why) &&
+			    !strcmp(json_string_value(json_array_get(json_object_get(r, "envs"), 0)),
+				    jstr(x, "env") ?: "?")) {
+				hit = r;
+				break;
+			}
+		if (!hit) {
+			hit = json_pack("{s:s,s:[],s:[s],s:[]}", "reason", why, "counters", "envs",
+					jstr(x, "env") ?: "?", "workloads");
+			json_array_append_new(by_env, hit);
+		}
+		add_once(json_object_get(hit, "counters"), jstr(x, "counter"));
+		json_array_foreach(json_object_get(x, "workloads"), j, w)
+			add_once(json_object_get(hit, "workloads"), json_string_value(w));
+	}
+	/* environments with the same reason, counters and workloads: one entry */
+	json_array_foreach(by_env, i, x) {
+		hit = NULL;
+		json_array_foreach(out, j, r)
+			if (!strcmp(jstr(r, "reason"), jstr(x, "reason")) &&
+			    json_equal(json_object_get(r, "counters"), json_object_get(x, "counters")) &&
+			    json_equal(json_object_get(r, "workloads"), json_object_get(x, "workloads"))) {
+				hit = r;
+				break;
+			}
+		if (hit)
+			add_once(json_object_get(hit, "envs"),
+				 json_string_value(json_array_get(json_object_get(x, "envs"), 0)));
+		else
+			json_array_append(out, x);
+	}
+	json_decref(by_env);
+	return out;
+}
+
 /* The headline on the terminal. */
 static void print_headline(const json_t *sum, size_t width, FILE *out)
 {

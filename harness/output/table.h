@@ -138,6 +138,17 @@ const char *vb_table_headline_intro(const json_t *summary, char *buf, size_t len
  */
 json_t *vb_table_warnings(const json_t *summary);
 
+/*
+ * The unavailable counters of @summary ("unavailable"."counters": one entry
+ * per environment and counter) condensed, in first-seen order, to one entry
+ * per reason and set of counters and workloads, with every environment
+ * they hold for: {"reason", "counters": [...], "envs": [...], "workloads":
+ * [...]}, each list without repeats, each entry exact (every counter
+ * unavailable for that reason in every environment and workload listed).
+ * New reference.
+ */
+json_t *vb_table_unavailable_counters(const json_t *summary);
+
 /* ---- formatting helpers shared by the printers ---- */
 
 /* A value with 4 significant digits, no exponent between 1e-3 and 1e12; "-" if not finite. */
