@@ -147,6 +147,35 @@ START_TEST(test_unavailable_condensed)
 }
 END_TEST
 
+/* Units from the names: bytes, times; other keys as they are. */
+START_TEST(test_units)
+{
+	char b[48];
+	json_t *v;
+
+	ck_assert_str_eq(vb_table_fmt_bytes(512, b, sizeof(b)), "512 B");
+	ck_assert_str_eq(vb_table_fmt_bytes(32768, b, sizeof(b)), "32 KiB");
+	ck_assert_str_eq(vb_table_fmt_bytes(1073741824.0, b, sizeof(b)), "1 GiB");
+	ck_assert_str_eq(vb_table_fmt_bytes(1449551460.0, b, sizeof(b)), "1.35 GiB");
+	ck_assert_str_eq(vb_table_fmt_bytes(11093856, b, sizeof(b)), "10.6 MiB");
+	v = json_integer(1073741824);
+	ck_assert_str_eq(vb_table_fmt_unit("memory_bytes", v, b, sizeof(b)), "1 GiB");
+	ck_assert_str_eq(vb_table_fmt_unit("bytes", v, b, sizeof(b)), "1 GiB");
+	ck_assert_ptr_null(vb_table_fmt_unit("cpus", v, b, sizeof(b)));
+	ck_assert_ptr_null(vb_table_fmt_unit("_bytes", v, b, sizeof(b))); /* a suffix alone */
+	json_decref(v);
+	v = json_integer(9282491);
+	ck_assert_str_eq(vb_table_fmt_unit("start_latency_ns", v, b, sizeof(b)), "9.282 ms");
+	json_decref(v);
+	v = json_real(2.651);
+	ck_assert_str_eq(vb_table_fmt_unit("prepare_s", v, b, sizeof(b)), "2.651 s");
+	json_decref(v);
+	v = json_string("1073741824");
+	ck_assert_ptr_null(vb_table_fmt_unit("memory_bytes", v, b, sizeof(b))); /* no number */
+	json_decref(v);
+}
+END_TEST
+
 Suite *vb_suite_table(void)
 {
 	Suite *s = suite_create("table");
@@ -156,6 +185,7 @@ Suite *vb_suite_table(void)
 	tcase_add_test(tc, test_blocks_and_wide);
 	tcase_add_test(tc, test_width_source);
 	tcase_add_test(tc, test_unavailable_condensed);
+	tcase_add_test(tc, test_units);
 	suite_add_tcase(s, tc);
 	return s;
 }

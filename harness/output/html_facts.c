@@ -83,7 +83,7 @@ void vb_html_flags(FILE *out, const json_t *sum)
 void vb_html_host(FILE *out, const json_t *sum)
 {
 	json_t *h = json_object_get(sum, "host"), *a = json_object_get(sum, "allocation"), *v;
-	char size[32];
+	char size[32], name[40];
 	const char *key;
 
 	fputs("<section id=\"host\">\n<h2>Host</h2>\n<ul>\n<li>CPU: ", out);
@@ -96,9 +96,10 @@ void vb_html_host(FILE *out, const json_t *sum)
 	fputs("</li>\n<li>caches:", out);
 	json_object_foreach(json_object_get(h, "caches"), key, v)
 		if (json_is_integer(v)) {
-			fputc(' ', out);
-			vb_html_text(out, key);
-			fprintf(out, " %" JSON_INTEGER_FORMAT, json_integer_value(v));
+			snprintf(name, sizeof(name), " %.*s ", (int)strcspn(key, "_"),
+				 key); /* l1d_bytes: "l1d" */
+			vb_html_text(out, name);
+			vb_html_text(out, vb_table_fmt_unit("bytes", v, size, sizeof(size)));
 		}
 	fputs("</li>\n<li>kernel: ", out);
 	vb_html_str(out, h, "kernel_release", "unknown");
@@ -128,8 +129,8 @@ void vb_html_host(FILE *out, const json_t *sum)
 		fprintf(out, "<li>allocation per environment: %" JSON_INTEGER_FORMAT " CPU(s) (",
 			jint(a, "cpus"));
 		vb_html_str(out, a, "env_cpus", "?");
-		fprintf(out, "), %" JSON_INTEGER_FORMAT " bytes of memory; harness on CPUs ",
-			jint(a, "memory_bytes"));
+		fprintf(out, "), %s of memory; harness on CPUs ",
+			vb_table_fmt_bytes((double)jint(a, "memory_bytes"), size, sizeof(size)));
 		vb_html_str(out, a, "harness_cpus", "?");
 		fputs("; ", out);
 		vb_html_str(out, a, "cgroup", "no cgroup");
@@ -160,6 +161,7 @@ static void html_scalar(FILE *out, const json_t *v)
 static void html_tree(FILE *out, const json_t *v, const char *skip, int depth)
 {
 	const char *key;
+	char u[48];
 	json_t *x;
 	size_t i;
 
@@ -175,7 +177,10 @@ static void html_tree(FILE *out, const json_t *v, const char *skip, int depth)
 			fputs("<li>", out);
 			vb_html_text(out, key);
 			fputs(": ", out);
-			html_tree(out, x, NULL, depth + 1);
+			if (vb_table_fmt_unit(key, x, u, sizeof(u)))
+				vb_html_text(out, u); /* with the unit its name carries */
+			else
+				html_tree(out, x, NULL, depth + 1);
 			fputs("</li>\n", out);
 		}
 		fputs("</ul>\n", out);
@@ -269,10 +274,23 @@ static void html_env(FILE *out, const json_t *e)
 
 void vb_html_envs(FILE *out, const json_t *sum)
 {
-	json_t *e;
-	size_t i;
+	json_t *e, *rows = vb_table_env_facts(sum), *c;
+	size_t i, k;
 
-	fputs("<section id=\"environments\">\n<h2>Environments</h2>\n", out);
+	fputs("<section id=\"environments\">\n<h2>Environments</h2>\n<div class=\"scroll\">"
+	      "<table>\n",
+	      out);
+	json_array_foreach(rows, i, e) {
+		fputs("<tr>", out);
+		json_array_foreach(e, k, c) {
+			fputs(i ? "<td>" : "<th>", out);
+			vb_html_text(out, json_string_value(c));
+			fputs(i ? "</td>" : "</th>", out);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</table></div>\n", out);
+	json_decref(rows);
 	json_array_foreach(json_object_get(sum, "environments"), i, e)
 		html_env(out, e);
 	fputs("</section>\n", out);

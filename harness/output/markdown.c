@@ -389,7 +389,7 @@ static void md_flags(FILE *out, const json_t *sum)
 static void md_host(FILE *out, const json_t *sum)
 {
 	json_t *h = json_object_get(sum, "host"), *a = json_object_get(sum, "allocation"), *v;
-	char size[32];
+	char size[32], name[40];
 	const char *key;
 
 	fputs("\n## Host\n\n", out);
@@ -400,8 +400,10 @@ static void md_host(FILE *out, const json_t *sum)
 	fputs("- caches:", out);
 	json_object_foreach(json_object_get(h, "caches"), key, v)
 		if (json_is_integer(v)) {
-			md_wrap(out, " ", key, "");
-			fprintf(out, " %" JSON_INTEGER_FORMAT, json_integer_value(v));
+			snprintf(name, sizeof(name), " %.*s ", (int)strcspn(key, "_"),
+				 key); /* l1d_bytes: "l1d" */
+			md_text(out, name);
+			md_text(out, vb_table_fmt_unit("bytes", v, size, sizeof(size)));
 		}
 	md_wrap(out, "\n- kernel: ", jstr(h, "kernel_release") ?: "unknown", " ");
 	md_wrap(out, "", jstr(h, "kernel_version") ?: "", " (");
@@ -426,14 +428,27 @@ static void md_host(FILE *out, const json_t *sum)
 		fprintf(out, "- allocation per environment: %" JSON_INTEGER_FORMAT " CPU(s) (",
 			jint(a, "cpus"));
 		md_text(out, jstr(a, "env_cpus") ?: "?");
-		fprintf(out, "), %" JSON_INTEGER_FORMAT " bytes of memory; harness on CPUs ",
-			jint(a, "memory_bytes"));
+		fprintf(out, "), %s of memory; harness on CPUs ",
+			vb_table_fmt_bytes((double)jint(a, "memory_bytes"), size, sizeof(size)));
 		md_wrap(out, "", jstr(a, "harness_cpus") ?: "?", "; ");
 		md_wrap(out, "", jstr(a, "cgroup") ?: "no cgroup", " (");
 		fprintf(out, "%s)\n",
 			json_is_true(json_object_get(a, "cgroup_enforced")) ? "enforced"
 									    : "not enforced");
 	}
+}
+
+static void md_scalar(FILE *out, const json_t *v);
+
+/* Member @key's value @v: with the unit its name carries, else as it is. */
+static void md_value(FILE *out, const char *key, const json_t *v)
+{
+	char u[48];
+
+	if (vb_table_fmt_unit(key, v, u, sizeof(u)))
+		md_text(out, u);
+	else
+		md_scalar(out, v);
 }
 
 /* A JSON value on one line: strings bare, objects as "key: value, ...". */
@@ -451,7 +466,7 @@ static void md_scalar(FILE *out, const json_t *v)
 		s = NULL;
 		json_object_foreach((json_t *)v, key, x) {
 			md_wrap(out, s ? "; " : "", key, ": ");
-			md_scalar(out, x);
+			md_value(out, key, x);
 			s = "";
 		}
 		return;
@@ -491,7 +506,7 @@ static void md_tree(FILE *out, const json_t *o, int depth, const char *skip)
 			fputs("\n", out);
 		} else {
 			fputs(" ", out);
-			md_scalar(out, v);
+			md_value(out, key, v);
 			fputs("\n", out);
 		}
 	}
@@ -499,11 +514,23 @@ static void md_tree(FILE *out, const json_t *o, int depth, const char *skip)
 
 static void md_envs(FILE *out, const json_t *sum)
 {
-	json_t *e, *mem;
+	json_t *e, *mem, *rows, *c;
 	char a[32];
-	size_t i;
+	size_t i, k;
 
-	fputs("\n## Environments\n", out);
+	fputs("\n## Environments\n\n", out);
+	rows = vb_table_env_facts(sum);
+	json_array_foreach(rows, i, e) {
+		json_array_foreach(e, k, c)
+			md_wrap(out, "| ", json_string_value(c), " ");
+		fputs("|\n", out);
+		if (i == 0) {
+			json_array_foreach(e, k, c)
+				fputs("|---", out);
+			fputs("|\n", out);
+		}
+	}
+	json_decref(rows);
 	json_array_foreach(json_object_get(sum, "environments"), i, e) {
 		md_wrap(out, "\n### ", jstr(e, "name"), ": ");
 		env_title(out, e);

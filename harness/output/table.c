@@ -40,6 +40,53 @@ char *vb_table_fmt_num(double v, char *buf, size_t len)
 	return buf;
 }
 
+char *vb_table_fmt_bytes(double b, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	char d[32];
+	size_t u = 0;
+
+	if (!isfinite(b) || b < 0)
+		return vb_table_fmt_num(b, buf, len);
+	while (b >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(d, sizeof(d), u == 0 || b >= 100 || b == (double)(long long)b ? "%.0f" : "%.3g",
+		 b);
+	snprintf(buf, len, "%s %s", d, unit[u]);
+	return buf;
+}
+
+/* Whether @key ends in @suffix. */
+static int ends(const char *key, const char *suffix)
+{
+	size_t k = strlen(key), n = strlen(suffix);
+
+	return k > n && !strcmp(key + k - n, suffix);
+}
+
+const char *vb_table_fmt_unit(const char *key, const json_t *v, char *buf, size_t len)
+{
+	double x = json_number_value(v), s;
+	char d[32];
+
+	if (!key || !json_is_number(v))
+		return NULL;
+	if (ends(key, "_bytes") || !strcmp(key, "bytes"))
+		return vb_table_fmt_bytes(x, buf, len);
+	s = ends(key, "_ns") ? x / 1e9 : ends(key, "_us") ? x / 1e6 : ends(key, "_ms") ? x / 1e3
+	  : ends(key, "_s")  ? x
+			     : NAN;
+	if (isnan(s))
+		return NULL;
+	if (fabs(s) < 1 && s != 0)
+		snprintf(buf, len, "%s ms", vb_table_fmt_num(s * 1e3, d, sizeof(d)));
+	else
+		snprintf(buf, len, "%s s", vb_table_fmt_num(s, d, sizeof(d)));
+	return buf;
+}
+
 /* A ratio's digits without the "x". */
 static void ratio_digits(double r, char *buf, size_t len)
 {
@@ -353,6 +400,54 @@ json_t *vb_table_unavailable_counters(const json_t *sum)
 	}
 	json_decref(by_env);
 	return out;
+}
+
+json_t *vb_table_env_facts(const json_t *sum)
+{
+	json_t *rows = json_pack("[[s,s,s,s,s,s,s,s,s]]", "environment", "type", "mechanism",
+				 "start", "stop", "idle host memory", "CPUs", "memory limit",
+				 "limits"),
+	       *e, *lim, *mem;
+	char start[48], stop[48], idle[96], cpus[24], memlim[48], b[48];
+	size_t i;
+
+	json_array_foreach(json_object_get(sum, "environments"), i, e) {
+		lim = json_object_get(e, "limits");
+		mem = json_object_get(e, "memory_idle");
+		if (!vb_table_fmt_unit("start_latency_ns", json_object_get(e, "start_latency_ns"), start,
+				       sizeof(start)))
+			snprintf(start, sizeof(start), "-");
+		if (!vb_table_fmt_unit("stop_latency_ns", json_object_get(e, "stop_latency_ns"), stop,
+				       sizeof(stop)))
+			snprintf(stop, sizeof(stop), "-");
+		if (json_is_integer(json_object_get(mem, "pss_bytes")))
+			snprintf(idle, sizeof(idle), "%s PSS, %" JSON_INTEGER_FORMAT " process%s",
+				 vb_table_fmt_bytes((double)json_integer_value(
+							json_object_get(mem, "pss_bytes")),
+						    b, sizeof(b)),
+				 json_integer_value(json_object_get(mem, "processes")),
+				 json_integer_value(json_object_get(mem, "processes")) == 1 ? ""
+											  : "es");
+		else
+			snprintf(idle, sizeof(idle), "-");
+		if (json_is_integer(json_object_get(lim, "cpus")))
+			snprintf(cpus, sizeof(cpus), "%" JSON_INTEGER_FORMAT,
+				 json_integer_value(json_object_get(lim, "cpus")));
+		else if (jstr(lim, "cpus")) /* as the backend recorded it ("1", "0.5") */
+			snprintf(cpus, sizeof(cpus), "%.20s", jstr(lim, "cpus"));
+		else
+			snprintf(cpus, sizeof(cpus), "-");
+		if (!vb_table_fmt_unit("memory_bytes", json_object_get(lim, "memory_bytes"), memlim,
+				       sizeof(memlim)))
+			snprintf(memlim, sizeof(memlim), "-");
+		json_array_append_new(
+		    rows, json_pack("[s,s,s,s,s,s,s,s,s]", jstr(e, "name") ?: "?", jstr(e, "type") ?: "-",
+				    jstr(e, "mechanism") ?: "-", start, stop, idle, cpus, memlim,
+				    !json_is_object(lim)			      ? "-"
+				    : json_is_true(json_object_get(lim, "enforced")) ? "enforced"
+										      : "not enforced"));
+	}
+	return rows;
 }
 
 /* The headline on the terminal. */

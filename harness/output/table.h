@@ -149,6 +149,15 @@ json_t *vb_table_warnings(const json_t *summary);
  */
 json_t *vb_table_unavailable_counters(const json_t *summary);
 
+/*
+ * The environments of @summary at a glance, as rows of cells (strings, the
+ * header row first): environment, type, mechanism, start and stop
+ * latency, idle host memory (PSS and processes), CPUs, memory limit, and
+ * whether the limits were enforced, each with its unit; "-" where the run
+ * recorded nothing.  New reference.
+ */
+json_t *vb_table_env_facts(const json_t *summary);
+
 /* ---- formatting helpers shared by the printers ---- */
 
 /* A value with 4 significant digits, no exponent between 1e-3 and 1e12; "-" if not finite. */
@@ -175,6 +184,17 @@ char *vb_table_fmt_rule(const json_t *summary, char *buf, size_t len);
 /* A coefficient of variation as "4.4%", or "n/a" when it could not be
  * computed (not finite: no spread to speak of, or a value beyond range). */
 char *vb_table_fmt_cv(double cv, char *buf, size_t len);
+
+/* A size in bytes with a binary unit: "512 B", "32 KiB", "1.35 GiB". */
+char *vb_table_fmt_bytes(double bytes, char *buf, size_t len);
+
+/*
+ * The number @v of member @key with the unit its name carries (a key
+ * "bytes" or ending in _bytes: vb_table_fmt_bytes; _ns, _us, _ms: milliseconds or
+ * seconds; _s: seconds), into @buf; NULL when @key names no unit or @v is
+ * no number (the caller prints it as it is).
+ */
+const char *vb_table_fmt_unit(const char *key, const json_t *v, char *buf, size_t len);
 
 /* The numeric value of @key in @o (NaN when null or absent). */
 double vb_table_num(const json_t *o, const char *key);
