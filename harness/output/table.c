@@ -237,8 +237,7 @@ static void wrapf(FILE *out, size_t width, const char *first, const char *indent
 	va_end(ap);
 }
 
-/* A group's geometric mean object @ge: "x0.97 [0.94-1.02] undecided (too few repetitions)". */
-static void fmt_geomean(const json_t *ge, char *buf, size_t len)
+char *vb_table_fmt_geomean(const json_t *ge, char *buf, size_t len)
 {
 	char o[CELL], v[64];
 
@@ -252,6 +251,7 @@ static void fmt_geomean(const json_t *ge, char *buf, size_t len)
 			 vb_table_fmt_verdict(ge, v, sizeof(v)));
 	else
 		snprintf(buf, len, "undecided (too few repetitions)");
+	return buf;
 }
 
 /* The headline's sentence of one type @t ("Containers: container x1.01 ..."). */
@@ -267,11 +267,11 @@ static char *headline_type(const json_t *t)
 		return NULL;
 	fprintf(f, "%s:", jstr(t, "label"));
 	json_array_foreach(json_object_get(t, "environments"), i, e) {
-		fmt_geomean(json_object_get(e, "overall"), buf, sizeof(buf));
+		vb_table_fmt_geomean(json_object_get(e, "overall"), buf, sizeof(buf));
 		fprintf(f, "%s %s (%s) %s overall", i ? ";" : "", jstr(e, "name"),
 			jstr(e, "mechanism"), buf);
 		json_array_foreach(json_object_get(e, "groups"), j, g) {
-			fmt_geomean(g, buf, sizeof(buf));
+			vb_table_fmt_geomean(g, buf, sizeof(buf));
 			fprintf(f, "%s %s %s", j ? "," : ", per group:", jstr(g, "label"), buf);
 		}
 	}
@@ -521,7 +521,7 @@ static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_
 		ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name"));
 		if (!ge)
 			continue;
-		fmt_geomean(ge, buf, sizeof(buf));
+		vb_table_fmt_geomean(ge, buf, sizeof(buf));
 		fprintf(f, "%s %s %s", sep, jstr(e, "name"), buf);
 		sep = ";";
 	}
