@@ -109,6 +109,8 @@ LIB_SRCS += harness/analysis/explain_noisy.c
 LIB_SRCS += harness/analysis/samples.c
 # harness/output/: terminal table, CSV, Markdown, HTML, charts, the report directory
 LIB_SRCS += harness/output/table.c
+LIB_SRCS += harness/output/table_fmt.c
+LIB_SRCS += harness/output/table_facts.c
 LIB_SRCS += harness/output/csv.c
 LIB_SRCS += harness/output/reps_csv.c
 LIB_SRCS += harness/output/markdown.c
