@@ -16,6 +16,7 @@
 #include "harness/run/resume.h"
 #include "harness/run/runner.h"
 #include "bench/cmd.h"
+#include "lib/term.h"
 
 /* Returns @rc, or VB_EXIT_INTERRUPT when the report was interrupted. */
 static int write_report(const vb_run_cfg_t *cfg, int rc)
@@ -30,7 +31,7 @@ static int write_report(const vb_run_cfg_t *cfg, int rc)
 		if (err.code == VB_EINTR || vb_undo_interrupted())
 			return VB_EXIT_INTERRUPT;
 	} else if (!cfg->quiet)
-		fprintf(stderr, "vbench: report in %s/report.html\n", cfg->out);
+		vb_term_say(stderr, "report in %s/report.html", cfg->out);
 	return vb_undo_interrupted() ? VB_EXIT_INTERRUPT : rc;
 }
 

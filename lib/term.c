@@ -3,6 +3,7 @@
  */
 #include "lib/term.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -107,4 +108,22 @@ size_t vb_term_wrap(FILE *f, const char *text, size_t col, size_t indent, size_t
 		text += wl;
 	}
 	return col;
+}
+
+void vb_term_say(FILE *f, const char *fmt, ...)
+{
+	char text[2048];
+	va_list ap;
+	int fd = fileno(f);
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (fd < 0 || !isatty(fd)) {
+		fprintf(f, "vbench: %s\n", text);
+		return;
+	}
+	fputs("vbench: ", f);
+	vb_term_wrap(f, text, 8, 2, vb_term_width(fd));
+	fputc('\n', f);
 }

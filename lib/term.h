@@ -41,4 +41,12 @@ size_t vb_term_cut(char *s, size_t width);
  */
 size_t vb_term_wrap(FILE *f, const char *text, size_t col, size_t indent, size_t width);
 
+/*
+ * One message of vbench on @f: "vbench: " and the printf-formatted text,
+ * ended with a line end.  On a terminal it is wrapped to its width (the
+ * next lines indented by two); elsewhere (a log, a pipe) it stays one line
+ * to search.
+ */
+void vb_term_say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

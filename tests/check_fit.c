@@ -159,6 +159,15 @@ START_TEST(test_status_line_width)
 		n++;
 	}
 	ck_assert_msg(n >= 6, "%zu status lines in: %s", n, text);
+	/* and every other line, the notes at the start (the virtualized host's
+	 * took 150 columns) and the summary at the end: within 60 */
+	for (p = text; *p; p = end + (*end != '\0')) {
+		if (!strncmp(p, "\033[K", 3))
+			p += 3;
+		end = p + strcspn(p, "\r\n");
+		ck_assert_msg(vb_term_cols(p, (size_t)(end - p)) <= 60, "a line of %zu columns: '%.*s'",
+			      vb_term_cols(p, (size_t)(end - p)), (int)(end - p), p);
+	}
 	free(text);
 }
 END_TEST

@@ -25,6 +25,7 @@
 
 #include "harness/core/marker.h"
 #include "lib/safefs.h"
+#include "lib/term.h"
 #include "lib/util.h"
 
 #define VB_MAX_RES 256
@@ -70,7 +71,7 @@ static int insert(vb_undo_kind_t kind, pid_t pid, const char *path, void (*fn)(v
 	int i = free_slot();
 
 	if (i == VB_MAX_RES) {
-		fprintf(stderr, "vbench: resource table full; releasing at once\n");
+		vb_term_say(stderr, "resource table full; releasing at once");
 		return 0;
 	}
 	table[i].kind = kind;

@@ -46,6 +46,7 @@
 #include "harness/env/vm_int.h"
 #include "lib/hostinfo.h"
 #include "lib/safefs.h"
+#include "lib/term.h"
 #include "lib/util.h"
 
 /* ==== options ============================================================ */
@@ -163,7 +164,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 				    vb_format_size(p->allowance, b, sizeof(b)),
 				    vb_format_size(avail, c, sizeof(c)));
 	if (!cfg->quiet)
-		fprintf(stderr, "vbench: %s: preparing the guest image\n", name);
+		vb_term_say(stderr, "%s: preparing the guest image", name);
 	if (vb_guestimage_prepare(vm_conf(env)->kernel ? vm_conf(env)->kernel : "", cfg->agent_path,
 				  &p->img, err) < 0) {
 		err->code = err->code == VB_ESYS ? VB_EUNAVAIL : err->code;

@@ -21,6 +21,7 @@
 #include "harness/core/runfile.h"
 #include "lib/safefs.h"
 #include "harness/analysis/summary.h"
+#include "lib/term.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
 
@@ -112,7 +113,7 @@ int vb_report_dir_write_at(const json_t *sum, int dirfd, const char *dir,
 		}
 		json_array_foreach(json_object_get(charts, "notes"), i, n)
 			if (o->log)
-				fprintf(o->log, "vbench: %s\n", json_string_value(n));
+				vb_term_say(o->log, "%s", json_string_value(n));
 	}
 	vb_test_point("report", NULL);
 	if (vb_undo_interrupted()) {

@@ -22,6 +22,7 @@
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
 #include "harness/env/env.h"
+#include "lib/term.h"
 #include "lib/util.h"
 
 #define MARKER_MAX (1u << 20) /* a marker is a few KB; refuse anything huge */
@@ -343,10 +344,10 @@ static void clean_dead(const vb_clean_opts_t *o, int dfd, marker_t *m, const cha
 			fprintf(o->out, "  removed marker %s\n", m->file);
 	}
 	if (o->brief)
-		fprintf(
+		vb_term_say(
 		    o->out,
-		    "vbench: removed what killed run %d (%s) left: %u removed, %u already gone, "
-		    "%u refused, %u failed%s\n",
+		    "removed what killed run %d (%s) left: %u removed, %u already gone, "
+		    "%u refused, %u failed%s",
 		    m->pid, m->cmd, n[DONE], n[GONE], n[REFUSED], n[FAILED],
 		    n[REFUSED] || n[FAILED] ? " (vbench clean says more)" : "");
 	st->dead++;

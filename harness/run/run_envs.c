@@ -18,6 +18,7 @@
 #include "harness/core/agentmsg.h"
 #include "harness/core/undo.h"
 #include "lib/textsafe.h"
+#include "lib/term.h"
 #include "lib/util.h"
 
 /* ---- environments --------------------------------------------------- */
@@ -145,14 +146,14 @@ size_t vb_run_start_envs(run_state_t *st)
 			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, ops->name, old);
 		vb_env_init(&st->envs[i], ops, st->cfg, "");
 		if (!st->cfg->quiet)
-			fprintf(stderr, "vbench: starting %s (%s)\n", ops->name, ops->type);
+			vb_term_say(stderr, "starting %s (%s)", ops->name, ops->type);
 		if (vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
 			st->up[i] = 1;
 			nup++;
 		} else {
 			char why[600];
 
-			fprintf(stderr, "vbench: %s unavailable: %s\n", ops->name,
+			vb_term_say(stderr, "%s unavailable: %s", ops->name,
 				vb_text_term(json_string_value(json_object_get(rec, "reason")), why,
 					     sizeof(why)));
 		}
@@ -179,7 +180,7 @@ void vb_run_record_stop(run_state_t *st, size_t i)
 		 env->ops->name, st->cfg->stop_timeout_s);
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(msg));
 	if (!st->cfg->quiet)
-		fprintf(stderr, "vbench: NOTE: %s\n", msg);
+		vb_term_say(stderr, "NOTE: %s", msg);
 }
 
 /* The baseline environment used to calibrate: the run's own instance,

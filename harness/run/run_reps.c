@@ -151,7 +151,7 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 		snprintf(env->reason, sizeof(env->reason),
 			 "%d protocol errors in a row, the last: %s", VB_RUN_MAX_PROTOCOL_ERRORS,
 			 why);
-		fprintf(stderr, "vbench: %s: given up: %s\n", ops->name, env->reason);
+		vb_term_say(stderr, "%s: given up: %s", ops->name, env->reason);
 		return;
 	}
 	vb_env_init(env, ops, st->cfg, "");
@@ -160,7 +160,7 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 		snprintf(env->reason, sizeof(env->reason),
 			 "a new instance after a protocol error did not start: %s",
 			 json_string_value(json_object_get(rec, "reason")) ?: "?");
-		fprintf(stderr, "vbench: %s: %s\n", ops->name, env->reason);
+		vb_term_say(stderr, "%s: %s", ops->name, env->reason);
 		json_decref(rec);
 		return;
 	}
@@ -312,7 +312,7 @@ static int restart_env(run_state_t *st, size_t i)
 	vb_run_record_stop(st, i);
 	vb_env_init(env, ops, st->cfg, "");
 	if (vb_run_env_bring_up(st, env, st->env_rec[i]) < 0) {
-		fprintf(stderr, "vbench: %s: new instance failed: %s\n", ops->name, env->reason);
+		vb_term_say(stderr, "%s: new instance failed: %s", ops->name, env->reason);
 		st->failures++;
 		return -1;
 	}

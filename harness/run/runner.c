@@ -34,6 +34,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/run/run_int.h"
 #include "lib/textsafe.h"
+#include "lib/term.h"
 #include "lib/util.h"
 
 /* The calibration instance @env answered out of step (@why): a fresh one
@@ -105,7 +106,7 @@ static int recorded_params(run_state_t *st, size_t i, json_t **old)
 		}
 		vb_error_clear(&err);
 		if (vb_params_from_json(w, &st->params[i], p, &err) < 0) {
-			fprintf(stderr, "vbench: %s: recorded parameters: %s\n", w->name, err.msg);
+			vb_term_say(stderr, "%s: recorded parameters: %s", w->name, err.msg);
 			st->failures++;
 			return 1; /* not sized again, not run */
 		}
@@ -154,7 +155,7 @@ static void size_workloads(run_state_t *st)
 		    (!fixed && vb_sizing_calibrate(w, &st->params[i], st->cfg->profile->target_s,
 						   probe_once, st, &cal, &err) < 0)) {
 			json_object_set_new(rec, "error", json_string(err.msg));
-			fprintf(stderr, "vbench: %s: %s\n", w->name, err.msg);
+			vb_term_say(stderr, "%s: %s", w->name, err.msg);
 			st->failures++;
 			continue;
 		}
@@ -163,7 +164,7 @@ static void size_workloads(run_state_t *st)
 		json_object_set_new(rec, "calibration",
 				    cal ? cal : json_pack("{s:b}", "fixed_by_user", fixed));
 		if (!st->cfg->quiet)
-			fprintf(stderr, "vbench: sized %s\n", w->name);
+			vb_term_say(stderr, "sized %s", w->name);
 	}
 }
 
@@ -193,7 +194,7 @@ void vb_run_warn(run_state_t *st, const char *fmt, const char *arg)
 	vb_text_term(raw, buf, sizeof(buf)); /* @arg may be an agent's text */
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(buf));
 	if (!st->cfg->quiet) /* recorded in run.json all the same */
-		fprintf(stderr, "vbench: NOTE: %s\n", buf);
+		vb_term_say(stderr, "NOTE: %s", buf);
 }
 
 static json_t *allocation_json(const vb_run_cfg_t *cfg)
@@ -280,7 +281,7 @@ static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 	cpu_warnings(st);
 	json_object_set_new(st->doc, "status", json_string("running"));
 	if (!st->cfg->quiet)
-		fprintf(stderr, "vbench: resuming %s: %zu of %zu repetitions recorded\n", st->cfg->out,
+		vb_term_say(stderr, "resuming %s: %zu of %zu repetitions recorded", st->cfg->out,
 			st->recorded, st->nslots);
 	return vb_runfile_save_at(st->doc, st->cfg->out_fd, st->cfg->out, err);
 }
@@ -432,7 +433,7 @@ finish:
 	if (code != VB_EXIT_SKIPPED && !cfg->quiet)
 		vb_table_summary(st->doc, cfg->wide, stdout);
 	if (!cfg->quiet)
-		fprintf(stderr, "vbench: results in %s/run.json\n", cfg->out);
+		vb_term_say(stderr, "results in %s/run.json", cfg->out);
 out:
 	vb_undo_release_all();
 	vb_cpuclaim_release_all();
