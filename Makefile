@@ -164,6 +164,9 @@ LIB_SRCS += workloads/io_seqread.c
 LIB_SRCS += workloads/io_randread.c
 LIB_SRCS += workloads/io_randwrite.c
 LIB_SRCS += workloads/io_fsync.c
+LIB_SRCS += workloads/net_common.c
+LIB_SRCS += workloads/net_stream.c
+LIB_SRCS += workloads/net_rr.c
 
 AGENT_SRCS += workloads/agent_main.c
 
@@ -198,6 +201,7 @@ TEST_SRCS += tests/env_null.c
 TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
 TEST_SRCS += tests/check_io.c
+TEST_SRCS += tests/check_net.c
 TEST_SRCS += tests/check_counters.c
 TEST_SRCS += tests/check_hostinfo.c
 TEST_SRCS += tests/check_options.c
@@ -359,7 +363,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io counters hostinfo \
+UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io net counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san

@@ -79,15 +79,17 @@ START_TEST(test_defaults)
 {
 	vb_run_cfg_t cfg;
 	vb_error_t err;
-	size_t i;
+	size_t i, n;
 
 	ck_assert_int_eq(parse(&cfg, &err, NULL), 0);
 	ck_assert_uint_eq(cfg.nenvs, 1);
 	ck_assert_str_eq(cfg.env_names[0], "bare");
 	ck_assert_int_eq(cfg.all_envs, 0);
-	ck_assert_uint_eq(cfg.nwl, vb_workload_count());
-	for (i = 0; i < cfg.nwl; i++)
-		ck_assert_ptr_eq(cfg.wl[i], vb_workload_at(i));
+	/* every workload but the network ones (their paths: issue #15), in order */
+	for (i = 0, n = 0; i < vb_workload_count(); i++)
+		if (!(vb_workload_at(i)->flags & VB_W_NET))
+			ck_assert_ptr_eq(cfg.wl[n++], vb_workload_at(i));
+	ck_assert_uint_eq(cfg.nwl, n);
 	ck_assert_str_eq(cfg.profile->name, "quick");
 	ck_assert_uint_eq(cfg.reps, 3);
 	ck_assert_uint_eq(cfg.cpus, 1);

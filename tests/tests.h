@@ -26,6 +26,7 @@
 	X(cpu)         \
 	X(mem)         \
 	X(io)          \
+	X(net)         \
 	X(counters)    \
 	X(hostinfo)    \
 	X(options)     \

@@ -126,12 +126,35 @@ static int prepare_run(const json_t *req, run_req_t *r, vb_error_t *err)
 	return vb_counters_validate(r->names, r->nev, err);
 }
 
+/* Where the agent answers (vb_agent_serve's @out): network workloads send
+ * their "listening" message there in the middle of a run. */
+static FILE *agent_out;
+
+/* ctx->listening of a network workload: {"type": "listening", "id",
+ * "workload", "port"}, an interim answer to the run request in flight. */
+static int announce(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
+{
+	const json_t *req = ctx->listening_arg;
+	json_t *m;
+	int rc;
+
+	if (!agent_out)
+		return vb_error_set(err, VB_EUSAGE, 0, "no channel to the harness to say the port");
+	m = json_pack("{s:s,s:O?,s:s,s:I}", "type", "listening", "id", json_object_get(req, "id"),
+		      "workload", ctx->w->name, "port", (json_int_t)port);
+	rc = m ? vb_agent_send(agent_out, m) : -1;
+	json_decref(m);
+	return rc < 0 ? vb_error_set(err, VB_ESYS, errno, "say the port to the harness") : 0;
+}
+
 json_t *vb_agent_handle_run(const json_t *req)
 {
 	json_t *id = json_object_get(req, "id"), *reply;
 	uint64_t t0 = vb_now_ns();
 	long long steal0, steal1;
 	vb_counters_t *ctr = NULL;
+	json_int_t port, wait;
+	vb_wnet_t net;
 	vb_wresult_t res;
 	vb_error_t err;
 	run_req_t r;
@@ -145,7 +168,14 @@ json_t *vb_agent_handle_run(const json_t *req)
 			return fail_reply(req, &err);
 	}
 	steal0 = vb_hostinfo_cputime_ns(VB_CPUTIME_STEAL, 0);
-	if (vb_workload_run(r.w, &r.params, r.scratch, ctr, r.corrupt, &res, &err) < 0) {
+	net.listening = announce;
+	net.arg = (void *)req;
+	port = json_integer_value(json_object_get(req, "listen_port"));
+	wait = json_integer_value(json_object_get(req, "io_timeout_ms"));
+	net.port = port >= 0 && port <= 65535 ? (unsigned)port : 65536; /* refused by listen */
+	net.io_timeout_ms = wait > 0 && wait <= 3600000 ? (int)wait : 0; /* 0: 60 s */
+	if (vb_workload_serve(r.w, &r.params, r.scratch, (r.w->flags & VB_W_NET) ? &net : NULL, ctr,
+			      r.corrupt, &res, &err) < 0) {
 		vb_counters_free(ctr);
 		return fail_reply(req, &err);
 	}
@@ -424,6 +454,7 @@ int vb_agent_serve(FILE *in, FILE *out)
 
 	if (!line)
 		return -1;
+	agent_out = out;
 	msg = vb_agent_ready_message();
 	if (!msg || vb_agent_send(out, msg) < 0)
 		rc = -1;

@@ -53,6 +53,8 @@ const char *vb_kind_name(vb_kind_t k)
 		return "mem";
 	case VB_KIND_IO:
 		return "io";
+	case VB_KIND_NET:
+		return "net";
 	}
 	return "unknown";
 }
@@ -114,6 +116,10 @@ int vb_workload_check(const vb_workload_t *w, vb_error_t *err)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: no description", w->name);
 	if (!w->run)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: no run hook", w->name);
+	if (!(w->flags & VB_W_NET) != !w->drive || (w->kind == VB_KIND_NET) != !!w->drive)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: a network workload (kind net) has a drive hook, no other does",
+				    w->name);
 	if (w->nmetrics == 0 || w->nmetrics > VB_MAX_METRICS || !w->metrics)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: needs 1 to %d metrics", w->name,
 				    VB_MAX_METRICS);
@@ -317,8 +323,31 @@ void vb_wctx_end(vb_wctx_t *ctx)
 	ctx->state = 2;
 }
 
+/* Every metric of @w in @res finite; else the detail dropped and -1. */
+static int metrics_finite(const vb_workload_t *w, vb_wresult_t *res, vb_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; i < w->nmetrics; i++) {
+		if (!isfinite(res->metric[i])) {
+			json_decref(res->detail);
+			res->detail = NULL;
+			return vb_error_set(err, VB_ECHECK, 0, "%s: metric %s is not a finite number",
+					    w->name, w->metrics[i].name);
+		}
+	}
+	return 0;
+}
+
 int vb_workload_run(const vb_workload_t *w, const vb_params_t *params, const char *scratch,
 		    struct vb_counters *counters, int corrupt, vb_wresult_t *res, vb_error_t *err)
+{
+	return vb_workload_serve(w, params, scratch, NULL, counters, corrupt, res, err);
+}
+
+int vb_workload_serve(const vb_workload_t *w, const vb_params_t *params, const char *scratch,
+		      const vb_wnet_t *net, struct vb_counters *counters, int corrupt,
+		      vb_wresult_t *res, vb_error_t *err)
 {
 	vb_wctx_t ctx;
 	size_t i;
@@ -327,6 +356,16 @@ int vb_workload_run(const vb_workload_t *w, const vb_params_t *params, const cha
 	memset(&ctx, 0, sizeof(ctx));
 	if (vb_params_validate(w, params, err) < 0)
 		return -1;
+	if ((w->flags & VB_W_NET) && (!net || !net->listening))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s is a network workload: it needs the harness as its client",
+				    w->name);
+	if (net) {
+		ctx.listening = net->listening;
+		ctx.listening_arg = net->arg;
+		ctx.listen_port = net->port;
+		ctx.io_timeout_ms = net->io_timeout_ms > 0 ? net->io_timeout_ms : 60000;
+	}
 	if ((w->flags & VB_W_SCRATCH) && !scratch)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s needs a scratch directory", w->name);
 	ctx.w = w;
@@ -348,15 +387,32 @@ int vb_workload_run(const vb_workload_t *w, const vb_params_t *params, const cha
 		return vb_error_set(err, VB_ECHECK, 0, "%s: measured region not opened and closed",
 				    w->name);
 	}
-	for (i = 0; i < w->nmetrics; i++) {
-		if (!isfinite(res->metric[i])) {
-			json_decref(res->detail);
-			res->detail = NULL;
-			return vb_error_set(err, VB_ECHECK, 0, "%s: metric %s is not a finite number",
-					    w->name, w->metrics[i].name);
-		}
+	return metrics_finite(w, res, err);
+}
+
+int vb_workload_drive(const vb_workload_t *w, const vb_drive_t *d, vb_wresult_t *res,
+		      vb_error_t *err)
+{
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	if (!w->drive)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s is not a network workload", w->name);
+	if (vb_params_validate(w, d->params, err) < 0)
+		return -1;
+	for (i = 0; i < VB_MAX_METRICS; i++)
+		res->metric[i] = NAN;
+	if (w->drive(d, res, err) < 0) {
+		json_decref(res->detail);
+		res->detail = NULL;
+		return vb_error_prefix(err, "%s client", w->name);
 	}
-	return 0;
+	if (!res->elapsed_ns) {
+		json_decref(res->detail);
+		res->detail = NULL;
+		return vb_error_set(err, VB_ECHECK, 0, "%s client: no measured region", w->name);
+	}
+	return metrics_finite(w, res, err);
 }
 
 void *vb_buffer_alloc(size_t bytes, const char *thp, vb_error_t *err)

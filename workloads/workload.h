@@ -42,7 +42,7 @@
 
 struct vb_counters;
 
-typedef enum vb_kind { VB_KIND_CPU, VB_KIND_MEM, VB_KIND_IO } vb_kind_t;
+typedef enum vb_kind { VB_KIND_CPU, VB_KIND_MEM, VB_KIND_IO, VB_KIND_NET } vb_kind_t;
 typedef enum vb_better { VB_HIGHER_IS_BETTER, VB_LOWER_IS_BETTER } vb_better_t;
 typedef enum vb_ptype {
 	VB_P_U64,  /* whole number in [min, max] */
@@ -59,6 +59,13 @@ typedef enum vb_ptype {
 /* Workload flags. */
 #define VB_W_SCRATCH 0x1 /* needs a scratch directory (I/O workloads) */
 #define VB_W_FORKS 0x2   /* creates child processes (counters must inherit) */
+/*
+ * A network workload: run() is the server, in the environment (it calls
+ * ctx->listening once its socket listens), drive() the client on the host
+ * (its measurements are the workload's).  Not in the default selection
+ * until every environment has a network path (issue #15).
+ */
+#define VB_W_NET 0x4
 
 typedef struct vb_param_desc {
 	const char *key;  /* name used in --param WORKLOAD.KEY=VALUE */
@@ -113,7 +120,22 @@ typedef struct vb_wctx {
 	vb_wresult_t *res;             /* where begin/end store elapsed_ns */
 	uint64_t t0;                   /* internal: start of region */
 	int state;                     /* internal: 0 idle, 1 in region, 2 done */
+	/* VB_W_NET: tell the harness the server listens on TCP @port (the
+	 * agent sends it as an interim message); 0 or -1 with @err. */
+	int (*listening)(struct vb_wctx *ctx, unsigned port, vb_error_t *err);
+	void *listening_arg;
+	unsigned listen_port;          /* VB_W_NET: the port to listen on (0: any) */
+	int io_timeout_ms;             /* VB_W_NET: longest wait for the peer */
 } vb_wctx_t;
+
+/* What the client of a network workload gets (drive()). */
+typedef struct vb_drive {
+	const vb_params_t *params;     /* the same validated parameters as the server's */
+	const char *host;              /* the server's address (numeric IPv4) */
+	unsigned port;                 /* ... and TCP port */
+	int corrupt;                   /* test hook: falsify one value before verifying */
+	int io_timeout_ms;             /* longest wait for the server */
+} vb_drive_t;
 
 typedef struct vb_workload {
 	const char *name;        /* "mem.stream" */
@@ -138,6 +160,12 @@ typedef struct vb_workload {
 	int (*size)(const vb_sizing_t *s, vb_params_t *p, vb_error_t *err);
 	/* Run once; see the contract at the top of this file. */
 	int (*run)(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err);
+	/*
+	 * VB_W_NET: the client, on the host, against the server run() started:
+	 * the measured region, res->ops, res->bytes and every metric as run()
+	 * would fill them, verified against what the server answers.
+	 */
+	int (*drive)(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err);
 } vb_workload_t;
 
 /* ---- registry (workload.c) ---- */
@@ -147,7 +175,7 @@ size_t vb_workload_count(void);
 const vb_workload_t *vb_workload_at(size_t i);
 /* Look up by exact name; NULL if unknown. */
 const vb_workload_t *vb_workload_find(const char *name);
-/* "cpu", "mem", "io". */
+/* "cpu", "mem", "io", "net". */
 const char *vb_kind_name(vb_kind_t k);
 /*
  * Check a descriptor: name, description, run hook, metrics present, params
@@ -196,6 +224,28 @@ void vb_wctx_end(vb_wctx_t *ctx);
  */
 int vb_workload_run(const vb_workload_t *w, const vb_params_t *params, const char *scratch,
 		    struct vb_counters *counters, int corrupt, vb_wresult_t *res, vb_error_t *err);
+
+/* How the server of a network workload tells the harness it listens. */
+typedef struct vb_wnet {
+	int (*listening)(struct vb_wctx *ctx, unsigned port, vb_error_t *err);
+	void *arg;         /* ctx->listening_arg */
+	unsigned port;     /* the port to listen on, 0: any */
+	int io_timeout_ms; /* longest wait for the client (0: 60 s) */
+} vb_wnet_t;
+
+/* vb_workload_run with @net for a network workload's server (NULL for
+ * every other workload; a network workload refuses to run without). */
+int vb_workload_serve(const vb_workload_t *w, const vb_params_t *params, const char *scratch,
+		      const vb_wnet_t *net, struct vb_counters *counters, int corrupt,
+		      vb_wresult_t *res, vb_error_t *err);
+
+/*
+ * The client of network workload @w once (drive()) against the server of
+ * @d: parameters validated, the region measured, every metric finite.
+ * The result's detail belongs to the caller.  0 or -1 with @err set.
+ */
+int vb_workload_drive(const vb_workload_t *w, const vb_drive_t *d, vb_wresult_t *res,
+		      vb_error_t *err);
 
 /* Allocate @bytes aligned to 2 MiB with the THP policy @thp ("never",
  * "always"): madvise(MADV_NOHUGEPAGE/MADV_HUGEPAGE).  munmap with

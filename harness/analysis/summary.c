@@ -26,9 +26,9 @@
 enum what { V_METRIC, V_HOSTCOST, V_COUNTER };
 
 static const char *const what_label[] = { "metric", "host_cpu", "counter" };
-static const char *const group_kind[] = { "cpu", "mem", "io", "all" };
-static const char *const group_label[] = { "CPU", "Memory", "I/O", "All" };
-#define NGROUPS 4
+static const char *const group_kind[] = { "cpu", "mem", "io", "net", "all" };
+static const char *const group_label[] = { "CPU", "Memory", "I/O", "Network", "All" };
+#define NGROUPS 5
 
 typedef struct ctx {
 	const vb_summary_cfg_t *cfg;

@@ -274,7 +274,10 @@ json_t *vb_chan_answer(vb_chan_t *ch, const char *type, int timeout_ms, vb_error
 		vb_error_prefix(err, "%s", ch->name);
 		return fail_recv(ch, err);
 	}
-	ch->want.on = 0;
+	/* An interim answer (a network workload's "listening") leaves the
+	 * request in flight: its result is still to come. */
+	if (strcmp(json_string_value(json_object_get(o, "type")), "listening"))
+		ch->want.on = 0;
 	if (!strcmp(json_string_value(json_object_get(o, "type")), "error")) {
 		/* A refusal answers the request: the stream is still in step,
 		 * so no protocol error (the instance stays). */

@@ -84,7 +84,9 @@ json_t *vb_chan_recv(vb_chan_t *ch, int timeout_ms, int skip_junk, vb_error_t *e
 
 /*
  * Wait up to @timeout_ms for the answer to the request in flight, which
- * must be the very next message: of @type ("result", "facts"), or an
+ * must be the very next message: of @type ("result", "facts"; "listening",
+ * a network workload's interim answer, after which the request stays in
+ * flight for its result), or an
  * "error" refusal, with the request's id (when it had one) and, for a
  * result, its workload; a result must pass vb_agent_check_result.  Returns
  * the reply (new reference; the request is no longer in flight), or NULL

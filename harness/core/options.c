@@ -688,8 +688,10 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_
 	parse_ext = NULL;
 	if (rc != 0)
 		return rc;
-	if (!cfg->nwl && add_workload(cfg, "*", err) < 0)
-		return -1;
+	if (!cfg->nwl) /* the default: every workload but the network ones (issue #15) */
+		for (i = 0; (size_t)i < vb_workload_count() && cfg->nwl < VB_MAX_SEL; i++)
+			if (!(vb_workload_at((size_t)i)->flags & VB_W_NET))
+				cfg->wl[cfg->nwl++] = vb_workload_at((size_t)i);
 	if (vb_run_cfg_resolve_reps(cfg, err) < 0)
 		return -1;
 	/* The standard and full profiles include the short forms (issue #6). */

@@ -39,6 +39,17 @@ static json_t *bare_describe(vb_env_t *env)
 
 /* Waiting for the agent, host CPU time, the stop and the cgroup: the
  * defaults (env_life.c). */
+/* The host's own network: the server on the loopback address. */
+static int bare_net_path(vb_env_t *env, char *addr, size_t alen, char *path, size_t plen,
+			 vb_error_t *err)
+{
+	(void)env;
+	(void)err;
+	snprintf(addr, alen, "127.0.0.1");
+	snprintf(path, plen, "loopback (the host's network)");
+	return 0;
+}
+
 const vb_env_ops_t vb_env_bare = {
 	.version = VB_ENV_OPS_VERSION,
 	.name = "bare",
@@ -50,4 +61,5 @@ const vb_env_ops_t vb_env_bare = {
 	.prepare = bare_prepare,
 	.start = bare_start,
 	.describe = bare_describe,
+	.net_path = bare_net_path,
 };

@@ -115,6 +115,13 @@ typedef struct vb_env_ops {
 	 * replaced by the instance's own), new reference.  Used by callers
 	 * that send without run() (vb_env_send).  Optional: sent unchanged. */
 	json_t *(*adapt)(vb_env_t *env, const json_t *req);
+	/* Where the host reaches the instance's network workloads (a server
+	 * run() starts, workload.h VB_W_NET): its numeric IPv4 address into
+	 * @addr and the path's name ("loopback", "veth, routed", ...) into
+	 * @path; -1 with @err (VB_EUNAVAIL) saying why there is none.
+	 * Optional: no network path (its network workloads are not run). */
+	int (*net_path)(vb_env_t *env, char *addr, size_t alen, char *path, size_t plen,
+			vb_error_t *err);
 	/* Disk the instance occupies on the host: @own bytes allocated for it
 	 * alone (rootfs, bundle, disk image: st_blocks), @shared bytes of
 	 * files every instance of the backend reuses (a cached guest kernel
@@ -291,6 +298,15 @@ int vb_env_host_cpu_ns(vb_env_t *env, uint64_t *ns);
  * channel, with --timeout). */
 json_t *vb_env_run(vb_env_t *env, const json_t *req, vb_error_t *err);
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
+/*
+ * Send workload request @req (as the instance must receive it) and return
+ * its result within @timeout_ms: over the channel (vb_chan_call); for a
+ * network workload (VB_W_NET) the server's "listening" answer first, the
+ * client run here against the instance's net_path, then the server's
+ * result merged with the client's measurements.  NULL with @err as
+ * vb_chan_call; VB_EUNAVAIL without a network path.
+ */
+json_t *vb_env_call(vb_env_t *env, const json_t *req, int timeout_ms, vb_error_t *err);
 
 /* The default wait_ready: the ready message within --start-timeout,
  * checked (vb_agent_check_ready), into env->ready and env->ready_ns. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "harness/core/agentmsg.h"
 #include "harness/core/marker.h"
@@ -18,6 +19,7 @@
 #include "harness/env/ct_common.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
+#include "workloads/workload.h"
 
 /* ---- up and down ---------------------------------------------------------- */
 
@@ -185,7 +187,136 @@ int vb_env_quit_wait(vb_env_t *env, int *status)
 
 json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 {
-	return vb_chan_call(&env->chan, req, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
+	return vb_env_call(env, req, (int)(env->cfg->rep_timeout_s * 1000), err);
+}
+
+/* ---- a network workload: the server in the instance, the client here ---- */
+
+#define NET_IO_TIMEOUT_MS 10000 /* longest silence of either side */
+
+/* The metrics of @w in @res as the agent reports them. */
+static json_t *metrics_json(const vb_workload_t *w, const vb_wresult_t *res)
+{
+	json_t *m = json_object();
+	size_t i;
+
+	for (i = 0; m && i < w->nmetrics; i++)
+		json_object_set_new(m, w->metrics[i].name, json_real(res->metric[i]));
+	return m;
+}
+
+/*
+ * The workload's result: the server's answer @reply (its counters, its
+ * time for the request) with the client's region, operations, bytes and
+ * metrics, which are the workload's measurements; the server's own under
+ * detail.server, the client's CPU time and the path under detail.client.
+ */
+static json_t *merged(const vb_workload_t *w, const json_t *reply, vb_wresult_t *c,
+		      uint64_t client_cpu_ns, const char *path, const char *addr, unsigned port)
+{
+	json_t *r = json_deep_copy(reply), *detail = json_object();
+
+	json_object_set_new(detail, "server",
+			    json_pack("{s:O?,s:O?,s:O?,s:O?}", "elapsed_ns",
+				      json_object_get(reply, "elapsed_ns"), "ops",
+				      json_object_get(reply, "ops"), "metrics",
+				      json_object_get(reply, "metrics"), "detail",
+				      json_object_get(reply, "detail")));
+	json_object_set_new(detail, "client",
+			    json_pack("{s:I,s:s,s:s,s:I,s:o}", "cpu_ns", (json_int_t)client_cpu_ns,
+				      "path", path, "address", addr, "port", (json_int_t)port,
+				      "detail", c->detail ? c->detail : json_object()));
+	c->detail = NULL;
+	json_object_set_new(r, "elapsed_ns", json_integer((json_int_t)c->elapsed_ns));
+	json_object_set_new(r, "ops", json_integer((json_int_t)c->ops));
+	json_object_set_new(r, "bytes", json_integer((json_int_t)c->bytes));
+	json_object_set_new(r, "metrics", metrics_json(w, c));
+	json_object_set_new(r, "detail", detail);
+	return r;
+}
+
+/* CPU time of the calling thread (the client), ns. */
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req, int ms,
+			vb_error_t *err)
+{
+	char addr[64], path[128];
+	json_t *sreq, *m, *reply = NULL, *out = NULL;
+	vb_wresult_t c;
+	vb_params_t p;
+	vb_error_t cerr;
+	json_int_t port;
+	uint64_t cpu0;
+	int rc;
+
+	if (!env->ops->net_path)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: no network path to the instance",
+				    env->ops->name),
+		       NULL;
+	if (env->ops->net_path(env, addr, sizeof(addr), path, sizeof(path), err) < 0)
+		return NULL;
+	if (vb_params_from_json(w, &p, json_object_get(req, "params"), err) < 0)
+		return NULL;
+	sreq = json_deep_copy(req);
+	json_object_set_new(sreq, "io_timeout_ms", json_integer(NET_IO_TIMEOUT_MS));
+	rc = sreq ? vb_chan_send(&env->chan, sreq, err) : -1;
+	json_decref(sreq);
+	if (rc < 0)
+		return NULL;
+	m = vb_chan_answer(&env->chan, "listening", ms, err);
+	if (!m)
+		goto lost;
+	port = json_integer_value(json_object_get(m, "port"));
+	json_decref(m);
+	if (port < 1 || port > 65535) {
+		vb_error_set(err, VB_EPROTO, 0, "%s: the agent listens on no TCP port (%" JSON_INTEGER_FORMAT ")",
+			     env->ops->name, port);
+		env->chan.broken = 1;
+		return NULL;
+	}
+	vb_error_clear(&cerr);
+	cpu0 = thread_cpu_ns();
+	rc = vb_workload_drive(w,
+			       &(vb_drive_t){ .params = &p, .host = addr, .port = (unsigned)port,
+					      .corrupt = json_is_true(json_object_get(req, "corrupt")),
+					      .io_timeout_ms = NET_IO_TIMEOUT_MS },
+			       &c, &cerr);
+	cpu0 = thread_cpu_ns() - cpu0;
+	reply = vb_chan_answer(&env->chan, "result", ms, err);
+	if (!reply)
+		goto lost;
+	if (rc < 0) { /* the client's failure is the repetition's, the channel in step */
+		json_decref(reply);
+		*err = cerr;
+		return NULL;
+	}
+	out = json_is_true(json_object_get(reply, "ok"))
+		      ? merged(w, reply, &c, cpu0, path, addr, (unsigned)port)
+		      : json_incref(reply);
+	json_decref(c.detail);
+	json_decref(reply);
+	return out;
+lost:
+	if (err && err->code == VB_ETIMEOUT)
+		env->chan.broken = 1; /* its answer may still come */
+	return NULL;
+}
+
+json_t *vb_env_call(vb_env_t *env, const json_t *req, int timeout_ms, vb_error_t *err)
+{
+	const vb_workload_t *w =
+	    vb_workload_find(json_string_value(json_object_get(req, "workload")) ?: "");
+
+	if (w && (w->flags & VB_W_NET) && !env->chan.broken)
+		return net_call(env, w, req, timeout_ms, err);
+	return vb_chan_call(&env->chan, req, "result", timeout_ms, err);
 }
 
 int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err)

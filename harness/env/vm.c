@@ -207,7 +207,7 @@ static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 		vb_error_set(err, VB_ESYS, ENOMEM, "%s: request", env->ops->name);
 		return NULL;
 	}
-	reply = vb_chan_call(&env->chan, r, "result", (int)(env->cfg->rep_timeout_s * 1000), err);
+	reply = vb_env_call(env, r, (int)(env->cfg->rep_timeout_s * 1000), err);
 	json_decref(r);
 	if (!reply && err && err->code != VB_EINTR && err->code != VB_EPROTO &&
 	    err->code != VB_EREFUSED) {

@@ -162,6 +162,42 @@ size_t vb_run_start_envs(run_state_t *st)
 	return nup;
 }
 
+void vb_run_net_paths(run_state_t *st)
+{
+	char addr[64], path[128];
+	size_t i, w, nnet = 0;
+	vb_error_t err;
+	vb_env_t *env;
+
+	for (w = 0; w < st->cfg->nwl; w++)
+		nnet += (st->cfg->wl[w]->flags & VB_W_NET) != 0;
+	if (!nnet)
+		return;
+	for (i = 0; i < st->nenvs; i++) {
+		env = &st->envs[i];
+		if (!env->started || !st->env_rec[i])
+			continue;
+		vb_error_clear(&err);
+		if (env->ops->net_path &&
+		    env->ops->net_path(env, addr, sizeof(addr), path, sizeof(path), &err) == 0) {
+			json_object_set_new(st->env_rec[i], "network",
+					    json_pack("{s:s,s:s}", "path", path, "address", addr));
+			continue;
+		}
+		if (!env->ops->net_path)
+			snprintf(err.msg, sizeof(err.msg),
+				 "no network path from the host to %s yet (issue #15)", env->ops->name);
+		json_object_set_new(st->env_rec[i], "network",
+				    json_pack("{s:n,s:s}", "path", "reason", err.msg));
+		for (w = 0; w < st->cfg->nwl; w++)
+			if (st->cfg->wl[w]->flags & VB_W_NET)
+				st->stop[i][w] = "unsupported"; /* never scheduled */
+		if (!st->cfg->quiet)
+			vb_term_say(stderr, "%s: network workloads not run: %s", env->ops->name,
+				    err.msg);
+	}
+}
+
 /*
  * After vb_env_down(&st->envs[i]): an instance that did not stop within
  * --stop-timeout was killed; say so in its record and as a warning (the

@@ -69,6 +69,11 @@ size_t vb_run_env_list(const vb_run_cfg_t *cfg, const vb_env_ops_t **ops);
 size_t vb_run_start_envs(run_state_t *st);
 /* After vb_env_down(&st->envs[@i]): record a stop that timed out. */
 void vb_run_record_stop(run_state_t *st, size_t i);
+/* Each started environment's network path ("network" in its record); an
+ * environment without one gets its network workloads' pairs stopped as
+ * "unsupported" (never scheduled), said once.  Nothing without a network
+ * workload selected. */
+void vb_run_net_paths(run_state_t *st);
 /* The bare environment used to calibrate, started for it if needed. */
 vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err);
 /* Ask environment @i's agent its clocksource again; warn on a change. */

@@ -1,0 +1,308 @@
+/*
+ * check_net.c - the network workloads (issue #15; net_common.c, net_stream.c,
+ * net_rr.c) and their path through the harness.
+ *
+ * Each workload's server runs in a forked child (vb_workload_serve, its
+ * port sent back through a pipe as the agent sends its "listening"
+ * message), its client here (vb_workload_drive) over loopback: the
+ * accounting, the metrics, both directions of net.stream, the self-check
+ * on both sides (corrupt=1 gives VB_ECHECK), a client without a server and
+ * a server without a client (bounded waits, no hang).  Then `vbench run`
+ * with net.* on bare and a container: run.json valid, bare measured with
+ * its path recorded, the container's network pairs never scheduled and
+ * said why; net.* not in the default selection.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness/core/options.h"
+#include "lib/util.h"
+#include "workloads/net_common.h"
+#include "workloads/workload.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
+
+static char tmpdir[PATH_MAX];
+
+static void setup(void)
+{
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "ctest"), 0);
+}
+
+static void teardown(void)
+{
+	vb_test_rmdtemp(tmpdir);
+}
+
+/* The server's listening callback in the child: the port into the pipe. */
+static int to_pipe(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
+{
+	int fd = *(int *)ctx->listening_arg;
+
+	(void)err;
+	return write(fd, &port, sizeof(port)) == (ssize_t)sizeof(port) ? 0 : -1;
+}
+
+/* Workload @name with parameters @kv (pairs, NULL-ended) into @p. */
+static const vb_workload_t *params(const char *name, const char *const *kv, vb_params_t *p)
+{
+	const vb_workload_t *w = vb_workload_find(name);
+	vb_error_t err;
+
+	ck_assert_ptr_nonnull(w);
+	vb_params_defaults(w, p);
+	for (; kv && kv[0]; kv += 2)
+		ck_assert_msg(vb_params_set(w, p, kv[0], kv[1], &err) == 0, "%s", err.msg);
+	return w;
+}
+
+/* Start @w's server in a child; its pid, and its port into *@port (the
+ * child exits 0 when its run succeeded, 3 on VB_ECHECK, 1 otherwise). */
+static pid_t server(const vb_workload_t *w, const vb_params_t *p, int corrupt, int timeout_ms,
+		    unsigned *port)
+{
+	int fds[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		vb_wnet_t net = { .listening = to_pipe, .arg = &fds[1], .io_timeout_ms = timeout_ms };
+		vb_wresult_t res;
+		vb_error_t err;
+		int rc;
+
+		close(fds[0]);
+		rc = vb_workload_serve(w, p, NULL, &net, NULL, corrupt, &res, &err);
+		json_decref(res.detail);
+		_exit(rc == 0 ? 0 : err.code == VB_ECHECK ? 3 : 1);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], port, sizeof(*port)), (ssize_t)sizeof(*port));
+	close(fds[0]);
+	return pid;
+}
+
+static int exit_of(pid_t pid)
+{
+	int st;
+
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* One client run against a fresh server; the server's exit status into *@srv. */
+static int drive(const char *name, const char *const *kv, int corrupt_client,
+		 int corrupt_server, vb_wresult_t *res, vb_error_t *err, int *srv)
+{
+	vb_params_t p;
+	const vb_workload_t *w = params(name, kv, &p);
+	unsigned port;
+	pid_t pid = server(w, &p, corrupt_server, 5000, &port);
+	vb_drive_t d = { .params = &p, .host = "127.0.0.1", .port = port,
+			 .corrupt = corrupt_client, .io_timeout_ms = 5000 };
+	int rc = vb_workload_drive(w, &d, res, err);
+
+	*srv = exit_of(pid);
+	return rc;
+}
+
+START_TEST(test_stream)
+{
+	static const char *const tx[] = { "bytes", "3000001", "msg", "65536", NULL },
+				 *const rx[] = { "bytes", "3000001", "msg", "65536", "direction",
+						 "rx", NULL };
+	vb_wresult_t res;
+	vb_error_t err;
+	int srv;
+
+	ck_assert_msg(drive("net.stream", tx, 0, 0, &res, &err, &srv) == 0, "%s", err.msg);
+	ck_assert_int_eq(srv, 0);
+	ck_assert_uint_eq(res.bytes, 3000001);
+	ck_assert_uint_eq(res.ops, 46); /* 45 whole writes and a last short one */
+	ck_assert_double_gt(res.metric[0], 0);
+	ck_assert_double_eq_tol(res.metric[1], res.metric[0] * 1e3 / 8, res.metric[1] * 1e-9);
+	ck_assert_msg(drive("net.stream", rx, 0, 0, &res, &err, &srv) == 0, "%s", err.msg);
+	ck_assert_int_eq(srv, 0);
+	ck_assert_uint_eq(res.bytes, 3000001);
+	/* the self-check: the client's hash falsified (tx: it checks the
+	 * server's answer; rx: what it read), and the server's (rx) */
+	ck_assert_int_eq(drive("net.stream", tx, 1, 0, &res, &err, &srv), -1);
+	ck_assert_int_eq(err.code, VB_ECHECK);
+	ck_assert_int_eq(drive("net.stream", rx, 1, 0, &res, &err, &srv), -1);
+	ck_assert_int_eq(err.code, VB_ECHECK);
+	ck_assert_int_eq(drive("net.stream", rx, 0, 1, &res, &err, &srv), 0);
+	ck_assert_int_eq(srv, 3); /* the server found the client's answer wrong */
+}
+END_TEST
+
+START_TEST(test_rr_crr)
+{
+	static const char *const rr[] = { "transactions", "2000", "size", "100", NULL },
+				 *const crr[] = { "transactions", "200", NULL };
+	vb_wresult_t res;
+	vb_error_t err;
+	int srv;
+
+	ck_assert_msg(drive("net.rr", rr, 0, 0, &res, &err, &srv) == 0, "%s", err.msg);
+	ck_assert_int_eq(srv, 0);
+	ck_assert_uint_eq(res.ops, 2000);
+	ck_assert_uint_eq(res.bytes, 2 * 2000 * 100);
+	ck_assert_double_gt(res.metric[0], 0);
+	/* percentiles in order, and the rate no faster than the median allows */
+	ck_assert_double_gt(res.metric[1], 0);
+	ck_assert_double_le(res.metric[1], res.metric[2]);
+	ck_assert_double_le(res.metric[2], res.metric[3]);
+	ck_assert_double_le(res.metric[0], 1e6 / json_real_value(json_object_get(res.detail, "min_us")) * 1.01);
+	json_decref(res.detail);
+	ck_assert_msg(drive("net.crr", crr, 0, 0, &res, &err, &srv) == 0, "%s", err.msg);
+	ck_assert_int_eq(srv, 0);
+	ck_assert_uint_eq(res.ops, 200);
+	json_decref(res.detail);
+	/* a wrong answer is caught */
+	ck_assert_int_eq(drive("net.rr", rr, 1, 0, &res, &err, &srv), -1);
+	ck_assert_int_eq(err.code, VB_ECHECK);
+	ck_assert_ptr_nonnull(strstr(err.msg, "does not match its request"));
+}
+END_TEST
+
+/* Bounded waits: no server (refused at once), no client (the server gives
+ * up after its timeout), the wrong workload for the path. */
+START_TEST(test_no_peer)
+{
+	vb_params_t p;
+	const vb_workload_t *w = params("net.rr", NULL, &p);
+	vb_drive_t d = { .params = &p, .host = "127.0.0.1", .io_timeout_ms = 2000 };
+	vb_wresult_t res;
+	vb_error_t err;
+	unsigned port;
+	int lfd;
+	pid_t pid;
+	uint64_t t0;
+
+	/* a port nothing listens on: a socket bound, never listening */
+	ck_assert_int_eq(vb_net_listen(0, &lfd, &port, &err), 0);
+	close(lfd);
+	d.port = port;
+	ck_assert_int_eq(vb_workload_drive(w, &d, &res, &err), -1);
+	ck_assert_msg(strstr(err.msg, "connect to 127.0.0.1:"), "%s", err.msg);
+	d.host = "localhost"; /* numeric addresses only */
+	ck_assert_int_eq(vb_workload_drive(w, &d, &res, &err), -1);
+	ck_assert_int_eq(err.code, VB_EUSAGE);
+	/* a server nobody connects to gives up within its timeout */
+	t0 = vb_now_ns();
+	pid = server(w, &p, 0, 300, &port);
+	ck_assert_int_eq(exit_of(pid), 1);
+	ck_assert_uint_lt(vb_now_ns() - t0, 3000000000ull);
+	/* a network workload never runs without its client */
+	ck_assert_int_eq(vb_workload_run(w, &p, NULL, NULL, 0, &res, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "needs the harness as its client"));
+}
+END_TEST
+
+/* Not in the default selection; selected by name or glob. */
+START_TEST(test_default_selection)
+{
+	char *argv1[] = { "run", NULL }, *argv2[] = { "run", "--workload", "net.*", NULL };
+	vb_run_cfg_t cfg;
+	vb_error_t err;
+	size_t i;
+
+	vb_run_cfg_init(&cfg);
+	ck_assert_msg(vb_run_cfg_parse(&cfg, 1, argv1, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_gt(cfg.nwl, 10);
+	for (i = 0; i < cfg.nwl; i++)
+		ck_assert_msg(cfg.wl[i]->kind != VB_KIND_NET, "%s selected", cfg.wl[i]->name);
+	vb_run_cfg_init(&cfg);
+	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv2, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg.nwl, 3);
+}
+END_TEST
+
+/* The workloads' record of @env/@wl in @doc: how many repetitions. */
+static size_t reps_of(const json_t *doc, const char *env, const char *wl, size_t *ok)
+{
+	json_t *r;
+	size_t i, n = 0;
+
+	*ok = 0;
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "env")), env) &&
+		    !strcmp(json_string_value(json_object_get(r, "workload")), wl)) {
+			n++;
+			*ok += json_is_true(json_object_get(r, "ok"));
+		}
+	return n;
+}
+
+START_TEST(test_run_bare_container)
+{
+	char dir[PATH_MAX], *out, *err;
+	const char *wl[] = { "net.stream", "net.rr", "net.crr" };
+	json_t *doc, *r, *net;
+	size_t i, n, ok;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,container", "--workload",
+			    "net.*,cpu.syscall", "--profile", "test", "--reps", "2", "--out", dir,
+			    NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_ptr_nonnull(strstr(err, "container: network workloads not run: no network path"));
+	free(out);
+	free(err);
+	doc = vb_test_load_run(dir, 1);
+	for (i = 0; i < 3; i++) {
+		n = reps_of(doc, "bare", wl[i], &ok);
+		ck_assert_msg(n == 2 && ok == 2, "bare %s: %zu of %zu", wl[i], ok, n);
+		n = reps_of(doc, "container", wl[i], &ok);
+		ck_assert_msg(n == 0, "container %s scheduled %zu times", wl[i], n);
+	}
+	n = reps_of(doc, "container", "cpu.syscall", &ok);
+	ck_assert_uint_eq(ok, 2);
+	/* each side's record: bare's path and address, the container's reason */
+	net = json_object_get(vb_test_env_rec(doc, "bare"), "network");
+	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
+	net = json_object_get(vb_test_env_rec(doc, "container"), "network");
+	ck_assert(json_is_null(json_object_get(net, "path")));
+	ck_assert_ptr_nonnull(json_string_value(json_object_get(net, "reason")));
+	/* a result: the client's metrics, the server's own kept beside them */
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "workload")), "net.rr")) {
+			json_t *res = json_object_get(r, "result");
+			ck_assert(json_is_number(
+			    json_object_get(json_object_get(res, "metrics"), "p99_us")));
+			ck_assert(json_is_object(
+			    json_object_get(json_object_get(res, "detail"), "server")));
+			ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+					     json_object_get(res, "detail"), "client"), "path")),
+					 "loopback (the host's network)");
+			break;
+		}
+	json_decref(doc);
+}
+END_TEST
+
+Suite *vb_suite_net(void)
+{
+	Suite *s = suite_create("net");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_stream);
+	tcase_add_test(tc, test_rr_crr);
+	tcase_add_test(tc, test_no_peer);
+	tcase_add_test(tc, test_default_selection);
+	tcase_add_test(tc, test_run_bare_container);
+	suite_add_tcase(s, tc);
+	return s;
+}
