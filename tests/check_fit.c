@@ -139,6 +139,21 @@ static char *under_pty(char *const argv[], unsigned short cols)
 	return buf;
 }
 
+/* Every line of @text (a terminal's: \r rewrites, \033[K erasures) within @width. */
+static void assert_fits(const char *text, size_t width)
+{
+	const char *p, *end;
+
+	for (p = text; *p; p = end + (*end != '\0')) {
+		if (!strncmp(p, "\033[K", 3))
+			p += 3;
+		end = p + strcspn(p, "\r\n");
+		ck_assert_msg(vb_term_cols(p, (size_t)(end - p)) <= width,
+			      "a line of %zu columns over %zu: '%.*s'", vb_term_cols(p, (size_t)(end - p)),
+			      width, (int)(end - p), p);
+	}
+}
+
 START_TEST(test_status_line_width)
 {
 	char vbench[PATH_MAX], out[PATH_MAX], *text, *p, *end;
@@ -161,13 +176,25 @@ START_TEST(test_status_line_width)
 	ck_assert_msg(n >= 6, "%zu status lines in: %s", n, text);
 	/* and every other line, the notes at the start (the virtualized host's
 	 * took 150 columns) and the summary at the end: within 60 */
-	for (p = text; *p; p = end + (*end != '\0')) {
-		if (!strncmp(p, "\033[K", 3))
-			p += 3;
-		end = p + strcspn(p, "\r\n");
-		ck_assert_msg(vb_term_cols(p, (size_t)(end - p)) <= 60, "a line of %zu columns: '%.*s'",
-			      vb_term_cols(p, (size_t)(end - p)), (int)(end - p), p);
-	}
+	assert_fits(text, 60);
+	free(text);
+}
+END_TEST
+
+/* The acceptance's case: `vbench run --all` under an 80-column terminal,
+ * unavailable environments' reasons (docker's, kvm's: 200 columns) and
+ * the guest image's preparation included (one repetition: quick here). */
+START_TEST(test_run_all_fits)
+{
+	char vbench[PATH_MAX], out[PATH_MAX], *text;
+	char *argv[] = { vbench, "run", "--all", "--workload", "cpu.syscall", "--profile", "test",
+			 "--reps", "1", "--out", out, NULL };
+
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	snprintf(out, sizeof(out), "%s/all", tmpdir);
+	text = under_pty(argv, 80);
+	ck_assert_ptr_nonnull(strstr(text, "What each kind of virtualization costs here"));
+	assert_fits(text, 80);
 	free(text);
 }
 END_TEST
@@ -200,6 +227,7 @@ Suite *vb_suite_fit(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_fit_width);
 	tcase_add_test(tc, test_status_line_width);
+	tcase_add_test(tc, test_run_all_fits);
 	tcase_add_test(tc, test_run_quiet);
 	suite_add_tcase(s, tc);
 	return s;

@@ -157,6 +157,41 @@ START_TEST(test_csv_group_rows)
 }
 END_TEST
 
+/* One repetition a side gives no figure: the headline and the verdict
+ * lines say "undecided (too few repetitions)", never "no baseline" (they
+ * did, with bare in the run). */
+START_TEST(test_one_repetition)
+{
+	json_t *run = vb_test_load_fixture("tests/fixtures/run-bare-container.json"), *sum, *r,
+	       *keep = json_array(), *lines;
+	char *text = NULL;
+	size_t i, len = 0;
+	FILE *f;
+
+	json_array_foreach(json_object_get(run, "repetitions"), i, r)
+		if (json_integer_value(json_object_get(r, "rep")) == 1)
+			json_array_append(keep, r);
+	json_object_set_new(run, "repetitions", keep);
+	sum = vb_test_summarize(run);
+	lines = vb_table_headline(sum);
+	json_array_foreach(lines, i, r)
+		ck_assert_msg(!strstr(json_string_value(r), "no baseline"), "%s",
+			      json_string_value(r));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(lines, 1)),
+				     "container (namespaces+cgroups (vbench runtime)) undecided (too few "
+				     "repetitions) overall"));
+	f = open_memstream(&text, &len);
+	vb_table_print_width(sum, 0, f);
+	fclose(f);
+	ck_assert_msg(!strstr(text, "no environment to compare"), "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "CPU verdict (geometric mean): container undecided"));
+	free(text);
+	json_decref(lines);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 Suite *vb_suite_headline(void)
 {
 	Suite *s = suite_create("headline");
@@ -166,6 +201,7 @@ Suite *vb_suite_headline(void)
 	tcase_add_test(tc, test_sentences);
 	tcase_add_test(tc, test_unavailable_only_once);
 	tcase_add_test(tc, test_csv_group_rows);
+	tcase_add_test(tc, test_one_repetition);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -153,7 +153,7 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 
 /* One verdict line per group: the geometric mean of environments [@from, @to). */
 static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_t to,
-			 size_t width, FILE *out)
+			 int base, size_t width, FILE *out)
 {
 	const char *sep = "", *top = strcmp(jstr(g, "kind"), "all") ? "  " : "";
 	json_t *e, *ge;
@@ -167,9 +167,9 @@ static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_
 	for (i = from; i < to; i++) {
 		e = json_array_get(envs, i);
 		ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name"));
-		if (!ge)
+		if (!ge && (!base || json_is_true(json_object_get(e, "baseline"))))
 			continue;
-		vb_table_fmt_geomean(ge, buf, sizeof(buf));
+		vb_table_fmt_geomean(ge, base, buf, sizeof(buf));
 		fprintf(f, "%s %s %s", sep, jstr(e, "name"), buf);
 		sep = ";";
 	}
@@ -292,7 +292,7 @@ static void table_block(const json_t *sum, size_t from, size_t to, size_t ww, si
 	json_array_foreach(json_object_get(sum, "groups"), gi, g) {
 		if (!strcmp(jstr(g, "kind"), "all")) {
 			if (base)
-				verdict_line(g, envs, from, to, width, out);
+				verdict_line(g, envs, from, to, base, width, out);
 			continue;
 		}
 		fprintf(out, "%s\n", jstr(g, "label"));
@@ -309,7 +309,7 @@ static void table_block(const json_t *sum, size_t from, size_t to, size_t ww, si
 			fputc('\n', out);
 		}
 		if (base)
-			verdict_line(g, envs, from, to, width, out);
+			verdict_line(g, envs, from, to, base, width, out);
 	}
 }
 

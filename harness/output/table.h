@@ -182,9 +182,10 @@ char *vb_table_fmt_verdict(const json_t *o, char *buf, size_t len);
 char *vb_table_fmt_rule(const json_t *summary, char *buf, size_t len);
 
 /* A group's geometric mean object @ge (summary.json groups[].envs.ENV):
- * "x0.97 [0.94-1.02] undecided (too few repetitions)"; "no ratio (no
- * baseline)" without one. */
-char *vb_table_fmt_geomean(const json_t *ge, char *buf, size_t len);
+ * "x0.97 [0.94-1.02] undecided (too few repetitions)"; without one "no
+ * ratio (no baseline)", or, when the run has a @baseline, "undecided (too
+ * few repetitions)" (one repetition gives no figure). */
+char *vb_table_fmt_geomean(const json_t *ge, int baseline, char *buf, size_t len);
 
 /* A coefficient of variation as "4.4%", or "n/a" when it could not be
  * computed (not finite: no spread to speak of, or a value beyond range). */

@@ -21,7 +21,7 @@ static const char *jstr(const json_t *o, const char *key)
 }
 
 /* The headline's sentence of one type @t ("Containers: container x1.01 ..."). */
-static char *headline_type(const json_t *t)
+static char *headline_type(const json_t *t, int base)
 {
 	json_t *e, *g;
 	size_t i, j;
@@ -33,11 +33,11 @@ static char *headline_type(const json_t *t)
 		return NULL;
 	fprintf(f, "%s:", jstr(t, "label"));
 	json_array_foreach(json_object_get(t, "environments"), i, e) {
-		vb_table_fmt_geomean(json_object_get(e, "overall"), buf, sizeof(buf));
+		vb_table_fmt_geomean(json_object_get(e, "overall"), base, buf, sizeof(buf));
 		fprintf(f, "%s %s (%s) %s overall", i ? ";" : "", jstr(e, "name"),
 			jstr(e, "mechanism"), buf);
 		json_array_foreach(json_object_get(e, "groups"), j, g) {
-			vb_table_fmt_geomean(g, buf, sizeof(buf));
+			vb_table_fmt_geomean(g, base, buf, sizeof(buf));
 			fprintf(f, "%s %s %s", j ? "," : ", per group:", jstr(g, "label"), buf);
 		}
 	}
@@ -70,7 +70,7 @@ json_t *vb_table_headline(const json_t *sum)
 				 "every overhead here adds to that of its own hypervisor.",
 				 jstr(json_object_get(h, "virtualized_host"), "hypervisor")));
 	json_array_foreach(json_object_get(h, "types"), i, t)
-		if ((s = headline_type(t))) {
+		if ((s = headline_type(t, jstr(h, "baseline") != NULL))) {
 			json_array_append_new(lines, json_string(s));
 			free(s);
 		}

@@ -159,11 +159,13 @@ char *vb_table_fmt_cv(double cv, char *buf, size_t len)
 	return buf;
 }
 
-char *vb_table_fmt_geomean(const json_t *ge, char *buf, size_t len)
+char *vb_table_fmt_geomean(const json_t *ge, int baseline, char *buf, size_t len)
 {
 	char o[64], v[64];
 
-	if (!ge || json_is_null(ge))
+	if ((!ge || json_is_null(ge)) && baseline) /* one repetition: no interval, no figure */
+		snprintf(buf, len, "undecided (too few repetitions)");
+	else if (!ge || json_is_null(ge))
 		snprintf(buf, len, "no ratio (no baseline)");
 	else if (json_integer_value(json_object_get(ge, "workloads")))
 		snprintf(buf, len, "%s %s",
