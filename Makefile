@@ -84,6 +84,7 @@ LIB_SRCS += harness/env/vm_kvmguest.c
 LIB_SRCS += harness/env/vm_qemu.c
 LIB_SRCS += harness/env/container.c
 LIB_SRCS += harness/env/ct_common.c
+LIB_SRCS += harness/env/ct_net.c
 LIB_SRCS += harness/env/oci_spec.c
 LIB_SRCS += harness/env/oci.c
 LIB_SRCS += harness/env/engine_image.c

@@ -139,21 +139,6 @@ static char *under_pty(char *const argv[], unsigned short cols)
 	return buf;
 }
 
-/* Every line of @text (a terminal's: \r rewrites, \033[K erasures) within @width. */
-static void assert_fits(const char *text, size_t width)
-{
-	const char *p, *end;
-
-	for (p = text; *p; p = end + (*end != '\0')) {
-		if (!strncmp(p, "\033[K", 3))
-			p += 3;
-		end = p + strcspn(p, "\r\n");
-		ck_assert_msg(vb_term_cols(p, (size_t)(end - p)) <= width,
-			      "a line of %zu columns over %zu: '%.*s'", vb_term_cols(p, (size_t)(end - p)),
-			      width, (int)(end - p), p);
-	}
-}
-
 START_TEST(test_status_line_width)
 {
 	char vbench[PATH_MAX], out[PATH_MAX], *text, *p, *end;
@@ -176,7 +161,7 @@ START_TEST(test_status_line_width)
 	ck_assert_msg(n >= 6, "%zu status lines in: %s", n, text);
 	/* and every other line, the notes at the start (the virtualized host's
 	 * took 150 columns) and the summary at the end: within 60 */
-	assert_fits(text, 60);
+	vb_test_assert_fits(text, 60, "vbench run under a 60-column terminal");
 	free(text);
 }
 END_TEST
@@ -194,7 +179,7 @@ START_TEST(test_run_all_fits)
 	snprintf(out, sizeof(out), "%s/all", tmpdir);
 	text = under_pty(argv, 80);
 	ck_assert_ptr_nonnull(strstr(text, "What each kind of virtualization costs here"));
-	assert_fits(text, 80);
+	vb_test_assert_fits(text, 80, "vbench run --all under an 80-column terminal");
 	free(text);
 }
 END_TEST

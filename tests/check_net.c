@@ -8,11 +8,14 @@
  * accounting, the metrics, both directions of net.stream, the self-check
  * on both sides (corrupt=1 gives VB_ECHECK), a client without a server and
  * a server without a client (bounded waits, no hang).  Then `vbench run`
- * with net.* on bare and a container: run.json valid, bare measured with
- * its path recorded, the container's network pairs never scheduled and
- * said why; net.* not in the default selection.
+ * with net.* on bare (loopback), a container (a veth pair, routed) and oci
+ * (no path yet): run.json valid, both measured with their paths recorded,
+ * oci's network pairs never scheduled and said why; the host's links,
+ * routes and nftables rules the same after the run, after a SIGINT and
+ * after a SIGKILL and `vbench clean`; net.* not in the default selection.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <signal.h>
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include "harness/core/options.h"
+#include "harness/core/runproc.h"
 #include "lib/util.h"
 #include "workloads/net_common.h"
 #include "workloads/workload.h"
@@ -243,20 +247,82 @@ static size_t reps_of(const json_t *doc, const char *env, const char *wl, size_t
 	return n;
 }
 
+/* What a run must leave as it found: the link names (`ip -o link`), the
+ * routes (`ip route`) and, where nft is installed, the rule set. */
+static char *net_state(void)
+{
+	static const char *const cmds[][4] = { { "ip", "-o", "link", NULL },
+					       { "ip", "route", NULL },
+					       { "nft", "list", "ruleset", NULL } };
+	char path[PATH_MAX], *buf = NULL, out[1 << 16], *p, *e;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+	vb_proc_opts_t o = { .timeout_ms = 10000 };
+	vb_error_t err;
+
+	for (i = 0; i < 3; i++) {
+		char *argv[4] = { path, (char *)cmds[i][1], (char *)cmds[i][2], NULL };
+
+		if (vb_proc_which(cmds[i][0], path, sizeof(path)) < 0 ||
+		    vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, &err) != 0)
+			continue;
+		if (i == 0) /* "N: name: <flags> ... state X ...": the names only */
+			for (p = out; (p = strstr(p, ": ")); p = e) {
+				e = p + 2 + strcspn(p + 2, ":@\n");
+				fprintf(f, "%.*s\n", (int)(e - p - 2), p + 2);
+				e = strchr(e, '\n');
+				if (!e)
+					break;
+			}
+		else
+			fputs(out, f);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Start `vbench run` of net.rr on @envs, many repetitions, in the
+ * background; its pid once @dir/run.json holds 2 of them. */
+static pid_t net_run_bg(const char *envs, const char *dir)
+{
+	char bin[PATH_MAX];
+	char *argv[] = { bin, "run", "--env", (char *)envs, "--workload", "net.rr", "--profile",
+			 "test", "--reps", "500", "--quiet", "--out", (char *)dir, NULL };
+	pid_t pid;
+	int fd;
+
+	snprintf(bin, sizeof(bin), "%s/bench/vbench", vb_test_bindir());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(bin, argv);
+		_exit(127);
+	}
+	ck_assert_msg(vb_test_wait_reps(dir, 2, 60000), "no repetition in %s", dir);
+	return pid;
+}
+
 START_TEST(test_run_bare_container)
 {
-	char dir[PATH_MAX], *out, *err;
+	char dir[PATH_MAX], *out, *err, *before, *after, *during;
 	const char *wl[] = { "net.stream", "net.rr", "net.crr" };
 	json_t *doc, *r, *net;
 	size_t i, n, ok;
-	int rc;
+	int rc, have_oci;
+	pid_t pid;
 
+	before = net_state();
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,container", "--workload",
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,container,oci", "--workload",
 			    "net.*,cpu.syscall", "--profile", "test", "--reps", "2", "--out", dir,
 			    NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
-	ck_assert_ptr_nonnull(strstr(err, "container: network workloads not run: no network path"));
+	have_oci = strstr(err, "oci unavailable") == NULL;
+	if (have_oci)
+		ck_assert_ptr_nonnull(strstr(err, "oci: network workloads not run: no network path"));
 	free(out);
 	free(err);
 	doc = vb_test_load_run(dir, 1);
@@ -264,30 +330,75 @@ START_TEST(test_run_bare_container)
 		n = reps_of(doc, "bare", wl[i], &ok);
 		ck_assert_msg(n == 2 && ok == 2, "bare %s: %zu of %zu", wl[i], ok, n);
 		n = reps_of(doc, "container", wl[i], &ok);
-		ck_assert_msg(n == 0, "container %s scheduled %zu times", wl[i], n);
+		ck_assert_msg(n == 2 && ok == 2, "container %s: %zu of %zu", wl[i], ok, n);
+		n = reps_of(doc, "oci", wl[i], &ok);
+		ck_assert_msg(n == 0, "oci %s scheduled %zu times", wl[i], n);
 	}
-	n = reps_of(doc, "container", "cpu.syscall", &ok);
-	ck_assert_uint_eq(ok, 2);
-	/* each side's record: bare's path and address, the container's reason */
+	if (have_oci) {
+		n = reps_of(doc, "oci", "cpu.syscall", &ok);
+		ck_assert_uint_eq(ok, 2);
+		net = json_object_get(vb_test_env_rec(doc, "oci"), "network");
+		ck_assert(json_is_null(json_object_get(net, "path")));
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(net, "reason")));
+	}
+	/* each path recorded: loopback, and the veth pair's private addresses */
 	net = json_object_get(vb_test_env_rec(doc, "bare"), "network");
 	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
 	net = json_object_get(vb_test_env_rec(doc, "container"), "network");
-	ck_assert(json_is_null(json_object_get(net, "path")));
-	ck_assert_ptr_nonnull(json_string_value(json_object_get(net, "reason")));
+	ck_assert_msg(!strncmp(json_string_value(json_object_get(net, "address")), "198.1", 5),
+		      "%s", json_string_value(json_object_get(net, "address")));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(net, "path")), "veth pair"));
 	/* a result: the client's metrics, the server's own kept beside them */
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
-		if (!strcmp(json_string_value(json_object_get(r, "workload")), "net.rr")) {
+		if (!strcmp(json_string_value(json_object_get(r, "workload")), "net.rr") &&
+		    !strcmp(json_string_value(json_object_get(r, "env")), "container")) {
 			json_t *res = json_object_get(r, "result");
 			ck_assert(json_is_number(
 			    json_object_get(json_object_get(res, "metrics"), "p99_us")));
 			ck_assert(json_is_object(
 			    json_object_get(json_object_get(res, "detail"), "server")));
-			ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
-					     json_object_get(res, "detail"), "client"), "path")),
-					 "loopback (the host's network)");
+			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(
+						 json_object_get(res, "detail"), "client"), "path")),
+					 "veth pair"));
 			break;
 		}
 	json_decref(doc);
+	/* links, routes and rules as before the run */
+	after = net_state();
+	ck_assert_msg(!strcmp(before, after), "before:\n%s\nafter:\n%s", before, after);
+	free(after);
+	/* ... after a SIGINT, and after a SIGKILL and `vbench clean` */
+	snprintf(dir, sizeof(dir), "%s/int", tmpdir);
+	pid = net_run_bg("bare,container", dir);
+	during = net_state();
+	ck_assert_msg(strcmp(before, during), "no veth pair during the run:\n%s", during);
+	free(during);
+	kill(pid, SIGINT);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	after = net_state();
+	ck_assert_msg(!strcmp(before, after), "after SIGINT:\n%s", after);
+	free(after);
+	snprintf(dir, sizeof(dir), "%s/kill", tmpdir);
+	pid = net_run_bg("bare,container", dir);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(vb_test_reap(pid), 256 + SIGKILL);
+	rc = vb_test_vbench(NULL, &out, &err, "clean", NULL);
+	ck_assert_msg(rc == 0, "vbench clean: exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	/* the pair dies with the namespace, which the kernel frees a moment
+	 * after its last process (asynchronously): wait for it, 5 s at most */
+	for (i = 0; i < 100; i++) {
+		after = net_state();
+		if (!strcmp(before, after))
+			break;
+		free(after);
+		after = NULL;
+		usleep(50000);
+	}
+	ck_assert_msg(after != NULL, "after SIGKILL and clean:\n%s", net_state());
+	free(after);
+	free(before);
 }
 END_TEST
 

@@ -122,7 +122,8 @@ void vb_test_expect_refusal(int rc, char *out, char *err, const char *a, const c
 void vb_test_fold_spaces(char *s);
 
 /* No line of @s (@what names it in the failure) is wider than @width
- * columns, counted as UTF-8 characters. */
+ * columns, counted as UTF-8 characters; a terminal's output may be given
+ * (\r ends a line too, a line's leading "\033[K" erase is not counted). */
 void vb_test_assert_fits(const char *s, size_t width, const char *what);
 
 /*

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "harness/env/ct_common.h"
+#include "harness/env/ct_net.h"
 #include "harness/env/env.h"
 #include "harness/core/options.h"
 #include "harness/core/undo.h"
@@ -54,6 +55,8 @@ typedef struct ct_priv {
 	vb_ct_env_t env;           /* the agent's environment */
 	char scratch[PATH_MAX];    /* cfg->scratch normalised: its mount point inside */
 	char device[NAME_MAX + 1]; /* --scratch's allowed block device, a name in /dev ("" none) */
+	int netns_fd;              /* its network namespace, taken before the init could be reaped */
+	vb_ct_net_t net;            /* the veth path, made for the first network workload */
 } ct_priv_t;
 
 /* What the clone()d child needs (a copy of the parent's memory). */
@@ -384,6 +387,7 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "container state");
 	env->priv = p;
+	p->netns_fd = -1;
 	p->userns = geteuid() != 0;
 	p->uid = geteuid();
 	p->gid = getegid();
@@ -469,6 +473,9 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 		goto fail;
 	}
 	setpgid(pid, pid);
+	/* Our unreaped child: its PID names it until we wait for it. */
+	snprintf(msg, sizeof(msg), "/proc/%d/ns/net", (int)pid);
+	p->netns_fd = open(msg, O_RDONLY | O_CLOEXEC);
 	vb_chan_init_fds(&env->chan, "container", to[1], from[0]);
 	env->chan.pid = pid;
 	env->chan.res = vb_undo_add_pid(pid, "container init");
@@ -560,12 +567,33 @@ static json_t *ct_describe(vb_env_t *env)
 
 /* The rootfs tree (the stop, the namespaces' end and the cgroup: the
  * common sequence, env_life.c). */
+/* The veth pair into the container's namespace, made the first time a
+ * network workload asks (its set-up is not in the start latency). */
+static int ct_net_path(vb_env_t *env, char *addr, size_t alen, char *path, size_t plen,
+		       vb_error_t *err)
+{
+	ct_priv_t *p = env->priv;
+
+	if (!p || p->netns_fd < 0)
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "container: its network namespace could not be opened");
+	if (!p->net.up && vb_ct_net_veth(&p->net, p->netns_fd, err) < 0)
+		return vb_error_prefix(err, "container");
+	snprintf(addr, alen, "%s", p->net.ct_addr);
+	snprintf(path, plen, "veth pair, routed (no NAT): host %s %s, container %s %s",
+		 p->net.host_if, p->net.host_addr, p->net.ct_if, p->net.ct_addr);
+	return 0;
+}
+
 static void ct_cleanup(vb_env_t *env)
 {
 	ct_priv_t *p = env->priv;
 
 	if (!p)
 		return;
+	vb_ct_net_down(&p->net);
+	if (p->netns_fd >= 0)
+		close(p->netns_fd);
 	if (p->have_rootfs)
 		vb_rootfs_destroy(&p->rootfs);
 	free(p);
@@ -585,5 +613,6 @@ const vb_env_ops_t vb_env_container = {
 	.start = ct_start,
 	.disk_usage = ct_disk_usage,
 	.describe = ct_describe,
+	.net_path = ct_net_path,
 	.cleanup = ct_cleanup,
 };
