@@ -488,7 +488,8 @@ START_TEST(prepare_offline)
 {
 	static const char *const names[] = { "virtio_ring", "virtio",	      "virtio_mmio",
 					      "virtio_pci",  "virtio_blk",     "virtio_console",
-					      "virtio_rng",  "crc32c_generic", "ext4" };
+					      "virtio_rng",  "crc32c_generic", "ext4",
+					      "virtio_net" };
 	char dir[PATH_MAX], img[PATH_MAX], mods[PATH_MAX], vm[PATH_MAX], ir[PATH_MAX];
 	char agent[PATH_MAX], rel[64], dep[2048] = "";
 	unsigned char elf[4096], *stream;
@@ -515,7 +516,7 @@ START_TEST(prepare_offline)
 		snprintf(rel, sizeof(rel), "kernel/%s.ko", names[i]);
 		vb_test_put_text(mods, rel, names[i]);
 		off += (size_t)snprintf(dep + off, sizeof(dep) - off, "%s:%s\n", rel,
-					i > 1 && i < 7 ? " kernel/virtio.ko kernel/virtio_ring.ko"
+					(i > 1 && i < 7) || i == 9 ? " kernel/virtio.ko kernel/virtio_ring.ko"
 					: i == 1       ? " kernel/virtio_ring.ko"
 						       : "");
 	}

@@ -402,6 +402,51 @@ START_TEST(test_run_bare_container)
 }
 END_TEST
 
+/* A hosted VM over QEMU's user-mode network: one forwarded port on the
+ * host's loopback, restricted (the guest reaches nothing), the guest's
+ * eth0 configured by its /init; measured, recorded, QEMU's argument vector
+ * says restrict=on; nothing left. */
+START_TEST(test_run_hosted)
+{
+	char dir[PATH_MAX], *out, *err, *before, *after;
+	json_t *doc, *net, *cfg;
+	const char *cmd;
+	size_t n, ok;
+	int rc;
+
+	if (access("/usr/bin/qemu-system-x86_64", X_OK) < 0 || geteuid() != 0)
+		VB_SKIP("qemu-system-x86_64 missing or not root");
+	before = net_state();
+	snprintf(dir, sizeof(dir), "%s/vm", tmpdir);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,hosted", "--workload",
+			    "net.rr,net.stream", "--profile", "test", "--reps", "2", "--out", dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	doc = vb_test_load_run(dir, 1);
+	n = reps_of(doc, "hosted", "net.rr", &ok);
+	ck_assert_msg(n == 2 && ok == 2, "hosted net.rr: %zu of %zu", ok, n);
+	n = reps_of(doc, "hosted", "net.stream", &ok);
+	ck_assert_msg(n == 2 && ok == 2, "hosted net.stream: %zu of %zu", ok, n);
+	net = json_object_get(vb_test_env_rec(doc, "hosted"), "network");
+	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
+	ck_assert_int_gt(json_integer_value(json_object_get(net, "port")), 0);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(net, "path")), "slirp"));
+	cfg = json_object_get(vb_test_env_rec(doc, "hosted"), "config");
+	cmd = json_string_value(json_object_get(cfg, "command"));
+	ck_assert_msg(cmd && strstr(cmd, "restrict=on,hostfwd=tcp:127.0.0.1:") &&
+			      strstr(cmd, "vbench.net=10.0.2.15/24"),
+		      "QEMU's command: %s", cmd ? cmd : "(none)");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cfg, "qemu"), "network")),
+			 "user-mode (slirp, restricted) on virtio-net, a forwarded TCP port");
+	json_decref(doc);
+	after = net_state();
+	ck_assert_msg(!strcmp(before, after), "before:\n%s\nafter:\n%s", before, after);
+	free(after);
+	free(before);
+}
+END_TEST
+
 Suite *vb_suite_net(void)
 {
 	Suite *s = suite_create("net");
@@ -414,6 +459,7 @@ Suite *vb_suite_net(void)
 	tcase_add_test(tc, test_no_peer);
 	tcase_add_test(tc, test_default_selection);
 	tcase_add_test(tc, test_run_bare_container);
+	tcase_add_test(tc, test_run_hosted);
 	suite_add_tcase(s, tc);
 	return s;
 }

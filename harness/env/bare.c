@@ -40,13 +40,12 @@ static json_t *bare_describe(vb_env_t *env)
 /* Waiting for the agent, host CPU time, the stop and the cgroup: the
  * defaults (env_life.c). */
 /* The host's own network: the server on the loopback address. */
-static int bare_net_path(vb_env_t *env, char *addr, size_t alen, char *path, size_t plen,
-			 vb_error_t *err)
+static int bare_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
 	(void)env;
 	(void)err;
-	snprintf(addr, alen, "127.0.0.1");
-	snprintf(path, plen, "loopback (the host's network)");
+	snprintf(np->addr, sizeof(np->addr), "127.0.0.1");
+	snprintf(np->path, sizeof(np->path), "loopback (the host's network)");
 	return 0;
 }
 

@@ -569,8 +569,7 @@ static json_t *ct_describe(vb_env_t *env)
  * common sequence, env_life.c). */
 /* The veth pair into the container's namespace, made the first time a
  * network workload asks (its set-up is not in the start latency). */
-static int ct_net_path(vb_env_t *env, char *addr, size_t alen, char *path, size_t plen,
-		       vb_error_t *err)
+static int ct_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
 	ct_priv_t *p = env->priv;
 
@@ -579,8 +578,8 @@ static int ct_net_path(vb_env_t *env, char *addr, size_t alen, char *path, size_
 				    "container: its network namespace could not be opened");
 	if (!p->net.up && vb_ct_net_veth(&p->net, p->netns_fd, err) < 0)
 		return vb_error_prefix(err, "container");
-	snprintf(addr, alen, "%s", p->net.ct_addr);
-	snprintf(path, plen, "veth pair, routed (no NAT): host %s %s, container %s %s",
+	snprintf(np->addr, sizeof(np->addr), "%s", p->net.ct_addr);
+	snprintf(np->path, sizeof(np->path), "veth pair, routed (no NAT): host %s %s, container %s %s",
 		 p->net.host_if, p->net.host_addr, p->net.ct_if, p->net.ct_addr);
 	return 0;
 }

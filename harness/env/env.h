@@ -65,6 +65,14 @@ typedef enum vb_env_mech {
 struct vb_run_cfg;
 typedef struct vb_env vb_env_t;
 
+/* A network path from the host to an instance (vb_env_ops_t.net_path). */
+typedef struct vb_net_path {
+	char addr[64];         /* numeric IPv4 address the client connects to */
+	char path[192];        /* what the path is ("loopback", "veth pair, routed ...") */
+	unsigned listen_port;  /* the port the server must listen on (0: any it likes) */
+	unsigned connect_port; /* the port the client connects to (0: the one announced) */
+} vb_net_path_t;
+
 /*
  * A backend's own command-line options and the configuration they fill
  * (vb_opt_t, core/options.h: a kind and a field of the configuration),
@@ -116,12 +124,10 @@ typedef struct vb_env_ops {
 	 * that send without run() (vb_env_send).  Optional: sent unchanged. */
 	json_t *(*adapt)(vb_env_t *env, const json_t *req);
 	/* Where the host reaches the instance's network workloads (a server
-	 * run() starts, workload.h VB_W_NET): its numeric IPv4 address into
-	 * @addr and the path's name ("loopback", "veth, routed", ...) into
-	 * @path; -1 with @err (VB_EUNAVAIL) saying why there is none.
-	 * Optional: no network path (its network workloads are not run). */
-	int (*net_path)(vb_env_t *env, char *addr, size_t alen, char *path, size_t plen,
-			vb_error_t *err);
+	 * run() starts, workload.h VB_W_NET), into @np; -1 with @err
+	 * (VB_EUNAVAIL) saying why there is none.  Optional: no network path
+	 * (its network workloads are not run). */
+	int (*net_path)(vb_env_t *env, vb_net_path_t *np, vb_error_t *err);
 	/* Disk the instance occupies on the host: @own bytes allocated for it
 	 * alone (rootfs, bundle, disk image: st_blocks), @shared bytes of
 	 * files every instance of the backend reuses (a cached guest kernel

@@ -247,7 +247,7 @@ static uint64_t thread_cpu_ns(void)
 static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req, int ms,
 			vb_error_t *err)
 {
-	char addr[64], path[128];
+	vb_net_path_t np;
 	json_t *sreq, *m, *reply = NULL, *out = NULL;
 	vb_wresult_t c;
 	vb_params_t p;
@@ -260,12 +260,15 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: no network path to the instance",
 				    env->ops->name),
 		       NULL;
-	if (env->ops->net_path(env, addr, sizeof(addr), path, sizeof(path), err) < 0)
+	memset(&np, 0, sizeof(np));
+	if (env->ops->net_path(env, &np, err) < 0)
 		return NULL;
 	if (vb_params_from_json(w, &p, json_object_get(req, "params"), err) < 0)
 		return NULL;
 	sreq = json_deep_copy(req);
 	json_object_set_new(sreq, "io_timeout_ms", json_integer(NET_IO_TIMEOUT_MS));
+	if (np.listen_port) /* a forwarded port: the server must listen on it */
+		json_object_set_new(sreq, "listen_port", json_integer(np.listen_port));
 	rc = sreq ? vb_chan_send(&env->chan, sreq, err) : -1;
 	json_decref(sreq);
 	if (rc < 0)
@@ -275,7 +278,7 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 		goto lost;
 	port = json_integer_value(json_object_get(m, "port"));
 	json_decref(m);
-	if (port < 1 || port > 65535) {
+	if (port < 1 || port > 65535 || (np.listen_port && port != np.listen_port)) {
 		vb_error_set(err, VB_EPROTO, 0, "%s: the agent listens on no TCP port (%" JSON_INTEGER_FORMAT ")",
 			     env->ops->name, port);
 		env->chan.broken = 1;
@@ -284,7 +287,8 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 	vb_error_clear(&cerr);
 	cpu0 = thread_cpu_ns();
 	rc = vb_workload_drive(w,
-			       &(vb_drive_t){ .params = &p, .host = addr, .port = (unsigned)port,
+			       &(vb_drive_t){ .params = &p, .host = np.addr,
+					      .port = np.connect_port ? np.connect_port : (unsigned)port,
 					      .corrupt = json_is_true(json_object_get(req, "corrupt")),
 					      .io_timeout_ms = NET_IO_TIMEOUT_MS },
 			       &c, &cerr);
@@ -298,7 +302,8 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 		return NULL;
 	}
 	out = json_is_true(json_object_get(reply, "ok"))
-		      ? merged(w, reply, &c, cpu0, path, addr, (unsigned)port)
+		      ? merged(w, reply, &c, cpu0, np.path, np.addr,
+			       np.connect_port ? np.connect_port : (unsigned)port)
 		      : json_incref(reply);
 	json_decref(c.detail);
 	json_decref(reply);

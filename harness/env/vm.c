@@ -306,12 +306,34 @@ static void vm_cleanup(vb_env_t *env)
 	env->priv = NULL;
 }
 
+/* QEMU's user-mode network with one forwarded port (vm_boot.c): the
+ * client connects to 127.0.0.1:fwd_host, QEMU passes it to the guest's
+ * server on fwd_guest; set up at the start when a network workload was
+ * selected. */
+static int vm_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
+{
+	vm_priv_t *p = env->priv;
+
+	if (!p || !p->qc.net || !p->qc.fwd_host)
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "%s: started without a network (no network workload selected)",
+				    env->ops->name);
+	snprintf(np->addr, sizeof(np->addr), "127.0.0.1");
+	snprintf(np->path, sizeof(np->path),
+		 "QEMU user-mode networking (slirp, restricted), host 127.0.0.1:%u forwarded to "
+		 "the guest's %s:%u over virtio-net",
+		 p->qc.fwd_host, VB_QEMU_GUEST_ADDR, p->qc.fwd_guest);
+	np->listen_port = p->qc.fwd_guest;
+	np->connect_port = p->qc.fwd_host;
+	return 0;
+}
+
 /* One implementation: the two VMs differ in their facts and probe (TCG or
  * KVM is QEMU's accelerator, vm_is_kvm), never in how an instance lives. */
 #define VM_HOOKS                                                                                   \
 	.options = &vm_options, .prepare = vm_prepare, .start = vb_vm_boot,                        \
 	.wait_ready = vb_vm_ready, .run = vm_run, .adapt = vm_adapt, .disk_usage = vm_disk_usage,  \
-	.describe = vm_describe, .stop = vm_stop, .cleanup = vm_cleanup
+	.describe = vm_describe, .stop = vm_stop, .cleanup = vm_cleanup, .net_path = vm_net_path
 
 const vb_env_ops_t vb_env_hosted = {
 	.version = VB_ENV_OPS_VERSION,

@@ -25,6 +25,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +39,7 @@
 #include "lib/safefs.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
+#include "workloads/workload.h"
 
 static void close_logs(vm_priv_t *p)
 {
@@ -101,6 +104,37 @@ static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	return fd;
 }
 
+/* Whether the run selects a network workload: only then the guest gets a
+ * network (its start latency and devices are otherwise as before). */
+static int vm_wants_net(const vb_env_t *env)
+{
+	size_t i;
+
+	for (i = 0; i < env->cfg->nwl; i++)
+		if (env->cfg->wl[i]->flags & VB_W_NET)
+			return 1;
+	return 0;
+}
+
+/* A TCP port free on 127.0.0.1 now, for QEMU's forward (QEMU fails to
+ * start, saying so, should another program take it in between). */
+static int vm_free_port(unsigned *port, vb_error_t *err)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return vb_error_sys(err, "a free TCP port on 127.0.0.1");
+	}
+	close(fd);
+	*port = ntohs(a.sin_port);
+	return 0;
+}
+
 static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 {
 	const char *hang = getenv("VBENCH_TEST_GUEST_HANG");
@@ -135,6 +169,10 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	p->qc.console_fd = p->console_fd;
 	p->qc.tsc_khz = p->tsc_khz;
 	p->qc.rng = 1;
+	if (vm_wants_net(env) && vm_free_port(&p->qc.fwd_host, err) < 0)
+		return vb_error_prefix(err, "%s", env->ops->name);
+	p->qc.net = p->qc.fwd_host != 0;
+	p->qc.fwd_guest = p->qc.net ? VM_GUEST_NET_PORT : 0;
 	if (vb_qemu_argv(&p->qc, &p->argv, err) < 0)
 		return vb_error_prefix(err, "%s", env->ops->name);
 	return 0;

@@ -26,6 +26,7 @@
 #define VM_ALLOWANCE_RULE "256 MiB + 10% of guest RAM for QEMU itself"
 #define VM_TAIL_LINES 20                  /* console lines in an error */
 #define VM_QEMU_NAME "qemu-system-x86_64"
+#define VM_GUEST_NET_PORT 5201 /* the guest's server port, forwarded from the host */
 
 typedef struct vm_priv {
 	vb_guestimage_t img;      /* kernel, initramfs */

@@ -292,9 +292,10 @@ static int add_boot(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r, v
 		return -1;
 	if (c->tsc_khz)
 		snprintf(tsc, sizeof(tsc), " tsc_early_khz=%llu", (unsigned long long)c->tsc_khz);
-	return vb_argv_addf(a, err, "console=ttyS0 panic=-1 quiet%s%s%s%s%s", tsc,
+	return vb_argv_addf(a, err, "console=ttyS0 panic=-1 quiet%s%s%s%s%s%s", tsc,
 			    r->chan ? " vbench.port=" VB_QEMU_PORT_NAME : "",
 			    r->disk ? " vbench.scratch=" VB_QEMU_GUEST_DISK : "",
+			    c->net && c->fwd_host ? " vbench.net=" VB_QEMU_GUEST_NET : "",
 			    r->append ? " " : "", r->append ? r->append : "");
 }
 
@@ -345,7 +346,12 @@ static int add_net(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r, vb
 {
 	if (!c->net)
 		return add_pair(a, "-net", "none", err);
-	if (add_pair(a, "-netdev", "user,id=net0", err) < 0)
+	if (c->fwd_host && c->fwd_host <= 65535 && c->fwd_guest && c->fwd_guest <= 65535) {
+		if (vb_argv_add(a, "-netdev", err) < 0 ||
+		    vb_argv_addf(a, err, "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:%u-%s:%u",
+				 c->fwd_host, VB_QEMU_GUEST_ADDR, c->fwd_guest) < 0)
+			return -1;
+	} else if (add_pair(a, "-netdev", "user,id=net0", err) < 0)
 		return -1;
 	return add_virtio(a, r, "net", r->microvm ? "netdev=net0" : "netdev=net0,romfile=", err);
 }
@@ -446,6 +452,9 @@ json_t *vb_qemu_describe(const vb_qemu_cfg_t *c)
 	json_object_set_new(o, "initrd", r.initrd ? json_string(r.initrd) : json_null());
 	json_object_set_new(o, "devices", devices(c, &r));
 	json_object_set_new(o, "network",
-			    json_string(c->net ? "user-mode (slirp) on virtio-net" : "none"));
+			    json_string(!c->net	     ? "none"
+					: c->fwd_host ? "user-mode (slirp, restricted) on virtio-net, "
+							"a forwarded TCP port"
+						      : "user-mode (slirp) on virtio-net"));
 	return o;
 }

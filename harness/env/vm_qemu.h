@@ -87,6 +87,10 @@ char *vb_argv_format(const vb_argv_t *a);
 
 /* ---- QEMU ------------------------------------------------------------------- */
 
+/* The guest's address on QEMU's user-mode network (slirp's fixed one). */
+#define VB_QEMU_GUEST_ADDR "10.0.2.15"
+#define VB_QEMU_GUEST_NET VB_QEMU_GUEST_ADDR "/24"
+
 typedef struct vb_qemu_cfg {
 	const char *binary;	 /* NULL or "" = VB_QEMU_DEFAULT_BINARY */
 	const char *name;	 /* -name (threads named per vCPU); NULL = "vbench" */
@@ -110,6 +114,11 @@ typedef struct vb_qemu_cfg {
 				  * QEMU inherits (-add-fd, /dev/fdset/N: QEMU never opens
 				  * the path); console_log then only names it */
 	int net;		 /* 1 = user-mode network on virtio-net; 0 = -net none */
+	unsigned fwd_host;	 /* net: host port on 127.0.0.1 forwarded to the guest's ... */
+	unsigned fwd_guest;	 /* ... TCP port fwd_guest (both 0: no forward); with a
+				  * forward the network is restricted (restrict=on: the
+				  * guest reaches nothing, only the forward reaches it) and
+				  * the guest gets vbench.net=VB_QEMU_GUEST_NET */
 	uint64_t tsc_khz;	 /* > 0: host TSC rate, passed as tsc_early_khz= (see above) */
 	int rng;		 /* 1 = virtio-rng fed from the host's /dev/urandom (entropy at once) */
 } vb_qemu_cfg_t;

@@ -17,7 +17,8 @@
 #include "harness/image/vmlinux.h"
 
 const char *const vb_guest_modules[] = {
-	"virtio_mmio", "virtio_pci", "virtio_blk", "virtio_console", "ext4", "virtio_rng", NULL,
+	"virtio_mmio", "virtio_pci", "virtio_blk", "virtio_console", "ext4", "virtio_rng",
+	"virtio_net", NULL,
 };
 
 /* An image given as an ELF vmlinux boots as it is, if it has the note:

@@ -27,13 +27,13 @@
 #define MAX_ENTRIES 512
 #define KEEP_ARCHIVES 8    /* cached archives kept (each ~11 MB) ... */
 #define KEEP_RECENT_S 3600 /* ... besides any used within the last hour */
-#define FORMAT_TAG "vbench-initramfs-1" /* bump when the layout changes */
+#define FORMAT_TAG "vbench-initramfs-2" /* bump when the layout changes */
 
 /* Busybox applets /init and a person debugging the guest use. */
 static const char *const applets[] = {
 	"sh",	  "mount", "umount", "insmod", "lsmod", "mkdir",  "sleep", "cat",
 	"echo",	  "ls",	   "stty",   "sync",   "dmesg", "uname",  "poweroff",
-	"reboot", "halt",  "grep",   "ps",     "free",  "df",
+	"reboot", "halt",  "grep",   "ps",     "free",  "df",    "ip",
 };
 
 static const char init_text[] =
@@ -42,7 +42,8 @@ static const char init_text[] =
 	"# Kernel command line: vbench.scratch=PATH mounts vbench.disk=DEV (default\n"
 	"# /dev/vda, ext4) at PATH (a /dev/ path there names the disk and mounts it\n"
 	"# at " VB_GUEST_SCRATCH "); vbench.port=NAME names the agent's virtio-serial\n"
-	"# port (default vbench; none: /dev/ttyS1); MODULE.key=value goes to insmod.\n"
+	"# port (default vbench; none: /dev/ttyS1); vbench.net=ADDR/LEN gives eth0 that\n"
+	"# address (QEMU's user-mode network); MODULE.key=value goes to insmod.\n"
 	"export PATH=/bin\n"
 	"# log: /tmp/vbench-init.log, and the console through the kernel log\n"
 	"# (/dev/kmsg, with the uptime stamp) once /dev is mounted\n"
@@ -55,7 +56,7 @@ static const char init_text[] =
 	"mount -t sysfs sysfs /sys || log \"mount /sys failed\"\n"
 	"mount -t devtmpfs devtmpfs /dev || log \"mount /dev failed\"\n"
 	"read -r cmdline </proc/cmdline\n"
-	"scratch= disk=/dev/vda port=" VB_GUEST_PORT " hang=\n"
+	"scratch= disk=/dev/vda port=" VB_GUEST_PORT " hang= net=\n"
 	"for w in $cmdline; do\n"
 	"\tcase \"$w\" in\n"
 	"\tvbench.scratch=/dev/*) disk=${w#vbench.scratch=} scratch=" VB_GUEST_SCRATCH " ;;\n"
@@ -63,6 +64,7 @@ static const char init_text[] =
 	"\tvbench.disk=*) disk=${w#vbench.disk=} ;;\n"
 	"\tvbench.port=*) port=${w#vbench.port=} ;;\n"
 	"\tvbench.hang=1) hang=1 ;;\n"
+	"\tvbench.net=*) net=${w#vbench.net=} ;;\n"
 	"\tesac\n"
 	"done\n"
 	"# modules in the order resolved on the host (modules.dep, modules.softdep)\n"
@@ -76,6 +78,13 @@ static const char init_text[] =
 	"# Debian's default (3) disables every perf event, even software ones\n"
 	"echo -1 >/proc/sys/kernel/perf_event_paranoid ||\n"
 	"\tlog \"perf_event_paranoid stays $(cat /proc/sys/kernel/perf_event_paranoid)\"\n"
+	"ip link set lo up || log \"lo up failed\"\n"
+	"if [ -n \"$net\" ]; then\n"
+	"\ti=0\n"
+	"\twhile [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done\n"
+	"\t{ ip addr add \"$net\" dev eth0 && ip link set eth0 up; } ||\n"
+	"\t\tlog \"network $net on eth0 failed\"\n"
+	"fi\n"
 	"if [ -n \"$scratch\" ]; then\n"
 	"\tmkdir -p \"$scratch\"\n"
 	"\ti=0\n"

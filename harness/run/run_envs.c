@@ -164,7 +164,7 @@ size_t vb_run_start_envs(run_state_t *st)
 
 void vb_run_net_paths(run_state_t *st)
 {
-	char addr[64], path[128];
+	vb_net_path_t np;
 	size_t i, w, nnet = 0;
 	vb_error_t err;
 	vb_env_t *env;
@@ -178,10 +178,13 @@ void vb_run_net_paths(run_state_t *st)
 		if (!env->started || !st->env_rec[i])
 			continue;
 		vb_error_clear(&err);
-		if (env->ops->net_path &&
-		    env->ops->net_path(env, addr, sizeof(addr), path, sizeof(path), &err) == 0) {
+		memset(&np, 0, sizeof(np));
+		if (env->ops->net_path && env->ops->net_path(env, &np, &err) == 0) {
 			json_object_set_new(st->env_rec[i], "network",
-					    json_pack("{s:s,s:s}", "path", path, "address", addr));
+					    json_pack("{s:s,s:s}", "path", np.path, "address", np.addr));
+			if (np.connect_port)
+				json_object_set_new(json_object_get(st->env_rec[i], "network"),
+						    "port", json_integer(np.connect_port));
 			continue;
 		}
 		if (!env->ops->net_path)
