@@ -8,9 +8,10 @@
  * accounting, the metrics, both directions of net.stream, the self-check
  * on both sides (corrupt=1 gives VB_ECHECK), a client without a server and
  * a server without a client (bounded waits, no hang).  Then `vbench run`
- * with net.* on bare (loopback), a container (a veth pair, routed) and oci
- * (no path yet): run.json valid, both measured with their paths recorded,
- * oci's network pairs never scheduled and said why; the host's links,
+ * with net.* on bare (loopback), a container and oci (veth pairs, routed),
+ * podman (no path yet) and a hosted VM (QEMU's user-mode network, one
+ * forwarded port): run.json valid, each measured with its path recorded,
+ * podman's network pairs never scheduled and said why; the host's links,
  * routes and nftables rules the same after the run, after a SIGINT and
  * after a SIGKILL and `vbench clean`; net.* not in the default selection.
  */
@@ -311,18 +312,20 @@ START_TEST(test_run_bare_container)
 	const char *wl[] = { "net.stream", "net.rr", "net.crr" };
 	json_t *doc, *r, *net;
 	size_t i, n, ok;
-	int rc, have_oci;
+	int rc, have_oci, have_podman;
 	pid_t pid;
 
 	before = net_state();
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
-	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,container,oci", "--workload",
-			    "net.*,cpu.syscall", "--profile", "test", "--reps", "2", "--out", dir,
-			    NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,container,oci,podman",
+			    "--workload", "net.*,cpu.syscall", "--profile", "test", "--reps", "2",
+			    "--out", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	have_oci = strstr(err, "oci unavailable") == NULL;
-	if (have_oci)
-		ck_assert_ptr_nonnull(strstr(err, "oci: network workloads not run: no network path"));
+	have_podman = strstr(err, "podman unavailable") == NULL;
+	if (have_podman)
+		ck_assert_ptr_nonnull(
+		    strstr(err, "podman: network workloads not run: no network path"));
 	free(out);
 	free(err);
 	doc = vb_test_load_run(dir, 1);
@@ -332,15 +335,21 @@ START_TEST(test_run_bare_container)
 		n = reps_of(doc, "container", wl[i], &ok);
 		ck_assert_msg(n == 2 && ok == 2, "container %s: %zu of %zu", wl[i], ok, n);
 		n = reps_of(doc, "oci", wl[i], &ok);
-		ck_assert_msg(n == 0, "oci %s scheduled %zu times", wl[i], n);
+		ck_assert_msg(!have_oci || (n == 2 && ok == 2), "oci %s: %zu of %zu", wl[i], ok, n);
+		n = reps_of(doc, "podman", wl[i], &ok);
+		ck_assert_msg(n == 0, "podman %s scheduled %zu times", wl[i], n);
 	}
-	if (have_oci) {
-		n = reps_of(doc, "oci", "cpu.syscall", &ok);
+	if (have_podman) {
+		n = reps_of(doc, "podman", "cpu.syscall", &ok);
 		ck_assert_uint_eq(ok, 2);
-		net = json_object_get(vb_test_env_rec(doc, "oci"), "network");
+		net = json_object_get(vb_test_env_rec(doc, "podman"), "network");
 		ck_assert(json_is_null(json_object_get(net, "path")));
 		ck_assert_ptr_nonnull(json_string_value(json_object_get(net, "reason")));
 	}
+	if (have_oci)
+		ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(
+						 vb_test_env_rec(doc, "oci"), "network"), "path")),
+					 "veth pair"));
 	/* each path recorded: loopback, and the veth pair's private addresses */
 	net = json_object_get(vb_test_env_rec(doc, "bare"), "network");
 	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");

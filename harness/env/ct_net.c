@@ -4,7 +4,9 @@
 #include "harness/env/ct_net.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -148,4 +150,60 @@ void vb_ct_net_down(vb_ct_net_t *n)
 	/* Gone with the namespace already, most of the time: not an error. */
 	if (if_nametoindex(n->host_if))
 		ip(-1, &err, (const char *const[]){ "link", "del", n->host_if, NULL });
+}
+
+/* The parent of @pid from /proc/PID/stat, or -1. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512], *rp;
+	int ppid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
+		sscanf(rp + 1, " %*c %d", &ppid);
+	fclose(f);
+	return ppid;
+}
+
+int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err)
+{
+	char path[96], buf[256];
+	struct dirent *de;
+	int child = 0;
+	FILE *f;
+	DIR *d;
+
+	*fd = -1;
+	/* a child of any of its threads (runc, in Go, forks from any) */
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)parent);
+	d = opendir(path);
+	while (d && !child && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.20s/children", (int)parent, de->d_name);
+		f = fopen(path, "re");
+		if (f && fgets(buf, sizeof(buf), f) && sscanf(buf, "%d", &child) != 1)
+			child = 0;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	if (child <= 0)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "no container process under the runtime (pid %d)",
+				    (int)parent);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", child);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return vb_error_set(err, VB_EUNAVAIL, errno, "open %s", path);
+	if (parent_of(child) != parent) { /* gone, its PID another process's */
+		close(*fd);
+		*fd = -1;
+		return vb_error_set(err, VB_EUNAVAIL, 0, "the container process %d went away", child);
+	}
+	return 0;
 }

@@ -18,6 +18,7 @@
 #define VB_CT_NET_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "lib/error.h"
 
@@ -39,5 +40,13 @@ int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err);
 
 /* Delete the host end (the pair with it) if it was made; idempotent. */
 void vb_ct_net_down(vb_ct_net_t *n);
+
+/*
+ * The network namespace of the first child of @parent (an OCI runtime's
+ * `run`, whose child is the container's init), opened into *@fd (O_CLOEXEC)
+ * and checked still to be that child's after the open (its parent still
+ * @parent: the PID was not reused meanwhile).  0, or -1 with @err.
+ */
+int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err);
 
 #endif

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "harness/env/ct_common.h"
+#include "harness/env/ct_net.h"
 #include "harness/env/env.h"
 #include "harness/core/marker.h"
 #include "harness/env/oci_spec.h"
@@ -123,6 +124,8 @@ typedef struct oci_priv {
 	char *del_argv[6];
 	char del_flag[40];
 	ns_setup_t del_ns;           /* the delete's namespace (no binds) */
+	int netns_fd;                /* the container's network namespace (-1: not opened) */
+	vb_ct_net_t net;             /* the veth path, made for the first network workload */
 } oci_priv_t;
 
 /* ==== choosing the runtime ============================================== */
@@ -398,6 +401,7 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "oci state");
+	p->netns_fd = -1;
 	env->priv = p;
 	p->ns.msgfd = -1;
 	p->del_ns.msgfd = -1;
@@ -530,12 +534,35 @@ static int oci_ready(vb_env_t *env, vb_error_t *err)
 
 /* The bundle (the stop, `RUNTIME delete -f` when the runtime did not exit
  * cleanly, and the cgroup: the common sequence, env_life.c). */
+/* A veth pair into the container's namespace (ct_net.h), as for vbench's
+ * own runtime; the namespace is its init's, the runtime's child. */
+static int oci_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
+{
+	oci_priv_t *p = env->priv;
+
+	if (!p || env->chan.pid <= 0)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "oci: not running");
+	if (!p->net.up) {
+		if (p->netns_fd < 0 && vb_ct_net_child_ns(env->chan.pid, &p->netns_fd, err) < 0)
+			return vb_error_prefix(err, "oci");
+		if (vb_ct_net_veth(&p->net, p->netns_fd, err) < 0)
+			return vb_error_prefix(err, "oci");
+	}
+	snprintf(np->addr, sizeof(np->addr), "%s", p->net.ct_addr);
+	snprintf(np->path, sizeof(np->path), "veth pair, routed (no NAT): host %s %s, container %s %s",
+		 p->net.host_if, p->net.host_addr, p->net.ct_if, p->net.ct_addr);
+	return 0;
+}
+
 static void oci_cleanup(vb_env_t *env)
 {
 	oci_priv_t *p = env->priv;
 
 	if (!p)
 		return;
+	vb_ct_net_down(&p->net);
+	if (p->netns_fd >= 0)
+		close(p->netns_fd);
 	if (p->have_rootfs)
 		vb_rootfs_destroy(&p->rootfs);
 	if (p->bundle_res)
@@ -596,5 +623,6 @@ const vb_env_ops_t vb_env_oci = {
 	.describe = oci_describe,
 	.disk_usage = oci_disk_usage,
 	.cleanup = oci_cleanup,
+	.net_path = oci_net_path,
 	.undo = oci_undo,
 };
