@@ -53,16 +53,6 @@ static int parse_events(const json_t *req, const char **names, size_t *n, vb_err
 	return 0;
 }
 
-static json_t *metrics_json(const vb_workload_t *w, const vb_wresult_t *res)
-{
-	json_t *m = json_object();
-	size_t i;
-
-	for (i = 0; m && i < w->nmetrics; i++)
-		json_object_set_new(m, w->metrics[i].name, json_real(res->metric[i]));
-	return m;
-}
-
 /* A run request checked against the registry, ready to execute. */
 typedef struct run_req {
 	const vb_workload_t *w;
@@ -184,7 +174,7 @@ json_t *vb_agent_handle_run(const json_t *req)
 			  "result", "id", id, "ok", 1, "workload", r.w->name, "params",
 			  vb_params_to_json(&r.params), "elapsed_ns", (json_int_t)res.elapsed_ns,
 			  "handled_ns", (json_int_t)(vb_now_ns() - t0), "ops", (json_int_t)res.ops,
-			  "bytes", (json_int_t)res.bytes, "metrics", metrics_json(r.w, &res),
+			  "bytes", (json_int_t)res.bytes, "metrics", vb_workload_metrics_json(r.w, &res),
 			  "counters", ctr ? vb_counters_to_json(ctr) : json_object(),
 			  "counter_mode", ctr ? vb_counters_mode(ctr) : "none", "detail",
 			  res.detail ? res.detail : json_object());

@@ -130,6 +130,19 @@ static void fill_metrics(vb_wresult_t *res, uint64_t bytes, uint64_t msg)
 	res->metric[1] = (double)bytes * 1e3 / ns;
 }
 
+/* One write's worth of the pattern (the same on both sides), or NULL. */
+static uint8_t *pattern(uint64_t msg, vb_error_t *err)
+{
+	uint8_t *buf = malloc((size_t)msg);
+
+	if (!buf) {
+		vb_error_set(err, VB_ERESOURCE, 0, "%llu-byte buffer", (unsigned long long)msg);
+		return NULL;
+	}
+	vb_net_fill(buf, (size_t)msg, SEED);
+	return buf;
+}
+
 /* The server, in the environment. */
 static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 {
@@ -138,13 +151,8 @@ static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 	int tx = direction(ctx->params, err), lfd, fd, rc = -1;
 	uint8_t *buf;
 
-	if (tx < 0)
+	if (tx < 0 || !(buf = pattern(msg, err)))
 		return -1;
-	buf = malloc((size_t)msg);
-	if (!buf)
-		return vb_error_set(err, VB_ERESOURCE, 0, "%llu-byte buffer",
-				    (unsigned long long)msg);
-	vb_net_fill(buf, (size_t)msg, SEED);
 	if (vb_net_serve_listen(ctx, &lfd, err) < 0)
 		goto out;
 	fd = vb_net_accept(lfd, ctx->io_timeout_ms, err);
@@ -180,13 +188,8 @@ static int drive(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err)
 	int tx = direction(d->params, err), fd, rc;
 	uint8_t *buf;
 
-	if (tx < 0)
+	if (tx < 0 || !(buf = pattern(msg, err)))
 		return -1;
-	buf = malloc((size_t)msg);
-	if (!buf)
-		return vb_error_set(err, VB_ERESOURCE, 0, "%llu-byte buffer",
-				    (unsigned long long)msg);
-	vb_net_fill(buf, (size_t)msg, SEED);
 	fd = vb_net_connect(d->host, d->port, d->io_timeout_ms, err);
 	if (fd < 0) {
 		free(buf);

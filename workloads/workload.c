@@ -390,6 +390,16 @@ int vb_workload_serve(const vb_workload_t *w, const vb_params_t *params, const c
 	return metrics_finite(w, res, err);
 }
 
+json_t *vb_workload_metrics_json(const vb_workload_t *w, const vb_wresult_t *res)
+{
+	json_t *m = json_object();
+	size_t i;
+
+	for (i = 0; m && i < w->nmetrics; i++)
+		json_object_set_new(m, w->metrics[i].name, json_real(res->metric[i]));
+	return m;
+}
+
 int vb_workload_drive(const vb_workload_t *w, const vb_drive_t *d, vb_wresult_t *res,
 		      vb_error_t *err)
 {

@@ -225,6 +225,10 @@ void vb_wctx_end(vb_wctx_t *ctx);
 int vb_workload_run(const vb_workload_t *w, const vb_params_t *params, const char *scratch,
 		    struct vb_counters *counters, int corrupt, vb_wresult_t *res, vb_error_t *err);
 
+/* The metrics of @res as a JSON object {name: value} in @w's order (new
+ * reference): what an agent's result carries. */
+json_t *vb_workload_metrics_json(const vb_workload_t *w, const vb_wresult_t *res);
+
 /* How the server of a network workload tells the harness it listens. */
 typedef struct vb_wnet {
 	int (*listening)(struct vb_wctx *ctx, unsigned port, vb_error_t *err);

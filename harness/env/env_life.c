@@ -194,17 +194,6 @@ json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 
 #define NET_IO_TIMEOUT_MS 10000 /* longest silence of either side */
 
-/* The metrics of @w in @res as the agent reports them. */
-static json_t *metrics_json(const vb_workload_t *w, const vb_wresult_t *res)
-{
-	json_t *m = json_object();
-	size_t i;
-
-	for (i = 0; m && i < w->nmetrics; i++)
-		json_object_set_new(m, w->metrics[i].name, json_real(res->metric[i]));
-	return m;
-}
-
 /*
  * The workload's result: the server's answer @reply (its counters, its
  * time for the request) with the client's region, operations, bytes and
@@ -230,7 +219,7 @@ static json_t *merged(const vb_workload_t *w, const json_t *reply, vb_wresult_t 
 	json_object_set_new(r, "elapsed_ns", json_integer((json_int_t)c->elapsed_ns));
 	json_object_set_new(r, "ops", json_integer((json_int_t)c->ops));
 	json_object_set_new(r, "bytes", json_integer((json_int_t)c->bytes));
-	json_object_set_new(r, "metrics", metrics_json(w, c));
+	json_object_set_new(r, "metrics", vb_workload_metrics_json(w, c));
 	json_object_set_new(r, "detail", detail);
 	return r;
 }
