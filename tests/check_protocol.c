@@ -213,6 +213,24 @@ END_TEST
 
 /* A result keeps its documented fields, the workload's metrics and the
  * events asked for, each counter its documented members (item 8). */
+/* A network workload's server announcing no TCP port: a protocol error
+ * of that repetition (the instance restarted, the client never ran), the
+ * next repetition measured. */
+START_TEST(test_bad_listening_port)
+{
+	char dir[PATH_MAX], out[65536];
+	json_t *doc;
+	int rc = vb_hostiletest_run("badport", "net.rr", "2", "badport@1", dir, sizeof(dir), out,
+				    sizeof(out));
+
+	ck_assert_msg(rc == 1, "exit %d, expected 1 (a failed repetition):\n%s", rc, out);
+	doc = vb_test_load_run(dir, 1);
+	vb_hostiletest_rep_failed(doc, 1, "protocol", "listens on no TCP port", "70000");
+	ck_assert_uint_eq(vb_hostiletest_filed(doc), 1);
+	json_decref(doc);
+}
+END_TEST
+
 START_TEST(test_keep_result)
 {
 	json_t *reply = json_loads(
@@ -422,6 +440,7 @@ Suite *vb_suite_protocol(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_result_bloat);
 	tcase_add_test(tc, test_refusal_in_step);
+	tcase_add_test(tc, test_bad_listening_port);
 	tcase_add_test(tc, test_probe_timeout_restarts);
 	tcase_add_test(tc, test_protocol_mismatch);
 	suite_add_tcase(s, tc);

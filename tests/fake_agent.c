@@ -28,6 +28,9 @@
  *   refuse@N     an "error" reply with the request's id (a refusal, in
  *                step) in place of the result; its text holds a bidi
  *                override and a C1 control
+ *   badport@N    a network workload's "listening" message naming port
+ *                70000, no TCP port (the harness must refuse it before its
+ *                client connects anywhere)
  *
  * and, without @N, "evilcs": the ready message's facts.clocksource, and the
  * facts reply's, hold such text (two different strings); "protocol:P": the
@@ -330,7 +333,10 @@ static void relay(const char *line, size_t n)
 				    json_string(!strcmp(type, "ready") ? EVIL_CS : EVIL_CS2));
 	id = json_object_get(o, "id");
 	a = json_is_integer(id) ? action_for(json_integer_value(id)) : NULL;
-	if (a && (!strcmp(type, "result") || !strcmp(type, "error")))
+	if (a && !strcmp(type, "listening") && !strcmp(a->what, "badport")) {
+		json_object_set_new(o, "port", json_integer(70000));
+		emit(o, NULL);
+	} else if (a && (!strcmp(type, "result") || !strcmp(type, "error")))
 		apply(o, a);
 	else
 		emit(o, NULL);
