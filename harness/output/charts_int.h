@@ -86,6 +86,23 @@ void vb_charts_env_xtics(FILE *gp, const char *const *names, size_t n);
 void vb_charts_pair_bars(FILE *gp, const char *file, size_t index, int a, const char *ta, int b,
 			const char *tb);
 
+/* Median, low and high of quantity @q (its @center member) as three data
+ * columns; the bounds fall back to the median without an interval. */
+void vb_charts_dat_triple(FILE *f, const json_t *q, const char *center);
+
+/* @env's colour as a number column (gnuplot's "lc rgb variable"). */
+void vb_charts_dat_rgb(FILE *f, const char *env);
+
+/* A grid of @n panels: columns, rows, and the size of the whole chart. */
+void vb_charts_grid(size_t n, size_t *cols, size_t *rows, vb_chart_dims_t *d);
+
+/* The counters and footprint charts (charts_host.c), entries of vb_charts[];
+ * -1 when there is nothing to draw (@note says why). */
+int vb_charts_build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d,
+			     char *note, size_t len);
+int vb_charts_build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d,
+			      char *note, size_t len);
+
 /* Every chart, in the order of the report; ends with a NULL name. */
 extern const vb_chart_t vb_charts[];
 

@@ -32,7 +32,7 @@ static const char *jstr(const json_t *o, const char *key)
 }
 
 /* Median, low and high of a quantity; the bounds fall back to the median without an interval. */
-static void dat_triple(FILE *f, const json_t *q, const char *center)
+void vb_charts_dat_triple(FILE *f, const json_t *q, const char *center)
 {
 	double m = vb_table_num(q, center), lo = vb_table_num(q, "ci_low"),
 	       hi = vb_table_num(q, "ci_high");
@@ -96,13 +96,13 @@ static void dat_env_names(FILE *dat, const json_t *envs, const char *use)
 }
 
 /* @env's colour as a number column (gnuplot's "lc rgb variable"). */
-static void dat_rgb(FILE *f, const char *env)
+void vb_charts_dat_rgb(FILE *f, const char *env)
 {
 	fprintf(f, " %ld", strtol(vb_charts_colour(env) + 1, NULL, 16));
 }
 
 /* A grid of @n panels: columns, rows, and the size of the whole chart. */
-static void grid(size_t n, size_t *cols, size_t *rows, vb_chart_dims_t *d)
+void vb_charts_grid(size_t n, size_t *cols, size_t *rows, vb_chart_dims_t *d)
 {
 	*cols = n <= 3 ? n : n == 4 ? 2 : n <= 9 ? 3 : 4;
 	*rows = (n + *cols - 1) / *cols;
@@ -265,7 +265,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		vb_charts_dat_str(dat, jstr(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (use[ei])
-				dat_triple(dat, json_object_get(primary(sum, e, w), "overhead"),
+				vb_charts_dat_triple(dat, json_object_get(primary(sum, e, w), "overhead"),
 					   "ratio");
 		fputc('\n', dat);
 	}
@@ -381,8 +381,8 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			if (!isfinite(vb_table_num(m, "median")))
 				continue;
 			vb_charts_dat_str(dat, jstr(e, "name"));
-			dat_rgb(dat, jstr(e, "name"));
-			dat_triple(dat, m, "median");
+			vb_charts_dat_rgb(dat, jstr(e, "name"));
+			vb_charts_dat_triple(dat, m, "median");
 			fputc('\n', dat);
 		}
 		fputs("\n\n# the repetitions: position, value, colour\n", dat);
@@ -395,7 +395,7 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 					   x) {
 				fprintf(dat, "%.2f", (double)pos + 0.38);
 				vb_charts_dat_num(dat, json_number_value(x));
-				dat_rgb(dat, jstr(e, "name"));
+				vb_charts_dat_rgb(dat, jstr(e, "name"));
 				fputc('\n', dat);
 				ne++;
 			}
@@ -407,7 +407,7 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	}
 	if (!n)
 		return snprintf(note, len, "no environment has a value"), 0;
-	grid(n, &cols, &rows, d);
+	vb_charts_grid(n, &cols, &rows, d);
 	d->height += 30;
 	fprintf(gp, "    set multiplot layout %zu,%zu title ", rows, cols);
 	vb_charts_title(gp, sum, "Primary metric per environment (median, bootstrap interval, "
@@ -540,7 +540,7 @@ static void counter_block(const json_t *sum, FILE *dat, const char *name, size_t
 		vb_charts_dat_str(dat, jstr(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (env_has_counters(sum, e))
-				dat_triple(dat, counter(sum, e, w, name), "median");
+				vb_charts_dat_triple(dat, counter(sum, e, w, name), "median");
 		fputc('\n', dat);
 	}
 }
@@ -556,7 +556,7 @@ static void counter_label(FILE *gp, const json_t *sum, const char *name, int log
 	vb_charts_gp_str(gp, buf);
 }
 
-static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+int vb_charts_build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			  size_t len)
 {
 	json_t *names = available_counters(sum), *x, *envs = json_object_get(sum, "environments"),
@@ -595,7 +595,7 @@ static int build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		}
 	fputc('\n', dat);
 	nwl = json_array_size(json_object_get(sum, "workloads"));
-	grid(json_array_size(shown), &cols, &rows, d);
+	vb_charts_grid(json_array_size(shown), &cols, &rows, d);
 	/* room for every workload's label under its cluster, and the key below */
 	d->width = (int)cols * (int)(nwl * 70 + 160 > 380 ? nwl * 70 + 160 : 380) + 20;
 	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH : d->width;
@@ -657,7 +657,7 @@ static void footprint_values(const json_t *e, double v[4])
 	v[3] = vb_table_num(after, "pss_bytes") / 1048576.0;
 }
 
-static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+int vb_charts_build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			   size_t len)
 {
 	static const char *const col_title[] = { "start", "stop", "idle",
@@ -688,7 +688,7 @@ static int build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims
 		if (!any)
 			continue;
 		vb_charts_dat_str(dat, jstr(e, "name"));
-		dat_rgb(dat, jstr(e, "name"));
+		vb_charts_dat_rgb(dat, jstr(e, "name"));
 		for (k = 0; k < 4; k++)
 			vb_charts_dat_num(dat, v[k]);
 		fputc('\n', dat);
@@ -783,7 +783,7 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		vb_charts_dat_str(dat, buf);
 		json_array_foreach(envs, ei, e)
 			if (use[ei])
-				dat_triple(dat,
+				vb_charts_dat_triple(dat,
 					   json_object_get(json_object_get(g, "envs"),
 							   jstr(e, "name") ?: ""),
 					   "geomean");
@@ -843,13 +843,13 @@ const vb_chart_t vb_charts[] = {
 	{ "counters", "counters per operation",
 	  "Every available counter divided by the operations of the repetition (median and "
 	  "interval), one panel per counter; unavailable counters are absent, never zero.",
-	  build_counters },
+	  vb_charts_build_counters },
 	{ "footprint", "start latency and host memory per environment",
 	  "Time from the start request until the agent answered (solid), time to stop "
 	  "(hatched), and the proportional set size of the environment's host processes when "
 	  "idle (solid) and after the memory workload (hatched); each panel on a log scale when "
 	  "its values span more than 10x.",
-	  build_footprint },
+	  vb_charts_build_footprint },
 	{ "density", "host memory and start latency per instance (density)",
 	  "Left: median host memory (PSS) one instance adds, idle and while every instance "
 	  "holds its share of its allocation, per environment. Right: each instance's start "
