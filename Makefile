@@ -121,6 +121,7 @@ LIB_SRCS += harness/output/html_facts.c
 LIB_SRCS += harness/output/html_capacity.c
 LIB_SRCS += harness/output/charts.c
 LIB_SRCS += harness/output/charts_plot.c
+LIB_SRCS += harness/output/charts_host.c
 LIB_SRCS += harness/output/charts_style.c
 LIB_SRCS += harness/output/charts_capacity.c
 LIB_SRCS += harness/output/charts_plan.c
