@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,7 +195,7 @@ START_TEST(test_no_peer)
 	uint64_t t0;
 
 	/* a port nothing listens on: a socket bound, never listening */
-	ck_assert_int_eq(vb_net_listen(0, &lfd, &port, &err), 0);
+	ck_assert_int_eq(vb_net_listen(NULL, 0, &lfd, &port, &err), 0);
 	close(lfd);
 	d.port = port;
 	ck_assert_int_eq(vb_workload_drive(w, &d, &res, &err), -1);
@@ -210,6 +211,54 @@ START_TEST(test_no_peer)
 	/* a network workload never runs without its client */
 	ck_assert_int_eq(vb_workload_run(w, &p, NULL, NULL, 0, &res, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "needs the harness as its client"));
+}
+END_TEST
+
+/* A server that answers one byte every 100 ms, for ever. */
+static pid_t trickler(unsigned *port)
+{
+	int lfd, fd;
+	vb_error_t err;
+	pid_t pid;
+
+	ck_assert_int_eq(vb_net_listen("127.0.0.1", 0, &lfd, port, &err), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = accept(lfd, NULL, NULL);
+		for (;;) {
+			if (write(fd, "x", 1) != 1)
+				_exit(0);
+			usleep(100000);
+		}
+	}
+	close(lfd);
+	return pid;
+}
+
+/* The client's deadline holds against a peer that trickles (each wait is
+ * short, the whole is not), and the byte count against one that never
+ * stops: the repetition ends in time, with the reason. */
+START_TEST(test_client_deadline)
+{
+	static const char *const rx[] = { "bytes", "1000000", "direction", "rx", NULL };
+	vb_params_t p;
+	const vb_workload_t *w = params("net.stream", rx, &p);
+	vb_drive_t d = { .params = &p, .host = "127.0.0.1", .io_timeout_ms = 2000 };
+	vb_wresult_t res;
+	vb_error_t err;
+	uint64_t t0;
+	pid_t pid;
+
+	pid = trickler(&d.port);
+	t0 = vb_now_ns();
+	d.deadline_ns = t0 + 600000000ull;
+	ck_assert_int_eq(vb_workload_drive(w, &d, &res, &err), -1);
+	ck_assert_int_eq(err.code, VB_ETIMEOUT);
+	ck_assert_msg(strstr(err.msg, "time is up"), "%s", err.msg);
+	ck_assert_uint_lt(vb_now_ns() - t0, 1500000000ull);
+	kill(pid, SIGKILL);
+	exit_of(pid);
 }
 END_TEST
 
@@ -379,8 +428,11 @@ START_TEST(test_run_bare_container)
 	/* ... after a SIGINT, and after a SIGKILL and `vbench clean` */
 	snprintf(dir, sizeof(dir), "%s/int", tmpdir);
 	pid = net_run_bg("bare,container", dir);
+	/* the pair lies between the container's namespace and the client's:
+	 * the host's own links never change, not even during the run */
 	during = net_state();
-	ck_assert_msg(strcmp(before, during), "no veth pair during the run:\n%s", during);
+	ck_assert_msg(!strcmp(before, during), "the host's network changed during the run:\n%s",
+		      during);
 	free(during);
 	kill(pid, SIGINT);
 	ck_assert_int_eq(vb_test_reap(pid), 130);
@@ -408,6 +460,55 @@ START_TEST(test_run_bare_container)
 	ck_assert_msg(after != NULL, "after SIGKILL and clean:\n%s", net_state());
 	free(after);
 	free(before);
+}
+END_TEST
+
+/* A repetition's failure stays the repetition's: the client's (a wrong
+ * answer, VBENCH_TEST_CORRUPT) and the server's before it listens (a bad
+ * parameter) leave the instance up for the next workload; neither is a
+ * protocol error (both took the environment down before). */
+START_TEST(test_failures_in_step)
+{
+	char dir[PATH_MAX], *out, *err;
+	json_t *doc, *r;
+	size_t n, ok, i;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/corrupt", tmpdir);
+	setenv("VBENCH_TEST_CORRUPT", "net.rr", 1);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload",
+			    "net.rr,net.crr", "--profile", "test", "--reps", "2", "--out", dir, NULL);
+	unsetenv("VBENCH_TEST_CORRUPT");
+	ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	doc = vb_test_load_run(dir, 1);
+	n = reps_of(doc, "bare", "net.rr", &ok);
+	ck_assert_msg(n == 2 && ok == 0, "net.rr: %zu of %zu", ok, n);
+	n = reps_of(doc, "bare", "net.crr", &ok);
+	ck_assert_msg(n == 2 && ok == 2, "net.crr after it: %zu of %zu", ok, n);
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+		if (!json_is_true(json_object_get(r, "ok")))
+			ck_assert_str_eq(json_string_value(json_object_get(r, "error_kind")), "check");
+	json_decref(doc);
+	snprintf(dir, sizeof(dir), "%s/badparam", tmpdir);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload",
+			    "net.stream,net.crr", "--param", "net.stream.direction=bogus",
+			    "--profile", "test", "--reps", "2", "--out", dir, NULL);
+	ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	doc = vb_test_load_run(dir, 1);
+	n = reps_of(doc, "bare", "net.crr", &ok);
+	ck_assert_msg(n == 2 && ok == 2, "net.crr after it: %zu of %zu", ok, n);
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+		if (!json_is_true(json_object_get(r, "ok"))) {
+			ck_assert_str_ne(json_string_value(json_object_get(r, "error_kind")),
+					 "protocol");
+			ck_assert_ptr_nonnull(
+			    strstr(json_string_value(json_object_get(r, "error")), "bogus"));
+		}
+	json_decref(doc);
 }
 END_TEST
 
@@ -466,9 +567,11 @@ Suite *vb_suite_net(void)
 	tcase_add_test(tc, test_stream);
 	tcase_add_test(tc, test_rr_crr);
 	tcase_add_test(tc, test_no_peer);
+	tcase_add_test(tc, test_client_deadline);
 	tcase_add_test(tc, test_default_selection);
 	tcase_add_test(tc, test_run_bare_container);
 	tcase_add_test(tc, test_run_hosted);
+	tcase_add_test(tc, test_failures_in_step);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -164,6 +164,7 @@ json_t *vb_agent_handle_run(const json_t *req)
 	wait = json_integer_value(json_object_get(req, "io_timeout_ms"));
 	net.port = port >= 0 && port <= 65535 ? (unsigned)port : 65536; /* refused by listen */
 	net.io_timeout_ms = wait > 0 && wait <= 3600000 ? (int)wait : 0; /* 0: 60 s */
+	net.addr = json_string_value(json_object_get(req, "listen_addr")); /* checked by listen */
 	if (vb_workload_serve(r.w, &r.params, r.scratch, (r.w->flags & VB_W_NET) ? &net : NULL, ctr,
 			      r.corrupt, &res, &err) < 0) {
 		vb_counters_free(ctr);

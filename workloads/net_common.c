@@ -13,21 +13,61 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
-/* No delay on small writes; reads and writes bounded by @ms. */
-static void tune(int fd, int ms)
+#include "lib/util.h"
+
+/* The waits of this process's network I/O (vb_net_limits). */
+static int io_ms = 10000;
+static uint64_t deadline;
+
+void vb_net_limits(int io_timeout_ms, uint64_t deadline_ns)
 {
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	io_ms = io_timeout_ms > 0 ? io_timeout_ms : 10000;
+	deadline = deadline_ns;
+}
+
+/*
+ * Wait until @fd is ready for @ev: at most io_ms of silence, and never past
+ * the deadline.  0, or -1 with @err: VB_ETIMEOUT, VB_EINTR (a signal: the
+ * harness's Ctrl-C), VB_ESYS.
+ */
+static int wait_fd(int fd, short ev, const char *what, vb_error_t *err)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+	int ms = io_ms, rc, cut = 0;
+	uint64_t now;
+
+	if (deadline) {
+		now = vb_now_ns();
+		if (now >= deadline)
+			return vb_error_set(err, VB_ETIMEOUT, 0, "%s: the repetition's time is up", what);
+		if ((deadline - now) / 1000000 < (uint64_t)ms) {
+			ms = (int)((deadline - now) / 1000000) + 1;
+			cut = 1;
+		}
+	}
+	rc = poll(&p, 1, ms);
+	if (rc < 0 && errno == EINTR)
+		return vb_error_set(err, VB_EINTR, 0, "%s: interrupted", what);
+	if (rc < 0)
+		return vb_error_set(err, VB_ESYS, errno, "%s: wait", what);
+	if (rc == 0 && cut)
+		return vb_error_set(err, VB_ETIMEOUT, 0, "%s: the repetition's time is up", what);
+	if (rc == 0)
+		return vb_error_set(err, VB_ETIMEOUT, 0, "%s: the peer went silent for %d ms", what, ms);
+	return 0;
+}
+
+/* No delay on small writes. */
+static void tune(int fd)
+{
 	int one = 1;
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-int vb_net_listen(unsigned port, int *fd, unsigned *bound, vb_error_t *err)
+int vb_net_listen(const char *addr, unsigned port, int *fd, unsigned *bound, vb_error_t *err)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
 	socklen_t len = sizeof(a);
@@ -35,6 +75,9 @@ int vb_net_listen(unsigned port, int *fd, unsigned *bound, vb_error_t *err)
 
 	if (port > 65535)
 		return vb_error_set(err, VB_EUSAGE, 0, "port %u is not a TCP port", port);
+	if (addr && addr[0] && inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		return vb_error_set(err, VB_EUSAGE, 0, "'%.64s' is no IPv4 address to listen on",
+				    addr);
 	a.sin_port = htons((uint16_t)port);
 	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -42,7 +85,7 @@ int vb_net_listen(unsigned port, int *fd, unsigned *bound, vb_error_t *err)
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(s, 1024) < 0 ||
 	    getsockname(s, (struct sockaddr *)&a, &len) < 0) {
-		vb_error_set(err, VB_ESYS, errno, "listen on TCP port %u", port);
+		vb_error_set(err, VB_ESYS, errno, "listen on %s:%u", addr && addr[0] ? addr : "*", port);
 		close(s);
 		return -1;
 	}
@@ -51,30 +94,22 @@ int vb_net_listen(unsigned port, int *fd, unsigned *bound, vb_error_t *err)
 	return 0;
 }
 
-int vb_net_accept(int lfd, int timeout_ms, vb_error_t *err)
+int vb_net_accept(int lfd, vb_error_t *err)
 {
-	struct pollfd p = { .fd = lfd, .events = POLLIN };
-	int rc, s;
+	int s;
 
-	do
-		rc = poll(&p, 1, timeout_ms);
-	while (rc < 0 && errno == EINTR);
-	if (rc == 0)
-		return vb_error_set(err, VB_ETIMEOUT, 0, "no client connected within %d ms",
-				    timeout_ms);
-	if (rc < 0)
-		return vb_error_set(err, VB_ESYS, errno, "wait for a client");
+	if (wait_fd(lfd, POLLIN, "waiting for the client", err) < 0)
+		return -1;
 	s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (s < 0)
 		return vb_error_set(err, VB_ESYS, errno, "accept");
-	tune(s, timeout_ms);
+	tune(s);
 	return s;
 }
 
-int vb_net_connect(const char *host, unsigned port, int timeout_ms, vb_error_t *err)
+int vb_net_connect(const char *host, unsigned port, vb_error_t *err)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	struct pollfd p;
 	socklen_t len = sizeof(int);
 	int s, rc, e = 0, fl;
 
@@ -86,14 +121,9 @@ int vb_net_connect(const char *host, unsigned port, int timeout_ms, vb_error_t *
 		return vb_error_set(err, VB_ESYS, errno, "socket");
 	rc = connect(s, (struct sockaddr *)&a, sizeof(a));
 	if (rc < 0 && errno == EINPROGRESS) {
-		p = (struct pollfd){ .fd = s, .events = POLLOUT };
-		do
-			rc = poll(&p, 1, timeout_ms);
-		while (rc < 0 && errno == EINTR);
-		if (rc == 0) {
+		if (wait_fd(s, POLLOUT, "connect", err) < 0) {
 			close(s);
-			return vb_error_set(err, VB_ETIMEOUT, 0, "connect to %s:%u: no answer within %d ms",
-					    host, port, timeout_ms);
+			return vb_error_prefix(err, "%s:%u", host, port);
 		}
 		rc = getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &len) < 0 ? -1 : (e ? -1 : 0);
 		if (e)
@@ -106,7 +136,7 @@ int vb_net_connect(const char *host, unsigned port, int timeout_ms, vb_error_t *
 	}
 	fl = fcntl(s, F_GETFL);
 	fcntl(s, F_SETFL, fl & ~O_NONBLOCK);
-	tune(s, timeout_ms);
+	tune(s);
 	return s;
 }
 
@@ -116,11 +146,11 @@ int vb_net_read_full(int fd, void *buf, size_t n, const char *what, vb_error_t *
 	ssize_t r;
 
 	while (n) {
+		if (wait_fd(fd, POLLIN, what, err) < 0)
+			return -1;
 		r = read(fd, p, n);
-		if (r < 0 && errno == EINTR)
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return vb_error_set(err, VB_ETIMEOUT, 0, "%s: the peer went silent", what);
 		if (r < 0)
 			return vb_error_set(err, VB_ESYS, errno, "read %s", what);
 		if (r == 0)
@@ -132,17 +162,32 @@ int vb_net_read_full(int fd, void *buf, size_t n, const char *what, vb_error_t *
 	return 0;
 }
 
+ssize_t vb_net_read_some(int fd, void *buf, size_t n, const char *what, vb_error_t *err)
+{
+	ssize_t r;
+
+	for (;;) {
+		if (wait_fd(fd, POLLIN, what, err) < 0)
+			return -1;
+		r = read(fd, buf, n);
+		if (r >= 0)
+			return r;
+		if (errno != EINTR && errno != EAGAIN)
+			return vb_error_set(err, VB_ESYS, errno, "read %s", what);
+	}
+}
+
 int vb_net_write_full(int fd, const void *buf, size_t n, const char *what, vb_error_t *err)
 {
 	const uint8_t *p = buf;
 	ssize_t r;
 
 	while (n) {
-		r = send(fd, p, n, MSG_NOSIGNAL);
-		if (r < 0 && errno == EINTR)
+		if (wait_fd(fd, POLLOUT, what, err) < 0)
+			return -1;
+		r = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return vb_error_set(err, VB_ETIMEOUT, 0, "%s: the peer stopped reading", what);
 		if (r < 0)
 			return vb_error_set(err, VB_ESYS, errno, "write %s", what);
 		p += r;
@@ -215,7 +260,8 @@ int vb_net_serve_listen(vb_wctx_t *ctx, int *lfd, vb_error_t *err)
 
 	if (!ctx->listening)
 		return vb_error_set(err, VB_EUSAGE, 0, "no client to tell where the server listens");
-	if (vb_net_listen(ctx->listen_port, lfd, &port, err) < 0)
+	vb_net_limits(ctx->io_timeout_ms, 0);
+	if (vb_net_listen(ctx->listen_addr, ctx->listen_port, lfd, &port, err) < 0)
 		return -1;
 	if (ctx->listening(ctx, port, err) < 0) {
 		close(*lfd);

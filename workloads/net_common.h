@@ -13,26 +13,38 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/error.h"
 #include "workloads/workload.h"
 
-/* Listen on TCP @port (0: any) of every IPv4 address; the socket into
- * *@fd and its port into *@bound.  0, or -1 with @err. */
-int vb_net_listen(unsigned port, int *fd, unsigned *bound, vb_error_t *err);
+/* Listen on TCP @port (0: any) of IPv4 address @addr (NULL or "": every
+ * address); the socket into *@fd and its port into *@bound.  0, or -1 with
+ * @err. */
+int vb_net_listen(const char *addr, unsigned port, int *fd, unsigned *bound, vb_error_t *err);
 
-/* Accept one connection on @lfd within @timeout_ms (no delay on small
- * writes, reads and writes bounded by @timeout_ms).  The socket, or -1. */
-int vb_net_accept(int lfd, int timeout_ms, vb_error_t *err);
+/*
+ * The limits of every wait below, for this process: at most @io_timeout_ms
+ * of silence from the peer (0: 10 s), and nothing past @deadline_ns
+ * (vb_now_ns; 0: none) however the peer trickles.  A signal ends a wait
+ * (VB_EINTR): the harness's Ctrl-C reaches its client.
+ */
+void vb_net_limits(int io_timeout_ms, uint64_t deadline_ns);
 
-/* Connect to @host:@port within @timeout_ms, as vb_net_accept's socket.
- * The socket, or -1 with @err naming the address. */
-int vb_net_connect(const char *host, unsigned port, int timeout_ms, vb_error_t *err);
+/* Accept one connection on @lfd (no delay on small writes).  The socket,
+ * or -1 with @err. */
+int vb_net_accept(int lfd, vb_error_t *err);
 
-/* Read exactly @n bytes (-1 on an error, the peer's end or the timeout;
- * @what names the data in the error). */
+/* Connect to @host:@port, as vb_net_accept's socket.  The socket, or -1
+ * with @err naming the address. */
+int vb_net_connect(const char *host, unsigned port, vb_error_t *err);
+
+/* Read exactly @n bytes (-1 on an error, the peer's end or a limit; @what
+ * names the data in the error). */
 int vb_net_read_full(int fd, void *buf, size_t n, const char *what, vb_error_t *err);
-/* Write all @n bytes (-1 on an error or the timeout). */
+/* Read what comes, at most @n bytes: the count (0: the peer's end), or -1. */
+ssize_t vb_net_read_some(int fd, void *buf, size_t n, const char *what, vb_error_t *err);
+/* Write all @n bytes (-1 on an error or a limit). */
 int vb_net_write_full(int fd, const void *buf, size_t n, const char *what, vb_error_t *err);
 
 /* Fill @buf with the workload's bytes (the same on both sides). */
@@ -49,7 +61,8 @@ double vb_net_quantile_us(const uint32_t *sorted, size_t n, double q);
 /* Sort @n latencies in place. */
 void vb_net_sort(uint32_t *v, size_t n);
 
-/* The server's listening socket (on ctx->listen_port, 0: any) into *@lfd,
+/* The server's listening socket (on ctx->listen_addr, "" every address,
+ * and ctx->listen_port, 0: any; waits bounded by ctx->io_timeout_ms) into *@lfd,
  * its port announced to the harness (ctx->listening).  0, or -1 with @err
  * (the socket closed). */
 int vb_net_serve_listen(vb_wctx_t *ctx, int *lfd, vb_error_t *err);

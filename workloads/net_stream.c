@@ -63,26 +63,26 @@ static int send_all(int fd, const uint8_t *buf, uint64_t bytes, uint64_t msg, vb
 	return 0;
 }
 
-/* Read to the peer's end: the count and the sum of what came. */
-static int recv_all(int fd, uint8_t *buf, size_t cap, uint64_t *count, uint64_t *hash,
-		    vb_error_t *err)
+/* Read to the peer's end: the count and the sum of what came; more than
+ * @bytes is an error (a peer that never stops is cut off there). */
+static int recv_all(int fd, uint8_t *buf, size_t cap, uint64_t bytes, uint64_t *count,
+		    uint64_t *hash, vb_error_t *err)
 {
 	ssize_t r;
 
 	*count = 0;
 	*hash = 0;
 	for (;;) {
-		r = read(fd, buf, cap);
+		r = vb_net_read_some(fd, buf, cap, "the stream", err);
+		if (r < 0)
+			return -1;
 		if (r == 0)
 			return 0;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return vb_error_set(err, VB_ETIMEOUT, 0, "the stream: the peer went silent");
-		if (r < 0)
-			return vb_error_set(err, VB_ESYS, errno, "read the stream");
 		*hash = vb_net_sum(*hash, buf, (size_t)r);
 		*count += (uint64_t)r;
+		if (*count > bytes)
+			return vb_error_set(err, VB_ECHECK, 0, "more than the %llu bytes expected",
+					    (unsigned long long)bytes);
 	}
 }
 
@@ -155,13 +155,13 @@ static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 		return -1;
 	if (vb_net_serve_listen(ctx, &lfd, err) < 0)
 		goto out;
-	fd = vb_net_accept(lfd, ctx->io_timeout_ms, err);
+	fd = vb_net_accept(lfd, err);
 	close(lfd);
 	if (fd < 0)
 		goto out;
 	vb_wctx_begin(ctx);
 	if (tx)
-		rc = recv_all(fd, buf, (size_t)msg, &count, &hash, err);
+		rc = recv_all(fd, buf, (size_t)msg, bytes, &count, &hash, err);
 	else if ((rc = send_all(fd, buf, bytes, msg, err)) == 0)
 		shutdown(fd, SHUT_WR);
 	vb_wctx_end(ctx);
@@ -184,13 +184,15 @@ out:
 static int drive(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err)
 {
 	uint64_t bytes = vb_param_u64(d->params, "bytes"), msg = vb_param_u64(d->params, "msg");
-	uint64_t count = 0, hash = 0, t0;
+	uint64_t count = 0, hash = 0, t0, want;
 	int tx = direction(d->params, err), fd, rc;
 	uint8_t *buf;
 
 	if (tx < 0 || !(buf = pattern(msg, err)))
 		return -1;
-	fd = vb_net_connect(d->host, d->port, d->io_timeout_ms, err);
+	want = expected_hash(buf, bytes, msg); /* outside the region */
+	vb_net_limits(d->io_timeout_ms, d->deadline_ns);
+	fd = vb_net_connect(d->host, d->port, err);
 	if (fd < 0) {
 		free(buf);
 		return -1;
@@ -200,21 +202,20 @@ static int drive(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err)
 		rc = send_all(fd, buf, bytes, msg, err);
 		if (rc == 0) {
 			shutdown(fd, SHUT_WR);
-			rc = check(fd, bytes, expected_hash(buf, bytes, msg), d->corrupt, "the server",
-				   err);
+			rc = check(fd, bytes, want, d->corrupt, "the server", err);
 		}
 		res->elapsed_ns = vb_now_ns() - t0;
 	} else {
 		uint8_t *in = malloc((size_t)msg); /* buf keeps the pattern to check against */
 
-		rc = in ? recv_all(fd, in, (size_t)msg, &count, &hash, err)
+		rc = in ? recv_all(fd, in, (size_t)msg, bytes, &count, &hash, err)
 			: vb_error_set(err, VB_ERESOURCE, 0, "%llu-byte buffer",
 				       (unsigned long long)msg);
 		res->elapsed_ns = vb_now_ns() - t0;
 		free(in);
 		if (rc == 0 && d->corrupt)
 			hash ^= 1;
-		if (rc == 0 && (count != bytes || hash != expected_hash(buf, bytes, msg)))
+		if (rc == 0 && (count != bytes || hash != want))
 			rc = vb_error_set(err, VB_ECHECK, 0,
 					  "received %llu bytes of %llu, hash %016llx",
 					  (unsigned long long)count, (unsigned long long)bytes,

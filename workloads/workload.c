@@ -364,6 +364,7 @@ int vb_workload_serve(const vb_workload_t *w, const vb_params_t *params, const c
 		ctx.listening = net->listening;
 		ctx.listening_arg = net->arg;
 		ctx.listen_port = net->port;
+		ctx.listen_addr = net->addr ? net->addr : "";
 		ctx.io_timeout_ms = net->io_timeout_ms > 0 ? net->io_timeout_ms : 60000;
 	}
 	if ((w->flags & VB_W_SCRATCH) && !scratch)

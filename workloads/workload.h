@@ -125,6 +125,7 @@ typedef struct vb_wctx {
 	int (*listening)(struct vb_wctx *ctx, unsigned port, vb_error_t *err);
 	void *listening_arg;
 	unsigned listen_port;          /* VB_W_NET: the port to listen on (0: any) */
+	const char *listen_addr;       /* VB_W_NET: the address ("": every one) */
 	int io_timeout_ms;             /* VB_W_NET: longest wait for the peer */
 } vb_wctx_t;
 
@@ -134,7 +135,8 @@ typedef struct vb_drive {
 	const char *host;              /* the server's address (numeric IPv4) */
 	unsigned port;                 /* ... and TCP port */
 	int corrupt;                   /* test hook: falsify one value before verifying */
-	int io_timeout_ms;             /* longest wait for the server */
+	int io_timeout_ms;             /* longest silence of the server */
+	uint64_t deadline_ns;          /* vb_now_ns past which it gives up (0: none) */
 } vb_drive_t;
 
 typedef struct vb_workload {
@@ -234,6 +236,7 @@ typedef struct vb_wnet {
 	int (*listening)(struct vb_wctx *ctx, unsigned port, vb_error_t *err);
 	void *arg;         /* ctx->listening_arg */
 	unsigned port;     /* the port to listen on, 0: any */
+	const char *addr;  /* the address to listen on, NULL or "": every one */
 	int io_timeout_ms; /* longest wait for the client (0: 60 s) */
 } vb_wnet_t;
 

@@ -46,6 +46,9 @@ static int bare_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 	(void)err;
 	snprintf(np->addr, sizeof(np->addr), "127.0.0.1");
 	snprintf(np->path, sizeof(np->path), "loopback (the host's network)");
+	/* the server on the host itself: on the loopback only, never reachable
+	 * from another machine */
+	snprintf(np->listen_addr, sizeof(np->listen_addr), "127.0.0.1");
 	return 0;
 }
 

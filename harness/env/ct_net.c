@@ -3,26 +3,22 @@
  */
 #include "harness/env/ct_net.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/core/runproc.h"
-#include "harness/core/undo.h"
 
-#define NET_BASE 0xc6120000u /* 198.18.0.0/15 */
-#define NET_BLOCKS 32768u    /* /30 blocks in it */
 #define IP_TIMEOUT_MS 10000
-
-static unsigned counter; /* pairs made by this process */
+#define CLIENT_ADDR "198.18.0.1"
+#define CT_ADDR "198.18.0.2"
+#define IFNAME "vb0"
 
 /* The child's set-up: join the namespace of descriptor *@arg. */
 static int join_netns(void *arg)
@@ -30,12 +26,13 @@ static int join_netns(void *arg)
 	return setns(*(int *)arg, CLONE_NEWNET);
 }
 
-/* `ip @args...` (in the namespace @netns_fd when >= 0); 0 or -1 with @err. */
-static int ip(int netns_fd, vb_error_t *err, const char *const *args)
+/* `ip @args...` in the namespace @netns_fd; 0 or -1 with @err. */
+static int ip(int netns_fd, const char *where, vb_error_t *err, const char *const *args)
 {
 	char path[256], errout[512];
 	char *argv[16];
-	vb_proc_opts_t o = { .timeout_ms = IP_TIMEOUT_MS };
+	vb_proc_opts_t o = { .timeout_ms = IP_TIMEOUT_MS, .child_hook = join_netns,
+			     .hook_arg = &netns_fd };
 	size_t i;
 	int rc;
 
@@ -46,90 +43,74 @@ static int ip(int netns_fd, vb_error_t *err, const char *const *args)
 	for (i = 0; args[i] && i + 2 < sizeof(argv) / sizeof(argv[0]); i++)
 		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
-	if (netns_fd >= 0) {
-		o.child_hook = join_netns;
-		o.hook_arg = &netns_fd;
-	}
 	rc = vb_proc_capture(argv, &o, NULL, 0, errout, sizeof(errout), err);
 	if (rc < 0)
 		return -1;
 	if (rc != 0) {
 		errout[strcspn(errout, "\n")] = '\0';
-		return vb_error_set(err, VB_EUNAVAIL, 0, "ip %s %s %s%s: exit %d: %s", args[0],
-				    args[1] ? args[1] : "", args[1] && args[2] ? args[2] : "",
-				    netns_fd >= 0 ? " (in the container)" : "", rc, errout);
+		return vb_error_set(err, VB_EUNAVAIL, 0, "ip %s %s %s (in %s): exit %d: %s",
+				    args[0], args[1] ? args[1] : "", args[1] && args[2] ? args[2] : "",
+				    where, rc, errout);
 	}
 	return 0;
 }
 
-/* Whether any IPv4 address of this namespace lies in the /30 @block. */
-static int block_used(uint32_t block)
+/* A new network namespace for the client, this process left in its own;
+ * the descriptor, or -1 with @err. */
+static int client_namespace(vb_error_t *err)
 {
-	struct ifaddrs *ifa, *i;
-	uint32_t a;
-	int used = 0;
+	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, e;
 
-	if (getifaddrs(&ifa) < 0)
-		return 1; /* cannot tell: take another */
-	for (i = ifa; i && !used; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET) {
-			a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
-			used = (a & ~3u) == block;
+	if (orig < 0)
+		return vb_error_set(err, VB_ESYS, errno, "open this process's network namespace");
+	if (unshare(CLONE_NEWNET) == 0) {
+		fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		e = errno;
+		if (setns(orig, CLONE_NEWNET) < 0) {
+			/* cannot come back: never measure from a foreign namespace */
+			fprintf(stderr, "vbench: cannot return to its network namespace: %s\n",
+				strerror(errno));
+			abort();
 		}
-	freeifaddrs(ifa);
-	return used;
-}
-
-static void dotted(uint32_t a, char *buf, size_t len)
-{
-	struct in_addr in = { .s_addr = htonl(a) };
-
-	inet_ntop(AF_INET, &in, buf, (socklen_t)len);
-}
-
-static void undo_link(void *arg)
-{
-	vb_ct_net_t *n = arg;
-
-	n->res = 0; /* released: vb_ct_net_down must not release it again */
-	vb_ct_net_down(n);
+		if (fd < 0)
+			vb_error_set(err, VB_ESYS, e, "open the client's network namespace");
+	} else {
+		vb_error_set(err, VB_EUNAVAIL, errno, "a network namespace for the client");
+	}
+	close(orig);
+	return fd;
 }
 
 int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err)
 {
-	char host_cidr[24], ct_cidr[24], self[16];
-	uint32_t block = 0, k;
-	unsigned id = counter++;
+	char peer[64];
 
 	memset(n, 0, sizeof(*n));
-	for (k = 0; k < 64; k++) {
-		block = NET_BASE + 4 * (((unsigned)getpid() * 61u + id * 4099u + k) % NET_BLOCKS);
-		if (!block_used(block))
-			break;
-	}
-	if (k == 64)
-		return vb_error_set(err, VB_EUNAVAIL, 0, "no free /30 in 198.18.0.0/15 for a veth pair");
-	snprintf(n->host_if, sizeof(n->host_if), "vb%u.%uh", (unsigned)getpid() % 1000000u, id % 100u);
-	snprintf(n->ct_if, sizeof(n->ct_if), "vb%u.%uc", (unsigned)getpid() % 1000000u, id % 100u);
-	dotted(block + 1, n->host_addr, sizeof(n->host_addr));
-	dotted(block + 2, n->ct_addr, sizeof(n->ct_addr));
-	snprintf(host_cidr, sizeof(host_cidr), "%s/30", n->host_addr);
-	snprintf(ct_cidr, sizeof(ct_cidr), "%s/30", n->ct_addr);
-	snprintf(self, sizeof(self), "%d", (int)getpid());
-	/* Made inside, its peer put in this process's namespace: no PID of
-	 * another process is named. */
-	if (ip(netns_fd, err,
-	       (const char *const[]){ "link", "add", n->ct_if, "type", "veth", "peer", "name",
-				      n->host_if, "netns", self, NULL }) < 0)
+	n->client_ns = client_namespace(err);
+	if (n->client_ns < 0)
 		return -1;
 	n->up = 1;
-	n->res = vb_undo_add_func(undo_link, n, "veth pair");
-	if (ip(-1, err, (const char *const[]){ "addr", "add", host_cidr, "dev", n->host_if, NULL }) < 0 ||
-	    ip(-1, err, (const char *const[]){ "link", "set", n->host_if, "up", NULL }) < 0 ||
-	    ip(netns_fd, err,
-	       (const char *const[]){ "addr", "add", ct_cidr, "dev", n->ct_if, NULL }) < 0 ||
-	    ip(netns_fd, err, (const char *const[]){ "link", "set", n->ct_if, "up", NULL }) < 0 ||
-	    ip(netns_fd, err, (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
+	snprintf(n->ifname, sizeof(n->ifname), IFNAME);
+	snprintf(n->client_addr, sizeof(n->client_addr), CLIENT_ADDR);
+	snprintf(n->ct_addr, sizeof(n->ct_addr), CT_ADDR);
+	/* made in the container's namespace, its peer put in the client's
+	 * (a path to our descriptor: no other process's PID is named) */
+	snprintf(peer, sizeof(peer), "/proc/%d/fd/%d", (int)getpid(), n->client_ns);
+	if (ip(netns_fd, "the container", err,
+	       (const char *const[]){ "link", "add", IFNAME, "type", "veth", "peer", "name", IFNAME,
+				      "netns", peer, NULL }) < 0 ||
+	    ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "addr", "add", CLIENT_ADDR "/30", "dev", IFNAME, NULL }) < 0 ||
+	    ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
+	    ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0 ||
+	    ip(netns_fd, "the container", err,
+	       (const char *const[]){ "addr", "add", CT_ADDR "/30", "dev", IFNAME, NULL }) < 0 ||
+	    ip(netns_fd, "the container", err,
+	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
+	    ip(netns_fd, "the container", err,
+	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
 		vb_ct_net_down(n);
 		return -1;
 	}
@@ -138,18 +119,12 @@ int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err)
 
 void vb_ct_net_down(vb_ct_net_t *n)
 {
-	vb_error_t err;
-
 	if (!n->up)
 		return;
 	n->up = 0;
-	if (n->res > 0) {
-		vb_undo_forget(n->res);
-		n->res = 0;
-	}
-	/* Gone with the namespace already, most of the time: not an error. */
-	if (if_nametoindex(n->host_if))
-		ip(-1, &err, (const char *const[]){ "link", "del", n->host_if, NULL });
+	if (n->client_ns >= 0)
+		close(n->client_ns); /* the last holder: the namespace and the pair go */
+	n->client_ns = -1;
 }
 
 /* The parent of @pid from /proc/PID/stat, or -1. */
@@ -172,6 +147,7 @@ static pid_t parent_of(pid_t pid)
 int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err)
 {
 	char path[96], buf[256];
+	struct stat ns, self;
 	struct dirent *de;
 	int child = 0;
 	FILE *f;
@@ -204,6 +180,14 @@ int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err)
 		close(*fd);
 		*fd = -1;
 		return vb_error_set(err, VB_EUNAVAIL, 0, "the container process %d went away", child);
+	}
+	if (fstat(*fd, &ns) < 0 || stat("/proc/self/ns/net", &self) < 0 ||
+	    (ns.st_dev == self.st_dev && ns.st_ino == self.st_ino)) { /* a helper on the host */
+		close(*fd);
+		*fd = -1;
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "process %d under the runtime has no network namespace of its own",
+				    child);
 	}
 	return 0;
 }

@@ -1,18 +1,20 @@
 /*
  * ct_net.h - a network path into a container's network namespace (issue
- * #15): a veth pair, one end on the host and one in the namespace, each
- * with a private address of a /30 out of 198.18.0.0/15 (RFC 2544's range
- * for benchmarking, routed nowhere), the loopback inside brought up; no
- * NAT, no bridge: the host routes to the container over the pair.
+ * #15): a veth pair between the container's namespace and a second private
+ * namespace vbench makes for its client, each end with a private address
+ * of 198.18.0.0/30 (RFC 2544's range for benchmarking), the loopbacks up;
+ * no NAT, no bridge, nothing in the host's own namespace: the container
+ * reaches the client's namespace only, where nothing listens, and the
+ * host's links, routes and rules never change.
  *
- * Everything through iproute2's `ip` with an argument vector (no shell);
- * the container side from a child that joined the namespace by a
- * descriptor taken while the container's process could not be reaped.
- * The pair dies with the namespace; the host end is also deleted on
- * release (undo) in case the namespace outlives the run.
+ * Everything through iproute2's `ip` with an argument vector (no shell),
+ * each command from a child that joined its namespace through a descriptor
+ * (the container's taken while its process could not be reaped or was
+ * checked to be the runtime's child).  The pair goes with either
+ * namespace: closing the client's (vb_ct_net_down, or vbench's exit, a
+ * SIGKILL included) removes it.
  *
- * Must not: touch a link or an address it did not create (names carry
- * this run's PID and a counter, the /30 is checked free first).
+ * Must not: touch the host's namespace, or a link it did not create.
  */
 #ifndef VB_CT_NET_H
 #define VB_CT_NET_H
@@ -23,29 +25,30 @@
 #include "lib/error.h"
 
 typedef struct vb_ct_net {
-	char host_if[16]; /* "vb<pid><n>h" */
-	char ct_if[16];   /* "vb<pid><n>c", inside */
-	char host_addr[16];
-	char ct_addr[16];
-	int res; /* its undo registration, 0 none */
+	char client_addr[16]; /* the client's end, in its own namespace */
+	char ct_addr[16];     /* the container's end */
+	char ifname[16];      /* both ends' name, each in its namespace */
+	int client_ns;        /* the client's namespace (-1 none) */
 	int up;
 } vb_ct_net_t;
 
 /*
- * Build the pair for the namespace @netns_fd (an open /proc/PID/ns/net):
- * names, a free /30, both ends up with their addresses, lo up inside.
- * 0, or -1 with @err (VB_EUNAVAIL when `ip` is missing or refuses).
+ * Build the pair for the container namespace @netns_fd (an open
+ * /proc/PID/ns/net): the client's namespace, both ends up with their
+ * addresses, the loopbacks up.  0, or -1 with @err (VB_EUNAVAIL when `ip`
+ * is missing or refuses) and nothing left.
  */
 int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err);
 
-/* Delete the host end (the pair with it) if it was made; idempotent. */
+/* Close the client's namespace (the pair with it); idempotent. */
 void vb_ct_net_down(vb_ct_net_t *n);
 
 /*
  * The network namespace of the first child of @parent (an OCI runtime's
  * `run`, whose child is the container's init), opened into *@fd (O_CLOEXEC)
  * and checked still to be that child's after the open (its parent still
- * @parent: the PID was not reused meanwhile).  0, or -1 with @err.
+ * @parent: the PID was not reused meanwhile) and not vbench's own.  0, or
+ * -1 with @err.
  */
 int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err);
 

@@ -70,7 +70,10 @@ typedef struct vb_net_path {
 	char addr[64];         /* numeric IPv4 address the client connects to */
 	char path[192];        /* what the path is ("loopback", "veth pair, routed ...") */
 	unsigned listen_port;  /* the port the server must listen on (0: any it likes) */
+	char listen_addr[64];  /* ... and the address ("": every address it has) */
 	unsigned connect_port; /* the port the client connects to (0: the one announced) */
+	int has_netns;         /* the client connects from network namespace ... */
+	int netns_fd;          /* ... netns_fd (vbench's own for it), else from vbench's */
 } vb_net_path_t;
 
 /*

@@ -8,6 +8,10 @@
  */
 #include "harness/env/env.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -233,16 +237,65 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The client's failure @cerr as the repetition's failed result (the
+ * channel in step: the instance stays for the next repetition). */
+static json_t *client_failed(const json_t *req, const vb_error_t *cerr)
+{
+	return json_pack("{s:s,s:O?,s:O?,s:b,s:s,s:s}", "type", "result", "id",
+			 json_object_get(req, "id"), "workload", json_object_get(req, "workload"),
+			 "ok", 0, "error", cerr->msg, "error_kind", vb_error_code_name(cerr->code));
+}
+
+/*
+ * The client run against @port from the path's namespace (vbench's own for
+ * a container's veth pair: the sockets keep it), bounded by @deadline;
+ * its CPU time into *@cpu.  0, or -1 with @cerr.
+ */
+static int run_client(const vb_workload_t *w, const vb_net_path_t *np, const vb_params_t *p,
+		      unsigned port, int corrupt, uint64_t deadline, vb_wresult_t *c,
+		      uint64_t *cpu, vb_error_t *cerr)
+{
+	int orig = -1, rc;
+
+	if (np->has_netns) {
+		orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (orig < 0 || setns(np->netns_fd, CLONE_NEWNET) < 0) {
+			if (orig >= 0)
+				close(orig);
+			return vb_error_set(cerr, VB_ESYS, errno, "enter the client's network namespace");
+		}
+	}
+	*cpu = thread_cpu_ns();
+	rc = vb_workload_drive(w,
+			       &(vb_drive_t){ .params = p, .host = np->addr, .port = port,
+					      .corrupt = corrupt, .io_timeout_ms = NET_IO_TIMEOUT_MS,
+					      .deadline_ns = deadline },
+			       c, cerr);
+	*cpu = thread_cpu_ns() - *cpu;
+	if (orig >= 0) {
+		if (setns(orig, CLONE_NEWNET) < 0) {
+			/* never go on measuring from a foreign namespace */
+			fprintf(stderr, "vbench: cannot return to its network namespace: %s\n",
+				strerror(errno));
+			abort();
+		}
+		close(orig);
+	}
+	return rc;
+}
+
 static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req, int ms,
 			vb_error_t *err)
 {
+	uint64_t deadline = vb_now_ns() + (uint64_t)ms * 1000000u, cpu = 0;
+	const char *type;
 	vb_net_path_t np;
-	json_t *sreq, *m, *reply = NULL, *out = NULL;
+	json_t *sreq, *m, *reply, *out;
 	vb_wresult_t c;
 	vb_params_t p;
 	vb_error_t cerr;
 	json_int_t port;
-	uint64_t cpu0;
+	unsigned to;
 	int rc;
 
 	if (!env->ops->net_path)
@@ -255,16 +308,32 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 	if (vb_params_from_json(w, &p, json_object_get(req, "params"), err) < 0)
 		return NULL;
 	sreq = json_deep_copy(req);
+	if (!sreq)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: request", env->ops->name), NULL;
 	json_object_set_new(sreq, "io_timeout_ms", json_integer(NET_IO_TIMEOUT_MS));
 	if (np.listen_port) /* a forwarded port: the server must listen on it */
 		json_object_set_new(sreq, "listen_port", json_integer(np.listen_port));
-	rc = sreq ? vb_chan_send(&env->chan, sreq, err) : -1;
+	if (np.listen_addr[0]) /* the host's own loopback: nothing else */
+		json_object_set_new(sreq, "listen_addr", json_string(np.listen_addr));
+	rc = vb_chan_send(&env->chan, sreq, err);
 	json_decref(sreq);
 	if (rc < 0)
 		return NULL;
 	m = vb_chan_answer(&env->chan, "listening", ms, err);
 	if (!m)
 		goto lost;
+	type = json_string_value(json_object_get(m, "type"));
+	if (!strcmp(type, "result")) { /* the server failed before it listened */
+		if (json_is_true(json_object_get(m, "ok"))) {
+			json_decref(m);
+			env->chan.broken = 1;
+			return vb_error_set(err, VB_EPROTO, 0,
+					    "%s: the agent's server succeeded without a client",
+					    env->ops->name),
+			       NULL;
+		}
+		return m;
+	}
 	port = json_integer_value(json_object_get(m, "port"));
 	json_decref(m);
 	if (port < 1 || port > 65535 || (np.listen_port && port != np.listen_port)) {
@@ -273,26 +342,30 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 		env->chan.broken = 1;
 		return NULL;
 	}
+	to = np.connect_port ? np.connect_port : (unsigned)port;
 	vb_error_clear(&cerr);
-	cpu0 = thread_cpu_ns();
-	rc = vb_workload_drive(w,
-			       &(vb_drive_t){ .params = &p, .host = np.addr,
-					      .port = np.connect_port ? np.connect_port : (unsigned)port,
-					      .corrupt = json_is_true(json_object_get(req, "corrupt")),
-					      .io_timeout_ms = NET_IO_TIMEOUT_MS },
-			       &c, &cerr);
-	cpu0 = thread_cpu_ns() - cpu0;
-	reply = vb_chan_answer(&env->chan, "result", ms, err);
-	if (!reply)
+	memset(&c, 0, sizeof(c));
+	rc = run_client(w, &np, &p, to, json_is_true(json_object_get(req, "corrupt")), deadline,
+			&c, &cpu, &cerr);
+	/* the server's answer in any case: it ends when the client does */
+	reply = vb_chan_answer(&env->chan, "result",
+			       deadline > vb_now_ns() ? (int)((deadline - vb_now_ns()) / 1000000) + 1
+						      : NET_IO_TIMEOUT_MS,
+			       err);
+	if (!reply) {
+		json_decref(c.detail);
 		goto lost;
-	if (rc < 0) { /* the client's failure is the repetition's, the channel in step */
+	}
+	if (rc < 0) { /* the client's failure is the repetition's */
 		json_decref(reply);
-		*err = cerr;
-		return NULL;
+		if (cerr.code == VB_EINTR) {
+			*err = cerr;
+			return NULL;
+		}
+		return client_failed(req, &cerr);
 	}
 	out = json_is_true(json_object_get(reply, "ok"))
-		      ? merged(w, reply, &c, cpu0, np.path, np.addr,
-			       np.connect_port ? np.connect_port : (unsigned)port)
+		      ? merged(w, reply, &c, cpu, np.path, np.addr, to)
 		      : json_incref(reply);
 	json_decref(c.detail);
 	json_decref(reply);
