@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
@@ -59,12 +60,38 @@ static int wait_fd(int fd, short ev, const char *what, vb_error_t *err)
 	return 0;
 }
 
-/* No delay on small writes. */
+/* No delay on small writes; a blocking read or write waits io_ms at most
+ * (one system call per read or write, as netperf and sockperf: a poll()
+ * before each would add two to every round trip). */
 static void tune(int fd)
 {
+	struct timeval tv = { .tv_sec = io_ms / 1000, .tv_usec = (io_ms % 1000) * 1000 };
 	int one = 1;
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* Before a blocking read or write: past the deadline (checked on the
+ * clock, no system call) is an error; so after it is a timeout or a
+ * signal.  0 to go on, -1 with @err. */
+static int time_left(const char *what, vb_error_t *err)
+{
+	if (deadline && vb_now_ns() >= deadline)
+		return vb_error_set(err, VB_ETIMEOUT, 0, "%s: the repetition's time is up", what);
+	return 0;
+}
+
+/* After a failed read or write (-1, errno): the error, -1. */
+static int io_failed(const char *op, const char *what, vb_error_t *err)
+{
+	if (errno == EINTR)
+		return vb_error_set(err, VB_EINTR, 0, "%s: interrupted", what);
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return vb_error_set(err, VB_ETIMEOUT, 0, "%s: the peer went silent for %d ms", what,
+				    io_ms);
+	return vb_error_set(err, VB_ESYS, errno, "%s %s", op, what);
 }
 
 int vb_net_listen(const char *addr, unsigned port, int *fd, unsigned *bound, vb_error_t *err)
@@ -146,13 +173,11 @@ int vb_net_read_full(int fd, void *buf, size_t n, const char *what, vb_error_t *
 	ssize_t r;
 
 	while (n) {
-		if (wait_fd(fd, POLLIN, what, err) < 0)
+		if (time_left(what, err) < 0)
 			return -1;
 		r = read(fd, p, n);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
 		if (r < 0)
-			return vb_error_set(err, VB_ESYS, errno, "read %s", what);
+			return io_failed("read", what, err);
 		if (r == 0)
 			return vb_error_set(err, VB_ECHECK, 0, "%s: the peer closed %zu bytes early",
 					    what, n);
@@ -166,15 +191,10 @@ ssize_t vb_net_read_some(int fd, void *buf, size_t n, const char *what, vb_error
 {
 	ssize_t r;
 
-	for (;;) {
-		if (wait_fd(fd, POLLIN, what, err) < 0)
-			return -1;
-		r = read(fd, buf, n);
-		if (r >= 0)
-			return r;
-		if (errno != EINTR && errno != EAGAIN)
-			return vb_error_set(err, VB_ESYS, errno, "read %s", what);
-	}
+	if (time_left(what, err) < 0)
+		return -1;
+	r = read(fd, buf, n);
+	return r < 0 ? io_failed("read", what, err) : r;
 }
 
 int vb_net_write_full(int fd, const void *buf, size_t n, const char *what, vb_error_t *err)
@@ -183,13 +203,11 @@ int vb_net_write_full(int fd, const void *buf, size_t n, const char *what, vb_er
 	ssize_t r;
 
 	while (n) {
-		if (wait_fd(fd, POLLOUT, what, err) < 0)
+		if (time_left(what, err) < 0)
 			return -1;
-		r = send(fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-			continue;
+		r = send(fd, p, n, MSG_NOSIGNAL);
 		if (r < 0)
-			return vb_error_set(err, VB_ESYS, errno, "write %s", what);
+			return io_failed("write", what, err);
 		p += r;
 		n -= (size_t)r;
 	}

@@ -25,8 +25,9 @@ int vb_net_listen(const char *addr, unsigned port, int *fd, unsigned *bound, vb_
 
 /*
  * The limits of every wait below, for this process: at most @io_timeout_ms
- * of silence from the peer (0: 10 s), and nothing past @deadline_ns
- * (vb_now_ns; 0: none) however the peer trickles.  A signal ends a wait
+ * of silence from the peer (0: 10 s), and no read or write begun past
+ * @deadline_ns (vb_now_ns; 0: none) however the peer trickles (so a
+ * repetition ends at most one silence after it).  A signal ends a wait
  * (VB_EINTR): the harness's Ctrl-C reaches its client.
  */
 void vb_net_limits(int io_timeout_ms, uint64_t deadline_ns);
