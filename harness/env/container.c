@@ -578,12 +578,7 @@ static int ct_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 				    "container: its network namespace could not be opened");
 	if (!p->net.up && vb_ct_net_veth(&p->net, p->netns_fd, err) < 0)
 		return vb_error_prefix(err, "container");
-	snprintf(np->addr, sizeof(np->addr), "%s", p->net.ct_addr);
-	snprintf(np->path, sizeof(np->path),
-		 "veth pair, routed (no NAT): the client's own namespace %s to the container's %s",
-		 p->net.client_addr, p->net.ct_addr);
-	np->has_netns = 1;
-	np->netns_fd = p->net.client_ns;
+	vb_ct_net_path(&p->net, np);
 	return 0;
 }
 

@@ -117,6 +117,16 @@ int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err)
 	return 0;
 }
 
+void vb_ct_net_path(const vb_ct_net_t *n, vb_net_path_t *np)
+{
+	snprintf(np->addr, sizeof(np->addr), "%s", n->ct_addr);
+	snprintf(np->path, sizeof(np->path),
+		 "veth pair, routed (no NAT): the client's own namespace %s to the container's %s",
+		 n->client_addr, n->ct_addr);
+	np->has_netns = 1;
+	np->netns_fd = n->client_ns;
+}
+
 void vb_ct_net_down(vb_ct_net_t *n)
 {
 	if (!n->up)

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "harness/env/env.h"
 #include "lib/error.h"
 
 typedef struct vb_ct_net {
@@ -39,6 +40,10 @@ typedef struct vb_ct_net {
  * is missing or refuses) and nothing left.
  */
 int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err);
+
+/* The pair as a network path (env.h): the container's address, the
+ * client's namespace to connect from. */
+void vb_ct_net_path(const vb_ct_net_t *n, vb_net_path_t *np);
 
 /* Close the client's namespace (the pair with it); idempotent. */
 void vb_ct_net_down(vb_ct_net_t *n);
