@@ -274,7 +274,7 @@ double vb_net_quantile_us(const uint32_t *sorted, size_t n, double q)
 
 int vb_net_serve_listen(vb_wctx_t *ctx, int *lfd, vb_error_t *err)
 {
-	unsigned port;
+	unsigned port = 0;
 
 	if (!ctx->listening)
 		return vb_error_set(err, VB_EUSAGE, 0, "no client to tell where the server listens");

@@ -83,6 +83,7 @@ static int client_namespace(vb_error_t *err)
 
 int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err)
 {
+	static const char client_cidr[] = CLIENT_ADDR "/30", ct_cidr[] = CT_ADDR "/30";
 	char peer[64];
 
 	memset(n, 0, sizeof(*n));
@@ -100,13 +101,13 @@ int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err)
 	       (const char *const[]){ "link", "add", IFNAME, "type", "veth", "peer", "name", IFNAME,
 				      "netns", peer, NULL }) < 0 ||
 	    ip(n->client_ns, "the client's namespace", err,
-	       (const char *const[]){ "addr", "add", CLIENT_ADDR "/30", "dev", IFNAME, NULL }) < 0 ||
+	       (const char *const[]){ "addr", "add", client_cidr, "dev", IFNAME, NULL }) < 0 ||
 	    ip(n->client_ns, "the client's namespace", err,
 	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
 	    ip(n->client_ns, "the client's namespace", err,
 	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0 ||
 	    ip(netns_fd, "the container", err,
-	       (const char *const[]){ "addr", "add", CT_ADDR "/30", "dev", IFNAME, NULL }) < 0 ||
+	       (const char *const[]){ "addr", "add", ct_cidr, "dev", IFNAME, NULL }) < 0 ||
 	    ip(netns_fd, "the container", err,
 	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
 	    ip(netns_fd, "the container", err,
