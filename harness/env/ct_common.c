@@ -137,3 +137,17 @@ void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms)
 		usleep(1000);
 	}
 }
+
+pid_t vb_ct_parent_of(pid_t pid)
+{
+	char path[64], *s, *r;
+	pid_t pp = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	s = vb_read_file(path, 4096, 1, NULL);
+	r = s ? strrchr(s, ')') : NULL;
+	if (r && strlen(r) > 4)
+		pp = (pid_t)strtol(r + 4, NULL, 10);
+	free(s);
+	return pp;
+}

@@ -62,6 +62,10 @@ void vb_ct_env_build(vb_ct_env_t *e, const vb_rootfs_t *rf, const char *containe
  * 1 if reaped (its wait status in *@status when not NULL), else 0. */
 int vb_ct_reap_within(pid_t pid, int ms, int *status);
 
+/* The parent of @pid from /proc/PID/stat (0 when unknown): an engine's
+ * monitor, an OCI runtime's child checked still to be its child. */
+pid_t vb_ct_parent_of(pid_t pid);
+
 /* Wait up to @timeout_ms until no task is left in @cg (after the instance's
  * init exited the kernel tears the namespace down; accounting follows). */
 void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms);

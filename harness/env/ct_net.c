@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "harness/core/runproc.h"
+#include "harness/env/ct_common.h"
 
 #define IP_TIMEOUT_MS 10000
 #define CLIENT_ADDR "198.18.0.1"
@@ -138,23 +139,6 @@ void vb_ct_net_down(vb_ct_net_t *n)
 	n->client_ns = -1;
 }
 
-/* The parent of @pid from /proc/PID/stat, or -1. */
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], buf[512], *rp;
-	int ppid = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f) && (rp = strrchr(buf, ')')))
-		sscanf(rp + 1, " %*c %d", &ppid);
-	fclose(f);
-	return ppid;
-}
-
 int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err)
 {
 	char path[96], buf[256];
@@ -187,7 +171,7 @@ int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err)
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
 		return vb_error_set(err, VB_EUNAVAIL, errno, "open %s", path);
-	if (parent_of(child) != parent) { /* gone, its PID another process's */
+	if (vb_ct_parent_of(child) != parent) { /* gone, its PID another process's */
 		close(*fd);
 		*fd = -1;
 		return vb_error_set(err, VB_EUNAVAIL, 0, "the container process %d went away", child);

@@ -363,21 +363,6 @@ static uint64_t pss_of(pid_t pid)
 	return v;
 }
 
-/* The parent of @pid (0 when unknown). */
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], *s, *r;
-	pid_t pp = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	s = vb_read_file(path, 4096, 1, NULL);
-	r = s ? strrchr(s, ')') : NULL;
-	if (r && strlen(r) > 4)
-		pp = (pid_t)strtol(r + 4, NULL, 10);
-	free(s);
-	return pp;
-}
-
 /* After the ready message: the agent's host pid, the engine's cgroup
  * around it (vbench's view of the allocation), what the engine adds. */
 static int adopt_container(vb_env_t *env, engine_priv_t *p, vb_error_t *err)
@@ -398,7 +383,7 @@ static int adopt_container(vb_env_t *env, engine_priv_t *p, vb_error_t *err)
 		env->cg_borrowed = 1; /* the engine's: it removes it with the container */
 	}
 	p->client_pss = pss_of(env->chan.pid);
-	p->monitor_pid = parent_of(p->ctr_pid);
+	p->monitor_pid = vb_ct_parent_of(p->ctr_pid);
 	p->monitor_pss = pss_of(p->monitor_pid);
 	return 0;
 }
