@@ -11,11 +11,13 @@
  * from the explanation (names, reasons, notes from run.json) is escaped.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/analysis/explain.h"
 #include "harness/analysis/verdict.h"
 #include "harness/output/html_int.h"
+#include "harness/output/table.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -116,6 +118,7 @@ static void environments(FILE *out, const json_t *x)
 {
 	const json_t *e;
 	size_t i;
+	char *text;
 
 	fputs("<h3>The environments of this run</h3>\n<table>\n<tr><th>environment</th>"
 	      "<th>architecture</th><th>mechanism</th><th>measured</th></tr>\n",
@@ -137,15 +140,13 @@ static void environments(FILE *out, const json_t *x)
 	}
 	fputs("</table>\n", out);
 	/* the unavailable ones once, with their reasons, in no table */
-	json_array_foreach (json_object_get(x, "unavailable"), i, e) {
-		fputs(i ? "; " : "<p class=\"note\">Not available here: ", out);
-		vb_html_text(out, jstr(e, "name"));
-		fputs(" (", out);
-		vb_html_text(out, jstr(e, "reason"));
-		fputs(")", out);
+	text = vb_table_unavailable_envs(json_object_get(x, "unavailable"));
+	if (text) {
+		fputs("<p class=\"note\">", out);
+		vb_html_text(out, text);
+		fputs("</p>\n", out);
+		free(text);
 	}
-	if (json_array_size(json_object_get(x, "unavailable")))
-		fputs(".</p>\n", out);
 }
 
 /* The CSS class of a claim's or test's verdict. */

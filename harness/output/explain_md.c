@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/analysis/explain.h"
@@ -88,6 +89,7 @@ static void environments(const json_t *x, FILE *out)
 {
 	const json_t *e;
 	size_t i;
+	char *text;
 
 	fprintf(out, "### The environments of this run\n\n"
 		     "| environment | architecture | mechanism | measured |\n|---|---|---|---|\n");
@@ -109,15 +111,12 @@ static void environments(const json_t *x, FILE *out)
 	}
 	fputc('\n', out);
 	/* the unavailable ones once, with their reasons, in no table */
-	json_array_foreach(json_object_get(x, "unavailable"), i, e) {
-		fputs(i ? "; " : "Not available here: ", out);
-		md(out, jstr(e, "name"));
-		fputs(" (", out);
-		md(out, jstr(e, "reason"));
-		fputs(")", out);
+	text = vb_table_unavailable_envs(json_object_get(x, "unavailable"));
+	if (text) {
+		md(out, text);
+		fputs("\n\n", out);
+		free(text);
 	}
-	if (json_array_size(json_object_get(x, "unavailable")))
-		fputs(".\n\n", out);
 }
 
 /* "x7.90 [7.28-8.08]", "5.23 ms", "-" */

@@ -149,6 +149,11 @@ json_t *vb_table_warnings(const json_t *summary);
  */
 json_t *vb_table_unavailable_counters(const json_t *summary);
 
+/* The sentence naming unavailable environments @list ([{name, reason}],
+ * explain's "unavailable"): "Not available here: kvm (why); docker (why)."
+ * (caller frees), or NULL when there is none. */
+char *vb_table_unavailable_envs(const json_t *list);
+
 /*
  * The environments of @summary at a glance, as rows of cells (strings, the
  * header row first): environment, type, mechanism, start and stop

@@ -168,6 +168,23 @@ json_t *vb_table_unavailable_counters(const json_t *sum)
 	return out;
 }
 
+char *vb_table_unavailable_envs(const json_t *list)
+{
+	char *text = NULL;
+	size_t i, len = 0;
+	json_t *e;
+	FILE *f;
+
+	if (!json_array_size(list) || !(f = open_memstream(&text, &len)))
+		return NULL;
+	json_array_foreach(list, i, e)
+		fprintf(f, "%s%s (%s)", i ? "; " : "Not available here: ", jstr(e, "name") ?: "?",
+			jstr(e, "reason") ?: "no reason recorded");
+	fputc('.', f);
+	fclose(f);
+	return text;
+}
+
 json_t *vb_table_env_facts(const json_t *sum)
 {
 	json_t *rows = json_pack("[[s,s,s,s,s,s,s,s,s]]", "environment", "type", "mechanism",
