@@ -62,6 +62,7 @@ LIB_SRCS += harness/core/agentmsg.c
 LIB_SRCS += harness/core/runproc.c
 LIB_SRCS += harness/core/runfile.c
 LIB_SRCS += harness/core/options.c
+LIB_SRCS += harness/core/options_group.c
 # harness/image/: what an instance boots or pivots into (rootfs, kernel, initramfs, guest image, cache)
 LIB_SRCS += harness/image/elf.c
 LIB_SRCS += harness/image/libsearch.c

@@ -5,6 +5,7 @@
  * (vb_run_cfg_ext_t): this file names no backend.
  */
 #include "harness/core/options.h"
+#include "harness/core/options_int.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -500,128 +501,6 @@ int vb_run_cfg_core_option(const char *name)
 	       vb_optparse_find(&vb_run_cfg_spec, name) != NULL;
 }
 
-/* ---- the groups' configurations ------------------------------------------ */
-
-/* Every group's defaults into plugin_conf, once. */
-static void plugin_defaults(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext)
-{
-	size_t i;
-
-	if (cfg->plugin_conf.set)
-		return;
-	for (i = 0; ext && i < ext->ngroups; i++)
-		if (ext->groups[i].off + ext->groups[i].size <= VB_PLUGIN_CONF_MAX)
-			memcpy(cfg->plugin_conf.bytes + ext->groups[i].off, ext->groups[i].defaults,
-			       ext->groups[i].size);
-	cfg->plugin_conf.set = 1;
-}
-
-const void *vb_run_cfg_group_conf(const vb_run_cfg_t *cfg, const vb_opt_group_t *g)
-{
-	if (!cfg->plugin_conf.set || g->off + g->size > VB_PLUGIN_CONF_MAX)
-		return g->defaults;
-	return cfg->plugin_conf.bytes + g->off;
-}
-
-/*
- * The spec of `vbench run` with @ext's groups (into @groups), each writing
- * into its configuration in @cfg's plugin_conf; without @cfg (the help),
- * each showing its defaults.  A group whose configuration does not fit is
- * left out (env.c's checks keep that from happening).
- */
-static vb_optspec_t run_spec(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext,
-			     vb_optgroup_t groups[VB_RUN_GROUPS_MAX])
-{
-	vb_optspec_t spec = vb_run_cfg_spec;
-	const vb_opt_group_t *g;
-	size_t i, n = 0;
-
-	for (i = 0; ext && i < ext->ngroups && n < VB_RUN_GROUPS_MAX; i++) {
-		g = &ext->groups[i];
-		if (g->off + g->size > VB_PLUGIN_CONF_MAX)
-			continue;
-		groups[n++] = (vb_optgroup_t){ .title = g->title, .opts = g->opts, .nopts = g->nopts,
-					       .ctx = cfg ? cfg->plugin_conf.bytes + g->off
-							  : (void *)(uintptr_t)g->defaults };
-	}
-	spec.groups = groups;
-	spec.ngroups = n;
-	return spec;
-}
-
-/* @ext's option @name and its group in *@g, or NULL. */
-static const vb_opt_t *find_ext_option(const vb_run_cfg_ext_t *ext, const char *name,
-				       const vb_opt_group_t **g)
-{
-	size_t i, k;
-
-	for (i = 0; ext && i < ext->ngroups; i++)
-		for (k = 0; k < ext->groups[i].nopts; k++)
-			if (!strcmp(ext->groups[i].opts[k].name, name)) {
-				*g = &ext->groups[i];
-				return &ext->groups[i].opts[k];
-			}
-	return NULL;
-}
-
-int vb_run_cfg_set_opt(vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
-		       const char *val, vb_error_t *err)
-{
-	vb_optgroup_t groups[VB_RUN_GROUPS_MAX];
-	vb_optspec_t spec;
-	const vb_opt_group_t *g = NULL;
-	char *argv[] = { (char *)"set", (char *)name, (char *)val, NULL };
-
-	if (!find_ext_option(ext, name, &g))
-		return vb_error_set(err, VB_EUSAGE, 0, "unknown option '%s'", name);
-	plugin_defaults(cfg, ext);
-	spec = run_spec(cfg, ext, groups);
-	spec.opts = NULL; /* the groups' options only */
-	spec.nopts = 0;
-	spec.seen = NULL;
-	return vb_optparse(&spec, cfg, 3, argv, err);
-}
-
-int vb_run_cfg_opt_text(const vb_run_cfg_t *cfg, const vb_run_cfg_ext_t *ext, const char *name,
-			char *buf, size_t len)
-{
-	const vb_opt_group_t *g = NULL;
-	const vb_opt_t *o = find_ext_option(ext, name, &g);
-	const char *at, *str;
-	char real[PATH_MAX];
-	uint64_t u;
-	double d;
-	int flag;
-
-	if (!o)
-		return -1;
-	at = (const char *)vb_run_cfg_group_conf(cfg, g) + o->off;
-	switch (o->type) {
-	case VB_OPT_FLAG:
-		memcpy(&flag, at, sizeof(flag));
-		snprintf(buf, len, "%d", flag);
-		return 0;
-	case VB_OPT_STR:
-	case VB_OPT_PATH:
-		memcpy(&str, at, sizeof(str));
-		if (o->type == VB_OPT_PATH && str && str[0] && realpath(str, real))
-			str = real;
-		snprintf(buf, len, "%s", str ? str : "");
-		return 0;
-	case VB_OPT_U64:
-		memcpy(&u, at, sizeof(u));
-		snprintf(buf, len, "%llu", (unsigned long long)u);
-		return 0;
-	case VB_OPT_DOUBLE:
-	case VB_OPT_PCT:
-		memcpy(&d, at, sizeof(d));
-		snprintf(buf, len, "%.17g", d);
-		return 0;
-	default: /* a setter's: nothing to compare by */
-		return -1;
-	}
-}
-
 /*
  * The repetitions: a fixed --reps (or the profile's), or with --precision
  * (given, or the profile's when --reps is not) between --min-reps and
@@ -664,7 +543,7 @@ int vb_run_cfg_resolve_reps(vb_run_cfg_t *cfg, vb_error_t *err)
 void vb_run_cfg_help(FILE *f, const vb_run_cfg_ext_t *ext)
 {
 	vb_optgroup_t groups[VB_RUN_GROUPS_MAX];
-	vb_optspec_t spec = run_spec(NULL, ext, groups);
+	vb_optspec_t spec = vb_run_cfg_group_spec(NULL, ext, groups);
 
 	vb_optparse_help(&spec, NULL, 0, f);
 }
@@ -678,8 +557,8 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_
 
 	cfg->argc = argc;
 	cfg->argv = argv;
-	plugin_defaults(cfg, ext);
-	spec = run_spec(cfg, ext, groups);
+	vb_run_cfg_group_defaults(cfg, ext);
+	spec = vb_run_cfg_group_spec(cfg, ext, groups);
 	parse_ext = ext;
 	rc = vb_optparse(&spec, cfg, argc, argv, err);
 	if (rc == 0 && !cfg->nenvs && !cfg->all_envs && ext && ext->env_default &&
