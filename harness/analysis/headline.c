@@ -93,7 +93,8 @@ static json_t *type_json(const json_t *sum, size_t t)
 	size_t i;
 
 	json_array_foreach(json_object_get(sum, "environments"), i, e)
-		if (of_arch(e, types[t].arch) && (!base || strcmp(base, jstr(e, "name"))))
+		if (of_arch(e, types[t].arch) && (!base || strcmp(base, jstr(e, "name"))) &&
+		    !jstr(e, "net_mode")) /* another network path of one above: the tables' */
 			json_array_append_new(envs, env_figures(sum, e));
 	json_array_foreach(json_object_get(json_object_get(sum, "unavailable"), "environments"), i,
 			   e)

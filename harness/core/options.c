@@ -41,6 +41,7 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->cpus = 1;
 	cfg->memory = 1ull << 30;
 	cfg->use_cgroup = 1;
+	cfg->net_all = 1;
 	snprintf(cfg->cgroup_root, sizeof(cfg->cgroup_root), "/sys/fs/cgroup");
 	cfg->start_timeout_s = 60;
 	cfg->rep_timeout_s = 600;
@@ -102,6 +103,38 @@ static int add_env(vb_run_cfg_t *cfg, const char *name, vb_error_t *err)
 static int set_env(void *cfg, const char *v, vb_error_t *err)
 {
 	return each_item(v, "--env", cfg, add_env, err);
+}
+
+static int add_net(vb_run_cfg_t *cfg, const char *mode, vb_error_t *err)
+{
+	const char *known;
+	size_t i;
+
+	if (!strcmp(mode, "all") || !strcmp(mode, "default")) {
+		cfg->net_all = mode[0] == 'a';
+		return 0;
+	}
+	known = parse_ext && parse_ext->net_mode_find ? parse_ext->net_mode_find(mode) : NULL;
+	if (!known)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--net: unknown network mode '%s' (expected all, default or: %s)", mode,
+				    parse_ext && parse_ext->net_modes ? parse_ext->net_modes : "none");
+	cfg->net_all = 0;
+	for (i = 0; i < cfg->nnet; i++)
+		if (!strcmp(cfg->net_modes[i], known))
+			return 0;
+	if (cfg->nnet == sizeof(cfg->net_modes) / sizeof(cfg->net_modes[0]))
+		return vb_error_set(err, VB_EUSAGE, 0, "--net: too many modes");
+	cfg->net_modes[cfg->nnet++] = known;
+	return 0;
+}
+
+static int set_net(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+
+	cfg->nnet = 0;
+	return each_item(v, "--net", cfg, add_net, err);
 }
 
 static int set_all(void *ctx, const char *v, vb_error_t *err)
@@ -438,6 +471,7 @@ static int set_quiet(void *ctx, const char *v, vb_error_t *err)
 static const vb_opt_t options[] = {
 	{ "--env", "LIST", "the baseline (bare metal)", NULL, "environments to run, comma list (see `vbench list`)", set_env },
 	{ "--all", NULL, NULL, NULL, "every environment available here; unavailable ones are listed with the reason", set_all },
+	{ "--net", "MODES", "all", "all, default, or modes (see `vbench list`)", "with network workloads (net.*): the network modes measured besides each environment's first path, each in an instance of its own, ENV:MODE, that runs only the network workloads; default: none besides", set_net },
 	{ "--workload", "LIST", "*", NULL, "workload names or globs, comma list (e.g. 'cpu.*,mem.stream')", set_workload },
 	{ "--profile", "NAME", "quick", "quick, standard, full, test", "repetitions and target time per repetition", set_profile },
 	{ "--reps", "N", "from profile", NULL, "repetitions per workload and environment", set_reps },

@@ -76,6 +76,9 @@ typedef struct vb_run_cfg_ext {
 	const char *(*env_find)(const char *name); /* its name as registered, or NULL */
 	const char *env_names;   /* "bare, container, ...": for the error */
 	const char *env_default; /* the environment without --env or --all */
+	const char *(*net_mode_find)(const char *mode); /* a backend's network mode as its
+							 * table names it, or NULL */
+	const char *net_modes;   /* "bridge, nat, ...": for the error */
 	const vb_opt_group_t *groups;
 	size_t ngroups;
 } vb_run_cfg_ext_t;
@@ -100,6 +103,10 @@ typedef struct vb_run_cfg {
 	const char *env_names[VB_MAX_ENVS]; /* selected backends, in --env order */
 	size_t nenvs;
 	int all_envs;                       /* --all */
+	const char *net_modes[16];          /* --net: the network modes besides each
+					     * environment's first, as the tables name them */
+	size_t nnet;
+	int net_all;                        /* every mode (the default; --net all) */
 	const vb_workload_t *wl[VB_MAX_SEL];/* selected workloads, registry order */
 	size_t nwl;
 	const vb_profile_t *profile;

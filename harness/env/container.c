@@ -465,7 +465,8 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 	a = (ct_args_t){ .env = env, .p = p, .in = to[0], .out = from[1], .log = log,
 			 .errw = ep[1] };
 	env->launch_ns = vb_now_ns();
-	pid = clone(ct_child, stack + CT_STACK, ns_flags(p->userns) | SIGCHLD, &a);
+	pid = clone(ct_child, stack + CT_STACK,
+		    (ns_flags(p->userns) & ~(vb_ct_net_is_host(env) ? CLONE_NEWNET : 0)) | SIGCHLD, &a);
 	e = errno;
 	free(stack); /* the child has its own copy of memory */
 	if (pid < 0) {
@@ -475,7 +476,8 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 	setpgid(pid, pid);
 	/* Our unreaped child: its PID names it until we wait for it. */
 	snprintf(msg, sizeof(msg), "/proc/%d/ns/net", (int)pid);
-	p->netns_fd = open(msg, O_RDONLY | O_CLOEXEC);
+	if (!vb_ct_net_is_host(env)) /* else the host's own */
+		p->netns_fd = open(msg, O_RDONLY | O_CLOEXEC);
 	vb_chan_init_fds(&env->chan, "container", to[1], from[0]);
 	env->chan.pid = pid;
 	env->chan.res = vb_undo_add_pid(pid, "container init");
@@ -573,10 +575,14 @@ static int ct_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
 	ct_priv_t *p = env->priv;
 
+	if (vb_ct_net_is_host(env)) {
+		vb_ct_net_host_path(np);
+		return 0;
+	}
 	if (!p || p->netns_fd < 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "container: its network namespace could not be opened");
-	if (!p->net.up && vb_ct_net_veth(&p->net, p->netns_fd, err) < 0)
+	if (!p->net.up && vb_ct_net_veth(&p->net, p->netns_fd, vb_ct_net_is_nat(env), err) < 0)
 		return vb_error_prefix(err, "container");
 	vb_ct_net_path(&p->net, np);
 	return 0;
@@ -611,5 +617,6 @@ const vb_env_ops_t vb_env_container = {
 	.disk_usage = ct_disk_usage,
 	.describe = ct_describe,
 	.net_path = ct_net_path,
+	.net_modes = vb_ct_net_modes,
 	.cleanup = ct_cleanup,
 };

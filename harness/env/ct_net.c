@@ -20,6 +20,11 @@
 #define CLIENT_ADDR "198.18.0.1"
 #define CT_ADDR "198.18.0.2"
 #define IFNAME "vb0"
+#define NAT_TABLE "vbench"
+#define NAT_PORT "8080"   /* the published port, on the client's side */
+#define SERVER_PORT 5201  /* the server's, in the container (nat mode) */
+
+const char *const vb_ct_net_modes[] = { "bridge", "nat", "host", NULL };
 
 /* The child's set-up: join the namespace of descriptor *@arg. */
 static int join_netns(void *arg)
@@ -27,19 +32,21 @@ static int join_netns(void *arg)
 	return setns(*(int *)arg, CLONE_NEWNET);
 }
 
-/* `ip @args...` in the namespace @netns_fd; 0 or -1 with @err. */
-static int ip(int netns_fd, const char *where, vb_error_t *err, const char *const *args)
+/* `@prog @args...` (ip or nft) in the namespace @netns_fd; 0 or -1 with
+ * @err. */
+static int run_in(const char *prog, int netns_fd, const char *where, vb_error_t *err,
+		  const char *const *args)
 {
 	char path[256], errout[512];
-	char *argv[16];
+	char *argv[24];
 	vb_proc_opts_t o = { .timeout_ms = IP_TIMEOUT_MS, .child_hook = join_netns,
 			     .hook_arg = &netns_fd };
 	size_t i;
 	int rc;
 
-	if (vb_proc_which("ip", path, sizeof(path)) < 0)
-		return vb_error_set(err, VB_EUNAVAIL, 0,
-				    "iproute2's ip is not installed (apt-get install iproute2)");
+	if (vb_proc_which(prog, path, sizeof(path)) < 0)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s is not installed (apt-get install %s)",
+				    prog, strcmp(prog, "nft") ? "iproute2" : "nftables");
 	argv[0] = path;
 	for (i = 0; args[i] && i + 2 < sizeof(argv) / sizeof(argv[0]); i++)
 		argv[i + 1] = (char *)args[i];
@@ -49,11 +56,40 @@ static int ip(int netns_fd, const char *where, vb_error_t *err, const char *cons
 		return -1;
 	if (rc != 0) {
 		errout[strcspn(errout, "\n")] = '\0';
-		return vb_error_set(err, VB_EUNAVAIL, 0, "ip %s %s %s (in %s): exit %d: %s",
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s %s %s %s (in %s): exit %d: %s", prog,
 				    args[0], args[1] ? args[1] : "", args[1] && args[2] ? args[2] : "",
 				    where, rc, errout);
 	}
 	return 0;
+}
+
+static int ip(int netns_fd, const char *where, vb_error_t *err, const char *const *args)
+{
+	return run_in("ip", netns_fd, where, err, args);
+}
+
+/* The published port: in the client's namespace, a connection to its own
+ * address and NAT_PORT is rewritten to the container's SERVER_PORT
+ * (destination NAT on the output hook, with connection tracking, as
+ * Docker's and Podman's published ports are for a client on the host). */
+static int publish(vb_ct_net_t *n, vb_error_t *err)
+{
+	static const char where[] = "the client's namespace";
+	char to[32];
+
+	snprintf(to, sizeof(to), "%s:%d", n->ct_addr, SERVER_PORT);
+	return run_in("nft", n->client_ns, where, err,
+		      (const char *const[]){ "add", "table", "ip", NAT_TABLE, NULL }) < 0 ||
+			       run_in("nft", n->client_ns, where, err,
+				      (const char *const[]){ "add", "chain", "ip", NAT_TABLE, "out", "{",
+							     "type", "nat", "hook", "output",
+							     "priority", "-100", ";", "}", NULL }) < 0 ||
+			       run_in("nft", n->client_ns, where, err,
+				      (const char *const[]){ "add", "rule", "ip", NAT_TABLE, "out", "ip",
+							     "daddr", n->client_addr, "tcp", "dport",
+							     NAT_PORT, "dnat", "to", to, NULL }) < 0
+		       ? -1
+		       : 0;
 }
 
 /* A new network namespace for the client, this process left in its own;
@@ -82,7 +118,7 @@ static int client_namespace(vb_error_t *err)
 	return fd;
 }
 
-int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err)
+int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, int nat, vb_error_t *err)
 {
 	static const char client_cidr[] = CLIENT_ADDR "/30", ct_cidr[] = CT_ADDR "/30";
 	char peer[64];
@@ -112,21 +148,51 @@ int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err)
 	    ip(netns_fd, "the container", err,
 	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
 	    ip(netns_fd, "the container", err,
-	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
+	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0 ||
+	    (nat && publish(n, err) < 0)) {
 		vb_ct_net_down(n);
 		return -1;
 	}
+	n->nat = nat;
 	return 0;
 }
 
 void vb_ct_net_path(const vb_ct_net_t *n, vb_net_path_t *np)
 {
+	np->has_netns = 1;
+	np->netns_fd = n->client_ns;
+	if (n->nat) {
+		snprintf(np->addr, sizeof(np->addr), "%s", n->client_addr);
+		snprintf(np->path, sizeof(np->path),
+			 "published port (destination NAT, connection tracking) over a veth pair: "
+			 "the client's own namespace %s:%s to the container's %s:%d",
+			 n->client_addr, NAT_PORT, n->ct_addr, SERVER_PORT);
+		np->connect_port = (unsigned)atoi(NAT_PORT);
+		np->listen_port = SERVER_PORT;
+		return;
+	}
 	snprintf(np->addr, sizeof(np->addr), "%s", n->ct_addr);
 	snprintf(np->path, sizeof(np->path),
 		 "veth pair, routed (no NAT): the client's own namespace %s to the container's %s",
 		 n->client_addr, n->ct_addr);
-	np->has_netns = 1;
-	np->netns_fd = n->client_ns;
+}
+
+void vb_ct_net_host_path(vb_net_path_t *np)
+{
+	snprintf(np->addr, sizeof(np->addr), "127.0.0.1");
+	snprintf(np->path, sizeof(np->path),
+		 "the host's network (no network namespace): loopback, as bare metal");
+	snprintf(np->listen_addr, sizeof(np->listen_addr), "127.0.0.1");
+}
+
+int vb_ct_net_is_host(const vb_env_t *env)
+{
+	return env->net_mode && !strcmp(env->net_mode, "host");
+}
+
+int vb_ct_net_is_nat(const vb_env_t *env)
+{
+	return env->net_mode && !strcmp(env->net_mode, "nat");
 }
 
 void vb_ct_net_down(vb_ct_net_t *n)

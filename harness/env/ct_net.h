@@ -14,7 +14,16 @@
  * namespace: closing the client's (vb_ct_net_down, or vbench's exit, a
  * SIGKILL included) removes it.
  *
- * Must not: touch the host's namespace, or a link it did not create.
+ * Three modes (vb_ct_net_modes, the backends' net_modes): "bridge", the
+ * pair routed; "nat", the same pair with a published port: an nftables
+ * table in the client's namespace rewrites a connection to the client's
+ * own address and port 8080 to the container's port 5201 (destination NAT
+ * with connection tracking, what Docker and Podman do for a client on the
+ * host), the table going with that namespace; "host", no network namespace
+ * at all (the container on the host's loopback, as bare metal).
+ *
+ * Must not: touch the host's namespace, or a link or rule set it did not
+ * create.
  */
 #ifndef VB_CT_NET_H
 #define VB_CT_NET_H
@@ -30,20 +39,34 @@ typedef struct vb_ct_net {
 	char ct_addr[16];     /* the container's end */
 	char ifname[16];      /* both ends' name, each in its namespace */
 	int client_ns;        /* the client's namespace (-1 none) */
+	int nat;              /* with the published port */
 	int up;
 } vb_ct_net_t;
+
+/* The container backends' network modes: bridge (their first), nat, host. */
+extern const char *const vb_ct_net_modes[];
+
+/* Whether @env is an instance of mode host (no network namespace), or of
+ * mode nat. */
+int vb_ct_net_is_host(const vb_env_t *env);
+int vb_ct_net_is_nat(const vb_env_t *env);
 
 /*
  * Build the pair for the container namespace @netns_fd (an open
  * /proc/PID/ns/net): the client's namespace, both ends up with their
- * addresses, the loopbacks up.  0, or -1 with @err (VB_EUNAVAIL when `ip`
- * is missing or refuses) and nothing left.
+ * addresses, the loopbacks up, with @nat the published port.  0, or -1
+ * with @err (VB_EUNAVAIL when `ip` or `nft` is missing or refuses) and
+ * nothing left.
  */
-int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, vb_error_t *err);
+int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, int nat, vb_error_t *err);
 
-/* The pair as a network path (env.h): the container's address, the
- * client's namespace to connect from. */
+/* The pair as a network path (env.h): the container's address (with nat,
+ * the client's own and the published port, the server on its fixed
+ * port), the client's namespace to connect from. */
 void vb_ct_net_path(const vb_ct_net_t *n, vb_net_path_t *np);
+
+/* Mode host's path: the loopback, the server bound to it, as bare metal. */
+void vb_ct_net_host_path(vb_net_path_t *np);
 
 /* Close the client's namespace (the pair with it); idempotent. */
 void vb_ct_net_down(vb_ct_net_t *n);

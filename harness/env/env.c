@@ -50,6 +50,29 @@ const vb_env_ops_t *vb_env_find(const char *name)
 	return NULL;
 }
 
+const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode)
+{
+	const char *colon = name ? strchr(name, ':') : NULL;
+	const vb_env_ops_t *o;
+	char base[64];
+	size_t k;
+
+	*mode = NULL;
+	if (!colon)
+		return vb_env_find(name);
+	if ((size_t)(colon - name) >= sizeof(base))
+		return NULL;
+	memcpy(base, name, (size_t)(colon - name));
+	base[colon - name] = '\0';
+	o = vb_env_find(base);
+	for (k = 0; o && o->net_modes && o->net_modes[k]; k++)
+		if (!strcmp(o->net_modes[k], colon + 1)) {
+			*mode = k ? o->net_modes[k] : NULL;
+			return o;
+		}
+	return NULL;
+}
+
 int vb_env_register(const vb_env_ops_t *ops, vb_error_t *err)
 {
 	if (vb_env_check(ops, err) < 0)
@@ -235,6 +258,33 @@ static const char *options_problem(const vb_env_options_t *x)
 
 /* ---- the table ------------------------------------------------------------ */
 
+/* Network modes need a path to take, and names that fit an instance's
+ * name and tag (lower-case letters and digits, 2 to 8). */
+static const char *net_modes_problem(const vb_env_ops_t *o)
+{
+	size_t k, i, n;
+
+	if (!o->net_modes)
+		return NULL;
+	if (!o->net_path)
+		return "no net_path hook to take them";
+	if (!o->net_modes[0])
+		return "an empty list";
+	for (k = 0; o->net_modes[k]; k++) {
+		n = strlen(o->net_modes[k]);
+		if (n < 2 || n > 8)
+			return "a name of 2 to 8 characters each";
+		for (i = 0; i < n; i++)
+			if (!((o->net_modes[k][i] >= 'a' && o->net_modes[k][i] <= 'z') ||
+			      (o->net_modes[k][i] >= '0' && o->net_modes[k][i] <= '9')))
+				return "lower-case letters and digits only";
+		for (i = 0; i < k; i++)
+			if (!strcmp(o->net_modes[i], o->net_modes[k]))
+				return "a mode named twice";
+	}
+	return NULL;
+}
+
 int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 {
 	const char *why;
@@ -258,6 +308,9 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "environment %s: an undo key needs an undo hook (and a name)",
 				    o->name);
+	if ((why = net_modes_problem(o)) != NULL)
+		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: network modes: %s", o->name,
+				    why);
 	return 0;
 }
 

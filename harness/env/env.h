@@ -100,6 +100,11 @@ typedef struct vb_env_ops {
 	vb_env_mech_t mech;   /* ... and mechanism (analysis reads these, never the strings) */
 	unsigned caps;        /* VB_ENV_* flags */
 	const vb_env_options_t *options; /* its own command-line options, or NULL */
+	/* Its network modes (issue #15), NULL-terminated: the first is the path
+	 * of its instances, each other one an instance of its own, "NAME:MODE"
+	 * (vb_env_set_net_mode), that a run starts for its network workloads
+	 * (--net).  NULL: one path, unnamed (bare metal's loopback). */
+	const char *const *net_modes;
 	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
 	 * Must be fast (seconds at most) and must not leave anything behind.
 	 * Optional: vb_env_probe checks what every backend needs (the agent)
@@ -181,6 +186,9 @@ struct vb_env {
 	int started;
 	int stop_timed_out;       /* the last stop exceeded --stop-timeout and killed */
 	char reason[512];         /* why unavailable/failed ("" if fine) */
+	char name[40];            /* as run.json names it: the backend's name, or
+				   * "NAME:MODE" for a network mode other than its first */
+	const char *net_mode;     /* that mode (one of ops->net_modes), NULL: the first */
 	char inst[16];            /* instance tag appended to every name the backend
 				   * makes (cgroup, files, ids): "" for the run's own
 				   * instance, "-d2", "-nv"... for extra ones (density.h) */
@@ -196,6 +204,12 @@ int vb_env_register(const vb_env_ops_t *ops, vb_error_t *err);
 size_t vb_env_count(void);
 const vb_env_ops_t *vb_env_at(size_t i);
 const vb_env_ops_t *vb_env_find(const char *name);
+/*
+ * The backend of environment @name, "NAME" or "NAME:MODE" with MODE one of
+ * its net_modes, and that mode in *@mode (its table's string; NULL for the
+ * first, which is the plain name's).  NULL for a name it does not know.
+ */
+const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode);
 /* Comma-separated names of all backends (for error messages). */
 const char *vb_env_names(void);
 /* The first backend whose undo hook takes marker records named @key
@@ -263,6 +277,12 @@ int vb_env_record_class(const json_t *rec, vb_env_arch_t *arch, vb_env_mech_t *m
  * ("" or NULL: the run's own instance). */
 void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const struct vb_run_cfg *cfg,
 		 const char *inst);
+
+/* Make @env, fresh from vb_env_init, an instance of network mode @mode
+ * (one of its backend's net_modes; NULL or the first: its default): its
+ * name "NAME:MODE", its tag "-MODE" appended.  0, or -1 (VB_EUSAGE) for a
+ * mode its backend does not have. */
+int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err);
 
 /*
  * Bring @env up: check its table, prepare, start, wait for the agent's

@@ -34,6 +34,26 @@ void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg
 	env->cfg = cfg;
 	env->chan.wfd = env->chan.rfd = -1;
 	snprintf(env->inst, sizeof(env->inst), "%s", inst ? inst : "");
+	snprintf(env->name, sizeof(env->name), "%s", ops->name);
+}
+
+int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err)
+{
+	const vb_env_ops_t *o = env->ops;
+	size_t k, n;
+
+	for (k = 0; mode && o->net_modes && o->net_modes[k]; k++)
+		if (!strcmp(o->net_modes[k], mode))
+			break;
+	if (mode && (!o->net_modes || !o->net_modes[k]))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: no network mode '%s'", o->name, mode);
+	if (!mode || !k)
+		return 0;
+	env->net_mode = o->net_modes[k];
+	snprintf(env->name, sizeof(env->name), "%s:%s", o->name, env->net_mode);
+	n = strlen(env->inst);
+	snprintf(env->inst + n, sizeof(env->inst) - n, "-%s", env->net_mode);
+	return 0;
 }
 
 int vb_env_up(vb_env_t *env, vb_error_t *err)
@@ -114,10 +134,10 @@ int vb_env_cgroup(vb_env_t *env, uint64_t memory, vb_error_t *err)
 
 	if (!env->cfg->use_cgroup)
 		return 0;
-	snprintf(name, sizeof(name), "vbench-%s-%s%s", vb_marker_run_id(), env->ops->name, env->inst);
+	snprintf(name, sizeof(name), "vbench-%s-%s%s", vb_marker_run_id(), env->name, env->inst);
 	if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus, memory,
 			     err) < 0)
-		return vb_error_prefix(err, "%s: allocation cgroup", env->ops->name);
+		return vb_error_prefix(err, "%s: allocation cgroup", env->name);
 	env->have_cg = 1;
 	return 0;
 }
@@ -145,13 +165,13 @@ int vb_env_wait_ready(vb_env_t *env, vb_error_t *err)
 {
 	json_t *msg;
 
-	vb_test_point("start", env->ops->name);
+	vb_test_point("start", env->name);
 	msg = vb_chan_recv(&env->chan, (int)(env->cfg->start_timeout_s * 1000), 1, err);
 	if (!msg)
-		return vb_error_prefix(err, "%s: waiting for the agent to start", env->ops->name);
+		return vb_error_prefix(err, "%s: waiting for the agent to start", env->name);
 	if (vb_agent_check_ready(msg, err) < 0) {
 		json_decref(msg);
-		return vb_error_prefix(err, "%s", env->ops->name);
+		return vb_error_prefix(err, "%s", env->name);
 	}
 	env->ready_ns = vb_now_ns();
 	env->ready = msg;
@@ -300,7 +320,7 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 
 	if (!env->ops->net_path)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: no network path to the instance",
-				    env->ops->name),
+				    env->name),
 		       NULL;
 	memset(&np, 0, sizeof(np));
 	if (env->ops->net_path(env, &np, err) < 0)
@@ -309,7 +329,7 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 		return NULL;
 	sreq = json_deep_copy(req);
 	if (!sreq)
-		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: request", env->ops->name), NULL;
+		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: request", env->name), NULL;
 	json_object_set_new(sreq, "io_timeout_ms", json_integer(NET_IO_TIMEOUT_MS));
 	if (np.listen_port) /* a forwarded port: the server must listen on it */
 		json_object_set_new(sreq, "listen_port", json_integer(np.listen_port));
@@ -329,7 +349,7 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 			env->chan.broken = 1;
 			return vb_error_set(err, VB_EPROTO, 0,
 					    "%s: the agent's server succeeded without a client",
-					    env->ops->name),
+					    env->name),
 			       NULL;
 		}
 		return m;
@@ -338,7 +358,7 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 	json_decref(m);
 	if (port < 1 || port > 65535 || (np.listen_port && port != np.listen_port)) {
 		vb_error_set(err, VB_EPROTO, 0, "%s: the agent listens on no TCP port (%" JSON_INTEGER_FORMAT ")",
-			     env->ops->name, port);
+			     env->name, port);
 		env->chan.broken = 1;
 		return NULL;
 	}
@@ -392,7 +412,7 @@ int vb_env_send(vb_env_t *env, const json_t *req, vb_error_t *err)
 	int rc;
 
 	if (!r)
-		return vb_error_set(err, VB_ESYS, 0, "%s: request", env->ops->name);
+		return vb_error_set(err, VB_ESYS, 0, "%s: request", env->name);
 	rc = vb_chan_send(&env->chan, r, err);
 	json_decref(r);
 	return rc;

@@ -22,11 +22,58 @@ static size_t members[GROUPS_MAX];   /* backends sharing each group */
 static vb_run_cfg_ext_t ext;
 static size_t built_for;	    /* vb_env_count() when built; 0: not built */
 
+#define VARIANTS_MAX 32
+
+static char variants[VARIANTS_MAX][40]; /* "container:nat": a network mode's instances */
+static size_t nvariants;
+static char mode_names[256];            /* "bridge, nat, ...": every backend's modes */
+
+/* @name as registered: a backend's, or one of its network modes' "NAME:MODE"
+ * (its first mode's is the backend's own name). */
 static const char *env_find(const char *name)
 {
-	const vb_env_ops_t *o = vb_env_find(name);
+	const char *mode;
+	const vb_env_ops_t *o = vb_env_find_mode(name, &mode);
+	size_t i;
 
-	return o ? o->name : NULL;
+	if (!o || !mode)
+		return o ? o->name : NULL;
+	for (i = 0; i < nvariants; i++)
+		if (!strcmp(variants[i], name))
+			return variants[i];
+	return NULL;
+}
+
+static const char *net_mode_find(const char *mode)
+{
+	const vb_env_ops_t *o;
+	size_t i, k;
+
+	for (i = 0; i < vb_env_count(); i++)
+		for (o = vb_env_at(i), k = 0; o->net_modes && o->net_modes[k]; k++)
+			if (!strcmp(o->net_modes[k], mode))
+				return o->net_modes[k];
+	return NULL;
+}
+
+/* The variants' names and every mode's, once per table. */
+static void build_modes(void)
+{
+	const vb_env_ops_t *o;
+	size_t i, k, off = 0;
+
+	nvariants = 0;
+	mode_names[0] = '\0';
+	for (i = 0; i < vb_env_count(); i++)
+		for (o = vb_env_at(i), k = 0; o->net_modes && o->net_modes[k]; k++) {
+			if (k && nvariants < VARIANTS_MAX)
+				snprintf(variants[nvariants++], sizeof(variants[0]), "%s:%s", o->name,
+					 o->net_modes[k]);
+			if (net_mode_find(o->net_modes[k]) == o->net_modes[k] &&
+			    off < sizeof(mode_names))
+				off += (size_t)snprintf(mode_names + off, sizeof(mode_names) - off,
+							"%s%s", off ? ", " : "", o->net_modes[k]);
+		}
 }
 
 /* The group of @o among the first @n, or NULL. */
@@ -80,7 +127,10 @@ static void build(void)
 	for (i = 0; i < n; i++)
 		snprintf(titles[i], sizeof(titles[i]), "options of the environment%s %s", members[i] > 1 ? "s" : "",
 			 names[i]);
+	build_modes();
 	ext.env_find = env_find;
+	ext.net_mode_find = net_mode_find;
+	ext.net_modes = mode_names;
 	ext.env_names = vb_env_names();
 	ext.groups = groups;
 	ext.ngroups = n;

@@ -105,11 +105,11 @@ json_t *vb_inst_call(vb_inst_t *in, const json_t *req, vb_error_t *err)
 	json_t *r, *reply;
 
 	if (!in->up)
-		return vb_error_set(err, VB_ESYS, 0, "%s%s: not running", env->ops->name,
+		return vb_error_set(err, VB_ESYS, 0, "%s%s: not running", env->name,
 				    env->inst),
 		       NULL;
 	if (!(r = with_next_id(in, req)))
-		return vb_error_set(err, VB_ESYS, 0, "%s%s: request", env->ops->name, env->inst),
+		return vb_error_set(err, VB_ESYS, 0, "%s%s: request", env->name, env->inst),
 		       NULL;
 	reply = vb_env_run(env, r, err);
 	json_decref(r);
@@ -122,10 +122,10 @@ int vb_inst_send(vb_inst_t *in, const json_t *req, vb_error_t *err)
 	int rc;
 
 	if (!in->up || in->busy)
-		return vb_error_set(err, VB_ESYS, 0, "%s%s: %s", in->env.ops->name, in->env.inst,
+		return vb_error_set(err, VB_ESYS, 0, "%s%s: %s", in->env.name, in->env.inst,
 				    in->up ? "a request is already in flight" : "not running");
 	if (!(r = with_next_id(in, req)))
-		return vb_error_set(err, VB_ESYS, 0, "%s%s: request", in->env.ops->name,
+		return vb_error_set(err, VB_ESYS, 0, "%s%s: request", in->env.name,
 				    in->env.inst);
 	rc = vb_env_send(&in->env, r, err);
 	json_decref(r);

@@ -329,6 +329,7 @@ static int write_bundle(vb_env_t *env, oci_priv_t *p, vb_error_t *err)
 		.cgroups_path = p->cgpath,
 		.cgroup_v2_mount = env->have_cg && env->cg.mode == VB_CG_V2,
 		.ncgbinds = p->ncgb,
+		.host_network = vb_ct_net_is_host(env),
 	};
 
 	memcpy(s.cgbinds, p->cgb, sizeof(s.cgbinds));
@@ -542,10 +543,14 @@ static int oci_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 
 	if (!p || env->chan.pid <= 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "oci: not running");
+	if (vb_ct_net_is_host(env)) {
+		vb_ct_net_host_path(np);
+		return 0;
+	}
 	if (!p->net.up) {
 		if (p->netns_fd < 0 && vb_ct_net_child_ns(env->chan.pid, &p->netns_fd, err) < 0)
 			return vb_error_prefix(err, "oci");
-		if (vb_ct_net_veth(&p->net, p->netns_fd, err) < 0)
+		if (vb_ct_net_veth(&p->net, p->netns_fd, vb_ct_net_is_nat(env), err) < 0)
 			return vb_error_prefix(err, "oci");
 	}
 	vb_ct_net_path(&p->net, np);
@@ -622,5 +627,6 @@ const vb_env_ops_t vb_env_oci = {
 	.disk_usage = oci_disk_usage,
 	.cleanup = oci_cleanup,
 	.net_path = oci_net_path,
+	.net_modes = vb_ct_net_modes,
 	.undo = oci_undo,
 };

@@ -159,6 +159,11 @@ static json_t *linux_section(const vb_oci_spec_t *s)
 		      "ipc", "type", "cgroup", "devices", devices(s), "resources", res, "maskedPaths",
 		      strings(vb_oci_masked_paths, vb_oci_nmasked), "readonlyPaths",
 		      strings(vb_oci_readonly_paths, vb_oci_nreadonly));
+	if (l && s->host_network) { /* the third namespace: "network" */
+		json_t *ns = json_object_get(l, "namespaces");
+
+		json_array_remove(ns, 2);
+	}
 	if (l && s->cgroups_path && s->cgroups_path[0])
 		json_object_set_new(l, "cgroupsPath", json_string(s->cgroups_path));
 	return l;

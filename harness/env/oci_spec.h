@@ -43,6 +43,7 @@ typedef struct vb_oci_spec {
 	int cgroup_v2_mount;        /* mount cgroup2 read-only at /sys/fs/cgroup */
 	vb_oci_cgbind_t cgbinds[VB_OCI_MAX_CGBINDS]; /* else these v1 directories */
 	size_t ncgbinds;
+	int host_network;           /* no network namespace: the host's network */
 } vb_oci_spec_t;
 
 /* Paths runc masks and makes read-only by default (`runc spec`). */
@@ -57,7 +58,8 @@ extern const size_t vb_oci_nreadonly;
  * effective, permitted = @s->caps; inheritable, ambient empty),
  * noNewPrivileges}; root {path, readonly true}; hostname; mounts /proc,
  * /dev (tmpfs), /sys (read-only), /sys/fs/cgroup, /tmp (tmpfs), the scratch
- * bind; linux {namespaces pid, mount, network, uts, ipc, cgroup; devices;
+ * bind; linux {namespaces pid, mount, network (not with host_network), uts,
+ * ipc, cgroup; devices;
  * (and @s->device, type b), resources {devices: deny all, allow those;
  * cpu.cpus, memory.limit}; cgroupsPath; maskedPaths;
  * readonlyPaths}.  Returns NULL with @err (VB_EUSAGE) when a required field

@@ -167,7 +167,8 @@ static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_
 	for (i = from; i < to; i++) {
 		e = json_array_get(envs, i);
 		ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name"));
-		if (!ge && (!base || json_is_true(json_object_get(e, "baseline"))))
+		if (!ge && (!base || json_is_true(json_object_get(e, "baseline")) ||
+			    jstr(e, "net_mode"))) /* a network mode's instance: its group only */
 			continue;
 		vb_table_fmt_geomean(ge, base, buf, sizeof(buf));
 		fprintf(f, "%s %s %s", sep, jstr(e, "name"), buf);
@@ -351,8 +352,9 @@ void vb_table_print_width(const json_t *sum, size_t width, FILE *out)
 		      VB_STATS_INDICATIVE_N);
 	if ((f = open_memstream(&legend, &llen))) {
 		json_array_foreach(envs, i, e)
-			fprintf(f, "%s%s = %s, %s", i ? "; " : "", jstr(e, "name"),
-				jstr(e, "type") ?: "", jstr(e, "mechanism") ?: "");
+			fprintf(f, "%s%s = %s, %s%s%s", i ? "; " : "", jstr(e, "name"),
+				jstr(e, "type") ?: "", jstr(e, "mechanism") ?: "",
+				jstr(e, "net_mode") ? ", network mode " : "", jstr(e, "net_mode") ?: "");
 		if (fclose(f) == 0 && nenv)
 			wrap(out, width, "", "  ", legend);
 		free(legend);

@@ -263,7 +263,7 @@ static const char *baseline(const run_state_t *st)
 
 	for (e = 0; e < st->nenvs; e++)
 		if ((st->ops[e]->caps & VB_ENV_IS_BASELINE) && st->envs[e].started)
-			return st->ops[e]->name;
+			return st->name[e];
 	return NULL;
 }
 
@@ -279,7 +279,7 @@ size_t vb_contend_decide(run_state_t *st, uint32_t round)
 			continue;
 		others = 0;
 		for (e = 0; e < st->nenvs; e++) {
-			const char *name = st->ops[e]->name;
+			const char *name = st->name[e];
 
 			if (!st->envs[e].started || !base || !strcmp(name, base))
 				continue;
@@ -291,7 +291,7 @@ size_t vb_contend_decide(run_state_t *st, uint32_t round)
 		}
 		/* The baseline runs while a pair needs it; alone, on its own interval. */
 		for (e = 0; e < st->nenvs; e++) {
-			if (!st->envs[e].started || !base || strcmp(st->ops[e]->name, base) ||
+			if (!st->envs[e].started || !base || strcmp(st->name[e], base) ||
 			    st->stop[e][w])
 				continue;
 			if (others)
@@ -316,10 +316,11 @@ json_t *vb_contend_precision_json(run_state_t *st, const char *why_open)
 
 	for (e = 0; e < st->nenvs; e++)
 		for (w = 0; w < st->cfg->nwl; w++) {
-			if (!st->envs[e].started && !st->stop[e][w])
+			if ((!st->envs[e].started && !st->stop[e][w]) ||
+			    st->stop[e][w] == vb_run_stop_mode)
 				continue;
 			if (!st->stop[e][w]) {
-				const char *base = baseline(st), *me = st->ops[e]->name ?: "";
+				const char *base = baseline(st), *me = st->name[e];
 				double est = NAN;
 				vb_ci_t ci = none;
 
@@ -332,13 +333,13 @@ json_t *vb_contend_precision_json(run_state_t *st, const char *why_open)
 			json_array_foreach(reps, i, r) {
 				const char *re = json_string_value(json_object_get(r, "env")),
 					   *rw = json_string_value(json_object_get(r, "workload")),
-					   *me = st->ops[e]->name ?: "", *wl = st->cfg->wl[w]->name ?: "";
+					   *me = st->name[e], *wl = st->cfg->wl[w]->name ?: "";
 
 				n += re && rw && !strcmp(re, me) && !strcmp(rw, wl) &&
 				     !json_is_true(json_object_get(r, "contended"));
 			}
 			json_array_append_new(
-			    pairs, json_pack("{s:s,s:s,s:I,s:s,s:o,s:o,s:o}", "env", st->ops[e]->name,
+			    pairs, json_pack("{s:s,s:s,s:I,s:s,s:o,s:o,s:o}", "env", st->name[e],
 					     "workload", st->cfg->wl[w]->name, "reps", (json_int_t)n,
 					     "stopped", st->stop[e][w], "estimate",
 					     isfinite(st->stop_est[e][w]) ? json_real(st->stop_est[e][w])

@@ -23,9 +23,11 @@
 
 /* ---- environments --------------------------------------------------- */
 
-static json_t *env_record(const vb_env_ops_t *ops, int available, const char *reason)
+static json_t *env_record(const vb_env_ops_t *ops, const char *name, const char *mode,
+			  int available, const char *reason)
 {
-	return json_pack("{s:s,s:s,s:s,s:o,s:b,s:s?,s:b}", "name", ops->name, "type", ops->type,
+	return json_pack("{s:s,s:s?,s:s,s:s,s:o,s:b,s:s?,s:b}", "name", name, "net_mode", mode,
+			 "type", ops->type,
 			 "mechanism", ops->mechanism, "class", vb_env_class_json(ops), "available",
 			 available, "reason", available ? NULL : reason, "baseline",
 			 !!(ops->caps & VB_ENV_IS_BASELINE));
@@ -76,22 +78,76 @@ unavailable:
 	return -1;
 }
 
-/* Every environment of the run, in order: the registry's with --all, else
- * --env's.  The schedule's environment indices refer to this list. */
-size_t vb_run_env_list(const vb_run_cfg_t *cfg, const vb_env_ops_t **ops)
+static int wants_net(const vb_run_cfg_t *cfg)
 {
-	const vb_env_ops_t *o;
-	size_t i, n = 0;
+	size_t w;
 
+	for (w = 0; w < cfg->nwl; w++)
+		if (cfg->wl[w]->flags & VB_W_NET)
+			return 1;
+	return 0;
+}
+
+static int net_selected(const vb_run_cfg_t *cfg, const char *mode)
+{
+	size_t i;
+
+	for (i = 0; !cfg->net_all && i < cfg->nnet; i++)
+		if (!strcmp(cfg->net_modes[i], mode))
+			return 1;
+	return cfg->net_all;
+}
+
+static void list_add(run_state_t *st, const vb_env_ops_t *o, const char *mode)
+{
+	size_t i;
+
+	for (i = 0; i < st->nenvs; i++)
+		if (st->ops[i] == o && st->mode[i] == mode)
+			return;
+	if (st->nenvs == VB_MAX_ENVS)
+		return;
+	st->ops[st->nenvs] = o;
+	st->mode[st->nenvs] = mode;
+	if (mode)
+		snprintf(st->name[st->nenvs], sizeof(st->name[0]), "%s:%s", o->name, mode);
+	else
+		snprintf(st->name[st->nenvs], sizeof(st->name[0]), "%s", o->name);
+	st->nenvs++;
+}
+
+void vb_run_env_list(run_state_t *st)
+{
+	const vb_run_cfg_t *cfg = st->cfg;
+	const vb_env_ops_t *o;
+	const char *mode;
+	size_t i, k;
+
+	st->nenvs = 0;
 	for (i = 0; i < vb_env_count() || i < cfg->nenvs; i++) {
+		mode = NULL;
 		if (cfg->all_envs)
 			o = i < vb_env_count() ? vb_env_at(i) : NULL;
 		else
-			o = i < cfg->nenvs ? vb_env_find(cfg->env_names[i]) : NULL;
-		if (o && n < VB_MAX_ENVS)
-			ops[n++] = o;
+			o = i < cfg->nenvs ? vb_env_find_mode(cfg->env_names[i], &mode) : NULL;
+		if (!o)
+			continue;
+		list_add(st, o, mode);
+		for (k = 1; !mode && wants_net(cfg) && o->net_modes && o->net_modes[0] && o->net_modes[k]; k++)
+			if (net_selected(cfg, o->net_modes[k]))
+				list_add(st, o, o->net_modes[k]);
 	}
-	return n;
+}
+
+void vb_run_env_init(run_state_t *st, size_t i)
+{
+	vb_env_init(&st->envs[i], st->ops[i], st->cfg, "");
+	vb_env_set_net_mode(&st->envs[i], st->mode[i], NULL); /* one of its table's */
+}
+
+int vb_run_env_is_mode(const run_state_t *st, size_t i)
+{
+	return st->mode[i] != NULL;
 }
 
 /*
@@ -137,23 +193,23 @@ size_t vb_run_start_envs(run_state_t *st)
 		}
 		if (vb_undo_interrupted()) {
 			if (!old)
-				json_array_append_new(arr, env_record(ops, 1, NULL));
+				json_array_append_new(arr, env_record(ops, st->name[i], st->mode[i], 1, NULL));
 			break;
 		}
-		rec = env_record(ops, 1, NULL);
+		rec = env_record(ops, st->name[i], st->mode[i], 1, NULL);
 		json_object_set_new(rec, "session", json_integer(st->session));
 		if (old)
-			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, ops->name, old);
-		vb_env_init(&st->envs[i], ops, st->cfg, "");
+			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, st->name[i], old);
+		vb_run_env_init(st, i);
 		if (!st->cfg->quiet)
-			vb_term_say(stderr, "starting %s (%s)", ops->name, ops->type);
+			vb_term_say(stderr, "starting %s (%s)", st->name[i], ops->type);
 		if (vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
 			st->up[i] = 1;
 			nup++;
 		} else {
 			char why[600];
 
-			vb_term_say(stderr, "%s unavailable: %s", ops->name,
+			vb_term_say(stderr, "%s unavailable: %s", st->name[i],
 				vb_text_term(json_string_value(json_object_get(rec, "reason")), why,
 					     sizeof(why)));
 		}
@@ -189,14 +245,14 @@ void vb_run_net_paths(run_state_t *st)
 		}
 		if (!env->ops->net_path)
 			snprintf(err.msg, sizeof(err.msg),
-				 "no network path from the host to %s yet (issue #15)", env->ops->name);
+				 "no network path from the host to %s yet (issue #15)", env->name);
 		json_object_set_new(st->env_rec[i], "network",
 				    json_pack("{s:n,s:s}", "path", "reason", err.msg));
 		for (w = 0; w < st->cfg->nwl; w++)
 			if (st->cfg->wl[w]->flags & VB_W_NET)
 				st->stop[i][w] = "unsupported"; /* never scheduled */
 		if (!st->cfg->quiet)
-			vb_term_say(stderr, "%s: network workloads not run: %s", env->ops->name,
+			vb_term_say(stderr, "%s: network workloads not run: %s", env->name,
 				    err.msg);
 	}
 }
@@ -216,7 +272,7 @@ void vb_run_record_stop(run_state_t *st, size_t i)
 	env->stop_timed_out = 0;
 	json_object_set_new(st->env_rec[i], "stop_timed_out", json_true());
 	snprintf(msg, sizeof(msg), "%s: the instance did not stop within --stop-timeout %g s and was killed",
-		 env->ops->name, st->cfg->stop_timeout_s);
+		 env->name, st->cfg->stop_timeout_s);
 	json_array_append_new(json_object_get(st->doc, "warnings"), json_string(msg));
 	if (!st->cfg->quiet)
 		vb_term_say(stderr, "NOTE: %s", msg);
@@ -270,7 +326,7 @@ void vb_run_check_final_clocksource(run_state_t *st, size_t i)
 			    json_is_string(cs1) ? json_copy(cs1) : json_null());
 	if (json_is_string(cs0) && json_is_string(cs1) && !json_equal(cs0, cs1)) {
 		snprintf(msg, sizeof(msg), "%s: the clocksource changed during the run (%s -> %s)",
-			 env->ops->name, json_string_value(cs0), json_string_value(cs1));
+			 env->name, json_string_value(cs0), json_string_value(cs1));
 		vb_run_warn(st, "%s: its timings are suspect", msg);
 	}
 	json_decref(reply);

@@ -26,6 +26,8 @@ typedef struct run_state {
 	vb_resume_t *rs;                /* --resume: the run being completed, else NULL */
 	int session;                    /* this session's number in run.json (1: the first) */
 	const vb_env_ops_t *ops[VB_MAX_ENVS]; /* every environment of the run, in order */
+	const char *mode[VB_MAX_ENVS];  /* its network mode (env.h net_modes), NULL: the first */
+	char name[VB_MAX_ENVS][40];     /* its name: the backend's, or "NAME:MODE" */
 	vb_env_t envs[VB_MAX_ENVS];     /* their instances (same index) */
 	json_t *env_rec[VB_MAX_ENVS];   /* their records in run.json (borrowed) */
 	int need[VB_MAX_ENVS];          /* slots left to measure: start it */
@@ -58,13 +60,25 @@ typedef struct run_state {
 
 /* ---- run_envs.c ---- */
 
+
 /* Host memory of an instance (PSS, processes, page cache), or JSON null. */
 json_t *vb_run_footprint_json(vb_env_t *env);
 /* Probe @env's backend and bring it up (vb_env_up), its start latency,
  * idle memory and description into @rec; on failure why; 0 or -1. */
 int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec);
-/* Every environment of the run, in order, into @ops; returns how many. */
-size_t vb_run_env_list(const vb_run_cfg_t *cfg, const vb_env_ops_t **ops);
+/*
+ * Every environment of the run, in order, into st->ops, st->mode and
+ * st->name (st->nenvs): --env's (or the registry's with --all), each
+ * followed, when a network workload is selected, by its other network
+ * modes that --net selects.
+ */
+void vb_run_env_list(run_state_t *st);
+/* A fresh instance of environment @i in st->envs[i] (vb_env_init), of its
+ * network mode. */
+void vb_run_env_init(run_state_t *st, size_t i);
+/* Whether environment @i of the run is an instance of another network
+ * mode (it runs only the network workloads). */
+int vb_run_env_is_mode(const run_state_t *st, size_t i);
 /* Start the environments with slots left; returns how many came up. */
 size_t vb_run_start_envs(run_state_t *st);
 /* After vb_env_down(&st->envs[@i]): record a stop that timed out. */
@@ -80,6 +94,8 @@ vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err);
 void vb_run_check_final_clocksource(run_state_t *st, size_t i);
 
 /* ---- run_reps.c ---- */
+/* st->stop of a workload an instance of another network mode does not run. */
+extern const char vb_run_stop_mode[];
 
 /* Build the schedule and, for a resumed run, mark what is recorded; 0 or -1. */
 int vb_run_plan_schedule(run_state_t *st, vb_error_t *err);

@@ -67,10 +67,10 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 	if (isatty(2)) {
 		if (!ok)
 			fprintf(stderr, "\r\033[K%s in %s rep %u FAILED: %s\n", w->name,
-				st->envs[sl->env].ops->name, sl->rep, why);
+				st->envs[sl->env].name, sl->rep, why);
 		snprintf(line, sizeof(line), "[%zu/%zu] rep %u/%llu %-14s %-9s %s  elapsed %.0fs, left ~%.0fs",
 			 k, n, sl->rep, (unsigned long long)st->cfg->reps, w->name,
-			 st->envs[sl->env].ops->name, ok ? val : "", el, eta);
+			 st->envs[sl->env].name, ok ? val : "", el, eta);
 		/* one column short of the width: a full line would wrap and leave a trail */
 		vb_term_cut(line, vb_term_width(2) - 1);
 		fprintf(stderr, "\r\033[K%s", line);
@@ -78,10 +78,10 @@ static void progress(const run_state_t *st, size_t k, size_t n, const vb_slot_t 
 	}
 	if (ok)
 		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s %s (%.2f s)\n", k, n, sl->rep, w->name,
-			st->envs[sl->env].ops->name, val, host_s);
+			st->envs[sl->env].name, val, host_s);
 	else
 		fprintf(stderr, "[%zu/%zu] rep %u %-16s %-10s FAILED: %s\n", k, n, sl->rep, w->name,
-			st->envs[sl->env].ops->name, why);
+			st->envs[sl->env].name, why);
 }
 
 /*
@@ -141,7 +141,6 @@ static json_t *stall_check(const vb_env_t *env, const json_t *reply, uint64_t ho
 void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 {
 	vb_env_t *env = &st->envs[i];
-	const vb_env_ops_t *ops = env->ops;
 	json_t *rec, *n;
 	char msg[900];
 
@@ -151,16 +150,16 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 		snprintf(env->reason, sizeof(env->reason),
 			 "%d protocol errors in a row, the last: %s", VB_RUN_MAX_PROTOCOL_ERRORS,
 			 why);
-		vb_term_say(stderr, "%s: given up: %s", ops->name, env->reason);
+		vb_term_say(stderr, "%s: given up: %s", st->name[i], env->reason);
 		return;
 	}
-	vb_env_init(env, ops, st->cfg, "");
+	vb_run_env_init(st, i);
 	rec = json_object(); /* the new instance's start is not the environment's record */
 	if (vb_run_env_bring_up(st, env, rec) < 0) {
 		snprintf(env->reason, sizeof(env->reason),
 			 "a new instance after a protocol error did not start: %s",
 			 json_string_value(json_object_get(rec, "reason")) ?: "?");
-		vb_term_say(stderr, "%s: %s", ops->name, env->reason);
+		vb_term_say(stderr, "%s: %s", st->name[i], env->reason);
 		json_decref(rec);
 		return;
 	}
@@ -189,7 +188,7 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 	uint64_t ops;
 
 	if (!res) {
-		vb_error_set(err, VB_ESYS, ENOMEM, "%s: result of %s", env->ops->name, w->name);
+		vb_error_set(err, VB_ESYS, ENOMEM, "%s: result of %s", env->name, w->name);
 		return NULL;
 	}
 	ops = (uint64_t)json_integer_value(json_object_get(res, "ops"));
@@ -207,7 +206,7 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 		     "%s: the result of request %" JSON_INTEGER_FORMAT
 		     " (%s) takes %zu bytes in run.json, more than the limit of %u (its field "
 		     "'%s': %zu bytes)",
-		     env->ops->name, json_integer_value(json_object_get(req, "id")), w->name, n,
+		     env->name, json_integer_value(json_object_get(req, "id")), w->name, n,
 		     VB_RUNFILE_MAX_RESULT, largest, big);
 	json_decref(res);
 	return NULL;
@@ -247,7 +246,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned a
 		reply = NULL;
 	}
 	json_decref(req);
-	rec = json_pack("{s:i,s:s,s:s,s:i,s:s,s:s,s:I,s:I}", "seq", id, "env", env->ops->name,
+	rec = json_pack("{s:i,s:s,s:s,s:i,s:s,s:s,s:I,s:I}", "seq", id, "env", env->name,
 			"workload", w->name, "rep", (int)sl->rep, "start",
 			vb_format_time(w0, a, sizeof(a)), "end", vb_format_time(w1, b, sizeof(b)),
 			"host_elapsed_ns", (json_int_t)(t1 - t0), "steal_ns", (json_int_t)(s1 - s0));
@@ -306,13 +305,12 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned a
 static int restart_env(run_state_t *st, size_t i)
 {
 	vb_env_t *env = &st->envs[i];
-	const vb_env_ops_t *ops = env->ops;
 
 	vb_env_down(env);
 	vb_run_record_stop(st, i);
-	vb_env_init(env, ops, st->cfg, "");
+	vb_run_env_init(st, i);
 	if (vb_run_env_bring_up(st, env, st->env_rec[i]) < 0) {
-		vb_term_say(stderr, "%s: new instance failed: %s", ops->name, env->reason);
+		vb_term_say(stderr, "%s: new instance failed: %s", st->name[i], env->reason);
 		st->failures++;
 		return -1;
 	}
@@ -354,7 +352,7 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 	size_t n, i, k;
 	long got;
 
-	st->nenvs = vb_run_env_list(st->cfg, st->ops);
+	vb_run_env_list(st);
 	n = (size_t)st->cfg->reps * st->cfg->nwl * st->nenvs;
 	st->order = calloc(n ? n : 1, sizeof(*st->order));
 	st->done = calloc(n ? n : 1, 1);
@@ -364,7 +362,7 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 	st->nslots = vb_schedule_build((uint32_t)st->cfg->reps, (uint32_t)st->cfg->nwl,
 				       (uint32_t)st->nenvs, st->cfg->seed, st->order);
 	for (i = 0; i < st->nenvs; i++)
-		envs[i] = st->ops[i]->name;
+		envs[i] = st->name[i];
 	for (i = 0; i < st->cfg->nwl; i++)
 		wls[i] = st->cfg->wl[i]->name;
 	if (st->rs) {
@@ -374,11 +372,18 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 			return -1;
 		st->recorded = (size_t)got;
 	}
+	/* an instance of another network mode runs the network workloads only */
+	for (i = 0; i < st->nenvs; i++)
+		for (k = 0; vb_run_env_is_mode(st, i) && k < st->cfg->nwl; k++)
+			if (!(st->cfg->wl[k]->flags & VB_W_NET))
+				st->stop[i][k] = vb_run_stop_mode;
 	for (k = 0; k < st->nslots; k++)
-		if (!st->done[k])
+		if (!st->done[k] && !st->stop[st->order[k].env][st->order[k].wl])
 			st->need[st->order[k].env] = 1;
 	return 0;
 }
+
+const char vb_run_stop_mode[] = "another network mode's instance: network workloads only";
 
 static int runnable(const run_state_t *st, size_t k)
 {
@@ -495,7 +500,7 @@ int vb_run_schedule(run_state_t *st)
 	const char *why = "max-reps";
 
 	for (i = 0; i < st->nenvs; i++)
-		json_array_append_new(names, json_string(st->ops[i]->name));
+		json_array_append_new(names, json_string(st->name[i]));
 	json_object_set_new(st->doc, "schedule",
 			    json_pack("{s:I,s:s,s:o,s:o}", "seed", (json_int_t)st->cfg->seed, "method",
 				      "per repetition and workload, environments in a shuffled order; "

@@ -177,7 +177,8 @@ static void capacity(run_state_t *st)
 	/* Those that started, in this session or an earlier one (each skips
 	 * an environment whose measurement is already recorded). */
 	for (i = 0; i < st->nenvs; i++)
-		if (json_is_true(json_object_get(st->env_rec[i], "available")) &&
+		if (!vb_run_env_is_mode(st, i) && /* the same instance but its path */
+		    json_is_true(json_object_get(st->env_rec[i], "available")) &&
 		    json_object_get(st->env_rec[i], "start_latency_ns"))
 			ops[n++] = st->ops[i];
 	if (!vb_undo_interrupted() && vb_density_run(st->cfg, ops, n, st->doc) == 0)
