@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "harness/env/ct_common.h"
-#include "harness/env/ct_net.h"
+#include "harness/env/netpath.h"
 #include "harness/env/env.h"
 #include "harness/core/options.h"
 #include "harness/core/undo.h"
@@ -56,7 +56,7 @@ typedef struct ct_priv {
 	char scratch[PATH_MAX];    /* cfg->scratch normalised: its mount point inside */
 	char device[NAME_MAX + 1]; /* --scratch's allowed block device, a name in /dev ("" none) */
 	int netns_fd;              /* its network namespace, taken before the init could be reaped */
-	vb_ct_net_t net;            /* the veth path, made for the first network workload */
+	vb_netpath_t net;            /* the veth path, made for the first network workload */
 } ct_priv_t;
 
 /* What the clone()d child needs (a copy of the parent's memory). */
@@ -466,7 +466,7 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 			 .errw = ep[1] };
 	env->launch_ns = vb_now_ns();
 	pid = clone(ct_child, stack + CT_STACK,
-		    (ns_flags(p->userns) & ~(vb_ct_net_is_host(env) ? CLONE_NEWNET : 0)) | SIGCHLD, &a);
+		    (ns_flags(p->userns) & ~(vb_netpath_is_host(env) ? CLONE_NEWNET : 0)) | SIGCHLD, &a);
 	e = errno;
 	free(stack); /* the child has its own copy of memory */
 	if (pid < 0) {
@@ -476,7 +476,7 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 	setpgid(pid, pid);
 	/* Our unreaped child: its PID names it until we wait for it. */
 	snprintf(msg, sizeof(msg), "/proc/%d/ns/net", (int)pid);
-	if (!vb_ct_net_is_host(env)) /* else the host's own */
+	if (!vb_netpath_is_host(env)) /* else the host's own */
 		p->netns_fd = open(msg, O_RDONLY | O_CLOEXEC);
 	vb_chan_init_fds(&env->chan, "container", to[1], from[0]);
 	env->chan.pid = pid;
@@ -575,16 +575,16 @@ static int ct_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
 	ct_priv_t *p = env->priv;
 
-	if (vb_ct_net_is_host(env)) {
-		vb_ct_net_host_path(np);
+	if (vb_netpath_is_host(env)) {
+		vb_netpath_host_path(np);
 		return 0;
 	}
 	if (!p || p->netns_fd < 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "container: its network namespace could not be opened");
-	if (!p->net.up && vb_ct_net_veth(&p->net, p->netns_fd, vb_ct_net_is_nat(env), err) < 0)
+	if (!p->net.up && vb_netpath_veth(&p->net, p->netns_fd, vb_netpath_is_nat(env), err) < 0)
 		return vb_error_prefix(err, "container");
-	vb_ct_net_path(&p->net, np);
+	vb_netpath_path(&p->net, np);
 	return 0;
 }
 
@@ -594,7 +594,7 @@ static void ct_cleanup(vb_env_t *env)
 
 	if (!p)
 		return;
-	vb_ct_net_down(&p->net);
+	vb_netpath_down(&p->net);
 	if (p->netns_fd >= 0)
 		close(p->netns_fd);
 	if (p->have_rootfs)
@@ -617,6 +617,6 @@ const vb_env_ops_t vb_env_container = {
 	.disk_usage = ct_disk_usage,
 	.describe = ct_describe,
 	.net_path = ct_net_path,
-	.net_modes = vb_ct_net_modes,
+	.net_modes = vb_netpath_modes,
 	.cleanup = ct_cleanup,
 };

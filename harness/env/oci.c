@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "harness/env/ct_common.h"
-#include "harness/env/ct_net.h"
+#include "harness/env/netpath.h"
 #include "harness/env/env.h"
 #include "harness/core/marker.h"
 #include "harness/env/oci_spec.h"
@@ -125,7 +125,7 @@ typedef struct oci_priv {
 	char del_flag[40];
 	ns_setup_t del_ns;           /* the delete's namespace (no binds) */
 	int netns_fd;                /* the container's network namespace (-1: not opened) */
-	vb_ct_net_t net;             /* the veth path, made for the first network workload */
+	vb_netpath_t net;             /* the veth path, made for the first network workload */
 } oci_priv_t;
 
 /* ==== choosing the runtime ============================================== */
@@ -329,7 +329,7 @@ static int write_bundle(vb_env_t *env, oci_priv_t *p, vb_error_t *err)
 		.cgroups_path = p->cgpath,
 		.cgroup_v2_mount = env->have_cg && env->cg.mode == VB_CG_V2,
 		.ncgbinds = p->ncgb,
-		.host_network = vb_ct_net_is_host(env),
+		.host_network = vb_netpath_is_host(env),
 	};
 
 	memcpy(s.cgbinds, p->cgb, sizeof(s.cgbinds));
@@ -535,7 +535,7 @@ static int oci_ready(vb_env_t *env, vb_error_t *err)
 
 /* The bundle (the stop, `RUNTIME delete -f` when the runtime did not exit
  * cleanly, and the cgroup: the common sequence, env_life.c). */
-/* A veth pair into the container's namespace (ct_net.h), as for vbench's
+/* A veth pair into the container's namespace (netpath.h), as for vbench's
  * own runtime; the namespace is its init's, the runtime's child. */
 static int oci_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
@@ -543,17 +543,17 @@ static int oci_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 
 	if (!p || env->chan.pid <= 0)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "oci: not running");
-	if (vb_ct_net_is_host(env)) {
-		vb_ct_net_host_path(np);
+	if (vb_netpath_is_host(env)) {
+		vb_netpath_host_path(np);
 		return 0;
 	}
 	if (!p->net.up) {
-		if (p->netns_fd < 0 && vb_ct_net_child_ns(env->chan.pid, &p->netns_fd, err) < 0)
+		if (p->netns_fd < 0 && vb_netpath_child_ns(env->chan.pid, &p->netns_fd, err) < 0)
 			return vb_error_prefix(err, "oci");
-		if (vb_ct_net_veth(&p->net, p->netns_fd, vb_ct_net_is_nat(env), err) < 0)
+		if (vb_netpath_veth(&p->net, p->netns_fd, vb_netpath_is_nat(env), err) < 0)
 			return vb_error_prefix(err, "oci");
 	}
-	vb_ct_net_path(&p->net, np);
+	vb_netpath_path(&p->net, np);
 	return 0;
 }
 
@@ -563,7 +563,7 @@ static void oci_cleanup(vb_env_t *env)
 
 	if (!p)
 		return;
-	vb_ct_net_down(&p->net);
+	vb_netpath_down(&p->net);
 	if (p->netns_fd >= 0)
 		close(p->netns_fd);
 	if (p->have_rootfs)
@@ -627,6 +627,6 @@ const vb_env_ops_t vb_env_oci = {
 	.disk_usage = oci_disk_usage,
 	.cleanup = oci_cleanup,
 	.net_path = oci_net_path,
-	.net_modes = vb_ct_net_modes,
+	.net_modes = vb_netpath_modes,
 	.undo = oci_undo,
 };

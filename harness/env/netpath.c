@@ -1,7 +1,7 @@
 /*
- * ct_net.c - a veth pair into a container's network namespace (ct_net.h).
+ * netpath.c - a veth pair into a container's network namespace (netpath.h).
  */
-#include "harness/env/ct_net.h"
+#include "harness/env/netpath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +24,7 @@
 #define NAT_PORT "8080"   /* the published port, on the client's side */
 #define SERVER_PORT 5201  /* the server's, in the container (nat mode) */
 
-const char *const vb_ct_net_modes[] = { "bridge", "nat", "host", NULL };
+const char *const vb_netpath_modes[] = { "bridge", "nat", "host", NULL };
 
 /* The child's set-up: join the namespace of descriptor *@arg. */
 static int join_netns(void *arg)
@@ -72,7 +72,7 @@ static int ip(int netns_fd, const char *where, vb_error_t *err, const char *cons
  * address and NAT_PORT is rewritten to the container's SERVER_PORT
  * (destination NAT on the output hook, with connection tracking, as
  * Docker's and Podman's published ports are for a client on the host). */
-static int publish(vb_ct_net_t *n, vb_error_t *err)
+static int publish(vb_netpath_t *n, vb_error_t *err)
 {
 	static const char where[] = "the client's namespace";
 	char to[32];
@@ -118,7 +118,7 @@ static int client_namespace(vb_error_t *err)
 	return fd;
 }
 
-int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, int nat, vb_error_t *err)
+int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err)
 {
 	static const char client_cidr[] = CLIENT_ADDR "/30", ct_cidr[] = CT_ADDR "/30";
 	char peer[64];
@@ -150,14 +150,14 @@ int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, int nat, vb_error_t *err)
 	    ip(netns_fd, "the container", err,
 	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0 ||
 	    (nat && publish(n, err) < 0)) {
-		vb_ct_net_down(n);
+		vb_netpath_down(n);
 		return -1;
 	}
 	n->nat = nat;
 	return 0;
 }
 
-void vb_ct_net_path(const vb_ct_net_t *n, vb_net_path_t *np)
+void vb_netpath_path(const vb_netpath_t *n, vb_net_path_t *np)
 {
 	np->has_netns = 1;
 	np->netns_fd = n->client_ns;
@@ -177,7 +177,7 @@ void vb_ct_net_path(const vb_ct_net_t *n, vb_net_path_t *np)
 		 n->client_addr, n->ct_addr);
 }
 
-void vb_ct_net_host_path(vb_net_path_t *np)
+void vb_netpath_host_path(vb_net_path_t *np)
 {
 	snprintf(np->addr, sizeof(np->addr), "127.0.0.1");
 	snprintf(np->path, sizeof(np->path),
@@ -185,17 +185,17 @@ void vb_ct_net_host_path(vb_net_path_t *np)
 	snprintf(np->listen_addr, sizeof(np->listen_addr), "127.0.0.1");
 }
 
-int vb_ct_net_is_host(const vb_env_t *env)
+int vb_netpath_is_host(const vb_env_t *env)
 {
 	return env->net_mode && !strcmp(env->net_mode, "host");
 }
 
-int vb_ct_net_is_nat(const vb_env_t *env)
+int vb_netpath_is_nat(const vb_env_t *env)
 {
 	return env->net_mode && !strcmp(env->net_mode, "nat");
 }
 
-void vb_ct_net_down(vb_ct_net_t *n)
+void vb_netpath_down(vb_netpath_t *n)
 {
 	if (!n->up)
 		return;
@@ -205,7 +205,7 @@ void vb_ct_net_down(vb_ct_net_t *n)
 	n->client_ns = -1;
 }
 
-int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err)
+int vb_netpath_child_ns(pid_t parent, int *fd, vb_error_t *err)
 {
 	char path[96], buf[256];
 	struct stat ns, self;

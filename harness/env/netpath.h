@@ -1,5 +1,5 @@
 /*
- * ct_net.h - a network path into a container's network namespace (issue
+ * netpath.h - a network path into a container's network namespace (issue
  * #15): a veth pair between the container's namespace and a second private
  * namespace vbench makes for its client, each end with a private address
  * of 198.18.0.0/30 (RFC 2544's range for benchmarking), the loopbacks up;
@@ -11,10 +11,10 @@
  * each command from a child that joined its namespace through a descriptor
  * (the container's taken while its process could not be reaped or was
  * checked to be the runtime's child).  The pair goes with either
- * namespace: closing the client's (vb_ct_net_down, or vbench's exit, a
+ * namespace: closing the client's (vb_netpath_down, or vbench's exit, a
  * SIGKILL included) removes it.
  *
- * Three modes (vb_ct_net_modes, the backends' net_modes): "bridge", the
+ * Three modes (vb_netpath_modes, the backends' net_modes): "bridge", the
  * pair routed; "nat", the same pair with a published port: an nftables
  * table in the client's namespace rewrites a connection to the client's
  * own address and port 8080 to the container's port 5201 (destination NAT
@@ -25,8 +25,8 @@
  * Must not: touch the host's namespace, or a link or rule set it did not
  * create.
  */
-#ifndef VB_CT_NET_H
-#define VB_CT_NET_H
+#ifndef VB_NETPATH_H
+#define VB_NETPATH_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -34,22 +34,22 @@
 #include "harness/env/env.h"
 #include "lib/error.h"
 
-typedef struct vb_ct_net {
+typedef struct vb_netpath {
 	char client_addr[16]; /* the client's end, in its own namespace */
 	char ct_addr[16];     /* the container's end */
 	char ifname[16];      /* both ends' name, each in its namespace */
 	int client_ns;        /* the client's namespace (-1 none) */
 	int nat;              /* with the published port */
 	int up;
-} vb_ct_net_t;
+} vb_netpath_t;
 
 /* The container backends' network modes: bridge (their first), nat, host. */
-extern const char *const vb_ct_net_modes[];
+extern const char *const vb_netpath_modes[];
 
 /* Whether @env is an instance of mode host (no network namespace), or of
  * mode nat. */
-int vb_ct_net_is_host(const vb_env_t *env);
-int vb_ct_net_is_nat(const vb_env_t *env);
+int vb_netpath_is_host(const vb_env_t *env);
+int vb_netpath_is_nat(const vb_env_t *env);
 
 /*
  * Build the pair for the container namespace @netns_fd (an open
@@ -58,18 +58,18 @@ int vb_ct_net_is_nat(const vb_env_t *env);
  * with @err (VB_EUNAVAIL when `ip` or `nft` is missing or refuses) and
  * nothing left.
  */
-int vb_ct_net_veth(vb_ct_net_t *n, int netns_fd, int nat, vb_error_t *err);
+int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err);
 
 /* The pair as a network path (env.h): the container's address (with nat,
  * the client's own and the published port, the server on its fixed
  * port), the client's namespace to connect from. */
-void vb_ct_net_path(const vb_ct_net_t *n, vb_net_path_t *np);
+void vb_netpath_path(const vb_netpath_t *n, vb_net_path_t *np);
 
 /* Mode host's path: the loopback, the server bound to it, as bare metal. */
-void vb_ct_net_host_path(vb_net_path_t *np);
+void vb_netpath_host_path(vb_net_path_t *np);
 
 /* Close the client's namespace (the pair with it); idempotent. */
-void vb_ct_net_down(vb_ct_net_t *n);
+void vb_netpath_down(vb_netpath_t *n);
 
 /*
  * The network namespace of the first child of @parent (an OCI runtime's
@@ -78,6 +78,6 @@ void vb_ct_net_down(vb_ct_net_t *n);
  * @parent: the PID was not reused meanwhile) and not vbench's own.  0, or
  * -1 with @err.
  */
-int vb_ct_net_child_ns(pid_t parent, int *fd, vb_error_t *err);
+int vb_netpath_child_ns(pid_t parent, int *fd, vb_error_t *err);
 
 #endif
