@@ -149,6 +149,7 @@ START_TEST(test_qemu_options)
 	vb_argv_t a;
 	vb_error_t err;
 	char *line;
+	json_t *d;
 
 	/* network only when asked */
 	c.net = 1;
@@ -157,6 +158,25 @@ START_TEST(test_qemu_options)
 	ck_assert_str_eq(after(&a, "-netdev"), "user,id=net0");
 	ck_assert(has_device(&a, "virtio-net-device,netdev=net0"));
 	vb_argv_free(&a);
+	/* a tap: the inherited descriptor, the guest's address on the command
+	 * line, vhost-net only when asked */
+	c = base_cfg();
+	c.net = 1;
+	c.tap_fd = 7;
+	c.guest_net = "198.18.0.2/30";
+	ck_assert_int_eq(vb_qemu_argv(&c, &a, &err), 0);
+	ck_assert_str_eq(after(&a, "-netdev"), "tap,id=net0,fd=7,vhost=off");
+	ck_assert(has_device(&a, "virtio-net-device,netdev=net0"));
+	ck_assert_ptr_nonnull(strstr(after(&a, "-append"), " vbench.net=198.18.0.2/30"));
+	vb_argv_free(&a);
+	c.vhost = 1;
+	ck_assert_int_eq(vb_qemu_argv(&c, &a, &err), 0);
+	ck_assert_str_eq(after(&a, "-netdev"), "tap,id=net0,fd=7,vhost=on");
+	vb_argv_free(&a);
+	d = vb_qemu_describe(&c);
+	ck_assert_str_eq(json_string_value(json_object_get(d, "network")),
+			 "a tap device on virtio-net, vhost-net");
+	json_decref(d);
 	/* commas in paths are doubled for QEMU's key=value parser */
 	c = base_cfg();
 	c.disk = "/tmp/a,b.img";

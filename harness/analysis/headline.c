@@ -98,7 +98,7 @@ static json_t *type_json(const json_t *sum, size_t t)
 			json_array_append_new(envs, env_figures(sum, e));
 	json_array_foreach(json_object_get(json_object_get(sum, "unavailable"), "environments"), i,
 			   e)
-		if (of_arch(e, types[t].arch))
+		if (of_arch(e, types[t].arch) && !jstr(e, "net_mode"))
 			json_array_append_new(un, json_pack("{s:s,s:s}", "name", jstr(e, "name"),
 							    "reason", jstr(e, "reason") ?: ""));
 	return json_pack("{s:s,s:s,s:b,s:o,s:o,s:s}", "architecture", vb_env_arch_name(types[t].arch),

@@ -473,7 +473,8 @@ static json_t *unavailable_json(const json_t *envs, const json_t *results)
 			continue;
 		u = vb_summary_env_json(e);
 		json_array_append_new(
-		    ue, json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", jstr(e, "name"), "reason",
+		    ue, json_pack("{s:s,s:s?,s:s,s:s,s:s,s:O}", "name", jstr(e, "name"), "net_mode",
+				  jstr(e, "net_mode"), "reason",
 				  json_is_true(json_object_get(e, "available"))
 				      ? jstr(e, "failed")
 				      : jstr(e, "reason") ?: "unknown",

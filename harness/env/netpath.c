@@ -1,9 +1,14 @@
 /*
- * netpath.c - a veth pair into a container's network namespace (netpath.h).
+ * netpath.c - network paths from a private client namespace into an
+ * instance: a veth pair into a container's namespace, a published port, a
+ * VM's tap (netpath.h).
  */
 #include "harness/env/netpath.h"
 
 #include <dirent.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -17,6 +22,7 @@
 #include "harness/env/ct_common.h"
 
 #define IP_TIMEOUT_MS 10000
+#define TUN_DEV "/dev/net/tun"
 #define CLIENT_ADDR "198.18.0.1"
 #define CT_ADDR "198.18.0.2"
 #define IFNAME "vb0"
@@ -157,6 +163,76 @@ int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err)
 	return 0;
 }
 
+/* The tap "vb0", opened in namespace @ns: its descriptor, or -1 with @err. */
+static int open_tap(int ns, vb_error_t *err)
+{
+	struct ifreq ifr;
+	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, e = 0;
+
+	if (orig < 0)
+		return vb_error_set(err, VB_ESYS, errno, "open this process's network namespace");
+	if (setns(ns, CLONE_NEWNET) < 0) {
+		close(orig);
+		return vb_error_set(err, VB_ESYS, errno, "enter the client's network namespace");
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR; /* virtio-net's header: offloads */
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), IFNAME);
+	fd = open(TUN_DEV, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	if (setns(orig, CLONE_NEWNET) < 0) {
+		/* cannot come back: never measure from a foreign namespace */
+		fprintf(stderr, "vbench: cannot return to its network namespace: %s\n",
+			strerror(errno));
+		abort();
+	}
+	close(orig);
+	if (fd < 0)
+		vb_error_set(err, VB_EUNAVAIL, e, "a tap device (" TUN_DEV ")");
+	return fd;
+}
+
+int vb_netpath_tap(vb_netpath_t *n, int *tap_fd, vb_error_t *err)
+{
+	static const char client_cidr[] = CLIENT_ADDR "/30";
+
+	*tap_fd = -1;
+	memset(n, 0, sizeof(*n));
+	n->client_ns = client_namespace(err);
+	if (n->client_ns < 0)
+		return -1;
+	n->up = 1;
+	n->tap = 1;
+	snprintf(n->ifname, sizeof(n->ifname), IFNAME);
+	snprintf(n->client_addr, sizeof(n->client_addr), CLIENT_ADDR);
+	snprintf(n->ct_addr, sizeof(n->ct_addr), CT_ADDR);
+	*tap_fd = open_tap(n->client_ns, err);
+	if (*tap_fd < 0 ||
+	    ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "addr", "add", client_cidr, "dev", IFNAME, NULL }) < 0 ||
+	    ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
+	    ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
+		if (*tap_fd >= 0)
+			close(*tap_fd);
+		*tap_fd = -1;
+		vb_netpath_down(n);
+		return -1;
+	}
+	return 0;
+}
+
+const char *vb_netpath_guest_cidr(void)
+{
+	return CT_ADDR "/30";
+}
+
 void vb_netpath_path(const vb_netpath_t *n, vb_net_path_t *np)
 {
 	np->has_netns = 1;
@@ -173,7 +249,10 @@ void vb_netpath_path(const vb_netpath_t *n, vb_net_path_t *np)
 	}
 	snprintf(np->addr, sizeof(np->addr), "%s", n->ct_addr);
 	snprintf(np->path, sizeof(np->path),
-		 "veth pair, routed (no NAT): the client's own namespace %s to the container's %s",
+		 n->tap ? "tap device, routed (no NAT): the client's own namespace %s to the "
+			  "guest's %s over virtio-net"
+			: "veth pair, routed (no NAT): the client's own namespace %s to the "
+			  "container's %s",
 		 n->client_addr, n->ct_addr);
 }
 

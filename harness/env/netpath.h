@@ -23,7 +23,8 @@
  * at all (the container on the host's loopback, as bare metal).
  *
  * Must not: touch the host's namespace, or a link or rule set it did not
- * create.
+ * create.  A VM's path is a tap device in that client namespace (mode
+ * "tap", vb_netpath_tap), routed the same way.
  */
 #ifndef VB_NETPATH_H
 #define VB_NETPATH_H
@@ -40,6 +41,7 @@ typedef struct vb_netpath {
 	char ifname[16];      /* both ends' name, each in its namespace */
 	int client_ns;        /* the client's namespace (-1 none) */
 	int nat;              /* with the published port */
+	int tap;              /* a tap device (a VM's), not a veth pair */
 	int up;
 } vb_netpath_t;
 
@@ -64,6 +66,19 @@ int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err);
  * the client's own and the published port, the server on its fixed
  * port), the client's namespace to connect from. */
 void vb_netpath_path(const vb_netpath_t *n, vb_net_path_t *np);
+
+/*
+ * A VM's tap: the client's namespace with a tap device vb0 in it (virtio-net
+ * header, for QEMU's offloads), 198.18.0.1/30 on it, up; its descriptor
+ * (O_CLOEXEC) in *@tap_fd for QEMU (-netdev tap,fd=N), the guest to take
+ * vb_netpath_guest_cidr().  The tap goes when the last of its descriptors
+ * closes, the namespace with vb_netpath_down.  0, or -1 with @err
+ * (VB_EUNAVAIL) and nothing left.
+ */
+int vb_netpath_tap(vb_netpath_t *n, int *tap_fd, vb_error_t *err);
+
+/* The instance's end of a pair or tap, ADDR/LEN: 198.18.0.2/30. */
+const char *vb_netpath_guest_cidr(void);
 
 /* Mode host's path: the loopback, the server bound to it, as bare metal. */
 void vb_netpath_host_path(vb_net_path_t *np);

@@ -146,7 +146,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: state", name);
 	env->priv = p;
-	p->console_fd = p->qemu_fd = -1;
+	p->console_fd = p->qemu_fd = p->tap_fd = -1;
 	vb_argv_init(&p->argv);
 	if (vm_is_kvm(env) && have_last_verdict) {
 		p->verdict = last_verdict;
@@ -297,6 +297,9 @@ static void vm_cleanup(vb_env_t *env)
 		return;
 	if (p->have_disk)
 		vb_vm_disk_destroy(&p->disk);
+	if (p->tap_fd >= 0)
+		close(p->tap_fd);
+	vb_netpath_down(&p->net);
 	if (p->sockdir_res)
 		vb_undo_release(p->sockdir_res);
 	vb_argv_free(&p->argv);
@@ -306,6 +309,10 @@ static void vm_cleanup(vb_env_t *env)
 	env->priv = NULL;
 }
 
+/* user: QEMU's user-mode network (what desktop hypervisors give by
+ * default); tap: a tap device, routed (netpath.h). */
+static const char *const vm_net_modes[] = { "user", "tap", NULL };
+
 /* QEMU's user-mode network with one forwarded port (vm_boot.c): the
  * client connects to 127.0.0.1:fwd_host, QEMU passes it to the guest's
  * server on fwd_guest; set up at the start when a network workload was
@@ -314,6 +321,17 @@ static int vm_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
 	vm_priv_t *p = env->priv;
 
+	size_t n;
+
+	if (p && p->qc.net && p->qc.tap_fd > 2) {
+		vb_netpath_path(&p->net, np);
+		n = strlen(np->path);
+		snprintf(np->path + n, sizeof(np->path) - n, ", vhost-net %s",
+			 p->qc.vhost	       ? "on"
+			 : !vm_is_kvm(env) ? "off (TCG: no ioeventfd)"
+					   : "off (no /dev/vhost-net)");
+		return 0;
+	}
 	if (!p || !p->qc.net || !p->qc.fwd_host)
 		return vb_error_set(err, VB_EUNAVAIL, 0,
 				    "%s: started without a network (no network workload selected)",
@@ -333,7 +351,8 @@ static int vm_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 #define VM_HOOKS                                                                                   \
 	.options = &vm_options, .prepare = vm_prepare, .start = vb_vm_boot,                        \
 	.wait_ready = vb_vm_ready, .run = vm_run, .adapt = vm_adapt, .disk_usage = vm_disk_usage,  \
-	.describe = vm_describe, .stop = vm_stop, .cleanup = vm_cleanup, .net_path = vm_net_path
+	.describe = vm_describe, .stop = vm_stop, .cleanup = vm_cleanup, .net_path = vm_net_path, \
+	.net_modes = vm_net_modes
 
 const vb_env_ops_t vb_env_hosted = {
 	.version = VB_ENV_OPS_VERSION,

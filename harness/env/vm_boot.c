@@ -169,10 +169,21 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	p->qc.console_fd = p->console_fd;
 	p->qc.tsc_khz = p->tsc_khz;
 	p->qc.rng = 1;
-	if (vm_wants_net(env) && vm_free_port(&p->qc.fwd_host, err) < 0)
-		return vb_error_prefix(err, "%s", env->ops->name);
-	p->qc.net = p->qc.fwd_host != 0;
-	p->qc.fwd_guest = p->qc.net ? VM_GUEST_NET_PORT : 0;
+	p->qc.tap_fd = -1;
+	if (vm_wants_net(env) && vm_is_tap(env)) {
+		if (p->tap_fd < 0 && vb_netpath_tap(&p->net, &p->tap_fd, err) < 0)
+			return vb_error_prefix(err, "%s", env->name);
+		p->qc.net = 1;
+		p->qc.tap_fd = p->tap_fd;
+		p->qc.guest_net = vb_netpath_guest_cidr();
+		/* vhost-net needs KVM's ioeventfds and its device node */
+		p->qc.vhost = vm_is_kvm(env) && access("/dev/vhost-net", R_OK | W_OK) == 0;
+	} else {
+		if (vm_wants_net(env) && vm_free_port(&p->qc.fwd_host, err) < 0)
+			return vb_error_prefix(err, "%s", env->ops->name);
+		p->qc.net = p->qc.fwd_host != 0;
+		p->qc.fwd_guest = p->qc.net ? VM_GUEST_NET_PORT : 0;
+	}
 	if (vb_qemu_argv(&p->qc, &p->argv, err) < 0)
 		return vb_error_prefix(err, "%s", env->ops->name);
 	return 0;
@@ -202,7 +213,8 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 			_exit(127);
 		if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0 ||
 		    (p->console_fd > 2 && fcntl(p->console_fd, F_SETFD, 0) < 0) ||
-		    (p->disk.fd > 2 && fcntl(p->disk.fd, F_SETFD, 0) < 0))
+		    (p->disk.fd > 2 && fcntl(p->disk.fd, F_SETFD, 0) < 0) ||
+		    (p->tap_fd > 2 && fcntl(p->tap_fd, F_SETFD, 0) < 0))
 			_exit(127);
 		if (env->have_cg ? vb_cgroup_attach(&env->cg, 0) < 0 : 0)
 			_exit(126);

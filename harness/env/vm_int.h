@@ -17,6 +17,7 @@
 #include "harness/env/env.h"
 #include "harness/env/vm_disk.h"
 #include "harness/env/vm_kvmprobe.h"
+#include "harness/env/netpath.h"
 #include "harness/env/vm_log.h"
 #include "harness/env/vm_qemu.h"
 #include "harness/image/guestimage.h"
@@ -45,6 +46,8 @@ typedef struct vm_priv {
 	int console_fd;           /* ... opened safely, until QEMU has them (vm_start) */
 	int qemu_fd;
 	char append[96];          /* test-hook kernel arguments */
+	vb_netpath_t net;         /* network mode tap: the client's namespace and ... */
+	int tap_fd;               /* ... its tap, until the instance goes (-1 none) */
 	vb_qemu_cfg_t qc;         /* what QEMU was told */
 	vb_argv_t argv;           /* ... as an argument vector */
 	vb_kvm_verdict_t verdict; /* the kvm probe (kvm only) */
@@ -61,6 +64,12 @@ typedef struct vm_conf {
 static inline const vm_conf_t *vm_conf(const vb_env_t *env)
 {
 	return (const vm_conf_t *)vb_env_conf(env);
+}
+
+/* An instance of network mode tap (else user-mode networking). */
+static inline int vm_is_tap(const vb_env_t *env)
+{
+	return env->net_mode && !strcmp(env->net_mode, "tap");
 }
 
 /* The kvm table (hardware-assisted), else hosted (TCG). */

@@ -292,10 +292,14 @@ static int add_boot(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r, v
 		return -1;
 	if (c->tsc_khz)
 		snprintf(tsc, sizeof(tsc), " tsc_early_khz=%llu", (unsigned long long)c->tsc_khz);
-	return vb_argv_addf(a, err, "console=ttyS0 panic=-1 quiet%s%s%s%s%s%s", tsc,
+	return vb_argv_addf(a, err, "console=ttyS0 panic=-1 quiet%s%s%s%s%s%s%s", tsc,
 			    r->chan ? " vbench.port=" VB_QEMU_PORT_NAME : "",
 			    r->disk ? " vbench.scratch=" VB_QEMU_GUEST_DISK : "",
-			    c->net && c->fwd_host ? " vbench.net=" VB_QEMU_GUEST_NET : "",
+			    c->net && (c->fwd_host || c->tap_fd > 2) ? " vbench.net=" : "",
+			    !c->net                      ? ""
+			    : c->tap_fd > 2 && c->guest_net ? c->guest_net
+			    : c->fwd_host                ? VB_QEMU_GUEST_NET
+							 : "",
 			    r->append ? " " : "", r->append ? r->append : "");
 }
 
@@ -346,7 +350,12 @@ static int add_net(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r, vb
 {
 	if (!c->net)
 		return add_pair(a, "-net", "none", err);
-	if (c->fwd_host && c->fwd_host <= 65535 && c->fwd_guest && c->fwd_guest <= 65535) {
+	if (c->tap_fd > 2) {
+		if (vb_argv_add(a, "-netdev", err) < 0 ||
+		    vb_argv_addf(a, err, "tap,id=net0,fd=%d,vhost=%s", c->tap_fd,
+				 c->vhost ? "on" : "off") < 0)
+			return -1;
+	} else if (c->fwd_host && c->fwd_host <= 65535 && c->fwd_guest && c->fwd_guest <= 65535) {
 		if (vb_argv_add(a, "-netdev", err) < 0 ||
 		    vb_argv_addf(a, err, "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:%u-%s:%u",
 				 c->fwd_host, VB_QEMU_GUEST_ADDR, c->fwd_guest) < 0)
@@ -452,9 +461,11 @@ json_t *vb_qemu_describe(const vb_qemu_cfg_t *c)
 	json_object_set_new(o, "initrd", r.initrd ? json_string(r.initrd) : json_null());
 	json_object_set_new(o, "devices", devices(c, &r));
 	json_object_set_new(o, "network",
-			    json_string(!c->net	     ? "none"
-					: c->fwd_host ? "user-mode (slirp, restricted) on virtio-net, "
-							"a forwarded TCP port"
-						      : "user-mode (slirp) on virtio-net"));
+			    json_string(!c->net		  ? "none"
+					: c->tap_fd > 2 ? (c->vhost ? "a tap device on virtio-net, vhost-net"
+								    : "a tap device on virtio-net")
+					: c->fwd_host	  ? "user-mode (slirp, restricted) on virtio-net, "
+							    "a forwarded TCP port"
+							  : "user-mode (slirp) on virtio-net"));
 	return o;
 }

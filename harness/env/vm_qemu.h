@@ -119,6 +119,11 @@ typedef struct vb_qemu_cfg {
 				  * forward the network is restricted (restrict=on: the
 				  * guest reaches nothing, only the forward reaches it) and
 				  * the guest gets vbench.net=VB_QEMU_GUEST_NET */
+	int tap_fd;		 /* > 2 with net: the network is this tap device instead,
+				  * which QEMU inherits (-netdev tap,fd=N), and the guest
+				  * gets vbench.net=guest_net */
+	int vhost;		 /* ... with vhost-net (the kernel moves the packets) */
+	const char *guest_net;	 /* the guest's ADDR/LEN on a tap */
 	uint64_t tsc_khz;	 /* > 0: host TSC rate, passed as tsc_early_khz= (see above) */
 	int rng;		 /* 1 = virtio-rng fed from the host's /dev/urandom (entropy at once) */
 } vb_qemu_cfg_t;

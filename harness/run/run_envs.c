@@ -26,11 +26,14 @@
 static json_t *env_record(const vb_env_ops_t *ops, const char *name, const char *mode,
 			  int available, const char *reason)
 {
-	return json_pack("{s:s,s:s?,s:s,s:s,s:o,s:b,s:s?,s:b}", "name", name, "net_mode", mode,
-			 "type", ops->type,
+	json_t *rec = json_pack("{s:s,s:s,s:s,s:o,s:b,s:s?,s:b}", "name", name, "type", ops->type,
 			 "mechanism", ops->mechanism, "class", vb_env_class_json(ops), "available",
 			 available, "reason", available ? NULL : reason, "baseline",
 			 !!(ops->caps & VB_ENV_IS_BASELINE));
+
+	if (rec && mode) /* absent for the first mode */
+		json_object_set_new(rec, "net_mode", json_string(mode));
+	return rec;
 }
 
 /*
@@ -54,8 +57,12 @@ int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 	json_t *facts;
 
 	vb_error_clear(&err);
-	if (vb_env_probe(env->ops, st->cfg, &err) < 0 ||
-	    vb_env_up(env, &err) < 0)
+	if (vb_env_probe(env->ops, st->cfg, &err) < 0) {
+		if (env >= st->envs && env < st->envs + VB_MAX_ENVS)
+			st->probe_failed[env - st->envs] = 1;
+		goto unavailable;
+	}
+	if (vb_env_up(env, &err) < 0)
 		goto unavailable;
 	json_object_set_new(rec, "start_latency_ns", json_integer((json_int_t)env->start_ns));
 	json_object_set(rec, "agent", env->ready);
@@ -177,6 +184,24 @@ static void place_env_record(run_state_t *st, size_t i, json_t *old, json_t *rec
 	st->env_rec[i] = json_array_get(arr, i);
 }
 
+/* Whether environment @i is another network mode of a backend whose probe
+ * failed in this session: then @rec says so, without a second probe. */
+static int probed_out(run_state_t *st, size_t i, json_t *rec)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (st->ops[j] == st->ops[i] && st->probe_failed[j]) {
+			st->probe_failed[i] = 1;
+			snprintf(st->envs[i].reason, sizeof(st->envs[i].reason), "%s",
+				 st->envs[j].reason);
+			json_object_set_new(rec, "available", json_false());
+			json_object_set_new(rec, "reason", json_string(st->envs[j].reason));
+			return 1;
+		}
+	return 0;
+}
+
 /* Start the environments with slots left; returns how many came up. */
 size_t vb_run_start_envs(run_state_t *st)
 {
@@ -201,9 +226,9 @@ size_t vb_run_start_envs(run_state_t *st)
 		if (old)
 			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, st->name[i], old);
 		vb_run_env_init(st, i);
-		if (!st->cfg->quiet)
+		if (!st->cfg->quiet && !probed_out(st, i, rec))
 			vb_term_say(stderr, "starting %s (%s)", st->name[i], ops->type);
-		if (vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
+		if (!json_is_false(json_object_get(rec, "available")) && vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
 			st->up[i] = 1;
 			nup++;
 		} else {

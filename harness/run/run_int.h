@@ -32,6 +32,7 @@ typedef struct run_state {
 	json_t *env_rec[VB_MAX_ENVS];   /* their records in run.json (borrowed) */
 	int need[VB_MAX_ENVS];          /* slots left to measure: start it */
 	int up[VB_MAX_ENVS];            /* brought up in this session */
+	int probe_failed[VB_MAX_ENVS];  /* its backend's probe failed in this session */
 	size_t nenvs;
 	vb_slot_t *order;               /* the schedule over every environment of the run */
 	uint8_t *done;                  /* slot already recorded (a resumed run) */
