@@ -108,6 +108,7 @@ LIB_SRCS += harness/analysis/plan.c
 LIB_SRCS += harness/analysis/plan_env.c
 LIB_SRCS += harness/analysis/explain.c
 LIB_SRCS += harness/analysis/explain_noisy.c
+LIB_SRCS += harness/analysis/explain_net.c
 LIB_SRCS += harness/analysis/samples.c
 # harness/output/: terminal table, CSV, Markdown, HTML, charts, the report directory
 LIB_SRCS += harness/output/table.c

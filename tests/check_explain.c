@@ -315,6 +315,86 @@ START_TEST(test_vm_verdicts)
 }
 END_TEST
 
+/* ---- the network claims (6 to 8) ---- */
+
+/* An environment record of class @arch/@mech, of network mode @mode. */
+static json_t *net_env(const char *name, const char *arch, const char *mech, const char *mode)
+{
+	json_t *e = json_pack("{s:s,s:s,s:s,s:b,s:b,s:{s:s,s:s}}", "name", name, "type", "t",
+			      "mechanism", "m", "available", 1, "baseline", !strcmp(arch, "bare-metal"),
+			      "class", "architecture", arch, "mechanism", mech);
+
+	if (mode)
+		json_object_set_new(e, "net_mode", json_string(mode));
+	return e;
+}
+
+static void net_group(json_t *envs, const char *name, double v, double lo, double hi)
+{
+	json_object_set_new(envs, name,
+			    json_pack("{s:f,s:f,s:f,s:s}", "geomean", v, "ci_low", lo, "ci_high", hi,
+				      "verdict", "undecided"));
+}
+
+START_TEST(test_net_claims)
+{
+	json_t *run = json_pack("{s:{},s:[]}", "host", "environments"), *ge = json_object(), *sum, *x;
+	json_t *envs = json_object_get(run, "environments");
+
+	json_array_append_new(envs, net_env("bare", "bare-metal", "none", NULL));
+	json_array_append_new(envs, net_env("container", "container", "none", NULL));
+	json_array_append_new(envs, net_env("container:nat", "container", "none", "nat"));
+	json_array_append_new(envs, net_env("container:host", "container", "none", "host"));
+	json_array_append_new(envs, net_env("hosted", "hosted-vm", "emulation", NULL));
+	json_array_append_new(envs, net_env("hosted:tap", "hosted-vm", "emulation", "tap"));
+	net_group(ge, "container", 1.0, 0.99, 1.01);
+	net_group(ge, "container:nat", 1.2, 1.1, 1.3);
+	net_group(ge, "container:host", 1.0, 0.98, 1.02);
+	net_group(ge, "hosted", 20, 18, 22);
+	net_group(ge, "hosted:tap", 9, 8, 10);
+	sum = json_pack("{s:{s:f},s:[{s:s,s:o}]}", "statistics", "margin", 0.03, "groups", "kind",
+			"net", "envs", ge);
+	x = vb_explain_build(run, sum, "net");
+	ck_assert_uint_eq(json_array_size(json_object_get(x, "claims")), 8);
+	ck_assert_str_eq(verdict(x, 6), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 6, "container", "own namespace"), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 6, "container:nat", "NAT"), VB_EXPLAIN_HOLDS);
+	ck_assert(noted(x, 6, "container:host (no network namespace"));
+	ck_assert_str_eq(verdict(x, 7), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 7, "hosted", "user-mode"), VB_EXPLAIN_HOLDS);
+	/* the VM's fastest path (its tap) against the container's routed one */
+	ck_assert_str_eq(verdict(x, 8), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 8, "hosted:tap", "fastest path"), VB_EXPLAIN_HOLDS);
+	/* the modes' instances are in no other claim */
+	ck_assert_ptr_null(test_verdict(x, 3, "container:nat", "start"));
+	ck_assert_ptr_null(test_verdict(x, 1, "hosted:tap", "CPU"));
+	json_decref(x);
+	/* a NAT as fast as the routed path, a tap slower than user-mode */
+	net_group(ge, "container:nat", 0.9, 0.85, 0.95);
+	net_group(ge, "hosted:tap", 30, 28, 32);
+	x = vb_explain_build(run, sum, "net");
+	ck_assert_str_eq(verdict(x, 6), VB_EXPLAIN_NOT);
+	ck_assert_str_eq(verdict(x, 7), VB_EXPLAIN_NOT);
+	json_decref(x);
+	/* overlapping intervals decide nothing */
+	net_group(ge, "container:nat", 1.0, 0.95, 1.05);
+	x = vb_explain_build(run, sum, "net");
+	ck_assert_str_eq(verdict(x, 6), VB_EXPLAIN_INCONCLUSIVE);
+	json_decref(x);
+	/* without the modes: not measured, and what to run said */
+	json_array_remove(envs, 5);
+	json_array_remove(envs, 3);
+	json_array_remove(envs, 2);
+	x = vb_explain_build(run, sum, "net");
+	ck_assert_str_eq(verdict(x, 6), VB_EXPLAIN_UNMEASURED);
+	ck_assert(noted(x, 6, "--workload 'net.*'"));
+	ck_assert_str_eq(verdict(x, 7), VB_EXPLAIN_UNMEASURED);
+	json_decref(x);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 /* ---- the command ---- */
 
 /* The class decides, never the type and mechanism strings (people's words):
@@ -429,6 +509,7 @@ Suite *vb_suite_explain(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_golden);
 	tcase_add_test(tc, test_fixture_verdicts);
+	tcase_add_test(tc, test_net_claims);
 	tcase_add_test(tc, test_vm_verdicts);
 	tcase_add_test(tc, test_class_not_strings);
 	tcase_add_test(tc, test_cmd_explain);

@@ -11,6 +11,7 @@
  * run") and a note naming what is missing.
  */
 #include "harness/analysis/explain.h"
+#include "harness/analysis/explain_int.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -21,10 +22,8 @@
 #include "harness/analysis/summary.h"
 #include "harness/env/env.h"
 
-enum cls { C_BARE, C_CONTAINER, C_EMULATED, C_HWVM, C_OTHER, C_N };
-
-static const char *const cls_key[C_N] = {"bare", "container", "emulated-vm", "hw-vm", "other"};
-static const char *const cls_arch[C_N] = {
+static const char *const cls_key[VB_XC_N] = {"bare", "container", "emulated-vm", "hw-vm", "other"};
+static const char *const cls_arch[VB_XC_N] = {
     "no virtualization: a process of the host operating system",
     "container: processes of the host kernel, isolated by namespaces, limited by cgroups; no "
     "guest kernel",
@@ -33,7 +32,7 @@ static const char *const cls_arch[C_N] = {
     "process that provides the devices",
     "unknown",
 };
-static const char *const cls_mech[C_N] = {
+static const char *const cls_mech[VB_XC_N] = {
     "native execution",
     "no CPU virtualization: native execution, system calls go to the shared host kernel",
     "software emulation: every guest code block is translated to host code (QEMU TCG "
@@ -42,11 +41,6 @@ static const char *const cls_mech[C_N] = {
     "operations exit to the hypervisor",
     "unknown",
 };
-
-typedef struct ctx {
-	const json_t *run, *sum;
-	int virtualized;
-} ctx_t;
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -67,25 +61,25 @@ static json_t *jreal(double v)
 
 /* The class of @e from what its backend declares (vb_env_record_class),
  * never from the type or mechanism strings, which are for people. */
-static enum cls classify(const json_t *e)
+enum vb_explain_cls vb_explain_class(const json_t *e)
 {
 	vb_env_arch_t arch;
 	vb_env_mech_t mech;
 
 	vb_env_record_class(e, &arch, &mech);
 	if (json_is_true(json_object_get(e, "baseline")) || arch == VB_ARCH_BARE)
-		return C_BARE;
+		return VB_XC_BARE;
 	if (arch == VB_ARCH_CONTAINER)
-		return C_CONTAINER;
+		return VB_XC_CONTAINER;
 	if (mech == VB_MECH_EMULATION)
-		return C_EMULATED;
+		return VB_XC_EMULATED;
 	if (mech == VB_MECH_HW_ASSIST)
-		return C_HWVM;
-	return C_OTHER;
+		return VB_XC_HWVM;
+	return VB_XC_OTHER;
 }
 
 /* Whether @e was measured; else @why gets the reason. */
-static int measured(const json_t *e, const char **why)
+int vb_explain_measured(const json_t *e, const char **why)
 {
 	if (!json_is_true(json_object_get(e, "available"))) {
 		*why = jstr(e, "reason") ?: "no reason recorded";
@@ -100,13 +94,7 @@ static int measured(const json_t *e, const char **why)
 
 /* ---- numbers out of the summary and the run ---- */
 
-typedef struct ratio {
-	double v, lo, hi;	/* value and 95% interval */
-	int indicative;		/* fewer than 10 repetitions */
-	const json_t *decision; /* the summary's object with its verdict (verdict.h), or NULL */
-} ratio_t;
-
-static int group(const ctx_t *c, const char *kind, const char *env, ratio_t *r)
+int vb_explain_group(const vb_explain_ctx_t *c, const char *kind, const char *env, vb_explain_ratio_t *r)
 {
 	const json_t *g, *ge = NULL;
 	size_t i;
@@ -121,7 +109,7 @@ static int group(const ctx_t *c, const char *kind, const char *env, ratio_t *r)
 }
 
 /* The primary metric's overhead of @wl in @env. */
-static int wl_ratio(const ctx_t *c, const char *env, const char *wl, ratio_t *r)
+static int wl_ratio(const vb_explain_ctx_t *c, const char *env, const char *wl, vb_explain_ratio_t *r)
 {
 	const json_t *res = vb_summary_result(c->sum, env, wl), *w, *ov;
 	const char *metric = NULL;
@@ -139,7 +127,7 @@ static int wl_ratio(const ctx_t *c, const char *env, const char *wl, ratio_t *r)
 }
 
 /* The equivalence margin the summary's verdicts were decided with. */
-static double summary_margin(const json_t *sum)
+double vb_explain_summary_margin(const json_t *sum)
 {
 	double m = jnum(json_object_get(sum, "statistics"), "margin");
 
@@ -147,7 +135,7 @@ static double summary_margin(const json_t *sum)
 }
 
 /* Start latency of @env in ms: the median of its fresh instances, else its one start. */
-static double start_ms(const ctx_t *c, const json_t *e, size_t *n)
+static double start_ms(const vb_explain_ctx_t *c, const json_t *e, size_t *n)
 {
 	double v[4096];
 	const json_t *r, *x;
@@ -186,13 +174,12 @@ static double footprint(const json_t *e, const char **src)
 
 /* ---- claims ---- */
 
-static json_t *new_claim(int id, const char *text)
+json_t *vb_explain_claim(int id, const char *text)
 {
 	return json_pack("{s:i,s:s,s:[],s:[]}", "id", id, "claim", text, "tests", "notes");
 }
 
-static void note(json_t *claim, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(json_t *claim, const char *fmt, ...)
+void vb_explain_note(json_t *claim, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -203,7 +190,7 @@ static void note(json_t *claim, const char *fmt, ...)
 	json_array_append_new(json_object_get(claim, "notes"), json_string(buf));
 }
 
-static void add_test(json_t *claim, const char *env, const char *what, const ratio_t *r,
+void vb_explain_add_test(json_t *claim, const char *env, const char *what, const vb_explain_ratio_t *r,
 		     const char *unit, const char *rule, const char *verdict)
 {
 	json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:b}", "env", env, "what", what,
@@ -226,14 +213,14 @@ static void add_test(json_t *claim, const char *env, const char *what, const rat
 }
 
 /* Verdict of a ratio against [@lo_t, @hi_t]: holds above hi_t, not below lo_t. */
-static const char *above(const ratio_t *r, double t)
+static const char *above(const vb_explain_ratio_t *r, double t)
 {
 	if (!isfinite(r->lo) || !isfinite(r->hi))
 		return VB_EXPLAIN_INCONCLUSIVE;
 	return r->lo > t ? VB_EXPLAIN_HOLDS : r->hi <= t ? VB_EXPLAIN_NOT : VB_EXPLAIN_INCONCLUSIVE;
 }
 
-static const char *at_most(const ratio_t *r, double t)
+static const char *at_most(const vb_explain_ratio_t *r, double t)
 {
 	if (!isfinite(r->lo) || !isfinite(r->hi))
 		return VB_EXPLAIN_INCONCLUSIVE;
@@ -243,7 +230,7 @@ static const char *at_most(const ratio_t *r, double t)
 /* "Close to bare metal" holds only on an equivalence verdict (verdict.h: the
  * 90% interval within the margin @m); an interval containing 1 is absence of
  * evidence.  It does not hold when the whole 95% interval is beyond the margin. */
-static const char *close_to_one(const ratio_t *r, double m)
+const char *vb_explain_close_to_one(const vb_explain_ratio_t *r, double m)
 {
 	if (!strcmp(jstr(r->decision, "verdict") ?: "", vb_verdict_name(VB_VERDICT_EQUIVALENT)))
 		return VB_EXPLAIN_HOLDS;
@@ -253,7 +240,7 @@ static const char *close_to_one(const ratio_t *r, double m)
 }
 
 /* The claim's verdict from its tests; @if_none when no test could be made. */
-static void conclude(json_t *claim, const char *if_none)
+void vb_explain_conclude(json_t *claim, const char *if_none)
 {
 	size_t i, holds = 0, fails = 0, inc = 0, untested = 0;
 	const char *v;
@@ -279,45 +266,52 @@ static void conclude(json_t *claim, const char *if_none)
 	json_object_set_new(claim, "partial", json_boolean(untested && (holds + fails + inc)));
 }
 
-/* Claim 1: hosted/emulated VMs have high overhead. */
-static json_t *claim_emulated(const ctx_t *c)
+/* The class a claim of 1 to 5 sees: another network mode's instance is
+ * none of them (it runs only the network workloads: claims 6 to 8). */
+static enum vb_explain_cls claim_class(const json_t *e)
 {
-	json_t *cl = new_claim(1, "Hosted (emulated) VMs have a high overhead"), *e;
+	return jstr(e, "net_mode") ? VB_XC_OTHER : vb_explain_class(e);
+}
+
+/* Claim 1: hosted/emulated VMs have high overhead. */
+static json_t *claim_emulated(const vb_explain_ctx_t *c)
+{
+	json_t *cl = vb_explain_claim(1, "Hosted (emulated) VMs have a high overhead"), *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name;
 	size_t i, any = 0;
-	ratio_t r;
+	vb_explain_ratio_t r;
 	char rule[64];
 
 	snprintf(rule, sizeof(rule), "holds: lower bound > %.2g", VB_EXPLAIN_HIGH);
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
 	{
-		if (classify(e) != C_EMULATED)
+		if (claim_class(e) != VB_XC_EMULATED)
 			continue;
 		name = jstr(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
-		if (!measured(e, &why)) {
-			note(cl, "%s unavailable: %s.", name, why);
+		if (!vb_explain_measured(e, &why)) {
+			vb_explain_note(cl, "%s unavailable: %s.", name, why);
 			continue;
 		}
-		if (group(c, "cpu", name, &r) < 0) {
-			note(cl, "%s: no CPU workload measured (run with --workload 'cpu.*').",
+		if (vb_explain_group(c, "cpu", name, &r) < 0) {
+			vb_explain_note(cl, "%s: no CPU workload measured (run with --workload 'cpu.*').",
 			     name);
 			continue;
 		}
 		any++;
-		add_test(cl, name, "CPU-group overhead (geometric mean)", &r, "x", rule,
+		vb_explain_add_test(cl, name, "CPU-group overhead (geometric mean)", &r, "x", rule,
 			 above(&r, VB_EXPLAIN_HIGH));
-		if (group(c, "all", name, &r) == 0)
-			note(cl, "%s over every workload: x%.3g [%.3g-%.3g].", name, r.v, r.lo,
+		if (vb_explain_group(c, "all", name, &r) == 0)
+			vb_explain_note(cl, "%s over every workload: x%.3g [%.3g-%.3g].", name, r.v, r.lo,
 			     r.hi);
 	}
 	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
-		note(cl, "No software-emulated VM in this run: run with --env hosted.");
+		vb_explain_note(cl, "No software-emulated VM in this run: run with --env hosted.");
 	if (any && c->virtualized)
-		note(cl, "Nested here: the emulated VM runs inside this VM. TCG needs no hardware "
+		vb_explain_note(cl, "Nested here: the emulated VM runs inside this VM. TCG needs no hardware "
 			 "support, so its CPU overhead is much what a physical host shows; its I/O "
 			 "crosses two virtualization layers.");
-	conclude(cl, if_none);
+	vb_explain_conclude(cl, if_none);
 	return cl;
 }
 
@@ -341,7 +335,7 @@ static int kvm_is_pvm(const json_t *e, const char *why)
 }
 
 /* What a kvm environment's unavailability means for claim 2. */
-static void kvm_meaning(const ctx_t *c, json_t *cl, const json_t *e, const char *why)
+static void kvm_meaning(const vb_explain_ctx_t *c, json_t *cl, const json_t *e, const char *why)
 {
 	const char *name = jstr(e, "name");
 	const json_t *flags = json_object_get(
@@ -352,76 +346,76 @@ static void kvm_meaning(const ctx_t *c, json_t *cl, const json_t *e, const char 
 
 	json_array_foreach(flags, i, f) vmx |= !strcmp(json_string_value(f) ?: "", "vmx") ||
 					       !strcmp(json_string_value(f) ?: "", "svm");
-	note(cl, "%s unavailable: %s.", name, why);
+	vb_explain_note(cl, "%s unavailable: %s.", name, why);
 	if (kvm_is_pvm(e, why))
-		note(cl,
+		vb_explain_note(cl,
 		     "KVM here is PVM, a software (paravirtualized) KVM without VT-x/AMD-V, not "
 		     "hardware-assisted: claim 2 cannot be tested on this host.");
 	else if (c->virtualized && json_is_array(flags) && !vmx)
-		note(cl, "This host is a VM whose hypervisor does not pass VT-x/AMD-V through (no "
+		vb_explain_note(cl, "This host is a VM whose hypervisor does not pass VT-x/AMD-V through (no "
 			 "nested virtualization): claim 2 cannot be tested on this host.");
 	else
-		note(cl, "Claim 2 cannot be tested on this host.");
+		vb_explain_note(cl, "Claim 2 cannot be tested on this host.");
 }
 
 /* Claim 2: hardware-assisted VMs are close for CPU work, costlier for I/O and syscalls. */
-static json_t *claim_hw(const ctx_t *c)
+static json_t *claim_hw(const vb_explain_ctx_t *c)
 {
 	static const char *const cpu_wls[] = {"cpu.int", "cpu.fp"};
-	json_t *cl = new_claim(2, "Hardware-assisted VMs are close to bare metal for CPU work "
+	json_t *cl = vb_explain_claim(2, "Hardware-assisted VMs are close to bare metal for CPU work "
 				  "and costlier for I/O and system calls"),
 	       *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name;
-	ratio_t r, none = {NAN, NAN, NAN, 0, NULL};
+	vb_explain_ratio_t r, none = {NAN, NAN, NAN, 0, NULL};
 	char rule[64], what[64];
 	size_t i, k, emulated = 0;
 
 	snprintf(rule, sizeof(rule), "holds: upper bound <= %.3g", VB_EXPLAIN_CLOSE_HW);
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
 	{
-		emulated += classify(e) == C_EMULATED && measured(e, &why);
-		if (classify(e) != C_HWVM)
+		emulated += claim_class(e) == VB_XC_EMULATED && vb_explain_measured(e, &why);
+		if (claim_class(e) != VB_XC_HWVM)
 			continue;
 		name = jstr(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
-		if (!measured(e, &why)) {
+		if (!vb_explain_measured(e, &why)) {
 			kvm_meaning(c, cl, e, why);
 			continue;
 		}
 		for (k = 0; k < 2; k++) {
 			snprintf(what, sizeof(what), "%s overhead (CPU work)", cpu_wls[k]);
 			if (wl_ratio(c, name, cpu_wls[k], &r) == 0)
-				add_test(cl, name, what, &r, "x", rule,
+				vb_explain_add_test(cl, name, what, &r, "x", rule,
 					 at_most(&r, VB_EXPLAIN_CLOSE_HW));
 			else
-				add_test(cl, name, what, &none, "x", rule, VB_EXPLAIN_UNMEASURED);
+				vb_explain_add_test(cl, name, what, &none, "x", rule, VB_EXPLAIN_UNMEASURED);
 		}
 		if (wl_ratio(c, name, "cpu.syscall", &r) == 0)
-			add_test(cl, name, "cpu.syscall overhead (system calls)", &r, "x",
+			vb_explain_add_test(cl, name, "cpu.syscall overhead (system calls)", &r, "x",
 				 "holds: lower bound > 1", above(&r, 1.0));
 		else
-			add_test(cl, name, "cpu.syscall overhead (system calls)", &none, "x",
+			vb_explain_add_test(cl, name, "cpu.syscall overhead (system calls)", &none, "x",
 				 "holds: lower bound > 1", VB_EXPLAIN_UNMEASURED);
-		if (group(c, "io", name, &r) == 0)
-			add_test(cl, name, "I/O-group overhead", &r, "x", "holds: lower bound > 1",
+		if (vb_explain_group(c, "io", name, &r) == 0)
+			vb_explain_add_test(cl, name, "I/O-group overhead", &r, "x", "holds: lower bound > 1",
 				 above(&r, 1.0));
 		else
-			add_test(cl, name, "I/O-group overhead", &none, "x",
+			vb_explain_add_test(cl, name, "I/O-group overhead", &none, "x",
 				 "holds: lower bound > 1", VB_EXPLAIN_UNMEASURED);
 	}
 	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
-		note(cl, "No hardware-assisted VM in this run: run with --env kvm on a host with "
+		vb_explain_note(cl, "No hardware-assisted VM in this run: run with --env kvm on a host with "
 			 "VT-x/AMD-V.");
 	if (emulated && !json_array_size(json_object_get(cl, "tests")))
-		note(cl,
+		vb_explain_note(cl,
 		     "The emulated VM's numbers say nothing about this claim: both are VMs, but "
 		     "the mechanism differs (software emulation, not hardware assistance).");
-	conclude(cl, if_none);
+	vb_explain_conclude(cl, if_none);
 	return cl;
 }
 
 /* The fastest-starting measured VM: its start in ms and name; NaN when none. */
-static double fastest_vm(const ctx_t *c, const char **vm)
+static double fastest_vm(const vb_explain_ctx_t *c, const char **vm)
 {
 	double best = NAN, ms;
 	const char *why;
@@ -430,7 +424,7 @@ static double fastest_vm(const ctx_t *c, const char **vm)
 
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
 	{
-		if ((classify(e) != C_EMULATED && classify(e) != C_HWVM) || !measured(e, &why))
+		if ((claim_class(e) != VB_XC_EMULATED && claim_class(e) != VB_XC_HWVM) || !vb_explain_measured(e, &why))
 			continue;
 		ms = start_ms(c, e, &n);
 		if (isfinite(ms) && (!isfinite(best) || ms < best))
@@ -440,12 +434,12 @@ static double fastest_vm(const ctx_t *c, const char **vm)
 }
 
 /* Claim 3: containers are close to bare metal and start fastest. */
-static json_t *claim_containers(const ctx_t *c)
+static json_t *claim_containers(const vb_explain_ctx_t *c)
 {
-	json_t *cl = new_claim(3, "Containers are close to bare metal and start fastest"), *e;
+	json_t *cl = vb_explain_claim(3, "Containers are close to bare metal and start fastest"), *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name, *vm = NULL;
-	double vm_ms = fastest_vm(c, &vm), margin = summary_margin(c->sum);
-	ratio_t r, none = {NAN, NAN, NAN, 0, NULL};
+	double vm_ms = fastest_vm(c, &vm), margin = vb_explain_summary_margin(c->sum);
+	vb_explain_ratio_t r, none = {NAN, NAN, NAN, 0, NULL};
 	char rule[128], srule[96];
 	size_t i, n;
 
@@ -457,51 +451,51 @@ static json_t *claim_containers(const ctx_t *c)
 		 vm_ms);
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
 	{
-		if (classify(e) != C_CONTAINER)
+		if (claim_class(e) != VB_XC_CONTAINER)
 			continue;
 		name = jstr(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
-		if (!measured(e, &why)) {
-			note(cl, "%s unavailable: %s.", name, why);
+		if (!vb_explain_measured(e, &why)) {
+			vb_explain_note(cl, "%s unavailable: %s.", name, why);
 			continue;
 		}
-		if (group(c, "cpu", name, &r) == 0)
-			add_test(cl, name, "CPU-group overhead", &r, "x", rule,
-				 close_to_one(&r, margin));
-		if (group(c, "mem", name, &r) == 0)
-			add_test(cl, name, "memory-group overhead", &r, "x", rule,
-				 close_to_one(&r, margin));
+		if (vb_explain_group(c, "cpu", name, &r) == 0)
+			vb_explain_add_test(cl, name, "CPU-group overhead", &r, "x", rule,
+				 vb_explain_close_to_one(&r, margin));
+		if (vb_explain_group(c, "mem", name, &r) == 0)
+			vb_explain_add_test(cl, name, "memory-group overhead", &r, "x", rule,
+				 vb_explain_close_to_one(&r, margin));
 		r = none;
 		r.v = start_ms(c, e, &n);
 		if (!isfinite(r.v))
 			continue;
 		if (isfinite(vm_ms))
-			add_test(cl, name, "start latency", &r, "ms", srule,
+			vb_explain_add_test(cl, name, "start latency", &r, "ms", srule,
 				 r.v < vm_ms ? VB_EXPLAIN_HOLDS : VB_EXPLAIN_NOT);
 		else
-			add_test(cl, name, "start latency", &r, "ms", "needs a VM to compare with",
+			vb_explain_add_test(cl, name, "start latency", &r, "ms", "needs a VM to compare with",
 				 VB_EXPLAIN_UNTESTABLE);
 		if (n == 1)
-			note(cl,
+			vb_explain_note(cl,
 			     "%s: one start measured (no interval); --fresh-instance measures one "
 			     "per repetition.",
 			     name);
 	}
 	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
-		note(cl, "No container in this run: run with --env container.");
+		vb_explain_note(cl, "No container in this run: run with --env container.");
 	if (!isfinite(vm_ms))
-		note(cl, "No VM started in this run: the start latency has nothing to be compared "
+		vb_explain_note(cl, "No VM started in this run: the start latency has nothing to be compared "
 			 "with (run with --env hosted or kvm).");
 	if (c->virtualized && strcmp(if_none, VB_EXPLAIN_UNMEASURED))
-		note(cl,
+		vb_explain_note(cl,
 		     "Containers and bare metal share this VM's kernel: the comparison is fair, "
 		     "the outer hypervisor's costs are on both sides.");
-	conclude(cl, if_none);
+	vb_explain_conclude(cl, if_none);
 	return cl;
 }
 
 /* Largest container footprint (or bare metal's when no container); @name: whose. */
-static double reference_footprint(const ctx_t *c, const char **name, const char **src)
+static double reference_footprint(const vb_explain_ctx_t *c, const char **name, const char **src)
 {
 	double best = NAN, v;
 	const char *why, *s;
@@ -512,7 +506,7 @@ static double reference_footprint(const ctx_t *c, const char **name, const char 
 	for (pass = 0; pass < 2 && !isfinite(best); pass++)
 		json_array_foreach(json_object_get(c->run, "environments"), i, e)
 		{
-			if (classify(e) != (pass ? C_BARE : C_CONTAINER) || !measured(e, &why))
+			if (claim_class(e) != (pass ? VB_XC_BARE : VB_XC_CONTAINER) || !vb_explain_measured(e, &why))
 				continue;
 			v = footprint(e, &s);
 			if (isfinite(v) && (!isfinite(best) || v > best))
@@ -522,12 +516,12 @@ static double reference_footprint(const ctx_t *c, const char **name, const char 
 }
 
 /* Claim 4: VMs need more memory per instance. */
-static json_t *claim_memory(const ctx_t *c)
+static json_t *claim_memory(const vb_explain_ctx_t *c)
 {
-	json_t *cl = new_claim(4, "VMs need more memory per instance"), *e;
+	json_t *cl = vb_explain_claim(4, "VMs need more memory per instance"), *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name, *ref = NULL, *rsrc = "", *src;
 	double rf = reference_footprint(c, &ref, &rsrc), v, guest;
-	ratio_t r = {NAN, NAN, NAN, 0, NULL};
+	vb_explain_ratio_t r = {NAN, NAN, NAN, 0, NULL};
 	char rule[96], what[96];
 	size_t i;
 
@@ -535,30 +529,30 @@ static json_t *claim_memory(const ctx_t *c)
 		 VB_EXPLAIN_MEM_MORE, VB_EXPLAIN_MEM_SAME);
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
 	{
-		if (classify(e) != C_EMULATED && classify(e) != C_HWVM)
+		if (claim_class(e) != VB_XC_EMULATED && claim_class(e) != VB_XC_HWVM)
 			continue;
 		name = jstr(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
-		if (!measured(e, &why)) {
-			note(cl, "%s unavailable: %s.", name, why);
+		if (!vb_explain_measured(e, &why)) {
+			vb_explain_note(cl, "%s unavailable: %s.", name, why);
 			continue;
 		}
 		v = footprint(e, &src);
 		if (!isfinite(v) || !isfinite(rf)) {
-			note(cl, "%s: no memory footprint to compare (%s).", name,
+			vb_explain_note(cl, "%s: no memory footprint to compare (%s).", name,
 			     isfinite(v) ? "no container or bare-metal footprint"
 					 : "none recorded");
 			continue;
 		}
 		r.v = v / rf;
 		snprintf(what, sizeof(what), "host memory per instance vs %s", ref ? ref : "?");
-		add_test(cl, name, what, &r, "x", rule,
+		vb_explain_add_test(cl, name, what, &r, "x", rule,
 			 r.v >= VB_EXPLAIN_MEM_MORE   ? VB_EXPLAIN_HOLDS
 			 : r.v <= VB_EXPLAIN_MEM_SAME ? VB_EXPLAIN_NOT
 						      : VB_EXPLAIN_INCONCLUSIVE);
 		guest =
 		    jnum(json_object_get(json_object_get(e, "config"), "memory"), "guest_bytes");
-		note(cl, "%s: %.1f MiB per instance (%s) against %s's %.1f MiB (%s)%s%.0f%s.", name,
+		vb_explain_note(cl, "%s: %.1f MiB per instance (%s) against %s's %.1f MiB (%s)%s%.0f%s.", name,
 		     v / 1048576.0, src, ref, rf / 1048576.0, rsrc,
 		     isfinite(guest) ? "; guest RAM allocated " : "",
 		     isfinite(guest) ? guest / 1048576.0 : 0.0,
@@ -567,26 +561,26 @@ static json_t *claim_memory(const ctx_t *c)
 			 : "");
 	}
 	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
-		note(cl, "No VM in this run: run with --env hosted (or kvm) next to a container.");
-	note(cl, "One footprint per environment (no interval); page cache of shared image files "
+		vb_explain_note(cl, "No VM in this run: run with --env hosted (or kvm) next to a container.");
+	vb_explain_note(cl, "One footprint per environment (no interval); page cache of shared image files "
 		 "is not counted.");
-	conclude(cl, if_none);
+	vb_explain_conclude(cl, if_none);
 	return cl;
 }
 
 /* Claim 5: VMs isolate noisy neighbours better. */
-static json_t *claim_noisy(const ctx_t *c)
+static json_t *claim_noisy(const vb_explain_ctx_t *c)
 {
-	json_t *cl = new_claim(5, "VMs isolate noisy neighbours better"), *vms, *cts, *e, *r;
+	json_t *cl = vb_explain_claim(5, "VMs isolate noisy neighbours better"), *vms, *cts, *e, *r;
 	size_t i;
 
 	if (json_object_size(json_object_get(c->run, "noisy"))) {
 		vms = json_array(), cts = json_array();
 		json_array_foreach(json_object_get(c->run, "environments"), i, e)
 		{
-			if (classify(e) == C_CONTAINER)
+			if (claim_class(e) == VB_XC_CONTAINER)
 				json_array_append_new(cts, json_string(jstr(e, "name") ?: ""));
-			else if (classify(e) == C_EMULATED || classify(e) == C_HWVM)
+			else if (claim_class(e) == VB_XC_EMULATED || claim_class(e) == VB_XC_HWVM)
 				json_array_append_new(vms, json_string(jstr(e, "name") ?: ""));
 		}
 		r = vb_explain_noisy(c->run, vms, cts, c->virtualized);
@@ -595,13 +589,13 @@ static json_t *claim_noisy(const ctx_t *c)
 		json_decref(r);
 		json_decref(vms);
 		json_decref(cts);
-		conclude(cl, VB_EXPLAIN_UNTESTABLE);
+		vb_explain_conclude(cl, VB_EXPLAIN_UNTESTABLE);
 		return cl;
 	}
-	note(cl, "Not measured in this run: run `vbench run --noisy` (planned). It needs, per "
+	vb_explain_note(cl, "Not measured in this run: run `vbench run --noisy` (planned). It needs, per "
 		 "environment, a victim's slowdown while a neighbour runs a CPU, memory or I/O "
 		 "aggressor, and the aggressor's achieved rate.");
-	conclude(cl, VB_EXPLAIN_UNMEASURED);
+	vb_explain_conclude(cl, VB_EXPLAIN_UNMEASURED);
 	return cl;
 }
 
@@ -609,11 +603,11 @@ static json_t *claim_noisy(const ctx_t *c)
 
 /* The environments the run brought up (measured or failed); the unavailable
  * ones only in @unavail, each once with its reason (--all means available). */
-static json_t *envs_json(const ctx_t *c, json_t *unavail)
+static json_t *envs_json(const vb_explain_ctx_t *c, json_t *unavail)
 {
 	json_t *a = json_array(), *e;
 	const char *why = NULL;
-	enum cls k;
+	enum vb_explain_cls k;
 	size_t i;
 	int m;
 
@@ -625,8 +619,8 @@ static json_t *envs_json(const ctx_t *c, json_t *unavail)
 							"reason", jstr(e, "reason") ?: "no reason recorded"));
 			continue;
 		}
-		k = classify(e);
-		m = measured(e, &why);
+		k = vb_explain_class(e);
+		m = vb_explain_measured(e, &why);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s?}", "name",
 						   jstr(e, "name") ?: "?", "class", cls_key[k],
 						   "type", jstr(e, "type") ?: "", "architecture",
@@ -639,14 +633,14 @@ static json_t *envs_json(const ctx_t *c, json_t *unavail)
 json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *dir)
 {
 	const json_t *host = json_object_get(run, "host"), *opts = json_object_get(run, "options");
-	ctx_t c = {.run = run,
+	vb_explain_ctx_t c = {.run = run,
 		   .sum = summary,
 		   .virtualized = json_is_true(json_object_get(host, "virtualized"))};
 	json_t *warn = json_object_get(run, "warnings"), *x, *unavail = json_array();
 
 	warn = json_is_array(warn) ? json_incref(warn) : json_array();
 	x = json_pack(
-	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o]}", "schema",
+	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o,o,o,o]}", "schema",
 	    VB_EXPLAIN_SCHEMA, "schema_version", VB_EXPLAIN_SCHEMA_VERSION, "run", "dir", dir,
 	    "created", jstr(run, "created") ?: "", "profile", jstr(opts, "profile") ?: "", "reps",
 	    json_object_get(opts, "reps") ?: json_null(), "cpu",
@@ -654,9 +648,10 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	    jstr(json_object_get(host, "kernel"), "release") ?: "unknown", "virtualized",
 	    c.virtualized, "hypervisor_vendor", jstr(host, "hypervisor_vendor") ?: "",
 	    "environments", envs_json(&c, unavail), "warnings", warn, "claims", claim_emulated(&c),
-	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c));
+	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c),
+	    vb_explain_claim_netns(&c), vb_explain_claim_usermode(&c), vb_explain_claim_vmnet(&c));
 	if (x) {
-		json_object_set_new(x, "margin", json_real(summary_margin(summary)));
+		json_object_set_new(x, "margin", json_real(vb_explain_summary_margin(summary)));
 		json_object_set(x, "unavailable", unavail);
 	}
 	json_decref(unavail);
