@@ -312,6 +312,8 @@ static const char *decided_with(size_t usable)
 	st.nenvs = 2;
 	st.ops[0] = &bare;
 	st.ops[1] = &box;
+	snprintf(st.name[0], sizeof(st.name[0]), "bare");
+	snprintf(st.name[1], sizeof(st.name[1]), "box");
 	st.envs[0].started = st.envs[1].started = 1;
 	st.wl_ok[0] = 1;
 	for (i = 0; i < 5; i++)

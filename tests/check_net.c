@@ -383,7 +383,7 @@ START_TEST(test_run_bare_container)
 		      "%s", out);
 	if (have_podman)
 		ck_assert_ptr_nonnull(
-		    strstr(err, "podman: network workloads not run: no network path"));
+		    strstr(err, "podman: network workloads not run: started with --network none"));
 	free(out);
 	free(err);
 	doc = vb_test_load_run(dir, 1);
@@ -416,6 +416,11 @@ START_TEST(test_run_bare_container)
 	if (have_podman) {
 		n = reps_of(doc, "podman", "cpu.syscall", &ok);
 		ck_assert_uint_eq(ok, 2);
+		/* its mode host: --network host, the loopback */
+		n = reps_of(doc, "podman:host", "net.rr", &ok);
+		ck_assert_msg(n == 2 && ok == 2, "podman:host net.rr: %zu of %zu", ok, n);
+		net = json_object_get(vb_test_env_rec(doc, "podman:host"), "network");
+		ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
 		net = json_object_get(vb_test_env_rec(doc, "podman"), "network");
 		ck_assert(json_is_null(json_object_get(net, "path")));
 		ck_assert_ptr_nonnull(json_string_value(json_object_get(net, "reason")));

@@ -44,6 +44,7 @@
 #include "harness/env/ct_common.h"
 #include "harness/env/engine_image.h"
 #include "harness/env/env.h"
+#include "harness/env/netpath.h"
 #include "harness/core/marker.h"
 #include "harness/core/options.h"
 #include "harness/core/undo.h"
@@ -282,6 +283,12 @@ static int podman_prepare(vb_env_t *env, vb_error_t *err)
 
 /* ==== start ============================================================== */
 
+/* An instance of network mode host: the engine's --network host. */
+static int host_network(const vb_env_t *env)
+{
+	return env->net_mode && !strcmp(env->net_mode, "host");
+}
+
 /* The run command line into @argv (strings in @buf); returns argc. */
 static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 		    char (*buf)[PATH_MAX * 2])
@@ -304,7 +311,7 @@ static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 	ARG("--hostname");
 	FMT("vbench-%s", p->d->name);
 	ARG("--network");
-	ARG("none");
+	ARG(host_network(env) ? "host" : "none");
 	ARG("--cgroupns");
 	ARG("private");
 	if (p->cpus[0]) {
@@ -553,14 +560,34 @@ static json_t *engine_describe(vb_env_t *env)
 		      "container_name", p->name, "limits", "cgroup",
 		      env->have_cg ? vb_cgroup_to_json(&env->cg)
 				   : json_pack("{s:b,s:s}", "enforced", 0, "how", "not enforced"),
-		      "enforced_by", enforced, "hostname", host, "network", "none", "namespaces",
-		      "pid", "mount", "network", "uts", "ipc", "cgroup", "hardening",
+		      "enforced_by", enforced, "hostname", host, "network",
+		      host_network(env) ? "host" : "none", "namespaces", "pid", "mount",
+		      host_network(env) ? "(host's network)" : "network", "uts", "ipc", "cgroup",
+		      "hardening",
 		      "capabilities", vb_ct_caps_json(p->caps), "capabilities_why", p->caps_why,
 		      "no_new_privs", 1, "root_readonly", 1, "rlimits", "nofile", p->nofile,
 		      "nproc", p->nproc, "why", p->rlimit_why, "engine_host_memory",
 		      "client_pss_bytes", (json_int_t)p->client_pss, "monitor_pss_bytes",
 		      (json_int_t)p->monitor_pss, "monitor", p->d->monitor, "command", p->command);
 	return o ? o : json_object();
+}
+
+/* ==== the network ======================================================= */
+
+/* none (the first: no network, the engine's default network with a
+ * published port is still to come) and host (--network host). */
+static const char *const engine_net_modes[] = { "none", "host", NULL };
+
+static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
+{
+	if (host_network(env)) {
+		vb_netpath_host_path(np);
+		return 0;
+	}
+	return vb_error_set(err, VB_EUNAVAIL, 0,
+			    "started with --network none: no path into the engine's default network "
+			    "yet (issue #15); %s:host measures the host's network",
+			    env->ops->name);
 }
 
 /* ==== the two tables ===================================================== */
@@ -570,7 +597,8 @@ static json_t *engine_describe(vb_env_t *env)
 #define ENGINE_HOOKS                                                                               \
 	.start = engine_start, .wait_ready = engine_ready, .describe = engine_describe,            \
 	.disk_usage = engine_disk_usage, .stop = engine_stop, .cleanup = engine_cleanup,           \
-	.undo = engine_undo, .undo_key = "engine"
+	.undo = engine_undo, .undo_key = "engine", .net_path = engine_net_path,                  \
+	.net_modes = engine_net_modes
 
 const vb_env_ops_t vb_env_docker = {
 	.version = VB_ENV_OPS_VERSION,
