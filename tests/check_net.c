@@ -443,6 +443,10 @@ START_TEST(test_run_bare_container)
 			json_t *res = json_object_get(r, "result");
 			ck_assert(json_is_number(
 			    json_object_get(json_object_get(res, "metrics"), "p99_us")));
+			/* the harness's host cost per round trip: the cgroup's CPU time */
+			ck_assert_msg(json_number_value(json_object_get(json_object_get(res, "metrics"),
+									"host_cpu_us")) > 0,
+				      "no host_cpu_us");
 			ck_assert(json_is_object(
 			    json_object_get(json_object_get(res, "detail"), "server")));
 			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(
