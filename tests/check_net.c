@@ -298,6 +298,14 @@ static size_t reps_of(const json_t *doc, const char *env, const char *wl, size_t
 	return n;
 }
 
+/* Two repetitions of @wl in @env in @doc, both ok. */
+static void assert_two_ok(const json_t *doc, const char *env, const char *wl)
+{
+	size_t ok, n = reps_of(doc, env, wl, &ok);
+
+	ck_assert_msg(n == 2 && ok == 2, "%s %s: %zu of %zu", env, wl, ok, n);
+}
+
 /* What a run must leave as it found: the link names (`ip -o link`), the
  * routes (`ip route`) and, where nft is installed, the rule set. */
 static char *net_state(void)
@@ -360,6 +368,7 @@ START_TEST(test_run_bare_container)
 {
 	char dir[PATH_MAX], *out, *err, *before, *after, *during;
 	const char *wl[] = { "net.stream", "net.rr", "net.crr" };
+	char path[PATH_MAX], *md;
 	const char *modes[] = { "container:nat", "container:host", "oci:nat", "oci:host" };
 	const char *paths[] = { "published port", "no network namespace", "published port",
 				"no network namespace" };
@@ -388,16 +397,12 @@ START_TEST(test_run_bare_container)
 	free(err);
 	doc = vb_test_load_run(dir, 1);
 	for (i = 0; i < 3; i++) {
-		n = reps_of(doc, "bare", wl[i], &ok);
-		ck_assert_msg(n == 2 && ok == 2, "bare %s: %zu of %zu", wl[i], ok, n);
-		for (m = 0; m < (have_oci ? 4u : 2u); m++) { /* each network mode (--net all) */
-			n = reps_of(doc, modes[m], wl[i], &ok);
-			ck_assert_msg(n == 2 && ok == 2, "%s %s: %zu of %zu", modes[m], wl[i], ok, n);
-		}
-		n = reps_of(doc, "container", wl[i], &ok);
-		ck_assert_msg(n == 2 && ok == 2, "container %s: %zu of %zu", wl[i], ok, n);
-		n = reps_of(doc, "oci", wl[i], &ok);
-		ck_assert_msg(!have_oci || (n == 2 && ok == 2), "oci %s: %zu of %zu", wl[i], ok, n);
+		assert_two_ok(doc, "bare", wl[i]);
+		assert_two_ok(doc, "container", wl[i]);
+		for (m = 0; m < (have_oci ? 4u : 2u); m++) /* each network mode (--net all) */
+			assert_two_ok(doc, modes[m], wl[i]);
+		if (have_oci)
+			assert_two_ok(doc, "oci", wl[i]);
 		n = reps_of(doc, "podman", wl[i], &ok);
 		ck_assert_msg(n == 0, "podman %s scheduled %zu times", wl[i], n);
 	}
@@ -417,8 +422,7 @@ START_TEST(test_run_bare_container)
 		n = reps_of(doc, "podman", "cpu.syscall", &ok);
 		ck_assert_uint_eq(ok, 2);
 		/* its mode host: --network host, the loopback */
-		n = reps_of(doc, "podman:host", "net.rr", &ok);
-		ck_assert_msg(n == 2 && ok == 2, "podman:host net.rr: %zu of %zu", ok, n);
+		assert_two_ok(doc, "podman:host", "net.rr");
 		net = json_object_get(vb_test_env_rec(doc, "podman:host"), "network");
 		ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
 		net = json_object_get(vb_test_env_rec(doc, "podman"), "network");
@@ -436,6 +440,15 @@ START_TEST(test_run_bare_container)
 	ck_assert_msg(!strncmp(json_string_value(json_object_get(net, "address")), "198.1", 5),
 		      "%s", json_string_value(json_object_get(net, "address")));
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(net, "path")), "veth pair"));
+	ck_assert_str_eq(json_string_value(json_object_get(net, "mode")), "bridge");
+	/* every path named in the report (it named none before) */
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = vb_read_file(path, 1 << 22, 0, NULL);
+	ck_assert_ptr_nonnull(md);
+	ck_assert_msg(strstr(md, "Network paths") &&
+			      strstr(md, "| container:nat | nat | published port (destination NAT"),
+		      "%s", md);
+	free(md);
 	/* a result: the client's metrics, the server's own kept beside them */
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
 		if (!strcmp(json_string_value(json_object_get(r, "workload")), "net.rr") &&
@@ -519,8 +532,7 @@ START_TEST(test_failures_in_step)
 	doc = vb_test_load_run(dir, 1);
 	n = reps_of(doc, "bare", "net.rr", &ok);
 	ck_assert_msg(n == 2 && ok == 0, "net.rr: %zu of %zu", ok, n);
-	n = reps_of(doc, "bare", "net.crr", &ok);
-	ck_assert_msg(n == 2 && ok == 2, "net.crr after it: %zu of %zu", ok, n);
+	assert_two_ok(doc, "bare", "net.crr");
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
 		if (!json_is_true(json_object_get(r, "ok")))
 			ck_assert_str_eq(json_string_value(json_object_get(r, "error_kind")), "check");
@@ -533,8 +545,7 @@ START_TEST(test_failures_in_step)
 	free(out);
 	free(err);
 	doc = vb_test_load_run(dir, 1);
-	n = reps_of(doc, "bare", "net.crr", &ok);
-	ck_assert_msg(n == 2 && ok == 2, "net.crr after it: %zu of %zu", ok, n);
+	assert_two_ok(doc, "bare", "net.crr");
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
 		if (!json_is_true(json_object_get(r, "ok"))) {
 			ck_assert_str_ne(json_string_value(json_object_get(r, "error_kind")),
@@ -555,7 +566,6 @@ START_TEST(test_run_hosted)
 	char dir[PATH_MAX], *out, *err, *before, *after;
 	json_t *doc, *net, *cfg;
 	const char *cmd;
-	size_t n, ok;
 	int rc;
 
 	if (access("/usr/bin/qemu-system-x86_64", X_OK) < 0 || geteuid() != 0)
@@ -568,10 +578,8 @@ START_TEST(test_run_hosted)
 	free(out);
 	free(err);
 	doc = vb_test_load_run(dir, 1);
-	n = reps_of(doc, "hosted", "net.rr", &ok);
-	ck_assert_msg(n == 2 && ok == 2, "hosted net.rr: %zu of %zu", ok, n);
-	n = reps_of(doc, "hosted", "net.stream", &ok);
-	ck_assert_msg(n == 2 && ok == 2, "hosted net.stream: %zu of %zu", ok, n);
+	assert_two_ok(doc, "hosted", "net.rr");
+	assert_two_ok(doc, "hosted", "net.stream");
 	net = json_object_get(vb_test_env_rec(doc, "hosted"), "network");
 	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
 	ck_assert_int_gt(json_integer_value(json_object_get(net, "port")), 0);
@@ -584,10 +592,8 @@ START_TEST(test_run_hosted)
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cfg, "qemu"), "network")),
 			 "user-mode (slirp, restricted) on virtio-net, a forwarded TCP port");
 	/* mode tap: a tap in the client's private namespace, routed */
-	n = reps_of(doc, "hosted:tap", "net.rr", &ok);
-	ck_assert_msg(n == 2 && ok == 2, "hosted:tap net.rr: %zu of %zu", ok, n);
-	n = reps_of(doc, "hosted:tap", "net.stream", &ok);
-	ck_assert_msg(n == 2 && ok == 2, "hosted:tap net.stream: %zu of %zu", ok, n);
+	assert_two_ok(doc, "hosted:tap", "net.rr");
+	assert_two_ok(doc, "hosted:tap", "net.stream");
 	net = json_object_get(vb_test_env_rec(doc, "hosted:tap"), "network");
 	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "198.18.0.2");
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(net, "path")), "tap device"));

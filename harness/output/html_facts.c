@@ -272,14 +272,13 @@ static void html_env(FILE *out, const json_t *e)
 	fputs("</ul>\n", out);
 }
 
-void vb_html_envs(FILE *out, const json_t *sum)
+/* Rows of cells (vb_table_env_facts' shape) as a scrolling table. */
+static void html_rows(FILE *out, const json_t *rows)
 {
-	json_t *e, *rows = vb_table_env_facts(sum), *c;
+	const json_t *e, *c;
 	size_t i, k;
 
-	fputs("<section id=\"environments\">\n<h2>Environments</h2>\n<div class=\"scroll\">"
-	      "<table>\n",
-	      out);
+	fputs("<div class=\"scroll\"><table>\n", out);
 	json_array_foreach(rows, i, e) {
 		fputs("<tr>", out);
 		json_array_foreach(e, k, c) {
@@ -290,7 +289,21 @@ void vb_html_envs(FILE *out, const json_t *sum)
 		fputs("</tr>\n", out);
 	}
 	fputs("</table></div>\n", out);
+}
+
+void vb_html_envs(FILE *out, const json_t *sum)
+{
+	json_t *e, *rows = vb_table_env_facts(sum);
+	size_t i;
+
+	fputs("<section id=\"environments\">\n<h2>Environments</h2>\n", out);
+	html_rows(out, rows);
 	json_decref(rows);
+	if ((rows = vb_table_net_paths(sum)) != NULL) {
+		fputs("<p>Network paths (docs/methodology.md section 14):</p>\n", out);
+		html_rows(out, rows);
+		json_decref(rows);
+	}
 	json_array_foreach(json_object_get(sum, "environments"), i, e)
 		html_env(out, e);
 	fputs("</section>\n", out);

@@ -512,14 +512,12 @@ static void md_tree(FILE *out, const json_t *o, int depth, const char *skip)
 	}
 }
 
-static void md_envs(FILE *out, const json_t *sum)
+/* Rows of cells (vb_table_env_facts' shape) as a Markdown table. */
+static void md_rows(FILE *out, const json_t *rows)
 {
-	json_t *e, *mem, *rows, *c;
-	char a[32];
+	const json_t *e, *c;
 	size_t i, k;
 
-	fputs("\n## Environments\n\n", out);
-	rows = vb_table_env_facts(sum);
 	json_array_foreach(rows, i, e) {
 		json_array_foreach(e, k, c)
 			md_wrap(out, "| ", json_string_value(c), " ");
@@ -530,7 +528,23 @@ static void md_envs(FILE *out, const json_t *sum)
 			fputs("|\n", out);
 		}
 	}
+}
+
+static void md_envs(FILE *out, const json_t *sum)
+{
+	json_t *e, *mem, *rows;
+	char a[32];
+	size_t i;
+
+	fputs("\n## Environments\n\n", out);
+	rows = vb_table_env_facts(sum);
+	md_rows(out, rows);
 	json_decref(rows);
+	if ((rows = vb_table_net_paths(sum)) != NULL) {
+		fputs("\nNetwork paths (docs/methodology.md section 14):\n\n", out);
+		md_rows(out, rows);
+		json_decref(rows);
+	}
 	json_array_foreach(json_object_get(sum, "environments"), i, e) {
 		md_wrap(out, "\n### ", jstr(e, "name"), ": ");
 		env_title(out, e);

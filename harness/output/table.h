@@ -163,6 +163,15 @@ char *vb_table_unavailable_envs(const json_t *list);
  */
 json_t *vb_table_env_facts(const json_t *summary);
 
+/*
+ * The network path of every environment of @summary that recorded one
+ * (run.json environments[].network, issue #15), as rows of cells (the
+ * header row first): environment, network mode, path (or why there is
+ * none), address.  NULL when no environment recorded one (the run had no
+ * network workload).  New reference.
+ */
+json_t *vb_table_net_paths(const json_t *summary);
+
 /* ---- formatting helpers shared by the printers ---- */
 
 /* A value with 4 significant digits, no exponent between 1e-3 and 1e12; "-" if not finite. */

@@ -232,3 +232,33 @@ json_t *vb_table_env_facts(const json_t *sum)
 	}
 	return rows;
 }
+
+json_t *vb_table_net_paths(const json_t *sum)
+{
+	json_t *rows = json_pack("[[s,s,s,s]]", "environment", "network mode", "path", "address"),
+	       *e, *net;
+	char addr[64];
+	size_t i, n = 0;
+
+	json_array_foreach(json_object_get(sum, "environments"), i, e) {
+		net = json_object_get(e, "network");
+		if (!json_is_object(net))
+			continue;
+		if (json_is_integer(json_object_get(net, "port")))
+			snprintf(addr, sizeof(addr), "%.40s port %" JSON_INTEGER_FORMAT,
+				 jstr(net, "address") ?: "-",
+				 json_integer_value(json_object_get(net, "port")));
+		else
+			snprintf(addr, sizeof(addr), "%.40s", jstr(net, "address") ?: "-");
+		json_array_append_new(
+		    rows, json_pack("[s,s,s,s]", jstr(e, "name") ?: "?",
+				    jstr(net, "mode") ?: "-",
+				    jstr(net, "path") ?: jstr(net, "reason") ?: "-", addr));
+		n++;
+	}
+	if (!n) {
+		json_decref(rows);
+		return NULL;
+	}
+	return rows;
+}

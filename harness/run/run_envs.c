@@ -243,6 +243,18 @@ size_t vb_run_start_envs(run_state_t *st)
 	return nup;
 }
 
+/* The network mode @env takes into its record's "network" (none for a
+ * backend without modes). */
+static void record_mode(const vb_env_t *env, json_t *rec)
+{
+	const char *mode = env->net_mode;
+
+	if (!mode && env->ops->net_modes)
+		mode = env->ops->net_modes[0];
+	if (mode)
+		json_object_set_new(json_object_get(rec, "network"), "mode", json_string(mode));
+}
+
 void vb_run_net_paths(run_state_t *st)
 {
 	vb_net_path_t np;
@@ -263,6 +275,7 @@ void vb_run_net_paths(run_state_t *st)
 		if (env->ops->net_path && env->ops->net_path(env, &np, &err) == 0) {
 			json_object_set_new(st->env_rec[i], "network",
 					    json_pack("{s:s,s:s}", "path", np.path, "address", np.addr));
+			record_mode(env, st->env_rec[i]);
 			if (np.connect_port)
 				json_object_set_new(json_object_get(st->env_rec[i], "network"),
 						    "port", json_integer(np.connect_port));
@@ -273,6 +286,7 @@ void vb_run_net_paths(run_state_t *st)
 				 "no network path from the host to %s yet (issue #15)", env->name);
 		json_object_set_new(st->env_rec[i], "network",
 				    json_pack("{s:n,s:s}", "path", "reason", err.msg));
+		record_mode(env, st->env_rec[i]);
 		for (w = 0; w < st->cfg->nwl; w++)
 			if (st->cfg->wl[w]->flags & VB_W_NET)
 				st->stop[i][w] = "unsupported"; /* never scheduled */
