@@ -39,8 +39,13 @@ int vb_cmd_list(int argc, char **argv)
 		const vb_env_ops_t *o = vb_env_at(i);
 		vb_error_clear(&err);
 		int ok = vb_env_probe(o, &cfg, &err) == 0;
+		size_t k;
+
 		printf("  %-10s %-34s %s%s\n", o->name, o->type, ok ? "available" : "unavailable: ",
 		       ok ? "" : err.msg);
+		for (k = 0; o->net_modes && o->net_modes[k]; k++) /* --net, ENV:MODE */
+			printf("%s%s%s", k ? ", " : "             network modes: ", o->net_modes[k],
+			       o->net_modes[k + 1] ? "" : " (the first its own; --env NAME:MODE)\n");
 	}
 	printf("\nworkloads:\n");
 	for (i = 0; i < vb_workload_count(); i++) {

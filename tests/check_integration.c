@@ -285,6 +285,7 @@ START_TEST(test_list_and_doctor)
 	ck_assert_int_eq(run_cmd(list, NULL, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "bare"));
 	ck_assert_ptr_nonnull(strstr(out, "mem.stream"));
+	ck_assert_ptr_nonnull(strstr(out, "network modes: bridge, nat, host")); /* --net's */
 	ck_assert_int_eq(run_cmd(doctor, NULL, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "cgroups:"));
 	ck_assert_int_eq(run_cmd(version, NULL, out, sizeof(out)), 0);
