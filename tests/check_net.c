@@ -341,12 +341,14 @@ static char *net_state(void)
 }
 
 /* Start `vbench run` of net.rr on @envs, many repetitions, in the
- * background; its pid once @dir/run.json holds 2 of them. */
-static pid_t net_run_bg(const char *envs, const char *dir)
+ * background (@envs NULL: `vbench run --resume @dir`); its pid once
+ * @dir/run.json holds @nreps of them. */
+static pid_t net_run_bg_n(const char *envs, const char *dir, size_t nreps)
 {
 	char bin[PATH_MAX];
 	char *argv[] = { bin, "run", "--env", (char *)envs, "--workload", "net.rr", "--profile",
 			 "test", "--reps", "500", "--quiet", "--out", (char *)dir, NULL };
+	char *resume[] = { bin, "run", "--resume", (char *)dir, "--quiet", NULL };
 	pid_t pid;
 	int fd;
 
@@ -357,11 +359,16 @@ static pid_t net_run_bg(const char *envs, const char *dir)
 		fd = open("/dev/null", O_WRONLY);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		execv(bin, argv);
+		execv(bin, envs ? argv : resume);
 		_exit(127);
 	}
-	ck_assert_msg(vb_test_wait_reps(dir, 2, 60000), "no repetition in %s", dir);
+	ck_assert_msg(vb_test_wait_reps(dir, nreps, 90000), "not %zu repetitions in %s", nreps, dir);
 	return pid;
+}
+
+static pid_t net_run_bg(const char *envs, const char *dir)
+{
+	return net_run_bg_n(envs, dir, 2);
 }
 
 START_TEST(test_run_bare_container)
@@ -417,6 +424,12 @@ START_TEST(test_run_bare_container)
 		ck_assert_str_eq(json_string_value(json_object_get(vb_test_env_rec(doc, modes[m]),
 								   "net_mode")),
 				 strchr(modes[m], ':') + 1);
+		/* the namespaces it has, as its configuration records them (mode
+		 * host listed a network namespace it did not have) */
+		net = json_object_get(json_object_get(vb_test_env_rec(doc, modes[m]), "config"),
+				      "namespaces");
+		ck_assert_str_eq(json_string_value(json_array_get(net, 2)),
+				 strstr(modes[m], ":host") ? "(the host's network)" : "network");
 	}
 	if (have_podman) {
 		n = reps_of(doc, "podman", "cpu.syscall", &ok);
@@ -441,6 +454,27 @@ START_TEST(test_run_bare_container)
 		      "%s", json_string_value(json_object_get(net, "address")));
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(net, "path")), "veth pair"));
 	ck_assert_str_eq(json_string_value(json_object_get(net, "mode")), "bridge");
+	/* a mode's instance is in the network group only: an overall figure
+	 * over its network workloads beside others' over every workload
+	 * compared different things (it was in the "all" group) */
+	snprintf(path, sizeof(path), "%s/summary.json", dir);
+	md = vb_read_file(path, 1 << 24, 0, NULL);
+	ck_assert_ptr_nonnull(md);
+	{
+		json_t *sum = json_loads(md, 0, NULL), *g;
+		size_t gi;
+
+		ck_assert_ptr_nonnull(sum);
+		json_array_foreach(json_object_get(sum, "groups"), gi, g) {
+			int is_net = !strcmp(json_string_value(json_object_get(g, "kind")), "net");
+			json_t *ge = json_object_get(json_object_get(g, "envs"), "container:nat");
+
+			ck_assert_msg(is_net ? ge != NULL : ge == NULL, "group %s",
+				      json_string_value(json_object_get(g, "kind")));
+		}
+		json_decref(sum);
+	}
+	free(md);
 	/* every path named in the report (it named none before) */
 	snprintf(path, sizeof(path), "%s/report.md", dir);
 	md = vb_read_file(path, 1 << 22, 0, NULL);
@@ -610,6 +644,35 @@ START_TEST(test_run_hosted)
 }
 END_TEST
 
+/* A resumed run keeps the first session's VM logs of every instance,
+ * a tap mode's too (they were overwritten: the logs are named
+ * hosted-tap, and the resume looked for hosted:tap). */
+START_TEST(test_resume_keeps_mode_logs)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+	size_t n;
+	json_t *doc;
+	pid_t pid;
+
+	if (access("/usr/bin/qemu-system-x86_64", X_OK) < 0 || geteuid() != 0)
+		VB_SKIP("qemu-system-x86_64 missing or not root");
+	snprintf(dir, sizeof(dir), "%s/resume", tmpdir);
+	pid = net_run_bg_n("bare,hosted", dir, 4);
+	kill(pid, SIGINT);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	doc = vb_test_load_run(dir, 0);
+	n = json_array_size(json_object_get(doc, "repetitions"));
+	json_decref(doc);
+	pid = net_run_bg_n(NULL, dir, n + 3); /* every instance up again */
+	kill(pid, SIGINT);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	snprintf(path, sizeof(path), "%s/console-hosted-tap.session1.log", dir);
+	ck_assert_msg(access(path, F_OK) == 0, "%s missing", path);
+	snprintf(path, sizeof(path), "%s/qemu-hosted.session1.log", dir);
+	ck_assert_msg(access(path, F_OK) == 0, "%s missing", path);
+}
+END_TEST
+
 /* --net and ENV:MODE: the modes the backends declare, nothing else. */
 START_TEST(test_net_option)
 {
@@ -667,6 +730,7 @@ Suite *vb_suite_net(void)
 	tcase_add_test(tc, test_net_option);
 	tcase_add_test(tc, test_run_bare_container);
 	tcase_add_test(tc, test_run_hosted);
+	tcase_add_test(tc, test_resume_keeps_mode_logs);
 	tcase_add_test(tc, test_failures_in_step);
 	suite_add_tcase(s, tc);
 	return s;

@@ -153,6 +153,9 @@ START_TEST(test_options_differ)
 		{ { "run", "--resume", "d", "--seed", "7", NULL }, "option --seed '7' differs" },
 		{ { "run", "--resume", "d", "--noisy", NULL }, "option --noisy 'cpu,mem,io' differs from the run's 'none'" },
 		{ { "run", "--resume", "d", "--fresh-instance", NULL }, "option --fresh-instance 'on' differs from the run's 'off'" },
+		/* --net compares (it was refused as an unknown option) */
+		{ { "run", "--resume", "d", "--net", "all", NULL }, NULL },
+		{ { "run", "--resume", "d", "--net", "nat", NULL }, "option --net 'nat' differs from the run's 'all'" },
 		/* the backends' own options compare by their kind */
 		{ { "run", "--resume", "d", "--boot-timeout", "120", NULL }, NULL },
 		{ { "run", "--resume", "d", "--boot-timeout", "100", NULL }, "option --boot-timeout '100' differs from the run's '120'" },

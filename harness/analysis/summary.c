@@ -451,7 +451,8 @@ static json_t *groups_json(ctx_t *c, const json_t *envs, const json_t *wls)
 		g = json_pack("{s:s,s:s,s:{}}", "kind", group_kind[gi], "label", group_label[gi],
 			      "envs");
 		json_array_foreach(envs, ei, e)
-			if ((ge = group_env_json(c, wls, ei, gi)))
+			if ((!jstr(e, "net_mode") || !strcmp(group_kind[gi], "net")) && /* its only one */
+			    (ge = group_env_json(c, wls, ei, gi)))
 				json_object_set_new(json_object_get(g, "envs"), jstr(e, "name"),
 						    ge);
 		json_array_append_new(groups, g);

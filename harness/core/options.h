@@ -22,7 +22,7 @@
 #include "lib/optparse.h"
 #include "lib/safefs.h"
 
-#define VB_MAX_ENVS 16
+#define VB_MAX_ENVS 24
 #define VB_MAX_SEL 64
 #define VB_MAX_USER_PARAMS 64
 #define VB_DENSITY_MAX 64        /* --density bound (memory stops it sooner) */

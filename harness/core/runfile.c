@@ -42,6 +42,15 @@ json_t *vb_runfile_options(const vb_run_cfg_t *cfg)
 			 (json_int_t)cfg->cpus, "memory_bytes", (json_int_t)cfg->memory, "seed",
 			 (json_int_t)cfg->seed, "allow_tmpfs", cfg->allow_tmpfs, "cgroups",
 			 cfg->use_cgroup, "rep_timeout_s", cfg->rep_timeout_s);
+	if (o) { /* the network modes besides each environment's first (--net) */
+		json_t *net = json_array();
+
+		for (i = 0; i < cfg->nnet; i++)
+			json_array_append_new(net, json_string(cfg->net_modes[i]));
+		if (cfg->net_all)
+			json_array_append_new(net, json_string("all"));
+		json_object_set_new(o, "net", net);
+	}
 	if (o && isfinite(cfg->margin)) /* given: the reports judge with it */
 		json_object_set_new(o, "margin", json_real(cfg->margin));
 	return o;

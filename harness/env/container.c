@@ -552,7 +552,8 @@ static json_t *ct_describe(vb_env_t *env)
 						"bind-mounted into /dev: the I/O workloads write to it"));
 	o = json_pack("{s:o,s:[sssssss*],s:{s:b,s:s},s:s,s:s,s:o,s:o,s:{s:o,s:s,s:b,s:b,s:s},"
 		      "s:s}",
-		      "limits", vb_env_limits_json(env), "namespaces", "pid", "mount", "network", "uts", "ipc", "cgroup",
+		      "limits", vb_env_limits_json(env), "namespaces", "pid", "mount",
+		      vb_netpath_ns_name(env), "uts", "ipc", "cgroup",
 		      p->userns ? "user" : NULL, "user_namespace", "used", p->userns, "why",
 		      p->userns ? "vbench is not root: uid and gid mapped to 0 inside"
 				: "vbench runs as root: the agent runs as uid 0 without capabilities",

@@ -283,12 +283,6 @@ static int podman_prepare(vb_env_t *env, vb_error_t *err)
 
 /* ==== start ============================================================== */
 
-/* An instance of network mode host: the engine's --network host. */
-static int host_network(const vb_env_t *env)
-{
-	return env->net_mode && !strcmp(env->net_mode, "host");
-}
-
 /* The run command line into @argv (strings in @buf); returns argc. */
 static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 		    char (*buf)[PATH_MAX * 2])
@@ -311,7 +305,7 @@ static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 	ARG("--hostname");
 	FMT("vbench-%s", p->d->name);
 	ARG("--network");
-	ARG(host_network(env) ? "host" : "none");
+	ARG(vb_netpath_is_host(env) ? "host" : "none");
 	ARG("--cgroupns");
 	ARG("private");
 	if (p->cpus[0]) {
@@ -561,8 +555,8 @@ static json_t *engine_describe(vb_env_t *env)
 		      env->have_cg ? vb_cgroup_to_json(&env->cg)
 				   : json_pack("{s:b,s:s}", "enforced", 0, "how", "not enforced"),
 		      "enforced_by", enforced, "hostname", host, "network",
-		      host_network(env) ? "host" : "none", "namespaces", "pid", "mount",
-		      host_network(env) ? "(host's network)" : "network", "uts", "ipc", "cgroup",
+		      vb_netpath_is_host(env) ? "host" : "none", "namespaces", "pid", "mount",
+		      vb_netpath_ns_name(env), "uts", "ipc", "cgroup",
 		      "hardening",
 		      "capabilities", vb_ct_caps_json(p->caps), "capabilities_why", p->caps_why,
 		      "no_new_privs", 1, "root_readonly", 1, "rlimits", "nofile", p->nofile,
@@ -580,7 +574,7 @@ static const char *const engine_net_modes[] = { "none", "host", NULL };
 
 static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
-	if (host_network(env)) {
+	if (vb_netpath_is_host(env)) {
 		vb_netpath_host_path(np);
 		return 0;
 	}

@@ -284,6 +284,10 @@ void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const struct vb_run_cfg
  * mode its backend does not have. */
 int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err);
 
+/* The name every file and cgroup of @env carries: its backend's name and
+ * its instance tag ("hosted-tap", "container-d2"), into @buf.  Returns @buf. */
+const char *vb_env_tag(const vb_env_t *env, char *buf, size_t len);
+
 /*
  * Bring @env up: check its table, prepare, start, wait for the agent's
  * ready message (the wait_ready hook, else vb_env_wait_ready) and record

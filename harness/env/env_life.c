@@ -37,6 +37,12 @@ void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const vb_run_cfg_t *cfg
 	snprintf(env->name, sizeof(env->name), "%s", ops->name);
 }
 
+const char *vb_env_tag(const vb_env_t *env, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", env->ops->name, env->inst);
+	return buf;
+}
+
 int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err)
 {
 	const vb_env_ops_t *o = env->ops;
@@ -130,11 +136,12 @@ int vb_env_stop_common(vb_env_t *env)
 
 int vb_env_cgroup(vb_env_t *env, uint64_t memory, vb_error_t *err)
 {
-	char name[96];
+	char name[96], tag[64];
 
 	if (!env->cfg->use_cgroup)
 		return 0;
-	snprintf(name, sizeof(name), "vbench-%s-%s%s", vb_marker_run_id(), env->name, env->inst);
+	snprintf(name, sizeof(name), "vbench-%s-%s", vb_marker_run_id(),
+		 vb_env_tag(env, tag, sizeof(tag)));
 	if (vb_cgroup_create(&env->cg, env->cfg->cgroup_root, name, env->cfg->env_cpus, memory,
 			     err) < 0)
 		return vb_error_prefix(err, "%s: allocation cgroup", env->name);

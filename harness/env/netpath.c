@@ -269,6 +269,11 @@ int vb_netpath_is_host(const vb_env_t *env)
 	return env->net_mode && !strcmp(env->net_mode, "host");
 }
 
+const char *vb_netpath_ns_name(const vb_env_t *env)
+{
+	return vb_netpath_is_host(env) ? "(the host's network)" : "network";
+}
+
 int vb_netpath_is_nat(const vb_env_t *env)
 {
 	return env->net_mode && !strcmp(env->net_mode, "nat");

@@ -53,6 +53,10 @@ extern const char *const vb_netpath_modes[];
 int vb_netpath_is_host(const vb_env_t *env);
 int vb_netpath_is_nat(const vb_env_t *env);
 
+/* Its network namespace as run.json's "namespaces" lists it: "network",
+ * or "(the host's network)" for mode host. */
+const char *vb_netpath_ns_name(const vb_env_t *env);
+
 /*
  * Build the pair for the container namespace @netns_fd (an open
  * /proc/PID/ns/net): the client's namespace, both ends up with their

@@ -602,7 +602,7 @@ static json_t *oci_describe(vb_env_t *env)
 		      "enforced_by", p->enforced, "runtime_cgroup_manager_disabled",
 		      p->manager_disabled, "private_mount_namespace", p->private_ns,
 		      "config_resources_applied_by_runtime", !p->manager_disabled && env->have_cg,
-		      "hostname", OCI_HOSTNAME, "namespaces", "pid", "mount", "network", "uts", "ipc",
+		      "hostname", OCI_HOSTNAME, "namespaces", "pid", "mount", vb_netpath_ns_name(env), "uts", "ipc",
 		      "cgroup", "rootfs", vb_rootfs_to_json(&p->rootfs), "hardening",
 		      "capabilities", vb_ct_caps_json(p->caps), "capabilities_why", p->caps_why,
 		      "no_new_privs", 1, "root_readonly", 1, "config_json", p->config, "command",

@@ -58,12 +58,12 @@ static int open_logs(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 {
 	const char *dir = env->cfg->out_fd >= 0 ? env->cfg->out : p->sockdir;
 	int dfd = env->cfg->out_fd, own = dfd < 0, rc = -1;
-	char con[NAME_MAX + 1], qlog[NAME_MAX + 1];
+	char con[NAME_MAX + 1], qlog[NAME_MAX + 1], tag[64];
 
 	if (own && (dfd = vb_safefs_open_dir(AT_FDCWD, p->sockdir, 0)) < 0)
 		return vb_error_sys(err, "%s: %s", env->ops->name, p->sockdir);
-	snprintf(con, sizeof(con), "console-%s%s.log", env->ops->name, env->inst);
-	snprintf(qlog, sizeof(qlog), "qemu-%s%s.log", env->ops->name, env->inst);
+	snprintf(con, sizeof(con), "console-%s.log", vb_env_tag(env, tag, sizeof(tag)));
+	snprintf(qlog, sizeof(qlog), "qemu-%s.log", tag);
 	snprintf(p->console, sizeof(p->console), "%s/%s", dir, con);
 	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s/%s", dir, qlog);
 	if ((p->console_fd = vb_vm_log_open(dfd, con, p->console, err)) >= 0 &&

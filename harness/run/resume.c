@@ -149,6 +149,14 @@ static void t_env(const vb_run_cfg_t *c, char *b, size_t l)
 	join(b, l, c->env_names, c->nenvs);
 }
 
+static void t_net(const vb_run_cfg_t *c, char *b, size_t l)
+{
+	if (c->net_all || !c->nnet)
+		snprintf(b, l, "%s", c->net_all ? "all" : "default");
+	else
+		join(b, l, c->net_modes, c->nnet);
+}
+
 static void t_profile(const vb_run_cfg_t *c, char *b, size_t l)
 {
 	snprintf(b, l, "%s", c->profile->name);
@@ -214,6 +222,7 @@ static const struct {
 } resumable[] = {
 	{ "--env", K_FN, 0, t_env },
 	{ "--all", K_FLAG, VB_FIELD(all_envs), NULL },
+	{ "--net", K_FN, 0, t_net },
 	{ "--workload", K_FN, 0, t_workload },
 	{ "--profile", K_FN, 0, t_profile },
 	{ "--reps", K_U64, VB_FIELD(reps), NULL },

@@ -112,8 +112,11 @@ static void list_add(run_state_t *st, const vb_env_ops_t *o, const char *mode)
 	for (i = 0; i < st->nenvs; i++)
 		if (st->ops[i] == o && st->mode[i] == mode)
 			return;
-	if (st->nenvs == VB_MAX_ENVS)
+	if (st->nenvs == VB_MAX_ENVS) {
+		fprintf(stderr, "vbench: %s%s%s left out: %d environments at most in one run\n",
+			o->name, mode ? ":" : "", mode ?: "", VB_MAX_ENVS);
 		return;
+	}
 	st->ops[st->nenvs] = o;
 	st->mode[st->nenvs] = mode;
 	if (mode)
@@ -207,6 +210,7 @@ size_t vb_run_start_envs(run_state_t *st)
 {
 	json_t *arr = json_object_get(st->doc, "environments"), *rec, *old;
 	const vb_env_ops_t *ops;
+	char logn[64];
 	size_t i, nup = 0;
 
 	for (i = 0; i < st->nenvs; i++) {
@@ -223,10 +227,11 @@ size_t vb_run_start_envs(run_state_t *st)
 		}
 		rec = env_record(ops, st->name[i], st->mode[i], 1, NULL);
 		json_object_set_new(rec, "session", json_integer(st->session));
-		if (old)
-			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out, st->name[i], old);
 		vb_run_env_init(st, i);
-		if (!st->cfg->quiet && !probed_out(st, i, rec))
+		if (old) /* its logs are named by its tag (vm_boot.c) */
+			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out,
+					    vb_env_tag(&st->envs[i], logn, sizeof(logn)), old);
+		if (!probed_out(st, i, rec) && !st->cfg->quiet)
 			vb_term_say(stderr, "starting %s (%s)", st->name[i], ops->type);
 		if (!json_is_false(json_object_get(rec, "available")) && vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
 			st->up[i] = 1;
