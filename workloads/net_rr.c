@@ -42,9 +42,6 @@ static const vb_metric_desc_t rr_metrics[] = {
 	{ "p50_us", "us", VB_LOWER_IS_BETTER, "median round trip (microseconds)" },
 	{ "p99_us", "us", VB_LOWER_IS_BETTER, "99th percentile round trip (microseconds)" },
 	{ "p999_us", "us", VB_LOWER_IS_BETTER, "99.9th percentile round trip (microseconds)" },
-	{ VB_METRIC_HOST_CPU_US, "us/op", VB_LOWER_IS_BETTER,
-	  "host CPU time charged to the instance (its cgroup) per round trip, microseconds; "
-	  "filled by the harness" },
 };
 
 static const vb_metric_desc_t crr_metrics[] = {
@@ -53,9 +50,6 @@ static const vb_metric_desc_t crr_metrics[] = {
 	{ "p99_us", "us", VB_LOWER_IS_BETTER, "99th percentile connect + round trip (microseconds)" },
 	{ "p999_us", "us", VB_LOWER_IS_BETTER,
 	  "99.9th percentile connect + round trip (microseconds)" },
-	{ VB_METRIC_HOST_CPU_US, "us/op", VB_LOWER_IS_BETTER,
-	  "host CPU time charged to the instance (its cgroup) per connection, microseconds; "
-	  "filled by the harness" },
 };
 
 /* Request @i: bytes that change with every transaction. */

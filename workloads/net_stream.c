@@ -35,9 +35,6 @@ static const vb_param_desc_t params[] = {
 static const vb_metric_desc_t metrics[] = {
 	{ "gbit_s", "Gbit/s", VB_HIGHER_IS_BETTER, "payload throughput in gigabits per second" },
 	{ "mb_s", "MB/s", VB_HIGHER_IS_BETTER, "payload throughput in megabytes (1e6) per second" },
-	{ VB_METRIC_HOST_CPU_GIB, "ms/GiB", VB_LOWER_IS_BETTER,
-	  "host CPU time charged to the instance (its cgroup) per GiB of payload, milliseconds; "
-	  "filled by the harness" },
 };
 
 /* tx (1) or rx (0); -1 with @err for anything else. */

@@ -323,19 +323,13 @@ void vb_wctx_end(vb_wctx_t *ctx)
 	ctx->state = 2;
 }
 
-int vb_workload_harness_metric(const char *name)
-{
-	return !strcmp(name, VB_METRIC_HOST_CPU_US) || !strcmp(name, VB_METRIC_HOST_CPU_GIB);
-}
-
-/* Every metric of @w in @res finite (but the harness's); else the detail
- * dropped and -1. */
+/* Every metric of @w in @res finite; else the detail dropped and -1. */
 static int metrics_finite(const vb_workload_t *w, vb_wresult_t *res, vb_error_t *err)
 {
 	size_t i;
 
 	for (i = 0; i < w->nmetrics; i++) {
-		if (!isfinite(res->metric[i]) && !vb_workload_harness_metric(w->metrics[i].name)) {
+		if (!isfinite(res->metric[i])) {
 			json_decref(res->detail);
 			res->detail = NULL;
 			return vb_error_set(err, VB_ECHECK, 0, "%s: metric %s is not a finite number",

@@ -66,16 +66,6 @@ typedef enum vb_ptype {
  * until every environment has a network path (issue #15).
  */
 #define VB_W_NET 0x4
-/*
- * Metrics of a network workload that the harness fills, not drive(): the
- * host CPU time charged to the instance during the repetition (its cgroup:
- * a VM's QEMU with its I/O threads) per operation (res->ops), and per GiB
- * of payload (res->bytes).  What a planner sizes a service with.
- */
-#define VB_METRIC_HOST_CPU_US "host_cpu_us"
-#define VB_METRIC_HOST_CPU_GIB "host_cpu_ms_gib"
-/* Whether metric @name is one of those: its workload leaves it NaN. */
-int vb_workload_harness_metric(const char *name);
 
 typedef struct vb_param_desc {
 	const char *key;  /* name used in --param WORKLOAD.KEY=VALUE */

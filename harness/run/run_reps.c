@@ -171,26 +171,6 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why)
 	vb_run_warn(st, "%s", msg);
 }
 
-/* A network workload's host cost (workload.h VB_METRIC_HOST_CPU_*): the
- * instance's host CPU time @cpu_ns of the repetition per operation and per
- * GiB of payload, into the stored result @res's metrics when declared. */
-static void net_cost(json_t *res, const vb_workload_t *w, uint64_t cpu_ns)
-{
-	json_t *m = json_object_get(res, "metrics");
-	double ops = (double)json_integer_value(json_object_get(res, "ops")),
-	       bytes = (double)json_integer_value(json_object_get(res, "bytes"));
-	size_t i;
-
-	for (i = 0; m && i < w->nmetrics; i++) {
-		if (!strcmp(w->metrics[i].name, VB_METRIC_HOST_CPU_US) && ops > 0)
-			json_object_set_new(m, VB_METRIC_HOST_CPU_US,
-					    json_real((double)cpu_ns / 1e3 / ops));
-		if (!strcmp(w->metrics[i].name, VB_METRIC_HOST_CPU_GIB) && bytes > 0)
-			json_object_set_new(m, VB_METRIC_HOST_CPU_GIB,
-					    json_real((double)cpu_ns / 1e6 / (bytes / 1073741824.0)));
-	}
-}
-
 /*
  * The result @reply to request @req of @w as run.json stores it: its
  * documented fields (vb_agent_keep_result) and what vbench derives from its
@@ -271,8 +251,6 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned a
 			vb_format_time(w0, a, sizeof(a)), "end", vb_format_time(w1, b, sizeof(b)),
 			"host_elapsed_ns", (json_int_t)(t1 - t0), "steal_ns", (json_int_t)(s1 - s0));
 	json_object_set_new(rec, "host_cpu_ns", have_cpu ? json_integer((json_int_t)(c1 - c0)) : json_null());
-	if (res && have_cpu && (w->flags & VB_W_NET))
-		net_cost(res, w, c1 - c0);
 	if (attempt > 1)
 		json_object_set_new(rec, "attempt", json_integer(attempt));
 	if (!reply) {
