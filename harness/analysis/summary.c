@@ -42,6 +42,7 @@ typedef struct ctx {
 	double *ratio;	      /* [env][wl] primary ratio, NaN if none */
 	double **ratio_reps;  /* [env][wl] its replicates (owned), NULL if no interval */
 	int *indicative;      /* [env][wl] the ratio's interval is indicative */
+	int *recorded;        /* [env][wl] the run holds repetitions of it */
 	size_t *nmin;	      /* [env][wl] repetitions of the ratio's smaller side */
 	json_t *flags;	      /* every flag of the run */
 } ctx_t;
@@ -328,6 +329,7 @@ static json_t *result_json(ctx_t *c, const char *env, size_t ei, const json_t *w
 	json_array_foreach(c->reps, i, r)
 		if (rep_matches(r, env, wl))
 			json_is_true(json_object_get(r, "ok")) ? ok++ : failed++;
+	c->recorded[cell] = ok + failed > 0;
 	if (!scratch || !(ok + failed)) {
 		free(scratch);
 		json_decref(metrics);
@@ -398,7 +400,7 @@ static json_t *group_env_json(ctx_t *c, const json_t *wls, size_t ei, size_t g)
 {
 	const double **reps = malloc(c->nwl * sizeof(*reps));
 	double *pts = malloc(c->nwl * sizeof(*pts)), *gr = malloc(c->B * sizeof(*gr));
-	size_t wi, k = 0, excluded = 0, cell, nmin = SIZE_MAX;
+	size_t wi, k = 0, excluded = 0, cell, nmin = SIZE_MAX, recorded = 0;
 	int indicative = 0;
 	vb_ci_t ci = { NAN, NAN };
 	vb_decision_t d;
@@ -411,6 +413,7 @@ static json_t *group_env_json(ctx_t *c, const json_t *wls, size_t ei, size_t g)
 		cell = ei * c->nwl + wi;
 		if (!in_group(w, g))
 			continue;
+		recorded += c->recorded[cell] != 0;
 		if (!c->ratio_reps[cell]) {
 			excluded += isfinite(c->ratio[cell]) ? 1 : 0;
 			continue;
@@ -420,7 +423,7 @@ static json_t *group_env_json(ctx_t *c, const json_t *wls, size_t ei, size_t g)
 		indicative |= c->indicative[cell];
 		nmin = c->nmin[cell] < nmin ? c->nmin[cell] : nmin;
 	}
-	if (!k && !excluded)
+	if (!k && !excluded && !recorded) /* nothing measured: no figure at all */
 		goto done;
 	gm = vb_geomean(pts, k);
 	vb_geomean_replicates(reps, k, c->B, gr);
@@ -451,7 +454,8 @@ static json_t *groups_json(ctx_t *c, const json_t *envs, const json_t *wls)
 		g = json_pack("{s:s,s:s,s:{}}", "kind", group_kind[gi], "label", group_label[gi],
 			      "envs");
 		json_array_foreach(envs, ei, e)
-			if ((!jstr(e, "net_mode") || !strcmp(group_kind[gi], "net")) && /* its only one */
+			if ((!c->baseline || strcmp(jstr(e, "name") ?: "", c->baseline)) &&
+			    (!jstr(e, "net_mode") || !strcmp(group_kind[gi], "net")) && /* its only one */
 			    (ge = group_env_json(c, wls, ei, gi)))
 				json_object_set_new(json_object_get(g, "envs"), jstr(e, "name"),
 						    ge);
@@ -546,6 +550,7 @@ static void ctx_free(ctx_t *c, size_t cells)
 	free(c->ratio_reps);
 	free(c->ratio);
 	free(c->indicative);
+	free(c->recorded);
 	free(c->nmin);
 	free(c->vals);
 	free(c->base_reps);
@@ -573,9 +578,10 @@ static json_t *build(const json_t *run, const vb_summary_cfg_t *cfg, vb_error_t 
 	c.ratio = malloc((cells + 1) * sizeof(double));
 	c.ratio_reps = calloc(cells + 1, sizeof(double *));
 	c.indicative = calloc(cells + 1, sizeof(int));
+	c.recorded = calloc(cells + 1, sizeof(int));
 	c.nmin = calloc(cells + 1, sizeof(size_t));
 	if (!c.vals || !c.base_reps || !c.env_reps || !c.ratio || !c.ratio_reps || !c.indicative ||
-	    !c.nmin) {
+	    !c.recorded || !c.nmin) {
 		ctx_free(&c, cells);
 		json_decref(results);
 		json_decref(envs_out);

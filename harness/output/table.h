@@ -196,9 +196,10 @@ char *vb_table_fmt_verdict(const json_t *o, char *buf, size_t len);
 char *vb_table_fmt_rule(const json_t *summary, char *buf, size_t len);
 
 /* A group's geometric mean object @ge (summary.json groups[].envs.ENV):
- * "x0.97 [0.94-1.02] undecided (too few repetitions)"; without one "no
- * ratio (no baseline)", or, when the run has a @baseline, "undecided (too
- * few repetitions)" (one repetition gives no figure). */
+ * "x0.97 [0.94-1.02] undecided (too few repetitions)", or without a figure
+ * (one repetition gives none) "undecided (too few repetitions)"; without
+ * the object "no ratio (no baseline)", or, when the run has a @baseline,
+ * "not measured" (no repetition of any workload of the group). */
 char *vb_table_fmt_geomean(const json_t *ge, int baseline, char *buf, size_t len);
 
 /* A coefficient of variation as "4.4%", or "n/a" when it could not be

@@ -163,8 +163,8 @@ char *vb_table_fmt_geomean(const json_t *ge, int baseline, char *buf, size_t len
 {
 	char o[64], v[64];
 
-	if ((!ge || json_is_null(ge)) && baseline) /* one repetition: no interval, no figure */
-		snprintf(buf, len, "undecided (too few repetitions)");
+	if ((!ge || json_is_null(ge)) && baseline) /* no ratio of any workload of it */
+		snprintf(buf, len, "not measured");
 	else if (!ge || json_is_null(ge))
 		snprintf(buf, len, "no ratio (no baseline)");
 	else if (json_integer_value(json_object_get(ge, "workloads")))
