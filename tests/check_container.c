@@ -273,6 +273,71 @@ START_TEST(test_build_tree)
 }
 END_TEST
 
+/* Another program beside the agent (a server it starts, issue #15's
+ * applications): at VB_ROOTFS_BINDIR/<name>, its own libraries added once,
+ * in the tree, the tar and the hash; a name taken twice refused. */
+START_TEST(test_extra_program)
+{
+	const char *mounts[] = { VB_ROOTFS_BINDIR "/ls" };
+	vb_rootfs_t *rf = calloc(1, sizeof(*rf));
+	uint64_t h0, h1;
+	size_t nlibs, i, extra_libs = 0;
+	vb_error_t err;
+	int status, fd;
+	json_t *j;
+	pid_t pid;
+
+	ck_assert_ptr_nonnull(rf);
+	ck_assert_int_eq(vb_rootfs_resolve(rf, agent, &err), 0);
+	ck_assert_int_eq(vb_rootfs_hash(rf, &h0, &err), 0);
+	nlibs = rf->nlibs;
+	ck_assert_msg(vb_rootfs_add_program(rf, "/bin/ls", &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(rf->nextra, 1);
+	ck_assert_str_eq(rf->extra[0].inside, VB_ROOTFS_BINDIR "/ls");
+	for (i = nlibs; i < rf->nlibs; i++) /* ls's own (libselinux on Debian), tagged */
+		extra_libs += rf->libs[i].needed_by == VB_ROOTFS_NEEDED_BY_EXTRA(0);
+	ck_assert_uint_eq(extra_libs, rf->nlibs - nlibs);
+	for (i = 0; i < rf->nlibs; i++) /* each library once */
+		for (size_t k = i + 1; k < rf->nlibs; k++)
+			ck_assert_str_ne(rf->libs[i].path, rf->libs[k].path);
+	ck_assert_int_eq(vb_rootfs_hash(rf, &h1, &err), 0);
+	ck_assert(h0 != h1);
+	j = vb_rootfs_to_json(rf);
+	ck_assert_str_eq(json_string_value(json_object_get(
+			     json_array_get(json_object_get(j, "programs"), 0), "inside")),
+			 VB_ROOTFS_BINDIR "/ls");
+	json_decref(j);
+	/* the same name again, or the agent's, is refused */
+	ck_assert_int_eq(vb_rootfs_add_program(rf, "/bin/ls", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is taken"));
+	ck_assert_int_eq(vb_rootfs_add_program(rf, agent, &err), -1);
+	/* a mount point hiding it is refused */
+	ck_assert_int_eq(vb_rootfs_assemble(rf, tmpdir, mounts, 1, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "would hide " VB_ROOTFS_BINDIR "/ls"));
+	ck_assert_msg(vb_rootfs_assemble(rf, tmpdir, NULL, 0, &err) == 0, "%s", err.msg);
+	ck_assert(is_file(rf->dir, rf->extra[0].inside));
+	ck_assert_uint_eq(count_files(rf->dir), rf->nlibs + 3);
+	if (geteuid() == 0) { /* it runs in the tree with what was copied */
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			fd = open("/dev/null", O_WRONLY);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			if (chroot(rf->dir) < 0 || chdir("/") < 0)
+				_exit(120);
+			execv(rf->extra[0].inside, (char *[]){ rf->extra[0].inside, "/", NULL });
+			_exit(121);
+		}
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ls in the tree: 0x%x",
+			      status);
+	}
+	vb_rootfs_destroy(rf);
+	free(rf);
+}
+END_TEST
+
 /* RUNPATH with $ORIGIN, RPATH ignored next to RUNPATH, a missing library. */
 START_TEST(test_resolve_crafted)
 {
@@ -528,6 +593,7 @@ Suite *vb_suite_container(void)
 	tcase_set_timeout(unit, 300);
 	tcase_add_test(unit, test_resolve_agent);
 	tcase_add_test(unit, test_build_tree);
+	tcase_add_test(unit, test_extra_program);
 	tcase_add_test(unit, test_resolve_crafted);
 	tcase_add_test(unit, test_elf_bad_input);
 	suite_add_tcase(s, unit);

@@ -422,7 +422,19 @@ START_TEST(initramfs_write)
 	ck_assert_msg(vb_initramfs_build(&spec, &ir, &err) == 0, "%s", err.msg);
 	ck_assert_int_eq(ir.cache_hit, 0);
 	ck_assert_str_ne(ir.path, first);
+	snprintf(first, sizeof(first), "%s", ir.path);
 	vb_initramfs_free(&ir);
+
+	/* another program (a server the agent starts): at its place beside the
+	 * agent, in a new archive of its own */
+	spec.programs = (const char *const[]){ "/bin/ls", NULL };
+	ck_assert_msg(vb_initramfs_build(&spec, &ir, &err) == 0, "%s", err.msg);
+	ck_assert_str_ne(ir.path, first);
+	f = lookup_entry(ir.path, "usr/libexec/vbench/ls");
+	same_bytes(&f, ir.rf->extra[0].program);
+	free(f.data);
+	vb_initramfs_free(&ir);
+	spec.programs = NULL;
 
 	/* a module file that is not there is named */
 	snprintf(order.items[1].path, 256, "kernel/b/absent.ko");

@@ -280,6 +280,9 @@ static int describe(const vb_initramfs_spec_t *sp, const vb_rootfs_t *rf, char *
 	for (i = 0; i < rf->nlibs; i++)
 		if (!add_file(l, rf->libs[i].path, rf->libs[i].path))
 			return -1;
+	for (i = 0; i < rf->nextra; i++)
+		if (!add_file(l, rf->extra[i].inside, rf->extra[i].program))
+			return -1;
 	f = open_memstream(modlist, &mlen);
 	if (!f)
 		return vb_error_set(l->err, VB_ESYS, ENOMEM, "module list");
@@ -451,6 +454,7 @@ int vb_initramfs_build(const vb_initramfs_spec_t *sp, vb_initramfs_t *ir, vb_err
 	list_t l = { NULL, 0, err };
 	vb_cachefile_t cf;
 	struct stat st;
+	size_t i;
 	int rc = -1;
 
 	memset(ir, 0, sizeof(*ir));
@@ -464,8 +468,12 @@ int vb_initramfs_build(const vb_initramfs_spec_t *sp, vb_initramfs_t *ir, vb_err
 		vb_error_set(err, VB_ESYS, ENOMEM, "out of memory");
 		goto out;
 	}
-	if (vb_rootfs_resolve(ir->rf, sp->agent, err) < 0 ||
-	    describe(sp, ir->rf, &modlist, &l) < 0 || hash_list(sp, &l, &ir->key) < 0)
+	if (vb_rootfs_resolve(ir->rf, sp->agent, err) < 0)
+		goto out;
+	for (i = 0; sp->programs && sp->programs[i]; i++)
+		if (vb_rootfs_add_program(ir->rf, sp->programs[i], err) < 0)
+			goto out;
+	if (describe(sp, ir->rf, &modlist, &l) < 0 || hash_list(sp, &l, &ir->key) < 0)
 		goto out;
 	ir->entries = l.n;
 	snprintf(name, sizeof(name), "%016llx.cpio", (unsigned long long)ir->key);

@@ -65,6 +65,9 @@ typedef struct vb_initramfs_spec {
 	const char *release;          /* kernel release: /lib/modules/<release> inside */
 	const vb_kmod_order_t *order; /* modules to load, in order (NULL: none) */
 	const char *cache_dir;        /* NULL: VB_CACHE_DIR "/initramfs" */
+	const char *const *programs;  /* other programs (servers the agent starts), host
+				       * paths, NULL-terminated: at VB_ROOTFS_BINDIR/<name>
+				       * inside with their libraries (rootfs.h); NULL: none */
 } vb_initramfs_spec_t;
 
 typedef struct vb_initramfs {

@@ -49,6 +49,67 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 	return 0;
 }
 
+int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err)
+{
+	vb_lib_t *libs = calloc(VB_ROOTFS_MAX_LIBS, sizeof(*libs));
+	char real[PATH_MAX], interp[PATH_MAX], inside[PATH_MAX];
+	size_t n = 0, i, k, base = rf->nlibs;
+	int rc = -1;
+
+	if (!libs)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "libraries of %s", program);
+	if (rf->nextra == VB_ROOTFS_MAX_EXTRA) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: more than %d programs besides %s", program,
+			     VB_ROOTFS_MAX_EXTRA, rf->program);
+		goto out;
+	}
+	if (!realpath(program, real)) {
+		vb_error_sys(err, "program %s", program);
+		goto out;
+	}
+	snprintf(inside, sizeof(inside), "%s/%s", VB_ROOTFS_BINDIR,
+		 strrchr(real, '/') ? strrchr(real, '/') + 1 : real);
+	for (k = 0; k < rf->nextra; k++)
+		if (!strcmp(rf->extra[k].inside, inside))
+			break;
+	if (k < rf->nextra || !strcmp(rf->inside, inside)) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: %s is taken", program, inside);
+		goto out;
+	}
+	if (vb_libsearch_closure(real, interp, sizeof(interp), libs, VB_ROOTFS_MAX_LIBS, &n, err) <
+	    0)
+		goto out;
+	if (interp[0] && rf->interp[0] && strcmp(interp, rf->interp)) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: its interpreter %s is not %s's (%s)", program,
+			     interp, rf->program, rf->interp);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < rf->nlibs && strcmp(rf->libs[k].path, libs[i].path); k++)
+			;
+		if (k < rf->nlibs)
+			continue; /* the first program's (or an earlier one's) already */
+		if (rf->nlibs == VB_ROOTFS_MAX_LIBS) {
+			vb_error_set(err, VB_EUSAGE, 0, "%s: more than %d libraries in all", program,
+				     VB_ROOTFS_MAX_LIBS);
+			rf->nlibs = base;
+			goto out;
+		}
+		rf->libs[rf->nlibs] = libs[i];
+		rf->libs[rf->nlibs++].needed_by = VB_ROOTFS_NEEDED_BY_EXTRA(rf->nextra);
+	}
+	if (!rf->interp[0] && interp[0])
+		snprintf(rf->interp, sizeof(rf->interp), "%s", interp);
+	snprintf(rf->extra[rf->nextra].program, sizeof(rf->extra[0].program), "%s", real);
+	snprintf(rf->extra[rf->nextra].inside, sizeof(rf->extra[0].inside), "%s", inside);
+	rf->nextra++;
+	vb_libsearch_libpath(rf->libs, rf->nlibs, rf->libpath, sizeof(rf->libpath));
+	rc = 0;
+out:
+	free(libs);
+	return rc;
+}
+
 /* ==== assembly ========================================================= */
 
 /* Copy @src (following symlinks) to @rf->dir + @dst, creating parents. */
@@ -164,19 +225,30 @@ static int check_mount(const vb_rootfs_t *rf, const char *mp, vb_error_t *err)
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "cannot bind-mount %s into a container: it would hide %s",
 					    mp, rf->libs[i].path);
+	for (i = 0; i < rf->nextra; i++)
+		if (under(rf->extra[i].inside, mp))
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "cannot bind-mount %s into a container: it would hide %s",
+					    mp, rf->extra[i].inside);
 	return 0;
 }
 
 int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 		    const char *const *mounts, size_t nmounts, vb_error_t *err)
 {
+	memset(rf, 0, sizeof(*rf));
+	if (vb_rootfs_resolve(rf, program, err) < 0)
+		return vb_error_prefix(err, "rootfs");
+	return vb_rootfs_assemble(rf, parent, mounts, nmounts, err);
+}
+
+int vb_rootfs_assemble(vb_rootfs_t *rf, const char *parent, const char *const *mounts,
+		       size_t nmounts, vb_error_t *err)
+{
 	static const char *const dirs[] = { "/proc", "/dev", "/tmp", "/sys", "/etc" };
 	char p[PATH_MAX], mp[PATH_MAX] = "";
 	size_t i;
 
-	memset(rf, 0, sizeof(*rf));
-	if (vb_rootfs_resolve(rf, program, err) < 0)
-		return vb_error_prefix(err, "rootfs");
 	for (i = 0; i < nmounts; i++) {
 		if (vb_rootfs_normalize(mounts[i], mp, sizeof(mp)) < 0)
 			return vb_error_set(err, VB_EUSAGE, 0, "mount point %s is not absolute",
@@ -206,6 +278,9 @@ int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
 	for (i = 0; i < rf->nlibs; i++)
 		if (copy_in(rf, rf->libs[i].path, rf->libs[i].path, err) < 0)
 			goto fail;
+	for (i = 0; i < rf->nextra; i++)
+		if (copy_in(rf, rf->extra[i].program, rf->extra[i].inside, err) < 0)
+			goto fail;
 	for (i = 0; i < nmounts; i++)
 		if (vb_rootfs_mkdir(rf->dir, mounts[i], err) < 0)
 			goto fail;
@@ -222,23 +297,36 @@ json_t *vb_rootfs_libs_json(const vb_rootfs_t *rf)
 	size_t i;
 
 	for (i = 0; a && i < rf->nlibs; i++)
-		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", rf->libs[i].name, "path",
-						   rf->libs[i].path, "needed_by",
-						   rf->libs[i].needed_by < 0
-							   ? rf->program
-							   : rf->libs[rf->libs[i].needed_by].path));
+		json_array_append_new(
+		    a, json_pack("{s:s,s:s,s:s}", "name", rf->libs[i].name, "path", rf->libs[i].path,
+				 "needed_by",
+				 rf->libs[i].needed_by >= 0 ? rf->libs[rf->libs[i].needed_by].path
+				 : rf->libs[i].needed_by == -1
+				     ? rf->program
+				     : rf->extra[-2 - rf->libs[i].needed_by].program));
 	return a;
 }
 
 json_t *vb_rootfs_to_json(const vb_rootfs_t *rf)
 {
-	return json_pack("{s:s,s:s,s:s?,s:o,s:s?,s:I,s:I,s:s}", "dir", rf->dir, "program",
+	json_t *o, *ex = json_array();
+	size_t i;
+
+	for (i = 0; ex && i < rf->nextra; i++)
+		json_array_append_new(ex, json_pack("{s:s,s:s}", "program", rf->extra[i].program,
+						    "inside", rf->extra[i].inside));
+	o = json_pack("{s:s,s:s,s:s?,s:o,s:s?,s:I,s:I,s:s}", "dir", rf->dir, "program",
 			 rf->program, "interpreter", rf->interp[0] ? rf->interp : NULL, "libraries",
 			 vb_rootfs_libs_json(rf), "ld_library_path",
 			 rf->libpath[0] ? rf->libpath : NULL, "files", (json_int_t)rf->files, "bytes",
 			 (json_int_t)rf->bytes, "resolved_by",
 			 "ELF DT_NEEDED closure (RPATH, LD_LIBRARY_PATH, RUNPATH, ld.so.conf, "
 			 "system directories), copied at host paths");
+	if (o && rf->nextra)
+		json_object_set_new(o, "programs", ex);
+	else
+		json_decref(ex);
+	return o;
 }
 
 void vb_rootfs_destroy(vb_rootfs_t *rf)

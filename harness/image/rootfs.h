@@ -8,8 +8,9 @@
  * (env/oci.c) pivot into such a tree; the engine backends import the same
  * files as a tar stream (rootfs_tar.c) and the guest's initramfs holds them
  * too.  The tree holds the program and exactly the shared libraries it
- * loads, nothing else: which ones, and where, is the library search's
- * answer (libsearch.h).  Every file is copied (not linked: the tree may be
+ * loads, nothing else, and the other programs the agent starts (the
+ * servers of application workloads: vb_rootfs_add_program) with theirs:
+ * which ones, and where, is the library search's answer (libsearch.h).  Every file is copied (not linked: the tree may be
  * on another filesystem).  The interpreter and the libraries keep their
  * host paths; the program goes to VB_ROOTFS_BINDIR, wherever it lives on
  * the host (a build tree under /tmp would otherwise be hidden by the
@@ -31,6 +32,7 @@
 #include "lib/error.h"
 
 #define VB_ROOTFS_MAX_LIBS 64 /* libraries in one closure */
+#define VB_ROOTFS_MAX_EXTRA 4 /* other programs beside the first (servers) */
 #define VB_ROOTFS_BINDIR "/usr/libexec/vbench" /* where the program goes inside */
 
 typedef struct vb_rootfs {
@@ -45,6 +47,13 @@ typedef struct vb_rootfs {
 	size_t nlibs;
 	char libpath[1024];                /* LD_LIBRARY_PATH needed inside ("" when the
 					    * loader's built-in directories suffice) */
+	struct {
+		char program[PATH_MAX];    /* another program on the host (a server the
+					    * agent starts: workload.h programs) ... */
+		char inside[PATH_MAX];     /* ... at VB_ROOTFS_BINDIR/<name> inside */
+	} extra[VB_ROOTFS_MAX_EXTRA];
+	size_t nextra;                     /* their libraries are among libs (needed_by
+					    * VB_ROOTFS_NEEDED_BY_EXTRA(k) for the first) */
 	uint64_t bytes;                    /* bytes copied into the tree */
 	size_t files;                      /* regular files copied */
 } vb_rootfs_t;
@@ -56,6 +65,25 @@ typedef struct vb_rootfs {
  * @err naming the library not found and who needs it.
  */
 int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err);
+
+/* A library's needed_by when extra program @k asked for it. */
+#define VB_ROOTFS_NEEDED_BY_EXTRA(k) (-2 - (int)(k))
+
+/*
+ * Add @program (an absolute host path: a server the agent starts) to the
+ * resolved @rf: copied to VB_ROOTFS_BINDIR/<its name>, the libraries of
+ * its closure that @rf lacks added (same interpreter required), the
+ * library path made again.  Before vb_rootfs_assemble; 0, or -1 with @err
+ * (a name taken, another interpreter, too many programs or libraries).
+ */
+int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err);
+
+/*
+ * Assemble the resolved @rf (vb_rootfs_resolve, vb_rootfs_add_program)
+ * in a new private directory, as vb_rootfs_build does.
+ */
+int vb_rootfs_assemble(vb_rootfs_t *rf, const char *parent, const char *const *mounts,
+		       size_t nmounts, vb_error_t *err);
 
 /*
  * Resolve @program and assemble the tree in a new private directory

@@ -125,12 +125,17 @@ static size_t tree_files(const vb_rootfs_t *rf, const char *inside[], const char
 		inside[n] = rf->libs[i].path;
 		src[n++] = rf->libs[i].path;
 	}
+	for (i = 0; i < rf->nextra; i++) {
+		inside[n] = rf->extra[i].inside;
+		src[n++] = rf->extra[i].program;
+	}
 	return n;
 }
 
 int vb_rootfs_tar(const vb_rootfs_t *rf, int fd, vb_error_t *err)
 {
-	const char *inside[VB_ROOTFS_MAX_LIBS + 2], *src[VB_ROOTFS_MAX_LIBS + 2];
+	const char *inside[VB_ROOTFS_MAX_LIBS + VB_ROOTFS_MAX_EXTRA + 2],
+		   *src[VB_ROOTFS_MAX_LIBS + VB_ROOTFS_MAX_EXTRA + 2];
 	struct archive *a = archive_write_new();
 	struct archive_entry *ae = archive_entry_new();
 	dirset_t dirs = { calloc(TAR_MAX_DIRS, PATH_MAX), 0 };
@@ -175,7 +180,8 @@ out:
 
 int vb_rootfs_hash(const vb_rootfs_t *rf, uint64_t *hash, vb_error_t *err)
 {
-	const char *inside[VB_ROOTFS_MAX_LIBS + 2], *src[VB_ROOTFS_MAX_LIBS + 2];
+	const char *inside[VB_ROOTFS_MAX_LIBS + VB_ROOTFS_MAX_EXTRA + 2],
+		   *src[VB_ROOTFS_MAX_LIBS + VB_ROOTFS_MAX_EXTRA + 2];
 	static const char version[] = "vbench rootfs tar 1";
 	size_t n = tree_files(rf, inside, src), i;
 	uint64_t h = vb_cachefile_fnv1a64(VB_FNV_INIT, version, sizeof(version));
