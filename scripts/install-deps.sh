@@ -3,11 +3,13 @@
 # Idempotent: installs nothing when everything is present.  Needs root.
 #
 #   scripts/install-deps.sh [GROUP]...   also the optional groups:
-#     engines    podman and netavark, for the `podman` environment and its
-#                tests (rootful, daemonless; about 20 MB, 10-20 s here).
+#     engines    podman, netavark and iptables, for the `podman` environment
+#                and its tests (rootful, daemonless; about 20 MB, 10-20 s here).
 #                netavark is only a Recommends, but `podman info` fails
 #                without it ("could not find netavark") once podman's
-#                storage has chosen it as network backend.  Docker is not
+#                storage has chosen it as network backend; it needs
+#                iptables for podman:nat's published port (made inside a
+#                private namespace, never the host's).  Docker is not
 #                installed: it needs a running daemon, which is the host's
 #                business (the `docker` tests skip without one)
 #     fuzz       clang and its libFuzzer runtime (make fuzz)
@@ -20,7 +22,7 @@ qemu-system-x86 qemu-utils busybox-static crun runc fio likwid iperf3 sockperf i
 
 for g in "$@"; do
 	case "$g" in
-	engines) PKGS="$PKGS podman netavark" ;;
+	engines) PKGS="$PKGS podman netavark iptables" ;;
 	fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
 	valgrind) PKGS="$PKGS valgrind" ;;
 	*)

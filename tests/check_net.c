@@ -439,6 +439,13 @@ START_TEST(test_run_bare_container)
 		ck_assert_uint_eq(ok, 2);
 		/* its mode host: --network host, the loopback */
 		assert_two_ok(doc, "podman:host", "net.rr");
+		/* its default network with a published port, made by podman in a
+		 * namespace of vbench's: the host's rule set unchanged (below) */
+		for (i = 0; i < 3; i++)
+			assert_two_ok(doc, "podman:nat", wl[i]);
+		net = json_object_get(vb_test_env_rec(doc, "podman:nat"), "network");
+		ck_assert_ptr_nonnull(
+		    strstr(json_string_value(json_object_get(net, "path")), "default network"));
 		net = json_object_get(vb_test_env_rec(doc, "podman:host"), "network");
 		ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
 		net = json_object_get(vb_test_env_rec(doc, "podman"), "network");
@@ -537,7 +544,7 @@ START_TEST(test_run_bare_container)
 	ck_assert_msg(!strcmp(before, after), "after SIGINT:\n%s", after);
 	free(after);
 	snprintf(dir, sizeof(dir), "%s/kill", tmpdir);
-	pid = net_run_bg("bare,container", dir);
+	pid = net_run_bg(have_podman ? "bare,container,podman" : "bare,container", dir);
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(vb_test_reap(pid), 256 + SIGKILL);
 	rc = vb_test_vbench(NULL, &out, &err, "clean", NULL);

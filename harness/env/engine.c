@@ -77,6 +77,7 @@ typedef struct engine_priv {
 	pid_t monitor_pid;           /* its parent: conmon, containerd-shim */
 	uint64_t client_pss, monitor_pss; /* what the engine adds on the host */
 	char *rm_argv[10];
+	vb_netpath_t net;            /* mode nat: the private namespace the engine client runs in */
 } engine_priv_t;
 
 /* ==== probe ============================================================== */
@@ -305,7 +306,11 @@ static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 	ARG("--hostname");
 	FMT("vbench-%s", p->d->name);
 	ARG("--network");
-	ARG(vb_netpath_is_host(env) ? "host" : "none");
+	ARG(vb_netpath_is_host(env) ? "host" : vb_netpath_is_nat(env) ? "bridge" : "none");
+	if (vb_netpath_is_nat(env)) { /* the engine's default network, a published port */
+		ARG("--publish");
+		ARG(vb_netpath_publish_arg());
+	}
 	ARG("--cgroupns");
 	ARG("private");
 	if (p->cpus[0]) {
@@ -402,6 +407,13 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *er
 		.stderr_path = p->log,
 		.cpus = env->cfg->env_cpus,
 	};
+
+	if (vb_netpath_is_nat(env)) { /* the client and its network in a namespace of vbench's */
+		if (!p->net.up && vb_netpath_private(&p->net, err) < 0)
+			return vb_error_prefix(err, "%s", p->d->name);
+		sp.child_hook = vb_netpath_join;
+		sp.hook_arg = &p->net.client_ns;
+	}
 
 	for (i = 0, off = 0; i < n && off < sizeof(p->command); i++)
 		off += (size_t)snprintf(p->command + off, sizeof(p->command) - off, "%s%s",
@@ -508,6 +520,7 @@ static void engine_cleanup(vb_env_t *env)
 	keep_log(p, env->cfg->log_fd);
 	if (p->dir_res)
 		vb_undo_release(p->dir_res);
+	vb_netpath_down(&p->net);
 	free(p);
 	env->priv = NULL;
 }
@@ -555,7 +568,7 @@ static json_t *engine_describe(vb_env_t *env)
 		      env->have_cg ? vb_cgroup_to_json(&env->cg)
 				   : json_pack("{s:b,s:s}", "enforced", 0, "how", "not enforced"),
 		      "enforced_by", enforced, "hostname", host, "network",
-		      vb_netpath_is_host(env) ? "host" : "none", "namespaces", "pid", "mount",
+		      vb_netpath_is_host(env) ? "host" : vb_netpath_is_nat(env) ? "bridge" : "none", "namespaces", "pid", "mount",
 		      vb_netpath_ns_name(env), "uts", "ipc", "cgroup",
 		      "hardening",
 		      "capabilities", vb_ct_caps_json(p->caps), "capabilities_why", p->caps_why,
@@ -568,19 +581,29 @@ static json_t *engine_describe(vb_env_t *env)
 
 /* ==== the network ======================================================= */
 
-/* none (the first: no network, the engine's default network with a
- * published port is still to come) and host (--network host). */
-static const char *const engine_net_modes[] = { "none", "host", NULL };
+/* none (the first: --network none), host (--network host) and, for
+ * podman, nat: its default network with a published port, made by podman
+ * itself (netavark) in a private namespace (vb_netpath_private).
+ * Docker's daemon makes its networks in its own namespace, the host's:
+ * that mode would change the host's rule set, so docker has none. */
+static const char *const podman_net_modes[] = { "none", "nat", "host", NULL };
+static const char *const docker_net_modes[] = { "none", "host", NULL };
 
 static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 {
+	engine_priv_t *p = env->priv;
+
 	if (vb_netpath_is_host(env)) {
 		vb_netpath_host_path(np);
 		return 0;
 	}
+	if (vb_netpath_is_nat(env) && p && p->net.up) {
+		vb_netpath_engine_path(&p->net, p->d->name, np);
+		return 0;
+	}
 	return vb_error_set(err, VB_EUNAVAIL, 0,
-			    "started with --network none: no path into the engine's default network "
-			    "yet (issue #15); %s:host measures the host's network",
+			    "started with --network none: its network modes (%s:MODE, --net) measure "
+			    "the engine's networks",
 			    env->ops->name);
 }
 
@@ -591,8 +614,7 @@ static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 #define ENGINE_HOOKS                                                                               \
 	.start = engine_start, .wait_ready = engine_ready, .describe = engine_describe,            \
 	.disk_usage = engine_disk_usage, .stop = engine_stop, .cleanup = engine_cleanup,           \
-	.undo = engine_undo, .undo_key = "engine", .net_path = engine_net_path,                  \
-	.net_modes = engine_net_modes
+	.undo = engine_undo, .undo_key = "engine", .net_path = engine_net_path
 
 const vb_env_ops_t vb_env_docker = {
 	.version = VB_ENV_OPS_VERSION,
@@ -604,6 +626,7 @@ const vb_env_ops_t vb_env_docker = {
 	.caps = VB_ENV_NEEDS_ROOT,
 	.probe = docker_probe,
 	.prepare = docker_prepare,
+	.net_modes = docker_net_modes,
 	ENGINE_HOOKS,
 };
 
@@ -617,5 +640,6 @@ const vb_env_ops_t vb_env_podman = {
 	.caps = VB_ENV_NEEDS_ROOT,
 	.probe = podman_probe,
 	.prepare = podman_prepare,
+	.net_modes = podman_net_modes,
 	ENGINE_HOOKS,
 };

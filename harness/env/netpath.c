@@ -28,7 +28,8 @@
 #define IFNAME "vb0"
 #define NAT_TABLE "vbench"
 #define NAT_PORT "8080"   /* the published port, on the client's side */
-#define SERVER_PORT 5201  /* the server's, in the container (nat mode) */
+#define SERVER_PORT 5201  /* the server's, in the container (nat mode; "5201" in
+			   * vb_netpath_publish_arg) */
 
 const char *const vb_netpath_modes[] = { "bridge", "nat", "host", NULL };
 
@@ -226,6 +227,47 @@ int vb_netpath_tap(vb_netpath_t *n, int *tap_fd, vb_error_t *err)
 		return -1;
 	}
 	return 0;
+}
+
+int vb_netpath_private(vb_netpath_t *n, vb_error_t *err)
+{
+	memset(n, 0, sizeof(*n));
+	n->client_ns = client_namespace(err);
+	if (n->client_ns < 0)
+		return -1;
+	n->up = 1;
+	n->engine = 1;
+	snprintf(n->client_addr, sizeof(n->client_addr), "127.0.0.1");
+	if (ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
+		vb_netpath_down(n);
+		return -1;
+	}
+	return 0;
+}
+
+int vb_netpath_join(void *arg)
+{
+	return join_netns(arg);
+}
+
+void vb_netpath_engine_path(const vb_netpath_t *n, const char *engine, vb_net_path_t *np)
+{
+	np->has_netns = 1;
+	np->netns_fd = n->client_ns;
+	snprintf(np->addr, sizeof(np->addr), "127.0.0.1");
+	snprintf(np->path, sizeof(np->path),
+		 "%s's default network (its bridge, a veth pair, the published port 127.0.0.1:%s "
+		 "by destination NAT), made by %s in a private namespace vbench gives it and the "
+		 "client",
+		 engine, NAT_PORT, engine);
+	np->connect_port = (unsigned)atoi(NAT_PORT);
+	np->listen_port = SERVER_PORT;
+}
+
+const char *vb_netpath_publish_arg(void)
+{
+	return "127.0.0.1:" NAT_PORT ":5201";
 }
 
 const char *vb_netpath_guest_cidr(void)

@@ -42,6 +42,7 @@ typedef struct vb_netpath {
 	int client_ns;        /* the client's namespace (-1 none) */
 	int nat;              /* with the published port */
 	int tap;              /* a tap device (a VM's), not a veth pair */
+	int engine;           /* an engine's own network in it (vb_netpath_private) */
 	int up;
 } vb_netpath_t;
 
@@ -80,6 +81,22 @@ void vb_netpath_path(const vb_netpath_t *n, vb_net_path_t *np);
  * (VB_EUNAVAIL) and nothing left.
  */
 int vb_netpath_tap(vb_netpath_t *n, int *tap_fd, vb_error_t *err);
+
+/*
+ * An empty private namespace (its loopback up) for a container engine
+ * client that makes its own network there (podman's netavark: a bridge, a
+ * veth pair, the published port's rules), joined by the client's child
+ * through vb_netpath_join (a vb_spawn_t child_hook, @arg the descriptor's
+ * address); the client of the workloads connects from it.  Everything the
+ * engine made there goes with the namespace.  0, or -1 with @err.
+ */
+int vb_netpath_private(vb_netpath_t *n, vb_error_t *err);
+int vb_netpath_join(void *arg);
+
+/* The engine's published port as a path: 127.0.0.1:8080 in the namespace
+ * to the server's 5201; and its `--publish` argument. */
+void vb_netpath_engine_path(const vb_netpath_t *n, const char *engine, vb_net_path_t *np);
+const char *vb_netpath_publish_arg(void);
 
 /* The instance's end of a pair or tap, ADDR/LEN: 198.18.0.2/30. */
 const char *vb_netpath_guest_cidr(void);
