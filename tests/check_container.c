@@ -204,6 +204,27 @@ START_TEST(test_resolve_agent)
 }
 END_TEST
 
+/* Run @prog @arg chrooted into @dir (root only), its output discarded: its
+ * wait status, 0 when it exited 0. */
+static int run_in_tree(const char *dir, const char *prog, const char *arg)
+{
+	int status, fd;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (chroot(dir) < 0 || chdir("/") < 0)
+			_exit(120);
+		execv(prog, (char *[]){ (char *)prog, (char *)arg, NULL });
+		_exit(121);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
 START_TEST(test_build_tree)
 {
 	const char *mounts[] = { "/var/tmp/vbench-ctest-scratch/x/../data" };
@@ -211,10 +232,9 @@ START_TEST(test_build_tree)
 	char dir[PATH_MAX];
 	vb_error_t err;
 	struct stat st;
-	int status, fd;
+	int status;
 	json_t *j;
 	size_t i;
-	pid_t pid;
 
 	ck_assert_ptr_nonnull(rf);
 	ck_assert(tmpdir[0]);
@@ -240,20 +260,8 @@ START_TEST(test_build_tree)
 	json_decref(j);
 	/* The agent runs in the tree (chroot needs root). */
 	if (geteuid() == 0) {
-		pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0) {
-			fd = open("/dev/null", O_WRONLY);
-			dup2(fd, 1);
-			dup2(fd, 2);
-			if (chroot(rf->dir) < 0 || chdir("/") < 0)
-				_exit(120);
-			execv(rf->inside, (char *[]){ rf->inside, "list", NULL });
-			_exit(121);
-		}
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			      "agent in the tree: status 0x%x", status);
+		status = run_in_tree(rf->dir, rf->inside, "list");
+		ck_assert_msg(status == 0, "agent in the tree: status 0x%x", status);
 	} else {
 		fprintf(stderr, "SKIP part of %s: chroot needs root\n", __func__);
 	}
@@ -283,9 +291,8 @@ START_TEST(test_extra_program)
 	uint64_t h0, h1;
 	size_t nlibs, i, extra_libs = 0;
 	vb_error_t err;
-	int status, fd;
+	int status;
 	json_t *j;
-	pid_t pid;
 
 	ck_assert_ptr_nonnull(rf);
 	ck_assert_int_eq(vb_rootfs_resolve(rf, agent, &err), 0);
@@ -318,20 +325,8 @@ START_TEST(test_extra_program)
 	ck_assert(is_file(rf->dir, rf->extra[0].inside));
 	ck_assert_uint_eq(count_files(rf->dir), rf->nlibs + 3);
 	if (geteuid() == 0) { /* it runs in the tree with what was copied */
-		pid = fork();
-		ck_assert_int_ge(pid, 0);
-		if (pid == 0) {
-			fd = open("/dev/null", O_WRONLY);
-			dup2(fd, 1);
-			dup2(fd, 2);
-			if (chroot(rf->dir) < 0 || chdir("/") < 0)
-				_exit(120);
-			execv(rf->extra[0].inside, (char *[]){ rf->extra[0].inside, "/", NULL });
-			_exit(121);
-		}
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "ls in the tree: 0x%x",
-			      status);
+		status = run_in_tree(rf->dir, rf->extra[0].inside, "/");
+		ck_assert_msg(status == 0, "ls in the tree: status 0x%x", status);
 	}
 	vb_rootfs_destroy(rf);
 	free(rf);

@@ -125,11 +125,11 @@ static int client_namespace(vb_error_t *err)
 	return fd;
 }
 
-int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err)
+/* The start of every path: @n reset, the client's namespace made, its
+ * loopback up, the fixed addresses named.  0, or -1 with @err and nothing
+ * left. */
+static int begin(vb_netpath_t *n, vb_error_t *err)
 {
-	static const char client_cidr[] = CLIENT_ADDR "/30", ct_cidr[] = CT_ADDR "/30";
-	char peer[64];
-
 	memset(n, 0, sizeof(*n));
 	n->client_ns = client_namespace(err);
 	if (n->client_ns < 0)
@@ -138,6 +138,21 @@ int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err)
 	snprintf(n->ifname, sizeof(n->ifname), IFNAME);
 	snprintf(n->client_addr, sizeof(n->client_addr), CLIENT_ADDR);
 	snprintf(n->ct_addr, sizeof(n->ct_addr), CT_ADDR);
+	if (ip(n->client_ns, "the client's namespace", err,
+	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
+		vb_netpath_down(n);
+		return -1;
+	}
+	return 0;
+}
+
+int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err)
+{
+	static const char client_cidr[] = CLIENT_ADDR "/30", ct_cidr[] = CT_ADDR "/30";
+	char peer[64];
+
+	if (begin(n, err) < 0)
+		return -1;
 	/* made in the container's namespace, its peer put in the client's
 	 * (a path to our descriptor: no other process's PID is named) */
 	snprintf(peer, sizeof(peer), "/proc/%d/fd/%d", (int)getpid(), n->client_ns);
@@ -148,8 +163,6 @@ int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err)
 	       (const char *const[]){ "addr", "add", client_cidr, "dev", IFNAME, NULL }) < 0 ||
 	    ip(n->client_ns, "the client's namespace", err,
 	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
-	    ip(n->client_ns, "the client's namespace", err,
-	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0 ||
 	    ip(netns_fd, "the container", err,
 	       (const char *const[]){ "addr", "add", ct_cidr, "dev", IFNAME, NULL }) < 0 ||
 	    ip(netns_fd, "the container", err,
@@ -203,23 +216,15 @@ int vb_netpath_tap(vb_netpath_t *n, int *tap_fd, vb_error_t *err)
 	static const char client_cidr[] = CLIENT_ADDR "/30";
 
 	*tap_fd = -1;
-	memset(n, 0, sizeof(*n));
-	n->client_ns = client_namespace(err);
-	if (n->client_ns < 0)
+	if (begin(n, err) < 0)
 		return -1;
-	n->up = 1;
 	n->tap = 1;
-	snprintf(n->ifname, sizeof(n->ifname), IFNAME);
-	snprintf(n->client_addr, sizeof(n->client_addr), CLIENT_ADDR);
-	snprintf(n->ct_addr, sizeof(n->ct_addr), CT_ADDR);
 	*tap_fd = open_tap(n->client_ns, err);
 	if (*tap_fd < 0 ||
 	    ip(n->client_ns, "the client's namespace", err,
 	       (const char *const[]){ "addr", "add", client_cidr, "dev", IFNAME, NULL }) < 0 ||
 	    ip(n->client_ns, "the client's namespace", err,
-	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0 ||
-	    ip(n->client_ns, "the client's namespace", err,
-	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
+	       (const char *const[]){ "link", "set", IFNAME, "up", NULL }) < 0) {
 		if (*tap_fd >= 0)
 			close(*tap_fd);
 		*tap_fd = -1;
@@ -231,18 +236,10 @@ int vb_netpath_tap(vb_netpath_t *n, int *tap_fd, vb_error_t *err)
 
 int vb_netpath_private(vb_netpath_t *n, vb_error_t *err)
 {
-	memset(n, 0, sizeof(*n));
-	n->client_ns = client_namespace(err);
-	if (n->client_ns < 0)
+	if (begin(n, err) < 0)
 		return -1;
-	n->up = 1;
 	n->engine = 1;
 	snprintf(n->client_addr, sizeof(n->client_addr), "127.0.0.1");
-	if (ip(n->client_ns, "the client's namespace", err,
-	       (const char *const[]){ "link", "set", "lo", "up", NULL }) < 0) {
-		vb_netpath_down(n);
-		return -1;
-	}
 	return 0;
 }
 
