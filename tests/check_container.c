@@ -303,7 +303,12 @@ START_TEST(test_extra_program)
 	ck_assert_str_eq(rf->extra[0].inside, VB_ROOTFS_BINDIR "/ls");
 	for (i = nlibs; i < rf->nlibs; i++) /* ls's own (libselinux on Debian), tagged */
 		extra_libs += rf->libs[i].needed_by == VB_ROOTFS_NEEDED_BY_EXTRA(0);
-	ck_assert_uint_eq(extra_libs, rf->nlibs - nlibs);
+	ck_assert_uint_ge(extra_libs, 1);
+	for (i = nlibs; i < rf->nlibs; i++) /* libselinux asks for libpcre2 on Debian: named */
+		if (strstr(rf->libs[i].path, "libpcre2-8") && i > 0) {
+			ck_assert_int_ge(rf->libs[i].needed_by, 0);
+			ck_assert_ptr_nonnull(strstr(rf->libs[rf->libs[i].needed_by].path, "libselinux"));
+		}
 	for (i = 0; i < rf->nlibs; i++) /* each library once */
 		for (size_t k = i + 1; k < rf->nlibs; k++)
 			ck_assert_str_ne(rf->libs[i].path, rf->libs[k].path);

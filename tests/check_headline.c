@@ -157,6 +157,36 @@ START_TEST(test_csv_group_rows)
 }
 END_TEST
 
+/* Without a baseline no group has a figure: "no ratio (no baseline)",
+ * never "undecided (too few repetitions)" (which a review found the
+ * "not measured" change made of it). */
+START_TEST(test_no_baseline)
+{
+	json_t *run = vb_test_load_fixture("tests/fixtures/run-bare-container.json"), *sum, *r,
+	       *keep = json_array(), *envs = json_array(), *lines, *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(run, "repetitions"), i, r)
+		if (strcmp(json_string_value(json_object_get(r, "env")), "bare"))
+			json_array_append(keep, r);
+	json_object_set_new(run, "repetitions", keep);
+	json_array_foreach(json_object_get(run, "environments"), i, r)
+		if (!json_is_true(json_object_get(r, "baseline")))
+			json_array_append(envs, r);
+	json_object_set_new(run, "environments", envs);
+	sum = vb_test_summarize(run);
+	json_array_foreach(json_object_get(sum, "groups"), i, g)
+		ck_assert_uint_eq(json_object_size(json_object_get(g, "envs")), 0);
+	lines = vb_table_headline(sum);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_array_get(lines, 1)),
+				     "container (namespaces+cgroups (vbench runtime)) no ratio (no "
+				     "baseline) overall"));
+	json_decref(lines);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 /* One repetition a side gives no figure: the headline and the verdict
  * lines say "undecided (too few repetitions)", never "no baseline" (they
  * did, with bare in the run). */
@@ -202,6 +232,7 @@ Suite *vb_suite_headline(void)
 	tcase_add_test(tc, test_unavailable_only_once);
 	tcase_add_test(tc, test_csv_group_rows);
 	tcase_add_test(tc, test_one_repetition);
+	tcase_add_test(tc, test_no_baseline);
 	suite_add_tcase(s, tc);
 	return s;
 }

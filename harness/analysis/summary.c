@@ -423,7 +423,8 @@ static json_t *group_env_json(ctx_t *c, const json_t *wls, size_t ei, size_t g)
 		indicative |= c->indicative[cell];
 		nmin = c->nmin[cell] < nmin ? c->nmin[cell] : nmin;
 	}
-	if (!k && !excluded && !recorded) /* nothing measured: no figure at all */
+	/* nothing measured, or nothing to compare with: no figure at all */
+	if (!k && !excluded && (!recorded || !c->baseline))
 		goto done;
 	gm = vb_geomean(pts, k);
 	vb_geomean_replicates(reps, k, c->B, gr);

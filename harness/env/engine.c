@@ -177,6 +177,10 @@ static void remove_container(void *arg)
 	engine_priv_t *p = arg;
 	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
 
+	if (p->net.up) { /* its network's teardown where podman made it, never the host's */
+		o.child_hook = vb_netpath_join;
+		o.hook_arg = &p->net.client_ns;
+	}
 	vb_proc_run_quiet(p->rm_argv, &o);
 	monitor_gone(p, 3000);
 }
@@ -187,7 +191,37 @@ static void remove_container(void *arg)
  * after vbench's SIGKILL; its agent then waits on a stdin nobody writes. */
 static json_t *undo_record(const engine_priv_t *p)
 {
-	return json_pack("{s:s,s:s,s:s}", "undo", "engine", "engine", p->d->name, "id", p->name);
+	json_t *r = json_pack("{s:s,s:s,s:s}", "undo", "engine", "engine", p->d->name, "id", p->name);
+
+	if (r && p->net.up) /* its network in a private namespace: removed from there */
+		json_object_set_new(r, "netns", json_string("private"));
+	return r;
+}
+
+/* The network namespace of container @id's monitor (conmon), found through
+ * @engine's inspect and checked to be a conmon, opened into *@fd (-1 when
+ * there is none: the container is gone).  For `vbench clean` of a
+ * container whose network podman made in a private namespace: its removal
+ * must tear that down there, not in the host's. */
+static void monitor_netns(const char *engine, const char *id, int *fd)
+{
+	char *argv[] = { (char *)engine, "inspect", "--format", "{{.State.ConmonPid}}",
+			 (char *)id, NULL };
+	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
+	char out[64], path[64], *comm;
+	long pid;
+
+	*fd = -1;
+	if (vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, NULL) != 0 ||
+	    (pid = strtol(out, NULL, 10)) <= 1)
+		return;
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	comm = vb_read_file(path, 64, 1, NULL);
+	if (comm && !strcmp(comm, "conmon")) {
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	free(comm);
 }
 
 /* `vbench clean` after a kill (env.h undo; docker and podman share the key
@@ -202,7 +236,7 @@ static int engine_undo(const json_t *rec, const char *run_id, char *msg, size_t 
 	char *argv[8] = { path, NULL };
 	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
 	size_t n = 1, i;
-	int rc;
+	int rc, ns = -1;
 
 	if (en && !strcmp(en, vb_engine_docker.name))
 		d = &vb_engine_docker;
@@ -226,7 +260,16 @@ static int engine_undo(const json_t *rec, const char *run_id, char *msg, size_t 
 		argv[n++] = (char *)d->rm_args[i];
 	argv[n++] = (char *)id;
 	argv[n] = NULL;
+	if (json_object_get(rec, "netns")) { /* podman:nat: from its own namespace */
+		monitor_netns(path, id, &ns);
+		if (ns >= 0) {
+			o.child_hook = vb_netpath_join;
+			o.hook_arg = &ns;
+		}
+	}
 	rc = vb_proc_run_quiet(argv, &o);
+	if (ns >= 0)
+		close(ns);
 	snprintf(msg, len, "%s container %s (`%s rm -f`%s)", d->name, id, d->name,
 		 rc == 0 ? "" : ": it exited non-zero");
 	return 0;
@@ -394,6 +437,18 @@ static int adopt_container(vb_env_t *env, engine_priv_t *p, vb_error_t *err)
 	return 0;
 }
 
+/* Whether firewalld runs here (`firewall-cmd --state` says "running";
+ * without firewall-cmd there is no firewalld). */
+static int firewalld_runs(void)
+{
+	char path[PATH_MAX];
+	char *argv[] = { path, "--state", NULL };
+	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
+
+	return vb_proc_which("firewall-cmd", path, sizeof(path)) == 0 &&
+	       vb_proc_run_quiet(argv, &o) == 0;
+}
+
 /* Launch `ENGINE run` once (with the capabilities kept when @with_caps),
  * its `ENGINE rm -f NAME` registered.  0, or -1 with @err. */
 static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *err)
@@ -409,6 +464,12 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *er
 	};
 
 	if (vb_netpath_is_nat(env)) { /* the client and its network in a namespace of vbench's */
+		if (firewalld_runs())
+			return vb_error_set(err, VB_EUNAVAIL, 0,
+					    "%s: firewalld runs on this host: netavark would add the "
+					    "container network to its trusted zone over D-Bus, which no "
+					    "network namespace keeps from the host's firewall",
+					    env->name);
 		if (!p->net.up && vb_netpath_private(&p->net, err) < 0)
 			return vb_error_prefix(err, "%s", p->d->name);
 		sp.child_hook = vb_netpath_join;
@@ -601,6 +662,8 @@ static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 		vb_netpath_engine_path(&p->net, p->d->name, np);
 		return 0;
 	}
+	if (vb_netpath_is_nat(env))
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: its network is not up", env->name);
 	return vb_error_set(err, VB_EUNAVAIL, 0,
 			    "started with --network none: its network modes (%s:MODE, --net) measure "
 			    "the engine's networks",

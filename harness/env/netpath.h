@@ -88,7 +88,9 @@ int vb_netpath_tap(vb_netpath_t *n, int *tap_fd, vb_error_t *err);
  * veth pair, the published port's rules), joined by the client's child
  * through vb_netpath_join (a vb_spawn_t child_hook, @arg the descriptor's
  * address); the client of the workloads connects from it.  Everything the
- * engine made there goes with the namespace.  0, or -1 with @err.
+ * engine made in the namespace goes with it; what it asks over D-Bus (a
+ * firewalld) is the host's, so the caller refuses a host with firewalld.
+ * 0, or -1 with @err.
  */
 int vb_netpath_private(vb_netpath_t *n, vb_error_t *err);
 int vb_netpath_join(void *arg);

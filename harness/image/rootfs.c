@@ -35,7 +35,7 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 {
 	char real[PATH_MAX];
 
-	rf->nlibs = 0;
+	rf->nlibs = rf->nextra = 0;
 	rf->interp[0] = rf->libpath[0] = '\0';
 	if (!realpath(program, real))
 		return vb_error_sys(err, "program %s", program);
@@ -96,7 +96,15 @@ int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 			goto out;
 		}
 		rf->libs[rf->nlibs] = libs[i];
-		rf->libs[rf->nlibs++].needed_by = VB_ROOTFS_NEEDED_BY_EXTRA(rf->nextra);
+		if (libs[i].needed_by < 0) /* the program's own */
+			rf->libs[rf->nlibs].needed_by = VB_ROOTFS_NEEDED_BY_EXTRA(rf->nextra);
+		else /* a library's: where that one is in the merged list (found before it) */
+			for (k = 0; k < rf->nlibs; k++)
+				if (!strcmp(rf->libs[k].path, libs[libs[i].needed_by].path)) {
+					rf->libs[rf->nlibs].needed_by = (int)k;
+					break;
+				}
+		rf->nlibs++;
 	}
 	if (!rf->interp[0] && interp[0])
 		snprintf(rf->interp, sizeof(rf->interp), "%s", interp);

@@ -53,7 +53,8 @@ typedef struct vb_rootfs {
 		char inside[PATH_MAX];     /* ... at VB_ROOTFS_BINDIR/<name> inside */
 	} extra[VB_ROOTFS_MAX_EXTRA];
 	size_t nextra;                     /* their libraries are among libs (needed_by
-					    * VB_ROOTFS_NEEDED_BY_EXTRA(k) for the first) */
+					    * VB_ROOTFS_NEEDED_BY_EXTRA(k) for those program k
+					    * itself needs) */
 	uint64_t bytes;                    /* bytes copied into the tree */
 	size_t files;                      /* regular files copied */
 } vb_rootfs_t;
