@@ -663,7 +663,7 @@ START_TEST(test_run_hosted)
 	before = net_state();
 	snprintf(dir, sizeof(dir), "%s/vm", tmpdir);
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,hosted", "--workload",
-			    "net.rr,net.stream", "--profile", "test", "--reps", "2", "--out", dir, NULL);
+			    "net.*", "--profile", "test", "--reps", "2", "--out", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
 	free(err);
@@ -684,6 +684,8 @@ START_TEST(test_run_hosted)
 	/* mode tap: a tap in the client's private namespace, routed */
 	assert_two_ok(doc, "hosted:tap", "net.rr");
 	assert_two_ok(doc, "hosted:tap", "net.stream");
+	assert_two_ok(doc, "hosted:tap", "net.crr");
+	assert_two_ok(doc, "hosted", "net.crr");
 	net = json_object_get(vb_test_env_rec(doc, "hosted:tap"), "network");
 	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "198.18.0.2");
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(net, "path")), "tap device"));
