@@ -169,6 +169,7 @@ LIB_SRCS += workloads/io_randread.c
 LIB_SRCS += workloads/io_randwrite.c
 LIB_SRCS += workloads/io_fsync.c
 LIB_SRCS += workloads/net_common.c
+LIB_SRCS += workloads/app_common.c
 LIB_SRCS += workloads/net_stream.c
 LIB_SRCS += workloads/net_rr.c
 
@@ -206,6 +207,7 @@ TEST_SRCS += tests/check_cpu.c
 TEST_SRCS += tests/check_mem.c
 TEST_SRCS += tests/check_io.c
 TEST_SRCS += tests/check_net.c
+TEST_SRCS += tests/check_app.c
 TEST_SRCS += tests/check_counters.c
 TEST_SRCS += tests/check_hostinfo.c
 TEST_SRCS += tests/check_options.c

@@ -27,6 +27,7 @@
 	X(mem)         \
 	X(io)          \
 	X(net)         \
+	X(app)         \
 	X(counters)    \
 	X(hostinfo)    \
 	X(options)     \

@@ -1,0 +1,222 @@
+/*
+ * app_common.c - a server the agent runs for an application workload
+ * (app_common.h).
+ */
+#include "workloads/app_common.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+
+int vb_app_free_port(const char *addr, unsigned *port, vb_error_t *err)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd;
+
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		return vb_error_set(err, VB_EUSAGE, 0, "'%s' is not an IPv4 address", addr);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return vb_error_set(err, VB_ESYS, errno, "a free TCP port on %s", addr);
+	}
+	close(fd);
+	*port = ntohs(a.sin_port);
+	return 0;
+}
+
+int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
+{
+	pid_t parent = getpid(), pid;
+	int null, ep[2], e = 0, st;
+	ssize_t n;
+
+	memset(a, 0, sizeof(*a));
+	if (!argv[0] || argv[0][0] != '/')
+		return vb_error_set(err, VB_EUSAGE, 0, "server program '%s' is not an absolute path",
+				    argv[0] ? argv[0] : "");
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0)
+		return vb_error_set(err, VB_ESYS, errno, "open /dev/null");
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		close(null);
+		return vb_error_set(err, VB_ESYS, errno, "start %s", argv[0]);
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(null);
+		close(ep[0]);
+		close(ep[1]);
+		return vb_error_set(err, VB_ESYS, errno, "start %s", argv[0]);
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(127);
+		/* nothing of the agent's but the exec pipe (close-on-exec): an
+		 * inherited listening socket would pass for the server's own */
+		if (ep[1] > 3)
+			close_range(3, (unsigned)ep[1] - 1, 0);
+		close_range((unsigned)ep[1] + 1, ~0u, 0);
+		execv(argv[0], argv);
+		e = errno;
+		(void)!write(ep[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close(null);
+	close(ep[1]);
+	/* until the exec: only then are the agent's descriptors gone */
+	while ((n = read(ep[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (n > 0) {
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		return vb_error_set(err, VB_EUNAVAIL, e, "start %s", argv[0]);
+	}
+	a->pid = pid;
+	return 0;
+}
+
+/* The inode of the LISTEN socket on TCP @port in /proc/net/tcp, or 0. */
+static unsigned long listen_inode(unsigned port)
+{
+	char line[512];
+	unsigned lport, state;
+	unsigned long inode;
+	FILE *f = fopen("/proc/net/tcp", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		/* "  sl  local_address rem_address   st tx_queue:rx_queue tr:tm->when
+		 *  retrnsmt   uid  timeout inode" */
+		if (sscanf(line, " %*u: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %*x %*u %*u %lu", &lport,
+			   &state, &inode) == 3 &&
+		    lport == port && state == 0x0A) {
+			fclose(f);
+			return inode;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Whether process @pid has socket inode @inode open. */
+static int owns_socket(pid_t pid, unsigned long inode)
+{
+	char dir[64], path[320], link[64], want[64];
+	struct dirent *de;
+	ssize_t n;
+	int found = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	d = opendir(dir);
+	while (d && !found && (de = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%.256s", dir, de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = !strcmp(link, want);
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* User + system CPU time of @pid in ns (/proc/PID/stat), 0 when unknown. */
+static uint64_t cpu_of(pid_t pid)
+{
+	char path[64], *s, *p;
+	unsigned long ut, st;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t ns = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	s = vb_read_file(path, 4096, 1, NULL);
+	p = s ? strrchr(s, ')') : NULL; /* the command may hold spaces */
+	if (p && hz > 0 &&
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
+		ns = (uint64_t)(ut + st) * (1000000000ull / (uint64_t)hz);
+	free(s);
+	return ns;
+}
+
+int vb_app_wait_listening(vb_app_t *a, unsigned port, int timeout_ms, vb_error_t *err)
+{
+	uint64_t end = vb_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	unsigned long inode;
+	int st;
+
+	while (vb_now_ns() < end) {
+		if (waitpid(a->pid, &st, WNOHANG) == a->pid) {
+			a->pid = 0;
+			return vb_error_set(err, VB_ECHECK, 0,
+					    "the server exited before it listened (%s %d)",
+					    WIFEXITED(st) ? "exit" : "signal",
+					    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		}
+		inode = listen_inode(port);
+		if (inode && owns_socket(a->pid, inode)) {
+			a->port = port;
+			a->cpu0 = cpu_of(a->pid);
+			return 0;
+		}
+		if (inode) /* listening, but not the server: another program took it */
+			return vb_error_set(err, VB_ECHECK, 0,
+					    "TCP port %u listens, but not in the server (pid %d)", port,
+					    (int)a->pid);
+		usleep(10000);
+	}
+	return vb_error_set(err, VB_ETIMEOUT, 0, "the server did not listen on TCP port %u within %d ms",
+			    port, timeout_ms);
+}
+
+uint64_t vb_app_cpu_ns(const vb_app_t *a)
+{
+	uint64_t now = a->pid > 0 ? cpu_of(a->pid) : 0;
+
+	return now > a->cpu0 ? now - a->cpu0 : 0;
+}
+
+void vb_app_stop(vb_app_t *a, int timeout_ms)
+{
+	int i, st;
+
+	if (a->pid <= 0)
+		return;
+	kill(a->pid, SIGTERM);
+	for (i = 0; i < timeout_ms / 10; i++) {
+		if (waitpid(a->pid, &st, WNOHANG) == a->pid) {
+			a->pid = 0;
+			return;
+		}
+		usleep(10000);
+	}
+	kill(a->pid, SIGKILL);
+	while (waitpid(a->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	a->pid = 0;
+}
