@@ -369,7 +369,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io net counters hostinfo \
+UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io net app counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san
