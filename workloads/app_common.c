@@ -4,43 +4,20 @@
  */
 #include "workloads/app_common.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
-
-int vb_app_free_port(const char *addr, unsigned *port, vb_error_t *err)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd;
-
-	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
-		return vb_error_set(err, VB_EUSAGE, 0, "'%s' is not an IPv4 address", addr);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return vb_error_set(err, VB_ESYS, errno, "a free TCP port on %s", addr);
-	}
-	close(fd);
-	*port = ntohs(a.sin_port);
-	return 0;
-}
 
 int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
 {

@@ -28,13 +28,6 @@ typedef struct vb_app {
 } vb_app_t;
 
 /*
- * A TCP port of IPv4 address @addr ("127.0.0.1") free now, into *@port
- * (the kernel's choice; another program may take it before the server
- * does, which vb_app_wait_listening then finds).  0, or -1 with @err.
- */
-int vb_app_free_port(const char *addr, unsigned *port, vb_error_t *err);
-
-/*
  * Start @argv (argv[0] an absolute path, no shell) as a child of this
  * process that dies with it (PR_SET_PDEATHSIG), its stdin, stdout and
  * stderr on /dev/null, no other descriptor of ours (an inherited socket

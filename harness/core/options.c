@@ -529,6 +529,16 @@ const vb_optspec_t vb_run_cfg_spec = {
 	.seen = note_given,
 };
 
+int vb_run_cfg_selects(const vb_run_cfg_t *cfg, unsigned flags)
+{
+	size_t w;
+
+	for (w = 0; w < cfg->nwl; w++)
+		if ((cfg->wl[w]->flags & flags) == flags)
+			return 1;
+	return 0;
+}
+
 int vb_run_cfg_core_option(const char *name)
 {
 	return !strcmp(name, "--help") || !strcmp(name, "-h") ||

@@ -207,6 +207,10 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_
  * must not declare it again). */
 int vb_run_cfg_core_option(const char *name);
 
+/* Whether a workload selected in @cfg has every flag of @flags (workload.h
+ * VB_W_*: VB_W_NET, a network workload). */
+int vb_run_cfg_selects(const struct vb_run_cfg *cfg, unsigned flags);
+
 /* After parsing: the repetitions (--reps, or --precision with its minimum
  * and maximum; cfg->reps the schedule's rounds) and the contention
  * threshold from the options and the profile.  0, or -1 with @err

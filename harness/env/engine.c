@@ -327,6 +327,13 @@ static int podman_prepare(vb_env_t *env, vb_error_t *err)
 
 /* ==== start ============================================================== */
 
+/* The engine's --network for @env's mode: host, its default network
+ * (bridge: mode nat) or none. */
+static const char *engine_network(const vb_env_t *env)
+{
+	return vb_netpath_is_host(env) ? "host" : vb_netpath_is_nat(env) ? "bridge" : "none";
+}
+
 /* The run command line into @argv (strings in @buf); returns argc. */
 static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 		    char (*buf)[PATH_MAX * 2])
@@ -349,7 +356,7 @@ static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 	ARG("--hostname");
 	FMT("vbench-%s", p->d->name);
 	ARG("--network");
-	ARG(vb_netpath_is_host(env) ? "host" : vb_netpath_is_nat(env) ? "bridge" : "none");
+	ARG(engine_network(env));
 	if (vb_netpath_is_nat(env)) { /* the engine's default network, a published port */
 		ARG("--publish");
 		ARG(vb_netpath_publish_arg());
@@ -629,7 +636,7 @@ static json_t *engine_describe(vb_env_t *env)
 		      env->have_cg ? vb_cgroup_to_json(&env->cg)
 				   : json_pack("{s:b,s:s}", "enforced", 0, "how", "not enforced"),
 		      "enforced_by", enforced, "hostname", host, "network",
-		      vb_netpath_is_host(env) ? "host" : vb_netpath_is_nat(env) ? "bridge" : "none", "namespaces", "pid", "mount",
+		      engine_network(env), "namespaces", "pid", "mount",
 		      vb_netpath_ns_name(env), "uts", "ipc", "cgroup",
 		      "hardening",
 		      "capabilities", vb_ct_caps_json(p->caps), "capabilities_why", p->caps_why,

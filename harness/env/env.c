@@ -55,7 +55,7 @@ const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode)
 	const char *colon = name ? strchr(name, ':') : NULL;
 	const vb_env_ops_t *o;
 	char base[64];
-	size_t k;
+	int k;
 
 	*mode = NULL;
 	if (!colon)
@@ -65,12 +65,30 @@ const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode)
 	memcpy(base, name, (size_t)(colon - name));
 	base[colon - name] = '\0';
 	o = vb_env_find(base);
-	for (k = 0; o && o->net_modes && o->net_modes[k]; k++)
-		if (!strcmp(o->net_modes[k], colon + 1)) {
-			*mode = k ? o->net_modes[k] : NULL;
-			return o;
-		}
-	return NULL;
+	k = o ? vb_env_mode_index(o, colon + 1) : -1;
+	if (k < 0)
+		return NULL;
+	*mode = k ? o->net_modes[k] : NULL;
+	return o;
+}
+
+int vb_env_mode_index(const vb_env_ops_t *o, const char *mode)
+{
+	int k;
+
+	for (k = 0; o->net_modes && o->net_modes[k]; k++)
+		if (!strcmp(o->net_modes[k], mode))
+			return k;
+	return -1;
+}
+
+const char *vb_env_mode_name(const vb_env_ops_t *o, const char *mode, char *buf, size_t len)
+{
+	if (mode)
+		snprintf(buf, len, "%s:%s", o->name, mode);
+	else
+		snprintf(buf, len, "%s", o->name);
+	return buf;
 }
 
 int vb_env_register(const vb_env_ops_t *ops, vb_error_t *err)

@@ -210,6 +210,11 @@ const vb_env_ops_t *vb_env_find(const char *name);
  * first, which is the plain name's).  NULL for a name it does not know.
  */
 const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode);
+/* The index of network mode @mode in @o's net_modes, or -1. */
+int vb_env_mode_index(const vb_env_ops_t *o, const char *mode);
+/* An instance's name: @o's, or "NAME:MODE" for @mode (not NULL), into
+ * @buf.  Returns @buf. */
+const char *vb_env_mode_name(const vb_env_ops_t *o, const char *mode, char *buf, size_t len);
 /* Comma-separated names of all backends (for error messages). */
 const char *vb_env_names(void);
 /* The first backend whose undo hook takes marker records named @key

@@ -21,6 +21,7 @@
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
 #include "harness/env/ct_common.h"
+#include "harness/env/netpath.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
 #include "workloads/workload.h"
@@ -46,17 +47,15 @@ const char *vb_env_tag(const vb_env_t *env, char *buf, size_t len)
 int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err)
 {
 	const vb_env_ops_t *o = env->ops;
-	size_t k, n;
+	int k = mode ? vb_env_mode_index(o, mode) : 0;
+	size_t n;
 
-	for (k = 0; mode && o->net_modes && o->net_modes[k]; k++)
-		if (!strcmp(o->net_modes[k], mode))
-			break;
-	if (mode && (!o->net_modes || !o->net_modes[k]))
+	if (k < 0)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: no network mode '%s'", o->name, mode);
-	if (!mode || !k)
+	if (!k)
 		return 0;
 	env->net_mode = o->net_modes[k];
-	snprintf(env->name, sizeof(env->name), "%s:%s", o->name, env->net_mode);
+	vb_env_mode_name(o, env->net_mode, env->name, sizeof(env->name));
 	n = strlen(env->inst);
 	snprintf(env->inst + n, sizeof(env->inst) - n, "-%s", env->net_mode);
 	return 0;
@@ -284,14 +283,8 @@ static int run_client(const vb_workload_t *w, const vb_net_path_t *np, const vb_
 {
 	int orig = -1, rc;
 
-	if (np->has_netns) {
-		orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (orig < 0 || setns(np->netns_fd, CLONE_NEWNET) < 0) {
-			if (orig >= 0)
-				close(orig);
-			return vb_error_set(cerr, VB_ESYS, errno, "enter the client's network namespace");
-		}
-	}
+	if (np->has_netns && vb_netpath_enter(np->netns_fd, &orig, cerr) < 0)
+		return -1;
 	*cpu = thread_cpu_ns();
 	rc = vb_workload_drive(w,
 			       &(vb_drive_t){ .params = p, .host = np->addr, .port = port,
@@ -299,15 +292,8 @@ static int run_client(const vb_workload_t *w, const vb_net_path_t *np, const vb_
 					      .deadline_ns = deadline },
 			       c, cerr);
 	*cpu = thread_cpu_ns() - *cpu;
-	if (orig >= 0) {
-		if (setns(orig, CLONE_NEWNET) < 0) {
-			/* never go on measuring from a foreign namespace */
-			fprintf(stderr, "vbench: cannot return to its network namespace: %s\n",
-				strerror(errno));
-			abort();
-		}
-		close(orig);
-	}
+	if (orig >= 0)
+		vb_netpath_leave(orig);
 	return rc;
 }
 

@@ -46,13 +46,12 @@ static const char *env_find(const char *name)
 
 static const char *net_mode_find(const char *mode)
 {
-	const vb_env_ops_t *o;
-	size_t i, k;
+	size_t i;
+	int k;
 
 	for (i = 0; i < vb_env_count(); i++)
-		for (o = vb_env_at(i), k = 0; o->net_modes && o->net_modes[k]; k++)
-			if (!strcmp(o->net_modes[k], mode))
-				return o->net_modes[k];
+		if ((k = vb_env_mode_index(vb_env_at(i), mode)) >= 0)
+			return vb_env_at(i)->net_modes[k];
 	return NULL;
 }
 
@@ -67,8 +66,8 @@ static void build_modes(void)
 	for (i = 0; i < vb_env_count(); i++)
 		for (o = vb_env_at(i), k = 0; o->net_modes && o->net_modes[k]; k++) {
 			if (k && nvariants < VARIANTS_MAX)
-				snprintf(variants[nvariants++], sizeof(variants[0]), "%s:%s", o->name,
-					 o->net_modes[k]);
+				vb_env_mode_name(o, o->net_modes[k], variants[nvariants++],
+						 sizeof(variants[0]));
 			if (net_mode_find(o->net_modes[k]) == o->net_modes[k] &&
 			    off < sizeof(mode_names))
 				off += (size_t)snprintf(mode_names + off, sizeof(mode_names) - off,

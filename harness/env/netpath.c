@@ -99,29 +99,48 @@ static int publish(vb_netpath_t *n, vb_error_t *err)
 		       : 0;
 }
 
+int vb_netpath_enter(int ns, int *orig, vb_error_t *err)
+{
+	*orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*orig < 0)
+		return vb_error_set(err, VB_ESYS, errno, "open this process's network namespace");
+	if (ns >= 0 && setns(ns, CLONE_NEWNET) < 0) {
+		close(*orig);
+		*orig = -1;
+		return vb_error_set(err, VB_ESYS, errno, "enter the client's network namespace");
+	}
+	return 0;
+}
+
+void vb_netpath_leave(int orig)
+{
+	if (setns(orig, CLONE_NEWNET) < 0) {
+		/* cannot come back: never measure from a foreign namespace */
+		fprintf(stderr, "vbench: cannot return to its network namespace: %s\n",
+			strerror(errno));
+		abort();
+	}
+	close(orig);
+}
+
 /* A new network namespace for the client, this process left in its own;
  * the descriptor, or -1 with @err. */
 static int client_namespace(vb_error_t *err)
 {
-	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, e;
+	int orig, fd = -1, e;
 
-	if (orig < 0)
-		return vb_error_set(err, VB_ESYS, errno, "open this process's network namespace");
+	if (vb_netpath_enter(-1, &orig, err) < 0)
+		return -1;
 	if (unshare(CLONE_NEWNET) == 0) {
 		fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 		e = errno;
-		if (setns(orig, CLONE_NEWNET) < 0) {
-			/* cannot come back: never measure from a foreign namespace */
-			fprintf(stderr, "vbench: cannot return to its network namespace: %s\n",
-				strerror(errno));
-			abort();
-		}
+		vb_netpath_leave(orig);
 		if (fd < 0)
 			vb_error_set(err, VB_ESYS, e, "open the client's network namespace");
 	} else {
 		vb_error_set(err, VB_EUNAVAIL, errno, "a network namespace for the client");
+		close(orig);
 	}
-	close(orig);
 	return fd;
 }
 
@@ -181,14 +200,10 @@ int vb_netpath_veth(vb_netpath_t *n, int netns_fd, int nat, vb_error_t *err)
 static int open_tap(int ns, vb_error_t *err)
 {
 	struct ifreq ifr;
-	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd = -1, e = 0;
+	int orig, fd = -1, e = 0;
 
-	if (orig < 0)
-		return vb_error_set(err, VB_ESYS, errno, "open this process's network namespace");
-	if (setns(ns, CLONE_NEWNET) < 0) {
-		close(orig);
-		return vb_error_set(err, VB_ESYS, errno, "enter the client's network namespace");
-	}
+	if (vb_netpath_enter(ns, &orig, err) < 0)
+		return -1;
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR; /* virtio-net's header: offloads */
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), IFNAME);
@@ -199,13 +214,7 @@ static int open_tap(int ns, vb_error_t *err)
 			close(fd);
 		fd = -1;
 	}
-	if (setns(orig, CLONE_NEWNET) < 0) {
-		/* cannot come back: never measure from a foreign namespace */
-		fprintf(stderr, "vbench: cannot return to its network namespace: %s\n",
-			strerror(errno));
-		abort();
-	}
-	close(orig);
+	vb_netpath_leave(orig);
 	if (fd < 0)
 		vb_error_set(err, VB_EUNAVAIL, e, "a tap device (" TUN_DEV ")");
 	return fd;

@@ -106,6 +106,15 @@ const char *vb_netpath_guest_cidr(void);
 /* Mode host's path: the loopback, the server bound to it, as bare metal. */
 void vb_netpath_host_path(vb_net_path_t *np);
 
+/*
+ * Enter network namespace @ns (an open descriptor; -1: stay) with this
+ * process's own kept in *@orig for vb_netpath_leave, which comes back to
+ * it and closes it, or aborts when it cannot (nothing may go on measuring
+ * from a foreign namespace).  0, or -1 with @err and nothing changed.
+ */
+int vb_netpath_enter(int ns, int *orig, vb_error_t *err);
+void vb_netpath_leave(int orig);
+
 /* Close the client's namespace (the pair with it); idempotent. */
 void vb_netpath_down(vb_netpath_t *n);
 

@@ -108,12 +108,7 @@ static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
  * network (its start latency and devices are otherwise as before). */
 static int vm_wants_net(const vb_env_t *env)
 {
-	size_t i;
-
-	for (i = 0; i < env->cfg->nwl; i++)
-		if (env->cfg->wl[i]->flags & VB_W_NET)
-			return 1;
-	return 0;
+	return vb_run_cfg_selects(env->cfg, VB_W_NET);
 }
 
 /* A TCP port free on 127.0.0.1 now, for QEMU's forward (QEMU fails to

@@ -49,6 +49,17 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 	return 0;
 }
 
+/* The index of the library at @path in @rf, or -1. */
+static int lib_index(const vb_rootfs_t *rf, const char *path)
+{
+	size_t k;
+
+	for (k = 0; k < rf->nlibs; k++)
+		if (!strcmp(rf->libs[k].path, path))
+			return (int)k;
+	return -1;
+}
+
 int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 {
 	vb_lib_t *libs = calloc(VB_ROOTFS_MAX_LIBS, sizeof(*libs));
@@ -85,9 +96,7 @@ int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < rf->nlibs && strcmp(rf->libs[k].path, libs[i].path); k++)
-			;
-		if (k < rf->nlibs)
+		if (lib_index(rf, libs[i].path) >= 0)
 			continue; /* the first program's (or an earlier one's) already */
 		if (rf->nlibs == VB_ROOTFS_MAX_LIBS) {
 			vb_error_set(err, VB_EUSAGE, 0, "%s: more than %d libraries in all", program,
@@ -96,14 +105,11 @@ int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 			goto out;
 		}
 		rf->libs[rf->nlibs] = libs[i];
-		if (libs[i].needed_by < 0) /* the program's own */
-			rf->libs[rf->nlibs].needed_by = VB_ROOTFS_NEEDED_BY_EXTRA(rf->nextra);
-		else /* a library's: where that one is in the merged list (found before it) */
-			for (k = 0; k < rf->nlibs; k++)
-				if (!strcmp(rf->libs[k].path, libs[libs[i].needed_by].path)) {
-					rf->libs[rf->nlibs].needed_by = (int)k;
-					break;
-				}
+		/* the program's own, or where its library is in the merged list
+		 * (found before it) */
+		rf->libs[rf->nlibs].needed_by = libs[i].needed_by < 0
+						     ? VB_ROOTFS_NEEDED_BY_EXTRA(rf->nextra)
+						     : lib_index(rf, libs[libs[i].needed_by].path);
 		rf->nlibs++;
 	}
 	if (!rf->interp[0] && interp[0])

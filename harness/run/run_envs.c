@@ -85,16 +85,6 @@ unavailable:
 	return -1;
 }
 
-static int wants_net(const vb_run_cfg_t *cfg)
-{
-	size_t w;
-
-	for (w = 0; w < cfg->nwl; w++)
-		if (cfg->wl[w]->flags & VB_W_NET)
-			return 1;
-	return 0;
-}
-
 static int net_selected(const vb_run_cfg_t *cfg, const char *mode)
 {
 	size_t i;
@@ -119,10 +109,7 @@ static void list_add(run_state_t *st, const vb_env_ops_t *o, const char *mode)
 	}
 	st->ops[st->nenvs] = o;
 	st->mode[st->nenvs] = mode;
-	if (mode)
-		snprintf(st->name[st->nenvs], sizeof(st->name[0]), "%s:%s", o->name, mode);
-	else
-		snprintf(st->name[st->nenvs], sizeof(st->name[0]), "%s", o->name);
+	vb_env_mode_name(o, mode, st->name[st->nenvs], sizeof(st->name[0]));
 	st->nenvs++;
 }
 
@@ -143,7 +130,7 @@ void vb_run_env_list(run_state_t *st)
 		if (!o)
 			continue;
 		list_add(st, o, mode);
-		for (k = 1; !mode && wants_net(cfg) && o->net_modes && o->net_modes[0] && o->net_modes[k]; k++)
+		for (k = 1; !mode && vb_run_cfg_selects(cfg, VB_W_NET) && o->net_modes && o->net_modes[0] && o->net_modes[k]; k++)
 			if (net_selected(cfg, o->net_modes[k]))
 				list_add(st, o, o->net_modes[k]);
 	}
@@ -212,6 +199,7 @@ size_t vb_run_start_envs(run_state_t *st)
 	const vb_env_ops_t *ops;
 	char logn[64];
 	size_t i, nup = 0;
+	int out;
 
 	for (i = 0; i < st->nenvs; i++) {
 		ops = st->ops[i];
@@ -231,9 +219,10 @@ size_t vb_run_start_envs(run_state_t *st)
 		if (old) /* its logs are named by its tag (vm_boot.c) */
 			vb_resume_keep_logs(st->cfg->out_fd, st->cfg->out,
 					    vb_env_tag(&st->envs[i], logn, sizeof(logn)), old);
-		if (!probed_out(st, i, rec) && !st->cfg->quiet)
+		out = probed_out(st, i, rec);
+		if (!out && !st->cfg->quiet)
 			vb_term_say(stderr, "starting %s (%s)", st->name[i], ops->type);
-		if (!json_is_false(json_object_get(rec, "available")) && vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
+		if (!out && vb_run_env_bring_up(st, &st->envs[i], rec) == 0) {
 			st->up[i] = 1;
 			nup++;
 		} else {
@@ -263,13 +252,11 @@ static void record_mode(const vb_env_t *env, json_t *rec)
 void vb_run_net_paths(run_state_t *st)
 {
 	vb_net_path_t np;
-	size_t i, w, nnet = 0;
+	size_t i, w;
 	vb_error_t err;
 	vb_env_t *env;
 
-	for (w = 0; w < st->cfg->nwl; w++)
-		nnet += (st->cfg->wl[w]->flags & VB_W_NET) != 0;
-	if (!nnet)
+	if (!vb_run_cfg_selects(st->cfg, VB_W_NET))
 		return;
 	for (i = 0; i < st->nenvs; i++) {
 		env = &st->envs[i];
