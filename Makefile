@@ -90,6 +90,7 @@ LIB_SRCS += harness/env/oci_spec.c
 LIB_SRCS += harness/env/oci.c
 LIB_SRCS += harness/env/engine_image.c
 LIB_SRCS += harness/env/engine.c
+LIB_SRCS += harness/env/engine_undo.c
 LIB_SRCS += harness/env/vm_disk.c
 LIB_SRCS += harness/env/vm_log.c
 LIB_SRCS += harness/env/vm.c

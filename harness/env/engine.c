@@ -43,6 +43,7 @@
 
 #include "harness/env/ct_common.h"
 #include "harness/env/engine_image.h"
+#include "harness/env/engine_int.h"
 #include "harness/env/env.h"
 #include "harness/env/netpath.h"
 #include "harness/core/marker.h"
@@ -52,33 +53,6 @@
 #include "harness/core/runproc.h"
 #include "lib/util.h"
 
-#define ENGINE_NPROC_MAX 32768          /* podman lowers its own RLIMIT_NPROC to this */
-#define ENGINE_MAX_ARGS (48 + 2 * VB_CT_MAX_ENV + 2 * 64) /* fixed, --env, --cap-add */
-
-typedef struct engine_priv {
-	const vb_engine_desc_t *d;
-	vb_engine_info_t info;
-	char runtime[16];            /* --runtime given ("" the engine's default) */
-	char runtime_why[200];
-	vb_engine_image_t img;       /* the agent's image (and the tree it holds) */
-	char dir[PATH_MAX];          /* private directory: the tar, the engine's log */
-	int dir_res;
-	char log[PATH_MAX];          /* the engine client's stderr (and the agent's) */
-	char name[64];               /* container name: vbench-<run id>-<env><inst> */
-	vb_ct_env_t env;             /* the agent's environment */
-	uint64_t caps;               /* capabilities kept */
-	char caps_why[300];
-	char scratch[PATH_MAX];      /* cfg->scratch normalised ("" none) */
-	char nofile[48], nproc[48];  /* --ulimit values */
-	char rlimit_why[200];
-	char cpus[64], mem[24];      /* --cpuset-cpus, --memory/--memory-swap */
-	char command[8192];          /* the run command line, for run.json */
-	pid_t ctr_pid;               /* the agent as the host sees it */
-	pid_t monitor_pid;           /* its parent: conmon, containerd-shim */
-	uint64_t client_pss, monitor_pss; /* what the engine adds on the host */
-	char *rm_argv[10];
-	vb_netpath_t net;            /* mode nat: the private namespace the engine client runs in */
-} engine_priv_t;
 
 /* ==== probe ============================================================== */
 
@@ -155,124 +129,6 @@ static void choose_rlimits(engine_priv_t *p)
 		 "vbench's own (as bare metal), RLIMIT_NPROC at most %d: a runtime cannot raise "
 		 "a limit above what the engine holds without CAP_SYS_RESOURCE",
 		 ENGINE_NPROC_MAX);
-}
-
-/* Wait up to @ms for the container's monitor (conmon, the shim) to exit:
- * it outlives the container by a few milliseconds.  No allocation. */
-static void monitor_gone(engine_priv_t *p, int ms)
-{
-	int i;
-
-	for (i = 0; p->monitor_pid > 0 && i < ms / 5; i++) {
-		if (kill(p->monitor_pid, 0) < 0 && errno == ESRCH)
-			break;
-		usleep(5000);
-	}
-	p->monitor_pid = 0;
-}
-
-/* `ENGINE rm -f NAME` (registry: also on the forced-exit path; no allocation). */
-static void remove_container(void *arg)
-{
-	engine_priv_t *p = arg;
-	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
-
-	if (p->net.up) { /* its network's teardown where podman made it, never the host's */
-		o.child_hook = vb_netpath_join;
-		o.hook_arg = &p->net.client_ns;
-	}
-	vb_proc_run_quiet(p->rm_argv, &o);
-	monitor_gone(p, 3000);
-}
-
-/* What `vbench clean` needs to remove the container after a kill: the engine
- * by name (clean finds its client again, never a path from the marker) and
- * the container's name.  conmon/containerd-shim keep a container running
- * after vbench's SIGKILL; its agent then waits on a stdin nobody writes. */
-static json_t *undo_record(const engine_priv_t *p)
-{
-	json_t *r = json_pack("{s:s,s:s,s:s}", "undo", "engine", "engine", p->d->name, "id", p->name);
-
-	if (r && p->net.up) /* its network in a private namespace: removed from there */
-		json_object_set_new(r, "netns", json_string("private"));
-	return r;
-}
-
-/* The network namespace of container @id's monitor (conmon), found through
- * @engine's inspect and checked to be a conmon, opened into *@fd (-1 when
- * there is none: the container is gone).  For `vbench clean` of a
- * container whose network podman made in a private namespace: its removal
- * must tear that down there, not in the host's. */
-static void monitor_netns(const char *engine, const char *id, int *fd)
-{
-	char *argv[] = { (char *)engine, "inspect", "--format", "{{.State.ConmonPid}}",
-			 (char *)id, NULL };
-	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
-	char out[64], path[64], *comm;
-	long pid;
-
-	*fd = -1;
-	if (vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, NULL) != 0 ||
-	    (pid = strtol(out, NULL, 10)) <= 1)
-		return;
-	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	comm = vb_read_file(path, 64, 1, NULL);
-	if (comm && !strcmp(comm, "conmon")) {
-		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
-		*fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	free(comm);
-}
-
-/* `vbench clean` after a kill (env.h undo; docker and podman share the key
- * "engine"): the engine is found again by name, the container's name must
- * be vbench-<run id>-<engine>..., and `ENGINE rm -f NAME` runs. */
-static int engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
-{
-	const char *en = json_string_value(json_object_get(rec, "engine"));
-	const char *id = json_string_value(json_object_get(rec, "id"));
-	const vb_engine_desc_t *d = NULL;
-	char prefix[64], path[PATH_MAX];
-	char *argv[8] = { path, NULL };
-	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
-	size_t n = 1, i;
-	int rc, ns = -1;
-
-	if (en && !strcmp(en, vb_engine_docker.name))
-		d = &vb_engine_docker;
-	else if (en && !strcmp(en, vb_engine_podman.name))
-		d = &vb_engine_podman;
-	if (!d)
-		return snprintf(msg, len, "engine container: engine %.32s is not docker or podman",
-				en ? en : "(none)"),
-		       -1;
-	snprintf(prefix, sizeof(prefix), "vbench-%s-%s", run_id, d->name);
-	if (!id || strncmp(id, prefix, strlen(prefix)) || strlen(id) >= sizeof(((engine_priv_t *)0)->name) ||
-	    strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(id))
-		return snprintf(msg, len, "%s container %.64s: the name is not %s...", d->name,
-				id ? id : "(none)", prefix),
-		       -1;
-	if (vb_proc_which(d->name, path, sizeof(path)) < 0)
-		return snprintf(msg, len, "%s container %s: %s is not installed", d->name, id,
-				d->name),
-		       -1;
-	for (i = 0; i < VB_ARRAY_SIZE(d->rm_args) && d->rm_args[i]; i++)
-		argv[n++] = (char *)d->rm_args[i];
-	argv[n++] = (char *)id;
-	argv[n] = NULL;
-	if (json_object_get(rec, "netns")) { /* podman:nat: from its own namespace */
-		monitor_netns(path, id, &ns);
-		if (ns >= 0) {
-			o.child_hook = vb_netpath_join;
-			o.hook_arg = &ns;
-		}
-	}
-	rc = vb_proc_run_quiet(argv, &o);
-	if (ns >= 0)
-		close(ns);
-	snprintf(msg, len, "%s container %s (`%s rm -f`%s)", d->name, id, d->name,
-		 rc == 0 ? "" : ": it exited non-zero");
-	return 0;
 }
 
 static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *err)
@@ -490,9 +346,9 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *er
 	if (vb_chan_spawn(&env->chan, p->d->name, &sp, err) < 0)
 		return vb_error_prefix(err, "%s: start %s run", p->d->name, p->d->name);
 	if (!env->undo_res) { /* released by the stop unless the agent exited cleanly */
-		json_t *undo = undo_record(p);
+		json_t *undo = vb_engine_undo_record(p);
 
-		env->undo_res = vb_undo_add_undo(remove_container, p, "container engine rm -f", undo);
+		env->undo_res = vb_undo_add_undo(vb_engine_remove, p, "container engine rm -f", undo);
 		json_decref(undo);
 	}
 	return 0;
@@ -561,7 +417,7 @@ static int engine_stop(vb_env_t *env, vb_error_t *err)
 {
 	vb_env_stop_common(env);
 	if (env->priv)
-		monitor_gone(env->priv, 3000);
+		vb_engine_monitor_gone(env->priv, 3000);
 	return 0;
 }
 
@@ -684,7 +540,7 @@ static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 #define ENGINE_HOOKS                                                                               \
 	.start = engine_start, .wait_ready = engine_ready, .describe = engine_describe,            \
 	.disk_usage = engine_disk_usage, .stop = engine_stop, .cleanup = engine_cleanup,           \
-	.undo = engine_undo, .undo_key = "engine", .net_path = engine_net_path
+	.undo = vb_engine_undo, .undo_key = "engine", .net_path = engine_net_path
 
 const vb_env_ops_t vb_env_docker = {
 	.version = VB_ENV_OPS_VERSION,
