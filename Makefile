@@ -248,6 +248,7 @@ TEST_SRCS += tests/cleantest.c
 TEST_SRCS += tests/check_interrupt.c
 TEST_SRCS += tests/debris.c
 TEST_SRCS += tests/testutil.c
+TEST_SRCS += tests/testnet.c
 TEST_SRCS += tests/simstats.c
 TEST_SRCS += tests/check_simstats.c
 TEST_SRCS += tests/check_prepare.c

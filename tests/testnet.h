@@ -1,0 +1,23 @@
+/*
+ * testnet.h - what the suites of network and application workloads share:
+ * repetitions counted in run.json, and the host's network state (links,
+ * routes, rule sets) a run must leave as it found.  Asserts with Check.
+ */
+#ifndef VB_TESTNET_H
+#define VB_TESTNET_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* The repetitions of @wl in @env in run.json @doc; the ok ones in *@ok. */
+size_t vb_testnet_reps(const json_t *doc, const char *env, const char *wl, size_t *ok);
+
+/* Two repetitions of @wl in @env in @doc, both ok. */
+void vb_testnet_assert_two_ok(const json_t *doc, const char *env, const char *wl);
+
+/* What a run must leave as it found: the link names (`ip -o link`), the
+ * routes (`ip route`) and, where nft and iptables are installed, the rule
+ * sets without their counters and comments (a new string, free it). */
+char *vb_testnet_state(void);
+
+#endif
