@@ -368,6 +368,57 @@ START_TEST(test_serve_eof_and_io_error)
 }
 END_TEST
 
+/* An application's server waits for the harness's "client_done" of its
+ * own request: the right one ends the run well (the server's CPU time
+ * reported), another message or the end of the input ends it as a failed
+ * result, and no server is left running (a redis-server). */
+START_TEST(test_serve_client_done)
+{
+	static const struct {
+		const char *next, *error; /* the line after the run request; the error, or NULL */
+	} cases[] = {
+		{ "{\"op\":\"client_done\",\"id\":7}\n", NULL },
+		{ "{\"op\":\"client_done\",\"id\":8}\n", "client_done" },
+		{ "{\"op\":\"quit\"}\n", "client_done" },
+		{ "[1]\n", "client_done" },
+		{ "", "went away" },
+	};
+	const char *run = "{\"op\":\"run\",\"id\":7,\"workload\":\"app.redis\","
+			  "\"params\":{\"requests\":\"100\"},\"listen_addr\":\"127.0.0.1\","
+			  "\"program\":\"/usr/bin/redis-server\"}\n";
+	char in[1024];
+	json_t *lines, *res;
+	size_t i;
+	int rc;
+
+	if (access("/usr/bin/redis-server", X_OK) < 0)
+		VB_SKIP("/usr/bin/redis-server missing (package redis-server)");
+	for (i = 0; i < VB_ARRAY_SIZE(cases); i++) {
+		snprintf(in, sizeof(in), "%s%s", run, cases[i].next);
+		lines = serve_text(in, strlen(in), &rc);
+		ck_assert_str_eq(type_of(lines, 1), "listening");
+		ck_assert_int_gt(json_integer_value(json_object_get(json_array_get(lines, 1), "port")),
+				 0);
+		res = json_array_get(lines, 2);
+		ck_assert_str_eq(type_of(lines, 2), "result");
+		if (!cases[i].error) {
+			ck_assert_msg(json_is_true(json_object_get(res, "ok")), "%s",
+				      json_string_value(json_object_get(res, "error")));
+			ck_assert(json_is_integer(json_object_get(
+			    json_object_get(res, "detail"), "server_cpu_ns")));
+		} else {
+			ck_assert(json_is_false(json_object_get(res, "ok")));
+			ck_assert_msg(strstr(json_string_value(json_object_get(res, "error")),
+					     cases[i].error),
+				      "case %zu: %s", i, json_string_value(json_object_get(res, "error")));
+		}
+		json_decref(lines);
+		/* its server is gone: a child of ours would be reaped here */
+		ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	}
+}
+END_TEST
+
 /* ---- the harness side: channels to real processes ------------------------ */
 
 static void chan_setup(void)
@@ -564,6 +615,7 @@ Suite *vb_suite_agent(void)
 	tcase_add_test(agent, test_handle_run_failures);
 	tcase_add_test(agent, test_serve);
 	tcase_add_test(agent, test_serve_eof_and_io_error);
+	tcase_add_test(agent, test_serve_client_done);
 	tcase_add_test(agent, test_bound);
 	tcase_add_test(agent, test_check_answer);
 	suite_add_tcase(s, agent);

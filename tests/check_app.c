@@ -1,9 +1,14 @@
 /*
- * check_app.c - the servers of the application workloads (app_common.c,
- * issue #15, work in progress): started, proven to own the port they
- * listen on, their CPU time read, stopped; a port another program holds is
- * refused, a server that exits early is said so.  Uses Debian's
- * redis-server when installed (skips with the reason otherwise).
+ * check_app.c - the application workloads (app_common.c, app_redis.c,
+ * issue #15): their servers started, proven to own the port they listen
+ * on, their CPU time read, stopped; a port another program holds is
+ * refused.  app.redis's client against a plainly started redis-server:
+ * its figures, its self-check (corrupt=1, a load generator that fails);
+ * the programs a selection needs found when the options are parsed; and
+ * `vbench run` of app.redis in every environment and network mode this
+ * host has, with the host's network state unchanged.  Uses Debian's
+ * redis-server and redis-benchmark when installed (skips with the reason
+ * otherwise).
  */
 #include <check.h>
 #include <netinet/in.h>
@@ -12,13 +17,33 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
 
+#include "harness/core/options.h"
+#include "harness/core/runproc.h"
+#include "lib/util.h"
 #include "workloads/app_common.h"
 #include "workloads/net_common.h"
 #include "tests/tests.h"
+#include "tests/testnet.h"
 #include "tests/testutil.h"
 
 #define REDIS "/usr/bin/redis-server"
+#define REDIS_BENCHMARK "/usr/bin/redis-benchmark"
+
+static char tmpdir[PATH_MAX];
+
+static void setup(void)
+{
+	ck_assert_int_eq(vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "app"), 0);
+}
+
+static void teardown(void)
+{
+	vb_test_rmdtemp(tmpdir);
+}
 
 /* A TCP port of 127.0.0.1 free now (the kernel's choice). */
 static unsigned free_port(void)
@@ -90,6 +115,168 @@ START_TEST(test_port_taken)
 }
 END_TEST
 
+/* vb_drive_t.exec as the harness's: the program's output captured. */
+static int test_exec(void *arg, char *const argv[], char *out, size_t len, vb_error_t *err)
+{
+	vb_proc_opts_t o = { .timeout_ms = 60000 };
+	int rc = vb_proc_capture(argv, &o, out, len, NULL, 0, err);
+
+	(void)arg;
+	if (rc > 0)
+		return vb_error_set(err, VB_ECHECK, 0, "%s exited with status %d", argv[0], rc);
+	return rc;
+}
+
+/* app.redis's client once against a redis-server on @port. */
+static int redis_drive(unsigned port, const char *program, int corrupt, vb_wresult_t *res,
+		       vb_error_t *err)
+{
+	const vb_workload_t *w = vb_workload_find("app.redis");
+	vb_params_t p;
+
+	ck_assert_ptr_nonnull(w);
+	vb_params_defaults(w, &p);
+	ck_assert_int_eq(vb_params_set(w, &p, "requests", "500", err), 0);
+	ck_assert_int_eq(vb_params_set(w, &p, "clients", "4", err), 0);
+	return vb_workload_drive(w,
+				 &(vb_drive_t){ .params = &p, .host = "127.0.0.1", .port = port,
+						.corrupt = corrupt, .io_timeout_ms = 10000,
+						.program = program, .exec = test_exec },
+				 res, err);
+}
+
+START_TEST(test_redis_client)
+{
+	vb_wresult_t res;
+	vb_error_t err;
+	unsigned port;
+	vb_app_t a;
+	size_t i;
+
+	if (access(REDIS, X_OK) < 0 || access(REDIS_BENCHMARK, X_OK) < 0)
+		VB_SKIP("%s or %s missing (packages redis-server, redis-tools)", REDIS,
+			REDIS_BENCHMARK);
+	port = free_port();
+	ck_assert_msg(start_redis(&a, port, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_app_wait_listening(&a, port, 10000, &err) == 0, "%s", err.msg);
+	ck_assert_msg(redis_drive(port, REDIS_BENCHMARK, 0, &res, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(res.ops, 1000); /* SET and GET, 500 each */
+	ck_assert_uint_gt(res.elapsed_ns, 0);
+	for (i = 0; i < 3; i++) /* requests per second: overall, GET, SET */
+		ck_assert_msg(res.metric[i] > 100, "metric %zu: %g", i, res.metric[i]);
+	for (i = 3; i < 7; i++) /* latencies in microseconds */
+		ck_assert_msg(res.metric[i] > 0 && res.metric[i] < 1e7, "metric %zu: %g", i,
+			      res.metric[i]);
+	/* the overall rate lies between the two tests' */
+	ck_assert(res.metric[0] <= fmax(res.metric[1], res.metric[2]) + 1e-6 &&
+		  res.metric[0] >= fmin(res.metric[1], res.metric[2]) - 1e-6);
+	ck_assert_int_ge(json_integer_value(json_object_get(res.detail, "server_commands")), 1000);
+	json_decref(res.detail);
+	/* the key read back differs: a check failure */
+	ck_assert_int_eq(redis_drive(port, REDIS_BENCHMARK, 1, &res, &err), -1);
+	ck_assert_int_eq(err.code, VB_ECHECK);
+	ck_assert_msg(strstr(err.msg, "read back"), "%s", err.msg);
+	/* a load generator that fails is the repetition's failure */
+	ck_assert_int_eq(redis_drive(port, "/bin/false", 0, &res, &err), -1);
+	ck_assert_int_eq(err.code, VB_ECHECK);
+	ck_assert_msg(strstr(err.msg, "exited with status 1"), "%s", err.msg);
+	/* ... and one whose output has no figures */
+	ck_assert_int_eq(redis_drive(port, "/bin/true", 0, &res, &err), -1);
+	ck_assert_msg(strstr(err.msg, "no SET and GET figures"), "%s", err.msg);
+	vb_app_stop(&a, 3000);
+	/* no server: the client says so before any load */
+	ck_assert_int_eq(redis_drive(port, REDIS_BENCHMARK, 0, &res, &err), -1);
+}
+END_TEST
+
+/* The programs of the selection are found when the options are parsed:
+ * the server goes into every instance, the load generator does not. */
+START_TEST(test_programs_of_selection)
+{
+	char *argv[] = { "run", "--workload", "app.redis,cpu.int", NULL };
+	const char *servers[VB_MAX_PROGRAMS + 1];
+	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
+	vb_error_t err;
+
+	if (access(REDIS, X_OK) < 0 || access(REDIS_BENCHMARK, X_OK) < 0)
+		VB_SKIP("%s or %s missing (packages redis-server, redis-tools)", REDIS,
+			REDIS_BENCHMARK);
+	ck_assert_ptr_nonnull(cfg);
+	vb_run_cfg_init(cfg);
+	ck_assert_msg(vb_run_cfg_parse(cfg, 3, argv, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg->nprograms, 2);
+	ck_assert_ptr_nonnull(strstr(vb_run_cfg_program(cfg, "redis-benchmark"), "/redis-benchmark"));
+	vb_run_cfg_servers(cfg, servers);
+	ck_assert_ptr_nonnull(servers[0]);
+	ck_assert_ptr_nonnull(strstr(servers[0], "/redis-server"));
+	ck_assert_ptr_null(servers[1]);
+	ck_assert_ptr_null(vb_run_cfg_program(cfg, "nginx"));
+	vb_run_cfg_free(cfg);
+	free(cfg);
+}
+END_TEST
+
+/* `vbench run` of app.redis everywhere this host can: every repetition
+ * ok, the server where each instance has it (beside the agent in a root
+ * filesystem vbench built; the host's own on bare metal), the group
+ * "Applications" in the report, the host's network as it was. */
+START_TEST(test_run_everywhere)
+{
+	const char *envs[] = { "bare",		 "container", "container:nat", "container:host",
+			       "oci",		 "oci:nat",   "oci:host",      "podman:nat",
+			       "podman:host", "hosted",	   "hosted:tap" };
+	char dir[PATH_MAX], path[PATH_MAX], *out, *err, *before, *after, *md;
+	const char *prog;
+	json_t *doc, *r;
+	size_t i, k, n, ok;
+	int rc;
+
+	if (access(REDIS, X_OK) < 0 || access(REDIS_BENCHMARK, X_OK) < 0)
+		VB_SKIP("%s or %s missing (packages redis-server, redis-tools)", REDIS,
+			REDIS_BENCHMARK);
+	before = vb_testnet_state();
+	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,container,oci,podman,hosted",
+			    "--workload", "app.redis", "--profile", "test", "--reps", "2", "--out",
+			    dir, NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+	ck_assert_msg(strstr(out, "Applications"), "%s", out);
+	doc = vb_test_load_run(dir, 1);
+	for (i = 0; i < VB_ARRAY_SIZE(envs); i++) {
+		n = vb_testnet_reps(doc, envs[i], "app.redis", &ok);
+		if (n == 0) { /* a backend this host lacks: said so */
+			ck_assert_msg(strstr(err, "unavailable"), "%s never ran: %s", envs[i], err);
+			continue;
+		}
+		vb_testnet_assert_two_ok(doc, envs[i], "app.redis");
+		json_array_foreach(json_object_get(doc, "repetitions"), k, r) {
+			if (strcmp(json_string_value(json_object_get(r, "env")), envs[i]))
+				continue;
+			prog = json_string_value(json_object_get(
+			    json_object_get(json_object_get(json_object_get(json_object_get(r, "result"),
+									      "detail"),
+							    "server"),
+					    "detail"),
+			    "program"));
+			ck_assert_ptr_nonnull(prog);
+			ck_assert_str_eq(prog, i == 0 ? REDIS : "/usr/libexec/vbench/redis-server");
+		}
+	}
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/report.md", dir);
+	md = vb_read_file(path, 1 << 24, 0, NULL);
+	ck_assert_ptr_nonnull(md);
+	ck_assert_ptr_nonnull(strstr(md, "Applications"));
+	free(md);
+	after = vb_testnet_state();
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+	free(out);
+	free(err);
+}
+END_TEST
+
 Suite *vb_suite_app(void)
 {
 	Suite *s = suite_create("app");
@@ -98,6 +285,13 @@ Suite *vb_suite_app(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_redis_listens);
 	tcase_add_test(tc, test_port_taken);
+	tcase_add_test(tc, test_redis_client);
+	tcase_add_test(tc, test_programs_of_selection);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("run");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_run_everywhere);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -238,7 +238,7 @@ START_TEST(test_build_tree)
 
 	ck_assert_ptr_nonnull(rf);
 	ck_assert(tmpdir[0]);
-	ck_assert_msg(vb_rootfs_build(rf, agent, tmpdir, mounts, 1, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_rootfs_build(rf, agent, NULL, tmpdir, mounts, 1, &err) == 0, "%s", err.msg);
 	ck_assert_ptr_nonnull(strstr(rf->dir, "/vbench-rootfs-"));
 	ck_assert_int_gt(rf->res, 0);
 	ck_assert_int_eq(stat(rf->dir, &st), 0);
@@ -273,10 +273,10 @@ START_TEST(test_build_tree)
 	/* A mount point that would hide the agent is refused before anything
 	 * is created; the agent's host path no longer matters inside. */
 	mounts[0] = VB_ROOTFS_BINDIR;
-	ck_assert_int_eq(vb_rootfs_build(rf, agent, tmpdir, mounts, 1, &err), -1);
+	ck_assert_int_eq(vb_rootfs_build(rf, agent, NULL, tmpdir, mounts, 1, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "would hide"));
 	mounts[0] = "/proc/foo";
-	ck_assert_int_eq(vb_rootfs_build(rf, agent, tmpdir, mounts, 1, &err), -1);
+	ck_assert_int_eq(vb_rootfs_build(rf, agent, NULL, tmpdir, mounts, 1, &err), -1);
 	free(rf);
 }
 END_TEST
@@ -284,6 +284,27 @@ END_TEST
 /* Another program beside the agent (a server it starts, issue #15's
  * applications): at VB_ROOTFS_BINDIR/<name>, its own libraries added once,
  * in the tree, the tar and the hash; a name taken twice refused. */
+/* A program given by a link keeps the link's name inside (Debian's
+ * redis-server is a link to redis-check-rdb, which acts on argv[0]: it
+ * was copied as redis-check-rdb and never found). */
+START_TEST(test_extra_program_link_name)
+{
+	vb_rootfs_t *rf = calloc(1, sizeof(*rf));
+	char link[PATH_MAX];
+	vb_error_t err;
+
+	ck_assert_ptr_nonnull(rf);
+	snprintf(link, sizeof(link), "%s/srv-name", tmpdir);
+	ck_assert_int_eq(symlink("/bin/ls", link), 0);
+	ck_assert_int_eq(vb_rootfs_resolve(rf, agent, &err), 0);
+	ck_assert_msg(vb_rootfs_add_program(rf, link, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(rf->extra[0].inside, VB_ROOTFS_BINDIR "/srv-name");
+	ck_assert_ptr_nonnull(strstr(rf->extra[0].program, "/ls"));
+	unlink(link);
+	free(rf);
+}
+END_TEST
+
 START_TEST(test_extra_program)
 {
 	const char *mounts[] = { VB_ROOTFS_BINDIR "/ls" };
@@ -594,6 +615,7 @@ Suite *vb_suite_container(void)
 	tcase_add_test(unit, test_resolve_agent);
 	tcase_add_test(unit, test_build_tree);
 	tcase_add_test(unit, test_extra_program);
+	tcase_add_test(unit, test_extra_program_link_name);
 	tcase_add_test(unit, test_resolve_crafted);
 	tcase_add_test(unit, test_elf_bad_input);
 	suite_add_tcase(s, unit);

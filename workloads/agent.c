@@ -117,8 +117,12 @@ static int prepare_run(const json_t *req, run_req_t *r, vb_error_t *err)
 }
 
 /* Where the agent answers (vb_agent_serve's @out): network workloads send
- * their "listening" message there in the middle of a run. */
+ * their "listening" message there in the middle of a run; and where its
+ * requests come from (@in): an application's "client_done" is read there. */
 static FILE *agent_out;
+static FILE *agent_in;
+
+static int read_line(FILE *in, char *buf, size_t cap, size_t *len);
 
 /* ctx->listening of a network workload: {"type": "listening", "id",
  * "workload", "port"}, an interim answer to the run request in flight. */
@@ -135,6 +139,37 @@ static int announce(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
 	rc = m ? vb_agent_send(agent_out, m) : -1;
 	json_decref(m);
 	return rc < 0 ? vb_error_set(err, VB_ESYS, errno, "say the port to the harness") : 0;
+}
+
+/* ctx->await_client of an application workload: the next line must be
+ * {"op":"client_done","id":<the run request's id>}. */
+static int await_client(vb_wctx_t *ctx, vb_error_t *err)
+{
+	const json_t *req = ctx->listening_arg, *op, *id;
+	char *line = malloc(VB_AGENT_MAX_LINE + 1);
+	size_t len = 0;
+	json_t *m = NULL;
+	int got, rc = -1;
+
+	if (!line)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "line buffer");
+	got = agent_in ? read_line(agent_in, line, VB_AGENT_MAX_LINE, &len) : 0;
+	if (got == 0)
+		vb_error_set(err, VB_EPROTO, 0, "the harness went away before its client was done");
+	else if (got < 0 || !(m = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL)))
+		vb_error_set(err, VB_EPROTO, 0, "a line that is not a JSON object while the client ran");
+	else if (!json_is_string(op = json_object_get(m, "op")) ||
+		 strcmp(json_string_value(op), "client_done") ||
+		 !json_equal((json_t *)(id = json_object_get(m, "id")) ?: json_null(),
+			     json_object_get(req, "id") ?: json_null()))
+		vb_error_set(err, VB_EPROTO, 0,
+			     "expected the harness's client_done for this request, got another "
+			     "message");
+	else
+		rc = 0;
+	json_decref(m);
+	free(line);
+	return rc;
 }
 
 json_t *vb_agent_handle_run(const json_t *req)
@@ -165,6 +200,8 @@ json_t *vb_agent_handle_run(const json_t *req)
 	net.port = port >= 0 && port <= 65535 ? (unsigned)port : 65536; /* refused by listen */
 	net.io_timeout_ms = wait > 0 && wait <= 3600000 ? (int)wait : 0; /* 0: 60 s */
 	net.addr = json_string_value(json_object_get(req, "listen_addr")); /* checked by listen */
+	net.program = json_string_value(json_object_get(req, "program")); /* absolute: app_common */
+	net.await_client = await_client;
 	if (vb_workload_serve(r.w, &r.params, r.scratch, (r.w->flags & VB_W_NET) ? &net : NULL, ctr,
 			      r.corrupt, &res, &err) < 0) {
 		vb_counters_free(ctr);
@@ -446,6 +483,7 @@ int vb_agent_serve(FILE *in, FILE *out)
 	if (!line)
 		return -1;
 	agent_out = out;
+	agent_in = in;
 	msg = vb_agent_ready_message();
 	if (!msg || vb_agent_send(out, msg) < 0)
 		rc = -1;

@@ -19,6 +19,13 @@
  *      write to the device itself, destroying its contents)
  *     {"op":"facts","scratch":"/dir"}
  *     {"op":"quit"}
+ *   a network workload's run request also holds "listen_port",
+ *   "listen_addr", "io_timeout_ms" and, for an application workload,
+ *   "program" (its server's path in the instance); its server answers
+ *     {"type":"listening","id":N,"workload":"...","port":P}
+ *   before its result (the harness's client runs then), and an
+ *   application's server waits, after it, for
+ *     {"op":"client_done","id":N}   (harness -> agent, no reply of its own)
  *   agent -> harness, one reply per request, in order, each echoing the
  *   request's "id" (when it had one) and, for a result, its "workload":
  *     {"type":"result","id":N,"ok":true,"workload":"...","params":{...},

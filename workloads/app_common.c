@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "workloads/net_common.h"
 
 int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
 {
@@ -196,4 +197,76 @@ void vb_app_stop(vb_app_t *a, int timeout_ms)
 	while (waitpid(a->pid, &st, 0) < 0 && errno == EINTR)
 		;
 	a->pid = 0;
+}
+
+/* Whether the server still runs; -1 with @err (how it ended) if not. */
+static int app_alive(vb_app_t *a, vb_error_t *err)
+{
+	int st;
+
+	if (waitpid(a->pid, &st, WNOHANG) != a->pid)
+		return 0;
+	a->pid = 0;
+	return vb_error_set(err, VB_ECHECK, 0, "the server ended while its client ran (%s %d)",
+			    WIFEXITED(st) ? "exit" : "signal",
+			    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+}
+
+/* A TCP port free on @addr now (the server's ownership check catches one
+ * taken in between). */
+static int free_port(const char *addr, unsigned *port, vb_error_t *err)
+{
+	int fd;
+
+	if (vb_net_listen(addr, 0, &fd, port, err) < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, vb_app_argv_fn fn, void *arg,
+		 vb_error_t *err)
+{
+	const char *addr = ctx->listen_addr && ctx->listen_addr[0] ? ctx->listen_addr : "0.0.0.0";
+	char *argv[VB_APP_MAX_ARGS + 1];
+	unsigned port = ctx->listen_port;
+	uint64_t cpu;
+	vb_app_t a;
+	size_t i;
+	int rc;
+
+	if (!port && free_port(addr, &port, err) < 0)
+		return -1;
+	if (fn(arg, ctx->program, addr, port, argv, VB_APP_MAX_ARGS, err) < 0 ||
+	    vb_app_start(&a, argv, err) < 0)
+		return -1;
+	rc = vb_app_wait_listening(&a, port, ctx->io_timeout_ms, err);
+	if (rc == 0) {
+		vb_wctx_begin(ctx);
+		rc = ctx->listening(ctx, port, err);
+		if (rc == 0)
+			rc = ctx->await_client(ctx, err);
+		vb_wctx_end(ctx);
+	}
+	if (rc == 0)
+		rc = app_alive(&a, err);
+	cpu = vb_app_cpu_ns(&a);
+	vb_app_stop(&a, 5000);
+	if (rc < 0)
+		return -1;
+	for (i = 0; i < ctx->w->nmetrics; i++)
+		res->metric[i] = 0;
+	res->detail = json_pack("{s:I,s:s,s:I}", "server_cpu_ns", (json_int_t)cpu, "program",
+				argv[0], "port", (json_int_t)port);
+	return 0;
+}
+
+int vb_app_client(const vb_drive_t *d, char *const argv[], char *out, size_t len, uint64_t *ns,
+		  vb_error_t *err)
+{
+	uint64_t t0 = vb_now_ns();
+	int rc = d->exec(d->exec_arg, argv, out, len, err);
+
+	*ns = vb_now_ns() - t0;
+	return rc;
 }

@@ -1,8 +1,9 @@
 /*
- * app_common.h - what the application workloads share (issue #15: app.redis,
- * app.nginx; work in progress on branch wip/app-redis): a server program
- * started by the agent as its child, waited for until it listens on its
- * port, proven to be the socket's owner, and stopped with its CPU time.
+ * app_common.h - what the application workloads share (app_redis.c,
+ * app_nginx.c): a server program started by the agent as its child, waited
+ * for until it listens on its port, proven to be the socket's owner, kept
+ * running while the harness's load generator runs, and stopped with its
+ * CPU time (vb_app_serve: an application workload's run()).
  *
  * The server is the host's own binary (Debian's redis-server, nginx),
  * copied byte-identical into every environment (rootfs.h
@@ -19,6 +20,9 @@
 #include <sys/types.h>
 
 #include "lib/error.h"
+#include "workloads/workload.h"
+
+#define VB_APP_MAX_ARGS 32 /* arguments of a server's command line */
 
 /* A server the agent runs. */
 typedef struct vb_app {
@@ -52,5 +56,31 @@ uint64_t vb_app_cpu_ns(const vb_app_t *a);
 /* Stop the server: SIGTERM, up to @timeout_ms for it to exit, then
  * SIGKILL; reaped.  Safe on a server that is not running. */
 void vb_app_stop(vb_app_t *a, int timeout_ms);
+
+/*
+ * The server's command line for @program listening on TCP @port of IPv4
+ * address @addr: at most @max arguments into @argv (NULL-terminated after
+ * them), pointing into storage of @arg.  0, or -1 with @err.
+ */
+typedef int (*vb_app_argv_fn)(void *arg, const char *program, const char *addr, unsigned port,
+			      char **argv, size_t max, vb_error_t *err);
+
+/*
+ * An application workload's run(): its server (ctx->program, with the
+ * command line of @fn) started on ctx->listen_addr (every address when
+ * "") and ctx->listen_port (a free one when 0), proven to listen there,
+ * announced (ctx->listening), kept until the harness says its client is
+ * done (ctx->await_client), checked to be still running and stopped.  The
+ * measured region is that time; res->detail has the server's CPU time in
+ * it ("server_cpu_ns"); the metrics are 0 (the client measures them).  0,
+ * or -1 with @err.
+ */
+int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, vb_app_argv_fn fn, void *arg,
+		 vb_error_t *err);
+
+/* Run the load generator @argv through @d->exec, its standard output into
+ * @out, its wall time into *@ns.  0, or -1 with @err. */
+int vb_app_client(const vb_drive_t *d, char *const argv[], char *out, size_t len, uint64_t *ns,
+		  vb_error_t *err);
 
 #endif

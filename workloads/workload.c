@@ -55,6 +55,8 @@ const char *vb_kind_name(vb_kind_t k)
 		return "io";
 	case VB_KIND_NET:
 		return "net";
+	case VB_KIND_APP:
+		return "app";
 	}
 	return "unknown";
 }
@@ -116,9 +118,16 @@ int vb_workload_check(const vb_workload_t *w, vb_error_t *err)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: no description", w->name);
 	if (!w->run)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: no run hook", w->name);
-	if (!(w->flags & VB_W_NET) != !w->drive || (w->kind == VB_KIND_NET) != !!w->drive)
+	if (!(w->flags & VB_W_NET) != !w->drive ||
+	    (w->kind == VB_KIND_NET || w->kind == VB_KIND_APP) != !!w->drive)
 		return vb_error_set(err, VB_EUSAGE, 0,
-				    "%s: a network workload (kind net) has a drive hook, no other does",
+				    "%s: a network workload (kind net or app) has a drive hook, no "
+				    "other does",
+				    w->name);
+	if ((w->kind == VB_KIND_APP) != (w->server && w->client))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: an application workload names its server and client "
+				    "programs, no other does",
 				    w->name);
 	if (w->nmetrics == 0 || w->nmetrics > VB_MAX_METRICS || !w->metrics)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: needs 1 to %d metrics", w->name,
@@ -366,7 +375,13 @@ int vb_workload_serve(const vb_workload_t *w, const vb_params_t *params, const c
 		ctx.listen_port = net->port;
 		ctx.listen_addr = net->addr ? net->addr : "";
 		ctx.io_timeout_ms = net->io_timeout_ms > 0 ? net->io_timeout_ms : 60000;
+		ctx.program = net->program;
+		ctx.await_client = net->await_client;
 	}
+	if (w->kind == VB_KIND_APP && (!ctx.program || !ctx.await_client))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "%s: no %s program to start, or no way to hear the client's end",
+				    w->name, w->server);
 	if ((w->flags & VB_W_SCRATCH) && !scratch)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s needs a scratch directory", w->name);
 	ctx.w = w;
@@ -411,6 +426,9 @@ int vb_workload_drive(const vb_workload_t *w, const vb_drive_t *d, vb_wresult_t 
 		return vb_error_set(err, VB_EUSAGE, 0, "%s is not a network workload", w->name);
 	if (vb_params_validate(w, d->params, err) < 0)
 		return -1;
+	if (w->kind == VB_KIND_APP && (!d->program || !d->exec))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: no %s to run as its client", w->name,
+				    w->client);
 	for (i = 0; i < VB_MAX_METRICS; i++)
 		res->metric[i] = NAN;
 	if (w->drive(d, res, err) < 0) {

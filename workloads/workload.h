@@ -42,7 +42,9 @@
 
 struct vb_counters;
 
-typedef enum vb_kind { VB_KIND_CPU, VB_KIND_MEM, VB_KIND_IO, VB_KIND_NET } vb_kind_t;
+/* VB_KIND_APP: a real server program (Redis, nginx) under a standard load
+ * generator, both network workloads (VB_W_NET). */
+typedef enum vb_kind { VB_KIND_CPU, VB_KIND_MEM, VB_KIND_IO, VB_KIND_NET, VB_KIND_APP } vb_kind_t;
 typedef enum vb_better { VB_HIGHER_IS_BETTER, VB_LOWER_IS_BETTER } vb_better_t;
 typedef enum vb_ptype {
 	VB_P_U64,  /* whole number in [min, max] */
@@ -127,6 +129,12 @@ typedef struct vb_wctx {
 	unsigned listen_port;          /* VB_W_NET: the port to listen on (0: any) */
 	const char *listen_addr;       /* VB_W_NET: the address ("": every one) */
 	int io_timeout_ms;             /* VB_W_NET: longest wait for the peer */
+	/* VB_KIND_APP: the server program (w->server) as this instance sees
+	 * it (an absolute path), and the wait for the harness's word that its
+	 * client is done (0, or -1 with @err: another message, the harness
+	 * gone) */
+	const char *program;
+	int (*await_client)(struct vb_wctx *ctx, vb_error_t *err);
 } vb_wctx_t;
 
 /* What the client of a network workload gets (drive()). */
@@ -137,6 +145,14 @@ typedef struct vb_drive {
 	int corrupt;                   /* test hook: falsify one value before verifying */
 	int io_timeout_ms;             /* longest silence of the server */
 	uint64_t deadline_ns;          /* vb_now_ns past which it gives up (0: none) */
+	/* VB_KIND_APP: the load generator (w->client) on the host, an absolute
+	 * path, and how to run it: @argv (argv[0] that path, no shell) with its
+	 * standard output captured into @out (at most @len - 1 bytes, NUL-ended)
+	 * before the deadline; 0 when it exited 0, else -1 with @err (its
+	 * status and the last line it wrote to its standard error). */
+	const char *program;
+	int (*exec)(void *arg, char *const argv[], char *out, size_t len, vb_error_t *err);
+	void *exec_arg;
 } vb_drive_t;
 
 typedef struct vb_workload {
@@ -168,6 +184,13 @@ typedef struct vb_workload {
 	 * would fill them, verified against what the server answers.
 	 */
 	int (*drive)(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err);
+	/*
+	 * VB_KIND_APP: the host programs it needs, by name: the server the
+	 * agent starts in the environment (copied byte-identical into every
+	 * one beside the agent) and the load generator the client runs.
+	 */
+	const char *server;
+	const char *client;
 } vb_workload_t;
 
 /* ---- registry (workload.c) ---- */
@@ -177,7 +200,7 @@ size_t vb_workload_count(void);
 const vb_workload_t *vb_workload_at(size_t i);
 /* Look up by exact name; NULL if unknown. */
 const vb_workload_t *vb_workload_find(const char *name);
-/* "cpu", "mem", "io", "net". */
+/* "cpu", "mem", "io", "net", "app". */
 const char *vb_kind_name(vb_kind_t k);
 /*
  * Check a descriptor: name, description, run hook, metrics present, params
@@ -238,6 +261,8 @@ typedef struct vb_wnet {
 	unsigned port;     /* the port to listen on, 0: any */
 	const char *addr;  /* the address to listen on, NULL or "": every one */
 	int io_timeout_ms; /* longest wait for the client (0: 60 s) */
+	const char *program; /* VB_KIND_APP: ctx->program */
+	int (*await_client)(struct vb_wctx *ctx, vb_error_t *err); /* ... ctx->await_client */
 } vb_wnet_t;
 
 /* vb_workload_run with @net for a network workload's server (NULL for

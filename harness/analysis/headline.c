@@ -24,7 +24,8 @@ static const struct {
 /* The groups as the headline names them; "all" is the overall figure. */
 static const struct {
 	const char *kind, *label;
-} groups[] = { { "cpu", "CPU" }, { "mem", "memory" }, { "io", "disk I/O" }, { "net", "network" } };
+} groups[] = { { "cpu", "CPU" }, { "mem", "memory" }, { "io", "disk I/O" }, { "net", "network" },
+	       { "app", "applications" } };
 
 static const char *jstr(const json_t *o, const char *key)
 {

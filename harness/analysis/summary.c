@@ -26,9 +26,10 @@
 enum what { V_METRIC, V_HOSTCOST, V_COUNTER };
 
 static const char *const what_label[] = { "metric", "host_cpu", "counter" };
-static const char *const group_kind[] = { "cpu", "mem", "io", "net", "all" };
-static const char *const group_label[] = { "CPU", "Memory", "I/O", "Network", "All" };
-#define NGROUPS 5
+static const char *const group_kind[] = { "cpu", "mem", "io", "net", "app", "all" };
+static const char *const group_label[] = { "CPU", "Memory", "I/O", "Network", "Applications",
+					   "All" };
+#define NGROUPS 6
 
 typedef struct ctx {
 	const vb_summary_cfg_t *cfg;
@@ -456,7 +457,8 @@ static json_t *groups_json(ctx_t *c, const json_t *envs, const json_t *wls)
 			      "envs");
 		json_array_foreach(envs, ei, e)
 			if ((!c->baseline || strcmp(jstr(e, "name") ?: "", c->baseline)) &&
-			    (!jstr(e, "net_mode") || !strcmp(group_kind[gi], "net")) && /* its only one */
+			    (!jstr(e, "net_mode") || !strcmp(group_kind[gi], "net") ||
+			     !strcmp(group_kind[gi], "app")) && /* what a mode instance runs */
 			    (ge = group_env_json(c, wls, ei, gi)))
 				json_object_set_new(json_object_get(g, "envs"), jstr(e, "name"),
 						    ge);

@@ -93,9 +93,9 @@ static int check_workload(const json_t *w, size_t i, const char *path, vb_error_
 		return snprintf(f, sizeof(f), "workloads[%zu].name", i),
 		       bad_field(err, path, f, "is missing or not a string");
 	if (!kind || (strcmp(kind, "cpu") && strcmp(kind, "mem") && strcmp(kind, "io") &&
-		      strcmp(kind, "net")))
+		      strcmp(kind, "net") && strcmp(kind, "app")))
 		return snprintf(f, sizeof(f), "workloads[%zu].kind", i),
-		       bad_field(err, path, f, "is not one of cpu, mem, io, net");
+		       bad_field(err, path, f, "is not one of cpu, mem, io, net, app");
 	if (!json_is_array(metrics) || !json_array_size(metrics))
 		return snprintf(f, sizeof(f), "workloads[%zu].metrics", i),
 		       bad_field(err, path, f, "is missing or empty");

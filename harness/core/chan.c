@@ -97,7 +97,8 @@ void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd)
 	ch->rfd = rfd;
 }
 
-int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
+/* Write @obj as one line. */
+static int write_line(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 {
 	char *s = json_dumps(obj, JSON_COMPACT);
 	size_t len, off = 0;
@@ -105,7 +106,6 @@ int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 
 	if (!s)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: encode request", ch->name);
-	vb_agent_want_set(&ch->want, obj);
 	len = strlen(s);
 	s[len++] = '\n'; /* overwrites the NUL; we track the length */
 	while (off < len) {
@@ -121,6 +121,17 @@ int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 	}
 	free(s);
 	return 0;
+}
+
+int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
+{
+	vb_agent_want_set(&ch->want, obj);
+	return write_line(ch, obj, err);
+}
+
+int vb_chan_notify(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
+{
+	return write_line(ch, obj, err);
 }
 
 /* Take one complete line out of the buffer, or NULL; its length (without

@@ -70,6 +70,10 @@ void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd);
  * or -1 (VB_ESYS). */
 int vb_chan_send(vb_chan_t *ch, const json_t *obj, vb_error_t *err);
 
+/* Send one object as a line that is no request (the request in flight
+ * stays: an application's "client_done", agent.h).  0 or -1 (VB_ESYS). */
+int vb_chan_notify(vb_chan_t *ch, const json_t *obj, vb_error_t *err);
+
 /*
  * Wait up to @timeout_ms for the next line and parse it as a JSON object
  * within the protocol's bounds (vb_agent_bound).  Lines that are not JSON

@@ -24,6 +24,7 @@
 
 #define VB_MAX_ENVS 24
 #define VB_MAX_SEL 64
+#define VB_MAX_PROGRAMS 6 /* host programs of application workloads (servers, clients) */
 #define VB_MAX_USER_PARAMS 64
 #define VB_DENSITY_MAX 64        /* --density bound (memory stops it sooner) */
 #define VB_DENSITY_PROFILE_K 3   /* instances of the standard/full profiles' short form */
@@ -154,6 +155,15 @@ typedef struct vb_run_cfg {
 					     * (run/sizing.c), set before the environments
 					     * start: a VM sizes its scratch disk from it */
 	char agent_path[PATH_MAX];
+	/* the host programs the selected application workloads need (their
+	 * servers and load generators: workload.h server, client), each
+	 * once, found with vb_proc_which when the options are parsed */
+	struct {
+		const char *name;
+		char path[PATH_MAX];
+		int server;                 /* it goes into every instance */
+	} programs[VB_MAX_PROGRAMS];
+	size_t nprograms;
 	char log_path[PATH_MAX];            /* agent stderr log (in the run directory), for messages */
 	int log_fd;                         /* it, O_APPEND, every agent's stderr (> 2); -1: none */
 	int log_created;                    /* this run created it (removed again if left empty) */
@@ -210,6 +220,15 @@ int vb_run_cfg_core_option(const char *name);
 /* Whether a workload selected in @cfg has every flag of @flags (workload.h
  * VB_W_*: VB_W_NET, a network workload). */
 int vb_run_cfg_selects(const struct vb_run_cfg *cfg, unsigned flags);
+
+/* The host path of program @name of the run (cfg->programs), NULL if the
+ * selection needs none of that name. */
+const char *vb_run_cfg_program(const struct vb_run_cfg *cfg, const char *name);
+
+/* The servers of the run into @out, NULL-terminated (what every instance
+ * holds beside its agent: rootfs.h vb_rootfs_add_programs); @out. */
+const char *const *vb_run_cfg_servers(const struct vb_run_cfg *cfg,
+				      const char *out[VB_MAX_PROGRAMS + 1]);
 
 /* After parsing: the repetitions (--reps, or --precision with its minimum
  * and maximum; cfg->reps the schedule's rounds) and the contention

@@ -381,7 +381,7 @@ static int ct_device(const char *dev, ct_priv_t *p, vb_error_t *err)
 
 static int ct_prepare(vb_env_t *env, vb_error_t *err)
 {
-	const char *mounts[1] = { env->cfg->scratch };
+	const char *mounts[1] = { env->cfg->scratch }, *servers[VB_MAX_PROGRAMS + 1];
 	ct_priv_t *p = calloc(1, sizeof(*p));
 
 	if (!p)
@@ -393,7 +393,8 @@ static int ct_prepare(vb_env_t *env, vb_error_t *err)
 	p->gid = getegid();
 	if (env->cfg->scratch_device && ct_device(env->cfg->scratch, p, err) < 0)
 		return -1;
-	if (vb_rootfs_build(&p->rootfs, env->cfg->agent_path, "/var/tmp", mounts,
+	if (vb_rootfs_build(&p->rootfs, env->cfg->agent_path, vb_run_cfg_servers(env->cfg, servers),
+			    "/var/tmp", mounts,
 			    env->cfg->scratch[0] && !p->device[0] ? 1 : 0, err) < 0)
 		return vb_error_prefix(err, "container");
 	p->have_rootfs = 1;
@@ -611,7 +612,7 @@ const vb_env_ops_t vb_env_container = {
 	.mechanism = "namespaces+cgroups (vbench runtime)",
 	.arch = VB_ARCH_CONTAINER,
 	.mech = VB_MECH_NONE,
-	.caps = VB_ENV_NEEDS_ROOT,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_OWN_ROOT,
 	.probe = ct_probe,
 	.prepare = ct_prepare,
 	.start = ct_start,

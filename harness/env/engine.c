@@ -134,6 +134,7 @@ static void choose_rlimits(engine_priv_t *p)
 static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *err)
 {
 	const struct vb_run_cfg *cfg = env->cfg;
+	const char *servers[VB_MAX_PROGRAMS + 1];
 	engine_priv_t *p = calloc(1, sizeof(*p));
 	size_t n = 0, i;
 
@@ -150,7 +151,8 @@ static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *
 	}
 	p->dir_res = vb_undo_add_path(VB_UNDO_DIR, p->dir);
 	snprintf(p->log, sizeof(p->log), "%s/engine.log", p->dir);
-	if (vb_engine_image(d, &p->info, cfg->agent_path, p->dir, &p->img, err) < 0)
+	if (vb_engine_image(d, &p->info, cfg->agent_path, vb_run_cfg_servers(cfg, servers), p->dir,
+			    &p->img, err) < 0)
 		return vb_error_prefix(err, "%s: image", d->name);
 	snprintf(p->name, sizeof(p->name), "vbench-%s-%s%s", vb_marker_run_id(), d->name, env->inst);
 	choose_runtime(p, cfg);
@@ -549,7 +551,7 @@ const vb_env_ops_t vb_env_docker = {
 	.mechanism = "namespaces+cgroups (Docker engine)",
 	.arch = VB_ARCH_CONTAINER,
 	.mech = VB_MECH_NONE,
-	.caps = VB_ENV_NEEDS_ROOT,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_OWN_ROOT,
 	.probe = docker_probe,
 	.prepare = docker_prepare,
 	.net_modes = docker_net_modes,
@@ -563,7 +565,7 @@ const vb_env_ops_t vb_env_podman = {
 	.mechanism = "namespaces+cgroups (Podman engine)",
 	.arch = VB_ARCH_CONTAINER,
 	.mech = VB_MECH_NONE,
-	.caps = VB_ENV_NEEDS_ROOT,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_OWN_ROOT,
 	.probe = podman_probe,
 	.prepare = podman_prepare,
 	.net_modes = podman_net_modes,

@@ -209,12 +209,14 @@ static int image_import(const vb_engine_desc_t *d, const vb_engine_info_t *in, c
 }
 
 int vb_engine_image(const vb_engine_desc_t *d, const vb_engine_info_t *in, const char *agent,
-		    const char *tmpdir, vb_engine_image_t *img, vb_error_t *err)
+		    const char *const *programs, const char *tmpdir, vb_engine_image_t *img,
+		    vb_error_t *err)
 {
 	uint64_t h;
 
 	memset(img, 0, sizeof(*img));
 	if (vb_rootfs_resolve(&img->rootfs, agent, err) < 0 ||
+	    vb_rootfs_add_programs(&img->rootfs, programs, err) < 0 ||
 	    vb_rootfs_hash(&img->rootfs, &h, err) < 0)
 		return vb_error_prefix(err, "rootfs");
 	snprintf(img->tag, sizeof(img->tag), "vbench-agent:%016llx", (unsigned long long)h);

@@ -86,7 +86,8 @@ int vb_engine_info(const vb_engine_desc_t *d, vb_engine_info_t *in, vb_error_t *
  * and imported.  Returns 0 with @img filled, or -1 with @err set.
  */
 int vb_engine_image(const vb_engine_desc_t *d, const vb_engine_info_t *in, const char *agent,
-		    const char *tmpdir, vb_engine_image_t *img, vb_error_t *err);
+		    const char *const *programs, const char *tmpdir, vb_engine_image_t *img,
+		    vb_error_t *err);
 
 /* The engine's last word in its stderr @s: the last line that is not a
  * pointer to the help ("Run 'docker run --help' for more information"). */

@@ -36,6 +36,9 @@
 #define VB_ENV_IS_BASELINE 0x4 /* the reference all overheads are relative to */
 #define VB_ENV_IS_VM 0x8       /* a guest: keeps the memory it touched for its whole
 				* life and writes to its own scratch disk image */
+#define VB_ENV_OWN_ROOT 0x10   /* its agent runs in a root filesystem vbench built
+				* (image/rootfs.h), the servers of application
+				* workloads beside it in VB_ROOTFS_BINDIR */
 
 /*
  * What an environment is, on the two axes every analysis uses (explain,

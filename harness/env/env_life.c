@@ -14,14 +14,17 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include "harness/core/agentmsg.h"
 #include "harness/core/marker.h"
+#include "harness/core/runproc.h"
 #include "harness/core/undo.h"
 #include "harness/env/ct_common.h"
 #include "harness/env/netpath.h"
+#include "harness/image/rootfs.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
 #include "workloads/workload.h"
@@ -239,7 +242,9 @@ static json_t *merged(const vb_workload_t *w, const json_t *reply, vb_wresult_t 
 			    json_pack("{s:O?,s:O?,s:O?,s:O?}", "elapsed_ns",
 				      json_object_get(reply, "elapsed_ns"), "ops",
 				      json_object_get(reply, "ops"), "metrics",
-				      json_object_get(reply, "metrics"), "detail",
+				      /* an application's server measures nothing */
+				      w->kind == VB_KIND_APP ? NULL : json_object_get(reply, "metrics"),
+				      "detail",
 				      json_object_get(reply, "detail")));
 	json_object_set_new(detail, "client",
 			    json_pack("{s:I,s:s,s:s,s:I,s:o}", "cpu_ns", (json_int_t)client_cpu_ns,
@@ -254,13 +259,37 @@ static json_t *merged(const vb_workload_t *w, const json_t *reply, vb_wresult_t 
 	return r;
 }
 
-/* CPU time of the calling thread (the client), ns. */
-static uint64_t thread_cpu_ns(void)
+/* CPU time of the client: the calling thread's and its programs' (an
+ * application's load generator, reaped), ns. */
+static uint64_t client_cpu_now(void)
 {
 	struct timespec ts;
+	struct rusage ru;
+	uint64_t ns;
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0)
+		ns += ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000ull +
+		      ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000u;
+	return ns;
+}
+
+/* vb_drive_t.exec: an application's load generator, here (in the path's
+ * namespace), bounded by the repetition's deadline (@arg). */
+static int client_exec(void *arg, char *const argv[], char *out, size_t len, vb_error_t *err)
+{
+	uint64_t deadline = *(const uint64_t *)arg, now = vb_now_ns();
+	vb_proc_opts_t o = { .timeout_ms = deadline > now ? (int)((deadline - now) / 1000000) + 1 : 1 };
+	char errout[1024], line[256];
+	int rc = vb_proc_capture(argv, &o, out, len, errout, sizeof(errout), err);
+
+	if (rc > 0) {
+		vb_proc_last_line(errout, line, sizeof(line));
+		return vb_error_set(err, VB_ECHECK, 0, "%s exited with status %d%s%s", argv[0], rc,
+				    line[0] ? ": " : "", line);
+	}
+	return rc;
 }
 
 /* The client's failure @cerr as the repetition's failed result (the
@@ -277,23 +306,54 @@ static json_t *client_failed(const json_t *req, const vb_error_t *cerr)
  * a container's veth pair: the sockets keep it), bounded by @deadline;
  * its CPU time into *@cpu.  0, or -1 with @cerr.
  */
-static int run_client(const vb_workload_t *w, const vb_net_path_t *np, const vb_params_t *p,
-		      unsigned port, int corrupt, uint64_t deadline, vb_wresult_t *c,
-		      uint64_t *cpu, vb_error_t *cerr)
+static int run_client(const vb_env_t *env, const vb_workload_t *w, const vb_net_path_t *np,
+		      const vb_params_t *p, unsigned port, int corrupt, uint64_t deadline,
+		      vb_wresult_t *c, uint64_t *cpu, vb_error_t *cerr)
 {
 	int orig = -1, rc;
 
 	if (np->has_netns && vb_netpath_enter(np->netns_fd, &orig, cerr) < 0)
 		return -1;
-	*cpu = thread_cpu_ns();
+	*cpu = client_cpu_now();
 	rc = vb_workload_drive(w,
 			       &(vb_drive_t){ .params = p, .host = np->addr, .port = port,
 					      .corrupt = corrupt, .io_timeout_ms = NET_IO_TIMEOUT_MS,
-					      .deadline_ns = deadline },
+					      .deadline_ns = deadline,
+					      .program = vb_run_cfg_program(env->cfg, w->client),
+					      .exec = client_exec, .exec_arg = &deadline },
 			       c, cerr);
-	*cpu = thread_cpu_ns() - *cpu;
+	*cpu = client_cpu_now() - *cpu;
 	if (orig >= 0)
 		vb_netpath_leave(orig);
+	return rc;
+}
+
+/* An application's server program as the instance sees it, into @sreq's
+ * "program": beside the agent in a root filesystem vbench built, the
+ * host's own on bare metal.  0, or -1 with @err. */
+static int server_program(const vb_env_t *env, const vb_workload_t *w, json_t *sreq,
+			  vb_error_t *err)
+{
+	const char *host = vb_run_cfg_program(env->cfg, w->server);
+	char inside[PATH_MAX];
+
+	if (!host)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: %s was not found on the host",
+				    env->name, w->server);
+	snprintf(inside, sizeof(inside), "%s/%s", VB_ROOTFS_BINDIR, w->server);
+	json_object_set_new(sreq, "program",
+			    json_string((env->ops->caps & VB_ENV_OWN_ROOT) ? inside : host));
+	return 0;
+}
+
+/* Tell an application's server that its client is done (agent.h). */
+static int client_done(vb_env_t *env, const json_t *req, vb_error_t *err)
+{
+	json_t *m = json_pack("{s:s,s:O?}", "op", "client_done", "id", json_object_get(req, "id"));
+	int rc = m ? vb_chan_notify(&env->chan, m, err)
+		   : vb_error_set(err, VB_ESYS, ENOMEM, "%s: message", env->name);
+
+	json_decref(m);
 	return rc;
 }
 
@@ -328,6 +388,10 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 		json_object_set_new(sreq, "listen_port", json_integer(np.listen_port));
 	if (np.listen_addr[0]) /* the host's own loopback: nothing else */
 		json_object_set_new(sreq, "listen_addr", json_string(np.listen_addr));
+	if (w->kind == VB_KIND_APP && server_program(env, w, sreq, err) < 0) {
+		json_decref(sreq);
+		return NULL;
+	}
 	rc = vb_chan_send(&env->chan, sreq, err);
 	json_decref(sreq);
 	if (rc < 0)
@@ -358,8 +422,13 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 	to = np.connect_port ? np.connect_port : (unsigned)port;
 	vb_error_clear(&cerr);
 	memset(&c, 0, sizeof(c));
-	rc = run_client(w, &np, &p, to, json_is_true(json_object_get(req, "corrupt")), deadline,
-			&c, &cpu, &cerr);
+	rc = run_client(env, w, &np, &p, to, json_is_true(json_object_get(req, "corrupt")),
+			deadline, &c, &cpu, &cerr);
+	/* an application's server runs until it hears the client is done */
+	if (w->kind == VB_KIND_APP && client_done(env, req, err) < 0) {
+		json_decref(c.detail);
+		goto lost;
+	}
 	/* the server's answer in any case: it ends when the client does */
 	reply = vb_chan_answer(&env->chan, "result",
 			       deadline > vb_now_ns() ? (int)((deadline - vb_now_ns()) / 1000000) + 1

@@ -397,7 +397,7 @@ static int oci_undo(const json_t *rec, const char *run_id, char *msg, size_t len
 static int oci_prepare(vb_env_t *env, vb_error_t *err)
 {
 	const struct vb_run_cfg *cfg = env->cfg;
-	const char *mounts[1] = { cfg->scratch };
+	const char *mounts[1] = { cfg->scratch }, *servers[VB_MAX_PROGRAMS + 1];
 	oci_priv_t *p = calloc(1, sizeof(*p));
 
 	if (!p)
@@ -429,7 +429,8 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 				    "oci: --scratch %s: only a block device in /dev is supported "
 				    "with --allow-device yet",
 				    cfg->scratch);
-	if (vb_rootfs_build(&p->rootfs, cfg->agent_path, p->bundle, mounts,
+	if (vb_rootfs_build(&p->rootfs, cfg->agent_path, vb_run_cfg_servers(cfg, servers), p->bundle,
+			    mounts,
 			    cfg->scratch[0] && !cfg->scratch_device ? 1 : 0, err) < 0)
 		return vb_error_prefix(err, "oci");
 	p->have_rootfs = 1;
@@ -617,7 +618,7 @@ const vb_env_ops_t vb_env_oci = {
 	.mechanism = "namespaces+cgroups (OCI runtime crun or runc)",
 	.arch = VB_ARCH_CONTAINER,
 	.mech = VB_MECH_NONE,
-	.caps = VB_ENV_NEEDS_ROOT,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_OWN_ROOT,
 	.options = &oci_options,
 	.probe = oci_probe,
 	.prepare = oci_prepare,

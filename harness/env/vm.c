@@ -138,7 +138,7 @@ static json_t *kvm_probe_facts(void)
 static int vm_prepare(vb_env_t *env, vb_error_t *err)
 {
 	const vb_run_cfg_t *cfg = env->cfg;
-	const char *name = env->ops->name;
+	const char *name = env->ops->name, *servers[VB_MAX_PROGRAMS + 1];
 	vm_priv_t *p = calloc(1, sizeof(*p));
 	char tag[48], a[32], b[32], c[32];
 	uint64_t total, avail;
@@ -166,7 +166,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	if (!cfg->quiet)
 		vb_term_say(stderr, "%s: preparing the guest image", name);
 	if (vb_guestimage_prepare(vm_conf(env)->kernel ? vm_conf(env)->kernel : "", cfg->agent_path,
-				  &p->img, err) < 0) {
+				  vb_run_cfg_servers(cfg, servers), &p->img, err) < 0) {
 		err->code = err->code == VB_ESYS ? VB_EUNAVAIL : err->code;
 		return vb_error_prefix(err, "%s", name);
 	}
@@ -361,7 +361,7 @@ const vb_env_ops_t vb_env_hosted = {
 	.mechanism = "QEMU TCG binary translation (software emulation)",
 	.arch = VB_ARCH_HOSTED_VM,
 	.mech = VB_MECH_EMULATION,
-	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_IS_VM,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_IS_VM | VB_ENV_OWN_ROOT,
 	.probe = hosted_probe,
 	VM_HOOKS,
 };
@@ -373,7 +373,7 @@ const vb_env_ops_t vb_env_kvm = {
 	.mechanism = "QEMU + KVM (hardware-assisted virtualization)",
 	.arch = VB_ARCH_HW_VM,
 	.mech = VB_MECH_HW_ASSIST,
-	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_NEEDS_KVM | VB_ENV_IS_VM,
+	.caps = VB_ENV_NEEDS_ROOT | VB_ENV_NEEDS_KVM | VB_ENV_IS_VM | VB_ENV_OWN_ROOT,
 	.probe = kvm_probe,
 	.probe_facts = kvm_probe_facts,
 	VM_HOOKS,

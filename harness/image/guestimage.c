@@ -118,6 +118,7 @@ int vb_guestimage_prepare_opts(const vb_guestimage_opts_t *o, vb_guestimage_t *i
 		return -1;
 	memset(&spec, 0, sizeof(spec));
 	spec.agent = o->agent;
+	spec.programs = o->programs;
 	spec.busybox = o->busybox;
 	spec.modules_dir = img->chosen.modules[0] ? img->chosen.modules : NULL;
 	spec.release = img->release[0] ? img->release : NULL;
@@ -131,14 +132,15 @@ int vb_guestimage_prepare_opts(const vb_guestimage_opts_t *o, vb_guestimage_t *i
 	return 0;
 }
 
-int vb_guestimage_prepare(const char *kernel_opt, const char *agent_path, vb_guestimage_t *img,
-			  vb_error_t *err)
+int vb_guestimage_prepare(const char *kernel_opt, const char *agent_path,
+			  const char *const *programs, vb_guestimage_t *img, vb_error_t *err)
 {
 	vb_guestimage_opts_t o;
 
 	memset(&o, 0, sizeof(o));
 	o.kernel = kernel_opt;
 	o.agent = agent_path;
+	o.programs = programs;
 	return vb_guestimage_prepare_opts(&o, img, err);
 }
 

@@ -62,6 +62,7 @@ typedef struct vb_guestimage {
 typedef struct vb_guestimage_opts {
 	const char *kernel;             /* --kernel PATH (NULL or "": choose) */
 	const char *agent;              /* vbench-agent on the host */
+	const char *const *programs;    /* servers the agent starts (NULL-terminated, NULL none) */
 	const vb_kernel_where_t *where; /* kernel lookup (kernel.h) */
 	const char *busybox;            /* static busybox (VB_GUEST_BUSYBOX) */
 	const char *vmlinux_cache;      /* VB_CACHE_DIR "/vmlinux" */
@@ -69,14 +70,15 @@ typedef struct vb_guestimage_opts {
 } vb_guestimage_opts_t;
 
 /*
- * Prepare the guest image for @agent_path with the kernel @kernel_opt
+ * Prepare the guest image for @agent_path (and the NULL-terminated
+ * @programs beside it, NULL none) with the kernel @kernel_opt
  * (--kernel, NULL or "" to choose).  Returns 0 with @img filled (release
  * with vb_guestimage_free), or -1 with @err set: VB_EUNAVAIL when no kernel,
  * module, busybox or library can be had (the message names it), so the VM
  * environments are skipped with that reason.
  */
-int vb_guestimage_prepare(const char *kernel_opt, const char *agent_path, vb_guestimage_t *img,
-			  vb_error_t *err);
+int vb_guestimage_prepare(const char *kernel_opt, const char *agent_path,
+			  const char *const *programs, vb_guestimage_t *img, vb_error_t *err);
 int vb_guestimage_prepare_opts(const vb_guestimage_opts_t *o, vb_guestimage_t *img,
 			       vb_error_t *err);
 void vb_guestimage_free(vb_guestimage_t *img);

@@ -454,7 +454,6 @@ int vb_initramfs_build(const vb_initramfs_spec_t *sp, vb_initramfs_t *ir, vb_err
 	list_t l = { NULL, 0, err };
 	vb_cachefile_t cf;
 	struct stat st;
-	size_t i;
 	int rc = -1;
 
 	memset(ir, 0, sizeof(*ir));
@@ -470,9 +469,8 @@ int vb_initramfs_build(const vb_initramfs_spec_t *sp, vb_initramfs_t *ir, vb_err
 	}
 	if (vb_rootfs_resolve(ir->rf, sp->agent, err) < 0)
 		goto out;
-	for (i = 0; sp->programs && sp->programs[i]; i++)
-		if (vb_rootfs_add_program(ir->rf, sp->programs[i], err) < 0)
-			goto out;
+	if (vb_rootfs_add_programs(ir->rf, sp->programs, err) < 0)
+		goto out;
 	if (describe(sp, ir->rf, &modlist, &l) < 0 || hash_list(sp, &l, &ir->key) < 0)
 		goto out;
 	ir->entries = l.n;

@@ -78,8 +78,10 @@ int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err)
 		vb_error_sys(err, "program %s", program);
 		goto out;
 	}
+	/* the name it was given: a program may act on it (Debian's
+	 * redis-server is a link to redis-check-rdb, which reads argv[0]) */
 	snprintf(inside, sizeof(inside), "%s/%s", VB_ROOTFS_BINDIR,
-		 strrchr(real, '/') ? strrchr(real, '/') + 1 : real);
+		 strrchr(program, '/') ? strrchr(program, '/') + 1 : program);
 	for (k = 0; k < rf->nextra; k++)
 		if (!strcmp(rf->extra[k].inside, inside))
 			break;
@@ -247,11 +249,21 @@ static int check_mount(const vb_rootfs_t *rf, const char *mp, vb_error_t *err)
 	return 0;
 }
 
-int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
-		    const char *const *mounts, size_t nmounts, vb_error_t *err)
+int vb_rootfs_add_programs(vb_rootfs_t *rf, const char *const *programs, vb_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; programs && programs[i]; i++)
+		if (vb_rootfs_add_program(rf, programs[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *const *programs,
+		    const char *parent, const char *const *mounts, size_t nmounts, vb_error_t *err)
 {
 	memset(rf, 0, sizeof(*rf));
-	if (vb_rootfs_resolve(rf, program, err) < 0)
+	if (vb_rootfs_resolve(rf, program, err) < 0 || vb_rootfs_add_programs(rf, programs, err) < 0)
 		return vb_error_prefix(err, "rootfs");
 	return vb_rootfs_assemble(rf, parent, mounts, nmounts, err);
 }

@@ -72,12 +72,16 @@ int vb_rootfs_resolve(vb_rootfs_t *rf, const char *program, vb_error_t *err);
 
 /*
  * Add @program (an absolute host path: a server the agent starts) to the
- * resolved @rf: copied to VB_ROOTFS_BINDIR/<its name>, the libraries of
+ * resolved @rf: copied to VB_ROOTFS_BINDIR/<its name> (the name in
+ * @program, also when it is a symbolic link: the program may read it), the libraries of
  * its closure that @rf lacks added (same interpreter required), the
  * library path made again.  Before vb_rootfs_assemble; 0, or -1 with @err
  * (a name taken, another interpreter, too many programs or libraries).
  */
 int vb_rootfs_add_program(vb_rootfs_t *rf, const char *program, vb_error_t *err);
+/* vb_rootfs_add_program for each of the NULL-terminated @programs (NULL:
+ * none). */
+int vb_rootfs_add_programs(vb_rootfs_t *rf, const char *const *programs, vb_error_t *err);
 
 /*
  * Assemble the resolved @rf (vb_rootfs_resolve, vb_rootfs_add_program)
@@ -87,15 +91,16 @@ int vb_rootfs_assemble(vb_rootfs_t *rf, const char *parent, const char *const *m
 		       size_t nmounts, vb_error_t *err);
 
 /*
- * Resolve @program and assemble the tree in a new private directory
+ * Resolve @program (with the NULL-terminated @programs beside it:
+ * vb_rootfs_add_programs; NULL none) and assemble the tree in a new private directory
  * @parent/vbench-rootfs-<pid>-XXXXXX (registered VB_UNDO_DIR the moment it
  * exists): the program, its interpreter and libraries at their host paths,
  * empty /proc /dev /tmp /sys /etc, and an empty directory for each of the
  * @nmounts absolute paths in @mounts (bind-mount points, e.g. the scratch
  * directory).  Returns 0, or -1 with @err set and nothing left behind.
  */
-int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *parent,
-		    const char *const *mounts, size_t nmounts, vb_error_t *err);
+int vb_rootfs_build(vb_rootfs_t *rf, const char *program, const char *const *programs,
+		    const char *parent, const char *const *mounts, size_t nmounts, vb_error_t *err);
 
 /*
  * Lexically normalise the absolute path @in into @out ("//", "." and ".."

@@ -113,7 +113,8 @@ int vb_contend_judge(run_state_t *st, const vb_env_t *env, const vb_workload_t *
 	share = cpu_share(env, rec, &src);
 	gsteal = guest_steal_share(env, rec);
 	/* I/O and network workloads wait for the disk or the peer by design */
-	judged = t > 0 && w->kind != VB_KIND_IO && w->kind != VB_KIND_NET && isfinite(share);
+	judged = t > 0 && w->kind != VB_KIND_IO && w->kind != VB_KIND_NET &&
+		 w->kind != VB_KIND_APP && isfinite(share);
 	contended = judged && (share < t || (isfinite(gsteal) && 1.0 - gsteal < t));
 	c = json_pack("{s:o,s:s,s:f,s:b,s:b}", "cpu_share",
 		      isfinite(share) ? json_real(share) : json_null(), "share_source", src,
