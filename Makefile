@@ -352,9 +352,10 @@ deps:
 
 # make test installs what it needs on a fresh machine, podman included (its
 # environment is tested end to end; about 10-20 s to install, nothing when
-# present).
+# present), and the application workloads' programs (redis-server with its
+# service neither started nor enabled).
 test-deps:
-	scripts/install-deps.sh engines
+	scripts/install-deps.sh engines apps
 
 run: deps all
 	./$(VBENCH) run --all --profile quick

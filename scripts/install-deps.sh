@@ -12,6 +12,14 @@
 #                private namespace, never the host's).  Docker is not
 #                installed: it needs a running daemon, which is the host's
 #                business (the `docker` tests skip without one)
+#     apps       redis-server, redis-tools, wrk (app.redis: the server vbench
+#                starts in each environment and the host's load generator).
+#                Debian's redis-server package ships a service: it is
+#                installed under a policy-rc.d that forbids starting it, and
+#                the service it adds is disabled again, so nothing runs or
+#                starts at boot because of vbench (only when this call
+#                installed the package: a service the host had is left as
+#                it was)
 #     fuzz       clang and its libFuzzer runtime (make fuzz)
 #     valgrind   valgrind (make valgrind)
 set -eu
@@ -23,10 +31,11 @@ qemu-system-x86 qemu-utils busybox-static crun runc fio likwid iperf3 sockperf i
 for g in "$@"; do
 	case "$g" in
 	engines) PKGS="$PKGS podman netavark iptables" ;;
+	apps) PKGS="$PKGS redis-server redis-tools wrk" ;;
 	fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
 	valgrind) PKGS="$PKGS valgrind" ;;
 	*)
-		echo "install-deps: unknown group '$g' (expected engines, fuzz or valgrind)" >&2
+		echo "install-deps: unknown group '$g' (expected engines, apps, fuzz or valgrind)" >&2
 		exit 2
 		;;
 	esac
@@ -50,5 +59,33 @@ fi
 echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# Packages that ship a service: installed with none started (policy-rc.d
+# answers 101, "action forbidden", to invoke-rc.d and deb-systemd-invoke),
+# the service disabled again afterwards.
+services=""
+for p in $missing; do
+	case "$p" in
+	redis-server) services="$services redis-server" ;;
+	esac
+done
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ -n "$services" ] && [ ! -e "$policy" ]; then
+	trap 'rm -f "$policy"' EXIT INT TERM
+	printf '#!/bin/sh\n# install-deps.sh (vbench): no service starts during its install\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	made_policy=1
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+for s in $services; do
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+		systemctl disable --now --quiet "$s" 2>/dev/null || true
+	elif command -v update-rc.d >/dev/null 2>&1; then
+		update-rc.d "$s" disable >/dev/null 2>&1 || true
+	fi
+	echo "install-deps: $s installed with its service neither running nor enabled"
+done
+if [ "$made_policy" = 1 ]; then
+	rm -f "$policy"
+fi
