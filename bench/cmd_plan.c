@@ -344,6 +344,7 @@ int vb_cmd_plan(int argc, char **argv)
 		if (vb_plan_resolve(in, sum, slash ? dir : ".", &err) == 0 &&
 		    vb_plan_check(in, &a.o, &err) == 0) {
 			n = vb_plan_envs(run, sum, &a.o, envs);
+			vb_plan_env_services(in, sum, &a.o, envs, n);
 			doc = vb_plan_build(in, &a.o, envs, n, a.run, run);
 			if (!doc)
 				vb_error_set(&err, VB_ESYS, 0, "plan: out of memory");

@@ -426,6 +426,72 @@ START_TEST(test_from_run)
 }
 END_TEST
 
+/* A service given by a workload's request rate (an application measured
+ * by this run): its bare-metal cost per request times the rate, and in
+ * each environment that workload's own factor, not the CPU group's; an
+ * environment that did not measure it cannot be planned for it. */
+START_TEST(test_request_rate)
+{
+	json_t *run = vb_test_load_fixture(FIXTURE), *sum = vb_test_summarize(run), *doc, *e;
+	vb_plan_env_t envs[VB_PLAN_MAX_ENVS];
+	const json_t *r, *ov;
+	vb_plan_opts_t o;
+	vb_error_t err;
+	double hc, f;
+	size_t n, i;
+
+	vb_plan_opts_init(&o);
+	parse_ok("[service api]\nworkload = cpu.syscall\nop_rate = 1000\nmemory = 1G\n"
+		 "[service batch]\ncpu = 0.5\nmemory = 1G\n");
+	ck_assert_int_eq(vb_plan_resolve(&in, sum, NULL, &err), 0);
+	ck_assert_int_eq(in.svc[0].cpu_from, VB_PLAN_CPU_RATE);
+	r = vb_summary_result(sum, "bare", "cpu.syscall");
+	hc = json_real_value(json_object_get(json_object_get(r, "host_cost"), "median"));
+	ck_assert_double_eq_tol(in.svc[0].cpu, hc * 1000, 1e-12);
+	n = vb_plan_envs(run, sum, &o, envs);
+	vb_plan_env_services(&in, sum, &o, envs, n);
+	ck_assert_double_eq(envs[0].svc_cpu[0], 1.0);
+	ck_assert(isnan(envs[1].svc_cpu[1])); /* batch: the environment's own factor */
+	/* the container's: cpu.syscall's host cost overhead or its time's, by the rules */
+	f = envs[1].svc_cpu[0];
+	ck_assert_msg(isfinite(f) && f >= 1.0, "%g", f);
+	r = vb_summary_result(sum, "container", "cpu.syscall");
+	ov = json_object_get(json_object_get(r, "host_cost"), "overhead");
+	ck_assert(f >= fmin(json_real_value(json_object_get(ov, "ratio")), 1.0));
+	ck_assert_ptr_nonnull(strstr(envs[1].svc_basis[0], "host CPU per operation"));
+	ck_assert_ptr_nonnull(strstr(envs[1].svc_basis[0], "(cpu.syscall, "));
+	doc = vb_plan_build(&in, &o, envs, n, "fixture", run);
+	ck_assert_ptr_nonnull(doc);
+	json_array_foreach(json_object_get(doc, "environments"), i, e) {
+		ck_assert(json_is_true(json_object_get(e, "planned")));
+		ck_assert_double_eq(
+		    json_real_value(json_object_get(
+			json_object_get(json_object_get(json_object_get(e, "factors"),
+							"service_cpu"),
+					"api"),
+			"cpu")),
+		    envs[i].svc_cpu[0]);
+	}
+	json_decref(doc);
+	/* not measured in the container: it cannot be planned there, said why */
+	snprintf(in.svc[0].workload, sizeof(in.svc[0].workload), "app.redis");
+	vb_plan_env_services(&in, sum, &o, envs, n);
+	ck_assert(isnan(envs[1].svc_cpu[0]));
+	doc = vb_plan_build(&in, &o, envs, n, "fixture", run);
+	e = json_array_get(json_object_get(doc, "environments"), 1);
+	ck_assert(json_is_false(json_object_get(e, "planned")));
+	ck_assert_ptr_nonnull(
+	    strstr(json_string_value(json_object_get(e, "reason")), "app.redis was not measured"));
+	json_decref(doc);
+	/* a workload the run did not measure on bare metal: its line */
+	parse_ok("[service api]\nworkload = app.redis\nop_rate = 1000\nmemory = 1G\n");
+	ck_assert_int_eq(vb_plan_resolve(&in, sum, NULL, &err), -1);
+	ck_assert_msg(strstr(err.msg, "t.ini:2: field 'workload'"), "%s", err.msg);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 /* ---- malformed plan files ---- */
 
 /* The "; expect: LINE WHAT" first line of a corpus file. */
@@ -564,6 +630,7 @@ Suite *vb_suite_plan(void)
 	tcase_add_test(tc, test_deterministic_and_mixed);
 	tcase_add_test(tc, test_normalise_and_factors);
 	tcase_add_test(tc, test_from_run);
+	tcase_add_test(tc, test_request_rate);
 	tcase_add_test(tc, test_subnormal);
 	tcase_add_test(tc, test_malformed_corpus);
 	tcase_add_test(tc, test_cmd_plan);

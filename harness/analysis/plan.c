@@ -170,12 +170,52 @@ static double relative_speed(const json_t *ours, const json_t *theirs, const cha
 	return isnormal(r) && r > 0 ? r : NAN;
 }
 
+/* The bare-metal host CPU seconds per operation of @c's workload in @sum
+ * (the run @where names) into *@hc; -1 with @err at the workload's line. */
+static int bare_host_cost(const vb_plan_input_t *in, const vb_plan_service_t *c,
+			  const json_t *sum, const char *where, double *hc, vb_error_t *err)
+{
+	const json_t *r = vb_summary_result(sum, jstr(sum, "baseline") ?: "", c->workload);
+	char msg[700];
+
+	*hc = jnum(json_object_get(r, "host_cost"), "median");
+	if (isnormal(*hc) && *hc > 0)
+		return 0;
+	if (isfinite(*hc) && *hc > 0)
+		snprintf(msg, sizeof(msg),
+			 "%s has a bare-metal host CPU cost of %s too small to use (%g s/op, not a "
+			 "normal number)",
+			 where, c->workload, *hc);
+	else
+		snprintf(msg, sizeof(msg),
+			 "%s has no bare-metal host CPU cost of %s (the workload was not run on "
+			 "bare metal, or without cgroup accounting)",
+			 where, c->workload);
+	return svc_error(in, c, VB_PK_WORKLOAD, "workload", msg, err);
+}
+
+/* workload and op_rate alone: this run's bare-metal cost of a request
+ * (each environment's factor is the workload's own: vb_plan_env_services). */
+static int resolve_rate(const vb_plan_input_t *in, vb_plan_service_t *c, const json_t *summary,
+			vb_error_t *err)
+{
+	double hc;
+
+	if (bare_host_cost(in, c, summary, "the run", &hc, err) < 0)
+		return -1;
+	c->cpu = hc * c->op_rate;
+	snprintf(c->cpu_basis, sizeof(c->cpu_basis),
+		 "%.4g host CPU s/op of %s on bare metal x %g op/s; in each environment %s's "
+		 "own overhead",
+		 hc, c->workload, c->op_rate, c->workload);
+	return check_cpu(in, c, VB_PK_OP_RATE, "op_rate", err);
+}
+
 static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const json_t *summary,
 		       const char *plan_dir, vb_error_t *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX], msg[700];
 	json_t *run = NULL, *sum = NULL;
-	const json_t *r;
 	vb_summary_cfg_t cfg;
 	double hc, speed;
 	const char *b1, *b2;
@@ -196,22 +236,10 @@ static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const js
 		json_decref(run);
 		return svc_error(in, c, VB_PK_FROM_RUN, "from_run", msg, err);
 	}
-	r = vb_summary_result(sum, jstr(sum, "baseline") ?: "", c->workload);
-	hc = jnum(json_object_get(r, "host_cost"), "median");
-	if (!isnormal(hc) || hc <= 0) {
-		if (isfinite(hc) && hc > 0)
-			snprintf(msg, sizeof(msg),
-				 "%s has a bare-metal host CPU cost of %s too small to use (%g "
-				 "s/op, not a normal number)",
-				 dir, c->workload, hc);
-		else
-			snprintf(msg, sizeof(msg),
-				 "%s has no bare-metal host CPU cost of %s (the workload was not "
-				 "run on bare metal, or without cgroup accounting)",
-				 dir, c->workload);
+	if (bare_host_cost(in, c, sum, dir, &hc, err) < 0) {
 		json_decref(sum);
 		json_decref(run);
-		return svc_error(in, c, VB_PK_WORKLOAD, "workload", msg, err);
+		return -1;
 	}
 	speed = relative_speed(summary, sum, VB_PLAN_SCORE_WORKLOAD);
 	b1 = jstr(json_object_get(summary, "host"), "cpu_brand");
@@ -242,11 +270,14 @@ int vb_plan_resolve(vb_plan_input_t *in, const json_t *summary, const char *plan
 		if (c->cpu_from == VB_PLAN_CPU_NONE)
 			c->cpu_from = c->key_line[VB_PK_UTIL]	    ? VB_PLAN_CPU_UTIL
 				      : c->key_line[VB_PK_FROM_RUN] ? VB_PLAN_CPU_RUN
+				      : c->key_line[VB_PK_WORKLOAD] ? VB_PLAN_CPU_RATE
 								    : VB_PLAN_CPU_DIRECT;
 		if (c->cpu_from == VB_PLAN_CPU_UTIL && resolve_util(in, c, summary, err) < 0)
 			return -1;
 		if (c->cpu_from == VB_PLAN_CPU_RUN &&
 		    resolve_run(in, c, summary, plan_dir, err) < 0)
+			return -1;
+		if (c->cpu_from == VB_PLAN_CPU_RATE && resolve_rate(in, c, summary, err) < 0)
 			return -1;
 		if (c->cpu_from == VB_PLAN_CPU_DIRECT)
 			snprintf(c->cpu_basis, sizeof(c->cpu_basis), "given: %g cores", c->cpu);
@@ -282,8 +313,10 @@ int vb_plan_check(const vb_plan_input_t *in, const vb_plan_opts_t *o, vb_error_t
 			if (d[r] <= usable[r] * (1 + EPS) || (r == VB_RES_IO && usable[r] <= 0))
 				continue;
 			k = r == VB_RES_CPU ? (c->cpu_from == VB_PLAN_CPU_UTIL	? VB_PK_UTIL
-					       : c->cpu_from == VB_PLAN_CPU_RUN ? VB_PK_OP_RATE
-										: VB_PK_CPU)
+					       : c->cpu_from == VB_PLAN_CPU_RUN ||
+							 c->cpu_from == VB_PLAN_CPU_RATE
+						   ? VB_PK_OP_RATE
+						   : VB_PK_CPU)
 					    : mem_keys[r];
 			if (r == VB_RES_MEM || r == VB_RES_DISK)
 				snprintf(msg, sizeof(msg),
@@ -407,9 +440,11 @@ static void order(const vb_plan_input_t *in, const vb_plan_fit_t *fit, const dou
 			t = idx[j], idx[j] = idx[j - 1], idx[j - 1] = t;
 }
 
-void vb_plan_needs(const vb_plan_service_t *c, const vb_plan_env_t *e, double *need)
+void vb_plan_needs(const vb_plan_input_t *in, size_t i, const vb_plan_env_t *e, double *need)
 {
-	need[VB_RES_CPU] = c->cpu * e->cpu_factor;
+	const vb_plan_service_t *c = &in->svc[i];
+
+	need[VB_RES_CPU] = c->cpu * (c->cpu_from == VB_PLAN_CPU_RATE ? e->svc_cpu[i] : e->cpu_factor);
 	need[VB_RES_MEM] = c->memory + e->mem_footprint;
 	need[VB_RES_DISK] = c->disk + e->disk_footprint;
 	need[VB_RES_IO] = c->iops > 0 ? c->iops * e->io_factor : 0;
@@ -479,7 +514,7 @@ void vb_plan_place(const vb_plan_input_t *in, const vb_plan_opts_t *o, const vb_
 	vb_plan_usable(&in->host, o, usable);
 	fit->fits = 1;
 	for (i = 0; i < in->nsvc; i++) {
-		vb_plan_needs(&in->svc[i], env, fit->need[i]);
+		vb_plan_needs(in, i, env, fit->need[i]);
 		why = -1;
 		fit->per_host[i] = most(&empty, fit->need[i], MAX_PER_HOST, usable, o->correlation);
 		fits(&empty, fit->need[i], (double)fit->per_host[i] + 1, usable, o->correlation,

@@ -45,7 +45,7 @@ enum vb_plan_key {
 	VB_PK_SERVER_SCORE, /* server_cpu_score = 610 (score_workload on that server) */
 	VB_PK_SCORE_WL,	    /* score_workload = cpu.int */
 	VB_PK_FROM_RUN,	    /* from_run = DIR */
-	VB_PK_WORKLOAD,	    /* workload = cpu.syscall (with from_run) */
+	VB_PK_WORKLOAD,	    /* workload = app.redis (alone: this run's; with from_run) */
 	VB_PK_OP_RATE,	    /* op_rate = 20000 (operations per second at peak) */
 	VB_PK_MEMORY,	    /* memory = 2G */
 	VB_PK_DISK,	    /* disk = 100G */
@@ -58,6 +58,8 @@ typedef enum vb_plan_cpu_from {
 	VB_PLAN_CPU_DIRECT, /* cpu = cores */
 	VB_PLAN_CPU_UTIL,   /* utilisation of server_cpus, normalised by score */
 	VB_PLAN_CPU_RUN,    /* from_run: bare host CPU s/op x op_rate */
+	VB_PLAN_CPU_RATE,   /* workload alone: this run's bare host CPU s/op x op_rate,
+			     * and in each environment that workload's own factor */
 } vb_plan_cpu_from_t;
 
 typedef struct vb_plan_service {
@@ -121,6 +123,12 @@ typedef struct vb_plan_env {
 	char mem_basis[160];
 	double disk_footprint; /* bytes per instance beyond the disk demand */
 	char disk_basis[160];
+	int baseline;          /* bare metal: every factor x1 */
+	/* the CPU factor of each service given by a request rate of a workload
+	 * (VB_PLAN_CPU_RATE): that workload's own in this environment
+	 * (vb_plan_env_services), NaN when it was not measured here */
+	double svc_cpu[VB_PLAN_MAX_SERVICES];
+	char svc_basis[VB_PLAN_MAX_SERVICES][160];
 } vb_plan_env_t;
 
 typedef struct vb_plan_fit {
@@ -169,6 +177,15 @@ int vb_plan_check(const vb_plan_input_t *in, const vb_plan_opts_t *o, vb_error_t
  */
 size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts_t *o,
 		    vb_plan_env_t *envs);
+
+/*
+ * The CPU factor of each of @in's services given by a workload's request
+ * rate (VB_PLAN_CPU_RATE) in each of the @n environments @envs: the larger
+ * of that workload's time overhead and host CPU cost overhead there, by
+ * the same rules as the environment's own (docs/plan.md section 2).
+ */
+void vb_plan_env_services(const vb_plan_input_t *in, const json_t *summary,
+			  const vb_plan_opts_t *o, vb_plan_env_t *envs, size_t n);
 
 /* Usable capacity of one host: capacity x (1 - headroom), CPU x overcommit. */
 void vb_plan_usable(const vb_plan_host_t *h, const vb_plan_opts_t *o, double *usable);

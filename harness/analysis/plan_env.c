@@ -18,6 +18,7 @@
 #include "harness/analysis/plan.h"
 #include "harness/analysis/plan_int.h"
 #include "harness/analysis/stats.h"
+#include "harness/analysis/summary.h"
 #include "harness/env/env.h"
 #include "lib/util.h"
 
@@ -220,6 +221,7 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 			 json_object_get(json_object_get(e, "config"), "qemu") != NULL;
 		footprints(e, json_object_get(json_object_get(run, "density"), pe->name), pe);
 		if (json_is_true(json_object_get(e, "baseline"))) {
+			pe->baseline = 1;
 			pe->cpu_factor = pe->io_factor = 1.0;
 			snprintf(pe->cpu_basis, sizeof(pe->cpu_basis), "the baseline: x1");
 			snprintf(pe->io_basis, sizeof(pe->io_basis), "the baseline: x1");
@@ -230,6 +232,75 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 		    group_factor(summary, "io", pe->name, o, pe->io_basis, sizeof(pe->io_basis));
 	}
 	return n;
+}
+
+/* The factor of one overhead object ({ratio, ci_low, ci_high, verdict}) by
+ * the rules; its words appended to @basis. */
+static double overhead_factor(const json_t *ov, const char *what, const vb_plan_opts_t *o,
+			      char *basis, size_t len)
+{
+	double ratio = jnum(ov, "ratio"), lo = jnum(ov, "ci_low"), hi = jnum(ov, "ci_high");
+	double f = rule(ratio, lo, hi, jstr(ov, "verdict"), o->conservative);
+	size_t off = strlen(basis);
+
+	if (isfinite(f))
+		snprintf(basis + off, len - off, "%s%s x%.3g [%.3g-%.3g] %s%s", off ? ", " : "",
+			 what, ratio, lo, hi, jstr(ov, "verdict") ?: "",
+			 isfinite(hi) && f == hi && f != ratio ? " (upper bound taken)" : "");
+	return f;
+}
+
+/* The CPU factor of workload @wl in @env: the larger of its time overhead
+ * (primary metric) and its host CPU cost overhead; NaN when not measured. */
+static double workload_factor(const json_t *summary, const char *wl, const char *env,
+			      const vb_plan_opts_t *o, char *basis, size_t len)
+{
+	const json_t *r = vb_summary_result(summary, env, wl), *w;
+	const char *metric = NULL;
+	double t, h, f;
+	size_t i;
+
+	basis[0] = '\0';
+	json_array_foreach(json_object_get(summary, "workloads"), i, w)
+		if (!strcmp(jstr(w, "name") ?: "", wl))
+			metric = jstr(w, "primary_metric");
+	t = overhead_factor(json_object_get(json_object_get(json_object_get(r, "metrics"),
+							    metric ?: ""),
+					    "overhead"),
+			    "time per operation", o, basis, len);
+	h = overhead_factor(json_object_get(json_object_get(r, "host_cost"), "overhead"),
+			    "host CPU per operation", o, basis, len);
+	f = isfinite(t) && isfinite(h) ? fmax(t, h) : isfinite(t) ? t : h;
+	if (!isfinite(f)) {
+		snprintf(basis, len, "%s was not measured in %s", wl, env);
+		return NAN;
+	}
+	snprintf(basis + strlen(basis), len - strlen(basis), " (%s, %lld reps)%s", wl,
+		 (long long)json_integer_value(json_object_get(r, "reps_ok")),
+		 f < 1 ? ", counted as x1" : "");
+	return f < 1 ? 1.0 : f;
+}
+
+void vb_plan_env_services(const vb_plan_input_t *in, const json_t *summary,
+			  const vb_plan_opts_t *o, vb_plan_env_t *envs, size_t n)
+{
+	vb_plan_env_t *e;
+	size_t i, k;
+
+	for (k = 0; k < n; k++)
+		for (e = &envs[k], i = 0; i < in->nsvc; i++) {
+			e->svc_cpu[i] = NAN;
+			e->svc_basis[i][0] = '\0';
+			if (in->svc[i].cpu_from != VB_PLAN_CPU_RATE || !e->planned)
+				continue;
+			if (e->baseline) {
+				e->svc_cpu[i] = 1.0;
+				snprintf(e->svc_basis[i], sizeof(e->svc_basis[i]), "the baseline: x1");
+				continue;
+			}
+			e->svc_cpu[i] = workload_factor(summary, in->svc[i].workload, e->name, o,
+							e->svc_basis[i], sizeof(e->svc_basis[i]));
+		}
 }
 
 /* ---- the document ---- */
@@ -244,7 +315,10 @@ static const char *unplannable(const vb_plan_input_t *in, const vb_plan_env_t *e
 	if (!isfinite(e->mem_footprint))
 		return e->mem_basis;
 	for (i = 0; i < in->nsvc; i++) {
-		if (in->svc[i].cpu > 0 && !isfinite(e->cpu_factor))
+		if (in->svc[i].cpu_from == VB_PLAN_CPU_RATE && !isfinite(e->svc_cpu[i]))
+			return e->svc_basis[i][0] ? e->svc_basis[i] : "its factors were not computed";
+		if (in->svc[i].cpu_from != VB_PLAN_CPU_RATE && in->svc[i].cpu > 0 &&
+		    !isfinite(e->cpu_factor))
 			return e->cpu_basis;
 		if (in->svc[i].iops > 0 && in->host.cap[VB_RES_IO] > 0 && !isfinite(e->io_factor))
 			return e->io_basis;
@@ -300,7 +374,8 @@ static json_t *env_json(const vb_plan_input_t *in, const vb_plan_opts_t *o, cons
 {
 	const char *why = unplannable(in, e);
 	vb_plan_fit_t *fit;
-	json_t *j;
+	json_t *j, *sc;
+	size_t i;
 
 	j = json_pack("{s:s,s:s,s:b}", "name", e->name, "type", e->type, "planned", !why);
 	if (why) {
@@ -315,6 +390,15 @@ static json_t *env_json(const vb_plan_input_t *in, const vb_plan_opts_t *o, cons
 		      "memory_basis", e->mem_basis, "disk_footprint_bytes",
 		      json_integer((json_int_t)llround(e->disk_footprint)), "disk_basis",
 		      e->disk_basis, "vm", e->vm));
+	sc = json_object(); /* a service's own CPU factor, where it has one */
+	for (i = 0; i < in->nsvc; i++)
+		if (in->svc[i].cpu_from == VB_PLAN_CPU_RATE)
+			json_object_set_new(sc, in->svc[i].name,
+					    json_pack("{s:o,s:s}", "cpu", jreal(e->svc_cpu[i]),
+						      "basis", e->svc_basis[i]));
+	if (json_object_size(sc))
+		json_object_set(json_object_get(j, "factors"), "service_cpu", sc);
+	json_decref(sc);
 	fit = calloc(1, sizeof(*fit));
 	if (!fit) {
 		json_decref(j);

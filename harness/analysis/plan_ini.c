@@ -454,14 +454,16 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 {
 	static const int util_only[] = {VB_PK_SERVER_CPU, VB_PK_SERVER_CPUS, VB_PK_SERVER_SCORE,
 					VB_PK_SCORE_WL};
-	static const int run_only[] = {VB_PK_WORKLOAD, VB_PK_OP_RATE};
-	static const int forms[] = {VB_PK_CPU, VB_PK_UTIL, VB_PK_FROM_RUN};
+	/* workload alone: its rate measured by this run; with from_run: by that one */
+	static const int forms[] = {VB_PK_CPU, VB_PK_UTIL, VB_PK_FROM_RUN, VB_PK_WORKLOAD};
 	const int *l = c->key_line;
 	int first = -1, second = -1, t;
 	size_t i;
 
-	for (i = 0; i < 3; i++)
-		if (l[forms[i]] && first < 0)
+	for (i = 0; i < VB_ARRAY_SIZE(forms); i++)
+		if (forms[i] == VB_PK_WORKLOAD && l[VB_PK_FROM_RUN])
+			continue; /* part of the from_run form */
+		else if (l[forms[i]] && first < 0)
 			first = forms[i];
 		else if (l[forms[i]] && second < 0)
 			second = forms[i];
@@ -476,8 +478,8 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 	if (first < 0)
 		return fail(s, c->line,
 			    "[service %s]: missing field 'cpu' (or 'utilisation' with "
-			    "'server_cpus' and 'server_cpu_score', or 'from_run' with 'workload' "
-			    "and 'op_rate')",
+			    "'server_cpus' and 'server_cpu_score', or 'workload' with 'op_rate', "
+			    "or 'from_run' with both)",
 			    c->name);
 	for (i = 0; i < VB_ARRAY_SIZE(util_only); i++)
 		if (l[util_only[i]] && first != VB_PK_UTIL)
@@ -485,11 +487,10 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 			    s, l[util_only[i]],
 			    "field '%s' of [service %s]: only meaningful with 'utilisation'",
 			    key_names[util_only[i]], c->name);
-	for (i = 0; i < VB_ARRAY_SIZE(run_only); i++)
-		if (l[run_only[i]] && first != VB_PK_FROM_RUN)
-			return fail(s, l[run_only[i]],
-				    "field '%s' of [service %s]: only meaningful with 'from_run'",
-				    key_names[run_only[i]], c->name);
+	if (l[VB_PK_OP_RATE] && first != VB_PK_FROM_RUN && first != VB_PK_WORKLOAD)
+		return fail(s, l[VB_PK_OP_RATE],
+			    "field 'op_rate' of [service %s]: only meaningful with 'workload'",
+			    c->name);
 	if (first == VB_PK_UTIL && !l[VB_PK_SERVER_CPUS])
 		return need(s, c, VB_PK_SERVER_CPUS, VB_PK_UTIL, "the existing server's cores");
 	if (first == VB_PK_UTIL && !l[VB_PK_SERVER_SCORE])
@@ -499,6 +500,9 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 		return need(s, c, VB_PK_WORKLOAD, VB_PK_FROM_RUN, "whose host cost per operation");
 	if (first == VB_PK_FROM_RUN && !l[VB_PK_OP_RATE])
 		return need(s, c, VB_PK_OP_RATE, VB_PK_FROM_RUN, "operations per second at peak");
+	if (first == VB_PK_WORKLOAD && !l[VB_PK_OP_RATE])
+		return need(s, c, VB_PK_OP_RATE, VB_PK_WORKLOAD,
+			    "operations (requests) per second at peak");
 	if (!l[VB_PK_MEMORY])
 		return fail(s, c->line,
 			    "[service %s]: missing field 'memory' (what one instance uses at "

@@ -22,8 +22,9 @@
 int vb_plan_bare_primary(const json_t *summary, const char *wl, double *median, int *higher,
 			 const char **unit);
 
-/* What one instance of @c needs in @e, per resource (plan.c's model). */
-void vb_plan_needs(const vb_plan_service_t *c, const vb_plan_env_t *e, double *need);
+/* What one instance of @in's service @i needs in @e, per resource (plan.c's
+ * model). */
+void vb_plan_needs(const vb_plan_input_t *in, size_t i, const vb_plan_env_t *e, double *need);
 
 /* ---- cell formatters of plan_print.c, shared with plan_html.c ---- */
 

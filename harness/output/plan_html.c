@@ -186,7 +186,8 @@ static void env_row(FILE *out, const json_t *plan, const json_t *e)
 
 static void environments(FILE *out, const json_t *plan)
 {
-	const json_t *e, *f;
+	const json_t *e, *f, *s;
+	const char *k;
 	size_t i;
 
 	fputs("<h2 id=\"plan\">Per virtualization type</h2>\n<table>\n<tr><th>environment</th>"
@@ -211,6 +212,12 @@ static void environments(FILE *out, const json_t *plan)
 		vb_html_text(out, jstr(f, "memory_basis"));
 		fputs("; disk: ", out);
 		vb_html_text(out, jstr(f, "disk_basis"));
+		json_object_foreach((json_t *)json_object_get(f, "service_cpu"), k, s) {
+			fputs("; CPU of ", out);
+			vb_html_text(out, k);
+			fputs(": ", out);
+			vb_html_text(out, jstr(s, "basis"));
+		}
 		fputs("</li>\n", out);
 	}
 	fputs("</ul>\n", out);

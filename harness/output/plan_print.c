@@ -269,6 +269,7 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 {
 	const json_t *host = json_object_get(plan, "host"), *e, *s, *f, *w;
 	char a[32], b[32], c[32], d[32];
+	const char *k;
 	size_t i;
 	int r;
 
@@ -331,6 +332,12 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 			md(out, jstr(f, "memory_basis"));
 			fputs("; disk: ", out);
 			md(out, jstr(f, "disk_basis"));
+			json_object_foreach((json_t *)json_object_get(f, "service_cpu"), k, w) {
+				fputs("; CPU of ", out);
+				md(out, k);
+				fputs(": ", out);
+				md(out, jstr(w, "basis"));
+			}
 		}
 		fputs("\n", out);
 	}
