@@ -310,6 +310,9 @@ static int describe(const vb_initramfs_spec_t *sp, const vb_rootfs_t *rf, char *
 	}
 	if (add_text(l, VB_GUEST_MODLIST, *modlist, 0644) < 0)
 		return -1;
+	for (i = 0; i < VB_ROOTFS_NTEXTS; i++)
+		if (add_text(l, vb_rootfs_texts[i].path, vb_rootfs_texts[i].text, 0644) < 0)
+			return -1;
 	return rf->libpath[0] ? add_text(l, "/etc/vbench/libpath", rf->libpath, 0644) : 0;
 }
 

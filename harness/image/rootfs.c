@@ -192,6 +192,33 @@ out:
 	return rc;
 }
 
+const vb_rootfs_text_t vb_rootfs_texts[VB_ROOTFS_NTEXTS] = {
+	{ "/etc/passwd", "root:x:0:0:root:/:/bin/false\n"
+			 "nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n" },
+	{ "/etc/group", "root:x:0:\nnogroup:x:65534:\n" },
+};
+
+/* Text @t into the new tree (a new file: the tree is ours alone). */
+static int write_text(vb_rootfs_t *rf, const vb_rootfs_text_t *t, vb_error_t *err)
+{
+	char to[PATH_MAX];
+	size_t len = strlen(t->text);
+	int fd, rc;
+
+	snprintf(to, sizeof(to), "%s%s", rf->dir, t->path);
+	fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return vb_error_sys(err, "create %s", to);
+	rc = vb_write_all(fd, t->text, len);
+	if (close(fd) < 0)
+		rc = -1;
+	if (rc < 0)
+		return vb_error_sys(err, "write %s", to);
+	rf->files++;
+	rf->bytes += len;
+	return 0;
+}
+
 int vb_rootfs_mkdir(const char *root, const char *path, vb_error_t *err)
 {
 	char pre[PATH_MAX], norm[PATH_MAX], p[PATH_MAX * 2];
@@ -306,6 +333,9 @@ int vb_rootfs_assemble(vb_rootfs_t *rf, const char *parent, const char *const *m
 			goto fail;
 	for (i = 0; i < rf->nextra; i++)
 		if (copy_in(rf, rf->extra[i].program, rf->extra[i].inside, err) < 0)
+			goto fail;
+	for (i = 0; i < VB_ROOTFS_NTEXTS; i++)
+		if (write_text(rf, &vb_rootfs_texts[i], err) < 0)
 			goto fail;
 	for (i = 0; i < nmounts; i++)
 		if (vb_rootfs_mkdir(rf->dir, mounts[i], err) < 0)

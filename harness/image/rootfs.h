@@ -35,6 +35,20 @@
 #define VB_ROOTFS_MAX_EXTRA 4 /* other programs beside the first (servers) */
 #define VB_ROOTFS_BINDIR "/usr/libexec/vbench" /* where the program goes inside */
 
+/*
+ * The small text files every tree has besides the programs (the tree on
+ * disk, its tar and the guest's initramfs alike): /etc/passwd and
+ * /etc/group naming root and nobody, so that a program looking a user up
+ * finds one (nginx started as root looks up "nobody", even as a single
+ * process, and refuses to start without it).
+ */
+typedef struct vb_rootfs_text {
+	const char *path; /* inside the tree */
+	const char *text;
+} vb_rootfs_text_t;
+#define VB_ROOTFS_NTEXTS 2
+extern const vb_rootfs_text_t vb_rootfs_texts[VB_ROOTFS_NTEXTS];
+
 typedef struct vb_rootfs {
 	char dir[PATH_MAX];                /* the tree on the host ("" until built) */
 	int res;                           /* registry handle of dir (0 when not registered) */

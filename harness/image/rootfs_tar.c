@@ -82,6 +82,28 @@ int vb_rootfs_tar_copy_file(struct archive *a, const char *src, vb_error_t *err)
 }
 
 /* One entry: a directory (@src NULL) or the host file @src at @path. */
+/* A regular file of @len bytes of @text at @path inside (0644). */
+static int write_text(struct archive *a, struct archive_entry *ae, const char *path,
+		      const char *text, vb_error_t *err)
+{
+	size_t len = strlen(text);
+
+	archive_entry_clear(ae);
+	archive_entry_set_pathname(ae, path + 1);
+	archive_entry_set_uid(ae, 0);
+	archive_entry_set_gid(ae, 0);
+	archive_entry_set_mtime(ae, 0, 0);
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_perm(ae, 0644);
+	archive_entry_set_nlink(ae, 1);
+	archive_entry_set_size(ae, (la_int64_t)len);
+	if (archive_write_header(a, ae) != ARCHIVE_OK ||
+	    archive_write_data(a, text, len) != (la_ssize_t)len)
+		return vb_error_set(err, VB_ESYS, 0, "tar entry %s: %s", path,
+				    archive_error_string(a));
+	return 0;
+}
+
 static int write_entry(struct archive *a, struct archive_entry *ae, const char *path,
 		       const char *src, vb_error_t *err)
 {
@@ -164,6 +186,9 @@ int vb_rootfs_tar(const vb_rootfs_t *rf, int fd, vb_error_t *err)
 	for (i = 0; i < n; i++)
 		if (write_entry(a, ae, inside[i], src[i], err) < 0)
 			goto out;
+	for (i = 0; i < VB_ROOTFS_NTEXTS; i++)
+		if (write_text(a, ae, vb_rootfs_texts[i].path, vb_rootfs_texts[i].text, err) < 0)
+			goto out;
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		vb_error_set(err, VB_ESYS, 0, "tar: %s", archive_error_string(a));
 		goto out;
@@ -182,7 +207,7 @@ int vb_rootfs_hash(const vb_rootfs_t *rf, uint64_t *hash, vb_error_t *err)
 {
 	const char *inside[VB_ROOTFS_MAX_LIBS + VB_ROOTFS_MAX_EXTRA + 2],
 		   *src[VB_ROOTFS_MAX_LIBS + VB_ROOTFS_MAX_EXTRA + 2];
-	static const char version[] = "vbench rootfs tar 1";
+	static const char version[] = "vbench rootfs tar 2"; /* 2: with the texts */
 	size_t n = tree_files(rf, inside, src), i;
 	uint64_t h = vb_cachefile_fnv1a64(VB_FNV_INIT, version, sizeof(version));
 
@@ -190,6 +215,12 @@ int vb_rootfs_hash(const vb_rootfs_t *rf, uint64_t *hash, vb_error_t *err)
 		h = vb_cachefile_fnv1a64(h, inside[i], strlen(inside[i]) + 1);
 		if (vb_cachefile_fnv1a64_file(&h, src[i], err) < 0)
 			return -1;
+	}
+	for (i = 0; i < VB_ROOTFS_NTEXTS; i++) {
+		h = vb_cachefile_fnv1a64(h, vb_rootfs_texts[i].path,
+					 strlen(vb_rootfs_texts[i].path) + 1);
+		h = vb_cachefile_fnv1a64(h, vb_rootfs_texts[i].text,
+					 strlen(vb_rootfs_texts[i].text) + 1);
 	}
 	*hash = h;
 	return 0;
