@@ -23,10 +23,11 @@
 int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
 {
 	pid_t parent = getpid(), pid;
-	int null, ep[2], e = 0, st;
+	int null, ep[2], sp[2], e = 0, st;
 	ssize_t n;
 
 	memset(a, 0, sizeof(*a));
+	a->errfd = -1;
 	if (!argv[0] || argv[0][0] != '/')
 		return vb_error_set(err, VB_EUSAGE, 0, "server program '%s' is not an absolute path",
 				    argv[0] ? argv[0] : "");
@@ -37,18 +38,26 @@ int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
 		close(null);
 		return vb_error_set(err, VB_ESYS, errno, "start %s", argv[0]);
 	}
+	if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) < 0) {
+		close(null);
+		close(ep[0]);
+		close(ep[1]);
+		return vb_error_set(err, VB_ESYS, errno, "start %s", argv[0]);
+	}
 	pid = fork();
 	if (pid < 0) {
 		close(null);
 		close(ep[0]);
 		close(ep[1]);
+		close(sp[0]);
+		close(sp[1]);
 		return vb_error_set(err, VB_ESYS, errno, "start %s", argv[0]);
 	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(127);
-		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(sp[1], 2) < 0)
 			_exit(127);
 		/* nothing of the agent's but the exec pipe (close-on-exec): an
 		 * inherited listening socket would pass for the server's own */
@@ -62,6 +71,8 @@ int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
 	}
 	close(null);
 	close(ep[1]);
+	close(sp[1]);
+	a->errfd = sp[0];
 	/* until the exec: only then are the agent's descriptors gone */
 	while ((n = read(ep[0], &e, sizeof(e))) < 0 && errno == EINTR)
 		;
@@ -69,6 +80,8 @@ int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
 	if (n > 0) {
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
+		close(a->errfd);
+		a->errfd = -1;
 		return vb_error_set(err, VB_EUNAVAIL, e, "start %s", argv[0]);
 	}
 	a->pid = pid;
@@ -142,8 +155,30 @@ static uint64_t cpu_of(pid_t pid)
 	return ns;
 }
 
+/* The last line the server wrote to its stderr (what is in the pipe now),
+ * into @line ("" when nothing). */
+static void last_words(const vb_app_t *a, char *line, size_t len)
+{
+	char buf[4096], *p;
+	ssize_t n = a->errfd >= 0 ? read(a->errfd, buf, sizeof(buf) - 1) : -1;
+
+	line[0] = '\0';
+	if (n <= 0)
+		return;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	p = strrchr(buf, '\n');
+	snprintf(line, len, "%s", p ? p + 1 : buf);
+	for (p = line; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
+}
+
 int vb_app_wait_listening(vb_app_t *a, unsigned port, int timeout_ms, vb_error_t *err)
 {
+	char said[256];
+
 	uint64_t end = vb_now_ns() + (uint64_t)timeout_ms * 1000000ull;
 	unsigned long inode;
 	int st;
@@ -151,10 +186,12 @@ int vb_app_wait_listening(vb_app_t *a, unsigned port, int timeout_ms, vb_error_t
 	while (vb_now_ns() < end) {
 		if (waitpid(a->pid, &st, WNOHANG) == a->pid) {
 			a->pid = 0;
+			last_words(a, said, sizeof(said));
 			return vb_error_set(err, VB_ECHECK, 0,
-					    "the server exited before it listened (%s %d)",
+					    "the server exited before it listened (%s %d)%s%.200s",
 					    WIFEXITED(st) ? "exit" : "signal",
-					    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+					    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
+					    said[0] ? ": " : "", said);
 		}
 		inode = listen_inode(port);
 		if (inode && owns_socket(a->pid, inode)) {
@@ -183,6 +220,9 @@ void vb_app_stop(vb_app_t *a, int timeout_ms)
 {
 	int i, st;
 
+	if (a->errfd >= 0)
+		close(a->errfd);
+	a->errfd = -1;
 	if (a->pid <= 0)
 		return;
 	kill(a->pid, SIGTERM);

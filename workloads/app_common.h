@@ -29,13 +29,16 @@ typedef struct vb_app {
 	pid_t pid;        /* 0: not running */
 	unsigned port;    /* the TCP port it listens on */
 	uint64_t cpu0;    /* its CPU time (ns) when it listened */
+	int errfd;        /* the read end of its standard error (-1 none) */
 } vb_app_t;
 
 /*
  * Start @argv (argv[0] an absolute path, no shell) as a child of this
- * process that dies with it (PR_SET_PDEATHSIG), its stdin, stdout and
- * stderr on /dev/null, no other descriptor of ours (an inherited socket
- * would pass for its own).  0 with a->pid set, or -1 with @err.
+ * process that dies with it (PR_SET_PDEATHSIG), its stdin and stdout on
+ * /dev/null, its stderr a pipe that never blocks it (what it says before
+ * it listens names why it did not), no other descriptor of ours (an
+ * inherited socket would pass for its own).  0 with a->pid set, or -1 with
+ * @err.
  */
 int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err);
 
@@ -45,7 +48,7 @@ int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err);
  * server's open descriptors (so the port is the server's, not another
  * program's that took it first).  Its CPU time so far into a->cpu0.  0, or
  * -1 with @err (VB_ECHECK: the port is someone else's; VB_ETIMEOUT; the
- * server exited, with its status).
+ * server exited, with its status and the last line of its stderr).
  */
 int vb_app_wait_listening(vb_app_t *a, unsigned port, int timeout_ms, vb_error_t *err);
 
@@ -54,7 +57,8 @@ int vb_app_wait_listening(vb_app_t *a, unsigned port, int timeout_ms, vb_error_t
 uint64_t vb_app_cpu_ns(const vb_app_t *a);
 
 /* Stop the server: SIGTERM, up to @timeout_ms for it to exit, then
- * SIGKILL; reaped.  Safe on a server that is not running. */
+ * SIGKILL; reaped, its stderr pipe closed.  Safe on a server that is not
+ * running. */
 void vb_app_stop(vb_app_t *a, int timeout_ms);
 
 /*
