@@ -50,13 +50,14 @@ typedef struct server_args {
 	char port[16];
 } server_args_t;
 
-static int server_argv(void *arg, const char *program, const char *addr, unsigned port,
-		       char **argv, size_t max, vb_error_t *err)
+static int server_argv(void *arg, const char *program, const char *addr, unsigned port, char **argv,
+		       size_t max, vb_error_t *err)
 {
 	server_args_t *s = arg;
-	const char *const fixed[] = { "--save",	     "",   "--appendonly", "no", "--protected-mode",
-				      "no",	     "--daemonize", "no", "--dir", "/tmp",
-				      "--logfile", "" };
+	const char *const fixed[] = {
+		"--save",      "",   "--appendonly", "no",   "--protected-mode", "no",
+		"--daemonize", "no", "--dir",	     "/tmp", "--logfile",	 ""
+	};
 	size_t n = 0, i;
 
 	if (max < 5 + VB_ARRAY_SIZE(fixed))
@@ -118,10 +119,12 @@ static int reply(int fd, char *buf, size_t cap, vb_error_t *err)
 		if (nl && buf[0] == '$') {
 			blen = strtoll(buf + 1, NULL, 10);
 			if (blen < 0)
-				return vb_error_set(err, VB_ECHECK, 0, "the server has no such value");
+				return vb_error_set(err, VB_ECHECK, 0,
+						    "the server has no such value");
 			need = (size_t)(nl - buf) + 2 + (size_t)blen + 2;
 			if (need >= cap)
-				return vb_error_set(err, VB_ECHECK, 0, "a reply of %lld bytes", blen);
+				return vb_error_set(err, VB_ECHECK, 0, "a reply of %lld bytes",
+						    blen);
 			if (have >= need) {
 				memmove(buf, nl + 2, (size_t)blen);
 				buf[blen] = '\0';
@@ -129,7 +132,8 @@ static int reply(int fd, char *buf, size_t cap, vb_error_t *err)
 			}
 		}
 		if (have + 1 >= cap)
-			return vb_error_set(err, VB_ECHECK, 0, "a reply longer than %zu bytes", cap);
+			return vb_error_set(err, VB_ECHECK, 0, "a reply longer than %zu bytes",
+					    cap);
 		r = vb_net_read_some(fd, buf + have, cap - 1 - have, "the server's reply", err);
 		if (r < 0)
 			return -1;
@@ -154,7 +158,8 @@ static int commands(int fd, char *buf, size_t cap, unsigned long long *n, vb_err
 		return -1;
 	p = strstr(buf, "total_commands_processed:");
 	if (!p || sscanf(p + strlen("total_commands_processed:"), "%llu", n) != 1)
-		return vb_error_set(err, VB_ECHECK, 0, "INFO stats without total_commands_processed");
+		return vb_error_set(err, VB_ECHECK, 0,
+				    "INFO stats without total_commands_processed");
 	return 0;
 }
 
@@ -173,8 +178,9 @@ static int csv_test(const char *out, const char *test, double v[3])
 		if (strncmp(p, want, strlen(want)))
 			continue;
 		snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
-		if (sscanf(line + strlen(want), "\"%lf\",\"%lf\",\"%lf\",\"%lf\",\"%lf\",\"%lf\",\"%lf\"",
-			   &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]) != 7 ||
+		if (sscanf(line + strlen(want),
+			   "\"%lf\",\"%lf\",\"%lf\",\"%lf\",\"%lf\",\"%lf\",\"%lf\"", &f[0], &f[1],
+			   &f[2], &f[3], &f[4], &f[5], &f[6]) != 7 ||
 		    !(f[0] > 0))
 			return -1;
 		v[0] = f[0];
@@ -189,8 +195,23 @@ static int csv_test(const char *out, const char *test, double v[3])
 static int load(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err)
 {
 	char port[16], n[24], c[24], data[24], keys[24], out[4096];
-	char *argv[] = { (char *)d->program, "-h", (char *)d->host, "-p", port, "-c", c, "-n", n,
-			 "-d", data, "-r", keys, "-t", "set,get", "--csv", NULL };
+	char *argv[] = { (char *)d->program,
+			 "-h",
+			 (char *)d->host,
+			 "-p",
+			 port,
+			 "-c",
+			 c,
+			 "-n",
+			 n,
+			 "-d",
+			 data,
+			 "-r",
+			 keys,
+			 "-t",
+			 "set,get",
+			 "--csv",
+			 NULL };
 	uint64_t req = vb_param_u64(d->params, "requests");
 	double set[3], get[3];
 
@@ -202,7 +223,8 @@ static int load(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err)
 	if (vb_app_client(d, argv, out, sizeof(out), &res->elapsed_ns, err) < 0)
 		return -1;
 	if (csv_test(out, "SET", set) < 0 || csv_test(out, "GET", get) < 0)
-		return vb_error_set(err, VB_ECHECK, 0, "redis-benchmark gave no SET and GET figures");
+		return vb_error_set(err, VB_ECHECK, 0,
+				    "redis-benchmark gave no SET and GET figures");
 	res->ops = 2 * req;
 	/* both tests' requests over both tests' time, as redis-benchmark timed them */
 	res->metric[0] = 2.0 / (1.0 / set[0] + 1.0 / get[0]);
@@ -234,8 +256,8 @@ static int drive(const vb_drive_t *d, vb_wresult_t *res, vb_error_t *err)
 	if (d->corrupt)
 		buf[0] ^= 1;
 	if (strcmp(buf, token)) {
-		vb_error_set(err, VB_ECHECK, 0, "%s read back as '%.64s', written as '%s'", CHECK_KEY,
-			     buf, token);
+		vb_error_set(err, VB_ECHECK, 0, "%s read back as '%.64s', written as '%s'",
+			     CHECK_KEY, buf, token);
 		goto out;
 	}
 	if (commands(fd, buf, REPLY_MAX, &c1, err) < 0)
@@ -264,14 +286,15 @@ static int size(const vb_sizing_t *s, vb_params_t *p, vb_error_t *err)
 	if (!s->tiny)
 		return 0;
 	return vb_params_set_u64(&vb_w_app_redis, p, "requests", 2000, err) < 0
-		       ? -1
-		       : vb_params_set_u64(&vb_w_app_redis, p, "clients", 4, err);
+		   ? -1
+		   : vb_params_set_u64(&vb_w_app_redis, p, "clients", 4, err);
 }
 
 const vb_workload_t vb_w_app_redis = {
 	.name = "app.redis",
 	.kind = VB_KIND_APP,
-	.description = "the host's redis-server in the environment, redis-benchmark SET/GET on the host",
+	.description =
+	    "the host's redis-server in the environment, redis-benchmark SET/GET on the host",
 	.flags = VB_W_NET,
 	.params = params,
 	.nparams = VB_ARRAY_SIZE(params),
