@@ -458,8 +458,8 @@ START_TEST(test_request_rate)
 	r = vb_summary_result(sum, "container", "cpu.syscall");
 	ov = json_object_get(json_object_get(r, "host_cost"), "overhead");
 	ck_assert(f >= fmin(json_real_value(json_object_get(ov, "ratio")), 1.0));
-	ck_assert_ptr_nonnull(strstr(envs[1].svc_basis[0], "host CPU per operation"));
-	ck_assert_ptr_nonnull(strstr(envs[1].svc_basis[0], "(cpu.syscall, "));
+	ck_assert_ptr_nonnull(strstr(envs[1].svc_basis[0], "host CPU per op x"));
+	ck_assert_ptr_nonnull(strstr(envs[1].svc_basis[0], "; cpu.syscall, "));
 	doc = vb_plan_build(&in, &o, envs, n, "fixture", run);
 	ck_assert_ptr_nonnull(doc);
 	json_array_foreach(json_object_get(doc, "environments"), i, e) {

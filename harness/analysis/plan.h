@@ -128,7 +128,7 @@ typedef struct vb_plan_env {
 	 * (VB_PLAN_CPU_RATE): that workload's own in this environment
 	 * (vb_plan_env_services), NaN when it was not measured here */
 	double svc_cpu[VB_PLAN_MAX_SERVICES];
-	char svc_basis[VB_PLAN_MAX_SERVICES][160];
+	char svc_basis[VB_PLAN_MAX_SERVICES][256];
 } vb_plan_env_t;
 
 typedef struct vb_plan_fit {

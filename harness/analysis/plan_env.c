@@ -267,15 +267,15 @@ static double workload_factor(const json_t *summary, const char *wl, const char 
 	t = overhead_factor(json_object_get(json_object_get(json_object_get(r, "metrics"),
 							    metric ?: ""),
 					    "overhead"),
-			    "time per operation", o, basis, len);
+			    "time", o, basis, len);
 	h = overhead_factor(json_object_get(json_object_get(r, "host_cost"), "overhead"),
-			    "host CPU per operation", o, basis, len);
+			    "host CPU per op", o, basis, len);
 	f = isfinite(t) && isfinite(h) ? fmax(t, h) : isfinite(t) ? t : h;
 	if (!isfinite(f)) {
 		snprintf(basis, len, "%s was not measured in %s", wl, env);
 		return NAN;
 	}
-	snprintf(basis + strlen(basis), len - strlen(basis), " (%s, %lld reps)%s", wl,
+	snprintf(basis + strlen(basis), len - strlen(basis), "; %s, %lld reps%s", wl,
 		 (long long)json_integer_value(json_object_get(r, "reps_ok")),
 		 f < 1 ? ", counted as x1" : "");
 	return f < 1 ? 1.0 : f;
