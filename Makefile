@@ -172,6 +172,7 @@ LIB_SRCS += workloads/io_fsync.c
 LIB_SRCS += workloads/net_common.c
 LIB_SRCS += workloads/app_common.c
 LIB_SRCS += workloads/app_redis.c
+LIB_SRCS += workloads/app_nginx.c
 LIB_SRCS += workloads/net_stream.c
 LIB_SRCS += workloads/net_rr.c
 

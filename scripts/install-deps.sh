@@ -12,11 +12,12 @@
 #                private namespace, never the host's).  Docker is not
 #                installed: it needs a running daemon, which is the host's
 #                business (the `docker` tests skip without one)
-#     apps       redis-server, redis-tools, wrk (app.redis: the server vbench
-#                starts in each environment and the host's load generator).
-#                Debian's redis-server package ships a service: it is
-#                installed under a policy-rc.d that forbids starting it, and
-#                the service it adds is disabled again, so nothing runs or
+#     apps       redis-server, redis-tools, nginx-light, wrk (app.redis,
+#                app.nginx: the servers vbench starts in each environment and
+#                the host's load generators).  Debian's redis-server and
+#                nginx packages ship a service each: they are
+#                installed under a policy-rc.d that forbids starting them,
+#                and the services they add are disabled again, so nothing runs or
 #                starts at boot because of vbench (only when this call
 #                installed the package: a service the host had is left as
 #                it was)
@@ -31,7 +32,7 @@ qemu-system-x86 qemu-utils busybox-static crun runc fio likwid iperf3 sockperf i
 for g in "$@"; do
 	case "$g" in
 	engines) PKGS="$PKGS podman netavark iptables" ;;
-	apps) PKGS="$PKGS redis-server redis-tools wrk" ;;
+	apps) PKGS="$PKGS redis-server redis-tools nginx-light wrk" ;;
 	fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
 	valgrind) PKGS="$PKGS valgrind" ;;
 	*)
@@ -66,6 +67,9 @@ services=""
 for p in $missing; do
 	case "$p" in
 	redis-server) services="$services redis-server" ;;
+	nginx-light) # the service comes with nginx-common, a dependency
+		dpkg-query -W -f='${Status}' nginx-common 2>/dev/null | grep -q "install ok installed" ||
+			services="$services nginx" ;;
 	esac
 done
 policy=/usr/sbin/policy-rc.d

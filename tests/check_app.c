@@ -10,28 +10,32 @@
  * redis-server and redis-benchmark when installed (skips with the reason
  * otherwise).
  */
-#include <check.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <arpa/inet.h>
+#include <check.h>
+#include <glob.h>
 #include <limits.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness/core/options.h"
 #include "harness/core/runproc.h"
 #include "lib/util.h"
+#include "tests/testnet.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 #include "workloads/app_common.h"
 #include "workloads/net_common.h"
-#include "tests/tests.h"
-#include "tests/testnet.h"
-#include "tests/testutil.h"
 
-#define REDIS "/usr/bin/redis-server"
+#define REDIS		"/usr/bin/redis-server"
 #define REDIS_BENCHMARK "/usr/bin/redis-benchmark"
+#define NGINX		"/usr/sbin/nginx"
+#define WRK		"/usr/bin/wrk"
 
 static char tmpdir[PATH_MAX];
 
@@ -61,9 +65,11 @@ static unsigned free_port(void)
 static int start_redis(vb_app_t *a, unsigned port, vb_error_t *err)
 {
 	char p[16];
-	char *argv[] = { REDIS, "--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly",
-			 "no", "--protected-mode", "no", "--daemonize", "no", "--dir", "/tmp",
-			 "--logfile", "", NULL };
+	char *argv[] = {
+		REDIS, "--port",       p,      "--bind",	   "127.0.0.1", "--save",
+		"",    "--appendonly", "no",   "--protected-mode", "no",	"--daemonize",
+		"no",  "--dir",	       "/tmp", "--logfile",	   "",		NULL
+	};
 
 	snprintf(p, sizeof(p), "%u", port);
 	return vb_app_start(a, argv, err);
@@ -115,6 +121,25 @@ START_TEST(test_port_taken)
 }
 END_TEST
 
+/* A server that ends before it listens is said so with its last line of
+ * stderr (nginx in a container said only "exit 1" before: its chown of
+ * the temporary directories was refused). */
+START_TEST(test_server_last_words)
+{
+	char *argv[] = { "/bin/sh", "-c", "echo starting >&2; echo 'no such user' >&2; exit 3",
+			 NULL };
+	vb_error_t err;
+	vb_app_t a;
+
+	ck_assert_int_eq(vb_app_start(&a, argv, &err), 0);
+	ck_assert_int_eq(vb_app_wait_listening(&a, free_port(), 5000, &err), -1);
+	ck_assert_int_eq(err.code, VB_ECHECK);
+	ck_assert_msg(strstr(err.msg, "(exit 3): no such user"), "%s", err.msg);
+	vb_app_stop(&a, 1000);
+	ck_assert_int_eq(a.errfd, -1);
+}
+END_TEST
+
 /* vb_drive_t.exec as the harness's: the program's output captured. */
 static int test_exec(void *arg, char *const argv[], char *out, size_t len, vb_error_t *err)
 {
@@ -139,9 +164,13 @@ static int redis_drive(unsigned port, const char *program, int corrupt, vb_wresu
 	ck_assert_int_eq(vb_params_set(w, &p, "requests", "500", err), 0);
 	ck_assert_int_eq(vb_params_set(w, &p, "clients", "4", err), 0);
 	return vb_workload_drive(w,
-				 &(vb_drive_t){ .params = &p, .host = "127.0.0.1", .port = port,
-						.corrupt = corrupt, .io_timeout_ms = 10000,
-						.program = program, .exec = test_exec },
+				 &(vb_drive_t){ .params = &p,
+						.host = "127.0.0.1",
+						.port = port,
+						.corrupt = corrupt,
+						.io_timeout_ms = 10000,
+						.program = program,
+						.exec = test_exec },
 				 res, err);
 }
 
@@ -189,6 +218,142 @@ START_TEST(test_redis_client)
 }
 END_TEST
 
+/* ---- an application's server in a child, its client here ---- */
+
+static int done_fd = -1; /* the child's end: a byte when the client is done */
+
+static int port_to_pipe(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
+{
+	int fd = *(int *)ctx->listening_arg;
+
+	(void)err;
+	return write(fd, &port, sizeof(port)) == (ssize_t)sizeof(port) ? 0 : -1;
+}
+
+static int await_byte(vb_wctx_t *ctx, vb_error_t *err)
+{
+	char c;
+
+	(void)ctx;
+	return read(done_fd, &c, 1) == 1 ? 0 : vb_error_set(err, VB_EPROTO, 0, "no client_done");
+}
+
+/* Workload @name's server (vb_app_serve through its run()) in a child with
+ * @program; its port into *@port, the write end of its "client done" pipe
+ * into *@done.  The child exits 0 when its run succeeded, 1 otherwise. */
+static pid_t app_server(const char *name, const vb_params_t *p, const char *program, unsigned *port,
+			int *done)
+{
+	int fds[2], dfd[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(pipe(dfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		vb_wnet_t net = { .listening = port_to_pipe,
+				  .arg = &fds[1],
+				  .io_timeout_ms = 10000,
+				  .addr = "127.0.0.1",
+				  .program = program,
+				  .await_client = await_byte };
+		vb_wresult_t res;
+		vb_error_t err;
+		int rc;
+
+		close(fds[0]);
+		close(dfd[1]);
+		done_fd = dfd[0];
+		rc = vb_workload_serve(vb_workload_find(name), p, NULL, &net, NULL, 0, &res, &err);
+		if (rc < 0)
+			fprintf(stderr, "%s server: %s\n", name, err.msg);
+		json_decref(res.detail);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	close(dfd[0]);
+	ck_assert_int_eq(read(fds[0], port, sizeof(*port)), (ssize_t)sizeof(*port));
+	close(fds[0]);
+	*done = dfd[1];
+	return pid;
+}
+
+/* Tell the server its client is done; its exit status. */
+static int app_server_end(pid_t pid, int done)
+{
+	int st;
+
+	ck_assert_int_eq(write(done, "d", 1), 1);
+	close(done);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* app.nginx: its server (the configuration it writes, the file it serves)
+ * and its client (one GET checked, then wrk) against each other; a body
+ * that differs from the file and a load generator that fails are the
+ * repetition's failures, and the server's directory is gone after. */
+START_TEST(test_nginx)
+{
+	const vb_workload_t *w = vb_workload_find("app.nginx");
+	const char *wrk[] = { WRK, WRK, "/bin/false" };
+	const int corrupt[] = { 0, 1, 0 };
+	vb_wresult_t res;
+	vb_params_t p;
+	vb_error_t err;
+	unsigned port;
+	size_t k;
+	int done, rc;
+	pid_t pid;
+
+	if (access(NGINX, X_OK) < 0 || access(WRK, X_OK) < 0)
+		VB_SKIP("%s or %s missing (packages nginx-light, wrk)", NGINX, WRK);
+	ck_assert_ptr_nonnull(w);
+	vb_params_defaults(w, &p);
+	ck_assert_int_eq(vb_params_set(w, &p, "seconds", "1", &err), 0);
+	ck_assert_int_eq(vb_params_set(w, &p, "connections", "4", &err), 0);
+	for (k = 0; k < 3; k++) {
+		pid = app_server("app.nginx", &p, NGINX, &port, &done);
+		rc = vb_workload_drive(w,
+				       &(vb_drive_t){ .params = &p,
+						      .host = "127.0.0.1",
+						      .port = port,
+						      .corrupt = corrupt[k],
+						      .io_timeout_ms = 10000,
+						      .program = wrk[k],
+						      .exec = test_exec },
+				       &res, &err);
+		ck_assert_int_eq(app_server_end(pid, done), 0);
+		if (k == 0) {
+			ck_assert_msg(rc == 0, "%s", err.msg);
+			ck_assert_uint_gt(res.ops, 100);
+			ck_assert_uint_ge(res.bytes, res.ops * 4096);
+			ck_assert(res.metric[0] > 100 && res.metric[1] > 0);
+			ck_assert(res.metric[2] > 0 && res.metric[2] <= res.metric[3] &&
+				  res.metric[3] <= res.metric[4]);
+			/* about the second asked for, as wrk timed it */
+			ck_assert_msg(res.elapsed_ns > 900000000ull &&
+					  res.elapsed_ns < 3000000000ull,
+				      "%llu", (unsigned long long)res.elapsed_ns);
+			json_decref(res.detail);
+			continue;
+		}
+		ck_assert_int_eq(rc, -1);
+		ck_assert_int_eq(err.code, VB_ECHECK);
+		ck_assert_msg(
+		    strstr(err.msg, k == 1 ? "not the 4096 bytes served" : "exited with status 1"),
+		    "%s", err.msg);
+	}
+	/* every server's private directory removed */
+	{
+		glob_t g;
+
+		ck_assert_int_eq(glob("/tmp/vbench-nginx-*", 0, NULL, &g), GLOB_NOMATCH);
+	}
+}
+END_TEST
+
 /* The programs of the selection are found when the options are parsed:
  * the server goes into every instance, the load generator does not. */
 START_TEST(test_programs_of_selection)
@@ -205,7 +370,8 @@ START_TEST(test_programs_of_selection)
 	vb_run_cfg_init(cfg);
 	ck_assert_msg(vb_run_cfg_parse(cfg, 3, argv, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(cfg->nprograms, 2);
-	ck_assert_ptr_nonnull(strstr(vb_run_cfg_program(cfg, "redis-benchmark"), "/redis-benchmark"));
+	ck_assert_ptr_nonnull(
+	    strstr(vb_run_cfg_program(cfg, "redis-benchmark"), "/redis-benchmark"));
 	vb_run_cfg_servers(cfg, servers);
 	ck_assert_ptr_nonnull(servers[0]);
 	ck_assert_ptr_nonnull(strstr(servers[0], "/redis-server"));
@@ -222,46 +388,58 @@ END_TEST
  * "Applications" in the report, the host's network as it was. */
 START_TEST(test_run_everywhere)
 {
-	const char *envs[] = { "bare",		 "container", "container:nat", "container:host",
-			       "oci",		 "oci:nat",   "oci:host",      "podman:nat",
+	const char *envs[] = { "bare",	      "container", "container:nat", "container:host",
+			       "oci",	      "oci:nat",   "oci:host",	    "podman:nat",
 			       "podman:host", "hosted",	   "hosted:tap" };
+	const char *wls[] = { "app.redis", "app.nginx" }, *hostpath[] = { REDIS, NGINX };
+	const char *inside[] = { "/usr/libexec/vbench/redis-server", "/usr/libexec/vbench/nginx" };
 	char dir[PATH_MAX], path[PATH_MAX], *out, *err, *before, *after, *md;
 	const char *prog;
 	json_t *doc, *r;
-	size_t i, k, n, ok;
+	size_t i, k, n, ok, nw = 2, j;
 	int rc;
 
 	if (access(REDIS, X_OK) < 0 || access(REDIS_BENCHMARK, X_OK) < 0)
 		VB_SKIP("%s or %s missing (packages redis-server, redis-tools)", REDIS,
 			REDIS_BENCHMARK);
+	if (access(NGINX, X_OK) < 0 || access(WRK, X_OK) < 0) {
+		fprintf(stderr, "app.nginx left out: %s or %s missing (nginx-light, wrk)\n", NGINX,
+			WRK);
+		nw = 1;
+	}
 	before = vb_testnet_state();
 	snprintf(dir, sizeof(dir), "%s/run", tmpdir);
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,container,oci,podman,hosted",
-			    "--workload", "app.redis", "--profile", "test", "--reps", "2", "--out",
-			    dir, NULL);
+			    "--workload", nw == 2 ? "app.*" : "app.redis", "--profile", "test",
+			    "--reps", "2", "--out", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	ck_assert_msg(strstr(out, "Applications"), "%s", out);
 	doc = vb_test_load_run(dir, 1);
-	for (i = 0; i < VB_ARRAY_SIZE(envs); i++) {
-		n = vb_testnet_reps(doc, envs[i], "app.redis", &ok);
-		if (n == 0) { /* a backend this host lacks: said so */
-			ck_assert_msg(strstr(err, "unavailable"), "%s never ran: %s", envs[i], err);
-			continue;
-		}
-		vb_testnet_assert_two_ok(doc, envs[i], "app.redis");
-		json_array_foreach(json_object_get(doc, "repetitions"), k, r) {
-			if (strcmp(json_string_value(json_object_get(r, "env")), envs[i]))
+	for (i = 0; i < VB_ARRAY_SIZE(envs); i++)
+		for (j = 0; j < nw; j++) {
+			n = vb_testnet_reps(doc, envs[i], wls[j], &ok);
+			if (n == 0) { /* a backend this host lacks: said so */
+				ck_assert_msg(strstr(err, "unavailable"), "%s never ran: %s",
+					      envs[i], err);
 				continue;
-			prog = json_string_value(json_object_get(
-			    json_object_get(json_object_get(json_object_get(json_object_get(r, "result"),
-									      "detail"),
-							    "server"),
-					    "detail"),
-			    "program"));
-			ck_assert_ptr_nonnull(prog);
-			ck_assert_str_eq(prog, i == 0 ? REDIS : "/usr/libexec/vbench/redis-server");
+			}
+			vb_testnet_assert_two_ok(doc, envs[i], wls[j]);
+			json_array_foreach (json_object_get(doc, "repetitions"), k, r) {
+				if (strcmp(json_string_value(json_object_get(r, "env")), envs[i]) ||
+				    strcmp(json_string_value(json_object_get(r, "workload")),
+					   wls[j]))
+					continue;
+				prog = json_string_value(json_object_get(
+				    json_object_get(
+					json_object_get(
+					    json_object_get(json_object_get(r, "result"), "detail"),
+					    "server"),
+					"detail"),
+				    "program"));
+				ck_assert_ptr_nonnull(prog);
+				ck_assert_str_eq(prog, i == 0 ? hostpath[j] : inside[j]);
+			}
 		}
-	}
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/report.md", dir);
 	md = vb_read_file(path, 1 << 24, 0, NULL);
@@ -287,6 +465,8 @@ Suite *vb_suite_app(void)
 	tcase_add_test(tc, test_port_taken);
 	tcase_add_test(tc, test_redis_client);
 	tcase_add_test(tc, test_programs_of_selection);
+	tcase_add_test(tc, test_nginx);
+	tcase_add_test(tc, test_server_last_words);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("run");
 	tcase_add_checked_fixture(tc, setup, teardown);
