@@ -110,7 +110,7 @@ plain_nginx() {
 	head -c 4096 /dev/urandom >"$d/www/f"
 	printf '%s\n' "user root root;" "daemon off;" "master_process off;" "worker_processes 1;" \
 		"pid $d/nginx.pid;" "error_log stderr;" "events { worker_connections 16384; }" \
-		"http {" " access_log off;" " sendfile on;" " tcp_nopush on;" \
+		"http {" " access_log off;" " sendfile on;" \
 		" keepalive_requests 100000000;" " keepalive_timeout 65;" \
 		" default_type application/octet-stream;" " client_body_temp_path $d/body;" \
 		" proxy_temp_path $d/proxy;" " fastcgi_temp_path $d/fastcgi;" \
