@@ -7,7 +7,9 @@
  */
 #include "lib/textsafe.h"
 
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,4 +270,47 @@ char *vb_text_term_dup(const char *s)
 	len = rendered_len(s, TERM) + 1;
 	buf = malloc(len);
 	return buf ? vb_text_term(s, buf, len) : NULL;
+}
+
+/* Copy @n bytes of @s into @line, trimmed of blanks at both ends. */
+static void copy_trimmed(const char *s, size_t n, char *line, size_t len)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '\r')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	snprintf(line, len, "%.*s", (int)(n < INT_MAX ? n : INT_MAX), s);
+}
+
+void vb_text_first_line(const char *s, char *line, size_t len)
+{
+	const char *nl;
+
+	while (s && (*s == '\n' || *s == ' ' || *s == '\t' || *s == '\r'))
+		s++;
+	if (!s) {
+		snprintf(line, len, "%s", "");
+		return;
+	}
+	nl = strchr(s, '\n');
+	copy_trimmed(s, nl ? (size_t)(nl - s) : strlen(s), line, len);
+}
+
+void vb_text_last_line(const char *s, char *line, size_t len)
+{
+	const char *end, *start;
+
+	snprintf(line, len, "%s", "");
+	if (!s)
+		return;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t' ||
+			   end[-1] == '\r'))
+		end--;
+	start = end;
+	while (start > s && start[-1] != '\n')
+		start--;
+	copy_trimmed(start, (size_t)(end - start), line, len);
 }

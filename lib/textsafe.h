@@ -71,4 +71,9 @@ int vb_text_is_safe(const char *s);
  */
 void vb_text_clean_json(struct json_t *doc);
 
+/* The first line of @s, trimmed, copied into @line (for messages). */
+void vb_text_first_line(const char *s, char *line, size_t len);
+/* The last non-empty line of @s, trimmed (an error usually comes last). */
+void vb_text_last_line(const char *s, char *line, size_t len);
+
 #endif

@@ -39,6 +39,7 @@
 #include "lib/util.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
+#include "lib/textsafe.h"
 
 static char tmpdir[PATH_MAX], vbench[PATH_MAX], agent[PATH_MAX];
 
@@ -78,9 +79,9 @@ START_TEST(test_runproc)
 	ck_assert_str_eq(errs, "");
 	/* A test-only shell script as the program: vbench itself never builds one. */
 	ck_assert_int_eq(vb_proc_capture(sh_err, &o, out, sizeof(out), errs, sizeof(errs), &err), 3);
-	vb_proc_first_line(errs, line, sizeof(line));
+	vb_text_first_line(errs, line, sizeof(line));
 	ck_assert_str_eq(line, "first");
-	vb_proc_last_line(errs, line, sizeof(line));
+	vb_text_last_line(errs, line, sizeof(line));
 	ck_assert_str_eq(line, "last one");
 	/* Small buffers truncate, never overflow. */
 	ck_assert_int_eq(vb_proc_capture(echo, &o, out, 4, NULL, 0, &err), 0);

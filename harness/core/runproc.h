@@ -55,9 +55,5 @@ int vb_proc_capture(char *const argv[], const vb_proc_opts_t *o, char *out, size
  */
 int vb_proc_run_quiet(char *const argv[], const vb_proc_opts_t *o);
 
-/* The first line of @s, trimmed, copied into @line (for messages). */
-void vb_proc_first_line(const char *s, char *line, size_t len);
-/* The last non-empty line of @s, trimmed (an error usually comes last). */
-void vb_proc_last_line(const char *s, char *line, size_t len);
 
 #endif

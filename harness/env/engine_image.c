@@ -15,6 +15,7 @@
 
 #include "harness/core/runproc.h"
 #include "lib/util.h"
+#include "lib/textsafe.h"
 
 /* ==== the two engines ==================================================== */
 
@@ -64,7 +65,7 @@ int vb_engine_ask(const char *path, const char *const args[], int timeout_ms, ch
 	argv[n] = NULL;
 	rc = vb_proc_capture(argv, &o, out, outlen, errs, sizeof(errs), err);
 	if (rc > 0) {
-		vb_proc_last_line(errs[0] ? errs : out, line, sizeof(line));
+		vb_text_last_line(errs[0] ? errs : out, line, sizeof(line));
 		vb_error_set(err, VB_EUNAVAIL, 0, "exited %d: %s", rc,
 			     line[0] ? line : "(no message)");
 	}
@@ -150,7 +151,7 @@ void vb_engine_said(const char *s, char *line, size_t len)
 	for (p = s; p && *p; p = nl ? nl + 1 : NULL) {
 		nl = strchr(p, '\n');
 		snprintf(raw, sizeof(raw), "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-		vb_proc_first_line(raw, cur, sizeof(cur));
+		vb_text_first_line(raw, cur, sizeof(cur));
 		if (cur[0] && strncmp(cur, "Run '", 5) && strncmp(cur, "See '", 5))
 			snprintf(line, len, "%s", cur);
 	}

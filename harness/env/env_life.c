@@ -28,6 +28,7 @@
 #include "lib/testpoint.h"
 #include "lib/util.h"
 #include "workloads/workload.h"
+#include "lib/textsafe.h"
 
 /* ---- up and down ---------------------------------------------------------- */
 
@@ -285,7 +286,7 @@ static int client_exec(void *arg, char *const argv[], char *out, size_t len, vb_
 	int rc = vb_proc_capture(argv, &o, out, len, errout, sizeof(errout), err);
 
 	if (rc > 0) {
-		vb_proc_last_line(errout, line, sizeof(line));
+		vb_text_last_line(errout, line, sizeof(line));
 		return vb_error_set(err, VB_ECHECK, 0, "%s exited with status %d%s%s", argv[0], rc,
 				    line[0] ? ": " : "", line);
 	}

@@ -42,6 +42,7 @@
 #include "harness/image/rootfs.h"
 #include "harness/core/runproc.h"
 #include "lib/util.h"
+#include "lib/textsafe.h"
 
 #define OCI_HOSTNAME "vbench-oci"
 #define OCI_VERSION_TIMEOUT_MS 5000
@@ -205,12 +206,12 @@ static int runtime_version(const char *runtime, const char *path, int private_ns
 	if (rc < 0)
 		return vb_error_prefix(err, "%s --version", runtime);
 	if (rc) {
-		vb_proc_last_line(errs[0] ? errs : out, line, sizeof(line));
+		vb_text_last_line(errs[0] ? errs : out, line, sizeof(line));
 		return vb_error_set(err, VB_EUNAVAIL, 0, "`%s --version`%s exited %d: %s", path,
 				    private_ns ? " in a private mount namespace with cgroup2" : "",
 				    rc, line[0] ? line : "(no message)");
 	}
-	vb_proc_first_line(out, version, len);
+	vb_text_first_line(out, version, len);
 	return 0;
 }
 
@@ -460,7 +461,7 @@ static void runtime_said(const oci_priv_t *p, char *line, size_t len)
 {
 	char *s = vb_read_file(p->log, 1 << 16, 1, NULL);
 
-	vb_proc_last_line(s, line, len);
+	vb_text_last_line(s, line, len);
 	free(s);
 }
 

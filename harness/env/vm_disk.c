@@ -18,6 +18,7 @@
 #include "lib/safefs.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
+#include "lib/textsafe.h"
 
 /* ==== the scratch disk image ============================================ */
 
@@ -77,7 +78,7 @@ static int run_mkfs(vb_vm_disk_t *d, vb_error_t *err)
 	if (rc < 0)
 		return vb_error_prefix(err, "mkfs.ext4 %s", d->path);
 	if (rc != 0) {
-		vb_proc_last_line(errs[0] ? errs : out, line, sizeof(line));
+		vb_text_last_line(errs[0] ? errs : out, line, sizeof(line));
 		return vb_error_set(err, VB_ESYS, 0, "mkfs.ext4 %s exited %d: %s", d->path, rc,
 				    line[0] ? line : "(no message)");
 	}

@@ -24,6 +24,7 @@
 #include "harness/core/runproc.h"
 #include "harness/core/marker.h"
 #include "lib/util.h"
+#include "lib/textsafe.h"
 
 #define HEAD_MAX 65536 /* bytes of a bzImage searched for its version string */
 #define APT_CACHE_MS 60000   /* apt-cache reads local lists */
@@ -225,7 +226,7 @@ static int resolve_package(const char *meta, vb_kernel_t *k, vb_error_t *err)
 	if (st < 0)
 		return -1;
 	if (st) {
-		vb_proc_last_line(msg, line, sizeof(line));
+		vb_text_last_line(msg, line, sizeof(line));
 		return vb_error_set(err, VB_EUNAVAIL, 0, "apt-cache show %s failed: %s", meta,
 				    line);
 	}
@@ -298,7 +299,7 @@ static int fetch_and_unpack(const char *pkg, const char *release, const char *dl
 	if (st < 0)
 		return vb_error_prefix(err, "apt-get download %s", pkg);
 	if (st) {
-		vb_proc_last_line(msg, line, sizeof(line));
+		vb_text_last_line(msg, line, sizeof(line));
 		return vb_error_set(err, VB_EUNAVAIL, 0, "apt-get download %s failed: %s", pkg,
 				    line);
 	}
@@ -309,7 +310,7 @@ static int fetch_and_unpack(const char *pkg, const char *release, const char *dl
 	if (st < 0)
 		return -1;
 	if (st) {
-		vb_proc_last_line(msg, line, sizeof(line));
+		vb_text_last_line(msg, line, sizeof(line));
 		return vb_error_set(err, VB_EUNAVAIL, 0, "dpkg-deb -x %s failed: %s", deb, line);
 	}
 	if (tree_paths(un, release, &tmp) < 0)

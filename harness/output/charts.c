@@ -38,6 +38,7 @@
 #include "harness/core/runproc.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
+#include "lib/textsafe.h"
 
 #define MAX_IMAGE (64u << 20) /* refuse to embed a larger PNG */
 #define RENDER_PREFIX ".render-" /* gnuplot's private directory in charts/ */
@@ -158,7 +159,7 @@ static void gnuplot_error_line(const char *errs, char *line, size_t len)
 				err = p;
 		}
 	}
-	vb_proc_first_line(err ?: any ?: errs, line, len);
+	vb_text_first_line(err ?: any ?: errs, line, len);
 }
 
 /* ---- files ---- */
