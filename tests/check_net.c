@@ -276,42 +276,17 @@ START_TEST(test_default_selection)
 	ck_assert_msg(vb_run_cfg_parse(&cfg, 1, argv1, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_uint_gt(cfg.nwl, 10);
 	for (i = 0; i < cfg.nwl; i++)
-		ck_assert_msg(cfg.wl[i]->kind != VB_KIND_NET, "%s selected", cfg.wl[i]->name);
+		ck_assert_msg(cfg.wl[i]->kind != VB_KIND_NET && cfg.wl[i]->kind != VB_KIND_APP,
+			      "%s selected", cfg.wl[i]->name);
 	vb_run_cfg_init(&cfg);
 	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv2, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(cfg.nwl, 3);
 }
 END_TEST
 
-/* Start `vbench run` of net.rr on @envs, many repetitions, in the
- * background (@envs NULL: `vbench run --resume @dir`); its pid once
- * @dir/run.json holds @nreps of them. */
-static pid_t net_run_bg_n(const char *envs, const char *dir, size_t nreps)
-{
-	char bin[PATH_MAX];
-	char *argv[] = { bin, "run", "--env", (char *)envs, "--workload", "net.rr", "--profile",
-			 "test", "--reps", "500", "--quiet", "--out", (char *)dir, NULL };
-	char *resume[] = { bin, "run", "--resume", (char *)dir, "--quiet", NULL };
-	pid_t pid;
-	int fd;
-
-	snprintf(bin, sizeof(bin), "%s/bench/vbench", vb_test_bindir());
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		fd = open("/dev/null", O_WRONLY);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(bin, envs ? argv : resume);
-		_exit(127);
-	}
-	ck_assert_msg(vb_test_wait_reps(dir, nreps, 90000), "not %zu repetitions in %s", nreps, dir);
-	return pid;
-}
-
 static pid_t net_run_bg(const char *envs, const char *dir)
 {
-	return net_run_bg_n(envs, dir, 2);
+	return vb_testnet_run_bg(envs, "net.rr", dir, 2);
 }
 
 START_TEST(test_run_bare_container)
@@ -625,13 +600,13 @@ START_TEST(test_resume_keeps_mode_logs)
 	if (access("/usr/bin/qemu-system-x86_64", X_OK) < 0 || geteuid() != 0)
 		VB_SKIP("qemu-system-x86_64 missing or not root");
 	snprintf(dir, sizeof(dir), "%s/resume", tmpdir);
-	pid = net_run_bg_n("bare,hosted", dir, 4);
+	pid = vb_testnet_run_bg("bare,hosted", "net.rr", dir, 4);
 	kill(pid, SIGINT);
 	ck_assert_int_eq(vb_test_reap(pid), 130);
 	doc = vb_test_load_run(dir, 0);
 	n = json_array_size(json_object_get(doc, "repetitions"));
 	json_decref(doc);
-	pid = net_run_bg_n(NULL, dir, n + 3); /* every instance up again */
+	pid = vb_testnet_run_bg(NULL, "net.rr", dir, n + 3); /* every instance up again */
 	kill(pid, SIGINT);
 	ck_assert_int_eq(vb_test_reap(pid), 130);
 	snprintf(path, sizeof(path), "%s/console-hosted-tap.session1.log", dir);

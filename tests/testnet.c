@@ -6,11 +6,15 @@
 #include "tests/testnet.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/core/runproc.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 
 /* The workloads' record of @env/@wl in @doc: how many repetitions. */
 size_t vb_testnet_reps(const json_t *doc, const char *env, const char *wl, size_t *ok)
@@ -19,7 +23,7 @@ size_t vb_testnet_reps(const json_t *doc, const char *env, const char *wl, size_
 	size_t i, n = 0;
 
 	*ok = 0;
-	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+	json_array_foreach (json_object_get(doc, "repetitions"), i, r)
 		if (!strcmp(json_string_value(json_object_get(r, "env")), env) &&
 		    !strcmp(json_string_value(json_object_get(r, "workload")), wl)) {
 			n++;
@@ -101,4 +105,34 @@ char *vb_testnet_state(void)
 	}
 	fclose(f);
 	return buf;
+}
+
+/* Start `vbench run` of @workload on @envs, many repetitions, in the
+ * background (@envs NULL: `vbench run --resume @dir`); its pid once
+ * @dir/run.json holds @nreps of them. */
+pid_t vb_testnet_run_bg(const char *envs, const char *workload, const char *dir, size_t nreps)
+{
+	char bin[PATH_MAX];
+	char *argv[] = { bin,	       "run",	     "--env",
+			 (char *)envs, "--workload", (char *)workload,
+			 "--profile",  "test",	     "--reps",
+			 "500",	       "--quiet",    "--out",
+			 (char *)dir,  NULL };
+	char *resume[] = { bin, "run", "--resume", (char *)dir, "--quiet", NULL };
+	pid_t pid;
+	int fd;
+
+	snprintf(bin, sizeof(bin), "%s/bench/vbench", vb_test_bindir());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(bin, envs ? argv : resume);
+		_exit(127);
+	}
+	ck_assert_msg(vb_test_wait_reps(dir, nreps, 90000), "not %zu repetitions in %s", nreps,
+		      dir);
+	return pid;
 }

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* The repetitions of @wl in @env in run.json @doc; the ok ones in *@ok. */
 size_t vb_testnet_reps(const json_t *doc, const char *env, const char *wl, size_t *ok);
@@ -19,5 +20,10 @@ void vb_testnet_assert_two_ok(const json_t *doc, const char *env, const char *wl
  * routes (`ip route`) and, where nft and iptables are installed, the rule
  * sets without their counters and comments (a new string, free it). */
 char *vb_testnet_state(void);
+
+/* Start `vbench run` of @workload on @envs with many repetitions in the
+ * background (@envs NULL: `vbench run --resume @dir`); its pid once
+ * @dir/run.json holds @nreps of them. */
+pid_t vb_testnet_run_bg(const char *envs, const char *workload, const char *dir, size_t nreps);
 
 #endif
