@@ -273,6 +273,22 @@ int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *er
 	return 0;
 }
 
+int vb_write_new(const char *path, const void *data, size_t len, unsigned mode, vb_error_t *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int rc, e;
+
+	if (fd < 0)
+		return vb_error_sys(err, "create %s", path);
+	rc = vb_write_all(fd, data, len);
+	e = errno;
+	if (close(fd) < 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	return rc < 0 ? vb_error_set(err, VB_ESYS, e, "write %s", path) : 0;
+}
+
 int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err)
 {
 	char buf[PATH_MAX];

@@ -84,6 +84,10 @@ int vb_write_all(int fd, const void *data, size_t len);
 /* Write @len bytes of @data to @path (truncating).  Returns 0 or -1. */
 int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *err);
 
+/* Write @len bytes of @data to the new file @path (mode @mode; never an
+ * existing file or a link: O_EXCL, O_NOFOLLOW).  0, or -1 with @err. */
+int vb_write_new(const char *path, const void *data, size_t len, unsigned mode, vb_error_t *err);
+
 /* mkdir -p with @mode. Returns 0 or -1 with @err set. */
 int vb_mkdir_p(const char *path, unsigned mode, vb_error_t *err);
 

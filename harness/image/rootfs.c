@@ -203,17 +203,10 @@ static int write_text(vb_rootfs_t *rf, const vb_rootfs_text_t *t, vb_error_t *er
 {
 	char to[PATH_MAX];
 	size_t len = strlen(t->text);
-	int fd, rc;
 
 	snprintf(to, sizeof(to), "%s%s", rf->dir, t->path);
-	fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return vb_error_sys(err, "create %s", to);
-	rc = vb_write_all(fd, t->text, len);
-	if (close(fd) < 0)
-		rc = -1;
-	if (rc < 0)
-		return vb_error_sys(err, "write %s", to);
+	if (vb_write_new(to, t->text, len, 0644, err) < 0)
+		return -1;
 	rf->files++;
 	rf->bytes += len;
 	return 0;

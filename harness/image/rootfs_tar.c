@@ -81,8 +81,7 @@ int vb_rootfs_tar_copy_file(struct archive *a, const char *src, vb_error_t *err)
 	return 0;
 }
 
-/* One entry: a directory (@src NULL) or the host file @src at @path. */
-/* A regular file of @len bytes of @text at @path inside (0644). */
+/* A regular file of @text at @path inside (0644). */
 static int write_text(struct archive *a, struct archive_entry *ae, const char *path,
 		      const char *text, vb_error_t *err)
 {
@@ -104,6 +103,7 @@ static int write_text(struct archive *a, struct archive_entry *ae, const char *p
 	return 0;
 }
 
+/* One entry: a directory (@src NULL) or the host file @src at @path. */
 static int write_entry(struct archive *a, struct archive_entry *ae, const char *path,
 		       const char *src, vb_error_t *err)
 {
