@@ -66,6 +66,7 @@ static void plan_on(const json_t *run, const json_t *sum)
 		return;
 	}
 	n = vb_plan_envs(run, sum, &o, envs);
+	vb_plan_env_services(&in, sum, &o, envs, n);
 	VB_FUZZ_ASSERT(n <= VB_PLAN_MAX_ENVS, "too many environments");
 	doc = vb_plan_build(&in, &o, envs, n, "fuzz", run);
 	VB_FUZZ_ASSERT(doc, "no plan document");

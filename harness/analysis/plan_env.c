@@ -198,7 +198,7 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 	vb_plan_env_t *pe;
 	vb_env_arch_t arch;
 	vb_env_mech_t mech;
-	size_t i, n = 0;
+	size_t i, n = 0, k;
 
 	json_array_foreach(json_object_get(run, "environments"), i, e)
 	{
@@ -211,6 +211,8 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 		snprintf(pe->name, sizeof(pe->name), "%s", jstr(e, "name") ?: "?");
 		snprintf(pe->type, sizeof(pe->type), "%s", jstr(e, "type") ?: "");
 		pe->io_factor = pe->cpu_factor = pe->mem_footprint = NAN;
+		for (k = 0; k < VB_PLAN_MAX_SERVICES; k++) /* vb_plan_env_services */
+			pe->svc_cpu[k] = NAN;
 		if (jstr(e, "failed")) {
 			snprintf(pe->reason, sizeof(pe->reason), "failed: %s", jstr(e, "failed"));
 			continue;
