@@ -60,8 +60,10 @@ done
 
 tmp=$(mktemp -d /tmp/vbench-benchapp-XXXXXX)
 srv=""
+# The plain servers start inside $(...): their pid goes to a file the
+# cleanup reads, so a Ctrl-C or a failed load generator stops them too.
 cleanup() {
-	[ -n "$srv" ] && kill "$srv" 2>/dev/null || true
+	[ -s "$tmp/srv.pid" ] && kill "$(cat "$tmp/srv.pid")" 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -71,11 +73,18 @@ port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Remember the plain server just started ($!).
+started() {
+	srv=$1
+	echo "$srv" >"$tmp/srv.pid"
+}
+
 # Stop the plain server.
 stop() {
 	kill "$srv" 2>/dev/null || true
 	wait "$srv" 2>/dev/null || true
 	srv=""
+	: >"$tmp/srv.pid"
 }
 
 # The plain redis-server and redis-benchmark once: "rps get_p50_us".
@@ -83,7 +92,7 @@ plain_redis() {
 	p=$(port)
 	taskset -c "$E" redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no \
 		--protected-mode no --daemonize no --dir /tmp --logfile "" >/dev/null 2>&1 &
-	srv=$!
+	started $!
 	i=0
 	until redis-cli -p "$p" ping >/dev/null 2>&1; do
 		i=$((i + 1))
@@ -117,7 +126,7 @@ plain_nginx() {
 		" uwsgi_temp_path $d/uwsgi;" " scgi_temp_path $d/scgi;" \
 		" server { listen 127.0.0.1:$p; root $d/www; }" "}" >"$d/nginx.conf"
 	taskset -c "$E" nginx -e stderr -p "$d/" -c "$d/nginx.conf" >/dev/null 2>&1 &
-	srv=$!
+	started $!
 	sleep 0.3
 	taskset -c "$H" wrk -t 1 -c 16 -d "${SECS}s" --latency "http://127.0.0.1:$p/f" >"$tmp/wrk.txt"
 	stop

@@ -80,16 +80,19 @@ if [ -n "$services" ] && [ ! -e "$policy" ]; then
 	chmod 755 "$policy"
 	made_policy=1
 fi
+rc=0
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+apt-get install -y -q --no-install-recommends $missing || rc=$?
+# also when the install failed half-way: what it did install stays quiet
 for s in $services; do
 	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
 		systemctl disable --now --quiet "$s" 2>/dev/null || true
 	elif command -v update-rc.d >/dev/null 2>&1; then
 		update-rc.d "$s" disable >/dev/null 2>&1 || true
 	fi
-	echo "install-deps: $s installed with its service neither running nor enabled"
+	[ "$rc" = 0 ] && echo "install-deps: $s installed with its service neither running nor enabled"
 done
 if [ "$made_policy" = 1 ]; then
 	rm -f "$policy"
 fi
+exit "$rc"
