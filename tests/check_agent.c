@@ -379,7 +379,7 @@ START_TEST(test_serve_client_done)
 	} cases[] = {
 		{ "{\"op\":\"client_done\",\"id\":7}\n", NULL },
 		{ "{\"op\":\"client_done\",\"id\":8}\n", "client_done" },
-		{ "{\"op\":\"quit\"}\n", "client_done" },
+		{ "{\"op\":\"quit\"}\n", "quit before" },
 		{ "[1]\n", "client_done" },
 		{ "", "went away" },
 	};

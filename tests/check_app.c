@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <glob.h>
+#include <signal.h>
 #include <limits.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -455,6 +456,66 @@ START_TEST(test_run_everywhere)
 }
 END_TEST
 
+/* Processes whose command line names a server directory of vbench's
+ * ("vbench-nginx-"): 0 once every server is gone. */
+static int servers_left(void)
+{
+	glob_t g;
+	char buf[4096];
+	size_t i, k, n;
+	int left = 0;
+	FILE *f;
+
+	if (glob("/proc/[0-9]*/cmdline", 0, NULL, &g) != 0)
+		return 0;
+	for (i = 0; i < g.gl_pathc; i++) {
+		f = fopen(g.gl_pathv[i], "re");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (k = 0; k < n; k++)
+			buf[k] = buf[k] ? buf[k] : ' ';
+		buf[n] = '\0';
+		left += strstr(buf, "/vbench-nginx-") != NULL;
+	}
+	globfree(&g);
+	return left;
+}
+
+/* An application's server and its files go with the run: after a SIGINT,
+ * and after a SIGKILL and `vbench clean` (the host directory the bare
+ * server keeps its files in is the run's, registered: a killed agent's
+ * directory in the host's /tmp stayed before). */
+START_TEST(test_interrupted)
+{
+	char dir[PATH_MAX], *out, *err;
+	pid_t pid;
+	int rc, i;
+
+	if (access(NGINX, X_OK) < 0 || access(WRK, X_OK) < 0)
+		VB_SKIP("%s or %s missing (packages nginx-light, wrk)", NGINX, WRK);
+	snprintf(dir, sizeof(dir), "%s/int", tmpdir);
+	pid = vb_testnet_run_bg("bare,container", "app.nginx", dir, 2);
+	kill(pid, SIGINT);
+	ck_assert_int_eq(vb_test_reap(pid), 130);
+	VB_ASSERT_NO_DEBRIS(pid, dir);
+	ck_assert_int_eq(servers_left(), 0);
+	snprintf(dir, sizeof(dir), "%s/kill", tmpdir);
+	pid = vb_testnet_run_bg("bare,container", "app.nginx", dir, 2);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(vb_test_reap(pid), 256 + SIGKILL);
+	rc = vb_test_vbench(NULL, &out, &err, "clean", NULL);
+	ck_assert_msg(rc == 0, "vbench clean: exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	for (i = 0; i < 100 && servers_left(); i++) /* dying with their agents */
+		usleep(50000);
+	ck_assert_int_eq(servers_left(), 0);
+	VB_ASSERT_NO_DEBRIS(pid, dir);
+}
+END_TEST
+
 Suite *vb_suite_app(void)
 {
 	Suite *s = suite_create("app");
@@ -472,6 +533,7 @@ Suite *vb_suite_app(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_run_everywhere);
+	tcase_add_test(tc, test_interrupted);
 	suite_add_tcase(s, tc);
 	return s;
 }

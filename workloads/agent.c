@@ -121,6 +121,7 @@ static int prepare_run(const json_t *req, run_req_t *r, vb_error_t *err)
  * requests come from (@in): an application's "client_done" is read there. */
 static FILE *agent_out;
 static FILE *agent_in;
+static int agent_quit; /* "quit" came while an application's server ran */
 
 static int read_line(FILE *in, char *buf, size_t cap, size_t *len);
 
@@ -158,8 +159,12 @@ static int await_client(vb_wctx_t *ctx, vb_error_t *err)
 		vb_error_set(err, VB_EPROTO, 0, "the harness went away before its client was done");
 	else if (got < 0 || !(m = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL)))
 		vb_error_set(err, VB_EPROTO, 0, "a line that is not a JSON object while the client ran");
-	else if (!json_is_string(op = json_object_get(m, "op")) ||
-		 strcmp(json_string_value(op), "client_done") ||
+	else if (json_is_string(op = json_object_get(m, "op")) &&
+		 !strcmp(json_string_value(op), "quit")) {
+		/* the harness stops the instance: the run ends failed, then the agent */
+		agent_quit = 1;
+		vb_error_set(err, VB_EPROTO, 0, "the harness quit before its client was done");
+	} else if (!json_is_string(op) || strcmp(json_string_value(op), "client_done") ||
 		 !json_equal((json_t *)(id = json_object_get(m, "id")) ?: json_null(),
 			     json_object_get(req, "id") ?: json_null()))
 		vb_error_set(err, VB_EPROTO, 0,
@@ -202,6 +207,7 @@ json_t *vb_agent_handle_run(const json_t *req)
 	net.addr = json_string_value(json_object_get(req, "listen_addr")); /* checked by listen */
 	net.program = json_string_value(json_object_get(req, "program")); /* absolute: app_common */
 	net.await_client = await_client;
+	net.workdir = json_string_value(json_object_get(req, "workdir")); /* absolute: workload.c */
 	if (vb_workload_serve(r.w, &r.params, r.scratch, (r.w->flags & VB_W_NET) ? &net : NULL, ctr,
 			      r.corrupt, &res, &err) < 0) {
 		vb_counters_free(ctr);
@@ -496,6 +502,7 @@ int vb_agent_serve(FILE *in, FILE *out)
 		if (!msg || (vb_agent_send(out, msg) < 0 && !quit))
 			rc = -1;
 		json_decref(msg);
+		quit |= agent_quit;
 	}
 	free(line);
 	return rc;

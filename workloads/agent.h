@@ -26,6 +26,8 @@
  *   before its result (the harness's client runs then), and an
  *   application's server waits, after it, for
  *     {"op":"client_done","id":N}   (harness -> agent, no reply of its own)
+ *   ("workdir" in its request: where its server may make a directory;
+ *   a "quit" instead of "client_done" ends the run failed, then the agent)
  *   agent -> harness, one reply per request, in order, each echoing the
  *   request's "id" (when it had one) and, for a result, its "workload":
  *     {"type":"result","id":N,"ok":true,"workload":"...","params":{...},

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/textsafe.h"
 #include "lib/util.h"
 #include "workloads/net_common.h"
 
@@ -60,10 +62,14 @@ int vb_app_start(vb_app_t *a, char *const argv[], vb_error_t *err)
 		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(sp[1], 2) < 0)
 			_exit(127);
 		/* nothing of the agent's but the exec pipe (close-on-exec): an
-		 * inherited listening socket would pass for the server's own */
-		if (ep[1] > 3)
-			close_range(3, (unsigned)ep[1] - 1, 0);
-		close_range((unsigned)ep[1] + 1, ~0u, 0);
+		 * inherited listening socket would pass for the server's own;
+		 * where close_range is refused (before Linux 5.9, a seccomp
+		 * profile), one by one */
+		if ((ep[1] > 3 && close_range(3, (unsigned)ep[1] - 1, 0) < 0) ||
+		    close_range((unsigned)ep[1] + 1, ~0u, 0) < 0)
+			for (int fd = 3, max = (int)sysconf(_SC_OPEN_MAX); fd < max; fd++)
+				if (fd != ep[1])
+					close(fd);
 		execv(argv[0], argv);
 		e = errno;
 		(void)!write(ep[1], &e, sizeof(e));
@@ -155,23 +161,26 @@ static uint64_t cpu_of(pid_t pid)
 	return ns;
 }
 
-/* The last line the server wrote to its stderr (what is in the pipe now),
- * into @line ("" when nothing). */
+/* The last line the server wrote to its stderr (the last 4 KiB of what
+ * the pipe holds), printable, into @line ("" when nothing). */
 static void last_words(const vb_app_t *a, char *line, size_t len)
 {
-	char buf[4096], *p;
-	ssize_t n = a->errfd >= 0 ? read(a->errfd, buf, sizeof(buf) - 1) : -1;
+	char buf[8192], *p;
+	size_t have = 0;
+	ssize_t n;
 
 	line[0] = '\0';
-	if (n <= 0)
-		return;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	p = strrchr(buf, '\n');
-	snprintf(line, len, "%s", p ? p + 1 : buf);
+	while (a->errfd >= 0 && (n = read(a->errfd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		have += (size_t)n;
+		if (have > sizeof(buf) / 2) { /* keep the last 2 KiB: the end matters */
+			memmove(buf, buf + have - sizeof(buf) / 4, sizeof(buf) / 4);
+			have = sizeof(buf) / 4;
+		}
+	}
+	buf[have] = '\0';
+	vb_text_last_line(buf, line, len);
 	for (p = line; *p; p++)
-		if ((unsigned char)*p < 0x20)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
 			*p = ' ';
 }
 
@@ -298,6 +307,15 @@ int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, vb_app_argv_fn fn, void *arg
 		res->metric[i] = 0;
 	res->detail = json_pack("{s:I,s:s,s:I}", "server_cpu_ns", (json_int_t)cpu, "program",
 				argv[0], "port", (json_int_t)port);
+	return 0;
+}
+
+int vb_app_mkdir(const vb_wctx_t *ctx, const char *name, char *dir, size_t len, vb_error_t *err)
+{
+	if ((size_t)snprintf(dir, len, "%s/vbench-%s-XXXXXX", ctx->workdir, name) >= len)
+		return vb_error_set(err, VB_EUSAGE, 0, "directory %s too long", ctx->workdir);
+	if (!mkdtemp(dir))
+		return vb_error_set(err, VB_ESYS, errno, "create a directory in %s", ctx->workdir);
 	return 0;
 }
 

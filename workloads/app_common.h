@@ -82,6 +82,11 @@ typedef int (*vb_app_argv_fn)(void *arg, const char *program, const char *addr, 
 int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, vb_app_argv_fn fn, void *arg,
 		 vb_error_t *err);
 
+/* A new private directory ctx->workdir/vbench-@name-XXXXXX for the
+ * server's files into @dir (remove it with vb_rm_rf after).  0, or -1 with
+ * @err. */
+int vb_app_mkdir(const vb_wctx_t *ctx, const char *name, char *dir, size_t len, vb_error_t *err);
+
 /* Run the load generator @argv through @d->exec, its standard output into
  * @out, its wall time into *@ns.  0, or -1 with @err. */
 int vb_app_client(const vb_drive_t *d, char *const argv[], char *out, size_t len, uint64_t *ns,

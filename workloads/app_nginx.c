@@ -5,7 +5,7 @@
  *
  * The server: nginx, byte-identical in every environment, one process
  * (no master, no daemon), its configuration written by the workload into a
- * private directory it creates in the environment's /tmp with the file it
+ * private directory it creates (vb_app_mkdir) with the file it
  * serves (`file` bytes of the network workloads' pattern), listening where
  * the harness says (vb_app_serve), no access log; the directory is removed
  * after.  The client: one GET of its own first (status 200, the length and
@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,32 +51,25 @@ static const vb_metric_desc_t metrics[] = {
 /* ---- the server ---- */
 
 typedef struct server {
-	char dir[64]; /* the private directory in the environment */
-	char conf[96];
-	char prefix[80];
+	char dir[PATH_MAX]; /* its own directory (vb_app_mkdir) */
+	char conf[PATH_MAX + 16];
+	char prefix[PATH_MAX + 2];
 	uint64_t file;
 } server_t;
 
 /* Write @len bytes of @data to @dir/@name, a new file. */
 static int put(const char *dir, const char *name, const void *data, size_t len, vb_error_t *err)
 {
-	char path[160];
-	int fd, rc;
+	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return vb_error_set(err, VB_ESYS, errno, "create %s", path);
-	rc = vb_write_all(fd, data, len);
-	if (close(fd) < 0)
-		rc = -1;
-	return rc < 0 ? vb_error_set(err, VB_ESYS, errno, "write %s", path) : 0;
+	return vb_write_new(path, data, len, 0644, err);
 }
 
 /* The served file: @bytes of the pattern at @dir/www/f. */
 static int put_file(const char *dir, uint64_t bytes, vb_error_t *err)
 {
-	char www[96];
+	char www[PATH_MAX];
 	uint8_t *buf;
 	int rc;
 
@@ -144,12 +138,9 @@ static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 
 	memset(&s, 0, sizeof(s));
 	s.file = vb_param_u64(ctx->params, "file");
-	snprintf(s.dir, sizeof(s.dir), "/tmp/vbench-nginx-XXXXXX");
-	if (!mkdtemp(s.dir))
-		return vb_error_set(err, VB_ESYS, errno, "create a directory in /tmp");
-	rc = chmod(s.dir, 0755) < 0 ? vb_error_set(err, VB_ESYS, errno, "chmod %s", s.dir) : 0;
-	if (rc == 0)
-		rc = put_file(s.dir, s.file, err);
+	if (vb_app_mkdir(ctx, "nginx", s.dir, sizeof(s.dir), err) < 0)
+		return -1;
+	rc = put_file(s.dir, s.file, err);
 	if (rc == 0)
 		rc = vb_app_serve(ctx, res, server_argv, &s, err);
 	vb_rm_rf(s.dir);

@@ -15,6 +15,7 @@
  */
 #include "workloads/workload.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,19 +49,35 @@ static const vb_metric_desc_t metrics[] = {
 
 typedef struct server_args {
 	char port[16];
+	char dir[PATH_MAX]; /* its own directory (vb_app_mkdir) */
 } server_args_t;
 
 static int server_argv(void *arg, const char *program, const char *addr, unsigned port, char **argv,
 		       size_t max, vb_error_t *err)
 {
 	server_args_t *s = arg;
-	const char *const fixed[] = {
-		"--save",      "",   "--appendonly", "no",   "--protected-mode", "no",
-		"--daemonize", "no", "--dir",	     "/tmp", "--logfile",	 ""
-	};
+	/* no persistence, no log; and no way for a client to change a file
+	 * path or load code (Redis 7's defaults, said explicitly: an older
+	 * server refuses the options rather than running without them) */
+	const char *const fixed[] = { "--save",
+				      "",
+				      "--appendonly",
+				      "no",
+				      "--protected-mode",
+				      "no",
+				      "--daemonize",
+				      "no",
+				      "--logfile",
+				      "",
+				      "--enable-protected-configs",
+				      "no",
+				      "--enable-debug-command",
+				      "no",
+				      "--enable-module-command",
+				      "no" };
 	size_t n = 0, i;
 
-	if (max < 5 + VB_ARRAY_SIZE(fixed))
+	if (max < 7 + VB_ARRAY_SIZE(fixed))
 		return vb_error_set(err, VB_EUSAGE, 0, "redis-server: command line too long");
 	snprintf(s->port, sizeof(s->port), "%u", port);
 	argv[n++] = (char *)program;
@@ -68,6 +85,8 @@ static int server_argv(void *arg, const char *program, const char *addr, unsigne
 	argv[n++] = s->port;
 	argv[n++] = "--bind";
 	argv[n++] = (char *)addr;
+	argv[n++] = "--dir"; /* a directory of its own, though it writes nothing */
+	argv[n++] = s->dir;
 	for (i = 0; i < VB_ARRAY_SIZE(fixed); i++)
 		argv[n++] = (char *)fixed[i];
 	argv[n] = NULL;
@@ -77,8 +96,13 @@ static int server_argv(void *arg, const char *program, const char *addr, unsigne
 static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 {
 	server_args_t s;
+	int rc;
 
-	return vb_app_serve(ctx, res, server_argv, &s, err);
+	if (vb_app_mkdir(ctx, "redis", s.dir, sizeof(s.dir), err) < 0)
+		return -1;
+	rc = vb_app_serve(ctx, res, server_argv, &s, err);
+	vb_rm_rf(s.dir);
+	return rc;
 }
 
 /* ---- the client: a few commands of its own (RESP), then redis-benchmark ---- */

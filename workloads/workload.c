@@ -377,8 +377,9 @@ int vb_workload_serve(const vb_workload_t *w, const vb_params_t *params, const c
 		ctx.io_timeout_ms = net->io_timeout_ms > 0 ? net->io_timeout_ms : 60000;
 		ctx.program = net->program;
 		ctx.await_client = net->await_client;
+		ctx.workdir = net->workdir ? net->workdir : "/tmp";
 	}
-	if (w->kind == VB_KIND_APP && (!ctx.program || !ctx.await_client))
+	if (w->kind == VB_KIND_APP && (!ctx.program || !ctx.await_client || ctx.workdir[0] != '/'))
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "%s: no %s program to start, or no way to hear the client's end",
 				    w->name, w->server);

@@ -135,6 +135,10 @@ typedef struct vb_wctx {
 	 * gone) */
 	const char *program;
 	int (*await_client)(struct vb_wctx *ctx, vb_error_t *err);
+	/* VB_KIND_APP: where the server may make a directory of its own (the
+	 * instance's /tmp, or on the host one the harness removes on every
+	 * exit path); absolute */
+	const char *workdir;
 } vb_wctx_t;
 
 /* What the client of a network workload gets (drive()). */
@@ -263,6 +267,7 @@ typedef struct vb_wnet {
 	int io_timeout_ms; /* longest wait for the client (0: 60 s) */
 	const char *program; /* VB_KIND_APP: ctx->program */
 	int (*await_client)(struct vb_wctx *ctx, vb_error_t *err); /* ... ctx->await_client */
+	const char *workdir; /* ... ctx->workdir (NULL: /tmp) */
 } vb_wnet_t;
 
 /* vb_workload_run with @net for a network workload's server (NULL for

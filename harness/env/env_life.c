@@ -26,9 +26,9 @@
 #include "harness/env/netpath.h"
 #include "harness/image/rootfs.h"
 #include "lib/testpoint.h"
+#include "lib/textsafe.h"
 #include "lib/util.h"
 #include "workloads/workload.h"
-#include "lib/textsafe.h"
 
 /* ---- up and down ---------------------------------------------------------- */
 
@@ -329,21 +329,51 @@ static int run_client(const vb_env_t *env, const vb_workload_t *w, const vb_net_
 	return rc;
 }
 
+/*
+ * Where an application's server makes its directory on the host (an
+ * instance with its own root uses its own /tmp, which goes with it): one
+ * directory of the run's, made when first needed and registered, so a
+ * killed agent's files go with the run on every exit path and with
+ * `vbench clean`.  0, or -1 with @err.
+ */
+static int host_workdir(char *dir, size_t len, vb_error_t *err)
+{
+	static char made[PATH_MAX];
+
+	if (!made[0]) {
+		snprintf(made, sizeof(made), "/var/tmp/vbench-app-%s-XXXXXX", vb_marker_run_id());
+		if (!mkdtemp(made)) {
+			made[0] = '\0';
+			return vb_error_sys(err, "create an application directory in /var/tmp");
+		}
+		vb_undo_add_path(VB_UNDO_DIR, made);
+	}
+	snprintf(dir, len, "%s", made);
+	return 0;
+}
+
 /* An application's server program as the instance sees it, into @sreq's
- * "program": beside the agent in a root filesystem vbench built, the
- * host's own on bare metal.  0, or -1 with @err. */
+ * "program" (beside the agent in a root filesystem vbench built, the
+ * host's own on bare metal), and where it keeps its files ("workdir").
+ * 0, or -1 with @err. */
 static int server_program(const vb_env_t *env, const vb_workload_t *w, json_t *sreq,
 			  vb_error_t *err)
 {
 	const char *host = vb_run_cfg_program(env->cfg, w->server);
-	char inside[PATH_MAX];
+	char inside[PATH_MAX], dir[PATH_MAX];
 
 	if (!host)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: %s was not found on the host",
 				    env->name, w->server);
-	snprintf(inside, sizeof(inside), "%s/%s", VB_ROOTFS_BINDIR, w->server);
-	json_object_set_new(sreq, "program",
-			    json_string((env->ops->caps & VB_ENV_OWN_ROOT) ? inside : host));
+	if (env->ops->caps & VB_ENV_OWN_ROOT) {
+		snprintf(inside, sizeof(inside), "%s/%s", VB_ROOTFS_BINDIR, w->server);
+		json_object_set_new(sreq, "program", json_string(inside));
+		return 0;
+	}
+	if (host_workdir(dir, sizeof(dir), err) < 0)
+		return -1;
+	json_object_set_new(sreq, "program", json_string(host));
+	json_object_set_new(sreq, "workdir", json_string(dir));
 	return 0;
 }
 
@@ -370,7 +400,7 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 	vb_error_t cerr;
 	json_int_t port;
 	unsigned to;
-	int rc;
+	int rc, left;
 
 	if (!env->ops->net_path)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: no network path to the instance",
@@ -430,10 +460,13 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 		json_decref(c.detail);
 		goto lost;
 	}
-	/* the server's answer in any case: it ends when the client does */
+	/* the server's answer in any case: it ends when the client does (an
+	 * application's server is stopped after, which may take seconds) */
+	left = deadline > vb_now_ns() ? (int)((deadline - vb_now_ns()) / 1000000) + 1 : 0;
 	reply = vb_chan_answer(&env->chan, "result",
-			       deadline > vb_now_ns() ? (int)((deadline - vb_now_ns()) / 1000000) + 1
-						      : NET_IO_TIMEOUT_MS,
+			       w->kind == VB_KIND_APP && left < NET_IO_TIMEOUT_MS ? NET_IO_TIMEOUT_MS
+			       : left ? left
+				      : NET_IO_TIMEOUT_MS,
 			       err);
 	if (!reply) {
 		json_decref(c.detail);
