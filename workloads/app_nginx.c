@@ -36,7 +36,8 @@
 
 static const vb_param_desc_t params[] = {
 	{ "seconds", VB_P_U64, "10", 1, 3600, "how long wrk loads the server (s)" },
-	{ "connections", VB_P_U64, "16", 1, 10000, "keep-alive connections of wrk (one thread)" },
+	/* at most 900: the server and wrk keep to 1024 descriptors */
+	{ "connections", VB_P_U64, "16", 1, 900, "keep-alive connections of wrk (one thread)" },
 	{ "file", VB_P_SIZE, "4K", 1, 64u << 20, "bytes of the static file served (bytes)" },
 };
 
