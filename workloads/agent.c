@@ -146,7 +146,7 @@ static int announce(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
  * {"op":"client_done","id":<the run request's id>}. */
 static int await_client(vb_wctx_t *ctx, vb_error_t *err)
 {
-	const json_t *req = ctx->listening_arg, *op, *id;
+	const json_t *req = ctx->listening_arg, *op;
 	char *line = malloc(VB_AGENT_MAX_LINE + 1);
 	size_t len = 0;
 	json_t *m = NULL;
@@ -165,7 +165,7 @@ static int await_client(vb_wctx_t *ctx, vb_error_t *err)
 		agent_quit = 1;
 		vb_error_set(err, VB_EPROTO, 0, "the harness quit before its client was done");
 	} else if (!json_is_string(op) || strcmp(json_string_value(op), "client_done") ||
-		 !json_equal((json_t *)(id = json_object_get(m, "id")) ?: json_null(),
+		 !json_equal(json_object_get(m, "id") ?: json_null(),
 			     json_object_get(req, "id") ?: json_null()))
 		vb_error_set(err, VB_EPROTO, 0,
 			     "expected the harness's client_done for this request, got another "
