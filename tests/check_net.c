@@ -28,14 +28,14 @@
 #include <unistd.h>
 
 #include "harness/core/options.h"
-#include "harness/env/env.h"
 #include "harness/core/runproc.h"
+#include "harness/env/env.h"
 #include "lib/util.h"
+#include "tests/testnet.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
 #include "workloads/net_common.h"
 #include "workloads/workload.h"
-#include "tests/tests.h"
-#include "tests/testnet.h"
-#include "tests/testutil.h"
 
 static char tmpdir[PATH_MAX];
 
@@ -83,7 +83,9 @@ static pid_t server(const vb_workload_t *w, const vb_params_t *p, int corrupt, i
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		vb_wnet_t net = { .listening = to_pipe, .arg = &fds[1], .io_timeout_ms = timeout_ms };
+		vb_wnet_t net = { .listening = to_pipe,
+				  .arg = &fds[1],
+				  .io_timeout_ms = timeout_ms };
 		vb_wresult_t res;
 		vb_error_t err;
 		int rc;
@@ -108,15 +110,18 @@ static int exit_of(pid_t pid)
 }
 
 /* One client run against a fresh server; the server's exit status into *@srv. */
-static int drive(const char *name, const char *const *kv, int corrupt_client,
-		 int corrupt_server, vb_wresult_t *res, vb_error_t *err, int *srv)
+static int drive(const char *name, const char *const *kv, int corrupt_client, int corrupt_server,
+		 vb_wresult_t *res, vb_error_t *err, int *srv)
 {
 	vb_params_t p;
 	const vb_workload_t *w = params(name, kv, &p);
 	unsigned port;
 	pid_t pid = server(w, &p, corrupt_server, 5000, &port);
-	vb_drive_t d = { .params = &p, .host = "127.0.0.1", .port = port,
-			 .corrupt = corrupt_client, .io_timeout_ms = 5000 };
+	vb_drive_t d = { .params = &p,
+			 .host = "127.0.0.1",
+			 .port = port,
+			 .corrupt = corrupt_client,
+			 .io_timeout_ms = 5000 };
 	int rc = vb_workload_drive(w, &d, res, err);
 
 	*srv = exit_of(pid);
@@ -126,8 +131,8 @@ static int drive(const char *name, const char *const *kv, int corrupt_client,
 START_TEST(test_stream)
 {
 	static const char *const tx[] = { "bytes", "3000001", "msg", "65536", NULL },
-				 *const rx[] = { "bytes", "3000001", "msg", "65536", "direction",
-						 "rx", NULL };
+				 *const rx[] = { "bytes",     "3000001", "msg", "65536",
+						 "direction", "rx",	 NULL };
 	vb_wresult_t res;
 	vb_error_t err;
 	int srv;
@@ -169,7 +174,8 @@ START_TEST(test_rr_crr)
 	ck_assert_double_gt(res.metric[1], 0);
 	ck_assert_double_le(res.metric[1], res.metric[2]);
 	ck_assert_double_le(res.metric[2], res.metric[3]);
-	ck_assert_double_le(res.metric[0], 1e6 / json_real_value(json_object_get(res.detail, "min_us")) * 1.01);
+	ck_assert_double_le(res.metric[0],
+			    1e6 / json_real_value(json_object_get(res.detail, "min_us")) * 1.01);
 	json_decref(res.detail);
 	ck_assert_msg(drive("net.crr", crr, 0, 0, &res, &err, &srv) == 0, "%s", err.msg);
 	ck_assert_int_eq(srv, 0);
@@ -264,16 +270,23 @@ START_TEST(test_client_deadline)
 }
 END_TEST
 
-/* Not in the default selection; selected by name or glob. */
+/* In the default selection of every profile but the test profile's (its
+ * tests name them), an application only where the host has its programs,
+ * the others said; selected by name or glob everywhere. */
 START_TEST(test_default_selection)
 {
-	char *argv1[] = { "run", NULL }, *argv2[] = { "run", "--workload", "net.*", NULL };
+	char *argv1[] = { "run", "--profile", "test", NULL },
+	     *argv2[] = { "run", "--workload", "net.*", NULL };
+	char *argv3[] = { "run", NULL };
+	const vb_workload_t *w;
 	vb_run_cfg_t cfg;
 	vb_error_t err;
-	size_t i;
+	size_t i, k, net = 0;
+	char path[PATH_MAX];
+	int have;
 
 	vb_run_cfg_init(&cfg);
-	ck_assert_msg(vb_run_cfg_parse(&cfg, 1, argv1, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv1, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_uint_gt(cfg.nwl, 10);
 	for (i = 0; i < cfg.nwl; i++)
 		ck_assert_msg(cfg.wl[i]->kind != VB_KIND_NET && cfg.wl[i]->kind != VB_KIND_APP,
@@ -281,6 +294,24 @@ START_TEST(test_default_selection)
 	vb_run_cfg_init(&cfg);
 	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv2, NULL, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(cfg.nwl, 3);
+	/* quick, the default profile: every network workload, and each
+	 * application whose programs are installed */
+	vb_run_cfg_init(&cfg);
+	ck_assert_msg(vb_run_cfg_parse(&cfg, 1, argv3, NULL, &err) == 0, "%s", err.msg);
+	for (k = 0; k < vb_workload_count(); k++) {
+		w = vb_workload_at(k);
+		for (i = 0; i < cfg.nwl && cfg.wl[i] != w; i++)
+			;
+		have =
+		    w->kind != VB_KIND_APP || (vb_proc_which(w->server, path, sizeof(path)) == 0 &&
+					       vb_proc_which(w->client, path, sizeof(path)) == 0);
+		ck_assert_msg((i < cfg.nwl) == have, "%s %sselected", w->name, have ? "not " : "");
+		if (!have)
+			ck_assert_msg(strstr(cfg.sel_note, w->name), "%s: %s", w->name,
+				      cfg.sel_note);
+		net += i < cfg.nwl && w->kind == VB_KIND_NET;
+	}
+	ck_assert_uint_eq(net, 3);
 }
 END_TEST
 
@@ -342,9 +373,9 @@ START_TEST(test_run_bare_container)
 		net = json_object_get(vb_test_env_rec(doc, modes[m]), "network");
 		ck_assert_msg(strstr(json_string_value(json_object_get(net, "path")), paths[m]),
 			      "%s: %s", modes[m], json_string_value(json_object_get(net, "path")));
-		ck_assert_str_eq(json_string_value(json_object_get(vb_test_env_rec(doc, modes[m]),
-								   "net_mode")),
-				 strchr(modes[m], ':') + 1);
+		ck_assert_str_eq(
+		    json_string_value(json_object_get(vb_test_env_rec(doc, modes[m]), "net_mode")),
+		    strchr(modes[m], ':') + 1);
 		/* the namespaces it has, as its configuration records them (mode
 		 * host listed a network namespace it did not have) */
 		net = json_object_get(json_object_get(vb_test_env_rec(doc, modes[m]), "config"),
@@ -371,9 +402,10 @@ START_TEST(test_run_bare_container)
 		ck_assert_ptr_nonnull(json_string_value(json_object_get(net, "reason")));
 	}
 	if (have_oci)
-		ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(
-						 vb_test_env_rec(doc, "oci"), "network"), "path")),
-					 "veth pair"));
+		ck_assert_ptr_nonnull(
+		    strstr(json_string_value(json_object_get(
+			       json_object_get(vb_test_env_rec(doc, "oci"), "network"), "path")),
+			   "veth pair"));
 	/* each path recorded: loopback, and the veth pair's private addresses */
 	net = json_object_get(vb_test_env_rec(doc, "bare"), "network");
 	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "127.0.0.1");
@@ -393,7 +425,7 @@ START_TEST(test_run_bare_container)
 		size_t gi;
 
 		ck_assert_ptr_nonnull(sum);
-		json_array_foreach(json_object_get(sum, "groups"), gi, g) {
+		json_array_foreach (json_object_get(sum, "groups"), gi, g) {
 			int is_net = !strcmp(json_string_value(json_object_get(g, "kind")), "net");
 			json_t *ge = json_object_get(json_object_get(g, "envs"), "container:nat");
 
@@ -412,11 +444,11 @@ START_TEST(test_run_bare_container)
 		sum = json_load_file(path, 0, NULL);
 		ck_assert_ptr_nonnull(sum);
 
-		json_array_foreach(json_object_get(sum, "results"), ri, r2)
+		json_array_foreach (json_object_get(sum, "results"), ri, r2)
 			if (!strcmp(json_string_value(json_object_get(r2, "workload")), "net.rr") &&
 			    !strcmp(json_string_value(json_object_get(r2, "env")), "container:nat"))
 				seen += json_number_value(json_object_get(
-						json_object_get(r2, "host_cost"), "median")) > 0;
+					    json_object_get(r2, "host_cost"), "median")) > 0;
 		ck_assert_uint_eq(seen, 1);
 		json_decref(sum);
 	}
@@ -425,11 +457,11 @@ START_TEST(test_run_bare_container)
 	md = vb_read_file(path, 1 << 22, 0, NULL);
 	ck_assert_ptr_nonnull(md);
 	ck_assert_msg(strstr(md, "Network paths") &&
-			      strstr(md, "| container:nat | nat | published port (destination NAT"),
+			  strstr(md, "| container:nat | nat | published port (destination NAT"),
 		      "%s", md);
 	free(md);
 	/* a result: the client's metrics, the server's own kept beside them */
-	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+	json_array_foreach (json_object_get(doc, "repetitions"), i, r)
 		if (!strcmp(json_string_value(json_object_get(r, "workload")), "net.rr") &&
 		    !strcmp(json_string_value(json_object_get(r, "env")), "container")) {
 			json_t *res = json_object_get(r, "result");
@@ -437,9 +469,10 @@ START_TEST(test_run_bare_container)
 			    json_object_get(json_object_get(res, "metrics"), "p99_us")));
 			ck_assert(json_is_object(
 			    json_object_get(json_object_get(res, "detail"), "server")));
-			ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(
-						 json_object_get(res, "detail"), "client"), "path")),
-					 "veth pair"));
+			ck_assert_ptr_nonnull(strstr(
+			    json_string_value(json_object_get(
+				json_object_get(json_object_get(res, "detail"), "client"), "path")),
+			    "veth pair"));
 			break;
 		}
 	json_decref(doc);
@@ -498,8 +531,9 @@ START_TEST(test_failures_in_step)
 
 	snprintf(dir, sizeof(dir), "%s/corrupt", tmpdir);
 	setenv("VBENCH_TEST_CORRUPT", "net.rr", 1);
-	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload",
-			    "net.rr,net.crr", "--profile", "test", "--reps", "2", "--out", dir, NULL);
+	rc =
+	    vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload", "net.rr,net.crr",
+			   "--profile", "test", "--reps", "2", "--out", dir, NULL);
 	unsetenv("VBENCH_TEST_CORRUPT");
 	ck_assert_msg(rc == 1, "exit %d: %s", rc, err);
 	free(out);
@@ -508,9 +542,10 @@ START_TEST(test_failures_in_step)
 	n = vb_testnet_reps(doc, "bare", "net.rr", &ok);
 	ck_assert_msg(n == 2 && ok == 0, "net.rr: %zu of %zu", ok, n);
 	vb_testnet_assert_two_ok(doc, "bare", "net.crr");
-	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+	json_array_foreach (json_object_get(doc, "repetitions"), i, r)
 		if (!json_is_true(json_object_get(r, "ok")))
-			ck_assert_str_eq(json_string_value(json_object_get(r, "error_kind")), "check");
+			ck_assert_str_eq(json_string_value(json_object_get(r, "error_kind")),
+					 "check");
 	json_decref(doc);
 	snprintf(dir, sizeof(dir), "%s/badparam", tmpdir);
 	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare", "--workload",
@@ -521,7 +556,7 @@ START_TEST(test_failures_in_step)
 	free(err);
 	doc = vb_test_load_run(dir, 1);
 	vb_testnet_assert_two_ok(doc, "bare", "net.crr");
-	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+	json_array_foreach (json_object_get(doc, "repetitions"), i, r)
 		if (!json_is_true(json_object_get(r, "ok"))) {
 			ck_assert_str_ne(json_string_value(json_object_get(r, "error_kind")),
 					 "protocol");
@@ -547,8 +582,8 @@ START_TEST(test_run_hosted)
 		VB_SKIP("qemu-system-x86_64 missing or not root");
 	before = vb_testnet_state();
 	snprintf(dir, sizeof(dir), "%s/vm", tmpdir);
-	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,hosted", "--workload",
-			    "net.*", "--profile", "test", "--reps", "2", "--out", dir, NULL);
+	rc = vb_test_vbench(NULL, &out, &err, "run", "--env", "bare,hosted", "--workload", "net.*",
+			    "--profile", "test", "--reps", "2", "--out", dir, NULL);
 	ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
 	free(out);
 	free(err);
@@ -562,10 +597,11 @@ START_TEST(test_run_hosted)
 	cfg = json_object_get(vb_test_env_rec(doc, "hosted"), "config");
 	cmd = json_string_value(json_object_get(cfg, "command"));
 	ck_assert_msg(cmd && strstr(cmd, "restrict=on,hostfwd=tcp:127.0.0.1:") &&
-			      strstr(cmd, "vbench.net=10.0.2.15/24"),
+			  strstr(cmd, "vbench.net=10.0.2.15/24"),
 		      "QEMU's command: %s", cmd ? cmd : "(none)");
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(cfg, "qemu"), "network")),
-			 "user-mode (slirp, restricted) on virtio-net, a forwarded TCP port");
+	ck_assert_str_eq(
+	    json_string_value(json_object_get(json_object_get(cfg, "qemu"), "network")),
+	    "user-mode (slirp, restricted) on virtio-net, a forwarded TCP port");
 	/* mode tap: a tap in the client's private namespace, routed */
 	vb_testnet_assert_two_ok(doc, "hosted:tap", "net.rr");
 	vb_testnet_assert_two_ok(doc, "hosted:tap", "net.stream");
@@ -573,11 +609,12 @@ START_TEST(test_run_hosted)
 	vb_testnet_assert_two_ok(doc, "hosted", "net.crr");
 	net = json_object_get(vb_test_env_rec(doc, "hosted:tap"), "network");
 	ck_assert_str_eq(json_string_value(json_object_get(net, "address")), "198.18.0.2");
-	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(net, "path")), "tap device"));
+	ck_assert_ptr_nonnull(
+	    strstr(json_string_value(json_object_get(net, "path")), "tap device"));
 	cfg = json_object_get(vb_test_env_rec(doc, "hosted:tap"), "config");
 	cmd = json_string_value(json_object_get(cfg, "command"));
 	ck_assert_msg(cmd && strstr(cmd, "tap,id=net0,fd=") &&
-			      strstr(cmd, "vbench.net=198.18.0.2/30") && !strstr(cmd, "hostfwd"),
+			  strstr(cmd, "vbench.net=198.18.0.2/30") && !strstr(cmd, "hostfwd"),
 		      "QEMU's command: %s", cmd ? cmd : "(none)");
 	json_decref(doc);
 	after = vb_testnet_state();
@@ -621,7 +658,8 @@ START_TEST(test_net_option)
 {
 	const char *bad[][5] = {
 		{ "run", "--net", "bogus", NULL, "unknown network mode 'bogus'" },
-		{ "run", "--env", "container:bogus", NULL, "unknown environment 'container:bogus'" },
+		{ "run", "--env", "container:bogus", NULL,
+		  "unknown environment 'container:bogus'" },
 		{ "run", "--env", "bare:nat", NULL, "unknown environment 'bare:nat'" },
 		{ "run", "--env", "container:", NULL, "unknown environment 'container:'" },
 	};

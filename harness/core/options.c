@@ -19,10 +19,10 @@
 #include "lib/util.h"
 
 static const vb_profile_t profiles[] = {
-	{ "test", 2, 0.02, 1, "tests only: tiny sizes, 2 repetitions (sizes break STREAM's rules), no contention detection", 0, 0, 0 },
-	{ "quick", 3, 0.25, 0, "a smoke test: every workload, 3 repetitions of ~0.25 s", 0, 0, VB_CONTENTION_THRESHOLD },
-	{ "standard", 10, 1.0, 0, "repetitions of ~1 s until every overhead is within +-3% (--precision 3: 5 to 30 rounds); density K=3 and noisy cpu", 1, 0.03, VB_CONTENTION_THRESHOLD },
-	{ "full", 20, 2.0, 0, "repetitions of ~2 s until every overhead is within +-2% (--precision 2: 5 to 60 rounds); density K=3 and noisy cpu", 1, 0.02, VB_CONTENTION_THRESHOLD },
+	{ "test", 2, 0.02, 1, "tests only: tiny sizes, 2 repetitions (sizes break STREAM's rules), no contention detection; network and application workloads only by name", 0, 0, 0, 0 },
+	{ "quick", 3, 0.25, 0, "a smoke test: every workload, 3 repetitions of ~0.25 s", 0, 0, VB_CONTENTION_THRESHOLD, 1 },
+	{ "standard", 10, 1.0, 0, "repetitions of ~1 s until every overhead is within +-3% (--precision 3: 5 to 30 rounds); density K=3 and noisy cpu", 1, 0.03, VB_CONTENTION_THRESHOLD, 1 },
+	{ "full", 20, 2.0, 0, "repetitions of ~2 s until every overhead is within +-2% (--precision 2: 5 to 60 rounds); density K=3 and noisy cpu", 1, 0.02, VB_CONTENTION_THRESHOLD, 1 },
 };
 
 const vb_profile_t *vb_profile_find(const char *name)
@@ -585,6 +585,43 @@ static int add_program(vb_run_cfg_t *cfg, const vb_workload_t *w, const char *na
 	return 0;
 }
 
+/* Whether the host has the programs of application workload @w. */
+static int has_programs(const vb_workload_t *w)
+{
+	char path[PATH_MAX];
+
+	return vb_proc_which(w->server, path, sizeof(path)) == 0 &&
+	       vb_proc_which(w->client, path, sizeof(path)) == 0;
+}
+
+/* No --workload: every workload, but the network and application ones
+ * only where the profile has them (not the test profile's), and an
+ * application only where the host has its programs (cfg->sel_note says
+ * which were left out). */
+static void default_selection(vb_run_cfg_t *cfg)
+{
+	const vb_workload_t *w;
+	size_t i, off = 0;
+
+	cfg->sel_note[0] = '\0';
+	for (i = 0; i < vb_workload_count() && cfg->nwl < VB_MAX_SEL; i++) {
+		w = vb_workload_at(i);
+		if ((w->flags & VB_W_NET) && !cfg->profile->net)
+			continue;
+		if (w->kind == VB_KIND_APP && !has_programs(w)) {
+			off += (size_t)snprintf(cfg->sel_note + off,
+						off < sizeof(cfg->sel_note) ? sizeof(cfg->sel_note) - off : 0,
+						"%s%s (%s, %s)", off ? ", " : "", w->name, w->server,
+						w->client);
+			continue;
+		}
+		cfg->wl[cfg->nwl++] = w;
+	}
+	if (off && off < sizeof(cfg->sel_note) - 80)
+		snprintf(cfg->sel_note + off, sizeof(cfg->sel_note) - off,
+			 " left out: not installed (scripts/install-deps.sh apps)");
+}
+
 /* The programs of the selected application workloads (cfg->programs). */
 static int find_programs(vb_run_cfg_t *cfg, vb_error_t *err)
 {
@@ -671,10 +708,8 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_
 	parse_ext = NULL;
 	if (rc != 0)
 		return rc;
-	if (!cfg->nwl) /* the default: every workload but the network ones (issue #15) */
-		for (i = 0; (size_t)i < vb_workload_count() && cfg->nwl < VB_MAX_SEL; i++)
-			if (!(vb_workload_at((size_t)i)->flags & VB_W_NET))
-				cfg->wl[cfg->nwl++] = vb_workload_at((size_t)i);
+	if (!cfg->nwl)
+		default_selection(cfg);
 	if (find_programs(cfg, err) < 0 || vb_run_cfg_resolve_reps(cfg, err) < 0)
 		return -1;
 	/* The standard and full profiles include the short forms (issue #6). */

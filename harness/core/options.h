@@ -47,6 +47,8 @@ typedef struct vb_profile {
 	int short_forms;    /* includes density (K=3) and noisy (cpu) short forms */
 	double precision;   /* default --precision, a fraction (0: fixed repetitions) */
 	double contention;  /* default --contention-threshold (0: not detected) */
+	int net;            /* the default selection has the network and application
+			     * workloads (those whose programs the host has) */
 } vb_profile_t;
 
 #define VB_MIN_REPS 5               /* --min-reps default */
@@ -125,6 +127,7 @@ typedef struct vb_run_cfg {
 	char env_cpus[64];                  /* CPU list given to environments */
 	char harness_cpus[64];              /* CPU list the harness runs on */
 	char cpus_list[64];                 /* --cpus-list: the environments' CPUs ("" = chosen) */
+	char sel_note[400];                 /* what the default selection left out and why */
 	char cpu_notes[2][400];             /* what the CPU choice found (prepare.c): other runs,
 					     * load; run.json warnings */
 	/* contention (docs/methodology.md "Contention") */

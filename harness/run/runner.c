@@ -209,14 +209,17 @@ static json_t *allocation_json(const vb_run_cfg_t *cfg)
 			 "cgroup_enforced", cfg->use_cgroup && m != VB_CG_NONE);
 }
 
-/* What the CPU choice found (prepare.c): another run live, busy CPUs. */
-static void cpu_warnings(run_state_t *st)
+/* What the CPU choice found (prepare.c): another run live, busy CPUs; what
+ * the default selection left out. */
+static void option_notes(run_state_t *st)
 {
 	size_t i;
 
 	for (i = 0; i < 2; i++)
 		if (st->cfg->cpu_notes[i][0])
 			vb_run_warn(st, "%s", st->cfg->cpu_notes[i]);
+	if (st->cfg->sel_note[0]) /* not a CPU's, but said at the same points */
+		vb_run_warn(st, "%s", st->cfg->sel_note);
 }
 
 /* --resume: the run directory is open and locked (vb_prepare_out_open);
@@ -279,7 +282,7 @@ static int resume_setup(run_state_t *st, json_t *host, vb_error_t *err)
 		if (!json_is_true(json_object_get(r, "ok")))
 			st->failures++; /* kept, not measured again */
 	sessions_warning(st);
-	cpu_warnings(st);
+	option_notes(st);
 	json_object_set_new(st->doc, "status", json_string("running"));
 	if (!st->cfg->quiet)
 		vb_term_say(stderr, "resuming %s: %zu of %zu repetitions recorded", st->cfg->out,
@@ -333,7 +336,7 @@ static int setup(run_state_t *st, vb_error_t *err)
 			      "times, and left out of the statistics unless keep_contended"));
 	if (vb_hostinfo_hypervisor(vendor, sizeof(vendor)))
 		vb_run_warn(st, VB_WARN_VIRTUAL_HOST_FMT, vendor);
-	cpu_warnings(st);
+	option_notes(st);
 	if (cfg->profile->tiny)
 		vb_run_warn(st, "profile '%s' uses tiny sizes: numbers are for testing only", cfg->profile->name);
 	else if (!cfg->profile->precision && cfg->precision <= 0)
