@@ -64,8 +64,8 @@ typedef enum vb_ptype {
 /*
  * A network workload: run() is the server, in the environment (it calls
  * ctx->listening once its socket listens), drive() the client on the host
- * (its measurements are the workload's).  Not in the default selection
- * until every environment has a network path (issue #15).
+ * (its measurements are the workload's).  In the default selection of
+ * the profiles that have them (options.h vb_profile_t.net).
  */
 #define VB_W_NET 0x4
 
