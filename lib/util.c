@@ -273,6 +273,57 @@ int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *er
 	return 0;
 }
 
+/* The decimal number at *@p, *@p moved past it and its space; -1 when none. */
+static int stat_field(const char **p, unsigned long long *v)
+{
+	const char *s = *p;
+
+	if (*s == '-')
+		s++; /* a negative field (priority) counts as its magnitude: unused */
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (*v = 0; *s >= '0' && *s <= '9'; s++)
+		*v = *v * 10 + (unsigned long long)(*s - '0');
+	*p = *s == ' ' ? s + 1 : s;
+	return 0;
+}
+
+int vb_pid_stat(pid_t pid, vb_pid_stat_t *st)
+{
+	char path[64], buf[1024];
+	unsigned long long v = 0;
+	const char *p;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the command name (field 2) may hold ')' */
+	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
+		return -1;
+	st->state = p[2];
+	p += 4;
+	for (field = 4; field <= 22; field++) {
+		if (stat_field(&p, &v) < 0)
+			return -1;
+		if (field == 4)
+			st->ppid = (pid_t)v;
+		else if (field == 14)
+			st->utime = v;
+		else if (field == 15)
+			st->stime = v;
+	}
+	st->start = v;
+	return 0;
+}
+
 int vb_write_new(const char *path, const void *data, size_t len, unsigned mode, vb_error_t *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lib/error.h"
 
@@ -83,6 +84,21 @@ int vb_write_all(int fd, const void *data, size_t len);
 
 /* Write @len bytes of @data to @path (truncating).  Returns 0 or -1. */
 int vb_write_file(const char *path, const char *data, size_t len, vb_error_t *err);
+
+/* What /proc/PID/stat says of a process (proc(5) fields 3, 4, 14, 15, 22;
+ * times in clock ticks). */
+typedef struct vb_pid_stat {
+	char state;               /* R, S, D, Z, ... */
+	pid_t ppid;
+	unsigned long long utime; /* user CPU time */
+	unsigned long long stime; /* system CPU time */
+	unsigned long long start; /* start time after boot: with the pid, an identity */
+} vb_pid_stat_t;
+
+/* Read /proc/@pid/stat into @st, past the command name (which may hold
+ * spaces and ')').  Allocation-free and async-signal-safe (the forced-exit
+ * path checks identities with it).  0, or -1 when it cannot be read. */
+int vb_pid_stat(pid_t pid, vb_pid_stat_t *st);
 
 /* Write @len bytes of @data to the new file @path (mode @mode; never an
  * existing file or a link: O_EXCL, O_NOFOLLOW).  0, or -1 with @err. */

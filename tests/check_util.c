@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -618,6 +621,36 @@ START_TEST(test_rand64)
 }
 END_TEST
 
+/* /proc/PID/stat of a child whose name holds ") (" and spaces: its
+ * parent, state and start time past the name; a reaped child is -1 (one
+ * reader for the marker's identity, a container's parent and a server's
+ * CPU time: three parsers before). */
+START_TEST(test_pid_stat)
+{
+	vb_pid_stat_t st, me;
+	pid_t pid;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "a) b (c ) 7 8");
+		pause();
+		_exit(0);
+	}
+	usleep(50000);
+	ck_assert_int_eq(vb_pid_stat(pid, &st), 0);
+	ck_assert_int_eq(st.ppid, getpid());
+	ck_assert_msg(st.state == 'S' || st.state == 'R', "state %c", st.state);
+	ck_assert(st.start > 0);
+	ck_assert_int_eq(vb_pid_stat(getpid(), &me), 0);
+	ck_assert(me.start <= st.start);
+	ck_assert(me.utime + me.stime < 1000000000ull);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(vb_pid_stat(pid, &st), -1);
+}
+END_TEST
+
 Suite *vb_suite_util(void)
 {
 	Suite *s = suite_create("util");
@@ -646,6 +679,7 @@ Suite *vb_suite_util(void)
 	tcase_add_test(files, test_mkdir_p);
 	tcase_add_test(files, test_rm_rf);
 	tcase_add_test(files, test_fs_info);
+	tcase_add_test(files, test_pid_stat);
 	suite_add_tcase(s, files);
 
 	tcase_set_timeout(misc, 30);

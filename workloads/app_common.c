@@ -146,19 +146,12 @@ static int owns_socket(pid_t pid, unsigned long inode)
 /* User + system CPU time of @pid in ns (/proc/PID/stat), 0 when unknown. */
 static uint64_t cpu_of(pid_t pid)
 {
-	char path[64], *s, *p;
-	unsigned long ut, st;
 	long hz = sysconf(_SC_CLK_TCK);
-	uint64_t ns = 0;
+	vb_pid_stat_t st;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	s = vb_read_file(path, 4096, 1, NULL);
-	p = s ? strrchr(s, ')') : NULL; /* the command may hold spaces */
-	if (p && hz > 0 &&
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
-		ns = (uint64_t)(ut + st) * (1000000000ull / (uint64_t)hz);
-	free(s);
-	return ns;
+	if (hz <= 0 || vb_pid_stat(pid, &st) < 0)
+		return 0;
+	return (uint64_t)(st.utime + st.stime) * (1000000000ull / (uint64_t)hz);
 }
 
 /* The last line the server wrote to its stderr (the last 4 KiB of what

@@ -140,14 +140,7 @@ void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms)
 
 pid_t vb_ct_parent_of(pid_t pid)
 {
-	char path[64], *s, *r;
-	pid_t pp = 0;
+	vb_pid_stat_t st;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	s = vb_read_file(path, 4096, 1, NULL);
-	r = s ? strrchr(s, ')') : NULL;
-	if (r && strlen(r) > 4)
-		pp = (pid_t)strtol(r + 4, NULL, 10);
-	free(s);
-	return pp;
+	return vb_pid_stat(pid, &st) == 0 ? st.ppid : 0;
 }
