@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness/core/cgroup.h"
+#include "harness/core/runproc.h"
 #include "lib/counters.h"
 #include "harness/env/env.h"
 #include "lib/hostinfo.h"
@@ -16,6 +17,7 @@
 #include "harness/core/options.h"
 #include "harness/run/runner.h"
 #include "bench/cmd.h"
+#include "workloads/workload.h"
 
 static const struct {
 	const char *what;
@@ -39,6 +41,35 @@ const vb_optspec_t vb_cmd_doctor_spec = {
 };
 
 /* "  NAME  TEXT" with NAME padded to @cw, TEXT wrapped under itself. */
+static void row(const char *name, size_t cw, const char *text, size_t width);
+
+/* Each application workload: whether the host has its server and load
+ * generator (the default selection leaves it out otherwise). */
+static void print_apps(size_t width)
+{
+	const vb_workload_t *w;
+	char path[4096], line[256];
+	int srv, cli;
+	size_t i;
+
+	printf("\napplication workloads:\n");
+	for (i = 0; i < vb_workload_count(); i++) {
+		w = vb_workload_at(i);
+		if (w->kind != VB_KIND_APP)
+			continue;
+		srv = vb_proc_which(w->server, path, sizeof(path)) == 0;
+		cli = vb_proc_which(w->client, path, sizeof(path)) == 0;
+		if (srv && cli)
+			snprintf(line, sizeof(line), "ok (%s, %s)", w->server, w->client);
+		else
+			snprintf(line, sizeof(line),
+				 "left out: %s%s%s not installed (scripts/install-deps.sh apps)",
+				 srv ? "" : w->server, !srv && !cli ? " and " : "",
+				 cli ? "" : w->client);
+		row(w->name, 10, line, width);
+	}
+}
+
 static void row(const char *name, size_t cw, const char *text, size_t width)
 {
 	printf("  %-*s ", (int)cw, name);
@@ -150,6 +181,7 @@ int vb_cmd_doctor(int argc, char **argv)
 			snprintf(line, sizeof(line), "unavailable: %s", err.msg);
 		row(o->name, 10, line, width);
 	}
+	print_apps(width);
 	printf("\ntools:\n");
 	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 		printf("  %-32s %s\n", tools[i].what,

@@ -288,6 +288,9 @@ START_TEST(test_list_and_doctor)
 	ck_assert_ptr_nonnull(strstr(out, "network modes: bridge, nat, host")); /* --net's */
 	ck_assert_int_eq(run_cmd(doctor, NULL, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "cgroups:"));
+	/* each application workload: its programs there, or how to get them */
+	ck_assert_ptr_nonnull(strstr(out, "application workloads:"));
+	ck_assert_ptr_nonnull(strstr(out, "app.redis"));
 	ck_assert_int_eq(run_cmd(version, NULL, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "vbench "));
 	ck_assert_int_eq(run_cmd(unknown, NULL, out, sizeof(out)), 2);
