@@ -63,6 +63,7 @@ LIB_SRCS += harness/core/runproc.c
 LIB_SRCS += harness/core/runfile.c
 LIB_SRCS += harness/core/options.c
 LIB_SRCS += harness/core/options_group.c
+LIB_SRCS += harness/core/options_select.c
 # harness/image/: what an instance boots or pivots into (rootfs, kernel, initramfs, guest image, cache)
 LIB_SRCS += harness/image/elf.c
 LIB_SRCS += harness/image/libsearch.c
