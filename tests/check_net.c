@@ -13,7 +13,8 @@
  * forwarded port): run.json valid, each measured with its path recorded,
  * podman's network pairs never scheduled and said why; the host's links,
  * routes and nftables rules the same after the run, after a SIGINT and
- * after a SIGKILL and `vbench clean`; net.* not in the default selection.
+ * after a SIGKILL and `vbench clean` (the default selection:
+ * check_options.c).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -267,51 +268,6 @@ START_TEST(test_client_deadline)
 	ck_assert_uint_lt(vb_now_ns() - t0, 1500000000ull);
 	kill(pid, SIGKILL);
 	exit_of(pid);
-}
-END_TEST
-
-/* In the default selection of every profile but the test profile's (its
- * tests name them), an application only where the host has its programs,
- * the others said; selected by name or glob everywhere. */
-START_TEST(test_default_selection)
-{
-	char *argv1[] = { "run", "--profile", "test", NULL },
-	     *argv2[] = { "run", "--workload", "net.*", NULL };
-	char *argv3[] = { "run", NULL };
-	const vb_workload_t *w;
-	vb_run_cfg_t cfg;
-	vb_error_t err;
-	size_t i, k, net = 0;
-	char path[PATH_MAX];
-	int have;
-
-	vb_run_cfg_init(&cfg);
-	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv1, NULL, &err) == 0, "%s", err.msg);
-	ck_assert_uint_gt(cfg.nwl, 10);
-	for (i = 0; i < cfg.nwl; i++)
-		ck_assert_msg(cfg.wl[i]->kind != VB_KIND_NET && cfg.wl[i]->kind != VB_KIND_APP,
-			      "%s selected", cfg.wl[i]->name);
-	vb_run_cfg_init(&cfg);
-	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv2, NULL, &err) == 0, "%s", err.msg);
-	ck_assert_uint_eq(cfg.nwl, 3);
-	/* quick, the default profile: every network workload, and each
-	 * application whose programs are installed */
-	vb_run_cfg_init(&cfg);
-	ck_assert_msg(vb_run_cfg_parse(&cfg, 1, argv3, NULL, &err) == 0, "%s", err.msg);
-	for (k = 0; k < vb_workload_count(); k++) {
-		w = vb_workload_at(k);
-		for (i = 0; i < cfg.nwl && cfg.wl[i] != w; i++)
-			;
-		have =
-		    w->kind != VB_KIND_APP || (vb_proc_which(w->server, path, sizeof(path)) == 0 &&
-					       vb_proc_which(w->client, path, sizeof(path)) == 0);
-		ck_assert_msg((i < cfg.nwl) == have, "%s %sselected", w->name, have ? "not " : "");
-		if (!have)
-			ck_assert_msg(strstr(cfg.sel_note, w->name), "%s: %s", w->name,
-				      cfg.sel_note);
-		net += i < cfg.nwl && w->kind == VB_KIND_NET;
-	}
-	ck_assert_uint_eq(net, 3);
 }
 END_TEST
 
@@ -707,7 +663,6 @@ Suite *vb_suite_net(void)
 	tcase_add_test(tc, test_rr_crr);
 	tcase_add_test(tc, test_no_peer);
 	tcase_add_test(tc, test_client_deadline);
-	tcase_add_test(tc, test_default_selection);
 	tcase_add_test(tc, test_net_option);
 	tcase_add_test(tc, test_run_bare_container);
 	tcase_add_test(tc, test_run_hosted);

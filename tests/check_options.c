@@ -4,9 +4,11 @@
  * Defaults are filled in when nothing is given; every bad value is a usage
  * error (VB_EUSAGE) naming the option before anything runs; names are
  * resolved (environments, workload globs, events, --param targets) at parse
- * time; both "--opt value" and "--opt=value" work.
+ * time; both "--opt value" and "--opt=value" work; the default selection
+ * by profile (network and application workloads) and installed programs.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@
 #include "harness/env/env.h"
 #include "harness/core/options.h"
 #include "harness/core/runfile.h"
+#include "harness/core/runproc.h"
 #include "lib/util.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
@@ -86,7 +89,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.env_names[0], "bare");
 	ck_assert_int_eq(cfg.all_envs, 0);
 	/* every workload in order, an application only where its programs are
-	 * installed (check_net.c test_default_selection) */
+	 * installed (test_default_selection) */
 	for (i = 0, n = 0; i < vb_workload_count(); i++)
 		if (vb_workload_at(i)->kind != VB_KIND_APP ||
 		    !strstr(cfg.sel_note, vb_workload_at(i)->name))
@@ -405,6 +408,51 @@ START_TEST(test_help)
 }
 END_TEST
 
+/* In the default selection of every profile but the test profile's (its
+ * tests name them), an application only where the host has its programs,
+ * the others said; selected by name or glob everywhere. */
+START_TEST(test_default_selection)
+{
+	char *argv1[] = { "run", "--profile", "test", NULL },
+	     *argv2[] = { "run", "--workload", "net.*", NULL };
+	char *argv3[] = { "run", NULL };
+	const vb_workload_t *w;
+	vb_run_cfg_t cfg;
+	vb_error_t err;
+	size_t i, k, net = 0;
+	char path[PATH_MAX];
+	int have;
+
+	vb_run_cfg_init(&cfg);
+	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv1, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_gt(cfg.nwl, 10);
+	for (i = 0; i < cfg.nwl; i++)
+		ck_assert_msg(cfg.wl[i]->kind != VB_KIND_NET && cfg.wl[i]->kind != VB_KIND_APP,
+			      "%s selected", cfg.wl[i]->name);
+	vb_run_cfg_init(&cfg);
+	ck_assert_msg(vb_run_cfg_parse(&cfg, 3, argv2, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(cfg.nwl, 3);
+	/* quick, the default profile: every network workload, and each
+	 * application whose programs are installed */
+	vb_run_cfg_init(&cfg);
+	ck_assert_msg(vb_run_cfg_parse(&cfg, 1, argv3, NULL, &err) == 0, "%s", err.msg);
+	for (k = 0; k < vb_workload_count(); k++) {
+		w = vb_workload_at(k);
+		for (i = 0; i < cfg.nwl && cfg.wl[i] != w; i++)
+			;
+		have =
+		    w->kind != VB_KIND_APP || (vb_proc_which(w->server, path, sizeof(path)) == 0 &&
+					       vb_proc_which(w->client, path, sizeof(path)) == 0);
+		ck_assert_msg((i < cfg.nwl) == have, "%s %sselected", w->name, have ? "not " : "");
+		if (!have)
+			ck_assert_msg(strstr(cfg.sel_note, w->name), "%s: %s", w->name,
+				      cfg.sel_note);
+		net += i < cfg.nwl && w->kind == VB_KIND_NET;
+	}
+	ck_assert_uint_eq(net, 3);
+}
+END_TEST
+
 Suite *vb_suite_options(void)
 {
 	Suite *s = suite_create("options");
@@ -412,6 +460,7 @@ Suite *vb_suite_options(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_default_selection);
 	tcase_add_test(tc, test_env);
 	tcase_add_test(tc, test_workload);
 	tcase_add_test(tc, test_reps_and_profile);
