@@ -111,15 +111,8 @@ int vb_explain_group(const vb_explain_ctx_t *c, const char *kind, const char *en
 /* The primary metric's overhead of @wl in @env. */
 static int wl_ratio(const vb_explain_ctx_t *c, const char *env, const char *wl, vb_explain_ratio_t *r)
 {
-	const json_t *res = vb_summary_result(c->sum, env, wl), *w, *ov;
-	const char *metric = NULL;
-	size_t i;
+	const json_t *ov = json_object_get(vb_summary_primary(c->sum, env, wl), "overhead");
 
-	json_array_foreach(json_object_get(c->sum, "workloads"), i,
-			   w) if (!strcmp(jstr(w, "name") ?: "", wl)) metric =
-	    jstr(w, "primary_metric");
-	ov = json_object_get(json_object_get(json_object_get(res, "metrics"), metric ?: ""),
-			     "overhead");
 	r->v = jnum(ov, "ratio"), r->lo = jnum(ov, "ci_low"), r->hi = jnum(ov, "ci_high");
 	r->indicative = json_is_true(json_object_get(ov, "indicative"));
 	r->decision = ov;

@@ -79,16 +79,12 @@ static double jnum(const json_t *o, const char *key)
 int vb_plan_bare_primary(const json_t *summary, const char *wl, double *median, int *higher,
 			 const char **unit)
 {
-	const char *base = jstr(summary, "baseline"), *metric = NULL;
-	const json_t *r, *w, *m;
-	size_t i;
+	const char *base = jstr(summary, "baseline");
+	const json_t *m;
 
-	if (!base || !(r = vb_summary_result(summary, base, wl)))
+	if (!base || !vb_summary_result(summary, base, wl))
 		return -1;
-	json_array_foreach(json_object_get(summary, "workloads"), i,
-			   w) if (!strcmp(jstr(w, "name") ?: "", wl)) metric =
-	    jstr(w, "primary_metric");
-	m = json_object_get(json_object_get(r, "metrics"), metric ?: "");
+	m = vb_summary_primary(summary, base, wl);
 	*median = jnum(m, "median");
 	*higher = !strcmp(jstr(m, "better") ?: "", "higher");
 	*unit = jstr(m, "unit") ?: "";

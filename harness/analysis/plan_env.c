@@ -257,18 +257,11 @@ static double overhead_factor(const json_t *ov, const char *what, const vb_plan_
 static double workload_factor(const json_t *summary, const char *wl, const char *env,
 			      const vb_plan_opts_t *o, char *basis, size_t len)
 {
-	const json_t *r = vb_summary_result(summary, env, wl), *w;
-	const char *metric = NULL;
+	const json_t *r = vb_summary_result(summary, env, wl);
 	double t, h, f;
-	size_t i;
 
 	basis[0] = '\0';
-	json_array_foreach(json_object_get(summary, "workloads"), i, w)
-		if (!strcmp(jstr(w, "name") ?: "", wl))
-			metric = jstr(w, "primary_metric");
-	t = overhead_factor(json_object_get(json_object_get(json_object_get(r, "metrics"),
-							    metric ?: ""),
-					    "overhead"),
+	t = overhead_factor(json_object_get(vb_summary_primary(summary, env, wl), "overhead"),
 			    "time", o, basis, len);
 	h = overhead_factor(json_object_get(json_object_get(r, "host_cost"), "overhead"),
 			    "host CPU per op", o, basis, len);

@@ -664,3 +664,16 @@ const json_t *vb_summary_result(const json_t *summary, const char *env, const ch
 			return r;
 	return NULL;
 }
+
+const json_t *vb_summary_primary(const json_t *summary, const char *env, const char *wl)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(json_object_get(summary, "workloads"), i, w)
+		if (!strcmp(jstr(w, "name") ?: "", wl))
+			return json_object_get(
+			    json_object_get(vb_summary_result(summary, env, wl), "metrics"),
+			    jstr(w, "primary_metric") ?: "");
+	return NULL;
+}

@@ -83,4 +83,8 @@ json_t *vb_summary_build(const json_t *run, const vb_summary_cfg_t *cfg, vb_erro
 /* The entry of results[] for environment @env and workload @wl, or NULL. */
 const json_t *vb_summary_result(const json_t *summary, const char *env, const char *wl);
 
+/* Its primary metric's object (median, interval, "overhead" ...), as the
+ * summary's workloads[] name it, or NULL. */
+const json_t *vb_summary_primary(const json_t *summary, const char *env, const char *wl);
+
 #endif
