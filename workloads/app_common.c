@@ -177,24 +177,28 @@ static void last_words(const vb_app_t *a, char *line, size_t len)
 			*p = ' ';
 }
 
-int vb_app_wait_listening(vb_app_t *a, unsigned port, int timeout_ms, vb_error_t *err)
+/* The server @a ended (wait status @st) @when: how, and its last words. */
+static int ended(vb_app_t *a, int st, const char *when, vb_error_t *err)
 {
 	char said[256];
 
+	a->pid = 0;
+	last_words(a, said, sizeof(said));
+	return vb_error_set(err, VB_ECHECK, 0, "the server %s (%s %d)%s%.200s", when,
+			    WIFEXITED(st) ? "exit" : "signal",
+			    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), said[0] ? ": " : "",
+			    said);
+}
+
+int vb_app_wait_listening(vb_app_t *a, unsigned port, int timeout_ms, vb_error_t *err)
+{
 	uint64_t end = vb_now_ns() + (uint64_t)timeout_ms * 1000000ull;
 	unsigned long inode;
 	int st;
 
 	while (vb_now_ns() < end) {
-		if (waitpid(a->pid, &st, WNOHANG) == a->pid) {
-			a->pid = 0;
-			last_words(a, said, sizeof(said));
-			return vb_error_set(err, VB_ECHECK, 0,
-					    "the server exited before it listened (%s %d)%s%.200s",
-					    WIFEXITED(st) ? "exit" : "signal",
-					    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
-					    said[0] ? ": " : "", said);
-		}
+		if (waitpid(a->pid, &st, WNOHANG) == a->pid)
+			return ended(a, st, "exited before it listened", err);
 		inode = listen_inode(port);
 		if (inode && owns_socket(a->pid, inode)) {
 			a->port = port;
@@ -246,12 +250,9 @@ static int app_alive(vb_app_t *a, vb_error_t *err)
 {
 	int st;
 
-	if (waitpid(a->pid, &st, WNOHANG) != a->pid)
-		return 0;
-	a->pid = 0;
-	return vb_error_set(err, VB_ECHECK, 0, "the server ended while its client ran (%s %d)",
-			    WIFEXITED(st) ? "exit" : "signal",
-			    WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	return waitpid(a->pid, &st, WNOHANG) == a->pid
+		   ? ended(a, st, "ended while its client ran", err)
+		   : 0;
 }
 
 /* A TCP port free on @addr now (the server's ownership check catches one
@@ -266,20 +267,32 @@ static int free_port(const char *addr, unsigned *port, vb_error_t *err)
 	return 0;
 }
 
-int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, vb_app_argv_fn fn, void *arg,
-		 vb_error_t *err)
+/* A new private directory ctx->workdir/vbench-@name-XXXXXX into @dir. */
+static int server_dir(const vb_wctx_t *ctx, const char *name, char *dir, size_t len,
+		      vb_error_t *err)
+{
+	if ((size_t)snprintf(dir, len, "%s/vbench-%s-XXXXXX", ctx->workdir, name) >= len)
+		return vb_error_set(err, VB_EUSAGE, 0, "directory %s too long", ctx->workdir);
+	if (!mkdtemp(dir))
+		return vb_error_set(err, VB_ESYS, errno, "create a directory in %s", ctx->workdir);
+	return 0;
+}
+
+/* The server from its start to its stop, in @dir; its CPU time, program
+ * and port into res->detail. */
+static int serve_in(vb_wctx_t *ctx, vb_wresult_t *res, const char *dir, vb_app_argv_fn fn,
+		    void *arg, vb_error_t *err)
 {
 	const char *addr = ctx->listen_addr && ctx->listen_addr[0] ? ctx->listen_addr : "0.0.0.0";
 	char *argv[VB_APP_MAX_ARGS + 1];
 	unsigned port = ctx->listen_port;
 	uint64_t cpu;
 	vb_app_t a;
-	size_t i;
 	int rc;
 
 	if (!port && free_port(addr, &port, err) < 0)
 		return -1;
-	if (fn(arg, ctx->program, addr, port, argv, VB_APP_MAX_ARGS, err) < 0 ||
+	if (fn(arg, ctx->program, dir, addr, port, argv, VB_APP_MAX_ARGS, err) < 0 ||
 	    vb_app_start(&a, argv, err) < 0)
 		return -1;
 	rc = vb_app_wait_listening(&a, port, ctx->io_timeout_ms, err);
@@ -294,21 +307,27 @@ int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, vb_app_argv_fn fn, void *arg
 		rc = app_alive(&a, err);
 	cpu = vb_app_cpu_ns(&a);
 	vb_app_stop(&a, 5000);
+	if (rc == 0)
+		res->detail = json_pack("{s:I,s:s,s:I}", "server_cpu_ns", (json_int_t)cpu, "program",
+					argv[0], "port", (json_int_t)port);
+	return rc;
+}
+
+int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, const char *name, vb_app_argv_fn fn,
+		 void *arg, vb_error_t *err)
+{
+	char dir[PATH_MAX];
+	size_t i;
+	int rc;
+
+	if (server_dir(ctx, name, dir, sizeof(dir), err) < 0)
+		return -1;
+	rc = serve_in(ctx, res, dir, fn, arg, err);
+	vb_rm_rf(dir);
 	if (rc < 0)
 		return -1;
 	for (i = 0; i < ctx->w->nmetrics; i++)
 		res->metric[i] = 0;
-	res->detail = json_pack("{s:I,s:s,s:I}", "server_cpu_ns", (json_int_t)cpu, "program",
-				argv[0], "port", (json_int_t)port);
-	return 0;
-}
-
-int vb_app_mkdir(const vb_wctx_t *ctx, const char *name, char *dir, size_t len, vb_error_t *err)
-{
-	if ((size_t)snprintf(dir, len, "%s/vbench-%s-XXXXXX", ctx->workdir, name) >= len)
-		return vb_error_set(err, VB_EUSAGE, 0, "directory %s too long", ctx->workdir);
-	if (!mkdtemp(dir))
-		return vb_error_set(err, VB_ESYS, errno, "create a directory in %s", ctx->workdir);
 	return 0;
 }
 

@@ -63,29 +63,28 @@ void vb_app_stop(vb_app_t *a, int timeout_ms);
 
 /*
  * The server's command line for @program listening on TCP @port of IPv4
- * address @addr: at most @max arguments into @argv (NULL-terminated after
- * them), pointing into storage of @arg.  0, or -1 with @err.
+ * address @addr, keeping its files in the new directory @dir (which the
+ * function may fill): at most @max arguments into @argv (NULL-terminated
+ * after them), pointing into storage of @arg or into @dir.  0, or -1 with
+ * @err.
  */
-typedef int (*vb_app_argv_fn)(void *arg, const char *program, const char *addr, unsigned port,
-			      char **argv, size_t max, vb_error_t *err);
+typedef int (*vb_app_argv_fn)(void *arg, const char *program, const char *dir, const char *addr,
+			      unsigned port, char **argv, size_t max, vb_error_t *err);
 
 /*
  * An application workload's run(): its server (ctx->program, with the
- * command line of @fn) started on ctx->listen_addr (every address when
- * "") and ctx->listen_port (a free one when 0), proven to listen there,
+ * command line of @fn and a new private directory
+ * ctx->workdir/vbench-@name-XXXXXX, removed after on every path) started
+ * on ctx->listen_addr (every address when "") and ctx->listen_port (a free
+ * one when 0), proven to listen there,
  * announced (ctx->listening), kept until the harness says its client is
  * done (ctx->await_client), checked to be still running and stopped.  The
  * measured region is that time; res->detail has the server's CPU time in
  * it ("server_cpu_ns"); the metrics are 0 (the client measures them).  0,
  * or -1 with @err.
  */
-int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, vb_app_argv_fn fn, void *arg,
-		 vb_error_t *err);
-
-/* A new private directory ctx->workdir/vbench-@name-XXXXXX for the
- * server's files into @dir (remove it with vb_rm_rf after).  0, or -1 with
- * @err. */
-int vb_app_mkdir(const vb_wctx_t *ctx, const char *name, char *dir, size_t len, vb_error_t *err);
+int vb_app_serve(vb_wctx_t *ctx, vb_wresult_t *res, const char *name, vb_app_argv_fn fn,
+		 void *arg, vb_error_t *err);
 
 /* Run the load generator @argv through @d->exec, its standard output into
  * @out, its wall time into *@ns.  0, or -1 with @err. */

@@ -5,7 +5,7 @@
  *
  * The server: nginx, byte-identical in every environment, one process
  * (no master, no daemon), its configuration written by the workload into a
- * private directory it creates (vb_app_mkdir) with the file it
+ * private directory of its own (vb_app_serve) with the file it
  * serves (`file` bytes of the network workloads' pattern), listening where
  * the harness says (vb_app_serve), no access log; the directory is removed
  * after.  The client: one GET of its own first (status 200, the length and
@@ -52,7 +52,6 @@ static const vb_metric_desc_t metrics[] = {
 /* ---- the server ---- */
 
 typedef struct server {
-	char dir[PATH_MAX]; /* its own directory (vb_app_mkdir) */
 	char conf[PATH_MAX + 16];
 	char prefix[PATH_MAX + 2];
 	uint64_t file;
@@ -87,13 +86,17 @@ static int put_file(const char *dir, uint64_t bytes, vb_error_t *err)
 	return rc;
 }
 
-static int server_argv(void *arg, const char *program, const char *addr, unsigned port, char **argv,
-		       size_t max, vb_error_t *err)
+/* The file it serves and its configuration into @dir, then its command
+ * line. */
+static int server_argv(void *arg, const char *program, const char *dir, const char *addr,
+		       unsigned port, char **argv, size_t max, vb_error_t *err)
 {
 	server_t *s = arg;
 	char conf[2048];
 	int n;
 
+	if (put_file(dir, s->file, err) < 0)
+		return -1;
 	n = snprintf(conf, sizeof(conf),
 		     /* user root: nginx started as root gives its temporary
 		      * directories to its user, and a container's root may not
@@ -114,13 +117,13 @@ static int server_argv(void *arg, const char *program, const char *addr, unsigne
 		     " fastcgi_temp_path %s/fastcgi;\n uwsgi_temp_path %s/uwsgi;\n"
 		     " scgi_temp_path %s/scgi;\n"
 		     " server {\n  listen %s:%u;\n  root %s/www;\n }\n}\n",
-		     s->dir, s->dir, s->dir, s->dir, s->dir, s->dir, addr, port, s->dir);
+		     dir, dir, dir, dir, dir, dir, addr, port, dir);
 	if (n < 0 || (size_t)n >= sizeof(conf) || max < 7)
 		return vb_error_set(err, VB_EUSAGE, 0, "nginx: configuration too long");
-	if (put(s->dir, "nginx.conf", conf, (size_t)n, err) < 0)
+	if (put(dir, "nginx.conf", conf, (size_t)n, err) < 0)
 		return -1;
-	snprintf(s->conf, sizeof(s->conf), "%s/nginx.conf", s->dir);
-	snprintf(s->prefix, sizeof(s->prefix), "%s/", s->dir);
+	snprintf(s->conf, sizeof(s->conf), "%s/nginx.conf", dir);
+	snprintf(s->prefix, sizeof(s->prefix), "%s/", dir);
 	argv[0] = (char *)program;
 	argv[1] = "-e"; /* errors before the configuration is read, too */
 	argv[2] = "stderr";
@@ -134,18 +137,9 @@ static int server_argv(void *arg, const char *program, const char *addr, unsigne
 
 static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 {
-	server_t s;
-	int rc;
+	server_t s = { .file = vb_param_u64(ctx->params, "file") };
 
-	memset(&s, 0, sizeof(s));
-	s.file = vb_param_u64(ctx->params, "file");
-	if (vb_app_mkdir(ctx, "nginx", s.dir, sizeof(s.dir), err) < 0)
-		return -1;
-	rc = put_file(s.dir, s.file, err);
-	if (rc == 0)
-		rc = vb_app_serve(ctx, res, server_argv, &s, err);
-	vb_rm_rf(s.dir);
-	return rc;
+	return vb_app_serve(ctx, res, "nginx", server_argv, &s, err);
 }
 
 /* ---- the client: one GET of its own, then wrk ---- */

@@ -51,11 +51,10 @@ static const vb_metric_desc_t metrics[] = {
 
 typedef struct server_args {
 	char port[16];
-	char dir[PATH_MAX]; /* its own directory (vb_app_mkdir) */
 } server_args_t;
 
-static int server_argv(void *arg, const char *program, const char *addr, unsigned port, char **argv,
-		       size_t max, vb_error_t *err)
+static int server_argv(void *arg, const char *program, const char *dir, const char *addr,
+		       unsigned port, char **argv, size_t max, vb_error_t *err)
 {
 	server_args_t *s = arg;
 	/* no persistence, no log; and no way for a client to change a file
@@ -88,7 +87,7 @@ static int server_argv(void *arg, const char *program, const char *addr, unsigne
 	argv[n++] = "--bind";
 	argv[n++] = (char *)addr;
 	argv[n++] = "--dir"; /* a directory of its own, though it writes nothing */
-	argv[n++] = s->dir;
+	argv[n++] = (char *)dir;
 	for (i = 0; i < VB_ARRAY_SIZE(fixed); i++)
 		argv[n++] = (char *)fixed[i];
 	argv[n] = NULL;
@@ -98,13 +97,8 @@ static int server_argv(void *arg, const char *program, const char *addr, unsigne
 static int run(vb_wctx_t *ctx, vb_wresult_t *res, vb_error_t *err)
 {
 	server_args_t s;
-	int rc;
 
-	if (vb_app_mkdir(ctx, "redis", s.dir, sizeof(s.dir), err) < 0)
-		return -1;
-	rc = vb_app_serve(ctx, res, server_argv, &s, err);
-	vb_rm_rf(s.dir);
-	return rc;
+	return vb_app_serve(ctx, res, "redis", server_argv, &s, err);
 }
 
 /* ---- the client: a few commands of its own (RESP), then redis-benchmark ---- */
