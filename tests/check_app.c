@@ -223,14 +223,6 @@ END_TEST
 
 static int done_fd = -1; /* the child's end: a byte when the client is done */
 
-static int port_to_pipe(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
-{
-	int fd = *(int *)ctx->listening_arg;
-
-	(void)err;
-	return write(fd, &port, sizeof(port)) == (ssize_t)sizeof(port) ? 0 : -1;
-}
-
 static int await_byte(vb_wctx_t *ctx, vb_error_t *err)
 {
 	char c;
@@ -253,7 +245,7 @@ static pid_t app_server(const char *name, const vb_params_t *p, const char *prog
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		vb_wnet_t net = { .listening = port_to_pipe,
+		vb_wnet_t net = { .listening = vb_testnet_port_to_pipe,
 				  .arg = &fds[1],
 				  .io_timeout_ms = 10000,
 				  .addr = "127.0.0.1",

@@ -50,15 +50,6 @@ static void teardown(void)
 	vb_test_rmdtemp(tmpdir);
 }
 
-/* The server's listening callback in the child: the port into the pipe. */
-static int to_pipe(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
-{
-	int fd = *(int *)ctx->listening_arg;
-
-	(void)err;
-	return write(fd, &port, sizeof(port)) == (ssize_t)sizeof(port) ? 0 : -1;
-}
-
 /* Workload @name with parameters @kv (pairs, NULL-ended) into @p. */
 static const vb_workload_t *params(const char *name, const char *const *kv, vb_params_t *p)
 {
@@ -84,7 +75,7 @@ static pid_t server(const vb_workload_t *w, const vb_params_t *p, int corrupt, i
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		vb_wnet_t net = { .listening = to_pipe,
+		vb_wnet_t net = { .listening = vb_testnet_port_to_pipe,
 				  .arg = &fds[1],
 				  .io_timeout_ms = timeout_ms };
 		vb_wresult_t res;

@@ -136,3 +136,11 @@ pid_t vb_testnet_run_bg(const char *envs, const char *workload, const char *dir,
 		      dir);
 	return pid;
 }
+
+int vb_testnet_port_to_pipe(vb_wctx_t *ctx, unsigned port, vb_error_t *err)
+{
+	int fd = *(int *)ctx->listening_arg;
+
+	(void)err;
+	return write(fd, &port, sizeof(port)) == (ssize_t)sizeof(port) ? 0 : -1;
+}

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "workloads/workload.h"
+
 /* The repetitions of @wl in @env in run.json @doc; the ok ones in *@ok. */
 size_t vb_testnet_reps(const json_t *doc, const char *env, const char *wl, size_t *ok);
 
@@ -25,5 +27,9 @@ char *vb_testnet_state(void);
  * background (@envs NULL: `vbench run --resume @dir`); its pid once
  * @dir/run.json holds @nreps of them. */
 pid_t vb_testnet_run_bg(const char *envs, const char *workload, const char *dir, size_t nreps);
+
+/* A server's ctx->listening in a forked test child: its port written to
+ * the pipe whose write end ctx->listening_arg points at. */
+int vb_testnet_port_to_pipe(vb_wctx_t *ctx, unsigned port, vb_error_t *err);
 
 #endif
