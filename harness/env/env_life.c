@@ -276,12 +276,21 @@ static uint64_t client_cpu_now(void)
 	return ns;
 }
 
+/* Milliseconds from now to @deadline (vb_now_ns), rounded up; 0 once it
+ * has passed. */
+static int ms_until(uint64_t deadline)
+{
+	uint64_t now = vb_now_ns();
+
+	return deadline > now ? (int)((deadline - now) / 1000000) + 1 : 0;
+}
+
 /* vb_drive_t.exec: an application's load generator, here (in the path's
  * namespace), bounded by the repetition's deadline (@arg). */
 static int client_exec(void *arg, char *const argv[], char *out, size_t len, vb_error_t *err)
 {
-	uint64_t deadline = *(const uint64_t *)arg, now = vb_now_ns();
-	vb_proc_opts_t o = { .timeout_ms = deadline > now ? (int)((deadline - now) / 1000000) + 1 : 1 };
+	int ms = ms_until(*(const uint64_t *)arg);
+	vb_proc_opts_t o = { .timeout_ms = ms ? ms : 1 };
 	char errout[1024], line[256];
 	int rc = vb_proc_capture(argv, &o, out, len, errout, sizeof(errout), err);
 
@@ -400,7 +409,7 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 	vb_error_t cerr;
 	json_int_t port;
 	unsigned to;
-	int rc, left;
+	int rc, wait_ms;
 
 	if (!env->ops->net_path)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: no network path to the instance",
@@ -462,12 +471,10 @@ static json_t *net_call(vb_env_t *env, const vb_workload_t *w, const json_t *req
 	}
 	/* the server's answer in any case: it ends when the client does (an
 	 * application's server is stopped after, which may take seconds) */
-	left = deadline > vb_now_ns() ? (int)((deadline - vb_now_ns()) / 1000000) + 1 : 0;
-	reply = vb_chan_answer(&env->chan, "result",
-			       w->kind == VB_KIND_APP && left < NET_IO_TIMEOUT_MS ? NET_IO_TIMEOUT_MS
-			       : left ? left
-				      : NET_IO_TIMEOUT_MS,
-			       err);
+	wait_ms = ms_until(deadline);
+	if (!wait_ms || (w->kind == VB_KIND_APP && wait_ms < NET_IO_TIMEOUT_MS))
+		wait_ms = NET_IO_TIMEOUT_MS;
+	reply = vb_chan_answer(&env->chan, "result", wait_ms, err);
 	if (!reply) {
 		json_decref(c.detail);
 		goto lost;
