@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "harness/core/cgroup.h"
-#include "harness/core/runproc.h"
 #include "lib/counters.h"
 #include "harness/env/env.h"
 #include "lib/hostinfo.h"
@@ -48,8 +47,7 @@ static void row(const char *name, size_t cw, const char *text, size_t width);
 static void print_apps(size_t width)
 {
 	const vb_workload_t *w;
-	char path[4096], line[256];
-	int srv, cli;
+	char missing[128], line[256];
 	size_t i;
 
 	printf("\napplication workloads:\n");
@@ -57,15 +55,12 @@ static void print_apps(size_t width)
 		w = vb_workload_at(i);
 		if (w->kind != VB_KIND_APP)
 			continue;
-		srv = vb_proc_which(w->server, path, sizeof(path)) == 0;
-		cli = vb_proc_which(w->client, path, sizeof(path)) == 0;
-		if (srv && cli)
+		if (!vb_run_cfg_app_missing(w, missing, sizeof(missing)))
 			snprintf(line, sizeof(line), "ok (%s, %s)", w->server, w->client);
 		else
 			snprintf(line, sizeof(line),
-				 "left out: %s%s%s not installed (scripts/install-deps.sh apps)",
-				 srv ? "" : w->server, !srv && !cli ? " and " : "",
-				 cli ? "" : w->client);
+				 "left out: %s not installed (scripts/install-deps.sh apps)",
+				 missing);
 		row(w->name, 10, line, width);
 	}
 }

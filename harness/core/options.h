@@ -228,6 +228,11 @@ int vb_run_cfg_selects(const struct vb_run_cfg *cfg, unsigned flags);
  * selection needs none of that name. */
 const char *vb_run_cfg_program(const struct vb_run_cfg *cfg, const char *name);
 
+/* How many of application workload @w's programs (its server and load
+ * generator) the host lacks, their names into @missing ("a and b"; NULL:
+ * not wanted). */
+int vb_run_cfg_app_missing(const vb_workload_t *w, char *missing, size_t len);
+
 /* The servers of the run into @out, NULL-terminated (what every instance
  * holds beside its agent: rootfs.h vb_rootfs_add_programs); @out. */
 const char *const *vb_run_cfg_servers(const struct vb_run_cfg *cfg,

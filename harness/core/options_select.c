@@ -68,13 +68,16 @@ static int add_program(vb_run_cfg_t *cfg, const vb_workload_t *w, const char *na
 	return 0;
 }
 
-/* Whether the host has the programs of application workload @w. */
-static int has_programs(const vb_workload_t *w)
+int vb_run_cfg_app_missing(const vb_workload_t *w, char *missing, size_t len)
 {
 	char path[PATH_MAX];
+	int srv = vb_proc_which(w->server, path, sizeof(path)) < 0,
+	    cli = vb_proc_which(w->client, path, sizeof(path)) < 0;
 
-	return vb_proc_which(w->server, path, sizeof(path)) == 0 &&
-	       vb_proc_which(w->client, path, sizeof(path)) == 0;
+	if (missing && len)
+		snprintf(missing, len, "%s%s%s", srv ? w->server : "", srv && cli ? " and " : "",
+			 cli ? w->client : "");
+	return srv + cli;
 }
 
 /* No --workload: every workload, but the network and application ones
@@ -91,7 +94,7 @@ void vb_run_cfg_default_selection(vb_run_cfg_t *cfg)
 		w = vb_workload_at(i);
 		if ((w->flags & VB_W_NET) && !cfg->profile->net)
 			continue;
-		if (w->kind == VB_KIND_APP && !has_programs(w)) {
+		if (w->kind == VB_KIND_APP && vb_run_cfg_app_missing(w, NULL, 0)) {
 			off += (size_t)snprintf(cfg->sel_note + off,
 						off < sizeof(cfg->sel_note) ? sizeof(cfg->sel_note) - off : 0,
 						"%s%s (%s, %s)", off ? ", " : "", w->name, w->server,
