@@ -81,21 +81,30 @@ int vb_rootfs_tar_copy_file(struct archive *a, const char *src, vb_error_t *err)
 	return 0;
 }
 
+/* @ae made the header of an entry at @path inside: owned by root, time 0
+ * (reproducible bytes), of @type (AE_IFDIR, AE_IFREG), @perm and @size. */
+static void entry_head(struct archive_entry *ae, const char *path, unsigned type, unsigned perm,
+		       uint64_t size)
+{
+	archive_entry_clear(ae);
+	archive_entry_set_pathname(ae, path + 1); /* "usr/libexec/vbench/vbench-agent" */
+	archive_entry_set_uid(ae, 0);
+	archive_entry_set_gid(ae, 0);
+	archive_entry_set_mtime(ae, 0, 0);
+	archive_entry_set_filetype(ae, type);
+	archive_entry_set_perm(ae, perm);
+	archive_entry_set_nlink(ae, type == AE_IFDIR ? 2 : 1);
+	if (type == AE_IFREG)
+		archive_entry_set_size(ae, (la_int64_t)size);
+}
+
 /* A regular file of @text at @path inside (0644). */
 static int write_text(struct archive *a, struct archive_entry *ae, const char *path,
 		      const char *text, vb_error_t *err)
 {
 	size_t len = strlen(text);
 
-	archive_entry_clear(ae);
-	archive_entry_set_pathname(ae, path + 1);
-	archive_entry_set_uid(ae, 0);
-	archive_entry_set_gid(ae, 0);
-	archive_entry_set_mtime(ae, 0, 0);
-	archive_entry_set_filetype(ae, AE_IFREG);
-	archive_entry_set_perm(ae, 0644);
-	archive_entry_set_nlink(ae, 1);
-	archive_entry_set_size(ae, (la_int64_t)len);
+	entry_head(ae, path, AE_IFREG, 0644, len);
 	if (archive_write_header(a, ae) != ARCHIVE_OK ||
 	    archive_write_data(a, text, len) != (la_ssize_t)len)
 		return vb_error_set(err, VB_ESYS, 0, "tar entry %s: %s", path,
@@ -109,23 +118,13 @@ static int write_entry(struct archive *a, struct archive_entry *ae, const char *
 {
 	struct stat st;
 
-	archive_entry_clear(ae);
-	archive_entry_set_pathname(ae, path + 1); /* "usr/libexec/vbench/vbench-agent" */
-	archive_entry_set_uid(ae, 0);
-	archive_entry_set_gid(ae, 0);
-	archive_entry_set_mtime(ae, 0, 0); /* reproducible bytes */
-	if (!src) {
-		archive_entry_set_filetype(ae, AE_IFDIR);
-		archive_entry_set_perm(ae, 0755);
-		archive_entry_set_nlink(ae, 2);
-	} else {
-		if (stat(src, &st) < 0)
-			return vb_error_sys(err, "%s", src);
-		archive_entry_set_filetype(ae, AE_IFREG);
-		archive_entry_set_perm(ae, (st.st_mode & 0111) ? 0755 : 0644);
-		archive_entry_set_nlink(ae, 1);
-		archive_entry_set_size(ae, (la_int64_t)st.st_size);
-	}
+	if (!src)
+		entry_head(ae, path, AE_IFDIR, 0755, 0);
+	else if (stat(src, &st) < 0)
+		return vb_error_sys(err, "%s", src);
+	else
+		entry_head(ae, path, AE_IFREG, (st.st_mode & 0111) ? 0755 : 0644,
+			   (uint64_t)st.st_size);
 	if (archive_write_header(a, ae) != ARCHIVE_OK)
 		return vb_error_set(err, VB_ESYS, 0, "tar entry %s: %s", path,
 				    archive_error_string(a));
