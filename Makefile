@@ -370,7 +370,7 @@ test: test-deps
 	$(Q)$(MAKE) --no-print-directory all $(TESTS)
 	$(Q)python3 scripts/check-layers.py && echo "  LAYERS  ok (docs/architecture.md)"
 	$(Q)python3 scripts/check-prefixes.py && echo "  NAMES   ok (docs/architecture.md)"
-	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) ./$(TESTS)
+	$(TEST_STATE) VBENCH_SRCDIR=$(CURDIR) scripts/dockerd.sh run ./$(TESTS)
 
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal

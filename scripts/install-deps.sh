@@ -9,9 +9,13 @@
 #                without it ("could not find netavark") once podman's
 #                storage has chosen it as network backend; it needs
 #                iptables for podman:nat's published port (made inside a
-#                private namespace, never the host's).  Docker is not
-#                installed: it needs a running daemon, which is the host's
-#                business (the `docker` tests skip without one)
+#                private namespace, never the host's).  And docker.io
+#                (Docker 20.10 with containerd; about 10 s) for the `docker`
+#                environment: installed with its services (docker,
+#                docker.socket, containerd) neither started nor enabled,
+#                like the servers of `apps` below.  A daemon is the host's
+#                business: the tests start a private one
+#                (scripts/dockerd.sh run), stopped when they end
 #     apps       redis-server, redis-tools, nginx-light, wrk (app.redis,
 #                app.nginx: the servers vbench starts in each environment and
 #                the host's load generators).  Debian's redis-server and
@@ -27,11 +31,11 @@ set -eu
 
 PKGS="build-essential pkg-config libpapi-dev papi-tools libcpuid-dev cpuidtool check
 libjansson-dev libinih-dev libarchive-dev liblzma-dev gnuplot-nox chromium python3 python3-jsonschema
-qemu-system-x86 qemu-utils busybox-static crun runc fio likwid iperf3 sockperf iproute2 nftables"
+qemu-system-x86 qemu-utils busybox-static crun runc runsc fio likwid iperf3 sockperf iproute2 nftables"
 
 for g in "$@"; do
 	case "$g" in
-	engines) PKGS="$PKGS podman netavark iptables" ;;
+	engines) PKGS="$PKGS podman netavark iptables docker.io" ;;
 	apps) PKGS="$PKGS redis-server redis-tools nginx-light wrk" ;;
 	fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
 	valgrind) PKGS="$PKGS valgrind" ;;
@@ -67,6 +71,10 @@ services=""
 for p in $missing; do
 	case "$p" in
 	redis-server) services="$services redis-server" ;;
+	docker.io) # containerd's service comes with containerd, a dependency
+		services="$services docker.socket docker"
+		dpkg-query -W -f='${Status}' containerd 2>/dev/null | grep -q "install ok installed" ||
+			services="$services containerd" ;;
 	nginx-light) # the service comes with nginx-common, a dependency
 		dpkg-query -W -f='${Status}' nginx-common 2>/dev/null | grep -q "install ok installed" ||
 			services="$services nginx" ;;
@@ -84,10 +92,15 @@ rc=0
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing || rc=$?
 # also when the install failed half-way: what it did install stays quiet
+# (systemctl disables a unit without a running systemd too: the links are
+# files; the init scripts' links for a sysvinit boot as well)
 for s in $services; do
 	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
 		systemctl disable --now --quiet "$s" 2>/dev/null || true
-	elif command -v update-rc.d >/dev/null 2>&1; then
+	elif command -v systemctl >/dev/null 2>&1; then
+		systemctl disable --quiet "$s" 2>/dev/null || true
+	fi
+	if [ -e "/etc/init.d/$s" ] && command -v update-rc.d >/dev/null 2>&1; then
 		update-rc.d "$s" disable >/dev/null 2>&1 || true
 	fi
 	[ "$rc" = 0 ] && echo "install-deps: $s installed with its service neither running nor enabled"
