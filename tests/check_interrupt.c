@@ -10,9 +10,9 @@
  * valid, and `vbench run --resume` finishes the run (`vbench report` the
  * report).  Nothing may be left: no process, cgroup, mount, temporary file
  * or directory, marker, engine container.  The VM cases need QEMU, the
- * engine cases podman (a container there outlives vbench's SIGKILL under
- * conmon: `vbench clean` removes it); each is skipped with the reason
- * without it.  All need root (cgroups, namespaces).  Also: the QEMU of a
+ * engine cases podman or a docker daemon (a container there outlives
+ * vbench's SIGKILL under conmon or containerd-shim: `vbench clean` removes
+ * it); each is skipped with the reason without it.  All need root (cgroups, namespaces).  Also: the QEMU of a
  * VM killed during a repetition is reported with its signal.
  */
 #include <dirent.h>
@@ -32,6 +32,7 @@
 #include "lib/util.h"
 #include "tests/debris.h"
 #include "tests/tests.h"
+#include "tests/testutil.h"
 
 static char tmpdir[PATH_MAX], statedir[PATH_MAX], vbench[PATH_MAX], validator[PATH_MAX];
 static pid_t last_pid; /* of run_to_end */
@@ -56,6 +57,9 @@ static const icase_t cases[] = {
 	{ "hosted", "workload:hosted:2", SIGKILL, 1 },
 	{ "podman", "workload:podman:2", SIGINT, 1 },
 	{ "podman", "workload:podman:2", SIGKILL, 1 },
+	{ "docker", "start:docker", SIGKILL, 0 },
+	{ "docker", "workload:docker:2", SIGINT, 1 },
+	{ "docker", "workload:docker:2", SIGKILL, 1 },
 	{ "bare", "report", SIGINT, 2 },
 	{ "bare", "report", SIGKILL, 2 },
 };
@@ -177,14 +181,11 @@ static json_t *reps_of(const json_t *doc, const char *env)
 	return out;
 }
 
-/* What the environment needs here: QEMU for VMs, podman for its engine. */
+/* What the environment needs here (QEMU for VMs, an engine that answers
+ * for docker and podman), as its probe says. */
 static int env_missing(const char *env, char *why, size_t len)
 {
-	if (!strcmp(env, "hosted") && access("/usr/bin/qemu-system-x86_64", X_OK) < 0)
-		return snprintf(why, len, "no /usr/bin/qemu-system-x86_64"), 1;
-	if (!strcmp(env, "podman") && access("/usr/bin/podman", X_OK) < 0)
-		return snprintf(why, len, "podman not installed (scripts/install-deps.sh engines)"), 1;
-	return 0;
+	return vb_test_env_unavailable(env, why, len) != NULL;
 }
 
 /* A marker of @pid left in the state directory (named PID-...). */

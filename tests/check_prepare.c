@@ -348,7 +348,7 @@ static int pattern_blocks_in_backing_file(void)
 }
 
 /* An allowed device is the I/O file itself, on bare metal, in the
- * container, and in oci and podman where they are available (the node in
+ * container, and in oci, podman and docker where they are available (the node in
  * their /dev): the run succeeds, every repetition is ok and records
  * "block device", the data is on the device, nothing else is created. */
 START_TEST(test_block_device_run)
@@ -366,8 +366,8 @@ START_TEST(test_block_device_run)
 	ck_assert_int_eq(pattern_blocks_in_backing_file(), 0);
 	snprintf(outd, sizeof(outd), "%s/out", tmpdir);
 	{
-		char *argv[] = { vbench, "run", "--env", "bare,container,oci,podman", "--workload",
-				 "io.seqwrite,io.randread", "--profile", "test", "--reps", "1",
+		char *argv[] = { vbench, "run", "--env", "bare,container,oci,podman,docker",
+				 "--workload", "io.seqwrite,io.randread", "--profile", "test", "--reps", "1",
 				 "--scratch", vb_preparetest_loopdev, "--allow-device", vb_preparetest_loopdev, "--out", outd,
 				 "--quiet", NULL };
 		rc = vb_preparetest_run_in(tmpdir, NULL, argv, out, sizeof(out));
@@ -394,11 +394,11 @@ START_TEST(test_block_device_run)
 		nok++;
 	}
 	json_decref(run);
-	/* 2 workloads x 1 repetition in each; oci and podman where installed */
+	/* 2 workloads x 1 repetition in each; oci and the engines where available */
 	ck_assert_uint_eq(nbare, 2);
 	ck_assert_uint_eq(nct, 2);
-	if (nok < 6)
-		fprintf(stderr, "NOTE %s: oci and/or podman unavailable here: %zu repetitions\n",
+	if (nok < 10)
+		fprintf(stderr, "NOTE %s: oci, podman or docker unavailable here: %zu repetitions\n",
 			__func__, nok);
 	ck_assert_int_eq(pattern_blocks_in_backing_file(), 256);
 	/* Nothing but the backing file and the run directory in tmpdir (the

@@ -19,9 +19,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/core/options.h"
 #include "harness/core/runfile.h"
 #include "harness/core/runproc.h"
 #include "harness/analysis/summary.h"
+#include "harness/env/env.h"
 #include "lib/term.h"
 #include "lib/util.h"
 #include "tests/tests.h"
@@ -593,4 +595,28 @@ void vb_test_chromium_dom(const char *tmpdir, const char *url, int width, char *
 	rc = vb_proc_capture(argv, &o, dom, len, errs, sizeof(errs), &err);
 	vb_rm_rf(profile);
 	ck_assert_msg(rc == 0, "chromium exited %d: %s %s", rc, err.msg, errs);
+}
+
+const char *vb_test_env_unavailable(const char *env, char *why, size_t len)
+{
+	const vb_env_ops_t *ops = vb_env_find(env);
+	vb_run_cfg_t *cfg;
+	vb_error_t err;
+	int rc;
+
+	ck_assert_msg(ops != NULL, "no environment '%s'", env);
+	cfg = calloc(1, sizeof(*cfg));
+	ck_assert_ptr_nonnull(cfg);
+	vb_run_cfg_init(cfg);
+	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s/workloads/vbench-agent",
+		 vb_test_bindir());
+	vb_error_clear(&err);
+	rc = vb_env_probe(ops, cfg, &err);
+	free(cfg);
+	if (rc == 0)
+		return NULL;
+	ck_assert_msg(err.code == VB_EUNAVAIL, "%s probe: %s", env, err.msg);
+	ck_assert_msg(strlen(err.msg) > 10, "%s: no reason: '%s'", env, err.msg);
+	snprintf(why, len, "%s", err.msg);
+	return why;
 }

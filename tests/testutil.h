@@ -86,6 +86,13 @@ int vb_test_vbench(const char *cwd, char **out, char **errout, ...);
  */
 const char *vb_test_fake_agent(char *buf, size_t len);
 
+/*
+ * Why environment @env cannot run on this host (its backend's probe, as
+ * `vbench run` asks it, with the agent under test), into @why; NULL when
+ * it can.  For the tests that skip an environment the machine lacks.
+ */
+const char *vb_test_env_unavailable(const char *env, char *why, size_t len);
+
 /* Start @argv in the background, output discarded, "K=V" @env_kv set. */
 pid_t vb_test_spawn(char *const argv[], const char *env_kv);
 

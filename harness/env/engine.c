@@ -480,10 +480,11 @@ static json_t *engine_describe(vb_env_t *env)
 			      "(%s manager, cgroup %s)",
 		 p->info.cgmgr, p->info.cgver);
 	snprintf(host, sizeof(host), "vbench-%s", p->d->name);
-	o = json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:{s:s,s:s,s:I,s:b,s:I,s:o},"
+	o = json_pack("{s:{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s},s:{s:s,s:s,s:I,s:b,s:I,s:o},"
 		      "s:s,s:{s:o,s:s},s:s,s:s,s:[ssssss],s:{s:o,s:s,s:b,s:b},"
 		      "s:{s:s,s:s,s:s},s:{s:I,s:I,s:s},s:s}",
 		      "engine", "name", p->d->name, "path", p->info.path, "version", p->info.version,
+		      "client_version", p->info.client_version,
 		      "storage_driver", p->info.driver, "storage_root", p->info.root,
 		      "cgroup_manager", p->info.cgmgr, "oci_runtime",
 		      p->runtime[0] ? p->runtime : p->info.runtime, "oci_runtime_why",

@@ -30,7 +30,8 @@ const vb_engine_desc_t vb_engine_docker = {
 	.runtime_global = 0,
 	.rm_args = { "rm", "-f", NULL }, /* docker rm -f sends SIGKILL */
 	.monitor = "containerd-shim (and the docker daemon)",
-	.install = "apt-get install docker.io, and a running dockerd",
+	.install = "scripts/install-deps.sh engines, or apt-get install docker.io",
+	.has_daemon = 1,
 };
 
 const vb_engine_desc_t vb_engine_podman = {
@@ -93,6 +94,42 @@ static void info_get(json_t *o, const char *key, char *buf, size_t len)
 		buf[0] = '\0';
 }
 
+/* The client's own version into @in (docker and podman both answer
+ * `version --format {{.Client.Version}}`; "" when it does not). */
+static void client_version(vb_engine_info_t *in)
+{
+	static const char *const args[] = { "version", "--format", "{{.Client.Version}}", NULL };
+	char out[256];
+	vb_error_t e;
+
+	in->client_version[0] = '\0';
+	if (vb_engine_ask(in->path, args, VB_ENGINE_TIMEOUT_MS, out, sizeof(out), &e) == 0)
+		vb_text_first_line(out, in->client_version, sizeof(in->client_version));
+}
+
+/* A daemon that does not answer: append to @err the exact commands that
+ * would start one, the host's service or a private one (scripts/dockerd.sh),
+ * or how to install it first. */
+static void start_hint(const vb_engine_desc_t *d, vb_error_t *err)
+{
+	char daemon[PATH_MAX], hint[400];
+	size_t n;
+
+	if (!d->has_daemon || !err)
+		return;
+	if (vb_proc_which("dockerd", daemon, sizeof(daemon)) < 0)
+		snprintf(hint, sizeof(hint), "; no dockerd here: %s", d->install);
+	else
+		snprintf(hint, sizeof(hint),
+			 "; start the host's with `%s`, or a private one with `scripts/dockerd.sh "
+			 "start /var/tmp/vbench-dockerd` (in vbench's source tree) and `export "
+			 "DOCKER_HOST=unix:///var/tmp/vbench-dockerd/docker.sock`",
+			 access("/run/systemd/system", F_OK) == 0 ? "systemctl start docker"
+								  : "service docker start");
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, "%s", hint);
+}
+
 /* Is the engine installed and does it answer?  Fills @in.  0, or -1 with
  * @err (VB_EUNAVAIL) in the engine's own words. */
 int vb_engine_info(const vb_engine_desc_t *d, vb_engine_info_t *in, vb_error_t *err)
@@ -125,6 +162,8 @@ int vb_engine_info(const vb_engine_desc_t *d, vb_engine_info_t *in, vb_error_t *
 			     d->name, in->path, e.msg);
 	if (rc != 0) {
 		free(out);
+		if (rc > 0 || (err && err->code == VB_EUNAVAIL))
+			start_hint(d, err);
 		return -1;
 	}
 	o = json_loads(out, 0, NULL);
@@ -139,6 +178,7 @@ int vb_engine_info(const vb_engine_desc_t *d, vb_engine_info_t *in, vb_error_t *
 	info_get(o, d->k_cgmgr, in->cgmgr, sizeof(in->cgmgr));
 	info_get(o, d->k_cgver, in->cgver, sizeof(in->cgver));
 	json_decref(o);
+	client_version(in);
 	return 0;
 }
 

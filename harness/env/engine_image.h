@@ -38,6 +38,7 @@ typedef struct vb_engine_desc {
 	const char *rm_args[5];    /* remove a container by name, killing it at once */
 	const char *monitor;       /* the per-container process proxying stdio */
 	const char *install;       /* how to get it, for "not installed" */
+	int has_daemon;            /* a daemon must answer: say how to start one */
 } vb_engine_desc_t;
 
 extern const vb_engine_desc_t vb_engine_docker;
@@ -46,7 +47,9 @@ extern const vb_engine_desc_t vb_engine_podman;
 /* The engine as `info` describes it. */
 typedef struct vb_engine_info {
 	char path[PATH_MAX];     /* the client executable */
-	char version[64];
+	char version[64];        /* the engine's (docker: the daemon's) */
+	char client_version[64]; /* its client's (a newer docker in /usr/local/bin
+				  * talks to an older daemon), "" unknown */
 	char driver[64];         /* storage driver: overlay, vfs ... */
 	char root[PATH_MAX];     /* its storage */
 	char runtime[64];        /* default OCI runtime */
