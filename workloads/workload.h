@@ -68,6 +68,7 @@ typedef enum vb_ptype {
  * the profiles that have them (options.h vb_profile_t.net).
  */
 #define VB_W_NET 0x4
+#define VB_W_DIRECT 0x8 /* reads or writes its scratch file with O_DIRECT (the disk, not a cache) */
 
 typedef struct vb_param_desc {
 	const char *key;  /* name used in --param WORKLOAD.KEY=VALUE */

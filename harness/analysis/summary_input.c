@@ -609,7 +609,7 @@ json_t *vb_summary_env_json(const json_t *e)
 	static const char *const keys[] = {
 		"name",	    "type",   "mechanism",	  "available",	     "reason",
 		"baseline", "failed", "start_latency_ns", "stop_latency_ns", "memory_idle",
-		"memory_after_mem_workload", "config", "net_mode", "network"
+		"memory_after_mem_workload", "config", "net_mode", "network", "not_run"
 	};
 	json_t *o = json_object(), *v;
 	vb_env_arch_t arch;

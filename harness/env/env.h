@@ -108,6 +108,12 @@ typedef struct vb_env_ops {
 	 * (vb_env_set_net_mode), that a run starts for its network workloads
 	 * (--net).  NULL: one path, unnamed (bare metal's loopback). */
 	const char *const *net_modes;
+	/* Workloads it cannot measure as every other environment does, by
+	 * their flags (workload.h VB_W_*), never scheduled in it, and why (a
+	 * sandbox that accepts O_DIRECT but serves the file from a cache).
+	 * 0: none. */
+	unsigned not_run;
+	const char *not_run_why;
 	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
 	 * Must be fast (seconds at most) and must not leave anything behind.
 	 * Optional: vb_env_probe checks what every backend needs (the agent)

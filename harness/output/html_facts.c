@@ -228,6 +228,7 @@ static void memory_item(FILE *out, const json_t *mem, const char *what)
 static void html_env(FILE *out, const json_t *e)
 {
 	json_t *after = json_object_get(e, "memory_after_mem_workload");
+	char *text;
 
 	fputs("<h3>", out);
 	vb_html_str(out, e, "name", "");
@@ -248,6 +249,12 @@ static void html_env(FILE *out, const json_t *e)
 		fputs("<li class=\"slower\">failed during the run: ", out);
 		vb_html_str(out, e, "failed", "");
 		fputs("</li>\n", out);
+	}
+	if ((text = vb_table_not_run(e)) != NULL) {
+		fputs("<li>not run here: ", out);
+		vb_html_text(out, text);
+		fputs("</li>\n", out);
+		free(text);
 	}
 	latency_item(out, e, "start_latency_ns", "start latency");
 	latency_item(out, e, "stop_latency_ns", "stop latency");

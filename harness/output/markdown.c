@@ -533,7 +533,7 @@ static void md_rows(FILE *out, const json_t *rows)
 static void md_envs(FILE *out, const json_t *sum)
 {
 	json_t *e, *mem, *rows;
-	char a[32];
+	char a[32], *text;
 	size_t i;
 
 	fputs("\n## Environments\n\n", out);
@@ -560,6 +560,12 @@ static void md_envs(FILE *out, const json_t *sum)
 			fputs("- failed during the run: ", out);
 			md_text(out, jstr(e, "failed"));
 			fputs("\n", out);
+		}
+		if ((text = vb_table_not_run(e)) != NULL) {
+			fputs("- not run here: ", out);
+			md_text(out, text);
+			fputs("\n", out);
+			free(text);
 		}
 		if (json_is_integer(json_object_get(e, "start_latency_ns")))
 			fprintf(out, "- start latency: %s ms\n",

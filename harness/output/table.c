@@ -212,6 +212,23 @@ static void flag_text(const json_t *f, FILE *out)
 			reps, of, jstr(f, "detail") ?: "");
 }
 
+/* The workloads an environment does not run (a "-" in its column), and why. */
+static void not_run(FILE *out, size_t width, const json_t *sum)
+{
+	const json_t *e;
+	size_t i, n = 0;
+	char *text;
+
+	json_array_foreach(json_object_get(sum, "environments"), i, e) {
+		if (!(text = vb_table_not_run(e)))
+			continue;
+		if (!n++)
+			wrap(out, width, "\n", "", "not run (\"-\" in the tables):");
+		wrapf(out, width, "  ", "    ", "%s: %s", jstr(e, "name"), text);
+		free(text);
+	}
+}
+
 /* The flags, one line per environment and workload (wrapped to @width);
  * then the unavailable environments, one line each with the reason. */
 static void print_flags(const json_t *sum, size_t width, FILE *out)
@@ -251,6 +268,7 @@ static void print_flags(const json_t *sum, size_t width, FILE *out)
 			     "unavailable (not measured, in no table):");
 		wrapf(out, width, "  ", "    ", "%s: %s", jstr(e, "name"), jstr(e, "reason"));
 	}
+	not_run(out, width, sum);
 }
 
 /* Widths: workload column, metric column, and one per environment (its name or widest cell). */

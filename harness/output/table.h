@@ -172,6 +172,14 @@ json_t *vb_table_env_facts(const json_t *summary);
  */
 json_t *vb_table_net_paths(const json_t *summary);
 
+/*
+ * What summary environment @e does not run and why (run.json
+ * environments[].not_run: its backend cannot measure them as the others
+ * do), as one sentence "io.seqread, io.randread: REASON" (malloc'd), or
+ * NULL when it runs everything.
+ */
+char *vb_table_not_run(const json_t *e);
+
 /* ---- formatting helpers shared by the printers ---- */
 
 /* A value with 4 significant digits, no exponent between 1e-3 and 1e12; "-" if not finite. */

@@ -262,3 +262,22 @@ json_t *vb_table_net_paths(const json_t *sum)
 	}
 	return rows;
 }
+
+char *vb_table_not_run(const json_t *e)
+{
+	const json_t *nr = json_object_get(e, "not_run"), *w;
+	char *text = NULL;
+	size_t i, len;
+	FILE *f;
+
+	if (!json_is_object(nr) || !(f = open_memstream(&text, &len)))
+		return NULL;
+	json_array_foreach(json_object_get(nr, "workloads"), i, w)
+		fprintf(f, "%s%s", i ? ", " : "", json_string_value(w) ?: "?");
+	fprintf(f, ": %s", jstr(nr, "reason") ?: "no reason recorded");
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}

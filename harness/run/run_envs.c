@@ -288,6 +288,36 @@ void vb_run_net_paths(run_state_t *st)
 	}
 }
 
+void vb_run_not_run(run_state_t *st)
+{
+	const vb_env_ops_t *o;
+	json_t *names;
+	size_t i, w;
+
+	for (i = 0; i < st->nenvs; i++) {
+		o = st->envs[i].ops;
+		if (!st->envs[i].started || !o || !o->not_run || !st->env_rec[i])
+			continue;
+		names = json_array();
+		for (w = 0; w < st->cfg->nwl; w++)
+			if ((st->cfg->wl[w]->flags & o->not_run) && !st->stop[i][w]) {
+				st->stop[i][w] = "unsupported"; /* never scheduled */
+				json_array_append_new(names, json_string(st->cfg->wl[w]->name));
+			}
+		if (!json_array_size(names)) {
+			json_decref(names);
+			continue;
+		}
+		json_object_set_new(st->env_rec[i], "not_run",
+				    json_pack("{s:o,s:s}", "workloads", names, "reason",
+					      o->not_run_why));
+		if (!st->cfg->quiet)
+			vb_term_say(stderr, "%s: %zu workload%s not run: %s", st->envs[i].name,
+				    json_array_size(names),
+				    json_array_size(names) == 1 ? "" : "s", o->not_run_why);
+	}
+}
+
 /*
  * After vb_env_down(&st->envs[i]): an instance that did not stop within
  * --stop-timeout was killed; say so in its record and as a warning (the

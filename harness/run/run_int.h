@@ -89,6 +89,10 @@ void vb_run_record_stop(run_state_t *st, size_t i);
  * "unsupported" (never scheduled), said once.  Nothing without a network
  * workload selected. */
 void vb_run_net_paths(run_state_t *st);
+/* The workloads each started environment does not run (vb_env_ops_t
+ * not_run): their pairs stopped as "unsupported", "not_run" in its record
+ * with the reason, said once. */
+void vb_run_not_run(run_state_t *st);
 /* The bare environment used to calibrate, started for it if needed. */
 vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err);
 /* Ask environment @i's agent its clocksource again; warn on a change. */

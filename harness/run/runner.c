@@ -387,6 +387,7 @@ static int run(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
 	}
 	size_workloads(st);
 	vb_run_net_paths(st);
+	vb_run_not_run(st);
 	if (st->have_calib) {
 		vb_env_down(&st->calib);
 		st->have_calib = 0;
