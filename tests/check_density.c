@@ -450,6 +450,13 @@ START_TEST(test_density_podman)
 }
 END_TEST
 
+/* The sandbox: each instance a Sentry and a gofer of its own. */
+START_TEST(test_density_gvisor)
+{
+	density_case("gvisor", 0);
+}
+END_TEST
+
 START_TEST(test_density_hosted)
 {
 	density_case("hosted", 1);
@@ -614,6 +621,7 @@ Suite *vb_suite_density(void)
 	tcase_add_test(itest, test_density_container);
 	tcase_add_test(itest, test_density_docker);
 	tcase_add_test(itest, test_density_podman);
+	tcase_add_test(itest, test_density_gvisor);
 	tcase_add_test(itest, test_density_hosted);
 	tcase_add_test(itest, test_noisy_container);
 	tcase_add_test(itest, test_density_memory_bound);

@@ -120,7 +120,8 @@ START_TEST(test_env_class)
 	} want[] = {
 		{ "bare", "bare-metal", "none" },     { "container", "container", "none" },
 		{ "oci", "container", "none" },	      { "docker", "container", "none" },
-		{ "podman", "container", "none" },    { "hosted", "hosted-vm", "emulation" },
+		{ "podman", "container", "none" },    { "gvisor", "sandbox", "none" },
+		{ "hosted", "hosted-vm", "emulation" },
 		{ "kvm", "hw-vm", "hardware-assisted" },
 	};
 	const vb_env_ops_t *o;

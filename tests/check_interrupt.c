@@ -60,6 +60,9 @@ static const icase_t cases[] = {
 	{ "docker", "start:docker", SIGKILL, 0 },
 	{ "docker", "workload:docker:2", SIGINT, 1 },
 	{ "docker", "workload:docker:2", SIGKILL, 1 },
+	{ "gvisor", "start:gvisor", SIGKILL, 0 },
+	{ "gvisor", "workload:gvisor:2", SIGINT, 1 },
+	{ "gvisor", "workload:gvisor:2", SIGKILL, 1 },
 	{ "bare", "report", SIGINT, 2 },
 	{ "bare", "report", SIGKILL, 2 },
 };

@@ -64,7 +64,7 @@ static void teardown(void)
 START_TEST(test_registered_in_order)
 {
 	static const char *const order[] = { "bare", "container", "oci", "docker", "podman",
-					     "hosted", "kvm" };
+					     "gvisor", "hosted", "kvm" };
 	const vb_env_ops_t *o;
 	vb_error_t err;
 	size_t i, j = 0;

@@ -43,6 +43,7 @@
 	X(container)   \
 	X(oci)         \
 	X(engine)      \
+	X(gvisor)      \
 	X(vm_kvmprobe) \
 	X(vm_qemu)     \
 	X(kmod)        \

@@ -18,6 +18,7 @@
 	X(oci)       \
 	X(docker)    \
 	X(podman)    \
+	X(gvisor)    \
 	X(hosted)    \
 	X(kvm)
 
