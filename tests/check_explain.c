@@ -336,6 +336,79 @@ static void net_group(json_t *envs, const char *name, double v, double lo, doubl
 				      "verdict", v > 0.97 && v < 1.03 ? "equivalent" : "slower"));
 }
 
+/* claim 9: a sandbox */
+/* A summary result of @wl in @env: its primary metric's overhead. */
+static void sb_result(json_t *sum, const char *env, const char *wl, double v, double lo, double hi,
+		      const char *verdict_name)
+{
+	json_array_append_new(json_object_get(sum, "workloads"),
+			      json_pack("{s:s,s:s}", "name", wl, "primary_metric", "m"));
+	json_array_append_new(json_object_get(sum, "results"),
+			      json_pack("{s:s,s:s,s:{s:{s:{s:f,s:f,s:f,s:s}}}}", "env", env,
+					"workload", wl, "metrics", "m", "overhead", "ratio", v,
+					"ci_low", lo, "ci_high", hi, "verdict", verdict_name));
+}
+
+START_TEST(test_sandbox_claim)
+{
+	json_t *run = json_pack("{s:{},s:[]}", "host", "environments"), *sum, *x, *gv;
+	json_t *envs = json_object_get(run, "environments");
+
+	/* none in the run: not measured, and how to measure it */
+	sum = json_pack("{s:{s:f},s:[],s:[]}", "statistics", "margin", 0.03, "workloads",
+			"results");
+	json_array_append_new(envs, net_env("bare", "bare-metal", "none", NULL));
+	x = vb_explain_build(run, sum, "sb");
+	ck_assert_str_eq(verdict(x, 9), VB_EXPLAIN_UNMEASURED);
+	ck_assert(noted(x, 9, "--env gvisor"));
+	json_decref(x);
+	/* system calls x150, forks x10, fsync x2.2, computation equivalent: holds
+	 * (cpu.fp not measured: partial) */
+	gv = net_env("gvisor", "sandbox", "none", NULL);
+	json_array_append_new(envs, gv);
+	sb_result(sum, "gvisor", "cpu.syscall", 150, 140, 160, "slower");
+	sb_result(sum, "gvisor", "cpu.fork", 10, 8, 12, "slower");
+	sb_result(sum, "gvisor", "io.fsync", 2.2, 2.1, 2.3, "slower");
+	sb_result(sum, "gvisor", "cpu.int", 1.0, 0.99, 1.01, "equivalent");
+	x = vb_explain_build(run, sum, "sb");
+	ck_assert_str_eq(verdict(x, 9), VB_EXPLAIN_HOLDS);
+	ck_assert(json_is_true(json_object_get(claim(x, 9), "partial")));
+	ck_assert_str_eq(test_verdict(x, 9, "gvisor", "cpu.syscall"), VB_EXPLAIN_HOLDS);
+	ck_assert_str_eq(test_verdict(x, 9, "gvisor", "cpu.fp"), VB_EXPLAIN_UNMEASURED);
+	/* the sandbox is no container, no VM: in no other claim */
+	ck_assert_ptr_null(test_verdict(x, 3, "gvisor", "start"));
+	json_decref(x);
+	/* fsync barely slower (x1.2): system calls are not what it costs there */
+	json_decref(sum);
+	sum = json_pack("{s:{s:f},s:[],s:[]}", "statistics", "margin", 0.03, "workloads",
+			"results");
+	sb_result(sum, "gvisor", "cpu.syscall", 150, 140, 160, "slower");
+	sb_result(sum, "gvisor", "io.fsync", 1.2, 1.1, 1.3, "slower");
+	x = vb_explain_build(run, sum, "sb");
+	ck_assert_str_eq(verdict(x, 9), VB_EXPLAIN_NOT);
+	json_decref(x);
+	/* computation an interval containing 1 but wider than the margin:
+	 * not "near native", only inconclusive */
+	json_decref(sum);
+	sum = json_pack("{s:{s:f},s:[],s:[]}", "statistics", "margin", 0.03, "workloads",
+			"results");
+	sb_result(sum, "gvisor", "cpu.syscall", 150, 140, 160, "slower");
+	sb_result(sum, "gvisor", "cpu.int", 1.05, 0.99, 1.11, "undecided");
+	x = vb_explain_build(run, sum, "sb");
+	ck_assert_str_eq(verdict(x, 9), VB_EXPLAIN_INCONCLUSIVE);
+	json_decref(x);
+	/* unavailable: cannot be tested, with its reason */
+	json_object_set_new(gv, "available", json_false());
+	json_object_set_new(gv, "reason", json_string("runsc not installed"));
+	x = vb_explain_build(run, sum, "sb");
+	ck_assert_str_eq(verdict(x, 9), VB_EXPLAIN_UNTESTABLE);
+	ck_assert(noted(x, 9, "runsc not installed"));
+	json_decref(x);
+	json_decref(sum);
+	json_decref(run);
+}
+END_TEST
+
 START_TEST(test_net_claims)
 {
 	json_t *run = json_pack("{s:{},s:[]}", "host", "environments"), *ge = json_object(), *sum, *x;
@@ -355,7 +428,7 @@ START_TEST(test_net_claims)
 	sum = json_pack("{s:{s:f},s:[{s:s,s:o}]}", "statistics", "margin", 0.03, "groups", "kind",
 			"net", "envs", ge);
 	x = vb_explain_build(run, sum, "net");
-	ck_assert_uint_eq(json_array_size(json_object_get(x, "claims")), 8);
+	ck_assert_uint_eq(json_array_size(json_object_get(x, "claims")), 9);
 	ck_assert_str_eq(verdict(x, 6), VB_EXPLAIN_HOLDS);
 	ck_assert_str_eq(test_verdict(x, 6, "container", "own namespace"), VB_EXPLAIN_HOLDS);
 	ck_assert_str_eq(test_verdict(x, 6, "container:nat", "NAT"), VB_EXPLAIN_HOLDS);
@@ -531,6 +604,7 @@ Suite *vb_suite_explain(void)
 	tcase_add_test(tc, test_vm_verdicts);
 	tcase_add_test(tc, test_class_not_strings);
 	tcase_add_test(tc, test_cmd_explain);
+	tcase_add_test(tc, test_sandbox_claim);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -22,11 +22,14 @@
 #include "harness/analysis/summary.h"
 #include "harness/env/env.h"
 
-static const char *const cls_key[VB_XC_N] = {"bare", "container", "emulated-vm", "hw-vm", "other"};
+static const char *const cls_key[VB_XC_N] = {"bare", "container", "sandbox", "emulated-vm", "hw-vm",
+					     "other"};
 static const char *const cls_arch[VB_XC_N] = {
     "no virtualization: a process of the host operating system",
     "container: processes of the host kernel, isolated by namespaces, limited by cgroups; no "
     "guest kernel",
+    "sandbox: a user-space kernel (gVisor's Sentry, itself a host process) answers the "
+    "application's system calls; only a narrow set of its own reaches the host kernel",
     "type-2 (hosted) hypervisor: QEMU, an ordinary process of the host OS, runs a guest kernel",
     "the host's Linux kernel is the hypervisor (KVM module; usually called type-1), QEMU a host "
     "process that provides the devices",
@@ -35,6 +38,8 @@ static const char *const cls_arch[VB_XC_N] = {
 static const char *const cls_mech[VB_XC_N] = {
     "native execution",
     "no CPU virtualization: native execution, system calls go to the shared host kernel",
+    "no CPU virtualization: native execution, every system call trapped (ptrace, systrap or "
+    "KVM) into the user-space kernel",
     "software emulation: every guest code block is translated to host code (QEMU TCG "
     "binary translation)",
     "hardware-assisted virtualization (VT-x/AMD-V): guest code runs natively, privileged "
@@ -71,6 +76,8 @@ enum vb_explain_cls vb_explain_class(const json_t *e)
 		return VB_XC_BARE;
 	if (arch == VB_ARCH_CONTAINER)
 		return VB_XC_CONTAINER;
+	if (arch == VB_ARCH_SANDBOX)
+		return VB_XC_SANDBOX;
 	if (mech == VB_MECH_EMULATION)
 		return VB_XC_EMULATED;
 	if (mech == VB_MECH_HW_ASSIST)
@@ -109,7 +116,7 @@ int vb_explain_group(const vb_explain_ctx_t *c, const char *kind, const char *en
 }
 
 /* The primary metric's overhead of @wl in @env. */
-static int wl_ratio(const vb_explain_ctx_t *c, const char *env, const char *wl, vb_explain_ratio_t *r)
+int vb_explain_wl(const vb_explain_ctx_t *c, const char *env, const char *wl, vb_explain_ratio_t *r)
 {
 	const json_t *ov = json_object_get(vb_summary_primary(c->sum, env, wl), "overhead");
 
@@ -206,7 +213,7 @@ void vb_explain_add_test(json_t *claim, const char *env, const char *what, const
 }
 
 /* Verdict of a ratio against [@lo_t, @hi_t]: holds above hi_t, not below lo_t. */
-static const char *above(const vb_explain_ratio_t *r, double t)
+const char *vb_explain_above(const vb_explain_ratio_t *r, double t)
 {
 	if (!isfinite(r->lo) || !isfinite(r->hi))
 		return VB_EXPLAIN_INCONCLUSIVE;
@@ -293,7 +300,7 @@ static json_t *claim_emulated(const vb_explain_ctx_t *c)
 		}
 		any++;
 		vb_explain_add_test(cl, name, "CPU-group overhead (geometric mean)", &r, "x", rule,
-			 above(&r, VB_EXPLAIN_HIGH));
+			 vb_explain_above(&r, VB_EXPLAIN_HIGH));
 		if (vb_explain_group(c, "all", name, &r) == 0)
 			vb_explain_note(cl, "%s over every workload: x%.3g [%.3g-%.3g].", name, r.v, r.lo,
 			     r.hi);
@@ -377,21 +384,21 @@ static json_t *claim_hw(const vb_explain_ctx_t *c)
 		}
 		for (k = 0; k < 2; k++) {
 			snprintf(what, sizeof(what), "%s overhead (CPU work)", cpu_wls[k]);
-			if (wl_ratio(c, name, cpu_wls[k], &r) == 0)
+			if (vb_explain_wl(c, name, cpu_wls[k], &r) == 0)
 				vb_explain_add_test(cl, name, what, &r, "x", rule,
 					 at_most(&r, VB_EXPLAIN_CLOSE_HW));
 			else
 				vb_explain_add_test(cl, name, what, &none, "x", rule, VB_EXPLAIN_UNMEASURED);
 		}
-		if (wl_ratio(c, name, "cpu.syscall", &r) == 0)
+		if (vb_explain_wl(c, name, "cpu.syscall", &r) == 0)
 			vb_explain_add_test(cl, name, "cpu.syscall overhead (system calls)", &r, "x",
-				 "holds: lower bound > 1", above(&r, 1.0));
+				 "holds: lower bound > 1", vb_explain_above(&r, 1.0));
 		else
 			vb_explain_add_test(cl, name, "cpu.syscall overhead (system calls)", &none, "x",
 				 "holds: lower bound > 1", VB_EXPLAIN_UNMEASURED);
 		if (vb_explain_group(c, "io", name, &r) == 0)
 			vb_explain_add_test(cl, name, "I/O-group overhead", &r, "x", "holds: lower bound > 1",
-				 above(&r, 1.0));
+				 vb_explain_above(&r, 1.0));
 		else
 			vb_explain_add_test(cl, name, "I/O-group overhead", &none, "x",
 				 "holds: lower bound > 1", VB_EXPLAIN_UNMEASURED);
@@ -633,7 +640,7 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 
 	warn = json_is_array(warn) ? json_incref(warn) : json_array();
 	x = json_pack(
-	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o,o,o,o]}", "schema",
+	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o,o,o,o,o]}", "schema",
 	    VB_EXPLAIN_SCHEMA, "schema_version", VB_EXPLAIN_SCHEMA_VERSION, "run", "dir", dir,
 	    "created", jstr(run, "created") ?: "", "profile", jstr(opts, "profile") ?: "", "reps",
 	    json_object_get(opts, "reps") ?: json_null(), "cpu",
@@ -642,7 +649,8 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	    c.virtualized, "hypervisor_vendor", jstr(host, "hypervisor_vendor") ?: "",
 	    "environments", envs_json(&c, unavail), "warnings", warn, "claims", claim_emulated(&c),
 	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c),
-	    vb_explain_claim_netns(&c), vb_explain_claim_usermode(&c), vb_explain_claim_vmnet(&c));
+	    vb_explain_claim_netns(&c), vb_explain_claim_usermode(&c), vb_explain_claim_vmnet(&c),
+	    vb_explain_claim_sandbox(&c));
 	if (x) {
 		json_object_set_new(x, "margin", json_real(vb_explain_summary_margin(summary)));
 		json_object_set(x, "unavailable", unavail);

@@ -1,6 +1,6 @@
 /*
  * explain_int.h - what explain.c shares with the files of its claims
- * (explain_net.c): the run and summary being judged, an environment's
+ * (explain_net.c, explain_sandbox.c): the run and summary being judged, an environment's
  * class, a group's ratio with its interval, and a claim's tests, notes and
  * verdict in explain's JSON shapes (explain.h).
  *
@@ -27,6 +27,7 @@ typedef struct vb_explain_ratio {
 enum vb_explain_cls {
 	VB_XC_BARE,
 	VB_XC_CONTAINER,
+	VB_XC_SANDBOX,
 	VB_XC_EMULATED,
 	VB_XC_HWVM,
 	VB_XC_OTHER,
@@ -44,6 +45,15 @@ int vb_explain_measured(const json_t *e, const char **why);
  * @r: 0, or -1 when it has none. */
 int vb_explain_group(const vb_explain_ctx_t *c, const char *kind, const char *env,
 		     vb_explain_ratio_t *r);
+
+/* The summary's overhead of workload @wl's primary metric in @env into
+ * @r: 0, or -1 when it was not measured there. */
+int vb_explain_wl(const vb_explain_ctx_t *c, const char *env, const char *wl,
+		  vb_explain_ratio_t *r);
+
+/* "Holds" when @r's lower bound is above @t, "does not hold" when its
+ * upper bound is at most @t, else inconclusive. */
+const char *vb_explain_above(const vb_explain_ratio_t *r, double t);
 
 /* The equivalence margin the summary's verdicts were decided with. */
 double vb_explain_summary_margin(const json_t *sum);
@@ -73,5 +83,10 @@ void vb_explain_conclude(json_t *claim, const char *if_none);
 json_t *vb_explain_claim_netns(const vb_explain_ctx_t *c);
 json_t *vb_explain_claim_usermode(const vb_explain_ctx_t *c);
 json_t *vb_explain_claim_vmnet(const vb_explain_ctx_t *c);
+
+/* Claim 9 (explain_sandbox.c): a sandbox's user-space kernel makes
+ * system-call-heavy work much slower and leaves computation near native.
+ * New reference. */
+json_t *vb_explain_claim_sandbox(const vb_explain_ctx_t *c);
 
 #endif
