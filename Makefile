@@ -61,6 +61,7 @@ LIB_SRCS += harness/core/chan.c
 LIB_SRCS += harness/core/agentmsg.c
 LIB_SRCS += harness/core/runproc.c
 LIB_SRCS += harness/core/runfile.c
+LIB_SRCS += harness/core/inifile.c
 LIB_SRCS += harness/core/options.c
 LIB_SRCS += harness/core/options_group.c
 LIB_SRCS += harness/core/options_select.c
@@ -228,6 +229,7 @@ TEST_SRCS += tests/check_verdict.c
 TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_gvisor.c
+TEST_SRCS += tests/check_inifile.c
 TEST_SRCS += tests/check_engine.c
 TEST_SRCS += tests/check_vm_kvmprobe.c
 TEST_SRCS += tests/check_vm_qemu.c
@@ -378,7 +380,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo workload env undo lifecycle cpu mem io net app counters hostinfo \
+UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo inifile workload env undo lifecycle cpu mem io net app counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san

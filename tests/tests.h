@@ -44,6 +44,7 @@
 	X(oci)         \
 	X(engine)      \
 	X(gvisor)      \
+	X(inifile)     \
 	X(vm_kvmprobe) \
 	X(vm_qemu)     \
 	X(kmod)        \

@@ -1,21 +1,15 @@
 /*
- * plan_ini.c - read a capacity plan file (plan.h) with inih.
- *
- * inih's handler is not told the line it is called for, so the file is fed
- * to ini_parse_stream() through a reader that hands out one line per call
- * and counts them: when the handler runs, the count is the line of the key
- * it sees.  The reader also notices section headers itself, because inih
- * never calls the handler for a section without keys, and an empty
- * [service x] must still be reported as missing its fields.  Every error is
- * one line "PATH:LINE: field 'KEY' of [service NAME]: what is wrong", and
- * only the first one in the file is kept.
+ * plan_ini.c - read a capacity plan file (plan.h) with inih, line by line
+ * (core/inifile.h): every section header is seen, also an empty
+ * [service x], which must still be reported as missing its fields.  Every
+ * error is one line "PATH:LINE: field 'KEY' of [service NAME]: what is
+ * wrong", and only the first one in the file is kept.
  */
 #include "harness/analysis/plan.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ini.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lib/safefs.h"
+#include "harness/core/inifile.h"
 #include "lib/util.h"
 
 #define MAX_PLAN_FILE (1u << 20)
@@ -46,36 +40,15 @@ static const char *const key_names[VB_PK_N] = {
 static const char *const host_keys[VB_RES_N] = {"cpus", "memory", "disk", "iops"};
 
 typedef struct pstate {
+	vb_inifile_t f;		/* first: the callbacks get &s->f */
 	vb_plan_input_t *in;
-	const char *text; /* the file */
-	size_t pos, len;  /* next unread byte, length */
-	int line;	  /* lines handed to inih: the line being parsed */
-	int err_line;	  /* line of the first error, 0 none */
-	vb_error_t *err;
 	int section;		/* 0 none, 1 [host], 2 a service */
 	vb_plan_service_t *cur; /* the current service */
 	int host_line;		/* line of [host], 0 if none */
-	int key_seen;		/* a key since the last header (inih's continuation rule) */
 } pstate_t;
 
 /* Record the first error: "PATH:LINE: MESSAGE".  Returns 0 (inih: stop-worthy). */
-static int fail(pstate_t *s, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(pstate_t *s, int line, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	if (s->err_line)
-		return 0;
-	if (line < 1)
-		line = 1; /* an empty file: err_line must be non-zero to count as failed */
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	s->err_line = line;
-	vb_error_set(s->err, VB_EUSAGE, 0, "%s:%d: %s", s->in->path, line, msg);
-	return 0;
-}
+#define fail(s, line, ...) vb_inifile_fail(&(s)->f, (line), __VA_ARGS__)
 
 /* ---- values ---- */
 
@@ -191,11 +164,11 @@ static int host_key(pstate_t *s, const char *key, const char *v)
 	for (k = 0; k < VB_RES_N && strcasecmp(key, host_keys[k]); k++)
 		;
 	if (k == VB_RES_N)
-		return fail(s, s->line,
+		return fail(s, s->f.line,
 			    "field '%s' of [host]: unknown key (expected cpus, memory, disk, iops)",
 			    key);
 	if (h->line[k])
-		return fail(s, s->line, "field '%s' of [host]: given twice (first on line %d)",
+		return fail(s, s->f.line, "field '%s' of [host]: given twice (first on line %d)",
 			    host_keys[k], h->line[k]);
 	if (k == VB_RES_CPU)
 		rc = parse_num(v, 0.01, 1e5, &h->cap[k], why, sizeof(why));
@@ -206,9 +179,9 @@ static int host_key(pstate_t *s, const char *key, const char *v)
 	if (rc == 0 && h->cap[k] <= 0)
 		rc = -1, snprintf(why, sizeof(why), "a host needs some %s", host_keys[k]);
 	if (rc < 0)
-		return fail(s, s->line, "field '%s' of [host]: %s", host_keys[k], why);
-	h->line[k] = s->line;
-	snprintf(h->source[k], sizeof(h->source[k]), "plan file line %d", s->line);
+		return fail(s, s->f.line, "field '%s' of [host]: %s", host_keys[k], why);
+	h->line[k] = s->f.line;
+	snprintf(h->source[k], sizeof(h->source[k]), "plan file line %d", s->f.line);
 	return 1;
 }
 
@@ -272,33 +245,29 @@ static int service_key(pstate_t *s, const char *key, const char *v)
 	if (k == VB_PK_N && !strcasecmp(key, "utilization"))
 		k = VB_PK_UTIL;
 	if (k == VB_PK_N)
-		return fail(s, s->line,
+		return fail(s, s->f.line,
 			    "field '%s' of [service %s]: unknown key (see docs/plan.md: count, "
 			    "cpu, utilisation, server_cpus, server_cpu_score, from_run, memory, "
 			    "disk, io, ...)",
 			    key, c->name);
 	if (c->key_line[k])
-		return fail(s, s->line,
+		return fail(s, s->f.line,
 			    "field '%s' of [service %s]: given twice (first on line %d; an "
 			    "indented line continues the previous value)",
 			    key_names[k], c->name, c->key_line[k]);
 	if (service_value(c, k, v, why, sizeof(why)) < 0)
-		return fail(s, s->line, "field '%s' of [service %s]: %s", key_names[k], c->name,
+		return fail(s, s->f.line, "field '%s' of [service %s]: %s", key_names[k], c->name,
 			    why);
-	c->key_line[k] = s->line;
+	c->key_line[k] = s->f.line;
 	return 1;
 }
 
-static int handler(void *user, const char *section, const char *key, const char *value)
+static int handler(vb_inifile_t *f, const char *key, const char *value)
 {
-	pstate_t *s = user;
+	pstate_t *s = (pstate_t *)f;
 
-	(void)section;
-	s->key_seen = 1;
-	if (s->err_line)
-		return 0;
 	if (s->section == 0)
-		return fail(s, s->line,
+		return fail(s, s->f.line,
 			    "field '%s': outside any section (start with [host] or [service NAME])",
 			    key);
 	if (s->section == 1)
@@ -319,8 +288,9 @@ static int valid_name(const char *n)
 }
 
 /* Handle the header "[@text]" on the current line.  Returns 0 on an error. */
-static int header(pstate_t *s, char *text)
+static int header(vb_inifile_t *f, char *text)
 {
+	pstate_t *s = (pstate_t *)f;
 	vb_plan_service_t *c;
 	char *name = text, *e, *orig;
 	size_t i;
@@ -334,9 +304,9 @@ static int header(pstate_t *s, char *text)
 	s->section = 0;
 	if (!strcasecmp(name, "host")) {
 		if (s->host_line)
-			return fail(s, s->line, "section [host]: given twice (first on line %d)",
+			return fail(s, s->f.line, "section [host]: given twice (first on line %d)",
 				    s->host_line);
-		s->host_line = s->line;
+		s->host_line = s->f.line;
 		s->section = 1;
 		return 1;
 	}
@@ -345,101 +315,31 @@ static int header(pstate_t *s, char *text)
 		while (isspace((unsigned char)*name))
 			name++;
 		if (!*name)
-			return fail(s, s->line, "section [service]: needs a name ([service NAME])");
+			return fail(s, s->f.line, "section [service]: needs a name ([service NAME])");
 	}
 	if (!valid_name(name) || strlen(name) >= sizeof(c->name))
-		return fail(s, s->line,
+		return fail(s, s->f.line,
 			    "section [%s]: a service name is 1 to 63 letters, digits, '_', '.' "
 			    "or '-'",
 			    orig);
 	for (i = 0; i < s->in->nsvc; i++)
 		if (!strcmp(s->in->svc[i].name, name))
-			return fail(s, s->line,
+			return fail(s, s->f.line,
 				    "section [service %s]: duplicate service (first "
 				    "on line %d)",
 				    name, s->in->svc[i].line);
 	if (s->in->nsvc == VB_PLAN_MAX_SERVICES)
-		return fail(s, s->line, "section [service %s]: more than %d services", name,
+		return fail(s, s->f.line, "section [service %s]: more than %d services", name,
 			    VB_PLAN_MAX_SERVICES);
 	c = &s->in->svc[s->in->nsvc++];
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "%s", name);
-	c->line = s->line;
+	c->line = s->f.line;
 	c->count = 1;
 	snprintf(c->score_workload, sizeof(c->score_workload), "%s", VB_PLAN_SCORE_WORKLOAD);
 	s->cur = c;
 	s->section = 2;
 	return 1;
-}
-
-/* Look at a line before inih does: a header starts a section here. */
-static void look(pstate_t *s, char *line)
-{
-	char *p = line, *end, save;
-
-	if (s->line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
-		p += 3;
-	if (s->key_seen && (*p == ' ' || *p == '\t'))
-		return; /* inih: an indented line after a key continues its value */
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p != '[' || !(end = strchr(p, ']')))
-		return;
-	s->key_seen = 0;
-	save = *end;
-	*end = 0;
-	header(s, p + 1);
-	*end = save;
-}
-
-/* Length of the key at the start of @line (@n bytes): the text before '=' or ':', trimmed. */
-static int key_len(const char *line, size_t n)
-{
-	size_t k = strcspn(line, "=:\n");
-
-	if (k > n)
-		k = n;
-	while (k && isspace((unsigned char)line[k - 1]))
-		k--;
-	return k > 64 ? 64 : (int)k;
-}
-
-/* The text of line @line of the file, at most 60 characters, into @buf. */
-static const char *line_text(const pstate_t *s, int line, char *buf, size_t len)
-{
-	const char *p = s->text, *nl;
-	size_t n;
-	int l;
-
-	for (l = 1; l < line && (nl = strchr(p, '\n')); l++)
-		p = nl + 1;
-	n = strcspn(p, "\r\n");
-	snprintf(buf, len, "%.*s%s", n > 60 ? 60 : (int)n, p, n > 60 ? "..." : "");
-	return buf;
-}
-
-/* inih's reader: one line per call (counted), NULL at the end or on an error. */
-static char *reader(char *str, int num, void *stream)
-{
-	pstate_t *s = stream;
-	const char *nl;
-	size_t n;
-
-	if (s->err_line || s->pos >= s->len)
-		return NULL;
-	nl = memchr(s->text + s->pos, '\n', s->len - s->pos);
-	n = nl ? (size_t)(nl - (s->text + s->pos)) + 1 : s->len - s->pos;
-	s->line++;
-	if (n + 1 > (size_t)num) {
-		fail(s, s->line, "field '%.*s': line longer than %d characters",
-		     key_len(s->text + s->pos, n), s->text + s->pos, num - 2);
-		return NULL;
-	}
-	memcpy(str, s->text + s->pos, n);
-	str[n] = 0;
-	s->pos += n;
-	look(s, str);
-	return str;
 }
 
 /* ---- after the file: what each service lacks ---- */
@@ -519,55 +419,19 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 /* Read the plan file @path (at most MAX_PLAN_FILE bytes; a regular file:
  * a FIFO or a device is refused before it could block) into a malloc'ed
  * NUL-terminated buffer, its length in *@len.  NULL with @err (VB_EUSAGE). */
-static char *read_plan(const char *path, size_t *len, vb_error_t *err)
-{
-	char *buf = vb_safefs_read_regular(AT_FDCWD, path, VB_SAFEFS_FOLLOW, MAX_PLAN_FILE, len,
-					   path, err);
-
-	if (!buf && err)
-		err->code = VB_EUSAGE; /* the plan file the user named is not usable */
-	return buf;
-}
-
 int vb_plan_parse(const char *path, const char *text, vb_plan_input_t *in, vb_error_t *err)
 {
-	pstate_t s = {.in = in, .err = err};
-	char *owned = NULL, buf[80];
-	const char *nul;
+	pstate_t s = {.f = {.path = path, .header = header, .key = handler}, .in = in};
 	size_t i;
-	int rc;
 
 	memset(in, 0, sizeof(*in));
 	snprintf(in->path, sizeof(in->path), "%s", path);
-	if (!text) {
-		owned = read_plan(path, &s.len, err);
-		if (!owned)
-			return -1;
-		text = owned;
-	} else {
-		s.len = strlen(text);
-	}
-	s.text = text;
-	/* A NUL byte would end the text early and hide what follows it. */
-	if ((nul = memchr(text, '\0', s.len)) != NULL) {
-		for (s.line = 1, i = 0; text + i < nul; i++)
-			s.line += text[i] == '\n';
-		fail(&s, s.line, "holds a NUL byte (not a text file)");
-		free(owned);
+	s.f.path = in->path;
+	if (vb_inifile_parse(&s.f, text, text ? strlen(text) : 0, MAX_PLAN_FILE, err) < 0)
 		return -1;
-	}
-	rc = ini_parse_stream(reader, &s, handler, &s);
-	if (rc > 0 && (!s.err_line || rc < s.err_line)) {
-		s.err_line = 0;
-		fail(&s, rc, "'%s' is not a [section] header or a 'key = value' line",
-		     line_text(&s, rc, buf, sizeof(buf)));
-	} else if (rc < 0 && !s.err_line) {
-		fail(&s, 0, "cannot parse (out of memory)");
-	}
-	for (i = 0; !s.err_line && i < in->nsvc; i++)
+	for (i = 0; !s.f.err_line && i < in->nsvc; i++)
 		check_service(&s, &in->svc[i]);
-	if (!s.err_line && !in->nsvc)
-		fail(&s, s.line, "no [service NAME] section: nothing to place");
-	free(owned);
-	return s.err_line ? -1 : 0;
+	if (!s.f.err_line && !in->nsvc)
+		fail(&s, s.f.line, "no [service NAME] section: nothing to place");
+	return s.f.err_line ? -1 : 0;
 }
