@@ -72,6 +72,28 @@ const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode)
 	return o;
 }
 
+const vb_env_ops_t *vb_env_find_target(const char *name, char *target, size_t len)
+{
+	const char *colon = name ? strchr(name, ':') : NULL, *t;
+	const vb_env_ops_t *o;
+	char base[64];
+
+	if (!colon || (size_t)(colon - name) >= sizeof(base))
+		return NULL;
+	memcpy(base, name, (size_t)(colon - name));
+	base[colon - name] = '\0';
+	o = vb_env_find(base);
+	if (!o || !(o->caps & VB_ENV_TARGETS) || !colon[1] ||
+	    strlen(colon + 1) >= VB_ENV_TARGET_MAX || strlen(colon + 1) >= len)
+		return NULL;
+	for (t = colon + 1; *t; t++)
+		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
+		      (*t >= '0' && *t <= '9') || *t == '_' || *t == '-'))
+			return NULL;
+	snprintf(target, len, "%s", colon + 1);
+	return o;
+}
+
 int vb_env_mode_index(const vb_env_ops_t *o, const char *mode)
 {
 	int k;

@@ -36,6 +36,10 @@
 #define VB_ENV_IS_BASELINE 0x4 /* the reference all overheads are relative to */
 #define VB_ENV_IS_VM 0x8       /* a guest: keeps the memory it touched for its whole
 				* life and writes to its own scratch disk image */
+#define VB_ENV_TARGETS 0x20    /* the user names its instances NAME:TARGET (ssh:vbox1),
+				* each a machine of its own that runs every workload
+				* (unlike a network mode's instance) */
+#define VB_ENV_TARGET_MAX 32   /* a target's name: [A-Za-z0-9_-], at most 31 bytes */
 #define VB_ENV_OWN_ROOT 0x10   /* its agent runs in a root filesystem vbench built
 				* (image/rootfs.h), the servers of application
 				* workloads beside it in VB_ROOTFS_BINDIR */
@@ -114,6 +118,11 @@ typedef struct vb_env_ops {
 	 * 0: none. */
 	unsigned not_run;
 	const char *not_run_why;
+	/* VB_ENV_TARGETS: the targets `--all` brings (a remotes file's machines)
+	 * into @names, at most @max; returns how many.  Optional (none: the
+	 * plain name, which says what it needs). */
+	size_t (*targets)(const struct vb_run_cfg *cfg, char (*names)[VB_ENV_TARGET_MAX],
+			  size_t max);
 	/* Can this host run it?  0, or -1 with @err (VB_EUNAVAIL) saying why.
 	 * Must be fast (seconds at most) and must not leave anything behind.
 	 * Optional: vb_env_probe checks what every backend needs (the agent)
@@ -198,6 +207,8 @@ struct vb_env {
 	char name[40];            /* as run.json names it: the backend's name, or
 				   * "NAME:MODE" for a network mode other than its first */
 	const char *net_mode;     /* that mode (one of ops->net_modes), NULL: the first */
+	char target[VB_ENV_TARGET_MAX]; /* VB_ENV_TARGETS: the machine this instance is
+				   * ("" none; name "NAME:TARGET") */
 	char inst[16];            /* instance tag appended to every name the backend
 				   * makes (cgroup, files, ids): "" for the run's own
 				   * instance, "-d2", "-nv"... for extra ones (density.h) */
@@ -219,6 +230,13 @@ const vb_env_ops_t *vb_env_find(const char *name);
  * first, which is the plain name's).  NULL for a name it does not know.
  */
 const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode);
+/*
+ * The backend of "NAME:TARGET" when NAME has VB_ENV_TARGETS and TARGET is a
+ * valid target name ([A-Za-z0-9_-], 1 to 31 bytes), with TARGET copied
+ * into @target; NULL otherwise (whether the target exists is the backend's
+ * to say when it starts).
+ */
+const vb_env_ops_t *vb_env_find_target(const char *name, char *target, size_t len);
 /* The index of network mode @mode in @o's net_modes, or -1. */
 int vb_env_mode_index(const vb_env_ops_t *o, const char *mode);
 /* An instance's name: @o's, or "NAME:MODE" for @mode (not NULL), into
@@ -297,6 +315,10 @@ void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const struct vb_run_cfg
  * name "NAME:MODE", its tag "-MODE" appended.  0, or -1 (VB_EUSAGE) for a
  * mode its backend does not have. */
 int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err);
+
+/* Make @env (just vb_env_init'ed) the instance of target @target
+ * ("NAME:TARGET"); "" or NULL: none. */
+void vb_env_set_target(vb_env_t *env, const char *target);
 
 /* The name every file and cgroup of @env carries: its backend's name and
  * its instance tag ("hosted-tap", "container-d2"), into @buf.  Returns @buf. */

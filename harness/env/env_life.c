@@ -65,6 +65,14 @@ int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err)
 	return 0;
 }
 
+void vb_env_set_target(vb_env_t *env, const char *target)
+{
+	if (!target || !target[0])
+		return;
+	snprintf(env->target, sizeof(env->target), "%s", target);
+	snprintf(env->name, sizeof(env->name), "%s:%s", env->ops->name, env->target);
+}
+
 int vb_env_up(vb_env_t *env, vb_error_t *err)
 {
 	const vb_env_ops_t *o = env->ops;

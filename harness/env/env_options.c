@@ -27,6 +27,8 @@ static size_t built_for;	    /* vb_env_count() when built; 0: not built */
 static char variants[VARIANTS_MAX][40]; /* "container:nat": a network mode's instances */
 static size_t nvariants;
 static char mode_names[256];            /* "bridge, nat, ...": every backend's modes */
+static char targets[VARIANTS_MAX][64];  /* "ssh:vbox1": targets --env named */
+static size_t ntargets;
 
 /* @name as registered: a backend's, or one of its network modes' "NAME:MODE"
  * (its first mode's is the backend's own name). */
@@ -36,6 +38,18 @@ static const char *env_find(const char *name)
 	const vb_env_ops_t *o = vb_env_find_mode(name, &mode);
 	size_t i;
 
+	char target[VB_ENV_TARGET_MAX];
+
+	if (!o && vb_env_find_target(name, target, sizeof(target))) {
+		/* NAME:TARGET, kept here for the configuration (--env's strings are not) */
+		for (i = 0; i < ntargets; i++)
+			if (!strcmp(targets[i], name))
+				return targets[i];
+		if (ntargets == VARIANTS_MAX)
+			return NULL;
+		snprintf(targets[ntargets], sizeof(targets[0]), "%s", name);
+		return targets[ntargets++];
+	}
 	if (!o || !mode)
 		return o ? o->name : NULL;
 	for (i = 0; i < nvariants; i++)

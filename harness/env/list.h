@@ -20,6 +20,7 @@
 	X(podman)    \
 	X(gvisor)    \
 	X(hosted)    \
-	X(kvm)
+	X(kvm)       \
+	X(ssh)
 
 #endif

@@ -73,6 +73,15 @@ int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 
 		if (m) /* as used (the OCI runtime picked) */
 			json_object_set_new(rec, "mechanism", json_string(m));
+		/* what this instance is, when it says more than its table (a
+		 * remote machine: the hypervisor the user described) */
+		if (json_is_string(json_object_get(c, "type")))
+			json_object_set(rec, "type", json_object_get(c, "type"));
+		if (json_is_object(json_object_get(c, "class")))
+			json_object_set(rec, "class", json_object_get(c, "class"));
+		if (json_is_string(json_object_get(c, "warning")))
+			json_array_append(json_object_get(st->doc, "warnings"),
+					  json_object_get(c, "warning"));
 		json_object_set_new(rec, "config", c);
 	}
 	return 0;
@@ -95,27 +104,47 @@ static int net_selected(const vb_run_cfg_t *cfg, const char *mode)
 	return cfg->net_all;
 }
 
-static void list_add(run_state_t *st, const vb_env_ops_t *o, const char *mode)
+static void list_add(run_state_t *st, const vb_env_ops_t *o, const char *mode, const char *target)
 {
 	size_t i;
+	char name[40];
 
+	if (target && target[0])
+		snprintf(name, sizeof(name), "%s:%s", o->name, target);
+	else
+		vb_env_mode_name(o, mode, name, sizeof(name));
 	for (i = 0; i < st->nenvs; i++)
-		if (st->ops[i] == o && st->mode[i] == mode)
+		if (!strcmp(st->name[i], name))
 			return;
 	if (st->nenvs == VB_MAX_ENVS) {
-		fprintf(stderr, "vbench: %s%s%s left out: %d environments at most in one run\n",
-			o->name, mode ? ":" : "", mode ?: "", VB_MAX_ENVS);
+		fprintf(stderr, "vbench: %s left out: %d environments at most in one run\n", name,
+			VB_MAX_ENVS);
 		return;
 	}
 	st->ops[st->nenvs] = o;
 	st->mode[st->nenvs] = mode;
-	vb_env_mode_name(o, mode, st->name[st->nenvs], sizeof(st->name[0]));
+	snprintf(st->target[st->nenvs], sizeof(st->target[0]), "%s", target ? target : "");
+	snprintf(st->name[st->nenvs], sizeof(st->name[0]), "%s", name);
 	st->nenvs++;
+}
+
+/* --all and a backend with targets: each of them (the remotes file's
+ * machines), or its plain name, which says what it needs. */
+static void list_targets(run_state_t *st, const vb_env_ops_t *o)
+{
+	char names[VB_MAX_ENVS][VB_ENV_TARGET_MAX];
+	size_t n = o->targets ? o->targets(st->cfg, names, VB_MAX_ENVS) : 0, k;
+
+	for (k = 0; k < n; k++)
+		list_add(st, o, NULL, names[k]);
+	if (!n)
+		list_add(st, o, NULL, NULL);
 }
 
 void vb_run_env_list(run_state_t *st)
 {
 	const vb_run_cfg_t *cfg = st->cfg;
+	char target[VB_ENV_TARGET_MAX];
 	const vb_env_ops_t *o;
 	const char *mode;
 	size_t i, k;
@@ -123,16 +152,23 @@ void vb_run_env_list(run_state_t *st)
 	st->nenvs = 0;
 	for (i = 0; i < vb_env_count() || i < cfg->nenvs; i++) {
 		mode = NULL;
+		target[0] = '\0';
 		if (cfg->all_envs)
 			o = i < vb_env_count() ? vb_env_at(i) : NULL;
-		else
-			o = i < cfg->nenvs ? vb_env_find_mode(cfg->env_names[i], &mode) : NULL;
+		else if (i < cfg->nenvs && !(o = vb_env_find_mode(cfg->env_names[i], &mode)))
+			o = vb_env_find_target(cfg->env_names[i], target, sizeof(target));
+		else if (i >= cfg->nenvs)
+			o = NULL;
 		if (!o)
 			continue;
-		list_add(st, o, mode);
+		if (cfg->all_envs && (o->caps & VB_ENV_TARGETS)) {
+			list_targets(st, o);
+			continue;
+		}
+		list_add(st, o, mode, target);
 		for (k = 1; !mode && vb_run_cfg_selects(cfg, VB_W_NET) && o->net_modes && o->net_modes[0] && o->net_modes[k]; k++)
 			if (net_selected(cfg, o->net_modes[k]))
-				list_add(st, o, o->net_modes[k]);
+				list_add(st, o, o->net_modes[k], NULL);
 	}
 }
 
@@ -140,6 +176,7 @@ void vb_run_env_init(run_state_t *st, size_t i)
 {
 	vb_env_init(&st->envs[i], st->ops[i], st->cfg, "");
 	vb_env_set_net_mode(&st->envs[i], st->mode[i], NULL); /* one of its table's */
+	vb_env_set_target(&st->envs[i], st->target[i]);
 }
 
 int vb_run_env_is_mode(const run_state_t *st, size_t i)

@@ -28,6 +28,7 @@ typedef struct run_state {
 	const vb_env_ops_t *ops[VB_MAX_ENVS]; /* every environment of the run, in order */
 	const char *mode[VB_MAX_ENVS];  /* its network mode (env.h net_modes), NULL: the first */
 	char name[VB_MAX_ENVS][40];     /* its name: the backend's, or "NAME:MODE" */
+	char target[VB_MAX_ENVS][VB_ENV_TARGET_MAX]; /* VB_ENV_TARGETS: "NAME:TARGET"'s target */
 	vb_env_t envs[VB_MAX_ENVS];     /* their instances (same index) */
 	json_t *env_rec[VB_MAX_ENVS];   /* their records in run.json (borrowed) */
 	int need[VB_MAX_ENVS];          /* slots left to measure: start it */
