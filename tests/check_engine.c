@@ -158,7 +158,7 @@ END_TEST
 START_TEST(test_engines_unavailable)
 {
 	static char out[1 << 16];
-	char dir[PATH_MAX], host[PATH_MAX + 16], *line, *nl;
+	char dir[PATH_MAX], host[PATH_MAX + 16], path[PATH_MAX], *line, *nl;
 	char *list[] = { vbench, "list", NULL };
 	char *only[] = { vbench, "run", "--env", "docker", "--workload", "cpu.syscall", "--profile",
 			 "test", "--quiet", "--out", dir, NULL };
@@ -178,7 +178,7 @@ START_TEST(test_engines_unavailable)
 		*nl = '\0';
 	ck_assert_msg(strstr(line, "unavailable: docker engine does not answer"), "%s", line);
 	ck_assert_msg(strstr(line, "nobody.sock"), "the client's own words: %s", line);
-	if (access("/usr/bin/dockerd", X_OK) == 0)
+	if (vb_proc_which("dockerd", path, sizeof(path)) == 0)
 		ck_assert_msg(strstr(line, "scripts/dockerd.sh start") &&
 				      strstr(line, "export DOCKER_HOST="),
 			      "how to start one: %s", line);

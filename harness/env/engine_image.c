@@ -162,7 +162,9 @@ int vb_engine_info(const vb_engine_desc_t *d, vb_engine_info_t *in, vb_error_t *
 			     d->name, in->path, e.msg);
 	if (rc != 0) {
 		free(out);
-		if (rc > 0 || (err && err->code == VB_EUNAVAIL))
+		/* how to start one, when it is a daemon that does not answer */
+		if (err && (rc < 0 ? e.code == VB_ETIMEOUT
+				   : strstr(err->msg, "Cannot connect") != NULL))
 			start_hint(d, err);
 		return -1;
 	}

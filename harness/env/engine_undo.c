@@ -44,6 +44,15 @@ void vb_engine_remove(void *arg)
 	vb_engine_monitor_gone(p, 3000);
 }
 
+/* A DOCKER_HOST vbench records and passes on: a unix socket by a plain
+ * absolute path (letters, digits, "/._-"). */
+static int docker_host_ok(const char *h)
+{
+	return h && !strncmp(h, "unix:///", 8) && strlen(h) < 200 && !strstr(h, "..") &&
+	       strspn(h + 7, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-") ==
+		       strlen(h + 7);
+}
+
 /* What `vbench clean` needs to remove the container after a kill: the engine
  * by name (clean finds its client again, never a path from the marker) and
  * the container's name.  conmon/containerd-shim keep a container running
@@ -51,9 +60,13 @@ void vb_engine_remove(void *arg)
 json_t *vb_engine_undo_record(const engine_priv_t *p)
 {
 	json_t *r = json_pack("{s:s,s:s,s:s}", "undo", "engine", "engine", p->d->name, "id", p->name);
+	const char *host = getenv("DOCKER_HOST");
 
 	if (r && p->net.up) /* its network in a private namespace: removed from there */
 		json_object_set_new(r, "netns", json_string("private"));
+	/* a daemon of its own (scripts/dockerd.sh): clean must ask that one */
+	if (r && p->d->has_daemon && docker_host_ok(host))
+		json_object_set_new(r, "docker_host", json_string(host));
 	return r;
 }
 
@@ -89,8 +102,9 @@ static void monitor_netns(const char *engine, const char *id, int *fd)
 int vb_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 {
 	const char *en = json_string_value(json_object_get(rec, "engine"));
-	const char *id = json_string_value(json_object_get(rec, "id"));
+	const char *id = json_string_value(json_object_get(rec, "id")), *host;
 	const vb_engine_desc_t *d = NULL;
+	char *saved;
 	char prefix[64], path[PATH_MAX];
 	char *argv[8] = { path, NULL };
 	vb_proc_opts_t o = { .timeout_ms = VB_ENGINE_TIMEOUT_MS };
@@ -126,7 +140,19 @@ int vb_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 			o.hook_arg = &ns;
 		}
 	}
+	/* the daemon the run used (its DOCKER_HOST), else the default one */
+	host = json_string_value(json_object_get(rec, "docker_host"));
+	saved = getenv("DOCKER_HOST") ? strdup(getenv("DOCKER_HOST")) : NULL;
+	if (d->has_daemon && docker_host_ok(host))
+		setenv("DOCKER_HOST", host, 1);
+	else if (d->has_daemon)
+		unsetenv("DOCKER_HOST");
 	rc = vb_proc_run_quiet(argv, &o);
+	if (saved)
+		setenv("DOCKER_HOST", saved, 1);
+	else
+		unsetenv("DOCKER_HOST");
+	free(saved);
 	if (ns >= 0)
 		close(ns);
 	snprintf(msg, len, "%s container %s (`%s rm -f`%s)", d->name, id, d->name,
