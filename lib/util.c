@@ -488,3 +488,15 @@ uint64_t vb_rand64(uint64_t *state)
 	*state = x;
 	return x * 0x2545F4914F6CDD1Dull;
 }
+
+char *vb_argv_join(char *const *argv, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; argv[i] && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? " " : "", argv[i]);
+	return buf;
+}

@@ -71,6 +71,10 @@ char *vb_read_fd(int fd, size_t max, unsigned opts, size_t *lenp, const char *wh
  */
 char *vb_read_file(const char *path, size_t max, int chomp, vb_error_t *err);
 
+/* The NULL-terminated @argv joined by spaces into @buf (cut to @len), the
+ * command line as run.json records it.  Returns @buf. */
+char *vb_argv_join(char *const *argv, char *buf, size_t len);
+
 /*
  * This process's command line, /proc/self/cmdline: its arguments, each
  * followed by a NUL, into @buf (at most @len - 1 bytes, the rest cut;

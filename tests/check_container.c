@@ -485,27 +485,7 @@ END_TEST
 /* Why the container environment cannot run here, or NULL. */
 static const char *cannot_run(char *why, size_t len)
 {
-	const vb_env_ops_t *ops = vb_env_find("container");
-	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
-	vb_error_t err;
-	int rc;
-
-	ck_assert_ptr_nonnull(ops);
-	ck_assert_ptr_nonnull(cfg);
-	ck_assert_int_eq(vb_env_check(ops, &err), 0);
-	if (geteuid() != 0) {
-		free(cfg);
-		snprintf(why, len, "not root (the container environment creates cgroups)");
-		return why;
-	}
-	vb_run_cfg_init(cfg);
-	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s", agent);
-	rc = vb_env_probe(ops, cfg, &err);
-	free(cfg);
-	if (rc == 0)
-		return NULL;
-	snprintf(why, len, "%s", err.msg);
-	return why;
+	return vb_test_env_unavailable("container", why, len);
 }
 
 START_TEST(test_container_run)

@@ -317,27 +317,8 @@ END_TEST
 /* Why `oci` cannot run here (with @runtime, "" = default), or NULL. */
 static const char *cannot_run(const char *runtime, char *why, size_t len)
 {
-	const vb_env_ops_t *ops = vb_env_find("oci");
-	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
-	vb_error_t err;
-	int rc;
-
-	ck_assert_ptr_nonnull(cfg);
-	if (geteuid() != 0) {
-		free(cfg);
-		snprintf(why, len, "not root (the oci environment creates cgroups)");
-		return why;
-	}
-	vb_run_cfg_init(cfg);
-	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s", agent);
-	if (runtime[0])
-		ck_assert_int_eq(vb_env_conf_set(cfg, "--runtime", runtime, &err), 0);
-	rc = vb_env_probe(ops, cfg, &err);
-	free(cfg);
-	if (rc == 0)
-		return NULL;
-	snprintf(why, len, "%s", err.msg);
-	return why;
+	return vb_test_env_unavailable_with("oci", runtime[0] ? "--runtime" : NULL, runtime, why,
+					    len);
 }
 
 /* One full run with @runtime; @workloads; every check on the result. */

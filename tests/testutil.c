@@ -599,17 +599,28 @@ void vb_test_chromium_dom(const char *tmpdir, const char *url, int width, char *
 
 const char *vb_test_env_unavailable(const char *env, char *why, size_t len)
 {
+	return vb_test_env_unavailable_with(env, NULL, NULL, why, len);
+}
+
+const char *vb_test_env_unavailable_with(const char *env, const char *opt, const char *value,
+					 char *why, size_t len)
+{
 	const vb_env_ops_t *ops = vb_env_find(env);
 	vb_run_cfg_t *cfg;
 	vb_error_t err;
 	int rc;
 
 	ck_assert_msg(ops != NULL, "no environment '%s'", env);
+	ck_assert_int_eq(vb_env_check(ops, &err), 0);
+	if (geteuid() != 0 && (ops->caps & VB_ENV_NEEDS_ROOT))
+		return snprintf(why, len, "not root (the %s environment needs it)", env), why;
 	cfg = calloc(1, sizeof(*cfg));
 	ck_assert_ptr_nonnull(cfg);
 	vb_run_cfg_init(cfg);
 	snprintf(cfg->agent_path, sizeof(cfg->agent_path), "%s/workloads/vbench-agent",
 		 vb_test_bindir());
+	if (opt)
+		ck_assert_int_eq(vb_env_conf_set(cfg, opt, value, &err), 0);
 	vb_error_clear(&err);
 	rc = vb_env_probe(ops, cfg, &err);
 	free(cfg);

@@ -92,6 +92,9 @@ const char *vb_test_fake_agent(char *buf, size_t len);
  * it can.  For the tests that skip an environment the machine lacks.
  */
 const char *vb_test_env_unavailable(const char *env, char *why, size_t len);
+/* The same with its option @opt set to @value first (NULL: none). */
+const char *vb_test_env_unavailable_with(const char *env, const char *opt, const char *value,
+					 char *why, size_t len);
 
 /* Start @argv in the background, output discarded, "K=V" @env_kv set. */
 pid_t vb_test_spawn(char *const argv[], const char *env_kv);

@@ -320,8 +320,6 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *er
 {
 	static char buf[8][PATH_MAX * 2];
 	char *argv[ENGINE_MAX_ARGS];
-	int n = run_argv(env, p, with_caps, argv, buf), i;
-	size_t off;
 	vb_spawn_t sp = {
 		.argv = argv,
 		.stderr_path = p->log,
@@ -341,9 +339,8 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *er
 		sp.hook_arg = &p->net.client_ns;
 	}
 
-	for (i = 0, off = 0; i < n && off < sizeof(p->command); i++)
-		off += (size_t)snprintf(p->command + off, sizeof(p->command) - off, "%s%s",
-					i ? " " : "", argv[i]);
+	run_argv(env, p, with_caps, argv, buf);
+	vb_argv_join(argv, p->command, sizeof(p->command));
 	env->launch_ns = vb_now_ns();
 	if (vb_chan_spawn(&env->chan, p->d->name, &sp, err) < 0)
 		return vb_error_prefix(err, "%s: start %s run", p->d->name, p->d->name);

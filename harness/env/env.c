@@ -351,6 +351,13 @@ int vb_env_check(const vb_env_ops_t *o, vb_error_t *err)
 	if ((why = net_modes_problem(o)) != NULL)
 		return vb_error_set(err, VB_EUSAGE, 0, "environment %s: network modes: %s", o->name,
 				    why);
+	if (o->not_run && (!o->not_run_why || !o->not_run_why[0]))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "environment %s: workloads it does not run need the reason",
+				    o->name);
+	if (o->targets && !(o->caps & VB_ENV_TARGETS))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "environment %s: a targets hook without VB_ENV_TARGETS", o->name);
 	return 0;
 }
 

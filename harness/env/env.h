@@ -381,6 +381,15 @@ json_t *vb_env_call(vb_env_t *env, const json_t *req, int timeout_ms, vb_error_t
  * checked (vb_agent_check_ready), into env->ready and env->ready_ns. */
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
 
+/*
+ * vb_env_wait_ready for an agent behind a launcher (env->chan.pid: a
+ * runtime, ssh): when no ready message comes and the launcher exited
+ * within @reap_ms, -1 with @err (VB_EUNAVAIL) "@what exited N: " and the
+ * last line of its log @log ("(nothing in its log)"), the launcher reaped.
+ */
+int vb_env_wait_launched(vb_env_t *env, const char *what, const char *log, int reap_ms,
+			 vb_error_t *err);
+
 /* The stop timeout of @env's run in ms (--stop-timeout; at most
  * VB_ENV_STOP_INTERRUPTED_MS once the run is interrupted), at most @cap_ms
  * when @cap_ms > 0. */

@@ -349,8 +349,10 @@ static int gv_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 	if (!id || strncmp(id, idp, strlen(idp)) || strchr(id, '/') || strlen(id) >= 64)
 		return snprintf(msg, len, "gvisor sandbox %s: the id is not %s...",
 				id ? id : "(none)", idp), -1;
+	/* mkdtemp's six letters and digits, then /state: nothing else */
 	if (!root || strncmp(root, rootp, rl) || strlen(root) != rl + 6 + 6 ||
-	    strchr(root + rl, '.') || strcmp(root + rl + 6, "/state"))
+	    strspn(root + rl, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != 6 ||
+	    strcmp(root + rl + 6, "/state"))
 		return snprintf(msg, len, "gvisor sandbox %s: the state root %s is not %sXXXXXX/state",
 				id, root ? root : "(none)", rootp), -1;
 	snprintf(path, sizeof(path), "%.*s", (int)(rl + 6), root);
@@ -376,7 +378,9 @@ static int gv_prepare(vb_env_t *env, vb_error_t *err)
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "gvisor state");
 	env->priv = p;
-	if (find_runsc(&p->rs, cfg, err) < 0)
+	if (have_last_probe && last_probe.platform[0]) /* this run's probe: no second KVM test */
+		p->rs = last_probe;
+	else if (find_runsc(&p->rs, cfg, err) < 0)
 		return vb_error_prefix(err, "gvisor");
 	snprintf(p->id, sizeof(p->id), "vbench-%s-gvisor%s", vb_marker_run_id(), env->inst);
 	snprintf(p->bundle, sizeof(p->bundle), "/var/tmp/vbench-gvisor-%s-XXXXXX",
@@ -426,8 +430,7 @@ static int gv_start(vb_env_t *env, vb_error_t *err)
 	char platform[32];
 	char *argv[12];
 	json_t *undo;
-	int n = 0, i;
-	size_t off;
+	int n = 0;
 	vb_spawn_t sp = {
 		.argv = argv,
 		.cg = env->have_cg ? &env->cg : NULL, /* the whole sandbox in the allocation */
@@ -446,9 +449,7 @@ static int gv_start(vb_env_t *env, vb_error_t *err)
 	argv[n++] = p->bundle;
 	argv[n++] = p->id;
 	argv[n] = NULL;
-	for (i = 0, off = 0; i < n && off < sizeof(p->command); i++)
-		off += (size_t)snprintf(p->command + off, sizeof(p->command) - off, "%s%s",
-					i ? " " : "", argv[i]);
+	vb_argv_join(argv, p->command, sizeof(p->command));
 	env->launch_ns = vb_now_ns();
 	if (vb_chan_spawn(&env->chan, "gvisor", &sp, err) < 0)
 		return vb_error_prefix(err, "gvisor: start runsc");
@@ -461,25 +462,8 @@ static int gv_start(vb_env_t *env, vb_error_t *err)
 /* The agent's ready message; runsc that refused exits, its stderr says why. */
 static int gv_ready(vb_env_t *env, vb_error_t *err)
 {
-	gv_priv_t *p = env->priv;
-	char line[600], *s;
-	int st = 0;
-
-	if (vb_env_wait_ready(env, err) == 0)
-		return 0;
-	if (err && err->code == VB_EINTR)
-		return -1;
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 2000, &st)) {
-		vb_undo_forget(env->chan.res);
-		env->chan.pid = 0;
-		s = vb_read_file(p->log, 1 << 16, 1, NULL);
-		vb_text_last_line(s, line, sizeof(line));
-		free(s);
-		return vb_error_set(err, VB_EUNAVAIL, 0, "gvisor: `runsc run` exited %d: %s",
-				    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
-				    line[0] ? line : "(nothing on its stderr)");
-	}
-	return -1;
+	return vb_env_wait_launched(env, "gvisor: `runsc run`", ((gv_priv_t *)env->priv)->log,
+				    2000, err);
 }
 
 static int gv_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)

@@ -456,23 +456,13 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 
 /* ==== start, stop ======================================================== */
 
-/* The runtime's own last word (its --log, and our namespace set-up's). */
-static void runtime_said(const oci_priv_t *p, char *line, size_t len)
-{
-	char *s = vb_read_file(p->log, 1 << 16, 1, NULL);
-
-	vb_text_last_line(s, line, len);
-	free(s);
-}
-
 static int oci_start(vb_env_t *env, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
 	char logopt[PATH_MAX + 8];
 	char *argv[10];
 	json_t *undo;
-	int n = 0, i, rc;
-	size_t off;
+	int n = 0, rc;
 	vb_spawn_t sp = {
 		.argv = argv,
 		/* runc places the container itself (and could not remove the
@@ -494,9 +484,7 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	argv[n++] = p->bundle;
 	argv[n++] = p->id;
 	argv[n] = NULL;
-	for (i = 0, off = 0; i < n && off < sizeof(p->command); i++)
-		off += (size_t)snprintf(p->command + off, sizeof(p->command) - off, "%s%s",
-					i ? " " : "", argv[i]);
+	vb_argv_join(argv, p->command, sizeof(p->command));
 	p->ns.msgfd = open(p->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	env->launch_ns = vb_now_ns();
 	rc = vb_chan_spawn(&env->chan, "oci", &sp, err);
@@ -516,23 +504,10 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 static int oci_ready(vb_env_t *env, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
-	char line[600];
-	int st = 0;
+	char what[64];
 
-	if (vb_env_wait_ready(env, err) == 0)
-		return 0;
-	if (err && err->code == VB_EINTR)
-		return -1;
-	/* A runtime that refused exits at once: its log says why. */
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 500, &st)) {
-		vb_undo_forget(env->chan.res);
-		env->chan.pid = 0;
-		runtime_said(p, line, sizeof(line));
-		return vb_error_set(err, VB_EUNAVAIL, 0, "oci: `%s run` exited %d: %s", p->runtime,
-				    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
-				    line[0] ? line : "(nothing in its log)");
-	}
-	return -1;
+	snprintf(what, sizeof(what), "oci: `%s run`", p->runtime);
+	return vb_env_wait_launched(env, what, p->log, 500, err);
 }
 
 /* The bundle (the stop, `RUNTIME delete -f` when the runtime did not exit

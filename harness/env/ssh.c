@@ -522,25 +522,10 @@ static int ssh_start(vb_env_t *env, vb_error_t *err)
 static int ssh_ready(vb_env_t *env, vb_error_t *err)
 {
 	ssh_priv_t *p = env->priv;
-	char line[600], *s;
-	int st = 0;
+	char what[320];
 
-	if (vb_env_wait_ready(env, err) == 0)
-		return 0;
-	if (err && err->code == VB_EINTR)
-		return -1;
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, 2000, &st)) {
-		vb_undo_forget(env->chan.res);
-		env->chan.pid = 0;
-		s = vb_read_file(p->log, 1 << 16, 1, NULL);
-		vb_text_last_line(s, line, sizeof(line));
-		free(s);
-		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: %s: ssh exited %d: %s", env->name,
-				    p->peer.address,
-				    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
-				    line[0] ? line : "(nothing on its stderr)");
-	}
-	return -1;
+	snprintf(what, sizeof(what), "%s: %s: ssh", env->name, p->peer.address);
+	return vb_env_wait_launched(env, what, p->log, 2000, err);
 }
 
 /* The request as the remote must receive it: its own scratch directory,

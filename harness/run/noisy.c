@@ -364,6 +364,14 @@ fail:
 
 /* ---- per environment -------------------------------------------------- */
 
+/* Whether @ops cannot measure the victim or the aggressor of @k. */
+static int not_run(const vb_env_ops_t *ops, const struct nkind *k)
+{
+	const vb_workload_t *v = vb_workload_find(k->victim), *a = vb_workload_find(k->aggressor);
+
+	return (v && (v->flags & ops->not_run)) || (a && (a->flags & ops->not_run));
+}
+
 static void noisy_env(const vb_run_cfg_t *cfg, const vb_env_ops_t *ops, json_t *rec)
 {
 	vb_inst_t v, a;
@@ -387,6 +395,15 @@ static void noisy_env(const vb_run_cfg_t *cfg, const vb_env_ops_t *ops, json_t *
 	for (i = 0; i < VB_ARRAY_SIZE(kinds) && !vb_undo_interrupted(); i++) {
 		if (!(cfg->noisy & kinds[i].bit))
 			continue;
+		if (not_run(ops, &kinds[i])) { /* its backend cannot measure them */
+			json_array_append_new(pairs, json_pack("{s:s,s:s,s:s,s:s}", "kind",
+							       kinds[i].name, "victim_workload",
+							       kinds[i].victim, "aggressor",
+							       kinds[i].aggressor, "error",
+							       ops->not_run_why));
+			say(cfg, "%s %s: not run: %s", ops->name, kinds[i].name, ops->not_run_why);
+			continue;
+		}
 		p = noisy_pair(cfg, ops->name, &kinds[i], &v, &a);
 		json_array_append_new(pairs, p);
 		sd = json_object_get(p, "slowdown");

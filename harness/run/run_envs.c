@@ -337,10 +337,8 @@ void vb_run_not_run(run_state_t *st)
 			continue;
 		names = json_array();
 		for (w = 0; w < st->cfg->nwl; w++)
-			if ((st->cfg->wl[w]->flags & o->not_run) && !st->stop[i][w]) {
-				st->stop[i][w] = "unsupported"; /* never scheduled */
+			if (st->stop[i][w] == vb_run_stop_unsupported)
 				json_array_append_new(names, json_string(st->cfg->wl[w]->name));
-			}
 		if (!json_array_size(names)) {
 			json_decref(names);
 			continue;

@@ -91,8 +91,8 @@ void vb_run_record_stop(run_state_t *st, size_t i);
  * workload selected. */
 void vb_run_net_paths(run_state_t *st);
 /* The workloads each started environment does not run (vb_env_ops_t
- * not_run): their pairs stopped as "unsupported", "not_run" in its record
- * with the reason, said once. */
+ * not_run, stopped when the schedule was planned): "not_run" in its
+ * record with the reason, said once. */
 void vb_run_not_run(run_state_t *st);
 /* The bare environment used to calibrate, started for it if needed. */
 vb_env_t *vb_run_calibration_env(run_state_t *st, vb_error_t *err);
@@ -102,6 +102,8 @@ void vb_run_check_final_clocksource(run_state_t *st, size_t i);
 /* ---- run_reps.c ---- */
 /* st->stop of a workload an instance of another network mode does not run. */
 extern const char vb_run_stop_mode[];
+/* ... and of one its backend cannot measure (vb_env_ops_t.not_run). */
+extern const char vb_run_stop_unsupported[];
 
 /* Build the schedule and, for a resumed run, mark what is recorded; 0 or -1. */
 int vb_run_plan_schedule(run_state_t *st, vb_error_t *err);

@@ -372,11 +372,14 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 			return -1;
 		st->recorded = (size_t)got;
 	}
-	/* an instance of another network mode runs the network workloads only */
+	/* an instance of another network mode runs the network workloads only;
+	 * what a backend cannot measure is never run (vb_run_not_run says so) */
 	for (i = 0; i < st->nenvs; i++)
-		for (k = 0; vb_run_env_is_mode(st, i) && k < st->cfg->nwl; k++)
-			if (!(st->cfg->wl[k]->flags & VB_W_NET))
+		for (k = 0; k < st->cfg->nwl; k++)
+			if (vb_run_env_is_mode(st, i) && !(st->cfg->wl[k]->flags & VB_W_NET))
 				st->stop[i][k] = vb_run_stop_mode;
+			else if (st->cfg->wl[k]->flags & st->ops[i]->not_run)
+				st->stop[i][k] = vb_run_stop_unsupported;
 	for (k = 0; k < st->nslots; k++)
 		if (!st->done[k] && !st->stop[st->order[k].env][st->order[k].wl])
 			st->need[st->order[k].env] = 1;
@@ -384,6 +387,7 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 }
 
 const char vb_run_stop_mode[] = "another network mode's instance: network workloads only";
+const char vb_run_stop_unsupported[] = "unsupported";
 
 static int runnable(const run_state_t *st, size_t k)
 {
