@@ -232,6 +232,8 @@ TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_gvisor.c
 TEST_SRCS += tests/check_inifile.c
+TEST_SRCS += tests/check_ssh.c
+TEST_SRCS += tests/testssh.c
 TEST_SRCS += tests/check_engine.c
 TEST_SRCS += tests/check_vm_kvmprobe.c
 TEST_SRCS += tests/check_vm_qemu.c
@@ -364,7 +366,7 @@ deps:
 # present), and the application workloads' programs (redis-server with its
 # service neither started nor enabled).
 test-deps:
-	scripts/install-deps.sh engines apps
+	scripts/install-deps.sh engines apps remote
 
 run: deps all
 	./$(VBENCH) run --all --profile quick

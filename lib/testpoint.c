@@ -11,7 +11,7 @@
 static struct {
 	int parsed;
 	char point[32];
-	char env[32];
+	char env[48];
 	unsigned long nth;
 	unsigned long seen;
 } tp;
@@ -28,8 +28,10 @@ static void parse(void)
 	env = strchr(buf, ':');
 	if (env) {
 		*env++ = '\0';
-		nth = strchr(env, ':');
-		if (nth) {
+		/* N is the last part when it is a number: ENV may hold colons
+		 * itself (container:nat, ssh:lab) */
+		nth = strrchr(env, ':');
+		if (nth && nth[1] && strspn(nth + 1, "0123456789") == strlen(nth + 1)) {
 			*nth++ = '\0';
 			tp.nth = strtoul(nth, NULL, 10);
 		}

@@ -45,6 +45,7 @@
 	X(engine)      \
 	X(gvisor)      \
 	X(inifile)     \
+	X(ssh)         \
 	X(vm_kvmprobe) \
 	X(vm_qemu)     \
 	X(kmod)        \
