@@ -420,27 +420,14 @@ static int engine_stop(vb_env_t *env, vb_error_t *err)
 	return 0;
 }
 
-/* The engine's stderr (and the agent's) into the run's agent log (@to: its
- * descriptor, opened safely; -1: none). */
-static void keep_log(const engine_priv_t *p, int to)
-{
-	char *s = p->log[0] && to >= 0 ? vb_read_file(p->log, 1 << 20, 0, NULL) : NULL;
-	ssize_t w;
-
-	if (s && s[0]) {
-		w = write(to, s, strlen(s));
-		(void)w;
-	}
-	free(s);
-}
-
 static void engine_cleanup(vb_env_t *env)
 {
 	engine_priv_t *p = env->priv;
 
 	if (!p)
 		return;
-	keep_log(p, env->cfg->log_fd);
+	if (p->log[0])
+		vb_env_keep_log(env, p->log); /* the engine's stderr (and the agent's) */
 	if (p->dir_res)
 		vb_undo_release(p->dir_res);
 	vb_netpath_down(&p->net);

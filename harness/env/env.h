@@ -316,6 +316,10 @@ void vb_env_init(vb_env_t *env, const vb_env_ops_t *ops, const struct vb_run_cfg
  * mode its backend does not have. */
 int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err);
 
+/* Append the file @path (a launcher's stderr: a runtime's, ssh's) to the
+ * run's agent log, cfg->log_fd (none: nothing). */
+void vb_env_keep_log(const vb_env_t *env, const char *path);
+
 /* Make @env (just vb_env_init'ed) the instance of target @target
  * ("NAME:TARGET"); "" or NULL: none. */
 void vb_env_set_target(vb_env_t *env, const char *target);

@@ -89,6 +89,18 @@ int vb_env_wait_launched(vb_env_t *env, const char *what, const char *log, int r
 	return -1;
 }
 
+void vb_env_keep_log(const vb_env_t *env, const char *path)
+{
+	char *s = env->cfg->log_fd >= 0 ? vb_read_file(path, 1 << 20, 0, NULL) : NULL;
+	ssize_t w;
+
+	if (s && s[0]) {
+		w = write(env->cfg->log_fd, s, strlen(s));
+		(void)w;
+	}
+	free(s);
+}
+
 void vb_env_set_target(vb_env_t *env, const char *target)
 {
 	if (!target || !target[0])

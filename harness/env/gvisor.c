@@ -479,17 +479,11 @@ static int gv_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 static void gv_cleanup(vb_env_t *env)
 {
 	gv_priv_t *p = env->priv;
-	char *s;
-	ssize_t w;
 
 	if (!p)
 		return;
-	s = p->bundle[0] && env->cfg->log_fd >= 0 ? vb_read_file(p->log, 1 << 20, 1, NULL) : NULL;
-	if (s && s[0]) {
-		w = write(env->cfg->log_fd, s, strlen(s));
-		(void)w;
-	}
-	free(s);
+	if (p->bundle[0])
+		vb_env_keep_log(env, p->log);
 	if (p->have_rootfs)
 		vb_rootfs_destroy(&p->rootfs);
 	if (p->bundle_res)

@@ -565,17 +565,11 @@ static int ssh_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 static void ssh_cleanup(vb_env_t *env)
 {
 	ssh_priv_t *p = env->priv;
-	char *s;
-	ssize_t w;
 
 	if (!p)
 		return;
-	s = p->local[0] && env->cfg->log_fd >= 0 ? vb_read_file(p->log, 1 << 20, 1, NULL) : NULL;
-	if (s && s[0]) {
-		w = write(env->cfg->log_fd, s, strlen(s));
-		(void)w;
-	}
-	free(s);
+	if (p->local[0])
+		vb_env_keep_log(env, p->log);
 	if (p->dir_res)
 		vb_undo_release(p->dir_res); /* rm -rf there */
 	if (p->local_res)
