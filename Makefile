@@ -92,6 +92,7 @@ LIB_SRCS += harness/env/oci_spec.c
 LIB_SRCS += harness/env/oci.c
 LIB_SRCS += harness/env/gvisor.c
 LIB_SRCS += harness/env/ssh.c
+LIB_SRCS += harness/env/ssh_peer.c
 LIB_SRCS += harness/env/ssh_remote.c
 LIB_SRCS += harness/env/engine_image.c
 LIB_SRCS += harness/env/engine.c

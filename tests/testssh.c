@@ -47,11 +47,39 @@ static char *slurp(const char *path)
 	return vb_read_file(path, 1 << 16, 0, NULL);
 }
 
+/* What could not be set up, into @why; everything made so far removed. */
+static int setup_failed(vb_testssh_t *t, char *why, size_t len, const char *what)
+{
+	snprintf(why, len, "%s", what);
+	vb_testssh_stop(t);
+	return -1;
+}
+
+/* X of a 10.252.X.0/29 no address of this host is in, or -1. */
+static int free_subnet(void)
+{
+	char path[PATH_MAX], out[1 << 16], net[32];
+	char *argv[] = { path, "-4", "-o", "addr", NULL };
+	vb_proc_opts_t o = { .timeout_ms = 10000 };
+	int k, sub;
+
+	if (vb_proc_which("ip", path, sizeof(path)) < 0 ||
+	    vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, NULL) != 0)
+		return -1;
+	for (k = 0; k < 200; k++) {
+		sub = 20 + (int)((getpid() + k) % 200);
+		snprintf(net, sizeof(net), " 10.252.%d.", sub);
+		if (!strstr(out, net))
+			return sub;
+	}
+	return -1;
+}
+
 int vb_testssh_start(vb_testssh_t *t, char *why, size_t len)
 {
 	char path[PATH_MAX], cfg[4096], net[32], hostpub[PATH_MAX], keyfile[PATH_MAX];
 	char pidfile[PATH_MAX], cidr[40], peer[16], *pub = NULL, *cpub = NULL, *other = NULL, *s;
-	int sub = 20 + (int)(getpid() % 200), i, rc;
+	int sub, i, rc;
 
 	memset(t, 0, sizeof(*t));
 	if (geteuid() != 0)
@@ -69,11 +97,15 @@ int vb_testssh_start(vb_testssh_t *t, char *why, size_t len)
 	snprintf(t->ns, sizeof(t->ns), "vbench-cktest-ssh-%d", (int)getpid());
 	snprintf(t->link, sizeof(t->link), "vbck%d", (int)(getpid() % 100000));
 	snprintf(peer, sizeof(peer), "vbcp%d", (int)(getpid() % 100000));
+	sub = free_subnet();
+	if (sub < 0)
+		return setup_failed(t, why, len, "no free 10.252.X.0/29 subnet");
 	snprintf(net, sizeof(net), "10.252.%d", sub);
 	snprintf(t->addr, sizeof(t->addr), "%s.2", net);
 	snprintf(t->unreachable, sizeof(t->unreachable), "%s.5", net);
 	snprintf(t->workdir, sizeof(t->workdir), "%s/remote", t->dir);
-	ck_assert_int_eq(mkdir(t->workdir, 0700), 0);
+	if (mkdir(t->workdir, 0700) < 0)
+		return setup_failed(t, why, len, "mkdir of the remote's work directory");
 	/* keys: the server's, the client's, another for the wrong known_hosts */
 	for (i = 0; i < 3; i++) {
 		static const char *const names[] = { "host_key", "client_key", "other_key" };
@@ -81,7 +113,8 @@ int vb_testssh_start(vb_testssh_t *t, char *why, size_t len)
 				       NULL };
 
 		snprintf(keyfile, sizeof(keyfile), "%s/%s", t->dir, names[i]);
-		ck_assert_int_eq(run(argv), 0);
+		if (run(argv) != 0)
+			return setup_failed(t, why, len, "ssh-keygen failed");
 	}
 	snprintf(t->key, sizeof(t->key), "%s/client_key", t->dir);
 	snprintf(hostpub, sizeof(hostpub), "%s/host_key.pub", t->dir);
@@ -90,10 +123,16 @@ int vb_testssh_start(vb_testssh_t *t, char *why, size_t len)
 	cpub = slurp(path);
 	snprintf(path, sizeof(path), "%s/other_key.pub", t->dir);
 	other = slurp(path);
-	ck_assert(pub && cpub && other);
+	if (!pub || !cpub || !other) {
+		free(pub);
+		free(cpub);
+		free(other);
+		return setup_failed(t, why, len, "the keys were not written");
+	}
 	put(t, "authorized_keys", cpub, path, sizeof(path));
 	chmod(path, 0600);
-	s = malloc(strlen(pub) + 64);
+	s = malloc(strlen(pub) + strlen(other) + 64);
+	ck_assert_ptr_nonnull(s);
 	sprintf(s, "%s %s", t->addr, pub);
 	put(t, "known_hosts", s, t->known, sizeof(t->known));
 	sprintf(s, "%s %s", t->addr, other);
@@ -135,19 +174,18 @@ int vb_testssh_start(vb_testssh_t *t, char *why, size_t len)
 		snprintf(cidr, sizeof(cidr), "%s.1/29", net);
 		snprintf(path, sizeof(path), "%s/29", t->addr);
 		if (run(add) != 0)
-			return snprintf(why, len, "ip netns add failed"), -1;
-		ck_assert_int_eq(run(pair), 0);
-		ck_assert_int_eq(run(move), 0);
-		ck_assert_int_eq(run(hostaddr), 0);
-		ck_assert_int_eq(run(hostup), 0);
-		ck_assert_int_eq(run(nsaddr), 0);
-		ck_assert_int_eq(run(nsup), 0);
-		ck_assert_int_eq(run(lo), 0);
+			return setup_failed(t, why, len, "ip netns add failed");
+		t->have_ns = 1;
+		if (run(pair) != 0)
+			return setup_failed(t, why, len, "ip link add (veth) failed");
+		t->have_link = 1;
+		if (run(move) || run(hostaddr) || run(hostup) || run(nsaddr) || run(nsup) || run(lo))
+			return setup_failed(t, why, len, "setting up the veth pair failed");
 	}
-	if (access("/run/sshd", F_OK) < 0) {
-		ck_assert_int_eq(mkdir("/run/sshd", 0755), 0);
-		t->made_run_sshd = 1;
-	}
+	/* sshd's privilege separation directory: the one its service would
+	 * make; made if missing and left (another sshd may need it meanwhile) */
+	if (access("/run/sshd", F_OK) < 0 && mkdir("/run/sshd", 0755) < 0)
+		return setup_failed(t, why, len, "mkdir /run/sshd");
 	{
 		char cfgpath[PATH_MAX], log[PATH_MAX];
 		const char *start[] = { "ip", "netns", "exec", t->ns, SSHD, "-f", cfgpath, "-E", log,
@@ -156,7 +194,8 @@ int vb_testssh_start(vb_testssh_t *t, char *why, size_t len)
 		snprintf(cfgpath, sizeof(cfgpath), "%s/sshd_config", t->dir);
 		snprintf(log, sizeof(log), "%s/sshd.log", t->dir);
 		rc = run(start);
-		ck_assert_msg(rc == 0, "sshd exited %d (see %s)", rc, log);
+		if (rc != 0)
+			return setup_failed(t, why, len, "sshd exited non-zero (see its log)");
 	}
 	for (i = 0; i < 100 && !t->sshd; i++) {
 		s = slurp(pidfile);
@@ -166,7 +205,8 @@ int vb_testssh_start(vb_testssh_t *t, char *why, size_t len)
 		if (!t->sshd)
 			usleep(50000);
 	}
-	ck_assert_msg(t->sshd > 0, "sshd wrote no pid file");
+	if (t->sshd <= 0)
+		return setup_failed(t, why, len, "sshd wrote no pid file");
 	return 0;
 }
 
@@ -194,6 +234,26 @@ int vb_testssh_left(const vb_testssh_t *t)
 	return vb_test_entries(t->workdir);
 }
 
+/* SIGKILL every process in the namespace (`ip netns pids`). */
+static void kill_in_ns(const vb_testssh_t *t)
+{
+	char path[PATH_MAX], out[8192], *p, *end;
+	char *argv[] = { path, "netns", "pids", (char *)t->ns, NULL };
+	vb_proc_opts_t o = { .timeout_ms = 10000 };
+	long pid;
+
+	if (vb_proc_which("ip", path, sizeof(path)) < 0 ||
+	    vb_proc_capture(argv, &o, out, sizeof(out), NULL, 0, NULL) != 0)
+		return;
+	for (p = out; *p; p = end) {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 1)
+			kill((pid_t)pid, SIGKILL);
+	}
+}
+
 void vb_testssh_stop(vb_testssh_t *t)
 {
 	const char *del[] = { "ip", "netns", "delete", t->ns, NULL };
@@ -207,11 +267,14 @@ void vb_testssh_stop(vb_testssh_t *t)
 		kill(t->sshd, SIGTERM);
 		for (i = 0; i < 100 && kill(t->sshd, 0) == 0; i++)
 			usleep(20000);
+		kill(t->sshd, SIGKILL);
 	}
-	run(link); /* also the peer, with it */
-	run(del);
-	if (t->made_run_sshd)
-		rmdir("/run/sshd");
+	if (t->have_ns)
+		kill_in_ns(t); /* sessions' children, an agent still running there */
+	if (t->have_link)
+		run(link); /* also the peer, with it */
+	if (t->have_ns)
+		run(del);
 	if (t->dir[0])
 		vb_rm_rf(t->dir);
 	t->up = 0;

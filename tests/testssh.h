@@ -25,7 +25,7 @@ typedef struct vb_testssh {
 	char workdir[PATH_MAX]; /* the remote's work directory: must end empty */
 	char remotes[PATH_MAX]; /* a remotes file with [lab] (good), [badkey], [nowhere] */
 	pid_t sshd;
-	int made_run_sshd;      /* /run/sshd made here (sshd's privilege separation) */
+	int have_ns, have_link; /* made: removed by vb_testssh_stop */
 	int up;
 } vb_testssh_t;
 

@@ -9,9 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +45,7 @@ typedef struct pstate {
 	int host_line;		/* line of [host], 0 if none */
 } pstate_t;
 
-/* Record the first error: "PATH:LINE: MESSAGE".  Returns 0 (inih: stop-worthy). */
+/* The first error, "PATH:LINE: MESSAGE" (core/inifile.h); 0 (inih: stop). */
 #define fail(s, line, ...) vb_inifile_fail(&(s)->f, (line), __VA_ARGS__)
 
 /* ---- values ---- */
@@ -416,12 +414,11 @@ static int check_service(pstate_t *s, const vb_plan_service_t *c)
 	return 1;
 }
 
-/* Read the plan file @path (at most MAX_PLAN_FILE bytes; a regular file:
- * a FIFO or a device is refused before it could block) into a malloc'ed
- * NUL-terminated buffer, its length in *@len.  NULL with @err (VB_EUSAGE). */
+/* The plan file @path (at most MAX_PLAN_FILE bytes, a regular file: a FIFO
+ * or a device is refused before it could block), or @text when given. */
 int vb_plan_parse(const char *path, const char *text, vb_plan_input_t *in, vb_error_t *err)
 {
-	pstate_t s = {.f = {.path = path, .header = header, .key = handler}, .in = in};
+	pstate_t s = {.f = {.header = header, .key = handler}, .in = in};
 	size_t i;
 
 	memset(in, 0, sizeof(*in));

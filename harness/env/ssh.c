@@ -47,7 +47,6 @@
 
 #define SSH_ASK_TIMEOUT_MS 30000  /* mkdir + tar, sha256sum, rm (on top of the connect) */
 #define SSH_RM_TIMEOUT_MS 15000
-#define SSH_MAX_ARGS 40
 #define SSH_MAX_FILES (VB_ROOTFS_MAX_LIBS + 2)
 
 /* ==== the backend's options ============================================= */
@@ -88,138 +87,6 @@ static const vb_env_options_t ssh_options = {
 	.conf_size = sizeof(ssh_conf_t),
 	.defaults = &ssh_defaults,
 };
-
-/* ==== the connection ===================================================== */
-
-/* What one remote needs to be reached, also by `vbench clean`. */
-typedef struct ssh_peer {
-	char ssh[PATH_MAX];   /* the OpenSSH client */
-	char address[256], user[64], key[PATH_MAX], known[PATH_MAX];
-	unsigned port;
-	int accept_new;
-	int connect_s;        /* ConnectTimeout */
-	/* the argument vector up to the remote command (strings below) */
-	char *argv[SSH_MAX_ARGS];
-	int argc;
-	char o_known[PATH_MAX + 32], o_key[PATH_MAX + 32], o_connect[48], o_strict[48], port_s[8];
-} ssh_peer_t;
-
-static void peer_argv(ssh_peer_t *p)
-{
-	int n = 0;
-
-#define A(s) (p->argv[n++] = (char *)(s))
-	snprintf(p->o_known, sizeof(p->o_known), "UserKnownHostsFile=%s", p->known);
-	snprintf(p->o_key, sizeof(p->o_key), "IdentityFile=%s", p->key);
-	snprintf(p->o_connect, sizeof(p->o_connect), "ConnectTimeout=%d", p->connect_s);
-	snprintf(p->o_strict, sizeof(p->o_strict), "StrictHostKeyChecking=%s",
-		 p->accept_new ? "accept-new" : "yes");
-	snprintf(p->port_s, sizeof(p->port_s), "%u", p->port);
-	A(p->ssh);
-	A("-F");
-	A("/dev/null"); /* no user or system configuration */
-	A("-T");
-	A("-o");
-	A("BatchMode=yes"); /* never a password or passphrase prompt */
-	A("-o");
-	A(p->o_strict);
-	A("-o");
-	A(p->o_known);
-	A("-o");
-	A("GlobalKnownHostsFile=/dev/null");
-	A("-o");
-	A("IdentitiesOnly=yes");
-	A("-o");
-	A(p->o_key);
-	A("-o");
-	A(p->o_connect);
-	A("-o");
-	A("ServerAliveInterval=5");
-	A("-o");
-	A("ServerAliveCountMax=3");
-	A("-o");
-	A("LogLevel=ERROR");
-	A("-p");
-	A(p->port_s);
-	A("-l");
-	A(p->user);
-	A("--");
-	A(p->address);
-#undef A
-	p->argc = n;
-	p->argv[n] = NULL;
-}
-
-static int peer_init(ssh_peer_t *p, const vb_remote_t *r, int accept_new, int connect_s,
-		     vb_error_t *err)
-{
-	memset(p, 0, sizeof(*p));
-	if (vb_proc_which("ssh", p->ssh, sizeof(p->ssh)) < 0)
-		return vb_error_set(err, VB_EUNAVAIL, 0,
-				    "no ssh client (apt-get install openssh-client)");
-	snprintf(p->address, sizeof(p->address), "%s", r->address);
-	snprintf(p->user, sizeof(p->user), "%s", r->user);
-	snprintf(p->key, sizeof(p->key), "%s", r->key);
-	snprintf(p->known, sizeof(p->known), "%s", r->known_hosts);
-	p->port = r->port;
-	p->accept_new = accept_new;
-	p->connect_s = connect_s < 1 ? 1 : connect_s;
-	peer_argv(p);
-	return 0;
-}
-
-/*
- * `ssh ... -- ADDRESS @cmd`, its stdin from @in_fd (-1: /dev/null), its
- * stdout into @out (NULL: discarded).  0, or -1 with @err naming @what and
- * ssh's or the command's last word.
- */
-static int in_fd_hook(void *arg)
-{
-	int fd = *(int *)arg;
-
-	return dup2(fd, 0) < 0 ? -1 : 0;
-}
-
-/* Why ssh refused a host key, from its stderr @errs ("" when it did not). */
-static const char *hint(const char *errs)
-{
-	if (strstr(errs, "IDENTIFICATION HAS CHANGED"))
-		return " (the remote's key differs from the one in ";
-	if (strstr(errs, "host key is known"))
-		return " (the remote's key is not in ";
-	return "";
-}
-
-static int peer_run(const ssh_peer_t *p, const char *cmd, int in_fd, int timeout_ms,
-		    char *out, size_t outlen, const char *what, vb_error_t *err)
-{
-	char *argv[SSH_MAX_ARGS + 2], errs[2048], line[400];
-	vb_proc_opts_t o = { .timeout_ms = timeout_ms, .child_hook = in_fd >= 0 ? in_fd_hook : NULL,
-			     .hook_arg = &in_fd };
-	int rc, i;
-
-	for (i = 0; i < p->argc; i++)
-		argv[i] = p->argv[i];
-	argv[i++] = (char *)cmd;
-	argv[i] = NULL;
-	rc = vb_proc_capture(argv, &o, out, outlen, errs, sizeof(errs), err);
-	if (rc < 0)
-		return vb_error_prefix(err, "%s: %s", p->address, what);
-	if (rc) {
-		vb_text_last_line(errs, line, sizeof(line));
-		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: %s: %s%s%s%s", p->address, what,
-				    line[0] ? line : "ssh exited non-zero", hint(errs),
-				    strstr(errs, "IDENTIFICATION HAS CHANGED") ||
-						    strstr(errs, "host key is known")
-					    ? p->known
-					    : "",
-				    strstr(errs, "host key is known")
-					    ? "; --accept-new-host-key accepts a host not yet in it)"
-				    : strstr(errs, "IDENTIFICATION HAS CHANGED") ? ": refused)"
-										  : "");
-	}
-	return 0;
-}
 
 /* ==== probe and the remotes file ========================================== */
 
@@ -262,7 +129,7 @@ static size_t ssh_targets(const struct vb_run_cfg *cfg, char (*names)[VB_ENV_TAR
 
 typedef struct ssh_priv {
 	vb_remote_t r;
-	ssh_peer_t peer;
+	vb_ssh_peer_t peer;
 	char dir[PATH_MAX];          /* the private directory on the remote */
 	char local[PATH_MAX];        /* vbench's own: the tar, ssh's stderr */
 	int local_res;
@@ -274,8 +141,9 @@ typedef struct ssh_priv {
 	uint64_t bytes;              /* the tar sent */
 	char run_cmd[8192];          /* the remote command that runs the agent */
 	int made;                    /* dir exists there (created by this run) */
-	char *rm_argv[SSH_MAX_ARGS + 2];
-	char rm_cmd[PATH_MAX + 32];
+	char *rm_argv[VB_SSH_MAX_ARGS + 2];
+	char rm_cmd[PATH_MAX + 256];
+	char scratch[PATH_MAX];      /* the disk workloads' directory there */
 	int dir_res;                 /* registered removal */
 } ssh_priv_t;
 
@@ -326,25 +194,33 @@ static int list_files(ssh_priv_t *p, vb_error_t *err)
  * libraries' directories under dir (a remote's own are never used). */
 static int make_run_cmd(ssh_priv_t *p, vb_error_t *err)
 {
-	char dirs[4096] = "", d[PATH_MAX], *slash;
-	size_t i, off = 0, n;
+	int n;
+	char dirs[4096] = ":", d[PATH_MAX + 2], *slash;
+	size_t i, off = 1;
 
-	for (i = 2; i < p->nfiles; i++) {
-		snprintf(d, sizeof(d), "%s%s", p->dir, p->inside[i]);
+	/* files[0] is the agent, [1] its interpreter (list_files): the
+	 * libraries' directories, each once (":D:" looked for in ":DIRS:") */
+	for (i = p->rootfs.interp[0] ? 2 : 1; i < p->nfiles; i++) {
+		snprintf(d, sizeof(d), ":%s%s", p->dir, p->inside[i]);
 		if ((slash = strrchr(d, '/')) != NULL)
-			*slash = '\0';
-		n = strlen(d);
-		if (strstr(dirs, d) && (strstr(dirs, d)[n] == ':' || strstr(dirs, d)[n] == '\0'))
+			strcpy(slash, ":");
+		if (strstr(dirs, d))
 			continue;
-		off += (size_t)snprintf(dirs + off, sizeof(dirs) - off, "%s%s", off ? ":" : "", d);
+		off += (size_t)snprintf(dirs + off, sizeof(dirs) - off, "%s", d + 1);
 		if (off >= sizeof(dirs))
 			return vb_error_set(err, VB_EUNAVAIL, 0, "ssh: library path too long");
 	}
+	if (off > 1)
+		dirs[off - 1] = '\0'; /* the last ':' */
 	if (!p->rootfs.interp[0])
-		snprintf(p->run_cmd, sizeof(p->run_cmd), "exec %s%s serve", p->dir, p->inside[0]);
+		n = snprintf(p->run_cmd, sizeof(p->run_cmd), "exec %s%s serve", p->dir,
+			     p->inside[0]);
 	else
-		snprintf(p->run_cmd, sizeof(p->run_cmd), "exec %s%s --library-path %s %s%s serve",
-			 p->dir, p->rootfs.interp, dirs[0] ? dirs : p->dir, p->dir, p->inside[0]);
+		n = snprintf(p->run_cmd, sizeof(p->run_cmd), "exec %s%s --library-path %s %s%s serve",
+			     p->dir, p->rootfs.interp, off > 1 ? dirs + 1 : p->dir, p->dir,
+			     p->inside[0]);
+	if (n < 0 || (size_t)n >= sizeof(p->run_cmd))
+		return vb_error_set(err, VB_EUNAVAIL, 0, "ssh: the agent's command is too long");
 	return 0;
 }
 
@@ -352,10 +228,11 @@ static int make_run_cmd(ssh_priv_t *p, vb_error_t *err)
  * SHA-256 against the local one. */
 static int send_agent(vb_env_t *env, ssh_priv_t *p, vb_error_t *err)
 {
-	char tar[PATH_MAX], cmd[PATH_MAX + 128], *local_out = NULL, *remote_out = NULL;
+	char tar[PATH_MAX], cmd[PATH_MAX * 3 + 128], made[64] = "", *local_out = NULL;
+	char *remote_out = NULL;
 	char *sum[SSH_MAX_FILES + 3], *vcmd = NULL;
 	vb_proc_opts_t o = { .timeout_ms = SSH_ASK_TIMEOUT_MS };
-	size_t i, off, cap = 65536;
+	size_t i, off, cap = 65536, vcap;
 	struct stat st;
 	int fd, rc = -1;
 	json_t *undo;
@@ -376,19 +253,33 @@ static int send_agent(vb_env_t *env, ssh_priv_t *p, vb_error_t *err)
 	p->made = 1;
 	p->dir_res = vb_undo_add_undo(remote_remove, p, "ssh remote directory", undo);
 	json_decref(undo);
-	snprintf(cmd, sizeof(cmd), "umask 077 && mkdir -- %s && tar -x -f - -C %s", p->dir, p->dir);
-	rc = peer_run(&p->peer, cmd, fd, SSH_ASK_TIMEOUT_MS + p->peer.connect_s * 1000, NULL, 0,
-		      "copy the agent", err);
+	if (!p->dir_res) {
+		close(fd);
+		p->made = 0;
+		return vb_error_set(err, VB_ESYS, 0, "ssh: the resource registry is full");
+	}
+	/* "made" once the directory is ours: a failure before it (it existed)
+	 * must never remove it */
+	snprintf(cmd, sizeof(cmd),
+		 "umask 077 && mkdir -- %s && echo made && mkdir -- %s/scratch && cd -- %s && "
+		 "tar -x -f -",
+		 p->dir, p->dir, p->dir);
+	rc = vb_ssh_peer_run(&p->peer, cmd, fd, SSH_ASK_TIMEOUT_MS + p->peer.connect_s * 1000, made,
+		      sizeof(made), "copy the agent", err);
 	close(fd);
 	if (rc < 0) {
-		if (strstr(err->msg, "File exists"))
-			p->made = 0; /* someone else's: never removed */
+		if (!strstr(made, "made")) { /* someone else's, or never made */
+			p->made = 0;
+			vb_undo_forget(p->dir_res);
+			p->dir_res = 0;
+		}
 		return -1;
 	}
 	/* the hashes: sha256sum here and there, in the same order */
 	local_out = malloc(cap);
 	remote_out = malloc(cap);
-	vcmd = malloc(SSH_MAX_FILES * (PATH_MAX + 2) + 32);
+	vcap = 32 + p->nfiles * (strlen(p->dir) + PATH_MAX + 2);
+	vcmd = malloc(vcap);
 	if (!local_out || !remote_out || !vcmd) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "ssh");
 		goto out;
@@ -410,10 +301,10 @@ static int send_agent(vb_env_t *env, ssh_priv_t *p, vb_error_t *err)
 			goto out;
 		}
 	}
-	off = (size_t)snprintf(vcmd, 32, "sha256sum --");
-	for (i = 0; i < p->nfiles; i++)
-		off += (size_t)snprintf(vcmd + off, PATH_MAX * 2 + 2, " %s%s", p->dir, p->inside[i]);
-	if (peer_run(&p->peer, vcmd, -1, SSH_ASK_TIMEOUT_MS + p->peer.connect_s * 1000,
+	off = (size_t)snprintf(vcmd, vcap, "sha256sum --");
+	for (i = 0; i < p->nfiles && off < vcap; i++)
+		off += (size_t)snprintf(vcmd + off, vcap - off, " %s%s", p->dir, p->inside[i]);
+	if (vb_ssh_peer_run(&p->peer, vcmd, -1, SSH_ASK_TIMEOUT_MS + p->peer.connect_s * 1000,
 		     remote_out, cap, "sha256sum of the agent's files", err) < 0)
 		goto out;
 	{
@@ -477,10 +368,14 @@ static int ssh_prepare(vb_env_t *env, vb_error_t *err)
 	if (!r)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "no section [%s] in %s", env->target,
 				    c->remotes);
-	if (peer_init(&p->peer, &p->r, c->accept_new, (int)cfg->start_timeout_s, err) < 0)
+	if (vb_ssh_peer_init(&p->peer, &p->r, c->accept_new, (int)cfg->start_timeout_s, err) < 0)
 		return -1;
 	snprintf(p->dir, sizeof(p->dir), "%s/vbench-remote-%s-%s", p->r.workdir,
 		 vb_marker_run_id(), env->target);
+	if (p->r.scratch[0]) /* the user's, else the private directory's own */
+		snprintf(p->scratch, sizeof(p->scratch), "%s", p->r.scratch);
+	else
+		snprintf(p->scratch, sizeof(p->scratch), "%s/scratch", p->dir);
 	snprintf(p->local, sizeof(p->local), "/var/tmp/vbench-ssh-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(p->local)) {
 		p->local[0] = '\0';
@@ -493,7 +388,7 @@ static int ssh_prepare(vb_env_t *env, vb_error_t *err)
 		return vb_error_prefix(err, "%s", env->name);
 	for (i = 0; i < p->peer.argc; i++)
 		p->rm_argv[i] = p->peer.argv[i];
-	snprintf(p->rm_cmd, sizeof(p->rm_cmd), "rm -rf -- %s", p->dir);
+	vb_ssh_remove_cmd(p->dir, p->rm_cmd, sizeof(p->rm_cmd));
 	p->rm_argv[i++] = p->rm_cmd;
 	p->rm_argv[i] = NULL;
 	if (send_agent(env, p, err) < 0)
@@ -504,7 +399,7 @@ static int ssh_prepare(vb_env_t *env, vb_error_t *err)
 static int ssh_start(vb_env_t *env, vb_error_t *err)
 {
 	ssh_priv_t *p = env->priv;
-	char *argv[SSH_MAX_ARGS + 2];
+	char *argv[VB_SSH_MAX_ARGS + 2];
 	vb_spawn_t sp = { .argv = argv, .stderr_path = p->log };
 	int i;
 
@@ -536,7 +431,7 @@ static json_t *ssh_adapt(vb_env_t *env, const json_t *req)
 	json_t *r = json_copy((json_t *)req);
 
 	if (r && json_object_get(r, "scratch"))
-		json_object_set_new(r, "scratch", json_string(p->r.scratch));
+		json_object_set_new(r, "scratch", json_string(p->scratch));
 	if (r)
 		json_object_del(r, "allow_device");
 	return r;
@@ -570,8 +465,16 @@ static void ssh_cleanup(vb_env_t *env)
 		return;
 	if (p->local[0])
 		vb_env_keep_log(env, p->log);
-	if (p->dir_res)
-		vb_undo_release(p->dir_res); /* rm -rf there */
+	if (p->dir_res) {
+		remote_remove(p);
+		if (!p->made)
+			vb_undo_forget(p->dir_res);
+		else /* tried again at vbench's exit (still registered) */
+			fprintf(stderr,
+				"vbench: %s: could not remove %s on %s: vbench tries again as it "
+				"exits; if it still does not answer then, remove it by hand\n",
+				env->name, p->dir, p->peer.address);
+	}
 	if (p->local_res)
 		vb_undo_release(p->local_res);
 	free(p);
@@ -585,9 +488,9 @@ static int ssh_undo(const json_t *rec, const char *run_id, char *msg, size_t len
 {
 	const char *dir = json_string_value(json_object_get(rec, "dir")), *base;
 	vb_remote_t r;
-	ssh_peer_t *peer;
+	vb_ssh_peer_t *peer;
 	vb_error_t err;
-	char want[128], cmd[PATH_MAX + 32];
+	char want[128], cmd[PATH_MAX + 256];
 	int rc;
 
 	memset(&r, 0, sizeof(r));
@@ -605,21 +508,23 @@ static int ssh_undo(const json_t *rec, const char *run_id, char *msg, size_t len
 	S("known_hosts", known_hosts);
 #undef S
 	r.port = (unsigned)json_integer_value(json_object_get(rec, "port"));
-	if (!r.address[0] || r.address[0] == '-' || strpbrk(r.address, " ;'\"`$\\|&<>") ||
-	    !r.user[0] || r.user[0] == '-' || strpbrk(r.user, " ;'\"`$\\|&<>") || !r.port ||
-	    r.port > 65535 || r.key[0] != '/' || r.known_hosts[0] != '/')
+	/* what the remotes file accepts (ssh_remote.c), nothing more */
+	if (!vb_ssh_word(r.address, ".:-_", sizeof(r.address)) ||
+	    !vb_ssh_word(r.user, "._-", sizeof(r.user)) || !r.port || r.port > 65535 ||
+	    !vb_ssh_safe_path(r.key, sizeof(r.key)) ||
+	    !vb_ssh_safe_path(r.known_hosts, sizeof(r.known_hosts)))
 		return snprintf(msg, len, "ssh remote directory %s: the record's connection is "
 				"not one vbench writes", dir), -1;
 	peer = malloc(sizeof(*peer));
 	if (!peer)
 		return snprintf(msg, len, "ssh remote directory %s: out of memory", dir), -1;
-	if (peer_init(peer, &r, json_is_true(json_object_get(rec, "accept_new")), 10, &err) < 0) {
+	if (vb_ssh_peer_init(peer, &r, json_is_true(json_object_get(rec, "accept_new")), 10, &err) < 0) {
 		free(peer);
 		return snprintf(msg, len, "ssh remote directory %s on %s: %s", dir, r.address,
 				err.msg), -1;
 	}
-	snprintf(cmd, sizeof(cmd), "rm -rf -- %s", dir);
-	rc = peer_run(peer, cmd, -1, SSH_RM_TIMEOUT_MS, NULL, 0, "rm", &err);
+	vb_ssh_remove_cmd(dir, cmd, sizeof(cmd));
+	rc = vb_ssh_peer_run(peer, cmd, -1, SSH_RM_TIMEOUT_MS, NULL, 0, "rm", &err);
 	free(peer);
 	if (rc < 0)
 		return snprintf(msg, len, "ssh remote directory %s: %s", dir, err.msg), -1;
@@ -662,7 +567,7 @@ static json_t *ssh_describe(vb_env_t *env)
 		      vb_env_mech_name(p->r.mech), "mechanism", mech, "warning", warning, "remote",
 		      "address", p->peer.address, "port", (int)p->peer.port, "user", p->peer.user,
 		      "product", p->r.product, "version", p->r.version, "type", t, "acceleration",
-		      acc, "directory", p->dir, "scratch", p->r.scratch, "vcpus",
+		      acc, "directory", p->dir, "scratch", p->scratch, "vcpus",
 		      (json_int_t)p->r.vcpus, "memory_bytes", (json_int_t)p->r.memory,
 		      "known_hosts", p->peer.known, "accept_new_host_key", p->peer.accept_new,
 		      "agent_copy", "bytes", (json_int_t)p->bytes, "files_checked_sha256",

@@ -8,7 +8,8 @@
  *   key = /root/.ssh/id_ed25519  ; no password prompts: a key
  *   known_hosts = /root/.ssh/known_hosts_lab
  *   workdir = /var/tmp           ; the agent's private directory goes here
- *   scratch = /var/tmp           ; the disk workloads' directory
+ *   scratch = /var/tmp           ; the disk workloads' directory (default: the
+ *                                ; private directory's scratch/)
  *   product = VirtualBox
  *   version = 7.0.14
  *   type = type-2                ; type-1 (ESXi, Hyper-V, Xen) or type-2
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness/core/inifile.h"
 #include "lib/util.h"
@@ -46,8 +48,10 @@ enum { K_ADDRESS, K_PORT, K_USER, K_KEY, K_KNOWN, K_WORKDIR, K_SCRATCH, K_PRODUC
 int vb_ssh_safe_path(const char *s, size_t max)
 {
 	const char *p;
+	size_t n = s ? strlen(s) : 0;
 
-	if (!s || s[0] != '/' || strlen(s) >= max || strstr(s, "..") || strstr(s, "//"))
+	if (!s || s[0] != '/' || n < 2 || n >= max || s[n - 1] == '/' || strstr(s, "..") ||
+	    strstr(s, "//") || strstr(s, "/./") || (n >= 2 && !strcmp(s + n - 2, "/.")))
 		return 0;
 	for (p = s; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("/._+-", *p))
@@ -55,8 +59,7 @@ int vb_ssh_safe_path(const char *s, size_t max)
 	return 1;
 }
 
-/* Every byte in @set or alphanumeric, 1 to @max-1 bytes, not starting with '-'. */
-static int word_of(const char *s, const char *set, size_t max)
+int vb_ssh_word(const char *s, const char *set, size_t max)
 {
 	const char *p;
 
@@ -68,7 +71,7 @@ static int word_of(const char *s, const char *set, size_t max)
 	return 1;
 }
 
-/* Printable text without control characters, 1 to @max-1 bytes. */
+/* Printable ASCII, 1 to @max-1 bytes (it goes into run.json as is). */
 static int text_of(const char *s, size_t max)
 {
 	const char *p;
@@ -76,24 +79,33 @@ static int text_of(const char *s, size_t max)
 	if (!*s || strlen(s) >= max)
 		return 0;
 	for (p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
 			return 0;
 	return 1;
 }
 
-/* An existing regular file of root's (a key or known_hosts the run may use). */
+/* An existing regular file of this user's that nobody else may write (a
+ * key, or the known_hosts that decides which machine is trusted), by a
+ * plain path (ssh reads its -o values like a configuration line). */
 static int file_ok(rstate_t *s, const char *key, const char *v, char *out, size_t len)
 {
 	struct stat st;
 
-	if (v[0] != '/' || strlen(v) >= len)
+	if (!vb_ssh_safe_path(v, len))
 		return vb_inifile_fail(&s->f, s->f.line,
-				       "field '%s' of [%s]: '%s' is not an absolute path", key,
-				       s->cur->name, v);
+				       "field '%s' of [%s]: '%s' is not an absolute path of letters, "
+				       "digits and '/._+-'",
+				       key, s->cur->name, v);
 	if (stat(v, &st) < 0 || !S_ISREG(st.st_mode))
 		return vb_inifile_fail(&s->f, s->f.line,
 				       "field '%s' of [%s]: %s is not a regular file", key,
 				       s->cur->name, v);
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return vb_inifile_fail(&s->f, s->f.line,
+				       "field '%s' of [%s]: %s is not this user's alone (owner uid "
+				       "%u, mode %03o: others could change whom it trusts)",
+				       key, s->cur->name, v, (unsigned)st.st_uid,
+				       (unsigned)(st.st_mode & 0777));
 	snprintf(out, len, "%s", v);
 	return 1;
 }
@@ -112,7 +124,7 @@ static int value(rstate_t *s, int k, const char *v)
 
 	switch (k) {
 	case K_ADDRESS:
-		return word_of(v, ".:-_", sizeof(r->address))
+		return vb_ssh_word(v, ".:-_", sizeof(r->address))
 			       ? (snprintf(r->address, sizeof(r->address), "%s", v), 1)
 			       : bad(s, k, v, "a host name or a numeric address");
 	case K_PORT:
@@ -121,7 +133,7 @@ static int value(rstate_t *s, int k, const char *v)
 		r->port = (unsigned)u;
 		return 1;
 	case K_USER:
-		return word_of(v, "._-", sizeof(r->user))
+		return vb_ssh_word(v, "._-", sizeof(r->user))
 			       ? (snprintf(r->user, sizeof(r->user), "%s", v), 1)
 			       : bad(s, k, v, "a user name (letters, digits, '.', '_', '-')");
 	case K_KEY:
@@ -130,7 +142,7 @@ static int value(rstate_t *s, int k, const char *v)
 		return file_ok(s, keys[k], v, r->known_hosts, sizeof(r->known_hosts));
 	case K_WORKDIR:
 	case K_SCRATCH:
-		if (!vb_ssh_safe_path(v, sizeof(r->workdir) - 64))
+		if (!vb_ssh_safe_path(v, VB_SSH_MAX_WORKDIR))
 			return bad(s, k, v,
 				   "an absolute path of letters, digits and '/._+-' (it goes to the "
 				   "remote's shell)");
@@ -209,9 +221,7 @@ static int finish(rstate_t *s)
 		if (!s->seen[need[i]])
 			return vb_inifile_fail(&s->f, r->line, "[%s]: missing field '%s'", r->name,
 					       keys[need[i]]);
-	if (!r->scratch[0])
-		snprintf(r->scratch, sizeof(r->scratch), "%s", r->workdir);
-	return 1;
+	return 1; /* no scratch: the private directory's own (ssh.c) */
 }
 
 static int on_header(vb_inifile_t *f, char *text)
@@ -223,7 +233,7 @@ static int on_header(vb_inifile_t *f, char *text)
 	if (!finish(s))
 		return 0;
 	s->cur = NULL;
-	if (!word_of(text, "_-", sizeof(r->name)))
+	if (!vb_ssh_word(text, "_-", sizeof(r->name)))
 		return vb_inifile_fail(f, f->line,
 				       "section [%s]: a machine's name is 1 to 31 letters, digits, "
 				       "'_' or '-' (--env ssh:NAME)",

@@ -56,7 +56,7 @@ static void count_envs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 
 	for (i = 0; i < count; i++) {
 		o = cfg->all_envs ? vb_env_at(i) : vb_env_find(cfg->env_names[i]);
-		if (!o)
+		if (!o || (o->caps & VB_ENV_TARGETS)) /* another machine's memory and disk */
 			continue;
 		if (o->caps & VB_ENV_IS_VM) {
 			if (vb_env_probe(o, cfg, &err) == 0)

@@ -50,6 +50,18 @@ json_t *vb_run_footprint_json(vb_env_t *env)
 			 (json_int_t)nprocs, "page_cache_bytes", (json_int_t)cache);
 }
 
+/* @text in run.json's warnings, unless an earlier session put it there. */
+static void add_warning_once(json_t *doc, const char *text)
+{
+	json_t *w = json_object_get(doc, "warnings"), *v;
+	size_t i;
+
+	json_array_foreach(w, i, v)
+		if (!strcmp(json_string_value(v) ?: "", text))
+			return;
+	json_array_append_new(w, json_string(text));
+}
+
 /* Probe @env's backend and bring it up (vb_env_up); on failure record why. */
 int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 {
@@ -80,8 +92,7 @@ int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec)
 		if (json_is_object(json_object_get(c, "class")))
 			json_object_set(rec, "class", json_object_get(c, "class"));
 		if (json_is_string(json_object_get(c, "warning")))
-			json_array_append(json_object_get(st->doc, "warnings"),
-					  json_object_get(c, "warning"));
+			add_warning_once(st->doc, json_string_value(json_object_get(c, "warning")));
 		json_object_set_new(rec, "config", c);
 	}
 	return 0;

@@ -178,6 +178,7 @@ static void capacity(run_state_t *st)
 	 * an environment whose measurement is already recorded). */
 	for (i = 0; i < st->nenvs; i++)
 		if (!vb_run_env_is_mode(st, i) && /* the same instance but its path */
+		    !st->target[i][0] && /* a remote machine: nothing more to start there */
 		    json_is_true(json_object_get(st->env_rec[i], "available")) &&
 		    json_object_get(st->env_rec[i], "start_latency_ns"))
 			ops[n++] = st->ops[i];
