@@ -262,13 +262,13 @@ long long vb_hostinfo_cputime_ns(vb_cputime_t what, uint64_t mask)
 		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &f[0], &f[1],
 			   &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) == 9 &&
 		    cpu >= 0 && cpu < 64 && (mask & (1ull << cpu))) {
-			sum += f[7];
+			sum += what == VB_CPUTIME_IDLE ? f[3] + f[4] : f[7];
 			any = 1;
 		}
 	fclose(fp);
 	if (!any)
 		return -1;
-	if (what == VB_CPUTIME_STEAL)
+	if (what != VB_CPUTIME_RUNQ)
 		sum *= 1000000000ull / (unsigned long long)(tck > 0 ? tck : 100);
 	return (long long)sum;
 }

@@ -40,6 +40,7 @@ unsigned vb_hostinfo_ncpus(void);
 typedef enum vb_cputime {
 	VB_CPUTIME_STEAL, /* /proc/stat's steal (ticks; in a VM the guest's steal clock) */
 	VB_CPUTIME_RUNQ,  /* /proc/schedstat's run_delay (ns; CONFIG_SCHEDSTATS only) */
+	VB_CPUTIME_IDLE,  /* /proc/stat's idle + iowait (ticks): nobody wanted the CPU */
 } vb_cputime_t;
 
 /*

@@ -287,6 +287,42 @@ START_TEST(test_guest_steal)
 }
 END_TEST
 
+/* A sandbox (gVisor): its own kernel works for the agent in processes of
+ * its own, so the agent's task clock is a fifth of the request although
+ * nobody else ran; its cgroup's CPU time and the CPU's idle time are what
+ * it got.  90 ms of cgroup time, 8 ms idle: not contended; the same with no
+ * idle (10 ms went to someone else): contended.  (It was judged by the
+ * agent's task clock, contended every time, left out of the statistics.) */
+START_TEST(test_sandbox_share)
+{
+	static const vb_env_ops_t sb_ops = { .name = "sbtest", .arch = VB_ARCH_SANDBOX };
+	vb_run_cfg_t cfg = { .cpus = 1, .contention_threshold = 0.95, .env_cpus = "0" };
+	run_state_t st = { .cfg = &cfg };
+	vb_env_t env = { .ops = &sb_ops, .cfg = &cfg };
+	vb_contend_probe_t p0 = { .psi_us = -1, .runq_ns = -1, .idle_ns = 1000000000 };
+	vb_contend_probe_t p1 = p0;
+	json_t *rec, *c;
+	int contended, k;
+
+	for (k = 0; k < 2; k++) {
+		rec = json_pack("{s:b,s:I,s:I,s:{s:I,s:{s:{s:I}}}}", "ok", 1, "host_elapsed_ns",
+				(json_int_t)100000000, "host_cpu_ns", (json_int_t)90000000, "result",
+				"elapsed_ns", (json_int_t)100000000, "counters", "perf::TASK-CLOCK",
+				"value", (json_int_t)20000000);
+		p1.idle_ns = p0.idle_ns + (k == 0 ? 8000000 : 0);
+		contended = vb_contend_judge(&st, &env, vb_workload_find("cpu.syscall"), rec, &p0,
+					     &p1);
+		c = json_object_get(rec, "contention");
+		ck_assert_int_eq(contended, k == 1);
+		ck_assert_double_eq_tol(json_real_value(json_object_get(c, "cpu_share")),
+					k == 0 ? 0.98 : 0.90, 1e-9);
+		ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(c, "share_source")),
+					     "idle"));
+		json_decref(rec);
+	}
+}
+END_TEST
+
 /* ---- --precision's rule on a run's records ---- */
 
 /* A run of bare and a container on cpu.int, five rounds: bare's values
@@ -512,6 +548,7 @@ Suite *vb_suite_contend(void)
 	tcase_add_test(tc, test_clean_leaves_held_claims);
 	tcase_add_test(tc, test_two_runs_differ);
 	tcase_add_test(tc, test_guest_steal);
+	tcase_add_test(tc, test_sandbox_share);
 	tcase_add_test(tc, test_precision_needs_two);
 	tcase_add_test(tc, test_hog_flagged_rerun_excluded);
 	tcase_add_test(tc, test_precision_stops);

@@ -46,10 +46,21 @@ static long long runq_ns(const char *cpus)
 	return vb_hostinfo_cputime_ns(VB_CPUTIME_RUNQ, mask);
 }
 
+/* Idle time of the CPUs in @cpus so far (ns, tick resolution), or -1. */
+static long long idle_ns(const char *cpus)
+{
+	uint64_t mask = 0;
+
+	if (vb_cpulist_parse(cpus, &mask) < 0 || !mask)
+		return -1;
+	return vb_hostinfo_cputime_ns(VB_CPUTIME_IDLE, mask);
+}
+
 void vb_contend_sample(const run_state_t *st, vb_contend_probe_t *p)
 {
 	p->psi_us = psi_some_us();
 	p->runq_ns = runq_ns(st->cfg->env_cpus);
+	p->idle_ns = idle_ns(st->cfg->env_cpus);
 }
 
 /*
@@ -57,10 +68,13 @@ void vb_contend_sample(const run_state_t *st, vb_contend_probe_t *p)
  * agent's task clock over its measured region (the agent's own clocks: a
  * task waiting for its CPU is not counted); in a VM, whose guest clock
  * runs on while its vCPU waits, the host CPU time of the instance's cgroup
- * over CPUs x the host's time of the request.  NAN when not measured
- * (--events none, no cgroup time).
+ * over CPUs x the host's time of the request; in a sandbox, whose own
+ * kernel works for the agent in host processes of its own (and waits on
+ * them: ptrace stops), that cgroup time plus the time the allocation's
+ * CPUs stood idle (@idle_ns: nobody else wanted them), over the same.
+ * NAN when not measured (--events none, no cgroup time).
  */
-static double cpu_share(const vb_env_t *env, const json_t *rec, const char **src)
+static double cpu_share(const vb_env_t *env, const json_t *rec, double idle_ns, const char **src)
 {
 	const json_t *res = json_object_get(rec, "result");
 	double tc = (double)json_integer_value(json_object_get(
@@ -75,6 +89,13 @@ static double cpu_share(const vb_env_t *env, const json_t *rec, const char **src
 		if (!json_is_integer(json_object_get(rec, "host_cpu_ns")) || host <= 0)
 			return NAN;
 		return cpu / ((double)env->cfg->cpus * host);
+	}
+	if (env->ops->arch == VB_ARCH_SANDBOX) {
+		*src = "(host cgroup CPU time + idle of its CPUs) / (CPUs x request)";
+		if (!json_is_integer(json_object_get(rec, "host_cpu_ns")) || host <= 0 ||
+		    !isfinite(idle_ns))
+			return NAN;
+		return (cpu + idle_ns) / ((double)env->cfg->cpus * host);
 	}
 	*src = "agent task clock / measured region";
 	return tc > 0 && el > 0 ? tc / el : NAN;
@@ -110,7 +131,11 @@ int vb_contend_judge(run_state_t *st, const vb_env_t *env, const vb_workload_t *
 
 	if (!json_is_true(json_object_get(rec, "ok")))
 		return 0;
-	share = cpu_share(env, rec, &src);
+	share = cpu_share(env, rec,
+			  p0->idle_ns >= 0 && p1->idle_ns >= p0->idle_ns
+				  ? (double)(p1->idle_ns - p0->idle_ns)
+				  : NAN,
+			  &src);
 	gsteal = guest_steal_share(env, rec);
 	/* I/O and network workloads wait for the disk or the peer by design */
 	judged = t > 0 && w->kind != VB_KIND_IO && w->kind != VB_KIND_NET &&

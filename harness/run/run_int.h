@@ -126,6 +126,7 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
 typedef struct vb_contend_probe {
 	long long psi_us;  /* /proc/pressure/cpu "some" total, µs */
 	long long runq_ns; /* /proc/schedstat run_delay of the environments' CPUs */
+	long long idle_ns; /* /proc/stat idle + iowait of the environments' CPUs */
 } vb_contend_probe_t;
 
 void vb_contend_sample(const run_state_t *st, vb_contend_probe_t *p);
