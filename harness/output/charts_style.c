@@ -27,6 +27,8 @@ static const char *const palette[] = {
 	"#D55E00", /* vermillion */
 	"#E69F00", /* orange */
 	"#F0E442", /* yellow */
+	"#999999", /* grey (beyond Okabe and Ito's eight: Paul Tol's) */
+	"#882255", /* wine */
 };
 
 const char *vb_charts_colour(const char *env)
