@@ -102,7 +102,7 @@ static void monitor_netns(const char *engine, const char *id, int *fd)
 int vb_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 {
 	const char *en = json_string_value(json_object_get(rec, "engine"));
-	const char *id = json_string_value(json_object_get(rec, "id")), *host;
+	const char *id = json_string_value(json_object_get(rec, "id")), *host, *cur;
 	const vb_engine_desc_t *d = NULL;
 	char *saved;
 	char prefix[64], path[PATH_MAX];
@@ -142,7 +142,8 @@ int vb_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len)
 	}
 	/* the daemon the run used (its DOCKER_HOST), else the default one */
 	host = json_string_value(json_object_get(rec, "docker_host"));
-	saved = getenv("DOCKER_HOST") ? strdup(getenv("DOCKER_HOST")) : NULL;
+	cur = getenv("DOCKER_HOST");
+	saved = cur ? strdup(cur) : NULL;
 	if (d->has_daemon && docker_host_ok(host))
 		setenv("DOCKER_HOST", host, 1);
 	else if (d->has_daemon)
