@@ -323,6 +323,37 @@ START_TEST(test_sandbox_share)
 }
 END_TEST
 
+/* cpu.fork on bare metal: the agent's task clock is 0.6 of the region
+ * (its children's CPU and its waits for them are not in it), the cgroup
+ * got 97% of the CPU: not contended (it was, in every run, and cpu.fork
+ * had no result anywhere). */
+START_TEST(test_fork_share)
+{
+	static const vb_env_ops_t bare_ops = { .name = "baretest", .arch = VB_ARCH_BARE };
+	vb_run_cfg_t cfg = { .cpus = 1, .contention_threshold = 0.95, .env_cpus = "0" };
+	run_state_t st = { .cfg = &cfg };
+	vb_env_t env = { .ops = &bare_ops, .cfg = &cfg, .have_cg = 1 };
+	vb_contend_probe_t p = { .psi_us = -1, .runq_ns = -1, .idle_ns = 5000000 };
+	json_t *rec = json_pack("{s:b,s:I,s:I,s:{s:I,s:{s:{s:I}}}}", "ok", 1, "host_elapsed_ns",
+				(json_int_t)1375765966, "host_cpu_ns", (json_int_t)1338732891,
+				"result", "elapsed_ns", (json_int_t)1374110688, "counters",
+				"perf::TASK-CLOCK", "value", (json_int_t)840239536);
+
+	ck_assert_int_eq(vb_contend_judge(&st, &env, vb_workload_find("cpu.fork"), rec, &p, &p), 0);
+	ck_assert_double_eq_tol(
+		json_real_value(json_object_get(json_object_get(rec, "contention"), "cpu_share")),
+		0.973, 1e-3);
+	json_decref(rec);
+	/* a workload that does not fork keeps the agent's task clock */
+	rec = json_pack("{s:b,s:I,s:I,s:{s:I,s:{s:{s:I}}}}", "ok", 1, "host_elapsed_ns",
+			(json_int_t)1000000000, "host_cpu_ns", (json_int_t)990000000, "result",
+			"elapsed_ns", (json_int_t)1000000000, "counters", "perf::TASK-CLOCK", "value",
+			(json_int_t)600000000);
+	ck_assert_int_eq(vb_contend_judge(&st, &env, vb_workload_find("cpu.int"), rec, &p, &p), 1);
+	json_decref(rec);
+}
+END_TEST
+
 /* ---- --precision's rule on a run's records ---- */
 
 /* A run of bare and a container on cpu.int, five rounds: bare's values
@@ -549,6 +580,7 @@ Suite *vb_suite_contend(void)
 	tcase_add_test(tc, test_two_runs_differ);
 	tcase_add_test(tc, test_guest_steal);
 	tcase_add_test(tc, test_sandbox_share);
+	tcase_add_test(tc, test_fork_share);
 	tcase_add_test(tc, test_precision_needs_two);
 	tcase_add_test(tc, test_hog_flagged_rerun_excluded);
 	tcase_add_test(tc, test_precision_stops);
