@@ -370,8 +370,11 @@ START_TEST(test_sandbox_claim)
 	sb_result(sum, "gvisor", "cpu.fork", 10, 8, 12, "slower");
 	sb_result(sum, "gvisor", "io.fsync", 2.2, 2.1, 2.3, "slower");
 	sb_result(sum, "gvisor", "cpu.int", 1.0, 0.99, 1.01, "equivalent");
+	json_object_set_new(gv, "not_run", json_pack("{s:[ss],s:s}", "workloads", "io.seqread",
+						     "io.randread", "reason", "a cache"));
 	x = vb_explain_build(run, sum, "sb");
 	ck_assert_str_eq(verdict(x, 9), VB_EXPLAIN_HOLDS);
+	ck_assert(noted(x, 9, "gvisor did not run io.seqread, io.randread: a cache."));
 	ck_assert(json_is_true(json_object_get(claim(x, 9), "partial")));
 	ck_assert_str_eq(test_verdict(x, 9, "gvisor", "cpu.syscall"), VB_EXPLAIN_HOLDS);
 	ck_assert_str_eq(test_verdict(x, 9, "gvisor", "cpu.fp"), VB_EXPLAIN_UNMEASURED);

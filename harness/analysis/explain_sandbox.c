@@ -41,6 +41,20 @@ static void test_wl(const vb_explain_ctx_t *c, json_t *cl, const char *name, con
 					  : vb_explain_close_to_one(&r, margin));
 }
 
+/* The workloads of @list (run.json not_run.workloads) as "a, b" into @buf. */
+static const char *not_run_names(const json_t *list, char *buf, size_t len)
+{
+	const json_t *w;
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	json_array_foreach(list, i, w)
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+						json_string_value(w) ?: "?");
+	return buf[0] ? buf : "some workloads";
+}
+
 json_t *vb_explain_claim_sandbox(const vb_explain_ctx_t *c)
 {
 	static const char *const heavy[] = { "cpu.syscall", "cpu.fork", "io.fsync" };
@@ -50,6 +64,7 @@ json_t *vb_explain_claim_sandbox(const vb_explain_ctx_t *c)
 	       *e;
 	const char *why, *if_none = VB_EXPLAIN_UNMEASURED, *name, *nr;
 	double margin = vb_explain_summary_margin(c->sum);
+	char names[256];
 	size_t i, k;
 
 	json_array_foreach(json_object_get(c->run, "environments"), i, e) {
@@ -67,7 +82,11 @@ json_t *vb_explain_claim_sandbox(const vb_explain_ctx_t *c)
 			test_wl(c, cl, name, light[k], 0, margin);
 		nr = jstr(json_object_get(e, "not_run"), "reason");
 		if (nr)
-			vb_explain_note(cl, "%s did not run its direct I/O workloads: %s.", name, nr);
+			vb_explain_note(cl, "%s did not run %s: %s.", name,
+					not_run_names(json_object_get(json_object_get(e, "not_run"),
+								      "workloads"),
+						      names, sizeof(names)),
+					nr);
 		vb_explain_note(cl, "%s: %s.", name, jstr(e, "mechanism") ?: "?");
 	}
 	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))

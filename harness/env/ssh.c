@@ -264,7 +264,11 @@ static int send_agent(vb_env_t *env, ssh_priv_t *p, vb_error_t *err)
 		 "umask 077 && mkdir -- %s && echo made && mkdir -- %s/scratch && cd -- %s && "
 		 "tar -x -f -",
 		 p->dir, p->dir, p->dir);
-	rc = vb_ssh_peer_run(&p->peer, cmd, fd, SSH_ASK_TIMEOUT_MS + p->peer.connect_s * 1000, made,
+	/* the copy's deadline grows with its size: 1 s a megabyte at least */
+	rc = vb_ssh_peer_run(&p->peer, cmd, fd,
+			     SSH_ASK_TIMEOUT_MS + p->peer.connect_s * 1000 +
+				     (int)(p->bytes / 1000000) * 1000,
+			     made,
 		      sizeof(made), "copy the agent", err);
 	close(fd);
 	if (rc < 0) {
