@@ -50,22 +50,32 @@ const vb_env_ops_t *vb_env_find(const char *name)
 	return NULL;
 }
 
-const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode)
+/* The backend named by "NAME:REST" (@name has a colon), with REST in
+ * *@rest; NULL when there is no such backend. */
+static const vb_env_ops_t *find_base(const char *name, const char **rest)
 {
-	const char *colon = name ? strchr(name, ':') : NULL;
-	const vb_env_ops_t *o;
+	const char *colon = strchr(name, ':');
 	char base[64];
-	int k;
 
-	*mode = NULL;
-	if (!colon)
-		return vb_env_find(name);
-	if ((size_t)(colon - name) >= sizeof(base))
+	if (!colon || (size_t)(colon - name) >= sizeof(base))
 		return NULL;
 	memcpy(base, name, (size_t)(colon - name));
 	base[colon - name] = '\0';
-	o = vb_env_find(base);
-	k = o ? vb_env_mode_index(o, colon + 1) : -1;
+	*rest = colon + 1;
+	return vb_env_find(base);
+}
+
+const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode)
+{
+	const vb_env_ops_t *o;
+	const char *rest;
+	int k;
+
+	*mode = NULL;
+	if (!name || !strchr(name, ':'))
+		return vb_env_find(name);
+	o = find_base(name, &rest);
+	k = o ? vb_env_mode_index(o, rest) : -1;
 	if (k < 0)
 		return NULL;
 	*mode = k ? o->net_modes[k] : NULL;
@@ -74,23 +84,17 @@ const vb_env_ops_t *vb_env_find_mode(const char *name, const char **mode)
 
 const vb_env_ops_t *vb_env_find_target(const char *name, char *target, size_t len)
 {
-	const char *colon = name ? strchr(name, ':') : NULL, *t;
-	const vb_env_ops_t *o;
-	char base[64];
+	const vb_env_ops_t *o = name ? find_base(name, &name) : NULL;
+	const char *t;
 
-	if (!colon || (size_t)(colon - name) >= sizeof(base))
+	if (!o || !(o->caps & VB_ENV_TARGETS) || !name[0] || strlen(name) >= VB_ENV_TARGET_MAX ||
+	    strlen(name) >= len)
 		return NULL;
-	memcpy(base, name, (size_t)(colon - name));
-	base[colon - name] = '\0';
-	o = vb_env_find(base);
-	if (!o || !(o->caps & VB_ENV_TARGETS) || !colon[1] ||
-	    strlen(colon + 1) >= VB_ENV_TARGET_MAX || strlen(colon + 1) >= len)
-		return NULL;
-	for (t = colon + 1; *t; t++)
+	for (t = name; *t; t++)
 		if (!((*t >= 'a' && *t <= 'z') || (*t >= 'A' && *t <= 'Z') ||
 		      (*t >= '0' && *t <= '9') || *t == '_' || *t == '-'))
 			return NULL;
-	snprintf(target, len, "%s", colon + 1);
+	snprintf(target, len, "%s", name);
 	return o;
 }
 
