@@ -226,9 +226,10 @@ static int make_run_cmd(ssh_priv_t *p, vb_error_t *err)
 
 /* Send the closure as a tar into a new dir there, then check every file's
  * SHA-256 against the local one. */
-static int send_agent(vb_env_t *env, ssh_priv_t *p, vb_error_t *err)
+static int send_agent(ssh_priv_t *p, vb_error_t *err)
 {
-	char tar[PATH_MAX], cmd[PATH_MAX * 3 + 128], made[64] = "", *local_out = NULL;
+	char tar[PATH_MAX], cmd[PATH_MAX * 3 + 128], made[64] = "", sumpath[PATH_MAX];
+	char *local_out = NULL;
 	char *remote_out = NULL;
 	char *sum[SSH_MAX_FILES + 3], *vcmd = NULL;
 	vb_proc_opts_t o = { .timeout_ms = SSH_ASK_TIMEOUT_MS };
@@ -288,22 +289,16 @@ static int send_agent(vb_env_t *env, ssh_priv_t *p, vb_error_t *err)
 		vb_error_set(err, VB_ESYS, ENOMEM, "ssh");
 		goto out;
 	}
-	sum[0] = "/usr/bin/sha256sum";
-	if (vb_proc_which("sha256sum", local_out, cap) == 0)
-		sum[0] = local_out;
-	{
-		char sumpath[PATH_MAX];
-
-		snprintf(sumpath, sizeof(sumpath), "%s", sum[0]);
-		sum[0] = sumpath;
-		sum[1] = "--";
-		for (i = 0; i < p->nfiles; i++)
-			sum[2 + i] = p->files[i];
-		sum[2 + i] = NULL;
-		if (vb_proc_capture(sum, &o, local_out, cap, NULL, 0, err) != 0) {
-			vb_error_prefix(err, "ssh: sha256sum of the agent's files here");
-			goto out;
-		}
+	if (vb_proc_which("sha256sum", sumpath, sizeof(sumpath)) < 0)
+		snprintf(sumpath, sizeof(sumpath), "/usr/bin/sha256sum");
+	sum[0] = sumpath;
+	sum[1] = "--";
+	for (i = 0; i < p->nfiles; i++)
+		sum[2 + i] = p->files[i];
+	sum[2 + i] = NULL;
+	if (vb_proc_capture(sum, &o, local_out, cap, NULL, 0, err) != 0) {
+		vb_error_prefix(err, "ssh: sha256sum of the agent's files here");
+		goto out;
 	}
 	off = (size_t)snprintf(vcmd, vcap, "sha256sum --");
 	for (i = 0; i < p->nfiles && off < vcap; i++)
@@ -338,7 +333,6 @@ out:
 	free(local_out);
 	free(remote_out);
 	free(vcmd);
-	(void)env;
 	return rc;
 }
 
@@ -395,7 +389,7 @@ static int ssh_prepare(vb_env_t *env, vb_error_t *err)
 	vb_ssh_remove_cmd(p->dir, p->rm_cmd, sizeof(p->rm_cmd));
 	p->rm_argv[i++] = p->rm_cmd;
 	p->rm_argv[i] = NULL;
-	if (send_agent(env, p, err) < 0)
+	if (send_agent(p, err) < 0)
 		return vb_error_prefix(err, "%s", env->name);
 	return 0;
 }
