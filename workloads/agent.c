@@ -443,11 +443,17 @@ json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *qui
 				: json_pack("{s:s,s:O?,s:o}", "type", "facts", "id",
 					    json_object_get(req, "id"), "facts",
 					    vb_hostinfo_collect(scratch));
+	} else if (op && !strcmp(op, "hold")) {
+		reply = vb_agent_handle_hold(req, dry_run);
+	} else if (op && !strcmp(op, "check")) {
+		reply = vb_agent_handle_check(req, dry_run);
+	} else if (op && !strcmp(op, "beat")) {
+		reply = vb_agent_handle_beat(req, dry_run, agent_in, agent_out);
 	} else if (op && !strcmp(op, "quit")) {
 		*quit = 1;
 		reply = json_pack("{s:s}", "type", "bye");
 	} else {
-		reply = error_reply(req, "unknown op (expected run, facts or quit)");
+		reply = error_reply(req, "unknown op (expected run, facts, hold, check, beat or quit)");
 	}
 	json_decref(req);
 	return reply;

@@ -19,6 +19,19 @@
  *      write to the device itself, destroying its contents)
  *     {"op":"facts","scratch":"/dir"}
  *     {"op":"quit"}
+ *     {"op":"hold","id":N,"bytes":B,"token":T}   (B bytes held, filled from T)
+ *     {"op":"check","id":N}                      (the held bytes summed again)
+ *     {"op":"beat","id":N,"period_ms":P,"duration_ms":D,"dirty_pages_per_s":R}
+ *   the first two answer
+ *     {"type":"held","id":N,"pid":P,"bytes":B,"token":T,"sum":"16 hex digits",
+ *      "intact":true}
+ *   ("intact": every word still what hold wrote); a beat sends
+ *     {"type":"beat","id":N,"seq":K}
+ *   every P ms while it dirties R pages a second of the held memory (content
+ *   unchanged), until D ms passed or any line came (the harness's
+ *   {"op":"beat_stop"}), then
+ *     {"type":"beaten","id":N,"beats":K,"pages_dirtied":N,"elapsed_ns":N,
+ *      "max_gap_ns":N}        (the longest gap between beats, agent's clock)
  *   a network workload's run request also holds "listen_port",
  *   "listen_addr", "io_timeout_ms" and, for an application workload,
  *   "program" (its server's path in the instance); its server answers
@@ -97,6 +110,13 @@ json_t *vb_agent_ready_message(void);
  * NULL only when memory runs out.
  */
 json_t *vb_agent_handle_line(const char *line, size_t len, int dry_run, int *quit);
+
+/* The held memory and the heartbeat (agent_hold.c): the replies to
+ * "hold", "check" and "beat" (which sends its beats to @out and stops at a
+ * line from @in); with @dry_run only the request is checked. */
+json_t *vb_agent_handle_hold(const json_t *req, int dry_run);
+json_t *vb_agent_handle_check(const json_t *req, int dry_run);
+json_t *vb_agent_handle_beat(const json_t *req, int dry_run, FILE *in, FILE *out);
 
 /*
  * Serve requests from @in, replies to @out, until "quit" or end of input.

@@ -303,3 +303,17 @@ int vb_agent_reply_error(const json_t *reply, vb_error_t *err)
 	return vb_error_set(err, code, 0, "%s",
 			    json_string_value(json_object_get(reply, "error")) ?: "failed");
 }
+
+int vb_agent_check_held(const json_t *reply, vb_error_t *err)
+{
+	const char *sum = json_string_value(json_object_get(reply, "sum"));
+	json_t *pid = json_object_get(reply, "pid");
+
+	if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
+		return vb_error_set(err, VB_EPROTO, 0, "held: \"pid\" is not a positive integer");
+	if (!sum || strlen(sum) != 16 || strspn(sum, "0123456789abcdef") != 16)
+		return vb_error_set(err, VB_EPROTO, 0, "held: \"sum\" is not 16 hex digits");
+	if (!json_is_boolean(json_object_get(reply, "intact")))
+		return vb_error_set(err, VB_EPROTO, 0, "held: \"intact\" is not a boolean");
+	return 0;
+}

@@ -87,6 +87,10 @@ struct vb_params;
 json_t *vb_agent_run_request(const struct vb_run_cfg *cfg, json_int_t id,
 			     const struct vb_workload *w, const struct vb_params *p, unsigned flags);
 
+/* Check a "held" reply (agent.h: hold, check): "pid" a positive integer,
+ * "sum" 16 hex digits, "intact" a boolean.  0, or -1 with @err (VB_EPROTO). */
+int vb_agent_check_held(const json_t *reply, vb_error_t *err);
+
 /* {"op": @op, "id": @id} ("quit", "facts"), without an id when @id < 0.
  * New reference. */
 json_t *vb_agent_op_request(const char *op, json_int_t id);

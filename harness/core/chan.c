@@ -97,6 +97,41 @@ void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd)
 	ch->rfd = rfd;
 }
 
+int vb_chan_switch(vb_chan_t *ch, int wfd, int rfd, vb_error_t *err)
+{
+	int rc = 0;
+
+	if (!ch->buf && !(ch->buf = malloc(VB_AGENT_MAX_LINE + 1)))
+		rc = vb_error_set(err, VB_ESYS, ENOMEM, "%s: channel buffer", ch->name);
+	while (!rc && ch->rfd >= 0) {
+		struct pollfd p = { .fd = ch->rfd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 0) <= 0)
+			break;
+		if (ch->len >= VB_AGENT_MAX_LINE) {
+			rc = vb_error_set(err, VB_EPROTO, 0,
+					  "%s: more than %u bytes left on the old channel", ch->name,
+					  VB_AGENT_MAX_LINE);
+			break;
+		}
+		n = read(ch->rfd, ch->buf + ch->len, VB_AGENT_MAX_LINE - ch->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		ch->len += (size_t)n;
+	}
+	if (ch->wfd >= 0)
+		close(ch->wfd);
+	if (ch->rfd >= 0 && ch->rfd != ch->wfd)
+		close(ch->rfd);
+	ch->wfd = wfd;
+	ch->rfd = rfd;
+	ch->dead = 0;
+	return rc;
+}
+
 /* Write @obj as one line. */
 static int write_line(vb_chan_t *ch, const json_t *obj, vb_error_t *err)
 {

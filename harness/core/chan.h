@@ -65,6 +65,16 @@ int vb_chan_spawn(vb_chan_t *ch, const char *name, const vb_spawn_t *sp, vb_erro
 /* Wrap already-open descriptors (e.g. a VM's serial socket). */
 void vb_chan_init_fds(vb_chan_t *ch, const char *name, int wfd, int rfd);
 
+/*
+ * Carry the channel over to new descriptors (a VM migrated to a second
+ * QEMU): what the old read descriptor still holds is read into the buffer
+ * first, so a line the guest began through the old process and finished
+ * through the new one stays whole; the old descriptors are closed.  The
+ * owning process (pid, res) is the caller's to change.  0, or -1 with
+ * @err (VB_EPROTO: more than a line's worth left; the switch is made).
+ */
+int vb_chan_switch(vb_chan_t *ch, int wfd, int rfd, vb_error_t *err);
+
 /* Send one object as a line and remember it as the request in flight
  * (also on a broken channel: "quit" must still reach the agent).  Returns 0
  * or -1 (VB_ESYS). */

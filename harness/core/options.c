@@ -47,6 +47,8 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->rep_timeout_s = 600;
 	cfg->stop_timeout_s = 10;
 	cfg->margin = NAN;
+	cfg->ops_reps = VB_OPS_REPS_DEFAULT;
+	cfg->migrate_downtime_ms = VB_MIGRATE_DOWNTIME_MS;
 	cfg->contention_reruns = VB_CONTENTION_RERUNS;
 	cfg->out_fd = cfg->lock_fd = cfg->log_fd = -1;
 }
@@ -406,6 +408,42 @@ static int set_density(void *ctx, const char *v, vb_error_t *err)
 	return vb_parse_u64(v, 0, VB_DENSITY_MAX, "--density", &cfg->density, err);
 }
 
+static int set_ops(void *ctx, const char *v, vb_error_t *err)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} kinds[] = { { "save", VB_OPS_SAVE }, { "restore", VB_OPS_RESTORE | VB_OPS_SAVE },
+		      { "migrate", VB_OPS_MIGRATE }, { "all", VB_OPS_ALL }, { "none", 0 } };
+	vb_run_cfg_t *cfg = ctx;
+	const char *p = v;
+
+	cfg->ops = 0;
+	cfg->ops_set = 1;
+	while (*p) {
+		size_t n = strcspn(p, ","), i;
+
+		for (i = 0; i < VB_ARRAY_SIZE(kinds); i++)
+			if (strlen(kinds[i].name) == n && !strncmp(p, kinds[i].name, n))
+				break;
+		if (i == VB_ARRAY_SIZE(kinds))
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "--ops %s: unknown operation '%.*s' (expected save, "
+					    "restore, migrate, all or none, comma-separated)",
+					    v, (int)n, p);
+		cfg->ops |= kinds[i].bits;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+static int set_ops_reps(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+
+	return vb_parse_u64(v, 1, VB_OPS_REPS_MAX, "--ops-reps", &cfg->ops_reps, err);
+}
+
 static int add_noisy(vb_run_cfg_t *cfg, const char *kind, vb_error_t *err)
 {
 	static const struct {
@@ -500,6 +538,9 @@ static const vb_opt_t options[] = {
 	{ "--fresh-instance", NULL, NULL, NULL, "start a new container/VM for every repetition (default: one instance per run)", set_fresh_instance },
 	{ "--density", "K", "3 with --profile standard or full, else 0", NULL, "after the run, start K instances of each environment side by side (fewer when host memory runs out) and record each one's start latency, memory idle and under load, and disk; 0: off", set_density },
 	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
+	{ "--ops", "LIST", "save,restore,migrate with --profile standard or full, else none", "save, restore, migrate, all, none", "after the run, save each environment's instance to an image, restore it, and move it live to a second instance, measured over repetitions (restore includes save)", set_ops },
+	{ "--ops-reps", "N", "3", NULL, "repetitions of each operation", set_ops_reps },
+	{ .name = "--migrate-downtime", .arg = "MS", .def = "50", .help = "the tuned migration's downtime limit (the default migration keeps the hypervisor's)", VB_OPT_DOUBLE_AT(vb_run_cfg_t, migrate_downtime_ms, 1, 60000) },
 	{ .name = "--margin", .arg = "PCT", .def = "3", .help = "equivalence margin of the verdicts: equivalent when the 90% interval of the ratio lies within +-PCT% (recorded in run.json; vbench report --margin judges again)", VB_OPT_PCT_AT(vb_run_cfg_t, margin, 0.1, 100) },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the run directory (on stdout)", set_quiet },
 	{ "--wide", NULL, NULL, NULL, "print the final table whole, one line per row, instead of fitting it to the terminal's width", set_wide },
@@ -610,6 +651,8 @@ int vb_run_cfg_parse(vb_run_cfg_t *cfg, int argc, char **argv, const vb_run_cfg_
 		cfg->density = cfg->profile->short_forms ? VB_DENSITY_PROFILE_K : 0;
 	if (!cfg->noisy_set)
 		cfg->noisy = cfg->profile->short_forms ? VB_NOISY_CPU : 0;
+	if (!cfg->ops_set)
+		cfg->ops = cfg->profile->short_forms ? VB_OPS_ALL : 0;
 	if (!cfg->events_set)
 		for (i = 0; i < (int)vb_default_nevents && i < VB_MAX_EVENTS; i++)
 			cfg->events[cfg->nevents++] = vb_default_events[i];

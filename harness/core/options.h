@@ -28,6 +28,13 @@
 #define VB_MAX_USER_PARAMS 64
 #define VB_DENSITY_MAX 64        /* --density bound (memory stops it sooner) */
 #define VB_DENSITY_PROFILE_K 3   /* instances of the standard/full profiles' short form */
+#define VB_OPS_SAVE 0x1          /* --ops: save, restore, migrate (env.h vb_env_op_t bits) */
+#define VB_OPS_RESTORE 0x2
+#define VB_OPS_MIGRATE 0x4
+#define VB_OPS_ALL 0x7
+#define VB_OPS_REPS_DEFAULT 3    /* --ops-reps of the standard/full profiles' short form */
+#define VB_OPS_REPS_MAX 100
+#define VB_MIGRATE_DOWNTIME_MS 50 /* --migrate-downtime: the tuned limit (QEMU's own: 300) */
 
 /* Aggressor kinds of --noisy (noisy.h). */
 #define VB_NOISY_CPU 0x1
@@ -183,6 +190,10 @@ typedef struct vb_run_cfg {
 	int density_set;                    /* --density given (else from the profile) */
 	unsigned noisy;                     /* VB_NOISY_* aggressor kinds (0: off) */
 	int noisy_set;                      /* --noisy given (else from the profile) */
+	unsigned ops;                       /* VB_OPS_* operations after the run (0: off) */
+	int ops_set;                        /* --ops given (else from the profile) */
+	uint64_t ops_reps;                  /* --ops-reps: repetitions of each operation */
+	double migrate_downtime_ms;         /* --migrate-downtime: the tuned migration's limit */
 	vb_plugin_conf_t plugin_conf;       /* the environments' own options (env.h vb_env_conf) */
 	/* the command line, for run.json */
 	int argc;

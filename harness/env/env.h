@@ -72,6 +72,31 @@ typedef enum vb_env_mech {
 struct vb_run_cfg;
 typedef struct vb_env vb_env_t;
 
+/* The operations on a running instance (run/recovery.c), as bits of
+ * cfg->ops (core/options.h VB_OPS_*): save its state as an image, restore
+ * it from that image, migrate it to a second instance while it runs. */
+typedef enum vb_env_op { VB_OP_SAVE, VB_OP_RESTORE, VB_OP_MIGRATE, VB_OP_N } vb_env_op_t;
+
+/* One live migration as run/recovery.c asks it (vb_env_ops_t.migrate). */
+typedef struct vb_migrate_req {
+	const char *variant;       /* "default" (the hypervisor's settings) or "tuned" */
+	int64_t downtime_limit_ms; /* > 0: set this limit (tuned), else the hypervisor's */
+	int64_t max_bandwidth;     /* > 0: bytes/s (tuned), else the hypervisor's */
+	json_int_t beat_id;        /* the agent's heartbeat request running meanwhile ... */
+	int beat_period_ms;        /* ... and its period */
+	int max_time_ms;           /* not completed by then: cancelled, not converged */
+} vb_migrate_req_t;
+
+/* What a migration's heartbeat saw (vb_env_beats_*, env_life.c): beats
+ * received on the host and the longest gap between two of them. */
+typedef struct vb_beats {
+	json_int_t id;      /* the beat request's id */
+	uint64_t n;         /* beats received */
+	uint64_t last_ns;   /* host time of the last one (0 none yet) */
+	uint64_t max_gap_ns;/* the longest gap between two, host clock */
+	uint64_t gap_at_ns; /* when that gap ended */
+} vb_beats_t;
+
 /* A network path from the host to an instance (vb_env_ops_t.net_path). */
 typedef struct vb_net_path {
 	char addr[64];         /* numeric IPv4 address the client connects to */
@@ -177,6 +202,32 @@ typedef struct vb_env_ops {
 	 * core tears down); called once after every stop, also after a failed
 	 * prepare.  Optional. */
 	void (*cleanup)(vb_env_t *env);
+	/*
+	 * The operations (run/recovery.c), each optional: a backend without
+	 * the hook has no such mechanism (op_why says so, else a generic
+	 * line).  save: the instance's state into an image of its own (kept
+	 * for the next restore), a consistent image on disk when it returns;
+	 * into @m its "image_bytes" (allocated on disk), "image_path",
+	 * "state_after" ("paused", "stopped") and what else it measured.  The
+	 * instance does not answer until restore.  restore: the instance back
+	 * from that image, its channel to the same agent connected (the
+	 * caller measures until the agent answers); phases into @m.
+	 * migrate: the instance moved to a second one of its own while the
+	 * agent's heartbeat @rq->beat_id runs (its beats read with
+	 * vb_env_beats_read into @b; the channel switched to the new
+	 * instance); its figures into @m ("converged" false when cancelled at
+	 * @rq->max_time_ms, the instance then still the first).  0, or -1 with
+	 * @err (the instance may then be gone: the caller stops it).
+	 * op_why: why @op cannot run here (the mechanism's probe: CRIU's own
+	 * error), into @why; 0 when it can.  op_mechanism: the words of the
+	 * reports ("QEMU migration stream over QMP").
+	 */
+	int (*save)(vb_env_t *env, json_t *m, vb_error_t *err);
+	int (*restore)(vb_env_t *env, json_t *m, vb_error_t *err);
+	int (*migrate)(vb_env_t *env, const vb_migrate_req_t *rq, vb_beats_t *b, json_t *m,
+		       vb_error_t *err);
+	int (*op_why)(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
+	const char *op_mechanism;
 	/* `vbench clean`: undo what a killed vbench left that outlives it (a
 	 * container a runtime or an engine keeps running).  @rec is the record
 	 * the backend gave vb_undo_add_undo ({"undo": undo_key, ...}), @run_id
@@ -380,6 +431,19 @@ json_t *vb_env_default_run(vb_env_t *env, const json_t *req, vb_error_t *err);
  * vb_chan_call; VB_EUNAVAIL without a network path.
  */
 json_t *vb_env_call(vb_env_t *env, const json_t *req, int timeout_ms, vb_error_t *err);
+
+/* The names of the operations ("save", "restore", "migrate"). */
+const char *vb_env_op_name(vb_env_op_t op);
+
+/*
+ * Read the heartbeat of @b->id on @env's channel for up to @wait_ms: each
+ * "beat" timed on the host (vb_beats_t), returning when the answer to the
+ * beat request ("beaten", new reference in *@done) comes, when the time
+ * is up (0, *@done NULL) or on an error (-1 with @err: a message that is
+ * neither, a closed channel).
+ */
+int vb_env_beats_read(vb_env_t *env, vb_beats_t *b, int wait_ms, json_t **done,
+		      vb_error_t *err);
 
 /* The default wait_ready: the ready message within --start-timeout,
  * checked (vb_agent_check_ready), into env->ready and env->ready_ns. */

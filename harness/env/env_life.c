@@ -570,3 +570,67 @@ json_t *vb_env_recv(vb_env_t *env, int timeout_ms, vb_error_t *err)
 	/* Untrusted: the same checks as the synchronous path. */
 	return vb_chan_answer(&env->chan, "result", timeout_ms, err);
 }
+
+/* ---- operations (run/recovery.c) ------------------------------------------ */
+
+const char *vb_env_op_name(vb_env_op_t op)
+{
+	static const char *const names[VB_OP_N] = { "save", "restore", "migrate" };
+
+	return op < VB_OP_N ? names[op] : "?";
+}
+
+int vb_env_beats_read(vb_env_t *env, vb_beats_t *b, int wait_ms, json_t **done,
+		      vb_error_t *err)
+{
+	uint64_t end = vb_now_ns() + (uint64_t)(wait_ms > 0 ? wait_ms : 0) * 1000000ull;
+
+	*done = NULL;
+	for (;;) {
+		uint64_t now = vb_now_ns();
+		json_t *m, *id;
+		const char *type;
+
+		if (now >= end)
+			return 0;
+		m = vb_chan_recv(&env->chan, (int)((end - now) / 1000000 + 1), 0, err);
+		if (!m)
+			return err->code == VB_ETIMEOUT ? 0 : -1;
+		now = vb_now_ns();
+		type = json_string_value(json_object_get(m, "type"));
+		id = json_object_get(m, "id");
+		if (!type || !json_is_integer(id) || json_integer_value(id) != b->id) {
+			json_decref(m);
+			env->chan.broken = 1;
+			return vb_error_set(err, VB_EPROTO, 0,
+					    "%s: a message that is not the heartbeat %lld's",
+					    env->name, (long long)b->id);
+		}
+		if (!strcmp(type, "beat") && json_is_integer(json_object_get(m, "seq"))) {
+			if (b->last_ns && now - b->last_ns > b->max_gap_ns) {
+				b->max_gap_ns = now - b->last_ns;
+				b->gap_at_ns = now;
+			}
+			b->last_ns = now;
+			b->n++;
+			json_decref(m);
+			continue;
+		}
+		env->chan.want.on = 0; /* the request is answered */
+		if (!strcmp(type, "beaten")) {
+			*done = m;
+			return 0;
+		}
+		if (!strcmp(type, "error")) {
+			vb_error_set(err, VB_EREFUSED, 0, "%s: the agent refused the heartbeat: %s",
+				     env->name,
+				     json_string_value(json_object_get(m, "error")) ?: "no reason");
+			json_decref(m);
+			return -1;
+		}
+		json_decref(m);
+		env->chan.broken = 1;
+		return vb_error_set(err, VB_EPROTO, 0, "%s: a '%s' message during the heartbeat",
+				    env->name, type);
+	}
+}

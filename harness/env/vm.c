@@ -146,7 +146,8 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: state", name);
 	env->priv = p;
-	p->console_fd = p->qemu_fd = p->tap_fd = -1;
+	p->console_fd = p->qemu_fd = p->tap_fd = p->img_fd = -1;
+	vb_qmp_init(&p->qmp);
 	vb_argv_init(&p->argv);
 	if (vm_is_kvm(env) && have_last_verdict) {
 		p->verdict = last_verdict;
@@ -295,6 +296,7 @@ static void vm_cleanup(vb_env_t *env)
 
 	if (!p)
 		return;
+	vb_vm_ops_cleanup(env);
 	if (p->have_disk)
 		vb_vm_disk_destroy(&p->disk);
 	if (p->tap_fd >= 0)
@@ -352,7 +354,9 @@ static int vm_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 	.options = &vm_options, .prepare = vm_prepare, .start = vb_vm_boot,                        \
 	.wait_ready = vb_vm_ready, .run = vm_run, .adapt = vm_adapt, .disk_usage = vm_disk_usage,  \
 	.describe = vm_describe, .stop = vm_stop, .cleanup = vm_cleanup, .net_path = vm_net_path, \
-	.net_modes = vm_net_modes
+	.net_modes = vm_net_modes, .save = vb_vm_save, .restore = vb_vm_restore,                \
+	.migrate = vb_vm_migrate, .op_why = vb_vm_op_why,                                        \
+	.op_mechanism = "QEMU's migration stream over QMP (to a file, from a file, to a second QEMU)"
 
 const vb_env_ops_t vb_env_hosted = {
 	.version = VB_ENV_OPS_VERSION,

@@ -62,7 +62,10 @@ static int open_logs(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 
 	if (own && (dfd = vb_safefs_open_dir(AT_FDCWD, p->sockdir, 0)) < 0)
 		return vb_error_sys(err, "%s: %s", env->ops->name, p->sockdir);
-	snprintf(con, sizeof(con), "console-%s.log", vb_env_tag(env, tag, sizeof(tag)));
+	vb_env_tag(env, tag, sizeof(tag));
+	if (p->gen) /* a restored or migrated QEMU: logs of its own */
+		snprintf(tag + strlen(tag), sizeof(tag) - strlen(tag), "-g%u", p->gen);
+	snprintf(con, sizeof(con), "console-%s.log", tag);
 	snprintf(qlog, sizeof(qlog), "qemu-%s.log", tag);
 	snprintf(p->console, sizeof(p->console), "%s/%s", dir, con);
 	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s/%s", dir, qlog);
@@ -76,12 +79,11 @@ static int open_logs(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	return rc;
 }
 
-/* The socket QEMU will connect to, listening; returns the fd or -1. */
-static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+/* The private socket directory (once per instance). */
+static int make_sockdir(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
-
+	if (p->sockdir[0])
+		return 0;
 	snprintf(p->sockdir, sizeof(p->sockdir), "/tmp/vbench-vm-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(p->sockdir)) {
 		vb_error_sys(err, "%s: create the socket directory %s", env->ops->name, p->sockdir);
@@ -89,15 +91,29 @@ static int listen_socket(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		return -1;
 	}
 	p->sockdir_res = vb_undo_add_path(VB_UNDO_DIR, p->sockdir);
-	snprintf(p->sock, sizeof(p->sock), "%s/chan.sock", p->sockdir);
-	if (strlen(p->sock) >= sizeof(sa.sun_path))
+	return 0;
+}
+
+/* A socket QEMU will connect to, SOCKDIR/@base (with the generation),
+ * its path into @path; listening; returns the fd or -1. */
+static int listen_socket(vb_env_t *env, vm_priv_t *p, const char *base, char *path, size_t len,
+			 vb_error_t *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (p->gen)
+		snprintf(path, len, "%s/%s-g%u.sock", p->sockdir, base, p->gen);
+	else
+		snprintf(path, len, "%s/%s.sock", p->sockdir, base);
+	if (strlen(path) >= sizeof(sa.sun_path))
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: socket path too long", env->ops->name);
-	memcpy(sa.sun_path, p->sock, strlen(p->sock) + 1);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return vb_error_sys(err, "%s: socket", env->ops->name);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0) {
-		vb_error_sys(err, "%s: listen on %s", env->ops->name, p->sock);
+		vb_error_sys(err, "%s: listen on %s", env->ops->name, path);
 		close(fd);
 		return -1;
 	}
@@ -165,6 +181,8 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	p->qc.tsc_khz = p->tsc_khz;
 	p->qc.rng = 1;
 	p->qc.tap_fd = -1;
+	p->qc.qmp_path = p->qmp_sock[0] ? p->qmp_sock : NULL;
+	p->qc.incoming = p->incoming[0] ? p->incoming : NULL;
 	if (vm_wants_net(env) && vm_is_tap(env)) {
 		if (p->tap_fd < 0 && vb_netpath_tap(&p->net, &p->tap_fd, err) < 0)
 			return vb_error_prefix(err, "%s", env->name);
@@ -179,6 +197,7 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		p->qc.net = p->qc.fwd_host != 0;
 		p->qc.fwd_guest = p->qc.net ? VM_GUEST_NET_PORT : 0;
 	}
+	vb_argv_free(&p->argv);
 	if (vb_qemu_argv(&p->qc, &p->argv, err) < 0)
 		return vb_error_prefix(err, "%s", env->ops->name);
 	return 0;
@@ -187,8 +206,9 @@ static int build_argv(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 /* fork + exec QEMU: own process group, parent-death SIGKILL, in the cgroup
  * (or pinned to the allocated CPUs with --no-cgroup), stderr to the log,
  * the console's (open_logs) and the disk image's descriptors inherited. */
-static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
+static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vm_launch_t *l, vb_error_t *err)
 {
+	const vb_cgroup_t *cg = l->cg ? l->cg : env->have_cg ? &env->cg : NULL;
 	pid_t parent = getpid(), pid;
 	int log = p->qemu_fd, null;
 
@@ -209,11 +229,12 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 		if (dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0 ||
 		    (p->console_fd > 2 && fcntl(p->console_fd, F_SETFD, 0) < 0) ||
 		    (p->disk.fd > 2 && fcntl(p->disk.fd, F_SETFD, 0) < 0) ||
-		    (p->tap_fd > 2 && fcntl(p->tap_fd, F_SETFD, 0) < 0))
+		    (p->tap_fd > 2 && fcntl(p->tap_fd, F_SETFD, 0) < 0) ||
+		    (l->incoming_fd > 2 && fcntl(l->incoming_fd, F_SETFD, 0) < 0))
 			_exit(127);
-		if (env->have_cg ? vb_cgroup_attach(&env->cg, 0) < 0 : 0)
+		if (cg ? vb_cgroup_attach(cg, 0) < 0 : 0)
 			_exit(126);
-		if (!env->have_cg)
+		if (!cg)
 			vb_cpulist_pin(env->cfg->env_cpus);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
@@ -224,22 +245,29 @@ static int spawn_qemu(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	}
 	close(null);
 	setpgid(pid, pid);
-	env->chan.pid = pid;
-	env->chan.res = vb_undo_add_pid(pid, env->ops->name);
+	l->pid = pid;
+	l->res = vb_undo_add_pid(pid, env->ops->name);
+	l->spawned = 1;
 	return 0;
 }
 
-/* QEMU exited by itself (reaped and forgotten): describe how into @buf. */
-static int qemu_exited(vb_env_t *env, char *buf, size_t len)
+/* QEMU @pid exited by itself (reaped and forgotten, *@pid 0): describe how
+ * into @buf. */
+static int pid_exited(pid_t *pid, int res, char *buf, size_t len)
 {
 	int st;
 
-	if (env->chan.pid <= 0 || waitpid(env->chan.pid, &st, WNOHANG) != env->chan.pid)
+	if (*pid <= 0 || waitpid(*pid, &st, WNOHANG) != *pid)
 		return 0;
-	vb_undo_forget(env->chan.res);
-	env->chan.pid = 0;
+	vb_undo_forget(res);
+	*pid = 0;
 	vb_vm_log_exit_text(st, buf, len);
 	return 1;
+}
+
+static int qemu_exited(vb_env_t *env, char *buf, size_t len)
+{
+	return pid_exited(&env->chan.pid, env->chan.res, buf, len);
 }
 
 void vb_vm_qemu_end(vb_env_t *env, char *how, size_t len)
@@ -251,8 +279,8 @@ void vb_vm_qemu_end(vb_env_t *env, char *how, size_t len)
 		qemu_exited(env, how, len);
 }
 
-/* Wait for QEMU to connect (it does so at once unless it failed). */
-static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
+/* Wait for QEMU @l to connect (it does so at once unless it failed). */
+static int accept_qemu(vb_env_t *env, vm_launch_t *l, int lfd, vb_error_t *err)
 {
 	uint64_t deadline = vb_now_ns() + (uint64_t)(vm_conf(env)->boot_timeout_s * 1e9);
 	struct pollfd pfd = { .fd = lfd, .events = POLLIN };
@@ -260,9 +288,9 @@ static int accept_qemu(vb_env_t *env, int lfd, vb_error_t *err)
 	int fd, rc;
 
 	for (;;) {
-		if (qemu_exited(env, how, sizeof(how)))
+		if (pid_exited(&l->pid, l->res, how, sizeof(how)))
 			return vb_error_set(err, VB_EUNAVAIL, 0,
-					    "%s: %s before connecting to the agent channel",
+					    "%s: %s before connecting to vbench's sockets",
 					    env->ops->name, how);
 		if (vb_undo_interrupted())
 			return vb_error_set(err, VB_EINTR, 0, "%s: interrupted while starting",
@@ -306,36 +334,75 @@ static int boot_failed(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
 	return vb_error_set(err, code, 0, "%s%s", head, tail[0] ? tail : "(empty)");
 }
 
+int vb_vm_launch(vb_env_t *env, vm_launch_t *l, vb_error_t *err)
+{
+	vm_priv_t *p = env->priv;
+	int lfd = -1, qfd = -1, fd = -1, rc = -1;
+
+	l->pid = 0;
+	l->spawned = 0;
+	l->chan_fd = -1;
+	vb_qmp_init(&l->qmp);
+	snprintf(p->incoming, sizeof(p->incoming), "%s", l->incoming ? l->incoming : "");
+	p->qmp_sock[0] = '\0';
+	if (make_sockdir(env, p, err) < 0 ||
+	    (lfd = listen_socket(env, p, "chan", p->sock, sizeof(p->sock), err)) < 0)
+		goto out;
+	if (env->cfg->ops &&
+	    (qfd = listen_socket(env, p, "qmp", p->qmp_sock, sizeof(p->qmp_sock), err)) < 0)
+		goto out;
+	if (open_logs(env, p, err) < 0 || build_argv(env, p, err) < 0 ||
+	    spawn_qemu(env, p, l, err) < 0) {
+		close_logs(p);
+		goto out;
+	}
+	close_logs(p); /* QEMU has its own copies */
+	if ((fd = accept_qemu(env, l, lfd, err)) < 0)
+		goto out;
+	unlink(p->sock); /* connected: nobody else may */
+	l->chan_fd = fd;
+	if (qfd >= 0) {
+		int mfd = accept_qemu(env, l, qfd, err);
+
+		unlink(p->qmp_sock);
+		if (mfd < 0 || vb_qmp_open(&l->qmp, mfd, VM_QMP_TIMEOUT_MS, err) < 0) {
+			vb_error_prefix(err, "%s", env->ops->name);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (lfd >= 0)
+		close(lfd);
+	if (qfd >= 0)
+		close(qfd);
+	return rc;
+}
+
 int vb_vm_boot(vb_env_t *env, vb_error_t *err)
 {
 	vm_priv_t *p = env->priv;
-	int lfd, fd;
+	vm_launch_t l = { .incoming = NULL, .incoming_fd = -1 };
+	int rc = vb_vm_launch(env, &l, err);
 
-	lfd = listen_socket(env, p, err);
-	if (lfd < 0)
-		return -1;
-	if (open_logs(env, p, err) < 0 || build_argv(env, p, err) < 0 ||
-	    spawn_qemu(env, p, err) < 0) {
-		close_logs(p);
-		close(lfd);
-		return -1;
+	if (l.pid > 0) { /* the channel owns QEMU from now on */
+		env->chan.pid = l.pid;
+		env->chan.res = l.res;
 	}
-	close_logs(p); /* QEMU has its own copies */
-	fd = accept_qemu(env, lfd, err);
-	close(lfd);
-	unlink(p->sock); /* connected: nobody else may */
-	if (fd < 0)
+	if (rc < 0) {
+		if (l.chan_fd >= 0)
+			close(l.chan_fd);
+		vb_qmp_close(&l.qmp);
+		if (!l.spawned)
+			return -1;
 		return err->code == VB_EINTR ? (vb_chan_close(&env->chan, 0), -1)
 					     : boot_failed(env, p, err);
-	/* One socket both ways: vb_chan_close closes it once. */
-	{
-		pid_t pid = env->chan.pid;
-		int res = env->chan.res;
-
-		vb_chan_init_fds(&env->chan, env->ops->name, fd, fd);
-		env->chan.pid = pid;
-		env->chan.res = res;
 	}
+	/* One socket both ways: vb_chan_close closes it once. */
+	vb_chan_init_fds(&env->chan, env->ops->name, l.chan_fd, l.chan_fd);
+	env->chan.pid = l.pid;
+	env->chan.res = l.res;
+	p->qmp = l.qmp;
 	return 0;
 }
 

@@ -198,6 +198,11 @@ static int resolve(const vb_qemu_cfg_t *c, resolved_t *r, vb_error_t *err)
 	}
 	r->chan = or_null(c->chan_path);
 	r->console = or_null(c->console_log);
+	if (c->qmp_path && strlen(c->qmp_path) > sun_max)
+		return VB_QEMU_USAGE("qmp_path '%s' is too long for a unix socket (max %zu)",
+				     c->qmp_path, sun_max);
+	if (c->incoming && strncmp(c->incoming, "unix:", 5) && strncmp(c->incoming, "fd:", 3))
+		return VB_QEMU_USAGE("incoming '%s' is not unix:PATH or fd:N", c->incoming);
 	if (r->chan && strlen(r->chan) > sun_max)
 		return VB_QEMU_USAGE("chan_path '%s' is too long for a unix socket (max %zu)",
 				     r->chan, sun_max);
@@ -323,6 +328,12 @@ static int add_devices(vb_argv_t *a, const vb_qemu_cfg_t *c, const resolved_t *r
 			     err) < 0)
 			return -1;
 	}
+	if (c->qmp_path) {
+		if (vb_argv_add(a, "-chardev", err) < 0 ||
+		    add_kv(a, "socket,id=qmp,path=", c->qmp_path, "", err) < 0 ||
+		    add_pair(a, "-mon", "chardev=qmp,mode=control", err) < 0)
+			return -1;
+	}
 	if (c->rng) {
 		if (add_pair(a, "-object", "rng-random,id=rng0,filename=/dev/urandom", err) < 0 ||
 		    add_virtio(a, r, "rng", "rng=rng0", err) < 0)
@@ -375,6 +386,8 @@ int vb_qemu_argv(const vb_qemu_cfg_t *c, vb_argv_t *out, vb_error_t *err)
 	if (vb_argv_add(out, r.binary, err) < 0 || add_machine(out, c, &r, err) < 0 ||
 	    add_boot(out, c, &r, err) < 0 || add_devices(out, c, &r, err) < 0 ||
 	    add_net(out, c, &r, err) < 0)
+		return -1;
+	if (c->incoming && add_pair(out, "-incoming", c->incoming, err) < 0)
 		return -1;
 	return 0;
 }

@@ -19,6 +19,9 @@
  *                  + virtio-serial-device / virtio-serial-pci
  *                  + virtserialport name=vbench (/dev/virtio-ports/vbench)
  *   console        -chardev file,path=LOG -serial chardev:con (ttyS0)
+ *   monitor        (cfg.qmp_path) -chardev socket,id=qmp,path=SOCK
+ *                  + -mon chardev=qmp,mode=control: QMP, for save, restore
+ *                  and migrate (vm_qmp.h); QEMU connects like the channel
  *   entropy        (cfg.rng) -object rng-random,filename=/dev/urandom
  *                  + virtio-rng-device / virtio-rng-pci: the guest's random
  *                  pool is ready at once (guestimage.h: agent ready ~2 s sooner)
@@ -126,6 +129,11 @@ typedef struct vb_qemu_cfg {
 	const char *guest_net;	 /* the guest's ADDR/LEN on a tap */
 	uint64_t tsc_khz;	 /* > 0: host TSC rate, passed as tsc_early_khz= (see above) */
 	int rng;		 /* 1 = virtio-rng fed from the host's /dev/urandom (entropy at once) */
+	const char *qmp_path;	 /* unix socket vbench listens on for QEMU's monitor (QMP:
+				  * -chardev socket + -mon mode=control); NULL = none */
+	const char *incoming;	 /* -incoming URI: the guest's state comes from there
+				  * ("unix:PATH" a migration, "fd:N" an image QEMU
+				  * inherits); NULL = a fresh boot */
 } vb_qemu_cfg_t;
 
 /*

@@ -1,10 +1,12 @@
 /*
  * run_int.h - what the parts of `vbench run` share: the run's state and the
  * functions runner.c (setup, sizing, the run), run_envs.c (bringing the
- * environments up and down) and run_reps.c (the schedule and each
- * repetition) call in each other.  Internal to those three files.
+ * environments up and down), run_reps.c (the schedule and each
+ * repetition), contend.c and recovery.c (the operations) call in each
+ * other.  Internal to those files.
  *
- * Must not: be included outside runner.c, run_envs.c and run_reps.c.
+ * Must not: be included outside runner.c, run_envs.c, run_reps.c,
+ * contend.c and recovery.c.
  */
 #ifndef VB_RUN_INT_H
 #define VB_RUN_INT_H
@@ -119,6 +121,19 @@ int vb_run_schedule(run_state_t *st);
  * reason in env->reason and its remaining repetitions are skipped.
  */
 void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
+
+/* ---- recovery.c ---- */
+
+#define VB_OPS_WS_PCT 25             /* the working set: this share of the allocation */
+#define VB_OPS_BEAT_MS 10            /* a migration's heartbeat period */
+#define VB_OPS_DIRTY_RATE 4096       /* pages a second the heartbeat dirties (16 MiB/s) */
+#define VB_OPS_MIGRATE_MAX_MS 60000  /* not completed by then: cancelled, not converged */
+#define VB_OPS_TUNED_BANDWIDTH (10LL << 30) /* the tuned migration's bandwidth cap, bytes/s */
+
+/* --ops: save, restore and migrate every environment that ran (not the
+ * instances of other network modes), "operations" in run.json, saved
+ * after each repetition; environments a resumed run measured are kept. */
+void vb_run_operations(run_state_t *st);
 
 /* ---- contend.c ---- */
 

@@ -1,0 +1,371 @@
+/*
+ * recovery.c - `vbench run --ops`: save, restore and migrate each
+ * environment's instance after the workloads, measured over repetitions
+ * (run_int.h vb_run_operations), into run.json's "operations".
+ *
+ * One repetition, on the instance the run measured:
+ *   1. the agent holds a working set (VB_OPS_WS_PCT of the allocation's
+ *      memory, every word written: agent.h "hold"), its pid and sum noted;
+ *   2. save (the backend's hook: an image on disk), then restore from it,
+ *      timed from the request until the agent answers "check" again: the
+ *      same pid, the same sum, every word intact; then one repetition of
+ *      a workload of the run, which must give a valid result;
+ *   3. migrate, twice (the hypervisor's default settings, then tuned:
+ *      --migrate-downtime and no bandwidth cap), while the agent's
+ *      heartbeat dirties the working set at VB_OPS_DIRTY_RATE pages a
+ *      second and sends a beat every VB_OPS_BEAT_MS: the longest gap
+ *      between two beats as the host receives them is the pause the
+ *      agent's peer sees, beside the hypervisor's own downtime; then the
+ *      same checks.
+ * An operation a backend has no hook for, or whose probe says it cannot
+ * run here (op_why), is recorded "unavailable" with the reason, said
+ * once; a failed repetition is recorded with its error and, when the
+ * instance no longer answers, the environment's remaining operations are
+ * skipped (its instance is stopped by the run as after a failed workload).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/core/agentmsg.h"
+#include "harness/core/runfile.h"
+#include "harness/core/undo.h"
+#include "harness/run/run_int.h"
+#include "lib/term.h"
+#include "lib/testpoint.h"
+#include "lib/util.h"
+
+#define OPS_ID_BASE 1000000000 /* the operations' request ids, apart from the slots' */
+
+typedef struct ops_ctx {
+	run_state_t *st;
+	json_int_t id;
+	uint64_t ws;     /* working set bytes */
+	int wl;          /* the workload run after each restore and move (-1 none) */
+	uint64_t rng;
+} ops_ctx_t;
+
+static int reply_ms(const ops_ctx_t *c)
+{
+	return (int)(c->st->cfg->rep_timeout_s * 1000);
+}
+
+/* "hold" (@bytes) or "check": the agent's pid and sum into @pid, @sum. */
+static int held(ops_ctx_t *c, vb_env_t *env, const char *op, uint64_t bytes, json_int_t token,
+		json_int_t *pid, char *sum, size_t len, vb_error_t *err)
+{
+	json_t *req = vb_agent_op_request(op, ++c->id), *r;
+
+	if (!strcmp(op, "hold")) {
+		json_object_set_new(req, "bytes", json_integer((json_int_t)bytes));
+		json_object_set_new(req, "token", json_integer(token));
+	}
+	r = vb_chan_call(&env->chan, req, "held", reply_ms(c), err);
+	json_decref(req);
+	if (!r)
+		return -1;
+	if (vb_agent_check_held(r, err) < 0) {
+		json_decref(r);
+		return -1;
+	}
+	*pid = json_integer_value(json_object_get(r, "pid"));
+	snprintf(sum, len, "%s", json_string_value(json_object_get(r, "sum")));
+	if (!json_is_true(json_object_get(r, "intact"))) {
+		json_decref(r);
+		return vb_error_set(err, VB_ECHECK, 0, "%s: the held memory changed", env->name);
+	}
+	json_decref(r);
+	return 0;
+}
+
+/* After a restore or a move: the same agent (pid @pid0, sum @sum0), and a
+ * workload repetition with a valid result.  Into @m. */
+static int same_agent(ops_ctx_t *c, vb_env_t *env, json_int_t pid0, const char *sum0, json_t *m,
+		      vb_error_t *err)
+{
+	json_int_t pid;
+	char sum[32];
+	json_t *req, *r;
+	const vb_workload_t *w;
+
+	if (held(c, env, "check", 0, 0, &pid, sum, sizeof(sum), err) < 0)
+		return -1;
+	json_object_set_new(m, "same_pid", json_boolean(pid == pid0));
+	json_object_set_new(m, "memory_intact", json_boolean(!strcmp(sum, sum0)));
+	if (pid != pid0 || strcmp(sum, sum0))
+		return vb_error_set(err, VB_ECHECK, 0,
+				    "%s: not the same agent afterwards (pid %lld, was %lld; sum %s, "
+				    "was %s)",
+				    env->name, (long long)pid, (long long)pid0, sum, sum0);
+	if (c->wl < 0)
+		return 0;
+	w = c->st->cfg->wl[c->wl];
+	req = vb_agent_run_request(c->st->cfg, ++c->id, w, &c->st->params[c->wl], 0);
+	r = vb_env_run(env, req, err);
+	json_decref(req);
+	if (!r)
+		return -1;
+	json_object_set_new(m, "workload", json_string(w->name));
+	json_object_set_new(m, "workload_ok", json_boolean(json_is_true(json_object_get(r, "ok"))));
+	if (!json_is_true(json_object_get(r, "ok"))) {
+		vb_agent_reply_error(r, err);
+		json_decref(r);
+		return vb_error_prefix(err, "%s: the workload after the operation", env->name);
+	}
+	json_decref(r);
+	return 0;
+}
+
+/* save, then restore (timed until the agent answers), then the checks. */
+static int save_restore(ops_ctx_t *c, vb_env_t *env, json_int_t pid0, const char *sum0,
+			json_t *ms, json_t *mr, int *saved, vb_error_t *err)
+{
+	uint64_t t0;
+	json_int_t pid;
+	char sum[32];
+
+	if (env->ops->save(env, ms, err) < 0)
+		return -1;
+	*saved = 1;
+	t0 = vb_now_ns();
+	if (env->ops->restore(env, mr, err) < 0)
+		return -1;
+	if (held(c, env, "check", 0, 0, &pid, sum, sizeof(sum), err) < 0)
+		return -1;
+	json_object_set_new(mr, "time_ns", json_integer((json_int_t)(vb_now_ns() - t0)));
+	return same_agent(c, env, pid0, sum0, mr, err);
+}
+
+/* One migration of @variant under the heartbeat, then the checks. */
+static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, const char *sum0,
+		   json_t *m, vb_error_t *err)
+{
+	const vb_run_cfg_t *cfg = c->st->cfg;
+	vb_migrate_req_t rq = {
+		.variant = tuned ? "tuned" : "default",
+		.downtime_limit_ms = tuned ? (int64_t)cfg->migrate_downtime_ms : 0,
+		.max_bandwidth = tuned ? VB_OPS_TUNED_BANDWIDTH : 0,
+		.beat_period_ms = VB_OPS_BEAT_MS,
+		.max_time_ms = VB_OPS_MIGRATE_MAX_MS,
+	};
+	vb_beats_t b = { 0 };
+	json_t *req = vb_agent_op_request("beat", ++c->id), *done = NULL, *stop;
+	int rc;
+
+	rq.beat_id = b.id = c->id;
+	json_object_set_new(req, "period_ms", json_integer(VB_OPS_BEAT_MS));
+	json_object_set_new(req, "duration_ms", json_integer(VB_OPS_MIGRATE_MAX_MS + 60000));
+	json_object_set_new(req, "dirty_pages_per_s", json_integer(VB_OPS_DIRTY_RATE));
+	rc = vb_chan_send(&env->chan, req, err);
+	json_decref(req);
+	/* a few beats first: the heartbeat runs before the move starts */
+	while (rc == 0 && b.n < 3 && !done)
+		rc = vb_env_beats_read(env, &b, VB_OPS_BEAT_MS * 10, &done, err);
+	if (rc == 0 && !done && b.n < 3)
+		rc = vb_error_set(err, VB_ETIMEOUT, 0, "%s: no heartbeat", env->name);
+	if (rc == 0 && !done)
+		rc = env->ops->migrate(env, &rq, &b, m, err);
+	/* beats after the move: the gap across it closes with the first */
+	for (uint64_t n0 = b.n; rc == 0 && !done && b.n < n0 + 5;)
+		if ((rc = vb_env_beats_read(env, &b, VB_OPS_BEAT_MS * 20, &done, err)) == 0 &&
+		    b.n < n0 + 5 && !done && vb_undo_interrupted())
+			rc = vb_error_set(err, VB_EINTR, 0, "%s: interrupted", env->name);
+	stop = vb_agent_op_request("beat_stop", -1);
+	if (rc == 0 && !done && vb_chan_notify(&env->chan, stop, err) < 0)
+		rc = -1;
+	json_decref(stop);
+	while (rc == 0 && !done)
+		if ((rc = vb_env_beats_read(env, &b, reply_ms(c), &done, err)) == 0 && !done)
+			rc = vb_error_set(err, VB_ETIMEOUT, 0, "%s: the heartbeat did not end",
+					  env->name);
+	if (rc == 0) {
+		json_object_set(m, "pages_dirtied", json_object_get(done, "pages_dirtied"));
+		json_object_set_new(m, "dirty_pages_per_s", json_integer(VB_OPS_DIRTY_RATE));
+	}
+	json_decref(done);
+	if (rc < 0)
+		return -1;
+	json_object_set_new(m, "variant", json_string(rq.variant));
+	json_object_set_new(m, "beats", json_integer((json_int_t)b.n));
+	json_object_set_new(m, "heartbeat_gap_ns", json_integer((json_int_t)b.max_gap_ns));
+	return same_agent(c, env, pid0, sum0, m, err);
+}
+
+/* Whether @env can do operation @op; else why into @why. */
+static int can(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
+{
+	const vb_env_ops_t *o = env->ops;
+	int has = op == VB_OP_MIGRATE ? o->migrate != NULL : o->save && o->restore;
+
+	if (!has) {
+		snprintf(why, len, "%s has no %s mechanism", env->name,
+			 op == VB_OP_MIGRATE ? "live migration" : "save and restore");
+		return 0;
+	}
+	return !o->op_why || o->op_why(env, op, why, len) == 0;
+}
+
+/* The record of one operation of @rec ("save", "restore", "migrate",
+ * "migrate-tuned"): {"reps": [...]} made on first use. */
+static json_t *op_reps(json_t *rec, const char *key)
+{
+	json_t *o = json_object_get(rec, key);
+
+	if (!o) {
+		o = json_pack("{s:[]}", "reps");
+		json_object_set_new(rec, key, o);
+	}
+	return json_object_get(o, "reps");
+}
+
+static void unavailable(run_state_t *st, json_t *rec, const char *key, const char *why)
+{
+	json_object_set_new(rec, key, json_pack("{s:s}", "unavailable", why));
+	if (!st->cfg->quiet)
+		vb_term_say(stderr, "%s: %s not measured: %s", json_string_value(json_object_get(rec, "env")),
+			    key, why);
+}
+
+/* Append @m to @reps as repetition @r: ok, or failed with @err. */
+static void add_rep(json_t *reps, json_t *m, unsigned r, int ok, const vb_error_t *err)
+{
+	json_object_set_new(m, "rep", json_integer(r));
+	json_object_set_new(m, "ok", json_boolean(ok));
+	if (!ok) {
+		json_object_set_new(m, "error", json_string(err->msg));
+		json_object_set_new(m, "error_kind", json_string(vb_error_code_name(err->code)));
+	}
+	json_array_append_new(reps, m);
+}
+
+/* Every repetition of every operation on environment @i; 0, or -1 when
+ * the instance no longer answers. */
+static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
+{
+	run_state_t *st = c->st;
+	vb_env_t *env = &st->envs[i];
+	unsigned ops = st->cfg->ops;
+	int do_sr = (ops & (VB_OPS_SAVE | VB_OPS_RESTORE)) != 0, do_mig = (ops & VB_OPS_MIGRATE) != 0;
+	char why[256];
+
+	if (do_sr && !can(env, VB_OP_SAVE, why, sizeof(why))) {
+		unavailable(st, rec, "save", why);
+		if (ops & VB_OPS_RESTORE)
+			unavailable(st, rec, "restore", why);
+		do_sr = 0;
+	}
+	if (do_mig && !can(env, VB_OP_MIGRATE, why, sizeof(why))) {
+		unavailable(st, rec, "migrate", why);
+		do_mig = 0;
+	}
+	if (!do_sr && !do_mig)
+		return 0;
+	if (env->ops->op_mechanism)
+		json_object_set_new(rec, "mechanism", json_string(env->ops->op_mechanism));
+	if (!st->cfg->quiet)
+		vb_term_say(stderr, "%s: save, restore, migrate (%u repetitions)", env->name,
+			    (unsigned)st->cfg->ops_reps);
+	for (unsigned r = 1; r <= st->cfg->ops_reps && !vb_undo_interrupted(); r++) {
+		json_int_t pid0, token;
+		char sum0[32];
+		vb_error_t err;
+		int ok;
+
+		vb_error_clear(&err);
+		c->rng = c->rng * 6364136223846793005ull + 1442695040888963407ull;
+		token = (json_int_t)(c->rng >> 2);
+		if (held(c, env, "hold", c->ws, token, &pid0, sum0, sizeof(sum0), &err) < 0)
+			goto lost;
+		if (do_sr) {
+			json_t *ms = json_object(), *mr = json_object();
+			int saved = 0;
+
+			ok = save_restore(c, env, pid0, sum0, ms, mr, &saved, &err) == 0;
+			json_object_set_new(ms, "working_set_bytes", json_integer((json_int_t)c->ws));
+			add_rep(op_reps(rec, "save"), ms, r, saved, &err);
+			if (ops & VB_OPS_RESTORE)
+				add_rep(op_reps(rec, "restore"), mr, r, ok, &err);
+			else
+				json_decref(mr);
+			if (!ok)
+				goto lost;
+		}
+		for (int tuned = 0; do_mig && tuned < 2; tuned++) {
+			json_t *m = json_object();
+
+			ok = migrate(c, env, tuned, pid0, sum0, m, &err) == 0;
+			add_rep(op_reps(rec, tuned ? "migrate-tuned" : "migrate"), m, r, ok, &err);
+			if (!ok)
+				goto lost;
+		}
+		if (vb_runfile_save_at(st->doc, st->cfg->out_fd, st->cfg->out, &st->save_err) < 0) {
+			st->save_failed = 1;
+			return -1;
+		}
+		continue;
+lost:
+		if (err.code == VB_EREFUSED || err.code == VB_ECHECK)
+			continue; /* in step: the next repetition may do */
+		snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
+		return -1;
+	}
+	/* the working set goes */
+	{
+		json_int_t pid;
+		char sum[32];
+		vb_error_t err;
+
+		held(c, env, "hold", 0, 0, &pid, sum, sizeof(sum), &err);
+	}
+	return 0;
+}
+
+void vb_run_operations(run_state_t *st)
+{
+	const vb_run_cfg_t *cfg = st->cfg;
+	ops_ctx_t c = { .st = st, .id = OPS_ID_BASE, .wl = -1, .rng = cfg->seed ^ 0x0b5ull };
+	json_t *doc, *envs;
+
+	if (!cfg->ops || st->save_failed || vb_undo_interrupted())
+		return;
+	c.ws = cfg->memory / 100 * VB_OPS_WS_PCT / 4096 * 4096;
+	for (size_t k = 0; k < cfg->nwl; k++)
+		if (st->wl_ok[k] && !(cfg->wl[k]->flags & VB_W_NET)) {
+			c.wl = (int)k;
+			break;
+		}
+	doc = json_object_get(st->doc, "operations");
+	if (!doc) {
+		doc = json_pack("{s:I,s:s,s:I,s:i,s:i,s:i,s:f,s:I,s:[]}", "working_set_bytes",
+				(json_int_t)c.ws, "working_set_rule",
+				"25% of the allocation's memory, every word written", "reps",
+				(json_int_t)cfg->ops_reps, "heartbeat_period_ms", VB_OPS_BEAT_MS,
+				"dirty_pages_per_s", VB_OPS_DIRTY_RATE, "migrate_limit_ms",
+				VB_OPS_MIGRATE_MAX_MS, "tuned_downtime_limit_ms",
+				cfg->migrate_downtime_ms, "tuned_max_bandwidth",
+				(json_int_t)VB_OPS_TUNED_BANDWIDTH, "environments");
+		json_object_set_new(st->doc, "operations", doc);
+	}
+	envs = json_object_get(doc, "environments");
+	for (size_t i = 0; i < st->nenvs && !vb_undo_interrupted() && !st->save_failed; i++) {
+		json_t *rec;
+		size_t k;
+
+		if (!st->up[i] || !st->envs[i].started || st->envs[i].reason[0] ||
+		    vb_run_env_is_mode(st, i))
+			continue;
+		json_array_foreach(envs, k, rec)
+			if (!strcmp(json_string_value(json_object_get(rec, "env")) ?: "",
+				    st->envs[i].name))
+				break;
+		if (k < json_array_size(envs))
+			continue; /* a resumed run: measured before */
+		rec = json_pack("{s:s}", "env", st->envs[i].name);
+		json_array_append_new(envs, rec);
+		if (env_ops(&c, i, rec) < 0 && st->envs[i].reason[0])
+			json_object_set_new(rec, "failed", json_string(st->envs[i].reason));
+	}
+	if (!st->save_failed &&
+	    vb_runfile_save_at(st->doc, cfg->out_fd, cfg->out, &st->save_err) < 0)
+		st->save_failed = 1;
+}
