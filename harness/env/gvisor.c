@@ -42,6 +42,7 @@
 #include "harness/core/undo.h"
 #include "harness/env/ct_common.h"
 #include "harness/env/env.h"
+#include "harness/env/gvisor_int.h"
 #include "harness/env/oci_spec.h"
 #include "harness/env/vm_kvmprobe.h"
 #include "harness/image/rootfs.h"
@@ -95,17 +96,6 @@ static const vb_env_options_t gv_options = {
 };
 
 /* ==== runsc and its platform ============================================= */
-
-/* What the probe found about runsc here. */
-typedef struct gv_runsc {
-	char path[PATH_MAX];
-	char version[160];        /* first line of `runsc --version` */
-	int has[3];               /* platforms[i] known to this runsc */
-	char platform[16];        /* the one chosen */
-	char why[700];            /* ... and why */
-	int kvm_probed;
-	vb_kvm_verdict_t kvm;     /* the /dev/kvm verdict, when probed */
-} gv_runsc_t;
 
 static gv_runsc_t last_probe; /* for probe_facts */
 static int have_last_probe;
@@ -271,25 +261,6 @@ static json_t *gv_probe_facts(void)
 }
 
 /* ==== prepare ============================================================ */
-
-typedef struct gv_priv {
-	gv_runsc_t rs;
-	char id[64];                 /* vbench-<run id>-gvisor<inst> */
-	char bundle[PATH_MAX];       /* /var/tmp/vbench-gvisor-<run id>-XXXXXX */
-	int bundle_res;
-	char state[PATH_MAX];        /* runsc --root: BUNDLE/state */
-	char log[PATH_MAX];          /* runsc's stderr: BUNDLE/runsc.log */
-	vb_rootfs_t rootfs;
-	int have_rootfs;
-	vb_ct_env_t env;
-	uint64_t caps;
-	char caps_why[200];
-	char scratch[PATH_MAX];
-	json_t *config;
-	char command[PATH_MAX * 3];
-	char *del_argv[8];
-	char root_opt[PATH_MAX + 8];
-} gv_priv_t;
 
 static int write_bundle(vb_env_t *env, gv_priv_t *p, vb_error_t *err)
 {
