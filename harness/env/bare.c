@@ -52,6 +52,15 @@ static int bare_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 	return 0;
 }
 
+/* Nothing to save or move: bare metal is what the others are compared with. */
+static int bare_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
+{
+	(void)op;
+	snprintf(why, len, "%s: a process on the host has no save, restore or move of its own "
+			   "(bare metal is the baseline)", env->name);
+	return -1;
+}
+
 const vb_env_ops_t vb_env_bare = {
 	.version = VB_ENV_OPS_VERSION,
 	.name = "bare",
@@ -64,4 +73,5 @@ const vb_env_ops_t vb_env_bare = {
 	.start = bare_start,
 	.describe = bare_describe,
 	.net_path = bare_net_path,
+	.op_why = bare_op_why,
 };

@@ -621,4 +621,5 @@ const vb_env_ops_t vb_env_container = {
 	.net_path = ct_net_path,
 	.net_modes = vb_netpath_modes,
 	.cleanup = ct_cleanup,
+	.op_why = vb_ct_op_why,
 };

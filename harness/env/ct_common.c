@@ -2,6 +2,7 @@
  * ct_common.c - pieces every container backend shares (ct_common.h).
  */
 #include "harness/env/ct_common.h"
+#include "harness/env/criu.h"
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -143,4 +144,19 @@ pid_t vb_ct_parent_of(pid_t pid)
 	vb_pid_stat_t st;
 
 	return vb_pid_stat(pid, &st) == 0 ? st.ppid : 0;
+}
+
+int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
+{
+	char c[512];
+
+	if (op == VB_OP_MIGRATE)
+		snprintf(why, len, "%s: a container is not moved live (CRIU's page server and lazy "
+				   "pages are not used by vbench)", env->name);
+	else if (vb_criu_probe(c, sizeof(c)) < 0)
+		snprintf(why, len, "%s: checkpoint needs CRIU: %s", env->name, c);
+	else
+		snprintf(why, len, "%s: CRIU dumps a process here, but vbench's checkpoint of a "
+				   "container through it is not built yet", env->name);
+	return -1;
 }

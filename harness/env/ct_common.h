@@ -18,6 +18,8 @@
 #include "harness/core/cgroup.h"
 #include "harness/image/rootfs.h"
 
+#include "harness/env/env.h"
+
 #define VB_CT_MAX_ENV 32 /* environment variables given to the agent */
 
 /* A device node every container gets (bound from the host or created). */
@@ -69,5 +71,11 @@ pid_t vb_ct_parent_of(pid_t pid);
 /* Wait up to @timeout_ms until no task is left in @cg (after the instance's
  * init exited the kernel tears the namespace down; accounting follows). */
 void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms);
+
+/* The container backends' op_why (env.h): save and restore need CRIU
+ * (criu.h: its probe's error where it fails here); with CRIU working,
+ * vbench's checkpoint of a container is not built yet, said so; no live
+ * migration.  Always -1 with the reason in @why. */
+int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
 
 #endif

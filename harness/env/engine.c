@@ -527,7 +527,8 @@ static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 #define ENGINE_HOOKS                                                                               \
 	.start = engine_start, .wait_ready = engine_ready, .describe = engine_describe,            \
 	.disk_usage = engine_disk_usage, .stop = engine_stop, .cleanup = engine_cleanup,           \
-	.undo = vb_engine_undo, .undo_key = "engine", .net_path = engine_net_path
+	.undo = vb_engine_undo, .undo_key = "engine", .net_path = engine_net_path,                \
+	.op_why = vb_ct_op_why
 
 const vb_env_ops_t vb_env_docker = {
 	.version = VB_ENV_OPS_VERSION,

@@ -51,8 +51,6 @@
 #include "lib/util.h"
 
 #define GV_HOSTNAME "vbench-gvisor"
-#define GV_ASK_TIMEOUT_MS 5000     /* --version, flags */
-#define GV_DELETE_TIMEOUT_MS 10000 /* delete --force */
 #define GV_KVM_BUDGET_MS 2000      /* the /dev/kvm verdict, within the probe */
 
 /* ==== the backend's option ============================================== */
@@ -395,11 +393,11 @@ static int gv_prepare(vb_env_t *env, vb_error_t *err)
 
 /* ==== start, stop ======================================================== */
 
-static int gv_start(vb_env_t *env, vb_error_t *err)
+int vb_gvisor_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 {
 	gv_priv_t *p = env->priv;
-	char platform[32];
-	char *argv[12];
+	char platform[32], image_opt[PATH_MAX + 16], cmd[sizeof(p->command)];
+	char *argv[14];
 	json_t *undo;
 	int n = 0;
 	vb_spawn_t sp = {
@@ -415,12 +413,18 @@ static int gv_start(vb_env_t *env, vb_error_t *err)
 	argv[n++] = platform;
 	argv[n++] = "--network=none";
 	argv[n++] = "--ignore-cgroups";
-	argv[n++] = "run";
+	if (image) {
+		snprintf(image_opt, sizeof(image_opt), "--image-path=%s", image);
+		argv[n++] = "restore";
+		argv[n++] = image_opt;
+	} else {
+		argv[n++] = "run";
+	}
 	argv[n++] = "--bundle";
 	argv[n++] = p->bundle;
 	argv[n++] = p->id;
 	argv[n] = NULL;
-	vb_argv_join(argv, p->command, sizeof(p->command));
+	vb_argv_join(argv, image ? cmd : p->command, sizeof(cmd));
 	env->launch_ns = vb_now_ns();
 	if (vb_chan_spawn(&env->chan, "gvisor", &sp, err) < 0)
 		return vb_error_prefix(err, "gvisor: start runsc");
@@ -428,6 +432,11 @@ static int gv_start(vb_env_t *env, vb_error_t *err)
 	env->undo_res = vb_undo_add_undo(delete_sandbox, p, "gvisor runsc delete", undo);
 	json_decref(undo);
 	return 0;
+}
+
+static int gv_start(vb_env_t *env, vb_error_t *err)
+{
+	return vb_gvisor_spawn(env, NULL, err);
 }
 
 /* The agent's ready message; runsc that refused exits, its stderr says why. */
@@ -528,4 +537,9 @@ const vb_env_ops_t vb_env_gvisor = {
 		       "through the host's page cache: the direct I/O workloads would compare a "
 		       "cache with the disk (io.fsync runs)",
 	.undo = gv_undo,
+	.op_why = vb_gvisor_op_why,
+	.save = vb_gvisor_save,
+	.restore = vb_gvisor_restore,
+	.op_mechanism = "runsc checkpoint and runsc restore (gVisor's own: the Sentry saves "
+			"the sandbox's kernel state and memory)",
 };

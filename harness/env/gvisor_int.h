@@ -47,4 +47,20 @@ typedef struct gv_priv {
 	char root_opt[PATH_MAX + 8];
 } gv_priv_t;
 
+#define GV_ASK_TIMEOUT_MS 5000     /* --version, flags */
+#define GV_DELETE_TIMEOUT_MS 10000 /* delete --force */
+
+/* ---- gvisor.c ---- */
+
+/* Launch runsc for @env: `run` the bundle, or with @image `restore
+ * --image-path=IMAGE` it (the same id, root, platform and cgroup), the
+ * agent's stdin and stdout on a new channel (env->chan), its removal
+ * registered (env->undo_res).  0, or -1 with @err. */
+int vb_gvisor_spawn(vb_env_t *env, const char *image, vb_error_t *err);
+
+/* ---- gvisor_ops.c: the hooks save, restore (env.h) ---- */
+int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err);
+int vb_gvisor_restore(vb_env_t *env, json_t *m, vb_error_t *err);
+int vb_gvisor_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
+
 #endif

@@ -606,4 +606,5 @@ const vb_env_ops_t vb_env_oci = {
 	.net_path = oci_net_path,
 	.net_modes = vb_netpath_modes,
 	.undo = oci_undo,
+	.op_why = vb_ct_op_why,
 };

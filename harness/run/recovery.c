@@ -1,7 +1,7 @@
 /*
  * recovery.c - `vbench run --ops`: save, restore and migrate each
  * environment's instance after the workloads, measured over repetitions
- * (run_int.h vb_run_operations), into run.json's "operations".
+ * (run_int.h vb_recovery_run), into run.json's "operations".
  *
  * One repetition, on the instance the run measured:
  *   1. the agent holds a working set (VB_OPS_WS_PCT of the allocation's
@@ -191,18 +191,20 @@ static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, cons
 	return same_agent(c, env, pid0, sum0, m, err);
 }
 
-/* Whether @env can do operation @op; else why into @why. */
+/* Whether @env can do operation @op; else why into @why (its backend's
+ * probe first: CRIU's error, a tap network). */
 static int can(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 {
 	const vb_env_ops_t *o = env->ops;
-	int has = op == VB_OP_MIGRATE ? o->migrate != NULL : o->save && o->restore;
 
-	if (!has) {
+	if (o->op_why && o->op_why(env, op, why, len) < 0)
+		return 0;
+	if (op == VB_OP_MIGRATE ? !o->migrate : !o->save || !o->restore) {
 		snprintf(why, len, "%s has no %s mechanism", env->name,
 			 op == VB_OP_MIGRATE ? "live migration" : "save and restore");
 		return 0;
 	}
-	return !o->op_why || o->op_why(env, op, why, len) == 0;
+	return 1;
 }
 
 /* The record of one operation of @rec ("save", "restore", "migrate",
@@ -218,12 +220,15 @@ static json_t *op_reps(json_t *rec, const char *key)
 	return json_object_get(o, "reps");
 }
 
-static void unavailable(run_state_t *st, json_t *rec, const char *key, const char *why)
+/* @key ("save", "restore", "migrate") unavailable for @why in @rec; said
+ * once per environment and reason (@said: the last reason said). */
+static void unavailable(run_state_t *st, json_t *rec, const char *key, const char *why,
+			char *said, size_t len)
 {
 	json_object_set_new(rec, key, json_pack("{s:s}", "unavailable", why));
-	if (!st->cfg->quiet)
-		vb_term_say(stderr, "%s: %s not measured: %s", json_string_value(json_object_get(rec, "env")),
-			    key, why);
+	if (!st->cfg->quiet && strcmp(said, why))
+		vb_term_say(stderr, "not measured: %s", why);
+	snprintf(said, len, "%s", why);
 }
 
 /* Append @m to @reps as repetition @r: ok, or failed with @err. */
@@ -246,16 +251,16 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 	vb_env_t *env = &st->envs[i];
 	unsigned ops = st->cfg->ops;
 	int do_sr = (ops & (VB_OPS_SAVE | VB_OPS_RESTORE)) != 0, do_mig = (ops & VB_OPS_MIGRATE) != 0;
-	char why[256];
+	char why[600], said[600] = "";
 
 	if (do_sr && !can(env, VB_OP_SAVE, why, sizeof(why))) {
-		unavailable(st, rec, "save", why);
+		unavailable(st, rec, "save", why, said, sizeof(said));
 		if (ops & VB_OPS_RESTORE)
-			unavailable(st, rec, "restore", why);
+			unavailable(st, rec, "restore", why, said, sizeof(said));
 		do_sr = 0;
 	}
 	if (do_mig && !can(env, VB_OP_MIGRATE, why, sizeof(why))) {
-		unavailable(st, rec, "migrate", why);
+		unavailable(st, rec, "migrate", why, said, sizeof(said));
 		do_mig = 0;
 	}
 	if (!do_sr && !do_mig)
@@ -320,7 +325,7 @@ lost:
 	return 0;
 }
 
-void vb_run_operations(run_state_t *st)
+void vb_recovery_run(run_state_t *st)
 {
 	const vb_run_cfg_t *cfg = st->cfg;
 	ops_ctx_t c = { .st = st, .id = OPS_ID_BASE, .wl = -1, .rng = cfg->seed ^ 0x0b5ull };

@@ -133,7 +133,7 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
 /* --ops: save, restore and migrate every environment that ran (not the
  * instances of other network modes), "operations" in run.json, saved
  * after each repetition; environments a resumed run measured are kept. */
-void vb_run_operations(run_state_t *st);
+void vb_recovery_run(run_state_t *st);
 
 /* ---- contend.c ---- */
 

@@ -397,7 +397,7 @@ static int run(vb_run_cfg_t *cfg, vb_resume_t *rs, vb_error_t *err)
 		st->save_failed = 1;
 	else
 		vb_run_schedule(st); /* stops at once when a save fails */
-	vb_run_operations(st);
+	vb_recovery_run(st);
 finish:
 	for (i = 0; i < st->nenvs; i++)
 		if (st->up[i])
