@@ -42,29 +42,37 @@ typedef struct icase {
 	const char *point; /* VBENCH_TEST_STOP_AT */
 	int sig;           /* SIGINT or SIGKILL */
 	int done_before;   /* repetitions of @env completed when it stops */
+	const char *ops;   /* --ops (with --memory 256M), NULL none */
 } icase_t;
 
 static const icase_t cases[] = {
-	{ "bare", "workload:bare:2", SIGINT, 1 },
-	{ "bare", "workload:bare:2", SIGKILL, 1 },
-	{ "container", "start:container", SIGINT, 0 },
-	{ "container", "start:container", SIGKILL, 0 },
-	{ "container", "workload:container:2", SIGINT, 1 },
-	{ "container", "workload:container:2", SIGKILL, 1 },
-	{ "hosted", "start:hosted", SIGINT, 0 },
-	{ "hosted", "start:hosted", SIGKILL, 0 },
-	{ "hosted", "workload:hosted:2", SIGINT, 1 },
-	{ "hosted", "workload:hosted:2", SIGKILL, 1 },
-	{ "podman", "workload:podman:2", SIGINT, 1 },
-	{ "podman", "workload:podman:2", SIGKILL, 1 },
-	{ "docker", "start:docker", SIGKILL, 0 },
-	{ "docker", "workload:docker:2", SIGINT, 1 },
-	{ "docker", "workload:docker:2", SIGKILL, 1 },
-	{ "gvisor", "start:gvisor", SIGKILL, 0 },
-	{ "gvisor", "workload:gvisor:2", SIGINT, 1 },
-	{ "gvisor", "workload:gvisor:2", SIGKILL, 1 },
-	{ "bare", "report", SIGINT, 2 },
-	{ "bare", "report", SIGKILL, 2 },
+	{ "bare", "workload:bare:2", SIGINT, 1, NULL },
+	{ "bare", "workload:bare:2", SIGKILL, 1, NULL },
+	{ "container", "start:container", SIGINT, 0, NULL },
+	{ "container", "start:container", SIGKILL, 0, NULL },
+	{ "container", "workload:container:2", SIGINT, 1, NULL },
+	{ "container", "workload:container:2", SIGKILL, 1, NULL },
+	{ "hosted", "start:hosted", SIGINT, 0, NULL },
+	{ "hosted", "start:hosted", SIGKILL, 0, NULL },
+	{ "hosted", "workload:hosted:2", SIGINT, 1, NULL },
+	{ "hosted", "workload:hosted:2", SIGKILL, 1, NULL },
+	{ "podman", "workload:podman:2", SIGINT, 1, NULL },
+	{ "podman", "workload:podman:2", SIGKILL, 1, NULL },
+	{ "docker", "start:docker", SIGKILL, 0, NULL },
+	{ "docker", "workload:docker:2", SIGINT, 1, NULL },
+	{ "docker", "workload:docker:2", SIGKILL, 1, NULL },
+	{ "gvisor", "start:gvisor", SIGKILL, 0, NULL },
+	{ "gvisor", "workload:gvisor:2", SIGINT, 1, NULL },
+	{ "gvisor", "workload:gvisor:2", SIGKILL, 1, NULL },
+	/* save, restore and migrate (recovery.c) stop after the workloads */
+	{ "hosted", "save:hosted", SIGKILL, 2, "all" },
+	{ "hosted", "restore:hosted", SIGINT, 2, "all" },
+	{ "hosted", "migrate:hosted", SIGINT, 2, "migrate" },
+	{ "hosted", "migrate:hosted", SIGKILL, 2, "migrate" },
+	{ "gvisor", "save:gvisor", SIGKILL, 2, "restore" },
+	{ "gvisor", "restore:gvisor", SIGINT, 2, "restore" },
+	{ "bare", "report", SIGINT, 2, NULL },
+	{ "bare", "report", SIGKILL, 2, NULL },
 };
 
 #define REPS "2"
@@ -210,12 +218,40 @@ static int marker_left(pid_t pid, char *why, size_t len)
 	return found;
 }
 
+/* Every operation of @env in @doc has its one repetition, ok. */
+static void assert_ops_done(const json_t *doc, const char *env)
+{
+	const json_t *envs = json_object_get(json_object_get(doc, "operations"), "environments");
+	json_t *e, *op;
+	const char *key;
+	size_t i, n = 0;
+
+	json_array_foreach(envs, i, e) {
+		if (strcmp(json_string_value(json_object_get(e, "env")) ?: "", env))
+			continue;
+		json_object_foreach(e, key, op) {
+			json_t *reps = json_object_get(op, "reps");
+
+			if (!json_is_array(reps))
+				continue;
+			ck_assert_msg(json_array_size(reps) == 1, "%s %s: %zu repetitions after --resume",
+				      env, key, json_array_size(reps));
+			ck_assert_msg(json_is_true(json_object_get(json_array_get(reps, 0), "ok")),
+				      "%s %s: %s", env, key,
+				      json_string_value(json_object_get(json_array_get(reps, 0), "error")));
+			n++;
+		}
+	}
+	ck_assert_msg(n > 0, "%s: no operation measured after --resume", env);
+}
+
 START_TEST(test_interrupt)
 {
 	const icase_t *c = &cases[_i];
 	char dir[PATH_MAX], log[PATH_MAX], why[512];
 	char *argv[] = { vbench,     "run", "--env", (char *)c->env, "--workload", "cpu.int",
-			 "--profile", "test", "--reps", REPS, "--out", dir, NULL };
+			 "--profile", "test", "--reps", REPS, "--out", dir, c->ops ? "--ops" : NULL,
+			 (char *)c->ops, "--ops-reps", "1", "--memory", "256M", NULL };
 	char *resume[] = { vbench, "run", "--resume", dir, NULL };
 	char *clean[] = { vbench, "clean", NULL };
 	char *report[] = { vbench, "report", dir, NULL };
@@ -294,6 +330,8 @@ START_TEST(test_interrupt)
 		doc = load_run(dir);
 		ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
 		after = reps_of(doc, c->env);
+		if (c->ops) /* the operations were completed too */
+			assert_ops_done(doc, c->env);
 		json_decref(doc);
 		ck_assert_uint_eq(json_array_size(after), (size_t)atoi(REPS));
 		/* The first session's repetitions are kept as they were. */

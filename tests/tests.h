@@ -44,6 +44,7 @@
 	X(oci)         \
 	X(engine)      \
 	X(gvisor)      \
+	X(recovery)    \
 	X(inifile)     \
 	X(ssh)         \
 	X(vm_kvmprobe) \

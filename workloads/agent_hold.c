@@ -181,7 +181,7 @@ json_t *vb_agent_handle_beat(const json_t *req, int dry_run, FILE *in, FILE *out
 		if (now >= next) {
 			json_t *b = json_pack("{s:s,s:O?,s:I}", "type", "beat", "id",
 					      json_object_get(req, "id"), "seq", seq++);
-			if (!b || !out || vb_agent_send(out, b) < 0) {
+			if (!b || (out && vb_agent_send(out, b) < 0)) {
 				json_decref(b);
 				break;
 			}

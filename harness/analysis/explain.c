@@ -640,7 +640,7 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 
 	warn = json_is_array(warn) ? json_incref(warn) : json_array();
 	x = json_pack(
-	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o,o,o,o,o]}", "schema",
+	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o,o,o,o,o,o,o,o]}", "schema",
 	    VB_EXPLAIN_SCHEMA, "schema_version", VB_EXPLAIN_SCHEMA_VERSION, "run", "dir", dir,
 	    "created", jstr(run, "created") ?: "", "profile", jstr(opts, "profile") ?: "", "reps",
 	    json_object_get(opts, "reps") ?: json_null(), "cpu",
@@ -650,7 +650,8 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	    "environments", envs_json(&c, unavail), "warnings", warn, "claims", claim_emulated(&c),
 	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c),
 	    vb_explain_claim_netns(&c), vb_explain_claim_usermode(&c), vb_explain_claim_vmnet(&c),
-	    vb_explain_claim_sandbox(&c));
+	    vb_explain_claim_sandbox(&c), vb_explain_claim_saved(&c), vb_explain_claim_moved(&c),
+	    vb_explain_claim_restore_boot(&c));
 	if (x) {
 		json_object_set_new(x, "margin", json_real(vb_explain_summary_margin(summary)));
 		json_object_set(x, "unavailable", unavail);

@@ -29,6 +29,7 @@
 #define VB_EXPLAIN_MEM_MORE 1.5	 /* claim 4: VM footprint at least this x a container's */
 #define VB_EXPLAIN_MEM_SAME 1.1	 /* claim 4: at most this x: not more */
 #define VB_EXPLAIN_SYSCALL_HEAVY 2.0 /* claim 9: system-call-heavy work at least this x slower */
+#define VB_EXPLAIN_SHORT_PAUSE_MS 1000 /* claim 11: a move's pause shorter than this */
 #define VB_EXPLAIN_WEAK_AGGRESSOR 0.5 /* claim 5: a VM aggressor below this x a container's rate */
 
 /* Verdicts of a test and of a claim. */

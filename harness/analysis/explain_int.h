@@ -1,6 +1,6 @@
 /*
  * explain_int.h - what explain.c shares with the files of its claims
- * (explain_net.c, explain_sandbox.c): the run and summary being judged, an environment's
+ * (explain_net.c, explain_sandbox.c, explain_ops.c): the run and summary being judged, an environment's
  * class, a group's ratio with its interval, and a claim's tests, notes and
  * verdict in explain's JSON shapes (explain.h).
  *
@@ -88,5 +88,12 @@ json_t *vb_explain_claim_vmnet(const vb_explain_ctx_t *c);
  * system-call-heavy work much slower and leaves computation near native.
  * New reference. */
 json_t *vb_explain_claim_sandbox(const vb_explain_ctx_t *c);
+
+/* Claims 10 to 12 (explain_ops.c), from the summary's "operations": a VM
+ * can be saved as a file and restored; a running VM can be moved with a
+ * short pause; containers restore faster than VMs boot.  New references. */
+json_t *vb_explain_claim_saved(const vb_explain_ctx_t *c);
+json_t *vb_explain_claim_moved(const vb_explain_ctx_t *c);
+json_t *vb_explain_claim_restore_boot(const vb_explain_ctx_t *c);
 
 #endif

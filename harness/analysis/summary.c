@@ -623,7 +623,11 @@ static json_t *build(const json_t *run, const vb_summary_cfg_t *cfg, vb_error_t 
 		      unavailable_json(envs, results), "flags", c.flags, "results", results);
 	ctx_free(&c, cells);
 	if (out) {
+		json_t *ops = vb_summary_ops(run, cfg);
+
 		vb_summary_carry(out, run); /* density and noisy, printed as measured */
+		if (ops)
+			json_object_set_new(out, "operations", ops);
 		json_object_set_new(out, "headline", vb_headline_build(out));
 	} else
 		vb_error_set(err, VB_ESYS, 0, "summary: out of memory");

@@ -87,4 +87,17 @@ const json_t *vb_summary_result(const json_t *summary, const char *env, const ch
  * summary's workloads[] name it, or NULL. */
 const json_t *vb_summary_primary(const json_t *summary, const char *env, const char *wl);
 
+/*
+ * The summary of run.json's "operations" (summary_ops.c; NULL when the run
+ * has none): per environment and operation (save, restore, migrate,
+ * migrate-tuned) the repetitions ok and failed, the median and its
+ * bootstrap interval of the time (ms), of a save's image size and xz size,
+ * of a migration's QEMU downtime, heartbeat gap and bytes moved; how many
+ * repetitions found the same agent and a valid workload; a restore's ratio
+ * to the environment's fresh start ("vs_start", with its verdict: faster is
+ * a restore that beats booting); "unavailable" with the reason.  New
+ * reference.
+ */
+json_t *vb_summary_ops(const json_t *run, const vb_summary_cfg_t *cfg);
+
 #endif

@@ -510,8 +510,13 @@ json_t *vb_summary_merge(json_t *const *in, const char *const *paths, size_t n, 
 		json_decref(counts);
 		json_decref(left_out);
 	}
-	for (k = 0; doc && k < n; k++)
+	for (k = 0; doc && k < n; k++) {
 		vb_summary_carry(doc, runs[k]);
+		/* the operations of the last run that measured them */
+		if (json_is_object(json_object_get(runs[k], "operations")))
+			json_object_set_new(doc, "operations",
+					    json_deep_copy(json_object_get(runs[k], "operations")));
+	}
 	free_copies(runs, n);
 	if (!doc)
 		vb_error_set(err, VB_ESYS, 0, "merge runs: out of memory");

@@ -237,8 +237,149 @@ static void noisy(const json_t *sum, FILE *out, int md)
 		      out);
 }
 
+/* ---- save, restore, move ---- */
+
+/* "1058 ms [1047-1072]" of a figure object {"median", "ci_low", "ci_high"}. */
+static const char *figure_cell(const json_t *f, const char *unit, char *buf, size_t len)
+{
+	char a[32], b[32], c[32];
+
+	if (!json_is_object(f))
+		return snprintf(buf, len, "-"), buf;
+	vb_table_fmt_num(vb_table_num(f, "median"), a, sizeof(a));
+	if (!isfinite(vb_table_num(f, "ci_low")))
+		snprintf(buf, len, "%s %s", a, unit);
+	else
+		snprintf(buf, len, "%s %s [%s-%s]", a, unit,
+			 vb_table_fmt_num(vb_table_num(f, "ci_low"), b, sizeof(b)),
+			 vb_table_fmt_num(vb_table_num(f, "ci_high"), c, sizeof(c)));
+	return buf;
+}
+
+/* A figure object's median as a size ("64 MiB"), "-" without one. */
+static const char *median_size(const json_t *f, char *buf, size_t len)
+{
+	double v = vb_table_num(f, "median");
+
+	if (!isfinite(v) || v < 0)
+		return snprintf(buf, len, "-"), buf;
+	return vb_format_size((uint64_t)v, buf, len);
+}
+
+int vb_table_ops_cells(const json_t *e, const char *key, vb_ops_cells_t *c)
+{
+	const json_t *o = json_object_get(e, key);
+	char a[48], b[48], d[48], v[64];
+	json_int_t n, failed;
+
+	if (!json_is_object(o))
+		return -1;
+	c->op = !strcmp(key, "migrate-tuned") ? "tuned" : key;
+	if (json_object_get(o, "unavailable")) {
+		snprintf(c->time, sizeof(c->time), "not measured");
+		snprintf(c->detail, sizeof(c->detail), "%s", jstr(o, "unavailable"));
+		return 0;
+	}
+	n = json_integer_value(json_object_get(o, "n"));
+	failed = json_integer_value(json_object_get(o, "failed"));
+	figure_cell(json_object_get(o, "time_ms"), "ms", c->time, sizeof(c->time));
+	if (!n) {
+		snprintf(c->detail, sizeof(c->detail), "failed: %s", jstr(o, "error"));
+		return 0;
+	}
+	if (!strcmp(key, "save")) {
+		snprintf(c->detail, sizeof(c->detail), "image %s (xz %s), %s afterwards",
+			 median_size(json_object_get(o, "image_bytes"), a, sizeof(a)),
+			 median_size(json_object_get(o, "image_xz_bytes"), b, sizeof(b)),
+			 jstr(o, "state_after"));
+	} else if (!strcmp(key, "restore")) {
+		const json_t *vs = json_object_get(o, "vs_start");
+
+		snprintf(c->detail, sizeof(c->detail),
+			 "%s of a fresh start (%s ms): %s; same agent %" JSON_INTEGER_FORMAT
+			 "/%" JSON_INTEGER_FORMAT,
+			 vb_table_fmt_overhead(vb_table_num(vs, "ratio"), vb_table_num(vs, "ci_low"),
+					       vb_table_num(vs, "ci_high"), a, sizeof(a)),
+			 vb_table_fmt_num(vb_table_num(vs, "start_ms"), b, sizeof(b)),
+			 vb_table_fmt_verdict(vs, v, sizeof(v)),
+			 json_integer_value(json_object_get(o, "same_agent")), n);
+	} else {
+		snprintf(c->detail, sizeof(c->detail),
+			 "pause %s (QEMU) / %s (heartbeat gap), %s moved, converged %" JSON_INTEGER_FORMAT
+			 "/%" JSON_INTEGER_FORMAT ", limit %s ms",
+			 figure_cell(json_object_get(o, "downtime_ms"), "ms", a, sizeof(a)),
+			 figure_cell(json_object_get(o, "heartbeat_gap_ms"), "ms", b, sizeof(b)),
+			 median_size(json_object_get(o, "transferred_bytes"), d, sizeof(d)),
+			 json_integer_value(json_object_get(o, "converged")), n,
+			 vb_table_fmt_num(vb_table_num(o, "downtime_limit_ms"), v, sizeof(v)));
+	}
+	if (failed) {
+		size_t l = strlen(c->detail);
+		snprintf(c->detail + l, sizeof(c->detail) - l, "; %" JSON_INTEGER_FORMAT " failed",
+			 failed);
+	}
+	return 0;
+}
+
+static void ops(const json_t *sum, FILE *out, int md)
+{
+	static const char *const keys[] = { "save", "restore", "migrate", "migrate-tuned" };
+	const json_t *all = json_object_get(sum, "operations"), *e;
+	char ws[32];
+	size_t i, k;
+
+	if (!json_is_object(all) || !json_array_size(json_object_get(all, "environments")))
+		return;
+	vb_format_size((uint64_t)vb_table_num(all, "working_set_bytes"), ws, sizeof(ws));
+	if (md)
+		fprintf(out,
+			"\n## Save, restore, move\n\nEach environment's instance saved to an image "
+			"and restored from it, then moved live to a second instance (QEMU's default "
+			"settings, then tuned), while its agent holds %s (%s); %" JSON_INTEGER_FORMAT
+			" repetitions, medians with their 95%% bootstrap interval.  A restore is "
+			"timed until the agent answers again (its pid and memory checked); a move's "
+			"pause is QEMU's downtime and the longest gap the host saw in the agent's "
+			"heartbeat (every %" JSON_INTEGER_FORMAT " ms, dirtying %" JSON_INTEGER_FORMAT
+			" pages a second).\n\n| environment | operation | time | details |\n"
+			"|---|---|---|---|\n",
+			ws, jstr(all, "working_set_rule"),
+			json_integer_value(json_object_get(all, "reps")),
+			json_integer_value(json_object_get(all, "heartbeat_period_ms")),
+			json_integer_value(json_object_get(all, "dirty_pages_per_s")));
+	else
+		fprintf(out,
+			"\nSave, restore, move (%" JSON_INTEGER_FORMAT
+			" repetitions, working set %s; median [95%% interval]):\n",
+			json_integer_value(json_object_get(all, "reps")), ws);
+	json_array_foreach (json_object_get(all, "environments"), i, e) {
+		const char *env = jstr(e, "env"), *shown = NULL;
+
+		for (k = 0; k < VB_ARRAY_SIZE(keys); k++) {
+			vb_ops_cells_t c;
+
+			if (vb_table_ops_cells(e, keys[k], &c) < 0)
+				continue;
+			if (md) {
+				md_cells(out, 1, 4, env, c.op, c.time, c.detail);
+				continue;
+			}
+			/* the same reason as the line before is said once */
+			if (shown && !strcmp(c.time, "not measured") && !strcmp(shown, c.detail))
+				continue;
+			fprintf(out, "  %-10s %-8s %-22s %s\n", env, c.op, c.time, c.detail);
+			shown = !strcmp(c.time, "not measured") ? jstr(json_object_get(e, keys[k]),
+								       "unavailable")
+								  : NULL;
+		}
+		if (json_is_string(json_object_get(e, "failed")))
+			fprintf(out, md ? "\n%s: failed: %s\n" : "  %-10s failed: %s\n", env,
+				jstr(e, "failed"));
+	}
+}
+
 void vb_table_capacity(const json_t *sum, FILE *out, int md)
 {
 	density(sum, out, md);
 	noisy(sum, out, md);
+	ops(sum, out, md);
 }

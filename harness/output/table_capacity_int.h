@@ -31,6 +31,18 @@ typedef struct vb_noisy_cells {
 	const char *aggressor; /* aggressor workload */
 } vb_noisy_cells_t;
 
+/* One operation of one environment (summary "operations", summary_ops.c). */
+typedef struct vb_ops_cells {
+	const char *op;        /* "save", "restore", "migrate", "tuned" */
+	char time[64];         /* "1058 ms [1047-1072]", or "not measured" */
+	char detail[400];      /* image size, verdict against a fresh start, downtime ...;
+				* or why not measured */
+} vb_ops_cells_t;
+
+/* The cells of operation @key ("save", "restore", "migrate",
+ * "migrate-tuned") of environment object @e; 0, or -1 when @e has none. */
+int vb_table_ops_cells(const json_t *e, const char *key, vb_ops_cells_t *c);
+
 /* The cells of environment density object @d (summary "density" member). */
 void vb_table_density_cells(const json_t *d, vb_density_cells_t *c);
 

@@ -23,14 +23,19 @@
  * instance no longer answers, the environment's remaining operations are
  * skipped (its instance is stopped by the run as after a failed workload).
  */
+#include <fcntl.h>
+#include <stdint.h>
+#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/core/agentmsg.h"
 #include "harness/core/runfile.h"
 #include "harness/core/undo.h"
 #include "harness/run/run_int.h"
+#include "lib/safefs.h"
 #include "lib/term.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
@@ -114,6 +119,51 @@ static int same_agent(ops_ctx_t *c, vb_env_t *env, json_int_t pid0, const char *
 	}
 	json_decref(r);
 	return 0;
+}
+
+/* The size of the image @path compressed with xz -0 (liblzma), into
+ * @bytes: what it would take on disk or on the wire compressed.  0 or -1. */
+static int xz_size(const char *path, uint64_t *bytes)
+{
+	lzma_stream z = LZMA_STREAM_INIT;
+	static uint8_t in[1 << 20], out[1 << 20];
+	int fd = vb_safefs_open_regular(AT_FDCWD, path, 0, "image", NULL), rc = -1;
+	lzma_action act = LZMA_RUN;
+
+	*bytes = 0;
+	if (fd < 0)
+		return -1;
+	if (lzma_easy_encoder(&z, 0, LZMA_CHECK_CRC32) != LZMA_OK) {
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		lzma_ret r;
+
+		if (z.avail_in == 0 && act == LZMA_RUN) {
+			ssize_t n = read(fd, in, sizeof(in));
+
+			if (n < 0)
+				break;
+			z.next_in = in;
+			z.avail_in = (size_t)n;
+			if (n == 0)
+				act = LZMA_FINISH;
+		}
+		z.next_out = out;
+		z.avail_out = sizeof(out);
+		r = lzma_code(&z, act);
+		*bytes += sizeof(out) - z.avail_out;
+		if (r == LZMA_STREAM_END) {
+			rc = 0;
+			break;
+		}
+		if (r != LZMA_OK || vb_undo_interrupted())
+			break;
+	}
+	lzma_end(&z);
+	close(fd);
+	return rc;
 }
 
 /* save, then restore (timed until the agent answers), then the checks. */
@@ -243,6 +293,65 @@ static void add_rep(json_t *reps, json_t *m, unsigned r, int ok, const vb_error_
 	json_array_append_new(reps, m);
 }
 
+static const char *const op_keys[] = { "save", "restore", "migrate", "migrate-tuned" };
+
+/* The repetitions @rec holds of every operation it measures (a resumed
+ * run goes on from there): the fewest any has; a repetition past that,
+ * half done when the run was interrupted, is dropped to be done again. */
+static unsigned done_reps(json_t *rec)
+{
+	size_t k, n = SIZE_MAX;
+
+	for (k = 0; k < VB_ARRAY_SIZE(op_keys); k++) {
+		json_t *reps = json_object_get(json_object_get(rec, op_keys[k]), "reps");
+
+		if (json_is_array(reps) && json_array_size(reps) < n)
+			n = json_array_size(reps);
+	}
+	if (n == SIZE_MAX)
+		return 0;
+	for (k = 0; k < VB_ARRAY_SIZE(op_keys); k++) {
+		json_t *reps = json_object_get(json_object_get(rec, op_keys[k]), "reps");
+
+		while (json_is_array(reps) && json_array_size(reps) > n)
+			json_array_remove(reps, json_array_size(reps) - 1);
+	}
+	return (unsigned)n;
+}
+
+/* The record of environment @name in the operations' @envs, or NULL. */
+static json_t *env_rec(json_t *envs, const char *name)
+{
+	json_t *rec;
+	size_t k;
+
+	json_array_foreach(envs, k, rec)
+		if (!strcmp(json_string_value(json_object_get(rec, "env")) ?: "", name))
+			return rec;
+	return NULL;
+}
+
+int vb_recovery_pending(run_state_t *st, size_t i)
+{
+	json_t *rec;
+
+	if (!st->cfg->ops || vb_run_env_is_mode(st, i))
+		return 0;
+	rec = env_rec(json_object_get(json_object_get(st->doc, "operations"), "environments"),
+		      st->name[i]);
+	if (!rec)
+		return 1;
+	if (json_object_get(rec, "failed"))
+		return 0;
+	for (size_t k = 0; k < VB_ARRAY_SIZE(op_keys); k++) {
+		json_t *reps = json_object_get(json_object_get(rec, op_keys[k]), "reps");
+
+		if (json_is_array(reps) && json_array_size(reps) < st->cfg->ops_reps)
+			return 1;
+	}
+	return 0;
+}
+
 /* Every repetition of every operation on environment @i; 0, or -1 when
  * the instance no longer answers. */
 static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
@@ -252,6 +361,7 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 	unsigned ops = st->cfg->ops;
 	int do_sr = (ops & (VB_OPS_SAVE | VB_OPS_RESTORE)) != 0, do_mig = (ops & VB_OPS_MIGRATE) != 0;
 	char why[600], said[600] = "";
+	unsigned first;
 
 	if (do_sr && !can(env, VB_OP_SAVE, why, sizeof(why))) {
 		unavailable(st, rec, "save", why, said, sizeof(said));
@@ -267,10 +377,11 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 		return 0;
 	if (env->ops->op_mechanism)
 		json_object_set_new(rec, "mechanism", json_string(env->ops->op_mechanism));
-	if (!st->cfg->quiet)
+	first = done_reps(rec) + 1;
+	if (!st->cfg->quiet && first <= st->cfg->ops_reps)
 		vb_term_say(stderr, "%s: save, restore, migrate (%u repetitions)", env->name,
-			    (unsigned)st->cfg->ops_reps);
-	for (unsigned r = 1; r <= st->cfg->ops_reps && !vb_undo_interrupted(); r++) {
+			    (unsigned)(st->cfg->ops_reps - first + 1));
+	for (unsigned r = first; r <= st->cfg->ops_reps && !vb_undo_interrupted(); r++) {
 		json_int_t pid0, token;
 		char sum0[32];
 		vb_error_t err;
@@ -286,6 +397,14 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 			int saved = 0;
 
 			ok = save_restore(c, env, pid0, sum0, ms, mr, &saved, &err) == 0;
+			if (saved && r == 1) { /* the image is still there until the next save */
+				uint64_t xz;
+				const char *img = json_string_value(json_object_get(ms, "image_path"));
+
+				if (img && xz_size(img, &xz) == 0)
+					json_object_set_new(ms, "image_xz_bytes",
+							    json_integer((json_int_t)xz));
+			}
 			json_object_set_new(ms, "working_set_bytes", json_integer((json_int_t)c->ws));
 			add_rep(op_reps(rec, "save"), ms, r, saved, &err);
 			if (ops & VB_OPS_RESTORE)
@@ -333,7 +452,7 @@ void vb_recovery_run(run_state_t *st)
 
 	if (!cfg->ops || st->save_failed || vb_undo_interrupted())
 		return;
-	c.ws = cfg->memory / 100 * VB_OPS_WS_PCT / 4096 * 4096;
+	c.ws = cfg->memory * VB_OPS_WS_PCT / 100 / 4096 * 4096;
 	for (size_t k = 0; k < cfg->nwl; k++)
 		if (st->wl_ok[k] && !(cfg->wl[k]->flags & VB_W_NET)) {
 			c.wl = (int)k;
@@ -354,19 +473,17 @@ void vb_recovery_run(run_state_t *st)
 	envs = json_object_get(doc, "environments");
 	for (size_t i = 0; i < st->nenvs && !vb_undo_interrupted() && !st->save_failed; i++) {
 		json_t *rec;
-		size_t k;
 
 		if (!st->up[i] || !st->envs[i].started || st->envs[i].reason[0] ||
 		    vb_run_env_is_mode(st, i))
 			continue;
-		json_array_foreach(envs, k, rec)
-			if (!strcmp(json_string_value(json_object_get(rec, "env")) ?: "",
-				    st->envs[i].name))
-				break;
-		if (k < json_array_size(envs))
-			continue; /* a resumed run: measured before */
-		rec = json_pack("{s:s}", "env", st->envs[i].name);
-		json_array_append_new(envs, rec);
+		rec = env_rec(envs, st->envs[i].name); /* a resumed run: go on from there */
+		if (rec && json_object_get(rec, "failed"))
+			continue;
+		if (!rec) {
+			rec = json_pack("{s:s}", "env", st->envs[i].name);
+			json_array_append_new(envs, rec);
+		}
 		if (env_ops(&c, i, rec) < 0 && st->envs[i].reason[0])
 			json_object_set_new(rec, "failed", json_string(st->envs[i].reason));
 	}

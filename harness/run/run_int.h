@@ -134,6 +134,9 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
  * instances of other network modes), "operations" in run.json, saved
  * after each repetition; environments a resumed run measured are kept. */
 void vb_recovery_run(run_state_t *st);
+/* Whether environment @i has operations left to measure (none recorded,
+ * or fewer repetitions than --ops-reps): a resumed run starts it. */
+int vb_recovery_pending(run_state_t *st, size_t i);
 
 /* ---- contend.c ---- */
 

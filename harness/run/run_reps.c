@@ -383,6 +383,8 @@ int vb_run_plan_schedule(run_state_t *st, vb_error_t *err)
 	for (k = 0; k < st->nslots; k++)
 		if (!st->done[k] && !st->stop[st->order[k].env][st->order[k].wl])
 			st->need[st->order[k].env] = 1;
+	for (i = 0; i < st->nenvs; i++)
+		st->need[i] |= vb_recovery_pending(st, i);
 	return 0;
 }
 

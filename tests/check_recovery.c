@@ -1,0 +1,365 @@
+/*
+ * check_recovery.c - save, restore and migrate (`vbench run --ops`): the
+ * runner (harness/run/recovery.c) and the mechanisms it drives, tested
+ * together: the agent's held memory and heartbeat (workloads/agent_hold.c),
+ * the QMP client (harness/env/vm_qmp.c), the VMs' save, restore and live
+ * migration (harness/env/vm_ops.c), gVisor's checkpoint and restore
+ * (harness/env/gvisor_ops.c), the CRIU probe (harness/env/criu.c).
+ *
+ * Unit: --ops and its profile default, the agent's hold/check/beat
+ * requests and refusals, the QMP client against a monitor that refuses.
+ * Integration (root): a hosted VM with tiny sizes saved, restored and
+ * moved twice (default and tuned limits) with the agent's pid and memory
+ * checked after each, a workload valid afterwards and nothing left;
+ * gVisor checkpoint and restore; the containers' "unavailable" with
+ * CRIU's own reason.  The interruptions (SIGINT, SIGKILL + clean during a
+ * save, a restore, a migration) are cases of check_interrupt.c.
+ */
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness/core/options.h"
+#include "harness/env/env.h"
+#include "harness/env/vm_qmp.h"
+#include "lib/util.h"
+#include "tests/debris.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
+#include "workloads/agent.h"
+
+static char tmpdir[PATH_MAX], vbench[PATH_MAX];
+
+static void setup(void)
+{
+	snprintf(vbench, sizeof(vbench), "%s/bench/vbench", vb_test_bindir());
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "rtest");
+}
+
+static void teardown(void)
+{
+	vb_test_rmdtemp(tmpdir);
+}
+
+/* ---- unit ------------------------------------------------------------------ */
+
+static int parse(vb_run_cfg_t *cfg, const char *a, const char *b, const char *c, const char *d,
+		 vb_error_t *err)
+{
+	char *argv[6] = { "run", (char *)a, (char *)b, (char *)c, (char *)d, NULL };
+	int n = 1;
+
+	while (n < 5 && argv[n])
+		n++;
+	vb_run_cfg_init(cfg);
+	return vb_run_cfg_parse(cfg, n, argv, vb_env_cfg_ext(), err);
+}
+
+/* --ops: a list, restore includes save, the standard profile's short form,
+ * none; anything else one line naming the option. */
+START_TEST(test_options)
+{
+	vb_run_cfg_t *cfg = calloc(1, sizeof(*cfg));
+	vb_error_t err;
+	char *out, *errs;
+	int rc;
+
+	ck_assert_int_eq(parse(cfg, "--ops", "restore", NULL, NULL, &err), 0);
+	ck_assert_uint_eq(cfg->ops, VB_OPS_SAVE | VB_OPS_RESTORE);
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse(cfg, "--ops", "save,migrate", "--ops-reps", "5", &err), 0);
+	ck_assert_uint_eq(cfg->ops, VB_OPS_SAVE | VB_OPS_MIGRATE);
+	ck_assert_uint_eq(cfg->ops_reps, 5);
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse(cfg, "--profile", "standard", NULL, NULL, &err), 0);
+	ck_assert_uint_eq(cfg->ops, VB_OPS_ALL);
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse(cfg, "--profile", "standard", "--ops", "none", &err), 0);
+	ck_assert_uint_eq(cfg->ops, 0);
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse(cfg, "--profile", "quick", NULL, NULL, &err), 0);
+	ck_assert_uint_eq(cfg->ops, 0);
+	vb_run_cfg_free(cfg);
+	free(cfg);
+	rc = vb_test_vbench(NULL, &out, &errs, "run", "--ops", "save,snapshot", "--profile", "test",
+			    NULL);
+	vb_test_expect_refusal(rc, out, errs, "--ops", "snapshot");
+}
+END_TEST
+
+static json_t *line(const char *s, int dry)
+{
+	int quit = 0;
+	json_t *r = vb_agent_handle_line(s, strlen(s), dry, &quit);
+
+	ck_assert_ptr_nonnull(r);
+	return r;
+}
+
+static const char *type_of(const json_t *r)
+{
+	return json_string_value(json_object_get(r, "type")) ?: "";
+}
+
+/* The agent holds memory, sums it again unchanged, refuses what it cannot
+ * do; a beat with nothing held to dirty is refused. */
+START_TEST(test_agent_hold)
+{
+	json_t *a, *b, *r;
+
+	a = line("{\"op\":\"hold\",\"id\":1,\"bytes\":1048576,\"token\":7}", 0);
+	ck_assert_str_eq(type_of(a), "held");
+	ck_assert(json_is_true(json_object_get(a, "intact")));
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "pid")), getpid());
+	ck_assert_int_eq(strlen(json_string_value(json_object_get(a, "sum"))), 16);
+	b = line("{\"op\":\"check\",\"id\":2}", 0);
+	ck_assert_str_eq(json_string_value(json_object_get(a, "sum")),
+			 json_string_value(json_object_get(b, "sum")));
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "token")), 7);
+	json_decref(b);
+	/* another token: another content */
+	b = line("{\"op\":\"hold\",\"id\":3,\"bytes\":1048576,\"token\":8}", 0);
+	ck_assert_str_ne(json_string_value(json_object_get(a, "sum")),
+			 json_string_value(json_object_get(b, "sum")));
+	json_decref(a);
+	json_decref(b);
+	r = line("{\"op\":\"hold\",\"id\":4,\"bytes\":7,\"token\":1}", 0);
+	ck_assert_str_eq(type_of(r), "error");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(r, "error")), "multiple of 8"));
+	json_decref(r);
+	r = line("{\"op\":\"beat\",\"id\":5,\"period_ms\":0,\"duration_ms\":10,\"dirty_pages_per_s\":1}",
+		 1);
+	ck_assert_str_eq(type_of(r), "error");
+	json_decref(r);
+	r = line("{\"op\":\"hold\",\"id\":6,\"bytes\":0,\"token\":0}", 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "bytes")), 0);
+	json_decref(r);
+	r = line("{\"op\":\"beat\",\"id\":7,\"period_ms\":5,\"duration_ms\":10,"
+		 "\"dirty_pages_per_s\":100}",
+		 0);
+	ck_assert_str_eq(type_of(r), "error");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(r, "error")), "hold first"));
+	json_decref(r);
+	/* nothing to dirty at rate 0: beats for 30 ms (no output stream: none sent) */
+	r = line("{\"op\":\"beat\",\"id\":8,\"period_ms\":5,\"duration_ms\":30,"
+		 "\"dirty_pages_per_s\":0}",
+		 0);
+	ck_assert_str_eq(type_of(r), "beaten");
+	ck_assert_int_ge(json_integer_value(json_object_get(r, "elapsed_ns")), 30000000);
+	json_decref(r);
+}
+END_TEST
+
+/* A monitor that greets, accepts the capabilities, then refuses a command:
+ * the command's name and QEMU's description in one line. */
+START_TEST(test_qmp_refusal)
+{
+	int sv[2];
+	vb_qmp_t q;
+	vb_error_t err;
+	json_t *r;
+	char buf[512];
+	static const char greet[] = "{\"QMP\":{\"version\":{}}}\n{\"return\":{}}\n"
+				    "{\"event\":\"RESUME\"}\n"
+				    "{\"error\":{\"class\":\"GenericError\",\"desc\":\"no such "
+				    "thing\"}}\n";
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	ck_assert_int_eq(write(sv[1], greet, strlen(greet)), (ssize_t)strlen(greet));
+	vb_qmp_init(&q);
+	ck_assert_int_eq(vb_qmp_open(&q, sv[0], 2000, &err), 0);
+	r = vb_qmp_exec(&q, "migrate", json_pack("{s:s}", "uri", "fd:x"), -1, 2000, &err);
+	ck_assert_ptr_null(r);
+	ck_assert_int_eq(err.code, VB_EREFUSED);
+	ck_assert_str_eq(err.msg, "QMP migrate: no such thing");
+	ck_assert_str_eq(q.last_event, "RESUME");
+	ck_assert_int_gt(read(sv[1], buf, sizeof(buf)), 0); /* what it sent */
+	/* silence: a deadline, never a hang */
+	r = vb_qmp_exec(&q, "query-status", NULL, -1, 100, &err);
+	ck_assert_ptr_null(r);
+	ck_assert_int_eq(err.code, VB_ETIMEOUT);
+	close(sv[1]);
+	r = vb_qmp_exec(&q, "query-status", NULL, -1, 1000, &err);
+	ck_assert_ptr_null(r);
+	vb_qmp_close(&q);
+}
+END_TEST
+
+/* ---- integration -------------------------------------------------------------- */
+
+/* The repetitions of operation @key of @env in @doc (borrowed), or NULL. */
+static json_t *op_of(json_t *doc, const char *env, const char *key)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(json_object_get(doc, "operations"), "environments"), i,
+			   e)
+		if (!strcmp(json_string_value(json_object_get(e, "env")) ?: "", env))
+			return json_object_get(e, key);
+	return NULL;
+}
+
+static json_int_t num(const json_t *r, const char *k)
+{
+	json_t *v = json_object_get(r, k);
+
+	ck_assert_msg(json_is_integer(v), "no integer %s", k);
+	return json_integer_value(v);
+}
+
+/* Every repetition ok, the same agent (pid, memory) and a valid workload. */
+static void assert_reps(json_t *op, const char *what, size_t n, int checked)
+{
+	json_t *reps = json_object_get(op, "reps"), *r;
+	size_t i;
+
+	ck_assert_msg(json_array_size(reps) == n, "%s: %zu repetitions, want %zu", what,
+		      json_array_size(reps), n);
+	json_array_foreach(reps, i, r) {
+		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "%s rep %zu: %s", what, i + 1,
+			      json_string_value(json_object_get(r, "error")));
+		ck_assert_int_gt(num(r, "time_ns"), 0);
+		if (!checked)
+			continue;
+		ck_assert(json_is_true(json_object_get(r, "same_pid")));
+		ck_assert(json_is_true(json_object_get(r, "memory_intact")));
+		ck_assert(json_is_true(json_object_get(r, "workload_ok")));
+	}
+}
+
+static json_t *run_ops(const char *env, const char *ops, const char *name, pid_t *pid)
+{
+	char dir[PATH_MAX];
+	char *argv[] = { vbench, "run", "--env", (char *)env, "--workload", "cpu.int", "--profile",
+			 "test", "--memory", "256M", "--ops", (char *)ops, "--ops-reps", "2", "--out",
+			 dir, NULL };
+	static char out[1 << 16];
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, name);
+	rc = vb_test_run(argv, NULL, out, sizeof(out), pid);
+	ck_assert_msg(rc == 0, "%s --ops %s: exit %d: %s", env, ops, rc, out);
+	return vb_test_load_run(dir, 1);
+}
+
+/* A hosted VM saved to a file (at least its working set), restored from it
+ * with the same agent, moved live twice under the heartbeat: QEMU's own
+ * downtime within what the heartbeat saw, the tuned limit set; nothing
+ * left. */
+START_TEST(test_hosted)
+{
+	char reason[768];
+	json_t *doc, *save, *r;
+	json_int_t ws;
+	size_t i;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		VB_SKIP("not root: cgroups and QEMU's devices need it");
+	if (vb_test_env_unavailable("hosted", reason, sizeof(reason)))
+		VB_SKIP("hosted unavailable: %s", reason);
+	doc = run_ops("hosted", "all", "hosted", &pid);
+	ws = json_integer_value(
+	    json_object_get(json_object_get(doc, "operations"), "working_set_bytes"));
+	ck_assert_int_eq(ws, (256 << 20) / 4);
+	save = op_of(doc, "hosted", "save");
+	assert_reps(save, "save", 2, 0);
+	json_array_foreach(json_object_get(save, "reps"), i, r) {
+		ck_assert_int_ge(num(r, "image_bytes"), ws); /* the working set is in it */
+		ck_assert_str_eq(json_string_value(json_object_get(r, "state_after")), "paused");
+	}
+	r = json_array_get(json_object_get(save, "reps"), 0);
+	ck_assert_int_ge(num(r, "image_xz_bytes"), ws); /* incompressible on purpose */
+	assert_reps(op_of(doc, "hosted", "restore"), "restore", 2, 1);
+	assert_reps(op_of(doc, "hosted", "migrate"), "migrate", 2, 1);
+	assert_reps(op_of(doc, "hosted", "migrate-tuned"), "migrate-tuned", 2, 1);
+	json_array_foreach(json_object_get(op_of(doc, "hosted", "migrate-tuned"), "reps"), i, r) {
+		ck_assert(json_is_true(json_object_get(r, "converged")));
+		ck_assert_int_eq(num(r, "downtime_limit_ms"), 50);
+		ck_assert_int_gt(num(r, "beats"), 3);
+		/* the agent's peer saw at least the pause QEMU reports */
+		ck_assert_int_ge(num(r, "heartbeat_gap_ns") / 1000000 + 2, num(r, "qemu_downtime_ms"));
+		ck_assert_int_gt(num(r, "transferred_bytes"), ws);
+	}
+	r = json_array_get(json_object_get(op_of(doc, "hosted", "migrate"), "reps"), 0);
+	ck_assert_int_eq(num(r, "downtime_limit_ms"), 300); /* QEMU's default */
+	json_decref(doc);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
+}
+END_TEST
+
+/* gVisor's checkpoint and restore: the same agent afterwards; no live
+ * migration, said with the reason. */
+START_TEST(test_gvisor)
+{
+	char reason[768];
+	json_t *doc, *m;
+	pid_t pid;
+
+	if (vb_test_env_unavailable("gvisor", reason, sizeof(reason)))
+		VB_SKIP("gvisor unavailable: %s", reason);
+	doc = run_ops("gvisor", "all", "gvisor", &pid);
+	assert_reps(op_of(doc, "gvisor", "save"), "save", 2, 0);
+	assert_reps(op_of(doc, "gvisor", "restore"), "restore", 2, 1);
+	m = op_of(doc, "gvisor", "migrate");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(m, "unavailable")), "runsc"));
+	json_decref(doc);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
+}
+END_TEST
+
+/* A container's checkpoint needs CRIU: where CRIU cannot dump (CRIU 3.17 on
+ * kernel 6.18) the reason is CRIU's own; bare metal has none, said. */
+START_TEST(test_criu_unavailable)
+{
+	char reason[768];
+	const char *why;
+	json_t *doc;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		VB_SKIP("not root: namespaces and cgroups need it");
+	if (vb_test_env_unavailable("container", reason, sizeof(reason)))
+		VB_SKIP("container unavailable: %s", reason);
+	doc = run_ops("bare,container", "all", "criu", &pid);
+	why = json_string_value(json_object_get(op_of(doc, "container", "save"), "unavailable"));
+	ck_assert_ptr_nonnull(why);
+	fprintf(stderr, "container save: %s\n", why);
+	if (!strstr(why, "criu dump of a test process failed (CRIU's error: ") &&
+	    !strstr(why, "criu not installed"))
+		ck_assert_msg(strstr(why, "not built yet") != NULL, "%s", why);
+	ck_assert_ptr_nonnull(
+	    json_string_value(json_object_get(op_of(doc, "container", "restore"), "unavailable")));
+	ck_assert_ptr_nonnull(strstr(
+	    json_string_value(json_object_get(op_of(doc, "bare", "save"), "unavailable")),
+	    "baseline"));
+	json_decref(doc);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
+}
+END_TEST
+
+Suite *vb_suite_recovery(void)
+{
+	Suite *s = suite_create("recovery");
+	TCase *unit = tcase_create("core"), *itest = tcase_create("ops");
+
+	tcase_add_unchecked_fixture(unit, setup, teardown);
+	tcase_set_timeout(unit, 60);
+	tcase_add_test(unit, test_options);
+	tcase_add_test(unit, test_agent_hold);
+	tcase_add_test(unit, test_qmp_refusal);
+	suite_add_tcase(s, unit);
+	tcase_add_unchecked_fixture(itest, setup, teardown);
+	tcase_set_timeout(itest, 600);
+	tcase_add_test(itest, test_hosted);
+	tcase_add_test(itest, test_gvisor);
+	tcase_add_test(itest, test_criu_unavailable);
+	suite_add_tcase(s, itest);
+	return s;
+}
