@@ -116,6 +116,7 @@ LIB_SRCS += harness/analysis/headline.c
 LIB_SRCS += harness/analysis/compare.c
 LIB_SRCS += harness/analysis/compare_stat.c
 LIB_SRCS += harness/analysis/plan_ini.c
+LIB_SRCS += harness/analysis/plan_recovery.c
 LIB_SRCS += harness/analysis/plan.c
 LIB_SRCS += harness/analysis/plan_env.c
 LIB_SRCS += harness/analysis/explain.c

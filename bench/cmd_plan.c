@@ -346,6 +346,9 @@ int vb_cmd_plan(int argc, char **argv)
 			n = vb_plan_envs(run, sum, &a.o, envs);
 			vb_plan_env_services(in, sum, &a.o, envs, n);
 			doc = vb_plan_build(in, &a.o, envs, n, a.run, run);
+			if (doc && in->rec.line)
+				json_object_set_new(doc, "recovery",
+						    vb_plan_recovery(in, &a.o, sum, run));
 			if (!doc)
 				vb_error_set(&err, VB_ESYS, 0, "plan: out of memory");
 		}

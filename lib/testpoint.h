@@ -17,7 +17,9 @@
  * "scratch-file" (an I/O workload's scratch file created, before it is
  * unlinked and used) and "vmdisk" (a VM's scratch disk image created,
  * before mkfs.ext4 formats it): the last two let a test swap the file for
- * a link, which must never be followed.
+ * a link, which must never be followed; "save", "restore", "migrate"
+ * (--ops: an image being written, a restored instance launched before it
+ * answers, a live migration running).
  *
  * Must not: cost more than one branch without VBENCH_TEST_STOP_AT, or print
  * anything but its one line on stderr.

@@ -574,6 +574,49 @@ START_TEST(test_malformed_corpus)
 }
 END_TEST
 
+/* [recovery]: waves of parallel restores from the median (or, conservative,
+ * the upper bound) of the run's restores; the images' disk; an environment
+ * that could not restore is not planned, with its reason. */
+START_TEST(test_recovery)
+{
+	vb_plan_opts_t o;
+	vb_error_t err;
+	json_t *sum, *rec, *e;
+
+	vb_plan_opts_init(&o);
+	ck_assert_msg(vb_plan_parse("r.ini", "[recovery]\ninstances = 10\nwithin = 4s\nparallel = 2\n",
+				    &in, &err) == 0,
+		      "%s", err.msg);
+	ck_assert_int_eq(in.nsvc, 0);
+	sum = json_pack("{s:{s:[{s:s,s:{s:{s:f,s:f,s:f}},s:{s:{s:f}}},{s:s,s:{s:s}}]}}",
+			"operations", "environments", "env", "hosted", "restore", "time_ms",
+			"median", 1000.0, "ci_low", 900.0, "ci_high", 1500.0, "save", "image_bytes",
+			"median", 100e6, "env", "container", "restore", "unavailable",
+			"container: checkpoint needs CRIU");
+	rec = vb_plan_recovery(&in, &o, sum, NULL);
+	ck_assert_ptr_nonnull(rec);
+	e = json_array_get(json_object_get(rec, "environments"), 0);
+	ck_assert(json_is_true(json_object_get(e, "planned")));
+	ck_assert_double_eq_tol(json_number_value(json_object_get(e, "waves")), 5, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(e, "time_s")), 5, 1e-9);
+	ck_assert(json_is_false(json_object_get(e, "within")));
+	ck_assert_double_eq_tol(json_number_value(json_object_get(e, "instances_within")), 8, 1e-9);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(e, "disk_bytes")), 1e9, 1);
+	e = json_array_get(json_object_get(rec, "environments"), 1);
+	ck_assert(json_is_false(json_object_get(e, "planned")));
+	ck_assert_str_eq(json_string_value(json_object_get(e, "reason")),
+			 "container: checkpoint needs CRIU");
+	json_decref(rec);
+	/* conservative: the upper bound of the restore's interval */
+	o.conservative = 1;
+	rec = vb_plan_recovery(&in, &o, sum, NULL);
+	e = json_array_get(json_object_get(rec, "environments"), 0);
+	ck_assert_double_eq_tol(json_number_value(json_object_get(e, "instances_within")), 4, 1e-9);
+	json_decref(rec);
+	json_decref(sum);
+}
+END_TEST
+
 START_TEST(test_cmd_plan)
 {
 	char dir[PATH_MAX], ini[PATH_MAX], outdir[PATH_MAX], *out, *err, *md;
@@ -637,6 +680,7 @@ Suite *vb_suite_plan(void)
 	tcase_add_test(tc, test_subnormal);
 	tcase_add_test(tc, test_malformed_corpus);
 	tcase_add_test(tc, test_cmd_plan);
+	tcase_add_test(tc, test_recovery);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -89,9 +89,20 @@ typedef struct vb_plan_host {
 	char source[VB_RES_N][64]; /* where each value came from */
 } vb_plan_host_t;
 
+/* The [recovery] section: how many instances must be restorable on one
+ * host within a time (docs/plan.md "Recovery"). */
+typedef struct vb_plan_recovery {
+	int line;          /* of [recovery], 0 when the file has none */
+	double instances;  /* instances = 20 (required) */
+	double within_s;   /* within = 5m: the time they must be back in (required) */
+	double parallel;   /* parallel = 2: restores at once (0: host CPUs / the run's) */
+	int key_line[3];   /* instances, within, parallel */
+} vb_plan_recovery_t;
+
 typedef struct vb_plan_input {
 	char path[512];				     /* plan file, for errors */
 	vb_plan_host_t host;			     /* [host] section, then defaults */
+	vb_plan_recovery_t rec;			     /* [recovery], line 0: none */
 	vb_plan_service_t svc[VB_PLAN_MAX_SERVICES]; /* in file order */
 	size_t nsvc;
 } vb_plan_input_t;
@@ -206,6 +217,19 @@ void vb_plan_place(const vb_plan_input_t *in, const vb_plan_opts_t *o, const vb_
  */
 json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const vb_plan_env_t *envs,
 		      size_t nenv, const char *run_dir, const json_t *run);
+
+/*
+ * The recovery plan of @in's [recovery] (plan_recovery.c; NULL when the
+ * file has none), from the summary's "operations": per environment that
+ * restored, the restores in parallel (the section's, else the host's CPUs
+ * over the run's allocation), the waves they take, the time to restore
+ * every instance from the median restore and from the upper bound of its
+ * interval (the one judged with --conservative), whether that is within
+ * the limit, how many instances would be, and the disk their images take
+ * (and compressed); the others with why not.  New reference.
+ */
+json_t *vb_plan_recovery(const vb_plan_input_t *in, const vb_plan_opts_t *o,
+			 const json_t *summary, const json_t *run);
 
 /* ---- printers (plan_print.c): format a vb_plan_build document ---- */
 

@@ -260,16 +260,70 @@ static int service_key(pstate_t *s, const char *key, const char *v)
 	return 1;
 }
 
+/* ---- [recovery] ---- */
+
+static const char *const rec_keys[] = { "instances", "within", "parallel" };
+
+/* A time: a number of seconds, or with a unit s, m, h ("5m"). */
+static int parse_time(const char *v, double *out, char *why, size_t len)
+{
+	char num[64];
+	size_t n = strlen(v);
+	double mult = 1;
+
+	if (n && n < sizeof(num) && strchr("smh", v[n - 1])) {
+		mult = v[n - 1] == 'h' ? 3600 : v[n - 1] == 'm' ? 60 : 1;
+		snprintf(num, sizeof(num), "%.*s", (int)(n - 1), v);
+		v = num;
+	}
+	if (parse_num(v, 0.001, 1e7, out, why, len) < 0)
+		return snprintf(why, len, "'%s' is not a time (seconds, or 90s, 5m, 1h)", v), -1;
+	*out *= mult;
+	return 0;
+}
+
+static int recovery_key(pstate_t *s, const char *key, const char *v)
+{
+	vb_plan_recovery_t *r = &s->in->rec;
+	char why[256];
+	size_t k;
+	int rc;
+
+	for (k = 0; k < VB_ARRAY_SIZE(rec_keys) && strcasecmp(key, rec_keys[k]); k++)
+		;
+	if (k == VB_ARRAY_SIZE(rec_keys))
+		return fail(s, s->f.line,
+			    "field '%s' of [recovery]: unknown key (expected instances, within, "
+			    "parallel)",
+			    key);
+	if (r->key_line[k])
+		return fail(s, s->f.line, "field '%s' of [recovery]: given twice (first on line %d)",
+			    rec_keys[k], r->key_line[k]);
+	if (k == 1)
+		rc = parse_time(v, &r->within_s, why, sizeof(why));
+	else if ((rc = parse_num(v, 1, k ? 1024 : VB_PLAN_MAX_COUNT, k ? &r->parallel : &r->instances,
+				 why, sizeof(why))) == 0 &&
+		 (k ? r->parallel : r->instances) != floor(k ? r->parallel : r->instances))
+		rc = -1, snprintf(why, sizeof(why), "%s is not a whole number", v);
+	if (rc < 0)
+		return fail(s, s->f.line, "field '%s' of [recovery]: %s", rec_keys[k], why);
+	r->key_line[k] = s->f.line;
+	return 1;
+}
+
 static int handler(vb_inifile_t *f, const char *key, const char *value)
 {
 	pstate_t *s = (pstate_t *)f;
 
 	if (s->section == 0)
 		return fail(s, s->f.line,
-			    "field '%s': outside any section (start with [host] or [service NAME])",
+			    "field '%s': outside any section (start with [host], [service NAME] "
+			    "or [recovery])",
 			    key);
 	if (s->section == 1)
 		return host_key(s, key, value);
+	if (s->section == 3)
+		return recovery_key(s, key, value);
 	return service_key(s, key, value);
 }
 
@@ -306,6 +360,14 @@ static int header(vb_inifile_t *f, char *text)
 				    s->host_line);
 		s->host_line = s->f.line;
 		s->section = 1;
+		return 1;
+	}
+	if (!strcasecmp(name, "recovery")) {
+		if (s->in->rec.line)
+			return fail(s, s->f.line, "section [recovery]: given twice (first on line %d)",
+				    s->in->rec.line);
+		s->in->rec.line = s->f.line;
+		s->section = 3;
 		return 1;
 	}
 	if (!strncasecmp(name, "service", 7) && (!name[7] || isspace((unsigned char)name[7]))) {
@@ -428,7 +490,13 @@ int vb_plan_parse(const char *path, const char *text, vb_plan_input_t *in, vb_er
 		return -1;
 	for (i = 0; !s.f.err_line && i < in->nsvc; i++)
 		check_service(&s, &in->svc[i]);
-	if (!s.f.err_line && !in->nsvc)
-		fail(&s, s.f.line, "no [service NAME] section: nothing to place");
+	if (!s.f.err_line && in->rec.line && !in->rec.key_line[0])
+		fail(&s, in->rec.line,
+		     "[recovery]: missing field 'instances' (how many must be restorable)");
+	if (!s.f.err_line && in->rec.line && !in->rec.key_line[1])
+		fail(&s, in->rec.line,
+		     "[recovery]: missing field 'within' (the time they must be back in, e.g. 5m)");
+	if (!s.f.err_line && !in->nsvc && !in->rec.line)
+		fail(&s, s.f.line, "no [service NAME] or [recovery] section: nothing to plan");
 	return s.f.err_line ? -1 : 0;
 }

@@ -42,6 +42,12 @@ void vb_plan_fmt_per_host(const json_t *fit, FILE *out);
 void vb_plan_fmt_misfit(const json_t *plan, const json_t *fit, FILE *out);
 /* The options in words: "headroom 20%, CPU overcommit 1, ...". */
 void vb_plan_fmt_options(const json_t *options, FILE *out);
+/* One environment of the plan's "recovery" (plan_recovery.c) in words:
+ * @when "2 waves of 1.2 s: 2.4 s (upper bound 2.9 s): within 5 min",
+ * @disk "20 images: 2.7 GiB (xz 1.3 GiB)", or @when the reason it is not
+ * planned and @disk "-". */
+void vb_plan_fmt_recovery(const json_t *rec, const json_t *e, char *when, size_t wlen, char *disk,
+			  size_t dlen);
 /* Instances of every service of @plan. */
 long long vb_plan_count_instances(const json_t *plan);
 

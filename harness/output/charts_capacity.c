@@ -253,3 +253,91 @@ int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	fputs(", \\\n        1 with lines dt 2 lc rgb '#000000' notitle\n", gp);
 	return 1;
 }
+
+/* ---- save, restore, move ---- */
+
+static const char *const op_keys[] = { "save", "restore", "migrate", "migrate-tuned" };
+static const char *const op_labels[] = { "save", "restore", "move", "move (tuned)" };
+
+/* Whether environment @e of the operations measured any of them. */
+static int ops_measured(const json_t *e)
+{
+	size_t k;
+
+	for (k = 0; k < VB_ARRAY_SIZE(op_keys); k++)
+		if (isfinite(vb_table_num(json_object_get(json_object_get(e, op_keys[k]), "time_ms"),
+					  "median")))
+			return 1;
+	return 0;
+}
+
+int vb_charts_build_ops(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			size_t len)
+{
+	const json_t *envs = json_object_get(json_object_get(sum, "operations"), "environments"), *e;
+	size_t i, k, col = 2, rows = 0, nenv = 0;
+	double ymin = INFINITY, ymax = 0;
+
+	if (!json_array_size(envs))
+		return -1;
+	fputs("# vbench chart data: save, restore, move.  Per operation, per environment\n"
+	      "# (in this order):",
+	      dat);
+	json_array_foreach (envs, i, e)
+		if (ops_measured(e)) {
+			fputc(' ', dat);
+			vb_charts_dat_plain(dat, jstr(e, "env") ?: "?");
+			nenv++;
+		}
+	fputs("\n# its time in ms (median), its interval's low and high; ? = not measured.\n", dat);
+	for (k = 0; k < VB_ARRAY_SIZE(op_keys); k++) {
+		vb_charts_dat_str(dat, op_labels[k]);
+		json_array_foreach (envs, i, e) {
+			const json_t *t = json_object_get(json_object_get(e, op_keys[k]), "time_ms");
+			double m = vb_table_num(t, "median"), lo = vb_table_num(t, "ci_low"),
+			       hi = vb_table_num(t, "ci_high");
+
+			if (!ops_measured(e))
+				continue;
+			rows += isfinite(m);
+			if (isfinite(m) && m > 0) {
+				ymin = fmin(ymin, isfinite(lo) && lo > 0 ? lo : m);
+				ymax = fmax(ymax, isfinite(hi) ? hi : m);
+			}
+			vb_charts_dat_num(dat, m);
+			vb_charts_dat_num(dat, isfinite(m) && isfinite(lo) ? lo : m);
+			vb_charts_dat_num(dat, isfinite(m) && isfinite(hi) ? hi : m);
+		}
+		fputc('\n', dat);
+	}
+	if (!rows)
+		return snprintf(note, len, "no operation was measured"), 0;
+	d->width = (int)(VB_ARRAY_SIZE(op_keys) * (nenv * 70 + 120)) + 260;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH
+		   : d->width > 1400		  ? 1400
+						  : d->width;
+	d->height = 480;
+	reset(gp);
+	fputs("    set title ", gp);
+	vb_charts_title(gp, sum, "Save, restore, move: time per operation");
+	fputs("\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
+	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
+	      "    set xlabel 'operation'\n    set key below\n    set format y '%g'\n",
+	      gp);
+	fprintf(gp, "    set ylabel 'time, ms%s'\n",
+		vb_charts_log_y(NULL, ymin, ymax, 0) ? " (log scale)" : "");
+	vb_charts_log_y(gp, ymin, ymax, 0);
+	fputs("    plot", gp);
+	json_array_foreach (envs, i, e) {
+		if (!ops_measured(e))
+			continue;
+		fprintf(gp, "%s'operations.dat' using %zu:%zu:%zu%s", col == 2 ? " " : ", \\\n        ",
+			col, col + 1, col + 2, col == 2 ? ":xtic(1)" : "");
+		vb_charts_lc(gp, jstr(e, "env") ?: "?");
+		fputs(" title ", gp);
+		vb_charts_gp_str(gp, jstr(e, "env") ?: "?");
+		col += 3;
+	}
+	fputc('\n', gp);
+	return 1;
+}

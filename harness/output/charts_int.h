@@ -115,5 +115,9 @@ int vb_charts_build_density(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dim
 			    size_t len);
 int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			  size_t len);
+/* The operations' chart (charts_capacity.c): time of save, restore and the
+ * two moves per environment, with the intervals; -1 without operations. */
+int vb_charts_build_ops(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
+			size_t len);
 
 #endif

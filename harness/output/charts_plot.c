@@ -584,5 +584,10 @@ const vb_chart_t vb_charts[] = {
 	  "with its bootstrap interval) in each environment, one cluster per aggressor kind; "
 	  "the dashed line is x1 (no slowdown).",
 	  vb_charts_build_noisy },
+	{ "operations", "save, restore and move per environment",
+	  "The time of each operation (median with its bootstrap interval) per environment: a "
+	  "save until its image is on disk, a restore until the agent answers again, a live "
+	  "move until it completed (QEMU's defaults, then tuned).",
+	  vb_charts_build_ops },
 	{ NULL, NULL, NULL, NULL },
 };

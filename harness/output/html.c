@@ -163,6 +163,7 @@ static void html_contents(FILE *out, const json_t *sum, const json_t *explain)
 		{ "charts", "Charts" },		   { "metrics", "Every metric" },
 		{ "host-cost", "Host CPU cost" },  { "counters", "Counters per operation" },
 		{ "density", "Density" },	   { "noisy", "Noisy neighbours" },
+		{ "operations", "Save, restore, move" },
 		{ "explain", "Virtualization explained" }, { "flags", "Flags" },
 		{ "host", "Host" },		   { "environments", "Environments" },
 		{ "unavailable", "Unavailable" },  { "statistics", "Statistics" },
@@ -175,6 +176,9 @@ static void html_contents(FILE *out, const json_t *sum, const json_t *explain)
 		d = json_object_get(sum, ids[k][0]);
 		if ((!strcmp(ids[k][0], "density") || !strcmp(ids[k][0], "noisy")) &&
 		    (!json_is_object(d) || !json_object_size(d)))
+			continue;
+		if (!strcmp(ids[k][0], "operations") &&
+		    !json_array_size(json_object_get(d, "environments")))
 			continue;
 		if (!strcmp(ids[k][0], "explain") && !explain)
 			continue;
@@ -531,6 +535,7 @@ void vb_report_html(const json_t *sum, const json_t *charts, const json_t *expla
 	html_counters(out, sum);
 	vb_html_density(out, sum, charts);
 	vb_html_noisy(out, sum, charts);
+	vb_html_ops(out, sum, charts);
 	vb_html_explain(out, explain);
 	vb_html_flags(out, sum);
 	vb_html_host(out, sum);

@@ -14,7 +14,10 @@
 #include "harness/output/html_int.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "lib/util.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
@@ -203,5 +206,47 @@ void vb_html_noisy(FILE *out, const json_t *sum, const json_t *charts)
 	}
 	fputs("</ul>\n", out);
 	figure(out, charts, "noisy");
+	fputs("</section>\n", out);
+}
+
+/* ---- save, restore, move ---- */
+
+void vb_html_ops(FILE *out, const json_t *sum, const json_t *charts)
+{
+	static const char *const keys[] = { "save", "restore", "migrate", "migrate-tuned" };
+	const json_t *all = json_object_get(sum, "operations"), *e;
+	char ws[32];
+	size_t i, k;
+
+	if (!json_is_object(all) || !json_array_size(json_object_get(all, "environments")))
+		return;
+	vb_format_size((uint64_t)json_integer_value(json_object_get(all, "working_set_bytes")), ws,
+		       sizeof(ws));
+	fprintf(out,
+		"<section id=\"operations\">\n<h2>Save, restore, move</h2>\n<p>Each "
+		"environment's instance saved to an image and restored from it, then moved live to "
+		"a second instance (the hypervisor's default settings, then tuned), while its agent "
+		"holds %s (a quarter of its allocation); %" JSON_INTEGER_FORMAT " repetitions, "
+		"medians with their 95%% bootstrap interval. A restore is timed until the agent "
+		"answers again, its pid and memory checked; a move's pause is QEMU's downtime and "
+		"the longest gap the host saw in the agent's heartbeat.</p>\n<table>\n"
+		"<tr><th>environment</th><th>operation</th><th>time</th><th>details</th></tr>\n",
+		ws, json_integer_value(json_object_get(all, "reps")));
+	json_array_foreach (json_object_get(all, "environments"), i, e) {
+		for (k = 0; k < VB_ARRAY_SIZE(keys); k++) {
+			vb_ops_cells_t c;
+
+			if (vb_table_ops_cells(e, keys[k], &c) < 0)
+				continue;
+			fputs("<tr>", out);
+			cell(out, jstr(e, "env"), 0);
+			cell(out, c.op, 0);
+			cell(out, c.time, 1);
+			cell(out, c.detail, 0);
+			fputs("</tr>\n", out);
+		}
+	}
+	fputs("</table>\n", out);
+	figure(out, charts, "operations");
 	fputs("</section>\n", out);
 }

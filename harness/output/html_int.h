@@ -34,6 +34,8 @@ void vb_html_statistics(FILE *out, const json_t *sum);
  * "density" / "noisy"; @charts (NULL: not rendered) for the chart reference. */
 void vb_html_density(FILE *out, const json_t *sum, const json_t *charts);
 void vb_html_noisy(FILE *out, const json_t *sum, const json_t *charts);
+/* "Save, restore, move" (html_capacity.c): nothing without "operations". */
+void vb_html_ops(FILE *out, const json_t *sum, const json_t *charts);
 
 /* The explanation section (explain_html.c) of an explain document; nothing when NULL. */
 void vb_html_explain(FILE *out, const json_t *explain);

@@ -263,11 +263,46 @@ static void chart(FILE *out, const json_t *charts)
 	}
 }
 
+/* [recovery]: the time to restore every instance and the disk of their images. */
+static void recovery(FILE *out, const json_t *plan)
+{
+	const json_t *rec = json_object_get(plan, "recovery"), *e, *n;
+	char when[400], disk[120];
+	size_t i;
+
+	if (!json_is_object(rec))
+		return;
+	fprintf(out, "<h2 id=\"recovery\">Recovery</h2>\n<p>%.0f instances must be back within "
+		     "%.0f s on one host; %.0f restores at once (",
+		jnum(rec, "instances"), jnum(rec, "within_s"), jnum(rec, "parallel"));
+	vb_html_text(out, jstr(rec, "parallel_basis"));
+	fputs("), judged by ", out);
+	vb_html_text(out, jstr(rec, "judged_by"));
+	fputs(".</p>\n<table>\n<tr><th>environment</th><th>time to restore them all</th>"
+	      "<th>disk of their images</th></tr>\n",
+	      out);
+	json_array_foreach (json_object_get(rec, "environments"), i, e) {
+		vb_plan_fmt_recovery(rec, e, when, sizeof(when), disk, sizeof(disk));
+		fputs("<tr>", out);
+		td(out, jstr(e, "env"), 0);
+		td(out, when, 0);
+		td(out, disk, 0);
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+	json_array_foreach (json_object_get(rec, "notes"), i, n) {
+		fputs("<p class=\"note\">Note: ", out);
+		vb_html_text(out, json_string_value(n));
+		fputs("</p>\n", out);
+	}
+}
+
 void vb_plan_print_html(const json_t *plan, const json_t *charts, FILE *out)
 {
 	vb_html_page_start(out, "vbench capacity plan");
 	head(out, plan);
 	environments(out, plan);
+	recovery(out, plan);
 	chart(out, charts);
 	host(out, plan);
 	services(out, plan);

@@ -149,6 +149,8 @@ long long vb_plan_count_instances(const json_t *plan)
 
 /* ---- terminal ---- */
 
+static void recovery_table(const json_t *plan, FILE *out);
+
 void vb_plan_print_table(const json_t *plan, FILE *out)
 {
 	const json_t *host = json_object_get(plan, "host"), *e, *f, *s, *fit;
@@ -216,6 +218,68 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 		     "resource most used on them.\n");
 	json_array_foreach(json_object_get(plan, "notes"), i, s)
 	    fprintf(out, "note: %s\n", json_string_value(s) ?: "");
+	recovery_table(plan, out);
+}
+
+/* "2.4 s", "12 min", "1.5 h" */
+static const char *secs(double s, char *buf, size_t len)
+{
+	if (!isfinite(s))
+		snprintf(buf, len, "-");
+	else if (s < 120)
+		snprintf(buf, len, "%.3g s", s);
+	else if (s < 7200)
+		snprintf(buf, len, "%.3g min", s / 60);
+	else
+		snprintf(buf, len, "%.3g h", s / 3600);
+	return buf;
+}
+
+void vb_plan_fmt_recovery(const json_t *rec, const json_t *e, char *when, size_t wlen, char *disk,
+			  size_t dlen)
+{
+	char a[32], b[32], c[32], d[32], x[32];
+
+	if (!json_is_true(json_object_get(e, "planned"))) {
+		snprintf(when, wlen, "not planned: %s", jstr(e, "reason"));
+		snprintf(disk, dlen, "-");
+		return;
+	}
+	snprintf(when, wlen, "%.0f wave%s of %s: %s (upper bound %s): %s %s; at most %.0f in that time",
+		 jnum(e, "waves"), jnum(e, "waves") == 1 ? "" : "s", secs(jnum(e, "restore_s"), a, sizeof(a)),
+		 secs(jnum(e, "time_s"), b, sizeof(b)), secs(jnum(e, "time_s_high"), c, sizeof(c)),
+		 json_is_true(json_object_get(e, "within")) ? "within" : "NOT within",
+		 secs(jnum(rec, "within_s"), d, sizeof(d)), jnum(e, "instances_within"));
+	if (isfinite(jnum(e, "disk_bytes")))
+		snprintf(disk, dlen, "%.0f images: %s%s%s%s", jnum(rec, "instances"),
+			 vb_format_size((uint64_t)jnum(e, "disk_bytes"), a, sizeof(a)),
+			 isfinite(jnum(e, "disk_xz_bytes")) ? " (xz " : "",
+			 isfinite(jnum(e, "disk_xz_bytes"))
+			     ? vb_format_size((uint64_t)jnum(e, "disk_xz_bytes"), x, sizeof(x))
+			     : "",
+			 isfinite(jnum(e, "disk_xz_bytes")) ? ")" : "");
+	else
+		snprintf(disk, dlen, "-");
+}
+
+static void recovery_table(const json_t *plan, FILE *out)
+{
+	const json_t *rec = json_object_get(plan, "recovery"), *e, *n;
+	char when[400], disk[120], a[32];
+	size_t i;
+
+	if (!json_is_object(rec))
+		return;
+	fprintf(out, "\nrecovery: %.0f instances back within %s on one host, %.0f restores at once "
+		     "(%s), judged by %s:\n",
+		jnum(rec, "instances"), secs(jnum(rec, "within_s"), a, sizeof(a)),
+		jnum(rec, "parallel"), jstr(rec, "parallel_basis"), jstr(rec, "judged_by"));
+	json_array_foreach(json_object_get(rec, "environments"), i, e) {
+		vb_plan_fmt_recovery(rec, e, when, sizeof(when), disk, sizeof(disk));
+		fprintf(out, "  %-12s %s; %s\n", jstr(e, "env"), when, disk);
+	}
+	json_array_foreach(json_object_get(rec, "notes"), i, n)
+		fprintf(out, "note: %s\n", json_string_value(n) ?: "");
 }
 
 /* ---- Markdown ---- */
@@ -265,38 +329,15 @@ static void md_env(const json_t *plan, const json_t *e, FILE *out)
 	fprintf(out, " |\n");
 }
 
-void vb_plan_print_md(const json_t *plan, FILE *out)
+/* The services, the environments' fit and where their factors come from. */
+static void services_md(const json_t *plan, FILE *out)
 {
-	const json_t *host = json_object_get(plan, "host"), *e, *s, *f, *w;
-	char a[32], b[32], c[32], d[32];
+	const json_t *e, *s, *f, *w;
+	char c[32], d[32];
 	const char *k;
 	size_t i;
-	int r;
 
-	fprintf(out, "## Capacity plan\n\nPlan file ");
-	vb_text_put_md_code(out, jstr(plan, "plan_file"));
-	fprintf(out, ", %lld instances of %zu services, placed with the overheads measured in run ",
-		vb_plan_count_instances(plan), json_array_size(json_object_get(plan, "services")));
-	vb_text_put_md_code(out, jstr(json_object_get(plan, "run"), "dir"));
-	fputs(" (", out);
-	md(out, jstr(json_object_get(plan, "run"), "cpu"));
-	fprintf(out, "%s). Model and rules: docs/plan.md.\n\n",
-		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
-		    ? ", itself a virtual machine"
-		    : "");
-	fprintf(out, "| resource | one host | usable | from |\n|---|---|---|---|\n");
-	for (r = 0; r < VB_RES_N; r++) {
-		fprintf(out, "| %s | %s%s | %s%s | ", vb_plan_res_name(r),
-			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
-			vb_plan_fmt_unit(r),
-			vb_plan_fmt_amount(json_object_get(host, "usable"), r, b, sizeof(b)),
-			vb_plan_fmt_unit(r));
-		md(out, jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
-		fputs(" |\n", out);
-	}
-	fprintf(out, "\nOptions: ");
-	vb_plan_fmt_options(json_object_get(plan, "options"), out);
-	fprintf(out, ".\n\n| service | count | CPU (cores) | memory | disk | IOPS | CPU demand "
+	fprintf(out, "\n| service | count | CPU (cores) | memory | disk | IOPS | CPU demand "
 		     "from |\n|---|---|---|---|---|---|---|\n");
 	json_array_foreach(json_object_get(plan, "services"), i, s) {
 		fputs("| ", out);
@@ -341,10 +382,73 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 		}
 		fputs("\n", out);
 	}
+}
+
+void vb_plan_print_md(const json_t *plan, FILE *out)
+{
+	const json_t *host = json_object_get(plan, "host"), *e, *w;
+	char a[32], b[32];
+	size_t i;
+	int r;
+
+	fprintf(out, "## Capacity plan\n\nPlan file ");
+	vb_text_put_md_code(out, jstr(plan, "plan_file"));
+	fprintf(out, ", %lld instances of %zu services, placed with the overheads measured in run ",
+		vb_plan_count_instances(plan), json_array_size(json_object_get(plan, "services")));
+	vb_text_put_md_code(out, jstr(json_object_get(plan, "run"), "dir"));
+	fputs(" (", out);
+	md(out, jstr(json_object_get(plan, "run"), "cpu"));
+	fprintf(out, "%s). Model and rules: docs/plan.md.\n\n",
+		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
+		    ? ", itself a virtual machine"
+		    : "");
+	fprintf(out, "| resource | one host | usable | from |\n|---|---|---|---|\n");
+	for (r = 0; r < VB_RES_N; r++) {
+		fprintf(out, "| %s | %s%s | %s%s | ", vb_plan_res_name(r),
+			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
+			vb_plan_fmt_unit(r),
+			vb_plan_fmt_amount(json_object_get(host, "usable"), r, b, sizeof(b)),
+			vb_plan_fmt_unit(r));
+		md(out, jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
+		fputs(" |\n", out);
+	}
+	fprintf(out, "\nOptions: ");
+	vb_plan_fmt_options(json_object_get(plan, "options"), out);
+	fprintf(out, ".\n");
+	if (json_array_size(json_object_get(plan, "services"))) /* else [recovery] only */
+		services_md(plan, out);
 	json_array_foreach(json_object_get(plan, "notes"), i, w) {
 		fputs("\nNote: ", out);
 		md(out, json_string_value(w));
 		fputs("\n", out);
+	}
+	if (json_is_object(json_object_get(plan, "recovery"))) {
+		const json_t *rec = json_object_get(plan, "recovery");
+		char when[400], disk[120];
+
+		fprintf(out, "\n### Recovery\n\n%.0f instances must be back within %s on one host; "
+			     "%.0f restores at once (", jnum(rec, "instances"),
+			secs(jnum(rec, "within_s"), a, sizeof(a)), jnum(rec, "parallel"));
+		md(out, jstr(rec, "parallel_basis"));
+		fputs("), judged by ", out);
+		md(out, jstr(rec, "judged_by"));
+		fputs(".\n\n| environment | time to restore them all | disk of their images |\n"
+		      "|---|---|---|\n", out);
+		json_array_foreach(json_object_get(rec, "environments"), i, e) {
+			vb_plan_fmt_recovery(rec, e, when, sizeof(when), disk, sizeof(disk));
+			fputs("| ", out);
+			md(out, jstr(e, "env"));
+			fputs(" | ", out);
+			md(out, when);
+			fputs(" | ", out);
+			md(out, disk);
+			fputs(" |\n", out);
+		}
+		json_array_foreach(json_object_get(rec, "notes"), i, w) {
+			fputs("\nNote: ", out);
+			md(out, json_string_value(w));
+			fputs("\n", out);
+		}
 	}
 	if (json_array_size(json_object_get(plan, "warnings"))) {
 		fprintf(out, "\nWarnings of the run:\n\n");
