@@ -39,6 +39,7 @@ endif
 # lib/: shared by the agent and the harness (errors, parsing, paths, counters, host facts)
 LIB_SRCS += lib/error.c
 LIB_SRCS += lib/util.c
+LIB_SRCS += lib/json.c
 LIB_SRCS += lib/optparse.c
 LIB_SRCS += lib/term.c
 LIB_SRCS += lib/cpulist.c
@@ -207,6 +208,7 @@ CMD_SRCS += bench/cmd_clean.c
 VBENCH_SRCS += bench/main.c
 VBENCH_SRCS += $(CMD_SRCS)
 
+TEST_SRCS += tests/check_json.c
 TEST_SRCS += tests/check_main.c
 TEST_SRCS += tests/check_util.c
 TEST_SRCS += tests/check_optparse.c
@@ -395,7 +397,7 @@ test: test-deps
 # ---- reliability (docs/reliability.md) ----
 # Suites without VMs or containers: the unit tests and the bare-metal
 # integration test (the VM and container suites would not fit CI's time).
-UNIT_SUITES := util optparse term layers prefixes error textsafe safefs mountinfo inifile workload env undo lifecycle cpu mem io net app counters hostinfo \
+UNIT_SUITES := util optparse term layers prefixes error textsafe json safefs mountinfo inifile workload env undo lifecycle cpu mem io net app counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
 	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
 SAN_BUILD := build-san

@@ -16,11 +16,7 @@
 #include "harness/output/table.h"
 #include "tests/tests.h"
 #include "tests/testutil.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
+#include "lib/json.h"
 
 START_TEST(test_types)
 {
@@ -29,27 +25,27 @@ START_TEST(test_types)
 	       *e;
 
 	ck_assert_uint_eq(json_array_size(ts), 4);
-	ck_assert_str_eq(jstr(json_array_get(ts, 0), "architecture"), "container");
-	ck_assert_str_eq(jstr(json_array_get(ts, 1), "architecture"), "sandbox");
-	ck_assert_str_eq(jstr(json_array_get(ts, 2), "architecture"), "hosted-vm");
-	ck_assert_str_eq(jstr(json_array_get(ts, 3), "architecture"), "hw-vm");
+	ck_assert_str_eq(vb_json_str(json_array_get(ts, 0), "architecture"), "container");
+	ck_assert_str_eq(vb_json_str(json_array_get(ts, 1), "architecture"), "sandbox");
+	ck_assert_str_eq(vb_json_str(json_array_get(ts, 2), "architecture"), "hosted-vm");
+	ck_assert_str_eq(vb_json_str(json_array_get(ts, 3), "architecture"), "hw-vm");
 	c = json_array_get(ts, 0);
 	ck_assert(json_is_true(json_object_get(c, "measured")));
 	ck_assert_uint_eq(json_array_size(json_object_get(c, "environments")), 2);
-	ck_assert_str_eq(jstr(json_array_get(json_object_get(c, "unavailable"), 0), "name"),
+	ck_assert_str_eq(vb_json_str(json_array_get(json_object_get(c, "unavailable"), 0), "name"),
 			 "docker");
 	e = json_array_get(json_object_get(c, "environments"), 0);
-	ck_assert_str_eq(jstr(e, "name"), "container");
-	ck_assert_ptr_nonnull(jstr(json_object_get(e, "overall"), "verdict"));
+	ck_assert_str_eq(vb_json_str(e, "name"), "container");
+	ck_assert_ptr_nonnull(vb_json_str(json_object_get(e, "overall"), "verdict"));
 	ck_assert_uint_eq(json_array_size(json_object_get(e, "groups")), 3);
-	ck_assert_str_eq(jstr(json_array_get(json_object_get(e, "groups"), 2), "label"),
+	ck_assert_str_eq(vb_json_str(json_array_get(json_object_get(e, "groups"), 2), "label"),
 			 "disk I/O");
 	ck_assert(json_is_true(json_object_get(json_array_get(ts, 2), "measured")));
 	hw = json_array_get(ts, 3);
 	ck_assert(json_is_false(json_object_get(hw, "measured")));
-	ck_assert_str_eq(jstr(json_array_get(json_object_get(hw, "unavailable"), 0), "reason"),
+	ck_assert_str_eq(vb_json_str(json_array_get(json_object_get(hw, "unavailable"), 0), "reason"),
 			 "no /dev/kvm here");
-	ck_assert_str_eq(jstr(json_object_get(h, "virtualized_host"), "hypervisor"), "KVMKVMKVM");
+	ck_assert_str_eq(vb_json_str(json_object_get(h, "virtualized_host"), "hypervisor"), "KVMKVMKVM");
 	json_decref(sum);
 	json_decref(run);
 }
@@ -97,8 +93,8 @@ START_TEST(test_unavailable_only_once)
 	FILE *f = open_memstream(&csv, &len);
 
 	json_array_foreach(json_object_get(sum, "environments"), i, e) {
-		ck_assert_str_ne(jstr(e, "name"), "kvm");
-		ck_assert_str_ne(jstr(e, "name"), "docker");
+		ck_assert_str_ne(vb_json_str(e, "name"), "kvm");
+		ck_assert_str_ne(vb_json_str(e, "name"), "docker");
 	}
 	ck_assert_uint_eq(json_array_size(json_object_get(sum, "environments")), 4);
 	ck_assert_uint_eq(
@@ -129,14 +125,14 @@ START_TEST(test_csv_group_rows)
 	json_array_foreach(json_object_get(sum, "groups"), i, g)
 		json_object_foreach(json_object_get(g, "envs"), name, ge) {
 			snprintf(want, sizeof(want), "\n%s,,%s,%s,overhead_geomean,ratio,lower,", name,
-				 jstr(g, "kind"), strcmp(jstr(g, "kind"), "all") ? "group" : "overall");
+				 vb_json_str(g, "kind"), strcmp(vb_json_str(g, "kind"), "all") ? "group" : "overall");
 			line = strstr(csv, want);
 			ck_assert_msg(line != NULL, "no row '%s' in:\n%.2000s", want + 1, csv);
 			nl = strchr(line + 1, '\n');
 			snprintf(want, sizeof(want), ",%.6g,", json_real_value(json_object_get(ge, "geomean")));
 			ck_assert_msg(memmem(line, (size_t)(nl - line), want, strlen(want)),
 				      "%.*s: not %s", (int)(nl - line), line + 1, want);
-			snprintf(want, sizeof(want), ",%s,,ok,", jstr(ge, "verdict"));
+			snprintf(want, sizeof(want), ",%s,,ok,", vb_json_str(ge, "verdict"));
 			ck_assert_msg(memmem(line, (size_t)(nl - line), want, strlen(want)),
 				      "%.*s: not %s", (int)(nl - line), line + 1, want);
 			groups++;

@@ -16,6 +16,7 @@
 	X(layers)      \
 	X(prefixes)    \
 	X(textsafe)    \
+	X(json)        \
 	X(error)       \
 	X(safefs)      \
 	X(mountinfo)   \

@@ -26,13 +26,9 @@
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
 #include "harness/analysis/verdict.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 static json_t *jnum(double v)
 {
@@ -98,14 +94,14 @@ static json_t *run_facts(const json_t *run, const char *dir)
 	size_t i;
 
 	json_array_foreach(json_object_get(run, "environments"), i, e)
-		if (jstr(e, "name"))
-			find_versions(json_object_get(e, "config"), jstr(e, "name"), versions, 0);
+		if (vb_json_str(e, "name"))
+			find_versions(json_object_get(e, "config"), vb_json_str(e, "name"), versions, 0);
 #define S(v) ((v) ? json_string(v) : json_null())
 	return json_pack(
-	    "{s:s,s:o,s:o,s:o,s:o,s:o,s:O,s:o}", "dir", dir, "created", S(jstr(run, "created")),
-	    "cpu_brand", S(jstr(json_object_get(host, "cpu"), "brand")), "kernel_release",
-	    S(jstr(json_object_get(host, "kernel"), "release")), "vbench_version",
-	    S(jstr(run, "vbench_version")), "profile", S(jstr(opts, "profile")), "reps",
+	    "{s:s,s:o,s:o,s:o,s:o,s:o,s:O,s:o}", "dir", dir, "created", S(vb_json_str(run, "created")),
+	    "cpu_brand", S(vb_json_str(json_object_get(host, "cpu"), "brand")), "kernel_release",
+	    S(vb_json_str(json_object_get(host, "kernel"), "release")), "vbench_version",
+	    S(vb_json_str(run, "vbench_version")), "profile", S(vb_json_str(opts, "profile")), "reps",
 	    json_object_get(opts, "reps") ?: json_null(), "versions", versions);
 #undef S
 }
@@ -139,7 +135,7 @@ static json_t *differences(const json_t *fa, const json_t *fb)
 		if (!json_equal(x, json_object_get(vb, key)))
 			json_array_append_new(out, json_sprintf("%s: \"%s\" (A) vs \"%s\" (B)", key,
 								json_string_value(x),
-								jstr(vb, key) ?: "absent"));
+								vb_json_str(vb, key) ?: "absent"));
 	json_object_foreach(vb, key, y)
 		if (!json_object_get(va, key))
 			json_array_append_new(out, json_sprintf("%s: absent (A) vs \"%s\" (B)", key,
@@ -166,7 +162,7 @@ static size_t values(const json_t *run, const char *env, const char *wl, const c
 	size_t i, n = 0;
 
 	json_array_foreach(json_object_get(run, "repetitions"), i, r) {
-		if (strcmp(jstr(r, "env") ?: "", env) || strcmp(jstr(r, "workload") ?: "", wl) ||
+		if (strcmp(vb_json_str(r, "env") ?: "", env) || strcmp(vb_json_str(r, "workload") ?: "", wl) ||
 		    !json_is_true(json_object_get(r, "ok")))
 			continue;
 		v = json_object_get(json_object_get(json_object_get(r, "result"), "metrics"),
@@ -229,8 +225,8 @@ static json_t *overhead_json(ctx_t *c, const char *env, const char *wl, const ch
  */
 static json_t *row_json(ctx_t *c, const char *env, const char *wl, const json_t *m)
 {
-	const char *name = jstr(m, "name");
-	int higher = !strcmp(jstr(m, "better") ?: "", "higher");
+	const char *name = vb_json_str(m, "name");
+	int higher = !strcmp(vb_json_str(m, "better") ?: "", "higher");
 	size_t n[4] = { 0, values(c->a, env, wl, name, c->v[1]), 0,
 			values(c->b, env, wl, name, c->v[3]) },
 	       na = n[1], nb = n[3];
@@ -255,8 +251,8 @@ static json_t *row_json(ctx_t *c, const char *env, const char *wl, const json_t 
 		count(c, "one_run_only");
 	}
 	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:b}",
-		      "env", env, "workload", wl, "metric", name, "unit", jstr(m, "unit") ?: "",
-		      "better", jstr(m, "better") ?: "", "status",
+		      "env", env, "workload", wl, "metric", name, "unit", vb_json_str(m, "unit") ?: "",
+		      "better", vb_json_str(m, "better") ?: "", "status",
 		      na && nb ? "ok"
 		      : na     ? "only in A"
 			       : "only in B",
@@ -281,7 +277,7 @@ static json_t *named(const json_t *arr, const char *name)
 	size_t i;
 
 	json_array_foreach(arr, i, e)
-		if (!strcmp(jstr(e, "name") ?: "", name ?: ""))
+		if (!strcmp(vb_json_str(e, "name") ?: "", name ?: ""))
 			return e;
 	return NULL;
 }
@@ -295,7 +291,7 @@ static json_t *union_named(const json_t *a, const json_t *b)
 	json_array_foreach(a, i, e)
 		json_array_append(out, e);
 	json_array_foreach(b, i, e)
-		if (!named(a, jstr(e, "name")))
+		if (!named(a, vb_json_str(e, "name")))
 			json_array_append(out, e);
 	return out;
 }
@@ -307,7 +303,7 @@ static int has_reps(const json_t *run, const char *env)
 	size_t i;
 
 	json_array_foreach(json_object_get(run, "repetitions"), i, r)
-		if (!strcmp(jstr(r, "env") ?: "", env))
+		if (!strcmp(vb_json_str(r, "env") ?: "", env))
 			return 1;
 	return 0;
 }
@@ -319,8 +315,8 @@ static const char *baseline_of(const json_t *run)
 	size_t i;
 
 	json_array_foreach(json_object_get(run, "environments"), i, e)
-		if (json_is_true(json_object_get(e, "baseline")) && has_reps(run, jstr(e, "name")))
-			return jstr(e, "name");
+		if (json_is_true(json_object_get(e, "baseline")) && has_reps(run, vb_json_str(e, "name")))
+			return vb_json_str(e, "name");
 	return NULL;
 }
 
@@ -355,7 +351,7 @@ static json_t *rows_json(ctx_t *c, json_t *only)
 	int in_a, in_b;
 
 	json_array_foreach(envs, ei, e) {
-		name = jstr(e, "name");
+		name = vb_json_str(e, "name");
 		in_a = has_reps(c->a, name);
 		in_b = has_reps(c->b, name);
 		if (in_a != in_b)
@@ -364,9 +360,9 @@ static json_t *rows_json(ctx_t *c, json_t *only)
 		if (!in_a || !in_b)
 			continue;
 		json_array_foreach(wls, wi, w) {
-			ms = metrics_of(c, jstr(w, "name"));
+			ms = metrics_of(c, vb_json_str(w, "name"));
 			json_array_foreach(ms, mi, m)
-				if ((r = row_json(c, name, jstr(w, "name"), m)))
+				if ((r = row_json(c, name, vb_json_str(w, "name"), m)))
 					json_array_append_new(rows, r);
 			json_decref(ms);
 		}
@@ -448,7 +444,7 @@ json_t *vb_compare_regressions(const json_t *cmp, double pct)
 	size_t i;
 
 	json_array_foreach(json_object_get(cmp, "rows"), i, r)
-		if (!strcmp(jstr(r, "verdict") ?: "", vb_verdict_name(VB_VERDICT_SLOWER)) &&
+		if (!strcmp(vb_json_str(r, "verdict") ?: "", vb_verdict_name(VB_VERDICT_SLOWER)) &&
 		    vb_compare_change(r) > pct)
 			json_array_append(out, r);
 	return out;

@@ -21,6 +21,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
 #include "harness/env/env.h"
+#include "lib/json.h"
 
 static const char *const cls_key[VB_XC_N] = {"bare", "container", "sandbox", "emulated-vm", "hw-vm",
 					     "other"};
@@ -47,23 +48,6 @@ static const char *const cls_mech[VB_XC_N] = {
     "unknown",
 };
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static json_t *jreal(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 /* The class of @e from what its backend declares (vb_env_record_class),
  * never from the type or mechanism strings, which are for people. */
 enum vb_explain_cls vb_explain_class(const json_t *e)
@@ -89,11 +73,11 @@ enum vb_explain_cls vb_explain_class(const json_t *e)
 int vb_explain_measured(const json_t *e, const char **why)
 {
 	if (!json_is_true(json_object_get(e, "available"))) {
-		*why = jstr(e, "reason") ?: "no reason recorded";
+		*why = vb_json_str(e, "reason") ?: "no reason recorded";
 		return 0;
 	}
-	if (jstr(e, "failed")) {
-		*why = jstr(e, "failed");
+	if (vb_json_str(e, "failed")) {
+		*why = vb_json_str(e, "failed");
 		return 0;
 	}
 	return 1;
@@ -107,9 +91,9 @@ int vb_explain_group(const vb_explain_ctx_t *c, const char *kind, const char *en
 	size_t i;
 
 	json_array_foreach(json_object_get(c->sum, "groups"), i,
-			   g) if (!strcmp(jstr(g, "kind") ?: "", kind)) ge =
+			   g) if (!strcmp(vb_json_str(g, "kind") ?: "", kind)) ge =
 	    json_object_get(json_object_get(g, "envs"), env);
-	r->v = jnum(ge, "geomean"), r->lo = jnum(ge, "ci_low"), r->hi = jnum(ge, "ci_high");
+	r->v = vb_json_num(ge, "geomean"), r->lo = vb_json_num(ge, "ci_low"), r->hi = vb_json_num(ge, "ci_high");
 	r->indicative = json_is_true(json_object_get(ge, "indicative"));
 	r->decision = ge;
 	return isfinite(r->v) ? 0 : -1;
@@ -120,7 +104,7 @@ int vb_explain_wl(const vb_explain_ctx_t *c, const char *env, const char *wl, vb
 {
 	const json_t *ov = json_object_get(vb_summary_primary(c->sum, env, wl), "overhead");
 
-	r->v = jnum(ov, "ratio"), r->lo = jnum(ov, "ci_low"), r->hi = jnum(ov, "ci_high");
+	r->v = vb_json_num(ov, "ratio"), r->lo = vb_json_num(ov, "ci_low"), r->hi = vb_json_num(ov, "ci_high");
 	r->indicative = json_is_true(json_object_get(ov, "indicative"));
 	r->decision = ov;
 	return isfinite(r->v) ? 0 : -1;
@@ -129,7 +113,7 @@ int vb_explain_wl(const vb_explain_ctx_t *c, const char *env, const char *wl, vb
 /* The equivalence margin the summary's verdicts were decided with. */
 double vb_explain_summary_margin(const json_t *sum)
 {
-	double m = jnum(json_object_get(sum, "statistics"), "margin");
+	double m = vb_json_num(json_object_get(sum, "statistics"), "margin");
 
 	return isfinite(m) ? m : VB_VERDICT_MARGIN;
 }
@@ -145,7 +129,7 @@ static double start_ms(const vb_explain_ctx_t *c, const json_t *e, size_t *n)
 	json_array_foreach(json_object_get(c->run, "repetitions"), i, r)
 	{
 		x = json_object_get(r, "instance_start_latency_ns");
-		if (json_is_integer(x) && !strcmp(jstr(r, "env") ?: "", jstr(e, "name") ?: "") &&
+		if (json_is_integer(x) && !strcmp(vb_json_str(r, "env") ?: "", vb_json_str(e, "name") ?: "") &&
 		    *n < 4096)
 			v[(*n)++] = (double)json_integer_value(x) / 1e6;
 	}
@@ -162,14 +146,14 @@ static double start_ms(const vb_explain_ctx_t *c, const json_t *e, size_t *n)
 static double footprint(const json_t *e, const char **src)
 {
 	double v =
-	    jnum(json_object_get(json_object_get(e, "memory_after_mem_workload"), "footprint"),
+	    vb_json_num(json_object_get(json_object_get(e, "memory_after_mem_workload"), "footprint"),
 		 "pss_bytes");
 
 	*src = "PSS after mem.stream";
 	if (isfinite(v))
 		return v;
 	*src = "idle PSS";
-	return jnum(json_object_get(e, "memory_idle"), "pss_bytes");
+	return vb_json_num(json_object_get(e, "memory_idle"), "pss_bytes");
 }
 
 /* ---- claims ---- */
@@ -194,13 +178,13 @@ void vb_explain_add_test(json_t *claim, const char *env, const char *what, const
 		     const char *unit, const char *rule, const char *verdict)
 {
 	json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:b}", "env", env, "what", what,
-			      "value", jreal(r->v), "ci_low", jreal(r->lo), "ci_high",
-			      jreal(r->hi), "unit", unit, "rule", rule, "verdict", verdict,
+			      "value", vb_json_real(r->v), "ci_low", vb_json_real(r->lo), "ci_high",
+			      vb_json_real(r->hi), "unit", unit, "rule", rule, "verdict", verdict,
 			      "indicative", r->indicative);
 	json_t *d = json_object();
 
 	/* the ratio's own verdict beside the claim's, as the summary decided it */
-	if (jstr(r->decision, "verdict")) {
+	if (vb_json_str(r->decision, "verdict")) {
 		json_object_set(d, "verdict", json_object_get(r->decision, "verdict"));
 		if (json_object_get(r->decision, "undecided"))
 			json_object_set(d, "undecided", json_object_get(r->decision, "undecided"));
@@ -232,7 +216,7 @@ static const char *at_most(const vb_explain_ratio_t *r, double t)
  * evidence.  It does not hold when the whole 95% interval is beyond the margin. */
 const char *vb_explain_close_to_one(const vb_explain_ratio_t *r, double m)
 {
-	if (!strcmp(jstr(r->decision, "verdict") ?: "", vb_verdict_name(VB_VERDICT_EQUIVALENT)))
+	if (!strcmp(vb_json_str(r->decision, "verdict") ?: "", vb_verdict_name(VB_VERDICT_EQUIVALENT)))
 		return VB_EXPLAIN_HOLDS;
 	if (isfinite(r->lo) && isfinite(r->hi) && (r->lo > 1 + m || r->hi < 1 / (1 + m)))
 		return VB_EXPLAIN_NOT;
@@ -248,7 +232,7 @@ void vb_explain_conclude(json_t *claim, const char *if_none)
 
 	json_array_foreach(json_object_get(claim, "tests"), i, t)
 	{
-		v = jstr(t, "verdict");
+		v = vb_json_str(t, "verdict");
 		if (!strcmp(v, VB_EXPLAIN_HOLDS))
 			holds++;
 		else if (!strcmp(v, VB_EXPLAIN_NOT))
@@ -270,7 +254,7 @@ void vb_explain_conclude(json_t *claim, const char *if_none)
  * none of them (it runs only the network workloads: claims 6 to 8). */
 static enum vb_explain_cls claim_class(const json_t *e)
 {
-	return jstr(e, "net_mode") ? VB_XC_OTHER : vb_explain_class(e);
+	return vb_json_str(e, "net_mode") ? VB_XC_OTHER : vb_explain_class(e);
 }
 
 /* Claim 1: hosted/emulated VMs have high overhead. */
@@ -287,7 +271,7 @@ static json_t *claim_emulated(const vb_explain_ctx_t *c)
 	{
 		if (claim_class(e) != VB_XC_EMULATED)
 			continue;
-		name = jstr(e, "name");
+		name = vb_json_str(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
 		if (!vb_explain_measured(e, &why)) {
 			vb_explain_note(cl, "%s unavailable: %s.", name, why);
@@ -323,7 +307,7 @@ static json_t *claim_emulated(const vb_explain_ctx_t *c)
  */
 static int kvm_is_pvm(const json_t *e, const char *why)
 {
-	const char *mods = jstr(json_object_get(e, "probe"), "modules"), *p;
+	const char *mods = vb_json_str(json_object_get(e, "probe"), "modules"), *p;
 	size_t n = strlen("kvm_pvm");
 
 	if (!mods)
@@ -337,7 +321,7 @@ static int kvm_is_pvm(const json_t *e, const char *why)
 /* What a kvm environment's unavailability means for claim 2. */
 static void kvm_meaning(const vb_explain_ctx_t *c, json_t *cl, const json_t *e, const char *why)
 {
-	const char *name = jstr(e, "name");
+	const char *name = vb_json_str(e, "name");
 	const json_t *flags = json_object_get(
 			 json_object_get(json_object_get(c->run, "host"), "cpu"), "flags"),
 		     *f;
@@ -376,7 +360,7 @@ static json_t *claim_hw(const vb_explain_ctx_t *c)
 		emulated += claim_class(e) == VB_XC_EMULATED && vb_explain_measured(e, &why);
 		if (claim_class(e) != VB_XC_HWVM)
 			continue;
-		name = jstr(e, "name");
+		name = vb_json_str(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
 		if (!vb_explain_measured(e, &why)) {
 			kvm_meaning(c, cl, e, why);
@@ -428,7 +412,7 @@ static double fastest_vm(const vb_explain_ctx_t *c, const char **vm)
 			continue;
 		ms = start_ms(c, e, &n);
 		if (isfinite(ms) && (!isfinite(best) || ms < best))
-			best = ms, *vm = jstr(e, "name");
+			best = ms, *vm = vb_json_str(e, "name");
 	}
 	return best;
 }
@@ -453,7 +437,7 @@ static json_t *claim_containers(const vb_explain_ctx_t *c)
 	{
 		if (claim_class(e) != VB_XC_CONTAINER)
 			continue;
-		name = jstr(e, "name");
+		name = vb_json_str(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
 		if (!vb_explain_measured(e, &why)) {
 			vb_explain_note(cl, "%s unavailable: %s.", name, why);
@@ -510,7 +494,7 @@ static double reference_footprint(const vb_explain_ctx_t *c, const char **name, 
 				continue;
 			v = footprint(e, &s);
 			if (isfinite(v) && (!isfinite(best) || v > best))
-				best = v, *name = jstr(e, "name"), *src = s;
+				best = v, *name = vb_json_str(e, "name"), *src = s;
 		}
 	return best;
 }
@@ -531,7 +515,7 @@ static json_t *claim_memory(const vb_explain_ctx_t *c)
 	{
 		if (claim_class(e) != VB_XC_EMULATED && claim_class(e) != VB_XC_HWVM)
 			continue;
-		name = jstr(e, "name");
+		name = vb_json_str(e, "name");
 		if_none = VB_EXPLAIN_UNTESTABLE;
 		if (!vb_explain_measured(e, &why)) {
 			vb_explain_note(cl, "%s unavailable: %s.", name, why);
@@ -551,7 +535,7 @@ static json_t *claim_memory(const vb_explain_ctx_t *c)
 			 : r.v <= VB_EXPLAIN_MEM_SAME ? VB_EXPLAIN_NOT
 						      : VB_EXPLAIN_INCONCLUSIVE);
 		guest =
-		    jnum(json_object_get(json_object_get(e, "config"), "memory"), "guest_bytes");
+		    vb_json_num(json_object_get(json_object_get(e, "config"), "memory"), "guest_bytes");
 		vb_explain_note(cl, "%s: %.1f MiB per instance (%s) against %s's %.1f MiB (%s)%s%.0f%s.", name,
 		     v / 1048576.0, src, ref, rf / 1048576.0, rsrc,
 		     isfinite(guest) ? "; guest RAM allocated " : "",
@@ -579,9 +563,9 @@ static json_t *claim_noisy(const vb_explain_ctx_t *c)
 		json_array_foreach(json_object_get(c->run, "environments"), i, e)
 		{
 			if (claim_class(e) == VB_XC_CONTAINER)
-				json_array_append_new(cts, json_string(jstr(e, "name") ?: ""));
+				json_array_append_new(cts, json_string(vb_json_str(e, "name") ?: ""));
 			else if (claim_class(e) == VB_XC_EMULATED || claim_class(e) == VB_XC_HWVM)
-				json_array_append_new(vms, json_string(jstr(e, "name") ?: ""));
+				json_array_append_new(vms, json_string(vb_json_str(e, "name") ?: ""));
 		}
 		r = vb_explain_noisy(c->run, vms, cts, c->virtualized);
 		json_array_extend(json_object_get(cl, "tests"), json_object_get(r, "tests"));
@@ -615,15 +599,15 @@ static json_t *envs_json(const vb_explain_ctx_t *c, json_t *unavail)
 	{
 		if (!json_is_true(json_object_get(e, "available"))) {
 			json_array_append_new(unavail,
-					      json_pack("{s:s,s:s}", "name", jstr(e, "name") ?: "?",
-							"reason", jstr(e, "reason") ?: "no reason recorded"));
+					      json_pack("{s:s,s:s}", "name", vb_json_str(e, "name") ?: "?",
+							"reason", vb_json_str(e, "reason") ?: "no reason recorded"));
 			continue;
 		}
 		k = vb_explain_class(e);
 		m = vb_explain_measured(e, &why);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s?}", "name",
-						   jstr(e, "name") ?: "?", "class", cls_key[k],
-						   "type", jstr(e, "type") ?: "", "architecture",
+						   vb_json_str(e, "name") ?: "?", "class", cls_key[k],
+						   "type", vb_json_str(e, "type") ?: "", "architecture",
 						   cls_arch[k], "mechanism", cls_mech[k],
 						   "measured", m, "reason", m ? NULL : why));
 	}
@@ -642,11 +626,11 @@ json_t *vb_explain_build(const json_t *run, const json_t *summary, const char *d
 	x = json_pack(
 	    "{s:s,s:i,s:{s:s,s:s,s:s,s:O,s:s,s:s,s:b,s:s},s:o,s:o,s:[o,o,o,o,o,o,o,o,o,o,o,o]}", "schema",
 	    VB_EXPLAIN_SCHEMA, "schema_version", VB_EXPLAIN_SCHEMA_VERSION, "run", "dir", dir,
-	    "created", jstr(run, "created") ?: "", "profile", jstr(opts, "profile") ?: "", "reps",
+	    "created", vb_json_str(run, "created") ?: "", "profile", vb_json_str(opts, "profile") ?: "", "reps",
 	    json_object_get(opts, "reps") ?: json_null(), "cpu",
-	    jstr(json_object_get(host, "cpu"), "brand") ?: "unknown", "kernel",
-	    jstr(json_object_get(host, "kernel"), "release") ?: "unknown", "virtualized",
-	    c.virtualized, "hypervisor_vendor", jstr(host, "hypervisor_vendor") ?: "",
+	    vb_json_str(json_object_get(host, "cpu"), "brand") ?: "unknown", "kernel",
+	    vb_json_str(json_object_get(host, "kernel"), "release") ?: "unknown", "virtualized",
+	    c.virtualized, "hypervisor_vendor", vb_json_str(host, "hypervisor_vendor") ?: "",
 	    "environments", envs_json(&c, unavail), "warnings", warn, "claims", claim_emulated(&c),
 	    claim_hw(&c), claim_containers(&c), claim_memory(&c), claim_noisy(&c),
 	    vb_explain_claim_netns(&c), vb_explain_claim_usermode(&c), vb_explain_claim_vmnet(&c),

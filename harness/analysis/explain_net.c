@@ -15,17 +15,13 @@
 
 #include "harness/analysis/explain.h"
 #include "harness/analysis/explain_int.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
+#include "lib/json.h"
 
 /* Whether the summary could decide @r at all: not "undecided (too few
  * repetitions)" (verdict.h), whose interval decides nothing either. */
 static int enough(const vb_explain_ratio_t *r)
 {
-	const char *why = jstr(r->decision, "undecided");
+	const char *why = vb_json_str(r->decision, "undecided");
 
 	return !why || strcmp(why, "too few repetitions");
 }
@@ -50,7 +46,7 @@ static const json_t *env_rec(const vb_explain_ctx_t *c, const char *name)
 	size_t i;
 
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
-		if (!strcmp(jstr(e, "name") ?: "", name))
+		if (!strcmp(vb_json_str(e, "name") ?: "", name))
 			return e;
 	return NULL;
 }
@@ -83,7 +79,7 @@ static int has_net(const vb_explain_ctx_t *c)
 	size_t i;
 
 	json_array_foreach(json_object_get(c->sum, "groups"), i, g)
-		if (!strcmp(jstr(g, "kind") ?: "", "net"))
+		if (!strcmp(vb_json_str(g, "kind") ?: "", "net"))
 			return 1;
 	return 0;
 }
@@ -92,7 +88,7 @@ static int has_net(const vb_explain_ctx_t *c)
  * class @cls. */
 static int first_mode(const json_t *e, enum vb_explain_cls cls)
 {
-	return !jstr(e, "net_mode") && vb_explain_class(e) == cls;
+	return !vb_json_str(e, "net_mode") && vb_explain_class(e) == cls;
 }
 
 json_t *vb_explain_claim_netns(const vb_explain_ctx_t *c)
@@ -108,7 +104,7 @@ json_t *vb_explain_claim_netns(const vb_explain_ctx_t *c)
 	json_array_foreach(json_object_get(c->run, "environments"), i, e) {
 		if (!first_mode(e, VB_XC_CONTAINER))
 			continue;
-		name = jstr(e, "name");
+		name = vb_json_str(e, "name");
 		snprintf(mode, sizeof(mode), "%s:host", name);
 		if (!env_rec(c, mode) && (snprintf(mode, sizeof(mode), "%s:nat", name), !env_rec(c, mode)))
 			continue; /* an engine without modes yet */
@@ -164,7 +160,7 @@ json_t *vb_explain_claim_usermode(const vb_explain_ctx_t *c)
 	json_array_foreach(json_object_get(c->run, "environments"), i, e) {
 		if (!first_mode(e, VB_XC_EMULATED) && !first_mode(e, VB_XC_HWVM))
 			continue;
-		name = jstr(e, "name");
+		name = vb_json_str(e, "name");
 		snprintf(tap, sizeof(tap), "%s:tap", name);
 		if (!env_rec(c, tap))
 			continue;
@@ -220,11 +216,11 @@ json_t *vb_explain_claim_vmnet(const vb_explain_ctx_t *c)
 		if ((!first_mode(e, VB_XC_EMULATED) && !first_mode(e, VB_XC_HWVM)) || !has_net(c))
 			continue;
 		vm_if = VB_EXPLAIN_UNTESTABLE;
-		if (vm_best(c, cl, jstr(e, "name"), vm, sizeof(vm), &vr) < 0)
+		if (vm_best(c, cl, vb_json_str(e, "name"), vm, sizeof(vm), &vr) < 0)
 			continue;
 		json_array_foreach(json_object_get(c->run, "environments"), j, f) {
 			if (!first_mode(f, VB_XC_CONTAINER) ||
-			    vb_explain_group(c, "net", (name = jstr(f, "name")), &cr) < 0)
+			    vb_explain_group(c, "net", (name = vb_json_str(f, "name")), &cr) < 0)
 				continue;
 			snprintf(rule, sizeof(rule),
 				 "holds: its interval wholly above %s's [%.3g-%.3g] (its routed "

@@ -16,22 +16,11 @@
 #include <string.h>
 
 #include "harness/analysis/explain.h"
+#include "lib/json.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key)) ?: "";
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static json_t *jreal(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
 }
 
 static void note(json_t *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -79,9 +68,9 @@ static void compare(json_t *tests, json_t *notes, const char *vm, const json_t *
 	const json_t *sv = json_object_get(pv, "slowdown"), *sc = json_object_get(pc, "slowdown"),
 		     *av = json_object_get(pv, "aggressor_rate"),
 		     *ac = json_object_get(pc, "aggressor_rate");
-	double rv = jnum(av, "during_median"), rc = jnum(ac, "during_median");
-	const char *v = verdict(jnum(sv, "ci_low"), jnum(sv, "ci_high"), jnum(sc, "ci_low"),
-				jnum(sc, "ci_high"));
+	double rv = vb_json_num(av, "during_median"), rc = vb_json_num(ac, "during_median");
+	const char *v = verdict(vb_json_num(sv, "ci_low"), vb_json_num(sv, "ci_high"), vb_json_num(sc, "ci_low"),
+				vb_json_num(sc, "ci_high"));
 	int weak = isfinite(rv) && isfinite(rc) && rc > 0 &&
 		   !strcmp(jstr(av, "unit"), jstr(ac, "unit")) &&
 		   rv / rc < VB_EXPLAIN_WEAK_AGGRESSOR;
@@ -89,13 +78,13 @@ static void compare(json_t *tests, json_t *notes, const char *vm, const json_t *
 
 	snprintf(what, sizeof(what),
 		 "victim slowdown, %s aggressor (%s), against %s's x%.3g [%.3g-%.3g]",
-		 jstr(pv, "kind"), jstr(pv, "aggressor"), ct, jnum(sc, "ratio"), jnum(sc, "ci_low"),
-		 jnum(sc, "ci_high"));
+		 jstr(pv, "kind"), jstr(pv, "aggressor"), ct, vb_json_num(sc, "ratio"), vb_json_num(sc, "ci_low"),
+		 vb_json_num(sc, "ci_high"));
 	json_array_append_new(
 	    tests,
 	    json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:s,s:s,s:b}", "env", vm, "what", what, "value",
-		      jreal(jnum(sv, "ratio")), "ci_low", jreal(jnum(sv, "ci_low")), "ci_high",
-		      jreal(jnum(sv, "ci_high")), "unit", "x", "rule",
+		      vb_json_real(vb_json_num(sv, "ratio")), "ci_low", vb_json_real(vb_json_num(sv, "ci_low")), "ci_high",
+		      vb_json_real(vb_json_num(sv, "ci_high")), "unit", "x", "rule",
 		      "holds: the VM's upper bound below the container's lower bound; does "
 		      "not hold: its lower bound at or above the container's upper bound, or "
 		      "both intervals contain 1",

@@ -21,18 +21,7 @@
 
 #include "harness/analysis/explain.h"
 #include "harness/analysis/explain_int.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
+#include "lib/json.h"
 
 /* The run.json record of environment @name. */
 static const json_t *env_of(const vb_explain_ctx_t *c, const char *name)
@@ -41,7 +30,7 @@ static const json_t *env_of(const vb_explain_ctx_t *c, const char *name)
 	size_t i;
 
 	json_array_foreach(json_object_get(c->run, "environments"), i, e)
-		if (!strcmp(jstr(e, "name") ?: "", name))
+		if (!strcmp(vb_json_str(e, "name") ?: "", name))
 			return e;
 	return NULL;
 }
@@ -61,8 +50,8 @@ static int is_vm(enum vb_explain_cls k)
 /* A figure object {"median", "ci_low", "ci_high", "n"} as a ratio value. */
 static vb_explain_ratio_t fig(const json_t *f)
 {
-	vb_explain_ratio_t r = { jnum(f, "median"), jnum(f, "ci_low"), jnum(f, "ci_high"),
-				 jnum(f, "n") < 10, NULL };
+	vb_explain_ratio_t r = { vb_json_num(f, "median"), vb_json_num(f, "ci_low"), vb_json_num(f, "ci_high"),
+				 vb_json_num(f, "n") < 10, NULL };
 	return r;
 }
 
@@ -75,7 +64,7 @@ json_t *vb_explain_claim_saved(const vb_explain_ctx_t *c)
 {
 	json_t *cl = vb_explain_claim(10, "A VM can be saved as a file and restored"), *e;
 	const char *if_none = VB_EXPLAIN_UNMEASURED, *name;
-	double ws = jnum(json_object_get(c->sum, "operations"), "working_set_bytes");
+	double ws = vb_json_num(json_object_get(c->sum, "operations"), "working_set_bytes");
 	size_t i;
 
 	json_array_foreach(ops_envs(c), i, e) {
@@ -83,24 +72,24 @@ json_t *vb_explain_claim_saved(const vb_explain_ctx_t *c)
 		vb_explain_ratio_t t;
 		double n, same;
 
-		name = jstr(e, "env") ?: "?";
+		name = vb_json_str(e, "env") ?: "?";
 		if (!is_vm(cls_of(c, name)) || !s)
 			continue;
 		if_none = VB_EXPLAIN_UNTESTABLE;
-		if (jstr(s, "unavailable") || !r || jstr(r, "unavailable")) {
+		if (vb_json_str(s, "unavailable") || !r || vb_json_str(r, "unavailable")) {
 			vb_explain_note(cl, "%s: not measured: %s.", name,
-					jstr(s, "unavailable") ?: jstr(r, "unavailable") ?: "no restore");
+					vb_json_str(s, "unavailable") ?: vb_json_str(r, "unavailable") ?: "no restore");
 			continue;
 		}
-		n = jnum(r, "n");
-		same = jnum(r, "same_agent");
+		n = vb_json_num(r, "n");
+		same = vb_json_num(r, "same_agent");
 		t = fig(json_object_get(r, "time_ms"));
 		vb_explain_add_test(cl, name, "restore time, the same agent afterwards", &t, "ms",
 				    "holds: every repetition restored the same agent (pid and memory)",
 				    n > 0 && same == n ? VB_EXPLAIN_HOLDS : n > 0 ? VB_EXPLAIN_NOT
 										: VB_EXPLAIN_INCONCLUSIVE);
 		{
-			double xz = jnum(json_object_get(s, "image_xz_bytes"), "median");
+			double xz = vb_json_num(json_object_get(s, "image_xz_bytes"), "median");
 			char xzs[48] = "";
 
 			if (isfinite(xz))
@@ -109,8 +98,8 @@ json_t *vb_explain_claim_saved(const vb_explain_ctx_t *c)
 					"%s: saved in %.0f ms to an image of %.0f MiB%s while the "
 					"agent held %.0f MiB; restored in %.0f ms, %.0f of %.0f "
 					"repetitions the same agent.",
-					name, jnum(json_object_get(s, "time_ms"), "median"),
-					jnum(json_object_get(s, "image_bytes"), "median") / 1048576,
+					name, vb_json_num(json_object_get(s, "time_ms"), "median"),
+					vb_json_num(json_object_get(s, "image_bytes"), "median") / 1048576,
 					xzs, ws / 1048576, t.v, same, n);
 		}
 	}
@@ -133,7 +122,7 @@ json_t *vb_explain_claim_moved(const vb_explain_ctx_t *c)
 		 "holds: the heartbeat's pause below %d ms (upper bound), every move converged",
 		 VB_EXPLAIN_SHORT_PAUSE_MS);
 	json_array_foreach(ops_envs(c), i, e) {
-		name = jstr(e, "env") ?: "?";
+		name = vb_json_str(e, "env") ?: "?";
 		if (!is_vm(cls_of(c, name)))
 			continue;
 		for (k = 0; k < 2; k++) {
@@ -145,14 +134,14 @@ json_t *vb_explain_claim_moved(const vb_explain_ctx_t *c)
 			if (!m)
 				continue;
 			if_none = VB_EXPLAIN_UNTESTABLE;
-			if (jstr(m, "unavailable")) {
-				vb_explain_note(cl, "%s: not measured: %s.", name, jstr(m, "unavailable"));
+			if (vb_json_str(m, "unavailable")) {
+				vb_explain_note(cl, "%s: not measured: %s.", name, vb_json_str(m, "unavailable"));
 				continue;
 			}
 			t = fig(json_object_get(m, "heartbeat_gap_ms"));
 			snprintf(what, sizeof(what), "pause seen by the heartbeat (%s settings)",
 				 k ? "tuned" : "default");
-			v = jnum(m, "converged") < jnum(m, "n")	  ? VB_EXPLAIN_NOT
+			v = vb_json_num(m, "converged") < vb_json_num(m, "n")	  ? VB_EXPLAIN_NOT
 			    : !isfinite(t.hi)			  ? VB_EXPLAIN_INCONCLUSIVE
 			    : t.hi < VB_EXPLAIN_SHORT_PAUSE_MS	  ? VB_EXPLAIN_HOLDS
 			    : t.lo >= VB_EXPLAIN_SHORT_PAUSE_MS ? VB_EXPLAIN_NOT
@@ -162,9 +151,9 @@ json_t *vb_explain_claim_moved(const vb_explain_ctx_t *c)
 					"%s, %s: moved in %.0f ms; QEMU's downtime %.0f ms, the "
 					"heartbeat's longest gap %.0f ms (limit %.0f ms).",
 					name, k ? "tuned" : "default",
-					jnum(json_object_get(m, "time_ms"), "median"),
-					jnum(json_object_get(m, "downtime_ms"), "median"), t.v,
-					jnum(m, "downtime_limit_ms"));
+					vb_json_num(json_object_get(m, "time_ms"), "median"),
+					vb_json_num(json_object_get(m, "downtime_ms"), "median"), t.v,
+					vb_json_num(m, "downtime_limit_ms"));
 		}
 	}
 	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
@@ -182,11 +171,11 @@ static double vm_boot_ms(const vb_explain_ctx_t *c, const char **vm)
 	double best = NAN;
 
 	json_array_foreach(json_object_get(c->run, "environments"), i, e) {
-		double ms = jnum(e, "start_latency_ns") / 1e6;
+		double ms = vb_json_num(e, "start_latency_ns") / 1e6;
 
 		if (is_vm(vb_explain_class(e)) && isfinite(ms) && !(ms >= best)) {
 			best = ms;
-			*vm = jstr(e, "name");
+			*vm = vb_json_str(e, "name");
 		}
 	}
 	return best;
@@ -204,15 +193,15 @@ json_t *vb_explain_claim_restore_boot(const vb_explain_ctx_t *c)
 		enum vb_explain_cls k;
 		vb_explain_ratio_t t;
 
-		name = jstr(e, "env") ?: "?";
+		name = vb_json_str(e, "env") ?: "?";
 		k = cls_of(c, name);
 		if (!r || (k != VB_XC_CONTAINER && k != VB_XC_SANDBOX))
 			continue;
-		if (jstr(r, "unavailable")) {
+		if (vb_json_str(r, "unavailable")) {
 			if (k == VB_XC_CONTAINER) {
 				if_none = VB_EXPLAIN_UNTESTABLE;
 				vb_explain_note(cl, "%s: not measurable here: %s.", name,
-						jstr(r, "unavailable"));
+						vb_json_str(r, "unavailable"));
 			}
 			continue;
 		}

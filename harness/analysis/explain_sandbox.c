@@ -13,11 +13,7 @@
 
 #include "harness/analysis/explain.h"
 #include "harness/analysis/explain_int.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
+#include "lib/json.h"
 
 /* One test of @wl in @name: measured, or listed as not measured. */
 static void test_wl(const vb_explain_ctx_t *c, json_t *cl, const char *name, const char *wl,
@@ -68,9 +64,9 @@ json_t *vb_explain_claim_sandbox(const vb_explain_ctx_t *c)
 	size_t i, k;
 
 	json_array_foreach(json_object_get(c->run, "environments"), i, e) {
-		if (vb_explain_class(e) != VB_XC_SANDBOX || jstr(e, "net_mode"))
+		if (vb_explain_class(e) != VB_XC_SANDBOX || vb_json_str(e, "net_mode"))
 			continue;
-		name = jstr(e, "name") ?: "?";
+		name = vb_json_str(e, "name") ?: "?";
 		if_none = VB_EXPLAIN_UNTESTABLE;
 		if (!vb_explain_measured(e, &why)) {
 			vb_explain_note(cl, "%s unavailable: %s.", name, why);
@@ -80,14 +76,14 @@ json_t *vb_explain_claim_sandbox(const vb_explain_ctx_t *c)
 			test_wl(c, cl, name, heavy[k], 1, margin);
 		for (k = 0; k < sizeof(light) / sizeof(light[0]); k++)
 			test_wl(c, cl, name, light[k], 0, margin);
-		nr = jstr(json_object_get(e, "not_run"), "reason");
+		nr = vb_json_str(json_object_get(e, "not_run"), "reason");
 		if (nr)
 			vb_explain_note(cl, "%s did not run %s: %s.", name,
 					not_run_names(json_object_get(json_object_get(e, "not_run"),
 								      "workloads"),
 						      names, sizeof(names)),
 					nr);
-		vb_explain_note(cl, "%s: %s.", name, jstr(e, "mechanism") ?: "?");
+		vb_explain_note(cl, "%s: %s.", name, vb_json_str(e, "mechanism") ?: "?");
 	}
 	if (!strcmp(if_none, VB_EXPLAIN_UNMEASURED))
 		vb_explain_note(cl, "No sandbox in this run: run with --env gvisor (runsc).");

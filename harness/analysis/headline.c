@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness/env/env.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 static const struct {
@@ -26,11 +27,6 @@ static const struct {
 	const char *kind, *label;
 } groups[] = { { "cpu", "CPU" }, { "mem", "memory" }, { "io", "disk I/O" }, { "net", "network" },
 	       { "app", "applications" } };
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* Whether the summary record @e (environments[] or unavailable.environments[])
  * is of architecture @arch (its class, else its backend's). */
@@ -50,7 +46,7 @@ static json_t *group_of(const json_t *sum, const char *kind, const char *env)
 	size_t i;
 
 	json_array_foreach(json_object_get(sum, "groups"), i, g)
-		if (!strcmp(jstr(g, "kind") ?: "", kind))
+		if (!strcmp(vb_json_str(g, "kind") ?: "", kind))
 			return json_object_get(json_object_get(g, "envs"), env);
 	return NULL;
 }
@@ -58,7 +54,7 @@ static json_t *group_of(const json_t *sum, const char *kind, const char *env)
 /* Environment @e's figures: overall and per group (those it has). */
 static json_t *env_figures(const json_t *sum, const json_t *e)
 {
-	const char *name = jstr(e, "name");
+	const char *name = vb_json_str(e, "name");
 	json_t *gs = json_array(), *ge, *g;
 	size_t k;
 
@@ -71,8 +67,8 @@ static json_t *env_figures(const json_t *sum, const json_t *e)
 		json_array_append_new(gs, g);
 	}
 	ge = group_of(sum, "all", name);
-	return json_pack("{s:s,s:s,s:s,s:o,s:o}", "name", name, "type", jstr(e, "type") ?: "",
-			 "mechanism", jstr(e, "mechanism") ?: "", "overall",
+	return json_pack("{s:s,s:s,s:s,s:o,s:o}", "name", name, "type", vb_json_str(e, "type") ?: "",
+			 "mechanism", vb_json_str(e, "mechanism") ?: "", "overall",
 			 ge ? json_deep_copy(ge) : json_null(), "groups", gs);
 }
 
@@ -90,18 +86,18 @@ static int has_backend(vb_env_arch_t arch)
 static json_t *type_json(const json_t *sum, size_t t)
 {
 	json_t *envs = json_array(), *un = json_array(), *e;
-	const char *base = jstr(sum, "baseline");
+	const char *base = vb_json_str(sum, "baseline");
 	size_t i;
 
 	json_array_foreach(json_object_get(sum, "environments"), i, e)
-		if (of_arch(e, types[t].arch) && (!base || strcmp(base, jstr(e, "name"))) &&
-		    !jstr(e, "net_mode")) /* another network path of one above: the tables' */
+		if (of_arch(e, types[t].arch) && (!base || strcmp(base, vb_json_str(e, "name"))) &&
+		    !vb_json_str(e, "net_mode")) /* another network path of one above: the tables' */
 			json_array_append_new(envs, env_figures(sum, e));
 	json_array_foreach(json_object_get(json_object_get(sum, "unavailable"), "environments"), i,
 			   e)
-		if (of_arch(e, types[t].arch) && !jstr(e, "net_mode"))
-			json_array_append_new(un, json_pack("{s:s,s:s}", "name", jstr(e, "name"),
-							    "reason", jstr(e, "reason") ?: ""));
+		if (of_arch(e, types[t].arch) && !vb_json_str(e, "net_mode"))
+			json_array_append_new(un, json_pack("{s:s,s:s}", "name", vb_json_str(e, "name"),
+							    "reason", vb_json_str(e, "reason") ?: ""));
 	return json_pack("{s:s,s:s,s:b,s:o,s:o,s:s}", "architecture", vb_env_arch_name(types[t].arch),
 			 "label", types[t].label, "measured", json_array_size(envs) > 0,
 			 "environments", envs, "unavailable", un, "reason",
@@ -124,7 +120,7 @@ json_t *vb_headline_build(const json_t *sum)
 			"virtualized_host",
 			json_is_true(json_object_get(host, "virtualized"))
 			    ? json_pack("{s:s}", "hypervisor",
-					jstr(host, "hypervisor_vendor") ?: "unknown")
+					vb_json_str(host, "hypervisor_vendor") ?: "unknown")
 			    : json_null(),
 			"types", ts);
 	return out;

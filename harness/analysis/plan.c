@@ -30,6 +30,7 @@
 #include "harness/core/runfile.h"
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -64,30 +65,18 @@ void vb_plan_usable(const vb_plan_host_t *h, const vb_plan_opts_t *o, double *us
 
 /* ---- values out of the summary ---- */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 int vb_plan_bare_primary(const json_t *summary, const char *wl, double *median, int *higher,
 			 const char **unit)
 {
-	const char *base = jstr(summary, "baseline");
+	const char *base = vb_json_str(summary, "baseline");
 	const json_t *m;
 
 	if (!base || !vb_summary_result(summary, base, wl))
 		return -1;
 	m = vb_summary_primary(summary, base, wl);
-	*median = jnum(m, "median");
-	*higher = !strcmp(jstr(m, "better") ?: "", "higher");
-	*unit = jstr(m, "unit") ?: "";
+	*median = vb_json_num(m, "median");
+	*higher = !strcmp(vb_json_str(m, "better") ?: "", "higher");
+	*unit = vb_json_str(m, "unit") ?: "";
 	if (!isfinite(*median))
 		return -1;
 	return isnormal(*median) && *median > 0 ? 0 : -2;
@@ -171,10 +160,10 @@ static double relative_speed(const json_t *ours, const json_t *theirs, const cha
 static int bare_host_cost(const vb_plan_input_t *in, const vb_plan_service_t *c,
 			  const json_t *sum, const char *where, double *hc, vb_error_t *err)
 {
-	const json_t *r = vb_summary_result(sum, jstr(sum, "baseline") ?: "", c->workload);
+	const json_t *r = vb_summary_result(sum, vb_json_str(sum, "baseline") ?: "", c->workload);
 	char msg[700];
 
-	*hc = jnum(json_object_get(r, "host_cost"), "median");
+	*hc = vb_json_num(json_object_get(r, "host_cost"), "median");
 	if (isnormal(*hc) && *hc > 0)
 		return 0;
 	if (isfinite(*hc) && *hc > 0)
@@ -238,8 +227,8 @@ static int resolve_run(const vb_plan_input_t *in, vb_plan_service_t *c, const js
 		return -1;
 	}
 	speed = relative_speed(summary, sum, VB_PLAN_SCORE_WORKLOAD);
-	b1 = jstr(json_object_get(summary, "host"), "cpu_brand");
-	b2 = jstr(json_object_get(sum, "host"), "cpu_brand");
+	b1 = vb_json_str(json_object_get(summary, "host"), "cpu_brand");
+	b2 = vb_json_str(json_object_get(sum, "host"), "cpu_brand");
 	c->cpu = hc * c->op_rate / (isfinite(speed) ? speed : 1.0);
 	snprintf(c->cpu_basis, sizeof(c->cpu_basis),
 		 "%.4g host CPU s/op of %s on bare metal in %s x %g op/s%s", hc, c->workload,

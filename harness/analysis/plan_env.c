@@ -20,24 +20,8 @@
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
 #include "harness/env/env.h"
+#include "lib/json.h"
 #include "lib/util.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static json_t *jreal(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
 
 /* The factor of one ratio with its interval and verdict (docs/plan.md):
  * equivalent counts as x1, undecided takes the upper bound (the range the
@@ -63,15 +47,15 @@ static double group_factor(const json_t *summary, const char *kind, const char *
 	size_t i;
 
 	json_array_foreach(json_object_get(summary, "groups"), i,
-			   g) if (!strcmp(jstr(g, "kind") ?: "", kind)) ge =
+			   g) if (!strcmp(vb_json_str(g, "kind") ?: "", kind)) ge =
 	    json_object_get(json_object_get(g, "envs"), env);
-	gm = jnum(ge, "geomean");
+	gm = vb_json_num(ge, "geomean");
 	if (!ge || !isfinite(gm)) {
 		snprintf(basis, len, "no %s workload measured in %s", kind, env);
 		return NAN;
 	}
-	lo = jnum(ge, "ci_low"), hi = jnum(ge, "ci_high");
-	verdict = jstr(ge, "verdict");
+	lo = vb_json_num(ge, "ci_low"), hi = vb_json_num(ge, "ci_high");
+	verdict = vb_json_str(ge, "verdict");
 	f = rule(gm, lo, hi, verdict, o->conservative);
 	snprintf(basis, len, "%s-group overhead x%.3g [%.3g-%.3g] %s, %lld reps%s", kind, gm, lo,
 		 hi, verdict ?: "", (long long)json_integer_value(json_object_get(ge, "reps")),
@@ -94,12 +78,12 @@ static double host_cost_factor(const json_t *summary, const char *env, const vb_
 
 	json_array_foreach(json_object_get(summary, "results"), i, r)
 	{
-		if (strcmp(jstr(r, "env") ?: "", env) || strcmp(jstr(r, "kind") ?: "", "cpu"))
+		if (strcmp(vb_json_str(r, "env") ?: "", env) || strcmp(vb_json_str(r, "kind") ?: "", "cpu"))
 			continue;
 		ov = json_object_get(json_object_get(r, "host_cost"), "overhead");
-		f = rule(jnum(ov, "ratio"), jnum(ov, "ci_low"), jnum(ov, "ci_high"),
-			 jstr(ov, "verdict"), o->conservative);
-		*widened |= f != jnum(ov, "ratio") && f == jnum(ov, "ci_high");
+		f = rule(vb_json_num(ov, "ratio"), vb_json_num(ov, "ci_low"), vb_json_num(ov, "ci_high"),
+			 vb_json_str(ov, "verdict"), o->conservative);
+		*widened |= f != vb_json_num(ov, "ratio") && f == vb_json_num(ov, "ci_high");
 		if (isfinite(f) && f > 0 && n < 64)
 			v[n++] = f;
 	}
@@ -131,8 +115,8 @@ static void cpu_factor(const json_t *summary, vb_plan_env_t *e, const vb_plan_op
  */
 static int density_footprint(const json_t *d, vb_plan_env_t *pe)
 {
-	double loaded = jnum(json_object_get(d, "per_instance"), "pss_loaded_bytes"),
-	       held = jnum(json_object_get(d, "load"), "held_bytes_per_instance"), f;
+	double loaded = vb_json_num(json_object_get(d, "per_instance"), "pss_loaded_bytes"),
+	       held = vb_json_num(json_object_get(d, "load"), "held_bytes_per_instance"), f;
 	char a[32], b[32];
 
 	if (!isfinite(loaded) || !isfinite(held) || loaded <= 0)
@@ -149,8 +133,8 @@ static int density_footprint(const json_t *d, vb_plan_env_t *pe)
 static void footprints(const json_t *e, const json_t *density, vb_plan_env_t *pe)
 {
 	const json_t *cfg = json_object_get(e, "config");
-	double idle = jnum(json_object_get(e, "memory_idle"), "pss_bytes"),
-	       after = jnum(
+	double idle = vb_json_num(json_object_get(e, "memory_idle"), "pss_bytes"),
+	       after = vb_json_num(
 		   json_object_get(json_object_get(e, "memory_after_mem_workload"), "footprint"),
 		   "pss_bytes"),
 	       disk;
@@ -175,11 +159,11 @@ static void footprints(const json_t *e, const json_t *density, vb_plan_env_t *pe
 	else
 		pe->mem_footprint = NAN,
 		snprintf(pe->mem_basis, sizeof(pe->mem_basis), "no memory footprint recorded");
-	disk = jnum(json_object_get(cfg, "rootfs"), "bytes");
+	disk = vb_json_num(json_object_get(cfg, "rootfs"), "bytes");
 	if (isfinite(disk)) {
 		snprintf(pe->disk_basis, sizeof(pe->disk_basis), "private rootfs %s",
 			 vb_format_size((uint64_t)disk, a, sizeof(a)));
-	} else if (isfinite(disk = jnum(
+	} else if (isfinite(disk = vb_json_num(
 				json_object_get(json_object_get(cfg, "guest_image"), "initramfs"),
 				"bytes"))) {
 		snprintf(pe->disk_basis, sizeof(pe->disk_basis), "guest initramfs %s",
@@ -208,13 +192,13 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 			break;
 		pe = &envs[n++];
 		memset(pe, 0, sizeof(*pe));
-		snprintf(pe->name, sizeof(pe->name), "%s", jstr(e, "name") ?: "?");
-		snprintf(pe->type, sizeof(pe->type), "%s", jstr(e, "type") ?: "");
+		snprintf(pe->name, sizeof(pe->name), "%s", vb_json_str(e, "name") ?: "?");
+		snprintf(pe->type, sizeof(pe->type), "%s", vb_json_str(e, "type") ?: "");
 		pe->io_factor = pe->cpu_factor = pe->mem_footprint = NAN;
 		for (k = 0; k < VB_PLAN_MAX_SERVICES; k++) /* vb_plan_env_services */
 			pe->svc_cpu[k] = NAN;
-		if (jstr(e, "failed")) {
-			snprintf(pe->reason, sizeof(pe->reason), "failed: %s", jstr(e, "failed"));
+		if (vb_json_str(e, "failed")) {
+			snprintf(pe->reason, sizeof(pe->reason), "failed: %s", vb_json_str(e, "failed"));
 			continue;
 		}
 		pe->planned = 1;
@@ -241,13 +225,13 @@ size_t vb_plan_envs(const json_t *run, const json_t *summary, const vb_plan_opts
 static double overhead_factor(const json_t *ov, const char *what, const vb_plan_opts_t *o,
 			      char *basis, size_t len)
 {
-	double ratio = jnum(ov, "ratio"), lo = jnum(ov, "ci_low"), hi = jnum(ov, "ci_high");
-	double f = rule(ratio, lo, hi, jstr(ov, "verdict"), o->conservative);
+	double ratio = vb_json_num(ov, "ratio"), lo = vb_json_num(ov, "ci_low"), hi = vb_json_num(ov, "ci_high");
+	double f = rule(ratio, lo, hi, vb_json_str(ov, "verdict"), o->conservative);
 	size_t off = strlen(basis);
 
 	if (isfinite(f))
 		snprintf(basis + off, len - off, "%s%s x%.3g [%.3g-%.3g] %s%s", off ? ", " : "",
-			 what, ratio, lo, hi, jstr(ov, "verdict") ?: "",
+			 what, ratio, lo, hi, vb_json_str(ov, "verdict") ?: "",
 			 isfinite(hi) && f == hi && f != ratio ? " (upper bound taken)" : "");
 	return f;
 }
@@ -331,7 +315,7 @@ static json_t *res_obj(const double *v, int bytes_as_int)
 				    bytes_as_int && (r == VB_RES_MEM || r == VB_RES_DISK) &&
 					    isfinite(v[r])
 					? json_integer((json_int_t)llround(v[r]))
-					: jreal(v[r]));
+					: vb_json_real(v[r]));
 	return o;
 }
 
@@ -379,8 +363,8 @@ static json_t *env_json(const vb_plan_input_t *in, const vb_plan_opts_t *o, cons
 	}
 	json_object_set_new(
 	    j, "factors",
-	    json_pack("{s:o,s:s,s:o,s:s,s:o,s:s,s:o,s:s,s:b}", "cpu", jreal(e->cpu_factor),
-		      "cpu_basis", e->cpu_basis, "io", jreal(e->io_factor), "io_basis", e->io_basis,
+	    json_pack("{s:o,s:s,s:o,s:s,s:o,s:s,s:o,s:s,s:b}", "cpu", vb_json_real(e->cpu_factor),
+		      "cpu_basis", e->cpu_basis, "io", vb_json_real(e->io_factor), "io_basis", e->io_basis,
 		      "memory_footprint_bytes", json_integer((json_int_t)llround(e->mem_footprint)),
 		      "memory_basis", e->mem_basis, "disk_footprint_bytes",
 		      json_integer((json_int_t)llround(e->disk_footprint)), "disk_basis",
@@ -389,7 +373,7 @@ static json_t *env_json(const vb_plan_input_t *in, const vb_plan_opts_t *o, cons
 	for (i = 0; i < in->nsvc; i++)
 		if (in->svc[i].cpu_from == VB_PLAN_CPU_RATE)
 			json_object_set_new(sc, in->svc[i].name,
-					    json_pack("{s:o,s:s}", "cpu", jreal(e->svc_cpu[i]),
+					    json_pack("{s:o,s:s}", "cpu", vb_json_real(e->svc_cpu[i]),
 						      "basis", e->svc_basis[i]));
 	if (json_object_size(sc))
 		json_object_set(json_object_get(j, "factors"), "service_cpu", sc);
@@ -432,8 +416,8 @@ static json_t *notes_json(const vb_plan_input_t *in, const json_t *run)
 	json_array_foreach(json_object_get(run, "environments"), i, e)
 		if (!json_is_true(json_object_get(e, "available")))
 			json_array_append_new(a, json_sprintf("%s not planned: unavailable in the run: %s",
-							      jstr(e, "name") ?: "?",
-							      jstr(e, "reason") ?: "no reason recorded"));
+							      vb_json_str(e, "name") ?: "?",
+							      vb_json_str(e, "reason") ?: "no reason recorded"));
 
 	for (i = 0; i < in->nsvc && in->host.cap[VB_RES_IO] <= 0; i++)
 		if (in->svc[i].iops > 0) {
@@ -469,8 +453,8 @@ json_t *vb_plan_build(const vb_plan_input_t *in, const vb_plan_opts_t *o, const 
 	    "{s:s,s:i,s:s,s:{s:s,s:s,s:s,s:b},s:{s:o,s:o,s:o},s:{s:f,s:f,s:I,s:f,s:b,s:f},s:o,s:o,s:o,"
 	    "s:o}",
 	    "schema", VB_PLAN_SCHEMA, "schema_version", VB_PLAN_SCHEMA_VERSION, "plan_file",
-	    in->path, "run", "dir", run_dir, "created", jstr(run, "created") ?: "", "cpu",
-	    jstr(json_object_get(host, "cpu"), "brand") ?: "unknown", "virtualized",
+	    in->path, "run", "dir", run_dir, "created", vb_json_str(run, "created") ?: "", "cpu",
+	    vb_json_str(json_object_get(host, "cpu"), "brand") ?: "unknown", "virtualized",
 	    json_is_true(json_object_get(host, "virtualized")), "host", "capacity", res_obj(cap, 1),
 	    "source", src, "usable", res_obj(usable, 1), "options", "headroom", o->headroom,
 	    "overcommit", o->overcommit, "spare_hosts", (json_int_t)o->spare, "correlation",

@@ -18,24 +18,8 @@
 #include <string.h>
 
 #include "harness/analysis/plan.h"
+#include "lib/json.h"
 #include "lib/util.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-static json_t *jreal(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
 
 /* One environment's recovery plan from its operations @e. */
 static json_t *env_plan(const vb_plan_recovery_t *r, const vb_plan_opts_t *o, const json_t *e,
@@ -43,27 +27,27 @@ static json_t *env_plan(const vb_plan_recovery_t *r, const vb_plan_opts_t *o, co
 {
 	const json_t *rs = json_object_get(e, "restore"), *sv = json_object_get(e, "save");
 	const json_t *t = json_object_get(rs, "time_ms");
-	double med = jnum(t, "median") / 1000, hi = jnum(t, "ci_high") / 1000;
-	double waves = ceil(r->instances / parallel), img = jnum(json_object_get(sv, "image_bytes"), "median");
-	double xz = jnum(json_object_get(sv, "image_xz_bytes"), "median");
+	double med = vb_json_num(t, "median") / 1000, hi = vb_json_num(t, "ci_high") / 1000;
+	double waves = ceil(r->instances / parallel), img = vb_json_num(json_object_get(sv, "image_bytes"), "median");
+	double xz = vb_json_num(json_object_get(sv, "image_xz_bytes"), "median");
 	double judged, most;
 	json_t *p;
 
-	if (!rs || jstr(rs, "unavailable") || !isfinite(med))
-		return json_pack("{s:s,s:b,s:s}", "env", jstr(e, "env") ?: "?", "planned", 0,
+	if (!rs || vb_json_str(rs, "unavailable") || !isfinite(med))
+		return json_pack("{s:s,s:b,s:s}", "env", vb_json_str(e, "env") ?: "?", "planned", 0,
 				 "reason",
-				 jstr(rs, "unavailable") ?: rs ? "no restore succeeded in the run"
+				 vb_json_str(rs, "unavailable") ?: rs ? "no restore succeeded in the run"
 							       : "the run did not restore it");
 	if (!isfinite(hi))
 		hi = med;
 	judged = o->conservative ? hi : med;
 	most = floor(r->within_s / judged) * parallel;
 	p = json_pack("{s:s,s:b,s:f,s:o,s:f,s:o,s:o,s:b,s:f,s:o,s:o,s:o}", "env",
-		      jstr(e, "env") ?: "?", "planned", 1, "restore_s", med, "restore_s_high",
-		      jreal(hi), "waves", waves, "time_s", jreal(waves * med), "time_s_high",
-		      jreal(waves * hi), "within", waves * judged <= r->within_s, "instances_within",
-		      most, "disk_bytes", jreal(r->instances * img), "disk_xz_bytes",
-		      jreal(r->instances * xz), "image_bytes", jreal(img));
+		      vb_json_str(e, "env") ?: "?", "planned", 1, "restore_s", med, "restore_s_high",
+		      vb_json_real(hi), "waves", waves, "time_s", vb_json_real(waves * med), "time_s_high",
+		      vb_json_real(waves * hi), "within", waves * judged <= r->within_s, "instances_within",
+		      most, "disk_bytes", vb_json_real(r->instances * img), "disk_xz_bytes",
+		      vb_json_real(r->instances * xz), "image_bytes", vb_json_real(img));
 	return p;
 }
 
@@ -72,7 +56,7 @@ json_t *vb_plan_recovery(const vb_plan_input_t *in, const vb_plan_opts_t *o,
 {
 	const vb_plan_recovery_t *r = &in->rec;
 	const json_t *ops = json_object_get(summary, "operations"), *e;
-	double alloc = jnum(json_object_get(run, "allocation"), "cpus"), parallel = r->parallel;
+	double alloc = vb_json_num(json_object_get(run, "allocation"), "cpus"), parallel = r->parallel;
 	const char *basis = "the plan file's parallel";
 	json_t *out, *envs;
 	size_t i;

@@ -12,11 +12,7 @@
 
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
+#include "lib/json.h"
 
 /* The element of array @a whose "name" is @name, or NULL. */
 static const json_t *named(const json_t *a, const char *name)
@@ -25,7 +21,7 @@ static const json_t *named(const json_t *a, const char *name)
 	size_t i;
 
 	json_array_foreach(a, i, x)
-		if (name && !strcmp(jstr(x, "name") ?: "", name))
+		if (name && !strcmp(vb_json_str(x, "name") ?: "", name))
 			return x;
 	return NULL;
 }
@@ -57,25 +53,25 @@ static const char *run_id_of(const json_t *run, const char *start)
 	size_t i;
 
 	json_array_foreach(json_object_get(run, "runs"), i, r) {
-		c = jstr(r, "created");
+		c = vb_json_str(r, "created");
 		if (c && start && strcmp(c, start) <= 0 && (!best || strcmp(c, best) > 0))
 			best = c;
 	}
 	if (!best && json_array_size(json_object_get(run, "runs")))
-		best = jstr(json_array_get(json_object_get(run, "runs"), 0), "created");
-	return best ?: jstr(run, "created") ?: "";
+		best = vb_json_str(json_array_get(json_object_get(run, "runs"), 0), "created");
+	return best ?: vb_json_str(run, "created") ?: "";
 }
 
 /* "CPU BRAND, Linux RELEASE[, a VENDOR guest]" (host.hostname first when recorded). */
 static json_t *host_label(const json_t *run)
 {
 	const json_t *h = json_object_get(run, "host");
-	const char *name = jstr(h, "hostname"), *vendor = jstr(h, "hypervisor_vendor");
+	const char *name = vb_json_str(h, "hostname"), *vendor = vb_json_str(h, "hypervisor_vendor");
 	char buf[512];
 
 	snprintf(buf, sizeof(buf), "%s%s%s, Linux %s%s%s%s", name ?: "", name ? ": " : "",
-		 jstr(json_object_get(h, "cpu"), "brand") ?: "unknown CPU",
-		 jstr(json_object_get(h, "kernel"), "release") ?: "?",
+		 vb_json_str(json_object_get(h, "cpu"), "brand") ?: "unknown CPU",
+		 vb_json_str(json_object_get(h, "kernel"), "release") ?: "?",
 		 json_is_true(json_object_get(h, "virtualized")) ? ", a " : "",
 		 json_is_true(json_object_get(h, "virtualized")) ? vendor ?: "virtual machine" : "",
 		 json_is_true(json_object_get(h, "virtualized")) ? " guest" : "");
@@ -86,8 +82,8 @@ json_t *vb_samples_where(const json_t *run)
 {
 	const json_t *runs = json_object_get(run, "runs"), *first = json_array_get(runs, 0);
 	const json_t *opts = json_object_get(run, "options");
-	const char *created = first ? jstr(first, "created") : jstr(run, "created");
-	const char *profile = first ? jstr(first, "profile") : jstr(opts, "profile");
+	const char *created = first ? vb_json_str(first, "created") : vb_json_str(run, "created");
+	const char *profile = first ? vb_json_str(first, "profile") : vb_json_str(opts, "profile");
 	json_int_t reps = json_integer_value(json_object_get(first ?: opts, "reps"));
 	json_t *host = host_label(run);
 	char label[768], date[32] = "?";
@@ -165,20 +161,20 @@ json_t *vb_samples_build(const json_t *run)
 		return NULL;
 	}
 	json_array_foreach(json_object_get(run, "repetitions"), i, r) {
-		env = named(json_object_get(run, "environments"), jstr(r, "env"));
-		wl = named(json_object_get(run, "workloads"), jstr(r, "workload"));
-		start = jstr(r, "start");
+		env = named(json_object_get(run, "environments"), vb_json_str(r, "env"));
+		wl = named(json_object_get(run, "workloads"), vb_json_str(r, "workload"));
+		start = vb_json_str(r, "start");
 		json_object_foreach(json_object_get(json_object_get(r, "result"), "metrics"), metric,
 				    v) {
 			def = named(json_object_get(wl, "metrics"), metric);
 			s = json_pack("{s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:s,s:O,s:s}",
 				      "metric", metric, "value",
 				      json_is_number(v) ? json_real(json_number_value(v)) : json_null(),
-				      "unit", jstr(def, "unit") ?: "", "direction",
-				      jstr(def, "better") ?: "", "environment", jstr(r, "env") ?: "",
-				      "type", jstr(env, "type") ?: "", "mechanism",
-				      jstr(env, "mechanism") ?: "", "workload",
-				      jstr(r, "workload") ?: "", "kind", jstr(wl, "kind") ?: "",
+				      "unit", vb_json_str(def, "unit") ?: "", "direction",
+				      vb_json_str(def, "better") ?: "", "environment", vb_json_str(r, "env") ?: "",
+				      "type", vb_json_str(env, "type") ?: "", "mechanism",
+				      vb_json_str(env, "mechanism") ?: "", "workload",
+				      vb_json_str(r, "workload") ?: "", "kind", vb_json_str(wl, "kind") ?: "",
 				      "repetition", json_integer_value(json_object_get(r, "rep")),
 				      "seq", json_integer_value(json_object_get(r, "seq")),
 				      "timestamp",
@@ -209,7 +205,7 @@ oom:
 
 json_t *vb_samples_points(const json_t *run, const json_t *sum)
 {
-	const char *base = jstr(sum, "baseline"), *env, *wname, *pm;
+	const char *base = vb_json_str(sum, "baseline"), *env, *wname, *pm;
 	json_t *out = json_object(), *r, *e, *w, *v;
 	const json_t *wl, *bm;
 	double bmed, x;
@@ -219,15 +215,15 @@ json_t *vb_samples_points(const json_t *run, const json_t *sum)
 	if (!out)
 		return NULL;
 	json_array_foreach(json_object_get(run, "repetitions"), i, r) {
-		env = jstr(r, "env");
-		wname = jstr(r, "workload");
+		env = vb_json_str(r, "env");
+		wname = vb_json_str(r, "workload");
 		wl = named(json_object_get(sum, "workloads"), wname);
-		pm = jstr(wl, "primary_metric");
+		pm = vb_json_str(wl, "primary_metric");
 		v = json_object_get(json_object_get(json_object_get(r, "result"), "metrics"),
 				    pm ?: "");
 		if (!env || !wname || !json_is_number(v))
 			continue;
-		higher = !strcmp(jstr(json_array_get(json_object_get(wl, "metrics"), 0), "better") ?: "",
+		higher = !strcmp(vb_json_str(json_array_get(json_object_get(wl, "metrics"), 0), "better") ?: "",
 				 "higher");
 		bm = json_object_get(
 		    json_object_get(vb_summary_result(sum, base ?: "", wname), "metrics"), pm);
@@ -261,7 +257,7 @@ json_t *vb_samples_counter_units(const json_t *run)
 	json_array_foreach(json_object_get(run, "repetitions"), i, r)
 		json_object_foreach(json_object_get(json_object_get(r, "result"), "counters"), name,
 				    c)
-			if ((unit = jstr(c, "unit")) && out && !json_object_get(out, name))
+			if ((unit = vb_json_str(c, "unit")) && out && !json_object_get(out, name))
 				json_object_set_new(out, name, json_string(unit));
 	return out;
 }

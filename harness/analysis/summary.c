@@ -20,6 +20,7 @@
 #include "harness/analysis/headline.h"
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary_int.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -53,16 +54,11 @@ static json_t *jnum(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* ---- values out of the repetitions ---- */
 
 static int rep_matches(const json_t *r, const char *env, const char *wl)
 {
-	return !strcmp(jstr(r, "env") ?: "", env) && !strcmp(jstr(r, "workload") ?: "", wl);
+	return !strcmp(vb_json_str(r, "env") ?: "", env) && !strcmp(vb_json_str(r, "workload") ?: "", wl);
 }
 
 /*
@@ -99,7 +95,7 @@ static size_t collect(ctx_t *c, const char *env, const char *wl, enum what what,
 			} else if (v) {
 				(*unavail)++;
 				if (!*reason)
-					*reason = jstr(v, "reason");
+					*reason = vb_json_str(v, "reason");
 			}
 		}
 		if (isfinite(x))
@@ -236,7 +232,7 @@ static void rep_flags(ctx_t *c, json_t *flags, const char *env, const char *wl)
 		n++;
 		if (!json_is_true(json_object_get(r, "ok"))) {
 			failed++;
-			error = error ?: jstr(r, "error");
+			error = error ?: vb_json_str(r, "error");
 		}
 		steal +=
 		    vb_flag_steal((double)json_integer_value(json_object_get(r, "steal_ns")),
@@ -321,7 +317,7 @@ static json_t *counters_json(ctx_t *c, const char *env, const char *wl, double *
  */
 static json_t *result_json(ctx_t *c, const char *env, size_t ei, const json_t *w, size_t wi)
 {
-	const char *wl = jstr(w, "name"), *mname, *reason = NULL;
+	const char *wl = vb_json_str(w, "name"), *mname, *reason = NULL;
 	json_t *metrics = json_object(), *flags = json_array(), *m, *j, *hc, *ov, *r;
 	size_t i, ok = 0, failed = 0, unavail = 0, cell = ei * c->nwl + wi;
 	double *scratch = malloc(c->B * sizeof(double));
@@ -338,13 +334,13 @@ static json_t *result_json(ctx_t *c, const char *env, size_t ei, const json_t *w
 		return NULL;
 	}
 	json_array_foreach(json_object_get(w, "metrics"), i, m) {
-		mname = jstr(m, "name");
-		j = quantity_json(c, env, wl, V_METRIC, mname, !strcmp(jstr(m, "better"), "higher"),
+		mname = vb_json_str(m, "name");
+		j = quantity_json(c, env, wl, V_METRIC, mname, !strcmp(vb_json_str(m, "better"), "higher"),
 				  scratch, &unavail, &reason);
 		if (!j)
 			continue;
-		json_object_set_new(j, "unit", json_string(jstr(m, "unit")));
-		json_object_set_new(j, "better", json_string(jstr(m, "better")));
+		json_object_set_new(j, "unit", json_string(vb_json_str(m, "unit")));
+		json_object_set_new(j, "better", json_string(vb_json_str(m, "better")));
 		json_object_set_new(metrics, mname, j);
 		unstable =
 		    vb_flag_cv(json_real_value(json_object_get(j, "cv")), c->cfg->cv_threshold) &&
@@ -376,7 +372,7 @@ static json_t *result_json(ctx_t *c, const char *env, size_t ei, const json_t *w
 			    "{s:b,s:s}", "available", 0, "reason",
 			    "no host CPU time recorded (no cgroup accounting) or no operations");
 		j = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "env", env, "workload", wl,
-			      "kind", jstr(w, "kind"), "reps_ok", (json_int_t)ok, "reps_failed",
+			      "kind", vb_json_str(w, "kind"), "reps_ok", (json_int_t)ok, "reps_failed",
 			      (json_int_t)failed, "metrics", metrics, "host_cost", hc, "counters",
 			      counters_json(c, env, wl, scratch));
 		rep_flags(c, flags, env, wl);
@@ -393,7 +389,7 @@ static json_t *result_json(ctx_t *c, const char *env, size_t ei, const json_t *w
 
 static int in_group(const json_t *w, size_t g)
 {
-	return g == NGROUPS - 1 || !strcmp(jstr(w, "kind") ?: "", group_kind[g]);
+	return g == NGROUPS - 1 || !strcmp(vb_json_str(w, "kind") ?: "", group_kind[g]);
 }
 
 /* Geometric mean of the primary ratios of @env's workloads in group @g. */
@@ -456,11 +452,11 @@ static json_t *groups_json(ctx_t *c, const json_t *envs, const json_t *wls)
 		g = json_pack("{s:s,s:s,s:{}}", "kind", group_kind[gi], "label", group_label[gi],
 			      "envs");
 		json_array_foreach(envs, ei, e)
-			if ((!c->baseline || strcmp(jstr(e, "name") ?: "", c->baseline)) &&
-			    (!jstr(e, "net_mode") || !strcmp(group_kind[gi], "net") ||
+			if ((!c->baseline || strcmp(vb_json_str(e, "name") ?: "", c->baseline)) &&
+			    (!vb_json_str(e, "net_mode") || !strcmp(group_kind[gi], "net") ||
 			     !strcmp(group_kind[gi], "app")) && /* what a mode instance runs */
 			    (ge = group_env_json(c, wls, ei, gi)))
-				json_object_set_new(json_object_get(g, "envs"), jstr(e, "name"),
+				json_object_set_new(json_object_get(g, "envs"), vb_json_str(e, "name"),
 						    ge);
 		json_array_append_new(groups, g);
 	}
@@ -477,35 +473,35 @@ static json_t *unavailable_json(const json_t *envs, const json_t *results)
 	size_t i, j;
 
 	json_array_foreach(envs, i, e) {
-		if (json_is_true(json_object_get(e, "available")) && !jstr(e, "failed"))
+		if (json_is_true(json_object_get(e, "available")) && !vb_json_str(e, "failed"))
 			continue;
 		u = vb_summary_env_json(e);
 		json_array_append_new(
-		    ue, json_pack("{s:s,s:s?,s:s,s:s,s:s,s:O}", "name", jstr(e, "name"), "net_mode",
-				  jstr(e, "net_mode"), "reason",
+		    ue, json_pack("{s:s,s:s?,s:s,s:s,s:s,s:O}", "name", vb_json_str(e, "name"), "net_mode",
+				  vb_json_str(e, "net_mode"), "reason",
 				  json_is_true(json_object_get(e, "available"))
-				      ? jstr(e, "failed")
-				      : jstr(e, "reason") ?: "unknown",
-				  "type", jstr(e, "type") ?: "", "mechanism",
-				  jstr(e, "mechanism") ?: "", "class", json_object_get(u, "class")));
+				      ? vb_json_str(e, "failed")
+				      : vb_json_str(e, "reason") ?: "unknown",
+				  "type", vb_json_str(e, "type") ?: "", "mechanism",
+				  vb_json_str(e, "mechanism") ?: "", "class", json_object_get(u, "class")));
 		json_decref(u);
 	}
 	json_array_foreach(results, i, r)
 		json_object_foreach(json_object_get(r, "counters"), name, cv) {
 			if (!json_is_false(json_object_get(cv, "available")))
 				continue;
-			reason = jstr(cv, "reason");
+			reason = vb_json_str(cv, "reason");
 			json_array_foreach(uc, j, u)
-				if (!strcmp(jstr(u, "env"), jstr(r, "env")) &&
-				    !strcmp(jstr(u, "counter"), name) &&
-				    !strcmp(jstr(u, "reason"), reason))
+				if (!strcmp(vb_json_str(u, "env"), vb_json_str(r, "env")) &&
+				    !strcmp(vb_json_str(u, "counter"), name) &&
+				    !strcmp(vb_json_str(u, "reason"), reason))
 					break;
 			if (j == json_array_size(uc))
 				json_array_append_new(uc, json_pack("{s:s,s:s,s:s,s:[]}", "env",
-								    jstr(r, "env"), "counter", name,
+								    vb_json_str(r, "env"), "counter", name,
 								    "reason", reason, "workloads"));
 			json_array_append_new(json_object_get(json_array_get(uc, j), "workloads"),
-					      json_string(jstr(r, "workload")));
+					      json_string(vb_json_str(r, "workload")));
 		}
 	return json_pack("{s:o,s:o}", "environments", ue, "counters", uc);
 }
@@ -540,7 +536,7 @@ static const char *find_baseline(const json_t *envs)
 	json_array_foreach(envs, i, e)
 		if (json_is_true(json_object_get(e, "baseline")) &&
 		    json_is_true(json_object_get(e, "available")))
-			return jstr(e, "name");
+			return vb_json_str(e, "name");
 	return NULL;
 }
 
@@ -596,20 +592,20 @@ static json_t *build(const json_t *run, const vb_summary_cfg_t *cfg, vb_error_t 
 	json_array_foreach(envs, ei, e) {
 		i = json_array_size(results);
 		json_array_foreach(wls, wi, w)
-			if ((r = result_json(&c, jstr(e, "name"), ei, w, wi)))
+			if ((r = result_json(&c, vb_json_str(e, "name"), ei, w, wi)))
 				json_array_append_new(results, r);
 		/* measured, or ready to be: the others are only in "unavailable" */
 		if (json_array_size(results) > i ||
-		    (json_is_true(json_object_get(e, "available")) && !jstr(e, "failed")))
+		    (json_is_true(json_object_get(e, "available")) && !vb_json_str(e, "failed")))
 			json_array_append_new(envs_out, vb_summary_env_json(e));
 	}
 	json_array_foreach(wls, wi, w)
 		json_array_append_new(
 		    wls_out,
-		    json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", jstr(w, "name"), "kind",
-			      jstr(w, "kind"), "description", jstr(w, "description") ?: "",
+		    json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", vb_json_str(w, "name"), "kind",
+			      vb_json_str(w, "kind"), "description", vb_json_str(w, "description") ?: "",
 			      "primary_metric",
-			      jstr(json_array_get(json_object_get(w, "metrics"), 0), "name"),
+			      vb_json_str(json_array_get(json_object_get(w, "metrics"), 0), "name"),
 			      "metrics", json_object_get(w, "metrics")));
 	out =
 	    json_pack("{s:s,s:i,s:o,s:O,s:o,s:o,s:O,s:o,s:o,s:o,s:o,s:o,s:O,s:o}", "schema",
@@ -675,9 +671,9 @@ const json_t *vb_summary_primary(const json_t *summary, const char *env, const c
 	size_t i;
 
 	json_array_foreach(json_object_get(summary, "workloads"), i, w)
-		if (!strcmp(jstr(w, "name") ?: "", wl))
+		if (!strcmp(vb_json_str(w, "name") ?: "", wl))
 			return json_object_get(
 			    json_object_get(vb_summary_result(summary, env, wl), "metrics"),
-			    jstr(w, "primary_metric") ?: "");
+			    vb_json_str(w, "primary_metric") ?: "");
 	return NULL;
 }

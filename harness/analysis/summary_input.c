@@ -18,6 +18,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/core/runfile.h"
 #include "harness/env/env.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -585,11 +586,6 @@ void vb_summary_carry(json_t *out, const json_t *run)
 
 /* ---- facts copied into the summary (summary_int.h) ---- */
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 json_t *vb_summary_host_json(const json_t *h)
 {
 	json_t *cpu = json_object_get(h, "cpu"), *k = json_object_get(h, "kernel");
@@ -653,7 +649,7 @@ json_t *vb_summary_warnings_json(const json_t *run)
 				break;
 		if (i == json_array_size(json_object_get(run, "warnings")))
 			json_array_append_new(out, json_sprintf(VB_WARN_VIRTUAL_HOST_FMT,
-								jstr(host, "hypervisor_vendor") ?: "unknown"));
+								vb_json_str(host, "hypervisor_vendor") ?: "unknown"));
 	}
 	for (pass = 0; pass < 2; pass++)
 		json_array_foreach(json_object_get(run, "warnings"), i, w)

@@ -17,21 +17,17 @@
 #include <string.h>
 
 #include "harness/output/table.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 #define MAX_KINDS 8 /* aggressor kinds in one chart (cpu, mem, io today) */
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* "NAME: TYPE" as a script string (a key entry). */
 static void env_key(FILE *gp, const char *name, const json_t *o)
 {
 	char buf[256];
 
-	snprintf(buf, sizeof(buf), "%s: %s", name, jstr(o, "type") ?: "?");
+	snprintf(buf, sizeof(buf), "%s: %s", name, vb_json_str(o, "type") ?: "?");
 	vb_charts_gp_str(gp, buf);
 }
 
@@ -146,13 +142,33 @@ static size_t kinds_of(const json_t *all, const char **kinds)
 
 	json_object_foreach ((json_t *)all, env, n)
 		json_array_foreach (json_object_get(n, "pairs"), i, p) {
-			k = jstr(p, "kind");
+			k = vb_json_str(p, "kind");
 			for (j = 0; k && j < nk && strcmp(kinds[j], k); j++)
 				;
 			if (k && j == nk && nk < MAX_KINDS)
 				kinds[nk++] = k;
 		}
 	return nk;
+}
+
+/* A chart of @nclusters clusters of @nbars bars with their error bars
+ * (gnuplot's histograms): its size into @d, its title, style and x label. */
+static void histogram(FILE *gp, const json_t *sum, vb_chart_dims_t *d, size_t nclusters,
+		      size_t nbars, const char *title, const char *xlabel)
+{
+	d->width = (int)(nclusters * (nbars * 70 + 120)) + 260;
+	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH
+		   : d->width > 1400		  ? 1400
+						  : d->width;
+	d->height = 480;
+	reset(gp);
+	fputs("    set title ", gp);
+	vb_charts_title(gp, sum, title);
+	fprintf(gp,
+		"\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
+		"    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
+		"    set xlabel '%s'\n    set key below\n    set format y '%%g'\n",
+		xlabel);
 }
 
 /* The slowdown of @kind in @n, or NULL (not measured, failed). */
@@ -162,7 +178,7 @@ static const json_t *slowdown_of(const json_t *n, const char *kind)
 	size_t i;
 
 	json_array_foreach (json_object_get(n, "pairs"), i, p)
-		if (!strcmp(jstr(p, "kind") ?: "", kind) && !json_object_get(p, "error"))
+		if (!strcmp(vb_json_str(p, "kind") ?: "", kind) && !json_object_get(p, "error"))
 			return json_object_get(p, "slowdown");
 	return NULL;
 }
@@ -224,18 +240,9 @@ int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	}
 	if (!rows)
 		return snprintf(note, len, "no noisy-neighbour pair was measured"), 0;
-	d->width = (int)(nk * (nenv * 70 + 120)) + 260;
-	d->width = d->width < VB_CHARTS_MIN_WIDTH	? VB_CHARTS_MIN_WIDTH
-		   : d->width > 1400 ? 1400
-				     : d->width;
-	d->height = 480;
-	reset(gp);
-	fputs("    set title ", gp);
-	vb_charts_title(gp, sum, "Noisy neighbours: victim slowdown with the aggressor (x1 = none)");
-	fputs("\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
-	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
-	      "    set xlabel 'aggressor kind'\n    set key below\n    set format y '%g'\n",
-	      gp);
+	histogram(gp, sum, d, nk, nenv,
+		  "Noisy neighbours: victim slowdown with the aggressor (x1 = none)",
+		  "aggressor kind");
 	fprintf(gp, "    set ylabel 'victim slowdown (x%s)'\n",
 		vb_charts_log_y(NULL, ymin, ymax, zero) ? ", log scale" : "");
 	vb_charts_log_y(gp, ymin, ymax, zero);
@@ -286,7 +293,7 @@ int vb_charts_build_ops(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t 
 	json_array_foreach (envs, i, e)
 		if (ops_measured(e)) {
 			fputc(' ', dat);
-			vb_charts_dat_plain(dat, jstr(e, "env") ?: "?");
+			vb_charts_dat_plain(dat, vb_json_str(e, "env") ?: "?");
 			nenv++;
 		}
 	fputs("\n# its time in ms (median), its interval's low and high; ? = not measured.\n", dat);
@@ -312,18 +319,8 @@ int vb_charts_build_ops(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t 
 	}
 	if (!rows)
 		return snprintf(note, len, "no operation was measured"), 0;
-	d->width = (int)(VB_ARRAY_SIZE(op_keys) * (nenv * 70 + 120)) + 260;
-	d->width = d->width < VB_CHARTS_MIN_WIDTH ? VB_CHARTS_MIN_WIDTH
-		   : d->width > 1400		  ? 1400
-						  : d->width;
-	d->height = 480;
-	reset(gp);
-	fputs("    set title ", gp);
-	vb_charts_title(gp, sum, "Save, restore, move: time per operation");
-	fputs("\n    set style data histograms\n    set style histogram errorbars gap 2 lw 1\n"
-	      "    set style fill solid 0.6 border -1\n    set offsets 0, 0, graph 0.15, 0\n"
-	      "    set xlabel 'operation'\n    set key below\n    set format y '%g'\n",
-	      gp);
+	histogram(gp, sum, d, VB_ARRAY_SIZE(op_keys), nenv,
+		  "Save, restore, move: time per operation", "operation");
 	fprintf(gp, "    set ylabel 'time, ms%s'\n",
 		vb_charts_log_y(NULL, ymin, ymax, 0) ? " (log scale)" : "");
 	vb_charts_log_y(gp, ymin, ymax, 0);
@@ -333,9 +330,9 @@ int vb_charts_build_ops(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t 
 			continue;
 		fprintf(gp, "%s'operations.dat' using %zu:%zu:%zu%s", col == 2 ? " " : ", \\\n        ",
 			col, col + 1, col + 2, col == 2 ? ":xtic(1)" : "");
-		vb_charts_lc(gp, jstr(e, "env") ?: "?");
+		vb_charts_lc(gp, vb_json_str(e, "env") ?: "?");
 		fputs(" title ", gp);
-		vb_charts_gp_str(gp, jstr(e, "env") ?: "?");
+		vb_charts_gp_str(gp, vb_json_str(e, "env") ?: "?");
 		col += 3;
 	}
 	fputc('\n', gp);

@@ -14,12 +14,8 @@
 
 #include "harness/output/table.h"
 #include "harness/analysis/summary.h"
+#include "lib/json.h"
 #include "lib/util.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* ---- counters per operation, one panel per counter ---- */
 
@@ -46,7 +42,7 @@ static json_t *available_counters(const json_t *sum)
 /* Counter @name of @env/@wl, when available. */
 static const json_t *counter(const json_t *sum, const json_t *e, const json_t *w, const char *name)
 {
-	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
+	const json_t *r = vb_summary_result(sum, vb_json_str(e, "name"), vb_json_str(w, "name"));
 	json_t *q = json_object_get(json_object_get(r, "counters"), name);
 
 	return json_is_true(json_object_get(q, "available")) ? q : NULL;
@@ -60,7 +56,7 @@ static int env_has_counters(const json_t *sum, const json_t *e)
 	size_t i;
 
 	json_array_foreach(json_object_get(sum, "results"), i, r) {
-		if (strcmp(jstr(r, "env") ?: "", jstr(e, "name") ?: ""))
+		if (strcmp(vb_json_str(r, "env") ?: "", vb_json_str(e, "name") ?: ""))
 			continue;
 		json_object_foreach(json_object_get(r, "counters"), name, q)
 			if (json_is_true(json_object_get(q, "available")))
@@ -110,7 +106,7 @@ static void counter_block(const json_t *sum, FILE *dat, const char *name, size_t
 			ne += counter(sum, e, w, name) != NULL;
 		if (!ne)
 			continue;
-		vb_charts_dat_str(dat, jstr(w, "name"));
+		vb_charts_dat_str(dat, vb_json_str(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (env_has_counters(sum, e))
 				vb_charts_dat_triple(dat, counter(sum, e, w, name), "median");
@@ -158,7 +154,7 @@ int vb_charts_build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_di
 	json_array_foreach(envs, ei, e)
 		if (env_has_counters(sum, e)) {
 			fputc(' ', dat);
-			vb_charts_dat_plain(dat, jstr(e, "name"));
+			vb_charts_dat_plain(dat, vb_json_str(e, "name"));
 		}
 	fputs("; ? = unavailable.\n# Zero everywhere, not drawn:", dat);
 	json_array_foreach(names, i, x)
@@ -202,9 +198,9 @@ int vb_charts_build_counters(const json_t *sum, FILE *dat, FILE *gp, vb_chart_di
 			fprintf(gp, "%s'%s' index %zu using %zu:%zu:%zu%s",
 				k ? ", \\\n        " : " ", k ? "" : "counters.dat", n, 2 + 3 * k,
 				3 + 3 * k, 4 + 3 * k, k ? "" : ":xtic(1)");
-			vb_charts_lc(gp, jstr(e, "name"));
+			vb_charts_lc(gp, vb_json_str(e, "name"));
 			fputs(" title ", gp);
-			vb_charts_gp_str(gp, jstr(e, "name"));
+			vb_charts_gp_str(gp, vb_json_str(e, "name"));
 			k++;
 		}
 		fputc('\n', gp);
@@ -260,12 +256,12 @@ int vb_charts_build_footprint(const json_t *sum, FILE *dat, FILE *gp, vb_chart_d
 		}
 		if (!any)
 			continue;
-		vb_charts_dat_str(dat, jstr(e, "name"));
-		vb_charts_dat_rgb(dat, jstr(e, "name"));
+		vb_charts_dat_str(dat, vb_json_str(e, "name"));
+		vb_charts_dat_rgb(dat, vb_json_str(e, "name"));
 		for (k = 0; k < 4; k++)
 			vb_charts_dat_num(dat, v[k]);
 		fputc('\n', dat);
-		names[rows++] = jstr(e, "name") ?: "";
+		names[rows++] = vb_json_str(e, "name") ?: "";
 	}
 	if (!rows)
 		return snprintf(note, len, "no environment recorded a latency or a footprint"), 0;

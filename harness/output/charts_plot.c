@@ -21,15 +21,11 @@
 
 #include "harness/output/table.h"
 #include "harness/analysis/summary.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 #define PANEL_W 340 /* one panel of a multiplot chart */
 #define PANEL_H 290
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* Median, low and high of a quantity; the bounds fall back to the median without an interval. */
 void vb_charts_dat_triple(FILE *f, const json_t *q, const char *center)
@@ -49,9 +45,9 @@ void vb_charts_dat_triple(FILE *f, const json_t *q, const char *center)
 /* The primary metric of environment @e for workload @w, or NULL. */
 static const json_t *primary(const json_t *sum, const json_t *e, const json_t *w)
 {
-	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
+	const json_t *r = vb_summary_result(sum, vb_json_str(e, "name"), vb_json_str(w, "name"));
 
-	return json_object_get(json_object_get(r, "metrics"), jstr(w, "primary_metric"));
+	return json_object_get(json_object_get(r, "metrics"), vb_json_str(w, "primary_metric"));
 }
 
 /* The repetitions of @env/@wl the charts draw (@what: "values" or "ratios"), or NULL. */
@@ -91,7 +87,7 @@ static void dat_env_names(FILE *dat, const json_t *envs, const char *use)
 	json_array_foreach(envs, ei, e)
 		if (use[ei]) {
 			fputc(' ', dat);
-			vb_charts_dat_plain(dat, jstr(e, "name"));
+			vb_charts_dat_plain(dat, vb_json_str(e, "name"));
 		}
 }
 
@@ -122,8 +118,8 @@ static void env_title(FILE *gp, const json_t *e)
 {
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), "%s: %s (%s)", jstr(e, "name") ?: "", jstr(e, "type") ?: "",
-		 jstr(e, "mechanism") ?: "");
+	snprintf(buf, sizeof(buf), "%s: %s (%s)", vb_json_str(e, "name") ?: "", vb_json_str(e, "type") ?: "",
+		 vb_json_str(e, "mechanism") ?: "");
 	vb_charts_gp_str(gp, buf);
 }
 
@@ -181,7 +177,7 @@ static void points_range(const json_t *sum, const char *use, double *lo, double 
 	json_array_foreach(envs, ei, e)
 		json_array_foreach(wls, wi, w)
 			if (use[ei])
-				range_of(points(sum, jstr(e, "name"), jstr(w, "name"), "ratios"), lo,
+				range_of(points(sum, vb_json_str(e, "name"), vb_json_str(w, "name"), "ratios"), lo,
 					 hi, &zero);
 }
 
@@ -197,11 +193,11 @@ static void points_blocks(const json_t *sum, FILE *dat, const char *use, int *ha
 		if (!use[ei])
 			continue;
 		fputs("\n\n# ", dat);
-		vb_charts_dat_plain(dat, jstr(e, "name"));
+		vb_charts_dat_plain(dat, vb_json_str(e, "name"));
 		fputs(": workload index, each repetition's ratio\n", dat);
 		has[k] = 0;
 		json_array_foreach(wls, wi, w)
-			json_array_foreach(points(sum, jstr(e, "name"), jstr(w, "name"), "ratios"), i,
+			json_array_foreach(points(sum, vb_json_str(e, "name"), vb_json_str(w, "name"), "ratios"), i,
 					   x) {
 				fprintf(dat, "%zu", wi);
 				vb_charts_dat_num(dat, json_is_number(x) ? json_number_value(x) : NAN);
@@ -217,7 +213,7 @@ static void points_blocks(const json_t *sum, FILE *dat, const char *use, int *ha
 static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t *d, char *note,
 			  size_t len)
 {
-	const char *base = jstr(sum, "baseline");
+	const char *base = vb_json_str(sum, "baseline");
 	json_t *envs = json_object_get(sum, "environments"),
 	       *wls = json_object_get(sum, "workloads"), *e, *w, *ov;
 	size_t ei, wi, n = 0, k = 0, nwl = json_array_size(wls);
@@ -234,7 +230,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	json_array_foreach(envs, ei, e)
 		json_array_foreach(wls, wi, w) {
 			ov = json_object_get(primary(sum, e, w), "overhead");
-			if (!strcmp(jstr(e, "name"), base) || !isfinite(vb_table_num(ov, "ratio")))
+			if (!strcmp(vb_json_str(e, "name"), base) || !isfinite(vb_table_num(ov, "ratio")))
 				continue;
 			n += !use[ei];
 			use[ei] = 1;
@@ -262,7 +258,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	      "median.\n",
 	      dat);
 	json_array_foreach(wls, wi, w) {
-		vb_charts_dat_str(dat, jstr(w, "name"));
+		vb_charts_dat_str(dat, vb_json_str(w, "name"));
 		json_array_foreach(envs, ei, e)
 			if (use[ei])
 				vb_charts_dat_triple(dat, json_object_get(primary(sum, e, w), "overhead"),
@@ -302,7 +298,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			", \\\n        'overhead.dat' index 0 using ($0%+.3f):%zu:%zu:%zu%s with "
 			"yerrorbars pt %zu ps 1.3 lw 1.5",
 			off, 2 + 3 * k, 3 + 3 * k, 4 + 3 * k, k ? "" : ":xtic(1)", 5 + 2 * (k % 4));
-		vb_charts_lc(gp, jstr(e, "name"));
+		vb_charts_lc(gp, vb_json_str(e, "name"));
 		fputs(" title ", gp);
 		env_title(gp, e);
 		if (has[k]) { /* the repetitions, just right of the median */
@@ -310,7 +306,7 @@ static int build_overhead(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 				", \\\n        'overhead.dat' index %zu using ($1%+.3f):2 with points "
 				"pt 6 ps 0.6",
 				k + 1, off + 0.06);
-			vb_charts_lc(gp, jstr(e, "name"));
+			vb_charts_lc(gp, vb_json_str(e, "name"));
 			fputs(" notitle", gp);
 		}
 		k++;
@@ -349,7 +345,7 @@ static size_t absolute_range(const json_t *sum, const json_t *w, double *lo, dou
 			else
 				*lo = v < *lo ? v : *lo, *hi = v > *hi ? v : *hi;
 		}
-		range_of(points(sum, jstr(e, "name"), jstr(w, "name"), "values"), lo, hi, zero);
+		range_of(points(sum, vb_json_str(e, "name"), vb_json_str(w, "name"), "values"), lo, hi, zero);
 	}
 	return ne;
 }
@@ -372,16 +368,16 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		if (!absolute_range(sum, w, &lo, &hi, &zero))
 			continue;
 		fputs(n ? "\n\n# " : "# ", dat);
-		vb_charts_dat_plain(dat, jstr(w, "name"));
+		vb_charts_dat_plain(dat, vb_json_str(w, "name"));
 		fputs(": ", dat);
-		vb_charts_dat_plain(dat, jstr(w, "primary_metric"));
+		vb_charts_dat_plain(dat, vb_json_str(w, "primary_metric"));
 		fputc('\n', dat);
 		json_array_foreach(envs, ei, e) {
 			m = (json_t *)primary(sum, e, w);
 			if (!isfinite(vb_table_num(m, "median")))
 				continue;
-			vb_charts_dat_str(dat, jstr(e, "name"));
-			vb_charts_dat_rgb(dat, jstr(e, "name"));
+			vb_charts_dat_str(dat, vb_json_str(e, "name"));
+			vb_charts_dat_rgb(dat, vb_json_str(e, "name"));
 			vb_charts_dat_triple(dat, m, "median");
 			fputc('\n', dat);
 		}
@@ -391,11 +387,11 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		json_array_foreach(envs, ei, e) {
 			if (!isfinite(vb_table_num(primary(sum, e, w), "median")))
 				continue;
-			json_array_foreach(points(sum, jstr(e, "name"), jstr(w, "name"), "values"), i,
+			json_array_foreach(points(sum, vb_json_str(e, "name"), vb_json_str(w, "name"), "values"), i,
 					   x) {
 				fprintf(dat, "%.2f", (double)pos + 0.38);
 				vb_charts_dat_num(dat, json_number_value(x));
-				vb_charts_dat_rgb(dat, jstr(e, "name"));
+				vb_charts_dat_rgb(dat, vb_json_str(e, "name"));
 				fputc('\n', dat);
 				ne++;
 			}
@@ -425,12 +421,12 @@ static int build_absolute(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		if (!ne)
 			continue;
 		def = json_array_get(json_object_get(w, "metrics"), 0);
-		snprintf(buf, sizeof(buf), "%s: %s (%s is better)", jstr(w, "name"),
-			 jstr(w, "primary_metric"), jstr(def, "better") ?: "?");
+		snprintf(buf, sizeof(buf), "%s: %s (%s is better)", vb_json_str(w, "name"),
+			 vb_json_str(w, "primary_metric"), vb_json_str(def, "better") ?: "?");
 		fputs("    set title ", gp);
 		vb_charts_gp_str(gp, buf);
 		fputs("\n    set ylabel ", gp);
-		snprintf(buf, sizeof(buf), "%s%s", jstr(def, "unit") ?: "",
+		snprintf(buf, sizeof(buf), "%s%s", vb_json_str(def, "unit") ?: "",
 			 vb_charts_log_y(NULL, lo, hi, zero) ? " (log scale)" : "");
 		vb_charts_gp_str(gp, buf);
 		fputc('\n', gp);
@@ -457,10 +453,10 @@ static const json_t *group_at(const json_t *sum, size_t i)
 	size_t j, k = 0;
 
 	json_array_foreach(groups, j, g)
-		if (!strcmp(jstr(g, "kind") ?: "", "all") && i == k++)
+		if (!strcmp(vb_json_str(g, "kind") ?: "", "all") && i == k++)
 			return g;
 	json_array_foreach(groups, j, g)
-		if (strcmp(jstr(g, "kind") ?: "", "all") && i == k++)
+		if (strcmp(vb_json_str(g, "kind") ?: "", "all") && i == k++)
 			return g;
 	return NULL;
 }
@@ -470,7 +466,7 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 {
 	json_t *envs = json_object_get(sum, "environments"), *e;
 	const json_t *g, *ge;
-	const char *keys[] = { "geomean", "ci_low", "ci_high" }, *base = jstr(sum, "baseline");
+	const char *keys[] = { "geomean", "ci_low", "ci_high" }, *base = vb_json_str(sum, "baseline");
 	char *use = calloc(json_array_size(envs) + 1, 1), buf[256];
 	size_t ei, gi, k, n = 0, ng = 0;
 	double lo = 1, hi = 1, v;
@@ -479,7 +475,7 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 		return snprintf(note, len, "out of memory"), 0;
 	for (gi = 0; (g = group_at(sum, gi)); gi++, ng++)
 		json_array_foreach(envs, ei, e) {
-			ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name") ?: "");
+			ge = json_object_get(json_object_get(g, "envs"), vb_json_str(e, "name") ?: "");
 			if (!isfinite(vb_table_num(ge, "geomean")))
 				continue;
 			n += !use[ei];
@@ -503,13 +499,13 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 	fputs("; ? = none.\n", dat);
 	for (gi = 0; (g = group_at(sum, gi)); gi++) {
 		snprintf(buf, sizeof(buf), "%s",
-			 !strcmp(jstr(g, "kind") ?: "", "all") ? "overall" : jstr(g, "label") ?: "?");
+			 !strcmp(vb_json_str(g, "kind") ?: "", "all") ? "overall" : vb_json_str(g, "label") ?: "?");
 		vb_charts_dat_str(dat, buf);
 		json_array_foreach(envs, ei, e)
 			if (use[ei])
 				vb_charts_dat_triple(dat,
 					   json_object_get(json_object_get(g, "envs"),
-							   jstr(e, "name") ?: ""),
+							   vb_json_str(e, "name") ?: ""),
 					   "geomean");
 		fputc('\n', dat);
 	}
@@ -538,7 +534,7 @@ static int build_overview(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			"pt 7 ps 1.6 lw 2",
 			((double)k - (double)(n - 1) / 2.0) * 0.6 / (double)n, 2 + 3 * k, 3 + 3 * k,
 			4 + 3 * k, k ? "" : ":xtic(1)");
-		vb_charts_lc(gp, jstr(e, "name"));
+		vb_charts_lc(gp, vb_json_str(e, "name"));
 		fputs(" title ", gp);
 		env_title(gp, e);
 		k++;

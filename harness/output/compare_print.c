@@ -9,12 +9,8 @@
 #include <string.h>
 
 #include "harness/output/table.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* "+30.1%" of a change in percent; "-" when it does not exist. */
 static const char *fmt_change(double pct, char *buf, size_t len)
@@ -75,7 +71,7 @@ static const char *fmt_median(const json_t *r, const char *key, char *buf, size_
 		snprintf(buf, len, "-");
 	else
 		snprintf(buf, len, "%s %s", vb_table_fmt_num(vb_table_num(r, key), n, sizeof(n)),
-			 jstr(r, "unit") ?: "");
+			 vb_json_str(r, "unit") ?: "");
 	return buf;
 }
 
@@ -85,17 +81,17 @@ static void cells(const json_t *r, char c[NCOL][96])
 {
 	const json_t *ov = json_object_get(r, "overhead"), *basis = json_is_object(ov) ? ov : r;
 
-	snprintf(c[0], 96, "%s", jstr(r, "env") ?: "");
-	snprintf(c[1], 96, "%s", jstr(r, "workload") ?: "");
-	snprintf(c[2], 96, "%s", jstr(r, "metric") ?: "");
+	snprintf(c[0], 96, "%s", vb_json_str(r, "env") ?: "");
+	snprintf(c[1], 96, "%s", vb_json_str(r, "workload") ?: "");
+	snprintf(c[2], 96, "%s", vb_json_str(r, "metric") ?: "");
 	fmt_median(r, "median_a", c[3], 96);
 	fmt_median(r, "median_b", c[4], 96);
 	fmt_change(vb_table_num(r, "change_pct"), c[5], 96);
 	fmt_overhead(ov, c[6], 96);
 	fmt_tested(basis, c[7], 96);
 	fmt_p(basis, c[8], 96);
-	if (strcmp(jstr(r, "status") ?: "", "ok"))
-		snprintf(c[9], 96, "%s", jstr(r, "status") ?: "");
+	if (strcmp(vb_json_str(r, "status") ?: "", "ok"))
+		snprintf(c[9], 96, "%s", vb_json_str(r, "status") ?: "");
 	else
 		vb_table_fmt_verdict(r, c[9], 96);
 }
@@ -103,9 +99,9 @@ static void cells(const json_t *r, char c[NCOL][96])
 static void run_line(FILE *out, const char *tag, const json_t *f)
 {
 	fprintf(out, "%s: %s  (%s, %s, kernel %s, vbench %s, profile %s)\n", tag,
-		jstr(f, "dir") ?: "?", jstr(f, "created") ?: "?", jstr(f, "cpu_brand") ?: "?",
-		jstr(f, "kernel_release") ?: "?", jstr(f, "vbench_version") ?: "?",
-		jstr(f, "profile") ?: "?");
+		vb_json_str(f, "dir") ?: "?", vb_json_str(f, "created") ?: "?", vb_json_str(f, "cpu_brand") ?: "?",
+		vb_json_str(f, "kernel_release") ?: "?", vb_json_str(f, "vbench_version") ?: "?",
+		vb_json_str(f, "profile") ?: "?");
 }
 
 static void counts_line(FILE *out, const json_t *cmp)
@@ -152,7 +148,7 @@ static void only_lines(FILE *out, const json_t *cmp, int md)
 static void rule_text(FILE *out, const json_t *cmp)
 {
 	json_t *st = json_object_get(cmp, "statistics");
-	const char *base = jstr(st, "baseline");
+	const char *base = vb_json_str(st, "baseline");
 
 	fprintf(out,
 		"change: time per unit of work of B relative to A (+ = worse, whatever the "
@@ -168,7 +164,7 @@ static void rule_text(FILE *out, const json_t *cmp)
 		" %.0f%% bootstrap interval and test of the same\nresamples, p < %g: slower or "
 		"faster.\n%s.\n",
 		vb_table_num(st, "level") * 100, vb_table_num(st, "alpha"),
-		jstr(st, "verdicts") ?: "");
+		vb_json_str(st, "verdicts") ?: "");
 }
 
 void vb_compare_print(const json_t *cmp, FILE *out)
@@ -228,9 +224,9 @@ void vb_compare_md(const json_t *cmp, FILE *out)
 	fputs("# vbench compare\n\n| | A | B |\n|---|---|---|\n", out);
 	for (k = 0; k < sizeof(facts) / sizeof(facts[0]); k++) {
 		fprintf(out, "| %s | ", facts[k]);
-		md_text(out, jstr(a, facts[k]) ?: "-");
+		md_text(out, vb_json_str(a, facts[k]) ?: "-");
 		fputs(" | ", out);
-		md_text(out, jstr(b, facts[k]) ?: "-");
+		md_text(out, vb_json_str(b, facts[k]) ?: "-");
 		fputs(" |\n", out);
 	}
 	fputs("\n## Differences between the runs\n\n", out);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "harness/analysis/summary.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
 
 static const char *const columns[] = {
@@ -38,11 +39,6 @@ static const char *const columns[] = {
 	"note",
 };
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* One text field (textsafe.h), then the separator. */
 static void field(FILE *out, const char *s, int last)
@@ -74,8 +70,8 @@ static void row(FILE *out, const char *env, const json_t *w, const char *source,
 	char n[24] = "";
 
 	field(out, env, 0);
-	field(out, jstr(w, "name"), 0);
-	field(out, jstr(w, "kind"), 0);
+	field(out, vb_json_str(w, "name"), 0);
+	field(out, vb_json_str(w, "kind"), 0);
 	field(out, source, 0);
 	field(out, name, 0);
 	field(out, unit, 0);
@@ -92,7 +88,7 @@ static void row(FILE *out, const char *env, const json_t *w, const char *source,
 	num_field(out, ov, "ratio");
 	num_field(out, ov, "ci_low");
 	num_field(out, ov, "ci_high");
-	field(out, jstr(ov, "verdict"), 0);
+	field(out, vb_json_str(ov, "verdict"), 0);
 	num_field(out, hov, "ratio");
 	field(out, status, 0);
 	field(out, note, 1);
@@ -101,27 +97,27 @@ static void row(FILE *out, const char *env, const json_t *w, const char *source,
 /* Every row of environment @e for workload @w. */
 static void env_rows(FILE *out, const json_t *sum, const json_t *e, const json_t *w)
 {
-	const char *env = jstr(e, "name"), *name;
-	const json_t *r = vb_summary_result(sum, env, jstr(w, "name"));
+	const char *env = vb_json_str(e, "name"), *name;
+	const json_t *r = vb_summary_result(sum, env, vb_json_str(w, "name"));
 	json_t *m, *q, *hc = json_object_get(r, "host_cost");
 	size_t i;
 
 	json_array_foreach(json_object_get(w, "metrics"), i, m) {
-		q = json_object_get(json_object_get(r, "metrics"), jstr(m, "name"));
-		row(out, env, w, "metric", jstr(m, "name"), jstr(m, "unit"), jstr(m, "better"), q,
+		q = json_object_get(json_object_get(r, "metrics"), vb_json_str(m, "name"));
+		row(out, env, w, "metric", vb_json_str(m, "name"), vb_json_str(m, "unit"), vb_json_str(m, "better"), q,
 		    hc, q ? "ok" : "no-data", q ? "" : "no successful repetition");
 	}
 	if (!r)
 		return;
 	if (json_is_false(json_object_get(hc, "available")))
 		row(out, env, w, "host", "host_cpu_s_per_op", "s/op", "lower", NULL, NULL,
-		    "unavailable", jstr(hc, "reason"));
+		    "unavailable", vb_json_str(hc, "reason"));
 	else
 		row(out, env, w, "host", "host_cpu_s_per_op", "s/op", "lower", hc, hc, "ok", "");
 	json_object_foreach(json_object_get(r, "counters"), name, q) {
 		if (json_is_false(json_object_get(q, "available")))
 			row(out, env, w, "counter", name, "per op", "lower", NULL, hc,
-			    "unavailable", jstr(q, "reason"));
+			    "unavailable", vb_json_str(q, "reason"));
 		else
 			row(out, env, w, "counter", name, "per op", "lower", q, hc, "ok", "");
 	}
@@ -140,7 +136,7 @@ static void group_rows(FILE *out, const json_t *sum)
 	size_t i;
 
 	json_array_foreach(json_object_get(sum, "groups"), i, g) {
-		kind = jstr(g, "kind") ?: "";
+		kind = vb_json_str(g, "kind") ?: "";
 		json_object_foreach(json_object_get(g, "envs"), name, ge) {
 			field(out, name, 0);
 			field(out, "", 0); /* no one workload */
@@ -158,17 +154,17 @@ static void group_rows(FILE *out, const json_t *sum)
 			num_field(out, ge, "geomean");
 			num_field(out, ge, "ci_low");
 			num_field(out, ge, "ci_high");
-			field(out, jstr(ge, "verdict"), 0);
+			field(out, vb_json_str(ge, "verdict"), 0);
 			field(out, "", 0); /* host_cost_ratio */
 			field(out, "ok", 0);
 			snprintf(note, sizeof(note),
 				 "%s: geometric mean over %" JSON_INTEGER_FORMAT " workload(s)%s",
-				 jstr(g, "label") ?: kind,
+				 vb_json_str(g, "label") ?: kind,
 				 json_integer_value(json_object_get(ge, "workloads")),
-				 jstr(ge, "undecided") ? "; undecided: " : "");
-			if (jstr(ge, "undecided"))
+				 vb_json_str(ge, "undecided") ? "; undecided: " : "");
+			if (vb_json_str(ge, "undecided"))
 				snprintf(note + strlen(note), sizeof(note) - strlen(note), "%s",
-					 jstr(ge, "undecided"));
+					 vb_json_str(ge, "undecided"));
 			field(out, note, 1);
 		}
 	}

@@ -11,6 +11,7 @@
 #include "harness/analysis/explain.h"
 #include "harness/analysis/verdict.h"
 #include "harness/output/table.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
 
 static const char *jstr(const json_t *o, const char *key)
@@ -22,13 +23,6 @@ static const char *jstr(const json_t *o, const char *key)
 static void md(FILE *out, const char *s)
 {
 	vb_text_put_md(out, s);
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 const char vb_explain_axes_md[] =
@@ -129,7 +123,7 @@ double vb_explain_margin(const json_t *x)
 
 char *vb_explain_fmt_value(const json_t *t, char *buf, size_t len)
 {
-	double v = jnum(t, "value"), lo = jnum(t, "ci_low"), hi = jnum(t, "ci_high");
+	double v = vb_json_num(t, "value"), lo = vb_json_num(t, "ci_low"), hi = vb_json_num(t, "ci_high");
 	const char *unit = jstr(t, "unit");
 	char vt[64];
 	size_t n;

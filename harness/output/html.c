@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "harness/analysis/summary.h"
+#include "lib/json.h"
 
 static const char css[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;"
@@ -64,14 +65,9 @@ void vb_html_text(FILE *out, const char *s)
 	}
 }
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 void vb_html_str(FILE *out, const json_t *o, const char *key, const char *dflt)
 {
-	vb_html_text(out, jstr(o, key) ?: dflt);
+	vb_html_text(out, vb_json_str(o, key) ?: dflt);
 }
 
 /* ---- small pieces ---- */
@@ -219,8 +215,8 @@ static void html_runs(FILE *out, const json_t *sum)
 
 static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const json_t *w)
 {
-	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
-	json_t *m = json_object_get(json_object_get(r, "metrics"), jstr(w, "primary_metric")), *ov;
+	const json_t *r = vb_summary_result(sum, vb_json_str(e, "name"), vb_json_str(w, "name"));
+	json_t *m = json_object_get(json_object_get(r, "metrics"), vb_json_str(w, "primary_metric")), *ov;
 	char a[64], b[64];
 
 	if (!r && !json_is_true(json_object_get(e, "available"))) {
@@ -232,7 +228,7 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 		vb_html_str(out, m, "unit", "");
 		fprintf(out, " (cv %s)</td>", vb_table_fmt_cv(vb_table_num(m, "cv"), a, sizeof(a)));
 	} else {
-		fprintf(out, "<td%s>%s ", verdict_class(jstr(ov, "verdict")),
+		fprintf(out, "<td%s>%s ", verdict_class(vb_json_str(ov, "verdict")),
 			ovh(ov, "ratio", a, sizeof(a)));
 		vb_html_text(out, vb_table_fmt_verdict(ov, b, sizeof(b)));
 		fprintf(out, "%s</td>", dagger(ov));
@@ -247,12 +243,12 @@ static void group_row(FILE *out, const json_t *g, const json_t *envs)
 
 	fputs("<tr class=\"group\"><td>geometric mean</td><td></td>", out);
 	json_array_foreach(envs, i, e) {
-		ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name"));
+		ge = json_object_get(json_object_get(g, "envs"), vb_json_str(e, "name"));
 		if (!ge) {
 			fputs("<td></td>", out);
 			continue;
 		}
-		fprintf(out, "<td%s>%s ", verdict_class(jstr(ge, "verdict")),
+		fprintf(out, "<td%s>%s ", verdict_class(vb_json_str(ge, "verdict")),
 			ovh(ge, "geomean", a, sizeof(a)));
 		vb_html_text(out, vb_table_fmt_verdict(ge, v, sizeof(v)));
 		fprintf(out, " (%" JSON_INTEGER_FORMAT " workload%s)</td>", jint(ge, "workloads"),
@@ -267,7 +263,7 @@ static void overhead_table(FILE *out, const json_t *sum, const json_t *g)
 	size_t i, j;
 
 	fputs("<h3>", out);
-	vb_html_text(out, strcmp(jstr(g, "kind"), "all") ? jstr(g, "label") : "All workloads");
+	vb_html_text(out, strcmp(vb_json_str(g, "kind"), "all") ? vb_json_str(g, "label") : "All workloads");
 	fputs("</h3>\n<div class=\"scroll\"><table class=\"overhead\">\n"
 	      "<tr><th>workload</th><th>metric</th>",
 	      out);
@@ -281,7 +277,7 @@ static void overhead_table(FILE *out, const json_t *sum, const json_t *g)
 	fputs("</tr>\n", out);
 	json_array_foreach(json_object_get(sum, "workloads"), j, w) {
 		/* The "all" table holds only the geometric means. */
-		if (strcmp(jstr(g, "kind"), jstr(w, "kind")))
+		if (strcmp(vb_json_str(g, "kind"), vb_json_str(w, "kind")))
 			continue;
 		fputs("<tr><td>", out);
 		vb_html_str(out, w, "name", "");
@@ -292,7 +288,7 @@ static void overhead_table(FILE *out, const json_t *sum, const json_t *g)
 			overhead_cell(out, sum, e, w);
 		fputs("</tr>\n", out);
 	}
-	if (jstr(sum, "baseline"))
+	if (vb_json_str(sum, "baseline"))
 		group_row(out, g, envs);
 	fputs("</table></div>\n", out);
 }
@@ -304,7 +300,7 @@ static void html_overhead(FILE *out, const json_t *sum)
 	char rule[256];
 
 	fputs("<section id=\"overhead\">\n<h2>Overhead</h2>\n<p>", out);
-	if (jstr(sum, "baseline")) {
+	if (vb_json_str(sum, "baseline")) {
 		fputs("Time per unit of work relative to <strong>", out);
 		vb_html_str(out, sum, "baseline", "");
 		fprintf(
@@ -323,7 +319,7 @@ static void html_overhead(FILE *out, const json_t *sum)
 	}
 	fputs("</p>\n", out);
 	json_array_foreach(json_object_get(sum, "groups"), gi, g)
-		if (jstr(sum, "baseline") || strcmp(jstr(g, "kind"), "all"))
+		if (vb_json_str(sum, "baseline") || strcmp(vb_json_str(g, "kind"), "all"))
 			overhead_table(out, sum, g);
 	fputs("</section>\n", out);
 }
@@ -340,7 +336,7 @@ static void chart_figure(FILE *out, const json_t *charts, const json_t *c)
 	vb_html_str(out, c, "title", "");
 	/* base64 needs no escaping: A-Z a-z 0-9 + / = only */
 	fprintf(out, "\" src=\"data:image/png;base64,%s\">\n<figcaption><strong>",
-		jstr(c, "png_base64"));
+		vb_json_str(c, "png_base64"));
 	vb_html_str(out, c, "title", "");
 	fputs("</strong>: ", out);
 	vb_html_str(out, c, "caption", "");
@@ -361,7 +357,7 @@ static void html_overview(FILE *out, const json_t *charts)
 	size_t i;
 
 	json_array_foreach(json_object_get(charts, "charts"), i, c)
-		if (jstr(c, "png_base64") && !strcmp(jstr(c, "name") ?: "", "overview"))
+		if (vb_json_str(c, "png_base64") && !strcmp(vb_json_str(c, "name") ?: "", "overview"))
 			chart_figure(out, charts, c);
 }
 
@@ -382,7 +378,7 @@ static void html_charts(FILE *out, const json_t *charts)
 		fputs("</p>\n", out);
 	}
 	json_array_foreach(json_object_get(charts, "charts"), i, c)
-		if (jstr(c, "png_base64") && strcmp(jstr(c, "name") ?: "", "overview"))
+		if (vb_json_str(c, "png_base64") && strcmp(vb_json_str(c, "name") ?: "", "overview"))
 			chart_figure(out, charts, c); /* the overview is shown first */
 	fputs("</section>\n", out);
 }
@@ -405,7 +401,7 @@ static void quantity_cells(FILE *out, const json_t *q)
 	fprintf(out, "<td class=\"num\">%s</td>",
 		vb_table_fmt_cv(vb_table_num(q, "cv"), b, sizeof(b)));
 	fprintf(out, "<td>%s</td><td%s>", ov ? ovh(ov, "ratio", a, sizeof(a)) : "baseline",
-		verdict_class(jstr(ov, "verdict")));
+		verdict_class(vb_json_str(ov, "verdict")));
 	if (ov)
 		vb_html_text(out, vb_table_fmt_verdict(ov, a, sizeof(a)));
 	fputs("</td></tr>\n", out);
@@ -437,12 +433,12 @@ static void html_metrics(FILE *out, const json_t *sum)
 	json_array_foreach(json_object_get(sum, "environments"), i, e)
 		json_array_foreach(json_object_get(sum, "workloads"), j, w) {
 			const json_t *res =
-			    vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
+			    vb_summary_result(sum, vb_json_str(e, "name"), vb_json_str(w, "name"));
 
 			json_array_foreach(json_object_get(w, "metrics"), k, m) {
-				const char *names[] = { jstr(e, "name"), jstr(w, "name"),
-							jstr(m, "name"), jstr(m, "unit"),
-							jstr(m, "better") };
+				const char *names[] = { vb_json_str(e, "name"), vb_json_str(w, "name"),
+							vb_json_str(m, "name"), vb_json_str(m, "unit"),
+							vb_json_str(m, "better") };
 
 				q = json_object_get(json_object_get(res, "metrics"), names[2]);
 				if (!q)
@@ -466,7 +462,7 @@ static void html_host_cost(FILE *out, const json_t *sum)
 	      "<th>95% interval</th><th>CV</th><th>ratio</th><th>verdict</th></tr>\n",
 	      out);
 	json_array_foreach(json_object_get(sum, "results"), i, r) {
-		const char *names[] = { jstr(r, "env"), jstr(r, "workload") };
+		const char *names[] = { vb_json_str(r, "env"), vb_json_str(r, "workload") };
 
 		hc = json_object_get(r, "host_cost");
 		name_cells(out, names, 2);
@@ -495,7 +491,7 @@ static void html_counters(FILE *out, const json_t *sum)
 	      out);
 	json_array_foreach(json_object_get(sum, "results"), i, r)
 		json_object_foreach(json_object_get(r, "counters"), name, q) {
-			const char *names[] = { jstr(r, "env"), jstr(r, "workload"), name };
+			const char *names[] = { vb_json_str(r, "env"), vb_json_str(r, "workload"), name };
 
 			if (!json_is_true(json_object_get(q, "available")))
 				continue;

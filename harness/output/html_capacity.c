@@ -17,12 +17,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/json.h"
 #include "lib/util.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* A cell holding @s, escaped; class "num" when @num. */
 static void cell(FILE *out, const char *s, int num)
@@ -39,9 +35,9 @@ static void figure(FILE *out, const json_t *charts, const char *name)
 	size_t i;
 
 	json_array_foreach (json_object_get(charts, "charts"), i, c) {
-		if (strcmp(jstr(c, "name") ?: "", name))
+		if (strcmp(vb_json_str(c, "name") ?: "", name))
 			continue;
-		if (jstr(c, "png_base64")) {
+		if (vb_json_str(c, "png_base64")) {
 			fprintf(out, "<p>Chart: <a href=\"#chart-%s\">%s</a> (under Charts; ", name,
 				name);
 			fprintf(out, "<code>%s/%s.svg</code>).</p>\n", VB_HTML_CHARTS_DIR, name);
@@ -83,7 +79,7 @@ static void density_row(FILE *out, const char *env, const json_t *d)
 	vb_table_density_cells(d, &c);
 	fputs("<tr>", out);
 	cell(out, env, 0);
-	cell(out, jstr(d, "type") ?: "", 0);
+	cell(out, vb_json_str(d, "type") ?: "", 0);
 	cell(out, c.up, 1);
 	cell(out, c.start, 1);
 	start_latencies(out, d);
@@ -91,7 +87,7 @@ static void density_row(FILE *out, const char *env, const json_t *d)
 	cell(out, c.loaded, 1);
 	cell(out, c.cache, 1);
 	cell(out, c.disk, 1);
-	fputs(strcmp(jstr(d, "stop_kind") ?: "", "k-reached") ? "<td class=\"slower\">" : "<td>",
+	fputs(strcmp(vb_json_str(d, "stop_kind") ?: "", "k-reached") ? "<td class=\"slower\">" : "<td>",
 	      out);
 	vb_html_text(out, c.stopped);
 	if (json_object_get(d, "error")) {
@@ -138,7 +134,7 @@ void vb_html_density(FILE *out, const json_t *sum, const json_t *charts)
 static void noisy_row(FILE *out, const char *env, const json_t *n, const json_t *p)
 {
 	const json_t *sd = json_object_get(p, "slowdown");
-	const char *v = jstr(sd, "verdict");
+	const char *v = vb_json_str(sd, "verdict");
 	vb_noisy_cells_t c;
 
 	vb_table_noisy_cells(n, p, &c);
@@ -239,7 +235,7 @@ void vb_html_ops(FILE *out, const json_t *sum, const json_t *charts)
 			if (vb_table_ops_cells(e, keys[k], &c) < 0)
 				continue;
 			fputs("<tr>", out);
-			cell(out, jstr(e, "env"), 0);
+			cell(out, vb_json_str(e, "env"), 0);
 			cell(out, c.op, 0);
 			cell(out, c.time, 1);
 			cell(out, c.detail, 0);

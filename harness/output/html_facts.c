@@ -12,11 +12,7 @@
 #include <string.h>
 
 #include "harness/analysis/summary.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
+#include "lib/json.h"
 
 static json_int_t jint(const json_t *o, const char *key)
 {
@@ -37,7 +33,7 @@ void vb_html_flags(FILE *out, const json_t *sum)
 	else
 		fputs("<ul>\n", out);
 	json_array_foreach(json_object_get(sum, "flags"), i, f) {
-		kind = jstr(f, "flag") ?: "";
+		kind = vb_json_str(f, "flag") ?: "";
 		fputs("<li>", out);
 		vb_html_str(out, f, "env", "");
 		fputs(" / ", out);
@@ -245,7 +241,7 @@ static void html_env(FILE *out, const json_t *e)
 		return;
 	}
 	fputs("<ul>\n", out);
-	if (jstr(e, "failed")) {
+	if (vb_json_str(e, "failed")) {
 		fputs("<li class=\"slower\">failed during the run: ", out);
 		vb_html_str(out, e, "failed", "");
 		fputs("</li>\n", out);

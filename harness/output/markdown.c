@@ -12,12 +12,8 @@
 #include <string.h>
 
 #include "harness/analysis/summary.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 static json_int_t jint(const json_t *o, const char *key)
 {
@@ -41,9 +37,9 @@ static void md_wrap(FILE *out, const char *a, const char *s, const char *b)
 /* "type (mechanism)" of an environment. */
 static void env_title(FILE *out, const json_t *e)
 {
-	md_text(out, jstr(e, "type"));
+	md_text(out, vb_json_str(e, "type"));
 	fputs(" (", out);
-	md_text(out, jstr(e, "mechanism"));
+	md_text(out, vb_json_str(e, "mechanism"));
 	fputc(')', out);
 }
 
@@ -127,11 +123,11 @@ static void md_header(FILE *out, const json_t *sum)
 	      "|---|---|---|---|---|---|\n",
 	      out);
 	json_array_foreach(json_object_get(sum, "runs"), i, r) {
-		md_wrap(out, "| ", jstr(r, "created") ?: "-", " | ");
-		md_wrap(out, "", jstr(r, "status") ?: "-", " | ");
-		md_wrap(out, "", jstr(r, "profile") ?: "-", " | ");
+		md_wrap(out, "| ", vb_json_str(r, "created") ?: "-", " | ");
+		md_wrap(out, "", vb_json_str(r, "status") ?: "-", " | ");
+		md_wrap(out, "", vb_json_str(r, "profile") ?: "-", " | ");
 		fprintf(out, "%" JSON_INTEGER_FORMAT " | ", jint(r, "reps"));
-		md_wrap(out, "", jstr(r, "vbench_version") ?: "-", " | ");
+		md_wrap(out, "", vb_json_str(r, "vbench_version") ?: "-", " | ");
 		md_command(out, json_object_get(r, "command"));
 		fputs(" |\n", out);
 	}
@@ -141,8 +137,8 @@ static void md_header(FILE *out, const json_t *sum)
 
 static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const json_t *w)
 {
-	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
-	json_t *m = json_object_get(json_object_get(r, "metrics"), jstr(w, "primary_metric")), *ov;
+	const json_t *r = vb_summary_result(sum, vb_json_str(e, "name"), vb_json_str(w, "name"));
+	json_t *m = json_object_get(json_object_get(r, "metrics"), vb_json_str(w, "primary_metric")), *ov;
 	char a[64], b[32];
 
 	fputs(" ", out);
@@ -152,7 +148,7 @@ static void overhead_cell(FILE *out, const json_t *sum, const json_t *e, const j
 		fputs("-", out);
 	else if (!(ov = json_object_get(m, "overhead"))) {
 		md_wrap(out, num(m, "median", b, sizeof(b)), "", " ");
-		md_text(out, jstr(m, "unit"));
+		md_text(out, vb_json_str(m, "unit"));
 		fprintf(out, " (cv %s)", vb_table_fmt_cv(vb_table_num(m, "cv"), a, sizeof(a)));
 	}
 	else
@@ -169,7 +165,7 @@ static void group_row(FILE *out, const json_t *g, const json_t *envs)
 
 	fputs("| **geometric mean** | |", out);
 	json_array_foreach(envs, i, e) {
-		ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name"));
+		ge = json_object_get(json_object_get(g, "envs"), vb_json_str(e, "name"));
 		if (!ge)
 			fputs(" |", out);
 		else
@@ -190,8 +186,8 @@ static void md_overhead(FILE *out, const json_t *sum)
 	char rule[256];
 
 	fputs("\n## Overhead\n\n", out);
-	if (jstr(sum, "baseline")) {
-		md_wrap(out, "Time per unit of work relative to **", jstr(sum, "baseline"), "**");
+	if (vb_json_str(sum, "baseline")) {
+		md_wrap(out, "Time per unit of work relative to **", vb_json_str(sum, "baseline"), "**");
 		fprintf(
 		    out,
 		    " (x1.00 = no overhead, x2.00 = twice "
@@ -207,13 +203,13 @@ static void md_overhead(FILE *out, const json_t *sum)
 		fputs("No baseline environment ran: medians only.\n", out);
 	}
 	json_array_foreach(json_object_get(sum, "groups"), gi, g) {
-		if (!jstr(sum, "baseline") && !strcmp(jstr(g, "kind"), "all"))
+		if (!vb_json_str(sum, "baseline") && !strcmp(vb_json_str(g, "kind"), "all"))
 			continue;
 		fprintf(out, "\n### %s\n\n| workload | metric |",
-			strcmp(jstr(g, "kind"), "all") ? jstr(g, "label") : "All workloads");
+			strcmp(vb_json_str(g, "kind"), "all") ? vb_json_str(g, "label") : "All workloads");
 		json_array_foreach(envs, i, e) {
 			fputs(" ", out);
-			md_text(out, jstr(e, "name"));
+			md_text(out, vb_json_str(e, "name"));
 			fputs(": ", out);
 			env_title(out, e);
 			fputs(" |", out);
@@ -224,15 +220,15 @@ static void md_overhead(FILE *out, const json_t *sum)
 		fputs("\n", out);
 		json_array_foreach(json_object_get(sum, "workloads"), j, w) {
 			/* The "all" table holds only the geometric means. */
-			if (strcmp(jstr(g, "kind"), jstr(w, "kind")))
+			if (strcmp(vb_json_str(g, "kind"), vb_json_str(w, "kind")))
 				continue;
-			md_wrap(out, "| ", jstr(w, "name"), " | ");
-			md_wrap(out, "", jstr(w, "primary_metric"), " |");
+			md_wrap(out, "| ", vb_json_str(w, "name"), " | ");
+			md_wrap(out, "", vb_json_str(w, "primary_metric"), " |");
 			json_array_foreach(envs, i, e)
 				overhead_cell(out, sum, e, w);
 			fputs("\n", out);
 		}
-		if (jstr(sum, "baseline"))
+		if (vb_json_str(sum, "baseline"))
 			group_row(out, g, envs);
 	}
 }
@@ -267,18 +263,18 @@ static void md_metrics(FILE *out, const json_t *sum)
 	json_array_foreach(json_object_get(sum, "environments"), i, r)
 		json_array_foreach(json_object_get(sum, "workloads"), j, w) {
 			const json_t *res =
-			    vb_summary_result(sum, jstr(r, "name"), jstr(w, "name"));
+			    vb_summary_result(sum, vb_json_str(r, "name"), vb_json_str(w, "name"));
 
 			json_array_foreach(json_object_get(w, "metrics"), k, m) {
 				q = json_object_get(json_object_get(res, "metrics"),
-						    jstr(m, "name"));
+						    vb_json_str(m, "name"));
 				if (!q)
 					continue;
-				md_wrap(out, "| ", jstr(r, "name"), " | ");
-				md_wrap(out, "", jstr(w, "name"), " | ");
-				md_wrap(out, "", jstr(m, "name"), " | ");
-				md_wrap(out, "", jstr(m, "unit"), " | ");
-				md_wrap(out, "", jstr(m, "better"), " |");
+				md_wrap(out, "| ", vb_json_str(r, "name"), " | ");
+				md_wrap(out, "", vb_json_str(w, "name"), " | ");
+				md_wrap(out, "", vb_json_str(m, "name"), " | ");
+				md_wrap(out, "", vb_json_str(m, "unit"), " | ");
+				md_wrap(out, "", vb_json_str(m, "better"), " |");
 				quantity_row(out, q);
 			}
 		}
@@ -298,11 +294,11 @@ static void md_host_cost(FILE *out, const json_t *sum)
 	    out);
 	json_array_foreach(json_object_get(sum, "results"), i, r) {
 		hc = json_object_get(r, "host_cost");
-		md_wrap(out, "| ", jstr(r, "env"), " | ");
-		md_wrap(out, "", jstr(r, "workload"), " |");
+		md_wrap(out, "| ", vb_json_str(r, "env"), " | ");
+		md_wrap(out, "", vb_json_str(r, "workload"), " |");
 		if (json_is_false(json_object_get(hc, "available"))) {
 			fputs(" - | unavailable: ", out);
-			md_text(out, jstr(hc, "reason"));
+			md_text(out, vb_json_str(hc, "reason"));
 			fputs(" | | | | |\n", out);
 		} else {
 			quantity_row(out, hc);
@@ -327,8 +323,8 @@ static void md_counters(FILE *out, const json_t *sum)
 		json_object_foreach(json_object_get(r, "counters"), name, q) {
 			if (!json_is_true(json_object_get(q, "available")))
 				continue;
-			md_wrap(out, "| ", jstr(r, "env"), " | ");
-			md_wrap(out, "", jstr(r, "workload"), " | ");
+			md_wrap(out, "| ", vb_json_str(r, "env"), " | ");
+			md_wrap(out, "", vb_json_str(r, "workload"), " | ");
 			md_text(out, name);
 			fputs(" |", out);
 			quantity_row(out, q);
@@ -348,11 +344,11 @@ static void md_flags(FILE *out, const json_t *sum)
 	if (!json_array_size(json_object_get(sum, "flags")))
 		fputs("No measurement was flagged.\n", out);
 	json_array_foreach(json_object_get(sum, "flags"), i, f) {
-		kind = jstr(f, "flag");
-		md_wrap(out, "- ", jstr(f, "env"), " / ");
-		md_wrap(out, "", jstr(f, "workload"), ": ");
+		kind = vb_json_str(f, "flag");
+		md_wrap(out, "- ", vb_json_str(f, "env"), " / ");
+		md_wrap(out, "", vb_json_str(f, "workload"), ": ");
 		if (!strcmp(kind, "cv")) {
-			md_text(out, jstr(f, "metric"));
+			md_text(out, vb_json_str(f, "metric"));
 			fprintf(out, " varies: CV %.1f%% above %.0f%%\n",
 				vb_table_num(f, "cv") * 100, vb_table_num(f, "threshold") * 100);
 		}
@@ -378,7 +374,7 @@ static void md_flags(FILE *out, const json_t *sum)
 				"%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
 				" repetitions failed: ",
 				jint(f, "reps"), jint(f, "of"));
-			md_text(out, jstr(f, "detail"));
+			md_text(out, vb_json_str(f, "detail"));
 			fputs("\n", out);
 		}
 	}
@@ -393,10 +389,10 @@ static void md_host(FILE *out, const json_t *sum)
 	const char *key;
 
 	fputs("\n## Host\n\n", out);
-	md_wrap(out, "- CPU: ", jstr(h, "cpu_brand") ?: "unknown", " (");
-	md_wrap(out, "", jstr(h, "cpu_vendor") ?: "unknown", "), ");
+	md_wrap(out, "- CPU: ", vb_json_str(h, "cpu_brand") ?: "unknown", " (");
+	md_wrap(out, "", vb_json_str(h, "cpu_vendor") ?: "unknown", "), ");
 	fprintf(out, "%" JSON_INTEGER_FORMAT " logical CPUs, ISA level ", jint(h, "logical_cpus"));
-	md_wrap(out, "", jstr(h, "isa") ?: "unknown", "\n");
+	md_wrap(out, "", vb_json_str(h, "isa") ?: "unknown", "\n");
 	fputs("- caches:", out);
 	json_object_foreach(json_object_get(h, "caches"), key, v)
 		if (json_is_integer(v)) {
@@ -405,11 +401,11 @@ static void md_host(FILE *out, const json_t *sum)
 			md_text(out, name);
 			md_text(out, vb_table_fmt_unit("bytes", v, size, sizeof(size)));
 		}
-	md_wrap(out, "\n- kernel: ", jstr(h, "kernel_release") ?: "unknown", " ");
-	md_wrap(out, "", jstr(h, "kernel_version") ?: "", " (");
-	md_wrap(out, "", jstr(h, "machine") ?: "unknown", "), clocksource ");
-	md_wrap(out, "", jstr(h, "clocksource") ?: "unknown", ", THP ");
-	md_wrap(out, "", jstr(h, "thp") ?: "unknown", "\n");
+	md_wrap(out, "\n- kernel: ", vb_json_str(h, "kernel_release") ?: "unknown", " ");
+	md_wrap(out, "", vb_json_str(h, "kernel_version") ?: "", " (");
+	md_wrap(out, "", vb_json_str(h, "machine") ?: "unknown", "), clocksource ");
+	md_wrap(out, "", vb_json_str(h, "clocksource") ?: "unknown", ", THP ");
+	md_wrap(out, "", vb_json_str(h, "thp") ?: "unknown", "\n");
 	if (json_is_integer(json_object_get(h, "memory_total_bytes")))
 		fprintf(out, "- memory: %s GiB\n",
 			vb_table_fmt_num((double)jint(h, "memory_total_bytes") / 1073741824.0, size,
@@ -418,20 +414,20 @@ static void md_host(FILE *out, const json_t *sum)
 		fputs("- memory: unknown\n", out);
 	fprintf(out, "- virtualized: %s%s",
 		json_is_true(json_object_get(h, "virtualized")) ? "**yes**" : "no",
-		jstr(h, "hypervisor_vendor") ? " (hypervisor " : "");
-	md_text(out, jstr(h, "hypervisor_vendor") ?: "");
+		vb_json_str(h, "hypervisor_vendor") ? " (hypervisor " : "");
+	md_text(out, vb_json_str(h, "hypervisor_vendor") ?: "");
 	fprintf(out, "%s\n",
-		jstr(h, "hypervisor_vendor") ? "): every overhead is relative to an "
+		vb_json_str(h, "hypervisor_vendor") ? "): every overhead is relative to an "
 					       "already-virtualized host"
 					     : "");
 	if (json_is_object(a)) {
 		fprintf(out, "- allocation per environment: %" JSON_INTEGER_FORMAT " CPU(s) (",
 			jint(a, "cpus"));
-		md_text(out, jstr(a, "env_cpus") ?: "?");
+		md_text(out, vb_json_str(a, "env_cpus") ?: "?");
 		fprintf(out, "), %s of memory; harness on CPUs ",
 			vb_table_fmt_bytes((double)jint(a, "memory_bytes"), size, sizeof(size)));
-		md_wrap(out, "", jstr(a, "harness_cpus") ?: "?", "; ");
-		md_wrap(out, "", jstr(a, "cgroup") ?: "no cgroup", " (");
+		md_wrap(out, "", vb_json_str(a, "harness_cpus") ?: "?", "; ");
+		md_wrap(out, "", vb_json_str(a, "cgroup") ?: "no cgroup", " (");
 		fprintf(out, "%s)\n",
 			json_is_true(json_object_get(a, "cgroup_enforced")) ? "enforced"
 									    : "not enforced");
@@ -546,19 +542,19 @@ static void md_envs(FILE *out, const json_t *sum)
 		json_decref(rows);
 	}
 	json_array_foreach(json_object_get(sum, "environments"), i, e) {
-		md_wrap(out, "\n### ", jstr(e, "name"), ": ");
+		md_wrap(out, "\n### ", vb_json_str(e, "name"), ": ");
 		env_title(out, e);
 		fputs(json_is_true(json_object_get(e, "baseline")) ? " (baseline)\n\n" : "\n\n",
 		      out);
 		if (!json_is_true(json_object_get(e, "available"))) {
 			fputs("Unavailable: ", out);
-			md_text(out, jstr(e, "reason"));
+			md_text(out, vb_json_str(e, "reason"));
 			fputs("\n", out);
 			continue;
 		}
-		if (jstr(e, "failed")) {
+		if (vb_json_str(e, "failed")) {
 			fputs("- failed during the run: ", out);
-			md_text(out, jstr(e, "failed"));
+			md_text(out, vb_json_str(e, "failed"));
 			fputs("\n", out);
 		}
 		if ((text = vb_table_not_run(e)) != NULL) {
@@ -603,8 +599,8 @@ static void md_unavailable(FILE *out, const json_t *sum)
 	if (!json_array_size(json_object_get(u, "environments")))
 		fputs("Every selected environment ran.\n", out);
 	json_array_foreach(json_object_get(u, "environments"), i, x) {
-		md_wrap(out, "- ", jstr(x, "name"), ": ");
-		md_text(out, jstr(x, "reason"));
+		md_wrap(out, "- ", vb_json_str(x, "name"), ": ");
+		md_text(out, vb_json_str(x, "reason"));
 		fputs("\n", out);
 	}
 	fputs("\n### Counters\n\n", out);
@@ -627,7 +623,7 @@ static void md_unavailable(FILE *out, const json_t *sum)
 				md_wrap(out, j ? ", " : " (", json_string_value(w),
 					j + 1 == n ? ")" : "");
 		fputs(": ", out);
-		md_text(out, jstr(x, "reason"));
+		md_text(out, vb_json_str(x, "reason"));
 		fputs("\n", out);
 	}
 	json_decref(lines);
@@ -645,9 +641,9 @@ static void md_statistics(FILE *out, const json_t *sum)
 	    " repetitions\n- ratio: %s\n- groups: %s\n- flags: CV above %.0f%%, steal above %.0f%% "
 	    "of a repetition's elapsed time, guest clock running past the host's by more than "
 	    "%.0f%%\n\nSee docs/statistics.md for the reasons.\n",
-	    jstr(st, "center"), jstr(st, "interval"), vb_table_num(st, "level") * 100,
-	    jint(st, "resamples"), jint(st, "seed"), jstr(st, "prng"),
-	    jint(st, "indicative_below_n"), jstr(st, "ratio"), jstr(st, "group"),
+	    vb_json_str(st, "center"), vb_json_str(st, "interval"), vb_table_num(st, "level") * 100,
+	    jint(st, "resamples"), jint(st, "seed"), vb_json_str(st, "prng"),
+	    jint(st, "indicative_below_n"), vb_json_str(st, "ratio"), vb_json_str(st, "group"),
 	    vb_table_num(st, "cv_threshold") * 100, vb_table_num(st, "steal_threshold") * 100,
 	    vb_table_num(st, "clock_tolerance") * 100);
 }

@@ -17,18 +17,12 @@
 #include "harness/analysis/plan.h"
 #include "harness/analysis/plan_int.h"
 #include "harness/output/html_int.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 static const char *jstr(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key)) ?: "";
-}
-
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 /* Text a formatter writes to a stream, escaped into @out. */
@@ -140,11 +134,11 @@ static void services(FILE *out, const json_t *plan)
 		snprintf(a, sizeof(a), "%lld",
 			 (long long)json_integer_value(json_object_get(s, "count")));
 		td(out, a, 1);
-		snprintf(a, sizeof(a), "%.3g", jnum(s, "cpu"));
+		snprintf(a, sizeof(a), "%.3g", vb_json_num(s, "cpu"));
 		td(out, a, 1);
-		td(out, vb_format_size((uint64_t)jnum(s, "memory_bytes"), a, sizeof(a)), 1);
-		td(out, vb_format_size((uint64_t)jnum(s, "disk_bytes"), a, sizeof(a)), 1);
-		snprintf(a, sizeof(a), "%.4g", jnum(s, "iops"));
+		td(out, vb_format_size((uint64_t)vb_json_num(s, "memory_bytes"), a, sizeof(a)), 1);
+		td(out, vb_format_size((uint64_t)vb_json_num(s, "disk_bytes"), a, sizeof(a)), 1);
+		snprintf(a, sizeof(a), "%.4g", vb_json_num(s, "iops"));
 		td(out, a, 1);
 		td(out, jstr(s, "cpu_basis"), 0);
 		fputs("</tr>\n", out);
@@ -166,9 +160,9 @@ static void env_row(FILE *out, const json_t *plan, const json_t *e)
 		fputs("</td></tr>\n", out);
 		return;
 	}
-	td(out, vb_plan_fmt_factor(jnum(f, "cpu"), a, sizeof(a)), 1);
-	td(out, vb_plan_fmt_factor(jnum(f, "io"), a, sizeof(a)), 1);
-	td(out, vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)), 1);
+	td(out, vb_plan_fmt_factor(vb_json_num(f, "cpu"), a, sizeof(a)), 1);
+	td(out, vb_plan_fmt_factor(vb_json_num(f, "io"), a, sizeof(a)), 1);
+	td(out, vb_format_size((uint64_t)vb_json_num(f, "memory_footprint_bytes"), a, sizeof(a)), 1);
 	if (!json_is_true(json_object_get(fit, "fits"))) {
 		fputs("<td>-</td><td>-</td><td class=\"slower\">", out);
 		escaped(out, vb_plan_fmt_misfit, plan, fit);
@@ -274,7 +268,7 @@ static void recovery(FILE *out, const json_t *plan)
 		return;
 	fprintf(out, "<h2 id=\"recovery\">Recovery</h2>\n<p>%.0f instances must be back within "
 		     "%.0f s on one host; %.0f restores at once (",
-		jnum(rec, "instances"), jnum(rec, "within_s"), jnum(rec, "parallel"));
+		vb_json_num(rec, "instances"), vb_json_num(rec, "within_s"), vb_json_num(rec, "parallel"));
 	vb_html_text(out, jstr(rec, "parallel_basis"));
 	fputs("), judged by ", out);
 	vb_html_text(out, jstr(rec, "judged_by"));

@@ -11,6 +11,7 @@
 
 #include "harness/analysis/plan.h"
 #include "harness/analysis/plan_int.h"
+#include "lib/json.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -19,17 +20,10 @@ static const char *jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key)) ?: "";
 }
 
-static double jnum(const json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
 /* One resource's amount as text: "6.4", "51.2 GiB", "14089", "unknown". */
 const char *vb_plan_fmt_amount(const json_t *res, int r, char *buf, size_t len)
 {
-	double v = jnum(res, vb_plan_res_name(r));
+	double v = vb_json_num(res, vb_plan_res_name(r));
 
 	if (!isfinite(v))
 		snprintf(buf, len, "unknown");
@@ -116,11 +110,11 @@ void vb_plan_fmt_misfit(const json_t *plan, const json_t *fit, FILE *out)
 
 void vb_plan_fmt_options(const json_t *o, FILE *out)
 {
-	double rho = jnum(o, "correlation");
+	double rho = vb_json_num(o, "correlation");
 	long long spare = (long long)json_integer_value(json_object_get(o, "spare_hosts"));
 
-	fprintf(out, "headroom %g%%, CPU overcommit %g, ", jnum(o, "headroom") * 100,
-		jnum(o, "overcommit"));
+	fprintf(out, "headroom %g%%, CPU overcommit %g, ", vb_json_num(o, "headroom") * 100,
+		vb_json_num(o, "overcommit"));
 	if (rho >= 1)
 		fprintf(out, "peaks coincide (sum of peaks), ");
 	else
@@ -132,8 +126,8 @@ void vb_plan_fmt_options(const json_t *o, FILE *out)
 	if (json_is_true(json_object_get(o, "conservative")))
 		fprintf(out, ", upper bounds of the overheads");
 	/* the verdicts the factors follow: equivalent counts x1, undecided its upper bound */
-	if (isfinite(jnum(o, "margin")))
-		fprintf(out, ", equivalence margin +-%g%%", jnum(o, "margin") * 100);
+	if (isfinite(vb_json_num(o, "margin")))
+		fprintf(out, ", equivalence margin +-%g%%", vb_json_num(o, "margin") * 100);
 }
 
 long long vb_plan_count_instances(const json_t *plan)
@@ -184,8 +178,8 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 	json_array_foreach(json_object_get(plan, "services"), i, s)
 	    fprintf(out, "  %-12s count %-4lld cpu %-7.3g memory %-10s disk %-10s io %-7.4g %s\n",
 		    jstr(s, "name"), (long long)json_integer_value(json_object_get(s, "count")),
-		    jnum(s, "cpu"), vb_format_size((uint64_t)jnum(s, "memory_bytes"), a, sizeof(a)),
-		    vb_format_size((uint64_t)jnum(s, "disk_bytes"), b, sizeof(b)), jnum(s, "iops"),
+		    vb_json_num(s, "cpu"), vb_format_size((uint64_t)vb_json_num(s, "memory_bytes"), a, sizeof(a)),
+		    vb_format_size((uint64_t)vb_json_num(s, "disk_bytes"), b, sizeof(b)), vb_json_num(s, "iops"),
 		    jstr(s, "cpu_basis"));
 	w = json_integer_value(json_object_get(json_object_get(plan, "options"), "spare_hosts"))
 		? 18
@@ -201,9 +195,9 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 		f = json_object_get(e, "factors");
 		fit = json_object_get(e, "fit");
 		fprintf(out, "%-12s %-7s %-7s %-10s ", jstr(e, "name"),
-			vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
-			vb_plan_fmt_factor(jnum(f, "io"), c, sizeof(c)),
-			vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)));
+			vb_plan_fmt_factor(vb_json_num(f, "cpu"), b, sizeof(b)),
+			vb_plan_fmt_factor(vb_json_num(f, "io"), c, sizeof(c)),
+			vb_format_size((uint64_t)vb_json_num(f, "memory_footprint_bytes"), a, sizeof(a)));
 		if (!json_is_true(json_object_get(fit, "fits"))) {
 			vb_plan_fmt_misfit(plan, fit, out);
 			fputc('\n', out);
@@ -246,18 +240,18 @@ void vb_plan_fmt_recovery(const json_t *rec, const json_t *e, char *when, size_t
 		return;
 	}
 	snprintf(when, wlen, "%.0f wave%s of %s: %s (upper bound %s): %s %s; at most %.0f in that time",
-		 jnum(e, "waves"), jnum(e, "waves") == 1 ? "" : "s", secs(jnum(e, "restore_s"), a, sizeof(a)),
-		 secs(jnum(e, "time_s"), b, sizeof(b)), secs(jnum(e, "time_s_high"), c, sizeof(c)),
+		 vb_json_num(e, "waves"), vb_json_num(e, "waves") == 1 ? "" : "s", secs(vb_json_num(e, "restore_s"), a, sizeof(a)),
+		 secs(vb_json_num(e, "time_s"), b, sizeof(b)), secs(vb_json_num(e, "time_s_high"), c, sizeof(c)),
 		 json_is_true(json_object_get(e, "within")) ? "within" : "NOT within",
-		 secs(jnum(rec, "within_s"), d, sizeof(d)), jnum(e, "instances_within"));
-	if (isfinite(jnum(e, "disk_bytes")))
-		snprintf(disk, dlen, "%.0f images: %s%s%s%s", jnum(rec, "instances"),
-			 vb_format_size((uint64_t)jnum(e, "disk_bytes"), a, sizeof(a)),
-			 isfinite(jnum(e, "disk_xz_bytes")) ? " (xz " : "",
-			 isfinite(jnum(e, "disk_xz_bytes"))
-			     ? vb_format_size((uint64_t)jnum(e, "disk_xz_bytes"), x, sizeof(x))
+		 secs(vb_json_num(rec, "within_s"), d, sizeof(d)), vb_json_num(e, "instances_within"));
+	if (isfinite(vb_json_num(e, "disk_bytes")))
+		snprintf(disk, dlen, "%.0f images: %s%s%s%s", vb_json_num(rec, "instances"),
+			 vb_format_size((uint64_t)vb_json_num(e, "disk_bytes"), a, sizeof(a)),
+			 isfinite(vb_json_num(e, "disk_xz_bytes")) ? " (xz " : "",
+			 isfinite(vb_json_num(e, "disk_xz_bytes"))
+			     ? vb_format_size((uint64_t)vb_json_num(e, "disk_xz_bytes"), x, sizeof(x))
 			     : "",
-			 isfinite(jnum(e, "disk_xz_bytes")) ? ")" : "");
+			 isfinite(vb_json_num(e, "disk_xz_bytes")) ? ")" : "");
 	else
 		snprintf(disk, dlen, "-");
 }
@@ -272,8 +266,8 @@ static void recovery_table(const json_t *plan, FILE *out)
 		return;
 	fprintf(out, "\nrecovery: %.0f instances back within %s on one host, %.0f restores at once "
 		     "(%s), judged by %s:\n",
-		jnum(rec, "instances"), secs(jnum(rec, "within_s"), a, sizeof(a)),
-		jnum(rec, "parallel"), jstr(rec, "parallel_basis"), jstr(rec, "judged_by"));
+		vb_json_num(rec, "instances"), secs(vb_json_num(rec, "within_s"), a, sizeof(a)),
+		vb_json_num(rec, "parallel"), jstr(rec, "parallel_basis"), jstr(rec, "judged_by"));
 	json_array_foreach(json_object_get(rec, "environments"), i, e) {
 		vb_plan_fmt_recovery(rec, e, when, sizeof(when), disk, sizeof(disk));
 		fprintf(out, "  %-12s %s; %s\n", jstr(e, "env"), when, disk);
@@ -315,9 +309,9 @@ static void md_env(const json_t *plan, const json_t *e, FILE *out)
 
 	fputs("| ", out);
 	md(out, jstr(e, "name"));
-	fprintf(out, " | %s | %s | %s | ", vb_plan_fmt_factor(jnum(f, "cpu"), b, sizeof(b)),
-		vb_plan_fmt_factor(jnum(f, "io"), c, sizeof(c)),
-		vb_format_size((uint64_t)jnum(f, "memory_footprint_bytes"), a, sizeof(a)));
+	fprintf(out, " | %s | %s | %s | ", vb_plan_fmt_factor(vb_json_num(f, "cpu"), b, sizeof(b)),
+		vb_plan_fmt_factor(vb_json_num(f, "io"), c, sizeof(c)),
+		vb_format_size((uint64_t)vb_json_num(f, "memory_footprint_bytes"), a, sizeof(a)));
 	if (!json_is_true(json_object_get(fit, "fits"))) {
 		fprintf(out, "- | - | ");
 		md_fit(plan, fit, 1, out);
@@ -343,10 +337,10 @@ static void services_md(const json_t *plan, FILE *out)
 		fputs("| ", out);
 		md(out, jstr(s, "name"));
 		fprintf(out, " | %lld | %.3g | %s | %s | %.4g | ",
-			(long long)json_integer_value(json_object_get(s, "count")), jnum(s, "cpu"),
-			vb_format_size((uint64_t)jnum(s, "memory_bytes"), c, sizeof(c)),
-			vb_format_size((uint64_t)jnum(s, "disk_bytes"), d, sizeof(d)),
-			jnum(s, "iops"));
+			(long long)json_integer_value(json_object_get(s, "count")), vb_json_num(s, "cpu"),
+			vb_format_size((uint64_t)vb_json_num(s, "memory_bytes"), c, sizeof(c)),
+			vb_format_size((uint64_t)vb_json_num(s, "disk_bytes"), d, sizeof(d)),
+			vb_json_num(s, "iops"));
 		md(out, jstr(s, "cpu_basis"));
 		fputs(" |\n", out);
 	}
@@ -427,8 +421,8 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 		char when[400], disk[120];
 
 		fprintf(out, "\n### Recovery\n\n%.0f instances must be back within %s on one host; "
-			     "%.0f restores at once (", jnum(rec, "instances"),
-			secs(jnum(rec, "within_s"), a, sizeof(a)), jnum(rec, "parallel"));
+			     "%.0f restores at once (", vb_json_num(rec, "instances"),
+			secs(vb_json_num(rec, "within_s"), a, sizeof(a)), vb_json_num(rec, "parallel"));
 		md(out, jstr(rec, "parallel_basis"));
 		fputs("), judged by ", out);
 		md(out, jstr(rec, "judged_by"));

@@ -17,15 +17,11 @@
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
 #include "harness/core/runfile.h"
+#include "lib/json.h"
 
 /* ---- the terminal table ---- */
 
 #define CELL 64
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 size_t vb_table_width(FILE *out, int wide)
 {
@@ -126,8 +122,8 @@ static const char *verdict_mark(const char *v)
 static void table_cell(const json_t *sum, const json_t *e, const json_t *w, const char *cv_mark,
 		       char *buf, size_t len)
 {
-	const char *metric = jstr(w, "primary_metric");
-	const json_t *r = vb_summary_result(sum, jstr(e, "name"), jstr(w, "name"));
+	const char *metric = vb_json_str(w, "primary_metric");
+	const json_t *r = vb_summary_result(sum, vb_json_str(e, "name"), vb_json_str(w, "name"));
 	json_t *m = json_object_get(json_object_get(r, "metrics"), metric), *ov;
 	char num[32], o[CELL], cv[16];
 	int unstable;
@@ -141,21 +137,21 @@ static void table_cell(const json_t *sum, const json_t *e, const json_t *w, cons
 	if (!ov) {
 		snprintf(buf, len, "%s %s cv %s%s",
 			 vb_table_fmt_num(vb_table_num(m, "median"), num, sizeof(num)),
-			 jstr(m, "unit") ?: "",
+			 vb_json_str(m, "unit") ?: "",
 			 vb_table_fmt_cv(vb_table_num(m, "cv"), cv, sizeof(cv)),
 			 unstable ? cv_mark : "");
 		return;
 	}
 	vb_table_fmt_overhead(vb_table_num(ov, "ratio"), vb_table_num(ov, "ci_low"),
 			       vb_table_num(ov, "ci_high"), o, sizeof(o));
-	snprintf(buf, len, "%s%s%s", o, verdict_mark(jstr(ov, "verdict")), unstable ? cv_mark : "");
+	snprintf(buf, len, "%s%s%s", o, verdict_mark(vb_json_str(ov, "verdict")), unstable ? cv_mark : "");
 }
 
 /* One verdict line per group: the geometric mean of environments [@from, @to). */
 static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_t to,
 			 int base, size_t width, FILE *out)
 {
-	const char *sep = "", *top = strcmp(jstr(g, "kind"), "all") ? "  " : "";
+	const char *sep = "", *top = strcmp(vb_json_str(g, "kind"), "all") ? "  " : "";
 	json_t *e, *ge;
 	char buf[CELL + 64], *text = NULL;
 	size_t i, len = 0;
@@ -163,15 +159,15 @@ static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_
 
 	if (!f)
 		return;
-	fprintf(f, "%s verdict (geometric mean):", jstr(g, "label"));
+	fprintf(f, "%s verdict (geometric mean):", vb_json_str(g, "label"));
 	for (i = from; i < to; i++) {
 		e = json_array_get(envs, i);
-		ge = json_object_get(json_object_get(g, "envs"), jstr(e, "name"));
+		ge = json_object_get(json_object_get(g, "envs"), vb_json_str(e, "name"));
 		if (!ge && (!base || json_is_true(json_object_get(e, "baseline")) ||
-			    jstr(e, "net_mode"))) /* a network mode's instance: its group only */
+			    vb_json_str(e, "net_mode"))) /* a network mode's instance: its group only */
 			continue;
 		vb_table_fmt_geomean(ge, base, buf, sizeof(buf));
-		fprintf(f, "%s %s %s", sep, jstr(e, "name"), buf);
+		fprintf(f, "%s %s %s", sep, vb_json_str(e, "name"), buf);
 		sep = ";";
 	}
 	if (!*sep)
@@ -184,12 +180,12 @@ static void verdict_line(const json_t *g, const json_t *envs, size_t from, size_
 /* One flag, briefly ("triad CV 11.3%", "steal in 2 of 5 repetitions"). */
 static void flag_text(const json_t *f, FILE *out)
 {
-	const char *kind = jstr(f, "flag");
+	const char *kind = vb_json_str(f, "flag");
 	json_int_t reps = json_integer_value(json_object_get(f, "reps")),
 		   of = json_integer_value(json_object_get(f, "of"));
 
 	if (!strcmp(kind, "cv"))
-		fprintf(out, "%s CV %.1f%%", jstr(f, "metric"), vb_table_num(f, "cv") * 100);
+		fprintf(out, "%s CV %.1f%%", vb_json_str(f, "metric"), vb_table_num(f, "cv") * 100);
 	else if (!strcmp(kind, "steal"))
 		fprintf(out,
 			"steal time above %.0f%% in %" JSON_INTEGER_FORMAT
@@ -209,7 +205,7 @@ static void flag_text(const json_t *f, FILE *out)
 		fprintf(out,
 			"%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
 			" repetitions failed (%s)",
-			reps, of, jstr(f, "detail") ?: "");
+			reps, of, vb_json_str(f, "detail") ?: "");
 }
 
 /* The workloads an environment does not run (a "-" in its column), and why. */
@@ -224,7 +220,7 @@ static void not_run(FILE *out, size_t width, const json_t *sum)
 			continue;
 		if (!n++)
 			wrap(out, width, "\n", "", "not run (\"-\" in the tables):");
-		wrapf(out, width, "  ", "    ", "%s: %s", jstr(e, "name"), text);
+		wrapf(out, width, "  ", "    ", "%s: %s", vb_json_str(e, "name"), text);
 		free(text);
 	}
 }
@@ -243,8 +239,8 @@ static void print_flags(const json_t *sum, size_t width, FILE *out)
 		      "flags (CV above %.0f%%, steal, clocks, stalls, failures):",
 		      vb_table_num(json_object_get(sum, "statistics"), "cv_threshold") * 100);
 	json_array_foreach(flags, i, f) {
-		if (line && !strcmp(jstr(prev, "env"), jstr(f, "env")) &&
-		    !strcmp(jstr(prev, "workload"), jstr(f, "workload"))) {
+		if (line && !strcmp(vb_json_str(prev, "env"), vb_json_str(f, "env")) &&
+		    !strcmp(vb_json_str(prev, "workload"), vb_json_str(f, "workload"))) {
 			fputs(", ", line);
 		} else {
 			if (line && fclose(line) == 0)
@@ -253,7 +249,7 @@ static void print_flags(const json_t *sum, size_t width, FILE *out)
 			text = NULL;
 			if (!(line = open_memstream(&text, &len)))
 				return;
-			fprintf(line, "%s %s: ", jstr(f, "env"), jstr(f, "workload"));
+			fprintf(line, "%s %s: ", vb_json_str(f, "env"), vb_json_str(f, "workload"));
 		}
 		flag_text(f, line);
 		prev = f;
@@ -266,7 +262,7 @@ static void print_flags(const json_t *sum, size_t width, FILE *out)
 		if (!i)
 			wrap(out, width, "\n", "",
 			     "unavailable (not measured, in no table):");
-		wrapf(out, width, "  ", "    ", "%s: %s", jstr(e, "name"), jstr(e, "reason"));
+		wrapf(out, width, "  ", "    ", "%s: %s", vb_json_str(e, "name"), vb_json_str(e, "reason"));
 	}
 	not_run(out, width, sum);
 }
@@ -281,12 +277,12 @@ static void table_widths(const json_t *sum, size_t *ww, size_t *mw, size_t *cw)
 	*ww = 8;
 	*mw = 6;
 	json_array_foreach(json_object_get(sum, "workloads"), j, w) {
-		*ww = strlen(jstr(w, "name")) + 2 > *ww ? strlen(jstr(w, "name")) + 2 : *ww;
-		*mw = strlen(jstr(w, "primary_metric")) > *mw ? strlen(jstr(w, "primary_metric"))
+		*ww = strlen(vb_json_str(w, "name")) + 2 > *ww ? strlen(vb_json_str(w, "name")) + 2 : *ww;
+		*mw = strlen(vb_json_str(w, "primary_metric")) > *mw ? strlen(vb_json_str(w, "primary_metric"))
 							      : *mw;
 	}
 	json_array_foreach(envs, i, e) {
-		cw[i] = strlen(jstr(e, "name"));
+		cw[i] = strlen(vb_json_str(e, "name"));
 		json_array_foreach(json_object_get(sum, "workloads"), j, w) {
 			table_cell(sum, e, w, " !", cell, sizeof(cell));
 			cw[i] = strlen(cell) > cw[i] ? strlen(cell) : cw[i];
@@ -301,25 +297,25 @@ static void table_block(const json_t *sum, size_t from, size_t to, size_t ww, si
 	json_t *envs = json_object_get(sum, "environments"), *w, *g;
 	char cell[CELL];
 	size_t i, j, gi;
-	int base = jstr(sum, "baseline") != NULL;
+	int base = vb_json_str(sum, "baseline") != NULL;
 
 	fprintf(out, "\n%-*s  %-*s", (int)ww, "workload", (int)mw, "metric");
 	for (i = from; i < to; i++)
 		fprintf(out, "  %-*s", i + 1 < to ? (int)cw[i] : 0,
-			jstr(json_array_get(envs, i), "name"));
+			vb_json_str(json_array_get(envs, i), "name"));
 	fputc('\n', out);
 	json_array_foreach(json_object_get(sum, "groups"), gi, g) {
-		if (!strcmp(jstr(g, "kind"), "all")) {
+		if (!strcmp(vb_json_str(g, "kind"), "all")) {
 			if (base)
 				verdict_line(g, envs, from, to, base, width, out);
 			continue;
 		}
-		fprintf(out, "%s\n", jstr(g, "label"));
+		fprintf(out, "%s\n", vb_json_str(g, "label"));
 		json_array_foreach(json_object_get(sum, "workloads"), j, w) {
-			if (strcmp(jstr(w, "kind"), jstr(g, "kind")))
+			if (strcmp(vb_json_str(w, "kind"), vb_json_str(g, "kind")))
 				continue;
-			fprintf(out, "  %-*s  %-*s", (int)ww - 2, jstr(w, "name"), (int)mw,
-				jstr(w, "primary_metric"));
+			fprintf(out, "  %-*s  %-*s", (int)ww - 2, vb_json_str(w, "name"), (int)mw,
+				vb_json_str(w, "primary_metric"));
 			for (i = from; i < to; i++) {
 				table_cell(sum, json_array_get(envs, i), w, " !", cell,
 					   sizeof(cell));
@@ -338,7 +334,7 @@ void vb_table_print_width(const json_t *sum, size_t width, FILE *out)
 	       *e, *w, *notes;
 	size_t nenv = json_array_size(envs), *cw = calloc(nenv + 1, sizeof(size_t)), ww, mw, i,
 	       from, used;
-	const char *base = jstr(sum, "baseline");
+	const char *base = vb_json_str(sum, "baseline");
 	char rule[256], *legend = NULL;
 	size_t llen = 0;
 	FILE *f;
@@ -370,9 +366,9 @@ void vb_table_print_width(const json_t *sum, size_t width, FILE *out)
 		      VB_STATS_INDICATIVE_N);
 	if ((f = open_memstream(&legend, &llen))) {
 		json_array_foreach(envs, i, e)
-			fprintf(f, "%s%s = %s, %s%s%s", i ? "; " : "", jstr(e, "name"),
-				jstr(e, "type") ?: "", jstr(e, "mechanism") ?: "",
-				jstr(e, "net_mode") ? ", network mode " : "", jstr(e, "net_mode") ?: "");
+			fprintf(f, "%s%s = %s, %s%s%s", i ? "; " : "", vb_json_str(e, "name"),
+				vb_json_str(e, "type") ?: "", vb_json_str(e, "mechanism") ?: "",
+				vb_json_str(e, "net_mode") ? ", network mode " : "", vb_json_str(e, "net_mode") ?: "");
 		if (fclose(f) == 0 && nenv)
 			wrap(out, width, "", "  ", legend);
 		free(legend);

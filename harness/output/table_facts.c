@@ -12,13 +12,9 @@
 
 #include "harness/analysis/summary.h"
 #include "harness/core/runfile.h"
+#include "lib/json.h"
 
 #define CELL 64 /* an overhead with its interval */
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 /* The headline's sentence of one type @t ("Containers: container x1.01 ..."). */
 static char *headline_type(const json_t *t, int base)
@@ -31,23 +27,23 @@ static char *headline_type(const json_t *t, int base)
 
 	if (!f)
 		return NULL;
-	fprintf(f, "%s:", jstr(t, "label"));
+	fprintf(f, "%s:", vb_json_str(t, "label"));
 	json_array_foreach(json_object_get(t, "environments"), i, e) {
 		vb_table_fmt_geomean(json_object_get(e, "overall"), base, buf, sizeof(buf));
-		fprintf(f, "%s %s (%s) %s overall", i ? ";" : "", jstr(e, "name"),
-			jstr(e, "mechanism"), buf);
+		fprintf(f, "%s %s (%s) %s overall", i ? ";" : "", vb_json_str(e, "name"),
+			vb_json_str(e, "mechanism"), buf);
 		json_array_foreach(json_object_get(e, "groups"), j, g) {
 			vb_table_fmt_geomean(g, base, buf, sizeof(buf));
-			fprintf(f, "%s %s %s", j ? "," : ", per group:", jstr(g, "label"), buf);
+			fprintf(f, "%s %s %s", j ? "," : ", per group:", vb_json_str(g, "label"), buf);
 		}
 	}
 	if (!json_array_size(json_object_get(t, "environments"))) {
 		fprintf(f, " not measured");
 		json_array_foreach(json_object_get(t, "unavailable"), i, e)
-			fprintf(f, "%s %s unavailable: %s", i ? ";" : ":", jstr(e, "name"),
-				jstr(e, "reason"));
+			fprintf(f, "%s %s unavailable: %s", i ? ";" : ":", vb_json_str(e, "name"),
+				vb_json_str(e, "reason"));
 		if (!i)
-			fprintf(f, ": %s", jstr(t, "reason"));
+			fprintf(f, ": %s", vb_json_str(t, "reason"));
 	}
 	fputc('.', f);
 	fclose(f);
@@ -68,9 +64,9 @@ json_t *vb_table_headline(const json_t *sum)
 		    lines,
 		    json_sprintf("The baseline host is itself a virtual machine (hypervisor '%s'): "
 				 "every overhead here adds to that of its own hypervisor.",
-				 jstr(json_object_get(h, "virtualized_host"), "hypervisor")));
+				 vb_json_str(json_object_get(h, "virtualized_host"), "hypervisor")));
 	json_array_foreach(json_object_get(h, "types"), i, t)
-		if ((s = headline_type(t, jstr(h, "baseline") != NULL))) {
+		if ((s = headline_type(t, vb_json_str(h, "baseline") != NULL))) {
 			json_array_append_new(lines, json_string(s));
 			free(s);
 		}
@@ -79,7 +75,7 @@ json_t *vb_table_headline(const json_t *sum)
 
 const char *vb_table_headline_intro(const json_t *sum, char *buf, size_t len)
 {
-	const char *base = jstr(sum, "baseline");
+	const char *base = vb_json_str(sum, "baseline");
 
 	if (base)
 		snprintf(buf, len,
@@ -130,21 +126,21 @@ json_t *vb_table_unavailable_counters(const json_t *sum)
 
 	/* per reason and environment: its counters and workloads */
 	json_array_foreach(json_object_get(json_object_get(sum, "unavailable"), "counters"), i, x) {
-		why = jstr(x, "reason") ?: "no reason recorded";
+		why = vb_json_str(x, "reason") ?: "no reason recorded";
 		hit = NULL;
 		json_array_foreach(by_env, j, r)
-			if (!strcmp(jstr(r, "reason"), why) &&
+			if (!strcmp(vb_json_str(r, "reason"), why) &&
 			    !strcmp(json_string_value(json_array_get(json_object_get(r, "envs"), 0)),
-				    jstr(x, "env") ?: "?")) {
+				    vb_json_str(x, "env") ?: "?")) {
 				hit = r;
 				break;
 			}
 		if (!hit) {
 			hit = json_pack("{s:s,s:[],s:[s],s:[]}", "reason", why, "counters", "envs",
-					jstr(x, "env") ?: "?", "workloads");
+					vb_json_str(x, "env") ?: "?", "workloads");
 			json_array_append_new(by_env, hit);
 		}
-		add_once(json_object_get(hit, "counters"), jstr(x, "counter"));
+		add_once(json_object_get(hit, "counters"), vb_json_str(x, "counter"));
 		json_array_foreach(json_object_get(x, "workloads"), j, w)
 			add_once(json_object_get(hit, "workloads"), json_string_value(w));
 	}
@@ -152,7 +148,7 @@ json_t *vb_table_unavailable_counters(const json_t *sum)
 	json_array_foreach(by_env, i, x) {
 		hit = NULL;
 		json_array_foreach(out, j, r)
-			if (!strcmp(jstr(r, "reason"), jstr(x, "reason")) &&
+			if (!strcmp(vb_json_str(r, "reason"), vb_json_str(x, "reason")) &&
 			    json_equal(json_object_get(r, "counters"), json_object_get(x, "counters")) &&
 			    json_equal(json_object_get(r, "workloads"), json_object_get(x, "workloads"))) {
 				hit = r;
@@ -178,8 +174,8 @@ char *vb_table_unavailable_envs(const json_t *list)
 	if (!json_array_size(list) || !(f = open_memstream(&text, &len)))
 		return NULL;
 	json_array_foreach(list, i, e)
-		fprintf(f, "%s%s (%s)", i ? "; " : "Not available here: ", jstr(e, "name") ?: "?",
-			jstr(e, "reason") ?: "no reason recorded");
+		fprintf(f, "%s%s (%s)", i ? "; " : "Not available here: ", vb_json_str(e, "name") ?: "?",
+			vb_json_str(e, "reason") ?: "no reason recorded");
 	fputc('.', f);
 	fclose(f);
 	return text;
@@ -216,16 +212,16 @@ json_t *vb_table_env_facts(const json_t *sum)
 		if (json_is_integer(json_object_get(lim, "cpus")))
 			snprintf(cpus, sizeof(cpus), "%" JSON_INTEGER_FORMAT,
 				 json_integer_value(json_object_get(lim, "cpus")));
-		else if (jstr(lim, "cpus")) /* as the backend recorded it ("1", "0.5") */
-			snprintf(cpus, sizeof(cpus), "%.20s", jstr(lim, "cpus"));
+		else if (vb_json_str(lim, "cpus")) /* as the backend recorded it ("1", "0.5") */
+			snprintf(cpus, sizeof(cpus), "%.20s", vb_json_str(lim, "cpus"));
 		else
 			snprintf(cpus, sizeof(cpus), "-");
 		if (!vb_table_fmt_unit("memory_bytes", json_object_get(lim, "memory_bytes"), memlim,
 				       sizeof(memlim)))
 			snprintf(memlim, sizeof(memlim), "-");
 		json_array_append_new(
-		    rows, json_pack("[s,s,s,s,s,s,s,s,s]", jstr(e, "name") ?: "?", jstr(e, "type") ?: "-",
-				    jstr(e, "mechanism") ?: "-", start, stop, idle, cpus, memlim,
+		    rows, json_pack("[s,s,s,s,s,s,s,s,s]", vb_json_str(e, "name") ?: "?", vb_json_str(e, "type") ?: "-",
+				    vb_json_str(e, "mechanism") ?: "-", start, stop, idle, cpus, memlim,
 				    !json_is_object(lim)			      ? "-"
 				    : json_is_true(json_object_get(lim, "enforced")) ? "enforced"
 										      : "not enforced"));
@@ -246,14 +242,14 @@ json_t *vb_table_net_paths(const json_t *sum)
 			continue;
 		if (json_is_integer(json_object_get(net, "port")))
 			snprintf(addr, sizeof(addr), "%.40s port %" JSON_INTEGER_FORMAT,
-				 jstr(net, "address") ?: "-",
+				 vb_json_str(net, "address") ?: "-",
 				 json_integer_value(json_object_get(net, "port")));
 		else
-			snprintf(addr, sizeof(addr), "%.40s", jstr(net, "address") ?: "-");
+			snprintf(addr, sizeof(addr), "%.40s", vb_json_str(net, "address") ?: "-");
 		json_array_append_new(
-		    rows, json_pack("[s,s,s,s]", jstr(e, "name") ?: "?",
-				    jstr(net, "mode") ?: "-",
-				    jstr(net, "path") ?: jstr(net, "reason") ?: "-", addr));
+		    rows, json_pack("[s,s,s,s]", vb_json_str(e, "name") ?: "?",
+				    vb_json_str(net, "mode") ?: "-",
+				    vb_json_str(net, "path") ?: vb_json_str(net, "reason") ?: "-", addr));
 		n++;
 	}
 	if (!n) {
@@ -274,7 +270,7 @@ char *vb_table_not_run(const json_t *e)
 		return NULL;
 	json_array_foreach(json_object_get(nr, "workloads"), i, w)
 		fprintf(f, "%s%s", i ? ", " : "", json_string_value(w) ?: "?");
-	fprintf(f, ": %s", jstr(nr, "reason") ?: "no reason recorded");
+	fprintf(f, ": %s", vb_json_str(nr, "reason") ?: "no reason recorded");
 	if (fclose(f) != 0) {
 		free(text);
 		return NULL;

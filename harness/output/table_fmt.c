@@ -12,6 +12,7 @@
 
 #include "harness/analysis/summary.h"
 #include "harness/analysis/verdict.h"
+#include "lib/json.h"
 
 /* ---- formatting helpers ---- */
 
@@ -119,14 +120,9 @@ char *vb_table_fmt_overhead(double r, double lo, double hi, char *buf, size_t le
 	return buf;
 }
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 char *vb_table_fmt_verdict(const json_t *o, char *buf, size_t len)
 {
-	const char *v = jstr(o, "verdict"), *why = jstr(o, "undecided");
+	const char *v = vb_json_str(o, "verdict"), *why = vb_json_str(o, "undecided");
 	json_int_t more = json_integer_value(json_object_get(o, "more_reps"));
 
 	if (!v)

@@ -25,6 +25,7 @@
 #include "harness/core/runfile.h"
 #include "harness/run/sizing.h"
 #include "harness/analysis/stats.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 #define MAX_AGG 4096 /* aggressor repetitions kept per pair */
@@ -255,11 +256,6 @@ static json_t *values_json(const double *v, size_t n)
 	return a;
 }
 
-static json_t *jreal(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 /* Victim's time per unit of work with the aggressor over alone, with interval. */
 static json_t *slowdown_json(const pair_t *pr, const char *kind)
 {
@@ -283,8 +279,8 @@ static json_t *slowdown_json(const pair_t *pr, const char *kind)
 	free(ra);
 	free(rw);
 	free(rr);
-	return json_pack("{s:o,s:o,s:o,s:s,s:b,s:s}", "ratio", jreal(ratio), "ci_low", jreal(ci.lo),
-			 "ci_high", jreal(ci.hi), "verdict", vb_verdict_name(vb_verdict(&ci)),
+	return json_pack("{s:o,s:o,s:o,s:s,s:b,s:s}", "ratio", vb_json_real(ratio), "ci_low", vb_json_real(ci.lo),
+			 "ci_high", vb_json_real(ci.hi), "verdict", vb_verdict_name(vb_verdict(&ci)),
 			 "indicative", 1, "definition",
 			 "victim's time per unit of work with the aggressor / alone (ratio of "
 			 "medians, 95% bootstrap interval); 1 = no slowdown");
@@ -298,10 +294,10 @@ static json_t *aggressor_json(const pair_t *pr, double alone_rate)
 	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "metric", pr->aw->metrics[0].name,
 			 "unit", pr->aw->metrics[0].unit, "better",
 			 pr->aw->metrics[0].better == VB_HIGHER_IS_BETTER ? "higher" : "lower",
-			 "alone", jreal(alone_rate), "during", values_json(pr->agg, pr->nagg),
-			 "during_median", jreal(during), "during_to_alone",
-			 jreal(isfinite(alone_rate) && alone_rate > 0 ? during / alone_rate : NAN),
-			 "busy_share", jreal(span ? (double)pr->busy / (double)span : NAN));
+			 "alone", vb_json_real(alone_rate), "during", values_json(pr->agg, pr->nagg),
+			 "during_median", vb_json_real(during), "during_to_alone",
+			 vb_json_real(isfinite(alone_rate) && alone_rate > 0 ? during / alone_rate : NAN),
+			 "busy_share", vb_json_real(span ? (double)pr->busy / (double)span : NAN));
 }
 
 /* One kind on the pair of instances; the record (new reference). */

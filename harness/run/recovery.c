@@ -281,9 +281,15 @@ static void unavailable(run_state_t *st, json_t *rec, const char *key, const cha
 	snprintf(said, len, "%s", why);
 }
 
-/* Append @m to @reps as repetition @r: ok, or failed with @err. */
+/* Append @m to @reps as repetition @r: ok, or failed with @err.  One the
+ * run's interruption cut short is not a measurement: not recorded (a
+ * resumed run does it again). */
 static void add_rep(json_t *reps, json_t *m, unsigned r, int ok, const vb_error_t *err)
 {
+	if (!ok && err->code == VB_EINTR) {
+		json_decref(m);
+		return;
+	}
 	json_object_set_new(m, "rep", json_integer(r));
 	json_object_set_new(m, "ok", json_boolean(ok));
 	if (!ok) {
@@ -430,6 +436,8 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 lost:
 		if (err.code == VB_EREFUSED || err.code == VB_ECHECK)
 			continue; /* in step: the next repetition may do */
+		if (err.code == VB_EINTR)
+			return -1; /* the run stops; a resumed one goes on from here */
 		snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
 		return -1;
 	}
