@@ -431,7 +431,7 @@ START_TEST(test_net_claims)
 	sum = json_pack("{s:{s:f},s:[{s:s,s:o}]}", "statistics", "margin", 0.03, "groups", "kind",
 			"net", "envs", ge);
 	x = vb_explain_build(run, sum, "net");
-	ck_assert_uint_eq(json_array_size(json_object_get(x, "claims")), 9);
+	ck_assert_uint_eq(json_array_size(json_object_get(x, "claims")), 12);
 	ck_assert_str_eq(verdict(x, 6), VB_EXPLAIN_HOLDS);
 	ck_assert_str_eq(test_verdict(x, 6, "container", "own namespace"), VB_EXPLAIN_HOLDS);
 	ck_assert_str_eq(test_verdict(x, 6, "container:nat", "NAT"), VB_EXPLAIN_HOLDS);

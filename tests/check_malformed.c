@@ -554,9 +554,9 @@ START_TEST(test_fuzz_plan_empty)
 
 	vb_error_clear(&err);
 	ck_assert_int_eq(vb_plan_parse("empty.ini", "", &in, &err), -1);
-	ck_assert_str_eq(err.msg, "empty.ini:1: no [service NAME] section: nothing to place");
+	ck_assert_str_eq(err.msg, "empty.ini:1: no [service NAME] or [recovery] section: nothing to plan");
 	ck_assert_int_eq(vb_plan_parse("blank.ini", "\n\n; nothing\n", &in, &err), -1);
-	ck_assert_str_eq(err.msg, "blank.ini:3: no [service NAME] section: nothing to place");
+	ck_assert_str_eq(err.msg, "blank.ini:3: no [service NAME] or [recovery] section: nothing to plan");
 }
 END_TEST
 

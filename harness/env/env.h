@@ -228,6 +228,10 @@ typedef struct vb_env_ops {
 		       vb_error_t *err);
 	int (*op_why)(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
 	const char *op_mechanism;
+	/* The instance stopped answering (its channel ended, @err says how):
+	 * add to @err what is known of why (how its process ended, a guest's
+	 * kernel panic).  Optional. */
+	void (*lost)(vb_env_t *env, vb_error_t *err);
 	/* `vbench clean`: undo what a killed vbench left that outlives it (a
 	 * container a runtime or an engine keeps running).  @rec is the record
 	 * the backend gave vb_undo_add_undo ({"undo": undo_key, ...}), @run_id

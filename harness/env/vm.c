@@ -198,11 +198,27 @@ static json_t *vm_adapt(vb_env_t *env, const json_t *req)
 	return r;
 }
 
-static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
+/* The lost hook: how QEMU ended, and what the guest said after its normal
+ * boot (a kernel panic's line first), if anything. */
+static void vm_lost(vb_env_t *env, vb_error_t *err)
 {
 	vm_priv_t *p = env->priv;
+	char tail[300], what[400], how[96], panic[160];
+
+	if (!p)
+		return;
+	vb_vm_qemu_end(env, how, sizeof(how));
+	vb_vm_log_find(p->console, "Kernel panic - not syncing:", panic, sizeof(panic));
+	vb_vm_log_tail(p->console, p->console_ready, panic[0] ? 2 : 8, tail, sizeof(tail));
+	snprintf(what, sizeof(what), "%s", err->msg);
+	vb_error_set(err, err->code, 0, "%s%s%s%s%s%s%s%s", what, how[0] ? " (" : "", how,
+		     how[0] ? ")" : "", panic[0] ? "; guest kernel panic: " : "", panic,
+		     tail[0] ? "; console tail: " : "", tail);
+}
+
+static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
+{
 	json_t *r = vm_adapt(env, req), *reply;
-	char tail[300], what[400], how[96];
 
 	if (!r) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "%s: request", env->ops->name);
@@ -211,15 +227,8 @@ static json_t *vm_run(vb_env_t *env, const json_t *req, vb_error_t *err)
 	reply = vb_env_call(env, r, (int)(env->cfg->rep_timeout_s * 1000), err);
 	json_decref(r);
 	if (!reply && err && err->code != VB_EINTR && err->code != VB_EPROTO &&
-	    err->code != VB_EREFUSED) {
-		/* The runner stops this VM now: how QEMU ended, and what the
-		 * guest said after its normal boot, if anything. */
-		vb_vm_qemu_end(env, how, sizeof(how));
-		vb_vm_log_tail(p->console, p->console_ready, 8, tail, sizeof(tail));
-		snprintf(what, sizeof(what), "%s", err->msg);
-		vb_error_set(err, err->code, 0, "%s%s%s%s%s%s", what, how[0] ? " (" : "", how,
-			     how[0] ? ")" : "", tail[0] ? "; console tail: " : "", tail);
-	}
+	    err->code != VB_EREFUSED)
+		vm_lost(env, err); /* the runner stops this VM now */
 	return reply;
 }
 
@@ -355,7 +364,7 @@ static int vm_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 	.wait_ready = vb_vm_ready, .run = vm_run, .adapt = vm_adapt, .disk_usage = vm_disk_usage,  \
 	.describe = vm_describe, .stop = vm_stop, .cleanup = vm_cleanup, .net_path = vm_net_path, \
 	.net_modes = vm_net_modes, .save = vb_vm_save, .restore = vb_vm_restore,                \
-	.migrate = vb_vm_migrate, .op_why = vb_vm_op_why,                                        \
+	.migrate = vb_vm_migrate, .op_why = vb_vm_op_why, .lost = vm_lost,                       \
 	.op_mechanism = "QEMU's migration stream over QMP (to a file, from a file, to a second QEMU)"
 
 const vb_env_ops_t vb_env_hosted = {

@@ -78,6 +78,7 @@ typedef struct vm_launch {
 	int chan_fd;              /* out: the agent channel's socket, connected (-1 once
 				   * the instance's channel took it: switched) */
 	int switched;
+	uint64_t switched_ns;     /* when (vb_now_ns) */
 	vb_qmp_t qmp;             /* out: its monitor (with --ops) */
 } vm_launch_t;
 

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +49,7 @@
 #define VM_IMAGE_NAME "state.img"
 #define VM_POLL_MS 20     /* query-migrate while a migration runs */
 #define VM_BEAT_POLL_MS 2 /* the heartbeat read meanwhile: its timing's resolution */
+#define VM_BEATS_AFTER 3  /* beats through the new QEMU before the old one goes */
 
 /* The image directory, made once: /var/tmp/vbench-vmimage-RUNID-XXXXXX. */
 static int image_dir(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
@@ -95,10 +97,16 @@ static int image_open(vb_env_t *env, vm_priv_t *p, int create, vb_error_t *err)
 static int follow_guest(vb_env_t *env, vm_launch_t *l, vb_error_t *err)
 {
 	struct pollfd pf = { .fd = l ? l->chan_fd : -1, .events = POLLIN };
+	char c;
 
-	if (!l || l->chan_fd < 0 || poll(&pf, 1, 0) <= 0 || !(pf.revents & POLLIN))
+	if (!l || l->chan_fd < 0 || poll(&pf, 1, 0) <= 0)
 		return 0;
+	/* readable at its end: the destination QEMU is gone, not the guest */
+	if (!(pf.revents & POLLIN) || recv(pf.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "%s: the destination QEMU closed the agent channel", env->name);
 	l->switched = 1;
+	l->switched_ns = vb_now_ns();
 	l->chan_fd = -1;
 	return vb_chan_switch(&env->chan, pf.fd, pf.fd, err);
 }
@@ -367,19 +375,55 @@ static int set_parameters(vb_env_t *env, vm_priv_t *p, const vb_migrate_req_t *r
 	return 0;
 }
 
+/* Where the pause the heartbeat sees goes beyond QEMU's downtime: when
+ * the destination said it runs ("dest_running_ns", its monitor polled
+ * after the source completed) and when the guest's channel first spoke
+ * there ("first_word_ns"), both from the migrate command. */
+static void dest_timeline(vm_launch_t *l, uint64_t t0, json_t *m)
+{
+	for (int i = 0; i < 500; i++) {
+		json_t *r = vb_qmp_exec(&l->qmp, "query-status", NULL, -1, 1000, NULL);
+		const char *st = r ? json_string_value(json_object_get(r, "status")) : NULL;
+		int running = st && !strcmp(st, "running");
+
+		json_decref(r);
+		if (!r || running) {
+			if (running)
+				json_object_set_new(m, "dest_running_ns",
+						    json_integer((json_int_t)(vb_now_ns() - t0)));
+			break;
+		}
+		usleep(1000);
+	}
+	if (l->switched)
+		json_object_set_new(m, "first_word_ns",
+				    json_integer((json_int_t)(l->switched_ns - t0)));
+}
+
 /* The move is complete: the channel, the monitor and the cgroup are the
- * new QEMU's, the old one quits. */
-static int take_over(vb_env_t *env, vm_priv_t *p, vm_launch_t *l, vb_error_t *err)
+ * new QEMU's, the old one quits.  The heartbeat @b is read first until
+ * VM_BEATS_AFTER beats came through the new QEMU: a beat is timed when
+ * vbench reads it, so none may wait while the old QEMU is taken down. */
+static int take_over(vb_env_t *env, vm_priv_t *p, vm_launch_t *l, vb_beats_t *b, vb_error_t *err)
 {
 	pid_t old = env->chan.pid;
 	int old_res = env->chan.res, rc, st, i;
-	json_t *r;
+	uint64_t n0 = b ? b->n : 0, end = vb_now_ns() + 3000000000ull;
+	json_t *r, *done = NULL;
 
 	rc = l->switched ? 0 : vb_chan_switch(&env->chan, l->chan_fd, l->chan_fd, err);
 	env->chan.pid = l->pid;
 	env->chan.res = l->res;
 	l->chan_fd = -1;
 	l->pid = 0;
+	while (rc == 0 && b && b->n < n0 + VM_BEATS_AFTER && !done && vb_now_ns() < end &&
+	       !vb_undo_interrupted())
+		rc = vb_env_beats_read(env, b, VM_BEAT_POLL_MS, &done, err);
+	if (done) {
+		json_decref(done);
+		rc = vb_error_set(err, VB_EPROTO, 0, "%s: the heartbeat ended during the migration",
+				  env->name);
+	}
 	r = vb_qmp_exec(&p->qmp, "quit", NULL, -1, 2000, NULL);
 	json_decref(r);
 	vb_qmp_close(&p->qmp);
@@ -442,13 +486,24 @@ int vb_vm_migrate(vb_env_t *env, const vb_migrate_req_t *rq, vb_beats_t *b, json
 		goto fail;
 	json_object_set_new(m, "converged", json_boolean(rc > 0));
 	json_object_set_new(m, "time_ns", json_integer((json_int_t)(vb_now_ns() - t0)));
+	if (rc > 0)
+		dest_timeline(&l, t0, m);
 	migration_figures(info, m);
 	json_decref(info);
 	info = NULL;
 	if (rc > 0)
-		return take_over(env, p, &l, err);
+		return take_over(env, p, &l, b, err);
 fail:
 	json_decref(info);
+	if (rc < 0 && l.spawned) { /* what the destination QEMU said, if it said anything */
+		char tail[200];
+		size_t n = strlen(err->msg);
+
+		vb_vm_log_tail(p->qemu_log, 0, 1, tail, sizeof(tail));
+		if (tail[0] && n + 20 < sizeof(err->msg))
+			snprintf(err->msg + n, sizeof(err->msg) - n, "; the destination QEMU said: %s",
+				 tail);
+	}
 	drop_launch(&l);
 	if (p->cg2.mode)
 		vb_cgroup_destroy(&p->cg2);

@@ -230,6 +230,7 @@ static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, cons
 					  env->name);
 	if (rc == 0) {
 		json_object_set(m, "pages_dirtied", json_object_get(done, "pages_dirtied"));
+		json_object_set(m, "guest_gap_ns", json_object_get(done, "max_gap_ns"));
 		json_object_set_new(m, "dirty_pages_per_s", json_integer(VB_OPS_DIRTY_RATE));
 	}
 	json_decref(done);
@@ -279,6 +280,16 @@ static void unavailable(run_state_t *st, json_t *rec, const char *key, const cha
 	if (!st->cfg->quiet && strcmp(said, why))
 		vb_term_say(stderr, "not measured: %s", why);
 	snprintf(said, len, "%s", why);
+}
+
+/* An operation failed with @err: when the instance stopped answering, what
+ * its backend knows of why (the lost hook: how QEMU ended, a guest's
+ * kernel panic) is added.  Returns 0 (the operation failed). */
+static int why_lost(vb_env_t *env, vb_error_t *err)
+{
+	if (err->code == VB_ESYS && env->ops->lost)
+		env->ops->lost(env, err);
+	return 0;
 }
 
 /* Append @m to @reps as repetition @r: ok, or failed with @err.  One the
@@ -402,7 +413,8 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 			json_t *ms = json_object(), *mr = json_object();
 			int saved = 0;
 
-			ok = save_restore(c, env, pid0, sum0, ms, mr, &saved, &err) == 0;
+			ok = save_restore(c, env, pid0, sum0, ms, mr, &saved, &err) == 0 ||
+			     why_lost(env, &err);
 			if (saved && r == 1) { /* the image is still there until the next save */
 				uint64_t xz;
 				const char *img = json_string_value(json_object_get(ms, "image_path"));
@@ -423,7 +435,7 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 		for (int tuned = 0; do_mig && tuned < 2; tuned++) {
 			json_t *m = json_object();
 
-			ok = migrate(c, env, tuned, pid0, sum0, m, &err) == 0;
+			ok = migrate(c, env, tuned, pid0, sum0, m, &err) == 0 || why_lost(env, &err);
 			add_rep(op_reps(rec, tuned ? "migrate-tuned" : "migrate"), m, r, ok, &err);
 			if (!ok)
 				goto lost;
@@ -438,6 +450,7 @@ lost:
 			continue; /* in step: the next repetition may do */
 		if (err.code == VB_EINTR)
 			return -1; /* the run stops; a resumed one goes on from here */
+
 		snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
 		return -1;
 	}
