@@ -352,8 +352,9 @@ $(FAKE_AGENT): $(BUILD)/tests/fake_agent.o
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -ljansson
 
 # Refresh the golden report files from the committed fixtures, deliberately
-# (review the diff): tests/check_summary.c, tests/check_explain.c and
-# tests/check_sections.c compare against them byte for byte.
+# (review the diff): tests/check_summary.c, tests/check_explain.c,
+# tests/check_sections.c and tests/check_recovery.c compare against them
+# byte for byte.
 .PHONY: golden
 golden: $(VBENCH)
 	$(Q)d=$$(mktemp -d) && cp tests/fixtures/run-bare-container.json $$d/run.json && \
@@ -370,6 +371,12 @@ golden: $(VBENCH)
 	  cp $$d/run-density-noisy/report.md tests/fixtures/golden/report-density-noisy.md && \
 	  cp $$d/run-density-noisy/report.html tests/fixtures/golden/report-density-noisy.html && \
 	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/report-density-noisy.md report-density-noisy.html"
+	$(Q)d=$$(mktemp -d) && mkdir $$d/run-ops && cp tests/fixtures/run-ops.json $$d/run-ops/run.json && \
+	  (cd $$d && $(CURDIR)/$(VBENCH) report --quiet --no-charts run-ops && \
+	   $(CURDIR)/$(VBENCH) explain --quiet run-ops) && \
+	  cp $$d/run-ops/report.md tests/fixtures/golden/report-ops.md && \
+	  cp $$d/run-ops/explain.md tests/fixtures/golden/explain-ops.md && \
+	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/report-ops.md explain-ops.md"
 
 deps:
 	scripts/install-deps.sh

@@ -62,6 +62,32 @@ START_TEST(test_needs_host_only)
 }
 END_TEST
 
+/* --ops: a sandbox that saves itself keeps one image of up to its memory
+ * (gvisor: no VM, so no probe needed to count it). */
+START_TEST(test_needs_ops)
+{
+	char *ops[] = { "run", "--env", "bare,gvisor", "--workload", "cpu.int", "--profile", "test",
+			"--memory", "512M", "--ops", "save", NULL };
+	char *none[] = { "run", "--env", "bare,gvisor", "--workload", "cpu.int", "--profile", "test",
+			 "--memory", "512M", NULL };
+	vb_run_cfg_t *cfg = malloc(sizeof(*cfg));
+	vb_run_needs_t n, n0;
+	vb_error_t err;
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(vb_preparetest_parse(cfg, &err, none), 0);
+	vb_prepare_needs(cfg, &n0);
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(vb_preparetest_parse(cfg, &err, ops), 0);
+	vb_prepare_needs(cfg, &n);
+	ck_assert_uint_eq(n.nsave, 1);
+	ck_assert_uint_eq(n.disk_bytes, n0.disk_bytes + (512ull << 20));
+	ck_assert_ptr_nonnull(strstr(n.disk_why, "1 saved image(s) of up to "));
+	vb_run_cfg_free(cfg);
+	free(cfg);
+}
+END_TEST
+
 /* ---- resource checks ------------------------------------------------ */
 
 /* A scratch filesystem too small for the I/O file: refused before any
@@ -133,6 +159,7 @@ Suite *vb_suite_prepare_space(void)
 	tcase_add_checked_fixture(tc, vb_preparetest_setup, vb_preparetest_teardown);
 	tcase_set_timeout(tc, 240);
 	tcase_add_test(tc, test_needs_host_only);
+	tcase_add_test(tc, test_needs_ops);
 	tcase_add_test(tc, test_disk_check);
 	suite_add_tcase(s, tc);
 	return s;

@@ -190,6 +190,73 @@ START_TEST(test_qmp_refusal)
 }
 END_TEST
 
+/* ---- the report of a run with operations (tests/fixtures/run-ops.json) ---- */
+
+static long at(const char *hay, const char *needle)
+{
+	const char *p = strstr(hay, needle);
+
+	return p ? (long)(p - hay) : -1;
+}
+
+/* bare, container (CRIU unavailable), gvisor and hosted, 5 repetitions:
+ * report.md and explain.md byte for byte (make golden), the summary's
+ * verdicts of a restore against a fresh start, the page's section. */
+START_TEST(test_report)
+{
+	json_t *run = vb_test_load_fixture("tests/fixtures/run-ops.json"), *sum, *e, *r;
+	char dir[PATH_MAX], *out, *errs, *md, *x, *html;
+	size_t i;
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/run-ops", tmpdir);
+	vb_test_write_run(dir, run);
+	rc = vb_test_vbench(tmpdir, &out, &errs, "report", "--quiet", "--no-charts", "run-ops", NULL);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, errs);
+	free(out);
+	free(errs);
+	rc = vb_test_vbench(tmpdir, &out, &errs, "explain", "--quiet", "run-ops", NULL);
+	ck_assert_msg(rc == 0, "explain: exit %d: %s", rc, errs);
+	free(out);
+	free(errs);
+	md = vb_test_read_text(dir, "report.md", 1 << 22);
+	x = vb_test_read_text(dir, "explain.md", 1 << 22);
+	html = vb_test_read_text(dir, "report.html", 1 << 24);
+	ck_assert_ptr_nonnull(md);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_ptr_nonnull(html);
+	vb_test_compare_golden("report-ops.md", md, strlen(md));
+	vb_test_compare_golden("explain-ops.md", x, strlen(x));
+	ck_assert_int_gt(at(md, "## Save, restore, move"), 0);
+	ck_assert_int_gt(at(md, "| container | save | not measured | container: checkpoint needs CRIU"),
+			 at(md, "## Save, restore, move"));
+	ck_assert_int_gt(at(html, "<section id=\"operations\">"), at(html, "<section id=\"counters\">"));
+	ck_assert_int_gt(at(html, "<a href=\"#operations\">"), 0);
+	ck_assert_int_gt(at(x, "10. A VM can be saved as a file and restored: **holds**"), 0);
+	ck_assert_int_gt(at(x, "11. A running VM can be moved with a short pause: **holds**"), 0);
+	ck_assert_int_gt(at(x, "12. Containers restore faster than VMs boot: **cannot be tested "
+			       "here**"),
+			 0);
+	/* a VM restores faster than it boots; gVisor's restore is slower than its start */
+	sum = vb_test_summarize(run);
+	json_array_foreach(json_object_get(json_object_get(sum, "operations"), "environments"), i,
+			   e) {
+		const char *env = json_string_value(json_object_get(e, "env"));
+
+		r = json_object_get(json_object_get(e, "restore"), "vs_start");
+		if (!strcmp(env, "hosted"))
+			ck_assert_str_eq(json_string_value(json_object_get(r, "verdict")), "faster");
+		if (!strcmp(env, "gvisor"))
+			ck_assert_str_eq(json_string_value(json_object_get(r, "verdict")), "slower");
+	}
+	json_decref(sum);
+	json_decref(run);
+	free(md);
+	free(x);
+	free(html);
+}
+END_TEST
+
 /* ---- integration -------------------------------------------------------------- */
 
 /* The repetitions of operation @key of @env in @doc (borrowed), or NULL. */
@@ -354,6 +421,7 @@ Suite *vb_suite_recovery(void)
 	tcase_add_test(unit, test_options);
 	tcase_add_test(unit, test_agent_hold);
 	tcase_add_test(unit, test_qmp_refusal);
+	tcase_add_test(unit, test_report);
 	suite_add_tcase(s, unit);
 	tcase_add_unchecked_fixture(itest, setup, teardown);
 	tcase_set_timeout(itest, 600);

@@ -200,7 +200,7 @@ json_t *vb_explain_claim_restore_boot(const vb_explain_ctx_t *c)
 		if (vb_json_str(r, "unavailable")) {
 			if (k == VB_XC_CONTAINER) {
 				if_none = VB_EXPLAIN_UNTESTABLE;
-				vb_explain_note(cl, "%s: not measurable here: %s.", name,
+				vb_explain_note(cl, "Not measurable here: %s.",
 						vb_json_str(r, "unavailable"));
 			}
 			continue;

@@ -2,7 +2,9 @@
  * vm_ops.c - save, restore and migrate of the VM environments (env.h
  * vb_env_ops_t), through QEMU's monitor (vm_qmp.h, present with --ops).
  *
- * save:    `stop`, then the migration stream into an image file vbench
+ * save:    no bandwidth cap (QEMU's default, 128 MiB/s, is for a network;
+ *          libvirt lifts it for a save too), `stop`, then the migration
+ *          stream into an image file vbench
  *          made (getfd passes its descriptor: QEMU opens no path, no
  *          shell runs), `query-migrate` until "completed", fsync: the
  *          image is consistent on disk.  The guest stays paused; the
@@ -50,6 +52,7 @@
 #define VM_POLL_MS 20     /* query-migrate while a migration runs */
 #define VM_BEAT_POLL_MS 2 /* the heartbeat read meanwhile: its timing's resolution */
 #define VM_BEATS_AFTER 3  /* beats through the new QEMU before the old one goes */
+#define VM_SAVE_BANDWIDTH (1LL << 40) /* bytes/s: a save to a file is not capped */
 
 /* The image directory, made once: /var/tmp/vbench-vmimage-RUNID-XXXXXX. */
 static int image_dir(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
@@ -198,6 +201,16 @@ int vb_vm_save(vb_env_t *env, json_t *m, vb_error_t *err)
 		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: no monitor (QMP)", env->name);
 	if (image_dir(env, p, err) < 0 || (fd = image_open(env, p, 1, err)) < 0)
 		return -1;
+	/* a save to a file is not throttled (QEMU's default cap is for a
+	 * network: 128 MiB/s), as libvirt's save is not */
+	r = vb_qmp_exec(&p->qmp, "migrate-set-parameters",
+			json_pack("{s:I}", "max-bandwidth", (json_int_t)VM_SAVE_BANDWIDTH), -1,
+			VM_QMP_TIMEOUT_MS, err);
+	if (!r) {
+		close(fd);
+		return -1;
+	}
+	json_decref(r);
 	t0 = vb_now_ns();
 	r = vb_qmp_exec(&p->qmp, "stop", NULL, -1, VM_QMP_TIMEOUT_MS, err);
 	json_decref(r);

@@ -32,6 +32,7 @@ typedef struct vb_run_needs {
 	size_t nvm;            /* VM environments that will start (probe passed) */
 	size_t nhost;          /* host-process environments (bare, container, oci) */
 	size_t nrootfs;        /* of those, with a rootfs copy of their own */
+	size_t nsave;          /* environments that save an image of themselves (--ops) */
 	uint64_t largest_file; /* largest file_bytes of the selected I/O workloads (0: none) */
 	uint64_t mem_bytes;    /* host memory at once, from the allocations */
 	uint64_t disk_bytes;   /* bytes written under the scratch directory, margin excluded */

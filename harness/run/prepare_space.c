@@ -59,14 +59,17 @@ static void count_envs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 		if (!o || (o->caps & VB_ENV_TARGETS)) /* another machine's memory and disk */
 			continue;
 		if (o->caps & VB_ENV_IS_VM) {
-			if (vb_env_probe(o, cfg, &err) == 0)
+			if (vb_env_probe(o, cfg, &err) == 0) {
 				n->nvm++;
+				n->nsave += o->save != NULL;
+			}
 			continue;
 		}
 		if (cfg->all_envs && vb_env_probe(o, cfg, &err) < 0)
 			continue;
 		n->nhost++;
 		n->nrootfs += o->disk_usage != NULL; /* a rootfs copy of its own */
+		n->nsave += o->save != NULL;
 	}
 }
 
@@ -92,6 +95,11 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 	mem_noisy = cfg->noisy ? 2 * cfg->memory : 0; /* victim + aggressor */
 	snprintf(n->mem_why, sizeof(n->mem_why),
 		 "%zu VM(s) keeping their guest memory and one workload on the host", n->nvm);
+	if (n->nvm && (cfg->ops & VB_OPS_MIGRATE)) { /* a move's second QEMU, one at a time */
+		n->mem_bytes += cfg->memory;
+		snprintf(n->mem_why + strlen(n->mem_why), sizeof(n->mem_why) - strlen(n->mem_why),
+			 ", and a live migration's second QEMU (--ops)");
+	}
 	if (mem_noisy > n->mem_bytes) {
 		n->mem_bytes = mem_noisy;
 		snprintf(n->mem_why, sizeof(n->mem_why), "a victim and an aggressor (--noisy)");
@@ -105,6 +113,10 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 	 * vb_prepare_disk); VM images and rootfs copies go to /var/tmp. */
 	run = (cfg->scratch_device ? 0 : f) + (uint64_t)n->nvm * vm_run +
 	      (uint64_t)n->nrootfs * ROOTFS_BYTES;
+	/* --ops save: each such environment keeps its last image, at most its
+	 * memory (the working set and what the guest touched) */
+	if (cfg->ops & (VB_OPS_SAVE | VB_OPS_RESTORE))
+		run += (uint64_t)n->nsave * cfg->memory;
 	if (cfg->scratch_device)
 		f = 0; /* for the text below: not on this filesystem */
 	snprintf(n->disk_why, sizeof(n->disk_why), "%s%s%s", f ? "one I/O file of " : "",
@@ -117,6 +129,10 @@ void vb_prepare_needs(const vb_run_cfg_t *cfg, vb_run_needs_t *n)
 		snprintf(n->disk_why + strlen(n->disk_why), sizeof(n->disk_why) - strlen(n->disk_why),
 			 "%s%zu rootfs cop%s", f || n->nvm ? ", " : "", n->nrootfs,
 			 n->nrootfs == 1 ? "y" : "ies");
+	if (n->nsave && (cfg->ops & (VB_OPS_SAVE | VB_OPS_RESTORE)))
+		snprintf(n->disk_why + strlen(n->disk_why), sizeof(n->disk_why) - strlen(n->disk_why),
+			 "%s%zu saved image(s) of up to %s (--ops)", f || n->nvm || n->nrootfs ? ", " : "",
+			 n->nsave, vb_format_size(cfg->memory, b, sizeof(b)));
 	/* Density: K instances of one environment at a time, idle. */
 	if (cfg->density)
 		dens = cfg->density * max64(n->nvm ? image_meta(img) : 0,
