@@ -30,11 +30,6 @@
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 void vb_compare_cfg_init(vb_compare_cfg_t *cfg)
 {
 	cfg->resamples = VB_STATS_RESAMPLES;
@@ -208,13 +203,13 @@ static json_t *overhead_json(ctx_t *c, const char *env, const char *wl, const ch
 	vb_compare_overhead((const double *const *)c->v, n, higher, c->cfg, st, c->scratch, &o);
 	*d = o.d;
 	return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:I}", "baseline", c->base, "a",
-			 jnum(vb_overhead_ratio(vb_median(c->v[0], n[0]),
+			 vb_json_real(vb_overhead_ratio(vb_median(c->v[0], n[0]),
 						vb_median(c->v[1], n[1]), higher)),
 			 "b",
-			 jnum(vb_overhead_ratio(vb_median(c->v[2], n[2]),
+			 vb_json_real(vb_overhead_ratio(vb_median(c->v[2], n[2]),
 						vb_median(c->v[3], n[3]), higher)),
-			 "ratio", jnum(o.ratio), "change_pct", jnum((o.ratio - 1) * 100), "ci_low",
-			 jnum(o.ci.lo), "ci_high", jnum(o.ci.hi), "p", jnum(o.p), "n_base_a",
+			 "ratio", vb_json_real(o.ratio), "change_pct", vb_json_real((o.ratio - 1) * 100), "ci_low",
+			 vb_json_real(o.ci.lo), "ci_high", vb_json_real(o.ci.hi), "p", vb_json_real(o.p), "n_base_a",
 			 (json_int_t)n[0], "n_base_b", (json_int_t)n[2]);
 }
 
@@ -257,10 +252,10 @@ static json_t *row_json(ctx_t *c, const char *env, const char *wl, const json_t 
 		      : na     ? "only in A"
 			       : "only in B",
 		      "n_a", (json_int_t)na, "n_b", (json_int_t)nb, "median_a",
-		      jnum(na ? vb_median(c->v[1], na) : NAN), "median_b",
-		      jnum(nb ? vb_median(c->v[3], nb) : NAN), "ratio", jnum(s.ratio), "change_pct",
-		      jnum((s.ratio - 1) * 100), "ci_low", jnum(s.ci.lo), "ci_high", jnum(s.ci.hi),
-		      "p", jnum(s.p), "basis", ov ? "overhead" : "metric", "significant",
+		      vb_json_real(na ? vb_median(c->v[1], na) : NAN), "median_b",
+		      vb_json_real(nb ? vb_median(c->v[3], nb) : NAN), "ratio", vb_json_real(s.ratio), "change_pct",
+		      vb_json_real((s.ratio - 1) * 100), "ci_low", vb_json_real(s.ci.lo), "ci_high", vb_json_real(s.ci.hi),
+		      "p", vb_json_real(s.p), "basis", ov ? "overhead" : "metric", "significant",
 		      d.verdict == VB_VERDICT_SLOWER || d.verdict == VB_VERDICT_FASTER);
 	json_object_set_new(j, "overhead", ov ?: json_null());
 	if (na && nb)

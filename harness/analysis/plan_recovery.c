@@ -41,12 +41,12 @@ static json_t *env_plan(const vb_plan_recovery_t *r, const vb_plan_opts_t *o, co
 	if (!isfinite(hi))
 		hi = med;
 	judged = o->conservative ? hi : med;
-	most = floor(r->within_s / judged) * parallel;
-	p = json_pack("{s:s,s:b,s:f,s:o,s:f,s:o,s:o,s:b,s:f,s:o,s:o,s:o}", "env",
+	most = judged > 0 ? floor(r->within_s / judged) * parallel : NAN;
+	p = json_pack("{s:s,s:b,s:f,s:o,s:f,s:o,s:o,s:b,s:o,s:o,s:o,s:o}", "env",
 		      vb_json_str(e, "env") ?: "?", "planned", 1, "restore_s", med, "restore_s_high",
 		      vb_json_real(hi), "waves", waves, "time_s", vb_json_real(waves * med), "time_s_high",
 		      vb_json_real(waves * hi), "within", waves * judged <= r->within_s, "instances_within",
-		      most, "disk_bytes", vb_json_real(r->instances * img), "disk_xz_bytes",
+		      vb_json_real(most), "disk_bytes", vb_json_real(r->instances * img), "disk_xz_bytes",
 		      vb_json_real(r->instances * xz), "image_bytes", vb_json_real(img));
 	return p;
 }

@@ -49,11 +49,6 @@ typedef struct ctx {
 	json_t *flags;	      /* every flag of the run */
 } ctx_t;
 
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 /* ---- values out of the repetitions ---- */
 
 static int rep_matches(const json_t *r, const char *env, const char *wl)
@@ -124,9 +119,9 @@ static json_t *sample_json(ctx_t *c, size_t n, uint64_t stream, double *reps)
 	if (vb_boot_medians(c->vals, n, c->B, stream, reps) == 0)
 		vb_boot_interval(reps, c->B, c->cfg->level, &ci);
 	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "n", (json_int_t)s.n,
-			 "median", jnum(s.median), "mean", jnum(s.mean), "sd", jnum(s.sd), "cv",
-			 jnum(s.cv), "min", jnum(s.min), "max", jnum(s.max), "ci_low", jnum(ci.lo),
-			 "ci_high", jnum(ci.hi), "indicative", s.n < VB_STATS_INDICATIVE_N);
+			 "median", vb_json_real(s.median), "mean", vb_json_real(s.mean), "sd", vb_json_real(s.sd), "cv",
+			 vb_json_real(s.cv), "min", vb_json_real(s.min), "max", vb_json_real(s.max), "ci_low", vb_json_real(ci.lo),
+			 "ci_high", vb_json_real(ci.hi), "indicative", s.n < VB_STATS_INDICATIVE_N);
 }
 
 /* Overhead of the environment against the baseline, with its verdict
@@ -142,8 +137,8 @@ static json_t *overhead_json(ctx_t *c, const vb_summary_t *bs, double env_median
 
 	vb_ratio_replicates(c->base_reps, c->env_reps, c->B, higher, out);
 	d = vb_ratio_decide(ratio, out, c->B, c->cfg->level, n, c->cfg->margin, &ci);
-	j = json_pack("{s:o,s:o,s:o,s:b,s:I}", "ratio", jnum(ratio), "ci_low", jnum(ci.lo),
-		      "ci_high", jnum(ci.hi), "indicative",
+	j = json_pack("{s:o,s:o,s:o,s:b,s:I}", "ratio", vb_json_real(ratio), "ci_low", vb_json_real(ci.lo),
+		      "ci_high", vb_json_real(ci.hi), "indicative",
 		      bs->n < VB_STATS_INDICATIVE_N || ne < VB_STATS_INDICATIVE_N, "reps",
 		      (json_int_t)n);
 	vb_verdict_decision_json(&d, j);
@@ -428,8 +423,8 @@ static json_t *group_env_json(ctx_t *c, const json_t *wls, size_t ei, size_t g)
 	nmin = k ? nmin : 0;
 	d = vb_ratio_decide(gm, gr, k ? c->B : 0, c->cfg->level, nmin, c->cfg->margin, &ci);
 	out = json_pack("{s:I,s:I,s:o,s:o,s:o,s:b,s:I}", "workloads", (json_int_t)k, "excluded",
-			(json_int_t)excluded, "geomean", jnum(gm), "ci_low", jnum(ci.lo), "ci_high",
-			jnum(ci.hi), "indicative", indicative, "reps", (json_int_t)nmin);
+			(json_int_t)excluded, "geomean", vb_json_real(gm), "ci_low", vb_json_real(ci.lo), "ci_high",
+			vb_json_real(ci.hi), "indicative", indicative, "reps", (json_int_t)nmin);
 	vb_verdict_decision_json(&d, out);
 done:
 	free(gr);

@@ -12,12 +12,8 @@
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
 #include "harness/analysis/verdict.h"
+#include "lib/json.h"
 #include "lib/util.h"
-
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
 
 /* The ok repetitions' values of @key (scaled by @scale) into @v. */
 static size_t values(const json_t *reps, const char *key, double scale, double *v, size_t cap)
@@ -51,8 +47,8 @@ static json_t *figure(const json_t *reps, const char *key, double scale,
 	else if (!boot)
 		vb_median_ci(v, n, cfg->resamples, vb_stats_stream(cfg->seed, lab, 3), cfg->level,
 			     &ci);
-	return json_pack("{s:I,s:o,s:o,s:o}", "n", (json_int_t)n, "median", jnum(vb_median(v, n)),
-			 "ci_low", jnum(ci.lo), "ci_high", jnum(ci.hi));
+	return json_pack("{s:I,s:o,s:o,s:o}", "n", (json_int_t)n, "median", vb_json_real(vb_median(v, n)),
+			 "ci_low", vb_json_real(ci.lo), "ci_high", vb_json_real(ci.hi));
 }
 
 /* How many ok repetitions have @key true. */
@@ -85,8 +81,8 @@ static json_t *vs_start(const double *boot, size_t B, double median, size_t n, d
 		r[b] = boot[b] / start_ms;
 	d = vb_ratio_decide(ratio, r, B, cfg->level, n, cfg->margin, &ci);
 	free(r);
-	j = json_pack("{s:o,s:o,s:o,s:o,s:I}", "start_ms", jnum(start_ms), "ratio", jnum(ratio),
-		      "ci_low", jnum(ci.lo), "ci_high", jnum(ci.hi), "reps", (json_int_t)n);
+	j = json_pack("{s:o,s:o,s:o,s:o,s:I}", "start_ms", vb_json_real(start_ms), "ratio", vb_json_real(ratio),
+		      "ci_low", vb_json_real(ci.lo), "ci_high", vb_json_real(ci.hi), "reps", (json_int_t)n);
 	vb_verdict_decision_json(&d, j);
 	return j;
 }

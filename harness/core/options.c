@@ -539,7 +539,7 @@ static const vb_opt_t options[] = {
 	{ "--density", "K", "3 with --profile standard or full, else 0", NULL, "after the run, start K instances of each environment side by side (fewer when host memory runs out) and record each one's start latency, memory idle and under load, and disk; 0: off", set_density },
 	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
 	{ "--ops", "LIST", "save,restore,migrate with --profile standard or full, else none", "save, restore, migrate, all, none", "after the run, save each environment's instance to an image, restore it, and move it live to a second instance, measured over repetitions (restore includes save)", set_ops },
-	{ "--ops-reps", "N", "3", NULL, "repetitions of each operation", set_ops_reps },
+	{ "--ops-reps", "N", "5", NULL, "repetitions of each operation", set_ops_reps },
 	{ .name = "--migrate-downtime", .arg = "MS", .def = "50", .help = "the tuned migration's downtime limit (the default migration keeps the hypervisor's)", VB_OPT_DOUBLE_AT(vb_run_cfg_t, migrate_downtime_ms, 1, 60000) },
 	{ .name = "--margin", .arg = "PCT", .def = "3", .help = "equivalence margin of the verdicts: equivalent when the 90% interval of the ratio lies within +-PCT% (recorded in run.json; vbench report --margin judges again)", VB_OPT_PCT_AT(vb_run_cfg_t, margin, 0.1, 100) },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the run directory (on stdout)", set_quiet },

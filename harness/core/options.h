@@ -32,7 +32,7 @@
 #define VB_OPS_RESTORE 0x2
 #define VB_OPS_MIGRATE 0x4
 #define VB_OPS_ALL 0x7
-#define VB_OPS_REPS_DEFAULT 3    /* --ops-reps of the standard/full profiles' short form */
+#define VB_OPS_REPS_DEFAULT 5    /* --ops-reps: the verdicts need 5 a side */
 #define VB_OPS_REPS_MAX 100
 #define VB_MIGRATE_DOWNTIME_MS 50 /* --migrate-downtime: the tuned limit (QEMU's own: 300) */
 

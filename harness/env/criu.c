@@ -4,6 +4,7 @@
 #include "harness/env/criu.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -83,7 +84,16 @@ static int probe(char *why, size_t len)
 		vb_undo_release(dres);
 		return (void)snprintf(why, len, "criu probe: fork: %s", strerror(errno)), -1;
 	}
-	if (child == 0) { /* the test process: waits in a session of its own */
+	if (child == 0) { /* the test process: waits in a session of its own, with
+			   * no descriptor of vbench's (CRIU would have to dump them) */
+		int nul = open("/dev/null", O_RDWR);
+
+		if (nul >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			dup2(nul, 2);
+		}
+		close_range(3, ~0U, 0);
 		setsid();
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)

@@ -344,6 +344,8 @@ int vb_vm_launch(vb_env_t *env, vm_launch_t *l, vb_error_t *err)
 	l->chan_fd = -1;
 	vb_qmp_init(&l->qmp);
 	snprintf(p->incoming, sizeof(p->incoming), "%s", l->incoming ? l->incoming : "");
+	if (l->incoming)
+		p->console_ready = 0; /* a console of its own, from its first line */
 	p->qmp_sock[0] = '\0';
 	if (make_sockdir(env, p, err) < 0 ||
 	    (lfd = listen_socket(env, p, "chan", p->sock, sizeof(p->sock), err)) < 0)

@@ -53,6 +53,7 @@
 #define VM_BEAT_POLL_MS 2 /* the heartbeat read meanwhile: its timing's resolution */
 #define VM_BEATS_AFTER 3  /* beats through the new QEMU before the old one goes */
 #define VM_SAVE_BANDWIDTH (1LL << 40) /* bytes/s: a save to a file is not capped */
+#define VM_SETTLE_MS 10000 /* a cancelled migration's end, waited for */
 
 /* The image directory, made once: /var/tmp/vbench-vmimage-RUNID-XXXXXX. */
 static int image_dir(vb_env_t *env, vm_priv_t *p, vb_error_t *err)
@@ -92,6 +93,29 @@ static int image_open(vb_env_t *env, vm_priv_t *p, int create, vb_error_t *err)
 		fd = hi;
 	}
 	return fd;
+}
+
+/* A cancelled migration's end: query-migrate until it is no longer
+ * "cancelling" (or active), at most VM_SETTLE_MS; its last status (static
+ * buffer), "" when QEMU did not say. */
+static const char *settle(vm_priv_t *p)
+{
+	static char last[32];
+	uint64_t end = vb_now_ns() + VM_SETTLE_MS * 1000000ull;
+
+	last[0] = '\0';
+	while (vb_now_ns() < end) {
+		json_t *r = vb_qmp_exec(&p->qmp, "query-migrate", NULL, -1, VM_QMP_TIMEOUT_MS, NULL);
+		const char *st = r ? json_string_value(json_object_get(r, "status")) : NULL;
+
+		snprintf(last, sizeof(last), "%s", st ? st : "");
+		json_decref(r);
+		if (!r || (strcmp(last, "cancelling") && strcmp(last, "active") &&
+			   strcmp(last, "device") && strcmp(last, "setup")))
+			break;
+		usleep(10000);
+	}
+	return last;
 }
 
 /* The guest runs at the destination once its channel speaks there: the
@@ -164,6 +188,21 @@ static int wait_migration(vb_env_t *env, vm_priv_t *p, vb_beats_t *b, vm_launch_
 	}
 }
 
+/* After a save or a move that did not complete: the stream cancelled
+ * (@migrating) and waited for, the guest continued where it stopped. */
+static void resume_source(vm_priv_t *p, int migrating)
+{
+	json_t *r;
+
+	if (migrating) {
+		r = vb_qmp_exec(&p->qmp, "migrate_cancel", NULL, -1, VM_QMP_TIMEOUT_MS, NULL);
+		json_decref(r);
+		settle(p);
+	}
+	r = vb_qmp_exec(&p->qmp, "cont", NULL, -1, VM_QMP_TIMEOUT_MS, NULL);
+	json_decref(r);
+}
+
 /* QEMU's figures of a migration into @m (null where it gave none). */
 static void migration_figures(const json_t *info, json_t *m)
 {
@@ -214,11 +253,13 @@ int vb_vm_save(vb_env_t *env, json_t *m, vb_error_t *err)
 	t0 = vb_now_ns();
 	r = vb_qmp_exec(&p->qmp, "stop", NULL, -1, VM_QMP_TIMEOUT_MS, err);
 	json_decref(r);
-	if (r) {
-		r = vb_qmp_exec(&p->qmp, "getfd", json_pack("{s:s}", "fdname", "vbsave"), fd,
-				VM_QMP_TIMEOUT_MS, err);
-		json_decref(r);
+	if (!r) {
+		close(fd);
+		return -1;
 	}
+	r = vb_qmp_exec(&p->qmp, "getfd", json_pack("{s:s}", "fdname", "vbsave"), fd,
+			VM_QMP_TIMEOUT_MS, err);
+	json_decref(r);
 	if (r) {
 		r = vb_qmp_exec(&p->qmp, "migrate", json_pack("{s:s}", "uri", "fd:vbsave"), -1,
 				VM_QMP_TIMEOUT_MS, err);
@@ -231,6 +272,8 @@ int vb_vm_save(vb_env_t *env, json_t *m, vb_error_t *err)
 	if (rc == 0)
 		rc = vb_error_set(err, VB_ETIMEOUT, 0, "%s: the save took longer than --timeout",
 				  env->name);
+	if (rc < 0 && err->code != VB_EINTR) /* no image: the guest runs on as it was */
+		resume_source(p, r != NULL);
 	if (rc > 0 && fsync(fd) < 0)
 		rc = vb_error_sys(err, "%s: fsync the image", env->name);
 	t1 = vb_now_ns();
@@ -345,6 +388,38 @@ int vb_vm_restore(vb_env_t *env, json_t *m, vb_error_t *err)
 	json_object_set_new(m, "launch_ns", json_integer((json_int_t)(t1 - t0)));
 	json_object_set_new(m, "load_ns", json_integer((json_int_t)(t2 - t0)));
 	return 0;
+}
+
+/* What a launch renames (vb_vm_launch), kept while a second QEMU is tried:
+ * the first one's logs, sockets and -incoming, which its configuration
+ * (p->qc) points into. */
+typedef struct vm_names {
+	char console[PATH_MAX], qemu_log[PATH_MAX], sock[PATH_MAX], qmp_sock[PATH_MAX];
+	char incoming[PATH_MAX + 8];
+	off_t console_ready;
+} vm_names_t;
+
+static void names_keep(const vm_priv_t *p, vm_names_t *n)
+{
+	memcpy(n->console, p->console, sizeof(n->console));
+	memcpy(n->qemu_log, p->qemu_log, sizeof(n->qemu_log));
+	memcpy(n->sock, p->sock, sizeof(n->sock));
+	memcpy(n->qmp_sock, p->qmp_sock, sizeof(n->qmp_sock));
+	memcpy(n->incoming, p->incoming, sizeof(n->incoming));
+	n->console_ready = p->console_ready;
+}
+
+/* The first QEMU's names back, and its argument vector as it was. */
+static void names_back(vm_priv_t *p, const vm_names_t *n)
+{
+	memcpy(p->console, n->console, sizeof(p->console));
+	memcpy(p->qemu_log, n->qemu_log, sizeof(p->qemu_log));
+	memcpy(p->sock, n->sock, sizeof(p->sock));
+	memcpy(p->qmp_sock, n->qmp_sock, sizeof(p->qmp_sock));
+	memcpy(p->incoming, n->incoming, sizeof(p->incoming));
+	p->console_ready = n->console_ready;
+	vb_argv_free(&p->argv);
+	vb_qemu_argv(&p->qc, &p->argv, NULL);
 }
 
 /* The second QEMU's cgroup, of the instance's size. */
@@ -466,17 +541,23 @@ int vb_vm_migrate(vb_env_t *env, const vb_migrate_req_t *rq, vb_beats_t *b, json
 	vm_priv_t *p = env->priv;
 	vm_launch_t l = { .incoming_fd = -1 };
 	vb_qemu_cfg_t qc_old = p->qc;
-	char uri[PATH_MAX + 16], con[PATH_MAX], qlog[PATH_MAX];
+	char uri[PATH_MAX + 16];
 	json_t *info = NULL, *r;
+	vm_names_t *old = malloc(sizeof(*old));
 	uint64_t t0;
 	int rc = -1;
 
-	if (p->qmp.fd < 0)
+	if (!old)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: migrate", env->name);
+	if (p->qmp.fd < 0) {
+		free(old);
 		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: no monitor (QMP)", env->name);
-	snprintf(con, sizeof(con), "%s", p->console);
-	snprintf(qlog, sizeof(qlog), "%s", p->qemu_log);
-	if (second_cgroup(env, p, err) < 0)
+	}
+	names_keep(p, old);
+	if (second_cgroup(env, p, err) < 0) {
+		free(old);
 		return -1;
+	}
 	p->gen++;
 	snprintf(uri, sizeof(uri), "unix:%s/mig-g%u.sock", p->sockdir, p->gen);
 	l.incoming = uri;
@@ -494,7 +575,14 @@ int vb_vm_migrate(vb_env_t *env, const vb_migrate_req_t *rq, vb_beats_t *b, json
 	if (rc == 0) { /* not converged within the limit: cancelled, the guest runs on */
 		r = vb_qmp_exec(&p->qmp, "migrate_cancel", NULL, -1, VM_QMP_TIMEOUT_MS, err);
 		json_decref(r);
+		/* it may complete while it is cancelled: then it moved */
+		rc = !r ? -1 : !strcmp(settle(p), "completed") ? 1 : 0;
 	}
+	if (rc <= 0 && l.switched) /* the guest spoke at the destination, yet no completion */
+		rc = vb_error_set(err, VB_EUNAVAIL, 0,
+				  "%s: the guest ran at the destination but the source did not "
+				  "complete the migration",
+				  env->name);
 	if (rc < 0)
 		goto fail;
 	json_object_set_new(m, "converged", json_boolean(rc > 0));
@@ -504,8 +592,10 @@ int vb_vm_migrate(vb_env_t *env, const vb_migrate_req_t *rq, vb_beats_t *b, json
 	migration_figures(info, m);
 	json_decref(info);
 	info = NULL;
-	if (rc > 0)
+	if (rc > 0) {
+		free(old);
 		return take_over(env, p, &l, b, err);
+	}
 fail:
 	json_decref(info);
 	if (rc < 0 && l.spawned) { /* what the destination QEMU said, if it said anything */
@@ -522,8 +612,8 @@ fail:
 		vb_cgroup_destroy(&p->cg2);
 	memset(&p->cg2, 0, sizeof(p->cg2));
 	p->qc = qc_old; /* the first QEMU's, which runs on */
-	snprintf(p->console, sizeof(p->console), "%s", con);
-	snprintf(p->qemu_log, sizeof(p->qemu_log), "%s", qlog);
+	names_back(p, old);
+	free(old);
 	return rc < 0 ? vb_error_prefix(err, "%s: migrate", env->name) : 0;
 }
 

@@ -130,7 +130,8 @@ json_t *vb_qmp_exec(vb_qmp_t *q, const char *cmd, json_t *args, int pass_fd, int
 		    vb_error_t *err)
 {
 	uint64_t deadline = vb_now_ns() + (uint64_t)timeout_ms * 1000000ull;
-	json_t *req = json_pack("{s:s}", "execute", cmd), *m, *r;
+	json_int_t id = ++q->next_id;
+	json_t *req = json_pack("{s:s,s:I}", "execute", cmd, "id", id), *m, *r;
 	char *line;
 	int rc;
 
@@ -157,13 +158,18 @@ json_t *vb_qmp_exec(vb_qmp_t *q, const char *cmd, json_t *args, int pass_fd, int
 			json_decref(m);
 			continue;
 		}
+		if (!json_is_integer(json_object_get(m, "id")) ||
+		    json_integer_value(json_object_get(m, "id")) != id) {
+			json_decref(m); /* the answer to a command given up on */
+			continue;
+		}
 		if ((r = json_object_get(m, "return"))) {
 			json_incref(r);
 			json_decref(m);
 			return r;
 		}
 		r = json_object_get(m, "error");
-		vb_error_set(err, r ? VB_EREFUSED : VB_EPROTO, 0, "QMP %s: %s", cmd,
+		vb_error_set(err, r ? VB_EUNAVAIL : VB_EPROTO, 0, "QMP %s: %s", cmd,
 			     r ? (json_string_value(json_object_get(r, "desc")) ?: "an error")
 			       : "an answer with neither return nor error");
 		json_decref(m);

@@ -27,6 +27,8 @@ typedef struct vb_qmp {
 	char *buf;   /* bytes read, not yet a whole line */
 	size_t len;
 	char last_event[64]; /* the name of the last event seen ("" none) */
+	json_int_t next_id;  /* every command carries an id; an answer with another
+			      * (one given up on) is skipped */
 } vb_qmp_t;
 
 /* An unconnected client (fd -1). */
@@ -43,8 +45,11 @@ int vb_qmp_open(vb_qmp_t *q, int fd, int timeout_ms, vb_error_t *err);
  * Execute @cmd with @args (an object or NULL; the reference is taken) and
  * return its "return" value (new reference; an empty object for none),
  * within @timeout_ms.  With @pass_fd >= 0 that descriptor goes with the
- * command (getfd).  NULL with @err: VB_EREFUSED "CMD: QEMU's description"
- * for an error answer, VB_ETIMEOUT, VB_EPROTO, VB_ESYS (QEMU gone).
+ * command (getfd).  The command carries an "id": a late answer to one
+ * given up on is never taken for this one's.  NULL with @err: VB_EUNAVAIL
+ * "QMP CMD: QEMU's description" for an error answer (QEMU refused: the
+ * instance's state is then the caller's to judge, never "in step"),
+ * VB_ETIMEOUT, VB_EPROTO, VB_ESYS (QEMU gone).
  */
 json_t *vb_qmp_exec(vb_qmp_t *q, const char *cmd, json_t *args, int pass_fd, int timeout_ms,
 		    vb_error_t *err);

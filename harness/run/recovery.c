@@ -186,6 +186,16 @@ static int save_restore(ops_ctx_t *c, vb_env_t *env, json_int_t pid0, const char
 	return same_agent(c, env, pid0, sum0, mr, err);
 }
 
+/* The agent's count @from of @msg into @m as @key, only a non-negative
+ * integer (what a guest sends is untrusted). */
+static void kept_count(json_t *m, const char *key, const json_t *msg, const char *from)
+{
+	json_t *v = json_object_get(msg, from);
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		json_object_set_new(m, key, json_integer(json_integer_value(v)));
+}
+
 /* One migration of @variant under the heartbeat, then the checks. */
 static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, const char *sum0,
 		   json_t *m, vb_error_t *err)
@@ -220,17 +230,28 @@ static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, cons
 		if ((rc = vb_env_beats_read(env, &b, VB_OPS_BEAT_MS * 20, &done, err)) == 0 &&
 		    b.n < n0 + 5 && !done && vb_undo_interrupted())
 			rc = vb_error_set(err, VB_EINTR, 0, "%s: interrupted", env->name);
+	if (rc == 0 && done) /* it was asked to beat for minutes */
+		rc = vb_error_set(err, VB_EPROTO, 0, "%s: the heartbeat ended before it was stopped",
+				  env->name);
+	/* the heartbeat ends, also after a failure while its channel answers:
+	 * the next request must not meet its beats */
 	stop = vb_agent_op_request("beat_stop", -1);
-	if (rc == 0 && !done && vb_chan_notify(&env->chan, stop, err) < 0)
-		rc = -1;
+	if (!done && !env->chan.dead && !env->chan.broken) {
+		vb_error_t e2;
+		vb_error_t *e = rc == 0 ? err : &e2;
+		int r2 = vb_chan_notify(&env->chan, stop, e);
+
+		while (r2 == 0 && !done)
+			if ((r2 = vb_env_beats_read(env, &b, reply_ms(c), &done, e)) == 0 && !done)
+				r2 = vb_error_set(e, VB_ETIMEOUT, 0, "%s: the heartbeat did not end",
+						  env->name);
+		if (rc == 0)
+			rc = r2;
+	}
 	json_decref(stop);
-	while (rc == 0 && !done)
-		if ((rc = vb_env_beats_read(env, &b, reply_ms(c), &done, err)) == 0 && !done)
-			rc = vb_error_set(err, VB_ETIMEOUT, 0, "%s: the heartbeat did not end",
-					  env->name);
 	if (rc == 0) {
-		json_object_set(m, "pages_dirtied", json_object_get(done, "pages_dirtied"));
-		json_object_set(m, "guest_gap_ns", json_object_get(done, "max_gap_ns"));
+		kept_count(m, "pages_dirtied", done, "pages_dirtied");
+		kept_count(m, "guest_gap_ns", done, "max_gap_ns");
 		json_object_set_new(m, "dirty_pages_per_s", json_integer(VB_OPS_DIRTY_RATE));
 	}
 	json_decref(done);
@@ -369,6 +390,27 @@ int vb_recovery_pending(run_state_t *st, size_t i)
 	return 0;
 }
 
+/* Repetition @r of each operation the run measures (save and restore with
+ * @sr, restore only with @restore, the two moves with @mig) that has no
+ * record: a failed one, because an earlier step of it failed with @err. */
+static void fill_rep(json_t *rec, unsigned r, int sr, int restore, int mig, const vb_error_t *err)
+{
+	vb_error_t e;
+
+	vb_error_set(&e, err->code, 0, "not done: an earlier step of this repetition failed: %s",
+		     err->msg);
+	for (size_t k = 0; k < VB_ARRAY_SIZE(op_keys); k++) {
+		json_t *reps, *last;
+
+		if (k < 2 ? !sr || (k == 1 && !restore) : !mig)
+			continue;
+		reps = op_reps(rec, op_keys[k]);
+		last = json_array_get(reps, json_array_size(reps) - 1);
+		if (!last || json_integer_value(json_object_get(last, "rep")) != (json_int_t)r)
+			add_rep(reps, json_object(), r, 0, &e);
+	}
+}
+
 /* Every repetition of every operation on environment @i; 0, or -1 when
  * the instance no longer answers. */
 static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
@@ -446,8 +488,13 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 		}
 		continue;
 lost:
-		if (err.code == VB_EREFUSED || err.code == VB_ECHECK)
-			continue; /* in step: the next repetition may do */
+		if (err.code == VB_EREFUSED || err.code == VB_ECHECK) {
+			/* in step: the next repetition may do; this one's other
+			 * operations are recorded as not done, so every operation
+			 * has as many repetitions (resume counts them) */
+			fill_rep(rec, r, do_sr, (ops & VB_OPS_RESTORE) != 0, do_mig, &err);
+			continue;
+		}
 		if (err.code == VB_EINTR)
 			return -1; /* the run stops; a resumed one goes on from here */
 
