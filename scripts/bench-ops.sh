@@ -3,7 +3,7 @@
 # against the reference in the same run: QEMU's own migration statistics.
 #
 # Runs `vbench run --env ENVS --workload cpu.int --profile standard --ops all
-# --ops-reps REPS --density 0 --noisy=none` (or reads the run directory given
+# --ops-reps REPS --memory SIZE --density 0 --noisy=none` (or reads the run directory given
 # with --dir) and prints, per repetition of each live migration:
 #   qemu_downtime   QEMU's downtime (query-migrate "downtime": the source's,
 #                   from stopping the guest to the end of the stream)
@@ -18,7 +18,7 @@
 # than QEMU's downtime (a gap shorter than the pause would be a wrong
 # measurement); the excess is reported, not judged.
 #
-# Usage: scripts/bench-ops.sh [--envs hosted,gvisor] [--reps N] [--dir RUN]
+# Usage: scripts/bench-ops.sh [--envs hosted,gvisor] [--reps N] [--memory SIZE] [--dir RUN]
 #   Needs root, QEMU (and runsc for gvisor).  Exit 0 when it ran, 1 when a
 #   check failed or a repetition failed, 2 bad usage, 3 vbench not built.
 # Never run by `make test`.
@@ -28,6 +28,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 VBENCH=${VBENCH:-$here/bench/vbench}
 envs=hosted,gvisor
 reps=5
+memory=1G
 dir=
 
 usage() {
@@ -39,6 +40,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--envs) [ $# -ge 2 ] || usage; envs=$2; shift 2 ;;
 	--reps) [ $# -ge 2 ] || usage; reps=$2; shift 2 ;;
+	--memory) [ $# -ge 2 ] || usage; memory=$2; shift 2 ;;
 	--dir) [ $# -ge 2 ] || usage; dir=$2; shift 2 ;;
 	*) usage ;;
 	esac
@@ -51,7 +53,9 @@ if [ -z "$dir" ]; then
 	rmdir "$dir"
 	echo "bench-ops: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	"$VBENCH" run --env "$envs" --workload cpu.int --profile standard --ops all \
-		--ops-reps "$reps" --density 0 --noisy=none --out "$dir" --quiet >/dev/null
+		--ops-reps "$reps" --memory "$memory" --density 0 --noisy=none --out "$dir" \
+		--quiet >/dev/null || true
+	echo "bench-ops: run directory $dir (--memory $memory)"
 fi
 
 python3 - "$dir/run.json" <<'EOF'

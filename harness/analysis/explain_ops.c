@@ -141,13 +141,20 @@ json_t *vb_explain_claim_moved(const vb_explain_ctx_t *c)
 			t = fig(json_object_get(m, "heartbeat_gap_ms"));
 			snprintf(what, sizeof(what), "pause seen by the heartbeat (%s settings)",
 				 k ? "tuned" : "default");
-			v = vb_json_num(m, "converged") < vb_json_num(m, "n")	  ? VB_EXPLAIN_NOT
+			if (vb_json_num(m, "failed") > 0) /* a move that lost the guest */
+				vb_explain_note(cl, "%s, %s: %.0f move(s) failed: %s.", name,
+						k ? "tuned" : "default", vb_json_num(m, "failed"),
+						vb_json_str(m, "error") ?: "no reason recorded");
+			v = vb_json_num(m, "failed") > 0 ||
+				    vb_json_num(m, "converged") < vb_json_num(m, "n")
+				? VB_EXPLAIN_NOT
 			    : !isfinite(t.hi)			  ? VB_EXPLAIN_INCONCLUSIVE
 			    : t.hi < VB_EXPLAIN_SHORT_PAUSE_MS	  ? VB_EXPLAIN_HOLDS
 			    : t.lo >= VB_EXPLAIN_SHORT_PAUSE_MS ? VB_EXPLAIN_NOT
 								  : VB_EXPLAIN_INCONCLUSIVE;
 			vb_explain_add_test(cl, name, what, &t, "ms", rule, v);
-			vb_explain_note(cl,
+			if (vb_json_num(m, "n") > 0)
+				vb_explain_note(cl,
 					"%s, %s: moved in %.0f ms; QEMU's downtime %.0f ms, the "
 					"heartbeat's longest gap %.0f ms (limit %.0f ms).",
 					name, k ? "tuned" : "default",

@@ -552,8 +552,18 @@ void vb_recovery_run(run_state_t *st)
 			rec = json_pack("{s:s}", "env", st->envs[i].name);
 			json_array_append_new(envs, rec);
 		}
-		if (env_ops(&c, i, rec) < 0 && st->envs[i].reason[0])
+		if (env_ops(&c, i, rec) < 0 && st->envs[i].reason[0]) {
+			/* the operations lost the instance: said there, not as a
+			 * failure of the environment, whose workloads were measured
+			 * before; it is taken down now (no stop latency) */
 			json_object_set_new(rec, "failed", json_string(st->envs[i].reason));
+			vb_run_warn(st, "%s: the instance was lost during save, restore or migrate "
+					"(operations.environments[].failed)",
+				    st->envs[i].name);
+			st->envs[i].reason[0] = '\0';
+			vb_env_down(&st->envs[i]);
+			st->up[i] = 0;
+		}
 	}
 	if (!st->save_failed &&
 	    vb_runfile_save_at(st->doc, cfg->out_fd, cfg->out, &st->save_err) < 0)
