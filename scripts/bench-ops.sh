@@ -18,7 +18,8 @@
 # than QEMU's downtime (a gap shorter than the pause would be a wrong
 # measurement); the excess is reported, not judged.
 #
-# Usage: scripts/bench-ops.sh [--envs hosted,gvisor] [--reps N] [--memory SIZE] [--dir RUN]
+# Usage: scripts/bench-ops.sh [--envs hosted,gvisor] [--reps N] [--memory SIZE]
+#                             [--dirty-rate PAGES] [--dir RUN]
 #   Needs root, QEMU (and runsc for gvisor).  Exit 0 when it ran, 1 when a
 #   check failed or a repetition failed, 2 bad usage, 3 vbench not built.
 # Never run by `make test`.
@@ -29,6 +30,7 @@ VBENCH=${VBENCH:-$here/bench/vbench}
 envs=hosted,gvisor
 reps=5
 memory=1G
+rate=4096
 dir=
 
 usage() {
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--envs) [ $# -ge 2 ] || usage; envs=$2; shift 2 ;;
 	--reps) [ $# -ge 2 ] || usage; reps=$2; shift 2 ;;
 	--memory) [ $# -ge 2 ] || usage; memory=$2; shift 2 ;;
+	--dirty-rate) [ $# -ge 2 ] || usage; rate=$2; shift 2 ;;
 	--dir) [ $# -ge 2 ] || usage; dir=$2; shift 2 ;;
 	*) usage ;;
 	esac
@@ -53,9 +56,10 @@ if [ -z "$dir" ]; then
 	rmdir "$dir"
 	echo "bench-ops: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	"$VBENCH" run --env "$envs" --workload cpu.int --profile standard --ops all \
-		--ops-reps "$reps" --memory "$memory" --density 0 --noisy=none --out "$dir" \
+		--ops-reps "$reps" --memory "$memory" --migrate-dirty-rate "$rate" --density 0 \
+		--noisy=none --out "$dir" \
 		--quiet >/dev/null || true
-	echo "bench-ops: run directory $dir (--memory $memory)"
+	echo "bench-ops: run directory $dir (--memory $memory --migrate-dirty-rate $rate)"
 fi
 
 python3 - "$dir/run.json" <<'EOF'
@@ -74,6 +78,9 @@ print(f"working set {ws / 2**20:.0f} MiB, heartbeat every {period} ms, "
       f"{ops['dirty_pages_per_s']} pages/s dirtied, {ops['reps']} repetitions")
 for e in ops["environments"]:
     name = e["env"]
+    if e.get("failed"):
+        bad += 1
+        print(f"{name:8} lost during the operations: {e['failed'][:200]}")
     for key in ("save", "restore"):
         if key not in e:
             continue

@@ -251,7 +251,8 @@ START_TEST(test_interrupt)
 	char dir[PATH_MAX], log[PATH_MAX], why[512];
 	char *argv[] = { vbench,     "run", "--env", (char *)c->env, "--workload", "cpu.int",
 			 "--profile", "test", "--reps", REPS, "--out", dir, c->ops ? "--ops" : NULL,
-			 (char *)c->ops, "--ops-reps", "1", "--memory", "256M", NULL };
+			 (char *)c->ops, "--ops-reps", "1", "--memory", "256M", "--migrate-dirty-rate",
+			 "0", NULL };
 	char *resume[] = { vbench, "run", "--resume", dir, NULL };
 	char *clean[] = { vbench, "clean", NULL };
 	char *report[] = { vbench, "report", dir, NULL };

@@ -84,7 +84,14 @@ START_TEST(test_options)
 	vb_run_cfg_free(cfg);
 	ck_assert_int_eq(parse(cfg, "--profile", "quick", NULL, NULL, &err), 0);
 	ck_assert_uint_eq(cfg->ops, 0);
+	ck_assert_uint_eq(cfg->ops_reps, 5);
+	ck_assert_uint_eq(cfg->migrate_dirty_rate, 4096);
 	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse(cfg, "--migrate-dirty-rate", "0", NULL, NULL, &err), 0);
+	ck_assert_uint_eq(cfg->migrate_dirty_rate, 0);
+	vb_run_cfg_free(cfg);
+	ck_assert_int_eq(parse(cfg, "--migrate-dirty-rate", "99999999", NULL, NULL, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "--migrate-dirty-rate"));
 	free(cfg);
 	rc = vb_test_vbench(NULL, &out, &errs, "run", "--ops", "save,snapshot", "--profile", "test",
 			    NULL);
@@ -305,9 +312,12 @@ static void assert_reps(json_t *op, const char *what, size_t n, int checked)
 static json_t *run_ops(const char *env, const char *ops, const char *name, pid_t *pid)
 {
 	char dir[PATH_MAX];
+	/* no pages dirtied during a move: QEMU 7.2's TCG loses dirty bits under
+	 * that load and the moved guest may crash (docs/methodology.md 16), which
+	 * the measurement reports and a test of the mechanism must not meet */
 	char *argv[] = { vbench, "run", "--env", (char *)env, "--workload", "cpu.int", "--profile",
-			 "test", "--memory", "256M", "--ops", (char *)ops, "--ops-reps", "2", "--out",
-			 dir, NULL };
+			 "test", "--memory", "256M", "--ops", (char *)ops, "--ops-reps", "2",
+			 "--migrate-dirty-rate", "0", "--out", dir, NULL };
 	static char out[1 << 16];
 	int rc;
 

@@ -49,6 +49,7 @@ void vb_run_cfg_init(vb_run_cfg_t *cfg)
 	cfg->margin = NAN;
 	cfg->ops_reps = VB_OPS_REPS_DEFAULT;
 	cfg->migrate_downtime_ms = VB_MIGRATE_DOWNTIME_MS;
+	cfg->migrate_dirty_rate = VB_MIGRATE_DIRTY_RATE;
 	cfg->contention_reruns = VB_CONTENTION_RERUNS;
 	cfg->out_fd = cfg->lock_fd = cfg->log_fd = -1;
 }
@@ -437,6 +438,14 @@ static int set_ops(void *ctx, const char *v, vb_error_t *err)
 	return 0;
 }
 
+static int set_dirty_rate(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+
+	return vb_parse_u64(v, 0, VB_MIGRATE_DIRTY_MAX, "--migrate-dirty-rate",
+			    &cfg->migrate_dirty_rate, err);
+}
+
 static int set_ops_reps(void *ctx, const char *v, vb_error_t *err)
 {
 	vb_run_cfg_t *cfg = ctx;
@@ -540,6 +549,7 @@ static const vb_opt_t options[] = {
 	{ "--noisy", "[=KINDS]", "cpu with --profile standard or full, else off", "cpu, mem, io, all, none", "after the run, measure a victim instance's slowdown while a neighbour instance runs an aggressor of each kind (alone: all kinds)", set_noisy },
 	{ "--ops", "LIST", "save,restore,migrate with --profile standard or full, else none", "save, restore, migrate, all, none", "after the run, save each environment's instance to an image, restore it, and move it live to a second instance, measured over repetitions (restore includes save)", set_ops },
 	{ "--ops-reps", "N", "5", NULL, "repetitions of each operation", set_ops_reps },
+	{ "--migrate-dirty-rate", "PAGES", "4096", NULL, "pages a second the agent dirties in its working set while it is moved (0: none)", set_dirty_rate },
 	{ .name = "--migrate-downtime", .arg = "MS", .def = "50", .help = "the tuned migration's downtime limit (the default migration keeps the hypervisor's)", VB_OPT_DOUBLE_AT(vb_run_cfg_t, migrate_downtime_ms, 1, 60000) },
 	{ .name = "--margin", .arg = "PCT", .def = "3", .help = "equivalence margin of the verdicts: equivalent when the 90% interval of the ratio lies within +-PCT% (recorded in run.json; vbench report --margin judges again)", VB_OPT_PCT_AT(vb_run_cfg_t, margin, 0.1, 100) },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the run directory (on stdout)", set_quiet },

@@ -35,6 +35,8 @@
 #define VB_OPS_REPS_DEFAULT 5    /* --ops-reps: the verdicts need 5 a side */
 #define VB_OPS_REPS_MAX 100
 #define VB_MIGRATE_DOWNTIME_MS 50 /* --migrate-downtime: the tuned limit (QEMU's own: 300) */
+#define VB_MIGRATE_DIRTY_RATE 4096 /* --migrate-dirty-rate: pages a second (16 MiB/s) */
+#define VB_MIGRATE_DIRTY_MAX (1u << 24)
 
 /* Aggressor kinds of --noisy (noisy.h). */
 #define VB_NOISY_CPU 0x1
@@ -194,6 +196,7 @@ typedef struct vb_run_cfg {
 	int ops_set;                        /* --ops given (else from the profile) */
 	uint64_t ops_reps;                  /* --ops-reps: repetitions of each operation */
 	double migrate_downtime_ms;         /* --migrate-downtime: the tuned migration's limit */
+	uint64_t migrate_dirty_rate;        /* --migrate-dirty-rate: pages a second dirtied meanwhile */
 	vb_plugin_conf_t plugin_conf;       /* the environments' own options (env.h vb_env_conf) */
 	/* the command line, for run.json */
 	int argc;

@@ -12,7 +12,7 @@
  *      a workload of the run, which must give a valid result;
  *   3. migrate, twice (the hypervisor's default settings, then tuned:
  *      --migrate-downtime and no bandwidth cap), while the agent's
- *      heartbeat dirties the working set at VB_OPS_DIRTY_RATE pages a
+ *      heartbeat dirties the working set at --migrate-dirty-rate pages a
  *      second and sends a beat every VB_OPS_BEAT_MS: the longest gap
  *      between two beats as the host receives them is the pause the
  *      agent's peer sees, beside the hypervisor's own downtime; then the
@@ -215,7 +215,7 @@ static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, cons
 	rq.beat_id = b.id = c->id;
 	json_object_set_new(req, "period_ms", json_integer(VB_OPS_BEAT_MS));
 	json_object_set_new(req, "duration_ms", json_integer(VB_OPS_MIGRATE_MAX_MS + 60000));
-	json_object_set_new(req, "dirty_pages_per_s", json_integer(VB_OPS_DIRTY_RATE));
+	json_object_set_new(req, "dirty_pages_per_s", json_integer((json_int_t)cfg->migrate_dirty_rate));
 	rc = vb_chan_send(&env->chan, req, err);
 	json_decref(req);
 	/* a few beats first: the heartbeat runs before the move starts */
@@ -252,7 +252,8 @@ static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, cons
 	if (rc == 0) {
 		kept_count(m, "pages_dirtied", done, "pages_dirtied");
 		kept_count(m, "guest_gap_ns", done, "max_gap_ns");
-		json_object_set_new(m, "dirty_pages_per_s", json_integer(VB_OPS_DIRTY_RATE));
+		json_object_set_new(m, "dirty_pages_per_s",
+				    json_integer((json_int_t)c->st->cfg->migrate_dirty_rate));
 	}
 	json_decref(done);
 	if (rc < 0)
@@ -532,7 +533,7 @@ void vb_recovery_run(run_state_t *st)
 				(json_int_t)c.ws, "working_set_rule",
 				"25% of the allocation's memory, every word written", "reps",
 				(json_int_t)cfg->ops_reps, "heartbeat_period_ms", VB_OPS_BEAT_MS,
-				"dirty_pages_per_s", VB_OPS_DIRTY_RATE, "migrate_limit_ms",
+				"dirty_pages_per_s", (int)cfg->migrate_dirty_rate, "migrate_limit_ms",
 				VB_OPS_MIGRATE_MAX_MS, "tuned_downtime_limit_ms",
 				cfg->migrate_downtime_ms, "tuned_max_bandwidth",
 				(json_int_t)VB_OPS_TUNED_BANDWIDTH, "environments");

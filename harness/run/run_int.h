@@ -126,7 +126,6 @@ void vb_run_protocol_restart(run_state_t *st, size_t i, const char *why);
 
 #define VB_OPS_WS_PCT 25             /* the working set: this share of the allocation */
 #define VB_OPS_BEAT_MS 10            /* a migration's heartbeat period */
-#define VB_OPS_DIRTY_RATE 4096       /* pages a second the heartbeat dirties (16 MiB/s) */
 #define VB_OPS_MIGRATE_MAX_MS 60000  /* not completed by then: cancelled, not converged */
 #define VB_OPS_TUNED_BANDWIDTH (10LL << 30) /* the tuned migration's bandwidth cap, bytes/s */
 
