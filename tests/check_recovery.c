@@ -159,6 +159,26 @@ START_TEST(test_agent_hold)
 	ck_assert_str_eq(type_of(r), "beaten");
 	ck_assert_int_ge(json_integer_value(json_object_get(r, "elapsed_ns")), 30000000);
 	json_decref(r);
+	/* a stop already read into the stream's buffer ends it at once, and
+	 * only that line is taken */
+	{
+		static char text[] = "{\"op\":\"beat_stop\"}\n{\"op\":\"check\"}\n";
+		FILE *in = fmemopen(text, strlen(text), "r");
+		json_t *req = json_pack("{s:s,s:i,s:i,s:i,s:i}", "op", "beat", "id", 9, "period_ms",
+					5, "duration_ms", 5000, "dirty_pages_per_s", 0);
+		char rest[64];
+
+		ck_assert_ptr_nonnull(in);
+		ungetc(getc(in), in); /* buffered, as after the request's own line */
+		r = vb_agent_handle_beat(req, 0, in, NULL);
+		ck_assert_str_eq(type_of(r), "beaten");
+		ck_assert_int_lt(json_integer_value(json_object_get(r, "elapsed_ns")), 1000000000);
+		ck_assert_ptr_nonnull(fgets(rest, sizeof(rest), in));
+		ck_assert_str_eq(rest, "{\"op\":\"check\"}\n");
+		json_decref(r);
+		json_decref(req);
+		fclose(in);
+	}
 }
 END_TEST
 

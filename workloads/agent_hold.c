@@ -19,11 +19,11 @@
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
+#include "workloads/workload.h"
 
 #define HOLD_PAGE 4096u
 #define BEAT_MAX_PERIOD_MS 10000
@@ -53,8 +53,7 @@ static uint64_t held_sum(void)
 
 static void release(void)
 {
-	if (held)
-		munmap(held, held_bytes);
+	vb_buffer_free(held, held_bytes);
 	held = NULL;
 	held_bytes = 0;
 	held_token = 0;
@@ -106,9 +105,10 @@ json_t *vb_agent_handle_hold(const json_t *req, int dry_run)
 		return json_pack("{s:s,s:s}", "type", "checked", "op", "hold");
 	release();
 	if (bytes) {
-		m = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-			 0);
-		if (m == MAP_FAILED)
+		vb_error_t err;
+
+		/* 4 KiB pages: a dirtied word dirties one page, not 2 MiB */
+		if (!(m = vb_buffer_alloc((size_t)bytes, "never", &err)))
 			return refuse(req, "hold: no memory for the working set");
 		held = m;
 		held_bytes = (size_t)bytes;
@@ -134,14 +134,22 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* A line has come: read and drop it (the harness's beat_stop). */
+/* A line has come: read and drop it (the harness's beat_stop).  What the
+ * stream already buffered counts before the descriptor is polled. */
 static int stop_asked(FILE *in)
 {
 	struct pollfd p = { .fd = in ? fileno(in) : -1, .events = POLLIN };
 	int c;
 
-	if (!in || poll(&p, 1, 0) <= 0)
+	if (!in)
 		return 0;
+#ifdef __GLIBC__
+	if (in->_IO_read_ptr >= in->_IO_read_end && poll(&p, 1, 0) <= 0)
+		return 0;
+#else
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+#endif
 	while ((c = getc(in)) != EOF && c != '\n')
 		;
 	return 1;
@@ -197,10 +205,12 @@ json_t *vb_agent_handle_beat(const json_t *req, int dry_run, FILE *in, FILE *out
 		for (uint64_t due = (uint64_t)((double)rate * (double)(now - t0) / 1e9);
 		     dirtied < due; dirtied++) {
 			volatile uint64_t *w;
+			uint64_t v;
 
 			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 			w = held + (size_t)((seed >> 17) % pages) * (HOLD_PAGE / 8);
-			*w = *w;
+			v = *w; /* the word stored back: the page dirty, its content the same */
+			*w = v;
 		}
 		{
 			struct timespec nap = { 0, 500000 }; /* 0.5 ms */

@@ -237,7 +237,7 @@ static int migrate(ops_ctx_t *c, vb_env_t *env, int tuned, json_int_t pid0, cons
 	 * the next request must not meet its beats */
 	stop = vb_agent_op_request("beat_stop", -1);
 	if (!done && !env->chan.dead && !env->chan.broken) {
-		vb_error_t e2;
+		vb_error_t e2 = { 0 };
 		vb_error_t *e = rc == 0 ? err : &e2;
 		int r2 = vb_chan_notify(&env->chan, stop, e);
 
