@@ -151,6 +151,21 @@ static size_t kinds_of(const json_t *all, const char **kinds)
 	return nk;
 }
 
+/* One bar of a histogram with error bars: its value @v and interval
+ * [@lo, @hi] as three columns of @dat (the value where a bound is
+ * missing), the y range widened to them; 1 when @v is finite. */
+static int bar(FILE *dat, double v, double lo, double hi, double *ymin, double *ymax)
+{
+	if (isfinite(v)) {
+		*ymin = fmin(*ymin, isfinite(lo) && lo > 0 ? lo : v);
+		*ymax = fmax(*ymax, isfinite(hi) ? hi : v);
+	}
+	vb_charts_dat_num(dat, v);
+	vb_charts_dat_num(dat, isfinite(v) && isfinite(lo) ? lo : v);
+	vb_charts_dat_num(dat, isfinite(v) && isfinite(hi) ? hi : v);
+	return isfinite(v);
+}
+
 /* A chart of @nclusters clusters of @nbars bars with their error bars
  * (gnuplot's histograms): its size into @d, its title, style and x label. */
 static void histogram(FILE *gp, const json_t *sum, vb_chart_dims_t *d, size_t nclusters,
@@ -226,15 +241,8 @@ int vb_charts_build_noisy(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_
 			r = vb_table_num(sd, "ratio");
 			lo = vb_table_num(sd, "ci_low");
 			hi = vb_table_num(sd, "ci_high");
-			rows += isfinite(r);
-			if (isfinite(r)) {
-				zero |= r <= 0 || (isfinite(lo) && lo <= 0);
-				ymin = fmin(ymin, isfinite(lo) && lo > 0 ? lo : r);
-				ymax = fmax(ymax, isfinite(hi) ? hi : r);
-			}
-			vb_charts_dat_num(dat, r);
-			vb_charts_dat_num(dat, isfinite(r) && isfinite(lo) ? lo : r);
-			vb_charts_dat_num(dat, isfinite(r) && isfinite(hi) ? hi : r);
+			zero |= isfinite(r) && (r <= 0 || (isfinite(lo) && lo <= 0));
+			rows += bar(dat, r, lo, hi, &ymin, &ymax);
 		}
 		fputc('\n', dat);
 	}
@@ -306,14 +314,7 @@ int vb_charts_build_ops(const json_t *sum, FILE *dat, FILE *gp, vb_chart_dims_t 
 
 			if (!ops_measured(e))
 				continue;
-			rows += isfinite(m);
-			if (isfinite(m) && m > 0) {
-				ymin = fmin(ymin, isfinite(lo) && lo > 0 ? lo : m);
-				ymax = fmax(ymax, isfinite(hi) ? hi : m);
-			}
-			vb_charts_dat_num(dat, m);
-			vb_charts_dat_num(dat, isfinite(m) && isfinite(lo) ? lo : m);
-			vb_charts_dat_num(dat, isfinite(m) && isfinite(hi) ? hi : m);
+			rows += bar(dat, m, lo, hi, &ymin, &ymax);
 		}
 		fputc('\n', dat);
 	}
