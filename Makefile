@@ -244,6 +244,7 @@ TEST_SRCS += tests/check_container.c
 TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_gvisor.c
 TEST_SRCS += tests/check_recovery.c
+TEST_SRCS += tests/check_slurm.c
 TEST_SRCS += tests/check_inifile.c
 TEST_SRCS += tests/check_ssh.c
 TEST_SRCS += tests/testssh.c

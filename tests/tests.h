@@ -46,6 +46,7 @@
 	X(engine)      \
 	X(gvisor)      \
 	X(recovery)    \
+	X(slurm)       \
 	X(inifile)     \
 	X(ssh)         \
 	X(vm_kvmprobe) \
