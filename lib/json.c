@@ -10,6 +10,13 @@ const char *vb_json_str(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+const char *vb_json_text(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
 double vb_json_num(const json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);

@@ -16,6 +16,9 @@
  * be NULL). */
 const char *vb_json_str(const json_t *o, const char *key);
 
+/* The same, "" instead of NULL: for a printer that writes it as text. */
+const char *vb_json_text(const json_t *o, const char *key);
+
 /* The number member @key of @o (integer or real), NaN when absent or not a
  * number (@o may be NULL). */
 double vb_json_num(const json_t *o, const char *key);

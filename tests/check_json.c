@@ -17,6 +17,9 @@ START_TEST(test_members)
 	ck_assert_ptr_null(vb_json_str(o, "i"));
 	ck_assert_ptr_null(vb_json_str(o, "absent"));
 	ck_assert_ptr_null(vb_json_str(NULL, "s"));
+	ck_assert_str_eq(vb_json_text(o, "s"), "text");
+	ck_assert_str_eq(vb_json_text(o, "i"), "");
+	ck_assert_str_eq(vb_json_text(NULL, "s"), "");
 	ck_assert_double_eq(vb_json_num(o, "i"), 3);
 	ck_assert_double_eq(vb_json_num(o, "r"), 2.5);
 	ck_assert(isnan(vb_json_num(o, "s")));

@@ -18,11 +18,6 @@
 #include "harness/analysis/explain.h"
 #include "lib/json.h"
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key)) ?: "";
-}
-
 static void note(json_t *notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(json_t *notes, const char *fmt, ...)
 {
@@ -42,7 +37,7 @@ static const json_t *pair_of(const json_t *noisy, const char *env, const char *k
 	size_t i;
 
 	json_array_foreach (json_object_get(json_object_get(noisy, env), "pairs"), i, p) {
-		if (!strcmp(jstr(p, "kind"), kind) && !json_object_get(p, "error") &&
+		if (!strcmp(vb_json_text(p, "kind"), kind) && !json_object_get(p, "error") &&
 		    json_object_get(p, "slowdown"))
 			return p;
 	}
@@ -72,13 +67,13 @@ static void compare(json_t *tests, json_t *notes, const char *vm, const json_t *
 	const char *v = verdict(vb_json_num(sv, "ci_low"), vb_json_num(sv, "ci_high"), vb_json_num(sc, "ci_low"),
 				vb_json_num(sc, "ci_high"));
 	int weak = isfinite(rv) && isfinite(rc) && rc > 0 &&
-		   !strcmp(jstr(av, "unit"), jstr(ac, "unit")) &&
+		   !strcmp(vb_json_text(av, "unit"), vb_json_text(ac, "unit")) &&
 		   rv / rc < VB_EXPLAIN_WEAK_AGGRESSOR;
 	char what[192];
 
 	snprintf(what, sizeof(what),
 		 "victim slowdown, %s aggressor (%s), against %s's x%.3g [%.3g-%.3g]",
-		 jstr(pv, "kind"), jstr(pv, "aggressor"), ct, vb_json_num(sc, "ratio"), vb_json_num(sc, "ci_low"),
+		 vb_json_text(pv, "kind"), vb_json_text(pv, "aggressor"), ct, vb_json_num(sc, "ratio"), vb_json_num(sc, "ci_low"),
 		 vb_json_num(sc, "ci_high"));
 	json_array_append_new(
 	    tests,
@@ -90,9 +85,9 @@ static void compare(json_t *tests, json_t *notes, const char *vm, const json_t *
 		      "both intervals contain 1",
 		      "verdict", weak && !strcmp(v, VB_EXPLAIN_HOLDS) ? VB_EXPLAIN_INCONCLUSIVE : v,
 		      "indicative", 1));
-	if (isfinite(rv) && isfinite(rc) && rc > 0 && !strcmp(jstr(av, "unit"), jstr(ac, "unit")))
+	if (isfinite(rv) && isfinite(rc) && rc > 0 && !strcmp(vb_json_text(av, "unit"), vb_json_text(ac, "unit")))
 		note(notes, "%s's %s aggressor achieved %.4g %s against %.4g in %s (x%.2g)%s", vm,
-		     jstr(pv, "kind"), rv, jstr(av, "unit"), rc, ct, rv / rc,
+		     vb_json_text(pv, "kind"), rv, vb_json_text(av, "unit"), rc, ct, rv / rc,
 		     weak ? ": it exerted much less pressure, so a smaller slowdown of the VM's "
 			    "victim proves nothing (a \"holds\" counts as inconclusive)."
 			  : ".");
@@ -107,11 +102,11 @@ static void placement_notes(json_t *notes, const json_t *noisy, int virtualized)
 
 	json_object_foreach ((json_t *)noisy, env, n) {
 		pl = json_object_get(n, "placement");
-		if (!strncmp(jstr(pl, "how"), "the victim's own", 16))
+		if (!strncmp(vb_json_text(pl, "how"), "the victim's own", 16))
 			note(notes,
 			     "%s: victim and aggressor shared CPUs %s (too few host CPUs): CPU "
 			     "contention, not isolation, was measured.",
-			     env, jstr(pl, "victim_cpus"));
+			     env, vb_json_text(pl, "victim_cpus"));
 		else if (pl)
 			separate = 1;
 	}

@@ -11,15 +11,11 @@
  * through vb_charts_gp_str and the data file only through vb_charts_dat_str.
  */
 #include "harness/output/charts_int.h"
+#include "lib/json.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key)) ?: "";
-}
 
 /* The fit of environment @e when it was planned and every instance fits, else NULL. */
 static const json_t *fit_of(const json_t *e)
@@ -50,11 +46,11 @@ static size_t hosts_block(const json_t *envs, FILE *dat, double *max)
 		fprintf(dat, "%zu", i);
 		vb_charts_dat_num(dat, h);
 		vb_charts_dat_num(dat, fit ? h : 0);
-		vb_charts_dat_str(dat, fit ? jstr(fit, "binding")
+		vb_charts_dat_str(dat, fit ? vb_json_text(fit, "binding")
 				      : json_is_true(json_object_get(e, "planned"))
 					  ? "does not fit"
 					  : "not planned");
-		fprintf(dat, " %ld\n", strtol(vb_charts_colour(jstr(e, "name")) + 1, NULL, 16));
+		fprintf(dat, " %ld\n", strtol(vb_charts_colour(vb_json_text(e, "name")) + 1, NULL, 16));
 		fits += fit != NULL;
 		if (fit && h > *max)
 			*max = h;
@@ -80,7 +76,7 @@ static void service_block(const json_t *envs, size_t j, size_t nsvc, FILE *dat, 
 		vb_charts_dat_num(dat, v);
 		if (v > *max)
 			*max = v;
-		vb_charts_dat_str(dat, s ? jstr(s, "binding") : "");
+		vb_charts_dat_str(dat, s ? vb_json_text(s, "binding") : "");
 		fputc('\n', dat);
 	}
 }
@@ -94,7 +90,7 @@ static void env_tics(FILE *gp, const json_t *envs, double step, double off)
 	fputs("    set xtics (", gp);
 	json_array_foreach (envs, i, e) {
 		fputs(i ? ", " : "", gp);
-		vb_charts_gp_str(gp, jstr(e, "name"));
+		vb_charts_gp_str(gp, vb_json_text(e, "name"));
 		fprintf(gp, " %g", step * (double)i + off);
 	}
 	fputs(")\n", gp);
@@ -128,12 +124,12 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 		const json_t *run = json_object_get(plan, "run");
 		char where[512], dir[256], *slash;
 
-		snprintf(dir, sizeof(dir), "%s", jstr(run, "dir") ?: "?");
+		snprintf(dir, sizeof(dir), "%s", vb_json_text(run, "dir") ?: "?");
 		while ((slash = strrchr(dir, '/')) && !slash[1] && slash > dir)
 			*slash = '\0'; /* "results/run/" */
 		slash = strrchr(dir, '/');
 		snprintf(where, sizeof(where), "factors from run %s (%s%s)", slash ? slash + 1 : dir,
-			 jstr(run, "cpu") ?: "?",
+			 vb_json_text(run, "cpu") ?: "?",
 			 json_is_true(json_object_get(run, "virtualized")) ? ", itself a VM" : "");
 		vb_charts_gp_str(gp, "Capacity plan per environment (labels: the binding resource)");
 		fputs(" . \"\\n\" . ", gp);
@@ -159,7 +155,7 @@ static int build_plan(const json_t *plan, FILE *dat, FILE *gp, vb_chart_dims_t *
 	json_array_foreach (svcs, j, s) {
 		fprintf(gp, "%s'plan.dat' index %zu using 1:2 with boxes title ",
 			j ? ", \\\n        " : " ", j + 1);
-		vb_charts_gp_str(gp, jstr(s, "name"));
+		vb_charts_gp_str(gp, vb_json_text(s, "name"));
 		fprintf(gp,
 			", \\\n        'plan.dat' index %zu using 1:2:3 with labels offset "
 			"0,0.8 font ',8' notitle",

@@ -18,11 +18,7 @@
 #include "harness/analysis/verdict.h"
 #include "harness/output/html_int.h"
 #include "harness/output/table.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key)) ?: "";
-}
+#include "lib/json.h"
 
 /* ---- the fixed text ---- */
 
@@ -125,16 +121,16 @@ static void environments(FILE *out, const json_t *x)
 	      out);
 	json_array_foreach (json_object_get(x, "environments"), i, e) {
 		fputs("<tr><td>", out);
-		vb_html_text(out, jstr(e, "name"));
+		vb_html_text(out, vb_json_text(e, "name"));
 		fputs("</td><td>", out);
-		vb_html_text(out, jstr(e, "architecture"));
+		vb_html_text(out, vb_json_text(e, "architecture"));
 		fputs("</td><td>", out);
-		vb_html_text(out, jstr(e, "mechanism"));
+		vb_html_text(out, vb_json_text(e, "mechanism"));
 		if (json_is_true(json_object_get(e, "measured"))) {
 			fputs("</td><td>yes</td></tr>\n", out);
 		} else {
 			fputs("</td><td class=\"note\">no: ", out);
-			vb_html_text(out, jstr(e, "reason"));
+			vb_html_text(out, vb_json_text(e, "reason"));
 			fputs("</td></tr>\n", out);
 		}
 	}
@@ -166,9 +162,9 @@ static void claim(FILE *out, const json_t *c)
 	fprintf(out, "<h3 id=\"claim-%lld\">%lld. ",
 		(long long)json_integer_value(json_object_get(c, "id")),
 		(long long)json_integer_value(json_object_get(c, "id")));
-	vb_html_text(out, jstr(c, "claim"));
-	fprintf(out, ": <span%s>", verdict_class(jstr(c, "verdict")));
-	vb_html_text(out, jstr(c, "verdict"));
+	vb_html_text(out, vb_json_text(c, "claim"));
+	fprintf(out, ": <span%s>", verdict_class(vb_json_text(c, "verdict")));
+	vb_html_text(out, vb_json_text(c, "verdict"));
 	fprintf(out, "</span>%s</h3>\n",
 		json_is_true(json_object_get(c, "partial")) ? " (where it could be tested)" : "");
 	if (json_array_size(json_object_get(c, "tests"))) {
@@ -177,15 +173,15 @@ static void claim(FILE *out, const json_t *c)
 		      out);
 		json_array_foreach (json_object_get(c, "tests"), i, t) {
 			fputs("<tr><td>", out);
-			vb_html_text(out, jstr(t, "env"));
+			vb_html_text(out, vb_json_text(t, "env"));
 			fputs("</td><td>", out);
-			vb_html_text(out, jstr(t, "what"));
+			vb_html_text(out, vb_json_text(t, "what"));
 			fputs("</td><td class=\"num\">", out);
 			vb_html_text(out, vb_explain_fmt_value(t, buf, sizeof(buf)));
 			fputs("</td><td>", out);
-			vb_html_text(out, jstr(t, "rule"));
-			fprintf(out, "</td><td%s>", verdict_class(jstr(t, "verdict")));
-			vb_html_text(out, jstr(t, "verdict"));
+			vb_html_text(out, vb_json_text(t, "rule"));
+			fprintf(out, "</td><td%s>", verdict_class(vb_json_text(t, "verdict")));
+			vb_html_text(out, vb_json_text(t, "verdict"));
 			fputs("</td></tr>\n", out);
 		}
 		fputs("</table>\n", out);

@@ -14,11 +14,6 @@
 #include "lib/json.h"
 #include "lib/textsafe.h"
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key)) ?: "";
-}
-
 /* @s (from the run) escaped for Markdown (textsafe.h). */
 static void md(FILE *out, const char *s)
 {
@@ -55,15 +50,15 @@ static void header(const json_t *x, FILE *out)
 	const json_t *run = json_object_get(x, "run"), *reps = json_object_get(run, "reps");
 
 	fputs("# Virtualization explained with run ", out);
-	vb_text_put_md_code(out, jstr(run, "dir"));
+	vb_text_put_md_code(out, vb_json_text(run, "dir"));
 	fputs("\n\nCreated ", out);
-	md(out, jstr(run, "created"));
+	md(out, vb_json_text(run, "created"));
 	fputs(" on ", out);
-	md(out, jstr(run, "cpu"));
+	md(out, vb_json_text(run, "cpu"));
 	fputs(" (kernel ", out);
-	md(out, jstr(run, "kernel"));
+	md(out, vb_json_text(run, "kernel"));
 	fputs("), profile ", out);
-	md(out, jstr(run, "profile"));
+	md(out, vb_json_text(run, "profile"));
 	if (json_is_integer(reps))
 		fprintf(out, ", %lld repetitions per workload and environment",
 			(long long)json_integer_value(reps));
@@ -71,7 +66,7 @@ static void header(const json_t *x, FILE *out)
 	if (json_is_true(json_object_get(run, "virtualized"))) {
 		fputs("> **This \"bare metal\" host is itself a virtual machine** (hypervisor ",
 		      out);
-		vb_text_put_md_code(out, jstr(run, "hypervisor_vendor"));
+		vb_text_put_md_code(out, vb_json_text(run, "hypervisor_vendor"));
 		fputs("). Every ratio below compares environments inside that VM: costs the "
 		      "outer hypervisor adds to both sides cancel out, and every VM measured here "
 		      "is nested.\n\n",
@@ -90,16 +85,16 @@ static void environments(const json_t *x, FILE *out)
 	json_array_foreach(json_object_get(x, "environments"), i, e)
 	{
 		fputs("| ", out);
-		md(out, jstr(e, "name"));
+		md(out, vb_json_text(e, "name"));
 		fputs(" | ", out);
-		md(out, jstr(e, "architecture"));
+		md(out, vb_json_text(e, "architecture"));
 		fputs(" | ", out);
-		md(out, jstr(e, "mechanism"));
+		md(out, vb_json_text(e, "mechanism"));
 		if (json_is_true(json_object_get(e, "measured"))) {
 			fputs(" | yes |\n", out);
 		} else {
 			fputs(" | no: ", out);
-			md(out, jstr(e, "reason"));
+			md(out, vb_json_text(e, "reason"));
 			fputs(" |\n", out);
 		}
 	}
@@ -124,7 +119,7 @@ double vb_explain_margin(const json_t *x)
 char *vb_explain_fmt_value(const json_t *t, char *buf, size_t len)
 {
 	double v = vb_json_num(t, "value"), lo = vb_json_num(t, "ci_low"), hi = vb_json_num(t, "ci_high");
-	const char *unit = jstr(t, "unit");
+	const char *unit = vb_json_text(t, "unit");
 	char vt[64];
 	size_t n;
 
@@ -155,8 +150,8 @@ static void claim(const json_t *c, FILE *out)
 	size_t i;
 
 	fprintf(out, "### %lld. %s: **%s**%s\n\n",
-		(long long)json_integer_value(json_object_get(c, "id")), jstr(c, "claim"),
-		jstr(c, "verdict"),
+		(long long)json_integer_value(json_object_get(c, "id")), vb_json_text(c, "claim"),
+		vb_json_text(c, "verdict"),
 		json_is_true(json_object_get(c, "partial")) ? " (where it could be tested)" : "");
 	if (json_array_size(json_object_get(c, "tests"))) {
 		fprintf(out, "| environment | quantity | value [95%% interval] | rule | verdict "
@@ -164,15 +159,15 @@ static void claim(const json_t *c, FILE *out)
 		json_array_foreach(json_object_get(c, "tests"), i, t)
 		{
 			fputs("| ", out);
-			md(out, jstr(t, "env"));
+			md(out, vb_json_text(t, "env"));
 			fputs(" | ", out);
-			md(out, jstr(t, "what"));
+			md(out, vb_json_text(t, "what"));
 			fputs(" | ", out);
 			md(out, vb_explain_fmt_value(t, buf, sizeof(buf)));
 			fputs(" | ", out);
-			md(out, jstr(t, "rule"));
+			md(out, vb_json_text(t, "rule"));
 			fputs(" | ", out);
-			md(out, jstr(t, "verdict"));
+			md(out, vb_json_text(t, "verdict"));
 			fputs(" |\n", out);
 		}
 		fputc('\n', out);

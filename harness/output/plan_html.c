@@ -20,11 +20,6 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key)) ?: "";
-}
-
 /* Text a formatter writes to a stream, escaped into @out. */
 typedef void (*fmt_fn)(const json_t *a, const json_t *b, FILE *f);
 
@@ -76,15 +71,15 @@ static void head(FILE *out, const json_t *plan)
 		fputs("</p>\n", out);
 	}
 	fputs("<p>Plan file <code>", out);
-	vb_html_text(out, jstr(plan, "plan_file"));
+	vb_html_text(out, vb_json_text(plan, "plan_file"));
 	snprintf(n, sizeof(n), "%lld", vb_plan_count_instances(plan));
 	fprintf(out,
 		"</code>, %s instances of %zu services, placed with the overheads measured in "
 		"run <code>",
 		n, json_array_size(json_object_get(plan, "services")));
-	vb_html_text(out, jstr(run, "dir"));
+	vb_html_text(out, vb_json_text(run, "dir"));
 	fputs("</code> (", out);
-	vb_html_text(out, jstr(run, "cpu"));
+	vb_html_text(out, vb_json_text(run, "cpu"));
 	fprintf(out, "%s). Model and rules: docs/plan.md.</p>\n",
 		json_is_true(json_object_get(run, "virtualized")) ? ", itself a virtual machine"
 								  : "");
@@ -110,7 +105,7 @@ static void host(FILE *out, const json_t *plan)
 			 vb_plan_fmt_amount(json_object_get(h, "usable"), r, a, sizeof(a)),
 			 vb_plan_fmt_unit(r));
 		td(out, b, 1);
-		td(out, jstr(json_object_get(h, "source"), vb_plan_res_name(r)), 0);
+		td(out, vb_json_text(json_object_get(h, "source"), vb_plan_res_name(r)), 0);
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n<p>Options: ", out);
@@ -130,7 +125,7 @@ static void services(FILE *out, const json_t *plan)
 	      out);
 	json_array_foreach (json_object_get(plan, "services"), i, s) {
 		fputs("<tr>", out);
-		td(out, jstr(s, "name"), 0);
+		td(out, vb_json_text(s, "name"), 0);
 		snprintf(a, sizeof(a), "%lld",
 			 (long long)json_integer_value(json_object_get(s, "count")));
 		td(out, a, 1);
@@ -140,7 +135,7 @@ static void services(FILE *out, const json_t *plan)
 		td(out, vb_format_size((uint64_t)vb_json_num(s, "disk_bytes"), a, sizeof(a)), 1);
 		snprintf(a, sizeof(a), "%.4g", vb_json_num(s, "iops"));
 		td(out, a, 1);
-		td(out, jstr(s, "cpu_basis"), 0);
+		td(out, vb_json_text(s, "cpu_basis"), 0);
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -152,11 +147,11 @@ static void env_row(FILE *out, const json_t *plan, const json_t *e)
 	char a[48];
 
 	fputs("<tr>", out);
-	td(out, jstr(e, "name"), 0);
-	td(out, jstr(e, "type"), 0);
+	td(out, vb_json_text(e, "name"), 0);
+	td(out, vb_json_text(e, "type"), 0);
 	if (!json_is_true(json_object_get(e, "planned"))) {
 		fputs("<td colspan=\"6\" class=\"note\">not planned: ", out);
-		vb_html_text(out, jstr(e, "reason"));
+		vb_html_text(out, vb_json_text(e, "reason"));
 		fputs("</td></tr>\n", out);
 		return;
 	}
@@ -172,7 +167,7 @@ static void env_row(FILE *out, const json_t *plan, const json_t *e)
 	fputs("<td class=\"num\"><strong>", out);
 	vb_html_text(out, vb_plan_fmt_hosts(fit, a, sizeof(a)));
 	fputs("</strong></td>", out);
-	td(out, jstr(fit, "binding"), 0);
+	td(out, vb_json_text(fit, "binding"), 0);
 	fputs("<td>", out);
 	escaped(out, per_host2, NULL, fit);
 	fputs("</td></tr>\n", out);
@@ -197,20 +192,20 @@ static void environments(FILE *out, const json_t *plan)
 			continue;
 		f = json_object_get(e, "factors");
 		fputs("<li><strong>", out);
-		vb_html_text(out, jstr(e, "name"));
+		vb_html_text(out, vb_json_text(e, "name"));
 		fputs("</strong>: CPU: ", out);
-		vb_html_text(out, jstr(f, "cpu_basis"));
+		vb_html_text(out, vb_json_text(f, "cpu_basis"));
 		fputs("; I/O: ", out);
-		vb_html_text(out, jstr(f, "io_basis"));
+		vb_html_text(out, vb_json_text(f, "io_basis"));
 		fputs("; memory: ", out);
-		vb_html_text(out, jstr(f, "memory_basis"));
+		vb_html_text(out, vb_json_text(f, "memory_basis"));
 		fputs("; disk: ", out);
-		vb_html_text(out, jstr(f, "disk_basis"));
+		vb_html_text(out, vb_json_text(f, "disk_basis"));
 		json_object_foreach((json_t *)json_object_get(f, "service_cpu"), k, s) {
 			fputs("; CPU of ", out);
 			vb_html_text(out, k);
 			fputs(": ", out);
-			vb_html_text(out, jstr(s, "basis"));
+			vb_html_text(out, vb_json_text(s, "basis"));
 		}
 		fputs("</li>\n", out);
 	}
@@ -235,24 +230,24 @@ static void chart(FILE *out, const json_t *charts)
 	json_array_foreach (json_object_get(charts, "charts"), i, c) {
 		if (!json_string_value(json_object_get(c, "png_base64"))) {
 			fputs("<p class=\"note\">Chart not rendered: ", out);
-			vb_html_text(out, jstr(c, "note"));
+			vb_html_text(out, vb_json_text(c, "note"));
 			fputs(" (data and script: <code>", out);
-			vb_html_text(out, jstr(c, "name"));
+			vb_html_text(out, vb_json_text(c, "name"));
 			fputs(".dat</code>, <code>.gp</code> in charts/).</p>\n", out);
 			continue;
 		}
 		fputs("<figure id=\"chart-", out);
-		vb_html_text(out, jstr(c, "name"));
+		vb_html_text(out, vb_json_text(c, "name"));
 		fputs("\">\n<img alt=\"", out);
-		vb_html_text(out, jstr(c, "title"));
+		vb_html_text(out, vb_json_text(c, "title"));
 		/* base64 needs no escaping: A-Z a-z 0-9 + / = only */
 		fprintf(out, "\" src=\"data:image/png;base64,%s\">\n<figcaption><strong>",
-			jstr(c, "png_base64"));
-		vb_html_text(out, jstr(c, "title"));
+			vb_json_text(c, "png_base64"));
+		vb_html_text(out, vb_json_text(c, "title"));
 		fputs("</strong>: ", out);
-		vb_html_text(out, jstr(c, "caption"));
+		vb_html_text(out, vb_json_text(c, "caption"));
 		fputs(" <span class=\"note\">(vector version: <code>", out);
-		vb_html_text(out, jstr(c, "svg"));
+		vb_html_text(out, vb_json_text(c, "svg"));
 		fputs("</code>)</span></figcaption>\n</figure>\n", out);
 	}
 }
@@ -269,16 +264,16 @@ static void recovery(FILE *out, const json_t *plan)
 	fprintf(out, "<h2 id=\"recovery\">Recovery</h2>\n<p>%.0f instances must be back within "
 		     "%.0f s on one host; %.0f restores at once (",
 		vb_json_num(rec, "instances"), vb_json_num(rec, "within_s"), vb_json_num(rec, "parallel"));
-	vb_html_text(out, jstr(rec, "parallel_basis"));
+	vb_html_text(out, vb_json_text(rec, "parallel_basis"));
 	fputs("), judged by ", out);
-	vb_html_text(out, jstr(rec, "judged_by"));
+	vb_html_text(out, vb_json_text(rec, "judged_by"));
 	fputs(".</p>\n<table>\n<tr><th>environment</th><th>time to restore them all</th>"
 	      "<th>disk of their images</th></tr>\n",
 	      out);
 	json_array_foreach (json_object_get(rec, "environments"), i, e) {
 		vb_plan_fmt_recovery(rec, e, when, sizeof(when), disk, sizeof(disk));
 		fputs("<tr>", out);
-		td(out, jstr(e, "env"), 0);
+		td(out, vb_json_text(e, "env"), 0);
 		td(out, when, 0);
 		td(out, disk, 0);
 		fputs("</tr>\n", out);
@@ -313,14 +308,14 @@ void vb_plan_print_md_charts(const json_t *charts, FILE *out)
 			fprintf(out,
 				"\nChart: [%s](%s) (%s; data and gnuplot script: %s/%s.dat, "
 				"%s/%s.gp).\n",
-				jstr(c, "svg"), jstr(c, "svg"), jstr(c, "title"),
-				jstr(charts, "dir"), jstr(c, "name"), jstr(charts, "dir"),
-				jstr(c, "name"));
+				vb_json_text(c, "svg"), vb_json_text(c, "svg"), vb_json_text(c, "title"),
+				vb_json_text(charts, "dir"), vb_json_text(c, "name"), vb_json_text(charts, "dir"),
+				vb_json_text(c, "name"));
 		else
 			fprintf(out,
 				"\nChart not rendered (%s): its data and gnuplot script are "
 				"%s/%s.dat and %s/%s.gp.\n",
-				jstr(c, "note"), jstr(charts, "dir"), jstr(c, "name"),
-				jstr(charts, "dir"), jstr(c, "name"));
+				vb_json_text(c, "note"), vb_json_text(charts, "dir"), vb_json_text(c, "name"),
+				vb_json_text(charts, "dir"), vb_json_text(c, "name"));
 	}
 }

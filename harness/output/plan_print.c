@@ -15,11 +15,6 @@
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key)) ?: "";
-}
-
 /* One resource's amount as text: "6.4", "51.2 GiB", "14089", "unknown". */
 const char *vb_plan_fmt_amount(const json_t *res, int r, char *buf, size_t len)
 {
@@ -76,14 +71,14 @@ void vb_plan_fmt_per_host(const json_t *fit, FILE *out)
 	size_t i;
 
 	json_array_foreach(json_object_get(fit, "services"), i, s) fprintf(
-	    out, "%s%s %lld (%s)", i ? ", " : "", jstr(s, "name"),
-	    (long long)json_integer_value(json_object_get(s, "per_host")), jstr(s, "binding"));
+	    out, "%s%s %lld (%s)", i ? ", " : "", vb_json_text(s, "name"),
+	    (long long)json_integer_value(json_object_get(s, "per_host")), vb_json_text(s, "binding"));
 }
 
 /* "one db instance needs 9.6 CPUs; a host offers 6.4" */
 void vb_plan_fmt_misfit(const json_t *plan, const json_t *fit, FILE *out)
 {
-	const char *name = jstr(fit, "misfit"), *res = jstr(fit, "misfit_resource");
+	const char *name = vb_json_text(fit, "misfit"), *res = vb_json_text(fit, "misfit_resource");
 	const json_t *s;
 	char a[32], b[32];
 	size_t i;
@@ -92,7 +87,7 @@ void vb_plan_fmt_misfit(const json_t *plan, const json_t *fit, FILE *out)
 	for (r = 0; r < VB_RES_N && strcmp(res, vb_plan_res_name(r)); r++)
 		;
 	json_array_foreach(json_object_get(fit, "services"), i,
-			   s) if (!strcmp(jstr(s, "name"), name) && r < VB_RES_N)
+			   s) if (!strcmp(vb_json_text(s, "name"), name) && r < VB_RES_N)
 	{
 		fprintf(out, "does not fit: one %s instance needs %s%s%s, a host offers %s%s", name,
 			vb_plan_fmt_amount(json_object_get(s, "per_instance"), r, a, sizeof(a)),
@@ -156,8 +151,8 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 		json_array_size(json_object_get(plan, "services")),
 		json_array_size(json_object_get(plan, "services")) == 1 ? "" : "s",
 		vb_plan_count_instances(plan), vb_plan_count_instances(plan) == 1 ? "" : "s",
-		jstr(plan, "plan_file"), jstr(json_object_get(plan, "run"), "dir"),
-		jstr(json_object_get(plan, "run"), "cpu"),
+		vb_json_text(plan, "plan_file"), vb_json_text(json_object_get(plan, "run"), "dir"),
+		vb_json_text(json_object_get(plan, "run"), "cpu"),
 		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
 		    ? ", itself a VM"
 		    : "");
@@ -166,7 +161,7 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 		fprintf(out, "%s %s%s (%s)", r ? "," : "",
 			vb_plan_fmt_amount(json_object_get(host, "capacity"), r, a, sizeof(a)),
 			vb_plan_fmt_unit(r),
-			jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
+			vb_json_text(json_object_get(host, "source"), vb_plan_res_name(r)));
 	fprintf(out, "\nusable per host:");
 	for (r = 0; r < VB_RES_N; r++)
 		fprintf(out, "%s %s%s", r ? "," : "",
@@ -177,10 +172,10 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 	fprintf(out, ")\n\nservices (CPU in cores of the run's host):\n");
 	json_array_foreach(json_object_get(plan, "services"), i, s)
 	    fprintf(out, "  %-12s count %-4lld cpu %-7.3g memory %-10s disk %-10s io %-7.4g %s\n",
-		    jstr(s, "name"), (long long)json_integer_value(json_object_get(s, "count")),
+		    vb_json_text(s, "name"), (long long)json_integer_value(json_object_get(s, "count")),
 		    vb_json_num(s, "cpu"), vb_format_size((uint64_t)vb_json_num(s, "memory_bytes"), a, sizeof(a)),
 		    vb_format_size((uint64_t)vb_json_num(s, "disk_bytes"), b, sizeof(b)), vb_json_num(s, "iops"),
-		    jstr(s, "cpu_basis"));
+		    vb_json_text(s, "cpu_basis"));
 	w = json_integer_value(json_object_get(json_object_get(plan, "options"), "spare_hosts"))
 		? 18
 		: 6;
@@ -189,12 +184,12 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 	json_array_foreach(json_object_get(plan, "environments"), i, e)
 	{
 		if (!json_is_true(json_object_get(e, "planned"))) {
-			fprintf(out, "%-12s not planned: %s\n", jstr(e, "name"), jstr(e, "reason"));
+			fprintf(out, "%-12s not planned: %s\n", vb_json_text(e, "name"), vb_json_text(e, "reason"));
 			continue;
 		}
 		f = json_object_get(e, "factors");
 		fit = json_object_get(e, "fit");
-		fprintf(out, "%-12s %-7s %-7s %-10s ", jstr(e, "name"),
+		fprintf(out, "%-12s %-7s %-7s %-10s ", vb_json_text(e, "name"),
 			vb_plan_fmt_factor(vb_json_num(f, "cpu"), b, sizeof(b)),
 			vb_plan_fmt_factor(vb_json_num(f, "io"), c, sizeof(c)),
 			vb_format_size((uint64_t)vb_json_num(f, "memory_footprint_bytes"), a, sizeof(a)));
@@ -204,7 +199,7 @@ void vb_plan_print_table(const json_t *plan, FILE *out)
 			continue;
 		}
 		fprintf(out, "%-*s %-8s ", w, vb_plan_fmt_hosts(fit, c, sizeof(c)),
-			jstr(fit, "binding"));
+			vb_json_text(fit, "binding"));
 		vb_plan_fmt_per_host(fit, out);
 		fputc('\n', out);
 	}
@@ -235,7 +230,7 @@ void vb_plan_fmt_recovery(const json_t *rec, const json_t *e, char *when, size_t
 	char a[32], b[32], c[32], d[32], x[32];
 
 	if (!json_is_true(json_object_get(e, "planned"))) {
-		snprintf(when, wlen, "not planned: %s", jstr(e, "reason"));
+		snprintf(when, wlen, "not planned: %s", vb_json_text(e, "reason"));
 		snprintf(disk, dlen, "-");
 		return;
 	}
@@ -267,10 +262,10 @@ static void recovery_table(const json_t *plan, FILE *out)
 	fprintf(out, "\nrecovery: %.0f instances back within %s on one host, %.0f restores at once "
 		     "(%s), judged by %s:\n",
 		vb_json_num(rec, "instances"), secs(vb_json_num(rec, "within_s"), a, sizeof(a)),
-		vb_json_num(rec, "parallel"), jstr(rec, "parallel_basis"), jstr(rec, "judged_by"));
+		vb_json_num(rec, "parallel"), vb_json_text(rec, "parallel_basis"), vb_json_text(rec, "judged_by"));
 	json_array_foreach(json_object_get(rec, "environments"), i, e) {
 		vb_plan_fmt_recovery(rec, e, when, sizeof(when), disk, sizeof(disk));
-		fprintf(out, "  %-12s %s; %s\n", jstr(e, "env"), when, disk);
+		fprintf(out, "  %-12s %s; %s\n", vb_json_text(e, "env"), when, disk);
 	}
 	json_array_foreach(json_object_get(rec, "notes"), i, n)
 		fprintf(out, "note: %s\n", json_string_value(n) ?: "");
@@ -308,7 +303,7 @@ static void md_env(const json_t *plan, const json_t *e, FILE *out)
 	char a[32], b[32], c[32];
 
 	fputs("| ", out);
-	md(out, jstr(e, "name"));
+	md(out, vb_json_text(e, "name"));
 	fprintf(out, " | %s | %s | %s | ", vb_plan_fmt_factor(vb_json_num(f, "cpu"), b, sizeof(b)),
 		vb_plan_fmt_factor(vb_json_num(f, "io"), c, sizeof(c)),
 		vb_format_size((uint64_t)vb_json_num(f, "memory_footprint_bytes"), a, sizeof(a)));
@@ -317,7 +312,7 @@ static void md_env(const json_t *plan, const json_t *e, FILE *out)
 		md_fit(plan, fit, 1, out);
 	} else {
 		fprintf(out, "**%s** | %s | ", vb_plan_fmt_hosts(fit, a, sizeof(a)),
-			jstr(fit, "binding"));
+			vb_json_text(fit, "binding"));
 		md_fit(plan, fit, 0, out);
 	}
 	fprintf(out, " |\n");
@@ -335,13 +330,13 @@ static void services_md(const json_t *plan, FILE *out)
 		     "from |\n|---|---|---|---|---|---|---|\n");
 	json_array_foreach(json_object_get(plan, "services"), i, s) {
 		fputs("| ", out);
-		md(out, jstr(s, "name"));
+		md(out, vb_json_text(s, "name"));
 		fprintf(out, " | %lld | %.3g | %s | %s | %.4g | ",
 			(long long)json_integer_value(json_object_get(s, "count")), vb_json_num(s, "cpu"),
 			vb_format_size((uint64_t)vb_json_num(s, "memory_bytes"), c, sizeof(c)),
 			vb_format_size((uint64_t)vb_json_num(s, "disk_bytes"), d, sizeof(d)),
 			vb_json_num(s, "iops"));
-		md(out, jstr(s, "cpu_basis"));
+		md(out, vb_json_text(s, "cpu_basis"));
 		fputs(" |\n", out);
 	}
 	fprintf(out, "\n| environment | CPU factor | I/O factor | memory per instance beyond "
@@ -354,24 +349,24 @@ static void services_md(const json_t *plan, FILE *out)
 	{
 		f = json_object_get(e, "factors");
 		fputs("- **", out);
-		md(out, jstr(e, "name"));
+		md(out, vb_json_text(e, "name"));
 		if (!json_is_true(json_object_get(e, "planned"))) {
 			fputs("**: not planned: ", out);
-			md(out, jstr(e, "reason"));
+			md(out, vb_json_text(e, "reason"));
 		} else {
 			fputs("**: CPU: ", out);
-			md(out, jstr(f, "cpu_basis"));
+			md(out, vb_json_text(f, "cpu_basis"));
 			fputs("; I/O: ", out);
-			md(out, jstr(f, "io_basis"));
+			md(out, vb_json_text(f, "io_basis"));
 			fputs("; memory: ", out);
-			md(out, jstr(f, "memory_basis"));
+			md(out, vb_json_text(f, "memory_basis"));
 			fputs("; disk: ", out);
-			md(out, jstr(f, "disk_basis"));
+			md(out, vb_json_text(f, "disk_basis"));
 			json_object_foreach((json_t *)json_object_get(f, "service_cpu"), k, w) {
 				fputs("; CPU of ", out);
 				md(out, k);
 				fputs(": ", out);
-				md(out, jstr(w, "basis"));
+				md(out, vb_json_text(w, "basis"));
 			}
 		}
 		fputs("\n", out);
@@ -386,12 +381,12 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 	int r;
 
 	fprintf(out, "## Capacity plan\n\nPlan file ");
-	vb_text_put_md_code(out, jstr(plan, "plan_file"));
+	vb_text_put_md_code(out, vb_json_text(plan, "plan_file"));
 	fprintf(out, ", %lld instances of %zu services, placed with the overheads measured in run ",
 		vb_plan_count_instances(plan), json_array_size(json_object_get(plan, "services")));
-	vb_text_put_md_code(out, jstr(json_object_get(plan, "run"), "dir"));
+	vb_text_put_md_code(out, vb_json_text(json_object_get(plan, "run"), "dir"));
 	fputs(" (", out);
-	md(out, jstr(json_object_get(plan, "run"), "cpu"));
+	md(out, vb_json_text(json_object_get(plan, "run"), "cpu"));
 	fprintf(out, "%s). Model and rules: docs/plan.md.\n\n",
 		json_is_true(json_object_get(json_object_get(plan, "run"), "virtualized"))
 		    ? ", itself a virtual machine"
@@ -403,7 +398,7 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 			vb_plan_fmt_unit(r),
 			vb_plan_fmt_amount(json_object_get(host, "usable"), r, b, sizeof(b)),
 			vb_plan_fmt_unit(r));
-		md(out, jstr(json_object_get(host, "source"), vb_plan_res_name(r)));
+		md(out, vb_json_text(json_object_get(host, "source"), vb_plan_res_name(r)));
 		fputs(" |\n", out);
 	}
 	fprintf(out, "\nOptions: ");
@@ -423,15 +418,15 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 		fprintf(out, "\n### Recovery\n\n%.0f instances must be back within %s on one host; "
 			     "%.0f restores at once (", vb_json_num(rec, "instances"),
 			secs(vb_json_num(rec, "within_s"), a, sizeof(a)), vb_json_num(rec, "parallel"));
-		md(out, jstr(rec, "parallel_basis"));
+		md(out, vb_json_text(rec, "parallel_basis"));
 		fputs("), judged by ", out);
-		md(out, jstr(rec, "judged_by"));
+		md(out, vb_json_text(rec, "judged_by"));
 		fputs(".\n\n| environment | time to restore them all | disk of their images |\n"
 		      "|---|---|---|\n", out);
 		json_array_foreach(json_object_get(rec, "environments"), i, e) {
 			vb_plan_fmt_recovery(rec, e, when, sizeof(when), disk, sizeof(disk));
 			fputs("| ", out);
-			md(out, jstr(e, "env"));
+			md(out, vb_json_text(e, "env"));
 			fputs(" | ", out);
 			md(out, when);
 			fputs(" | ", out);

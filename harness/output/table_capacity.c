@@ -15,13 +15,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/json.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key)) ?: "";
-}
 
 /* A byte count as "12.3 MiB", "-" when absent. */
 static const char *size_cell(const json_t *o, const char *key, char *buf, size_t len)
@@ -59,7 +55,7 @@ static const char *rate_cell(const json_t *ar, char *buf, size_t len)
 		snprintf(d, sizeof(d), "%.0f", busy * 100);
 	snprintf(buf, len, "%s %s (%s of %s alone), busy %s%%",
 		 vb_table_fmt_num(vb_table_num(ar, "during_median"), a, sizeof(a)),
-		 jstr(ar, "unit"),
+		 vb_json_text(ar, "unit"),
 		 vb_table_fmt_ratio(vb_table_num(ar, "during_to_alone"), b, sizeof(b)),
 		 vb_table_fmt_num(vb_table_num(ar, "alone"), c, sizeof(c)), d);
 	return buf;
@@ -95,7 +91,7 @@ void vb_table_density_cells(const json_t *d, vb_density_cells_t *c)
 	size_cell(pi, "pss_loaded_bytes", c->loaded, sizeof(c->loaded));
 	size_cell(pi, "page_cache_loaded_bytes", c->cache, sizeof(c->cache));
 	size_cell(pi, "disk_bytes", c->disk, sizeof(c->disk));
-	c->stopped = jstr(d, "stopped_because");
+	c->stopped = vb_json_text(d, "stopped_because");
 }
 
 static void density_row(FILE *out, const char *env, const json_t *d, int md)
@@ -129,7 +125,7 @@ static void density(const json_t *sum, FILE *out, int md)
 			"instance's processes) idle and while every instance holds %d%% of its "
 			"allocation in a running ",
 			(int)json_integer_value(json_object_get(load, "hold_pct")));
-		vb_text_put_md(out, jstr(load, "workload"));
+		vb_text_put_md(out, vb_json_text(load, "workload"));
 		fputs(", page cache under load, disk (own files plus a share of shared ones)."
 		      "\n\n| environment | up/K | start ms | PSS idle | PSS loaded | page cache | "
 		      "disk | stopped because |\n|---|---|---|---|---|---|---|---|\n",
@@ -156,18 +152,18 @@ void vb_table_noisy_cells(const json_t *n, const json_t *p, vb_noisy_cells_t *c)
 {
 	const json_t *pl = json_object_get(n, "placement");
 
-	snprintf(c->cpus, sizeof(c->cpus), "%s / %s", jstr(pl, "victim_cpus"),
-		 jstr(pl, "aggressor_cpus"));
+	snprintf(c->cpus, sizeof(c->cpus), "%s / %s", vb_json_text(pl, "victim_cpus"),
+		 vb_json_text(pl, "aggressor_cpus"));
 	if (json_object_get(p, "error")) {
 		snprintf(c->slowdown, sizeof(c->slowdown), "failed");
-		snprintf(c->rate, sizeof(c->rate), "%s", jstr(p, "error"));
+		snprintf(c->rate, sizeof(c->rate), "%s", vb_json_text(p, "error"));
 	} else {
 		slowdown_cell(json_object_get(p, "slowdown"), c->slowdown, sizeof(c->slowdown));
 		rate_cell(json_object_get(p, "aggressor_rate"), c->rate, sizeof(c->rate));
 	}
-	c->kind = jstr(p, "kind");
-	c->victim = jstr(p, "victim_workload");
-	c->aggressor = jstr(p, "aggressor");
+	c->kind = vb_json_text(p, "kind");
+	c->victim = vb_json_text(p, "victim_workload");
+	c->aggressor = vb_json_text(p, "aggressor");
 }
 
 static void noisy_row(FILE *out, const char *env, const json_t *n, const json_t *p, int md)
@@ -213,9 +209,9 @@ static void noisy(const json_t *sum, FILE *out, int md)
 		if (json_object_get(n, "error")) {
 			if (md) {
 				md_cells(out, 1, 7, env, "-", "-", "-", "failed", "-",
-					 jstr(n, "error"));
+					 vb_json_text(n, "error"));
 			} else {
-				fprintf(out, "  %-10s failed: %s\n", env, jstr(n, "error"));
+				fprintf(out, "  %-10s failed: %s\n", env, vb_json_text(n, "error"));
 			}
 		}
 		json_array_foreach (json_object_get(n, "pairs"), i, p)
@@ -227,7 +223,7 @@ static void noisy(const json_t *sum, FILE *out, int md)
 		fputs(k++ ? "- " : "\n- ", out);
 		vb_text_put_md(out, env);
 		fputs(", aggressor's CPUs: ", out);
-		vb_text_put_md(out, jstr(p, "how"));
+		vb_text_put_md(out, vb_json_text(p, "how"));
 		fputs("\n", out);
 	}
 	if (md)
@@ -277,21 +273,21 @@ int vb_table_ops_cells(const json_t *e, const char *key, vb_ops_cells_t *c)
 	c->op = !strcmp(key, "migrate-tuned") ? "tuned" : key;
 	if (json_object_get(o, "unavailable")) {
 		snprintf(c->time, sizeof(c->time), "not measured");
-		snprintf(c->detail, sizeof(c->detail), "%s", jstr(o, "unavailable"));
+		snprintf(c->detail, sizeof(c->detail), "%s", vb_json_text(o, "unavailable"));
 		return 0;
 	}
 	n = json_integer_value(json_object_get(o, "n"));
 	failed = json_integer_value(json_object_get(o, "failed"));
 	figure_cell(json_object_get(o, "time_ms"), "ms", c->time, sizeof(c->time));
 	if (!n) {
-		snprintf(c->detail, sizeof(c->detail), "failed: %s", jstr(o, "error"));
+		snprintf(c->detail, sizeof(c->detail), "failed: %s", vb_json_text(o, "error"));
 		return 0;
 	}
 	if (!strcmp(key, "save")) {
 		snprintf(c->detail, sizeof(c->detail), "image %s (xz %s), %s afterwards",
 			 median_size(json_object_get(o, "image_bytes"), a, sizeof(a)),
 			 median_size(json_object_get(o, "image_xz_bytes"), b, sizeof(b)),
-			 jstr(o, "state_after"));
+			 vb_json_text(o, "state_after"));
 	} else if (!strcmp(key, "restore")) {
 		const json_t *vs = json_object_get(o, "vs_start");
 
@@ -342,7 +338,7 @@ static void ops(const json_t *sum, FILE *out, int md)
 			"heartbeat (every %" JSON_INTEGER_FORMAT " ms, dirtying %" JSON_INTEGER_FORMAT
 			" pages a second).\n\n| environment | operation | time | details |\n"
 			"|---|---|---|---|\n",
-			ws, jstr(all, "working_set_rule"),
+			ws, vb_json_text(all, "working_set_rule"),
 			json_integer_value(json_object_get(all, "reps")),
 			json_integer_value(json_object_get(all, "heartbeat_period_ms")),
 			json_integer_value(json_object_get(all, "dirty_pages_per_s")));
@@ -352,7 +348,7 @@ static void ops(const json_t *sum, FILE *out, int md)
 			" repetitions, working set %s; median [95%% interval]):\n",
 			json_integer_value(json_object_get(all, "reps")), ws);
 	json_array_foreach (json_object_get(all, "environments"), i, e) {
-		const char *env = jstr(e, "env"), *shown = NULL;
+		const char *env = vb_json_text(e, "env"), *shown = NULL;
 
 		for (k = 0; k < VB_ARRAY_SIZE(keys); k++) {
 			vb_ops_cells_t c;
@@ -367,13 +363,13 @@ static void ops(const json_t *sum, FILE *out, int md)
 			if (shown && !strcmp(c.time, "not measured") && !strcmp(shown, c.detail))
 				continue;
 			fprintf(out, "  %-10s %-8s %-22s %s\n", env, c.op, c.time, c.detail);
-			shown = !strcmp(c.time, "not measured") ? jstr(json_object_get(e, keys[k]),
+			shown = !strcmp(c.time, "not measured") ? vb_json_text(json_object_get(e, keys[k]),
 								       "unavailable")
 								  : NULL;
 		}
 		if (json_is_string(json_object_get(e, "failed")))
 			fprintf(out, md ? "\n%s: failed: %s\n" : "  %-10s failed: %s\n", env,
-				jstr(e, "failed"));
+				vb_json_text(e, "failed"));
 	}
 }
 
