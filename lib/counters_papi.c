@@ -26,9 +26,21 @@ const char *vb_papi_strerror(int r)
 	return s ? s : "unknown PAPI error";
 }
 
+/* Components vbench never reads whose initialisation writes to stderr:
+ * Debian's PAPI 7.0 has rocm_smi, and with librocm-smi64 installed (Slurm's
+ * rsmi plugin brings it) every program that initialises PAPI printed
+ * "Failed to open drm root directory /sys/class/drm." on a host without a
+ * GPU: an agent's stderr and vbench's one-line errors with it.  Disabled
+ * before PAPI_library_init (an unknown name is ignored). */
+static const char *const papi_unused[] = { "rocm_smi", "rocm", "cuda", "nvml" };
+
 static void papi_init_once(void)
 {
-	int r = PAPI_library_init(PAPI_VER_CURRENT);
+	int r;
+
+	for (size_t i = 0; i < sizeof(papi_unused) / sizeof(papi_unused[0]); i++)
+		PAPI_disable_component_by_name(papi_unused[i]);
+	r = PAPI_library_init(PAPI_VER_CURRENT);
 
 	if (r == PAPI_VER_CURRENT) {
 		papi_ok = 1;
