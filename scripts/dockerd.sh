@@ -191,6 +191,20 @@ stop() {
 	rm -rf --one-file-system "$dir"
 }
 
+# run's service, for run_with (run-with.sh): when none started, and the
+# environment that points the command at DIR's
+none() {
+	echo "dockerd.sh: no private dockerd: the docker tests skip" >&2
+}
+
+use() {
+	DOCKER_HOST="unix://$1/docker.sock"
+	export DOCKER_HOST
+	echo "dockerd.sh: a private dockerd for this command: $DOCKER_HOST" >&2
+}
+
+. "$(dirname "$0")/run-with.sh"
+
 case "${1:-}" in
 start)
 	[ $# -eq 2 ] || die "usage: dockerd.sh start DIR"
@@ -213,39 +227,7 @@ run)
 		echo "dockerd.sh: no docker engine answers and none can be started here (root and docker.io needed): the docker tests skip" >&2
 		exec "$@"
 	fi
-	dir=$(mktemp -d /var/tmp/vbench-dockerd.XXXXXX)
-	child=
-	got=
-	# every exit: the command first (it may still talk to the daemon), then
-	# the daemon; a second signal meanwhile changes nothing
-	trap 'rc=$?; trap "" INT TERM HUP; set +e
-		[ -z "$child" ] || { kill -TERM $child 2>/dev/null; wait $child; }
-		[ ! -d "$dir" ] || stop "$dir"; exit $rc' EXIT
-	# INT, TERM, HUP: passed on as TERM (a command in the background of a
-	# non-interactive shell ignores INT), then its status is the exit's
-	trap 'got=130; [ -n "$child" ] || exit 130; kill -TERM $child 2>/dev/null' INT
-	trap 'got=143; [ -n "$child" ] || exit 143; kill -TERM $child 2>/dev/null' TERM
-	trap 'got=129; [ -n "$child" ] || exit 129; kill -TERM $child 2>/dev/null' HUP
-	if ! (start "$dir") >/dev/null; then
-		echo "dockerd.sh: no private dockerd: the docker tests skip" >&2
-		stop "$dir" || true
-		trap - EXIT INT TERM HUP
-		exec "$@"
-	fi
-	DOCKER_HOST="unix://$dir/docker.sock"
-	export DOCKER_HOST
-	echo "dockerd.sh: a private dockerd for this command: $DOCKER_HOST" >&2
-	# in the background, so that a signal reaches the traps at once
-	"$@" <&0 &
-	child=$!
-	rc=0
-	while :; do
-		wait "$child" && rc=0 || rc=$?
-		kill -0 "$child" 2>/dev/null || break # else a trap ended the wait
-	done
-	child=
-	[ -z "$got" ] || rc=$got
-	exit "$rc"
+	run_with /var/tmp/vbench-dockerd "$@"
 	;;
 *)
 	die "usage: dockerd.sh start DIR | stop DIR | run CMD..."

@@ -177,6 +177,21 @@ stop() {
 	rm -rf --one-file-system "$dir"
 }
 
+# run's service, for run_with (run-with.sh): when none started, and the
+# environment that points the command at DIR's
+none() {
+	echo "slurm.sh: no private Slurm: the fleet tests skip" >&2
+	unset SLURM_CONF
+}
+
+use() {
+	SLURM_CONF="$1/slurm.conf"
+	export SLURM_CONF
+	echo "slurm.sh: a private one-node Slurm for this command: SLURM_CONF=$SLURM_CONF" >&2
+}
+
+. "$(dirname "$0")/run-with.sh"
+
 case "${1:-}" in
 start)
 	[ $# -eq 2 ] || die "usage: slurm.sh start DIR"
@@ -198,35 +213,7 @@ run)
 		unset SLURM_CONF
 		exec "$@"
 	fi
-	dir=$(mktemp -d /var/tmp/vbench-slurm.XXXXXX)
-	child=
-	got=
-	trap 'rc=$?; trap "" INT TERM HUP; set +e
-		[ -z "$child" ] || { kill -TERM $child 2>/dev/null; wait $child; }
-		[ ! -d "$dir" ] || stop "$dir"; exit $rc' EXIT
-	trap 'got=130; [ -n "$child" ] || exit 130; kill -TERM $child 2>/dev/null' INT
-	trap 'got=143; [ -n "$child" ] || exit 143; kill -TERM $child 2>/dev/null' TERM
-	trap 'got=129; [ -n "$child" ] || exit 129; kill -TERM $child 2>/dev/null' HUP
-	if ! (start "$dir") >/dev/null; then
-		echo "slurm.sh: no private Slurm: the fleet tests skip" >&2
-		stop "$dir" || true
-		trap - EXIT INT TERM HUP
-		unset SLURM_CONF
-		exec "$@"
-	fi
-	SLURM_CONF="$dir/slurm.conf"
-	export SLURM_CONF
-	echo "slurm.sh: a private one-node Slurm for this command: SLURM_CONF=$SLURM_CONF" >&2
-	"$@" <&0 &
-	child=$!
-	rc=0
-	while :; do
-		wait "$child" && rc=0 || rc=$?
-		kill -0 "$child" 2>/dev/null || break # else a trap ended the wait
-	done
-	child=
-	[ -z "$got" ] || rc=$got
-	exit "$rc"
+	run_with /var/tmp/vbench-slurm "$@"
 	;;
 *)
 	die "usage: slurm.sh start DIR | stop DIR | run CMD..."
