@@ -146,7 +146,7 @@ static int vm_prepare(vb_env_t *env, vb_error_t *err)
 	if (!p)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "%s: state", name);
 	env->priv = p;
-	p->console_fd = p->qemu_fd = p->tap_fd = p->img_fd = -1;
+	p->console_fd = p->qemu_fd = p->tap_fd = -1;
 	vb_qmp_init(&p->qmp);
 	vb_argv_init(&p->argv);
 	if (vm_is_kvm(env) && have_last_verdict) {

@@ -61,7 +61,6 @@ typedef struct vm_priv {
 	vb_qmp_t qmp;             /* the running QEMU's monitor (fd -1 none) */
 	char imgdir[PATH_MAX];    /* the saved images' private directory ("" none) */
 	int imgdir_res;
-	int img_fd;               /* the last saved image, open (-1 none) */
 	vb_cgroup_t cg2;          /* a migration's second cgroup while both QEMUs run */
 	unsigned cg_gen;          /* cgroups made for migrations (their names) */
 } vm_priv_t;
