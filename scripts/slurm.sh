@@ -51,6 +51,13 @@ check_dir() {
 	[ "${#1}" -le 80 ] || die "DIR '$1': expected at most 80 characters (the munge socket under it)"
 }
 
+# Run "$@" with no descriptor open but 0-2: a daemon must not keep its
+# starter's pipes (a caller reading this script's output would wait for the
+# daemon's end) or any other file of the caller's.
+nofds() {
+	python3 -c 'import os, sys; os.closerange(3, os.sysconf("SC_OPEN_MAX")); os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
 # A TCP port free on 127.0.0.1 now.
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -86,7 +93,7 @@ start() {
 	mkdir -m 700 "$dir/state" "$dir/spool"
 	(umask 077 && head -c 1024 /dev/urandom >"$dir/munge.key")
 	chmod 400 "$dir/munge.key"
-	munged --force --key-file="$dir/munge.key" --socket="$dir/munge.sock" \
+	nofds munged --force --key-file="$dir/munge.key" --socket="$dir/munge.sock" \
 		--pid-file="$dir/munged.pid" --log-file="$dir/munged.log" \
 		--seed-file="$dir/munged.seed" </dev/null >/dev/null 2>&1 ||
 		{ echo "slurm.sh: munged did not start:" >&2; tail -n 3 "$dir/munged.log" >&2; return 1; }
@@ -123,9 +130,9 @@ SwitchType=switch/none
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
 PartitionName=vbench Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
-	slurmctld -f "$dir/slurm.conf" </dev/null >/dev/null 2>&1 ||
+	nofds slurmctld -f "$dir/slurm.conf" </dev/null >/dev/null 2>&1 ||
 		{ echo "slurm.sh: slurmctld did not start:" >&2; tail -n 3 "$dir/slurmctld.log" >&2; return 1; }
-	slurmd -f "$dir/slurm.conf" </dev/null >/dev/null 2>&1 ||
+	nofds slurmd -f "$dir/slurm.conf" </dev/null >/dev/null 2>&1 ||
 		{ echo "slurm.sh: slurmd did not start:" >&2; tail -n 3 "$dir/slurmd.log" >&2; return 1; }
 	i=0
 	while [ "$(SLURM_CONF="$dir/slurm.conf" sinfo -h -o %t 2>/dev/null)" != idle ]; do

@@ -134,6 +134,78 @@ START_TEST(test_jobs)
 }
 END_TEST
 
+/*
+ * start, its output read through a pipe, returns, and its daemons hold none
+ * of the caller's descriptors (found: munged kept the pipe, so a caller
+ * reading start's output waited for the cluster's end); then stop.
+ */
+START_TEST(test_start_stop)
+{
+	static char out[1 << 14];
+	char dir[PATH_MAX], why[400], conf[PATH_MAX + 64];
+	char *start[] = { script, "start", dir, NULL }, *stop[] = { script, "stop", dir, NULL };
+	DIR *d;
+	struct dirent *de;
+	int rc;
+
+	if (missing())
+		VB_SKIP("%s", missing());
+	snprintf(dir, sizeof(dir), "%s/cluster", tmpdir);
+	rc = vb_test_run(start, NULL, out, sizeof(out), NULL);
+	ck_assert_msg(rc == 0, "start: exit %d: %s", rc, out);
+	snprintf(conf, sizeof(conf), "export SLURM_CONF=%s/slurm.conf\n", dir);
+	ck_assert_msg(strstr(out, conf), "%s", out);
+	/* each daemon's descriptors 3 and up are its own files and sockets */
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		char path[PATH_MAX], link[PATH_MAX], cmd[512];
+		ssize_t n;
+		int fd;
+		DIR *fds;
+		struct dirent *fe;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, cmd, sizeof(cmd) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		cmd[n] = '\0';
+		for (ssize_t i = 0; i + 1 < n; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		if (!strstr(cmd, dir))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
+		fds = opendir(path);
+		while (fds && (fe = readdir(fds))) {
+			char fp[PATH_MAX + 300];
+
+			if (atoi(fe->d_name) < 3)
+				continue;
+			snprintf(fp, sizeof(fp), "%s/%s", path, fe->d_name);
+			n = readlink(fp, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			ck_assert_msg(strncmp(link, "pipe:", 5) || strstr(cmd, "slurmctld"),
+				      "%.60s holds %s (fd %s)", cmd, link, fe->d_name);
+			ck_assert_msg(strncmp(link, "/tmp/", 5), "%.60s holds %s", cmd, link);
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (d)
+		closedir(d);
+	rc = vb_test_run(stop, NULL, out, sizeof(out), NULL);
+	ck_assert_msg(rc == 0, "stop: exit %d: %s", rc, out);
+	ck_assert_msg(!daemons_left(dir, why, sizeof(why)), "%s", why);
+}
+END_TEST
+
 /* SIGINT while the command runs: it is stopped, then the cluster; 130. */
 START_TEST(test_sigint)
 {
@@ -189,6 +261,7 @@ Suite *vb_suite_slurm(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 180);
 	tcase_add_test(tc, test_stop_refuses);
+	tcase_add_test(tc, test_start_stop);
 	tcase_add_test(tc, test_jobs);
 	tcase_add_test(tc, test_sigint);
 	suite_add_tcase(s, tc);
