@@ -166,6 +166,10 @@ LIB_SRCS += harness/run/run_envs.c
 LIB_SRCS += harness/run/run_reps.c
 LIB_SRCS += harness/run/contend.c
 LIB_SRCS += harness/run/runner.c
+# harness/fleet/: the same run on many hosts through Slurm
+LIB_SRCS += harness/fleet/fleet.c
+LIB_SRCS += harness/fleet/fleet_slurm.c
+LIB_SRCS += harness/fleet/fleet_status.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
@@ -205,6 +209,7 @@ CMD_SRCS += bench/cmd_plan.c
 CMD_SRCS += bench/cmd_explain.c
 CMD_SRCS += bench/cmd_compare.c
 CMD_SRCS += bench/cmd_clean.c
+CMD_SRCS += bench/cmd_fleet.c
 VBENCH_SRCS += bench/main.c
 VBENCH_SRCS += $(CMD_SRCS)
 
@@ -245,6 +250,7 @@ TEST_SRCS += tests/check_oci.c
 TEST_SRCS += tests/check_gvisor.c
 TEST_SRCS += tests/check_recovery.c
 TEST_SRCS += tests/check_slurm.c
+TEST_SRCS += tests/check_fleet.c
 TEST_SRCS += tests/check_inifile.c
 TEST_SRCS += tests/check_ssh.c
 TEST_SRCS += tests/testssh.c
@@ -407,7 +413,7 @@ test: test-deps
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse term layers prefixes error textsafe json safefs mountinfo inifile workload env undo lifecycle cpu mem io net app counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
-	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch
+	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch fleet
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

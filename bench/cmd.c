@@ -27,6 +27,8 @@ static const vb_cmd_t cmds[] = {
 	  "capacity plan: services per host and hosts needed per environment" },
 	{ "explain", vb_cmd_explain, &vb_cmd_explain_spec,
 	  "architecture vs mechanism, and common claims judged on a run" },
+	{ "fleet", vb_cmd_fleet, &vb_cmd_fleet_spec,
+	  "the same run on many hosts through Slurm: submit, status, cancel" },
 	{ "clean", vb_cmd_clean, &vb_cmd_clean_spec,
 	  "remove what killed runs left (their markers say what), never a live run's" },
 };

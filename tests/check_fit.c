@@ -84,10 +84,21 @@ START_TEST(test_fit_width)
 		vb_test_assert_fits(out, widths[w], "vbench --help");
 		free(out);
 		free(err);
+		static const char *const fleet_cmds[] = { "submit", "status", "cancel", "task" };
+
 		for (i = 0; i < vb_cmd_count(); i++) {
 			rc = vb_test_vbench(NULL, &out, &err, vb_cmd_at(i)->name, "--help", NULL);
 			ck_assert_int_eq(rc, 0);
 			snprintf(what, sizeof(what), "vbench %s --help", vb_cmd_at(i)->name);
+			vb_test_assert_fits(out, widths[w], what);
+			free(out);
+			free(err);
+		}
+		for (i = 0; i < VB_ARRAY_SIZE(fleet_cmds); i++) {
+			rc = vb_test_vbench(NULL, &out, &err, "fleet", fleet_cmds[i], "--help", NULL);
+			ck_assert_int_eq(rc, 0);
+			snprintf(what, sizeof(what), "vbench fleet %s --help", fleet_cmds[i]);
+			ck_assert_msg(strstr(out, "usage: vbench fleet "), "%s", out);
 			vb_test_assert_fits(out, widths[w], what);
 			free(out);
 			free(err);

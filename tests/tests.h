@@ -47,6 +47,8 @@
 	X(gvisor)      \
 	X(recovery)    \
 	X(slurm)       \
+	X(fleet)       \
+	X(fleet_cluster) \
 	X(inifile)     \
 	X(ssh)         \
 	X(vm_kvmprobe) \

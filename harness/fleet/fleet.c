@@ -1,0 +1,574 @@
+/*
+ * fleet.c - the fleet directory and its fleet.json (fleet.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/core/options.h"
+#include "harness/core/runfile.h"
+#include "harness/core/runlock.h"
+#include "lib/json.h"
+#include "harness/env/env.h"
+#include "harness/fleet/fleet.h"
+#include "lib/safefs.h"
+#include "lib/util.h"
+
+#define FLEET_FILE_MAX (4u << 20)
+
+/* Options of sbatch the fleet sets itself (long form, short form or NULL). */
+static const char *const own_sbatch[][2] = {
+	{ "--array", "-a" },     { "--chdir", "-D" },   { "--output", "-o" },
+	{ "--error", "-e" },     { "--job-name", "-J" }, { "--parsable", NULL },
+	{ "--wrap", NULL },      { "--wait", "-W" },    { "--nodelist", "-w" },
+	{ "--input", "-i" },     { "--export", NULL },  { "--export-file", NULL },
+};
+
+int vb_fleet_check_sbatch(const char *opt, vb_error_t *err)
+{
+	size_t i;
+
+	if (opt[0] != '-' || !opt[1])
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--sbatch '%s': expected an sbatch option (\"--partition=debug\")",
+				    opt);
+	for (i = 0; i < VB_ARRAY_SIZE(own_sbatch); i++) {
+		size_t l = strlen(own_sbatch[i][0]);
+		const char *s = own_sbatch[i][1];
+
+		if ((!strncmp(opt, own_sbatch[i][0], l) && (!opt[l] || opt[l] == '=')) ||
+		    (s && !strncmp(opt, s, 2)))
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "--sbatch '%s': %s is the fleet's own (see vbench fleet "
+					    "submit --help)",
+					    opt, own_sbatch[i][0]);
+	}
+	for (i = 0; opt[i]; i++)
+		if ((unsigned char)opt[i] < 0x20 || opt[i] == 0x7f)
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "--sbatch: expected printable text, not a control "
+					    "character");
+	return 0;
+}
+
+int vb_fleet_node_ok(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (!n || n >= VB_FLEET_NODE_MAX || name[0] == '.' || name[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(name[i] >= 'a' && name[i] <= 'z') && !(name[i] >= 'A' && name[i] <= 'Z') &&
+		    !(name[i] >= '0' && name[i] <= '9') && !strchr("._-", name[i]))
+			return 0;
+	return 1;
+}
+
+void vb_fleet_run_dir_name(const char *node, unsigned id, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s-%u", node, id);
+}
+
+long vb_fleet_run_dir_task(const vb_fleet_t *f, const char *name, char *node, size_t len)
+{
+	const char *dash = strrchr(name, '-');
+	uint64_t id;
+	size_t n;
+
+	if (!dash || dash == name || !dash[1] || (dash[1] == '0' && dash[2]))
+		return -1;
+	if (vb_parse_u64(dash + 1, 0, f->tasks - 1, "task", &id, NULL) < 0)
+		return -1;
+	n = (size_t)(dash - name);
+	if (n >= len || n >= VB_FLEET_NODE_MAX)
+		return -1;
+	memcpy(node, name, n);
+	node[n] = '\0';
+	return vb_fleet_node_ok(node) ? (long)id : -1;
+}
+
+/* A path vbench may write into a one-line shell script: plain characters. */
+static int plain_path(const char *p)
+{
+	if (p[0] != '/')
+		return 0;
+	for (; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && !strchr("._/+-", *p))
+			return 0;
+	return 1;
+}
+
+/* The run options, checked as `vbench run` checks them; the seed they give, or 0. */
+static int check_run_opts(const vb_fleet_new_t *n, uint64_t *seed, vb_error_t *err)
+{
+	static vb_run_cfg_t cfg;
+	char **argv = calloc((size_t)n->run_argc + 2, sizeof(*argv));
+	int rc;
+
+	if (!argv)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "run options");
+	argv[0] = "run";
+	for (int i = 0; i < n->run_argc; i++) {
+		const char *a = n->run_argv[i];
+
+		argv[i + 1] = n->run_argv[i];
+		if (!strcmp(a, "--out") || !strncmp(a, "--out=", 6) || !strcmp(a, "--resume") ||
+		    !strncmp(a, "--resume=", 9)) {
+			free(argv);
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "run option %.*s: the fleet sets it (each task's run "
+					    "directory is FLEETDIR/NODE-TASK)",
+					    (int)strcspn(a, "="), a);
+		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			free(argv);
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "run option %s: see vbench run --help for the options", a);
+		}
+	}
+	vb_run_cfg_init(&cfg);
+	rc = vb_run_cfg_parse(&cfg, n->run_argc + 1, argv, vb_env_cfg_ext(), err);
+	free(argv);
+	*seed = cfg.seed_set ? cfg.seed : 0;
+	vb_run_cfg_free(&cfg);
+	if (rc < 0)
+		return vb_error_prefix(err, "run options");
+	return 0;
+}
+
+static int write_script(vb_fleet_t *f, const char *vbench, vb_error_t *err)
+{
+	char text[PATH_MAX + 512], what[PATH_MAX + 16];
+
+	snprintf(text, sizeof(text),
+		 "#!/bin/sh\n"
+		 "# Written by vbench fleet submit: one task of the fleet in this directory\n"
+		 "# (sbatch's --chdir); its options are in fleet.json, never in this script.\n"
+		 "exec %s fleet task\n",
+		 vbench);
+	snprintf(what, sizeof(what), "%s/%s", f->dir, VB_FLEET_SCRIPT);
+	return vb_safefs_replace_at(f->dirfd, VB_FLEET_SCRIPT, text, strlen(text), 0755, what, err);
+}
+
+static void fleet_init(vb_fleet_t *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->dirfd = f->lockfd = -1;
+}
+
+/* The absolute, normalised form of @path into @out. */
+static int absolute(const char *path, char *out, size_t len, vb_error_t *err)
+{
+	char cwd[PATH_MAX], joined[PATH_MAX * 2];
+
+	if (path[0] == '/')
+		snprintf(joined, sizeof(joined), "%s", path);
+	else if (!getcwd(cwd, sizeof(cwd)))
+		return vb_error_set(err, VB_ESYS, errno, "the current directory");
+	else
+		snprintf(joined, sizeof(joined), "%s/%s", cwd, path);
+	if (strlen(joined) >= PATH_MAX || vb_safefs_normalize(joined, out, len) < 0)
+		return vb_error_set(err, VB_EUSAGE, ENAMETOOLONG, "fleet directory %s: too long",
+				    path);
+	return 0;
+}
+
+static json_t *string_array(char **v, int n)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+int vb_fleet_create(const vb_fleet_new_t *n, vb_fleet_t *f, vb_error_t *err)
+{
+	vb_safefs_made_t made;
+	json_t *opts;
+	char stamp[64], seedbuf[32];
+	uint64_t seed = 0;
+	DIR *d;
+	struct dirent *de;
+	int fd;
+
+	fleet_init(f);
+	if (!plain_path(n->vbench))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "vbench is at '%s': expected an absolute path of letters, digits "
+				    "and '._/+-' (it is written into the job script)",
+				    n->vbench);
+	if (n->tasks < 1 || n->tasks > VB_FLEET_MAX_TASKS)
+		return vb_error_set(err, VB_EUSAGE, 0, "--tasks %u: expected 1 to %u", n->tasks,
+				    VB_FLEET_MAX_TASKS);
+	if ((unsigned)n->nsbatch > VB_FLEET_MAX_SBATCH)
+		return vb_error_set(err, VB_EUSAGE, 0, "--sbatch: at most %u options",
+				    VB_FLEET_MAX_SBATCH);
+	for (int i = 0; i < n->nsbatch; i++)
+		if (vb_fleet_check_sbatch(n->sbatch[i], err) < 0)
+			return -1;
+	if (check_run_opts(n, &seed, err) < 0)
+		return -1;
+	if (vb_safefs_check_path(n->dir, "fleet directory", err) < 0 ||
+	    absolute(n->dir, f->dir, sizeof(f->dir), err) < 0)
+		return -1;
+	if ((f->dirfd = vb_safefs_mkdir_p(f->dir, 0755, &made, err)) < 0)
+		return vb_error_prefix(err, "fleet directory");
+	if ((f->lockfd = vb_runlock_take(f->dirfd, f->dir, err)) < 0)
+		goto fail;
+	/* new or empty (its lock file aside) */
+	if ((fd = dup(f->dirfd)) < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		vb_error_set(err, VB_ESYS, errno, "%s", f->dir);
+		goto fail;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    strcmp(de->d_name, VB_RUNLOCK_NAME)) {
+			closedir(d);
+			vb_error_set(err, VB_EUSAGE, 0,
+				     "fleet directory %s: not empty (a new fleet needs a new "
+				     "directory; `vbench fleet submit --resume %s` goes on with one)",
+				     f->dir, f->dir);
+			goto fail_kept;
+		}
+	closedir(d);
+	if (!seed)
+		seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
+	f->seed = seed;
+	f->tasks = n->tasks;
+	opts = string_array(n->run_argv, n->run_argc);
+	snprintf(seedbuf, sizeof(seedbuf), "%llu", (unsigned long long)seed);
+	if (opts) {
+		int has = 0;
+
+		for (int i = 0; i < n->run_argc; i++)
+			has |= !strcmp(n->run_argv[i], "--seed") ||
+			       !strncmp(n->run_argv[i], "--seed=", 7);
+		if (!has) {
+			json_array_append_new(opts, json_string("--seed"));
+			json_array_append_new(opts, json_string(seedbuf));
+		}
+	}
+	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
+	f->doc = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:i,s:I,s:o,s:[]}", "schema", VB_FLEET_SCHEMA,
+			   "schema_version", VB_FLEET_SCHEMA_VERSION, "vbench_version", VB_VERSION,
+			   "created", stamp, "directory", f->dir, "vbench", n->vbench, "tasks",
+			   (int)n->tasks, "seed", (json_int_t)seed, "run_options", opts,
+			   "submissions");
+	if (!f->doc) {
+		vb_error_set(err, VB_ESYS, ENOMEM, "fleet.json");
+		goto fail_kept;
+	}
+	if (mkdirat(f->dirfd, VB_FLEET_LOGS, 0755) < 0) {
+		vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, VB_FLEET_LOGS);
+		goto fail_kept;
+	}
+	if (write_script(f, n->vbench, err) < 0 || vb_fleet_save(f, err) < 0)
+		goto fail_kept;
+	return 0;
+fail_kept:
+	unlinkat(f->dirfd, VB_FLEET_SCRIPT, 0);
+	unlinkat(f->dirfd, VB_FLEET_FILE, 0);
+	unlinkat(f->dirfd, VB_FLEET_LOGS, AT_REMOVEDIR);
+fail:
+	if (f->lockfd >= 0)
+		vb_runlock_release(f->dirfd, &f->lockfd);
+	close(f->dirfd);
+	f->dirfd = -1;
+	vb_safefs_unmake(&made);
+	json_decref(f->doc);
+	f->doc = NULL;
+	return -1;
+}
+
+/* fleet.json's fields, checked; fills @f. */
+static int check_doc(vb_fleet_t *f, const char *what, vb_error_t *err)
+{
+	json_t *d = f->doc, *v, *subs;
+	const char *schema = vb_json_str(d, "schema");
+	json_int_t tasks, seed;
+	size_t i, j;
+
+	if (!schema || strcmp(schema, VB_FLEET_SCHEMA))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: not a fleet file (schema '%s')", what,
+				    VB_FLEET_SCHEMA);
+	v = json_object_get(d, "schema_version");
+	if (!json_is_integer(v) || json_integer_value(v) != VB_FLEET_SCHEMA_VERSION)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: schema_version: expected %d", what,
+				    VB_FLEET_SCHEMA_VERSION);
+	v = json_object_get(d, "tasks");
+	tasks = json_is_integer(v) ? json_integer_value(v) : 0;
+	if (tasks < 1 || tasks > VB_FLEET_MAX_TASKS)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: tasks: expected 1 to %u", what,
+				    VB_FLEET_MAX_TASKS);
+	v = json_object_get(d, "seed");
+	seed = json_is_integer(v) ? json_integer_value(v) : 0;
+	if (seed < 1)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: seed: expected a positive integer",
+				    what);
+	v = json_object_get(d, "run_options");
+	if (!json_is_array(v) || json_array_size(v) > 4096)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: run_options: expected an array of "
+				    "strings", what);
+	for (i = 0; i < json_array_size(v); i++)
+		if (!json_is_string(json_array_get(v, i)))
+			return vb_error_set(err, VB_EUSAGE, 0, "%s: run_options[%zu]: expected a "
+					    "string", what, i);
+	if (!vb_json_str(d, "vbench") || !plain_path(vb_json_str(d, "vbench")))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: vbench: expected a plain absolute "
+				    "path", what);
+	subs = json_object_get(d, "submissions");
+	if (!json_is_array(subs) || json_array_size(subs) > VB_FLEET_MAX_SUBMISSIONS)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: submissions: expected an array of at "
+				    "most %u", what, VB_FLEET_MAX_SUBMISSIONS);
+	for (i = 0; i < json_array_size(subs); i++) {
+		json_t *s = json_array_get(subs, i), *ids = json_object_get(s, "tasks");
+		const char *job = vb_json_str(s, "job"), *node = vb_json_str(s, "node");
+		uint64_t n;
+
+		if (!job || !job[0] || strlen(job) >= VB_FLEET_JOB_MAX ||
+		    vb_parse_u64(job, 1, UINT32_MAX, "job", &n, NULL) < 0)
+			return vb_error_set(err, VB_EUSAGE, 0, "submissions[%zu].job: expected a "
+					    "Slurm job id", i);
+		if (!node || (node[0] && !vb_fleet_node_ok(node)))
+			return vb_error_set(err, VB_EUSAGE, 0, "submissions[%zu].node: expected a "
+					    "node name or \"\"", i);
+		if (!json_is_array(ids) || json_array_size(ids) > (size_t)tasks)
+			return vb_error_set(err, VB_EUSAGE, 0, "submissions[%zu].tasks: expected "
+					    "an array of task numbers", i);
+		for (j = 0; j < json_array_size(ids); j++) {
+			json_t *t = json_array_get(ids, j);
+
+			if (!json_is_integer(t) || json_integer_value(t) < 0 ||
+			    json_integer_value(t) >= tasks)
+				return vb_error_set(err, VB_EUSAGE, 0, "submissions[%zu].tasks[%zu]: "
+						    "expected 0 to %lld", i, j, (long long)tasks - 1);
+		}
+	}
+	f->tasks = (unsigned)tasks;
+	f->seed = (uint64_t)seed;
+	return 0;
+}
+
+int vb_fleet_open(const char *dir, int lock, vb_fleet_t *f, vb_error_t *err)
+{
+	char what[PATH_MAX + 16];
+	json_error_t je;
+	char *text;
+
+	fleet_init(f);
+	if (vb_safefs_check_path(dir, "fleet directory", err) < 0 ||
+	    absolute(dir, f->dir, sizeof(f->dir), err) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "%s/%s", f->dir, VB_FLEET_FILE);
+	if ((f->dirfd = vb_safefs_open_dir_msg(f->dir, "fleet directory", err)) < 0)
+		return -1;
+	if (lock && (f->lockfd = vb_runlock_take(f->dirfd, f->dir, err)) < 0)
+		goto fail;
+	if (faccessat(f->dirfd, VB_FLEET_FILE, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+		vb_error_set(err, VB_EUSAGE, 0,
+			     "%s: not a fleet directory (no fleet.json; `vbench fleet submit` makes "
+			     "one)",
+			     f->dir);
+		goto fail;
+	}
+	if (!(text = vb_safefs_read_regular(f->dirfd, VB_FLEET_FILE, VB_SAFEFS_BENEATH,
+					    FLEET_FILE_MAX, NULL, what, err)))
+		goto fail;
+	f->doc = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!f->doc) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: line %d: %s", what, je.line, je.text);
+		goto fail;
+	}
+	if (check_doc(f, what, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	vb_fleet_close(f);
+	return -1;
+}
+
+int vb_fleet_save(vb_fleet_t *f, vb_error_t *err)
+{
+	char what[PATH_MAX + 16], *text = json_dumps(f->doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	int rc;
+
+	if (!text)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "fleet.json");
+	snprintf(what, sizeof(what), "%s/%s", f->dir, VB_FLEET_FILE);
+	rc = vb_safefs_replace_at(f->dirfd, VB_FLEET_FILE, text, strlen(text), 0644, what, err);
+	free(text);
+	return rc;
+}
+
+void vb_fleet_close(vb_fleet_t *f)
+{
+	if (f->lockfd >= 0)
+		vb_runlock_release(f->dirfd, &f->lockfd);
+	if (f->dirfd >= 0)
+		close(f->dirfd);
+	f->dirfd = -1;
+	json_decref(f->doc);
+	f->doc = NULL;
+}
+
+int vb_fleet_add_submission(vb_fleet_t *f, const char *job, const char *node,
+			    const unsigned *ids, size_t ntasks, json_t *sbatch, vb_error_t *err)
+{
+	json_t *t = json_array(), *s;
+	char stamp[64];
+
+	for (size_t i = 0; t && i < ntasks; i++)
+		json_array_append_new(t, json_integer(ids[i]));
+	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
+	s = json_pack("{s:s,s:s,s:o,s:O,s:s}", "job", job, "node", node, "tasks", t, "sbatch",
+		      sbatch, "submitted", stamp);
+	if (!s || json_array_append_new(json_object_get(f->doc, "submissions"), s) < 0)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "fleet.json");
+	return vb_fleet_save(f, err);
+}
+
+json_t *vb_fleet_sbatch_opts(const vb_fleet_t *f)
+{
+	json_t *subs = json_object_get(f->doc, "submissions");
+	json_t *last = json_array_get(subs, json_array_size(subs) - 1);
+	json_t *o = json_object_get(last, "sbatch");
+
+	return json_is_array(o) ? o : NULL;
+}
+
+json_t *vb_fleet_run_opts(const vb_fleet_t *f)
+{
+	return json_object_get(f->doc, "run_options");
+}
+
+int vb_fleet_task_job(const vb_fleet_t *f, unsigned id, char *job, size_t len)
+{
+	json_t *subs = json_object_get(f->doc, "submissions");
+
+	for (size_t i = json_array_size(subs); i-- > 0;) {
+		json_t *s = json_array_get(subs, i), *ids = json_object_get(s, "tasks");
+
+		for (size_t j = 0; j < json_array_size(ids); j++)
+			if (json_integer_value(json_array_get(ids, j)) == (json_int_t)id) {
+				snprintf(job, len, "%s", vb_json_str(s, "job"));
+				return 0;
+			}
+	}
+	return -1;
+}
+
+size_t vb_fleet_jobs(const vb_fleet_t *f, char (*jobs)[VB_FLEET_JOB_MAX], size_t max)
+{
+	json_t *subs = json_object_get(f->doc, "submissions");
+	size_t n = 0;
+
+	for (size_t i = 0; i < json_array_size(subs) && n < max; i++) {
+		const char *job = vb_json_str(json_array_get(subs, i), "job");
+		size_t k;
+
+		for (k = 0; k < n && strcmp(jobs[k], job); k++)
+			;
+		if (k == n)
+			snprintf(jobs[n++], VB_FLEET_JOB_MAX, "%s", job);
+	}
+	return n;
+}
+
+void vb_fleet_argv_free(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t len)
+{
+	int fd = dup(f->dirfd), found = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	rewinddir(d); /* the descriptor's offset is shared with f->dirfd's */
+	while (!found && (de = readdir(d)))
+		found = de->d_type == DT_DIR && vb_fleet_run_dir_task(f, de->d_name, node, len) ==
+						       (long)id;
+	closedir(d);
+	return found;
+}
+
+char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *argc, int *done,
+			  vb_error_t *err)
+{
+	json_t *opts = vb_fleet_run_opts(f), *run;
+	char name[VB_FLEET_NODE_MAX + 16], other[VB_FLEET_NODE_MAX], path[PATH_MAX + 96];
+	const char *status = NULL;
+	size_t n = json_array_size(opts), k = 0;
+	char **argv;
+
+	*done = 0;
+	if (!vb_fleet_node_ok(node))
+		return vb_error_set(err, VB_EUSAGE, 0, "node name '%s': expected 1 to 63 of "
+				    "[A-Za-z0-9._-]", node), NULL;
+	if (id >= f->tasks)
+		return vb_error_set(err, VB_EUSAGE, 0, "task %u: the fleet has tasks 0 to %u", id,
+				    f->tasks - 1), NULL;
+	if (vb_fleet_run_dir_find(f, id, other, sizeof(other)) && strcmp(other, node))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "task %u was begun on %s (%s/%s-%u), this is %s: `vbench fleet "
+				    "submit --resume` runs it there (or remove that directory)",
+				    id, other, f->dir, other, id, node), NULL;
+	vb_fleet_run_dir_name(node, id, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
+	{
+		char rel[VB_FLEET_NODE_MAX + 32];
+		vb_error_t e;
+
+		snprintf(rel, sizeof(rel), "%s/%s", name, VB_RUNFILE_NAME);
+		vb_error_clear(&e);
+		run = vb_runfile_load_at(f->dirfd, rel, VB_SAFEFS_BENEATH, rel, &e);
+	}
+	if (run)
+		status = vb_json_str(run, "status");
+	if (status && !strcmp(status, "complete")) {
+		json_decref(run);
+		*done = 1;
+		return NULL;
+	}
+	argv = calloc(n + 4, sizeof(*argv));
+	if (!argv) {
+		json_decref(run);
+		return vb_error_set(err, VB_ESYS, ENOMEM, "run options"), NULL;
+	}
+	argv[k++] = strdup("run");
+	if (run) {
+		argv[k++] = strdup("--resume");
+		argv[k++] = strdup(path);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			argv[k++] = strdup(json_string_value(json_array_get(opts, i)));
+		argv[k++] = strdup("--out");
+		argv[k++] = strdup(path);
+	}
+	json_decref(run);
+	for (size_t i = 0; i < (size_t)k; i++)
+		if (!argv[i]) {
+			vb_fleet_argv_free(argv);
+			return vb_error_set(err, VB_ESYS, ENOMEM, "run options"), NULL;
+		}
+	*argc = (int)k;
+	return argv;
+}

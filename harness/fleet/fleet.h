@@ -1,0 +1,237 @@
+/*
+ * fleet.h - a fleet: the same `vbench run` on many hosts through Slurm
+ * (docs/fleet.md).
+ *
+ * A fleet directory holds fleet.json (the run options, with one seed, the
+ * number of tasks and every submission: its Slurm job, the tasks it runs,
+ * the node it is pinned to), job.sh (the job script: it only runs `vbench
+ * fleet task`, no option of the user's is ever in a shell line), logs/
+ * (each task's output, JOB_TASK.out) and one run directory per task,
+ * NODE-TASK, as `vbench run --out` makes it.  fleet.c keeps the directory
+ * and its file, fleet_status.c tells each task's state from Slurm and the
+ * run directories, fleet_slurm.c speaks to Slurm (sbatch, scontrol,
+ * scancel; argument vectors, never a shell).
+ *
+ * Must not: run a workload itself (a task is `vbench run`), print, or
+ * cancel a job it cannot prove is this fleet's.
+ */
+#ifndef VB_FLEET_H
+#define VB_FLEET_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/error.h"
+
+#define VB_FLEET_FILE "fleet.json"
+#define VB_FLEET_SCRIPT "job.sh"
+#define VB_FLEET_LOGS "logs"
+#define VB_FLEET_SCHEMA "vbench-fleet"
+#define VB_FLEET_SCHEMA_VERSION 1
+#define VB_FLEET_MAX_TASKS 1000u
+#define VB_FLEET_MAX_SUBMISSIONS 1000u
+#define VB_FLEET_MAX_SBATCH 32u /* sbatch options a fleet keeps */
+#define VB_FLEET_NODE_MAX 64    /* a node's name, NUL included */
+#define VB_FLEET_JOB_NAME "vbench-fleet"
+
+/* An open fleet directory. */
+typedef struct vb_fleet {
+	char dir[PATH_MAX]; /* absolute, normalised */
+	int dirfd;          /* the directory (no symbolic link in its path) */
+	int lockfd;         /* its lock while submitting, else -1 */
+	json_t *doc;        /* fleet.json */
+	unsigned tasks;     /* array tasks 0 .. tasks-1 */
+	uint64_t seed;
+} vb_fleet_t;
+
+/* What `vbench fleet submit` was given for a new fleet. */
+typedef struct vb_fleet_new {
+	const char *dir;
+	unsigned tasks;
+	char **run_argv; /* the `vbench run` options (no "run" in front) */
+	int run_argc;
+	char **sbatch;   /* sbatch options, each one argument ("--partition=debug") */
+	int nsbatch;
+	const char *vbench; /* the vbench the job runs (absolute) */
+} vb_fleet_new_t;
+
+/*
+ * Check @n (the run options parse as `vbench run`'s and set neither --out
+ * nor --resume, which the fleet sets; the sbatch options are allowed ones:
+ * vb_fleet_check_sbatch; the vbench path is plain), then make the fleet
+ * directory (new or empty; vb_safefs_mkdir_p), lock it, and write job.sh,
+ * fleet.json (a seed chosen when --seed is not among the options, added to
+ * them) and logs/.  Fills @f.  Returns 0 or -1 with @err (VB_EUSAGE one
+ * line naming the input), nothing left behind.
+ */
+int vb_fleet_create(const vb_fleet_new_t *n, vb_fleet_t *f, vb_error_t *err);
+
+/* Open the fleet directory @dir and read its fleet.json (checked: schema,
+ * version, fields and their bounds); @lock: take its lock (VB_EBUSY when
+ * another vbench holds it).  Returns 0 or -1 with @err. */
+int vb_fleet_open(const char *dir, int lock, vb_fleet_t *f, vb_error_t *err);
+
+/* Replace fleet.json atomically with @f->doc. */
+int vb_fleet_save(vb_fleet_t *f, vb_error_t *err);
+
+void vb_fleet_close(vb_fleet_t *f);
+
+/* Record a submission: Slurm job @job ran @ntasks tasks @ids (pinned to
+ * @node, or "" for any) with the sbatch options @sbatch. */
+int vb_fleet_add_submission(vb_fleet_t *f, const char *job, const char *node,
+			    const unsigned *ids, size_t ntasks, json_t *sbatch, vb_error_t *err);
+
+/* The sbatch options of the last submission (borrowed). */
+json_t *vb_fleet_sbatch_opts(const vb_fleet_t *f);
+
+/* The recorded run options (borrowed array of strings). */
+json_t *vb_fleet_run_opts(const vb_fleet_t *f);
+
+/* The job (into @job) of the last submission that ran task @id; 0, or -1
+ * when none did. */
+int vb_fleet_task_job(const vb_fleet_t *f, unsigned id, char *job, size_t len);
+
+/* Every distinct job id of the fleet's submissions, in order, into @jobs
+ * (each VB_FLEET_JOB_MAX); returns how many (at most @max). */
+#define VB_FLEET_JOB_MAX 32
+size_t vb_fleet_jobs(const vb_fleet_t *f, char (*jobs)[VB_FLEET_JOB_MAX], size_t max);
+
+/*
+ * Whether @opt may be passed to sbatch: it starts with "-" and is none of
+ * the options the fleet sets itself (--array, --chdir, --output, --error,
+ * --job-name, --parsable, --wrap, --wait, --nodelist and their short
+ * forms).  0, or -1 with @err (VB_EUSAGE naming it).
+ */
+int vb_fleet_check_sbatch(const char *opt, vb_error_t *err);
+
+/* Whether @name is a node name a run directory may carry: 1..63 of
+ * [A-Za-z0-9._-], not starting with '.' or '-'. */
+int vb_fleet_node_ok(const char *name);
+
+/* "NODE-ID" into @buf. */
+void vb_fleet_run_dir_name(const char *node, unsigned id, char *buf, size_t len);
+
+/* The task a run directory's name @name belongs to (its node into @node),
+ * or -1 when it is no task's. */
+long vb_fleet_run_dir_task(const vb_fleet_t *f, const char *name, char *node, size_t len);
+
+/* The node task @id was begun on (its run directory NODE-ID), into @node:
+ * 1, or 0 when it has none. */
+int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t len);
+
+/*
+ * The `vbench run` command line (argv[0] "run", NULL-terminated, malloc'ed
+ * with its strings: vb_fleet_argv_free) of task @id on node @node: a new
+ * run into NODE-ID with the fleet's options, or `--resume` of NODE-ID when
+ * it holds a run.json.  Refused (VB_EUSAGE) when the task was begun on
+ * another node (its run directory names it), when @id is not one of the
+ * fleet's tasks or @node is not a plain name.  Sets *@done when NODE-ID
+ * already holds a complete run (nothing to do).
+ */
+char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *argc, int *done,
+			  vb_error_t *err);
+void vb_fleet_argv_free(char **argv);
+
+/* ---- Slurm (fleet_slurm.c) ------------------------------------------- */
+
+#define VB_FLEET_SLURM_TIMEOUT_MS 30000 /* for sbatch, scontrol, scancel */
+
+/* Slurm's view of one array task. */
+typedef struct vb_fleet_slurm {
+	char state[24];   /* JobState (PENDING, RUNNING, COMPLETED, FAILED, ...); "" unknown */
+	char reason[128]; /* Reason, "" for None */
+	char node[VB_FLEET_NODE_MAX]; /* NodeList, "" when none yet */
+	int exit_code, exit_signal;   /* ExitCode=C:S */
+} vb_fleet_slurm_t;
+
+/*
+ * Read `scontrol show job -o` output @text: the records of array job @job
+ * (ArrayJobId=@job) fill @by_task[0 .. @ntasks) by their ArrayTaskId (a
+ * pending range, "0-3,5%2", fills each task in it).  A record whose
+ * WorkDir is not @dir is another's: counted in *@foreign, not used.
+ * Returns how many tasks were filled.
+ */
+unsigned vb_fleet_slurm_parse(const char *text, const char *job, const char *dir,
+			      vb_fleet_slurm_t *by_task, unsigned ntasks, unsigned *foreign);
+
+/* "0-3,5": the task list @ids (ascending) as sbatch's --array takes it. */
+void vb_fleet_slurm_array(const unsigned *ids, size_t n, char *buf, size_t len);
+
+/*
+ * sbatch's command line for tasks @ids pinned to @node ("" any) with the
+ * sbatch options @sbatch (array of strings), the script at @script (NULL-
+ * terminated, malloc'ed: vb_fleet_argv_free).  argv[0] is "sbatch".
+ */
+char **vb_fleet_slurm_argv(const vb_fleet_t *f, const unsigned *ids, size_t n, const char *node,
+			   const json_t *sbatch, const char *script);
+
+/* Submit tasks @ids as above: the job id into @job and the submission into
+ * fleet.json.  Returns 0 or -1 with @err (sbatch's own message). */
+int vb_fleet_slurm_submit(vb_fleet_t *f, const unsigned *ids, size_t n, const char *node,
+			  json_t *sbatch, char *job, size_t len, vb_error_t *err);
+
+/* Ask Slurm (scontrol) about @job into @by_task (f->tasks of them, cleared
+ * first).  Returns 0, 1 when Slurm no longer knows the job, -1 with @err
+ * when Slurm does not answer. */
+int vb_fleet_slurm_query(const vb_fleet_t *f, const char *job, vb_fleet_slurm_t *by_task,
+			 vb_error_t *err);
+
+/* scancel @job when Slurm shows it as this fleet's (its WorkDir) with a
+ * task pending or running: 1 cancelled, 0 nothing to cancel, -1 with @err
+ * (also when the job is not this fleet's). */
+int vb_fleet_slurm_cancel(const vb_fleet_t *f, const char *job, vb_error_t *err);
+
+/* ---- each task's state (fleet_status.c) ------------------------------ */
+
+typedef enum vb_fleet_state {
+	VB_FLEET_PENDING, /* waiting in Slurm's queue */
+	VB_FLEET_RUNNING,
+	VB_FLEET_DONE,    /* its run.json is complete (or complete with errors) */
+	VB_FLEET_FAILED,  /* ended without a complete run: why says how */
+	VB_FLEET_NEVER,   /* never submitted */
+} vb_fleet_state_t;
+
+typedef struct vb_fleet_task {
+	unsigned id;
+	vb_fleet_state_t state;
+	char job[VB_FLEET_JOB_MAX + 12]; /* "12_0"; "" never submitted */
+	char node[VB_FLEET_NODE_MAX];    /* where it ran or runs; "" not yet */
+	char run_dir[VB_FLEET_NODE_MAX + 12]; /* NODE-ID, "" none */
+	char run_status[32];             /* its run.json's status, "" none */
+	vb_fleet_slurm_t slurm;          /* state "" when Slurm no longer knows it */
+	char why[400];                   /* pending: Slurm's reason; failed: what ended it */
+} vb_fleet_task_t;
+
+/* "pending", "running", "done", "failed", "not submitted". */
+const char *vb_fleet_state_name(vb_fleet_state_t s);
+
+/*
+ * The state of each task (@t holds f->tasks) from Slurm (scontrol, while
+ * it knows the job) and the task's run directory (run.json's status) and
+ * log (logs/JOB_ID.out: its last line says why vbench stopped).  Returns
+ * 0, or -1 with @err when Slurm does not answer.
+ */
+int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err);
+
+/* A resubmission made by vb_fleet_resubmit. */
+typedef struct vb_fleet_sub {
+	char job[VB_FLEET_JOB_MAX];
+	char node[VB_FLEET_NODE_MAX]; /* "" any node */
+	char tasks[64];               /* "0-2,5" */
+} vb_fleet_sub_t;
+
+/*
+ * Submit again each task of @t (their states, vb_fleet_status) that failed
+ * or was never submitted: those begun on a node pinned to it (one job per
+ * node: its run goes on with `vbench run --resume`), the others as one
+ * array.  Pending, running and done tasks are left alone.  @sbatch: the
+ * options to use (NULL: the last submission's).  Fills @subs (up to @max)
+ * and returns how many were made, or -1 with @err (those made are kept in
+ * fleet.json).
+ */
+int vb_fleet_resubmit(vb_fleet_t *f, const vb_fleet_task_t *t, json_t *sbatch,
+		      vb_fleet_sub_t *subs, size_t max, vb_error_t *err);
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * fleet_slurm.c - a fleet's conversation with Slurm: sbatch to submit,
+ * scontrol to ask, scancel to cancel (fleet.h).  Every command is an
+ * argument vector with a deadline (runproc.h), never a shell line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/core/runproc.h"
+#include "harness/fleet/fleet.h"
+#include "lib/json.h"
+#include "lib/textsafe.h"
+#include "lib/util.h"
+
+/* The value of " KEY=" in the record @rec (one line), up to the next space, into @buf. */
+static int field(const char *rec, const char *key, char *buf, size_t len)
+{
+	size_t kl = strlen(key), n;
+	const char *p = rec;
+
+	for (;;) {
+		p = strstr(p, key);
+		if (!p)
+			return -1;
+		if ((p == rec || p[-1] == ' ') && p[kl] == '=')
+			break;
+		p += kl;
+	}
+	p += kl + 1;
+	n = strcspn(p, " \n");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* WorkDir's value runs to " StdErr=" (a path may hold spaces): whether it is @dir. */
+static int workdir_is(const char *rec, const char *dir)
+{
+	const char *p = strstr(rec, " WorkDir=");
+	size_t l = strlen(dir);
+
+	if (!p)
+		return 0;
+	p += 9;
+	return !strncmp(p, dir, l) && (p[l] == ' ' || p[l] == '\n' || !p[l]);
+}
+
+/* @s (@len bytes) in the terminal form, in place. */
+static void safe(char *s, size_t len)
+{
+	char buf[512];
+
+	vb_text_term(s, buf, len < sizeof(buf) ? len : sizeof(buf));
+	snprintf(s, len, "%s", buf);
+}
+
+/* Apply @fn to each task of the ArrayTaskId value @spec ("0-3,5%2"). */
+static unsigned each_task(const char *spec, vb_fleet_slurm_t *by_task, unsigned ntasks,
+			  const vb_fleet_slurm_t *s)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned filled = 0;
+
+	snprintf(buf, sizeof(buf), "%s", spec);
+	buf[strcspn(buf, "%")] = '\0';
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		uint64_t lo, hi;
+
+		if (dash)
+			*dash = '\0';
+		if (vb_parse_u64(tok, 0, UINT32_MAX, "task", &lo, NULL) < 0)
+			continue;
+		hi = lo;
+		if (dash && vb_parse_u64(dash + 1, lo, UINT32_MAX, "task", &hi, NULL) < 0)
+			continue;
+		for (uint64_t i = lo; i <= hi && i < ntasks; i++, filled++)
+			by_task[i] = *s;
+	}
+	return filled;
+}
+
+unsigned vb_fleet_slurm_parse(const char *text, const char *job, const char *dir,
+			      vb_fleet_slurm_t *by_task, unsigned ntasks, unsigned *foreign)
+{
+	const char *line = text;
+	unsigned filled = 0;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		char *rec = strndup(line, n), v[256];
+		vb_fleet_slurm_t s;
+
+		line = end ? end + 1 : NULL;
+		if (!rec)
+			break;
+		memset(&s, 0, sizeof(s));
+		if (field(rec, "ArrayJobId", v, sizeof(v)) < 0 || strcmp(v, job) ||
+		    field(rec, "ArrayTaskId", v, sizeof(v)) < 0) {
+			free(rec);
+			continue;
+		}
+		if (!workdir_is(rec, dir)) {
+			(*foreign)++;
+			free(rec);
+			continue;
+		}
+		field(rec, "JobState", s.state, sizeof(s.state));
+		if (field(rec, "Reason", s.reason, sizeof(s.reason)) < 0 ||
+		    !strcmp(s.reason, "None"))
+			s.reason[0] = '\0';
+		if (field(rec, "NodeList", s.node, sizeof(s.node)) < 0 ||
+		    !strcmp(s.node, "(null)") || !vb_fleet_node_ok(s.node))
+			s.node[0] = '\0';
+		{
+			char ec[32];
+
+			if (!field(rec, "ExitCode", ec, sizeof(ec)))
+				sscanf(ec, "%d:%d", &s.exit_code, &s.exit_signal);
+		}
+		safe(s.state, sizeof(s.state));
+		safe(s.reason, sizeof(s.reason));
+		filled += each_task(v, by_task, ntasks, &s);
+		free(rec);
+	}
+	return filled;
+}
+
+void vb_fleet_slurm_array(const unsigned *ids, size_t n, char *buf, size_t len)
+{
+	size_t i = 0, used = 0;
+
+	buf[0] = '\0';
+	while (i < n && used < len) {
+		size_t j = i;
+
+		while (j + 1 < n && ids[j + 1] == ids[j] + 1)
+			j++;
+		used += (size_t)snprintf(buf + used, len - used, "%s%u", used ? "," : "", ids[i]);
+		if (j > i && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "-%u", ids[j]);
+		i = j + 1;
+	}
+}
+
+char **vb_fleet_slurm_argv(const vb_fleet_t *f, const unsigned *ids, size_t n, const char *node,
+			   const json_t *sbatch, const char *script)
+{
+	size_t ns = json_array_size(sbatch), k = 0;
+	char **argv = calloc(ns + 12, sizeof(*argv));
+	char arr[4096 + 16], buf[PATH_MAX + 16];
+
+	if (!argv)
+		return NULL;
+	vb_fleet_slurm_array(ids, n, buf, sizeof(buf) - 16);
+	snprintf(arr, sizeof(arr), "--array=%s", buf);
+	argv[k++] = strdup("sbatch");
+	argv[k++] = strdup("--parsable");
+	argv[k++] = strdup("--job-name=" VB_FLEET_JOB_NAME);
+	argv[k++] = strdup(arr);
+	argv[k++] = strdup("--exclusive");
+	snprintf(buf, sizeof(buf), "--chdir=%s", f->dir);
+	argv[k++] = strdup(buf);
+	argv[k++] = strdup("--output=" VB_FLEET_LOGS "/%A_%a.out");
+	if (node[0]) {
+		snprintf(buf, sizeof(buf), "--nodelist=%s", node);
+		argv[k++] = strdup(buf);
+	}
+	for (size_t i = 0; i < ns; i++)
+		argv[k++] = strdup(json_string_value(json_array_get(sbatch, i)));
+	argv[k++] = strdup(script);
+	for (size_t i = 0; i < k; i++)
+		if (!argv[i]) {
+			vb_fleet_argv_free(argv);
+			return NULL;
+		}
+	return argv;
+}
+
+/* @name's path into argv[0] (vb_proc_which); -1 with @err when not installed. */
+static int which(char **argv, vb_error_t *err)
+{
+	char path[PATH_MAX], *p;
+
+	if (vb_proc_which(argv[0], path, sizeof(path)) < 0)
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "%s not found: Slurm's commands are needed (Debian: apt-get "
+				    "install slurm-client)",
+				    argv[0]);
+	if (!(p = strdup(path)))
+		return vb_error_set(err, VB_ESYS, ENOMEM, "%s", argv[0]);
+	free(argv[0]);
+	argv[0] = p;
+	return 0;
+}
+
+/* The first line of a command's stderr, made safe, into @buf. */
+static void first_line(const char *text, char *buf, size_t len)
+{
+	vb_text_first_line(text, buf, len);
+	safe(buf, len);
+}
+
+int vb_fleet_slurm_submit(vb_fleet_t *f, const unsigned *ids, size_t n, const char *node,
+			  json_t *sbatch, char *job, size_t len, vb_error_t *err)
+{
+	char script[PATH_MAX + 16], out[256], errout[4096], line[512];
+	char **argv;
+	vb_proc_opts_t po = { .timeout_ms = VB_FLEET_SLURM_TIMEOUT_MS };
+	uint64_t id;
+	int rc;
+
+	snprintf(script, sizeof(script), "%s/%s", f->dir, VB_FLEET_SCRIPT);
+	if (!(argv = vb_fleet_slurm_argv(f, ids, n, node, sbatch, script)))
+		return vb_error_set(err, VB_ESYS, ENOMEM, "sbatch");
+	if (which(argv, err) < 0) {
+		vb_fleet_argv_free(argv);
+		return -1;
+	}
+	rc = vb_proc_capture(argv, &po, out, sizeof(out), errout, sizeof(errout), err);
+	vb_fleet_argv_free(argv);
+	if (rc < 0)
+		return vb_error_prefix(err, "sbatch");
+	first_line(errout, line, sizeof(line));
+	if (rc != 0)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "sbatch refused the job (exit %d): %s", rc,
+				    line[0] ? line : "(no message)");
+	out[strcspn(out, ";\n")] = '\0';
+	if (vb_parse_u64(out, 1, UINT32_MAX, "job id", &id, NULL) < 0)
+		return vb_error_set(err, VB_EPROTO, 0, "sbatch answered '%.40s', not a job id", out);
+	snprintf(job, len, "%llu", (unsigned long long)id);
+	return vb_fleet_add_submission(f, job, node, ids, n, sbatch, err);
+}
+
+/* `scontrol show job -o JOB` into @out: 0, 1 unknown job, -1 with @err. */
+static int show_job(const char *job, char *out, size_t len, vb_error_t *err)
+{
+	char errout[1024], line[512];
+	char *argv[] = { strdup("scontrol"), strdup("show"), strdup("job"), strdup("-o"),
+			 strdup(job), NULL };
+	vb_proc_opts_t po = { .timeout_ms = VB_FLEET_SLURM_TIMEOUT_MS };
+	int rc = -1;
+
+	for (size_t i = 0; i < 5; i++)
+		if (!argv[i]) {
+			vb_error_set(err, VB_ESYS, ENOMEM, "scontrol");
+			goto out;
+		}
+	if (which(argv, err) < 0)
+		goto out;
+	rc = vb_proc_capture(argv, &po, out, len, errout, sizeof(errout), err);
+	if (rc < 0) {
+		vb_error_prefix(err, "scontrol");
+	} else if (rc != 0 && strstr(errout, "Invalid job id")) {
+		rc = 1;
+	} else if (rc != 0) {
+		first_line(errout, line, sizeof(line));
+		vb_error_set(err, VB_EUNAVAIL, 0, "scontrol show job %s: exit %d: %s", job, rc,
+			     line[0] ? line : "(no message)");
+		rc = -1;
+	}
+out:
+	for (size_t i = 0; i < 5; i++)
+		free(argv[i]);
+	return rc;
+}
+
+#define SHOW_MAX (1u << 20)
+
+int vb_fleet_slurm_query(const vb_fleet_t *f, const char *job, vb_fleet_slurm_t *by_task,
+			 vb_error_t *err)
+{
+	char *out = malloc(SHOW_MAX);
+	unsigned foreign = 0;
+	int rc;
+
+	if (!out)
+		return vb_error_set(err, VB_ESYS, ENOMEM, "scontrol");
+	memset(by_task, 0, f->tasks * sizeof(*by_task));
+	rc = show_job(job, out, SHOW_MAX, err);
+	if (rc == 0)
+		vb_fleet_slurm_parse(out, job, f->dir, by_task, f->tasks, &foreign);
+	free(out);
+	return rc;
+}
+
+int vb_fleet_slurm_cancel(const vb_fleet_t *f, const char *job, vb_error_t *err)
+{
+	vb_fleet_slurm_t *t = calloc(f->tasks, sizeof(*t));
+	char *out = malloc(SHOW_MAX), errout[1024], line[512];
+	unsigned foreign = 0, live = 0;
+	int rc;
+
+	if (!t || !out) {
+		free(t);
+		free(out);
+		return vb_error_set(err, VB_ESYS, ENOMEM, "scontrol");
+	}
+	rc = show_job(job, out, SHOW_MAX, err);
+	if (rc == 0) {
+		vb_fleet_slurm_parse(out, job, f->dir, t, f->tasks, &foreign);
+		for (unsigned i = 0; i < f->tasks; i++)
+			live += !strcmp(t[i].state, "PENDING") || !strcmp(t[i].state, "RUNNING") ||
+				!strcmp(t[i].state, "CONFIGURING") ||
+				!strcmp(t[i].state, "SUSPENDED") || !strcmp(t[i].state, "REQUEUED");
+	}
+	free(t);
+	free(out);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (foreign)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "job %s: Slurm shows it working in another directory than %s: "
+				    "not cancelled",
+				    job, f->dir);
+	if (!live)
+		return 0;
+	{
+		char *argv[] = { strdup("scancel"), strdup(job), NULL };
+		vb_proc_opts_t po = { .timeout_ms = VB_FLEET_SLURM_TIMEOUT_MS };
+
+		rc = -1;
+		if (!argv[0] || !argv[1])
+			vb_error_set(err, VB_ESYS, ENOMEM, "scancel");
+		else if (which(argv, err) == 0 &&
+			 (rc = vb_proc_capture(argv, &po, NULL, 0, errout, sizeof(errout), err)) > 0) {
+			first_line(errout, line, sizeof(line));
+			vb_error_set(err, VB_EUNAVAIL, 0, "scancel %s: exit %d: %s", job, rc, line);
+			rc = -1;
+		}
+		free(argv[0]);
+		free(argv[1]);
+	}
+	return rc < 0 ? -1 : 1;
+}

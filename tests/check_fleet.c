@@ -1,0 +1,518 @@
+/*
+ * check_fleet.c - `vbench fleet` (harness/fleet/: fleet, fleet_slurm,
+ * fleet_status; bench/cmd_fleet.c).  Two suites:
+ *
+ *   fleet          what needs no Slurm: the sbatch options a fleet refuses,
+ *                  scontrol's records read, task lists, run directory
+ *                  names, fleet.json and job.sh as made, each task's
+ *                  command line (new run, --resume, begun elsewhere), and
+ *                  bad input refused in one line with nothing made;
+ *   fleet_cluster  a fleet on a private one-node Slurm (scripts/slurm.sh,
+ *                  started for the suite and stopped after it): two tasks
+ *                  of `--profile test` on bare and container run to the
+ *                  end; a cancelled fleet keeps what it measured and
+ *                  `submit --resume` completes it (the begun task goes on
+ *                  with --resume on its node); a failing task's reason.
+ *                  Skips, saying why, without root or slurm-wlm.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/core/runproc.h"
+#include "harness/fleet/fleet.h"
+#include "lib/json.h"
+#include "lib/util.h"
+#include "tests/tests.h"
+#include "tests/testutil.h"
+
+static char tmpdir[PATH_MAX];
+
+static void setup(void)
+{
+	vb_test_mkdtemp(tmpdir, sizeof(tmpdir), "fltest");
+}
+
+static void teardown(void)
+{
+	vb_test_rmdtemp(tmpdir);
+}
+
+START_TEST(test_sbatch_options)
+{
+	static const char *const ok[] = { "--partition=debug", "-pdebug", "--time=1:00:00",
+					  "--qos=long", "--exclusive", "--mem=0",
+					  "--account=lab" };
+	static const char *const bad[] = { "--array=0-3", "-a0-3", "--chdir=/x", "-D/x",
+					   "--output=x", "-ox", "--error=x", "--nodelist=n1",
+					   "-wn1", "--wrap=ls", "--job-name=x", "--parsable",
+					   "--export=ALL", "partition", "-", "--comment=a\nb" };
+	vb_error_t err;
+
+	for (size_t i = 0; i < VB_ARRAY_SIZE(ok); i++)
+		ck_assert_msg(vb_fleet_check_sbatch(ok[i], &err) == 0, "%s: %s", ok[i], err.msg);
+	for (size_t i = 0; i < VB_ARRAY_SIZE(bad); i++) {
+		vb_error_clear(&err);
+		ck_assert_msg(vb_fleet_check_sbatch(bad[i], &err) < 0, "%s accepted", bad[i]);
+		ck_assert_int_eq(err.code, VB_EUSAGE);
+		ck_assert_ptr_null(strchr(err.msg, '\n'));
+	}
+}
+END_TEST
+
+/* scontrol show job -o: finished and running tasks, a pending range, another's job. */
+START_TEST(test_slurm_records)
+{
+	static const char text[] =
+	    "JobId=12 ArrayJobId=12 ArrayTaskId=1 JobName=vbench-fleet JobState=FAILED "
+	    "Reason=NonZeroExitCode Dependency=(null) ExitCode=4:0 NodeList=n1 "
+	    "WorkDir=/f/a b StdErr=/f/a b/logs/12_1.out\n"
+	    "JobId=13 ArrayJobId=12 ArrayTaskId=0 JobName=vbench-fleet JobState=RUNNING "
+	    "Reason=None ExitCode=0:0 NodeList=n2 WorkDir=/f/a b StdErr=/x\n"
+	    "JobId=12 ArrayJobId=12 ArrayTaskId=2-3,5%1 JobState=PENDING Reason=Resources "
+	    "ExitCode=0:0 NodeList=(null) WorkDir=/f/a b StdErr=/x\n"
+	    "JobId=14 ArrayJobId=12 ArrayTaskId=4 JobState=RUNNING Reason=None ExitCode=0:0 "
+	    "NodeList=n3 WorkDir=/f/a bc StdErr=/x\n"
+	    "JobId=15 ArrayJobId=120 ArrayTaskId=4 JobState=RUNNING WorkDir=/f/a b\n"
+	    "JobId=16 ArrayJobId=12 ArrayTaskId=6 JobState=CANCELLED Reason=\x1b[31m "
+	    "ExitCode=0:15 NodeList=n1 WorkDir=/f/a b\n";
+	vb_fleet_slurm_t t[8];
+	unsigned foreign = 0, n;
+
+	memset(t, 0, sizeof(t));
+	n = vb_fleet_slurm_parse(text, "12", "/f/a b", t, 8, &foreign);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(foreign, 1); /* WorkDir /f/a bc */
+	ck_assert_str_eq(t[0].state, "RUNNING");
+	ck_assert_str_eq(t[0].reason, "");
+	ck_assert_str_eq(t[0].node, "n2");
+	ck_assert_str_eq(t[1].state, "FAILED");
+	ck_assert_str_eq(t[1].reason, "NonZeroExitCode");
+	ck_assert_int_eq(t[1].exit_code, 4);
+	for (int i = 2; i <= 5; i++)
+		if (i != 4) {
+			ck_assert_str_eq(t[i].state, "PENDING");
+			ck_assert_str_eq(t[i].reason, "Resources");
+			ck_assert_str_eq(t[i].node, "");
+		}
+	ck_assert_str_eq(t[4].state, ""); /* another directory's, and another job's */
+	ck_assert_str_eq(t[6].state, "CANCELLED");
+	ck_assert_int_eq(t[6].exit_signal, 15);
+	ck_assert_ptr_null(strchr(t[6].reason, '\x1b'));
+	ck_assert_str_eq(t[7].state, "");
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	static const unsigned ids[] = { 0, 1, 2, 5, 7, 8 }, one[] = { 4 };
+	vb_fleet_t f = { .tasks = 10 };
+	char buf[64], node[VB_FLEET_NODE_MAX];
+
+	vb_fleet_slurm_array(ids, VB_ARRAY_SIZE(ids), buf, sizeof(buf));
+	ck_assert_str_eq(buf, "0-2,5,7-8");
+	vb_fleet_slurm_array(one, 1, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "4");
+	ck_assert_int_eq(vb_fleet_run_dir_task(&f, "n1-3", node, sizeof(node)), 3);
+	ck_assert_str_eq(node, "n1");
+	ck_assert_int_eq(vb_fleet_run_dir_task(&f, "rack-2-node-9", node, sizeof(node)), 9);
+	ck_assert_str_eq(node, "rack-2-node");
+	ck_assert_int_eq(vb_fleet_run_dir_task(&f, "n1-03", node, sizeof(node)), -1);
+	ck_assert_int_eq(vb_fleet_run_dir_task(&f, "n1-10", node, sizeof(node)), -1);
+	ck_assert_int_eq(vb_fleet_run_dir_task(&f, "-1", node, sizeof(node)), -1);
+	ck_assert_int_eq(vb_fleet_run_dir_task(&f, ".n-1", node, sizeof(node)), -1);
+	ck_assert_int_eq(vb_fleet_run_dir_task(&f, "logs", node, sizeof(node)), -1);
+	ck_assert(vb_fleet_node_ok("node-01.a_b"));
+	ck_assert(!vb_fleet_node_ok("a/b"));
+	ck_assert(!vb_fleet_node_ok("a b"));
+	ck_assert(!vb_fleet_node_ok(""));
+}
+END_TEST
+
+/* A run.json of status @status in @dir (a fixture's, otherwise unchanged). */
+static void put_run(const char *dir, const char *status)
+{
+	json_t *doc = vb_test_load_fixture("tests/fixtures/run-bare-container.json");
+
+	json_object_set_new(doc, "status", json_string(status));
+	mkdir(dir, 0755);
+	vb_test_write_run(dir, doc);
+	json_decref(doc);
+}
+
+static char *argv_text(char **argv, int argc)
+{
+	static char buf[8192];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < argc; i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? " " : "",
+					 argv[i]);
+	ck_assert_ptr_null(argv[argc]);
+	return buf;
+}
+
+/* fleet.json and job.sh as made; each task's command line. */
+START_TEST(test_create_and_task)
+{
+	char *run[] = { "--profile", "test", "--env", "bare", "--reps", "3" };
+	char *sb[] = { "--partition=debug" };
+	vb_fleet_new_t n = { .tasks = 3, .run_argv = run, .run_argc = 6, .sbatch = sb,
+			     .nsbatch = 1, .vbench = "/opt/vbench/bin/vbench" };
+	char dir[PATH_MAX], want[PATH_MAX * 2], path[PATH_MAX + 32], *script;
+	vb_fleet_t f, g;
+	vb_error_t err;
+	char **argv;
+	int argc, done;
+
+	snprintf(dir, sizeof(dir), "%s/fleet", tmpdir);
+	n.dir = dir;
+	ck_assert_msg(vb_fleet_create(&n, &f, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(f.tasks, 3);
+	ck_assert(f.seed > 0);
+	vb_fleet_close(&f);
+	script = vb_test_read_text(dir, "job.sh", 4096);
+	ck_assert_ptr_nonnull(script);
+	ck_assert_ptr_nonnull(strstr(script, "\nexec /opt/vbench/bin/vbench fleet task\n"));
+	ck_assert_ptr_null(strstr(script, "test")); /* no run option in a shell line */
+	ck_assert_ptr_null(strstr(script, "debug"));
+	free(script);
+	ck_assert_msg(vb_fleet_open(dir, 0, &g, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(g.tasks, 3);
+	ck_assert_int_eq(json_array_size(json_object_get(g.doc, "submissions")), 0);
+
+	argv = vb_fleet_task_argv(&g, "n1", 0, &argc, &done, &err);
+	ck_assert_msg(argv != NULL, "%s", err.msg);
+	snprintf(want, sizeof(want), "run --profile test --env bare --reps 3 --seed %llu --out %s/n1-0",
+		 (unsigned long long)g.seed, dir);
+	ck_assert_str_eq(argv_text(argv, argc), want);
+	vb_fleet_argv_free(argv);
+
+	snprintf(path, sizeof(path), "%s/n1-0", dir);
+	put_run(path, "interrupted");
+	argv = vb_fleet_task_argv(&g, "n1", 0, &argc, &done, &err);
+	ck_assert_msg(argv != NULL, "%s", err.msg);
+	snprintf(want, sizeof(want), "run --resume %s/n1-0", dir);
+	ck_assert_str_eq(argv_text(argv, argc), want);
+	vb_fleet_argv_free(argv);
+
+	vb_error_clear(&err);
+	ck_assert_ptr_null(vb_fleet_task_argv(&g, "n2", 0, &argc, &done, &err));
+	ck_assert_int_eq(done, 0);
+	ck_assert_int_eq(err.code, VB_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "task 0 was begun on n1"));
+	ck_assert_ptr_null(vb_fleet_task_argv(&g, "n1", 3, &argc, &done, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "tasks 0 to 2"));
+	ck_assert_ptr_null(vb_fleet_task_argv(&g, "a/b", 1, &argc, &done, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "node name"));
+
+	put_run(path, "complete");
+	ck_assert_ptr_null(vb_fleet_task_argv(&g, "n1", 0, &argc, &done, &err));
+	ck_assert_int_eq(done, 1);
+	vb_fleet_close(&g);
+}
+END_TEST
+
+/* vbench fleet ... @args (NULL-terminated, at most 8): a refusal naming @a and @b. */
+#define REFUSED(a, b, ...)                                                                         \
+	do {                                                                                       \
+		char *o_, *e_;                                                                     \
+		int rc_ = vb_test_vbench(NULL, &o_, &e_, "fleet", __VA_ARGS__, NULL);              \
+		vb_test_expect_refusal(rc_, o_, e_, a, b);                                         \
+	} while (0)
+
+START_TEST(test_refusals)
+{
+	char dir[PATH_MAX], full[PATH_MAX], bad[PATH_MAX];
+	struct stat sb;
+
+	snprintf(dir, sizeof(dir), "%s/new", tmpdir);
+	REFUSED("--out", "the fleet sets it", "submit", dir, "--", "--out", "/tmp/x");
+	REFUSED("--resume", "the fleet sets it", "submit", dir, "--", "--resume=/tmp/x");
+	REFUSED("run options", "--bogus", "submit", dir, "--", "--bogus");
+	REFUSED("--reps", NULL, "submit", dir, "--", "--reps", "0");
+	REFUSED("--sbatch", "--array", "submit", "--sbatch=--array=1", dir, "--");
+	REFUSED("--tasks", NULL, "submit", "--tasks", "0", dir);
+	REFUSED("no FLEETDIR", NULL, "submit");
+	ck_assert_int_eq(stat(dir, &sb), -1); /* nothing made */
+
+	snprintf(full, sizeof(full), "%s/full", tmpdir);
+	vb_test_put_text(full, "other", "x\n");
+	REFUSED("not empty", "--resume", "submit", full, "--", "--profile", "test");
+	ck_assert_int_eq(vb_test_entries(full), 1);
+
+	REFUSED("SLURM_ARRAY_TASK_ID", NULL, "task", full);
+	REFUSED("fleet.json", NULL, "status", full);
+	REFUSED("fleet.json", NULL, "cancel", full);
+	REFUSED("unknown command", "nope", "nope");
+
+	snprintf(bad, sizeof(bad), "%s/bad", tmpdir);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[],\"submissions\":"
+			 "[{\"job\":\"7; rm -rf /\",\"node\":\"\",\"tasks\":[0]}]}");
+	REFUSED("submissions[0].job", "Slurm job id", "status", bad);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[],\"submissions\":"
+			 "[{\"job\":\"7\",\"node\":\"../x\",\"tasks\":[0]}]}");
+	REFUSED("submissions[0].node", NULL, "cancel", bad);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[],\"submissions\":"
+			 "[{\"job\":\"7\",\"node\":\"\",\"tasks\":[2]}]}");
+	REFUSED("submissions[0].tasks[0]", "0 to 1", "submit", "--resume", bad);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/bin/x;reboot\",\"run_options\":[],\"submissions\":[]}");
+	REFUSED("vbench", "plain absolute path", "status", bad);
+}
+END_TEST
+
+/* ---- on a private Slurm ----------------------------------------------- */
+
+static char cluster[PATH_MAX], no_cluster[200];
+
+static void cluster_setup(void)
+{
+	static const char *const tools[] = { "slurmctld", "slurmd", "munged", "sbatch",
+					     "scontrol", "scancel" };
+	char script[PATH_MAX], out[4096], path[PATH_MAX], conf[PATH_MAX + 32];
+	char *argv[] = { script, "start", cluster, NULL };
+
+	setup();
+	no_cluster[0] = '\0';
+	if (geteuid() != 0) {
+		snprintf(no_cluster, sizeof(no_cluster), "not root: slurmd runs jobs as their users");
+		return;
+	}
+	for (size_t i = 0; i < VB_ARRAY_SIZE(tools); i++)
+		if (vb_proc_which(tools[i], path, sizeof(path)) < 0) {
+			snprintf(no_cluster, sizeof(no_cluster),
+				 "slurm-wlm and munge not installed (scripts/install-deps.sh slurm)");
+			return;
+		}
+	snprintf(script, sizeof(script), "%s/scripts/slurm.sh", vb_test_srcdir());
+	snprintf(cluster, sizeof(cluster), "%s/slurm", tmpdir);
+	if (vb_test_run(argv, NULL, out, sizeof(out), NULL) != 0) {
+		snprintf(no_cluster, sizeof(no_cluster), "slurm.sh start failed: %.150s", out);
+		cluster[0] = '\0';
+		return;
+	}
+	snprintf(conf, sizeof(conf), "%s/slurm.conf", cluster);
+	setenv("SLURM_CONF", conf, 1);
+}
+
+static void cluster_teardown(void)
+{
+	char script[PATH_MAX], out[4096];
+	char *argv[] = { script, "stop", cluster, NULL };
+
+	if (cluster[0]) {
+		snprintf(script, sizeof(script), "%s/scripts/slurm.sh", vb_test_srcdir());
+		vb_test_run(argv, NULL, out, sizeof(out), NULL);
+		cluster[0] = '\0';
+	}
+	unsetenv("SLURM_CONF");
+	teardown();
+}
+
+/* `vbench fleet status DIR`, malloc'ed. */
+static char *status_of(const char *dir)
+{
+	char *out, *err;
+	int rc = vb_test_vbench(NULL, &out, &err, "fleet", "status", dir, NULL);
+
+	ck_assert_msg(rc == 0, "fleet status: exit %d: %s", rc, err);
+	free(err);
+	return out;
+}
+
+/* Wait up to @secs for the status's first line to hold @want; the status. */
+static char *wait_status(const char *dir, const char *want, int secs)
+{
+	char *s = NULL;
+
+	for (int i = 0; i < secs * 2; i++) {
+		char first[512];
+
+		free(s);
+		s = status_of(dir);
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(s, "\n"), s);
+		if (strstr(first, want))
+			return s;
+		usleep(500000);
+	}
+	ck_abort_msg("no '%s' within %d s: %s", want, secs, s ? s : "");
+	return s;
+}
+
+/* The run directory of task @id (NODE-ID) into @buf: 1 when there is one. */
+static int task_dir(const char *dir, unsigned id, char *buf, size_t len)
+{
+	char suffix[16];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int found = 0;
+
+	snprintf(suffix, sizeof(suffix), "-%u", id);
+	while (d && !found && (de = readdir(d))) {
+		size_t l = strlen(de->d_name), s = strlen(suffix);
+
+		if (l > s && !strcmp(de->d_name + l - s, suffix)) {
+			snprintf(buf, len, "%s/%s", dir, de->d_name);
+			found = 1;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static char *submit(const char *dir, const char *tasks, const char *extra)
+{
+	char *out, *err;
+	int rc = extra ? vb_test_vbench(NULL, &out, &err, "fleet", "submit", "--tasks", tasks, dir,
+					"--", "--profile", "test", "--env", "bare", extra, "4T",
+					NULL)
+		       : vb_test_vbench(NULL, &out, &err, "fleet", "submit", "--tasks", tasks, dir,
+					"--", "--profile", "test", "--env", "bare,container", NULL);
+
+	ck_assert_msg(rc == 0, "fleet submit: exit %d: %s%s", rc, out, err);
+	ck_assert_ptr_nonnull(strstr(out, "vbench fleet submit: job "));
+	free(err);
+	return out;
+}
+
+/* Two tasks run to the end with the same options and seed. */
+START_TEST(test_fleet_runs)
+{
+	char dir[PATH_MAX], rd[2][PATH_MAX + 64], *s;
+	json_t *run[2];
+
+	if (no_cluster[0])
+		VB_SKIP("%s", no_cluster);
+	snprintf(dir, sizeof(dir), "%s/runs", tmpdir);
+	free(submit(dir, "2", NULL));
+	s = wait_status(dir, "2 done", 400);
+	ck_assert_ptr_nonnull(strstr(s, "0 failed"));
+	free(s);
+	for (int i = 0; i < 2; i++) {
+		ck_assert(task_dir(dir, (unsigned)i, rd[i], sizeof(rd[i])));
+		run[i] = vb_test_load_run(rd[i], 1);
+		ck_assert_str_eq(vb_json_str(run[i], "status"), "complete");
+	}
+	ck_assert(json_equal(json_object_get(json_object_get(run[0], "options"), "seed"),
+			     json_object_get(json_object_get(run[1], "options"), "seed")));
+	ck_assert(json_equal(json_object_get(run[0], "options"), json_object_get(run[1], "options")));
+	json_decref(run[0]);
+	json_decref(run[1]);
+}
+END_TEST
+
+/* Cancelled: each task keeps what it measured; --resume completes both. */
+START_TEST(test_fleet_cancel_resume)
+{
+	char dir[PATH_MAX], rd[PATH_MAX + 64], *s, *out, *err, *node;
+	json_t *run;
+	int rc;
+
+	if (no_cluster[0])
+		VB_SKIP("%s", no_cluster);
+	snprintf(dir, sizeof(dir), "%s/cancel", tmpdir);
+	free(submit(dir, "2", NULL));
+	for (int i = 0; i < 600 && !task_dir(dir, 0, rd, sizeof(rd)); i++)
+		usleep(100000);
+	ck_assert_msg(task_dir(dir, 0, rd, sizeof(rd)), "task 0 never began");
+	ck_assert(vb_test_wait_reps(rd, 2, 300000));
+	rc = vb_test_vbench(NULL, &out, &err, "fleet", "cancel", dir, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "cancelled"), "cancel: exit %d: %s%s", rc, out, err);
+	free(out);
+	free(err);
+	s = wait_status(dir, "2 failed", 120);
+	ck_assert_ptr_nonnull(strstr(s, "CANCELLED"));
+	ck_assert_ptr_nonnull(strstr(s, "interrupted"));
+	ck_assert_ptr_nonnull(strstr(s, "submit --resume"));
+	free(s);
+	run = vb_test_load_run(rd, 1);
+	ck_assert_str_eq(vb_json_str(run, "status"), "interrupted");
+	ck_assert(json_array_size(json_object_get(run, "repetitions")) >= 2);
+	json_decref(run);
+
+	rc = vb_test_vbench(NULL, &out, &err, "fleet", "submit", "--resume", dir, NULL);
+	ck_assert_msg(rc == 0, "resume: exit %d: %s%s", rc, out, err);
+	node = strrchr(rd, '/') + 1;
+	node[strlen(node) - 2] = '\0'; /* NODE of NODE-0 */
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "task 0 on %s\n", node);
+		ck_assert_msg(strstr(out, want), "%s", out);
+	}
+	ck_assert_msg(strstr(out, "task 1 on any node\n"), "%s", out);
+	free(out);
+	free(err);
+	rc = vb_test_vbench(NULL, &out, &err, "fleet", "submit", "--resume", dir, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "nothing to resubmit"), "%s%s", out, err);
+	free(out);
+	free(err);
+	s = wait_status(dir, "2 done", 400);
+	free(s);
+	task_dir(dir, 0, rd, sizeof(rd));
+	run = vb_test_load_run(rd, 1);
+	ck_assert_str_eq(vb_json_str(run, "status"), "complete");
+	ck_assert_int_eq(json_array_size(json_object_get(run, "sessions")), 2);
+	json_decref(run);
+}
+END_TEST
+
+/* A task that fails: Slurm's exit code and vbench's own line say why. */
+START_TEST(test_fleet_failed_reason)
+{
+	char dir[PATH_MAX], *s;
+
+	if (no_cluster[0])
+		VB_SKIP("%s", no_cluster);
+	snprintf(dir, sizeof(dir), "%s/fails", tmpdir);
+	free(submit(dir, "1", "--memory"));
+	s = wait_status(dir, "1 failed", 120);
+	ck_assert_msg(strstr(s, "FAILED, exit 4") && strstr(s, "no run directory") &&
+			  strstr(s, "log: vbench run: --memory 4 TiB: only"),
+		      "%s", s);
+	free(s);
+}
+END_TEST
+
+Suite *vb_suite_fleet(void)
+{
+	Suite *s = suite_create("fleet");
+	TCase *tc = tcase_create("fleet");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_sbatch_options);
+	tcase_add_test(tc, test_slurm_records);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_create_and_task);
+	tcase_add_test(tc, test_refusals);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+Suite *vb_suite_fleet_cluster(void)
+{
+	Suite *s = suite_create("fleet_cluster");
+	TCase *tc = tcase_create("cluster");
+
+	tcase_add_unchecked_fixture(tc, cluster_setup, cluster_teardown);
+	tcase_set_timeout(tc, 900);
+	tcase_add_test(tc, test_fleet_failed_reason);
+	tcase_add_test(tc, test_fleet_runs);
+	tcase_add_test(tc, test_fleet_cancel_resume);
+	suite_add_tcase(s, tc);
+	return s;
+}
