@@ -126,6 +126,8 @@ LIB_SRCS += harness/analysis/explain_net.c
 LIB_SRCS += harness/analysis/explain_sandbox.c
 LIB_SRCS += harness/analysis/explain_ops.c
 LIB_SRCS += harness/analysis/samples.c
+LIB_SRCS += harness/analysis/hosts.c
+LIB_SRCS += harness/analysis/hosts_stat.c
 # harness/output/: terminal table, CSV, Markdown, HTML, charts, the report directory
 LIB_SRCS += harness/output/table.c
 LIB_SRCS += harness/output/table_fmt.c
@@ -143,6 +145,8 @@ LIB_SRCS += harness/output/charts_host.c
 LIB_SRCS += harness/output/charts_style.c
 LIB_SRCS += harness/output/charts_capacity.c
 LIB_SRCS += harness/output/charts_plan.c
+LIB_SRCS += harness/output/charts_fleet.c
+LIB_SRCS += harness/output/hosts_print.c
 LIB_SRCS += harness/output/report_dir.c
 LIB_SRCS += harness/output/compare_print.c
 LIB_SRCS += harness/output/plan_print.c
@@ -170,6 +174,7 @@ LIB_SRCS += harness/run/runner.c
 LIB_SRCS += harness/fleet/fleet.c
 LIB_SRCS += harness/fleet/fleet_slurm.c
 LIB_SRCS += harness/fleet/fleet_status.c
+LIB_SRCS += harness/fleet/fleet_report.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
@@ -251,6 +256,7 @@ TEST_SRCS += tests/check_gvisor.c
 TEST_SRCS += tests/check_recovery.c
 TEST_SRCS += tests/check_slurm.c
 TEST_SRCS += tests/check_fleet.c
+TEST_SRCS += tests/check_hosts.c
 TEST_SRCS += tests/check_inifile.c
 TEST_SRCS += tests/check_ssh.c
 TEST_SRCS += tests/testssh.c
@@ -384,6 +390,10 @@ golden: $(VBENCH)
 	  cp $$d/run-ops/report.md tests/fixtures/golden/report-ops.md && \
 	  cp $$d/run-ops/explain.md tests/fixtures/golden/explain-ops.md && \
 	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/report-ops.md explain-ops.md"
+	$(Q)d=$$(mktemp -d) && ./$(VBENCH) report --fleet --quiet --no-charts --out $$d \
+	  tests/fixtures/fleet/ant-0 tests/fixtures/fleet/bee-0 tests/fixtures/fleet/cat-0 && \
+	  cp $$d/fleet-report.md $$d/fleet.csv tests/fixtures/golden/ && \
+	  rm -rf $$d && echo "  GOLDEN  tests/fixtures/golden/fleet-report.md fleet.csv"
 
 deps:
 	scripts/install-deps.sh
@@ -413,7 +423,7 @@ test: test-deps
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse term layers prefixes error textsafe json safefs mountinfo inifile workload env undo lifecycle cpu mem io net app counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
-	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch fleet
+	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch fleet hosts
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

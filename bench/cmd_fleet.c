@@ -169,38 +169,43 @@ static json_t *sbatch_json(const fleet_opts_t *o)
 
 static int submit_resume(fleet_opts_t *o, vb_error_t *err)
 {
-	vb_fleet_sub_t subs[64];
-	vb_fleet_task_t *t;
+	vb_fleet_sub_t *subs = NULL;
+	vb_fleet_task_t *t = NULL;
 	vb_fleet_t f;
 	json_t *sb = NULL;
-	int n;
+	size_t made = 0;
+	int rc;
 
 	if (o->nargs > 1)
 		return vb_error_set(err, VB_EUSAGE, 0,
 				    "--resume: no run options (the fleet's are in fleet.json)");
 	if (vb_fleet_open(o->args[0], 1, &f, err) < 0)
 		return -1;
-	if (!(t = calloc(f.tasks, sizeof(*t)))) {
-		vb_fleet_close(&f);
-		return vb_error_set(err, VB_ESYS, 0, "out of memory");
+	t = calloc(f.tasks, sizeof(*t));
+	subs = calloc(f.tasks + 1, sizeof(*subs));
+	if (!t || !subs) {
+		rc = vb_error_set(err, VB_ESYS, 0, "out of memory");
+		goto out;
 	}
 	if (o->partition || o->time || o->account || o->nsbatch)
 		sb = sbatch_json(o);
-	n = vb_fleet_status(&f, t, err);
-	if (n == 0)
-		n = vb_fleet_resubmit(&f, t, sb, subs, VB_ARRAY_SIZE(subs), err);
-	for (int i = 0; i < n; i++)
+	rc = vb_fleet_status(&f, t, err);
+	if (rc == 0)
+		rc = vb_fleet_resubmit(&f, t, sb, subs, &made, err);
+	for (size_t i = 0; i < made; i++)
 		printf("vbench fleet submit: job %s: task%s %s %s%s\n", subs[i].job,
 		       strpbrk(subs[i].tasks, ",-") ? "s" : "", subs[i].tasks,
 		       subs[i].node[0] ? "on " : "on any node", subs[i].node);
-	if (n == 0)
+	if (rc == 0 && !made)
 		printf("vbench fleet submit: nothing to resubmit in %s (every task is done, pending "
 		       "or running: vbench fleet status %s)\n",
 		       f.dir, f.dir);
+out:
 	json_decref(sb);
 	free(t);
+	free(subs);
 	vb_fleet_close(&f);
-	return n < 0 ? -1 : 0;
+	return rc;
 }
 
 static int submit(fleet_opts_t *o, vb_error_t *err)
@@ -208,7 +213,7 @@ static int submit(fleet_opts_t *o, vb_error_t *err)
 	vb_fleet_new_t n = { .dir = o->args[0], .tasks = (unsigned)o->tasks,
 			     .run_argv = (char **)o->args + 1, .run_argc = (int)o->nargs - 1,
 			     .sbatch = NULL, .nsbatch = 0 };
-	char exe[PATH_MAX], job[VB_FLEET_JOB_MAX], arr[64];
+	char exe[PATH_MAX], job[VB_FLEET_JOB_MAX] = "", arr[64];
 	unsigned *ids;
 	vb_fleet_t f;
 	json_t *sb;
@@ -236,8 +241,8 @@ static int submit(fleet_opts_t *o, vb_error_t *err)
 		ids[i] = i;
 	if ((rc = vb_fleet_create(&n, &f, err)) < 0)
 		goto out;
-	rc = vb_fleet_slurm_submit(&f, ids, o->tasks, "", sb, job, sizeof(job), err);
-	if (rc < 0)
+	rc = vb_fleet_slurm_submit(&f, ids, o->tasks, "", NULL, job, sizeof(job), err);
+	if (rc < 0 && !job[0])
 		vb_error_prefix(err, "%s made, nothing submitted (`vbench fleet submit --resume %s` "
 			        "tries again)", f.dir, f.dir);
 	else {
@@ -298,22 +303,32 @@ static int cancel(fleet_opts_t *o, vb_error_t *err)
 	static char jobs[VB_FLEET_MAX_SUBMISSIONS][VB_FLEET_JOB_MAX];
 	vb_fleet_t f;
 	size_t n;
-	int done = 0, rc = 0;
+	int done = 0, failed = 0, rc;
 
-	if (vb_fleet_open(o->args[0], 0, &f, err) < 0)
+	/* locked: a submit --resume cannot add a job meanwhile */
+	if (vb_fleet_open(o->args[0], 1, &f, err) < 0)
 		return -1;
 	n = vb_fleet_jobs(&f, jobs, VB_FLEET_MAX_SUBMISSIONS);
-	for (size_t i = 0; i < n && rc >= 0; i++) {
-		rc = vb_fleet_slurm_cancel(&f, jobs[i], err);
+	for (size_t i = 0; i < n; i++) {
+		vb_error_t e;
+
+		vb_error_clear(&e);
+		rc = vb_fleet_slurm_cancel(&f, jobs[i], &e);
 		if (rc > 0) {
 			printf("vbench fleet cancel: job %s cancelled\n", jobs[i]);
 			done++;
+		} else if (rc < 0) {
+			fprintf(stderr, "vbench fleet cancel: %s\n", e.msg);
+			failed++;
 		}
 	}
-	if (rc >= 0 && !done)
+	if (!done && !failed)
 		printf("vbench fleet cancel: nothing pending or running in %s\n", f.dir);
 	vb_fleet_close(&f);
-	return rc < 0 ? -1 : 0;
+	if (failed)
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%d job%s not cancelled (said above)", failed,
+				    failed == 1 ? "" : "s");
+	return 0;
 }
 
 static int task(fleet_opts_t *o, vb_error_t *err)
@@ -331,12 +346,13 @@ static int task(fleet_opts_t *o, vb_error_t *err)
 				    "a fleet's job script runs in a Slurm array task");
 	if (vb_parse_u64(id_s, 0, VB_FLEET_MAX_TASKS - 1, "SLURM_ARRAY_TASK_ID", &id, err) < 0)
 		return -1;
-	if (node_env)
+	if (node_env) { /* Slurm's own name of the node, as --nodelist takes it */
 		snprintf(node, sizeof(node), "%s", node_env);
-	else
+	} else {
 		vb_hostname(node, sizeof(node));
-	if (node[0] != '.')
-		node[strcspn(node, ".")] = '\0'; /* the short name, as Slurm names nodes */
+		if (node[0] != '.')
+			node[strcspn(node, ".")] = '\0'; /* the short name */
+	}
 	if (vb_fleet_open(o->nargs ? o->args[0] : ".", 0, &f, err) < 0)
 		return -1;
 	argv = vb_fleet_task_argv(&f, node, (unsigned)id, &argc, &done, err);

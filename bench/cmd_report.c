@@ -30,6 +30,8 @@
 #include "harness/analysis/summary.h"
 #include "harness/output/charts.h"
 #include "lib/util.h"
+#include "harness/fleet/fleet.h"
+#include "harness/output/hosts_print.h"
 #include "bench/cmd.h"
 
 #define MAX_DIRS 64
@@ -44,6 +46,7 @@ typedef struct report_opts {
 	const char *format;	/* --format: what goes to stdout (FORMATS); NULL: table */
 	int no_charts;		/* --no-charts */
 	int wide;		/* --wide: the table not fitted to the width */
+	int fleet;		/* --fleet: runs of several hosts compared, or a fleet directory */
 } report_opts_t;
 
 /* ---- the command line: a table, --help generated from it ---- */
@@ -84,11 +87,17 @@ static const vb_opt_t options[] = {
 	  VB_OPT_FLAG_AT(report_opts_t, wide) },
 	{ .name = "--quiet", .help = "print nothing but errors (and what --format or --json asks for)",
 	  VB_OPT_FLAG_AT(report_opts_t, quiet) },
+	{ .name = "--fleet", .help = "compare the runs host by host (runs of different hosts, with "
+				     "--out): fleet-summary.json, fleet-report.md, fleet.csv and "
+				     "charts/fleet.*; a fleet directory (vbench fleet) gets it without "
+				     "--fleet",
+	  VB_OPT_FLAG_AT(report_opts_t, fleet) },
 };
 
 const vb_optspec_t vb_cmd_report_spec = {
 	.prog = "vbench report",
-	.usage = "vbench report [OPTIONS] DIR\nvbench report --out DIR [OPTIONS] DIR1 DIR2 ...",
+	.usage = "vbench report [OPTIONS] DIR\nvbench report --out DIR [OPTIONS] DIR1 DIR2 ...\n"
+		 "vbench report [OPTIONS] FLEETDIR\nvbench report --fleet --out DIR [OPTIONS] DIR1 DIR2 ...",
 	.about = "Recompute summary.json, summary.csv, report.md, report.html, repetitions.csv "
 		 "(the raw data, one row per repetition) and the gnuplot "
 		 "charts (charts/*.dat, *.gp, *.svg, *.png) from DIR/run.json and print the "
@@ -111,7 +120,7 @@ static int parse(report_opts_t *ro, int argc, char **argv, vb_error_t *err)
 
 	while (ro->ndirs < MAX_DIRS && ro->dirs[ro->ndirs])
 		ro->ndirs++;
-	if (rc == 0 && ro->ndirs > 1 && !ro->out)
+	if (rc == 0 && ro->ndirs > 1 && !ro->out && !ro->fleet)
 		return vb_error_set(
 		    err, VB_EUSAGE, 0,
 		    "merging %zu runs needs --out DIR (the run directories are left "
@@ -212,6 +221,49 @@ static void print(const report_opts_t *ro, const json_t *sum)
 	}
 }
 
+/* The fleet report (harness/fleet/fleet.h): written, then printed as --format asks. */
+static int fleet_report(const report_opts_t *ro)
+{
+	vb_fleet_report_opts_t fo = { .dirs = ro->dirs, .ndirs = ro->ndirs, .out = ro->out,
+				      .charts = !ro->no_charts, .log = ro->quiet ? NULL : stderr,
+				      .stats = ro->stats };
+	const char *f = ro->json ? "json" : ro->format;
+	vb_error_t err;
+	json_t *doc;
+
+	vb_error_clear(&err);
+	if (!(doc = vb_fleet_report(&fo, &err))) {
+		fprintf(stderr, "vbench report: %s\n", err.msg);
+		return vb_error_exit_code(&err);
+	}
+	if (!f && !ro->quiet)
+		f = "table";
+	if (f && !strcmp(f, "json")) {
+		json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	} else if (f && !strcmp(f, "csv")) {
+		vb_hosts_csv(doc, stdout);
+	} else if (f) {
+		char *md = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&md, &len);
+
+		if (m) {
+			vb_hosts_md(doc, m);
+			fclose(m);
+			vb_cmd_print_md(md, strcmp(f, "md") ? "text" : "md");
+		}
+		free(md);
+	}
+	fflush(stdout);
+	if (!ro->quiet)
+		fprintf(stderr, "vbench report: wrote fleet-summary.json, fleet-report.md, fleet.csv%s "
+			"in %s\n", ro->no_charts ? "" : " and charts/fleet.*",
+			ro->out ?: ro->dirs[0]);
+	json_decref(doc);
+	return VB_EXIT_OK;
+}
+
 int vb_cmd_report(int argc, char **argv)
 {
 	static char paths[MAX_DIRS][PATH_MAX];
@@ -230,6 +282,8 @@ int vb_cmd_report(int argc, char **argv)
 	rc = parse(&ro, argc, argv, &err);
 	if (rc == 1)
 		return VB_EXIT_OK;
+	if (rc == 0 && (ro.fleet || (ro.ndirs == 1 && !ro.out && vb_fleet_is_dir(ro.dirs[0]))))
+		return fleet_report(&ro);
 	/* Into the run directory itself: locked before its run.json is read. */
 	if (rc == 0 && !ro.out && (fd = open_out(ro.dirs[0], 0, &made, &lock, &err)) < 0)
 		rc = -1;

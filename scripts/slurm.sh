@@ -55,7 +55,15 @@ check_dir() {
 # starter's pipes (a caller reading this script's output would wait for the
 # daemon's end) or any other file of the caller's.
 nofds() {
-	python3 -c 'import os, sys; os.closerange(3, os.sysconf("SC_OPEN_MAX")); os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+	python3 -c '
+import os, sys
+for fd in [int(x) for x in os.listdir("/proc/self/fd")]:
+    if fd > 2:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 }
 
 # A TCP port free on 127.0.0.1 now.

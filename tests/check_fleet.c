@@ -44,13 +44,16 @@ static void teardown(void)
 
 START_TEST(test_sbatch_options)
 {
-	static const char *const ok[] = { "--partition=debug", "-pdebug", "--time=1:00:00",
-					  "--qos=long", "--exclusive", "--mem=0",
-					  "--account=lab" };
-	static const char *const bad[] = { "--array=0-3", "-a0-3", "--chdir=/x", "-D/x",
-					   "--output=x", "-ox", "--error=x", "--nodelist=n1",
-					   "-wn1", "--wrap=ls", "--job-name=x", "--parsable",
-					   "--export=ALL", "partition", "-", "--comment=a\nb" };
+	static const char *const ok[] = { "--partition=debug", "--time=1:00:00", "--qos=long",
+					  "--mem=0", "--account=lab", "--constraint=skylake&ib",
+					  "--requeue" };
+	static const char *const bad[] = {
+		"--array=0-3", "--arr=1", "--chdir=/x", "--ch=/", "--output=x", "--outp=x",
+		"--nodelist=n1", "--nodel=n1", "--wrap=ls", "--job-name=x", "--jo=x",
+		"--parsable", "--export=ALL", "--exp=ALL", "--oversubscribe", "--exclusive",
+		"-pdebug", "-p", "-Hwn1", "-vo/etc/x", "-Qa0-99", "-sJx", "partition", "-", "--",
+		"--partition", "--partition=", "--requeue=1", "--comment=a\nb",
+	};
 	vb_error_t err;
 
 	for (size_t i = 0; i < VB_ARRAY_SIZE(ok); i++)
@@ -64,29 +67,43 @@ START_TEST(test_sbatch_options)
 }
 END_TEST
 
-/* scontrol show job -o: finished and running tasks, a pending range, another's job. */
+/* scontrol show job -o: finished and running tasks, a pending range, others' jobs. */
+#define REC(job, task, name, uid, state, reason, exit, node, dir)                                  \
+	"JobId=" job " ArrayJobId=12 ArrayTaskId=" task " JobName=" name " UserId=" uid           \
+	" GroupId=root(0) Priority=1 JobState=" state " Reason=" reason " Dependency=(null) "      \
+	"ExitCode=" exit " NodeList=" node " Command=" dir "/job.sh WorkDir=" dir " StdErr=" dir   \
+	"/logs/x.out StdIn=/dev/null\n"
+
 START_TEST(test_slurm_records)
 {
-	static const char text[] =
-	    "JobId=12 ArrayJobId=12 ArrayTaskId=1 JobName=vbench-fleet JobState=FAILED "
-	    "Reason=NonZeroExitCode Dependency=(null) ExitCode=4:0 NodeList=n1 "
-	    "WorkDir=/f/a b StdErr=/f/a b/logs/12_1.out\n"
-	    "JobId=13 ArrayJobId=12 ArrayTaskId=0 JobName=vbench-fleet JobState=RUNNING "
-	    "Reason=None ExitCode=0:0 NodeList=n2 WorkDir=/f/a b StdErr=/x\n"
-	    "JobId=12 ArrayJobId=12 ArrayTaskId=2-3,5%1 JobState=PENDING Reason=Resources "
-	    "ExitCode=0:0 NodeList=(null) WorkDir=/f/a b StdErr=/x\n"
-	    "JobId=14 ArrayJobId=12 ArrayTaskId=4 JobState=RUNNING Reason=None ExitCode=0:0 "
-	    "NodeList=n3 WorkDir=/f/a bc StdErr=/x\n"
-	    "JobId=15 ArrayJobId=120 ArrayTaskId=4 JobState=RUNNING WorkDir=/f/a b\n"
-	    "JobId=16 ArrayJobId=12 ArrayTaskId=6 JobState=CANCELLED Reason=\x1b[31m "
-	    "ExitCode=0:15 NodeList=n1 WorkDir=/f/a b\n";
-	vb_fleet_slurm_t t[8];
+	char text[8192], uid[32], big[4096];
+	vb_fleet_slurm_t t[300];
 	unsigned foreign = 0, n;
+	size_t used;
 
+	snprintf(uid, sizeof(uid), "u(%u)", (unsigned)geteuid());
+	used = (size_t)snprintf(
+	    text, sizeof(text),
+	    REC("12", "1", "vbench-fleet", "%s", "FAILED", "NonZeroExitCode", "4:0", "n1", "/f/a b")
+		REC("13", "0", "vbench-fleet", "%s", "RUNNING", "None", "0:0", "n2", "/f/a b")
+		    REC("12", "2-3,5%%1", "vbench-fleet", "%s", "PENDING", "Resources", "0:0",
+			"(null)", "/f/a b")
+			REC("14", "4", "vbench-fleet", "%s", "RUNNING", "None", "0:0", "n3",
+			    "/f/a bc") /* another directory */
+	    REC("15", "7", "vbench-fleet", "other(4242)", "RUNNING", "None", "0:0", "n3",
+		"/f/a b") /* another user */
+	    REC("16", "8", "x WorkDir=/f/a b StdErr=", "%s", "RUNNING", "None", "0:0", "n3",
+		"/f/a b") /* a name that embeds the keys */
+	    REC("17", "9", "vbench-fleet", "%s", "RUNNING", "None", "0:0", "n3",
+		"/f/a b StdErr=/x WorkDir=/f/a b") /* a key twice */
+	    REC("18", "6", "vbench-fleet", "%s", "CANCELLED", "\x1b[31m", "0:15", "n1",
+		"/f/a b"),
+	    uid, uid, uid, uid, uid, uid, uid);
+	ck_assert(used < sizeof(text));
 	memset(t, 0, sizeof(t));
-	n = vb_fleet_slurm_parse(text, "12", "/f/a b", t, 8, &foreign);
+	n = vb_fleet_slurm_parse(text, "12", "/f/a b", t, 10, &foreign);
 	ck_assert_uint_eq(n, 6);
-	ck_assert_uint_eq(foreign, 1); /* WorkDir /f/a bc */
+	ck_assert_uint_eq(foreign, 4);
 	ck_assert_str_eq(t[0].state, "RUNNING");
 	ck_assert_str_eq(t[0].reason, "");
 	ck_assert_str_eq(t[0].node, "n2");
@@ -99,11 +116,28 @@ START_TEST(test_slurm_records)
 			ck_assert_str_eq(t[i].reason, "Resources");
 			ck_assert_str_eq(t[i].node, "");
 		}
-	ck_assert_str_eq(t[4].state, ""); /* another directory's, and another job's */
+	ck_assert_str_eq(t[4].state, "");
+	ck_assert_str_eq(t[7].state, "");
+	ck_assert_str_eq(t[8].state, "");
+	ck_assert_str_eq(t[9].state, "");
 	ck_assert_str_eq(t[6].state, "CANCELLED");
 	ck_assert_int_eq(t[6].exit_signal, 15);
 	ck_assert_ptr_null(strchr(t[6].reason, '\x1b'));
-	ck_assert_str_eq(t[7].state, "");
+
+	/* a pending list longer than any fixed field: every task in it */
+	used = 0;
+	for (unsigned i = 0; i < 300; i += 2)
+		used += (size_t)snprintf(big + used, sizeof(big) - used, "%s%u", i ? "," : "", i);
+	snprintf(text, sizeof(text),
+		 "JobId=12 ArrayJobId=12 ArrayTaskId=%s JobName=vbench-fleet UserId=%s JobState=PENDING "
+		 "Reason=Priority Command=/f/job.sh WorkDir=/f StdErr=/f/x\n",
+		 big, uid);
+	memset(t, 0, sizeof(t));
+	foreign = 0;
+	n = vb_fleet_slurm_parse(text, "12", "/f", t, 300, &foreign);
+	ck_assert_uint_eq(n, 150);
+	ck_assert_str_eq(t[298].state, "PENDING");
+	ck_assert_str_eq(t[299].state, "");
 }
 END_TEST
 
@@ -185,6 +219,20 @@ START_TEST(test_create_and_task)
 	ck_assert_msg(vb_fleet_open(dir, 0, &g, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(g.tasks, 3);
 	ck_assert_int_eq(json_array_size(json_object_get(g.doc, "submissions")), 0);
+	ck_assert_str_eq(json_string_value(json_array_get(vb_fleet_sbatch_opts(&g), 0)),
+			 "--partition=debug");
+	ck_assert_int_eq(json_array_size(vb_fleet_run_opts(&g)), 8); /* --seed S added */
+	ck_assert_str_eq(json_string_value(json_array_get(vb_fleet_run_opts(&g), 6)), "--seed");
+
+	/* a task claimed by one node is refused on another, before any run directory */
+	argv = vb_fleet_task_argv(&g, "n1", 1, &argc, &done, &err);
+	ck_assert_msg(argv != NULL, "%s", err.msg);
+	vb_fleet_argv_free(argv);
+	ck_assert_ptr_null(vb_fleet_task_argv(&g, "n2", 1, &argc, &done, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "task 1 was begun on n1"));
+	argv = vb_fleet_task_argv(&g, "n1", 1, &argc, &done, &err); /* again on its own node */
+	ck_assert_msg(argv != NULL, "%s", err.msg);
+	vb_fleet_argv_free(argv);
 
 	argv = vb_fleet_task_argv(&g, "n1", 0, &argc, &done, &err);
 	ck_assert_msg(argv != NULL, "%s", err.msg);
@@ -214,6 +262,14 @@ START_TEST(test_create_and_task)
 	put_run(path, "complete");
 	ck_assert_ptr_null(vb_fleet_task_argv(&g, "n1", 0, &argc, &done, &err));
 	ck_assert_int_eq(done, 1);
+	put_run(path, "completed-with-errors");
+	ck_assert_ptr_null(vb_fleet_task_argv(&g, "n1", 0, &argc, &done, &err));
+	ck_assert_int_eq(done, 1);
+	vb_test_put_text(path, "run.json", "{ not json");
+	done = 0;
+	ck_assert_ptr_null(vb_fleet_task_argv(&g, "n1", 0, &argc, &done, &err));
+	ck_assert_int_eq(done, 0);
+	ck_assert_msg(strstr(err.msg, "run.json"), "%s", err.msg);
 	vb_fleet_close(&g);
 }
 END_TEST
@@ -251,26 +307,168 @@ START_TEST(test_refusals)
 	REFUSED("fleet.json", NULL, "cancel", full);
 	REFUSED("unknown command", "nope", "nope");
 
+	/* a directory with a fleet of its own (or a user's job.sh): refused, nothing touched */
+	snprintf(full, sizeof(full), "%s/other-fleet", tmpdir);
+	vb_test_put_text(full, "job.sh", "#!/bin/sh\necho mine\n");
+	vb_test_put_text(full, "fleet.json", "{\"mine\": true}\n");
+	REFUSED("not empty", NULL, "submit", full, "--", "--profile", "test");
+	{
+		char p1[PATH_MAX + 16];
+
+		snprintf(p1, sizeof(p1), "%s/job.sh", full);
+		vb_test_assert_content(p1, "#!/bin/sh\necho mine\n");
+		snprintf(p1, sizeof(p1), "%s/fleet.json", full);
+		vb_test_assert_content(p1, "{\"mine\": true}\n");
+	}
+
 	snprintf(bad, sizeof(bad), "%s/bad", tmpdir);
 	vb_test_put_text(bad, "fleet.json",
 			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
-			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[],\"submissions\":"
-			 "[{\"job\":\"7; rm -rf /\",\"node\":\"\",\"tasks\":[0]}]}");
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[\"--seed\",\"5\"],"
+			 "\"sbatch\":[\"--array=0-99\"],\"submissions\":[]}");
+	REFUSED("sbatch[0]", "--array", "submit", "--resume", bad);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[\"--seed\",\"5\"],"
+			 "\"sbatch\":[],\"submissions\":[{\"job\":\"7\",\"node\":\"\",\"tasks\":[0],"
+			 "\"sbatch\":[7]}]}");
+	REFUSED("submissions[0].sbatch[0]", "a string", "status", bad);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[\"--seed\",\"5\",\"--out\","
+			 "\"/etc\"],\"sbatch\":[],\"submissions\":[]}");
+	REFUSED("run_options", "--out", "status", bad);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[\"--seed\",\"6\"],"
+			 "\"sbatch\":[],\"submissions\":[]}");
+	REFUSED("run_options", "--seed 5", "status", bad);
+	vb_test_put_text(bad, "fleet.json",
+			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[\"--seed\",\"5\"],\"sbatch\":[],\"submissions\":"
+			 "[{\"job\":\"7; rm -rf /\",\"node\":\"\",\"tasks\":[0],\"sbatch\":[]}]}");
 	REFUSED("submissions[0].job", "Slurm job id", "status", bad);
 	vb_test_put_text(bad, "fleet.json",
 			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
-			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[],\"submissions\":"
-			 "[{\"job\":\"7\",\"node\":\"../x\",\"tasks\":[0]}]}");
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[\"--seed\",\"5\"],\"sbatch\":[],\"submissions\":"
+			 "[{\"job\":\"7\",\"node\":\"../x\",\"tasks\":[0],\"sbatch\":[]}]}");
 	REFUSED("submissions[0].node", NULL, "cancel", bad);
 	vb_test_put_text(bad, "fleet.json",
 			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
-			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[],\"submissions\":"
-			 "[{\"job\":\"7\",\"node\":\"\",\"tasks\":[2]}]}");
+			 "\"vbench\":\"/usr/bin/vbench\",\"run_options\":[\"--seed\",\"5\"],\"sbatch\":[],\"submissions\":"
+			 "[{\"job\":\"7\",\"node\":\"\",\"tasks\":[2],\"sbatch\":[]}]}");
 	REFUSED("submissions[0].tasks[0]", "0 to 1", "submit", "--resume", bad);
 	vb_test_put_text(bad, "fleet.json",
 			 "{\"schema\":\"vbench-fleet\",\"schema_version\":1,\"tasks\":2,\"seed\":5,"
-			 "\"vbench\":\"/bin/x;reboot\",\"run_options\":[],\"submissions\":[]}");
+			 "\"vbench\":\"/bin/x;reboot\",\"run_options\":[\"--seed\",\"5\"],\"sbatch\":[],"
+			 "\"submissions\":[]}");
 	REFUSED("vbench", "plain absolute path", "status", bad);
+}
+END_TEST
+
+
+/* ---- status and resubmission against a fake Slurm -------------------- */
+
+/* sbatch and scontrol of our own first in PATH: sbatch logs its arguments
+ * (one line each call) and answers job ids 100, 101 ...; scontrol answers
+ * what FAKE_SCONTROL holds, else that it knows no such job. */
+static void fake_slurm(char *log, size_t len)
+{
+	char bin[PATH_MAX], path[PATH_MAX * 2];
+
+	snprintf(log, len, "%s/sbatch.log", tmpdir);
+	snprintf(bin, sizeof(bin), "%s/bin", tmpdir);
+	vb_test_put_text(bin, "sbatch",
+			 "#!/bin/sh\n"
+			 "[ -n \"$FAKE_SBATCH_FAIL\" ] && { echo 'sbatch: error: Invalid partition' >&2; exit 1; }\n"
+			 "echo \"$*\" >>\"$FAKE_LOG\"\n"
+			 "n=$(wc -l <\"$FAKE_LOG\")\n"
+			 "echo $((99 + n))\n");
+	vb_test_put_text(bin, "scontrol",
+			 "#!/bin/sh\n"
+			 "if [ -n \"$FAKE_SCONTROL\" ] && [ -f \"$FAKE_SCONTROL\" ]; then cat \"$FAKE_SCONTROL\"; exit 0; fi\n"
+			 "echo 'slurm_load_jobs error: Invalid job id specified' >&2\n"
+			 "exit 1\n");
+	snprintf(path, sizeof(path), "%s/sbatch", bin);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "%s/scontrol", bin);
+	chmod(path, 0755);
+	snprintf(path, sizeof(path), "%s:%s", bin, getenv("PATH") ?: "/usr/bin:/bin");
+	setenv("PATH", path, 1);
+	setenv("FAKE_LOG", log, 1);
+	unsetenv("FAKE_SCONTROL");
+	unsetenv("FAKE_SBATCH_FAIL");
+}
+
+START_TEST(test_status_resubmit)
+{
+	char *run[] = { "--profile", "test", "--env", "bare" };
+	char *sb[] = { "--qos=long" };
+	vb_fleet_new_t n = { .tasks = 4, .run_argv = run, .run_argc = 4, .sbatch = sb,
+			     .nsbatch = 1, .vbench = "/opt/vbench" };
+	static const unsigned all[] = { 0, 1, 2, 3 };
+	char dir[PATH_MAX], path[PATH_MAX + 32], log[PATH_MAX], want[PATH_MAX * 2], *text;
+	vb_fleet_task_t t[4];
+	vb_fleet_sub_t subs[5];
+	vb_fleet_t f;
+	vb_error_t err;
+	size_t made;
+
+	fake_slurm(log, sizeof(log));
+	snprintf(dir, sizeof(dir), "%s/fleet", tmpdir);
+	n.dir = dir;
+	ck_assert_msg(vb_fleet_create(&n, &f, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(vb_fleet_add_submission(&f, "7", "", all, 4, NULL, &err), 0);
+	snprintf(path, sizeof(path), "%s/n1-0", dir);
+	put_run(path, "interrupted");
+	snprintf(path, sizeof(path), "%s/n2-1", dir);
+	put_run(path, "interrupted");
+	snprintf(path, sizeof(path), "%s/n1-2", dir);
+	put_run(path, "complete");
+	vb_test_put_text(dir, "logs/7_0.out", "table\nslurmstepd: error: *** JOB 8 ON n1 CANCELLED ***\nmore\n");
+
+	ck_assert_msg(vb_fleet_status(&f, t, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(t[0].state, VB_FLEET_FAILED);
+	ck_assert_msg(strstr(t[0].why, "Slurm no longer knows job 7_0") &&
+			  strstr(t[0].why, "n1-0: interrupted") && strstr(t[0].why, "CANCELLED"),
+		      "%s", t[0].why);
+	ck_assert_int_eq(t[1].state, VB_FLEET_FAILED);
+	ck_assert_int_eq(t[2].state, VB_FLEET_DONE);
+	ck_assert_int_eq(t[3].state, VB_FLEET_FAILED);
+	ck_assert_ptr_nonnull(strstr(t[3].why, "no run directory"));
+
+	/* sbatch refusing: its message, nothing recorded */
+	setenv("FAKE_SBATCH_FAIL", "1", 1);
+	ck_assert_int_eq(vb_fleet_resubmit(&f, t, NULL, subs, &made, &err), -1);
+	ck_assert_uint_eq(made, 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "Invalid partition"));
+	ck_assert_int_eq(json_array_size(json_object_get(f.doc, "submissions")), 1);
+	unsetenv("FAKE_SBATCH_FAIL");
+
+	ck_assert_msg(vb_fleet_resubmit(&f, t, NULL, subs, &made, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(made, 3);
+	ck_assert_str_eq(subs[0].node, "n1");
+	ck_assert_str_eq(subs[0].tasks, "0");
+	ck_assert_str_eq(subs[1].node, "n2");
+	ck_assert_str_eq(subs[1].tasks, "1");
+	ck_assert_str_eq(subs[2].node, "");
+	ck_assert_str_eq(subs[2].tasks, "3");
+	ck_assert_str_eq(subs[0].job, "100");
+	text = vb_read_file(log, 1 << 16, 0, NULL);
+	ck_assert_ptr_nonnull(text);
+	/* the user's options first, the fleet's after them (sbatch takes the last) */
+	snprintf(want, sizeof(want),
+		 "--qos=long --parsable --job-name=vbench-fleet --array=0 --exclusive --chdir=%s "
+		 "--output=logs/%%A_%%a.out --nodelist=n1 %s/job.sh\n",
+		 dir, dir);
+	ck_assert_msg(!strncmp(text, want, strlen(want)), "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "--array=3 --exclusive"));
+	ck_assert_ptr_null(strstr(strstr(text, "--array=3"), "--nodelist"));
+	free(text);
+	vb_fleet_close(&f);
+	ck_assert_msg(vb_fleet_open(dir, 0, &f, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(json_array_size(json_object_get(f.doc, "submissions")), 4);
+	vb_fleet_close(&f);
 }
 END_TEST
 
@@ -364,7 +562,7 @@ static int task_dir(const char *dir, unsigned id, char *buf, size_t len)
 	while (d && !found && (de = readdir(d))) {
 		size_t l = strlen(de->d_name), s = strlen(suffix);
 
-		if (l > s && !strcmp(de->d_name + l - s, suffix)) {
+		if (de->d_name[0] != '.' && l > s && !strcmp(de->d_name + l - s, suffix)) {
 			snprintf(buf, len, "%s/%s", dir, de->d_name);
 			found = 1;
 		}
@@ -499,6 +697,7 @@ Suite *vb_suite_fleet(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_create_and_task);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_status_resubmit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -49,6 +49,7 @@
 	X(slurm)       \
 	X(fleet)       \
 	X(fleet_cluster) \
+	X(hosts)       \
 	X(inifile)     \
 	X(ssh)         \
 	X(vm_kvmprobe) \

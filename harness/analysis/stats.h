@@ -194,4 +194,16 @@ int vb_permutation_test_exact(const double *a, size_t na, const double *b, size_
  * metric whose inputs are unavailable is absent, never zero.  New reference.
  */
 json_t *vb_counters_derive(const json_t *counters, uint64_t ops);
+/* ---- distributions (the fleet's tests across hosts, hosts_stat.c) ---- */
+
+/* P(X > @x) for X chi-squared with @df degrees of freedom (@df >= 1): the
+ * regularised upper incomplete gamma Q(df/2, x/2), by its series below
+ * a+1 and its continued fraction above.  1 for @x <= 0, NaN for a
+ * non-finite @x or @df < 1. */
+double vb_chi2_sf(double x, double df);
+
+/* The standard normal quantile: z with P(Z <= z) = @p, 0 < @p < 1 (NaN
+ * outside); by bisection on erfc to 1e-12. */
+double vb_normal_quantile(double p);
+
 #endif

@@ -281,7 +281,8 @@ static int same_host(const json_t *r0, const char *p0, const json_t *r, const ch
 		if (strcmp(a, b))
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "%s: field '%s.%s.%s' is \"%s\", not \"%s\" as in %s: "
-					    "runs of different hosts cannot be merged",
+					    "runs of different hosts cannot be merged (--fleet compares "
+					    "them host by host)",
 					    p, fields[k][0], fields[k][1], fields[k][2], b, a, p0);
 	}
 	return 0;

@@ -21,39 +21,60 @@
 
 #define FLEET_FILE_MAX (4u << 20)
 
-/* Options of sbatch the fleet sets itself (long form, short form or NULL). */
-static const char *const own_sbatch[][2] = {
-	{ "--array", "-a" },     { "--chdir", "-D" },   { "--output", "-o" },
-	{ "--error", "-e" },     { "--job-name", "-J" }, { "--parsable", NULL },
-	{ "--wrap", NULL },      { "--wait", "-W" },    { "--nodelist", "-w" },
-	{ "--input", "-i" },     { "--export", NULL },  { "--export-file", NULL },
+/* The sbatch options a fleet passes on, each only as --NAME=VALUE (or the
+ * flag alone where it takes no value): an allow-list, so that no option the
+ * fleet sets itself (--array, --chdir, --output, --nodelist, --job-name,
+ * --exclusive ...) can be given again, abbreviated or bundled in a short
+ * option.  Value: 1 takes a value, 0 is a flag. */
+static const struct {
+	const char *name;
+	int value;
+} sbatch_allowed[] = {
+	{ "account", 1 },   { "begin", 1 },	  { "constraint", 1 },  { "cluster-constraint", 1 },
+	{ "clusters", 1 },  { "cores-per-socket", 1 }, { "deadline", 1 }, { "exclude", 1 },
+	{ "gres", 1 },	    { "hint", 1 },	  { "licenses", 1 },	{ "mail-type", 1 },
+	{ "mail-user", 1 }, { "mem", 1 },	  { "mincpus", 1 },	{ "nice", 1 },
+	{ "partition", 1 }, { "prefer", 1 },	  { "priority", 1 },	{ "qos", 1 },
+	{ "reservation", 1 }, { "signal", 1 },	  { "sockets-per-node", 1 },
+	{ "switches", 1 },  { "threads-per-core", 1 }, { "time", 1 }, { "time-min", 1 },
+	{ "tmp", 1 },	    { "wckey", 1 },	  { "hold", 0 },	{ "requeue", 0 },
+	{ "no-requeue", 0 },
 };
 
 int vb_fleet_check_sbatch(const char *opt, vb_error_t *err)
 {
-	size_t i;
+	size_t i, l;
+	const char *eq;
 
-	if (opt[0] != '-' || !opt[1])
-		return vb_error_set(err, VB_EUSAGE, 0,
-				    "--sbatch '%s': expected an sbatch option (\"--partition=debug\")",
-				    opt);
-	for (i = 0; i < VB_ARRAY_SIZE(own_sbatch); i++) {
-		size_t l = strlen(own_sbatch[i][0]);
-		const char *s = own_sbatch[i][1];
-
-		if ((!strncmp(opt, own_sbatch[i][0], l) && (!opt[l] || opt[l] == '=')) ||
-		    (s && !strncmp(opt, s, 2)))
-			return vb_error_set(err, VB_EUSAGE, 0,
-					    "--sbatch '%s': %s is the fleet's own (see vbench fleet "
-					    "submit --help)",
-					    opt, own_sbatch[i][0]);
-	}
 	for (i = 0; opt[i]; i++)
 		if ((unsigned char)opt[i] < 0x20 || opt[i] == 0x7f)
 			return vb_error_set(err, VB_EUSAGE, 0,
 					    "--sbatch: expected printable text, not a control "
 					    "character");
-	return 0;
+	if (strncmp(opt, "--", 2) || !opt[2])
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "--sbatch '%s': expected a long sbatch option as one argument "
+				    "(\"--qos=long\")",
+				    opt);
+	eq = strchr(opt, '=');
+	l = eq ? (size_t)(eq - opt - 2) : strlen(opt + 2);
+	for (i = 0; i < VB_ARRAY_SIZE(sbatch_allowed); i++)
+		if (strlen(sbatch_allowed[i].name) == l &&
+		    !strncmp(opt + 2, sbatch_allowed[i].name, l)) {
+			if (sbatch_allowed[i].value && (!eq || !eq[1]))
+				return vb_error_set(err, VB_EUSAGE, 0,
+						    "--sbatch '%s': expected --%s=VALUE", opt,
+						    sbatch_allowed[i].name);
+			if (!sbatch_allowed[i].value && eq)
+				return vb_error_set(err, VB_EUSAGE, 0,
+						    "--sbatch '%s': --%s takes no value", opt,
+						    sbatch_allowed[i].name);
+			return 0;
+		}
+	return vb_error_set(err, VB_EUSAGE, 0,
+			    "--sbatch '%.*s': not one the fleet passes on (its own are set by it; "
+			    "see docs/fleet.md for the list)",
+			    (int)(l + 2), opt);
 }
 
 int vb_fleet_node_ok(const char *name)
@@ -104,20 +125,21 @@ static int plain_path(const char *p)
 	return 1;
 }
 
-/* The run options, checked as `vbench run` checks them; the seed they give, or 0. */
-static int check_run_opts(const vb_fleet_new_t *n, uint64_t *seed, vb_error_t *err)
+/* The run options @v (@n of them), checked as `vbench run` checks them and
+ * without --out and --resume, which the fleet sets; the seed they give, or 0. */
+static int check_run_opts(char *const *v, int n, uint64_t *seed, vb_error_t *err)
 {
 	static vb_run_cfg_t cfg;
-	char **argv = calloc((size_t)n->run_argc + 2, sizeof(*argv));
+	char **argv = calloc((size_t)n + 2, sizeof(*argv));
 	int rc;
 
 	if (!argv)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "run options");
 	argv[0] = "run";
-	for (int i = 0; i < n->run_argc; i++) {
-		const char *a = n->run_argv[i];
+	for (int i = 0; i < n; i++) {
+		const char *a = v[i];
 
-		argv[i + 1] = n->run_argv[i];
+		argv[i + 1] = v[i];
 		if (!strcmp(a, "--out") || !strncmp(a, "--out=", 6) || !strcmp(a, "--resume") ||
 		    !strncmp(a, "--resume=", 9)) {
 			free(argv);
@@ -133,12 +155,13 @@ static int check_run_opts(const vb_fleet_new_t *n, uint64_t *seed, vb_error_t *e
 		}
 	}
 	vb_run_cfg_init(&cfg);
-	rc = vb_run_cfg_parse(&cfg, n->run_argc + 1, argv, vb_env_cfg_ext(), err);
+	rc = vb_run_cfg_parse(&cfg, n + 1, argv, vb_env_cfg_ext(), err);
 	free(argv);
 	*seed = cfg.seed_set ? cfg.seed : 0;
 	vb_run_cfg_free(&cfg);
-	if (rc < 0)
-		return vb_error_prefix(err, "run options");
+	if (rc != 0)
+		return rc > 0 ? vb_error_set(err, VB_EUSAGE, 0, "run options: --help") :
+				vb_error_prefix(err, "run options");
 	return 0;
 }
 
@@ -188,15 +211,35 @@ static json_t *string_array(char **v, int n)
 	return a;
 }
 
+/* Whether the directory @dirfd holds nothing (its lock file aside): 1, 0,
+ * -1 with @err.  A descriptor of its own, so no offset is shared. */
+static int empty_dir(int dirfd, const char *dir, vb_error_t *err)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
+	struct dirent *de;
+	int empty = 1;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return vb_error_set(err, VB_ESYS, e, "%s", dir);
+	}
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+			!strcmp(de->d_name, VB_RUNLOCK_NAME);
+	closedir(d);
+	return empty;
+}
+
 int vb_fleet_create(const vb_fleet_new_t *n, vb_fleet_t *f, vb_error_t *err)
 {
 	vb_safefs_made_t made;
-	json_t *opts;
+	json_t *opts, *sbatch;
 	char stamp[64], seedbuf[32];
 	uint64_t seed = 0;
-	DIR *d;
-	struct dirent *de;
-	int fd;
+	int made_logs = 0, made_script = 0, rc;
 
 	fleet_init(f);
 	if (!plain_path(n->vbench))
@@ -213,38 +256,35 @@ int vb_fleet_create(const vb_fleet_new_t *n, vb_fleet_t *f, vb_error_t *err)
 	for (int i = 0; i < n->nsbatch; i++)
 		if (vb_fleet_check_sbatch(n->sbatch[i], err) < 0)
 			return -1;
-	if (check_run_opts(n, &seed, err) < 0)
+	if (check_run_opts(n->run_argv, n->run_argc, &seed, err) < 0)
 		return -1;
 	if (vb_safefs_check_path(n->dir, "fleet directory", err) < 0 ||
 	    absolute(n->dir, f->dir, sizeof(f->dir), err) < 0)
 		return -1;
 	if ((f->dirfd = vb_safefs_mkdir_p(f->dir, 0755, &made, err)) < 0)
 		return vb_error_prefix(err, "fleet directory");
-	if ((f->lockfd = vb_runlock_take(f->dirfd, f->dir, err)) < 0)
-		goto fail;
-	/* new or empty (its lock file aside) */
-	if ((fd = dup(f->dirfd)) < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		vb_error_set(err, VB_ESYS, errno, "%s", f->dir);
+	/* new or empty: checked before the lock, whose taking tidies the directory */
+	if ((rc = empty_dir(f->dirfd, f->dir, err)) <= 0) {
+		if (rc == 0)
+			vb_error_set(err, VB_EUSAGE, 0,
+				     "fleet directory %s: not empty (a new fleet needs a new or empty "
+				     "directory; `vbench fleet submit --resume %s` goes on with a "
+				     "fleet)",
+				     f->dir, f->dir);
 		goto fail;
 	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-		    strcmp(de->d_name, VB_RUNLOCK_NAME)) {
-			closedir(d);
-			vb_error_set(err, VB_EUSAGE, 0,
-				     "fleet directory %s: not empty (a new fleet needs a new "
-				     "directory; `vbench fleet submit --resume %s` goes on with one)",
-				     f->dir, f->dir);
-			goto fail_kept;
-		}
-	closedir(d);
+	if ((f->lockfd = vb_runlock_take(f->dirfd, f->dir, err)) < 0)
+		goto fail;
+	if (!empty_dir(f->dirfd, f->dir, err)) { /* another made it meanwhile */
+		vb_error_set(err, VB_EUSAGE, 0, "fleet directory %s: not empty", f->dir);
+		goto fail;
+	}
 	if (!seed)
 		seed = ((vb_wall_ns() ^ ((uint64_t)getpid() << 32)) | 1) & INT64_MAX;
 	f->seed = seed;
 	f->tasks = n->tasks;
 	opts = string_array(n->run_argv, n->run_argc);
+	sbatch = string_array(n->sbatch, n->nsbatch);
 	snprintf(seedbuf, sizeof(seedbuf), "%llu", (unsigned long long)seed);
 	if (opts) {
 		int has = 0;
@@ -258,27 +298,32 @@ int vb_fleet_create(const vb_fleet_new_t *n, vb_fleet_t *f, vb_error_t *err)
 		}
 	}
 	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
-	f->doc = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:i,s:I,s:o,s:[]}", "schema", VB_FLEET_SCHEMA,
-			   "schema_version", VB_FLEET_SCHEMA_VERSION, "vbench_version", VB_VERSION,
-			   "created", stamp, "directory", f->dir, "vbench", n->vbench, "tasks",
-			   (int)n->tasks, "seed", (json_int_t)seed, "run_options", opts,
-			   "submissions");
+	f->doc = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:i,s:I,s:o,s:o,s:[]}", "schema",
+			   VB_FLEET_SCHEMA, "schema_version", VB_FLEET_SCHEMA_VERSION,
+			   "vbench_version", VB_VERSION, "created", stamp, "directory", f->dir,
+			   "vbench", n->vbench, "tasks", (int)n->tasks, "seed", (json_int_t)seed,
+			   "run_options", opts, "sbatch", sbatch, "submissions");
 	if (!f->doc) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "fleet.json");
-		goto fail_kept;
+		goto fail;
 	}
 	if (mkdirat(f->dirfd, VB_FLEET_LOGS, 0755) < 0) {
 		vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, VB_FLEET_LOGS);
-		goto fail_kept;
+		goto fail;
 	}
+	made_logs = 1;
+	made_script = 1;
 	if (write_script(f, n->vbench, err) < 0 || vb_fleet_save(f, err) < 0)
-		goto fail_kept;
+		goto fail;
 	return 0;
-fail_kept:
-	unlinkat(f->dirfd, VB_FLEET_SCRIPT, 0);
-	unlinkat(f->dirfd, VB_FLEET_FILE, 0);
-	unlinkat(f->dirfd, VB_FLEET_LOGS, AT_REMOVEDIR);
 fail:
+	/* only what this call made: the directory was new or empty */
+	if (made_script) {
+		unlinkat(f->dirfd, VB_FLEET_SCRIPT, 0);
+		unlinkat(f->dirfd, VB_FLEET_FILE, 0);
+	}
+	if (made_logs)
+		unlinkat(f->dirfd, VB_FLEET_LOGS, AT_REMOVEDIR);
 	if (f->lockfd >= 0)
 		vb_runlock_release(f->dirfd, &f->lockfd);
 	close(f->dirfd);
@@ -287,6 +332,27 @@ fail:
 	json_decref(f->doc);
 	f->doc = NULL;
 	return -1;
+}
+
+/* fleet.json's array of sbatch options @a (@field names it): strings the
+ * fleet passes on (vb_fleet_check_sbatch). */
+static int check_sbatch_json(const json_t *a, const char *field, const char *what, vb_error_t *err)
+{
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > VB_FLEET_MAX_SBATCH)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: %s: expected an array of at most %u "
+				    "strings", what, field, VB_FLEET_MAX_SBATCH);
+	for (i = 0; i < json_array_size(a); i++) {
+		const char *o = json_string_value(json_array_get(a, i));
+
+		if (!o)
+			return vb_error_set(err, VB_EUSAGE, 0, "%s: %s[%zu]: expected a string", what,
+					    field, i);
+		if (vb_fleet_check_sbatch(o, err) < 0)
+			return vb_error_prefix(err, "%s: %s[%zu]", what, field, i);
+	}
+	return 0;
 }
 
 /* fleet.json's fields, checked; fills @f. */
@@ -322,6 +388,26 @@ static int check_doc(vb_fleet_t *f, const char *what, vb_error_t *err)
 		if (!json_is_string(json_array_get(v, i)))
 			return vb_error_set(err, VB_EUSAGE, 0, "%s: run_options[%zu]: expected a "
 					    "string", what, i);
+	{ /* parsed as `vbench run` parses them: no --out, no --resume */
+		size_t n = json_array_size(v);
+		char **argv = calloc(n + 1, sizeof(*argv));
+		uint64_t s;
+		int rc;
+
+		if (!argv)
+			return vb_error_set(err, VB_ESYS, ENOMEM, "run options");
+		for (i = 0; i < n; i++)
+			argv[i] = (char *)json_string_value(json_array_get(v, i));
+		rc = check_run_opts(argv, (int)n, &s, err);
+		free(argv);
+		if (rc < 0)
+			return vb_error_prefix(err, "%s: run_options", what);
+		if (s != (uint64_t)seed)
+			return vb_error_set(err, VB_EUSAGE, 0, "%s: run_options: expected --seed %lld, "
+					    "the fleet's seed", what, (long long)seed);
+	}
+	if (check_sbatch_json(json_object_get(d, "sbatch"), "sbatch", what, err) < 0)
+		return -1;
 	if (!vb_json_str(d, "vbench") || !plain_path(vb_json_str(d, "vbench")))
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: vbench: expected a plain absolute "
 				    "path", what);
@@ -341,6 +427,13 @@ static int check_doc(vb_fleet_t *f, const char *what, vb_error_t *err)
 		if (!node || (node[0] && !vb_fleet_node_ok(node)))
 			return vb_error_set(err, VB_EUSAGE, 0, "submissions[%zu].node: expected a "
 					    "node name or \"\"", i);
+		{
+			char where[64];
+
+			snprintf(where, sizeof(where), "submissions[%zu].sbatch", i);
+			if (check_sbatch_json(json_object_get(s, "sbatch"), where, what, err) < 0)
+				return -1;
+		}
 		if (!json_is_array(ids) || json_array_size(ids) > (size_t)tasks)
 			return vb_error_set(err, VB_EUSAGE, 0, "submissions[%zu].tasks: expected "
 					    "an array of task numbers", i);
@@ -424,26 +517,31 @@ void vb_fleet_close(vb_fleet_t *f)
 int vb_fleet_add_submission(vb_fleet_t *f, const char *job, const char *node,
 			    const unsigned *ids, size_t ntasks, json_t *sbatch, vb_error_t *err)
 {
-	json_t *t = json_array(), *s;
+	json_t *subs = json_object_get(f->doc, "submissions"), *t, *s;
 	char stamp[64];
 
+	if (json_array_size(subs) >= VB_FLEET_MAX_SUBMISSIONS)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: already %u submissions, the most a "
+				    "fleet keeps", f->dir, VB_FLEET_MAX_SUBMISSIONS);
+	t = json_array();
 	for (size_t i = 0; t && i < ntasks; i++)
 		json_array_append_new(t, json_integer(ids[i]));
 	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
 	s = json_pack("{s:s,s:s,s:o,s:O,s:s}", "job", job, "node", node, "tasks", t, "sbatch",
-		      sbatch, "submitted", stamp);
-	if (!s || json_array_append_new(json_object_get(f->doc, "submissions"), s) < 0)
+		      sbatch ? sbatch : vb_fleet_sbatch_opts(f), "submitted", stamp);
+	if (!s || json_array_append_new(subs, s) < 0)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "fleet.json");
 	return vb_fleet_save(f, err);
 }
 
+size_t vb_fleet_submissions_left(const vb_fleet_t *f)
+{
+	return VB_FLEET_MAX_SUBMISSIONS - json_array_size(json_object_get(f->doc, "submissions"));
+}
+
 json_t *vb_fleet_sbatch_opts(const vb_fleet_t *f)
 {
-	json_t *subs = json_object_get(f->doc, "submissions");
-	json_t *last = json_array_get(subs, json_array_size(subs) - 1);
-	json_t *o = json_object_get(last, "sbatch");
-
-	return json_is_array(o) ? o : NULL;
+	return json_object_get(f->doc, "sbatch");
 }
 
 json_t *vb_fleet_run_opts(const vb_fleet_t *f)
@@ -491,9 +589,19 @@ void vb_fleet_argv_free(char **argv)
 	free(argv);
 }
 
+int vb_fleet_is_dir_entry(int dirfd, const struct dirent *de)
+{
+	struct stat sb;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	/* a filesystem that does not say (XFS ftype=0, some NFS, Lustre) */
+	return fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
+}
+
 int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t len)
 {
-	int fd = dup(f->dirfd), found = 0;
+	int fd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), found = 0;
 	struct dirent *de;
 	DIR *d;
 
@@ -502,21 +610,57 @@ int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t l
 			close(fd);
 		return 0;
 	}
-	rewinddir(d); /* the descriptor's offset is shared with f->dirfd's */
 	while (!found && (de = readdir(d)))
-		found = de->d_type == DT_DIR && vb_fleet_run_dir_task(f, de->d_name, node, len) ==
-						       (long)id;
+		found = vb_fleet_run_dir_task(f, de->d_name, node, len) == (long)id &&
+			vb_fleet_is_dir_entry(f->dirfd, de);
 	closedir(d);
 	return found;
+}
+
+int vb_fleet_run_done(const char *status)
+{
+	return status && (!strcmp(status, "complete") || !strcmp(status, "completed-with-errors"));
+}
+
+/*
+ * Claim task @id for @node: the symbolic link .task-ID whose target is the
+ * node's name, made atomically (symlinkat: also on NFS) and never
+ * followed; a claim of another node's is refused.  So two copies of one
+ * task (a requeue, a duplicate submission) cannot both begin it on two
+ * nodes; two on the same node meet at the run directory's lock.
+ */
+static int claim(vb_fleet_t *f, unsigned id, const char *node, vb_error_t *err)
+{
+	char name[32], held[VB_FLEET_NODE_MAX + 1];
+	ssize_t n;
+
+	snprintf(name, sizeof(name), ".task-%u", id);
+	if (symlinkat(node, f->dirfd, name) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, name);
+	n = readlinkat(f->dirfd, name, held, sizeof(held) - 1);
+	if (n < 0)
+		return vb_error_set(err, VB_EUSAGE, errno, "%s/%s: expected the task's claim (a "
+				    "symbolic link naming its node)", f->dir, name);
+	held[n] = '\0';
+	if (strcmp(held, node))
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "task %u was begun on %.63s (%s/%s), this is %s: `vbench fleet "
+				    "submit --resume` runs it there (or remove that claim and its run "
+				    "directory)",
+				    id, held, f->dir, name, node);
+	return 0;
 }
 
 char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *argc, int *done,
 			  vb_error_t *err)
 {
-	json_t *opts = vb_fleet_run_opts(f), *run;
+	json_t *opts = vb_fleet_run_opts(f), *run = NULL;
 	char name[VB_FLEET_NODE_MAX + 16], other[VB_FLEET_NODE_MAX], path[PATH_MAX + 96];
-	const char *status = NULL;
+	char rel[VB_FLEET_NODE_MAX + 32];
 	size_t n = json_array_size(opts), k = 0;
+	struct stat sb;
 	char **argv;
 
 	*done = 0;
@@ -531,22 +675,23 @@ char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *arg
 				    "task %u was begun on %s (%s/%s-%u), this is %s: `vbench fleet "
 				    "submit --resume` runs it there (or remove that directory)",
 				    id, other, f->dir, other, id, node), NULL;
+	if (claim(f, id, node, err) < 0)
+		return NULL;
 	vb_fleet_run_dir_name(node, id, name, sizeof(name));
 	snprintf(path, sizeof(path), "%s/%s", f->dir, name);
-	{
-		char rel[VB_FLEET_NODE_MAX + 32];
-		vb_error_t e;
+	snprintf(rel, sizeof(rel), "%s/%s", name, VB_RUNFILE_NAME);
+	/* no run.json: a new run; one that cannot be read is an error, not a new run */
+	if (fstatat(f->dirfd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
+		char what[PATH_MAX + 128];
 
-		snprintf(rel, sizeof(rel), "%s/%s", name, VB_RUNFILE_NAME);
-		vb_error_clear(&e);
-		run = vb_runfile_load_at(f->dirfd, rel, VB_SAFEFS_BENEATH, rel, &e);
-	}
-	if (run)
-		status = vb_json_str(run, "status");
-	if (status && !strcmp(status, "complete")) {
-		json_decref(run);
-		*done = 1;
-		return NULL;
+		snprintf(what, sizeof(what), "%s/%s", path, VB_RUNFILE_NAME);
+		if (!(run = vb_runfile_load_at(f->dirfd, rel, VB_SAFEFS_BENEATH, what, err)))
+			return NULL;
+		if (vb_fleet_run_done(vb_json_str(run, "status"))) {
+			json_decref(run);
+			*done = 1;
+			return NULL;
+		}
 	}
 	argv = calloc(n + 4, sizeof(*argv));
 	if (!argv) {

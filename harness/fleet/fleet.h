@@ -22,8 +22,10 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lib/error.h"
+#include "harness/analysis/summary.h"
 
 #define VB_FLEET_FILE "fleet.json"
 #define VB_FLEET_SCRIPT "job.sh"
@@ -79,12 +81,17 @@ int vb_fleet_save(vb_fleet_t *f, vb_error_t *err);
 void vb_fleet_close(vb_fleet_t *f);
 
 /* Record a submission: Slurm job @job ran @ntasks tasks @ids (pinned to
- * @node, or "" for any) with the sbatch options @sbatch. */
+ * @node, or "" for any) with the sbatch options @sbatch (NULL: the
+ * fleet's).  Refused past VB_FLEET_MAX_SUBMISSIONS. */
 int vb_fleet_add_submission(vb_fleet_t *f, const char *job, const char *node,
 			    const unsigned *ids, size_t ntasks, json_t *sbatch, vb_error_t *err);
 
-/* The sbatch options of the last submission (borrowed). */
+/* The fleet's sbatch options (borrowed; fleet.json "sbatch": those it was
+ * submitted with, or the last ones --resume was given). */
 json_t *vb_fleet_sbatch_opts(const vb_fleet_t *f);
+
+/* How many more submissions fleet.json may record. */
+size_t vb_fleet_submissions_left(const vb_fleet_t *f);
 
 /* The recorded run options (borrowed array of strings). */
 json_t *vb_fleet_run_opts(const vb_fleet_t *f);
@@ -117,6 +124,15 @@ void vb_fleet_run_dir_name(const char *node, unsigned id, char *buf, size_t len)
  * or -1 when it is no task's. */
 long vb_fleet_run_dir_task(const vb_fleet_t *f, const char *name, char *node, size_t len);
 
+/* Whether entry @de of directory @dirfd is a directory (d_type, or
+ * fstatat without following a link where the filesystem does not say). */
+struct dirent;
+int vb_fleet_is_dir_entry(int dirfd, const struct dirent *de);
+
+/* Whether a run.json status says the run is done: "complete" or
+ * "completed-with-errors" (its report says which measurements failed). */
+int vb_fleet_run_done(const char *status);
+
 /* The node task @id was begun on (its run directory NODE-ID), into @node:
  * 1, or 0 when it has none. */
 int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t len);
@@ -125,10 +141,12 @@ int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t l
  * The `vbench run` command line (argv[0] "run", NULL-terminated, malloc'ed
  * with its strings: vb_fleet_argv_free) of task @id on node @node: a new
  * run into NODE-ID with the fleet's options, or `--resume` of NODE-ID when
- * it holds a run.json.  Refused (VB_EUSAGE) when the task was begun on
- * another node (its run directory names it), when @id is not one of the
- * fleet's tasks or @node is not a plain name.  Sets *@done when NODE-ID
- * already holds a complete run (nothing to do).
+ * it holds a run.json (one that cannot be read is an error).  The task is
+ * claimed for @node first (FLEETDIR/.task-ID, a symbolic link naming the
+ * node, made atomically).  Refused (VB_EUSAGE) when the task was begun or
+ * claimed on another node, when @id is not one of the fleet's tasks or
+ * @node is not a plain name.  Sets *@done when NODE-ID already holds a
+ * done run (vb_fleet_run_done: nothing to do).
  */
 char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *argc, int *done,
 			  vb_error_t *err);
@@ -204,6 +222,10 @@ typedef struct vb_fleet_task {
 	char why[400];                   /* pending: Slurm's reason; failed: what ended it */
 } vb_fleet_task_t;
 
+/* Whether Slurm's JobState @state is a task still to run or running
+ * (pending, requeued, held, suspended, running, completing, stopped ...). */
+int vb_fleet_slurm_live(const char *state);
+
 /* "pending", "running", "done", "failed", "not submitted". */
 const char *vb_fleet_state_name(vb_fleet_state_t s);
 
@@ -226,12 +248,39 @@ typedef struct vb_fleet_sub {
  * Submit again each task of @t (their states, vb_fleet_status) that failed
  * or was never submitted: those begun on a node pinned to it (one job per
  * node: its run goes on with `vbench run --resume`), the others as one
- * array.  Pending, running and done tasks are left alone.  @sbatch: the
- * options to use (NULL: the last submission's).  Fills @subs (up to @max)
- * and returns how many were made, or -1 with @err (those made are kept in
- * fleet.json).
+ * array.  Pending, running and done tasks are left alone.  @sbatch: new
+ * options (they become the fleet's), NULL: the fleet's.  The groups are
+ * planned first: more than fleet.json may still record is refused before
+ * any sbatch.  Fills @subs (room for f->tasks + 1) and *@made, also when a
+ * later sbatch fails (those made are in fleet.json).  Returns 0 or -1 with
+ * @err.
  */
 int vb_fleet_resubmit(vb_fleet_t *f, const vb_fleet_task_t *t, json_t *sbatch,
-		      vb_fleet_sub_t *subs, size_t max, vb_error_t *err);
+		      vb_fleet_sub_t *subs, size_t *made, vb_error_t *err);
+
+/* ---- the fleet report (fleet_report.c) ------------------------------- */
+
+/* Whether @dir holds a fleet.json (a fleet directory). */
+int vb_fleet_is_dir(const char *dir);
+
+typedef struct vb_fleet_report_opts {
+	const char *const *dirs; /* one fleet directory, or run directories (with @out) */
+	size_t ndirs;
+	const char *out;         /* where the report goes; NULL: the fleet directory */
+	int charts;              /* render charts/fleet.* with gnuplot */
+	FILE *log;               /* notes (a task without run.json, charts skipped) */
+	vb_summary_cfg_t stats;  /* each run's summary settings */
+} vb_fleet_report_opts_t;
+
+/*
+ * The fleet report: the runs of the fleet directory (each NODE-TASK with a
+ * run.json; the others said on @o->log) or of the run directories given,
+ * compared across hosts (analysis/hosts.h) and written as
+ * fleet-summary.json, fleet-report.md, fleet.csv and charts/fleet.* into
+ * the fleet directory (locked meanwhile) or @o->out (made when missing).
+ * Returns the fleet summary (new reference) or NULL with @err (nothing
+ * written).
+ */
+json_t *vb_fleet_report(const vb_fleet_report_opts_t *o, vb_error_t *err);
 
 #endif

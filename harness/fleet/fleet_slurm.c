@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/core/runproc.h"
 #include "harness/fleet/fleet.h"
@@ -14,39 +15,76 @@
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
-/* The value of " KEY=" in the record @rec (one line), up to the next space, into @buf. */
-static int field(const char *rec, const char *key, char *buf, size_t len)
+/* Where " KEY=" (or KEY= at the start) is in the record @rec, or NULL;
+ * *@twice set when it is there more than once. */
+static const char *key_at(const char *rec, const char *key, int *twice)
 {
-	size_t kl = strlen(key), n;
-	const char *p = rec;
+	size_t kl = strlen(key);
+	const char *p = rec, *found = NULL;
 
-	for (;;) {
-		p = strstr(p, key);
-		if (!p)
-			return -1;
-		if ((p == rec || p[-1] == ' ') && p[kl] == '=')
-			break;
+	while ((p = strstr(p, key))) {
+		if ((p == rec || p[-1] == ' ') && p[kl] == '=') {
+			if (found)
+				*twice = 1;
+			else
+				found = p;
+		}
 		p += kl;
 	}
-	p += kl + 1;
+	return found;
+}
+
+/* The value of KEY in the record @rec, up to the next space, into @buf:
+ * 0, or -1 when it is missing or longer than @buf holds. */
+static int field(const char *rec, const char *key, char *buf, size_t len)
+{
+	int twice = 0;
+	const char *p = key_at(rec, key, &twice);
+	size_t n;
+
+	if (!p)
+		return -1;
+	p += strlen(key) + 1;
 	n = strcspn(p, " \n");
 	if (n >= len)
-		n = len - 1;
+		return -1;
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	return 0;
 }
 
-/* WorkDir's value runs to " StdErr=" (a path may hold spaces): whether it is @dir. */
-static int workdir_is(const char *rec, const char *dir)
+/*
+ * Whether the record @rec is a task of this fleet's: its job name is the
+ * fleet's (sbatch's --job-name, which no user option may set: the next key
+ * follows it at once), it belongs to this user, it works in @dir
+ * ("WorkDir=DIR StdErr=", DIR may hold spaces) and runs DIR/job.sh; no key
+ * of these is there twice (a value that embeds one).
+ */
+static int ours(const char *rec, const char *dir)
 {
-	const char *p = strstr(rec, " WorkDir=");
-	size_t l = strlen(dir);
+	char want[PATH_MAX + 64], uid[32];
+	int twice = 0;
+	const char *p;
 
-	if (!p)
+	if (!strstr(rec, "JobName=" VB_FLEET_JOB_NAME " UserId=") ||
+	    !(p = key_at(rec, "UserId", &twice)))
 		return 0;
-	p += 9;
-	return !strncmp(p, dir, l) && (p[l] == ' ' || p[l] == '\n' || !p[l]);
+	snprintf(uid, sizeof(uid), "(%u) ", (unsigned)geteuid());
+	if (!(p = strchr(p, ' ')) || p - (int)strlen(uid) + 1 < rec ||
+	    strncmp(p - strlen(uid) + 1, uid, strlen(uid)))
+		return 0;
+	snprintf(want, sizeof(want), " WorkDir=%s StdErr=", dir);
+	if (!strstr(rec, want))
+		return 0;
+	snprintf(want, sizeof(want), " Command=%s/%s ", dir, VB_FLEET_SCRIPT);
+	if (!strstr(rec, want))
+		return 0;
+	key_at(rec, "JobName", &twice);
+	key_at(rec, "WorkDir", &twice);
+	key_at(rec, "Command", &twice);
+	key_at(rec, "JobState", &twice);
+	key_at(rec, "ArrayTaskId", &twice);
+	return !twice;
 }
 
 /* @s (@len bytes) in the terminal form, in place. */
@@ -58,16 +96,15 @@ static void safe(char *s, size_t len)
 	snprintf(s, len, "%s", buf);
 }
 
-/* Apply @fn to each task of the ArrayTaskId value @spec ("0-3,5%2"). */
-static unsigned each_task(const char *spec, vb_fleet_slurm_t *by_task, unsigned ntasks,
+/* Fill @by_task from the ArrayTaskId value @spec ("0-3,5%2") with @s. */
+static unsigned each_task(char *spec, vb_fleet_slurm_t *by_task, unsigned ntasks,
 			  const vb_fleet_slurm_t *s)
 {
-	char buf[256], *tok, *save = NULL;
+	char *tok, *save = NULL;
 	unsigned filled = 0;
 
-	snprintf(buf, sizeof(buf), "%s", spec);
-	buf[strcspn(buf, "%")] = '\0';
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	spec[strcspn(spec, "%")] = '\0';
+	for (tok = strtok_r(spec, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(tok, '-');
 		uint64_t lo, hi;
 
@@ -93,40 +130,43 @@ unsigned vb_fleet_slurm_parse(const char *text, const char *job, const char *dir
 	while (line && *line) {
 		const char *end = strchr(line, '\n');
 		size_t n = end ? (size_t)(end - line) : strlen(line);
-		char *rec = strndup(line, n), v[256];
+		char *rec = strndup(line, n), *tasks = malloc(n + 1), v[64];
 		vb_fleet_slurm_t s;
 
 		line = end ? end + 1 : NULL;
-		if (!rec)
+		if (!rec || !tasks) {
+			free(rec);
+			free(tasks);
 			break;
+		}
 		memset(&s, 0, sizeof(s));
 		if (field(rec, "ArrayJobId", v, sizeof(v)) < 0 || strcmp(v, job) ||
-		    field(rec, "ArrayTaskId", v, sizeof(v)) < 0) {
+		    field(rec, "ArrayTaskId", tasks, n + 1) < 0) {
 			free(rec);
+			free(tasks);
 			continue;
 		}
-		if (!workdir_is(rec, dir)) {
+		if (!ours(rec, dir)) {
 			(*foreign)++;
 			free(rec);
+			free(tasks);
 			continue;
 		}
-		field(rec, "JobState", s.state, sizeof(s.state));
+		if (field(rec, "JobState", s.state, sizeof(s.state)) < 0)
+			snprintf(s.state, sizeof(s.state), "UNKNOWN");
 		if (field(rec, "Reason", s.reason, sizeof(s.reason)) < 0 ||
 		    !strcmp(s.reason, "None"))
 			s.reason[0] = '\0';
 		if (field(rec, "NodeList", s.node, sizeof(s.node)) < 0 ||
 		    !strcmp(s.node, "(null)") || !vb_fleet_node_ok(s.node))
 			s.node[0] = '\0';
-		{
-			char ec[32];
-
-			if (!field(rec, "ExitCode", ec, sizeof(ec)))
-				sscanf(ec, "%d:%d", &s.exit_code, &s.exit_signal);
-		}
+		if (!field(rec, "ExitCode", v, sizeof(v)))
+			sscanf(v, "%d:%d", &s.exit_code, &s.exit_signal);
 		safe(s.state, sizeof(s.state));
 		safe(s.reason, sizeof(s.reason));
-		filled += each_task(v, by_task, ntasks, &s);
+		filled += each_task(tasks, by_task, ntasks, &s);
 		free(rec);
+		free(tasks);
 	}
 	return filled;
 }
@@ -151,15 +191,20 @@ void vb_fleet_slurm_array(const unsigned *ids, size_t n, char *buf, size_t len)
 char **vb_fleet_slurm_argv(const vb_fleet_t *f, const unsigned *ids, size_t n, const char *node,
 			   const json_t *sbatch, const char *script)
 {
-	size_t ns = json_array_size(sbatch), k = 0;
-	char **argv = calloc(ns + 12, sizeof(*argv));
-	char arr[4096 + 16], buf[PATH_MAX + 16];
+	size_t ns, k = 0;
+	char **argv, arr[4096 + 16], buf[PATH_MAX + 16];
 
-	if (!argv)
+	if (!sbatch)
+		sbatch = vb_fleet_sbatch_opts(f);
+	ns = json_array_size(sbatch);
+	if (!(argv = calloc(ns + 12, sizeof(*argv))))
 		return NULL;
 	vb_fleet_slurm_array(ids, n, buf, sizeof(buf) - 16);
 	snprintf(arr, sizeof(arr), "--array=%s", buf);
 	argv[k++] = strdup("sbatch");
+	/* the user's first: where sbatch takes the last of an option, the fleet's win */
+	for (size_t i = 0; i < ns; i++)
+		argv[k++] = strdup(json_string_value(json_array_get(sbatch, i)) ?: "");
 	argv[k++] = strdup("--parsable");
 	argv[k++] = strdup("--job-name=" VB_FLEET_JOB_NAME);
 	argv[k++] = strdup(arr);
@@ -171,8 +216,6 @@ char **vb_fleet_slurm_argv(const vb_fleet_t *f, const unsigned *ids, size_t n, c
 		snprintf(buf, sizeof(buf), "--nodelist=%s", node);
 		argv[k++] = strdup(buf);
 	}
-	for (size_t i = 0; i < ns; i++)
-		argv[k++] = strdup(json_string_value(json_array_get(sbatch, i)));
 	argv[k++] = strdup(script);
 	for (size_t i = 0; i < k; i++)
 		if (!argv[i]) {
@@ -231,10 +274,29 @@ int vb_fleet_slurm_submit(vb_fleet_t *f, const unsigned *ids, size_t n, const ch
 		return vb_error_set(err, VB_EUNAVAIL, 0, "sbatch refused the job (exit %d): %s", rc,
 				    line[0] ? line : "(no message)");
 	out[strcspn(out, ";\n")] = '\0';
-	if (vb_parse_u64(out, 1, UINT32_MAX, "job id", &id, NULL) < 0)
-		return vb_error_set(err, VB_EPROTO, 0, "sbatch answered '%.40s', not a job id", out);
+	if (vb_parse_u64(out, 1, UINT32_MAX, "job id", &id, NULL) < 0 && (safe(out, sizeof(out)), 1) &&
+	    (snprintf(job, len, "?"), 1))
+		return vb_error_set(err, VB_EPROTO, 0,
+				    "sbatch accepted the job but answered '%.40s', not a job id: it "
+				    "is not in fleet.json (squeue -n " VB_FLEET_JOB_NAME " shows it)",
+				    out);
 	snprintf(job, len, "%llu", (unsigned long long)id);
-	return vb_fleet_add_submission(f, job, node, ids, n, sbatch, err);
+	if (vb_fleet_add_submission(f, job, node, ids, n, sbatch, err) == 0)
+		return 0;
+	/* submitted but not recorded: it would be out of reach of status and cancel */
+	{
+		char *cancel[] = { strdup("scancel"), strdup(job), NULL };
+		vb_error_t e;
+
+		vb_error_clear(&e);
+		rc = cancel[0] && cancel[1] && which(cancel, &e) == 0
+			     ? vb_proc_capture(cancel, &po, NULL, 0, NULL, 0, &e)
+			     : -1;
+		free(cancel[0]);
+		free(cancel[1]);
+		return vb_error_prefix(err, "job %s was submitted, then %s because fleet.json could "
+				       "not record it", job, rc == 0 ? "cancelled" : "NOT cancelled");
+	}
 }
 
 /* `scontrol show job -o JOB` into @out: 0, 1 unknown job, -1 with @err. */
@@ -258,6 +320,10 @@ static int show_job(const char *job, char *out, size_t len, vb_error_t *err)
 		vb_error_prefix(err, "scontrol");
 	} else if (rc != 0 && strstr(errout, "Invalid job id")) {
 		rc = 1;
+	} else if (rc == 0 && strlen(out) >= len - 1) {
+		vb_error_set(err, VB_EPROTO, 0, "scontrol show job %s: more than %zu bytes of answer",
+			     job, len - 1);
+		rc = -1;
 	} else if (rc != 0) {
 		first_line(errout, line, sizeof(line));
 		vb_error_set(err, VB_EUNAVAIL, 0, "scontrol show job %s: exit %d: %s", job, rc,
@@ -270,7 +336,7 @@ out:
 	return rc;
 }
 
-#define SHOW_MAX (1u << 20)
+#define SHOW_MAX (8u << 20) /* ~1.5 KB a task: 1000 tasks fit */
 
 int vb_fleet_slurm_query(const vb_fleet_t *f, const char *job, vb_fleet_slurm_t *by_task,
 			 vb_error_t *err)
@@ -305,9 +371,7 @@ int vb_fleet_slurm_cancel(const vb_fleet_t *f, const char *job, vb_error_t *err)
 	if (rc == 0) {
 		vb_fleet_slurm_parse(out, job, f->dir, t, f->tasks, &foreign);
 		for (unsigned i = 0; i < f->tasks; i++)
-			live += !strcmp(t[i].state, "PENDING") || !strcmp(t[i].state, "RUNNING") ||
-				!strcmp(t[i].state, "CONFIGURING") ||
-				!strcmp(t[i].state, "SUSPENDED") || !strcmp(t[i].state, "REQUEUED");
+			live += vb_fleet_slurm_live(t[i].state);
 	}
 	free(t);
 	free(out);

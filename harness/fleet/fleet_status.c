@@ -36,7 +36,12 @@ static int is(const char *state, const char *const *list)
 static const char *const queued[] = { "PENDING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
 				      "SUSPENDED", "RESV_DEL_HOLD", NULL };
 static const char *const running[] = { "RUNNING", "CONFIGURING", "COMPLETING", "STAGE_OUT",
-				       "RESIZING", "SIGNALING", NULL };
+				       "RESIZING", "SIGNALING", "STOPPED", NULL };
+
+int vb_fleet_slurm_live(const char *state)
+{
+	return is(state, queued) || is(state, running);
+}
 
 /* Lines of a task's log that say why it ended: vbench's one-line errors,
  * its interruption and Slurm's own (slurmstepd's "CANCELLED AT", "DUE TO
@@ -123,22 +128,19 @@ static void why_failed(const vb_fleet_t *f, vb_fleet_task_t *t)
 
 int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err)
 {
-	static char jobs[VB_FLEET_MAX_SUBMISSIONS][VB_FLEET_JOB_MAX];
-	size_t njobs = vb_fleet_jobs(f, jobs, VB_FLEET_MAX_SUBMISSIONS);
-	vb_fleet_slurm_t *by = calloc(njobs ? njobs * f->tasks : 1, sizeof(*by));
-	unsigned i;
+	vb_fleet_slurm_t *by = calloc(f->tasks, sizeof(*by));
+	unsigned char *asked = calloc(f->tasks, 1);
+	unsigned i, j;
+	int rc = 0;
 
-	if (!by)
+	if (!by || !asked) {
+		free(by);
+		free(asked);
 		return vb_error_set(err, VB_ESYS, ENOMEM, "fleet status");
-	for (size_t j = 0; j < njobs; j++)
-		if (vb_fleet_slurm_query(f, jobs[j], by + j * f->tasks, err) < 0) {
-			free(by);
-			return -1;
-		}
+	}
 	memset(t, 0, f->tasks * sizeof(*t));
 	for (i = 0; i < f->tasks; i++) {
 		char job[VB_FLEET_JOB_MAX], node[VB_FLEET_NODE_MAX];
-		size_t j;
 
 		t[i].id = i;
 		if (vb_fleet_run_dir_find(f, i, node, sizeof(node))) {
@@ -148,12 +150,38 @@ int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err)
 		}
 		if (vb_fleet_task_job(f, i, job, sizeof(job)) < 0) {
 			t[i].state = VB_FLEET_NEVER;
+			asked[i] = 1;
 			continue;
 		}
 		snprintf(t[i].job, sizeof(t[i].job), "%s_%u", job, i);
-		for (j = 0; j < njobs && strcmp(jobs[j], job); j++)
-			;
-		t[i].slurm = by[j * f->tasks + i];
+	}
+	/* each job that is some task's latest, asked once; its answer kept for those tasks */
+	for (i = 0; i < f->tasks && rc == 0; i++) {
+		char job[VB_FLEET_JOB_MAX];
+
+		if (asked[i])
+			continue;
+		vb_fleet_task_job(f, i, job, sizeof(job));
+		if ((rc = vb_fleet_slurm_query(f, job, by, err)) < 0)
+			break;
+		rc = 0;
+		for (j = i; j < f->tasks; j++) {
+			char other[VB_FLEET_JOB_MAX];
+
+			if (asked[j] || vb_fleet_task_job(f, j, other, sizeof(other)) < 0 ||
+			    strcmp(other, job))
+				continue;
+			t[j].slurm = by[j];
+			asked[j] = 1;
+		}
+	}
+	free(by);
+	free(asked);
+	if (rc < 0)
+		return -1;
+	for (i = 0; i < f->tasks; i++) {
+		if (t[i].state == VB_FLEET_NEVER)
+			continue;
 		if (t[i].slurm.node[0])
 			snprintf(t[i].node, sizeof(t[i].node), "%s", t[i].slurm.node);
 		if (is(t[i].slurm.state, queued)) {
@@ -164,7 +192,7 @@ int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err)
 			t[i].state = VB_FLEET_RUNNING;
 		} else if (!strcmp(t[i].run_status, "complete")) {
 			t[i].state = VB_FLEET_DONE;
-		} else if (!strcmp(t[i].run_status, "completed-with-errors")) {
+		} else if (vb_fleet_run_done(t[i].run_status)) {
 			t[i].state = VB_FLEET_DONE;
 			snprintf(t[i].why, sizeof(t[i].why),
 				 "some measurements failed: see %s/report.md", t[i].run_dir);
@@ -173,63 +201,83 @@ int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err)
 			why_failed(f, &t[i]);
 		}
 	}
-	free(by);
 	return 0;
 }
 
+/* The groups of a resubmission: per task, 0 not resubmitted, else 1 + its group. */
+static size_t plan_groups(const vb_fleet_t *f, const vb_fleet_task_t *t, size_t *grp,
+			  char (*nodes)[VB_FLEET_NODE_MAX])
+{
+	size_t ng = 0, g;
+	unsigned i;
+	int any_free = 0;
+
+	for (i = 0; i < f->tasks; i++) {
+		char node[VB_FLEET_NODE_MAX] = "";
+
+		grp[i] = 0;
+		if (t[i].state != VB_FLEET_FAILED && t[i].state != VB_FLEET_NEVER)
+			continue;
+		if (!t[i].run_dir[0] ||
+		    vb_fleet_run_dir_task(f, t[i].run_dir, node, sizeof(node)) < 0) {
+			any_free = 1;
+			continue;
+		}
+		for (g = 0; g < ng && strcmp(nodes[g], node); g++)
+			;
+		if (g == ng)
+			snprintf(nodes[ng++], VB_FLEET_NODE_MAX, "%s", node);
+		grp[i] = g + 1;
+	}
+	if (any_free) { /* the tasks not begun anywhere: one array, any node */
+		nodes[ng][0] = '\0';
+		for (i = 0; i < f->tasks; i++)
+			if ((t[i].state == VB_FLEET_FAILED || t[i].state == VB_FLEET_NEVER) &&
+			    !grp[i])
+				grp[i] = ng + 1;
+		ng++;
+	}
+	return ng;
+}
+
 int vb_fleet_resubmit(vb_fleet_t *f, const vb_fleet_task_t *t, json_t *sbatch,
-		      vb_fleet_sub_t *subs, size_t max, vb_error_t *err)
+		      vb_fleet_sub_t *subs, size_t *made, vb_error_t *err)
 {
 	unsigned *ids = calloc(f->tasks, sizeof(*ids));
-	unsigned char *taken = calloc(f->tasks, 1);
-	size_t made = 0;
-	unsigned i, k;
+	size_t *grp = calloc(f->tasks, sizeof(*grp)), ng, g;
+	char (*nodes)[VB_FLEET_NODE_MAX] = calloc(f->tasks + 1, sizeof(*nodes));
+	int rc = -1;
 
-	if (!ids || !taken) {
-		free(ids);
-		free(taken);
-		return vb_error_set(err, VB_ESYS, ENOMEM, "resubmission");
+	*made = 0;
+	if (!ids || !grp || !nodes) {
+		vb_error_set(err, VB_ESYS, ENOMEM, "resubmission");
+		goto out;
 	}
-	if (!sbatch)
-		sbatch = vb_fleet_sbatch_opts(f);
-	for (i = 0; i < f->tasks; i++)
-		taken[i] = t[i].state != VB_FLEET_FAILED && t[i].state != VB_FLEET_NEVER;
-	/* those begun on a node: one job per node, pinned; then the rest as one */
-	for (int pinned = 1; pinned >= 0; pinned--)
-		for (i = 0; i < f->tasks; i++) {
-			char node[VB_FLEET_NODE_MAX] = "", other[VB_FLEET_NODE_MAX];
+	ng = plan_groups(f, t, grp, nodes);
+	if (ng > vb_fleet_submissions_left(f)) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: %zu more submissions would pass the %u a fleet "
+			     "keeps: nothing submitted", f->dir, ng, VB_FLEET_MAX_SUBMISSIONS);
+		goto out;
+	}
+	if (sbatch) /* the fleet's options from now on */
+		json_object_set(f->doc, "sbatch", sbatch);
+	for (g = 0; g < ng; g++) {
+		size_t k = 0;
 
-			if (taken[i] || (pinned && !t[i].run_dir[0]))
-				continue;
-			if (pinned)
-				vb_fleet_run_dir_task(f, t[i].run_dir, node, sizeof(node));
-			k = 0;
-			for (unsigned j = i; j < f->tasks; j++) {
-				if (taken[j] || (pinned && !t[j].run_dir[0]))
-					continue;
-				if (pinned && (vb_fleet_run_dir_task(f, t[j].run_dir, other,
-								     sizeof(other)) < 0 ||
-					       strcmp(other, node)))
-					continue;
-				ids[k++] = j;
-				taken[j] = 1;
-			}
-			if (made == max) {
-				vb_error_set(err, VB_EUSAGE, 0, "more than %zu submissions", max);
-				goto fail;
-			}
-			vb_fleet_slurm_array(ids, k, subs[made].tasks, sizeof(subs[made].tasks));
-			snprintf(subs[made].node, sizeof(subs[made].node), "%s", node);
-			if (vb_fleet_slurm_submit(f, ids, k, node, sbatch, subs[made].job,
-						  sizeof(subs[made].job), err) < 0)
-				goto fail;
-			made++;
-		}
+		for (unsigned i = 0; i < f->tasks; i++)
+			if (grp[i] == g + 1)
+				ids[k++] = i;
+		vb_fleet_slurm_array(ids, k, subs[*made].tasks, sizeof(subs[*made].tasks));
+		snprintf(subs[*made].node, sizeof(subs[*made].node), "%s", nodes[g]);
+		if (vb_fleet_slurm_submit(f, ids, k, nodes[g], NULL, subs[*made].job,
+					  sizeof(subs[*made].job), err) < 0)
+			goto out;
+		(*made)++;
+	}
+	rc = 0;
+out:
 	free(ids);
-	free(taken);
-	return (int)made;
-fail:
-	free(ids);
-	free(taken);
-	return -1;
+	free(grp);
+	free(nodes);
+	return rc;
 }

@@ -488,8 +488,8 @@ static void render_ctx_close(render_ctx_t *rc)
 
 /* Render every chart of @set on @in into charts/ beneath @outfd (@out_dir
  * names it) (vb_charts_render_at). */
-static json_t *render_set(const vb_chart_t *set, const json_t *in, int outfd, const char *out_dir,
-			  vb_error_t *err)
+json_t *vb_charts_render_set(const vb_chart_t *set, const json_t *in, int outfd,
+			     const char *out_dir, vb_error_t *err)
 {
 	render_ctx_t rc = { .doc = in, .dfd = -1, .pfd = -1 };
 	json_t *doc, *charts;
@@ -537,13 +537,13 @@ static json_t *render_set(const vb_chart_t *set, const json_t *in, int outfd, co
 
 json_t *vb_charts_render_at(const json_t *sum, int run_fd, const char *run_dir, vb_error_t *err)
 {
-	return render_set(vb_charts, sum, run_fd, run_dir, err);
+	return vb_charts_render_set(vb_charts, sum, run_fd, run_dir, err);
 }
 
 json_t *vb_charts_render_plan_at(const json_t *plan, int out_fd, const char *out_dir,
 				 vb_error_t *err)
 {
-	return render_set(vb_plan_charts, plan, out_fd, out_dir, err);
+	return vb_charts_render_set(vb_plan_charts, plan, out_fd, out_dir, err);
 }
 
 /* The same into @dir (created when missing; no link in its path). */
@@ -556,7 +556,7 @@ static json_t *render_path(const vb_chart_t *set, const json_t *in, const char *
 
 	if (fd < 0)
 		return NULL;
-	doc = render_set(set, in, fd, dir, err);
+	doc = vb_charts_render_set(set, in, fd, dir, err);
 	close(fd);
 	if (!doc)
 		vb_safefs_unmake(&made); /* the levels it made, if still empty */

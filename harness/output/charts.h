@@ -116,6 +116,11 @@ json_t *vb_charts_render_at(const json_t *sum, int run_fd, const char *run_dir, 
 json_t *vb_charts_render_plan_at(const json_t *plan, int out_fd, const char *out_dir,
 				 vb_error_t *err);
 
+/* The chart of a fleet report @fleet (a vb_hosts_build document: overhead
+ * per host and environment), into charts/fleet.* beneath @out_fd. */
+json_t *vb_charts_render_fleet_at(const json_t *fleet, int out_fd, const char *out_dir,
+				  vb_error_t *err);
+
 /* Both into the directory named @dir (created when missing, without
  * following a link: vb_safefs_mkdir_p; the levels made are removed again,
  * when still empty, if rendering fails). */

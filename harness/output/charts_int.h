@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lib/error.h"
+
 typedef struct vb_charts_dims {
 	int width; /* pixels of both images */
 	int height;
@@ -108,6 +110,14 @@ extern const vb_chart_t vb_charts[];
 
 /* The charts of a capacity plan (charts_plan.c); ends with a NULL name. */
 extern const vb_chart_t vb_plan_charts[];
+
+/* The chart of a fleet report (charts_fleet.c); ends with a NULL name. */
+extern const vb_chart_t vb_fleet_charts[];
+
+/* Render the charts of @set from @in into charts/ beneath @outfd (charts.c;
+ * the document and errors of vb_charts_render_at). */
+json_t *vb_charts_render_set(const vb_chart_t *set, const json_t *in, int outfd,
+			     const char *out_dir, vb_error_t *err);
 
 /* The density and noisy-neighbour charts of a summary (charts_capacity.c),
  * entries of vb_charts[]; -1 when the run did not measure them. */

@@ -18,6 +18,7 @@
 #include "harness/analysis/samples.h"
 #include "harness/core/undo.h"
 #include "harness/output/table.h"
+#include "harness/output/hosts_print.h"
 #include "harness/core/runfile.h"
 #include "lib/safefs.h"
 #include "harness/analysis/summary.h"
@@ -186,5 +187,58 @@ int vb_report_dir_run_dir_at(int dirfd, const char *dir, const vb_report_dir_opt
 	rc = vb_report_dir_write_at(sum, dirfd, dir, &go, err);
 	json_decref(sum);
 	json_decref(run);
+	return rc;
+}
+
+/* ---- the fleet report ---- */
+
+static const char *const fleet_name[] = { "fleet-summary.json", "fleet-report.md", "fleet.csv" };
+
+int vb_report_dir_fleet_at(const json_t *fleet, int dirfd, const char *dir,
+			   const vb_report_dir_opts_t *o, vb_error_t *err)
+{
+	char *data[3] = { NULL, NULL, NULL }, path[PATH_MAX];
+	size_t len[3] = { 0, 0, 0 }, i;
+	json_t *charts = NULL, *n;
+	FILE *f;
+	int rc = -1, k;
+
+	data[0] = json_dumps(fleet, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+	if (!data[0]) {
+		vb_error_set(err, VB_ESYS, 0, "encode fleet-summary.json");
+		goto out;
+	}
+	len[0] = strlen(data[0]);
+	for (k = 1; k < 3; k++) {
+		if (!(f = open_memstream(&data[k], &len[k]))) {
+			vb_error_sys(err, "render %s", fleet_name[k]);
+			goto out;
+		}
+		(k == 1 ? vb_hosts_md : vb_hosts_csv)(fleet, f);
+		if (fclose(f) != 0) {
+			vb_error_sys(err, "render %s", fleet_name[k]);
+			goto out;
+		}
+	}
+	if (o->charts) {
+		if (!(charts = vb_charts_render_fleet_at(fleet, dirfd, dir, err)))
+			goto out;
+		json_array_foreach(json_object_get(charts, "notes"), i, n)
+			if (o->log)
+				vb_term_say(o->log, "%s", json_string_value(n));
+	}
+	if (vb_undo_interrupted()) {
+		vb_error_set(err, VB_EINTR, 0, "%s: report interrupted", dir);
+		goto out;
+	}
+	for (k = 0; k < 3; k++)
+		if (vb_path_join(path, sizeof(path), dir, fleet_name[k], err) < 0 ||
+		    vb_safefs_replace_at(dirfd, fleet_name[k], data[k], len[k], 0644, path, err) < 0)
+			goto out;
+	rc = 0;
+out:
+	json_decref(charts);
+	for (k = 0; k < 3; k++)
+		free(data[k]);
 	return rc;
 }

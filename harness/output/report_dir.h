@@ -52,4 +52,14 @@ int vb_report_dir_write(const json_t *summary, const char *dir, const vb_report_
 int vb_report_dir_run_dir_at(int dirfd, const char *dir, const vb_report_dir_opts_t *o,
 			     vb_error_t *err);
 
+/*
+ * The fleet report of the fleet summary @fleet (analysis/hosts.h) into the
+ * directory @dirfd (@dir names it): fleet-summary.json, fleet-report.md,
+ * fleet.csv (hosts_print.h) and, with o->charts, charts/fleet.* (the
+ * runs' own reports stay in their run directories).  Same rules and
+ * errors as vb_report_dir_write_at; o->run and o->name are not used.
+ */
+int vb_report_dir_fleet_at(const json_t *fleet, int dirfd, const char *dir,
+			   const vb_report_dir_opts_t *o, vb_error_t *err);
+
 #endif
