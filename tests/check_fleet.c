@@ -610,6 +610,26 @@ START_TEST(test_fleet_runs)
 	ck_assert(json_equal(json_object_get(run[0], "options"), json_object_get(run[1], "options")));
 	json_decref(run[0]);
 	json_decref(run[1]);
+	/* the fleet report: both runs, one class (one node here), the container compared */
+	{
+		char *out, *err;
+		json_t *doc;
+		int rc = vb_test_vbench(NULL, &out, &err, "report", "--quiet", "--no-charts",
+					"--format", "json", dir, NULL);
+
+		ck_assert_msg(rc == 0, "report: exit %d: %s", rc, err);
+		doc = json_loads(out, 0, NULL);
+		ck_assert_ptr_nonnull(doc);
+		ck_assert_int_eq(json_array_size(json_object_get(doc, "hosts")), 2);
+		ck_assert_int_eq(json_array_size(json_object_get(doc, "classes")), 1);
+		ck_assert_str_eq(vb_json_text(json_array_get(json_object_get(doc, "environments"), 0),
+					      "name"),
+				 "container");
+		json_decref(doc);
+		free(out);
+		free(err);
+		free(vb_test_read_text(dir, "fleet-report.md", 1 << 20));
+	}
 }
 END_TEST
 
