@@ -25,8 +25,8 @@ SANITIZE ?=
 CFLAGS += $(SANITIZE)
 LDLIBS_AGENT := -lpapi -lcpuid -ljansson -lm
 # liblzma and libarchive build the guest image (vbench only, never the agent);
-# libinih reads capacity plan files.  LDLIBS_TEST includes them through LDLIBS_VBENCH.
-LDLIBS_VBENCH := $(LDLIBS_AGENT) -llzma -larchive -linih
+# libinih reads capacity plan files; libsqlite3 is the result store.  LDLIBS_TEST includes them through LDLIBS_VBENCH.
+LDLIBS_VBENCH := $(LDLIBS_AGENT) -llzma -larchive -linih -lsqlite3
 LDLIBS_TEST := $(LDLIBS_VBENCH) $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread)
 
 ifeq ($(V),1)
@@ -147,6 +147,7 @@ LIB_SRCS += harness/output/charts_capacity.c
 LIB_SRCS += harness/output/charts_plan.c
 LIB_SRCS += harness/output/charts_fleet.c
 LIB_SRCS += harness/output/hosts_print.c
+LIB_SRCS += harness/output/history_print.c
 LIB_SRCS += harness/output/report_dir.c
 LIB_SRCS += harness/output/compare_print.c
 LIB_SRCS += harness/output/plan_print.c
@@ -154,6 +155,8 @@ LIB_SRCS += harness/output/plan_html.c
 LIB_SRCS += harness/output/explain_md.c
 LIB_SRCS += harness/output/mdterm.c
 LIB_SRCS += harness/output/explain_html.c
+# harness/store/: the result store (SQLite)
+LIB_SRCS += harness/store/store.c
 # harness/run/: preparation, sizing, schedule, the run, resume, density, noisy neighbours, clean
 LIB_SRCS += harness/run/sizing.c
 LIB_SRCS += harness/run/schedule.c
@@ -175,6 +178,7 @@ LIB_SRCS += harness/fleet/fleet.c
 LIB_SRCS += harness/fleet/fleet_slurm.c
 LIB_SRCS += harness/fleet/fleet_status.c
 LIB_SRCS += harness/fleet/fleet_report.c
+LIB_SRCS += harness/fleet/fleet_store.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c
@@ -215,6 +219,8 @@ CMD_SRCS += bench/cmd_explain.c
 CMD_SRCS += bench/cmd_compare.c
 CMD_SRCS += bench/cmd_clean.c
 CMD_SRCS += bench/cmd_fleet.c
+CMD_SRCS += bench/cmd_store.c
+CMD_SRCS += bench/cmd_history.c
 VBENCH_SRCS += bench/main.c
 VBENCH_SRCS += $(CMD_SRCS)
 
@@ -257,6 +263,7 @@ TEST_SRCS += tests/check_recovery.c
 TEST_SRCS += tests/check_slurm.c
 TEST_SRCS += tests/check_fleet.c
 TEST_SRCS += tests/check_hosts.c
+TEST_SRCS += tests/check_store.c
 TEST_SRCS += tests/check_inifile.c
 TEST_SRCS += tests/check_ssh.c
 TEST_SRCS += tests/testssh.c
@@ -423,7 +430,7 @@ test: test-deps
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse term layers prefixes error textsafe json safefs mountinfo inifile workload env undo lifecycle cpu mem io net app counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
-	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch fleet hosts
+	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch fleet hosts store
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

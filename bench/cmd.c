@@ -29,6 +29,10 @@ static const vb_cmd_t cmds[] = {
 	  "architecture vs mechanism, and common claims judged on a run" },
 	{ "fleet", vb_cmd_fleet, &vb_cmd_fleet_spec,
 	  "the same run on many hosts through Slurm: submit, status, cancel" },
+	{ "store", vb_cmd_store, &vb_cmd_store_spec,
+	  "add runs and fleets to the result store (SQLite)" },
+	{ "history", vb_cmd_history, &vb_cmd_history_spec,
+	  "overheads across stored runs per host class, oldest first" },
 	{ "clean", vb_cmd_clean, &vb_cmd_clean_spec,
 	  "remove what killed runs left (their markers say what), never a live run's" },
 };

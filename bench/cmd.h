@@ -34,6 +34,8 @@ int vb_cmd_explain(int argc, char **argv);
 int vb_cmd_compare(int argc, char **argv);
 int vb_cmd_clean(int argc, char **argv);
 int vb_cmd_fleet(int argc, char **argv);
+int vb_cmd_store(int argc, char **argv);
+int vb_cmd_history(int argc, char **argv);
 
 /*
  * Whether @val is one of the words of @allowed ("text, md"): 0, or -1 with
@@ -57,6 +59,8 @@ extern const vb_optspec_t vb_cmd_explain_spec;
 extern const vb_optspec_t vb_cmd_compare_spec;
 extern const vb_optspec_t vb_cmd_clean_spec;
 extern const vb_optspec_t vb_cmd_fleet_spec;
+extern const vb_optspec_t vb_cmd_store_spec;
+extern const vb_optspec_t vb_cmd_history_spec;
 extern const vb_optspec_t vb_cmd_fleet_submit_spec;
 extern const vb_optspec_t vb_cmd_fleet_status_spec;
 extern const vb_optspec_t vb_cmd_fleet_cancel_spec;

@@ -31,11 +31,15 @@
 #include "lib/textsafe.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
+#include "harness/store/store.h"
 #include "bench/cmd.h"
 
 typedef struct plan_args {
 	const char *file;	    /* the plan file */
 	const char *run;	    /* --run DIR */
+	const char *store;	    /* --store PATH: the factors from stored runs instead */
+	const char *class_;	    /* --class TEXT: which host class of the store */
+	const char *since;	    /* --since DATE */
 	const char *out;	    /* --out DIR, NULL: print only */
 	const char *disk_path;	    /* --disk-path */
 	const char *host[VB_RES_N]; /* --cpus, --memory, --disk, --iops */
@@ -76,6 +80,15 @@ static const vb_opt_t options[] = {
 	{ .name = "--run", .arg = "DIR",
 	  .help = "the run whose overheads and footprints are used (required)",
 	  VB_OPT_PATH_AT(plan_args_t, run) },
+	{ .name = "--store", .arg = "PATH",
+	  .help = "instead of --run: the stored runs of one host class (--class, --since), merged "
+		  "(vbench store add; docs/store.md)",
+	  VB_OPT_PATH_AT(plan_args_t, store) },
+	{ .name = "--class", .arg = "TEXT",
+	  .help = "with --store: the host class (CPU model / kernel release) containing TEXT",
+	  VB_OPT_STR_AT(plan_args_t, class_) },
+	{ .name = "--since", .arg = "DATE", .help = "with --store: runs created on or after DATE",
+	  VB_OPT_STR_AT(plan_args_t, since) },
 	{ .name = "--cpus", .arg = "N", .def = "[host] cpus, else this host",
 	  .help = "CPUs of one host", HOST_AT(VB_RES_CPU) },
 	{ .name = "--memory", .arg = "SIZE", .def = "[host] memory, else this host",
@@ -119,7 +132,8 @@ static const vb_opt_t options[] = {
 
 const vb_optspec_t vb_cmd_plan_spec = {
 	.prog = "vbench plan",
-	.usage = "vbench plan --run DIR [OPTIONS] PLAN.ini",
+	.usage = "vbench plan --run DIR [OPTIONS] PLAN.ini\n"
+		 "vbench plan --store PATH [--class TEXT] [--since DATE] [OPTIONS] PLAN.ini",
 	.about = "Place the services of PLAN.ini on hosts in every environment the run measured, "
 		 "with its overhead ratios, host CPU cost and per-instance memory: instances per "
 		 "host, hosts needed and the resource that binds (docs/plan.md, examples/).",
@@ -135,9 +149,14 @@ static int parse(plan_args_t *a, int argc, char **argv, vb_error_t *err)
 {
 	int rc = vb_optparse(&vb_cmd_plan_spec, a, argc, argv, err);
 
-	if (rc == 0 && !a->run)
+	if (rc == 0 && !a->run && !a->store)
 		return vb_error_set(err, VB_EUSAGE, 0,
-				    "no run given: --run DIR (a run directory with run.json)");
+				    "no run given: --run DIR (a run directory with run.json) or "
+				    "--store PATH");
+	if (rc == 0 && a->run && a->store)
+		return vb_error_set(err, VB_EUSAGE, 0, "--run and --store: one or the other");
+	if (rc == 0 && !a->store && (a->class_ || a->since))
+		return vb_error_set(err, VB_EUSAGE, 0, "--class and --since go with --store");
 	return rc;
 }
 
@@ -208,6 +227,67 @@ static json_t *load_run(const char *dir, double *margin, json_t **run, vb_error_
 	vb_summary_cfg_margin(&cfg, *run);
 	*margin = cfg.margin;
 	return vb_summary_build(*run, &cfg, err);
+}
+
+/* The summary of the stored runs of one host class, merged (as load_run). */
+static json_t *load_store(plan_args_t *a, double *margin, json_t **run, vb_error_t *err)
+{
+	static char label[PATH_MAX + 64];
+	json_t *runs = NULL, *sum = NULL;
+	const char *paths[VB_SUMMARY_MAX_RUNS];
+	char names[VB_SUMMARY_MAX_RUNS][64];
+	size_t classes = 0, n, i;
+	vb_summary_cfg_t cfg;
+	vb_store_t *s = vb_store_open(a->store, 0, err);
+
+	if (!s)
+		return NULL;
+	runs = vb_store_runs(s, a->class_, a->since, &classes, err);
+	if (!runs)
+		goto out;
+	n = json_array_size(runs);
+	if (!n) {
+		vb_error_set(err, VB_EUSAGE, 0, "--store %s: no stored run matches%s%s", a->store,
+			     a->class_ ? " --class " : "", a->class_ ? a->class_ : "");
+		goto out;
+	}
+	if (classes > 1) {
+		vb_error_set(err, VB_EUSAGE, 0,
+			     "--store %s: the runs of %zu host classes match: --class names one "
+			     "(vbench history --store %s lists them)",
+			     a->store, classes, a->store);
+		goto out;
+	}
+	if (n > VB_SUMMARY_MAX_RUNS) {
+		vb_error_set(err, VB_EUSAGE, 0, "--store %s: %zu runs match, a plan merges at most %d "
+			     "(--since narrows them)", a->store, n, VB_SUMMARY_MAX_RUNS);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "stored run %zu", i + 1);
+		paths[i] = names[i];
+		vb_text_clean_json(json_array_get(runs, i));
+	}
+	{
+		json_t *docs[VB_SUMMARY_MAX_RUNS];
+
+		for (i = 0; i < n; i++)
+			docs[i] = json_array_get(runs, i);
+		*run = vb_summary_merge(docs, paths, n, err);
+	}
+	if (!*run)
+		goto out;
+	vb_summary_cfg_init(&cfg);
+	cfg.margin = *margin;
+	vb_summary_cfg_margin(&cfg, json_array_get(runs, 0));
+	*margin = cfg.margin;
+	sum = vb_summary_build(*run, &cfg, err);
+	snprintf(label, sizeof(label), "%s (%zu stored run%s)", vb_store_path(s), n, n == 1 ? "" : "s");
+	a->run = label;
+out:
+	json_decref(runs);
+	vb_store_close(s);
+	return sum;
 }
 
 /* Render @fn(@doc, @charts) into a new string (@len); NULL when out of memory. */
@@ -336,7 +416,9 @@ int vb_cmd_plan(int argc, char **argv)
 		return VB_EXIT_OK;
 	}
 	if (rc == 0 && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
-	    host_capacity(&a, &in->host, &err) == 0 && (sum = load_run(a.run, &a.o.margin, &run, &err))) {
+	    host_capacity(&a, &in->host, &err) == 0 &&
+	    (sum = a.store ? load_store(&a, &a.o.margin, &run, &err)
+			   : load_run(a.run, &a.o.margin, &run, &err))) {
 		snprintf(dir, sizeof(dir), "%s", a.file);
 		slash = strrchr(dir, '/');
 		if (slash)

@@ -15,6 +15,8 @@
 #include "harness/output/report_dir.h"
 #include "harness/run/resume.h"
 #include "harness/run/runner.h"
+#include "harness/fleet/fleet.h"
+#include "harness/store/store.h"
 #include "bench/cmd.h"
 #include "lib/term.h"
 
@@ -33,6 +35,24 @@ static int write_report(const vb_run_cfg_t *cfg, int rc)
 	} else if (!cfg->quiet)
 		vb_term_say(stderr, "report in %s/report.html", cfg->out);
 	return vb_undo_interrupted() ? VB_EXIT_INTERRUPT : rc;
+}
+
+/* --store: the run added to the result store (a failure is one line; the run's
+ * exit code stands). */
+static void store_run(const vb_run_cfg_t *cfg)
+{
+	unsigned added = 0, replaced = 0;
+	vb_store_t *s;
+	vb_error_t err;
+
+	vb_error_clear(&err);
+	if (!(s = vb_store_open(cfg->store, 1, &err)) ||
+	    vb_fleet_store_add(s, cfg->out, NULL, &added, &replaced, &err) < 0)
+		fprintf(stderr, "vbench run: not stored: %s\n", err.msg);
+	else if (!cfg->quiet)
+		vb_term_say(stderr, "run %s in the store %s", replaced ? "replaced" : "added",
+			    vb_store_path(s));
+	vb_store_close(s);
 }
 
 int vb_cmd_run(int argc, char **argv)
@@ -70,6 +90,8 @@ int vb_cmd_run(int argc, char **argv)
 		fprintf(stderr, "vbench run: %s\n", err.msg);
 	else if ((rc == VB_EXIT_OK || rc == VB_EXIT_FAIL) && cfg.out[0])
 		rc = write_report(&cfg, rc);
+	if ((rc == VB_EXIT_OK || rc == VB_EXIT_FAIL) && cfg.out[0] && cfg.store_set)
+		store_run(&cfg);
 	vb_prepare_out_close(&cfg); /* the lock is held until the report is written */
 	vb_run_cfg_free(&cfg);
 	vb_resume_close(&rs);

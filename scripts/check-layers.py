@@ -4,8 +4,8 @@
 vbench's folders are its layers (docs/architecture.md), lowest first:
 
     lib  <  workloads  <  harness/core  <  harness/image  <  harness/env
-         <  harness/analysis  <  harness/output  <  harness/run  <  harness/fleet
-         <  bench
+         <  harness/analysis  <  harness/output  <  harness/store  <  harness/run
+         <  harness/fleet  <  bench
 
 A source file may include headers of its own layer and of lower ones,
 never of a higher one; tests/ and fuzz/ may include anything.  Modules (a
@@ -30,7 +30,7 @@ import sys
 import checkargs
 
 LAYERS = ["lib", "workloads", "harness/core", "harness/image", "harness/env",
-          "harness/analysis", "harness/output", "harness/run", "harness/fleet", "bench"]
+          "harness/analysis", "harness/output", "harness/store", "harness/run", "harness/fleet", "bench"]
 FREE = ("tests/", "fuzz/")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 MUST_NOT = "Must not:"

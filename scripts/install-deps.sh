@@ -39,7 +39,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libpapi-dev papi-tools libcpuid-dev cpuidtool check
-libjansson-dev libinih-dev libarchive-dev liblzma-dev gnuplot-nox chromium python3 python3-jsonschema
+libjansson-dev libinih-dev libarchive-dev liblzma-dev libsqlite3-dev sqlite3 gnuplot-nox chromium python3 python3-jsonschema
 qemu-system-x86 qemu-utils busybox-static crun runc runsc criu fio likwid iperf3 sockperf iproute2 nftables"
 
 for g in "$@"; do

@@ -628,7 +628,9 @@ START_TEST(test_fleet_runs)
 		json_decref(doc);
 		free(out);
 		free(err);
-		free(vb_test_read_text(dir, "fleet-report.md", 1 << 20));
+		out = vb_test_read_text(dir, "fleet-report.md", 1 << 20);
+		ck_assert_msg(out && strstr(out, "# vbench fleet report"), "no fleet-report.md");
+		free(out);
 	}
 }
 END_TEST

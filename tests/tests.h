@@ -50,6 +50,7 @@
 	X(fleet)       \
 	X(fleet_cluster) \
 	X(hosts)       \
+	X(store)       \
 	X(inifile)     \
 	X(ssh)         \
 	X(vm_kvmprobe) \

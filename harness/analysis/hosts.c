@@ -52,8 +52,7 @@ static void mitigations(const json_t *run, char *buf, size_t len)
 	snprintf(buf, len, "%u mitigated, %u vulnerable", mit, vul);
 }
 
-/* The facts of one host, from its summary's host object and its run. */
-static json_t *facts_of(const json_t *summary, const json_t *run)
+json_t *vb_hosts_facts(const json_t *summary, const json_t *run)
 {
 	const json_t *h = json_object_get(summary, "host");
 	char mit[64], thp[128];
@@ -390,7 +389,7 @@ json_t *vb_hosts_build(json_t *const *runs, const char *const *names, const char
 			goto fail;
 		}
 		vb_text_term(names[i], name, sizeof(name));
-		host = json_pack("{s:s,s:o,s:s,s:o,s:O}", "name", name, "facts", facts_of(s, runs[i]),
+		host = json_pack("{s:s,s:o,s:s,s:o,s:O}", "name", name, "facts", vb_hosts_facts(s, runs[i]),
 				 "status", vb_json_str(runs[i], "status") ?: "unknown", "environments",
 				 host_envs(s), "warnings", json_object_get(s, "warnings"));
 		json_array_append_new(b.hosts, host);

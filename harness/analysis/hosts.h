@@ -52,6 +52,11 @@
 json_t *vb_hosts_build(json_t *const *runs, const char *const *names, const char *const *paths,
 		       size_t n, const vb_summary_cfg_t *cfg, vb_error_t *err);
 
+/* One host's facts { "cpu", "kernel", "hypervisor", "mitigations", "thp" }
+ * from its run's summary and run.json (mitigations as counts only).  New
+ * reference. */
+json_t *vb_hosts_facts(const json_t *summary, const json_t *run);
+
 /* ---- the tests (hosts_stat.c) ---------------------------------------- */
 
 /* The hosts' agreement on one ratio: each host's log ratio @y and its

@@ -501,6 +501,18 @@ static int set_wide(void *ctx, const char *v, vb_error_t *err)
 	return 0;
 }
 
+static int set_store(void *ctx, const char *v, vb_error_t *err)
+{
+	vb_run_cfg_t *cfg = ctx;
+
+	cfg->store_set = 1;
+	if (!v) {
+		snprintf(cfg->store, sizeof(cfg->store), "%s", VB_RUN_STORE_DEFAULT);
+		return 0;
+	}
+	return set_path(cfg->store, v, "--store", err);
+}
+
 static int set_quiet(void *ctx, const char *v, vb_error_t *err)
 {
 	vb_run_cfg_t *cfg = ctx;
@@ -552,6 +564,7 @@ static const vb_opt_t options[] = {
 	{ "--migrate-dirty-rate", "PAGES", "4096", NULL, "pages a second the agent dirties in its working set while it is moved (0: none)", set_dirty_rate },
 	{ .name = "--migrate-downtime", .arg = "MS", .def = "50", .help = "the tuned migration's downtime limit (the default migration keeps the hypervisor's)", VB_OPT_DOUBLE_AT(vb_run_cfg_t, migrate_downtime_ms, 1, 60000) },
 	{ .name = "--margin", .arg = "PCT", .def = "3", .help = "equivalence margin of the verdicts: equivalent when the 90% interval of the ratio lies within +-PCT% (recorded in run.json; vbench report --margin judges again)", VB_OPT_PCT_AT(vb_run_cfg_t, margin, 0.1, 100) },
+	{ "--store", "[=PATH]", NULL, NULL, "after the run, add it to the result store (default " VB_RUN_STORE_DEFAULT "; vbench history queries it)", set_store },
 	{ "--quiet", NULL, NULL, NULL, "print only errors and the run directory (on stdout)", set_quiet },
 	{ "--wide", NULL, NULL, NULL, "print the final table whole, one line per row, instead of fitting it to the terminal's width", set_wide },
 	{ "--resume", "DIR", NULL, NULL, "complete the interrupted run in DIR: its recorded options, seed and workload sizes, only what is not measured yet (other options given must equal the recorded ones)", set_resume },

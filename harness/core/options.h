@@ -186,6 +186,8 @@ typedef struct vb_run_cfg {
 	double margin;                      /* --margin: the verdicts' equivalence margin, a
 					     * fraction; NaN: the default (analysis/verdict.h) */
 	int quiet;
+	char store[PATH_MAX];               /* --store: the result store to add the run to */
+	int store_set;
 	int wide;  /* --wide: the final table not fitted to the width */
 	int fresh_instance;                 /* a new instance for every repetition */
 	uint64_t density;                   /* instances per environment after the run (0: off) */
@@ -208,6 +210,8 @@ typedef struct vb_run_cfg {
 
 /* Profiles: test, quick, standard, full. */
 const vb_profile_t *vb_profile_find(const char *name);
+
+#define VB_RUN_STORE_DEFAULT "results/vbench.db" /* --store without a path (store.h's default) */
 
 /* Defaults for every field (profile "quick", 1 CPU, 1 GiB). */
 void vb_run_cfg_init(vb_run_cfg_t *cfg);

@@ -263,6 +263,11 @@ int vb_fleet_resubmit(vb_fleet_t *f, const vb_fleet_task_t *t, json_t *sbatch,
 /* Whether @dir holds a fleet.json (a fleet directory). */
 int vb_fleet_is_dir(const char *dir);
 
+/* The fleet's run directories (NODE-TASK, in task order) into a malloc'ed
+ * array of @n names (vb_fleet_argv_free_n).  0, or -1 with @err. */
+int vb_fleet_list_runs(const vb_fleet_t *f, char ***names, size_t *n, vb_error_t *err);
+void vb_fleet_argv_free_n(char **v, size_t n);
+
 typedef struct vb_fleet_report_opts {
 	const char *const *dirs; /* one fleet directory, or run directories (with @out) */
 	size_t ndirs;
@@ -282,5 +287,15 @@ typedef struct vb_fleet_report_opts {
  * written).
  */
 json_t *vb_fleet_report(const vb_fleet_report_opts_t *o, vb_error_t *err);
+
+/* ---- into the result store (fleet_store.c) ---------------------------- */
+
+struct vb_store;
+
+/* Add the run directory @dir, or every run of the fleet directory @dir
+ * (those without run.json said on @log), to the store @s; counts the runs
+ * added and replaced.  0, or -1 with @err (the runs added before stay). */
+int vb_fleet_store_add(struct vb_store *s, const char *dir, FILE *log, unsigned *added,
+		       unsigned *replaced, vb_error_t *err);
 
 #endif

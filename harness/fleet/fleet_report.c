@@ -89,16 +89,16 @@ static int by_task(const void *a, const void *b)
 	return tx != ty ? (tx < ty ? -1 : 1) : strcmp(x, y);
 }
 
-/* The run directories of the fleet @f, in task order, loaded into @l;
- * those without a run.json are said on @log. */
-static int load_fleet(vb_fleet_t *f, loaded_t *l, FILE *log, vb_error_t *err)
+int vb_fleet_list_runs(const vb_fleet_t *f, char ***names_out, size_t *n_out, vb_error_t *err)
 {
 	char **names = NULL, node[VB_FLEET_NODE_MAX];
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
-	int fd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0, e;
+	int fd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 	DIR *d;
 
+	*names_out = NULL;
+	*n_out = 0;
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		e = errno;
 		if (fd >= 0)
@@ -119,16 +119,42 @@ static int load_fleet(vb_fleet_t *f, loaded_t *l, FILE *log, vb_error_t *err)
 				break;
 			n++;
 		}
+	e = errno;
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_task);
+	if (de) { /* stopped early: out of memory */
+		vb_fleet_argv_free_n(names, n);
+		return vb_error_set(err, VB_ESYS, e, "%s", f->dir);
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), by_task);
+	*names_out = names;
+	*n_out = n;
+	return 0;
+}
+
+void vb_fleet_argv_free_n(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The run directories of the fleet @f, in task order, loaded into @l;
+ * those without a run.json are said on @log. */
+static int load_fleet(vb_fleet_t *f, loaded_t *l, FILE *log, vb_error_t *err)
+{
+	char **names;
+	size_t n, i;
+	int rc = 0;
+
+	if (vb_fleet_list_runs(f, &names, &n, err) < 0)
+		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		char rel[VB_FLEET_NODE_MAX + 32], path[PATH_MAX + 96];
 		json_t *run;
-		vb_error_t e;
 
 		snprintf(rel, sizeof(rel), "%s/%s", names[i], VB_RUNFILE_NAME);
 		snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
-		vb_error_clear(&e);
 		if (faccessat(f->dirfd, rel, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (log)
 				vb_term_say(log, "%s/%s: no run.json (the task ended before it measured): "
@@ -138,9 +164,7 @@ static int load_fleet(vb_fleet_t *f, loaded_t *l, FILE *log, vb_error_t *err)
 		run = vb_runfile_load_at(f->dirfd, rel, VB_SAFEFS_BENEATH, path, err);
 		rc = run ? add(l, run, names[i], path, err) : -1;
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	vb_fleet_argv_free_n(names, n);
 	if (rc == 0 && !l->n)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: no task has a run.json yet (vbench fleet "
 				    "status %s)", f->dir, f->dir);

@@ -253,6 +253,7 @@ static const struct {
 	{ "--contention-reruns", K_U64, VB_FIELD(contention_reruns), NULL },
 	{ "--keep-contended", K_FLAG, VB_FIELD(keep_contended), NULL },
 	{ "--quiet", K_FREE, 0, NULL },
+	{ "--store", K_FREE, 0, NULL },
 	{ "--wide", K_FREE, 0, NULL },
 	{ "--resume", K_FREE, 0, NULL },
 };
