@@ -179,6 +179,7 @@ LIB_SRCS += harness/fleet/fleet_slurm.c
 LIB_SRCS += harness/fleet/fleet_status.c
 LIB_SRCS += harness/fleet/fleet_report.c
 LIB_SRCS += harness/fleet/fleet_store.c
+LIB_SRCS += harness/fleet/fleet_compare.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c

@@ -23,6 +23,7 @@
 #include "harness/analysis/verdict.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
+#include "harness/fleet/fleet.h"
 #include "bench/cmd.h"
 
 typedef struct compare_opts {
@@ -66,7 +67,7 @@ static const vb_opt_t options[] = {
 
 const vb_optspec_t vb_cmd_compare_spec = {
 	.prog = "vbench compare",
-	.usage = "vbench compare [OPTIONS] A B",
+	.usage = "vbench compare [OPTIONS] A B\nvbench compare [OPTIONS] FLEET_A FLEET_B",
 	.about = "Compare two run directories (two hosts, kernels, QEMU versions...) workload by "
 		 "workload (its primary metric): median A, median B, change of B against A (+ = "
 		 "worse: more time per unit of work) with its bootstrap interval and a permutation "
@@ -74,7 +75,9 @@ const vb_optspec_t vb_cmd_compare_spec = {
 		 "its overhead ratio to bare metal within each run (host drift cancels), on which "
 		 "its verdict rests.  Verdicts: slower or faster (p < 0.01), equivalent (90% "
 		 "interval within the margin), undecided (neither, or fewer than 5 repetitions a "
-		 "side).  An environment measured in one run only is listed once.",
+		 "side).  An environment measured in one run only is listed once.  Two fleet "
+		 "directories (vbench fleet) are compared host class by host class: each CPU "
+		 "model's runs merged in A and in B (docs/fleet.md).",
 	.opts = options,
 	.nopts = VB_ARRAY_SIZE(options),
 	.pos = { .what = "run directory", .whats = "run directories",
@@ -88,7 +91,8 @@ const vb_optspec_t vb_cmd_compare_spec = {
 };
 
 /* compare.json and compare.md into @dir, both rendered before either is written. */
-static int write_outputs(const json_t *cmp, const char *dir, vb_error_t *err)
+static int write_outputs(const json_t *cmp, const char *dir,
+			 void (*md_fn)(const json_t *, FILE *), vb_error_t *err)
 {
 	char *js = json_dumps(cmp, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII), *md = NULL;
 	char path[PATH_MAX];
@@ -101,7 +105,7 @@ static int write_outputs(const json_t *cmp, const char *dir, vb_error_t *err)
 		vb_error_set(err, VB_ESYS, 0, "render compare.json and compare.md");
 		goto out;
 	}
-	vb_compare_md(cmp, f);
+	md_fn(cmp, f);
 	fclose(f);
 	f = NULL;
 	/* made without following a link; files replaced beneath it */
@@ -176,6 +180,44 @@ static int verdict_exit(const compare_opts_t *co, const json_t *cmp)
 	return VB_EXIT_OK;
 }
 
+static void fleet_md_file(const json_t *doc, FILE *out)
+{
+	vb_compare_fleet_print(doc, out, 1);
+}
+
+/* Two fleet directories: compared class by class (harness/fleet/fleet.h). */
+static int compare_fleets(compare_opts_t *co)
+{
+	vb_error_t err;
+	json_t *doc, *p;
+	size_t i;
+	int rc = VB_EXIT_OK, r;
+
+	vb_error_clear(&err);
+	doc = vb_fleet_compare(co->dirs[0], co->dirs[1], &co->cfg, co->quiet ? NULL : stderr, &err);
+	if (doc && co->out && write_outputs(doc, co->out, fleet_md_file, &err) < 0) {
+		json_decref(doc);
+		doc = NULL;
+	}
+	if (!doc) {
+		fprintf(stderr, "vbench compare: %s\n", err.msg);
+		return vb_error_exit_code(&err);
+	}
+	if (co->json) {
+		json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	} else if (!co->quiet) {
+		vb_compare_fleet_print(doc, stdout, 0);
+	}
+	fflush(stdout);
+	json_array_foreach (json_object_get(doc, "pairs"), i, p)
+		if ((r = verdict_exit(co, json_object_get(p, "compare"))) != VB_EXIT_OK &&
+		    rc == VB_EXIT_OK)
+			rc = r;
+	json_decref(doc);
+	return rc;
+}
+
 int vb_cmd_compare(int argc, char **argv)
 {
 	compare_opts_t co = { .out = NULL };
@@ -189,10 +231,12 @@ int vb_cmd_compare(int argc, char **argv)
 	rc = vb_optparse(&vb_cmd_compare_spec, &co, argc, argv, &err);
 	if (rc == 1)
 		return VB_EXIT_OK;
+	if (rc == 0 && vb_fleet_is_dir(co.dirs[0]) && vb_fleet_is_dir(co.dirs[1]))
+		return compare_fleets(&co);
 	if (rc == 0 && (a = vb_compare_load(co.dirs[0], &err)) &&
 	    (b = vb_compare_load(co.dirs[1], &err)))
 		cmp = vb_compare_build(a, co.dirs[0], b, co.dirs[1], &co.cfg, &err);
-	if (cmp && (!co.out || write_outputs(cmp, co.out, &err) == 0)) {
+	if (cmp && (!co.out || write_outputs(cmp, co.out, vb_compare_md, &err) == 0)) {
 		if (co.json) {
 			json_dumpf(cmp, stdout,
 				   JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);

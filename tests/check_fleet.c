@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/analysis/compare.h"
 #include "harness/core/runproc.h"
 #include "harness/fleet/fleet.h"
 #include "lib/json.h"
@@ -472,6 +473,84 @@ START_TEST(test_status_resubmit)
 }
 END_TEST
 
+/* A fleet directory @name of runs copied from the fleet fixtures @hosts
+ * (NULL-terminated), task i as HOST-i; @kernel: the last one's kernel
+ * release changed to it (NULL: as is). */
+static void fixture_fleet(char *dir, size_t len, const char *name, const char *const *hosts,
+			  const char *kernel)
+{
+	char *run[] = { "--profile", "test" };
+	vb_fleet_new_t n = { .tasks = 3, .run_argv = run, .run_argc = 2, .vbench = "/opt/vbench" };
+	vb_fleet_t f;
+	vb_error_t err;
+
+	snprintf(dir, len, "%s/%s", tmpdir, name);
+	n.dir = dir;
+	ck_assert_msg(vb_fleet_create(&n, &f, &err) == 0, "%s", err.msg);
+	vb_fleet_close(&f);
+	for (int i = 0; hosts[i]; i++) {
+		char src[PATH_MAX], sub[PATH_MAX + 16];
+		json_t *doc;
+
+		snprintf(src, sizeof(src), "tests/fixtures/fleet/%s-0/run.json", hosts[i]);
+		doc = vb_test_load_fixture(src);
+		if (kernel && !hosts[i + 1])
+			json_object_set_new(json_object_get(json_object_get(doc, "host"), "kernel"),
+					    "release", json_string(kernel));
+		snprintf(sub, sizeof(sub), "%s/%s-%d", dir, hosts[i], i);
+		mkdir(sub, 0755);
+		vb_test_write_run(sub, doc);
+		json_decref(doc);
+	}
+}
+
+/* Two fleets compared class by class: the same CPU model paired, a kernel
+ * update included; a class of one fleet only is listed. */
+START_TEST(test_compare_fleets)
+{
+	static const char *const all[] = { "ant", "bee", "cat", NULL }, *amd[] = { "ant", "bee", NULL },
+				 *intel[] = { "cat", NULL };
+	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX], d[PATH_MAX], *o, *e;
+	vb_compare_cfg_t cfg;
+	vb_error_t err;
+	json_t *doc, *p;
+	int rc;
+
+	fixture_fleet(a, sizeof(a), "a", all, NULL);
+	fixture_fleet(b, sizeof(b), "b", all, "6.9.1-generic");
+	vb_compare_cfg_init(&cfg);
+	doc = vb_fleet_compare(a, b, &cfg, NULL, &err);
+	ck_assert_msg(doc != NULL, "%s", err.msg);
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "pairs")), 2);
+	p = json_array_get(json_object_get(doc, "pairs"), 1);
+	ck_assert_ptr_nonnull(strstr(vb_json_text(p, "a_class"), "6.8.0-45-generic"));
+	ck_assert_ptr_nonnull(strstr(vb_json_text(p, "b_class"), "6.9.1-generic"));
+	{
+		char *diff = json_dumps(json_object_get(json_object_get(p, "compare"), "differences"), 0);
+
+		ck_assert_ptr_nonnull(strstr(diff, "kernel"));
+		free(diff);
+	}
+	p = json_array_get(json_object_get(doc, "pairs"), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(p, "a_runs")), 2);
+	json_decref(doc);
+
+	fixture_fleet(c, sizeof(c), "c", amd, NULL);
+	doc = vb_fleet_compare(a, c, &cfg, NULL, &err);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "only_in_a")), 1);
+	json_decref(doc);
+	rc = vb_test_vbench(NULL, &o, &e, "compare", "--allow-few", a, c, NULL);
+	ck_assert_msg(rc == 0 && strstr(o, "only in A: Intel"), "exit %d: %s%s", rc, o, e);
+	free(o);
+	free(e);
+
+	fixture_fleet(d, sizeof(d), "d", intel, NULL);
+	rc = vb_test_vbench(NULL, &o, &e, "compare", c, d, NULL);
+	vb_test_expect_refusal(rc, o, e, "share no CPU model", NULL);
+}
+END_TEST
+
 /* ---- on a private Slurm ----------------------------------------------- */
 
 static char cluster[PATH_MAX], no_cluster[200];
@@ -720,6 +799,7 @@ Suite *vb_suite_fleet(void)
 	tcase_add_test(tc, test_create_and_task);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_status_resubmit);
+	tcase_add_test(tc, test_compare_fleets);
 	suite_add_tcase(s, tc);
 	return s;
 }

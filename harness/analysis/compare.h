@@ -130,4 +130,10 @@ void vb_compare_print(const json_t *cmp, FILE *out);
 /* compare.md: the same as a Markdown document. */
 void vb_compare_md(const json_t *cmp, FILE *out);
 
+/* Two fleets' comparison (fleet.h vb_fleet_compare): each pair of host
+ * classes under a heading naming both and their runs, then its comparison
+ * (as vb_compare_md with @md, else vb_compare_print); the classes only one
+ * fleet has.  (output/compare_print.c) */
+void vb_compare_fleet_print(const json_t *doc, FILE *out, int md);
+
 #endif

@@ -263,6 +263,11 @@ int vb_fleet_resubmit(vb_fleet_t *f, const vb_fleet_task_t *t, json_t *sbatch,
 /* Whether @dir holds a fleet.json (a fleet directory). */
 int vb_fleet_is_dir(const char *dir);
 
+/* The runs of the fleet directory @dir: [ { "name": NODE-TASK, "path": its
+ * run.json, "run": the loaded run.json } ] in task order (tasks without a
+ * run.json said on @log).  NULL with @err (also when none has one). */
+json_t *vb_fleet_load_runs(const char *dir, FILE *log, vb_error_t *err);
+
 /* The fleet's run directories (NODE-TASK, in task order) into a malloc'ed
  * array of @n names (vb_fleet_argv_free_n).  0, or -1 with @err. */
 int vb_fleet_list_runs(const vb_fleet_t *f, char ***names, size_t *n, vb_error_t *err);
@@ -287,6 +292,22 @@ typedef struct vb_fleet_report_opts {
  * written).
  */
 json_t *vb_fleet_report(const vb_fleet_report_opts_t *o, vb_error_t *err);
+
+/* ---- two fleets (fleet_compare.c) ------------------------------------ */
+
+struct vb_compare_cfg;
+
+/*
+ * Fleets @a and @b compared class by class: each fleet's runs grouped by
+ * CPU model and kernel release and merged (vb_summary_merge), a class of A
+ * paired with B's class of the same CPU model (the same kernel first), each
+ * pair compared (vb_compare_build): { "schema": "vbench-fleet-compare",
+ * "a", "b", "pairs": [ { "cpu", "a_class", "b_class", "a_runs", "b_runs",
+ * "compare" } ], "only_in_a", "only_in_b" }.  NULL with @err (VB_EUSAGE
+ * when no CPU model is in both).
+ */
+json_t *vb_fleet_compare(const char *a, const char *b, const struct vb_compare_cfg *cfg, FILE *log,
+			 vb_error_t *err);
 
 /* ---- into the result store (fleet_store.c) ---------------------------- */
 

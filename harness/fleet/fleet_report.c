@@ -171,6 +171,25 @@ static int load_fleet(vb_fleet_t *f, loaded_t *l, FILE *log, vb_error_t *err)
 	return rc;
 }
 
+json_t *vb_fleet_load_runs(const char *dir, FILE *log, vb_error_t *err)
+{
+	loaded_t l = { 0 };
+	vb_fleet_t f;
+	json_t *out = NULL;
+
+	if (vb_fleet_open(dir, 0, &f, err) < 0)
+		return NULL;
+	if (load_fleet(&f, &l, log, err) == 0) {
+		out = json_array();
+		for (size_t i = 0; out && i < l.n; i++)
+			json_array_append_new(out, json_pack("{s:s,s:s,s:O}", "name", l.names[i],
+							     "path", l.paths[i], "run", l.runs[i]));
+	}
+	loaded_free(&l);
+	vb_fleet_close(&f);
+	return out;
+}
+
 /* Run directories named on the command line: each DIR/run.json, named by DIR's last component. */
 static int load_dirs(const vb_fleet_report_opts_t *o, loaded_t *l, vb_error_t *err)
 {

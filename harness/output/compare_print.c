@@ -258,3 +258,39 @@ void vb_compare_md(const json_t *cmp, FILE *out)
 	only_lines(out, cmp, 1);
 	counts_line(out, cmp);
 }
+
+void vb_compare_fleet_print(const json_t *doc, FILE *out, int md)
+{
+	const json_t *p, *n;
+	size_t i, j;
+
+	json_array_foreach (json_object_get(doc, "pairs"), i, p) {
+		fputs(md ? "## " : "== ", out);
+		vb_text_put_term(out, vb_json_text(p, "a_class"));
+		fputs(" vs ", out);
+		vb_text_put_term(out, vb_json_text(p, "b_class"));
+		fputs(" (A:", out);
+		json_array_foreach (json_object_get(p, "a_runs"), j, n) {
+			fputc(' ', out);
+			vb_text_put_term(out, json_string_value(n));
+		}
+		fputs("; B:", out);
+		json_array_foreach (json_object_get(p, "b_runs"), j, n) {
+			fputc(' ', out);
+			vb_text_put_term(out, json_string_value(n));
+		}
+		fputs(")\n\n", out);
+		(md ? vb_compare_md : vb_compare_print)(json_object_get(p, "compare"), out);
+		fputc('\n', out);
+	}
+	json_array_foreach (json_object_get(doc, "only_in_a"), i, n) {
+		fputs("only in A: ", out);
+		vb_text_put_term(out, json_string_value(n));
+		fputc('\n', out);
+	}
+	json_array_foreach (json_object_get(doc, "only_in_b"), i, n) {
+		fputs("only in B: ", out);
+		vb_text_put_term(out, json_string_value(n));
+		fputc('\n', out);
+	}
+}
