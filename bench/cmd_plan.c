@@ -242,7 +242,7 @@ static json_t *load_store(plan_args_t *a, double *margin, json_t **run, vb_error
 
 	if (!s)
 		return NULL;
-	runs = vb_store_runs(s, a->class_, a->since, &classes, err);
+	runs = vb_store_runs(s, a->class_, a->since, VB_SUMMARY_MAX_RUNS + 1, &classes, err);
 	if (!runs)
 		goto out;
 	n = json_array_size(runs);
@@ -259,8 +259,9 @@ static json_t *load_store(plan_args_t *a, double *margin, json_t **run, vb_error
 		goto out;
 	}
 	if (n > VB_SUMMARY_MAX_RUNS) {
-		vb_error_set(err, VB_EUSAGE, 0, "--store %s: %zu runs match, a plan merges at most %d "
-			     "(--since narrows them)", a->store, n, VB_SUMMARY_MAX_RUNS);
+		vb_error_set(err, VB_EUSAGE, 0, "--store %s: more than %d runs match, a plan merges at "
+			     "most %d (--since narrows them)", a->store, VB_SUMMARY_MAX_RUNS,
+			     VB_SUMMARY_MAX_RUNS);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

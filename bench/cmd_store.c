@@ -91,13 +91,12 @@ int vb_cmd_store(int argc, char **argv)
 	for (size_t i = 1; i < o.nargs && rc == 0; i++)
 		rc = vb_fleet_store_add(s, o.args[i], o.quiet ? NULL : stderr, &added, &replaced,
 					&err);
-	if (!o.quiet || rc < 0)
-		fprintf(rc < 0 ? stderr : stdout, "vbench store: %u run%s added, %u replaced in %s\n",
-			added, added == 1 ? "" : "s", replaced, vb_store_path(s));
+	if (rc < 0)
+		fprintf(stderr, "vbench store: %s (%u run%s added, %u replaced before it)\n", err.msg,
+			added, added == 1 ? "" : "s", replaced);
+	else if (!o.quiet)
+		printf("vbench store: %u run%s added, %u replaced in %s\n", added,
+		       added == 1 ? "" : "s", replaced, vb_store_path(s));
 	vb_store_close(s);
-	if (rc < 0) {
-		fprintf(stderr, "vbench store: %s\n", err.msg);
-		return vb_error_exit_code(&err);
-	}
-	return VB_EXIT_OK;
+	return rc < 0 ? vb_error_exit_code(&err) : VB_EXIT_OK;
 }

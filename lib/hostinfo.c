@@ -531,6 +531,12 @@ json_t *vb_hostinfo_collect(const char *dir)
 	int bit = vb_hostinfo_hypervisor(hv, sizeof(hv));
 	json_t *o = json_object();
 
+	{
+		char name[256];
+
+		vb_hostname(name, sizeof(name)); /* a fleet's runs tell hosts of one class apart */
+		json_object_set_new(o, "hostname", json_string(name));
+	}
 	json_object_set_new(o, "cpu", cpu_json(bit, hv));
 	json_object_set_new(o, "kernel", kernel_json());
 	json_object_set_new(o, "mitigations", mitigations_json());

@@ -314,3 +314,20 @@ void vb_text_last_line(const char *s, char *line, size_t len)
 		start--;
 	copy_trimmed(start, (size_t)(end - start), line, len);
 }
+
+char *vb_text_utf8_cut(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+	unsigned char c;
+
+	/* back to the start of the last character (at most 3 continuation bytes) */
+	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return s;
+	c = (unsigned char)s[i - 1];
+	need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+	if (c >= 0x80 && n - (i - 1) < need)
+		s[i - 1] = '\0';
+	return s;
+}

@@ -71,6 +71,11 @@ int vb_text_is_safe(const char *s);
  */
 void vb_text_clean_json(struct json_t *doc);
 
+/* @s cut by snprintf at a fixed size may end inside a UTF-8 character:
+ * drop such a trailing partial character, in place, so that the text is
+ * valid UTF-8 again (jansson refuses anything else).  Returns @s. */
+char *vb_text_utf8_cut(char *s);
+
 /* The first line of @s, trimmed, copied into @line (for messages). */
 void vb_text_first_line(const char *s, char *line, size_t len);
 /* The last non-empty line of @s, trimmed (an error usually comes last). */

@@ -292,6 +292,7 @@ START_TEST(test_refusals)
 	REFUSED("--out", "the fleet sets it", "submit", dir, "--", "--out", "/tmp/x");
 	REFUSED("--resume", "the fleet sets it", "submit", dir, "--", "--resume=/tmp/x");
 	REFUSED("run options", "--bogus", "submit", dir, "--", "--bogus");
+	REFUSED("--store", "vbench store add", "submit", dir, "--", "--store=/tmp/x.db");
 	REFUSED("--reps", NULL, "submit", dir, "--", "--reps", "0");
 	REFUSED("--sbatch", "--array", "submit", "--sbatch=--array=1", dir, "--");
 	REFUSED("--tasks", NULL, "submit", "--tasks", "0", dir);
@@ -545,6 +546,32 @@ START_TEST(test_compare_fleets)
 	free(o);
 	free(e);
 
+	/* A = {cat/k1, cat/k2}, B = {cat/k2, cat/k3}: k2 with k2, then k1 with k3 */
+	{
+		static const char *const two[] = { "cat", "cat", NULL };
+		char e2[PATH_MAX], f2[PATH_MAX], sub[PATH_MAX + 16];
+		json_t *run;
+
+		fixture_fleet(e2, sizeof(e2), "e", two, "k2");
+		fixture_fleet(f2, sizeof(f2), "f", two, "k3");
+		snprintf(sub, sizeof(sub), "%s/cat-0", f2); /* f: cat-0 on k2, cat-1 on k3 */
+		run = vb_test_load_fixture("tests/fixtures/fleet/cat-0/run.json");
+		json_object_set_new(json_object_get(json_object_get(run, "host"), "kernel"), "release",
+				    json_string("k2"));
+		vb_test_write_run(sub, run);
+		json_decref(run);
+		doc = vb_fleet_compare(e2, f2, &cfg, NULL, &err);
+		ck_assert_msg(doc != NULL, "%s", err.msg);
+		ck_assert_int_eq(json_array_size(json_object_get(doc, "pairs")), 2);
+		p = json_array_get(json_object_get(doc, "pairs"), 0);
+		ck_assert_ptr_nonnull(strstr(vb_json_text(p, "a_class"), "/ k2"));
+		ck_assert_ptr_nonnull(strstr(vb_json_text(p, "b_class"), "/ k2"));
+		p = json_array_get(json_object_get(doc, "pairs"), 1);
+		ck_assert_ptr_nonnull(strstr(vb_json_text(p, "a_class"), "6.8.0"));
+		ck_assert_ptr_nonnull(strstr(vb_json_text(p, "b_class"), "/ k3"));
+		json_decref(doc);
+	}
+
 	fixture_fleet(d, sizeof(d), "d", intel, NULL);
 	rc = vb_test_vbench(NULL, &o, &e, "compare", c, d, NULL);
 	vb_test_expect_refusal(rc, o, e, "share no CPU model", NULL);
@@ -710,6 +737,23 @@ START_TEST(test_fleet_runs)
 		out = vb_test_read_text(dir, "fleet-report.md", 1 << 20);
 		ck_assert_msg(out && strstr(out, "# vbench fleet report"), "no fleet-report.md");
 		free(out);
+		/* and the store: both runs, with the fleet they came from */
+		{
+			char db[PATH_MAX + 16];
+
+			snprintf(db, sizeof(db), "%s/vbench.db", tmpdir);
+			rc = vb_test_vbench(NULL, &out, &err, "store", "add", "--store", db, dir, NULL);
+			ck_assert_msg(rc == 0 && strstr(out, "2 runs added, 0 replaced"), "store: %d %s%s",
+				      rc, out, err);
+			free(out);
+			free(err);
+			rc = vb_test_vbench(NULL, &out, &err, "history", "--store", db, "--format", "csv",
+					    NULL);
+			ck_assert_msg(rc == 0 && strstr(out, ",container,all,"), "history: %s%s", out,
+				      err);
+			free(out);
+			free(err);
+		}
 	}
 }
 END_TEST

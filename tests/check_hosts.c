@@ -218,6 +218,38 @@ START_TEST(test_fixture_agree)
 }
 END_TEST
 
+/* Long multi-byte host facts (cut anywhere by a fixed buffer before): the
+ * report is built, nothing lost (found: a thp value cut inside a character
+ * made the host's entry vanish and the class code crash). */
+START_TEST(test_long_facts)
+{
+	static const char *const names[] = { "a-0", "b-0" };
+	const char *paths[] = { "a", "b" };
+	json_t *runs[2], *doc;
+	char thp[700] = "";
+	vb_summary_cfg_t cfg;
+	vb_error_t err;
+
+	for (int i = 0; i < 300; i++)
+		strcat(thp, "\xc3\xa9"); /* é */
+	for (int i = 0; i < 2; i++) {
+		runs[i] = vb_test_load_fixture("tests/fixtures/fleet/ant-0/run.json");
+		json_object_set_new(json_object_get(json_object_get(runs[i], "host"), "thp"), "enabled",
+				    json_string(thp));
+		json_object_set_new(json_object_get(json_object_get(runs[i], "host"), "cpu"), "brand",
+				    json_string(thp + 1 - 1));
+	}
+	vb_summary_cfg_init(&cfg);
+	cfg.margin = NAN;
+	doc = vb_hosts_build(runs, names, paths, 2, &cfg, &err);
+	ck_assert_msg(doc != NULL, "%s", err.msg);
+	ck_assert_int_eq(json_array_size(json_object_get(doc, "hosts")), 2);
+	json_decref(doc);
+	json_decref(runs[0]);
+	json_decref(runs[1]);
+}
+END_TEST
+
 /* vbench report --fleet and vbench report FLEETDIR, end to end. */
 START_TEST(test_report_commands)
 {
@@ -288,6 +320,7 @@ Suite *vb_suite_hosts(void)
 	tcase_add_test(tc, test_fixture_fleet);
 	tcase_add_test(tc, test_fixture_agree);
 	tcase_add_test(tc, test_report_commands);
+	tcase_add_test(tc, test_long_facts);
 	suite_add_tcase(s, tc);
 	return s;
 }

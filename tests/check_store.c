@@ -222,6 +222,16 @@ START_TEST(test_refusals)
 
 	refused("/nonexistent-dir-of-vbench/x.db", "x.db", NULL);
 
+	/* a store with a trigger of someone's: refused, nothing of it runs */
+	snprintf(db, sizeof(db), "%s/trig.db", tmpdir);
+	ck_assert_ptr_nonnull(s = vb_store_open(db, 1, &err));
+	vb_store_close(s);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER t AFTER INSERT ON runs BEGIN "
+				      "DELETE FROM hosts; END", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	refused(db, "trig.db", "triggers");
+
 	snprintf(open_dir, sizeof(open_dir), "%s/open", tmpdir);
 	ck_assert_int_eq(mkdir(open_dir, 0777), 0);
 	ck_assert_int_eq(chmod(open_dir, 0777), 0);
@@ -229,6 +239,37 @@ START_TEST(test_refusals)
 	ck_assert_ptr_null(vb_store_open(db, 1, &err));
 	ck_assert_msg(strstr(err.msg, "writable by other users"), "%s", err.msg);
 	ck_assert_int_eq(access(db, F_OK), -1);
+}
+END_TEST
+
+/* Two hosts' runs with the same stamp (a fleet's tasks starting together)
+ * are two runs, told apart by the host's name; a run whose repetitions
+ * share a seq is refused, naming it, and leaves the store as it was. */
+START_TEST(test_identity)
+{
+	char db[PATH_MAX];
+	json_t *run = vb_test_load_fixture("tests/fixtures/fleet/ant-0/run.json"), *bad;
+	vb_store_t *s;
+	vb_error_t err;
+
+	snprintf(db, sizeof(db), "%s/vbench.db", tmpdir);
+	ck_assert_ptr_nonnull(s = vb_store_open(db, 1, &err));
+	json_object_set_new(json_object_get(run, "host"), "hostname", json_string("node1"));
+	ck_assert_int_eq(vb_store_add_run(s, run, "node1-0", "/f/node1-0", "/f", &err), 1);
+	json_object_set_new(json_object_get(run, "host"), "hostname", json_string("node2"));
+	ck_assert_int_eq(vb_store_add_run(s, run, "node2-1", "/f/node2-1", "/f", &err), 1);
+	ck_assert_int_eq(vb_store_add_run(s, run, "node2-1", "/f/node2-1", "/f", &err), 2);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM runs"), 2);
+	bad = json_deep_copy(run);
+	json_object_set_new(json_object_get(bad, "host"), "hostname", json_string("node3"));
+	json_object_set_new(json_array_get(json_object_get(bad, "repetitions"), 1), "seq",
+			    json_integer(1));
+	ck_assert_int_eq(vb_store_add_run(s, bad, "node3-2", "/f/node3-2", "/f", &err), -1);
+	ck_assert_msg(strstr(err.msg, "repetitions[1].seq"), "%s", err.msg);
+	ck_assert_int_eq(count(db, "SELECT count(*) FROM runs"), 2);
+	json_decref(bad);
+	json_decref(run);
+	vb_store_close(s);
 }
 END_TEST
 
@@ -328,6 +369,7 @@ Suite *vb_suite_store(void)
 	tcase_add_test(tc, test_add_and_history);
 	tcase_add_test(tc, test_samples_as_jsonl);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_identity);
 	tcase_add_test(tc, test_commands);
 	tcase_add_test(tc, test_run_store);
 	suite_add_tcase(s, tc);

@@ -55,14 +55,12 @@ static void mitigations(const json_t *run, char *buf, size_t len)
 json_t *vb_hosts_facts(const json_t *summary, const json_t *run)
 {
 	const json_t *h = json_object_get(summary, "host");
-	char mit[64], thp[128];
+	char mit[64];
 	const char *hv = vb_json_str(h, "hypervisor_vendor");
+	const char *thp = vb_json_str(json_object_get(h, "thp"), "enabled") ?: vb_json_str(h, "thp")
+										    ?: "unknown";
 
 	mitigations(run, mit, sizeof(mit));
-	snprintf(thp, sizeof(thp), "%s",
-		 vb_json_str(json_object_get(h, "thp"), "enabled")
-		     ?: (json_is_string(json_object_get(h, "thp")) ? vb_json_str(h, "thp")
-								   : "unknown"));
 	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "cpu", vb_json_str(h, "cpu_brand") ?: "unknown",
 			 "kernel", vb_json_str(h, "kernel_release") ?: "unknown", "hypervisor",
 			 json_is_true(json_object_get(h, "virtualized")) ? (hv && hv[0] ? hv : "yes")
@@ -389,10 +387,15 @@ json_t *vb_hosts_build(json_t *const *runs, const char *const *names, const char
 			goto fail;
 		}
 		vb_text_term(names[i], name, sizeof(name));
-		host = json_pack("{s:s,s:o,s:s,s:o,s:O}", "name", name, "facts", vb_hosts_facts(s, runs[i]),
-				 "status", vb_json_str(runs[i], "status") ?: "unknown", "environments",
+		host = json_pack("{s:s,s:o,s:s,s:o,s:O}", "name", vb_text_utf8_cut(name), "facts",
+				 vb_hosts_facts(s, runs[i]), "status",
+				 vb_json_str(runs[i], "status") ?: "unknown", "environments",
 				 host_envs(s), "warnings", json_object_get(s, "warnings"));
-		json_array_append_new(b.hosts, host);
+		if (!host || json_array_append_new(b.hosts, host) < 0) {
+			vb_error_set(err, VB_EUSAGE, 0, "%s: its host facts cannot be read", paths[i]);
+			json_decref(s);
+			goto fail;
+		}
 		json_array_foreach(json_object_get(s, "environments"), j, e) {
 			const char *en = vb_json_str(e, "name");
 			size_t k;

@@ -13,6 +13,7 @@
 #include "harness/analysis/stats.h"
 #include "harness/analysis/summary.h"
 #include "lib/json.h"
+#include "lib/textsafe.h"
 
 /* The element of array @a whose "name" is @name, or NULL. */
 static const json_t *named(const json_t *a, const char *name)
@@ -75,7 +76,7 @@ static json_t *host_label(const json_t *run)
 		 json_is_true(json_object_get(h, "virtualized")) ? ", a " : "",
 		 json_is_true(json_object_get(h, "virtualized")) ? vendor ?: "virtual machine" : "",
 		 json_is_true(json_object_get(h, "virtualized")) ? " guest" : "");
-	return json_string(buf);
+	return json_string(vb_text_utf8_cut(buf));
 }
 
 json_t *vb_samples_where(const json_t *run)

@@ -141,12 +141,17 @@ static int check_run_opts(char *const *v, int n, uint64_t *seed, vb_error_t *err
 
 		argv[i + 1] = v[i];
 		if (!strcmp(a, "--out") || !strncmp(a, "--out=", 6) || !strcmp(a, "--resume") ||
-		    !strncmp(a, "--resume=", 9)) {
+		    !strncmp(a, "--resume=", 9) || !strcmp(a, "--store") ||
+		    !strncmp(a, "--store=", 8)) {
 			free(argv);
 			return vb_error_set(err, VB_EUSAGE, 0,
-					    "run option %.*s: the fleet sets it (each task's run "
-					    "directory is FLEETDIR/NODE-TASK)",
-					    (int)strcspn(a, "="), a);
+					    "run option %.*s: %s", (int)strcspn(a, "="), a,
+					    !strncmp(a, "--store", 7)
+						? "not in a fleet (tasks would write one database at "
+						  "once: `vbench store add FLEETDIR` stores the runs "
+						  "from one host)"
+						: "the fleet sets it (each task's run directory is "
+						  "FLEETDIR/NODE-TASK)");
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			free(argv);
@@ -711,7 +716,7 @@ char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *arg
 	json_decref(run);
 	for (size_t i = 0; i < (size_t)k; i++)
 		if (!argv[i]) {
-			vb_fleet_argv_free(argv);
+			vb_fleet_argv_free_n(argv, k);
 			return vb_error_set(err, VB_ESYS, ENOMEM, "run options"), NULL;
 		}
 	*argc = (int)k;

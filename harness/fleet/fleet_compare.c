@@ -17,6 +17,7 @@
 #include "harness/analysis/summary.h"
 #include "harness/fleet/fleet.h"
 #include "lib/json.h"
+#include "lib/textsafe.h"
 
 static const char *fact(const json_t *run, const char *a, const char *b)
 {
@@ -40,6 +41,7 @@ static json_t *classes(const json_t *all)
 				break;
 		if (j == json_array_size(out)) {
 			snprintf(name, sizeof(name), "%s / %s", cpu, kernel);
+			vb_text_utf8_cut(name);
 			c = json_pack("{s:s,s:s,s:s,s:[]}", "cpu", cpu, "kernel", kernel, "class", name,
 				      "runs");
 			json_array_append_new(out, c);
@@ -96,40 +98,57 @@ json_t *vb_fleet_compare(const char *a, const char *b, const vb_compare_cfg_t *c
 		vb_error_set(err, VB_ESYS, ENOMEM, "fleet compare");
 		goto out;
 	}
-	json_array_foreach (ca, i, x) {
-		size_t pick = SIZE_MAX;
-		json_t *ma, *mb, *cmp;
-		char na[600], nb[600];
+	/* pairs: the same class first (both passes over A), then the same CPU model */
+	for (int pass = 0; pass < 2; pass++)
+		json_array_foreach (ca, i, x) {
+			size_t pick = SIZE_MAX;
+			json_t *ma, *mb, *cmp, *note;
+			char na[600], nb[600];
 
-		json_array_foreach (cb, j, y) /* the same class first, then the same CPU model */
-			if (!used[j] && !strcmp(vb_json_text(x, "cpu"), vb_json_text(y, "cpu")) &&
-			    (pick == SIZE_MAX || !strcmp(vb_json_text(x, "kernel"), vb_json_text(y, "kernel"))))
-				pick = j;
-		if (pick == SIZE_MAX) {
-			json_array_append_new(only_a, json_string(vb_json_text(x, "class")));
-			continue;
-		}
-		used[pick] = 1;
-		y = json_array_get(cb, pick);
-		if (!(ma = merged(x, err)))
-			goto out;
-		if (!(mb = merged(y, err))) {
+			if (json_object_get(x, "paired"))
+				continue;
+			json_array_foreach (cb, j, y)
+				if (pick == SIZE_MAX && !used[j] &&
+				    !strcmp(vb_json_text(x, "cpu"), vb_json_text(y, "cpu")) &&
+				    (pass || !strcmp(vb_json_text(x, "kernel"), vb_json_text(y, "kernel"))))
+					pick = j;
+			if (pick == SIZE_MAX)
+				continue;
+			used[pick] = 1;
+			json_object_set_new(x, "paired", json_true());
+			y = json_array_get(cb, pick);
+			if (!(ma = merged(x, err)))
+				goto out;
+			if (!(mb = merged(y, err))) {
+				json_decref(ma);
+				goto out;
+			}
+			snprintf(na, sizeof(na), "%s (%s)", a, vb_json_text(x, "class"));
+			snprintf(nb, sizeof(nb), "%s (%s)", b, vb_json_text(y, "class"));
+			cmp = vb_compare_build(ma, vb_text_utf8_cut(na), mb, vb_text_utf8_cut(nb), cfg, err);
 			json_decref(ma);
-			goto out;
+			json_decref(mb);
+			if (!cmp)
+				goto out;
+			/* several hosts merged: their repetitions taken as one sample, so the
+			 * spread between hosts is not in the intervals */
+			note = json_array_size(json_object_get(x, "runs")) > 1 ||
+				       json_array_size(json_object_get(y, "runs")) > 1
+				   ? json_string("several runs merged on a side: the comparison takes "
+						 "their repetitions as one sample, so differences "
+						 "between hosts are not in its intervals (vbench report "
+						 "FLEETDIR says whether the hosts differ)")
+				   : json_null();
+			json_array_append_new(pairs, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o}", "cpu",
+							       vb_json_text(x, "cpu"), "a_class",
+							       vb_json_text(x, "class"), "b_class",
+							       vb_json_text(y, "class"), "a_runs",
+							       names(x), "b_runs", names(y), "compare",
+							       cmp, "note", note));
 		}
-		snprintf(na, sizeof(na), "%s (%s)", a, vb_json_text(x, "class"));
-		snprintf(nb, sizeof(nb), "%s (%s)", b, vb_json_text(y, "class"));
-		cmp = vb_compare_build(ma, na, mb, nb, cfg, err);
-		json_decref(ma);
-		json_decref(mb);
-		if (!cmp)
-			goto out;
-		json_array_append_new(pairs, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "cpu",
-						       vb_json_text(x, "cpu"), "a_class",
-						       vb_json_text(x, "class"), "b_class",
-						       vb_json_text(y, "class"), "a_runs", names(x),
-						       "b_runs", names(y), "compare", cmp));
-	}
+	json_array_foreach (ca, i, x)
+		if (!json_object_get(x, "paired"))
+			json_array_append_new(only_a, json_string(vb_json_text(x, "class")));
 	doc = json_pack("{s:s,s:i,s:s,s:s,s:O,s:O,s:[]}", "schema", "vbench-fleet-compare",
 			"schema_version", 1, "a", a, "b", b, "pairs", pairs, "only_in_a", only_a,
 			"only_in_b");

@@ -17,6 +17,7 @@
 #include "harness/core/runlock.h"
 #include "harness/fleet/fleet.h"
 #include "harness/output/report_dir.h"
+#include "lib/json.h"
 #include "lib/safefs.h"
 #include "lib/term.h"
 #include "lib/util.h"
@@ -220,7 +221,20 @@ json_t *vb_fleet_report(const vb_fleet_report_opts_t *o, vb_error_t *err)
 	const char *out = o->out;
 	int fd = -1, lock = -1, fleet = !o->out && o->ndirs == 1;
 
-	if (fleet) {
+	if (o->out && o->ndirs == 1 && vb_fleet_is_dir(o->dirs[0])) { /* a fleet's report elsewhere */
+		json_t *all = vb_fleet_load_runs(o->dirs[0], o->log, err), *r;
+		size_t i;
+
+		if (!all)
+			goto out;
+		json_array_foreach (all, i, r)
+			if (add(&l, json_incref(json_object_get(r, "run")), vb_json_text(r, "name"),
+				vb_json_text(r, "path"), err) < 0)
+				break;
+		json_decref(all);
+		if (err->code != VB_OK)
+			goto out;
+	} else if (fleet) {
 		if (vb_fleet_open(o->dirs[0], 1, &f, err) < 0 || load_fleet(&f, &l, o->log, err) < 0)
 			goto out;
 		out = f.dir;

@@ -219,7 +219,7 @@ char **vb_fleet_slurm_argv(const vb_fleet_t *f, const unsigned *ids, size_t n, c
 	argv[k++] = strdup(script);
 	for (size_t i = 0; i < k; i++)
 		if (!argv[i]) {
-			vb_fleet_argv_free(argv);
+			vb_fleet_argv_free_n(argv, k);
 			return NULL;
 		}
 	return argv;

@@ -61,6 +61,9 @@ int vb_fleet_store_add(vb_store_t *s, const char *dir, FILE *log, unsigned *adde
 			json_decref(run);
 			count(rc, added, replaced);
 		}
+		if (rc == 0 && !*added && !*replaced)
+			rc = vb_error_set(err, VB_EUSAGE, 0, "%s: no task has a run.json yet (vbench "
+					  "fleet status %s)", f.dir, f.dir);
 		vb_fleet_argv_free_n(names, n);
 		vb_fleet_close(&f);
 		return rc < 0 ? -1 : 0;

@@ -259,6 +259,12 @@ void vb_compare_md(const json_t *cmp, FILE *out)
 	counts_line(out, cmp);
 }
 
+/* @s in the form of the output: Markdown-escaped, or for a terminal. */
+static void put(FILE *out, const char *s, int md)
+{
+	(md ? vb_text_put_md : vb_text_put_term)(out, s);
+}
+
 void vb_compare_fleet_print(const json_t *doc, FILE *out, int md)
 {
 	const json_t *p, *n;
@@ -266,31 +272,36 @@ void vb_compare_fleet_print(const json_t *doc, FILE *out, int md)
 
 	json_array_foreach (json_object_get(doc, "pairs"), i, p) {
 		fputs(md ? "## " : "== ", out);
-		vb_text_put_term(out, vb_json_text(p, "a_class"));
+		put(out, vb_json_text(p, "a_class"), md);
 		fputs(" vs ", out);
-		vb_text_put_term(out, vb_json_text(p, "b_class"));
+		put(out, vb_json_text(p, "b_class"), md);
 		fputs(" (A:", out);
 		json_array_foreach (json_object_get(p, "a_runs"), j, n) {
 			fputc(' ', out);
-			vb_text_put_term(out, json_string_value(n));
+			put(out, json_string_value(n), md);
 		}
 		fputs("; B:", out);
 		json_array_foreach (json_object_get(p, "b_runs"), j, n) {
 			fputc(' ', out);
-			vb_text_put_term(out, json_string_value(n));
+			put(out, json_string_value(n), md);
 		}
 		fputs(")\n\n", out);
+		if (vb_json_str(p, "note")) {
+			fputs("Note: ", out);
+			put(out, vb_json_str(p, "note"), md);
+			fputs("\n\n", out);
+		}
 		(md ? vb_compare_md : vb_compare_print)(json_object_get(p, "compare"), out);
 		fputc('\n', out);
 	}
 	json_array_foreach (json_object_get(doc, "only_in_a"), i, n) {
 		fputs("only in A: ", out);
-		vb_text_put_term(out, json_string_value(n));
-		fputc('\n', out);
+		put(out, json_string_value(n), md);
+		fputs(md ? "\n\n" : "\n", out);
 	}
 	json_array_foreach (json_object_get(doc, "only_in_b"), i, n) {
 		fputs("only in B: ", out);
-		vb_text_put_term(out, json_string_value(n));
-		fputc('\n', out);
+		put(out, json_string_value(n), md);
+		fputs(md ? "\n\n" : "\n", out);
 	}
 }

@@ -10,6 +10,17 @@
 #include "lib/json.h"
 #include "lib/textsafe.h"
 
+/* A stored verdict, printed only when it is one of the four words. */
+static const char *verdict_word(const char *v)
+{
+	static const char *const words[] = { "slower", "faster", "equivalent", "undecided" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(v, words[i]))
+			return words[i];
+	return "-";
+}
+
 static int same_series(const json_t *a, const json_t *b)
 {
 	return a && b && !strcmp(vb_json_text(a, "class"), vb_json_text(b, "class")) &&
@@ -56,7 +67,7 @@ void vb_history_md(const json_t *hist, FILE *out)
 		fprintf(out, " | %s | %s |\n",
 			vb_table_fmt_overhead(vb_json_num(r, "ratio"), vb_json_num(r, "ci_low"),
 					      vb_json_num(r, "ci_high"), buf, sizeof(buf)),
-			vb_table_fmt_verdict(r, v, sizeof(v)));
+			verdict_word(vb_json_text(r, "verdict")));
 		if (!same_series(r, next) && first != r) {
 			double a = vb_json_num(first, "ratio"), b = vb_json_num(r, "ratio");
 
@@ -91,8 +102,7 @@ void vb_history_csv(const json_t *hist, FILE *out)
 			else
 				fputc(',', out);
 		}
-		fputc(',', out);
-		vb_text_put_csv(out, vb_json_text(r, "verdict"));
+		fprintf(out, ",%s", verdict_word(vb_json_text(r, "verdict")));
 		fprintf(out, ",%.0f\n", vb_json_num(r, "reps"));
 	}
 }

@@ -17,6 +17,7 @@
 #include "harness/store/store.h"
 #include "lib/json.h"
 #include "lib/safefs.h"
+#include "lib/textsafe.h"
 #include "lib/util.h"
 
 struct vb_store {
@@ -126,8 +127,15 @@ static int check_schema(vb_store_t *s, vb_error_t *err)
 				return -1;
 			}
 		}
-		return exec(s, "COMMIT", err);
+		if (exec(s, "COMMIT", err) < 0)
+			return -1;
+		version = one_int(s, "PRAGMA user_version"); /* another may have made it meanwhile */
 	}
+	if (one_int(s, "SELECT count(*) FROM sqlite_master WHERE type IN ('trigger', 'view')") != 0)
+		return vb_error_set(err, VB_EUSAGE, 0,
+				    "store %s: holds triggers or views a vbench store has not: left "
+				    "as it is",
+				    s->path);
 	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st,
 			       NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
@@ -205,6 +213,9 @@ vb_store_t *vb_store_open(const char *path, int create, vb_error_t *err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(s->db, VB_STORE_BUSY_MS);
+	/* a store is a file anyone may hand vbench: no schema tricks run */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_extended_result_codes(s->db, 0);
 	if (exec(s, "PRAGMA foreign_keys = ON", err) < 0 || check_schema(s, err) < 0) {
 		vb_store_close(s);
@@ -280,6 +291,7 @@ static long long host_id(vb_store_t *s, const json_t *facts, vb_error_t *err)
 
 	snprintf(class_, sizeof(class_), "%s / %s", vb_json_text(facts, "cpu"),
 		 vb_json_text(facts, "kernel"));
+	vb_text_utf8_cut(class_);
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT INTO hosts (cpu, kernel, hypervisor, mitigations, thp, class) "
 			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
@@ -306,26 +318,46 @@ static long long host_id(vb_store_t *s, const json_t *facts, vb_error_t *err)
 	return id >= 0 ? id : db_error(s, err, "hosts");
 }
 
-/* The run's own row: its id (an earlier copy of it deleted first: *@replaced). */
-static long long run_row(vb_store_t *s, const json_t *run, const json_t *sample0, long long host,
+/* The run's own row: its id.  An earlier copy of the same run (its run_id and
+ * host label, which starts with the host's name where run.json records it)
+ * is deleted first (*@replaced); one with other host facts is refused. */
+static long long run_row(vb_store_t *s, const json_t *run, const char *hostname, long long host,
 			 const char *name, const char *dir, const char *fleet, int *replaced,
 			 vb_error_t *err)
 {
 	const json_t *opts = json_object_get(run, "options");
 	char *text = json_dumps(run, JSON_COMPACT | JSON_ENSURE_ASCII), stamp[64];
-	const char *run_id = vb_json_str(run, "created"), *hostname = vb_json_str(sample0, "host");
+	const char *run_id = vb_json_str(run, "created");
 	sqlite3_stmt *st = NULL;
-	long long id = -1;
+	long long id = -1, other = -1;
 
 	if (!text)
 		return vb_error_set(err, VB_ESYS, ENOMEM, "run.json"), -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT host_id FROM runs WHERE run_id = ?1 AND host = ?2", -1,
+			       &st, NULL) != SQLITE_OK) {
+		db_error(s, err, "runs");
+		goto out;
+	}
+	bind_text(st, 1, run_id);
+	bind_text(st, 2, hostname);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		other = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (other >= 0 && other != host) {
+		vb_error_set(err, VB_EUSAGE, 0,
+			     "%s: the store has a run of the same id (%s) and host (%s) with other "
+			     "host facts: not replaced",
+			     dir, run_id, hostname);
+		goto out;
+	}
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM runs WHERE run_id = ?1 AND host = ?2", -1, &st,
 			       NULL) != SQLITE_OK) {
 		db_error(s, err, "runs");
 		goto out;
 	}
 	bind_text(st, 1, run_id);
-	bind_text(st, 2, hostname ? hostname : "");
+	bind_text(st, 2, hostname);
 	if (step(s, st, err) < 0)
 		goto out;
 	*replaced = sqlite3_changes(s->db) > 0;
@@ -341,7 +373,7 @@ static long long run_row(vb_store_t *s, const json_t *run, const json_t *sample0
 		goto out;
 	}
 	bind_text(st, 1, run_id);
-	bind_text(st, 2, hostname ? hostname : "");
+	bind_text(st, 2, hostname);
 	sqlite3_bind_int64(st, 3, host);
 	bind_text(st, 4, name);
 	bind_text(st, 5, dir);
@@ -376,8 +408,7 @@ static int run_parts(vb_store_t *s, const json_t *run, long long id, vb_error_t 
 	    sqlite3_prepare_v2(s->db, "INSERT INTO workloads VALUES (?1, ?2, ?3, ?4)", -1, &wl,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db,
-			       "INSERT OR REPLACE INTO repetitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-			       "?8, ?9)",
+			       "INSERT INTO repetitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 			       -1, &rep, NULL) != SQLITE_OK) {
 		db_error(s, err, "prepare");
 		goto out;
@@ -415,8 +446,11 @@ static int run_parts(vb_store_t *s, const json_t *run, long long id, vb_error_t 
 		bind_text(rep, 7, vb_json_str(v, "start"));
 		bind_real(rep, 8, vb_json_num(v, "host_elapsed_ns"));
 		bind_real(rep, 9, vb_json_num(v, "steal_ns"));
-		if (step(s, rep, err) < 0)
+		if (!json_is_integer(json_object_get(v, "seq")) || step(s, rep, err) < 0) {
+			vb_error_set(err, VB_EUSAGE, 0, "repetitions[%zu].seq: expected an integer no "
+				     "other repetition has", i);
 			goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -521,7 +555,7 @@ int vb_store_add_run(vb_store_t *s, const json_t *run, const char *name, const c
 		     const char *fleet, vb_error_t *err)
 {
 	vb_summary_cfg_t cfg;
-	json_t *sum = NULL, *all = NULL, *facts = NULL;
+	json_t *sum = NULL, *all = NULL, *facts = NULL, *where = NULL;
 	long long host, id;
 	int replaced = 0, rc = -1;
 
@@ -536,14 +570,15 @@ int vb_store_add_run(vb_store_t *s, const json_t *run, const char *name, const c
 		return -1;
 	all = vb_samples_build(run);
 	facts = vb_hosts_facts(sum, run);
-	if (!all || !facts) {
+	where = vb_samples_where(run);
+	if (!all || !facts || !where) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "store");
 		goto out;
 	}
 	if (exec(s, "BEGIN IMMEDIATE", err) < 0)
 		goto out;
 	if ((host = host_id(s, facts, err)) < 0 ||
-	    (id = run_row(s, run, json_array_get(all, 0), host, name, dir, fleet, &replaced,
+	    (id = run_row(s, run, vb_json_text(where, "host"), host, name, dir, fleet, &replaced,
 			  err)) < 0 ||
 	    run_parts(s, run, id, err) < 0 || samples(s, all, id, err) < 0 ||
 	    overheads(s, sum, id, err) < 0 || exec(s, "COMMIT", err) < 0) {
@@ -555,6 +590,7 @@ out:
 	json_decref(sum);
 	json_decref(all);
 	json_decref(facts);
+	json_decref(where);
 	return rc;
 }
 
@@ -613,16 +649,19 @@ json_t *vb_store_history(vb_store_t *s, const vb_store_query_t *q, vb_error_t *e
 	doc = json_pack("{s:s,s:{s:s?,s:s,s:s?,s:s?},s:o}", "store", s->path, "query", "environment",
 			q->env, "what", q->workload ? q->workload : group, "class", q->class_,
 			"since", q->since, "rows", rows);
+	if (!doc)
+		vb_error_set(err, VB_EUSAGE, 0, "history: --env, --workload, --class and --since "
+			     "must be UTF-8 text");
 	return doc;
 }
 
-json_t *vb_store_runs(vb_store_t *s, const char *class_, const char *since, size_t *classes,
-		      vb_error_t *err)
+json_t *vb_store_runs(vb_store_t *s, const char *class_, const char *since, size_t max,
+		      size_t *classes, vb_error_t *err)
 {
 	static const char sql[] =
 	    "SELECT r.run_json, h.class FROM runs r JOIN hosts h ON r.host_id = h.id "
 	    "WHERE (?1 IS NULL OR instr(h.class, ?1) > 0) AND (?2 IS NULL OR r.created >= ?2) "
-	    "ORDER BY r.created, r.name";
+	    "ORDER BY r.created, r.name LIMIT ?3";
 	json_t *out = json_array(), *seen = json_object();
 	sqlite3_stmt *st;
 	int rc;
@@ -634,6 +673,7 @@ json_t *vb_store_runs(vb_store_t *s, const char *class_, const char *since, size
 	}
 	bind_text(st, 1, class_);
 	bind_text(st, 2, since);
+	sqlite3_bind_int64(st, 3, (long long)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t je;
 		json_t *run = json_loads((const char *)sqlite3_column_text(st, 0) ?: "", 0, &je);

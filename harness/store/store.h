@@ -71,10 +71,10 @@ typedef struct vb_store_query {
  */
 json_t *vb_store_history(vb_store_t *s, const vb_store_query_t *q, vb_error_t *err);
 
-/* The stored run.json documents (a JSON array, oldest first) of the host
- * class containing @class_ (NULL: all) since @since (NULL: ever), and in
- * *@classes how many distinct classes they come from. */
-json_t *vb_store_runs(vb_store_t *s, const char *class_, const char *since, size_t *classes,
-		      vb_error_t *err);
+/* The stored run.json documents (a JSON array, oldest first, at most @max)
+ * of the host class containing @class_ (NULL: all) since @since (NULL:
+ * ever), and in *@classes how many distinct classes they come from. */
+json_t *vb_store_runs(vb_store_t *s, const char *class_, const char *since, size_t max,
+		      size_t *classes, vb_error_t *err);
 
 #endif
