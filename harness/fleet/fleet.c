@@ -396,7 +396,7 @@ static int check_doc(vb_fleet_t *f, const char *what, vb_error_t *err)
 	{ /* parsed as `vbench run` parses them: no --out, no --resume */
 		size_t n = json_array_size(v);
 		char **argv = calloc(n + 1, sizeof(*argv));
-		uint64_t s;
+		uint64_t s = 0;
 		int rc;
 
 		if (!argv)

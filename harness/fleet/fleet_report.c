@@ -58,7 +58,7 @@ static int add(loaded_t *l, json_t *run, const char *name, const char *path, vb_
 	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
-		json_t **r = realloc(l->runs, cap * sizeof(*r));
+		json_t **r = realloc(l->runs, cap * sizeof(json_t *));
 		char **nm = r ? realloc(l->names, cap * sizeof(*nm)) : NULL;
 		char **pt = nm ? realloc(l->paths, cap * sizeof(*pt)) : NULL;
 
