@@ -163,6 +163,26 @@ static void hosts_table(FILE *out, const json_t *fleet)
 	}
 }
 
+/* The rest of a table's header: one column per environment, then the
+ * separator row under @lead columns before them and those. */
+static void env_columns(FILE *out, const json_t *envs, int lead)
+{
+	const json_t *e;
+	size_t j;
+
+	json_array_foreach (envs, j, e) {
+		fputc(' ', out);
+		vb_text_put_md(out, vb_json_text(e, "name"));
+		fputs(" |", out);
+	}
+	fputs("\n|", out);
+	for (int i = 0; i < lead; i++)
+		fputs("---|", out);
+	json_array_foreach (envs, j, e)
+		fputs("---|", out);
+	fputc('\n', out);
+}
+
 /* Per host, the overhead of each environment in group @kind. */
 static void overhead_table(FILE *out, const json_t *fleet, size_t kind)
 {
@@ -175,15 +195,7 @@ static void overhead_table(FILE *out, const json_t *fleet, size_t kind)
 	if (!any)
 		return;
 	fprintf(out, "\n### %s\n\n| host |", kind ? kind_labels[kind] : "All workloads");
-	json_array_foreach (envs, j, e) {
-		fputc(' ', out);
-		vb_text_put_md(out, vb_json_text(e, "name"));
-		fputs(" |", out);
-	}
-	fputs("\n|---|", out);
-	json_array_foreach (envs, j, e)
-		fputs("---|", out);
-	fputc('\n', out);
+	env_columns(out, envs, 1);
 	json_array_foreach (json_object_get(fleet, "hosts"), i, h) {
 		fputs("| ", out);
 		vb_text_put_md(out, vb_json_text(h, "name"));
@@ -242,15 +254,7 @@ static void classes_table(FILE *out, const json_t *fleet)
 	      "is pooled over its hosts (random effects: the spread between them widens the "
 	      "interval).\n\n| class | CPU model | kernel | hosts |",
 	      out);
-	json_array_foreach (envs, j, e) {
-		fputc(' ', out);
-		vb_text_put_md(out, vb_json_text(e, "name"));
-		fputs(" |", out);
-	}
-	fputs("\n|---|---|---|---|", out);
-	json_array_foreach (envs, j, e)
-		fputs("---|", out);
-	fputc('\n', out);
+	env_columns(out, envs, 4);
 	json_array_foreach (json_object_get(fleet, "classes"), i, c) {
 		fputs("| ", out);
 		vb_text_put_md(out, vb_json_text(c, "name"));
