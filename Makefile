@@ -180,6 +180,7 @@ LIB_SRCS += harness/fleet/fleet_status.c
 LIB_SRCS += harness/fleet/fleet_report.c
 LIB_SRCS += harness/fleet/fleet_store.c
 LIB_SRCS += harness/fleet/fleet_compare.c
+LIB_SRCS += harness/fleet/fleet_plan.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c

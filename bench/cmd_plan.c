@@ -31,13 +31,14 @@
 #include "lib/textsafe.h"
 #include "lib/safefs.h"
 #include "lib/util.h"
-#include "harness/store/store.h"
+#include "harness/fleet/fleet.h"
 #include "bench/cmd.h"
 
 typedef struct plan_args {
 	const char *file;	    /* the plan file */
 	const char *run;	    /* --run DIR */
 	const char *store;	    /* --store PATH: the factors from stored runs instead */
+	const char *fleet;	    /* --fleet DIR: from a fleet's runs instead */
 	const char *class_;	    /* --class TEXT: which host class of the store */
 	const char *since;	    /* --since DATE */
 	const char *out;	    /* --out DIR, NULL: print only */
@@ -81,11 +82,16 @@ static const vb_opt_t options[] = {
 	  .help = "the run whose overheads and footprints are used (required)",
 	  VB_OPT_PATH_AT(plan_args_t, run) },
 	{ .name = "--store", .arg = "PATH",
-	  .help = "instead of --run: the stored runs of one host class (--class, --since), merged "
-		  "(vbench store add; docs/store.md)",
+	  .help = "instead of --run: the stored runs (vbench store add; docs/store.md), merged per "
+		  "host class (one plan per class; --class, --since select)",
 	  VB_OPT_PATH_AT(plan_args_t, store) },
+	{ .name = "--fleet", .arg = "DIR",
+	  .help = "instead of --run: a fleet directory's runs, merged per host class (one plan per "
+		  "class)",
+	  VB_OPT_PATH_AT(plan_args_t, fleet) },
 	{ .name = "--class", .arg = "TEXT",
-	  .help = "with --store: the host class (CPU model / kernel release) containing TEXT",
+	  .help = "with --store or --fleet: only the host classes (CPU model / kernel release) "
+		  "containing TEXT",
 	  VB_OPT_STR_AT(plan_args_t, class_) },
 	{ .name = "--since", .arg = "DATE", .help = "with --store: runs created on or after DATE",
 	  VB_OPT_STR_AT(plan_args_t, since) },
@@ -133,7 +139,8 @@ static const vb_opt_t options[] = {
 const vb_optspec_t vb_cmd_plan_spec = {
 	.prog = "vbench plan",
 	.usage = "vbench plan --run DIR [OPTIONS] PLAN.ini\n"
-		 "vbench plan --store PATH [--class TEXT] [--since DATE] [OPTIONS] PLAN.ini",
+		 "vbench plan --store PATH [--class TEXT] [--since DATE] [OPTIONS] PLAN.ini\n"
+		 "vbench plan --fleet DIR [--class TEXT] [OPTIONS] PLAN.ini",
 	.about = "Place the services of PLAN.ini on hosts in every environment the run measured, "
 		 "with its overhead ratios, host CPU cost and per-instance memory: instances per "
 		 "host, hosts needed and the resource that binds (docs/plan.md, examples/).",
@@ -149,14 +156,16 @@ static int parse(plan_args_t *a, int argc, char **argv, vb_error_t *err)
 {
 	int rc = vb_optparse(&vb_cmd_plan_spec, a, argc, argv, err);
 
-	if (rc == 0 && !a->run && !a->store)
+	if (rc == 0 && !!a->run + !!a->store + !!a->fleet != 1)
 		return vb_error_set(err, VB_EUSAGE, 0,
-				    "no run given: --run DIR (a run directory with run.json) or "
-				    "--store PATH");
-	if (rc == 0 && a->run && a->store)
-		return vb_error_set(err, VB_EUSAGE, 0, "--run and --store: one or the other");
-	if (rc == 0 && !a->store && (a->class_ || a->since))
-		return vb_error_set(err, VB_EUSAGE, 0, "--class and --since go with --store");
+				    "%s: --run DIR (a run directory with run.json), --store PATH or "
+				    "--fleet DIR", a->run || a->store || a->fleet
+						       ? "one source of factors"
+						       : "no run given");
+	if (rc == 0 && a->run && (a->class_ || a->since))
+		return vb_error_set(err, VB_EUSAGE, 0, "--class and --since go with --store or --fleet");
+	if (rc == 0 && a->fleet && a->since)
+		return vb_error_set(err, VB_EUSAGE, 0, "--since goes with --store");
 	return rc;
 }
 
@@ -227,68 +236,6 @@ static json_t *load_run(const char *dir, double *margin, json_t **run, vb_error_
 	vb_summary_cfg_margin(&cfg, *run);
 	*margin = cfg.margin;
 	return vb_summary_build(*run, &cfg, err);
-}
-
-/* The summary of the stored runs of one host class, merged (as load_run). */
-static json_t *load_store(plan_args_t *a, double *margin, json_t **run, vb_error_t *err)
-{
-	static char label[PATH_MAX + 64];
-	json_t *runs = NULL, *sum = NULL;
-	const char *paths[VB_SUMMARY_MAX_RUNS];
-	char names[VB_SUMMARY_MAX_RUNS][64];
-	size_t classes = 0, n, i;
-	vb_summary_cfg_t cfg;
-	vb_store_t *s = vb_store_open(a->store, 0, err);
-
-	if (!s)
-		return NULL;
-	runs = vb_store_runs(s, a->class_, a->since, VB_SUMMARY_MAX_RUNS + 1, &classes, err);
-	if (!runs)
-		goto out;
-	n = json_array_size(runs);
-	if (!n) {
-		vb_error_set(err, VB_EUSAGE, 0, "--store %s: no stored run matches%s%s", a->store,
-			     a->class_ ? " --class " : "", a->class_ ? a->class_ : "");
-		goto out;
-	}
-	if (classes > 1) {
-		vb_error_set(err, VB_EUSAGE, 0,
-			     "--store %s: the runs of %zu host classes match: --class names one "
-			     "(vbench history --store %s lists them)",
-			     a->store, classes, a->store);
-		goto out;
-	}
-	if (n > VB_SUMMARY_MAX_RUNS) {
-		vb_error_set(err, VB_EUSAGE, 0, "--store %s: more than %d runs match, a plan merges at "
-			     "most %d (--since narrows them)", a->store, VB_SUMMARY_MAX_RUNS,
-			     VB_SUMMARY_MAX_RUNS);
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		snprintf(names[i], sizeof(names[i]), "stored run %zu", i + 1);
-		paths[i] = names[i];
-		vb_text_clean_json(json_array_get(runs, i));
-	}
-	{
-		json_t *docs[VB_SUMMARY_MAX_RUNS];
-
-		for (i = 0; i < n; i++)
-			docs[i] = json_array_get(runs, i);
-		*run = vb_summary_merge(docs, paths, n, err);
-	}
-	if (!*run)
-		goto out;
-	vb_summary_cfg_init(&cfg);
-	cfg.margin = *margin;
-	vb_summary_cfg_margin(&cfg, json_array_get(runs, 0));
-	*margin = cfg.margin;
-	sum = vb_summary_build(*run, &cfg, err);
-	snprintf(label, sizeof(label), "%s (%zu stored run%s)", vb_store_path(s), n, n == 1 ? "" : "s");
-	a->run = label;
-out:
-	json_decref(runs);
-	vb_store_close(s);
-	return sum;
 }
 
 /* Render @fn(@doc, @charts) into a new string (@len); NULL when out of memory. */
@@ -393,62 +340,123 @@ static void print(const plan_args_t *a, const json_t *doc)
 	fflush(stdout);
 }
 
-int vb_cmd_plan(int argc, char **argv)
+/* The plan of the services of a->file with the factors of @sum (@run, named
+ * @label): parsed, resolved and built afresh for each source. */
+static json_t *plan_of(plan_args_t *a, const json_t *sum, const json_t *run, const char *label,
+		       double margin, vb_error_t *err)
 {
-	plan_args_t a = {.file = NULL};
 	vb_plan_input_t *in = calloc(1, sizeof(*in));
 	vb_plan_env_t envs[VB_PLAN_MAX_ENVS];
-	json_t *run = NULL, *sum = NULL, *doc = NULL;
+	vb_plan_opts_t o = a->o;
 	char dir[PATH_MAX], *slash;
-	vb_error_t err;
+	json_t *doc = NULL;
 	size_t n;
+
+	if (!in)
+		return vb_error_set(err, VB_ESYS, 0, "plan: out of memory"), NULL;
+	o.margin = margin;
+	snprintf(dir, sizeof(dir), "%s", a->file);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	if (vb_plan_parse(a->file, NULL, in, err) == 0 && host_capacity(a, &in->host, err) == 0 &&
+	    vb_plan_resolve(in, sum, slash ? dir : ".", err) == 0 && vb_plan_check(in, &o, err) == 0) {
+		n = vb_plan_envs(run, sum, &o, envs);
+		vb_plan_env_services(in, sum, &o, envs, n);
+		doc = vb_plan_build(in, &o, envs, n, label, run);
+		if (doc && in->rec.line)
+			json_object_set_new(doc, "recovery", vb_plan_recovery(in, &o, sum, run));
+		if (!doc)
+			vb_error_set(err, VB_ESYS, 0, "plan: out of memory");
+	}
+	free(in);
+	return doc;
+}
+
+/* Several host classes: the hosts each needs, then every class's plan. */
+static void print_classes(const plan_args_t *a, const vb_fleet_plan_src_t *src, json_t *const *docs,
+			  size_t n)
+{
+	const char *classes[VB_PLAN_MAX_CLASSES];
+	char *md = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (a->quiet)
+		return;
+	if (a->json) {
+		json_t *all = json_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(all, json_pack("{s:s,s:O}", "class", src[i].class_,
+							     "plan", docs[i]));
+		json_dumpf(all, stdout, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+		json_decref(all);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		classes[i] = src[i].class_;
+	if (!(f = open_memstream(&md, &len)))
+		return;
+	vb_plan_print_classes(classes, docs, n, f);
+	fclose(f);
+	vb_cmd_print_md(md, a->format);
+	free(md);
+}
+
+int vb_cmd_plan(int argc, char **argv)
+{
+	plan_args_t a = { .file = NULL };
+	vb_fleet_plan_src_t *src = NULL;
+	json_t *run = NULL, *sum = NULL, *docs[VB_PLAN_MAX_CLASSES] = { NULL };
+	size_t nsrc = 0, ndocs = 0;
+	vb_error_t err;
 	int rc;
 
 	vb_error_clear(&err);
 	vb_plan_opts_init(&a.o);
 	a.o.margin = NAN; /* unless given: the run's */
-	if (!in) {
-		fprintf(stderr, "vbench plan: out of memory\n");
-		return VB_EXIT_FAIL;
-	}
 	rc = parse(&a, argc, argv, &err);
-	if (rc == 1) {
-		free(in);
+	if (rc == 1)
 		return VB_EXIT_OK;
+	if (rc == 0 && a.run) {
+		double margin = a.o.margin;
+
+		if ((sum = load_run(a.run, &margin, &run, &err)) &&
+		    (docs[0] = plan_of(&a, sum, run, a.run, margin, &err)))
+			ndocs = 1;
+	} else if (rc == 0) {
+		vb_fleet_plan_opts_t fo = { .store = a.store, .fleet = a.fleet, .class_ = a.class_,
+					    .since = a.since, .margin = a.o.margin };
+
+		if (vb_fleet_plan_sources(&fo, &src, &nsrc, &err) == 0 && nsrc > VB_PLAN_MAX_CLASSES)
+			vb_error_set(&err, VB_EUSAGE, 0, "%zu host classes: at most %d are planned at "
+				     "once (--class narrows them)", nsrc, VB_PLAN_MAX_CLASSES);
+		else if (nsrc > 1 && a.out)
+			vb_error_set(&err, VB_EUSAGE, 0, "--out writes one plan and %zu host classes "
+				     "match: --class names one", nsrc);
+		for (size_t i = 0; err.code == VB_OK && i < nsrc; i++)
+			if ((docs[ndocs] = plan_of(&a, src[i].sum, src[i].run, src[i].label,
+						   src[i].margin, &err)))
+				ndocs++;
 	}
-	if (rc == 0 && vb_plan_parse(a.file, NULL, in, &err) == 0 &&
-	    host_capacity(&a, &in->host, &err) == 0 &&
-	    (sum = a.store ? load_store(&a, &a.o.margin, &run, &err)
-			   : load_run(a.run, &a.o.margin, &run, &err))) {
-		snprintf(dir, sizeof(dir), "%s", a.file);
-		slash = strrchr(dir, '/');
-		if (slash)
-			*slash = 0;
-		if (vb_plan_resolve(in, sum, slash ? dir : ".", &err) == 0 &&
-		    vb_plan_check(in, &a.o, &err) == 0) {
-			n = vb_plan_envs(run, sum, &a.o, envs);
-			vb_plan_env_services(in, sum, &a.o, envs, n);
-			doc = vb_plan_build(in, &a.o, envs, n, a.run, run);
-			if (doc && in->rec.line)
-				json_object_set_new(doc, "recovery",
-						    vb_plan_recovery(in, &a.o, sum, run));
-			if (!doc)
-				vb_error_set(&err, VB_ESYS, 0, "plan: out of memory");
-		}
-	}
-	if (doc && (!a.out || write_outputs(&a, doc, &err) == 0)) {
-		print(&a, doc);
+	if (err.code == VB_OK && ndocs == 1 && (!a.out || write_outputs(&a, docs[0], &err) == 0)) {
+		print(&a, docs[0]);
 		if (a.out && !a.quiet)
 			fprintf(stderr,
 				"vbench plan: wrote plan.json, plan.md, plan.html%s in %s\n",
 				a.no_charts ? "" : " and charts/", a.out);
+	} else if (err.code == VB_OK && ndocs > 1) {
+		print_classes(&a, src, docs, ndocs);
 	}
 	rc = err.code == VB_OK ? VB_EXIT_OK : vb_error_exit_code(&err);
 	if (err.code != VB_OK)
 		fprintf(stderr, "vbench plan: %s\n", err.msg);
-	json_decref(doc);
+	for (size_t i = 0; i < ndocs; i++)
+		json_decref(docs[i]);
+	vb_fleet_plan_sources_free(src, nsrc);
 	json_decref(sum);
 	json_decref(run);
-	free(in);
 	return rc;
 }

@@ -318,12 +318,27 @@ START_TEST(test_commands)
 	vb_test_put_text(tmpdir, "p.ini",
 			 "[host]\ncpus = 32\nmemory = 256G\n\n[service web]\ncpu = 0.5\n"
 			 "memory = 512M\ncount = 40\n");
-	rc = vb_test_vbench(NULL, &o, &e, "plan", "--store", db, plan, NULL);
+	/* both host classes: the hosts each needs, then each plan */
+	rc = vb_test_vbench(NULL, &o, &e, "plan", "--store", db, "--format", "md", plan, NULL);
+	ck_assert_msg(rc == 0, "plan: exit %d: %s", rc, e);
+	ck_assert_ptr_nonnull(strstr(o, "# Capacity plan per host class"));
+	ck_assert_ptr_nonnull(strstr(o, "| AMD EPYC 7763 64-Core Processor / 6.1.0-13-amd64 | container | 1 | CPU |"));
+	ck_assert_ptr_nonnull(strstr(o, "# Intel(R) Xeon(R) Gold 6338"));
+	free(o);
+	free(e);
+	snprintf(dst, sizeof(dst), "%s/plan-out", tmpdir);
+	rc = vb_test_vbench(NULL, &o, &e, "plan", "--store", db, "--out", dst, plan, NULL);
 	vb_test_expect_refusal(rc, o, e, "2 host classes", "--class");
+	/* the same from the fleet directory */
+	rc = vb_test_vbench(NULL, &o, &e, "plan", "--fleet", fleet, "--json", plan, NULL);
+	ck_assert_msg(rc == 0 && strstr(o, "\"class\": \"Intel(R) Xeon(R) Gold 6338"), "plan --fleet: "
+		      "exit %d: %s", rc, e);
+	free(o);
+	free(e);
 	rc = vb_test_vbench(NULL, &o, &e, "plan", "--store", db, "--class", "Xeon", "--json", plan,
 			    NULL);
 	ck_assert_msg(rc == 0, "plan: exit %d: %s", rc, e);
-	ck_assert_ptr_nonnull(strstr(o, "(1 stored run)"));
+	ck_assert_ptr_nonnull(strstr(o, "(1 run of Intel"));
 	free(o);
 	free(e);
 

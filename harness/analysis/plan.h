@@ -27,6 +27,7 @@
 #define VB_PLAN_MAX_SERVICES   64	 /* services in one plan file */
 #define VB_PLAN_MAX_COUNT      100000	 /* instances of one service */
 #define VB_PLAN_MAX_ENVS       16	 /* environments of one run */
+#define VB_PLAN_MAX_CLASSES    32	 /* host classes planned at once (--store, --fleet) */
 #define VB_PLAN_SCORE_WORKLOAD "cpu.int" /* default score of server_cpu_score */
 
 /* The resources a host offers, in the order ties between them are broken. */
@@ -245,6 +246,12 @@ void vb_plan_print_md(const json_t *plan, FILE *out);
  * rendered") embedded as a data: URI; every string is HTML-escaped.
  */
 void vb_plan_print_html(const json_t *plan, const json_t *charts, FILE *out);
+
+/* Plans of one service mix on @n host classes (@classes[i]: "CPU /
+ * KERNEL", @plans[i] its plan): the hosts each class needs per environment
+ * (with the binding resource), then each class's plan.md section under its
+ * name. */
+void vb_plan_print_classes(const char *const *classes, json_t *const *plans, size_t n, FILE *out);
 
 /* The chart lines appended to plan.md: a link to each rendered chart's SVG,
  * or why it was not rendered and where its data and script are. */

@@ -297,6 +297,17 @@ json_t *vb_fleet_report(const vb_fleet_report_opts_t *o, vb_error_t *err);
 
 struct vb_compare_cfg;
 
+/* Runs ([ { "name", "path", "run" } ], as vb_fleet_load_runs gives them)
+ * grouped into host classes, CPU model and kernel release, in order of first
+ * appearance: [ { "cpu", "kernel", "class": "CPU / KERNEL", "runs": [...] } ].
+ * New reference. */
+json_t *vb_fleet_classes(const json_t *runs);
+
+/* One class's runs (an entry of vb_fleet_classes) merged into one run
+ * document (vb_summary_merge, at most VB_SUMMARY_MAX_RUNS).  New reference,
+ * or NULL with @err. */
+json_t *vb_fleet_class_merge(const json_t *cls, vb_error_t *err);
+
 /*
  * Fleets @a and @b compared class by class: each fleet's runs grouped by
  * CPU model and kernel release and merged (vb_summary_merge), a class of A
@@ -308,6 +319,31 @@ struct vb_compare_cfg;
  */
 json_t *vb_fleet_compare(const char *a, const char *b, const struct vb_compare_cfg *cfg, FILE *log,
 			 vb_error_t *err);
+
+/* ---- plans per host class (fleet_plan.c) ----------------------------- */
+
+typedef struct vb_fleet_plan_opts {
+	const char *store;  /* the store's runs, or */
+	const char *fleet;  /* a fleet directory's */
+	const char *class_; /* NULL, or text the class must contain */
+	const char *since;  /* with store: runs created on or after */
+	double margin;      /* NaN: each class's first run's */
+} vb_fleet_plan_opts_t;
+
+/* One host class's runs, merged, with its summary. */
+typedef struct vb_fleet_plan_src {
+	char class_[512]; /* "CPU / KERNEL" */
+	char label[PATH_MAX + 600]; /* "SOURCE (N runs of CLASS)": what the plan names */
+	json_t *run, *sum;
+	double margin;
+} vb_fleet_plan_src_t;
+
+/* The runs @o selects, one source per host class (@n of them, in order of
+ * first appearance, malloc'ed: vb_fleet_plan_sources_free).  0, or -1 with
+ * @err (no run matches; a class with more runs than a merge takes). */
+int vb_fleet_plan_sources(const vb_fleet_plan_opts_t *o, vb_fleet_plan_src_t **out, size_t *n,
+			  vb_error_t *err);
+void vb_fleet_plan_sources_free(vb_fleet_plan_src_t *s, size_t n);
 
 /* ---- into the result store (fleet_store.c) ---------------------------- */
 

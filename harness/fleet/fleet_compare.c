@@ -24,8 +24,7 @@ static const char *fact(const json_t *run, const char *a, const char *b)
 	return vb_json_str(json_object_get(json_object_get(run, "host"), a), b) ?: "unknown";
 }
 
-/* The runs of @all grouped by class: [ { "cpu", "kernel", "class", "runs": [...] } ]. */
-static json_t *classes(const json_t *all)
+json_t *vb_fleet_classes(const json_t *all)
 {
 	json_t *out = json_array(), *c = NULL, *r;
 	size_t i, j;
@@ -51,8 +50,7 @@ static json_t *classes(const json_t *all)
 	return out;
 }
 
-/* One class's runs merged into one run document. */
-static json_t *merged(const json_t *c, vb_error_t *err)
+json_t *vb_fleet_class_merge(const json_t *c, vb_error_t *err)
 {
 	const json_t *runs = json_object_get(c, "runs"), *r;
 	json_t *docs[VB_SUMMARY_MAX_RUNS];
@@ -91,8 +89,8 @@ json_t *vb_fleet_compare(const char *a, const char *b, const vb_compare_cfg_t *c
 
 	if (!ra || !rb)
 		goto out;
-	ca = classes(ra);
-	cb = classes(rb);
+	ca = vb_fleet_classes(ra);
+	cb = vb_fleet_classes(rb);
 	used = calloc(json_array_size(cb) + 1, 1);
 	if (!used) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "fleet compare");
@@ -117,9 +115,9 @@ json_t *vb_fleet_compare(const char *a, const char *b, const vb_compare_cfg_t *c
 			used[pick] = 1;
 			json_object_set_new(x, "paired", json_true());
 			y = json_array_get(cb, pick);
-			if (!(ma = merged(x, err)))
+			if (!(ma = vb_fleet_class_merge(x, err)))
 				goto out;
-			if (!(mb = merged(y, err))) {
+			if (!(mb = vb_fleet_class_merge(y, err))) {
 				json_decref(ma);
 				goto out;
 			}

@@ -448,3 +448,39 @@ void vb_plan_print_md(const json_t *plan, FILE *out)
 		}
 	}
 }
+
+void vb_plan_print_classes(const char *const *classes, json_t *const *plans, size_t n, FILE *out)
+{
+	const json_t *e;
+	size_t i, j;
+	char buf[64];
+
+	fputs("# Capacity plan per host class\n\nThe same services on each host class the runs "
+	      "measured (CPU model / kernel release), with that class's own overheads: the hosts "
+	      "each needs per environment.\n\n| host class | environment | hosts needed | "
+	      "binding |\n|---|---|---|---|\n",
+	      out);
+	for (i = 0; i < n; i++)
+		json_array_foreach (json_object_get(plans[i], "environments"), j, e) {
+			const json_t *fit = json_object_get(e, "fit");
+			int fits = json_is_true(json_object_get(e, "planned")) &&
+				   json_is_true(json_object_get(fit, "fits"));
+
+			fputs("| ", out);
+			vb_text_put_md(out, classes[i]);
+			fputs(" | ", out);
+			vb_text_put_md(out, vb_json_text(e, "name"));
+			fprintf(out, " | %s | ",
+				fits ? vb_plan_fmt_hosts(fit, buf, sizeof(buf))
+				: json_is_true(json_object_get(e, "planned")) ? "does not fit"
+									      : "not planned");
+			vb_text_put_md(out, fits ? vb_json_text(fit, "binding") : "-");
+			fputs(" |\n", out);
+		}
+	for (i = 0; i < n; i++) {
+		fputs("\n# ", out);
+		vb_text_put_md(out, classes[i]);
+		fputs("\n\n", out);
+		vb_plan_print_md(plans[i], out);
+	}
+}
