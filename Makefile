@@ -181,6 +181,7 @@ LIB_SRCS += harness/fleet/fleet_report.c
 LIB_SRCS += harness/fleet/fleet_store.c
 LIB_SRCS += harness/fleet/fleet_compare.c
 LIB_SRCS += harness/fleet/fleet_plan.c
+LIB_SRCS += harness/fleet/fleet_collect.c
 # workloads/: the kernels and the agent (workloads/list.h)
 LIB_SRCS += workloads/workload.c
 LIB_SRCS += workloads/agent.c

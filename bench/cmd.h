@@ -65,5 +65,7 @@ extern const vb_optspec_t vb_cmd_fleet_submit_spec;
 extern const vb_optspec_t vb_cmd_fleet_status_spec;
 extern const vb_optspec_t vb_cmd_fleet_cancel_spec;
 extern const vb_optspec_t vb_cmd_fleet_task_spec;
+extern const vb_optspec_t vb_cmd_fleet_collect_spec;
+extern const vb_optspec_t vb_cmd_fleet_pack_spec;
 
 #endif

@@ -2,13 +2,17 @@
  * cmd_fleet.c - `vbench fleet submit|status|cancel|task`: the same `vbench
  * run` on many hosts through Slurm (harness/fleet/fleet.h, docs/fleet.md).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/fleet/fleet.h"
+#include "lib/safefs.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 #include "bench/cmd.h"
@@ -23,7 +27,24 @@ typedef struct fleet_opts {
 	const char *partition, *time, *account;
 	char *sbatch[VB_FLEET_MAX_SBATCH];
 	size_t nsbatch;
+	int collect, clean, remove;
+	char *nodes[64]; /* collect --node */
+	size_t nnodes;
 } fleet_opts_t;
+
+static int add_node(void *ctx, const char *val, vb_error_t *err)
+{
+	fleet_opts_t *o = ctx;
+
+	if (!vb_fleet_node_ok(val))
+		return vb_error_set(err, VB_EUSAGE, 0, "--node '%.64s': expected a node name "
+				    "([A-Za-z0-9._-])", val);
+	if (o->nnodes == VB_ARRAY_SIZE(o->nodes))
+		return vb_error_set(err, VB_EUSAGE, 0, "--node: at most %zu",
+				    VB_ARRAY_SIZE(o->nodes));
+	o->nodes[o->nnodes++] = (char *)val;
+	return 0;
+}
 
 static int add_arg(void *ctx, const char *val, vb_error_t *err)
 {
@@ -63,6 +84,10 @@ static const vb_opt_t submit_options[] = {
 	  .help = "one more sbatch option, as one argument (--sbatch=--qos=long); repeatable; "
 		  "the ones the fleet sets (--array, --chdir, --output, --nodelist, ...) are refused",
 	  .set = add_sbatch },
+	{ .name = "--collect", .help = "no shared filesystem: each task writes its run on its node "
+				       "(" VB_FLEET_LOCAL_PREFIX "...), and `vbench fleet collect` "
+				       "brings them into FLEETDIR (through srun)",
+	  VB_OPT_FLAG_AT(fleet_opts_t, collect) },
 	{ .name = "--resume", .help = "submit again the tasks of FLEETDIR that failed, were "
 				      "cancelled or never ran (each goes on with vbench run --resume "
 				      "on the node it began on); no run options",
@@ -113,6 +138,45 @@ const vb_optspec_t vb_cmd_fleet_cancel_spec = {
 	.epilog = "exit codes: 0 cancelled or nothing to cancel, 2 bad usage, 3 Slurm refused",
 };
 
+static const vb_opt_t collect_options[] = {
+	{ .name = "--node", .arg = "NAME",
+	  .help = "also collect from this node (one whose task Slurm no longer remembers); "
+		  "repeatable",
+	  .set = add_node },
+	{ .name = "--clean", .help = "remove each node's local copy once it is collected",
+	  VB_OPT_FLAG_AT(fleet_opts_t, clean) },
+};
+
+const vb_optspec_t vb_cmd_fleet_collect_spec = {
+	.prog = "vbench fleet collect",
+	.usage = "vbench fleet collect [--node NAME]... [--clean] FLEETDIR",
+	.about = "For a fleet submitted with --collect (no shared filesystem): on each node its "
+		 "tasks ran on (as Slurm reports them, and --node), run `vbench fleet pack` through "
+		 "srun and unpack the runs it sends into FLEETDIR/NODE-TASK (only this fleet's run "
+		 "directories and logs, files and directories only; an earlier copy is replaced).",
+	.opts = collect_options,
+	.nopts = VB_ARRAY_SIZE(collect_options),
+	.pos = { .what = "fleet directory", .whats = "fleet directories", .min = 1, .max = 1,
+		 .add = add_arg },
+	.epilog = "exit codes: 0 collected, 2 bad usage or a stream that is not the fleet's (one "
+		  "line naming the entry; nothing of it kept), 3 srun failed",
+};
+
+static const vb_opt_t pack_options[] = {
+	{ .name = "--remove", .help = "remove this node's copy of the fleet's runs instead",
+	  VB_OPT_FLAG_AT(fleet_opts_t, remove) },
+};
+
+const vb_optspec_t vb_cmd_fleet_pack_spec = {
+	.prog = "vbench fleet pack",
+	.usage = "vbench fleet pack [--remove]",
+	.about = "What `vbench fleet collect` runs on a node through srun: this node's runs of the "
+		 "fleet named by " VB_FLEET_ENV " as a tar stream on standard output.",
+	.opts = pack_options,
+	.nopts = VB_ARRAY_SIZE(pack_options),
+	.epilog = "exit codes: 0 packed, 2 bad usage or no fleet in the environment",
+};
+
 const vb_optspec_t vb_cmd_fleet_task_spec = {
 	.prog = "vbench fleet task",
 	.usage = "vbench fleet task [FLEETDIR]",
@@ -130,7 +194,8 @@ const vb_optspec_t vb_cmd_fleet_spec = {
 	.prog = "vbench fleet",
 	.usage = "vbench fleet submit [OPTIONS] FLEETDIR -- [RUN OPTIONS]\n"
 		 "vbench fleet status FLEETDIR\nvbench fleet cancel FLEETDIR\n"
-		 "vbench fleet task [FLEETDIR]",
+		 "vbench fleet collect [OPTIONS] FLEETDIR\n"
+		 "vbench fleet task [FLEETDIR]\nvbench fleet pack [--remove]",
 	.about = "Run the same `vbench run` on many hosts through Slurm: submit a job array, "
 		 "follow it, cancel it, resubmit what did not finish (vbench fleet COMMAND --help; "
 		 "docs/fleet.md).",
@@ -212,7 +277,7 @@ static int submit(fleet_opts_t *o, vb_error_t *err)
 {
 	vb_fleet_new_t n = { .dir = o->args[0], .tasks = (unsigned)o->tasks,
 			     .run_argv = (char **)o->args + 1, .run_argc = (int)o->nargs - 1,
-			     .sbatch = NULL, .nsbatch = 0 };
+			     .sbatch = NULL, .nsbatch = 0, .collect = o->collect };
 	char exe[PATH_MAX], job[VB_FLEET_JOB_MAX] = "", arr[64];
 	unsigned *ids;
 	vb_fleet_t f;
@@ -331,6 +396,99 @@ static int cancel(fleet_opts_t *o, vb_error_t *err)
 	return 0;
 }
 
+/* A collected fleet's task: its output into the node's logs/JOB_TASK.out
+ * (sbatch's goes to /dev/null: FLEETDIR is not there). */
+static int task_log(vb_fleet_t *f, unsigned id, vb_error_t *err)
+{
+	const char *job = getenv("SLURM_ARRAY_JOB_ID");
+	char name[64], what[PATH_MAX + 80];
+	uint64_t j;
+	int dfd, fd;
+
+	if (!job || vb_parse_u64(job, 1, UINT32_MAX, "SLURM_ARRAY_JOB_ID", &j, err) < 0)
+		return vb_error_set(err, VB_EUSAGE, 0, "SLURM_ARRAY_JOB_ID: expected the job's id");
+	snprintf(name, sizeof(name), "%llu_%u.out", (unsigned long long)j, id);
+	snprintf(what, sizeof(what), "%s/%s/%s", f->dir, VB_FLEET_LOGS, name);
+	if ((mkdirat(f->dirfd, VB_FLEET_LOGS, 0700) < 0 && errno != EEXIST) ||
+	    (dfd = openat(f->dirfd, VB_FLEET_LOGS, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+							O_CLOEXEC)) < 0)
+		return vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, VB_FLEET_LOGS);
+	fd = vb_safefs_open_own(dfd, name, VB_OWN_APPEND | VB_OWN_ABOVE2, 0644, what, NULL, err);
+	close(dfd);
+	if (fd < 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if (dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
+		close(fd);
+		return vb_error_set(err, VB_ESYS, errno, "%s", what);
+	}
+	close(fd);
+	return 0;
+}
+
+static int collect(fleet_opts_t *o, vb_error_t *err)
+{
+	char *nodes[64 + VB_FLEET_MAX_TASKS];
+	vb_fleet_task_t *t = NULL;
+	size_t n = 0;
+	unsigned runs = 0;
+	vb_fleet_t f;
+	int rc = -1;
+
+	if (vb_fleet_open(o->args[0], 1, &f, err) < 0)
+		return -1;
+	if (!f.collect) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: not submitted with --collect (its tasks write "
+			     "into it)", f.dir);
+		goto out;
+	}
+	if (!(t = calloc(f.tasks, sizeof(*t)))) {
+		vb_error_set(err, VB_ESYS, 0, "out of memory");
+		goto out;
+	}
+	if (vb_fleet_status(&f, t, err) < 0)
+		goto out;
+	for (size_t i = 0; i < o->nnodes; i++)
+		nodes[n++] = o->nodes[i];
+	for (unsigned i = 0; i < f.tasks; i++) {
+		size_t k;
+
+		if (!t[i].slurm.node[0])
+			continue;
+		for (k = 0; k < n && strcmp(nodes[k], t[i].slurm.node); k++)
+			;
+		if (k == n)
+			nodes[n++] = t[i].slurm.node;
+	}
+	if (!n) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: Slurm names no node of its tasks (any more): "
+			     "--node NAME says where to collect", f.dir);
+		goto out;
+	}
+	if (vb_fleet_collect(&f, nodes, n, o->clean, stderr, &runs, err) == 0) {
+		printf("vbench fleet collect: %u run%s into %s from %zu node%s\n", runs,
+		       runs == 1 ? "" : "s", f.dir, n, n == 1 ? "" : "s");
+		rc = 0;
+	}
+out:
+	free(t);
+	vb_fleet_close(&f);
+	return rc;
+}
+
+static int pack(fleet_opts_t *o, vb_error_t *err)
+{
+	vb_fleet_t f;
+	int rc;
+
+	if (vb_fleet_open_env(&f, err) < 0)
+		return -1;
+	rc = o->remove ? vb_fleet_local_remove(&f, err) : vb_fleet_pack(&f, 1, err);
+	vb_fleet_close(&f);
+	return rc;
+}
+
 static int task(fleet_opts_t *o, vb_error_t *err)
 {
 	const char *id_s = getenv("SLURM_ARRAY_TASK_ID"), *node_env = getenv("SLURMD_NODENAME");
@@ -353,8 +511,14 @@ static int task(fleet_opts_t *o, vb_error_t *err)
 		if (node[0] != '.')
 			node[strcspn(node, ".")] = '\0'; /* the short name */
 	}
-	if (vb_fleet_open(o->nargs ? o->args[0] : ".", 0, &f, err) < 0)
+	if (!o->nargs && getenv(VB_FLEET_ENV)) { /* a collected fleet: this node's directory */
+		if (vb_fleet_open_env(&f, err) < 0 || task_log(&f, (unsigned)id, err) < 0) {
+			vb_fleet_close(&f);
+			return -1;
+		}
+	} else if (vb_fleet_open(o->nargs ? o->args[0] : ".", 0, &f, err) < 0) {
 		return -1;
+	}
 	argv = vb_fleet_task_argv(&f, node, (unsigned)id, &argc, &done, err);
 	if (!argv) {
 		if (done)
@@ -384,7 +548,9 @@ static const struct {
 	{ "submit", &vb_cmd_fleet_submit_spec, submit },
 	{ "status", &vb_cmd_fleet_status_spec, status },
 	{ "cancel", &vb_cmd_fleet_cancel_spec, cancel },
+	{ "collect", &vb_cmd_fleet_collect_spec, collect },
 	{ "task", &vb_cmd_fleet_task_spec, task },
+	{ "pack", &vb_cmd_fleet_pack_spec, pack },
 };
 
 int vb_cmd_fleet(int argc, char **argv)
@@ -418,7 +584,8 @@ int vb_cmd_fleet(int argc, char **argv)
 		return VB_EXIT_OK;
 	if (rc == 0)
 		vb_error_set(&err, VB_EUSAGE, 0,
-			     "unknown command '%.64s' (one of: submit, status, cancel, task)",
+			     "unknown command '%.64s' (one of: submit, status, cancel, collect, "
+			     "task, pack)",
 			     o.args[0]);
 	return fail("vbench fleet", &err);
 }

@@ -16,6 +16,7 @@
  *                  Skips, saying why, without root or slurm-wlm.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ START_TEST(test_slurm_records)
 	    uid, uid, uid, uid, uid, uid, uid);
 	ck_assert(used < sizeof(text));
 	memset(t, 0, sizeof(t));
-	n = vb_fleet_slurm_parse(text, "12", "/f/a b", t, 10, &foreign);
+	n = vb_fleet_slurm_parse(text, "12", "/f/a b", NULL, t, 10, &foreign);
 	ck_assert_uint_eq(n, 6);
 	ck_assert_uint_eq(foreign, 4);
 	ck_assert_str_eq(t[0].state, "RUNNING");
@@ -135,7 +136,7 @@ START_TEST(test_slurm_records)
 		 big, uid);
 	memset(t, 0, sizeof(t));
 	foreign = 0;
-	n = vb_fleet_slurm_parse(text, "12", "/f", t, 300, &foreign);
+	n = vb_fleet_slurm_parse(text, "12", "/f", NULL, t, 300, &foreign);
 	ck_assert_uint_eq(n, 150);
 	ck_assert_str_eq(t[298].state, "PENDING");
 	ck_assert_str_eq(t[299].state, "");
@@ -578,6 +579,118 @@ START_TEST(test_compare_fleets)
 }
 END_TEST
 
+/* A tar at @path made by Python's tarfile from @spec: "f NAME TEXT" a file,
+ * "d NAME" a directory, "l NAME TARGET" a symbolic link, "c NAME" a
+ * character device; entries separated by ';'. */
+static void make_tar(const char *path, const char *spec)
+{
+	static const char prog[] =
+	    "import io, sys, tarfile\n"
+	    "t = tarfile.open(sys.argv[1], 'w', format=tarfile.PAX_FORMAT)\n"
+	    "for e in sys.argv[2].split(';'):\n"
+	    "    k, n, *rest = e.split(' ', 2)\n"
+	    "    i = tarfile.TarInfo(n)\n"
+	    "    if k == 'f':\n"
+	    "        b = rest[0].encode(); i.size = len(b); t.addfile(i, io.BytesIO(b)); continue\n"
+	    "    i.type = {'d': tarfile.DIRTYPE, 'l': tarfile.SYMTYPE, 'c': tarfile.CHRTYPE}[k]\n"
+	    "    if k == 'l': i.linkname = rest[0]\n"
+	    "    t.addfile(i)\n"
+	    "t.close()\n";
+	char *argv[] = { "/usr/bin/python3", "-c", (char *)prog, (char *)path, (char *)spec, NULL };
+	char out[4096];
+
+	ck_assert_msg(vb_test_run(argv, NULL, out, sizeof(out), NULL) == 0, "tarfile: %s", out);
+}
+
+static int unpack_file(vb_fleet_t *f, const char *tar, unsigned *runs, vb_error_t *err)
+{
+	int fd = open(tar, O_RDONLY | O_CLOEXEC), rc;
+
+	ck_assert_int_ge(fd, 0);
+	rc = vb_fleet_unpack(f, fd, "the stream", runs, err);
+	close(fd);
+	return rc;
+}
+
+/* A collected fleet's stream: this fleet's run directories and logs only,
+ * files and directories only; anything else refused, naming the entry,
+ * with nothing of the stream kept. */
+START_TEST(test_unpack)
+{
+	static const char *const bad[][2] = {
+		{ "f ../x evil", "../x" },
+		{ "f /etc/x evil", "/etc/x" },
+		{ "f n1-0/../../x evil", "n1-0/../../x" },
+		{ "f other/x evil", "other/x" },
+		{ "f n1-7/run.json {}", "n1-7/run.json" }, /* the fleet has tasks 0 and 1 */
+		{ "d n1-0;l n1-0/link /etc", "expected a file or a directory" },
+		{ "d n1-0;c n1-0/dev", "expected a file or a directory" },
+		{ "f n1-0/a one;f n1-0/a two", "n1-0/a" },
+		{ "f n1-0/.x/../../y evil", ".." },
+	};
+	char *run[] = { "--profile", "test" };
+	vb_fleet_new_t n = { .tasks = 2, .run_argv = run, .run_argc = 2, .vbench = "/opt/vbench",
+			     .collect = 1 };
+	char dir[PATH_MAX], tar[PATH_MAX], path[PATH_MAX + 64];
+	unsigned runs = 0;
+	vb_fleet_t f;
+	vb_error_t err;
+
+	snprintf(dir, sizeof(dir), "%s/fleet", tmpdir);
+	n.dir = dir;
+	ck_assert_msg(vb_fleet_create(&n, &f, &err) == 0, "%s", err.msg);
+	ck_assert(f.collect);
+	ck_assert_ptr_nonnull(strstr(f.local_dir, VB_FLEET_LOCAL_PREFIX));
+	snprintf(tar, sizeof(tar), "%s/s.tar", tmpdir);
+	for (size_t i = 0; i < VB_ARRAY_SIZE(bad); i++) {
+		make_tar(tar, bad[i][0]);
+		vb_error_clear(&err);
+		ck_assert_msg(unpack_file(&f, tar, &runs, &err) < 0, "%s accepted", bad[i][0]);
+		ck_assert_msg(strstr(err.msg, bad[i][1]), "%s: %s", bad[i][0], err.msg);
+		ck_assert_int_eq(vb_test_entries(dir), 4); /* fleet.json, job.sh, logs, lock */
+	}
+	ck_assert_uint_eq(runs, 0);
+	make_tar(tar, "d n1-0;f n1-0/run.json first;d n1-0/charts;f n1-0/charts/a.dat x;"
+		      "f logs/7_0.out log of task 0");
+	ck_assert_msg(unpack_file(&f, tar, &runs, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(runs, 1);
+	snprintf(path, sizeof(path), "%s/n1-0/run.json", dir);
+	vb_test_assert_content(path, "first");
+	snprintf(path, sizeof(path), "%s/logs/7_0.out", dir);
+	vb_test_assert_content(path, "log of task 0");
+	/* collected again: the new copy replaces the old one whole */
+	make_tar(tar, "f n1-0/run.json second");
+	ck_assert_msg(unpack_file(&f, tar, &runs, &err) == 0, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/n1-0/run.json", dir);
+	vb_test_assert_content(path, "second");
+	snprintf(path, sizeof(path), "%s/n1-0/charts", dir);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	vb_fleet_close(&f);
+}
+END_TEST
+
+/* A task of a collected fleet reads fleet.json from its environment only
+ * when it is well-formed hex of a collected fleet. */
+START_TEST(test_open_env)
+{
+	vb_fleet_t f;
+	vb_error_t err;
+
+	unsetenv(VB_FLEET_ENV);
+	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	setenv(VB_FLEET_ENV, "7b7", 1);
+	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "hex"));
+	setenv(VB_FLEET_ENV, "7g7d", 1);
+	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "hex"));
+	setenv(VB_FLEET_ENV, "7b7d", 1); /* "{}": not a fleet */
+	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not a fleet file"));
+	unsetenv(VB_FLEET_ENV);
+}
+END_TEST
+
 /* ---- on a private Slurm ----------------------------------------------- */
 
 static char cluster[PATH_MAX], no_cluster[200];
@@ -831,6 +944,50 @@ START_TEST(test_fleet_failed_reason)
 }
 END_TEST
 
+
+/* Without a shared filesystem (--collect): the tasks write on their node,
+ * status says so, collect --clean brings both runs in and removes the
+ * node's copy. */
+START_TEST(test_fleet_collect)
+{
+	char dir[PATH_MAX], rd[PATH_MAX + 64], local[PATH_MAX], *s, *out, *err;
+	vb_fleet_t f;
+	vb_error_t e;
+	json_t *run;
+	int rc;
+
+	if (no_cluster[0])
+		VB_SKIP("%s", no_cluster);
+	snprintf(dir, sizeof(dir), "%s/collect", tmpdir);
+	rc = vb_test_vbench(NULL, &out, &err, "fleet", "submit", "--collect", "--tasks", "2", dir,
+			    "--", "--profile", "test", "--env", "bare", "--workload", "cpu.int", NULL);
+	ck_assert_msg(rc == 0, "submit: exit %d: %s", rc, err);
+	free(out);
+	free(err);
+	ck_assert_msg(vb_fleet_open(dir, 0, &f, &e) == 0, "%s", e.msg);
+	snprintf(local, sizeof(local), "%s", f.local_dir);
+	vb_fleet_close(&f);
+	s = wait_status(dir, "2 done", 300);
+	ck_assert_msg(strstr(s, "not collected yet"), "%s", s);
+	free(s);
+	ck_assert(!task_dir(dir, 0, rd, sizeof(rd)));
+	rc = vb_test_vbench(NULL, &out, &err, "fleet", "collect", "--clean", dir, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "2 runs into"), "collect: exit %d: %s%s", rc, out, err);
+	free(out);
+	free(err);
+	for (unsigned i = 0; i < 2; i++) {
+		ck_assert(task_dir(dir, i, rd, sizeof(rd)));
+		run = vb_test_load_run(rd, 1);
+		ck_assert_str_eq(vb_json_str(run, "status"), "complete");
+		json_decref(run);
+	}
+	ck_assert_msg(access(local, F_OK) < 0, "%s left on the node", local);
+	s = status_of(dir);
+	ck_assert_msg(strstr(s, "2 done") && !strstr(s, "not collected"), "%s", s);
+	free(s);
+}
+END_TEST
+
 Suite *vb_suite_fleet(void)
 {
 	Suite *s = suite_create("fleet");
@@ -844,6 +1001,8 @@ Suite *vb_suite_fleet(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_status_resubmit);
 	tcase_add_test(tc, test_compare_fleets);
+	tcase_add_test(tc, test_unpack);
+	tcase_add_test(tc, test_open_env);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -858,6 +1017,7 @@ Suite *vb_suite_fleet_cluster(void)
 	tcase_add_test(tc, test_fleet_failed_reason);
 	tcase_add_test(tc, test_fleet_runs);
 	tcase_add_test(tc, test_fleet_cancel_resume);
+	tcase_add_test(tc, test_fleet_collect);
 	suite_add_tcase(s, tc);
 	return s;
 }

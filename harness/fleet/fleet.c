@@ -1,6 +1,7 @@
 /*
  * fleet.c - the fleet directory and its fleet.json (fleet.h).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -303,11 +304,30 @@ int vb_fleet_create(const vb_fleet_new_t *n, vb_fleet_t *f, vb_error_t *err)
 		}
 	}
 	vb_format_time(vb_wall_ns(), stamp, sizeof(stamp));
-	f->doc = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:i,s:I,s:o,s:o,s:[]}", "schema",
+	if (n->collect) { /* the node-local directory: its name random, so no guess finds it */
+		unsigned char r[8];
+		int rfd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+		if (rfd < 0 || read(rfd, r, sizeof(r)) != (ssize_t)sizeof(r)) {
+			if (rfd >= 0)
+				close(rfd);
+			json_decref(opts);
+			json_decref(sbatch);
+			vb_error_set(err, VB_ESYS, errno, "/dev/urandom");
+			goto fail;
+		}
+		close(rfd);
+		snprintf(f->local_dir, sizeof(f->local_dir),
+			 VB_FLEET_LOCAL_PREFIX "%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2],
+			 r[3], r[4], r[5], r[6], r[7]);
+		f->collect = 1;
+	}
+	f->doc = json_pack("{s:s,s:i,s:s,s:s,s:s,s:s,s:i,s:I,s:o,s:o,s:[],s:b,s:s}", "schema",
 			   VB_FLEET_SCHEMA, "schema_version", VB_FLEET_SCHEMA_VERSION,
 			   "vbench_version", VB_VERSION, "created", stamp, "directory", f->dir,
 			   "vbench", n->vbench, "tasks", (int)n->tasks, "seed", (json_int_t)seed,
-			   "run_options", opts, "sbatch", sbatch, "submissions");
+			   "run_options", opts, "sbatch", sbatch, "submissions", "collect", n->collect,
+			   "local_dir", f->local_dir);
 	if (!f->doc) {
 		vb_error_set(err, VB_ESYS, ENOMEM, "fleet.json");
 		goto fail;
@@ -451,6 +471,20 @@ static int check_doc(vb_fleet_t *f, const char *what, vb_error_t *err)
 						    "expected 0 to %lld", i, j, (long long)tasks - 1);
 		}
 	}
+	v = json_object_get(d, "collect");
+	if (v && !json_is_boolean(v))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: collect: expected true or false", what);
+	f->collect = json_is_true(v);
+	if (f->collect) {
+		const char *l = vb_json_str(d, "local_dir");
+		size_t pl = strlen(VB_FLEET_LOCAL_PREFIX);
+
+		if (!l || strncmp(l, VB_FLEET_LOCAL_PREFIX, pl) || strlen(l) != pl + 16 ||
+		    strspn(l + pl, "0123456789abcdef") != 16)
+			return vb_error_set(err, VB_EUSAGE, 0, "%s: local_dir: expected "
+					    VB_FLEET_LOCAL_PREFIX "HEX16", what);
+		snprintf(f->local_dir, sizeof(f->local_dir), "%s", l);
+	}
 	f->tasks = (unsigned)tasks;
 	f->seed = (uint64_t)seed;
 	return 0;
@@ -488,6 +522,70 @@ int vb_fleet_open(const char *dir, int lock, vb_fleet_t *f, vb_error_t *err)
 		goto fail;
 	}
 	if (check_doc(f, what, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	vb_fleet_close(f);
+	return -1;
+}
+
+char *vb_fleet_env_value(const vb_fleet_t *f)
+{
+	char *text = json_dumps(f->doc, JSON_COMPACT | JSON_ENSURE_ASCII), *out;
+	size_t n, i, pre = strlen(VB_FLEET_ENV) + 1;
+
+	if (!text)
+		return NULL;
+	n = strlen(text);
+	if ((out = malloc(pre + 2 * n + 1))) {
+		memcpy(out, VB_FLEET_ENV "=", pre);
+		for (i = 0; i < n; i++)
+			snprintf(out + pre + 2 * i, 3, "%02x", (unsigned char)text[i]);
+		out[pre + 2 * n] = '\0';
+	}
+	free(text);
+	return out;
+}
+
+int vb_fleet_open_env(vb_fleet_t *f, vb_error_t *err)
+{
+	const char *hex = getenv(VB_FLEET_ENV);
+	vb_safefs_made_t made;
+	json_error_t je;
+	char *text;
+	size_t n, i;
+
+	fleet_init(f);
+	if (!hex)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s is not set", VB_FLEET_ENV);
+	n = strlen(hex);
+	if (n % 2 || n / 2 > FLEET_FILE_MAX || !(text = malloc(n / 2 + 1)))
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: expected fleet.json in hex", VB_FLEET_ENV);
+	for (i = 0; i < n / 2; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1])) {
+			free(text);
+			return vb_error_set(err, VB_EUSAGE, 0, "%s: expected fleet.json in hex",
+					    VB_FLEET_ENV);
+		}
+		text[i] = (char)v;
+	}
+	text[n / 2] = '\0';
+	f->doc = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	if (!f->doc)
+		return vb_error_set(err, VB_EUSAGE, 0, "%s: line %d: %s", VB_FLEET_ENV, je.line, je.text);
+	if (check_doc(f, VB_FLEET_ENV, err) < 0)
+		goto fail;
+	if (!f->collect) {
+		vb_error_set(err, VB_EUSAGE, 0, "%s: not a collected fleet (its tasks read FLEETDIR)",
+			     VB_FLEET_ENV);
+		goto fail;
+	}
+	snprintf(f->dir, sizeof(f->dir), "%s", f->local_dir);
+	if ((f->dirfd = vb_safefs_mkdir_p(f->dir, 0700, &made, err)) < 0)
 		goto fail;
 	return 0;
 fail:

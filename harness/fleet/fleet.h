@@ -46,7 +46,12 @@ typedef struct vb_fleet {
 	json_t *doc;        /* fleet.json */
 	unsigned tasks;     /* array tasks 0 .. tasks-1 */
 	uint64_t seed;
+	int collect;        /* fleet.json "collect": tasks write into local_dir on their node */
+	char local_dir[PATH_MAX]; /* with collect: VB_FLEET_LOCAL_PREFIX + 16 hex digits */
 } vb_fleet_t;
+
+#define VB_FLEET_LOCAL_PREFIX "/var/tmp/vbench-fleet-" /* a collected fleet's node-local runs */
+#define VB_FLEET_ENV "VBENCH_FLEET_JSON" /* fleet.json in hex, for tasks without a shared FS */
 
 /* What `vbench fleet submit` was given for a new fleet. */
 typedef struct vb_fleet_new {
@@ -57,6 +62,7 @@ typedef struct vb_fleet_new {
 	char **sbatch;   /* sbatch options, each one argument ("--partition=debug") */
 	int nsbatch;
 	const char *vbench; /* the vbench the job runs (absolute) */
+	int collect;        /* no shared filesystem: tasks write on their node, collected after */
 } vb_fleet_new_t;
 
 /*
@@ -74,6 +80,18 @@ int vb_fleet_create(const vb_fleet_new_t *n, vb_fleet_t *f, vb_error_t *err);
  * version, fields and their bounds); @lock: take its lock (VB_EBUSY when
  * another vbench holds it).  Returns 0 or -1 with @err. */
 int vb_fleet_open(const char *dir, int lock, vb_fleet_t *f, vb_error_t *err);
+
+/*
+ * Open the fleet a task of a collected fleet belongs to, on its node: its
+ * fleet.json from the environment (VB_FLEET_ENV, hex; checked as a file
+ * is), its directory the node-local one (local_dir, made 0700 when
+ * missing, no link in its path).  Returns 0 or -1 with @err.
+ */
+int vb_fleet_open_env(vb_fleet_t *f, vb_error_t *err);
+
+/* "VBENCH_FLEET_JSON=HEX" of @f's fleet.json, malloc'ed (sbatch's and
+ * srun's --export), or NULL. */
+char *vb_fleet_env_value(const vb_fleet_t *f);
 
 /* Replace fleet.json atomically with @f->doc. */
 int vb_fleet_save(vb_fleet_t *f, vb_error_t *err);
@@ -167,12 +185,14 @@ typedef struct vb_fleet_slurm {
 /*
  * Read `scontrol show job -o` output @text: the records of array job @job
  * (ArrayJobId=@job) fill @by_task[0 .. @ntasks) by their ArrayTaskId (a
- * pending range, "0-3,5%2", fills each task in it).  A record whose
- * WorkDir is not @dir is another's: counted in *@foreign, not used.
+ * pending range, "0-3,5%2", fills each task in it).  A record that is not
+ * the fleet's (its job name, this user, Command @dir/job.sh, WorkDir
+ * @workdir, NULL: @dir) is another's: counted in *@foreign, not used.
  * Returns how many tasks were filled.
  */
 unsigned vb_fleet_slurm_parse(const char *text, const char *job, const char *dir,
-			      vb_fleet_slurm_t *by_task, unsigned ntasks, unsigned *foreign);
+			      const char *workdir, vb_fleet_slurm_t *by_task, unsigned ntasks,
+			      unsigned *foreign);
 
 /* "0-3,5": the task list @ids (ascending) as sbatch's --array takes it. */
 void vb_fleet_slurm_array(const unsigned *ids, size_t n, char *buf, size_t len);
@@ -319,6 +339,30 @@ json_t *vb_fleet_class_merge(const json_t *cls, vb_error_t *err);
  */
 json_t *vb_fleet_compare(const char *a, const char *b, const struct vb_compare_cfg *cfg, FILE *log,
 			 vb_error_t *err);
+
+/* ---- without a shared filesystem (fleet_collect.c) --------------------- */
+
+/* On a node: every run directory of the fleet in its local directory, and
+ * logs/, as a tar stream (regular files and directories only, no link
+ * followed) on @out.  0, or -1 with @err. */
+int vb_fleet_pack(vb_fleet_t *f, int out, vb_error_t *err);
+
+/* On a node: remove the fleet's local directory (once collected). */
+int vb_fleet_local_remove(vb_fleet_t *f, vb_error_t *err);
+
+/* Unpack a pack's stream on @in (@what names it in errors) into the fleet
+ * directory: only NODE-TASK/... of this fleet and logs/..., only files and
+ * directories, no "..", no absolute path, within size bounds, through a
+ * staging directory, each run directory replacing an earlier copy; counts
+ * the run directories in *@runs.  0, or -1 with @err (VB_EPROTO naming
+ * the entry; nothing of the stream moved into place). */
+int vb_fleet_unpack(vb_fleet_t *f, int in, const char *what, unsigned *runs, vb_error_t *err);
+
+/* Collect the runs of @n nodes: `srun --nodelist=NODE vbench fleet pack`
+ * each, its output unpacked (vb_fleet_unpack); @clean: then remove the
+ * node's local copy (`vbench fleet pack --remove`).  0, or -1 with @err. */
+int vb_fleet_collect(vb_fleet_t *f, char *const *nodes, size_t n, int clean, FILE *log,
+		     unsigned *runs, vb_error_t *err);
 
 /* ---- plans per host class (fleet_plan.c) ----------------------------- */
 

@@ -60,7 +60,7 @@ static int field(const char *rec, const char *key, char *buf, size_t len)
  * ("WorkDir=DIR StdErr=", DIR may hold spaces) and runs DIR/job.sh; no key
  * of these is there twice (a value that embeds one).
  */
-static int ours(const char *rec, const char *dir)
+static int ours(const char *rec, const char *dir, const char *workdir)
 {
 	char want[PATH_MAX + 64], uid[32];
 	int twice = 0;
@@ -73,7 +73,7 @@ static int ours(const char *rec, const char *dir)
 	if (!(p = strchr(p, ' ')) || p - (int)strlen(uid) + 1 < rec ||
 	    strncmp(p - strlen(uid) + 1, uid, strlen(uid)))
 		return 0;
-	snprintf(want, sizeof(want), " WorkDir=%s StdErr=", dir);
+	snprintf(want, sizeof(want), " WorkDir=%s StdErr=", workdir);
 	if (!strstr(rec, want))
 		return 0;
 	snprintf(want, sizeof(want), " Command=%s/%s ", dir, VB_FLEET_SCRIPT);
@@ -122,7 +122,8 @@ static unsigned each_task(char *spec, vb_fleet_slurm_t *by_task, unsigned ntasks
 }
 
 unsigned vb_fleet_slurm_parse(const char *text, const char *job, const char *dir,
-			      vb_fleet_slurm_t *by_task, unsigned ntasks, unsigned *foreign)
+			      const char *workdir, vb_fleet_slurm_t *by_task, unsigned ntasks,
+			      unsigned *foreign)
 {
 	const char *line = text;
 	unsigned filled = 0;
@@ -146,7 +147,7 @@ unsigned vb_fleet_slurm_parse(const char *text, const char *job, const char *dir
 			free(tasks);
 			continue;
 		}
-		if (!ours(rec, dir)) {
+		if (!ours(rec, dir, workdir ? workdir : dir)) {
 			(*foreign)++;
 			free(rec);
 			free(tasks);
@@ -192,7 +193,7 @@ char **vb_fleet_slurm_argv(const vb_fleet_t *f, const unsigned *ids, size_t n, c
 			   const json_t *sbatch, const char *script)
 {
 	size_t ns, k = 0;
-	char **argv, arr[4096 + 16], buf[PATH_MAX + 16];
+	char **argv, arr[4096 + 16], buf[PATH_MAX + 16], *env = NULL;
 
 	if (!sbatch)
 		sbatch = vb_fleet_sbatch_opts(f);
@@ -209,9 +210,21 @@ char **vb_fleet_slurm_argv(const vb_fleet_t *f, const unsigned *ids, size_t n, c
 	argv[k++] = strdup("--job-name=" VB_FLEET_JOB_NAME);
 	argv[k++] = strdup(arr);
 	argv[k++] = strdup("--exclusive");
-	snprintf(buf, sizeof(buf), "--chdir=%s", f->dir);
-	argv[k++] = strdup(buf);
-	argv[k++] = strdup("--output=" VB_FLEET_LOGS "/%A_%a.out");
+	if (f->collect) {
+		/* no shared filesystem: fleet.json goes in the environment, the task
+		 * writes its run and log on its node (vbench fleet collect) */
+		argv[k++] = strdup("--chdir=/");
+		argv[k++] = strdup("--output=/dev/null");
+		if ((env = vb_fleet_env_value(f)) &&
+		    (argv[k] = malloc(strlen(env) + 16)))
+			sprintf(argv[k], "--export=ALL,%s", env);
+		k++;
+		free(env);
+	} else {
+		snprintf(buf, sizeof(buf), "--chdir=%s", f->dir);
+		argv[k++] = strdup(buf);
+		argv[k++] = strdup("--output=" VB_FLEET_LOGS "/%A_%a.out");
+	}
 	if (node[0]) {
 		snprintf(buf, sizeof(buf), "--nodelist=%s", node);
 		argv[k++] = strdup(buf);
@@ -350,7 +363,8 @@ int vb_fleet_slurm_query(const vb_fleet_t *f, const char *job, vb_fleet_slurm_t 
 	memset(by_task, 0, f->tasks * sizeof(*by_task));
 	rc = show_job(job, out, SHOW_MAX, err);
 	if (rc == 0)
-		vb_fleet_slurm_parse(out, job, f->dir, by_task, f->tasks, &foreign);
+		vb_fleet_slurm_parse(out, job, f->dir, f->collect ? "/" : NULL, by_task, f->tasks,
+				     &foreign);
 	free(out);
 	return rc;
 }
@@ -369,7 +383,7 @@ int vb_fleet_slurm_cancel(const vb_fleet_t *f, const char *job, vb_error_t *err)
 	}
 	rc = show_job(job, out, SHOW_MAX, err);
 	if (rc == 0) {
-		vb_fleet_slurm_parse(out, job, f->dir, t, f->tasks, &foreign);
+		vb_fleet_slurm_parse(out, job, f->dir, f->collect ? "/" : NULL, t, f->tasks, &foreign);
 		for (unsigned i = 0; i < f->tasks; i++)
 			live += vb_fleet_slurm_live(t[i].state);
 	}

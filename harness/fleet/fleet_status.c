@@ -190,6 +190,12 @@ int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err)
 				 t[i].slurm.reason[0] ? t[i].slurm.reason : "queued");
 		} else if (is(t[i].slurm.state, running)) {
 			t[i].state = VB_FLEET_RUNNING;
+		} else if (f->collect && !t[i].run_dir[0] && !strcmp(t[i].slurm.state, "COMPLETED") &&
+			   !t[i].slurm.exit_code && !t[i].slurm.exit_signal) {
+			t[i].state = VB_FLEET_DONE; /* its run is on its node */
+			snprintf(t[i].why, sizeof(t[i].why),
+				 "on %s, not collected yet (vbench fleet collect %s)", t[i].node,
+				 f->dir);
 		} else if (!strcmp(t[i].run_status, "complete")) {
 			t[i].state = VB_FLEET_DONE;
 		} else if (vb_fleet_run_done(t[i].run_status)) {
