@@ -84,7 +84,7 @@ START_TEST(test_fit_width)
 		vb_test_assert_fits(out, widths[w], "vbench --help");
 		free(out);
 		free(err);
-		static const char *const fleet_cmds[] = { "submit", "status", "cancel", "task" };
+		static const char *const fleet_cmds[] = { "submit", "status", "cancel", "collect", "task", "pack" };
 
 		for (i = 0; i < vb_cmd_count(); i++) {
 			rc = vb_test_vbench(NULL, &out, &err, vb_cmd_at(i)->name, "--help", NULL);
