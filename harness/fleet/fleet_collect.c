@@ -407,9 +407,10 @@ static int srun_pack(vb_fleet_t *f, const char *node, int out, int remove, vb_er
 	char nodelist[VB_FLEET_NODE_MAX + 16], errout[4096], line[512], path[PATH_MAX];
 	char *env = vb_fleet_env_value(f), *exp = env ? malloc(strlen(env) + 16) : NULL;
 	const char *vbench = vb_json_str(f->doc, "vbench");
-	char *argv[] = { path, nodelist, "--nodes=1", "--ntasks=1", "--job-name=" VB_FLEET_JOB_NAME,
-			 "--chdir=/", exp, (char *)vbench, "fleet", "pack",
-			 remove ? "--remove" : NULL, NULL };
+	static char job_name[] = "--job-name=" VB_FLEET_JOB_NAME;
+	char *argv[] = { path,	    nodelist, "--nodes=1", "--ntasks=1", job_name, "--chdir=/",
+			 exp,	    (char *)vbench, "fleet", "pack", remove ? "--remove" : NULL,
+			 NULL };
 	hook_t h = { .fd = out };
 	vb_proc_opts_t po = { .timeout_ms = COLLECT_TIMEOUT_MS, .child_hook = out >= 0 ? stdout_to : NULL,
 			      .hook_arg = &h };
