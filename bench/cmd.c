@@ -6,6 +6,7 @@
 #include "bench/cmd.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -69,4 +70,19 @@ void vb_cmd_print_md(const char *md, const char *format)
 		fputs(md, stdout);
 	else
 		vb_mdterm_print(md, vb_term_width(STDOUT_FILENO), stdout);
+}
+
+void vb_cmd_print_md_of(void (*render)(const json_t *, FILE *), const json_t *doc,
+			const char *format)
+{
+	char *md = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&md, &len);
+
+	if (m) {
+		render(doc, m);
+		fclose(m);
+		vb_cmd_print_md(md, format);
+	}
+	free(md);
 }

@@ -9,7 +9,9 @@
 #ifndef VB_CMD_H
 #define VB_CMD_H
 
+#include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lib/error.h"
 #include "lib/optparse.h"
@@ -49,6 +51,10 @@ int vb_cmd_check_word(const char *opt, const char *val, const char *allowed, vb_
  * terminal, wrapped to stdout's width (mdterm.h).
  */
 void vb_cmd_print_md(const char *md, const char *format);
+
+/* The same for the Markdown @render writes of @doc. */
+void vb_cmd_print_md_of(void (*render)(const json_t *, FILE *), const json_t *doc,
+			const char *format);
 
 /* Their command lines (vbench run's is vb_run_cfg_spec, harness/core/options.h). */
 extern const vb_optspec_t vb_cmd_list_spec;

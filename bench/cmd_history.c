@@ -93,16 +93,8 @@ int vb_cmd_history(int argc, char **argv)
 	} else if (o.format && !strcmp(o.format, "csv")) {
 		vb_history_csv(h, stdout);
 	} else {
-		char *md = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&md, &len);
-
-		if (m) {
-			vb_history_md(h, m);
-			fclose(m);
-			vb_cmd_print_md(md, o.format && !strcmp(o.format, "md") ? "md" : "text");
-		}
-		free(md);
+		vb_cmd_print_md_of(vb_history_md, h,
+				   o.format && !strcmp(o.format, "md") ? "md" : "text");
 	}
 	json_decref(h);
 	vb_store_close(s);

@@ -244,16 +244,7 @@ static int fleet_report(const report_opts_t *ro)
 	} else if (f && !strcmp(f, "csv")) {
 		vb_hosts_csv(doc, stdout);
 	} else if (f) {
-		char *md = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&md, &len);
-
-		if (m) {
-			vb_hosts_md(doc, m);
-			fclose(m);
-			vb_cmd_print_md(md, strcmp(f, "md") ? "text" : "md");
-		}
-		free(md);
+		vb_cmd_print_md_of(vb_hosts_md, doc, strcmp(f, "md") ? "text" : "md");
 	}
 	fflush(stdout);
 	if (!ro->quiet)
