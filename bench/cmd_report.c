@@ -248,7 +248,8 @@ static int fleet_report(const report_opts_t *ro)
 	}
 	fflush(stdout);
 	if (!ro->quiet)
-		fprintf(stderr, "vbench report: wrote fleet-summary.json, fleet-report.md, fleet.csv%s "
+		fprintf(stderr, "vbench report: wrote fleet-summary.json, fleet-report.md, fleet.csv, "
+			"fleet-report.html%s "
 			"in %s\n", ro->no_charts ? "" : " and charts/fleet.*",
 			ro->out ?: ro->dirs[0]);
 	json_decref(doc);

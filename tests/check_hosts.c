@@ -271,6 +271,15 @@ START_TEST(test_report_commands)
 	text = vb_test_read_text(out, "fleet-report.md", 1 << 20);
 	ck_assert_ptr_nonnull(strstr(text, "**hosts differ**"));
 	free(text);
+	/* the same as a page: escaped, its tables, no chart (--no-charts) said */
+	text = vb_test_read_text(out, "fleet-report.html", 1 << 22);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(strstr(text, "<h1>vbench fleet report</h1>"));
+	ck_assert_ptr_nonnull(strstr(text, "<strong>hosts differ</strong> (Q 103.0, p &lt; 0.001"));
+	ck_assert_ptr_null(strstr(text, "p < 0"));
+	ck_assert_ptr_nonnull(strstr(text, "<td>cat-0</td>"));
+	ck_assert_ptr_nonnull(strstr(text, "Charts were not rendered for this fleet report."));
+	free(text);
 	rc = vb_test_vbench(NULL, &o, &e, "report", "--fleet", "tests/fixtures/fleet/ant-0",
 			    "tests/fixtures/fleet/cat-0", NULL);
 	vb_test_expect_refusal(rc, o, e, "--fleet", "--out");

@@ -8,7 +8,8 @@
  *                    per host (all workloads and per group), the spread
  *                    across hosts, the classes with their pooled overhead;
  *                    the terminal shows it through mdterm;
- *   fleet.csv        one row per host, environment and group.
+ *   fleet.csv        one row per host, environment and group;
+ *   fleet-report.html the same as the Markdown, with the chart embedded.
  *
  * Must not: compute: every number is the fleet summary's.
  */
@@ -20,5 +21,9 @@
 
 void vb_hosts_md(const json_t *fleet, FILE *out);
 void vb_hosts_csv(const json_t *fleet, FILE *out);
+
+/* fleet-report.html: what fleet-report.md says, as one self-contained page
+ * with the chart of @charts embedded (NULL: not rendered). */
+void vb_hosts_html(const json_t *fleet, const json_t *charts, FILE *out);
 
 #endif

@@ -40,6 +40,11 @@ void vb_html_ops(FILE *out, const json_t *sum, const json_t *charts);
 /* The explanation section (explain_html.c) of an explain document; nothing when NULL. */
 void vb_html_explain(FILE *out, const json_t *explain);
 
+/* Each chart of @charts (a vb_charts_render* document) as a figure with
+ * its PNG embedded, or why it was not rendered; without @charts, that
+ * they were not rendered for this @what (plan_html.c). */
+void vb_html_chart_figures(FILE *out, const json_t *charts, const char *what);
+
 /* The page's head (doctype, inline CSS, @title escaped) up to <body>. */
 void vb_html_page_start(FILE *out, const char *title);
 

@@ -217,14 +217,15 @@ static void environments(FILE *out, const json_t *plan)
 	}
 }
 
-static void chart(FILE *out, const json_t *charts)
+void vb_html_chart_figures(FILE *out, const json_t *charts, const char *what)
 {
 	const json_t *c;
 	size_t i;
 
-	fputs("<h2 id=\"charts\">Chart</h2>\n", out);
 	if (!charts) {
-		fputs("<p class=\"note\">Charts were not rendered for this plan.</p>\n", out);
+		fputs("<p class=\"note\">Charts were not rendered for this ", out);
+		vb_html_text(out, what);
+		fputs(".</p>\n", out);
 		return;
 	}
 	json_array_foreach (json_object_get(charts, "charts"), i, c) {
@@ -250,6 +251,12 @@ static void chart(FILE *out, const json_t *charts)
 		vb_html_text(out, vb_json_text(c, "svg"));
 		fputs("</code>)</span></figcaption>\n</figure>\n", out);
 	}
+}
+
+static void chart(FILE *out, const json_t *charts)
+{
+	fputs("<h2 id=\"charts\">Chart</h2>\n", out);
+	vb_html_chart_figures(out, charts, "plan");
 }
 
 /* [recovery]: the time to restore every instance and the disk of their images. */

@@ -192,13 +192,14 @@ int vb_report_dir_run_dir_at(int dirfd, const char *dir, const vb_report_dir_opt
 
 /* ---- the fleet report ---- */
 
-static const char *const fleet_name[] = { "fleet-summary.json", "fleet-report.md", "fleet.csv" };
+static const char *const fleet_name[] = { "fleet-summary.json", "fleet-report.md", "fleet.csv",
+					      "fleet-report.html" };
 
 int vb_report_dir_fleet_at(const json_t *fleet, int dirfd, const char *dir,
 			   const vb_report_dir_opts_t *o, vb_error_t *err)
 {
-	char *data[3] = { NULL, NULL, NULL }, path[PATH_MAX];
-	size_t len[3] = { 0, 0, 0 }, i;
+	char *data[4] = { NULL, NULL, NULL, NULL }, path[PATH_MAX];
+	size_t len[4] = { 0, 0, 0, 0 }, i;
 	json_t *charts = NULL, *n;
 	FILE *f;
 	int rc = -1, k;
@@ -209,17 +210,6 @@ int vb_report_dir_fleet_at(const json_t *fleet, int dirfd, const char *dir,
 		goto out;
 	}
 	len[0] = strlen(data[0]);
-	for (k = 1; k < 3; k++) {
-		if (!(f = open_memstream(&data[k], &len[k]))) {
-			vb_error_sys(err, "render %s", fleet_name[k]);
-			goto out;
-		}
-		(k == 1 ? vb_hosts_md : vb_hosts_csv)(fleet, f);
-		if (fclose(f) != 0) {
-			vb_error_sys(err, "render %s", fleet_name[k]);
-			goto out;
-		}
-	}
 	if (o->charts) {
 		if (!(charts = vb_charts_render_fleet_at(fleet, dirfd, dir, err)))
 			goto out;
@@ -227,18 +217,34 @@ int vb_report_dir_fleet_at(const json_t *fleet, int dirfd, const char *dir,
 			if (o->log)
 				vb_term_say(o->log, "%s", json_string_value(n));
 	}
+	for (k = 1; k < 4; k++) {
+		if (!(f = open_memstream(&data[k], &len[k]))) {
+			vb_error_sys(err, "render %s", fleet_name[k]);
+			goto out;
+		}
+		if (k == 1)
+			vb_hosts_md(fleet, f);
+		else if (k == 2)
+			vb_hosts_csv(fleet, f);
+		else
+			vb_hosts_html(fleet, charts, f);
+		if (fclose(f) != 0) {
+			vb_error_sys(err, "render %s", fleet_name[k]);
+			goto out;
+		}
+	}
 	if (vb_undo_interrupted()) {
 		vb_error_set(err, VB_EINTR, 0, "%s: report interrupted", dir);
 		goto out;
 	}
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < 4; k++)
 		if (vb_path_join(path, sizeof(path), dir, fleet_name[k], err) < 0 ||
 		    vb_safefs_replace_at(dirfd, fleet_name[k], data[k], len[k], 0644, path, err) < 0)
 			goto out;
 	rc = 0;
 out:
 	json_decref(charts);
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < 4; k++)
 		free(data[k]);
 	return rc;
 }
