@@ -27,7 +27,7 @@ typedef struct fleet_opts {
 	const char *partition, *time, *account;
 	char *sbatch[VB_FLEET_MAX_SBATCH];
 	size_t nsbatch;
-	int collect, clean, remove;
+	int collect, clean, remove, from_env;
 	char *nodes[64]; /* collect --node */
 	size_t nnodes;
 } fleet_opts_t;
@@ -158,8 +158,10 @@ const vb_optspec_t vb_cmd_fleet_collect_spec = {
 	.nopts = VB_ARRAY_SIZE(collect_options),
 	.pos = { .what = "fleet directory", .whats = "fleet directories", .min = 1, .max = 1,
 		 .add = add_arg },
-	.epilog = "exit codes: 0 collected, 2 bad usage or a stream that is not the fleet's (one "
-		  "line naming the entry; nothing of it kept), 3 srun failed",
+	.epilog = "exit codes: 0 collected, 1 a stream that is not the fleet's (one line naming the "
+		  "entry; nothing of it kept) or a write failed, 2 bad usage, 3 srun failed, 5 "
+		  "FLEETDIR is in use by another vbench; a node that fails is said and the others "
+		  "are still collected",
 };
 
 static const vb_opt_t pack_options[] = {
@@ -174,17 +176,25 @@ const vb_optspec_t vb_cmd_fleet_pack_spec = {
 		 "fleet named by " VB_FLEET_ENV " as a tar stream on standard output.",
 	.opts = pack_options,
 	.nopts = VB_ARRAY_SIZE(pack_options),
-	.epilog = "exit codes: 0 packed, 2 bad usage or no fleet in the environment",
+	.epilog = "exit codes: 0 packed (an empty stream where no task ran), 1 a write failed, 2 "
+		  "bad usage or no fleet in the environment",
+};
+
+static const vb_opt_t task_options[] = {
+	{ .name = "--from-env", .help = "a collected fleet's task: fleet.json from " VB_FLEET_ENV
+				      ", the run into the node's local directory",
+	  VB_OPT_FLAG_AT(fleet_opts_t, from_env) },
 };
 
 const vb_optspec_t vb_cmd_fleet_task_spec = {
 	.prog = "vbench fleet task",
-	.usage = "vbench fleet task [FLEETDIR]",
+	.usage = "vbench fleet task [FLEETDIR]\nvbench fleet task --from-env",
 	.about = "What the fleet's job script runs in each array task: `vbench run` with the "
 		 "fleet's options into FLEETDIR/NODE-TASK, or `vbench run --resume` of it when it "
 		 "was begun.  FLEETDIR defaults to the current directory; the task and node come "
 		 "from Slurm (SLURM_ARRAY_TASK_ID, SLURMD_NODENAME).",
-	.opts = no_options,
+	.opts = task_options,
+	.nopts = VB_ARRAY_SIZE(task_options),
 	.pos = { .what = "fleet directory", .whats = "fleet directories", .min = 0, .max = 1,
 		 .add = add_arg },
 	.epilog = "exit codes: those of vbench run",
@@ -430,6 +440,7 @@ static int task_log(vb_fleet_t *f, unsigned id, vb_error_t *err)
 static int collect(fleet_opts_t *o, vb_error_t *err)
 {
 	char *nodes[64 + VB_FLEET_MAX_TASKS];
+	unsigned char keep[64 + VB_FLEET_MAX_TASKS];
 	vb_fleet_task_t *t = NULL;
 	size_t n = 0;
 	unsigned runs = 0;
@@ -466,7 +477,16 @@ static int collect(fleet_opts_t *o, vb_error_t *err)
 			     "--node NAME says where to collect", f.dir);
 		goto out;
 	}
-	if (vb_fleet_collect(&f, nodes, n, o->clean, stderr, &runs, err) == 0) {
+	if (o->clean) { /* a node where a task still waits or runs keeps its copy */
+		for (size_t k = 0; k < n; k++) {
+			keep[k] = 0;
+			for (unsigned i = 0; i < f.tasks; i++)
+				if (!strcmp(t[i].slurm.node, nodes[k]) &&
+				    vb_fleet_slurm_live(t[i].slurm.state))
+					keep[k] = 2;
+		}
+	}
+	if (vb_fleet_collect(&f, nodes, n, o->clean ? keep : NULL, stderr, &runs, err) == 0) {
 		printf("vbench fleet collect: %u run%s into %s from %zu node%s\n", runs,
 		       runs == 1 ? "" : "s", f.dir, n, n == 1 ? "" : "s");
 		rc = 0;
@@ -482,8 +502,14 @@ static int pack(fleet_opts_t *o, vb_error_t *err)
 	vb_fleet_t f;
 	int rc;
 
-	if (vb_fleet_open_env(&f, err) < 0)
+	if (vb_fleet_open_env(&f, 0, err) < 0) {
+		if (err->errnum == ENOENT && getenv(VB_FLEET_ENV)) {
+			/* no task of the fleet ran here: an empty stream, nothing to remove */
+			vb_error_clear(err);
+			return o->remove ? 0 : vb_fleet_pack(NULL, 1, err);
+		}
 		return -1;
+	}
 	rc = o->remove ? vb_fleet_local_remove(&f, err) : vb_fleet_pack(&f, 1, err);
 	vb_fleet_close(&f);
 	return rc;
@@ -511,8 +537,10 @@ static int task(fleet_opts_t *o, vb_error_t *err)
 		if (node[0] != '.')
 			node[strcspn(node, ".")] = '\0'; /* the short name */
 	}
-	if (!o->nargs && getenv(VB_FLEET_ENV)) { /* a collected fleet: this node's directory */
-		if (vb_fleet_open_env(&f, err) < 0 || task_log(&f, (unsigned)id, err) < 0) {
+	if (o->from_env) { /* a collected fleet: this node's directory */
+		if (o->nargs)
+			return vb_error_set(err, VB_EUSAGE, 0, "--from-env takes no FLEETDIR");
+		if (vb_fleet_open_env(&f, 1, err) < 0 || task_log(&f, (unsigned)id, err) < 0) {
 			vb_fleet_close(&f);
 			return -1;
 		}

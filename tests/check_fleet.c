@@ -16,6 +16,7 @@
  *                  Skips, saying why, without root or slurm-wlm.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -607,7 +608,7 @@ static int unpack_file(vb_fleet_t *f, const char *tar, unsigned *runs, vb_error_
 	int fd = open(tar, O_RDONLY | O_CLOEXEC), rc;
 
 	ck_assert_int_ge(fd, 0);
-	rc = vb_fleet_unpack(f, fd, "the stream", runs, err);
+	rc = vb_fleet_unpack(f, fd, "n1", "the stream", runs, err);
 	close(fd);
 	return rc;
 }
@@ -627,6 +628,13 @@ START_TEST(test_unpack)
 		{ "d n1-0;c n1-0/dev", "expected a file or a directory" },
 		{ "f n1-0/a one;f n1-0/a two", "n1-0/a" },
 		{ "f n1-0/.x/../../y evil", ".." },
+		{ "f n1-0 x", "expected a directory" },		   /* a file for a run directory */
+		{ "d n2-1;f n2-1/run.json {}", "expected n1-TASK" },	   /* another node's */
+		{ "d logs;d logs/a;f logs/a/b x", "logs/a" },		   /* logs/ is flat */
+		{ "f logs x", "expected a directory" },
+		{ "d logs;f logs/notes.txt x", "logs/notes.txt" },	   /* a task's log only */
+		{ "d logs;f logs/7_5.out x", "logs/7_5.out" },	   /* task 5 of 2 */
+		{ "d n1-0;f n1-0/x a;f n1-0/x/y z", "below a file" },
 	};
 	char *run[] = { "--profile", "test" };
 	vb_fleet_new_t n = { .tasks = 2, .run_argv = run, .run_argc = 2, .vbench = "/opt/vbench",
@@ -649,9 +657,18 @@ START_TEST(test_unpack)
 		ck_assert_msg(strstr(err.msg, bad[i][1]), "%s: %s", bad[i][0], err.msg);
 		ck_assert_int_eq(vb_test_entries(dir), 4); /* fleet.json, job.sh, logs, lock */
 	}
+	{ /* a name longer than a directory entry may be */
+		char spec[400] = "d n1-0;f n1-0/";
+
+		memset(spec + strlen(spec), 'a', 300);
+		strcat(spec, " x");
+		make_tar(tar, spec);
+		ck_assert_int_lt(unpack_file(&f, tar, &runs, &err), 0);
+		ck_assert_ptr_nonnull(strstr(err.msg, "n1-0/aaa"));
+	}
 	ck_assert_uint_eq(runs, 0);
 	make_tar(tar, "d n1-0;f n1-0/run.json first;d n1-0/charts;f n1-0/charts/a.dat x;"
-		      "f logs/7_0.out log of task 0");
+		      "d logs;f logs/7_0.out log of task 0");
 	ck_assert_msg(unpack_file(&f, tar, &runs, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(runs, 1);
 	snprintf(path, sizeof(path), "%s/n1-0/run.json", dir);
@@ -659,7 +676,7 @@ START_TEST(test_unpack)
 	snprintf(path, sizeof(path), "%s/logs/7_0.out", dir);
 	vb_test_assert_content(path, "log of task 0");
 	/* collected again: the new copy replaces the old one whole */
-	make_tar(tar, "f n1-0/run.json second");
+	make_tar(tar, "d n1-0;f n1-0/run.json second");
 	ck_assert_msg(unpack_file(&f, tar, &runs, &err) == 0, "%s", err.msg);
 	snprintf(path, sizeof(path), "%s/n1-0/run.json", dir);
 	vb_test_assert_content(path, "second");
@@ -677,16 +694,43 @@ START_TEST(test_open_env)
 	vb_error_t err;
 
 	unsetenv(VB_FLEET_ENV);
-	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	ck_assert_int_eq(vb_fleet_open_env(&f, 0, &err), -1);
 	setenv(VB_FLEET_ENV, "7b7", 1);
-	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	ck_assert_int_eq(vb_fleet_open_env(&f, 0, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "hex"));
 	setenv(VB_FLEET_ENV, "7g7d", 1);
-	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	ck_assert_int_eq(vb_fleet_open_env(&f, 0, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "hex"));
 	setenv(VB_FLEET_ENV, "7b7d", 1); /* "{}": not a fleet */
-	ck_assert_int_eq(vb_fleet_open_env(&f, &err), -1);
+	ck_assert_int_eq(vb_fleet_open_env(&f, 0, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "not a fleet file"));
+	/* a collected fleet's own value: read back as it was, without its submissions */
+	{
+		char *run[] = { "--profile", "test" };
+		vb_fleet_new_t n = { .tasks = 2, .run_argv = run, .run_argc = 2,
+				     .vbench = "/opt/vbench", .collect = 1 };
+		static const unsigned ids[] = { 0, 1 };
+		char dir[PATH_MAX], *kv;
+		vb_fleet_t g;
+
+		snprintf(dir, sizeof(dir), "%s/envfleet", tmpdir);
+		n.dir = dir;
+		ck_assert_msg(vb_fleet_create(&n, &g, &err) == 0, "%s", err.msg);
+		ck_assert_int_eq(vb_fleet_add_submission(&g, "9", "", ids, 2, NULL, &err), 0);
+		kv = vb_fleet_env_value(&g);
+		ck_assert_ptr_nonnull(kv);
+		ck_assert_int_eq(putenv(kv), 0); /* kv now belongs to the environment */
+		ck_assert_msg(vb_fleet_open_env(&f, 0, &err) == -1 && err.errnum == ENOENT, "%s",
+			      err.msg); /* no local directory yet, none made */
+		ck_assert_msg(vb_fleet_open_env(&f, 1, &err) == 0, "%s", err.msg);
+		ck_assert_str_eq(f.dir, g.local_dir);
+		ck_assert_uint_eq(f.seed, g.seed);
+		ck_assert_int_eq(json_array_size(json_object_get(f.doc, "submissions")), 0);
+		vb_fleet_close(&f);
+		rmdir(g.local_dir);
+		vb_fleet_close(&g);
+		unsetenv(VB_FLEET_ENV);
+	}
 	unsetenv(VB_FLEET_ENV);
 }
 END_TEST
@@ -736,6 +780,13 @@ static void cluster_teardown(void)
 		cluster[0] = '\0';
 	}
 	unsetenv("SLURM_CONF");
+	{ /* a collect test that failed before its --clean: its node-local directory */
+		char *local = vb_test_read_text(tmpdir, "collect-local", PATH_MAX);
+
+		if (local && !strncmp(local, VB_FLEET_LOCAL_PREFIX, strlen(VB_FLEET_LOCAL_PREFIX)))
+			vb_rm_rf(local);
+		free(local);
+	}
 	teardown();
 }
 
@@ -966,6 +1017,7 @@ START_TEST(test_fleet_collect)
 	free(err);
 	ck_assert_msg(vb_fleet_open(dir, 0, &f, &e) == 0, "%s", e.msg);
 	snprintf(local, sizeof(local), "%s", f.local_dir);
+	vb_test_put_text(tmpdir, "collect-local", f.local_dir); /* for the teardown, if it fails */
 	vb_fleet_close(&f);
 	s = wait_status(dir, "2 done", 300);
 	ck_assert_msg(strstr(s, "not collected yet"), "%s", s);

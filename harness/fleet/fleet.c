@@ -179,8 +179,8 @@ static int write_script(vb_fleet_t *f, const char *vbench, vb_error_t *err)
 		 "#!/bin/sh\n"
 		 "# Written by vbench fleet submit: one task of the fleet in this directory\n"
 		 "# (sbatch's --chdir); its options are in fleet.json, never in this script.\n"
-		 "exec %s fleet task\n",
-		 vbench);
+		 "exec %s fleet task%s\n",
+		 vbench, f->collect ? " --from-env" : "");
 	snprintf(what, sizeof(what), "%s/%s", f->dir, VB_FLEET_SCRIPT);
 	return vb_safefs_replace_at(f->dirfd, VB_FLEET_SCRIPT, text, strlen(text), 0755, what, err);
 }
@@ -531,12 +531,22 @@ fail:
 
 char *vb_fleet_env_value(const vb_fleet_t *f)
 {
-	char *text = json_dumps(f->doc, JSON_COMPACT | JSON_ENSURE_ASCII), *out;
+	json_t *copy = json_copy(f->doc); /* shallow: the submissions only dropped */
+	char *text, *out;
 	size_t n, i, pre = strlen(VB_FLEET_ENV) + 1;
 
+	if (!copy)
+		return NULL;
+	json_object_set_new(copy, "submissions", json_array());
+	text = json_dumps(copy, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(copy);
 	if (!text)
 		return NULL;
 	n = strlen(text);
+	if (2 * n + pre > VB_FLEET_ENV_MAX) {
+		free(text);
+		return NULL;
+	}
 	if ((out = malloc(pre + 2 * n + 1))) {
 		memcpy(out, VB_FLEET_ENV "=", pre);
 		for (i = 0; i < n; i++)
@@ -547,7 +557,7 @@ char *vb_fleet_env_value(const vb_fleet_t *f)
 	return out;
 }
 
-int vb_fleet_open_env(vb_fleet_t *f, vb_error_t *err)
+int vb_fleet_open_env(vb_fleet_t *f, int create, vb_error_t *err)
 {
 	const char *hex = getenv(VB_FLEET_ENV);
 	vb_safefs_made_t made;
@@ -573,7 +583,7 @@ int vb_fleet_open_env(vb_fleet_t *f, vb_error_t *err)
 		text[i] = (char)v;
 	}
 	text[n / 2] = '\0';
-	f->doc = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	f->doc = json_loadb(text, n / 2, JSON_REJECT_DUPLICATES, &je);
 	free(text);
 	if (!f->doc)
 		return vb_error_set(err, VB_EUSAGE, 0, "%s: line %d: %s", VB_FLEET_ENV, je.line, je.text);
@@ -585,7 +595,9 @@ int vb_fleet_open_env(vb_fleet_t *f, vb_error_t *err)
 		goto fail;
 	}
 	snprintf(f->dir, sizeof(f->dir), "%s", f->local_dir);
-	if ((f->dirfd = vb_safefs_mkdir_p(f->dir, 0700, &made, err)) < 0)
+	f->dirfd = create ? vb_safefs_mkdir_p(f->dir, 0700, &made, err)
+			  : vb_safefs_open_dir_msg(f->dir, "the fleet's local directory", err);
+	if (f->dirfd < 0)
 		goto fail;
 	return 0;
 fail:

@@ -87,10 +87,12 @@ int vb_fleet_open(const char *dir, int lock, vb_fleet_t *f, vb_error_t *err);
  * is), its directory the node-local one (local_dir, made 0700 when
  * missing, no link in its path).  Returns 0 or -1 with @err.
  */
-int vb_fleet_open_env(vb_fleet_t *f, vb_error_t *err);
+int vb_fleet_open_env(vb_fleet_t *f, int create, vb_error_t *err);
 
-/* "VBENCH_FLEET_JSON=HEX" of @f's fleet.json, malloc'ed (sbatch's and
- * srun's --export), or NULL. */
+/* "VBENCH_FLEET_JSON=HEX" of @f's fleet.json without its submissions (what
+ * a task needs), malloc'ed (sbatch's and srun's --export), or NULL (out of
+ * memory, or longer than VB_FLEET_ENV_MAX). */
+#define VB_FLEET_ENV_MAX (100u << 10)
 char *vb_fleet_env_value(const vb_fleet_t *f);
 
 /* Replace fleet.json atomically with @f->doc. */
@@ -344,25 +346,32 @@ json_t *vb_fleet_compare(const char *a, const char *b, const struct vb_compare_c
 
 /* On a node: every run directory of the fleet in its local directory, and
  * logs/, as a tar stream (regular files and directories only, no link
- * followed) on @out.  0, or -1 with @err. */
+ * followed, each file as long as it was when its header was written) on
+ * @out; @f NULL: an empty stream (no task ran here).  0, or -1 with @err. */
 int vb_fleet_pack(vb_fleet_t *f, int out, vb_error_t *err);
 
 /* On a node: remove the fleet's local directory (once collected). */
 int vb_fleet_local_remove(vb_fleet_t *f, vb_error_t *err);
 
-/* Unpack a pack's stream on @in (@what names it in errors) into the fleet
- * directory: only NODE-TASK/... of this fleet and logs/..., only files and
- * directories, no "..", no absolute path, within size bounds, through a
- * staging directory, each run directory replacing an earlier copy; counts
- * the run directories in *@runs.  0, or -1 with @err (VB_EPROTO naming
- * the entry; nothing of the stream moved into place). */
-int vb_fleet_unpack(vb_fleet_t *f, int in, const char *what, unsigned *runs, vb_error_t *err);
+/* Unpack a pack's stream on @in (@what names it in errors) from node
+ * @node (NULL: any) into the fleet directory: only that node's run
+ * directories NODE-TASK/... of this fleet and logs/JOB_TASK.out, only
+ * files and directories (a run directory a directory), no "..", no
+ * absolute path, within size bounds, through a staging directory; each run
+ * directory exchanged with an earlier copy atomically; counts the run
+ * directories in *@runs.  0, or -1 with @err (VB_EPROTO naming the entry:
+ * nothing of the stream moved into place). */
+int vb_fleet_unpack(vb_fleet_t *f, int in, const char *node, const char *what, unsigned *runs,
+		    vb_error_t *err);
 
 /* Collect the runs of @n nodes: `srun --nodelist=NODE vbench fleet pack`
- * each, its output unpacked (vb_fleet_unpack); @clean: then remove the
- * node's local copy (`vbench fleet pack --remove`).  0, or -1 with @err. */
-int vb_fleet_collect(vb_fleet_t *f, char *const *nodes, size_t n, int clean, FILE *log,
-		     unsigned *runs, vb_error_t *err);
+ * each, its output unpacked (vb_fleet_unpack); then, when @clean is given,
+ * the nodes whose @clean[i] is 0 have their local copy removed (`vbench
+ * fleet pack --remove`), those marked 2 (a task still pending or running
+ * there) keep it, said on @log.  A node that fails is said on @log and the
+ * others are still collected.  0, or -1 with @err (the last failure). */
+int vb_fleet_collect(vb_fleet_t *f, char *const *nodes, size_t n, const unsigned char *clean,
+		     FILE *log, unsigned *runs, vb_error_t *err);
 
 /* ---- plans per host class (fleet_plan.c) ----------------------------- */
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,11 +95,20 @@ static int pack_tree(struct archive *a, int dirfd, const char *rel, int depth, v
 			archive_entry_set_size(e, sb.st_size);
 			if (archive_write_header(a, e) != ARCHIVE_OK)
 				rc = vb_error_set(err, VB_ESYS, 0, "pack %s: %s", path,
-						  archive_error_string(a));
-			while (rc == 0 && (n = read(ffd, buf, sizeof(buf))) > 0)
+						  archive_error_string(a) ?: "header");
+			/* the size the header says (a log may still grow; libarchive pads
+			 * one that shrank) */
+			for (off_t done = 0; rc == 0 && done < sb.st_size; done += n) {
+				size_t want = (size_t)(sb.st_size - done) < sizeof(buf)
+						  ? (size_t)(sb.st_size - done)
+						  : sizeof(buf);
+
+				if ((n = read(ffd, buf, want)) <= 0)
+					break;
 				if (archive_write_data(a, buf, (size_t)n) != n)
 					rc = vb_error_set(err, VB_ESYS, 0, "pack %s: %s", path,
-							  archive_error_string(a));
+							  archive_error_string(a) ?: "short write");
+			}
 			close(ffd);
 		}
 		archive_entry_free(e);
@@ -121,6 +131,13 @@ int vb_fleet_pack(vb_fleet_t *f, int out, vb_error_t *err)
 	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
 	    archive_write_open_fd(a, out) != ARCHIVE_OK) {
 		rc = vb_error_set(err, VB_ESYS, 0, "pack: %s", archive_error_string(a));
+		archive_write_free(a);
+		return rc;
+	}
+	if (!f) { /* nothing here: an empty archive */
+		if (archive_write_close(a) != ARCHIVE_OK)
+			rc = vb_error_set(err, VB_ESYS, 0, "pack: %s",
+					  archive_error_string(a) ?: "close");
 		archive_write_free(a);
 		return rc;
 	}
@@ -180,32 +197,45 @@ int vb_fleet_local_remove(vb_fleet_t *f, vb_error_t *err)
 
 /* ---- unpack (into the fleet directory) ---- */
 
-/* Whether @path is one the fleet takes: NODE-TASK[/...] of this fleet or
- * logs/FILE, components plain (no "", ".", ".."), at most PACK_DEPTH + 1 deep. */
-static int path_ok(const vb_fleet_t *f, const char *path, char *top, size_t len)
+/* Whether @path is one the fleet takes from node @node (NULL: any): a run
+ * directory NODE-TASK of this fleet and that node, or below it, or logs/ and
+ * a task's log in it, logs/JOB_TASK.out; components plain (no "", ".",
+ * "..", control characters, longer than NAME_MAX), at most PACK_DEPTH + 1
+ * deep.  *@depth: how many components. */
+static int path_ok(const vb_fleet_t *f, const char *path, const char *node, int *depth)
 {
-	char node[VB_FLEET_NODE_MAX], buf[PATH_MAX];
+	char rnode[VB_FLEET_NODE_MAX], buf[PATH_MAX];
 	char *c, *save = NULL;
-	int depth = 0;
+	int logs = 0;
 
+	*depth = 0;
 	if (!path[0] || path[0] == '/' || strlen(path) >= sizeof(buf) || strstr(path, "//"))
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", path);
 	if (buf[strlen(buf) - 1] == '/')
 		buf[strlen(buf) - 1] = '\0';
-	for (c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save), depth++) {
-		if (!strcmp(c, ".") || !strcmp(c, "..") || depth > PACK_DEPTH + 1)
+	for (c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save), (*depth)++) {
+		if (!strcmp(c, ".") || !strcmp(c, "..") || strlen(c) > NAME_MAX ||
+		    *depth > PACK_DEPTH + 1)
 			return 0;
 		for (const char *p = c; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				return 0;
-		if (depth == 0) {
-			if (strcmp(c, VB_FLEET_LOGS) && vb_fleet_run_dir_task(f, c, node, sizeof(node)) < 0)
+		if (*depth == 0) {
+			logs = !strcmp(c, VB_FLEET_LOGS);
+			if (!logs && (vb_fleet_run_dir_task(f, c, rnode, sizeof(rnode)) < 0 ||
+				      (node && strcmp(rnode, node))))
 				return 0;
-			snprintf(top, len, "%s", c);
+		} else if (logs) { /* logs/JOB_TASK.out, nothing deeper */
+			unsigned long long job, task;
+			char tail[8];
+
+			if (*depth > 1 || sscanf(c, "%llu_%llu%7s", &job, &task, tail) != 3 ||
+			    strcmp(tail, ".out") || task >= f->tasks)
+				return 0;
 		}
 	}
-	return depth > 0;
+	return *depth > 0;
 }
 
 /* Make the directories of @path beneath @root (the last component too when
@@ -240,7 +270,8 @@ static int dirs_beneath(int root, const char *path, int all, char *last, size_t 
 }
 
 /* Unpack the stream on @in into @f's staging directory @sfd. */
-static int unpack(vb_fleet_t *f, int in, int sfd, const char *what, vb_error_t *err)
+static int unpack(vb_fleet_t *f, int in, int sfd, const char *node, const char *what,
+		  vb_error_t *err)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
@@ -259,21 +290,25 @@ static int unpack(vb_fleet_t *f, int in, int sfd, const char *what, vb_error_t *
 	}
 	while (rc == 0 && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *path = archive_entry_pathname(e);
-		char top[VB_FLEET_NODE_MAX + 16], last[NAME_MAX + 1], shown[160];
+		char last[NAME_MAX + 1], shown[160];
 		mode_t type = archive_entry_filetype(e);
 		la_int64_t size = archive_entry_size(e);
-		int dfd, ffd;
+		int dfd, ffd, depth;
 
 		vb_text_term(path ? path : "", shown, sizeof(shown));
 		if (++entries > PACK_ENTRIES_MAX)
 			rc = vb_error_set(err, VB_EPROTO, 0, "%s: more than %u entries", what,
 					  PACK_ENTRIES_MAX);
-		else if (!path || !path_ok(f, path, top, sizeof(top)))
-			rc = vb_error_set(err, VB_EPROTO, 0, "%s: entry '%s': expected NODE-TASK/... of "
-					  "this fleet or logs/...", what, shown);
+		else if (!path || !path_ok(f, path, node, &depth))
+			rc = vb_error_set(err, VB_EPROTO, 0, "%s: entry '%s': expected %s-TASK/... of "
+					  "this fleet or logs/JOB_TASK.out", what, shown,
+					  node ? node : "NODE");
 		else if (type != AE_IFDIR && type != AE_IFREG)
 			rc = vb_error_set(err, VB_EPROTO, 0, "%s: entry '%s': expected a file or a "
 					  "directory", what, shown);
+		else if (depth == 1 && type != AE_IFDIR)
+			rc = vb_error_set(err, VB_EPROTO, 0, "%s: entry '%s': expected a directory",
+					  what, shown);
 		else if (type == AE_IFREG && (size < 0 || (unsigned long long)size > PACK_FILE_MAX ||
 					      (total += (unsigned long long)size) > PACK_TOTAL_MAX))
 			rc = vb_error_set(err, VB_EPROTO, 0, "%s: entry '%s': too large", what, shown);
@@ -281,13 +316,15 @@ static int unpack(vb_fleet_t *f, int in, int sfd, const char *what, vb_error_t *
 			break;
 		if (type == AE_IFDIR) {
 			if ((dfd = dirs_beneath(sfd, path, 1, NULL, 0)) < 0)
-				rc = vb_error_set(err, VB_ESYS, errno, "%s: %s", what, shown);
+				rc = vb_error_set(err, VB_EPROTO, errno, "%s: entry '%s': where a file is",
+						  what, shown);
 			else
 				close(dfd);
 			continue;
 		}
 		if ((dfd = dirs_beneath(sfd, path, 0, last, sizeof(last))) < 0) {
-			rc = vb_error_set(err, VB_ESYS, errno, "%s: %s", what, shown);
+			rc = vb_error_set(err, VB_EPROTO, errno, "%s: entry '%s': below a file", what,
+					  shown);
 			break;
 		}
 		ffd = openat(dfd, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -319,11 +356,13 @@ static int unpack(vb_fleet_t *f, int in, int sfd, const char *what, vb_error_t *
 }
 
 /* Move what the staging directory holds into the fleet directory: each run
- * directory replacing an earlier copy, each log file; the runs moved. */
+ * directory in place of an earlier copy (exchanged atomically, the old one
+ * left in staging to be removed with it), each log file; the runs moved. */
 static int settle(vb_fleet_t *f, int sfd, unsigned *runs, vb_error_t *err)
 {
 	int fd = openat(sfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 	struct dirent *de;
+	struct stat sb;
 	DIR *d;
 
 	if (fd < 0 || !(d = fdopendir(fd))) {
@@ -332,9 +371,8 @@ static int settle(vb_fleet_t *f, int sfd, unsigned *runs, vb_error_t *err)
 		return vb_error_set(err, VB_ESYS, errno, "%s/" STAGING, f->dir);
 	}
 	while (rc == 0 && (de = readdir(d))) {
-		char old[NAME_MAX + 32];
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(sfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
 			continue;
 		if (!strcmp(de->d_name, VB_FLEET_LOGS)) {
 			int from = openat(sfd, VB_FLEET_LOGS, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -344,9 +382,12 @@ static int settle(vb_fleet_t *f, int sfd, unsigned *runs, vb_error_t *err)
 			struct dirent *le;
 			DIR *ld = from >= 0 ? fdopendir(from) : NULL;
 
-			while (ld && to >= 0 && (le = readdir(ld)))
-				if (le->d_name[0] != '.')
-					renameat(from, le->d_name, to, le->d_name);
+			if (!ld || to < 0)
+				rc = vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, VB_FLEET_LOGS);
+			while (rc == 0 && (le = readdir(ld)))
+				if (le->d_name[0] != '.' && renameat(from, le->d_name, to, le->d_name) < 0)
+					rc = vb_error_set(err, VB_ESYS, errno, "%s/%s/%s", f->dir,
+							  VB_FLEET_LOGS, le->d_name);
 			if (ld)
 				closedir(ld);
 			else if (from >= 0)
@@ -355,25 +396,23 @@ static int settle(vb_fleet_t *f, int sfd, unsigned *runs, vb_error_t *err)
 				close(to);
 			continue;
 		}
-		snprintf(old, sizeof(old), ".collect-old.%s", de->d_name);
-		vb_safefs_rm_tree_at(f->dirfd, old);
-		if (renameat(f->dirfd, de->d_name, f->dirfd, old) < 0 && errno != ENOENT) {
+		if (fstatat(f->dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (!S_ISDIR(sb.st_mode) ||
+			    renameat2(sfd, de->d_name, f->dirfd, de->d_name, RENAME_EXCHANGE) < 0)
+				rc = vb_error_set(err, VB_ESYS, S_ISDIR(sb.st_mode) ? errno : ENOTDIR,
+						  "%s/%s", f->dir, de->d_name);
+		} else if (renameat2(sfd, de->d_name, f->dirfd, de->d_name, RENAME_NOREPLACE) < 0) {
 			rc = vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, de->d_name);
-			break;
 		}
-		if (renameat(sfd, de->d_name, f->dirfd, de->d_name) < 0) {
-			rc = vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, de->d_name);
-			renameat(f->dirfd, old, f->dirfd, de->d_name); /* the earlier copy back */
-			break;
-		}
-		vb_safefs_rm_tree_at(f->dirfd, old);
-		(*runs)++;
+		if (rc == 0)
+			(*runs)++;
 	}
 	closedir(d);
 	return rc;
 }
 
-int vb_fleet_unpack(vb_fleet_t *f, int in, const char *what, unsigned *runs, vb_error_t *err)
+int vb_fleet_unpack(vb_fleet_t *f, int in, const char *node, const char *what, unsigned *runs,
+		    vb_error_t *err)
 {
 	int sfd, rc;
 
@@ -381,7 +420,7 @@ int vb_fleet_unpack(vb_fleet_t *f, int in, const char *what, unsigned *runs, vb_
 	if (mkdirat(f->dirfd, STAGING, 0700) < 0 ||
 	    (sfd = openat(f->dirfd, STAGING, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return vb_error_set(err, VB_ESYS, errno, "%s/" STAGING, f->dir);
-	rc = unpack(f, in, sfd, what, err);
+	rc = unpack(f, in, sfd, node, what, err);
 	if (rc == 0)
 		rc = settle(f, sfd, runs, err);
 	close(sfd);
@@ -397,7 +436,11 @@ typedef struct hook {
 
 static int stdout_to(void *arg)
 {
-	return dup2(((hook_t *)arg)->fd, 1) < 0 ? -1 : 0;
+	/* a node that sends more than a pack may hold gets SIGXFSZ, not the disk */
+	struct rlimit lim = { PACK_TOTAL_MAX + (rlim_t)PACK_ENTRIES_MAX * 2048,
+			      PACK_TOTAL_MAX + (rlim_t)PACK_ENTRIES_MAX * 2048 };
+
+	return dup2(((hook_t *)arg)->fd, 1) < 0 || setrlimit(RLIMIT_FSIZE, &lim) < 0 ? -1 : 0;
 }
 
 /* `srun` on @node running `vbench fleet pack [--remove]` with the fleet in
@@ -438,33 +481,48 @@ static int srun_pack(vb_fleet_t *f, const char *node, int out, int remove, vb_er
 	return 0;
 }
 
-int vb_fleet_collect(vb_fleet_t *f, char *const *nodes, size_t n, int clean, FILE *log,
-		     unsigned *runs, vb_error_t *err)
+int vb_fleet_collect(vb_fleet_t *f, char *const *nodes, size_t n, const unsigned char *no_clean,
+		     FILE *log, unsigned *runs, vb_error_t *err)
 {
+	unsigned failed = 0;
+
 	for (size_t i = 0; i < n; i++) {
-		char tmp[64], what[VB_FLEET_NODE_MAX + 32];
+		char tmp[] = ".collect.tar", what[VB_FLEET_NODE_MAX + 32];
 		unsigned got = 0;
+		vb_error_t e;
 		int fd, rc;
 
-		snprintf(tmp, sizeof(tmp), ".collect.tar");
+		vb_error_clear(&e);
 		unlinkat(f->dirfd, tmp, 0);
 		fd = openat(f->dirfd, tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			return vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, tmp);
 		snprintf(what, sizeof(what), "the runs of node %s", nodes[i]);
-		rc = srun_pack(f, nodes[i], fd, 0, err);
-		if (rc == 0 && lseek(fd, 0, SEEK_SET) == 0)
-			rc = vb_fleet_unpack(f, fd, what, &got, err);
+		rc = srun_pack(f, nodes[i], fd, 0, &e);
+		if (rc == 0 && lseek(fd, 0, SEEK_SET) != 0)
+			rc = vb_error_set(&e, VB_ESYS, errno, "%s/%s", f->dir, tmp);
+		if (rc == 0)
+			rc = vb_fleet_unpack(f, fd, nodes[i], what, &got, &e);
 		close(fd);
 		unlinkat(f->dirfd, tmp, 0);
-		if (rc < 0)
-			return -1;
 		*runs += got;
+		if (rc == 0 && no_clean && no_clean[i] == 2 && log)
+			vb_term_say(log, "%s: a task of the fleet is pending or running there: its "
+				    "copy is kept", nodes[i]);
+		else if (rc == 0 && no_clean && !no_clean[i])
+			rc = srun_pack(f, nodes[i], -1, 1, &e);
+		if (rc < 0) {
+			failed++;
+			if (log)
+				vb_term_say(log, "%s", e.msg);
+			*err = e;
+			continue;
+		}
 		if (log)
 			vb_term_say(log, "%u run%s collected from %s", got, got == 1 ? "" : "s",
 				    nodes[i]);
-		if (clean && srun_pack(f, nodes[i], -1, 1, err) < 0)
-			return -1;
 	}
-	return 0;
+	if (failed > 1)
+		return vb_error_set(err, err->code, 0, "%u nodes not collected (said above)", failed);
+	return failed ? -1 : 0;
 }

@@ -272,6 +272,16 @@ int vb_fleet_slurm_submit(vb_fleet_t *f, const unsigned *ids, size_t n, const ch
 	int rc;
 
 	snprintf(script, sizeof(script), "%s/%s", f->dir, VB_FLEET_SCRIPT);
+	if (f->collect) { /* fleet.json must fit in one argument of sbatch's */
+		char *env = vb_fleet_env_value(f);
+
+		if (!env)
+			return vb_error_set(err, VB_EUSAGE, 0,
+					    "%s: fleet.json is too large to give the tasks in their "
+					    "environment (%u KiB at most)",
+					    f->dir, VB_FLEET_ENV_MAX >> 10);
+		free(env);
+	}
 	if (!(argv = vb_fleet_slurm_argv(f, ids, n, node, sbatch, script)))
 		return vb_error_set(err, VB_ESYS, ENOMEM, "sbatch");
 	if (which(argv, err) < 0) {

@@ -115,7 +115,10 @@ static void why_failed(const vb_fleet_t *f, vb_fleet_task_t *t)
 			 s->reason[0] ? ", " : "", s->reason);
 	else
 		snprintf(slurm, sizeof(slurm), "Slurm no longer knows job %s", t->job);
-	if (!t->run_dir[0])
+	if (!t->run_dir[0] && f->collect && t->node[0])
+		snprintf(run, sizeof(run), "its run and log are on %s: vbench fleet collect first",
+			 t->node);
+	else if (!t->run_dir[0])
 		snprintf(run, sizeof(run), "no run directory");
 	else if (!strcmp(t->run_status, "running"))
 		snprintf(run, sizeof(run), "%s: run.json says running (vbench was killed)",
@@ -224,8 +227,11 @@ static size_t plan_groups(const vb_fleet_t *f, const vb_fleet_task_t *t, size_t 
 		grp[i] = 0;
 		if (t[i].state != VB_FLEET_FAILED && t[i].state != VB_FLEET_NEVER)
 			continue;
-		if (!t[i].run_dir[0] ||
-		    vb_fleet_run_dir_task(f, t[i].run_dir, node, sizeof(node)) < 0) {
+		if (t[i].run_dir[0])
+			vb_fleet_run_dir_task(f, t[i].run_dir, node, sizeof(node));
+		else if (f->collect && t[i].node[0]) /* its run is on that node, not collected */
+			snprintf(node, sizeof(node), "%s", t[i].node);
+		if (!node[0]) {
 			any_free = 1;
 			continue;
 		}
