@@ -440,7 +440,7 @@ static int task_log(vb_fleet_t *f, unsigned id, vb_error_t *err)
 static int collect(fleet_opts_t *o, vb_error_t *err)
 {
 	char *nodes[64 + VB_FLEET_MAX_TASKS];
-	unsigned char keep[64 + VB_FLEET_MAX_TASKS];
+	unsigned char keep[64 + VB_FLEET_MAX_TASKS] = { 0 };
 	vb_fleet_task_t *t = NULL;
 	size_t n = 0;
 	unsigned runs = 0;

@@ -384,7 +384,7 @@ static int settle(vb_fleet_t *f, int sfd, unsigned *runs, vb_error_t *err)
 
 			if (!ld || to < 0)
 				rc = vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, VB_FLEET_LOGS);
-			while (rc == 0 && (le = readdir(ld)))
+			while (rc == 0 && ld && (le = readdir(ld)))
 				if (le->d_name[0] != '.' && renameat(from, le->d_name, to, le->d_name) < 0)
 					rc = vb_error_set(err, VB_ESYS, errno, "%s/%s/%s", f->dir,
 							  VB_FLEET_LOGS, le->d_name);
