@@ -505,6 +505,14 @@ START_TEST(test_interrupted)
 		usleep(50000);
 	ck_assert_int_eq(servers_left(), 0);
 	VB_ASSERT_NO_DEBRIS(pid, dir);
+	/* wrk's script is a memory file: none on disk (a SIGKILL during wrk left
+	 * /tmp/vbench-wrk-* before) */
+	{
+		glob_t g;
+
+		ck_assert_int_ne(glob("/tmp/vbench-wrk-*", 0, NULL, &g), 0);
+		globfree(&g);
+	}
 }
 END_TEST
 

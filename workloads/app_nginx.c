@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "lib/util.h"
@@ -207,42 +208,42 @@ static const char lua[] =
     "    s.errors.timeout, l:percentile(50), l:percentile(99), l:percentile(99.9)))\n"
     "end\n";
 
-/* The done() hook into a private file (@path: "/tmp/vbench-wrk-XXXXXX").
- * 0, or -1 with @err. */
-static int put_script(char *path, vb_error_t *err)
+/* The done() hook in a memory file wrk opens as @path ("/proc/self/fd/N",
+ * the descriptor inherited: not close-on-exec), so that nothing is left on
+ * disk whatever ends vbench (a file in /tmp stayed after a SIGKILL).
+ * Returns the descriptor (the caller closes it), or -1 with @err. */
+static int put_script(char *path, size_t len, vb_error_t *err)
 {
-	int fd = mkstemp(path), rc;
+	int fd = memfd_create("vbench-wrk", 0);
 
 	if (fd < 0)
-		return vb_error_set(err, VB_ESYS, errno, "create %s", path);
-	rc = vb_write_all(fd, lua, sizeof(lua) - 1);
-	if (close(fd) < 0)
-		rc = -1;
-	if (rc < 0) {
-		unlink(path);
-		return vb_error_set(err, VB_ESYS, errno, "write %s", path);
+		return vb_error_set(err, VB_ESYS, errno, "memfd_create for wrk's script");
+	if (vb_write_all(fd, lua, sizeof(lua) - 1) < 0) {
+		close(fd);
+		return vb_error_set(err, VB_ESYS, errno, "write wrk's script");
 	}
-	return 0;
+	snprintf(path, len, "/proc/self/fd/%d", fd);
+	return fd;
 }
 
 static int load(const vb_drive_t *d, vb_wresult_t *res, uint64_t file, vb_error_t *err)
 {
-	char script[] = "/tmp/vbench-wrk-XXXXXX", url[96], sec[24], conn[24], out[4096];
+	char script[64], url[96], sec[24], conn[24], out[4096];
 	char *argv[] = {
 		(char *)d->program, "-t", "1", "-c", conn, "-d", sec, "-s", script, url, NULL
 	};
 	unsigned long long n, bytes, us, status, sock, p50, p99, p999;
 	const char *line;
 	uint64_t ns, c = vb_param_u64(d->params, "connections");
-	int rc;
+	int rc, sfd;
 
 	snprintf(url, sizeof(url), "http://%s:%u/f", d->host, d->port);
 	snprintf(sec, sizeof(sec), "%llus", (unsigned long long)vb_param_u64(d->params, "seconds"));
 	snprintf(conn, sizeof(conn), "%llu", (unsigned long long)c);
-	if (put_script(script, err) < 0)
+	if ((sfd = put_script(script, sizeof(script), err)) < 0)
 		return -1;
 	rc = vb_app_client(d, argv, out, sizeof(out), &ns, err);
-	unlink(script);
+	close(sfd);
 	if (rc < 0)
 		return -1;
 	line = strstr(out, "vbench-wrk ");
