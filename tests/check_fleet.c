@@ -719,7 +719,8 @@ START_TEST(test_open_env)
 		ck_assert_int_eq(vb_fleet_add_submission(&g, "9", "", ids, 2, NULL, &err), 0);
 		kv = vb_fleet_env_value(&g);
 		ck_assert_ptr_nonnull(kv);
-		ck_assert_int_eq(putenv(kv), 0); /* kv now belongs to the environment */
+		ck_assert_int_eq(setenv(VB_FLEET_ENV, kv + strlen(VB_FLEET_ENV) + 1, 1), 0);
+		free(kv);
 		ck_assert_msg(vb_fleet_open_env(&f, 0, &err) == -1 && err.errnum == ENOENT, "%s",
 			      err.msg); /* no local directory yet, none made */
 		ck_assert_msg(vb_fleet_open_env(&f, 1, &err) == 0, "%s", err.msg);
