@@ -49,7 +49,6 @@
 	X(slurm)       \
 	X(fleet)       \
 	X(fleet_cluster) \
-	X(fleet_collect) \
 	X(hosts)       \
 	X(store)       \
 	X(inifile)     \
