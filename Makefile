@@ -175,6 +175,7 @@ LIB_SRCS += harness/run/contend.c
 LIB_SRCS += harness/run/runner.c
 # harness/fleet/: the same run on many hosts through Slurm
 LIB_SRCS += harness/fleet/fleet.c
+LIB_SRCS += harness/fleet/fleet_task.c
 LIB_SRCS += harness/fleet/fleet_slurm.c
 LIB_SRCS += harness/fleet/fleet_status.c
 LIB_SRCS += harness/fleet/fleet_report.c

@@ -8,7 +8,8 @@
  * fleet task`, no option of the user's is ever in a shell line), logs/
  * (each task's output, JOB_TASK.out) and one run directory per task,
  * NODE-TASK, as `vbench run --out` makes it.  fleet.c keeps the directory
- * and its file, fleet_status.c tells each task's state from Slurm and the
+ * and its file, fleet_task.c a task's run directory and command line,
+ * fleet_status.c tells each task's state from Slurm and the
  * run directories, fleet_slurm.c speaks to Slurm (sbatch, scontrol,
  * scancel; argument vectors, never a shell).
  *
