@@ -266,6 +266,7 @@ TEST_SRCS += tests/check_gvisor.c
 TEST_SRCS += tests/check_recovery.c
 TEST_SRCS += tests/check_slurm.c
 TEST_SRCS += tests/check_fleet.c
+TEST_SRCS += tests/check_fleet_cluster.c
 TEST_SRCS += tests/check_hosts.c
 TEST_SRCS += tests/check_store.c
 TEST_SRCS += tests/check_inifile.c
