@@ -267,6 +267,7 @@ TEST_SRCS += tests/check_recovery.c
 TEST_SRCS += tests/check_slurm.c
 TEST_SRCS += tests/check_fleet.c
 TEST_SRCS += tests/check_fleet_cluster.c
+TEST_SRCS += tests/check_fleet_collect.c
 TEST_SRCS += tests/check_hosts.c
 TEST_SRCS += tests/check_store.c
 TEST_SRCS += tests/check_inifile.c
@@ -435,7 +436,7 @@ test: test-deps
 # integration test (the VM and container suites would not fit CI's time).
 UNIT_SUITES := util optparse term layers prefixes error textsafe json safefs mountinfo inifile workload env undo lifecycle cpu mem io net app counters hostinfo \
 	       options schedule sizing runfile resume agent cgroup stats verdict simstats summary headline table cmd_report charts html compare plan explain mdterm samples fit \
-	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch fleet hosts store
+	       sections malformed clean cleanrules hostile protocol paths runlock contend fulldisk rundir scratch fleet fleet_collect hosts store
 SAN_BUILD := build-san
 SAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -49,6 +49,7 @@
 	X(slurm)       \
 	X(fleet)       \
 	X(fleet_cluster) \
+	X(fleet_collect) \
 	X(hosts)       \
 	X(store)       \
 	X(inifile)     \
