@@ -206,16 +206,8 @@ use() {
 . "$(dirname "$0")/run-with.sh"
 
 case "${1:-}" in
-start)
-	[ $# -eq 2 ] || die "usage: dockerd.sh start DIR"
-	if ! (start "$2"); then
-		stop "$2" || true
-		exit 1
-	fi
-	;;
-stop)
-	[ $# -eq 2 ] || die "usage: dockerd.sh stop DIR"
-	stop "$2"
+start | stop)
+	start_stop dockerd.sh "$@"
 	;;
 run)
 	shift

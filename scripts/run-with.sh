@@ -11,6 +11,25 @@
 #                            runs after CMD, also when it fails or is
 #                            interrupted (INT, TERM, HUP are passed on to
 #                            CMD as TERM).  Never returns.
+#   start_stop NAME start|stop DIR
+#                            the script NAME's own start and stop: start
+#                            DIR (in a subshell; when it fails, what it
+#                            made is stopped again and the exit is 1),
+#                            stop DIR; without DIR its usage (die).
+start_stop() {
+	name=$1
+	shift
+	[ $# -eq 2 ] || die "usage: $name $1 DIR"
+	if [ "$1" = start ]; then
+		if ! (start "$2"); then
+			stop "$2" || true
+			exit 1
+		fi
+	else
+		stop "$2"
+	fi
+}
+
 run_with() {
 	dir=$(mktemp -d "$1.XXXXXX")
 	shift

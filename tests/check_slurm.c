@@ -51,6 +51,31 @@ static const char *missing(void)
 	return NULL;
 }
 
+/* The command line of process @pid (a /proc entry's name), its arguments
+ * joined by spaces, into @buf: 1, or 0 when it has none (gone, a kernel
+ * thread) or @pid is not a process's. */
+static int cmdline_of(const char *pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	if (pid[0] < '0' || pid[0] > '9')
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (ssize_t i = 0; i + 1 < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	return 1;
+}
+
 /* A process of the cluster in /var/tmp/vbench-slurm.* (run) or @dir, into
  * @why: 1 when one is left. */
 static int daemons_left(const char *dir, char *why, size_t len)
@@ -60,23 +85,10 @@ static int daemons_left(const char *dir, char *why, size_t len)
 	int found = 0;
 
 	while (d && !found && (de = readdir(d))) {
-		char path[64], line[4096];
-		ssize_t n;
-		int fd;
+		char line[4096];
 
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+		if (!cmdline_of(de->d_name, line, sizeof(line)))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			continue;
-		n = read(fd, line, sizeof(line) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		line[n] = '\0';
-		for (ssize_t i = 0; i + 1 < n; i++)
-			if (!line[i])
-				line[i] = ' ';
 		if ((strstr(line, "munged") || strstr(line, "slurm")) &&
 		    (strstr(line, "/var/tmp/vbench-slurm.") || (dir && strstr(line, dir)))) {
 			snprintf(why, len, "process %s left: %.200s", de->d_name, line);
@@ -160,24 +172,10 @@ START_TEST(test_start_stop)
 	while (d && (de = readdir(d))) {
 		char path[PATH_MAX], link[PATH_MAX], cmd[512];
 		ssize_t n;
-		int fd;
 		DIR *fds;
 		struct dirent *fe;
 
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			continue;
-		n = read(fd, cmd, sizeof(cmd) - 1);
-		close(fd);
-		if (n <= 0)
-			continue;
-		cmd[n] = '\0';
-		for (ssize_t i = 0; i + 1 < n; i++)
-			if (!cmd[i])
-				cmd[i] = ' ';
-		if (!strstr(cmd, dir))
+		if (!cmdline_of(de->d_name, cmd, sizeof(cmd)) || !strstr(cmd, dir))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
 		fds = opendir(path);
