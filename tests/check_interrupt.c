@@ -356,8 +356,9 @@ START_TEST(test_interrupt)
 }
 END_TEST
 
-/* The PID of @parent's child QEMU, or 0. */
-static pid_t qemu_child(pid_t parent)
+/* The PID of @parent's child whose /proc/PID/stat name starts with @comm
+ * ("(qemu-system"), or 0. */
+static pid_t child_named(pid_t parent, const char *comm)
 {
 	char path[64], buf[512], *p;
 	struct dirent *de;
@@ -373,7 +374,7 @@ static pid_t qemu_child(pid_t parent)
 		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
 		s = vb_read_file(path, sizeof(buf), 1, NULL);
 		if (s && (p = strrchr(s, ')')) && sscanf(p + 1, " %*c %d", &ppid) == 1 &&
-		    ppid == parent && strstr(s, "(qemu-system"))
+		    ppid == parent && strstr(s, comm))
 			found = (pid_t)atoi(de->d_name);
 		free(s);
 	}
@@ -409,7 +410,7 @@ START_TEST(test_qemu_killed)
 	st = wait_state(pid, 240000);
 	ck_assert_msg(st != -1 && WIFSTOPPED(st), "never reached the second repetition: %s",
 		      log_tail(log));
-	qemu = qemu_child(pid);
+	qemu = child_named(pid, "(qemu-system");
 	ck_assert_int_gt(qemu, 0);
 	kill(qemu, SIGKILL);
 	kill(pid, SIGCONT);
@@ -436,6 +437,58 @@ START_TEST(test_qemu_killed)
 }
 END_TEST
 
+/*
+ * A signal to the whole job (Slurm's scancel signals every process of the
+ * job, the agent's own process group does not shield it): the agent dies
+ * first, vbench is interrupted a moment later.  The repetition in flight
+ * is not a failure of the environment: not kept, and `--resume` finishes
+ * the run "complete" (a fleet task cancelled and resumed ended
+ * "completed-with-errors" under load before this).
+ */
+START_TEST(test_job_signal)
+{
+	char dir[PATH_MAX], log[PATH_MAX];
+	char *argv[] = { vbench,  "run",  "--env", "bare", "--workload", "cpu.int", "--profile",
+			 "test", "--reps", "3",	   "--out", dir,	  NULL };
+	char *resume[] = { vbench, "run", "--resume", dir, NULL };
+	json_t *doc, *r;
+	pid_t pid, agent;
+	size_t i;
+	int st;
+
+	if (geteuid() != 0)
+		VB_SKIP("not root: cgroups need it");
+	snprintf(dir, sizeof(dir), "%s/job-signal", tmpdir);
+	snprintf(log, sizeof(log), "%s.log", dir);
+	pid = spawn(argv, log, "workload:bare:2");
+	st = wait_state(pid, 120000);
+	ck_assert_msg(st != -1 && WIFSTOPPED(st), "never reached the second repetition: %s",
+		      log_tail(log));
+	agent = child_named(pid, "(vbench-agent");
+	ck_assert_int_gt(agent, 0);
+	kill(agent, SIGTERM);
+	kill(pid, SIGCONT);
+	usleep(50000);
+	kill(pid, SIGTERM);
+	do
+		st = wait_state(pid, 120000);
+	while (st != -1 && WIFSTOPPED(st));
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 130,
+		      "status %#x, want exit 130: %s", st, log_tail(log));
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
+		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "repetition %zu kept as failed: %s",
+			      i, json_string_value(json_object_get(r, "error")));
+	json_decref(doc);
+	ck_assert_int_eq(run_to_end(resume, log), 0);
+	assert_valid(dir);
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
+	json_decref(doc);
+}
+END_TEST
+
 Suite *vb_suite_interrupt(void)
 {
 	Suite *s = suite_create("interrupt");
@@ -445,6 +498,7 @@ Suite *vb_suite_interrupt(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, test_interrupt, 0, (int)VB_ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_qemu_killed);
+	tcase_add_test(tc, test_job_signal);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -212,6 +212,25 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 	return NULL;
 }
 
+/*
+ * An instance lost (its channel ended) just before vbench is interrupted
+ * was most likely ended by the same signal: a job-wide one such as Slurm's
+ * scancel, which reaches every process of the job (the instance's own
+ * process group does not shield it) in no set order.  Whether vbench is
+ * interrupted within VB_LOST_GRACE_MS of the loss: then the repetition is
+ * one in flight at the interrupt, not a failure of the environment.
+ */
+#define VB_LOST_GRACE_MS 1000
+
+static int lost_to_interrupt(void)
+{
+	uint64_t end = vb_now_ns() + (uint64_t)VB_LOST_GRACE_MS * 1000000u;
+
+	while (!vb_undo_interrupted() && vb_now_ns() < end)
+		usleep(5000);
+	return vb_undo_interrupted();
+}
+
 /* Run one slot (its @attempt-th record: a contended one is re-run) and return its record. */
 static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned attempt)
 {
@@ -265,8 +284,13 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned a
 			 * answers, so it stays and no protocol error is counted. */
 			st->proto_errors[sl->env] = 0;
 		} else if (err.code != VB_EINTR) {
-			/* The instance no longer answers: no further repetitions there. */
-			snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
+			/* The instance no longer answers: no further repetitions
+			 * there; lost to a signal that also interrupts vbench, the
+			 * repetition was in flight (not kept, run again on --resume). */
+			if (lost_to_interrupt())
+				json_object_set_new(rec, "error_kind", json_string("interrupted"));
+			else
+				snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
 			vb_env_down(env);
 			vb_run_record_stop(st, sl->env);
 		}
