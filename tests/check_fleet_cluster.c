@@ -222,9 +222,32 @@ START_TEST(test_fleet_runs)
 END_TEST
 
 /* Cancelled: each task keeps what it measured; --resume completes both. */
+/* What went wrong in @run, for a failure message: every repetition not
+ * ok (session, environment, workload, error) and every environment's
+ * failure. */
+static const char *run_failures(json_t *run, char *buf, size_t len)
+{
+	size_t i, n = 0;
+	json_t *r;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(run, "repetitions"), i, r)
+		if (!json_is_true(json_object_get(r, "ok")) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "; session %d %s %s rep %d: %s (%s)",
+					      (int)json_integer_value(json_object_get(r, "session")),
+					      vb_json_text(r, "env"), vb_json_text(r, "workload"),
+					      (int)json_integer_value(json_object_get(r, "rep")),
+					      vb_json_text(r, "error"), vb_json_text(r, "error_kind"));
+	json_array_foreach(json_object_get(run, "environments"), i, r)
+		if (json_object_get(r, "failed") && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "; %s: %s", vb_json_text(r, "name"),
+					      vb_json_text(r, "failed"));
+	return buf;
+}
+
 START_TEST(test_fleet_cancel_resume)
 {
-	char dir[PATH_MAX], rd[PATH_MAX + 64], *s, *out, *err, *node;
+	char dir[PATH_MAX], rd[PATH_MAX + 64], why[2048], *s, *out, *err, *node;
 	json_t *run;
 	int rc;
 
@@ -271,7 +294,8 @@ START_TEST(test_fleet_cancel_resume)
 	free(s);
 	task_dir(dir, 0, rd, sizeof(rd));
 	run = vb_test_load_run(rd, 1);
-	ck_assert_str_eq(vb_json_str(run, "status"), "complete");
+	ck_assert_msg(!strcmp(vb_json_str(run, "status"), "complete"), "%s: %s%s", rd,
+		      vb_json_text(run, "status"), run_failures(run, why, sizeof(why)));
 	ck_assert_int_eq(json_array_size(json_object_get(run, "sessions")), 2);
 	json_decref(run);
 }
