@@ -414,9 +414,11 @@ deps:
 # make test installs what it needs on a fresh machine, podman included (its
 # environment is tested end to end; about 10-20 s to install, nothing when
 # present), and the application workloads' programs (redis-server with its
-# service neither started nor enabled).
+# service neither started nor enabled), openssh-server for the ssh
+# environment, and slurm-wlm with munge for the fleet tests' private
+# one-node cluster (scripts/slurm.sh; no service of theirs started).
 test-deps:
-	scripts/install-deps.sh engines apps remote
+	scripts/install-deps.sh engines apps remote slurm
 
 run: deps all
 	./$(VBENCH) run --all --profile quick
