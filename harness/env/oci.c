@@ -36,7 +36,7 @@
 #include "harness/env/netpath.h"
 #include "harness/env/env.h"
 #include "harness/core/marker.h"
-#include "harness/env/oci_spec.h"
+#include "harness/env/oci_int.h"
 #include "harness/core/options.h"
 #include "harness/core/undo.h"
 #include "harness/image/rootfs.h"
@@ -86,48 +86,6 @@ static const char *asked_runtime(const struct vb_run_cfg *cfg)
 
 	return r ? r : "";
 }
-
-/* What the child needs to give the runtime its private mount namespace. */
-typedef struct ns_setup {
-	int msgfd;                                /* a failed step is written here (-1: nowhere) */
-	size_t nbinds;
-	char src[VB_OCI_MAX_CGBINDS][PATH_MAX];  /* allocation cgroup directories (v1) ... */
-	char dst[VB_OCI_MAX_CGBINDS][PATH_MAX];  /* ... bound here, in the bundle */
-} ns_setup_t;
-
-typedef struct oci_priv {
-	char runtime[16];            /* "crun" or "runc" */
-	char rt_path[PATH_MAX];      /* its executable */
-	char version[160];           /* first line of `RUNTIME --version` */
-	char id[64];                 /* container ID: vbench-<run id>-oci<inst> */
-	char bundle[PATH_MAX];       /* the bundle directory */
-	int bundle_res;              /* ... registered */
-	char log[PATH_MAX];          /* the runtime's own log (--log), in the bundle */
-	vb_rootfs_t rootfs;
-	int have_rootfs;
-	vb_ct_env_t env;             /* the agent's environment */
-	uint64_t caps;               /* capabilities kept */
-	char caps_why[200];
-	char scratch[PATH_MAX];      /* cfg->scratch normalised ("" none) */
-	struct stat dev;             /* --scratch's allowed block device (st_rdev), when
-				        cfg->scratch_device */
-	int private_ns;              /* runtime in a private mount namespace with cgroup2 */
-	int manager_disabled;        /* crun --cgroup-manager=disabled */
-	char enforced[320];          /* how the limits are enforced, for run.json */
-	char command[PATH_MAX * 3];  /* the runtime's command line, for run.json */
-	ns_setup_t ns;               /* the private namespace's set-up */
-	vb_oci_cgbind_t cgb[VB_OCI_MAX_CGBINDS];
-	char cgname[VB_OCI_MAX_CGBINDS][32];
-	char cgsrc[VB_OCI_MAX_CGBINDS][PATH_MAX];
-	size_t ncgb;
-	char cgpath[PATH_MAX];       /* linux.cgroupsPath (runc) */
-	json_t *config;              /* config.json as written */
-	char *del_argv[6];
-	char del_flag[40];
-	ns_setup_t del_ns;           /* the delete's namespace (no binds) */
-	int netns_fd;                /* the container's network namespace (-1: not opened) */
-	vb_netpath_t net;             /* the veth path, made for the first network workload */
-} oci_priv_t;
 
 /* ==== choosing the runtime ============================================== */
 
