@@ -4,17 +4,21 @@
 #include "harness/env/ct_common.h"
 #include "harness/env/criu.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/safefs.h"
 #include "lib/util.h"
 
 const vb_ct_dev_t vb_ct_devs[] = {
@@ -159,4 +163,45 @@ int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 		snprintf(why, len, "%s: CRIU dumps a process here, but vbench's checkpoint of a "
 				   "container through it is not built yet", env->name);
 	return -1;
+}
+
+int vb_ct_image_fresh(vb_env_t *env, const char *bundle, char *path, size_t len, vb_error_t *err)
+{
+	int dfd = vb_safefs_open_dir(AT_FDCWD, bundle, 0), rc = 0;
+
+	if (dfd < 0)
+		return vb_error_sys(err, "%s: %s", env->name, bundle);
+	vb_safefs_rm_tree_at(dfd, VB_CT_IMAGE_DIR);
+	if (mkdirat(dfd, VB_CT_IMAGE_DIR, 0700) < 0)
+		rc = vb_error_sys(err, "%s: %s/%s", env->name, bundle, VB_CT_IMAGE_DIR);
+	close(dfd);
+	snprintf(path, len, "%s/%s", bundle, VB_CT_IMAGE_DIR);
+	return rc;
+}
+
+int vb_ct_image_sync(const char *path)
+{
+	int dfd = vb_safefs_open_dir(AT_FDCWD, path, 0), rc = 0;
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) < 0)
+			rc = -1;
+		close(fd);
+	}
+	if (fsync(dfd) < 0)
+		rc = -1;
+	closedir(d);
+	return rc;
 }

@@ -78,4 +78,15 @@ void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms);
  * migration.  Always -1 with the reason in @why. */
 int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
 
+/* A checkpoint's image directory: BUNDLE/image. */
+#define VB_CT_IMAGE_DIR "image"
+
+/* @bundle/image made anew (the last one removed); its path into @path.
+ * 0, or -1 with @err naming @env. */
+int vb_ct_image_fresh(vb_env_t *env, const char *bundle, char *path, size_t len, vb_error_t *err);
+
+/* Every regular file of the image directory @path to disk, then the
+ * directory: the checkpoint consistent on disk.  0, or -1. */
+int vb_ct_image_sync(const char *path);
+
 #endif

@@ -16,66 +16,17 @@
  *          2022-12: a shell loop went on reading and answering).
  * The image lives in the bundle directory, registered with it.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/core/runproc.h"
 #include "harness/core/undo.h"
 #include "harness/env/gvisor_int.h"
-#include "lib/safefs.h"
 #include "lib/testpoint.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
-
-#define GV_IMAGE_DIR "image"
-
-/* BUNDLE/image made anew (the last one removed); its path into @path. */
-static int fresh_image_dir(vb_env_t *env, gv_priv_t *p, char *path, size_t len, vb_error_t *err)
-{
-	int dfd = vb_safefs_open_dir(AT_FDCWD, p->bundle, 0), rc = 0;
-
-	if (dfd < 0)
-		return vb_error_sys(err, "%s: %s", env->name, p->bundle);
-	vb_safefs_rm_tree_at(dfd, GV_IMAGE_DIR);
-	if (mkdirat(dfd, GV_IMAGE_DIR, 0700) < 0)
-		rc = vb_error_sys(err, "%s: %s/%s", env->name, p->bundle, GV_IMAGE_DIR);
-	close(dfd);
-	snprintf(path, len, "%s/%s", p->bundle, GV_IMAGE_DIR);
-	return rc;
-}
-
-/* Every regular file of the image directory @path to disk. */
-static int sync_dir(const char *path)
-{
-	int dfd = vb_safefs_open_dir(AT_FDCWD, path, 0), rc = 0;
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	struct dirent *e;
-
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return -1;
-	}
-	while ((e = readdir(d))) {
-		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-
-		if (fd < 0)
-			continue;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && fsync(fd) < 0)
-			rc = -1;
-		close(fd);
-	}
-	if (fsync(dfd) < 0)
-		rc = -1;
-	closedir(d);
-	return rc;
-}
 
 int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err)
 {
@@ -86,7 +37,7 @@ int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err)
 	uint64_t t0, t1, bytes = 0;
 	int rc;
 
-	if (fresh_image_dir(env, p, image, sizeof(image), err) < 0)
+	if (vb_ct_image_fresh(env, p->bundle, image, sizeof(image), err) < 0)
 		return -1;
 	snprintf(opt, sizeof(opt), "--image-path=%s", image);
 	t0 = vb_now_ns();
@@ -98,7 +49,7 @@ int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err)
 	}
 	if (rc < 0)
 		return vb_error_prefix(err, "%s: runsc checkpoint", env->name);
-	if (sync_dir(image) < 0)
+	if (vb_ct_image_sync(image) < 0)
 		return vb_error_sys(err, "%s: fsync the image %s", env->name, image);
 	t1 = vb_now_ns();
 	vb_test_point("save", env->name);
@@ -123,7 +74,7 @@ int vb_gvisor_restore(vb_env_t *env, json_t *m, vb_error_t *err)
 	char image[PATH_MAX];
 	uint64_t t0 = vb_now_ns();
 
-	snprintf(image, sizeof(image), "%s/%s", p->bundle, GV_IMAGE_DIR);
+	snprintf(image, sizeof(image), "%s/%s", p->bundle, VB_CT_IMAGE_DIR);
 	if (vb_gvisor_spawn(env, image, err) < 0)
 		return -1;
 	vb_test_point("restore", env->name);
