@@ -116,7 +116,10 @@ static int probe(char *why, size_t len)
 	if (rc < 0)
 		return (void)snprintf(why, len, "criu dump of a test process: %s", err.msg), -1;
 	criu_errors(errs, msg, sizeof(msg));
-	snprintf(why, len, "criu dump of a test process failed (CRIU's error: %s)", msg);
+	snprintf(why, len, "criu dump of a test process failed (CRIU's error: %s; a CRIU that "
+			   "works here: scripts/criu.sh fetch DIR in vbench's source, DIR/bin "
+			   "first on PATH)",
+		 msg);
 	return -1;
 }
 
