@@ -414,11 +414,12 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 
 /* ==== start, stop ======================================================== */
 
-static int oci_start(vb_env_t *env, vb_error_t *err)
+int vb_oci_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
-	char logopt[PATH_MAX + 8];
-	char *argv[10];
+	char logopt[PATH_MAX + 8], criuopt[PATH_MAX + 8], imgopt[PATH_MAX + 16];
+	char workopt[PATH_MAX + 16], cmd[sizeof(p->command)];
+	char *argv[16];
 	json_t *undo;
 	int n = 0, rc;
 	vb_spawn_t sp = {
@@ -437,12 +438,22 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	if (p->manager_disabled)
 		argv[n++] = p->del_flag;
 	argv[n++] = logopt;
-	argv[n++] = "run";
+	if (image) { /* oci_ops.c: the checkpoint's CRIU, its image */
+		snprintf(criuopt, sizeof(criuopt), "--criu=%s", p->criu);
+		snprintf(imgopt, sizeof(imgopt), "--image-path=%s", image);
+		snprintf(workopt, sizeof(workopt), "--work-path=%s", image);
+		argv[n++] = criuopt;
+		argv[n++] = "restore";
+		argv[n++] = imgopt;
+		argv[n++] = workopt;
+	} else {
+		argv[n++] = "run";
+	}
 	argv[n++] = "--bundle";
 	argv[n++] = p->bundle;
 	argv[n++] = p->id;
 	argv[n] = NULL;
-	vb_argv_join(argv, p->command, sizeof(p->command));
+	vb_argv_join(argv, image ? cmd : p->command, sizeof(cmd));
 	p->ns.msgfd = open(p->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	env->launch_ns = vb_now_ns();
 	rc = vb_chan_spawn(&env->chan, "oci", &sp, err);
@@ -455,6 +466,11 @@ static int oci_start(vb_env_t *env, vb_error_t *err)
 	env->undo_res = vb_undo_add_undo(delete_container, p, "oci runtime delete", undo);
 	json_decref(undo);
 	return 0;
+}
+
+static int oci_start(vb_env_t *env, vb_error_t *err)
+{
+	return vb_oci_spawn(env, NULL, err);
 }
 
 /* The agent's ready message; a runtime that refused exits at once, and
@@ -564,5 +580,9 @@ const vb_env_ops_t vb_env_oci = {
 	.net_path = oci_net_path,
 	.net_modes = vb_netpath_modes,
 	.undo = oci_undo,
-	.op_why = vb_ct_op_why,
+	.op_why = vb_oci_op_why,
+	.save = vb_oci_save,
+	.restore = vb_oci_restore,
+	.op_mechanism = "runc checkpoint and runc restore (CRIU: the container's processes, "
+			"memory and namespaces dumped to image files and restored)",
 };

@@ -59,6 +59,17 @@ typedef struct oci_priv {
 	ns_setup_t del_ns;           /* the delete's namespace (no binds) */
 	int netns_fd;                /* the container's network namespace (-1: not opened) */
 	vb_netpath_t net;             /* the veth path, made for the first network workload */
+	char criu[PATH_MAX];         /* the CRIU a checkpoint uses (oci_ops.c) */
 } oci_priv_t;
+
+/* Launch the runtime for @env: `run` the bundle, or with @image `restore`
+ * it from that checkpoint (runc, p->criu); the agent's channel on new
+ * pipes, the container's removal registered.  0, or -1 with @err. */
+int vb_oci_spawn(vb_env_t *env, const char *image, vb_error_t *err);
+
+/* ---- oci_ops.c: the hooks save, restore, op_why (env.h) ---- */
+int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err);
+int vb_oci_restore(vb_env_t *env, json_t *m, vb_error_t *err);
+int vb_oci_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
 
 #endif
