@@ -3,7 +3,7 @@
 # against the reference in the same run: QEMU's own migration statistics.
 #
 # Runs `vbench run --env ENVS --workload cpu.int --profile standard --ops all
-# --ops-reps REPS --memory SIZE --density 0 --noisy=none` (or reads the run directory given
+# --ops-reps REPS --memory SIZE --density 0 --noisy=none --runtime runc` (or reads the run directory given
 # with --dir) and prints, per repetition of each live migration:
 #   qemu_downtime   QEMU's downtime (query-migrate "downtime": the source's,
 #                   from stopping the guest to the end of the stream)
@@ -20,7 +20,8 @@
 #
 # Usage: scripts/bench-ops.sh [--envs hosted,gvisor] [--reps N] [--memory SIZE]
 #                             [--dirty-rate PAGES] [--dir RUN]
-#   Needs root, QEMU (and runsc for gvisor).  Exit 0 when it ran, 1 when a
+#   Needs root, QEMU (and runsc for gvisor; for oci, runc is asked and a
+#   CRIU that works first on PATH: scripts/criu.sh fetch DIR).  Exit 0 when it ran, 1 when a
 #   check failed or a repetition failed, 2 bad usage, 3 vbench not built.
 # Never run by `make test`.
 set -eu
@@ -57,7 +58,7 @@ if [ -z "$dir" ]; then
 	echo "bench-ops: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	"$VBENCH" run --env "$envs" --workload cpu.int --profile standard --ops all \
 		--ops-reps "$reps" --memory "$memory" --migrate-dirty-rate "$rate" --density 0 \
-		--noisy=none --out "$dir" \
+		--noisy=none --runtime runc --out "$dir" \
 		--quiet >/dev/null || true
 	echo "bench-ops: run directory $dir (--memory $memory --migrate-dirty-rate $rate)"
 fi

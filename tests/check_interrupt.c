@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/env/criu.h"
 #include "lib/util.h"
 #include "tests/debris.h"
 #include "tests/tests.h"
@@ -71,6 +72,8 @@ static const icase_t cases[] = {
 	{ "hosted", "migrate:hosted", SIGKILL, 2, "migrate" },
 	{ "gvisor", "save:gvisor", SIGKILL, 2, "restore" },
 	{ "gvisor", "restore:gvisor", SIGINT, 2, "restore" },
+	{ "oci", "save:oci", SIGKILL, 2, "restore" }, /* runc's checkpoint (CRIU) */
+	{ "oci", "restore:oci", SIGINT, 2, "restore" },
 	{ "bare", "report", SIGINT, 2, NULL },
 	{ "bare", "report", SIGKILL, 2, NULL },
 };
@@ -250,7 +253,9 @@ START_TEST(test_interrupt)
 	const icase_t *c = &cases[_i];
 	char dir[PATH_MAX], log[PATH_MAX], why[512];
 	char *argv[] = { vbench,     "run", "--env", (char *)c->env, "--workload", "cpu.int",
-			 "--profile", "test", "--reps", REPS, "--out", dir, c->ops ? "--ops" : NULL,
+			 "--profile", "test", "--reps", REPS, "--out", dir,
+			 "--runtime", "runc", /* oci: the runtime that checkpoints; the others ignore it */
+			 c->ops ? "--ops" : NULL,
 			 (char *)c->ops, "--ops-reps", "1", "--memory", "256M", "--migrate-dirty-rate",
 			 "0", NULL };
 	char *resume[] = { vbench, "run", "--resume", dir, NULL };
@@ -265,6 +270,8 @@ START_TEST(test_interrupt)
 		VB_SKIP("not root: namespaces and cgroups need it");
 	if (env_missing(c->env, why, sizeof(why)))
 		VB_SKIP("%s", why);
+	if (c->ops && !strcmp(c->env, "oci") && vb_criu_probe(why, sizeof(why)) < 0)
+		VB_SKIP("oci checkpoint: no CRIU that works here: %s", why);
 	snprintf(dir, sizeof(dir), "%s/%s-%s-%d", tmpdir, c->env, c->point, c->sig);
 	for (i = strlen(tmpdir) + 1; dir[i]; i++)
 		if (dir[i] == ':')
