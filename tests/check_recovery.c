@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/core/options.h"
@@ -511,6 +512,50 @@ START_TEST(test_oci_checkpoint)
 }
 END_TEST
 
+/* scripts/criu.sh, which runs as root: a DIR it would write into a shell
+ * line or an apt option (a quote, a space), "" and / are refused, so is a
+ * DIR others can write to, and `remove` leaves a directory it did not make
+ * alone.  (Its fetch runs in make test's test-deps: the runc test uses it.) */
+START_TEST(test_criu_script)
+{
+	char script[PATH_MAX], dir[PATH_MAX], out[4096];
+	static const char *const bad[][2] = {
+		{ "", "DIR is empty" },
+		{ "/", "DIR is /" },
+		{ "/tmp/a'b", "only letters, digits and / . _ + - are allowed" },
+		{ "/tmp/a b", "only letters, digits" },
+		{ "/tmp/a$(id)", "only letters, digits" },
+		{ "/tmp/x/../y", "no . or .. components" },
+	};
+	size_t i;
+
+	snprintf(script, sizeof(script), "%s/scripts/criu.sh", vb_test_srcdir());
+	for (i = 0; i < VB_ARRAY_SIZE(bad); i++) {
+		char *argv[] = { script, i % 2 ? "remove" : "fetch", (char *)bad[i][0], NULL };
+
+		ck_assert_int_eq(vb_test_run(argv, NULL, out, sizeof(out), NULL), 1);
+		ck_assert_msg(strstr(out, bad[i][1]), "criu.sh %s '%s': %s", argv[1], bad[i][0], out);
+	}
+	snprintf(dir, sizeof(dir), "%s/not-criu", tmpdir);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	{
+		char *argv[] = { script, "remove", dir, NULL };
+
+		ck_assert_int_eq(vb_test_run(argv, NULL, out, sizeof(out), NULL), 1);
+		ck_assert_msg(strstr(out, "was not made by criu.sh fetch"), "%s", out);
+		ck_assert_int_eq(access(dir, F_OK), 0);
+	}
+	if (geteuid() == 0) {
+		char *argv[] = { script, "fetch", dir, NULL };
+
+		ck_assert_int_eq(chmod(dir, 0777), 0);
+		ck_assert_int_eq(vb_test_run(argv, NULL, out, sizeof(out), NULL), 1);
+		ck_assert_msg(strstr(out, "is writable by others than root (mode 777)"), "%s", out);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 Suite *vb_suite_recovery(void)
 {
 	Suite *s = suite_create("recovery");
@@ -522,6 +567,7 @@ Suite *vb_suite_recovery(void)
 	tcase_add_test(unit, test_agent_hold);
 	tcase_add_test(unit, test_qmp_refusal);
 	tcase_add_test(unit, test_report);
+	tcase_add_test(unit, test_criu_script);
 	suite_add_tcase(s, unit);
 	tcase_add_unchecked_fixture(itest, setup, teardown);
 	tcase_set_timeout(itest, 600);
