@@ -212,20 +212,14 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 	return NULL;
 }
 
-/*
- * An instance lost (its channel ended) just before vbench is interrupted
- * was most likely ended by the same signal: a job-wide one such as Slurm's
- * scancel, which reaches every process of the job (the instance's own
- * process group does not shield it) in no set order.  Whether vbench is
- * interrupted within VB_LOST_GRACE_MS of the loss: then the repetition is
- * one in flight at the interrupt, not a failure of the environment.
- */
 #define VB_LOST_GRACE_MS 1000
 
-static int lost_to_interrupt(void)
+int vb_run_lost_to_interrupt(const vb_env_t *env)
 {
 	uint64_t end = vb_now_ns() + (uint64_t)VB_LOST_GRACE_MS * 1000000u;
 
+	if (!env->chan.dead) /* it answers, or hangs: not lost */
+		return vb_undo_interrupted();
 	while (!vb_undo_interrupted() && vb_now_ns() < end)
 		usleep(5000);
 	return vb_undo_interrupted();
@@ -287,7 +281,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned a
 			/* The instance no longer answers: no further repetitions
 			 * there; lost to a signal that also interrupts vbench, the
 			 * repetition was in flight (not kept, run again on --resume). */
-			if (lost_to_interrupt())
+			if (vb_run_lost_to_interrupt(env))
 				json_object_set_new(rec, "error_kind", json_string("interrupted"));
 			else
 				snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
