@@ -24,11 +24,13 @@
 
 static int probed;   /* 0 not yet, 1 works, -1 does not */
 static char reason[512];
+static char probed_path[PATH_MAX]; /* the criu probed */
 
 void vb_criu_probe_reset(void)
 {
 	probed = 0;
 	reason[0] = '\0';
+	probed_path[0] = '\0';
 }
 
 /* "Error (criu/vdso.c:381): vdso: Unexpected ..." -> "vdso: Unexpected ...". */
@@ -75,6 +77,7 @@ static int probe(char *why, size_t len)
 
 	if (vb_proc_which("criu", criu, sizeof(criu)) < 0)
 		return (void)snprintf(why, len, "criu not installed (apt-get install criu)"), -1;
+	snprintf(probed_path, sizeof(probed_path), "%s", criu);
 	snprintf(dir, sizeof(dir), "/tmp/vbench-criu-%s-XXXXXX", vb_marker_run_id());
 	if (!mkdtemp(dir))
 		return (void)snprintf(why, len, "criu probe: create %s: %s", dir, strerror(errno)), -1;
@@ -130,4 +133,9 @@ int vb_criu_probe(char *why, size_t len)
 	if (probed < 0)
 		snprintf(why, len, "%s", reason);
 	return probed > 0 ? 0 : -1;
+}
+
+const char *vb_criu_path(void)
+{
+	return probed > 0 ? probed_path : "";
 }

@@ -25,4 +25,8 @@ int vb_criu_probe(char *why, size_t len);
 /* Forget the cached answer (tests). */
 void vb_criu_probe_reset(void);
 
+/* The criu the probe dumped with (found on PATH), what a checkpoint must
+ * use; "" unless the probe succeeded. */
+const char *vb_criu_path(void);
+
 #endif

@@ -18,7 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/core/runproc.h"
+#include "harness/core/undo.h"
 #include "lib/safefs.h"
+#include "lib/testpoint.h"
+#include "lib/textsafe.h"
 #include "lib/util.h"
 
 const vb_ct_dev_t vb_ct_devs[] = {
@@ -206,4 +210,39 @@ int vb_ct_image_sync(const char *path)
 		rc = -1;
 	closedir(d);
 	return rc;
+}
+
+int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const char *image,
+		     json_t *m, vb_error_t *err)
+{
+	char errs[2048], line[300];
+	vb_proc_opts_t o = { .timeout_ms = (int)(env->cfg->rep_timeout_s * 1000) };
+	uint64_t t0, t1, bytes = 0;
+	int rc;
+
+	t0 = vb_now_ns();
+	rc = vb_proc_capture(argv, &o, NULL, 0, errs, sizeof(errs), err);
+	if (rc > 0) {
+		vb_text_last_line(errs, line, sizeof(line));
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: `%s` exited %d: %s", env->name, what,
+				    rc, line[0] ? line : "(no message)");
+	}
+	if (rc < 0)
+		return vb_error_prefix(err, "%s: %s", env->name, what);
+	if (vb_ct_image_sync(image) < 0)
+		return vb_error_sys(err, "%s: fsync the image %s", env->name, image);
+	t1 = vb_now_ns();
+	vb_test_point("save", env->name);
+	/* the instance is gone: the runtime's foreground process exits, its
+	 * channel with it */
+	env->chan.dead = 1;
+	vb_chan_close(&env->chan, vb_env_stop_ms(env, 0));
+	if (env->undo_res)
+		vb_undo_release(env->undo_res); /* the runtime's delete: the id is free */
+	env->undo_res = 0;
+	vb_du_bytes(image, &bytes);
+	json_object_set_new(m, "time_ns", json_integer((json_int_t)(t1 - t0)));
+	json_object_set_new(m, "image_bytes", json_integer((json_int_t)bytes));
+	json_object_set_new(m, "state_after", json_string("stopped"));
+	return 0;
 }

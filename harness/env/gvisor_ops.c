@@ -21,50 +21,23 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/core/runproc.h"
-#include "harness/core/undo.h"
 #include "harness/env/gvisor_int.h"
 #include "lib/testpoint.h"
-#include "lib/textsafe.h"
 #include "lib/util.h"
 
 int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err)
 {
 	gv_priv_t *p = env->priv;
-	char image[PATH_MAX], opt[PATH_MAX + 16], errs[2048], line[300], file[PATH_MAX + 32];
+	char image[PATH_MAX], opt[PATH_MAX + 16], file[PATH_MAX + 32];
 	char *argv[] = { p->rs.path, p->root_opt, "checkpoint", opt, p->id, NULL };
-	vb_proc_opts_t o = { .timeout_ms = (int)(env->cfg->rep_timeout_s * 1000) };
-	uint64_t t0, t1, bytes = 0;
-	int rc;
 
 	if (vb_ct_image_fresh(env, p->bundle, image, sizeof(image), err) < 0)
 		return -1;
 	snprintf(opt, sizeof(opt), "--image-path=%s", image);
-	t0 = vb_now_ns();
-	rc = vb_proc_capture(argv, &o, NULL, 0, errs, sizeof(errs), err);
-	if (rc > 0) {
-		vb_text_last_line(errs, line, sizeof(line));
-		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: `runsc checkpoint` exited %d: %s",
-				    env->name, rc, line[0] ? line : "(no message)");
-	}
-	if (rc < 0)
-		return vb_error_prefix(err, "%s: runsc checkpoint", env->name);
-	if (vb_ct_image_sync(image) < 0)
-		return vb_error_sys(err, "%s: fsync the image %s", env->name, image);
-	t1 = vb_now_ns();
-	vb_test_point("save", env->name);
-	/* the sandbox is gone: `runsc run` exits, its channel with it */
-	env->chan.dead = 1;
-	vb_chan_close(&env->chan, vb_env_stop_ms(env, 0));
-	if (env->undo_res)
-		vb_undo_release(env->undo_res); /* `runsc delete --force`: the id is free */
-	env->undo_res = 0;
-	vb_du_bytes(image, &bytes);
+	if (vb_ct_checkpoint(env, argv, "runsc checkpoint", image, m, err) < 0)
+		return -1;
 	snprintf(file, sizeof(file), "%s/checkpoint.img", image);
-	json_object_set_new(m, "time_ns", json_integer((json_int_t)(t1 - t0)));
-	json_object_set_new(m, "image_bytes", json_integer((json_int_t)bytes));
 	json_object_set_new(m, "image_path", json_string(file));
-	json_object_set_new(m, "state_after", json_string("stopped"));
 	return 0;
 }
 

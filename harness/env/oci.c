@@ -417,8 +417,8 @@ static int oci_prepare(vb_env_t *env, vb_error_t *err)
 int vb_oci_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
-	char logopt[PATH_MAX + 8], criuopt[PATH_MAX + 8], imgopt[PATH_MAX + 16];
-	char workopt[PATH_MAX + 16], cmd[sizeof(p->command)];
+	char logopt[PATH_MAX + 8], cmd[sizeof(p->command)];
+	vb_oci_criu_opts_t co;
 	char *argv[16];
 	json_t *undo;
 	int n = 0, rc;
@@ -439,13 +439,11 @@ int vb_oci_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 		argv[n++] = p->del_flag;
 	argv[n++] = logopt;
 	if (image) { /* oci_ops.c: the checkpoint's CRIU, its image */
-		snprintf(criuopt, sizeof(criuopt), "--criu=%s", p->criu);
-		snprintf(imgopt, sizeof(imgopt), "--image-path=%s", image);
-		snprintf(workopt, sizeof(workopt), "--work-path=%s", image);
-		argv[n++] = criuopt;
+		vb_oci_criu_opts(p, image, &co);
+		argv[n++] = co.criu;
 		argv[n++] = "restore";
-		argv[n++] = imgopt;
-		argv[n++] = workopt;
+		argv[n++] = co.image;
+		argv[n++] = co.work;
 	} else {
 		argv[n++] = "run";
 	}
@@ -583,6 +581,7 @@ const vb_env_ops_t vb_env_oci = {
 	.op_why = vb_oci_op_why,
 	.save = vb_oci_save,
 	.restore = vb_oci_restore,
+	.lost = vb_oci_lost,
 	.op_mechanism = "runc checkpoint and runc restore (CRIU: the container's processes, "
 			"memory and namespaces dumped to image files and restored)",
 };

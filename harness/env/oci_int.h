@@ -67,9 +67,21 @@ typedef struct oci_priv {
  * pipes, the container's removal registered.  0, or -1 with @err. */
 int vb_oci_spawn(vb_env_t *env, const char *image, vb_error_t *err);
 
-/* ---- oci_ops.c: the hooks save, restore, op_why (env.h) ---- */
+/* ---- oci_ops.c: the hooks save, restore, op_why, lost (env.h) ---- */
 int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err);
 int vb_oci_restore(vb_env_t *env, json_t *m, vb_error_t *err);
 int vb_oci_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
+/* The runtime ended (a restore CRIU refused): its exit and last log line. */
+void vb_oci_lost(vb_env_t *env, vb_error_t *err);
+
+/* runc's options of a checkpoint and a restore: the probed CRIU, the
+ * image directory @image, CRIU's work directory (its logs) in the bundle. */
+typedef struct vb_oci_criu_opts {
+	char criu[PATH_MAX + 8];
+	char image[PATH_MAX + 16];
+	char work[PATH_MAX + 32];
+} vb_oci_criu_opts_t;
+
+void vb_oci_criu_opts(const oci_priv_t *p, const char *image, vb_oci_criu_opts_t *o);
 
 #endif

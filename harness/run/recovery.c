@@ -23,6 +23,7 @@
  * instance no longer answers, the environment's remaining operations are
  * skipped (its instance is stopped by the run as after a failed workload).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <lzma.h>
@@ -121,48 +122,78 @@ static int same_agent(ops_ctx_t *c, vb_env_t *env, json_int_t pid0, const char *
 	return 0;
 }
 
-/* The size of the image @path compressed with xz -0 (liblzma), into
- * @bytes: what it would take on disk or on the wire compressed.  0 or -1. */
-static int xz_size(const char *path, uint64_t *bytes)
+/* Run @z over @fd's bytes to its end (LZMA_RUN), or with @fd < 0 finish
+ * the stream; its output counted into @bytes.  0 or -1. */
+static int xz_feed(lzma_stream *z, int fd, uint64_t *bytes)
 {
-	lzma_stream z = LZMA_STREAM_INIT;
 	static uint8_t in[1 << 20], out[1 << 20];
-	int fd = vb_safefs_open_regular(AT_FDCWD, path, 0, "image", NULL), rc = -1;
-	lzma_action act = LZMA_RUN;
+	lzma_action act = fd < 0 ? LZMA_FINISH : LZMA_RUN;
 
-	*bytes = 0;
-	if (fd < 0)
-		return -1;
-	if (lzma_easy_encoder(&z, 0, LZMA_CHECK_CRC32) != LZMA_OK) {
-		close(fd);
-		return -1;
-	}
 	for (;;) {
 		lzma_ret r;
 
-		if (z.avail_in == 0 && act == LZMA_RUN) {
+		if (z->avail_in == 0 && fd >= 0) {
 			ssize_t n = read(fd, in, sizeof(in));
 
 			if (n < 0)
-				break;
-			z.next_in = in;
-			z.avail_in = (size_t)n;
+				return -1;
 			if (n == 0)
-				act = LZMA_FINISH;
+				return 0; /* this file's end: the stream goes on */
+			z->next_in = in;
+			z->avail_in = (size_t)n;
 		}
-		z.next_out = out;
-		z.avail_out = sizeof(out);
-		r = lzma_code(&z, act);
-		*bytes += sizeof(out) - z.avail_out;
-		if (r == LZMA_STREAM_END) {
-			rc = 0;
-			break;
-		}
+		z->next_out = out;
+		z->avail_out = sizeof(out);
+		r = lzma_code(z, act);
+		*bytes += sizeof(out) - z->avail_out;
+		if (r == LZMA_STREAM_END)
+			return 0;
 		if (r != LZMA_OK || vb_undo_interrupted())
-			break;
+			return -1;
 	}
+}
+
+/* The size of the image @path compressed with xz -0 (liblzma), into
+ * @bytes: what it would take on disk or on the wire compressed.  @path is
+ * a file (QEMU's stream, gVisor's checkpoint.img) or a directory of them
+ * (CRIU's images: its regular files, links not followed, in one stream).
+ * 0 or -1. */
+static int xz_size(const char *path, uint64_t *bytes)
+{
+	lzma_stream z = LZMA_STREAM_INIT;
+	int dfd = vb_safefs_open_dir(AT_FDCWD, path, 0), fd, rc = 0;
+	DIR *d = NULL;
+	struct dirent *e;
+
+	*bytes = 0;
+	if (lzma_easy_encoder(&z, 0, LZMA_CHECK_CRC32) != LZMA_OK) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	if (dfd < 0) {
+		fd = vb_safefs_open_regular(AT_FDCWD, path, 0, "image", NULL);
+		rc = fd < 0 ? -1 : xz_feed(&z, fd, bytes);
+		if (fd >= 0)
+			close(fd);
+	} else if (!(d = fdopendir(dfd))) {
+		close(dfd);
+		rc = -1;
+	}
+	while (d && rc == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		fd = vb_safefs_open_regular(dfd, e->d_name, 0, "image", NULL);
+		if (fd < 0)
+			continue; /* not a regular file */
+		rc = xz_feed(&z, fd, bytes);
+		close(fd);
+	}
+	if (d)
+		closedir(d);
+	if (rc == 0)
+		rc = xz_feed(&z, -1, bytes);
 	lzma_end(&z);
-	close(fd);
 	return rc;
 }
 
@@ -304,11 +335,17 @@ static void unavailable(run_state_t *st, json_t *rec, const char *key, const cha
 	snprintf(said, len, "%s", why);
 }
 
-/* An operation failed with @err: when the instance stopped answering, what
- * its backend knows of why (the lost hook: how QEMU ended, a guest's
- * kernel panic) is added.  Returns 0 (the operation failed). */
+/* An operation failed with @err: lost to vbench's interruption
+ * (vb_run_lost_to_interrupt), @err becomes VB_EINTR; else when the
+ * instance stopped answering, what its backend knows of why (the lost
+ * hook: how QEMU ended, a guest's kernel panic) is added.  Returns 0 (the
+ * operation failed). */
 static int why_lost(vb_env_t *env, vb_error_t *err)
 {
+	if (err->code != VB_EINTR && vb_run_lost_to_interrupt(env)) {
+		err->code = VB_EINTR; /* not a failure: done again on --resume */
+		return 0;
+	}
 	if (err->code == VB_ESYS && env->ops->lost)
 		env->ops->lost(env, err);
 	return 0;
@@ -450,8 +487,10 @@ static int env_ops(ops_ctx_t *c, size_t i, json_t *rec)
 		vb_error_clear(&err);
 		c->rng = c->rng * 6364136223846793005ull + 1442695040888963407ull;
 		token = (json_int_t)(c->rng >> 2);
-		if (held(c, env, "hold", c->ws, token, &pid0, sum0, sizeof(sum0), &err) < 0)
+		if (held(c, env, "hold", c->ws, token, &pid0, sum0, sizeof(sum0), &err) < 0) {
+			why_lost(env, &err);
 			goto lost;
+		}
 		if (do_sr) {
 			json_t *ms = json_object(), *mr = json_object();
 			int saved = 0;
