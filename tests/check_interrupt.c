@@ -390,6 +390,20 @@ static pid_t child_named(pid_t parent, const char *comm)
 	return found;
 }
 
+/* vbench started with @argv, stopped at its test point @point (its second
+ * repetition), and its child named @comm into @child.  Returns its pid. */
+static pid_t spawn_stopped(char *const *argv, const char *log, const char *point, const char *comm,
+			   pid_t *child)
+{
+	pid_t pid = spawn(argv, log, point);
+	int st = wait_state(pid, 240000);
+
+	ck_assert_msg(st != -1 && WIFSTOPPED(st), "never reached %s: %s", point, log_tail(log));
+	*child = child_named(pid, comm);
+	ck_assert_msg(*child > 0, "no child %s of vbench", comm);
+	return pid;
+}
+
 /*
  * The QEMU of a hosted VM killed during a repetition (SIGKILL, as the OOM
  * killer would): the repetition fails naming the signal, without a console
@@ -413,12 +427,7 @@ START_TEST(test_qemu_killed)
 		VB_SKIP("%s", why);
 	snprintf(dir, sizeof(dir), "%s/qemu-killed", tmpdir);
 	snprintf(log, sizeof(log), "%s.log", dir);
-	pid = spawn(argv, log, "workload:hosted:2");
-	st = wait_state(pid, 240000);
-	ck_assert_msg(st != -1 && WIFSTOPPED(st), "never reached the second repetition: %s",
-		      log_tail(log));
-	qemu = child_named(pid, "(qemu-system");
-	ck_assert_int_gt(qemu, 0);
+	pid = spawn_stopped(argv, log, "workload:hosted:2", "(qemu-system", &qemu);
 	kill(qemu, SIGKILL);
 	kill(pid, SIGCONT);
 	do
@@ -467,12 +476,7 @@ START_TEST(test_job_signal)
 		VB_SKIP("not root: cgroups need it");
 	snprintf(dir, sizeof(dir), "%s/job-signal", tmpdir);
 	snprintf(log, sizeof(log), "%s.log", dir);
-	pid = spawn(argv, log, "workload:bare:2");
-	st = wait_state(pid, 120000);
-	ck_assert_msg(st != -1 && WIFSTOPPED(st), "never reached the second repetition: %s",
-		      log_tail(log));
-	agent = child_named(pid, "(vbench-agent");
-	ck_assert_int_gt(agent, 0);
+	pid = spawn_stopped(argv, log, "workload:bare:2", "(vbench-agent", &agent);
 	kill(agent, SIGTERM);
 	kill(pid, SIGCONT);
 	usleep(50000);

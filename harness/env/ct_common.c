@@ -246,3 +246,18 @@ int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const 
 	json_object_set_new(m, "state_after", json_string("stopped"));
 	return 0;
 }
+
+int vb_ct_restore(vb_env_t *env, const char *bundle,
+		  int (*spawn)(vb_env_t *env, const char *image, vb_error_t *err), json_t *m,
+		  vb_error_t *err)
+{
+	char image[PATH_MAX];
+	uint64_t t0 = vb_now_ns();
+
+	snprintf(image, sizeof(image), "%s/%s", bundle, VB_CT_IMAGE_DIR);
+	if (spawn(env, image, err) < 0)
+		return -1;
+	vb_test_point("restore", env->name);
+	json_object_set_new(m, "launch_ns", json_integer((json_int_t)(vb_now_ns() - t0)));
+	return 0;
+}

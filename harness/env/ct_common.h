@@ -98,4 +98,11 @@ int vb_ct_image_sync(const char *path);
 int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const char *image,
 		     json_t *m, vb_error_t *err);
 
+/* Its restore: @spawn (the backend's launch, restoring from @image)
+ * started on @bundle/image; "launch_ns" into @m (the caller measures
+ * until the agent answers).  0, or -1 with @err. */
+int vb_ct_restore(vb_env_t *env, const char *bundle,
+		  int (*spawn)(vb_env_t *env, const char *image, vb_error_t *err), json_t *m,
+		  vb_error_t *err);
+
 #endif

@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #include "harness/env/gvisor_int.h"
-#include "lib/testpoint.h"
 #include "lib/util.h"
 
 int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err)
@@ -43,16 +42,7 @@ int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err)
 
 int vb_gvisor_restore(vb_env_t *env, json_t *m, vb_error_t *err)
 {
-	gv_priv_t *p = env->priv;
-	char image[PATH_MAX];
-	uint64_t t0 = vb_now_ns();
-
-	snprintf(image, sizeof(image), "%s/%s", p->bundle, VB_CT_IMAGE_DIR);
-	if (vb_gvisor_spawn(env, image, err) < 0)
-		return -1;
-	vb_test_point("restore", env->name);
-	json_object_set_new(m, "launch_ns", json_integer((json_int_t)(vb_now_ns() - t0)));
-	return 0;
+	return vb_ct_restore(env, ((gv_priv_t *)env->priv)->bundle, vb_gvisor_spawn, m, err);
 }
 
 int vb_gvisor_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)

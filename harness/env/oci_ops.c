@@ -30,7 +30,6 @@
 #include "harness/core/undo.h"
 #include "harness/env/criu.h"
 #include "harness/env/oci_int.h"
-#include "lib/testpoint.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 
@@ -93,16 +92,7 @@ int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err)
 
 int vb_oci_restore(vb_env_t *env, json_t *m, vb_error_t *err)
 {
-	oci_priv_t *p = env->priv;
-	char image[PATH_MAX];
-	uint64_t t0 = vb_now_ns();
-
-	snprintf(image, sizeof(image), "%s/%s", p->bundle, VB_CT_IMAGE_DIR);
-	if (vb_oci_spawn(env, image, err) < 0)
-		return -1;
-	vb_test_point("restore", env->name);
-	json_object_set_new(m, "launch_ns", json_integer((json_int_t)(vb_now_ns() - t0)));
-	return 0;
+	return vb_ct_restore(env, ((oci_priv_t *)env->priv)->bundle, vb_oci_spawn, m, err);
 }
 
 void vb_oci_lost(vb_env_t *env, vb_error_t *err)
