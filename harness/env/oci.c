@@ -418,7 +418,7 @@ int vb_oci_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
 	char logopt[PATH_MAX + 8], cmd[sizeof(p->command)];
-	vb_oci_criu_opts_t co;
+	vb_oci_criu_opts_t co = { .criu = "" };
 	char *argv[16];
 	json_t *undo;
 	int n = 0, rc;

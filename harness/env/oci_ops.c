@@ -70,7 +70,7 @@ int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
 	char image[PATH_MAX], work[PATH_MAX + 16], logopt[PATH_MAX + 8], msg[sizeof(err->msg)];
-	vb_oci_criu_opts_t o;
+	vb_oci_criu_opts_t o = { .criu = "" };
 	char *argv[] = { p->rt_path, logopt, o.criu, "checkpoint", o.image, o.work, p->id, NULL };
 
 	if (vb_ct_image_fresh(env, p->bundle, image, sizeof(image), err) < 0)
