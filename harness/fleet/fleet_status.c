@@ -129,21 +129,41 @@ static void why_failed(const vb_fleet_t *f, vb_fleet_task_t *t)
 	snprintf(t->why, sizeof(t->why), "%s; %s%s%s", slurm, run, log[0] ? "; log: " : "", log);
 }
 
+/* Each task's latest job into @latest ("" for a task never submitted):
+ * the submissions in order, a later one's job replacing an earlier's
+ * (what vb_fleet_task_job says of one task, for all in one pass). */
+static void latest_jobs(const vb_fleet_t *f, char (*latest)[VB_FLEET_JOB_MAX])
+{
+	json_t *subs = json_object_get(f->doc, "submissions"), *s, *id;
+	size_t i, j;
+
+	json_array_foreach(subs, i, s)
+		json_array_foreach(json_object_get(s, "tasks"), j, id) {
+			json_int_t k = json_integer_value(id);
+
+			if (k >= 0 && k < (json_int_t)f->tasks)
+				snprintf(latest[k], VB_FLEET_JOB_MAX, "%s", vb_json_text(s, "job"));
+		}
+}
+
 int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err)
 {
 	vb_fleet_slurm_t *by = calloc(f->tasks, sizeof(*by));
 	unsigned char *asked = calloc(f->tasks, 1);
+	char (*latest)[VB_FLEET_JOB_MAX] = calloc(f->tasks, sizeof(*latest));
 	unsigned i, j;
 	int rc = 0;
 
-	if (!by || !asked) {
+	if (!by || !asked || !latest) {
 		free(by);
 		free(asked);
+		free(latest);
 		return vb_error_set(err, VB_ESYS, ENOMEM, "fleet status");
 	}
 	memset(t, 0, f->tasks * sizeof(*t));
+	latest_jobs(f, latest);
 	for (i = 0; i < f->tasks; i++) {
-		char job[VB_FLEET_JOB_MAX], node[VB_FLEET_NODE_MAX];
+		char node[VB_FLEET_NODE_MAX];
 
 		t[i].id = i;
 		if (vb_fleet_run_dir_find(f, i, node, sizeof(node))) {
@@ -151,33 +171,28 @@ int vb_fleet_status(const vb_fleet_t *f, vb_fleet_task_t *t, vb_error_t *err)
 			snprintf(t[i].node, sizeof(t[i].node), "%s", node);
 			run_status(f, t[i].run_dir, t[i].run_status, sizeof(t[i].run_status));
 		}
-		if (vb_fleet_task_job(f, i, job, sizeof(job)) < 0) {
+		if (!latest[i][0]) {
 			t[i].state = VB_FLEET_NEVER;
 			asked[i] = 1;
 			continue;
 		}
-		snprintf(t[i].job, sizeof(t[i].job), "%s_%u", job, i);
+		snprintf(t[i].job, sizeof(t[i].job), "%s_%u", latest[i], i);
 	}
 	/* each job that is some task's latest, asked once; its answer kept for those tasks */
 	for (i = 0; i < f->tasks && rc == 0; i++) {
-		char job[VB_FLEET_JOB_MAX];
-
 		if (asked[i])
 			continue;
-		vb_fleet_task_job(f, i, job, sizeof(job));
-		if ((rc = vb_fleet_slurm_query(f, job, by, err)) < 0)
+		if ((rc = vb_fleet_slurm_query(f, latest[i], by, err)) < 0)
 			break;
 		rc = 0;
 		for (j = i; j < f->tasks; j++) {
-			char other[VB_FLEET_JOB_MAX];
-
-			if (asked[j] || vb_fleet_task_job(f, j, other, sizeof(other)) < 0 ||
-			    strcmp(other, job))
+			if (asked[j] || strcmp(latest[j], latest[i]))
 				continue;
 			t[j].slurm = by[j];
 			asked[j] = 1;
 		}
 	}
+	free(latest);
 	free(by);
 	free(asked);
 	if (rc < 0)
