@@ -628,22 +628,6 @@ json_t *vb_fleet_run_opts(const vb_fleet_t *f)
 	return json_object_get(f->doc, "run_options");
 }
 
-int vb_fleet_task_job(const vb_fleet_t *f, unsigned id, char *job, size_t len)
-{
-	json_t *subs = json_object_get(f->doc, "submissions");
-
-	for (size_t i = json_array_size(subs); i-- > 0;) {
-		json_t *s = json_array_get(subs, i), *ids = json_object_get(s, "tasks");
-
-		for (size_t j = 0; j < json_array_size(ids); j++)
-			if (json_integer_value(json_array_get(ids, j)) == (json_int_t)id) {
-				snprintf(job, len, "%s", vb_json_str(s, "job"));
-				return 0;
-			}
-	}
-	return -1;
-}
-
 size_t vb_fleet_jobs(const vb_fleet_t *f, char (*jobs)[VB_FLEET_JOB_MAX], size_t max)
 {
 	json_t *subs = json_object_get(f->doc, "submissions");

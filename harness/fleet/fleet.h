@@ -117,10 +117,6 @@ size_t vb_fleet_submissions_left(const vb_fleet_t *f);
 /* The recorded run options (borrowed array of strings). */
 json_t *vb_fleet_run_opts(const vb_fleet_t *f);
 
-/* The job (into @job) of the last submission that ran task @id; 0, or -1
- * when none did. */
-int vb_fleet_task_job(const vb_fleet_t *f, unsigned id, char *job, size_t len);
-
 /* Every distinct job id of the fleet's submissions, in order, into @jobs
  * (each VB_FLEET_JOB_MAX); returns how many (at most @max). */
 #define VB_FLEET_JOB_MAX 32

@@ -130,8 +130,7 @@ static void why_failed(const vb_fleet_t *f, vb_fleet_task_t *t)
 }
 
 /* Each task's latest job into @latest ("" for a task never submitted):
- * the submissions in order, a later one's job replacing an earlier's
- * (what vb_fleet_task_job says of one task, for all in one pass). */
+ * the submissions in order, a later one's job replacing an earlier's. */
 static void latest_jobs(const vb_fleet_t *f, char (*latest)[VB_FLEET_JOB_MAX])
 {
 	json_t *subs = json_object_get(f->doc, "submissions"), *s, *id;
