@@ -55,7 +55,8 @@ void vb_history_md(const json_t *hist, FILE *out)
 			vb_text_put_md(out, vb_json_text(r, "environment"));
 			fputs(" on ", out);
 			vb_text_put_md(out, vb_json_text(r, "class"));
-			fputs("\n\n| run | created | host | overhead | verdict |\n|---|---|---|---|---|\n",
+			fputs("\n\n| run | created | host | overhead | verdict | reps |\n"
+			      "|---|---|---|---|---|---|\n",
 			      out);
 		}
 		fputs("| ", out);
@@ -64,10 +65,11 @@ void vb_history_md(const json_t *hist, FILE *out)
 		vb_text_put_md(out, vb_json_text(r, "created"));
 		fputs(" | ", out);
 		vb_text_put_md(out, vb_json_text(r, "host"));
-		fprintf(out, " | %s | %s |\n",
+		fprintf(out, " | %s | %s | %s |\n",
 			vb_table_fmt_overhead(vb_json_num(r, "ratio"), vb_json_num(r, "ci_low"),
 					      vb_json_num(r, "ci_high"), buf, sizeof(buf)),
-			verdict_word(vb_json_text(r, "verdict")));
+			verdict_word(vb_json_text(r, "verdict")),
+			vb_table_fmt_num(vb_json_num(r, "reps"), v, sizeof(v)));
 		if (!same_series(r, next) && first != r) {
 			double a = vb_json_num(first, "ratio"), b = vb_json_num(r, "ratio");
 

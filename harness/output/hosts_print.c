@@ -244,6 +244,18 @@ static void hosts_table(const em_t *e, const json_t *fleet)
 }
 
 /* Per host, the overhead of each environment in group @kind. */
+
+/* @buf (a cell of @v) with the repetitions it rests on appended
+ * (", 10 reps"; the fewest of its workloads' per environment). */
+static char *with_reps(const json_t *v, char *buf, size_t len)
+{
+	double n = vb_json_num(v, "reps");
+	size_t l = strlen(buf);
+
+	if (isfinite(n) && n > 0 && l < len)
+		snprintf(buf + l, len - l, ", %.0f rep%s", n, n == 1 ? "" : "s");
+	return buf;
+}
 static void overhead_table(const em_t *e, const json_t *fleet, size_t kind)
 {
 	static const char *const cols[] = { "host" };
@@ -265,7 +277,9 @@ static void overhead_table(const em_t *e, const json_t *fleet, size_t kind)
 			    json_object_get(json_object_get(h, "environments"), vb_json_text(env, "name")),
 			    kinds[kind]);
 
-			cell(e, v ? vb_table_fmt_geomean(v, 1, buf, sizeof(buf)) : "-", 0);
+			cell(e, v ? with_reps(v, vb_table_fmt_geomean(v, 1, buf, sizeof(buf)), sizeof(buf))
+				  : "-",
+			     0);
 		}
 		row(e, 1);
 	}
