@@ -3,16 +3,13 @@
  * run` on many hosts through Slurm (harness/fleet/fleet.h, docs/fleet.md).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/fleet/fleet.h"
-#include "lib/safefs.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
 #include "bench/cmd.h"
@@ -406,37 +403,6 @@ static int cancel(fleet_opts_t *o, vb_error_t *err)
 	return 0;
 }
 
-/* A collected fleet's task: its output into the node's logs/JOB_TASK.out
- * (sbatch's goes to /dev/null: FLEETDIR is not there). */
-static int task_log(vb_fleet_t *f, unsigned id, vb_error_t *err)
-{
-	const char *job = getenv("SLURM_ARRAY_JOB_ID");
-	char name[64], what[PATH_MAX + 80];
-	uint64_t j;
-	int dfd, fd;
-
-	if (!job || vb_parse_u64(job, 1, UINT32_MAX, "SLURM_ARRAY_JOB_ID", &j, err) < 0)
-		return vb_error_set(err, VB_EUSAGE, 0, "SLURM_ARRAY_JOB_ID: expected the job's id");
-	snprintf(name, sizeof(name), "%llu_%u.out", (unsigned long long)j, id);
-	snprintf(what, sizeof(what), "%s/%s/%s", f->dir, VB_FLEET_LOGS, name);
-	if ((mkdirat(f->dirfd, VB_FLEET_LOGS, 0700) < 0 && errno != EEXIST) ||
-	    (dfd = openat(f->dirfd, VB_FLEET_LOGS, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-							O_CLOEXEC)) < 0)
-		return vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, VB_FLEET_LOGS);
-	fd = vb_safefs_open_own(dfd, name, VB_OWN_APPEND | VB_OWN_ABOVE2, 0644, what, NULL, err);
-	close(dfd);
-	if (fd < 0)
-		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	if (dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
-		close(fd);
-		return vb_error_set(err, VB_ESYS, errno, "%s", what);
-	}
-	close(fd);
-	return 0;
-}
-
 static int collect(fleet_opts_t *o, vb_error_t *err)
 {
 	char *nodes[64 + VB_FLEET_MAX_TASKS];
@@ -460,31 +426,11 @@ static int collect(fleet_opts_t *o, vb_error_t *err)
 	}
 	if (vb_fleet_status(&f, t, err) < 0)
 		goto out;
-	for (size_t i = 0; i < o->nnodes; i++)
-		nodes[n++] = o->nodes[i];
-	for (unsigned i = 0; i < f.tasks; i++) {
-		size_t k;
-
-		if (!t[i].slurm.node[0])
-			continue;
-		for (k = 0; k < n && strcmp(nodes[k], t[i].slurm.node); k++)
-			;
-		if (k == n)
-			nodes[n++] = t[i].slurm.node;
-	}
+	n = vb_fleet_collect_nodes(&f, t, o->nodes, o->nnodes, nodes, keep);
 	if (!n) {
 		vb_error_set(err, VB_EUSAGE, 0, "%s: Slurm names no node of its tasks (any more): "
 			     "--node NAME says where to collect", f.dir);
 		goto out;
-	}
-	if (o->clean) { /* a node where a task still waits or runs keeps its copy */
-		for (size_t k = 0; k < n; k++) {
-			keep[k] = 0;
-			for (unsigned i = 0; i < f.tasks; i++)
-				if (!strcmp(t[i].slurm.node, nodes[k]) &&
-				    vb_fleet_slurm_live(t[i].slurm.state))
-					keep[k] = 2;
-		}
 	}
 	if (vb_fleet_collect(&f, nodes, n, o->clean ? keep : NULL, stderr, &runs, err) == 0) {
 		printf("vbench fleet collect: %u run%s into %s from %zu node%s\n", runs,
@@ -540,7 +486,7 @@ static int task(fleet_opts_t *o, vb_error_t *err)
 	if (o->from_env) { /* a collected fleet: this node's directory */
 		if (o->nargs)
 			return vb_error_set(err, VB_EUSAGE, 0, "--from-env takes no FLEETDIR");
-		if (vb_fleet_open_env(&f, 1, err) < 0 || task_log(&f, (unsigned)id, err) < 0) {
+		if (vb_fleet_open_env(&f, 1, err) < 0 || vb_fleet_task_log(&f, (unsigned)id, err) < 0) {
 			vb_fleet_close(&f);
 			return -1;
 		}

@@ -165,6 +165,11 @@ int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t l
  * @node is not a plain name.  Sets *@done when NODE-ID already holds a
  * done run (vb_fleet_run_done: nothing to do).
  */
+/* A collected fleet's task (fleet_task.c): its stdout and stderr into the
+ * node's FLEETDIR/logs/JOB_TASK.out (JOB: SLURM_ARRAY_JOB_ID; sbatch's
+ * own output goes to /dev/null, FLEETDIR not being there).  0, or -1. */
+int vb_fleet_task_log(vb_fleet_t *f, unsigned id, vb_error_t *err);
+
 char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *argc, int *done,
 			  vb_error_t *err);
 void vb_fleet_argv_free(char **argv);
@@ -369,6 +374,13 @@ int vb_fleet_unpack(vb_fleet_t *f, int in, const char *node, const char *what, u
  * others are still collected.  0, or -1 with @err (the last failure). */
 int vb_fleet_collect(vb_fleet_t *f, char *const *nodes, size_t n, const unsigned char *clean,
 		     FILE *log, unsigned *runs, vb_error_t *err);
+
+/* The nodes to collect from, into @nodes (room for @ngiven + f->tasks):
+ * the @ngiven named (--node), then each node Slurm names for a task (@t:
+ * vb_fleet_status), once; @keep[i] 2 for a node where a task still waits
+ * or runs (its copy is not removed), else 0.  Returns how many. */
+size_t vb_fleet_collect_nodes(const vb_fleet_t *f, const vb_fleet_task_t *t, char *const *given,
+			      size_t ngiven, char **nodes, unsigned char *keep);
 
 /* ---- plans per host class (fleet_plan.c) ----------------------------- */
 

@@ -526,3 +526,27 @@ int vb_fleet_collect(vb_fleet_t *f, char *const *nodes, size_t n, const unsigned
 		return vb_error_set(err, err->code, 0, "%u nodes not collected (said above)", failed);
 	return failed ? -1 : 0;
 }
+
+size_t vb_fleet_collect_nodes(const vb_fleet_t *f, const vb_fleet_task_t *t, char *const *given,
+			      size_t ngiven, char **nodes, unsigned char *keep)
+{
+	size_t n = 0, k;
+
+	for (k = 0; k < ngiven; k++)
+		nodes[n++] = given[k];
+	for (unsigned i = 0; i < f->tasks; i++) {
+		if (!t[i].slurm.node[0])
+			continue;
+		for (k = 0; k < n && strcmp(nodes[k], t[i].slurm.node); k++)
+			;
+		if (k == n)
+			nodes[n++] = (char *)t[i].slurm.node;
+	}
+	for (k = 0; k < n; k++) { /* a node where a task still waits or runs keeps its copy */
+		keep[k] = 0;
+		for (unsigned i = 0; i < f->tasks; i++)
+			if (!strcmp(t[i].slurm.node, nodes[k]) && vb_fleet_slurm_live(t[i].slurm.state))
+				keep[k] = 2;
+	}
+	return n;
+}

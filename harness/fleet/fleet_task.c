@@ -189,3 +189,32 @@ char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *arg
 	*argc = (int)k;
 	return argv;
 }
+
+int vb_fleet_task_log(vb_fleet_t *f, unsigned id, vb_error_t *err)
+{
+	const char *job = getenv("SLURM_ARRAY_JOB_ID");
+	char name[64], what[PATH_MAX + 80];
+	uint64_t j;
+	int dfd, fd;
+
+	if (!job || vb_parse_u64(job, 1, UINT32_MAX, "SLURM_ARRAY_JOB_ID", &j, err) < 0)
+		return vb_error_set(err, VB_EUSAGE, 0, "SLURM_ARRAY_JOB_ID: expected the job's id");
+	snprintf(name, sizeof(name), "%llu_%u.out", (unsigned long long)j, id);
+	snprintf(what, sizeof(what), "%s/%s/%s", f->dir, VB_FLEET_LOGS, name);
+	if ((mkdirat(f->dirfd, VB_FLEET_LOGS, 0700) < 0 && errno != EEXIST) ||
+	    (dfd = openat(f->dirfd, VB_FLEET_LOGS, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+							O_CLOEXEC)) < 0)
+		return vb_error_set(err, VB_ESYS, errno, "%s/%s", f->dir, VB_FLEET_LOGS);
+	fd = vb_safefs_open_own(dfd, name, VB_OWN_APPEND | VB_OWN_ABOVE2, 0644, what, NULL, err);
+	close(dfd);
+	if (fd < 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	if (dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
+		close(fd);
+		return vb_error_set(err, VB_ESYS, errno, "%s", what);
+	}
+	close(fd);
+	return 0;
+}
