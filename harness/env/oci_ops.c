@@ -105,6 +105,10 @@ void vb_oci_lost(vb_env_t *env, vb_error_t *err)
 		return;
 	vb_undo_forget(env->chan.res);
 	env->chan.pid = 0;
+	/* the tasks CRIU restored and killed when it failed are orphans now:
+	 * gone from the cgroup once PID 1 reaps them (1-2 s seen here) */
+	if (env->have_cg)
+		vb_ct_cgroup_wait_empty(&env->cg, 5000);
 	s = vb_read_file(p->log, 1 << 16, 1, NULL);
 	vb_text_last_line(s, line, sizeof(line));
 	free(s);
