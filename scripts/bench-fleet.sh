@@ -19,7 +19,8 @@
 #   default: 4 tasks, 3 rounds, OPTIONS --profile test --env bare
 #   --workload cpu.int.  Needs root, slurm-wlm and munge
 #   (scripts/install-deps.sh slurm).  Exit 0 when it ran, 1 when a run
-#   failed, 2 bad usage, 3 vbench not built or no private Slurm.
+#   failed or a fleet was not done within TASKS x 300 s, 2 bad usage, 3
+#   vbench not built or no private Slurm.
 # Never run by `make test`.
 set -eu
 
@@ -73,11 +74,25 @@ while [ "$r" -le "$rounds" ]; do
 		i=$((i + 1))
 	done
 	t1=$(now)
-	"$VBENCH" fleet submit --tasks "$tasks" "$work/fleet-$r" -- "$@" >/dev/null
+	"$VBENCH" fleet submit --tasks "$tasks" "$work/fleet-$r" -- "$@" >/dev/null ||
+		{ echo "bench-fleet: vbench fleet submit failed" >&2; exit 1; }
+	# the summary line: "fleet DIR: N tasks, seed S: D done, R running, P
+	# pending, F failed[, K not submitted]"
+	deadline=$(($(date +%s) + tasks * 300))
 	while :; do
-		s=$("$VBENCH" fleet status "$work/fleet-$r" 2>/dev/null || true)
-		case "$s" in *"$tasks done"*) break ;; esac
-		case "$s" in *" failed"*) case "$s" in *" 0 failed"*) ;; *) echo "bench-fleet: a task failed: $s" >&2; exit 1 ;; esac ;; esac
+		s=$("$VBENCH" fleet status "$work/fleet-$r" 2>&1) ||
+			{ echo "bench-fleet: vbench fleet status failed: $s" >&2; exit 1; }
+		line=$(printf '%s\n' "$s" | head -n 1)
+		nums=$(printf '%s\n' "$line" |
+			sed -n 's/.*: \([0-9][0-9]*\) done, [0-9]* running, [0-9]* pending, \([0-9][0-9]*\) failed.*/\1 \2/p')
+		[ -n "$nums" ] || { echo "bench-fleet: unexpected status line: $line" >&2; exit 1; }
+		done_n=${nums% *}
+		failed_n=${nums#* }
+		case "$line" in *"not submitted"*) echo "bench-fleet: $line" >&2; exit 1 ;; esac
+		[ "$failed_n" -eq 0 ] || { echo "bench-fleet: a task failed: $s" >&2; exit 1; }
+		[ "$done_n" -lt "$tasks" ] || break
+		[ "$(date +%s)" -lt "$deadline" ] ||
+			{ echo "bench-fleet: not done within $((tasks * 300)) s: $line" >&2; exit 1; }
 		sleep 0.2
 	done
 	t2=$(now)

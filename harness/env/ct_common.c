@@ -133,15 +133,16 @@ int vb_ct_reap_within(pid_t pid, int ms, int *status)
 void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms)
 {
 	const char *dir = cg->mode == VB_CG_V2 ? cg->v2 : cg->memory;
+	uint64_t end = vb_now_ns() + (uint64_t)timeout_ms * 1000000u;
 	char path[PATH_MAX + 16], *s;
-	int i, empty;
+	int empty;
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	for (i = 0; i < timeout_ms; i++) {
+	for (;;) {
 		s = vb_read_file(path, 4096, 1, NULL);
 		empty = !s || !s[0];
 		free(s);
-		if (empty)
+		if (empty || vb_now_ns() >= end)
 			return;
 		usleep(1000);
 	}

@@ -81,9 +81,12 @@ int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err)
 	snprintf(logopt, sizeof(logopt), "--log=%s", p->log);
 	vb_oci_criu_opts(p, image, &o);
 	if (vb_ct_checkpoint(env, argv, "runc checkpoint", image, m, err) < 0) {
+		int e = err->errnum; /* its text is in the message already */
+
 		snprintf(msg, sizeof(msg), "%s", err->msg);
-		return vb_error_set(err, err->code, err->errnum, "%s (CRIU's log: %s/dump.log)",
-				    msg, work);
+		vb_error_set(err, err->code, 0, "%s (CRIU's log: %s/dump.log)", msg, work);
+		err->errnum = e;
+		return -1;
 	}
 	json_object_set_new(m, "image_path", json_string(image));
 	json_object_set_new(m, "criu", json_string(p->criu));
@@ -99,7 +102,7 @@ void vb_oci_lost(vb_env_t *env, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
 	char line[400], what[sizeof(err->msg)], *s;
-	int st;
+	int st, e;
 
 	if (!p || env->chan.pid <= 0 || !vb_ct_reap_within(env->chan.pid, 500, &st))
 		return;
@@ -113,7 +116,9 @@ void vb_oci_lost(vb_env_t *env, vb_error_t *err)
 	vb_text_last_line(s, line, sizeof(line));
 	free(s);
 	snprintf(what, sizeof(what), "%s", err->msg);
+	e = err->errnum; /* its text is in the message already */
 	vb_error_set(err, err->code, 0, "%s (`%s` exited %d: %s; CRIU's logs in %s/%s)", what,
 		     p->runtime, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
 		     line[0] ? line : "nothing in its log", p->bundle, OCI_CRIU_WORK);
+	err->errnum = e;
 }

@@ -165,14 +165,14 @@ int vb_fleet_run_dir_find(const vb_fleet_t *f, unsigned id, char *node, size_t l
  * @node is not a plain name.  Sets *@done when NODE-ID already holds a
  * done run (vb_fleet_run_done: nothing to do).
  */
+char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *argc, int *done,
+			  vb_error_t *err);
+void vb_fleet_argv_free(char **argv);
+
 /* A collected fleet's task (fleet_task.c): its stdout and stderr into the
  * node's FLEETDIR/logs/JOB_TASK.out (JOB: SLURM_ARRAY_JOB_ID; sbatch's
  * own output goes to /dev/null, FLEETDIR not being there).  0, or -1. */
 int vb_fleet_task_log(vb_fleet_t *f, unsigned id, vb_error_t *err);
-
-char **vb_fleet_task_argv(vb_fleet_t *f, const char *node, unsigned id, int *argc, int *done,
-			  vb_error_t *err);
-void vb_fleet_argv_free(char **argv);
 
 /* ---- Slurm (fleet_slurm.c) ------------------------------------------- */
 

@@ -105,6 +105,9 @@ void vb_history_csv(const json_t *hist, FILE *out)
 				fputc(',', out);
 		}
 		fprintf(out, ",%s", verdict_word(vb_json_text(r, "verdict")));
-		fprintf(out, ",%.0f\n", vb_json_num(r, "reps"));
+		if (isfinite(vb_json_num(r, "reps")))
+			fprintf(out, ",%.0f\n", vb_json_num(r, "reps"));
+		else
+			fputs(",\n", out);
 	}
 }

@@ -243,19 +243,19 @@ static void hosts_table(const em_t *e, const json_t *fleet)
 	tend(e);
 }
 
-/* Per host, the overhead of each environment in group @kind. */
-
 /* @buf (a cell of @v) with the repetitions it rests on appended
  * (", 10 reps"; the fewest of its workloads' per environment). */
 static char *with_reps(const json_t *v, char *buf, size_t len)
 {
-	double n = vb_json_num(v, "reps");
+	double n = round(vb_json_num(v, "reps"));
 	size_t l = strlen(buf);
 
 	if (isfinite(n) && n > 0 && l < len)
 		snprintf(buf + l, len - l, ", %.0f rep%s", n, n == 1 ? "" : "s");
 	return buf;
 }
+
+/* Per host, the overhead of each environment in group @kind. */
 static void overhead_table(const em_t *e, const json_t *fleet, size_t kind)
 {
 	static const char *const cols[] = { "host" };

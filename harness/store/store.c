@@ -633,7 +633,9 @@ json_t *vb_store_history(vb_store_t *s, const vb_store_query_t *q, vb_error_t *e
 						: json_real(sqlite3_column_double(st, c)));
 		json_object_set_new(r, "verdict",
 				    json_string((const char *)sqlite3_column_text(st, 8) ?: ""));
-		json_object_set_new(r, "reps", json_integer(sqlite3_column_int64(st, 9)));
+		json_object_set_new(r, "reps", sqlite3_column_type(st, 9) == SQLITE_NULL
+						       ? json_null()
+						       : json_integer(sqlite3_column_int64(st, 9)));
 		json_object_set_new(r, "what",
 				    json_string(q->workload ? q->workload : group));
 		if (sqlite3_column_text(st, 10))
