@@ -95,6 +95,7 @@ LIB_SRCS += harness/env/oci.c
 LIB_SRCS += harness/env/gvisor.c
 LIB_SRCS += harness/env/gvisor_ops.c
 LIB_SRCS += harness/env/oci_ops.c
+LIB_SRCS += harness/env/engine_ops.c
 LIB_SRCS += harness/env/ssh.c
 LIB_SRCS += harness/env/ssh_peer.c
 LIB_SRCS += harness/env/ssh_remote.c

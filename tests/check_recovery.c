@@ -519,6 +519,39 @@ START_TEST(test_oci_checkpoint)
 }
 END_TEST
 
+/* podman's checkpoint (its runtime runc, through CRIU): exported into one
+ * tar and the container removed, restored by import and reached again
+ * through `podman attach`, the same agent twice; nothing left. */
+START_TEST(test_podman_checkpoint)
+{
+	char reason[768];
+	json_t *doc, *r;
+	pid_t pid;
+	size_t i;
+
+	if (geteuid() != 0)
+		VB_SKIP("not root: namespaces and cgroups need it");
+	if (vb_test_env_unavailable("podman", reason, sizeof(reason)))
+		VB_SKIP("podman unavailable: %s", reason);
+	if (vb_criu_probe(reason, sizeof(reason)) < 0)
+		VB_SKIP("no CRIU that works here: %s", reason);
+	doc = run_ops("podman", "all", "podman", &pid);
+	if (json_object_get(op_of(doc, "podman", "save"), "unavailable")) /* crun: cgroup v2 */
+		ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+						 op_of(doc, "podman", "save"), "unavailable")),
+					     "whose checkpoint is not driven"));
+	else {
+		assert_reps(op_of(doc, "podman", "save"), "save", 2, 0);
+		assert_reps(op_of(doc, "podman", "restore"), "restore", 2, 1);
+		json_array_foreach(json_object_get(op_of(doc, "podman", "save"), "reps"), i, r)
+			ck_assert_str_eq(json_string_value(json_object_get(r, "state_after")),
+					 "stopped");
+	}
+	json_decref(doc);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
+}
+END_TEST
+
 /* A bundle's directory /var/tmp/vbench-oci-PID-... of vbench @pid, into @dir. */
 static int oci_bundle(pid_t pid, char *dir, size_t len)
 {
@@ -657,6 +690,7 @@ Suite *vb_suite_recovery(void)
 	tcase_add_test(itest, test_criu_unavailable);
 	tcase_add_test(itest, test_oci_checkpoint);
 	tcase_add_test(itest, test_oci_restore_fails);
+	tcase_add_test(itest, test_podman_checkpoint);
 	suite_add_tcase(s, itest);
 	return s;
 }

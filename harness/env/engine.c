@@ -344,13 +344,19 @@ static int launch(vb_env_t *env, engine_priv_t *p, int with_caps, vb_error_t *er
 	env->launch_ns = vb_now_ns();
 	if (vb_chan_spawn(&env->chan, p->d->name, &sp, err) < 0)
 		return vb_error_prefix(err, "%s: start %s run", p->d->name, p->d->name);
-	if (!env->undo_res) { /* released by the stop unless the agent exited cleanly */
-		json_t *undo = vb_engine_undo_record(p);
-
-		env->undo_res = vb_undo_add_undo(vb_engine_remove, p, "container engine rm -f", undo);
-		json_decref(undo);
-	}
+	vb_engine_register(env, p);
 	return 0;
+}
+
+void vb_engine_register(vb_env_t *env, engine_priv_t *p)
+{
+	json_t *undo;
+
+	if (env->undo_res)
+		return;
+	undo = vb_engine_undo_record(p);
+	env->undo_res = vb_undo_add_undo(vb_engine_remove, p, "container engine rm -f", undo);
+	json_decref(undo);
 }
 
 /* The agent's ready message; else -1 with @err and, when the client exited
@@ -528,7 +534,9 @@ static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 	.start = engine_start, .wait_ready = engine_ready, .describe = engine_describe,            \
 	.disk_usage = engine_disk_usage, .stop = engine_stop, .cleanup = engine_cleanup,           \
 	.undo = vb_engine_undo, .undo_key = "engine", .net_path = engine_net_path,                \
-	.op_why = vb_ct_op_why
+	.op_why = vb_engine_op_why, .save = vb_engine_save, .restore = vb_engine_restore,          \
+	.op_mechanism = "podman container checkpoint --export and podman container restore "     \
+			"--import (runc and CRIU), the agent reached again through podman attach"
 
 const vb_env_ops_t vb_env_docker = {
 	.version = VB_ENV_OPS_VERSION,

@@ -57,6 +57,15 @@ void vb_engine_remove(void *arg);
  * kill (new reference). */
 json_t *vb_engine_undo_record(const engine_priv_t *p);
 
+/* The container's `ENGINE rm -f NAME` registered for @env (once: a
+ * restored container keeps the registration). */
+void vb_engine_register(vb_env_t *env, engine_priv_t *p);
+
+/* ---- engine_ops.c: the hooks save, restore, op_why (env.h) ---- */
+int vb_engine_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
+int vb_engine_save(vb_env_t *env, json_t *m, vb_error_t *err);
+int vb_engine_restore(vb_env_t *env, json_t *m, vb_error_t *err);
+
 /* `vbench clean`'s removal of a record of vb_engine_undo_record (env.h
  * undo hook; docker and podman share the key "engine"). */
 int vb_engine_undo(const json_t *rec, const char *run_id, char *msg, size_t len);
