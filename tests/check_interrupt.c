@@ -74,6 +74,9 @@ static const icase_t cases[] = {
 	{ "gvisor", "restore:gvisor", SIGINT, 2, "restore" },
 	{ "oci", "save:oci", SIGKILL, 2, "restore" }, /* runc's checkpoint (CRIU) */
 	{ "oci", "restore:oci", SIGINT, 2, "restore" },
+	{ "podman", "save:podman", SIGKILL, 2, "restore" }, /* podman's (runc, CRIU) */
+	{ "podman", "restore:podman", SIGINT, 2, "restore" },
+	{ "podman", "restore:podman", SIGKILL, 2, "restore" },
 	{ "bare", "report", SIGINT, 2, NULL },
 	{ "bare", "report", SIGKILL, 2, NULL },
 };
@@ -270,8 +273,12 @@ START_TEST(test_interrupt)
 		VB_SKIP("not root: namespaces and cgroups need it");
 	if (env_missing(c->env, why, sizeof(why)))
 		VB_SKIP("%s", why);
-	if (c->ops && !strcmp(c->env, "oci") && vb_criu_probe(why, sizeof(why)) < 0)
-		VB_SKIP("oci checkpoint: no CRIU that works here: %s", why);
+	if (c->ops && (!strcmp(c->env, "oci") || !strcmp(c->env, "podman")) &&
+	    vb_criu_probe(why, sizeof(why)) < 0)
+		VB_SKIP("%s checkpoint: no CRIU that works here: %s", c->env, why);
+	if (c->ops && !strcmp(c->env, "podman") && access("/sys/fs/cgroup/memory", F_OK) < 0)
+		VB_SKIP("podman checkpoint: a cgroup v2 host, where podman runs crun (its "
+			"checkpoint is not driven)");
 	snprintf(dir, sizeof(dir), "%s/%s-%s-%d", tmpdir, c->env, c->point, c->sig);
 	for (i = strlen(tmpdir) + 1; dir[i]; i++)
 		if (dir[i] == ':')

@@ -494,7 +494,7 @@ START_TEST(test_oci_checkpoint)
 	doc = run_ops_opt("container,oci", "all", "runc", "--runtime", "runc", &pid);
 	ck_assert_ptr_nonnull(strstr(
 	    json_string_value(json_object_get(op_of(doc, "container", "save"), "unavailable")),
-	    "not built yet (`--env oci --runtime runc` checkpoints through CRIU)"));
+	    "not built yet (`--env oci --runtime runc` and podman on runc checkpoint through CRIU)"));
 	assert_reps(op_of(doc, "oci", "save"), "save", 2, 0);
 	assert_reps(op_of(doc, "oci", "restore"), "restore", 2, 1);
 	json_array_foreach(json_object_get(op_of(doc, "oci", "save"), "reps"), i, r) {

@@ -167,7 +167,7 @@ int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 	else
 		snprintf(why, len, "%s: CRIU dumps a process here, but vbench's checkpoint of a "
 				   "container through it is not built yet (`--env oci --runtime "
-				   "runc` checkpoints through CRIU)",
+				   "runc` and podman on runc checkpoint through CRIU)",
 			 env->name);
 	return -1;
 }

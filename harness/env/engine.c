@@ -28,7 +28,9 @@
  *
  * The container is removed by name (`rm -f`) through the resource registry
  * on every path where the engine did not remove it itself, Ctrl-C
- * included.  The image stays in the engine's storage.
+ * included; a container podman restored (engine_ops.c: reached through
+ * `podman attach`) is removed at every stop.  The image stays in the
+ * engine's storage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -420,9 +422,20 @@ static int engine_ready(vb_env_t *env, vb_error_t *err)
  * which outlives it by a few milliseconds. */
 static int engine_stop(vb_env_t *env, vb_error_t *err)
 {
+	engine_priv_t *p = env->priv;
+	int rm = 0;
+
+	/* a restored container (engine_ops.c) is reached through `attach`,
+	 * which exits 0 before the engine removes it: its rm -f always runs */
+	if (p && p->restored) {
+		rm = env->undo_res;
+		env->undo_res = 0;
+	}
 	vb_env_stop_common(env);
-	if (env->priv)
-		vb_engine_monitor_gone(env->priv, 3000);
+	if (rm)
+		vb_undo_release(rm);
+	if (p)
+		vb_engine_monitor_gone(p, 3000);
 	return 0;
 }
 
@@ -534,9 +547,7 @@ static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 	.start = engine_start, .wait_ready = engine_ready, .describe = engine_describe,            \
 	.disk_usage = engine_disk_usage, .stop = engine_stop, .cleanup = engine_cleanup,           \
 	.undo = vb_engine_undo, .undo_key = "engine", .net_path = engine_net_path,                \
-	.op_why = vb_engine_op_why, .save = vb_engine_save, .restore = vb_engine_restore,          \
-	.op_mechanism = "podman container checkpoint --export and podman container restore "     \
-			"--import (runc and CRIU), the agent reached again through podman attach"
+	.op_why = vb_engine_op_why
 
 const vb_env_ops_t vb_env_docker = {
 	.version = VB_ENV_OPS_VERSION,
@@ -564,4 +575,8 @@ const vb_env_ops_t vb_env_podman = {
 	.prepare = podman_prepare,
 	.net_modes = podman_net_modes,
 	ENGINE_HOOKS,
+	.save = vb_engine_save, /* podman's own checkpoint (engine_ops.c); docker's is refused */
+	.restore = vb_engine_restore,
+	.op_mechanism = "podman container checkpoint --export and podman container restore "
+			"--import (runc and CRIU), the agent reached again through podman attach",
 };

@@ -43,6 +43,7 @@ typedef struct engine_priv {
 	uint64_t client_pss, monitor_pss; /* what the engine adds on the host */
 	char *rm_argv[10];
 	vb_netpath_t net;            /* mode nat: the private namespace the engine client runs in */
+	int restored;                /* podman restored it (engine_ops.c): reached by attach */
 } engine_priv_t;
 
 /* Wait up to @ms for the container's monitor (conmon, the shim) to exit:

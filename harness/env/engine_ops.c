@@ -3,10 +3,11 @@
  * vb_env_ops_t) through podman's own checkpoint, which is its runtime's
  * (runc here) and so CRIU's.
  *
- * save:    `podman container checkpoint --export DIR/image/checkpoint.tar
- *          NAME` (ct_common.c vb_ct_checkpoint): the container is dumped
- *          into one tar and, run with --rm, removed; `podman run -i` exits
- *          and the channel closes.
+ * save:    `podman container checkpoint --compress none --export
+ *          DIR/image/checkpoint.tar NAME` (ct_common.c vb_ct_checkpoint):
+ *          the container is dumped into one tar (uncompressed, as the other
+ *          mechanisms' images) and, run with --rm, removed; `podman run -i`
+ *          exits and the channel closes.
  * restore: `podman container restore --import DIR/image/checkpoint.tar`
  *          (the container back under its name, its conmon new), then the
  *          channel is `podman attach --detach-keys= NAME` (no byte of the
@@ -18,10 +19,13 @@
  * Debian 12 is built without CRIU), podman's own network (nat: its
  * namespace and port are not restored by vbench), and where CRIU's probe
  * fails (its own error).  The container's removal stays registered across
- * the restore.
+ * the restore (registered before `restore --import` starts), and a
+ * restored container is removed at every stop (engine.c engine_stop:
+ * `attach` exits 0 before podman would remove it).
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/core/runproc.h"
 #include "harness/env/criu.h"
@@ -67,7 +71,10 @@ int vb_engine_save(vb_env_t *env, json_t *m, vb_error_t *err)
 {
 	engine_priv_t *p = env->priv;
 	char image[PATH_MAX], file[PATH_MAX + 32];
-	char *argv[] = { p->info.path, "container", "checkpoint", "--export", file, p->name, NULL };
+	/* uncompressed, as the other mechanisms' images (its xz size is then
+	 * comparable, and no compression time is in the save's) */
+	char *argv[] = { p->info.path, "container", "checkpoint", "--compress", "none", "--export",
+			 file,		p->name,     NULL };
 
 	if (vb_ct_image_fresh(env, p->dir, image, sizeof(image), err) < 0)
 		return -1;
@@ -84,7 +91,7 @@ int vb_engine_save(vb_env_t *env, json_t *m, vb_error_t *err)
 static int restore_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 {
 	engine_priv_t *p = env->priv;
-	char file[PATH_MAX + 32], errs[2048], line[300];
+	char file[PATH_MAX + 32], errs[2048] = "", line[300];
 	char *argv[] = { p->info.path, "container", "restore", "--import", file, NULL };
 	char *attach[] = { p->info.path, "attach", "--detach-keys=", p->name, NULL };
 	vb_proc_opts_t o = { .timeout_ms = (int)(env->cfg->rep_timeout_s * 1000) };
@@ -92,9 +99,15 @@ static int restore_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 	int rc;
 
 	snprintf(file, sizeof(file), "%s/%s", image, ENGINE_CKPT_FILE);
+	vb_engine_register(env, p); /* before: a container may be there, restored or half */
+	p->restored = 1;
 	env->launch_ns = vb_now_ns();
 	rc = vb_proc_capture(argv, &o, NULL, 0, errs, sizeof(errs), err);
-	vb_engine_register(env, p); /* a container may be there, restored or half */
+	if (rc != 0 && errs[0] && env->cfg->log_fd >= 0) { /* podman's whole word, in the log */
+		ssize_t w = write(env->cfg->log_fd, errs, strlen(errs));
+
+		(void)w;
+	}
 	if (rc > 0) {
 		vb_text_last_line(errs, line, sizeof(line));
 		return vb_error_set(err, VB_EUNAVAIL, 0,
