@@ -163,6 +163,22 @@ int vb_error_prefix(vb_error_t *e, const char *fmt, ...)
 	return -1;
 }
 
+int vb_error_suffix(vb_error_t *e, const char *fmt, ...)
+{
+	char tail[512], all[sizeof(tail) + sizeof(e->msg) + 4];
+	va_list ap;
+	int n;
+
+	if (!e)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(tail, sizeof(tail), fmt, ap);
+	va_end(ap);
+	n = snprintf(all, sizeof(all), "%s%s", e->msg, tail);
+	store(e, n < 0 ? e->msg : all);
+	return -1;
+}
+
 int vb_error_exit_code(const vb_error_t *e)
 {
 	if (!e)

@@ -68,6 +68,10 @@ int vb_error_set(vb_error_t *e, vb_errcode_t code, int errnum, const char *fmt, 
 /* Put "context: " in front of the current message.  Returns -1. */
 int vb_error_prefix(vb_error_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Put what follows after the current message (" (its log: ...)"); the
+ * category and errno stay, the errno's text is not added again.  Returns -1. */
+int vb_error_suffix(vb_error_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The process exit code that matches @e's category. */
 int vb_error_exit_code(const vb_error_t *e);
 

@@ -89,6 +89,20 @@ START_TEST(test_prefix_keeps_end)
 }
 END_TEST
 
+/* A suffix goes after the message, errno's text not repeated, the
+ * category and errno kept. */
+START_TEST(test_suffix)
+{
+	vb_error_t err;
+
+	vb_error_set(&err, VB_ESYS, EIO, "%s", "fsync the image");
+	vb_error_suffix(&err, " (CRIU's log: %s)", "/b/dump.log");
+	ck_assert_str_eq(err.msg, "fsync the image: Input/output error (CRIU's log: /b/dump.log)");
+	ck_assert_int_eq(err.code, VB_ESYS);
+	ck_assert_int_eq(err.errnum, EIO);
+}
+END_TEST
+
 /* A message that fits is unchanged; control characters never reach it. */
 START_TEST(test_short_and_one_line)
 {
@@ -147,6 +161,7 @@ Suite *vb_suite_error(void)
 	tcase_add_test(tc, test_long_unquoted_keeps_reason);
 	tcase_add_test(tc, test_long_quoted_cut_inside_quotes);
 	tcase_add_test(tc, test_prefix_keeps_end);
+	tcase_add_test(tc, test_suffix);
 	tcase_add_test(tc, test_short_and_one_line);
 	tcase_add_test(tc, test_terminal_form);
 	suite_add_tcase(s, tc);

@@ -454,6 +454,15 @@ int vb_env_beats_read(vb_env_t *env, vb_beats_t *b, int wait_ms, json_t **done,
 int vb_env_wait_ready(vb_env_t *env, vb_error_t *err);
 
 /*
+ * Whether the launcher of @env's agent (env->chan.pid: a runtime, ssh)
+ * exited within @reap_ms: then 1, it reaped (its registration forgotten,
+ * chan.pid 0), its exit code (128+N after signal N) in *@code and the last
+ * line of its log @log (NULL: none) in @line ("" when empty); else 0.
+ */
+int vb_env_launcher_ended(vb_env_t *env, const char *log, int reap_ms, int *code, char *line,
+			  size_t len);
+
+/*
  * vb_env_wait_ready for an agent behind a launcher (env->chan.pid: a
  * runtime, ssh): when no ready message comes and the launcher exited
  * within @reap_ms, -1 with @err (VB_EUNAVAIL) "@what exited N: " and the

@@ -68,25 +68,35 @@ int vb_env_set_net_mode(vb_env_t *env, const char *mode, vb_error_t *err)
 int vb_env_wait_launched(vb_env_t *env, const char *what, const char *log, int reap_ms,
 			 vb_error_t *err)
 {
-	char line[600], *s;
-	int st = 0;
+	char line[600];
+	int code;
 
 	if (vb_env_wait_ready(env, err) == 0)
 		return 0;
 	if (err && err->code == VB_EINTR)
 		return -1;
 	/* a launcher that refused exits at once: its log says why */
-	if (env->chan.pid > 0 && vb_ct_reap_within(env->chan.pid, reap_ms, &st)) {
-		vb_undo_forget(env->chan.res);
-		env->chan.pid = 0;
-		s = log ? vb_read_file(log, 1 << 16, 1, NULL) : NULL;
-		vb_text_last_line(s, line, sizeof(line));
-		free(s);
-		return vb_error_set(err, VB_EUNAVAIL, 0, "%s exited %d: %s", what,
-				    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+	if (vb_env_launcher_ended(env, log, reap_ms, &code, line, sizeof(line)))
+		return vb_error_set(err, VB_EUNAVAIL, 0, "%s exited %d: %s", what, code,
 				    line[0] ? line : "(nothing in its log)");
-	}
 	return -1;
+}
+
+int vb_env_launcher_ended(vb_env_t *env, const char *log, int reap_ms, int *code, char *line,
+			  size_t len)
+{
+	char *s;
+	int st = 0;
+
+	if (env->chan.pid <= 0 || !vb_ct_reap_within(env->chan.pid, reap_ms, &st))
+		return 0;
+	vb_undo_forget(env->chan.res);
+	env->chan.pid = 0;
+	*code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	s = log ? vb_read_file(log, 1 << 16, 1, NULL) : NULL;
+	vb_text_last_line(s, line, len);
+	free(s);
+	return 1;
 }
 
 void vb_env_keep_log(const vb_env_t *env, const char *path)

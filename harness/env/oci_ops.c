@@ -22,15 +22,11 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
-#include "harness/core/undo.h"
 #include "harness/env/criu.h"
 #include "harness/env/oci_int.h"
-#include "lib/textsafe.h"
 #include "lib/util.h"
 
 #define OCI_CRIU_WORK "criu-work" /* CRIU's logs, beside the image: not in its size */
@@ -69,7 +65,7 @@ int vb_oci_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
-	char image[PATH_MAX], work[PATH_MAX + 16], logopt[PATH_MAX + 8], msg[sizeof(err->msg)];
+	char image[PATH_MAX], work[PATH_MAX + 16], logopt[PATH_MAX + 8];
 	vb_oci_criu_opts_t o = { .criu = "" };
 	char *argv[] = { p->rt_path, logopt, o.criu, "checkpoint", o.image, o.work, p->id, NULL };
 
@@ -80,14 +76,8 @@ int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err)
 		return vb_error_sys(err, "%s: %s", env->name, work);
 	snprintf(logopt, sizeof(logopt), "--log=%s", p->log);
 	vb_oci_criu_opts(p, image, &o);
-	if (vb_ct_checkpoint(env, argv, "runc checkpoint", image, m, err) < 0) {
-		int e = err->errnum; /* its text is in the message already */
-
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		vb_error_set(err, err->code, 0, "%s (CRIU's log: %s/dump.log)", msg, work);
-		err->errnum = e;
-		return -1;
-	}
+	if (vb_ct_checkpoint(env, argv, "runc checkpoint", image, m, err) < 0)
+		return vb_error_suffix(err, " (CRIU's log: %s/dump.log)", work);
 	json_object_set_new(m, "image_path", json_string(image));
 	json_object_set_new(m, "criu", json_string(p->criu));
 	return 0;
@@ -101,24 +91,15 @@ int vb_oci_restore(vb_env_t *env, json_t *m, vb_error_t *err)
 void vb_oci_lost(vb_env_t *env, vb_error_t *err)
 {
 	oci_priv_t *p = env->priv;
-	char line[400], what[sizeof(err->msg)], *s;
-	int st, e;
+	char line[400];
+	int code;
 
-	if (!p || env->chan.pid <= 0 || !vb_ct_reap_within(env->chan.pid, 500, &st))
+	if (!p || !vb_env_launcher_ended(env, p->log, 500, &code, line, sizeof(line)))
 		return;
-	vb_undo_forget(env->chan.res);
-	env->chan.pid = 0;
 	/* the tasks CRIU restored and killed when it failed are orphans now:
 	 * gone from the cgroup once PID 1 reaps them (1-2 s seen here) */
 	if (env->have_cg)
 		vb_ct_cgroup_wait_empty(&env->cg, 5000);
-	s = vb_read_file(p->log, 1 << 16, 1, NULL);
-	vb_text_last_line(s, line, sizeof(line));
-	free(s);
-	snprintf(what, sizeof(what), "%s", err->msg);
-	e = err->errnum; /* its text is in the message already */
-	vb_error_set(err, err->code, 0, "%s (`%s` exited %d: %s; CRIU's logs in %s/%s)", what,
-		     p->runtime, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
-		     line[0] ? line : "nothing in its log", p->bundle, OCI_CRIU_WORK);
-	err->errnum = e;
+	vb_error_suffix(err, " (`%s` exited %d: %s; CRIU's logs in %s/%s)", p->runtime, code,
+			line[0] ? line : "nothing in its log", p->bundle, OCI_CRIU_WORK);
 }
