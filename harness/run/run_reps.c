@@ -214,15 +214,20 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 
 #define VB_LOST_GRACE_MS 1000
 
-int vb_run_lost_to_interrupt(const vb_env_t *env)
+/* Wait up to @ms, until vbench is interrupted: whether it was. */
+static int wait_interrupt(uint64_t ms)
 {
-	uint64_t end = vb_now_ns() + (uint64_t)VB_LOST_GRACE_MS * 1000000u;
+	uint64_t end = vb_now_ns() + ms * 1000000ull;
 
-	if (!env->chan.dead) /* it answers, or hangs: not lost */
-		return vb_undo_interrupted();
 	while (!vb_undo_interrupted() && vb_now_ns() < end)
 		usleep(5000);
 	return vb_undo_interrupted();
+}
+
+int vb_run_lost_to_interrupt(const vb_env_t *env)
+{
+	/* answering, or hanging (a timeout): not lost, nothing to wait for */
+	return wait_interrupt(env->chan.dead ? VB_LOST_GRACE_MS : 0);
 }
 
 /* Run one slot (its @attempt-th record: a contended one is re-run) and return its record. */
@@ -343,13 +348,9 @@ static int restart_env(run_state_t *st, size_t i)
 static void test_pause(void)
 {
 	const char *v = getenv("VBENCH_TEST_REP_PAUSE_MS");
-	uint64_t end;
 
-	if (!v || atoi(v) <= 0)
-		return;
-	end = vb_now_ns() + (uint64_t)atoi(v) * 1000000ull;
-	while (!vb_undo_interrupted() && vb_now_ns() < end)
-		usleep(5000);
+	if (v && atoi(v) > 0)
+		wait_interrupt((uint64_t)atoi(v));
 }
 
 /* Records of one slot at most: the first and its re-runs while contended. */
