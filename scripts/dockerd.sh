@@ -20,6 +20,9 @@
 #                                   be started, CMD runs without (the docker
 #                                   tests skip, saying why)
 #
+# Its experimental features are on: `docker checkpoint`, which vbench's
+# --ops save of docker needs (runc finds CRIU on the PATH it starts with).
+#
 # Private means it touches nothing of the host's: its own data root, exec
 # root and the containerd it starts under DIR, pid file, socket, an
 # configuration file of its own (/etc/docker/daemon.json is not read; the
@@ -100,7 +103,7 @@ start() {
 	for r in /run/docker /run/containerd; do
 		[ -e "$r" ] || echo "$r" >>"$dir/made-in-run"
 	done
-	printf '{"deprecated-key-path": "%s/key.json"}\n' "$dir" >"$dir/daemon.json"
+	printf '{"experimental": true, "deprecated-key-path": "%s/key.json"}\n' "$dir" >"$dir/daemon.json"
 	# setsid: its own session, so a Ctrl-C at the terminal reaches the
 	# daemon only through stop
 	setsid dockerd --config-file "$dir/daemon.json" --data-root "$dir/data" \

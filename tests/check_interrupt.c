@@ -29,7 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/core/runproc.h"
 #include "harness/env/criu.h"
+#include "harness/env/engine_image.h"
 #include "lib/util.h"
 #include "tests/debris.h"
 #include "tests/tests.h"
@@ -77,6 +79,9 @@ static const icase_t cases[] = {
 	{ "podman", "save:podman", SIGKILL, 2, "restore" }, /* podman's (runc, CRIU) */
 	{ "podman", "restore:podman", SIGINT, 2, "restore" },
 	{ "podman", "restore:podman", SIGKILL, 2, "restore" },
+	{ "docker", "save:docker", SIGKILL, 2, "restore" }, /* a kept container (CRIU) */
+	{ "docker", "restore:docker", SIGINT, 2, "restore" },
+	{ "docker", "restore:docker", SIGKILL, 2, "restore" },
 	{ "bare", "report", SIGINT, 2, NULL },
 	{ "bare", "report", SIGKILL, 2, NULL },
 };
@@ -205,6 +210,19 @@ static int env_missing(const char *env, char *why, size_t len)
 	return vb_test_env_unavailable(env, why, len) != NULL;
 }
 
+/* Whether the docker daemon that answers has experimental features (its
+ * checkpoint). */
+static int docker_experimental(void)
+{
+	const char *args[] = { "version", "--format", "{{.Server.Experimental}}", NULL };
+	char path[PATH_MAX], out[64];
+	vb_error_t err;
+
+	return vb_proc_which("docker", path, sizeof(path)) == 0 &&
+	       vb_engine_ask(path, args, 10000, out, sizeof(out), &err) == 0 &&
+	       !strncmp(out, "true", 4);
+}
+
 /* A marker of @pid left in the state directory (named PID-...). */
 static int marker_left(pid_t pid, char *why, size_t len)
 {
@@ -273,9 +291,13 @@ START_TEST(test_interrupt)
 		VB_SKIP("not root: namespaces and cgroups need it");
 	if (env_missing(c->env, why, sizeof(why)))
 		VB_SKIP("%s", why);
-	if (c->ops && (!strcmp(c->env, "oci") || !strcmp(c->env, "podman")) &&
+	if (c->ops && (!strcmp(c->env, "oci") || !strcmp(c->env, "podman") ||
+		       !strcmp(c->env, "docker")) &&
 	    vb_criu_probe(why, sizeof(why)) < 0)
 		VB_SKIP("%s checkpoint: no CRIU that works here: %s", c->env, why);
+	if (c->ops && !strcmp(c->env, "docker") && !docker_experimental())
+		VB_SKIP("docker checkpoint: the daemon that answers has no experimental features "
+			"(make test's private one has)");
 	if (c->ops && !strcmp(c->env, "podman") && access("/sys/fs/cgroup/memory", F_OK) < 0)
 		VB_SKIP("podman checkpoint: a cgroup v2 host, where podman runs crun (its "
 			"checkpoint is not driven)");

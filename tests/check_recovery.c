@@ -469,6 +469,25 @@ START_TEST(test_criu_unavailable)
 }
 END_TEST
 
+/* Why a checkpoint test of @env cannot run here (not root, @env
+ * unavailable, no CRIU that works) into @why; 0 when it can. */
+static int ckpt_why(const char *env, char *why, size_t len)
+{
+	char r[768];
+
+	if (geteuid() != 0)
+		return snprintf(why, len, "not root: namespaces and cgroups need it"), 1;
+	if (vb_test_env_unavailable(env, r, sizeof(r)))
+		return snprintf(why, len, "%s unavailable: %s", env, r), 1;
+	if (vb_criu_probe(r, sizeof(r)) < 0)
+		return snprintf(why, len,
+				"no CRIU that works here (scripts/criu.sh fetch DIR, DIR/bin "
+				"first on PATH): %s",
+				r),
+		       1;
+	return 0;
+}
+
 /* runc's checkpoint through a CRIU that works (make test: scripts/criu.sh's
  * first on PATH): the container saved (at least its working set on disk,
  * stopped afterwards) and restored with the same agent, twice; crun's and
@@ -481,20 +500,15 @@ START_TEST(test_oci_checkpoint)
 	pid_t pid;
 	size_t i;
 
-	if (geteuid() != 0)
-		VB_SKIP("not root: namespaces and cgroups need it");
-	if (vb_test_env_unavailable("oci", reason, sizeof(reason)))
-		VB_SKIP("oci unavailable: %s", reason);
+	if (ckpt_why("oci", reason, sizeof(reason)))
+		VB_SKIP("%s", reason);
 	if (vb_proc_which("runc", runc, sizeof(runc)) < 0)
 		VB_SKIP("runc not installed (apt-get install runc)");
-	if (vb_criu_probe(reason, sizeof(reason)) < 0)
-		VB_SKIP("no CRIU that works here (scripts/criu.sh fetch DIR, DIR/bin first on "
-			"PATH): %s",
-			reason);
 	doc = run_ops_opt("container,oci", "all", "runc", "--runtime", "runc", &pid);
 	ck_assert_ptr_nonnull(strstr(
 	    json_string_value(json_object_get(op_of(doc, "container", "save"), "unavailable")),
-	    "not built yet (`--env oci --runtime runc` and podman on runc checkpoint through CRIU)"));
+	    "not built yet (`--env oci --runtime runc`, podman on runc and docker with "
+	    "experimental features checkpoint through CRIU)"));
 	assert_reps(op_of(doc, "oci", "save"), "save", 2, 0);
 	assert_reps(op_of(doc, "oci", "restore"), "restore", 2, 1);
 	json_array_foreach(json_object_get(op_of(doc, "oci", "save"), "reps"), i, r) {
@@ -529,12 +543,8 @@ START_TEST(test_podman_checkpoint)
 	pid_t pid;
 	size_t i;
 
-	if (geteuid() != 0)
-		VB_SKIP("not root: namespaces and cgroups need it");
-	if (vb_test_env_unavailable("podman", reason, sizeof(reason)))
-		VB_SKIP("podman unavailable: %s", reason);
-	if (vb_criu_probe(reason, sizeof(reason)) < 0)
-		VB_SKIP("no CRIU that works here: %s", reason);
+	if (ckpt_why("podman", reason, sizeof(reason)))
+		VB_SKIP("%s", reason);
 	doc = run_ops("podman", "all", "podman", &pid);
 	if (json_object_get(op_of(doc, "podman", "save"), "unavailable")) /* crun: cgroup v2 */
 		ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
@@ -547,6 +557,49 @@ START_TEST(test_podman_checkpoint)
 			ck_assert_str_eq(json_string_value(json_object_get(r, "state_after")),
 					 "stopped");
 	}
+	json_decref(doc);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
+}
+END_TEST
+
+/* docker's checkpoint (a daemon with experimental features: make test's
+ * private one, scripts/dockerd.sh): kept in the container, which stays
+ * stopped, restored by `docker start --checkpoint` and reached through its
+ * attach, the same agent twice; the container removed at the end.  A
+ * daemon without experimental features is said so. */
+START_TEST(test_docker_checkpoint)
+{
+	char reason[768];
+	const char *why;
+	json_t *doc, *r;
+	pid_t pid;
+	size_t i;
+
+	if (ckpt_why("docker", reason, sizeof(reason)))
+		VB_SKIP("%s", reason);
+	doc = run_ops("docker", "all", "docker", &pid);
+	why = json_string_value(json_object_get(op_of(doc, "docker", "save"), "unavailable"));
+	if (why) {
+		fprintf(stderr, "docker save: %s\n", why);
+		ck_assert_msg(strstr(why, "needs a daemon with experimental features") ||
+				  strstr(why, "whose checkpoint is not driven"),
+			      "%s", why);
+	} else {
+		assert_reps(op_of(doc, "docker", "save"), "save", 2, 0);
+		assert_reps(op_of(doc, "docker", "restore"), "restore", 2, 1);
+		json_array_foreach(json_object_get(op_of(doc, "docker", "save"), "reps"), i, r) {
+			ck_assert_str_eq(json_string_value(json_object_get(r, "state_after")),
+					 "stopped");
+			ck_assert_int_gt(num(r, "image_bytes"), num(r, "working_set_bytes"));
+			ck_assert_ptr_nonnull(strstr(
+			    json_string_value(json_object_get(r, "image_path")), "/checkpoints/vbench-"));
+			if (i == 0)
+				ck_assert_int_lt(num(r, "image_xz_bytes"), num(r, "image_bytes"));
+		}
+	}
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+					 op_of(doc, "docker", "migrate"), "unavailable")),
+				     "not moved live"));
 	json_decref(doc);
 	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
@@ -691,6 +744,7 @@ Suite *vb_suite_recovery(void)
 	tcase_add_test(itest, test_oci_checkpoint);
 	tcase_add_test(itest, test_oci_restore_fails);
 	tcase_add_test(itest, test_podman_checkpoint);
+	tcase_add_test(itest, test_docker_checkpoint);
 	suite_add_tcase(s, itest);
 	return s;
 }

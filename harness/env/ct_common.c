@@ -167,7 +167,8 @@ int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 	else
 		snprintf(why, len, "%s: CRIU dumps a process here, but vbench's checkpoint of a "
 				   "container through it is not built yet (`--env oci --runtime "
-				   "runc` and podman on runc checkpoint through CRIU)",
+				   "runc`, podman on runc and docker with experimental features "
+				   "checkpoint through CRIU)",
 			 env->name);
 	return -1;
 }
@@ -214,7 +215,7 @@ int vb_ct_image_sync(const char *path)
 }
 
 int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const char *image,
-		     json_t *m, vb_error_t *err)
+		     unsigned flags, json_t *m, vb_error_t *err)
 {
 	char errs[2048], line[300];
 	vb_proc_opts_t o = { .timeout_ms = (int)(env->cfg->rep_timeout_s * 1000) };
@@ -238,9 +239,10 @@ int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const 
 	 * channel with it */
 	env->chan.dead = 1;
 	vb_chan_close(&env->chan, vb_env_stop_ms(env, 0));
-	if (env->undo_res)
+	if (env->undo_res && !(flags & VB_CT_CKPT_KEEP)) {
 		vb_undo_release(env->undo_res); /* the runtime's delete: the id is free */
-	env->undo_res = 0;
+		env->undo_res = 0;
+	}
 	vb_du_bytes(image, &bytes);
 	json_object_set_new(m, "time_ns", json_integer((json_int_t)(t1 - t0)));
 	json_object_set_new(m, "image_bytes", json_integer((json_int_t)bytes));

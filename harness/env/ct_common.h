@@ -89,14 +89,19 @@ int vb_ct_image_fresh(vb_env_t *env, const char *bundle, char *path, size_t len,
  * directory: the checkpoint consistent on disk.  0, or -1. */
 int vb_ct_image_sync(const char *path);
 
-/* A container's checkpoint by its runtime (gvisor_ops.c, oci_ops.c): @argv
- * run (its name @what in errors) to write the image directory @image
- * (vb_ct_image_fresh), which is then fsync'ed; the instance ended by it:
- * the channel closed, the registered removal run (its id free for the
- * restore).  Into @m "time_ns" (request to image on disk), "image_bytes",
- * "state_after".  0, or -1 with @err (the runtime's last stderr line). */
+/* vb_ct_checkpoint's @flags */
+#define VB_CT_CKPT_KEEP 0x1 /* the container stays (its engine keeps the image with it) */
+
+/* A container's checkpoint by its runtime (gvisor_ops.c, oci_ops.c,
+ * engine_ops.c): @argv run (its name @what in errors) to write the image
+ * directory @image (vb_ct_image_fresh, or the engine's), which is then
+ * fsync'ed; the instance ended by it: the channel closed and, unless
+ * @flags has VB_CT_CKPT_KEEP, the registered removal run (its id free for
+ * the restore).  Into @m "time_ns" (request to image on disk),
+ * "image_bytes", "state_after".  0, or -1 with @err (the runtime's last
+ * stderr line). */
 int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const char *image,
-		     json_t *m, vb_error_t *err);
+		     unsigned flags, json_t *m, vb_error_t *err);
 
 /* Its restore: @spawn (the backend's launch, restoring from @image)
  * started on @bundle/image; "launch_ns" into @m (the caller measures

@@ -28,9 +28,11 @@
  *
  * The container is removed by name (`rm -f`) through the resource registry
  * on every path where the engine did not remove it itself, Ctrl-C
- * included; a container podman restored (engine_ops.c: reached through
- * `podman attach`) is removed at every stop.  The image stays in the
- * engine's storage.
+ * included; a container restored (engine_ops.c: reached through `podman
+ * attach` or `docker start -a`) is removed at every stop, as is docker's
+ * under --ops save, which runs without --rm (its checkpoint is kept in the
+ * container, and docker restores only into the same one).  The image stays
+ * in the engine's storage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -159,6 +161,10 @@ static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *
 	snprintf(p->name, sizeof(p->name), "vbench-%s-%s%s", vb_marker_run_id(), d->name, env->inst);
 	choose_runtime(p, cfg);
 	choose_rlimits(p);
+	/* docker keeps a checkpoint in its container, and `start --checkpoint`
+	 * restores only into the same one: with --ops save it is not --rm */
+	p->kept = !strcmp(d->name, "docker") && (cfg->ops & VB_OPS_SAVE);
+	p->experimental = -1;
 	p->caps = vb_ct_caps_choose(0, p->caps_why, sizeof(p->caps_why));
 	vb_ct_env_build(&p->env, &p->img.rootfs, d->name);
 	if (cfg->scratch[0])
@@ -210,7 +216,8 @@ static int run_argv(vb_env_t *env, engine_priv_t *p, int with_caps, char **argv,
 	}
 	ARG("run");
 	ARG("-i");
-	ARG("--rm");
+	if (!p->kept)
+		ARG("--rm");
 	ARG("--name");
 	ARG(p->name);
 	ARG("--hostname");
@@ -417,6 +424,22 @@ static int engine_ready(vb_env_t *env, vb_error_t *err)
 
 /* ==== stop, cleanup ====================================================== */
 
+/* A restored container's host pid and monitor (conmon, the shim), new
+ * since adopt_container; left as they were when the engine does not say. */
+static void readopt_monitor(engine_priv_t *p)
+{
+	const char *args[] = { "inspect", "--format", "{{.State.Pid}}", p->name, NULL };
+	char out[64];
+	vb_error_t err;
+	long pid;
+
+	if (vb_engine_ask(p->info.path, args, VB_ENGINE_TIMEOUT_MS, out, sizeof(out), &err) != 0 ||
+	    (pid = strtol(out, NULL, 10)) <= 0)
+		return;
+	p->ctr_pid = (pid_t)pid;
+	p->monitor_pid = vb_ct_parent_of(p->ctr_pid);
+}
+
 /* The common stop (`run --rm` exits once the engine removed the container;
  * anything else gets `ENGINE rm -f NAME`), then the container's monitor,
  * which outlives it by a few milliseconds. */
@@ -425,12 +448,15 @@ static int engine_stop(vb_env_t *env, vb_error_t *err)
 	engine_priv_t *p = env->priv;
 	int rm = 0;
 
-	/* a restored container (engine_ops.c) is reached through `attach`,
-	 * which exits 0 before the engine removes it: its rm -f always runs */
-	if (p && p->restored) {
+	/* a restored container (engine_ops.c) is reached through `attach` or
+	 * `start -a`, which exit 0 before the engine removes it, and a kept
+	 * one is not --rm: their rm -f always runs */
+	if (p && (p->restored || p->kept)) {
 		rm = env->undo_res;
 		env->undo_res = 0;
 	}
+	if (p && p->restored) /* its monitor is new: waited for below */
+		readopt_monitor(p);
 	vb_env_stop_common(env);
 	if (rm)
 		vb_undo_release(rm);
@@ -547,7 +573,8 @@ static int engine_net_path(vb_env_t *env, vb_net_path_t *np, vb_error_t *err)
 	.start = engine_start, .wait_ready = engine_ready, .describe = engine_describe,            \
 	.disk_usage = engine_disk_usage, .stop = engine_stop, .cleanup = engine_cleanup,           \
 	.undo = vb_engine_undo, .undo_key = "engine", .net_path = engine_net_path,                \
-	.op_why = vb_engine_op_why
+	.op_why = vb_engine_op_why, .save = vb_engine_save, .restore = vb_engine_restore,          \
+	.lost = vb_engine_lost
 
 const vb_env_ops_t vb_env_docker = {
 	.version = VB_ENV_OPS_VERSION,
@@ -561,6 +588,9 @@ const vb_env_ops_t vb_env_docker = {
 	.prepare = docker_prepare,
 	.net_modes = docker_net_modes,
 	ENGINE_HOOKS,
+	.op_mechanism = "docker checkpoint create and docker start --checkpoint (runc and CRIU, a "
+			"daemon with experimental features), the agent reached again through "
+			"the start's attach",
 };
 
 const vb_env_ops_t vb_env_podman = {
@@ -575,8 +605,6 @@ const vb_env_ops_t vb_env_podman = {
 	.prepare = podman_prepare,
 	.net_modes = podman_net_modes,
 	ENGINE_HOOKS,
-	.save = vb_engine_save, /* podman's own checkpoint (engine_ops.c); docker's is refused */
-	.restore = vb_engine_restore,
 	.op_mechanism = "podman container checkpoint --export and podman container restore "
 			"--import (runc and CRIU), the agent reached again through podman attach",
 };

@@ -43,7 +43,10 @@ typedef struct engine_priv {
 	uint64_t client_pss, monitor_pss; /* what the engine adds on the host */
 	char *rm_argv[10];
 	vb_netpath_t net;            /* mode nat: the private namespace the engine client runs in */
-	int restored;                /* podman restored it (engine_ops.c): reached by attach */
+	int restored;                /* restored (engine_ops.c): reached by attach or start -a */
+	int kept;                    /* run without --rm: docker's checkpoint lives in the container */
+	unsigned ckpt_n;             /* docker: checkpoints taken (the last one's name vbench-N) */
+	int experimental;            /* docker: the daemon's experimental features (-1 not asked) */
 } engine_priv_t;
 
 /* Wait up to @ms for the container's monitor (conmon, the shim) to exit:
@@ -62,10 +65,11 @@ json_t *vb_engine_undo_record(const engine_priv_t *p);
  * restored container keeps the registration). */
 void vb_engine_register(vb_env_t *env, engine_priv_t *p);
 
-/* ---- engine_ops.c: the hooks save, restore, op_why (env.h) ---- */
+/* ---- engine_ops.c: the hooks save, restore, op_why, lost (env.h) ---- */
 int vb_engine_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
 int vb_engine_save(vb_env_t *env, json_t *m, vb_error_t *err);
 int vb_engine_restore(vb_env_t *env, json_t *m, vb_error_t *err);
+void vb_engine_lost(vb_env_t *env, vb_error_t *err);
 
 /* `vbench clean`'s removal of a record of vb_engine_undo_record (env.h
  * undo hook; docker and podman share the key "engine"). */

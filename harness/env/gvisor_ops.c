@@ -33,7 +33,7 @@ int vb_gvisor_save(vb_env_t *env, json_t *m, vb_error_t *err)
 	if (vb_ct_image_fresh(env, p->bundle, image, sizeof(image), err) < 0)
 		return -1;
 	snprintf(opt, sizeof(opt), "--image-path=%s", image);
-	if (vb_ct_checkpoint(env, argv, "runsc checkpoint", image, m, err) < 0)
+	if (vb_ct_checkpoint(env, argv, "runsc checkpoint", image, 0, m, err) < 0)
 		return -1;
 	snprintf(file, sizeof(file), "%s/checkpoint.img", image);
 	json_object_set_new(m, "image_path", json_string(file));

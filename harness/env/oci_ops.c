@@ -76,7 +76,7 @@ int vb_oci_save(vb_env_t *env, json_t *m, vb_error_t *err)
 		return vb_error_sys(err, "%s: %s", env->name, work);
 	snprintf(logopt, sizeof(logopt), "--log=%s", p->log);
 	vb_oci_criu_opts(p, image, &o);
-	if (vb_ct_checkpoint(env, argv, "runc checkpoint", image, m, err) < 0)
+	if (vb_ct_checkpoint(env, argv, "runc checkpoint", image, 0, m, err) < 0)
 		return vb_error_suffix(err, " (CRIU's log: %s/dump.log)", work);
 	json_object_set_new(m, "image_path", json_string(image));
 	json_object_set_new(m, "criu", json_string(p->criu));
