@@ -8,6 +8,8 @@
  *                (its options a table: vbench-agent run --help)
  *   vbench-agent list                    workloads and their parameters (JSON)
  *   vbench-agent facts [DIR]             what this environment looks like
+ *   vbench-agent init                    PID 1 of vbench's own container: serve
+ *                                        in a child, every orphan reaped
  *
  * The same binary runs unmodified on the host, in containers and in guests.
  *
@@ -15,10 +17,13 @@
  * and then hang with SIGTERM, SIGINT and SIGHUP ignored, so a test can show
  * that a stop is bounded by --stop-timeout (docs/reliability.md).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/counters.h"
@@ -34,7 +39,8 @@ static int usage(FILE *f, int code)
 		   "       vbench-agent run WORKLOAD [--param KEY=VALUE]... [--events A,B]\n"
 		   "                    [--scratch DIR|DEV [--allow-device DEV]] [--reps N]\n"
 		   "       vbench-agent list\n"
-		   "       vbench-agent facts [DIR]\n");
+		   "       vbench-agent facts [DIR]\n"
+		   "       vbench-agent init\n");
 	return code;
 }
 
@@ -186,6 +192,50 @@ static int cmd_run(int argc, char **argv)
 	return failed;
 }
 
+static int cmd_serve(void)
+{
+	int rc = vb_agent_serve(stdin, stdout) < 0 ? 1 : 0;
+	const char *hang = getenv("VBENCH_TEST_AGENT_HANG_AT_QUIT");
+
+	if (hang && !strcmp(hang, "1")) {
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		for (;;)
+			pause(); /* only SIGKILL ends it */
+	}
+	return rc;
+}
+
+/* PID 1 of vbench's own container (harness/env/container.c execs it in the
+ * root filesystem, so that every mapping of the container's processes lies
+ * inside it, as CRIU's checkpoint needs): `serve` runs in a child, which
+ * alone holds the channel (stdin, stdout); every process is reaped, and
+ * init exits with serve's status (128+N after signal N). */
+static int cmd_init(void)
+{
+	pid_t agent = fork(), w;
+	int st;
+
+	if (agent < 0) {
+		fprintf(stderr, "vbench-agent init: fork: %s\n", strerror(errno));
+		return 126;
+	}
+	if (agent == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		return cmd_serve();
+	}
+	close(0);
+	close(1);
+	for (;;) {
+		w = waitpid(-1, &st, 0);
+		if (w < 0 && errno != EINTR)
+			return 127;
+		if (w == agent)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	json_t *facts;
@@ -193,19 +243,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2)
 		return usage(stderr, 2);
-	if (!strcmp(argv[1], "serve")) {
-		int rc = vb_agent_serve(stdin, stdout) < 0 ? 1 : 0;
-		const char *hang = getenv("VBENCH_TEST_AGENT_HANG_AT_QUIT");
-
-		if (hang && !strcmp(hang, "1")) {
-			signal(SIGTERM, SIG_IGN);
-			signal(SIGINT, SIG_IGN);
-			signal(SIGHUP, SIG_IGN);
-			for (;;)
-				pause(); /* only SIGKILL ends it */
-		}
-		return rc;
-	}
+	if (!strcmp(argv[1], "serve"))
+		return cmd_serve();
+	if (!strcmp(argv[1], "init"))
+		return cmd_init();
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc, argv);
 	if (!strcmp(argv[1], "list"))

@@ -5,10 +5,12 @@
  *
  * The container lives in the allocation's cgroup, exactly like bare metal,
  * so the only difference between the two is the isolation itself.  The
- * process clone()d on the host is the container's PID 1: a tiny init that
- * joins the cgroup, builds the mounts, pivots, drops privileges, forks the
- * agent (PID 2) and reaps until the agent exits.  Mounts live only in the
- * container's mount namespace and vanish with it; the rootfs directory,
+ * process clone()d on the host is the container's PID 1: it joins the
+ * cgroup, builds the mounts, pivots, drops privileges and execs the agent's
+ * `init` from the rootfs, which forks `serve` (PID 2) and reaps until it
+ * exits (so that no mapping of vbench's is left in the container, as
+ * CRIU's checkpoint needs).  Mounts live only in the container's mount
+ * namespace and vanish with it; the rootfs directory,
  * the cgroup and the init process are in the resource registry.  Setup
  * errors travel back over a close-on-exec pipe, so a refusal names the
  * step that failed instead of looking like a dead agent.
@@ -276,12 +278,11 @@ static int ct_child(void *arg)
 	const ct_args_t *a = arg;
 	const vb_env_t *env = a->env;
 	const ct_priv_t *p = a->p;
-	char map[64], *argv[] = { (char *)p->rootfs.inside, "serve", NULL };
-	int ef = a->errw, st;
-	pid_t agent, w;
+	char map[64], *argv[] = { (char *)p->rootfs.inside, "init", NULL };
+	int ef = a->errw;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	setpgid(0, 0);
+	setsid(); /* its own session (no terminal's signal; CRIU dumps a whole one) */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
@@ -313,25 +314,10 @@ static int ct_child(void *arg)
 		ct_fail(ef, "sethostname", errno);
 	setup_mounts(env, p, ef);
 	drop_privileges(p->keep_caps, ef);
-	agent = fork();
-	if (agent < 0)
-		ct_fail(ef, "fork the agent", errno);
-	if (agent == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execve(argv[0], argv, (char *const *)p->env.envp);
-		ct_fail(ef, "exec the agent", errno);
-	}
-	/* Only the agent holds the channel now: its exit is the channel's end. */
-	close(ef);
-	close(0);
-	close(1);
-	for (;;) {
-		w = waitpid(-1, &st, 0);
-		if (w < 0 && errno != EINTR)
-			_exit(127);
-		if (w == agent)
-			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-	}
+	/* The agent's `init`: serve in a child, every orphan reaped.  Exec'd
+	 * from the rootfs, so no mapping of vbench's stays in the container. */
+	execve(argv[0], argv, (char *const *)p->env.envp);
+	ct_fail(ef, "exec the agent's init", errno);
 }
 
 /* ==== on the host ====================================================== */
@@ -474,7 +460,8 @@ static int ct_start(vb_env_t *env, vb_error_t *err)
 		vb_error_set(err, VB_EUNAVAIL, e, "container: clone into new namespaces");
 		goto fail;
 	}
-	setpgid(pid, pid);
+	/* (no setpgid here: the child's setsid makes it the leader of its own
+	 * session and group, which a setpgid first would make fail) */
 	/* Our unreaped child: its PID names it until we wait for it. */
 	snprintf(msg, sizeof(msg), "/proc/%d/ns/net", (int)pid);
 	if (!vb_netpath_is_host(env)) /* else the host's own */
@@ -559,13 +546,14 @@ static json_t *ct_describe(vb_env_t *env)
 		      p->userns ? "vbench is not root: uid and gid mapped to 0 inside"
 				: "vbench runs as root: the agent runs as uid 0 without capabilities",
 		      "hostname", CT_HOSTNAME, "init",
-		      "vbench init as PID 1 (joins the cgroup, mounts, pivots, drops privileges, "
-		      "forks the agent, reaps)",
+		      "vbench's clone as PID 1 (joins the cgroup, mounts, pivots, drops "
+		      "privileges), then the agent's init exec'd from the rootfs (forks serve, "
+		      "reaps)",
 		      "rootfs", vb_rootfs_to_json(&p->rootfs), "mounts", mounts, "hardening",
 		      "capabilities", vb_ct_caps_json(p->keep_caps), "capabilities_why", p->keep_why,
 		      "no_new_privs", 1, "root_readonly", 1, "bounding_set",
 		      "every capability dropped except the ones kept",
-		      "command", "vbench-agent serve");
+		      "command", "vbench-agent init (serve in its child)");
 	return o ? o : json_object();
 }
 
