@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness/env/container_int.h"
 #include "harness/env/ct_common.h"
 #include "harness/env/netpath.h"
 #include "harness/env/env.h"
@@ -46,20 +47,6 @@
 #define CT_TMPFS_TMP "mode=1777,size=64m"
 #define CT_NS_FLAGS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC)
 
-typedef struct ct_priv {
-	vb_rootfs_t rootfs;        /* the tree pivoted into */
-	int have_rootfs;
-	int userns;                /* a user namespace is used (vbench is not root) */
-	uid_t uid;                 /* outer ids mapped to 0 inside (userns only) */
-	gid_t gid;
-	uint64_t keep_caps;        /* capabilities the agent keeps (bit mask) */
-	char keep_why[200];        /* ... and why */
-	vb_ct_env_t env;           /* the agent's environment */
-	char scratch[PATH_MAX];    /* cfg->scratch normalised: its mount point inside */
-	char device[NAME_MAX + 1]; /* --scratch's allowed block device, a name in /dev ("" none) */
-	int netns_fd;              /* its network namespace, taken before the init could be reaped */
-	vb_netpath_t net;            /* the veth path, made for the first network workload */
-} ct_priv_t;
 
 /* What the clone()d child needs (a copy of the parent's memory). */
 typedef struct ct_args {

@@ -1,0 +1,35 @@
+/*
+ * container_int.h - what the files of vbench's own container runtime share
+ * (container.c: probe, start, description; container_ops.c: checkpoint and
+ * restore through CRIU).  Internal to those files.
+ *
+ * Must not: be included outside container.c, container_ops.c and their
+ * tests.
+ */
+#ifndef VB_CONTAINER_INT_H
+#define VB_CONTAINER_INT_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "harness/env/ct_common.h"
+#include "harness/env/netpath.h"
+#include "harness/image/rootfs.h"
+
+typedef struct ct_priv {
+	vb_rootfs_t rootfs;        /* the tree pivoted into */
+	int have_rootfs;
+	int userns;                /* a user namespace is used (vbench is not root) */
+	uid_t uid;                 /* outer ids mapped to 0 inside (userns only) */
+	gid_t gid;
+	uint64_t keep_caps;        /* capabilities the agent keeps (bit mask) */
+	char keep_why[200];        /* ... and why */
+	vb_ct_env_t env;           /* the agent's environment */
+	char scratch[PATH_MAX];    /* cfg->scratch normalised: its mount point inside */
+	char device[NAME_MAX + 1]; /* --scratch's allowed block device, a name in /dev ("" none) */
+	int netns_fd;              /* its network namespace, taken before the init could be reaped */
+	vb_netpath_t net;            /* the veth path, made for the first network workload */
+} ct_priv_t;
+
+#endif
