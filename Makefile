@@ -87,6 +87,7 @@ LIB_SRCS += harness/env/vm_kvmprobe.c
 LIB_SRCS += harness/env/vm_kvmguest.c
 LIB_SRCS += harness/env/vm_qemu.c
 LIB_SRCS += harness/env/container.c
+LIB_SRCS += harness/env/container_ops.c
 LIB_SRCS += harness/env/ct_common.c
 LIB_SRCS += harness/env/criu.c
 LIB_SRCS += harness/env/netpath.c

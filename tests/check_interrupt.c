@@ -74,6 +74,9 @@ static const icase_t cases[] = {
 	{ "hosted", "migrate:hosted", SIGKILL, 2, "migrate" },
 	{ "gvisor", "save:gvisor", SIGKILL, 2, "restore" },
 	{ "gvisor", "restore:gvisor", SIGINT, 2, "restore" },
+	{ "container", "save:container", SIGKILL, 2, "restore" }, /* CRIU driven directly */
+	{ "container", "restore:container", SIGINT, 2, "restore" },
+	{ "container", "restore:container", SIGKILL, 2, "restore" },
 	{ "oci", "save:oci", SIGKILL, 2, "restore" }, /* runc's checkpoint (CRIU) */
 	{ "oci", "restore:oci", SIGINT, 2, "restore" },
 	{ "podman", "save:podman", SIGKILL, 2, "restore" }, /* podman's (runc, CRIU) */
@@ -292,7 +295,7 @@ START_TEST(test_interrupt)
 	if (env_missing(c->env, why, sizeof(why)))
 		VB_SKIP("%s", why);
 	if (c->ops && (!strcmp(c->env, "oci") || !strcmp(c->env, "podman") ||
-		       !strcmp(c->env, "docker")) &&
+		       !strcmp(c->env, "docker") || !strcmp(c->env, "container")) &&
 	    vb_criu_probe(why, sizeof(why)) < 0)
 		VB_SKIP("%s checkpoint: no CRIU that works here: %s", c->env, why);
 	if (c->ops && !strcmp(c->env, "docker") && !docker_experimental())

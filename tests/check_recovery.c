@@ -490,9 +490,8 @@ static int ckpt_why(const char *env, char *why, size_t len)
 
 /* runc's checkpoint through a CRIU that works (make test: scripts/criu.sh's
  * first on PATH): the container saved (at least its working set on disk,
- * stopped afterwards) and restored with the same agent, twice; crun's and
- * vbench's own runtime's are said not driven (the latter pointing to
- * runc); no live migration of a container, said. */
+ * stopped afterwards) and restored with the same agent, twice; crun's is
+ * said not driven; no live migration of a container, said. */
 START_TEST(test_oci_checkpoint)
 {
 	char reason[768], runc[PATH_MAX];
@@ -504,11 +503,7 @@ START_TEST(test_oci_checkpoint)
 		VB_SKIP("%s", reason);
 	if (vb_proc_which("runc", runc, sizeof(runc)) < 0)
 		VB_SKIP("runc not installed (apt-get install runc)");
-	doc = run_ops_opt("container,oci", "all", "runc", "--runtime", "runc", &pid);
-	ck_assert_ptr_nonnull(strstr(
-	    json_string_value(json_object_get(op_of(doc, "container", "save"), "unavailable")),
-	    "not built yet (`--env oci --runtime runc`, podman on runc and docker with "
-	    "experimental features checkpoint through CRIU)"));
+	doc = run_ops_opt("oci", "all", "runc", "--runtime", "runc", &pid);
 	assert_reps(op_of(doc, "oci", "save"), "save", 2, 0);
 	assert_reps(op_of(doc, "oci", "restore"), "restore", 2, 1);
 	json_array_foreach(json_object_get(op_of(doc, "oci", "save"), "reps"), i, r) {
@@ -528,6 +523,37 @@ START_TEST(test_oci_checkpoint)
 	ck_assert_ptr_nonnull(strstr(
 	    json_string_value(json_object_get(op_of(doc, "oci", "save"), "unavailable")),
 	    "checkpoint through crun is not driven by vbench yet"));
+	json_decref(doc);
+	VB_ASSERT_NO_DEBRIS(pid, NULL);
+}
+END_TEST
+
+/* vbench's own container through CRIU driven directly: dumped (its init
+ * the agent's, exec'd from the rootfs), restored under CRIU as the
+ * channel's process with the pipes and the log handed back, the same agent
+ * twice (the second dump of the restored init); nothing left. */
+START_TEST(test_container_checkpoint)
+{
+	char reason[768];
+	json_t *doc, *r;
+	pid_t pid;
+	size_t i;
+
+	if (ckpt_why("container", reason, sizeof(reason)))
+		VB_SKIP("%s", reason);
+	doc = run_ops("container", "all", "container", &pid);
+	assert_reps(op_of(doc, "container", "save"), "save", 2, 0);
+	assert_reps(op_of(doc, "container", "restore"), "restore", 2, 1);
+	json_array_foreach(json_object_get(op_of(doc, "container", "save"), "reps"), i, r) {
+		ck_assert_str_eq(json_string_value(json_object_get(r, "state_after")), "stopped");
+		ck_assert_int_gt(num(r, "image_bytes"), num(r, "working_set_bytes"));
+		ck_assert_str_eq(json_string_value(json_object_get(r, "criu")), vb_criu_path());
+		if (i == 0)
+			ck_assert_int_lt(num(r, "image_xz_bytes"), num(r, "image_bytes"));
+	}
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(
+					 op_of(doc, "container", "migrate"), "unavailable")),
+				     "not moved live"));
 	json_decref(doc);
 	VB_ASSERT_NO_DEBRIS(pid, NULL);
 }
@@ -605,15 +631,15 @@ START_TEST(test_docker_checkpoint)
 }
 END_TEST
 
-/* A bundle's directory /var/tmp/vbench-oci-PID-... of vbench @pid, into @dir. */
-static int oci_bundle(pid_t pid, char *dir, size_t len)
+/* A directory /var/tmp/vbench-@what-PID-... of vbench @pid, into @dir. */
+static int run_dir(const char *what, pid_t pid, char *dir, size_t len)
 {
 	char pfx[48];
 	DIR *d = opendir("/var/tmp");
 	struct dirent *e;
 	int found = 0;
 
-	snprintf(pfx, sizeof(pfx), "vbench-oci-%d-", (int)pid);
+	snprintf(pfx, sizeof(pfx), "vbench-%s-%d-", what, (int)pid);
 	while (d && !found && (e = readdir(d)))
 		if (!strncmp(e->d_name, pfx, strlen(pfx))) {
 			snprintf(dir, len, "/var/tmp/%s", e->d_name);
@@ -624,35 +650,42 @@ static int oci_bundle(pid_t pid, char *dir, size_t len)
 	return found;
 }
 
+/* The restores whose failure is tested: the environment, the directory
+ * its image is in, and what the error must name. */
+static const struct {
+	const char *env, *dir, *said;
+} broken[] = {
+	{ "oci", "oci", "`runc` exited" },
+	{ "container", "ctckpt", "`criu restore` exited" },
+};
+
 /* A restore CRIU refuses (the image's memory pages deleted after the
  * save): the restore fails with how runc ended and where CRIU's logs
  * are, the instance is taken down, the run ends, nothing is left. */
-START_TEST(test_oci_restore_fails)
+START_TEST(test_restore_fails)
 {
 	char dir[PATH_MAX], bundle[PATH_MAX], img[PATH_MAX + 64], log[PATH_MAX], reason[768];
-	char *argv[] = { vbench, "run", "--env", "oci", "--runtime", "runc", "--workload",
+	const char *name = broken[_i].env;
+	char stop[64], *envp[] = { stop, NULL };
+	char *argv[] = { vbench, "run", "--env", (char *)name, "--runtime", "runc", "--workload",
 			 "cpu.int", "--profile", "test", "--memory", "256M", "--ops", "save,restore",
 			 "--ops-reps", "1", "--out", dir, NULL };
-	const char *const env[] = { "VBENCH_TEST_STOP_AT=save:oci", NULL };
 	json_t *doc, *rec, *e;
 	const char *why;
 	pid_t pid;
 	size_t i;
 	int gone = 0;
 
-	if (geteuid() != 0)
-		VB_SKIP("not root: namespaces and cgroups need it");
-	if (vb_test_env_unavailable("oci", reason, sizeof(reason)))
-		VB_SKIP("oci unavailable: %s", reason);
-	if (vb_proc_which("runc", img, sizeof(img)) < 0)
+	if (ckpt_why(name, reason, sizeof(reason)))
+		VB_SKIP("%s", reason);
+	if (!strcmp(name, "oci") && vb_proc_which("runc", img, sizeof(img)) < 0)
 		VB_SKIP("runc not installed (apt-get install runc)");
-	if (vb_criu_probe(reason, sizeof(reason)) < 0)
-		VB_SKIP("no CRIU that works here: %s", reason);
-	snprintf(dir, sizeof(dir), "%s/restore-fails", tmpdir);
+	snprintf(stop, sizeof(stop), "VBENCH_TEST_STOP_AT=save:%s", name);
+	snprintf(dir, sizeof(dir), "%s/restore-fails-%s", tmpdir, name);
 	snprintf(log, sizeof(log), "%s.log", dir);
-	pid = vb_test_spawn_log(argv, env, log);
+	pid = vb_test_spawn_log(argv, (const char *const *)envp, log);
 	ck_assert_msg(vb_test_wait_stopped(pid, 120000), "never reached the save");
-	ck_assert(oci_bundle(pid, bundle, sizeof(bundle)));
+	ck_assert(run_dir(broken[_i].dir, pid, bundle, sizeof(bundle)));
 	for (i = 1; i < 8; i++) {
 		snprintf(img, sizeof(img), "%s/image/pages-%zu.img", bundle, i);
 		gone += unlink(img) == 0;
@@ -661,14 +694,14 @@ START_TEST(test_oci_restore_fails)
 	kill(pid, SIGCONT);
 	ck_assert_int_eq(vb_test_reap(pid), 0); /* the workloads measured: the run goes on */
 	doc = vb_test_load_run(dir, 1);
-	rec = json_array_get(json_object_get(op_of(doc, "oci", "restore"), "reps"), 0);
+	rec = json_array_get(json_object_get(op_of(doc, name, "restore"), "reps"), 0);
 	ck_assert(json_is_false(json_object_get(rec, "ok")));
 	why = json_string_value(json_object_get(rec, "error"));
-	ck_assert_msg(why && strstr(why, "`runc` exited") && strstr(why, "/criu-work"), "%s", why);
+	ck_assert_msg(why && strstr(why, broken[_i].said) && strstr(why, "/criu-work"), "%s", why);
 	e = NULL;
 	json_array_foreach(json_object_get(json_object_get(doc, "operations"), "environments"), i,
 			   e)
-		if (!strcmp(json_string_value(json_object_get(e, "env")) ?: "", "oci"))
+		if (!strcmp(json_string_value(json_object_get(e, "env")) ?: "", name))
 			break;
 	ck_assert_ptr_nonnull(json_object_get(e, "failed"));
 	json_decref(doc);
@@ -742,7 +775,8 @@ Suite *vb_suite_recovery(void)
 	tcase_add_test(itest, test_gvisor);
 	tcase_add_test(itest, test_criu_unavailable);
 	tcase_add_test(itest, test_oci_checkpoint);
-	tcase_add_test(itest, test_oci_restore_fails);
+	tcase_add_test(itest, test_container_checkpoint);
+	tcase_add_loop_test(itest, test_restore_fails, 0, (int)VB_ARRAY_SIZE(broken));
 	tcase_add_test(itest, test_podman_checkpoint);
 	tcase_add_test(itest, test_docker_checkpoint);
 	suite_add_tcase(s, itest);

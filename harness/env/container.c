@@ -576,6 +576,8 @@ static void ct_cleanup(vb_env_t *env)
 		close(p->netns_fd);
 	if (p->have_rootfs)
 		vb_rootfs_destroy(&p->rootfs);
+	if (p->ckdir_res)
+		vb_undo_release(p->ckdir_res);
 	free(p);
 	env->priv = NULL;
 }
@@ -596,5 +598,11 @@ const vb_env_ops_t vb_env_container = {
 	.net_path = ct_net_path,
 	.net_modes = vb_netpath_modes,
 	.cleanup = ct_cleanup,
-	.op_why = vb_ct_op_why,
+	.op_why = vb_container_op_why,
+	.save = vb_container_save, /* CRIU, driven directly (container_ops.c) */
+	.restore = vb_container_restore,
+	.lost = vb_container_lost,
+	.op_mechanism = "criu dump and criu restore of the container's processes (its "
+			"namespaces and mounts; the agent's pipes and log handed back with "
+			"--inherit-fd), CRIU staying the restored init's parent",
 };

@@ -13,7 +13,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <jansson.h>
+
 #include "harness/env/ct_common.h"
+#include "harness/env/env.h"
 #include "harness/env/netpath.h"
 #include "harness/image/rootfs.h"
 
@@ -30,6 +33,18 @@ typedef struct ct_priv {
 	char device[NAME_MAX + 1]; /* --scratch's allowed block device, a name in /dev ("" none) */
 	int netns_fd;              /* its network namespace, taken before the init could be reaped */
 	vb_netpath_t net;            /* the veth path, made for the first network workload */
+	/* checkpoint (container_ops.c) */
+	char ckdir[PATH_MAX];        /* private directory: the image, CRIU's work directory */
+	int ckdir_res;
+	char log_key[64];            /* the agent log as CRIU's external file[MNT:INO] */
+	unsigned long long pipe_in, pipe_out; /* the channel's pipes the dump recorded */
+	int restored;                /* CRIU restored it: CRIU's restore is the channel's process */
 } ct_priv_t;
+
+/* ---- container_ops.c: the hooks op_why, save, restore, lost (env.h) ---- */
+int vb_container_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
+int vb_container_save(vb_env_t *env, json_t *m, vb_error_t *err);
+int vb_container_restore(vb_env_t *env, json_t *m, vb_error_t *err);
+void vb_container_lost(vb_env_t *env, vb_error_t *err);
 
 #endif
