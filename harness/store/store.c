@@ -15,15 +15,11 @@
 #include "harness/analysis/samples.h"
 #include "harness/analysis/summary.h"
 #include "harness/store/store.h"
+#include "harness/store/store_int.h"
 #include "lib/json.h"
 #include "lib/safefs.h"
 #include "lib/textsafe.h"
 #include "lib/util.h"
-
-struct vb_store {
-	sqlite3 *db;
-	char path[PATH_MAX];
-};
 
 /* The schema, version 1 (docs/store.md describes every column). */
 static const char schema_sql[] =
@@ -71,7 +67,7 @@ static const char schema_sql[] =
     "  metric TEXT, ratio REAL, ci_low REAL, ci_high REAL, verdict TEXT, reps INTEGER,\n"
     "  PRIMARY KEY (run, environment, grp, workload));\n";
 
-static int db_error(vb_store_t *s, vb_error_t *err, const char *what)
+int vb_store_db_error(vb_store_t *s, vb_error_t *err, const char *what)
 {
 	return vb_error_set(err, sqlite3_errcode(s->db) == SQLITE_NOTADB ? VB_EUSAGE : VB_ESYS, 0,
 			    "store %s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
@@ -110,7 +106,7 @@ static int check_schema(vb_store_t *s, vb_error_t *err)
 	char schema[64] = "";
 
 	if (version < 0)
-		return db_error(s, err, "expected an SQLite database");
+		return vb_store_db_error(s, err, "expected an SQLite database");
 	tables = one_int(s, "SELECT count(*) FROM sqlite_master");
 	if (version == 0 && tables == 0) { /* new: the schema, in one transaction */
 		char sql[256];
@@ -255,7 +251,7 @@ static void bind_json(sqlite3_stmt *st, int i, const json_t *v)
 		sqlite3_bind_null(st, i);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *t)
+void vb_store_bind_text(sqlite3_stmt *st, int i, const char *t)
 {
 	if (t)
 		sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
@@ -278,7 +274,7 @@ static int step(vb_store_t *s, sqlite3_stmt *st, vb_error_t *err)
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_error(s, err, "write");
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : vb_store_db_error(s, err, "write");
 }
 
 /* The host's row (inserted when new): its id, or -1 with @err. */
@@ -296,10 +292,10 @@ static long long host_id(vb_store_t *s, const json_t *facts, vb_error_t *err)
 			       "INSERT INTO hosts (cpu, kernel, hypervisor, mitigations, thp, class) "
 			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
 			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "hosts");
+		return vb_store_db_error(s, err, "hosts");
 	for (int i = 0; i < 5; i++)
-		bind_text(st, i + 1, vb_json_text(facts, keys[i]));
-	bind_text(st, 6, class_);
+		vb_store_bind_text(st, i + 1, vb_json_text(facts, keys[i]));
+	vb_store_bind_text(st, 6, class_);
 	if (step(s, st, err) < 0) {
 		sqlite3_finalize(st);
 		return -1;
@@ -309,13 +305,13 @@ static long long host_id(vb_store_t *s, const json_t *facts, vb_error_t *err)
 			       "SELECT id FROM hosts WHERE cpu = ?1 AND kernel = ?2 AND hypervisor = ?3 "
 			       "AND mitigations = ?4 AND thp = ?5",
 			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "hosts");
+		return vb_store_db_error(s, err, "hosts");
 	for (int i = 0; i < 5; i++)
-		bind_text(st, i + 1, vb_json_text(facts, keys[i]));
+		vb_store_bind_text(st, i + 1, vb_json_text(facts, keys[i]));
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return id >= 0 ? id : db_error(s, err, "hosts");
+	return id >= 0 ? id : vb_store_db_error(s, err, "hosts");
 }
 
 /* The run's own row: its id.  An earlier copy of the same run (its run_id and
@@ -335,11 +331,11 @@ static long long run_row(vb_store_t *s, const json_t *run, const char *hostname,
 		return vb_error_set(err, VB_ESYS, ENOMEM, "run.json"), -1;
 	if (sqlite3_prepare_v2(s->db, "SELECT host_id FROM runs WHERE run_id = ?1 AND host = ?2", -1,
 			       &st, NULL) != SQLITE_OK) {
-		db_error(s, err, "runs");
+		vb_store_db_error(s, err, "runs");
 		goto out;
 	}
-	bind_text(st, 1, run_id);
-	bind_text(st, 2, hostname);
+	vb_store_bind_text(st, 1, run_id);
+	vb_store_bind_text(st, 2, hostname);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		other = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -353,11 +349,11 @@ static long long run_row(vb_store_t *s, const json_t *run, const char *hostname,
 	}
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM runs WHERE run_id = ?1 AND host = ?2", -1, &st,
 			       NULL) != SQLITE_OK) {
-		db_error(s, err, "runs");
+		vb_store_db_error(s, err, "runs");
 		goto out;
 	}
-	bind_text(st, 1, run_id);
-	bind_text(st, 2, hostname);
+	vb_store_bind_text(st, 1, run_id);
+	vb_store_bind_text(st, 2, hostname);
 	if (step(s, st, err) < 0)
 		goto out;
 	*replaced = sqlite3_changes(s->db) > 0;
@@ -369,23 +365,23 @@ static long long run_row(vb_store_t *s, const json_t *run, const char *hostname,
 			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 			       -1, &st, NULL) != SQLITE_OK) {
 		st = NULL;
-		db_error(s, err, "runs");
+		vb_store_db_error(s, err, "runs");
 		goto out;
 	}
-	bind_text(st, 1, run_id);
-	bind_text(st, 2, hostname);
+	vb_store_bind_text(st, 1, run_id);
+	vb_store_bind_text(st, 2, hostname);
 	sqlite3_bind_int64(st, 3, host);
-	bind_text(st, 4, name);
-	bind_text(st, 5, dir);
-	bind_text(st, 6, fleet);
-	bind_text(st, 7, vb_json_str(run, "status"));
+	vb_store_bind_text(st, 4, name);
+	vb_store_bind_text(st, 5, dir);
+	vb_store_bind_text(st, 6, fleet);
+	vb_store_bind_text(st, 7, vb_json_str(run, "status"));
 	bind_json(st, 8, json_object_get(opts, "profile"));
 	bind_json(st, 9, json_object_get(opts, "seed"));
-	bind_text(st, 10, vb_json_str(run, "vbench_version"));
-	bind_text(st, 11, run_id);
-	bind_text(st, 12, vb_json_str(run, "updated"));
-	bind_text(st, 13, stamp);
-	bind_text(st, 14, text);
+	vb_store_bind_text(st, 10, vb_json_str(run, "vbench_version"));
+	vb_store_bind_text(st, 11, run_id);
+	vb_store_bind_text(st, 12, vb_json_str(run, "updated"));
+	vb_store_bind_text(st, 13, stamp);
+	vb_store_bind_text(st, 14, text);
 	if (step(s, st, err) == 0)
 		id = sqlite3_last_insert_rowid(s->db);
 out:
@@ -410,15 +406,15 @@ static int run_parts(vb_store_t *s, const json_t *run, long long id, vb_error_t 
 	    sqlite3_prepare_v2(s->db,
 			       "INSERT INTO repetitions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 			       -1, &rep, NULL) != SQLITE_OK) {
-		db_error(s, err, "prepare");
+		vb_store_db_error(s, err, "prepare");
 		goto out;
 	}
 	json_array_foreach (json_object_get(run, "environments"), i, v) {
 		sqlite3_bind_int64(env, 1, id);
-		bind_text(env, 2, vb_json_str(v, "name"));
-		bind_text(env, 3, vb_json_str(v, "type"));
-		bind_text(env, 4, vb_json_str(v, "mechanism"));
-		bind_text(env, 5, vb_json_str(json_object_get(v, "class"), "architecture"));
+		vb_store_bind_text(env, 2, vb_json_str(v, "name"));
+		vb_store_bind_text(env, 3, vb_json_str(v, "type"));
+		vb_store_bind_text(env, 4, vb_json_str(v, "mechanism"));
+		vb_store_bind_text(env, 5, vb_json_str(json_object_get(v, "class"), "architecture"));
 		sqlite3_bind_int(env, 6, json_is_true(json_object_get(v, "baseline")));
 		sqlite3_bind_int(env, 7, json_is_true(json_object_get(v, "available")));
 		bind_real(env, 8, vb_json_num(v, "start_latency_ns"));
@@ -429,9 +425,9 @@ static int run_parts(vb_store_t *s, const json_t *run, long long id, vb_error_t 
 		char *params = json_dumps(json_object_get(v, "params"), JSON_COMPACT | JSON_SORT_KEYS);
 
 		sqlite3_bind_int64(wl, 1, id);
-		bind_text(wl, 2, vb_json_str(v, "name"));
-		bind_text(wl, 3, vb_json_str(v, "kind"));
-		bind_text(wl, 4, params);
+		vb_store_bind_text(wl, 2, vb_json_str(v, "name"));
+		vb_store_bind_text(wl, 3, vb_json_str(v, "kind"));
+		vb_store_bind_text(wl, 4, params);
 		free(params);
 		if (step(s, wl, err) < 0)
 			goto out;
@@ -439,11 +435,11 @@ static int run_parts(vb_store_t *s, const json_t *run, long long id, vb_error_t 
 	json_array_foreach (json_object_get(run, "repetitions"), i, v) {
 		sqlite3_bind_int64(rep, 1, id);
 		bind_json(rep, 2, json_object_get(v, "seq"));
-		bind_text(rep, 3, vb_json_str(v, "env"));
-		bind_text(rep, 4, vb_json_str(v, "workload"));
+		vb_store_bind_text(rep, 3, vb_json_str(v, "env"));
+		vb_store_bind_text(rep, 4, vb_json_str(v, "workload"));
 		bind_json(rep, 5, json_object_get(v, "rep"));
 		sqlite3_bind_int(rep, 6, json_is_true(json_object_get(v, "ok")));
-		bind_text(rep, 7, vb_json_str(v, "start"));
+		vb_store_bind_text(rep, 7, vb_json_str(v, "start"));
 		bind_real(rep, 8, vb_json_num(v, "host_elapsed_ns"));
 		bind_real(rep, 9, vb_json_num(v, "steal_ns"));
 		if (!json_is_integer(json_object_get(v, "seq")) || step(s, rep, err) < 0) {
@@ -482,7 +478,7 @@ static int samples(vb_store_t *s, const json_t *all, long long id, vb_error_t *e
 		used += (size_t)snprintf(sql + used, sizeof(sql) - used, ", ?%zu", c + 2);
 	snprintf(sql + used, sizeof(sql) - used, ")");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "samples");
+		return vb_store_db_error(s, err, "samples");
 	json_array_foreach (all, i, x) {
 		sqlite3_bind_int64(st, 1, id);
 		for (c = 0; c < NSAMPLE_COLS; c++)
@@ -501,14 +497,14 @@ static int overhead_row(vb_store_t *s, sqlite3_stmt *st, long long id, const cha
 			double ratio, vb_error_t *err)
 {
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, env);
-	bind_text(st, 3, grp);
-	bind_text(st, 4, wl);
-	bind_text(st, 5, metric);
+	vb_store_bind_text(st, 2, env);
+	vb_store_bind_text(st, 3, grp);
+	vb_store_bind_text(st, 4, wl);
+	vb_store_bind_text(st, 5, metric);
 	bind_real(st, 6, ratio);
 	bind_real(st, 7, vb_json_num(o, "ci_low"));
 	bind_real(st, 8, vb_json_num(o, "ci_high"));
-	bind_text(st, 9, vb_json_str(o, "verdict"));
+	vb_store_bind_text(st, 9, vb_json_str(o, "verdict"));
 	bind_real(st, 10, vb_json_num(o, "reps"));
 	return step(s, st, err);
 }
@@ -525,7 +521,7 @@ static int overheads(vb_store_t *s, const json_t *sum, long long id, vb_error_t 
 			       "INSERT OR REPLACE INTO overheads VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 			       "?8, ?9, ?10)",
 			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "overheads");
+		return vb_store_db_error(s, err, "overheads");
 	json_array_foreach (json_object_get(sum, "groups"), i, g)
 		json_object_foreach ((json_t *)json_object_get(g, "envs"), name, e)
 			if (overhead_row(s, st, id, name, vb_json_text(g, "kind"), "", NULL, e,
@@ -612,13 +608,13 @@ json_t *vb_store_history(vb_store_t *s, const vb_store_query_t *q, vb_error_t *e
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		json_decref(rows);
-		return db_error(s, err, "history"), NULL;
+		return vb_store_db_error(s, err, "history"), NULL;
 	}
-	bind_text(st, 1, group);
-	bind_text(st, 2, q->workload ? q->workload : "");
-	bind_text(st, 3, q->env);
-	bind_text(st, 4, q->class_);
-	bind_text(st, 5, q->since);
+	vb_store_bind_text(st, 1, group);
+	vb_store_bind_text(st, 2, q->workload ? q->workload : "");
+	vb_store_bind_text(st, 3, q->env);
+	vb_store_bind_text(st, 4, q->class_);
+	vb_store_bind_text(st, 5, q->since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *r = json_object();
 		static const char *const cols[] = { "class", "host", "run", "created", "environment" };
@@ -646,7 +642,7 @@ json_t *vb_store_history(vb_store_t *s, const vb_store_query_t *q, vb_error_t *e
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(rows);
-		return db_error(s, err, "history"), NULL;
+		return vb_store_db_error(s, err, "history"), NULL;
 	}
 	doc = json_pack("{s:s,s:{s:s?,s:s,s:s?,s:s?},s:o}", "store", s->path, "query", "environment",
 			q->env, "what", q->workload ? q->workload : group, "class", q->class_,
@@ -671,10 +667,10 @@ json_t *vb_store_runs(vb_store_t *s, const char *class_, const char *since, size
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		json_decref(out);
 		json_decref(seen);
-		return db_error(s, err, "runs"), NULL;
+		return vb_store_db_error(s, err, "runs"), NULL;
 	}
-	bind_text(st, 1, class_);
-	bind_text(st, 2, since);
+	vb_store_bind_text(st, 1, class_);
+	vb_store_bind_text(st, 2, since);
 	sqlite3_bind_int64(st, 3, (long long)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t je;
@@ -693,7 +689,7 @@ json_t *vb_store_runs(vb_store_t *s, const char *class_, const char *since, size
 	json_decref(seen);
 	if (rc != SQLITE_DONE) {
 		if (err->code == VB_OK)
-			db_error(s, err, "runs");
+			vb_store_db_error(s, err, "runs");
 		json_decref(out);
 		return NULL;
 	}
