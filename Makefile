@@ -160,6 +160,7 @@ LIB_SRCS += harness/output/mdterm.c
 LIB_SRCS += harness/output/explain_html.c
 # harness/store/: the result store (SQLite)
 LIB_SRCS += harness/store/store.c
+LIB_SRCS += harness/store/store_query.c
 # harness/run/: preparation, sizing, schedule, the run, resume, density, noisy neighbours, clean
 LIB_SRCS += harness/run/sizing.c
 LIB_SRCS += harness/run/schedule.c
