@@ -83,6 +83,15 @@ START_TEST(test_runproc)
 	ck_assert_str_eq(line, "first");
 	vb_text_last_line(errs, line, sizeof(line));
 	ck_assert_str_eq(line, "last one");
+	/* Its failure in one line: stderr's last, else stdout's, else none. */
+	ck_assert_int_eq(vb_proc_failed(&err, VB_EUNAVAIL, 3, errs, out, "`%s`", "sh"), -1);
+	ck_assert_int_eq(err.code, VB_EUNAVAIL);
+	ck_assert_str_eq(err.msg, "`sh` exited 3: last one");
+	vb_proc_failed(&err, VB_ESYS, 2, "", "out line\n", "%s", "");
+	ck_assert_str_eq(err.msg, "exited 2: out line");
+	vb_proc_failed(&err, VB_ESYS, 1, NULL, NULL, "mkfs %s", "x");
+	ck_assert_int_eq(err.code, VB_ESYS);
+	ck_assert_str_eq(err.msg, "mkfs x exited 1: (no message)");
 	/* Small buffers truncate, never overflow. */
 	ck_assert_int_eq(vb_proc_capture(echo, &o, out, 4, NULL, 0, &err), 0);
 	ck_assert_str_eq(out, "hel");

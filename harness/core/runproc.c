@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "harness/core/undo.h"
+#include "lib/textsafe.h"
 #include "lib/util.h"
 
 /* Searched after $PATH: where Debian puts runtimes and engines. */
@@ -226,3 +228,20 @@ int vb_proc_run_quiet(char *const argv[], const vb_proc_opts_t *o)
 	return rc == -2 ? -1 : rc;
 }
 
+int vb_proc_failed(vb_error_t *err, int code, int rc, const char *errout, const char *out,
+		   const char *fmt, ...)
+{
+	char what[512], line[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	line[0] = '\0';
+	if (errout && errout[0])
+		vb_text_last_line(errout, line, sizeof(line));
+	else if (out)
+		vb_text_last_line(out, line, sizeof(line));
+	return vb_error_set(err, code, 0, "%s%sexited %d: %s", what, what[0] ? " " : "", rc,
+			    line[0] ? line : "(no message)");
+}

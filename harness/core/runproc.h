@@ -48,6 +48,15 @@ int vb_proc_capture(char *const argv[], const vb_proc_opts_t *o, char *out, size
 		    char *errout, size_t errlen, vb_error_t *err);
 
 /*
+ * After vb_proc_capture returned @rc > 0: @err set with @code to "WHAT
+ * exited RC: LINE", WHAT formatted from @fmt ("" leaves "exited RC: LINE"),
+ * LINE the last line of @errout, else of @out (either may be NULL), else
+ * "(no message)".  Returns -1.
+ */
+int vb_proc_failed(vb_error_t *err, int code, int rc, const char *errout, const char *out,
+		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/*
  * Run @argv with every standard descriptor on /dev/null and wait up to
  * @o->timeout_ms; kill it after that.  Returns the exit status as above or
  * -1.  Allocates nothing and touches no error object, so cleanup paths (a

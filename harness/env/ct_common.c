@@ -22,7 +22,6 @@
 #include "harness/core/undo.h"
 #include "lib/safefs.h"
 #include "lib/testpoint.h"
-#include "lib/textsafe.h"
 #include "lib/util.h"
 
 const vb_ct_dev_t vb_ct_devs[] = {
@@ -217,18 +216,15 @@ int vb_ct_image_sync(const char *path)
 int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const char *image,
 		     unsigned flags, json_t *m, vb_error_t *err)
 {
-	char errs[2048], line[300];
+	char errs[2048];
 	vb_proc_opts_t o = { .timeout_ms = (int)(env->cfg->rep_timeout_s * 1000) };
 	uint64_t t0, t1, bytes = 0;
 	int rc;
 
 	t0 = vb_now_ns();
 	rc = vb_proc_capture(argv, &o, NULL, 0, errs, sizeof(errs), err);
-	if (rc > 0) {
-		vb_text_last_line(errs, line, sizeof(line));
-		return vb_error_set(err, VB_EUNAVAIL, 0, "%s: `%s` exited %d: %s", env->name, what,
-				    rc, line[0] ? line : "(no message)");
-	}
+	if (rc > 0)
+		return vb_proc_failed(err, VB_EUNAVAIL, rc, errs, NULL, "%s: `%s`", env->name, what);
 	if (rc < 0)
 		return vb_error_prefix(err, "%s: %s", env->name, what);
 	if (vb_ct_image_sync(image) < 0)

@@ -55,7 +55,7 @@ const vb_engine_desc_t vb_engine_podman = {
 int vb_engine_ask(const char *path, const char *const args[], int timeout_ms, char *out,
 		  size_t outlen, vb_error_t *err)
 {
-	char *argv[16], errs[4096], line[400];
+	char *argv[16], errs[4096];
 	vb_proc_opts_t o = { .timeout_ms = timeout_ms };
 	size_t n = 0;
 	int rc;
@@ -65,11 +65,8 @@ int vb_engine_ask(const char *path, const char *const args[], int timeout_ms, ch
 		argv[n++] = (char *)*args++;
 	argv[n] = NULL;
 	rc = vb_proc_capture(argv, &o, out, outlen, errs, sizeof(errs), err);
-	if (rc > 0) {
-		vb_text_last_line(errs[0] ? errs : out, line, sizeof(line));
-		vb_error_set(err, VB_EUNAVAIL, 0, "exited %d: %s", rc,
-			     line[0] ? line : "(no message)");
-	}
+	if (rc > 0)
+		vb_proc_failed(err, VB_EUNAVAIL, rc, errs, out, "%s", "");
 	return rc;
 }
 

@@ -44,7 +44,6 @@
 #include "harness/env/criu.h"
 #include "harness/env/engine_int.h"
 #include "harness/env/netpath.h"
-#include "lib/textsafe.h"
 #include "lib/util.h"
 
 #define ENGINE_CKPT_FILE "checkpoint.tar"
@@ -195,7 +194,7 @@ static int docker_restore_spawn(vb_env_t *env, const char *image, vb_error_t *er
 static int restore_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 {
 	engine_priv_t *p = env->priv;
-	char file[PATH_MAX + 32], errs[2048] = "", line[300];
+	char file[PATH_MAX + 32], errs[2048] = "";
 	char *argv[] = { p->info.path, "container", "restore", "--import", file, NULL };
 	char *attach[] = { p->info.path, "attach", "--detach-keys=", p->name, NULL };
 	vb_proc_opts_t o = { .timeout_ms = (int)(env->cfg->rep_timeout_s * 1000) };
@@ -212,12 +211,9 @@ static int restore_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 
 		(void)w;
 	}
-	if (rc > 0) {
-		vb_text_last_line(errs, line, sizeof(line));
-		return vb_error_set(err, VB_EUNAVAIL, 0,
-				    "%s: `podman container restore` exited %d: %s", env->name, rc,
-				    line[0] ? line : "(no message)");
-	}
+	if (rc > 0)
+		return vb_proc_failed(err, VB_EUNAVAIL, rc, errs, NULL,
+				      "%s: `podman container restore`", env->name);
 	if (rc < 0)
 		return vb_error_prefix(err, "%s: podman container restore", env->name);
 	if (vb_chan_spawn(&env->chan, p->d->name, &sp, err) < 0)

@@ -104,7 +104,7 @@ static int have_last_probe;
  * exited non-zero). */
 static int ask(const char *path, const char *const *args, char *out, size_t len, vb_error_t *err)
 {
-	char *argv[8], *errs = malloc(len), line[300];
+	char *argv[8], *errs = malloc(len);
 	const char *what = args[0];
 	vb_proc_opts_t o = { .timeout_ms = GV_ASK_TIMEOUT_MS };
 	size_t n = 0;
@@ -117,11 +117,9 @@ static int ask(const char *path, const char *const *args, char *out, size_t len,
 		argv[n++] = (char *)*args++;
 	argv[n] = NULL;
 	rc = vb_proc_capture(argv, &o, out, len, errs, len, err);
-	if (rc > 0) {
-		vb_text_last_line(errs[0] ? errs : out, line, sizeof(line));
-		vb_error_set(err, VB_EUNAVAIL, 0, "`%s %s` exited %d: %s", path, what, rc,
-			     line[0] ? line : "(no message)");
-	} else if (rc == 0 && !out[0]) {
+	if (rc > 0)
+		vb_proc_failed(err, VB_EUNAVAIL, rc, errs, out, "`%s %s`", path, what);
+	else if (rc == 0 && !out[0]) {
 		memcpy(out, errs, len);
 	}
 	free(errs);

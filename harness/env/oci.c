@@ -154,7 +154,7 @@ static int private_ns_hook(void *arg)
 static int runtime_version(const char *runtime, const char *path, int private_ns, char *version,
 			   size_t len, vb_error_t *err)
 {
-	char *argv[] = { (char *)path, "--version", NULL }, out[1024], errs[1024], line[300];
+	char *argv[] = { (char *)path, "--version", NULL }, out[1024], errs[1024];
 	ns_setup_t ns = { .msgfd = 2 };
 	vb_proc_opts_t o = { .timeout_ms = OCI_VERSION_TIMEOUT_MS,
 			     .child_hook = private_ns ? private_ns_hook : NULL,
@@ -163,12 +163,9 @@ static int runtime_version(const char *runtime, const char *path, int private_ns
 
 	if (rc < 0)
 		return vb_error_prefix(err, "%s --version", runtime);
-	if (rc) {
-		vb_text_last_line(errs[0] ? errs : out, line, sizeof(line));
-		return vb_error_set(err, VB_EUNAVAIL, 0, "`%s --version`%s exited %d: %s", path,
-				    private_ns ? " in a private mount namespace with cgroup2" : "",
-				    rc, line[0] ? line : "(no message)");
-	}
+	if (rc)
+		return vb_proc_failed(err, VB_EUNAVAIL, rc, errs, out, "`%s --version`%s", path,
+				      private_ns ? " in a private mount namespace with cgroup2" : "");
 	vb_text_first_line(out, version, len);
 	return 0;
 }

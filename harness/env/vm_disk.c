@@ -18,7 +18,6 @@
 #include "lib/safefs.h"
 #include "lib/testpoint.h"
 #include "lib/util.h"
-#include "lib/textsafe.h"
 
 /* ==== the scratch disk image ============================================ */
 
@@ -68,7 +67,7 @@ static int run_mkfs(vb_vm_disk_t *d, vb_error_t *err)
 				  "nodiscard,lazy_itable_init=0,lazy_journal_init=0", dev, NULL };
 	vb_proc_opts_t o = { .timeout_ms = VB_VM_DISK_MKFS_TIMEOUT_MS, .child_hook = inherit_fd,
 			     .hook_arg = &d->fd };
-	char out[512], errs[2048], line[256];
+	char out[512], errs[2048];
 	uint64_t t0 = vb_now_ns();
 	int rc;
 
@@ -77,11 +76,8 @@ static int run_mkfs(vb_vm_disk_t *d, vb_error_t *err)
 	d->mkfs_s = (double)(vb_now_ns() - t0) / 1e9;
 	if (rc < 0)
 		return vb_error_prefix(err, "mkfs.ext4 %s", d->path);
-	if (rc != 0) {
-		vb_text_last_line(errs[0] ? errs : out, line, sizeof(line));
-		return vb_error_set(err, VB_ESYS, 0, "mkfs.ext4 %s exited %d: %s", d->path, rc,
-				    line[0] ? line : "(no message)");
-	}
+	if (rc != 0)
+		return vb_proc_failed(err, VB_ESYS, rc, errs, out, "mkfs.ext4 %s", d->path);
 	return 0;
 }
 

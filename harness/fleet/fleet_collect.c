@@ -447,7 +447,7 @@ static int stdout_to(void *arg)
  * its environment, its standard output into @out (or discarded). */
 static int srun_pack(vb_fleet_t *f, const char *node, int out, int remove, vb_error_t *err)
 {
-	char nodelist[VB_FLEET_NODE_MAX + 16], errout[4096], line[512], path[PATH_MAX];
+	char nodelist[VB_FLEET_NODE_MAX + 16], errout[4096], path[PATH_MAX];
 	char *env = vb_fleet_env_value(f), *exp = env ? malloc(strlen(env) + 16) : NULL;
 	const char *vbench = vb_json_str(f->doc, "vbench");
 	static char job_name[] = "--job-name=" VB_FLEET_JOB_NAME;
@@ -474,10 +474,8 @@ static int srun_pack(vb_fleet_t *f, const char *node, int out, int remove, vb_er
 	free(exp);
 	if (rc < 0)
 		return vb_error_prefix(err, "srun on %s", node);
-	if (rc != 0) {
-		vb_text_last_line(errout, line, sizeof(line));
-		return vb_error_set(err, VB_EUNAVAIL, 0, "srun on %s: exit %d: %s", node, rc, line);
-	}
+	if (rc != 0)
+		return vb_proc_failed(err, VB_EUNAVAIL, rc, errout, NULL, "srun on %s", node);
 	return 0;
 }
 
