@@ -365,6 +365,15 @@ int vb_undo_interrupted(void)
 	return interrupted;
 }
 
+int vb_undo_wait_interrupted(uint64_t ms)
+{
+	uint64_t end = vb_now_ns() + ms * 1000000ull;
+
+	while (!interrupted && vb_now_ns() < end)
+		usleep(5000);
+	return interrupted;
+}
+
 void vb_undo_interrupt_reset(void)
 {
 	interrupted = 0;

@@ -19,6 +19,7 @@
 #define VB_UNDO_H
 
 #include <jansson.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lib/error.h"
@@ -72,6 +73,8 @@ int vb_undo_count(void);
 void vb_undo_install_signals(void);
 /* Non-zero once SIGINT/SIGTERM was received; the signal number. */
 int vb_undo_interrupted(void);
+/* Wait up to @ms, until vbench is interrupted: vb_undo_interrupted(). */
+int vb_undo_wait_interrupted(uint64_t ms);
 /* For tests: reset the interrupt flag. */
 void vb_undo_interrupt_reset(void);
 

@@ -463,6 +463,17 @@ int vb_env_launcher_ended(vb_env_t *env, const char *log, int reap_ms, int *code
 			  size_t len);
 
 /*
+ * Whether @env's failure belongs to vbench's interruption: interrupted
+ * already, or its instance lost (its channel ended) within 1 s before
+ * vbench is interrupted.  A signal sent to every process of a job (Slurm's
+ * scancel: the instance's own process group does not shield it) reaches
+ * the instance and vbench in no set order; what was in flight is then not
+ * a failure of the environment (not kept, done again on --resume).  A
+ * timeout (the channel still open) never waits.
+ */
+int vb_env_lost_to_interrupt(const vb_env_t *env);
+
+/*
  * vb_env_wait_ready for an agent behind a launcher (env->chan.pid: a
  * runtime, ssh): when no ready message comes and the launcher exited
  * within @reap_ms, -1 with @err (VB_EUNAVAIL) "@what exited N: " and the

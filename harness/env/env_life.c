@@ -99,6 +99,14 @@ int vb_env_launcher_ended(vb_env_t *env, const char *log, int reap_ms, int *code
 	return 1;
 }
 
+#define VB_LOST_GRACE_MS 1000
+
+int vb_env_lost_to_interrupt(const vb_env_t *env)
+{
+	/* answering, or hanging (a timeout): not lost, nothing to wait for */
+	return vb_undo_wait_interrupted(env->chan.dead ? VB_LOST_GRACE_MS : 0);
+}
+
 void vb_env_keep_log(const vb_env_t *env, const char *path)
 {
 	char *s = env->cfg->log_fd >= 0 ? vb_read_file(path, 1 << 20, 0, NULL) : NULL;

@@ -336,13 +336,13 @@ static void unavailable(run_state_t *st, json_t *rec, const char *key, const cha
 }
 
 /* An operation failed with @err: lost to vbench's interruption
- * (vb_run_lost_to_interrupt), @err becomes VB_EINTR; else when the
+ * (vb_env_lost_to_interrupt), @err becomes VB_EINTR; else when the
  * instance stopped answering, what its backend knows of why (the lost
  * hook: how QEMU ended, a guest's kernel panic) is added.  Returns 0 (the
  * operation failed). */
 static int why_lost(vb_env_t *env, vb_error_t *err)
 {
-	if (err->code != VB_EINTR && vb_run_lost_to_interrupt(env)) {
+	if (err->code != VB_EINTR && vb_env_lost_to_interrupt(env)) {
 		err->code = VB_EINTR; /* not a failure: done again on --resume */
 		return 0;
 	}

@@ -68,16 +68,6 @@ typedef struct run_state {
 /* Host memory of an instance (PSS, processes, page cache), or JSON null. */
 json_t *vb_run_footprint_json(vb_env_t *env);
 
-/*
- * Whether @env's failure belongs to vbench's interruption: interrupted
- * already, or its instance lost (its channel ended) within 1 s before
- * vbench is interrupted.  A signal sent to every process of a job (Slurm's
- * scancel: the instance's own process group does not shield it) reaches
- * the instance and vbench in no set order; what was in flight is then not
- * a failure of the environment (not kept, done again on --resume).  A
- * timeout (the channel still open) never waits.
- */
-int vb_run_lost_to_interrupt(const vb_env_t *env);
 /* Probe @env's backend and bring it up (vb_env_up), its start latency,
  * idle memory and description into @rec; on failure why; 0 or -1. */
 int vb_run_env_bring_up(run_state_t *st, vb_env_t *env, json_t *rec);

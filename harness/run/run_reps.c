@@ -212,24 +212,6 @@ static json_t *stored_result(const vb_env_t *env, const json_t *req, const json_
 	return NULL;
 }
 
-#define VB_LOST_GRACE_MS 1000
-
-/* Wait up to @ms, until vbench is interrupted: whether it was. */
-static int wait_interrupt(uint64_t ms)
-{
-	uint64_t end = vb_now_ns() + ms * 1000000ull;
-
-	while (!vb_undo_interrupted() && vb_now_ns() < end)
-		usleep(5000);
-	return vb_undo_interrupted();
-}
-
-int vb_run_lost_to_interrupt(const vb_env_t *env)
-{
-	/* answering, or hanging (a timeout): not lost, nothing to wait for */
-	return wait_interrupt(env->chan.dead ? VB_LOST_GRACE_MS : 0);
-}
-
 /* Run one slot (its @attempt-th record: a contended one is re-run) and return its record. */
 static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned attempt)
 {
@@ -286,7 +268,7 @@ static json_t *run_slot(run_state_t *st, const vb_slot_t *sl, int id, unsigned a
 			/* The instance no longer answers: no further repetitions
 			 * there; lost to a signal that also interrupts vbench, the
 			 * repetition was in flight (not kept, run again on --resume). */
-			if (vb_run_lost_to_interrupt(env))
+			if (vb_env_lost_to_interrupt(env))
 				json_object_set_new(rec, "error_kind", json_string("interrupted"));
 			else
 				snprintf(env->reason, sizeof(env->reason), "%s", err.msg);
@@ -350,7 +332,7 @@ static void test_pause(void)
 	const char *v = getenv("VBENCH_TEST_REP_PAUSE_MS");
 
 	if (v && atoi(v) > 0)
-		wait_interrupt((uint64_t)atoi(v));
+		vb_undo_wait_interrupted((uint64_t)atoi(v));
 }
 
 /* Records of one slot at most: the first and its re-runs while contended. */
