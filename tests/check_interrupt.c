@@ -532,6 +532,61 @@ START_TEST(test_job_signal)
 }
 END_TEST
 
+/*
+ * The same for density and noisy (bare, --density 1 or --noisy=cpu):
+ * stopped with their instances up, the (victim's) agent killed, vbench
+ * interrupted 50 ms later.  The measurement is marked interrupted, not
+ * kept with the lost agent's error (before the fix density's run ended
+ * "complete" with a load error), and --resume measures it again: the run
+ * ends "complete".
+ */
+static const struct {
+	const char *opt, *point, *key;
+} after_run[] = {
+	{ "--density=1", "density:bare", "density" },
+	{ "--noisy=cpu", "noisy:bare", "noisy" },
+};
+
+START_TEST(test_job_signal_after_run)
+{
+	char dir[PATH_MAX], log[PATH_MAX];
+	char *argv[] = { vbench, "run",	 "--env", "bare", "--workload", "cpu.int", "--profile",
+			 "test", "--reps", "1", (char *)after_run[_i].opt, "--out", dir, NULL };
+	char *resume[] = { vbench, "run", "--resume", dir, NULL };
+	json_t *doc, *rec;
+	pid_t pid, agent;
+	int st;
+
+	if (geteuid() != 0)
+		VB_SKIP("not root: cgroups need it");
+	snprintf(dir, sizeof(dir), "%s/job-signal-%s", tmpdir, after_run[_i].key);
+	snprintf(log, sizeof(log), "%s.log", dir);
+	pid = spawn_stopped(argv, log, after_run[_i].point, "(vbench-agent", &agent);
+	kill(agent, SIGTERM);
+	kill(pid, SIGCONT);
+	usleep(50000);
+	kill(pid, SIGTERM);
+	do
+		st = wait_state(pid, 120000);
+	while (st != -1 && WIFSTOPPED(st));
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 130,
+		      "status %#x, want exit 130: %s", st, log_tail(log));
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	rec = json_object_get(json_object_get(doc, after_run[_i].key), "bare");
+	ck_assert_msg(json_is_true(json_object_get(rec, "interrupted")), "%s of bare not marked "
+		      "interrupted", after_run[_i].key);
+	json_decref(doc);
+	ck_assert_int_eq(run_to_end(resume, log), 0);
+	assert_valid(dir);
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "complete");
+	rec = json_object_get(json_object_get(doc, after_run[_i].key), "bare");
+	ck_assert_ptr_null(json_object_get(rec, "interrupted"));
+	json_decref(doc);
+}
+END_TEST
+
 Suite *vb_suite_interrupt(void)
 {
 	Suite *s = suite_create("interrupt");
@@ -542,6 +597,7 @@ Suite *vb_suite_interrupt(void)
 	tcase_add_loop_test(tc, test_interrupt, 0, (int)VB_ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_qemu_killed);
 	tcase_add_test(tc, test_job_signal);
+	tcase_add_loop_test(tc, test_job_signal_after_run, 0, (int)VB_ARRAY_SIZE(after_run));
 	suite_add_tcase(s, tc);
 	return s;
 }

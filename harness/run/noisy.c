@@ -26,6 +26,7 @@
 #include "harness/run/sizing.h"
 #include "harness/analysis/stats.h"
 #include "lib/json.h"
+#include "lib/testpoint.h"
 #include "lib/util.h"
 
 #define MAX_AGG 4096 /* aggressor repetitions kept per pair */
@@ -388,6 +389,7 @@ static void noisy_env(const vb_run_cfg_t *cfg, const vb_env_ops_t *ops, json_t *
 		say(cfg, "%s: %s", ops->name, err.msg);
 		goto out;
 	}
+	vb_test_point("noisy", ops->name); /* victim and aggressor up, before the pairs */
 	for (i = 0; i < VB_ARRAY_SIZE(kinds) && !vb_undo_interrupted(); i++) {
 		if (!(cfg->noisy & kinds[i].bit))
 			continue;
@@ -420,6 +422,10 @@ static void noisy_env(const vb_run_cfg_t *cfg, const vb_env_ops_t *ops, json_t *
 			break; /* a request still in flight: these instances are done */
 	}
 out:
+	/* an instance lost to a signal vbench gets too: the environment is
+	 * measured again on --resume (vb_noisy_run) */
+	if (!vb_env_lost_to_interrupt(&v.env))
+		vb_env_lost_to_interrupt(&a.env);
 	vb_inst_stop(&a);
 	vb_inst_stop(&v);
 	json_object_set_new(rec, "elapsed_s", json_real((double)(vb_now_ns() - t0) / 1e9));
