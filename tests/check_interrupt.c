@@ -31,7 +31,6 @@
 
 #include "harness/core/runproc.h"
 #include "harness/env/criu.h"
-#include "harness/env/engine_image.h"
 #include "lib/util.h"
 #include "tests/debris.h"
 #include "tests/tests.h"
@@ -213,19 +212,6 @@ static int env_missing(const char *env, char *why, size_t len)
 	return vb_test_env_unavailable(env, why, len) != NULL;
 }
 
-/* Whether the docker daemon that answers has experimental features (its
- * checkpoint). */
-static int docker_experimental(void)
-{
-	const char *args[] = { "version", "--format", "{{.Server.Experimental}}", NULL };
-	char path[PATH_MAX], out[64];
-	vb_error_t err;
-
-	return vb_proc_which("docker", path, sizeof(path)) == 0 &&
-	       vb_engine_ask(path, args, 10000, out, sizeof(out), &err) == 0 &&
-	       !strncmp(out, "true", 4);
-}
-
 /* A marker of @pid left in the state directory (named PID-...). */
 static int marker_left(pid_t pid, char *why, size_t len)
 {
@@ -298,7 +284,7 @@ START_TEST(test_interrupt)
 		       !strcmp(c->env, "docker") || !strcmp(c->env, "container")) &&
 	    vb_criu_probe(why, sizeof(why)) < 0)
 		VB_SKIP("%s checkpoint: no CRIU that works here: %s", c->env, why);
-	if (c->ops && !strcmp(c->env, "docker") && !docker_experimental())
+	if (c->ops && !strcmp(c->env, "docker") && !vb_test_docker_experimental())
 		VB_SKIP("docker checkpoint: the daemon that answers has no experimental features "
 			"(make test's private one has)");
 	if (c->ops && !strcmp(c->env, "podman") && access("/sys/fs/cgroup/memory", F_OK) < 0)
@@ -485,6 +471,28 @@ START_TEST(test_qemu_killed)
 }
 END_TEST
 
+/* A signal to the whole job, agent first: @agent (of vbench @pid, stopped
+ * at a test point) terminated, vbench continued and terminated 50 ms
+ * later; vbench must exit 130 with its run "interrupted" (returned). */
+static json_t *signal_job(pid_t pid, pid_t agent, const char *dir, const char *log)
+{
+	json_t *doc;
+	int st;
+
+	kill(agent, SIGTERM);
+	kill(pid, SIGCONT);
+	usleep(50000);
+	kill(pid, SIGTERM);
+	do
+		st = wait_state(pid, 120000);
+	while (st != -1 && WIFSTOPPED(st));
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 130,
+		      "status %#x, want exit 130: %s", st, log_tail(log));
+	doc = load_run(dir);
+	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	return doc;
+}
+
 /*
  * A signal to the whole job (Slurm's scancel signals every process of the
  * job, the agent's own process group does not shield it): the agent dies
@@ -502,24 +510,13 @@ START_TEST(test_job_signal)
 	json_t *doc, *r;
 	pid_t pid, agent;
 	size_t i;
-	int st;
 
 	if (geteuid() != 0)
 		VB_SKIP("not root: cgroups need it");
 	snprintf(dir, sizeof(dir), "%s/job-signal", tmpdir);
 	snprintf(log, sizeof(log), "%s.log", dir);
 	pid = spawn_stopped(argv, log, "workload:bare:2", "(vbench-agent", &agent);
-	kill(agent, SIGTERM);
-	kill(pid, SIGCONT);
-	usleep(50000);
-	kill(pid, SIGTERM);
-	do
-		st = wait_state(pid, 120000);
-	while (st != -1 && WIFSTOPPED(st));
-	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 130,
-		      "status %#x, want exit 130: %s", st, log_tail(log));
-	doc = load_run(dir);
-	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	doc = signal_job(pid, agent, dir, log);
 	json_array_foreach(json_object_get(doc, "repetitions"), i, r)
 		ck_assert_msg(json_is_true(json_object_get(r, "ok")), "repetition %zu kept as failed: %s",
 			      i, json_string_value(json_object_get(r, "error")));
@@ -555,24 +552,13 @@ START_TEST(test_job_signal_after_run)
 	char *resume[] = { vbench, "run", "--resume", dir, NULL };
 	json_t *doc, *rec;
 	pid_t pid, agent;
-	int st;
 
 	if (geteuid() != 0)
 		VB_SKIP("not root: cgroups need it");
 	snprintf(dir, sizeof(dir), "%s/job-signal-%s", tmpdir, after_run[_i].key);
 	snprintf(log, sizeof(log), "%s.log", dir);
 	pid = spawn_stopped(argv, log, after_run[_i].point, "(vbench-agent", &agent);
-	kill(agent, SIGTERM);
-	kill(pid, SIGCONT);
-	usleep(50000);
-	kill(pid, SIGTERM);
-	do
-		st = wait_state(pid, 120000);
-	while (st != -1 && WIFSTOPPED(st));
-	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 130,
-		      "status %#x, want exit 130: %s", st, log_tail(log));
-	doc = load_run(dir);
-	ck_assert_str_eq(json_string_value(json_object_get(doc, "status")), "interrupted");
+	doc = signal_job(pid, agent, dir, log);
 	rec = json_object_get(json_object_get(doc, after_run[_i].key), "bare");
 	ck_assert_msg(json_is_true(json_object_get(rec, "interrupted")), "%s of bare not marked "
 		      "interrupted", after_run[_i].key);

@@ -23,6 +23,7 @@
 #include "harness/core/runfile.h"
 #include "harness/core/runproc.h"
 #include "harness/analysis/summary.h"
+#include "harness/env/engine_image.h"
 #include "harness/env/env.h"
 #include "lib/term.h"
 #include "lib/util.h"
@@ -600,6 +601,17 @@ void vb_test_chromium_dom(const char *tmpdir, const char *url, int width, char *
 	rc = vb_proc_capture(argv, &o, dom, len, errs, sizeof(errs), &err);
 	vb_rm_rf(profile);
 	ck_assert_msg(rc == 0, "chromium exited %d: %s %s", rc, err.msg, errs);
+}
+
+int vb_test_docker_experimental(void)
+{
+	const char *args[] = { "version", "--format", "{{.Server.Experimental}}", NULL };
+	char path[PATH_MAX], out[64];
+	vb_error_t err;
+
+	return vb_proc_which("docker", path, sizeof(path)) == 0 &&
+	       vb_engine_ask(path, args, 10000, out, sizeof(out), &err) == 0 &&
+	       !strncmp(out, "true", 4);
 }
 
 const char *vb_test_env_unavailable(const char *env, char *why, size_t len)

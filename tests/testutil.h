@@ -92,6 +92,9 @@ const char *vb_test_fake_agent(char *buf, size_t len);
  * it can.  For the tests that skip an environment the machine lacks.
  */
 const char *vb_test_env_unavailable(const char *env, char *why, size_t len);
+/* Whether the docker daemon that answers has experimental features (its
+ * checkpoint; make test's private daemon has them). */
+int vb_test_docker_experimental(void);
 /* The same with its option @opt set to @value first (NULL: none). */
 const char *vb_test_env_unavailable_with(const char *env, const char *opt, const char *value,
 					 char *why, size_t len);

@@ -14,14 +14,19 @@
  *          the channel's pipes are dumped as pipes whose other ends are
  *          vbench's.
  * restore: `criu restore -D DIR/image --root ROOTFS --ext-mount-map auto
- *          --inherit-fd fd[0]:pipe:[IN] --inherit-fd fd[1]:pipe:[OUT]
+ *          --inherit-fd fd[3]:pipe:[IN] --inherit-fd fd[4]:pipe:[OUT]
  *          --inherit-fd fd[2]:file[MNT:INO] --pidfile ...`, spawned as the
- *          channel's process (its stdin and stdout new pipes, its stderr the
- *          agent log): CRIU hands those to the restored processes in place
- *          of the dumped ones, and stays their parent (not detached), so the
- *          init's parent-death signal, restored too, ends the container
- *          when CRIU ends, and CRIU's exit is the instance's.  The next
- *          save dumps the restored init, found by CRIU's pid file.
+ *          channel's process (the channel's new pipes on its fds 3 and 4,
+ *          its stdin and stdout /dev/null, so that nothing CRIU prints
+ *          enters the protocol; its stderr the agent log): CRIU hands those
+ *          to the restored processes in place of the dumped ones, and stays
+ *          their parent (not detached), so the init's parent-death signal,
+ *          restored too, ends the container when CRIU ends; CRIU then exits
+ *          0 whatever the init's status was (it does not pass it on).  The
+ *          next save dumps the restored init, found by CRIU's pid file and
+ *          checked to be CRIU's child; each save records whether the init
+ *          is in the allocation's cgroup (CRIU restores the membership the
+ *          dump recorded).
  * Refused: a user namespace (vbench not root: CRIU needs root), a
  * container given a veth by a network workload (the restored namespace
  * would not have it), and where CRIU's probe fails (its own error).  The
@@ -36,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/core/cgroup.h"
 #include "harness/core/marker.h"
 #include "harness/core/undo.h"
 #include "harness/env/container_int.h"
@@ -47,7 +53,6 @@
 int vb_container_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 {
 	ct_priv_t *p = env->priv;
-	char c[512];
 
 	if (op == VB_OP_MIGRATE || !p)
 		return vb_ct_op_why(env, op, why, len);
@@ -56,15 +61,7 @@ int vb_container_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 					  "it in a user namespace",
 				env->name),
 		       -1;
-	if (p->net.up)
-		return snprintf(why, len, "%s: not with the veth of a network workload in the "
-					  "container (not restored by vbench): --ops without network "
-					  "workloads",
-				env->name),
-		       -1;
-	if (vb_criu_probe(c, sizeof(c)) < 0)
-		return snprintf(why, len, "%s: checkpoint needs CRIU: %s", env->name, c), -1;
-	return 0;
+	return vb_ct_criu_why(env, p->net.up, why, len);
 }
 
 /* The checkpoint's private directory (made once, in the undo log) with
@@ -83,8 +80,16 @@ static int ckpt_dir(vb_env_t *env, ct_priv_t *p, vb_error_t *err)
 	}
 	p->ckdir_res = vb_undo_add_path(VB_UNDO_DIR, p->ckdir);
 	snprintf(work, sizeof(work), "%s/%s", p->ckdir, CT_CRIU_WORK);
-	if (mkdir(work, 0700) < 0)
-		return vb_error_sys(err, "%s: %s", env->name, work);
+	if (!p->ckdir_res || mkdir(work, 0700) < 0) {
+		vb_error_sys(err, "%s: %s", env->name, p->ckdir_res ? work : "register a directory");
+		if (p->ckdir_res)
+			vb_undo_release(p->ckdir_res); /* removes it */
+		else
+			vb_rm_rf(p->ckdir);
+		p->ckdir_res = 0;
+		p->ckdir[0] = '\0';
+		return -1;
+	}
 	return 0;
 }
 
@@ -99,6 +104,8 @@ static pid_t init_pid(const vb_env_t *env, const ct_priv_t *p)
 
 	if (!p->restored)
 		return env->chan.pid;
+	if (env->chan.pid <= 0) /* CRIU already reaped: no restored init */
+		return 0;
 	snprintf(path, sizeof(path), "%s/%s/restore.pid", p->ckdir, CT_CRIU_WORK);
 	s = vb_read_file(path, 64, 0, NULL);
 	pid = s ? strtol(s, NULL, 10) : 0;
@@ -111,7 +118,7 @@ static pid_t init_pid(const vb_env_t *env, const ct_priv_t *p)
 	if (rp)
 		ppid = (pid_t)strtol(rp + 3, NULL, 10);
 	free(st);
-	return ppid == env->chan.pid ? (pid_t)pid : 0;
+	return ppid > 0 && ppid == env->chan.pid ? (pid_t)pid : 0;
 }
 
 /* The identity of @pid's fd 2 (the agent log, a host file) as CRIU names
@@ -134,6 +141,22 @@ static int log_key(pid_t pid, char *key, size_t len)
 	return 0;
 }
 
+/* Whether @pid is in @env's allocation cgroup (its memory hierarchy, or
+ * its v2 directory): 1 or 0; -1 without a cgroup. */
+static int in_allocation(const vb_env_t *env, pid_t pid)
+{
+	vb_cgroup_t cg;
+	vb_error_t e;
+
+	if (!env->have_cg)
+		return -1;
+	memset(&cg, 0, sizeof(cg));
+	if (vb_cgroup_of_pid(&cg, env->cfg->cgroup_root, pid, &e) < 0)
+		return 0;
+	return env->cg.mode == VB_CG_V2 ? !strcmp(cg.v2, env->cg.v2)
+					: !strcmp(cg.memory, env->cg.memory);
+}
+
 int vb_container_save(vb_env_t *env, json_t *m, vb_error_t *err)
 {
 	ct_priv_t *p = env->priv;
@@ -143,6 +166,7 @@ int vb_container_save(vb_env_t *env, json_t *m, vb_error_t *err)
 			 NULL };
 	struct stat in, out;
 	pid_t pid;
+	int cg;
 
 	if (ckpt_dir(env, p, err) < 0 || vb_ct_image_fresh(env, p->ckdir, image, sizeof(image), err) < 0)
 		return -1;
@@ -153,16 +177,40 @@ int vb_container_save(vb_env_t *env, json_t *m, vb_error_t *err)
 				    env->name, p->restored ? "CRIU's pid file" : "not started");
 	snprintf(tpid, sizeof(tpid), "%d", (int)pid);
 	if (log_key(pid, p->log_key, sizeof(p->log_key)) < 0)
-		return vb_error_sys(err, "%s: its init's fd 2 (the agent log)", env->name);
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "%s: the mount id and inode of its init's fd 2 (the agent log) "
+				    "could not be read from /proc/%d",
+				    env->name, (int)pid);
 	/* vbench's ends of the channel name the pipes the agent holds */
 	if (fstat(env->chan.wfd, &in) < 0 || fstat(env->chan.rfd, &out) < 0)
 		return vb_error_sys(err, "%s: the channel's pipes", env->name);
 	p->pipe_in = (unsigned long long)in.st_ino;
 	p->pipe_out = (unsigned long long)out.st_ino;
+	cg = in_allocation(env, pid);
 	if (vb_ct_checkpoint(env, argv, "criu dump", image, 0, m, err) < 0)
 		return vb_error_suffix(err, " (CRIU's log: %s/dump.log)", work);
+	if (cg >= 0)
+		json_object_set_new(m, "in_allocation_cgroup", json_boolean(cg));
 	json_object_set_new(m, "image_path", json_string(image));
 	json_object_set_new(m, "criu", json_string(vb_criu_path()));
+	return 0;
+}
+
+/* In CRIU's child before exec: the channel's pipes (stdin, stdout) moved
+ * to fds 3 and 4, stdin and stdout /dev/null (what CRIU prints there must
+ * not enter the protocol).  Async-signal-safe. */
+static int pipes_aside(void *arg)
+{
+	int null;
+
+	(void)arg;
+	if (dup2(0, 3) < 0 || dup2(1, 4) < 0)
+		return -1;
+	null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
+		return -1;
+	if (null > 4)
+		close(null);
 	return 0;
 }
 
@@ -192,14 +240,14 @@ static int restore_spawn(vb_env_t *env, const char *image, vb_error_t *err)
 			 "--inherit-fd",
 			 fd2,
 			 NULL };
-	vb_spawn_t sp = { .argv = argv, .cpus = env->cfg->env_cpus };
+	vb_spawn_t sp = { .argv = argv, .cpus = env->cfg->env_cpus, .child_hook = pipes_aside };
 	int log = -1, rc;
 
 	snprintf(work, sizeof(work), "%s/%s", p->ckdir, CT_CRIU_WORK);
 	snprintf(pidf, sizeof(pidf), "%s/restore.pid", work);
 	unlink(pidf);
-	snprintf(fd0, sizeof(fd0), "fd[0]:pipe:[%llu]", p->pipe_in);
-	snprintf(fd1, sizeof(fd1), "fd[1]:pipe:[%llu]", p->pipe_out);
+	snprintf(fd0, sizeof(fd0), "fd[3]:pipe:[%llu]", p->pipe_in);
+	snprintf(fd1, sizeof(fd1), "fd[4]:pipe:[%llu]", p->pipe_out);
 	snprintf(fd2, sizeof(fd2), "fd[2]:%s", p->log_key);
 	/* the agent log the dump named: the run's (opened safely), else the
 	 * /dev/null the start gave */
@@ -234,6 +282,11 @@ void vb_container_lost(vb_env_t *env, vb_error_t *err)
 	 * gone from the cgroup once the host's init reaps them */
 	if (env->have_cg)
 		vb_ct_cgroup_wait_empty(&env->cg, 5000);
-	vb_error_suffix(err, " (`criu restore` exited %d; CRIU's log: %s/%s/restore.log)", code,
-			p->ckdir, CT_CRIU_WORK);
+	if (code == 0) /* CRIU waited for the init, whose status it does not pass on */
+		vb_error_suffix(err, " (the restored container ended: `criu restore` exited 0 "
+				     "after it; its log: %s/%s/restore.log)",
+				p->ckdir, CT_CRIU_WORK);
+	else
+		vb_error_suffix(err, " (`criu restore` exited %d; CRIU's log: %s/%s/restore.log)",
+				code, p->ckdir, CT_CRIU_WORK);
 }

@@ -164,12 +164,23 @@ int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 	else if (vb_criu_probe(c, sizeof(c)) < 0)
 		snprintf(why, len, "%s: checkpoint needs CRIU: %s", env->name, c);
 	else
-		snprintf(why, len, "%s: CRIU dumps a process here, but vbench's checkpoint of a "
-				   "container through it is not built yet (`--env oci --runtime "
-				   "runc`, podman on runc and docker with experimental features "
-				   "checkpoint through CRIU)",
-			 env->name);
+		snprintf(why, len, "%s: no instance prepared to checkpoint", env->name);
 	return -1;
+}
+
+int vb_ct_criu_why(vb_env_t *env, int veth_up, char *why, size_t len)
+{
+	char c[512];
+
+	if (veth_up)
+		return snprintf(why, len, "%s: not with the veth of a network workload in the "
+					  "container (not restored by vbench): --ops without network "
+					  "workloads",
+				env->name),
+		       -1;
+	if (vb_criu_probe(c, sizeof(c)) < 0)
+		return snprintf(why, len, "%s: checkpoint needs CRIU: %s", env->name, c), -1;
+	return 0;
 }
 
 int vb_ct_image_fresh(vb_env_t *env, const char *bundle, char *path, size_t len, vb_error_t *err)
@@ -198,7 +209,9 @@ int vb_ct_image_sync(const char *path)
 		return -1;
 	}
 	while ((e = readdir(d))) {
-		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO put there is not waited on (docker's
+		 * directory is the daemon's) */
+		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		struct stat st;
 
 		if (fd < 0)

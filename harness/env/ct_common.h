@@ -72,11 +72,17 @@ pid_t vb_ct_parent_of(pid_t pid);
  * init exited the kernel tears the namespace down; accounting follows). */
 void vb_ct_cgroup_wait_empty(const vb_cgroup_t *cg, int timeout_ms);
 
-/* The container backends' op_why (env.h): save and restore need CRIU
- * (criu.h: its probe's error where it fails here); with CRIU working,
- * vbench's checkpoint of a container is not built yet, said so; no live
- * migration.  Always -1 with the reason in @why. */
+/* What the container backends' op_why (env.h) share: no live migration
+ * of a container; save and restore need CRIU (criu.h: its probe's error
+ * where it fails here) and a prepared instance.  Always -1 with the reason
+ * in @why. */
 int vb_ct_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len);
+
+/* What oci's and the container's save and restore need beyond their own
+ * runtime: no veth of a network workload in the container (@veth_up; the
+ * restored namespace would not have it) and a CRIU that works.  0, or -1
+ * with the reason in @why. */
+int vb_ct_criu_why(vb_env_t *env, int veth_up, char *why, size_t len);
 
 /* A checkpoint's image directory: BUNDLE/image. */
 #define VB_CT_IMAGE_DIR "image"

@@ -162,9 +162,14 @@ static int engine_prepare(const vb_engine_desc_t *d, vb_env_t *env, vb_error_t *
 	choose_runtime(p, cfg);
 	choose_rlimits(p);
 	/* docker keeps a checkpoint in its container, and `start --checkpoint`
-	 * restores only into the same one: with --ops save it is not --rm */
-	p->kept = !strcmp(d->name, "docker") && (cfg->ops & VB_OPS_SAVE);
+	 * restores only into the same one: with --ops save, where docker can
+	 * checkpoint, it is not --rm */
 	p->experimental = -1;
+	if (!strcmp(d->name, "docker") && (cfg->ops & VB_OPS_SAVE)) {
+		char why[600];
+
+		p->kept = vb_engine_op_why(env, VB_OP_SAVE, why, sizeof(why)) == 0;
+	}
 	p->caps = vb_ct_caps_choose(0, p->caps_why, sizeof(p->caps_why));
 	vb_ct_env_build(&p->env, &p->img.rootfs, d->name);
 	if (cfg->scratch[0])
@@ -434,8 +439,10 @@ static void readopt_monitor(engine_priv_t *p)
 	long pid;
 
 	if (vb_engine_ask(p->info.path, args, VB_ENGINE_TIMEOUT_MS, out, sizeof(out), &err) != 0 ||
-	    (pid = strtol(out, NULL, 10)) <= 0)
+	    (pid = strtol(out, NULL, 10)) <= 0) {
+		p->monitor_pid = 0; /* the old one is gone: nothing to wait for */
 		return;
+	}
 	p->ctr_pid = (pid_t)pid;
 	p->monitor_pid = vb_ct_parent_of(p->ctr_pid);
 }

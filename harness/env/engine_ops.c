@@ -38,6 +38,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/core/runproc.h"
@@ -110,6 +111,16 @@ static int docker_ckpt_dir(engine_priv_t *p, unsigned n, char *path, size_t len,
 	char id[128];
 	size_t k;
 
+	struct stat st;
+
+	/* its files are read and fsync'ed as root: the daemon's storage must
+	 * be root's (a user's rootless daemon's is not read) */
+	if (p->info.root[0] != '/' || lstat(p->info.root, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != 0 || (st.st_mode & 022))
+		return vb_error_set(err, VB_EUNAVAIL, 0,
+				    "docker's storage '%s': expected a directory of root's that "
+				    "no one else may write (its checkpoint is read as root)",
+				    p->info.root);
 	if (vb_engine_ask(p->info.path, args, VB_ENGINE_TIMEOUT_MS, id, sizeof(id), err) != 0)
 		return vb_error_prefix(err, "docker inspect %s", p->name);
 	id[strcspn(id, "\n")] = '\0';

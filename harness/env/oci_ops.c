@@ -41,7 +41,6 @@ void vb_oci_criu_opts(const oci_priv_t *p, const char *image, vb_oci_criu_opts_t
 int vb_oci_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 {
 	oci_priv_t *p = env->priv;
-	char c[512];
 
 	if (op == VB_OP_MIGRATE)
 		return vb_ct_op_why(env, op, why, len);
@@ -50,14 +49,8 @@ int vb_oci_op_why(vb_env_t *env, vb_env_op_t op, char *why, size_t len)
 					  "(`--runtime runc` checkpoints with CRIU)",
 				env->name, p ? p->runtime : "this runtime"),
 		       -1;
-	if (p->net.up)
-		return snprintf(why, len, "%s: not with the veth of a network workload in the "
-					  "container (not restored by vbench): --ops without network "
-					  "workloads",
-				env->name),
-		       -1;
-	if (vb_criu_probe(c, sizeof(c)) < 0)
-		return snprintf(why, len, "%s: checkpoint needs CRIU: %s", env->name, c), -1;
+	if (vb_ct_criu_why(env, p->net.up, why, len) < 0)
+		return -1;
 	snprintf(p->criu, sizeof(p->criu), "%s", vb_criu_path()); /* the one probed */
 	return 0;
 }
