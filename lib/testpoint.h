@@ -19,8 +19,10 @@
  * before mkfs.ext4 formats it): the last two let a test swap the file for
  * a link, which must never be followed; "save", "restore", "migrate"
  * (--ops: an image being written, a restored instance launched before it
- * answers, a live migration running); "density" and "noisy" (their
- * instances up, before the load or the pairs).
+ * answers, a live migration running); "dump" (a container's checkpoint
+ * command about to start: a test continues vbench and kills it while the
+ * dump runs); "density" and "noisy" (their instances up, before the load
+ * or the pairs).
  *
  * Must not: cost more than one branch without VBENCH_TEST_STOP_AT, or print
  * anything but its one line on stderr.

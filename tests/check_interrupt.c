@@ -45,47 +45,49 @@ typedef struct icase {
 	int sig;           /* SIGINT or SIGKILL */
 	int done_before;   /* repetitions of @env completed when it stops */
 	const char *ops;   /* --ops (with --memory 256M), NULL none */
+	int delay_ms;      /* > 0: continued first, the signal this much later */
 } icase_t;
 
 static const icase_t cases[] = {
-	{ "bare", "workload:bare:2", SIGINT, 1, NULL },
-	{ "bare", "workload:bare:2", SIGKILL, 1, NULL },
-	{ "container", "start:container", SIGINT, 0, NULL },
-	{ "container", "start:container", SIGKILL, 0, NULL },
-	{ "container", "workload:container:2", SIGINT, 1, NULL },
-	{ "container", "workload:container:2", SIGKILL, 1, NULL },
-	{ "hosted", "start:hosted", SIGINT, 0, NULL },
-	{ "hosted", "start:hosted", SIGKILL, 0, NULL },
-	{ "hosted", "workload:hosted:2", SIGINT, 1, NULL },
-	{ "hosted", "workload:hosted:2", SIGKILL, 1, NULL },
-	{ "podman", "workload:podman:2", SIGINT, 1, NULL },
-	{ "podman", "workload:podman:2", SIGKILL, 1, NULL },
-	{ "docker", "start:docker", SIGKILL, 0, NULL },
-	{ "docker", "workload:docker:2", SIGINT, 1, NULL },
-	{ "docker", "workload:docker:2", SIGKILL, 1, NULL },
-	{ "gvisor", "start:gvisor", SIGKILL, 0, NULL },
-	{ "gvisor", "workload:gvisor:2", SIGINT, 1, NULL },
-	{ "gvisor", "workload:gvisor:2", SIGKILL, 1, NULL },
+	{ "bare", "workload:bare:2", SIGINT, 1, NULL, 0 },
+	{ "bare", "workload:bare:2", SIGKILL, 1, NULL, 0 },
+	{ "container", "start:container", SIGINT, 0, NULL, 0 },
+	{ "container", "start:container", SIGKILL, 0, NULL, 0 },
+	{ "container", "workload:container:2", SIGINT, 1, NULL, 0 },
+	{ "container", "workload:container:2", SIGKILL, 1, NULL, 0 },
+	{ "hosted", "start:hosted", SIGINT, 0, NULL, 0 },
+	{ "hosted", "start:hosted", SIGKILL, 0, NULL, 0 },
+	{ "hosted", "workload:hosted:2", SIGINT, 1, NULL, 0 },
+	{ "hosted", "workload:hosted:2", SIGKILL, 1, NULL, 0 },
+	{ "podman", "workload:podman:2", SIGINT, 1, NULL, 0 },
+	{ "podman", "workload:podman:2", SIGKILL, 1, NULL, 0 },
+	{ "docker", "start:docker", SIGKILL, 0, NULL, 0 },
+	{ "docker", "workload:docker:2", SIGINT, 1, NULL, 0 },
+	{ "docker", "workload:docker:2", SIGKILL, 1, NULL, 0 },
+	{ "gvisor", "start:gvisor", SIGKILL, 0, NULL, 0 },
+	{ "gvisor", "workload:gvisor:2", SIGINT, 1, NULL, 0 },
+	{ "gvisor", "workload:gvisor:2", SIGKILL, 1, NULL, 0 },
 	/* save, restore and migrate (recovery.c) stop after the workloads */
-	{ "hosted", "save:hosted", SIGKILL, 2, "all" },
-	{ "hosted", "restore:hosted", SIGINT, 2, "all" },
-	{ "hosted", "migrate:hosted", SIGINT, 2, "migrate" },
-	{ "hosted", "migrate:hosted", SIGKILL, 2, "migrate" },
-	{ "gvisor", "save:gvisor", SIGKILL, 2, "restore" },
-	{ "gvisor", "restore:gvisor", SIGINT, 2, "restore" },
-	{ "container", "save:container", SIGKILL, 2, "restore" }, /* CRIU driven directly */
-	{ "container", "restore:container", SIGINT, 2, "restore" },
-	{ "container", "restore:container", SIGKILL, 2, "restore" },
-	{ "oci", "save:oci", SIGKILL, 2, "restore" }, /* runc's checkpoint (CRIU) */
-	{ "oci", "restore:oci", SIGINT, 2, "restore" },
-	{ "podman", "save:podman", SIGKILL, 2, "restore" }, /* podman's (runc, CRIU) */
-	{ "podman", "restore:podman", SIGINT, 2, "restore" },
-	{ "podman", "restore:podman", SIGKILL, 2, "restore" },
-	{ "docker", "save:docker", SIGKILL, 2, "restore" }, /* a kept container (CRIU) */
-	{ "docker", "restore:docker", SIGINT, 2, "restore" },
-	{ "docker", "restore:docker", SIGKILL, 2, "restore" },
-	{ "bare", "report", SIGINT, 2, NULL },
-	{ "bare", "report", SIGKILL, 2, NULL },
+	{ "hosted", "save:hosted", SIGKILL, 2, "all", 0 },
+	{ "hosted", "restore:hosted", SIGINT, 2, "all", 0 },
+	{ "hosted", "migrate:hosted", SIGINT, 2, "migrate", 0 },
+	{ "hosted", "migrate:hosted", SIGKILL, 2, "migrate", 0 },
+	{ "gvisor", "save:gvisor", SIGKILL, 2, "restore", 0 },
+	{ "gvisor", "restore:gvisor", SIGINT, 2, "restore", 0 },
+	{ "container", "save:container", SIGKILL, 2, "restore", 0 }, /* CRIU driven directly */
+	{ "container", "dump:container", SIGKILL, 2, "restore", 60 }, /* in criu dump */
+	{ "container", "restore:container", SIGINT, 2, "restore", 0 },
+	{ "container", "restore:container", SIGKILL, 2, "restore", 0 },
+	{ "oci", "save:oci", SIGKILL, 2, "restore", 0 }, /* runc's checkpoint (CRIU) */
+	{ "oci", "restore:oci", SIGINT, 2, "restore", 0 },
+	{ "podman", "save:podman", SIGKILL, 2, "restore", 0 }, /* podman's (runc, CRIU) */
+	{ "podman", "restore:podman", SIGINT, 2, "restore", 0 },
+	{ "podman", "restore:podman", SIGKILL, 2, "restore", 0 },
+	{ "docker", "save:docker", SIGKILL, 2, "restore", 0 }, /* a kept container (CRIU) */
+	{ "docker", "restore:docker", SIGINT, 2, "restore", 0 },
+	{ "docker", "restore:docker", SIGKILL, 2, "restore", 0 },
+	{ "bare", "report", SIGINT, 2, NULL, 0 },
+	{ "bare", "report", SIGKILL, 2, NULL, 0 },
 };
 
 #define REPS "2"
@@ -303,7 +305,11 @@ START_TEST(test_interrupt)
 	ck_assert_msg(WIFSTOPPED(st), "%s: exited before %s (status %#x): %s", c->env, c->point,
 		      st, log_tail(log));
 
-	/* 2. The signal. */
+	/* 2. The signal (a moment after it goes on, with a delay). */
+	if (c->delay_ms > 0) {
+		kill(pid, SIGCONT);
+		usleep((useconds_t)c->delay_ms * 1000);
+	}
 	kill(pid, c->sig);
 	if (c->sig != SIGKILL)
 		kill(pid, SIGCONT);

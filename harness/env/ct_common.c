@@ -234,6 +234,7 @@ int vb_ct_checkpoint(vb_env_t *env, char *const argv[], const char *what, const 
 	uint64_t t0, t1, bytes = 0;
 	int rc;
 
+	vb_test_point("dump", env->name); /* before the runtime starts its dump */
 	t0 = vb_now_ns();
 	rc = vb_proc_capture(argv, &o, NULL, 0, errs, sizeof(errs), err);
 	if (rc > 0)
