@@ -35,9 +35,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,14 +198,19 @@ int vb_container_save(vb_env_t *env, json_t *m, vb_error_t *err)
 	return 0;
 }
 
-/* In CRIU's child before exec: the channel's pipes (stdin, stdout) moved
- * to fds 3 and 4, stdin and stdout /dev/null (what CRIU prints there must
- * not enter the protocol).  Async-signal-safe. */
+/* In CRIU's child before exec: a mount namespace of its own, private, so
+ * that what CRIU mounts for the restore's lifetime (its "cgyard" of cgroup
+ * hierarchies, in its work directory, until it exits) ends with it, also
+ * when it is killed; the channel's pipes (stdin, stdout) moved to fds 3
+ * and 4, stdin and stdout /dev/null (what CRIU prints there must not enter
+ * the protocol).  Async-signal-safe. */
 static int pipes_aside(void *arg)
 {
 	int null;
 
 	(void)arg;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
 	if (dup2(0, 3) < 0 || dup2(1, 4) < 0)
 		return -1;
 	null = open("/dev/null", O_RDWR);
