@@ -216,13 +216,15 @@ static int env_missing(const char *env, char *why, size_t len)
 	return vb_test_env_unavailable(env, why, len) != NULL;
 }
 
-/* A mount under /var/tmp/vbench-* in this mount namespace (its mount
- * point into @why). */
+/* A mount under a container checkpoint's directory (/var/tmp/vbench-
+ * ctckpt-*: CRIU's work directory) in this mount namespace (its mount
+ * point into @why).  Not the private dockerd's (/var/tmp/vbench-dockerd.*),
+ * which make test runs beside. */
 static int vbench_mount_left(char *why, size_t len)
 {
 	char *s = vb_read_file("/proc/self/mountinfo", 1 << 20, 0, NULL), *m;
 
-	m = s ? strstr(s, " /var/tmp/vbench-") : NULL;
+	m = s ? strstr(s, " /var/tmp/vbench-ctckpt-") : NULL;
 	if (m)
 		snprintf(why, len, "mount left: %.*s", (int)strcspn(m + 1, " "), m + 1);
 	free(s);
@@ -335,8 +337,9 @@ START_TEST(test_interrupt)
 		      c->point, log_tail(log));
 	if (c->sig == SIGKILL) {
 		ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-		/* CRIU's restore mounts cgroup hierarchies for its lifetime: in a
-		 * namespace of its own, none is left in vbench's by the kill */
+		/* CRIU's restore mounts cgroup hierarchies in its work directory
+		 * for its lifetime: in a namespace of its own, none is left in
+		 * vbench's by the kill */
 		if (c->delay_ms < 0)
 			ck_assert_msg(!vbench_mount_left(why, sizeof(why)), "%s at %s: %s", c->env,
 				      c->point, why);
