@@ -100,9 +100,9 @@ static int ckpt_dir(vb_env_t *env, ct_priv_t *p, vb_error_t *err)
  * CRIU's child).  0 when unknown. */
 static pid_t init_pid(const vb_env_t *env, const ct_priv_t *p)
 {
-	char path[PATH_MAX + 48], *s, stat_path[64], *st, *rp;
+	char path[PATH_MAX + 48], *s;
 	long pid;
-	pid_t ppid = 0;
+	pid_t ppid;
 
 	if (!p->restored)
 		return env->chan.pid;
@@ -114,12 +114,7 @@ static pid_t init_pid(const vb_env_t *env, const ct_priv_t *p)
 	free(s);
 	if (pid <= 0)
 		return 0;
-	snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", pid);
-	st = vb_read_file(stat_path, 4096, 0, NULL);
-	rp = st ? strrchr(st, ')') : NULL; /* "PID (COMM) STATE PPID ..." */
-	if (rp)
-		ppid = (pid_t)strtol(rp + 3, NULL, 10);
-	free(st);
+	ppid = vb_ct_parent_of((pid_t)pid);
 	return ppid > 0 && ppid == env->chan.pid ? (pid_t)pid : 0;
 }
 
