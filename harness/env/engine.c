@@ -430,7 +430,8 @@ static int engine_ready(vb_env_t *env, vb_error_t *err)
 /* ==== stop, cleanup ====================================================== */
 
 /* A restored container's host pid and monitor (conmon, the shim), new
- * since adopt_container; left as they were when the engine does not say. */
+ * since adopt_container; no monitor to wait for when the engine does not
+ * say (the old one is gone). */
 static void readopt_monitor(engine_priv_t *p)
 {
 	const char *args[] = { "inspect", "--format", "{{.State.Pid}}", p->name, NULL };
